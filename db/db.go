@@ -1,0 +1,154 @@
+// Package db opens profhub's system of record: a SQLite file by default or
+// PostgreSQL for several hub nodes. Both engines run the same statement text
+// ($1-style placeholders bind by position on both drivers); the few dialect
+// differences live in this package and in the per-dialect migration folders.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned by store functions when a row does not exist or
+// lies outside the caller's scope; the two are deliberately
+// indistinguishable so ids of other units cannot be probed.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a unique constraint refuses a row.
+var ErrConflict = errors.New("already exists")
+
+// DB is the database handle shared by all stores.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+}
+
+// Open connects to url (empty: SQLite file in dataDir), checks the
+// connection and applies the embedded migrations.
+func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	var d *DB
+	var err error
+	if databaseURL == "" {
+		d, err = openSQLite(filepath.Join(dataDir, "profhub.db"))
+	} else {
+		d, err = openPostgres(databaseURL)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.PingContext(pingCtx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("db: cannot reach %s database: %w", d.Dialect, err)
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("db: data directory: %w", err)
+	}
+	// _txlock=immediate takes the write lock at BEGIN: without it concurrent
+	// read-then-write transactions fail with SQLITE_BUSY instead of waiting.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite: %w", err)
+	}
+	// One writer at a time is all SQLite allows; readers use WAL snapshots.
+	sqldb.SetMaxOpenConns(8)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{DB: sqldb, Dialect: SQLite}, nil
+}
+
+func openPostgres(url string) (*DB, error) {
+	sqldb, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("db: open postgres: %w", err)
+	}
+	sqldb.SetMaxOpenConns(16)
+	sqldb.SetMaxIdleConns(16)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{DB: sqldb, Dialect: Postgres}, nil
+}
+
+// Tx runs fn in a transaction, committing when fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// Execer is what both *sql.DB and *sql.Tx offer; store helpers that may run
+// inside or outside a transaction take it.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// IsUniqueViolation reports whether err comes from a UNIQUE or PRIMARY KEY
+// constraint, on either engine.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		code := sqliteErr.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// Now is the time stored in *_at columns: milliseconds since the Unix epoch.
+// Integers compare, sort and bind identically on both engines, which
+// timestamp types do not.
+func Now() int64 { return time.Now().UnixMilli() }
+
+// Time converts a stored *_at value back.
+func Time(ms int64) time.Time { return time.UnixMilli(ms) }
+
+// EscapeLike escapes % and _ for use in a LIKE pattern with ESCAPE '\'.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,93 @@
+package org
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+)
+
+// User is a member of staff who signs in to the hub.
+type User struct {
+	ID          string      `json:"id"`
+	Login       string      `json:"login"`
+	FullName    string      `json:"full_name"`
+	Email       string      `json:"email,omitempty"`
+	Role        access.Role `json:"role"`
+	UnitID      string      `json:"unit_id"`
+	UnitName    string      `json:"unit_name"`
+	UnitPath    string      `json:"-"`
+	Lang        string      `json:"lang"`
+	Disabled    bool        `json:"disabled"`
+	TOTPEnabled bool        `json:"totp_enabled"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+}
+
+// Scope is what the user may see, for a request coming from addr.
+func (u User) Scope(addr string) access.Scope {
+	return access.Scope{UserID: u.ID, UserName: u.Login, Role: u.Role, UnitID: u.UnitID, UnitPath: u.UnitPath, From: addr}
+}
+
+// NewUser is what creating a user needs. PasswordHash comes from the auth
+// package, which owns password hashing.
+type NewUser struct {
+	Login        string
+	FullName     string
+	Email        string
+	Role         access.Role
+	UnitID       string
+	Lang         string
+	PasswordHash string
+}
+
+// UserChanges edits a user; nil fields stay as they are.
+type UserChanges struct {
+	FullName *string
+	Email    *string
+	Role     *access.Role
+	UnitID   *string
+	Lang     *string
+}
+
+// Languages the UI speaks.
+var Languages = []string{"ru", "en"}
+
+var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
+
+// NormalizeLogin lower-cases and checks a login name.
+func NormalizeLogin(login string) (string, error) {
+	l := strings.ToLower(strings.TrimSpace(login))
+	if !loginPattern.MatchString(l) {
+		return "", invalid("login must be 2 to 64 latin letters, digits or . _ @ -, starting with a letter or digit")
+	}
+	return l, nil
+}
+
+func validEmail(e string) (string, error) {
+	e = strings.TrimSpace(e)
+	if e == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e {
+		return "", invalid("e-mail %q is not a valid address", e)
+	}
+	return e, nil
+}
+
+func validLang(l string) (string, error) {
+	switch l {
+	case "":
+		return "ru", nil
+	case "ru", "en":
+		return l, nil
+	}
+	return "", invalid("language must be ru or en")
+}
+
+func userNotFound(id string) error { return fmt.Errorf("org: user %s: %w", id, db.ErrNotFound) }

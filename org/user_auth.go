@@ -1,0 +1,91 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+)
+
+// AuthRecord is a user with the secrets that signing in checks. Only the
+// auth package asks for it, before any scope exists.
+type AuthRecord struct {
+	User
+	PasswordHash string
+	TOTPSecret   string
+}
+
+func (s *Store) authRecord(ctx context.Context, where string, arg string) (AuthRecord, error) {
+	var r AuthRecord
+	var created, updated int64
+	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).Scan(
+		&r.ID, &r.Login, &r.FullName, &r.Email, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath,
+		&r.Lang, &r.Disabled, &r.TOTPEnabled, &created, &updated, &r.PasswordHash, &r.TOTPSecret)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuthRecord{}, userNotFound(arg)
+	}
+	if err != nil {
+		return AuthRecord{}, fmt.Errorf("org: auth record: %w", err)
+	}
+	r.CreatedAt, r.UpdatedAt = db.Time(created), db.Time(updated)
+	return r, nil
+}
+
+// AuthByLogin finds a user by login name for signing in.
+func (s *Store) AuthByLogin(ctx context.Context, login string) (AuthRecord, error) {
+	l, err := NormalizeLogin(login)
+	if err != nil {
+		return AuthRecord{}, userNotFound(login)
+	}
+	return s.authRecord(ctx, `WHERE us.login = $1`, l)
+}
+
+// AuthByID finds a user by id for a session or token.
+func (s *Store) AuthByID(ctx context.Context, id string) (AuthRecord, error) {
+	return s.authRecord(ctx, `WHERE us.id = $1`, id)
+}
+
+// SetTOTP stores a user's TOTP secret and whether it is in force. Users set
+// their own; an administrator may only switch it off (to reset a lost
+// phone), never plant a secret for someone else.
+func (s *Store) SetTOTP(ctx context.Context, sc access.Scope, id, secret string, enabled bool) error {
+	if sc.UserID != id {
+		if err := sc.Require(access.ManageUsers); err != nil {
+			return err
+		}
+		if enabled || secret != "" {
+			return fmt.Errorf("%w: only the user can enrol their own authenticator", access.ErrForbidden)
+		}
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := getUser(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4 WHERE id = $1`,
+			id, secret, enabled, db.Now()); err != nil {
+			return fmt.Errorf("org: set totp: %w", err)
+		}
+		action := "user.totp_disable"
+		if enabled {
+			action = "user.totp_enable"
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "user", ObjectID: id, UnitID: u.UnitID})
+	})
+}
+
+// UseTOTPStep records that the code of time step `step` was used, and
+// reports false when that step (or a later one) was used before: a TOTP
+// code is good for one sign-in only.
+func (s *Store) UseTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, id, step)
+	if err != nil {
+		return false, fmt.Errorf("org: totp step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
