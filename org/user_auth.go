@@ -66,7 +66,8 @@ func (s *Store) SetTOTP(ctx context.Context, sc access.Scope, id, secret string,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4 WHERE id = $1`,
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $2, totp_enabled = $3,
+			totp_last_step = CASE WHEN $3 THEN totp_last_step ELSE 0 END, updated_at = $4 WHERE id = $1`,
 			id, secret, enabled, db.Now()); err != nil {
 			return fmt.Errorf("org: set totp: %w", err)
 		}

@@ -1,0 +1,217 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/org"
+)
+
+type fixture struct {
+	svc   *auth.Service
+	users *org.Store
+	sys   access.Scope
+	unit  org.Unit
+}
+
+func newFixture(t *testing.T, d *db.DB) fixture {
+	t.Helper()
+	ctx := context.Background()
+	users := org.NewStore(d)
+	sys := access.System("test")
+	root, err := users.CreateUnit(ctx, sys, "", org.Federation, "Федерация")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.UnitID = root.ID
+	svc := auth.NewService(d, kvtest.Open(t), users, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.CheapPasswordParams, time.Hour)
+	return fixture{svc: svc, users: users, sys: sys, unit: root}
+}
+
+func (f fixture) addUser(t *testing.T, login string, role access.Role, pw string) org.User {
+	t.Helper()
+	hash, err := f.svc.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.users.CreateUser(context.Background(), f.sys, org.NewUser{Login: login, FullName: "Сотрудник " + login, Role: role, UnitID: f.unit.ID, PasswordHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestPasswordHashing(t *testing.T) {
+	h, err := auth.HashPassword("верный пароль", auth.CheapPasswordParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !auth.VerifyPassword("верный пароль", h) {
+		t.Fatal("right password refused")
+	}
+	for _, bad := range []string{"неверный", "", "верный пароль "} {
+		if auth.VerifyPassword(bad, h) {
+			t.Errorf("wrong password %q accepted", bad)
+		}
+	}
+	for _, junk := range []string{"", "$argon2id$", "$2a$10$abc", h[:len(h)-4]} {
+		if auth.VerifyPassword("верный пароль", junk) {
+			t.Errorf("malformed hash %q accepted", junk)
+		}
+	}
+	if err := auth.CheckPasswordStrength("short"); err == nil {
+		t.Error("short password accepted")
+	}
+}
+
+func TestLoginSessionAndDisable(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		u := f.addUser(t, "operator1", access.Operator, "correct horse")
+
+		if _, err := f.svc.Login(ctx, "operator1", "wrong password", "10.0.0.1", "ua"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+		if _, err := f.svc.Login(ctx, "nobody", "whatever1", "10.0.0.1", "ua"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("unknown login: %v", err)
+		}
+		res, err := f.svc.Login(ctx, "OPERATOR1", "correct horse", "10.0.0.1", "ua")
+		if err != nil || res.MFAPending {
+			t.Fatalf("login: %+v %v", res, err)
+		}
+		res2, err := f.svc.Login(ctx, "operator1", "correct horse", "10.0.0.2", "ua")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.svc.Session(ctx, res.Token, "10.0.0.1")
+		if err != nil || p.User.ID != u.ID || p.Scope.UnitPath != f.unit.Path || p.CSRFToken == "" {
+			t.Fatalf("session: %+v %v", p, err)
+		}
+		if _, err := f.svc.Session(ctx, res.Token+"x", ""); !errors.Is(err, auth.ErrNoSession) {
+			t.Fatalf("forged token: %v", err)
+		}
+
+		if err := f.users.SetDisabled(ctx, f.sys, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{res.Token, res2.Token} {
+			if _, err := f.svc.Session(ctx, tok, ""); !errors.Is(err, auth.ErrNoSession) {
+				t.Fatalf("session survived disabling: %v", err)
+			}
+		}
+		if _, err := f.svc.Login(ctx, "operator1", "correct horse", "10.0.0.1", "ua"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("disabled user signed in: %v", err)
+		}
+	})
+}
+
+func TestLoginThrottle(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, dbtest.OpenSQLite(t))
+	f.addUser(t, "chair", access.Chairman, "correct horse")
+	for i := range 5 {
+		if _, err := f.svc.Login(ctx, "chair", "guess"+string(rune('0'+i)), "10.0.0.9", ""); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	_, err := f.svc.Login(ctx, "chair", "correct horse", "10.0.0.9", "")
+	var te *auth.ThrottledError
+	if !errors.As(err, &te) || te.RetryAfter <= 0 {
+		t.Fatalf("sixth attempt with the right password: %v (want throttled)", err)
+	}
+}
+
+func TestAPITokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		u := f.addUser(t, "integrator", access.Operator, "correct horse")
+		secret, tok, err := f.svc.CreateToken(ctx, f.sys, u.ID, "1C", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.svc.Bearer(ctx, secret, "")
+		if err != nil || p.User.ID != u.ID || !p.ViaToken {
+			t.Fatalf("bearer: %+v %v", p, err)
+		}
+		for _, bad := range []string{"", "phk_nope", secret[:len(secret)-1]} {
+			if _, err := f.svc.Bearer(ctx, bad, ""); err == nil {
+				t.Errorf("bad token %q accepted", bad)
+			}
+		}
+		if err := f.svc.RevokeToken(ctx, f.sys, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Bearer(ctx, secret, ""); err == nil {
+			t.Fatal("revoked token accepted")
+		}
+		// An operator cannot mint tokens for someone else.
+		other := f.addUser(t, "other", access.Operator, "correct horse")
+		if _, _, err := f.svc.CreateToken(ctx, other.Scope(""), u.ID, "x", 0); !errors.Is(err, access.ErrForbidden) {
+			t.Fatalf("token for another user: %v", err)
+		}
+	})
+}
+
+func TestTOTPEnrolmentAndPolicy(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, dbtest.Open(t))
+	f.addUser(t, "chairman", access.Chairman, "correct horse")
+	if err := f.svc.SetTOTPRequiredRoles(ctx, f.sys, []access.Role{access.Chairman, access.Administrator}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.Login(ctx, "chairman", "correct horse", "", "")
+	if err != nil || !res.MFAPending {
+		t.Fatalf("policy did not demand a second factor: %+v %v", res, err)
+	}
+	p, _ := f.svc.Session(ctx, res.Token, "")
+	key, err := f.svc.BeginTOTP(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.ConfirmTOTP(ctx, p, "000000"); !errors.Is(err, auth.ErrBadCode) {
+		t.Fatalf("wrong enrolment code: %v", err)
+	}
+	code := codeAt(t, key.Secret(), time.Now())
+	if err := f.svc.ConfirmTOTP(ctx, p, code); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.svc.Session(ctx, res.Token, ""); p.MFAPending {
+		t.Fatal("session still pending after enrolment")
+	}
+	// Next sign-in: the same code cannot be replayed; the next one works.
+	res, _ = f.svc.Login(ctx, "chairman", "correct horse", "", "")
+	p, _ = f.svc.Session(ctx, res.Token, "")
+	if err := f.svc.VerifyTOTP(ctx, p, code, ""); !errors.Is(err, auth.ErrBadCode) {
+		t.Fatalf("replayed code: %v", err)
+	}
+	next := codeAt(t, key.Secret(), time.Now().Add(30*time.Second))
+	if err := f.svc.VerifyTOTP(ctx, p, next, ""); err != nil {
+		t.Fatalf("next code: %v", err)
+	}
+	if err := f.svc.DisableTOTP(ctx, p.Scope, p.User.ID); !errors.Is(err, access.ErrForbidden) {
+		t.Fatalf("chairman switched off a mandatory second factor: %v", err)
+	}
+}
+
+func codeAt(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
