@@ -4,12 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/profhub/profhub/valid"
 )
 
 // PasswordParams are the argon2id costs for new hashes. Stored hashes carry
@@ -28,7 +29,7 @@ var DefaultPasswordParams = PasswordParams{MemoryKiB: 19 * 1024, Time: 2, Thread
 var CheapPasswordParams = PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}
 
 // ErrWeakPassword explains why a new password was refused.
-var ErrWeakPassword = errors.New("password must have 8 to 256 characters")
+var ErrWeakPassword error = &valid.Error{Field: "password", Code: "password_weak", Msg: "password must have 8 to 256 characters"}
 
 // CheckPasswordStrength refuses passwords too short to resist guessing.
 func CheckPasswordStrength(pw string) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
 )
 
 // tokenPrefix marks profhub API tokens, so secret scanners and people can
@@ -35,7 +36,7 @@ type APIToken struct {
 func (s *Service) CreateToken(ctx context.Context, sc access.Scope, userID, name string, ttl time.Duration) (string, APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
-		return "", APIToken{}, fmt.Errorf("auth: token name must have 1 to 100 characters")
+		return "", APIToken{}, valid.Errorf("name", "token_name", "token name must have 1 to 100 characters")
 	}
 	if sc.UserID != userID {
 		if err := sc.Require(access.ManageUsers); err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -86,46 +87,55 @@ var settings = []setting{
 		}, get: func(c *Config) string { return strconv.FormatBool(c.TrustProxy) }},
 }
 
-// Load reads the environment, then the flags in args (without the program
-// name). Variables starting with PROFHUB_TEST_ belong to the test suite and
-// are ignored; any other unknown PROFHUB_ variable is an error, because a
-// misspelt name silently falling back to a default is worse than a refusal.
-func Load(environ []string, args []string) (*Config, error) {
-	values := map[string]string{}
+// Loader collects settings from the environment and from flags registered
+// on a FlagSet, so a subcommand can add its own flags to the same set.
+type Loader struct {
+	values map[string]string
+	envErr error
+}
+
+// NewLoader reads environ and registers the settings' flags on fs. Call
+// Config after fs.Parse. Variables starting with PROFHUB_TEST_ belong to the
+// test suite and are ignored; any other unknown PROFHUB_ variable is an
+// error, because a misspelt name silently falling back to a default is
+// worse than a refusal.
+func NewLoader(environ []string, fs *flag.FlagSet) *Loader {
+	l := &Loader{values: map[string]string{}}
 	for _, s := range settings {
-		values[s.env] = s.def
+		l.values[s.env] = s.def
 	}
 	for _, kv := range environ {
 		name, val, _ := strings.Cut(kv, "=")
 		if !strings.HasPrefix(name, "PROFHUB_") || strings.HasPrefix(name, "PROFHUB_TEST_") {
 			continue
 		}
-		if _, known := values[name]; !known {
-			return nil, fmt.Errorf("config: unknown environment variable %s (see `profhub config --help`)", name)
+		if _, known := l.values[name]; !known {
+			if l.envErr == nil {
+				l.envErr = fmt.Errorf("config: unknown environment variable %s (see `profhub help`)", name)
+			}
+			continue
 		}
-		values[name] = val
+		l.values[name] = val
 	}
-
-	fs := flag.NewFlagSet("profhub", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
 	for _, s := range settings {
 		fs.Func(s.flag, s.help+" ["+s.env+"]", func(v string) error {
-			values[s.env] = v
+			l.values[s.env] = v
 			return nil
 		})
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
-	}
+	return l
+}
 
+// Config validates the collected values.
+func (l *Loader) Config() (*Config, error) {
+	if l.envErr != nil {
+		return nil, l.envErr
+	}
 	c := &Config{}
 	// Settings are applied in table order, so PROFHUB_SECRET_KEY_FILE (later)
 	// can fill SecretKey when the key itself is not given.
 	for _, s := range settings {
-		if err := s.set(c, values[s.env]); err != nil {
+		if err := s.set(c, l.values[s.env]); err != nil {
 			return nil, fmt.Errorf("config: %s (--%s): %w", s.env, s.flag, err)
 		}
 	}
@@ -133,6 +143,21 @@ func Load(environ []string, args []string) (*Config, error) {
 		c.BlobDir = filepath.Join(c.DataDir, "blobs")
 	}
 	return c, nil
+}
+
+// Load reads the environment, then the flags in args (without the program
+// name).
+func Load(environ []string, args []string) (*Config, error) {
+	fs := flag.NewFlagSet("profhub", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	l := NewLoader(environ, fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	return l.Config()
 }
 
 // Dump lists every setting with its effective value; secrets are masked so
@@ -177,6 +202,14 @@ func mask(v string) string {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 		}
+		// Sentinel URLs carry the Redis password in the query string.
+		q := u.Query()
+		for _, k := range []string{"password", "sentinel_password"} {
+			if q.Has(k) {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
 		return u.Redacted()
 	}
 	return "******"

@@ -5,13 +5,13 @@
 package org
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
 )
 
 // UnitKind is the level of a unit in the union's structure.
@@ -50,17 +50,10 @@ type Unit struct {
 // Depth is 0 for a root.
 func (u Unit) Depth() int { return strings.Count(u.Path, "/") - 2 }
 
-// ErrInvalid wraps validation failures; handlers answer 400/422 with its text.
-var ErrInvalid = errors.New("invalid")
-
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
-}
-
 func validName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 300 {
-		return "", invalid("name must have 1 to 300 characters")
+		return "", valid.Errorf("name", "name_length", "name must have 1 to 300 characters")
 	}
 	return name, nil
 }

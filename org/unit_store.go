@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
 )
 
 // Store reads and writes units and users.
@@ -43,7 +44,7 @@ func (s *Store) CreateUnit(ctx context.Context, sc access.Scope, parentID string
 		return Unit{}, err
 	}
 	if _, err := ParseUnitKind(string(kind)); err != nil {
-		return Unit{}, invalid("%v", err)
+		return Unit{}, valid.Errorf("kind", "unit_kind", "%v", err)
 	}
 	var u Unit
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -129,7 +130,7 @@ func (s *Store) UpdateUnit(ctx context.Context, sc access.Scope, id string, kind
 		return Unit{}, err
 	}
 	if _, err := ParseUnitKind(string(kind)); err != nil {
-		return Unit{}, invalid("%v", err)
+		return Unit{}, valid.Errorf("kind", "unit_kind", "%v", err)
 	}
 	var u Unit
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -171,7 +172,7 @@ func (s *Store) MoveUnit(ctx context.Context, sc access.Scope, id, newParentID s
 			return err
 		}
 		if len(parent.Path) >= len(unit.Path) && parent.Path[:len(unit.Path)] == unit.Path {
-			return invalid("a unit cannot move under itself or its own descendant")
+			return valid.Errorf("parent_id", "move_into_self", "a unit cannot move under itself or its own descendant")
 		}
 		newPath := parent.Path + unit.ID + "/"
 		lo, hi := access.SubtreeRange(unit.Path)
@@ -210,4 +211,42 @@ func (s *Store) Roots(ctx context.Context) ([]Unit, error) {
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// firstRootID is the id of the root made on first start. A fixed id lets
+// several nodes starting on an empty database race safely: one insert wins,
+// the others find it.
+const firstRootID = "00000000-0000-7000-8000-000000000001"
+
+// EnsureRoot returns the first root unit, creating one named name when the
+// tree is empty.
+func (s *Store) EnsureRoot(ctx context.Context, name string) (Unit, error) {
+	roots, err := s.Roots(ctx)
+	if err != nil || len(roots) > 0 {
+		if err != nil {
+			return Unit{}, err
+		}
+		return roots[0], nil
+	}
+	now := db.Now()
+	sys := access.System("first start")
+	sys.UnitID = firstRootID
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO units (id, parent_id, path, kind, name, name_folded, created_at, updated_at)
+			VALUES ($1, NULL, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING`,
+			firstRootID, "/"+firstRootID+"/", Federation, name, fold.String(name), now)
+		if err != nil {
+			return fmt.Errorf("org: create root: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, sys, audit.Entry{Action: "unit.create", ObjectType: "unit", ObjectID: firstRootID,
+			Details: map[string]any{"name": name, "kind": Federation}})
+	})
+	if err != nil {
+		return Unit{}, err
+	}
+	return s.EnsureRoot(ctx, name)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
 )
 
 // User is a member of staff who signs in to the hub.
@@ -63,7 +64,7 @@ var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
 func NormalizeLogin(login string) (string, error) {
 	l := strings.ToLower(strings.TrimSpace(login))
 	if !loginPattern.MatchString(l) {
-		return "", invalid("login must be 2 to 64 latin letters, digits or . _ @ -, starting with a letter or digit")
+		return "", valid.Errorf("login", "login_format", "login must be 2 to 64 latin letters, digits or . _ @ -, starting with a letter or digit")
 	}
 	return l, nil
 }
@@ -75,7 +76,7 @@ func validEmail(e string) (string, error) {
 	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e {
-		return "", invalid("e-mail %q is not a valid address", e)
+		return "", valid.Errorf("email", "email_format", "e-mail %q is not a valid address", e)
 	}
 	return e, nil
 }
@@ -87,7 +88,7 @@ func validLang(l string) (string, error) {
 	case "ru", "en":
 		return l, nil
 	}
-	return "", invalid("language must be ru or en")
+	return "", valid.Errorf("lang", "lang", "language must be ru or en")
 }
 
 func userNotFound(id string) error { return fmt.Errorf("org: user %s: %w", id, db.ErrNotFound) }

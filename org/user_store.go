@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
 )
 
 const userColumns = `us.id, us.login, us.full_name, us.email, us.role, us.unit_id, un.name, un.path,
@@ -50,10 +51,10 @@ func (s *Store) CreateUser(ctx context.Context, sc access.Scope, n NewUser) (Use
 		return User{}, err
 	}
 	if _, err := access.ParseRole(string(n.Role)); err != nil {
-		return User{}, invalid("%v", err)
+		return User{}, valid.Errorf("role", "role", "%v", err)
 	}
 	if n.PasswordHash == "" {
-		return User{}, invalid("a password is required")
+		return User{}, valid.Errorf("password", "password_required", "a password is required")
 	}
 	var u User
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -185,7 +186,7 @@ func (s *Store) UpdateUser(ctx context.Context, sc access.Scope, id string, ch U
 		}
 		if ch.Role != nil {
 			if _, err := access.ParseRole(string(*ch.Role)); err != nil {
-				return invalid("%v", err)
+				return valid.Errorf("role", "role", "%v", err)
 			}
 			u.Role = *ch.Role
 			changed["role"] = []access.Role{old.Role, u.Role}
@@ -218,7 +219,7 @@ func (s *Store) SetDisabled(ctx context.Context, sc access.Scope, id string, dis
 		return err
 	}
 	if disabled && sc.UserID == id {
-		return invalid("you cannot disable yourself")
+		return valid.Errorf("", "disable_self", "you cannot disable yourself")
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := getUser(ctx, tx, sc, id)

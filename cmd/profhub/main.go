@@ -1,0 +1,11 @@
+// Command profhub is the whole hub in one binary: `serve` (the default) runs
+// a node; the other subcommands administer an installation from a script.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}

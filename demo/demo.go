@@ -1,0 +1,75 @@
+// Package demo fills an empty installation with a small, realistic
+// federation so a newcomer sees every feature working. Each capability adds
+// its own part to Fill.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/settings"
+)
+
+// Password is the password of every demo account; the demo is for trying
+// profhub out, never for real data.
+const Password = "demo-profhub"
+
+const filledKey = "demo.filled"
+
+// ErrNotEmpty refuses to mix demo data into a real installation.
+var ErrNotEmpty = errors.New("the installation already has data; the demo fills only an empty one")
+
+// Env is what the parts need.
+type Env struct {
+	DB     *db.DB
+	Org    *org.Store
+	Out    io.Writer
+	Params auth.PasswordParams
+}
+
+// Fill adds the demo federation once. A second call does nothing.
+func Fill(ctx context.Context, e Env) error {
+	done, err := settings.Get(ctx, e.DB, filledKey, "")
+	if err != nil {
+		return err
+	}
+	if done != "" {
+		fmt.Fprintln(e.Out, "demo data already present")
+		return nil
+	}
+	root, err := e.Org.EnsureRoot(ctx, "Федерация профсоюзов")
+	if err != nil {
+		return err
+	}
+	sc := access.System("demo")
+	sc.UnitID = root.ID
+	if units, err := e.Org.ListUnits(ctx, sc, ""); err != nil || len(units) > 1 {
+		if err != nil {
+			return err
+		}
+		return ErrNotEmpty
+	}
+	if n, err := e.Org.CountUsers(ctx); err != nil || n > 1 {
+		if err != nil {
+			return err
+		}
+		return ErrNotEmpty
+	}
+	if e.Params == (auth.PasswordParams{}) {
+		e.Params = auth.DefaultPasswordParams
+	}
+	if _, err := fillOrg(ctx, e, sc, root); err != nil {
+		return fmt.Errorf("demo: organisation: %w", err)
+	}
+	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Out, "demo federation created; every demo account signs in with the password %q\n", Password)
+	return nil
+}

@@ -1,0 +1,170 @@
+// Package hub assembles one profhub node: configuration, database, Redis,
+// blob store, the services and the HTTP handler, and runs it until it is
+// told to stop. The command line, the tests that start whole hubs and the
+// benchmark all build nodes through it.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/web"
+)
+
+// Options are settings that are not part of the administrator's
+// configuration.
+type Options struct {
+	Version        string
+	PasswordParams auth.PasswordParams // zero: auth.DefaultPasswordParams
+}
+
+// Hub is one running node.
+type Hub struct {
+	Config  *config.Config
+	Log     *slog.Logger
+	DB      *db.DB
+	KV      *kv.Client
+	Blobs   blob.Store
+	Org     *org.Store
+	Auth    *auth.Service
+	Metrics *prometheus.Registry
+
+	handler http.Handler
+	workers sync.WaitGroup
+	stop    context.CancelFunc
+	workCtx context.Context
+}
+
+// New opens storage and builds the services. It fails, closing whatever it
+// opened, when the database or Redis cannot be reached: a half-started node
+// must not serve.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (_ *Hub, err error) {
+	h := &Hub{Config: cfg, Log: log, Metrics: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			h.Close()
+		}
+	}()
+	if h.DB, err = db.Open(ctx, cfg.DatabaseURL, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	log.Info("database ready", "engine", h.DB.Dialect)
+	if h.KV, err = kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix); err != nil {
+		return nil, err
+	}
+	if h.KV.Embedded() {
+		log.Warn("single-node embedded mode: in-process Redis-compatible server; set PROFHUB_REDIS_URL to run several nodes")
+	}
+	if h.Blobs, err = blob.NewDir(cfg.BlobDir); err != nil {
+		return nil, err
+	}
+	params := opts.PasswordParams
+	if params == (auth.PasswordParams{}) {
+		params = auth.DefaultPasswordParams
+	}
+	h.Org = org.NewStore(h.DB)
+	h.Auth = auth.NewService(h.DB, h.KV, h.Org, log, params, cfg.SessionTTL)
+	h.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	if err := h.bootstrap(ctx); err != nil {
+		return nil, err
+	}
+
+	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	w.Routes(mux)
+	h.handler = w.Handler(mux)
+
+	h.workCtx, h.stop = context.WithCancel(context.Background())
+	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
+		_, err := h.Auth.PurgeExpired(ctx)
+		return err
+	})
+	return h, nil
+}
+
+// Handler is the node's whole HTTP surface.
+func (h *Hub) Handler() http.Handler { return h.handler }
+
+// every runs job periodically until the hub stops.
+func (h *Hub) every(d time.Duration, name string, job func(context.Context) error) {
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.workCtx.Done():
+				return
+			case <-t.C:
+				if err := job(h.workCtx); err != nil && !errors.Is(err, context.Canceled) {
+					h.Log.Error("background job failed", "job", name, "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// Serve answers on ln until ctx ends, then stops taking connections, lets
+// requests in flight finish (up to the shutdown timeout) and stops the
+// background workers.
+func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           h.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return h.workCtx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	h.Log.Info("listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("hub: serve: %w", err)
+	case <-ctx.Done():
+	}
+	h.Log.Info("shutting down", "timeout", h.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), h.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	h.stop()
+	h.workers.Wait()
+	if err != nil {
+		return fmt.Errorf("hub: shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close releases storage. Serve must have returned.
+func (h *Hub) Close() {
+	if h.stop != nil {
+		h.stop()
+		h.workers.Wait()
+	}
+	if h.KV != nil {
+		h.KV.Close()
+	}
+	if h.DB != nil {
+		h.DB.Close()
+	}
+}

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/httpapi"
+)
+
+const sessionCookie = "profhub_session"
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				httpapi.Logger(r.Context()).Error("panic", "value", v, "stack", string(debug.Stack()))
+				httpapi.Error(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRequestID takes the proxy's X-Request-Id when it is sane, or makes one,
+// and echoes it so a user's report can be matched with the log.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		log := s.Log.With("req", id)
+		next.ServeHTTP(w, r.WithContext(httpapi.WithRequest(r.Context(), id, log)))
+	})
+}
+
+// contentSecurityPolicy lets pages load only the hub's own scripts and
+// styles: message text from members and e-mail HTML can never run script
+// in an operator's page, even if a sanitiser misses something.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		if !strings.HasPrefix(r.URL.Path, "/widget/") {
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Frame-Options", "DENY")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := s.Config.MaxBodyBytes
+		for prefix, n := range s.LargeBodies {
+			if strings.HasPrefix(r.URL.Path, prefix) {
+				limit = n
+			}
+		}
+		if r.ContentLength > limit {
+			httpapi.Error(w, r, &http.MaxBytesError{Limit: limit})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the peer's address, or the last hop a trusted reverse proxy
+// appended to X-Forwarded-For (earlier hops are the client's own claims).
+func (s *Server) clientIP(r *http.Request) string {
+	if s.Config.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticate resolves a Bearer token or the session cookie into the
+// request's principal. A bad Bearer token is refused outright; a bad cookie
+// is dropped and the request goes on anonymously (to the login page).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := s.clientIP(r)
+		var p *auth.Principal
+		if h := r.Header.Get("Authorization"); h != "" {
+			scheme, token, _ := strings.Cut(h, " ")
+			var err error
+			if !strings.EqualFold(scheme, "Bearer") {
+				err = auth.ErrNoSession
+			} else {
+				p, err = s.Auth.Bearer(r.Context(), strings.TrimSpace(token), ip)
+			}
+			if err != nil {
+				httpapi.Logger(r.Context()).Warn("bad bearer token", "ip", ip)
+				httpapi.Error(w, r, err)
+				return
+			}
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			p, err = s.Auth.Session(r.Context(), c.Value, ip)
+			if err != nil {
+				s.clearSessionCookie(w)
+			}
+		}
+		if p != nil {
+			log := httpapi.Logger(r.Context()).With("user", p.User.Login)
+			ctx := httpapi.WithRequest(r.Context(), httpapi.RequestID(r.Context()), log)
+			r = r.WithContext(auth.WithPrincipal(ctx, p))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkCSRF demands the session's token on every state-changing request
+// made with a session cookie. Token-authenticated API calls carry no
+// ambient credentials and need none.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := auth.FromContext(r.Context())
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if p == nil || p.ViaToken {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token := r.Header.Get("X-CSRF-Token")
+		if token == "" {
+			token = r.PostFormValue("csrf_token")
+		}
+		if subtle.ConstantTimeCompare([]byte(token), []byte(p.CSRFToken)) != 1 {
+			httpapi.Logger(r.Context()).Warn("csrf token missing or wrong", "path", r.URL.Path)
+			httpapi.WriteJSON(w, http.StatusForbidden, httpapi.Problem{Error: httpapi.ProblemDetail{
+				Code: "csrf", Message: "missing or wrong CSRF token; reload the page", RequestID: httpapi.RequestID(r.Context())}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe logs each request once and counts it by route pattern (not by
+// path, which would explode the metric with ids).
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
+		s.latency.WithLabelValues(route).Observe(d.Seconds())
+		httpapi.Logger(r.Context()).Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", d)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and Hijack (WebSockets).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h, ok := w.ResponseWriter.(http.Hijacker); ok {
+		w.status = http.StatusSwitchingProtocols
+		return h.Hijack()
+	}
+	return nil, nil, errors.New("web: connection cannot be hijacked")
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.Config.SecureCookies(), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.Config.SecureCookies(), SameSite: http.SameSiteLaxMode})
+}

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/web/i18n"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// pages holds one template set per page: the layout plus that page's
+// "content" block.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var moscow = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		return time.FixedZone("MSK", 3*3600)
+	}
+	return loc
+}()
+
+var funcs = template.FuncMap{
+	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(moscow).Format("02.01.2006 15:04")
+	},
+	"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0\u00a0\u00a0", depth) },
+}
+
+func loadPages() (*pages, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: layout: %w", err)
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, n)
+		if err != nil {
+			return nil, fmt.Errorf("web: %s: %w", base, err)
+		}
+		p.byName[strings.TrimSuffix(base, ".html")] = t
+	}
+	return p, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang    string
+	Title   string
+	Nav     string
+	User    *org.User
+	CSRF    string
+	IsAdmin bool
+	CanAudit bool
+	Flash   string
+	Error   string
+	Data    any
+}
+
+func (s *Server) newView(r *http.Request, title, nav string) *view {
+	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), Title: title, Nav: nav}
+	if p := auth.FromContext(r.Context()); p != nil {
+		u := p.User
+		v.User, v.Lang, v.CSRF = &u, u.Lang, p.CSRFToken
+		v.IsAdmin = p.Scope.Can(access.ManageUsers)
+		v.CanAudit = p.Scope.Can(access.ReadAudit)
+	}
+	if f := r.URL.Query().Get("flash"); f != "" && i18n.Has("flash."+f) {
+		v.Flash = "flash." + f
+	}
+	return v
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := s.pages.byName[page]
+	if !ok {
+		httpapi.Error(w, r, fmt.Errorf("web: no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		httpapi.Error(w, r, fmt.Errorf("web: render %s: %w", page, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorText turns an error into a message for a page: validation messages
+// are translated by code when the catalogue has them.
+func errorText(lang string, err error) string {
+	if ve, ok := valid.As(err); ok {
+		if k := "err." + ve.Code; i18n.Has(k) {
+			return i18n.T(lang, k)
+		}
+		return ve.Msg
+	}
+	_, code, _, _ := httpapi.Classify(err)
+	return i18n.T(lang, "err."+code)
+}
+
+// pageError renders the error page with the status the error maps to.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	status, _, _, _ := httpapi.Classify(err)
+	if status >= 500 {
+		httpapi.Logger(r.Context()).Error("page failed", "err", err)
+	}
+	v := s.newView(r, "title.error", "")
+	v.Error = errorText(v.Lang, err)
+	s.render(w, r, status, "error", v)
+}
+
+// pageUser returns the signed-in user, or redirects to sign-in (or to the
+// second-factor step) and returns nil.
+func (s *Server) pageUser(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	p := auth.FromContext(r.Context())
+	switch {
+	case p == nil:
+		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil
+	case p.MFAPending:
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+		return nil
+	}
+	return p
+}
+
+// safeNext keeps only local paths, so the login form cannot be turned into
+// an open redirect.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func redirectFlash(w http.ResponseWriter, r *http.Request, to, flash string) {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, to+sep+"flash="+flash, http.StatusSeeOther)
+}

@@ -1,0 +1,114 @@
+// Package web is the hub's HTTP front: the middleware every request passes
+// (request ids, logging, metrics, limits, security headers, sign-in, CSRF),
+// the health endpoints, the staff UI shell (sign-in, navigation, users and
+// units administration, audit, profile) and the JSON API for the directory.
+// Domain packages add their own routes to the same mux.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/org"
+)
+
+// Deps is what the web layer needs from the hub.
+type Deps struct {
+	Config  *config.Config
+	DB      *db.DB
+	KV      *kv.Client
+	Auth    *auth.Service
+	Org     *org.Store
+	Log     *slog.Logger
+	Metrics *prometheus.Registry
+	Version string
+	// LargeBodies raises the body limit for path prefixes that take uploads
+	// or provider webhooks with files.
+	LargeBodies map[string]int64
+}
+
+// Server renders pages and answers API calls.
+type Server struct {
+	Deps
+	pages    *pages
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	cop      *http.CrossOriginProtection
+}
+
+// New prepares templates and metrics.
+func New(d Deps) (*Server, error) {
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, pages: p}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "profhub_http_requests_total", Help: "HTTP requests by route pattern and status code.",
+	}, []string{"route", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "profhub_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route"})
+	d.Metrics.MustRegister(s.requests, s.latency)
+	s.cop = http.NewCrossOriginProtection()
+	// Webhooks come from providers' servers and the widget from other
+	// sites by design; both authenticate in their own way, never by cookie.
+	s.cop.AddInsecureBypassPattern("/hooks/")
+	s.cop.AddInsecureBypassPattern("/widget/")
+	return s, nil
+}
+
+// Handler wraps mux in the middleware chain. The innermost layer observes
+// the route pattern the mux chose, so it must see the request the mux sees.
+func (s *Server) Handler(mux *http.ServeMux) http.Handler {
+	var h http.Handler = s.observe(mux)
+	h = s.checkCSRF(h)
+	h = s.authenticate(h)
+	h = s.cop.Handler(h)
+	h = s.limitBody(h)
+	h = securityHeaders(h)
+	h = s.withRequestID(h)
+	return s.recoverPanics(h)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 only when both the database and Redis answer, so a
+// load balancer stops sending traffic to a node that lost either.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	var problems []string
+	if err := s.DB.PingContext(ctx); err != nil {
+		problems = append(problems, "database: "+err.Error())
+	}
+	if err := s.KV.Ping(ctx); err != nil {
+		problems = append(problems, "redis: "+err.Error())
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if len(problems) > 0 {
+		s.Log.Warn("not ready", "problems", problems)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(strings.Join(problems, "\n") + "\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+}
