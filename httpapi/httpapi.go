@@ -167,4 +167,3 @@ func Logger(ctx context.Context) *slog.Logger {
 	}
 	return slog.Default()
 }
-

@@ -76,16 +76,16 @@ func loadPages() (*pages, error) {
 
 // view is what every page template receives.
 type view struct {
-	Lang    string
-	Title   string
-	Nav     string
-	User    *org.User
-	CSRF    string
-	IsAdmin bool
+	Lang     string
+	Title    string
+	Nav      string
+	User     *org.User
+	CSRF     string
+	IsAdmin  bool
 	CanAudit bool
-	Flash   string
-	Error   string
-	Data    any
+	Flash    string
+	Error    string
+	Data     any
 }
 
 func (s *Server) newView(r *http.Request, title, nav string) *view {

@@ -339,7 +339,9 @@ func (c *cli) token(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := func(a *admin) *auth.Service { return auth.NewService(a.db, nil, a.org, slog.New(slog.DiscardHandler), auth.DefaultPasswordParams, time.Hour) }
+	svc := func(a *admin) *auth.Service {
+		return auth.NewService(a.db, nil, a.org, slog.New(slog.DiscardHandler), auth.DefaultPasswordParams, time.Hour)
+	}
 	switch act {
 	case "create":
 		var login, name *string
