@@ -40,7 +40,8 @@ var ErrConflict = errors.New("already exists")
 // DB is the database handle shared by all stores.
 type DB struct {
 	*sql.DB
-	Dialect Dialect
+	Dialect     Dialect
+	migrateLock string // SQLite: file that serialises migrations between processes
 }
 
 // Open connects to url (empty: SQLite file in dataDir), checks the
@@ -49,7 +50,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	var d *DB
 	var err error
 	if databaseURL == "" {
-		d, err = openSQLite(filepath.Join(dataDir, "profhub.db"))
+		path := filepath.Join(dataDir, "profhub.db")
+		d, err = openSQLite(path)
+		if err == nil {
+			d.migrateLock = path + ".migrate-lock"
+		}
 	} else {
 		d, err = openPostgres(databaseURL)
 	}
@@ -58,7 +63,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := d.PingContext(pingCtx); err != nil {
+	if err := d.ping(pingCtx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("db: cannot reach %s database: %w", d.Dialect, err)
 	}
@@ -69,6 +74,25 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	return d, nil
 }
 
+// ping checks the connection. On SQLite the first connection switches the
+// file to WAL, which needs a moment of exclusive access and fails at once
+// with SQLITE_BUSY (no busy wait) while another process does the same, so
+// it is retried.
+func (d *DB) ping(ctx context.Context) error {
+	for {
+		err := d.PingContext(ctx)
+		var sqliteErr *sqlite.Error
+		if err == nil || !errors.As(err, &sqliteErr) || sqliteErr.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("db: data directory: %w", err)
@@ -76,7 +100,7 @@ func openSQLite(path string) (*DB, error) {
 	// _txlock=immediate takes the write lock at BEGIN: without it concurrent
 	// read-then-write transactions fail with SQLITE_BUSY instead of waiting.
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

@@ -13,9 +13,17 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate applies every embedded migration not yet applied. On PostgreSQL a
-// session advisory lock makes nodes that start together take turns.
+// Migrate applies every embedded migration not yet applied. Nodes that start
+// together take turns: on PostgreSQL through a session advisory lock, on a
+// shared SQLite file through a lock file beside it.
 func (d *DB) Migrate(ctx context.Context) error {
+	if d.migrateLock != "" {
+		unlock, err := lockFile(d.migrateLock)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	p, err := d.migrationProvider(true)
 	if err != nil {
 		return err

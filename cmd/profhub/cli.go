@@ -111,14 +111,22 @@ func (c *cli) flags(name string) (*flag.FlagSet, func() (*config.Config, error))
 	return fs, l.Config
 }
 
-func (c *cli) parse(fs *flag.FlagSet, load func() (*config.Config, error), args []string, positional int) (*config.Config, error) {
+// parse accepts positional arguments before or after the flags
+// ("user disable ivanova --all" and "user disable --all ivanova").
+func (c *cli) parse(fs *flag.FlagSet, load func() (*config.Config, error), args []string, positional int) (*config.Config, []string, error) {
+	var pos []string
+	for len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		pos, args = append(pos, args[0]), args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if fs.NArg() != positional {
-		return nil, fmt.Errorf("expected %d argument(s), got %d (see --help)", positional, fs.NArg())
+	pos = append(pos, fs.Args()...)
+	if len(pos) != positional {
+		return nil, nil, fmt.Errorf("expected %d argument(s), got %d (see --help)", positional, len(pos))
 	}
-	return load()
+	cfg, err := load()
+	return cfg, pos, err
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {

@@ -35,11 +35,11 @@ func (c *cli) withAdmin(name string, args []string, positional int, define func(
 	if define != nil {
 		define(fsFlags{fs.String, fs.Bool, fs.Duration})
 	}
-	cfg, err := c.parse(fs, load, args, positional)
+	cfg, pos, err := c.parse(fs, load, args, positional)
 	if err != nil {
 		return err
 	}
-	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error { return fn(ctx, a, fs.Args()) })
+	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error { return fn(ctx, a, pos) })
 }
 
 type fsFlags struct {
@@ -398,23 +398,21 @@ func (c *cli) settings(args []string) (err error) {
 	if _, args, err = action(args, "totp-roles"); err != nil {
 		return err
 	}
+	positional := 0
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		positional = 1
+	}
 	fs, load := c.flags("settings totp-roles")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 1 {
-		return errors.New("usage: profhub settings totp-roles [ROLE,ROLE,…|none]")
-	}
-	cfg, err := load()
+	cfg, pos, err := c.parse(fs, load, args, positional)
 	if err != nil {
 		return err
 	}
 	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error {
 		svc := auth.NewService(a.db, nil, a.org, slog.New(slog.DiscardHandler), auth.DefaultPasswordParams, time.Hour)
-		if fs.NArg() == 1 {
+		if len(pos) == 1 {
 			var roles []access.Role
-			if fs.Arg(0) != "none" {
-				for _, name := range strings.Split(fs.Arg(0), ",") {
+			if pos[0] != "none" {
+				for _, name := range strings.Split(pos[0], ",") {
 					r, err := access.ParseRole(name)
 					if err != nil {
 						return err

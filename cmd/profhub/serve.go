@@ -10,7 +10,7 @@ import (
 func (c *cli) serve(args []string) error {
 	fs, load := c.flags("serve")
 	demo := fs.Bool("demo", false, "fill an empty installation with the demo federation before serving")
-	cfg, err := c.parse(fs, load, args, 0)
+	cfg, _, err := c.parse(fs, load, args, 0)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (c *cli) serve(args []string) error {
 func (c *cli) migrate(args []string) error {
 	fs, load := c.flags("migrate")
 	status := fs.Bool("status", false, "list applied and pending migrations")
-	cfg, err := c.parse(fs, load, args, 0)
+	cfg, _, err := c.parse(fs, load, args, 0)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (c *cli) migrate(args []string) error {
 
 func (c *cli) config(args []string) error {
 	fs, load := c.flags("config")
-	cfg, err := c.parse(fs, load, args, 0)
+	cfg, _, err := c.parse(fs, load, args, 0)
 	if err != nil {
 		return err
 	}
