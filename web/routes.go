@@ -17,6 +17,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", s.metricsHandler())
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 
 	// Sign-in.
 	mux.HandleFunc("GET /login", s.loginForm)
