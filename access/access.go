@@ -48,15 +48,18 @@ const (
 	ManageUnits    Permission = "units.manage"    // create, rename, move units
 	ReadAudit      Permission = "audit.read"      // read the audit log of the subtree
 	ManageSettings Permission = "settings.manage" // installation-wide policies
+	ManageInbox    Permission = "inbox.manage"    // lines, channels, their operators
+	SuperviseInbox Permission = "inbox.supervise" // watch every line of the subtree, reassign, take over
+	AnswerInbox    Permission = "inbox.answer"    // take and answer conversations of one's lines
 )
 
 var grants = map[Role][]Permission{
-	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings},
-	Chairman:      {ReadDirectory, ReadAudit},
-	Deputy:        {ReadDirectory, ReadAudit},
-	Secretary:     {ReadDirectory},
-	Operator:      {ReadDirectory},
-	Executor:      {ReadDirectory},
+	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox},
+	Chairman:      {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox},
+	Deputy:        {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox},
+	Secretary:     {ReadDirectory, AnswerInbox},
+	Operator:      {ReadDirectory, AnswerInbox},
+	Executor:      {ReadDirectory, AnswerInbox},
 }
 
 // Scope is the caller of a store function: who they are, their role, the

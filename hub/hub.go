@@ -6,11 +6,14 @@ package hub
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -21,8 +24,10 @@ import (
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/kv"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/web"
 )
 
@@ -42,7 +47,10 @@ type Hub struct {
 	Blobs   blob.Store
 	Org     *org.Store
 	Auth    *auth.Service
+	Inbox   *inbox.Engine
+	Box     *secretbox.Box
 	Metrics *prometheus.Registry
+	NodeID  string
 
 	handler http.Handler
 	workers sync.WaitGroup
@@ -84,14 +92,24 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if err := h.bootstrap(ctx); err != nil {
 		return nil, err
 	}
+	if h.Box, err = openSecretBox(cfg, log); err != nil {
+		return nil, err
+	}
+	h.NodeID = nodeID()
+	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
+		return nil, err
+	}
 
-	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version})
+	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
+		LargeBodies: map[string]int64{"/hooks/": 32 << 20}})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	w.Routes(mux)
+	h.Inbox.Routes(mux)
 	h.handler = w.Handler(mux)
+	h.Inbox.Start()
 
 	h.workCtx, h.stop = context.WithCancel(context.Background())
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
@@ -99,6 +117,29 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	})
 	return h, nil
+}
+
+// openSecretBox uses PROFHUB_SECRET_KEY, or a key kept in the user's
+// configuration directory when none is configured (single-node default).
+func openSecretBox(cfg *config.Config, log *slog.Logger) (*secretbox.Box, error) {
+	key := cfg.SecretKey
+	if key == "" {
+		k, path, err := secretbox.LocalKey()
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("PROFHUB_SECRET_KEY not set: channel credentials are encrypted with a key kept outside the data directory; "+
+			"set PROFHUB_SECRET_KEY for several nodes", "key_file", path)
+		key = k
+	}
+	return secretbox.New(key)
+}
+
+func nodeID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Handler is the node's whole HTTP surface.
@@ -149,6 +190,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(sctx)
 	h.stop()
 	h.workers.Wait()
+	h.Inbox.Stop()
 	if err != nil {
 		return fmt.Errorf("hub: shutdown: %w", err)
 	}
@@ -160,6 +202,9 @@ func (h *Hub) Close() {
 	if h.stop != nil {
 		h.stop()
 		h.workers.Wait()
+	}
+	if h.Inbox != nil {
+		h.Inbox.Stop()
 	}
 	if h.KV != nil {
 		h.KV.Close()

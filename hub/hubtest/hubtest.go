@@ -70,6 +70,7 @@ func StartOn(t testing.TB, s Storage) *Node {
 	cfg.DataDir, cfg.BlobDir = s.DataDir, s.DataDir+"/blobs"
 	cfg.DatabaseURL, cfg.RedisURL, cfg.RedisPrefix = s.DatabaseURL, s.RedisURL, s.RedisPrefix
 	cfg.AdminPassword = AdminPassword
+	cfg.SecretKey = "hubtest secret key, not for production"
 	var logOut io.Writer = io.Discard
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
 		logOut = os.Stderr

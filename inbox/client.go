@@ -1,0 +1,128 @@
+package inbox
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/profhub/profhub/access"
+)
+
+// Client is one connected console (an operator's or supervisor's browser
+// tab). The relay pushes the events it may see into its buffer; a client
+// too slow to keep up is disconnected and resumes from its last seq.
+type Client struct {
+	UserID     string
+	scope      access.Scope
+	supervisor bool
+
+	mu    sync.RWMutex
+	lines map[string]bool // lines whose events it receives
+
+	out      chan *Event
+	done     chan struct{}
+	killOnce sync.Once
+}
+
+// NewClient prepares a client for sc; Attach connects it to the relay.
+func (e *Engine) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
+	c := &Client{UserID: sc.UserID, scope: sc, supervisor: sc.Can(access.SuperviseInbox),
+		out: make(chan *Event, 1024), done: make(chan struct{})}
+	return c, e.RefreshClient(ctx, c)
+}
+
+// RefreshClient recomputes which lines the client follows: the lines it
+// operates in, and for supervisors every line of their subtree.
+func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
+	lines, err := e.ListLines(ctx, c.scope)
+	if err != nil {
+		return err
+	}
+	m := map[string]bool{}
+	for _, l := range lines {
+		if c.supervisor || slices.ContainsFunc(l.Operators, func(o LineOperator) bool { return o.UserID == c.UserID }) {
+			m[l.ID] = true
+		}
+	}
+	c.mu.Lock()
+	c.lines = m
+	c.mu.Unlock()
+	return nil
+}
+
+// Attach starts delivery to c and returns the relay's current cursor: the
+// caller replays the SQL log after since up to it, and the client drops
+// live events at or below what it already sent.
+func (e *Engine) Attach(c *Client) int64 { return e.events.add(c) }
+
+// Detach stops delivery.
+func (e *Engine) Detach(c *Client) { e.events.remove(c); c.kill() }
+
+// Events is the client's outgoing stream; Done closes when it must go.
+func (c *Client) Events() <-chan *Event { return c.out }
+
+// Done is closed when the client was disconnected by the relay.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+func (c *Client) visible(ev *Event) bool {
+	if len(ev.To) > 0 {
+		return slices.Contains(ev.To, c.UserID)
+	}
+	switch ev.Kind {
+	case EvPresence:
+		return c.supervisor
+	case EvLinesChanged:
+		return true
+	}
+	if ev.AssigneeID != "" && ev.AssigneeID == c.UserID {
+		return true
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.lines[ev.LineID]
+}
+
+func (c *Client) push(ev *Event) {
+	select {
+	case c.out <- ev:
+	default:
+		c.kill() // too slow: it reconnects and fills the gap from SQL
+	}
+}
+
+func (c *Client) kill() { c.killOnce.Do(func() { close(c.done) }) }
+
+// Backlog returns the events after since that c may see, or resync=true
+// when the gap is larger than the log keeps or than is sensible to replay.
+func (e *Engine) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
+	const maxReplay = 5000
+	var oldest int64
+	if err := e.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {
+		return nil, false, err
+	}
+	if oldest > since+1 {
+		return nil, true, nil
+	}
+	for cursor := since; cursor < upTo; {
+		batch, err := e.eventsAfter(ctx, cursor, 1000)
+		if err != nil {
+			return nil, false, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, ev := range batch {
+			if ev.Seq > upTo {
+				return evs, false, nil
+			}
+			if c.visible(ev) {
+				evs = append(evs, ev)
+			}
+			cursor = ev.Seq
+		}
+		if len(evs) > maxReplay {
+			return nil, true, nil
+		}
+	}
+	return evs, false, nil
+}

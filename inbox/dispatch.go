@@ -1,0 +1,290 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/profhub/profhub/db"
+)
+
+// Sender delivers replies through one kind of channel. Each connector
+// implements it; the engine calls it with the same OutboundMessage.ID on
+// every retry, so providers that deduplicate (Telegram, VK random_id, mail
+// Message-ID) never show a reply twice.
+type Sender interface {
+	Send(ctx context.Context, ch Channel, m OutboundMessage) (SendResult, error)
+}
+
+// OutboundMessage is a reply to deliver.
+type OutboundMessage struct {
+	ID             string // idempotency key, stable across retries
+	ConversationID string
+	ExternalChatID string
+	ContactID      string
+	AuthorID       string
+	Text           string
+	Attachments    []Attachment
+	Attempt        int
+}
+
+// SendResult is what the provider said.
+type SendResult struct {
+	ProviderID string // the provider's id of the sent message
+}
+
+// SendError classifies a failed send. Other errors are treated as
+// temporary.
+type SendError struct {
+	Permanent  bool          // retrying will not help (blocked by the user, bad address)
+	RetryAfter time.Duration // the provider asked to wait this long
+	Reason     string
+}
+
+func (e *SendError) Error() string { return e.Reason }
+
+const (
+	maxAttempts     = 8
+	leaseTime       = 2 * time.Minute
+	defaultRatePerS = 20
+)
+
+func (e *Engine) dispatchStream() string { return e.kv.Key("inbox", "dispatch") }
+
+const dispatchGroup = "senders"
+
+// enqueueDispatch adds a pending message to the work stream. If Redis is
+// down the SQL rescan finds it.
+func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) {
+	if err := e.kv.XAdd(ctx, &redis.XAddArgs{Stream: e.dispatchStream(), MaxLen: 100000, Approx: true,
+		Values: map[string]any{"id": messageID}}).Err(); err != nil {
+		e.log.Debug("dispatch enqueue failed; the SQL rescan sends it", "err", err)
+	}
+}
+
+// runDispatcher reads the work stream as a member of the consumer group,
+// claims entries left by dead workers, and rescans SQL for due retries and
+// for anything the stream lost.
+func (e *Engine) runDispatcher(ctx context.Context) {
+	limiter := redis_rate.NewLimiter(e.kv)
+	consumer := e.node
+	work := make(chan string, 64)
+	for range 4 {
+		go func() {
+			for id := range work {
+				e.dispatchOne(ctx, limiter, id)
+			}
+		}()
+	}
+	defer close(work)
+	rescan := time.NewTicker(time.Second)
+	defer rescan.Stop()
+	lastClaim := time.Now()
+	for ctx.Err() == nil {
+		err := e.kv.XGroupCreateMkStream(ctx, e.dispatchStream(), dispatchGroup, "$").Err()
+		if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+			sleep(ctx, time.Second)
+			e.rescanOutbox(ctx, work)
+			continue
+		}
+		streams, err := e.kv.XReadGroup(ctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: consumer,
+			Streams: []string{e.dispatchStream(), ">"}, Count: 64, Block: 500 * time.Millisecond}).Result()
+		if err != nil && !isNil(err) {
+			if ctx.Err() != nil {
+				return
+			}
+			sleep(ctx, 500*time.Millisecond)
+		}
+		for _, s := range streams {
+			for _, msg := range s.Messages {
+				if id, ok := msg.Values["id"].(string); ok {
+					select {
+					case work <- id:
+					case <-ctx.Done():
+						return
+					}
+				}
+				e.kv.XAck(ctx, e.dispatchStream(), dispatchGroup, msg.ID)
+			}
+		}
+		if time.Since(lastClaim) > 15*time.Second {
+			lastClaim = time.Now()
+			e.claimAbandoned(ctx, consumer, work)
+		}
+		select {
+		case <-rescan.C:
+			e.rescanOutbox(ctx, work)
+		default:
+		}
+	}
+}
+
+// claimAbandoned takes over stream entries a dead worker read but never
+// acknowledged.
+func (e *Engine) claimAbandoned(ctx context.Context, consumer string, work chan<- string) {
+	msgs, _, err := e.kv.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: e.dispatchStream(), Group: dispatchGroup,
+		Consumer: consumer, MinIdle: 30 * time.Second, Start: "0", Count: 100}).Result()
+	if err != nil {
+		return
+	}
+	for _, msg := range msgs {
+		if id, ok := msg.Values["id"].(string); ok {
+			work <- id
+		}
+		e.kv.XAck(ctx, e.dispatchStream(), dispatchGroup, msg.ID)
+	}
+}
+
+// rescanOutbox finds pending messages that are due and not leased: retries
+// whose backoff has passed, and messages whose stream entry was lost.
+func (e *Engine) rescanOutbox(ctx context.Context, work chan<- string) {
+	now := db.Now()
+	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_messages WHERE status = 'pending' AND next_attempt_at <= $1
+		AND lease_until < $1 AND created_at < $2 ORDER BY next_attempt_at LIMIT 200`, now, now-2000)
+	if err != nil {
+		return
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	for _, id := range ids {
+		select {
+		case work <- id:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// dispatchOne sends one message if it is still pending and due, under a
+// lease in SQL so that two workers never send it at the same time.
+func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, id string) {
+	now := db.Now()
+	res, err := e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
+		AND lease_until < $3 AND next_attempt_at <= $3`, id, now+leaseTime.Milliseconds(), now)
+	if err != nil {
+		return
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return
+	}
+	m, err := messageTx(ctx, e.db, id)
+	if err != nil {
+		return
+	}
+	conv, err := conversationTx(ctx, e.db, m.ConversationID)
+	if err != nil {
+		return
+	}
+	ch, err := e.channelByID(ctx, m.ChannelID)
+	if err != nil {
+		return
+	}
+	rate := ch.RatePerS
+	if rate <= 0 {
+		rate = defaultRatePerS
+	}
+	if r, err := limiter.Allow(ctx, e.kv.Key("out", ch.ID), redis_rate.PerSecond(rate)); err == nil && r.Allowed == 0 {
+		e.deferSend(ctx, m.ID, r.RetryAfter, false, "")
+		return
+	}
+	sender, ok := e.sender(ch.Kind)
+	if !ok {
+		e.finishSend(ctx, conv, m, SendResult{}, &SendError{Permanent: true, Reason: "no connector for channel kind " + ch.Kind})
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
+		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1}
+	result, err := sender.Send(sctx, ch, out)
+	if ctx.Err() != nil {
+		e.deferSend(context.WithoutCancel(ctx), m.ID, 0, false, "")
+		return
+	}
+	e.finishSend(ctx, conv, m, result, err)
+}
+
+// deferSend puts a message back to pending, due after wait. counted says
+// whether this was a real attempt.
+func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) {
+	inc := 0
+	if counted {
+		inc = 1
+	}
+	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + $3,
+		status_reason = $4, updated_at = $5 WHERE id = $1`, id, db.Now()+wait.Milliseconds(), inc, reason, db.Now())
+}
+
+// backoff is exponential with jitter: 1 s, 2 s, 4 s … up to 5 minutes.
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 9)
+	d = min(d, 5*time.Minute)
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// finishSend records the outcome: sent; retried later (honouring the
+// provider's retry-after); or failed for good, visible to the operator,
+// who can retry it.
+func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, res SendResult, sendErr error) {
+	ch, _ := e.channelByID(ctx, m.ChannelID)
+	if sendErr == nil {
+		e.metric.dispatched.WithLabelValues(ch.Kind, "sent").Inc()
+		e.setDelivery(ctx, conv, m, DeliverySent, "", res.ProviderID)
+		return
+	}
+	var se *SendError
+	permanent, wait, reason := false, time.Duration(0), sendErr.Error()
+	if errors.As(sendErr, &se) {
+		permanent, wait = se.Permanent, se.RetryAfter
+	}
+	attempts := m.Attempts + 1
+	if permanent || attempts >= maxAttempts {
+		e.metric.dispatched.WithLabelValues(ch.Kind, "failed").Inc()
+		if !permanent {
+			reason = fmt.Sprintf("gave up after %d attempts: %s", attempts, reason)
+		}
+		e.log.Warn("send failed for good", "message", m.ID, "channel", m.ChannelID, "reason", reason)
+		e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
+		return
+	}
+	e.metric.dispatched.WithLabelValues(ch.Kind, "retry").Inc()
+	e.deferSend(ctx, m.ID, max(wait, backoff(attempts)), true, reason)
+	m.Attempts, m.StatusReason = attempts, reason
+	_ = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
+		return nil
+	})
+}
+
+func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
+	now := db.Now()
+	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		sentAt := int64(0)
+		if status == DeliverySent {
+			sentAt = now
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = $2, status_reason = $3, provider_id = $4, sent_at = $5,
+			lease_until = 0, attempts = attempts + 1, updated_at = $6 WHERE id = $1`, m.ID, status, reason, providerID, sentAt, now); err != nil {
+			return err
+		}
+		m.Status, m.StatusReason, m.SentAt, m.Attempts = status, reason, ms(sentAt), m.Attempts+1
+		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
+		return nil
+	})
+	if err != nil {
+		e.log.Error("recording delivery status failed", "message", m.ID, "err", err)
+	}
+}

@@ -1,0 +1,166 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/secretbox"
+)
+
+// Deps is what the engine needs from the hub.
+type Deps struct {
+	DB      *db.DB
+	KV      *kv.Client
+	Blobs   blob.Store
+	Box     *secretbox.Box
+	Log     *slog.Logger
+	Metrics prometheus.Registerer
+	NodeID  string // names this node's stream consumer
+}
+
+// Engine is the inbox of one hub node. Several engines on several nodes
+// share SQL and Redis and cooperate through them.
+type Engine struct {
+	db    *db.DB
+	kv    *kv.Client
+	blobs blob.Store
+	box   *secretbox.Box
+	log   *slog.Logger
+	node  string
+
+	lines    *ttlCache[Line]
+	channels *ttlCache[Channel]
+	senders  map[string]Sender // by channel kind
+	sendMu   sync.RWMutex
+
+	batch  *batcher
+	events *relay
+	router *router
+	metric metrics
+
+	stop    context.CancelFunc
+	ctx     context.Context
+	workers sync.WaitGroup
+}
+
+// New builds the engine; Start runs its workers.
+func New(d Deps) (*Engine, error) {
+	e := &Engine{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID,
+		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
+		senders: map[string]Sender{}}
+	if e.node == "" {
+		e.node = "node"
+	}
+	e.ctx, e.stop = context.WithCancel(context.Background())
+	e.metric = newMetrics(d.Metrics)
+	e.batch = newBatcher(e)
+	e.events = newRelay(e)
+	e.router = newRouter(e)
+	e.RegisterSender(KindAPI, &webhookSender{e: e})
+	return e, nil
+}
+
+// RegisterSender makes s send the replies of channels of kind; each
+// connector registers its own.
+func (e *Engine) RegisterSender(kind string, s Sender) {
+	e.sendMu.Lock()
+	defer e.sendMu.Unlock()
+	e.senders[kind] = s
+}
+
+func (e *Engine) sender(kind string) (Sender, bool) {
+	e.sendMu.RLock()
+	defer e.sendMu.RUnlock()
+	s, ok := e.senders[kind]
+	return s, ok
+}
+
+// Start runs the background workers: group commit, event relay, routing
+// sweeps, dispatch and housekeeping.
+func (e *Engine) Start() {
+	e.goWorker("ingest batcher", e.batch.run)
+	e.goWorker("event relay", e.events.run)
+	e.goWorker("router", e.router.run)
+	e.goWorker("dispatcher", e.runDispatcher)
+	e.goWorker("housekeeping", e.runHousekeeping)
+}
+
+func (e *Engine) goWorker(name string, fn func(ctx context.Context)) {
+	e.workers.Add(1)
+	go func() {
+		defer e.workers.Done()
+		fn(e.ctx)
+		e.log.Debug("worker stopped", "worker", name)
+	}()
+}
+
+// Stop ends the workers and waits for them; work not finished stays in SQL
+// for another node or the next start.
+func (e *Engine) Stop() {
+	e.stop()
+	e.workers.Wait()
+}
+
+// sleep waits d or until ctx ends; false means stop.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// ttlCache keeps rarely changing rows (lines, channels) that every message
+// needs, for a few seconds.
+type ttlCache[T any] struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[string]cacheEntry[T]
+}
+
+type cacheEntry[T any] struct {
+	v  T
+	at time.Time
+}
+
+func newTTLCache[T any](ttl time.Duration) *ttlCache[T] {
+	return &ttlCache[T]{ttl: ttl, m: map[string]cacheEntry[T]{}}
+}
+
+func (c *ttlCache[T]) get(k string) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || time.Since(e.at) > c.ttl {
+		var zero T
+		return zero, false
+	}
+	return e.v, true
+}
+
+func (c *ttlCache[T]) put(k string, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = cacheEntry[T]{v: v, at: time.Now()}
+}
+
+func (c *ttlCache[T]) drop(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}

@@ -1,0 +1,121 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/profhub/profhub/db"
+)
+
+// eventRetention is how long the event log keeps events for reconnecting
+// clients; older gaps make the client reload.
+const eventRetention = 72 * time.Hour
+
+// runHousekeeping raises queue alerts, closes silent conversations and
+// trims the event log. Every node runs it; each step is idempotent.
+func (e *Engine) runHousekeeping(ctx context.Context) {
+	alerts := time.NewTicker(5 * time.Second)
+	defer alerts.Stop()
+	hourly := time.NewTicker(time.Minute)
+	defer hourly.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-alerts.C:
+			e.raiseQueueAlerts(ctx)
+		case <-hourly.C:
+			e.autoClose(ctx)
+			if _, err := e.db.ExecContext(ctx, `DELETE FROM inbox_events WHERE at < $1`, db.Now()-eventRetention.Milliseconds()); err != nil && !isCanceled(err) {
+				e.log.Warn("event log trim failed", "err", err)
+			}
+		}
+	}
+}
+
+// raiseQueueAlerts tells supervisors about conversations nobody has taken
+// within their line's limit. The conversation stays queued: it is never
+// dropped.
+func (e *Engine) raiseQueueAlerts(ctx context.Context) {
+	ids, err := e.allLineIDs(ctx)
+	if err != nil {
+		return
+	}
+	now := db.Now()
+	for _, lineID := range ids {
+		line, err := e.lineByID(ctx, lineID)
+		if err != nil || line.QueueAlertS <= 0 {
+			continue
+		}
+		rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'waiting'
+			AND alerted_at = 0 AND queued_at < $2 LIMIT 100`, lineID, now-int64(line.QueueAlertS)*1000)
+		if err != nil {
+			continue
+		}
+		var convs []string
+		for rows.Next() {
+			var id string
+			if rows.Scan(&id) == nil {
+				convs = append(convs, id)
+			}
+		}
+		rows.Close()
+		for _, id := range convs {
+			err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+				res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET alerted_at = $2 WHERE id = $1 AND alerted_at = 0 AND status = 'waiting'`, id, now)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return nil
+				}
+				c, err := conversationTx(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				ev := convEvent(EvAlert, c)
+				ev.Data = map[string]any{"waiting_s": (now - c.QueuedAt.UnixMilli()) / 1000, "limit_s": line.QueueAlertS}
+				w.add(ev)
+				return nil
+			})
+			if err == nil {
+				e.logRouting(ctx, id, lineID, "alert", "", map[string]any{"limit_s": line.QueueAlertS})
+			}
+		}
+	}
+}
+
+// autoClose closes conversations silent for longer than their line allows.
+func (e *Engine) autoClose(ctx context.Context) {
+	ids, err := e.allLineIDs(ctx)
+	if err != nil {
+		return
+	}
+	for _, lineID := range ids {
+		line, err := e.lineByID(ctx, lineID)
+		if err != nil || line.AutoCloseH <= 0 {
+			continue
+		}
+		rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'
+			AND last_message_at < $2 LIMIT 500`, lineID, db.Now()-int64(line.AutoCloseH)*3600*1000)
+		if err != nil {
+			continue
+		}
+		var convs []string
+		for rows.Next() {
+			var id string
+			if rows.Scan(&id) == nil {
+				convs = append(convs, id)
+			}
+		}
+		rows.Close()
+		for _, id := range convs {
+			c, err := conversationTx(ctx, e.db, id)
+			if err != nil {
+				continue
+			}
+			_, _ = e.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
+		}
+	}
+}

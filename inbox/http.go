@@ -1,0 +1,343 @@
+package inbox
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/valid"
+)
+
+func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	lines, err := e.ListLines(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if lines == nil {
+		lines = []Line{}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"lines": lines})
+}
+
+func (e *Engine) httpGetLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, l)
+}
+
+func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	l := DefaultLine()
+	if err := httpapi.Decode(r, &l); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	l, err := e.CreateLine(r.Context(), p.Scope, l)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, l)
+}
+
+func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if err := httpapi.Decode(r, &l); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	l.ID = r.PathValue("id")
+	if l, err = e.UpdateLine(r.Context(), p.Scope, l); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, l)
+}
+
+func (e *Engine) httpListChannels(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	chs, err := e.ListChannels(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"channels": chs})
+}
+
+func (e *Engine) httpCreateChannel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var n NewChannel
+	if err := httpapi.Decode(r, &n); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	ch, token, err := e.CreateChannel(r.Context(), p.Scope, n)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out := map[string]any{"channel": ch}
+	if token != "" {
+		out["token"] = token
+		out["webhook_secret"] = ch.Secrets["webhook_secret"]
+		out["inbound_url"] = "/hooks/api/" + ch.ID + "/messages"
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, out)
+}
+
+func (e *Engine) httpSetChannelDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *auth.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+		if err := e.SetChannelDisabled(r.Context(), p.Scope, r.PathValue("id"), disabled); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (e *Engine) httpWebhookSecret(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	s, err := e.WebhookSecret(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"webhook_secret": s})
+}
+
+func (e *Engine) httpSetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if err := e.SetPresence(r.Context(), p.Scope, in.Status); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, in)
+}
+
+func (e *Engine) httpMyOffers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	offers, err := e.MyOffers(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"offers": offers})
+}
+
+func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	q := r.URL.Query()
+	limit, err := httpapi.IntQuery(r, "limit", 100)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	before, err := strconv.ParseInt(q.Get("before"), 10, 64)
+	if q.Get("before") != "" && err != nil {
+		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
+		return
+	}
+	convs, err := e.ListConversations(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
+		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before})
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"conversations": convs})
+}
+
+func (e *Engine) httpGetConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, err := e.GetConversation(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, c)
+}
+
+func (e *Engine) httpMessages(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after_seq"), 10, 64)
+	limit, err := httpapi.IntQuery(r, "limit", 200)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	msgs, err := e.Messages(r.Context(), p.Scope, r.PathValue("id"), after, limit)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+func (e *Engine) httpRoutingLog(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	log, err := e.RoutingLog(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"entries": log})
+}
+
+// convAction adapts the operator actions that return the conversation.
+func convAction(fn func(r *http.Request, p *auth.Principal, id string) (Conversation, error)) func(http.ResponseWriter, *http.Request, *auth.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+		c, err := fn(r, p, r.PathValue("id"))
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, c)
+	}
+}
+
+func (e *Engine) httpAccept(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.Accept(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpTake(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.Take(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpClose(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.Close(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpReopen(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.Reopen(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpSpam(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.MarkSpam(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		var in TransferInput
+		if err := httpapi.Decode(r, &in); err != nil {
+			return Conversation{}, err
+		}
+		return e.Transfer(r.Context(), p.Scope, id, in)
+	})(w, r, p)
+}
+
+func (e *Engine) httpPriority(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		var in struct {
+			Priority int `json:"priority"`
+		}
+		if err := httpapi.Decode(r, &in); err != nil {
+			return Conversation{}, err
+		}
+		return e.SetPriority(r.Context(), p.Scope, id, in.Priority)
+	})(w, r, p)
+}
+
+func (e *Engine) httpLinkMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		var in struct {
+			MemberID string `json:"member_id"`
+		}
+		if err := httpapi.Decode(r, &in); err != nil {
+			return Conversation{}, err
+		}
+		return e.LinkMember(r.Context(), p.Scope, id, in.MemberID)
+	})(w, r, p)
+}
+
+func (e *Engine) httpDecline(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := e.Decline(r.Context(), p.Scope, r.PathValue("id")); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *Engine) httpMarkRead(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := e.MarkRead(r.Context(), p.Scope, r.PathValue("id")); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *Engine) httpPost(dir string) func(http.ResponseWriter, *http.Request, *auth.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+		var in ReplyInput
+		if err := httpapi.Decode(r, &in); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		var m Message
+		var err error
+		if dir == DirOut {
+			m, err = e.Reply(r.Context(), p.Scope, r.PathValue("id"), in)
+		} else {
+			m, err = e.Note(r.Context(), p.Scope, r.PathValue("id"), in)
+		}
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusCreated, m)
+	}
+}
+
+func (e *Engine) httpReply(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	e.httpPost(DirOut)(w, r, p)
+}
+func (e *Engine) httpNote(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	e.httpPost(DirNote)(w, r, p)
+}
+
+func (e *Engine) httpRetry(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, err := e.Retry(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+// httpAPIChannelInbound is the API channel's webhook. The channel token
+// comes as a Bearer token, and a wrong one stores nothing.
+func (e *Engine) httpAPIChannelInbound(w http.ResponseWriter, r *http.Request) {
+	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	var in APIInbound
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	res, err := e.IngestAPI(r.Context(), r.PathValue("channel"), token, in)
+	if err != nil {
+		httpapi.Logger(r.Context()).Warn("api channel message refused", "channel", r.PathValue("channel"), "err", err)
+		httpapi.Error(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	}
+	httpapi.WriteJSON(w, status, res)
+}

@@ -1,0 +1,116 @@
+package inbox
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/profhub/profhub/valid"
+)
+
+// Identity is who sent a message, as the channel knows them.
+type Identity struct {
+	// Namespace of ExternalID: "telegram", "vk", "email", "phone" are
+	// shared by all channels of that kind (the same person is the same
+	// contact whichever bot they write to); empty means private to the
+	// channel (API, widget visitors).
+	Namespace  string `json:"namespace,omitempty"`
+	ExternalID string `json:"id"`
+	Name       string `json:"name,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+	Email      string `json:"email,omitempty"`
+}
+
+// Inbound is the neutral form every connector turns a provider's message
+// into.
+type Inbound struct {
+	ChannelID         string
+	ExternalChatID    string // where replies go; defaults to the sender's id
+	ExternalMessageID string // the provider's id: the idempotency key
+	From              Identity
+	Text              string
+	Subject           string
+	Attachments       []Attachment
+	SentAt            time.Time
+	// NoAutoReply suppresses the welcome and off-hours replies (e.g. for
+	// mail that is itself an auto-reply).
+	NoAutoReply bool
+}
+
+// IngestResult tells the connector what became of a message.
+type IngestResult struct {
+	MessageID      string `json:"message_id"`
+	ConversationID string `json:"conversation_id"`
+	Seq            int64  `json:"seq"`
+	Duplicate      bool   `json:"duplicate"`
+}
+
+func (in *Inbound) validate() error {
+	in.ExternalMessageID = strings.TrimSpace(in.ExternalMessageID)
+	in.From.ExternalID = strings.TrimSpace(in.From.ExternalID)
+	switch {
+	case in.ChannelID == "":
+		return valid.Errorf("channel_id", "required", "channel is required")
+	case in.ExternalMessageID == "" || len(in.ExternalMessageID) > MaxExternalIDBytes:
+		return valid.Errorf("message.id", "external_id", "message id must have 1 to %d bytes", MaxExternalIDBytes)
+	case in.From.ExternalID == "" || len(in.From.ExternalID) > MaxExternalIDBytes:
+		return valid.Errorf("contact.id", "external_id", "contact id must have 1 to %d bytes", MaxExternalIDBytes)
+	case len(in.Text) > MaxTextBytes:
+		return valid.Errorf("message.text", "too_long", "text is limited to %d bytes", MaxTextBytes)
+	case !utf8.ValidString(in.Text) || !utf8.ValidString(in.From.Name) || !utf8.ValidString(in.Subject):
+		return valid.Errorf("message.text", "utf8", "text must be valid UTF-8")
+	case len(in.Attachments) > MaxAttachments:
+		return valid.Errorf("message.attachments", "too_many", "at most %d attachments", MaxAttachments)
+	case in.Text == "" && len(in.Attachments) == 0:
+		return valid.Errorf("message.text", "empty", "a message needs text or an attachment")
+	case len(in.ExternalChatID) > MaxExternalIDBytes:
+		return valid.Errorf("chat_id", "external_id", "chat id must have at most %d bytes", MaxExternalIDBytes)
+	}
+	if len([]rune(in.From.Name)) > 200 {
+		in.From.Name = string([]rune(in.From.Name)[:200])
+	}
+	if len([]rune(in.Subject)) > 300 {
+		in.Subject = string([]rune(in.Subject)[:300])
+	}
+	if in.ExternalChatID == "" {
+		in.ExternalChatID = in.From.ExternalID
+	}
+	if in.SentAt.IsZero() {
+		in.SentAt = time.Now()
+	}
+	return nil
+}
+
+// Ingest stores one inbound message. It is idempotent on (channel,
+// ExternalMessageID): a replayed webhook, a second delivery or the same
+// update reaching two nodes returns the first result with Duplicate set.
+// It returns once the message is committed to SQL; queueing, routing and
+// events follow the commit. Concurrent calls are committed together in
+// one transaction (group commit).
+func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
+	if err := in.validate(); err != nil {
+		return IngestResult{}, err
+	}
+	ch, err := e.channelByID(ctx, in.ChannelID)
+	if err != nil {
+		return IngestResult{}, err
+	}
+	if ch.Disabled {
+		e.log.Warn("message to a disabled channel refused", "channel", ch.ID)
+		return IngestResult{}, ErrChannelDisabled
+	}
+	if in.From.Namespace == "" {
+		in.From.Namespace = "channel:" + ch.ID
+	}
+	res, err := e.batch.submit(ctx, ingestItem{in: in, ch: ch})
+	switch {
+	case err != nil:
+		e.metric.ingested.WithLabelValues("error").Inc()
+	case res.Duplicate:
+		e.metric.ingested.WithLabelValues("duplicate").Inc()
+	default:
+		e.metric.ingested.WithLabelValues("new").Inc()
+	}
+	return res, err
+}

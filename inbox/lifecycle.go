@@ -1,0 +1,234 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
+)
+
+// TransferInput moves a conversation to an operator or to another line.
+type TransferInput struct {
+	OperatorID string `json:"operator_id"`
+	LineID     string `json:"line_id"`
+	Comment    string `json:"comment"`
+}
+
+// Transfer hands a conversation to another operator of its line, or puts
+// it into another line's queue, with a comment for whoever gets it.
+func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, in TransferInput) (Conversation, error) {
+	if (in.OperatorID == "") == (in.LineID == "") {
+		return Conversation{}, valid.Errorf("", "transfer_target", "give operator_id or line_id")
+	}
+	if len(in.Comment) > 4000 {
+		return Conversation{}, valid.Errorf("comment", "too_long", "comment is limited to 4000 bytes")
+	}
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if r.conv.Status == StatusClosed {
+		return Conversation{}, ErrClosed
+	}
+	if err := r.mayAnswer(sc); err != nil {
+		return Conversation{}, err
+	}
+	data := map[string]any{"from": r.conv.AssigneeID, "comment": strings.TrimSpace(in.Comment)}
+	if in.OperatorID != "" {
+		isOp := false
+		for _, o := range r.line.Operators {
+			isOp = isOp || o.UserID == in.OperatorID
+		}
+		if !isOp {
+			return Conversation{}, valid.Errorf("operator_id", "not_operator", "that user does not answer this line")
+		}
+		decision := "transferred"
+		if r.conv.Status == StatusWaiting {
+			decision = "taken"
+		}
+		return e.assignTo(ctx, sc, r, in.OperatorID, true, decision, data)
+	}
+	target, err := e.GetLine(ctx, sc, in.LineID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if target.ID == r.line.ID {
+		return Conversation{}, valid.Errorf("line_id", "same_line", "the conversation is already in that line")
+	}
+	data["from_line"], data["to_line"] = r.line.ID, target.ID
+	var conv Conversation
+	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET line_id = $2, unit_id = $3, status = 'waiting', assignee_id = '',
+			queued_at = $4, assigned_at = 0, alerted_at = 0, updated_at = $4 WHERE id = $1`, convID, target.ID, target.UnitID, now); err != nil {
+			if db.IsUniqueViolation(err) {
+				return valid.Errorf("line_id", "open_elsewhere", "the contact already has an open conversation in that line")
+			}
+			return fmt.Errorf("inbox: transfer: %w", err)
+		}
+		var err error
+		if conv, err = conversationTx(ctx, tx, convID); err != nil {
+			return err
+		}
+		if err := systemMessage(ctx, tx, w, &conv, "transferred_line", data); err != nil {
+			return err
+		}
+		w.add(convEvent(EvConversation, conv))
+		old := convEvent(EvConversation, conv)
+		old.LineID, old.AssigneeID = r.line.ID, r.conv.AssigneeID
+		w.add(old)
+		w.release = append(w.release, releaseEntry{lineID: r.line.ID, convID: convID})
+		w.enqueue = append(w.enqueue, queueEntry{lineID: target.ID, convID: convID, priority: conv.Priority, queuedAt: now})
+		w.kick[r.line.ID] = true
+		return nil
+	})
+	if err == nil {
+		e.logRouting(ctx, convID, target.ID, "transferred_line", "", data)
+	}
+	return conv, err
+}
+
+// Close ends a conversation and frees its operator.
+func (e *Engine) Close(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if r.conv.Status == StatusClosed {
+		return r.conv, nil
+	}
+	if err := r.mayAnswer(sc); err != nil {
+		return Conversation{}, err
+	}
+	return e.closeConversation(ctx, r, sc.UserID, "closed", false)
+}
+
+func (e *Engine) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
+	var conv Conversation
+	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		now := db.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed', closed_at = $2, closed_by = $3, spam = $4,
+			unread = 0, updated_at = $2 WHERE id = $1 AND status <> 'closed'`, r.conv.ID, now, by, spam)
+		if err != nil {
+			return fmt.Errorf("inbox: close: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrClosed
+		}
+		if conv, err = conversationTx(ctx, tx, r.conv.ID); err != nil {
+			return err
+		}
+		if err := systemMessage(ctx, tx, w, &conv, code, map[string]any{"by": by}); err != nil {
+			return err
+		}
+		ev := convEvent(EvConversation, conv)
+		if r.line.AskRating && !spam {
+			ev.Data = map[string]any{"ask_rating": true}
+		}
+		w.add(ev)
+		w.release = append(w.release, releaseEntry{lineID: r.line.ID, convID: r.conv.ID})
+		w.kick[r.line.ID] = true
+		return nil
+	})
+	return conv, err
+}
+
+// Reopen puts a closed conversation back into its line's queue.
+func (e *Engine) Reopen(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if r.conv.Status != StatusClosed {
+		return r.conv, nil
+	}
+	if !r.operator && !r.supervisor {
+		return Conversation{}, fmt.Errorf("%w: you do not answer this line", access.ErrForbidden)
+	}
+	var conv Conversation
+	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $2, closed_at = 0,
+			closed_by = '', spam = FALSE, alerted_at = 0, updated_at = $2 WHERE id = $1 AND status = 'closed'`, convID, now); err != nil {
+			if db.IsUniqueViolation(err) {
+				return valid.Errorf("", "open_elsewhere", "the contact already has an open conversation in this line")
+			}
+			return fmt.Errorf("inbox: reopen: %w", err)
+		}
+		var err error
+		if conv, err = conversationTx(ctx, tx, convID); err != nil {
+			return err
+		}
+		if err := systemMessage(ctx, tx, w, &conv, "reopened", map[string]any{"by": sc.UserID}); err != nil {
+			return err
+		}
+		w.add(convEvent(EvConversation, conv))
+		w.enqueue = append(w.enqueue, queueEntry{lineID: conv.LineID, convID: convID, priority: conv.Priority, queuedAt: now})
+		return nil
+	})
+	return conv, err
+}
+
+// SetPriority changes a conversation's priority (0 normal, 1 high, 2
+// urgent); a waiting one moves in the queue accordingly.
+func (e *Engine) SetPriority(ctx context.Context, sc access.Scope, convID string, priority int) (Conversation, error) {
+	if priority < 0 || priority > 2 {
+		return Conversation{}, valid.Errorf("priority", "range", "priority must be 0, 1 or 2")
+	}
+	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+		return Conversation{}, err
+	}
+	var conv Conversation
+	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET priority = $2, updated_at = $3 WHERE id = $1`, convID, priority, db.Now()); err != nil {
+			return fmt.Errorf("inbox: priority: %w", err)
+		}
+		var err error
+		if conv, err = conversationTx(ctx, tx, convID); err != nil {
+			return err
+		}
+		w.add(convEvent(EvConversation, conv))
+		if conv.Status == StatusWaiting {
+			w.enqueue = append(w.enqueue, queueEntry{lineID: conv.LineID, convID: convID, priority: priority, queuedAt: conv.QueuedAt.UnixMilli()})
+		}
+		return nil
+	})
+	return conv, err
+}
+
+// MarkSpam closes a conversation as spam; a spam conversation is never
+// reopened automatically.
+func (e *Engine) MarkSpam(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if err := r.mayAnswer(sc); err != nil {
+		return Conversation{}, err
+	}
+	return e.closeConversation(ctx, r, sc.UserID, "spam", true)
+}
+
+// LinkMember links the conversation's contact to a member card of the CRM.
+func (e *Engine) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (Conversation, error) {
+	if len(memberID) > 100 {
+		return Conversation{}, valid.Errorf("member_id", "too_long", "member_id is too long")
+	}
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	var conv Conversation
+	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $2, updated_at = $3 WHERE id = $1`, r.conv.ContactID, memberID, db.Now()); err != nil {
+			return fmt.Errorf("inbox: link member: %w", err)
+		}
+		conv = r.conv
+		return systemMessage(ctx, tx, w, &conv, "member_linked", map[string]any{"member_id": memberID, "by": sc.UserID})
+	})
+	return conv, err
+}

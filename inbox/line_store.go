@@ -1,0 +1,255 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
+)
+
+const lineColumns = `l.id, l.unit_id, l.name, l.routing_mode, l.max_active, l.offer_timeout_s, l.queue_alert_s, l.sticky,
+	l.reopen_window_h, l.auto_close_h, l.return_after_min, l.ask_rating, l.welcome_reply, l.off_hours_reply, l.hours,
+	l.created_at, l.updated_at`
+
+func scanLine(row interface{ Scan(...any) error }) (Line, error) {
+	var l Line
+	var hours string
+	var c, u int64
+	err := row.Scan(&l.ID, &l.UnitID, &l.Name, &l.Mode, &l.MaxActive, &l.OfferTimeoutS, &l.QueueAlertS, &l.Sticky,
+		&l.ReopenWindowH, &l.AutoCloseH, &l.ReturnAfterMin, &l.AskRating, &l.WelcomeReply, &l.OffHoursReply, &hours, &c, &u)
+	if err != nil {
+		return l, err
+	}
+	l.CreatedAt, l.UpdatedAt = ms(c), ms(u)
+	_ = json.Unmarshal([]byte(hours), &l.Hours)
+	return l, nil
+}
+
+// CreateLine adds a line to a unit of sc's subtree.
+func (e *Engine) CreateLine(ctx context.Context, sc access.Scope, l Line) (Line, error) {
+	if err := sc.Require(access.ManageInbox); err != nil {
+		return Line{}, err
+	}
+	if err := l.validate(); err != nil {
+		return Line{}, err
+	}
+	l.ID = uuid.Must(uuid.NewV7()).String()
+	now := db.Now()
+	l.CreatedAt, l.UpdatedAt = ms(now), ms(now)
+	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := e.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
+			return err
+		}
+		hours, _ := json.Marshal(l.Hours)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_lines (id, unit_id, name, routing_mode, max_active, offer_timeout_s,
+			queue_alert_s, sticky, reopen_window_h, auto_close_h, return_after_min, ask_rating, welcome_reply, off_hours_reply, hours,
+			created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)`,
+			l.ID, l.UnitID, l.Name, l.Mode, l.MaxActive, l.OfferTimeoutS, l.QueueAlertS, l.Sticky, l.ReopenWindowH, l.AutoCloseH,
+			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), now); err != nil {
+			return fmt.Errorf("inbox: create line: %w", err)
+		}
+		if err := e.writeOperators(ctx, tx, sc, l); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "line.create", ObjectType: "line", ObjectID: l.ID, UnitID: l.UnitID,
+			Details: map[string]any{"name": l.Name, "mode": l.Mode}})
+	})
+	if err != nil {
+		return Line{}, err
+	}
+	e.lineChanged(ctx, l.ID)
+	return e.GetLine(ctx, sc, l.ID)
+}
+
+// UpdateLine replaces a line's settings and operators.
+func (e *Engine) UpdateLine(ctx context.Context, sc access.Scope, l Line) (Line, error) {
+	if err := sc.Require(access.ManageInbox); err != nil {
+		return Line{}, err
+	}
+	if err := l.validate(); err != nil {
+		return Line{}, err
+	}
+	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getLine(ctx, tx, sc, l.ID)
+		if err != nil {
+			return err
+		}
+		if l.UnitID == "" {
+			l.UnitID = old.UnitID
+		}
+		if err := e.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
+			return err
+		}
+		hours, _ := json.Marshal(l.Hours)
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_lines SET unit_id=$2, name=$3, routing_mode=$4, max_active=$5, offer_timeout_s=$6,
+			queue_alert_s=$7, sticky=$8, reopen_window_h=$9, auto_close_h=$10, return_after_min=$11, ask_rating=$12, welcome_reply=$13,
+			off_hours_reply=$14, hours=$15, updated_at=$16 WHERE id=$1`,
+			l.ID, l.UnitID, l.Name, l.Mode, l.MaxActive, l.OfferTimeoutS, l.QueueAlertS, l.Sticky, l.ReopenWindowH, l.AutoCloseH,
+			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), db.Now()); err != nil {
+			return fmt.Errorf("inbox: update line: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET unit_id = $2 WHERE line_id = $1`, l.ID, l.UnitID); err != nil {
+			return fmt.Errorf("inbox: update line: %w", err)
+		}
+		if err := e.writeOperators(ctx, tx, sc, l); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "line.update", ObjectType: "line", ObjectID: l.ID, UnitID: l.UnitID,
+			Details: map[string]any{"name": l.Name, "mode": l.Mode, "operators": len(l.Operators)}})
+	})
+	if err != nil {
+		return Line{}, err
+	}
+	e.lineChanged(ctx, l.ID)
+	return e.GetLine(ctx, sc, l.ID)
+}
+
+func (e *Engine) checkUnit(ctx context.Context, q db.Execer, sc access.Scope, unitID string) error {
+	if unitID == "" {
+		return valid.Errorf("unit_id", "required", "unit_id is required")
+	}
+	lo, hi := sc.PathRange()
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id = $1 AND path >= $2 AND path < $3`, unitID, lo, hi).Scan(&n); err != nil {
+		return fmt.Errorf("inbox: unit: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("inbox: unit %s: %w", unitID, db.ErrNotFound)
+	}
+	return nil
+}
+
+// writeOperators replaces the line's operator list. Every operator must be
+// a user the caller can see.
+func (e *Engine) writeOperators(ctx context.Context, tx *sql.Tx, sc access.Scope, l Line) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM inbox_line_operators WHERE line_id = $1`, l.ID); err != nil {
+		return fmt.Errorf("inbox: operators: %w", err)
+	}
+	lo, hi := sc.PathRange()
+	for i, o := range l.Operators {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users us JOIN units un ON un.id = us.unit_id
+			WHERE us.id = $1 AND un.path >= $2 AND un.path < $3`, o.UserID, lo, hi).Scan(&n); err != nil {
+			return fmt.Errorf("inbox: operators: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("inbox: operator %s: %w", o.UserID, db.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_line_operators (line_id, user_id, position, capacity, supervisor)
+			VALUES ($1, $2, $3, $4, $5)`, l.ID, o.UserID, i, o.Capacity, o.Supervisor); err != nil {
+			return fmt.Errorf("inbox: operators: %w", err)
+		}
+	}
+	return nil
+}
+
+// GetLine returns a line of sc's subtree, or one sc operates in.
+func (e *Engine) GetLine(ctx context.Context, sc access.Scope, id string) (Line, error) {
+	return getLine(ctx, e.db, sc, id)
+}
+
+func getLine(ctx context.Context, q db.Execer, sc access.Scope, id string) (Line, error) {
+	lo, hi := sc.PathRange()
+	l, err := scanLine(q.QueryRowContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l JOIN units u ON u.id = l.unit_id
+		WHERE l.id = $1 AND ((u.path >= $2 AND u.path < $3)
+		   OR EXISTS (SELECT 1 FROM inbox_line_operators o WHERE o.line_id = l.id AND o.user_id = $4))`, id, lo, hi, sc.UserID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Line{}, fmt.Errorf("inbox: line %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return Line{}, fmt.Errorf("inbox: line: %w", err)
+	}
+	l.Operators, err = lineOperators(ctx, q, id)
+	return l, err
+}
+
+func lineOperators(ctx context.Context, q db.Execer, lineID string) ([]LineOperator, error) {
+	rows, err := q.QueryContext(ctx, `SELECT o.user_id, us.full_name, o.position, o.capacity, o.supervisor
+		FROM inbox_line_operators o JOIN users us ON us.id = o.user_id WHERE o.line_id = $1 ORDER BY o.position`, lineID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: operators: %w", err)
+	}
+	defer rows.Close()
+	out := []LineOperator{}
+	for rows.Next() {
+		var o LineOperator
+		if err := rows.Scan(&o.UserID, &o.Name, &o.Position, &o.Capacity, &o.Supervisor); err != nil {
+			return nil, fmt.Errorf("inbox: operators: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ListLines returns the lines of sc's subtree and the lines sc operates in.
+func (e *Engine) ListLines(ctx context.Context, sc access.Scope) ([]Line, error) {
+	lo, hi := sc.PathRange()
+	rows, err := e.db.QueryContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l JOIN units u ON u.id = l.unit_id
+		WHERE (u.path >= $1 AND u.path < $2)
+		   OR EXISTS (SELECT 1 FROM inbox_line_operators o WHERE o.line_id = l.id AND o.user_id = $3)
+		ORDER BY l.name`, lo, hi, sc.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: lines: %w", err)
+	}
+	var out []Line
+	for rows.Next() {
+		l, err := scanLine(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("inbox: lines: %w", err)
+		}
+		out = append(out, l)
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Operators, err = lineOperators(ctx, e.db, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// lineByID reads a line without a scope, for the engine itself.
+func (e *Engine) lineByID(ctx context.Context, id string) (Line, error) {
+	if l, ok := e.lines.get(id); ok {
+		return l, nil
+	}
+	l, err := scanLine(e.db.QueryRowContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l WHERE l.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Line{}, fmt.Errorf("inbox: line %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return Line{}, fmt.Errorf("inbox: line: %w", err)
+	}
+	if l.Operators, err = lineOperators(ctx, e.db, id); err != nil {
+		return Line{}, err
+	}
+	e.lines.put(id, l)
+	return l, nil
+}
+
+// allLineIDs lists every line, for the sweeper and rebuilds.
+func (e *Engine) allLineIDs(ctx context.Context) ([]string, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_lines ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: lines: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

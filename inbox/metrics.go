@@ -1,0 +1,27 @@
+package inbox
+
+import "github.com/prometheus/client_golang/prometheus"
+
+type metrics struct {
+	ingested   *prometheus.CounterVec
+	batchSize  prometheus.Histogram
+	routed     *prometheus.CounterVec
+	dispatched *prometheus.CounterVec
+}
+
+func newMetrics(r prometheus.Registerer) metrics {
+	m := metrics{
+		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_ingested_total",
+			Help: "Inbound messages by result (new, duplicate, error)."}, []string{"result"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "profhub_inbox_commit_batch_size",
+			Help: "Inbound messages committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		routed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_routing_decisions_total",
+			Help: "Routing decisions by kind."}, []string{"decision"}),
+		dispatched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_dispatch_total",
+			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
+	}
+	if r != nil {
+		r.MustRegister(m.ingested, m.batchSize, m.routed, m.dispatched)
+	}
+	return m
+}

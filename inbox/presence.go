@@ -1,0 +1,151 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
+)
+
+// aliveTTL is how long an operator counts as present after their last
+// heartbeat; the console sends one every 10 s over its WebSocket.
+const aliveTTL = 35 * time.Second
+
+func (e *Engine) aliveKey(userID string) string { return e.kv.Key("inbox", "alive", userID) }
+
+// SetPresence records an operator's chosen state (online, break, offline)
+// and applies it to routing on every line they answer.
+func (e *Engine) SetPresence(ctx context.Context, sc access.Scope, status string) error {
+	if err := sc.Require(access.AnswerInbox); err != nil {
+		return err
+	}
+	if status != Online && status != Break && status != Offline {
+		return valid.Errorf("status", "presence", "status must be online, break or offline")
+	}
+	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_presence (user_id, status, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`, sc.UserID, status, db.Now()); err != nil {
+		return fmt.Errorf("inbox: presence: %w", err)
+	}
+	if status == Offline {
+		_ = e.kv.Del(ctx, e.aliveKey(sc.UserID)).Err()
+	} else if err := e.kv.Set(ctx, e.aliveKey(sc.UserID), status, aliveTTL).Err(); err != nil {
+		return fmt.Errorf("inbox: presence: %w", err)
+	}
+	return e.applyPresence(ctx, sc.UserID, status, "status "+status)
+}
+
+// Heartbeat keeps an operator present. A heartbeat after the operator had
+// vanished puts their chosen state back into routing.
+func (e *Engine) Heartbeat(ctx context.Context, userID string) error {
+	status, err := e.chosenPresence(ctx, userID)
+	if err != nil || status == Offline {
+		return err
+	}
+	was, err := e.kv.SetArgs(ctx, e.aliveKey(userID), status, redisSetGet(aliveTTL)).Result()
+	if err != nil && !isNil(err) {
+		return err
+	}
+	if was == "" {
+		return e.applyPresence(ctx, userID, status, "back")
+	}
+	return nil
+}
+
+func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, error) {
+	var status string
+	err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_presence WHERE user_id = $1`, userID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Offline, nil
+	}
+	return status, err
+}
+
+// livePresence is the state routing uses: the chosen one while heartbeats
+// arrive, offline otherwise.
+func (e *Engine) livePresence(ctx context.Context, userID string) (string, error) {
+	v, err := e.kv.Get(ctx, e.aliveKey(userID)).Result()
+	if isNil(err) {
+		return Offline, nil
+	}
+	return v, err
+}
+
+// applyPresence mirrors a state into each of the operator's lines. Going
+// away (break, offline, vanished) withdraws their pending offers, which go
+// to someone else; their active conversations stay theirs.
+func (e *Engine) applyPresence(ctx context.Context, userID, status, why string) error {
+	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, userID)
+	if err != nil {
+		return fmt.Errorf("inbox: presence: %w", err)
+	}
+	var lines []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			lines = append(lines, id)
+		}
+	}
+	rows.Close()
+	for _, lineID := range lines {
+		ks := e.router.keys(lineID)
+		if err := e.kv.HSet(ctx, ks[3], userID, status).Err(); err != nil {
+			return fmt.Errorf("inbox: presence: %w", err)
+		}
+		if status != Online {
+			e.withdrawOffers(ctx, lineID, userID, why)
+		}
+		e.router.kickLine(lineID)
+	}
+	e.events.ephemeral(ctx, &Event{Kind: EvPresence, At: time.Now(), Data: map[string]any{"user_id": userID, "status": status}})
+	return nil
+}
+
+func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string) {
+	line, err := e.lineByID(ctx, lineID)
+	if err != nil {
+		return
+	}
+	ks := e.router.keys(lineID)
+	offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
+	if err != nil {
+		return
+	}
+	for conv, csv := range offers {
+		if !strings.Contains(","+csv+",", ","+userID+",") {
+			continue
+		}
+		n, err := declineScript.Run(ctx, e.kv, ks, conv, userID, string(line.Mode), "0").Int()
+		if err == nil && n == 1 {
+			e.logRouting(ctx, conv, lineID, "withdrawn", userID, map[string]any{"reason": why})
+			e.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: lineID, ConversationID: conv, At: time.Now(), To: []string{userID},
+				Data: map[string]any{"reason": why}})
+		}
+	}
+}
+
+// checkPresence finds operators whose heartbeats stopped (closed laptop,
+// lost network, crashed browser) and takes them out of routing.
+func (e *Engine) checkPresence(ctx context.Context) {
+	for _, lineID := range e.router.lineIDs {
+		ks := e.router.keys(lineID)
+		states, err := e.kv.HGetAll(ctx, ks[3]).Result()
+		if err != nil {
+			return
+		}
+		for op, st := range states {
+			if st == Offline {
+				continue
+			}
+			if n, err := e.kv.Exists(ctx, e.aliveKey(op)).Result(); err == nil && n == 0 {
+				e.log.Info("operator vanished; offers return to the queue", "user", op)
+				_ = e.applyPresence(ctx, op, Offline, "vanished")
+			}
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// ConversationFilter narrows a conversation list; zero fields do not filter.
+type ConversationFilter struct {
+	Status      string // waiting, active, closed, or "open" (not closed)
+	LineID      string
+	ChannelKind string
+	Mine        bool // assigned to the caller
+	Unassigned  bool
+	Query       string // contact name or subject
+	ContactID   string
+	Limit       int
+	Before      int64 // updated_at of the last row of the previous page (ms)
+}
+
+// ListConversations returns conversations the caller may see, most
+// recently updated first.
+func (e *Engine) ListConversations(ctx context.Context, sc access.Scope, f ConversationFilter) ([]Conversation, error) {
+	if err := sc.Require(access.AnswerInbox); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	switch f.Status {
+	case "", "open", StatusWaiting, StatusActive, StatusClosed:
+	default:
+		return nil, valid.Errorf("status", "status", "status must be open, waiting, active or closed")
+	}
+	cond, args := visibleArgs(sc, 1)
+	where := []string{cond}
+	add := func(clause string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(clause, len(args)))
+	}
+	switch f.Status {
+	case "open":
+		where = append(where, `c.status <> 'closed'`)
+	case "":
+	default:
+		add(`c.status = $%d`, f.Status)
+	}
+	if f.LineID != "" {
+		add(`c.line_id = $%d`, f.LineID)
+	}
+	if f.ChannelKind != "" {
+		add(`ch.kind = $%d`, f.ChannelKind)
+	}
+	if f.Mine {
+		add(`c.assignee_id = $%d`, sc.UserID)
+	}
+	if f.Unassigned {
+		where = append(where, `c.assignee_id = ''`)
+	}
+	if f.ContactID != "" {
+		add(`c.contact_id = $%d`, f.ContactID)
+	}
+	if q := fold.String(f.Query); q != "" {
+		args = append(args, "%"+db.EscapeLike(q)+"%")
+		n := len(args)
+		where = append(where, fmt.Sprintf(`(ct.name_folded LIKE $%d ESCAPE '\' OR c.subject_folded LIKE $%d ESCAPE '\')`, n, n))
+	}
+	if f.Before > 0 {
+		add(`c.updated_at < $%d`, f.Before)
+	}
+	args = append(args, f.Limit)
+	rows, err := e.db.QueryContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id WHERE `+
+		strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY c.updated_at DESC, c.id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []Conversation{}
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: list conversations: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// GetConversation returns one conversation the caller may see.
+func (e *Engine) GetConversation(ctx context.Context, sc access.Scope, id string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, id)
+	return r.conv, err
+}
+
+// Messages returns a conversation's messages after seq, oldest first.
+func (e *Engine) Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]Message, error) {
+	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
+		ORDER BY seq LIMIT $3`, convID, afterSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: messages: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkRead clears the unread count when an operator opens a conversation.
+func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
+	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+		return err
+	}
+	_, err := e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID)
+	return err
+}
+
+// RoutingEntry is one line of a conversation's routing log.
+type RoutingEntry struct {
+	At         int64          `json:"at"`
+	Decision   string         `json:"decision"`
+	OperatorID string         `json:"operator_id,omitempty"`
+	Reason     map[string]any `json:"reason,omitempty"`
+}
+
+// RoutingLog explains why a conversation went where it went.
+func (e *Engine) RoutingLog(ctx context.Context, sc access.Scope, convID string) ([]RoutingEntry, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return nil, err
+	}
+	if !r.supervisor && r.conv.AssigneeID != sc.UserID {
+		return nil, fmt.Errorf("%w: the routing log is for supervisors", access.ErrForbidden)
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT at, decision, operator_id, reason FROM inbox_routing_log WHERE conversation_id = $1 ORDER BY at, id`, convID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: routing log: %w", err)
+	}
+	defer rows.Close()
+	out := []RoutingEntry{}
+	for rows.Next() {
+		var re RoutingEntry
+		var reason string
+		if err := rows.Scan(&re.At, &re.Decision, &re.OperatorID, &reason); err != nil {
+			return nil, err
+		}
+		_ = jsonUnmarshal(reason, &re.Reason)
+		out = append(out, re)
+	}
+	return out, rows.Err()
+}
+
+// Offer is a conversation currently offered to the caller.
+type Offer struct {
+	ConversationID string `json:"conversation_id"`
+	LineID         string `json:"line_id"`
+	Deadline       int64  `json:"deadline"`
+}
+
+// MyOffers lists the caller's pending offers (a console that reconnects
+// reads them; offer events are not replayed).
+func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			lines = append(lines, id)
+		}
+	}
+	rows.Close()
+	out := []Offer{}
+	for _, lineID := range lines {
+		ks := e.router.keys(lineID)
+		offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
+		if err != nil {
+			return nil, err
+		}
+		for conv, csv := range offers {
+			if !strings.Contains(","+csv+",", ","+sc.UserID+",") {
+				continue
+			}
+			dl, _ := e.kv.ZScore(ctx, ks[1], conv).Result()
+			out = append(out, Offer{ConversationID: conv, LineID: lineID, Deadline: int64(dl)})
+		}
+	}
+	return out, nil
+}

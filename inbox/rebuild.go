@@ -1,0 +1,134 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func redisZ(score float64, member string) redis.Z { return redis.Z{Score: score, Member: member} }
+
+// ensureBuilt rebuilds the routing state from SQL when Redis has none: on
+// the first start, after a restart without persistence or a FLUSHALL. The
+// marker key says it is there; a lock keeps nodes from rebuilding at once.
+func (e *Engine) ensureBuilt(ctx context.Context) error {
+	marker := e.kv.Key("inbox", "built")
+	n, err := e.kv.Exists(ctx, marker).Result()
+	if err != nil || n == 1 {
+		return err
+	}
+	lock := e.kv.Key("inbox", "rebuild-lock")
+	ok, err := e.kv.SetNX(ctx, lock, e.node, 30*time.Second).Result()
+	if err != nil || !ok {
+		return err
+	}
+	defer e.kv.Del(context.WithoutCancel(ctx), lock)
+	ids, err := e.allLineIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := e.rebuildLine(ctx, id); err != nil {
+			return err
+		}
+	}
+	if err := e.kv.Set(ctx, marker, time.Now().UnixMilli(), 0).Err(); err != nil {
+		return err
+	}
+	e.log.Info("routing state rebuilt from SQL", "lines", len(ids))
+	for _, id := range ids {
+		e.router.kickLine(id)
+	}
+	return nil
+}
+
+// rebuildLine replaces a line's Redis state with what SQL says: the queue
+// of waiting conversations, who has which active one, the operators with
+// their order, capacity and (live) presence. Pending offers are dropped;
+// routing makes them again.
+func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
+	e.lines.drop(lineID)
+	line, err := e.lineByID(ctx, lineID)
+	if err != nil {
+		return err
+	}
+	ks := e.router.keys(lineID)
+	pipe := e.kv.TxPipeline()
+	pipe.Del(ctx, ks...)
+
+	rows, err := e.db.QueryContext(ctx, `SELECT c.id, c.status, c.assignee_id, c.priority, c.queued_at, ct.last_operator_id
+		FROM inbox_conversations c JOIN inbox_contacts ct ON ct.id = c.contact_id
+		WHERE c.line_id = $1 AND c.status <> 'closed'`, lineID)
+	if err != nil {
+		return fmt.Errorf("inbox: rebuild: %w", err)
+	}
+	load := map[string]int{}
+	for rows.Next() {
+		var id, status, assignee, last string
+		var prio int
+		var queued int64
+		if err := rows.Scan(&id, &status, &assignee, &prio, &queued, &last); err != nil {
+			rows.Close()
+			return fmt.Errorf("inbox: rebuild: %w", err)
+		}
+		switch status {
+		case StatusWaiting:
+			pipe.ZAdd(ctx, ks[0], redisZ(queueScore(prio, queued), id))
+			if line.Sticky && last != "" {
+				pipe.HSet(ctx, ks[9], id, last)
+			}
+		case StatusActive:
+			pipe.HSet(ctx, ks[10], id, assignee)
+			load[assignee]++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("inbox: rebuild: %w", err)
+	}
+	for op, n := range load {
+		pipe.HSet(ctx, ks[4], op, n)
+	}
+	if err := e.mirrorOperators(ctx, pipe, line); err != nil {
+		return err
+	}
+	_, err = pipe.Exec(ctx)
+	return err
+}
+
+// mirrorOperators writes a line's operators, capacities and live presence
+// into its Redis keys (inside the caller's pipeline).
+func (e *Engine) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
+	ks := e.router.keys(line.ID)
+	pipe.Del(ctx, ks[5], ks[6], ks[3])
+	for _, o := range line.Operators {
+		pipe.ZAdd(ctx, ks[6], redisZ(float64(o.Position), o.UserID))
+		pipe.HSet(ctx, ks[5], o.UserID, o.CapacityIn(line))
+		status, err := e.livePresence(ctx, o.UserID)
+		if err != nil {
+			return err
+		}
+		pipe.HSet(ctx, ks[3], o.UserID, status)
+	}
+	return nil
+}
+
+// lineChanged is called after a line's settings or operators change.
+func (e *Engine) lineChanged(ctx context.Context, lineID string) {
+	e.lines.drop(lineID)
+	line, err := e.lineByID(ctx, lineID)
+	if err == nil {
+		pipe := e.kv.TxPipeline()
+		if err = e.mirrorOperators(ctx, pipe, line); err == nil {
+			_, err = pipe.Exec(ctx)
+		}
+	}
+	if err != nil {
+		e.log.Warn("redis: line mirror failed; the sweeper rebuilds it", "line", lineID, "err", err)
+		_ = e.kv.Del(ctx, e.kv.Key("inbox", "built")).Err()
+	}
+	e.router.kickLine(lineID)
+	e.events.ephemeral(ctx, &Event{Kind: EvLinesChanged, LineID: lineID, At: time.Now()})
+}

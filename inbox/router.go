@@ -1,0 +1,180 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/db"
+)
+
+// router drives the Lua scripts: it offers queued conversations when
+// something changes on a line (a new conversation, an operator freed or
+// coming online) and sweeps expired offers. Every node runs one; the
+// scripts make concurrent routing on several nodes safe.
+type router struct {
+	e       *Engine
+	mu      sync.Mutex
+	dirty   map[string]bool
+	wake    chan struct{}
+	lineIDs []string
+	listed  time.Time
+}
+
+func newRouter(e *Engine) *router {
+	return &router{e: e, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
+}
+
+func (r *router) keys(lineID string) []string {
+	ks := make([]string, lineKeyCount)
+	for i, n := range lineKeyNames {
+		ks[i] = r.e.kv.Key("line", "{"+lineID+"}", n)
+	}
+	return ks
+}
+
+func (r *router) kickLine(lineID string) {
+	r.mu.Lock()
+	r.dirty[lineID] = true
+	r.mu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// queueScore orders by priority, then by time waited: higher priority
+// sorts first, and within a priority the earliest queued.
+func queueScore(priority int, queuedAt int64) float64 {
+	return float64(int64(10-priority)*1e13 + queuedAt)
+}
+
+func (r *router) enqueue(ctx context.Context, q queueEntry) error {
+	ks := r.keys(q.lineID)
+	pipe := r.e.kv.TxPipeline()
+	pipe.ZAdd(ctx, ks[0], redisZ(queueScore(q.priority, q.queuedAt), q.convID))
+	if q.preferred != "" {
+		pipe.HSet(ctx, ks[9], q.convID, q.preferred)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+func (r *router) release(ctx context.Context, lineID, convID string) error {
+	line, err := r.e.lineByID(ctx, lineID)
+	if err != nil {
+		return err
+	}
+	return releaseScript.Run(ctx, r.e.kv, r.keys(lineID), convID, string(line.Mode)).Err()
+}
+
+func (r *router) run(ctx context.Context) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		case <-tick.C:
+			r.sweep(ctx)
+		}
+		r.mu.Lock()
+		dirty := r.dirty
+		r.dirty = map[string]bool{}
+		r.mu.Unlock()
+		for lineID := range dirty {
+			if err := r.route(ctx, lineID); err != nil && !isCanceled(err) {
+				r.e.log.Warn("routing failed; retrying on the next sweep", "line", lineID, "err", err)
+			}
+		}
+	}
+}
+
+// sweep expires offers on every line and marks lines with expired offers
+// (or a rebuilt state) for routing.
+func (r *router) sweep(ctx context.Context) {
+	if err := r.e.ensureBuilt(ctx); err != nil {
+		if !isCanceled(err) {
+			r.e.log.Warn("redis unavailable; routing waits", "err", err)
+		}
+		return
+	}
+	if time.Since(r.listed) > 5*time.Second {
+		ids, err := r.e.allLineIDs(ctx)
+		if err != nil {
+			return
+		}
+		r.lineIDs, r.listed = ids, time.Now()
+	}
+	r.e.checkPresence(ctx)
+	for _, id := range r.lineIDs {
+		line, err := r.e.lineByID(ctx, id)
+		if err != nil {
+			continue
+		}
+		res, err := expireScript.Run(ctx, r.e.kv, r.keys(id), time.Now().UnixMilli(), string(line.Mode)).StringSlice()
+		if err != nil {
+			continue
+		}
+		for i := 0; i+1 < len(res); i += 2 {
+			for _, op := range strings.Split(res[i+1], ",") {
+				r.e.logRouting(ctx, res[i], id, "timeout", op, map[string]any{"timeout_s": line.OfferTimeoutS})
+				r.e.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: id, ConversationID: res[i], At: time.Now(), To: []string{op},
+					Data: map[string]any{"reason": "timeout"}})
+			}
+		}
+		r.mu.Lock()
+		r.dirty[id] = true
+		r.mu.Unlock()
+	}
+}
+
+// route runs the route script for a line and tells the chosen operators.
+func (r *router) route(ctx context.Context, lineID string) error {
+	line, err := r.e.lineByID(ctx, lineID)
+	if err != nil {
+		return err
+	}
+	if line.Mode == Manual {
+		return nil
+	}
+	now := time.Now()
+	deadline := now.Add(time.Duration(line.OfferTimeoutS) * time.Second)
+	res, err := routeScript.Run(ctx, r.e.kv, r.keys(lineID), now.UnixMilli(), deadline.UnixMilli(), string(line.Mode), 200).StringSlice()
+	if err != nil {
+		return fmt.Errorf("inbox: route: %w", err)
+	}
+	for i := 0; i+2 < len(res); i += 3 {
+		conv, csv, reason := res[i], res[i+1], res[i+2]
+		why, skippedCSV, _ := strings.Cut(reason, ";")
+		skipped := map[string]string{}
+		for _, s := range strings.Split(skippedCSV, ",") {
+			if op, st, ok := strings.Cut(s, ":"); ok {
+				skipped[op] = st
+			}
+		}
+		ops := strings.Split(csv, ",")
+		r.e.metric.routed.WithLabelValues("offered").Inc()
+		r.e.logRouting(ctx, conv, lineID, "offered", csv, map[string]any{"mode": line.Mode, "rule": why, "skipped": skipped,
+			"deadline": deadline.UnixMilli()})
+		r.e.events.ephemeral(ctx, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: ops,
+			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
+	}
+	return nil
+}
+
+// logRouting records a routing decision and why it was made: the
+// explainable routing log supervisors read.
+func (e *Engine) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
+	b, _ := json.Marshal(reason)
+	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, uuid.Must(uuid.NewV7()).String(), convID, lineID, db.Now(), decision, operatorID, string(b)); err != nil {
+		e.log.Warn("routing log write failed", "err", err)
+	}
+}

@@ -1,0 +1,153 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Event is one change clients hear about. Persistent events have a seq
+// from the SQL event log; ephemeral ones (offers, typing) have seq 0 and
+// are not replayed after a reconnect (clients re-read offers instead).
+type Event struct {
+	Seq            int64          `json:"seq"`
+	Kind           string         `json:"kind"`
+	LineID         string         `json:"line_id,omitempty"`
+	ConversationID string         `json:"conversation_id,omitempty"`
+	AssigneeID     string         `json:"assignee_id,omitempty"`
+	At             time.Time      `json:"at"`
+	Conversation   *Conversation  `json:"conversation,omitempty"`
+	Message        *Message       `json:"message,omitempty"`
+	Data           map[string]any `json:"data,omitempty"`
+	// To targets an ephemeral event at these users only.
+	To []string `json:"-"`
+}
+
+// Event kinds.
+const (
+	EvMessage      = "message"       // a new message, note or system entry
+	EvStatus       = "status"        // delivery status of an outbound message changed
+	EvConversation = "conversation"  // state of a conversation changed (assigned, closed, priority …)
+	EvOffer        = "offer"         // ephemeral: an operator is offered a conversation
+	EvOfferGone    = "offer_gone"    // ephemeral: the offer was taken, declined or expired
+	EvAlert        = "alert"         // a conversation waits longer than its line allows
+	EvPresence     = "presence"      // ephemeral: an operator's state changed
+	EvResync       = "resync"        // the client must reload: its gap is too old
+	EvLinesChanged = "lines_changed" // ephemeral: a line's settings or operators changed
+)
+
+// txw collects what a writing transaction must do: events to number and
+// store before commit, and Redis work to do after it.
+type txw struct {
+	events   []*Event
+	enqueue  []queueEntry
+	release  []releaseEntry
+	dispatch []string
+	kick     map[string]bool
+}
+
+type queueEntry struct {
+	lineID, convID, preferred string
+	priority                  int
+	queuedAt                  int64
+}
+
+type releaseEntry struct{ lineID, convID string }
+
+func newTxw() *txw { return &txw{kick: map[string]bool{}} }
+
+func (w *txw) add(ev *Event) { w.events = append(w.events, ev) }
+
+// flush numbers the events from the counter row and inserts them. It runs
+// last in the transaction: the counter's row lock is then held only until
+// commit, which makes events visible in seq order.
+func (w *txw) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(w.events) == 0 {
+		return nil
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE inbox_counter SET seq = seq + $1 WHERE name = 'events' RETURNING seq`, len(w.events)).Scan(&last); err != nil {
+		return fmt.Errorf("inbox: event counter: %w", err)
+	}
+	first := last - int64(len(w.events)) + 1
+	const perInsert = 100
+	for start := 0; start < len(w.events); start += perInsert {
+		chunk := w.events[start:min(start+perInsert, len(w.events))]
+		var sb strings.Builder
+		args := make([]any, 0, len(chunk)*7)
+		sb.WriteString(`INSERT INTO inbox_events (seq, at, kind, line_id, conversation_id, assignee_id, payload) VALUES `)
+		for i, ev := range chunk {
+			ev.Seq = first + int64(start+i)
+			payload, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("inbox: event: %w", err)
+			}
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			args = append(args, ev.Seq, ev.At.UnixMilli(), ev.Kind, ev.LineID, ev.ConversationID, ev.AssigneeID, string(payload))
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("inbox: events: %w", err)
+		}
+	}
+	return nil
+}
+
+// afterCommit tells Redis and the other nodes. Failures here lose nothing:
+// queues are rebuilt from SQL, dispatch is rescanned from SQL and the relay
+// polls the event log.
+func (e *Engine) afterCommit(ctx context.Context, w *txw) {
+	for _, r := range w.release {
+		if err := e.router.release(ctx, r.lineID, r.convID); err != nil {
+			e.log.Warn("redis: release failed; the queue is rebuilt from SQL", "err", err)
+		}
+	}
+	for _, q := range w.enqueue {
+		if err := e.router.enqueue(ctx, q); err != nil {
+			e.log.Warn("redis: enqueue failed; the queue is rebuilt from SQL", "conversation", q.convID, "err", err)
+		}
+		w.kick[q.lineID] = true
+	}
+	for line := range w.kick {
+		e.router.kickLine(line)
+	}
+	for _, id := range w.dispatch {
+		e.enqueueDispatch(ctx, id)
+	}
+	if len(w.events) > 0 {
+		e.events.committed(ctx, w.events[len(w.events)-1].Seq)
+	}
+}
+
+// write runs fn in a transaction with a txw, then does the after-commit work.
+func (e *Engine) write(ctx context.Context, fn func(tx *sql.Tx, w *txw) error) error {
+	w := newTxw()
+	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx, w); err != nil {
+			return err
+		}
+		return w.flush(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
+	e.afterCommit(context.WithoutCancel(ctx), w)
+	return nil
+}
+
+// txwMark is a position in a txw, to undo what a rolled-back savepoint added.
+type txwMark struct{ events, enqueue, dispatch int }
+
+func (w *txw) mark() txwMark {
+	return txwMark{len(w.events), len(w.enqueue), len(w.dispatch)}
+}
+
+func (w *txw) reset(m txwMark) {
+	w.events, w.enqueue, w.dispatch = w.events[:m.events], w.enqueue[:m.enqueue], w.dispatch[:m.dispatch]
+}

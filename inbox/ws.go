@@ -1,0 +1,124 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/httpapi"
+)
+
+// The console's WebSocket: GET /api/v1/inbox/ws?since=SEQ. The server sends
+// {"type":"event","event":{…}} frames; first the events after since (from
+// the SQL log), then live ones, each once and in order. If the gap is too
+// old it sends {"type":"resync"} and the console reloads its lists. The
+// console sends {"type":"ping"} every 10 s, which keeps the operator
+// present for routing; the server answers {"type":"pong"}.
+
+type wsFrame struct {
+	Type  string `json:"type"`
+	Event *Event `json:"event,omitempty"`
+	Seq   int64  `json:"seq,omitempty"`
+}
+
+func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	conn, err := websocket.Accept(w, r, nil) // same-origin only: the default Origin check
+	if err != nil {
+		return
+	}
+	conn.SetReadLimit(16 << 10)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	log := httpapi.Logger(ctx)
+
+	c, err := e.NewClient(ctx, p.Scope)
+	if err != nil {
+		conn.Close(websocket.StatusInternalError, "cannot load your lines")
+		return
+	}
+	upTo := e.Attach(c)
+	defer e.Detach(c)
+	_ = e.Heartbeat(ctx, p.User.ID)
+
+	go func() {
+		defer cancel()
+		for {
+			var in wsFrame
+			if err := wsjson.Read(ctx, conn, &in); err != nil {
+				return
+			}
+			if in.Type == "ping" {
+				if err := e.Heartbeat(ctx, p.User.ID); err != nil {
+					log.Debug("heartbeat failed", "err", err)
+				}
+				_ = e.writeFrame(ctx, conn, wsFrame{Type: "pong"})
+			}
+		}
+	}()
+
+	var sent int64
+	if since > 0 {
+		backlog, resync, err := e.Backlog(ctx, c, since, upTo)
+		if err != nil {
+			conn.Close(websocket.StatusInternalError, "cannot read the event log")
+			return
+		}
+		if resync {
+			_ = e.writeFrame(ctx, conn, wsFrame{Type: "resync", Seq: upTo})
+		}
+		for _, ev := range backlog {
+			if e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: ev}) != nil {
+				return
+			}
+		}
+		sent = upTo
+	} else {
+		_ = e.writeFrame(ctx, conn, wsFrame{Type: "hello", Seq: upTo})
+		sent = upTo
+	}
+	refresh := time.NewTicker(30 * time.Second)
+	defer refresh.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		case <-c.Done():
+			// Too slow to keep up: the console reconnects with its last seq.
+			conn.Close(websocket.StatusTryAgainLater, "reconnect and resume")
+			return
+		case <-refresh.C:
+			_ = e.RefreshClient(ctx, c)
+		case ev := <-c.Events():
+			if ev.Seq != 0 && ev.Seq <= sent {
+				continue
+			}
+			if ev.Kind == EvLinesChanged {
+				_ = e.RefreshClient(ctx, c)
+			}
+			if err := e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: ev}); err != nil {
+				return
+			}
+			if ev.Seq > sent {
+				sent = ev.Seq
+			}
+		}
+	}
+}
+
+func (e *Engine) writeFrame(ctx context.Context, conn *websocket.Conn, f wsFrame) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return conn.Write(wctx, websocket.MessageText, b)
+}
