@@ -111,12 +111,17 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	b.e.metric.batchSize.Observe(float64(len(batch)))
-	if err := b.commitTogether(ctx, batch); err != nil {
+	var after []*txw
+	if w, err := b.commitTogether(ctx, batch); err == nil {
+		after = append(after, w)
+	} else {
 		b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
 		for _, p := range batch {
 			var lastErr error
 			for attempt := range 3 {
-				if lastErr = b.commitTogether(ctx, []*pendingIngest{p}); lastErr == nil {
+				var w *txw
+				if w, lastErr = b.commitTogether(ctx, []*pendingIngest{p}); lastErr == nil {
+					after = append(after, w)
 					break
 				}
 				time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
@@ -126,12 +131,17 @@ func (b *batcher) commit(batch []*pendingIngest) {
 			}
 		}
 	}
+	// Callers learn the result as soon as it is committed; Redis hears of
+	// it right after.
 	for _, p := range batch {
 		close(p.done)
 	}
+	for _, w := range after {
+		b.e.afterCommit(ctx, w)
+	}
 }
 
-func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) error {
+func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*txw, error) {
 	w := newTxw()
 	err := b.e.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, p := range batch {
@@ -139,11 +149,7 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) er
 		}
 		return w.flush(ctx, tx)
 	})
-	if err != nil {
-		return err
-	}
-	b.e.afterCommit(ctx, w)
-	return nil
+	return w, err
 }
 
 // one ingests a message in a savepoint, retrying once after a concurrent

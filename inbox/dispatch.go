@@ -62,11 +62,9 @@ const dispatchGroup = "senders"
 
 // enqueueDispatch adds a pending message to the work stream. If Redis is
 // down the SQL rescan finds it.
-func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) {
-	if err := e.kv.XAdd(ctx, &redis.XAddArgs{Stream: e.dispatchStream(), MaxLen: 100000, Approx: true,
-		Values: map[string]any{"id": messageID}}).Err(); err != nil {
-		e.log.Debug("dispatch enqueue failed; the SQL rescan sends it", "err", err)
-	}
+func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) error {
+	return e.kv.XAdd(ctx, &redis.XAddArgs{Stream: e.dispatchStream(), MaxLen: 100000, Approx: true,
+		Values: map[string]any{"id": messageID}}).Err()
 }
 
 // runDispatcher reads the work stream as a member of the consumer group,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,9 @@ type Engine struct {
 	events *relay
 	router *router
 	metric metrics
+
+	redisDownUntil atomic.Int64 // ms; Redis work is skipped until then
+	needRebuild    atomic.Bool  // Redis missed changes: rebuild when it answers
 
 	stop    context.CancelFunc
 	ctx     context.Context

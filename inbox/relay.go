@@ -28,12 +28,9 @@ func newRelay(e *Engine) *relay {
 
 func (r *relay) channel() string { return r.e.kv.Key("inbox", "events") }
 
-// committed announces that events up to seq are in SQL.
-func (r *relay) committed(ctx context.Context, seq int64) {
-	r.poke()
-	if err := r.e.kv.Publish(ctx, r.channel(), "w:"+strconv.FormatInt(seq, 10)).Err(); err != nil {
-		r.e.log.Debug("publish failed; other nodes poll", "err", err)
-	}
+// committed announces to the other nodes that events up to seq are in SQL.
+func (r *relay) committed(ctx context.Context, seq int64) error {
+	return r.e.kv.Publish(ctx, r.channel(), "w:"+strconv.FormatInt(seq, 10)).Err()
 }
 
 // ephemeral sends an event that is not kept: to this node's clients

@@ -99,6 +99,13 @@ func (r *router) run(ctx context.Context) {
 // sweep expires offers on every line and marks lines with expired offers
 // (or a rebuilt state) for routing.
 func (r *router) sweep(ctx context.Context) {
+	if r.e.needRebuild.Load() && r.e.kv.Ping(ctx) == nil {
+		// Redis is back after missing changes: rebuild it from SQL.
+		if r.e.kv.Del(ctx, r.e.kv.Key("inbox", "built")).Err() == nil {
+			r.e.needRebuild.Store(false)
+			r.e.redisDownUntil.Store(0)
+		}
+	}
 	if err := r.e.ensureBuilt(ctx); err != nil {
 		if !isCanceled(err) {
 			r.e.log.Warn("redis unavailable; routing waits", "err", err)

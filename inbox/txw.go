@@ -101,28 +101,56 @@ func (w *txw) flush(ctx context.Context, tx *sql.Tx) error {
 
 // afterCommit tells Redis and the other nodes. Failures here lose nothing:
 // queues are rebuilt from SQL, dispatch is rescanned from SQL and the relay
-// polls the event log.
+// polls the event log. While Redis is unreachable the Redis work is skipped
+// (so ingest keeps its pace) and a rebuild is requested for when it is back.
 func (e *Engine) afterCommit(ctx context.Context, w *txw) {
-	for _, r := range w.release {
-		if err := e.router.release(ctx, r.lineID, r.convID); err != nil {
-			e.log.Warn("redis: release failed; the queue is rebuilt from SQL", "err", err)
-		}
+	if len(w.events) > 0 {
+		e.events.poke()
 	}
-	for _, q := range w.enqueue {
-		if err := e.router.enqueue(ctx, q); err != nil {
-			e.log.Warn("redis: enqueue failed; the queue is rebuilt from SQL", "conversation", q.convID, "err", err)
+	if !e.redisUsable() {
+		e.needRebuild.Store(true)
+		return
+	}
+	err := func() error {
+		for _, r := range w.release {
+			if err := e.router.release(ctx, r.lineID, r.convID); err != nil {
+				return err
+			}
 		}
-		w.kick[q.lineID] = true
+		for _, q := range w.enqueue {
+			if err := e.router.enqueue(ctx, q); err != nil {
+				return err
+			}
+			w.kick[q.lineID] = true
+		}
+		for _, id := range w.dispatch {
+			if err := e.enqueueDispatch(ctx, id); err != nil {
+				return err
+			}
+		}
+		if len(w.events) > 0 {
+			return e.events.committed(ctx, w.events[len(w.events)-1].Seq)
+		}
+		return nil
+	}()
+	if err != nil {
+		e.redisFailed(err)
 	}
 	for line := range w.kick {
 		e.router.kickLine(line)
 	}
-	for _, id := range w.dispatch {
-		e.enqueueDispatch(ctx, id)
+}
+
+// redisUsable is false for a moment after a Redis call failed, so that a
+// Redis outage costs ingest one timeout, not one per message.
+func (e *Engine) redisUsable() bool { return time.Now().UnixMilli() >= e.redisDownUntil.Load() }
+
+func (e *Engine) redisFailed(err error) {
+	if e.redisUsable() {
+		e.log.Warn("redis unreachable: messages are committed to SQL; routing resumes when it is back", "err", err)
 	}
-	if len(w.events) > 0 {
-		e.events.committed(ctx, w.events[len(w.events)-1].Seq)
-	}
+	e.redisDownUntil.Store(time.Now().Add(2 * time.Second).UnixMilli())
+	e.needRebuild.Store(true)
 }
 
 // write runs fn in a transaction with a txw, then does the after-commit work.

@@ -6,6 +6,8 @@ package hubtest
 
 import (
 	"context"
+
+	"github.com/alicebob/miniredis/v2"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,6 +57,36 @@ func NewStorage(t testing.TB) Storage {
 		s.DatabaseURL, _ = dbtest.NewPostgresSchema(t)
 	}
 	return s
+}
+
+// NewSharedStorage is NewStorage for several nodes: without a configured
+// Redis it starts a Redis-compatible server on loopback for the test, which
+// every node of the storage connects to. The server is returned so tests can
+// stop it (nil when a real Redis is used).
+func NewSharedStorage(t testing.TB) (Storage, *miniredis.Miniredis) {
+	s := NewStorage(t)
+	if s.RedisURL != "" {
+		return s, nil
+	}
+	return withPrivateRedis(t, s)
+}
+
+// NewStorageWithStoppableRedis always gives the nodes a Redis-compatible
+// server of the test's own (with the configured database), for tests that
+// take Redis away.
+func NewStorageWithStoppableRedis(t testing.TB) (Storage, *miniredis.Miniredis) {
+	return withPrivateRedis(t, NewStorage(t))
+}
+
+func withPrivateRedis(t testing.TB, s Storage) (Storage, *miniredis.Miniredis) {
+	m := miniredis.NewMiniRedis()
+	m.ClockTTL(true)
+	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	s.RedisURL = "redis://" + m.Addr() + "/0"
+	return s, m
 }
 
 // Start runs a node on fresh storage.
