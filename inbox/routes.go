@@ -42,4 +42,10 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/inbox/ws", a(e.httpWebSocket))
 
 	mux.HandleFunc("POST /hooks/api/{channel}/messages", e.httpAPIChannelInbound)
+
+	mux.HandleFunc("GET /api/v1/inbox/quick-answers", a(e.httpListQuickAnswers))
+	mux.HandleFunc("POST /api/v1/inbox/quick-answers", a(e.httpCreateQuickAnswer))
+	mux.HandleFunc("PUT /api/v1/inbox/quick-answers/{id}", a(e.httpUpdateQuickAnswer))
+	mux.HandleFunc("DELETE /api/v1/inbox/quick-answers/{id}", a(e.httpDeleteQuickAnswer))
+	mux.HandleFunc("GET /api/v1/inbox/stats", a(e.httpStats))
 }
