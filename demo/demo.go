@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/settings"
 )
@@ -29,6 +30,7 @@ var ErrNotEmpty = errors.New("the installation already has data; the demo fills 
 type Env struct {
 	DB     *db.DB
 	Org    *org.Store
+	Inbox  *inbox.Engine // started: the demo's members write in through its Ingest
 	Out    io.Writer
 	Params auth.PasswordParams
 }
@@ -64,8 +66,12 @@ func Fill(ctx context.Context, e Env) error {
 	if e.Params == (auth.PasswordParams{}) {
 		e.Params = auth.DefaultPasswordParams
 	}
-	if _, err := fillOrg(ctx, e, sc, root); err != nil {
+	units, err := fillOrg(ctx, e, sc, root)
+	if err != nil {
 		return fmt.Errorf("demo: organisation: %w", err)
+	}
+	if err := fillInbox(ctx, e, sc, units); err != nil {
+		return fmt.Errorf("demo: inbox: %w", err)
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err

@@ -9,9 +9,13 @@ import (
 	"github.com/profhub/profhub/db/dbtest"
 )
 
+// testSecretKey seals channel secrets in tests (else the CLI would make a
+// key in the user's configuration directory).
+const testSecretKey = "cli test secret key, not for production"
+
 // testEnv is the environment of a CLI run on private storage.
 func testEnv(t *testing.T) []string {
-	env := []string{"PROFHUB_DATA_DIR=" + t.TempDir()}
+	env := []string{"PROFHUB_DATA_DIR=" + t.TempDir(), "PROFHUB_SECRET_KEY=" + testSecretKey}
 	if dbtest.PostgresURL() != "" {
 		dsn, _ := dbtest.NewPostgresSchema(t)
 		env = append(env, "PROFHUB_DATABASE_URL="+dsn)
@@ -114,6 +118,7 @@ func TestDemoFillsOnce(t *testing.T) {
 			t.Errorf("demo lacks user %s", login)
 		}
 	}
+	checkDemoInbox(t, env)
 	other := testEnv(t)
 	runCLI(t, other, "unit", "add", "--name", "Настоящая федерация", "--kind", "federation")
 	runCLI(t, other, "unit", "add", "--name", "Настоящий обком", "--kind", "committee")

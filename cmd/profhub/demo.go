@@ -3,18 +3,37 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/org"
 )
 
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, out io.Writer) error {
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Out: out})
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, out io.Writer) error {
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Out: out})
 }
 
 func (c *cli) demo(args []string) error {
-	return c.withAdmin("demo", args, 0, nil, func(ctx context.Context, a *admin, _ []string) error {
-		return fillDemo(ctx, a.db, a.org, c.out)
+	fs, load := c.flags("demo")
+	cfg, _, err := c.parse(fs, load, args, 0)
+	if err != nil {
+		return err
+	}
+	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error {
+		// The demo's members write in through the engine's ingest, which
+		// commits in the group-commit worker; so, unlike the line and
+		// channel commands, this one runs the engine while it fills. The
+		// demo channels have no webhook, so the replies they cannot send
+		// are not logged as news.
+		e, closeKV, err := c.openInbox(ctx, cfg, a.db, slog.LevelError)
+		if err != nil {
+			return err
+		}
+		defer closeKV()
+		e.Start()
+		defer e.Stop()
+		return fillDemo(ctx, a.db, a.org, e, c.out)
 	})
 }
