@@ -42,6 +42,7 @@ type DB struct {
 	*sql.DB
 	Dialect     Dialect
 	migrateLock string // SQLite: file that serialises migrations between processes
+	stmts       stmtCache
 }
 
 // Open connects to url (empty: SQLite file in dataDir), checks the

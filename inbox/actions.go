@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -90,7 +89,7 @@ func (e *Engine) assignTo(ctx context.Context, sc access.Scope, r role, op strin
 // a loser undoes its Redis side.
 func (e *Engine) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
 	var conv Conversation
-	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
 		if decision == "transferred" || decision == "reassigned" {
@@ -218,21 +217,18 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 		}
 	}
 	var m Message
-	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
-		m = Message{ConversationID: convID, Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
+	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
 			Text: in.Text, Attachments: in.Attachments}
 		if dir == DirOut {
 			m.Status = DeliveryPending
 		}
-		if err := appendMessage(ctx, tx, &m, false); err != nil {
+		conv := r.conv
+		if err := appendMessage(ctx, tx, &conv, &m); err != nil {
 			return err
 		}
 		if dir == DirOut {
 			w.dispatch = append(w.dispatch, m.ID)
-		}
-		conv, err := conversationTx(ctx, tx, convID)
-		if err != nil {
-			return err
 		}
 		w.add(msgEvent(conv, m))
 		return nil
@@ -262,7 +258,7 @@ func (e *Engine) Retry(ctx context.Context, sc access.Scope, messageID string) (
 	if err != nil {
 		return Message{}, err
 	}
-	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err = e.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = 'pending', status_reason = '', attempts = 0, next_attempt_at = 0,
 			lease_until = 0, updated_at = $2 WHERE id = $1 AND status = 'failed'`, messageID, db.Now()); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/profhub/profhub/db"
@@ -105,8 +104,10 @@ func (b *batcher) drain() {
 	}
 }
 
-// commit writes a batch; if the transaction as a whole fails (a commit
-// error, a serialisation failure), each message is retried on its own.
+// commit writes a batch in one transaction. If that fails (a concurrent
+// insert by another node, a replay racing its original, a serialisation
+// error), each message is retried in a transaction of its own, where it
+// meets the winner's row as a duplicate.
 func (b *batcher) commit(batch []*pendingIngest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -115,19 +116,24 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	if w, err := b.commitTogether(ctx, batch); err == nil {
 		after = append(after, w)
 	} else {
-		b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
+		if !errors.Is(err, errRetry) && !errors.Is(err, errDuplicate) {
+			b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
+		}
 		for _, p := range batch {
 			var lastErr error
-			for attempt := range 3 {
+			for attempt := range 4 {
 				var w *txw
 				if w, lastErr = b.commitTogether(ctx, []*pendingIngest{p}); lastErr == nil {
 					after = append(after, w)
 					break
 				}
-				time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+				if !errors.Is(lastErr, errRetry) && !errors.Is(lastErr, errDuplicate) {
+					break
+				}
+				time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
 			}
 			if lastErr != nil {
-				p.err = lastErr
+				p.res, p.err = IngestResult{}, lastErr
 			}
 		}
 	}
@@ -141,43 +147,63 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	}
 }
 
+// commitTogether ingests the batch in one transaction. Messages already
+// stored (replays) and repeats within the batch are answered as duplicates
+// without writing.
 func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*txw, error) {
 	w := newTxw()
-	err := b.e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := b.e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := b.e.db.Cached(sqlTx)
+		known, err := b.known(ctx, sqlTx, batch)
+		if err != nil {
+			return err
+		}
+		first := map[[2]string]*pendingIngest{}
+		var fresh []*pendingIngest
+		var repeats [][2]*pendingIngest
 		for _, p := range batch {
-			p.res, p.err = b.one(ctx, tx, w, p.item)
+			key := [2]string{p.item.ch.ID, p.item.in.ExternalMessageID}
+			p.err = nil
+			if r, ok := known[key]; ok {
+				p.res = r
+				continue
+			}
+			if f, ok := first[key]; ok {
+				repeats = append(repeats, [2]*pendingIngest{p, f})
+				continue
+			}
+			first[key] = p
+			fresh = append(fresh, p)
+		}
+		if len(fresh) > 0 {
+			if err := b.e.ingestBatch(ctx, tx, w, fresh); err != nil {
+				return err // retried one by one
+			}
+		}
+		for _, r := range repeats {
+			r[0].res = r[1].res
+			r[0].res.Duplicate = true
 		}
 		return w.flush(ctx, tx)
 	})
 	return w, err
 }
 
-// one ingests a message in a savepoint, retrying once after a concurrent
-// insert of the same contact or conversation by another node.
-func (b *batcher) one(ctx context.Context, tx *sql.Tx, w *txw, it ingestItem) (IngestResult, error) {
-	for attempt := 0; ; attempt++ {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT ingest`); err != nil {
-			return IngestResult{}, fmt.Errorf("inbox: savepoint: %w", err)
-		}
-		mark := w.mark()
-		res, err := b.e.ingestOne(ctx, tx, w, it)
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT ingest`)
-			return res, err
-		}
-		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT ingest`); rerr != nil {
-			return IngestResult{}, fmt.Errorf("inbox: rollback to savepoint: %w", rerr)
-		}
-		w.reset(mark)
-		if errors.Is(err, errDuplicate) {
-			r, ok, lerr := existingInbound(ctx, tx, it.ch.ID, it.in.ExternalMessageID)
-			if lerr == nil && ok {
-				return r, nil
-			}
-		}
-		if (errors.Is(err, errRetry) || errors.Is(err, errDuplicate)) && attempt < 2 {
-			continue
-		}
-		return IngestResult{}, err
+// known looks up the batch's provider ids in one query per channel.
+func (b *batcher) known(ctx context.Context, tx *sql.Tx, batch []*pendingIngest) (map[[2]string]IngestResult, error) {
+	byChannel := map[string][]string{}
+	for _, p := range batch {
+		byChannel[p.item.ch.ID] = append(byChannel[p.item.ch.ID], p.item.in.ExternalMessageID)
 	}
+	out := map[[2]string]IngestResult{}
+	for ch, ids := range byChannel {
+		found, err := knownInbound(ctx, tx, ch, ids)
+		if err != nil {
+			return nil, err
+		}
+		for ext, r := range found {
+			out[[2]string{ch, ext}] = r
+		}
+	}
+	return out, nil
 }

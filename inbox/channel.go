@@ -230,13 +230,23 @@ func (e *Engine) channelByID(ctx context.Context, id string) (Channel, error) {
 }
 
 // channelByToken finds an API channel by its inbound token.
+// Known tokens are cached briefly by their hash; unknown ones always go to
+// SQL, so a guessing caller gains nothing from the cache.
 func (e *Engine) channelByToken(ctx context.Context, token string) (Channel, error) {
+	h := hashChannelToken(token)
+	if c, ok := e.channels.get("token:" + h); ok {
+		return e.channelByID(ctx, c.ID)
+	}
 	var id string
-	err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_channels WHERE token_hash = $1 AND token_hash <> ''`, hashChannelToken(token)).Scan(&id)
+	err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_channels WHERE token_hash = $1 AND token_hash <> ''`, h).Scan(&id)
 	if err != nil {
 		return Channel{}, fmt.Errorf("inbox: channel token: %w", db.ErrNotFound)
 	}
-	return e.channelByID(ctx, id)
+	c, err := e.channelByID(ctx, id)
+	if err == nil {
+		e.channels.put("token:"+h, c)
+	}
+	return c, err
 }
 
 func (e *Engine) sealSecrets(m map[string]string) (string, error) {

@@ -69,14 +69,31 @@ func messageTx(ctx context.Context, q db.Execer, id string) (Message, error) {
 	return m, nil
 }
 
-// appendMessage adds a message to a conversation: bumps its sequence and
-// stores the row. An inbound duplicate (same channel and provider id, or
-// same client id) yields errDuplicate.
-func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, inbound bool) error {
+// bumpColumns are the conversation's own columns, returned by the UPDATE
+// that bumps its sequence: the caller gets the fresh state without a
+// second query. (Channel kind and contact name come from elsewhere.)
+const bumpColumns = `id, line_id, unit_id, channel_id, contact_id, external_chat_id, status, assignee_id, priority, spam, subject,
+	last_seq, unread, rating, created_at, updated_at, queued_at, assigned_at, first_response_at, last_message_at, closed_at`
+
+func scanBumped(row interface{ Scan(...any) error }, c *Conversation) error {
+	var cr, up, q, as, fr, lm, cl int64
+	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ContactID, &c.ExternalChatID, &c.Status, &c.AssigneeID,
+		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl)
+	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
+	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
+	return err
+}
+
+// appendMessage adds m to conversation c: bumps the conversation's
+// sequence (refreshing c) and stores the row. A message whose provider id
+// or client id is already stored yields errDuplicate; the transaction must
+// then be rolled back.
+func appendMessage(ctx context.Context, tx db.Execer, c *Conversation, m *Message) error {
 	now := time.Now().UnixMilli()
 	if m.ID == "" {
 		m.ID = uuid.Must(uuid.NewV7()).String()
 	}
+	m.ConversationID = c.ID
 	m.CreatedAt = ms(now)
 	set := `last_seq = last_seq + 1, last_message_at = $2, updated_at = $2`
 	switch m.Direction {
@@ -85,13 +102,14 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, inbound bool) er
 	case DirOut:
 		set += `, unread = 0, first_response_at = CASE WHEN first_response_at = 0 AND $3 <> '' THEN $2 ELSE first_response_at END`
 	}
-	args := []any{m.ConversationID, now}
+	args := []any{c.ID, now}
 	if m.Direction == DirOut {
 		args = append(args, m.AuthorID)
 	}
-	if err := tx.QueryRowContext(ctx, `UPDATE inbox_conversations SET `+set+` WHERE id = $1 RETURNING last_seq`, args...).Scan(&m.Seq); err != nil {
+	if err := scanBumped(tx.QueryRowContext(ctx, `UPDATE inbox_conversations SET `+set+` WHERE id = $1 RETURNING `+bumpColumns, args...), c); err != nil {
 		return fmt.Errorf("inbox: bump conversation: %w", err)
 	}
+	m.Seq = c.LastSeq
 	if m.Attachments == nil {
 		m.Attachments = []Attachment{}
 	}

@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -92,8 +91,12 @@ func (e *Engine) runDispatcher(ctx context.Context) {
 			e.rescanOutbox(ctx, work)
 			continue
 		}
-		streams, err := e.kv.XReadGroup(ctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: consumer,
+		// A deadline of its own: a blocked read must not outlive a shutdown
+		// or a Redis that went away mid-read.
+		rctx, rcancel := context.WithTimeout(ctx, 2*time.Second)
+		streams, err := e.kv.XReadGroup(rctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: consumer,
 			Streams: []string{e.dispatchStream(), ">"}, Count: 64, Block: 500 * time.Millisecond}).Result()
+		rcancel()
 		if err != nil && !isNil(err) {
 			if ctx.Err() != nil {
 				return
@@ -261,7 +264,7 @@ func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, r
 	e.metric.dispatched.WithLabelValues(ch.Kind, "retry").Inc()
 	e.deferSend(ctx, m.ID, max(wait, backoff(attempts)), true, reason)
 	m.Attempts, m.StatusReason = attempts, reason
-	_ = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	_ = e.write(ctx, func(tx db.Execer, w *txw) error {
 		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
 		return nil
 	})
@@ -269,7 +272,7 @@ func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, r
 
 func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
 	now := db.Now()
-	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		sentAt := int64(0)
 		if status == DeliverySent {
 			sentAt = now

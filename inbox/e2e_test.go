@@ -178,7 +178,7 @@ func dial(t *testing.T, base, token string, since int64) *socket {
 // waitEvent waits for an event of kind matching pred.
 func (s *socket) waitEvent(t *testing.T, kind string, pred func(ev map[string]any) bool) map[string]any {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for {
 		select {
 		case f, ok := <-s.frames:
@@ -190,7 +190,7 @@ func (s *socket) waitEvent(t *testing.T, kind string, pred func(ev map[string]an
 				return ev
 			}
 		case <-deadline:
-			t.Fatalf("no %s event within 10s", kind)
+			t.Fatalf("no %s event within 20s", kind)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/profhub/profhub/db"
@@ -62,7 +61,7 @@ func (e *Engine) raiseQueueAlerts(ctx context.Context) {
 		}
 		rows.Close()
 		for _, id := range convs {
-			err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+			err := e.write(ctx, func(tx db.Execer, w *txw) error {
 				res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET alerted_at = $2 WHERE id = $1 AND alerted_at = 0 AND status = 'waiting'`, id, now)
 				if err != nil {
 					return err

@@ -1,6 +1,9 @@
 package inbox
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,12 +48,30 @@ func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.
 	httpapi.WriteJSON(w, http.StatusCreated, l)
 }
 
+// httpUpdateLine changes the fields the body names; "operators" and
+// "hours", when given, replace the old ones whole (decoding into the old
+// values would mix old and new entries).
 func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	var present map[string]json.RawMessage
+	if json.Unmarshal(body, &present) == nil {
+		if _, ok := present["operators"]; ok {
+			l.Operators = nil
+		}
+		if _, ok := present["hours"]; ok {
+			l.Hours = WorkingHours{}
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := httpapi.Decode(r, &l); err != nil {
 		httpapi.Error(w, r, err)
 		return

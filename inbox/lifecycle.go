@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -61,7 +60,7 @@ func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, i
 	}
 	data["from_line"], data["to_line"] = r.line.ID, target.ID
 	var conv Conversation
-	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err = e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET line_id = $2, unit_id = $3, status = 'waiting', assignee_id = '',
 			queued_at = $4, assigned_at = 0, alerted_at = 0, updated_at = $4 WHERE id = $1`, convID, target.ID, target.UnitID, now); err != nil {
@@ -109,7 +108,7 @@ func (e *Engine) Close(ctx context.Context, sc access.Scope, convID string) (Con
 
 func (e *Engine) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
-	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed', closed_at = $2, closed_by = $3, spam = $4,
 			unread = 0, updated_at = $2 WHERE id = $1 AND status <> 'closed'`, r.conv.ID, now, by, spam)
@@ -150,7 +149,7 @@ func (e *Engine) Reopen(ctx context.Context, sc access.Scope, convID string) (Co
 		return Conversation{}, fmt.Errorf("%w: you do not answer this line", access.ErrForbidden)
 	}
 	var conv Conversation
-	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err = e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $2, closed_at = 0,
 			closed_by = '', spam = FALSE, alerted_at = 0, updated_at = $2 WHERE id = $1 AND status = 'closed'`, convID, now); err != nil {
@@ -183,7 +182,7 @@ func (e *Engine) SetPriority(ctx context.Context, sc access.Scope, convID string
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err := e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET priority = $2, updated_at = $3 WHERE id = $1`, convID, priority, db.Now()); err != nil {
 			return fmt.Errorf("inbox: priority: %w", err)
 		}
@@ -223,7 +222,7 @@ func (e *Engine) LinkMember(ctx context.Context, sc access.Scope, convID, member
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err = e.write(ctx, func(tx *sql.Tx, w *txw) error {
+	err = e.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $2, updated_at = $3 WHERE id = $1`, r.conv.ContactID, memberID, db.Now()); err != nil {
 			return fmt.Errorf("inbox: link member: %w", err)
 		}

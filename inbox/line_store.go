@@ -253,3 +253,22 @@ func (e *Engine) allLineIDs(ctx context.Context) ([]string, error) {
 	}
 	return ids, rows.Err()
 }
+
+// lineVersions maps every line to its updated_at.
+func (e *Engine) lineVersions(ctx context.Context) (map[string]int64, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT id, updated_at FROM inbox_lines`)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: lines: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}

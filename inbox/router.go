@@ -18,12 +18,13 @@ import (
 // coming online) and sweeps expired offers. Every node runs one; the
 // scripts make concurrent routing on several nodes safe.
 type router struct {
-	e       *Engine
-	mu      sync.Mutex
-	dirty   map[string]bool
-	wake    chan struct{}
-	lineIDs []string
-	listed  time.Time
+	e        *Engine
+	mu       sync.Mutex
+	dirty    map[string]bool
+	wake     chan struct{}
+	lineIDs  []string
+	versions map[string]int64 // line id → updated_at, to notice changes made elsewhere
+	listed   time.Time
 }
 
 func newRouter(e *Engine) *router {
@@ -55,14 +56,7 @@ func queueScore(priority int, queuedAt int64) float64 {
 }
 
 func (r *router) enqueue(ctx context.Context, q queueEntry) error {
-	ks := r.keys(q.lineID)
-	pipe := r.e.kv.TxPipeline()
-	pipe.ZAdd(ctx, ks[0], redisZ(queueScore(q.priority, q.queuedAt), q.convID))
-	if q.preferred != "" {
-		pipe.HSet(ctx, ks[9], q.convID, q.preferred)
-	}
-	_, err := pipe.Exec(ctx)
-	return err
+	return enqueueScript.Run(ctx, r.e.kv, r.keys(q.lineID), q.convID, queueScore(q.priority, q.queuedAt), q.preferred).Err()
 }
 
 func (r *router) release(ctx context.Context, lineID, convID string) error {
@@ -99,25 +93,39 @@ func (r *router) run(ctx context.Context) {
 // sweep expires offers on every line and marks lines with expired offers
 // (or a rebuilt state) for routing.
 func (r *router) sweep(ctx context.Context) {
-	if r.e.needRebuild.Load() && r.e.kv.Ping(ctx) == nil {
-		// Redis is back after missing changes: rebuild it from SQL.
-		if r.e.kv.Del(ctx, r.e.kv.Key("inbox", "built")).Err() == nil {
-			r.e.needRebuild.Store(false)
-			r.e.redisDownUntil.Store(0)
+	if !r.e.redisUsable() || r.e.needRebuild.Load() {
+		// While Redis is away only a ping is tried; once it answers after
+		// missing changes, its state is rebuilt from SQL.
+		if err := r.e.kv.Ping(ctx); err != nil {
+			r.e.redisFailed(err)
+			return
 		}
+		if r.e.needRebuild.Load() && r.e.kv.Del(ctx, r.e.kv.Key("inbox", "built")).Err() == nil {
+			r.e.needRebuild.Store(false)
+		}
+		r.e.redisDownUntil.Store(0)
 	}
 	if err := r.e.ensureBuilt(ctx); err != nil {
 		if !isCanceled(err) {
-			r.e.log.Warn("redis unavailable; routing waits", "err", err)
+			r.e.redisFailed(err)
 		}
 		return
 	}
 	if time.Since(r.listed) > 5*time.Second {
-		ids, err := r.e.allLineIDs(ctx)
+		versions, err := r.e.lineVersions(ctx)
 		if err != nil {
 			return
 		}
-		r.lineIDs, r.listed = ids, time.Now()
+		r.lineIDs = r.lineIDs[:0]
+		for id, v := range versions {
+			r.lineIDs = append(r.lineIDs, id)
+			// A line changed elsewhere (another node, the command line):
+			// mirror its operators and capacities again.
+			if old, seen := r.versions[id]; (!seen && r.versions != nil) || (seen && old != v) {
+				r.e.lineChanged(ctx, id)
+			}
+		}
+		r.versions, r.listed = versions, time.Now()
 	}
 	r.e.checkPresence(ctx)
 	for _, id := range r.lineIDs {

@@ -114,6 +114,19 @@ local queue, offers, offer, presence, load, cap, order, rr, declined, pref, assi
 local conv, op, mode = ARGV[1], ARGV[2], ARGV[3]
 local csv = redis.call('HGET', offer, conv)
 if not csv or not string.find(',' .. csv .. ',', ',' .. op .. ',', 1, true) then return 'no_offer' end
+local holder = redis.call('HGET', assigned, conv)
+if holder and holder ~= op then
+  -- taken from the queue by someone else meanwhile: the offer is void
+  if mode ~= 'offer_all' then
+    for id in string.gmatch(csv, '[^,]+') do
+      if tonumber(redis.call('HINCRBY', load, id, -1)) < 0 then redis.call('HSET', load, id, 0) end
+    end
+  end
+  redis.call('ZREM', offers, conv)
+  redis.call('HDEL', offer, conv)
+  redis.call('ZREM', queue, conv)
+  return 'no_offer'
+end
 if mode == 'offer_all' then
   local l = tonumber(redis.call('HGET', load, op) or '0')
   local c = tonumber(redis.call('HGET', cap, op) or '0')
@@ -236,5 +249,17 @@ redis.call('ZREM', queue, conv)
 redis.call('HDEL', declined, conv)
 redis.call('HDEL', pref, conv)
 redis.call('HDEL', assigned, conv)
+return 1
+`)
+
+// enqueueScript puts a conversation into the queue unless an operator
+// already has it (a take can overtake the enqueue that follows a commit).
+// ARGV: conversation, score, preferred operator ("" for none).
+var enqueueScript = redis.NewScript(`
+local queue, offers, offer, presence, load, cap, order, rr, declined, pref, assigned = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local conv, score, want = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HEXISTS', assigned, conv) == 1 then return 0 end
+redis.call('ZADD', queue, score, conv)
+if want ~= '' then redis.call('HSET', pref, conv, want) end
 return 1
 `)

@@ -2,24 +2,24 @@ package inbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
+
+	"github.com/profhub/profhub/db"
 )
 
 // systemMessage records a state change (assigned, transferred, closed …) in
 // the conversation's history, so the console shows it in place and the
 // history is complete. Its text is a small JSON object: {"event": code, …}.
-func systemMessage(ctx context.Context, tx *sql.Tx, w *txw, c *Conversation, code string, data map[string]any) error {
+func systemMessage(ctx context.Context, tx db.Execer, w *txw, c *Conversation, code string, data map[string]any) error {
 	body := map[string]any{"event": code}
 	for k, v := range data {
 		body[k] = v
 	}
 	text, _ := json.Marshal(body)
-	m := Message{ConversationID: c.ID, Direction: DirSystem, ChannelID: c.ChannelID, Text: string(text)}
-	if err := appendMessage(ctx, tx, &m, false); err != nil {
+	m := Message{Direction: DirSystem, ChannelID: c.ChannelID, Text: string(text)}
+	if err := appendMessage(ctx, tx, c, &m); err != nil {
 		return err
 	}
-	c.LastSeq = m.Seq
 	w.add(msgEvent(*c, m))
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/profhub/profhub/db"
 )
 
 // Event is one change clients hear about. Persistent events have a seq
@@ -64,7 +66,7 @@ func (w *txw) add(ev *Event) { w.events = append(w.events, ev) }
 // flush numbers the events from the counter row and inserts them. It runs
 // last in the transaction: the counter's row lock is then held only until
 // commit, which makes events visible in seq order.
-func (w *txw) flush(ctx context.Context, tx *sql.Tx) error {
+func (w *txw) flush(ctx context.Context, tx db.Execer) error {
 	if len(w.events) == 0 {
 		return nil
 	}
@@ -154,9 +156,10 @@ func (e *Engine) redisFailed(err error) {
 }
 
 // write runs fn in a transaction with a txw, then does the after-commit work.
-func (e *Engine) write(ctx context.Context, fn func(tx *sql.Tx, w *txw) error) error {
+func (e *Engine) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
 	w := newTxw()
-	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := e.db.Cached(sqlTx)
 		if err := fn(tx, w); err != nil {
 			return err
 		}

@@ -24,7 +24,8 @@ type Client struct {
 	embedded *miniredis.Miniredis
 }
 
-// Open connects to rawURL, or starts the embedded server when it is empty,
+// Open connects to rawURL (with context deadlines honoured, so a
+// shutdown interrupts blocking reads), or starts the embedded server when it is empty,
 // and checks the connection.
 //
 //	redis://[user:pass@]host:port/db            one server
@@ -41,24 +42,27 @@ func Open(ctx context.Context, rawURL, prefix string) (*Client, error) {
 			return nil, fmt.Errorf("kv: start embedded server: %w", err)
 		}
 		c.embedded = m
-		c.UniversalClient = redis.NewClient(&redis.Options{Addr: m.Addr()})
+		c.UniversalClient = redis.NewClient(&redis.Options{Addr: m.Addr(), ContextTimeoutEnabled: true})
 	case strings.HasPrefix(rawURL, "redis+sentinel://"):
 		o, err := redis.ParseFailoverURL("redis://" + strings.TrimPrefix(rawURL, "redis+sentinel://"))
 		if err != nil {
 			return nil, fmt.Errorf("kv: sentinel URL: %w", err)
 		}
+		o.ContextTimeoutEnabled = true
 		c.UniversalClient = redis.NewFailoverClient(o)
 	case strings.HasPrefix(rawURL, "redis+cluster://"):
 		o, err := redis.ParseClusterURL("redis://" + strings.TrimPrefix(rawURL, "redis+cluster://"))
 		if err != nil {
 			return nil, fmt.Errorf("kv: cluster URL: %w", err)
 		}
+		o.ContextTimeoutEnabled = true
 		c.UniversalClient = redis.NewClusterClient(o)
 	default:
 		o, err := redis.ParseURL(rawURL)
 		if err != nil {
 			return nil, fmt.Errorf("kv: URL: %w", err)
 		}
+		o.ContextTimeoutEnabled = true
 		c.UniversalClient = redis.NewClient(o)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)

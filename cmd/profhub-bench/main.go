@@ -1,0 +1,45 @@
+// Command profhub-bench loads a hub the way real clients do, over HTTP and
+// WebSocket, and prints a RESULT line per scenario. With no flags a
+// scenario starts its own hub on embedded defaults in a temporary
+// directory; --url points it at a running hub, and --database-url /
+// --redis-url start its hub on PostgreSQL and Redis.
+//
+//	profhub-bench ingest [flags]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+)
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest [flags]   (profhub-bench ingest -h for flags)")
+		os.Exit(2)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	if path := os.Getenv("PROFHUB_BENCH_CPUPROFILE"); path != "" {
+		// The hub runs in this process, so the profile shows both sides.
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	var err error
+	switch os.Args[1] {
+	case "ingest":
+		err = runIngest(ctx, os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown scenario %q", os.Args[1])
+	}
+	if err != nil && err != flag.ErrHelp {
+		fmt.Fprintln(os.Stderr, "profhub-bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/hub"
+)
+
+// target is the hub under load: its address, an administrator's token, and
+// (when the bench started it) the hub itself.
+type target struct {
+	base   string
+	token  string
+	hub    *hub.Hub
+	client *http.Client
+	stop   func()
+}
+
+type targetFlags struct {
+	url, token, databaseURL, redisURL string
+}
+
+func (f *targetFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&f.url, "url", "", "address of a running hub (default: start one in a temporary directory)")
+	fs.StringVar(&f.token, "token", "", "an administrator's API token for --url")
+	fs.StringVar(&f.databaseURL, "database-url", "", "start the hub on this PostgreSQL (default: SQLite)")
+	fs.StringVar(&f.redisURL, "redis-url", "", "start the hub on this Redis (default: in-process)")
+}
+
+func newClient(conns int) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+	}}
+}
+
+func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
+	t := &target{client: newClient(conns), stop: func() {}}
+	if f.url != "" {
+		if f.token == "" {
+			return nil, fmt.Errorf("--url needs --token (an administrator's API token)")
+		}
+		t.base, t.token = f.url, f.token
+		return t, nil
+	}
+	dir, err := os.MkdirTemp("", "profhub-bench-")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	cfg.DataDir, cfg.BlobDir = dir, filepath.Join(dir, "blobs")
+	cfg.DatabaseURL, cfg.RedisURL = f.databaseURL, f.redisURL
+	cfg.RedisPrefix = fmt.Sprintf("bench:%d:", time.Now().UnixNano())
+	cfg.SecretKey = "profhub-bench secret key"
+	cfg.AdminPassword = "bench-admin-password"
+	logFile, err := os.Create(filepath.Join(dir, "hub.log"))
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	h, err := hub.New(ctx, cfg, log, hub.Options{Version: "bench"})
+	if err != nil {
+		return nil, err
+	}
+	roots, err := h.Org.Roots(ctx)
+	if err != nil || len(roots) == 0 {
+		return nil, fmt.Errorf("no root unit: %v", err)
+	}
+	sys := access.System("bench")
+	sys.UnitID = roots[0].ID
+	rec, err := h.Org.AuthByLogin(ctx, "admin")
+	if err != nil {
+		return nil, err
+	}
+	tok, _, err := h.Auth.CreateToken(ctx, sys, rec.ID, "bench", time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = h.Serve(sctx, ln); close(done) }()
+	t.base, t.token, t.hub = "http://"+ln.Addr().String(), tok, h
+	t.stop = func() {
+		cancel()
+		<-done
+		h.Close()
+		logFile.Close()
+		if f.databaseURL == "" {
+			os.RemoveAll(dir)
+		} else {
+			fmt.Fprintln(os.Stderr, "hub log:", logFile.Name())
+		}
+	}
+	return t, nil
+}
+
+// call sends a JSON request with token and decodes the answer into out.
+func (t *target) call(ctx context.Context, token, method, path string, in, out any) (int, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.base+path, body)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return resp.StatusCode, json.Unmarshal(b, out)
+	}
+	return resp.StatusCode, nil
+}
