@@ -32,7 +32,7 @@ type pendingIngest struct {
 func newBatcher(e *Engine) *batcher {
 	writers := 1 // SQLite has one writer anyway
 	if e.db.Dialect == db.Postgres {
-		writers = 4
+		writers = 2
 	}
 	return &batcher{e: e, queue: make(chan *pendingIngest, 4*maxBatch), writers: writers}
 }

@@ -168,6 +168,12 @@ func dial(t *testing.T, base, token string, since int64) *socket {
 				close(s.frames)
 				return
 			}
+			if evs, ok := f["events"].([]any); ok && f["type"] == "events" {
+				for _, ev := range evs {
+					s.frames <- map[string]any{"type": "event", "event": ev}
+				}
+				continue
+			}
 			s.frames <- f
 		}
 	}()

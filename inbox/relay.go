@@ -121,24 +121,23 @@ func (r *relay) catchUp(ctx context.Context) {
 	}
 }
 
+// eventsAfter reads committed events past seq. What visibility needs comes
+// from columns; the payload stays raw JSON for the sockets.
 func (e *Engine) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT seq, payload FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
+	rows, err := e.db.QueryContext(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
+		FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*Event
 	for rows.Next() {
-		var s int64
-		var payload string
-		if err := rows.Scan(&s, &payload); err != nil {
+		ev := &Event{}
+		var payload []byte
+		if err := rows.Scan(&ev.Seq, &ev.Kind, &ev.LineID, &ev.ConversationID, &ev.AssigneeID, &payload); err != nil {
 			return nil, err
 		}
-		ev := &Event{}
-		if err := json.Unmarshal([]byte(payload), ev); err != nil {
-			continue
-		}
-		ev.Seq = s
+		ev.raw = payload
 		out = append(out, ev)
 	}
 	return out, rows.Err()

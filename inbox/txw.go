@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type Event struct {
 	Data           map[string]any `json:"data,omitempty"`
 	// To targets an ephemeral event at these users only.
 	To []string `json:"-"`
+	// raw is the stored JSON of a persistent event, sent to clients as it
+	// is: the relay never decodes and re-encodes what SQL gave it.
+	raw []byte
 }
 
 // Event kinds.
@@ -65,10 +69,21 @@ func (w *txw) add(ev *Event) { w.events = append(w.events, ev) }
 
 // flush numbers the events from the counter row and inserts them. It runs
 // last in the transaction: the counter's row lock is then held only until
-// commit, which makes events visible in seq order.
+// commit, which makes events visible in seq order. Payloads are encoded
+// before the lock is taken, with a seq patched in afterwards, so the lock
+// is held for two statements and the commit, never for Go work.
 func (w *txw) flush(ctx context.Context, tx db.Execer) error {
 	if len(w.events) == 0 {
 		return nil
+	}
+	payloads := make([][]byte, len(w.events))
+	for i, ev := range w.events {
+		ev.Seq = 0
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("inbox: event: %w", err)
+		}
+		payloads[i] = b[len(`{"seq":0`):] // the rest after the seq field, which Seq's position makes first
 	}
 	var last int64
 	if err := tx.QueryRowContext(ctx, `UPDATE inbox_counter SET seq = seq + $1 WHERE name = 'events' RETURNING seq`, len(w.events)).Scan(&last); err != nil {
@@ -83,10 +98,7 @@ func (w *txw) flush(ctx context.Context, tx db.Execer) error {
 		sb.WriteString(`INSERT INTO inbox_events (seq, at, kind, line_id, conversation_id, assignee_id, payload) VALUES `)
 		for i, ev := range chunk {
 			ev.Seq = first + int64(start+i)
-			payload, err := json.Marshal(ev)
-			if err != nil {
-				return fmt.Errorf("inbox: event: %w", err)
-			}
+			payload := append(strconv.AppendInt([]byte(`{"seq":`), ev.Seq, 10), payloads[start+i]...)
 			if i > 0 {
 				sb.WriteByte(',')
 			}

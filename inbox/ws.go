@@ -15,7 +15,8 @@ import (
 )
 
 // The console's WebSocket: GET /api/v1/inbox/ws?since=SEQ. The server sends
-// {"type":"event","event":{…}} frames; first the events after since (from
+// {"type":"event","event":{…}} frames, or {"type":"events","events":[…]}
+// when several are ready at once; first the events after since (from
 // the SQL log), then live ones, each once and in order. If the gap is too
 // old it sends {"type":"resync"} and the console reloads its lists. The
 // console sends {"type":"ping"} every 10 s, which keeps the operator
@@ -97,26 +98,76 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 		case <-refresh.C:
 			_ = e.RefreshClient(ctx, c)
 		case ev := <-c.Events():
-			if ev.Seq != 0 && ev.Seq <= sent {
-				continue
+			// Under load several events wait: they go out in one frame.
+			batch := []*Event{ev}
+		more:
+			for len(batch) < 256 {
+				select {
+				case ev := <-c.Events():
+					batch = append(batch, ev)
+				default:
+					break more
+				}
 			}
-			if ev.Kind == EvLinesChanged {
-				_ = e.RefreshClient(ctx, c)
+			fresh := batch[:0]
+			for _, ev := range batch {
+				if ev.Seq != 0 && ev.Seq <= sent {
+					continue
+				}
+				if ev.Kind == EvLinesChanged {
+					_ = e.RefreshClient(ctx, c)
+				}
+				fresh = append(fresh, ev)
+				sent = max(sent, ev.Seq)
 			}
-			if err := e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: ev}); err != nil {
+			if err := e.writeEvents(ctx, conn, fresh); err != nil {
 				return
-			}
-			if ev.Seq > sent {
-				sent = ev.Seq
 			}
 		}
 	}
 }
 
+// writeEvents sends one event as an "event" frame, several as one
+// {"type":"events","events":[…]} frame.
+func (e *Engine) writeEvents(ctx context.Context, conn *websocket.Conn, evs []*Event) error {
+	switch len(evs) {
+	case 0:
+		return nil
+	case 1:
+		return e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: evs[0]})
+	}
+	b := []byte(`{"type":"events","events":[`)
+	for i, ev := range evs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		raw := ev.raw
+		if raw == nil {
+			var err error
+			if raw, err = json.Marshal(ev); err != nil {
+				return err
+			}
+		}
+		b = append(b, raw...)
+	}
+	b = append(b, "]}"...)
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return conn.Write(wctx, websocket.MessageText, b)
+}
+
 func (e *Engine) writeFrame(ctx context.Context, conn *websocket.Conn, f wsFrame) error {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return err
+	var b []byte
+	if f.Type == "event" && f.Event.raw != nil {
+		b = make([]byte, 0, len(f.Event.raw)+26)
+		b = append(b, `{"type":"event","event":`...)
+		b = append(b, f.Event.raw...)
+		b = append(b, '}')
+	} else {
+		var err error
+		if b, err = json.Marshal(f); err != nil {
+			return err
+		}
 	}
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

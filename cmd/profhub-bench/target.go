@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/profhub/profhub/access"
@@ -144,4 +146,31 @@ func (t *target) call(ctx context.Context, token, method, path string, in, out a
 		return resp.StatusCode, json.Unmarshal(b, out)
 	}
 	return resp.StatusCode, nil
+}
+
+// metricAverage reads a histogram's sum/count from the hub's /metrics.
+func (t *target) metricAverage(ctx context.Context, name string) (float64, bool) {
+	req, err := http.NewRequestWithContext(ctx, "GET", t.base+"/metrics", nil)
+	if err != nil {
+		return 0, false
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var sum, count float64
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+"_sum "); ok {
+			sum, _ = strconv.ParseFloat(v, 64)
+		}
+		if v, ok := strings.CutPrefix(line, name+"_count "); ok {
+			count, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	if count == 0 {
+		return 0, false
+	}
+	return sum / count, true
 }

@@ -129,9 +129,10 @@ CREATE TABLE inbox_messages (
 );
 CREATE UNIQUE INDEX inbox_messages_seq ON inbox_messages(conversation_id, seq);
 -- Idempotency of ingest: one row per (channel, provider message id).
-CREATE UNIQUE INDEX inbox_messages_external ON inbox_messages(channel_id, external_id);
-CREATE UNIQUE INDEX inbox_messages_client ON inbox_messages(conversation_id, client_id);
-CREATE INDEX inbox_messages_outbox ON inbox_messages(status, next_attempt_at);
+CREATE UNIQUE INDEX inbox_messages_external ON inbox_messages(channel_id, external_id) WHERE external_id IS NOT NULL;
+CREATE UNIQUE INDEX inbox_messages_client ON inbox_messages(conversation_id, client_id) WHERE client_id IS NOT NULL;
+-- Only replies waiting to be sent are indexed for the dispatcher's rescan.
+CREATE INDEX inbox_messages_outbox ON inbox_messages(next_attempt_at) WHERE status = 'pending';
 
 -- The event log clients resume from. seq comes from inbox_counter, taken
 -- last in the writing transaction and held until commit, so events become
