@@ -34,7 +34,7 @@ func runIngest(ctx context.Context, args []string) error {
 	var f ingestFlags
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	f.register(fs)
-	fs.IntVar(&f.senders, "senders", 32, "concurrent senders in the maximum-rate phase")
+	fs.IntVar(&f.senders, "senders", 64, "concurrent senders in the maximum-rate phase")
 	fs.IntVar(&f.messages, "messages", 30000, "messages in the maximum-rate phase")
 	fs.IntVar(&f.contacts, "contacts", 1000, "distinct contacts writing")
 	fs.IntVar(&f.operators, "operators", 2, "operators listening on WebSockets")
