@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/profhub/profhub/db"
@@ -20,6 +21,10 @@ type batcher struct {
 	e       *Engine
 	queue   chan *pendingIngest
 	writers int
+	// replaysUntil (ms): after a batch met a replay, batches look their
+	// provider ids up first for a while. Otherwise the message insert's
+	// ON CONFLICT finds replays, and one query per batch is saved.
+	replaysUntil atomic.Int64
 }
 
 type pendingIngest struct {
@@ -116,6 +121,9 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	if w, err := b.commitTogether(ctx, batch); err == nil {
 		after = append(after, w)
 	} else {
+		if errors.Is(err, errDuplicate) {
+			b.replaysUntil.Store(time.Now().Add(30 * time.Second).UnixMilli())
+		}
 		if !errors.Is(err, errRetry) && !errors.Is(err, errDuplicate) {
 			b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
 		}
@@ -154,9 +162,12 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*
 	w := newTxw()
 	err := b.e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := b.e.db.Cached(sqlTx)
-		known, err := b.known(ctx, sqlTx, batch)
-		if err != nil {
-			return err
+		known := map[[2]string]IngestResult{}
+		if len(batch) == 1 || time.Now().UnixMilli() < b.replaysUntil.Load() {
+			var err error
+			if known, err = b.known(ctx, sqlTx, batch); err != nil {
+				return err
+			}
 		}
 		first := map[[2]string]*pendingIngest{}
 		var fresh []*pendingIngest

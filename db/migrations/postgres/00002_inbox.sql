@@ -97,14 +97,15 @@ CREATE TABLE inbox_conversations (
     alerted_at        BIGINT NOT NULL DEFAULT 0,
     closed_at         BIGINT NOT NULL DEFAULT 0,
     closed_by         TEXT NOT NULL DEFAULT ''
-);
+) WITH (fillfactor = 80); -- room for HOT updates: a message bumps its conversation row
 -- One open conversation per contact and line: concurrent first messages of
 -- the same person on two nodes cannot open two.
 CREATE UNIQUE INDEX inbox_conversations_open ON inbox_conversations(contact_id, line_id) WHERE status <> 'closed';
 CREATE INDEX inbox_conversations_line_status ON inbox_conversations(line_id, status);
 CREATE INDEX inbox_conversations_assignee ON inbox_conversations(assignee_id, status);
 CREATE INDEX inbox_conversations_contact ON inbox_conversations(contact_id, created_at);
-CREATE INDEX inbox_conversations_updated ON inbox_conversations(updated_at);
+-- No index on updated_at or last_message_at: every message bumps them, and
+-- an indexed column would turn each bump into a write to every index.
 
 CREATE TABLE inbox_messages (
     id              TEXT PRIMARY KEY,

@@ -104,7 +104,8 @@ CREATE UNIQUE INDEX inbox_conversations_open ON inbox_conversations(contact_id, 
 CREATE INDEX inbox_conversations_line_status ON inbox_conversations(line_id, status);
 CREATE INDEX inbox_conversations_assignee ON inbox_conversations(assignee_id, status);
 CREATE INDEX inbox_conversations_contact ON inbox_conversations(contact_id, created_at);
-CREATE INDEX inbox_conversations_updated ON inbox_conversations(updated_at);
+-- No index on updated_at or last_message_at: every message bumps them, and
+-- an indexed column would turn each bump into a write to every index.
 
 CREATE TABLE inbox_messages (
     id              TEXT PRIMARY KEY,
