@@ -261,3 +261,42 @@ func TestTwoNodesNeverDoubleAssign(t *testing.T) {
 		t.Errorf("%d waiting, want %d: a conversation was lost", waiting, convs-12)
 	}
 }
+
+// An operator who has been away longer than the line's return_after_min
+// loses their active conversations back to the queue; one who is merely on
+// a break keeps them.
+func TestAbsentOperatorsConversationsReturnToQueue(t *testing.T) {
+	f := newFixture(t, inbox.Manual)
+	ctx := context.Background()
+	l := f.line
+	l.ReturnAfterMin = 1
+	if _, err := f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+		t.Fatal(err)
+	}
+	base := f.n.Server.URL
+	_, r := f.post(t, base, "m", "1", "вопрос")
+	f.online(t, f.tok1)
+	if code, _ := call(t, base, f.tok1, "POST", "/api/v1/inbox/conversations/"+r.ConversationID+"/take", nil); code != 200 {
+		t.Fatal("take")
+	}
+	status := func() string {
+		var s string
+		_ = f.n.DB.QueryRow(`SELECT status FROM inbox_conversations WHERE id = $1`, r.ConversationID).Scan(&s)
+		return s
+	}
+	// On a break for a long time: nothing moves.
+	call(t, base, f.tok1, "POST", "/api/v1/inbox/presence", map[string]string{"status": "break"})
+	time.Sleep(6 * time.Second)
+	if status() != inbox.StatusActive {
+		t.Fatal("a break returned the conversation")
+	}
+	// Offline, and (as the clock would say after a minute) gone long enough.
+	call(t, base, f.tok1, "POST", "/api/v1/inbox/presence", map[string]string{"status": "offline"})
+	f.n.KV.Set(ctx, f.n.KV.Key("inbox", "gone", f.op1.ID), time.Now().Add(-2*time.Minute).UnixMilli(), time.Hour)
+	eventually(t, "conversation back in the queue", func() bool { return status() == inbox.StatusWaiting })
+	eventually(t, "queued in Redis", func() bool { return queueLen(t, f.n, f.line.ID) == 1 })
+	_, body := call(t, base, f.tok2, "GET", "/api/v1/inbox/conversations/"+r.ConversationID+"/messages", nil)
+	if !strings.Contains(string(body), `\"event\":\"returned\"`) {
+		t.Fatalf("no system entry for the return: %s", body)
+	}
+}

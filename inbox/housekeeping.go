@@ -24,6 +24,7 @@ func (e *Engine) runHousekeeping(ctx context.Context) {
 			return
 		case <-alerts.C:
 			e.raiseQueueAlerts(ctx)
+			e.returnFromAbsent(ctx)
 		case <-hourly.C:
 			e.autoClose(ctx)
 			if _, err := e.db.ExecContext(ctx, `DELETE FROM inbox_events WHERE at < $1`, db.Now()-eventRetention.Milliseconds()); err != nil && !isCanceled(err) {
@@ -117,4 +118,78 @@ func (e *Engine) autoClose(ctx context.Context) {
 			_, _ = e.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
 		}
 	}
+}
+
+// returnFromAbsent puts the active conversations of operators who have
+// been away (vanished or offline) longer than their line's
+// return_after_min back into the queue, so members are not left waiting
+// on someone who went home.
+func (e *Engine) returnFromAbsent(ctx context.Context) {
+	ids, err := e.allLineIDs(ctx)
+	if err != nil {
+		return
+	}
+	now := time.Now().UnixMilli()
+	for _, lineID := range ids {
+		line, err := e.lineByID(ctx, lineID)
+		if err != nil || line.ReturnAfterMin <= 0 {
+			continue
+		}
+		rows, err := e.db.QueryContext(ctx, `SELECT id, assignee_id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'`, lineID)
+		if err != nil {
+			continue
+		}
+		byOp := map[string][]string{}
+		for rows.Next() {
+			var id, op string
+			if rows.Scan(&id, &op) == nil {
+				byOp[op] = append(byOp[op], id)
+			}
+		}
+		rows.Close()
+		for op, convs := range byOp {
+			since, err := e.kv.Get(ctx, e.goneKey(op)).Int64()
+			if err != nil || now-since < int64(line.ReturnAfterMin)*60_000 {
+				continue
+			}
+			for _, id := range convs {
+				if err := e.returnToQueue(ctx, line, id, op, "operator_absent"); err != nil && !isCanceled(err) {
+					e.log.Warn("returning a conversation failed", "conversation", id, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// returnToQueue takes a conversation from its operator and queues it again.
+func (e *Engine) returnToQueue(ctx context.Context, line Line, convID, op, reason string) error {
+	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+		now := db.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $3, assigned_at = 0,
+			alerted_at = 0, updated_at = $3 WHERE id = $1 AND status = 'active' AND assignee_id = $2`, convID, op, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		c, err := conversationTx(ctx, tx, convID)
+		if err != nil {
+			return err
+		}
+		if err := systemMessage(ctx, tx, w, &c, "returned", map[string]any{"operator_id": op, "reason": reason}); err != nil {
+			return err
+		}
+		w.add(convEvent(EvConversation, c))
+		old := convEvent(EvConversation, c)
+		old.AssigneeID = op
+		w.add(old)
+		w.release = append(w.release, releaseEntry{lineID: line.ID, convID: convID})
+		w.enqueue = append(w.enqueue, queueEntry{lineID: line.ID, convID: convID, priority: c.Priority, queuedAt: now})
+		return nil
+	})
+	if err == nil {
+		e.logRouting(ctx, convID, line.ID, "returned", op, map[string]any{"reason": reason, "after_min": line.ReturnAfterMin})
+	}
+	return err
 }

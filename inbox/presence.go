@@ -34,6 +34,9 @@ func (e *Engine) SetPresence(ctx context.Context, sc access.Scope, status string
 	}
 	if status == Offline {
 		_ = e.kv.Del(ctx, e.aliveKey(sc.UserID)).Err()
+		_ = e.kv.SetNX(ctx, e.goneKey(sc.UserID), time.Now().UnixMilli(), 7*24*time.Hour).Err()
+	} else if err := e.kv.Del(ctx, e.goneKey(sc.UserID)).Err(); err != nil {
+		return fmt.Errorf("inbox: presence: %w", err)
 	} else if err := e.kv.Set(ctx, e.aliveKey(sc.UserID), status, aliveTTL).Err(); err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
 	}
@@ -52,10 +55,15 @@ func (e *Engine) Heartbeat(ctx context.Context, userID string) error {
 		return err
 	}
 	if was == "" {
+		_ = e.kv.Del(ctx, e.goneKey(userID)).Err()
 		return e.applyPresence(ctx, userID, status, "back")
 	}
 	return nil
 }
+
+// goneKey holds when an operator went away (vanished or signed off), for
+// returning their conversations after the line's return_after_min.
+func (e *Engine) goneKey(userID string) string { return e.kv.Key("inbox", "gone", userID) }
 
 func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, error) {
 	var status string
@@ -144,6 +152,7 @@ func (e *Engine) checkPresence(ctx context.Context) {
 			}
 			if n, err := e.kv.Exists(ctx, e.aliveKey(op)).Result(); err == nil && n == 0 {
 				e.log.Info("operator vanished; offers return to the queue", "user", op)
+				_ = e.kv.SetNX(ctx, e.goneKey(op), time.Now().UnixMilli(), 7*24*time.Hour).Err()
 				_ = e.applyPresence(ctx, op, Offline, "vanished")
 			}
 		}
