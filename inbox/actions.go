@@ -197,6 +197,9 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 	if err != nil {
 		return Message{}, err
 	}
+	if in.Attachments, err = e.resolveAttachments(ctx, convID, in.Attachments); err != nil {
+		return Message{}, err
+	}
 	if in.ClientID != "" {
 		var id string
 		if err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {

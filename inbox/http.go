@@ -362,3 +362,37 @@ func (e *Engine) httpAPIChannelInbound(w http.ResponseWriter, r *http.Request) {
 	}
 	httpapi.WriteJSON(w, status, res)
 }
+
+// httpUpload takes one multipart file field named "file".
+func (e *Engine) httpUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		httpapi.Error(w, r, valid.Errorf("file", "multipart", "send the file as multipart/form-data in a field named file"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			httpapi.Error(w, r, valid.Errorf("file", "multipart", "no file field in the form"))
+			return
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		a, err := e.Upload(r.Context(), p.Scope, r.PathValue("conversation"), part.FileName(), part)
+		part.Close()
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusCreated, a)
+		return
+	}
+}
+
+func (e *Engine) httpAttachment(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := e.ServeAttachment(w, r, p.Scope, r.PathValue("key")); err != nil {
+		httpapi.Error(w, r, err)
+	}
+}

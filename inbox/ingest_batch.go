@@ -157,6 +157,11 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		}
 		next[c.ID]++
 		msgs[i] = m
+		if len(m.Attachments) > 0 {
+			if err := recordAttachments(ctx, tx, c.ID, m.Attachments); err != nil {
+				return err
+			}
+		}
 		att, _ := json.Marshal(m.Attachments)
 		n := len(args)
 		marks = append(marks, fmt.Sprintf("($%d,$%d,$%d,'in',$%d,$%d,'',$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+8))

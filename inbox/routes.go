@@ -40,6 +40,8 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/read", a(e.httpMarkRead))
 	mux.HandleFunc("POST /api/v1/inbox/messages/{id}/retry", a(e.httpRetry))
 	mux.HandleFunc("GET /api/v1/inbox/ws", a(e.httpWebSocket))
+	mux.HandleFunc("POST /api/v1/inbox/uploads/{conversation}", a(e.httpUpload))
+	mux.HandleFunc("GET /api/v1/inbox/attachments/{key}", a(e.httpAttachment))
 
 	mux.HandleFunc("POST /hooks/api/{channel}/messages", e.httpAPIChannelInbound)
 

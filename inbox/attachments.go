@@ -1,0 +1,130 @@
+package inbox
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
+)
+
+// MaxAttachmentBytes caps one uploaded file (the widget and connectors
+// have their own, smaller, provider limits).
+const MaxAttachmentBytes = 25 << 20
+
+// inlineTypes are shown in the console (images, audio players for call
+// recordings, PDFs); everything else is only ever downloaded.
+var inlineTypes = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true,
+	"audio/mpeg": true, "audio/ogg": true, "audio/wav": true, "audio/x-wav": true, "audio/webm": true,
+	"video/mp4": true, "video/webm": true, "application/pdf": true,
+}
+
+// Upload stores a file for a conversation the caller may see, for a reply
+// or note to refer to. The type is sniffed from the content; the client's
+// claim is not trusted.
+func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
+	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+		return Attachment{}, err
+	}
+	br := bufio.NewReaderSize(r, 512)
+	head, _ := br.Peek(512)
+	ctype := http.DetectContentType(head)
+	if mt, _, err := mime.ParseMediaType(ctype); err == nil {
+		ctype = mt
+	}
+	info, err := e.blobs.Put(ctx, br, MaxAttachmentBytes)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if info.Size == 0 {
+		_ = e.blobs.Delete(ctx, info.Key)
+		return Attachment{}, valid.Errorf("file", "empty", "the file is empty")
+	}
+	a := Attachment{BlobKey: info.Key, Name: blob.CleanName(name), ContentType: ctype, Size: info.Size}
+	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, uploaded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.BlobKey, convID, a.Name, a.ContentType, a.Size, info.SHA256, sc.UserID, db.Now()); err != nil {
+		_ = e.blobs.Delete(ctx, info.Key)
+		return Attachment{}, fmt.Errorf("inbox: attachment: %w", err)
+	}
+	return a, nil
+}
+
+// resolveAttachments replaces what a reply claims about its files with
+// what was stored, and refuses files of other conversations.
+func (e *Engine) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
+	out := make([]Attachment, 0, len(in))
+	for _, a := range in {
+		var got Attachment
+		err := e.db.QueryRowContext(ctx, `SELECT blob_key, name, content_type, size FROM inbox_attachments WHERE blob_key = $1 AND conversation_id = $2`,
+			a.BlobKey, convID).Scan(&got.BlobKey, &got.Name, &got.ContentType, &got.Size)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, valid.Errorf("attachments", "attachment", "unknown attachment %q: upload it to this conversation first", a.BlobKey)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("inbox: attachment: %w", err)
+		}
+		out = append(out, got)
+	}
+	return out, nil
+}
+
+// recordAttachments registers files a connector stored for an inbound
+// message, so they can be downloaded under the conversation's scope.
+func recordAttachments(ctx context.Context, tx db.Execer, convID string, atts []Attachment) error {
+	for _, a := range atts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, created_at)
+			VALUES ($1, $2, $3, $4, $5, '', $6) ON CONFLICT DO NOTHING`, a.BlobKey, convID, blob.CleanName(a.Name), a.ContentType, a.Size, db.Now()); err != nil {
+			return fmt.Errorf("inbox: attachment: %w", err)
+		}
+	}
+	return nil
+}
+
+// ServeAttachment writes a file the caller may see, with range support
+// (audio players seek in call recordings). Only known media types are
+// shown inline; everything else downloads, and nothing is sniffed.
+func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
+	var a Attachment
+	var convID string
+	var created int64
+	err := e.db.QueryRowContext(r.Context(), `SELECT blob_key, conversation_id, name, content_type, size, created_at FROM inbox_attachments WHERE blob_key = $1`,
+		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("inbox: attachment: %w", err)
+	}
+	if _, err := e.conversationFor(r.Context(), sc, convID); err != nil {
+		return err
+	}
+	f, err := e.blobs.Open(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	disposition := "attachment"
+	ctype := a.ContentType
+	if inlineTypes[ctype] {
+		disposition = "inline"
+	} else {
+		ctype = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, max-age=3600")
+	http.ServeContent(w, r, "", ms(created), f)
+	return nil
+}
