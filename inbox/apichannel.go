@@ -105,10 +105,14 @@ type webhookSender struct {
 	client *http.Client
 }
 
+// pullProvider marks replies of an API channel without a webhook: they
+// wait for the other system to fetch them (GET /hooks/api/{channel}/replies).
+const pullProvider = "pull"
+
 func (s *webhookSender) Send(ctx context.Context, ch Channel, m OutboundMessage) (SendResult, error) {
 	target := ch.Settings["webhook_url"]
 	if target == "" {
-		return SendResult{}, &SendError{Permanent: true, Reason: "the channel has no webhook_url"}
+		return SendResult{ProviderID: pullProvider}, nil
 	}
 	body, _ := json.Marshal(APIWebhook{Event: "message", ID: m.ID, ConversationID: m.ConversationID, ChatID: m.ExternalChatID,
 		ContactID: m.ContactID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempt})
@@ -149,4 +153,57 @@ func (e *Engine) IngestAPI(ctx context.Context, channelID, token string, in APII
 	return e.Ingest(ctx, Inbound{ChannelID: ch.ID, ExternalChatID: in.ChatID, ExternalMessageID: in.Message.ID,
 		From: Identity{ExternalID: in.Contact.ID, Name: in.Contact.Name, Phone: in.Contact.Phone, Email: in.Contact.Email},
 		Text: in.Message.Text, Subject: in.Message.Subject, SentAt: in.Message.SentAt})
+}
+
+// APIReply is a reply as an API channel's pull endpoint returns it.
+type APIReply struct {
+	ID             string       `json:"id"`
+	ConversationID string       `json:"conversation_id"`
+	ChatID         string       `json:"chat_id"`
+	Text           string       `json:"text"`
+	Attachments    []Attachment `json:"attachments"`
+	CreatedAt      int64        `json:"created_at"`
+}
+
+// PullReplies returns an API channel's replies after the id cursor (ids
+// sort by time) and marks them delivered: the way a system without a
+// public address (a 1C server behind NAT) collects the operators' answers.
+func (e *Engine) PullReplies(ctx context.Context, channelID, token, after string, limit int) ([]APIReply, error) {
+	ch, err := e.channelByToken(ctx, token)
+	if err != nil || ch.ID != channelID || ch.Kind != KindAPI {
+		return nil, ErrBadChannelToken
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.external_chat_id, m.text, m.attachments, m.created_at
+		FROM inbox_messages m JOIN inbox_conversations c ON c.id = m.conversation_id
+		WHERE m.channel_id = $1 AND m.direction = 'out' AND m.provider_id = $2 AND m.id > $3 ORDER BY m.id LIMIT $4`,
+		ch.ID, pullProvider, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: pull: %w", err)
+	}
+	out := []APIReply{}
+	for rows.Next() {
+		var r APIReply
+		var att string
+		if err := rows.Scan(&r.ID, &r.ConversationID, &r.ChatID, &r.Text, &att, &r.CreatedAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("inbox: pull: %w", err)
+		}
+		_ = json.Unmarshal([]byte(att), &r.Attachments)
+		out = append(out, r)
+	}
+	rows.Close()
+	for _, r := range out {
+		m, err := messageTx(ctx, e.db, r.ID)
+		if err != nil || m.Status != DeliverySent {
+			continue
+		}
+		conv, err := conversationTx(ctx, e.db, r.ConversationID)
+		if err == nil {
+			e.setDelivery(ctx, conv, m, DeliveryDelivered, "", pullProvider)
+		}
+	}
+	return out, rows.Err()
 }

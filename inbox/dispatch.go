@@ -277,11 +277,15 @@ func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, 
 		if status == DeliverySent {
 			sentAt = now
 		}
+		attempt := 1
+		if status == DeliveryDelivered || status == DeliveryRead {
+			attempt, sentAt = 0, m.SentAt.UnixMilli() // a receipt, not a send
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = $2, status_reason = $3, provider_id = $4, sent_at = $5,
-			lease_until = 0, attempts = attempts + 1, updated_at = $6 WHERE id = $1`, m.ID, status, reason, providerID, sentAt, now); err != nil {
+			lease_until = 0, attempts = attempts + $7, updated_at = $6 WHERE id = $1`, m.ID, status, reason, providerID, sentAt, now, attempt); err != nil {
 			return err
 		}
-		m.Status, m.StatusReason, m.SentAt, m.Attempts = status, reason, ms(sentAt), m.Attempts+1
+		m.Status, m.StatusReason, m.SentAt, m.Attempts = status, reason, ms(sentAt), m.Attempts+attempt
 		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
 		return nil
 	})

@@ -380,3 +380,46 @@ func TestBadInboundIsRefused(t *testing.T) {
 		t.Fatalf("%d messages stored from refused requests", n)
 	}
 }
+
+// An API channel without a webhook keeps replies for the other system to
+// collect, and marks them delivered when collected.
+func TestAPIChannelWithoutWebhookIsPulled(t *testing.T) {
+	f := newFixture(t, inbox.Manual)
+	ctx := context.Background()
+	base := f.n.Server.URL
+	ch, token, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindAPI, Name: "1С"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in inbox.APIInbound
+	in.Contact.ID, in.Message.ID, in.Message.Text = "emp-1", "1", "Когда зарплата?"
+	_, body := call(t, base, token, "POST", "/hooks/api/"+ch.ID+"/messages", in)
+	var res inbox.IngestResult
+	_ = json.Unmarshal(body, &res)
+	call(t, base, f.tok1, "POST", "/api/v1/inbox/conversations/"+res.ConversationID+"/take", nil)
+	_, body = call(t, base, f.tok1, "POST", "/api/v1/inbox/conversations/"+res.ConversationID+"/messages", inbox.ReplyInput{Text: "10-го числа"})
+	var reply inbox.Message
+	_ = json.Unmarshal(body, &reply)
+
+	var pulled struct{ Replies []inbox.APIReply }
+	eventually(t, "reply ready to pull", func() bool {
+		_, b := call(t, base, token, "GET", "/hooks/api/"+ch.ID+"/replies", nil)
+		_ = json.Unmarshal(b, &pulled)
+		return len(pulled.Replies) == 1
+	})
+	if r := pulled.Replies[0]; r.ID != reply.ID || r.Text != "10-го числа" || r.ChatID != "emp-1" {
+		t.Fatalf("pulled %+v", r)
+	}
+	_, b := call(t, base, token, "GET", "/hooks/api/"+ch.ID+"/replies?after="+reply.ID, nil)
+	if !strings.Contains(string(b), `"replies":[]`) {
+		t.Fatalf("pull after the cursor: %s", b)
+	}
+	var status string
+	_ = f.n.DB.QueryRow(`SELECT status FROM inbox_messages WHERE id = $1`, reply.ID).Scan(&status)
+	if status != inbox.DeliveryDelivered {
+		t.Fatalf("pulled reply status %q", status)
+	}
+	if code, _ := call(t, base, f.chToken, "GET", "/hooks/api/"+ch.ID+"/replies", nil); code != http.StatusUnauthorized {
+		t.Fatalf("another channel's token = %d", code)
+	}
+}

@@ -396,3 +396,21 @@ func (e *Engine) httpAttachment(w http.ResponseWriter, r *http.Request, p *auth.
 		httpapi.Error(w, r, err)
 	}
 }
+
+// httpAPIChannelPull lets an API channel without a webhook collect its
+// replies: GET /hooks/api/{channel}/replies?after=<last id>&limit=100.
+func (e *Engine) httpAPIChannelPull(w http.ResponseWriter, r *http.Request) {
+	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	limit, err := httpapi.IntQuery(r, "limit", 100)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	replies, err := e.PullReplies(r.Context(), r.PathValue("channel"), token, r.URL.Query().Get("after"), limit)
+	if err != nil {
+		httpapi.Logger(r.Context()).Warn("api channel pull refused", "channel", r.PathValue("channel"), "err", err)
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"replies": replies})
+}

@@ -44,6 +44,7 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/inbox/attachments/{key}", a(e.httpAttachment))
 
 	mux.HandleFunc("POST /hooks/api/{channel}/messages", e.httpAPIChannelInbound)
+	mux.HandleFunc("GET /hooks/api/{channel}/replies", e.httpAPIChannelPull)
 
 	mux.HandleFunc("GET /api/v1/inbox/quick-answers", a(e.httpListQuickAnswers))
 	mux.HandleFunc("POST /api/v1/inbox/quick-answers", a(e.httpCreateQuickAnswer))
