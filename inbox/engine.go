@@ -90,6 +90,13 @@ func (e *Engine) sender(kind string) (Sender, bool) {
 // Start runs the background workers: group commit, event relay, routing
 // sweeps, dispatch and housekeeping.
 func (e *Engine) Start() {
+	// Rebuild Redis's routing state (if it is empty) before anything routes:
+	// a rebuild running after the first offers would drop them.
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	if err := e.ensureBuilt(ctx); err != nil {
+		e.log.Warn("routing state not rebuilt at start; the sweeper retries", "err", err)
+	}
+	cancel()
 	e.goWorker("ingest batcher", e.batch.run)
 	e.goWorker("event relay", e.events.run)
 	e.goWorker("router", e.router.run)
