@@ -102,6 +102,14 @@ func (e *Engine) CreateChannel(ctx context.Context, sc access.Scope, n NewChanne
 	}
 	c := Channel{ID: uuid.Must(uuid.NewV7()).String(), LineID: n.LineID, Kind: n.Kind, Name: n.Name, Settings: n.Settings,
 		Secrets: n.Secrets, RatePerS: n.RatePerS}
+	if h := e.channelHook(c.Kind); h != nil {
+		if c.Secrets == nil {
+			c.Secrets = map[string]string{}
+		}
+		if err := h(ctx, &c); err != nil {
+			return Channel{}, "", err
+		}
+	}
 	now := db.Now()
 	c.CreatedAt, c.UpdatedAt = ms(now), ms(now)
 	err := e.db.Tx(ctx, func(tx *sql.Tx) error {

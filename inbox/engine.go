@@ -39,7 +39,8 @@ type Engine struct {
 
 	lines    *ttlCache[Line]
 	channels *ttlCache[Channel]
-	senders  map[string]Sender // by channel kind
+	senders  map[string]Sender      // by channel kind
+	hooks    map[string]ChannelHook // by channel kind
 	sendMu   sync.RWMutex
 
 	batch  *batcher
@@ -59,7 +60,7 @@ type Engine struct {
 func New(d Deps) (*Engine, error) {
 	e := &Engine{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID,
 		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
-		senders: map[string]Sender{}}
+		senders: map[string]Sender{}, hooks: map[string]ChannelHook{}}
 	if e.node == "" {
 		e.node = "node"
 	}

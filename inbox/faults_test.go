@@ -158,15 +158,20 @@ func newGoneServer(t *testing.T) string {
 	return s.URL
 }
 
-// setWebhook changes the channel's webhook address in SQL (the settings
-// page of the console issue will do this through the API).
+// setWebhook points the channel at url through the API, as an
+// administrator would.
 func setWebhook(t *testing.T, f *fixture, url string) {
 	t.Helper()
-	b, _ := json.Marshal(map[string]string{"webhook_url": url})
-	if _, err := f.n.DB.Exec(`UPDATE inbox_channels SET settings = $1 WHERE id = $2`, string(b), f.channel.ID); err != nil {
-		t.Fatal(err)
+	admin := f.token(t, f.n.AddUser(t, fmt.Sprintf("admin-%d", time.Now().UnixNano()), "administrator", f.n.Root.ID, "password-admin"))
+	if code, body := call(t, f.n.Server.URL, admin, "PATCH", "/api/v1/inbox/channels/"+f.channel.ID,
+		map[string]any{"settings": map[string]string{"webhook_url": url}}); code != 200 {
+		t.Fatalf("update channel = %d %s", code, body)
 	}
-	time.Sleep(3100 * time.Millisecond) // the channel cache lives 3 s
+	var st inbox.ChannelStatus
+	if code, body := call(t, f.n.Server.URL, admin, "GET", "/api/v1/inbox/channels/"+f.channel.ID+"/status", nil); code != 200 ||
+		json.Unmarshal(body, &st) != nil {
+		t.Fatalf("channel status = %d %s", code, body)
+	}
 }
 
 // Two nodes route one line at once: every conversation goes to exactly one

@@ -414,3 +414,26 @@ func (e *Engine) httpAPIChannelPull(w http.ResponseWriter, r *http.Request) {
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"replies": replies})
 }
+
+func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in ChannelChanges
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	ch, err := e.UpdateChannel(r.Context(), p.Scope, r.PathValue("id"), in)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, ch)
+}
+
+func (e *Engine) httpChannelStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	s, err := e.GetChannelStatus(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, s)
+}

@@ -16,6 +16,8 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/inbox/lines/{id}", a(e.httpUpdateLine))
 	mux.HandleFunc("GET /api/v1/inbox/channels", a(e.httpListChannels))
 	mux.HandleFunc("POST /api/v1/inbox/channels", a(e.httpCreateChannel))
+	mux.HandleFunc("PATCH /api/v1/inbox/channels/{id}", a(e.httpUpdateChannel))
+	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/status", a(e.httpChannelStatus))
 	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/disable", a(e.httpSetChannelDisabled(true)))
 	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/enable", a(e.httpSetChannelDisabled(false)))
 	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/webhook-secret", a(e.httpWebhookSecret))

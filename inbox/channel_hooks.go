@@ -1,0 +1,211 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
+)
+
+// ChannelHook lets a connector check and complete a channel of its kind
+// when it is created or changed: verify the bot token with the provider,
+// fill in the bot's name, generate a webhook secret. An error refuses the
+// change; return a valid.Error for what the administrator must fix.
+type ChannelHook func(ctx context.Context, ch *Channel) error
+
+// RegisterChannelHook installs the hook for a channel kind.
+func (e *Engine) RegisterChannelHook(kind string, h ChannelHook) {
+	e.sendMu.Lock()
+	defer e.sendMu.Unlock()
+	e.hooks[kind] = h
+}
+
+func (e *Engine) channelHook(kind string) ChannelHook {
+	e.sendMu.RLock()
+	defer e.sendMu.RUnlock()
+	return e.hooks[kind]
+}
+
+// ChannelChanges edits a channel; nil fields stay. Settings and Secrets are
+// merged key by key (an empty value deletes the key).
+type ChannelChanges struct {
+	Name     *string           `json:"name"`
+	Settings map[string]string `json:"settings"`
+	Secrets  map[string]string `json:"secrets"`
+	RatePerS *int              `json:"rate_per_s"`
+}
+
+// UpdateChannel changes a channel's name, settings, secrets or rate.
+func (e *Engine) UpdateChannel(ctx context.Context, sc access.Scope, id string, ch ChannelChanges) (Channel, error) {
+	if err := sc.Require(access.ManageInbox); err != nil {
+		return Channel{}, err
+	}
+	c, err := e.channelByIDFresh(ctx, id)
+	if err != nil {
+		return Channel{}, err
+	}
+	line, err := getLine(ctx, e.db, sc, c.LineID)
+	if err != nil {
+		return Channel{}, err
+	}
+	if ch.Name != nil {
+		name := strings.TrimSpace(*ch.Name)
+		if name == "" || len([]rune(name)) > 200 {
+			return Channel{}, valid.Errorf("name", "name_length", "name must have 1 to 200 characters")
+		}
+		c.Name = name
+	}
+	if ch.RatePerS != nil {
+		if *ch.RatePerS < 0 || *ch.RatePerS > 10000 {
+			return Channel{}, valid.Errorf("rate_per_s", "range", "rate_per_s must be 0 to 10000")
+		}
+		c.RatePerS = *ch.RatePerS
+	}
+	merge := func(dst, src map[string]string) map[string]string {
+		out := maps.Clone(dst)
+		if out == nil {
+			out = map[string]string{}
+		}
+		for k, v := range src {
+			if v == "" {
+				delete(out, k)
+			} else {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	c.Settings, c.Secrets = merge(c.Settings, ch.Settings), merge(c.Secrets, ch.Secrets)
+	if c.Kind == KindAPI {
+		if err := validateWebhookURL(c.Settings["webhook_url"]); err != nil {
+			return Channel{}, err
+		}
+	}
+	if h := e.channelHook(c.Kind); h != nil {
+		if err := h(ctx, &c); err != nil {
+			return Channel{}, err
+		}
+	}
+	settings, _ := json.Marshal(c.Settings)
+	secrets, err := e.sealSecrets(c.Secrets)
+	if err != nil {
+		return Channel{}, err
+	}
+	changed := []string{}
+	for k := range ch.Settings {
+		changed = append(changed, "settings."+k)
+	}
+	for k := range ch.Secrets {
+		changed = append(changed, "secrets."+k) // names only, never values
+	}
+	err = e.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_channels SET name = $2, settings = $3, secrets = $4, rate_per_s = $5, updated_at = $6
+			WHERE id = $1`, id, c.Name, string(settings), secrets, c.RatePerS, db.Now()); err != nil {
+			return fmt.Errorf("inbox: update channel: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "channel.update", ObjectType: "channel", ObjectID: id, UnitID: line.UnitID,
+			Details: map[string]any{"changed": changed}})
+	})
+	e.channels.drop(id)
+	return c, err
+}
+
+// channelByIDFresh reads a channel past the cache.
+func (e *Engine) channelByIDFresh(ctx context.Context, id string) (Channel, error) {
+	e.channels.drop(id)
+	return e.channelByID(ctx, id)
+}
+
+// ChannelsOfKind lists every enabled channel of a kind, for connectors'
+// workers (long polling, mailbox watchers). Unscoped: the caller is the
+// system.
+func (e *Engine) ChannelsOfKind(ctx context.Context, kind string) ([]Channel, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_channels WHERE kind = $1 AND NOT disabled ORDER BY id`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: channels: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	out := make([]Channel, 0, len(ids))
+	for _, id := range ids {
+		c, err := e.channelByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Channel returns one channel, unscoped, for connectors handling its
+// webhook (they authenticate the call themselves).
+func (e *Engine) Channel(ctx context.Context, id string) (Channel, error) {
+	return e.channelByID(ctx, id)
+}
+
+// ChannelStatus is what a connector reports about its channel.
+type ChannelStatus struct {
+	LastUpdateAt int64  `json:"last_update_at,omitempty"` // ms
+	LastError    string `json:"last_error,omitempty"`
+	LastErrorAt  int64  `json:"last_error_at,omitempty"`
+	Info         string `json:"info,omitempty"` // e.g. "@union_bot (Профсоюз)"
+}
+
+// ReportChannelStatus merges a connector's report into the channel's
+// status, shown in its settings.
+func (e *Engine) ReportChannelStatus(ctx context.Context, id string, s ChannelStatus) error {
+	var raw string
+	err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("inbox: channel %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("inbox: channel status: %w", err)
+	}
+	var cur ChannelStatus
+	_ = json.Unmarshal([]byte(raw), &cur)
+	if s.LastUpdateAt != 0 {
+		cur.LastUpdateAt = s.LastUpdateAt
+	}
+	if s.LastError != "" || s.LastErrorAt != 0 {
+		cur.LastError, cur.LastErrorAt = s.LastError, s.LastErrorAt
+	}
+	if s.Info != "" {
+		cur.Info = s.Info
+	}
+	b, _ := json.Marshal(cur)
+	_, err = e.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b))
+	return err
+}
+
+// GetChannelStatus reads a channel's status for the caller's settings page.
+func (e *Engine) GetChannelStatus(ctx context.Context, sc access.Scope, id string) (ChannelStatus, error) {
+	c, err := e.channelByID(ctx, id)
+	if err != nil {
+		return ChannelStatus{}, err
+	}
+	if _, err := getLine(ctx, e.db, sc, c.LineID); err != nil {
+		return ChannelStatus{}, err
+	}
+	var raw string
+	if err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw); err != nil {
+		return ChannelStatus{}, fmt.Errorf("inbox: channel status: %w", err)
+	}
+	var s ChannelStatus
+	_ = json.Unmarshal([]byte(raw), &s)
+	return s, nil
+}
