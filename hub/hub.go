@@ -52,10 +52,11 @@ type Hub struct {
 	Metrics *prometheus.Registry
 	NodeID  string
 
-	handler http.Handler
-	workers sync.WaitGroup
-	stop    context.CancelFunc
-	workCtx context.Context
+	handler    http.Handler
+	connectors []connector
+	workers    sync.WaitGroup
+	stop       context.CancelFunc
+	workCtx    context.Context
 }
 
 // New opens storage and builds the services. It fails, closing whatever it
@@ -108,8 +109,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	mux := http.NewServeMux()
 	w.Routes(mux)
 	h.Inbox.Routes(mux)
+	h.connectors = h.newConnectors()
+	for _, c := range h.connectors {
+		c.Routes(mux)
+	}
 	h.handler = w.Handler(mux)
 	h.Inbox.Start()
+	for _, c := range h.connectors {
+		c.Start()
+	}
 
 	h.workCtx, h.stop = context.WithCancel(context.Background())
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
@@ -140,6 +148,13 @@ func nodeID() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+func (h *Hub) stopConnectors() {
+	for _, c := range h.connectors {
+		c.Stop()
+	}
+	h.connectors = nil
 }
 
 // Handler is the node's whole HTTP surface.
@@ -190,6 +205,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(sctx)
 	h.stop()
 	h.workers.Wait()
+	h.stopConnectors()
 	h.Inbox.Stop()
 	if err != nil {
 		return fmt.Errorf("hub: shutdown: %w", err)
@@ -203,6 +219,7 @@ func (h *Hub) Close() {
 		h.stop()
 		h.workers.Wait()
 	}
+	h.stopConnectors()
 	if h.Inbox != nil {
 		h.Inbox.Stop()
 	}

@@ -1,0 +1,21 @@
+package hub
+
+import (
+	"net/http"
+)
+
+// connector is a channel kind's adapter. Its constructor registers the
+// kind's Sender and ChannelHook with the inbox engine; Routes mounts its
+// webhooks (under /hooks/{kind}/…); Start runs its workers (long polling,
+// mailbox watchers) and Stop ends them.
+type connector interface {
+	Routes(mux *http.ServeMux)
+	Start()
+	Stop()
+}
+
+// newConnectors builds every channel connector of this node. Add one line
+// per channel kind.
+func (h *Hub) newConnectors() []connector {
+	return []connector{}
+}
