@@ -54,7 +54,7 @@ func commands() []command {
 		{"serve", "run a hub node (the default)", (*cli).serve},
 		{"migrate", "apply database migrations and exit (--status lists them)", (*cli).migrate},
 		{"config", "print the effective configuration, secrets masked", (*cli).config},
-		{"user", "add | list | disable | enable | passwd | totp-reset", (*cli).user},
+		{"user", "add | list | set | disable | enable | passwd | totp-reset", (*cli).user},
 		{"unit", "add | list | move (the organisation tree)", (*cli).unit},
 		{"token", "create | list | revoke (API tokens)", (*cli).token},
 		{"line", "add | list | show | set (open lines: routing, operators, hours, auto-replies)", (*cli).line},

@@ -106,7 +106,7 @@ func readPassword(pw, file string) (string, bool, error) {
 }
 
 func (c *cli) user(args []string) error {
-	act, args, err := action(args, "add", "list", "disable", "enable", "passwd", "totp-reset")
+	act, args, err := action(args, "add", "list", "set", "disable", "enable", "passwd", "totp-reset")
 	if err != nil {
 		return err
 	}
@@ -189,6 +189,50 @@ func (c *cli) user(args []string) error {
 				}
 			}
 			return tw.Flush()
+		})
+	case "set":
+		var name, email, role, unit, lang *string
+		return c.withAdmin("user set", args, 1, func(f fsFlags) {
+			name = f.String("name", "", "new full name")
+			email = f.String("email", "", "new e-mail (\"-\" clears it)")
+			role = f.String("role", "", "new role")
+			unit = f.String("unit", "", "new home unit: id or exact name")
+			lang = f.String("lang", "", "ru | en")
+		}, func(ctx context.Context, a *admin, pos []string) error {
+			u, err := a.userByLogin(ctx, pos[0])
+			if err != nil {
+				return err
+			}
+			var ch org.UserChanges
+			if *name != "" {
+				ch.FullName = name
+			}
+			if *email == "-" {
+				*email = ""
+				ch.Email = email
+			} else if *email != "" {
+				ch.Email = email
+			}
+			if *role != "" {
+				r := access.Role(*role)
+				ch.Role = &r
+			}
+			if *unit != "" {
+				un, err := a.resolveUnit(ctx, *unit)
+				if err != nil {
+					return err
+				}
+				ch.UnitID = &un.ID
+			}
+			if *lang != "" {
+				ch.Lang = lang
+			}
+			u, err = a.org.UpdateUser(ctx, a.sc, u.ID, ch)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.out, "%s: %s, %s, %s, %s\n", u.Login, u.FullName, u.Role, u.UnitName, u.Lang)
+			return nil
 		})
 	case "disable", "enable":
 		return c.withAdmin("user "+act, args, 1, nil, func(ctx context.Context, a *admin, pos []string) error {

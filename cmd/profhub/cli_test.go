@@ -43,6 +43,7 @@ func TestScriptedSetup(t *testing.T) {
 		{[]string{"user", "add", "--login", "chair", "--name", "Петров Пётр", "--role", "chairman", "--password", "long password"}, "created user chair"},
 		{[]string{"unit", "list"}, "    ППО школы № 1"},
 		{[]string{"user", "list"}, "ivanova"},
+		{[]string{"user", "set", "ivanova", "--role", "secretary", "--unit", "Обком образования", "--lang", "en"}, "ivanova: Иванова Анна Петровна, secretary, Обком образования, en"},
 		{[]string{"user", "disable", "ivanova"}, "disabled ivanova"},
 		{[]string{"user", "passwd", "chair", "--password", "another long one"}, "password of chair changed"},
 		{[]string{"token", "create", "--login", "chair", "--name", "1C"}, "phk_"},
