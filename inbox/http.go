@@ -437,3 +437,14 @@ func (e *Engine) httpChannelStatus(w http.ResponseWriter, r *http.Request, p *au
 	}
 	httpapi.WriteJSON(w, http.StatusOK, s)
 }
+
+// httpGetPresence returns the caller's chosen state, for a console that
+// (re)loads.
+func (e *Engine) httpGetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	status, err := e.chosenPresence(r.Context(), p.User.ID)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
+}

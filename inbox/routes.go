@@ -23,6 +23,7 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/webhook-secret", a(e.httpWebhookSecret))
 
 	mux.HandleFunc("POST /api/v1/inbox/presence", a(e.httpSetPresence))
+	mux.HandleFunc("GET /api/v1/inbox/presence", a(e.httpGetPresence))
 	mux.HandleFunc("GET /api/v1/inbox/offers", a(e.httpMyOffers))
 	mux.HandleFunc("GET /api/v1/inbox/conversations", a(e.httpListConversations))
 	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}", a(e.httpGetConversation))

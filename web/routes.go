@@ -30,7 +30,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.home)
-	for _, area := range []string{"inbox", "members", "appeals", "documents", "mailings"} {
+	mux.HandleFunc("GET /inbox", s.inboxPage)
+	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
 	mux.HandleFunc("GET /settings", s.settingsPage)

@@ -1,0 +1,455 @@
+// The operators' console. Everything shown comes from the inbox JSON API
+// and stays live over the WebSocket; message text is always inserted as
+// text (textContent), never as HTML.
+(function () {
+  'use strict';
+  var root = document.getElementById('console');
+  if (!root) return;
+  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
+  function t(k) { return T[k] || k; }
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  var state = {
+    me: root.dataset.user, csrf: '', lines: {}, users: {}, convs: {}, current: null,
+    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}
+  };
+
+  // --- API -----------------------------------------------------------------
+  function api(method, path, body) {
+    var opts = { method: method, headers: { 'X-CSRF-Token': state.csrf }, credentials: 'same-origin' };
+    if (body instanceof FormData) opts.body = body;
+    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers['Content-Type'] = 'application/json'; }
+    return fetch(path, opts).then(function (r) {
+      if (r.status === 204) return null;
+      return r.json().then(function (j) {
+        if (!r.ok) { var e = new Error((j.error && j.error.message) || r.statusText); e.status = r.status; throw e; }
+        return j;
+      });
+    });
+  }
+  function fail(e) { toast(e.message || String(e)); }
+  function toast(text) {
+    var d = el('div', 'toast', text);
+    document.body.appendChild(d);
+    setTimeout(function () { d.remove(); }, 5000);
+  }
+
+  // --- formatting ----------------------------------------------------------
+  function time(iso) {
+    if (!iso) return '';
+    var d = new Date(iso), now = new Date();
+    var hm = d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+    if (d.toDateString() === now.toDateString()) return hm;
+    return d.toLocaleDateString('ru-RU') + ' ' + hm;
+  }
+  function waited(iso) {
+    if (!iso) return '';
+    var s = Math.max(0, Math.round((Date.now() - new Date(iso)) / 1000));
+    if (s < 60) return s + ' ' + t('sec');
+    if (s < 3600) return Math.round(s / 60) + ' ' + t('min');
+    return Math.round(s / 3600) + ' ' + t('hours');
+  }
+  var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт' };
+
+  // --- conversation list ---------------------------------------------------
+  function listQuery() {
+    var q = { mine: 'status=open&mine=true', queue: 'status=waiting', all: 'status=open', closed: 'status=closed' }[state.filter];
+    var s = $('search').value.trim(), line = $('line-filter').value;
+    if (s) q += '&q=' + encodeURIComponent(s);
+    if (line) q += '&line_id=' + encodeURIComponent(line);
+    return '/api/v1/inbox/conversations?limit=200&' + q;
+  }
+  function loadList() {
+    return api('GET', listQuery()).then(function (r) {
+      state.convs = {};
+      r.conversations.forEach(function (c) { state.convs[c.id] = c; });
+      renderList();
+    }).catch(fail);
+  }
+  function inFilter(c) {
+    switch (state.filter) {
+      case 'mine': return c.status !== 'closed' && c.assignee_id === state.me;
+      case 'queue': return c.status === 'waiting';
+      case 'all': return c.status !== 'closed';
+      default: return c.status === 'closed';
+    }
+  }
+  function renderList() {
+    var ul = $('conversations');
+    ul.textContent = '';
+    var list = Object.keys(state.convs).map(function (k) { return state.convs[k]; })
+      .filter(function (c) { return inFilter(c) && (!$('line-filter').value || c.line_id === $('line-filter').value); })
+      .sort(function (a, b) { return (b.priority - a.priority) || (new Date(b.updated_at) - new Date(a.updated_at)); });
+    if (!list.length) ul.appendChild(el('li', 'none muted', t('nothing')));
+    list.forEach(function (c) {
+      var li = el('li', 'conv' + (c.id === state.current ? ' on' : '') + (c.priority ? ' prio' + c.priority : ''));
+      li.dataset.id = c.id;
+      li.tabIndex = 0;
+      var top = el('div', 'conv-top');
+      top.appendChild(el('span', 'chan chan-' + c.channel_kind, channelNames[c.channel_kind] || c.channel_kind));
+      top.appendChild(el('b', 'conv-name', c.contact_name));
+      if (c.unread) top.appendChild(el('span', 'unread', c.unread));
+      li.appendChild(top);
+      var sub = el('div', 'conv-sub muted');
+      var line = state.lines[c.line_id];
+      sub.textContent = (line ? line.name + ' · ' : '') +
+        (c.status === 'waiting' ? t('waiting') + ' ' + waited(c.queued_at) : time(c.last_message_at || c.updated_at));
+      li.appendChild(sub);
+      ul.appendChild(li);
+    });
+  }
+  $('conversations').addEventListener('click', function (e) {
+    var li = e.target.closest('li.conv');
+    if (li) open(li.dataset.id);
+  });
+  $('conversations').addEventListener('keydown', function (e) {
+    var li = e.target.closest('li.conv');
+    if (li && e.key === 'Enter') open(li.dataset.id);
+  });
+  document.querySelectorAll('.tabs button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      document.querySelectorAll('.tabs button').forEach(function (x) { x.classList.remove('on'); });
+      b.classList.add('on');
+      state.filter = b.dataset.filter;
+      loadList();
+    });
+  });
+  var searchTimer;
+  $('search').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
+  $('line-filter').addEventListener('change', loadList);
+
+  // --- one conversation ----------------------------------------------------
+  function open(id) {
+    state.current = id;
+    state.messages = {};
+    $('messages').textContent = '';
+    $('chat').hidden = false; $('contact').hidden = false; $('empty').hidden = true;
+    renderList();
+    Promise.all([api('GET', '/api/v1/inbox/conversations/' + id), api('GET', '/api/v1/inbox/conversations/' + id + '/messages?limit=1000')])
+      .then(function (r) {
+        var c = r[0];
+        state.convs[c.id] = c;
+        renderHead(c);
+        r[1].messages.forEach(addMessage);
+        scrollDown();
+        if (c.assignee_id === state.me && c.unread) api('POST', '/api/v1/inbox/conversations/' + id + '/read').catch(function () {});
+        loadContact(c);
+      }).catch(fail);
+  }
+  function renderHead(c) {
+    $('chat-title').textContent = c.contact_name;
+    var line = state.lines[c.line_id];
+    var who = c.assignee_id ? (state.users[c.assignee_id] || t('operator')) : t('unassigned');
+    $('chat-meta').textContent = [channelNames[c.channel_kind] || c.channel_kind, line && line.name, t('status_' + c.status), who].filter(Boolean).join(' · ');
+    $('act-take').hidden = c.status !== 'waiting';
+    $('act-close').hidden = c.status === 'closed';
+    $('act-reopen').hidden = c.status !== 'closed';
+    $('act-transfer').hidden = c.status === 'closed';
+    $('act-spam').hidden = c.status === 'closed';
+    $('act-priority').value = String(c.priority || 0);
+    $('reply').hidden = c.status === 'closed';
+  }
+  function loadContact(c) {
+    $('contact-name').textContent = c.contact_name;
+    $('contact-channel').textContent = (channelNames[c.channel_kind] || c.channel_kind) + ' · ' + c.external_chat_id;
+    api('GET', '/api/v1/inbox/conversations?limit=20&contact_id=' + encodeURIComponent(c.contact_id)).then(function (r) {
+      var ul = $('contact-history');
+      ul.textContent = '';
+      r.conversations.forEach(function (h) {
+        var li = el('li', h.id === c.id ? 'on' : '');
+        var a = el('a', '', time(h.created_at) + ' · ' + t('status_' + h.status));
+        a.href = '#';
+        a.addEventListener('click', function (e) { e.preventDefault(); open(h.id); });
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+    }).catch(function () {});
+  }
+  function scrollDown() { var m = $('messages'); m.scrollTop = m.scrollHeight; }
+
+  function systemText(m) {
+    var d = {};
+    try { d = JSON.parse(m.text); } catch (e) { return m.text; }
+    var who = d.operator_id ? (state.users[d.operator_id] || t('operator')) : '';
+    var s = t('sys_' + d.event) + (who ? ': ' + who : '');
+    if (d.comment) s += ' — «' + d.comment + '»';
+    return s;
+  }
+  function addMessage(m) {
+    if (m.conversation_id !== state.current) return;
+    var old = state.messages[m.id];
+    var li = el('li', 'msg msg-' + m.direction);
+    li.dataset.id = m.id;
+    if (m.direction === 'system') {
+      li.appendChild(el('span', 'sys', systemText(m) + ' · ' + time(m.created_at)));
+    } else {
+      var body = el('div', 'bubble');
+      if (m.direction === 'note') body.appendChild(el('div', 'note-mark', t('note_mark')));
+      if (m.text) body.appendChild(el('div', 'text', m.text));
+      (m.attachments || []).forEach(function (a) { body.appendChild(attachment(a)); });
+      var meta = el('div', 'meta', time(m.created_at));
+      if (m.direction === 'out') {
+        meta.appendChild(el('span', 'st st-' + m.status, ' · ' + t('st_' + m.status)));
+        if (m.status === 'failed') {
+          if (m.status_reason) meta.appendChild(el('span', 'reason', ' — ' + m.status_reason));
+          var retry = el('button', 'link retry', t('retry'));
+          retry.addEventListener('click', function () { api('POST', '/api/v1/inbox/messages/' + m.id + '/retry').then(addMessage).catch(fail); });
+          meta.appendChild(retry);
+        }
+      }
+      body.appendChild(meta);
+      li.appendChild(body);
+    }
+    state.messages[m.id] = li;
+    if (old) old.replaceWith(li);
+    else {
+      // keep sequence order even if events arrive out of order
+      var list = $('messages'), after = null;
+      li.dataset.seq = m.seq;
+      for (var n = list.lastElementChild; n; n = n.previousElementSibling) {
+        if (Number(n.dataset.seq) <= m.seq) { after = n; break; }
+      }
+      if (after) after.after(li); else list.prepend(li);
+    }
+    li.dataset.seq = m.seq;
+  }
+  function attachment(a) {
+    var url = '/api/v1/inbox/attachments/' + encodeURIComponent(a.blob_key);
+    if (/^image\//.test(a.content_type)) {
+      var img = el('img', 'att-img'); img.src = url; img.alt = a.name; img.loading = 'lazy';
+      return img;
+    }
+    if (/^audio\//.test(a.content_type)) {
+      var au = el('audio'); au.controls = true; au.preload = 'none'; au.src = url;
+      return au;
+    }
+    var link = el('a', 'att-file', '📎 ' + a.name);
+    link.href = url; link.download = a.name;
+    return link;
+  }
+
+  // --- actions -------------------------------------------------------------
+  function act(path, body) {
+    return api('POST', '/api/v1/inbox/conversations/' + state.current + path, body).then(function (c) {
+      if (c && c.id) { state.convs[c.id] = c; renderHead(c); renderList(); }
+    }).catch(fail);
+  }
+  $('act-take').addEventListener('click', function () { act('/take'); });
+  $('act-close').addEventListener('click', function () { act('/close'); });
+  $('act-reopen').addEventListener('click', function () { act('/reopen'); });
+  $('act-spam').addEventListener('click', function () { if (confirm(t('confirm_spam'))) act('/spam'); });
+  $('act-priority').addEventListener('change', function () { act('/priority', { priority: Number($('act-priority').value) }); });
+  $('act-transfer').addEventListener('click', function () {
+    var c = state.convs[state.current], line = state.lines[c.line_id];
+    var ops = $('transfer-operator'), lines = $('transfer-line');
+    ops.length = 1; lines.length = 1;
+    (line ? line.operators : []).forEach(function (o) {
+      if (o.user_id !== c.assignee_id) ops.add(new Option(o.name, o.user_id));
+    });
+    Object.keys(state.lines).forEach(function (id) { if (id !== c.line_id) lines.add(new Option(state.lines[id].name, id)); });
+    $('transfer-comment').value = '';
+    $('transfer-dialog').showModal();
+  });
+  $('transfer-dialog').addEventListener('close', function () {
+    if ($('transfer-dialog').returnValue !== 'ok') return;
+    var body = { comment: $('transfer-comment').value };
+    if ($('transfer-operator').value) body.operator_id = $('transfer-operator').value;
+    else if ($('transfer-line').value) body.line_id = $('transfer-line').value;
+    else return;
+    act('/transfer', body);
+  });
+
+  function send() {
+    var text = $('reply-text').value, file = $('reply-file').files[0];
+    if (!text.trim() && !file) return;
+    var note = $('reply-note').checked, conv = state.current;
+    var upload = file ? (function () {
+      var fd = new FormData(); fd.append('file', file);
+      return api('POST', '/api/v1/inbox/uploads/' + conv, fd).then(function (a) { return [{ blob_key: a.blob_key }]; });
+    })() : Promise.resolve([]);
+    $('reply-send').disabled = true;
+    upload.then(function (atts) {
+      return api('POST', '/api/v1/inbox/conversations/' + conv + (note ? '/notes' : '/messages'),
+        { text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()), attachments: atts });
+    }).then(function (m) {
+      addMessage(m); scrollDown();
+      $('reply-text').value = ''; $('reply-file').value = ''; $('reply-note').checked = false;
+      hideQuick();
+    }).catch(fail).finally(function () { $('reply-send').disabled = false; });
+  }
+  $('reply').addEventListener('submit', function (e) { e.preventDefault(); send(); });
+  $('reply-text').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
+    if (e.key === 'Escape') hideQuick();
+  });
+
+  // Quick answers: "/" then a shortcut.
+  var quickCache = {};
+  function hideQuick() { $('quick').hidden = true; }
+  $('reply-text').addEventListener('input', function () {
+    var v = $('reply-text').value;
+    if (v.charAt(0) !== '/' || v.indexOf(' ') >= 0) { hideQuick(); return; }
+    var c = state.convs[state.current];
+    var key = c.line_id;
+    var p = quickCache[key] ? Promise.resolve(quickCache[key]) :
+      api('GET', '/api/v1/inbox/quick-answers?line_id=' + encodeURIComponent(key)).then(function (r) { quickCache[key] = r.quick_answers || []; return quickCache[key]; });
+    p.then(function (list) {
+      var q = v.slice(1).toLowerCase(), box = $('quick');
+      box.textContent = '';
+      list.filter(function (a) { return a.shortcut.toLowerCase().indexOf(q) === 0; }).slice(0, 8).forEach(function (a) {
+        var b = el('button', 'quick-item');
+        b.type = 'button';
+        b.appendChild(el('b', '', '/' + a.shortcut));
+        b.appendChild(el('span', 'muted', ' ' + a.text.slice(0, 80)));
+        b.addEventListener('click', function () { $('reply-text').value = a.text; hideQuick(); $('reply-text').focus(); });
+        box.appendChild(b);
+      });
+      box.hidden = !box.childElementCount;
+    }).catch(function () {});
+  });
+
+  // --- offers --------------------------------------------------------------
+  function showOffer(id, deadline) {
+    if (state.offers[id]) return;
+    var box = el('div', 'offer');
+    box.dataset.id = id;
+    var c = state.convs[id];
+    var title = el('b', 'offer-title', t('offer') + (c ? ': ' + c.contact_name : ''));
+    box.appendChild(title);
+    if (!c) {
+      api('GET', '/api/v1/inbox/conversations/' + id).then(function (conv) {
+        mergeConv(conv);
+        title.textContent = t('offer') + ': ' + conv.contact_name;
+      }).catch(function () {});
+    }
+    var left = el('span', 'countdown');
+    box.appendChild(left);
+    var yes = el('button', 'primary', t('accept')), no = el('button', '', t('decline'));
+    yes.addEventListener('click', function () {
+      api('POST', '/api/v1/inbox/conversations/' + id + '/accept').then(function (conv) {
+        state.convs[conv.id] = conv; dropOffer(id); renderList(); open(conv.id);
+      }).catch(function (e) { dropOffer(id); fail(e); });
+    });
+    no.addEventListener('click', function () { api('POST', '/api/v1/inbox/conversations/' + id + '/decline').catch(function () {}); dropOffer(id); });
+    box.appendChild(yes); box.appendChild(no);
+    $('offers').appendChild(box);
+    var timer = setInterval(function () {
+      var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      left.textContent = ' ' + s + ' ' + t('sec');
+      if (s <= 0) dropOffer(id);
+    }, 250);
+    state.offers[id] = { box: box, timer: timer };
+    beep();
+    if (window.Notification && Notification.permission === 'granted' && document.hidden) {
+      new Notification('profhub', { body: t('offer') + (c ? ': ' + c.contact_name : '') });
+    }
+  }
+  function dropOffer(id) {
+    var o = state.offers[id];
+    if (!o) return;
+    clearInterval(o.timer); o.box.remove(); delete state.offers[id];
+  }
+  function beep() {
+    try {
+      var ac = new (window.AudioContext || window.webkitAudioContext)();
+      var o = ac.createOscillator(), g = ac.createGain();
+      o.frequency.value = 880; g.gain.value = 0.05; o.connect(g); g.connect(ac.destination);
+      o.start(); o.stop(ac.currentTime + 0.15);
+    } catch (e) { /* no sound */ }
+  }
+
+  // --- live events ---------------------------------------------------------
+  function apply(ev) {
+    if (ev.seq && ev.seq > state.seq) state.seq = ev.seq;
+    switch (ev.kind) {
+      case 'message':
+      case 'status':
+        if (ev.conversation) mergeConv(ev.conversation);
+        if (ev.message) { addMessage(ev.message); if (ev.message.conversation_id === state.current) scrollDown(); }
+        break;
+      case 'conversation':
+      case 'alert':
+        if (ev.conversation) mergeConv(ev.conversation);
+        if (ev.kind === 'alert') toast(t('alert') + ': ' + ev.conversation.contact_name);
+        break;
+      case 'offer':
+        showOffer(ev.conversation_id, ev.data.deadline);
+        break;
+      case 'offer_gone':
+        dropOffer(ev.conversation_id);
+        break;
+      case 'lines_changed':
+        loadLines();
+        break;
+    }
+  }
+  function mergeConv(c) {
+    var old = state.convs[c.id];
+    if (old && !c.contact_name) c.contact_name = old.contact_name;
+    if (old && !c.channel_kind) c.channel_kind = old.channel_kind;
+    state.convs[c.id] = Object.assign(old || {}, c);
+    if (c.id === state.current) renderHead(state.convs[c.id]);
+    renderList();
+  }
+  function connect() {
+    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var ws = new WebSocket(proto + location.host + '/api/v1/inbox/ws?since=' + state.seq);
+    state.ws = ws;
+    var ping;
+    ws.onopen = function () {
+      $('offline-banner').hidden = true; state.retry = 0;
+      ping = setInterval(function () { if (ws.readyState === 1) ws.send('{"type":"ping"}'); }, 10000);
+      api('GET', '/api/v1/inbox/offers').then(function (r) { r.offers.forEach(function (o) { showOffer(o.conversation_id, o.deadline); }); }).catch(function () {});
+    };
+    ws.onmessage = function (m) {
+      var f = JSON.parse(m.data);
+      if (f.type === 'hello') { if (!state.seq) state.seq = f.seq; }
+      else if (f.type === 'event') apply(f.event);
+      else if (f.type === 'events') f.events.forEach(apply);
+      else if (f.type === 'resync') { state.seq = f.seq; loadList(); if (state.current) open(state.current); }
+    };
+    ws.onclose = function () {
+      clearInterval(ping);
+      $('offline-banner').hidden = false;
+      state.retry = Math.min(state.retry + 1, 6);
+      setTimeout(connect, 500 * Math.pow(2, state.retry - 1));
+    };
+  }
+
+  // --- presence ------------------------------------------------------------
+  $('presence').addEventListener('change', function () {
+    api('POST', '/api/v1/inbox/presence', { status: $('presence').value }).then(function () {
+      if ($('presence').value === 'online' && window.Notification && Notification.permission === 'default') Notification.requestPermission();
+    }).catch(fail);
+  });
+
+  function loadLines() {
+    return api('GET', '/api/v1/inbox/lines').then(function (r) {
+      state.lines = {};
+      var sel = $('line-filter'), keep = sel.value;
+      sel.length = 1;
+      r.lines.forEach(function (l) {
+        state.lines[l.id] = l;
+        sel.add(new Option(l.name, l.id));
+        (l.operators || []).forEach(function (o) { state.users[o.user_id] = o.name; });
+      });
+      sel.value = keep;
+    });
+  }
+
+  api('GET', '/api/v1/me').then(function (r) {
+    state.csrf = r.csrf_token;
+    state.users[r.user.id] = r.user.full_name;
+    return Promise.all([loadLines(), api('GET', '/api/v1/inbox/presence')]);
+  }).then(function (r) {
+    $('presence').value = r[1].status;
+    return loadList();
+  }).then(connect).catch(fail);
+  setInterval(renderList, 30000); // waiting times
+})();

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/profhub/profhub/web/i18n"
+)
+
+// inboxPage is the operators' console: a shell the script fills from the
+// inbox API and keeps live over the WebSocket.
+func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
+	if s.pageUser(w, r) == nil {
+		return
+	}
+	v := s.newView(r, "nav.inbox", "inbox")
+	// The script's strings, as a JSON data block (not executed, so the CSP
+	// allows it): every "console.*" key of the catalogue.
+	strs := map[string]string{}
+	for _, k := range i18n.Keys(v.Lang) {
+		if strings.HasPrefix(k, "console.") || strings.HasPrefix(k, "role.") {
+			strs[strings.TrimPrefix(k, "console.")] = i18n.T(v.Lang, k)
+		}
+	}
+	b, _ := json.Marshal(strs)
+	v.Data = map[string]any{"Strings": template.JS(b)}
+	s.render(w, r, http.StatusOK, "inbox", v)
+}
