@@ -2,6 +2,8 @@ package hub
 
 import (
 	"net/http"
+
+	"github.com/profhub/profhub/connectors/telegram"
 )
 
 // connector is a channel kind's adapter. Its constructor registers the
@@ -17,5 +19,7 @@ type connector interface {
 // newConnectors builds every channel connector of this node. Add one line
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
-	return []connector{}
+	return []connector{
+		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log}),
+	}
 }

@@ -1,0 +1,142 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/valid"
+)
+
+// poller is one bot's long-polling loop.
+type poller struct {
+	key    string // what it was started with; a change restarts it
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func pollKey(ch inbox.Channel) string {
+	return ch.Secrets[secretToken] + "\x00" + apiURL(ch)
+}
+
+// managePollers keeps one poller running per enabled polling channel,
+// looking every scanEvery for channels added, changed, disabled or
+// switched to webhooks since.
+func (c *Connector) managePollers(ctx context.Context) {
+	t := time.NewTicker(c.scanEvery)
+	defer t.Stop()
+	for {
+		c.syncPollers(ctx)
+		select {
+		case <-ctx.Done():
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			for id, p := range c.pollers {
+				p.cancel()
+				<-p.done
+				delete(c.pollers, id)
+			}
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Connector) syncPollers(ctx context.Context) {
+	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindTelegram)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("listing telegram channels failed", "err", err)
+		}
+		return
+	}
+	want := map[string]inbox.Channel{}
+	for _, ch := range chans {
+		if ch.Settings[settingMode] == modePolling && ch.Secrets[secretToken] != "" {
+			want[ch.ID] = ch
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, p := range c.pollers {
+		if ch, ok := want[id]; !ok || pollKey(ch) != p.key {
+			p.cancel()
+			<-p.done
+			delete(c.pollers, id)
+		}
+	}
+	for id, ch := range want {
+		if _, ok := c.pollers[id]; ok {
+			continue
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		p := &poller{key: pollKey(ch), cancel: cancel, done: make(chan struct{})}
+		c.pollers[id] = p
+		go func() {
+			defer close(p.done)
+			c.poll(pctx, ch)
+		}()
+	}
+}
+
+// poll runs getUpdates for one bot until ctx ends. The library keeps the
+// offset (each request confirms the updates before it) and backs off after
+// errors (up to 5 s). Updates are handed over one at a time and the next
+// is fetched only after the handler took it, so a stop loses nothing:
+// unconfirmed updates come again on the next start, and a replay is
+// deduplicated by ingest.
+func (c *Connector) poll(ctx context.Context, ch inbox.Channel) {
+	c.log.Info("telegram long polling started", "channel", ch.ID, "bot", ch.Settings[settingUsername])
+	defer c.log.Info("telegram long polling stopped", "channel", ch.ID)
+	b, err := bot.New(ch.Secrets[secretToken], bot.WithServerURL(apiURL(ch)), bot.WithSkipGetMe(),
+		bot.WithHTTPClient(c.pollWait, &http.Client{Timeout: c.pollWait + 15*time.Second}),
+		bot.WithAllowedUpdates(bot.AllowedUpdates{"message", "edited_message"}),
+		bot.WithUpdatesChannelCap(0), bot.WithNotAsyncHandlers(), bot.WithWorkers(1),
+		bot.WithErrorsHandler(func(err error) {
+			if ctx.Err() != nil {
+				return
+			}
+			c.log.Warn("telegram polling error", "channel", ch.ID, "err", redact(err.Error(), ch))
+			c.report(ch, err)
+		}),
+		bot.WithDefaultHandler(func(ctx context.Context, b *bot.Bot, u *models.Update) {
+			c.ingestPolled(ctx, ch, b, u)
+		}))
+	if err != nil {
+		c.report(ch, err)
+		return
+	}
+	b.Start(ctx)
+}
+
+// ingestPolled stores one polled update, trying a few times: the update
+// is confirmed to Telegram by the next getUpdates and would not come back.
+// It finishes even when the hub is stopping.
+func (c *Connector) ingestPolled(ctx context.Context, ch inbox.Channel, b *bot.Bot, u *models.Update) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	wait := time.Second
+	for attempt := 1; ; attempt++ {
+		err := c.handleUpdate(ctx, ch, b, u)
+		var ve *valid.Error
+		switch {
+		case err == nil:
+			c.report(ch, nil)
+			return
+		case errors.As(err, &ve), errors.Is(err, inbox.ErrChannelDisabled):
+			c.log.Warn("telegram update refused", "channel", ch.ID, "update", u.ID, "err", err)
+			return
+		case attempt == 4:
+			c.log.Error("telegram update lost after retries", "channel", ch.ID, "update", u.ID, "err", err)
+			c.report(ch, err)
+			return
+		}
+		time.Sleep(wait)
+		wait *= 2
+	}
+}

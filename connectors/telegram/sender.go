@@ -1,0 +1,237 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/profhub/profhub/inbox"
+)
+
+// Telegram's limits for bots.
+const (
+	maxTextUnits   = 4096     // characters (UTF-16 code units) of one message
+	maxUploadBytes = 50 << 20 // a file sent by a bot
+	maxPhotoBytes  = 10 << 20 // a photo; larger images go as documents
+	perChatGap     = time.Second
+	// maxTurnWait is how long Send waits for a chat's turn itself; beyond
+	// it the message is handed back to the dispatcher with RetryAfter,
+	// so a busy chat does not hold a dispatch worker.
+	maxTurnWait = 1500 * time.Millisecond
+)
+
+// sender delivers replies through the Bot API: texts split at Telegram's
+// limit, then each file. Telegram allows about one message per second in
+// a chat (the dispatcher's per-channel rate covers the 30 per second of a
+// bot), and after a 429 nothing more may go to that bot until retry_after
+// has passed.
+type sender struct {
+	c *Connector
+
+	mu       sync.Mutex
+	chatNext map[string]time.Time // channel/chat → earliest next send
+	botPause map[string]time.Time // channel → paused until (429)
+	progress map[string]progress  // outbound message → parts already sent
+}
+
+type progress struct {
+	sent int
+	at   time.Time
+}
+
+func newSender(c *Connector) *sender {
+	return &sender{c: c, chatNext: map[string]time.Time{}, botPause: map[string]time.Time{}, progress: map[string]progress{}}
+}
+
+// part is one Bot API message of a reply: text or a file.
+type part struct {
+	text string
+	file *inbox.Attachment
+}
+
+func planParts(m inbox.OutboundMessage) []part {
+	var parts []part
+	for _, t := range splitText(m.Text, maxTextUnits) {
+		parts = append(parts, part{text: t})
+	}
+	for i := range m.Attachments {
+		parts = append(parts, part{file: &m.Attachments[i]})
+	}
+	return parts
+}
+
+// Send delivers one reply. A retry of a reply that was partly sent (a long
+// text cut off by a 429) continues with the part that failed.
+func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+	if ch.Secrets[secretToken] == "" {
+		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "the channel has no bot token"}
+	}
+	chatID, err := strconv.ParseInt(m.ExternalChatID, 10, 64)
+	if err != nil {
+		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "not a Telegram chat id: " + m.ExternalChatID}
+	}
+	for _, a := range m.Attachments {
+		if a.Size > maxUploadBytes {
+			return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: fmt.Sprintf(
+				"%s is %.1f MB: Telegram bots can send files up to 50 MB; share a link instead", a.Name, float64(a.Size)/(1<<20))}
+		}
+	}
+	parts := planParts(m)
+	if len(parts) == 0 {
+		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "nothing to send"}
+	}
+	b, err := s.c.newBot(ch)
+	if err != nil {
+		return inbox.SendResult{}, err
+	}
+	last := 0
+	for i := s.done(m.ID); i < len(parts); i++ {
+		if err := s.waitTurn(ctx, ch.ID, m.ExternalChatID); err != nil {
+			s.setDone(m.ID, i)
+			return inbox.SendResult{}, err
+		}
+		id, err := s.sendPart(ctx, b, chatID, parts[i])
+		if err != nil {
+			s.setDone(m.ID, i)
+			return inbox.SendResult{}, s.classify(ch, err)
+		}
+		last = id
+	}
+	s.setDone(m.ID, 0)
+	return inbox.SendResult{ProviderID: fmt.Sprintf("%d:%d", chatID, last)}, nil
+}
+
+func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part) (int, error) {
+	if p.file == nil {
+		msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: p.text})
+		if err != nil {
+			return 0, err
+		}
+		return msg.ID, nil
+	}
+	f, err := s.c.blobs.Open(ctx, p.file.BlobKey)
+	if err != nil {
+		return 0, &inbox.SendError{Permanent: true, Reason: "the file " + p.file.Name + " is missing from storage"}
+	}
+	defer f.Close()
+	upload := &models.InputFileUpload{Filename: p.file.Name, Data: f}
+	var msg *models.Message
+	switch p.file.ContentType {
+	case "image/jpeg", "image/png", "image/webp":
+		if p.file.Size <= maxPhotoBytes {
+			msg, err = b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID, Photo: upload})
+			break
+		}
+		fallthrough
+	default:
+		msg, err = b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: upload})
+	}
+	if err != nil {
+		return 0, err
+	}
+	return msg.ID, nil
+}
+
+// waitTurn keeps to one message per second per chat and to a bot's pause
+// after a 429: it sleeps for a short wait and hands longer ones back as
+// RetryAfter.
+func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
+	key := channelID + "/" + chat
+	s.mu.Lock()
+	now := time.Now()
+	if until := s.botPause[channelID]; now.Before(until) {
+		s.mu.Unlock()
+		return &inbox.SendError{RetryAfter: until.Sub(now), Reason: "Telegram asked the bot to slow down; waiting"}
+	}
+	at := now
+	if next := s.chatNext[key]; next.After(at) {
+		at = next
+	}
+	wait := at.Sub(now)
+	if wait > maxTurnWait {
+		s.mu.Unlock()
+		return &inbox.SendError{RetryAfter: wait, Reason: "Telegram allows one message per second in a chat; waiting"}
+	}
+	s.chatNext[key] = at.Add(perChatGap)
+	if len(s.chatNext) > 10000 {
+		for k, t := range s.chatNext {
+			if t.Before(now) {
+				delete(s.chatNext, k)
+			}
+		}
+	}
+	s.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (s *sender) done(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.progress[id].sent
+}
+
+func (s *sender) setDone(id string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if n == 0 {
+		delete(s.progress, id)
+	} else {
+		s.progress[id] = progress{sent: n, at: now}
+	}
+	for k, p := range s.progress {
+		if now.Sub(p.at) > time.Hour { // given up on long ago
+			delete(s.progress, k)
+		}
+	}
+}
+
+// classify turns the library's typed errors into what the dispatcher acts
+// on: wait and retry, or fail for good with a reason the operator reads.
+func (s *sender) classify(ch inbox.Channel, err error) error {
+	var se *inbox.SendError
+	if errors.As(err, &se) {
+		return se
+	}
+	desc := redact(err.Error(), ch)
+	var tooMany *bot.TooManyRequestsError
+	var migrate *bot.MigrateError
+	switch {
+	case errors.As(err, &tooMany):
+		wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		s.mu.Lock()
+		s.botPause[ch.ID] = time.Now().Add(wait)
+		s.mu.Unlock()
+		return &inbox.SendError{RetryAfter: wait, Reason: fmt.Sprintf("Telegram rate limit: retry after %d s", max(tooMany.RetryAfter, 1))}
+	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "blocked"):
+		return &inbox.SendError{Permanent: true, Reason: "the member blocked the bot"}
+	case errors.Is(err, bot.ErrorForbidden):
+		return &inbox.SendError{Permanent: true, Reason: "Telegram refused to deliver: " + desc}
+	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(strings.ToLower(desc), "chat not found"):
+		return &inbox.SendError{Permanent: true, Reason: "chat not found: the member has not started the bot or deleted the chat"}
+	case errors.As(err, &migrate):
+		return &inbox.SendError{Permanent: true, Reason: fmt.Sprintf("the group became a supergroup (chat %d)", migrate.MigrateToChatID)}
+	case errors.Is(err, bot.ErrorBadRequest):
+		return &inbox.SendError{Permanent: true, Reason: "Telegram refused the message: " + desc}
+	case errors.Is(err, bot.ErrorUnauthorized), errors.Is(err, bot.ErrorNotFound):
+		return &inbox.SendError{Permanent: true, Reason: "the bot token is no longer valid; paste a new one in the channel settings"}
+	}
+	return errors.New(desc)
+}

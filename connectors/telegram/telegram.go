@@ -1,0 +1,147 @@
+// Package telegram connects Telegram bots to the inbox: each bot is a
+// channel of kind "telegram" attached to a line. Members' messages arrive
+// by webhook (POST /hooks/telegram/{channel}, authenticated by the secret
+// token the hub registered with setWebhook) or by long polling for
+// installations without a public address; operators' replies go out
+// through the Bot API. It is built on github.com/go-telegram/bot, whose
+// base URL can point at a self-hosted Bot API server or a test fake.
+package telegram
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot"
+
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/inbox"
+)
+
+// Channel settings and secrets this connector reads.
+const (
+	settingMode     = "mode"         // "webhook" or "polling"
+	settingAPIURL   = "api_url"      // Bot API base URL; empty: Telegram's
+	settingUsername = "bot_username" // filled in from getMe
+	settingName     = "bot_name"
+	secretToken     = "bot_token"
+	secretWebhook   = "webhook_secret"
+
+	modeWebhook = "webhook"
+	modePolling = "polling"
+
+	defaultAPIURL = "https://api.telegram.org"
+	// defaultRatePerS is Telegram's limit of messages per second per bot.
+	defaultRatePerS = 30
+)
+
+// Deps is what the connector needs from the hub.
+type Deps struct {
+	Inbox  *inbox.Engine
+	Blobs  blob.Store
+	Config *config.Config // BaseURL decides the webhook address
+	Log    *slog.Logger
+}
+
+// Connector serves every Telegram channel of one hub node.
+type Connector struct {
+	inbox  *inbox.Engine
+	blobs  blob.Store
+	cfg    *config.Config
+	log    *slog.Logger
+	client *http.Client // Bot API calls and file downloads
+	sender *sender
+
+	// scanEvery is how often the poller manager looks for polling
+	// channels that were added, changed or removed.
+	scanEvery time.Duration
+	pollWait  time.Duration // getUpdates long-poll timeout
+
+	mu      sync.Mutex
+	pollers map[string]*poller // by channel id
+	ctx     context.Context
+	stop    context.CancelFunc
+	done    sync.WaitGroup
+}
+
+// New builds the connector and registers its sender and channel hook.
+func New(d Deps) *Connector {
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"),
+		client:    &http.Client{Timeout: 2 * time.Minute},
+		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, pollers: map[string]*poller{}}
+	c.ctx, c.stop = context.WithCancel(context.Background())
+	c.sender = newSender(c)
+	d.Inbox.RegisterSender(inbox.KindTelegram, c.sender)
+	d.Inbox.RegisterChannelHook(inbox.KindTelegram, c.checkChannel)
+	return c
+}
+
+// Routes mounts the webhook.
+func (c *Connector) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /hooks/telegram/{channel}", c.httpWebhook)
+}
+
+// Start runs the long-polling manager.
+func (c *Connector) Start() {
+	c.done.Add(1)
+	go func() {
+		defer c.done.Done()
+		c.managePollers(c.ctx)
+	}()
+}
+
+// Stop ends polling and waits for the pollers to return.
+func (c *Connector) Stop() {
+	c.stop()
+	c.done.Wait()
+}
+
+func apiURL(ch inbox.Channel) string {
+	if u := strings.TrimRight(ch.Settings[settingAPIURL], "/"); u != "" {
+		return u
+	}
+	return defaultAPIURL
+}
+
+// newBot makes a client for a channel's bot without calling getMe (the
+// channel hook verified the token when it was set).
+func (c *Connector) newBot(ch inbox.Channel) (*bot.Bot, error) {
+	return bot.New(ch.Secrets[secretToken], bot.WithServerURL(apiURL(ch)), bot.WithSkipGetMe(),
+		bot.WithHTTPClient(time.Minute, c.client),
+		bot.WithErrorsHandler(func(err error) { c.log.Debug("bot library error", "channel", ch.ID, "err", err) }))
+}
+
+// report records what the connector saw in the channel's status.
+func (c *Connector) report(ch inbox.Channel, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
+	defer cancel()
+	s := inbox.ChannelStatus{Info: botInfo(ch)}
+	if err != nil {
+		s.LastError, s.LastErrorAt = redact(err.Error(), ch), time.Now().UnixMilli()
+	} else {
+		s.LastUpdateAt = time.Now().UnixMilli()
+	}
+	if rerr := c.inbox.ReportChannelStatus(ctx, ch.ID, s); rerr != nil {
+		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", rerr)
+	}
+}
+
+func botInfo(ch inbox.Channel) string {
+	if u := ch.Settings[settingUsername]; u != "" {
+		return "@" + u + " (" + ch.Settings[settingName] + ")"
+	}
+	return ""
+}
+
+// redact removes the bot token from text shown to people (library errors
+// and download failures can carry URLs).
+func redact(s string, ch inbox.Channel) string {
+	if t := ch.Secrets[secretToken]; t != "" {
+		s = strings.ReplaceAll(s, t, "***")
+	}
+	return s
+}
