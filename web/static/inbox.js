@@ -17,7 +17,7 @@
 
   var state = {
     me: root.dataset.user, csrf: '', lines: {}, users: {}, convs: {}, current: null,
-    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}
+    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}, msgData: {}
   };
 
   // --- API -----------------------------------------------------------------
@@ -128,6 +128,7 @@
   function open(id) {
     state.current = id;
     state.messages = {};
+    state.msgData = {};
     $('messages').textContent = '';
     $('chat').hidden = false; $('contact').hidden = false; $('empty').hidden = true;
     renderList();
@@ -181,8 +182,18 @@
     if (d.comment) s += ' — «' + d.comment + '»';
     return s;
   }
+  // Events and API answers can arrive in either order: a delivery state
+  // never goes backwards, except failed → pending when retried.
+  var rank = { pending: 0, failed: 1, sent: 2, delivered: 3, read: 4 };
+  function stale(oldM, m) {
+    if (!oldM || m.direction !== 'out') return false;
+    if (oldM.status === 'failed' && m.status === 'pending') return false;
+    return (rank[m.status] || 0) < (rank[oldM.status] || 0);
+  }
   function addMessage(m) {
     if (m.conversation_id !== state.current) return;
+    if (stale(state.msgData[m.id], m)) return;
+    state.msgData[m.id] = m;
     var old = state.messages[m.id];
     var li = el('li', 'msg msg-' + m.direction);
     li.dataset.id = m.id;

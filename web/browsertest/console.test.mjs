@@ -1,0 +1,94 @@
+// End-to-end test of the operators' console in real Chromium. Started by
+// web/browser_test.go, which runs the hub and passes what it set up in the
+// environment; exits non-zero with a reason on the first failed check.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const env = process.env;
+const base = env.PROFHUB_BASE;
+const shots = env.PROFHUB_SHOTS || 'screenshots';
+mkdirSync(shots, { recursive: true });
+
+function check(cond, msg) {
+  if (!cond) throw new Error('check failed: ' + msg);
+}
+
+async function post(contact, id, text) {
+  const r = await fetch(`${base}/hooks/api/${env.PROFHUB_CHANNEL}/messages`, {
+    method: 'POST',
+    headers: { 'Authorization': 'Bearer ' + env.PROFHUB_CHANNEL_TOKEN, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ contact: { id: contact, name: contact }, message: { id, text } }),
+  });
+  check(r.status === 201, 'inbound message accepted, got ' + r.status);
+  return r.json();
+}
+
+async function signIn(browser, login, password) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('console', m => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', e => page.errors.push(String(e)));
+  page.on('dialog', d => { page.errors.push('dialog: ' + d.message()); d.dismiss(); });
+  await page.goto(base + '/login');
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await page.click('button.primary');
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/inbox');
+  await page.waitForSelector('#conversations li');
+  await page.selectOption('#presence', 'online');
+  return page;
+}
+
+let current; // the page to photograph if a check fails
+const browser = await chromium.launch({
+  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  // Two operators in two browser contexts; the line routes evenly, first to op1.
+  const op1 = current = await signIn(browser, 'op1', env.PROFHUB_PASSWORD);
+  const op2 = await signIn(browser, 'op2', env.PROFHUB_PASSWORD);
+  await op1.waitForTimeout(300);
+
+  const hostile = 'Помогите! <script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
+  const res = await post('Петрова Анна', 'b-1', hostile);
+
+  const offer = op1.locator('.offer', { hasText: 'Петрова' });
+  await offer.waitFor({ timeout: 15000 });
+  await op1.screenshot({ path: `${shots}/inbox-offer.png` });
+  check(await op2.locator('.offer').count() === 0, 'the other operator got no offer');
+  await offer.locator('button.primary').click();
+
+  await op1.waitForSelector('.msg-in .text >> text=Помогите!');
+  const shown = await op1.locator('.msg-in .text').first().textContent();
+  check(shown.includes('<script>'), 'hostile markup shown as text');
+  check(await op1.evaluate(() => window.__xss) === undefined, 'no script ran');
+
+  await op1.fill('#reply-text', 'Здравствуйте! Чем помочь?');
+  await op1.keyboard.press('Control+Enter');
+  await op1.waitForSelector('.msg-out .st-sent', { timeout: 15000 });
+  await op1.screenshot({ path: `${shots}/inbox-conversation.png` });
+
+  // A follow-up from the member arrives live, without a reload.
+  await post('Петрова Анна', 'b-2', 'Спасибо, жду.');
+  await op1.waitForSelector('.msg-in .text >> text=Спасибо, жду.', { timeout: 15000 });
+
+  // Close it: the other operator's "all" list does not show it any more.
+  await op1.click('#act-close');
+  await op1.waitForSelector('#act-reopen:not([hidden])');
+
+  for (const p of [op1, op2]) {
+    const errs = p.errors.filter(e => !e.includes('favicon'));
+    check(errs.length === 0, 'no console errors or dialogs: ' + JSON.stringify(errs));
+  }
+  console.log('console e2e passed; conversation', res.conversation_id);
+} catch (e) {
+  if (current) await current.screenshot({ path: `${shots}/failure.png` }).catch(() => {});
+  if (current) console.error('page errors:', JSON.stringify(current.errors));
+  throw e;
+} finally {
+  await browser.close();
+}
