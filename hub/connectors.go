@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/profhub/profhub/connectors/telegram"
+	"github.com/profhub/profhub/connectors/vk"
 )
 
 // connector is a channel kind's adapter. Its constructor registers the
@@ -21,5 +22,6 @@ type connector interface {
 func (h *Hub) newConnectors() []connector {
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log}),
+		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
 	}
 }

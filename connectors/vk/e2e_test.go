@@ -1,0 +1,459 @@
+package vk_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/connectors/vk"
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/org"
+)
+
+const callbackSecret = "cb-secret-7Hq2"
+
+// fixture is a hub with a line, one operator and a VK channel pointed at
+// the fake VK.
+type fixture struct {
+	n       *hubtest.Node
+	vk      *fakeVK
+	line    inbox.Line
+	ch      inbox.Channel
+	op      org.User
+	opToken string
+}
+
+func newFixture(t *testing.T, mode string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{n: hubtest.Start(t), vk: newFakeVK(t)}
+	f.op = f.n.AddUser(t, "op1", access.Operator, f.n.Root.ID, "password-1")
+	l := inbox.DefaultLine()
+	l.Name, l.UnitID, l.Mode = "ВКонтакте", f.n.Root.ID, inbox.Manual
+	l.Operators = []inbox.LineOperator{{UserID: f.op.ID}}
+	var err error
+	if f.line, err = f.n.Inbox.CreateLine(ctx, f.n.System, l); err != nil {
+		t.Fatal(err)
+	}
+	f.ch, _, err = f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
+		Settings: map[string]string{"mode": mode, "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
+		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.opToken, _, err = f.n.Auth.CreateToken(ctx, f.n.System, f.op.ID, "test", 0); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// post sends a Callback API request as VK would.
+func (f *fixture) post(t *testing.T, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(f.n.Server.URL+"/hooks/vk/"+f.ch.ID, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (f *fixture) conversations(t *testing.T) []inbox.Conversation {
+	t.Helper()
+	cs, err := f.n.Inbox.ListConversations(context.Background(), f.n.System, inbox.ConversationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func (f *fixture) messages(t *testing.T, convID string) []inbox.Message {
+	t.Helper()
+	ms, err := f.n.Inbox.Messages(context.Background(), f.n.System, convID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// reply answers a conversation through the inbox's HTTP API as the
+// operator.
+func (f *fixture) reply(t *testing.T, convID string, body any) inbox.Message {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", f.n.Server.URL+"/api/v1/inbox/conversations/"+convID+"/messages", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+f.opToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("reply: %d %s", resp.StatusCode, out)
+	}
+	var m inbox.Message
+	_ = json.Unmarshal(out, &m)
+	return m
+}
+
+// waitMessage waits until message id of conv satisfies ok.
+func (f *fixture) waitMessage(t *testing.T, convID, id string, ok func(inbox.Message) bool) inbox.Message {
+	t.Helper()
+	var last inbox.Message
+	waitFor(t, 20*time.Second, "message "+id, func() bool {
+		for _, m := range f.messages(t, convID) {
+			if m.ID == id {
+				last = m
+				return ok(m)
+			}
+		}
+		return false
+	})
+	return last
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// The story of the issue: a member writes to the community, the message
+// becomes a conversation, the operator answers from the inbox, and VK
+// gets exactly one message for the member, with one random_id across an
+// injected "too many requests" and a retry.
+func TestMemberWritesOperatorAnswers(t *testing.T) {
+	f := newFixture(t, "callback")
+	if code, body := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5101, 17, "Здравствуйте! Как оформить материальную помощь?"))); code != 200 || body != "ok" {
+		t.Fatalf("callback: %d %q", code, body)
+	}
+	cs := f.conversations(t)
+	if len(cs) != 1 {
+		t.Fatalf("%d conversations, want 1", len(cs))
+	}
+	c := cs[0]
+	if c.ChannelKind != "vk" || c.ExternalChatID != "5101" || c.ContactName != "Марина Ковалёва-5101" {
+		t.Fatalf("conversation %+v", c)
+	}
+	ms := f.messages(t, c.ID)
+	if len(ms) != 1 || ms[0].ExternalID != "msg:5101:17" || !strings.Contains(ms[0].Text, "материальную помощь") {
+		t.Fatalf("messages %+v", ms)
+	}
+
+	f.vk.mu.Lock()
+	f.vk.sendErrs = []int{6}
+	f.vk.mu.Unlock()
+	m := f.reply(t, c.ID, map[string]any{"text": "Добрый день! Нужно заявление и справка о доходах."})
+	got := f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
+	sends, delivered := f.vk.snapshot()
+	if len(sends) != 2 {
+		t.Fatalf("messages.send reached VK %d times, want 2 (error 6, then the retry): %+v", len(sends), sends)
+	}
+	if sends[0].RandomID != sends[1].RandomID || sends[0].RandomID != vk.RandomID(m.ID, 0) || sends[0].RandomID == 0 {
+		t.Fatalf("random_id not stable across the retry: %+v", sends)
+	}
+	if len(delivered) != 1 {
+		t.Fatalf("the member got %d messages, want 1", len(delivered))
+	}
+	d := delivered[sends[0].RandomID]
+	if d.PeerID != 5101 || !strings.Contains(d.Text, "справка о доходах") {
+		t.Fatalf("delivered %+v", d)
+	}
+	if got.Attempts != 2 || got.SentAt.IsZero() {
+		t.Fatalf("sent message %+v", got)
+	}
+	if n := f.vk.count("users.get"); n != 1 {
+		t.Fatalf("users.get called %d times", n)
+	}
+	// The same member writes again: the name comes from the cache.
+	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5101, 18, "Спасибо")))
+	if n := f.vk.count("users.get"); n != 1 {
+		t.Fatalf("users.get called %d times after a second message", n)
+	}
+}
+
+// Forged callbacks are refused and store nothing; confirmation requests
+// get the community's string only with the right secret and community.
+func TestForgedCallbacksRefused(t *testing.T) {
+	f := newFixture(t, "callback")
+	msg := messageNew(5102, 1, "поддельное")
+	for name, body := range map[string]string{
+		"wrong secret":    f.vk.callback("message_new", "guess", f.vk.groupID, msg),
+		"no secret":       f.vk.callback("message_new", "", f.vk.groupID, msg),
+		"wrong community": f.vk.callback("message_new", callbackSecret, f.vk.groupID+1, msg),
+		"confirmation, wrong secret": f.vk.callback("confirmation", "guess", f.vk.groupID, nil),
+	} {
+		if code, out := f.post(t, body); code != http.StatusForbidden {
+			t.Errorf("%s: %d %q, want 403", name, code, out)
+		}
+	}
+	if cs := f.conversations(t); len(cs) != 0 {
+		t.Fatalf("forged callbacks stored %d conversations", len(cs))
+	}
+	code, out := f.post(t, f.vk.callback("confirmation", callbackSecret, f.vk.groupID, nil))
+	if code != 200 || out != "a1b2c3d4" {
+		t.Fatalf("confirmation: %d %q", code, out)
+	}
+	if code, _ := f.post(t, "{not json"); code != http.StatusBadRequest {
+		t.Fatalf("garbage: %d", code)
+	}
+	resp, err := http.Post(f.n.Server.URL+"/hooks/vk/no-such-channel", "application/json", strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown channel: %d", resp.StatusCode)
+	}
+}
+
+// VK resends an event it got no "ok" for; the same event arriving five
+// times at once is one message.
+func TestSameEventConcurrently(t *testing.T) {
+	f := newFixture(t, "callback")
+	body := f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5103, 42, "Повтор"))
+	var wg sync.WaitGroup
+	codes := make([]int, 5)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _ = f.post(t, body)
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 200 {
+			t.Fatalf("post %d: %d", i, c)
+		}
+	}
+	cs := f.conversations(t)
+	if len(cs) != 1 {
+		t.Fatalf("%d conversations", len(cs))
+	}
+	if ms := f.messages(t, cs[0].ID); len(ms) != 1 {
+		t.Fatalf("%d messages, want 1", len(ms))
+	}
+	// An edit is a new entry, marked; the same edit again is not.
+	edit := map[string]any{"id": 0, "date": time.Now().Unix(), "update_time": time.Now().Unix(), "peer_id": 5103, "from_id": 5103,
+		"conversation_message_id": 42, "text": "Повтор (исправлено)"}
+	for range 2 {
+		if code, _ := f.post(t, f.vk.callback("message_edit", callbackSecret, f.vk.groupID, edit)); code != 200 {
+			t.Fatalf("edit: %d", code)
+		}
+	}
+	ms := f.messages(t, cs[0].ID)
+	if len(ms) != 2 || !strings.Contains(ms[1].Text, "изменено") || !strings.Contains(ms[1].Text, "исправлено") {
+		t.Fatalf("after edit: %+v", ms)
+	}
+}
+
+// A member who has not allowed messages: the reply fails at once with a
+// reason the operator can read.
+func TestNotAllowedIsVisible(t *testing.T) {
+	f := newFixture(t, "callback")
+	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5104, 3, "Вопрос")))
+	c := f.conversations(t)[0]
+	f.vk.mu.Lock()
+	f.vk.sendErrs = []int{901}
+	f.vk.mu.Unlock()
+	m := f.reply(t, c.ID, map[string]any{"text": "Ответ"})
+	got := f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliveryFailed })
+	if !strings.Contains(got.StatusReason, "has not allowed messages from the community") || !strings.Contains(got.StatusReason, "901") {
+		t.Fatalf("reason %q", got.StatusReason)
+	}
+	if sends, _ := f.vk.snapshot(); len(sends) != 1 {
+		t.Fatalf("%d sends, want 1 (no retries)", len(sends))
+	}
+}
+
+// The answer to messages.send is lost (slow past the timeout, then a
+// reset connection): the retries carry the same random_id and the member
+// sees one message.
+func TestLostAnswersDoNotDuplicate(t *testing.T) {
+	f := newFixture(t, "callback")
+	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5105, 9, "Вопрос")))
+	c := f.conversations(t)[0]
+	f.vk.mu.Lock()
+	f.vk.slowSend, f.vk.sendDelay, f.vk.resetSend = 1, 3*time.Second, 2
+	f.vk.mu.Unlock()
+	m := f.reply(t, c.ID, map[string]any{"text": "Ответ"})
+	f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
+	sends, delivered := f.vk.snapshot()
+	if len(sends) < 3 || len(delivered) != 1 {
+		t.Fatalf("%d sends, %d delivered; want ≥3 and 1", len(sends), len(delivered))
+	}
+	for _, s := range sends {
+		if s.RandomID != sends[0].RandomID {
+			t.Fatalf("random_id changed: %+v", sends)
+		}
+	}
+}
+
+// Long poll mode: the worker starts by itself, survives VK refusing the
+// settings once, and brings a message in.
+func TestLongPoll(t *testing.T) {
+	f := newFixture(t, "longpoll")
+	f.vk.mu.Lock()
+	f.vk.lpErrs = []int{15}
+	f.vk.mu.Unlock()
+	waitFor(t, 10*time.Second, "long poll to connect", func() bool {
+		f.vk.mu.Lock()
+		defer f.vk.mu.Unlock()
+		return f.vk.lpPolls > 0
+	})
+	if n := f.vk.count("groups.setLongPollSettings"); n < 2 {
+		t.Fatalf("setLongPollSettings called %d times, want a retry after the refusal", n)
+	}
+	st, err := f.n.Inbox.GetChannelStatus(context.Background(), f.n.System, f.ch.ID)
+	if err != nil || !strings.Contains(st.LastError, "15") {
+		t.Fatalf("status %+v %v: want the refusal reported", st, err)
+	}
+	f.vk.pushEvent("message_new", messageNew(5106, 1, "Через long poll"))
+	waitFor(t, 10*time.Second, "the long-polled message", func() bool { return len(f.conversations(t)) == 1 })
+	c := f.conversations(t)[0]
+	if ms := f.messages(t, c.ID); len(ms) != 1 || ms[0].Text != "Через long poll" {
+		t.Fatalf("messages %+v", ms)
+	}
+	st, _ = f.n.Inbox.GetChannelStatus(context.Background(), f.n.System, f.ch.ID)
+	if st.LastUpdateAt == 0 {
+		t.Fatalf("status %+v: no last update", st)
+	}
+}
+
+// jpeg is the start of a JPEG file: enough for sniffing.
+var jpeg = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 2000)...)
+
+// A photo lands in the blob store; a file on a host that is not VK's is
+// not fetched; a wall post becomes a link.
+func TestInboundAttachments(t *testing.T) {
+	f := newFixture(t, "callback")
+	f.vk.files["big.jpg"] = jpeg
+	foreign := newFakeVK(t) // another server: not the channel's VK
+	foreign.files["x.jpg"] = jpeg
+	photo := map[string]any{"type": "photo", "photo": map[string]any{"id": 1, "owner_id": 5107, "sizes": []any{
+		map[string]any{"type": "s", "url": f.vk.URL + "/files/small.jpg", "width": 75, "height": 50},
+		map[string]any{"type": "w", "url": f.vk.URL + "/files/big.jpg", "width": 1280, "height": 960},
+	}}}
+	elsewhere := map[string]any{"type": "photo", "photo": map[string]any{"id": 2, "owner_id": 5107, "sizes": []any{
+		map[string]any{"type": "w", "url": foreign.URL + "/files/x.jpg", "width": 100, "height": 100}}}}
+	wall := map[string]any{"type": "wall", "wall": map[string]any{"id": 77, "owner_id": -f.vk.groupID, "text": "пост"}}
+	code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5107, 1, "Фото справки", photo, elsewhere, wall)))
+	if code != 200 {
+		t.Fatalf("callback: %d", code)
+	}
+	c := f.conversations(t)[0]
+	ms := f.messages(t, c.ID)
+	if len(ms) != 1 || len(ms[0].Attachments) != 1 {
+		t.Fatalf("messages %+v", ms)
+	}
+	a := ms[0].Attachments[0]
+	if a.ContentType != "image/jpeg" || a.Size != int64(len(jpeg)) || a.Name != "photo5107_1.jpg" {
+		t.Fatalf("attachment %+v", a)
+	}
+	r, err := f.n.Blobs.Open(context.Background(), a.BlobKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(r)
+	r.Close()
+	if !bytes.Equal(b, jpeg) {
+		t.Fatal("stored photo differs")
+	}
+	if foreign.fileHits != 0 {
+		t.Fatal("a file outside VK was fetched")
+	}
+	want := fmt.Sprintf("https://vk.com/wall-%d_77", f.vk.groupID)
+	if !strings.Contains(ms[0].Text, want) || !strings.Contains(ms[0].Text, "не загружено") {
+		t.Fatalf("text %q", ms[0].Text)
+	}
+}
+
+// The operator answers with a photo and a document: both go through VK's
+// upload servers and arrive with the message.
+func TestReplyWithFiles(t *testing.T) {
+	f := newFixture(t, "callback")
+	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5108, 1, "Пришлите бланк")))
+	c := f.conversations(t)[0]
+	ctx := context.Background()
+	sc := access.Scope{UserID: f.op.ID, Role: access.Operator, UnitID: f.n.Root.ID}
+	_ = sc
+	photo, err := f.n.Inbox.Upload(ctx, f.n.System, c.ID, "бланк.jpg", bytes.NewReader(jpeg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := f.n.Inbox.Upload(ctx, f.n.System, c.ID, "заявление.pdf", strings.NewReader("%PDF-1.4\n% test\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := f.reply(t, c.ID, map[string]any{"text": "Бланк и образец", "attachments": []any{
+		map[string]any{"blob_key": photo.BlobKey}, map[string]any{"blob_key": doc.BlobKey}}})
+	f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
+	_, delivered := f.vk.snapshot()
+	if len(delivered) != 1 {
+		t.Fatalf("%d delivered", len(delivered))
+	}
+	for _, d := range delivered {
+		want := fmt.Sprintf("photo-%d_457239017_ak1,doc-%d_660001", f.vk.groupID, f.vk.groupID)
+		if d.Attachment != want || d.Text != "Бланк и образец" {
+			t.Fatalf("delivered %+v, want attachment %s", d, want)
+		}
+	}
+	if len(f.vk.uploads) != 2 || !strings.HasPrefix(f.vk.uploads[0], "photo:") || !strings.HasPrefix(f.vk.uploads[1], "file:") {
+		t.Fatalf("uploads %v", f.vk.uploads)
+	}
+}
+
+// The channel hook checks the token with VK and fills in the community.
+func TestChannelCheck(t *testing.T) {
+	f := newFixture(t, "callback")
+	if f.ch.Settings["group_id"] != strconv.Itoa(f.vk.groupID) || f.ch.Settings["community_name"] == "" || f.ch.RatePerS != 20 {
+		t.Fatalf("channel %+v", f.ch)
+	}
+	ctx := context.Background()
+	bad := []struct {
+		name     string
+		settings map[string]string
+		secrets  map[string]string
+		field    string
+	}{
+		{"bad token", map[string]string{"confirmation": "x"}, map[string]string{"access_token": "wrong", "secret": "s"}, "secrets.access_token"},
+		{"no token", map[string]string{"confirmation": "x"}, map[string]string{"secret": "s"}, "secrets.access_token"},
+		{"other community", map[string]string{"confirmation": "x", "group_id": "1"}, map[string]string{"access_token": fakeToken, "secret": "s"}, "settings.group_id"},
+		{"no secret", map[string]string{"confirmation": "x"}, map[string]string{"access_token": fakeToken}, "secrets.secret"},
+		{"bad mode", map[string]string{"mode": "push"}, map[string]string{"access_token": fakeToken}, "settings.mode"},
+	}
+	for _, tc := range bad {
+		tc.settings["api_url"] = f.vk.APIURL()
+		_, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "x",
+			Settings: tc.settings, Secrets: tc.secrets})
+		if err == nil || !strings.Contains(fmt.Sprintf("%#v", err), tc.field) {
+			t.Errorf("%s: %v, want an error on %s", tc.name, err, tc.field)
+		}
+	}
+	// A long-poll channel needs neither secret nor confirmation.
+	lp, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "lp",
+		Settings: map[string]string{"mode": "longpoll", "api_url": strings.TrimSuffix(f.vk.APIURL(), "/")},
+		Secrets:  map[string]string{"access_token": fakeToken}, RatePerS: 5})
+	if err != nil || lp.RatePerS != 5 || lp.Settings["api_url"] != f.vk.APIURL() {
+		t.Fatalf("long-poll channel %+v %v", lp, err)
+	}
+}
