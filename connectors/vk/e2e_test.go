@@ -196,9 +196,9 @@ func TestForgedCallbacksRefused(t *testing.T) {
 	f := newFixture(t, "callback")
 	msg := messageNew(5102, 1, "поддельное")
 	for name, body := range map[string]string{
-		"wrong secret":    f.vk.callback("message_new", "guess", f.vk.groupID, msg),
-		"no secret":       f.vk.callback("message_new", "", f.vk.groupID, msg),
-		"wrong community": f.vk.callback("message_new", callbackSecret, f.vk.groupID+1, msg),
+		"wrong secret":               f.vk.callback("message_new", "guess", f.vk.groupID, msg),
+		"no secret":                  f.vk.callback("message_new", "", f.vk.groupID, msg),
+		"wrong community":            f.vk.callback("message_new", callbackSecret, f.vk.groupID+1, msg),
 		"confirmation, wrong secret": f.vk.callback("confirmation", "guess", f.vk.groupID, nil),
 	} {
 		if code, out := f.post(t, body); code != http.StatusForbidden {
@@ -394,8 +394,6 @@ func TestReplyWithFiles(t *testing.T) {
 	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5108, 1, "Пришлите бланк")))
 	c := f.conversations(t)[0]
 	ctx := context.Background()
-	sc := access.Scope{UserID: f.op.ID, Role: access.Operator, UnitID: f.n.Root.ID}
-	_ = sc
 	photo, err := f.n.Inbox.Upload(ctx, f.n.System, c.ID, "бланк.jpg", bytes.NewReader(jpeg))
 	if err != nil {
 		t.Fatal(err)
