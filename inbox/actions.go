@@ -92,7 +92,7 @@ func (e *Engine) assignInSQL(ctx context.Context, sc access.Scope, r role, op, d
 	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
-		if decision == "transferred" || decision == "reassigned" {
+		if decision == "transferred" || decision == "taken_over" {
 			cond = `status = 'active'`
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'active', assignee_id = $2, assigned_at = $3, updated_at = $3

@@ -448,3 +448,18 @@ func (e *Engine) httpGetPresence(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
 }
+
+func (e *Engine) httpTakeOver(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
+		return e.TakeOver(r.Context(), p.Scope, id)
+	})(w, r, p)
+}
+
+func (e *Engine) httpOverview(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	lines, err := e.Overview(r.Context(), p.Scope, nil)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"lines": lines})
+}

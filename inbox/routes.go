@@ -32,6 +32,8 @@ func (e *Engine) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/accept", a(e.httpAccept))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/decline", a(e.httpDecline))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/take", a(e.httpTake))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/takeover", a(e.httpTakeOver))
+	mux.HandleFunc("GET /api/v1/inbox/overview", a(e.httpOverview))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/messages", a(e.httpReply))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/notes", a(e.httpNote))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/transfer", a(e.httpTransfer))

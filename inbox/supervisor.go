@@ -1,0 +1,128 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/profhub/profhub/access"
+)
+
+// LineOverview is the supervisor's picture of one line right now.
+type LineOverview struct {
+	LineID        string             `json:"line_id"`
+	Name          string             `json:"name"`
+	Mode          RoutingMode        `json:"routing_mode"`
+	Waiting       int                `json:"waiting"`
+	LongestWaitS  int64              `json:"longest_wait_s"`
+	Active        int                `json:"active"`
+	ReceivedToday int                `json:"received_today"`
+	ClosedToday   int                `json:"closed_today"`
+	Operators     []OperatorOverview `json:"operators"`
+}
+
+// OperatorOverview is one operator of a line.
+type OperatorOverview struct {
+	UserID   string `json:"user_id"`
+	Name     string `json:"name"`
+	Presence string `json:"presence"` // live: online, break or offline
+	Active   int    `json:"active"`   // conversations they have in this line
+	Capacity int    `json:"capacity"`
+}
+
+// Overview returns the lines the caller supervises: every line of their
+// subtree for chairmen, deputies and administrators; the lines where they
+// are a supervisor otherwise.
+func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Location) ([]LineOverview, error) {
+	lines, err := e.ListLines(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	if loc == nil {
+		loc = time.FixedZone("MSK", 3*3600)
+	}
+	now := time.Now()
+	y, m, d := now.In(loc).Date()
+	dayStart := time.Date(y, m, d, 0, 0, 0, 0, loc).UnixMilli()
+	out := []LineOverview{}
+	for _, l := range lines {
+		if !e.supervises(sc, l) {
+			continue
+		}
+		o := LineOverview{LineID: l.ID, Name: l.Name, Mode: l.Mode, Operators: []OperatorOverview{}}
+		var oldest int64
+		err := e.db.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0),
+			COALESCE(MIN(CASE WHEN status = 'waiting' THEN queued_at END), 0),
+			COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0)
+			FROM inbox_conversations WHERE line_id = $1 AND status <> 'closed'`, l.ID).Scan(&o.Waiting, &oldest, &o.Active)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: overview: %w", err)
+		}
+		if oldest > 0 {
+			o.LongestWaitS = (now.UnixMilli() - oldest) / 1000
+		}
+		if err := e.db.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN closed_at >= $2 THEN 1 ELSE 0 END), 0)
+			FROM inbox_conversations WHERE line_id = $1 AND (created_at >= $2 OR closed_at >= $2)`, l.ID, dayStart).
+			Scan(&o.ReceivedToday, &o.ClosedToday); err != nil {
+			return nil, fmt.Errorf("inbox: overview: %w", err)
+		}
+		active := map[string]int{}
+		rows, err := e.db.QueryContext(ctx, `SELECT assignee_id, COUNT(*) FROM inbox_conversations WHERE line_id = $1 AND status = 'active' GROUP BY assignee_id`, l.ID)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: overview: %w", err)
+		}
+		for rows.Next() {
+			var op string
+			var n int
+			if rows.Scan(&op, &n) == nil {
+				active[op] = n
+			}
+		}
+		rows.Close()
+		for _, op := range l.Operators {
+			p, err := e.livePresence(ctx, op.UserID)
+			if err != nil {
+				p = Offline
+			}
+			o.Operators = append(o.Operators, OperatorOverview{UserID: op.UserID, Name: op.Name, Presence: p,
+				Active: active[op.UserID], Capacity: op.CapacityIn(l)})
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (e *Engine) supervises(sc access.Scope, l Line) bool {
+	if sc.Can(access.SuperviseInbox) {
+		return true
+	}
+	for _, o := range l.Operators {
+		if o.UserID == sc.UserID && o.Supervisor {
+			return true
+		}
+	}
+	return false
+}
+
+// TakeOver gives a conversation to the supervisor themself, whoever had it:
+// for a conversation going badly or an operator who left.
+func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if !r.supervisor {
+		return Conversation{}, fmt.Errorf("%w: only a supervisor can take a conversation over", access.ErrForbidden)
+	}
+	if r.conv.Status == StatusClosed {
+		return Conversation{}, ErrClosed
+	}
+	decision := "taken_over"
+	if r.conv.Status == StatusWaiting {
+		decision = "taken"
+	}
+	return e.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
+}
