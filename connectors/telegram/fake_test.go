@@ -37,6 +37,7 @@ type fakeTelegram struct {
 	retryAfter int
 	blocked    map[int64]bool
 	delay      time.Duration
+	pollError  bool // getUpdates answers 409 Conflict
 	arrived    chan sentCall
 }
 
@@ -111,6 +112,13 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		ok200(w, true)
 	case "getUpdates":
+		f.mu.Lock()
+		conflict := f.pollError
+		f.mu.Unlock()
+		if conflict {
+			fail(w, 409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", 0)
+			return
+		}
 		f.getUpdates(w, r)
 	case "getFile":
 		id := r.FormValue("file_id")

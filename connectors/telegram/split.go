@@ -20,13 +20,7 @@ func splitText(s string, limit int) []string {
 			return append(out, s)
 		}
 		window := s[:cut]
-		at := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(window, sep); i > 0 && i >= len(window)/2 {
-				at = i + len(sep)
-				break
-			}
-		}
+		at := breakAt(window)
 		if at <= 0 {
 			at = cut
 		}
@@ -35,6 +29,20 @@ func splitText(s string, limit int) []string {
 		}
 		s = s[at:]
 	}
+}
+
+// breakAt is where to end a part within window: after its last blank
+// line, line or space in the second half, else after any of them (an
+// early break beats cutting a word), else 0.
+func breakAt(window string) int {
+	for _, minAt := range []int{len(window) / 2, 1} {
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(window, sep); i >= minAt {
+				return i + len(sep)
+			}
+		}
+	}
+	return 0
 }
 
 // prefixUnits is the byte length of the longest prefix of s with at most

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -408,5 +409,103 @@ func TestLongTextIsSplit(t *testing.T) {
 	}
 	if strings.Join(strings.Fields(strings.Join(joined, " ")), " ") != strings.Join(strings.Fields(text), " ") {
 		t.Fatalf("parts do not add up to the text")
+	}
+}
+
+func (e *env) upload(t *testing.T, conv, name string, data []byte) inbox.Attachment {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.n.Server.URL+"/api/v1/inbox/uploads/"+conv, &buf)
+	req.Header.Set("Authorization", "Bearer "+e.opTok)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	var a inbox.Attachment
+	_ = json.Unmarshal(body, &a)
+	return a
+}
+
+// Replies with files: an image goes as a photo, a PDF as a document,
+// after the text; a chat Telegram does not know fails for good.
+func TestRepliesWithFiles(t *testing.T) {
+	e := newEnv(t)
+	ch := e.channel(t, "webhook")
+	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777008, 1, "пришлите бланк")))
+	conv := e.inbound(t, ch)[0].ConversationID
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
+	pdf := []byte("%PDF-1.4 заявление")
+	img, doc := e.upload(t, conv, "схема.png", png), e.upload(t, conv, "заявление.pdf", pdf)
+	code, body := e.call(t, "POST", "/api/v1/inbox/conversations/"+conv+"/messages",
+		inbox.ReplyInput{Text: "Бланк и схема", Attachments: []inbox.Attachment{{BlobKey: img.BlobKey}, {BlobKey: doc.BlobKey}}})
+	if code != http.StatusCreated {
+		t.Fatalf("reply: %d %s", code, body)
+	}
+	var r inbox.Message
+	_ = json.Unmarshal(body, &r)
+	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 15*time.Second)
+	sent := e.tg.sentCalls()
+	if len(sent) != 3 || sent[0].Method != "sendMessage" || sent[1].Method != "sendPhoto" || sent[2].Method != "sendDocument" {
+		t.Fatalf("sent %+v", sent)
+	}
+	if !bytes.Equal(sent[1].File, png) || sent[1].FileName != "схема.png" || !bytes.Equal(sent[2].File, pdf) || sent[2].FileName != "заявление.pdf" {
+		t.Fatalf("files sent: %q %q", sent[1].FileName, sent[2].FileName)
+	}
+
+	// A conversation whose chat Telegram does not know.
+	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(404, 1, "привет")))
+	var lost string
+	for _, m := range e.inbound(t, ch) {
+		if m.ConversationID != conv {
+			lost = m.ConversationID
+		}
+	}
+	r = e.reply(t, lost, "ответ")
+	m := e.waitStatus(t, lost, r.ID, inbox.DeliveryFailed, 10*time.Second)
+	if !strings.Contains(m.StatusReason, "chat not found") || m.Attempts != 1 {
+		t.Fatalf("failed with %q after %d attempts", m.StatusReason, m.Attempts)
+	}
+}
+
+// Polling errors show in the channel's status.
+func TestPollingErrorIsReported(t *testing.T) {
+	e := newEnv(t)
+	e.tg.set(func(f *fakeTelegram) { f.pollError = true })
+	ch := e.channel(t, "polling")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, ch.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(st.LastError, "Conflict") {
+			if strings.Contains(st.LastError, e.tg.token) {
+				t.Fatalf("the token leaked into the status: %s", st.LastError)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status = %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Once Telegram answers again, messages flow.
+	e.tg.set(func(f *fakeTelegram) { f.pollError = false })
+	e.tg.queue(textMessage(777009, 1, "снова работает"))
+	for len(e.inbound(t, ch)) == 0 {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("no message after the error cleared")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
