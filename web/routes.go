@@ -31,6 +31,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /inbox", s.inboxPage)
+	mux.HandleFunc("GET /inbox/supervisor", s.supervisorPage)
 	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}

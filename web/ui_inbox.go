@@ -12,6 +12,15 @@ import (
 // inboxPage is the operators' console: a shell the script fills from the
 // inbox API and keeps live over the WebSocket.
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
+	s.consolePage(w, r, "inbox")
+}
+
+// supervisorPage shows every line the caller supervises, live.
+func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request) {
+	s.consolePage(w, r, "supervisor")
+}
+
+func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, page string) {
 	if s.pageUser(w, r) == nil {
 		return
 	}
@@ -26,5 +35,5 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := json.Marshal(strs)
 	v.Data = map[string]any{"Strings": template.JS(b)}
-	s.render(w, r, http.StatusOK, "inbox", v)
+	s.render(w, r, http.StatusOK, page, v)
 }

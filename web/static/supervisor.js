@@ -1,0 +1,96 @@
+// The supervisor's view: every supervised line with its queue and
+// operators, refreshed on every inbox event and every few seconds; open
+// conversations can be taken over, and their routing explained.
+(function () {
+  'use strict';
+  var root = document.getElementById('supervisor');
+  if (!root) return;
+  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
+  function t(k) { return T[k] || k; }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  var csrf = '';
+  function api(method, path) {
+    return fetch(path, { method: method, headers: { 'X-CSRF-Token': csrf }, credentials: 'same-origin' }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
+    });
+  }
+  function mins(s) { return s < 60 ? s + ' ' + t('sec') : Math.round(s / 60) + ' ' + t('min'); }
+
+  function render(lines, convs) {
+    var box = document.getElementById('lines');
+    box.textContent = '';
+    if (!lines.length) box.appendChild(el('p', 'muted', t('nothing')));
+    lines.forEach(function (l) {
+      var card = el('section', 'card line-card');
+      card.appendChild(el('h2', '', l.name));
+      var stats = el('div', 'stats');
+      [[t('queue'), l.waiting], [t('longest_wait'), l.waiting ? mins(l.longest_wait_s) : '—'], [t('status_active'), l.active],
+       [t('received_today'), l.received_today], [t('closed_today'), l.closed_today]].forEach(function (p) {
+        var s = el('div', 'stat' + (p[0] === t('queue') && l.waiting ? ' hot' : ''));
+        s.appendChild(el('b', '', p[1])); s.appendChild(el('span', 'muted', p[0]));
+        stats.appendChild(s);
+      });
+      card.appendChild(stats);
+      var ops = el('table', 'list ops');
+      var head = el('tr');
+      [t('operator'), t('presence'), t('load')].forEach(function (h) { head.appendChild(el('th', '', h)); });
+      ops.appendChild(head);
+      l.operators.forEach(function (o) {
+        var tr = el('tr');
+        tr.appendChild(el('td', '', o.name));
+        tr.appendChild(el('td', 'pres pres-' + o.presence, t(o.presence)));
+        tr.appendChild(el('td', '', o.active + ' / ' + o.capacity));
+        ops.appendChild(tr);
+      });
+      card.appendChild(ops);
+      var list = el('ul', 'sup-convs');
+      (convs[l.line_id] || []).forEach(function (c) {
+        var li = el('li');
+        li.appendChild(el('b', '', c.contact_name));
+        li.appendChild(el('span', 'muted', ' · ' + t('status_' + c.status)));
+        var take = el('button', '', t('take_over'));
+        take.addEventListener('click', function () {
+          api('POST', '/api/v1/inbox/conversations/' + c.id + '/takeover').then(function () { location.href = '/inbox'; }).catch(function (e) { alert(e.message); });
+        });
+        var why = el('button', 'link', t('routing_log'));
+        why.addEventListener('click', function () { showLog(c.id); });
+        li.appendChild(take); li.appendChild(why);
+        list.appendChild(li);
+      });
+      card.appendChild(list);
+      box.appendChild(card);
+    });
+  }
+  function showLog(id) {
+    api('GET', '/api/v1/inbox/conversations/' + id + '/routing').then(function (r) {
+      var ol = document.getElementById('log');
+      ol.textContent = '';
+      r.entries.forEach(function (e) {
+        var reason = e.reason ? JSON.stringify(e.reason) : '';
+        ol.appendChild(el('li', '', new Date(e.at).toLocaleTimeString('ru-RU') + ' — ' + e.decision + (e.operator_id ? ' → ' + e.operator_id : '') + ' ' + reason));
+      });
+      document.getElementById('log-dialog').showModal();
+    });
+  }
+  function refresh() {
+    Promise.all([api('GET', '/api/v1/inbox/overview'), api('GET', '/api/v1/inbox/conversations?status=open&limit=500')]).then(function (r) {
+      var convs = {};
+      r[1].conversations.forEach(function (c) { (convs[c.line_id] = convs[c.line_id] || []).push(c); });
+      render(r[0].lines, convs);
+    }).catch(function () {});
+  }
+  var pending;
+  function soon() { clearTimeout(pending); pending = setTimeout(refresh, 300); }
+  function connect() {
+    var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/inbox/ws');
+    ws.onmessage = soon;
+    ws.onclose = function () { setTimeout(connect, 2000); };
+  }
+  api('GET', '/api/v1/me').then(function (r) { csrf = r.csrf_token; refresh(); connect(); });
+  setInterval(refresh, 5000);
+})();
