@@ -261,7 +261,7 @@ func TestSameEventConcurrently(t *testing.T) {
 		}
 	}
 	ms := f.messages(t, cs[0].ID)
-	if len(ms) != 2 || !strings.Contains(ms[1].Text, "изменено") || !strings.Contains(ms[1].Text, "исправлено") {
+	if len(ms) != 2 || !strings.Contains(ms[1].Text, "(edited)") || !strings.Contains(ms[1].Text, "исправлено") {
 		t.Fatalf("after edit: %+v", ms)
 	}
 }
@@ -382,7 +382,7 @@ func TestInboundAttachments(t *testing.T) {
 		t.Fatal("a file outside VK was fetched")
 	}
 	want := fmt.Sprintf("https://vk.com/wall-%d_77", f.vk.groupID)
-	if !strings.Contains(ms[0].Text, want) || !strings.Contains(ms[0].Text, "не загружено") {
+	if !strings.Contains(ms[0].Text, want) || !strings.Contains(ms[0].Text, "not received") {
 		t.Fatalf("text %q", ms[0].Text)
 	}
 }

@@ -65,7 +65,7 @@ func (c *Connector) fetchAttachments(ctx context.Context, ch inbox.Channel, atts
 		a, err := c.download(ctx, ch, raw, name, fallbackType, limit)
 		if err != nil {
 			c.log.Warn("vk attachment not downloaded", "channel", ch.ID, "kind", label, "err", err)
-			notes = append(notes, fmt.Sprintf("[%s не загружено: %s]", label, raw))
+			notes = append(notes, fmt.Sprintf("[%s not received: %s]", label, raw))
 			return
 		}
 		out = append(out, a)
@@ -73,37 +73,37 @@ func (c *Connector) fetchAttachments(ctx context.Context, ch inbox.Channel, atts
 	for _, a := range atts {
 		switch {
 		case a.Type == "photo" && a.Photo != nil:
-			get(largest(a.Photo.Sizes), fmt.Sprintf("photo%d_%d.jpg", a.Photo.OwnerID, a.Photo.ID), "image/jpeg", maxPhotoBytes, "фото")
+			get(largest(a.Photo.Sizes), fmt.Sprintf("photo%d_%d.jpg", a.Photo.OwnerID, a.Photo.ID), "image/jpeg", maxPhotoBytes, "photo")
 		case a.Type == "doc" && a.Doc != nil:
 			name := a.Doc.Title
 			if a.Doc.Ext != "" && !strings.HasSuffix(strings.ToLower(name), "."+strings.ToLower(a.Doc.Ext)) {
 				name += "." + a.Doc.Ext
 			}
 			if a.Doc.Size > maxDocBytes {
-				notes = append(notes, fmt.Sprintf("[документ %q больше %d МБ: %s]", name, maxDocBytes>>20, a.Doc.URL))
+				notes = append(notes, fmt.Sprintf("[document %q over %d MB not received: %s]", name, maxDocBytes>>20, a.Doc.URL))
 				continue
 			}
-			get(a.Doc.URL, name, "application/octet-stream", maxDocBytes, "документ")
+			get(a.Doc.URL, name, "application/octet-stream", maxDocBytes, "document")
 		case a.Type == "audio_message" && a.AudioMessage != nil:
 			if a.AudioMessage.LinkMP3 != "" {
-				get(a.AudioMessage.LinkMP3, fmt.Sprintf("voice-%d.mp3", a.AudioMessage.ID), "audio/mpeg", maxAudioBytes, "голосовое сообщение")
+				get(a.AudioMessage.LinkMP3, fmt.Sprintf("voice-%d.mp3", a.AudioMessage.ID), "audio/mpeg", maxAudioBytes, "voice message")
 			} else {
-				get(a.AudioMessage.LinkOGG, fmt.Sprintf("voice-%d.ogg", a.AudioMessage.ID), "audio/ogg", maxAudioBytes, "голосовое сообщение")
+				get(a.AudioMessage.LinkOGG, fmt.Sprintf("voice-%d.ogg", a.AudioMessage.ID), "audio/ogg", maxAudioBytes, "voice message")
 			}
 		case a.Type == "sticker" && a.Sticker != nil:
-			get(largest(a.Sticker.Images), fmt.Sprintf("sticker-%d.png", a.Sticker.StickerID), "image/png", maxPhotoBytes, "стикер")
+			get(largest(a.Sticker.Images), fmt.Sprintf("sticker-%d.png", a.Sticker.StickerID), "image/png", maxPhotoBytes, "sticker")
 		case a.Type == "wall" && a.Wall != nil:
 			owner := a.Wall.OwnerID
 			if owner == 0 {
 				owner = a.Wall.FromID
 			}
-			notes = append(notes, fmt.Sprintf("Запись на стене: https://vk.com/wall%d_%d", owner, a.Wall.ID))
+			notes = append(notes, fmt.Sprintf("Wall post: https://vk.com/wall%d_%d", owner, a.Wall.ID))
 		case a.Type == "link" && a.Link != nil:
 			notes = append(notes, strings.TrimSpace(a.Link.Title+" "+a.Link.URL))
 		case a.Type == "video" && a.Video != nil:
-			notes = append(notes, fmt.Sprintf("Видео: https://vk.com/video%d_%d", a.Video.OwnerID, a.Video.ID))
+			notes = append(notes, fmt.Sprintf("Video: https://vk.com/video%d_%d", a.Video.OwnerID, a.Video.ID))
 		default:
-			notes = append(notes, fmt.Sprintf("[вложение VK: %s]", a.Type))
+			notes = append(notes, fmt.Sprintf("[VK attachment: %s]", a.Type))
 		}
 	}
 	return out, notes

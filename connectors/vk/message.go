@@ -168,7 +168,7 @@ func (c *Connector) inbound(ctx context.Context, ch inbox.Channel, m message, ed
 		// An edit is a new entry marked as such; its key includes the
 		// edit time, so each edit shows once.
 		in.ExternalMessageID = fmt.Sprintf("edit:%s:%d", strings.TrimPrefix(m.externalID(), "msg:"), m.UpdateTime)
-		notes = append(notes, "(сообщение изменено)")
+		notes = append(notes, "(edited)")
 		if m.UpdateTime > 0 {
 			in.SentAt = time.Unix(m.UpdateTime, 0)
 		}
@@ -181,7 +181,7 @@ func (c *Connector) inbound(ctx context.Context, ch inbox.Channel, m message, ed
 	}
 	text := m.Text
 	if len(m.FwdMessages) > 0 {
-		text = strings.TrimSpace(text + fmt.Sprintf("\n[пересланных сообщений: %d]", len(m.FwdMessages)))
+		text = strings.TrimSpace(text + fmt.Sprintf("\n[%d forwarded message(s)]", len(m.FwdMessages)))
 	}
 	dctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
@@ -234,7 +234,7 @@ const maxCachedNames = 50000
 // the message matters more than the name.
 func (c *Connector) userName(ctx context.Context, ch inbox.Channel, id int) string {
 	if id < 0 {
-		return fmt.Sprintf("Сообщество club%d", -id)
+		return fmt.Sprintf("club%d", -id)
 	}
 	c.mu.Lock()
 	name, ok := c.names[id]
