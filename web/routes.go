@@ -32,6 +32,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /inbox", s.inboxPage)
 	mux.HandleFunc("GET /inbox/supervisor", s.supervisorPage)
+	mux.HandleFunc("GET /settings/lines", s.linesPage)
 	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}

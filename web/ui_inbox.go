@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+
 	"html/template"
 	"net/http"
 	"strings"
+
+	"github.com/profhub/profhub/access"
 
 	"github.com/profhub/profhub/web/i18n"
 )
@@ -18,6 +21,15 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 // supervisorPage shows every line the caller supervises, live.
 func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request) {
 	s.consolePage(w, r, "supervisor")
+}
+
+// linesPage edits lines and their channels (administrators).
+func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
+	p := s.adminUser(w, r, access.ManageInbox)
+	if p == nil {
+		return
+	}
+	s.consolePage(w, r, "lines")
 }
 
 func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, page string) {
