@@ -34,6 +34,7 @@ func TestConsoleInChromium(t *testing.T) {
 	const pw = "operator-password"
 	op1 := n.AddUser(t, "op1", access.Operator, n.Root.ID, pw)
 	op2 := n.AddUser(t, "op2", access.Operator, n.Root.ID, pw)
+	n.AddUser(t, "chair", access.Chairman, n.Root.ID, pw)
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, inbox.Strict
 	l.Operators = []inbox.LineOperator{{UserID: op1.ID}, {UserID: op2.ID}}

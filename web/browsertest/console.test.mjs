@@ -23,7 +23,7 @@ async function post(contact, id, text) {
   return r.json();
 }
 
-async function signIn(browser, login, password) {
+async function signIn(browser, login, password, path = '/inbox') {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
   const page = await ctx.newPage();
   page.errors = [];
@@ -35,9 +35,11 @@ async function signIn(browser, login, password) {
   await page.fill('input[name=password]', password);
   await page.click('button.primary');
   await page.waitForURL(base + '/');
-  await page.goto(base + '/inbox');
-  await page.waitForSelector('#conversations li');
-  await page.selectOption('#presence', 'online');
+  await page.goto(base + path);
+  if (path === '/inbox') {
+    await page.waitForSelector('#conversations li');
+    await page.selectOption('#presence', 'online');
+  }
   return page;
 }
 
@@ -51,6 +53,10 @@ try {
   // Two operators in two browser contexts; the line routes evenly, first to op1.
   const op1 = current = await signIn(browser, 'op1', env.PROFHUB_PASSWORD);
   const op2 = await signIn(browser, 'op2', env.PROFHUB_PASSWORD);
+  const chair = await signIn(browser, 'chair', env.PROFHUB_PASSWORD, '/inbox/supervisor');
+  await chair.waitForSelector('.line-card .stat b');
+  const received = async () => Number(await chair.locator('.line-card .stat b').nth(3).textContent());
+  const before = await received();
   await op1.waitForTimeout(300);
 
   const hostile = 'Помогите! <script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
@@ -72,6 +78,10 @@ try {
   await op1.waitForSelector('.msg-out .st-sent', { timeout: 15000 });
   await op1.screenshot({ path: `${shots}/inbox-conversation.png` });
 
+  // The supervisor's counts moved without a reload.
+  await chair.waitForFunction(n => Number(document.querySelectorAll('.line-card .stat b')[3].textContent) > n, before, { timeout: 15000 });
+  await chair.screenshot({ path: `${shots}/supervisor.png` });
+
   // A follow-up from the member arrives live, without a reload.
   await post('Петрова Анна', 'b-2', 'Спасибо, жду.');
   await op1.waitForSelector('.msg-in .text >> text=Спасибо, жду.', { timeout: 15000 });
@@ -80,7 +90,7 @@ try {
   await op1.click('#act-close');
   await op1.waitForSelector('#act-reopen:not([hidden])');
 
-  for (const p of [op1, op2]) {
+  for (const p of [op1, op2, chair]) {
     const errs = p.errors.filter(e => !e.includes('favicon'));
     check(errs.length === 0, 'no console errors or dialogs: ' + JSON.stringify(errs));
   }
