@@ -33,6 +33,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /inbox", s.inboxPage)
 	mux.HandleFunc("GET /inbox/supervisor", s.supervisorPage)
 	mux.HandleFunc("GET /settings/lines", s.linesPage)
+	mux.HandleFunc("GET /inbox/stats", s.statsPage)
 	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}

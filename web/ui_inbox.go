@@ -23,6 +23,11 @@ func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request) {
 	s.consolePage(w, r, "supervisor")
 }
 
+// statsPage shows the inbox statistics with charts and exports.
+func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
+	s.consolePage(w, r, "stats")
+}
+
 // linesPage edits lines and their channels (administrators).
 func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
 	p := s.adminUser(w, r, access.ManageInbox)
