@@ -47,6 +47,10 @@ func (c *Connector) handleCallback(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, ch.Settings[setConfirm])
 		return
 	}
+	if ch.Disabled {
+		http.Error(w, "channel disabled", http.StatusForbidden)
+		return
+	}
 	err = c.handleEvent(ctx, ch, ev, c.t.callbackBudget)
 	var ve *valid.Error
 	switch {

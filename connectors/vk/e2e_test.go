@@ -215,6 +215,15 @@ func TestForgedCallbacksRefused(t *testing.T) {
 	if code, _ := f.post(t, "{not json"); code != http.StatusBadRequest {
 		t.Fatalf("garbage: %d", code)
 	}
+	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.ch.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, msg)); code != http.StatusForbidden {
+		t.Fatalf("disabled channel: %d", code)
+	}
+	if cs := f.conversations(t); len(cs) != 0 {
+		t.Fatalf("a disabled channel stored %d conversations", len(cs))
+	}
 	resp, err := http.Post(f.n.Server.URL+"/hooks/vk/no-such-channel", "application/json", strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
@@ -327,8 +336,19 @@ func TestLongPoll(t *testing.T) {
 	if err != nil || !strings.Contains(st.LastError, "15") {
 		t.Fatalf("status %+v %v: want the refusal reported", st, err)
 	}
+	f.vk.mu.Lock()
+	f.vk.lpResets = 4 // the connection breaks; Go retries a GET once on a reused connection, so some breaks reach the SDK
+	f.vk.mu.Unlock()
+	waitFor(t, 10*time.Second, "the breaks", func() bool {
+		f.vk.mu.Lock()
+		defer f.vk.mu.Unlock()
+		return f.vk.lpResets == 0
+	})
 	f.vk.pushEvent("message_new", messageNew(5106, 1, "Через long poll"))
 	waitFor(t, 10*time.Second, "the long-polled message", func() bool { return len(f.conversations(t)) == 1 })
+	if n := f.vk.count("groups.getLongPollServer"); n < 3 {
+		t.Fatalf("getLongPollServer called %d times; want a reconnect after each failure", n)
+	}
 	c := f.conversations(t)[0]
 	if ms := f.messages(t, c.ID); len(ms) != 1 || ms[0].Text != "Через long poll" {
 		t.Fatalf("messages %+v", ms)
@@ -342,28 +362,48 @@ func TestLongPoll(t *testing.T) {
 // jpeg is the start of a JPEG file: enough for sniffing.
 var jpeg = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 2000)...)
 
-// A photo lands in the blob store; a file on a host that is not VK's is
+var (
+	png = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
+	mp3 = append([]byte("ID3\x03\x00\x00\x00"), bytes.Repeat([]byte{2}, 100)...)
+)
+
+// A photo, a sticker and a voice message land in the blob store; a file on a host that is not VK's is
 // not fetched; a wall post becomes a link.
 func TestInboundAttachments(t *testing.T) {
 	f := newFixture(t, "callback")
+	f.vk.mu.Lock()
 	f.vk.files["big.jpg"] = jpeg
+	f.vk.files["st512.png"] = png
+	f.vk.files["v.mp3"] = mp3
+	f.vk.mu.Unlock()
 	foreign := newFakeVK(t) // another server: not the channel's VK
+	foreign.mu.Lock()
 	foreign.files["x.jpg"] = jpeg
+	foreign.mu.Unlock()
 	photo := map[string]any{"type": "photo", "photo": map[string]any{"id": 1, "owner_id": 5107, "sizes": []any{
 		map[string]any{"type": "s", "url": f.vk.URL + "/files/small.jpg", "width": 75, "height": 50},
 		map[string]any{"type": "w", "url": f.vk.URL + "/files/big.jpg", "width": 1280, "height": 960},
 	}}}
 	elsewhere := map[string]any{"type": "photo", "photo": map[string]any{"id": 2, "owner_id": 5107, "sizes": []any{
 		map[string]any{"type": "w", "url": foreign.URL + "/files/x.jpg", "width": 100, "height": 100}}}}
+	sticker := map[string]any{"type": "sticker", "sticker": map[string]any{"sticker_id": 9, "images": []any{
+		map[string]any{"url": f.vk.URL + "/files/st128.png", "width": 128, "height": 128},
+		map[string]any{"url": f.vk.URL + "/files/st512.png", "width": 512, "height": 512}}}}
+	voice := map[string]any{"type": "audio_message", "audio_message": map[string]any{"id": 31, "owner_id": 5107, "duration": 3,
+		"link_mp3": f.vk.URL + "/files/v.mp3", "link_ogg": f.vk.URL + "/files/v.ogg"}}
 	wall := map[string]any{"type": "wall", "wall": map[string]any{"id": 77, "owner_id": -f.vk.groupID, "text": "пост"}}
-	code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5107, 1, "Фото справки", photo, elsewhere, wall)))
+	code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5107, 1, "Фото справки", photo, elsewhere, sticker, voice, wall)))
 	if code != 200 {
 		t.Fatalf("callback: %d", code)
 	}
 	c := f.conversations(t)[0]
 	ms := f.messages(t, c.ID)
-	if len(ms) != 1 || len(ms[0].Attachments) != 1 {
+	if len(ms) != 1 || len(ms[0].Attachments) != 3 {
 		t.Fatalf("messages %+v", ms)
+	}
+	if st, v := ms[0].Attachments[1], ms[0].Attachments[2]; st.Name != "sticker-9.png" || st.ContentType != "image/png" ||
+		v.Name != "voice-31.mp3" || v.ContentType != "audio/mpeg" {
+		t.Fatalf("sticker %+v, voice %+v", st, v)
 	}
 	a := ms[0].Attachments[0]
 	if a.ContentType != "image/jpeg" || a.Size != int64(len(jpeg)) || a.Name != "photo5107_1.jpg" {
@@ -378,7 +418,10 @@ func TestInboundAttachments(t *testing.T) {
 	if !bytes.Equal(b, jpeg) {
 		t.Fatal("stored photo differs")
 	}
-	if foreign.fileHits != 0 {
+	foreign.mu.Lock()
+	hits := foreign.fileHits
+	foreign.mu.Unlock()
+	if hits != 0 {
 		t.Fatal("a file outside VK was fetched")
 	}
 	want := fmt.Sprintf("https://vk.com/wall-%d_77", f.vk.groupID)
@@ -415,8 +458,11 @@ func TestReplyWithFiles(t *testing.T) {
 			t.Fatalf("delivered %+v, want attachment %s", d, want)
 		}
 	}
-	if len(f.vk.uploads) != 2 || !strings.HasPrefix(f.vk.uploads[0], "photo:") || !strings.HasPrefix(f.vk.uploads[1], "file:") {
-		t.Fatalf("uploads %v", f.vk.uploads)
+	f.vk.mu.Lock()
+	uploads := append([]string(nil), f.vk.uploads...)
+	f.vk.mu.Unlock()
+	if len(uploads) != 2 || !strings.HasPrefix(uploads[0], "photo:") || !strings.HasPrefix(uploads[1], "file:") {
+		t.Fatalf("uploads %v", uploads)
 	}
 }
 

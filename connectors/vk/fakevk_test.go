@@ -37,6 +37,7 @@ type fakeVK struct {
 	lpErrs      []int // error codes for the next groups.setLongPollSettings
 	lpEvents    []json.RawMessage
 	lpPolls     int
+	lpResets    int // close the connection on this many long-poll requests
 	files       map[string][]byte
 	fileHits    int
 	uploads     []string // field names of files uploaded
@@ -223,6 +224,18 @@ func (f *fakeVK) longPoll(w http.ResponseWriter, r *http.Request) {
 	if q.Get("act") != "a_check" || q.Get("key") != "lp-key" {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"failed":2}`)
+		return
+	}
+	f.mu.Lock()
+	reset := f.lpResets > 0
+	if reset {
+		f.lpResets--
+	}
+	f.mu.Unlock()
+	if reset {
+		hj, _ := w.(http.Hijacker)
+		conn, _, _ := hj.Hijack()
+		_ = conn.Close()
 		return
 	}
 	ts, _ := strconv.Atoi(q.Get("ts"))
