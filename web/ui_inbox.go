@@ -28,6 +28,11 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	s.consolePage(w, r, "stats")
 }
 
+// quickAnswersPage manages personal and line quick answers.
+func (s *Server) quickAnswersPage(w http.ResponseWriter, r *http.Request) {
+	s.consolePage(w, r, "quick")
+}
+
 // linesPage edits lines and their channels (administrators).
 func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
 	p := s.adminUser(w, r, access.ManageInbox)
