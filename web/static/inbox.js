@@ -60,9 +60,10 @@
   // --- conversation list ---------------------------------------------------
   function listQuery() {
     var q = { mine: 'status=open&mine=true', queue: 'status=waiting', all: 'status=open', closed: 'status=closed' }[state.filter];
-    var s = $('search').value.trim(), line = $('line-filter').value;
+    var s = $('search').value.trim(), line = $('line-filter').value, kind = $('channel-filter').value;
     if (s) q += '&q=' + encodeURIComponent(s);
     if (line) q += '&line_id=' + encodeURIComponent(line);
+    if (kind) q += '&channel=' + encodeURIComponent(kind);
     return '/api/v1/inbox/conversations?limit=200&' + q;
   }
   function loadList() {
@@ -84,7 +85,10 @@
     var ul = $('conversations');
     ul.textContent = '';
     var list = Object.keys(state.convs).map(function (k) { return state.convs[k]; })
-      .filter(function (c) { return inFilter(c) && (!$('line-filter').value || c.line_id === $('line-filter').value); })
+      .filter(function (c) {
+        return inFilter(c) && (!$('line-filter').value || c.line_id === $('line-filter').value) &&
+          (!$('channel-filter').value || c.channel_kind === $('channel-filter').value);
+      })
       .sort(function (a, b) { return (b.priority - a.priority) || (new Date(b.updated_at) - new Date(a.updated_at)); });
     if (!list.length) ul.appendChild(el('li', 'none muted', t('nothing')));
     list.forEach(function (c) {
@@ -123,6 +127,7 @@
   var searchTimer;
   $('search').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
   $('line-filter').addEventListener('change', loadList);
+  $('channel-filter').addEventListener('change', loadList);
 
   // --- one conversation ----------------------------------------------------
   function open(id) {
