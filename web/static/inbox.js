@@ -5,34 +5,14 @@
   'use strict';
   var root = document.getElementById('console');
   if (!root) return;
-  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
-  function t(k) { return T[k] || k; }
+  var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
   function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
 
   var state = {
-    me: root.dataset.user, csrf: '', lines: {}, users: {}, convs: {}, current: null,
+    me: root.dataset.user, lines: {}, users: {}, convs: {}, current: null,
     filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}, msgData: {}
   };
 
-  // --- API -----------------------------------------------------------------
-  function api(method, path, body) {
-    var opts = { method: method, headers: { 'X-CSRF-Token': state.csrf }, credentials: 'same-origin' };
-    if (body instanceof FormData) opts.body = body;
-    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers['Content-Type'] = 'application/json'; }
-    return fetch(path, opts).then(function (r) {
-      if (r.status === 204) return null;
-      return r.json().then(function (j) {
-        if (!r.ok) { var e = new Error((j.error && j.error.message) || r.statusText); e.status = r.status; throw e; }
-        return j;
-      });
-    });
-  }
   function fail(e) { toast(e.message || String(e)); }
   function toast(text) {
     var d = el('div', 'toast', text);
@@ -459,8 +439,7 @@
     });
   }
 
-  api('GET', '/api/v1/me').then(function (r) {
-    state.csrf = r.csrf_token;
+  ui.me().then(function (r) {
     state.users[r.user.id] = r.user.full_name;
     return Promise.all([loadLines(), api('GET', '/api/v1/inbox/presence')]);
   }).then(function (r) {

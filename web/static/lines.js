@@ -4,24 +4,10 @@
   'use strict';
   var root = document.getElementById('lines-page');
   if (!root) return;
-  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
-  function t(k) { return T[k] || k; }
+  var ui = window.profhub, t = ui.t, el = ui.el;
   function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  var csrf = '', lines = [], users = [], current = null, ops = [];
-  function api(method, path, body) {
-    var o = { method: method, headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, credentials: 'same-origin' };
-    if (body !== undefined) o.body = JSON.stringify(body);
-    return fetch(path, o).then(function (r) {
-      if (r.status === 204) return null;
-      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
-    });
-  }
+  var lines = [], users = [], current = null, ops = [];
+  var api = ui.api;
   var form = $('line-form');
   function field(n) { return form.elements[n]; }
 
@@ -197,8 +183,7 @@
   function load() {
     return api('GET', '/api/v1/inbox/lines').then(function (r) { lines = r.lines; renderList(); });
   }
-  api('GET', '/api/v1/me').then(function (r) {
-    csrf = r.csrf_token;
+  ui.me().then(function (r) {
     return Promise.all([api('GET', '/api/v1/units'), api('GET', '/api/v1/users?limit=500'), load()]);
   }).then(function (r) {
     r[0].units.forEach(function (u) { field('unit_id').add(new Option('\u00a0\u00a0'.repeat(u.path.split('/').length - 3) + u.name, u.id)); });

@@ -5,23 +5,8 @@
   'use strict';
   var root = document.getElementById('quick-page');
   if (!root) return;
-  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
-  function t(k) { return T[k] || k; }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  var csrf = '';
-  function api(method, path, body) {
-    var o = { method: method, headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, credentials: 'same-origin' };
-    if (body !== undefined) o.body = JSON.stringify(body);
-    return fetch(path, o).then(function (r) {
-      if (r.status === 204) return null;
-      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
-    });
-  }
+  var ui = window.profhub, t = ui.t, el = ui.el;
+  var api = ui.api;
   function load() {
     api('GET', '/api/v1/inbox/quick-answers').then(function (r) {
       var tb = document.getElementById('qa');
@@ -52,8 +37,7 @@
       .then(function () { form.reset(); document.getElementById('qa-msg').textContent = t('saved'); load(); })
       .catch(function (err) { document.getElementById('qa-msg').textContent = err.message; });
   });
-  api('GET', '/api/v1/me').then(function (r) {
-    csrf = r.csrf_token;
+  ui.me().then(function (r) {
     return api('GET', '/api/v1/inbox/lines');
   }).then(function (r) {
     r.lines.forEach(function (l) { form.elements.line_id.add(new Option(l.name, l.id)); });

@@ -5,14 +5,7 @@
   'use strict';
   var root = document.getElementById('stats-page');
   if (!root) return;
-  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
-  function t(k) { return T[k] || k; }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  var ui = window.profhub, t = ui.t, el = ui.el;
   var form = document.getElementById('stats-form');
   function iso(d) { return d.toISOString().slice(0, 10); }
   var today = new Date(), monthAgo = new Date(Date.now() - 29 * 864e5);

@@ -5,20 +5,8 @@
   'use strict';
   var root = document.getElementById('supervisor');
   if (!root) return;
-  var T = JSON.parse(document.getElementById('console-strings').textContent || '{}');
-  function t(k) { return T[k] || k; }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  var csrf = '';
-  function api(method, path) {
-    return fetch(path, { method: method, headers: { 'X-CSRF-Token': csrf }, credentials: 'same-origin' }).then(function (r) {
-      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
-    });
-  }
+  var ui = window.profhub, t = ui.t, el = ui.el;
+  var api = ui.api;
   function mins(s) { return s < 60 ? s + ' ' + t('sec') : Math.round(s / 60) + ' ' + t('min'); }
 
   function render(lines, convs) {
@@ -91,6 +79,6 @@
     ws.onmessage = soon;
     ws.onclose = function () { setTimeout(connect, 2000); };
   }
-  api('GET', '/api/v1/me').then(function (r) { csrf = r.csrf_token; refresh(); connect(); });
+  ui.me().then(function () { refresh(); connect(); });
   setInterval(refresh, 5000);
 })();
