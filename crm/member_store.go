@@ -1,0 +1,330 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// Store reads and writes organisation and member cards.
+type Store struct {
+	db *db.DB
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+const memberColumns = `m.id, m.unit_id, u.name, m.surname, m.given_name, m.patronymic, m.birth_date, m.sex,
+	m.phones, m.emails, m.workplace, m.position, m.industry, m.status, m.joined_on, m.left_on, m.left_reason,
+	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at`
+
+const memberFrom = ` FROM crm_members m JOIN units u ON u.id = m.unit_id `
+
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var phones, emails, flags, consents, custom string
+	var created, updated int64
+	err := row.Scan(&m.ID, &m.UnitID, &m.UnitName, &m.Surname, &m.GivenName, &m.Patronymic, &m.BirthDate, &m.Sex,
+		&phones, &emails, &m.Workplace, &m.Position, &m.Industry, &m.Status, &m.JoinedOn, &m.LeftOn, &m.LeftReason,
+		&m.CardNumber, &m.DiscountCard, &m.Activist, &flags, &consents, &custom, &created, &updated)
+	if err != nil {
+		return m, err
+	}
+	for _, j := range []struct {
+		s string
+		v any
+	}{{phones, &m.Phones}, {emails, &m.Emails}, {flags, &m.Flags}, {consents, &m.Consents}, {custom, &m.Custom}} {
+		if err := json.Unmarshal([]byte(j.s), j.v); err != nil {
+			return m, fmt.Errorf("crm: member %s: stored JSON: %w", m.ID, err)
+		}
+	}
+	m.FullName = fullName(m.MemberInput)
+	m.CreatedAt, m.UpdatedAt = db.Time(created), db.Time(updated)
+	return m, nil
+}
+
+// CreateMember adds a member card. Unless force is set, a card that looks
+// like existing ones in the caller's scope (same phone or e-mail, or the
+// same name and birth date) is refused with a *DuplicateError listing them.
+func (s *Store) CreateMember(ctx context.Context, sc access.Scope, in MemberInput, force bool) (Member, error) {
+	if err := requireEdit(sc); err != nil {
+		return Member{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Member{}, err
+	}
+	var m Member
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
+		if err != nil {
+			return err
+		}
+		if !force {
+			dups, err := duplicates(ctx, tx, sc, in, "")
+			if err != nil {
+				return err
+			}
+			if len(dups) > 0 {
+				return &DuplicateError{Candidates: dups}
+			}
+		}
+		now := db.Now()
+		m = Member{ID: uuid.Must(uuid.NewV7()).String(), MemberInput: in, FullName: fullName(in), UnitName: unitName,
+			CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
+		if err := insertMember(ctx, tx, m, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: m.ID, UnitID: in.UnitID,
+			Details: map[string]any{"name": m.FullName}})
+	})
+	return m, err
+}
+
+func insertMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
+	args := append([]any{m.ID}, memberArgs(m.MemberInput)...)
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded, birth_date, sex, phones, emails,
+			workplace, position, industry, status, joined_on, left_on, left_reason, card_number, discount_card,
+			activist, flags, consents, consent_channels, custom, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)`,
+		append(args, now)...)
+	if err := cardConflict(err, m.CardNumber); err != nil {
+		return err
+	}
+	return writeIndex(ctx, tx, m.ID, m.MemberInput)
+}
+
+// memberArgs are the stored columns from unit_id to custom, in the order
+// of insertMember and updateMember.
+func memberArgs(in MemberInput) []any {
+	js := func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	nonNil := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	custom := in.Custom
+	if custom == nil {
+		custom = map[string]any{}
+	}
+	return []any{in.UnitID, in.Surname, in.GivenName, in.Patronymic, fold.String(fullName(in)), in.BirthDate, in.Sex,
+		js(nonNil(in.Phones)), js(nonNil(in.Emails)), in.Workplace, in.Position, in.Industry, in.Status, in.JoinedOn, in.LeftOn,
+		in.LeftReason, in.CardNumber, in.DiscountCard, in.Activist, js(nonNil(in.Flags)), js(in.Consents),
+		in.Consents.consentChannels(), js(custom)}
+}
+
+func cardConflict(err error, card string) error {
+	if db.IsUniqueViolation(err) {
+		return fmt.Errorf("crm: union card %q belongs to another member: %w", card, db.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("crm: save member: %w", err)
+	}
+	return nil
+}
+
+// writeIndex replaces the lookup rows of a member: phones, e-mails and the
+// words of the name.
+func writeIndex(ctx context.Context, tx db.Execer, id string, in MemberInput) error {
+	for _, q := range []string{`DELETE FROM crm_member_contacts WHERE member_id = $1`, `DELETE FROM crm_member_words WHERE member_id = $1`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("crm: index member: %w", err)
+		}
+	}
+	add := func(q string, args ...any) error {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("crm: index member: %w", err)
+		}
+		return nil
+	}
+	for _, p := range in.Phones {
+		if err := add(`INSERT INTO crm_member_contacts (kind, value, member_id) VALUES ('phone', $1, $2)`, p, id); err != nil {
+			return err
+		}
+	}
+	for _, e := range in.Emails {
+		if err := add(`INSERT INTO crm_member_contacts (kind, value, member_id) VALUES ('email', $1, $2)`, e, id); err != nil {
+			return err
+		}
+	}
+	for _, w := range nameWords(in) {
+		if err := add(`INSERT INTO crm_member_words (word, member_id) VALUES ($1, $2)`, w, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unitInScope returns the name of a unit in sc's subtree.
+func unitInScope(ctx context.Context, q db.Execer, sc access.Scope, unitID string) (string, error) {
+	if unitID == "" {
+		return "", valid.Errorf("unit_id", "required", "the primary organisation (unit_id) is required")
+	}
+	lo, hi := sc.PathRange()
+	var name string
+	err := q.QueryRowContext(ctx, `SELECT name FROM units WHERE id = $1 AND path >= $2 AND path < $3`, unitID, lo, hi).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("crm: unit %s: %w", unitID, db.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	return name, nil
+}
+
+// duplicates finds cards in sc's scope sharing a phone or an e-mail with
+// in, or its name and birth date; except is left out (the card itself).
+func duplicates(ctx context.Context, q db.Execer, sc access.Scope, in MemberInput, except string) ([]Member, error) {
+	lo, hi := sc.PathRange()
+	args := []any{lo, hi, except, fold.String(fullName(in)), in.BirthDate}
+	var contacts []string
+	for _, p := range in.Phones {
+		args = append(args, "phone", p)
+		contacts = append(contacts, fmt.Sprintf("(c.kind = $%d AND c.value = $%d)", len(args)-1, len(args)))
+	}
+	for _, e := range in.Emails {
+		args = append(args, "email", e)
+		contacts = append(contacts, fmt.Sprintf("(c.kind = $%d AND c.value = $%d)", len(args)-1, len(args)))
+	}
+	byContact := ""
+	if len(contacts) > 0 {
+		byContact = ` OR m.id IN (SELECT c.member_id FROM crm_member_contacts c WHERE ` + strings.Join(contacts, " OR ") + `)`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`
+		WHERE u.path >= $1 AND u.path < $2 AND m.id <> $3
+		  AND ((m.name_folded = $4 AND m.birth_date = $5 AND $5 <> '')`+byContact+`)
+		ORDER BY m.name_folded, m.id LIMIT 20`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("crm: duplicates: %w", err)
+	}
+	return collectMembers(rows)
+}
+
+func collectMembers(rows *sql.Rows) ([]Member, error) {
+	defer rows.Close()
+	out := []Member{}
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("crm: members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// GetMember returns a card whose organisation lies in sc's subtree.
+func (s *Store) GetMember(ctx context.Context, sc access.Scope, id string) (Member, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return Member{}, err
+	}
+	return getMember(ctx, s.db, sc, id)
+}
+
+func getMember(ctx context.Context, q db.Execer, sc access.Scope, id string) (Member, error) {
+	lo, hi := sc.PathRange()
+	m, err := scanMember(q.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
+		WHERE m.id = $1 AND u.path >= $2 AND u.path < $3`, id, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Member{}, memberNotFound(id)
+	}
+	if err != nil {
+		return Member{}, fmt.Errorf("crm: get member: %w", err)
+	}
+	return m, nil
+}
+
+// FindDuplicates lists cards in sc's scope that look like in, for the
+// "possible duplicates" panel of a card and for import.
+func (s *Store) FindDuplicates(ctx context.Context, sc access.Scope, in MemberInput, except string) ([]Member, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return nil, err
+	}
+	if err := in.normalize(); err != nil {
+		return nil, err
+	}
+	return duplicates(ctx, s.db, sc, in, except)
+}
+
+// UpdateMember replaces the editable fields of a card with in. Moving a
+// member to another organisation needs both in scope.
+func (s *Store) UpdateMember(ctx context.Context, sc access.Scope, id string, in MemberInput) (Member, error) {
+	if err := requireEdit(sc); err != nil {
+		return Member{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Member{}, err
+	}
+	var m Member
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getMember(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		m = Member{ID: id, MemberInput: in, FullName: fullName(in), UnitName: unitName, CreatedAt: old.CreatedAt, UpdatedAt: db.Time(now)}
+		if err := updateMember(ctx, tx, m, now); err != nil {
+			return err
+		}
+		changed := diff(old.MemberInput, in)
+		if len(changed) == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.update", ObjectType: "member", ObjectID: id, UnitID: in.UnitID,
+			Details: map[string]any{"name": m.FullName, "changed": changed, "from_unit": old.UnitID}})
+	})
+	return m, err
+}
+
+func updateMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
+	args := append([]any{m.ID}, memberArgs(m.MemberInput)...)
+	_, err := tx.ExecContext(ctx, `
+		UPDATE crm_members SET unit_id = $2, surname = $3, given_name = $4, patronymic = $5, name_folded = $6, birth_date = $7,
+			sex = $8, phones = $9, emails = $10, workplace = $11, position = $12, industry = $13, status = $14, joined_on = $15,
+			left_on = $16, left_reason = $17, card_number = $18, discount_card = $19, activist = $20, flags = $21,
+			consents = $22, consent_channels = $23, custom = $24, updated_at = $25
+		WHERE id = $1`, append(args, now)...)
+	if err := cardConflict(err, m.CardNumber); err != nil {
+		return err
+	}
+	return writeIndex(ctx, tx, m.ID, m.MemberInput)
+}
+
+// diff names the fields that changed, for the audit log. Values are not
+// copied there: the log outlives the card and should not duplicate
+// personal data.
+func diff(a, b MemberInput) []string {
+	var ja, jb map[string]json.RawMessage
+	ba, _ := json.Marshal(a)
+	bb, _ := json.Marshal(b)
+	_ = json.Unmarshal(ba, &ja)
+	_ = json.Unmarshal(bb, &jb)
+	var out []string
+	for k, v := range jb {
+		if string(ja[k]) != string(v) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
