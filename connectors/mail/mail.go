@@ -1,0 +1,134 @@
+// Package mail connects the union's mailboxes to the inbox: each mailbox is
+// a channel of kind "mail" attached to a line. A long-lived worker per
+// mailbox watches its folders over IMAP (IDLE where the server has it,
+// polling otherwise), fetches new letters by UID without marking them
+// seen, keeps each raw letter in the blob store and hands a sanitised form
+// to the inbox; operators' replies go out over the mailbox's SMTP server
+// with our own Message-ID, which carries the conversation so the member's
+// answer finds its way back. Built on emersion's go-imap v2, go-smtp and
+// go-message.
+package mail
+
+import (
+	"context"
+		"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
+)
+
+// Channel settings and secrets this connector reads.
+const (
+	settingIMAPHost   = "imap_host"
+	settingIMAPPort   = "imap_port"
+	settingIMAPTLS    = "imap_tls" // tls, starttls or none
+	settingSMTPHost   = "smtp_host"
+	settingSMTPPort   = "smtp_port"
+	settingSMTPTLS    = "smtp_tls"
+	settingUsername   = "username"
+	settingFrom       = "from_address"
+	settingFromName   = "from_name"
+	settingFolders    = "folders"     // comma-separated; default INBOX
+	settingAuthServID = "authserv_id" // trust only Authentication-Results of this server
+	settingPassFile   = "password_file"
+	secretPassword    = "password"
+
+	tlsImplicit = "tls"
+	tlsStart    = "starttls"
+	tlsNone     = "none"
+
+	defaultFolder = "INBOX"
+)
+
+// Deps is what the connector needs from the hub.
+type Deps struct {
+	Inbox *inbox.Engine
+	Blobs blob.Store
+	DB    *db.DB  // the connector's own tables (mail_*), see db/migrations
+	Log   *slog.Logger
+}
+
+// Connector serves every mail channel of one hub node.
+type Connector struct {
+	inbox *inbox.Engine
+	blobs blob.Store
+	db    *db.DB
+	log   *slog.Logger
+
+	scanEvery time.Duration // how often the watcher manager looks for changed channels
+	pollEvery time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
+	dialTimeout time.Duration
+
+	mu       sync.Mutex
+	watchers map[string]*watcher // by channel id
+	ctx      context.Context
+	stop     context.CancelFunc
+	done     sync.WaitGroup
+}
+
+// New builds the connector and registers its sender and channel hook.
+func New(d Deps) *Connector {
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"),
+		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
+		watchers: map[string]*watcher{}}
+	c.ctx, c.stop = context.WithCancel(context.Background())
+	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
+	d.Inbox.RegisterChannelHook(inbox.KindMail, c.checkChannel)
+	return c
+}
+
+// Start runs the mailbox watchers.
+func (c *Connector) Start() {
+	c.done.Add(1)
+	go func() {
+		defer c.done.Done()
+		c.manageWatchers(c.ctx)
+	}()
+}
+
+// Stop ends the watchers and waits for them to return.
+func (c *Connector) Stop() {
+	c.stop()
+	c.done.Wait()
+}
+
+// report records what the connector saw in the channel's status.
+func (c *Connector) report(ch inbox.Channel, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
+	defer cancel()
+	s := inbox.ChannelStatus{Info: ch.Settings[settingFrom]}
+	if err != nil {
+		s.LastError, s.LastErrorAt = redact(err.Error(), ch), time.Now().UnixMilli()
+	} else {
+		s.LastUpdateAt = time.Now().UnixMilli()
+	}
+	if rerr := c.inbox.ReportChannelStatus(ctx, ch.ID, s); rerr != nil {
+		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", rerr)
+	}
+}
+
+// redact removes the password from text shown to people.
+func redact(s string, ch inbox.Channel) string {
+	if p := ch.Secrets[secretPassword]; p != "" {
+		s = strings.ReplaceAll(s, p, "***")
+	}
+	return s
+}
+
+// folders lists the folders a channel watches.
+func folders(ch inbox.Channel) []string {
+	var out []string
+	for _, f := range strings.Split(ch.Settings[settingFolders], ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{defaultFolder}
+	}
+	return out
+}
