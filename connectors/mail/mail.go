@@ -11,7 +11,7 @@ package mail
 
 import (
 	"context"
-		"log/slog"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -48,7 +48,7 @@ const (
 type Deps struct {
 	Inbox *inbox.Engine
 	Blobs blob.Store
-	DB    *db.DB  // the connector's own tables (mail_*), see db/migrations
+	DB    *db.DB // the connector's own tables (mail_*), see db/migrations
 	Log   *slog.Logger
 }
 
@@ -59,8 +59,8 @@ type Connector struct {
 	db    *db.DB
 	log   *slog.Logger
 
-	scanEvery time.Duration // how often the watcher manager looks for changed channels
-	pollEvery time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
+	scanEvery   time.Duration // how often the watcher manager looks for changed channels
+	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
 	dialTimeout time.Duration
 
 	mu       sync.Mutex

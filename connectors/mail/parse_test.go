@@ -28,9 +28,9 @@ func cp1251(s string) string {
 
 // Fixtures: letters as they come from the wild.
 var (
-	letterKOI8 = crlf(`From: =?KOI8-R?B?` + b64(koi8("Иван Петров")) + `?= <Ivan@Example.RU>
+	letterKOI8 = crlf(`From: =?KOI8-R?B?`+b64(koi8("Иван Петров"))+`?= <Ivan@Example.RU>
 To: hotline@union.example
-Subject: =?KOI8-R?B?` + b64(koi8("Задержка зарплаты")) + `?=
+Subject: =?KOI8-R?B?`+b64(koi8("Задержка зарплаты"))+`?=
 Message-ID: <koi8-1@example.ru>
 Date: Mon, 23 Nov 2026 10:00:00 +0300
 MIME-Version: 1.0
