@@ -23,6 +23,7 @@ import (
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/kv"
@@ -48,6 +49,7 @@ type Hub struct {
 	Org     *org.Store
 	Auth    *auth.Service
 	Inbox   *inbox.Engine
+	CRM     *crm.Store
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -100,6 +102,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err
 	}
+	h.CRM = crm.NewStore(h.DB)
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20}})
@@ -109,6 +112,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	mux := http.NewServeMux()
 	w.Routes(mux)
 	h.Inbox.Routes(mux)
+	h.CRM.Routes(mux)
 	h.connectors = h.newConnectors()
 	for _, c := range h.connectors {
 		c.Routes(mux)

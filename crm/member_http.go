@@ -1,0 +1,196 @@
+package crm
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/valid"
+)
+
+// memberFilterFromQuery reads the standard filters from a list or export URL.
+func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
+	q := r.URL.Query()
+	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")),
+		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort")}
+	var err error
+	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
+		return f, err
+	}
+	if f.Limit, err = httpapi.IntQuery(r, "limit", 50); err != nil {
+		return f, err
+	}
+	if f.Offset, err = httpapi.IntQuery(r, "offset", 0); err != nil {
+		return f, err
+	}
+	if f.Activist, err = boolQuery(q, "activist"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func boolQuery(q url.Values, name string) (*bool, error) {
+	switch q.Get(name) {
+	case "":
+		return nil, nil
+	case "true", "1":
+		t := true
+		return &t, nil
+	case "false", "0":
+		f := false
+		return &f, nil
+	}
+	return nil, valid.Errorf(name, "query_bool", "%s must be true or false", name)
+}
+
+func (s *Store) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f, err := memberFilterFromQuery(r)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	page, err := s.ListMembers(r.Context(), p.Scope, f)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, page)
+}
+
+func (s *Store) httpGetMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, err := s.GetMember(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+// duplicateProblem is the 409 answer to a probable duplicate: the usual
+// error and the cards it looks like.
+type duplicateProblem struct {
+	httpapi.Problem
+	Candidates []Member `json:"candidates"`
+}
+
+// writeMemberError answers a DuplicateError with its candidates and
+// anything else the usual way.
+func writeMemberError(w http.ResponseWriter, r *http.Request, err error) {
+	var dup *DuplicateError
+	if !errors.As(err, &dup) {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusConflict, duplicateProblem{
+		Problem: httpapi.Problem{Error: httpapi.ProblemDetail{Code: "duplicate", Message: "this person may already have a card",
+			RequestID: httpapi.RequestID(r.Context())}},
+		Candidates: dup.Candidates})
+}
+
+func (s *Store) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MemberInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	force, err := boolQuery(r.URL.Query(), "force")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := s.CreateMember(r.Context(), p.Scope, in, force != nil && *force)
+	if err != nil {
+		writeMemberError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, m)
+}
+
+// httpUpdateMember applies the body over the current card: fields left
+// out keep their values, custom fields and mailing consents merge key by
+// key (null removes a custom field), arrays are replaced whole.
+func (s *Store) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id := r.PathValue("id")
+	cur, err := s.GetMember(r.Context(), p.Scope, id)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	in := cur.MemberInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := s.UpdateMember(r.Context(), p.Scope, id, in)
+	if err != nil {
+		writeMemberError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MemberInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if in.Surname == "" {
+		in.Surname = "-" // only phones or e-mails given: still a valid question
+	}
+	ms, err := s.FindDuplicates(r.Context(), p.Scope, in, r.URL.Query().Get("except"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"members": ms})
+}
+
+func (s *Store) httpMergeMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		DropID string `json:"drop_id"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := s.MergeMembers(r.Context(), p.Scope, r.PathValue("id"), in.DropID)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+func (s *Store) httpGetOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	o, err := s.GetOrganisation(r.Context(), p.Scope, r.PathValue("unit"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, o)
+}
+
+// httpUpdateOrganisation applies the body over the current card, like
+// httpUpdateMember.
+func (s *Store) httpUpdateOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	unit := r.PathValue("unit")
+	cur, err := s.GetOrganisation(r.Context(), p.Scope, unit)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	in := cur.OrganisationInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	o, err := s.UpdateOrganisation(r.Context(), p.Scope, unit, in)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, o)
+}

@@ -1,0 +1,21 @@
+package crm
+
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/httpapi"
+)
+
+// Routes adds the CRM API to mux (see docs/API.md, "CRM").
+func (s *Store) Routes(mux *http.ServeMux) {
+	a := httpapi.Authed
+	mux.HandleFunc("GET /api/v1/crm/members", a(s.httpListMembers))
+	mux.HandleFunc("POST /api/v1/crm/members", a(s.httpCreateMember))
+	mux.HandleFunc("GET /api/v1/crm/members/export", a(s.httpExportMembers))
+	mux.HandleFunc("POST /api/v1/crm/members/duplicates", a(s.httpFindDuplicates))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(s.httpGetMember))
+	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(s.httpUpdateMember))
+	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(s.httpMergeMember))
+	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(s.httpGetOrganisation))
+	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(s.httpUpdateOrganisation))
+}
