@@ -159,6 +159,9 @@ func (in *MemberInput) normalize() error {
 			delete(in.Custom, k)
 		}
 	}
+	if in.Custom == nil {
+		in.Custom = map[string]any{}
+	}
 	if b, _ := json.Marshal(in.Custom); len(b) > 16<<10 {
 		return valid.Errorf("custom", "too_long", "custom fields must take at most 16 KiB")
 	}
@@ -178,7 +181,7 @@ func validDate(field, s string) (string, error) {
 }
 
 func normalizePhones(in []string) ([]string, error) {
-	var out []string
+	out := []string{} // never null in JSON, and equal to a stored empty list
 	for _, p := range in {
 		if strings.TrimSpace(p) == "" {
 			continue
@@ -208,7 +211,7 @@ func NormalizeEmail(e string) (string, error) {
 }
 
 func normalizeEmails(in []string) ([]string, error) {
-	var out []string
+	out := []string{} // never null in JSON, and equal to a stored empty list
 	for _, e := range in {
 		if strings.TrimSpace(e) == "" {
 			continue
@@ -228,7 +231,7 @@ func normalizeEmails(in []string) ([]string, error) {
 }
 
 func normalizeFlags(in []string) ([]string, error) {
-	var out []string
+	out := []string{} // never null in JSON, and equal to a stored empty list
 	for _, f := range in {
 		f = strings.Join(strings.Fields(f), " ")
 		if f == "" || slices.Contains(out, f) {

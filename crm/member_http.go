@@ -1,7 +1,10 @@
 package crm
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -193,4 +196,38 @@ func (s *Store) httpUpdateOrganisation(w http.ResponseWriter, r *http.Request, p
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, o)
+}
+
+// MaxImportBytes is the largest file the import takes (a quarter of a
+// million members is about 25 MB of XLSX).
+const MaxImportBytes = 64 << 20
+
+// httpImport takes the file as the request body; format, dry_run, unit_id
+// and mapping (a JSON object, heading → field) come in the query.
+func (s *Store) httpImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	q := r.URL.Query()
+	opt := ImportOptions{Format: q.Get("format"), UnitID: q.Get("unit_id")}
+	dry, err := boolQuery(q, "dry_run")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	opt.DryRun = dry != nil && *dry
+	if m := q.Get("mapping"); m != "" {
+		if err := json.Unmarshal([]byte(m), &opt.Mapping); err != nil {
+			httpapi.Error(w, r, valid.Errorf("mapping", "mapping_json", "mapping must be a JSON object of column headings to fields"))
+			return
+		}
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	rep, err := s.Import(r.Context(), p.Scope, bytes.NewReader(body), opt)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, rep)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -67,29 +68,39 @@ func (s *Store) CreateMember(ctx context.Context, sc access.Scope, in MemberInpu
 	}
 	var m Member
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
-		if err != nil {
-			return err
-		}
-		if !force {
-			dups, err := duplicates(ctx, tx, sc, in, "")
-			if err != nil {
-				return err
-			}
-			if len(dups) > 0 {
-				return &DuplicateError{Candidates: dups}
-			}
-		}
-		now := db.Now()
-		m = Member{ID: uuid.Must(uuid.NewV7()).String(), MemberInput: in, FullName: fullName(in), UnitName: unitName,
-			CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
-		if err := insertMember(ctx, tx, m, now); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: m.ID, UnitID: in.UnitID,
-			Details: map[string]any{"name": m.FullName}})
+		var err error
+		m, err = createMember(ctx, tx, sc, in, force, nil)
+		return err
 	})
 	return m, err
+}
+
+// createMember is CreateMember inside tx, for a normalised in; extra goes
+// into the audit entry.
+func createMember(ctx context.Context, tx db.Execer, sc access.Scope, in MemberInput, force bool, extra map[string]any) (Member, error) {
+	unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
+	if err != nil {
+		return Member{}, err
+	}
+	if !force {
+		dups, err := duplicates(ctx, tx, sc, in, "")
+		if err != nil {
+			return Member{}, err
+		}
+		if len(dups) > 0 {
+			return Member{}, &DuplicateError{Candidates: dups}
+		}
+	}
+	now := db.Now()
+	m := Member{ID: uuid.Must(uuid.NewV7()).String(), MemberInput: in, FullName: fullName(in), UnitName: unitName,
+		CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
+	if err := insertMember(ctx, tx, m, now); err != nil {
+		return Member{}, err
+	}
+	details := map[string]any{"name": m.FullName}
+	maps.Copy(details, extra)
+	return m, audit.Record(ctx, tx, sc, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: m.ID, UnitID: in.UnitID,
+		Details: details})
 }
 
 func insertMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
@@ -277,26 +288,36 @@ func (s *Store) UpdateMember(ctx context.Context, sc access.Scope, id string, in
 		if err != nil {
 			return err
 		}
-		unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
-		if err != nil {
-			return err
-		}
-		now := db.Now()
-		m = Member{ID: id, MemberInput: in, FullName: fullName(in), UnitName: unitName, CreatedAt: old.CreatedAt, UpdatedAt: db.Time(now)}
-		if err := updateMember(ctx, tx, m, now); err != nil {
-			return err
-		}
-		changed := diff(old.MemberInput, in)
-		if len(changed) == 0 {
-			return nil
-		}
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.update", ObjectType: "member", ObjectID: id, UnitID: in.UnitID,
-			Details: map[string]any{"name": m.FullName, "changed": changed, "from_unit": old.UnitID}})
+		m, _, err = updateMember(ctx, tx, sc, old, in, nil)
+		return err
 	})
 	return m, err
 }
 
-func updateMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
+// updateMember is UpdateMember inside tx, over the stored card old, for a
+// normalised in. It reports whether anything changed; an unchanged card is
+// neither written nor audited.
+func updateMember(ctx context.Context, tx db.Execer, sc access.Scope, old Member, in MemberInput, extra map[string]any) (Member, bool, error) {
+	changed := diff(old.MemberInput, in)
+	if len(changed) == 0 {
+		return old, false, nil
+	}
+	unitName, err := unitInScope(ctx, tx, sc, in.UnitID)
+	if err != nil {
+		return Member{}, false, err
+	}
+	now := db.Now()
+	m := Member{ID: old.ID, MemberInput: in, FullName: fullName(in), UnitName: unitName, CreatedAt: old.CreatedAt, UpdatedAt: db.Time(now)}
+	if err := saveMember(ctx, tx, m, now); err != nil {
+		return Member{}, false, err
+	}
+	details := map[string]any{"name": m.FullName, "changed": changed, "from_unit": old.UnitID}
+	maps.Copy(details, extra)
+	return m, true, audit.Record(ctx, tx, sc, audit.Entry{Action: "member.update", ObjectType: "member", ObjectID: old.ID, UnitID: in.UnitID,
+		Details: details})
+}
+
+func saveMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
 	args := append([]any{m.ID}, memberArgs(m.MemberInput)...)
 	_, err := tx.ExecContext(ctx, `
 		UPDATE crm_members SET unit_id = $2, surname = $3, given_name = $4, patronymic = $5, name_folded = $6, birth_date = $7,

@@ -54,7 +54,7 @@ func (s *Store) MergeMembers(ctx context.Context, sc access.Scope, keepID, dropI
 		}
 		now := db.Now()
 		m = Member{ID: keepID, MemberInput: in, FullName: fullName(in), UnitName: keep.UnitName, CreatedAt: keep.CreatedAt, UpdatedAt: db.Time(now)}
-		if err := updateMember(ctx, tx, m, now); err != nil {
+		if err := saveMember(ctx, tx, m, now); err != nil {
 			return err
 		}
 		details := map[string]any{"kept": keepID, "dropped": dropID, "dropped_name": drop.FullName, "dropped_unit": drop.UnitID,

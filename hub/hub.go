@@ -105,7 +105,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.CRM = crm.NewStore(h.DB)
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
-		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20}})
+		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
+			"/api/v1/crm/members/import": crm.MaxImportBytes}})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,442 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// ImportOptions say how to read a file of members.
+type ImportOptions struct {
+	Format  string            // xlsx or csv
+	Mapping map[string]string // column heading → field (see ImportFields); nil: guess from the headings
+	UnitID  string            // organisation of rows whose unit column is empty or absent
+	DryRun  bool              // check and report, change nothing
+}
+
+// Results of an import row.
+const (
+	ImportCreated   = "created"
+	ImportUpdated   = "updated"
+	ImportUnchanged = "unchanged"
+	ImportSkipped   = "skipped"
+	ImportError     = "error"
+)
+
+// ImportRow is what happened to one row of the file.
+type ImportRow struct {
+	Row      int    `json:"row"` // line of the file, 1-based
+	Result   string `json:"result"`
+	MemberID string `json:"member_id,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Message  string `json:"message,omitempty"`
+}
+
+// ImportReport sums up an import; Rows has one entry per data row.
+type ImportReport struct {
+	DryRun    bool        `json:"dry_run"`
+	Created   int         `json:"created"`
+	Updated   int         `json:"updated"`
+	Unchanged int         `json:"unchanged"`
+	Skipped   int         `json:"skipped"`
+	Errors    int         `json:"errors"`
+	Rows      []ImportRow `json:"rows"`
+}
+
+const importBatch = 500
+
+// Import reads members from an XLSX or CSV file. A row updates the card
+// in the caller's scope with the same union card number, else the one
+// card with the same phone, else the one with the same name and birth
+// date; otherwise it creates a card. Importing the same file twice
+// therefore changes nothing the second time. Only the row's non-empty
+// cells are written over an existing card, and phones, e-mails and flags
+// are added to the card's own. Rows are applied in transactions of 500;
+// a dry run rolls each back, so it reports exactly what an import would
+// do, except that a later batch does not see the cards an earlier one
+// would have created.
+func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	if err := requireEdit(sc); err != nil {
+		return ImportReport{}, err
+	}
+	t, err := readTable(r, opt.Format)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	cols, err := t.columns(opt.Mapping)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	units, err := s.unitsByName(ctx, sc)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	if opt.UnitID != "" {
+		if _, err := unitInScope(ctx, s.db, sc, opt.UnitID); err != nil {
+			return ImportReport{}, err
+		}
+	}
+	rep := ImportReport{DryRun: opt.DryRun, Rows: make([]ImportRow, 0, len(t.rows))}
+	for start := 0; start < len(t.rows); start += importBatch {
+		end := min(start+importBatch, len(t.rows))
+		if err := s.importBatch(ctx, sc, t, cols, units, opt, start, end, &rep); err != nil {
+			return rep, err
+		}
+	}
+	for _, row := range rep.Rows {
+		switch row.Result {
+		case ImportCreated:
+			rep.Created++
+		case ImportUpdated:
+			rep.Updated++
+		case ImportUnchanged:
+			rep.Unchanged++
+		case ImportSkipped:
+			rep.Skipped++
+		case ImportError:
+			rep.Errors++
+		}
+	}
+	if opt.DryRun {
+		return rep, nil
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.import", ObjectType: "member_import", UnitID: sc.UnitID,
+			Details: map[string]any{"format": opt.Format, "rows": len(t.rows), "created": rep.Created, "updated": rep.Updated,
+				"unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rep.Errors}})
+	})
+	return rep, err
+}
+
+var errDryRun = errors.New("dry run")
+
+func (s *Store) importBatch(ctx context.Context, sc access.Scope, t table, cols []string, units map[string]string,
+	opt ImportOptions, start, end int, rep *ImportReport) error {
+	var rows []ImportRow
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rows = rows[:0]
+		for i := start; i < end; i++ {
+			row := ImportRow{Row: t.lines[i]}
+			// A savepoint per row: on PostgreSQL a failed statement would
+			// otherwise abort the rows after it.
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT import_row`); err != nil {
+				return fmt.Errorf("crm: import: %w", err)
+			}
+			var err error
+			row.Result, row.MemberID, err = importRow(ctx, tx, sc, cols, t.rows[i], units, opt.UnitID)
+			undo := `RELEASE SAVEPOINT import_row`
+			if err != nil {
+				ve, ok := valid.As(err)
+				if !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
+					return fmt.Errorf("crm: import row %d: %w", row.Row, err)
+				}
+				row.Result, row.Message = ImportError, err.Error()
+				if ok {
+					row.Field, row.Message = ve.Field, ve.Msg
+				}
+				undo = `ROLLBACK TO SAVEPOINT import_row`
+			}
+			if _, err := tx.ExecContext(ctx, undo); err != nil {
+				return fmt.Errorf("crm: import: %w", err)
+			}
+			rows = append(rows, row)
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return err
+	}
+	rep.Rows = append(rep.Rows, rows...)
+	return nil
+}
+
+// importRow applies one row inside tx.
+func importRow(ctx context.Context, tx db.Execer, sc access.Scope, cols, cells []string, units map[string]string, defUnit string) (string, string, error) {
+	vals := map[string][]string{}
+	for i, f := range cols {
+		if f != "" && i < len(cells) && cells[i] != "" {
+			vals[f] = append(vals[f], cells[i])
+		}
+	}
+	if len(vals) == 0 {
+		return ImportSkipped, "", nil
+	}
+	var probe MemberInput
+	if err := applyCells(&probe, vals, units); err != nil {
+		return "", "", err
+	}
+	if probe.Surname == "" {
+		probe.Surname = "-" // identifying a card needs no name; creating one does (checked below)
+	}
+	if err := probe.normalize(); err != nil {
+		return "", "", err
+	}
+	old, found, err := findForImport(ctx, tx, sc, probe)
+	if err != nil {
+		return "", "", err
+	}
+	in := old.MemberInput
+	in.Consents.Mailings = maps.Clone(in.Consents.Mailings) // old must stay as stored, for the audit's diff
+	if !found {
+		in = MemberInput{UnitID: defUnit}
+	}
+	if err := applyCells(&in, vals, units); err != nil {
+		return "", "", err
+	}
+	if err := in.normalize(); err != nil {
+		return "", "", err
+	}
+	if !found {
+		if in.UnitID == "" {
+			return "", "", valid.Errorf("unit", "required", "the row names no organisation and none was chosen for the file")
+		}
+		m, err := createMember(ctx, tx, sc, in, true, map[string]any{"import": true})
+		return ImportCreated, m.ID, err
+	}
+	_, changed, err := updateMember(ctx, tx, sc, old, in, map[string]any{"import": true})
+	if !changed {
+		return ImportUnchanged, old.ID, err
+	}
+	return ImportUpdated, old.ID, err
+}
+
+// findForImport finds the card a row describes: by union card number, else
+// by a phone that only one card has, else by name and birth date.
+func findForImport(ctx context.Context, tx db.Execer, sc access.Scope, in MemberInput) (Member, bool, error) {
+	if in.CardNumber != "" {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM crm_members WHERE card_number = $1`, in.CardNumber).Scan(&id)
+		if err == nil {
+			m, err := getMember(ctx, tx, sc, id)
+			if errors.Is(err, db.ErrNotFound) {
+				return Member{}, false, valid.Errorf("card_number", "card_taken", "union card %s belongs to a member outside your organisations", in.CardNumber)
+			}
+			return m, err == nil, err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Member{}, false, fmt.Errorf("crm: import: %w", err)
+		}
+	}
+	lo, hi := sc.PathRange()
+	for _, p := range in.Phones {
+		rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`
+			WHERE u.path >= $1 AND u.path < $2 AND m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = $3)
+			LIMIT 2`, lo, hi, p)
+		if err != nil {
+			return Member{}, false, fmt.Errorf("crm: import: %w", err)
+		}
+		ms, err := collectMembers(rows)
+		if err != nil || len(ms) == 1 {
+			return first(ms), err == nil, err
+		}
+		if len(ms) > 1 {
+			return Member{}, false, valid.Errorf("phones", "phone_ambiguous", "phone %s belongs to several members; add the union card number", p)
+		}
+	}
+	if in.BirthDate == "" || in.Surname == "-" {
+		return Member{}, false, nil
+	}
+	ms, err := duplicates(ctx, tx, sc, MemberInput{Surname: in.Surname, GivenName: in.GivenName, Patronymic: in.Patronymic, BirthDate: in.BirthDate}, "")
+	if err != nil || len(ms) != 1 {
+		return Member{}, false, err
+	}
+	return ms[0], true, nil
+}
+
+func first(ms []Member) Member {
+	if len(ms) == 0 {
+		return Member{}
+	}
+	return ms[0]
+}
+
+// applyCells writes a row's values over in.
+func applyCells(in *MemberInput, vals map[string][]string, units map[string]string) error {
+	one := func(f string) string { return strings.Join(vals[f], " ") }
+	for f := range vals {
+		v := one(f)
+		switch f {
+		case "surname":
+			in.Surname = v
+		case "given_name":
+			in.GivenName = v
+		case "patronymic":
+			in.Patronymic = v
+		case "full_name":
+			parts := strings.Fields(v)
+			in.Surname, in.GivenName, in.Patronymic = parts[0], "", ""
+			if len(parts) > 1 {
+				in.GivenName = parts[1]
+			}
+			if len(parts) > 2 {
+				in.Patronymic = strings.Join(parts[2:], " ")
+			}
+		case "birth_date", "joined_on", "left_on":
+			d, err := parseImportDate(f, v)
+			if err != nil {
+				return err
+			}
+			*map[string]*string{"birth_date": &in.BirthDate, "joined_on": &in.JoinedOn, "left_on": &in.LeftOn}[f] = d
+		case "sex":
+			in.Sex = parseSex(v)
+		case "phone":
+			in.Phones = appendNew(in.Phones, splitList(vals[f])...)
+		case "email":
+			in.Emails = appendNew(in.Emails, splitList(vals[f])...)
+		case "flags":
+			in.Flags = appendNew(in.Flags, splitList(vals[f])...)
+		case "unit":
+			id, ok := units[fold.String(v)]
+			if !ok || id == "" {
+				return valid.Errorf("unit", "unit_unknown", "no single organisation named %q in your scope", v)
+			}
+			in.UnitID = id
+		case "workplace":
+			in.Workplace = v
+		case "position":
+			in.Position = v
+		case "industry":
+			in.Industry = v
+		case "status":
+			in.Status = parseStatus(v)
+		case "left_reason":
+			in.LeftReason = v
+		case "card_number":
+			in.CardNumber = v
+		case "discount_card":
+			in.DiscountCard = v
+		case "activist":
+			in.Activist = parseYes(v)
+		case "consent_processing":
+			in.Consents.Processing = &Consent{Given: parseYes(v), Source: "импорт"}
+		default: // consent_<channel>
+			if in.Consents.Mailings == nil {
+				in.Consents.Mailings = map[string]Consent{}
+			}
+			in.Consents.Mailings[strings.TrimPrefix(f, "consent_")] = Consent{Given: parseYes(v), Source: "импорт"}
+		}
+	}
+	return nil
+}
+
+func splitList(cells []string) []string {
+	var out []string
+	for _, c := range cells {
+		for _, p := range strings.FieldsFunc(c, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func appendNew(to []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.Contains(to, v) {
+			to = append(to, v)
+		}
+	}
+	return to
+}
+
+// excelEpoch is day 0 of Excel's serial dates (1900 system, with its
+// phantom 29 February 1900 accounted for).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// parseImportDate reads the date forms of real registries: 2026-01-31,
+// 31.01.2026, 31/01/2026, 31.01.26, and Excel serial numbers (46053).
+func parseImportDate(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 0 && n < 100000 {
+		return excelEpoch.AddDate(0, 0, int(n)).Format(time.DateOnly), nil
+	}
+	if len(s) > 10 && s[10] == ' ' || len(s) > 10 && s[10] == 'T' {
+		s = s[:10] // a date with a time of day
+	}
+	for _, layout := range []string{time.DateOnly, "02.01.2006", "2.1.2006", "02/01/2006", "02.01.06"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if layout == "02.01.06" && t.Year() > time.Now().Year() {
+				t = t.AddDate(-100, 0, 0)
+			}
+			return t.Format(time.DateOnly), nil
+		}
+	}
+	return "", valid.Errorf(field, "date", "%q is not a date (31.01.2026, 2026-01-31 or an Excel date)", s)
+}
+
+func parseSex(s string) string {
+	switch f := fold.String(s); {
+	case f == "м", strings.HasPrefix(f, "муж"), f == "m", f == "male":
+		return "m"
+	case f == "ж", strings.HasPrefix(f, "жен"), f == "f", f == "female":
+		return "f"
+	}
+	return s // refused by normalize
+}
+
+func parseStatus(s string) Status {
+	switch f := fold.String(s); {
+	case strings.HasPrefix(f, "член"), f == "состоит":
+		return StatusMember
+	case strings.HasPrefix(f, "выбы"):
+		return StatusLeft
+	case strings.HasPrefix(f, "приостан"):
+		return StatusSuspended
+	case strings.HasPrefix(f, "исключ"):
+		return StatusExcluded
+	case strings.HasPrefix(f, "умер"):
+		return StatusDeceased
+	default:
+		return Status(f)
+	}
+}
+
+func parseYes(s string) bool {
+	switch fold.String(s) {
+	case "да", "д", "yes", "y", "1", "true", "+", "x", "х", "есть":
+		return true
+	}
+	return false
+}
+
+// unitsByName maps the folded names and the ids of the units in sc's scope
+// to their ids; a name two units share maps to "".
+func (s *Store) unitsByName(ctx context.Context, sc access.Scope) (map[string]string, error) {
+	lo, hi := sc.PathRange()
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name_folded FROM units WHERE path >= $1 AND path < $2`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("crm: import: units: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("crm: import: units: %w", err)
+		}
+		if _, dup := out[name]; dup {
+			out[name] = ""
+		} else {
+			out[name] = id
+		}
+		out[id] = id
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,178 @@
+package crm
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// ImportFields are the card fields a column can be mapped to. A phone or
+// e-mail column may hold several values separated by commas or semicolons,
+// and several columns may map to phone or email; full_name is split into
+// surname, given name and patronymic.
+var ImportFields = []string{"surname", "given_name", "patronymic", "full_name", "birth_date", "sex", "phone", "email",
+	"unit", "workplace", "position", "industry", "status", "joined_on", "left_on", "left_reason", "card_number",
+	"discount_card", "activist", "flags", "consent_processing", "consent_sms", "consent_email", "consent_telegram",
+	"consent_vk", "consent_phone", "consent_post"}
+
+// headerGuesses map folded column headings seen in real registries to
+// fields, for files imported without a mapping.
+var headerGuesses = map[string]string{
+	"фамилия": "surname", "имя": "given_name", "отчество": "patronymic", "фио": "full_name", "ф.и.о.": "full_name",
+	"дата рождения": "birth_date", "пол": "sex", "телефон": "phone", "телефоны": "phone", "мобильный телефон": "phone",
+	"e-mail": "email", "email": "email", "электронная почта": "email", "организация": "unit", "первичная организация": "unit",
+	"место работы": "workplace", "должность": "position", "отрасль": "industry", "статус": "status",
+	"дата вступления": "joined_on", "дата выбытия": "left_on", "причина выбытия": "left_reason",
+	"№ профбилета": "card_number", "номер профбилета": "card_number", "профбилет": "card_number",
+	"№ карты профдисконт": "discount_card", "карта профдисконт": "discount_card", "номер карты": "discount_card",
+	"активист": "activist", "роли": "flags",
+}
+
+// table is a file read into memory as text: its header and data rows,
+// with the 1-based row number each came from.
+type table struct {
+	header []string
+	title  []string // the first one-cell row, the header if no wider row comes
+	rows   [][]string
+	lines  []int
+}
+
+// readTable reads an XLSX (first sheet) or CSV file. CSV may be UTF-8 (with
+// or without a byte-order mark) or Windows-1251, separated by commas,
+// semicolons or tabs. Leading empty rows are skipped; the first
+// row of two cells or more is the header (title rows above it are skipped). XLSX cells are read raw, so dates stored as Excel
+// serial numbers reach parseDate as numbers.
+func readTable(r io.Reader, format string) (table, error) {
+	switch format {
+	case "xlsx":
+		return readXLSX(r)
+	case "csv":
+		return readCSV(r)
+	}
+	return table{}, valid.Errorf("format", "format", "format must be xlsx or csv")
+}
+
+func readXLSX(r io.Reader) (table, error) {
+	x, err := excelize.OpenReader(r)
+	if err != nil {
+		return table{}, valid.Errorf("file", "file_xlsx", "the file is not an XLSX workbook: %v", err)
+	}
+	defer x.Close()
+	rows, err := x.Rows(x.GetSheetName(0))
+	if err != nil {
+		return table{}, fmt.Errorf("crm: import: %w", err)
+	}
+	defer rows.Close()
+	var t table
+	n := 0
+	for rows.Next() {
+		n++
+		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return table{}, valid.Errorf("file", "file_xlsx", "row %d cannot be read: %v", n, err)
+		}
+		t.add(cols, n)
+	}
+	return t, rows.Error()
+}
+
+func readCSV(r io.Reader) (table, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return table{}, err
+	}
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	if !utf8.Valid(b) {
+		if b, err = charmap.Windows1251.NewDecoder().Bytes(b); err != nil {
+			return table{}, valid.Errorf("file", "file_encoding", "the file is neither UTF-8 nor Windows-1251")
+		}
+	}
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	sep := ','
+	for _, c := range []rune{';', '\t'} {
+		if bytes.Count(first, []byte(string(c))) > bytes.Count(first, []byte(string(sep))) {
+			sep = c
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = sep, -1, true
+	var t table
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return table{}, valid.Errorf("file", "file_csv", "the file is not valid CSV: %v", err)
+		}
+		line, _ := cr.FieldPos(0)
+		t.add(rec, line)
+	}
+	return t, nil
+}
+
+func (t *table) add(cells []string, line int) {
+	filled := 0
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(c)
+		if cells[i] != "" {
+			filled++
+		}
+	}
+	if t.header == nil {
+		// Registries often open with a title ("Реестр членов…", merged
+		// across the columns): the header is the first row with two cells
+		// or more, or the first non-empty row of a one-column file.
+		if filled >= 2 {
+			t.header = cells
+		} else if filled == 1 && t.title == nil {
+			t.title = cells
+		}
+		return
+	}
+	t.rows = append(t.rows, cells) // empty rows are kept, to be reported as skipped
+	t.lines = append(t.lines, line)
+}
+
+// columns resolves a mapping (heading → field; empty: guessed from the
+// headings) to the field of each column, "" for columns not imported.
+func (t table) columns(mapping map[string]string) ([]string, error) {
+	if t.header == nil {
+		t.header = t.title
+	}
+	if t.header == nil {
+		return nil, valid.Errorf("file", "file_empty", "the file has no rows")
+	}
+	byHeading := map[string]string{}
+	for h, f := range mapping {
+		if f != "" && !slices.Contains(ImportFields, f) {
+			return nil, valid.Errorf("mapping", "mapping_field", "unknown field %q for column %q", f, h)
+		}
+		byHeading[fold.String(h)] = f
+	}
+	cols := make([]string, len(t.header))
+	mapped := false
+	for i, h := range t.header {
+		key := fold.String(h)
+		if mapping != nil {
+			cols[i] = byHeading[key]
+		} else {
+			cols[i] = headerGuesses[key]
+		}
+		mapped = mapped || cols[i] != ""
+	}
+	if !mapped {
+		return nil, valid.Errorf("mapping", "mapping_empty", "no column is mapped to a field")
+	}
+	return cols, nil
+}

@@ -1,0 +1,133 @@
+package crm_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/db/dbtest"
+)
+
+// messyXLSX has a title row merged across the columns, an empty row, dates
+// as Excel serials and as text, and a phone repeated on two rows.
+func messyXLSX(t *testing.T, units ...string) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	sh := x.GetSheetName(0)
+	set := func(cell string, v any) {
+		if err := x.SetCellValue(sh, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := [][]any{
+		{"ФИО", "Дата рождения", "Телефон", "№ профбилета", "Организация", "Активист", "Пол"},
+		{"Семёнов Пётр Ильич", 29355, "8 (912) 345-67-89", 1001, units[0], "да", "муж"}, // 1980-05-14 as a serial
+		{}, // empty row
+		{"Иванова Анна", "02.11.1990", "+7 900 000-00-01; 8-900-000-00-02", "1002", units[1], "", "Ж"}, // two phones in a cell
+		{"Петров Семён", "1975-05-30", "89123456789", "", units[0], "", ""},                            // same phone as row 2: updates Семёнов
+		{"Без Даты", "31 мая", "", "", units[0], "", ""},                                               // bad date
+		{"Чужой Член", "", "", "", units[2], "", ""},                                                   // organisation outside scope
+	}
+	set("A1", "Реестр членов профсоюза")
+	if err := x.MergeCell(sh, "A1", "G1"); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
+			set(cell, v)
+		}
+	}
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestImportXLSX(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		file := messyXLSX(t, f.a1.Name, f.a2.Name, f.b1.Name)
+		dry, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx", DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page, _ := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{}); page.Total != 0 {
+			t.Fatalf("dry run created %d members", page.Total)
+		}
+		rep, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"created", "skipped", "created", "updated", "error", "error"}
+		for i, r := range rep.Rows {
+			if i >= len(want) || r.Result != want[i] || dry.Rows[i].Result != r.Result {
+				t.Errorf("row %d: %+v (dry run %+v), want %s", r.Row, r, dry.Rows[i], want[i])
+			}
+		}
+		if rep.Created != 2 || rep.Updated != 1 || rep.Skipped != 1 || rep.Errors != 2 || rep.Rows[4].Field != "birth_date" || rep.Rows[5].Field != "unit" {
+			t.Errorf("report = %+v", rep)
+		}
+		page, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "1001"})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("by card = %+v, %v", page, err)
+		}
+		m := page.Members[0]
+		// Row 5 found Семёнов by phone and wrote its non-empty cells over him.
+		if m.Surname != "Петров" || m.BirthDate != "1975-05-30" || !m.Activist || m.Sex != "m" || m.CardNumber != "1001" || m.UnitID != f.a1.ID {
+			t.Errorf("card 1001 = %+v", m)
+		}
+		page, _ = f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "89000000002"})
+		if page.Total != 1 || page.Members[0].BirthDate != "1990-11-02" || page.Members[0].Sex != "f" || len(page.Members[0].Phones) != 2 {
+			t.Errorf("Иванова = %+v", page)
+		}
+
+		again, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
+		// Row 2 and row 5 describe one card two ways, so it changes on every
+		// import; Иванова does not.
+		if err != nil || again.Created != 0 || again.Errors != 2 || again.Rows[2].Result != "unchanged" {
+			t.Errorf("re-import = %+v, %v", again, err)
+		}
+	})
+}
+
+func TestImportCSVWindows1251(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		text := "Фамилия;Имя;Телефон;Карта;Согласие SMS\r\n" +
+			"Кузнецова;Ольга;89001112233;PD-1;да\r\n" +
+			";;;;\r\n" +
+			"Кузнецова;Ольга;+79001112233;PD-1;да\r\n" +
+			"Орлов;Ёжик;12345;;\r\n"
+		cp, err := charmap.Windows1251.NewEncoder().String(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mapping := `{"Фамилия":"surname","Имя":"given_name","Телефон":"phone","Карта":"discount_card","Согласие SMS":"consent_sms"}`
+		code, out := f.call(t, f.opA1, "POST", "/api/v1/crm/members/import?format=csv&unit_id="+f.a1.ID+"&mapping="+url.QueryEscape(mapping), cp)
+		if code != http.StatusOK {
+			t.Fatalf("import = %d %s", code, out)
+		}
+		for _, want := range []string{`"created":1`, `"unchanged":1`, `"skipped":1`, `"errors":1`, `"field":"phones"`} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("report %s lacks %s", out, want)
+			}
+		}
+		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "кузнецова", Consent: "sms"})
+		if err != nil || page.Total != 1 || page.Members[0].DiscountCard != "PD-1" {
+			t.Errorf("imported = %+v, %v", page, err)
+		}
+		if code, out := f.call(t, f.opA2, "POST", "/api/v1/crm/members/import?format=csv&unit_id="+f.a1.ID, cp); code != http.StatusNotFound {
+			t.Errorf("import into another organisation = %d %s", code, out)
+		}
+	})
+}
