@@ -5,6 +5,7 @@ import (
 
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/vk"
+	"github.com/profhub/profhub/widget"
 )
 
 // connector is a channel kind's adapter. Its constructor registers the
@@ -23,5 +24,6 @@ func (h *Hub) newConnectors() []connector {
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log}),
 		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
+		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log}),
 	}
 }

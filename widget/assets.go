@@ -1,0 +1,73 @@
+package widget
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/inbox"
+)
+
+//go:embed static
+var static embed.FS
+
+// script is the widget's JavaScript, compressed once at start.
+var script = func() (s struct {
+	plain, gz []byte
+	etag      string
+}) { s.plain, _ = static.ReadFile("static/widget.js"); var buf bytes.Buffer; zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression); _, _ = zw.Write(s.plain); _ = zw.Close(); s.gz = buf.Bytes(); sum := sha256.Sum256(s.plain); s.etag = `"` + hex.EncodeToString(sum[:8]) + `"`; return s }()
+
+var demoPage = template.Must(template.ParseFS(static, "static/demo.html"))
+
+// httpScript serves the script. The URL carries the protocol version
+// (v1), so it may be cached long; a changed script reaches the sites
+// within a day, and revalidation by ETag costs nothing.
+func (w *Widget) httpScript(rw http.ResponseWriter, r *http.Request) {
+	h := rw.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=86400, stale-while-revalidate=604800")
+	h.Set("ETag", script.etag)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if r.Header.Get("If-None-Match") == script.etag {
+		rw.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := script.plain
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		body = script.gz
+	}
+	_, _ = rw.Write(body)
+}
+
+// httpDemo is a page embedding the first widget channel, for trying the
+// chat out (or saying how to create one).
+func (w *Widget) httpDemo(rw http.ResponseWriter, r *http.Request) {
+	chans, err := w.inbox.ChannelsOfKind(r.Context(), inbox.KindWidget)
+	if err != nil {
+		httpapi.Error(rw, r, err)
+		return
+	}
+	data := struct {
+		Channel *inbox.Channel
+		Base    string
+	}{Base: "https://" + r.Host}
+	if w.cfg != nil && w.cfg.BaseURL != "" {
+		data.Base = strings.TrimRight(w.cfg.BaseURL, "/")
+	}
+	if len(chans) > 0 {
+		data.Channel = &chans[0]
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'")
+	if err := demoPage.Execute(rw, data); err != nil {
+		httpapi.Logger(r.Context()).Warn("demo page", "err", err)
+	}
+}

@@ -1,0 +1,327 @@
+/* profhub site chat widget, v1. Embed with:
+   <script src="https://HUB/widget/v1/widget.js" data-channel="CHANNEL_ID" async></script>
+   Plain JavaScript, no dependencies; draws itself inside a Shadow DOM. */
+(function () {
+  'use strict';
+  var script = document.currentScript || (function () {
+    var s = document.querySelectorAll('script[src*="/widget/v1/widget.js"]');
+    return s[s.length - 1];
+  })();
+  if (!script || window.__profhubWidget) return;
+  window.__profhubWidget = true;
+  var channel = script.getAttribute('data-channel');
+  var base = new URL(script.src, location.href).origin;
+  var api = base + '/widget/v1/';
+  var storeKey = 'profhub-widget:' + channel;
+
+  var T = {
+    ru: {
+      open: 'Чат с профсоюзом', name: 'Ваше имя', contact: 'Телефон или e-mail', topic: 'Тема обращения',
+      consent: 'Я согласен(на) на обработку персональных данных', policy: 'Политика обработки',
+      start: 'Начать чат', send: 'Отправить', placeholder: 'Напишите сообщение…', attach: 'Прикрепить файл',
+      offlineTitle: 'Оставьте сообщение', offlineText: 'Ваш вопрос', offlineSent: 'Спасибо! Мы ответим вам в рабочее время.',
+      connecting: 'Подключение…', offline: 'Нет связи, сообщения будут отправлены позже', closed: 'Разговор завершён',
+      rate: 'Оцените, пожалуйста, ответ', comment: 'Комментарий (необязательно)', thanks: 'Спасибо за оценку!',
+      limited: 'Слишком много подключений с вашего адреса. Попробуйте позже.', tooBig: 'Сообщение слишком большое',
+      ended: 'Сессия чата завершена. Начните новый чат.', you: 'Вы', operator: 'Оператор', newChat: 'Новый чат',
+      fileTooBig: 'Файл слишком большой', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено'
+    },
+    en: {
+      open: 'Chat with the union', name: 'Your name', contact: 'Phone or e-mail', topic: 'Topic',
+      consent: 'I consent to the processing of my personal data', policy: 'Privacy policy',
+      start: 'Start chat', send: 'Send', placeholder: 'Type a message…', attach: 'Attach a file',
+      offlineTitle: 'Leave a message', offlineText: 'Your question', offlineSent: 'Thank you! We will answer during working hours.',
+      connecting: 'Connecting…', offline: 'Offline; messages will be sent later', closed: 'The conversation has ended',
+      rate: 'Please rate the answer', comment: 'Comment (optional)', thanks: 'Thank you for your rating!',
+      limited: 'Too many connections from your address. Please try later.', tooBig: 'The message is too large',
+      ended: 'The chat session has ended. Start a new chat.', you: 'You', operator: 'Operator', newChat: 'New chat',
+      fileTooBig: 'The file is too large', sending: 'sending', close: 'Close', failed: 'not sent'
+    }
+  };
+
+  function load() { try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; } }
+  var st = load(); // {token, conv, pending: [{client_id, text, files}]}
+  st.pending = st.pending || [];
+  function save() { try { localStorage.setItem(storeKey, JSON.stringify(st)); } catch (e) { /* private mode */ } }
+  function uid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (attrs[k] == null) continue;
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
+      else e.setAttribute(k, attrs[k]);
+    }
+    (kids || []).forEach(function (c) { if (c) e.appendChild(c); });
+    return e;
+  }
+  function post(path, body, q) {
+    return fetch(api + path + '/' + channel + (q || ''), {
+      method: 'POST', body: body instanceof FormData ? body : JSON.stringify(body),
+      headers: body instanceof FormData ? {} : { 'Content-Type': 'text/plain' }
+    }).then(function (r) {
+      if (r.status === 204) return {};
+      return r.json().then(function (j) { if (!r.ok) throw j.error || { message: r.statusText }; return j; });
+    });
+  }
+
+  var cfg, t, root, panel, body, statusLine, list, input, ws, seq = 0, seen = {}, retry = 0, pingTimer, wantOpen = false, foot, formShown = false;
+
+  fetch(api + 'config/' + channel).then(function (r) {
+    if (!r.ok) throw new Error('profhub widget: config ' + r.status);
+    return r.json();
+  }).then(function (c) { cfg = c; t = T[c.lang] || T.ru; draw(); }).catch(function (e) { console.warn(String(e)); });
+
+  var css = ':host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
+    '.btn{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;color:#fff;cursor:pointer;box-shadow:0 2px 12px rgba(0,0,0,.3);z-index:2147483646;font-size:26px}' +
+    '.panel{position:fixed;bottom:88px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#222;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);display:none;flex-direction:column;overflow:hidden;z-index:2147483647}' +
+    '.panel.on{display:flex}.head{color:#fff;padding:12px 14px;display:flex;align-items:center;justify-content:space-between;font-weight:600}' +
+    '.head button{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}.body{flex:1;overflow:auto;padding:12px;background:#f6f7f9}' +
+    '.status{font-size:12px;color:#a15c00;padding:2px 12px;min-height:18px}.msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
+    '.in{margin-left:auto;color:#fff}.out{background:#fff;border:1px solid #e2e4e8}.sys{text-align:center;color:#666;font-size:12px;margin:8px 0}' +
+    '.who{font-size:11px;opacity:.75;margin-bottom:2px}.pending{opacity:.6}.failed{outline:2px solid #d33}' +
+    '.foot{display:flex;gap:6px;padding:8px;border-top:1px solid #e2e4e8;align-items:flex-end}textarea{flex:1;resize:none;height:40px;border:1px solid #ccd;border-radius:8px;padding:8px}' +
+    '.send,.go{border:0;border-radius:8px;color:#fff;padding:9px 12px;cursor:pointer}.clip{background:none;border:0;font-size:20px;cursor:pointer}' +
+    'form{display:flex;flex-direction:column;gap:8px}input[type=text]{border:1px solid #ccd;border-radius:8px;padding:8px;width:100%}' +
+    'label.c{font-size:12px;display:flex;gap:6px;align-items:flex-start}a{color:inherit}.note{background:#fff7e0;border-radius:8px;padding:8px;margin-bottom:8px}' +
+    '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:#ccc}.stars button.on{color:#f5a623}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
+
+  function draw() {
+    var host = el('div', { id: 'profhub-widget' });
+    document.body.appendChild(host);
+    root = host.attachShadow({ mode: 'open' });
+    root.appendChild(el('style', { text: css }));
+    var side = cfg.position === 'left' ? 'left:20px' : 'right:20px';
+    var btn = el('button', { class: 'btn', 'aria-label': t.open, title: t.open, style: side + ';background:' + cfg.colour, text: '\u{1F4AC}', onclick: toggle });
+    statusLine = el('div', { class: 'status', 'aria-live': 'polite' });
+    body = el('div', { class: 'body' });
+    panel = el('div', { class: 'panel', role: 'dialog', 'aria-label': cfg.title, style: side }, [
+      el('div', { class: 'head', style: 'background:' + cfg.colour }, [el('span', { text: cfg.title }),
+        el('button', { 'aria-label': t.close, text: '\u00d7', onclick: toggle })]),
+      statusLine, body]);
+    root.appendChild(btn);
+    root.appendChild(panel);
+    if (st.token) { showChat(); connect(); }
+  }
+
+  function toggle() {
+    wantOpen = !panel.classList.contains('on');
+    panel.classList.toggle('on', wantOpen);
+    if (wantOpen && !st.token && !formShown) showForm();
+  }
+
+  function field(name, label, required) {
+    return el('input', { type: 'text', name: name, placeholder: label, 'aria-label': label, required: required ? '' : null });
+  }
+  function consentBox() {
+    var box = el('input', { type: 'checkbox', name: 'consent', required: '' });
+    var kids = [box, el('span', { text: t.consent + (cfg.policy_url ? ' ' : '') })];
+    var lab = el('label', { class: 'c' }, kids);
+    if (cfg.policy_url) kids[1].appendChild(el('a', { href: cfg.policy_url, target: '_blank', rel: 'noopener', text: '(' + t.policy + ')' }));
+    return lab;
+  }
+  function formValues(f) {
+    var v = {};
+    Array.prototype.forEach.call(f.elements, function (e) {
+      if (e.name) v[e.name] = e.type === 'checkbox' ? e.checked : e.value;
+    });
+    return v;
+  }
+
+  // The pre-chat form, or the offline form outside working hours or when
+  // no operator is online.
+  function showForm() {
+    list = null; formShown = true;
+    if (foot) { foot.remove(); foot = null; }
+    body.textContent = '';
+    var offline = !cfg.open || !cfg.operators_online;
+    var f = el('form');
+    if (offline) {
+      f.appendChild(el('div', { class: 'note', text: cfg.offline_message || t.offlineTitle }));
+    } else if (cfg.greeting) {
+      f.appendChild(el('div', { class: 'note', text: cfg.greeting }));
+    }
+    cfg.prechat.forEach(function (p) {
+      if (p === 'topic' && offline) return;
+      f.appendChild(field(p, t[p], p !== 'topic'));
+    });
+    if (offline) f.appendChild(el('textarea', { name: 'text', placeholder: t.offlineText, required: '', style: 'height:90px' }));
+    f.appendChild(consentBox());
+    var err = el('div', { class: 'status' });
+    f.appendChild(err);
+    f.appendChild(el('button', { class: 'go', type: 'submit', style: 'background:' + cfg.colour, text: offline ? t.send : t.start }));
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var v = formValues(f);
+      if (offline) v.client_id = uid();
+      post(offline ? 'offline' : 'session', v).then(function (r) {
+        st.token = r.token; st.conv = r.conversation_id || ''; save();
+        showChat();
+        if (offline) list.appendChild(el('div', { class: 'note', text: t.offlineSent }));
+        connect();
+      }, function (e) { err.textContent = e.message || String(e); });
+    });
+    body.appendChild(f);
+  }
+
+  function showChat() {
+    formShown = false;
+    if (foot) foot.remove();
+    body.textContent = '';
+    list = el('div', { class: 'list' });
+    if (cfg.greeting) list.appendChild(el('div', { class: 'msg out', text: cfg.greeting }));
+    if (!cfg.open || !cfg.operators_online) list.appendChild(el('div', { class: 'note', text: cfg.offline_message || t.offlineTitle }));
+    body.appendChild(list);
+    input = el('textarea', { placeholder: t.placeholder, 'aria-label': t.placeholder, maxlength: String(cfg.max_text || 4000) });
+    input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendText(); } });
+    var file = el('input', { type: 'file', accept: cfg.upload_types.join(','), style: 'display:none', onchange: function () { upload(file); } });
+    foot = el('div', { class: 'foot' }, [
+      el('button', { class: 'clip', title: t.attach, 'aria-label': t.attach, text: '\u{1F4CE}', onclick: function () { file.click(); } }), file,
+      input, el('button', { class: 'send', style: 'background:' + cfg.colour, text: t.send, onclick: sendText })]);
+    panel.appendChild(foot);
+    seen = {}; seq = 0;
+    st.pending.forEach(drawPending);
+  }
+
+  function sendText() {
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    queue({ client_id: uid(), text: text, files: [] });
+  }
+  function queue(m) {
+    st.pending.push(m); save();
+    drawPending(m);
+    transmit(m);
+  }
+  function transmit(m) {
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: 'message', client_id: m.client_id, text: m.text, files: m.files }));
+  }
+  function upload(input) {
+    var f = input.files[0];
+    input.value = '';
+    if (!f) return;
+    if (f.size > cfg.max_upload_bytes) { status(t.fileTooBig); return; }
+    var fd = new FormData();
+    fd.append('file', f, f.name);
+    post('upload', fd, '?token=' + encodeURIComponent(st.token)).then(function (r) {
+      queue({ client_id: uid(), text: '', files: [r.key], name: r.name });
+    }, function (e) { status(e.message); });
+  }
+  function drawPending(m) {
+    if (!list || root.querySelector('[data-cid="' + m.client_id + '"]')) return;
+    var d = el('div', { class: 'msg in pending', 'data-cid': m.client_id, style: 'background:' + cfg.colour, text: m.text || m.name || '' });
+    list.appendChild(d);
+    scroll();
+  }
+  function status(s) { if (statusLine) statusLine.textContent = s || ''; }
+  function scroll() { body.scrollTop = body.scrollHeight; }
+
+  function connect() {
+    if (!st.token || (ws && ws.readyState < 2)) return;
+    status(t.connecting);
+    var u = base.replace(/^http/, 'ws') + '/widget/v1/ws/' + channel + '?token=' + encodeURIComponent(st.token) +
+      '&since=' + seq + (st.conv ? '&conversation=' + encodeURIComponent(st.conv) : '');
+    ws = new WebSocket(u);
+    ws.onopen = function () {
+      retry = 0; status('');
+      clearInterval(pingTimer);
+      pingTimer = setInterval(function () { if (ws.readyState === 1) ws.send('{"type":"ping"}'); }, 25000);
+      st.pending.forEach(transmit);
+    };
+    ws.onmessage = function (e) { frame(JSON.parse(e.data)); };
+    ws.onclose = function (e) {
+      clearInterval(pingTimer);
+      if (e.code === 4001) { st = { pending: [] }; save(); status(t.ended); if (panel.classList.contains('on')) showForm(); return; }
+      var wait = Math.min(30000, 1000 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);
+      if (e.code === 4029) { status(t.limited); wait = 30000; }
+      else if (e.code === 1009) status(t.tooBig);
+      else status(t.offline);
+      setTimeout(connect, wait);
+    };
+  }
+  window.addEventListener('online', function () { if (ws && ws.readyState === 3) connect(); });
+
+  function frame(f) {
+    switch (f.type) {
+      case 'hello':
+      case 'conversation':
+        if (f.conversation_id !== st.conv) { st.conv = f.conversation_id; seq = 0; save(); }
+        break;
+      case 'messages':
+        f.messages.forEach(show);
+        break;
+      case 'ack':
+        drop(f.client_id);
+        if (f.conversation_id && f.conversation_id !== st.conv) { st.conv = f.conversation_id; save(); }
+        break;
+      case 'error':
+        if (f.code === 'rate_limited') {
+          status(f.message);
+          setTimeout(function () { st.pending.forEach(transmit); }, 2000);
+        } else if (f.client_id) {
+          drop(f.client_id);
+          var d = root.querySelector('[data-cid="' + f.client_id + '"]');
+          if (d) { d.classList.add('failed'); d.title = t.failed + ': ' + f.message; }
+          status(f.message);
+        }
+        break;
+    }
+  }
+  function drop(cid) {
+    st.pending = st.pending.filter(function (m) { return m.client_id !== cid; });
+    save();
+  }
+
+  function show(m) {
+    seq = Math.max(seq, m.seq);
+    if (seen[m.id] || !list) return;
+    seen[m.id] = true;
+    if (m.direction === 'system') {
+      list.appendChild(el('div', { class: 'sys', text: t.closed }));
+      if (m.ask_rating && st.rated !== st.conv) askRating();
+      scroll();
+      return;
+    }
+    var d = m.client_id && root.querySelector('[data-cid="' + m.client_id + '"]');
+    if (d) { d.classList.remove('pending'); d.textContent = ''; drop(m.client_id); }
+    else d = el('div', m.direction === 'in' ? { class: 'msg in', style: 'background:' + cfg.colour } : { class: 'msg out' });
+    d.setAttribute('data-seq', m.seq);
+    if (m.direction === 'out') d.appendChild(el('div', { class: 'who', text: m.author || t.operator }));
+    if (m.text) d.appendChild(document.createTextNode(m.text));
+    (m.files || []).forEach(function (a) {
+      var href = base + a.url + '?token=' + encodeURIComponent(st.token);
+      d.appendChild(/^image\//.test(a.content_type) ? el('img', { class: 'att', src: href, alt: a.name }) :
+        el('a', { href: href, target: '_blank', rel: 'noopener', text: '\u{1F4C4} ' + a.name }));
+    });
+    if (!d.parentNode) list.appendChild(d);
+    scroll();
+  }
+
+  function askRating() {
+    var chosen = 0, stars = el('div', { class: 'stars' });
+    for (var i = 1; i <= 5; i++) {
+      (function (n) {
+        stars.appendChild(el('button', { type: 'button', 'aria-label': String(n), text: '\u2605', onclick: function () {
+          chosen = n;
+          Array.prototype.forEach.call(stars.children, function (b, j) { b.classList.toggle('on', j < n); });
+        } }));
+      })(i);
+    }
+    var comment = el('input', { type: 'text', placeholder: t.comment });
+    var f = el('form', { class: 'note rating' }, [el('div', { text: t.rate }), stars, comment,
+      el('button', { class: 'go', type: 'submit', style: 'background:' + cfg.colour, text: t.send })]);
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!chosen) return;
+      post('rating', { rating: chosen, comment: comment.value }, '?token=' + encodeURIComponent(st.token)).then(function () {
+        st.rated = st.conv; save();
+        f.replaceWith(el('div', { class: 'sys', text: t.thanks }));
+      }, function (e) { status(e.message); });
+    });
+    list.appendChild(f);
+  }
+})();

@@ -1,0 +1,115 @@
+// Package widget is the site chat: a script a union's website embeds with
+// one tag, and the public endpoints under /widget/ it talks to. A visitor
+// is a contact of the widget channel (identity private to the channel);
+// their messages go through the inbox's normal ingest, keyed by the
+// client's message id so a message resent after a drop is stored once.
+// Operators' replies reach the visitor's sockets from the conversation's
+// messages in SQL, read by seq: a socket on any node wakes up on the
+// inbox's event relay and reads what it has not sent yet, so nothing is
+// lost on a reconnect and nothing depends on which node the operator is on.
+package widget
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/org"
+)
+
+// Deps is what the widget needs from the hub.
+type Deps struct {
+	Inbox  *inbox.Engine
+	DB     *db.DB
+	KV     *kv.Client
+	Blobs  blob.Store
+	Org    *org.Store
+	Config *config.Config
+	Log    *slog.Logger
+	Limits Limits // zero fields take DefaultLimits
+}
+
+// Widget serves every widget channel of one hub node.
+type Widget struct {
+	inbox  *inbox.Engine
+	db     *db.DB
+	kv     *kv.Client
+	blobs  blob.Store
+	org    *org.Store
+	cfg    *config.Config
+	log    *slog.Logger
+	limits Limits
+
+	local *registry
+	state *stateCache
+	names *nameCache
+
+	ctx  context.Context
+	stop context.CancelFunc
+	done sync.WaitGroup
+}
+
+// New builds the widget and registers its sender and channel hook.
+func New(d Deps) *Widget {
+	w := &Widget{inbox: d.Inbox, db: d.DB, kv: d.KV, blobs: d.Blobs, org: d.Org, cfg: d.Config,
+		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(),
+		local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
+	w.ctx, w.stop = context.WithCancel(context.Background())
+	d.Inbox.RegisterSender(inbox.KindWidget, sender{})
+	d.Inbox.RegisterChannelHook(inbox.KindWidget, checkChannel)
+	return w
+}
+
+// Routes mounts the script, the demo page and the visitor endpoints.
+func (w *Widget) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /widget/v1/widget.js", w.httpScript)
+	mux.HandleFunc("GET /widget/demo", w.httpDemo)
+	mux.HandleFunc("OPTIONS /widget/v1/", w.httpPreflight)
+	mux.HandleFunc("GET /widget/v1/config/{channel}", w.httpConfig)
+	mux.HandleFunc("POST /widget/v1/session/{channel}", w.httpSession)
+	mux.HandleFunc("DELETE /widget/v1/session/{channel}", w.httpRevoke)
+	mux.HandleFunc("GET /widget/v1/ws/{channel}", w.httpSocket)
+	mux.HandleFunc("POST /widget/v1/upload/{channel}", w.httpUpload)
+	mux.HandleFunc("GET /widget/v1/file/{channel}/{key}", w.httpFile)
+	mux.HandleFunc("POST /widget/v1/offline/{channel}", w.httpOffline)
+	mux.HandleFunc("POST /widget/v1/rating/{channel}", w.httpRating)
+}
+
+// Start follows the inbox's events and the visitors' wake-ups from other
+// nodes, for the sockets of this node.
+func (w *Widget) Start() {
+	w.done.Add(2)
+	go func() {
+		defer w.done.Done()
+		w.followEvents(w.ctx)
+	}()
+	go func() {
+		defer w.done.Done()
+		w.followWakeups(w.ctx)
+	}()
+}
+
+// Stop closes the visitors' sockets (they reconnect to another node) and
+// ends the followers.
+func (w *Widget) Stop() {
+	w.stop()
+	w.local.closeAll()
+	w.done.Wait()
+}
+
+// sender is the widget's inbox.Sender. A reply is already in SQL, where
+// every socket of the visitor reads it by seq (and a visitor who is away
+// reads it on their next visit), so "sending" is done once it is stored:
+// the relay has woken the sockets by the time dispatch gets here.
+type sender struct{}
+
+func (sender) Send(_ context.Context, _ inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+	return inbox.SendResult{ProviderID: m.ID}, nil
+}

@@ -1,0 +1,331 @@
+package widget
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/inbox"
+)
+
+// The visitor's WebSocket: GET /widget/v1/ws/{channel}?token=…&since=SEQ
+// [&conversation=ID]. The server sends
+//
+//	{"type":"hello","conversation_id":…}
+//	{"type":"conversation","conversation_id":…}   a new conversation began: reset seq
+//	{"type":"messages","messages":[{seq, id, direction, text, author, files, event, ask_rating, client_id, at}]}
+//	{"type":"ack","client_id":…,"seq":…,"duplicate":…}
+//	{"type":"error","code":…,"message":…,"client_id":…}
+//	{"type":"pong"}
+//
+// and reads {"type":"message","client_id":…,"text":…,"files":[blob keys]}
+// and {"type":"ping"}. Messages are the conversation's, numbered by its
+// seq; a reconnect with since gets what came after, once. Close codes:
+// 4001 the session is unknown or revoked, 4029 too many sockets from the
+// address, 1009 a frame over the size limit.
+
+// Close codes the script acts on.
+const (
+	closeRevoked   = websocket.StatusCode(4001)
+	closeLimited   = websocket.StatusCode(4029)
+	closeGoingAway = websocket.StatusGoingAway
+)
+
+type inFrame struct {
+	Type     string   `json:"type"`
+	ClientID string   `json:"client_id"`
+	Text     string   `json:"text"`
+	Files    []string `json:"files"`
+}
+
+type outFrame struct {
+	Type           string       `json:"type"`
+	ConversationID string       `json:"conversation_id,omitempty"`
+	Messages       []outMessage `json:"messages,omitempty"`
+	ClientID       string       `json:"client_id,omitempty"`
+	Seq            int64        `json:"seq,omitempty"`
+	Duplicate      bool         `json:"duplicate,omitempty"`
+	Code           string       `json:"code,omitempty"`
+	Message        string       `json:"message,omitempty"`
+}
+
+// outMessage is a conversation entry as the visitor sees it: their own
+// messages, replies with the operator's name, and the closing.
+type outMessage struct {
+	Seq       int64     `json:"seq"`
+	ID        string    `json:"id"`
+	Direction string    `json:"direction"` // in, out, system
+	Text      string    `json:"text,omitempty"`
+	ClientID  string    `json:"client_id,omitempty"`
+	Author    string    `json:"author,omitempty"`
+	Files     []fileRef `json:"files,omitempty"`
+	Event     string    `json:"event,omitempty"`
+	AskRating bool      `json:"ask_rating,omitempty"`
+	At        int64     `json:"at"`
+}
+
+type fileRef struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"` // relative to the hub; add ?token=
+}
+
+// visitorConn is one open socket of a visitor on this node.
+type visitorConn struct {
+	w    *Widget
+	ch   inbox.Channel
+	v    visitor
+	conn *websocket.Conn
+	conv string // the conversation shown; changed only by the writer, under the registry's lock
+	sent int64  // last seq read from the conversation; writer only
+
+	wake      chan struct{}
+	out       chan outFrame
+	ended     chan struct{}
+	endOnce   sync.Once
+	endCode   websocket.StatusCode
+	endReason string
+}
+
+func (c *visitorConn) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *visitorConn) end(code websocket.StatusCode, reason string) {
+	c.endOnce.Do(func() {
+		c.endCode, c.endReason = code, reason
+		close(c.ended)
+	})
+}
+
+func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
+	ch, err := w.channel(r.Context(), r.PathValue("channel"))
+	if err != nil {
+		fail(rw, r, http.StatusNotFound, "not_found", "no such chat")
+		return
+	}
+	if !w.originAllowed(ch, r) {
+		httpapi.Logger(r.Context()).Info("widget: socket origin refused", "channel", ch.ID, "origin", r.Header.Get("Origin"))
+		fail(rw, r, http.StatusForbidden, "origin", "this site is not allowed to use this chat")
+		return
+	}
+	// The Origin was checked against the channel's list just above.
+	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return
+	}
+	conn.SetReadLimit(w.limits.MaxFrameBytes)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	q := r.URL.Query()
+	v, err := w.visitorByToken(ctx, ch.ID, q.Get("token"))
+	if err != nil {
+		conn.Close(closeRevoked, "unknown or ended chat session; start a new chat")
+		return
+	}
+	ip, slot := w.clientIP(r), uuid.NewString()
+	if !w.takeSocketSlot(ctx, ip, slot) {
+		conn.Close(closeLimited, "too many open chats from your address")
+		return
+	}
+	defer w.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
+
+	c := &visitorConn{w: w, ch: ch, v: v, conn: conn, conv: v.ConversationID,
+		wake: make(chan struct{}, 1), out: make(chan outFrame, 16), ended: make(chan struct{})}
+	c.sent, _ = strconv.ParseInt(q.Get("since"), 10, 64)
+	if qc := q.Get("conversation"); qc != "" && qc != v.ConversationID {
+		c.sent = 0
+	}
+	w.local.add(c)
+	defer w.local.remove(c)
+	if c.write(ctx, outFrame{Type: "hello", ConversationID: v.ConversationID}) != nil {
+		return
+	}
+	go c.readLoop(ctx, cancel)
+	c.poke()
+	keep := time.NewTicker(socketSlotTTL / 3)
+	defer keep.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		case <-c.ended:
+			conn.Close(c.endCode, c.endReason)
+			return
+		case <-keep.C:
+			w.refreshSocketSlot(ctx, ip, slot)
+		case f := <-c.out:
+			if c.write(ctx, f) != nil {
+				return
+			}
+		case <-c.wake:
+			if err := c.flush(ctx); err != nil {
+				httpapi.Logger(ctx).Debug("widget: socket flush failed", "err", err)
+				return
+			}
+		}
+	}
+}
+
+func (c *visitorConn) write(ctx context.Context, f outFrame) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return c.conn.Write(wctx, websocket.MessageText, b)
+}
+
+// flush sends what the conversation gained since the last flush, reading
+// it from SQL by seq; a new conversation is announced first.
+func (c *visitorConn) flush(ctx context.Context) error {
+	conv, revoked, err := c.w.currentConversation(ctx, c.v.ID)
+	if err != nil {
+		return nil // transient: the next wake-up reads again
+	}
+	if revoked {
+		c.end(closeRevoked, "this chat session was ended")
+		return nil
+	}
+	if conv != c.conv {
+		c.w.local.follow(c, conv)
+		c.sent = 0
+		if err := c.write(ctx, outFrame{Type: "conversation", ConversationID: conv}); err != nil {
+			return err
+		}
+	}
+	if conv == "" {
+		return nil
+	}
+	for {
+		msgs, err := c.w.inbox.Messages(ctx, system, conv, c.sent, 200)
+		if err != nil {
+			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
+			return nil
+		}
+		out := make([]outMessage, 0, len(msgs))
+		for _, m := range msgs {
+			c.sent = m.Seq
+			if om, ok := c.w.visible(ctx, c.ch, c.v.ID, m); ok {
+				out = append(out, om)
+			}
+		}
+		if len(out) > 0 {
+			if err := c.write(ctx, outFrame{Type: "messages", Messages: out}); err != nil {
+				return err
+			}
+		}
+		if len(msgs) < 200 {
+			return nil
+		}
+	}
+}
+
+// visible turns a stored message into what the visitor may see: notes and
+// routing entries stay inside the union.
+func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string, m inbox.Message) (outMessage, bool) {
+	om := outMessage{Seq: m.Seq, ID: m.ID, Direction: m.Direction, Text: m.Text, At: m.CreatedAt.UnixMilli()}
+	for _, a := range m.Attachments {
+		om.Files = append(om.Files, fileRef{Name: a.Name, ContentType: a.ContentType, Size: a.Size,
+			URL: "/widget/v1/file/" + ch.ID + "/" + a.BlobKey})
+	}
+	switch m.Direction {
+	case inbox.DirIn:
+		om.ClientID = strings.TrimPrefix(m.ExternalID, visitorID+":")
+	case inbox.DirOut:
+		om.Author = w.operatorName(ctx, m.AuthorID)
+	case inbox.DirSystem:
+		var body struct {
+			Event string `json:"event"`
+		}
+		_ = json.Unmarshal([]byte(m.Text), &body)
+		if body.Event != "closed" && body.Event != "auto_closed" {
+			return om, false
+		}
+		om.Text, om.Event = "", "closed"
+		if st, err := w.lineState(ctx, ch.LineID); err == nil {
+			om.AskRating = st.AskRating
+		}
+	default:
+		return om, false
+	}
+	return om, true
+}
+
+// readLoop takes the visitor's frames: messages within the socket's
+// allowance are ingested and acknowledged; the rest get an error frame
+// and stay in the script's queue to be sent again.
+func (c *visitorConn) readLoop(ctx context.Context, cancel context.CancelFunc) {
+	defer cancel()
+	allowance := newBucket(c.w.limits.MessagesPerSecond, c.w.limits.MessageBurst)
+	for {
+		_, data, err := c.conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		var f inFrame
+		if json.Unmarshal(data, &f) != nil {
+			c.queue(ctx, outFrame{Type: "error", Code: "invalid", Message: "malformed frame"})
+			continue
+		}
+		switch f.Type {
+		case "ping":
+			c.queue(ctx, outFrame{Type: "pong"})
+		case "message":
+			if !allowance.allow() {
+				c.queue(ctx, outFrame{Type: "error", Code: "rate_limited", ClientID: f.ClientID,
+					Message: "you are sending messages too fast; the message will be sent in a moment"})
+				continue
+			}
+			c.queue(ctx, c.receive(ctx, f))
+		case "typing":
+		default:
+			c.queue(ctx, outFrame{Type: "error", Code: "invalid", Message: "unknown frame type"})
+		}
+	}
+}
+
+func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
+	var atts []inbox.Attachment
+	var err error
+	if len(f.Files) > 5 {
+		err = errUnknownUpload
+	} else if len(f.Files) > 0 {
+		atts, err = c.w.uploadsOf(ctx, c.v.ID, f.Files)
+	}
+	var res inbox.IngestResult
+	if err == nil {
+		res, err = c.w.ingest(ctx, c.ch, &c.v, f.ClientID, f.Text, atts)
+	}
+	if err != nil {
+		_, code, msg, _ := httpapi.Classify(err)
+		if code == "internal" {
+			httpapi.Logger(ctx).Error("widget: ingest failed", "err", err)
+			msg = "the message could not be stored; it will be sent again"
+		}
+		return outFrame{Type: "error", Code: code, Message: msg, ClientID: f.ClientID}
+	}
+	c.poke()
+	return outFrame{Type: "ack", ClientID: f.ClientID, Seq: res.Seq, ConversationID: res.ConversationID, Duplicate: res.Duplicate}
+}
+
+func (c *visitorConn) queue(ctx context.Context, f outFrame) {
+	select {
+	case c.out <- f:
+	case <-ctx.Done():
+	}
+}
