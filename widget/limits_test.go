@@ -1,0 +1,94 @@
+package widget_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/widget"
+)
+
+func TestNewSessionsPerAddressAreLimited(t *testing.T) {
+	f := newFixture(t)
+	f.withLimits(t, widget.Limits{SessionsPerIPHour: 2})
+	f.session(t)
+	f.session(t)
+	code, out, _ := f.req(t, "POST", "/widget/v1/session/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна", "contact": "anna@example.org", "consent": true})
+	if code != http.StatusTooManyRequests || out["error"].(map[string]any)["code"] != "rate_limited" {
+		t.Fatalf("third session: %d %v", code, out)
+	}
+	// The offline form counts as a new visitor too.
+	code, _, _ = f.req(t, "POST", "/widget/v1/offline/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна", "contact": "anna@example.org",
+		"consent": true, "text": "вопрос"})
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("offline form over the limit: %d", code)
+	}
+}
+
+func TestSocketsPerAddressAreLimited(t *testing.T) {
+	f := newFixture(t)
+	f.withLimits(t, widget.Limits{SocketsPerIP: 2})
+	token := f.session(t)
+	a := f.mustDial(t, token, "")
+	f.mustDial(t, token, "")
+	s, _, err := f.dial(t, token, "", siteOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := s.closed(); code != 4029 {
+		t.Fatalf("third socket closed with %d, want 4029", code)
+	}
+	// A closed socket frees its slot.
+	a.conn.CloseNow()
+	deadlineDial(t, f, token)
+}
+
+// deadlineDial retries until a socket is accepted (the server notices a
+// closed socket asynchronously).
+func deadlineDial(t *testing.T, f *fixture, token string) {
+	t.Helper()
+	for range 50 {
+		s, _, err := f.dial(t, token, "", siteOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fr, ok := <-s.in
+		if ok && fr.Type == "hello" {
+			return
+		}
+	}
+	t.Fatal("slot never freed")
+}
+
+func TestMessagesPerSocketAreLimited(t *testing.T) {
+	f := newFixture(t)
+	f.withLimits(t, widget.Limits{MessagesPerSecond: 0.01, MessageBurst: 2})
+	s := f.mustDial(t, f.session(t), "")
+	s.exchange("a", "один")
+	s.exchange("b", "два")
+	s.message("c", "три")
+	e := s.next(isType("error"))
+	if e.Code != "rate_limited" || e.ClientID != "c" || !strings.Contains(e.Message, "too fast") {
+		t.Fatalf("third message: %+v", e)
+	}
+	s.quiet(300 * time.Millisecond)
+	if n := f.count(t, `SELECT COUNT(*) FROM inbox_messages WHERE direction = 'in'`); n != 2 {
+		t.Fatalf("%d messages stored, want 2", n)
+	}
+}
+
+func TestFrameAndMessageSizeAreLimited(t *testing.T) {
+	f := newFixture(t)
+	f.withLimits(t, widget.Limits{MaxFrameBytes: 2048, MaxTextRunes: 100})
+	token := f.session(t)
+	s := f.mustDial(t, token, "")
+	s.message("long", strings.Repeat("я", 101))
+	if e := s.next(isType("error")); e.Code != "invalid" || e.ClientID != "long" || !strings.Contains(e.Message, "100 characters") {
+		t.Fatalf("long message: %+v", e)
+	}
+	s.message("huge", strings.Repeat("x", 4096))
+	if code := s.closed(); code != 1009 {
+		t.Fatalf("huge frame closed the socket with %d, want 1009 (message too big)", code)
+	}
+}
