@@ -17,11 +17,24 @@ import (
 //go:embed static
 var static embed.FS
 
-// script is the widget's JavaScript, compressed once at start.
-var script = func() (s struct {
+// compressedScript is the widget's JavaScript, compressed once at start.
+type compressedScript struct {
 	plain, gz []byte
 	etag      string
-}) { s.plain, _ = static.ReadFile("static/widget.js"); var buf bytes.Buffer; zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression); _, _ = zw.Write(s.plain); _ = zw.Close(); s.gz = buf.Bytes(); sum := sha256.Sum256(s.plain); s.etag = `"` + hex.EncodeToString(sum[:8]) + `"`; return s }()
+}
+
+var script = func() compressedScript {
+	var s compressedScript
+	s.plain, _ = static.ReadFile("static/widget.js")
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(s.plain)
+	_ = zw.Close()
+	s.gz = buf.Bytes()
+	sum := sha256.Sum256(s.plain)
+	s.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	return s
+}()
 
 var demoPage = template.Must(template.ParseFS(static, "static/demo.html"))
 

@@ -138,7 +138,9 @@
         tr.appendChild(el('td', '', c.kind));
         tr.appendChild(el('td', '', c.name));
         var hook = el('td', 'muted');
-        hook.appendChild(el('code', '', location.origin + '/hooks/' + c.kind + '/' + c.id + (c.kind === 'api' ? '/messages' : '')));
+        hook.appendChild(el('code', '', c.kind === 'widget' ?
+          '<script src="' + location.origin + '/widget/v1/widget.js" data-channel="' + c.id + '" async></script>' :
+          location.origin + '/hooks/' + c.kind + '/' + c.id + (c.kind === 'api' ? '/messages' : '')));
         tr.appendChild(hook);
         var st = el('td', 'muted');
         api('GET', '/api/v1/inbox/channels/' + c.id + '/status').then(function (s) {
@@ -163,6 +165,7 @@
     var body = { line_id: current.id, kind: kind, name: f.name.value, settings: {}, secrets: {} };
     if (kind === 'api' && f.webhook_url.value) body.settings.webhook_url = f.webhook_url.value;
     if (kind === 'telegram') body.secrets.bot_token = f.bot_token.value.trim();
+    if (kind === 'widget' && f.allowed_origins.value.trim()) body.settings.allowed_origins = f.allowed_origins.value.trim();
     if (kind === 'vk') {
       body.secrets.access_token = f.access_token.value.trim();
       body.secrets.secret = f.secret.value.trim();
