@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/valid"
 )
@@ -74,7 +76,7 @@ func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
 	}
 	defer cl.Close()
 	for _, f := range folders(*ch) {
-		if _, err := cl.Status(f, nil).Wait(); err != nil {
+		if _, err := cl.Status(f, &imap.StatusOptions{NumMessages: true}).Wait(); err != nil {
 			return valid.Errorf("settings.folders", "folder", "the mailbox has no folder %q: %s", f, err)
 		}
 	}

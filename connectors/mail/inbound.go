@@ -1,0 +1,175 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/inbox"
+)
+
+// ingestLetter turns one raw letter into an inbound message: the raw
+// letter, its sanitised HTML and its files go to the blob store, the text
+// to the inbox with the sender's verdict on top. Bounces and automatic
+// replies from strangers open nothing. It returns an error only when
+// trying again could help, or a valid.Error the inbox gave.
+func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []byte, size int64) error {
+	l := parseLetter(raw, defaultLimits, ch.Settings[settingAuthServID])
+	if size > int64(len(raw)) && l.quarantine == "" {
+		l.quarantine = fmt.Sprintf("the letter is %.1f MB; only its header was fetched, the whole letter stays in the mailbox", float64(size)/(1<<20))
+	}
+	if l.bounce {
+		return c.handleBounce(ctx, ch, l)
+	}
+	if l.fromAddr == "" {
+		l.fromAddr = "unknown-sender"
+	}
+	if l.auto != "" && !c.knownCorrespondent(ctx, ch.ID, l.fromAddr) {
+		c.log.Info("automatic letter from a stranger not opened as a conversation", "channel", ch.ID, "from", l.fromAddr, "why", l.auto)
+		return nil
+	}
+
+	var stored []string
+	drop := func() {
+		for _, k := range stored {
+			_ = c.blobs.Delete(context.WithoutCancel(ctx), k)
+		}
+	}
+	put := func(name, ctype string, data []byte) (inbox.Attachment, error) {
+		info, err := c.blobs.Put(ctx, bytes.NewReader(data), int64(len(data))+1)
+		if err != nil {
+			return inbox.Attachment{}, fmt.Errorf("mail: store file: %w", err)
+		}
+		stored = append(stored, info.Key)
+		return inbox.Attachment{BlobKey: info.Key, Name: blob.CleanName(name), ContentType: ctype, Size: info.Size}, nil
+	}
+	rawAtt, err := put(firstNonEmpty(l.subject, "letter")+".eml", "message/rfc822", raw)
+	if err != nil {
+		return err
+	}
+	in := inbox.Inbound{ChannelID: ch.ID, ExternalChatID: l.fromAddr, Subject: cleanSubject(l.subject), SentAt: l.date,
+		From: inbox.Identity{Namespace: "email", ExternalID: l.fromAddr, Name: l.fromName}, NoAutoReply: l.auto != ""}
+	// Only a sender whose domain vouched for the letter gets the address on
+	// their contact card, where it could link them to a member.
+	if l.auth.authenticated() {
+		in.From.Email = l.fromAddr
+	}
+	in.ExternalMessageID = externalID(l.messageID, raw)
+	in.Attachments = append(in.Attachments, rawAtt)
+	if l.html != "" && l.quarantine == "" {
+		a, err := put("letter.html", "text/html", []byte(l.html))
+		if err != nil {
+			drop()
+			return err
+		}
+		in.Attachments = append(in.Attachments, a)
+	}
+	left := 0
+	for _, p := range l.parts {
+		if len(in.Attachments) >= inbox.MaxAttachments {
+			left++
+			continue
+		}
+		a, err := put(p.name, p.ctype, p.data)
+		if err != nil {
+			drop()
+			return err
+		}
+		in.Attachments = append(in.Attachments, a)
+	}
+	in.Text = letterText(l, left)
+	res, err := c.inbox.Ingest(ctx, in)
+	if err != nil || res.Duplicate {
+		drop() // a second delivery keeps the files of the first
+	}
+	if err != nil {
+		return err
+	}
+	if l.messageID != "" && !res.Duplicate {
+		return c.recordLetter(ctx, ch.ID, storedLetter{messageID: l.messageID, direction: "in", conversationID: res.ConversationID,
+			address: l.fromAddr, subject: l.subject})
+	}
+	return nil
+}
+
+// externalID is the deduplication key of a letter in its mailbox: the
+// Message-ID, or the hash of the raw letter when it has none (or one too
+// long to be an id).
+func externalID(messageID string, raw []byte) string {
+	if messageID != "" && len(messageID) <= inbox.MaxExternalIDBytes-4 {
+		return "mid:" + messageID
+	}
+	sum := sha256.Sum256(raw)
+	return "raw:" + hex.EncodeToString(sum[:])
+}
+
+// letterText is what the operator reads: notes in brackets, the subject,
+// then the letter's text, cut to the inbox's limit.
+func letterText(l *letter, filesLeft int) string {
+	var b strings.Builder
+	if l.quarantine != "" {
+		fmt.Fprintf(&b, "[Quarantined: %s. The letter was not opened; the original is attached as .eml — download it only if you trust the sender.]\n", l.quarantine)
+	}
+	switch {
+	case l.auth.server == "":
+		b.WriteString("[Sender not verified: the mail server added no Authentication-Results]\n")
+	case l.auth.authenticated():
+		fmt.Fprintf(&b, "[Sender verified: %s]\n", l.auth)
+	default:
+		fmt.Fprintf(&b, "[Sender NOT verified: %s]\n", l.auth)
+	}
+	if l.auto != "" {
+		fmt.Fprintf(&b, "[Automatic reply (%s)]\n", l.auto)
+	}
+	if filesLeft > 0 {
+		fmt.Fprintf(&b, "[%d more files are only in the original letter (.eml)]\n", filesLeft)
+	}
+	if l.subject != "" {
+		fmt.Fprintf(&b, "Subject: %s\n", l.subject)
+	}
+	b.WriteString("\n")
+	b.WriteString(l.text)
+	s := strings.TrimSpace(b.String())
+	const note = "\n[… the rest is in the original letter (.eml)]"
+	if len(s) > inbox.MaxTextBytes {
+		cut := inbox.MaxTextBytes - len(note)
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + note
+	}
+	return s
+}
+
+var (
+	replyPrefix = regexp.MustCompile(`(?i)^\s*((re|fwd?|aw|wg|отв|ответ|пересл)\s*(\[\d+\])?\s*:\s*)+`)
+	subjectTag  = regexp.MustCompile(`\s*\[#[0-9a-f]{6,16}\]`)
+)
+
+// cleanSubject drops reply prefixes and our conversation tag.
+func cleanSubject(s string) string {
+	s = subjectTag.ReplaceAllString(s, "")
+	return strings.TrimSpace(replyPrefix.ReplaceAllString(s, ""))
+}
+
+// handleBounce records a delivery failure on the letter it reports. It
+// opens no conversation; the bounce stays in the mailbox.
+func (c *Connector) handleBounce(ctx context.Context, ch inbox.Channel, l *letter) error {
+	refs := append(append(append([]string{}, l.bounceOf...), l.inReplyTo...), l.references...)
+	reason := firstNonEmpty(l.bounceWhy, "bounced: "+l.subject)
+	convs, err := c.markBounced(ctx, ch.ID, refs, reason)
+	if err != nil {
+		return err
+	}
+	c.log.Warn("bounce received", "channel", ch.ID, "refers_to", refs, "conversations", convs, "reason", reason)
+	if len(convs) > 0 {
+		c.report(ch, fmt.Errorf("a reply in conversation %s bounced: %s", convs[0], reason))
+	}
+	return nil
+}
