@@ -71,7 +71,10 @@ func (w *Widget) httpDemo(rw http.ResponseWriter, r *http.Request) {
 	data := struct {
 		Channel *inbox.Channel
 		Base    string
-	}{Base: "https://" + r.Host}
+	}{Base: "http://" + r.Host}
+	if r.TLS != nil {
+		data.Base = "https://" + r.Host
+	}
 	if w.cfg != nil && w.cfg.BaseURL != "" {
 		data.Base = strings.TrimRight(w.cfg.BaseURL, "/")
 	}

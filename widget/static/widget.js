@@ -58,6 +58,16 @@
     (kids || []).forEach(function (c) { if (c) e.appendChild(c); });
     return e;
   }
+  // icon draws a 24x24 SVG path (emoji fonts are not everywhere).
+  function icon(d, stroke) {
+    var ns = 'http://www.w3.org/2000/svg', svg = document.createElementNS(ns, 'svg'), p = document.createElementNS(ns, 'path');
+    svg.setAttribute('viewBox', '0 0 24 24'); svg.setAttribute('width', '26'); svg.setAttribute('height', '26');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', stroke ? 'none' : 'currentColor');
+    if (stroke) { p.setAttribute('stroke', '#555'); p.setAttribute('stroke-width', '2'); p.setAttribute('stroke-linecap', 'round'); }
+    svg.appendChild(p);
+    return svg;
+  }
   function post(path, body, q) {
     return fetch(api + path + '/' + channel + (q || ''), {
       method: 'POST', body: body instanceof FormData ? body : JSON.stringify(body),
@@ -76,11 +86,11 @@
   }).then(function (c) { cfg = c; t = T[c.lang] || T.ru; draw(); }).catch(function (e) { console.warn(String(e)); });
 
   var css = ':host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
-    '.btn{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;color:#fff;cursor:pointer;box-shadow:0 2px 12px rgba(0,0,0,.3);z-index:2147483646;font-size:26px}' +
+    '.btn{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;color:#fff;cursor:pointer;box-shadow:0 2px 12px rgba(0,0,0,.3);z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
     '.panel{position:fixed;bottom:88px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#222;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);display:none;flex-direction:column;overflow:hidden;z-index:2147483647}' +
     '.panel.on{display:flex}.head{color:#fff;padding:12px 14px;display:flex;align-items:center;justify-content:space-between;font-weight:600}' +
     '.head button{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}.body{flex:1;overflow:auto;padding:12px;background:#f6f7f9}' +
-    '.status{font-size:12px;color:#a15c00;padding:2px 12px;min-height:18px}.msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
+    '.status{font-size:12px;color:#a15c00;padding:2px 12px}.status:empty{display:none}.msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
     '.in{margin-left:auto;color:#fff}.out{background:#fff;border:1px solid #e2e4e8}.sys{text-align:center;color:#666;font-size:12px;margin:8px 0}' +
     '.who{font-size:11px;opacity:.75;margin-bottom:2px}.pending{opacity:.6}.failed{outline:2px solid #d33}' +
     '.foot{display:flex;gap:6px;padding:8px;border-top:1px solid #e2e4e8;align-items:flex-end}textarea{flex:1;resize:none;height:40px;border:1px solid #ccd;border-radius:8px;padding:8px}' +
@@ -95,7 +105,8 @@
     root = host.attachShadow({ mode: 'open' });
     root.appendChild(el('style', { text: css }));
     var side = cfg.position === 'left' ? 'left:20px' : 'right:20px';
-    var btn = el('button', { class: 'btn', 'aria-label': t.open, title: t.open, style: side + ';background:' + cfg.colour, text: '\u{1F4AC}', onclick: toggle });
+    var btn = el('button', { class: 'btn', 'aria-label': t.open, title: t.open, style: side + ';background:' + cfg.colour, onclick: toggle });
+    btn.appendChild(icon('M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z'));
     statusLine = el('div', { class: 'status', 'aria-live': 'polite' });
     body = el('div', { class: 'body' });
     panel = el('div', { class: 'panel', role: 'dialog', 'aria-label': cfg.title, style: side }, [
@@ -178,8 +189,10 @@
     input = el('textarea', { placeholder: t.placeholder, 'aria-label': t.placeholder, maxlength: String(cfg.max_text || 4000) });
     input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendText(); } });
     var file = el('input', { type: 'file', accept: cfg.upload_types.join(','), style: 'display:none', onchange: function () { upload(file); } });
+    var clip = el('button', { class: 'clip', title: t.attach, 'aria-label': t.attach, onclick: function () { file.click(); } });
+    clip.appendChild(icon('M16 6v10a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10a1 1 0 0 1-2 0V6', true));
     foot = el('div', { class: 'foot' }, [
-      el('button', { class: 'clip', title: t.attach, 'aria-label': t.attach, text: '\u{1F4CE}', onclick: function () { file.click(); } }), file,
+      clip, file,
       input, el('button', { class: 'send', style: 'background:' + cfg.colour, text: t.send, onclick: sendText })]);
     panel.appendChild(foot);
     seen = {}; seq = 0;
@@ -295,7 +308,7 @@
     (m.files || []).forEach(function (a) {
       var href = base + a.url + '?token=' + encodeURIComponent(st.token);
       d.appendChild(/^image\//.test(a.content_type) ? el('img', { class: 'att', src: href, alt: a.name }) :
-        el('a', { href: href, target: '_blank', rel: 'noopener', text: '\u{1F4C4} ' + a.name }));
+        el('a', { href: href, target: '_blank', rel: 'noopener', text: a.name }));
     });
     if (!d.parentNode) list.appendChild(d);
     scroll();

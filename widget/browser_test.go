@@ -1,0 +1,89 @@
+package widget_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/inbox"
+)
+
+// TestWidgetInChromium drives the widget in real Chromium
+// (widget/browsertest/widget.test.cjs): a site on another origin embeds
+// it, the visitor fills the pre-chat form and writes, an operator answers
+// from the console in another browser context; the visitor's connection
+// drops, the operator writes twice, and both replies appear once when it
+// returns. It runs when PROFHUB_TEST_BROWSER=1, with playwright-core from
+// web/browsertest/node_modules (CI installs it there).
+func TestWidgetInChromium(t *testing.T) {
+	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
+		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")
+	}
+	modules, _ := filepath.Abs("../web/browsertest/node_modules")
+	if _, err := os.Stat(filepath.Join(modules, "playwright-core")); err != nil {
+		t.Fatal("run `npm install` in web/browsertest first")
+	}
+	n := hubtest.Start(t)
+	ctx := context.Background()
+	const pw = "operator-password"
+	op := n.AddUser(t, "op1", access.Operator, n.Root.ID, pw)
+	l := inbox.DefaultLine()
+	l.Name, l.UnitID, l.Mode, l.AskRating = "Горячая линия", n.Root.ID, inbox.Strict, true
+	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
+	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := httptest.NewServer(nil)
+	defer site.Close()
+	ch, _, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
+		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования",
+			"greeting": "Здравствуйте! Задайте вопрос юристу профсоюза.", "policy_url": site.URL + "/policy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title>
+<style>body{font-family:serif;background:#fdf6e3} button{all:unset} div{color:red !important}</style></head>
+<body><h1>Профсоюз работников образования</h1><p>Новости, документы, контакты.</p>
+<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID)
+	site.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(page))
+	})
+	other := httptest.NewServer(site.Config.Handler) // same page on an origin the channel does not allow
+	defer other.Close()
+
+	shots, _ := filepath.Abs("browsertest/screenshots")
+	cmd := exec.Command("node", "widget.test.cjs")
+	cmd.Dir = "browsertest"
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "PROFHUB_BASE="+n.Server.URL, "SITE_URL="+site.URL,
+		"OTHER_SITE_URL="+other.URL, "PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(2 * time.Minute):
+			_ = cmd.Process.Kill()
+		}
+	}()
+	out, err := cmd.CombinedOutput()
+	close(done)
+	if err != nil {
+		t.Fatalf("browser test failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+	var in, outN int
+	_ = n.DB.QueryRow(`SELECT COUNT(*) FROM inbox_messages WHERE direction = 'in' AND channel_id = $1`, ch.ID).Scan(&in)
+	_ = n.DB.QueryRow(`SELECT COUNT(*) FROM inbox_messages WHERE direction = 'out' AND channel_id = $1`, ch.ID).Scan(&outN)
+	if in != 1 || outN != 3 {
+		t.Errorf("stored %d visitor messages and %d replies, want 1 and 3", in, outN)
+	}
+}

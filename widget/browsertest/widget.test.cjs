@@ -1,0 +1,134 @@
+// End-to-end test of the site widget in real Chromium. Started by
+// widget/browser_test.go (NODE_PATH points at web/browsertest/node_modules);
+// exits non-zero with a reason on the first failed check.
+const { chromium } = require('playwright-core');
+const { mkdirSync } = require('node:fs');
+
+const env = process.env;
+const base = env.PROFHUB_BASE;
+const shots = env.PROFHUB_SHOTS || 'screenshots';
+mkdirSync(shots, { recursive: true });
+
+function check(cond, msg) {
+  if (!cond) throw new Error('check failed: ' + msg);
+}
+
+function watch(page) {
+  page.errors = [];
+  page.on('console', m => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', e => page.errors.push(String(e)));
+  return page;
+}
+
+(async () => {
+  let current;
+  const browser = await chromium.launch({
+    executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    // The operator signs in and goes online, so the widget offers the chat.
+    const opCtx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
+    const op = watch(await opCtx.newPage());
+    await op.goto(base + '/login');
+    await op.fill('input[name=login]', 'op1');
+    await op.fill('input[name=password]', env.PROFHUB_PASSWORD);
+    await op.click('button.primary');
+    await op.waitForURL(base + '/');
+    await op.goto(base + '/inbox');
+    await op.selectOption('#presence', 'online');
+    await op.waitForTimeout(500);
+
+    // A page on an origin the channel does not allow gets no widget.
+    const visCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const evil = await visCtx.newPage();
+    await evil.goto(env.OTHER_SITE_URL);
+    await evil.waitForTimeout(1500);
+    check(await evil.locator('button.btn').count() === 0, 'no widget on a disallowed origin');
+    await evil.close();
+
+    // The visitor on the union's site: keep a handle on the widget's sockets
+    // so the test can cut them.
+    await visCtx.addInitScript(() => {
+      const WS = window.WebSocket;
+      window.__sockets = [];
+      window.WebSocket = function (u, p) { const s = new WS(u, p); window.__sockets.push(s); return s; };
+      window.WebSocket.prototype = WS.prototype;
+    });
+    const vis = current = watch(await visCtx.newPage());
+    await vis.goto(env.SITE_URL);
+    await vis.locator('button.btn').click(); // playwright's CSS pierces the open shadow root
+    await vis.fill('input[name=name]', 'Мария Петровна');
+    await vis.fill('input[name=contact]', '+7 900 123-45-67');
+    check(await vis.locator('a[href$="/policy"]').count() === 1, 'consent links the policy');
+    await vis.locator('input[name=consent]').check();
+    await vis.locator('button.go').click();
+    await vis.locator('textarea').fill('Здравствуйте! Можно ли отказаться от сверхурочной работы?');
+    await vis.keyboard.press('Enter');
+    await vis.locator('.msg.in[data-seq]').waitFor({ timeout: 10000 });
+    await vis.screenshot({ path: `${shots}/widget-prechat-sent.png` });
+
+    // The operator takes it and answers.
+    const offer = op.locator('.offer', { hasText: 'Мария' });
+    await offer.waitFor({ timeout: 15000 });
+    await offer.locator('button.primary').click();
+    await op.waitForSelector('.msg-in .text >> text=сверхурочной');
+    await op.fill('#reply-text', 'Здравствуйте! Да, только с вашего письменного согласия.');
+    await op.keyboard.press('Control+Enter');
+    await vis.locator('.msg.out', { hasText: 'письменного согласия' }).waitFor({ timeout: 15000 });
+    check(await vis.locator('.msg.out .who', { hasText: 'Тест op1' }).count() === 1, 'the reply shows the operator name');
+
+    // The connection drops; the operator writes twice meanwhile.
+    await visCtx.setOffline(true);
+    await vis.evaluate(() => window.__sockets.forEach(s => s.close()));
+    await vis.waitForTimeout(300);
+    for (const text of ['Первое сообщение, пока вас не было.', 'И второе сообщение.']) {
+      await op.fill('#reply-text', text);
+      await op.keyboard.press('Control+Enter');
+      await op.waitForSelector(`.msg-out >> text=${text}`);
+    }
+    await op.waitForTimeout(500);
+    check(await vis.locator('.msg.out', { hasText: 'Первое сообщение' }).count() === 0, 'nothing arrives while offline');
+    await visCtx.setOffline(false);
+    await vis.locator('.msg.out', { hasText: 'И второе сообщение' }).waitFor({ timeout: 20000 });
+    await vis.waitForTimeout(1000);
+    check(await vis.locator('.msg.out', { hasText: 'Первое сообщение' }).count() === 1, 'the first missed reply shown once');
+    check(await vis.locator('.msg.out', { hasText: 'И второе сообщение' }).count() === 1, 'the second missed reply shown once');
+    check(await vis.locator('.msg.out', { hasText: 'письменного согласия' }).count() === 1, 'the earlier reply not repeated');
+    check(await vis.locator('.msg.in', { hasText: 'сверхурочной' }).count() === 1, 'the visitor message shown once');
+    await vis.screenshot({ path: `${shots}/widget-chat.png` });
+
+    // The site's CSS did not reach the widget.
+    const colour = await vis.locator('.msg.out').first().evaluate(e => getComputedStyle(e).color);
+    check(colour !== 'rgb(255, 0, 0)', 'site CSS leaked into the widget: ' + colour);
+
+    // The operator closes; the widget asks for a rating.
+    await op.click('#act-close');
+    await vis.locator('.rating').waitFor({ timeout: 15000 });
+    await vis.locator('.stars button').nth(4).click();
+    await vis.locator('.rating button.go').click();
+    await vis.locator('.sys', { hasText: 'Спасибо за оценку' }).waitFor({ timeout: 10000 });
+    await vis.screenshot({ path: `${shots}/widget-rated.png` });
+
+    // The demo page served by the hub, with the widget open.
+    const demo = watch(await visCtx.newPage());
+    await demo.goto(base + '/widget/demo');
+    await demo.locator('button.btn').click();
+    await demo.locator('.panel.on').waitFor();
+    await demo.waitForTimeout(500);
+    await demo.screenshot({ path: `${shots}/widget-demo.png` });
+
+    for (const p of [op, vis, demo]) {
+      const errs = p.errors.filter(e => !e.includes('favicon') && !e.includes('ERR_INTERNET_DISCONNECTED') && !e.includes('WebSocket'));
+      check(errs.length === 0, 'no console errors: ' + JSON.stringify(errs));
+    }
+    console.log('widget e2e passed');
+  } catch (e) {
+    if (current) await current.screenshot({ path: `${shots}/failure.png` }).catch(() => {});
+    if (current) console.error('page errors:', JSON.stringify(current.errors));
+    throw e;
+  } finally {
+    await browser.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });
