@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 )
@@ -295,5 +296,28 @@ func TestLetterReplyAndAnswer(t *testing.T) {
 	e.sink.mu.Unlock()
 	if n != 1 {
 		t.Errorf("%d letters sent, want exactly 1", n)
+	}
+
+	// A bounce of our letter opens nothing and is recorded against it.
+	bounce := strings.ReplaceAll(strings.ReplaceAll(mail.Fixtures["bounce"], "out.m1.c1@union.example", ourID), "bounce-1@", "bounce-2@")
+	e.dc.appendLetter(t, "INBOX", bounce)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var why string
+		_ = e.n.DB.QueryRow(`SELECT bounce FROM mail_letters WHERE message_id = $1`, ourID).Scan(&why)
+		if strings.Contains(why, "550 5.1.1 user unknown") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("bounce not recorded: %q", why)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+	if err != nil || !strings.Contains(st.LastError, "bounced") {
+		t.Errorf("channel status after a bounce: %+v %v", st, err)
+	}
+	if got := e.inbound(t); len(got) != 2 {
+		t.Errorf("the bounce opened something: %d letters", len(got))
 	}
 }

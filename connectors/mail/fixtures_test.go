@@ -1,0 +1,117 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/inbox"
+)
+
+// TestHostileLettersOverIMAP delivers the parser's fixtures to a real
+// Dovecot and checks what the inbox makes of them: readable, harmless,
+// nothing lost, and automatic letters opening nothing.
+func TestHostileLettersOverIMAP(t *testing.T) {
+	e := newEnv(t)
+	e.channel(t)
+	for _, k := range []string{"koi8", "hostile", "attachments", "2000 parts", "1000 deep", "outlook", "auto", "bounce"} {
+		e.dc.appendLetter(t, "INBOX", mail.Fixtures[k])
+	}
+	got := e.waitInbound(t, 6)
+	time.Sleep(time.Second) // the auto-reply and the bounce come last
+	if got = e.inbound(t); len(got) != 6 {
+		t.Fatalf("%d letters in the inbox, want 6 (no auto-reply from a stranger, no bounce)", len(got))
+	}
+	by := map[string]inbox.Message{}
+	for _, m := range got {
+		switch {
+		case strings.Contains(m.Text, "Задержка зарплаты"):
+			by["koi8"] = m
+		case strings.Contains(m.Text, "Subject: hi"):
+			by["hostile"] = m
+		case strings.Contains(m.Text, "See attached."):
+			by["attachments"] = m
+		case strings.Contains(m.Text, "Subject: many"):
+			by["many"] = m
+		case strings.Contains(m.Text, "Subject: deep"):
+			by["deep"] = m
+		case strings.Contains(m.Text, "Thanks, see below."):
+			by["outlook"] = m
+		}
+	}
+	if m := by["koi8"]; !strings.Contains(m.Text, "Нам третий месяц не платят зарплату.") {
+		t.Errorf("KOI8-R letter: %q", m.Text)
+	}
+	if m := by["hostile"]; strings.Contains(m.Text, "alert") || len(m.Attachments) != 2 || m.Attachments[1].Name != "letter.html" {
+		t.Errorf("hostile letter: %q %+v", m.Text, m.Attachments)
+	}
+	names := []string{}
+	for _, a := range by["attachments"].Attachments {
+		names = append(names, a.Name)
+	}
+	if strings.Join(names[1:], ",") != "passwd,invoicefdp.exe,attachment-3.png" {
+		t.Errorf("attachment names: %q", names)
+	}
+	for _, k := range []string{"many", "deep"} {
+		m := by[k]
+		if !strings.HasPrefix(m.Text, "[Quarantined:") || len(m.Attachments) != 1 || m.Attachments[0].ContentType != "message/rfc822" {
+			t.Errorf("%s: %q %+v", k, m.Text, m.Attachments)
+		}
+	}
+	if m := by["outlook"]; !strings.Contains(m.Text, "[Sender not verified") && !strings.Contains(m.Text, "Sender verified") {
+		t.Errorf("outlook letter has no verdict: %q", m.Text)
+	}
+
+	// A restart after the server renumbered the folder reads it again and
+	// duplicates nothing.
+	ctx := context.Background()
+	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	if _, err := e.n.DB.Exec(`UPDATE mail_folders SET uid_validity = 1, last_uid = 0 WHERE channel_id = $1`, e.ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e.dc.appendLetter(t, "INBOX", letter("late@example.ru", "late@example.ru", "после", "", "новое письмо"))
+	e.waitInbound(t, 7)
+	time.Sleep(time.Second)
+	if n := len(e.inbound(t)); n != 7 {
+		t.Errorf("%d letters after rereading the folder, want 7", n)
+	}
+	if n := e.dc.seen(t); n != 0 {
+		t.Errorf("%d letters marked seen", n)
+	}
+}
+
+// TestSMTPRefusalFailsTheReply: a 5xx answer fails the reply for good with
+// the server's words.
+func TestSMTPRefusalFailsTheReply(t *testing.T) {
+	e := newEnv(t)
+	e.channel(t)
+	e.dc.appendLetter(t, "INBOX", letter("nobody@example.ru", "q@example.ru", "вопрос", "", "текст"))
+	m := e.waitInbound(t, 1)[0]
+	code, body := e.call(t, "POST", "/api/v1/inbox/conversations/"+m.ConversationID+"/messages", inbox.ReplyInput{Text: "ответ"})
+	if code != 201 {
+		t.Fatalf("reply: %d %s", code, body)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, x := range e.messages(t, m.ConversationID) {
+			if x.Direction == inbox.DirOut && x.Status == inbox.DeliveryFailed {
+				if !strings.Contains(x.StatusReason, "550") {
+					t.Errorf("reason: %q", x.StatusReason)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reply not failed: %+v", e.messages(t, m.ConversationID))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
