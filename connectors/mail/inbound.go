@@ -83,7 +83,17 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		}
 		in.Attachments = append(in.Attachments, a)
 	}
-	in.Text = letterText(l, left)
+	var notes []string
+	conv, addr, err := c.thread(ctx, ch.ID, l)
+	if err != nil {
+		drop()
+		return err
+	}
+	if conv != "" && addr != "" && addr != l.fromAddr {
+		// Each sender has their own conversation; say where this came from.
+		notes = append(notes, fmt.Sprintf("[In reply to our letter to %s (conversation %s)]", addr, conv))
+	}
+	in.Text = letterText(l, left, notes...)
 	res, err := c.inbox.Ingest(ctx, in)
 	if err != nil || res.Duplicate {
 		drop() // a second delivery keeps the files of the first
@@ -111,8 +121,11 @@ func externalID(messageID string, raw []byte) string {
 
 // letterText is what the operator reads: notes in brackets, the subject,
 // then the letter's text, cut to the inbox's limit.
-func letterText(l *letter, filesLeft int) string {
+func letterText(l *letter, filesLeft int, notes ...string) string {
 	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString(n + "\n")
+	}
 	if l.quarantine != "" {
 		fmt.Fprintf(&b, "[Quarantined: %s. The letter was not opened; the original is attached as .eml — download it only if you trust the sender.]\n", l.quarantine)
 	}

@@ -320,4 +320,20 @@ func TestLetterReplyAndAnswer(t *testing.T) {
 	if got := e.inbound(t); len(got) != 2 {
 		t.Errorf("the bounce opened something: %d letters", len(got))
 	}
+
+	// A colleague answering the same letter of ours (Outlook: no
+	// In-Reply-To, only our subject tag) gets a conversation of their own,
+	// with a note saying which letter they answer.
+	tag := subject[strings.Index(subject, "[#"):]
+	e.dc.appendLetter(t, "INBOX", letter("kollega@example.ru", "third@example.ru", "RE: "+tag+" Вопрос", "Thread-Index: AQHZ\n", "И мне ответьте"))
+	got = e.waitInbound(t, 3)
+	var other inbox.Message
+	for _, x := range got {
+		if strings.Contains(x.Text, "И мне ответьте") {
+			other = x
+		}
+	}
+	if other.ConversationID == m.ConversationID || !strings.Contains(other.Text, "In reply to our letter to maria@example.ru") {
+		t.Errorf("colleague's letter: conversation %s (member's %s), %q", other.ConversationID, m.ConversationID, other.Text)
+	}
 }

@@ -29,9 +29,9 @@ func messageID(m inbox.OutboundMessage, from string) string {
 	return fmt.Sprintf("out.%s.%s@%s", m.ID, m.ConversationID, firstNonEmpty(domain, "profhub.invalid"))
 }
 
-// subjectToken is the short conversation tag put in our subjects, a
+// conversationToken is the short conversation tag put in our subjects, a
 // fallback for mail clients that drop In-Reply-To and References.
-func subjectToken(convID string) string {
+func conversationToken(convID string) string {
 	t := strings.ReplaceAll(convID, "-", "")
 	return t[max(0, len(t)-10):]
 }
@@ -81,7 +81,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 	if subject == "" {
 		subject = "Обращение"
 	}
-	subject = "Re: " + subject + " [#" + subjectToken(m.ConversationID) + "]"
+	subject = "Re: " + subject + " [#" + conversationToken(m.ConversationID) + "]"
 	h.SetSubject(subject)
 	if last.messageID != "" {
 		h.SetMsgIDList("In-Reply-To", []string{last.messageID})
