@@ -115,3 +115,30 @@ func TestSMTPRefusalFailsTheReply(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestReplyWithAttachment: files of a reply go out attached, under their
+// cleaned names, and the text stays readable.
+func TestReplyWithAttachment(t *testing.T) {
+	e := newEnv(t)
+	e.channel(t)
+	e.dc.appendLetter(t, "INBOX", letter("member@example.ru", "att@example.ru", "справка", "", "пришлите справку"))
+	m := e.waitInbound(t, 1)[0]
+	a, err := e.n.Inbox.Upload(context.Background(), e.n.System, m.ConversationID, "Справка.pdf", strings.NewReader("%PDF-1.4 test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.call(t, "POST", "/api/v1/inbox/conversations/"+m.ConversationID+"/messages",
+		inbox.ReplyInput{Text: "Справка во вложении.", Attachments: []inbox.Attachment{{BlobKey: a.BlobKey}}})
+	if code != 201 {
+		t.Fatalf("reply: %d %s", code, body)
+	}
+	select {
+	case s := <-e.sink.arrived:
+		if !strings.Contains(s.data, "multipart/mixed") || !strings.Contains(s.data, "JVBERi0xLjQgdGVzdA==") ||
+			!strings.Contains(s.data, "filename") {
+			t.Errorf("letter with a file:\n%s", s.data)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing sent")
+	}
+}

@@ -93,6 +93,20 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		h.Set("Auto-Submitted", "auto-replied")
 	}
 	var buf bytes.Buffer
+	if len(m.Attachments) == 0 {
+		// A plain letter, as people's mail programs write them.
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+		tw, err := gomail.CreateSingleInlineWriter(&buf, h)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.WriteString(tw, m.Text)
+		if err := tw.Close(); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
 	w, err := gomail.CreateWriter(&buf, h)
 	if err != nil {
 		return nil, err
