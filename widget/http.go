@@ -355,6 +355,9 @@ func (w *Widget) ingest(ctx context.Context, ch inbox.Channel, v *visitor, clien
 		v.ConversationID = res.ConversationID
 		w.wake(ctx, v.ID)
 	}
+	if !res.Duplicate {
+		w.wakeConversation(ctx, res.ConversationID) // the visitor's other tabs
+	}
 	return res, nil
 }
 

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,10 +16,11 @@ type registry struct {
 	mu        sync.Mutex
 	byConv    map[string]map[*visitorConn]struct{}
 	byVisitor map[string]map[*visitorConn]struct{}
+	lines     map[string]int // sockets by line
 }
 
 func newRegistry() *registry {
-	return &registry{byConv: map[string]map[*visitorConn]struct{}{}, byVisitor: map[string]map[*visitorConn]struct{}{}}
+	return &registry{byConv: map[string]map[*visitorConn]struct{}{}, byVisitor: map[string]map[*visitorConn]struct{}{}, lines: map[string]int{}}
 }
 
 func addTo(m map[string]map[*visitorConn]struct{}, k string, c *visitorConn) {
@@ -43,6 +45,7 @@ func (r *registry) add(c *visitorConn) {
 	defer r.mu.Unlock()
 	addTo(r.byVisitor, c.v.ID, c)
 	addTo(r.byConv, c.conv, c)
+	r.lines[c.ch.LineID]++
 }
 
 func (r *registry) remove(c *visitorConn) {
@@ -50,6 +53,21 @@ func (r *registry) remove(c *visitorConn) {
 	defer r.mu.Unlock()
 	removeFrom(r.byVisitor, c.v.ID, c)
 	removeFrom(r.byConv, c.conv, c)
+	if r.lines[c.ch.LineID]--; r.lines[c.ch.LineID] <= 0 {
+		delete(r.lines, c.ch.LineID)
+	}
+}
+
+// linesWithin reports whether every line with a socket here is in known.
+func (r *registry) linesWithin(known map[string]bool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for l := range r.lines {
+		if !known[l] {
+			return false
+		}
+	}
+	return true
 }
 
 // follow moves c to the conversation it now shows.
@@ -115,46 +133,106 @@ func (r *registry) count() int {
 	return n
 }
 
-// followEvents listens to the inbox's event relay as a system client and
-// wakes the sockets of every conversation an event names; the sockets read
-// the new messages from SQL themselves. When the relay drops the client
-// (too slow), every socket is woken after re-attaching, so nothing waits.
+// followEvents reads the inbox's event log as a system client, a few
+// times a second, and wakes the sockets of every conversation an event
+// names; the sockets read the new messages from SQL themselves. Replies
+// also wake their sockets at once through the sender; the log brings the
+// rest (a conversation closed, a note that must not be shown but moves
+// seq) and anything a lost wake-up missed. It reads the log through
+// Backlog rather than attaching to the relay: attaching reads the relay's
+// cursor, which the relay writes without its lock.
 func (w *Widget) followEvents(ctx context.Context) {
-	for ctx.Err() == nil {
-		c, err := w.inbox.NewClient(ctx, system)
-		if err != nil {
+	var c *inbox.Client
+	for c == nil && ctx.Err() == nil {
+		var err error
+		if c, err = w.inbox.NewClient(ctx, system); err != nil {
 			w.log.Warn("event follower: cannot start", "err", err)
+			c = nil
+			sleepCtx(ctx, time.Second)
+		}
+	}
+	if c == nil {
+		return
+	}
+	cursor := w.logHead(ctx, c)
+	known, refreshed := w.followedLines(ctx), time.Now()
+	for ctx.Err() == nil {
+		// A line created after the client was made is not in its view:
+		// refresh it when a socket of such a line connects, and now and then.
+		if time.Since(refreshed) > 10*time.Second || !w.local.linesWithin(known) {
+			_ = w.inbox.RefreshClient(ctx, c)
+			known, refreshed = w.followedLines(ctx), time.Now()
+		}
+		evs, resync, err := w.inbox.Backlog(ctx, c, cursor, cursor+followWindow)
+		switch {
+		case err != nil:
 			sleepCtx(ctx, time.Second)
 			continue
+		case resync:
+			cursor = w.logHead(ctx, c)
+			w.local.pokeAll()
+			continue
 		}
-		w.inbox.Attach(c)
-		w.local.pokeAll()
-		w.relay(ctx, c)
-		w.inbox.Detach(c)
-	}
-}
-
-func (w *Widget) relay(ctx context.Context, c *inbox.Client) {
-	// New lines (and their widget channels) join the client's view here.
-	refresh := time.NewTicker(5 * time.Second)
-	defer refresh.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-c.Done():
-			return
-		case <-refresh.C:
-			_ = w.inbox.RefreshClient(ctx, c)
-		case ev := <-c.Events():
-			if ev.Kind == inbox.EvLinesChanged {
-				_ = w.inbox.RefreshClient(ctx, c)
-			}
+		for _, ev := range evs {
 			if ev.ConversationID != "" {
 				w.local.pokeConv(ev.ConversationID)
 			}
+			cursor = ev.Seq
+		}
+		if len(evs) < followWindow/4 {
+			sleepCtx(ctx, followEvery)
 		}
 	}
+}
+
+// followedLines is the set of lines the system client sees.
+func (w *Widget) followedLines(ctx context.Context) map[string]bool {
+	lines, err := w.inbox.ListLines(ctx, system)
+	m := map[string]bool{}
+	if err == nil {
+		for _, l := range lines {
+			m[l.ID] = true
+		}
+	}
+	return m
+}
+
+const (
+	followWindow = 2000
+	followEvery  = 250 * time.Millisecond
+)
+
+// logHead finds the newest event in the log: Backlog tells whether any
+// event follows a position, so doubling and then halving finds the end in
+// a few dozen indexed queries, once per start.
+func (w *Widget) logHead(ctx context.Context, c *inbox.Client) int64 {
+	after := func(s int64) (int64, bool) { // the last event in (s, s+window], if any
+		evs, resync, err := w.inbox.Backlog(ctx, c, s, s+followWindow)
+		if err != nil || resync || len(evs) == 0 {
+			return 0, resync
+		}
+		return evs[len(evs)-1].Seq, true
+	}
+	lo, hi := int64(0), int64(followWindow)
+	for ctx.Err() == nil {
+		last, more := after(hi)
+		if !more {
+			break
+		}
+		lo, hi = max(lo, last, hi), 2*max(last, hi)
+	}
+	for hi-lo > 1 && ctx.Err() == nil {
+		mid := lo + (hi-lo)/2
+		if last, more := after(mid); more {
+			lo = max(mid, last)
+		} else {
+			hi = mid
+		}
+	}
+	if last, more := after(lo); more && last > lo {
+		lo = last
+	}
+	return lo
 }
 
 func (w *Widget) wakeChannel() string { return w.kv.Key("widget", "wake") }
@@ -163,7 +241,17 @@ func (w *Widget) wakeChannel() string { return w.kv.Key("widget", "wake") }
 // started, or the session was revoked).
 func (w *Widget) wake(ctx context.Context, visitorID string) {
 	w.local.pokeVisitor(visitorID)
-	if err := w.kv.Publish(ctx, w.wakeChannel(), visitorID).Err(); err != nil {
+	w.publish(ctx, "v:"+visitorID)
+}
+
+// wakeConversation tells every node that a conversation has new messages.
+func (w *Widget) wakeConversation(ctx context.Context, convID string) {
+	w.local.pokeConv(convID)
+	w.publish(ctx, "c:"+convID)
+}
+
+func (w *Widget) publish(ctx context.Context, payload string) {
+	if err := w.kv.Publish(ctx, w.wakeChannel(), payload).Err(); err != nil {
 		w.log.Warn("wake-up not published", "err", err)
 	}
 }
@@ -173,7 +261,12 @@ func (w *Widget) followWakeups(ctx context.Context) {
 		sub := w.kv.Subscribe(ctx, w.wakeChannel())
 		stop := context.AfterFunc(ctx, func() { sub.Close() })
 		for msg := range sub.Channel() {
-			w.local.pokeVisitor(msg.Payload)
+			switch p := msg.Payload; {
+			case strings.HasPrefix(p, "v:"):
+				w.local.pokeVisitor(p[2:])
+			case strings.HasPrefix(p, "c:"):
+				w.local.pokeConv(p[2:])
+			}
 		}
 		stop()
 		sub.Close()

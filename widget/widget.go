@@ -4,9 +4,10 @@
 // their messages go through the inbox's normal ingest, keyed by the
 // client's message id so a message resent after a drop is stored once.
 // Operators' replies reach the visitor's sockets from the conversation's
-// messages in SQL, read by seq: a socket on any node wakes up on the
-// inbox's event relay and reads what it has not sent yet, so nothing is
-// lost on a reconnect and nothing depends on which node the operator is on.
+// messages in SQL, read by seq: a socket on any node is woken (by the
+// sender through Redis pub/sub, or by the inbox's event log) and reads what
+// it has not sent yet, so nothing is lost on a reconnect and nothing
+// depends on which node the operator is on.
 package widget
 
 import (
@@ -62,7 +63,7 @@ func New(d Deps) *Widget {
 		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(),
 		local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
-	d.Inbox.RegisterSender(inbox.KindWidget, sender{})
+	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
 	d.Inbox.RegisterChannelHook(inbox.KindWidget, checkChannel)
 	return w
 }
@@ -107,9 +108,10 @@ func (w *Widget) Stop() {
 // sender is the widget's inbox.Sender. A reply is already in SQL, where
 // every socket of the visitor reads it by seq (and a visitor who is away
 // reads it on their next visit), so "sending" is done once it is stored:
-// the relay has woken the sockets by the time dispatch gets here.
-type sender struct{}
+// the sender only wakes the conversation's sockets on every node.
+type sender struct{ w *Widget }
 
-func (sender) Send(_ context.Context, _ inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+func (s sender) Send(ctx context.Context, _ inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+	s.w.wakeConversation(ctx, m.ConversationID)
 	return inbox.SendResult{ProviderID: m.ID}, nil
 }
