@@ -21,6 +21,52 @@ import (
 type dovecot struct {
 	addr, host, port string
 	user, pass       string
+	bin, conf, dir   string
+	cmd              *exec.Cmd
+}
+
+// start runs the server and waits until it accepts connections.
+func (d *dovecot) start(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command(d.bin, "-c", d.conf, "-F")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd = cmd
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", d.addr, time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(d.dir, "dovecot.log"))
+			t.Fatalf("dovecot did not start: %s\n%s\n%s", err, out.String(), log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop ends the server (and with it every connection to it).
+func (d *dovecot) stop() {
+	if d.cmd == nil {
+		return
+	}
+	// The master and its imap processes: the group the test started.
+	_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = d.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	d.cmd = nil
 }
 
 func startDovecot(t *testing.T) *dovecot {
@@ -106,36 +152,9 @@ service imap-login {
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-c", cf, "-F")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", d.addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-			t.Fatalf("dovecot did not start: %s\n%s\n%s", err, out.String(), log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	d.bin, d.conf, d.dir = bin, cf, dir
+	d.start(t)
+	t.Cleanup(d.stop)
 	return d
 }
 

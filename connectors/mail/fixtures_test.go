@@ -142,3 +142,21 @@ func TestReplyWithAttachment(t *testing.T) {
 		t.Fatal("nothing sent")
 	}
 }
+
+// TestWatcherReconnects: the server goes away and comes back; the watcher
+// reports the failure, reconnects with backoff and reads what arrived.
+func TestWatcherReconnects(t *testing.T) {
+	e := newEnv(t)
+	e.channel(t)
+	e.dc.appendLetter(t, "INBOX", letter("a@example.ru", "r1@example.ru", "один", "", "первое"))
+	e.waitInbound(t, 1)
+	e.dc.stop()
+	time.Sleep(2 * time.Second)
+	e.dc.start(t)
+	e.dc.appendLetter(t, "INBOX", letter("a@example.ru", "r2@example.ru", "два", "", "второе"))
+	e.waitInbound(t, 2)
+	st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+	if err != nil || st.LastError == "" || st.LastUpdateAt < st.LastErrorAt {
+		t.Errorf("status after the outage: %+v %v", st, err)
+	}
+}

@@ -160,6 +160,9 @@ func (c *Connector) session(ctx context.Context, ch inbox.Channel) error {
 		case <-wake:
 		case <-t.C:
 		case <-ctx.Done():
+		case <-cl.Closed():
+			t.Stop()
+			return errors.New("mail: the server closed the connection")
 		}
 		t.Stop()
 		if err := cmd.Close(); err != nil && ctx.Err() == nil {
