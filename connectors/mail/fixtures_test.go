@@ -160,3 +160,38 @@ func TestWatcherReconnects(t *testing.T) {
 		t.Errorf("status after the outage: %+v %v", st, err)
 	}
 }
+
+// TestAutoReplies: the line's welcome goes out marked Auto-Submitted, so
+// the member's server does not answer it; an automatic answer from a
+// member we wrote to arrives marked as such, one from a stranger opens
+// nothing.
+func TestAutoReplies(t *testing.T) {
+	e := newEnv(t)
+	l := e.line
+	l.WelcomeReply = "Здравствуйте! Мы ответим в течение дня."
+	if _, err := e.n.Inbox.UpdateLine(context.Background(), e.n.System, l); err != nil {
+		t.Fatal(err)
+	}
+	e.channel(t)
+	e.dc.appendLetter(t, "INBOX", letter("member@example.ru", "w1@example.ru", "вопрос", "", "текст"))
+	select {
+	case s := <-e.sink.arrived:
+		if !strings.Contains(s.data, "Auto-Submitted: auto-replied") {
+			t.Errorf("welcome without Auto-Submitted:\n%s", s.data)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no welcome sent")
+	}
+	e.dc.appendLetter(t, "INBOX", letter("robot@stranger.example", "w2@stranger.example", "Auto", "Precedence: bulk\n", "рассылка"))
+	e.dc.appendLetter(t, "INBOX", letter("member@example.ru", "w3@example.ru", "Автоответ", "Auto-Submitted: auto-replied\n", "Я в отпуске"))
+	got := e.waitInbound(t, 2)
+	time.Sleep(time.Second)
+	if got = e.inbound(t); len(got) != 2 || !strings.Contains(got[1].Text, "[Automatic reply (Auto-Submitted: auto-replied)]") {
+		t.Fatalf("letters: %+v", got)
+	}
+	select {
+	case s := <-e.sink.arrived:
+		t.Errorf("a second automatic letter went out:\n%s", s.data)
+	case <-time.After(time.Second):
+	}
+}
