@@ -30,6 +30,7 @@ import (
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/web"
+	"github.com/profhub/profhub/widget"
 )
 
 // Options are settings that are not part of the administrator's
@@ -106,7 +107,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
-			"/api/v1/crm/members/import": crm.MaxImportBytes}})
+			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,11 @@ func (r *relay) poke() {
 
 func (r *relay) run(ctx context.Context) {
 	for {
-		if err := r.e.db.QueryRowContext(ctx, `SELECT seq FROM inbox_counter WHERE name = 'events'`).Scan(&r.cursor); err == nil {
+		var start int64
+		if err := r.e.db.QueryRowContext(ctx, `SELECT seq FROM inbox_counter WHERE name = 'events'`).Scan(&start); err == nil {
+			r.mu.Lock()
+			r.cursor = start
+			r.mu.Unlock()
 			break
 		}
 		if !sleep(ctx, time.Second) {
@@ -104,7 +108,10 @@ func (r *relay) listen(ctx context.Context) {
 // catchUp reads committed events past the cursor and delivers them.
 func (r *relay) catchUp(ctx context.Context) {
 	for {
-		evs, err := r.e.eventsAfter(ctx, r.cursor, 1000)
+		r.mu.Lock()
+		cursor := r.cursor
+		r.mu.Unlock()
+		evs, err := r.e.eventsAfter(ctx, cursor, 1000)
 		if err != nil {
 			if !isCanceled(err) {
 				r.e.log.Warn("event relay: read failed", "err", err)
@@ -112,8 +119,7 @@ func (r *relay) catchUp(ctx context.Context) {
 			return
 		}
 		for _, ev := range evs {
-			r.deliver(ev)
-			r.cursor = ev.Seq
+			r.deliverCommitted(ev)
 		}
 		if len(evs) < 1000 {
 			return
@@ -141,6 +147,20 @@ func (e *Engine) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Even
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+// deliverCommitted hands a logged event to the clients and moves the
+// cursor in one step under the lock: a client attaching in between gets
+// the event either live or from its backlog, never neither.
+func (r *relay) deliverCommitted(ev *Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for c := range r.clients {
+		if c.visible(ev) {
+			c.push(ev)
+		}
+	}
+	r.cursor = ev.Seq
 }
 
 func (r *relay) deliver(ev *Event) {
