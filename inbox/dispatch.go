@@ -293,3 +293,22 @@ func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, 
 		e.log.Error("recording delivery status failed", "message", m.ID, "err", err)
 	}
 }
+
+// ReportDeliveryFailure marks a reply that was sent as failed after the
+// fact: a mail bounce, a provider's delivery report. The operator sees it
+// failed with the reason and can retry.
+func (e *Engine) ReportDeliveryFailure(ctx context.Context, channelID, messageID, reason string) error {
+	m, err := messageTx(ctx, e.db, messageID)
+	if err != nil {
+		return err
+	}
+	if m.ChannelID != channelID || m.Direction != DirOut {
+		return fmt.Errorf("inbox: message %s: %w", messageID, db.ErrNotFound)
+	}
+	conv, err := conversationTx(ctx, e.db, m.ConversationID)
+	if err != nil {
+		return err
+	}
+	e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
+	return nil
+}

@@ -197,7 +197,8 @@ func (s *visitorSocket) message(clientID, text string) {
 // next waits for a frame that match accepts, skipping others.
 func (s *visitorSocket) next(match func(frame) bool) frame {
 	s.t.Helper()
-	timeout := time.After(5 * time.Second)
+	// Generous: CI runs this under -race next to other packages' tests.
+	timeout := time.After(20 * time.Second)
 	for {
 		select {
 		case fr, ok := <-s.in:

@@ -313,9 +313,23 @@ func TestLetterReplyAndAnswer(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+	// The status is reported just after the bounce is recorded.
+	var st inbox.ChannelStatus
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		st, err = e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+		if (err == nil && strings.Contains(st.LastError, "bounced")) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil || !strings.Contains(st.LastError, "bounced") {
 		t.Errorf("channel status after a bounce: %+v %v", st, err)
+	}
+	// The reply itself now shows failed, with the reason, for the operator.
+	replyID, _, _ := strings.Cut(strings.TrimPrefix(ourID, "out."), ".")
+	var status, reason string
+	_ = e.n.DB.QueryRow(`SELECT status, status_reason FROM inbox_messages WHERE id = $1`, replyID).Scan(&status, &reason)
+	if status != "failed" || !strings.Contains(reason, "bounced") {
+		t.Errorf("bounced reply is %q (%q), want failed", status, reason)
 	}
 	if got := e.inbound(t); len(got) != 2 {
 		t.Errorf("the bounce opened something: %d letters", len(got))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/profhub/profhub/db"
 )
@@ -103,6 +104,14 @@ func (c *Connector) markBounced(ctx context.Context, channelID string, messageID
 			return nil, fmt.Errorf("mail: bounce: %w", err)
 		}
 		convs = append(convs, conv)
+		// Our Message-IDs carry the inbox message id: out.<message>.<conversation>@host.
+		if rest, ok := strings.CutPrefix(id, "out."); ok {
+			if msg, _, ok := strings.Cut(rest, "."); ok {
+				if err := c.inbox.ReportDeliveryFailure(ctx, channelID, msg, "bounced: "+reason); err != nil {
+					c.log.Warn("bounce: delivery state not updated", "message", msg, "err", err)
+				}
+			}
+		}
 	}
 	return convs, nil
 }
