@@ -63,8 +63,7 @@ type Connector struct {
 	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
 	dialTimeout time.Duration
 
-	mu       sync.Mutex
-	watchers map[string]*watcher // by channel id
+	watchers *inbox.ChannelWorkers
 	ctx      context.Context
 	stop     context.CancelFunc
 	done     sync.WaitGroup
@@ -73,8 +72,7 @@ type Connector struct {
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"),
-		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
-		watchers: map[string]*watcher{}}
+		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
 	d.Inbox.RegisterChannelHook(inbox.KindMail, c.checkChannel)
@@ -86,7 +84,9 @@ func (c *Connector) Start() {
 	c.done.Add(1)
 	go func() {
 		defer c.done.Done()
-		c.manageWatchers(c.ctx)
+		c.watchers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindMail, Every: c.scanEvery, Log: c.log,
+			Key: func(ch inbox.Channel) (string, bool) { return watchKey(ch), true }, Work: c.watch}
+		c.watchers.Run(c.ctx)
 	}()
 }
 

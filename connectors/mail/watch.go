@@ -15,13 +15,7 @@ import (
 	"github.com/profhub/profhub/valid"
 )
 
-// watcher is one mailbox's long-lived IMAP loop.
-type watcher struct {
-	key    string // what it was started with; a change restarts it
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
+// watchKey is what a mailbox's watcher depends on: a change restarts it.
 func watchKey(ch inbox.Channel) string {
 	h := sha256.New()
 	for _, k := range []string{settingIMAPHost, settingIMAPPort, settingIMAPTLS, settingUsername, settingFolders, settingPassFile, settingAuthServID} {
@@ -29,63 +23,6 @@ func watchKey(ch inbox.Channel) string {
 	}
 	h.Write([]byte(ch.Secrets[secretPassword]))
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// manageWatchers keeps one watcher running per enabled mail channel,
-// looking every scanEvery for channels added, changed or disabled.
-func (c *Connector) manageWatchers(ctx context.Context) {
-	t := time.NewTicker(c.scanEvery)
-	defer t.Stop()
-	for {
-		c.syncWatchers(ctx)
-		select {
-		case <-ctx.Done():
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			for id, w := range c.watchers {
-				w.cancel()
-				<-w.done
-				delete(c.watchers, id)
-			}
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (c *Connector) syncWatchers(ctx context.Context) {
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindMail)
-	if err != nil {
-		if ctx.Err() == nil {
-			c.log.Warn("listing mail channels failed", "err", err)
-		}
-		return
-	}
-	want := map[string]inbox.Channel{}
-	for _, ch := range chans {
-		want[ch.ID] = ch
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for id, w := range c.watchers {
-		if ch, ok := want[id]; !ok || watchKey(ch) != w.key {
-			w.cancel()
-			<-w.done
-			delete(c.watchers, id)
-		}
-	}
-	for id, ch := range want {
-		if _, ok := c.watchers[id]; ok {
-			continue
-		}
-		wctx, cancel := context.WithCancel(ctx)
-		w := &watcher{key: watchKey(ch), cancel: cancel, done: make(chan struct{})}
-		c.watchers[id] = w
-		go func() {
-			defer close(w.done)
-			c.watch(wctx, ch)
-		}()
-	}
 }
 
 // watch runs sessions with the server until ctx ends, reconnecting with

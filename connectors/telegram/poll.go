@@ -13,75 +13,13 @@ import (
 	"github.com/profhub/profhub/valid"
 )
 
-// poller is one bot's long-polling loop.
-type poller struct {
-	key    string // what it was started with; a change restarts it
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-func pollKey(ch inbox.Channel) string {
-	return ch.Secrets[secretToken] + "\x00" + apiURL(ch)
-}
-
-// managePollers keeps one poller running per enabled polling channel,
-// looking every scanEvery for channels added, changed, disabled or
-// switched to webhooks since.
-func (c *Connector) managePollers(ctx context.Context) {
-	t := time.NewTicker(c.scanEvery)
-	defer t.Stop()
-	for {
-		c.syncPollers(ctx)
-		select {
-		case <-ctx.Done():
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			for id, p := range c.pollers {
-				p.cancel()
-				<-p.done
-				delete(c.pollers, id)
-			}
-			return
-		case <-t.C:
-		}
+// pollKey says whether a channel is polled and what its poller depends
+// on: a new token or API address restarts it.
+func pollKey(ch inbox.Channel) (string, bool) {
+	if ch.Settings[settingMode] != modePolling || ch.Secrets[secretToken] == "" {
+		return "", false
 	}
-}
-
-func (c *Connector) syncPollers(ctx context.Context) {
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindTelegram)
-	if err != nil {
-		if ctx.Err() == nil {
-			c.log.Warn("listing telegram channels failed", "err", err)
-		}
-		return
-	}
-	want := map[string]inbox.Channel{}
-	for _, ch := range chans {
-		if ch.Settings[settingMode] == modePolling && ch.Secrets[secretToken] != "" {
-			want[ch.ID] = ch
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for id, p := range c.pollers {
-		if ch, ok := want[id]; !ok || pollKey(ch) != p.key {
-			p.cancel()
-			<-p.done
-			delete(c.pollers, id)
-		}
-	}
-	for id, ch := range want {
-		if _, ok := c.pollers[id]; ok {
-			continue
-		}
-		pctx, cancel := context.WithCancel(ctx)
-		p := &poller{key: pollKey(ch), cancel: cancel, done: make(chan struct{})}
-		c.pollers[id] = p
-		go func() {
-			defer close(p.done)
-			c.poll(pctx, ch)
-		}()
-	}
+	return ch.Secrets[secretToken] + "\x00" + apiURL(ch), true
 }
 
 // poll runs getUpdates for one bot until ctx ends. The library keeps the

@@ -61,8 +61,7 @@ type Connector struct {
 	scanEvery time.Duration
 	pollWait  time.Duration // getUpdates long-poll timeout
 
-	mu      sync.Mutex
-	pollers map[string]*poller // by channel id
+	pollers *inbox.ChannelWorkers
 	ctx     context.Context
 	stop    context.CancelFunc
 	done    sync.WaitGroup
@@ -72,7 +71,7 @@ type Connector struct {
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"),
 		client:    &http.Client{Timeout: 2 * time.Minute},
-		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, pollers: map[string]*poller{}}
+		scanEvery: 2 * time.Second, pollWait: 25 * time.Second}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	c.sender = newSender(c)
 	d.Inbox.RegisterSender(inbox.KindTelegram, c.sender)
@@ -90,7 +89,9 @@ func (c *Connector) Start() {
 	c.done.Add(1)
 	go func() {
 		defer c.done.Done()
-		c.managePollers(c.ctx)
+		c.pollers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindTelegram, Every: c.scanEvery, Log: c.log,
+			Key: pollKey, Work: c.poll}
+		c.pollers.Run(c.ctx)
 	}()
 }
 
