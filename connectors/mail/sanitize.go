@@ -34,7 +34,9 @@ var htmlPolicy = func() *bluemonday.Policy {
 }()
 
 func sanitizeHTML(s string) string {
-	return htmlPolicy.Sanitize(s)
+	// bluemonday passes invalid UTF-8 through; the fuzzer found a letter
+	// whose HTML part did that.
+	return strings.ToValidUTF8(htmlPolicy.Sanitize(strings.ToValidUTF8(s, "\uFFFD")), "\uFFFD")
 }
 
 var (
