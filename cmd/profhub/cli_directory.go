@@ -91,18 +91,37 @@ func (a *admin) userByLogin(ctx context.Context, login string) (org.User, error)
 	return rec.User, nil
 }
 
-// readPassword takes --password, else --password-file, else makes one.
-func readPassword(pw, file string) (string, bool, error) {
+// newPassword takes --password, else --password-file, else makes one, and
+// returns it with its hash; generated says it must be shown to the admin.
+func newPassword(pw, file string) (password, hash string, generated bool, err error) {
 	switch {
 	case pw != "" && file != "":
-		return "", false, errors.New("give --password or --password-file, not both")
+		return "", "", false, errors.New("give --password or --password-file, not both")
 	case pw != "":
-		return pw, false, nil
+		password = pw
 	case file != "":
 		b, err := os.ReadFile(file)
-		return strings.TrimRight(string(b), "\r\n"), false, err
+		if err != nil {
+			return "", "", false, err
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	default:
+		password, generated = auth.RandomPassword(), true
 	}
-	return auth.RandomPassword(), true, nil
+	if err := auth.CheckPasswordStrength(password); err != nil {
+		return "", "", false, err
+	}
+	hash, err = auth.HashPassword(password, auth.DefaultPasswordParams)
+	return password, hash, generated, err
+}
+
+// unitOr resolves ref (an id or exact name), or gives def when ref is empty.
+func (a *admin) unitOr(ctx context.Context, ref, def string) (string, error) {
+	if ref == "" {
+		return def, nil
+	}
+	u, err := a.resolveUnit(ctx, ref)
+	return u.ID, err
 }
 
 func (c *cli) user(args []string) error {
@@ -123,22 +142,11 @@ func (c *cli) user(args []string) error {
 			pw = f.String("password", "", "password (default: generated and printed)")
 			pwFile = f.String("password-file", "", "read the password from this file")
 		}, func(ctx context.Context, a *admin, _ []string) error {
-			unitID := a.sc.UnitID
-			if *unit != "" {
-				u, err := a.resolveUnit(ctx, *unit)
-				if err != nil {
-					return err
-				}
-				unitID = u.ID
-			}
-			password, generated, err := readPassword(*pw, *pwFile)
+			unitID, err := a.unitOr(ctx, *unit, a.sc.UnitID)
 			if err != nil {
 				return err
 			}
-			if err := auth.CheckPasswordStrength(password); err != nil {
-				return err
-			}
-			hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
+			password, hash, generated, err := newPassword(*pw, *pwFile)
 			if err != nil {
 				return err
 			}
@@ -161,14 +169,11 @@ func (c *cli) user(args []string) error {
 			role = f.String("role", "", "only this role")
 			all = f.Bool("all", false, "include disabled users")
 		}, func(ctx context.Context, a *admin, _ []string) error {
-			flt := org.UserFilter{Role: access.Role(*role), IncludeDisabled: *all, Limit: 500}
-			if *unit != "" {
-				u, err := a.resolveUnit(ctx, *unit)
-				if err != nil {
-					return err
-				}
-				flt.UnitID = u.ID
+			unitID, err := a.unitOr(ctx, *unit, "")
+			if err != nil {
+				return err
 			}
+			flt := org.UserFilter{Role: access.Role(*role), UnitID: unitID, IncludeDisabled: *all, Limit: 500}
 			tw := tabwriter.NewWriter(c.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tUNIT\tSTATE\tID")
 			for off := 0; ; off += flt.Limit {
@@ -256,14 +261,7 @@ func (c *cli) user(args []string) error {
 			if err != nil {
 				return err
 			}
-			password, generated, err := readPassword(*pw, *pwFile)
-			if err != nil {
-				return err
-			}
-			if err := auth.CheckPasswordStrength(password); err != nil {
-				return err
-			}
-			hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
+			password, hash, generated, err := newPassword(*pw, *pwFile)
 			if err != nil {
 				return err
 			}
@@ -304,13 +302,9 @@ func (c *cli) unit(args []string) error {
 			kind = f.String("kind", "primary", "federation | committee | council | primary")
 			parent = f.String("parent", "", "parent unit: id or exact name (default: the root; none on an empty tree)")
 		}, func(ctx context.Context, a *admin, _ []string) error {
-			parentID := a.sc.UnitID
-			if *parent != "" {
-				p, err := a.resolveUnit(ctx, *parent)
-				if err != nil {
-					return err
-				}
-				parentID = p.ID
+			parentID, err := a.unitOr(ctx, *parent, a.sc.UnitID)
+			if err != nil {
+				return err
 			}
 			u, err := a.org.CreateUnit(ctx, a.sc, parentID, org.UnitKind(*kind), *name)
 			if err != nil {
