@@ -3,6 +3,7 @@ package vk
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,75 +21,22 @@ import (
 // Every node runs them; two nodes polling one community both receive each
 // event, and the inbox's idempotent ingest keeps one copy.
 
-type worker struct {
-	fingerprint [32]byte
-	cancel      context.CancelFunc
-	done        chan struct{}
-}
-
-// superviseLongPoll matches workers to channels every few seconds, so
-// channels created, changed, disabled or deleted on any node are picked up.
+// superviseLongPoll keeps a worker per long-poll channel, picking up
+// channels created, changed, disabled or deleted on any node.
 func (c *Connector) superviseLongPoll(ctx context.Context) {
-	workers := map[string]*worker{}
-	defer func() {
-		for _, w := range workers {
-			w.cancel()
-		}
-		for _, w := range workers {
-			<-w.done
-		}
-	}()
-	t := time.NewTicker(c.t.rescanEvery)
-	defer t.Stop()
-	for {
-		c.matchWorkers(ctx, workers)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	w := &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindVK, Every: c.t.rescanEvery, Log: c.log,
+		Key: longPollKey, Work: c.pollChannel}
+	w.Run(ctx)
 }
 
-func (c *Connector) matchWorkers(ctx context.Context, workers map[string]*worker) {
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindVK)
-	if err != nil {
-		if ctx.Err() == nil {
-			c.log.Warn("vk: listing channels failed", "err", err)
-		}
-		return
+// longPollKey says whether a channel is polled and what its worker depends
+// on: a new token, API address or group restarts it.
+func longPollKey(ch inbox.Channel) (string, bool) {
+	if mode(ch) != modeLongPoll {
+		return "", false
 	}
-	want := map[string]inbox.Channel{}
-	for _, ch := range chans {
-		if mode(ch) == modeLongPoll {
-			want[ch.ID] = ch
-		}
-	}
-	for id, w := range workers {
-		ch, ok := want[id]
-		if !ok || fingerprint(ch) != w.fingerprint {
-			w.cancel()
-			<-w.done
-			delete(workers, id)
-		}
-	}
-	for id, ch := range want {
-		if _, ok := workers[id]; ok {
-			continue
-		}
-		wctx, cancel := context.WithCancel(ctx)
-		w := &worker{fingerprint: fingerprint(ch), cancel: cancel, done: make(chan struct{})}
-		workers[id] = w
-		go func() {
-			defer close(w.done)
-			c.pollChannel(wctx, ch)
-		}()
-	}
-}
-
-// fingerprint changes when a worker must restart with new settings.
-func fingerprint(ch inbox.Channel) [32]byte {
-	return sha256.Sum256([]byte(ch.Secrets[secretToken] + "\x00" + apiURL(ch) + "\x00" + ch.Settings[setGroupID]))
+	sum := sha256.Sum256([]byte(ch.Secrets[secretToken] + "\x00" + apiURL(ch) + "\x00" + ch.Settings[setGroupID]))
+	return hex.EncodeToString(sum[:]), true
 }
 
 // pollChannel runs the SDK's long poll in a loop: Run returns on any error
