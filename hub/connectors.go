@@ -5,6 +5,7 @@ import (
 
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
+	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/widget"
 )
@@ -22,10 +23,12 @@ type connector interface {
 // newConnectors builds every channel connector of this node. Add one line
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
+	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org, CRM: h.CRM, Log: h.Log})
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log}),
 		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
 		mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log}),
 		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log}),
+		h.Telephony,
 	}
 }

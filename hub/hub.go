@@ -23,6 +23,7 @@ import (
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
@@ -54,6 +55,10 @@ type Hub struct {
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
+
+	// Telephony is the telephony connector: the CRM timeline reads a
+	// member's calls through it (CallsOfMember), tests drive its worker.
+	Telephony *telephony.Connector
 
 	handler    http.Handler
 	connectors []connector

@@ -1,0 +1,93 @@
+package telephony
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/valid"
+)
+
+// channelOf finds the telephony channel a webhook is for.
+func (c *Connector) channelOf(r *http.Request) (inbox.Channel, adapter, bool) {
+	ch, err := c.inbox.Channel(r.Context(), r.PathValue("channel"))
+	if err != nil || ch.Kind != inbox.KindTelephony {
+		return inbox.Channel{}, nil, false
+	}
+	a, err := adapterOf(ch)
+	return ch, a, err == nil
+}
+
+// httpEcho answers Zadarma's address check: GET ?zd_echo=X must return X.
+// Only Zadarma channels answer, and only with a short token, as plain
+// text, so the endpoint cannot be used to reflect a page.
+func (c *Connector) httpEcho(w http.ResponseWriter, r *http.Request) {
+	ch, a, ok := c.channelOf(r)
+	echo := r.URL.Query().Get("zd_echo")
+	if _, isZ := a.(zadarma); !ok || !isZ || echo == "" || len(echo) > 64 {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	for _, r := range echo {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			http.Error(w, "bad zd_echo", http.StatusBadRequest)
+			return
+		}
+	}
+	c.log.Info("zadarma address check answered", "channel", ch.ID)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, echo)
+}
+
+// httpWebhook receives a PBX notification. It answers 403 and stores
+// nothing when the signature is wrong or the timestamp stale, 400 when the
+// body is malformed, 503 when storing failed (the PBX retries), else 200.
+func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
+	log := httpapi.Logger(r.Context())
+	ch, a, ok := c.channelOf(r)
+	if !ok {
+		log.Warn("telephony webhook for an unknown channel refused", "channel", r.PathValue("channel"))
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	if ch.Disabled {
+		http.Error(w, "channel disabled", http.StatusForbidden)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		log.Warn("telephony webhook body too large", "channel", ch.ID)
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), windowKey{}, c.SignatureWindow))
+	evs, err := a.parse(r, body, ch, r.PathValue("sub"), time.Now())
+	var ve *valid.Error
+	switch {
+	case errors.Is(err, errSignature), errors.Is(err, errStale):
+		log.Warn("telephony webhook refused", "channel", ch.ID, "err", err)
+		c.report(ch, err)
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	case errors.As(err, &ve):
+		log.Warn("telephony webhook malformed", "channel", ch.ID, "err", err)
+		httpapi.Error(w, r, err)
+		return
+	case err != nil:
+		httpapi.Error(w, r, err)
+		return
+	}
+	if err := c.Handle(r.Context(), ch, evs); err != nil {
+		log.Error("telephony events not stored; the PBX will redeliver them", "channel", ch.ID, "err", err)
+		c.report(ch, err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	c.report(ch, nil)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"ok":true}`)
+}

@@ -1,0 +1,191 @@
+package telephony
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
+)
+
+// applied is what storing one call's events changed, for the work that
+// follows the commit (screen pop, missed-call queue, recording fetch).
+type applied struct {
+	callID       string
+	call         Call
+	number       string // E.164 when it parses
+	memberID     string
+	ringing      []string // extensions that newly started ringing
+	newEvents    int
+	conversation string
+	recording    bool // a recording became due
+}
+
+// normalNumber brings a PBX's number to E.164 when it is one ("79161234567",
+// "8 916 …", "+7…"); extensions and hidden numbers stay as they are.
+func normalNumber(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	digits := strings.TrimLeft(s, "+")
+	if len(digits) == 11 && (digits[0] == '7' || digits[0] == '8') && !strings.HasPrefix(s, "+") {
+		s = "+7" + digits[1:]
+	} else if len(digits) >= 11 && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") && isDigits(digits) {
+		s = "+" + digits
+	}
+	if p, err := crm.NormalizePhone(s); err == nil {
+		return p
+	}
+	return s
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// store keeps one call's new events and recomputes its record, in one
+// transaction. The call row is created first and then updated, which
+// locks it on PostgreSQL (SQLite's writers are serialised anyway): two
+// nodes receiving two events of the same call at once apply them one
+// after the other, and the second sees the first's event.
+func (c *Connector) store(ctx context.Context, ch inbox.Channel, unitID string, callID string, evs []Event) (applied, error) {
+	res := applied{}
+	now := db.Now()
+	err := c.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tel_calls (id, channel_id, line_id, unit_id, provider_call_id, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$6) ON CONFLICT (channel_id, provider_call_id) DO NOTHING`,
+			uuid.Must(uuid.NewV7()).String(), ch.ID, ch.LineID, unitID, callID, now); err != nil {
+			return fmt.Errorf("telephony: call: %w", err)
+		}
+		var oldRec, recState, oldMember string
+		err := tx.QueryRowContext(ctx, `UPDATE tel_calls SET updated_at = $3 WHERE channel_id = $1 AND provider_call_id = $2
+			RETURNING id, recording_ref, recording_state, member_id, conversation_id`, ch.ID, callID, now).
+			Scan(&res.callID, &oldRec, &recState, &oldMember, &res.conversation)
+		if err != nil {
+			return fmt.Errorf("telephony: lock call: %w", err)
+		}
+		for _, e := range evs {
+			b, _ := json.Marshal(e)
+			r, err := tx.ExecContext(ctx, `INSERT INTO tel_call_events (channel_id, provider_call_id, event_key, seq, at, kind, event, received_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`, ch.ID, callID, e.Key, e.Seq, e.At.UnixMilli(), e.Kind, string(b), now)
+			if err != nil {
+				return fmt.Errorf("telephony: event: %w", err)
+			}
+			if n, _ := r.RowsAffected(); n == 1 {
+				res.newEvents++
+				if e.Kind == EvRinging && e.Extension != "" {
+					res.ringing = append(res.ringing, e.Extension)
+				}
+			}
+		}
+		all, err := callEvents(ctx, tx, ch.ID, callID)
+		if err != nil {
+			return err
+		}
+		res.call = Fold(all)
+		res.number = normalNumber(res.call.Number)
+		res.memberID = oldMember
+		if res.memberID == "" && strings.HasPrefix(res.number, "+") {
+			res.memberID = c.memberByPhone(ctx, res.number)
+		}
+		operator := ""
+		if res.call.Extension != "" && res.call.Result != ResMissed {
+			operator = c.userOfExtension(ctx, ch, res.call.Extension)
+		}
+		if res.call.Recording != "" && res.call.Recording != oldRec && recState != "ready" && recState != "deleted" {
+			recState, res.recording = "pending", true
+		}
+		cl := res.call
+		_, err = tx.ExecContext(ctx, `UPDATE tel_calls SET direction = $2, state = $3, contact_number = $4, line_number = $5, extension = $6,
+			operator_id = $7, member_id = $8, started_at = $9, answered_at = $10, ended_at = $11, wait_s = $12, talk_s = $13, result = $14,
+			cause = $15, recording_ref = $16, recording_state = $17, rec_next_at = CASE WHEN $18 THEN $19 ELSE rec_next_at END,
+			rec_attempts = CASE WHEN $18 THEN 0 ELSE rec_attempts END, updated_at = $19 WHERE id = $1`,
+			res.callID, cl.Direction, cl.State, res.number, normalNumber(cl.Line), cl.Extension, operator, res.memberID, msOf(cl.StartedAt),
+			msOf(cl.AnsweredAt), msOf(cl.EndedAt), cl.WaitS, cl.TalkS, cl.Result, cl.Cause, cl.Recording, recState, res.recording, now)
+		if err != nil {
+			return fmt.Errorf("telephony: update call: %w", err)
+		}
+		return nil
+	})
+	return res, err
+}
+
+func msOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func callEvents(ctx context.Context, q db.Execer, channelID, callID string) ([]Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT event FROM tel_call_events WHERE channel_id = $1 AND provider_call_id = $2`, channelID, callID)
+	if err != nil {
+		return nil, fmt.Errorf("telephony: events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var e Event
+		if json.Unmarshal([]byte(raw), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out, rows.Err()
+}
+
+// memberByPhone finds the member card with this phone, through the CRM.
+// Two cards with one number (a shared family phone) link neither: the
+// operator chooses.
+func (c *Connector) memberByPhone(ctx context.Context, phone string) string {
+	page, err := c.crm.ListMembers(ctx, access.System("telephony"), crm.MemberFilter{Query: phone, Limit: 2})
+	if err != nil || len(page.Members) != 1 {
+		return ""
+	}
+	return page.Members[0].ID
+}
+
+// memberOf reads a member card for the caller card, or nil.
+func (c *Connector) memberOf(ctx context.Context, id string) *crm.Member {
+	if id == "" {
+		return nil
+	}
+	m, err := c.crm.GetMember(ctx, access.System("telephony"), id)
+	if err != nil {
+		return nil
+	}
+	return &m
+}
+
+// lineUnit is the unit of a channel's line: who may see its calls.
+func (c *Connector) lineUnit(ctx context.Context, ch inbox.Channel) (string, error) {
+	l, err := c.inbox.GetLine(ctx, access.System("telephony"), ch.LineID)
+	if err != nil {
+		return "", err
+	}
+	return l.UnitID, nil
+}
+
+var errNoCall = fmt.Errorf("telephony: call: %w", db.ErrNotFound)
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+var errNoRecording = fmt.Errorf("telephony: this call has no stored recording: %w", db.ErrNotFound)
