@@ -191,11 +191,11 @@ func (c *Connector) download(ctx context.Context, ch inbox.Channel, ref string) 
 	if err != nil {
 		return blob.Info{}, "", unwrapRefusal(err)
 	}
-	if !hostAllowed(req.URL.Hostname(), hosts) {
-		return blob.Info{}, "", &errRefused{"recording host " + req.URL.Hostname() + " is not one of the provider's hosts"}
-	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return blob.Info{}, "", &errRefused{"recording address is not http(s)"}
+	}
+	if !hostAllowed(req.URL.Hostname(), hosts) {
+		return blob.Info{}, "", &errRefused{"recording host " + req.URL.Hostname() + " is not one of the provider's hosts"}
 	}
 	resp, err := client.Do(req)
 	if err != nil {

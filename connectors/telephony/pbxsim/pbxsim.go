@@ -287,3 +287,9 @@ func verifyGeneric(secret, header string, body []byte) bool {
 	mac.Write(body)
 	return ts != "" && hmac.Equal([]byte(sig), []byte(hex.EncodeToString(mac.Sum(nil))))
 }
+
+// Forger signs like p but with other credentials (for tests of forged
+// notifications); it serves nothing.
+func (p *PBX) Forger(key, salt, secret string) *PBX {
+	return &PBX{Provider: p.Provider, Key: key, Salt: salt, Secret: secret, URL: p.URL}
+}
