@@ -242,3 +242,7 @@ func (e *env) waitRecording(t *testing.T, state string) map[string]any {
 	})
 	return r
 }
+
+func newChannel(e *env, settings map[string]string) inbox.NewChannel {
+	return inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelephony, Name: "x", Settings: settings}
+}
