@@ -35,6 +35,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/lines", s.linesPage)
 	mux.HandleFunc("GET /inbox/stats", s.statsPage)
 	mux.HandleFunc("GET /inbox/quick-answers", s.quickAnswersPage)
+	mux.HandleFunc("GET /inbox/calls", s.callsPage)
 	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}

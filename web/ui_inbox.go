@@ -33,6 +33,12 @@ func (s *Server) quickAnswersPage(w http.ResponseWriter, r *http.Request) {
 	s.consolePage(w, r, "quick")
 }
 
+// callsPage is the telephony call log: filters, recordings, call back,
+// XLSX export (the telephony connector's API).
+func (s *Server) callsPage(w http.ResponseWriter, r *http.Request) {
+	s.consolePage(w, r, "calls")
+}
+
 // linesPage edits lines and their channels (administrators).
 func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
 	p := s.adminUser(w, r, access.ManageInbox)

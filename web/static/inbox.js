@@ -134,6 +134,7 @@
     var who = c.assignee_id ? (state.users[c.assignee_id] || t('operator')) : t('unassigned');
     $('chat-meta').textContent = [channelNames[c.channel_kind] || c.channel_kind, line && line.name, t('status_' + c.status), who].filter(Boolean).join(' · ');
     $('act-take').hidden = c.status !== 'waiting';
+    $('act-callback').hidden = c.channel_kind !== 'telephony' || c.status === 'closed';
     $('act-close').hidden = c.status === 'closed';
     $('act-reopen').hidden = c.status !== 'closed';
     $('act-transfer').hidden = c.status === 'closed';
@@ -237,6 +238,10 @@
     }).catch(fail);
   }
   $('act-take').addEventListener('click', function () { act('/take'); });
+  window.profhubOpenConversation = open; // the caller card opens conversations
+  $('act-callback').addEventListener('click', function () {
+    if (window.profhubCallBack) window.profhubCallBack({ conversation_id: state.current });
+  });
   $('act-close').addEventListener('click', function () { act('/close'); });
   $('act-reopen').addEventListener('click', function () { act('/reopen'); });
   $('act-spam').addEventListener('click', function () { if (confirm(t('confirm_spam'))) act('/spam'); });
@@ -382,6 +387,9 @@
         break;
       case 'lines_changed':
         loadLines();
+        break;
+      case 'call_ringing':
+        if (window.profhubCallerCard && ev.data) window.profhubCallerCard(ev.data.card);
         break;
     }
   }

@@ -1,0 +1,110 @@
+// End-to-end test of the telephony UI in real Chromium: the caller card
+// pops up on the operator's console while a call rings at their extension,
+// a click on the number asks the PBX to call back, and the call log lists
+// the calls with a playable recording. Started by
+// connectors/telephony/browser_test.go, which runs the hub and a fake PBX.
+import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+
+const env = process.env;
+const base = env.PROFHUB_BASE;
+const shots = env.PROFHUB_SHOTS || 'screenshots';
+mkdirSync(shots, { recursive: true });
+
+function check(cond, msg) {
+  if (!cond) throw new Error('check failed: ' + msg);
+}
+
+// pbx posts a generic-format event, signed as the channel expects.
+async function pbx(ev) {
+  const body = JSON.stringify(ev);
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = createHmac('sha256', env.PROFHUB_SECRET).update(ts + '.' + body).digest('hex');
+  const r = await fetch(env.PROFHUB_HOOK, { method: 'POST', body,
+    headers: { 'Content-Type': 'application/json', 'X-Profhub-Signature': `t=${ts},v1=${sig}` } });
+  check(r.status === 200, 'PBX event accepted, got ' + r.status);
+}
+
+let current;
+const browser = await chromium.launch({
+  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
+  const page = current = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  await page.goto(base + '/login');
+  await page.fill('input[name=login]', 'op1');
+  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
+  await page.click('button.primary');
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/inbox');
+  await page.waitForSelector('#conversations li');
+  await page.selectOption('#presence', 'online');
+  await page.waitForTimeout(700); // the socket is open once presence is sent
+
+  // The phone rings at extension 101: the card shows the member first.
+  const at = new Date().toISOString();
+  await pbx({ id: 'ui-1', call_id: 'ui-call', seq: 1, type: 'started', at, direction: 'in', number: env.PROFHUB_NUMBER, line: '+74951112233' });
+  await pbx({ id: 'ui-2', call_id: 'ui-call', seq: 2, type: 'ringing', at, direction: 'in', number: env.PROFHUB_NUMBER, extension: '101' });
+  await page.waitForSelector('#caller-card:not([hidden]) .caller-name');
+  const name = await page.textContent('#caller-card .caller-name');
+  check(name === env.PROFHUB_MEMBER, 'caller card names the member, got ' + name);
+  const org = await page.textContent('#caller-card .caller-org');
+  check(org && org.length > 0, 'caller card shows the organisation');
+  check(await page.locator('#caller-card .caller-list li').count() >= 2, 'caller card lists conversations and recent calls');
+  await page.screenshot({ path: `${shots}/caller-card.png` });
+
+  // One click on the number: the PBX is asked to call back.
+  await page.click('#caller-card .caller-number button');
+  await page.waitForSelector('.toast');
+  const toast = await page.textContent('.toast');
+  check(/набирает/.test(toast), 'callback toast, got ' + toast);
+
+  // The missed-call conversation has its own call-back button.
+  await page.click('[data-filter=queue]');
+  await page.click('#conversations li');
+  await page.waitForSelector('#act-callback:not([hidden])');
+
+  // The call log: filters, recording player, export link.
+  await page.goto(base + '/inbox/calls');
+  await page.waitForSelector('#calls tr:nth-child(3)');
+  const rows = await page.locator('#calls tr').count();
+  check(rows >= 4, 'call log lists the calls, rows ' + rows);
+  check(await page.locator('#calls audio').count() === 1, 'one recording player');
+  const src = await page.getAttribute('#calls audio', 'src');
+  const ranged = await page.evaluate(async (u) => {
+    const r = await fetch(u, { headers: { Range: 'bytes=0-43' } });
+    return [r.status, (await r.arrayBuffer()).byteLength, r.headers.get('content-type')];
+  }, src);
+  check(ranged[0] === 206 && ranged[1] === 44 && ranged[2] === 'audio/wav', 'recording answers ranges: ' + ranged);
+  const playable = await page.evaluate(async () => {
+    const a = document.querySelector('#calls audio');
+    a.preload = 'auto';
+    a.load();
+    await new Promise((res, rej) => { a.onloadedmetadata = res; a.onerror = () => rej(new Error('audio error')); setTimeout(res, 5000); });
+    return a.duration;
+  });
+  check(playable > 1, 'the browser decodes the recording, duration ' + playable);
+  check(/export\.xlsx\?/.test(await page.getAttribute('#export-xlsx', 'href')), 'export link');
+  await page.selectOption('select[name=result]', 'missed');
+  await page.click('#calls-form button.primary');
+  await page.waitForFunction(() => document.querySelectorAll('#calls tr').length === 2);
+  await page.selectOption('select[name=result]', '');
+  await page.click('#calls-form button.primary');
+  await page.waitForFunction(() => document.querySelectorAll('#calls tr').length >= 4);
+  await page.screenshot({ path: `${shots}/calls.png`, fullPage: true });
+  check(errors.length === 0, 'no script errors: ' + errors.join('; '));
+  console.log('telephony UI ok');
+} catch (e) {
+  if (current) await current.screenshot({ path: `${shots}/telephony-failure.png` }).catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
