@@ -104,7 +104,8 @@ func (c *Connector) store(ctx context.Context, ch inbox.Channel, unitID string, 
 			res.memberID = c.memberByPhone(ctx, res.number)
 		}
 		operator := ""
-		if res.call.Extension != "" && res.call.Result != ResMissed {
+		// The operator is who took an incoming call, or who dialled out.
+		if res.call.Extension != "" && (!res.call.AnsweredAt.IsZero() || res.call.Direction == DirOut || res.call.Direction == DirInternal) {
 			operator = c.userOfExtension(ctx, ch, res.call.Extension)
 		}
 		if res.call.Recording != "" && res.call.Recording != oldRec && recState != "ready" && recState != "deleted" {

@@ -85,12 +85,27 @@ type Connector struct {
 // New builds the connector and registers its channel hook. Telephony has
 // no Sender: operators answer a call on the phone, not by message.
 func New(d Deps) *Connector {
+	c := newConnector(d)
+	d.Inbox.RegisterChannelHook(inbox.KindTelephony, c.checkChannel)
+	d.Inbox.RegisterSender(inbox.KindTelephony, noSender{})
+	return c
+}
+
+// HandleEvents stores events of a channel as if its PBX had sent them,
+// without a running connector: the demo and imports of call history use
+// it. What follows from them (missed calls queued) happens as usual;
+// recordings wait for a running node's worker.
+func HandleEvents(ctx context.Context, d Deps, ch inbox.Channel, evs []Event) error {
+	c := newConnector(d)
+	defer c.stop()
+	return c.Handle(ctx, ch, evs)
+}
+
+func newConnector(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, org: d.Org, crm: d.CRM, log: d.Log.With("pkg", "telephony"),
 		api: &http.Client{Timeout: 30 * time.Second}, SignatureWindow: 5 * time.Minute, ScanEvery: 5 * time.Second,
 		wake: make(chan struct{}, 1)}
 	c.ctx, c.stop = context.WithCancel(context.Background())
-	d.Inbox.RegisterChannelHook(inbox.KindTelephony, c.checkChannel)
-	d.Inbox.RegisterSender(inbox.KindTelephony, noSender{})
 	return c
 }
 

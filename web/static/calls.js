@@ -22,7 +22,7 @@
   function secs(s) { return s ? (s < 90 ? s + ' ' + t('sec') : Math.floor(s / 60) + ' ' + t('min') + ' ' + (s % 60) + ' ' + t('sec')) : '—'; }
   function when(iso) {
     var d = new Date(iso);
-    return d.toLocaleDateString('ru-RU') + ' ' + d.toLocaleTimeString('ru-RU');
+    return d.toLocaleDateString('ru-RU') + ' ' + d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
   }
   function totals(st) {
     var box = document.getElementById('call-totals');
@@ -37,10 +37,12 @@
       box.appendChild(d);
     });
   }
+  var arrows = { 'in': '↘', out: '↗', internal: '↔' };
   function row(c) {
     var tr = el('tr');
-    tr.appendChild(el('td', '', when(c.started_at)));
-    tr.appendChild(el('td', '', t('dir_' + c.direction)));
+    var start = el('td', '', (arrows[c.direction] || '') + ' ' + when(c.started_at));
+    start.title = t('dir_' + c.direction);
+    tr.appendChild(start);
     var num = el('td');
     if (c.number && c.number.charAt(0) === '+') {
       var b = el('button', 'link', c.number);
@@ -59,11 +61,23 @@
     var rec = el('td');
     if (c.recording === 'ready') {
       var src = '/api/v1/telephony/calls/' + encodeURIComponent(c.id) + '/recording';
-      var a = document.createElement('audio');
-      a.controls = true;
-      a.preload = 'none';
-      a.src = src;
-      rec.appendChild(a);
+      var play = el('button', 'link play', '▶ ' + t('listen'));
+      play.addEventListener('click', function () {
+        // The player opens in a row of its own, wide enough to seek.
+        var next = tr.nextSibling;
+        if (next && next.classList.contains('player')) { next.remove(); return; }
+        var pr = el('tr', 'player'), td = el('td');
+        td.colSpan = 8;
+        var a = document.createElement('audio');
+        a.controls = true;
+        a.src = src;
+        td.appendChild(a);
+        pr.appendChild(td);
+        tr.parentNode.insertBefore(pr, next);
+        a.play().catch(function () {});
+      });
+      rec.appendChild(play);
+      rec.appendChild(document.createTextNode(' '));
       var dl = el('a', '', t('download'));
       dl.href = src + '?download=1';
       rec.appendChild(dl);
@@ -81,12 +95,12 @@
       var tb = document.getElementById('calls');
       tb.textContent = '';
       var head = el('tr');
-      [t('started'), t('direction'), t('number'), t('member'), t('operator'), t('result'), t('wait_time'), t('talk'), t('recording')]
+      [t('started'), t('number'), t('member'), t('operator'), t('result'), t('wait_time'), t('talk'), t('recording')]
         .forEach(function (h) { head.appendChild(el('th', '', h)); });
       tb.appendChild(head);
       if (!r.calls.length) {
         var tr = el('tr'), td = el('td', 'muted', t('no_calls'));
-        td.colSpan = 9;
+        td.colSpan = 8;
         tr.appendChild(td);
         tb.appendChild(tr);
       }

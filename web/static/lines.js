@@ -171,6 +171,15 @@
       body.secrets.secret = f.secret.value.trim();
       body.settings.confirmation = f.confirmation.value.trim();
     }
+    if (kind === 'telephony') {
+      var prov = f.provider.value;
+      body.settings.provider = prov;
+      if (f.extensions.value.trim()) body.settings.extensions = f.extensions.value.trim();
+      if (prov !== 'generic') {
+        body.secrets.api_key = f.api_key.value.trim();
+        body.secrets[prov === 'mango' ? 'api_salt' : 'api_secret'] = f.api_secret.value.trim();
+      }
+    }
     api('POST', '/api/v1/inbox/channels', body).then(function (r) {
       chForm.reset(); showKindFields();
       $('ch-msg').textContent = t('saved');
@@ -178,6 +187,12 @@
       if (r.token) {
         box.textContent = t('channel_token_once') + '\n' + r.token + '\nwebhook secret: ' + r.webhook_secret;
         box.hidden = false;
+      } else if (kind === 'telephony' && body.settings.provider === 'generic') {
+        // The PBX signs its events with this key: show it once, like a token.
+        api('GET', '/api/v1/inbox/channels/' + r.channel.id + '/webhook-secret').then(function (s) {
+          box.textContent = 'webhook secret: ' + s.webhook_secret;
+          box.hidden = false;
+        });
       } else box.hidden = true;
       loadChannels();
     }).catch(function (err) { $('ch-msg').textContent = err.message; });
