@@ -73,6 +73,9 @@ func Fill(ctx context.Context, e Env) error {
 	if err := fillInbox(ctx, e, sc, units); err != nil {
 		return fmt.Errorf("demo: inbox: %w", err)
 	}
+	if err := fillTelephony(ctx, e, sc, units); err != nil {
+		return fmt.Errorf("demo: telephony: %w", err)
+	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err
 	}
