@@ -62,20 +62,25 @@ func isDigits(s string) bool {
 // transaction. The call row is created first and then updated, which
 // locks it on PostgreSQL (SQLite's writers are serialised anyway): two
 // nodes receiving two events of the same call at once apply them one
-// after the other, and the second sees the first's event.
+// after the other, and the second sees the first's event. The transaction
+// touches nothing but its own connection: looking up the member and the
+// operator (other packages' reads, on other connections) happens after
+// the commit, so a full connection pool cannot wait on itself.
 func (c *Connector) store(ctx context.Context, ch inbox.Channel, unitID string, callID string, evs []Event) (applied, error) {
 	res := applied{}
 	now := db.Now()
+	var oldExt, oldOp string
+	var needOp bool
 	err := c.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tel_calls (id, channel_id, line_id, unit_id, provider_call_id, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$6) ON CONFLICT (channel_id, provider_call_id) DO NOTHING`,
 			uuid.Must(uuid.NewV7()).String(), ch.ID, ch.LineID, unitID, callID, now); err != nil {
 			return fmt.Errorf("telephony: call: %w", err)
 		}
-		var oldRec, recState, oldMember string
+		var oldRec, recState string
 		err := tx.QueryRowContext(ctx, `UPDATE tel_calls SET updated_at = $3 WHERE channel_id = $1 AND provider_call_id = $2
-			RETURNING id, recording_ref, recording_state, member_id, conversation_id`, ch.ID, callID, now).
-			Scan(&res.callID, &oldRec, &recState, &oldMember, &res.conversation)
+			RETURNING id, recording_ref, recording_state, member_id, conversation_id, extension, operator_id`, ch.ID, callID, now).
+			Scan(&res.callID, &oldRec, &recState, &res.memberID, &res.conversation, &oldExt, &oldOp)
 		if err != nil {
 			return fmt.Errorf("telephony: lock call: %w", err)
 		}
@@ -99,31 +104,49 @@ func (c *Connector) store(ctx context.Context, ch inbox.Channel, unitID string, 
 		}
 		res.call = Fold(all)
 		res.number = normalNumber(res.call.Number)
-		res.memberID = oldMember
-		if res.memberID == "" && strings.HasPrefix(res.number, "+") {
-			res.memberID = c.memberByPhone(ctx, res.number)
-		}
-		operator := ""
+		cl := res.call
 		// The operator is who took an incoming call, or who dialled out.
-		if res.call.Extension != "" && (!res.call.AnsweredAt.IsZero() || res.call.Direction == DirOut || res.call.Direction == DirInternal) {
-			operator = c.userOfExtension(ctx, ch, res.call.Extension)
+		operator := ""
+		if cl.Extension != "" && (!cl.AnsweredAt.IsZero() || cl.Direction == DirOut || cl.Direction == DirInternal) {
+			if cl.Extension == oldExt && oldOp != "" {
+				operator = oldOp
+			} else {
+				needOp = true
+			}
 		}
-		if res.call.Recording != "" && res.call.Recording != oldRec && recState != "ready" && recState != "deleted" {
+		if cl.Recording != "" && cl.Recording != oldRec && recState != "ready" && recState != "deleted" {
 			recState, res.recording = "pending", true
 		}
-		cl := res.call
 		_, err = tx.ExecContext(ctx, `UPDATE tel_calls SET direction = $2, state = $3, contact_number = $4, line_number = $5, extension = $6,
-			operator_id = $7, member_id = $8, started_at = $9, answered_at = $10, ended_at = $11, wait_s = $12, talk_s = $13, result = $14,
-			cause = $15, recording_ref = $16, recording_state = $17, rec_next_at = CASE WHEN $18 THEN $19 ELSE rec_next_at END,
-			rec_attempts = CASE WHEN $18 THEN 0 ELSE rec_attempts END, updated_at = $19 WHERE id = $1`,
-			res.callID, cl.Direction, cl.State, res.number, normalNumber(cl.Line), cl.Extension, operator, res.memberID, msOf(cl.StartedAt),
+			operator_id = $7, started_at = $8, answered_at = $9, ended_at = $10, wait_s = $11, talk_s = $12, result = $13,
+			cause = $14, recording_ref = $15, recording_state = $16, rec_next_at = CASE WHEN $17 THEN $18 ELSE rec_next_at END,
+			rec_attempts = CASE WHEN $17 THEN 0 ELSE rec_attempts END, updated_at = $18 WHERE id = $1`,
+			res.callID, cl.Direction, cl.State, res.number, normalNumber(cl.Line), cl.Extension, operator, msOf(cl.StartedAt),
 			msOf(cl.AnsweredAt), msOf(cl.EndedAt), cl.WaitS, cl.TalkS, cl.Result, cl.Cause, cl.Recording, recState, res.recording, now)
 		if err != nil {
 			return fmt.Errorf("telephony: update call: %w", err)
 		}
 		return nil
 	})
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	if res.memberID == "" && strings.HasPrefix(res.number, "+") {
+		if res.memberID = c.memberByPhone(ctx, res.number); res.memberID != "" {
+			if _, err := c.db.ExecContext(ctx, `UPDATE tel_calls SET member_id = $2 WHERE id = $1 AND member_id = ''`, res.callID, res.memberID); err != nil {
+				return res, fmt.Errorf("telephony: call member: %w", err)
+			}
+		}
+	}
+	if needOp {
+		if uid := c.userOfExtension(ctx, ch, res.call.Extension); uid != "" {
+			if _, err := c.db.ExecContext(ctx, `UPDATE tel_calls SET operator_id = $2 WHERE id = $1 AND extension = $3`,
+				res.callID, uid, res.call.Extension); err != nil {
+				return res, fmt.Errorf("telephony: call operator: %w", err)
+			}
+		}
+	}
+	return res, nil
 }
 
 func msOf(t time.Time) int64 {
