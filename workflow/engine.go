@@ -147,10 +147,6 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 		if in.StateVersion != 0 && in.StateVersion != doc.StateVersion {
 			return ErrConflict
 		}
-		dec := st.decision(in.Decision)
-		if dec == nil {
-			return valid.Errorf("decision", "decision_unknown", "%q is not a decision of the step %q", in.Decision, st.Name)
-		}
 		var taskID string
 		err = tx.QueryRowContext(ctx, `SELECT id FROM wf_tasks WHERE document_id = $1 AND step = $2 AND assignee_id = $3 AND status = 'open'`,
 			docID, doc.Step, sc.UserID).Scan(&taskID)
@@ -158,6 +154,10 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 			return s.noTask(ctx, tx, sc, docID)
 		} else if err != nil {
 			return fmt.Errorf("workflow: decide: %w", err)
+		}
+		dec := st.decision(in.Decision)
+		if dec == nil {
+			return valid.Errorf("decision", "decision_unknown", "%q is not a decision of the step %q", in.Decision, st.Name)
 		}
 		chosen, err := s.checkDecision(ctx, tx, sc, &doc, dec, in)
 		if err != nil {
