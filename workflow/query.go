@@ -97,7 +97,30 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 		}
 		page.Documents = append(page.Documents, d)
 	}
-	return page, rows.Err()
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	s.nameSteps(ctx, page.Documents)
+	return page, nil
+}
+
+// nameSteps fills in the step names from each document's own version of
+// its process.
+func (s *Store) nameSteps(ctx context.Context, docs []Document) {
+	defs := map[string]*Definition{}
+	for i := range docs {
+		key := docs[i].ProcessID + "\x00" + strconv.Itoa(docs[i].ProcessVersion)
+		def, ok := defs[key]
+		if !ok {
+			def, _ = loadDefinition(ctx, s.db, docs[i].ProcessID, docs[i].ProcessVersion)
+			defs[key] = def
+		}
+		if def != nil {
+			if st := def.step(docs[i].Step); st != nil {
+				docs[i].StepName = st.Name
+			}
+		}
+	}
 }
 
 // Task is one person's work at one step of a document.
