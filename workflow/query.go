@@ -132,22 +132,27 @@ type Task struct {
 	Kind         Kind      `json:"kind"`
 	Priority     int       `json:"priority"`
 	Step         string    `json:"step"`
+	StepName     string    `json:"step_name"`
 	AssigneeID   string    `json:"assignee_id"`
 	AssigneeName string    `json:"assignee_name"`
 	Status       string    `json:"status"`
 	Deadline     time.Time `json:"deadline,omitzero"`
 	Overdue      bool      `json:"overdue"`
 	Decision     string    `json:"decision,omitempty"`
+	DecisionName string    `json:"decision_label,omitempty"`
 	Comment      string    `json:"comment,omitempty"`
 	Report       string    `json:"report,omitempty"`
 	LastComment  string    `json:"last_comment,omitempty"` // the newest colleague's remark on the document
 	CreatedAt    time.Time `json:"created_at"`
 	DoneAt       time.Time `json:"done_at,omitzero"`
+	process      string
+	version      int
 }
 
 const taskSelect = `SELECT t.id, t.document_id, d.number, d.title, d.kind, d.priority, t.step, t.assignee_id, us.full_name, t.status,
 	t.deadline, t.decision, t.comment, t.report, t.created_at, t.done_at,
-	COALESCE((SELECT e.comment FROM wf_events e WHERE e.document_id = d.id AND e.action = 'comment' ORDER BY e.id DESC LIMIT 1), '')
+	COALESCE((SELECT e.comment FROM wf_events e WHERE e.document_id = d.id AND e.action = 'comment' ORDER BY e.id DESC LIMIT 1), ''),
+	d.process_id, d.process_version
 	FROM wf_tasks t JOIN wf_documents d ON d.id = t.document_id JOIN users us ON us.id = t.assignee_id `
 
 func (s *Store) tasks(ctx context.Context, query string, args ...any) ([]Task, error) {
@@ -162,7 +167,7 @@ func (s *Store) tasks(ctx context.Context, query string, args ...any) ([]Task, e
 		var t Task
 		var deadline, created, done int64
 		if err := rows.Scan(&t.ID, &t.DocumentID, &t.Number, &t.Title, &t.Kind, &t.Priority, &t.Step, &t.AssigneeID, &t.AssigneeName,
-			&t.Status, &deadline, &t.Decision, &t.Comment, &t.Report, &created, &done, &t.LastComment); err != nil {
+			&t.Status, &deadline, &t.Decision, &t.Comment, &t.Report, &created, &done, &t.LastComment, &t.process, &t.version); err != nil {
 			return nil, err
 		}
 		if deadline != 0 {
@@ -175,7 +180,33 @@ func (s *Store) tasks(ctx context.Context, query string, args ...any) ([]Task, e
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	defs := map[string]*Definition{}
+	for i := range out {
+		t := &out[i]
+		key := t.process + "\x00" + strconv.Itoa(t.version)
+		def, ok := defs[key]
+		if !ok {
+			def, _ = loadDefinition(ctx, s.db, t.process, t.version)
+			defs[key] = def
+		}
+		if st := stepOf(def, t.Step); st != nil {
+			t.StepName = st.Name
+			if dec := st.decision(t.Decision); dec != nil {
+				t.DecisionName = dec.Label
+			}
+		}
+	}
+	return out, nil
+}
+
+func stepOf(def *Definition, id string) *Step {
+	if def == nil {
+		return nil
+	}
+	return def.step(id)
 }
 
 // MyTasks returns sc's open tasks, urgent and nearest deadlines first.
