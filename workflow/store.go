@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +16,7 @@ import (
 	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
 )
 
 // Store is the document workflow: registries, documents, definitions,
@@ -132,6 +134,9 @@ func (s *Store) SetNumberFormat(ctx context.Context, sc access.Scope, unitID str
 	if err := sc.Require(access.ManageWorkflow); err != nil {
 		return Registry{}, err
 	}
+	if !slices.Contains(Kinds, k) {
+		return Registry{}, valid.Errorf("kind", "doc_kind", "kind must be internal, incoming or outgoing")
+	}
 	if err := f.Validate(); err != nil {
 		return Registry{}, err
 	}
@@ -149,6 +154,10 @@ func (s *Store) SetNumberFormat(ctx context.Context, sc access.Scope, unitID str
 			return fmt.Errorf("workflow: set format: %w", err)
 		}
 		r.NumberFormat = f
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(last_seq), 0) FROM wf_counters WHERE registry_id = $1 AND year = $2`,
+			r.ID, s.now().In(Moscow).Year()).Scan(&r.LastSeq); err != nil {
+			return fmt.Errorf("workflow: set format: %w", err)
+		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "registry.format", ObjectType: "registry", ObjectID: r.ID, UnitID: unitID,
 			Details: map[string]any{"kind": k, "format": f.Format, "paper_mark": f.PaperMark, "electronic_mark": f.ElectronicMark}})
 	})

@@ -22,7 +22,7 @@
       d.toLocaleTimeString('ru-RU', { timeZone: 'Europe/Moscow', hour: '2-digit', minute: '2-digit' });
   }
   function fmtDay(s) { if (!s) return '—'; var p = s.split('-'); return p.length === 3 ? p[2] + '.' + p[1] + '.' + p[0] : s; }
-  function prio(p) { var b = el('span', 'badge prio-' + p, t('prio_' + p)); return b; }
+  function prio(p) { p = p || 0; return el('span', 'badge prio-' + p, t('prio_' + p)); }
   function clear() { view.textContent = ''; }
   function msg(text, cls) { var p = el('p', cls || 'error', text); p.setAttribute('role', 'alert'); return p; }
   function field(label, input) { var l = el('label', '', label); l.appendChild(input); return l; }
