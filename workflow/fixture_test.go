@@ -28,7 +28,7 @@ type fixture struct {
 	admin              access.Scope
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	o := org.NewStore(d)
@@ -65,7 +65,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
-func (f *fixture) user(t *testing.T, o *org.Store, login string, role access.Role, u org.Unit) access.Scope {
+func (f *fixture) user(t testing.TB, o *org.Store, login string, role access.Role, u org.Unit) access.Scope {
 	t.Helper()
 	usr, err := o.CreateUser(f.ctx, f.sys, org.NewUser{Login: login, FullName: "Тест " + login, Role: role, UnitID: u.ID, PasswordHash: "x"})
 	if err != nil {

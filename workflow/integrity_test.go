@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -303,4 +304,21 @@ func TestJournalFiltersAndSweep(t *testing.T) {
 			t.Fatalf("chairman not told of the overdue task: %+v", notes)
 		}
 	})
+}
+
+// BenchmarkRegister measures one registration: the number, the document,
+// its history and audit entry, the chairman's task and notification.
+func BenchmarkRegister(b *testing.B) {
+	d, err := db.Open(context.Background(), "", b.TempDir()) // SQLite: the single-node default
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	f := newFixture(b, d)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := f.s.Register(f.ctx, f.sec, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

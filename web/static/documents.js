@@ -100,7 +100,7 @@
         var tb = table([t('number'), t('registered'), t('title'), t('correspondent'), t('step'), t('priority'), t('deadline')]);
         r.documents.forEach(function (d) {
           var st = d.status === 'active' ? d.step_name : t('status_' + d.status);
-          var tr = row([d.number, fmtDate(d.created_at), d.title, d.correspondent || '—', st, prio(d.priority), fmtDay(d.deadline)], '#doc/' + d.id);
+          var tr = row([d.number, fmtDate(d.created_at).split(' ')[0], d.title, d.correspondent || '—', st, prio(d.priority), fmtDay(d.deadline)], '#doc/' + d.id);
           if (d.overdue) tr.classList.add('overdue');
           tb.appendChild(tr);
         });
@@ -343,15 +343,63 @@
   function showProcesses() {
     clear();
     view.appendChild(el('h1', '', t('processes')));
+    var admin = me.role === 'administrator';
+    if (admin) view.appendChild(formatsCard());
     api('GET', W + '/definitions').then(function (r) {
       r.definitions.forEach(function (d) {
         var c = el('div', 'card');
         c.appendChild(el('h2', '', d.name + ' · v' + d.version));
         var img = el('img', 'diagram'); img.alt = d.name; img.src = W + '/definitions/' + encodeURIComponent(d.id) + '/diagram.svg?version=' + d.version;
         c.appendChild(img);
+        if (admin) c.appendChild(definitionEditor(d));
         view.appendChild(c);
       });
     });
+  }
+
+  // The administrator edits a process as JSON; the server validates it
+  // (dead ends, unreachable steps) and saves it as the next version.
+  function definitionEditor(d) {
+    var det = el('details', 'no-print'), f = el('form');
+    det.appendChild(el('summary', '', t('edit_definition')));
+    var ta = el('textarea', 'code'); ta.rows = 18; ta.name = 'body';
+    var copy = JSON.parse(JSON.stringify(d)); delete copy.version;
+    ta.value = JSON.stringify(copy, null, 2);
+    f.appendChild(ta);
+    var bar = el('div', 'row'), note = el('span', 'muted');
+    bar.appendChild(el('button', 'primary', t('save_version'))); bar.appendChild(note); f.appendChild(bar);
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var body;
+      try { body = JSON.parse(ta.value); } catch (err) { note.textContent = err.message; note.className = 'error'; return; }
+      api('PUT', W + '/definitions/' + encodeURIComponent(d.id), body).then(function () { showProcesses(); })
+        .catch(function (err) { note.textContent = err.message; note.className = 'error'; });
+    });
+    det.appendChild(f);
+    return det;
+  }
+
+  function formatsCard() {
+    var c = el('div', 'card'); c.id = 'formats';
+    c.appendChild(el('h2', '', t('number_formats')));
+    c.appendChild(el('p', 'muted', t('format_hint')));
+    api('GET', W + '/registries').then(function (r) {
+      var tb = table([t('unit'), t('kind'), t('format'), t('mark_paper'), t('mark_electronic'), t('last_number'), '']);
+      r.registries.forEach(function (g) {
+        var fmt = input('format'); fmt.value = g.format;
+        var pm = input('paper_mark'); pm.value = g.paper_mark; pm.size = 3;
+        var em = input('electronic_mark'); em.value = g.electronic_mark; em.size = 3;
+        var b = el('button', '', t('save')); b.type = 'button';
+        var tr = row([g.unit_name, t('kind_' + g.kind), fmt, pm, em, String(g.last_seq), b]);
+        b.addEventListener('click', function () {
+          api('PUT', W + '/registries/' + g.unit_id + '/' + g.kind, { format: fmt.value, paper_mark: pm.value, electronic_mark: em.value })
+            .then(function () { b.textContent = t('saved'); }).catch(function (err) { b.textContent = err.message; });
+        });
+        tb.appendChild(tr);
+      });
+      c.appendChild(tb);
+    }).catch(function (e) { c.appendChild(msg(e.message)); });
+    return c;
   }
 
   // ---- notifications: polled, newest first, unread counted in the tab.
