@@ -179,3 +179,44 @@ func (s *Store) MarkRead(ctx context.Context, sc access.Scope, id string) error 
 	}
 	return nil
 }
+
+// FeedItem is one event of the activity feed, with its document.
+type FeedItem struct {
+	Event
+	DocumentID string `json:"document_id"`
+	Number     string `json:"number"`
+	Title      string `json:"title"`
+}
+
+// Feed is the activity feed: the newest events of every document sc may
+// see (before: only older than that event id, for paging).
+func (s *Store) Feed(ctx context.Context, sc access.Scope, before string, limit int) ([]FeedItem, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	cond, args := visible(sc, 1)
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, e.actor_name, e.action, e.step, e.to_step, e.comment, e.details,
+		d.id, d.number, d.title
+		FROM wf_events e JOIN wf_documents d ON d.id = e.document_id JOIN units u ON u.id = d.unit_id
+		WHERE `+cond+` AND ($5 = '' OR e.id < $5) ORDER BY e.id DESC LIMIT $6`, append(args, before, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: feed: %w", err)
+	}
+	defer rows.Close()
+	out := []FeedItem{}
+	for rows.Next() {
+		var f FeedItem
+		var at int64
+		var details string
+		if err := rows.Scan(&f.ID, &at, &f.ActorID, &f.ActorName, &f.Action, &f.Step, &f.ToStep, &f.Comment, &details,
+			&f.DocumentID, &f.Number, &f.Title); err != nil {
+			return nil, err
+		}
+		f.At = db.Time(at)
+		if details != "{}" {
+			_ = json.Unmarshal([]byte(details), &f.Details)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -97,7 +97,7 @@ func (s *Store) httpDiagram(w http.ResponseWriter, r *http.Request, p *auth.Prin
 func journalFilter(r *http.Request) (JournalFilter, error) {
 	q := r.URL.Query()
 	f := JournalFilter{Kind: Kind(q.Get("kind")), From: q.Get("from"), To: q.Get("to"), Correspondent: q.Get("correspondent"),
-		Executor: q.Get("executor"), Status: Status(q.Get("status")), Query: q.Get("q")}
+		Executor: q.Get("executor"), Status: Status(q.Get("status")), Query: q.Get("q"), MemberID: q.Get("member_id")}
 	switch q.Get("overdue") {
 	case "", "false", "0":
 	case "true", "1":
@@ -160,6 +160,9 @@ type DocumentView struct {
 	// task at the current step).
 	Decisions []Decision `json:"decisions"`
 	StepAll   bool       `json:"step_all"`
+	// Related are the documents linked with this one either way (an
+	// incoming letter and the outgoing reply), as far as the caller sees.
+	Related []Document `json:"related"`
 }
 
 func (s *Store) httpDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -182,6 +185,9 @@ func (s *Store) View(r *http.Request, p *auth.Principal) (DocumentView, error) {
 		return v, err
 	}
 	if v.Attachments, err = s.Attachments(ctx, sc, id); err != nil {
+		return v, err
+	}
+	if v.Related, err = s.Related(ctx, sc, v.Document); err != nil {
 		return v, err
 	}
 	v.Decisions = []Decision{}
@@ -271,6 +277,16 @@ func (s *Store) httpDownload(w http.ResponseWriter, r *http.Request, p *auth.Pri
 func (s *Store) httpMyTasks(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ts, err := s.MyTasks(r.Context(), p.Scope)
 	answer(w, r, http.StatusOK, map[string]any{"tasks": ts}, err)
+}
+
+func (s *Store) httpFeed(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	limit, err := httpapi.IntQuery(r, "limit", 50)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items, err := s.Feed(r.Context(), p.Scope, r.URL.Query().Get("before"), limit)
+	answer(w, r, http.StatusOK, map[string]any{"events": items}, err)
 }
 
 func (s *Store) httpNotifications(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

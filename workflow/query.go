@@ -21,6 +21,7 @@ type JournalFilter struct {
 	Status        Status
 	Overdue       bool
 	Query         string // number, title, summary, correspondent
+	MemberID      string // documents linked to this member
 	Limit, Offset int
 }
 
@@ -66,7 +67,7 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 	}
 	cond, args := visible(sc, 1)
 	args = append(args, string(f.Kind), from, to, "%"+db.EscapeLike(fold.String(f.Correspondent))+"%", f.Executor, string(f.Status),
-		overdue, now, "%"+db.EscapeLike(fold.String(f.Query))+"%")
+		overdue, now, "%"+db.EscapeLike(fold.String(f.Query))+"%", f.MemberID)
 	p := func(i int) string { return "$" + strconv.Itoa(i) }
 	where := ` WHERE ` + cond + `
 		AND (` + p(5) + ` = '' OR d.kind = ` + p(5) + `)
@@ -76,7 +77,8 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 		AND (` + p(9) + ` = '' OR EXISTS (SELECT 1 FROM wf_tasks et WHERE et.document_id = d.id AND et.assignee_id = ` + p(9) + `))
 		AND (` + p(10) + ` = '' OR d.status = ` + p(10) + `)
 		AND (` + p(11) + ` = 0 OR (d.status = 'active' AND d.deadline > 0 AND d.deadline < ` + p(12) + `))
-		AND d.search_folded LIKE ` + p(13) + ` ESCAPE '\'`
+		AND d.search_folded LIKE ` + p(13) + ` ESCAPE '\'
+		AND (` + p(14) + ` = '' OR d.member_id = ` + p(14) + `)`
 	var page JournalPage
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+docFrom+where, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("workflow: journal: %w", err)
@@ -84,7 +86,7 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+docFrom+where+`
 		ORDER BY CASE WHEN d.status = 'active' THEN 0 ELSE 1 END, d.priority DESC,
 			CASE WHEN d.deadline = 0 THEN 1 ELSE 0 END, d.deadline, d.created_at DESC, d.id
-		LIMIT `+p(14)+` OFFSET `+p(15), append(args, f.Limit, f.Offset)...)
+		LIMIT `+p(15)+` OFFSET `+p(16), append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return page, fmt.Errorf("workflow: journal: %w", err)
 	}
@@ -121,6 +123,30 @@ func (s *Store) nameSteps(ctx context.Context, docs []Document) {
 			}
 		}
 	}
+}
+
+// Related returns the documents linked with doc either way that sc sees.
+func (s *Store) Related(ctx context.Context, sc access.Scope, doc Document) ([]Document, error) {
+	cond, args := visible(sc, 3)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+docFrom+` WHERE (d.related_id = $1 OR d.id = $2) AND d.id <> $1 AND `+cond+
+		` ORDER BY d.created_at`, append([]any{doc.ID, doc.RelatedID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: related: %w", err)
+	}
+	defer rows.Close()
+	out := []Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows, s.nowMillis())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.nameSteps(ctx, out)
+	return out, nil
 }
 
 // Task is one person's work at one step of a document.

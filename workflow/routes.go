@@ -30,6 +30,7 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+UploadPrefix+"documents/{id}", a(s.httpUpload))
 	mux.HandleFunc("GET "+p+"/attachments/{id}", a(s.httpDownload))
 	mux.HandleFunc("GET "+p+"/tasks", a(s.httpMyTasks))
+	mux.HandleFunc("GET "+p+"/feed", a(s.httpFeed))
 	mux.HandleFunc("GET "+p+"/notifications", a(s.httpNotifications))
 	mux.HandleFunc("POST "+p+"/notifications/read", a(s.httpMarkRead))
 	mux.HandleFunc("GET "+p+"/reports/control", a(s.httpControlReport))

@@ -118,6 +118,24 @@ try {
   await chair.waitForFunction(() => document.querySelectorAll('img.diagram').length === 3 &&
     Array.from(document.querySelectorAll('img.diagram')).every(i => i.complete && i.naturalWidth > 0));
   await chair.screenshot({ path: `${shots}/documents-processes.png`, fullPage: true });
+  // The secretary answers with an outgoing letter linked to the incoming one.
+  current = sec;
+  await sec.goto(base + '/documents#journal');
+  await sec.locator('#docs-view tr.link', { hasText: 'Запрос о численности' }).click();
+  await sec.waitForSelector('#doc-card .badge.status-closed');
+  await sec.click('#doc-card a.button');
+  await sec.waitForSelector('#register-form');
+  check(await sec.inputValue('#register-form select[name=kind]') === 'outgoing', 'the reply is an outgoing document');
+  check(await sec.inputValue('#register-form input[name=correspondent]') === 'Министерство образования области', 'the reply goes to the sender');
+  await sec.click('#register-form button.primary');
+  await sec.waitForSelector('#doc-card .related a');
+  const reply = await sec.locator('.doc-number').textContent();
+  check(/^ИСХ-\d{4}\/0001-э$/.test(reply), 'outgoing number, got ' + reply);
+  check((await sec.locator('#doc-card .related a').textContent()).startsWith(number), 'the reply links the incoming letter');
+  await sec.goto(base + '/documents#feed');
+  await sec.waitForSelector('#feed li');
+  check(await sec.locator('#feed li').count() >= 8, 'the activity feed lists the events');
+  await sec.screenshot({ path: `${shots}/documents-feed.png` });
   for (const p of [sec, chair, deputy]) check(p.errors.length === 0, 'page errors: ' + p.errors.join('; '));
   console.log('incoming route walked in Chromium: ' + number);
 } catch (e) {

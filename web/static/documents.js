@@ -112,7 +112,7 @@
   }
 
   // ---- registration
-  function showNew() {
+  function showNew(pre) {
     clear();
     view.appendChild(el('h1', '', t('register')));
     var f = el('form', 'card grid'); f.id = 'register-form';
@@ -144,13 +144,18 @@
       });
     }
     kind.addEventListener('change', loadTemplates);
+    var related = pre && pre.get('related_id') || '';
+    if (pre) {
+      ['kind', 'correspondent', 'title'].forEach(function (n) { if (pre.get(n)) f.elements[n].value = pre.get(n); });
+      if (related) bar.appendChild(el('span', 'badge', t('reply_to') + ' ' + (pre.get('number') || '')));
+    }
     loadTemplates();
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var v = f.elements, body = { kind: v.kind.value, medium: v.medium.value, title: v.title.value, correspondent: v.correspondent.value,
         orig_number: v.orig_number.value, orig_date: v.orig_date.value, received_on: v.received_on.value, doc_date: v.doc_date.value,
         delivery: v.delivery.value, priority: Number(v.priority.value), deadline: v.deadline.value, summary: v.summary.value,
-        template_id: v.template_id.value };
+        template_id: v.template_id.value, related_id: related, member_id: pre && pre.get('member_id') || '' };
       note.textContent = '';
       api('POST', W + '/documents', body).then(function (doc) {
         return uploadAll(doc.id, files.files).then(function () { location.hash = '#doc/' + doc.id; });
@@ -206,6 +211,18 @@
     if (d.rejection_reason) card.appendChild(msg(t('rejected_because') + ': ' + d.rejection_reason, 'notice'));
     if (d.dispatch) card.appendChild(el('p', 'notice', t('dispatched') + ': ' + t('via_' + d.dispatch.method) + ', ' + fmtDay(d.dispatch.sent_on) +
       (d.dispatch.address ? ' · ' + d.dispatch.address : '') + (d.dispatch.note ? ' · ' + d.dispatch.note : '')));
+    if (v.related && v.related.length) {
+      var rl = el('p', 'related'); rl.appendChild(el('span', 'muted', t('related') + ': '));
+      v.related.forEach(function (x) { var a = el('a', '', x.number + ' · ' + x.title); a.href = '#doc/' + x.id; rl.appendChild(a); rl.appendChild(document.createTextNode(' ')); });
+      card.appendChild(rl);
+    }
+    if (d.kind === 'incoming' && canRegister()) {
+      var reply = el('a', 'button no-print', t('reply_outgoing'));
+      var q = new URLSearchParams({ kind: 'outgoing', related_id: d.id, number: d.number, correspondent: d.correspondent || '', title: t('reply_title') + ' ' + d.number });
+      if (d.member_id) q.set('member_id', d.member_id);
+      reply.href = '#new?' + q.toString();
+      badges.appendChild(reply);
+    }
     view.appendChild(card);
     if (v.decisions.length) view.appendChild(decisionForm(v));
     var cols = el('div', 'doc-cols');
@@ -325,6 +342,26 @@
     return box;
   }
 
+  // ---- activity feed: what happened to the documents the person sees
+  function showFeed() {
+    clear();
+    view.appendChild(el('h1', '', t('feed')));
+    api('GET', W + '/feed?limit=100').then(function (r) {
+      if (!r.events.length) { view.appendChild(el('p', 'muted', t('no_events'))); return; }
+      var ol = el('ol', 'history feed'); ol.id = 'feed';
+      r.events.forEach(function (e) {
+        var li = el('li');
+        li.appendChild(el('span', 'muted', fmtDate(e.at) + ' · ' + e.actor_name + ' · '));
+        var what = e.action === 'decision' && e.details ? e.details.label : t('ev_' + e.action);
+        li.appendChild(el('b', '', what + ' '));
+        var a = el('a', '', e.number + ' · ' + e.title); a.href = '#doc/' + e.document_id; li.appendChild(a);
+        if (e.comment) li.appendChild(el('div', 'text', e.comment));
+        ol.appendChild(li);
+      });
+      view.appendChild(ol);
+    }).catch(function (e) { view.appendChild(msg(e.message)); });
+  }
+
   // ---- control report and processes
   function showControl() {
     clear();
@@ -424,14 +461,16 @@
 
   function route() {
     var h = location.hash.replace(/^#/, '');
+    refreshNotes();
     Array.prototype.forEach.call(root.querySelectorAll('nav.tabs a'), function (a) {
       a.classList.toggle('on', h.indexOf(a.getAttribute('href').slice(1)) === 0);
     });
     if (h.indexOf('doc/') === 0) return showDoc(h.slice(4));
     if (h.indexOf('journal') === 0) return showJournal(h.split('?')[1]);
-    if (h === 'new' && canRegister()) return showNew();
     if (h === 'control' && canRead()) return showControl();
     if (h === 'processes') return showProcesses();
+    if (h === 'feed') return showFeed();
+    if (h.indexOf('new') === 0 && canRegister()) return showNew(new URLSearchParams(h.split('?')[1] || ''));
     return showTasks();
   }
   ui.me().then(function (r) {
@@ -442,7 +481,6 @@
   }).then(function () {
     window.addEventListener('hashchange', route);
     route();
-    refreshNotes();
     setInterval(refreshNotes, 15000);
   });
 })();
