@@ -130,13 +130,13 @@ func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput)
 			INSERT INTO wf_documents (id, unit_id, registry_id, kind, number, seq, year, medium, title, summary, correspondent,
 				orig_number, orig_date, doc_date, received_on, delivery, priority, deadline, search_folded, process_id,
 				process_version, step, status, state_version, member_id, org_unit_id, appeal_id, related_id, created_by,
-				created_at, updated_at)
+				created_at, updated_at, correspondent_folded)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-				$23, 1, $24, $25, $26, $27, $28, $29, $29)`,
+				$23, 1, $24, $25, $26, $27, $28, $29, $29, $30)`,
 			doc.ID, doc.UnitID, reg.ID, doc.Kind, doc.Number, seq, year, doc.Medium, doc.Title, doc.Summary, doc.Correspondent,
 			doc.OrigNumber, doc.OrigDate, doc.DocDate, doc.ReceivedOn, doc.Delivery, doc.Priority, deadlineMillis(doc.Deadline),
 			searchText(doc), def.ID, def.Version, def.Start, StatusActive, doc.MemberID, doc.OrgUnitID, doc.AppealID,
-			doc.RelatedID, sc.UserID, now.UnixMilli())
+			doc.RelatedID, sc.UserID, now.UnixMilli(), fold.String(doc.Correspondent))
 		if err != nil {
 			if db.IsUniqueViolation(err) {
 				return fmt.Errorf("%w: number %s is taken (the format gives the same text for two numbers)", db.ErrConflict, doc.Number)
@@ -229,6 +229,9 @@ func (s *Store) UpdateDocument(ctx context.Context, sc access.Scope, id string, 
 		if err := in.normalize(); err != nil {
 			return err
 		}
+		if in.Medium != cur.Medium {
+			return valid.Errorf("medium", "doc_medium_fixed", "the medium is part of the registration number and cannot change")
+		}
 		if err := s.checkLinks(ctx, tx, sc, in); err != nil {
 			return err
 		}
@@ -236,14 +239,12 @@ func (s *Store) UpdateDocument(ctx context.Context, sc access.Scope, id string, 
 		next.DocumentInput = in
 		if _, err := tx.ExecContext(ctx, `UPDATE wf_documents SET medium = $1, title = $2, summary = $3, correspondent = $4,
 			orig_number = $5, orig_date = $6, doc_date = $7, received_on = $8, delivery = $9, priority = $10, deadline = $11,
-			search_folded = $12, member_id = $13, org_unit_id = $14, appeal_id = $15, related_id = $16, updated_at = $17
+			search_folded = $12, member_id = $13, org_unit_id = $14, appeal_id = $15, related_id = $16, updated_at = $17,
+			correspondent_folded = $19
 			WHERE id = $18`, in.Medium, in.Title, in.Summary, in.Correspondent, in.OrigNumber, in.OrigDate, in.DocDate,
 			in.ReceivedOn, in.Delivery, in.Priority, deadlineMillis(in.Deadline), searchText(next), in.MemberID, in.OrgUnitID,
-			in.AppealID, in.RelatedID, db.Now(), id); err != nil {
+			in.AppealID, in.RelatedID, db.Now(), id, fold.String(in.Correspondent)); err != nil {
 			return fmt.Errorf("workflow: update document: %w", err)
-		}
-		if in.Medium != cur.Medium {
-			return valid.Errorf("medium", "doc_medium_fixed", "the medium is part of the registration number and cannot change")
 		}
 		if err := addEvent(ctx, tx, sc, id, "edit", cur.Step, "", "", nil); err != nil {
 			return err

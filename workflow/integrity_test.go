@@ -109,6 +109,44 @@ func TestConcurrentDecisionsOnOneStep(t *testing.T) {
 	})
 }
 
+// The last two executors finishing at once: both decisions count and the
+// document closes exactly once.
+func TestConcurrentDoneAtAllStep(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for round := range 5 {
+			doc := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", round)})
+			f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
+				Resolution: &workflow.Resolution{Text: "Исполнить", Deadline: "2099-01-01"}, Assignees: []string{f.exec1.UserID, f.exec2.UserID}})
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, sc := range []access.Scope{f.exec1, f.exec2} {
+				wg.Go(func() { _, errs[i] = f.s.Decide(f.ctx, sc, doc.ID, workflow.DecisionInput{Decision: "done"}) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			got, err := f.s.GetDocument(f.ctx, f.chair, doc.ID)
+			if err != nil || got.Status != workflow.StatusClosed {
+				t.Fatalf("round %d: %+v %v", round, got, err)
+			}
+			hist, _ := f.s.History(f.ctx, f.chair, doc.ID)
+			closes := 0
+			for _, e := range hist {
+				if e.ToStep == "closed" {
+					closes++
+				}
+			}
+			if closes != 1 {
+				t.Fatalf("round %d: closed %d times", round, closes)
+			}
+		}
+	})
+}
+
 func TestDefinitionValidation(t *testing.T) {
 	for _, def := range workflow.Builtin() {
 		if err := def.Validate(); err != nil {

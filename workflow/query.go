@@ -16,7 +16,7 @@ import (
 type JournalFilter struct {
 	Kind          Kind   `json:"kind"`
 	From, To      string // registration dates, YYYY-MM-DD, inclusive
-	Correspondent string // part of the sender's or recipient's name
+	Correspondent string // part of the sender's or recipient's name (folded)
 	Executor      string // user id holding (or having held) a task
 	Status        Status
 	Overdue       bool
@@ -73,7 +73,7 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 		AND (` + p(5) + ` = '' OR d.kind = ` + p(5) + `)
 		AND (` + p(6) + ` = 0 OR d.created_at >= ` + p(6) + `)
 		AND (` + p(7) + ` = 0 OR d.created_at <= ` + p(7) + `)
-		AND d.search_folded LIKE ` + p(8) + ` ESCAPE '\'
+		AND d.correspondent_folded LIKE ` + p(8) + ` ESCAPE '\'
 		AND (` + p(9) + ` = '' OR EXISTS (SELECT 1 FROM wf_tasks et WHERE et.document_id = d.id AND et.assignee_id = ` + p(9) + `))
 		AND (` + p(10) + ` = '' OR d.status = ` + p(10) + `)
 		AND (` + p(11) + ` = 0 OR (d.status = 'active' AND d.deadline > 0 AND d.deadline < ` + p(12) + `))

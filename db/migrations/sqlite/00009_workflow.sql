@@ -47,6 +47,7 @@ CREATE TABLE wf_documents (
     title            TEXT NOT NULL,
     summary          TEXT NOT NULL DEFAULT '',
     correspondent    TEXT NOT NULL DEFAULT '', -- sender (incoming) or recipient (outgoing)
+    correspondent_folded TEXT NOT NULL DEFAULT '', -- fold.String(correspondent), for the journal filter
     orig_number      TEXT NOT NULL DEFAULT '',
     orig_date        TEXT NOT NULL DEFAULT '', -- YYYY-MM-DD
     doc_date         TEXT NOT NULL DEFAULT '',
