@@ -134,7 +134,9 @@
     var sl = field(t('summary'), sum); sl.classList.add('wide'); f.appendChild(sl);
     var files = input('files', 'file'); files.multiple = true;
     var fl = field(t('files'), files); fl.classList.add('wide'); f.appendChild(fl);
-    var bar = el('div', 'wide row'); bar.appendChild(el('button', 'primary', t('register_btn'))); var note = el('span', 'muted'); bar.appendChild(note);
+    var bar = el('div', 'wide row'); bar.appendChild(el('button', 'primary', t('register_btn')));
+    var asTpl = el('button', '', t('save_template')); asTpl.type = 'button'; bar.appendChild(asTpl);
+    var note = el('span', 'muted'); bar.appendChild(note);
     f.appendChild(bar);
     view.appendChild(f);
     function loadTemplates() {
@@ -150,6 +152,24 @@
       if (related) bar.appendChild(el('span', 'badge', t('reply_to') + ' ' + (pre.get('number') || '')));
     }
     loadTemplates();
+    // A template keeps the fields filled in now and the chosen files.
+    asTpl.addEventListener('click', function () {
+      var v = f.elements, name = window.prompt(t('template_name'), v.title.value);
+      if (!name) return;
+      var fields = { medium: v.medium.value, title: v.title.value, correspondent: v.correspondent.value, delivery: v.delivery.value,
+        priority: Number(v.priority.value), summary: v.summary.value, orig_number: v.orig_number.value };
+      api('POST', W + '/templates', { kind: v.kind.value, name: name, fields: fields }).then(function (tp) {
+        var p = Promise.resolve();
+        Array.prototype.forEach.call(files.files || [], function (file) {
+          p = p.then(function () {
+            return fetch(W + '/uploads/templates/' + tp.id + '?name=' + encodeURIComponent(file.name), { method: 'POST', body: file,
+              credentials: 'same-origin', headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': file.type || 'application/octet-stream' } });
+          });
+        });
+        return p;
+      }).then(function () { note.textContent = t('template_saved'); note.className = 'muted'; loadTemplates(); })
+        .catch(function (err) { note.textContent = err.message; note.className = 'error'; });
+    });
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var v = f.elements, body = { kind: v.kind.value, medium: v.medium.value, title: v.title.value, correspondent: v.correspondent.value,
