@@ -12,10 +12,12 @@ import (
 	"github.com/profhub/profhub/org"
 )
 
-// TestDocumentsInChromium walks the incoming-document route through the UI
-// in real Chromium (web/browsertest/documents.test.mjs): registration,
-// resolution, the deputy's assignment, two executors, closure. Runs with
-// PROFHUB_TEST_BROWSER=1, like TestConsoleInChromium.
+// TestDocumentsInChromium walks the three document routes through the UI in
+// real Chromium (web/browsertest/documents.test.mjs): the incoming letter
+// from registration through resolution, the deputy's assignment and two
+// executors to closure; the outgoing reply to dispatch; an internal order
+// to acquaintance. Runs with PROFHUB_TEST_BROWSER=1, like
+// TestConsoleInChromium.
 func TestDocumentsInChromium(t *testing.T) {
 	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
 		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")

@@ -1,7 +1,10 @@
-// End-to-end test of the incoming-document route in real Chromium: the
-// secretary registers a letter with a file, the chairman writes a
-// resolution for the deputy, the deputy assigns two executors, both mark
-// it done and the document closes. Started by web/documents_browser_test.go.
+// End-to-end test of the three document routes in real Chromium. Incoming:
+// the secretary registers a letter with a file, the chairman writes a
+// resolution for the deputy, the deputy assigns two executors, both comment
+// and mark it done, the document closes. Outgoing: the secretary answers
+// from the closed letter, checks the reply, the chairman approves, the
+// secretary records the dispatch. Internal: signature and acquaintance.
+// Started by web/documents_browser_test.go.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
@@ -132,12 +135,52 @@ try {
   const reply = await sec.locator('.doc-number').textContent();
   check(/^ИСХ-\d{4}\/0001-э$/.test(reply), 'outgoing number, got ' + reply);
   check((await sec.locator('#doc-card .related a').textContent()).startsWith(number), 'the reply links the incoming letter');
+  // The outgoing route: check, approval, dispatch.
+  const replyURL = sec.url();
+  await decide(sec, 'to_chairman');
+  await chair.goto(replyURL);
+  await chair.waitForSelector('#decide');
+  await decide(chair, 'approve');
+  await sec.goto(base + '/documents#tasks');
+  await sec.goto(replyURL);
+  await sec.waitForSelector('#decide');
+  await decide(sec, 'dispatch', async p => {
+    await p.selectOption('#decide select[name=method]', 'courier');
+    await p.fill('#decide input[name=address]', 'ул. Советская, 54');
+  });
+  await sec.waitForSelector('#doc-card .badge.status-closed');
+  check((await sec.locator('#doc-card').textContent()).includes('ул. Советская, 54'), 'dispatch recorded');
+
+  // The internal route: signature, acquaintance.
+  await sec.goto(base + '/documents#new');
+  await sec.waitForSelector('#register-form');
+  await sec.selectOption('#register-form select[name=kind]', 'internal');
+  await sec.fill('#register-form input[name=title]', 'Приказ о дежурствах');
+  await sec.click('#register-form button.primary');
+  await sec.waitForSelector('#doc-card');
+  const orderURL = sec.url();
+  await chair.goto(orderURL);
+  await chair.waitForSelector('#decide');
+  await decide(chair, 'sign');
+  await sec.goto(base + '/documents#tasks');
+  await sec.goto(orderURL);
+  await sec.waitForSelector('#decide');
+  await decide(sec, 'acquaint', async p => {
+    await p.locator('#decide fieldset.people label', { hasText: 'Тест ivanova' }).locator('input').check();
+  });
+  const iv = current = await signIn(browser, 'ivanova');
+  await openFromTasks(iv, 'Приказ о дежурствах');
+  await decide(iv, 'acknowledge');
+  await iv.waitForSelector('#doc-card .badge.status-closed');
+  await iv.screenshot({ path: `${shots}/documents-acknowledged.png`, fullPage: true });
+  current = sec;
+
   await sec.goto(base + '/documents#feed');
   await sec.waitForSelector('#feed li');
-  check(await sec.locator('#feed li').count() >= 8, 'the activity feed lists the events');
+  check(await sec.locator('#feed li').count() >= 14, 'the activity feed lists the events');
   await sec.screenshot({ path: `${shots}/documents-feed.png` });
   for (const p of [sec, chair, deputy]) check(p.errors.length === 0, 'page errors: ' + p.errors.join('; '));
-  console.log('incoming route walked in Chromium: ' + number);
+  console.log('three routes walked in Chromium: ' + number + ', ' + reply + ' and an internal order');
 } catch (e) {
   if (current) await current.screenshot({ path: `${shots}/documents-failure.png`, fullPage: true }).catch(() => {});
   console.error(e);

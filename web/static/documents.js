@@ -262,7 +262,9 @@
     up.addEventListener('change', function () {
       uploadAll(d.id, up.files).then(function () { showDoc(d.id); }).catch(function (e) { right.appendChild(msg(e.message)); });
     });
-    right.appendChild(field(t('add_file'), up));
+    // Files may be added by the secretary and by whoever works on it now.
+    var working = v.tasks.some(function (x) { return x.status === 'open' && x.assignee_id === me.id; });
+    if (canRegister() || working) right.appendChild(field(t('add_file'), up));
     right.appendChild(el('h2', '', t('tasks')));
     var tt = table([t('step'), t('who'), t('deadline'), t('result')]);
     v.tasks.forEach(function (x) {
