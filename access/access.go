@@ -51,15 +51,20 @@ const (
 	ManageInbox    Permission = "inbox.manage"    // lines, channels, their operators
 	SuperviseInbox Permission = "inbox.supervise" // watch every line of the subtree, reassign, take over
 	AnswerInbox    Permission = "inbox.answer"    // take and answer conversations of one's lines
+
+	RegisterDocuments Permission = "documents.register" // register documents, attach files, dispatch outgoing mail
+	ReadRegistry      Permission = "documents.read"     // see every document of the subtree's registries (others see what they are assigned)
+	ManageWorkflow    Permission = "workflow.manage"    // number formats, process definitions, templates
 )
 
 var grants = map[Role][]Permission{
-	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox},
-	Chairman:      {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox},
-	Deputy:        {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox},
-	Secretary:     {ReadDirectory, AnswerInbox},
-	Operator:      {ReadDirectory, AnswerInbox},
-	Executor:      {ReadDirectory, AnswerInbox},
+	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
+		RegisterDocuments, ReadRegistry, ManageWorkflow},
+	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry},
+	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry},
+	Operator:  {ReadDirectory, AnswerInbox},
+	Executor:  {ReadDirectory, AnswerInbox},
 }
 
 // Scope is the caller of a store function: who they are, their role, the

@@ -15,6 +15,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/workflow"
 )
 
 // Password is the password of every demo account; the demo is for trying
@@ -30,7 +31,8 @@ var ErrNotEmpty = errors.New("the installation already has data; the demo fills 
 type Env struct {
 	DB     *db.DB
 	Org    *org.Store
-	Inbox  *inbox.Engine // started: the demo's members write in through its Ingest
+	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
+	Docs   *workflow.Store // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
 }
@@ -75,6 +77,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillTelephony(ctx, e, sc, units); err != nil {
 		return fmt.Errorf("demo: telephony: %w", err)
+	}
+	if err := fillDocuments(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: documents: %w", err)
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err

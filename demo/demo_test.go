@@ -10,6 +10,7 @@ import (
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/workflow"
 )
 
 // TestFillOnRunningNode is `serve --demo`: the demo fills a node whose
@@ -18,7 +19,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, Out: &out, Params: auth.CheapPasswordParams}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, Docs: n.Docs, Out: &out, Params: auth.CheapPasswordParams}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +48,19 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 	if len(convs) != 8 || byStatus[inbox.StatusClosed] != 1 || byStatus[inbox.StatusActive] != 4 || byStatus[inbox.StatusWaiting] != 3 {
 		t.Errorf("demo conversations by status: %v", byStatus)
+	}
+
+	docs, err := n.Docs.Journal(ctx, n.System, workflow.JournalFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docStates := map[string]int{}
+	for _, d := range docs.Documents {
+		docStates[string(d.Kind)+"/"+d.Step]++
+	}
+	if docs.Total != 15 || docStates["incoming/execution"] != 1 || docStates["internal/acquaintance"] != 1 ||
+		docStates["outgoing/rejected"] != 1 || docStates["outgoing/dispatch"] != 1 {
+		t.Errorf("demo documents: %d, by state %v", docs.Total, docStates)
 	}
 
 	out.Reset()

@@ -32,6 +32,7 @@ import (
 	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/widget"
+	"github.com/profhub/profhub/workflow"
 )
 
 // Options are settings that are not part of the administrator's
@@ -52,6 +53,7 @@ type Hub struct {
 	Auth    *auth.Service
 	Inbox   *inbox.Engine
 	CRM     *crm.Store
+	Docs    *workflow.Store
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -109,10 +111,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM = crm.NewStore(h.DB)
+	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
+		return nil, err
+	}
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
-			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20}})
+			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
+			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +126,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	w.Routes(mux)
 	h.Inbox.Routes(mux)
 	h.CRM.Routes(mux)
+	h.Docs.Routes(mux)
 	h.connectors = h.newConnectors()
 	for _, c := range h.connectors {
 		c.Routes(mux)
@@ -133,6 +140,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.workCtx, h.stop = context.WithCancel(context.Background())
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
+		return err
+	})
+	h.every(time.Minute, "document deadlines", func(ctx context.Context) error {
+		_, err := h.Docs.Sweep(ctx)
 		return err
 	})
 	return h, nil

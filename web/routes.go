@@ -36,7 +36,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /inbox/stats", s.statsPage)
 	mux.HandleFunc("GET /inbox/quick-answers", s.quickAnswersPage)
 	mux.HandleFunc("GET /inbox/calls", s.callsPage)
-	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
+	mux.HandleFunc("GET /documents", s.documentsPage)
+	for _, area := range []string{"members", "appeals", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
 	mux.HandleFunc("GET /settings", s.settingsPage)

@@ -9,10 +9,11 @@ import (
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/workflow"
 )
 
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, out io.Writer) error {
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Out: out})
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, out io.Writer) error {
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Docs: docs, Out: out})
 }
 
 func (c *cli) demo(args []string) error {
@@ -34,6 +35,10 @@ func (c *cli) demo(args []string) error {
 		defer closeKV()
 		e.Start()
 		defer e.Stop()
-		return fillDemo(ctx, a.db, a.org, e, c.out)
+		docs, err := c.openDocs(ctx, cfg, a.db)
+		if err != nil {
+			return err
+		}
+		return fillDemo(ctx, a.db, a.org, e, docs, c.out)
 	})
 }
