@@ -151,7 +151,7 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if cond, err := searchCondition(strings.TrimSpace(f.Query), arg); err != nil {
+	if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
 		return "", nil, err
 	} else if cond != "" {
 		conds = append(conds, cond)
@@ -199,23 +199,29 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 // searchCondition reads a free-text query: an e-mail, a phone or card
 // number (anything with digits), or words of the name, each of which must
 // begin a word of the member's surname, given name or patronymic (case and
-// ё/е do not matter).
-func searchCondition(q string, arg func(any) string) (string, error) {
+// ё/е do not matter). An e-mail, phone or card number is looked up first
+// and the condition names the few cards found: written as one OR of
+// subqueries, the planners of both engines walked the whole scope instead.
+func searchCondition(ctx context.Context, q db.Execer, text string, arg func(any) string) (string, error) {
 	switch {
-	case q == "":
+	case text == "":
 		return "", nil
-	case len(q) > 200:
+	case len(text) > 200:
 		return "", valid.Errorf("q", "too_long", "the search text must have at most 200 characters")
-	case strings.Contains(q, "@"):
-		return `m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'email' AND value = ` + arg(strings.ToLower(q)) + `)`, nil
-	case strings.ContainsAny(q, "0123456789"):
-		cond := "m.card_number = " + arg(q) + " OR m.discount_card = " + arg(q)
-		if p := phoneQuery(q); p != "" {
-			cond += ` OR m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = ` + arg(p) + `)`
+	case strings.Contains(text, "@"):
+		return idsCondition(ctx, q, arg, `SELECT member_id FROM crm_member_contacts WHERE kind = 'email' AND value = $1`, strings.ToLower(text))
+	case strings.ContainsAny(text, "0123456789"):
+		// The partial indexes on the card numbers need the "<> ''" spelled out.
+		lookup := `SELECT id FROM crm_members WHERE card_number = $1 AND card_number <> ''
+			UNION SELECT id FROM crm_members WHERE discount_card = $1 AND discount_card <> ''`
+		args := []any{text}
+		if p := phoneQuery(text); p != "" {
+			lookup += ` UNION SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = $2`
+			args = append(args, p)
 		}
-		return "(" + cond + ")", nil
+		return idsCondition(ctx, q, arg, lookup, args...)
 	}
-	words := strings.Fields(fold.String(q))
+	words := strings.Fields(fold.String(text))
 	if len(words) > 5 {
 		words = words[:5]
 	}
@@ -224,4 +230,33 @@ func searchCondition(q string, arg func(any) string) (string, error) {
 		conds = append(conds, `m.id IN (SELECT member_id FROM crm_member_words WHERE word >= `+arg(w)+` AND word < `+arg(w+"\uffff")+`)`)
 	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// maxExactMatches bounds the cards an exact search (phone, e-mail, card
+// number) may name; a shared office phone may belong to many.
+const maxExactMatches = 500
+
+// idsCondition runs lookup, which selects member ids, and returns
+// "m.id IN (…)" over what it found.
+func idsCondition(ctx context.Context, q db.Execer, arg func(any) string, lookup string, args ...any) (string, error) {
+	rows, err := q.QueryContext(ctx, lookup+fmt.Sprintf(" LIMIT %d", maxExactMatches), args...)
+	if err != nil {
+		return "", fmt.Errorf("crm: search: %w", err)
+	}
+	defer rows.Close()
+	var ph []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("crm: search: %w", err)
+		}
+		ph = append(ph, arg(id))
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("crm: search: %w", err)
+	}
+	if len(ph) == 0 {
+		return "1 = 0", nil
+	}
+	return "m.id IN (" + strings.Join(ph, ", ") + ")", nil
 }

@@ -1,0 +1,435 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// An import batch works in three steps, so that a quarter of a million
+// rows take a few hundred statements per batch instead of a dozen per
+// row (per-row statements made the reference file take many minutes):
+//
+//  1. read: every row's cells become the keys that identify a card
+//     (union card number, phones, name and birth date);
+//  2. look up: one query per kind of key finds the stored cards the
+//     batch's rows may describe, and one more loads them;
+//  3. resolve, in memory and in file order: each row finds its card by the
+//     same rules as ever (card number, else the one card with a phone,
+//     else the one card with the name and birth date; cards the batch
+//     itself creates count too), and its cells are applied to it;
+//  4. write: new cards in multi-row INSERTs, changed stored cards one by
+//     one, audit entries for each.
+type importBatch struct {
+	sc      access.Scope
+	units   map[string]string
+	defUnit string
+	items   []*importItem
+	cards   map[string]*importCard // by member id
+	created []*importCard          // in file order
+
+	byCard      map[string]string   // union card → member id; "" for a card outside the scope
+	byPhone     map[string][]string // E.164 → ids of cards in scope
+	byNameBirth map[string][]string // folded name + "|" + birth date → ids
+}
+
+type importItem struct {
+	row   ImportRow
+	vals  map[string][]string
+	probe MemberInput // the row's keys
+}
+
+type importCard struct {
+	id   string
+	old  *Member // the stored card; nil for one the batch creates
+	in   MemberInput
+	rows []*importItem // rows that changed it
+}
+
+func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *importBatch {
+	return &importBatch{sc: sc, units: units, defUnit: defUnit, cards: map[string]*importCard{},
+		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
+}
+
+func (s *Store) importBatch(ctx context.Context, sc access.Scope, t table, cols []string, units map[string]string,
+	opt ImportOptions, start, end int, rep *ImportReport) error {
+	var items []*importItem
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		b := newImportBatch(sc, units, opt.UnitID)
+		for i := start; i < end; i++ {
+			b.read(t.lines[i], cols, t.rows[i])
+		}
+		items = b.items
+		if err := b.lookup(ctx, tx); err != nil {
+			return err
+		}
+		b.resolve()
+		if opt.DryRun {
+			return nil // nothing was written
+		}
+		return b.write(ctx, s.db, tx)
+	})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		rep.Rows = append(rep.Rows, it.row)
+	}
+	return nil
+}
+
+func (it *importItem) fail(err error) {
+	it.row.Result, it.row.Message, it.row.Field = ImportError, err.Error(), ""
+	if ve, ok := valid.As(err); ok {
+		it.row.Field, it.row.Message = ve.Field, ve.Msg
+	}
+}
+
+// read turns a row's cells into an item; a row that is empty or whose keys
+// do not parse is settled here.
+func (b *importBatch) read(line int, cols, cells []string) {
+	it := &importItem{row: ImportRow{Row: line}, vals: map[string][]string{}}
+	b.items = append(b.items, it)
+	for i, f := range cols {
+		if f != "" && i < len(cells) && cells[i] != "" {
+			it.vals[f] = append(it.vals[f], cells[i])
+		}
+	}
+	if len(it.vals) == 0 {
+		it.row.Result = ImportSkipped
+		return
+	}
+	if err := applyCells(&it.probe, it.vals, b.units); err != nil {
+		it.fail(err)
+		return
+	}
+	if it.probe.Surname == "" {
+		it.probe.Surname = "-" // identifying a card needs no name; creating one does (checked in resolve)
+	}
+	if err := it.probe.normalize(); err != nil {
+		it.fail(err)
+	}
+}
+
+func nameBirthKey(in MemberInput) string {
+	if in.BirthDate == "" || in.Surname == "-" {
+		return ""
+	}
+	return fold.String(fullName(in)) + "|" + in.BirthDate
+}
+
+// inList appends vs to args and returns "$n, $n+1, …".
+func inList(args *[]any, vs []string) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		*args = append(*args, v)
+		ph[i] = fmt.Sprintf("$%d", len(*args))
+	}
+	return strings.Join(ph, ", ")
+}
+
+// lookup finds the stored cards the batch's keys name and loads those in
+// the caller's scope.
+func (b *importBatch) lookup(ctx context.Context, tx *sql.Tx) error {
+	var cards, phones, names []string
+	for _, it := range b.items {
+		if it.row.Result != "" {
+			continue
+		}
+		if it.probe.CardNumber != "" {
+			cards = append(cards, it.probe.CardNumber)
+		}
+		phones = append(phones, it.probe.Phones...)
+		if k := nameBirthKey(it.probe); k != "" {
+			names = append(names, strings.SplitN(k, "|", 2)[0])
+		}
+	}
+	lo, hi := b.sc.PathRange()
+	ids := map[string]bool{}
+	query := func(q string, args []any, fn func(key, id string)) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("crm: import: look up cards: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var key, id string
+			if err := rows.Scan(&key, &id); err != nil {
+				return fmt.Errorf("crm: import: look up cards: %w", err)
+			}
+			fn(key, id)
+		}
+		return rows.Err()
+	}
+	if len(cards) > 0 {
+		// Card numbers are unique across the registry: one outside the
+		// scope must not be given to a new card here either.
+		args := []any{}
+		err := query(`SELECT m.card_number, m.id || ' ' || u.path FROM crm_members m JOIN units u ON u.id = m.unit_id
+			WHERE m.card_number IN (`+inList(&args, dedupe(cards))+`)`, args, func(card, idPath string) {
+			id, path, _ := strings.Cut(idPath, " ")
+			if b.sc.Covers(path) {
+				b.byCard[card], ids[id] = id, true
+			} else {
+				b.byCard[card] = ""
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(phones) > 0 {
+		args := []any{lo, hi}
+		err := query(`SELECT c.value, c.member_id FROM crm_member_contacts c
+			JOIN crm_members m ON m.id = c.member_id JOIN units u ON u.id = m.unit_id
+			WHERE c.kind = 'phone' AND c.value IN (`+inList(&args, dedupe(phones))+`) AND u.path >= $1 AND u.path < $2`,
+			args, func(phone, id string) { b.byPhone[phone], ids[id] = append(b.byPhone[phone], id), true })
+		if err != nil {
+			return err
+		}
+	}
+	if len(names) > 0 {
+		args := []any{lo, hi}
+		err := query(`SELECT m.name_folded || '|' || m.birth_date, m.id FROM crm_members m JOIN units u ON u.id = m.unit_id
+			WHERE m.name_folded IN (`+inList(&args, dedupe(names))+`) AND m.birth_date <> '' AND u.path >= $1 AND u.path < $2`,
+			args, func(key, id string) { b.byNameBirth[key], ids[id] = append(b.byNameBirth[key], id), true })
+		if err != nil {
+			return err
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{lo, hi}
+	rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
+		inList(&args, slices.Collect(maps.Keys(ids)))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("crm: import: load cards: %w", err)
+	}
+	ms, err := collectMembers(rows)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		b.cards[m.ID] = &importCard{id: m.ID, old: &m, in: m.MemberInput}
+	}
+	return nil
+}
+
+func dedupe(vs []string) []string {
+	slices.Sort(vs)
+	return slices.Compact(vs)
+}
+
+// match finds the card a row describes: by union card number, else by a
+// phone that only one card has, else by name and birth date; nil if none.
+func (b *importBatch) match(in MemberInput) (*importCard, error) {
+	if in.CardNumber != "" {
+		if id, ok := b.byCard[in.CardNumber]; ok {
+			if id == "" {
+				return nil, valid.Errorf("card_number", "card_taken", "union card %s belongs to a member outside your organisations", in.CardNumber)
+			}
+			return b.cards[id], nil
+		}
+	}
+	for _, p := range in.Phones {
+		switch ids := b.byPhone[p]; len(ids) {
+		case 0:
+		case 1:
+			return b.cards[ids[0]], nil
+		default:
+			return nil, valid.Errorf("phones", "phone_ambiguous", "phone %s belongs to several members; add the union card number", p)
+		}
+	}
+	if k := nameBirthKey(in); k != "" && len(b.byNameBirth[k]) == 1 {
+		return b.cards[b.byNameBirth[k][0]], nil
+	}
+	return nil, nil
+}
+
+// index makes a card findable by the rows after the one that changed it.
+func (b *importBatch) index(c *importCard) {
+	add := func(m map[string][]string, k string) {
+		if k != "" && !slices.Contains(m[k], c.id) {
+			m[k] = append(m[k], c.id)
+		}
+	}
+	if c.in.CardNumber != "" {
+		b.byCard[c.in.CardNumber] = c.id
+	}
+	for _, p := range c.in.Phones {
+		add(b.byPhone, p)
+	}
+	add(b.byNameBirth, nameBirthKey(c.in))
+}
+
+// resolve applies the rows, in file order, to the cards they describe.
+func (b *importBatch) resolve() {
+	for _, it := range b.items {
+		if it.row.Result != "" {
+			continue
+		}
+		c, err := b.match(it.probe)
+		if err != nil {
+			it.fail(err)
+			continue
+		}
+		in := MemberInput{UnitID: b.defUnit}
+		if c != nil {
+			in = c.in
+			// applyCells appends and sets keys: the card keeps its state
+			// until the row is known to be valid.
+			in.Phones, in.Emails, in.Flags = slices.Clone(in.Phones), slices.Clone(in.Emails), slices.Clone(in.Flags)
+			in.Consents.Mailings = maps.Clone(in.Consents.Mailings)
+			in.Custom = maps.Clone(in.Custom)
+		}
+		if err := applyCells(&in, it.vals, b.units); err != nil {
+			it.fail(err)
+			continue
+		}
+		if err := in.normalize(); err != nil {
+			it.fail(err)
+			continue
+		}
+		if c == nil {
+			if in.UnitID == "" {
+				it.fail(valid.Errorf("unit", "required", "the row names no organisation and none was chosen for the file"))
+				continue
+			}
+			c = &importCard{id: uuid.Must(uuid.NewV7()).String(), in: in, rows: []*importItem{it}}
+			b.cards[c.id], b.created = c, append(b.created, c)
+			it.row.Result, it.row.MemberID = ImportCreated, c.id
+			b.index(c)
+			continue
+		}
+		it.row.MemberID = c.id
+		if len(diff(c.in, in)) == 0 {
+			it.row.Result = ImportUnchanged
+			continue
+		}
+		c.in, c.rows = in, append(c.rows, it)
+		it.row.Result = ImportUpdated
+		b.index(c)
+	}
+}
+
+// write stores the batch's new cards and changes.
+func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
+	if err := insertMembers(ctx, d.Cached(tx), tx, b.created); err != nil {
+		return err
+	}
+	entries := make([]audit.Entry, 0, len(b.created))
+	for _, c := range b.created {
+		entries = append(entries, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: c.id, UnitID: c.in.UnitID,
+			Details: map[string]any{"name": fullName(c.in), "import": true}})
+	}
+	if err := audit.RecordMany(ctx, d.Cached(tx), b.sc, entries); err != nil {
+		return err
+	}
+	for _, c := range b.cards {
+		if c.old == nil || len(c.rows) == 0 {
+			continue
+		}
+		// A savepoint per changed card: on PostgreSQL a refused statement
+		// would otherwise abort the rest of the batch.
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_card`); err != nil {
+			return fmt.Errorf("crm: import: %w", err)
+		}
+		_, _, err := updateMember(ctx, tx, b.sc, *c.old, c.in, map[string]any{"import": true})
+		undo := `RELEASE SAVEPOINT import_card`
+		if err != nil {
+			if _, ok := valid.As(err); !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
+				return fmt.Errorf("crm: import: update %s: %w", c.id, err)
+			}
+			for _, it := range c.rows {
+				it.fail(err)
+			}
+			undo = `ROLLBACK TO SAVEPOINT import_card`
+		}
+		if _, err := tx.ExecContext(ctx, undo); err != nil {
+			return fmt.Errorf("crm: import: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertMembers writes new cards and their lookup rows with multi-row
+// INSERTs.
+func insertMembers(ctx context.Context, q db.Execer, tx *sql.Tx, cards []*importCard) error {
+	now := db.Now()
+	var members, contacts, words [][]any
+	for _, c := range cards {
+		members = append(members, append(append([]any{c.id}, memberArgs(c.in)...), now, now))
+		for _, p := range c.in.Phones {
+			contacts = append(contacts, []any{"phone", p, c.id})
+		}
+		for _, e := range c.in.Emails {
+			contacts = append(contacts, []any{"email", e, c.id})
+		}
+		for _, w := range nameWords(c.in) {
+			words = append(words, []any{w, c.id})
+		}
+	}
+	if err := insertRows(ctx, q, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
+		birth_date, sex, phones, emails, workplace, position, industry, status, joined_on, left_on, left_reason, card_number,
+		discount_card, activist, flags, consents, consent_channels, custom, created_at, updated_at) VALUES `, 10, members); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, q, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 100, contacts); err != nil {
+		return err
+	}
+	return insertRows(ctx, q, tx, `INSERT INTO crm_member_words (word, member_id) VALUES `, 100, words)
+}
+
+// insertRows runs head with rows of values, per rows to a statement.
+// Statements stay small because SQLite finds a parameter's name by a walk
+// over all of them (binding is quadratic in their number), and full ones
+// go through q, the statement cache, since their text repeats.
+func insertRows(ctx context.Context, q db.Execer, tx *sql.Tx, head string, per int, rows [][]any) error {
+	for len(rows) > 0 {
+		chunk := rows[:min(per, len(rows))]
+		rows = rows[len(chunk):]
+		var text strings.Builder
+		text.WriteString(head)
+		args := make([]any, 0, len(chunk)*len(chunk[0]))
+		for i, vs := range chunk {
+			if i > 0 {
+				text.WriteString(", ")
+			}
+			text.WriteByte('(')
+			for j, v := range vs {
+				args = append(args, v)
+				if j > 0 {
+					text.WriteString(", ")
+				}
+				fmt.Fprintf(&text, "$%d", len(args))
+			}
+			text.WriteByte(')')
+		}
+		var err error
+		if len(chunk) == per {
+			_, err = q.ExecContext(ctx, text.String(), args...)
+		} else {
+			_, err = tx.ExecContext(ctx, text.String(), args...)
+		}
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("crm: import: a card was added meanwhile with the same union card number: %w", db.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("crm: import: insert: %w", err)
+		}
+	}
+	return nil
+}
