@@ -22,6 +22,9 @@ import (
 // Store reads and writes organisation and member cards.
 type Store struct {
 	db *db.DB
+	// Conversations is the inbox, for appeals made from conversations
+	// and the member timeline; nil leaves both without the inbox.
+	Conversations ConversationReader
 }
 
 // NewStore returns a Store on d.

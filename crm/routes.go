@@ -19,4 +19,9 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(s.httpMergeMember))
 	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(s.httpGetOrganisation))
 	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(s.httpUpdateOrganisation))
+	mux.HandleFunc("GET /api/v1/crm/appeals", a(s.httpListAppeals))
+	mux.HandleFunc("POST /api/v1/crm/appeals", a(s.httpCreateAppeal))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}", a(s.httpGetAppeal))
+	mux.HandleFunc("PATCH /api/v1/crm/appeals/{id}", a(s.httpUpdateAppeal))
+	mux.HandleFunc("POST /api/v1/crm/appeals/from-conversation/{id}", a(s.httpCreateAppealFromConversation))
 }

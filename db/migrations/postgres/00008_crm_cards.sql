@@ -1,0 +1,57 @@
+-- +goose Up
+-- Appeal cards and saved member filters (package crm).
+
+-- The last number given to an appeal in a year: numbers are 2026-000123.
+CREATE TABLE crm_appeal_counters (
+    year  INTEGER PRIMARY KEY,
+    last  BIGINT NOT NULL
+);
+
+CREATE TABLE crm_appeals (
+    id              TEXT PRIMARY KEY,
+    number          TEXT NOT NULL UNIQUE,
+    unit_id         TEXT NOT NULL REFERENCES units(id),  -- organisation; decides who sees the card
+    member_id       TEXT NOT NULL DEFAULT '',            -- '' for a person without a card
+    applicant       TEXT NOT NULL DEFAULT '',            -- name as given, for one without a card
+    channel         TEXT NOT NULL,                       -- telegram, vk, email, widget, api, phone, letter, visit
+    conversation_id TEXT NOT NULL DEFAULT '',
+    message_ids     TEXT NOT NULL DEFAULT '[]',          -- inbox messages the appeal was made from
+    topic           TEXT NOT NULL DEFAULT '',
+    subject         TEXT NOT NULL,
+    text            TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL,
+    priority        INTEGER NOT NULL DEFAULT 0,
+    responsible_id  TEXT NOT NULL DEFAULT '',
+    due_on          TEXT COLLATE "C" NOT NULL DEFAULT '',          -- YYYY-MM-DD or ''
+    resolution      TEXT NOT NULL DEFAULT '',
+    search_folded   TEXT NOT NULL DEFAULT '',            -- number, subject, topic, applicant; folded
+    created_by      TEXT NOT NULL DEFAULT '',
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL,
+    closed_at       BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX crm_appeals_unit ON crm_appeals(unit_id, created_at);
+CREATE INDEX crm_appeals_member ON crm_appeals(member_id, created_at) WHERE member_id <> '';
+CREATE INDEX crm_appeals_conversation ON crm_appeals(conversation_id) WHERE conversation_id <> '';
+CREATE INDEX crm_appeals_responsible ON crm_appeals(responsible_id, status);
+CREATE INDEX crm_appeals_open_due ON crm_appeals(due_on) WHERE status IN ('new', 'in_progress', 'waiting');
+
+-- Member filters kept by a user; shared ones are seen by everyone whose
+-- scope covers the unit they were saved in.
+CREATE TABLE crm_saved_filters (
+    id          TEXT PRIMARY KEY,
+    owner_id    TEXT NOT NULL,
+    unit_id     TEXT NOT NULL REFERENCES units(id),
+    name        TEXT NOT NULL,
+    shared      BOOLEAN NOT NULL DEFAULT FALSE,
+    filter      TEXT NOT NULL,                           -- JSON of crm.MemberFilter
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+);
+CREATE INDEX crm_saved_filters_owner ON crm_saved_filters(owner_id);
+CREATE INDEX crm_saved_filters_unit ON crm_saved_filters(unit_id) WHERE shared;
+
+-- +goose Down
+DROP TABLE crm_saved_filters;
+DROP TABLE crm_appeals;
+DROP TABLE crm_appeal_counters;
