@@ -28,7 +28,9 @@ const (
 var AppealStatuses = []AppealStatus{AppealNew, AppealInProgress, AppealWaiting, AppealResolved, AppealRejected}
 
 // open reports whether work on an appeal with status s is still due.
-func (s AppealStatus) open() bool { return s == AppealNew || s == AppealInProgress || s == AppealWaiting }
+func (s AppealStatus) open() bool {
+	return s == AppealNew || s == AppealInProgress || s == AppealWaiting
+}
 
 // AppealChannels are where an appeal may come from: the inbox's channel
 // kinds, and the ways staff file one by hand.
