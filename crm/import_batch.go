@@ -72,7 +72,7 @@ func (s *Store) importBatch(ctx context.Context, sc access.Scope, t table, cols 
 			b.read(t.lines[i], cols, t.rows[i])
 		}
 		items = b.items
-		if err := b.lookup(ctx, tx); err != nil {
+		if err := b.lookup(ctx, s.db, tx); err != nil {
 			return err
 		}
 		b.resolve()
@@ -130,19 +130,39 @@ func nameBirthKey(in MemberInput) string {
 	return fold.String(fullName(in)) + "|" + in.BirthDate
 }
 
-// inList appends vs to args and returns "$n, $n+1, …".
-func inList(args *[]any, vs []string) string {
-	ph := make([]string, len(vs))
-	for i, v := range vs {
-		*args = append(*args, v)
-		ph[i] = fmt.Sprintf("$%d", len(*args))
+// inList returns the placeholders of n values that follow first-1 others:
+// "$first, …" on PostgreSQL and "?, …" on SQLite, whose binding of a
+// numbered parameter walks the list of all of them (quadratic in a
+// statement of hundreds of values), while "?" binds by position.
+func inList(d *db.DB, first, n int) string {
+	if d.Dialect == db.SQLite {
+		return strings.Repeat("?, ", n-1) + "?"
+	}
+	return numbered(first, n)
+}
+
+// numbered returns "$first, $first+1, …" for n values.
+func numbered(first, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", first+i)
 	}
 	return strings.Join(ph, ", ")
 }
 
+func anys(vs []string) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
 // lookup finds the stored cards the batch's keys name and loads those in
-// the caller's scope.
-func (b *importBatch) lookup(ctx context.Context, tx *sql.Tx) error {
+// the caller's scope. The key queries read indexes only (most keys of a
+// new file match nothing); the scope is applied when the few cards found
+// are loaded.
+func (b *importBatch) lookup(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 	var cards, phones, names []string
 	for _, it := range b.items {
 		if it.row.Result != "" {
@@ -156,10 +176,14 @@ func (b *importBatch) lookup(ctx context.Context, tx *sql.Tx) error {
 			names = append(names, strings.SplitN(k, "|", 2)[0])
 		}
 	}
-	lo, hi := b.sc.PathRange()
-	ids := map[string]bool{}
-	query := func(q string, args []any, fn func(key, id string)) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
+	found := map[string]bool{}
+	cardOf := map[string]string{} // member id → card number, for cards found by number
+	query := func(q string, vs []string, fn func(key, id string)) error {
+		if len(vs) == 0 {
+			return nil
+		}
+		vs = dedupe(vs)
+		rows, err := tx.QueryContext(ctx, strings.Replace(q, "(IN)", "("+inList(d, 1, len(vs))+")", 1), anys(vs)...)
 		if err != nil {
 			return fmt.Errorf("crm: import: look up cards: %w", err)
 		}
@@ -170,51 +194,29 @@ func (b *importBatch) lookup(ctx context.Context, tx *sql.Tx) error {
 				return fmt.Errorf("crm: import: look up cards: %w", err)
 			}
 			fn(key, id)
+			found[id] = true
 		}
 		return rows.Err()
 	}
-	if len(cards) > 0 {
-		// Card numbers are unique across the registry: one outside the
-		// scope must not be given to a new card here either.
-		args := []any{}
-		err := query(`SELECT m.card_number, m.id || ' ' || u.path FROM crm_members m JOIN units u ON u.id = m.unit_id
-			WHERE m.card_number IN (`+inList(&args, dedupe(cards))+`)`, args, func(card, idPath string) {
-			id, path, _ := strings.Cut(idPath, " ")
-			if b.sc.Covers(path) {
-				b.byCard[card], ids[id] = id, true
-			} else {
-				b.byCard[card] = ""
-			}
-		})
-		if err != nil {
-			return err
-		}
+	// Card numbers are unique across the registry: one outside the scope
+	// must not be given to a new card here either (see below).
+	err := query(`SELECT card_number, id FROM crm_members WHERE card_number IN (IN) AND card_number <> ''`, cards,
+		func(card, id string) { cardOf[id] = card })
+	if err == nil {
+		err = query(`SELECT value, member_id FROM crm_member_contacts WHERE kind = 'phone' AND value IN (IN)`, phones,
+			func(phone, id string) { b.byPhone[phone] = append(b.byPhone[phone], id) })
 	}
-	if len(phones) > 0 {
-		args := []any{lo, hi}
-		err := query(`SELECT c.value, c.member_id FROM crm_member_contacts c
-			JOIN crm_members m ON m.id = c.member_id JOIN units u ON u.id = m.unit_id
-			WHERE c.kind = 'phone' AND c.value IN (`+inList(&args, dedupe(phones))+`) AND u.path >= $1 AND u.path < $2`,
-			args, func(phone, id string) { b.byPhone[phone], ids[id] = append(b.byPhone[phone], id), true })
-		if err != nil {
-			return err
-		}
+	if err == nil {
+		err = query(`SELECT name_folded || '|' || birth_date, id FROM crm_members WHERE name_folded IN (IN) AND birth_date <> ''`,
+			names, func(key, id string) { b.byNameBirth[key] = append(b.byNameBirth[key], id) })
 	}
-	if len(names) > 0 {
-		args := []any{lo, hi}
-		err := query(`SELECT m.name_folded || '|' || m.birth_date, m.id FROM crm_members m JOIN units u ON u.id = m.unit_id
-			WHERE m.name_folded IN (`+inList(&args, dedupe(names))+`) AND m.birth_date <> '' AND u.path >= $1 AND u.path < $2`,
-			args, func(key, id string) { b.byNameBirth[key], ids[id] = append(b.byNameBirth[key], id), true })
-		if err != nil {
-			return err
-		}
+	if err != nil || len(found) == 0 {
+		return err
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	args := []any{lo, hi}
+	lo, hi := b.sc.PathRange()
+	ids := slices.Collect(maps.Keys(found))
 	rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
-		inList(&args, slices.Collect(maps.Keys(ids)))+`)`, args...)
+		numbered(3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
 	if err != nil {
 		return fmt.Errorf("crm: import: load cards: %w", err)
 	}
@@ -224,6 +226,19 @@ func (b *importBatch) lookup(ctx context.Context, tx *sql.Tx) error {
 	}
 	for _, m := range ms {
 		b.cards[m.ID] = &importCard{id: m.ID, old: &m, in: m.MemberInput}
+	}
+	// Keep only what the caller may see; a card number seen outside the
+	// scope stays known as taken.
+	for id, card := range cardOf {
+		b.byCard[card] = ""
+		if b.cards[id] != nil {
+			b.byCard[card] = id
+		}
+	}
+	for _, m := range []map[string][]string{b.byPhone, b.byNameBirth} {
+		for k, ids := range m {
+			m[k] = slices.DeleteFunc(ids, func(id string) bool { return b.cards[id] == nil })
+		}
 	}
 	return nil
 }
@@ -253,8 +268,11 @@ func (b *importBatch) match(in MemberInput) (*importCard, error) {
 			return nil, valid.Errorf("phones", "phone_ambiguous", "phone %s belongs to several members; add the union card number", p)
 		}
 	}
+	// Namesakes born the same day are told apart by their union cards.
 	if k := nameBirthKey(in); k != "" && len(b.byNameBirth[k]) == 1 {
-		return b.cards[b.byNameBirth[k][0]], nil
+		if c := b.cards[b.byNameBirth[k][0]]; in.CardNumber == "" || c.in.CardNumber == "" || c.in.CardNumber == in.CardNumber {
+			return c, nil
+		}
 	}
 	return nil, nil
 }
@@ -327,7 +345,7 @@ func (b *importBatch) resolve() {
 
 // write stores the batch's new cards and changes.
 func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
-	if err := insertMembers(ctx, d.Cached(tx), tx, b.created); err != nil {
+	if err := insertMembers(ctx, d, tx, b.created); err != nil {
 		return err
 	}
 	entries := make([]audit.Entry, 0, len(b.created))
@@ -367,7 +385,7 @@ func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 
 // insertMembers writes new cards and their lookup rows with multi-row
 // INSERTs.
-func insertMembers(ctx context.Context, q db.Execer, tx *sql.Tx, cards []*importCard) error {
+func insertMembers(ctx context.Context, d *db.DB, tx *sql.Tx, cards []*importCard) error {
 	now := db.Now()
 	var members, contacts, words [][]any
 	for _, c := range cards {
@@ -382,22 +400,22 @@ func insertMembers(ctx context.Context, q db.Execer, tx *sql.Tx, cards []*import
 			words = append(words, []any{w, c.id})
 		}
 	}
-	if err := insertRows(ctx, q, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
+	if err := insertRows(ctx, d, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
 		birth_date, sex, phones, emails, workplace, position, industry, status, joined_on, left_on, left_reason, card_number,
-		discount_card, activist, flags, consents, consent_channels, custom, created_at, updated_at) VALUES `, 10, members); err != nil {
+		discount_card, activist, flags, consents, consent_channels, custom, created_at, updated_at) VALUES `, 50, members); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, q, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 100, contacts); err != nil {
+	if err := insertRows(ctx, d, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 300, contacts); err != nil {
 		return err
 	}
-	return insertRows(ctx, q, tx, `INSERT INTO crm_member_words (word, member_id) VALUES `, 100, words)
+	return insertRows(ctx, d, tx, `INSERT INTO crm_member_words (word, member_id) VALUES `, 300, words)
 }
 
-// insertRows runs head with rows of values, per rows to a statement.
-// Statements stay small because SQLite finds a parameter's name by a walk
-// over all of them (binding is quadratic in their number), and full ones
-// go through q, the statement cache, since their text repeats.
-func insertRows(ctx context.Context, q db.Execer, tx *sql.Tx, head string, per int, rows [][]any) error {
+// insertRows runs head with rows of values, per rows to a statement (see
+// inList for the placeholders). Full statements go through the statement
+// cache, since their text repeats.
+func insertRows(ctx context.Context, d *db.DB, tx *sql.Tx, head string, per int, rows [][]any) error {
+	q := d.Cached(tx)
 	for len(rows) > 0 {
 		chunk := rows[:min(per, len(rows))]
 		rows = rows[len(chunk):]
@@ -409,13 +427,8 @@ func insertRows(ctx context.Context, q db.Execer, tx *sql.Tx, head string, per i
 				text.WriteString(", ")
 			}
 			text.WriteByte('(')
-			for j, v := range vs {
-				args = append(args, v)
-				if j > 0 {
-					text.WriteString(", ")
-				}
-				fmt.Fprintf(&text, "$%d", len(args))
-			}
+			text.WriteString(inList(d, len(args)+1, len(vs)))
+			args = append(args, vs...)
 			text.WriteByte(')')
 		}
 		var err error

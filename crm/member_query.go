@@ -134,22 +134,18 @@ func memberOrder(sort string) (string, error) {
 // planners choose their indexes far better on the conditions that remain.
 func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilter) (string, []any, error) {
 	lo, hi := sc.PathRange()
-	if f.UnitID != "" {
-		var path string
-		err := q.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1 AND path >= $2 AND path < $3`, f.UnitID, lo, hi).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", nil, fmt.Errorf("crm: unit %s: %w", f.UnitID, db.ErrNotFound)
-		}
-		if err != nil {
-			return "", nil, fmt.Errorf("crm: unit: %w", err)
-		}
-		lo, hi = access.SubtreeRange(path)
-	}
 	args := []any{lo, hi}
 	conds := []string{"u.path >= $1 AND u.path < $2"}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.UnitID != "" {
+		cond, err := subtreeCondition(ctx, q, sc, f.UnitID, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, cond)
 	}
 	if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
 		return "", nil, err
@@ -194,6 +190,52 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 		conds = append(conds, "m.joined_on <> '' AND m.joined_on "+j.op+" "+arg(d))
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// maxUnitList is the largest subtree named unit by unit; a larger one is
+// selected by its path range.
+const maxUnitList = 300
+
+// subtreeCondition limits the list to the organisation unitID (in sc's
+// scope) and its subtree. A subtree of up to maxUnitList units is named
+// by its ids: "m.unit_id IN (…)" reads the (unit_id, name_folded, id)
+// index in the list's order for one organisation and needs no table rows
+// to sort a committee's, where a range over the units' paths made both
+// planners join every member of the scope.
+func subtreeCondition(ctx context.Context, q db.Execer, sc access.Scope, unitID string, arg func(any) string) (string, error) {
+	lo, hi := sc.PathRange()
+	var path string
+	err := q.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1 AND path >= $2 AND path < $3`, unitID, lo, hi).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("crm: unit %s: %w", unitID, db.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	plo, phi := access.SubtreeRange(path)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM units WHERE path >= $1 AND path < $2 LIMIT %d`, maxUnitList+1), plo, phi)
+	if err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("crm: unit: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	if len(ids) > maxUnitList {
+		return "u.path >= " + arg(plo) + " AND u.path < " + arg(phi), nil
+	}
+	for i, id := range ids {
+		ids[i] = arg(id)
+	}
+	return "m.unit_id IN (" + strings.Join(ids, ", ") + ")", nil
 }
 
 // searchCondition reads a free-text query: an e-mail, a phone or card

@@ -1,6 +1,15 @@
 -- +goose Up
 -- Appeal cards and saved member filters (package crm).
 
+-- The name index also carries the id and birth date: the list's order
+-- (name, id) and the import's look-up by name and birth date read the
+-- index alone.
+DROP INDEX crm_members_name;
+CREATE INDEX crm_members_name_id ON crm_members(name_folded, id, birth_date);
+-- The same for one organisation's members (see crm.subtreeCondition).
+DROP INDEX crm_members_unit_name;
+CREATE INDEX crm_members_unit_name_id ON crm_members(unit_id, name_folded, id);
+
 -- The last number given to an appeal in a year: numbers are 2026-000123.
 CREATE TABLE crm_appeal_counters (
     year  INTEGER PRIMARY KEY,
@@ -52,6 +61,10 @@ CREATE INDEX crm_saved_filters_owner ON crm_saved_filters(owner_id);
 CREATE INDEX crm_saved_filters_unit ON crm_saved_filters(unit_id) WHERE shared;
 
 -- +goose Down
+DROP INDEX crm_members_name_id;
+CREATE INDEX crm_members_name ON crm_members(name_folded);
+DROP INDEX crm_members_unit_name_id;
+CREATE INDEX crm_members_unit_name ON crm_members(unit_id, name_folded);
 DROP TABLE crm_saved_filters;
 DROP TABLE crm_appeals;
 DROP TABLE crm_appeal_counters;
