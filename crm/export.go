@@ -72,7 +72,7 @@ func (s *Store) httpExportMembers(w http.ResponseWriter, r *http.Request, p *aut
 		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be xlsx or csv"))
 		return
 	}
-	f, err := memberFilterFromQuery(r)
+	f, err := s.filterOfRequest(r, p)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

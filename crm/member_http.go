@@ -34,6 +34,28 @@ func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	return f, nil
 }
 
+// filterOfRequest is the filter of a list or export URL: a saved filter
+// (filter_id) with the URL's paging and sort, or the URL's own filters.
+func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilter, error) {
+	f, err := memberFilterFromQuery(r)
+	if err != nil {
+		return f, err
+	}
+	id := r.URL.Query().Get("filter_id")
+	if id == "" {
+		return f, nil
+	}
+	saved, err := s.SavedFilter(r.Context(), p.Scope, id)
+	if err != nil {
+		return f, err
+	}
+	saved.Limit, saved.Offset = f.Limit, f.Offset
+	if f.Sort != "" {
+		saved.Sort = f.Sort
+	}
+	return saved, nil
+}
+
 func boolQuery(q url.Values, name string) (*bool, error) {
 	switch q.Get(name) {
 	case "":
@@ -49,7 +71,7 @@ func boolQuery(q url.Values, name string) (*bool, error) {
 }
 
 func (s *Store) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := memberFilterFromQuery(r)
+	f, err := s.filterOfRequest(r, p)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
