@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/db"
@@ -25,6 +26,7 @@ type AppealFilter struct {
 	Overdue        bool // open and past the deadline
 	Channel        string
 	Query          string // words of the number, subject, topic or applicant
+	CreatedBefore  time.Time
 	Limit          int    // 1–500, default 50
 	Offset         int
 }
@@ -64,6 +66,9 @@ func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter
 			return AppealPage{}, valid.Errorf("status", "status", "status must be one of new, in_progress, waiting, resolved, rejected")
 		}
 		conds = append(conds, "a.status = "+arg(string(f.Status)))
+	}
+	if !f.CreatedBefore.IsZero() {
+		conds = append(conds, "a.created_at < "+arg(f.CreatedBefore.UnixMilli()))
 	}
 	if f.Open || f.Overdue {
 		conds = append(conds, "a.status IN ('new', 'in_progress', 'waiting')")

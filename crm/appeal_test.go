@@ -169,7 +169,30 @@ func TestAppealFromConversation(t *testing.T) {
 		t.Errorf("unknown message = %d %s", code, body)
 	}
 
+	// The member's timeline: the conversation and both appeals, with what
+	// a registered source adds, newest first; a failing source is named.
+	n.CRM.RegisterTimelineSource("calls", fakeCalls{at: time.Now().Add(time.Hour)})
+	n.CRM.RegisterTimelineSource("broken", fakeCalls{err: errors.New("pbx down")})
+	code, body = httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/members/"+member.ID+"/timeline", nil)
+	var tl crm.Timeline
+	if err := json.Unmarshal(body, &tl); err != nil || code != http.StatusOK {
+		t.Fatalf("timeline = %d %s", code, body)
+	}
+	var kinds []string
+	for i, e := range tl.Entries {
+		kinds = append(kinds, e.Kind)
+		if i > 0 && e.At.After(tl.Entries[i-1].At) {
+			t.Errorf("timeline not newest first: %s", body)
+		}
+	}
+	if strings.Join(kinds, ",") != "call,appeal,appeal,conversation" || tl.Failed["broken"] == "" {
+		t.Errorf("timeline kinds %v, failed %v", kinds, tl.Failed)
+	}
+
 	strTok := apiToken(t, n, stranger)
+	if code, _ := httpCall(t, n.Server.URL, strTok, "GET", "/api/v1/crm/members/"+member.ID+"/timeline", nil); code != http.StatusNotFound {
+		t.Errorf("stranger's timeline = %d", code)
+	}
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/api/v1/crm/appeals/" + a.ID},
 		{"PATCH", "/api/v1/crm/appeals/" + a.ID},
@@ -182,6 +205,19 @@ func TestAppealFromConversation(t *testing.T) {
 	if code, body := httpCall(t, n.Server.URL, strTok, "GET", "/api/v1/crm/appeals", nil); code != http.StatusOK || strings.Contains(string(body), a.ID) {
 		t.Errorf("stranger's list = %d %s", code, body)
 	}
+}
+
+// fakeCalls stands for the telephony package's timeline source.
+type fakeCalls struct {
+	at  time.Time
+	err error
+}
+
+func (f fakeCalls) MemberTimeline(_ context.Context, _ access.Scope, m crm.Member, _ time.Time, _ int) ([]crm.TimelineEntry, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return []crm.TimelineEntry{{At: f.at, Kind: "call", ID: "call-" + m.ID, Title: "Входящий звонок"}}, nil
 }
 
 func apiToken(t *testing.T, n *hubtest.Node, u org.User) string {

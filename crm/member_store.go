@@ -25,6 +25,7 @@ type Store struct {
 	// Conversations is the inbox, for appeals made from conversations
 	// and the member timeline; nil leaves both without the inbox.
 	Conversations ConversationReader
+	timeline      timelineSources
 }
 
 // NewStore returns a Store on d.

@@ -16,6 +16,7 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(s.httpImport))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(s.httpGetMember))
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(s.httpUpdateMember))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(s.httpMemberTimeline))
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(s.httpMergeMember))
 	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(s.httpGetOrganisation))
 	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(s.httpUpdateOrganisation))

@@ -45,6 +45,10 @@ CREATE INDEX crm_appeals_conversation ON crm_appeals(conversation_id) WHERE conv
 CREATE INDEX crm_appeals_responsible ON crm_appeals(responsible_id, status);
 CREATE INDEX crm_appeals_open_due ON crm_appeals(due_on) WHERE status IN ('new', 'in_progress', 'waiting');
 
+-- The member timeline finds a member's conversations through the inbox
+-- contacts linked to them.
+CREATE INDEX crm_inbox_contacts_member ON inbox_contacts(member_id) WHERE member_id <> '';
+
 -- Member filters kept by a user; shared ones are seen by everyone whose
 -- scope covers the unit they were saved in.
 CREATE TABLE crm_saved_filters (
@@ -66,5 +70,6 @@ CREATE INDEX crm_members_name ON crm_members(name_folded);
 DROP INDEX crm_members_unit_name_id;
 CREATE INDEX crm_members_unit_name ON crm_members(unit_id, name_folded);
 DROP TABLE crm_saved_filters;
+DROP INDEX crm_inbox_contacts_member;
 DROP TABLE crm_appeals;
 DROP TABLE crm_appeal_counters;
