@@ -27,7 +27,7 @@ type AppealFilter struct {
 	Channel        string
 	Query          string // words of the number, subject, topic or applicant
 	CreatedBefore  time.Time
-	Limit          int    // 1–500, default 50
+	Limit          int // 1–500, default 50
 	Offset         int
 }
 
