@@ -189,7 +189,42 @@ func TestAppealFromConversation(t *testing.T) {
 		t.Errorf("timeline kinds %v, failed %v", kinds, tl.Failed)
 	}
 
+	// An unknown person writes; the operator turns them into a prospect's
+	// card, which takes the contact's name, phone and e-mail and is linked.
+	var in2 inbox.APIInbound
+	in2.Contact.ID, in2.Contact.Name, in2.Contact.Phone, in2.Contact.Email = "c-2", "Белов Игорь Петрович", "8 (917) 000-11-22", "Belov@Example.org"
+	in2.Message.ID, in2.Message.Text = "m-2", "Как вступить в профсоюз?"
+	_, body = httpCall(t, n.Server.URL, chToken, "POST", "/hooks/api/"+ch.ID+"/messages", in2)
+	var res2 inbox.IngestResult
+	_ = json.Unmarshal(body, &res2)
+	code, body = httpCall(t, n.Server.URL, opTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card",
+		map[string]any{"kind": "prospect"})
+	var card crm.Member
+	if err := json.Unmarshal(body, &card); err != nil || code != http.StatusCreated {
+		t.Fatalf("card from conversation = %d %s", code, body)
+	}
+	if card.Kind != crm.KindProspect || card.FullName != "Белов Игорь Петрович" || card.UnitID != school.ID ||
+		len(card.Phones) != 1 || card.Phones[0] != "+79170001122" || len(card.Emails) != 1 || card.Emails[0] != "belov@example.org" {
+		t.Errorf("card = %+v", card)
+	}
+	if msgs, _ := n.Inbox.Messages(ctx, n.System, res2.ConversationID, 0, 50); !strings.Contains(mustJSON(msgs), card.ID) {
+		t.Errorf("contact not linked to the new card")
+	}
+	if code, body = httpCall(t, n.Server.URL, opTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card",
+		map[string]any{}); code != http.StatusConflict {
+		t.Errorf("second card for the same person = %d %s", code, body)
+	}
+	if code, _ := httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/members?kind=prospect", nil); code != http.StatusOK {
+		t.Errorf("kind filter = %d", code)
+	}
+	if code, _ := httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/members?kind=alien", nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("bad kind filter = %d", code)
+	}
+
 	strTok := apiToken(t, n, stranger)
+	if code, _ := httpCall(t, n.Server.URL, strTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card", map[string]any{}); code != http.StatusNotFound {
+		t.Errorf("stranger's card from conversation = %d", code)
+	}
 	if code, _ := httpCall(t, n.Server.URL, strTok, "GET", "/api/v1/crm/members/"+member.ID+"/timeline", nil); code != http.StatusNotFound {
 		t.Errorf("stranger's timeline = %d", code)
 	}

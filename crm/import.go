@@ -175,6 +175,8 @@ func applyCells(in *MemberInput, vals map[string][]string, units map[string]stri
 			in.DiscountCard = v
 		case "activist":
 			in.Activist = parseYes(v)
+		case "kind":
+			in.Kind = parseKind(v)
 		case "consent_processing":
 			in.Consents.Processing = &Consent{Given: parseYes(v), Source: "импорт"}
 		default: // consent_<channel>
@@ -257,6 +259,23 @@ func parseStatus(s string) Status {
 		return StatusDeceased
 	default:
 		return Status(f)
+	}
+}
+
+func parseKind(s string) Kind {
+	switch f := fold.String(s); {
+	case strings.HasPrefix(f, "член"):
+		return KindMember
+	case strings.HasPrefix(f, "пресс"), strings.HasPrefix(f, "сми"):
+		return KindPress
+	case strings.HasPrefix(f, "партн"):
+		return KindPartner
+	case strings.HasPrefix(f, "потенц"), strings.HasPrefix(f, "кандидат"):
+		return KindProspect
+	case strings.HasPrefix(f, "друг"), strings.HasPrefix(f, "проч"):
+		return KindOther
+	default:
+		return Kind(f) // refused by normalize unless an English name
 	}
 }
 

@@ -402,7 +402,7 @@ func insertMembers(ctx context.Context, d *db.DB, tx *sql.Tx, cards []*importCar
 	}
 	if err := insertRows(ctx, d, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
 		birth_date, sex, phones, emails, workplace, position, industry, status, joined_on, left_on, left_reason, card_number,
-		discount_card, activist, flags, consents, consent_channels, custom, created_at, updated_at) VALUES `, 50, members); err != nil {
+		discount_card, activist, flags, consents, consent_channels, custom, kind, created_at, updated_at) VALUES `, 50, members); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, d, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 300, contacts); err != nil {

@@ -23,7 +23,7 @@ import (
 var ImportFields = []string{"surname", "given_name", "patronymic", "full_name", "birth_date", "sex", "phone", "email",
 	"unit", "workplace", "position", "industry", "status", "joined_on", "left_on", "left_reason", "card_number",
 	"discount_card", "activist", "flags", "consent_processing", "consent_sms", "consent_email", "consent_telegram",
-	"consent_vk", "consent_phone", "consent_post"}
+	"consent_vk", "consent_phone", "consent_post", "kind"}
 
 // headerGuesses map folded column headings seen in real registries to
 // fields, for files imported without a mapping.
@@ -35,7 +35,7 @@ var headerGuesses = map[string]string{
 	"дата вступления": "joined_on", "дата выбытия": "left_on", "причина выбытия": "left_reason",
 	"№ профбилета": "card_number", "номер профбилета": "card_number", "профбилет": "card_number",
 	"№ карты профдисконт": "discount_card", "карта профдисконт": "discount_card", "номер карты": "discount_card",
-	"активист": "activist", "роли": "flags",
+	"активист": "activist", "роли": "flags", "тип": "kind",
 }
 
 // table is a file read into memory as text: its header and data rows,

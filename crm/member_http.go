@@ -16,7 +16,7 @@ import (
 // memberFilterFromQuery reads the standard filters from a list or export URL.
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	q := r.URL.Query()
-	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")),
+	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")), Kind: Kind(q.Get("kind")),
 		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort")}
 	var err error
 	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
@@ -154,6 +154,25 @@ func (s *Store) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MemberInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	force, err := boolQuery(r.URL.Query(), "force")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := s.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force != nil && *force)
+	if err != nil {
+		writeMemberError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, m)
 }
 
 func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -21,6 +21,7 @@ type MemberFilter struct {
 	Query      string // words of the name (prefixes), a phone, an e-mail or a card number
 	Industry   string
 	Status     Status
+	Kind       Kind
 	BirthMonth int   // 1–12
 	Activist   *bool // nil: either
 	Flag       string
@@ -160,6 +161,12 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 			return "", nil, valid.Errorf("status", "status", "status must be one of member, left, suspended, excluded, deceased")
 		}
 		conds = append(conds, "m.status = "+arg(string(f.Status)))
+	}
+	if f.Kind != "" {
+		if !slices.Contains(Kinds, f.Kind) {
+			return "", nil, valid.Errorf("kind", "kind", "kind must be one of member, press, partner, prospect, other")
+		}
+		conds = append(conds, "m.kind = "+arg(string(f.Kind)))
 	}
 	if f.BirthMonth != 0 {
 		if f.BirthMonth < 1 || f.BirthMonth > 12 {

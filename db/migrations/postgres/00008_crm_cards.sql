@@ -1,6 +1,9 @@
 -- +goose Up
 -- Appeal cards and saved member filters (package crm).
 
+-- Cards of people who are not members: press, partners, prospects.
+ALTER TABLE crm_members ADD COLUMN kind TEXT NOT NULL DEFAULT 'member';
+
 -- The name index also carries the id and birth date: the list's order
 -- (name, id) and the import's look-up by name and birth date read the
 -- index alone.
@@ -69,6 +72,7 @@ DROP INDEX crm_members_name_id;
 CREATE INDEX crm_members_name ON crm_members(name_folded);
 DROP INDEX crm_members_unit_name_id;
 CREATE INDEX crm_members_unit_name ON crm_members(unit_id, name_folded);
+ALTER TABLE crm_members DROP COLUMN kind;
 DROP TABLE crm_saved_filters;
 DROP INDEX crm_inbox_contacts_member;
 DROP TABLE crm_appeals;
