@@ -69,14 +69,6 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 	if err := requireEdit(sc); err != nil {
 		return ImportReport{}, err
 	}
-	t, err := readTable(r, opt.Format)
-	if err != nil {
-		return ImportReport{}, err
-	}
-	cols, err := t.columns(opt.Mapping)
-	if err != nil {
-		return ImportReport{}, err
-	}
 	units, err := s.unitsByName(ctx, sc)
 	if err != nil {
 		return ImportReport{}, err
@@ -86,11 +78,32 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 			return ImportReport{}, err
 		}
 	}
-	rep := ImportReport{DryRun: opt.DryRun, Rows: make([]ImportRow, 0, len(t.rows))}
-	for start := 0; start < len(t.rows); start += importBatchRows {
-		end := min(start+importBatchRows, len(t.rows))
-		if err := s.importBatch(ctx, sc, t, cols, units, opt, start, end, &rep); err != nil {
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	t, batches, readErr := readTableBatches(rctx, r, opt.Format)
+	rep := ImportReport{DryRun: opt.DryRun, Rows: []ImportRow{}}
+	var cols []string
+	for b := range batches {
+		if cols == nil {
+			if cols, err = t.columns(opt.Mapping); err != nil {
+				return ImportReport{}, err
+			}
+		}
+		if err := s.importBatch(ctx, sc, b, cols, units, opt, &rep); err != nil {
 			return rep, err
+		}
+	}
+	if err := readErr(); err != nil {
+		// The file is read while its first rows are applied: rows before
+		// an unreadable one are in, and the error says so.
+		if ve, ok := valid.As(err); ok && !opt.DryRun && len(rep.Rows) > 0 {
+			return ImportReport{}, valid.Errorf(ve.Field, ve.Code, "%s; the %d rows before it were imported", ve.Msg, len(rep.Rows))
+		}
+		return ImportReport{}, err
+	}
+	if cols == nil { // no data rows: the mapping is still checked
+		if _, err := t.columns(opt.Mapping); err != nil {
+			return ImportReport{}, err
 		}
 	}
 	for _, row := range rep.Rows {
@@ -112,7 +125,7 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.import", ObjectType: "member_import", UnitID: sc.UnitID,
-			Details: map[string]any{"format": opt.Format, "rows": len(t.rows), "created": rep.Created, "updated": rep.Updated,
+			Details: map[string]any{"format": opt.Format, "rows": len(rep.Rows), "created": rep.Created, "updated": rep.Updated,
 				"unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rep.Errors}})
 	})
 	return rep, err

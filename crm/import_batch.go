@@ -63,13 +63,13 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
 }
 
-func (s *Store) importBatch(ctx context.Context, sc access.Scope, t table, cols []string, units map[string]string,
-	opt ImportOptions, start, end int, rep *ImportReport) error {
+func (s *Store) importBatch(ctx context.Context, sc access.Scope, t tableBatch, cols []string, units map[string]string,
+	opt ImportOptions, rep *ImportReport) error {
 	var items []*importItem
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		b := newImportBatch(sc, units, opt.UnitID)
-		for i := start; i < end; i++ {
-			b.read(t.lines[i], cols, t.rows[i])
+		for i, row := range t.rows {
+			b.read(t.lines[i], cols, row)
 		}
 		items = b.items
 		if err := b.lookup(ctx, s.db, tx); err != nil {
