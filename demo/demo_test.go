@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
@@ -18,7 +19,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, Out: &out, Params: auth.CheapPasswordParams}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Out: &out, Params: auth.CheapPasswordParams}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +47,21 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 	if len(convs) != 8 || byStatus[inbox.StatusClosed] != 1 || byStatus[inbox.StatusActive] != 4 || byStatus[inbox.StatusWaiting] != 3 {
 		t.Errorf("demo conversations by status: %v", byStatus)
+	}
+
+	members, err := n.CRM.ListMembers(ctx, n.System, crm.MemberFilter{Kind: crm.KindMember})
+	if err != nil || members.Total != 10 {
+		t.Errorf("demo members: %d, %v", members.Total, err)
+	}
+	appeals, err := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{})
+	if err != nil || appeals.Total != 6 {
+		t.Errorf("demo appeals: %d, %v", appeals.Total, err)
+	}
+	if overdue, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Overdue: true}); overdue.Total != 1 {
+		t.Errorf("demo overdue appeals: %d", overdue.Total)
+	}
+	if fromChat, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Channel: "api"}); fromChat.Total != 3 {
+		t.Errorf("demo appeals from conversations: %d", fromChat.Total)
 	}
 
 	out.Reset()
