@@ -14,9 +14,9 @@ import (
 // conversation the member wrote, if any.
 type demoMember struct {
 	unit, surname, name, patronymic, birth, phone, email, position, card string
-	activist                                                            bool
-	kind                                                                crm.Kind
-	contact                                                             string
+	activist                                                             bool
+	kind                                                                 crm.Kind
+	contact                                                              string
 }
 
 var demoMembers = []demoMember{
@@ -98,7 +98,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	}
 	byHand := []crm.AppealInput{
 		{MemberID: members["Фёдорова"].ID, Channel: "phone", Topic: "отпуск", Subject: "Перенос ежегодного отпуска по графику",
-			Text: "Позвонила в приёмную: работодатель отказывает в переносе отпуска, просит разъяснить порядок.",
+			Text:  "Позвонила в приёмную: работодатель отказывает в переносе отпуска, просит разъяснить порядок.",
 			DueOn: time.Now().AddDate(0, 0, -3).Format(time.DateOnly), Priority: 1},
 		{MemberID: members["Петров"].ID, Channel: "letter", Topic: "материальная помощь", Subject: "Материальная помощь в связи с рождением ребёнка",
 			Text: "Заявление пришло письмом через профком ППО.", Status: crm.AppealResolved,
