@@ -10,30 +10,29 @@ import (
 	"github.com/profhub/profhub/inbox"
 )
 
-// demoMember is a member card of the demo; contact names the inbox
-// conversation the member wrote, if any.
+// demoMember is a member card of the demo; the first seven wrote the
+// inbox's demo conversations.
 type demoMember struct {
 	unit, surname, name, patronymic, birth, phone, email, position, card string
 	activist                                                             bool
 	kind                                                                 crm.Kind
-	contact                                                              string
 }
 
 var demoMembers = []demoMember{
 	{unit: "edu.school1", surname: "Ковалёва", name: "Марина", patronymic: "Сергеевна", birth: "1984-03-12", phone: "+7 912 345-18-40",
-		position: "учитель начальных классов", card: "56-000101", activist: true, contact: "member-10482"},
+		position: "учитель начальных классов", card: "56-000101", activist: true},
 	{unit: "edu.school1", surname: "Гусев", name: "Алексей", patronymic: "Викторович", birth: "1979-11-02",
-		position: "учитель физики", card: "56-000102", contact: "member-20917"},
+		position: "учитель физики", card: "56-000102"},
 	{unit: "health.gkb1", surname: "Ермакова", name: "Светлана", patronymic: "Олеговна", birth: "1990-07-25", phone: "+7 922 801-44-09",
-		position: "медицинская сестра", card: "56-000201", contact: "member-33051"},
+		position: "медицинская сестра", card: "56-000201"},
 	{unit: "metal.steel", surname: "Сафин", name: "Ринат", patronymic: "Маратович", birth: "1975-01-30",
-		position: "сталевар", card: "56-000301", activist: true, contact: "member-41276"},
+		position: "сталевар", card: "56-000301", activist: true},
 	{unit: "edu.college", surname: "Лаптева", name: "Юлия", patronymic: "Андреевна", birth: "1995-09-14",
-		position: "преподаватель", card: "56-000103", contact: "member-50388"},
+		position: "преподаватель", card: "56-000103"},
 	{unit: "orsk.refinery", surname: "Морозов", name: "Игорь", patronymic: "Петрович", birth: "1982-05-08",
-		position: "оператор установки", card: "56-000401", contact: "app-7f3a91"},
+		position: "оператор установки", card: "56-000401"},
 	{unit: "health.okb", surname: "Тарасова", name: "Наталья", patronymic: "Ивановна", birth: "1968-12-19",
-		position: "врач-терапевт", card: "56-000202", contact: "app-c20d4e"},
+		position: "врач-терапевт", card: "56-000202"},
 	{unit: "health.gkb1", surname: "Фёдорова", name: "Елена", patronymic: "Николаевна", birth: "1987-04-03", phone: "8 (903) 361-22-10",
 		email: "fedorova.en@mail.example", position: "старшая медицинская сестра", card: "56-000203", activist: true},
 	{unit: "metal.steel", surname: "Петров", name: "Дмитрий", patronymic: "Александрович", birth: "1991-08-21", phone: "+7 987 115-03-77",
