@@ -110,6 +110,31 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			return fmt.Errorf("appeal %q: %w", in.Subject, err)
 		}
 	}
+	// The awards list, with this year's awards.
+	admin := sc
+	admin.UserName = "demo"
+	awards, err := e.CRM.CreateList(ctx, admin, crm.AwardsList())
+	if err != nil {
+		return fmt.Errorf("awards list: %w", err)
+	}
+	for _, a := range []struct {
+		surname, award, decision, reason string
+		gift                             float64
+	}{
+		{"Ковалёва", "Почётная грамота Федерации", "пост. президиума № 14 от 20.03.2026", "за активную работу в ППО и защиту прав педагогов", 5000},
+		{"Сафин", "Нагрудный знак ФНПР «За заслуги перед профсоюзами»", "пост. Исполкома ФНПР № 3-7 от 15.04.2026", "30 лет профсоюзного стажа, уполномоченный по охране труда", 10000},
+		{"Фёдорова", "Благодарность обкома", "пост. обкома № 8 от 01.06.2026", "за работу в молодёжном совете", 0},
+	} {
+		m := members[a.surname]
+		vals := map[string]any{"year": time.Now().Year(), "member": m.ID, "workplace": m.UnitName + ", " + m.Position,
+			"award": a.award, "decision": a.decision, "reason": a.reason}
+		if a.gift > 0 {
+			vals["gift"] = a.gift
+		}
+		if _, err := e.CRM.AddRecord(ctx, admin, awards.ID, "", vals); err != nil {
+			return fmt.Errorf("award of %s: %w", a.surname, err)
+		}
+	}
 	// The chairman keeps a filter shared with the whole federation.
 	chair, err := e.Org.AuthByLogin(ctx, "chairman")
 	if err != nil {

@@ -64,6 +64,12 @@ func TestFillOnRunningNode(t *testing.T) {
 		t.Errorf("demo appeals from conversations: %d", fromChat.Total)
 	}
 
+	if lists, _ := n.CRM.Lists(ctx, n.System); len(lists) != 1 {
+		t.Errorf("demo lists: %+v", lists)
+	} else if _, recs, err := n.CRM.Records(ctx, n.System, lists[0].ID, crm.RecordFilter{}); err != nil || recs.Total != 3 {
+		t.Errorf("demo awards: %d, %v", recs.Total, err)
+	}
+
 	out.Reset()
 	if err := demo.Fill(ctx, env); err != nil || !strings.Contains(out.String(), "already present") {
 		t.Fatalf("second fill: %v %q", err, out.String())

@@ -67,7 +67,31 @@ CREATE TABLE crm_saved_filters (
 CREATE INDEX crm_saved_filters_owner ON crm_saved_filters(owner_id);
 CREATE INDEX crm_saved_filters_unit ON crm_saved_filters(unit_id) WHERE shared;
 
+-- Universal lists: an administrator's register (the awards list is the
+-- shipped example) and its records, each belonging to a unit.
+CREATE TABLE crm_lists (
+    id          TEXT PRIMARY KEY,
+    unit_id     TEXT NOT NULL REFERENCES units(id),
+    name        TEXT NOT NULL,
+    fields      TEXT NOT NULL,                           -- JSON of []crm.ListField
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+);
+CREATE TABLE crm_list_records (
+    id            TEXT PRIMARY KEY,
+    list_id       TEXT NOT NULL REFERENCES crm_lists(id) ON DELETE CASCADE,
+    unit_id       TEXT NOT NULL REFERENCES units(id),
+    vals          TEXT NOT NULL,                         -- JSON object, field key → value
+    search_folded TEXT NOT NULL DEFAULT '',
+    created_by    TEXT NOT NULL DEFAULT '',
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL
+);
+CREATE INDEX crm_list_records_list ON crm_list_records(list_id, created_at);
+
 -- +goose Down
+DROP TABLE crm_list_records;
+DROP TABLE crm_lists;
 DROP INDEX crm_members_name_id;
 CREATE INDEX crm_members_name ON crm_members(name_folded);
 DROP INDEX crm_members_unit_name_id;
