@@ -35,7 +35,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/lines", s.linesPage)
 	mux.HandleFunc("GET /inbox/stats", s.statsPage)
 	mux.HandleFunc("GET /inbox/quick-answers", s.quickAnswersPage)
-	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
+	mux.HandleFunc("GET /members", s.membersPage)
+	mux.HandleFunc("GET /appeals", s.appealsPage)
+	for _, area := range []string{"documents", "mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
 	mux.HandleFunc("GET /settings", s.settingsPage)
