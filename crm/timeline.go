@@ -159,7 +159,7 @@ func (a appealsSource) MemberTimeline(ctx context.Context, sc access.Scope, m Me
 	var out []TimelineEntry
 	for _, ap := range page.Appeals {
 		out = append(out, TimelineEntry{At: ap.CreatedAt, Kind: "appeal", ID: ap.ID, Title: ap.Number + " " + ap.Subject,
-			Summary: ap.Topic, Status: string(ap.Status), Channel: ap.Channel, Link: "/crm/appeals/" + ap.ID})
+			Summary: ap.Topic, Status: string(ap.Status), Channel: ap.Channel, Link: "/appeals?id=" + ap.ID})
 	}
 	return out, nil
 }

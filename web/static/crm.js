@@ -80,7 +80,8 @@
           var li = el('li', e.kind);
           var a = el('a', '', e.title);
           a.href = e.link || '#';
-          li.appendChild(el('div', 'muted', when(e.at) + ' · ' + t('crm_tl_' + e.kind) + (e.status ? ' · ' + e.status : '')));
+          var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
+          li.appendChild(el('div', 'muted', when(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
           li.appendChild(a);
           ol.appendChild(li);
         });
@@ -159,6 +160,10 @@
     };
     af.addEventListener('submit', function (e) { e.preventDefault(); loadAppeals(); });
     af.elements.view.addEventListener('change', loadAppeals);
-    ui.me().then(loadAppeals);
+    ui.me().then(function () {
+      loadAppeals();
+      var id = new URLSearchParams(location.search).get('id'); // from a member's timeline
+      if (id) api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(id)).then(showAppeal).catch(function () {});
+    });
   }
 })();
