@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,6 +69,56 @@ func Record(ctx context.Context, tx db.Execer, sc access.Scope, e Entry) error {
 		id.String(), db.Now(), sc.UserID, name, sc.From, e.Action, e.ObjectType, e.ObjectID, e.UnitID, string(details))
 	if err != nil {
 		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// RecordMany writes entries as done by sc, inside tx, several to a
+// statement: a bulk import records one entry per card it creates without
+// a round trip for each. Statements of a full chunk have the same text, so
+// a statement cache (db.DB.Cached) passed as tx prepares them once.
+func RecordMany(ctx context.Context, tx db.Execer, sc access.Scope, entries []Entry) error {
+	// 300 parameters: SQLite's binding is quadratic in their number.
+	const perStatement = 30
+	name := sc.UserName
+	if name == "" {
+		name = "system"
+	}
+	now := db.Now()
+	for len(entries) > 0 {
+		chunk := entries[:min(perStatement, len(entries))]
+		entries = entries[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, object_type, object_id, unit_id, details) VALUES `)
+		args := make([]any, 0, len(chunk)*10)
+		for i, e := range chunk {
+			if e.UnitID == "" {
+				e.UnitID = sc.UnitID
+			}
+			if e.UnitID == "" || e.Action == "" || e.ObjectType == "" {
+				return errors.New("audit: entry needs an action, an object type and a unit")
+			}
+			details := []byte("{}")
+			if len(e.Details) > 0 {
+				var err error
+				if details, err = json.Marshal(e.Details); err != nil {
+					return fmt.Errorf("audit: details: %w", err)
+				}
+			}
+			id, err := uuid.NewV7()
+			if err != nil {
+				return fmt.Errorf("audit: id: %w", err)
+			}
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
+			args = append(args, id.String(), now, sc.UserID, name, sc.From, e.Action, e.ObjectType, e.ObjectID, e.UnitID, string(details))
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("audit: record %d entries: %w", len(chunk), err)
+		}
 	}
 	return nil
 }

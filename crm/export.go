@@ -26,12 +26,15 @@ import (
 // exportRow.
 var exportHeader = []string{"Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "Телефоны", "E-mail",
 	"Организация", "Место работы", "Должность", "Отрасль", "Статус", "Дата вступления", "Дата выбытия", "Причина выбытия",
-	"№ профбилета", "№ карты ПрофДисконт", "Активист", "Роли", "Согласие на обработку", "Согласие на рассылки", "Код"}
+	"№ профбилета", "№ карты ПрофДисконт", "Активист", "Роли", "Согласие на обработку", "Согласие на рассылки", "Тип", "Код"}
 
-var exportWidths = []float64{18, 14, 18, 12, 5, 18, 24, 30, 30, 22, 18, 10, 12, 12, 20, 14, 16, 9, 20, 12, 18, 38}
+var exportWidths = []float64{18, 14, 18, 12, 5, 18, 24, 30, 30, 22, 18, 10, 12, 12, 20, 14, 16, 9, 20, 12, 18, 12, 38}
 
 var statusNames = map[Status]string{StatusMember: "член профсоюза", StatusLeft: "выбыл", StatusSuspended: "приостановлено",
 	StatusExcluded: "исключён", StatusDeceased: "умер"}
+
+var kindNames = map[Kind]string{KindMember: "член профсоюза", KindPress: "пресса", KindPartner: "партнёр",
+	KindProspect: "потенциальный член", KindOther: "другое"}
 
 // exportRow is a member as text cells, each made safe against formula
 // injection: names, workplaces and notes come from people and files we do
@@ -56,7 +59,7 @@ func exportRow(m Member) []string {
 	row := []string{m.Surname, m.GivenName, m.Patronymic, m.BirthDate, m.Sex, strings.Join(m.Phones, ", "),
 		strings.Join(m.Emails, ", "), m.UnitName, m.Workplace, m.Position, m.Industry, statusNames[m.Status], m.JoinedOn,
 		m.LeftOn, m.LeftReason, m.CardNumber, m.DiscountCard, yes(m.Activist), strings.Join(m.Flags, ", "),
-		strings.TrimSpace(processing), strings.Join(mailings, ", "), m.ID}
+		strings.TrimSpace(processing), strings.Join(mailings, ", "), kindNames[m.Kind], m.ID}
 	for i, c := range row {
 		row[i] = export.SafeCell(c)
 	}
@@ -72,7 +75,7 @@ func (s *Store) httpExportMembers(w http.ResponseWriter, r *http.Request, p *aut
 		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be xlsx or csv"))
 		return
 	}
-	f, err := memberFilterFromQuery(r)
+	f, err := s.filterOfRequest(r, p)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -3,10 +3,8 @@ package crm
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/fold"
 	"github.com/profhub/profhub/valid"
 )
@@ -56,7 +53,7 @@ type ImportReport struct {
 	Rows      []ImportRow `json:"rows"`
 }
 
-const importBatch = 500
+const importBatchRows = 500
 
 // Import reads members from an XLSX or CSV file. A row updates the card
 // in the caller's scope with the same union card number, else the one
@@ -64,20 +61,12 @@ const importBatch = 500
 // date; otherwise it creates a card. Importing the same file twice
 // therefore changes nothing the second time. Only the row's non-empty
 // cells are written over an existing card, and phones, e-mails and flags
-// are added to the card's own. Rows are applied in transactions of 500;
-// a dry run rolls each back, so it reports exactly what an import would
-// do, except that a later batch does not see the cards an earlier one
-// would have created.
+// are added to the card's own. Rows are applied in transactions of 500
+// (see importBatch); a dry run writes nothing, so it reports exactly what
+// an import would do, except that a later batch does not see the cards an
+// earlier one would have created.
 func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	if err := requireEdit(sc); err != nil {
-		return ImportReport{}, err
-	}
-	t, err := readTable(r, opt.Format)
-	if err != nil {
-		return ImportReport{}, err
-	}
-	cols, err := t.columns(opt.Mapping)
-	if err != nil {
 		return ImportReport{}, err
 	}
 	units, err := s.unitsByName(ctx, sc)
@@ -89,11 +78,32 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 			return ImportReport{}, err
 		}
 	}
-	rep := ImportReport{DryRun: opt.DryRun, Rows: make([]ImportRow, 0, len(t.rows))}
-	for start := 0; start < len(t.rows); start += importBatch {
-		end := min(start+importBatch, len(t.rows))
-		if err := s.importBatch(ctx, sc, t, cols, units, opt, start, end, &rep); err != nil {
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	t, batches, readErr := readTableBatches(rctx, r, opt.Format)
+	rep := ImportReport{DryRun: opt.DryRun, Rows: []ImportRow{}}
+	var cols []string
+	for b := range batches {
+		if cols == nil {
+			if cols, err = t.columns(opt.Mapping); err != nil {
+				return ImportReport{}, err
+			}
+		}
+		if err := s.importBatch(ctx, sc, b, cols, units, opt, &rep); err != nil {
 			return rep, err
+		}
+	}
+	if err := readErr(); err != nil {
+		// The file is read while its first rows are applied: rows before
+		// an unreadable one are in, and the error says so.
+		if ve, ok := valid.As(err); ok && !opt.DryRun && len(rep.Rows) > 0 {
+			return ImportReport{}, valid.Errorf(ve.Field, ve.Code, "%s; the %d rows before it were imported", ve.Msg, len(rep.Rows))
+		}
+		return ImportReport{}, err
+	}
+	if cols == nil { // no data rows: the mapping is still checked
+		if _, err := t.columns(opt.Mapping); err != nil {
+			return ImportReport{}, err
 		}
 	}
 	for _, row := range rep.Rows {
@@ -115,155 +125,10 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.import", ObjectType: "member_import", UnitID: sc.UnitID,
-			Details: map[string]any{"format": opt.Format, "rows": len(t.rows), "created": rep.Created, "updated": rep.Updated,
+			Details: map[string]any{"format": opt.Format, "rows": len(rep.Rows), "created": rep.Created, "updated": rep.Updated,
 				"unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rep.Errors}})
 	})
 	return rep, err
-}
-
-var errDryRun = errors.New("dry run")
-
-func (s *Store) importBatch(ctx context.Context, sc access.Scope, t table, cols []string, units map[string]string,
-	opt ImportOptions, start, end int, rep *ImportReport) error {
-	var rows []ImportRow
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		rows = rows[:0]
-		for i := start; i < end; i++ {
-			row := ImportRow{Row: t.lines[i]}
-			// A savepoint per row: on PostgreSQL a failed statement would
-			// otherwise abort the rows after it.
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT import_row`); err != nil {
-				return fmt.Errorf("crm: import: %w", err)
-			}
-			var err error
-			row.Result, row.MemberID, err = importRow(ctx, tx, sc, cols, t.rows[i], units, opt.UnitID)
-			undo := `RELEASE SAVEPOINT import_row`
-			if err != nil {
-				ve, ok := valid.As(err)
-				if !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
-					return fmt.Errorf("crm: import row %d: %w", row.Row, err)
-				}
-				row.Result, row.Message = ImportError, err.Error()
-				if ok {
-					row.Field, row.Message = ve.Field, ve.Msg
-				}
-				undo = `ROLLBACK TO SAVEPOINT import_row`
-			}
-			if _, err := tx.ExecContext(ctx, undo); err != nil {
-				return fmt.Errorf("crm: import: %w", err)
-			}
-			rows = append(rows, row)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errDryRun) {
-		return err
-	}
-	rep.Rows = append(rep.Rows, rows...)
-	return nil
-}
-
-// importRow applies one row inside tx.
-func importRow(ctx context.Context, tx db.Execer, sc access.Scope, cols, cells []string, units map[string]string, defUnit string) (string, string, error) {
-	vals := map[string][]string{}
-	for i, f := range cols {
-		if f != "" && i < len(cells) && cells[i] != "" {
-			vals[f] = append(vals[f], cells[i])
-		}
-	}
-	if len(vals) == 0 {
-		return ImportSkipped, "", nil
-	}
-	var probe MemberInput
-	if err := applyCells(&probe, vals, units); err != nil {
-		return "", "", err
-	}
-	if probe.Surname == "" {
-		probe.Surname = "-" // identifying a card needs no name; creating one does (checked below)
-	}
-	if err := probe.normalize(); err != nil {
-		return "", "", err
-	}
-	old, found, err := findForImport(ctx, tx, sc, probe)
-	if err != nil {
-		return "", "", err
-	}
-	in := old.MemberInput
-	in.Consents.Mailings = maps.Clone(in.Consents.Mailings) // old must stay as stored, for the audit's diff
-	if !found {
-		in = MemberInput{UnitID: defUnit}
-	}
-	if err := applyCells(&in, vals, units); err != nil {
-		return "", "", err
-	}
-	if err := in.normalize(); err != nil {
-		return "", "", err
-	}
-	if !found {
-		if in.UnitID == "" {
-			return "", "", valid.Errorf("unit", "required", "the row names no organisation and none was chosen for the file")
-		}
-		m, err := createMember(ctx, tx, sc, in, true, map[string]any{"import": true})
-		return ImportCreated, m.ID, err
-	}
-	_, changed, err := updateMember(ctx, tx, sc, old, in, map[string]any{"import": true})
-	if !changed {
-		return ImportUnchanged, old.ID, err
-	}
-	return ImportUpdated, old.ID, err
-}
-
-// findForImport finds the card a row describes: by union card number, else
-// by a phone that only one card has, else by name and birth date.
-func findForImport(ctx context.Context, tx db.Execer, sc access.Scope, in MemberInput) (Member, bool, error) {
-	if in.CardNumber != "" {
-		var id string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM crm_members WHERE card_number = $1`, in.CardNumber).Scan(&id)
-		if err == nil {
-			m, err := getMember(ctx, tx, sc, id)
-			if errors.Is(err, db.ErrNotFound) {
-				return Member{}, false, valid.Errorf("card_number", "card_taken", "union card %s belongs to a member outside your organisations", in.CardNumber)
-			}
-			return m, err == nil, err
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return Member{}, false, fmt.Errorf("crm: import: %w", err)
-		}
-	}
-	lo, hi := sc.PathRange()
-	for _, p := range in.Phones {
-		rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`
-			WHERE u.path >= $1 AND u.path < $2 AND m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = $3)
-			LIMIT 2`, lo, hi, p)
-		if err != nil {
-			return Member{}, false, fmt.Errorf("crm: import: %w", err)
-		}
-		ms, err := collectMembers(rows)
-		if err != nil || len(ms) == 1 {
-			return first(ms), err == nil, err
-		}
-		if len(ms) > 1 {
-			return Member{}, false, valid.Errorf("phones", "phone_ambiguous", "phone %s belongs to several members; add the union card number", p)
-		}
-	}
-	if in.BirthDate == "" || in.Surname == "-" {
-		return Member{}, false, nil
-	}
-	ms, err := duplicates(ctx, tx, sc, MemberInput{Surname: in.Surname, GivenName: in.GivenName, Patronymic: in.Patronymic, BirthDate: in.BirthDate}, "")
-	if err != nil || len(ms) != 1 {
-		return Member{}, false, err
-	}
-	return ms[0], true, nil
-}
-
-func first(ms []Member) Member {
-	if len(ms) == 0 {
-		return Member{}
-	}
-	return ms[0]
 }
 
 // applyCells writes a row's values over in.
@@ -323,6 +188,8 @@ func applyCells(in *MemberInput, vals map[string][]string, units map[string]stri
 			in.DiscountCard = v
 		case "activist":
 			in.Activist = parseYes(v)
+		case "kind":
+			in.Kind = parseKind(v)
 		case "consent_processing":
 			in.Consents.Processing = &Consent{Given: parseYes(v), Source: "импорт"}
 		default: // consent_<channel>
@@ -405,6 +272,23 @@ func parseStatus(s string) Status {
 		return StatusDeceased
 	default:
 		return Status(f)
+	}
+}
+
+func parseKind(s string) Kind {
+	switch f := fold.String(s); {
+	case strings.HasPrefix(f, "член"):
+		return KindMember
+	case strings.HasPrefix(f, "пресс"), strings.HasPrefix(f, "сми"):
+		return KindPress
+	case strings.HasPrefix(f, "партн"):
+		return KindPartner
+	case strings.HasPrefix(f, "потенц"), strings.HasPrefix(f, "кандидат"):
+		return KindProspect
+	case strings.HasPrefix(f, "друг"), strings.HasPrefix(f, "проч"):
+		return KindOther
+	default:
+		return Kind(f) // refused by normalize unless an English name
 	}
 }
 

@@ -2,7 +2,9 @@ package crm
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -23,7 +25,7 @@ import (
 var ImportFields = []string{"surname", "given_name", "patronymic", "full_name", "birth_date", "sex", "phone", "email",
 	"unit", "workplace", "position", "industry", "status", "joined_on", "left_on", "left_reason", "card_number",
 	"discount_card", "activist", "flags", "consent_processing", "consent_sms", "consent_email", "consent_telegram",
-	"consent_vk", "consent_phone", "consent_post"}
+	"consent_vk", "consent_phone", "consent_post", "kind"}
 
 // headerGuesses map folded column headings seen in real registries to
 // fields, for files imported without a mapping.
@@ -35,66 +37,109 @@ var headerGuesses = map[string]string{
 	"дата вступления": "joined_on", "дата выбытия": "left_on", "причина выбытия": "left_reason",
 	"№ профбилета": "card_number", "номер профбилета": "card_number", "профбилет": "card_number",
 	"№ карты профдисконт": "discount_card", "карта профдисконт": "discount_card", "номер карты": "discount_card",
-	"активист": "activist", "роли": "flags",
+	"активист": "activist", "роли": "flags", "тип": "kind",
 }
 
-// table is a file read into memory as text: its header and data rows,
-// with the 1-based row number each came from.
+// table is a file being read: its header, and the data rows read since
+// the last batch was handed on, with the 1-based row number each came
+// from.
 type table struct {
 	header []string
 	title  []string // the first one-cell row, the header if no wider row comes
 	rows   [][]string
 	lines  []int
+	emit   func(tableBatch) bool // hands on a batch; false: stop reading
 }
 
-// readTable reads an XLSX (first sheet) or CSV file. CSV may be UTF-8 (with
-// or without a byte-order mark) or Windows-1251, separated by commas,
-// semicolons or tabs. Leading empty rows are skipped; the first
-// row of two cells or more is the header (title rows above it are skipped). XLSX cells are read raw, so dates stored as Excel
-// serial numbers reach parseDate as numbers.
-func readTable(r io.Reader, format string) (table, error) {
+// tableBatch is up to importBatchRows data rows of a file.
+type tableBatch struct {
+	rows  [][]string
+	lines []int
+}
+
+var errStopped = errors.New("crm: import: reading stopped")
+
+// readTableBatches reads an XLSX (first sheet) or CSV file in a goroutine
+// and sends its data rows in batches, so that parsing the file (a fifth of
+// a large import's work) overlaps applying the batches before it. The
+// header is set on the returned table before the first batch is sent (or
+// the channel closed); wait returns the reading's error once the channel
+// is closed. Cancelling ctx stops the reader.
+func readTableBatches(ctx context.Context, r io.Reader, format string) (*table, <-chan tableBatch, func() error) {
+	t := &table{}
+	ch := make(chan tableBatch, 2)
+	done := make(chan error, 1)
+	t.emit = func(b tableBatch) bool {
+		select {
+		case ch <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	go func() {
+		defer close(ch)
+		done <- readTable(r, format, t)
+	}()
+	return t, ch, func() error { return <-done }
+}
+
+// readTable reads an XLSX (first sheet) or CSV file into t. CSV may be
+// UTF-8 (with or without a byte-order mark) or Windows-1251, separated by
+// commas, semicolons or tabs. Leading empty rows are skipped; the first
+// row of two cells or more is the header (title rows above it are
+// skipped). XLSX cells are read raw, so dates stored as Excel serial
+// numbers reach parseImportDate as numbers.
+func readTable(r io.Reader, format string, t *table) error {
+	var err error
 	switch format {
 	case "xlsx":
-		return readXLSX(r)
+		err = readXLSX(r, t)
 	case "csv":
-		return readCSV(r)
+		err = readCSV(r, t)
+	default:
+		return valid.Errorf("format", "format", "format must be xlsx or csv")
 	}
-	return table{}, valid.Errorf("format", "format", "format must be xlsx or csv")
+	if err == nil && len(t.rows) > 0 && !t.flush() {
+		err = errStopped
+	}
+	return err
 }
 
-func readXLSX(r io.Reader) (table, error) {
+func readXLSX(r io.Reader, t *table) error {
 	x, err := excelize.OpenReader(r)
 	if err != nil {
-		return table{}, valid.Errorf("file", "file_xlsx", "the file is not an XLSX workbook: %v", err)
+		return valid.Errorf("file", "file_xlsx", "the file is not an XLSX workbook: %v", err)
 	}
 	defer x.Close()
 	rows, err := x.Rows(x.GetSheetName(0))
 	if err != nil {
-		return table{}, fmt.Errorf("crm: import: %w", err)
+		return fmt.Errorf("crm: import: %w", err)
 	}
 	defer rows.Close()
-	var t table
 	n := 0
 	for rows.Next() {
 		n++
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return table{}, valid.Errorf("file", "file_xlsx", "row %d cannot be read: %v", n, err)
+			return valid.Errorf("file", "file_xlsx", "row %d cannot be read: %v", n, err)
 		}
-		t.add(cols, n)
+		if !t.add(cols, n) {
+			return errStopped
+		}
 	}
-	return t, rows.Error()
+	return rows.Error()
 }
 
-func readCSV(r io.Reader) (table, error) {
+func readCSV(r io.Reader, t *table) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return table{}, err
+		return err
 	}
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
 		if b, err = charmap.Windows1251.NewDecoder().Bytes(b); err != nil {
-			return table{}, valid.Errorf("file", "file_encoding", "the file is neither UTF-8 nor Windows-1251")
+			return valid.Errorf("file", "file_encoding", "the file is neither UTF-8 nor Windows-1251")
 		}
 	}
 	first, _, _ := bytes.Cut(b, []byte("\n"))
@@ -106,22 +151,29 @@ func readCSV(r io.Reader) (table, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = sep, -1, true
-	var t table
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return table{}, valid.Errorf("file", "file_csv", "the file is not valid CSV: %v", err)
+			return valid.Errorf("file", "file_csv", "the file is not valid CSV: %v", err)
 		}
 		line, _ := cr.FieldPos(0)
-		t.add(rec, line)
+		if !t.add(rec, line) {
+			return errStopped
+		}
 	}
-	return t, nil
 }
 
-func (t *table) add(cells []string, line int) {
+// flush hands on the rows read since the last batch.
+func (t *table) flush() bool {
+	b := tableBatch{rows: t.rows, lines: t.lines}
+	t.rows, t.lines = nil, nil
+	return t.emit(b)
+}
+
+func (t *table) add(cells []string, line int) bool {
 	filled := 0
 	for i, c := range cells {
 		cells[i] = strings.TrimSpace(c)
@@ -138,15 +190,19 @@ func (t *table) add(cells []string, line int) {
 		} else if filled == 1 && t.title == nil {
 			t.title = cells
 		}
-		return
+		return true
 	}
 	t.rows = append(t.rows, cells) // empty rows are kept, to be reported as skipped
 	t.lines = append(t.lines, line)
+	if len(t.rows) == importBatchRows {
+		return t.flush()
+	}
+	return true
 }
 
 // columns resolves a mapping (heading → field; empty: guessed from the
 // headings) to the field of each column, "" for columns not imported.
-func (t table) columns(mapping map[string]string) ([]string, error) {
+func (t *table) columns(mapping map[string]string) ([]string, error) {
 	if t.header == nil {
 		t.header = t.title
 	}

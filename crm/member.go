@@ -33,6 +33,20 @@ const (
 // Statuses lists the statuses a card may have.
 var Statuses = []Status{StatusMember, StatusLeft, StatusSuspended, StatusExcluded, StatusDeceased}
 
+// Kind tells members from the other people the union keeps cards for.
+type Kind string
+
+const (
+	KindMember   Kind = "member"
+	KindPress    Kind = "press"
+	KindPartner  Kind = "partner"
+	KindProspect Kind = "prospect" // a potential member
+	KindOther    Kind = "other"
+)
+
+// Kinds lists the kinds of card.
+var Kinds = []Kind{KindMember, KindPress, KindPartner, KindProspect, KindOther}
+
 // Channels are the mailing channels a member may consent to.
 var Channels = []string{"sms", "email", "telegram", "vk", "phone", "post"}
 
@@ -73,6 +87,7 @@ type MemberInput struct {
 	Flags        []string       `json:"flags"` // activist roles: "inspector", "youth council", …
 	Consents     Consents       `json:"consents"`
 	Custom       map[string]any `json:"custom"`
+	Kind         Kind           `json:"kind"` // member (default), press, partner, prospect, other
 }
 
 // Member is a stored member card.
@@ -138,6 +153,12 @@ func (in *MemberInput) normalize() error {
 	}
 	if in.Status == "" {
 		in.Status = StatusMember
+	}
+	if in.Kind == "" {
+		in.Kind = KindMember
+	}
+	if !slices.Contains(Kinds, in.Kind) {
+		return valid.Errorf("kind", "kind", "kind must be one of member, press, partner, prospect, other")
 	}
 	if !slices.Contains(Statuses, in.Status) {
 		return valid.Errorf("status", "status", "status must be one of member, left, suspended, excluded, deceased")

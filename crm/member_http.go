@@ -16,7 +16,7 @@ import (
 // memberFilterFromQuery reads the standard filters from a list or export URL.
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	q := r.URL.Query()
-	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")),
+	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")), Kind: Kind(q.Get("kind")),
 		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort")}
 	var err error
 	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
@@ -34,6 +34,28 @@ func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	return f, nil
 }
 
+// filterOfRequest is the filter of a list or export URL: a saved filter
+// (filter_id) with the URL's paging and sort, or the URL's own filters.
+func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilter, error) {
+	f, err := memberFilterFromQuery(r)
+	if err != nil {
+		return f, err
+	}
+	id := r.URL.Query().Get("filter_id")
+	if id == "" {
+		return f, nil
+	}
+	saved, err := s.SavedFilter(r.Context(), p.Scope, id)
+	if err != nil {
+		return f, err
+	}
+	saved.Limit, saved.Offset = f.Limit, f.Offset
+	if f.Sort != "" {
+		saved.Sort = f.Sort
+	}
+	return saved, nil
+}
+
 func boolQuery(q url.Values, name string) (*bool, error) {
 	switch q.Get(name) {
 	case "":
@@ -49,7 +71,7 @@ func boolQuery(q url.Values, name string) (*bool, error) {
 }
 
 func (s *Store) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := memberFilterFromQuery(r)
+	f, err := s.filterOfRequest(r, p)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -132,6 +154,25 @@ func (s *Store) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, m)
+}
+
+func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MemberInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	force, err := boolQuery(r.URL.Query(), "force")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	m, err := s.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force != nil && *force)
+	if err != nil {
+		writeMemberError(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, m)
 }
 
 func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -21,6 +21,7 @@ type MemberFilter struct {
 	Query      string // words of the name (prefixes), a phone, an e-mail or a card number
 	Industry   string
 	Status     Status
+	Kind       Kind
 	BirthMonth int   // 1–12
 	Activist   *bool // nil: either
 	Flag       string
@@ -134,24 +135,20 @@ func memberOrder(sort string) (string, error) {
 // planners choose their indexes far better on the conditions that remain.
 func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilter) (string, []any, error) {
 	lo, hi := sc.PathRange()
-	if f.UnitID != "" {
-		var path string
-		err := q.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1 AND path >= $2 AND path < $3`, f.UnitID, lo, hi).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", nil, fmt.Errorf("crm: unit %s: %w", f.UnitID, db.ErrNotFound)
-		}
-		if err != nil {
-			return "", nil, fmt.Errorf("crm: unit: %w", err)
-		}
-		lo, hi = access.SubtreeRange(path)
-	}
 	args := []any{lo, hi}
 	conds := []string{"u.path >= $1 AND u.path < $2"}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if cond, err := searchCondition(strings.TrimSpace(f.Query), arg); err != nil {
+	if f.UnitID != "" {
+		cond, err := subtreeCondition(ctx, q, sc, f.UnitID, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, cond)
+	}
+	if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
 		return "", nil, err
 	} else if cond != "" {
 		conds = append(conds, cond)
@@ -164,6 +161,12 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 			return "", nil, valid.Errorf("status", "status", "status must be one of member, left, suspended, excluded, deceased")
 		}
 		conds = append(conds, "m.status = "+arg(string(f.Status)))
+	}
+	if f.Kind != "" {
+		if !slices.Contains(Kinds, f.Kind) {
+			return "", nil, valid.Errorf("kind", "kind", "kind must be one of member, press, partner, prospect, other")
+		}
+		conds = append(conds, "m.kind = "+arg(string(f.Kind)))
 	}
 	if f.BirthMonth != 0 {
 		if f.BirthMonth < 1 || f.BirthMonth > 12 {
@@ -196,26 +199,78 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
+// maxUnitList is the largest subtree named unit by unit; a larger one is
+// selected by its path range.
+const maxUnitList = 300
+
+// subtreeCondition limits the list to the organisation unitID (in sc's
+// scope) and its subtree. A subtree of up to maxUnitList units is named
+// by its ids: "m.unit_id IN (…)" reads the (unit_id, name_folded, id)
+// index in the list's order for one organisation and needs no table rows
+// to sort a committee's, where a range over the units' paths made both
+// planners join every member of the scope.
+func subtreeCondition(ctx context.Context, q db.Execer, sc access.Scope, unitID string, arg func(any) string) (string, error) {
+	lo, hi := sc.PathRange()
+	var path string
+	err := q.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1 AND path >= $2 AND path < $3`, unitID, lo, hi).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("crm: unit %s: %w", unitID, db.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	plo, phi := access.SubtreeRange(path)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM units WHERE path >= $1 AND path < $2 LIMIT %d`, maxUnitList+1), plo, phi)
+	if err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("crm: unit: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("crm: unit: %w", err)
+	}
+	if len(ids) > maxUnitList {
+		return "u.path >= " + arg(plo) + " AND u.path < " + arg(phi), nil
+	}
+	for i, id := range ids {
+		ids[i] = arg(id)
+	}
+	return "m.unit_id IN (" + strings.Join(ids, ", ") + ")", nil
+}
+
 // searchCondition reads a free-text query: an e-mail, a phone or card
 // number (anything with digits), or words of the name, each of which must
 // begin a word of the member's surname, given name or patronymic (case and
-// ё/е do not matter).
-func searchCondition(q string, arg func(any) string) (string, error) {
+// ё/е do not matter). An e-mail, phone or card number is looked up first
+// and the condition names the few cards found: written as one OR of
+// subqueries, the planners of both engines walked the whole scope instead.
+func searchCondition(ctx context.Context, q db.Execer, text string, arg func(any) string) (string, error) {
 	switch {
-	case q == "":
+	case text == "":
 		return "", nil
-	case len(q) > 200:
+	case len(text) > 200:
 		return "", valid.Errorf("q", "too_long", "the search text must have at most 200 characters")
-	case strings.Contains(q, "@"):
-		return `m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'email' AND value = ` + arg(strings.ToLower(q)) + `)`, nil
-	case strings.ContainsAny(q, "0123456789"):
-		cond := "m.card_number = " + arg(q) + " OR m.discount_card = " + arg(q)
-		if p := phoneQuery(q); p != "" {
-			cond += ` OR m.id IN (SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = ` + arg(p) + `)`
+	case strings.Contains(text, "@"):
+		return idsCondition(ctx, q, arg, `SELECT member_id FROM crm_member_contacts WHERE kind = 'email' AND value = $1`, strings.ToLower(text))
+	case strings.ContainsAny(text, "0123456789"):
+		// The partial indexes on the card numbers need the "<> ''" spelled out.
+		lookup := `SELECT id FROM crm_members WHERE card_number = $1 AND card_number <> ''
+			UNION SELECT id FROM crm_members WHERE discount_card = $1 AND discount_card <> ''`
+		args := []any{text}
+		if p := phoneQuery(text); p != "" {
+			lookup += ` UNION SELECT member_id FROM crm_member_contacts WHERE kind = 'phone' AND value = $2`
+			args = append(args, p)
 		}
-		return "(" + cond + ")", nil
+		return idsCondition(ctx, q, arg, lookup, args...)
 	}
-	words := strings.Fields(fold.String(q))
+	words := strings.Fields(fold.String(text))
 	if len(words) > 5 {
 		words = words[:5]
 	}
@@ -224,4 +279,33 @@ func searchCondition(q string, arg func(any) string) (string, error) {
 		conds = append(conds, `m.id IN (SELECT member_id FROM crm_member_words WHERE word >= `+arg(w)+` AND word < `+arg(w+"\uffff")+`)`)
 	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// maxExactMatches bounds the cards an exact search (phone, e-mail, card
+// number) may name; a shared office phone may belong to many.
+const maxExactMatches = 500
+
+// idsCondition runs lookup, which selects member ids, and returns
+// "m.id IN (…)" over what it found.
+func idsCondition(ctx context.Context, q db.Execer, arg func(any) string, lookup string, args ...any) (string, error) {
+	rows, err := q.QueryContext(ctx, lookup+fmt.Sprintf(" LIMIT %d", maxExactMatches), args...)
+	if err != nil {
+		return "", fmt.Errorf("crm: search: %w", err)
+	}
+	defer rows.Close()
+	var ph []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("crm: search: %w", err)
+		}
+		ph = append(ph, arg(id))
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("crm: search: %w", err)
+	}
+	if len(ph) == 0 {
+		return "1 = 0", nil
+	}
+	return "m.id IN (" + strings.Join(ph, ", ") + ")", nil
 }

@@ -22,6 +22,10 @@ import (
 // Store reads and writes organisation and member cards.
 type Store struct {
 	db *db.DB
+	// Conversations is the inbox, for appeals made from conversations
+	// and the member timeline; nil leaves both without the inbox.
+	Conversations ConversationReader
+	timeline      timelineSources
 }
 
 // NewStore returns a Store on d.
@@ -29,7 +33,7 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const memberColumns = `m.id, m.unit_id, u.name, m.surname, m.given_name, m.patronymic, m.birth_date, m.sex,
 	m.phones, m.emails, m.workplace, m.position, m.industry, m.status, m.joined_on, m.left_on, m.left_reason,
-	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at`
+	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at, m.kind`
 
 const memberFrom = ` FROM crm_members m JOIN units u ON u.id = m.unit_id `
 
@@ -39,7 +43,7 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.UnitID, &m.UnitName, &m.Surname, &m.GivenName, &m.Patronymic, &m.BirthDate, &m.Sex,
 		&phones, &emails, &m.Workplace, &m.Position, &m.Industry, &m.Status, &m.JoinedOn, &m.LeftOn, &m.LeftReason,
-		&m.CardNumber, &m.DiscountCard, &m.Activist, &flags, &consents, &custom, &created, &updated)
+		&m.CardNumber, &m.DiscountCard, &m.Activist, &flags, &consents, &custom, &created, &updated, &m.Kind)
 	if err != nil {
 		return m, err
 	}
@@ -108,8 +112,8 @@ func insertMember(ctx context.Context, tx db.Execer, m Member, now int64) error 
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded, birth_date, sex, phones, emails,
 			workplace, position, industry, status, joined_on, left_on, left_reason, card_number, discount_card,
-			activist, flags, consents, consent_channels, custom, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)`,
+			activist, flags, consents, consent_channels, custom, kind, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)`,
 		append(args, now)...)
 	if err := cardConflict(err, m.CardNumber); err != nil {
 		return err
@@ -117,7 +121,7 @@ func insertMember(ctx context.Context, tx db.Execer, m Member, now int64) error 
 	return writeIndex(ctx, tx, m.ID, m.MemberInput)
 }
 
-// memberArgs are the stored columns from unit_id to custom, in the order
+// memberArgs are the stored columns from unit_id to kind, in the order
 // of insertMember and updateMember.
 func memberArgs(in MemberInput) []any {
 	js := func(v any) string {
@@ -137,7 +141,7 @@ func memberArgs(in MemberInput) []any {
 	return []any{in.UnitID, in.Surname, in.GivenName, in.Patronymic, fold.String(fullName(in)), in.BirthDate, in.Sex,
 		js(nonNil(in.Phones)), js(nonNil(in.Emails)), in.Workplace, in.Position, in.Industry, in.Status, in.JoinedOn, in.LeftOn,
 		in.LeftReason, in.CardNumber, in.DiscountCard, in.Activist, js(nonNil(in.Flags)), js(in.Consents),
-		in.Consents.consentChannels(), js(custom)}
+		in.Consents.consentChannels(), js(custom), in.Kind}
 }
 
 func cardConflict(err error, card string) error {
@@ -323,7 +327,7 @@ func saveMember(ctx context.Context, tx db.Execer, m Member, now int64) error {
 		UPDATE crm_members SET unit_id = $2, surname = $3, given_name = $4, patronymic = $5, name_folded = $6, birth_date = $7,
 			sex = $8, phones = $9, emails = $10, workplace = $11, position = $12, industry = $13, status = $14, joined_on = $15,
 			left_on = $16, left_reason = $17, card_number = $18, discount_card = $19, activist = $20, flags = $21,
-			consents = $22, consent_channels = $23, custom = $24, updated_at = $25
+			consents = $22, consent_channels = $23, custom = $24, kind = $25, updated_at = $26
 		WHERE id = $1`, append(args, now)...)
 	if err := cardConflict(err, m.CardNumber); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/org"
@@ -32,6 +33,7 @@ type Env struct {
 	DB     *db.DB
 	Org    *org.Store
 	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
+	CRM    *crm.Store      // with Conversations set; nil: no member cards or appeals
 	Docs   *workflow.Store // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
@@ -80,6 +82,11 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillDocuments(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: documents: %w", err)
+	}
+	if e.CRM != nil {
+		if err := fillCRM(ctx, e, sc, units); err != nil {
+			return fmt.Errorf("demo: crm: %w", err)
+		}
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
@@ -19,7 +20,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, Docs: n.Docs, Out: &out, Params: auth.CheapPasswordParams}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Out: &out, Params: auth.CheapPasswordParams}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +62,27 @@ func TestFillOnRunningNode(t *testing.T) {
 	if docs.Total != 15 || docStates["incoming/execution"] != 1 || docStates["internal/acquaintance"] != 1 ||
 		docStates["outgoing/rejected"] != 1 || docStates["outgoing/dispatch"] != 1 {
 		t.Errorf("demo documents: %d, by state %v", docs.Total, docStates)
+	}
+
+	members, err := n.CRM.ListMembers(ctx, n.System, crm.MemberFilter{Kind: crm.KindMember})
+	if err != nil || members.Total != 10 {
+		t.Errorf("demo members: %d, %v", members.Total, err)
+	}
+	appeals, err := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{})
+	if err != nil || appeals.Total != 6 {
+		t.Errorf("demo appeals: %d, %v", appeals.Total, err)
+	}
+	if overdue, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Overdue: true}); overdue.Total != 1 {
+		t.Errorf("demo overdue appeals: %d", overdue.Total)
+	}
+	if fromChat, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Channel: "api"}); fromChat.Total != 3 {
+		t.Errorf("demo appeals from conversations: %d", fromChat.Total)
+	}
+
+	if lists, _ := n.CRM.Lists(ctx, n.System); len(lists) != 1 {
+		t.Errorf("demo lists: %+v", lists)
+	} else if _, recs, err := n.CRM.Records(ctx, n.System, lists[0].ID, crm.RecordFilter{}); err != nil || recs.Total != 3 {
+		t.Errorf("demo awards: %d, %v", recs.Total, err)
 	}
 
 	out.Reset()

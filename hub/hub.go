@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
 		return nil, err
 	}
+	h.CRM.Conversations = h.Inbox
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,

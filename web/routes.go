@@ -37,7 +37,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /inbox/quick-answers", s.quickAnswersPage)
 	mux.HandleFunc("GET /inbox/calls", s.callsPage)
 	mux.HandleFunc("GET /documents", s.documentsPage)
-	for _, area := range []string{"members", "appeals", "mailings"} {
+	mux.HandleFunc("GET /members", s.membersPage)
+	mux.HandleFunc("GET /appeals", s.appealsPage)
+	for _, area := range []string{"mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
 	mux.HandleFunc("GET /settings", s.settingsPage)

@@ -49,10 +49,16 @@ func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, page string) {
+	s.scriptPage(w, r, page, "nav.inbox", "inbox")
+}
+
+// scriptPage renders a page that a script fills from the JSON API, with
+// the console's strings.
+func (s *Server) scriptPage(w http.ResponseWriter, r *http.Request, page, title, nav string) {
 	if s.pageUser(w, r) == nil {
 		return
 	}
-	v := s.newView(r, "nav.inbox", "inbox")
+	v := s.newView(r, title, nav)
 	// The script's strings, as a JSON data block (not executed, so the CSP
 	// allows it): every "console.*" key of the catalogue.
 	strs := map[string]string{}

@@ -6,6 +6,7 @@
 //
 //	profhub-bench ingest [flags]
 //	profhub-bench calls [flags]
+//	profhub-bench crm [flags]
 package main
 
 import (
@@ -19,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls [flags]   (profhub-bench ingest -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm [flags]   (profhub-bench SCENARIO -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -37,6 +38,8 @@ func main() {
 		err = runIngest(ctx, os.Args[2:])
 	case "calls":
 		err = runCalls(ctx, os.Args[2:])
+	case "crm":
+		err = runCRM(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}

@@ -108,7 +108,9 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 		<-done
 		h.Close()
 		logFile.Close()
-		if f.databaseURL == "" {
+		if os.Getenv("PROFHUB_BENCH_KEEP") != "" {
+			fmt.Fprintln(os.Stderr, "hub data kept in", dir)
+		} else if f.databaseURL == "" {
 			os.RemoveAll(dir)
 		} else {
 			fmt.Fprintln(os.Stderr, "hub log:", logFile.Name())

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
@@ -13,7 +14,9 @@ import (
 )
 
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, out io.Writer) error {
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Docs: docs, Out: out})
+	c := crm.NewStore(d)
+	c.Conversations = e
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Out: out})
 }
 
 func (c *cli) demo(args []string) error {

@@ -1,0 +1,151 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/valid"
+)
+
+// AppealStatus is where an appeal (обращение) stands.
+type AppealStatus string
+
+const (
+	AppealNew        AppealStatus = "new"
+	AppealInProgress AppealStatus = "in_progress"
+	AppealWaiting    AppealStatus = "waiting" // for the member
+	AppealResolved   AppealStatus = "resolved"
+	AppealRejected   AppealStatus = "rejected"
+)
+
+// AppealStatuses lists the statuses in their usual order.
+var AppealStatuses = []AppealStatus{AppealNew, AppealInProgress, AppealWaiting, AppealResolved, AppealRejected}
+
+// open reports whether work on an appeal with status s is still due.
+func (s AppealStatus) open() bool {
+	return s == AppealNew || s == AppealInProgress || s == AppealWaiting
+}
+
+// AppealChannels are where an appeal may come from: the inbox's channel
+// kinds, and the ways staff file one by hand.
+var AppealChannels = []string{"telegram", "vk", "email", "widget", "api", "phone", "letter", "visit", "other"}
+
+// AppealInput is what staff edit on an appeal card.
+type AppealInput struct {
+	UnitID        string       `json:"unit_id"`   // organisation; the member's when empty
+	MemberID      string       `json:"member_id"` // empty for a person without a card
+	Applicant     string       `json:"applicant"` // name as given, when there is no card
+	Channel       string       `json:"channel"`
+	Topic         string       `json:"topic"`
+	Subject       string       `json:"subject"`
+	Text          string       `json:"text"`
+	Status        AppealStatus `json:"status"`
+	Priority      int          `json:"priority"` // 0 normal, 1 high, 2 urgent
+	ResponsibleID string       `json:"responsible_id"`
+	DueOn         string       `json:"due_on"` // YYYY-MM-DD
+	Resolution    string       `json:"resolution"`
+}
+
+// Appeal is a stored appeal card.
+type Appeal struct {
+	ID     string `json:"id"`
+	Number string `json:"number"` // 2026-000123
+	AppealInput
+	ConversationID string    `json:"conversation_id,omitempty"`
+	MessageIDs     []string  `json:"message_ids"`
+	MemberName     string    `json:"member_name,omitempty"`
+	UnitName       string    `json:"unit_name"`
+	Overdue        bool      `json:"overdue"`
+	CreatedBy      string    `json:"created_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	ClosedAt       time.Time `json:"closed_at,omitzero"`
+}
+
+// ConversationReader is what appeals need of the inbox: a conversation the
+// caller may see and its messages. *inbox.Engine implements it; the hub
+// sets Store.Conversations.
+type ConversationReader interface {
+	GetConversation(ctx context.Context, sc access.Scope, id string) (inbox.Conversation, error)
+	Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]inbox.Message, error)
+	LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (inbox.Conversation, error)
+}
+
+// DefaultAppealDays is the deadline of an appeal filed without one: the
+// thirty days the law gives an organisation to answer a citizen.
+const DefaultAppealDays = 30
+
+func (in *AppealInput) normalize() error {
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+	}{
+		{"applicant", &in.Applicant, 300}, {"topic", &in.Topic, 200}, {"subject", &in.Subject, 500},
+		{"text", &in.Text, 20000}, {"resolution", &in.Resolution, 20000},
+	} {
+		if f.name != "text" && f.name != "resolution" {
+			*f.v = strings.Join(strings.Fields(*f.v), " ")
+		} else {
+			*f.v = strings.TrimSpace(*f.v)
+		}
+		if len([]rune(*f.v)) > f.max {
+			return valid.Errorf(f.name, "too_long", "%s must have at most %d characters", f.name, f.max)
+		}
+	}
+	if in.Subject == "" {
+		return valid.Errorf("subject", "required", "the subject of the appeal is required")
+	}
+	if in.Channel == "" {
+		in.Channel = "other"
+	}
+	if !slices.Contains(AppealChannels, in.Channel) {
+		return valid.Errorf("channel", "channel", "channel must be one of %s", strings.Join(AppealChannels, ", "))
+	}
+	if in.Status == "" {
+		in.Status = AppealNew
+	}
+	if !slices.Contains(AppealStatuses, in.Status) {
+		return valid.Errorf("status", "status", "status must be one of new, in_progress, waiting, resolved, rejected")
+	}
+	if in.Priority < 0 || in.Priority > 2 {
+		return valid.Errorf("priority", "priority", "priority must be 0, 1 or 2")
+	}
+	if in.DueOn != "" {
+		if _, err := time.Parse(time.DateOnly, in.DueOn); err != nil {
+			return valid.Errorf("due_on", "date", "due_on must be a date, YYYY-MM-DD")
+		}
+	}
+	if len(in.MemberID) > 100 || len(in.UnitID) > 100 || len(in.ResponsibleID) > 100 {
+		return valid.Errorf("member_id", "too_long", "ids must have at most 100 characters")
+	}
+	return nil
+}
+
+// requireAppeals: everyone who answers the inbox files and works appeals;
+// an executor sees only those assigned to them (see appealVisible).
+func requireAppeals(sc access.Scope) error {
+	return sc.Require(access.AnswerInbox)
+}
+
+// appealVisible is the scope rule for appeals, applied in SQL: the
+// appeal's organisation lies in the caller's subtree (not for executors),
+// or the caller is responsible for it.
+func appealVisible(sc access.Scope, arg func(any) string) string {
+	if sc.Role == access.Executor {
+		return "a.responsible_id = " + arg(sc.UserID)
+	}
+	lo, hi := sc.PathRange()
+	return "((u.path >= " + arg(lo) + " AND u.path < " + arg(hi) + ") OR a.responsible_id = " + arg(sc.UserID) + ")"
+}
+
+func appealNotFound(id string) error { return fmt.Errorf("crm: appeal %s: %w", id, db.ErrNotFound) }
+
+// today is the date deadlines are compared with.
+func today() string { return time.Now().Format(time.DateOnly) }

@@ -1,0 +1,222 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
+	a.applicant, a.channel, a.conversation_id, a.message_ids, a.topic, a.subject, a.text, a.status, a.priority, a.responsible_id,
+	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at`
+
+const appealFrom = ` FROM crm_appeals a JOIN units u ON u.id = a.unit_id LEFT JOIN crm_members m ON m.id = a.member_id `
+
+func scanAppeal(row interface{ Scan(...any) error }) (Appeal, error) {
+	var a Appeal
+	var msgs string
+	var created, updated, closed int64
+	err := row.Scan(&a.ID, &a.Number, &a.UnitID, &a.UnitName, &a.MemberID, &a.MemberName, &a.Applicant, &a.Channel,
+		&a.ConversationID, &msgs, &a.Topic, &a.Subject, &a.Text, &a.Status, &a.Priority, &a.ResponsibleID, &a.DueOn,
+		&a.Resolution, &a.CreatedBy, &created, &updated, &closed)
+	if err != nil {
+		return a, err
+	}
+	if err := json.Unmarshal([]byte(msgs), &a.MessageIDs); err != nil {
+		return a, fmt.Errorf("crm: appeal %s: stored JSON: %w", a.ID, err)
+	}
+	a.MemberName = strings.Join(strings.Fields(a.MemberName), " ")
+	a.CreatedAt, a.UpdatedAt = db.Time(created), db.Time(updated)
+	if closed != 0 {
+		a.ClosedAt = db.Time(closed)
+	}
+	a.Overdue = a.Status.open() && a.DueOn != "" && a.DueOn < today()
+	return a, nil
+}
+
+// CreateAppeal files an appeal by hand (a phone call, a letter, a visit).
+func (s *Store) CreateAppeal(ctx context.Context, sc access.Scope, in AppealInput) (Appeal, error) {
+	return s.createAppeal(ctx, sc, in, "", nil)
+}
+
+// createAppeal files an appeal, made from convID's messages msgIDs when
+// convID is set. The unit is the member's organisation unless given; both
+// must lie in the caller's scope.
+func (s *Store) createAppeal(ctx context.Context, sc access.Scope, in AppealInput, convID string, msgIDs []string) (Appeal, error) {
+	if err := requireAppeals(sc); err != nil {
+		return Appeal{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Appeal{}, err
+	}
+	if msgIDs == nil {
+		msgIDs = []string{}
+	}
+	var id string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
+			return err
+		}
+		if in.DueOn == "" {
+			in.DueOn = time.Now().AddDate(0, 0, DefaultAppealDays).Format(time.DateOnly)
+		}
+		now := db.Now()
+		year := time.Now().Year()
+		var n int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO crm_appeal_counters (year, last) VALUES ($1, 1)
+			ON CONFLICT (year) DO UPDATE SET last = crm_appeal_counters.last + 1 RETURNING last`, year).Scan(&n); err != nil {
+			return fmt.Errorf("crm: appeal number: %w", err)
+		}
+		id = uuid.Must(uuid.NewV7()).String()
+		number := fmt.Sprintf("%d-%06d", year, n)
+		msgs, _ := json.Marshal(msgIDs)
+		closed := int64(0)
+		if !in.Status.open() {
+			closed = now
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_appeals (id, number, unit_id, member_id, applicant, channel,
+			conversation_id, message_ids, topic, subject, text, status, priority, responsible_id, due_on, resolution,
+			search_folded, created_by, created_at, updated_at, closed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)`,
+			id, number, in.UnitID, in.MemberID, in.Applicant, in.Channel, convID, string(msgs), in.Topic, in.Subject, in.Text,
+			in.Status, in.Priority, in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(number, in), sc.UserID, now, closed); err != nil {
+			return fmt.Errorf("crm: create appeal: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.create", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,
+			Details: map[string]any{"number": number, "member_id": in.MemberID, "conversation_id": convID, "channel": in.Channel}})
+	})
+	if err != nil {
+		return Appeal{}, err
+	}
+	return getAppeal(ctx, s.db, sc, id)
+}
+
+func appealSearch(number string, in AppealInput) string {
+	return fold.String(strings.Join([]string{number, in.Subject, in.Topic, in.Applicant}, " "))
+}
+
+// checkAppealLinks checks the member, the organisation and the responsible
+// person of an appeal against the caller's scope, and takes the unit from
+// the member when none is given.
+func (s *Store) checkAppealLinks(ctx context.Context, tx db.Execer, sc access.Scope, in *AppealInput) error {
+	if in.MemberID != "" {
+		m, err := getMember(ctx, tx, sc, in.MemberID)
+		if err != nil {
+			return err
+		}
+		if in.UnitID == "" {
+			in.UnitID = m.UnitID
+		}
+	}
+	if in.UnitID == "" {
+		in.UnitID = sc.UnitID
+	}
+	if _, err := unitInScope(ctx, tx, sc, in.UnitID); err != nil {
+		return err
+	}
+	if in.ResponsibleID != "" {
+		// The responsible person must work in the appeal's organisation or
+		// above it, so that they can see what they are given.
+		var userPath, unitPath string
+		var disabled bool
+		err := tx.QueryRowContext(ctx, `SELECT hu.path, us.disabled, (SELECT path FROM units WHERE id = $2)
+			FROM users us JOIN units hu ON hu.id = us.unit_id WHERE us.id = $1`, in.ResponsibleID, in.UnitID).Scan(&userPath, &disabled, &unitPath)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && (disabled || !strings.HasPrefix(unitPath, userPath)) {
+			return valid.Errorf("responsible_id", "responsible", "the responsible person must be an active user of the appeal's organisation or above it")
+		}
+		if err != nil {
+			return fmt.Errorf("crm: appeal responsible: %w", err)
+		}
+	}
+	return nil
+}
+
+// GetAppeal returns an appeal the caller may see.
+func (s *Store) GetAppeal(ctx context.Context, sc access.Scope, id string) (Appeal, error) {
+	if err := requireAppeals(sc); err != nil {
+		return Appeal{}, err
+	}
+	return getAppeal(ctx, s.db, sc, id)
+}
+
+func getAppeal(ctx context.Context, q db.Execer, sc access.Scope, id string) (Appeal, error) {
+	args := []any{id}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	a, err := scanAppeal(q.QueryRowContext(ctx, `SELECT `+appealColumns+appealFrom+`WHERE a.id = $1 AND `+appealVisible(sc, arg), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Appeal{}, appealNotFound(id)
+	}
+	if err != nil {
+		return Appeal{}, fmt.Errorf("crm: get appeal: %w", err)
+	}
+	return a, nil
+}
+
+// UpdateAppeal replaces the editable fields of an appeal. Closing it
+// (resolved, rejected) needs a resolution text.
+func (s *Store) UpdateAppeal(ctx context.Context, sc access.Scope, id string, in AppealInput) (Appeal, error) {
+	if err := requireAppeals(sc); err != nil {
+		return Appeal{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Appeal{}, err
+	}
+	if !in.Status.open() && in.Resolution == "" {
+		return Appeal{}, valid.Errorf("resolution", "required", "a resolved or rejected appeal needs the resolution text")
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getAppeal(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
+			return err
+		}
+		var changed []string
+		for k, v := range map[string][2]any{"unit_id": {old.UnitID, in.UnitID}, "member_id": {old.MemberID, in.MemberID},
+			"applicant": {old.Applicant, in.Applicant}, "channel": {old.Channel, in.Channel}, "topic": {old.Topic, in.Topic},
+			"subject": {old.Subject, in.Subject}, "text": {old.Text, in.Text}, "status": {old.Status, in.Status},
+			"priority": {old.Priority, in.Priority}, "responsible_id": {old.ResponsibleID, in.ResponsibleID},
+			"due_on": {old.DueOn, in.DueOn}, "resolution": {old.Resolution, in.Resolution}} {
+			if v[0] != v[1] {
+				changed = append(changed, k)
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		now := db.Now()
+		closed := int64(0)
+		switch {
+		case !in.Status.open() && old.Status.open():
+			closed = now
+		case !in.Status.open():
+			closed = old.ClosedAt.UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE crm_appeals SET unit_id = $2, member_id = $3, applicant = $4, channel = $5,
+			topic = $6, subject = $7, text = $8, status = $9, priority = $10, responsible_id = $11, due_on = $12, resolution = $13,
+			search_folded = $14, updated_at = $15, closed_at = $16 WHERE id = $1`,
+			id, in.UnitID, in.MemberID, in.Applicant, in.Channel, in.Topic, in.Subject, in.Text, in.Status, in.Priority,
+			in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(old.Number, in), now, closed); err != nil {
+			return fmt.Errorf("crm: update appeal: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.update", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,
+			Details: map[string]any{"number": old.Number, "changed": changed, "status": in.Status, "from_unit": old.UnitID}})
+	})
+	if err != nil {
+		return Appeal{}, err
+	}
+	return getAppeal(ctx, s.db, sc, id)
+}

@@ -1,0 +1,63 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/profhub/profhub/access"
+)
+
+// CreateMemberFromConversation makes a card for the unknown person writing
+// in a conversation the caller may see — a member or, with in.Kind, a
+// press, partner or prospect contact — and links the conversation's
+// contact to it, so their next messages arrive on the card. What in leaves
+// empty comes from the contact: the name (split into surname, given name
+// and patronymic), the phone, the e-mail; the organisation is the
+// conversation's line's unless given. Probable duplicates are refused as
+// by CreateMember unless force is set (the console then offers to link the
+// contact to one of them instead).
+func (s *Store) CreateMemberFromConversation(ctx context.Context, sc access.Scope, convID string, in MemberInput, force bool) (Member, error) {
+	if s.Conversations == nil {
+		return Member{}, errors.New("crm: cards from conversations need the inbox (Store.Conversations)")
+	}
+	conv, err := s.Conversations.GetConversation(ctx, sc, convID)
+	if err != nil {
+		return Member{}, err
+	}
+	var name, phone, email string
+	_ = s.db.QueryRowContext(ctx, `SELECT name, phone, email FROM inbox_contacts WHERE id = $1`, conv.ContactID).Scan(&name, &phone, &email)
+	if in.Surname == "" {
+		parts := strings.Fields(name)
+		switch {
+		case len(parts) == 0:
+		case len(parts) == 1:
+			in.Surname = parts[0]
+		default:
+			// Russian order, "Фамилия Имя Отчество", is the one a form asks for.
+			in.Surname, in.GivenName = parts[0], parts[1]
+			in.Patronymic = strings.Join(parts[2:], " ")
+		}
+	}
+	if phone != "" && len(in.Phones) == 0 {
+		if p, err := NormalizePhone(phone); err == nil {
+			in.Phones = []string{p}
+		}
+	}
+	if email != "" && len(in.Emails) == 0 {
+		if e, err := NormalizeEmail(email); err == nil {
+			in.Emails = []string{e}
+		}
+	}
+	if in.UnitID == "" {
+		in.UnitID = conv.UnitID
+	}
+	m, err := s.CreateMember(ctx, sc, in, force)
+	if err != nil {
+		return Member{}, err
+	}
+	if _, err := s.Conversations.LinkMember(ctx, sc, conv.ID, m.ID); err != nil {
+		return m, err
+	}
+	return m, nil
+}

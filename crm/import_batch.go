@@ -1,0 +1,448 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/valid"
+)
+
+// An import batch works in three steps, so that a quarter of a million
+// rows take a few hundred statements per batch instead of a dozen per
+// row (per-row statements made the reference file take many minutes):
+//
+//  1. read: every row's cells become the keys that identify a card
+//     (union card number, phones, name and birth date);
+//  2. look up: one query per kind of key finds the stored cards the
+//     batch's rows may describe, and one more loads them;
+//  3. resolve, in memory and in file order: each row finds its card by the
+//     same rules as ever (card number, else the one card with a phone,
+//     else the one card with the name and birth date; cards the batch
+//     itself creates count too), and its cells are applied to it;
+//  4. write: new cards in multi-row INSERTs, changed stored cards one by
+//     one, audit entries for each.
+type importBatch struct {
+	sc      access.Scope
+	units   map[string]string
+	defUnit string
+	items   []*importItem
+	cards   map[string]*importCard // by member id
+	created []*importCard          // in file order
+
+	byCard      map[string]string   // union card → member id; "" for a card outside the scope
+	byPhone     map[string][]string // E.164 → ids of cards in scope
+	byNameBirth map[string][]string // folded name + "|" + birth date → ids
+}
+
+type importItem struct {
+	row   ImportRow
+	vals  map[string][]string
+	probe MemberInput // the row's keys
+}
+
+type importCard struct {
+	id   string
+	old  *Member // the stored card; nil for one the batch creates
+	in   MemberInput
+	rows []*importItem // rows that changed it
+}
+
+func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *importBatch {
+	return &importBatch{sc: sc, units: units, defUnit: defUnit, cards: map[string]*importCard{},
+		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
+}
+
+func (s *Store) importBatch(ctx context.Context, sc access.Scope, t tableBatch, cols []string, units map[string]string,
+	opt ImportOptions, rep *ImportReport) error {
+	var items []*importItem
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		b := newImportBatch(sc, units, opt.UnitID)
+		for i, row := range t.rows {
+			b.read(t.lines[i], cols, row)
+		}
+		items = b.items
+		if err := b.lookup(ctx, s.db, tx); err != nil {
+			return err
+		}
+		b.resolve()
+		if opt.DryRun {
+			return nil // nothing was written
+		}
+		return b.write(ctx, s.db, tx)
+	})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		rep.Rows = append(rep.Rows, it.row)
+	}
+	return nil
+}
+
+func (it *importItem) fail(err error) {
+	it.row.Result, it.row.Message, it.row.Field = ImportError, err.Error(), ""
+	if ve, ok := valid.As(err); ok {
+		it.row.Field, it.row.Message = ve.Field, ve.Msg
+	}
+}
+
+// read turns a row's cells into an item; a row that is empty or whose keys
+// do not parse is settled here.
+func (b *importBatch) read(line int, cols, cells []string) {
+	it := &importItem{row: ImportRow{Row: line}, vals: map[string][]string{}}
+	b.items = append(b.items, it)
+	for i, f := range cols {
+		if f != "" && i < len(cells) && cells[i] != "" {
+			it.vals[f] = append(it.vals[f], cells[i])
+		}
+	}
+	if len(it.vals) == 0 {
+		it.row.Result = ImportSkipped
+		return
+	}
+	if err := applyCells(&it.probe, it.vals, b.units); err != nil {
+		it.fail(err)
+		return
+	}
+	if it.probe.Surname == "" {
+		it.probe.Surname = "-" // identifying a card needs no name; creating one does (checked in resolve)
+	}
+	if err := it.probe.normalize(); err != nil {
+		it.fail(err)
+	}
+}
+
+func nameBirthKey(in MemberInput) string {
+	if in.BirthDate == "" || in.Surname == "-" {
+		return ""
+	}
+	return fold.String(fullName(in)) + "|" + in.BirthDate
+}
+
+// inList returns the placeholders of n values that follow first-1 others:
+// "$first, …" on PostgreSQL and "?, …" on SQLite, whose binding of a
+// numbered parameter walks the list of all of them (quadratic in a
+// statement of hundreds of values), while "?" binds by position.
+func inList(d *db.DB, first, n int) string {
+	if d.Dialect == db.SQLite {
+		return strings.Repeat("?, ", n-1) + "?"
+	}
+	return numbered(first, n)
+}
+
+// numbered returns "$first, $first+1, …" for n values.
+func numbered(first, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", first+i)
+	}
+	return strings.Join(ph, ", ")
+}
+
+func anys(vs []string) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// lookup finds the stored cards the batch's keys name and loads those in
+// the caller's scope. The key queries read indexes only (most keys of a
+// new file match nothing); the scope is applied when the few cards found
+// are loaded.
+func (b *importBatch) lookup(ctx context.Context, d *db.DB, tx *sql.Tx) error {
+	var cards, phones, names []string
+	for _, it := range b.items {
+		if it.row.Result != "" {
+			continue
+		}
+		if it.probe.CardNumber != "" {
+			cards = append(cards, it.probe.CardNumber)
+		}
+		phones = append(phones, it.probe.Phones...)
+		if k := nameBirthKey(it.probe); k != "" {
+			names = append(names, strings.SplitN(k, "|", 2)[0])
+		}
+	}
+	found := map[string]bool{}
+	cardOf := map[string]string{} // member id → card number, for cards found by number
+	query := func(q string, vs []string, fn func(key, id string)) error {
+		if len(vs) == 0 {
+			return nil
+		}
+		vs = dedupe(vs)
+		rows, err := tx.QueryContext(ctx, strings.Replace(q, "(IN)", "("+inList(d, 1, len(vs))+")", 1), anys(vs)...)
+		if err != nil {
+			return fmt.Errorf("crm: import: look up cards: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var key, id string
+			if err := rows.Scan(&key, &id); err != nil {
+				return fmt.Errorf("crm: import: look up cards: %w", err)
+			}
+			fn(key, id)
+			found[id] = true
+		}
+		return rows.Err()
+	}
+	// Card numbers are unique across the registry: one outside the scope
+	// must not be given to a new card here either (see below).
+	err := query(`SELECT card_number, id FROM crm_members WHERE card_number IN (IN) AND card_number <> ''`, cards,
+		func(card, id string) { cardOf[id] = card })
+	if err == nil {
+		err = query(`SELECT value, member_id FROM crm_member_contacts WHERE kind = 'phone' AND value IN (IN)`, phones,
+			func(phone, id string) { b.byPhone[phone] = append(b.byPhone[phone], id) })
+	}
+	if err == nil {
+		err = query(`SELECT name_folded || '|' || birth_date, id FROM crm_members WHERE name_folded IN (IN) AND birth_date <> ''`,
+			names, func(key, id string) { b.byNameBirth[key] = append(b.byNameBirth[key], id) })
+	}
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	lo, hi := b.sc.PathRange()
+	ids := slices.Collect(maps.Keys(found))
+	rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
+		numbered(3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
+	if err != nil {
+		return fmt.Errorf("crm: import: load cards: %w", err)
+	}
+	ms, err := collectMembers(rows)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		b.cards[m.ID] = &importCard{id: m.ID, old: &m, in: m.MemberInput}
+	}
+	// Keep only what the caller may see; a card number seen outside the
+	// scope stays known as taken.
+	for id, card := range cardOf {
+		b.byCard[card] = ""
+		if b.cards[id] != nil {
+			b.byCard[card] = id
+		}
+	}
+	for _, m := range []map[string][]string{b.byPhone, b.byNameBirth} {
+		for k, ids := range m {
+			m[k] = slices.DeleteFunc(ids, func(id string) bool { return b.cards[id] == nil })
+		}
+	}
+	return nil
+}
+
+func dedupe(vs []string) []string {
+	slices.Sort(vs)
+	return slices.Compact(vs)
+}
+
+// match finds the card a row describes: by union card number, else by a
+// phone that only one card has, else by name and birth date; nil if none.
+func (b *importBatch) match(in MemberInput) (*importCard, error) {
+	if in.CardNumber != "" {
+		if id, ok := b.byCard[in.CardNumber]; ok {
+			if id == "" {
+				return nil, valid.Errorf("card_number", "card_taken", "union card %s belongs to a member outside your organisations", in.CardNumber)
+			}
+			return b.cards[id], nil
+		}
+	}
+	for _, p := range in.Phones {
+		switch ids := b.byPhone[p]; len(ids) {
+		case 0:
+		case 1:
+			return b.cards[ids[0]], nil
+		default:
+			return nil, valid.Errorf("phones", "phone_ambiguous", "phone %s belongs to several members; add the union card number", p)
+		}
+	}
+	// Namesakes born the same day are told apart by their union cards.
+	if k := nameBirthKey(in); k != "" && len(b.byNameBirth[k]) == 1 {
+		if c := b.cards[b.byNameBirth[k][0]]; in.CardNumber == "" || c.in.CardNumber == "" || c.in.CardNumber == in.CardNumber {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// index makes a card findable by the rows after the one that changed it.
+func (b *importBatch) index(c *importCard) {
+	add := func(m map[string][]string, k string) {
+		if k != "" && !slices.Contains(m[k], c.id) {
+			m[k] = append(m[k], c.id)
+		}
+	}
+	if c.in.CardNumber != "" {
+		b.byCard[c.in.CardNumber] = c.id
+	}
+	for _, p := range c.in.Phones {
+		add(b.byPhone, p)
+	}
+	add(b.byNameBirth, nameBirthKey(c.in))
+}
+
+// resolve applies the rows, in file order, to the cards they describe.
+func (b *importBatch) resolve() {
+	for _, it := range b.items {
+		if it.row.Result != "" {
+			continue
+		}
+		c, err := b.match(it.probe)
+		if err != nil {
+			it.fail(err)
+			continue
+		}
+		in := MemberInput{UnitID: b.defUnit}
+		if c != nil {
+			in = c.in
+			// applyCells appends and sets keys: the card keeps its state
+			// until the row is known to be valid.
+			in.Phones, in.Emails, in.Flags = slices.Clone(in.Phones), slices.Clone(in.Emails), slices.Clone(in.Flags)
+			in.Consents.Mailings = maps.Clone(in.Consents.Mailings)
+			in.Custom = maps.Clone(in.Custom)
+		}
+		if err := applyCells(&in, it.vals, b.units); err != nil {
+			it.fail(err)
+			continue
+		}
+		if err := in.normalize(); err != nil {
+			it.fail(err)
+			continue
+		}
+		if c == nil {
+			if in.UnitID == "" {
+				it.fail(valid.Errorf("unit", "required", "the row names no organisation and none was chosen for the file"))
+				continue
+			}
+			c = &importCard{id: uuid.Must(uuid.NewV7()).String(), in: in, rows: []*importItem{it}}
+			b.cards[c.id], b.created = c, append(b.created, c)
+			it.row.Result, it.row.MemberID = ImportCreated, c.id
+			b.index(c)
+			continue
+		}
+		it.row.MemberID = c.id
+		if len(diff(c.in, in)) == 0 {
+			it.row.Result = ImportUnchanged
+			continue
+		}
+		c.in, c.rows = in, append(c.rows, it)
+		it.row.Result = ImportUpdated
+		b.index(c)
+	}
+}
+
+// write stores the batch's new cards and changes.
+func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
+	if err := insertMembers(ctx, d, tx, b.created); err != nil {
+		return err
+	}
+	entries := make([]audit.Entry, 0, len(b.created))
+	for _, c := range b.created {
+		entries = append(entries, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: c.id, UnitID: c.in.UnitID,
+			Details: map[string]any{"name": fullName(c.in), "import": true}})
+	}
+	if err := audit.RecordMany(ctx, d.Cached(tx), b.sc, entries); err != nil {
+		return err
+	}
+	for _, c := range b.cards {
+		if c.old == nil || len(c.rows) == 0 {
+			continue
+		}
+		// A savepoint per changed card: on PostgreSQL a refused statement
+		// would otherwise abort the rest of the batch.
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_card`); err != nil {
+			return fmt.Errorf("crm: import: %w", err)
+		}
+		_, _, err := updateMember(ctx, tx, b.sc, *c.old, c.in, map[string]any{"import": true})
+		undo := `RELEASE SAVEPOINT import_card`
+		if err != nil {
+			if _, ok := valid.As(err); !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
+				return fmt.Errorf("crm: import: update %s: %w", c.id, err)
+			}
+			for _, it := range c.rows {
+				it.fail(err)
+			}
+			undo = `ROLLBACK TO SAVEPOINT import_card`
+		}
+		if _, err := tx.ExecContext(ctx, undo); err != nil {
+			return fmt.Errorf("crm: import: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertMembers writes new cards and their lookup rows with multi-row
+// INSERTs.
+func insertMembers(ctx context.Context, d *db.DB, tx *sql.Tx, cards []*importCard) error {
+	now := db.Now()
+	var members, contacts, words [][]any
+	for _, c := range cards {
+		members = append(members, append(append([]any{c.id}, memberArgs(c.in)...), now, now))
+		for _, p := range c.in.Phones {
+			contacts = append(contacts, []any{"phone", p, c.id})
+		}
+		for _, e := range c.in.Emails {
+			contacts = append(contacts, []any{"email", e, c.id})
+		}
+		for _, w := range nameWords(c.in) {
+			words = append(words, []any{w, c.id})
+		}
+	}
+	if err := insertRows(ctx, d, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
+		birth_date, sex, phones, emails, workplace, position, industry, status, joined_on, left_on, left_reason, card_number,
+		discount_card, activist, flags, consents, consent_channels, custom, kind, created_at, updated_at) VALUES `, 50, members); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, d, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 300, contacts); err != nil {
+		return err
+	}
+	return insertRows(ctx, d, tx, `INSERT INTO crm_member_words (word, member_id) VALUES `, 300, words)
+}
+
+// insertRows runs head with rows of values, per rows to a statement (see
+// inList for the placeholders). Full statements go through the statement
+// cache, since their text repeats.
+func insertRows(ctx context.Context, d *db.DB, tx *sql.Tx, head string, per int, rows [][]any) error {
+	q := d.Cached(tx)
+	for len(rows) > 0 {
+		chunk := rows[:min(per, len(rows))]
+		rows = rows[len(chunk):]
+		var text strings.Builder
+		text.WriteString(head)
+		args := make([]any, 0, len(chunk)*len(chunk[0]))
+		for i, vs := range chunk {
+			if i > 0 {
+				text.WriteString(", ")
+			}
+			text.WriteByte('(')
+			text.WriteString(inList(d, len(args)+1, len(vs)))
+			args = append(args, vs...)
+			text.WriteByte(')')
+		}
+		var err error
+		if len(chunk) == per {
+			_, err = q.ExecContext(ctx, text.String(), args...)
+		} else {
+			_, err = tx.ExecContext(ctx, text.String(), args...)
+		}
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("crm: import: a card was added meanwhile with the same union card number: %w", db.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("crm: import: insert: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,308 @@
+package crm
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/export"
+	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/valid"
+)
+
+// recordCells is a record as text cells in field order, each made safe
+// against formula injection; linked cards show their names.
+func recordCells(l List, r Record) []any {
+	cells := make([]any, len(l.Fields))
+	for i, f := range l.Fields {
+		v := r.Values[f.Key]
+		switch x := v.(type) {
+		case nil:
+			cells[i] = ""
+		case float64:
+			cells[i] = x // a number is not a formula
+		case string:
+			if lb, ok := r.Labels[f.Key]; ok {
+				x = lb
+			}
+			cells[i] = export.SafeCell(x)
+		default:
+			cells[i] = export.SafeCell(fmt.Sprint(x))
+		}
+	}
+	return cells
+}
+
+// WriteRecordsXLSX writes the records of a list in the caller's scope that
+// pass f as one sheet, and audits the export.
+func (s *Store) WriteRecordsXLSX(ctx context.Context, w io.Writer, sc access.Scope, listID string, f RecordFilter) error {
+	if err := requireEdit(sc); err != nil {
+		return err
+	}
+	f.All = true
+	l, page, err := s.Records(ctx, sc, listID, f)
+	if err != nil {
+		return err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := x.GetSheetName(0)
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("crm: list export: %w", err)
+	}
+	head := make([]any, len(l.Fields))
+	for i, fl := range l.Fields {
+		head[i] = export.SafeCell(fl.Title)
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return fmt.Errorf("crm: list export: %w", err)
+	}
+	for i, r := range page.Records {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, recordCells(l, r)); err != nil {
+			return fmt.Errorf("crm: list export: %w", err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("crm: list export: %w", err)
+	}
+	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "list.export", ObjectType: "list", ObjectID: l.ID,
+			Details: map[string]any{"list": l.Name, "rows": len(page.Records), "unit_id": f.UnitID, "q": f.Query}})
+	}); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
+
+// ImportRecords adds a list's records from an XLSX or CSV file whose
+// headings are the fields' titles (or keys). A member cell holds the
+// union card number or the full name of a member in the caller's scope;
+// an organisation cell its name or id. Each row is reported as in the
+// member import; a row in error adds nothing.
+func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID string, r io.Reader, format string) (ImportReport, error) {
+	if err := requireEdit(sc); err != nil {
+		return ImportReport{}, err
+	}
+	l, err := s.GetList(ctx, sc, listID)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	units, err := s.unitsByName(ctx, sc)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	// A list's file is small (the default body limit): read it whole.
+	var rows [][]string
+	var lines []int
+	t := &table{emit: func(b tableBatch) bool { rows, lines = append(rows, b.rows...), append(lines, b.lines...); return true }}
+	if err := readTable(r, format, t); err != nil {
+		return ImportReport{}, err
+	}
+	if t.header == nil {
+		return ImportReport{}, valid.Errorf("file", "file_empty", "the file has no header row")
+	}
+	cols := make([]*ListField, len(t.header))
+	for i, h := range t.header {
+		for j, f := range l.Fields {
+			if fold.String(h) == fold.String(f.Title) || h == f.Key {
+				cols[i] = &l.Fields[j]
+			}
+		}
+	}
+	rep := ImportReport{Rows: []ImportRow{}}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for i, cells := range rows {
+			row := ImportRow{Row: lines[i]}
+			vals := map[string]any{}
+			for c, f := range cols {
+				if f == nil || c >= len(cells) || cells[c] == "" {
+					continue
+				}
+				vals[f.Key] = cells[c]
+				if f.Type == FieldMember || f.Type == FieldOrganisation {
+					id, err := s.resolveLink(ctx, tx, sc, *f, cells[c], units)
+					if err != nil {
+						row.Result, row.Field, row.Message = ImportError, f.Key, err.Error()
+						break
+					}
+					vals[f.Key] = id
+				}
+			}
+			switch {
+			case row.Result != "":
+			case len(vals) == 0:
+				row.Result = ImportSkipped
+			default:
+				if _, err := tx.ExecContext(ctx, `SAVEPOINT list_row`); err != nil {
+					return err
+				}
+				rec, err := addRecord(ctx, s, tx, sc, l, "", vals)
+				undo := `RELEASE SAVEPOINT list_row`
+				if ve, ok := valid.As(err); ok {
+					row.Result, row.Field, row.Message, undo = ImportError, ve.Field, ve.Msg, `ROLLBACK TO SAVEPOINT list_row`
+				} else if err != nil {
+					return err
+				} else {
+					row.Result, row.MemberID = ImportCreated, rec.ID
+				}
+				if _, err := tx.ExecContext(ctx, undo); err != nil {
+					return err
+				}
+			}
+			rep.Rows = append(rep.Rows, row)
+		}
+		for _, row := range rep.Rows {
+			switch row.Result {
+			case ImportCreated:
+				rep.Created++
+			case ImportSkipped:
+				rep.Skipped++
+			case ImportError:
+				rep.Errors++
+			}
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "list.import", ObjectType: "list", ObjectID: l.ID,
+			Details: map[string]any{"list": l.Name, "created": rep.Created, "skipped": rep.Skipped, "errors": rep.Errors}})
+	})
+	return rep, err
+}
+
+// resolveLink finds the member (by union card number or full name) or the
+// organisation (by name or id) a cell names, in the caller's scope.
+func (s *Store) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f ListField, cell string, units map[string]string) (string, error) {
+	if f.Type == FieldOrganisation {
+		if id := units[fold.String(cell)]; id != "" {
+			return id, nil
+		}
+		return "", fmt.Errorf("%s: no single organisation named %q in your scope", f.Title, cell)
+	}
+	lo, hi := sc.PathRange()
+	rows, err := tx.QueryContext(ctx, `SELECT m.id FROM crm_members m JOIN units u ON u.id = m.unit_id
+		WHERE (m.card_number = $1 AND m.card_number <> '' OR m.name_folded = $2) AND u.path >= $3 AND u.path < $4 LIMIT 2`,
+		cell, fold.String(cell), lo, hi)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 1 {
+		return "", fmt.Errorf("%s: %q names no single member in your organisations (give the union card number)", f.Title, cell)
+	}
+	return ids[0], rows.Err()
+}
+
+func (s *Store) httpLists(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ls, err := s.Lists(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"lists": ls})
+}
+
+// httpCreateList takes a list definition, or {"template": "awards"} for
+// the shipped awards list.
+func (s *Store) httpCreateList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		ListInput
+		Template string `json:"template"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	def := in.ListInput
+	switch in.Template {
+	case "":
+	case "awards":
+		unit := def.UnitID
+		def = AwardsList()
+		def.UnitID = unit
+	default:
+		httpapi.Error(w, r, valid.Errorf("template", "template", "the only template is awards"))
+		return
+	}
+	l, err := s.CreateList(r.Context(), p.Scope, def)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, l)
+}
+
+func (s *Store) httpRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f := RecordFilter{UnitID: r.URL.Query().Get("unit_id"), Query: r.URL.Query().Get("q")}
+	var err error
+	if f.Limit, err = httpapi.IntQuery(r, "limit", 50); err == nil {
+		f.Offset, err = httpapi.IntQuery(r, "offset", 0)
+	}
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	l, page, err := s.Records(r.Context(), p.Scope, r.PathValue("id"), f)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"list": l, "records": page.Records, "total": page.Total})
+}
+
+func (s *Store) httpAddRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		UnitID string         `json:"unit_id"`
+		Values map[string]any `json:"values"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	rec, err := s.AddRecord(r.Context(), p.Scope, r.PathValue("id"), in.UnitID, in.Values)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, rec)
+}
+
+func (s *Store) httpExportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var buf bytes.Buffer
+	f := RecordFilter{UnitID: r.URL.Query().Get("unit_id"), Query: r.URL.Query().Get("q")}
+	if err := s.WriteRecordsXLSX(r.Context(), &buf, p.Scope, r.PathValue("id"), f); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="list-`+time.Now().Format("2006-01-02")+`.xlsx"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = buf.WriteTo(w)
+}
+
+func (s *Store) httpImportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	rep, err := s.ImportRecords(r.Context(), p.Scope, r.PathValue("id"), r.Body, r.URL.Query().Get("format"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, rep)
+}

@@ -1,0 +1,214 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/valid"
+)
+
+// SavedFilter is a member filter kept under a name: the owner's own, or
+// shared with everyone whose scope covers the unit it was saved in. The
+// mailing helper runs one as a campaign's segment (Store.SavedFilter, then
+// EachMember), always with the scope of whoever runs it.
+type SavedFilter struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	Shared    bool         `json:"shared"`
+	Filter    MemberFilter `json:"filter"`
+	OwnerID   string       `json:"owner_id"`
+	UnitID    string       `json:"unit_id"`
+	Mine      bool         `json:"mine"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// savedFilterVisible: the caller's own filters, and shared ones saved in a
+// unit of their subtree or above it (a committee's shared filter is seen by
+// its primary organisations, whose members it then selects).
+const savedFilterVisible = `(f.owner_id = $1 OR (f.shared AND (
+	(u.path >= $2 AND u.path < $3) OR substr($4, 1, length(u.path)) = u.path)))`
+
+func savedFilterArgs(sc access.Scope) []any {
+	lo, hi := sc.PathRange()
+	return []any{sc.UserID, lo, hi, sc.UnitPath}
+}
+
+func scanSavedFilter(row interface{ Scan(...any) error }, sc access.Scope) (SavedFilter, error) {
+	var f SavedFilter
+	var js string
+	var created, updated int64
+	if err := row.Scan(&f.ID, &f.Name, &f.Shared, &js, &f.OwnerID, &f.UnitID, &created, &updated); err != nil {
+		return f, err
+	}
+	if err := json.Unmarshal([]byte(js), &f.Filter); err != nil {
+		return f, fmt.Errorf("crm: saved filter %s: stored JSON: %w", f.ID, err)
+	}
+	f.Mine = f.OwnerID == sc.UserID
+	f.CreatedAt, f.UpdatedAt = db.Time(created), db.Time(updated)
+	return f, nil
+}
+
+const savedFilterSelect = `SELECT f.id, f.name, f.shared, f.filter, f.owner_id, f.unit_id, f.created_at, f.updated_at
+	FROM crm_saved_filters f JOIN units u ON u.id = f.unit_id `
+
+// SaveFilter stores a filter under a name; it is checked the way the list
+// checks it, so a saved filter always runs. Paging is not kept.
+func (s *Store) SaveFilter(ctx context.Context, sc access.Scope, name string, shared bool, f MemberFilter) (SavedFilter, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return SavedFilter{}, err
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" || len([]rune(name)) > 200 {
+		return SavedFilter{}, valid.Errorf("name", "name", "a saved filter needs a name of at most 200 characters")
+	}
+	if sc.UserID == "" {
+		return SavedFilter{}, valid.Errorf("owner", "owner", "only a user may save filters")
+	}
+	f.Limit, f.Offset = 0, 0
+	if _, _, err := memberWhere(ctx, s.db, sc, f); err != nil {
+		return SavedFilter{}, err
+	}
+	if _, err := memberOrder(f.Sort); err != nil {
+		return SavedFilter{}, err
+	}
+	js, _ := json.Marshal(f)
+	now := db.Now()
+	out := SavedFilter{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Shared: shared, Filter: f, OwnerID: sc.UserID,
+		UnitID: sc.UnitID, Mine: true, CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_saved_filters (id, owner_id, unit_id, name, shared, filter, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, out.ID, out.OwnerID, out.UnitID, name, shared, string(js), now); err != nil {
+			return fmt.Errorf("crm: save filter: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member_filter.save", ObjectType: "member_filter", ObjectID: out.ID,
+			Details: map[string]any{"name": name, "shared": shared}})
+	})
+	return out, err
+}
+
+// SavedFilters lists the filters the caller may use, their own first.
+func (s *Store) SavedFilters(ctx context.Context, sc access.Scope) ([]SavedFilter, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, savedFilterSelect+`WHERE `+savedFilterVisible+`
+		ORDER BY CASE WHEN f.owner_id = $1 THEN 0 ELSE 1 END, f.name, f.id LIMIT 500`, savedFilterArgs(sc)...)
+	if err != nil {
+		return nil, fmt.Errorf("crm: saved filters: %w", err)
+	}
+	defer rows.Close()
+	out := []SavedFilter{}
+	for rows.Next() {
+		f, err := scanSavedFilter(rows, sc)
+		if err != nil {
+			return nil, fmt.Errorf("crm: saved filters: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// SavedFilter returns a filter the caller may use, ready for ListMembers
+// or EachMember (which apply the caller's scope as always).
+func (s *Store) SavedFilter(ctx context.Context, sc access.Scope, id string) (MemberFilter, error) {
+	f, err := s.getSavedFilter(ctx, sc, id)
+	return f.Filter, err
+}
+
+func (s *Store) getSavedFilter(ctx context.Context, sc access.Scope, id string) (SavedFilter, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return SavedFilter{}, err
+	}
+	f, err := scanSavedFilter(s.db.QueryRowContext(ctx, savedFilterSelect+`WHERE f.id = $5 AND `+savedFilterVisible,
+		append(savedFilterArgs(sc), id)...), sc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SavedFilter{}, fmt.Errorf("crm: saved filter %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return SavedFilter{}, fmt.Errorf("crm: saved filter: %w", err)
+	}
+	return f, nil
+}
+
+// DeleteSavedFilter removes one of the caller's own filters; a shared
+// filter may also be removed by an administrator or chairman above it.
+func (s *Store) DeleteSavedFilter(ctx context.Context, sc access.Scope, id string) error {
+	f, err := s.getSavedFilter(ctx, sc, id)
+	if err != nil {
+		return err
+	}
+	if !f.Mine && sc.Role != access.Administrator && sc.Role != access.Chairman {
+		return fmt.Errorf("%w: only the owner removes a saved filter", access.ErrForbidden)
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM crm_saved_filters WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("crm: delete saved filter: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member_filter.delete", ObjectType: "member_filter", ObjectID: id,
+			UnitID: f.UnitID, Details: map[string]any{"name": f.Name}})
+	})
+}
+
+func (s *Store) httpListSavedFilters(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	fs, err := s.SavedFilters(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"filters": fs})
+}
+
+// httpSaveFilter takes a name, a shared flag and the filter as the query
+// string of the member list (the page's own URL, as the UI has it).
+func (s *Store) httpSaveFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		Name   string `json:"name"`
+		Shared bool   `json:"shared"`
+		Query  string `json:"query"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	q, err := url.ParseQuery(strings.TrimPrefix(in.Query, "?"))
+	if err != nil {
+		httpapi.Error(w, r, valid.Errorf("query", "query", "query must be a URL query string of member filters"))
+		return
+	}
+	fr := r.Clone(r.Context())
+	fr.URL = &url.URL{RawQuery: q.Encode()}
+	f, err := memberFilterFromQuery(fr)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out, err := s.SaveFilter(r.Context(), p.Scope, in.Name, in.Shared, f)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, out)
+}
+
+func (s *Store) httpDeleteSavedFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := s.DeleteSavedFilter(r.Context(), p.Scope, r.PathValue("id")); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

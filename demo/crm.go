@@ -1,0 +1,146 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/inbox"
+)
+
+// demoMember is a member card of the demo; the first seven wrote the
+// inbox's demo conversations.
+type demoMember struct {
+	unit, surname, name, patronymic, birth, phone, email, position, card string
+	activist                                                             bool
+	kind                                                                 crm.Kind
+}
+
+var demoMembers = []demoMember{
+	{unit: "edu.school1", surname: "Ковалёва", name: "Марина", patronymic: "Сергеевна", birth: "1984-03-12", phone: "+7 912 345-18-40",
+		position: "учитель начальных классов", card: "56-000101", activist: true},
+	{unit: "edu.school1", surname: "Гусев", name: "Алексей", patronymic: "Викторович", birth: "1979-11-02",
+		position: "учитель физики", card: "56-000102"},
+	{unit: "health.gkb1", surname: "Ермакова", name: "Светлана", patronymic: "Олеговна", birth: "1990-07-25", phone: "+7 922 801-44-09",
+		position: "медицинская сестра", card: "56-000201"},
+	{unit: "metal.steel", surname: "Сафин", name: "Ринат", patronymic: "Маратович", birth: "1975-01-30",
+		position: "сталевар", card: "56-000301", activist: true},
+	{unit: "edu.college", surname: "Лаптева", name: "Юлия", patronymic: "Андреевна", birth: "1995-09-14",
+		position: "преподаватель", card: "56-000103"},
+	{unit: "orsk.refinery", surname: "Морозов", name: "Игорь", patronymic: "Петрович", birth: "1982-05-08",
+		position: "оператор установки", card: "56-000401"},
+	{unit: "health.okb", surname: "Тарасова", name: "Наталья", patronymic: "Ивановна", birth: "1968-12-19",
+		position: "врач-терапевт", card: "56-000202"},
+	{unit: "health.gkb1", surname: "Фёдорова", name: "Елена", patronymic: "Николаевна", birth: "1987-04-03", phone: "8 (903) 361-22-10",
+		email: "fedorova.en@mail.example", position: "старшая медицинская сестра", card: "56-000203", activist: true},
+	{unit: "metal.steel", surname: "Петров", name: "Дмитрий", patronymic: "Александрович", birth: "1991-08-21", phone: "+7 987 115-03-77",
+		position: "электромонтёр", card: "56-000302"},
+	{unit: "edu.school1", surname: "Семёнова", name: "Анна", patronymic: "Ильинична", birth: "1972-02-11",
+		position: "заместитель директора", card: "56-000104", activist: true},
+	{unit: "root", surname: "Орлов", name: "Константин", kind: crm.KindPress, phone: "+7 3532 77-10-10", email: "orlov@orenpress.example",
+		position: "корреспондент «Оренбургской недели»"},
+	{unit: "root", surname: "ООО «Санаторий Уральская жемчужина»", kind: crm.KindPartner, email: "sales@uralpearl.example",
+		position: "партнёр программы ПрофДисконт"},
+}
+
+// fillCRM adds member cards (the inbox's writers among them, linked to
+// their conversations), appeals made from conversations and by hand — one
+// of them overdue, one resolved — and a shared saved filter.
+func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
+	convs, err := e.Inbox.ListConversations(ctx, sc, inbox.ConversationFilter{Limit: 100})
+	if err != nil {
+		return err
+	}
+	convByContact := map[string]inbox.Conversation{}
+	for _, c := range convs {
+		convByContact[c.ContactName] = c
+	}
+	members := map[string]crm.Member{}
+	for _, d := range demoMembers {
+		in := crm.MemberInput{UnitID: u[d.unit].ID, Surname: d.surname, GivenName: d.name, Patronymic: d.patronymic,
+			BirthDate: d.birth, Position: d.position, CardNumber: d.card, Activist: d.activist, Kind: d.kind,
+			JoinedOn: "2015-09-01", Consents: crm.Consents{Processing: &crm.Consent{Given: true, Date: "2024-01-15", Source: "заявление"}}}
+		if d.kind != "" && d.kind != crm.KindMember {
+			in.JoinedOn = ""
+		}
+		if d.phone != "" {
+			in.Phones = []string{d.phone}
+		}
+		if d.email != "" {
+			in.Emails = []string{d.email}
+		}
+		m, err := e.CRM.CreateMember(ctx, sc, in, false)
+		if err != nil {
+			return fmt.Errorf("member %s: %w", d.surname, err)
+		}
+		members[d.surname] = m
+	}
+	fromConversation := []struct {
+		surname, fullName, topic string
+		status                   crm.AppealStatus
+	}{
+		{"Ковалёва", "Ковалёва Марина Сергеевна", "оплата труда", crm.AppealInProgress},
+		{"Сафин", "Сафин Ринат Маратович", "охрана труда", crm.AppealNew},
+		{"Тарасова", "Тарасова Наталья Ивановна", "правовая помощь", crm.AppealWaiting},
+	}
+	for _, a := range fromConversation {
+		c, ok := convByContact[a.fullName]
+		if !ok {
+			return fmt.Errorf("appeal: no demo conversation of %s", a.fullName)
+		}
+		if _, err := e.CRM.CreateAppealFromConversation(ctx, sc, c.ID, crm.FromConversation{AppealInput: crm.AppealInput{
+			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status}}); err != nil {
+			return fmt.Errorf("appeal of %s: %w", a.surname, err)
+		}
+	}
+	byHand := []crm.AppealInput{
+		{MemberID: members["Фёдорова"].ID, Channel: "phone", Topic: "отпуск", Subject: "Перенос ежегодного отпуска по графику",
+			Text:  "Позвонила в приёмную: работодатель отказывает в переносе отпуска, просит разъяснить порядок.",
+			DueOn: time.Now().AddDate(0, 0, -3).Format(time.DateOnly), Priority: 1},
+		{MemberID: members["Петров"].ID, Channel: "letter", Topic: "материальная помощь", Subject: "Материальная помощь в связи с рождением ребёнка",
+			Text: "Заявление пришло письмом через профком ППО.", Status: crm.AppealResolved,
+			Resolution: "Помощь 5 000 ₽ назначена решением президиума от 12.11.2026."},
+		{Applicant: "Родионова Галина (не член профсоюза)", UnitID: u["edu"].ID, Channel: "visit", Topic: "вступление в профсоюз",
+			Subject: "Как вступить в профсоюз при работе по совместительству"},
+	}
+	for _, in := range byHand {
+		if _, err := e.CRM.CreateAppeal(ctx, sc, in); err != nil {
+			return fmt.Errorf("appeal %q: %w", in.Subject, err)
+		}
+	}
+	// The awards list, with this year's awards.
+	admin := sc
+	admin.UserName = "demo"
+	awards, err := e.CRM.CreateList(ctx, admin, crm.AwardsList())
+	if err != nil {
+		return fmt.Errorf("awards list: %w", err)
+	}
+	for _, a := range []struct {
+		surname, award, decision, reason string
+		gift                             float64
+	}{
+		{"Ковалёва", "Почётная грамота Федерации", "пост. президиума № 14 от 20.03.2026", "за активную работу в ППО и защиту прав педагогов", 5000},
+		{"Сафин", "Нагрудный знак ФНПР «За заслуги перед профсоюзами»", "пост. Исполкома ФНПР № 3-7 от 15.04.2026", "30 лет профсоюзного стажа, уполномоченный по охране труда", 10000},
+		{"Фёдорова", "Благодарность обкома", "пост. обкома № 8 от 01.06.2026", "за работу в молодёжном совете", 0},
+	} {
+		m := members[a.surname]
+		vals := map[string]any{"year": time.Now().Year(), "member": m.ID, "workplace": m.UnitName + ", " + m.Position,
+			"award": a.award, "decision": a.decision, "reason": a.reason}
+		if a.gift > 0 {
+			vals["gift"] = a.gift
+		}
+		if _, err := e.CRM.AddRecord(ctx, admin, awards.ID, "", vals); err != nil {
+			return fmt.Errorf("award of %s: %w", a.surname, err)
+		}
+	}
+	// The chairman keeps a filter shared with the whole federation.
+	chair, err := e.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		return err
+	}
+	yes := true
+	_, err = e.CRM.SaveFilter(ctx, chair.User.Scope("demo"), "Активисты федерации", true, crm.MemberFilter{Activist: &yes, Kind: crm.KindMember})
+	return err
+}

@@ -1,0 +1,169 @@
+// The member registry and the appeals: lists with the standard filters,
+// filled from the CRM API; a row opens its card beside the list (a member's
+// with the timeline). Everything is built as text, never as HTML.
+(function () {
+  'use strict';
+  var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
+  var PAGE = 50;
+
+  function dl(pairs) {
+    var d = el('dl');
+    pairs.forEach(function (p) {
+      if (p[1] === undefined || p[1] === null || p[1] === '' || (p[1].length === 0)) return;
+      d.appendChild(el('dt', '', p[0]));
+      d.appendChild(el('dd', '', Array.isArray(p[1]) ? p[1].join(', ') : p[1]));
+    });
+    return d;
+  }
+  function day(s) { return s ? s.split('-').reverse().join('.') : ''; }
+  function when(s) { var d = new Date(s); return isNaN(d) ? '' : d.toLocaleString(); }
+  function head(table, cols) {
+    table.textContent = '';
+    var tr = el('tr');
+    cols.forEach(function (c) { tr.appendChild(el('th', '', c)); });
+    table.appendChild(tr);
+  }
+
+  // Members.
+  var mp = document.getElementById('members-page');
+  if (mp) {
+    var form = document.getElementById('m-filters'), offset = 0, total = 0;
+    var query = function () {
+      var q = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (e) {
+        if (!e.name || (e.type === 'checkbox' && !e.checked) || !e.value) return;
+        q.set(e.name, e.value);
+      });
+      return q;
+    };
+    var load = function () {
+      var q = query();
+      document.getElementById('m-export').href = '/api/v1/crm/members/export?format=xlsx&' + q.toString();
+      q.set('limit', PAGE); q.set('offset', offset);
+      api('GET', '/api/v1/crm/members?' + q.toString()).then(function (r) {
+        total = r.total;
+        document.getElementById('m-total').textContent = t('crm_found') + ': ' + r.total +
+          (r.total ? ' · ' + (offset + 1) + '–' + (offset + r.members.length) : '');
+        var tb = document.getElementById('m-table');
+        head(tb, [t('crm_name'), t('crm_unit'), t('crm_phones'), t('crm_card_no'), t('crm_birth')]);
+        r.members.forEach(function (m) {
+          var tr = el('tr', 'pick');
+          tr.appendChild(el('td', '', m.full_name));
+          tr.appendChild(el('td', 'muted', m.unit_name));
+          tr.appendChild(el('td', '', m.phones.join(', ')));
+          tr.appendChild(el('td', '', m.card_number));
+          tr.appendChild(el('td', '', day(m.birth_date)));
+          tr.addEventListener('click', function () {
+            Array.prototype.forEach.call(tb.querySelectorAll('tr.on'), function (x) { x.classList.remove('on'); });
+            tr.classList.add('on');
+            showMember(m.id);
+          });
+          tb.appendChild(tr);
+        });
+      }).catch(function (e) { document.getElementById('m-total').textContent = e.message; });
+    };
+    var showMember = function (id) {
+      var card = document.getElementById('m-card');
+      Promise.all([api('GET', '/api/v1/crm/members/' + id), api('GET', '/api/v1/crm/members/' + id + '/timeline?limit=30')]).then(function (rs) {
+        var m = rs[0], tl = rs[1];
+        card.hidden = false;
+        card.textContent = '';
+        card.appendChild(el('h2', '', m.full_name));
+        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), m.unit_name], [t('crm_birth'), day(m.birth_date)],
+          [t('crm_phones'), m.phones], [t('crm_emails'), m.emails], [t('crm_workplace'), [m.workplace, m.position].filter(Boolean)],
+          [t('crm_card_no'), m.card_number], [t('crm_discount'), m.discount_card], [t('crm_joined'), day(m.joined_on)],
+          [t('crm_status'), t('crm_status_' + m.status)], [t('crm_activists'), m.activist ? '✓ ' + m.flags.join(', ') : '']]));
+        card.appendChild(el('h3', '', t('crm_timeline')));
+        var ol = el('ol', 'timeline');
+        if (!tl.entries.length) ol.appendChild(el('li', 'muted', t('crm_nothing')));
+        tl.entries.forEach(function (e) {
+          var li = el('li', e.kind);
+          var a = el('a', '', e.title);
+          a.href = e.link || '#';
+          var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
+          li.appendChild(el('div', 'muted', when(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
+          li.appendChild(a);
+          ol.appendChild(li);
+        });
+        card.appendChild(ol);
+      }).catch(function (e) { card.hidden = false; card.textContent = e.message; });
+    };
+    form.addEventListener('submit', function (e) { e.preventDefault(); offset = 0; load(); });
+    document.getElementById('m-prev').addEventListener('click', function () { if (offset > 0) { offset = Math.max(0, offset - PAGE); load(); } });
+    document.getElementById('m-next').addEventListener('click', function () { if (offset + PAGE < total) { offset += PAGE; load(); } });
+    ui.me().then(function () {
+      return Promise.all([api('GET', '/api/v1/units'), api('GET', '/api/v1/crm/filters')]);
+    }).then(function (rs) {
+      rs[0].units.forEach(function (u) { form.elements.unit_id.add(new Option(u.name, u.id)); });
+      rs[1].filters.forEach(function (f) { form.elements.filter_id.add(new Option(f.name + (f.shared ? ' ⇆' : ''), f.id)); });
+      load();
+    });
+  }
+
+  // Appeals.
+  var ap = document.getElementById('appeals-page');
+  if (ap) {
+    var af = document.getElementById('a-filters');
+    var loadAppeals = function () {
+      var q = new URLSearchParams({ limit: 100 });
+      var view = af.elements.view.value;
+      if (view === 'open') q.set('open', 'true');
+      if (view === 'overdue') q.set('overdue', 'true');
+      if (view === 'mine') { q.set('responsible_id', 'me'); q.set('open', 'true'); }
+      if (af.elements.q.value) q.set('q', af.elements.q.value);
+      api('GET', '/api/v1/crm/appeals?' + q.toString()).then(function (r) {
+        document.getElementById('a-total').textContent = t('crm_found') + ': ' + r.total;
+        var tb = document.getElementById('a-table');
+        head(tb, [t('crm_number'), t('crm_subject'), t('crm_applicant'), t('crm_status'), t('crm_due')]);
+        r.appeals.forEach(function (a) {
+          var tr = el('tr', 'pick' + (a.overdue ? ' overdue' : ''));
+          tr.appendChild(el('td', '', a.number));
+          tr.appendChild(el('td', '', a.subject));
+          tr.appendChild(el('td', '', a.member_name || a.applicant));
+          tr.appendChild(el('td', '', t('crm_appeal_' + a.status)));
+          var due = el('td', '', day(a.due_on));
+          if (a.overdue) due.appendChild(el('span', 'badge overdue', ' ' + t('crm_overdue_badge')));
+          tr.appendChild(due);
+          tr.addEventListener('click', function () { showAppeal(a); });
+          tb.appendChild(tr);
+        });
+      }).catch(function (e) { document.getElementById('a-total').textContent = e.message; });
+    };
+    var showAppeal = function (a) {
+      var card = document.getElementById('a-card');
+      card.hidden = false;
+      card.textContent = '';
+      card.appendChild(el('h2', '', a.number + ' · ' + a.subject));
+      card.appendChild(dl([[t('crm_applicant'), a.member_name || a.applicant], [t('crm_unit'), a.unit_name],
+        [t('crm_channel'), t('crm_ch_' + a.channel)], [t('crm_topic'), a.topic], [t('crm_created'), when(a.created_at)], [t('crm_due'), day(a.due_on)]]));
+      if (a.conversation_id) {
+        var link = el('a', '', t('crm_conversation'));
+        link.href = '/inbox?c=' + encodeURIComponent(a.conversation_id);
+        card.appendChild(link);
+      }
+      card.appendChild(el('p', 'text', a.text));
+      var f = el('form', 'grid');
+      var st = el('select');
+      ['new', 'in_progress', 'waiting', 'resolved', 'rejected'].forEach(function (s) {
+        var o = new Option(t('crm_appeal_' + s), s); o.selected = s === a.status; st.add(o);
+      });
+      var res = el('textarea'); res.rows = 3; res.value = a.resolution || ''; res.placeholder = t('crm_resolution');
+      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted');
+      f.appendChild(st); f.appendChild(res); f.appendChild(btn); f.appendChild(msg);
+      f.addEventListener('submit', function (e) {
+        e.preventDefault();
+        api('PATCH', '/api/v1/crm/appeals/' + a.id, { status: st.value, resolution: res.value }).then(function (u) {
+          msg.textContent = t('crm_saved'); loadAppeals(); showAppeal(u);
+        }).catch(function (err) { msg.textContent = err.message; });
+      });
+      card.appendChild(f);
+    };
+    af.addEventListener('submit', function (e) { e.preventDefault(); loadAppeals(); });
+    af.elements.view.addEventListener('change', loadAppeals);
+    ui.me().then(function () {
+      loadAppeals();
+      var id = new URLSearchParams(location.search).get('id'); // from a member's timeline
+      if (id) api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(id)).then(showAppeal).catch(function () {});
+    });
+  }
+})();
