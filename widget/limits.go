@@ -119,10 +119,10 @@ func (w *Widget) socketsKey(ip string) string { return w.kv.Key("widget", "socke
 
 // takeSocketSlot reserves a slot for socket id, or reports the address is
 // at its limit.
-func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string) bool {
+func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string, max int) bool {
 	now := time.Now().UnixMilli()
 	ok, err := socketSlot.Run(ctx, w.kv, []string{w.socketsKey(ip)}, now, now+socketSlotTTL.Milliseconds(),
-		w.limits.SocketsPerIP, id, socketSlotTTL.Milliseconds()).Int()
+		max, id, socketSlotTTL.Milliseconds()).Int()
 	if err != nil {
 		w.log.Warn("socket limit unavailable", "err", err)
 		return true

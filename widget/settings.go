@@ -60,6 +60,9 @@ func checkChannel(_ context.Context, ch *inbox.Channel) error {
 			return valid.Errorf("settings.policy_url", "url", "policy_url must be an http(s) address")
 		}
 	}
+	if err := checkLimits(s); err != nil {
+		return err
+	}
 	for _, k := range []string{settingTitle, settingGreeting, settingOffline} {
 		if len(s[k]) > 2000 {
 			return valid.Errorf("settings."+k, "too_long", "%s is limited to 2000 bytes", k)

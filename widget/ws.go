@@ -136,7 +136,8 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip, slot := w.clientIP(r), uuid.NewString()
-	if !w.takeSocketSlot(ctx, ip, slot) {
+	limits := w.limitsFor(ch)
+	if !w.takeSocketSlot(ctx, ip, slot, limits.SocketsPerIP) {
 		conn.Close(closeLimited, "too many open chats from your address")
 		return
 	}
@@ -271,7 +272,8 @@ func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string
 // and stay in the script's queue to be sent again.
 func (c *visitorConn) readLoop(ctx context.Context, cancel context.CancelFunc) {
 	defer cancel()
-	allowance := newBucket(c.w.limits.MessagesPerSecond, c.w.limits.MessageBurst)
+	limits := c.w.limitsFor(c.ch)
+	allowance := newBucket(limits.MessagesPerSecond, limits.MessageBurst)
 	for {
 		_, data, err := c.conn.Read(ctx)
 		if err != nil {
