@@ -5,6 +5,7 @@
 // --redis-url start its hub on PostgreSQL and Redis.
 //
 //	profhub-bench ingest [flags]
+//	profhub-bench widget [flags]
 package main
 
 import (
@@ -18,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest [flags]   (profhub-bench ingest -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|widget [flags]   (profhub-bench ingest -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -34,6 +35,10 @@ func main() {
 	switch os.Args[1] {
 	case "ingest":
 		err = runIngest(ctx, os.Args[2:])
+	case "widget":
+		err = runWidget(ctx, os.Args[2:])
+	case "hub":
+		err = runHub(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}

@@ -108,7 +108,7 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 		<-done
 		h.Close()
 		logFile.Close()
-		if f.databaseURL == "" {
+		if f.databaseURL == "" && os.Getenv("PROFHUB_BENCH_KEEP") == "" {
 			os.RemoveAll(dir)
 		} else {
 			fmt.Fprintln(os.Stderr, "hub log:", logFile.Name())
