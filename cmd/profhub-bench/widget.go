@@ -21,8 +21,8 @@ import (
 type widgetFlags struct {
 	targetFlags
 	visitors, messages, rate, operators, sources, dialers int
-	inProcess                                            bool
-	hubPID                                               int
+	inProcess                                             bool
+	hubPID                                                int
 }
 
 func runWidget(ctx context.Context, args []string) error {
