@@ -81,3 +81,22 @@ func (c cachedTx) QueryRowContext(ctx context.Context, query string, args ...any
 	}
 	return c.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 }
+
+// QueryCached runs a hot read outside a transaction through the statement
+// cache (a widget socket reads its conversation on every wake-up).
+func (d *DB) QueryCached(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return d.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowCached is QueryCached for one row.
+func (d *DB) QueryRowCached(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return d.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}

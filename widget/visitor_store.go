@@ -79,7 +79,7 @@ func (w *Widget) visitorByToken(ctx context.Context, chID, token string) (visito
 func (w *Widget) currentConversation(ctx context.Context, visitorID string) (string, bool, error) {
 	var id string
 	var revoked int64
-	err := w.db.QueryRowContext(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
+	err := w.db.QueryRowCached(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
 	return id, revoked != 0, err
 }
 

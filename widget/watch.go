@@ -91,7 +91,7 @@ func (r *registry) pokeVisitor(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for c := range r.byVisitor[id] {
-		c.poke()
+		c.pokeVisitor()
 	}
 }
 
@@ -100,7 +100,7 @@ func (r *registry) pokeAll() {
 	defer r.mu.Unlock()
 	for _, cs := range r.byVisitor {
 		for c := range cs {
-			c.poke()
+			c.pokeVisitor()
 		}
 	}
 }
@@ -250,8 +250,10 @@ func (w *Widget) wakeConversation(ctx context.Context, convID string) {
 	w.publish(ctx, "c:"+convID)
 }
 
+// publish tells the other nodes; the payload names this node, which has
+// woken its own sockets already and skips its own message.
 func (w *Widget) publish(ctx context.Context, payload string) {
-	if err := w.kv.Publish(ctx, w.wakeChannel(), payload).Err(); err != nil {
+	if err := w.kv.Publish(ctx, w.wakeChannel(), w.node+" "+payload).Err(); err != nil {
 		w.log.Warn("wake-up not published", "err", err)
 	}
 }
@@ -261,7 +263,13 @@ func (w *Widget) followWakeups(ctx context.Context) {
 		sub := w.kv.Subscribe(ctx, w.wakeChannel())
 		stop := context.AfterFunc(ctx, func() { sub.Close() })
 		for msg := range sub.Channel() {
-			switch p := msg.Payload; {
+			from, p, ok := strings.Cut(msg.Payload, " ")
+			if !ok {
+				p = from
+			} else if from == w.node {
+				continue
+			}
+			switch {
 			case strings.HasPrefix(p, "v:"):
 				w.local.pokeVisitor(p[2:])
 			case strings.HasPrefix(p, "c:"):

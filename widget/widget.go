@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/db"
@@ -47,6 +49,7 @@ type Widget struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	limits Limits
+	node   string // names this node's wake-ups, which it does not need back
 
 	local *registry
 	state *stateCache
@@ -61,7 +64,7 @@ type Widget struct {
 func New(d Deps) *Widget {
 	w := &Widget{inbox: d.Inbox, db: d.DB, kv: d.KV, blobs: d.Blobs, org: d.Org, cfg: d.Config,
 		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(),
-		local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
+		node: uuid.NewString(), local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
 	d.Inbox.RegisterChannelHook(inbox.KindWidget, checkChannel)

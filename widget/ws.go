@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -89,11 +90,19 @@ type visitorConn struct {
 	sent int64  // last seq read from the conversation; writer only
 
 	wake      chan struct{}
+	recheck   atomic.Bool // the visitor's conversation may have changed: re-read it on the next flush
 	out       chan outFrame
 	ended     chan struct{}
 	endOnce   sync.Once
 	endCode   websocket.StatusCode
 	endReason string
+}
+
+// pokeVisitor wakes the socket to re-read which conversation the visitor
+// is in (a new one began, or the session was revoked) as well as its messages.
+func (c *visitorConn) pokeVisitor() {
+	c.recheck.Store(true)
+	c.poke()
 }
 
 func (c *visitorConn) poke() {
@@ -155,7 +164,7 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	go c.readLoop(ctx, cancel)
-	c.poke()
+	c.pokeVisitor()
 	keep := time.NewTicker(socketSlotTTL / 3)
 	defer keep.Stop()
 	for {
@@ -193,14 +202,21 @@ func (c *visitorConn) write(ctx context.Context, f outFrame) error {
 
 // flush sends what the conversation gained since the last flush, reading
 // it from SQL by seq; a new conversation is announced first.
+// Most wake-ups are new messages in the conversation the socket shows; the
+// visitor's row is read again only when it may have changed.
 func (c *visitorConn) flush(ctx context.Context) error {
-	conv, revoked, err := c.w.currentConversation(ctx, c.v.ID)
-	if err != nil {
-		return nil // transient: the next wake-up reads again
-	}
-	if revoked {
-		c.end(closeRevoked, "this chat session was ended")
-		return nil
+	conv := c.conv
+	if c.recheck.Swap(false) {
+		var revoked bool
+		var err error
+		if conv, revoked, err = c.w.currentConversation(ctx, c.v.ID); err != nil {
+			c.recheck.Store(true)
+			return nil // transient: the next wake-up reads again
+		}
+		if revoked {
+			c.end(closeRevoked, "this chat session was ended")
+			return nil
+		}
 	}
 	if conv != c.conv {
 		c.w.local.follow(c, conv)
@@ -213,7 +229,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.Messages(ctx, system, conv, c.sent, 200)
+		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent, 200)
 		if err != nil {
 			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
