@@ -123,6 +123,17 @@ func (r *registry) closeAll() {
 	}
 }
 
+// each calls f for every socket, under the registry's lock.
+func (r *registry) each(f func(*visitorConn)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, cs := range r.byVisitor {
+		for c := range cs {
+			f(c)
+		}
+	}
+}
+
 func (r *registry) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

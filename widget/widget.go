@@ -55,9 +55,10 @@ type Widget struct {
 	state *stateCache
 	names *nameCache
 
-	ctx  context.Context
-	stop context.CancelFunc
-	done sync.WaitGroup
+	ctx     context.Context
+	stop    context.CancelFunc
+	done    sync.WaitGroup
+	sockets sync.WaitGroup
 }
 
 // New builds the widget and registers its sender and channel hook.
@@ -89,7 +90,11 @@ func (w *Widget) Routes(mux *http.ServeMux) {
 // Start follows the inbox's events and the visitors' wake-ups from other
 // nodes, for the sockets of this node.
 func (w *Widget) Start() {
-	w.done.Add(2)
+	w.done.Add(3)
+	go func() {
+		defer w.done.Done()
+		w.keepSocketSlots(w.ctx)
+	}()
 	go func() {
 		defer w.done.Done()
 		w.followEvents(w.ctx)
@@ -100,11 +105,18 @@ func (w *Widget) Start() {
 	}()
 }
 
-// Stop closes the visitors' sockets (they reconnect to another node) and
-// ends the followers.
+// Stop closes the visitors' sockets (they reconnect to another node),
+// gives the closing handshakes a few seconds, and ends the followers.
 func (w *Widget) Stop() {
-	w.stop()
 	w.local.closeAll()
+	closed := make(chan struct{})
+	go func() { w.sockets.Wait(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+	}
+	w.stop()
+	<-closed
 	w.done.Wait()
 }
 

@@ -125,12 +125,13 @@ func runWidget(ctx context.Context, args []string) error {
 	st := rec.stats()
 	fmt.Fprintf(os.Stderr, "sent %d at %.0f/s (%d failed); acked %d; operators saw %d, echoed %d (%d failed)\n",
 		rec.sentCount(), achieved, failed.Load(), st.acked, st.seenByOperator, st.echoed, st.echoFailed)
-	fmt.Fprintf(os.Stderr, "latency ms p50/p99: ack %.1f/%.1f; to operator %.1f/%.1f; round trip %.1f/%.1f\n",
-		st.ack[0], st.ack[1], st.toOp[0], st.toOp[1], st.round[0], st.round[1])
+	fmt.Fprintf(os.Stderr, "latency ms p50/p99: ack %.1f/%.1f; visitor → operator %.1f/%.1f; operator's reply → visitor %.1f/%.1f; "+
+		"both ways %.1f/%.1f; round trip %.1f/%.1f\n", st.ack[0], st.ack[1], st.toOp[0], st.toOp[1], st.reply[0], st.reply[1],
+		st.oneWay[0], st.oneWay[1], st.round[0], st.round[1])
 	fmt.Fprintf(os.Stderr, "hub RSS: %.0f MB before sockets, %.0f MB idle with them, %.0f MB after messages, %.0f MB peak; sockets held %d\n",
 		base, idle, end, peak.max(), held)
 	fmt.Printf("RESULT widget conns=%d rss_mb=%.0f p50_ms=%.1f p99_ms=%.1f lost=%d dup=%d\n",
-		held, peak.max(), st.round[0], st.round[1], lost+failed.Load()+int64(f.visitors-held), dup)
+		held, peak.max(), st.oneWay[0], st.oneWay[1], lost+failed.Load()+int64(f.visitors-held), dup)
 	return nil
 }
 

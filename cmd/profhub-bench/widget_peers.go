@@ -261,6 +261,7 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 		go func() {
 			for j := range o.jobs {
 				body := map[string]string{"text": "echo " + j.clientID, "client_id": "e-" + j.clientID}
+				rec.replying(j.clientID)
 				var err error
 				for try := 0; try < 3; try++ {
 					if _, err = t.call(ctx, token, "POST", "/api/v1/inbox/conversations/"+j.conv+"/messages", body, nil); err == nil {

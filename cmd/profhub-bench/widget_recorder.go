@@ -12,16 +12,17 @@ import (
 // by the hub, seen by an operator, echoed back to the visitor's socket.
 type chatRecorder struct {
 	mu                    sync.Mutex
-	sendAt                map[string]time.Time
+	sendAt, replyAt       map[string]time.Time
 	acks, ownSeen, echoes map[string]int
 	ackLat, opLat, rtLat  []float64
+	replyLat              []float64
 	opSeen                int
 	echoOK, echoFail      int
 	refusals              int
 }
 
 func newChatRecorder() *chatRecorder {
-	return &chatRecorder{sendAt: map[string]time.Time{}, acks: map[string]int{}, ownSeen: map[string]int{}, echoes: map[string]int{}}
+	return &chatRecorder{sendAt: map[string]time.Time{}, replyAt: map[string]time.Time{}, acks: map[string]int{}, ownSeen: map[string]int{}, echoes: map[string]int{}}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -79,6 +80,15 @@ func (r *chatRecorder) toOperator(id string, at time.Time) {
 	}
 }
 
+// replying notes when an operator's echo of id was posted.
+func (r *chatRecorder) replying(id string) {
+	r.mu.Lock()
+	if _, ok := r.replyAt[id]; !ok {
+		r.replyAt[id] = time.Now()
+	}
+	r.mu.Unlock()
+}
+
 func (r *chatRecorder) echoed(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -97,6 +107,9 @@ func (r *chatRecorder) echo(id string, at time.Time) {
 	if r.echoes[id]++; r.echoes[id] == 1 {
 		if s, ok := r.sendAt[id]; ok {
 			r.rtLat = append(r.rtLat, ms(at.Sub(s)))
+		}
+		if s, ok := r.replyAt[id]; ok {
+			r.replyLat = append(r.replyLat, ms(at.Sub(s)))
 		}
 	}
 }
@@ -130,14 +143,15 @@ func (r *chatRecorder) verify() (lost, dup int64) {
 
 type chatStats struct {
 	acked, seenByOperator, echoed, echoFailed int
-	ack, toOp, round                          [2]float64 // p50, p99
+	ack, toOp, reply, round, oneWay           [2]float64 // p50, p99
 }
 
 func (r *chatRecorder) stats() chatStats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return chatStats{acked: len(r.acks), seenByOperator: r.opSeen, echoed: r.echoOK, echoFailed: r.echoFail,
-		ack: pct(r.ackLat), toOp: pct(r.opLat), round: pct(r.rtLat)}
+		ack: pct(r.ackLat), toOp: pct(r.opLat), reply: pct(r.replyLat), round: pct(r.rtLat),
+		oneWay: pct(append(append([]float64(nil), r.opLat...), r.replyLat...))}
 }
 
 func pct(l []float64) [2]float64 {
