@@ -176,7 +176,7 @@ func (v *visitor) read(ctx context.Context, rec *chatRecorder) {
 	for {
 		_, b, err := v.conn.Read(ctx)
 		if err != nil {
-			if ctx.Err() == nil && websocket.CloseStatus(err) == -1 {
+			if ctx.Err() == nil && !closing.Load() && websocket.CloseStatus(err) == -1 {
 				fmt.Fprintf(os.Stderr, "visitor %d: socket lost: %v\n", v.n, err)
 			}
 			return
@@ -231,7 +231,11 @@ func countOpen(vs []*visitor) int {
 	return n
 }
 
+// closing is set when the bench closes the sockets itself.
+var closing atomic.Bool
+
 func closeVisitors(vs []*visitor) {
+	closing.Store(true)
 	for _, v := range vs {
 		if v != nil {
 			v.conn.CloseNow()
@@ -268,7 +272,9 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 						break
 					}
 				}
-				rec.echoed(err)
+				if !closing.Load() {
+					rec.echoed(err)
+				}
 			}
 		}()
 	}
@@ -276,7 +282,7 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 		for {
 			_, b, err := conn.Read(ctx)
 			if err != nil {
-				if ctx.Err() == nil {
+				if ctx.Err() == nil && !closing.Load() {
 					fmt.Fprintln(os.Stderr, "operator socket closed:", err)
 				}
 				return

@@ -114,6 +114,13 @@ func (r *chatRecorder) echo(id string, at time.Time) {
 	}
 }
 
+// resetLatency starts the timed phase.
+func (r *chatRecorder) resetLatency() {
+	r.mu.Lock()
+	r.ackLat, r.opLat, r.rtLat, r.replyLat = nil, nil, nil, nil
+	r.mu.Unlock()
+}
+
 // waitEchoes waits until every sent message came back, or timeout.
 func (r *chatRecorder) waitEchoes(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
