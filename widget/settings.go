@@ -27,6 +27,17 @@ const (
 	settingOffline   = "offline_message" // shown outside working hours; default the line's off-hours reply
 )
 
+// SettingKeys are the widget's own channel settings (the limits are in
+// LimitSettings), for the command line.
+func SettingKeys() []string {
+	return []string{settingTitle, settingGreeting, settingColour, settingPosition, settingLang, settingOrigins,
+		settingPrechat, settingPolicyURL, settingOffline}
+}
+
+// ValidateChannel checks a widget channel's settings as the nodes do, for
+// tools that write channels without a running widget (the command line).
+func ValidateChannel(ctx context.Context, ch *inbox.Channel) error { return checkChannel(ctx, ch) }
+
 var (
 	prechatFields = []string{"name", "contact", "topic"}
 	colourRe      = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
