@@ -22,8 +22,8 @@ import (
 type widgetFlags struct {
 	targetFlags
 	visitors, messages, rate, openRate, operators, sources, dialers int
-	inProcess                                             bool
-	hubPID                                                int
+	inProcess                                                       bool
+	hubPID                                                          int
 }
 
 func runWidget(ctx context.Context, args []string) error {
