@@ -147,11 +147,15 @@ func (e *Engine) MessagesAfter(ctx context.Context, convID string, afterSeq int6
 
 // MarkRead clears the unread count when an operator opens a conversation.
 func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
 		return err
 	}
-	_, err := e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID)
-	return err
+	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
+		return err
+	}
+	e.operatorRead(ctx, r, sc)
+	return nil
 }
 
 // RoutingEntry is one line of a conversation's routing log.
