@@ -285,6 +285,8 @@ func (w *Widget) followWakeups(ctx context.Context) {
 				w.local.pokeVisitor(p[2:])
 			case strings.HasPrefix(p, "c:"):
 				w.local.pokeConv(p[2:])
+			case strings.HasPrefix(p, "s:"):
+				w.signalFromPeer(p[2:])
 			}
 		}
 		stop()

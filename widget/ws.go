@@ -36,6 +36,7 @@ const (
 
 type inFrame struct {
 	Type     string   `json:"type"`
+	Seq      int64    `json:"seq"` // of a read frame
 	ClientID string   `json:"client_id"`
 	Text     string   `json:"text"`
 	Files    []string `json:"files"`
@@ -50,6 +51,7 @@ type outFrame struct {
 	Duplicate      bool         `json:"duplicate,omitempty"`
 	Code           string       `json:"code,omitempty"`
 	Message        string       `json:"message,omitempty"`
+	Author         string       `json:"author,omitempty"` // of a typing frame
 }
 
 // outMessage is a conversation entry as the visitor sees it: their own
@@ -79,8 +81,8 @@ type fileRef struct {
 // Most wake-ups are new messages in the conversation the socket shows; the
 // visitor's row is read again only when it may have changed.
 func (c *visitorConn) flush(ctx context.Context) error {
-	conv := c.conv
-	if c.recheck.Swap(false) {
+	conv, rechecked := c.conv, c.recheck.Swap(false)
+	if rechecked {
 		var revoked bool
 		var err error
 		if conv, revoked, err = c.w.currentConversation(ctx, c.v.ID); err != nil {
@@ -121,9 +123,13 @@ func (c *visitorConn) flush(ctx context.Context) error {
 			}
 		}
 		if len(msgs) < 200 {
-			return nil
+			break
 		}
 	}
+	if rechecked {
+		return c.sendReadState(ctx, conv)
+	}
+	return nil
 }
 
 // visible turns a stored message into what the visitor may see: notes and
@@ -163,6 +169,7 @@ func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string
 func (c *visitorConn) readLoop(ctx context.Context) {
 	limits := c.w.limitsFor(c.ch)
 	allowance := newBucket(limits.MessagesPerSecond, limits.MessageBurst)
+	signals := newBucket(2, 5) // typing and read marks: a few a second are plenty
 	for {
 		_, data, err := c.conn.Read(ctx)
 		if err != nil {
@@ -183,7 +190,8 @@ func (c *visitorConn) readLoop(ctx context.Context) {
 				continue
 			}
 			c.reply(ctx, c.receive(ctx, f))
-		case "typing":
+		case "typing", "read":
+			c.visitorSignal(ctx, f, signals)
 		default:
 			c.reply(ctx, outFrame{Type: "error", Code: "invalid", Message: "unknown frame type"})
 		}
