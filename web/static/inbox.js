@@ -267,6 +267,7 @@
   });
 
   function send() {
+    state.typedAt = 0; // typing after a sent reply is news again
     var text = $('reply-text').value, file = $('reply-file').files[0];
     if (!text.trim() && !file) return;
     var note = $('reply-note').checked, conv = state.current;

@@ -78,6 +78,23 @@ function watch(page) {
     await op.keyboard.press('Control+Enter');
     await vis.locator('.msg.out', { hasText: 'письменного согласия' }).waitFor({ timeout: 15000 });
     check(await vis.locator('.msg.out .who', { hasText: 'Тест op1' }).count() === 1, 'the reply shows the operator name');
+    check(await vis.locator('.msg.out .who .av').count() === 1, 'the reply shows the operator avatar');
+
+    // Read marks: the operator opened the conversation, so the visitor's
+    // message is marked read; the visitor has the chat open, so the console
+    // marks the reply seen.
+    await vis.locator('.msg.in .mk[title="прочитано"]').waitFor({ timeout: 10000 });
+    await op.locator('.msg-out .seen-mark').first().waitFor({ timeout: 10000 });
+
+    // Typing, both ways.
+    await vis.locator('textarea').fill('Спасибо, а если');
+    await op.locator('#contact-typing', { hasText: 'печатает' }).waitFor({ timeout: 10000 });
+    await vis.locator('textarea').fill('');
+    await op.fill('#reply-text', 'Сейчас уточню');
+    await vis.locator('.typing', { hasText: 'печатает' }).waitFor({ timeout: 10000 });
+    await vis.screenshot({ path: `${shots}/widget-typing.png` });
+    await op.screenshot({ path: `${shots}/console-typing.png` });
+    await op.fill('#reply-text', '');
 
     // The connection drops; the operator writes twice meanwhile.
     await visCtx.setOffline(true);

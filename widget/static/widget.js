@@ -247,6 +247,7 @@
     var text = input.value.trim();
     if (!text) return;
     input.value = '';
+    typedAt = 0; // typing after a sent message is news again
     queue({ client_id: uid(), text: text, files: [] });
   }
   function queue(m) {
