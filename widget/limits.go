@@ -148,6 +148,9 @@ func (w *Widget) keepSocketSlots(ctx context.Context) {
 			k := w.socketsKey(c.ip)
 			pipe.ZAddXX(ctx, k, redis.Z{Score: until, Member: c.slot})
 			keys[k] = true
+			live := w.liveKey(c.v.ID)
+			pipe.ZAddXX(ctx, live, redis.Z{Score: until, Member: c.slot})
+			keys[live] = true
 		})
 		for k := range keys {
 			pipe.PExpire(ctx, k, socketSlotTTL)

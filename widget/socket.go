@@ -80,9 +80,11 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 	c.ip, c.slot = ip, slot
 	w.sockets.Add(1)
 	w.local.add(c)
+	w.markLive(ctx, v.ID, slot)
 	go func() {
 		defer w.sockets.Done()
 		defer w.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
+		defer w.unmarkLive(context.WithoutCancel(ctx), v.ID, slot)
 		defer w.local.remove(c)
 		defer cancel()
 		defer context.AfterFunc(w.ctx, cancel)() // the node stops

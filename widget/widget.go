@@ -37,6 +37,7 @@ type Deps struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Limits Limits // zero fields take DefaultLimits
+	Mailer Mailer // answers away visitors by e-mail; nil: never
 }
 
 // Widget serves every widget channel of one hub node.
@@ -49,6 +50,7 @@ type Widget struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	limits Limits
+	mailer Mailer
 	node   string // names this node's wake-ups, which it does not need back
 
 	local *registry
@@ -64,7 +66,7 @@ type Widget struct {
 // New builds the widget and registers its sender and channel hook.
 func New(d Deps) *Widget {
 	w := &Widget{inbox: d.Inbox, db: d.DB, kv: d.KV, blobs: d.Blobs, org: d.Org, cfg: d.Config,
-		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(),
+		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(), mailer: d.Mailer,
 		node: uuid.NewString(), local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
@@ -126,7 +128,10 @@ func (w *Widget) Stop() {
 // the sender only wakes the conversation's sockets on every node.
 type sender struct{ w *Widget }
 
-func (s sender) Send(ctx context.Context, _ inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+func (s sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
 	s.w.wakeConversation(ctx, m.ConversationID)
+	if err := s.w.mailIfAway(ctx, ch, m); err != nil {
+		return inbox.SendResult{}, err
+	}
 	return inbox.SendResult{ProviderID: m.ID}, nil
 }
