@@ -28,10 +28,10 @@ type sinkSession struct {
 }
 
 func (s *letterSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
-func (ss *sinkSession) Mail(string, *smtp.MailOptions) error       { return nil }
-func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error  { ss.to = to; return nil }
-func (ss *sinkSession) Reset()                                     {}
-func (ss *sinkSession) Logout() error                              { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { ss.to = to; return nil }
+func (ss *sinkSession) Reset()                                    {}
+func (ss *sinkSession) Logout() error                             { return nil }
 func (ss *sinkSession) Data(r io.Reader) error {
 	mr, err := mail.CreateReader(r)
 	if err != nil {
@@ -70,7 +70,9 @@ func startMailbox(t *testing.T) string {
 	}
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{InsecureAuth: true, Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil }})
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		}})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

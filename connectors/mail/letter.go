@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
