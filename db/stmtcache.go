@@ -11,7 +11,27 @@ import (
 // about a fifth of the hot ingest path; database/sql prepares a cached
 // statement once per connection and reuses it.
 type stmtCache struct {
-	m sync.Map // query text → *sql.Stmt
+	m       sync.Map // query text → *sql.Stmt
+	pending sync.Map // query text → struct{}: being prepared
+}
+
+// cachedOrLater returns the prepared statement of query if there is one;
+// otherwise it prepares it in the background and the caller runs the text
+// directly this time. A transaction must not wait for a statement here:
+// preparing takes a connection from the pool, and on SQLite the pool may be
+// full of connections waiting for the write lock this transaction holds
+// (a stall until the busy timeout, found by the widget benchmark).
+func (d *DB) cachedOrLater(query string) (*sql.Stmt, bool) {
+	if st, ok := d.stmts.m.Load(query); ok {
+		return st.(*sql.Stmt), true
+	}
+	if _, busy := d.stmts.pending.LoadOrStore(query, struct{}{}); !busy {
+		go func() {
+			defer d.stmts.pending.Delete(query)
+			_, _ = d.prepared(context.Background(), query)
+		}()
+	}
+	return nil, false
 }
 
 func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -39,25 +59,44 @@ type cachedTx struct {
 }
 
 func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := c.d.prepared(ctx, query)
-	if err != nil {
+	st, ok := c.d.cachedOrLater(query)
+	if !ok {
 		return c.tx.ExecContext(ctx, query, args...)
 	}
 	return c.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
 func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := c.d.prepared(ctx, query)
-	if err != nil {
+	st, ok := c.d.cachedOrLater(query)
+	if !ok {
 		return c.tx.QueryContext(ctx, query, args...)
 	}
 	return c.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 }
 
 func (c cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := c.d.prepared(ctx, query)
-	if err != nil {
+	st, ok := c.d.cachedOrLater(query)
+	if !ok {
 		return c.tx.QueryRowContext(ctx, query, args...)
 	}
 	return c.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// QueryCached runs a hot read outside a transaction through the statement
+// cache (a widget socket reads its conversation on every wake-up).
+func (d *DB) QueryCached(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return d.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowCached is QueryCached for one row.
+func (d *DB) QueryRowCached(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return d.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }

@@ -25,7 +25,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		if _, ok := lines[p.item.ch.LineID]; ok {
 			continue
 		}
-		l, err := e.lineByID(ctx, p.item.ch.LineID)
+		l, err := e.lineByIDIn(ctx, tx, p.item.ch.LineID)
 		if err != nil {
 			return err
 		}

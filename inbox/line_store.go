@@ -219,17 +219,24 @@ func (e *Engine) ListLines(ctx context.Context, sc access.Scope) ([]Line, error)
 
 // lineByID reads a line without a scope, for the engine itself.
 func (e *Engine) lineByID(ctx context.Context, id string) (Line, error) {
+	return e.lineByIDIn(ctx, e.db, id)
+}
+
+// lineByIDIn is lineByID inside a transaction: a transaction holding
+// SQLite's write lock must not wait for another connection from the pool,
+// whose connections may all be waiting for that lock.
+func (e *Engine) lineByIDIn(ctx context.Context, q db.Execer, id string) (Line, error) {
 	if l, ok := e.lines.get(id); ok {
 		return l, nil
 	}
-	l, err := scanLine(e.db.QueryRowContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l WHERE l.id = $1`, id))
+	l, err := scanLine(q.QueryRowContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l WHERE l.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Line{}, fmt.Errorf("inbox: line %s: %w", id, db.ErrNotFound)
 	}
 	if err != nil {
 		return Line{}, fmt.Errorf("inbox: line: %w", err)
 	}
-	if l.Operators, err = lineOperators(ctx, e.db, id); err != nil {
+	if l.Operators, err = lineOperators(ctx, q, id); err != nil {
 		return Line{}, err
 	}
 	e.lines.put(id, l)

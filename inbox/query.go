@@ -123,13 +123,39 @@ func (e *Engine) Messages(ctx context.Context, sc access.Scope, convID string, a
 	return out, rows.Err()
 }
 
+// MessagesAfter is Messages for a connector that has authenticated its
+// reader itself (a widget visitor reads their own conversation): no scope
+// to check, and a prepared statement, since it runs on every wake-up of
+// every visitor socket.
+func (e *Engine) MessagesAfter(ctx context.Context, convID string, afterSeq int64, limit int) ([]Message, error) {
+	rows, err := e.db.QueryCached(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
+		ORDER BY seq LIMIT $3`, convID, afterSeq, min(max(limit, 1), 1000))
+	if err != nil {
+		return nil, fmt.Errorf("inbox: messages: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // MarkRead clears the unread count when an operator opens a conversation.
 func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
 		return err
 	}
-	_, err := e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID)
-	return err
+	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
+		return err
+	}
+	e.operatorRead(ctx, r, sc)
+	return nil
 }
 
 // RoutingEntry is one line of a conversation's routing log.

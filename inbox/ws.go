@@ -23,9 +23,10 @@ import (
 // present for routing; the server answers {"type":"pong"}.
 
 type wsFrame struct {
-	Type  string `json:"type"`
-	Event *Event `json:"event,omitempty"`
-	Seq   int64  `json:"seq,omitempty"`
+	Type           string `json:"type"`
+	Event          *Event `json:"event,omitempty"`
+	Seq            int64  `json:"seq,omitempty"`
+	ConversationID string `json:"conversation_id,omitempty"` // of a console's typing frame
 }
 
 func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -54,6 +55,13 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 			var in wsFrame
 			if err := wsjson.Read(ctx, conn, &in); err != nil {
 				return
+			}
+			if in.Type == "typing" {
+				// The operator types a reply: the contact may see it.
+				if err := e.OperatorTyping(ctx, p.Scope, in.ConversationID); err != nil {
+					log.Debug("typing not passed on", "err", err)
+				}
+				continue
 			}
 			if in.Type == "ping" {
 				if err := e.Heartbeat(ctx, p.User.ID); err != nil {

@@ -35,6 +35,7 @@ func TestWidgetInChromium(t *testing.T) {
 	ctx := context.Background()
 	const pw = "operator-password"
 	op := n.AddUser(t, "op1", access.Operator, n.Root.ID, pw)
+	n.AddUser(t, "adm1", access.Administrator, n.Root.ID, pw)
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode, l.AskRating = "Горячая линия", n.Root.ID, inbox.Strict, true
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
@@ -85,5 +86,9 @@ func TestWidgetInChromium(t *testing.T) {
 	_ = n.DB.QueryRow(`SELECT COUNT(*) FROM inbox_messages WHERE direction = 'out' AND channel_id = $1`, ch.ID).Scan(&outN)
 	if in != 1 || outN != 3 {
 		t.Errorf("stored %d visitor messages and %d replies, want 1 and 3", in, outN)
+	}
+	saved, err := n.Inbox.Channel(ctx, ch.ID)
+	if err != nil || saved.Settings["limit_sockets_per_ip"] != "500" || saved.Settings["limit_messages_per_second"] != "1.5" {
+		t.Errorf("limits set on the lines page: %v %v", saved.Settings, err)
 	}
 }

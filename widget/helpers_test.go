@@ -131,6 +131,7 @@ type frame struct {
 	Duplicate bool   `json:"duplicate"`
 	Code      string `json:"code"`
 	Message   string `json:"message"`
+	Author    string `json:"author"`
 }
 
 type visitorSocket struct {

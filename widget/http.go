@@ -103,7 +103,7 @@ func (w *Widget) httpConfig(rw http.ResponseWriter, r *http.Request) {
 		Greeting: ch.Settings[settingGreeting], Colour: setting(ch, settingColour, "#1a73e8"), Position: setting(ch, settingPosition, "right"),
 		Lang: setting(ch, settingLang, "ru"), Prechat: prechat, PolicyURL: ch.Settings[settingPolicyURL],
 		OfflineMessage: setting(ch, settingOffline, st.OffHours), Open: st.Open, OperatorsOnline: st.Online, AskRating: st.AskRating,
-		MaxUploadBytes: w.maxUpload(), UploadTypes: uploadTypes, MaxTextRunes: w.limits.MaxTextRunes})
+		MaxUploadBytes: w.maxUpload(), UploadTypes: uploadTypes, MaxTextRunes: w.limitsFor(ch).MaxTextRunes})
 }
 
 // sessionRequest starts a visitor (the pre-chat form) or resumes one.
@@ -164,7 +164,7 @@ func (w *Widget) newVisitor(rw http.ResponseWriter, r *http.Request, ch inbox.Ch
 		httpapi.Error(rw, r, err)
 		return v, "", false
 	}
-	if !w.countWithin(r.Context(), "sessions:"+w.clientIP(r), time.Hour, w.limits.SessionsPerIPHour) {
+	if !w.countWithin(r.Context(), "sessions:"+w.clientIP(r), time.Hour, w.limitsFor(ch).SessionsPerIPHour) {
 		fail(rw, r, http.StatusTooManyRequests, "rate_limited", "too many new chats from your address; please try again later")
 		return v, "", false
 	}
@@ -335,8 +335,8 @@ func (w *Widget) ingest(ctx context.Context, ch inbox.Channel, v *visitor, clien
 		return inbox.IngestResult{}, valid.Errorf("client_id", "client_id", "client_id must have 1 to 100 letters, digits, - or _")
 	}
 	text = strings.TrimSpace(text)
-	if utf8.RuneCountInString(text) > w.limits.MaxTextRunes {
-		return inbox.IngestResult{}, valid.Errorf("text", "too_long", "a message is limited to %d characters", w.limits.MaxTextRunes)
+	if n := w.limitsFor(ch).MaxTextRunes; utf8.RuneCountInString(text) > n {
+		return inbox.IngestResult{}, valid.Errorf("text", "too_long", "a message is limited to %d characters", n)
 	}
 	phone, email, _ := splitContact(v.Contact)
 	name := v.Name

@@ -119,10 +119,10 @@ func (w *Widget) socketsKey(ip string) string { return w.kv.Key("widget", "socke
 
 // takeSocketSlot reserves a slot for socket id, or reports the address is
 // at its limit.
-func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string) bool {
+func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string, max int) bool {
 	now := time.Now().UnixMilli()
 	ok, err := socketSlot.Run(ctx, w.kv, []string{w.socketsKey(ip)}, now, now+socketSlotTTL.Milliseconds(),
-		w.limits.SocketsPerIP, id, socketSlotTTL.Milliseconds()).Int()
+		max, id, socketSlotTTL.Milliseconds()).Int()
 	if err != nil {
 		w.log.Warn("socket limit unavailable", "err", err)
 		return true
@@ -130,10 +130,35 @@ func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string) bool {
 	return ok == 1
 }
 
-func (w *Widget) refreshSocketSlot(ctx context.Context, ip, id string) {
-	k := w.socketsKey(ip)
-	w.kv.ZAddXX(ctx, k, redis.Z{Score: float64(time.Now().Add(socketSlotTTL).UnixMilli()), Member: id})
-	w.kv.PExpire(ctx, k, socketSlotTTL)
+// keepSocketSlots refreshes the slots of this node's sockets in one
+// pipeline every third of their lifetime, rather than a timer per socket.
+func (w *Widget) keepSocketSlots(ctx context.Context) {
+	tick := time.NewTicker(socketSlotTTL / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		until := float64(time.Now().Add(socketSlotTTL).UnixMilli())
+		pipe := w.kv.Pipeline()
+		keys := map[string]bool{}
+		w.local.each(func(c *visitorConn) {
+			k := w.socketsKey(c.ip)
+			pipe.ZAddXX(ctx, k, redis.Z{Score: until, Member: c.slot})
+			keys[k] = true
+			live := w.liveKey(c.v.ID)
+			pipe.ZAddXX(ctx, live, redis.Z{Score: until, Member: c.slot})
+			keys[live] = true
+		})
+		for k := range keys {
+			pipe.PExpire(ctx, k, socketSlotTTL)
+		}
+		if _, err := pipe.Exec(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("socket slots not refreshed", "err", err)
+		}
+	}
 }
 
 func (w *Widget) releaseSocketSlot(ctx context.Context, ip, id string) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/widget"
 )
 
@@ -90,5 +91,51 @@ func TestFrameAndMessageSizeAreLimited(t *testing.T) {
 	s.message("huge", strings.Repeat("x", 4096))
 	if code := s.closed(); code != 1009 {
 		t.Fatalf("huge frame closed the socket with %d, want 1009 (message too big)", code)
+	}
+}
+
+// A channel's own limits override the node's: this channel allows one new
+// chat per address and two messages per socket without waiting (a refused one counts).
+func TestChannelLimitsOverrideTheNodes(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	_, err := f.n.Inbox.UpdateChannel(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
+		"limit_sessions_per_ip_hour": "1", "limit_message_burst": "2", "limit_messages_per_second": "0.1", "limit_max_text": "10"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := f.session(t)
+	code, out, _ := f.req(t, "POST", "/widget/v1/session/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна", "contact": "anna@example.org", "consent": true})
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("second session on a channel allowing one: %d %v", code, out)
+	}
+	_, cfg, _ := f.req(t, "GET", "/widget/v1/config/"+f.ch.ID, siteOrigin, nil)
+	if cfg["max_text"] != float64(10) {
+		t.Fatalf("config max_text = %v, want 10", cfg["max_text"])
+	}
+	s := f.mustDial(t, token, "")
+	s.message("c1", "длинный текст больше десяти")
+	if fr := s.next(func(fr frame) bool { return fr.Type == "error" || fr.Type == "ack" }); fr.Type != "error" || !strings.Contains(fr.Message, "limited to 10") {
+		t.Fatalf("over the channel's text limit: %+v", fr)
+	}
+	s.message("c2", "коротко")
+	if fr := s.next(func(fr frame) bool { return fr.Type == "error" || fr.Type == "ack" }); fr.Type != "ack" {
+		t.Fatalf("first message: %+v", fr)
+	}
+	s.message("c3", "ещё")
+	if fr := s.next(func(fr frame) bool { return fr.Type == "error" || fr.Type == "ack" }); fr.Type != "error" || fr.Code != "rate_limited" {
+		t.Fatalf("third message with a burst of two: %+v", fr)
+	}
+}
+
+func TestChannelLimitsAreChecked(t *testing.T) {
+	f := newFixture(t)
+	for _, bad := range []map[string]string{
+		{"limit_sockets_per_ip": "0"}, {"limit_sockets_per_ip": "many"}, {"limit_message_burst": "2.5"},
+		{"limit_messages_per_second": "1e9"}, {"limit_max_text": "-1"},
+	} {
+		if _, err := f.n.Inbox.UpdateChannel(t.Context(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: bad}); err == nil {
+			t.Errorf("settings %v accepted", bad)
+		}
 	}
 }

@@ -25,7 +25,19 @@ const (
 	settingPrechat   = "prechat"         // comma-separated fields asked first: name, contact, topic
 	settingPolicyURL = "policy_url"      // the personal-data policy the consent box links to
 	settingOffline   = "offline_message" // shown outside working hours; default the line's off-hours reply
+	// settingMailChannel (mail.go): the mail channel that e-mails replies to away visitors
 )
+
+// SettingKeys are the widget's own channel settings (the limits are in
+// LimitSettings), for the command line.
+func SettingKeys() []string {
+	return []string{settingTitle, settingGreeting, settingColour, settingPosition, settingLang, settingOrigins,
+		settingPrechat, settingPolicyURL, settingOffline, settingMailChannel}
+}
+
+// ValidateChannel checks a widget channel's settings as the nodes do, for
+// tools that write channels without a running widget (the command line).
+func ValidateChannel(ctx context.Context, ch *inbox.Channel) error { return checkChannel(ctx, ch) }
 
 var (
 	prechatFields = []string{"name", "contact", "topic"}
@@ -59,6 +71,12 @@ func checkChannel(_ context.Context, ch *inbox.Channel) error {
 		if u, err := url.Parse(p); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return valid.Errorf("settings.policy_url", "url", "policy_url must be an http(s) address")
 		}
+	}
+	if len(s[settingMailChannel]) > 100 {
+		return valid.Errorf("settings."+settingMailChannel, "channel", "offline_mail_channel is a mail channel's id")
+	}
+	if err := checkLimits(s); err != nil {
+		return err
 	}
 	for _, k := range []string{settingTitle, settingGreeting, settingOffline} {
 		if len(s[k]) > 2000 {

@@ -32,7 +32,7 @@ func (w *Widget) httpUpload(rw http.ResponseWriter, r *http.Request) {
 		httpapi.Error(rw, r, err)
 		return
 	}
-	if !w.countWithin(ctx, "uploads:"+v.ID, time.Hour, w.limits.UploadsPerVisitorHour) {
+	if !w.countWithin(ctx, "uploads:"+v.ID, time.Hour, w.limitsFor(ch).UploadsPerVisitorHour) {
 		fail(rw, r, http.StatusTooManyRequests, "rate_limited", "too many files; please try again later")
 		return
 	}

@@ -74,12 +74,20 @@ func (w *Widget) visitorByToken(ctx context.Context, chID, token string) (visito
 	return v, nil
 }
 
+// visitorByID finds a visitor by id (sql.ErrNoRows if there is none).
+func (w *Widget) visitorByID(ctx context.Context, id string) (visitor, error) {
+	var v visitor
+	err := w.db.QueryRowContext(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors WHERE id = $1`, id).
+		Scan(&v.ID, &v.ChannelID, &v.Name, &v.Contact, &v.Topic, &v.ConversationID)
+	return v, err
+}
+
 // currentConversation re-reads a visitor's conversation (another tab, on
 // any node, may have started a new one) and whether they were revoked.
 func (w *Widget) currentConversation(ctx context.Context, visitorID string) (string, bool, error) {
 	var id string
 	var revoked int64
-	err := w.db.QueryRowContext(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
+	err := w.db.QueryRowCached(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
 	return id, revoked != 0, err
 }
 

@@ -91,7 +91,7 @@ func (r *registry) pokeVisitor(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for c := range r.byVisitor[id] {
-		c.poke()
+		c.pokeVisitor()
 	}
 }
 
@@ -100,7 +100,7 @@ func (r *registry) pokeAll() {
 	defer r.mu.Unlock()
 	for _, cs := range r.byVisitor {
 		for c := range cs {
-			c.poke()
+			c.pokeVisitor()
 		}
 	}
 }
@@ -119,6 +119,17 @@ func (r *registry) closeAll() {
 	for _, cs := range r.byVisitor {
 		for c := range cs {
 			c.end(closeGoingAway, "the server is restarting; reconnect")
+		}
+	}
+}
+
+// each calls f for every socket, under the registry's lock.
+func (r *registry) each(f func(*visitorConn)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, cs := range r.byVisitor {
+		for c := range cs {
+			f(c)
 		}
 	}
 }
@@ -250,8 +261,10 @@ func (w *Widget) wakeConversation(ctx context.Context, convID string) {
 	w.publish(ctx, "c:"+convID)
 }
 
+// publish tells the other nodes; the payload names this node, which has
+// woken its own sockets already and skips its own message.
 func (w *Widget) publish(ctx context.Context, payload string) {
-	if err := w.kv.Publish(ctx, w.wakeChannel(), payload).Err(); err != nil {
+	if err := w.kv.Publish(ctx, w.wakeChannel(), w.node+" "+payload).Err(); err != nil {
 		w.log.Warn("wake-up not published", "err", err)
 	}
 }
@@ -261,11 +274,19 @@ func (w *Widget) followWakeups(ctx context.Context) {
 		sub := w.kv.Subscribe(ctx, w.wakeChannel())
 		stop := context.AfterFunc(ctx, func() { sub.Close() })
 		for msg := range sub.Channel() {
-			switch p := msg.Payload; {
+			from, p, ok := strings.Cut(msg.Payload, " ")
+			if !ok {
+				p = from
+			} else if from == w.node {
+				continue
+			}
+			switch {
 			case strings.HasPrefix(p, "v:"):
 				w.local.pokeVisitor(p[2:])
 			case strings.HasPrefix(p, "c:"):
 				w.local.pokeConv(p[2:])
+			case strings.HasPrefix(p, "s:"):
+				w.signalFromPeer(p[2:])
 			}
 		}
 		stop()

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/db"
@@ -35,6 +37,7 @@ type Deps struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Limits Limits // zero fields take DefaultLimits
+	Mailer Mailer // answers away visitors by e-mail; nil: never
 }
 
 // Widget serves every widget channel of one hub node.
@@ -47,21 +50,24 @@ type Widget struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	limits Limits
+	mailer Mailer
+	node   string // names this node's wake-ups, which it does not need back
 
 	local *registry
 	state *stateCache
 	names *nameCache
 
-	ctx  context.Context
-	stop context.CancelFunc
-	done sync.WaitGroup
+	ctx     context.Context
+	stop    context.CancelFunc
+	done    sync.WaitGroup
+	sockets sync.WaitGroup
 }
 
 // New builds the widget and registers its sender and channel hook.
 func New(d Deps) *Widget {
 	w := &Widget{inbox: d.Inbox, db: d.DB, kv: d.KV, blobs: d.Blobs, org: d.Org, cfg: d.Config,
-		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(),
-		local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
+		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(), mailer: d.Mailer,
+		node: uuid.NewString(), local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
 	d.Inbox.RegisterChannelHook(inbox.KindWidget, checkChannel)
@@ -86,7 +92,11 @@ func (w *Widget) Routes(mux *http.ServeMux) {
 // Start follows the inbox's events and the visitors' wake-ups from other
 // nodes, for the sockets of this node.
 func (w *Widget) Start() {
-	w.done.Add(2)
+	w.done.Add(3)
+	go func() {
+		defer w.done.Done()
+		w.keepSocketSlots(w.ctx)
+	}()
 	go func() {
 		defer w.done.Done()
 		w.followEvents(w.ctx)
@@ -97,11 +107,18 @@ func (w *Widget) Start() {
 	}()
 }
 
-// Stop closes the visitors' sockets (they reconnect to another node) and
-// ends the followers.
+// Stop closes the visitors' sockets (they reconnect to another node),
+// gives the closing handshakes a few seconds, and ends the followers.
 func (w *Widget) Stop() {
-	w.stop()
 	w.local.closeAll()
+	closed := make(chan struct{})
+	go func() { w.sockets.Wait(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+	}
+	w.stop()
+	<-closed
 	w.done.Wait()
 }
 
@@ -111,7 +128,10 @@ func (w *Widget) Stop() {
 // the sender only wakes the conversation's sockets on every node.
 type sender struct{ w *Widget }
 
-func (s sender) Send(ctx context.Context, _ inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+func (s sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
 	s.w.wakeConversation(ctx, m.ConversationID)
+	if err := s.w.mailIfAway(ctx, ch, m); err != nil {
+		return inbox.SendResult{}, err
+	}
 	return inbox.SendResult{ProviderID: m.ID}, nil
 }

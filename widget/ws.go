@@ -3,14 +3,9 @@ package widget
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/coder/websocket"
-	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
@@ -41,6 +36,7 @@ const (
 
 type inFrame struct {
 	Type     string   `json:"type"`
+	Seq      int64    `json:"seq"` // of a read frame
 	ClientID string   `json:"client_id"`
 	Text     string   `json:"text"`
 	Files    []string `json:"files"`
@@ -55,6 +51,7 @@ type outFrame struct {
 	Duplicate      bool         `json:"duplicate,omitempty"`
 	Code           string       `json:"code,omitempty"`
 	Message        string       `json:"message,omitempty"`
+	Author         string       `json:"author,omitempty"` // of a typing frame
 }
 
 // outMessage is a conversation entry as the visitor sees it: their own
@@ -79,127 +76,23 @@ type fileRef struct {
 	URL         string `json:"url"` // relative to the hub; add ?token=
 }
 
-// visitorConn is one open socket of a visitor on this node.
-type visitorConn struct {
-	w    *Widget
-	ch   inbox.Channel
-	v    visitor
-	conn *websocket.Conn
-	conv string // the conversation shown; changed only by the writer, under the registry's lock
-	sent int64  // last seq read from the conversation; writer only
-
-	wake      chan struct{}
-	out       chan outFrame
-	ended     chan struct{}
-	endOnce   sync.Once
-	endCode   websocket.StatusCode
-	endReason string
-}
-
-func (c *visitorConn) poke() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (c *visitorConn) end(code websocket.StatusCode, reason string) {
-	c.endOnce.Do(func() {
-		c.endCode, c.endReason = code, reason
-		close(c.ended)
-	})
-}
-
-func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
-	ch, err := w.channel(r.Context(), r.PathValue("channel"))
-	if err != nil {
-		fail(rw, r, http.StatusNotFound, "not_found", "no such chat")
-		return
-	}
-	if !w.originAllowed(ch, r) {
-		httpapi.Logger(r.Context()).Info("widget: socket origin refused", "channel", ch.ID, "origin", r.Header.Get("Origin"))
-		fail(rw, r, http.StatusForbidden, "origin", "this site is not allowed to use this chat")
-		return
-	}
-	// The Origin was checked against the channel's list just above.
-	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
-	if err != nil {
-		return
-	}
-	conn.SetReadLimit(w.limits.MaxFrameBytes)
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	q := r.URL.Query()
-	v, err := w.visitorByToken(ctx, ch.ID, q.Get("token"))
-	if err != nil {
-		conn.Close(closeRevoked, "unknown or ended chat session; start a new chat")
-		return
-	}
-	ip, slot := w.clientIP(r), uuid.NewString()
-	if !w.takeSocketSlot(ctx, ip, slot) {
-		conn.Close(closeLimited, "too many open chats from your address")
-		return
-	}
-	defer w.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
-
-	c := &visitorConn{w: w, ch: ch, v: v, conn: conn, conv: v.ConversationID,
-		wake: make(chan struct{}, 1), out: make(chan outFrame, 16), ended: make(chan struct{})}
-	c.sent, _ = strconv.ParseInt(q.Get("since"), 10, 64)
-	if qc := q.Get("conversation"); qc != "" && qc != v.ConversationID {
-		c.sent = 0
-	}
-	w.local.add(c)
-	defer w.local.remove(c)
-	if c.write(ctx, outFrame{Type: "hello", ConversationID: v.ConversationID}) != nil {
-		return
-	}
-	go c.readLoop(ctx, cancel)
-	c.poke()
-	keep := time.NewTicker(socketSlotTTL / 3)
-	defer keep.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		case <-c.ended:
-			conn.Close(c.endCode, c.endReason)
-			return
-		case <-keep.C:
-			w.refreshSocketSlot(ctx, ip, slot)
-		case f := <-c.out:
-			if c.write(ctx, f) != nil {
-				return
-			}
-		case <-c.wake:
-			if err := c.flush(ctx); err != nil {
-				httpapi.Logger(ctx).Debug("widget: socket flush failed", "err", err)
-				return
-			}
-		}
-	}
-}
-
-func (c *visitorConn) write(ctx context.Context, f outFrame) error {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	return c.conn.Write(wctx, websocket.MessageText, b)
-}
-
 // flush sends what the conversation gained since the last flush, reading
 // it from SQL by seq; a new conversation is announced first.
+// Most wake-ups are new messages in the conversation the socket shows; the
+// visitor's row is read again only when it may have changed.
 func (c *visitorConn) flush(ctx context.Context) error {
-	conv, revoked, err := c.w.currentConversation(ctx, c.v.ID)
-	if err != nil {
-		return nil // transient: the next wake-up reads again
-	}
-	if revoked {
-		c.end(closeRevoked, "this chat session was ended")
-		return nil
+	conv, rechecked := c.conv, c.recheck.Swap(false)
+	if rechecked {
+		var revoked bool
+		var err error
+		if conv, revoked, err = c.w.currentConversation(ctx, c.v.ID); err != nil {
+			c.recheck.Store(true)
+			return nil // transient: the next wake-up reads again
+		}
+		if revoked {
+			c.end(closeRevoked, "this chat session was ended")
+			return nil
+		}
 	}
 	if conv != c.conv {
 		c.w.local.follow(c, conv)
@@ -212,7 +105,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.Messages(ctx, system, conv, c.sent, 200)
+		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent, 200)
 		if err != nil {
 			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
@@ -230,9 +123,13 @@ func (c *visitorConn) flush(ctx context.Context) error {
 			}
 		}
 		if len(msgs) < 200 {
-			return nil
+			break
 		}
 	}
+	if rechecked {
+		return c.sendReadState(ctx, conv)
+	}
+	return nil
 }
 
 // visible turns a stored message into what the visitor may see: notes and
@@ -269,9 +166,10 @@ func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string
 // readLoop takes the visitor's frames: messages within the socket's
 // allowance are ingested and acknowledged; the rest get an error frame
 // and stay in the script's queue to be sent again.
-func (c *visitorConn) readLoop(ctx context.Context, cancel context.CancelFunc) {
-	defer cancel()
-	allowance := newBucket(c.w.limits.MessagesPerSecond, c.w.limits.MessageBurst)
+func (c *visitorConn) readLoop(ctx context.Context) {
+	limits := c.w.limitsFor(c.ch)
+	allowance := newBucket(limits.MessagesPerSecond, limits.MessageBurst)
+	signals := newBucket(2, 5) // typing and read marks: a few a second are plenty
 	for {
 		_, data, err := c.conn.Read(ctx)
 		if err != nil {
@@ -279,22 +177,23 @@ func (c *visitorConn) readLoop(ctx context.Context, cancel context.CancelFunc) {
 		}
 		var f inFrame
 		if json.Unmarshal(data, &f) != nil {
-			c.queue(ctx, outFrame{Type: "error", Code: "invalid", Message: "malformed frame"})
+			c.reply(ctx, outFrame{Type: "error", Code: "invalid", Message: "malformed frame"})
 			continue
 		}
 		switch f.Type {
 		case "ping":
-			c.queue(ctx, outFrame{Type: "pong"})
+			c.reply(ctx, outFrame{Type: "pong"})
 		case "message":
 			if !allowance.allow() {
-				c.queue(ctx, outFrame{Type: "error", Code: "rate_limited", ClientID: f.ClientID,
+				c.reply(ctx, outFrame{Type: "error", Code: "rate_limited", ClientID: f.ClientID,
 					Message: "you are sending messages too fast; the message will be sent in a moment"})
 				continue
 			}
-			c.queue(ctx, c.receive(ctx, f))
-		case "typing":
+			c.reply(ctx, c.receive(ctx, f))
+		case "typing", "read":
+			c.visitorSignal(ctx, f, signals)
 		default:
-			c.queue(ctx, outFrame{Type: "error", Code: "invalid", Message: "unknown frame type"})
+			c.reply(ctx, outFrame{Type: "error", Code: "invalid", Message: "unknown frame type"})
 		}
 	}
 }
@@ -323,9 +222,11 @@ func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
 	return outFrame{Type: "ack", ClientID: f.ClientID, Seq: res.Seq, ConversationID: res.ConversationID, Duplicate: res.Duplicate}
 }
 
-func (c *visitorConn) queue(ctx context.Context, f outFrame) {
-	select {
-	case c.out <- f:
-	case <-ctx.Done():
+// reply answers a frame of the visitor's. The socket's writes are
+// serialised by the library, so the reader writes its answers itself; a
+// socket that cannot take them within the write timeout is closed.
+func (c *visitorConn) reply(ctx context.Context, f outFrame) {
+	if c.write(ctx, f) != nil {
+		c.end(websocket.StatusPolicyViolation, "not reading")
 	}
 }

@@ -7,6 +7,7 @@
 //	profhub-bench ingest [flags]
 //	profhub-bench calls [flags]
 //	profhub-bench crm [flags]
+//	profhub-bench widget [flags]
 package main
 
 import (
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm [flags]   (profhub-bench SCENARIO -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget [flags]   (profhub-bench SCENARIO -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -40,6 +41,10 @@ func main() {
 		err = runCalls(ctx, os.Args[2:])
 	case "crm":
 		err = runCRM(ctx, os.Args[2:])
+	case "widget":
+		err = runWidget(ctx, os.Args[2:])
+	case "hub":
+		err = runHub(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}

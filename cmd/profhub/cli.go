@@ -60,6 +60,7 @@ func commands() []command {
 		{"line", "add | list | show | set (open lines: routing, operators, hours, auto-replies)", (*cli).line},
 		{"channel", "add | list | disable | enable | webhook-secret (ways into a line)", (*cli).channel},
 		{"documents", "formats | format (registration number formats of the registries)", (*cli).documents},
+		{"widget", "add | set | show (site chat channels: look, origins, pre-chat form, limits; prints the tag to embed)", (*cli).widget},
 		{"settings", "totp-roles [ROLE,…] (installation policies)", (*cli).settings},
 		{"demo", "fill an empty installation with a small demo federation", (*cli).demo},
 		{"version", "print the version", func(c *cli, _ []string) error { fmt.Fprintln(c.out, buildVersion()); return nil }},

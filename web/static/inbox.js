@@ -10,7 +10,8 @@
 
   var state = {
     me: root.dataset.user, lines: {}, users: {}, convs: {}, current: null,
-    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}, msgData: {}
+    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}, msgData: {},
+    contactRead: {}, typedAt: 0, readAt: 0
   };
 
   function fail(e) { toast(e.message || String(e)); }
@@ -115,6 +116,7 @@
     state.messages = {};
     state.msgData = {};
     $('messages').textContent = '';
+    $('contact-typing').textContent = '';
     $('chat').hidden = false; $('contact').hidden = false; $('empty').hidden = true;
     renderList();
     Promise.all([api('GET', '/api/v1/inbox/conversations/' + id), api('GET', '/api/v1/inbox/conversations/' + id + '/messages?limit=1000')])
@@ -200,6 +202,9 @@
           meta.appendChild(retry);
         }
       }
+      if (m.direction === 'out' && m.seq <= (state.contactRead[m.conversation_id] || 0)) {
+        meta.appendChild(el('span', 'seen-mark', ' · ' + t('seen_by_contact')));
+      }
       body.appendChild(meta);
       li.appendChild(body);
     }
@@ -267,6 +272,7 @@
   });
 
   function send() {
+    state.typedAt = 0; // typing after a sent reply is news again
     var text = $('reply-text').value, file = $('reply-file').files[0];
     if (!text.trim() && !file) return;
     var note = $('reply-note').checked, conv = state.current;
@@ -372,12 +378,27 @@
       case 'message':
       case 'status':
         if (ev.conversation) mergeConv(ev.conversation);
-        if (ev.message) { addMessage(ev.message); if (ev.message.conversation_id === state.current) scrollDown(); }
+        if (ev.message) {
+          addMessage(ev.message);
+          if (ev.message.conversation_id === state.current) {
+            scrollDown();
+            if (ev.message.direction === 'in') { $('contact-typing').textContent = ''; markReadLive(); }
+          }
+        }
         break;
       case 'conversation':
       case 'alert':
         if (ev.conversation) mergeConv(ev.conversation);
         if (ev.kind === 'alert') toast(t('alert') + ': ' + ev.conversation.contact_name);
+        break;
+      case 'typing': // the contact types (widget chats)
+        if (ev.conversation_id === state.current) showContactTyping(ev.conversation_id);
+        break;
+      case 'contact_read': // the contact has seen the conversation up to data.seq
+        state.contactRead[ev.conversation_id] = Math.max(state.contactRead[ev.conversation_id] || 0, ev.data.seq || 0);
+        if (ev.conversation_id === state.current) {
+          Object.keys(state.msgData).forEach(function (id) { if (state.msgData[id].direction === 'out') addMessage(state.msgData[id]); });
+        }
         break;
       case 'offer':
         showOffer(ev.conversation_id, ev.data.deadline);
@@ -393,6 +414,27 @@
         break;
     }
   }
+  var typingTimer;
+  function showContactTyping() {
+    var c = state.convs[state.current];
+    $('contact-typing').textContent = (c ? c.contact_name + ' ' : '') + t('contact_typing');
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { $('contact-typing').textContent = ''; }, 6000);
+  }
+  // markReadLive tells the contact (widget chats) that the operator has
+  // seen a message that arrived while the conversation is open.
+  function markReadLive() {
+    var c = state.convs[state.current];
+    if (!c || c.assignee_id !== state.me || document.hidden || Date.now() - state.readAt < 1000) return;
+    state.readAt = Date.now();
+    api('POST', '/api/v1/inbox/conversations/' + c.id + '/read').catch(function () {});
+  }
+  // The operator's typing goes to the contact, at most every two seconds.
+  $('reply-text').addEventListener('input', function () {
+    if (!state.current || !state.ws || state.ws.readyState !== 1 || Date.now() - state.typedAt < 2000) return;
+    state.typedAt = Date.now();
+    state.ws.send(JSON.stringify({ type: 'typing', conversation_id: state.current }));
+  });
   function mergeConv(c) {
     var old = state.convs[c.id];
     if (old && !c.contact_name) c.contact_name = old.contact_name;

@@ -154,11 +154,35 @@
           api('POST', '/api/v1/inbox/channels/' + c.id + (c.disabled ? '/enable' : '/disable')).then(loadChannels);
         });
         td.appendChild(b);
+        if (c.kind === 'widget') td.appendChild(limitsButton(c));
         tr.appendChild(td);
         tb.appendChild(tr);
       });
     });
   }
+  // A widget channel's own abuse limits (empty: the node's default).
+  var wlForm = $('wl-form'), wlChannel = null;
+  function limitsButton(c) {
+    var b = el('button', 'link', t('widget_limits'));
+    b.addEventListener('click', function () {
+      wlChannel = c;
+      Array.prototype.forEach.call(wlForm.elements, function (i) { if (i.name) i.value = (c.settings || {})[i.name] || ''; });
+      $('wl-msg').textContent = '';
+      $('wl-dialog').showModal();
+    });
+    return b;
+  }
+  wlForm.addEventListener('submit', function (e) {
+    if (e.submitter && e.submitter.value === 'cancel') return;
+    e.preventDefault();
+    var settings = {};
+    Array.prototype.forEach.call(wlForm.elements, function (i) { if (i.name) settings[i.name] = i.value.trim(); });
+    api('PATCH', '/api/v1/inbox/channels/' + wlChannel.id, { settings: settings }).then(function () {
+      $('wl-dialog').close();
+      loadChannels();
+    }).catch(function (err) { $('wl-msg').textContent = err.message; });
+  });
+
   chForm.addEventListener('submit', function (e) {
     e.preventDefault();
     var f = chForm.elements, kind = f.kind.value;

@@ -78,6 +78,23 @@ function watch(page) {
     await op.keyboard.press('Control+Enter');
     await vis.locator('.msg.out', { hasText: 'письменного согласия' }).waitFor({ timeout: 15000 });
     check(await vis.locator('.msg.out .who', { hasText: 'Тест op1' }).count() === 1, 'the reply shows the operator name');
+    check(await vis.locator('.msg.out .who .av').count() === 1, 'the reply shows the operator avatar');
+
+    // Read marks: the operator opened the conversation, so the visitor's
+    // message is marked read; the visitor has the chat open, so the console
+    // marks the reply seen.
+    await vis.locator('.msg.in .mk[title="прочитано"]').waitFor({ timeout: 10000 });
+    await op.locator('.msg-out .seen-mark').first().waitFor({ timeout: 10000 });
+
+    // Typing, both ways.
+    await vis.locator('textarea').fill('Спасибо, а если');
+    await op.locator('#contact-typing', { hasText: 'печатает' }).waitFor({ timeout: 10000 });
+    await vis.locator('textarea').fill('');
+    await op.fill('#reply-text', 'Сейчас уточню');
+    await vis.locator('.typing', { hasText: 'печатает' }).waitFor({ timeout: 10000 });
+    await vis.screenshot({ path: `${shots}/widget-typing.png` });
+    await op.screenshot({ path: `${shots}/console-typing.png` });
+    await op.fill('#reply-text', '');
 
     // The connection drops; the operator writes twice meanwhile.
     await visCtx.setOffline(true);
@@ -111,6 +128,27 @@ function watch(page) {
     await vis.locator('.sys', { hasText: 'Спасибо за оценку' }).waitFor({ timeout: 10000 });
     await vis.screenshot({ path: `${shots}/widget-rated.png` });
 
+    // An administrator gives the channel its own limit on the lines page.
+    const admCtx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
+    const adm = watch(await admCtx.newPage());
+    await adm.goto(base + '/login');
+    await adm.fill('input[name=login]', 'adm1');
+    await adm.fill('input[name=password]', env.PROFHUB_PASSWORD);
+    await adm.click('button.primary');
+    await adm.waitForURL(base + '/');
+    await adm.goto(base + '/settings/lines');
+    await adm.locator('#line-list a', { hasText: 'Горячая линия' }).click();
+    await adm.locator('#ch-rows button.link', { hasText: 'Лимиты' }).click();
+    await adm.fill('input[name=limit_sockets_per_ip]', '0');
+    await adm.locator('#wl-form button.primary').click();
+    check(await adm.locator('#wl-dialog[open]').count() === 1, 'a limit out of range is refused in the form');
+    await adm.fill('input[name=limit_sockets_per_ip]', '500');
+    await adm.fill('input[name=limit_messages_per_second]', '1.5');
+    await adm.screenshot({ path: `${shots}/widget-limits.png` });
+    await adm.locator('#wl-form button.primary').click();
+    await adm.locator('#wl-dialog[open]').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+    check(await adm.locator('#wl-dialog[open]').count() === 0, 'the limits dialog closes after saving');
+
     // The demo page served by the hub, with the widget open.
     const demo = watch(await visCtx.newPage());
     await demo.goto(base + '/widget/demo');
@@ -119,7 +157,7 @@ function watch(page) {
     await demo.waitForTimeout(500);
     await demo.screenshot({ path: `${shots}/widget-demo.png` });
 
-    for (const p of [op, vis, demo]) {
+    for (const p of [op, vis, demo, adm]) {
       const errs = p.errors.filter(e => !e.includes('favicon') && !e.includes('ERR_INTERNET_DISCONNECTED') && !e.includes('WebSocket'));
       check(errs.length === 0, 'no console errors: ' + JSON.stringify(errs));
     }

@@ -24,7 +24,8 @@
       rate: 'Оцените, пожалуйста, ответ', comment: 'Комментарий (необязательно)', thanks: 'Спасибо за оценку!',
       limited: 'Слишком много подключений с вашего адреса. Попробуйте позже.', tooBig: 'Сообщение слишком большое',
       ended: 'Сессия чата завершена. Начните новый чат.', you: 'Вы', operator: 'Оператор', newChat: 'Новый чат',
-      fileTooBig: 'Файл слишком большой', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено'
+      fileTooBig: 'Файл слишком большой', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено',
+      typing: 'печатает…', delivered: 'доставлено', read: 'прочитано'
     },
     en: {
       open: 'Chat with the union', name: 'Your name', contact: 'Phone or e-mail', topic: 'Topic',
@@ -35,7 +36,8 @@
       rate: 'Please rate the answer', comment: 'Comment (optional)', thanks: 'Thank you for your rating!',
       limited: 'Too many connections from your address. Please try later.', tooBig: 'The message is too large',
       ended: 'The chat session has ended. Start a new chat.', you: 'You', operator: 'Operator', newChat: 'New chat',
-      fileTooBig: 'The file is too large', sending: 'sending', close: 'Close', failed: 'not sent'
+      fileTooBig: 'The file is too large', sending: 'sending', close: 'Close', failed: 'not sent',
+      typing: 'is typing…', delivered: 'delivered', read: 'read'
     }
   };
 
@@ -79,6 +81,7 @@
   }
 
   var cfg, t, root, panel, body, statusLine, list, input, ws, seq = 0, seen = {}, retry = 0, pingTimer, wantOpen = false, foot, formShown = false;
+  var typingLine, typingTimer, typedAt = 0, readSeq = 0, seenSent = 0;
 
   fetch(api + 'config/' + channel).then(function (r) {
     if (!r.ok) throw new Error('profhub widget: config ' + r.status);
@@ -97,6 +100,8 @@
     '.send,.go{border:0;border-radius:8px;color:#fff;padding:9px 12px;cursor:pointer}.clip{background:none;border:0;font-size:20px;cursor:pointer}' +
     'form{display:flex;flex-direction:column;gap:8px}input[type=text]{border:1px solid #ccd;border-radius:8px;padding:8px;width:100%}' +
     'label.c{font-size:12px;display:flex;gap:6px;align-items:flex-start}a{color:inherit}.note{background:#fff7e0;border-radius:8px;padding:8px;margin-bottom:8px}' +
+    '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:#666;padding:0 12px 4px;min-height:18px}' +
+    '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:#fff;font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
     '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:#ccc}.stars button.on{color:#f5a623}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
 
   function draw() {
@@ -121,6 +126,7 @@
   function toggle() {
     wantOpen = !panel.classList.contains('on');
     panel.classList.toggle('on', wantOpen);
+    if (wantOpen && list) seenUpTo();
     if (wantOpen && !st.token && !formShown) showForm();
   }
 
@@ -188,21 +194,60 @@
     body.appendChild(list);
     input = el('textarea', { placeholder: t.placeholder, 'aria-label': t.placeholder, maxlength: String(cfg.max_text || 4000) });
     input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendText(); } });
+    input.addEventListener('input', typing);
     var file = el('input', { type: 'file', accept: cfg.upload_types.join(','), style: 'display:none', onchange: function () { upload(file); } });
     var clip = el('button', { class: 'clip', title: t.attach, 'aria-label': t.attach, onclick: function () { file.click(); } });
     clip.appendChild(icon('M16 6v10a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10a1 1 0 0 1-2 0V6', true));
     foot = el('div', { class: 'foot' }, [
       clip, file,
       input, el('button', { class: 'send', style: 'background:' + cfg.colour, text: t.send, onclick: sendText })]);
+    typingLine = el('div', { class: 'typing', 'aria-live': 'polite' });
+    panel.appendChild(typingLine);
     panel.appendChild(foot);
-    seen = {}; seq = 0;
+    seen = {}; seq = 0; readSeq = 0; seenSent = 0;
     st.pending.forEach(drawPending);
+  }
+
+  // typing tells the operator, at most every two seconds.
+  function typing() {
+    var now = Date.now();
+    if (now - typedAt < 2000 || !ws || ws.readyState !== 1 || !st.conv) return;
+    typedAt = now;
+    ws.send('{"type":"typing"}');
+  }
+  // seenUpTo tells the operator how far the visitor has seen the
+  // conversation: the panel is open and the page is visible.
+  function seenUpTo() {
+    if (!panel.classList.contains('on') || document.hidden || seq <= seenSent || !ws || ws.readyState !== 1) return;
+    seenSent = seq;
+    ws.send(JSON.stringify({ type: 'read', seq: seq }));
+  }
+  document.addEventListener('visibilitychange', seenUpTo);
+  // mark shows delivered (stored by the hub) or read (the operator opened
+  // the conversation) on the visitor's own message.
+  function mark(d) {
+    if (!d || !d.classList.contains('in') || d.classList.contains('pending')) return;
+    var read = readSeq && Number(d.getAttribute('data-seq')) <= readSeq;
+    var m = d.querySelector('.mk') || d.appendChild(el('span', { class: 'mk' }));
+    m.textContent = read ? '\u2713\u2713' : '\u2713';
+    m.title = read ? t.read : t.delivered;
+    m.setAttribute('aria-label', m.title);
+  }
+  function showTyping(author) {
+    if (!typingLine) return;
+    typingLine.textContent = (author || t.operator) + ' ' + t.typing;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingLine.textContent = ''; }, 6000);
+  }
+  function initials(name) {
+    return (name || '?').split(/\s+/).filter(Boolean).slice(0, 2).map(function (w) { return w.charAt(0).toUpperCase(); }).join('');
   }
 
   function sendText() {
     var text = input.value.trim();
     if (!text) return;
     input.value = '';
+    typedAt = 0; // typing after a sent message is news again
     queue({ client_id: uid(), text: text, files: [] });
   }
   function queue(m) {
@@ -266,6 +311,14 @@
         break;
       case 'messages':
         f.messages.forEach(show);
+        seenUpTo();
+        break;
+      case 'typing':
+        showTyping(f.author);
+        break;
+      case 'read':
+        readSeq = Math.max(readSeq, f.seq || 0);
+        if (root) Array.prototype.forEach.call(root.querySelectorAll('.msg.in'), mark);
         break;
       case 'ack':
         drop(f.client_id);
@@ -303,7 +356,12 @@
     if (d) { d.classList.remove('pending'); d.textContent = ''; drop(m.client_id); }
     else d = el('div', m.direction === 'in' ? { class: 'msg in', style: 'background:' + cfg.colour } : { class: 'msg out' });
     d.setAttribute('data-seq', m.seq);
-    if (m.direction === 'out') d.appendChild(el('div', { class: 'who', text: m.author || t.operator }));
+    if (m.direction === 'out') {
+      // The operator's initials stand in for a photo.
+      d.appendChild(el('div', { class: 'who' }, [el('span', { class: 'av', 'aria-hidden': 'true', style: 'background:' + cfg.colour, text: initials(m.author || t.operator) }),
+        document.createTextNode(m.author || t.operator)]));
+      if (typingLine) typingLine.textContent = '';
+    }
     if (m.text) d.appendChild(document.createTextNode(m.text));
     (m.files || []).forEach(function (a) {
       var href = base + a.url + '?token=' + encodeURIComponent(st.token);
@@ -311,6 +369,7 @@
         el('a', { href: href, target: '_blank', rel: 'noopener', text: a.name }));
     });
     if (!d.parentNode) list.appendChild(d);
+    mark(d);
     scroll();
   }
 
