@@ -166,12 +166,12 @@ type DocumentView struct {
 }
 
 func (s *Store) httpDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	v, err := s.View(r, p)
+	v, err := s.view(r, p)
 	answer(w, r, http.StatusOK, v, err)
 }
 
-// View gathers a document's card for sc.
-func (s *Store) View(r *http.Request, p *auth.Principal) (DocumentView, error) {
+// view gathers a document's card for the caller.
+func (s *Store) view(r *http.Request, p *auth.Principal) (DocumentView, error) {
 	ctx, sc, id := r.Context(), p.Scope, r.PathValue("id")
 	var v DocumentView
 	var err error

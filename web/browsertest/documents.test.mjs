@@ -117,6 +117,12 @@ try {
   await chair.waitForSelector('img.diagram');
   await chair.waitForFunction(() => { const i = document.querySelector('img.diagram'); return i && i.complete && i.naturalWidth > 0; });
   await chair.screenshot({ path: `${shots}/documents-card.png`, fullPage: true });
+  // The printable registration card: the card without navigation and forms.
+  await chair.emulateMedia({ media: 'print' });
+  check(!(await chair.isVisible('header.top')) && !(await chair.isVisible('#comment-form')) && await chair.isVisible('#doc-card dl.fields'),
+    'print view shows the card only');
+  await chair.screenshot({ path: `${shots}/documents-print.png`, fullPage: true });
+  await chair.emulateMedia({ media: 'screen' });
   await chair.goto(base + '/documents#processes');
   await chair.waitForFunction(() => document.querySelectorAll('img.diagram').length === 3 &&
     Array.from(document.querySelectorAll('img.diagram')).every(i => i.complete && i.naturalWidth > 0));
