@@ -58,6 +58,9 @@ func (generic) check(ch *inbox.Channel) error {
 
 func (g generic) parse(r *http.Request, body []byte, ch inbox.Channel, _ string, now time.Time) ([]Event, error) {
 	sig := r.Header.Get(inbox.SignatureHeader)
+	if ch.Secrets[secretWebhook] == "" {
+		return nil, errSignature // never verify against an empty key
+	}
 	if sig == "" || !inbox.VerifySignature(ch.Secrets[secretWebhook], sig, body, now, window(r)) {
 		if sig != "" && inbox.VerifySignature(ch.Secrets[secretWebhook], sig, body, now, 100*365*24*time.Hour) {
 			return nil, errStale

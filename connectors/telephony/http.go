@@ -1,11 +1,13 @@
 package telephony
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/httpapi"
@@ -133,6 +135,15 @@ func (c *Connector) httpRecording(w http.ResponseWriter, r *http.Request, p *aut
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.URL.Query().Get("download") == "1" {
+		// A downloaded recording leaves the system: audited like an export.
+		err := c.db.Tx(r.Context(), func(tx *sql.Tx) error {
+			return audit.Record(r.Context(), tx, p.Scope, audit.Entry{Action: "telephony.recording_download", ObjectType: "call",
+				ObjectID: row.ID, Details: map[string]any{"number": row.Number}})
+		})
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
 		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(moscowLoc()).Format("2006-01-02-150405")+`.mp3"`)
 	}
 	http.ServeContent(w, r, "", row.StartedAt, f)

@@ -103,6 +103,12 @@ func TestRecordingRetention(t *testing.T) {
 	c.Recording = "old"
 	e.play(t, c)
 	e.waitRecording(t, "ready")
+	code, body := e.api(t, "GET", "/api/v1/telephony/calls/"+str(e.oneCall(t)["id"])+"/recording?download=1", nil)
+	var downloads int
+	_ = e.n.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'telephony.recording_download'`).Scan(&downloads)
+	if code != 200 || len(body) < 1000 || downloads != 1 {
+		t.Fatalf("download: %d, %d bytes, audited %d times", code, len(body), downloads)
+	}
 	if n, err := e.n.Telephony.PurgeRecordings(ctx, time.Now().Add(29*24*time.Hour)); err != nil || n != 0 {
 		t.Fatalf("purge before the time: %d %v", n, err)
 	}
@@ -117,7 +123,7 @@ func TestRecordingRetention(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("deletion audited %d times", n)
 	}
-	code, _ := e.api(t, "GET", "/api/v1/telephony/calls/"+str(e.oneCall(t)["id"])+"/recording", nil)
+	code, _ = e.api(t, "GET", "/api/v1/telephony/calls/"+str(e.oneCall(t)["id"])+"/recording?download=1", nil)
 	if code != http.StatusNotFound {
 		t.Fatalf("deleted recording served: %d", code)
 	}

@@ -88,6 +88,9 @@ func (mango) parse(r *http.Request, body []byte, ch inbox.Channel, sub string, _
 	if err != nil {
 		return nil, valid.Errorf("body", "form", "the body must be form fields vpbx_api_key, sign, json")
 	}
+	if ch.Secrets[secretAPIKey] == "" || ch.Secrets[secretAPISalt] == "" {
+		return nil, errSignature // never verify against empty credentials
+	}
 	key, sign, js := form.Get("vpbx_api_key"), form.Get("sign"), form.Get("json")
 	want := mangoSign(ch.Secrets[secretAPIKey], js, ch.Secrets[secretAPISalt])
 	if subtle.ConstantTimeCompare([]byte(key), []byte(ch.Secrets[secretAPIKey])) != 1 ||

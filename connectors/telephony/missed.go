@@ -78,14 +78,16 @@ func (c *Connector) QueueMissed(ctx context.Context) error {
 		}
 	}
 	rows.Close()
+	var firstErr error
 	for _, j := range jobs {
 		ch, err := c.inbox.Channel(ctx, j.ch)
-		if err != nil {
-			continue
+		if err != nil || ch.Disabled {
+			continue // waits until the channel is switched back on
 		}
-		if err := c.queueMissedCall(ctx, ch, j.id); err != nil {
-			return err
+		// One call that cannot be queued must not hold up the others.
+		if err := c.queueMissedCall(ctx, ch, j.id); err != nil && firstErr == nil {
+			firstErr = err
 		}
 	}
-	return nil
+	return firstErr
 }

@@ -68,6 +68,9 @@ func (zadarma) parse(r *http.Request, body []byte, ch inbox.Channel, _ string, n
 		// not call events; they are still authenticated when they can be.
 		return nil, nil
 	}
+	if ch.Secrets[secretAPISec] == "" {
+		return nil, errSignature // never verify against an empty secret
+	}
 	var s strings.Builder
 	for _, k := range fields {
 		s.WriteString(f.Get(k))

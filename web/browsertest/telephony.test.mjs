@@ -70,6 +70,9 @@ try {
   await page.click('[data-filter=queue]');
   await page.click('#conversations li');
   await page.waitForSelector('#act-callback:not([hidden])');
+  check(await page.isChecked('#reply-note') && await page.isDisabled('#reply-note'), 'a telephony conversation takes notes only');
+  await page.click('#act-callback');
+  await page.waitForFunction(() => document.querySelectorAll('.toast').length >= 1);
 
   // The call log: filters, recording player, export link.
   await page.goto(base + '/inbox/calls');

@@ -137,6 +137,11 @@
     $('chat-meta').textContent = [channelNames[c.channel_kind] || c.channel_kind, line && line.name, t('status_' + c.status), who].filter(Boolean).join(' · ');
     $('act-take').hidden = c.status !== 'waiting';
     $('act-callback').hidden = c.channel_kind !== 'telephony' || c.status === 'closed';
+    // A phone line carries no text: on a telephony conversation only notes.
+    var tel = c.channel_kind === 'telephony';
+    if ($('reply-note').disabled && !tel) $('reply-note').checked = false;
+    $('reply-note').disabled = tel;
+    if (tel) $('reply-note').checked = true;
     $('act-close').hidden = c.status === 'closed';
     $('act-reopen').hidden = c.status !== 'closed';
     $('act-transfer').hidden = c.status === 'closed';
@@ -286,7 +291,7 @@
         { text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()), attachments: atts });
     }).then(function (m) {
       addMessage(m); scrollDown();
-      $('reply-text').value = ''; $('reply-file').value = ''; $('reply-note').checked = false;
+      $('reply-text').value = ''; $('reply-file').value = ''; $('reply-note').checked = $('reply-note').disabled;
       hideQuick();
     }).catch(fail).finally(function () { $('reply-send').disabled = false; });
   }

@@ -40,6 +40,8 @@ CREATE INDEX tel_calls_started ON tel_calls(started_at);
 CREATE INDEX tel_calls_member ON tel_calls(member_id, started_at) WHERE member_id <> '';
 CREATE INDEX tel_calls_number ON tel_calls(contact_number, started_at);
 CREATE INDEX tel_calls_recording ON tel_calls(rec_next_at) WHERE recording_state = 'pending';
+-- Missed incoming calls not yet in the queue: the worker's pass every few seconds.
+CREATE INDEX tel_calls_unqueued ON tel_calls(ended_at) WHERE conversation_id = '' AND direction = 'in' AND state = 'ended' AND result <> 'answered';
 
 CREATE TABLE tel_call_events (
     channel_id       TEXT NOT NULL,
