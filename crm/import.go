@@ -12,7 +12,9 @@ import (
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/valid"
 )
 
@@ -123,12 +125,35 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 	if opt.DryRun {
 		return rep, nil
 	}
+	if rep.Created+rep.Updated >= bulkImport && s.db.Dialect == db.Postgres {
+		s.refreshStatistics(ctx)
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.import", ObjectType: "member_import", UnitID: sc.UnitID,
 			Details: map[string]any{"format": opt.Format, "rows": len(rep.Rows), "created": rep.Created, "updated": rep.Updated,
 				"unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rep.Errors}})
 	})
 	return rep, err
+}
+
+// bulkImport is the number of cards written after which an import
+// refreshes PostgreSQL's statistics.
+const bulkImport = 10000
+
+// refreshStatistics vacuums and analyses the member tables in the
+// background after a bulk import. Until autovacuum comes round, the
+// planner knows nothing of the new rows (it walked the name index for a
+// committee's page instead of reading its units' entries), and without a
+// visibility map no count is index-only.
+func (s *Store) refreshStatistics(ctx context.Context) {
+	log := httpapi.Logger(ctx)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+		defer cancel()
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) crm_members, crm_member_contacts, crm_member_words`); err != nil {
+			log.Warn("crm: statistics after import", "err", err)
+		}
+	}()
 }
 
 // applyCells writes a row's values over in.

@@ -2,6 +2,8 @@ package crm_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,6 +130,63 @@ func TestImportCSVWindows1251(t *testing.T) {
 		}
 		if code, out := f.call(t, f.opA2, "POST", "/api/v1/crm/members/import?format=csv&unit_id="+f.a1.ID, cp); code != http.StatusNotFound {
 			t.Errorf("import into another organisation = %d %s", code, out)
+		}
+	})
+}
+
+// TestImportAcrossBatches imports a file of several batches twice, and
+// checks the matching rules at their edges: a dry run writes nothing, the
+// second import changes nothing, namesakes born the same day with
+// different union cards stay two people, a phone two cards share is
+// refused as ambiguous, and a union card outside the scope is not taken.
+func TestImportAcrossBatches(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.add(t, crm.MemberInput{UnitID: f.b1.ID, Surname: "Чужой", CardNumber: "B-1"})
+		f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Первый", Phones: []string{"+79990000001"}})
+		if _, err := f.s.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.a1.ID, Surname: "Второй", Phones: []string{"+79990000001"}}, true); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		b.WriteString("Фамилия,Имя,Дата рождения,Телефон,№ профбилета\n")
+		for i := range 1200 {
+			fmt.Fprintf(&b, "Фамилия%d,Имя,01.02.1980,+7912%07d,C-%d\n", i, i, i)
+		}
+		b.WriteString("Тёзка,Иван,01.01.1970,,T-1\nТёзка,Иван,01.01.1970,,T-2\n") // namesakes
+		b.WriteString("Кто-то,,,+79990000001,\n")                                 // ambiguous phone
+		b.WriteString("Захватчик,,,,B-1\n")                                       // another's card
+		file := b.String()
+		path := "/api/v1/crm/members/import?format=csv&unit_id=" + f.a1.ID
+		var rep crm.ImportReport
+		code, out := f.call(t, f.opA1, "POST", path+"&dry_run=true", file)
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 1202 || !rep.DryRun {
+			t.Fatalf("dry run = %d %+v", code, rep.Created)
+		}
+		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{}); page.Total != 2 {
+			t.Fatalf("the dry run wrote: %d cards", page.Total)
+		}
+		code, out = f.call(t, f.opA1, "POST", path, file)
+		rep = crm.ImportReport{}
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 1202 || rep.Errors != 2 || len(rep.Rows) != 1204 {
+			t.Fatalf("import = %d created %d errors %d rows %d", code, rep.Created, rep.Errors, len(rep.Rows))
+		}
+		if r := rep.Rows[1202]; r.Field != "phones" || r.Result != crm.ImportError {
+			t.Errorf("ambiguous phone row = %+v", r)
+		}
+		if r := rep.Rows[1203]; r.Field != "card_number" || r.Result != crm.ImportError {
+			t.Errorf("another's card row = %+v", r)
+		}
+		code, out = f.call(t, f.opA1, "POST", path, file)
+		rep = crm.ImportReport{}
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Unchanged != 1202 || rep.Created != 0 || rep.Updated != 0 {
+			t.Fatalf("second import = %d unchanged %d created %d updated %d", code, rep.Unchanged, rep.Created, rep.Updated)
+		}
+		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "+7 912 000 07 77"})
+		if err != nil || page.Total != 1 || page.Members[0].CardNumber != "C-777" || page.Members[0].BirthDate != "1980-02-01" {
+			t.Errorf("a member of the third batch = %+v, %v", page, err)
+		}
+		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "тезка"}); page.Total != 2 {
+			t.Errorf("namesakes: %d cards", page.Total)
 		}
 	})
 }

@@ -67,7 +67,14 @@ func (s *Store) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter
 	}
 	f.Offset = max(f.Offset, 0)
 	var page MemberPage
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+memberFrom+where, args...).Scan(&page.Total); err != nil {
+	// The total counts the members alone when no condition is on the
+	// unit (a subtree named by its units): an index-only count instead of
+	// a join with every unit of the scope.
+	countFrom := memberFrom
+	if !strings.Contains(where, "u.") {
+		countFrom = ` FROM crm_members m `
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, args...).Scan(&page.Total); err != nil {
 		return MemberPage{}, fmt.Errorf("crm: count members: %w", err)
 	}
 	n := len(args)
@@ -145,6 +152,11 @@ func memberWhere(ctx context.Context, q db.Execer, sc access.Scope, f MemberFilt
 		cond, err := subtreeCondition(ctx, q, sc, f.UnitID, arg)
 		if err != nil {
 			return "", nil, err
+		}
+		if strings.HasPrefix(cond, "m.unit_id IN") {
+			// The subtree lies in the scope (checked): its units alone
+			// select, and the count needs no join (see ListMembers).
+			conds[0], args[0], args[1] = "CAST($1 AS TEXT) = CAST($2 AS TEXT)", "", ""
 		}
 		conds = append(conds, cond)
 	}
