@@ -148,9 +148,7 @@ func (w *Widget) keepSocketSlots(ctx context.Context) {
 			k := w.socketsKey(c.ip)
 			pipe.ZAddXX(ctx, k, redis.Z{Score: until, Member: c.slot})
 			keys[k] = true
-			live := w.liveKey(c.v.ID)
-			pipe.ZAddXX(ctx, live, redis.Z{Score: until, Member: c.slot})
-			keys[live] = true
+			pipe.ZAddXX(ctx, w.liveExpiry(), redis.Z{Score: until, Member: liveMember(c.v.ID, c.slot)})
 		})
 		for k := range keys {
 			pipe.PExpire(ctx, k, socketSlotTTL)
@@ -158,6 +156,7 @@ func (w *Widget) keepSocketSlots(ctx context.Context) {
 		if _, err := pipe.Exec(ctx); err != nil && ctx.Err() == nil {
 			w.log.Warn("socket slots not refreshed", "err", err)
 		}
+		w.sweepLive(ctx)
 	}
 }
 

@@ -26,28 +26,62 @@ type Mailer interface {
 	SendLetter(ctx context.Context, mailChannelID, to, subject, text string) error
 }
 
-func (w *Widget) liveKey(visitorID string) string { return w.kv.Key("widget", "live", visitorID) }
+// Presence is two keys for the whole installation, not one per visitor:
+// the embedded Redis-compatible server walks every key on each command to
+// expire them, and ten thousand visitor keys slowed each command to
+// milliseconds. Members are "visitor|socket slot": liveMembers, all at
+// score 0, answers "has this visitor a socket?" by a lexical range;
+// liveExpiry scores them with their expiry, so a node that died leaves
+// entries that the other nodes' sweeps remove.
+func (w *Widget) liveMembers() string { return w.kv.Key("widget", "{live}", "members") }
+func (w *Widget) liveExpiry() string  { return w.kv.Key("widget", "{live}", "expiry") }
 
-// markLive records one of the visitor's sockets in a sorted set shared by
-// the nodes; like the sockets' slots, entries expire unless refreshed.
+func liveMember(visitorID, slot string) string { return visitorID + "|" + slot }
+
+// markLive records one of the visitor's sockets.
 func (w *Widget) markLive(ctx context.Context, visitorID, slot string) {
-	k := w.liveKey(visitorID)
-	pipe := w.kv.Pipeline()
-	pipe.ZAdd(ctx, k, redis.Z{Score: float64(time.Now().Add(socketSlotTTL).UnixMilli()), Member: slot})
-	pipe.PExpire(ctx, k, socketSlotTTL)
+	m := liveMember(visitorID, slot)
+	pipe := w.kv.TxPipeline()
+	pipe.ZAdd(ctx, w.liveMembers(), redis.Z{Member: m})
+	pipe.ZAdd(ctx, w.liveExpiry(), redis.Z{Score: float64(time.Now().Add(socketSlotTTL).UnixMilli()), Member: m})
 	if _, err := pipe.Exec(ctx); err != nil {
 		w.log.Warn("visitor presence not recorded", "err", err)
 	}
 }
 
 func (w *Widget) unmarkLive(ctx context.Context, visitorID, slot string) {
-	w.kv.ZRem(ctx, w.liveKey(visitorID), slot)
+	m := liveMember(visitorID, slot)
+	pipe := w.kv.TxPipeline()
+	pipe.ZRem(ctx, w.liveMembers(), m)
+	pipe.ZRem(ctx, w.liveExpiry(), m)
+	_, _ = pipe.Exec(ctx)
+}
+
+// sweepLive removes the sockets whose node stopped refreshing them.
+func (w *Widget) sweepLive(ctx context.Context) {
+	stale, err := w.kv.ZRangeByScore(ctx, w.liveExpiry(), &redis.ZRangeBy{Min: "-inf", Max: fmt.Sprint(time.Now().UnixMilli())}).Result()
+	if err != nil || len(stale) == 0 {
+		return
+	}
+	pipe := w.kv.TxPipeline()
+	pipe.ZRem(ctx, w.liveMembers(), toAny(stale)...)
+	pipe.ZRem(ctx, w.liveExpiry(), toAny(stale)...)
+	_, _ = pipe.Exec(ctx)
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // visitorLive reports whether the visitor has a socket open on any node.
 func (w *Widget) visitorLive(ctx context.Context, visitorID string) (bool, error) {
-	n, err := w.kv.ZCount(ctx, w.liveKey(visitorID), fmt.Sprint(time.Now().UnixMilli()), "+inf").Result()
-	return n > 0, err
+	w.sweepLive(ctx)
+	ms, err := w.kv.ZRangeByLex(ctx, w.liveMembers(), &redis.ZRangeBy{Min: "[" + visitorID + "|", Max: "(" + visitorID + "}", Count: 1}).Result()
+	return len(ms) > 0, err
 }
 
 // mailIfAway e-mails an operator's reply to a visitor who is not on the
