@@ -57,7 +57,20 @@ func TestAnsweredCallWithRecording(t *testing.T) {
 			}
 			calls, err := e.n.Telephony.CallsOfMember(context.Background(), e.n.System, e.member.ID, 10)
 			if err != nil || len(calls) != 1 || calls[0].Recording != "ready" {
-				t.Fatalf("member timeline: %v %+v", err, calls)
+				t.Fatalf("member calls: %v %+v", err, calls)
+			}
+			tl, err := e.n.CRM.MemberTimeline(context.Background(), e.n.System, e.member.ID, time.Time{}, 20)
+			if err != nil || len(tl.Failed) != 0 {
+				t.Fatalf("member timeline: %v %v", err, tl.Failed)
+			}
+			var onCard int
+			for _, en := range tl.Entries {
+				if en.Kind == "call" && en.ID == calls[0].ID && en.Status == "answered" {
+					onCard++
+				}
+			}
+			if onCard != 1 {
+				t.Fatalf("the call is on the member's timeline %d times: %+v", onCard, tl.Entries)
 			}
 			// Nothing of an answered call goes to the queue.
 			if convs, _ := e.n.Inbox.ListConversations(context.Background(), e.n.System, inbox.ConversationFilter{}); len(convs) != 0 {
