@@ -5,6 +5,7 @@
 // --redis-url start its hub on PostgreSQL and Redis.
 //
 //	profhub-bench ingest [flags]
+//	profhub-bench mailing [flags]
 package main
 
 import (
@@ -18,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest [flags]   (profhub-bench ingest -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|mailing [flags]   (profhub-bench ingest -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -34,6 +35,8 @@ func main() {
 	switch os.Args[1] {
 	case "ingest":
 		err = runIngest(ctx, os.Args[2:])
+	case "mailing":
+		err = runMailing(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}
