@@ -32,6 +32,7 @@ type smtpConn struct {
 	r          *textproto.Reader
 	w          *bufio.Writer
 	pipelining bool
+	chunking   bool // RFC 3030 BDAT: the message goes as counted bytes, no dot-stuffing
 }
 
 const smtpTimeout = 30 * time.Second
@@ -79,6 +80,7 @@ func (c *smtpConn) open(ctx context.Context) (err error) {
 		}
 	}
 	_, c.pipelining = ext["PIPELINING"]
+	_, c.chunking = ext["CHUNKING"]
 	if c.acc.Username != "" {
 		auth := base64.StdEncoding.EncodeToString([]byte("\x00" + c.acc.Username + "\x00" + c.acc.Password))
 		if err := c.cmd(235, "AUTH PLAIN "+auth); err != nil {
@@ -180,6 +182,9 @@ func (c *smtpConn) transaction(from, to string, raw []byte) error {
 	if strings.ContainsAny(from+to, "\r\n<>") {
 		return &smtp.SMTPError{Code: 501, Message: "bad address"}
 	}
+	if c.pipelining && c.chunking {
+		return c.bdat(from, to, raw)
+	}
 	steps := []struct {
 		line string
 		code int
@@ -232,6 +237,29 @@ func (c *smtpConn) transaction(from, to string, raw []byte) error {
 	}
 	_, err := c.reply(250)
 	return err
+}
+
+// bdat sends MAIL, RCPT and the whole message as one BDAT LAST chunk in a
+// single write, and reads the three replies: one round trip per message.
+func (c *smtpConn) bdat(from, to string, raw []byte) error {
+	c.w.WriteString("MAIL FROM:<" + from + ">\r\nRCPT TO:<" + to + ">\r\nBDAT " + strconv.Itoa(len(raw)) + " LAST\r\n")
+	c.w.Write(raw)
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	var firstErr error
+	for range 3 {
+		if _, err := c.reply(250); err != nil {
+			var se *smtp.SMTPError
+			if !errors.As(err, &se) {
+				return err
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	return firstErr
 }
 
 // writeDotStuffed writes raw (CRLF lines) as DATA content: a line that
