@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"mime"
-	"mime/quotedprintable"
 	"strings"
 	"time"
 )
@@ -108,7 +107,5 @@ func (l *letter) compose(b *bytes.Buffer, seq int64, to string, r Rendered, unsu
 
 func (l *letter) part(b *bytes.Buffer, ct, body string) {
 	b.WriteString("Content-Type: " + ct + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-	w := quotedprintable.NewWriter(b)
-	_, _ = w.Write([]byte(body))
-	_ = w.Close()
+	b.Write(appendQP(b.AvailableBuffer(), []byte(body)))
 }

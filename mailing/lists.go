@@ -183,7 +183,9 @@ func (s *Service) ListLists(ctx context.Context, sc access.Scope) ([]List, error
 // bulkInsert batches rows into multi-row INSERTs of a fixed size, so the
 // statement is prepared once per connection (q should be db.Cached): a
 // statement per row costs a round trip each on PostgreSQL, and a fresh
-// long statement per batch costs SQLite a parse each.
+// long statement per batch costs SQLite a parse each. Sixteen rows: SQLite
+// (modernc) looks parameters up by a linear scan, so very wide statements
+// cost more per row than they save.
 type bulkInsert struct {
 	q      db.Execer
 	head   string
@@ -195,7 +197,7 @@ type bulkInsert struct {
 }
 
 func newBulkInsert(q db.Execer, head string, cols int, tail string) *bulkInsert {
-	return &bulkInsert{q: q, head: head, tail: tail, cols: cols, MaxRow: 64}
+	return &bulkInsert{q: q, head: head, tail: tail, cols: cols, MaxRow: 16}
 }
 
 func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
