@@ -13,6 +13,7 @@ import (
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/settings"
 )
@@ -33,6 +34,9 @@ type Env struct {
 	Inbox  *inbox.Engine // started: the demo's members write in through its Ingest
 	Out    io.Writer
 	Params auth.PasswordParams
+
+	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
+	Mailing *mailing.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -72,6 +76,11 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillInbox(ctx, e, sc, units); err != nil {
 		return fmt.Errorf("demo: inbox: %w", err)
+	}
+	if e.Mailing != nil {
+		if err := fillMailing(ctx, e.Mailing, sc); err != nil {
+			return fmt.Errorf("demo: mailing: %w", err)
+		}
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err

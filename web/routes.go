@@ -35,7 +35,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/lines", s.linesPage)
 	mux.HandleFunc("GET /inbox/stats", s.statsPage)
 	mux.HandleFunc("GET /inbox/quick-answers", s.quickAnswersPage)
-	for _, area := range []string{"members", "appeals", "documents", "mailings"} {
+	mux.HandleFunc("GET /mailings", s.mailingsPage)
+	for _, area := range []string{"members", "appeals", "documents"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
 	mux.HandleFunc("GET /settings", s.settingsPage)

@@ -8,11 +8,14 @@ import (
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 )
 
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, out io.Writer) error {
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Out: out})
+// fillDemo fills the demo; m (nil from the demo command, which runs no
+// mailing service) adds the mailing part.
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, m *mailing.Service, out io.Writer) error {
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, Mailing: m, Out: out})
 }
 
 func (c *cli) demo(args []string) error {
@@ -34,6 +37,6 @@ func (c *cli) demo(args []string) error {
 		defer closeKV()
 		e.Start()
 		defer e.Stop()
-		return fillDemo(ctx, a.db, a.org, e, c.out)
+		return fillDemo(ctx, a.db, a.org, e, nil, c.out)
 	})
 }
