@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/microcosm-cc/bluemonday"
+
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/valid"
@@ -41,8 +43,16 @@ func (s *Service) PreviewContent(ctx context.Context, sc access.Scope, content C
 		v = fromMember(m).vars
 		v.UnsubscribeURL = sampleVars.UnsubscribeURL
 	}
-	return t.render(v)
+	r, err := t.render(v)
+	if err == nil && r.HTML != "" {
+		r.PreviewHTML = previewPolicy.Sanitize(r.HTML)
+	}
+	return r, err
 }
+
+// previewPolicy keeps the structure of a letter and drops what the hub's
+// pages must not run or cannot show (scripts, styles, event handlers).
+var previewPolicy = bluemonday.UGCPolicy()
 
 // TestSend e-mails a campaign to a few chosen addresses through its first
 // SMTP account, with a member's values (or sample ones), marked as a test

@@ -100,8 +100,11 @@ func parseTemplates(c Content) (*templates, error) {
 type Rendered struct {
 	Subject string `json:"subject"`
 	HTML    string `json:"html,omitempty"`
-	Text    string `json:"text"`
-	SMS     string `json:"sms,omitempty"`
+	// PreviewHTML is HTML made safe to show inside the hub's pages (no
+	// scripts, no inline styles, which the pages' CSP refuses anyway).
+	PreviewHTML string `json:"preview_html,omitempty"`
+	Text        string `json:"text"`
+	SMS         string `json:"sms,omitempty"`
 	// SMSEncoding and SMSSegments tell staff what an SMS will cost.
 	SMSEncoding string `json:"sms_encoding,omitempty"`
 	SMSSegments int    `json:"sms_segments,omitempty"`

@@ -43,12 +43,14 @@ try {
   await page.waitForSelector('#preview-box:not([hidden])');
   check((await page.textContent('#preview-subject')) === 'Приглашение для Мария', 'preview subject with the sample name');
   check((await page.textContent('#preview-text')).includes('Отписаться'), 'text preview has the unsubscribe link');
+  check((await page.textContent('#preview-html h1')) === 'Уважаемый(ая) Мария Петровна!', 'HTML preview with the sample name');
   await page.waitForTimeout(300);
   await page.screenshot({ path: shots + '/mailing-editor.png', fullPage: true });
   await page.click('#editor button.primary');
   await page.waitForSelector('#results:not([hidden]) #results-actions button');
   await page.click('#results-actions button.primary'); // start
   await page.waitForFunction(() => document.getElementById('results-status').textContent.startsWith('завершена'), null, { timeout: 30000 });
+  await page.waitForTimeout(600); // the progress bar's transition
   const sent = await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)');
   check(sent === '5', 'five sent in the results table, got ' + sent);
   await page.screenshot({ path: shots + '/mailing-results.png', fullPage: true });

@@ -1,7 +1,7 @@
 // Campaigns: the list, an editor with the recipient count and a preview
 // per recipient, and live results with pause, resume and cancel. All
-// through the mailing API; text is set with textContent, never as HTML,
-// and the preview's HTML goes into a sandboxed frame without scripts.
+// through the mailing API; text is set with textContent, and the only HTML
+// shown is the preview the server sanitised (bluemonday's UGC policy).
 (function () {
   'use strict';
   var root = document.getElementById('mailings-page');
@@ -62,7 +62,7 @@
     api('POST', '/api/v1/mailing/preview', { content: input().content }).then(function (r) {
       document.getElementById('preview-box').hidden = false;
       document.getElementById('preview-subject').textContent = r.subject;
-      document.getElementById('preview-html').srcdoc = r.html || '';
+      document.getElementById('preview-html').innerHTML = r.preview_html || '';
       document.getElementById('preview-text').textContent = r.text + (r.sms ? '\n\nSMS: ' + r.sms : '');
       msg.textContent = '';
     }).catch(fail);
@@ -123,6 +123,7 @@
         acts.appendChild(btn);
       });
       if (c.status === 'running' || c.status === 'scheduled') timer = setTimeout(function () { showResults(id); }, 2000);
+      else loadList(); // the list's state column catches up
     }).catch(function (e) { box.hidden = false; document.getElementById('results-status').textContent = e.message; });
   }
 
