@@ -150,6 +150,9 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("mailing: the token key must have at least 16 bytes")
 	}
 	s := &Service{d: d, tune: d.Tune.withDefaults(), log: d.Log.With("component", "mailing")}
+	if d.BaseURL == "" {
+		s.log.Warn("PROFHUB_BASE_URL is not set: unsubscribe links in campaign e-mails will have no host")
+	}
 	s.metrics = newMetrics(d.Metrics)
 	s.runner = newRunner(s)
 	return s, nil
