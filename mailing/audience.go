@@ -210,7 +210,7 @@ func (s *Service) buildLedger(ctx context.Context, c Campaign) (int, error) {
 			return nil
 		}
 		err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-			ins := newBulkInsert(s.d.DB.Cached(tx), `INSERT INTO mailing_recipients (campaign_id, seq, member_id, channel, address, vars, status, updated_at) VALUES `,
+			ins := newBulkInsert(s.d.DB.Cached(tx), s.bulkRows(), `INSERT INTO mailing_recipients (campaign_id, seq, member_id, channel, address, vars, status, updated_at) VALUES `,
 				8, ` ON CONFLICT DO NOTHING`)
 			now := db.Now()
 			for _, r := range chunk {

@@ -110,7 +110,7 @@ func (s *Service) AppendToList(ctx context.Context, sc access.Scope, listID stri
 		if l, err = getList(ctx, tx, sc, listID); err != nil {
 			return err
 		}
-		ins := newBulkInsert(s.d.DB.Cached(tx), `INSERT INTO mailing_list_entries (list_id, seq, name, email, phone, vars, consents, advertising) VALUES `, 8, "")
+		ins := newBulkInsert(s.d.DB.Cached(tx), s.bulkRows(), `INSERT INTO mailing_list_entries (list_id, seq, name, email, phone, vars, consents, advertising) VALUES `, 8, "")
 		for i, e := range entries {
 			v := Vars{Name: e.Name, Organisation: e.Organisation, CardNumber: e.CardNumber}
 			v.Surname, v.GivenName, v.Patronymic = splitName(e.Name)
@@ -183,9 +183,8 @@ func (s *Service) ListLists(ctx context.Context, sc access.Scope) ([]List, error
 // bulkInsert batches rows into multi-row INSERTs of a fixed size, so the
 // statement is prepared once per connection (q should be db.Cached): a
 // statement per row costs a round trip each on PostgreSQL, and a fresh
-// long statement per batch costs SQLite a parse each. Sixteen rows: SQLite
-// (modernc) looks parameters up by a linear scan, so very wide statements
-// cost more per row than they save.
+// long statement per batch costs SQLite a parse each. See bulkRows for
+// how many rows a statement takes.
 type bulkInsert struct {
 	q      db.Execer
 	head   string
@@ -196,8 +195,8 @@ type bulkInsert struct {
 	MaxRow int
 }
 
-func newBulkInsert(q db.Execer, head string, cols int, tail string) *bulkInsert {
-	return &bulkInsert{q: q, head: head, tail: tail, cols: cols, MaxRow: 16}
+func newBulkInsert(q db.Execer, rows int, head string, cols int, tail string) *bulkInsert {
+	return &bulkInsert{q: q, head: head, tail: tail, cols: cols, MaxRow: rows}
 }
 
 func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
@@ -234,4 +233,15 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 	_, err := b.q.ExecContext(ctx, sb.String(), b.args...)
 	b.args, b.rows = b.args[:0], 0
 	return err
+}
+
+// bulkRows is the rows per multi-row INSERT: on PostgreSQL each statement
+// is a round trip, so wide ones pay; SQLite (modernc) looks bound
+// parameters up by a linear scan, so there very wide statements cost more
+// per row than they save, and 16 rows was the best measured.
+func (s *Service) bulkRows() int {
+	if s.d.DB.Dialect == db.Postgres {
+		return 250
+	}
+	return 16
 }
