@@ -15,7 +15,7 @@ import (
 	"github.com/profhub/profhub/db"
 )
 
-const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts,
+const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts, c.sms_gateway,
 	c.scheduled_at, c.needs_confirm, c.pause_reason, c.alert, c.total, c.created_at, c.updated_at, c.started_at, c.finished_at`
 
 // campaignFrom joins the unit so a scope becomes a path range.
@@ -33,7 +33,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 	var c Campaign
 	var channels, segment, content, accounts string
 	var sched, created, updated, started, finished int64
-	err := row.Scan(&c.ID, &c.UnitID, &c.OwnerID, &c.Name, &c.Kind, &c.Status, &channels, &segment, &content, &accounts,
+	err := row.Scan(&c.ID, &c.UnitID, &c.OwnerID, &c.Name, &c.Kind, &c.Status, &channels, &segment, &content, &accounts, &c.SMSGate,
 		&sched, &c.NeedsConfirm, &c.PauseReason, &c.Alert, &c.Total, &created, &updated, &started, &finished)
 	if err != nil {
 		return c, err
@@ -74,9 +74,9 @@ func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in Campai
 		}
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_campaigns (id, unit_id, owner_id, owner_role, name, kind, status,
-			channels, segment, content, accounts, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)`,
+			channels, segment, content, accounts, created_at, updated_at, sms_gateway) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13)`,
 			id, sc.UnitID, sc.UserID, string(sc.Role), in.Name, string(in.Kind), string(StatusDraft), mustJSON(in.Channels),
-			mustJSON(in.Segments), mustJSON(in.Content), mustJSON(in.Accounts), now); err != nil {
+			mustJSON(in.Segments), mustJSON(in.Content), mustJSON(in.Accounts), now, in.SMSGate); err != nil {
 			return fmt.Errorf("mailing: create campaign: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.create", ObjectType: "campaign", ObjectID: id,
@@ -181,8 +181,8 @@ func (s *Service) UpdateCampaign(ctx context.Context, sc access.Scope, id string
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE mailing_campaigns SET name=$2, kind=$3, channels=$4, segment=$5, content=$6,
-			accounts=$7, updated_at=$8 WHERE id=$1`, id, in.Name, string(in.Kind), mustJSON(in.Channels), mustJSON(in.Segments),
-			mustJSON(in.Content), mustJSON(in.Accounts), db.Now()); err != nil {
+			accounts=$7, updated_at=$8, sms_gateway=$9 WHERE id=$1`, id, in.Name, string(in.Kind), mustJSON(in.Channels), mustJSON(in.Segments),
+			mustJSON(in.Content), mustJSON(in.Accounts), db.Now(), in.SMSGate); err != nil {
 			return fmt.Errorf("mailing: update campaign: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.update", ObjectType: "campaign", ObjectID: id, UnitID: c.UnitID})

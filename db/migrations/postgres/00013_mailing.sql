@@ -68,6 +68,7 @@ CREATE TABLE mailing_campaigns (
     segment       TEXT NOT NULL DEFAULT '{}',
     content       TEXT NOT NULL DEFAULT '{}', -- subject, html, text, sms, attachments
     accounts      TEXT NOT NULL DEFAULT '[]', -- SMTP account ids
+    sms_gateway   TEXT NOT NULL DEFAULT '',
     scheduled_at  BIGINT NOT NULL DEFAULT 0,
     needs_confirm BOOLEAN NOT NULL DEFAULT FALSE,
     pause_reason  TEXT NOT NULL DEFAULT '',
