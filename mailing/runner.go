@@ -90,15 +90,24 @@ func (r *runner) tick(ctx context.Context) error {
 	now := db.Now()
 	stale := now - r.s.tune.StaleAfter.Milliseconds()
 	d := r.s.d.DB
-	// A schedule that passed long ago (a restored backup, a long outage)
-	// waits for a person instead of surprising 254,000 people.
-	if _, err := d.ExecContext(ctx, `UPDATE mailing_campaigns SET needs_confirm = TRUE, updated_at = $1
-		WHERE status = 'scheduled' AND needs_confirm = FALSE AND scheduled_at < $2`, now, stale); err != nil {
+	// Writes only when a schedule is due: every node polls every second,
+	// and on SQLite each write takes the one write lock.
+	var due int
+	if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM mailing_campaigns
+		WHERE status = 'scheduled' AND needs_confirm = FALSE AND scheduled_at <= $1`, now).Scan(&due); err != nil {
 		return err
 	}
-	if _, err := d.ExecContext(ctx, `UPDATE mailing_campaigns SET status = 'running', updated_at = $1
-		WHERE status = 'scheduled' AND needs_confirm = FALSE AND scheduled_at <= $1`, now); err != nil {
-		return err
+	if due > 0 {
+		// A schedule that passed long ago (a restored backup, a long outage)
+		// waits for a person instead of surprising 254,000 people.
+		if _, err := d.ExecContext(ctx, `UPDATE mailing_campaigns SET needs_confirm = TRUE, updated_at = $1
+			WHERE status = 'scheduled' AND needs_confirm = FALSE AND scheduled_at < $2`, now, stale); err != nil {
+			return err
+		}
+		if _, err := d.ExecContext(ctx, `UPDATE mailing_campaigns SET status = 'running', updated_at = $1
+			WHERE status = 'scheduled' AND needs_confirm = FALSE AND scheduled_at <= $1`, now); err != nil {
+			return err
+		}
 	}
 	rows, err := d.QueryContext(ctx, `SELECT id FROM mailing_campaigns WHERE status = 'running' AND (lease_until < $1 OR lease_node = $2)`,
 		now, r.s.d.NodeID)
