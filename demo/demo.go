@@ -14,6 +14,7 @@ import (
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/settings"
 	"github.com/profhub/profhub/workflow"
@@ -37,6 +38,9 @@ type Env struct {
 	Docs   *workflow.Store // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
+
+	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
+	Mailing *mailing.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -86,6 +90,11 @@ func Fill(ctx context.Context, e Env) error {
 	if e.CRM != nil {
 		if err := fillCRM(ctx, e, sc, units); err != nil {
 			return fmt.Errorf("demo: crm: %w", err)
+		}
+	}
+	if e.Mailing != nil {
+		if err := fillMailing(ctx, e.Mailing, sc); err != nil {
+			return fmt.Errorf("demo: mailing: %w", err)
 		}
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {

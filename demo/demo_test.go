@@ -20,7 +20,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Out: &out, Params: auth.CheapPasswordParams}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Out: &out, Params: auth.CheapPasswordParams}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}

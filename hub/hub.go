@@ -28,6 +28,7 @@ import (
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/web"
@@ -40,6 +41,7 @@ import (
 type Options struct {
 	Version        string
 	PasswordParams auth.PasswordParams // zero: auth.DefaultPasswordParams
+	Mailing        mailing.Tuning      // zero: the campaign runner's defaults
 }
 
 // Hub is one running node.
@@ -54,6 +56,7 @@ type Hub struct {
 	Inbox   *inbox.Engine
 	CRM     *crm.Store
 	Docs    *workflow.Store
+	Mailing *mailing.Service
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -115,11 +118,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM.Conversations = h.Inbox
+	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
+		return nil, err
+	}
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
-			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20}})
+			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes}})
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +134,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Inbox.Routes(mux)
 	h.CRM.Routes(mux)
 	h.Docs.Routes(mux)
+	h.Mailing.Routes(mux)
 	h.connectors = h.newConnectors()
 	for _, c := range h.connectors {
 		c.Routes(mux)
 	}
 	h.handler = w.Handler(mux)
 	h.Inbox.Start()
+	h.Mailing.Run()
 	for _, c := range h.connectors {
 		c.Start()
 	}
@@ -229,6 +237,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.stop()
 	h.workers.Wait()
 	h.stopConnectors()
+	h.Mailing.Stop()
 	h.Inbox.Stop()
 	if err != nil {
 		return fmt.Errorf("hub: shutdown: %w", err)
@@ -243,6 +252,9 @@ func (h *Hub) Close() {
 		h.workers.Wait()
 	}
 	h.stopConnectors()
+	if h.Mailing != nil {
+		h.Mailing.Stop()
+	}
 	if h.Inbox != nil {
 		h.Inbox.Stop()
 	}

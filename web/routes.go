@@ -39,9 +39,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /documents", s.documentsPage)
 	mux.HandleFunc("GET /members", s.membersPage)
 	mux.HandleFunc("GET /appeals", s.appealsPage)
-	for _, area := range []string{"mailings"} {
-		mux.HandleFunc("GET /"+area, s.comingSoon(area))
-	}
+	mux.HandleFunc("GET /mailings", s.mailingsPage)
 	mux.HandleFunc("GET /settings", s.settingsPage)
 	mux.HandleFunc("GET /profile", s.profilePage)
 	mux.HandleFunc("POST /profile", s.updateProfile)

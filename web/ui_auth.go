@@ -212,19 +212,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", s.newView(r, "title.home", ""))
 }
 
-// comingSoon answers the areas whose packages have not landed yet, so the
-// navigation is complete from the first day.
-func (s *Server) comingSoon(nav string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.pageUser(w, r) == nil {
-			return
-		}
-		v := s.newView(r, "nav."+nav, nav)
-		v.Data = "nav." + nav
-		s.render(w, r, http.StatusOK, "soon", v)
-	}
-}
-
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	if s.pageUser(w, r) == nil {
 		return

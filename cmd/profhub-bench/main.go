@@ -8,6 +8,7 @@
 //	profhub-bench calls [flags]
 //	profhub-bench crm [flags]
 //	profhub-bench widget [flags]
+//	profhub-bench mailing [flags]
 package main
 
 import (
@@ -21,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget [flags]   (profhub-bench SCENARIO -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget|mailing [flags]   (profhub-bench SCENARIO -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -45,6 +46,8 @@ func main() {
 		err = runWidget(ctx, os.Args[2:])
 	case "hub":
 		err = runHub(ctx, os.Args[2:])
+	case "mailing":
+		err = runMailing(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}

@@ -9,14 +9,17 @@ import (
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )
 
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, out io.Writer) error {
+// fillDemo fills the demo; m (nil from the demo command, which runs no
+// mailing service) adds the mailing part.
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
 	c := crm.NewStore(d)
 	c.Conversations = e
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Out: out})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out})
 }
 
 func (c *cli) demo(args []string) error {
@@ -42,6 +45,6 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
-		return fillDemo(ctx, a.db, a.org, e, docs, c.out)
+		return fillDemo(ctx, a.db, a.org, e, docs, nil, c.out)
 	})
 }

@@ -1,0 +1,25 @@
+package hub
+
+import (
+	"crypto/sha256"
+
+	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/secretbox"
+)
+
+// newMailing builds the campaign engine. Its unsubscribe links are signed
+// with a key derived from the hub's secret key, so every node of an
+// installation accepts every other node's links.
+func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
+	key := h.Config.SecretKey
+	if key == "" {
+		k, _, err := secretbox.LocalKey()
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	sum := sha256.Sum256([]byte("profhub mailing unsubscribe\x00" + key))
+	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Box: h.Box, Log: h.Log, Metrics: h.Metrics,
+		NodeID: h.NodeID, BaseURL: h.Config.BaseURL, TokenKey: sum[:], Tune: tune})
+}

@@ -1,0 +1,196 @@
+package mailing
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+)
+
+const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts, c.sms_gateway,
+	c.scheduled_at, c.needs_confirm, c.pause_reason, c.alert, c.total, c.created_at, c.updated_at, c.started_at, c.finished_at`
+
+// campaignFrom joins the unit so a scope becomes a path range.
+const campaignFrom = ` FROM mailing_campaigns c JOIN units u ON u.id = c.unit_id`
+
+func msTime(ms int64) *time.Time {
+	if ms == 0 {
+		return nil
+	}
+	t := db.Time(ms)
+	return &t
+}
+
+func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
+	var c Campaign
+	var channels, segment, content, accounts string
+	var sched, created, updated, started, finished int64
+	err := row.Scan(&c.ID, &c.UnitID, &c.OwnerID, &c.Name, &c.Kind, &c.Status, &channels, &segment, &content, &accounts, &c.SMSGate,
+		&sched, &c.NeedsConfirm, &c.PauseReason, &c.Alert, &c.Total, &created, &updated, &started, &finished)
+	if err != nil {
+		return c, err
+	}
+	for _, j := range []struct {
+		s string
+		v any
+	}{{channels, &c.Channels}, {segment, &c.Segments}, {content, &c.Content}, {accounts, &c.Accounts}} {
+		if err := json.Unmarshal([]byte(j.s), j.v); err != nil {
+			return c, fmt.Errorf("mailing: campaign %s: %w", c.ID, err)
+		}
+	}
+	c.ScheduledAt, c.StartedAt, c.FinishedAt = msTime(sched), msTime(started), msTime(finished)
+	c.CreatedAt, c.UpdatedAt = db.Time(created), db.Time(updated)
+	return c, nil
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own plain types are marshalled here
+	}
+	return string(b)
+}
+
+// CreateCampaign stores a draft in the caller's home unit.
+func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in CampaignInput) (Campaign, error) {
+	if err := requireSend(sc); err != nil {
+		return Campaign{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Campaign{}, err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkRefs(ctx, tx, sc, in); err != nil {
+			return err
+		}
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_campaigns (id, unit_id, owner_id, owner_role, name, kind, status,
+			channels, segment, content, accounts, created_at, updated_at, sms_gateway) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13)`,
+			id, sc.UnitID, sc.UserID, string(sc.Role), in.Name, string(in.Kind), string(StatusDraft), mustJSON(in.Channels),
+			mustJSON(in.Segments), mustJSON(in.Content), mustJSON(in.Accounts), now, in.SMSGate); err != nil {
+			return fmt.Errorf("mailing: create campaign: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.create", ObjectType: "campaign", ObjectID: id,
+			Details: map[string]any{"name": in.Name, "kind": in.Kind, "channels": in.Channels}})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.GetCampaign(ctx, sc, id)
+}
+
+// checkRefs makes sure the lists and SMTP accounts a campaign names are
+// visible to the caller.
+func (s *Service) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, in CampaignInput) error {
+	lo, hi := sc.PathRange()
+	for _, sg := range in.Segments {
+		if sg.ListID == "" {
+			continue
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM mailing_lists l JOIN units u ON u.id = l.unit_id
+			WHERE l.id = $1 AND u.path >= $2 AND u.path < $3`, sg.ListID, lo, hi).Scan(&n); err != nil {
+			return fmt.Errorf("mailing: list: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("mailing: list %s: %w", sg.ListID, db.ErrNotFound)
+		}
+	}
+	for _, id := range in.Accounts {
+		if _, err := s.getAccount(ctx, q, sc, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetCampaign returns a campaign in sc's subtree.
+func (s *Service) GetCampaign(ctx context.Context, sc access.Scope, id string) (Campaign, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return Campaign{}, err
+	}
+	return getCampaign(ctx, s.d.DB, sc, id)
+}
+
+func getCampaign(ctx context.Context, q db.Execer, sc access.Scope, id string) (Campaign, error) {
+	lo, hi := sc.PathRange()
+	c, err := scanCampaign(q.QueryRowContext(ctx, `SELECT `+campaignColumns+campaignFrom+
+		` WHERE c.id = $1 AND u.path >= $2 AND u.path < $3`, id, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Campaign{}, fmt.Errorf("mailing: campaign %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("mailing: campaign: %w", err)
+	}
+	return c, nil
+}
+
+// ListCampaigns returns the campaigns of sc's subtree, newest first.
+func (s *Service) ListCampaigns(ctx context.Context, sc access.Scope, limit, offset int) ([]Campaign, error) {
+	if err := sc.Require(access.ReadDirectory); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	lo, hi := sc.PathRange()
+	rows, err := s.d.DB.QueryContext(ctx, `SELECT `+campaignColumns+campaignFrom+
+		` WHERE u.path >= $1 AND u.path < $2 ORDER BY c.created_at DESC, c.id DESC LIMIT $3 OFFSET $4`, lo, hi, limit, max(offset, 0))
+	if err != nil {
+		return nil, fmt.Errorf("mailing: campaigns: %w", err)
+	}
+	defer rows.Close()
+	out := []Campaign{}
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// UpdateCampaign replaces a draft's settings and content; a campaign
+// that has started keeps its audience and content.
+func (s *Service) UpdateCampaign(ctx context.Context, sc access.Scope, id string, in CampaignInput) (Campaign, error) {
+	if err := requireSend(sc); err != nil {
+		return Campaign{}, err
+	}
+	if err := in.normalize(); err != nil {
+		return Campaign{}, err
+	}
+	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := getCampaign(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft {
+			return ErrWrongState
+		}
+		if err := s.checkRefs(ctx, tx, sc, in); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mailing_campaigns SET name=$2, kind=$3, channels=$4, segment=$5, content=$6,
+			accounts=$7, updated_at=$8, sms_gateway=$9 WHERE id=$1`, id, in.Name, string(in.Kind), mustJSON(in.Channels), mustJSON(in.Segments),
+			mustJSON(in.Content), mustJSON(in.Accounts), db.Now(), in.SMSGate); err != nil {
+			return fmt.Errorf("mailing: update campaign: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.update", ObjectType: "campaign", ObjectID: id, UnitID: c.UnitID})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.GetCampaign(ctx, sc, id)
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

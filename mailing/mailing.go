@@ -1,0 +1,165 @@
+// Package mailing sends mass mailings (campaigns) to CRM segments and
+// imported lists by e-mail and SMS. Every campaign has a ledger in SQL, one
+// row per recipient and channel; a single runner across all hub nodes (an
+// SQL lease) claims pending rows in batches, sends them and marks each row
+// only after the server confirmed it, so a crash, kill -9 or restart
+// resumes exactly where it stopped and a resend after a crash carries the
+// same Message-ID as the lost first copy.
+package mailing
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/secretbox"
+)
+
+// Kind says what the law asks of a campaign: advertising (38-FZ, 126-FZ)
+// goes only to people with advertising consent.
+type Kind string
+
+const (
+	Informational Kind = "informational"
+	Advertising   Kind = "advertising"
+)
+
+// Status is where a campaign is in its life.
+type Status string
+
+const (
+	StatusDraft     Status = "draft"
+	StatusScheduled Status = "scheduled"
+	StatusRunning   Status = "running"
+	StatusPaused    Status = "paused"
+	StatusFinished  Status = "finished"
+	StatusCancelled Status = "cancelled"
+)
+
+// Channels a campaign can send on, in the order of the default priority.
+const (
+	ChannelEmail = "email"
+	ChannelSMS   = "sms"
+)
+
+var knownChannels = []string{ChannelEmail, ChannelSMS}
+
+// Recipient states in the ledger.
+const (
+	RecipientPending = "pending"
+	RecipientSent    = "sent"
+	RecipientFailed  = "failed"
+	RecipientBounced = "bounced"
+	RecipientSkipped = "skipped" // unsubscribed or suppressed after the ledger was built
+)
+
+// ErrWrongState refuses an action the campaign's status does not allow
+// (editing a running campaign, resuming a finished one).
+var ErrWrongState = fmt.Errorf("mailing: the campaign's state does not allow this: %w", db.ErrConflict)
+
+// senderRoles may prepare and send campaigns; operators and executors may not.
+var senderRoles = []access.Role{access.Administrator, access.Chairman, access.Deputy, access.Secretary}
+
+func requireSend(sc access.Scope) error {
+	if sc.UnitPath == "" || !slices.Contains(senderRoles, sc.Role) {
+		return fmt.Errorf("%w: %s may not send mailings", access.ErrForbidden, sc.Role)
+	}
+	return nil
+}
+
+// Deps are what the service needs from the node.
+type Deps struct {
+	DB      *db.DB
+	KV      *kv.Client // unsubscribe fan-out between nodes and wake-ups
+	CRM     *crm.Store
+	Box     *secretbox.Box // seals SMTP passwords
+	Log     *slog.Logger
+	Metrics prometheus.Registerer // may be nil
+	NodeID  string
+	// BaseURL is the public address put into unsubscribe links.
+	BaseURL string
+	// TokenKey signs unsubscribe tokens; the hub derives it from its
+	// secret key, so every node accepts every other node's links.
+	TokenKey []byte
+	// Tune overrides the runner's timings (tests, benchmark); zero fields
+	// keep the defaults.
+	Tune Tuning
+}
+
+// Tuning are the runner's knobs.
+type Tuning struct {
+	Lease        time.Duration // how long a runner holds a campaign without renewing
+	Poll         time.Duration // how often a node looks for campaigns to run
+	Batch        int           // ledger rows claimed at once
+	FlushEvery   time.Duration // how often confirmed sends are written to the ledger
+	RetryBudget  time.Duration // how long SMTP may fail before the campaign pauses itself
+	RetryBackoff time.Duration // first wait after a failed connection
+	StaleAfter   time.Duration // a schedule older than this waits for a person to confirm
+}
+
+func (t Tuning) withDefaults() Tuning {
+	def := Tuning{Lease: 15 * time.Second, Poll: time.Second, Batch: 1000, FlushEvery: 50 * time.Millisecond,
+		RetryBudget: 2 * time.Minute, RetryBackoff: time.Second, StaleAfter: 24 * time.Hour}
+	if t.Lease <= 0 {
+		t.Lease = def.Lease
+	}
+	if t.Poll <= 0 {
+		t.Poll = def.Poll
+	}
+	if t.Batch <= 0 {
+		t.Batch = def.Batch
+	}
+	if t.FlushEvery <= 0 {
+		t.FlushEvery = def.FlushEvery
+	}
+	if t.RetryBudget <= 0 {
+		t.RetryBudget = def.RetryBudget
+	}
+	if t.RetryBackoff <= 0 {
+		t.RetryBackoff = def.RetryBackoff
+	}
+	if t.StaleAfter <= 0 {
+		t.StaleAfter = def.StaleAfter
+	}
+	return t
+}
+
+// Service is the mailing engine of one node: stores, HTTP API and runner.
+type Service struct {
+	d       Deps
+	tune    Tuning
+	log     *slog.Logger
+	runner  *runner
+	metrics *metrics
+}
+
+// New builds the service; Run begins looking for campaigns to run.
+func New(d Deps) (*Service, error) {
+	if d.DB == nil || d.KV == nil || d.CRM == nil || d.Box == nil || d.Log == nil {
+		return nil, errors.New("mailing: missing dependency")
+	}
+	if len(d.TokenKey) < 16 {
+		return nil, errors.New("mailing: the token key must have at least 16 bytes")
+	}
+	s := &Service{d: d, tune: d.Tune.withDefaults(), log: d.Log.With("component", "mailing")}
+	if d.BaseURL == "" {
+		s.log.Warn("PROFHUB_BASE_URL is not set: unsubscribe links in campaign e-mails will have no host")
+	}
+	s.metrics = newMetrics(d.Metrics)
+	s.runner = newRunner(s)
+	return s, nil
+}
+
+// Run starts the node's part of the campaign runner; Stop ends it.
+func (s *Service) Run() { s.runner.start() }
+
+// Stop ends the runner; sends in flight finish and are recorded first.
+func (s *Service) Stop() { s.runner.stop() }

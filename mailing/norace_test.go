@@ -1,0 +1,5 @@
+//go:build !race
+
+package mailing_test
+
+const raceScale = 1

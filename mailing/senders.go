@@ -1,0 +1,187 @@
+package mailing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// senderSet is everything a job sends through: the campaign's SMTP
+// accounts (each with its connections and pace) and its SMS gateway.
+type senderSet struct {
+	tmpl     *templates
+	accounts []*accountSender
+	sms      SMSGateway
+	smsFrom  string
+}
+
+type accountSender struct {
+	acc    SMTPAccount
+	letter *letter
+	pace   *pacer
+}
+
+func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, error) {
+	t, err := parseTemplates(c.Content)
+	if err != nil {
+		return nil, err
+	}
+	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender}
+	sc, err := ownerScope(ctx, s.d.DB, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range c.Channels {
+		switch ch {
+		case ChannelEmail:
+			for _, id := range c.Accounts {
+				a, err := s.getAccount(ctx, s.d.DB, sc, id)
+				if err != nil {
+					return nil, err
+				}
+				set.accounts = append(set.accounts, &accountSender{acc: a, pace: newPacer(a.RatePerSec),
+					letter: newLetter(c.ID, a.FromName, a.FromAddress, c.Content.Attachments)})
+			}
+			if len(set.accounts) == 0 {
+				return nil, errors.New("e-mail campaign without SMTP accounts")
+			}
+		case ChannelSMS:
+			if set.sms, err = s.smsGateway(ctx, sc, c.SMSGate); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return set, nil
+}
+
+func (set *senderSet) close() {}
+
+// start runs the workers: every connection of every account, and the SMS
+// gateway's, take items from one queue, so a slow server sends less.
+func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, wg *sync.WaitGroup) {
+	var emailQ, smsQ chan item
+	if len(set.accounts) > 0 {
+		emailQ = make(chan item, 64)
+	}
+	if set.sms != nil {
+		smsQ = make(chan item, 64)
+	}
+	var workers sync.WaitGroup
+	for _, a := range set.accounts {
+		for range a.acc.Connections {
+			workers.Add(1)
+			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out) }()
+		}
+	}
+	if smsQ != nil {
+		for range 4 {
+			workers.Add(1)
+			go func() { defer workers.Done(); set.smsWorker(j, smsQ, out) }()
+		}
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for it := range work {
+			var q chan item
+			switch it.channel {
+			case ChannelEmail:
+				q = emailQ
+			case ChannelSMS:
+				q = smsQ
+			}
+			if q == nil {
+				out <- outcome{seq: it.seq, status: RecipientFailed, reason: "no sender for channel " + it.channel}
+				continue
+			}
+			q <- it
+		}
+		if emailQ != nil {
+			close(emailQ)
+		}
+		if smsQ != nil {
+			close(smsQ)
+		}
+		workers.Wait()
+	}()
+}
+
+// skip reports whether it must not be sent now: the job is stopping (the
+// row stays pending) or the person unsubscribed since the batch was read.
+func (j *job) skip(it item, out chan<- outcome) bool {
+	if !j.mayStillSend() {
+		j.inflight.Add(-1)
+		return true
+	}
+	if j.r.unsub.has(it.channel + " " + it.address) {
+		out <- outcome{seq: it.seq, status: RecipientSkipped, reason: "unsubscribed"}
+		return true
+	}
+	return false
+}
+
+func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
+	conn := &smtpConn{acc: a.acc}
+	defer conn.close()
+	buf := new(bytes.Buffer)
+	for it := range q {
+		if j.skip(it, out) {
+			continue
+		}
+		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
+		r, err := set.tmpl.render(it.vars)
+		if err != nil {
+			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+			continue
+		}
+		buf.Reset()
+		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
+		set.deliver(j, it, out, func() error {
+			if err := a.pace.wait(j.ctx); err != nil {
+				return err
+			}
+			return conn.send(j.ctx, a.acc.FromAddress, it.address, buf.Bytes())
+		})
+	}
+}
+
+// deliver tries one item until the server takes it, refuses it, or the
+// job stops; failures of the server itself are retried with backoff and
+// count towards the campaign's outage budget.
+func (set *senderSet) deliver(j *job, it item, out chan<- outcome, send func() error) {
+	backoff := j.s.tune.RetryBackoff
+	for {
+		if !j.mayStillSend() {
+			j.inflight.Add(-1)
+			return
+		}
+		err := send()
+		if err == nil {
+			j.working()
+			out <- outcome{seq: it.seq, status: RecipientSent}
+			return
+		}
+		if j.ctx.Err() != nil {
+			j.inflight.Add(-1) // it may or may not have gone; resent with the same id
+			return
+		}
+		permanent, temporary, reason := sendFailure(err)
+		switch {
+		case permanent:
+			j.working()
+			out <- outcome{seq: it.seq, status: RecipientFailed, reason: reason}
+			return
+		case temporary:
+			j.working()
+			out <- outcome{seq: it.seq, reason: reason}
+			return
+		}
+		j.s.log.Warn("campaign send failed; retrying", "campaign", j.id, "err", err, "in", backoff)
+		j.failing(fmt.Errorf("%s", reason))
+		j.sleep(backoff)
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}

@@ -1,0 +1,147 @@
+package mailing
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/profhub/profhub/valid"
+)
+
+// Vars are the member variables a template may use, e.g. {{.GivenName}}.
+// They are copied into the ledger when a campaign starts, so sending needs
+// no join with the CRM and a later edit of a card cannot change a message
+// half-way through.
+type Vars struct {
+	Name         string `json:"n,omitempty"` // full name
+	Surname      string `json:"s,omitempty"`
+	GivenName    string `json:"g,omitempty"`
+	Patronymic   string `json:"p,omitempty"`
+	Organisation string `json:"o,omitempty"`
+	Position     string `json:"j,omitempty"`
+	CardNumber   string `json:"c,omitempty"`
+	DiscountCard string `json:"d,omitempty"`
+	// UnsubscribeURL is the recipient's own signed link; filled at send time.
+	UnsubscribeURL string `json:"-"`
+}
+
+var sampleVars = Vars{Name: "Иванова Мария Петровна", Surname: "Иванова", GivenName: "Мария", Patronymic: "Петровна",
+	Organisation: "ППО «Пример»", Position: "инженер", CardNumber: "0000001", DiscountCard: "D-0001", UnsubscribeURL: "https://example.org/u"}
+
+// templates are a campaign's parsed templates.
+type templates struct {
+	subject *texttemplate.Template
+	html    *htmltemplate.Template // nil: text only
+	text    *texttemplate.Template
+	sms     *texttemplate.Template
+}
+
+// The visible unsubscribe link every e-mail carries (the law, and RFC 8058
+// is only honoured by some mail programs).
+const (
+	htmlFooter = `<p style="font-size:12px;color:#666;margin-top:24px">Вы получили это письмо как член профсоюза или подписчик рассылки. ` +
+		`<a href="{{.UnsubscribeURL}}">Отписаться от рассылки</a></p>`
+	textFooter = "\n\n--\nОтписаться от рассылки: {{.UnsubscribeURL}}\n"
+)
+
+func parseTemplates(c Content) (*templates, error) {
+	t := &templates{}
+	var err error
+	fail := func(field string, err error) error {
+		return valid.Errorf(field, "template", "template error: %v", err)
+	}
+	if t.subject, err = texttemplate.New("subject").Parse(c.Subject); err != nil {
+		return nil, fail("content.subject", err)
+	}
+	if strings.TrimSpace(c.HTML) != "" {
+		src := c.HTML
+		if i := strings.LastIndex(strings.ToLower(src), "</body>"); i >= 0 {
+			src = src[:i] + htmlFooter + src[i:]
+		} else {
+			src += htmlFooter
+		}
+		if t.html, err = htmltemplate.New("html").Parse(src); err != nil {
+			return nil, fail("content.html", err)
+		}
+	}
+	text := c.Text
+	if strings.TrimSpace(text) == "" && c.HTML != "" {
+		text = htmlToText(c.HTML)
+	}
+	if t.text, err = texttemplate.New("text").Parse(text + textFooter); err != nil {
+		return nil, fail("content.text", err)
+	}
+	if t.sms, err = texttemplate.New("sms").Parse(c.SMS); err != nil {
+		return nil, fail("content.sms", err)
+	}
+	// Execute once with sample values: an unknown variable is an error now,
+	// not 254,000 failed sends later.
+	var b bytes.Buffer
+	for field, run := range map[string]func() error{
+		"content.subject": func() error { return t.subject.Execute(&b, sampleVars) },
+		"content.text":    func() error { return t.text.Execute(&b, sampleVars) },
+		"content.sms":     func() error { return t.sms.Execute(&b, sampleVars) },
+		"content.html": func() error {
+			if t.html == nil {
+				return nil
+			}
+			return t.html.Execute(&b, sampleVars)
+		},
+	} {
+		if err := run(); err != nil {
+			return nil, fail(field, err)
+		}
+	}
+	return t, nil
+}
+
+// Rendered is one recipient's message, for preview and sending.
+type Rendered struct {
+	Subject string `json:"subject"`
+	HTML    string `json:"html,omitempty"`
+	// PreviewHTML is HTML made safe to show inside the hub's pages (no
+	// scripts, no inline styles, which the pages' CSP refuses anyway).
+	PreviewHTML string `json:"preview_html,omitempty"`
+	Text        string `json:"text"`
+	SMS         string `json:"sms,omitempty"`
+	// SMSEncoding and SMSSegments tell staff what an SMS will cost.
+	SMSEncoding string `json:"sms_encoding,omitempty"`
+	SMSSegments int    `json:"sms_segments,omitempty"`
+}
+
+func (t *templates) render(v Vars) (Rendered, error) {
+	var r Rendered
+	var b strings.Builder
+	if err := t.subject.Execute(&b, v); err != nil {
+		return r, err
+	}
+	r.Subject = cleanHeader(b.String())
+	b.Reset()
+	if t.html != nil {
+		if err := t.html.Execute(&b, v); err != nil {
+			return r, err
+		}
+		r.HTML = b.String()
+		b.Reset()
+	}
+	if err := t.text.Execute(&b, v); err != nil {
+		return r, err
+	}
+	r.Text = b.String()
+	b.Reset()
+	if err := t.sms.Execute(&b, v); err != nil {
+		return r, err
+	}
+	r.SMS = strings.TrimSpace(b.String())
+	if r.SMS != "" {
+		r.SMSEncoding, r.SMSSegments = SMSSegments(r.SMS)
+	}
+	return r, nil
+}
+
+// cleanHeader keeps a header value on one line: a member's name with a
+// line break must not add headers.
+func cleanHeader(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

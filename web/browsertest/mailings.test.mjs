@@ -1,0 +1,65 @@
+// End-to-end test of the mailings page in real Chromium, started by
+// mailing/browser_test.go: a secretary writes a campaign, counts its
+// recipients, previews it, saves, starts it and watches it finish.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const env = process.env;
+const base = env.PROFHUB_BASE;
+const shots = env.PROFHUB_SHOTS || 'screenshots';
+mkdirSync(shots, { recursive: true });
+function check(cond, msg) { if (!cond) throw new Error('check failed: ' + msg); }
+
+const browser = await chromium.launch({
+  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let page;
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ru-RU' });
+  page = await ctx.newPage();
+  const errors = [];
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(base + '/login');
+  await page.fill('input[name=login]', 'secretary');
+  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
+  await page.click('button.primary');
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/mailings');
+  await page.waitForSelector('#campaigns tr');
+  await page.click('#new-campaign');
+  await page.fill('input[name=name]', 'Приглашение на конференцию');
+  const listOption = await page.locator('select[name=segment] option', { hasText: 'Список' }).first().getAttribute('value');
+  await page.selectOption('select[name=segment]', listOption);
+  await page.fill('input[name=subject]', 'Приглашение для {{.GivenName}}');
+  await page.fill('textarea[name=html]', '<h1>Уважаемый(ая) {{.GivenName}} {{.Patronymic}}!</h1><p>Приглашаем вас на отчётно-выборную конференцию.</p>');
+  await page.fill('textarea[name=sms]', 'Приглашаем на конференцию 12 декабря');
+  check((await page.textContent('#sms-info')).includes('1 частей'), 'SMS parts shown');
+  await page.click('#count');
+  await page.waitForFunction(() => document.getElementById('editor-msg').textContent.startsWith('Получателей: 5'));
+  await page.click('#preview');
+  await page.waitForSelector('#preview-box:not([hidden])');
+  check((await page.textContent('#preview-subject')) === 'Приглашение для Мария', 'preview subject with the sample name');
+  check((await page.textContent('#preview-text')).includes('Отписаться'), 'text preview has the unsubscribe link');
+  check((await page.textContent('#preview-html h1')) === 'Уважаемый(ая) Мария Петровна!', 'HTML preview with the sample name');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shots + '/mailing-editor.png', fullPage: true });
+  await page.click('#editor button.primary');
+  await page.waitForSelector('#results:not([hidden]) #results-actions button');
+  await page.click('#results-actions button.primary'); // start
+  await page.waitForFunction(() => document.getElementById('results-status').textContent.startsWith('завершена'), null, { timeout: 30000 });
+  await page.waitForTimeout(600); // the progress bar's transition
+  const sent = await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)');
+  check(sent === '5', 'five sent in the results table, got ' + sent);
+  await page.screenshot({ path: shots + '/mailing-results.png', fullPage: true });
+  check(errors.length === 0, 'no console errors: ' + errors.join('; '));
+  console.log('mailings page: ok');
+} catch (e) {
+  if (page) await page.screenshot({ path: shots + '/mailing-failure.png', fullPage: true }).catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

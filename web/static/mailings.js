@@ -1,0 +1,144 @@
+// Campaigns: the list, an editor with the recipient count and a preview
+// per recipient, and live results with pause, resume and cancel. All
+// through the mailing API; text is set with textContent, and the only HTML
+// shown is the preview the server sanitised (bluemonday's UGC policy).
+(function () {
+  'use strict';
+  var root = document.getElementById('mailings-page');
+  if (!root) return;
+  var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
+  var form = document.getElementById('editor');
+  var msg = document.getElementById('editor-msg');
+  var current = null, timer = null;
+
+  function fail(e) { msg.textContent = e.message; }
+
+  function loadList() {
+    return api('GET', '/api/v1/mailing/campaigns').then(function (r) {
+      var tb = document.getElementById('campaigns');
+      tb.textContent = '';
+      var head = el('tr');
+      [t('name'), t('kind'), t('status'), t('recipients'), t('created')].forEach(function (h) { head.appendChild(el('th', '', h)); });
+      tb.appendChild(head);
+      if (!r.campaigns.length) {
+        var tr = el('tr'), td = el('td', 'muted', t('none'));
+        td.colSpan = 5; tr.appendChild(td); tb.appendChild(tr);
+      }
+      r.campaigns.forEach(function (c) {
+        var tr = el('tr'), a = el('a', '', c.name);
+        a.href = '#' + c.id;
+        a.addEventListener('click', function (e) { e.preventDefault(); showResults(c.id); });
+        var td = el('td'); td.appendChild(a); tr.appendChild(td);
+        tr.appendChild(el('td', '', t(c.kind)));
+        tr.appendChild(el('td', 'status-' + c.status, t('status_' + c.status) + (c.alert ? ' — ' + c.alert : '')));
+        tr.appendChild(el('td', '', c.total || '—'));
+        tr.appendChild(el('td', 'muted', new Date(c.created_at).toLocaleString()));
+        tb.appendChild(tr);
+      });
+    });
+  }
+
+  function input() {
+    var f = form.elements, seg = JSON.parse(f.segment.value || '{}');
+    return {
+      name: f.name.value, kind: f.kind.value, channels: f.channels.value.split(','),
+      segments: [seg], accounts: f.account.value ? [f.account.value] : [],
+      content: { subject: f.subject.value, html: f.html.value, text: f.text.value, sms: f.sms.value }
+    };
+  }
+
+  document.getElementById('new-campaign').addEventListener('click', function () {
+    form.hidden = false; document.getElementById('results').hidden = true; form.elements.name.focus();
+  });
+  document.getElementById('count').addEventListener('click', function () {
+    msg.textContent = t('counting');
+    api('POST', '/api/v1/mailing/audience', input()).then(function (r) {
+      var parts = Object.keys(r.by_channel).map(function (ch) { return ch + ': ' + r.by_channel[ch]; });
+      msg.textContent = t('recipients') + ': ' + r.total + (parts.length ? ' (' + parts.join(', ') + ')' : '') +
+        '; ' + t('excluded') + ': ' + r.excluded;
+    }).catch(fail);
+  });
+  document.getElementById('preview').addEventListener('click', function () {
+    api('POST', '/api/v1/mailing/preview', { content: input().content }).then(function (r) {
+      document.getElementById('preview-box').hidden = false;
+      document.getElementById('preview-subject').textContent = r.subject;
+      document.getElementById('preview-html').innerHTML = r.preview_html || '';
+      document.getElementById('preview-text').textContent = r.text + (r.sms ? '\n\nSMS: ' + r.sms : '');
+      msg.textContent = '';
+    }).catch(fail);
+  });
+  form.elements.sms.addEventListener('input', function () {
+    // A rough count while typing; the server's count is the one that decides.
+    var s = form.elements.sms.value, ucs = /[^\x00-\x7f]/.test(s), n = s.length;
+    var parts = n === 0 ? 0 : ucs ? (n <= 70 ? 1 : Math.ceil(n / 67)) : (n <= 160 ? 1 : Math.ceil(n / 153));
+    document.getElementById('sms-info').textContent = n + ' / ' + parts + ' ' + t('sms_parts') + (ucs ? ' (UCS-2)' : ' (GSM-7)');
+  });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    api('POST', '/api/v1/mailing/campaigns', input()).then(function (c) {
+      form.hidden = true; form.reset();
+      return loadList().then(function () { showResults(c.id); });
+    }).catch(fail);
+  });
+
+  function action(id, name) {
+    return function () {
+      api('POST', '/api/v1/mailing/campaigns/' + id + '/' + name).then(function () { showResults(id); loadList(); })
+        .catch(function (e) { document.getElementById('results-status').textContent = e.message; });
+    };
+  }
+
+  function showResults(id) {
+    current = id;
+    clearTimeout(timer);
+    form.hidden = true;
+    var box = document.getElementById('results');
+    Promise.all([api('GET', '/api/v1/mailing/campaigns/' + id), api('GET', '/api/v1/mailing/campaigns/' + id + '/stats')]).then(function (r) {
+      if (current !== id) return;
+      var c = r[0], st = r[1];
+      box.hidden = false;
+      document.getElementById('results-name').textContent = c.name;
+      document.getElementById('results-status').textContent = t('status_' + c.status) +
+        (c.pause_reason ? ' — ' + c.pause_reason : '') + (c.alert ? ' — ' + c.alert : '') + (c.needs_confirm ? ' — ' + t('needs_confirm') : '');
+      var done = st.total - st.pending;
+      document.getElementById('results-bar').style.width = (st.total ? Math.round(100 * done / st.total) : 0) + '%';
+      var tb = document.getElementById('results-table');
+      tb.textContent = '';
+      var head = el('tr');
+      ['channel', 'pending', 'sent', 'failed', 'bounced', 'skipped'].forEach(function (h) { head.appendChild(el('th', '', t(h))); });
+      tb.appendChild(head);
+      Object.keys(st.by_channel).forEach(function (ch) {
+        var tr = el('tr'), row = st.by_channel[ch];
+        tr.appendChild(el('td', '', ch));
+        ['pending', 'sent', 'failed', 'bounced', 'skipped'].forEach(function (k) { tr.appendChild(el('td', '', row[k] || 0)); });
+        tb.appendChild(tr);
+      });
+      var acts = document.getElementById('results-actions');
+      acts.textContent = '';
+      var buttons = { draft: ['start', 'cancel'], scheduled: c.needs_confirm ? ['confirm', 'cancel'] : ['pause', 'cancel'],
+        running: ['pause', 'cancel'], paused: ['resume', 'cancel'] }[c.status] || [];
+      buttons.forEach(function (b) {
+        var btn = el('button', b === 'cancel' ? 'danger' : b === 'start' || b === 'resume' ? 'primary' : '', t('act_' + b));
+        btn.addEventListener('click', action(id, b));
+        acts.appendChild(btn);
+      });
+      if (c.status === 'running' || c.status === 'scheduled') timer = setTimeout(function () { showResults(id); }, 2000);
+      else loadList(); // the list's state column catches up
+    }).catch(function (e) { box.hidden = false; document.getElementById('results-status').textContent = e.message; });
+  }
+
+  ui.me().then(function () {
+    return Promise.all([api('GET', '/api/v1/mailing/lists'), api('GET', '/api/v1/mailing/accounts')]);
+  }).then(function (r) {
+    var seg = form.elements.segment;
+    seg.add(new Option(t('all_members'), JSON.stringify({ filter: {} })));
+    seg.add(new Option(t('activists'), JSON.stringify({ filter: { activist: true } })));
+    r[0].lists.forEach(function (l) { seg.add(new Option(t('list') + ': ' + l.name + ' (' + l.size + ')', JSON.stringify({ list_id: l.id }))); });
+    form.elements.account.add(new Option('—', ''));
+    r[1].accounts.forEach(function (a) { form.elements.account.add(new Option(a.name + ' <' + a.from_address + '>', a.id)); });
+    if (r[1].accounts.length) form.elements.account.selectedIndex = 1;
+    return loadList();
+  }).then(function () {
+    if (location.hash.length > 1) showResults(location.hash.slice(1));
+  }).catch(function (e) { root.appendChild(el('p', 'error', e.message)); });
+})();
