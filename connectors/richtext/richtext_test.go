@@ -54,8 +54,8 @@ func TestParse(t *testing.T) {
 func TestPlain(t *testing.T) {
 	tests := map[string]string{
 		"**Важно**: [устав](https://u.example/1) и [https://u.example/2](https://u.example/2)": "Важно: устав (https://u.example/1) и https://u.example/2",
-		"[почта](mailto:a@b.example) `x`":                                                        "почта (mailto:a@b.example) x",
-		"<i>как есть</i>":                                                                         "<i>как есть</i>",
+		"[почта](mailto:a@b.example) `x`": "почта (mailto:a@b.example) x",
+		"<i>как есть</i>":                 "<i>как есть</i>",
 	}
 	for in, want := range tests {
 		if got := Parse(in).Plain(); got != want {

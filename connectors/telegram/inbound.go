@@ -63,8 +63,16 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 	if err != nil || res.Duplicate {
 		// A replay keeps the files of its first delivery.
 		c.dropBlobs(stored)
+		return err
 	}
-	return err
+	if in.From.Phone != "" && c.members != nil {
+		// The message is stored; a failed lookup only leaves the link
+		// to an operator.
+		if _, err := c.inbox.LinkContactByPhone(ctx, res.ConversationID, in.From.Phone, c.members); err != nil {
+			c.log.Warn("linking a shared phone to a member failed", "channel", ch.ID, "conversation", res.ConversationID, "err", err)
+		}
+	}
+	return nil
 }
 
 func (c *Connector) dropBlobs(keys []string) {
