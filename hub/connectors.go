@@ -23,7 +23,7 @@ type connector interface {
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
 	return []connector{
-		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM}),
+		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB}),
 		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
 		mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log}),
 		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log}),

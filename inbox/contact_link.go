@@ -2,6 +2,8 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/profhub/profhub/access"
@@ -62,4 +64,27 @@ func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, m
 		e.log.Info("contact linked to a member by the phone they shared", "conversation", convID, "member", memberID)
 	}
 	return memberID, nil
+}
+
+// OpenConversationLine returns the line of the chat's conversation on a
+// channel that is not closed, if there is one: a connector that routes
+// by a menu sends follow-ups to the line the member chose.
+func (e *Engine) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
+	var line string
+	err := e.db.QueryRowContext(ctx, `SELECT line_id FROM inbox_conversations WHERE channel_id = $1 AND external_chat_id = $2
+		AND status <> 'closed' ORDER BY updated_at DESC LIMIT 1`, channelID, externalChatID).Scan(&line)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("inbox: open conversation: %w", err)
+	}
+	return line, true, nil
+}
+
+// LineExists reports whether a line exists (for checking settings that
+// name lines).
+func (e *Engine) LineExists(ctx context.Context, id string) bool {
+	_, err := e.lineByID(ctx, id)
+	return err == nil
 }

@@ -56,6 +56,7 @@ type sentCall struct {
 	ChatID   int64
 	Text     string
 	Entities []map[string]any
+	Markup   string // reply_markup as sent
 	FileName string
 	File     []byte
 	At       time.Time
@@ -193,7 +194,7 @@ func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method strin
 		fail(w, 400, "Bad Request: chat not found", 0)
 		return
 	}
-	c := sentCall{Method: method, ChatID: chat, Text: r.FormValue("text"), At: time.Now()}
+	c := sentCall{Method: method, ChatID: chat, Text: r.FormValue("text"), Markup: r.FormValue("reply_markup"), At: time.Now()}
 	if e := r.FormValue("entities"); e != "" {
 		if err := json.Unmarshal([]byte(e), &c.Entities); err != nil {
 			fail(w, 400, "Bad Request: can't parse entities: "+err.Error(), 0)
