@@ -58,7 +58,7 @@ func commands() []command {
 		{"unit", "add | list | move (the organisation tree)", (*cli).unit},
 		{"token", "create | list | revoke (API tokens)", (*cli).token},
 		{"line", "add | list | show | set (open lines: routing, operators, hours, auto-replies)", (*cli).line},
-		{"channel", "add | list | disable | enable | webhook-secret (ways into a line)", (*cli).channel},
+		{"channel", "add | list | disable | enable | webhook-secret | telegram|vk|mail add|update|list (ways into a line)", (*cli).channel},
 		{"settings", "totp-roles [ROLE,…] (installation policies)", (*cli).settings},
 		{"demo", "fill an empty installation with a small demo federation", (*cli).demo},
 		{"version", "print the version", func(c *cli, _ []string) error { fmt.Fprintln(c.out, buildVersion()); return nil }},
