@@ -92,6 +92,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		// server not to auto-answer them (RFC 3834).
 		h.Set("Auto-Submitted", "auto-replied")
 	}
+	text := c.signed(ctx, ch, m)
 	var buf bytes.Buffer
 	if len(m.Attachments) == 0 {
 		// A plain letter, as people's mail programs write them.
@@ -101,7 +102,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		if err != nil {
 			return nil, err
 		}
-		_, _ = io.WriteString(tw, m.Text)
+		_, _ = io.WriteString(tw, text)
 		if err := tw.Close(); err != nil {
 			return nil, err
 		}
@@ -118,7 +119,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 	if err != nil {
 		return nil, err
 	}
-	_, _ = io.WriteString(tw, m.Text)
+	_, _ = io.WriteString(tw, text)
 	_ = tw.Close()
 	for _, a := range m.Attachments {
 		f, err := c.blobs.Open(ctx, a.BlobKey)
