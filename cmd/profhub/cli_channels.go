@@ -64,6 +64,7 @@ var channelOpts = map[string][]channelOpt{
 		{"smtp-tls", "smtp_tls", false, "tls, starttls or none"},
 		{"folders", "folders", false, "IMAP folders to watch, comma-separated; default INBOX"},
 		{"authserv-id", "authserv_id", false, "trust Authentication-Results only from this server"},
+		{"sent-folder", "sent_folder", false, "IMAP folder that gets a copy of each sent letter, e.g. Sent"},
 		{"signature", "signature", false, "signature under operators' letters; {operator} becomes the operator's name"},
 	},
 }

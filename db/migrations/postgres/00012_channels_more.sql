@@ -16,6 +16,10 @@ CREATE INDEX telegram_menu_pending_age ON telegram_menu_pending(created_at);
 -- A chat's open conversation on a channel, whatever its line.
 CREATE INDEX inbox_conversations_chat ON inbox_conversations(channel_id, external_chat_id);
 
+-- The raw copy of each letter the hub sent (blob key), for the record.
+ALTER TABLE mail_letters ADD COLUMN raw_key TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE mail_letters DROP COLUMN raw_key;
 DROP INDEX inbox_conversations_chat;
 DROP TABLE telegram_menu_pending;
