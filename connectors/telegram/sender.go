@@ -200,8 +200,16 @@ func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
-		return nil
 	}
+	// A 429 may have come for another chat while this one waited its
+	// turn (the broadcast test caught sends 0.5 s into a pause).
+	s.mu.Lock()
+	until := s.botPause[channelID]
+	s.mu.Unlock()
+	if now := time.Now(); now.Before(until) {
+		return &inbox.SendError{RetryAfter: until.Sub(now), Deferred: true, Reason: "Telegram asked the bot to slow down; waiting"}
+	}
+	return nil
 }
 
 func (s *sender) done(id string) int {
