@@ -21,6 +21,10 @@ type ChannelWorkers struct {
 	// a different key restarts it.
 	Key  func(ch Channel) (key string, ok bool)
 	Work func(ctx context.Context, ch Channel)
+	// Lease, when set, runs each channel's worker on one node of the
+	// cluster at a time, under a Redis lease of this TTL (see
+	// channel_lease.go); the other nodes take over when it lapses.
+	Lease time.Duration
 
 	mu      sync.Mutex
 	running map[string]*channelWorker
@@ -78,6 +82,12 @@ func (w *ChannelWorkers) sync(ctx context.Context) {
 		w.running = map[string]*channelWorker{}
 	}
 	for id, cw := range w.running {
+		select {
+		case <-cw.done: // ended by itself (lost its lease): may start again
+			delete(w.running, id)
+			continue
+		default:
+		}
 		if key, ok := keys[id]; !ok || key != cw.key {
 			cw.cancel()
 			<-cw.done
@@ -88,11 +98,24 @@ func (w *ChannelWorkers) sync(ctx context.Context) {
 		if _, ok := w.running[id]; ok {
 			continue
 		}
+		if w.Lease > 0 && !w.acquire(ctx, id) {
+			continue // another node runs it
+		}
 		wctx, cancel := context.WithCancel(ctx)
 		cw := &channelWorker{key: keys[id], cancel: cancel, done: make(chan struct{})}
 		w.running[id] = cw
 		go func() {
 			defer close(cw.done)
+			if w.Lease > 0 {
+				lctx, lcancel := context.WithCancel(context.WithoutCancel(wctx))
+				held := make(chan struct{})
+				go func() {
+					defer close(held)
+					w.hold(lctx, id, cancel)
+				}()
+				// The lease is released only after the worker returned.
+				defer func() { lcancel(); <-held }()
+			}
 			w.Work(wctx, ch)
 		}()
 	}

@@ -45,6 +45,10 @@ type SendError struct {
 	Permanent  bool          // retrying will not help (blocked by the user, bad address)
 	RetryAfter time.Duration // the provider asked to wait this long
 	Reason     string
+	// Deferred says the provider was not contacted (the connector is
+	// keeping to a per-chat pace or a pause the provider asked for): the
+	// message waits RetryAfter without using up one of its attempts.
+	Deferred bool
 }
 
 func (e *SendError) Error() string { return e.Reason }
@@ -197,8 +201,8 @@ func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, i
 	if rate <= 0 {
 		rate = defaultRatePerS
 	}
-	if r, err := limiter.Allow(ctx, e.kv.Key("out", ch.ID), redis_rate.PerSecond(rate)); err == nil && r.Allowed == 0 {
-		e.deferSend(ctx, m.ID, r.RetryAfter, false, "")
+	if wait := e.awaitRate(ctx, limiter, ch.ID, rate); wait > 0 {
+		e.deferSend(ctx, m.ID, wait, false, "")
 		return
 	}
 	sender, ok := e.sender(ch.Kind)
@@ -216,6 +220,29 @@ func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, i
 		return
 	}
 	e.finishSend(ctx, conv, m, result, err)
+}
+
+// awaitRate takes a turn under the channel's rate, shared by all nodes.
+// A burst of one spaces sends evenly: providers count their limits per
+// second, and a full bucket released at once would double them. A turn
+// due soon is waited for here — handing it back to the once-a-second
+// rescan would cut a busy channel's throughput to a few messages a
+// second; a longer wait is returned for the message to be deferred.
+func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, channelID string, rate int) time.Duration {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		r, err := limiter.Allow(ctx, e.kv.Key("out", channelID), redis_rate.Limit{Rate: rate, Burst: 1, Period: time.Second})
+		if err != nil || r.Allowed > 0 {
+			return 0 // without Redis the provider's own limit answers
+		}
+		if time.Now().Add(r.RetryAfter).After(deadline) {
+			return r.RetryAfter
+		}
+		sleep(ctx, r.RetryAfter)
+		if ctx.Err() != nil {
+			return time.Second
+		}
+	}
 }
 
 // deferSend puts a message back to pending, due after wait. counted says
@@ -250,6 +277,10 @@ func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, r
 	permanent, wait, reason := false, time.Duration(0), sendErr.Error()
 	if errors.As(sendErr, &se) {
 		permanent, wait = se.Permanent, se.RetryAfter
+		if se.Deferred && !permanent {
+			e.deferSend(ctx, m.ID, wait, false, m.StatusReason)
+			return
+		}
 	}
 	attempts := m.Attempts + 1
 	if permanent || attempts >= maxAttempts {

@@ -36,6 +36,9 @@ type Inbound struct {
 	// NoAutoReply suppresses the welcome and off-hours replies (e.g. for
 	// mail that is itself an auto-reply).
 	NoAutoReply bool
+	// LineID, when set, routes the message to this line instead of the
+	// channel's (a topic the member chose in a bot menu).
+	LineID string
 }
 
 // IngestResult tells the connector what became of a message.
@@ -99,6 +102,12 @@ func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 	if ch.Disabled {
 		e.log.Warn("message to a disabled channel refused", "channel", ch.ID)
 		return IngestResult{}, ErrChannelDisabled
+	}
+	if in.LineID != "" && in.LineID != ch.LineID {
+		if _, err := e.lineByID(ctx, in.LineID); err != nil {
+			return IngestResult{}, valid.Errorf("line_id", "line", "line %s: %v", in.LineID, err)
+		}
+		ch.LineID = in.LineID
 	}
 	if in.From.Namespace == "" {
 		in.From.Namespace = "channel:" + ch.ID

@@ -230,11 +230,13 @@ func (x *inboxAdmin) showLine(ctx context.Context, w io.Writer, l inbox.Line) {
 }
 
 func (c *cli) channel(args []string) error {
-	act, args, err := action(args, "add", "list", "disable", "enable", "webhook-secret")
+	act, args, err := action(args, "add", "list", "disable", "enable", "webhook-secret", inbox.KindTelegram, inbox.KindVK, inbox.KindMail)
 	if err != nil {
 		return err
 	}
 	switch act {
+	case inbox.KindTelegram, inbox.KindVK, inbox.KindMail:
+		return c.connectorChannel(act, args) // cli_channels.go
 	case "add":
 		var line, kind, name, webhook *string
 		var rate *int

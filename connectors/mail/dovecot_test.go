@@ -199,3 +199,21 @@ func (d *dovecot) seen(t *testing.T) int {
 	}
 	return int(*res.NumMessages - *res.NumUnseen)
 }
+
+// count reports how many letters a folder holds (0 when it is missing).
+func (d *dovecot) count(t *testing.T, folder string) int {
+	t.Helper()
+	c, err := imapclient.DialInsecure(d.addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(d.user, d.pass).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Status(folder, &imap.StatusOptions{NumMessages: true}).Wait()
+	if err != nil {
+		return 0
+	}
+	return int(*res.NumMessages)
+}

@@ -85,7 +85,8 @@ func (c *Connector) Start() {
 	go func() {
 		defer c.done.Done()
 		c.watchers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindMail, Every: c.scanEvery, Log: c.log,
-			Key: func(ch inbox.Channel) (string, bool) { return watchKey(ch), true }, Work: c.watch}
+			Key: func(ch inbox.Channel) (string, bool) { return watchKey(ch), true }, Work: c.watch,
+			Lease: inbox.DefaultChannelLease} // one watcher per mailbox in a cluster
 		c.watchers.Run(c.ctx)
 	}()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
 	netmail "net/mail"
@@ -121,7 +122,8 @@ func newEnv(t *testing.T) *env {
 func (e *env) settings() map[string]string {
 	sh, sp, _ := net.SplitHostPort(e.sink.addr)
 	return map[string]string{"imap_host": e.dc.host, "imap_port": e.dc.port, "imap_tls": "none",
-		"smtp_host": sh, "smtp_port": sp, "smtp_tls": "none", "username": e.dc.user, "from_address": "hotline@union.example"}
+		"smtp_host": sh, "smtp_port": sp, "smtp_tls": "none", "username": e.dc.user, "from_address": "hotline@union.example",
+		"signature": "{operator}\nГорячая линия обкома", "sent_folder": "Sent"}
 }
 
 func (e *env) channel(t *testing.T) inbox.Channel {
@@ -270,6 +272,29 @@ func TestLetterReplyAndAnswer(t *testing.T) {
 	parsed, err := netmail.ReadMessage(strings.NewReader(sent.data))
 	if err != nil {
 		t.Fatal(err)
+	}
+	letterBody, _ := io.ReadAll(quotedprintable.NewReader(parsed.Body))
+	if !strings.Contains(strings.ReplaceAll(string(letterBody), "\r\n", "\n"), "Положено 28 дней.\n\n-- \nТест op1\nГорячая линия обкома") {
+		t.Errorf("letter not signed by its operator:\n%s", letterBody)
+	}
+	// The sent letter is kept raw and copied to the mailbox's Sent folder.
+	for deadline := time.Now().Add(10 * time.Second); e.dc.count(t, "Sent") != 1; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d letters in Sent, want 1", e.dc.count(t, "Sent"))
+		}
+	}
+	var rawKey string
+	if err := e.n.DB.QueryRow(`SELECT raw_key FROM mail_letters WHERE channel_id = $1 AND direction = 'out'`, e.ch.ID).Scan(&rawKey); err != nil || rawKey == "" {
+		t.Fatalf("raw copy of the sent letter: %q %v", rawKey, err)
+	}
+	if f, err := e.n.Blobs.Open(context.Background(), rawKey); err != nil {
+		t.Fatal(err)
+	} else {
+		kept, _ := io.ReadAll(f)
+		f.Close()
+		if !strings.Contains(string(kept), "Message-Id: <out.") {
+			t.Fatalf("kept copy:\n%s", kept)
+		}
 	}
 	subject, _ := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
 	if want := "Re: Вопрос об отпуске [#"; !strings.HasPrefix(subject, want) {

@@ -64,9 +64,21 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	if err := c.smtpSend(ctx, ch, from, to, raw); err != nil {
 		return inbox.SendResult{}, classify(err, ch)
 	}
-	if err := c.recordLetter(context.WithoutCancel(ctx), ch.ID, storedLetter{messageID: id, direction: "out",
-		conversationID: m.ConversationID, address: strings.ToLower(to), subject: last.subject}); err != nil {
+	// The letter is gone: what follows keeps the record and must not
+	// turn a sent letter into a failed (and then repeated) one.
+	rctx := context.WithoutCancel(ctx)
+	rawKey := ""
+	if info, err := c.blobs.Put(rctx, bytes.NewReader(raw), int64(len(raw))+1); err != nil {
+		c.log.Error("raw copy of a sent letter not kept", "channel", ch.ID, "message", m.ID, "err", err)
+	} else {
+		rawKey = info.Key
+	}
+	if err := c.recordLetter(rctx, ch.ID, storedLetter{messageID: id, direction: "out",
+		conversationID: m.ConversationID, address: strings.ToLower(to), subject: last.subject, rawKey: rawKey}); err != nil {
 		c.log.Error("sent letter not recorded", "channel", ch.ID, "message", m.ID, "err", err)
+	}
+	if folder := ch.Settings[settingSentFolder]; folder != "" {
+		c.appendSent(rctx, ch, folder, raw)
 	}
 	return inbox.SendResult{ProviderID: id}, nil
 }
@@ -92,6 +104,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		// server not to auto-answer them (RFC 3834).
 		h.Set("Auto-Submitted", "auto-replied")
 	}
+	text := c.signed(ctx, ch, m)
 	var buf bytes.Buffer
 	if len(m.Attachments) == 0 {
 		// A plain letter, as people's mail programs write them.
@@ -101,7 +114,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		if err != nil {
 			return nil, err
 		}
-		_, _ = io.WriteString(tw, m.Text)
+		_, _ = io.WriteString(tw, text)
 		if err := tw.Close(); err != nil {
 			return nil, err
 		}
@@ -118,7 +131,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 	if err != nil {
 		return nil, err
 	}
-	_, _ = io.WriteString(tw, m.Text)
+	_, _ = io.WriteString(tw, text)
 	_ = tw.Close()
 	for _, a := range m.Attachments {
 		f, err := c.blobs.Open(ctx, a.BlobKey)

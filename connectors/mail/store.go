@@ -44,12 +44,13 @@ func (c *Connector) saveFolder(ctx context.Context, channelID, folder string, s 
 // storedLetter is a letter of a mailbox, by Message-ID.
 type storedLetter struct {
 	messageID, direction, conversationID, address, subject string
+	rawKey                                                 string // sent letters: the raw copy in the blob store
 }
 
 func (c *Connector) recordLetter(ctx context.Context, channelID string, l storedLetter) error {
-	_, err := c.db.ExecContext(ctx, `INSERT INTO mail_letters (channel_id, message_id, direction, conversation_id, address, subject, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		channelID, l.messageID, l.direction, l.conversationID, l.address, l.subject, db.Now())
+	_, err := c.db.ExecContext(ctx, `INSERT INTO mail_letters (channel_id, message_id, direction, conversation_id, address, subject,
+		raw_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		channelID, l.messageID, l.direction, l.conversationID, l.address, l.subject, l.rawKey, db.Now())
 	if err != nil {
 		return fmt.Errorf("mail: record letter: %w", err)
 	}

@@ -38,6 +38,15 @@ type fakeTelegram struct {
 	blocked    map[int64]bool
 	delay      time.Duration
 	pollError  bool // getUpdates answers 409 Conflict
+	// every429 answers every Nth send with 429 retry_after=retryAfter and
+	// then refuses sends until the pause ends, as Telegram does; a send
+	// arriving well inside a pause is a violation.
+	hold       chan struct{} // sends wait until it is closed (a stalled Bot API)
+	every429   int
+	sendCount  int
+	pauseFrom  time.Time
+	pauseUntil time.Time
+	violations []string
 	arrived    chan sentCall
 }
 
@@ -46,6 +55,8 @@ type sentCall struct {
 	Method   string
 	ChatID   int64
 	Text     string
+	Entities []map[string]any
+	Markup   string // reply_markup as sent
 	FileName string
 	File     []byte
 	At       time.Time
@@ -130,7 +141,7 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ok200(w, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": len(data), "file_path": filePath(id)})
-	case "sendMessage", "sendPhoto", "sendDocument":
+	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio":
 		f.send(w, r, method)
 	default:
 		fail(w, 404, "Not Found: method not found", 0)
@@ -140,10 +151,18 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 func filePath(id string) string { return "files/" + id + ".bin" }
 
 func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method string) {
+	arrived := time.Now() // Telegram counts a request when it arrives
 	f.mu.Lock()
-	delay := f.delay
+	delay, hold := f.delay, f.hold
 	f.mu.Unlock()
 	time.Sleep(delay)
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	chat, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 	if err != nil {
 		fail(w, 400, "Bad Request: chat_id is empty", 0)
@@ -151,7 +170,22 @@ func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method strin
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	now := time.Now()
+	f.sendCount++
 	switch {
+	case now.Before(f.pauseUntil):
+		// Requests whose turn was taken before the bot read the 429 are
+		// still arriving for a moment (a few hundred ms under -race on a
+		// loaded machine: 340 ms was seen); later ones break the pause.
+		if now.Sub(f.pauseFrom) > 500*time.Millisecond {
+			f.violations = append(f.violations, fmt.Sprintf("send %s into a %d s pause", now.Sub(f.pauseFrom), f.retryAfter))
+		}
+		fail(w, 429, fmt.Sprintf("Too Many Requests: retry after %d", f.retryAfter), f.retryAfter)
+		return
+	case f.every429 > 0 && f.sendCount%f.every429 == 0:
+		f.pauseFrom, f.pauseUntil = now, now.Add(time.Duration(f.retryAfter)*time.Second)
+		fail(w, 429, fmt.Sprintf("Too Many Requests: retry after %d", f.retryAfter), f.retryAfter)
+		return
 	case f.fail429 > 0:
 		f.fail429--
 		fail(w, 429, fmt.Sprintf("Too Many Requests: retry after %d", f.retryAfter), f.retryAfter)
@@ -163,8 +197,14 @@ func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method strin
 		fail(w, 400, "Bad Request: chat not found", 0)
 		return
 	}
-	c := sentCall{Method: method, ChatID: chat, Text: r.FormValue("text"), At: time.Now()}
-	for _, field := range []string{"photo", "document"} {
+	c := sentCall{Method: method, ChatID: chat, Text: r.FormValue("text"), Markup: r.FormValue("reply_markup"), At: arrived}
+	if e := r.FormValue("entities"); e != "" {
+		if err := json.Unmarshal([]byte(e), &c.Entities); err != nil {
+			fail(w, 400, "Bad Request: can't parse entities: "+err.Error(), 0)
+			return
+		}
+	}
+	for _, field := range []string{"photo", "document", "voice", "audio"} {
 		if r.MultipartForm == nil {
 			break
 		}

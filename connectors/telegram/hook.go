@@ -45,6 +45,9 @@ func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
 		return valid.Errorf("settings.mode", "base_url", "webhook mode needs the hub's public address (PROFHUB_BASE_URL); use polling mode without one")
 	}
 	ch.Settings[settingMode] = mode
+	if err := c.checkMenu(ctx, ch); err != nil {
+		return err
+	}
 	if ch.RatePerS == 0 {
 		ch.RatePerS = defaultRatePerS
 	}

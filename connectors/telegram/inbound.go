@@ -41,7 +41,21 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 	if msg == nil {
 		return nil
 	}
+	var r route
+	if m, _ := parseMenu(ch); m != nil && !edited && msg.Chat.Type == models.ChatTypePrivate {
+		var held bool
+		var err error
+		if r, held, err = c.menuGate(ctx, ch, b, m, u, msg); err != nil || held {
+			return err
+		}
+	}
+	return c.ingestMessage(ctx, ch, b, msg, edited, r)
+}
+
+// ingestMessage stores one message (downloading its files) along r.
+func (c *Connector) ingestMessage(ctx context.Context, ch inbox.Channel, b *bot.Bot, msg *models.Message, edited bool, r route) error {
 	in := convert(ch.ID, msg, edited)
+	in.LineID, in.Subject = r.lineID, r.subject
 	var stored []string
 	for _, f := range filesOf(msg) {
 		a, note, err := c.download(ctx, ch, b, f)
@@ -63,8 +77,16 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 	if err != nil || res.Duplicate {
 		// A replay keeps the files of its first delivery.
 		c.dropBlobs(stored)
+		return err
 	}
-	return err
+	if in.From.Phone != "" && c.members != nil {
+		// The message is stored; a failed lookup only leaves the link
+		// to an operator.
+		if _, err := c.inbox.LinkContactByPhone(ctx, res.ConversationID, in.From.Phone, c.members); err != nil {
+			c.log.Warn("linking a shared phone to a member failed", "channel", ch.ID, "conversation", res.ConversationID, "err", err)
+		}
+	}
+	return nil
 }
 
 func (c *Connector) dropBlobs(keys []string) {

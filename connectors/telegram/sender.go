@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/profhub/profhub/connectors/richtext"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -50,16 +52,19 @@ func newSender(c *Connector) *sender {
 	return &sender{c: c, chatNext: map[string]time.Time{}, botPause: map[string]time.Time{}, progress: map[string]progress{}}
 }
 
-// part is one Bot API message of a reply: text or a file.
+// part is one Bot API message of a reply: formatted text or a file.
 type part struct {
-	text string
+	text richtext.Doc
 	file *inbox.Attachment
 }
 
+// planParts reads the operator's markup (sent as entities, never as HTML,
+// so nothing typed can break the message) and cuts the text at
+// Telegram's limit.
 func planParts(m inbox.OutboundMessage) []part {
 	var parts []part
-	for _, t := range splitText(m.Text, maxTextUnits) {
-		parts = append(parts, part{text: t})
+	for _, d := range splitDoc(richtext.Parse(m.Text), maxTextUnits) {
+		parts = append(parts, part{text: d})
 	}
 	for i := range m.Attachments {
 		parts = append(parts, part{file: &m.Attachments[i]})
@@ -110,7 +115,7 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 
 func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part) (int, error) {
 	if p.file == nil {
-		msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: p.text})
+		msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: p.text.Text, Entities: entities(p.text)})
 		if err != nil {
 			return 0, err
 		}
@@ -123,13 +128,14 @@ func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part)
 	defer f.Close()
 	upload := &models.InputFileUpload{Filename: p.file.Name, Data: f}
 	var msg *models.Message
-	switch p.file.ContentType {
-	case "image/jpeg", "image/png", "image/webp":
-		if p.file.Size <= maxPhotoBytes {
-			msg, err = b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID, Photo: upload})
-			break
-		}
-		fallthrough
+	ct := p.file.ContentType
+	switch {
+	case (ct == "image/jpeg" || ct == "image/png" || ct == "image/webp") && p.file.Size <= maxPhotoBytes:
+		msg, err = b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID, Photo: upload})
+	case audioKind(ct, p.file.Name) == "voice":
+		msg, err = b.SendVoice(ctx, &bot.SendVoiceParams{ChatID: chatID, Voice: upload})
+	case audioKind(ct, p.file.Name) == "audio":
+		msg, err = b.SendAudio(ctx, &bot.SendAudioParams{ChatID: chatID, Audio: upload})
 	default:
 		msg, err = b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: upload})
 	}
@@ -137,6 +143,23 @@ func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part)
 		return 0, err
 	}
 	return msg.ID, nil
+}
+
+// audioKind says how Telegram should show an audio file: OGG/Opus (what
+// voice recorders and Telegram itself make) as a voice message with a
+// waveform, MP3 and M4A as a track in the player; anything else is sent
+// as a document, which Telegram would refuse to play. Uploads are typed
+// by sniffing, which calls OGG "application/ogg", so the name helps.
+func audioKind(ctype, name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch {
+	case ctype == "audio/ogg" || ctype == "audio/opus" || (ctype == "application/ogg" && ext != ".ogv") || ext == ".oga" || ext == ".opus":
+		return "voice"
+	case ctype == "audio/mpeg" || ctype == "audio/mp3" || ctype == "audio/x-m4a" || ctype == "audio/m4a" || ctype == "audio/mp4" ||
+		ext == ".mp3" || ext == ".m4a":
+		return "audio"
+	}
+	return ""
 }
 
 // waitTurn keeps to one message per second per chat and to a bot's pause
@@ -148,7 +171,7 @@ func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
 	now := time.Now()
 	if until := s.botPause[channelID]; now.Before(until) {
 		s.mu.Unlock()
-		return &inbox.SendError{RetryAfter: until.Sub(now), Reason: "Telegram asked the bot to slow down; waiting"}
+		return &inbox.SendError{RetryAfter: until.Sub(now), Deferred: true, Reason: "Telegram asked the bot to slow down; waiting"}
 	}
 	at := now
 	if next := s.chatNext[key]; next.After(at) {
@@ -157,7 +180,7 @@ func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
 	wait := at.Sub(now)
 	if wait > maxTurnWait {
 		s.mu.Unlock()
-		return &inbox.SendError{RetryAfter: wait, Reason: "Telegram allows one message per second in a chat; waiting"}
+		return &inbox.SendError{RetryAfter: wait, Deferred: true, Reason: "Telegram allows one message per second in a chat; waiting"}
 	}
 	s.chatNext[key] = at.Add(perChatGap)
 	if len(s.chatNext) > 10000 {
@@ -177,8 +200,16 @@ func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
-		return nil
 	}
+	// A 429 may have come for another chat while this one waited its
+	// turn (the broadcast test caught sends 0.5 s into a pause).
+	s.mu.Lock()
+	until := s.botPause[channelID]
+	s.mu.Unlock()
+	if now := time.Now(); now.Before(until) {
+		return &inbox.SendError{RetryAfter: until.Sub(now), Deferred: true, Reason: "Telegram asked the bot to slow down; waiting"}
+	}
+	return nil
 }
 
 func (s *sender) done(id string) int {

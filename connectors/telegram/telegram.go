@@ -19,6 +19,7 @@ import (
 
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -35,8 +36,11 @@ const (
 	modePolling = "polling"
 
 	defaultAPIURL = "https://api.telegram.org"
-	// defaultRatePerS is Telegram's limit of messages per second per bot.
-	defaultRatePerS = 30
+	// defaultRatePerS keeps under Telegram's 30 messages per second per
+	// bot with headroom: a turn is taken a few milliseconds before the
+	// request reaches Telegram, and that jitter bunches sends (measured
+	// by TestBroadcastKeepsLimitsAndLosesNothing: 33 in one second at 30).
+	defaultRatePerS = 25
 )
 
 // Deps is what the connector needs from the hub.
@@ -45,16 +49,22 @@ type Deps struct {
 	Blobs  blob.Store
 	Config *config.Config // BaseURL decides the webhook address
 	Log    *slog.Logger
+	DB     *db.DB // the bot menu's held messages
+	// Members, when set, recognises members who share their phone
+	// through the bot's request_contact button (the CRM's store).
+	Members inbox.MemberFinder
 }
 
 // Connector serves every Telegram channel of one hub node.
 type Connector struct {
-	inbox  *inbox.Engine
-	blobs  blob.Store
-	cfg    *config.Config
-	log    *slog.Logger
-	client *http.Client // Bot API calls and file downloads
-	sender *sender
+	inbox   *inbox.Engine
+	blobs   blob.Store
+	cfg     *config.Config
+	log     *slog.Logger
+	client  *http.Client // Bot API calls and file downloads
+	sender  *sender
+	members inbox.MemberFinder
+	db      *db.DB
 
 	// scanEvery is how often the poller manager looks for polling
 	// channels that were added, changed or removed.
@@ -69,7 +79,7 @@ type Connector struct {
 
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"),
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, db: d.DB,
 		client:    &http.Client{Timeout: 2 * time.Minute},
 		scanEvery: 2 * time.Second, pollWait: 25 * time.Second}
 	c.ctx, c.stop = context.WithCancel(context.Background())
@@ -90,8 +100,22 @@ func (c *Connector) Start() {
 	go func() {
 		defer c.done.Done()
 		c.pollers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindTelegram, Every: c.scanEvery, Log: c.log,
-			Key: pollKey, Work: c.poll}
+			Key: pollKey, Work: c.poll, Lease: inbox.DefaultChannelLease} // Telegram allows one getUpdates per bot
 		c.pollers.Run(c.ctx)
+	}()
+	c.done.Add(1)
+	go func() {
+		defer c.done.Done()
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.ctx.Done():
+				return
+			case <-t.C:
+				c.sweepMenus(c.ctx)
+			}
+		}
 	}()
 }
 

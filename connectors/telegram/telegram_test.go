@@ -177,7 +177,7 @@ func (e *env) waitSent(t *testing.T, within time.Duration) sentCall {
 func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	if ch.Settings["bot_username"] != "union_test_bot" || ch.Settings["bot_name"] != "Профсоюз бот" || ch.RatePerS != 30 {
+	if ch.Settings["bot_username"] != "union_test_bot" || ch.Settings["bot_name"] != "Профсоюз бот" || ch.RatePerS != 25 {
 		t.Fatalf("channel after setup: %+v rate %d", ch.Settings, ch.RatePerS)
 	}
 	e.tg.set(func(f *fakeTelegram) {

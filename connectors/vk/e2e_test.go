@@ -469,7 +469,7 @@ func TestReplyWithFiles(t *testing.T) {
 // The channel hook checks the token with VK and fills in the community.
 func TestChannelCheck(t *testing.T) {
 	f := newFixture(t, "callback")
-	if f.ch.Settings["group_id"] != strconv.Itoa(f.vk.groupID) || f.ch.Settings["community_name"] == "" || f.ch.RatePerS != 20 {
+	if f.ch.Settings["group_id"] != strconv.Itoa(f.vk.groupID) || f.ch.Settings["community_name"] == "" || f.ch.RatePerS != 16 {
 		t.Fatalf("channel %+v", f.ch)
 	}
 	ctx := context.Background()

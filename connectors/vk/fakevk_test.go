@@ -41,6 +41,12 @@ type fakeVK struct {
 	files       map[string][]byte
 	fileHits    int
 	uploads     []string // field names of files uploaded
+	// errEvery answers every Nth messages.send with an error code (code
+	// → N); callTimes records every method call made with the token.
+	errEvery  map[int]int
+	sendCount int
+	callTimes []time.Time
+	hold      chan struct{} // messages.send waits until it is closed
 }
 
 type sendCall struct {
@@ -90,9 +96,19 @@ func (f *fakeVK) count(name string) int {
 func (f *fakeVK) method(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	_ = r.ParseForm()
+	// VK counts a request when it arrives, however long it then takes.
 	f.mu.Lock()
 	f.calls[name]++
+	f.callTimes = append(f.callTimes, time.Now())
+	hold := f.hold
 	f.mu.Unlock()
+	if name == "messages.send" && hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if r.Header.Get("Authorization") != "Bearer "+f.token {
 		replyErr(w, 5)
 		return
@@ -158,6 +174,12 @@ func (f *fakeVK) messagesSend(w http.ResponseWriter, r *http.Request) {
 	var code int
 	if len(f.sendErrs) > 0 {
 		code, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
+	}
+	f.sendCount++
+	for c, n := range f.errEvery {
+		if code == 0 && f.sendCount%n == 0 {
+			code = c
+		}
 	}
 	if code != 0 {
 		f.mu.Unlock()

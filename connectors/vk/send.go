@@ -12,6 +12,7 @@ import (
 
 	"github.com/SevereCloud/vksdk/v3/api"
 
+	"github.com/profhub/profhub/connectors/richtext"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -32,7 +33,9 @@ func (c *Connector) Send(ctx context.Context, ch inbox.Channel, m inbox.Outbound
 	if err != nil {
 		return inbox.SendResult{}, err
 	}
-	parts := splitText(m.Text, maxTextRunes)
+	// VK bots cannot format text: the operator's markup is read and
+	// dropped, links written out after their text.
+	parts := splitText(richtext.Parse(m.Text).Plain(), maxTextRunes)
 	var last int
 	for i, text := range parts {
 		params := api.Params{"peer_id": peer, "random_id": randomID(m.ID, i), "message": text}
