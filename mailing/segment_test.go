@@ -2,7 +2,9 @@ package mailing_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
@@ -37,6 +39,46 @@ func TestSavedFilterSegment(t *testing.T) {
 		}
 		if _, err := f.svc.CountAudience(f.ctx, f.secB1, in); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("another unit's private filter: %v", err)
+		}
+	})
+}
+
+// A bounce of a campaign letter, reported by its Message-ID, marks the
+// recipient and keeps the address out of the next campaign.
+func TestBounceSuppressesAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		acc := f.account(0, 1)
+		l := f.list(3)
+		f.run(f.svc)
+		send := func() {
+			t.Helper()
+			c := f.emailCampaign(f.sys, mailing.Informational, []mailing.Segment{{ListID: l.ID}}, acc)
+			if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			f.wait(c.ID, mailing.StatusFinished, 20*time.Second)
+		}
+		send()
+		raw := string(f.sink.Raw("p1@example.net"))
+		i := strings.Index(raw, "Message-Id: <")
+		if i < 0 {
+			i = strings.Index(raw, "Message-ID: <")
+		}
+		if i < 0 {
+			t.Fatalf("no Message-ID in %.300q", raw)
+		}
+		id := raw[i+len("Message-Id: <"):]
+		id = id[:strings.Index(id, ">")]
+		if err := f.svc.RecordBounce(f.ctx, "<"+id+">", "550 5.1.1 user unknown"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RecordBounce(f.ctx, "m.1.nosuchcampaign@x", "550"); !errors.Is(err, db.ErrNotFound) {
+			t.Fatalf("unknown campaign letter: %v", err)
+		}
+		send()
+		if got := []int{f.sink.Got("p0@example.net"), f.sink.Got("p1@example.net"), f.sink.Got("p2@example.net")}; got[0] != 2 || got[1] != 1 || got[2] != 2 {
+			t.Fatalf("copies per address after the bounce: %v, want [2 1 2]", got)
 		}
 	})
 }

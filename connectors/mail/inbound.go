@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -181,8 +183,32 @@ func (c *Connector) handleBounce(ctx context.Context, ch inbox.Channel, l *lette
 		return err
 	}
 	c.log.Warn("bounce received", "channel", ch.ID, "refers_to", refs, "conversations", convs, "reason", reason)
+	if err := c.forwardBounce(ctx, refs, reason); err != nil {
+		return err
+	}
 	if len(convs) > 0 {
 		c.report(ch, fmt.Errorf("a reply in conversation %s bounced: %s", convs[0], reason))
+	}
+	return nil
+}
+
+// forwardBounce tells the mailing service of a bounced campaign letter.
+// A failure to record it keeps the bounce unseen in the mailbox, so it is
+// read again; a Message-ID the campaigns do not know is not an error.
+func (c *Connector) forwardBounce(ctx context.Context, refs []string, reason string) error {
+	if c.bounces == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		id := strings.Trim(ref, "<> ")
+		if !strings.HasPrefix(id, "m.") || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if err := c.bounces.RecordBounce(ctx, id, reason); err != nil && !errors.Is(err, db.ErrNotFound) {
+			return fmt.Errorf("mail: record the bounce of campaign letter %s: %w", id, err)
+		}
 	}
 	return nil
 }

@@ -50,6 +50,16 @@ type Deps struct {
 	Blobs blob.Store
 	DB    *db.DB // the connector's own tables (mail_*), see db/migrations
 	Log   *slog.Logger
+
+	// Bounces, when set, also hears of bounces of mass-mailing letters
+	// (Message-IDs "m.<seq>.<campaign>@…"), so a campaign marks the
+	// recipient and suppresses the address.
+	Bounces BounceRecorder
+}
+
+// BounceRecorder takes the bounce of a letter this connector did not send.
+type BounceRecorder interface {
+	RecordBounce(ctx context.Context, messageID, reason string) error
 }
 
 // Connector serves every mail channel of one hub node.
@@ -58,6 +68,8 @@ type Connector struct {
 	blobs blob.Store
 	db    *db.DB
 	log   *slog.Logger
+
+	bounces BounceRecorder
 
 	scanEvery   time.Duration // how often the watcher manager looks for changed channels
 	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
@@ -71,7 +83,7 @@ type Connector struct {
 
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"),
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces,
 		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
