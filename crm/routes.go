@@ -14,6 +14,7 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/crm/members/export", a(s.httpExportMembers))
 	mux.HandleFunc("POST /api/v1/crm/members/duplicates", a(s.httpFindDuplicates))
 	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(s.httpCreateMemberFromConversation))
+	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(s.httpConversationMember))
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(s.httpImport))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(s.httpGetMember))
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(s.httpUpdateMember))
