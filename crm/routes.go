@@ -29,6 +29,7 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/lists", a(s.httpCreateList))
 	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records", a(s.httpRecords))
 	mux.HandleFunc("POST /api/v1/crm/lists/{id}/records", a(s.httpAddRecord))
+	mux.HandleFunc("PATCH /api/v1/crm/lists/{id}/records/{record}", a(s.httpUpdateRecord))
 	mux.HandleFunc("GET /api/v1/crm/lists/{id}/export", a(s.httpExportRecords))
 	mux.HandleFunc("POST /api/v1/crm/lists/{id}/import", a(s.httpImportRecords))
 	mux.HandleFunc("GET /api/v1/crm/appeals", a(s.httpListAppeals))

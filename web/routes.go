@@ -39,6 +39,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /documents", s.documentsPage)
 	mux.HandleFunc("GET /members", s.membersPage)
 	mux.HandleFunc("GET /appeals", s.appealsPage)
+	mux.HandleFunc("GET /organisations/{id}", s.organisationPage)
+	mux.HandleFunc("GET /lists", s.listsPage)
 	for _, area := range []string{"mailings"} {
 		mux.HandleFunc("GET /"+area, s.comingSoon(area))
 	}
