@@ -25,5 +25,5 @@ func (s *Server) organisationPage(w http.ResponseWriter, r *http.Request) {
 // listsPage keeps the universal lists: records, adding and editing them,
 // XLSX export and import (web/static/crm_lists.js).
 func (s *Server) listsPage(w http.ResponseWriter, r *http.Request) {
-	s.scriptPage(w, r, "lists", "nav.lists", "members")
+	s.scriptPage(w, r, "lists", "nav.lists", "lists")
 }

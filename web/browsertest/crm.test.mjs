@@ -62,6 +62,55 @@ try {
   check((await page.getAttribute('#m-card dd a[href^="/organisations/"]', 'href')).length > 15, 'the organisation links to its card');
   await page.screenshot({ path: shots + '/crm-members.png' });
 
+  // Her organisation's card: the members of its subtree, an edit, and the
+  // link back to the registry filtered by it.
+  await page.click('#m-card dd a[href^="/organisations/"]');
+  await page.waitForSelector('#org-card:not([hidden])');
+  check((await page.locator('#org-title').textContent()).includes('СОШ № 1'), 'the card names the school');
+  const members = Number((await page.locator('#org-count').textContent()).replace(/\D+/g, ''));
+  check(members === 4, 'the school has four members, got ' + members);
+  await page.click('#org-edit summary');
+  await page.fill('#org-form input[name=chairman]', 'Семёнова Анна Ильинична');
+  await page.fill('#org-form input[name=employer]', 'МОАУ «СОШ № 1» <script>x</script>');
+  await page.click('#org-form button.primary');
+  await page.waitForFunction(() => document.querySelector('#org-fields').textContent.includes('Семёнова Анна Ильинична'));
+  check((await page.locator('#org-fields').textContent()).includes('<script>x</script>'), 'hostile text stays text');
+  await page.screenshot({ path: shots + '/crm-organisation.png' });
+  await page.click('#org-members');
+  await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 4);
+
+  // The awards list: the demo's three records; one edited, one added, a
+  // file imported with a report of its bad row.
+  await page.goto(base + '/lists');
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 3);
+  check((await page.getAttribute('#l-export', 'href')).includes('/export'), 'the export link');
+  const exp = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-type')), await page.getAttribute('#l-export', 'href'));
+  check(exp.startsWith('200 application/vnd.openxmlformats'), 'the export is an XLSX file: ' + exp);
+  await page.click('#l-table tr.pick:has-text("Сафин")');
+  await page.waitForSelector('#l-form:not([hidden])');
+  check((await page.locator('#l-fields .crm-picked').first().textContent()).includes('Сафин'), 'the member field shows the card');
+  await page.fill('#l-form input[name=gift]', '12000');
+  await page.click('#l-form button.primary');
+  await page.waitForFunction(() => /12[\s\u00a0,.]?000/.test(document.querySelector('#l-table').textContent));
+  await page.click('#l-add');
+  await page.waitForSelector('#l-form:not([hidden])');
+  await page.click('#l-form button.primary'); // required fields are empty: the browser refuses
+  check(!(await page.locator('#l-form').isHidden()), 'an empty record is not sent');
+  await page.fill('#l-form input[name=year]', '2026');
+  await page.fill('#l-fields input[type=search]', 'Петров');
+  await page.click('#l-fields .crm-found li.pick:has-text("Петров Дмитрий")');
+  await page.selectOption('#l-form select[name=award]', 'Благодарность обкома');
+  await page.fill('#l-form input[name=gift]', '2 500,50');
+  await page.click('#l-form button.primary');
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 4);
+  const csv = 'Год награждения;ФИО;Наименование награды\n2025;56-000201;Благодарность Федерации\n2025;56-000201;Орден\n';
+  await page.setInputFiles('#l-import', { name: 'awards.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForSelector('#l-report:not([hidden]) li.error');
+  const rep = await page.locator('#l-report').textContent();
+  check(rep.includes('1') && rep.includes('3'), 'the report counts one created and names row 3: ' + rep);
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 5);
+  await page.screenshot({ path: shots + '/crm-lists.png' });
+
   // Appeals: the overdue one is highlighted; resolving it needs a text.
   await page.goto(base + '/appeals');
   await page.waitForSelector('#a-table tr.pick');
