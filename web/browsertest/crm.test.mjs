@@ -188,7 +188,20 @@ try {
   await page.waitForSelector('#crm-member:not([hidden])');
   check(!(await page.locator('#card-dialog').getAttribute('open')), 'the dialog closes');
   check((await page.locator('#crm-member-link').textContent()).includes('Ермакова'), 'the contact now links to her card');
-  // The link opens her card on the members page.
+  // Someone nobody knows gets a new card, linked at once.
+  await page.click('#conversations li:has-text("Исаева")');
+  await page.waitForSelector('#act-card:not([hidden])');
+  await page.click('#act-card');
+  await page.waitForSelector('#card-dialog[open]');
+  await page.selectOption('#card-form select[name=kind]', 'prospect');
+  await page.fill('#card-form input[name=birth_date]', '1993-04-17');
+  await page.click('#card-create');
+  await page.waitForSelector('#crm-member:not([hidden])');
+  check((await page.locator('#crm-member-link').textContent()).includes('Исаева Динара Рашидовна'), 'the new card is linked');
+  check(await page.locator('#act-card').isHidden(), 'no second card offered');
+  // Back to Ермакова: the link opens her card on the members page.
+  await page.click('#conversations li:has-text("Ермакова")');
+  await page.waitForFunction(() => /Ермакова/.test(document.querySelector('#crm-member-link').textContent) && !document.querySelector('#crm-member').hidden);
   await page.click('#crm-member-link');
   await page.waitForSelector('#m-card h2');
   check((await page.locator('#m-card h2').textContent()) === 'Ермакова Светлана Олеговна', 'the link opens her card');
