@@ -8,11 +8,13 @@
   var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
   function $(id) { return document.getElementById(id); }
   if (!$('crm-box')) return;
-  var conv = null;
+  var conv = null, executor = false;
+  // Executors may not edit the registry: no "Make a card" for them.
+  api('GET', '/api/v1/me').then(function (r) { executor = r.user.role === 'executor'; }).catch(function () {});
 
   function showMember(m) {
     $('crm-member').hidden = !m;
-    $('act-card').hidden = !!m;
+    $('act-card').hidden = !!m || executor;
     if (m) {
       $('crm-member-link').textContent = m.full_name + (m.unit_name ? ' · ' + m.unit_name : '');
       $('crm-member-link').href = '/members?id=' + encodeURIComponent(m.id);
