@@ -157,6 +157,11 @@ func TestAppealFromConversation(t *testing.T) {
 	if !strings.Contains(mustJSON(msgs), member.ID) {
 		t.Errorf("no member_linked note in the conversation: %s", mustJSON(msgs))
 	}
+	// The console's link: the conversation's contact now leads to the card.
+	code, body = httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/conversations/"+res.ConversationID+"/member", nil)
+	if code != http.StatusOK || !strings.Contains(string(body), `"id":"`+member.ID+`"`) {
+		t.Errorf("member of the conversation = %d %s", code, body)
+	}
 	// A second appeal from the same conversation finds the member itself.
 	code, body = httpCall(t, n.Server.URL, opTok, "POST", "/api/v1/crm/appeals/from-conversation/"+res.ConversationID,
 		map[string]any{"subject": "Ещё вопрос", "message_ids": []string{res.MessageID}})
@@ -197,6 +202,10 @@ func TestAppealFromConversation(t *testing.T) {
 	_, body = httpCall(t, n.Server.URL, chToken, "POST", "/hooks/api/"+ch.ID+"/messages", in2)
 	var res2 inbox.IngestResult
 	_ = json.Unmarshal(body, &res2)
+	// Nobody is linked yet: the console offers "Make a card".
+	if code, body = httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/conversations/"+res2.ConversationID+"/member", nil); code != http.StatusOK || string(bytes.TrimSpace(body)) != `{"member":null}` {
+		t.Errorf("member of an unknown contact's conversation = %d %s", code, body)
+	}
 	code, body = httpCall(t, n.Server.URL, opTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card",
 		map[string]any{"kind": "prospect"})
 	var card crm.Member
@@ -224,6 +233,9 @@ func TestAppealFromConversation(t *testing.T) {
 	strTok := apiToken(t, n, stranger)
 	if code, _ := httpCall(t, n.Server.URL, strTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card", map[string]any{}); code != http.StatusNotFound {
 		t.Errorf("stranger's card from conversation = %d", code)
+	}
+	if code, _ := httpCall(t, n.Server.URL, strTok, "GET", "/api/v1/crm/conversations/"+res.ConversationID+"/member", nil); code != http.StatusNotFound {
+		t.Errorf("stranger's member of a conversation = %d", code)
 	}
 	if code, _ := httpCall(t, n.Server.URL, strTok, "GET", "/api/v1/crm/members/"+member.ID+"/timeline", nil); code != http.StatusNotFound {
 		t.Errorf("stranger's timeline = %d", code)

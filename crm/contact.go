@@ -2,10 +2,12 @@ package crm
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 
 	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
 )
 
 // CreateMemberFromConversation makes a card for the unknown person writing
@@ -60,4 +62,33 @@ func (s *Store) CreateMemberFromConversation(ctx context.Context, sc access.Scop
 		return m, err
 	}
 	return m, nil
+}
+
+// ConversationMember is the card the contact of a conversation the caller
+// may see is linked to, for the console's "member card" link; ok is false
+// when the contact is not linked or the card is outside the caller's scope
+// (the console then offers to make one).
+func (s *Store) ConversationMember(ctx context.Context, sc access.Scope, convID string) (m Member, ok bool, err error) {
+	if s.Conversations == nil {
+		return Member{}, false, errors.New("crm: cards from conversations need the inbox (Store.Conversations)")
+	}
+	conv, err := s.Conversations.GetConversation(ctx, sc, convID)
+	if err != nil {
+		return Member{}, false, err
+	}
+	var memberID string
+	if err := s.db.QueryRowContext(ctx, `SELECT member_id FROM inbox_contacts WHERE id = $1`, conv.ContactID).Scan(&memberID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Member{}, false, nil
+		}
+		return Member{}, false, err
+	}
+	if memberID == "" {
+		return Member{}, false, nil
+	}
+	m, err = s.GetMember(ctx, sc, memberID)
+	if errors.Is(err, db.ErrNotFound) {
+		return Member{}, false, nil
+	}
+	return m, err == nil, err
 }

@@ -53,6 +53,38 @@ func TestAwardsList(t *testing.T) {
 				t.Errorf("bad record %v accepted", bad)
 			}
 		}
+		// Editing replaces the values, checked as on adding; the neighbour
+		// cannot reach the record, an executor may not edit, and the change
+		// is audited by key.
+		code, out = f.call(t, f.opA1, "PATCH", "/api/v1/crm/lists/"+awards.ID+"/records/"+rec.ID,
+			`{"values":{"year":"2025","member":"`+m.ID+`","award":"Почётная грамота Федерации","gift":"1000","reason":"=HYPERLINK(\"http://evil\",\"x\")"}}`)
+		if code != http.StatusOK || !strings.Contains(string(out), `"gift":1000`) || !strings.Contains(string(out), `"year":2025`) {
+			t.Fatalf("record edit = %d %s", code, out)
+		}
+		if code, out := f.call(t, f.opA1, "PATCH", "/api/v1/crm/lists/"+awards.ID+"/records/"+rec.ID,
+			`{"values":{"year":"2025","member":"`+m.ID+`","award":"Орден"}}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out), "award") {
+			t.Errorf("bad edit = %d %s", code, out)
+		}
+		if code, out := f.call(t, f.opA1, "PATCH", "/api/v1/crm/lists/"+awards.ID+"/records/"+rec.ID, `{"values":`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out), "malformed JSON") {
+			t.Errorf("malformed edit = %d %s", code, out)
+		}
+		if _, err := f.s.UpdateRecord(f.ctx, f.opA2, awards.ID, rec.ID, "", map[string]any{"year": "2025", "member": m.ID, "award": "Благодарность обкома"}); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("neighbour's edit = %v", err)
+		}
+		if _, err := f.s.UpdateRecord(f.ctx, f.opA1, awards.ID, "no-such-record", "", map[string]any{}); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("edit of an unknown record = %v", err)
+		}
+		exec := f.opA1
+		exec.Role = access.Executor
+		if _, err := f.s.UpdateRecord(f.ctx, exec, awards.ID, rec.ID, "", map[string]any{}); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("executor's edit = %v", err)
+		}
+		var details string
+		if err := d.QueryRowContext(f.ctx, `SELECT details FROM audit_log WHERE action = 'list.record_update' AND object_id = $1`, rec.ID).Scan(&details); err != nil ||
+			!strings.Contains(details, "gift") || !strings.Contains(details, "year") || strings.Contains(details, "award") {
+			t.Errorf("audit of the edit = %q, %v", details, err)
+		}
+
 		// Scope: the neighbouring organisation sees the list but not the record.
 		if _, page, err := f.s.Records(f.ctx, f.opA2, awards.ID, crm.RecordFilter{}); err != nil || page.Total != 0 {
 			t.Errorf("neighbour's records = %+v, %v", page, err)

@@ -175,6 +175,21 @@ func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.
 	httpapi.WriteJSON(w, http.StatusCreated, m)
 }
 
+// httpConversationMember answers {"member": Member} or {"member": null}
+// when the conversation's contact has no card the caller may see.
+func (s *Store) httpConversationMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, ok, err := s.ConversationMember(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out := map[string]any{"member": nil}
+	if ok {
+		out["member"] = m
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
 func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in MemberInput
 	if err := httpapi.Decode(r, &in); err != nil {

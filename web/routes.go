@@ -40,6 +40,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /members", s.membersPage)
 	mux.HandleFunc("GET /appeals", s.appealsPage)
 	mux.HandleFunc("GET /mailings", s.mailingsPage)
+	mux.HandleFunc("GET /organisations/{id}", s.organisationPage)
+	mux.HandleFunc("GET /lists", s.listsPage)
 	mux.HandleFunc("GET /settings", s.settingsPage)
 	mux.HandleFunc("GET /profile", s.profilePage)
 	mux.HandleFunc("POST /profile", s.updateProfile)

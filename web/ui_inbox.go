@@ -63,7 +63,7 @@ func (s *Server) scriptPage(w http.ResponseWriter, r *http.Request, page, title,
 	// allows it): every "console.*" key of the catalogue.
 	strs := map[string]string{}
 	for _, k := range i18n.Keys(v.Lang) {
-		if strings.HasPrefix(k, "console.") || strings.HasPrefix(k, "role.") {
+		if strings.HasPrefix(k, "console.") || strings.HasPrefix(k, "role.") || strings.HasPrefix(k, "kind.") {
 			strs[strings.TrimPrefix(k, "console.")] = i18n.T(v.Lang, k)
 		}
 	}

@@ -34,7 +34,7 @@ try {
   // The registry: every demo card, then a search that ignores ё and case.
   await page.goto(base + '/members');
   await page.waitForSelector('#m-table tr.pick');
-  check((await page.locator('#m-table tr.pick').count()) === 12, 'the demo has 12 cards');
+  check((await page.locator('#m-table tr.pick').count()) === 14, 'the demo has 14 cards (two of them the telephony part\'s callers)');
   await page.fill('#m-filters input[name=q]', 'КОВАЛЕВА');
   await page.click('#m-filters button.primary');
   await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 1);
@@ -52,10 +52,64 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 4);
   await page.selectOption('#m-filters select[name=filter_id]', '');
   await page.click('#m-filters button.primary');
-  await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 12);
-  await page.click('#m-table tr.pick >> nth=2'); // Ковалёва, with a conversation and an appeal
+  await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 14);
+  await page.click('#m-table tr.pick:has-text("Ковалёва")'); // with a conversation and an appeal
   await page.waitForSelector('#m-card ol.timeline li.appeal');
+  // The demo has a telephony channel with operator1's extension: her phone
+  // offers click-to-call; her organisation opens its card.
+  await page.waitForSelector('#m-card button.crm-phone:not([hidden])');
+  check((await page.getAttribute('#m-card button.crm-phone', 'data-number')) === '+79123451840', 'the call button carries her number');
+  check((await page.getAttribute('#m-card dd a[href^="/organisations/"]', 'href')).length > 15, 'the organisation links to its card');
   await page.screenshot({ path: shots + '/crm-members.png' });
+
+  // Her organisation's card: the members of its subtree, an edit, and the
+  // link back to the registry filtered by it.
+  await page.click('#m-card dd a[href^="/organisations/"]');
+  await page.waitForSelector('#org-card:not([hidden])');
+  check((await page.locator('#org-title').textContent()).includes('СОШ № 1'), 'the card names the school');
+  const members = Number((await page.locator('#org-count').textContent()).replace(/\D+/g, ''));
+  check(members === 4, 'the school has four members, got ' + members);
+  await page.click('#org-edit summary');
+  await page.fill('#org-form input[name=chairman]', 'Семёнова Анна Ильинична');
+  await page.fill('#org-form input[name=employer]', 'МОАУ «СОШ № 1» <script>x</script>');
+  await page.click('#org-form button.primary');
+  await page.waitForFunction(() => document.querySelector('#org-fields').textContent.includes('Семёнова Анна Ильинична'));
+  check((await page.locator('#org-fields').textContent()).includes('<script>x</script>'), 'hostile text stays text');
+  await page.screenshot({ path: shots + '/crm-organisation.png' });
+  await page.click('#org-members');
+  await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 4);
+
+  // The awards list: the demo's three records; one edited, one added, a
+  // file imported with a report of its bad row.
+  await page.goto(base + '/lists');
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 3);
+  check((await page.getAttribute('#l-export', 'href')).includes('/export'), 'the export link');
+  const exp = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-type')), await page.getAttribute('#l-export', 'href'));
+  check(exp.startsWith('200 application/vnd.openxmlformats'), 'the export is an XLSX file: ' + exp);
+  await page.click('#l-table tr.pick:has-text("Сафин")');
+  await page.waitForSelector('#l-form:not([hidden])');
+  check((await page.locator('#l-fields .crm-picked').first().textContent()).includes('Сафин'), 'the member field shows the card');
+  await page.fill('#l-form input[name=gift]', '12000');
+  await page.click('#l-form button.primary');
+  await page.waitForFunction(() => /12[\s\u00a0,.]?000/.test(document.querySelector('#l-table').textContent));
+  await page.click('#l-add');
+  await page.waitForSelector('#l-form:not([hidden])');
+  await page.click('#l-form button.primary'); // required fields are empty: the browser refuses
+  check(!(await page.locator('#l-form').isHidden()), 'an empty record is not sent');
+  await page.fill('#l-form input[name=year]', '2026');
+  await page.fill('#l-fields input[type=search]', 'Петров');
+  await page.click('#l-fields .crm-found li.pick:has-text("Петров Дмитрий")');
+  await page.selectOption('#l-form select[name=award]', 'Благодарность обкома');
+  await page.fill('#l-form input[name=gift]', '2 500,50');
+  await page.click('#l-form button.primary');
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 4);
+  const csv = 'Год награждения;ФИО;Наименование награды\n2025;56-000201;Благодарность Федерации\n2025;56-000201;Орден\n';
+  await page.setInputFiles('#l-import', { name: 'awards.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForSelector('#l-report:not([hidden]) li.error');
+  const rep = await page.locator('#l-report').textContent();
+  check(rep.includes('1') && rep.includes('3'), 'the report counts one created and names row 3: ' + rep);
+  await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 5);
+  await page.screenshot({ path: shots + '/crm-lists.png' });
 
   // Appeals: the overdue one is highlighted; resolving it needs a text.
   await page.goto(base + '/appeals');
@@ -76,8 +130,85 @@ try {
   await page.click('#a-table tr.pick >> nth=0');
   await page.waitForSelector('#a-card form');
   await page.screenshot({ path: shots + '/crm-appeals.png' });
-  // The refused save (no resolution) is the one failed request Chromium logs.
-  const unexpected = errors.filter(e => !e.includes('422'));
+  // An appeal filed by hand (a letter): the member is found by a word of
+  // the surname; without a member or an applicant the form refuses.
+  await page.click('#a-new');
+  await page.waitForSelector('#a-new-form:not([hidden])');
+  await page.fill('#a-new-form input[name=subject]', 'Без заявителя');
+  await page.click('#a-new-form button.primary');
+  check((await page.locator('#a-new-error').textContent()).length > 0, 'an appeal without an applicant is refused in the form');
+  await page.selectOption('#a-new-form select[name=channel]', 'letter');
+  await page.fill('#a-new-form input[name=member_q]', 'петров дми');
+  await page.waitForSelector('#a-new-found li.pick');
+  check((await page.locator('#a-new-found li.pick').count()) === 1, 'one Petrov found');
+  await page.click('#a-new-found li.pick');
+  check((await page.locator('#a-new-member').textContent()).includes('Петров Дмитрий'), 'the member is picked');
+  await page.fill('#a-new-form input[name=topic]', 'охрана труда');
+  await page.fill('#a-new-form input[name=subject]', 'Нет спецодежды в цехе');
+  await page.fill('#a-new-form textarea[name=text]', 'Письмо от <b>электромонтёра</b>: спецодежду не выдают с весны.');
+  await page.screenshot({ path: shots + '/crm-appeal-new.png' });
+  await page.click('#a-new-form button.primary');
+  await page.waitForFunction(() => /Нет спецодежды/.test(document.querySelector('#a-card h2')?.textContent || ''));
+  await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 5);
+  const filed = await page.locator('#a-card').textContent();
+  check(filed.includes('Петров Дмитрий') && filed.includes('<b>электромонтёра</b>'), 'the card shows the member and the text as text: ' + filed);
+  check(await page.locator('#a-new-form').isHidden(), 'the form closes');
+
+  // The console: a member's conversation links to her card; "Create appeal"
+  // files one from the conversation, listed in the contact pane.
+  await page.goto(base + '/inbox');
+  await page.waitForSelector('#conversations li');
+  await page.click('#conversations li:has-text("Ковалёва")');
+  await page.waitForSelector('#crm-member:not([hidden])');
+  check((await page.locator('#crm-member-link').textContent()).includes('Ковалёва Марина Сергеевна'), 'the card link names her');
+  check(await page.locator('#act-card').isHidden(), 'no "make a card" for a linked contact');
+  await page.waitForSelector('#crm-appeals li');
+  const before = await page.locator('#crm-appeals li').count();
+  await page.click('#act-appeal');
+  await page.waitForSelector('#appeal-dialog[open]');
+  await page.fill('#appeal-form input[name=topic]', 'оплата труда');
+  await page.fill('#appeal-form input[name=subject]', 'Проверить расчёт отпускных');
+  await page.click('#appeal-form button.primary');
+  await page.waitForFunction(n => document.querySelectorAll('#crm-appeals li').length === n + 1, before);
+  check((await page.locator('#crm-appeals').textContent()).includes('Проверить расчёт отпускных'), 'the new appeal is listed');
+  await page.screenshot({ path: shots + '/crm-console-appeal.png' });
+  // An unknown sender whose phone is on a card: "Make a card" offers that
+  // card, and linking to it shows the link.
+  await page.click('.tabs button[data-filter=all]');
+  await page.click('#conversations li:has-text("Ермакова")');
+  await page.waitForSelector('#act-card:not([hidden])');
+  await page.click('#act-card');
+  await page.waitForSelector('#card-dialog[open]');
+  check(await page.inputValue('#card-form input[name=surname]') === 'Ермакова', 'the name is split into the form');
+  await page.click('#card-create');
+  await page.waitForSelector('#card-dups:not([hidden]) li');
+  check((await page.locator('#card-dup-list').textContent()).includes('Ермакова Светлана Олеговна'), 'the card with her phone is offered');
+  await page.screenshot({ path: shots + '/crm-console-card.png' });
+  await page.click('#card-dup-list button');
+  await page.waitForSelector('#crm-member:not([hidden])');
+  check(!(await page.locator('#card-dialog').getAttribute('open')), 'the dialog closes');
+  check((await page.locator('#crm-member-link').textContent()).includes('Ермакова'), 'the contact now links to her card');
+  // Someone nobody knows gets a new card, linked at once.
+  await page.click('#conversations li:has-text("Исаева")');
+  await page.waitForSelector('#act-card:not([hidden])');
+  await page.click('#act-card');
+  await page.waitForSelector('#card-dialog[open]');
+  await page.selectOption('#card-form select[name=kind]', 'prospect');
+  await page.fill('#card-form input[name=birth_date]', '1993-04-17');
+  await page.click('#card-create');
+  await page.waitForSelector('#crm-member:not([hidden])');
+  check((await page.locator('#crm-member-link').textContent()).includes('Исаева Динара Рашидовна'), 'the new card is linked');
+  check(await page.locator('#act-card').isHidden(), 'no second card offered');
+  // Back to Ермакова: the link opens her card on the members page.
+  await page.click('#conversations li:has-text("Ермакова")');
+  await page.waitForFunction(() => /Ермакова/.test(document.querySelector('#crm-member-link').textContent) && !document.querySelector('#crm-member').hidden);
+  await page.click('#crm-member-link');
+  await page.waitForSelector('#m-card h2');
+  check((await page.locator('#m-card h2').textContent()) === 'Ермакова Светлана Олеговна', 'the link opens her card');
+
+  // The refused save (no resolution) is one failed request Chromium logs.
+  // So is the probable duplicate (409) that "Make a card" turns into an offer.
+  const unexpected = errors.filter(e => !e.includes('422') && !e.includes('409'));
   check(unexpected.length === 0, 'no script errors: ' + unexpected.join('; '));
   console.log('crm pages: ok');
 } catch (e) {

@@ -11,6 +11,7 @@
     pairs.forEach(function (p) {
       if (p[1] === undefined || p[1] === null || p[1] === '' || (p[1].length === 0)) return;
       d.appendChild(el('dt', '', p[0]));
+      if (p[1] instanceof Node) { var dd = el('dd'); dd.appendChild(p[1]); d.appendChild(dd); return; }
       d.appendChild(el('dd', '', Array.isArray(p[1]) ? p[1].join(', ') : p[1]));
     });
     return d;
@@ -22,6 +23,44 @@
     var tr = el('tr');
     cols.forEach(function (c) { tr.appendChild(el('th', '', c)); });
     table.appendChild(tr);
+  }
+
+  // Click-to-call is offered only where a telephony channel is in the
+  // caller's reach; the PBX rings the caller's extension, then the number.
+  var canCall = null;
+  function telephony() {
+    if (!canCall) {
+      canCall = api('GET', '/api/v1/inbox/channels').then(function (r) {
+        return r.channels.some(function (c) { return c.kind === 'telephony' && !c.disabled; });
+      }).catch(function () { return false; });
+    }
+    return canCall;
+  }
+  function phoneList(phones) {
+    if (!phones || !phones.length) return '';
+    var span = el('span', 'phones');
+    phones.forEach(function (ph, i) {
+      if (i) span.appendChild(document.createTextNode(', '));
+      span.appendChild(el('span', '', ph));
+      var b = el('button', 'crm-phone', '☎ ' + t('crm_call'));
+      b.type = 'button';
+      b.hidden = true;
+      b.dataset.number = ph;
+      b.addEventListener('click', function () {
+        b.disabled = true;
+        api('POST', '/api/v1/telephony/callback', { number: ph }).then(function () {
+          b.textContent = '☎ ' + t('crm_calling');
+        }).catch(function (e) { b.disabled = false; b.textContent = '☎ ' + t('crm_call'); b.title = e.message; alertLine(span, e.message); });
+      });
+      telephony().then(function (ok) { b.hidden = !ok; });
+      span.appendChild(b);
+    });
+    return span;
+  }
+  function alertLine(after, text) {
+    var p = el('span', 'error', ' ' + text);
+    p.setAttribute('role', 'alert');
+    after.appendChild(p);
   }
 
   // Members.
@@ -69,8 +108,10 @@
         card.hidden = false;
         card.textContent = '';
         card.appendChild(el('h2', '', m.full_name));
-        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), m.unit_name], [t('crm_birth'), day(m.birth_date)],
-          [t('crm_phones'), m.phones], [t('crm_emails'), m.emails], [t('crm_workplace'), [m.workplace, m.position].filter(Boolean)],
+        var org = el('a', '', m.unit_name);
+        org.href = '/organisations/' + encodeURIComponent(m.unit_id);
+        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), org], [t('crm_birth'), day(m.birth_date)],
+          [t('crm_phones'), phoneList(m.phones)], [t('crm_emails'), m.emails], [t('crm_workplace'), [m.workplace, m.position].filter(Boolean)],
           [t('crm_card_no'), m.card_number], [t('crm_discount'), m.discount_card], [t('crm_joined'), day(m.joined_on)],
           [t('crm_status'), t('crm_status_' + m.status)], [t('crm_activists'), m.activist ? '✓ ' + m.flags.join(', ') : '']]));
         card.appendChild(el('h3', '', t('crm_timeline')));
@@ -96,7 +137,11 @@
     }).then(function (rs) {
       rs[0].units.forEach(function (u) { form.elements.unit_id.add(new Option(u.name, u.id)); });
       rs[1].filters.forEach(function (f) { form.elements.filter_id.add(new Option(f.name + (f.shared ? ' ⇆' : ''), f.id)); });
+      // From an organisation card (?unit_id=) or the console's link (?id=).
+      var params = new URLSearchParams(location.search);
+      if (params.get('unit_id')) form.elements.unit_id.value = params.get('unit_id');
       load();
+      if (params.get('id')) showMember(params.get('id'));
     });
   }
 
@@ -159,6 +204,11 @@
       card.appendChild(f);
     };
     af.addEventListener('submit', function (e) { e.preventDefault(); loadAppeals(); });
+    // A new appeal filed by hand (crm_appeal_new.js) opens in the list.
+    document.addEventListener('profhub:appeal', function (e) {
+      af.elements.view.value = 'open'; af.elements.q.value = '';
+      loadAppeals(); showAppeal(e.detail);
+    });
     af.elements.view.addEventListener('change', loadAppeals);
     ui.me().then(function () {
       loadAppeals();

@@ -128,6 +128,8 @@
         scrollDown();
         if (c.assignee_id === state.me && c.unread) api('POST', '/api/v1/inbox/conversations/' + id + '/read').catch(function () {});
         loadContact(c);
+        // The CRM part of the contact pane (inbox_crm.js) follows the open conversation.
+        document.dispatchEvent(new CustomEvent('profhub:conversation', { detail: c }));
       }).catch(fail);
   }
   function renderHead(c) {

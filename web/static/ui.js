@@ -21,7 +21,7 @@ window.profhub = (function () {
       return fetch(path, opts).then(function (r) {
         if (r.status === 204) return null;
         return r.json().then(function (j) {
-          if (!r.ok) { var e = new Error((j.error && j.error.message) || r.statusText); e.status = r.status; throw e; }
+          if (!r.ok) { var e = new Error((j.error && j.error.message) || r.statusText); e.status = r.status; e.body = j; throw e; }
           return j;
         });
       });

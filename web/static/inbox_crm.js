@@ -1,0 +1,133 @@
+// The CRM part of the operators' console: for the open conversation, a link
+// to the card its contact is linked to, or "Make a card" for an unknown
+// person (offering the probable duplicates to link instead), "Create
+// appeal" from the conversation, and the appeals already made from it.
+// inbox.js announces every opened conversation with 'profhub:conversation'.
+(function () {
+  'use strict';
+  var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
+  function $(id) { return document.getElementById(id); }
+  if (!$('crm-box')) return;
+  var conv = null, executor = false;
+  // Executors may not edit the registry: no "Make a card" for them.
+  api('GET', '/api/v1/me').then(function (r) { executor = r.user.role === 'executor'; }).catch(function () {});
+
+  function showMember(m) {
+    $('crm-member').hidden = !m;
+    $('act-card').hidden = !!m || executor;
+    if (m) {
+      $('crm-member-link').textContent = m.full_name + (m.unit_name ? ' · ' + m.unit_name : '');
+      $('crm-member-link').href = '/members?id=' + encodeURIComponent(m.id);
+    }
+  }
+  function loadAppeals(c) {
+    return api('GET', '/api/v1/crm/appeals?limit=20&conversation_id=' + encodeURIComponent(c.id)).then(function (r) {
+      if (!conv || conv.id !== c.id) return;
+      var ul = $('crm-appeals');
+      ul.textContent = '';
+      r.appeals.forEach(function (a) {
+        var li = el('li'), link = el('a', '', a.number + ' · ' + a.subject + ' · ' + t('crm_appeal_' + a.status));
+        link.href = '/appeals?id=' + encodeURIComponent(a.id);
+        li.appendChild(link);
+        ul.appendChild(li);
+      });
+    });
+  }
+  function refresh(c) {
+    conv = c;
+    $('crm-member').hidden = true;
+    $('act-card').hidden = true;
+    $('crm-appeals').textContent = '';
+    api('GET', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/member').then(function (r) {
+      if (conv && conv.id === c.id) showMember(r.member);
+    }).catch(function () {});
+    loadAppeals(c).catch(function () {});
+  }
+  document.addEventListener('profhub:conversation', function (e) { refresh(e.detail); });
+
+  // Create appeal: the conversation's inbound messages become its text on
+  // the server; subject and topic may be left for it to fill.
+  var af = $('appeal-form');
+  $('act-appeal').addEventListener('click', function () {
+    if (!conv) return;
+    af.reset();
+    $('appeal-error').textContent = '';
+    af.elements.subject.value = conv.subject || '';
+    $('appeal-dialog').showModal();
+  });
+  $('appeal-dialog').addEventListener('close', function () {
+    if ($('appeal-dialog').returnValue !== 'ok' || !conv) return;
+    var c = conv, body = { priority: Number(af.elements.priority.value) };
+    if (af.elements.subject.value.trim()) body.subject = af.elements.subject.value.trim();
+    if (af.elements.topic.value.trim()) body.topic = af.elements.topic.value.trim();
+    api('POST', '/api/v1/crm/appeals/from-conversation/' + encodeURIComponent(c.id), body).then(function () {
+      refresh(c);
+    }).catch(function (e) {
+      $('appeal-error').textContent = e.message;
+      $('appeal-dialog').showModal();
+    });
+  });
+
+  // Make a card: empty fields are taken from the contact by the server; a
+  // probable duplicate answers 409 with the cards it resembles, which the
+  // operator links instead, or creates the card anyway.
+  var cf = $('card-form');
+  function cardBody() {
+    var b = { kind: cf.elements.kind.value };
+    ['surname', 'given_name', 'patronymic', 'birth_date'].forEach(function (k) {
+      var v = cf.elements[k].value.trim();
+      if (v) b[k] = v;
+    });
+    return b;
+  }
+  function linkTo(m) {
+    var c = conv;
+    api('POST', '/api/v1/inbox/conversations/' + encodeURIComponent(c.id) + '/member', { member_id: m.id }).then(function () {
+      $('card-dialog').close('done');
+      refresh(c);
+    }).catch(function (e) { $('card-error').textContent = e.message; });
+  }
+  function create(force) {
+    var c = conv;
+    $('card-error').textContent = '';
+    api('POST', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/card' + (force ? '?force=true' : ''), cardBody()).then(function (m) {
+      $('card-dialog').close('done');
+      showMember(m);
+    }).catch(function (e) {
+      var cands = e.status === 409 && e.body && e.body.candidates;
+      if (!cands || !cands.length) { $('card-error').textContent = e.message; return; }
+      var ul = $('card-dup-list');
+      ul.textContent = '';
+      cands.forEach(function (m) {
+        var li = el('li'), b = el('button', '', t('crm_link_this'));
+        b.type = 'button';
+        b.addEventListener('click', function () { linkTo(m); });
+        li.appendChild(el('span', '', [m.full_name, m.unit_name, day(m.birth_date), (m.phones || []).join(', ')].filter(Boolean).join(' · ') + ' '));
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      $('card-dups').hidden = false;
+      $('card-force').hidden = false;
+    });
+  }
+  function day(s) { return s ? s.split('-').reverse().join('.') : ''; }
+  $('act-card').addEventListener('click', function () {
+    if (!conv) return;
+    cf.reset();
+    $('card-error').textContent = '';
+    $('card-dups').hidden = true;
+    $('card-force').hidden = true;
+    // The contact's name as a Russian form reads it: surname, name, patronymic.
+    var parts = (conv.contact_name || '').trim().split(/\s+/).filter(Boolean);
+    if (parts.length > 1) {
+      cf.elements.surname.value = parts[0];
+      cf.elements.given_name.value = parts[1];
+      cf.elements.patronymic.value = parts.slice(2).join(' ');
+    } else if (parts.length === 1) {
+      cf.elements.surname.value = parts[0];
+    }
+    $('card-dialog').showModal();
+  });
+  $('card-create').addEventListener('click', function () { create(false); });
+  $('card-force').addEventListener('click', function () { create(true); });
+})();

@@ -1,0 +1,53 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/org"
+)
+
+// TestCRMShellPages: the organisation card and the lists page are signed-in
+// shells with their scripts (no inline script: the CSP forbids it), the
+// units page links every unit to its card, and the console carries the
+// CRM part of the contact pane. Their behaviour is walked in Chromium
+// (crm_browser_test.go).
+func TestCRMShellPages(t *testing.T) {
+	n := hubtest.Start(t)
+	u := n.AddUnit(t, "", org.Primary, "ППО «Ромашка»")
+	anon := n.NewBrowser(t)
+	for _, p := range []string{"/lists", "/organisations/" + u.ID} {
+		if code, _, h := get(t, anon, p); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
+			t.Errorf("anonymous %s = %d %s", p, code, h.Get("Location"))
+		}
+	}
+	b := n.NewBrowser(t)
+	if resp := b.Login(t, "admin", hubtest.AdminPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/lists", `src="/static/crm_lists.js"`},
+		{"/lists", `href="/lists" class="on"`},
+		{"/organisations/" + u.ID, `src="/static/crm_org.js"`},
+		{"/admin/units", `href="/organisations/` + u.ID + `"`},
+		{"/inbox", `src="/static/inbox_crm.js"`},
+		{"/inbox", `id="act-appeal"`},
+		{"/appeals", `id="a-new-form"`},
+	} {
+		code, body, _ := get(t, b, c.path)
+		if code != http.StatusOK || !strings.Contains(body, c.want) {
+			t.Errorf("%s = %d, lacks %s", c.path, code, c.want)
+		}
+		if strings.Contains(body, "<script>") {
+			t.Errorf("%s has an inline script", c.path)
+		}
+	}
+	// The scripts are served.
+	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js"} {
+		if code, body, _ := get(t, b, "/static/"+s); code != http.StatusOK || !strings.Contains(body, "'use strict'") {
+			t.Errorf("/static/%s = %d", s, code)
+		}
+	}
+}
