@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/connectors/mail"
-
 )
 
 func htmlLetter(from, id, body string) string {

@@ -89,4 +89,3 @@ func TestImageProxyPassesOnlyImages(t *testing.T) {
 		}
 	}
 }
-
