@@ -16,7 +16,11 @@ import (
 func pngBytes(t *testing.T) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 4, 4))); err != nil {
+	img := image.NewRGBA(image.Rect(0, 0, 48, 48))
+	for i := range img.Pix {
+		img.Pix[i] = []byte{0x2f, 0x6f, 0xd6, 0xff}[i%4] // a visible blue square for the screenshot
+	}
+	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
