@@ -1,12 +1,15 @@
 package mail_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/org"
 )
 
 func htmlLetter(from, id, body string) string {
@@ -85,6 +88,28 @@ func TestLetterRemoteImagesOnRequest(t *testing.T) {
 		if code, _ := e.call(t, "GET", "/api/v1/mail/letters/"+htmlKey+path, nil); code != http.StatusUnprocessableEntity {
 			t.Errorf("%s: %d", path, code)
 		}
+	}
+	// An operator of another unit sees neither the letter nor its images.
+	other := e.n.AddUnit(t, "", org.Committee, "Обком Б")
+	stranger := e.n.AddUser(t, "opb", access.Operator, other.ID, "password-b")
+	tok, _, err := e.n.Auth.CreateToken(context.Background(), e.n.System, stranger.ID, "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"", "?images=show", "/images/0"} {
+		req, _ := http.NewRequest("GET", e.n.Server.URL+"/api/v1/mail/letters/"+htmlKey+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another unit's operator, %q: %d", path, resp.StatusCode)
+		}
+	}
+	if audited(t, e, htmlKey) != 1 {
+		t.Fatal("a refused request was audited")
 	}
 	// Only a letter's HTML is rendered; other files and unknown keys are not found.
 	for _, key := range []string{rawKey, "nosuchkey"} {
