@@ -23,6 +23,7 @@ import (
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
+	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
@@ -64,6 +65,8 @@ type Hub struct {
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
 	Telephony *telephony.Connector
+	// Mail is the mail connector (tests reach its image proxy).
+	Mail *mail.Connector
 
 	handler    http.Handler
 	connectors []connector

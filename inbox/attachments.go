@@ -128,3 +128,33 @@ func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc acce
 	http.ServeContent(w, r, "", ms(created), f)
 	return nil
 }
+
+// ReadAttachment returns a file the caller may see, up to max bytes, with
+// the conversation it belongs to; connectors use it to render what they
+// stored (mail shows a letter's HTML with or without remote images).
+func (e *Engine) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
+	var a Attachment
+	var convID string
+	err := e.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,
+		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
+	}
+	if err != nil {
+		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment: %w", err)
+	}
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return a, Conversation{}, nil, err
+	}
+	f, err := e.blobs.Open(ctx, key)
+	if err != nil {
+		return a, Conversation{}, nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max))
+	if err != nil {
+		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment %s: %w", key, err)
+	}
+	return a, r.conv, data, nil
+}

@@ -1,5 +1,10 @@
 package mail
 
+import (
+	"crypto/tls"
+	"net/netip"
+)
+
 // Fixtures shared with the end-to-end tests of package mail_test.
 var Fixtures = map[string]string{
 	"koi8":        letterKOI8,
@@ -11,3 +16,12 @@ var Fixtures = map[string]string{
 	"2000 parts":  manyParts(2000),
 	"1000 deep":   deepNesting(1000),
 }
+
+// TrustImageHosts lets c's image proxy reach any address with tlsConf:
+// end-to-end tests serve images from loopback, which production refuses.
+func TrustImageHosts(c *Connector, tlsConf *tls.Config) {
+	c.images = newImageProxy(func(netip.Addr) bool { return true }, tlsConf)
+}
+
+// ImageServer is the test image server of the proxy's unit tests.
+var ImageServer = imageServer

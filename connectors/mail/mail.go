@@ -75,6 +75,8 @@ type Connector struct {
 	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
 	dialTimeout time.Duration
 
+	images *imageProxy // fetches letters' remote images for operators who ask
+
 	watchers *inbox.ChannelWorkers
 	ctx      context.Context
 	stop     context.CancelFunc
@@ -84,7 +86,8 @@ type Connector struct {
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces,
-		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second}
+		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
+		images: newImageProxy(publicAddr, nil)}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
 	d.Inbox.RegisterChannelHook(inbox.KindMail, c.checkChannel)

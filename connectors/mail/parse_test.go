@@ -207,7 +207,7 @@ func TestParseCharsets(t *testing.T) {
 func TestParseHostileHTML(t *testing.T) {
 	l := parseLetter([]byte(letterHostileHTML), defaultLimits, "")
 	low := strings.ToLower(l.html)
-	for _, bad := range []string{"<script", "onclick", "onload", "javascript:", "<svg", "tracker.example", "<iframe", "<style", "<form", "<input", "alert("} {
+	for _, bad := range []string{"<script", "onclick", "onload", "javascript:", "<svg", ` src="https`, "<iframe", "<style", "<form", "<input", "alert("} {
 		if strings.Contains(low, bad) {
 			t.Errorf("sanitised HTML still has %q:\n%s", bad, l.html)
 		}

@@ -1,6 +1,90 @@
 package mail
 
-import "net/http"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
 
-// Routes mounts nothing: mail arrives over IMAP, not by webhook.
-func (c *Connector) Routes(*http.ServeMux) {}
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/valid"
+)
+
+// maxLetterHTML bounds what is read back of a stored letter.html.
+const maxLetterHTML = 8 << 20
+
+// Routes mounts the console's view of letters' HTML and the remote image
+// proxy; mail itself arrives over IMAP, not by webhook.
+func (c *Connector) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/mail/letters/{key}", httpapi.Authed(c.httpLetter))
+	mux.HandleFunc("GET /api/v1/mail/letters/{key}/images/{n}", httpapi.Authed(c.httpLetterImage))
+}
+
+// httpLetter returns a letter's sanitised HTML: by default with remote
+// images replaced by placeholders, with ?images=show pointing them at the
+// proxy. Showing is the operator's choice for this one letter, and audited.
+func (c *Connector) httpLetter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	key := r.PathValue("key")
+	a, conv, data, err := c.inbox.ReadAttachment(r.Context(), p.Scope, key, maxLetterHTML)
+	if err == nil && a.ContentType != "text/html" {
+		err = fmt.Errorf("mail: %s is not a letter's HTML: %w", a.BlobKey, db.ErrNotFound)
+	}
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	show := r.URL.Query().Get("images") == "show"
+	var imageURL func(int) string
+	if show {
+		imageURL = func(n int) string { return "/api/v1/mail/letters/" + key + "/images/" + strconv.Itoa(n) }
+	}
+	out, n := renderLetter(string(data), imageURL)
+	if show && n > 0 {
+		if err := audit.Record(r.Context(), c.db, p.Scope, audit.Entry{Action: "mail.remote_images_shown", ObjectType: "letter",
+			ObjectID: key, UnitID: conv.UnitID, Details: map[string]any{"conversation_id": conv.ID, "images": n}}); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"html": out, "remote_images": n, "images_shown": show && n > 0})
+}
+
+// httpLetterImage proxies the n-th remote image of a letter the caller may
+// see; only addresses that are in the letter can be fetched, so the proxy
+// is no open relay.
+func (c *Connector) httpLetterImage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, _, data, err := c.inbox.ReadAttachment(r.Context(), p.Scope, r.PathValue("key"), maxLetterHTML)
+	if err == nil && a.ContentType != "text/html" {
+		err = fmt.Errorf("mail: %s is not a letter's HTML: %w", a.BlobKey, db.ErrNotFound)
+	}
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	urls := remoteImages(string(data))
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n >= len(urls) {
+		httpapi.Error(w, r, valid.Errorf("n", "no_image", "the letter has %d remote images", len(urls)))
+		return
+	}
+	img, ctype, err := c.images.fetch(r.Context(), urls[n])
+	if err != nil {
+		c.log.Warn("remote image refused", "letter", a.BlobKey, "url", urls[n], "err", err)
+		status := http.StatusBadGateway
+		if errors.Is(err, errNotPublic) {
+			status = http.StatusForbidden
+		}
+		http.Error(w, "image not available", status)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write(img)
+}

@@ -12,8 +12,9 @@ import (
 // lists, tables, links (http, https, mailto only, opened without a
 // referrer) and images that come with the letter (cid:). Scripts, styles,
 // event handlers, forms, frames, SVG and MathML are removed with their
-// content; remote images lose their address, so opening a letter tells
-// the sender nothing.
+// content. Remote images (https only) keep their address, but in
+// data-remote-src rather than src (see parkRemoteImages), so opening a
+// letter tells the sender nothing until an operator asks to see them.
 var htmlPolicy = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "div", "span", "b", "strong", "i", "em", "u", "s", "strike", "small", "big", "sub", "sup",
@@ -25,7 +26,7 @@ var htmlPolicy = func() *bluemonday.Policy {
 	p.RequireNoFollowOnLinks(true)
 	p.RequireNoReferrerOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^cid:[^\s"'<>]+$`)).OnElements("img")
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^(cid:[^\s"'<>]+|https://[^\s"'<>]+)$`)).OnElements("img")
 	p.AllowAttrs("alt", "title", "width", "height").OnElements("img")
 	p.AllowAttrs("colspan", "rowspan", "align", "valign").OnElements("td", "th")
 	p.AllowAttrs("align").OnElements("p", "div", "table", "tr")
@@ -36,7 +37,7 @@ var htmlPolicy = func() *bluemonday.Policy {
 func sanitizeHTML(s string) string {
 	// bluemonday passes invalid UTF-8 through; the fuzzer found a letter
 	// whose HTML part did that.
-	return strings.ToValidUTF8(htmlPolicy.Sanitize(strings.ToValidUTF8(s, "\uFFFD")), "\uFFFD")
+	return parkRemoteImages(strings.ToValidUTF8(htmlPolicy.Sanitize(strings.ToValidUTF8(s, "\uFFFD")), "\uFFFD"))
 }
 
 var (

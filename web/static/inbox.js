@@ -230,6 +230,7 @@
   }
   function attachment(a) {
     var url = '/api/v1/inbox/attachments/' + encodeURIComponent(a.blob_key);
+    if (a.content_type === 'text/html' && window.profhubMailLetter) return window.profhubMailLetter(a); // mailletter.js
     if (/^image\//.test(a.content_type)) {
       var img = el('img', 'att-img'); img.src = url; img.alt = a.name; img.loading = 'lazy';
       return img;
