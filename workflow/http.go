@@ -229,6 +229,13 @@ func (s *Store) httpDecide(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	answer(w, r, http.StatusOK, doc, err)
 }
 
+// httpSendByMail sends again the letter of a document dispatched by e-mail
+// whose last attempt failed.
+func (s *Store) httpSendByMail(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	doc, err := s.SendByMail(r.Context(), p.Scope, r.PathValue("id"))
+	answer(w, r, http.StatusOK, doc, err)
+}
+
 func (s *Store) httpComment(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Text string `json:"text"`

@@ -26,6 +26,8 @@ type Store struct {
 	blobs blob.Store
 	log   *slog.Logger
 	now   func() time.Time // tests move the clock for deadlines
+
+	mailer Mailer // sends outgoing documents by e-mail (mail_dispatch.go)
 }
 
 // New returns a Store and stores the built-in process definitions the first
