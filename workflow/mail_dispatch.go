@@ -95,7 +95,9 @@ func (s *Store) SendByMail(ctx context.Context, sc access.Scope, docID string) (
 			return fmt.Errorf("%w: only the secretary sends the document", access.ErrForbidden)
 		}
 		d = *doc.Dispatch
-		if d.Mail != nil && (d.Mail.Status == MailSent || d.Mail.Status == MailSending) {
+		// A "sending" older than the SMTP timeout is a node that died mid-send.
+		stuck := d.Mail != nil && d.Mail.Status == MailSending && s.now().Sub(d.Mail.At) > 2*time.Minute
+		if d.Mail != nil && (d.Mail.Status == MailSent || d.Mail.Status == MailSending && !stuck) {
 			return fmt.Errorf("%w: the letter is already %s", ErrConflict, d.Mail.Status)
 		}
 		if channel, err = settings.Get(ctx, tx, SettingMailChannel, ""); err != nil {
