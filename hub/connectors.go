@@ -27,7 +27,7 @@ func (h *Hub) newConnectors() []connector {
 	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org, CRM: h.CRM, Log: h.Log})
 	h.CRM.RegisterTimelineSource("calls", telephony.Timeline{C: h.Telephony})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
-	h.Docs.SetMailer(mailer) // outgoing documents dispatched by e-mail
+	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB}),

@@ -54,7 +54,10 @@ type MailResult struct {
 
 // SetMailer lets outgoing documents leave by e-mail; without it, or
 // without the setting, the e-mail method is refused with a clear error.
-func (s *Store) SetMailer(m Mailer) { s.mailer = m }
+// baseURL (the hub's public address) makes the link in task e-mails.
+func (s *Store) SetMailer(m Mailer, baseURL string) {
+	s.mailer, s.baseURL = m, strings.TrimRight(baseURL, "/")
+}
 
 // checkMailDispatch validates the e-mail method inside the decision.
 func (s *Store) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch) error {
@@ -204,3 +207,6 @@ func (s *Store) letterText(ctx context.Context, sc access.Scope, doc Document, d
 	}
 	return b.String(), nil
 }
+
+// Mailer returns the mailer set with SetMailer (nil without one).
+func (s *Store) Mailer() Mailer { return s.mailer }

@@ -97,7 +97,6 @@ func startServers(t *testing.T) (*letterSink, string, string) {
 // sent again on request, once.
 func TestAPIOutgoingDispatchByMail(t *testing.T) {
 	f := newAPIFixture(t)
-	ctx := t.Context()
 	outgoing := func(title string) workflow.Document {
 		var doc workflow.Document
 		f.sec.call(t, "POST", "/api/v1/workflow/documents", `{"kind":"outgoing","title":"`+title+`","correspondent":"Минтруд"}`,
@@ -118,25 +117,7 @@ func TestAPIOutgoingDispatchByMail(t *testing.T) {
 		t.Fatalf("unconfigured: %s", resp)
 	}
 
-	sink, smtpAddr, imapAddr := startServers(t)
-	host, port, _ := net.SplitHostPort(smtpAddr)
-	_, imapPort, _ := net.SplitHostPort(imapAddr)
-	line := inbox.DefaultLine()
-	line.Name, line.UnitID = "Канцелярия", f.committee.ID
-	ln, err := f.n.Inbox.CreateLine(ctx, f.n.System, line)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
-		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
-			"smtp_tls": "none", "username": "docs", "from_address": "docs@union.example", "from_name": "Обком"},
-		Secrets: map[string]string{"password": "mailbox-password"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := settings.Set(ctx, f.n.DB, f.n.System, workflow.SettingMailChannel, ch.ID); err != nil {
-		t.Fatal(err)
-	}
+	sink := f.mailChannel(t)
 	resp = f.sec.call(t, "POST", "/api/v1/workflow/documents/"+doc.ID+"/decisions",
 		`{"decision":"dispatch","dispatch":{"method":"email","address":"not an address"}}`, http.StatusUnprocessableEntity, nil)
 	if !strings.Contains(resp, "dispatch.address") {
@@ -197,6 +178,32 @@ func TestAPIOutgoingDispatchByMail(t *testing.T) {
 	f.sec.call(t, "POST", "/api/v1/workflow/documents/"+doc.ID+"/mail", "", http.StatusUnprocessableEntity, nil)
 }
 
+// mailChannel starts an SMTP sink behind a mail channel and names it in
+// the setting workflow.mail_channel.
+func (f *apiFixture) mailChannel(t *testing.T) *letterSink {
+	ctx := t.Context()
+	sink, smtpAddr, imapAddr := startServers(t)
+	host, port, _ := net.SplitHostPort(smtpAddr)
+	_, imapPort, _ := net.SplitHostPort(imapAddr)
+	line := inbox.DefaultLine()
+	line.Name, line.UnitID = "Канцелярия", f.committee.ID
+	ln, err := f.n.Inbox.CreateLine(ctx, f.n.System, line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
+		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
+			"smtp_tls": "none", "username": "docs", "from_address": "docs@union.example", "from_name": "Обком"},
+		Secrets: map[string]string{"password": "mailbox-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := settings.Set(ctx, f.n.DB, f.n.System, workflow.SettingMailChannel, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	return sink
+}
+
 func hasMailEvent(h []workflow.Event, status string) bool {
 	for _, e := range h {
 		if e.Action == "mail" && e.Details["status"] == status {
@@ -204,4 +211,45 @@ func hasMailEvent(h []workflow.Event, status string) bool {
 		}
 	}
 	return false
+}
+
+// A new task is e-mailed to its holder once, with a link to the document;
+// a holder without an address gets no letter.
+func TestAPITaskMail(t *testing.T) {
+	f := newAPIFixture(t)
+	ctx := t.Context()
+	sink := f.mailChannel(t)
+	if _, err := f.n.DB.ExecContext(ctx, `UPDATE users SET email = 'chair@union.example' WHERE id = $1`, f.chair.id); err != nil {
+		t.Fatal(err)
+	}
+	f.n.Docs.SetMailer(f.n.Docs.Mailer(), "https://hub.example.org")
+	var doc workflow.Document
+	f.sec.call(t, "POST", "/api/v1/workflow/documents", `{"kind":"outgoing","title":"Письмо в Минтруд"}`, http.StatusCreated, &doc)
+	f.sec.decide(t, doc.ID, `{"decision":"to_chairman"}`)
+	if _, err := f.n.Docs.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case l := <-sink.got:
+		subject, _ := new(mime.WordDecoder).DecodeHeader(l.subject)
+		if l.to != "chair@union.example" || !strings.Contains(subject, doc.Number) ||
+			!strings.Contains(l.text, "https://hub.example.org/documents#doc/"+doc.ID) {
+			t.Fatalf("task letter %+v (subject %q)", l, subject)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no task letter")
+	}
+	// The secretary's own task (no address) and a second sweep: no letters.
+	if _, err := f.n.Docs.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case l := <-sink.got:
+		t.Fatalf("a second letter %+v", l)
+	case <-time.After(time.Second):
+	}
+	var pending int
+	if err := f.n.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM wf_notifications WHERE mail_state IN ('pending', 'sending')`).Scan(&pending); err != nil || pending != 0 {
+		t.Fatalf("pending task mails %d %v", pending, err)
+	}
 }

@@ -27,7 +27,8 @@ type Store struct {
 	log   *slog.Logger
 	now   func() time.Time // tests move the clock for deadlines
 
-	mailer Mailer // sends outgoing documents by e-mail (mail_dispatch.go)
+	mailer  Mailer // sends outgoing documents and task e-mails (mail_dispatch.go)
+	baseURL string // public address for links in e-mails
 }
 
 // New returns a Store and stores the built-in process definitions the first
