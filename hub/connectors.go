@@ -8,6 +8,7 @@ import (
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/widget"
+	"github.com/profhub/profhub/workflow"
 )
 
 // connector is a channel kind's adapter. Its constructor registers the
@@ -27,6 +28,8 @@ func (h *Hub) newConnectors() []connector {
 	h.CRM.RegisterTimelineSource("calls", telephony.Timeline{C: h.Telephony})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
 	h.Mail = mailer
+	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
+	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB}),
 		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),

@@ -116,6 +116,9 @@ type Dispatch struct {
 	Address string `json:"address,omitempty"`
 	SentOn  string `json:"sent_on,omitempty"` // YYYY-MM-DD, today when empty
 	Note    string `json:"note,omitempty"`
+	// Mail is the letter's outcome when Method is "email"; set by the
+	// server only.
+	Mail *MailResult `json:"mail,omitempty"`
 }
 
 // DispatchMethods are the ways an outgoing document can leave.

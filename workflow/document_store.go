@@ -185,6 +185,11 @@ func (s *Store) checkLinks(ctx context.Context, tx db.Execer, sc access.Scope, i
 			return fmt.Errorf("workflow: member link: %w", err)
 		}
 	}
+	if in.AppealID != "" {
+		if _, err := appealFor(ctx, tx, sc, in.AppealID); err != nil {
+			return err
+		}
+	}
 	if in.RelatedID != "" {
 		if _, err := s.getDocument(ctx, tx, sc, in.RelatedID); err != nil {
 			return valid.Errorf("related_id", "link_missing", "the related document does not exist or is not visible to you")

@@ -131,6 +131,7 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 	if utf8.RuneCountInString(in.Comment) > 5000 || utf8.RuneCountInString(in.Report) > 20000 {
 		return Document{}, valid.Errorf("comment", "too_long", "the comment or report is too long")
 	}
+	byMail := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		doc, err := s.getDocument(ctx, tx, sc, docID)
 		if err != nil {
@@ -184,6 +185,7 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 		if err := s.applyEffect(ctx, tx, sc, &doc, dec, in, now); err != nil {
 			return err
 		}
+		byMail = dec.Effect == EffectDispatch && in.Dispatch.Method == "email"
 		if st.All {
 			var open int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM wf_tasks WHERE document_id = $1 AND step = $2 AND status = 'open'`,
@@ -206,6 +208,11 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 	})
 	if err != nil {
 		return Document{}, err
+	}
+	if byMail {
+		// The decision stands whatever the mail server says; the letter's
+		// outcome is on the document and a failed one can be sent again.
+		return s.SendByMail(ctx, sc, docID)
 	}
 	return s.GetDocument(ctx, sc, docID)
 }
@@ -261,6 +268,10 @@ func (s *Store) checkDecision(ctx context.Context, tx db.Execer, sc access.Scope
 		}
 		if utf8.RuneCountInString(d.Address)+utf8.RuneCountInString(d.Note) > 2000 {
 			return nil, valid.Errorf("dispatch", "too_long", "the address and note are too long")
+		}
+		d.Mail = nil
+		if err := s.checkMailDispatch(ctx, tx, d); err != nil {
+			return nil, err
 		}
 	}
 	if !dec.Choose {

@@ -46,8 +46,12 @@ func addEvent(ctx context.Context, tx db.Execer, sc access.Scope, docID, action,
 }
 
 func notify(ctx context.Context, tx db.Execer, userID, docID, kind, text string, at int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO wf_notifications (id, user_id, document_id, kind, text, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		newID(), userID, docID, kind, text, at)
+	mail := "none" // a new task is also e-mailed by the sweep (task_mail.go)
+	if kind == "task" {
+		mail = "pending"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO wf_notifications (id, user_id, document_id, kind, text, at, mail_state) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		newID(), userID, docID, kind, text, at, mail)
 	if err != nil {
 		return fmt.Errorf("workflow: notify: %w", err)
 	}

@@ -229,6 +229,27 @@ func (s *Store) httpDecide(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	answer(w, r, http.StatusOK, doc, err)
 }
 
+// httpRegisterFromAppeal registers an incoming document from an appeal
+// card; the body (optional fields of a document) may be empty.
+func (s *Store) httpRegisterFromAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in DocumentInput
+	if r.ContentLength != 0 {
+		if err := httpapi.Decode(r, &in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	doc, err := s.RegisterFromAppeal(r.Context(), p.Scope, r.PathValue("id"), in)
+	answer(w, r, http.StatusCreated, doc, err)
+}
+
+// httpSendByMail sends again the letter of a document dispatched by e-mail
+// whose last attempt failed.
+func (s *Store) httpSendByMail(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	doc, err := s.SendByMail(r.Context(), p.Scope, r.PathValue("id"))
+	answer(w, r, http.StatusOK, doc, err)
+}
+
 func (s *Store) httpComment(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Text string `json:"text"`

@@ -27,6 +27,8 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH "+p+"/documents/{id}", a(s.httpUpdateDocument))
 	mux.HandleFunc("POST "+p+"/documents/{id}/decisions", a(s.httpDecide))
 	mux.HandleFunc("POST "+p+"/documents/{id}/comments", a(s.httpComment))
+	mux.HandleFunc("POST "+p+"/documents/{id}/mail", a(s.httpSendByMail))
+	mux.HandleFunc("POST "+p+"/appeals/{id}/document", a(s.httpRegisterFromAppeal))
 	mux.HandleFunc("POST "+UploadPrefix+"documents/{id}", a(s.httpUpload))
 	mux.HandleFunc("GET "+p+"/attachments/{id}", a(s.httpDownload))
 	mux.HandleFunc("GET "+p+"/tasks", a(s.httpMyTasks))

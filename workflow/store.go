@@ -26,6 +26,9 @@ type Store struct {
 	blobs blob.Store
 	log   *slog.Logger
 	now   func() time.Time // tests move the clock for deadlines
+
+	mailer  Mailer // sends outgoing documents and task e-mails (mail_dispatch.go)
+	baseURL string // public address for links in e-mails
 }
 
 // New returns a Store and stores the built-in process definitions the first

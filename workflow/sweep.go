@@ -92,5 +92,8 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("workflow: sweep: %w", err)
 	}
+	if err := s.mailTasks(ctx); err != nil {
+		s.log.Warn("task e-mails not sent", "err", err)
+	}
 	return sent, nil
 }

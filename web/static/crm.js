@@ -202,7 +202,22 @@
         }).catch(function (err) { msg.textContent = err.message; });
       });
       card.appendChild(f);
+      // A secretary registers the appeal as an incoming document (it stays
+      // linked: the document and the appeal share the member's timeline).
+      if (canRegister) {
+        var reg = el('button', '', t('crm_to_document')), rmsg = el('span', 'muted');
+        reg.type = 'button'; reg.id = 'a-to-document';
+        reg.addEventListener('click', function () {
+          reg.disabled = true;
+          api('POST', '/api/v1/workflow/appeals/' + encodeURIComponent(a.id) + '/document', {}).then(function (d) {
+            location.href = '/documents#doc/' + encodeURIComponent(d.id);
+          }).catch(function (err) { reg.disabled = false; rmsg.textContent = err.message; });
+        });
+        var p = el('p'); p.appendChild(reg); p.appendChild(rmsg);
+        card.appendChild(p);
+      }
     };
+    var canRegister = false;
     af.addEventListener('submit', function (e) { e.preventDefault(); loadAppeals(); });
     // A new appeal filed by hand (crm_appeal_new.js) opens in the list.
     document.addEventListener('profhub:appeal', function (e) {
@@ -210,7 +225,8 @@
       loadAppeals(); showAppeal(e.detail);
     });
     af.elements.view.addEventListener('change', loadAppeals);
-    ui.me().then(function () {
+    ui.me().then(function (me) {
+      canRegister = me.user && (me.user.role === 'secretary' || me.user.role === 'administrator');
       loadAppeals();
       var id = new URLSearchParams(location.search).get('id'); // from a member's timeline
       if (id) api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(id)).then(showAppeal).catch(function () {});

@@ -1,0 +1,212 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/valid"
+)
+
+// An outgoing document dispatched "by e-mail" is really sent: a letter
+// through the SMTP account of the mail channel named by the installation
+// setting SettingMailChannel. The decision is recorded first (the
+// secretary's choice is history even if the mail server is down); the
+// letter goes after the transaction, and its outcome is written into the
+// document's dispatch and history. A failed letter can be sent again.
+
+// SettingMailChannel names the mail channel whose mailbox sends outgoing
+// documents (`profhub settings set workflow.mail_channel <channel id>`).
+const SettingMailChannel = "workflow.mail_channel"
+
+// Mailer sends a plain letter through a mail channel's SMTP account;
+// connectors/mail implements it. It returns an *inbox.SendError whose
+// Permanent says whether retrying can help.
+type Mailer interface {
+	SendLetter(ctx context.Context, mailChannelID, to, subject, text string) error
+}
+
+// Mail e-mail dispatch states.
+const (
+	MailSending = "sending"
+	MailSent    = "sent"
+	MailFailed  = "failed"
+)
+
+// MailResult is the outcome of the latest e-mail dispatch attempt.
+type MailResult struct {
+	Status    string    `json:"status"` // sending | sent | failed
+	Permanent bool      `json:"permanent,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	Channel   string    `json:"channel,omitempty"`
+	Attempts  int       `json:"attempts"`
+	At        time.Time `json:"at"`
+}
+
+// SetMailer lets outgoing documents leave by e-mail; without it, or
+// without the setting, the e-mail method is refused with a clear error.
+// baseURL (the hub's public address) makes the link in task e-mails.
+func (s *Store) SetMailer(m Mailer, baseURL string) {
+	s.mailer, s.baseURL = m, strings.TrimRight(baseURL, "/")
+}
+
+// checkMailDispatch validates the e-mail method inside the decision.
+func (s *Store) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch) error {
+	if d.Method != "email" {
+		return nil
+	}
+	addr := strings.TrimSpace(d.Address)
+	if at := strings.LastIndex(addr, "@"); at < 1 || at == len(addr)-1 || strings.ContainsAny(addr, " \t\r\n,;<>") {
+		return valid.Errorf("dispatch.address", "email_address", "give the recipient's e-mail address")
+	}
+	d.Address = addr
+	ch, err := settings.Get(ctx, tx, SettingMailChannel, "")
+	if err != nil {
+		return err
+	}
+	if s.mailer == nil || ch == "" {
+		return valid.Errorf("dispatch.method", "mail_not_configured",
+			"no mailbox sends documents: the administrator sets %s to a mail channel", SettingMailChannel)
+	}
+	return nil
+}
+
+// SendByMail sends (or sends again) the outgoing document's letter. Only
+// one attempt runs at a time and a letter that went is not sent twice.
+func (s *Store) SendByMail(ctx context.Context, sc access.Scope, docID string) (Document, error) {
+	var doc Document
+	var d Dispatch
+	var channel string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if doc, err = s.getDocument(ctx, tx, sc, docID); err != nil {
+			return err
+		}
+		if doc.Dispatch == nil || doc.Dispatch.Method != "email" {
+			return valid.Errorf("dispatch.method", "not_email_dispatch", "the document was not dispatched by e-mail")
+		}
+		if doc.CreatedBy != sc.UserID && sc.Role != access.Secretary && sc.Role != access.Administrator {
+			return fmt.Errorf("%w: only the secretary sends the document", access.ErrForbidden)
+		}
+		d = *doc.Dispatch
+		// A "sending" older than the SMTP timeout is a node that died mid-send.
+		stuck := d.Mail != nil && d.Mail.Status == MailSending && s.now().Sub(d.Mail.At) > 2*time.Minute
+		if d.Mail != nil && (d.Mail.Status == MailSent || d.Mail.Status == MailSending && !stuck) {
+			return fmt.Errorf("%w: the letter is already %s", ErrConflict, d.Mail.Status)
+		}
+		if channel, err = settings.Get(ctx, tx, SettingMailChannel, ""); err != nil {
+			return err
+		}
+		if s.mailer == nil || channel == "" {
+			return valid.Errorf("dispatch.method", "mail_not_configured",
+				"no mailbox sends documents: the administrator sets %s to a mail channel", SettingMailChannel)
+		}
+		old, _ := json.Marshal(doc.Dispatch)
+		m := MailResult{Status: MailSending, Channel: channel, At: s.now()}
+		if d.Mail != nil {
+			m.Attempts = d.Mail.Attempts
+		}
+		m.Attempts++
+		d.Mail = &m
+		b, _ := json.Marshal(d)
+		// Compare-and-set on the stored dispatch: two retries at once, one sends.
+		res, err := tx.ExecContext(ctx, `UPDATE wf_documents SET dispatch = $1 WHERE id = $2 AND dispatch = $3`, string(b), doc.ID, string(old))
+		if err != nil {
+			return fmt.Errorf("workflow: mail dispatch: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict
+		}
+		return nil
+	})
+	if err != nil {
+		return Document{}, err
+	}
+	text, err := s.letterText(ctx, sc, doc, d)
+	if err == nil {
+		// The SMTP exchange is bounded so that a hung server does not hold
+		// the secretary's request forever; the state says "failed" after.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		err = s.mailer.SendLetter(sctx, channel, d.Address, doc.Number+" — "+doc.Title, text)
+		cancel()
+	}
+	m := *d.Mail
+	m.At = s.now()
+	m.Status = MailSent
+	if err != nil {
+		m.Status, m.Error, m.Permanent = MailFailed, err.Error(), false
+		var se *inbox.SendError
+		if errors.As(err, &se) {
+			m.Error, m.Permanent = se.Reason, se.Permanent
+		}
+		s.log.Warn("outgoing document not sent by e-mail", "document", doc.ID, "number", doc.Number, "err", err)
+	}
+	d.Mail = &m
+	if err := s.recordMail(context.WithoutCancel(ctx), sc, doc, d); err != nil {
+		return Document{}, err
+	}
+	return s.GetDocument(ctx, sc, docID)
+}
+
+// recordMail writes the outcome into the dispatch, the history and the audit.
+func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d Dispatch) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		b, _ := json.Marshal(d)
+		if _, err := tx.ExecContext(ctx, `UPDATE wf_documents SET dispatch = $1 WHERE id = $2`, string(b), doc.ID); err != nil {
+			return fmt.Errorf("workflow: mail dispatch: %w", err)
+		}
+		details := map[string]any{"to": d.Address, "channel": d.Mail.Channel, "status": d.Mail.Status, "attempt": d.Mail.Attempts}
+		if d.Mail.Error != "" {
+			details["error"], details["permanent"] = d.Mail.Error, d.Mail.Permanent
+		}
+		if err := addEvent(ctx, tx, sc, doc.ID, "mail", doc.Step, "", "", details); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "document.mail", ObjectType: "document", ObjectID: doc.ID,
+			UnitID: doc.UnitID, Details: details})
+	})
+}
+
+// letterText is the covering letter. SendLetter sends plain text only, so
+// the signed files are named with their version and SHA-256 rather than
+// attached (see docs/API.md).
+func (s *Store) letterText(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, error) {
+	files, err := s.Attachments(ctx, sc, doc.ID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nИсх. № %s\n", doc.Title, doc.Number)
+	if doc.Summary != "" {
+		fmt.Fprintf(&b, "\n%s\n", doc.Summary)
+	}
+	if d.Note != "" {
+		fmt.Fprintf(&b, "\n%s\n", d.Note)
+	}
+	signed := 0
+	for _, a := range files {
+		if a.Signed {
+			if signed == 0 {
+				b.WriteString("\nПодписанные файлы:\n")
+			}
+			signed++
+			fmt.Fprintf(&b, "— %s (версия %d, SHA-256 %s)\n", a.Name, a.Version, a.SHA256)
+		}
+	}
+	if doc.SignedBy != "" {
+		fmt.Fprintf(&b, "\nПодписано: %s, %s\n", doc.SignedBy, doc.SignedAt.In(Moscow).Format("02.01.2006"))
+	}
+	return b.String(), nil
+}
+
+// Mailer returns the mailer set with SetMailer (nil without one).
+func (s *Store) Mailer() Mailer { return s.mailer }
