@@ -77,9 +77,17 @@ func (s *Store) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, args...).Scan(&page.Total); err != nil {
 		return MemberPage{}, fmt.Errorf("crm: count members: %w", err)
 	}
+	// The page's ids are chosen first, from the indexes where they cover
+	// the filter and the order, and only then are the page's cards loaded:
+	// both engines otherwise read every card of the selection into the
+	// sort (a committee sorted by joining date read 12,700 cards for 50).
+	pageFrom := countFrom
+	if strings.Contains(order, "u.") {
+		pageFrom = memberFrom
+	}
 	n := len(args)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+where+order+
-		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE m.id IN (SELECT m.id`+pageFrom+where+order+
+		fmt.Sprintf(` LIMIT $%d OFFSET $%d)`, n+1, n+2)+order, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return MemberPage{}, fmt.Errorf("crm: list members: %w", err)
 	}
@@ -286,9 +294,23 @@ func searchCondition(ctx context.Context, q db.Execer, text string, arg func(any
 	if len(words) > 5 {
 		words = words[:5]
 	}
-	var conds []string
-	for _, w := range words {
-		conds = append(conds, `m.id IN (SELECT member_id FROM crm_member_words WHERE word >= `+arg(w)+` AND word < `+arg(w+"\uffff")+`)`)
+	// The longest word finds the candidates in the word index; the others
+	// are checked on the candidates' folded names (every word there is
+	// preceded by a space once one is put before the name). Intersecting
+	// a prefix subquery per word made both engines read every member whose
+	// given name begins like the second word («иванов ан»: tens of
+	// thousands for 68 found).
+	lead := 0
+	for i, w := range words {
+		if len([]rune(w)) > len([]rune(words[lead])) {
+			lead = i
+		}
+	}
+	conds := []string{`m.id IN (SELECT member_id FROM crm_member_words WHERE word >= ` + arg(words[lead]) + ` AND word < ` + arg(words[lead]+"\uffff") + `)`}
+	for i, w := range words {
+		if i != lead {
+			conds = append(conds, `' ' || m.name_folded LIKE `+arg("% "+db.EscapeLike(w)+"%")+` ESCAPE '\'`)
+		}
 	}
 	return strings.Join(conds, " AND "), nil
 }
