@@ -198,6 +198,11 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			{"е stored, ё typed, upper case", crm.MemberFilter{Query: "СЕМЁНОВА"}, []string{"СЕМЕНОВА"}},
 			{"given name prefix", crm.MemberFilter{Query: "сем"}, []string{"Петров", "Семёнов", "СЕМЕНОВА"}},
 			{"two words", crm.MemberFilter{Query: "Семенов петр"}, []string{"Семёнов"}},
+			{"two words, the shorter first", crm.MemberFilter{Query: "петр семенов"}, []string{"Семёнов"}},
+			{"given name's start and a surname", crm.MemberFilter{Query: "сем петров"}, []string{"Петров"}},
+			{"two words, the second begins no word", crm.MemberFilter{Query: "семенов етр"}, nil},
+			{"LIKE wildcards are plain text", crm.MemberFilter{Query: "петров с_м"}, nil},
+			{"LIKE percent is plain text", crm.MemberFilter{Query: "петров %"}, nil},
 			{"phone in another form", crm.MemberFilter{Query: "+7 (912) 345-67-89"}, []string{"Семёнов"}},
 			{"discount card", crm.MemberFilter{Query: "PD-77"}, []string{"Семёнов"}},
 			{"committee subtree", crm.MemberFilter{UnitID: f.a.ID}, []string{"Семёнов", "СЕМЕНОВА"}},
@@ -211,6 +216,8 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			{"e-mail consent refused", crm.MemberFilter{Consent: "email"}, nil},
 			{"joined between", crm.MemberFilter{JoinedFrom: "2020-01-01", JoinedTo: "2023-12-31"}, []string{"Семёнов"}},
 			{"sorted by birth date, newest first", crm.MemberFilter{Sort: "-birth_date"}, []string{"СЕМЕНОВА", "Семёнов", "Петров"}},
+			{"committee sorted by joining date, newest first", crm.MemberFilter{UnitID: f.a.ID, Sort: "-joined_on"}, []string{"СЕМЕНОВА", "Семёнов"}},
+			{"committee's members by status and joining date", crm.MemberFilter{UnitID: f.a.ID, Status: crm.StatusMember, Sort: "joined_on"}, []string{"Семёнов"}},
 		} {
 			if got := names(c.fl); !equal(got, c.want) {
 				t.Errorf("%s: got %v, want %v", c.name, got, c.want)
