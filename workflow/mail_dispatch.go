@@ -25,7 +25,7 @@ import (
 // document's dispatch and history. A failed letter can be sent again.
 
 // SettingMailChannel names the mail channel whose mailbox sends outgoing
-// documents (`profhub settings set workflow.mail_channel <channel id>`).
+// documents (`profhub documents mail-channel <channel id>`).
 const SettingMailChannel = "workflow.mail_channel"
 
 // Mailer sends a plain letter through a mail channel's SMTP account;

@@ -59,7 +59,7 @@ func commands() []command {
 		{"token", "create | list | revoke (API tokens)", (*cli).token},
 		{"line", "add | list | show | set (open lines: routing, operators, hours, auto-replies)", (*cli).line},
 		{"channel", "add | list | disable | enable | webhook-secret | telegram|vk|mail add|update|list (ways into a line)", (*cli).channel},
-		{"documents", "formats | format (registration number formats of the registries)", (*cli).documents},
+		{"documents", "formats | format | mail-channel (registry number formats; the mailbox that sends documents)", (*cli).documents},
 		{"widget", "add | set | show (site chat channels: look, origins, pre-chat form, limits; prints the tag to embed)", (*cli).widget},
 		{"settings", "totp-roles [ROLE,…] (installation policies)", (*cli).settings},
 		{"demo", "fill an empty installation with a small demo federation", (*cli).demo},

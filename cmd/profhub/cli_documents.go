@@ -1,16 +1,21 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/settings"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -27,11 +32,13 @@ func (c *cli) openDocs(ctx context.Context, cfg *config.Config, d *db.DB) (*work
 // documents manages the registries: number formats, the administrator's
 // part of the document workflow.
 func (c *cli) documents(args []string) error {
-	act, args, err := action(args, "formats", "format")
+	act, args, err := action(args, "formats", "format", "mail-channel")
 	if err != nil {
 		return err
 	}
 	switch act {
+	case "mail-channel":
+		return c.documentsMailChannel(args)
 	case "formats":
 		fs, load := c.flags("documents formats")
 		cfg, _, err := c.parse(fs, load, args, 0)
@@ -83,4 +90,43 @@ func (c *cli) documents(args []string) error {
 			return nil
 		})
 	}
+}
+
+// documentsMailChannel shows or sets the mail channel whose mailbox sends
+// outgoing documents and task notifications; "none" turns that off.
+func (c *cli) documentsMailChannel(args []string) error {
+	positional := 0
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		positional = 1
+	}
+	fs, load := c.flags("documents mail-channel [CHANNEL_ID|none]")
+	cfg, pos, err := c.parse(fs, load, args, positional)
+	if err != nil {
+		return err
+	}
+	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error {
+		if len(pos) == 0 {
+			cur, err := settings.Get(ctx, a.db, workflow.SettingMailChannel, "")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.out, cmp.Or(cur, "none"))
+			return nil
+		}
+		id := pos[0]
+		if id == "none" {
+			return settings.Set(ctx, a.db, a.sc, workflow.SettingMailChannel, "")
+		}
+		var kind string
+		if err := a.db.QueryRowContext(ctx, `SELECT kind FROM inbox_channels WHERE id = $1`, id).Scan(&kind); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("no channel %s (profhub channel list shows them)", id)
+			}
+			return err
+		}
+		if kind != "mail" {
+			return fmt.Errorf("channel %s is a %s channel; documents are sent through a mail channel", id, kind)
+		}
+		return settings.Set(ctx, a.db, a.sc, workflow.SettingMailChannel, id)
+	})
 }

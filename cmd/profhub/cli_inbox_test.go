@@ -76,6 +76,16 @@ func TestInboxScriptedSetup(t *testing.T) {
 	}
 	mustRun(t, env, "enabled channel", "channel", "enable", id[1])
 	mustRun(t, env, secret[1], "channel", "webhook-secret", id[1])
+
+	// Only a mail channel may send documents.
+	mustRun(t, env, "none", "documents", "mail-channel")
+	if code, _, errOut := runCLI(t, env, "documents", "mail-channel", id[1]); code == 0 || !strings.Contains(errOut, "through a mail channel") {
+		t.Errorf("an api channel was accepted for documents: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "documents", "mail-channel", "no-such-id"); code == 0 || !strings.Contains(errOut, "no channel no-such-id") {
+		t.Errorf("an unknown channel was accepted: exit %d, %s", code, errOut)
+	}
+	mustRun(t, env, "none", "documents", "mail-channel")
 }
 
 func TestInboxCLIErrorsAreClear(t *testing.T) {
