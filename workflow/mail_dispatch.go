@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/settings"
@@ -28,11 +30,12 @@ import (
 // documents (`profhub documents mail-channel <channel id>`).
 const SettingMailChannel = "workflow.mail_channel"
 
-// Mailer sends a plain letter through a mail channel's SMTP account;
-// connectors/mail implements it. It returns an *inbox.SendError whose
-// Permanent says whether retrying can help.
+// Mailer sends a letter, with files, through a mail channel's SMTP
+// account and returns its Message-ID; connectors/mail implements it. It
+// returns an *inbox.SendError whose Permanent says whether retrying can
+// help.
 type Mailer interface {
-	SendLetter(ctx context.Context, mailChannelID, to, subject, text string) error
+	SendLetterWithFiles(ctx context.Context, mailChannelID, to, subject, text string, files []mail.LetterFile) (string, error)
 }
 
 // Mail e-mail dispatch states.
@@ -48,6 +51,7 @@ type MailResult struct {
 	Permanent bool      `json:"permanent,omitempty"`
 	Error     string    `json:"error,omitempty"`
 	Channel   string    `json:"channel,omitempty"`
+	MessageID string    `json:"message_id,omitempty"` // of the letter that went out
 	Attempts  int       `json:"attempts"`
 	At        time.Time `json:"at"`
 }
@@ -131,17 +135,18 @@ func (s *Store) SendByMail(ctx context.Context, sc access.Scope, docID string) (
 	if err != nil {
 		return Document{}, err
 	}
-	text, err := s.letterText(ctx, sc, doc, d)
+	text, files, err := s.letter(ctx, sc, doc, d)
+	var messageID string
 	if err == nil {
 		// The SMTP exchange is bounded so that a hung server does not hold
 		// the secretary's request forever; the state says "failed" after.
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		err = s.mailer.SendLetter(sctx, channel, d.Address, doc.Number+" — "+doc.Title, text)
+		messageID, err = s.mailer.SendLetterWithFiles(sctx, channel, d.Address, doc.Number+" — "+doc.Title, text, files)
 		cancel()
 	}
 	m := *d.Mail
 	m.At = s.now()
-	m.Status = MailSent
+	m.Status, m.MessageID = MailSent, messageID
 	if err != nil {
 		m.Status, m.Error, m.Permanent = MailFailed, err.Error(), false
 		var se *inbox.SendError
@@ -165,6 +170,9 @@ func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d
 			return fmt.Errorf("workflow: mail dispatch: %w", err)
 		}
 		details := map[string]any{"to": d.Address, "channel": d.Mail.Channel, "status": d.Mail.Status, "attempt": d.Mail.Attempts}
+		if d.Mail.MessageID != "" {
+			details["message_id"] = d.Mail.MessageID
+		}
 		if d.Mail.Error != "" {
 			details["error"], details["permanent"] = d.Mail.Error, d.Mail.Permanent
 		}
@@ -176,13 +184,33 @@ func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d
 	})
 }
 
-// letterText is the covering letter. SendLetter sends plain text only, so
-// the signed files are named with their version and SHA-256 rather than
-// attached (see docs/API.md).
-func (s *Store) letterText(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, error) {
-	files, err := s.Attachments(ctx, sc, doc.ID)
+// letter is the covering letter and its files: the signed versions, or
+// the latest version of each file when none is signed (a document
+// registered with its final file). The text names each file with its
+// version and SHA-256, so the recipient can check what they got.
+func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, []mail.LetterFile, error) {
+	all, err := s.Attachments(ctx, sc, doc.ID)
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	var chosen []Attachment
+	for _, a := range all {
+		if a.Signed {
+			chosen = append(chosen, a)
+		}
+	}
+	if len(chosen) == 0 {
+		latest := map[string]int{}
+		for i, a := range all {
+			if j, ok := latest[a.Name]; !ok || a.Version > all[j].Version {
+				latest[a.Name] = i
+			}
+		}
+		for i, a := range all {
+			if latest[a.Name] == i {
+				chosen = append(chosen, a)
+			}
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\nИсх. № %s\n", doc.Title, doc.Number)
@@ -192,20 +220,31 @@ func (s *Store) letterText(ctx context.Context, sc access.Scope, doc Document, d
 	if d.Note != "" {
 		fmt.Fprintf(&b, "\n%s\n", d.Note)
 	}
-	signed := 0
-	for _, a := range files {
-		if a.Signed {
-			if signed == 0 {
-				b.WriteString("\nПодписанные файлы:\n")
-			}
-			signed++
-			fmt.Fprintf(&b, "— %s (версия %d, SHA-256 %s)\n", a.Name, a.Version, a.SHA256)
+	var files []mail.LetterFile
+	for i, a := range chosen {
+		if i == 0 {
+			b.WriteString("\nВложения:\n")
 		}
+		fmt.Fprintf(&b, "— %s (версия %d, SHA-256 %s)\n", a.Name, a.Version, a.SHA256)
+		data, err := s.readBlob(ctx, a.blobKey, mail.MaxLetterFiles+1)
+		if err != nil {
+			return "", nil, fmt.Errorf("workflow: file %s of %s: %w", a.Name, doc.Number, err)
+		}
+		files = append(files, mail.LetterFile{Name: a.Name, ContentType: a.ContentType, Data: data})
 	}
 	if doc.SignedBy != "" {
 		fmt.Fprintf(&b, "\nПодписано: %s, %s\n", doc.SignedBy, doc.SignedAt.In(Moscow).Format("02.01.2006"))
 	}
-	return b.String(), nil
+	return b.String(), files, nil
+}
+
+func (s *Store) readBlob(ctx context.Context, key string, limit int64) ([]byte, error) {
+	rc, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, limit))
 }
 
 // Mailer returns the mailer set with SetMailer (nil without one).

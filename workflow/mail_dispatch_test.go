@@ -28,7 +28,10 @@ type letterSink struct {
 	refuse atomic.Bool
 }
 
-type letter struct{ to, subject, messageID, text string }
+type letter struct {
+	to, subject, messageID, text string
+	files                        map[string]string // attachment name → content
+}
 
 type sinkSession struct {
 	s  *letterSink
@@ -53,12 +56,24 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	}
 	subject, _ := mr.Header.Subject()
 	id, _ := mr.Header.MessageID()
-	p, err := mr.NextPart()
-	if err != nil {
-		return err
+	l := letter{to: ss.to, subject: subject, messageID: id, files: map[string]string{}}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(p.Body)
+		if ah, ok := p.Header.(*mail.AttachmentHeader); ok {
+			name, _ := ah.Filename()
+			l.files[name] = string(b)
+		} else if l.text == "" {
+			l.text = string(b)
+		}
 	}
-	b, _ := io.ReadAll(p.Body)
-	ss.s.got <- letter{to: ss.to, subject: subject, messageID: id, text: string(b)}
+	ss.s.got <- l
 	return nil
 }
 
@@ -134,6 +149,14 @@ func TestAPIOutgoingDispatchByMail(t *testing.T) {
 		if l.to != "mintrud@example.org" || !strings.Contains(subject, d.Number) || !strings.Contains(l.text, "otvet.pdf (версия 1") ||
 			!strings.Contains(l.text, "Подписано: chairman") {
 			t.Fatalf("letter %+v (subject %q)", l, subject)
+		}
+		// The signed file itself travels with the letter, and the
+		// document keeps the letter's Message-ID.
+		if len(l.files) != 1 || l.files["otvet.pdf"] != "%PDF-1.4 ответ" {
+			t.Fatalf("attachments %q", l.files)
+		}
+		if l.messageID == "" || d.Dispatch.Mail.MessageID != l.messageID {
+			t.Fatalf("Message-ID on the document %q, of the letter %q", d.Dispatch.Mail.MessageID, l.messageID)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("no letter")

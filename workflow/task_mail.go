@@ -65,7 +65,7 @@ func (s *Store) mailTasks(ctx context.Context) error {
 			text += "\nОткрыть: " + s.baseURL + "/documents#doc/" + p.docID + "\n"
 		}
 		state := "sent"
-		if err := s.mailer.SendLetter(ctx, channel, p.email, "Новая задача: "+truncate(p.text, 150), text); err != nil {
+		if _, err := s.mailer.SendLetterWithFiles(ctx, channel, p.email, "Новая задача: "+truncate(p.text, 150), text, nil); err != nil {
 			state = "failed"
 			s.log.Warn("task e-mail not sent", "notification", p.id, "err", err)
 		}

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,9 +13,21 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/google/uuid"
 
+	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
 )
+
+// LetterFile is a file attached to a letter of SendLetterWithFiles.
+type LetterFile struct {
+	Name        string
+	ContentType string // "" for application/octet-stream
+	Data        []byte
+}
+
+// MaxLetterFiles caps the files of one letter: mail servers commonly
+// refuse letters over 25 MB, and base64 adds a third.
+const MaxLetterFiles = 18 << 20
 
 // SendLetter sends a plain letter from a mail channel's mailbox through its
 // SMTP account, for another channel that answers someone by e-mail (the
@@ -22,28 +35,71 @@ import (
 // enabled mail channel, or an SMTP 5xx, is a permanent inbox.SendError;
 // anything else may succeed on a retry.
 func (c *Connector) SendLetter(ctx context.Context, channelID, to, subject, text string) error {
+	_, err := c.SendLetterWithFiles(ctx, channelID, to, subject, text, nil)
+	return err
+}
+
+// SendLetterWithFiles is SendLetter with attachments (the document
+// workflow sends signed outgoing documents this way); it returns the
+// letter's Message-ID for the sender's records.
+func (c *Connector) SendLetterWithFiles(ctx context.Context, channelID, to, subject, text string, files []LetterFile) (string, error) {
 	ch, err := c.inbox.Channel(ctx, channelID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindMail || ch.Disabled)) {
-		return &inbox.SendError{Permanent: true, Reason: "the mailbox for answers by e-mail is not an enabled mail channel"}
+		return "", &inbox.SendError{Permanent: true, Reason: "the mailbox for answers by e-mail is not an enabled mail channel"}
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !strings.Contains(to, "@") {
-		return &inbox.SendError{Permanent: true, Reason: "not an e-mail address: " + to}
+		return "", &inbox.SendError{Permanent: true, Reason: "not an e-mail address: " + to}
+	}
+	total := 0
+	for _, f := range files {
+		total += len(f.Data)
+	}
+	if total > MaxLetterFiles {
+		return "", &inbox.SendError{Permanent: true, Reason: fmt.Sprintf("the files make %d MB, more than the %d MB a letter may carry", total>>20, MaxLetterFiles>>20)}
 	}
 	from := ch.Settings[settingFrom]
 	_, domain, _ := strings.Cut(from, "@")
+	messageID := fmt.Sprintf("letter.%s@%s", uuid.NewString(), firstNonEmpty(domain, "profhub.invalid"))
 	var h gomail.Header
 	h.SetDate(time.Now())
 	h.SetAddressList("From", []*gomail.Address{{Name: ch.Settings[settingFromName], Address: from}})
 	h.SetAddressList("To", []*gomail.Address{{Address: to}})
-	h.SetMessageID(fmt.Sprintf("letter.%s@%s", uuid.NewString(), firstNonEmpty(domain, "profhub.invalid")))
+	h.SetMessageID(messageID)
 	h.SetSubject(subject)
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	h.Set("Content-Transfer-Encoding", "quoted-printable")
 	var buf bytes.Buffer
-	tw, err := gomail.CreateSingleInlineWriter(&buf, h)
+	if err := writeLetter(&buf, h, text, files); err != nil {
+		return "", err
+	}
+	if err := c.smtpSend(ctx, ch, from, to, buf.Bytes()); err != nil {
+		return "", classify(err, ch)
+	}
+	return messageID, nil
+}
+
+// writeLetter writes a text/plain letter, or multipart/mixed with the
+// files as base64 attachments whose names are cleaned like inbound ones.
+func writeLetter(w io.Writer, h gomail.Header, text string, files []LetterFile) error {
+	if len(files) == 0 {
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+		tw, err := gomail.CreateSingleInlineWriter(w, h)
+		if err != nil {
+			return err
+		}
+		_, _ = io.WriteString(tw, text)
+		return tw.Close()
+	}
+	mw, err := gomail.CreateWriter(w, h)
+	if err != nil {
+		return err
+	}
+	var th gomail.InlineHeader
+	th.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	th.Set("Content-Transfer-Encoding", "quoted-printable")
+	tw, err := mw.CreateSingleInline(th)
 	if err != nil {
 		return err
 	}
@@ -51,8 +107,21 @@ func (c *Connector) SendLetter(ctx context.Context, channelID, to, subject, text
 	if err := tw.Close(); err != nil {
 		return err
 	}
-	if err := c.smtpSend(ctx, ch, from, to, buf.Bytes()); err != nil {
-		return classify(err, ch)
+	for _, f := range files {
+		var ah gomail.AttachmentHeader
+		ah.SetContentType(cmp.Or(f.ContentType, "application/octet-stream"), nil)
+		ah.SetFilename(blob.CleanName(f.Name))
+		ah.Set("Content-Transfer-Encoding", "base64")
+		aw, err := mw.CreateAttachment(ah)
+		if err != nil {
+			return err
+		}
+		if _, err := aw.Write(f.Data); err != nil {
+			return err
+		}
+		if err := aw.Close(); err != nil {
+			return err
+		}
 	}
-	return nil
+	return mw.Close()
 }
