@@ -55,15 +55,19 @@ const (
 	RegisterDocuments Permission = "documents.register" // register documents, attach files, dispatch outgoing mail
 	ReadRegistry      Permission = "documents.read"     // see every document of the subtree's registries (others see what they are assigned)
 	ManageWorkflow    Permission = "workflow.manage"    // number formats, process definitions, templates
+
+	EditRegistry Permission = "registry.edit"  // create and edit member, contact and organisation cards, import
+	MergeMembers Permission = "registry.merge" // merge duplicate cards (one card is deleted)
+	ManageLists  Permission = "lists.manage"   // define universal lists and their fields
 )
 
 var grants = map[Role][]Permission{
 	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
-		RegisterDocuments, ReadRegistry, ManageWorkflow},
-	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry},
-	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry},
-	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry},
-	Operator:  {ReadDirectory, AnswerInbox},
+		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists},
+	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers},
+	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry},
+	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},
 }
 

@@ -44,16 +44,8 @@ func scanList(row interface{ Scan(...any) error }) (List, error) {
 	return l, nil
 }
 
-// requireListAdmin: lists are defined by administrators.
-func requireListAdmin(sc access.Scope) error {
-	if err := sc.Require(access.ReadDirectory); err != nil {
-		return err
-	}
-	if sc.Role != access.Administrator {
-		return fmt.Errorf("%w: only administrators define lists", access.ErrForbidden)
-	}
-	return nil
-}
+// requireListAdmin: lists are defined by administrators (access.ManageLists).
+func requireListAdmin(sc access.Scope) error { return sc.Require(access.ManageLists) }
 
 // CreateList defines a list in a unit of the caller's scope.
 func (s *Store) CreateList(ctx context.Context, sc access.Scope, in ListInput) (List, error) {
