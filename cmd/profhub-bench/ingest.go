@@ -140,34 +140,19 @@ type setup struct {
 }
 
 func setupLine(ctx context.Context, t *target, operators int) (*setup, error) {
-	var me struct {
-		User struct {
-			UnitID string `json:"unit_id"`
-		} `json:"user"`
-	}
-	if _, err := t.call(ctx, t.token, "GET", "/api/v1/me", nil, &me); err != nil {
+	unitID, ids, tokens, err := benchOperators(ctx, t, operators, "bench", "Оператор нагрузки")
+	if err != nil {
 		return nil, err
 	}
 	stamp := time.Now().UnixNano()
-	s := &setup{}
+	s := &setup{opTokens: tokens}
 	var ops []map[string]any
-	for i := range operators {
-		var u struct{ ID string }
-		if _, err := t.call(ctx, t.token, "POST", "/api/v1/users", map[string]any{"login": fmt.Sprintf("bench%d-op%d", stamp, i),
-			"full_name": fmt.Sprintf("Оператор нагрузки %d", i), "role": "operator", "unit_id": me.User.UnitID,
-			"password": "bench-password"}, &u); err != nil {
-			return nil, err
-		}
-		var tok struct{ Token string }
-		if _, err := t.call(ctx, t.token, "POST", "/api/v1/tokens", map[string]any{"name": "bench", "user_id": u.ID}, &tok); err != nil {
-			return nil, err
-		}
-		s.opTokens = append(s.opTokens, tok.Token)
-		ops = append(ops, map[string]any{"user_id": u.ID})
+	for _, id := range ids {
+		ops = append(ops, map[string]any{"user_id": id})
 	}
 	var line struct{ ID string }
 	if _, err := t.call(ctx, t.token, "POST", "/api/v1/inbox/lines", map[string]any{"name": fmt.Sprintf("Нагрузка %d", stamp),
-		"unit_id": me.User.UnitID, "routing_mode": "evenly", "operators": ops}, &line); err != nil {
+		"unit_id": unitID, "routing_mode": "evenly", "operators": ops}, &line); err != nil {
 		return nil, err
 	}
 	var ch struct {
@@ -380,4 +365,32 @@ func inboundMessageIDs(frame []byte, found func(id string)) {
 			found(string(rest[:j]))
 		}
 	}
+}
+
+// benchOperators creates n operators in the caller's unit, each with an API
+// token; it returns the unit, their ids and their tokens.
+func benchOperators(ctx context.Context, t *target, n int, login, name string) (unitID string, ids, tokens []string, err error) {
+	var me struct {
+		User struct {
+			UnitID string `json:"unit_id"`
+		} `json:"user"`
+	}
+	if _, err := t.call(ctx, t.token, "GET", "/api/v1/me", nil, &me); err != nil {
+		return "", nil, nil, err
+	}
+	stamp := time.Now().UnixNano()
+	for i := range n {
+		var u struct{ ID string }
+		if _, err := t.call(ctx, t.token, "POST", "/api/v1/users", map[string]any{"login": fmt.Sprintf("%s%d-op%d", login, stamp, i),
+			"full_name": fmt.Sprintf("%s %d", name, i), "role": "operator", "unit_id": me.User.UnitID,
+			"password": "bench-password"}, &u); err != nil {
+			return "", nil, nil, err
+		}
+		var tok struct{ Token string }
+		if _, err := t.call(ctx, t.token, "POST", "/api/v1/tokens", map[string]any{"name": "bench", "user_id": u.ID}, &tok); err != nil {
+			return "", nil, nil, err
+		}
+		ids, tokens = append(ids, u.ID), append(tokens, tok.Token)
+	}
+	return me.User.UnitID, ids, tokens, nil
 }

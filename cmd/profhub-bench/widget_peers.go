@@ -23,36 +23,21 @@ type widgetSetup struct {
 }
 
 func setupWidget(ctx context.Context, t *target, operators int) (*widgetSetup, error) {
-	var me struct {
-		User struct {
-			UnitID string `json:"unit_id"`
-		} `json:"user"`
-	}
-	if _, err := t.call(ctx, t.token, "GET", "/api/v1/me", nil, &me); err != nil {
+	unitID, ids, tokens, err := benchOperators(ctx, t, operators, "wbench", "Оператор сайта")
+	if err != nil {
 		return nil, err
 	}
 	stamp := time.Now().UnixNano()
-	s := &widgetSetup{}
+	s := &widgetSetup{opTokens: tokens}
 	var ops []map[string]any
-	for i := range operators {
-		var u struct{ ID string }
-		if _, err := t.call(ctx, t.token, "POST", "/api/v1/users", map[string]any{"login": fmt.Sprintf("wbench%d-op%d", stamp, i),
-			"full_name": fmt.Sprintf("Оператор сайта %d", i), "role": "operator", "unit_id": me.User.UnitID,
-			"password": "bench-password"}, &u); err != nil {
-			return nil, err
-		}
-		var tok struct{ Token string }
-		if _, err := t.call(ctx, t.token, "POST", "/api/v1/tokens", map[string]any{"name": "bench", "user_id": u.ID}, &tok); err != nil {
-			return nil, err
-		}
-		s.opTokens = append(s.opTokens, tok.Token)
+	for _, id := range ids {
 		// Supervisors may answer any conversation of the line, so the
 		// operators echo without taking turns.
-		ops = append(ops, map[string]any{"user_id": u.ID, "supervisor": true})
+		ops = append(ops, map[string]any{"user_id": id, "supervisor": true})
 	}
 	var line struct{ ID string }
 	if _, err := t.call(ctx, t.token, "POST", "/api/v1/inbox/lines", map[string]any{"name": fmt.Sprintf("Сайт %d", stamp),
-		"unit_id": me.User.UnitID, "routing_mode": "manual", "operators": ops}, &line); err != nil {
+		"unit_id": unitID, "routing_mode": "manual", "operators": ops}, &line); err != nil {
 		return nil, err
 	}
 	// The visitors all come from a few loopback addresses: the channel's
