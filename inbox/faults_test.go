@@ -70,15 +70,10 @@ func TestRedisDownIngestCommitsAndRoutingResumes(t *testing.T) {
 	s, m := hubtest.NewStorageWithStoppableRedis(t)
 	n := hubtest.StartOn(t, s)
 	f := newFixtureOn(t, n, inbox.Evenly, nil)
-	// Offers are ephemeral: one published while the node's subscription is
-	// still reconnecting to the returned Redis is lost, and the conversation
-	// is offered again when the offer expires. A short timeout keeps that
-	// recovery inside the wait below.
-	f.line.OfferTimeoutS = 5
-	var err error
-	if f.line, err = n.Inbox.UpdateLine(context.Background(), n.System, f.line); err != nil {
-		t.Fatal(err)
-	}
+	// The line keeps its default 60 s offer timeout: an offer published
+	// while the node's subscription is still reconnecting to the returned
+	// Redis must come from the relay's resend, not from the offer's expiry,
+	// to arrive within the wait below.
 	base := n.Server.URL
 	ws := dial(t, base, f.tok1, 0)
 	f.online(t, f.tok1)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // relay delivers events to the clients connected to this node. Committed
@@ -81,27 +83,66 @@ func (r *relay) run(ctx context.Context) {
 }
 
 func (r *relay) listen(ctx context.Context) {
+	subscribed := false
 	for ctx.Err() == nil {
 		sub := r.e.kv.Subscribe(ctx, r.channel())
-		ch := sub.Channel(redisChannelSize(4096))
-		for msg := range ch {
-			switch {
-			case strings.HasPrefix(msg.Payload, "w:"):
-				r.poke()
-			case strings.HasPrefix(msg.Payload, "e:"):
-				var ev struct {
-					Event
-					To []string `json:"to"`
+		for msg := range sub.ChannelWithSubscriptions(redisChannelSize(4096)) {
+			switch m := msg.(type) {
+			case *redis.Subscription:
+				// go-redis resubscribes by itself after a dropped connection;
+				// whatever was published meanwhile is gone, and an offer
+				// lost that way would otherwise wait for its expiry.
+				if subscribed && m.Kind == "subscribe" {
+					go r.resendOffers(ctx)
 				}
-				if json.Unmarshal([]byte(msg.Payload[2:]), &ev) == nil {
-					e := ev.Event
-					e.To = ev.To
-					r.deliver(&e)
-				}
+				subscribed = true
+			case *redis.Message:
+				r.handle(m.Payload)
 			}
 		}
 		sub.Close()
 		sleep(ctx, time.Second)
+	}
+}
+
+func (r *relay) handle(payload string) {
+	switch {
+	case strings.HasPrefix(payload, "w:"):
+		r.poke()
+	case strings.HasPrefix(payload, "e:"):
+		var ev struct {
+			Event
+			To []string `json:"to"`
+		}
+		if json.Unmarshal([]byte(payload[2:]), &ev) == nil {
+			e := ev.Event
+			e.To = ev.To
+			r.deliver(&e)
+		}
+	}
+}
+
+// resendOffers repeats to this node's clients the offers they hold now.
+// Consoles ignore an offer they already show, so a repeat is harmless.
+func (r *relay) resendOffers(ctx context.Context) {
+	r.mu.Lock()
+	clients := make([]*Client, 0, len(r.clients))
+	for c := range r.clients {
+		clients = append(clients, c)
+	}
+	r.mu.Unlock()
+	now := time.Now()
+	for _, c := range clients {
+		offers, err := r.e.MyOffers(ctx, c.scope)
+		if err != nil {
+			r.e.log.Warn("event relay: re-reading offers failed", "user", c.UserID, "err", err)
+			return
+		}
+		for _, o := range offers {
+			left := max(0, (o.Deadline-now.UnixMilli())/1000)
+			c.push(&Event{Kind: EvOffer, LineID: o.LineID, ConversationID: o.ConversationID, At: now, To: []string{c.UserID},
+				Data: map[string]any{"deadline": o.Deadline, "timeout_s": left}})
+		}
 	}
 }
 
