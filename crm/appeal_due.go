@@ -21,7 +21,10 @@ func setDueOn(ctx context.Context, q db.Execer, sc access.Scope, in *AppealInput
 		filed, oldCategory, oldDue = old.CreatedAt, old.CategoryID, old.DueOn
 	}
 	computed := oldDue
-	if in.CategoryID != oldCategory {
+	if old == nil {
+		computed = filed.AddDate(0, 0, DefaultAppealDays).Format(time.DateOnly)
+	}
+	if in.CategoryID != oldCategory || old == nil {
 		if in.CategoryID != "" {
 			c, err := appealCategory(ctx, q, in.CategoryID)
 			if err != nil {
@@ -31,8 +34,6 @@ func setDueOn(ctx context.Context, q db.Execer, sc access.Scope, in *AppealInput
 				return valid.Errorf("category_id", "category", "the category %q is no longer used", c.Name)
 			}
 			computed = c.DueDate(filed)
-		} else if old == nil {
-			computed = filed.AddDate(0, 0, DefaultAppealDays).Format(time.DateOnly)
 		}
 	}
 	if in.DueOn == "" || in.DueOn == oldDue {

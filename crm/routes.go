@@ -38,7 +38,7 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/v1/crm/appeals/{id}", a(s.httpUpdateAppeal))
 	mux.HandleFunc("POST /api/v1/crm/appeals/from-conversation/{id}", a(s.httpCreateAppealFromConversation))
 	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/details", a(s.httpAppealDetails))
-	mux.HandleFunc("POST /api/v1/crm/appeals/{id}/comments", a(s.httpCommentAppeal))
+	mux.HandleFunc("POST /api/v1/crm/appeal-comments/{id}", a(s.httpCommentAppeal))
 	mux.HandleFunc("POST "+UploadPrefix+"appeals/{id}", a(s.httpAttachToAppeal))
 	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/files/{file}", a(s.httpAppealFile))
 	mux.HandleFunc("GET /api/v1/crm/appeal-categories", a(s.httpAppealCategories))
