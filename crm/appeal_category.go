@@ -166,7 +166,7 @@ func (s *Store) saveAppealCategory(ctx context.Context, sc access.Scope, id stri
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("crm: appeal category %s: %w", id, db.ErrNotFound)
 		}
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "appeal_category", ObjectID: id,
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "appeal_category", ObjectID: id, UnitID: sc.UnitID,
 			Details: map[string]any{"name": in.Name, "sla_days": in.SLADays, "working_days": in.WorkingDays, "disabled": in.Disabled}})
 	})
 	if err != nil {
