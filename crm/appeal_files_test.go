@@ -66,10 +66,10 @@ func TestAppealCommentsFilesHistory(t *testing.T) {
 			name, ctype string
 			content     []byte
 		}{
-			{"photo.png", "image/png", []byte("<html><script>alert(1)</script></html>")}, // a page posing as a picture
-			{"scan.pdf", "application/pdf", []byte("MZ\x90\x00\x03\x00\x00\x00 executable")},  // a program posing as a PDF
-			{"scan.pdf", "text/html", pdf},                                                  // declared type contradicts the content
-			{"setup.exe", "application/octet-stream", []byte("MZ\x90\x00")},                 // not a kind we keep
+			{"photo.png", "image/png", []byte("<html><script>alert(1)</script></html>")},     // a page posing as a picture
+			{"scan.pdf", "application/pdf", []byte("MZ\x90\x00\x03\x00\x00\x00 executable")}, // a program posing as a PDF
+			{"scan.pdf", "text/html", pdf},                                  // declared type contradicts the content
+			{"setup.exe", "application/octet-stream", []byte("MZ\x90\x00")}, // not a kind we keep
 			{"page.html", "text/html", []byte("<html></html>")},
 			{"..", "application/pdf", pdf}, // no name left: "file", no extension
 			{"empty.pdf", "application/pdf", nil},
