@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 )
@@ -29,6 +30,12 @@ func TestCRMPagesInChromium(t *testing.T) {
 	var out bytes.Buffer
 	if err := demo.Fill(context.Background(), demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Out: &out,
 		Params: auth.CheapPasswordParams}); err != nil {
+		t.Fatal(err)
+	}
+	// A list with a file field (named after the awards list, which the
+	// page shows first).
+	if _, err := n.CRM.CreateList(context.Background(), n.System, crm.ListInput{Name: "Сканы документов", Fields: []crm.ListField{
+		{Key: "who", Title: "Кто", Type: crm.FieldText, Required: true}, {Key: "scan", Title: "Скан", Type: crm.FieldFile}}}); err != nil {
 		t.Fatal(err)
 	}
 	shots, _ := filepath.Abs("../docs/screenshots")

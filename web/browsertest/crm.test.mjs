@@ -110,6 +110,19 @@ try {
   check(rep.includes('1') && rep.includes('3'), 'the report counts one created and names row 3: ' + rep);
   await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 5);
   await page.screenshot({ path: shots + '/crm-lists.png' });
+  // A list with a file field: the scan uploads into the record and
+  // downloads from the table.
+  const scans = await page.evaluate(() => [...document.querySelectorAll('#l-filters select[name=list] option')].find(o => o.text.startsWith('Сканы')).value);
+  await page.selectOption('#l-filters select[name=list]', scans);
+  await page.waitForFunction(() => document.querySelector('#l-table th'));
+  await page.click('#l-add');
+  await page.fill('#l-form input[name=who]', 'Петров Д. А.');
+  await page.setInputFiles('#l-fields input[type=file]', { name: 'заявление.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForFunction(() => /заявление\.pdf/.test(document.querySelector('#l-fields .crm-picked')?.textContent || ''));
+  await page.click('#l-form button.primary');
+  await page.waitForSelector('#l-table td a');
+  const ldl = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-disposition')), await page.getAttribute('#l-table td a', 'href'));
+  check(ldl.startsWith('200 attachment;') && ldl.includes('.pdf'), 'the list file downloads: ' + ldl);
 
   // Appeals: the overdue one is highlighted; resolving it needs a text.
   await page.goto(base + '/appeals');
@@ -119,10 +132,10 @@ try {
   check(await page.locator('#a-table tr.overdue').count() === 1, 'the overdue appeal is marked');
   await page.click('#a-table tr.pick');
   await page.waitForSelector('#a-card form');
-  await page.selectOption('#a-card select', 'resolved');
+  await page.selectOption('#a-card select[name=status]', 'resolved');
   await page.click('#a-card button.primary');
-  await page.waitForFunction(() => /resolution|решени/i.test(document.querySelector('#a-card form span').textContent));
-  await page.fill('#a-card textarea', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
+  await page.waitForFunction(() => /resolution|решени/i.test(document.querySelector('#a-card form span.a-msg').textContent));
+  await page.fill('#a-card textarea[name=resolution]', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
   await page.click('#a-card button.primary');
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 0);
   await page.selectOption('#a-filters select[name=view]', 'open');
@@ -143,6 +156,9 @@ try {
   check((await page.locator('#a-new-found li.pick').count()) === 1, 'one Petrov found');
   await page.click('#a-new-found li.pick');
   check((await page.locator('#a-new-member').textContent()).includes('Петров Дмитрий'), 'the member is picked');
+  await page.waitForFunction(() => document.querySelectorAll('#a-new-form select[name=category_id] option').length > 1);
+  check(await page.locator('#a-new-due').isHidden(), 'an operator does not set the due date by hand');
+  await page.selectOption('#a-new-form select[name=category_id]', { label: 'Охрана труда' });
   await page.fill('#a-new-form input[name=topic]', 'охрана труда');
   await page.fill('#a-new-form input[name=subject]', 'Нет спецодежды в цехе');
   await page.fill('#a-new-form textarea[name=text]', 'Письмо от <b>электромонтёра</b>: спецодежду не выдают с весны.');
@@ -153,6 +169,32 @@ try {
   const filed = await page.locator('#a-card').textContent();
   check(filed.includes('Петров Дмитрий') && filed.includes('<b>электромонтёра</b>'), 'the card shows the member and the text as text: ' + filed);
   check(await page.locator('#a-new-form').isHidden(), 'the form closes');
+  // Its category (5 working days) gave the due date; a co-executor, a
+  // comment and a file are added, a page posing as a PDF is refused, and
+  // the history shows each step.
+  const due = new Date();
+  for (let n = 5; n > 0;) { due.setDate(due.getDate() + 1); if (due.getDay() % 6 !== 0) n--; }
+  const dueText = [due.getDate(), due.getMonth() + 1].map(x => String(x).padStart(2, '0')).join('.') + '.' + due.getFullYear();
+  check(filed.includes('Охрана труда') && filed.includes(dueText), 'the card shows the category and its due date ' + dueText + ': ' + filed);
+  await page.waitForFunction(() => document.querySelectorAll('#a-card select[name=co_executor] option').length > 1);
+  await page.selectOption('#a-card select[name=co_executor]', { label: 'Волков Сергей Петрович' });
+  await page.click('#a-card button.primary');
+  await page.waitForFunction(() => /Волков Сергей Петрович/.test(document.querySelector('#a-card dl').textContent));
+  await page.waitForSelector('#a-card form.a-comment');
+  await page.fill('#a-card textarea[name=comment]', 'Запросили у работодателя нормы выдачи СИЗ.');
+  await page.click('#a-card form.a-comment button');
+  await page.waitForSelector('#a-card ul.a-comments li');
+  await page.setInputFiles('#a-card input[name=file]', { name: 'фото-цеха.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
+  await page.waitForFunction(() => /не то|not what/.test(document.querySelector('#a-card span.a-file-error')?.textContent || ''));
+  await page.setInputFiles('#a-card input[name=file]', { name: '../акт проверки.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForSelector('#a-card ul.a-files li a');
+  check((await page.locator('#a-card ul.a-files a').textContent()) === 'акт проверки.pdf', 'the file name is cleaned');
+  const dl = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-disposition') + ' ' + r.headers.get('x-content-type-options')),
+    await page.getAttribute('#a-card ul.a-files a', 'href'));
+  check(dl.startsWith('200 attachment;') && dl.endsWith('nosniff'), 'the file downloads as an attachment: ' + dl);
+  const hist = await page.locator('#a-card ol.a-history').textContent();
+  check((await page.locator('#a-card ol.a-history > li').count()) === 4 && hist.includes('Волков Сергей Петрович'), 'the history: ' + hist);
+  await page.locator('#a-card').screenshot({ path: shots + '/crm-appeal-card.png' });
 
   // The console: a member's conversation links to her card; "Create appeal"
   // files one from the conversation, listed in the contact pane.
