@@ -41,7 +41,8 @@ func TestCRMPagesInChromium(t *testing.T) {
 	shots, _ := filepath.Abs("../docs/screenshots")
 	cmd := exec.Command("node", "crm.test.mjs")
 	cmd.Dir = "browsertest"
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+demo.Password, "PROFHUB_SHOTS="+shots)
+	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+demo.Password, "PROFHUB_SHOTS="+shots,
+		"PROFHUB_ADMIN_PASSWORD="+hubtest.AdminPassword)
 	done := make(chan struct{})
 	go func() {
 		select {

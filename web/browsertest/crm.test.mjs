@@ -248,6 +248,35 @@ try {
   await page.waitForSelector('#m-card h2');
   check((await page.locator('#m-card h2').textContent()) === 'Ермакова Светлана Олеговна', 'the link opens her card');
 
+  // The administrator keeps the categories and their deadlines on /appeals.
+  const adminCtx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+  const admin = await adminCtx.newPage();
+  admin.on('pageerror', e => errors.push(String(e)));
+  await admin.goto(base + '/login');
+  await admin.fill('input[name=login]', 'admin');
+  await admin.fill('input[name=password]', env.PROFHUB_ADMIN_PASSWORD);
+  await admin.click('button.primary');
+  await admin.waitForURL(base + '/');
+  await admin.goto(base + '/appeals');
+  await admin.waitForSelector('#a-categories:not([hidden]) table tr input');
+  check((await admin.locator('#a-categories table tr:has(input)').count()) === 6, 'the demo has six categories');
+  await admin.fill('#a-categories form input[name=name]', 'Жилищные вопросы');
+  await admin.fill('#a-categories form input[name=sla_days]', '20');
+  await admin.click('#a-categories form button.primary');
+  await admin.waitForFunction(() => document.querySelectorAll('#a-categories table tr').length === 8);
+  const idx = await admin.evaluate(() => [...document.querySelectorAll('#a-categories table tr')].findIndex(tr => tr.querySelector('input')?.value === 'ProfDISCOUNT'));
+  const row = admin.locator('#a-categories table tr').nth(idx);
+  await row.locator('input[type=checkbox]').nth(1).check();
+  await row.locator('button').click();
+  await admin.waitForFunction(() => [...document.querySelectorAll('#a-categories table tr')].some(tr =>
+    tr.querySelector('input')?.value === 'ProfDISCOUNT' && tr.querySelectorAll('input[type=checkbox]')[1].checked));
+  await admin.click('#a-new');
+  await admin.waitForFunction(() => !document.getElementById('a-new-due').hidden);
+  check(!(await admin.locator('#a-new-form select[name=category_id]').textContent()).includes('ProfDISCOUNT'), 'a disabled category is not offered');
+  await admin.click('#a-new-cancel');
+  await admin.locator('#a-categories').screenshot({ path: shots + '/crm-appeal-categories.png' });
+  await adminCtx.close();
+
   // The refused save (no resolution) is one failed request Chromium logs.
   // So is the probable duplicate (409) that "Make a card" turns into an offer.
   const unexpected = errors.filter(e => !e.includes('422') && !e.includes('409'));

@@ -151,6 +151,9 @@
       var table = root.querySelector('table'), form = root.querySelector('form'), msg = root.querySelector('.error');
       function draw(list) {
         table.textContent = '';
+        var hr = el('tr');
+        ['crm_category', 'crm_sla_days', 'crm_working_days', 'crm_disabled', ''].forEach(function (k) { hr.appendChild(el('th', '', k && t(k))); });
+        table.appendChild(hr);
         list.forEach(function (c) {
           var tr = el('tr'), name = el('input'), days = el('input'), wd = el('input'), off = el('input'), save = el('button', '', t('crm_save'));
           name.value = c.name; name.maxLength = 200; name.setAttribute('aria-label', t('crm_category'));
