@@ -3,6 +3,7 @@ package crm_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -79,6 +80,11 @@ func TestAppealCommentsFilesHistory(t *testing.T) {
 				t.Errorf("upload %s as %s = %d %s", c.name, c.ctype, code, body)
 			}
 		}
+		// Over the size limit: refused, and nothing is kept.
+		big := io.MultiReader(bytes.NewReader(pdf), io.LimitReader(zeros{}, crm.MaxFileBytes))
+		if _, err := f.s.AttachToAppeal(f.ctx, f.opA1, a.ID, "big.pdf", "application/pdf", big); !isField(err, "file") {
+			t.Errorf("a file over the limit = %v", err)
+		}
 		code, hdr, body := f.raw(t, f.opA1, "GET", "/api/v1/crm/appeals/"+a.ID+"/files/"+file.ID, "", nil)
 		_, params, _ := mime.ParseMediaType(hdr.Get("Content-Disposition"))
 		if code != http.StatusOK || !bytes.Equal(body, pdf) || !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") ||
@@ -133,6 +139,10 @@ func TestAppealCommentsFilesHistory(t *testing.T) {
 		}
 	})
 }
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 // appealUploadPath is where a file of appeal id is posted.
 func appealUploadPath(id string) string { return crm.UploadPrefix + "appeals/" + id }
