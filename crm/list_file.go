@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -65,16 +66,76 @@ func listFileFor(ctx context.Context, q db.Execer, sc access.Scope, listID strin
 	return map[string]any{"id": id, "name": name, "size": size, "content_type": ctype}, nil
 }
 
-// claimListFiles binds the files a record's values name to the record.
+// claimListFiles binds the files a record's values name to the record,
+// and lets go of those it no longer names (PurgeListFiles removes them).
 func claimListFiles(ctx context.Context, tx db.Execer, l List, recordID string, vals map[string]any) error {
+	held := []any{recordID}
+	marks := []string{}
 	for _, f := range l.Fields {
 		if v, ok := vals[f.Key].(map[string]any); ok && f.Type == FieldFile {
 			if _, err := tx.ExecContext(ctx, `UPDATE crm_list_files SET record_id = $1 WHERE id = $2`, recordID, v["id"]); err != nil {
 				return fmt.Errorf("crm: list file: %w", err)
 			}
+			held = append(held, v["id"])
+			marks = append(marks, fmt.Sprintf("$%d", len(held)))
 		}
 	}
+	keep := ""
+	if len(marks) > 0 {
+		keep = " AND id NOT IN (" + strings.Join(marks, ", ") + ")"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE crm_list_files SET record_id = '', uploaded_at = 0 WHERE record_id = $1`+keep, held...); err != nil {
+		return fmt.Errorf("crm: list file: %w", err)
+	}
 	return nil
+}
+
+// UnclaimedFileAge is how long an uploaded list file waits for a record
+// to name it before PurgeListFiles removes it.
+const UnclaimedFileAge = 24 * time.Hour
+
+// PurgeListFiles deletes list files no record names: uploads never saved
+// into a record (after UnclaimedFileAge) and files a record replaced or
+// dropped. The row goes first, so of several nodes purging at once only
+// one deletes the blob. It returns how many files it removed.
+func (s *Store) PurgeListFiles(ctx context.Context) (int, error) {
+	if s.Blobs == nil {
+		return 0, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, blob_key FROM crm_list_files WHERE record_id = '' AND uploaded_at < $1 LIMIT 500`,
+		time.Now().Add(-UnclaimedFileAge).UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("crm: purge list files: %w", err)
+	}
+	type file struct{ id, key string }
+	var files []file
+	for rows.Next() {
+		var f file
+		if err := rows.Scan(&f.id, &f.key); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("crm: purge list files: %w", err)
+		}
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("crm: purge list files: %w", err)
+	}
+	n := 0
+	for _, f := range files {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM crm_list_files WHERE id = $1 AND record_id = ''`, f.id)
+		if err != nil {
+			return n, fmt.Errorf("crm: purge list files: %w", err)
+		}
+		if gone, _ := res.RowsAffected(); gone != 1 {
+			continue // named by a record meanwhile, or purged by another node
+		}
+		if err := s.Blobs.Delete(ctx, f.key); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // UploadListFile keeps a file for a file field of a list the caller may

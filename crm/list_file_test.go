@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -102,6 +103,36 @@ func TestListFileField(t *testing.T) {
 		rows, _ := x.GetRows(x.GetSheetName(0))
 		if len(rows) != 2 || rows[1][1] != "Скан _1_.pdf" {
 			t.Errorf("exported rows = %q", rows)
+		}
+
+		// Files no record names are purged: one replaced in the record, one
+		// uploaded a day ago and never saved; a fresh upload waits.
+		_, second, _ := upload("scan", "second.pdf", "application/pdf", pdf)
+		_, stale, _ := upload("scan", "stale.pdf", "application/pdf", pdf)
+		_, fresh, _ := upload("scan", "fresh.pdf", "application/pdf", pdf)
+		if _, err := f.s.UpdateRecord(f.ctx, f.opA1, l.ID, rec.ID, "", map[string]any{"who": "Иванова", "scan": second.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(f.ctx, `UPDATE crm_list_files SET uploaded_at = $1 WHERE id = $2`,
+			time.Now().Add(-crm.UnclaimedFileAge-time.Minute).UnixMilli(), stale.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.s.PurgeListFiles(f.ctx); err != nil || n != 2 {
+			t.Errorf("purged %d, %v; want the replaced and the stale file", n, err)
+		}
+		var left []string
+		r, _ := d.QueryContext(f.ctx, `SELECT id FROM crm_list_files ORDER BY id`)
+		for r.Next() {
+			var id string
+			_ = r.Scan(&id)
+			left = append(left, id)
+		}
+		r.Close()
+		if strings.Join(left, ",") != second.ID+","+fresh.ID {
+			t.Errorf("files left %v, want %s and %s", left, second.ID, fresh.ID)
+		}
+		if code, _, got := f.raw(t, f.opA1, "GET", dl, "", nil); code != http.StatusOK || !bytes.Equal(got, pdf) {
+			t.Errorf("the record's new file = %d", code)
 		}
 	})
 }

@@ -164,6 +164,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		_, err := h.CRM.SweepAppeals(ctx)
 		return err
 	})
+	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {
+		_, err := h.CRM.PurgeListFiles(ctx)
+		return err
+	})
 	return h, nil
 }
 
