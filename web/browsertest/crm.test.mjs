@@ -208,11 +208,15 @@ try {
   const before = await page.locator('#crm-appeals li').count();
   await page.click('#act-appeal');
   await page.waitForSelector('#appeal-dialog[open]');
+  await page.waitForFunction(() => document.querySelectorAll('#appeal-form select[name=category_id] option').length > 1);
+  await page.selectOption('#appeal-form select[name=category_id]', { label: 'Зарплата' });
   await page.fill('#appeal-form input[name=topic]', 'оплата труда');
   await page.fill('#appeal-form input[name=subject]', 'Проверить расчёт отпускных');
   await page.click('#appeal-form button.primary');
   await page.waitForFunction(n => document.querySelectorAll('#crm-appeals li').length === n + 1, before);
   check((await page.locator('#crm-appeals').textContent()).includes('Проверить расчёт отпускных'), 'the new appeal is listed');
+  const fromConv = await page.evaluate(() => fetch('/api/v1/crm/appeals?q=' + encodeURIComponent('Проверить расчёт отпускных')).then(r => r.json()));
+  check(fromConv.appeals.length === 1 && fromConv.appeals[0].category_name === 'Зарплата', 'the appeal from the conversation has its category');
   await page.screenshot({ path: shots + '/crm-console-appeal.png' });
   // An unknown sender whose phone is on a card: "Make a card" offers that
   // card, and linking to it shows the link.
