@@ -1,8 +1,10 @@
 package crm_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -132,4 +136,31 @@ func TestAppealNoticesOnce(t *testing.T) {
 			t.Errorf("notices in the history: %v", kinds)
 		}
 	})
+}
+
+// TestAppealNoticeReachesTheHead runs on a whole hub: the node's notifier
+// is the workflow's list, where the head of the committee reads that an
+// appeal of a primary organisation is overdue, with a link to it.
+func TestAppealNoticeReachesTheHead(t *testing.T) {
+	n := hubtest.Start(t)
+	ctx := context.Background()
+	committee := n.AddUnit(t, "", org.Committee, "Обком")
+	school := n.AddUnit(t, committee.ID, org.Primary, "ППО школы")
+	op := n.AddUser(t, "op", access.Operator, school.ID, "password-op-1")
+	head := n.AddUser(t, "head", access.Chairman, committee.ID, "password-head-1")
+	a, err := n.CRM.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: school.ID, Applicant: "Орлов", Subject: "Увольнение по сокращению",
+		ResponsibleID: op.ID, DueOn: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := n.CRM.SweepAppeals(ctx); err != nil || sent != 2 {
+		t.Fatalf("sweep = %d, %v", sent, err)
+	}
+	for _, u := range []org.User{op, head} {
+		code, body := httpCall(t, n.Server.URL, apiToken(t, n, u), "GET", "/api/v1/workflow/notifications", nil)
+		if code != http.StatusOK || !strings.Contains(string(body), `"appeal_id":"`+a.ID+`"`) || !strings.Contains(string(body), `"kind":"overdue"`) ||
+			strings.Contains(string(body), `"document_id"`) {
+			t.Errorf("%s's notifications = %d %s", u.Login, code, body)
+		}
+	}
 }
