@@ -59,14 +59,17 @@ const (
 	EditRegistry Permission = "registry.edit"  // create and edit member, contact and organisation cards, import
 	MergeMembers Permission = "registry.merge" // merge duplicate cards (one card is deleted)
 	ManageLists  Permission = "lists.manage"   // define universal lists and their fields
+
+	ManageAppeals Permission = "appeals.manage" // appeal categories and their deadlines
+	SetAppealDue  Permission = "appeals.due"    // set an appeal's due date by hand, over its category's
 )
 
 var grants = map[Role][]Permission{
 	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
-		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists},
-	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers},
-	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers},
-	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry},
+		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists, ManageAppeals, SetAppealDue},
+	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue},
+	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, SetAppealDue},
 	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},
 }

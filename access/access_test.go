@@ -46,6 +46,10 @@ func TestPermissions(t *testing.T) {
 		{Operator, ReadAudit, false},
 		{Operator, ReadDirectory, true},
 		{Executor, ManageUnits, false},
+		{Administrator, ManageAppeals, true},
+		{Chairman, ManageAppeals, false},
+		{Deputy, SetAppealDue, true},
+		{Operator, SetAppealDue, false},
 	}
 	for _, tc := range tests {
 		s := Scope{Role: tc.role, UnitPath: "/r/"}

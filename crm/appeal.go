@@ -48,8 +48,16 @@ type AppealInput struct {
 	Status        AppealStatus `json:"status"`
 	Priority      int          `json:"priority"` // 0 normal, 1 high, 2 urgent
 	ResponsibleID string       `json:"responsible_id"`
-	DueOn         string       `json:"due_on"` // YYYY-MM-DD
+	CoExecutorIDs []string     `json:"co_executor_ids"` // staff working it beside the responsible person
+	CategoryID    string       `json:"category_id"`     // its SLA gives the due date
+	DueOn         string       `json:"due_on"`          // YYYY-MM-DD; by hand only with access.SetAppealDue
 	Resolution    string       `json:"resolution"`
+}
+
+// AppealPerson is a member of staff named on an appeal.
+type AppealPerson struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Appeal is a stored appeal card.
@@ -57,15 +65,18 @@ type Appeal struct {
 	ID     string `json:"id"`
 	Number string `json:"number"` // 2026-000123
 	AppealInput
-	ConversationID string    `json:"conversation_id,omitempty"`
-	MessageIDs     []string  `json:"message_ids"`
-	MemberName     string    `json:"member_name,omitempty"`
-	UnitName       string    `json:"unit_name"`
-	Overdue        bool      `json:"overdue"`
-	CreatedBy      string    `json:"created_by"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	ClosedAt       time.Time `json:"closed_at,omitzero"`
+	ConversationID  string         `json:"conversation_id,omitempty"`
+	MessageIDs      []string       `json:"message_ids"`
+	MemberName      string         `json:"member_name,omitempty"`
+	UnitName        string         `json:"unit_name"`
+	CategoryName    string         `json:"category_name,omitempty"`
+	ResponsibleName string         `json:"responsible_name,omitempty"`
+	CoExecutors     []AppealPerson `json:"co_executors"`
+	Overdue         bool           `json:"overdue"`
+	CreatedBy       string         `json:"created_by"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	ClosedAt        time.Time      `json:"closed_at,omitzero"`
 }
 
 // ConversationReader is what appeals need of the inbox: a conversation the
@@ -122,11 +133,31 @@ func (in *AppealInput) normalize() error {
 			return valid.Errorf("due_on", "date", "due_on must be a date, YYYY-MM-DD")
 		}
 	}
-	if len(in.MemberID) > 100 || len(in.UnitID) > 100 || len(in.ResponsibleID) > 100 {
+	if len(in.MemberID) > 100 || len(in.UnitID) > 100 || len(in.ResponsibleID) > 100 || len(in.CategoryID) > 100 {
 		return valid.Errorf("member_id", "too_long", "ids must have at most 100 characters")
+	}
+	// Co-executors: each once, not the responsible person again, in a
+	// stable order so that an unchanged list compares equal.
+	var co []string
+	for _, id := range in.CoExecutorIDs {
+		id = strings.TrimSpace(id)
+		if id != "" && id != in.ResponsibleID && !slices.Contains(co, id) {
+			co = append(co, id)
+		}
+	}
+	if len(co) > MaxCoExecutors {
+		return valid.Errorf("co_executor_ids", "too_many", "an appeal has at most %d co-executors", MaxCoExecutors)
+	}
+	slices.Sort(co)
+	in.CoExecutorIDs = co
+	if in.CoExecutorIDs == nil {
+		in.CoExecutorIDs = []string{}
 	}
 	return nil
 }
+
+// MaxCoExecutors bounds the co-executors of one appeal.
+const MaxCoExecutors = 20
 
 // requireAppeals: everyone who answers the inbox files and works appeals;
 // an executor sees only those assigned to them (see appealVisible).
@@ -136,13 +167,23 @@ func requireAppeals(sc access.Scope) error {
 
 // appealVisible is the scope rule for appeals, applied in SQL: the
 // appeal's organisation lies in the caller's subtree (not for executors),
-// or the caller is responsible for it.
+// or the caller is its responsible person or a co-executor.
 func appealVisible(sc access.Scope, arg func(any) string) string {
 	if sc.Role == access.Executor {
-		return "a.responsible_id = " + arg(sc.UserID)
+		return assignedTo(sc.UserID, arg)
 	}
 	lo, hi := sc.PathRange()
-	return "((u.path >= " + arg(lo) + " AND u.path < " + arg(hi) + ") OR a.responsible_id = " + arg(sc.UserID) + ")"
+	return "((u.path >= " + arg(lo) + " AND u.path < " + arg(hi) + ") OR " + assignedTo(sc.UserID, arg) + ")"
+}
+
+// assignedTo is the condition "userID is the appeal's responsible person
+// or a co-executor"; nobody (the system scope) is assigned nothing.
+func assignedTo(userID string, arg func(any) string) string {
+	if userID == "" {
+		return "1 = 0"
+	}
+	id := arg(userID)
+	return "(a.responsible_id = " + id + " OR EXISTS (SELECT 1 FROM crm_appeal_executors x WHERE x.appeal_id = a.id AND x.user_id = " + id + "))"
 }
 
 func appealNotFound(id string) error { return fmt.Errorf("crm: appeal %s: %w", id, db.ErrNotFound) }

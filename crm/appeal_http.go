@@ -10,7 +10,7 @@ import (
 func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {
 	q := r.URL.Query()
 	f := AppealFilter{UnitID: q.Get("unit_id"), MemberID: q.Get("member_id"), ConversationID: q.Get("conversation_id"),
-		ResponsibleID: q.Get("responsible_id"), Status: AppealStatus(q.Get("status")), Channel: q.Get("channel"), Query: q.Get("q")}
+		ResponsibleID: q.Get("responsible_id"), CategoryID: q.Get("category_id"), Status: AppealStatus(q.Get("status")), Channel: q.Get("channel"), Query: q.Get("q")}
 	if q.Get("responsible_id") == "me" {
 		if p := auth.FromContext(r.Context()); p != nil {
 			f.ResponsibleID = p.Scope.UserID
@@ -20,7 +20,7 @@ func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {
 	for _, b := range []struct {
 		name string
 		v    *bool
-	}{{"open", &f.Open}, {"overdue", &f.Overdue}} {
+	}{{"open", &f.Open}, {"overdue", &f.Overdue}, {"mine", &f.Mine}} {
 		v, err := boolQuery(q, b.name)
 		if err != nil {
 			return f, err

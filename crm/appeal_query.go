@@ -21,6 +21,8 @@ type AppealFilter struct {
 	MemberID       string
 	ConversationID string
 	ResponsibleID  string
+	CategoryID     string
+	Mine           bool // the caller is responsible or a co-executor
 	Status         AppealStatus
 	Open           bool // new, in progress or waiting
 	Overdue        bool // open and past the deadline
@@ -56,7 +58,7 @@ func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter
 		conds = append(conds, "u.path >= "+arg(plo)+" AND u.path < "+arg(phi))
 	}
 	for _, c := range []struct{ col, v string }{{"a.member_id", f.MemberID}, {"a.conversation_id", f.ConversationID},
-		{"a.responsible_id", f.ResponsibleID}, {"a.channel", f.Channel}} {
+		{"a.responsible_id", f.ResponsibleID}, {"a.channel", f.Channel}, {"a.category_id", f.CategoryID}} {
 		if c.v != "" {
 			conds = append(conds, c.col+" = "+arg(c.v))
 		}
@@ -66,6 +68,9 @@ func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter
 			return AppealPage{}, valid.Errorf("status", "status", "status must be one of new, in_progress, waiting, resolved, rejected")
 		}
 		conds = append(conds, "a.status = "+arg(string(f.Status)))
+	}
+	if f.Mine {
+		conds = append(conds, assignedTo(sc.UserID, arg))
 	}
 	if !f.CreatedBefore.IsZero() {
 		conds = append(conds, "a.created_at < "+arg(f.CreatedBefore.UnixMilli()))
@@ -108,7 +113,14 @@ func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter
 		}
 		page.Appeals = append(page.Appeals, a)
 	}
-	return page, rows.Err()
+	if err := rows.Err(); err != nil {
+		return AppealPage{}, fmt.Errorf("crm: list appeals: %w", err)
+	}
+	ptrs := make([]*Appeal, len(page.Appeals))
+	for i := range page.Appeals {
+		ptrs[i] = &page.Appeals[i]
+	}
+	return page, loadCoExecutors(ctx, s.db, ptrs)
 }
 
 // FromConversation says how to file an appeal from an inbox conversation.

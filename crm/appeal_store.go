@@ -1,11 +1,14 @@
 package crm
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,9 +23,10 @@ import (
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
 	a.applicant, a.channel, a.conversation_id, a.message_ids, a.topic, a.subject, a.text, a.status, a.priority, a.responsible_id,
-	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at`
+	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at, a.category_id, COALESCE(c.name, ''), COALESCE(ru.full_name, '')`
 
-const appealFrom = ` FROM crm_appeals a JOIN units u ON u.id = a.unit_id LEFT JOIN crm_members m ON m.id = a.member_id `
+const appealFrom = ` FROM crm_appeals a JOIN units u ON u.id = a.unit_id LEFT JOIN crm_members m ON m.id = a.member_id
+	LEFT JOIN crm_appeal_categories c ON c.id = a.category_id LEFT JOIN users ru ON ru.id = a.responsible_id `
 
 func scanAppeal(row interface{ Scan(...any) error }) (Appeal, error) {
 	var a Appeal
@@ -30,7 +34,7 @@ func scanAppeal(row interface{ Scan(...any) error }) (Appeal, error) {
 	var created, updated, closed int64
 	err := row.Scan(&a.ID, &a.Number, &a.UnitID, &a.UnitName, &a.MemberID, &a.MemberName, &a.Applicant, &a.Channel,
 		&a.ConversationID, &msgs, &a.Topic, &a.Subject, &a.Text, &a.Status, &a.Priority, &a.ResponsibleID, &a.DueOn,
-		&a.Resolution, &a.CreatedBy, &created, &updated, &closed)
+		&a.Resolution, &a.CreatedBy, &created, &updated, &closed, &a.CategoryID, &a.CategoryName, &a.ResponsibleName)
 	if err != nil {
 		return a, err
 	}
@@ -69,8 +73,8 @@ func (s *Store) createAppeal(ctx context.Context, sc access.Scope, in AppealInpu
 		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
 			return err
 		}
-		if in.DueOn == "" {
-			in.DueOn = time.Now().AddDate(0, 0, DefaultAppealDays).Format(time.DateOnly)
+		if err := setDueOn(ctx, tx, sc, &in, nil); err != nil {
+			return err
 		}
 		now := db.Now()
 		year := time.Now().Year()
@@ -88,11 +92,18 @@ func (s *Store) createAppeal(ctx context.Context, sc access.Scope, in AppealInpu
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_appeals (id, number, unit_id, member_id, applicant, channel,
 			conversation_id, message_ids, topic, subject, text, status, priority, responsible_id, due_on, resolution,
-			search_folded, created_by, created_at, updated_at, closed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)`,
+			search_folded, created_by, created_at, updated_at, closed_at, category_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)`,
 			id, number, in.UnitID, in.MemberID, in.Applicant, in.Channel, convID, string(msgs), in.Topic, in.Subject, in.Text,
-			in.Status, in.Priority, in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(number, in), sc.UserID, now, closed); err != nil {
+			in.Status, in.Priority, in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(number, in), sc.UserID, now, closed,
+			in.CategoryID); err != nil {
 			return fmt.Errorf("crm: create appeal: %w", err)
+		}
+		if err := setCoExecutors(ctx, tx, id, in.CoExecutorIDs); err != nil {
+			return err
+		}
+		if err := addAppealEvent(ctx, tx, sc, id, "create", appealChanges(ctx, tx, AppealInput{CoExecutorIDs: []string{}}, in)); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.create", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,
 			Details: map[string]any{"number": number, "member_id": in.MemberID, "conversation_id": convID, "channel": in.Channel}})
@@ -126,18 +137,26 @@ func (s *Store) checkAppealLinks(ctx context.Context, tx db.Execer, sc access.Sc
 	if _, err := unitInScope(ctx, tx, sc, in.UnitID); err != nil {
 		return err
 	}
+	// The responsible person and the co-executors must work in the
+	// appeal's organisation or above it, so that they can see what they
+	// are given.
+	people := in.CoExecutorIDs
+	field := map[string]string{}
 	if in.ResponsibleID != "" {
-		// The responsible person must work in the appeal's organisation or
-		// above it, so that they can see what they are given.
+		people = append([]string{in.ResponsibleID}, people...)
+		field[in.ResponsibleID] = "responsible_id"
+	}
+	for _, id := range people {
 		var userPath, unitPath string
 		var disabled bool
 		err := tx.QueryRowContext(ctx, `SELECT hu.path, us.disabled, (SELECT path FROM units WHERE id = $2)
-			FROM users us JOIN units hu ON hu.id = us.unit_id WHERE us.id = $1`, in.ResponsibleID, in.UnitID).Scan(&userPath, &disabled, &unitPath)
+			FROM users us JOIN units hu ON hu.id = us.unit_id WHERE us.id = $1`, id, in.UnitID).Scan(&userPath, &disabled, &unitPath)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && (disabled || !strings.HasPrefix(unitPath, userPath)) {
-			return valid.Errorf("responsible_id", "responsible", "the responsible person must be an active user of the appeal's organisation or above it")
+			f := cmp.Or(field[id], "co_executor_ids")
+			return valid.Errorf(f, "responsible", "%s: every executor must be an active user of the appeal's organisation or above it", f)
 		}
 		if err != nil {
-			return fmt.Errorf("crm: appeal responsible: %w", err)
+			return fmt.Errorf("crm: appeal executor: %w", err)
 		}
 	}
 	return nil
@@ -160,6 +179,9 @@ func getAppeal(ctx context.Context, q db.Execer, sc access.Scope, id string) (Ap
 	}
 	if err != nil {
 		return Appeal{}, fmt.Errorf("crm: get appeal: %w", err)
+	}
+	if err := loadCoExecutors(ctx, q, []*Appeal{&a}); err != nil {
+		return Appeal{}, err
 	}
 	return a, nil
 }
@@ -184,19 +206,14 @@ func (s *Store) UpdateAppeal(ctx context.Context, sc access.Scope, id string, in
 		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
 			return err
 		}
-		var changed []string
-		for k, v := range map[string][2]any{"unit_id": {old.UnitID, in.UnitID}, "member_id": {old.MemberID, in.MemberID},
-			"applicant": {old.Applicant, in.Applicant}, "channel": {old.Channel, in.Channel}, "topic": {old.Topic, in.Topic},
-			"subject": {old.Subject, in.Subject}, "text": {old.Text, in.Text}, "status": {old.Status, in.Status},
-			"priority": {old.Priority, in.Priority}, "responsible_id": {old.ResponsibleID, in.ResponsibleID},
-			"due_on": {old.DueOn, in.DueOn}, "resolution": {old.Resolution, in.Resolution}} {
-			if v[0] != v[1] {
-				changed = append(changed, k)
-			}
+		if err := setDueOn(ctx, tx, sc, &in, &old); err != nil {
+			return err
 		}
-		if len(changed) == 0 {
+		changes := appealChanges(ctx, tx, old.AppealInput, in)
+		if len(changes) == 0 {
 			return nil
 		}
+		changed := slices.Sorted(maps.Keys(changes))
 		now := db.Now()
 		closed := int64(0)
 		switch {
@@ -207,10 +224,21 @@ func (s *Store) UpdateAppeal(ctx context.Context, sc access.Scope, id string, in
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE crm_appeals SET unit_id = $2, member_id = $3, applicant = $4, channel = $5,
 			topic = $6, subject = $7, text = $8, status = $9, priority = $10, responsible_id = $11, due_on = $12, resolution = $13,
-			search_folded = $14, updated_at = $15, closed_at = $16 WHERE id = $1`,
+			search_folded = $14, updated_at = $15, closed_at = $16, category_id = $17 WHERE id = $1`,
 			id, in.UnitID, in.MemberID, in.Applicant, in.Channel, in.Topic, in.Subject, in.Text, in.Status, in.Priority,
-			in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(old.Number, in), now, closed); err != nil {
+			in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(old.Number, in), now, closed, in.CategoryID); err != nil {
 			return fmt.Errorf("crm: update appeal: %w", err)
+		}
+		if _, ok := changes["co_executors"]; ok {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM crm_appeal_executors WHERE appeal_id = $1`, id); err != nil {
+				return fmt.Errorf("crm: update appeal: %w", err)
+			}
+			if err := setCoExecutors(ctx, tx, id, in.CoExecutorIDs); err != nil {
+				return err
+			}
+		}
+		if err := addAppealEvent(ctx, tx, sc, id, "update", changes); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.update", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,
 			Details: map[string]any{"number": old.Number, "changed": changed, "status": in.Status, "from_unit": old.UnitID}})

@@ -35,8 +35,9 @@ func TestAppealsByHandScopeAndOverdue(t *testing.T) {
 			a.Subject != "Перерасчёт зарплаты" || a.MemberName != "Орлова Анна" || a.DueOn == "" || a.Overdue {
 			t.Fatalf("created %+v", a)
 		}
-		b, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{Applicant: "Прохожий", Channel: "visit", Subject: "Вступление",
-			DueOn: time.Now().AddDate(0, 0, -2).Format(time.DateOnly)})
+		// Setting the due date by hand is the chairman's (access.SetAppealDue).
+		b, err := f.s.CreateAppeal(f.ctx, f.chairA, crm.AppealInput{Applicant: "Прохожий", Channel: "visit", Subject: "Вступление",
+			UnitID: f.a1.ID, DueOn: time.Now().AddDate(0, 0, -2).Format(time.DateOnly)})
 		if err != nil || !strings.HasSuffix(b.Number, "-000002") || !b.Overdue {
 			t.Fatalf("second = %+v, %v", b, err)
 		}

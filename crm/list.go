@@ -31,10 +31,11 @@ const (
 	FieldChoice       FieldType = "choice" // one of Choices
 	FieldMember       FieldType = "member" // a member card's id
 	FieldOrganisation FieldType = "organisation"
+	FieldFile         FieldType = "file" // an uploaded file (list_file.go)
 )
 
 // FieldTypes lists the field types.
-var FieldTypes = []FieldType{FieldText, FieldNumber, FieldMoney, FieldDate, FieldYear, FieldChoice, FieldMember, FieldOrganisation}
+var FieldTypes = []FieldType{FieldText, FieldNumber, FieldMoney, FieldDate, FieldYear, FieldChoice, FieldMember, FieldOrganisation, FieldFile}
 
 // ListField is one column of a list.
 type ListField struct {
@@ -99,7 +100,7 @@ func (in *ListInput) normalize() error {
 			return valid.Errorf("fields", "field_title", "field %s needs a title of at most 200 characters", f.Key)
 		}
 		if !slices.Contains(FieldTypes, f.Type) {
-			return valid.Errorf("fields", "field_type", "field %s: type must be one of text, number, money, date, year, choice, member, organisation", f.Key)
+			return valid.Errorf("fields", "field_type", "field %s: type must be one of text, number, money, date, year, choice, member, organisation, file", f.Key)
 		}
 		if (f.Type == FieldChoice) != (len(f.Choices) > 0) || len(f.Choices) > 100 {
 			return valid.Errorf("fields", "field_choices", "field %s: a choice field, and only one, has 1 to 100 choices", f.Key)
@@ -114,6 +115,9 @@ func (in *ListInput) normalize() error {
 func fieldValue(f ListField, v any) (any, error) {
 	bad := func(what string) error {
 		return valid.Errorf(f.Key, "value", "%s: %s", f.Title, what)
+	}
+	if f.Type == FieldFile {
+		return fileFieldID(f, v)
 	}
 	var s string
 	switch x := v.(type) {

@@ -32,6 +32,9 @@ func recordCells(l List, r Record) []any {
 			cells[i] = ""
 		case float64:
 			cells[i] = x // a number is not a formula
+		case map[string]any: // a file: its name
+			name, _ := x["name"].(string)
+			cells[i] = export.SafeCell(name)
 		case string:
 			if lb, ok := r.Labels[f.Key]; ok {
 				x = lb
@@ -128,7 +131,7 @@ func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID strin
 			row := ImportRow{Row: lines[i]}
 			vals := map[string]any{}
 			for c, f := range cols {
-				if f == nil || c >= len(cells) || cells[c] == "" {
+				if f == nil || f.Type == FieldFile || c >= len(cells) || cells[c] == "" {
 					continue
 				}
 				vals[f.Key] = cells[c]

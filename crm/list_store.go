@@ -130,7 +130,7 @@ type Record struct {
 // and returns the normalised values, the record's unit (the first member
 // field's organisation, else unitID, else the caller's unit), the labels
 // of linked cards and the folded search text.
-func (s *Store) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l List, unitID string, values map[string]any) (map[string]any, string, map[string]string, string, error) {
+func (s *Store) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l List, recordID, unitID string, values map[string]any) (map[string]any, string, map[string]string, string, error) {
 	for k := range values {
 		if !l.hasField(k) {
 			return nil, "", nil, "", valid.Errorf(k, "field_unknown", "the list has no field %q", k)
@@ -165,6 +165,13 @@ func (s *Store) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l
 				return nil, "", nil, "", valid.Errorf(f.Key, "organisation", "%s: no such organisation in your scope", f.Title)
 			}
 			labels[f.Key] = name
+		case FieldFile:
+			file, err := listFileFor(ctx, q, sc, l.ID, f, recordID, v.(string))
+			if err != nil {
+				return nil, "", nil, "", err
+			}
+			v = file
+			search = append(search, file["name"].(string))
 		}
 		out[f.Key] = v
 		if str, ok := v.(string); ok && f.Type != FieldMember && f.Type != FieldOrganisation {
@@ -216,19 +223,20 @@ func (s *Store) AddRecord(ctx context.Context, sc access.Scope, listID, unitID s
 }
 
 func addRecord(ctx context.Context, s *Store, tx db.Execer, sc access.Scope, l List, unitID string, values map[string]any) (Record, error) {
-	vals, unit, labels, search, err := s.checkRecord(ctx, tx, sc, l, unitID, values)
+	id := uuid.Must(uuid.NewV7()).String()
+	vals, unit, labels, search, err := s.checkRecord(ctx, tx, sc, l, id, unitID, values)
 	if err != nil {
 		return Record{}, err
 	}
 	js, _ := json.Marshal(vals)
 	now := db.Now()
-	r := Record{ID: uuid.Must(uuid.NewV7()).String(), ListID: l.ID, UnitID: unit, Values: vals, Labels: labels,
+	r := Record{ID: id, ListID: l.ID, UnitID: unit, Values: vals, Labels: labels,
 		CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO crm_list_records (id, list_id, unit_id, vals, search_folded, created_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, r.ID, l.ID, unit, string(js), search, sc.UserID, now); err != nil {
 		return Record{}, fmt.Errorf("crm: add record: %w", err)
 	}
-	return r, nil
+	return r, claimListFiles(ctx, tx, l, r.ID, vals)
 }
 
 // RecordFilter narrows a list's records.

@@ -46,7 +46,7 @@ func (s *Store) UpdateRecord(ctx context.Context, sc access.Scope, listID, recor
 		if unitID == "" && !setsMember(l, values) {
 			unitID = oldUnit
 		}
-		vals, unit, labels, search, err := s.checkRecord(ctx, tx, sc, l, unitID, values)
+		vals, unit, labels, search, err := s.checkRecord(ctx, tx, sc, l, recordID, unitID, values)
 		if err != nil {
 			return err
 		}
@@ -55,6 +55,9 @@ func (s *Store) UpdateRecord(ctx context.Context, sc access.Scope, listID, recor
 		if _, err := tx.ExecContext(ctx, `UPDATE crm_list_records SET unit_id = $2, vals = $3, search_folded = $4, updated_at = $5 WHERE id = $1`,
 			recordID, unit, string(js), search, now); err != nil {
 			return fmt.Errorf("crm: update record: %w", err)
+		}
+		if err := claimListFiles(ctx, tx, l, recordID, vals); err != nil {
+			return err
 		}
 		r = Record{ID: recordID, ListID: l.ID, UnitID: unit, Values: vals, Labels: labels, CreatedAt: db.Time(created), UpdatedAt: db.Time(now)}
 		var old map[string]any

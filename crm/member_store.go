@@ -26,6 +26,7 @@ type Store struct {
 	// and the member timeline; nil leaves both without the inbox.
 	Conversations ConversationReader
 	timeline      timelineSources
+	storeDeps     // blob store and notifier: appeal_notice.go
 }
 
 // NewStore returns a Store on d.

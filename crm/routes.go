@@ -37,4 +37,13 @@ func (s *Store) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/crm/appeals/{id}", a(s.httpGetAppeal))
 	mux.HandleFunc("PATCH /api/v1/crm/appeals/{id}", a(s.httpUpdateAppeal))
 	mux.HandleFunc("POST /api/v1/crm/appeals/from-conversation/{id}", a(s.httpCreateAppealFromConversation))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/details", a(s.httpAppealDetails))
+	mux.HandleFunc("POST /api/v1/crm/appeal-comments/{id}", a(s.httpCommentAppeal))
+	mux.HandleFunc("POST "+UploadPrefix+"appeals/{id}", a(s.httpAttachToAppeal))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/files/{file}", a(s.httpAppealFile))
+	mux.HandleFunc("GET /api/v1/crm/appeal-categories", a(s.httpAppealCategories))
+	mux.HandleFunc("POST /api/v1/crm/appeal-categories", a(s.httpCreateAppealCategory))
+	mux.HandleFunc("PATCH /api/v1/crm/appeal-categories/{id}", a(s.httpUpdateAppealCategory))
+	mux.HandleFunc("POST "+UploadPrefix+"lists/{id}/{field}", a(s.httpUploadListFile))
+	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records/{record}/files/{field}", a(s.httpListFile))
 }

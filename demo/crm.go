@@ -77,13 +77,17 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		}
 		members[d.surname] = m
 	}
+	cat, err := fillAppealCategories(ctx, e, sc)
+	if err != nil {
+		return err
+	}
 	fromConversation := []struct {
-		surname, fullName, topic string
-		status                   crm.AppealStatus
+		surname, fullName, topic, category string
+		status                             crm.AppealStatus
 	}{
-		{"Ковалёва", "Ковалёва Марина Сергеевна", "оплата труда", crm.AppealInProgress},
-		{"Сафин", "Сафин Ринат Маратович", "охрана труда", crm.AppealNew},
-		{"Тарасова", "Тарасова Наталья Ивановна", "правовая помощь", crm.AppealWaiting},
+		{"Ковалёва", "Ковалёва Марина Сергеевна", "оплата труда", "Зарплата", crm.AppealInProgress},
+		{"Сафин", "Сафин Ринат Маратович", "охрана труда", "Охрана труда", crm.AppealNew},
+		{"Тарасова", "Тарасова Наталья Ивановна", "правовая помощь", "Правовая консультация", crm.AppealWaiting},
 	}
 	for _, a := range fromConversation {
 		c, ok := convByContact[a.fullName]
@@ -91,15 +95,15 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			return fmt.Errorf("appeal: no demo conversation of %s", a.fullName)
 		}
 		if _, err := e.CRM.CreateAppealFromConversation(ctx, sc, c.ID, crm.FromConversation{AppealInput: crm.AppealInput{
-			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status}}); err != nil {
+			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status, CategoryID: cat[a.category]}}); err != nil {
 			return fmt.Errorf("appeal of %s: %w", a.surname, err)
 		}
 	}
 	byHand := []crm.AppealInput{
-		{MemberID: members["Фёдорова"].ID, Channel: "phone", Topic: "отпуск", Subject: "Перенос ежегодного отпуска по графику",
+		{MemberID: members["Фёдорова"].ID, Channel: "phone", Topic: "отпуск", CategoryID: cat["Правовая консультация"], Subject: "Перенос ежегодного отпуска по графику",
 			Text:  "Позвонила в приёмную: работодатель отказывает в переносе отпуска, просит разъяснить порядок.",
 			DueOn: time.Now().AddDate(0, 0, -3).Format(time.DateOnly), Priority: 1},
-		{MemberID: members["Петров"].ID, Channel: "letter", Topic: "материальная помощь", Subject: "Материальная помощь в связи с рождением ребёнка",
+		{MemberID: members["Петров"].ID, Channel: "letter", Topic: "материальная помощь", CategoryID: cat["Материальная помощь"], Subject: "Материальная помощь в связи с рождением ребёнка",
 			Text: "Заявление пришло письмом через профком ППО.", Status: crm.AppealResolved,
 			Resolution: "Помощь 5 000 ₽ назначена решением президиума от 12.11.2026."},
 		{Applicant: "Родионова Галина (не член профсоюза)", UnitID: u["edu"].ID, Channel: "visit", Topic: "вступление в профсоюз",
@@ -143,4 +147,25 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	yes := true
 	_, err = e.CRM.SaveFilter(ctx, chair.User.Scope("demo"), "Активисты федерации", true, crm.MemberFilter{Activist: &yes, Kind: crm.KindMember})
 	return err
+}
+
+// fillAppealCategories adds the categories a union's appeals fall into,
+// with the deadlines the federation keeps, and returns their ids by name.
+func fillAppealCategories(ctx context.Context, e Env, sc access.Scope) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, c := range []crm.AppealCategoryInput{
+		{Name: "Зарплата", SLADays: 10, WorkingDays: true},
+		{Name: "Охрана труда", SLADays: 5, WorkingDays: true},
+		{Name: "Увольнение", SLADays: 7, WorkingDays: true},
+		{Name: "Правовая консультация", SLADays: 30},
+		{Name: "Материальная помощь", SLADays: 14},
+		{Name: "ProfDISCOUNT", SLADays: 3, WorkingDays: true},
+	} {
+		k, err := e.CRM.CreateAppealCategory(ctx, sc, c)
+		if err != nil {
+			return nil, fmt.Errorf("appeal category %s: %w", c.Name, err)
+		}
+		ids[k.Name] = k.ID
+	}
+	return ids, nil
 }

@@ -121,6 +121,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM.Conversations = h.Inbox
+	h.CRM.Blobs, h.CRM.Notifier = h.Blobs, h.Docs
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
@@ -128,7 +129,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
-			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes}})
+			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
+			crm.UploadPrefix: crm.MaxFileBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +158,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "document deadlines", func(ctx context.Context) error {
 		_, err := h.Docs.Sweep(ctx)
+		return err
+	})
+	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
+		_, err := h.CRM.SweepAppeals(ctx)
+		return err
+	})
+	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {
+		_, err := h.CRM.PurgeListFiles(ctx)
 		return err
 	})
 	return h, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 )
@@ -31,10 +32,17 @@ func TestCRMPagesInChromium(t *testing.T) {
 		Params: auth.CheapPasswordParams}); err != nil {
 		t.Fatal(err)
 	}
+	// A list with a file field (named after the awards list, which the
+	// page shows first).
+	if _, err := n.CRM.CreateList(context.Background(), n.System, crm.ListInput{Name: "Сканы документов", Fields: []crm.ListField{
+		{Key: "who", Title: "Кто", Type: crm.FieldText, Required: true}, {Key: "scan", Title: "Скан", Type: crm.FieldFile}}}); err != nil {
+		t.Fatal(err)
+	}
 	shots, _ := filepath.Abs("../docs/screenshots")
 	cmd := exec.Command("node", "crm.test.mjs")
 	cmd.Dir = "browsertest"
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+demo.Password, "PROFHUB_SHOTS="+shots)
+	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+demo.Password, "PROFHUB_SHOTS="+shots,
+		"PROFHUB_ADMIN_PASSWORD="+hubtest.AdminPassword)
 	done := make(chan struct{})
 	go func() {
 		select {

@@ -137,7 +137,8 @@ func truncate(s string, n int) string {
 // Notification is one item of a person's notification list.
 type Notification struct {
 	ID         string    `json:"id"`
-	DocumentID string    `json:"document_id"`
+	DocumentID string    `json:"document_id,omitempty"`
+	AppealID   string    `json:"appeal_id,omitempty"` // an appeal's deadline notice (see appeal_notice.go)
 	Kind       string    `json:"kind"`
 	Text       string    `json:"text"`
 	At         time.Time `json:"at"`
@@ -150,7 +151,7 @@ func (s *Store) Notifications(ctx context.Context, sc access.Scope, after string
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, document_id, kind, text, at, read_at FROM wf_notifications
+	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(document_id, ''), appeal_id, kind, text, at, read_at FROM wf_notifications
 		WHERE user_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3`, sc.UserID, after, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("workflow: notifications: %w", err)
@@ -160,7 +161,7 @@ func (s *Store) Notifications(ctx context.Context, sc access.Scope, after string
 	for rows.Next() {
 		var n Notification
 		var at, read int64
-		if err := rows.Scan(&n.ID, &n.DocumentID, &n.Kind, &n.Text, &at, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.DocumentID, &n.AppealID, &n.Kind, &n.Text, &at, &read); err != nil {
 			return nil, 0, err
 		}
 		n.At, n.Read = db.Time(at), read != 0

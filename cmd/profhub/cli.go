@@ -61,6 +61,7 @@ func commands() []command {
 		{"channel", "add | list | disable | enable | webhook-secret | telegram|vk|mail add|update|list (ways into a line)", (*cli).channel},
 		{"documents", "formats | format | mail-channel (registry number formats; the mailbox that sends documents)", (*cli).documents},
 		{"widget", "add | set | show (site chat channels: look, origins, pre-chat form, limits; prints the tag to embed)", (*cli).widget},
+		{"appeals", "category add | list | update (appeal categories and their deadlines)", (*cli).appeals},
 		{"settings", "totp-roles [ROLE,…] (installation policies)", (*cli).settings},
 		{"demo", "fill an empty installation with a small demo federation", (*cli).demo},
 		{"version", "print the version", func(c *cli, _ []string) error { fmt.Fprintln(c.out, buildVersion()); return nil }},

@@ -110,6 +110,19 @@ try {
   check(rep.includes('1') && rep.includes('3'), 'the report counts one created and names row 3: ' + rep);
   await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 5);
   await page.screenshot({ path: shots + '/crm-lists.png' });
+  // A list with a file field: the scan uploads into the record and
+  // downloads from the table.
+  const scans = await page.evaluate(() => [...document.querySelectorAll('#l-filters select[name=list] option')].find(o => o.text.startsWith('Сканы')).value);
+  await page.selectOption('#l-filters select[name=list]', scans);
+  await page.waitForFunction(() => document.querySelector('#l-table th'));
+  await page.click('#l-add');
+  await page.fill('#l-form input[name=who]', 'Петров Д. А.');
+  await page.setInputFiles('#l-fields input[type=file]', { name: 'заявление.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForFunction(() => /заявление\.pdf/.test(document.querySelector('#l-fields .crm-picked')?.textContent || ''));
+  await page.click('#l-form button.primary');
+  await page.waitForSelector('#l-table td a');
+  const ldl = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-disposition')), await page.getAttribute('#l-table td a', 'href'));
+  check(ldl.startsWith('200 attachment;') && ldl.includes('.pdf'), 'the list file downloads: ' + ldl);
 
   // Appeals: the overdue one is highlighted; resolving it needs a text.
   await page.goto(base + '/appeals');
@@ -119,10 +132,10 @@ try {
   check(await page.locator('#a-table tr.overdue').count() === 1, 'the overdue appeal is marked');
   await page.click('#a-table tr.pick');
   await page.waitForSelector('#a-card form');
-  await page.selectOption('#a-card select', 'resolved');
+  await page.selectOption('#a-card select[name=status]', 'resolved');
   await page.click('#a-card button.primary');
-  await page.waitForFunction(() => /resolution|решени/i.test(document.querySelector('#a-card form span').textContent));
-  await page.fill('#a-card textarea', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
+  await page.waitForFunction(() => /resolution|решени/i.test(document.querySelector('#a-card form span.a-msg').textContent));
+  await page.fill('#a-card textarea[name=resolution]', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
   await page.click('#a-card button.primary');
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 0);
   await page.selectOption('#a-filters select[name=view]', 'open');
@@ -143,6 +156,9 @@ try {
   check((await page.locator('#a-new-found li.pick').count()) === 1, 'one Petrov found');
   await page.click('#a-new-found li.pick');
   check((await page.locator('#a-new-member').textContent()).includes('Петров Дмитрий'), 'the member is picked');
+  await page.waitForFunction(() => document.querySelectorAll('#a-new-form select[name=category_id] option').length > 1);
+  check(await page.locator('#a-new-due').isHidden(), 'an operator does not set the due date by hand');
+  await page.selectOption('#a-new-form select[name=category_id]', { label: 'Охрана труда' });
   await page.fill('#a-new-form input[name=topic]', 'охрана труда');
   await page.fill('#a-new-form input[name=subject]', 'Нет спецодежды в цехе');
   await page.fill('#a-new-form textarea[name=text]', 'Письмо от <b>электромонтёра</b>: спецодежду не выдают с весны.');
@@ -153,6 +169,32 @@ try {
   const filed = await page.locator('#a-card').textContent();
   check(filed.includes('Петров Дмитрий') && filed.includes('<b>электромонтёра</b>'), 'the card shows the member and the text as text: ' + filed);
   check(await page.locator('#a-new-form').isHidden(), 'the form closes');
+  // Its category (5 working days) gave the due date; a co-executor, a
+  // comment and a file are added, a page posing as a PDF is refused, and
+  // the history shows each step.
+  const due = new Date();
+  for (let n = 5; n > 0;) { due.setDate(due.getDate() + 1); if (due.getDay() % 6 !== 0) n--; }
+  const dueText = [due.getDate(), due.getMonth() + 1].map(x => String(x).padStart(2, '0')).join('.') + '.' + due.getFullYear();
+  check(filed.includes('Охрана труда') && filed.includes(dueText), 'the card shows the category and its due date ' + dueText + ': ' + filed);
+  await page.waitForFunction(() => document.querySelectorAll('#a-card select[name=co_executor] option').length > 1);
+  await page.selectOption('#a-card select[name=co_executor]', { label: 'Волков Сергей Петрович' });
+  await page.click('#a-card button.primary');
+  await page.waitForFunction(() => /Волков Сергей Петрович/.test(document.querySelector('#a-card dl').textContent));
+  await page.waitForSelector('#a-card form.a-comment');
+  await page.fill('#a-card textarea[name=comment]', 'Запросили у работодателя нормы выдачи СИЗ.');
+  await page.click('#a-card form.a-comment button');
+  await page.waitForSelector('#a-card ul.a-comments li');
+  await page.setInputFiles('#a-card input[name=file]', { name: 'фото-цеха.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
+  await page.waitForFunction(() => /не то|not what/.test(document.querySelector('#a-card span.a-file-error')?.textContent || ''));
+  await page.setInputFiles('#a-card input[name=file]', { name: '../акт проверки.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForSelector('#a-card ul.a-files li a');
+  check((await page.locator('#a-card ul.a-files a').textContent()) === 'акт проверки.pdf', 'the file name is cleaned');
+  const dl = await page.evaluate(h => fetch(h).then(r => r.status + ' ' + r.headers.get('content-disposition') + ' ' + r.headers.get('x-content-type-options')),
+    await page.getAttribute('#a-card ul.a-files a', 'href'));
+  check(dl.startsWith('200 attachment;') && dl.endsWith('nosniff'), 'the file downloads as an attachment: ' + dl);
+  const hist = await page.locator('#a-card ol.a-history').textContent();
+  check((await page.locator('#a-card ol.a-history > li').count()) === 4 && hist.includes('Волков Сергей Петрович'), 'the history: ' + hist);
+  await page.locator('#a-card').screenshot({ path: shots + '/crm-appeal-card.png' });
 
   // The console: a member's conversation links to her card; "Create appeal"
   // files one from the conversation, listed in the contact pane.
@@ -166,11 +208,15 @@ try {
   const before = await page.locator('#crm-appeals li').count();
   await page.click('#act-appeal');
   await page.waitForSelector('#appeal-dialog[open]');
+  await page.waitForFunction(() => document.querySelectorAll('#appeal-form select[name=category_id] option').length > 1);
+  await page.selectOption('#appeal-form select[name=category_id]', { label: 'Зарплата' });
   await page.fill('#appeal-form input[name=topic]', 'оплата труда');
   await page.fill('#appeal-form input[name=subject]', 'Проверить расчёт отпускных');
   await page.click('#appeal-form button.primary');
   await page.waitForFunction(n => document.querySelectorAll('#crm-appeals li').length === n + 1, before);
   check((await page.locator('#crm-appeals').textContent()).includes('Проверить расчёт отпускных'), 'the new appeal is listed');
+  const fromConv = await page.evaluate(() => fetch('/api/v1/crm/appeals?q=' + encodeURIComponent('Проверить расчёт отпускных')).then(r => r.json()));
+  check(fromConv.appeals.length === 1 && fromConv.appeals[0].category_name === 'Зарплата', 'the appeal from the conversation has its category');
   await page.screenshot({ path: shots + '/crm-console-appeal.png' });
   // An unknown sender whose phone is on a card: "Make a card" offers that
   // card, and linking to it shows the link.
@@ -205,6 +251,35 @@ try {
   await page.click('#crm-member-link');
   await page.waitForSelector('#m-card h2');
   check((await page.locator('#m-card h2').textContent()) === 'Ермакова Светлана Олеговна', 'the link opens her card');
+
+  // The administrator keeps the categories and their deadlines on /appeals.
+  const adminCtx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+  const admin = await adminCtx.newPage();
+  admin.on('pageerror', e => errors.push(String(e)));
+  await admin.goto(base + '/login');
+  await admin.fill('input[name=login]', 'admin');
+  await admin.fill('input[name=password]', env.PROFHUB_ADMIN_PASSWORD);
+  await admin.click('button.primary');
+  await admin.waitForURL(base + '/');
+  await admin.goto(base + '/appeals');
+  await admin.waitForSelector('#a-categories:not([hidden]) table tr input');
+  check((await admin.locator('#a-categories table tr:has(input)').count()) === 6, 'the demo has six categories');
+  await admin.fill('#a-categories form input[name=name]', 'Жилищные вопросы');
+  await admin.fill('#a-categories form input[name=sla_days]', '20');
+  await admin.click('#a-categories form button.primary');
+  await admin.waitForFunction(() => document.querySelectorAll('#a-categories table tr').length === 8);
+  const idx = await admin.evaluate(() => [...document.querySelectorAll('#a-categories table tr')].findIndex(tr => tr.querySelector('input')?.value === 'ProfDISCOUNT'));
+  const row = admin.locator('#a-categories table tr').nth(idx);
+  await row.locator('input[type=checkbox]').nth(1).check();
+  await row.locator('button').click();
+  await admin.waitForFunction(() => [...document.querySelectorAll('#a-categories table tr')].some(tr =>
+    tr.querySelector('input')?.value === 'ProfDISCOUNT' && tr.querySelectorAll('input[type=checkbox]')[1].checked));
+  await admin.click('#a-new');
+  await admin.waitForFunction(() => !document.getElementById('a-new-due').hidden);
+  check(!(await admin.locator('#a-new-form select[name=category_id]').textContent()).includes('ProfDISCOUNT'), 'a disabled category is not offered');
+  await admin.click('#a-new-cancel');
+  await admin.locator('#a-categories').screenshot({ path: shots + '/crm-appeal-categories.png' });
+  await adminCtx.close();
 
   // The refused save (no resolution) is one failed request Chromium logs.
   // So is the probable duplicate (409) that "Make a card" turns into an offer.

@@ -154,17 +154,19 @@
       var view = af.elements.view.value;
       if (view === 'open') q.set('open', 'true');
       if (view === 'overdue') q.set('overdue', 'true');
-      if (view === 'mine') { q.set('responsible_id', 'me'); q.set('open', 'true'); }
+      if (view === 'mine') { q.set('mine', 'true'); q.set('open', 'true'); }
       if (af.elements.q.value) q.set('q', af.elements.q.value);
+      if (af.elements.category_id.value) q.set('category_id', af.elements.category_id.value);
       api('GET', '/api/v1/crm/appeals?' + q.toString()).then(function (r) {
         document.getElementById('a-total').textContent = t('crm_found') + ': ' + r.total;
         var tb = document.getElementById('a-table');
-        head(tb, [t('crm_number'), t('crm_subject'), t('crm_applicant'), t('crm_status'), t('crm_due')]);
+        head(tb, [t('crm_number'), t('crm_subject'), t('crm_applicant'), t('crm_category'), t('crm_status'), t('crm_due')]);
         r.appeals.forEach(function (a) {
           var tr = el('tr', 'pick' + (a.overdue ? ' overdue' : ''));
           tr.appendChild(el('td', '', a.number));
           tr.appendChild(el('td', '', a.subject));
           tr.appendChild(el('td', '', a.member_name || a.applicant));
+          tr.appendChild(el('td', '', a.category_name || ''));
           tr.appendChild(el('td', '', t('crm_appeal_' + a.status)));
           var due = el('td', '', day(a.due_on));
           if (a.overdue) due.appendChild(el('span', 'badge overdue', ' ' + t('crm_overdue_badge')));
@@ -179,8 +181,12 @@
       card.hidden = false;
       card.textContent = '';
       card.appendChild(el('h2', '', a.number + ' · ' + a.subject));
+      var due = el('span', a.overdue ? 'overdue' : '', day(a.due_on));
+      if (a.overdue) due.appendChild(el('span', 'badge overdue', ' ' + t('crm_overdue_badge')));
       card.appendChild(dl([[t('crm_applicant'), a.member_name || a.applicant], [t('crm_unit'), a.unit_name],
-        [t('crm_channel'), t('crm_ch_' + a.channel)], [t('crm_topic'), a.topic], [t('crm_created'), when(a.created_at)], [t('crm_due'), day(a.due_on)]]));
+        [t('crm_channel'), t('crm_ch_' + a.channel)], [t('crm_category'), a.category_name], [t('crm_topic'), a.topic],
+        [t('crm_created'), when(a.created_at)], [t('crm_due'), due], [t('crm_responsible'), a.responsible_name],
+        [t('crm_co_executors'), (a.co_executors || []).map(function (p) { return p.name; })]]));
       if (a.conversation_id) {
         var link = el('a', '', t('crm_conversation'));
         link.href = '/inbox?c=' + encodeURIComponent(a.conversation_id);
@@ -188,16 +194,20 @@
       }
       card.appendChild(el('p', 'text', a.text));
       var f = el('form', 'grid');
-      var st = el('select');
+      var st = el('select'); st.name = 'status'; st.setAttribute('aria-label', t('crm_status'));
       ['new', 'in_progress', 'waiting', 'resolved', 'rejected'].forEach(function (s) {
         var o = new Option(t('crm_appeal_' + s), s); o.selected = s === a.status; st.add(o);
       });
-      var res = el('textarea'); res.rows = 3; res.value = a.resolution || ''; res.placeholder = t('crm_resolution');
-      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted');
-      f.appendChild(st); f.appendChild(res); f.appendChild(btn); f.appendChild(msg);
+      var res = el('textarea'); res.name = 'resolution'; res.rows = 3; res.value = a.resolution || ''; res.placeholder = t('crm_resolution');
+      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted a-msg');
+      f.appendChild(st);
+      var extra = ui.appealFields(f, a);
+      f.appendChild(res); f.appendChild(btn); f.appendChild(msg);
       f.addEventListener('submit', function (e) {
         e.preventDefault();
-        api('PATCH', '/api/v1/crm/appeals/' + a.id, { status: st.value, resolution: res.value }).then(function (u) {
+        var body = extra();
+        body.status = st.value; body.resolution = res.value;
+        api('PATCH', '/api/v1/crm/appeals/' + a.id, body).then(function (u) {
           msg.textContent = t('crm_saved'); loadAppeals(); showAppeal(u);
         }).catch(function (err) { msg.textContent = err.message; });
       });
@@ -216,6 +226,7 @@
         var p = el('p'); p.appendChild(reg); p.appendChild(rmsg);
         card.appendChild(p);
       }
+      ui.appealCard(card, a);
     };
     var canRegister = false;
     af.addEventListener('submit', function (e) { e.preventDefault(); loadAppeals(); });
@@ -225,7 +236,12 @@
       loadAppeals(); showAppeal(e.detail);
     });
     af.elements.view.addEventListener('change', loadAppeals);
+    af.elements.category_id.addEventListener('change', loadAppeals);
     ui.me().then(function (me) {
+      ui.appealCategories().then(function (r) {
+        r.categories.forEach(function (c) { af.elements.category_id.add(new Option(c.name, c.id)); });
+      }).catch(function () {});
+      ui.appealCategoryAdmin(document.getElementById('a-categories'));
       canRegister = me.user && (me.user.role === 'secretary' || me.user.role === 'administrator');
       loadAppeals();
       var id = new URLSearchParams(location.search).get('id'); // from a member's timeline

@@ -51,6 +51,11 @@
     err.textContent = '';
     if (!unitsLoaded) {
       unitsLoaded = true;
+      // Categories offered, and the due date only to who may set it.
+      ui.appealCategories().then(function (r) {
+        r.categories.forEach(function (c) { if (!c.disabled) f.elements.category_id.add(new Option(c.name, c.id)); });
+        document.getElementById('a-new-due').hidden = !r.can_set_due;
+      }).catch(function (e) { err.textContent = e.message; });
       api('GET', '/api/v1/units').then(function (r) {
         r.units.forEach(function (u) { f.elements.unit_id.add(new Option(u.name, u.id)); });
       }).catch(function (e) { unitsLoaded = false; err.textContent = e.message; });
@@ -62,7 +67,7 @@
     e.preventDefault();
     err.textContent = '';
     var body = { channel: f.elements.channel.value, priority: Number(f.elements.priority.value) };
-    ['member_id', 'applicant', 'unit_id', 'topic', 'subject', 'text', 'due_on'].forEach(function (k) {
+    ['member_id', 'applicant', 'unit_id', 'category_id', 'topic', 'subject', 'text', 'due_on'].forEach(function (k) {
       var v = f.elements[k].value.trim();
       if (v) body[k] = v;
     });

@@ -35,7 +35,15 @@
       tb.appendChild(tr);
       r.records.forEach(function (rec) {
         var row = el('tr', 'pick');
-        list.fields.forEach(function (f) { row.appendChild(el('td', f.type === 'money' ? 'num' : '', shown(f, rec))); });
+        list.fields.forEach(function (f) {
+          var v = rec.values[f.key];
+          if (f.type !== 'file' || !v) { row.appendChild(el('td', f.type === 'money' ? 'num' : '', shown(f, rec))); return; }
+          // A file downloads from its record (an attachment, never shown inline).
+          var td = el('td'), a = el('a', '', v.name);
+          a.href = '/api/v1/crm/lists/' + encodeURIComponent(list.id) + '/records/' + encodeURIComponent(rec.id) + '/files/' + encodeURIComponent(f.key);
+          a.addEventListener('click', function (e) { e.stopPropagation(); });
+          td.appendChild(a); row.appendChild(td);
+        });
         row.addEventListener('click', function () { edit(rec); });
         tb.appendChild(row);
       });
@@ -69,10 +77,32 @@
     box.appendChild(picked); box.appendChild(q); box.appendChild(hidden); box.appendChild(found);
     return box;
   }
+  // A file field uploads at once; the record then names the file by id.
+  function fileInput(f, rec) {
+    var box = el('div', 'crm-file-pick'), hidden = el('input'), file = el('input'), name = el('span', 'crm-picked'), msg = el('span', 'error');
+    var cur = rec && rec.values[f.key];
+    hidden.type = 'hidden'; hidden.name = f.key; hidden.value = cur ? cur.id : '';
+    name.textContent = cur ? cur.name : '';
+    file.type = 'file'; file.setAttribute('aria-label', f.title);
+    file.addEventListener('change', function () {
+      var fl = file.files[0];
+      if (!fl) return;
+      msg.textContent = '';
+      fetch('/api/v1/crm/uploads/lists/' + encodeURIComponent(list.id) + '/' + encodeURIComponent(f.key) + '?name=' + encodeURIComponent(fl.name), {
+        method: 'POST', body: fl, credentials: 'same-origin', headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': fl.type || 'application/octet-stream' }
+      }).then(function (r) {
+        return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
+      }).then(function (up) { hidden.value = up.id; name.textContent = up.name; })
+        .catch(function (e) { msg.textContent = e.message; file.value = ''; });
+    });
+    [name, file, hidden, msg].forEach(function (e) { box.appendChild(e); });
+    return box;
+  }
   function fieldInput(f, rec) {
     var v = rec ? rec.values[f.key] : undefined, inp;
     switch (f.type) {
       case 'member': return memberInput(f, rec);
+      case 'file': return fileInput(f, rec);
       case 'choice':
         inp = el('select');
         inp.add(new Option('—', ''));

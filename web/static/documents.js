@@ -470,7 +470,8 @@
       if (!r.notifications.length) notes.appendChild(el('li', 'muted', t('no_notes')));
       r.notifications.forEach(function (n) {
         var li = el('li', n.read ? 'read' : 'unread');
-        var a = el('a', '', n.text); a.href = '#doc/' + n.document_id;
+        var a = el('a', '', n.text);
+        a.href = n.appeal_id ? '/appeals?id=' + encodeURIComponent(n.appeal_id) : '#doc/' + n.document_id;
         li.appendChild(el('span', 'muted', fmtDate(n.at) + ' · ' + t('note_' + n.kind)));
         li.appendChild(a);
         notes.appendChild(li);

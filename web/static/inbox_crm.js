@@ -47,9 +47,16 @@
 
   // Create appeal: the conversation's inbound messages become its text on
   // the server; subject and topic may be left for it to fill.
-  var af = $('appeal-form');
+  var af = $('appeal-form'), catsLoaded = false;
   $('act-appeal').addEventListener('click', function () {
     if (!conv) return;
+    // The category gives the due date (categories in use, loaded once).
+    if (!catsLoaded) {
+      catsLoaded = true;
+      api('GET', '/api/v1/crm/appeal-categories').then(function (r) {
+        r.categories.forEach(function (k) { af.elements.category_id.add(new Option(k.name, k.id)); });
+      }).catch(function () { catsLoaded = false; });
+    }
     af.reset();
     $('appeal-error').textContent = '';
     af.elements.subject.value = conv.subject || '';
@@ -60,6 +67,7 @@
     var c = conv, body = { priority: Number(af.elements.priority.value) };
     if (af.elements.subject.value.trim()) body.subject = af.elements.subject.value.trim();
     if (af.elements.topic.value.trim()) body.topic = af.elements.topic.value.trim();
+    if (af.elements.category_id.value) body.category_id = af.elements.category_id.value;
     api('POST', '/api/v1/crm/appeals/from-conversation/' + encodeURIComponent(c.id), body).then(function () {
       refresh(c);
     }).catch(function (e) {
