@@ -77,6 +77,9 @@ type outcome struct {
 	status    string // sent, failed, skipped; "" for a temporary failure
 	reason    string
 	permanent bool
+	// providerID is the provider's id of a sent Telegram or VK message: a
+	// member's answer to it is matched to the campaign.
+	providerID string
 }
 
 func (j *job) run() {

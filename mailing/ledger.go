@@ -81,9 +81,12 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 		for _, o := range batch {
 			var err error
 			switch {
-			case o.status == RecipientSent:
+			case o.status == RecipientSent && o.providerID == "":
 				sent = append(sent, o.seq)
 				continue
+			case o.status == RecipientSent:
+				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $3,
+					provider_id = $4 WHERE campaign_id = $1 AND seq = $2 AND status IN ('pending', 'skipped')`, campaignID, o.seq, now, o.providerID)
 			case o.status == "":
 				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET attempts = attempts + 1, reason = $3, updated_at = $4,
 					status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END

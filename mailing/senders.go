@@ -16,6 +16,7 @@ type senderSet struct {
 	accounts []*accountSender
 	sms      SMSGateway
 	smsFrom  string
+	msgs     map[string]*messengerSender // telegram, vk
 }
 
 type accountSender struct {
@@ -29,7 +30,7 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 	if err != nil {
 		return nil, err
 	}
-	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender}
+	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender, msgs: map[string]*messengerSender{}}
 	sc, err := ownerScope(ctx, s.d.DB, c.ID)
 	if err != nil {
 		return nil, err
@@ -50,6 +51,10 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 			}
 		case ChannelSMS:
 			if set.sms, err = s.smsGateway(ctx, sc, c.SMSGate); err != nil {
+				return nil, err
+			}
+		case ChannelTelegram, ChannelVK:
+			if set.msgs[ch], err = s.openMessenger(ctx, c, ch); err != nil {
 				return nil, err
 			}
 		}
@@ -82,6 +87,14 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 			go func() { defer workers.Done(); set.smsWorker(j, smsQ, out) }()
 		}
 	}
+	msgQ := map[string]chan item{}
+	for ch, ms := range set.msgs {
+		msgQ[ch] = make(chan item, 64)
+		for range ms.workers {
+			workers.Add(1)
+			go func() { defer workers.Done(); set.messengerWorker(j, ms, msgQ[ch], out) }()
+		}
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -92,6 +105,8 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 				q = emailQ
 			case ChannelSMS:
 				q = smsQ
+			case ChannelTelegram, ChannelVK:
+				q = msgQ[it.channel]
 			}
 			if q == nil {
 				out <- outcome{seq: it.seq, status: RecipientFailed, reason: "no sender for channel " + it.channel}
@@ -104,6 +119,9 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 		}
 		if smsQ != nil {
 			close(smsQ)
+		}
+		for _, q := range msgQ {
+			close(q)
 		}
 		workers.Wait()
 	}()
