@@ -80,6 +80,10 @@ type outcome struct {
 	// providerID is the provider's id of a sent Telegram or VK message: a
 	// member's answer to it is matched to the campaign.
 	providerID string
+	// blocked asks for the address to be suppressed on its channel once
+	// this outcome is written (the member blocked the bot or community).
+	blocked       *item
+	blockedUnitID string
 }
 
 func (j *job) run() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/db"
 )
 
@@ -41,6 +42,7 @@ func (j *job) record(out <-chan outcome) {
 			}
 			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 		}
+		j.suppressBlocked(ctx, batch)
 		j.s.metrics.count(batch)
 		j.inflight.Add(-int64(len(batch)))
 		batch = batch[:0]
@@ -118,4 +120,18 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 		}
 		return nil
 	})
+}
+
+// suppressBlocked suppresses the members who blocked a campaign's bot or
+// community, after their own row was written as failed (suppressing
+// first would mark that row skipped instead).
+func (j *job) suppressBlocked(ctx context.Context, batch []outcome) {
+	for _, o := range batch {
+		if o.blocked == nil {
+			continue
+		}
+		if err := j.s.suppress(ctx, access.System("mailing runner"), o.blocked.channel, o.blocked.address, "blocked", j.id, o.blockedUnitID); err != nil {
+			j.s.log.Error("blocked recipient not suppressed", "campaign", j.id, "channel", o.blocked.channel, "err", err)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -97,13 +96,11 @@ func (j *job) deliverMessage(ms *messengerSender, it item, out chan<- outcome, t
 			switch {
 			case se.Permanent:
 				j.working()
+				o := outcome{seq: it.seq, status: RecipientFailed, reason: se.Reason}
 				if se.Blocked {
-					ctx := context.WithoutCancel(j.ctx)
-					if err := j.s.suppress(ctx, access.System("mailing runner"), ms.channel, it.address, "blocked", j.id, ms.unitID); err != nil {
-						j.s.log.Error("blocked recipient not suppressed", "campaign", j.id, "channel", ms.channel, "err", err)
-					}
+					o.blocked, o.blockedUnitID = &it, ms.unitID
 				}
-				out <- outcome{seq: it.seq, status: RecipientFailed, reason: se.Reason}
+				out <- o
 				return
 			case se.RetryAfter > 0:
 				j.s.log.Info("campaign waits as the provider asked", "campaign", j.id, "channel", ms.channel, "for", se.RetryAfter)
