@@ -36,6 +36,7 @@ func (h *Hub) newConnectors() []connector {
 	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
 	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
 	h.CRM.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
+	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
 	return []connector{
 		tg,
 		vkc,

@@ -22,6 +22,7 @@ type fakeTelegram struct {
 	token string
 
 	mu         sync.Mutex
+	secret     string // the webhook's secret_token
 	sent       []tgSent
 	nextID     int
 	fail429    int // answer this many sendMessage calls with 429 first
@@ -61,7 +62,12 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "getMe":
 		tgAnswer(w, 200, map[string]any{"ok": true, "result": map[string]any{"id": 123456, "is_bot": true, "first_name": "Профсоюз", "username": "union_bot"}})
-	case "setWebhook", "deleteWebhook", "setMyCommands", "setChatMenuButton":
+	case "setWebhook":
+		f.mu.Lock()
+		f.secret = r.FormValue("secret_token")
+		f.mu.Unlock()
+		tgAnswer(w, 200, map[string]any{"ok": true, "result": true})
+	case "deleteWebhook", "setMyCommands", "setChatMenuButton":
 		tgAnswer(w, 200, map[string]any{"ok": true, "result": true})
 	case "sendMessage":
 		f.sendMessage(w, r)
@@ -112,13 +118,14 @@ type fakeVK struct {
 	calls     int            // messages.send requests that reached the method
 	byRandom  map[string]int // peer/random_id → message id
 	delivered map[int][]string
+	ids       map[int]int // peer → id of the last message shown
 	nextID    int
 	errs      []int // error codes for the next messages.send calls
 	swallow   bool  // deliver, then drop the connection before answering
 }
 
 func newFakeVK(t *testing.T) *fakeVK {
-	f := &fakeVK{byRandom: map[string]int{}, delivered: map[int][]string{}, nextID: 1}
+	f := &fakeVK{byRandom: map[string]int{}, delivered: map[int][]string{}, ids: map[int]int{}, nextID: 1}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -136,6 +143,9 @@ func (f *fakeVK) serve(w http.ResponseWriter, r *http.Request) {
 		vkAnswer(w, map[string]any{"response": map[string]any{"groups": []any{map[string]any{"id": 77, "name": "Профсоюз", "type": "group"}}}})
 	case "messages.send":
 		f.send(w, r)
+	case "users.get":
+		id, _ := strconv.Atoi(r.FormValue("user_ids"))
+		vkAnswer(w, map[string]any{"response": []any{map[string]any{"id": id, "first_name": "Участник", "last_name": strconv.Itoa(id)}}})
 	default:
 		vkAnswer(w, map[string]any{"error": map[string]any{"error_code": 3, "error_msg": "Unknown method passed"}})
 	}
@@ -159,6 +169,7 @@ func (f *fakeVK) send(w http.ResponseWriter, r *http.Request) {
 		id = f.nextID
 		f.byRandom[key] = id
 		f.delivered[peer] = append(f.delivered[peer], r.FormValue("message"))
+		f.ids[peer] = id
 	}
 	swallow := f.swallow
 	f.mu.Unlock()

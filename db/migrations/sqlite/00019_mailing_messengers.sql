@@ -2,12 +2,18 @@
 -- Campaigns over Telegram and VK (package mailing): which bot or community
 -- sends a campaign, the provider's id of each sent message (a member's
 -- answer to it is linked to the campaign), and the ledger read by member
--- for the CRM timeline.
+-- for the CRM timeline; conversations that answer a campaign.
 ALTER TABLE mailing_campaigns ADD COLUMN messengers TEXT NOT NULL DEFAULT '{}'; -- {"telegram": channel id, "vk": channel id}
 ALTER TABLE mailing_recipients ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX mailing_recipients_member ON mailing_recipients(member_id, updated_at) WHERE member_id <> '';
+-- A member's answer to a mailing: the campaign it answers. The inbox has
+-- no free-form conversation attributes, so it is a column like the others.
+ALTER TABLE inbox_conversations ADD COLUMN campaign_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE inbox_conversations ADD COLUMN campaign_name TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
+ALTER TABLE inbox_conversations DROP COLUMN campaign_name;
+ALTER TABLE inbox_conversations DROP COLUMN campaign_id;
 DROP INDEX mailing_recipients_member;
 ALTER TABLE mailing_recipients DROP COLUMN provider_id;
 ALTER TABLE mailing_campaigns DROP COLUMN messengers;
