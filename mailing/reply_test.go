@@ -3,11 +3,22 @@ package mailing_test
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
+	stdmail "net/mail"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/mailing/mailingtest"
 )
 
 // post sends a webhook body to the hub as Telegram or VK would.
@@ -111,5 +122,117 @@ func TestMessengerRepliesAreLinkedToTheCampaign(t *testing.T) {
 	}
 	if len(convs) != 4 {
 		t.Errorf("%d conversations for four members: replies were merged", len(convs))
+	}
+}
+
+// startMailbox serves an in-memory IMAP mailbox the hub's mail channel
+// watches; it returns its address and a function that delivers a letter.
+func startMailbox(t *testing.T) (string, func(raw string)) {
+	t.Helper()
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser("news", "mailbox-password")
+	if err := u.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{InsecureAuth: true, Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil }})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	deliver := func(raw string) {
+		t.Helper()
+		c, err := imapclient.DialInsecure(l.Addr().String(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Login("news", "mailbox-password").Wait(); err != nil {
+			t.Fatal(err)
+		}
+		cmd := c.Append("INBOX", int64(len(raw)), nil)
+		if _, err := cmd.Write([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return l.Addr().String(), deliver
+}
+
+// An e-mail answer to a campaign letter (In-Reply-To its per-recipient
+// Message-ID) arrives through the campaign's mailbox as the member's own
+// conversation, linked to the campaign; a letter from another member
+// answering nothing of the campaign's is not linked.
+func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
+	e := newMsgEnv(t)
+	sink, err := mailingtest.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink.KeepRaw = true
+	t.Cleanup(sink.Close)
+	sinkHost, sinkPort, _ := net.SplitHostPort(sink.Addr)
+	port, _ := strconv.Atoi(sinkPort)
+	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: sinkHost, Port: port, TLS: "none",
+		FromAddress: "news@union.example.org", FromName: "Профсоюз"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imapAddr, deliver := startMailbox(t)
+	imapHost, imapPort, _ := net.SplitHostPort(imapAddr)
+	mailCh, _, err := e.n.Inbox.CreateChannel(e.ctx, e.n.System, inbox.NewChannel{LineID: e.tgCh.LineID, Kind: inbox.KindMail, Name: "news@",
+		Settings: map[string]string{"imap_host": imapHost, "imap_port": imapPort, "imap_tls": "none", "smtp_host": sinkHost, "smtp_port": sinkPort,
+			"smtp_tls": "none", "username": "news", "from_address": "news@union.example.org", "from_name": "Профсоюз"},
+		Secrets: map[string]string{"password": "mailbox-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct{ surname, email string }{{"Алексеева", "anna@example.org"}, {"Борисов", "boris@example.org"}} {
+		if _, err := e.n.CRM.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: m.surname, GivenName: "Член",
+			Emails: []string{m.email}, Consents: crm.Consents{Mailings: map[string]crm.Consent{"email": {Given: true, Date: "2026-01-10"}}}}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
+		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc.ID},
+		Content: mailing.Content{Subject: "Новости", Text: "Здравствуйте, {{.GivenName}}!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFinished(c.ID, 30*time.Second)
+	msg, err := stdmail.ReadMessage(bytes.NewReader(sink.Raw("anna@example.org")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentID := msg.Header.Get("Message-ID")
+
+	deliver("From: Anna <anna@example.org>\r\nTo: news@union.example.org\r\nSubject: Re: Новости\r\nMessage-ID: <reply-1@example.org>\r\n" +
+		"In-Reply-To: " + sentID + "\r\nReferences: " + sentID + "\r\nDate: " + time.Now().Format(time.RFC1123Z) +
+		"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nСпасибо, приду.\r\n")
+	deliver("From: Boris <boris@example.org>\r\nTo: news@union.example.org\r\nSubject: Вопрос\r\nMessage-ID: <q-1@example.org>\r\n" +
+		"Date: " + time.Now().Format(time.RFC1123Z) + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nКак вступить?\r\n")
+	var anna, boris inbox.Conversation
+	waitFor(t, func() bool {
+		var n int
+		_ = e.n.DB.QueryRow(`SELECT count(*) FROM inbox_conversations WHERE channel_id = $1`, mailCh.ID).Scan(&n)
+		return n == 2
+	})
+	anna, boris = e.conversation(mailCh, "anna@example.org"), e.conversation(mailCh, "boris@example.org")
+	if anna.CampaignID != c.ID || anna.CampaignName != "Новости профсоюза" {
+		t.Errorf("the reply's conversation is linked to %q «%s», want %s", anna.CampaignID, anna.CampaignName, c.ID)
+	}
+	if boris.CampaignID != "" || boris.ID == anna.ID {
+		t.Errorf("an unrelated letter: conversation %s linked to %q", boris.ID, boris.CampaignID)
 	}
 }
