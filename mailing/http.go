@@ -31,6 +31,8 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/mailing/accounts", a(s.httpListAccounts))
 	mux.HandleFunc("POST /api/v1/mailing/accounts", a(s.httpCreateAccount))
 	mux.HandleFunc("POST /api/v1/mailing/sms-gateways", a(s.httpCreateGateway))
+	mux.HandleFunc("GET /api/v1/mailing/sms-gateways", a(s.httpListGateways))
+	mux.HandleFunc("GET /api/v1/mailing/messengers", a(s.httpListMessengers))
 	mux.HandleFunc("GET /api/v1/mailing/lists", a(s.httpListLists))
 	mux.HandleFunc("POST /api/v1/mailing/lists", a(s.httpCreateList))
 	mux.HandleFunc("POST /api/v1/mailing/lists/{id}/entries", a(s.httpAppendList))
@@ -190,6 +192,16 @@ func (s *Service) httpCreateGateway(w http.ResponseWriter, r *http.Request, p *a
 	}
 	g, err := s.CreateSMSGateway(r.Context(), p.Scope, in)
 	reply(w, r, http.StatusCreated, g, err)
+}
+
+func (s *Service) httpListGateways(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	gs, err := s.ListSMSGateways(r.Context(), p.Scope)
+	reply(w, r, http.StatusOK, map[string]any{"sms_gateways": gs}, err)
+}
+
+func (s *Service) httpListMessengers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ms, err := s.MessengerChannels(r.Context(), p.Scope)
+	reply(w, r, http.StatusOK, map[string]any{"channels": ms}, err)
 }
 
 func (s *Service) httpListLists(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
 )
 
@@ -117,4 +118,37 @@ func (j *job) deliverMessage(ms *messengerSender, it item, out chan<- outcome, t
 		j.sleep(backoff)
 		backoff = min(backoff*2, 10*time.Second)
 	}
+}
+
+// MessengerChannel is a bot or community a campaign can send through.
+type MessengerChannel struct {
+	ID      string `json:"id"`
+	Channel string `json:"channel"` // telegram, vk
+	Name    string `json:"name"`
+}
+
+// MessengerChannels lists the enabled Telegram bots and VK communities of
+// the inbox, for the campaign editor. A bot serves the whole union, like
+// the inbox line it belongs to, so every sender may choose it.
+func (s *Service) MessengerChannels(ctx context.Context, sc access.Scope) ([]MessengerChannel, error) {
+	if err := requireSend(sc); err != nil {
+		return nil, err
+	}
+	out := []MessengerChannel{}
+	if s.d.Inbox == nil {
+		return out, nil
+	}
+	for _, kind := range messengerChannels {
+		if s.messenger(kind) == nil {
+			continue
+		}
+		chs, err := s.d.Inbox.ChannelsOfKind(ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chs {
+			out = append(out, MessengerChannel{ID: ch.ID, Channel: kind, Name: ch.Name})
+		}
+	}
+	return out, nil
 }
