@@ -29,14 +29,16 @@ const maxMessageUnits = 4096
 
 // messengerTexts turns a rendered message into its Telegram form (HTML
 // subset, line breaks kept: Telegram shows them) and its VK form (plain
-// text, a link's address after its text).
+// text, a link's address after its text). Block elements Telegram does
+// not know end in a line break.
 func messengerTexts(rendered string) (tg, vk string) {
 	tg = strings.TrimSpace(telegramHTML.Sanitize(blockEnd.ReplaceAllStringFunc(rendered, func(tag string) string {
 		if strings.Contains(strings.ToLower(tag), "br") {
 			return "\n"
 		}
-		return tag
+		return tag + "\n" // the end of a paragraph, heading or row
 	})))
+	tg = blankLines.ReplaceAllString(tg, "\n\n")
 	links := linkWithText.ReplaceAllStringFunc(tg, func(a string) string {
 		m := linkWithText.FindStringSubmatch(a)
 		if strings.TrimSpace(m[2]) == m[1] {

@@ -89,10 +89,11 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 	}
 	msgQ := map[string]chan item{}
 	for ch, ms := range set.msgs {
-		msgQ[ch] = make(chan item, 64)
+		q := make(chan item, 64)
+		msgQ[ch] = q
 		for range ms.workers {
 			workers.Add(1)
-			go func() { defer workers.Done(); set.messengerWorker(j, ms, msgQ[ch], out) }()
+			go func() { defer workers.Done(); set.messengerWorker(j, ms, q, out) }()
 		}
 	}
 	wg.Add(1)
