@@ -320,7 +320,8 @@ func (j *job) failing(err error) {
 	since := j.outage.since
 	j.outage.Unlock()
 	if over {
-		j.selfPause("smtp_outage", fmt.Sprintf("the SMTP servers have been failing since %s: %v", since.UTC().Format(time.RFC3339), err))
+		j.selfPause("smtp_outage", fmt.Sprintf("the SMTP servers (or the SMS gateway, Telegram, VK) have been failing since %s: %v",
+			since.UTC().Format(time.RFC3339), err))
 	}
 }
 

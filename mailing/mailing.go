@@ -1,10 +1,10 @@
 // Package mailing sends mass mailings (campaigns) to CRM segments and
-// imported lists by e-mail and SMS. Every campaign has a ledger in SQL, one
-// row per recipient and channel; a single runner across all hub nodes (an
-// SQL lease) claims pending rows in batches, sends them and marks each row
-// only after the server confirmed it, so a crash, kill -9 or restart
-// resumes exactly where it stopped and a resend after a crash carries the
-// same Message-ID as the lost first copy.
+// imported lists by e-mail, SMS, Telegram and VK. Every campaign has a
+// ledger in SQL, one row per recipient and channel; a single runner across
+// all hub nodes (an SQL lease) claims pending rows in batches, sends them
+// and marks each row only after the server confirmed it, so a crash, kill
+// -9 or restart resumes exactly where it stopped and a resend after a
+// crash carries the same Message-ID as the lost first copy.
 package mailing
 
 import (
