@@ -37,6 +37,10 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/mailing/lists", a(s.httpCreateList))
 	mux.HandleFunc("POST /api/v1/mailing/lists/{id}/entries", a(s.httpAppendList))
 	mux.HandleFunc("POST /api/v1/mailing/suppressions", a(s.httpSuppress))
+	mux.HandleFunc("GET /api/v1/mailing/settings", a(s.httpGetSettings))
+	mux.HandleFunc("PUT /api/v1/mailing/settings", a(s.httpPutSettings))
+	mux.HandleFunc("GET /hooks/mailing/o/{token}", s.httpOpen)
+	mux.HandleFunc("GET /hooks/mailing/c/{token}", s.httpClick)
 	mux.HandleFunc("GET /hooks/mailing/unsubscribe/{token}", s.httpUnsubscribe)
 	mux.HandleFunc("POST /hooks/mailing/unsubscribe/{token}", s.httpUnsubscribe)
 }
@@ -202,6 +206,28 @@ func (s *Service) httpListGateways(w http.ResponseWriter, r *http.Request, p *au
 func (s *Service) httpListMessengers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ms, err := s.MessengerChannels(r.Context(), p.Scope)
 	reply(w, r, http.StatusOK, map[string]any{"channels": ms}, err)
+}
+
+// MailingSettings are the administrator's switches for mailings.
+type MailingSettings struct {
+	Tracking bool `json:"tracking"` // count opens and clicks of e-mails
+}
+
+func (s *Service) httpGetSettings(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := requireSend(p.Scope); err != nil {
+		reply(w, r, http.StatusOK, nil, err)
+		return
+	}
+	on, err := s.Tracking(r.Context())
+	reply(w, r, http.StatusOK, MailingSettings{Tracking: on}, err)
+}
+
+func (s *Service) httpPutSettings(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MailingSettings
+	if !decode(w, r, &in) {
+		return
+	}
+	reply(w, r, http.StatusOK, in, s.SetTracking(r.Context(), p.Scope, in.Tracking))
 }
 
 func (s *Service) httpListLists(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

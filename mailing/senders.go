@@ -17,6 +17,10 @@ type senderSet struct {
 	sms      SMSGateway
 	smsFrom  string
 	msgs     map[string]*messengerSender // telegram, vk
+	// tracking adds the open pixel and click links to e-mails, for the
+	// links the campaign's HTML (source) holds.
+	tracking bool
+	source   string
 }
 
 type accountSender struct {
@@ -49,6 +53,10 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 			if len(set.accounts) == 0 {
 				return nil, errors.New("e-mail campaign without SMTP accounts")
 			}
+			if set.tracking, err = s.Tracking(ctx); err != nil {
+				return nil, err
+			}
+			set.source = c.Content.HTML
 		case ChannelSMS:
 			if set.sms, err = s.smsGateway(ctx, sc, c.SMSGate); err != nil {
 				return nil, err
@@ -155,6 +163,9 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		if err != nil {
 			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
 			continue
+		}
+		if set.tracking && r.HTML != "" {
+			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())

@@ -115,6 +115,9 @@
       document.getElementById('results-name').textContent = c.name;
       document.getElementById('results-status').textContent = t('status_' + c.status) +
         (c.pause_reason ? ' — ' + c.pause_reason : '') + (c.alert ? ' — ' + c.alert : '') + (c.needs_confirm ? ' — ' + t('needs_confirm') : '');
+      if (st.opened || st.clicked) { // counted only when an administrator turned tracking on
+        document.getElementById('results-status').textContent += ' · ' + t('opened') + ': ' + st.opened + ', ' + t('clicked') + ': ' + st.clicked;
+      }
       var done = st.total - st.pending;
       document.getElementById('results-bar').style.width = (st.total ? Math.round(100 * done / st.total) : 0) + '%';
       var tb = document.getElementById('results-table');
