@@ -48,12 +48,8 @@ func (s *Service) openMessenger(ctx context.Context, c Campaign, channel string)
 
 func (set *senderSet) messengerWorker(j *job, ms *messengerSender, q <-chan item, out chan<- outcome) {
 	for it := range q {
-		if j.skip(it, out) {
-			continue
-		}
-		r, err := set.tmpl.render(it.vars)
-		if err != nil {
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		r, ok := set.prepare(j, &it, out)
+		if !ok {
 			continue
 		}
 		if messageUnits(r.Message) > maxMessageUnits {

@@ -2,6 +2,7 @@ package mailing_test
 
 import (
 	"context"
+	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/mailing/mailingtest"
 )
 
 // msgEnv is a hub with a Telegram bot and a VK community on loopback
@@ -104,6 +106,26 @@ func (e *msgEnv) start(name string, channels ...string) mailing.Campaign {
 		e.t.Fatal(err)
 	}
 	return c
+}
+
+// smtpSink starts a counting SMTP sink that keeps each recipient's letter
+// and makes it an SMTP account of the federation; it returns the account.
+func (e *msgEnv) smtpSink() (*mailingtest.Sink, string) {
+	e.t.Helper()
+	sink, err := mailingtest.Start("")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sink.KeepRaw = true
+	e.t.Cleanup(sink.Close)
+	host, port, _ := net.SplitHostPort(sink.Addr)
+	p, _ := strconv.Atoi(port)
+	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
+		FromAddress: "news@union.example.org", FromName: "Профсоюз"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sink, acc.ID
 }
 
 func (e *msgEnv) waitFinished(id string, within time.Duration) {

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	stdmail "net/mail"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/mailing"
-	"github.com/profhub/profhub/mailing/mailingtest"
 )
 
 // post sends a webhook body to the hub as Telegram or VK would.
@@ -175,19 +173,8 @@ func startMailbox(t *testing.T) (string, func(raw string)) {
 // answering nothing of the campaign's is not linked.
 func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 	e := newMsgEnv(t)
-	sink, err := mailingtest.Start("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink.KeepRaw = true
-	t.Cleanup(sink.Close)
+	sink, acc := e.smtpSink()
 	sinkHost, sinkPort, _ := net.SplitHostPort(sink.Addr)
-	port, _ := strconv.Atoi(sinkPort)
-	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: sinkHost, Port: port, TLS: "none",
-		FromAddress: "news@union.example.org", FromName: "Профсоюз"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	imapAddr, deliver := startMailbox(t)
 	imapHost, imapPort, _ := net.SplitHostPort(imapAddr)
 	mailCh, _, err := e.n.Inbox.CreateChannel(e.ctx, e.n.System, inbox.NewChannel{LineID: e.tgCh.LineID, Kind: inbox.KindMail, Name: "news@",
@@ -204,7 +191,7 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 		}
 	}
 	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
-		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc.ID},
+		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc},
 		Content: mailing.Content{Subject: "Новости", Text: "Здравствуйте, {{.GivenName}}!"}})
 	if err != nil {
 		t.Fatal(err)

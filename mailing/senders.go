@@ -150,18 +150,30 @@ func (j *job) skip(it item, out chan<- outcome) bool {
 	return false
 }
 
+// prepare renders an item about to be sent; false: it is not to be sent
+// (skipped, or failed on its template), and its outcome is taken care of.
+func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, bool) {
+	if j.skip(*it, out) {
+		return Rendered{}, false
+	}
+	if it.channel == ChannelEmail {
+		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
+	}
+	r, err := set.tmpl.render(it.vars)
+	if err != nil {
+		out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		return r, false
+	}
+	return r, true
+}
+
 func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
 	buf := new(bytes.Buffer)
 	for it := range q {
-		if j.skip(it, out) {
-			continue
-		}
-		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
-		r, err := set.tmpl.render(it.vars)
-		if err != nil {
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		r, ok := set.prepare(j, &it, out)
+		if !ok {
 			continue
 		}
 		if set.tracking && r.HTML != "" {

@@ -231,12 +231,8 @@ func (g *SMSRu) Send(ctx context.Context, from, to, text, _ string) error {
 
 func (set *senderSet) smsWorker(j *job, q <-chan item, out chan<- outcome) {
 	for it := range q {
-		if j.skip(it, out) {
-			continue
-		}
-		r, err := set.tmpl.render(it.vars)
-		if err != nil {
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		r, ok := set.prepare(j, &it, out)
+		if !ok {
 			continue
 		}
 		id := fmt.Sprintf("%s.%d", j.id, it.seq)

@@ -5,11 +5,9 @@ import (
 	"html"
 	"io"
 	"mime/quotedprintable"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +15,6 @@ import (
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/mailing"
-	"github.com/profhub/profhub/mailing/mailingtest"
 )
 
 var (
@@ -31,19 +28,7 @@ var (
 // the address the link was signed for.
 func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	e := newMsgEnv(t)
-	sink, err := mailingtest.Start("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink.KeepRaw = true
-	t.Cleanup(sink.Close)
-	host, port, _ := net.SplitHostPort(sink.Addr)
-	p, _ := strconv.Atoi(port)
-	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
-		FromAddress: "news@union.example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sink, acc := e.smtpSink()
 	if _, err := e.n.CRM.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: "Алексеева", GivenName: "Анна",
 		Emails: []string{"anna@example.org"}, Consents: crm.Consents{Mailings: map[string]crm.Consent{"email": {Given: true}}}}, true); err != nil {
 		t.Fatal(err)
@@ -52,7 +37,7 @@ func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	send := func(name string) (mailing.Campaign, string) {
 		t.Helper()
 		c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: []string{"email"},
-			Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc.ID},
+			Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc},
 			Content: mailing.Content{Subject: "Новости", HTML: `<html><body><p>Здравствуйте, {{.GivenName}}! <a href="https://union.example.org/meet?a=1&amp;b=2">Подробнее</a></p></body></html>`}})
 		if err != nil {
 			t.Fatal(err)
