@@ -41,6 +41,10 @@ type Env struct {
 
 	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
 	Mailing *mailing.Service
+	// Telegram, when it has a token, is a bot added to the hotline with a
+	// draft campaign over it (the bot must be real: saving the channel
+	// asks Telegram whose token it is).
+	Telegram TelegramBot
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -93,7 +97,7 @@ func Fill(ctx context.Context, e Env) error {
 		}
 	}
 	if e.Mailing != nil {
-		if err := fillMailing(ctx, e.Mailing, sc); err != nil {
+		if err := fillMailing(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: mailing: %w", err)
 		}
 	}

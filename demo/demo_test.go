@@ -3,8 +3,12 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/crm"
@@ -20,10 +24,12 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Out: &out, Params: auth.CheapPasswordParams}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Out: &out, Params: auth.CheapPasswordParams,
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
+	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
 	lines, err := n.Inbox.ListLines(ctx, n.System)
 	if err != nil {
@@ -93,4 +99,41 @@ func TestFillOnRunningNode(t *testing.T) {
 	if again, _ := n.Inbox.ListConversations(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI}); len(again) != len(convs) {
 		t.Errorf("second fill: %d conversations, had %d", len(again), len(convs))
 	}
+}
+
+// fakeBotAPI answers what saving and polling a bot asks of the Bot API.
+func fakeBotAPI(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/getMe"):
+			_, _ = io.WriteString(w, `{"ok":true,"result":{"id":123,"is_bot":true,"first_name":"Федерация","username":"fed_demo_bot"}}`)
+		case strings.HasSuffix(r.URL.Path, "/getUpdates"):
+			time.Sleep(50 * time.Millisecond)
+			_, _ = io.WriteString(w, `{"ok":true,"result":[]}`)
+		default:
+			_, _ = io.WriteString(w, `{"ok":true,"result":true}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// checkTelegramCampaign: with a bot, the demo has a draft invitation
+// that goes by Telegram, else by e-mail.
+func checkTelegramCampaign(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	cs, err := n.Mailing.ListCampaigns(context.Background(), n.System, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Name == "Приглашение на собрание профактива" {
+			if len(c.Channels) != 2 || c.Channels[0] != "telegram" || c.Messengers["telegram"] == "" || c.Status != "draft" {
+				t.Errorf("demo Telegram campaign: %+v", c)
+			}
+			return
+		}
+	}
+	t.Errorf("no demo Telegram campaign among %d", len(cs))
 }

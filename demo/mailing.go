@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/mailing"
 )
 
 // fillMailing adds the federation's SMTP server (a local relay the demo
 // never reaches), a press-and-partners list and a draft newsletter, so the
 // mailings page shows how a campaign is put together. Nothing is sent.
-func fillMailing(ctx context.Context, m *mailing.Service, sc access.Scope) error {
+func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
+	m := e.Mailing
 	acc, err := m.CreateAccount(ctx, sc, mailing.SMTPAccount{Name: "Почтовый сервер федерации", Host: "localhost", Port: 25,
 		TLS: "none", FromAddress: "news@fnpr-oren.example.org", FromName: "Федерация профсоюзов Оренбургской области",
 		RatePerSec: 50, Connections: 2})
@@ -34,10 +36,46 @@ func fillMailing(ctx context.Context, m *mailing.Service, sc access.Scope) error
 	if _, err := m.AppendToList(ctx, sc, l.ID, es); err != nil {
 		return err
 	}
-	_, err = m.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Новости федерации: декабрь", Kind: mailing.Informational,
+	if _, err = m.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Новости федерации: декабрь", Kind: mailing.Informational,
 		Channels: []string{mailing.ChannelEmail}, Segments: []mailing.Segment{{ListID: l.ID}}, Accounts: []string{acc.ID},
 		Content: mailing.Content{Subject: "Новости федерации для {{.GivenName}} {{.Patronymic}}",
 			HTML: "<h1>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</h1><p>Подписано региональное соглашение на 2027 год: " +
-				"заработная плата в отрасли растёт на 8 % с января.</p><p>{{.Organisation}} — спасибо за сотрудничество.</p>"}})
+				"заработная плата в отрасли растёт на 8 % с января.</p><p>{{.Organisation}} — спасибо за сотрудничество.</p>"}}); err != nil {
+		return err
+	}
+	if e.Telegram.Token == "" {
+		return nil
+	}
+	return fillTelegramCampaign(ctx, e, sc, acc.ID)
+}
+
+// TelegramBot is a bot the demo may attach: PROFHUB_DEMO_TELEGRAM_TOKEN
+// and, for a self-hosted Bot API server, PROFHUB_DEMO_TELEGRAM_API_URL.
+type TelegramBot struct{ Token, APIURL string }
+
+// fillTelegramCampaign adds the bot to the federation's hotline and a
+// draft invitation that goes by Telegram to members who wrote to the bot
+// and by e-mail to the others.
+func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account string) error {
+	lines, err := e.Inbox.ListLines(ctx, sc)
+	if err != nil || len(lines) == 0 {
+		return fmt.Errorf("no line for the bot: %w", err)
+	}
+	settings := map[string]string{"mode": "polling"}
+	if e.Telegram.APIURL != "" {
+		settings["api_url"] = e.Telegram.APIURL
+	}
+	ch, _, err := e.Inbox.CreateChannel(ctx, sc, inbox.NewChannel{LineID: lines[0].ID, Kind: inbox.KindTelegram, Name: "Бот федерации",
+		Settings: settings, Secrets: map[string]string{"bot_token": e.Telegram.Token}})
+	if err != nil {
+		return fmt.Errorf("telegram bot: %w", err)
+	}
+	yes := true
+	_, err = e.Mailing.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Приглашение на собрание профактива", Kind: mailing.Informational,
+		Channels: []string{mailing.ChannelTelegram, mailing.ChannelEmail}, Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{Activist: &yes}}},
+		Accounts: []string{account}, Messengers: map[string]string{mailing.ChannelTelegram: ch.ID},
+		Content: mailing.Content{Subject: "Собрание профактива 18 декабря",
+			HTML:    "<p>{{.GivenName}} {{.Patronymic}}, приглашаем на собрание профактива 18 декабря в 15:00.</p>",
+			Message: "<b>{{.GivenName}} {{.Patronymic}}</b>, приглашаем на собрание профактива <b>18 декабря в 15:00</b>. Ответьте на это сообщение, если придёте."}})
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
 )
@@ -30,9 +31,15 @@ func (h *Hub) newConnectors() []connector {
 	h.Mail = mailer
 	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
+	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB})
+	vkc := vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log})
+	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
+	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
+	h.CRM.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
+	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
 	return []connector{
-		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB}),
-		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
+		tg,
+		vkc,
 		mailer,
 		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 			Mailer: mailer}), // the widget e-mails replies to away visitors through a mail channel

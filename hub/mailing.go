@@ -20,6 +20,6 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
 		key = k
 	}
 	sum := sha256.Sum256([]byte("profhub mailing unsubscribe\x00" + key))
-	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Box: h.Box, Log: h.Log, Metrics: h.Metrics,
+	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: h.Inbox, Box: h.Box, Log: h.Log, Metrics: h.Metrics,
 		NodeID: h.NodeID, BaseURL: h.Config.BaseURL, TokenKey: sum[:], Tune: tune})
 }

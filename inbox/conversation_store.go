@@ -15,7 +15,7 @@ import (
 
 const convColumns = `c.id, c.line_id, c.unit_id, c.channel_id, ch.kind, c.contact_id, ct.name, c.external_chat_id, c.status,
 	c.assignee_id, c.priority, c.spam, c.subject, c.last_seq, c.unread, c.rating, c.created_at, c.updated_at, c.queued_at,
-	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at`
+	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name`
 
 const convFrom = ` FROM inbox_conversations c JOIN inbox_channels ch ON ch.id = c.channel_id JOIN inbox_contacts ct ON ct.id = c.contact_id `
 
@@ -23,7 +23,8 @@ func scanConversation(row interface{ Scan(...any) error }) (Conversation, error)
 	var c Conversation
 	var cr, up, q, as, fr, lm, cl int64
 	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.ContactName, &c.ExternalChatID,
-		&c.Status, &c.AssigneeID, &c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl)
+		&c.Status, &c.AssigneeID, &c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl,
+		&c.CampaignID, &c.CampaignName)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
 	return c, err
@@ -73,12 +74,13 @@ func messageTx(ctx context.Context, q db.Execer, id string) (Message, error) {
 // that bumps its sequence: the caller gets the fresh state without a
 // second query. (Channel kind and contact name come from elsewhere.)
 const bumpColumns = `id, line_id, unit_id, channel_id, contact_id, external_chat_id, status, assignee_id, priority, spam, subject,
-	last_seq, unread, rating, created_at, updated_at, queued_at, assigned_at, first_response_at, last_message_at, closed_at`
+	last_seq, unread, rating, created_at, updated_at, queued_at, assigned_at, first_response_at, last_message_at, closed_at,
+	campaign_id, campaign_name`
 
 func scanBumped(row interface{ Scan(...any) error }, c *Conversation) error {
 	var cr, up, q, as, fr, lm, cl int64
 	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ContactID, &c.ExternalChatID, &c.Status, &c.AssigneeID,
-		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl)
+		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl, &c.CampaignID, &c.CampaignName)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
 	return err

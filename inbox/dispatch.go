@@ -49,6 +49,9 @@ type SendError struct {
 	// keeping to a per-chat pace or a pause the provider asked for): the
 	// message waits RetryAfter without using up one of its attempts.
 	Deferred bool
+	// Blocked says the person blocked the bot or community: a mass
+	// mailing stops writing to them on this channel.
+	Blocked bool
 }
 
 func (e *SendError) Error() string { return e.Reason }

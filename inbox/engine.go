@@ -42,6 +42,7 @@ type Engine struct {
 	senders  map[string]Sender      // by channel kind
 	hooks    map[string]ChannelHook // by channel kind
 	sendMu   sync.RWMutex
+	replies  replyMatcher // mass mailings a message may answer
 
 	batch  *batcher
 	events *relay

@@ -134,6 +134,11 @@ type Conversation struct {
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
 	LastMessageAt   time.Time `json:"last_message_at,omitzero"`
 	ClosedAt        time.Time `json:"closed_at,omitzero"`
+	// CampaignID and CampaignName name the mass mailing the member
+	// answered by writing in (package mailing); the console shows
+	// "reply to mailing «name»".
+	CampaignID   string `json:"campaign_id,omitempty"`
+	CampaignName string `json:"campaign_name,omitempty"`
 }
 
 func ms(t int64) time.Time {

@@ -39,6 +39,11 @@ type Inbound struct {
 	// LineID, when set, routes the message to this line instead of the
 	// channel's (a topic the member chose in a bot menu).
 	LineID string
+	// ReplyTo are the provider's ids of the messages this one answers
+	// (an e-mail's In-Reply-To and References, a Telegram or VK reply's
+	// quoted message): a member's answer to a mass mailing is linked to
+	// the campaign by them.
+	ReplyTo []string `json:"-"`
 }
 
 // IngestResult tells the connector what became of a message.
@@ -112,7 +117,9 @@ func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 	if in.From.Namespace == "" {
 		in.From.Namespace = "channel:" + ch.ID
 	}
-	res, err := e.batch.submit(ctx, ingestItem{in: in, ch: ch})
+	item := ingestItem{in: in, ch: ch}
+	item.campaign = e.matchReply(ctx, ch, in)
+	res, err := e.batch.submit(ctx, item)
 	switch {
 	case err != nil:
 		e.metric.ingested.WithLabelValues("error").Inc()

@@ -100,6 +100,9 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		}
 		convOf[i] = convs[id]
 	}
+	if err := linkCampaigns(ctx, tx, items, convOf, opened); err != nil {
+		return err
+	}
 
 	// One update bumps every conversation by its number of new messages.
 	counts := map[string]int{}

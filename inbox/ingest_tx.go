@@ -15,8 +15,9 @@ import (
 )
 
 type ingestItem struct {
-	in Inbound
-	ch Channel
+	in       Inbound
+	ch       Channel
+	campaign CampaignLink // the mailing this message answers, if any
 }
 
 func contactName(id Identity) string {

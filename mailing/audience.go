@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/profhub/profhub/access"
@@ -26,6 +27,7 @@ type reachable struct {
 	memberID    string
 	emails      []string
 	phones      []string
+	chats       map[string]string // messenger channel → chat with the campaign's bot or community
 	mailings    func(channel string) bool
 	advertising bool
 	vars        Vars
@@ -50,6 +52,8 @@ func choose(in CampaignInput, p reachable) (recipient, bool) {
 			if len(p.phones) > 0 {
 				addr = p.phones[0]
 			}
+		case ChannelTelegram, ChannelVK:
+			addr = p.chats[ch]
 		}
 		if addr == "" || !p.mailings(ch) {
 			continue
@@ -81,7 +85,19 @@ func (s *Service) resolveSavedFilter(ctx context.Context, sc access.Scope, id st
 // campaign, in a stable order (so a rebuilt ledger numbers them alike),
 // and returns how many people it left out for want of address or consent.
 func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in CampaignInput, fn func(recipient) error) (excluded int, err error) {
+	linked, err := s.linkedChats(ctx, in)
+	if err != nil {
+		return 0, err
+	}
 	visit := func(p reachable) error {
+		if p.memberID != "" && len(linked) > 0 {
+			p.chats = map[string]string{}
+			for ch, chats := range linked {
+				if chat := chats[p.memberID]; chat != "" {
+					p.chats[ch] = chat
+				}
+			}
+		}
 		r, ok := choose(in, p)
 		if !ok {
 			excluded++
@@ -112,6 +128,29 @@ func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in Campaign
 		}
 	}
 	return excluded, nil
+}
+
+// linkedChats reads, for each messenger channel of a campaign, the chats
+// its bot or community has with members (member id → chat id). Only
+// linked members are in it: a few per cent of a union at most, so it is
+// read once rather than asked per member.
+func (s *Service) linkedChats(ctx context.Context, in CampaignInput) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, ch := range in.Channels {
+		id := in.Messengers[ch]
+		if !slices.Contains(messengerChannels, ch) || id == "" {
+			continue
+		}
+		if s.d.Inbox == nil {
+			return nil, fmt.Errorf("mailing: %s needs the inbox", ch)
+		}
+		chats, err := s.d.Inbox.LinkedChats(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[ch] = chats
+	}
+	return out, nil
 }
 
 func (s *Service) eachListEntry(ctx context.Context, listID string, fn func(reachable) error) error {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 )
@@ -31,8 +30,11 @@ func TestMailingsPageInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	n := hubtest.Start(t)
+	e := newMsgEnv(t) // a hub with a Telegram bot on a loopback fake
+	n := e.n
 	const pw = "secretary-password"
+	member := e.member("Орлова", "Мария", "", "telegram")
+	e.link(e.tgCh, "1001", member)
 	n.AddUser(t, "secretary", access.Secretary, n.Root.ID, pw)
 	ctx := t.Context()
 	host, port, _ := net.SplitHostPort(sink.Addr)
@@ -68,5 +70,8 @@ func TestMailingsPageInChromium(t *testing.T) {
 	t.Logf("%s", out)
 	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 {
 		t.Fatalf("sink %+v", c)
+	}
+	if got := e.tg.messages(); len(got) != 1 || got[0].Chat != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {
+		t.Fatalf("Telegram got %+v", got)
 	}
 }

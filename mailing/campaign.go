@@ -52,11 +52,15 @@ const MaxAttachmentBytes = 5 << 20
 // with member variables (see Vars); HTML is rendered with html/template,
 // so a member's name cannot inject markup.
 type Content struct {
-	Subject     string       `json:"subject"`
-	HTML        string       `json:"html"`
-	Text        string       `json:"text"`
-	SMS         string       `json:"sms"`
-	SMSSender   string       `json:"sms_sender,omitempty"`
+	Subject   string `json:"subject"`
+	HTML      string `json:"html"`
+	Text      string `json:"text"`
+	SMS       string `json:"sms"`
+	SMSSender string `json:"sms_sender,omitempty"`
+	// Message is the Telegram and VK text: Telegram's HTML subset (<b>,
+	// <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>); VK gets it
+	// as plain text, links written out.
+	Message     string       `json:"message,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
@@ -69,6 +73,9 @@ type CampaignInput struct {
 	Content  Content   `json:"content"`
 	Accounts []string  `json:"accounts"` // SMTP account ids for e-mail
 	SMSGate  string    `json:"sms_gateway,omitempty"`
+	// Messengers names the inbox channel (bot or community) that sends
+	// each messenger channel: {"telegram": channel id, "vk": channel id}.
+	Messengers map[string]string `json:"messengers,omitempty"`
 }
 
 // Campaign is a stored campaign with its progress.
@@ -106,7 +113,7 @@ func (in *CampaignInput) normalize() error {
 	seen := map[string]bool{}
 	for _, c := range in.Channels {
 		if !slices.Contains(knownChannels, c) {
-			return valid.Errorf("channels", "channel", "unknown channel %q (email, sms)", c)
+			return valid.Errorf("channels", "channel", "unknown channel %q (email, sms, telegram, vk)", c)
 		}
 		if seen[c] {
 			return valid.Errorf("channels", "channel", "channel %q is listed twice", c)
@@ -140,6 +147,16 @@ func (in *CampaignInput) normalize() error {
 	if in.Accounts == nil {
 		in.Accounts = []string{}
 	}
+	for ch := range in.Messengers {
+		if !seen[ch] || !slices.Contains(messengerChannels, ch) {
+			delete(in.Messengers, ch) // a bot chosen for a channel the campaign no longer uses
+		}
+	}
+	for _, ch := range messengerChannels {
+		if seen[ch] && in.Messengers[ch] == "" {
+			return valid.Errorf("messengers."+ch, "required", "choose the %s channel that sends the campaign", ch)
+		}
+	}
 	return nil
 }
 
@@ -163,6 +180,14 @@ func (c *Content) check(channels map[string]bool) error {
 			return valid.Errorf("content.sms", "too_long", "an SMS may have at most 10 segments")
 		}
 	}
+	if channels[ChannelTelegram] || channels[ChannelVK] {
+		if strings.TrimSpace(c.Message) == "" {
+			return valid.Errorf("content.message", "required", "a Telegram or VK campaign needs a message text")
+		}
+		if len(c.Message) > 16<<10 {
+			return valid.Errorf("content.message", "too_long", "the message text is too long")
+		}
+	}
 	total := 0
 	for _, a := range c.Attachments {
 		a.Name = strings.TrimSpace(a.Name)
@@ -174,6 +199,14 @@ func (c *Content) check(channels map[string]bool) error {
 	if total > MaxAttachmentBytes {
 		return valid.Errorf("content.attachments", "too_large", "attachments may take at most 5 MiB together")
 	}
-	_, err := parseTemplates(*c)
-	return err
+	t, err := parseTemplates(*c)
+	if err != nil {
+		return err
+	}
+	if channels[ChannelTelegram] || channels[ChannelVK] {
+		if r, err := t.render(sampleVars); err == nil && messageUnits(r.Message) > maxMessageUnits {
+			return valid.Errorf("content.message", "too_long", "a Telegram or VK message may have at most %d characters", maxMessageUnits)
+		}
+	}
+	return nil
 }

@@ -109,6 +109,10 @@ type Stats struct {
 	Total     int                       `json:"total"`
 	Pending   int                       `json:"pending"`
 	ByChannel map[string]map[string]int `json:"by_channel"` // channel → state → count
+	// Opened and Clicked count recipients who opened an e-mail or clicked
+	// one of its links (only while tracking is on).
+	Opened  int `json:"opened"`
+	Clicked int `json:"clicked"`
 }
 
 // CampaignStats reads the ledger of a campaign in sc's subtree.
@@ -138,5 +142,10 @@ func (s *Service) CampaignStats(ctx context.Context, sc access.Scope, id string)
 			st.Pending += n
 		}
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Stats{}, err
+	}
+	err = s.d.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN opened_at > 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN clicks > 0 THEN 1 ELSE 0 END), 0) FROM mailing_recipients WHERE campaign_id = $1`, id).Scan(&st.Opened, &st.Clicked)
+	return st, err
 }

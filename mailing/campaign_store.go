@@ -13,9 +13,10 @@ import (
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/valid"
 )
 
-const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts, c.sms_gateway,
+const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts, c.sms_gateway, c.messengers,
 	c.scheduled_at, c.needs_confirm, c.pause_reason, c.alert, c.total, c.created_at, c.updated_at, c.started_at, c.finished_at`
 
 // campaignFrom joins the unit so a scope becomes a path range.
@@ -31,17 +32,17 @@ func msTime(ms int64) *time.Time {
 
 func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 	var c Campaign
-	var channels, segment, content, accounts string
+	var channels, segment, content, accounts, messengers string
 	var sched, created, updated, started, finished int64
 	err := row.Scan(&c.ID, &c.UnitID, &c.OwnerID, &c.Name, &c.Kind, &c.Status, &channels, &segment, &content, &accounts, &c.SMSGate,
-		&sched, &c.NeedsConfirm, &c.PauseReason, &c.Alert, &c.Total, &created, &updated, &started, &finished)
+		&messengers, &sched, &c.NeedsConfirm, &c.PauseReason, &c.Alert, &c.Total, &created, &updated, &started, &finished)
 	if err != nil {
 		return c, err
 	}
 	for _, j := range []struct {
 		s string
 		v any
-	}{{channels, &c.Channels}, {segment, &c.Segments}, {content, &c.Content}, {accounts, &c.Accounts}} {
+	}{{channels, &c.Channels}, {segment, &c.Segments}, {content, &c.Content}, {accounts, &c.Accounts}, {messengers, &c.Messengers}} {
 		if err := json.Unmarshal([]byte(j.s), j.v); err != nil {
 			return c, fmt.Errorf("mailing: campaign %s: %w", c.ID, err)
 		}
@@ -74,9 +75,9 @@ func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in Campai
 		}
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_campaigns (id, unit_id, owner_id, owner_role, name, kind, status,
-			channels, segment, content, accounts, created_at, updated_at, sms_gateway) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13)`,
+			channels, segment, content, accounts, created_at, updated_at, sms_gateway, messengers) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14)`,
 			id, sc.UnitID, sc.UserID, string(sc.Role), in.Name, string(in.Kind), string(StatusDraft), mustJSON(in.Channels),
-			mustJSON(in.Segments), mustJSON(in.Content), mustJSON(in.Accounts), now, in.SMSGate); err != nil {
+			mustJSON(in.Segments), mustJSON(in.Content), mustJSON(in.Accounts), now, in.SMSGate, mustJSON(in.Messengers)); err != nil {
 			return fmt.Errorf("mailing: create campaign: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.create", ObjectType: "campaign", ObjectID: id,
@@ -110,7 +111,25 @@ func (s *Service) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, i
 			return err
 		}
 	}
+	for kind, id := range in.Messengers {
+		if err := s.checkMessengerChannel(ctx, kind, id); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// checkMessengerChannel makes sure a campaign's bot or community is an
+// inbox channel of the right kind that this node can send through.
+func (s *Service) checkMessengerChannel(ctx context.Context, kind, id string) error {
+	if s.d.Inbox == nil || s.messenger(kind) == nil {
+		return valid.Errorf("messengers."+kind, "unavailable", "this hub does not send campaigns over %s", kind)
+	}
+	ch, err := s.d.Inbox.Channel(ctx, id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != kind || ch.Disabled)) {
+		return valid.Errorf("messengers."+kind, "channel", "%s is not an enabled %s channel", id, kind)
+	}
+	return err
 }
 
 // GetCampaign returns a campaign in sc's subtree.
@@ -181,8 +200,8 @@ func (s *Service) UpdateCampaign(ctx context.Context, sc access.Scope, id string
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE mailing_campaigns SET name=$2, kind=$3, channels=$4, segment=$5, content=$6,
-			accounts=$7, updated_at=$8, sms_gateway=$9 WHERE id=$1`, id, in.Name, string(in.Kind), mustJSON(in.Channels), mustJSON(in.Segments),
-			mustJSON(in.Content), mustJSON(in.Accounts), db.Now(), in.SMSGate); err != nil {
+			accounts=$7, updated_at=$8, sms_gateway=$9, messengers=$10 WHERE id=$1`, id, in.Name, string(in.Kind), mustJSON(in.Channels), mustJSON(in.Segments),
+			mustJSON(in.Content), mustJSON(in.Accounts), db.Now(), in.SMSGate, mustJSON(in.Messengers)); err != nil {
 			return fmt.Errorf("mailing: update campaign: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.campaign.update", ObjectType: "campaign", ObjectID: id, UnitID: c.UnitID})

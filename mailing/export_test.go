@@ -15,3 +15,5 @@ func (s *Service) ActiveForTest(campaignID string) bool {
 }
 
 var SMSSegmentsForTest = SMSSegments
+
+var MessengerTextsForTest = messengerTexts

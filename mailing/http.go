@@ -31,10 +31,16 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/mailing/accounts", a(s.httpListAccounts))
 	mux.HandleFunc("POST /api/v1/mailing/accounts", a(s.httpCreateAccount))
 	mux.HandleFunc("POST /api/v1/mailing/sms-gateways", a(s.httpCreateGateway))
+	mux.HandleFunc("GET /api/v1/mailing/sms-gateways", a(s.httpListGateways))
+	mux.HandleFunc("GET /api/v1/mailing/messengers", a(s.httpListMessengers))
 	mux.HandleFunc("GET /api/v1/mailing/lists", a(s.httpListLists))
 	mux.HandleFunc("POST /api/v1/mailing/lists", a(s.httpCreateList))
 	mux.HandleFunc("POST /api/v1/mailing/lists/{id}/entries", a(s.httpAppendList))
 	mux.HandleFunc("POST /api/v1/mailing/suppressions", a(s.httpSuppress))
+	mux.HandleFunc("GET /api/v1/mailing/settings", a(s.httpGetSettings))
+	mux.HandleFunc("PUT /api/v1/mailing/settings", a(s.httpPutSettings))
+	mux.HandleFunc("GET /hooks/mailing/o/{token}", s.httpOpen)
+	mux.HandleFunc("GET /hooks/mailing/c/{token}", s.httpClick)
 	mux.HandleFunc("GET /hooks/mailing/unsubscribe/{token}", s.httpUnsubscribe)
 	mux.HandleFunc("POST /hooks/mailing/unsubscribe/{token}", s.httpUnsubscribe)
 }
@@ -190,6 +196,38 @@ func (s *Service) httpCreateGateway(w http.ResponseWriter, r *http.Request, p *a
 	}
 	g, err := s.CreateSMSGateway(r.Context(), p.Scope, in)
 	reply(w, r, http.StatusCreated, g, err)
+}
+
+func (s *Service) httpListGateways(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	gs, err := s.ListSMSGateways(r.Context(), p.Scope)
+	reply(w, r, http.StatusOK, map[string]any{"sms_gateways": gs}, err)
+}
+
+func (s *Service) httpListMessengers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ms, err := s.MessengerChannels(r.Context(), p.Scope)
+	reply(w, r, http.StatusOK, map[string]any{"channels": ms}, err)
+}
+
+// MailingSettings are the administrator's switches for mailings.
+type MailingSettings struct {
+	Tracking bool `json:"tracking"` // count opens and clicks of e-mails
+}
+
+func (s *Service) httpGetSettings(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := requireSend(p.Scope); err != nil {
+		reply(w, r, http.StatusOK, nil, err)
+		return
+	}
+	on, err := s.Tracking(r.Context())
+	reply(w, r, http.StatusOK, MailingSettings{Tracking: on}, err)
+}
+
+func (s *Service) httpPutSettings(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in MailingSettings
+	if !decode(w, r, &in) {
+		return
+	}
+	reply(w, r, http.StatusOK, in, s.SetTracking(r.Context(), p.Scope, in.Tracking))
 }
 
 func (s *Service) httpListLists(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -77,6 +77,13 @@ type outcome struct {
 	status    string // sent, failed, skipped; "" for a temporary failure
 	reason    string
 	permanent bool
+	// providerID is the provider's id of a sent Telegram or VK message: a
+	// member's answer to it is matched to the campaign.
+	providerID string
+	// blocked asks for the address to be suppressed on its channel once
+	// this outcome is written (the member blocked the bot or community).
+	blocked       *item
+	blockedUnitID string
 }
 
 func (j *job) run() {
@@ -313,7 +320,8 @@ func (j *job) failing(err error) {
 	since := j.outage.since
 	j.outage.Unlock()
 	if over {
-		j.selfPause("smtp_outage", fmt.Sprintf("the SMTP servers have been failing since %s: %v", since.UTC().Format(time.RFC3339), err))
+		j.selfPause("smtp_outage", fmt.Sprintf("the SMTP servers (or the SMS gateway, Telegram, VK) have been failing since %s: %v",
+			since.UTC().Format(time.RFC3339), err))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/db"
 )
 
@@ -41,6 +42,7 @@ func (j *job) record(out <-chan outcome) {
 			}
 			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 		}
+		j.suppressBlocked(ctx, batch)
 		j.s.metrics.count(batch)
 		j.inflight.Add(-int64(len(batch)))
 		batch = batch[:0]
@@ -81,9 +83,12 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 		for _, o := range batch {
 			var err error
 			switch {
-			case o.status == RecipientSent:
+			case o.status == RecipientSent && o.providerID == "":
 				sent = append(sent, o.seq)
 				continue
+			case o.status == RecipientSent:
+				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $3,
+					provider_id = $4 WHERE campaign_id = $1 AND seq = $2 AND status IN ('pending', 'skipped')`, campaignID, o.seq, now, o.providerID)
 			case o.status == "":
 				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET attempts = attempts + 1, reason = $3, updated_at = $4,
 					status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END
@@ -115,4 +120,18 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 		}
 		return nil
 	})
+}
+
+// suppressBlocked suppresses the members who blocked a campaign's bot or
+// community, after their own row was written as failed (suppressing
+// first would mark that row skipped instead).
+func (j *job) suppressBlocked(ctx context.Context, batch []outcome) {
+	for _, o := range batch {
+		if o.blocked == nil {
+			continue
+		}
+		if err := j.s.suppress(ctx, access.System("mailing runner"), o.blocked.channel, o.blocked.address, "blocked", j.id, o.blockedUnitID); err != nil {
+			j.s.log.Error("blocked recipient not suppressed", "campaign", j.id, "channel", o.blocked.channel, "err", err)
+		}
+	}
 }

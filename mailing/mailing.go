@@ -1,17 +1,19 @@
 // Package mailing sends mass mailings (campaigns) to CRM segments and
-// imported lists by e-mail and SMS. Every campaign has a ledger in SQL, one
-// row per recipient and channel; a single runner across all hub nodes (an
-// SQL lease) claims pending rows in batches, sends them and marks each row
-// only after the server confirmed it, so a crash, kill -9 or restart
-// resumes exactly where it stopped and a resend after a crash carries the
-// same Message-ID as the lost first copy.
+// imported lists by e-mail, SMS, Telegram and VK. Every campaign has a
+// ledger in SQL, one row per recipient and channel; a single runner across
+// all hub nodes (an SQL lease) claims pending rows in batches, sends them
+// and marks each row only after the server confirmed it, so a crash, kill
+// -9 or restart resumes exactly where it stopped and a resend after a
+// crash carries the same Message-ID as the lost first copy.
 package mailing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +21,7 @@ import (
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/kv"
 	"github.com/profhub/profhub/secretbox"
 )
@@ -46,11 +49,16 @@ const (
 
 // Channels a campaign can send on, in the order of the default priority.
 const (
-	ChannelEmail = "email"
-	ChannelSMS   = "sms"
+	ChannelEmail    = "email"
+	ChannelSMS      = "sms"
+	ChannelTelegram = "telegram"
+	ChannelVK       = "vk"
 )
 
-var knownChannels = []string{ChannelEmail, ChannelSMS}
+var knownChannels = []string{ChannelEmail, ChannelSMS, ChannelTelegram, ChannelVK}
+
+// messengerChannels are sent through a bot or community of the inbox.
+var messengerChannels = []string{ChannelTelegram, ChannelVK}
 
 // Recipient states in the ledger.
 const (
@@ -77,9 +85,12 @@ func requireSend(sc access.Scope) error {
 
 // Deps are what the service needs from the node.
 type Deps struct {
-	DB      *db.DB
-	KV      *kv.Client // unsubscribe fan-out between nodes and wake-ups
-	CRM     *crm.Store
+	DB  *db.DB
+	KV  *kv.Client // unsubscribe fan-out between nodes and wake-ups
+	CRM *crm.Store
+	// Inbox finds the members who opened a chat with a campaign's bot or
+	// community; nil: campaigns cannot use Telegram or VK.
+	Inbox   *inbox.Engine
 	Box     *secretbox.Box // seals SMTP passwords
 	Log     *slog.Logger
 	Metrics prometheus.Registerer // may be nil
@@ -139,6 +150,32 @@ type Service struct {
 	log     *slog.Logger
 	runner  *runner
 	metrics *metrics
+
+	msgMu      sync.RWMutex
+	messengers map[string]Messenger // by channel: telegram, vk
+}
+
+// Messenger sends one campaign message through a bot or community of the
+// inbox (connectors/telegram and connectors/vk implement it). key is the
+// same on every try for one ledger row, for providers that deduplicate by
+// it. Errors that say why are *inbox.SendError; others are a network
+// failure, retried.
+type Messenger interface {
+	SendCampaign(ctx context.Context, channelID, chat, text, key string) (providerID string, err error)
+}
+
+// RegisterMessenger makes m send a campaign's messages on channel
+// (telegram or vk); the hub registers the connectors at start-up.
+func (s *Service) RegisterMessenger(channel string, m Messenger) {
+	s.msgMu.Lock()
+	defer s.msgMu.Unlock()
+	s.messengers[channel] = m
+}
+
+func (s *Service) messenger(channel string) Messenger {
+	s.msgMu.RLock()
+	defer s.msgMu.RUnlock()
+	return s.messengers[channel]
 }
 
 // New builds the service; Run begins looking for campaigns to run.
@@ -149,7 +186,7 @@ func New(d Deps) (*Service, error) {
 	if len(d.TokenKey) < 16 {
 		return nil, errors.New("mailing: the token key must have at least 16 bytes")
 	}
-	s := &Service{d: d, tune: d.Tune.withDefaults(), log: d.Log.With("component", "mailing")}
+	s := &Service{d: d, tune: d.Tune.withDefaults(), log: d.Log.With("component", "mailing"), messengers: map[string]Messenger{}}
 	if d.BaseURL == "" {
 		s.log.Warn("PROFHUB_BASE_URL is not set: unsubscribe links in campaign e-mails will have no host")
 	}

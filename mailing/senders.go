@@ -16,6 +16,11 @@ type senderSet struct {
 	accounts []*accountSender
 	sms      SMSGateway
 	smsFrom  string
+	msgs     map[string]*messengerSender // telegram, vk
+	// tracking adds the open pixel and click links to e-mails, for the
+	// links the campaign's HTML (source) holds.
+	tracking bool
+	source   string
 }
 
 type accountSender struct {
@@ -29,7 +34,7 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 	if err != nil {
 		return nil, err
 	}
-	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender}
+	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender, msgs: map[string]*messengerSender{}}
 	sc, err := ownerScope(ctx, s.d.DB, c.ID)
 	if err != nil {
 		return nil, err
@@ -48,8 +53,16 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 			if len(set.accounts) == 0 {
 				return nil, errors.New("e-mail campaign without SMTP accounts")
 			}
+			if set.tracking, err = s.Tracking(ctx); err != nil {
+				return nil, err
+			}
+			set.source = c.Content.HTML
 		case ChannelSMS:
 			if set.sms, err = s.smsGateway(ctx, sc, c.SMSGate); err != nil {
+				return nil, err
+			}
+		case ChannelTelegram, ChannelVK:
+			if set.msgs[ch], err = s.openMessenger(ctx, c, ch); err != nil {
 				return nil, err
 			}
 		}
@@ -82,6 +95,15 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 			go func() { defer workers.Done(); set.smsWorker(j, smsQ, out) }()
 		}
 	}
+	msgQ := map[string]chan item{}
+	for ch, ms := range set.msgs {
+		q := make(chan item, 64)
+		msgQ[ch] = q
+		for range ms.workers {
+			workers.Add(1)
+			go func() { defer workers.Done(); set.messengerWorker(j, ms, q, out) }()
+		}
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -92,6 +114,8 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 				q = emailQ
 			case ChannelSMS:
 				q = smsQ
+			case ChannelTelegram, ChannelVK:
+				q = msgQ[it.channel]
 			}
 			if q == nil {
 				out <- outcome{seq: it.seq, status: RecipientFailed, reason: "no sender for channel " + it.channel}
@@ -104,6 +128,9 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 		}
 		if smsQ != nil {
 			close(smsQ)
+		}
+		for _, q := range msgQ {
+			close(q)
 		}
 		workers.Wait()
 	}()
@@ -123,19 +150,34 @@ func (j *job) skip(it item, out chan<- outcome) bool {
 	return false
 }
 
+// prepare renders an item about to be sent; false: it is not to be sent
+// (skipped, or failed on its template), and its outcome is taken care of.
+func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, bool) {
+	if j.skip(*it, out) {
+		return Rendered{}, false
+	}
+	if it.channel == ChannelEmail {
+		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
+	}
+	r, err := set.tmpl.render(it.vars)
+	if err != nil {
+		out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		return r, false
+	}
+	return r, true
+}
+
 func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
 	buf := new(bytes.Buffer)
 	for it := range q {
-		if j.skip(it, out) {
+		r, ok := set.prepare(j, &it, out)
+		if !ok {
 			continue
 		}
-		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
-		r, err := set.tmpl.render(it.vars)
-		if err != nil {
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
-			continue
+		if set.tracking && r.HTML != "" {
+			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())

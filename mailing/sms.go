@@ -81,6 +81,30 @@ func (s *Service) CreateSMSGateway(ctx context.Context, sc access.Scope, g SMSGa
 	return g, err
 }
 
+// ListSMSGateways lists the gateways sc's campaigns may use (its own
+// subtree's and its parents'), without their keys.
+func (s *Service) ListSMSGateways(ctx context.Context, sc access.Scope) ([]SMSGatewayConfig, error) {
+	if err := requireSend(sc); err != nil {
+		return nil, err
+	}
+	lo, hi := sc.PathRange()
+	rows, err := s.d.DB.QueryContext(ctx, `SELECT g.id, g.unit_id, g.name, g.kind, g.url, g.sender, g.rate_per_sec
+		FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id WHERE `+usableFrom+` ORDER BY g.name`, lo, hi, sc.UnitPath)
+	if err != nil {
+		return nil, fmt.Errorf("mailing: SMS gateways: %w", err)
+	}
+	defer rows.Close()
+	out := []SMSGatewayConfig{}
+	for rows.Next() {
+		var g SMSGatewayConfig
+		if err := rows.Scan(&g.ID, &g.UnitID, &g.Name, &g.Kind, &g.URL, &g.Sender, &g.RatePerSec); err != nil {
+			return nil, fmt.Errorf("mailing: SMS gateways: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
 func (s *Service) smsGateway(ctx context.Context, sc access.Scope, id string) (SMSGateway, error) {
 	if id == "" {
 		return nil, errors.New("an SMS campaign needs an SMS gateway")
@@ -207,12 +231,8 @@ func (g *SMSRu) Send(ctx context.Context, from, to, text, _ string) error {
 
 func (set *senderSet) smsWorker(j *job, q <-chan item, out chan<- outcome) {
 	for it := range q {
-		if j.skip(it, out) {
-			continue
-		}
-		r, err := set.tmpl.render(it.vars)
-		if err != nil {
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		r, ok := set.prepare(j, &it, out)
+		if !ok {
 			continue
 		}
 		id := fmt.Sprintf("%s.%d", j.id, it.seq)

@@ -35,6 +35,7 @@ type templates struct {
 	html    *htmltemplate.Template // nil: text only
 	text    *texttemplate.Template
 	sms     *texttemplate.Template
+	message *htmltemplate.Template // Telegram and VK
 }
 
 // The visible unsubscribe link every e-mail carries (the law, and RFC 8058
@@ -75,6 +76,9 @@ func parseTemplates(c Content) (*templates, error) {
 	if t.sms, err = texttemplate.New("sms").Parse(c.SMS); err != nil {
 		return nil, fail("content.sms", err)
 	}
+	if t.message, err = htmltemplate.New("message").Parse(c.Message); err != nil {
+		return nil, fail("content.message", err)
+	}
 	// Execute once with sample values: an unknown variable is an error now,
 	// not 254,000 failed sends later.
 	var b bytes.Buffer
@@ -82,6 +86,7 @@ func parseTemplates(c Content) (*templates, error) {
 		"content.subject": func() error { return t.subject.Execute(&b, sampleVars) },
 		"content.text":    func() error { return t.text.Execute(&b, sampleVars) },
 		"content.sms":     func() error { return t.sms.Execute(&b, sampleVars) },
+		"content.message": func() error { return t.message.Execute(&b, sampleVars) },
 		"content.html": func() error {
 			if t.html == nil {
 				return nil
@@ -108,6 +113,10 @@ type Rendered struct {
 	// SMSEncoding and SMSSegments tell staff what an SMS will cost.
 	SMSEncoding string `json:"sms_encoding,omitempty"`
 	SMSSegments int    `json:"sms_segments,omitempty"`
+	// Message is the Telegram text (its HTML subset), MessageText the VK
+	// one (plain).
+	Message     string `json:"message,omitempty"`
+	MessageText string `json:"message_text,omitempty"`
 }
 
 func (t *templates) render(v Vars) (Rendered, error) {
@@ -137,6 +146,11 @@ func (t *templates) render(v Vars) (Rendered, error) {
 	if r.SMS != "" {
 		r.SMSEncoding, r.SMSSegments = SMSSegments(r.SMS)
 	}
+	b.Reset()
+	if err := t.message.Execute(&b, v); err != nil {
+		return r, err
+	}
+	r.Message, r.MessageText = messengerTexts(b.String())
 	return r, nil
 }
 

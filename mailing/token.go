@@ -9,20 +9,38 @@ import (
 	"strings"
 )
 
-// errBadToken is any unsubscribe token that does not verify.
+// errBadToken is any unsubscribe, open or click token that does not verify.
 var errBadToken = errors.New("mailing: bad unsubscribe token")
 
 // unsubscribeToken signs (campaign, ledger row): the link needs no
 // database lookup to verify, names nobody, and cannot be made for another
 // recipient without the hub's key.
 func (s *Service) unsubscribeToken(campaignID string, seq int64) string {
-	payload := campaignID + "." + strconv.FormatInt(seq, 36)
-	mac := hmac.New(sha256.New, s.d.TokenKey)
-	mac.Write([]byte("unsubscribe:" + payload))
-	return payload + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+	return s.rowToken("unsubscribe", campaignID, seq, "")
 }
 
 func (s *Service) parseToken(tok string) (campaignID string, seq int64, err error) {
+	return s.parseRowToken("unsubscribe", tok, "")
+}
+
+// rowToken signs a ledger row for one purpose (unsubscribe, open, click);
+// extra (a click's target address) is covered by the signature without
+// being part of the token.
+func (s *Service) rowToken(purpose, campaignID string, seq int64, extra string) string {
+	payload := campaignID + "." + strconv.FormatInt(seq, 36)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(s.tokenMAC(purpose, payload, extra))
+}
+
+func (s *Service) tokenMAC(purpose, payload, extra string) []byte {
+	mac := hmac.New(sha256.New, s.d.TokenKey)
+	mac.Write([]byte(purpose + ":" + payload))
+	if extra != "" {
+		mac.Write([]byte("\x00" + extra))
+	}
+	return mac.Sum(nil)[:16]
+}
+
+func (s *Service) parseRowToken(purpose, tok, extra string) (campaignID string, seq int64, err error) {
 	if len(tok) > 200 {
 		return "", 0, errBadToken
 	}
@@ -32,12 +50,7 @@ func (s *Service) parseToken(tok string) (campaignID string, seq int64, err erro
 	}
 	payload, sig := tok[:i], tok[i+1:]
 	want, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil {
-		return "", 0, errBadToken
-	}
-	mac := hmac.New(sha256.New, s.d.TokenKey)
-	mac.Write([]byte("unsubscribe:" + payload))
-	if !hmac.Equal(mac.Sum(nil)[:16], want) {
+	if err != nil || !hmac.Equal(s.tokenMAC(purpose, payload, extra), want) {
 		return "", 0, errBadToken
 	}
 	campaignID, seqStr, ok := strings.Cut(payload, ".")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
@@ -19,7 +20,10 @@ import (
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
 	c := crm.NewStore(d)
 	c.Conversations = e
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out})
+	// A real bot token (and, for a local Bot API server, its address)
+	// adds the bot to the demo and a draft campaign over Telegram.
+	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out, Telegram: bot})
 }
 
 func (c *cli) demo(args []string) error {

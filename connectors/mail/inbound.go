@@ -63,6 +63,7 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		in.From.Email = l.fromAddr
 	}
 	in.ExternalMessageID = externalID(l.messageID, raw)
+	in.ReplyTo = append(append([]string{}, l.inReplyTo...), l.references...) // a reply to a campaign letter
 	in.Attachments = append(in.Attachments, rawAtt)
 	if l.html != "" && l.quarantine == "" {
 		a, err := put("letter.html", "text/html", []byte(l.html))

@@ -117,6 +117,7 @@ func convert(channelID string, m *models.Message, edited bool) inbox.Inbound {
 		parts = append(parts, "(edited)")
 	}
 	if r := m.ReplyToMessage; r != nil {
+		in.ReplyTo = []string{strconv.Itoa(r.ID)} // a reply to a campaign message links the conversation to it
 		if q := quote(firstNonEmpty(r.Text, r.Caption)); q != "" {
 			parts = append(parts, q)
 		}

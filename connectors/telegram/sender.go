@@ -252,7 +252,9 @@ func (s *sender) classify(ch inbox.Channel, err error) error {
 		s.mu.Unlock()
 		return &inbox.SendError{RetryAfter: wait, Reason: fmt.Sprintf("Telegram rate limit: retry after %d s", max(tooMany.RetryAfter, 1))}
 	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "blocked"):
-		return &inbox.SendError{Permanent: true, Reason: "the member blocked the bot"}
+		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member blocked the bot"}
+	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "deactivated"):
+		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member's Telegram account is deleted"}
 	case errors.Is(err, bot.ErrorForbidden):
 		return &inbox.SendError{Permanent: true, Reason: "Telegram refused to deliver: " + desc}
 	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(strings.ToLower(desc), "chat not found"):

@@ -176,6 +176,9 @@ func (c *Connector) inbound(ctx context.Context, ch inbox.Channel, m message, ed
 	if m.Date == 0 {
 		in.SentAt = time.Time{}
 	}
+	if m.ReplyMessage != nil && m.ReplyMessage.ID != 0 {
+		in.ReplyTo = []string{strconv.Itoa(m.ReplyMessage.ID)} // a reply to a campaign message links the conversation to it
+	}
 	if m.ReplyMessage != nil && m.ReplyMessage.Text != "" {
 		notes = append(notes, "> "+quote(m.ReplyMessage.Text))
 	}

@@ -124,7 +124,7 @@ func classify(err error) error {
 	case errNotAllowed, errPermission, errAccess:
 		return &inbox.SendError{Permanent: true, Reason: "the member has not allowed messages from the community (" + reason + ")"}
 	case errBlocked:
-		return &inbox.SendError{Permanent: true, Reason: "the member has blocked the community (" + reason + ")"}
+		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member has blocked the community (" + reason + ")"}
 	case errPrivacy:
 		return &inbox.SendError{Permanent: true, Reason: "the member's privacy settings forbid messages from the community (" + reason + ")"}
 	case errAuth:

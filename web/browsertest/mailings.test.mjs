@@ -54,6 +54,31 @@ try {
   const sent = await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)');
   check(sent === '5', 'five sent in the results table, got ' + sent);
   await page.screenshot({ path: shots + '/mailing-results.png', fullPage: true });
+
+  // A Telegram campaign: the bot is chosen in the editor, the message
+  // previewed as the member will read it, the result counted per channel.
+  await page.click('#new-campaign');
+  check(await page.isHidden('select[name=telegram]'), 'no bot choice for an e-mail campaign');
+  await page.fill('input[name=name]', 'Собрание в Telegram');
+  await page.selectOption('select[name=segment]', { index: 0 });
+  await page.selectOption('select[name=channels]', 'telegram');
+  check(await page.isVisible('select[name=telegram]'), 'the bot choice is shown for Telegram');
+  check((await page.locator('select[name=telegram] option').count()) === 1, 'the hub\'s bot is offered');
+  check(await page.isHidden('input[name=subject]'), 'no e-mail fields for a Telegram campaign');
+  await page.fill('textarea[name=message]', 'Здравствуйте, {{.GivenName}}! <b>Собрание</b> в пятницу.');
+  await page.click('#preview');
+  await page.waitForFunction(() => document.getElementById('preview-message').textContent.includes('Собрание в пятницу'));
+  check((await page.textContent('#preview-message')).includes('Здравствуйте, Мария! Собрание в пятницу.'), 'message preview');
+  await page.click('#count');
+  await page.waitForFunction(() => document.getElementById('editor-msg').textContent.startsWith('Получателей: 1 (telegram: 1)'));
+  await page.screenshot({ path: shots + '/mailing-telegram.png', fullPage: true });
+  await page.click('#editor button.primary');
+  await page.waitForSelector('#results:not([hidden]) #results-actions button');
+  check((await page.textContent('#results-name')) === 'Собрание в Telegram', 'the new campaign is shown');
+  await page.click('#results-actions button.primary'); // start
+  await page.waitForFunction(() => document.getElementById('results-status').textContent.startsWith('завершена'), null, { timeout: 30000 });
+  check((await page.textContent('#results-table tr:nth-child(2) td:nth-child(1)')) === 'telegram', 'results per channel');
+  check((await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)')) === '1', 'one sent over Telegram');
   check(errors.length === 0, 'no console errors: ' + errors.join('; '));
   console.log('mailings page: ok');
 } catch (e) {

@@ -84,7 +84,8 @@
       var sub = el('div', 'conv-sub muted');
       var line = state.lines[c.line_id];
       sub.textContent = (line ? line.name + ' · ' : '') +
-        (c.status === 'waiting' ? t('waiting') + ' ' + waited(c.queued_at) : time(c.last_message_at || c.updated_at));
+        (c.status === 'waiting' ? t('waiting') + ' ' + waited(c.queued_at) : time(c.last_message_at || c.updated_at))
+      if (c.campaign_name) sub.textContent += ' · ' + mailingLabel(c);
       li.appendChild(sub);
       ul.appendChild(li);
     });
@@ -132,11 +133,14 @@
         document.dispatchEvent(new CustomEvent('profhub:conversation', { detail: c }));
       }).catch(fail);
   }
+  // A member's answer to a mass mailing says which one.
+  function mailingLabel(c) { return t('mailing_reply') + ' «' + c.campaign_name + '»'; }
   function renderHead(c) {
     $('chat-title').textContent = c.contact_name;
     var line = state.lines[c.line_id];
     var who = c.assignee_id ? (state.users[c.assignee_id] || t('operator')) : t('unassigned');
-    $('chat-meta').textContent = [channelNames[c.channel_kind] || c.channel_kind, line && line.name, t('status_' + c.status), who].filter(Boolean).join(' · ');
+    $('chat-meta').textContent = [channelNames[c.channel_kind] || c.channel_kind, line && line.name, t('status_' + c.status), who,
+      c.campaign_name && mailingLabel(c)].filter(Boolean).join(' · ');
     $('act-take').hidden = c.status !== 'waiting';
     $('act-callback').hidden = c.channel_kind !== 'telephony' || c.status === 'closed';
     // A phone line carries no text: on a telephony conversation only notes.
@@ -446,6 +450,7 @@
   function mergeConv(c) {
     var old = state.convs[c.id];
     if (old && !c.contact_name) c.contact_name = old.contact_name;
+    if (old && !c.campaign_name) c.campaign_name = old.campaign_name;
     if (old && !c.channel_kind) c.channel_kind = old.channel_kind;
     state.convs[c.id] = Object.assign(old || {}, c);
     if (c.id === state.current) renderHead(state.convs[c.id]);

@@ -39,13 +39,24 @@
   }
 
   function input() {
-    var f = form.elements, seg = JSON.parse(f.segment.value || '{}');
+    var f = form.elements, seg = JSON.parse(f.segment.value || '{}'), channels = f.channels.value.split(','), messengers = {};
+    ['telegram', 'vk'].forEach(function (ch) { if (channels.indexOf(ch) >= 0 && f[ch].value) messengers[ch] = f[ch].value; });
     return {
-      name: f.name.value, kind: f.kind.value, channels: f.channels.value.split(','),
-      segments: [seg], accounts: f.account.value ? [f.account.value] : [],
-      content: { subject: f.subject.value, html: f.html.value, text: f.text.value, sms: f.sms.value }
+      name: f.name.value, kind: f.kind.value, channels: channels,
+      segments: [seg], accounts: f.account.value && channels.indexOf('email') >= 0 ? [f.account.value] : [],
+      sms_gateway: channels.indexOf('sms') >= 0 ? f.sms_gateway.value : '', messengers: messengers,
+      content: { subject: f.subject.value, html: f.html.value, text: f.text.value, sms: f.sms.value, message: f.message.value }
     };
   }
+
+  // Only the settings of the chosen channels are shown.
+  function showChannelFields() {
+    var channels = form.elements.channels.value.split(',');
+    form.querySelectorAll('[data-for]').forEach(function (l) {
+      l.hidden = !l.dataset.for.split(' ').some(function (ch) { return channels.indexOf(ch) >= 0; });
+    });
+  }
+  form.elements.channels.addEventListener('change', showChannelFields);
 
   document.getElementById('new-campaign').addEventListener('click', function () {
     form.hidden = false; document.getElementById('results').hidden = true; form.elements.name.focus();
@@ -64,6 +75,9 @@
       document.getElementById('preview-subject').textContent = r.subject;
       document.getElementById('preview-html').innerHTML = r.preview_html || '';
       document.getElementById('preview-text').textContent = r.text + (r.sms ? '\n\nSMS: ' + r.sms : '');
+      var pm = document.getElementById('preview-message');
+      pm.textContent = r.message_text ? 'Telegram / VK:\n' + r.message_text : '';
+      pm.hidden = !r.message_text;
       msg.textContent = '';
     }).catch(fail);
   });
@@ -76,7 +90,8 @@
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     api('POST', '/api/v1/mailing/campaigns', input()).then(function (c) {
-      form.hidden = true; form.reset();
+      form.hidden = true; form.reset(); showChannelFields();
+      document.getElementById('sms-info').textContent = '';
       return loadList().then(function () { showResults(c.id); });
     }).catch(fail);
   });
@@ -100,6 +115,9 @@
       document.getElementById('results-name').textContent = c.name;
       document.getElementById('results-status').textContent = t('status_' + c.status) +
         (c.pause_reason ? ' — ' + c.pause_reason : '') + (c.alert ? ' — ' + c.alert : '') + (c.needs_confirm ? ' — ' + t('needs_confirm') : '');
+      if (st.opened || st.clicked) { // counted only when an administrator turned tracking on
+        document.getElementById('results-status').textContent += ' · ' + t('opened') + ': ' + st.opened + ', ' + t('clicked') + ': ' + st.clicked;
+      }
       var done = st.total - st.pending;
       document.getElementById('results-bar').style.width = (st.total ? Math.round(100 * done / st.total) : 0) + '%';
       var tb = document.getElementById('results-table');
@@ -128,7 +146,8 @@
   }
 
   ui.me().then(function () {
-    return Promise.all([api('GET', '/api/v1/mailing/lists'), api('GET', '/api/v1/mailing/accounts')]);
+    return Promise.all([api('GET', '/api/v1/mailing/lists'), api('GET', '/api/v1/mailing/accounts'),
+      api('GET', '/api/v1/mailing/sms-gateways'), api('GET', '/api/v1/mailing/messengers')]);
   }).then(function (r) {
     var seg = form.elements.segment;
     seg.add(new Option(t('all_members'), JSON.stringify({ filter: {} })));
@@ -137,6 +156,9 @@
     form.elements.account.add(new Option('—', ''));
     r[1].accounts.forEach(function (a) { form.elements.account.add(new Option(a.name + ' <' + a.from_address + '>', a.id)); });
     if (r[1].accounts.length) form.elements.account.selectedIndex = 1;
+    r[2].sms_gateways.forEach(function (g) { form.elements.sms_gateway.add(new Option(g.name, g.id)); });
+    r[3].channels.forEach(function (c) { form.elements[c.channel].add(new Option(c.name, c.id)); });
+    showChannelFields();
     return loadList();
   }).then(function () {
     if (location.hash.length > 1) showResults(location.hash.slice(1));
