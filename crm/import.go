@@ -80,6 +80,11 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 			return ImportReport{}, err
 		}
 	}
+	c, closeConn, err := openImportConn(ctx, s.db)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	defer closeConn()
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
 	t, batches, readErr := readTableBatches(rctx, r, opt.Format)
@@ -91,7 +96,7 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 				return ImportReport{}, err
 			}
 		}
-		if err := s.importBatch(ctx, sc, b, cols, units, opt, &rep); err != nil {
+		if err := s.importBatch(ctx, c, sc, b, cols, units, opt, &rep); err != nil {
 			return rep, err
 		}
 	}
