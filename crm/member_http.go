@@ -17,7 +17,7 @@ import (
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	q := r.URL.Query()
 	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")), Kind: Kind(q.Get("kind")),
-		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort")}
+		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort"), After: q.Get("after")}
 	var err error
 	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
 		return f, err
@@ -49,7 +49,7 @@ func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilte
 	if err != nil {
 		return f, err
 	}
-	saved.Limit, saved.Offset = f.Limit, f.Offset
+	saved.Limit, saved.Offset, saved.After = f.Limit, f.Offset, f.After
 	if f.Sort != "" {
 		saved.Sort = f.Sort
 	}
