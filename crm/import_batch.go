@@ -406,7 +406,7 @@ func insertMembers(ctx context.Context, c importConn, tx *sql.Tx, cards []*impor
 			contacts = append(contacts, []any{"email", e, card.id})
 		}
 		for _, w := range nameWords(card.in) {
-			words = append(words, []any{w, card.id})
+			words = append(words, []any{w, card.in.UnitID, card.id})
 		}
 	}
 	if err := c.insert(ctx, tx, "crm_members", memberInsertColumns, 50, members); err != nil {
@@ -415,5 +415,5 @@ func insertMembers(ctx context.Context, c importConn, tx *sql.Tx, cards []*impor
 	if err := c.insert(ctx, tx, "crm_member_contacts", []string{"kind", "value", "member_id"}, 300, contacts); err != nil {
 		return err
 	}
-	return c.insert(ctx, tx, "crm_member_words", []string{"word", "member_id"}, 300, words)
+	return c.insert(ctx, tx, "crm_member_words", []string{"word", "unit_id", "member_id"}, 300, words)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
 	"github.com/profhub/profhub/valid"
 )
 
@@ -80,7 +79,11 @@ func (s *Store) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter
 	if !strings.Contains(where, "u.") {
 		countFrom = ` FROM crm_members m `
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, args...).Scan(&page.Total); err != nil {
+	if n, ok, err := wordCount(ctx, s.db, sc, f); err != nil {
+		return MemberPage{}, err
+	} else if ok {
+		page.Total = n
+	} else if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, args...).Scan(&page.Total); err != nil {
 		return MemberPage{}, fmt.Errorf("crm: count members: %w", err)
 	}
 	// The page's ids are chosen first, from the indexes where they cover
@@ -321,10 +324,7 @@ func searchCondition(ctx context.Context, q *db.DB, text string, arg func(any) s
 		}
 		return idsCondition(ctx, q, arg, lookup, args...)
 	}
-	words := strings.Fields(fold.String(text))
-	if len(words) > 5 {
-		words = words[:5]
-	}
+	words := searchWords(text)
 	if q.Dialect == db.Postgres {
 		if cond, err := wordMatches(ctx, q, words, arg); cond != "" || err != nil {
 			return cond, err
@@ -358,7 +358,7 @@ func searchCondition(ctx context.Context, q *db.DB, text string, arg func(any) s
 
 // maxWordMatches is the most members a search by name words finds by
 // their ids on PostgreSQL (see wordMatches).
-const maxWordMatches = 10000
+const maxWordMatches = 20000
 
 // wordMatches finds, on PostgreSQL, the members whose names have words
 // beginning with each of words, and returns "m.id = ANY(…)" over them;
