@@ -81,18 +81,7 @@ func openImportConn(ctx context.Context, d *db.DB) (importConn, func(), error) {
 
 // tx runs fn in a transaction on the import's connection.
 func (c importConn) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := c.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("crm: import: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("crm: import: commit: %w", err)
-	}
-	return nil
+	return db.ConnTx(ctx, c.conn, fn)
 }
 
 // query runs a look-up whose text changes with the size of its key list.

@@ -24,7 +24,7 @@ func isNameSearch(text string) bool {
 	return text != "" && !strings.Contains(text, "@") && !strings.ContainsAny(text, "0123456789")
 }
 
-// wordCount counts the members a search by name words selects, when f
+// wordCount counts the members a search by one name word selects, when f
 // has no other condition than the organisation: from the words' index and
 // the units alone (each word row carries its member's unit), without
 // reading a member row. ok is false for any other filter. Counted through
@@ -34,7 +34,10 @@ func wordCount(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter) (
 	text := strings.TrimSpace(f.Query)
 	rest := f
 	rest.Query, rest.UnitID, rest.Sort, rest.Limit, rest.Offset, rest.After = "", "", "", 0, 0, ""
-	if !isNameSearch(text) || rest != (MemberFilter{}) {
+	// Several words are counted on the lead word's cards (searchCondition):
+	// intersecting each word's rows read every name with a given name that
+	// begins like a two-letter word.
+	if !isNameSearch(text) || len(searchWords(text)) != 1 || rest != (MemberFilter{}) {
 		return 0, false, nil
 	}
 	lo, hi := sc.PathRange()
@@ -49,17 +52,10 @@ func wordCount(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter) (
 		}
 		lo, hi = access.SubtreeRange(path)
 	}
-	args := []any{lo, hi}
-	var parts []string
-	for _, w := range searchWords(text) {
-		args = append(args, w, w+"\uffff")
-		parts = append(parts, fmt.Sprintf(`SELECT w.member_id FROM crm_member_words w JOIN units u ON u.id = w.unit_id
-			WHERE w.word >= $%d AND w.word < $%d AND u.path >= $1 AND u.path < $2`, len(args)-1, len(args)))
-	}
-	// INTERSECT removes duplicates; DISTINCT does for one word (a surname
-	// and a patronymic may begin alike).
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT member_id FROM (`+strings.Join(parts, " INTERSECT ")+`) w) c`,
-		args...).Scan(&n)
+	w := searchWords(text)[0]
+	// DISTINCT: a surname and a patronymic may begin alike.
+	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT w.member_id) FROM crm_member_words w JOIN units u ON u.id = w.unit_id
+		WHERE w.word >= $1 AND w.word < $2 AND u.path >= $3 AND u.path < $4`, w, w+"\uffff", lo, hi).Scan(&n)
 	if err != nil {
 		return 0, false, fmt.Errorf("crm: count members: %w", err)
 	}

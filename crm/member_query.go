@@ -325,11 +325,6 @@ func searchCondition(ctx context.Context, q *db.DB, text string, arg func(any) s
 		return idsCondition(ctx, q, arg, lookup, args...)
 	}
 	words := searchWords(text)
-	if q.Dialect == db.Postgres {
-		if cond, err := wordMatches(ctx, q, words, arg); cond != "" || err != nil {
-			return cond, err
-		}
-	}
 	// The longest word finds the candidates in the word index; the others
 	// are checked on the candidates' folded names (every word there is
 	// preceded by a space once one is put before the name). Intersecting
@@ -342,12 +337,22 @@ func searchCondition(ctx context.Context, q *db.DB, text string, arg func(any) s
 			lead = i
 		}
 	}
-	conds := []string{`m.id IN (SELECT member_id FROM crm_member_words WHERE word >= ` + arg(words[lead]) + ` AND word < ` + arg(words[lead]+"\uffff") + `)`}
+	var conds []string
+	if q.Dialect == db.Postgres {
+		cond, err := wordMatches(ctx, q, words[lead], arg)
+		if err != nil || cond == "1 = 0" {
+			return cond, err
+		}
+		conds = append(conds, cond)
+	}
+	if len(conds) == 0 || conds[0] == "" {
+		conds = []string{`m.id IN (SELECT member_id FROM crm_member_words WHERE word >= ` + arg(words[lead]) + ` AND word < ` + arg(words[lead]+"\uffff") + `)`}
+	}
 	for i, w := range words {
-		if i != lead && q.Dialect == db.Postgres {
-			// PostgreSQL takes the LIKE for very selective and scans every
-			// card with it (770 ms p50 at 254,000); there each word keeps
-			// its own prefix subquery.
+		if i != lead && q.Dialect == db.Postgres && !strings.HasPrefix(conds[0], "m.id = ANY") {
+			// Given the lead word's subquery, PostgreSQL takes the LIKE
+			// for very selective and scans every card with it (770 ms p50
+			// at 254,000); there each word keeps its own prefix subquery.
 			conds = append(conds, `m.id IN (SELECT member_id FROM crm_member_words WHERE word >= `+arg(w)+` AND word < `+arg(w+"\uffff")+`)`)
 		} else if i != lead {
 			conds = append(conds, `' ' || m.name_folded LIKE `+arg("% "+db.EscapeLike(w)+"%")+` ESCAPE '\'`)
@@ -356,42 +361,23 @@ func searchCondition(ctx context.Context, q *db.DB, text string, arg func(any) s
 	return strings.Join(conds, " AND "), nil
 }
 
-// maxWordMatches is the most members a search by name words finds by
-// their ids on PostgreSQL (see wordMatches).
+// maxWordMatches is the most members a search's lead word may find for
+// them to be named by their ids on PostgreSQL (see wordMatches).
 const maxWordMatches = 20000
 
-// wordMatches finds, on PostgreSQL, the members whose names have words
-// beginning with each of words, and returns "m.id = ANY(…)" over them;
-// "" if there are more than maxWordMatches. Given the words' subqueries
-// instead, the planner joined every member of the scope to them: a scan
-// of the scope for each search's count (1.6 s at 254,000 members).
-func wordMatches(ctx context.Context, q *db.DB, words []string, arg func(any) string) (string, error) {
-	var parts []string
-	var args []any
-	for i, w := range words {
-		parts = append(parts, fmt.Sprintf(`SELECT member_id FROM crm_member_words WHERE word >= $%d AND word < $%d`, 2*i+1, 2*i+2))
-		args = append(args, w, w+"\uffff")
-	}
-	// INTERSECT removes duplicates; one word needs DISTINCT (a surname
-	// and a patronymic may begin alike).
-	lookup := `SELECT DISTINCT member_id FROM (` + strings.Join(parts, " INTERSECT ") + `) w`
-	rows, err := q.QueryContext(ctx, lookup+fmt.Sprintf(" LIMIT %d", maxWordMatches+1), args...)
-	if err != nil {
-		return "", fmt.Errorf("crm: search: %w", err)
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", fmt.Errorf("crm: search: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("crm: search: %w", err)
-	}
+// wordMatches finds, on PostgreSQL, the members whose names have a word
+// beginning with word, and returns "m.id = ANY(…)" over them; "" if there
+// are more than maxWordMatches. Given the word's subquery instead, the
+// planner joined every member of the scope to it (a scan of the scope
+// for each search: 1.6 s at 254,000 members under load); given the ids,
+// it reads just their cards.
+func wordMatches(ctx context.Context, q *db.DB, word string, arg func(any) string) (string, error) {
+	// DISTINCT: a surname and a patronymic may begin alike.
+	ids, err := lookupIDs(ctx, q, fmt.Sprintf(`SELECT DISTINCT member_id FROM crm_member_words WHERE word >= $1 AND word < $2 LIMIT %d`,
+		maxWordMatches+1), word, word+"\uffff")
 	switch {
+	case err != nil:
+		return "", err
 	case len(ids) > maxWordMatches:
 		return "", nil
 	case len(ids) == 0:
@@ -407,24 +393,33 @@ const maxExactMatches = 500
 // idsCondition runs lookup, which selects member ids, and returns
 // "m.id IN (…)" over what it found.
 func idsCondition(ctx context.Context, q db.Execer, arg func(any) string, lookup string, args ...any) (string, error) {
-	rows, err := q.QueryContext(ctx, lookup+fmt.Sprintf(" LIMIT %d", maxExactMatches), args...)
+	ids, err := lookupIDs(ctx, q, lookup+fmt.Sprintf(" LIMIT %d", maxExactMatches), args...)
+	if err != nil || len(ids) == 0 {
+		return "1 = 0", err
+	}
+	for i, id := range ids {
+		ids[i] = arg(id)
+	}
+	return "m.id IN (" + strings.Join(ids, ", ") + ")", nil
+}
+
+// lookupIDs runs a query of one column of ids.
+func lookupIDs(ctx context.Context, q db.Execer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return "", fmt.Errorf("crm: search: %w", err)
+		return nil, fmt.Errorf("crm: search: %w", err)
 	}
 	defer rows.Close()
-	var ph []string
+	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return "", fmt.Errorf("crm: search: %w", err)
+			return nil, fmt.Errorf("crm: search: %w", err)
 		}
-		ph = append(ph, arg(id))
+		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("crm: search: %w", err)
+		return nil, fmt.Errorf("crm: search: %w", err)
 	}
-	if len(ph) == 0 {
-		return "1 = 0", nil
-	}
-	return "m.id IN (" + strings.Join(ph, ", ") + ")", nil
+	return ids, nil
 }
