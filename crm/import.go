@@ -55,11 +55,8 @@ type ImportReport struct {
 	Rows      []ImportRow `json:"rows"`
 }
 
-// importBatchRows is the number of rows applied in one transaction: on
-// SQLite each commit writes every index page the batch touched (the
-// names' indexes are touched all over), so fewer, larger batches write
-// less; 2,000 rows hold the write lock for about a second on a loaded
-// machine.
+// importBatchRows is the number of rows looked up and applied together:
+// a few statements per batch rather than per row.
 const importBatchRows = 2000
 
 // Import reads members from an XLSX or CSV file. A row updates the card
@@ -68,8 +65,9 @@ const importBatchRows = 2000
 // date; otherwise it creates a card. Importing the same file twice
 // therefore changes nothing the second time. Only the row's non-empty
 // cells are written over an existing card, and phones, e-mails and flags
-// are added to the card's own. Rows are applied in transactions of 2,000
-// (see importBatch); a dry run writes nothing, so it reports exactly what
+// are added to the card's own. Rows are applied in batches of 2,000 (see
+// importBatch), committed every batch on PostgreSQL and every 20,000 rows
+// on SQLite (see importTxRows); a dry run writes nothing, so it reports exactly what
 // an import would do, except that a later batch does not see the cards an
 // earlier one would have created.
 func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt ImportOptions) (ImportReport, error) {
@@ -104,6 +102,9 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt Im
 		if err := s.importBatch(ctx, c, sc, b, cols, units, opt, &rep); err != nil {
 			return rep, err
 		}
+	}
+	if err := c.commit(); err != nil {
+		return rep, err
 	}
 	if err := readErr(); err != nil {
 		// The file is read while its first rows are applied: rows before

@@ -63,10 +63,10 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
 }
 
-func (s *Store) importBatch(ctx context.Context, c importConn, sc access.Scope, t tableBatch, cols []string,
+func (s *Store) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
 	units map[string]string, opt ImportOptions, rep *ImportReport) error {
 	var items []*importItem
-	err := c.tx(ctx, func(tx *sql.Tx) error {
+	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {
 		b := newImportBatch(sc, units, opt.UnitID)
 		for i, row := range t.rows {
 			b.read(t.lines[i], cols, row)
@@ -162,7 +162,7 @@ func anys(vs []string) []any {
 // the caller's scope. The key queries read indexes only (most keys of a
 // new file match nothing); the scope is applied when the few cards found
 // are loaded.
-func (b *importBatch) lookup(ctx context.Context, c importConn, tx *sql.Tx) error {
+func (b *importBatch) lookup(ctx context.Context, c *importConn, tx *sql.Tx) error {
 	var cards, phones, names []string
 	for _, it := range b.items {
 		if it.row.Result != "" {
@@ -344,7 +344,7 @@ func (b *importBatch) resolve() {
 }
 
 // write stores the batch's new cards and changes.
-func (b *importBatch) write(ctx context.Context, c importConn, tx *sql.Tx) error {
+func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx) error {
 	if err := insertMembers(ctx, c, tx, b.created); err != nil {
 		return err
 	}
@@ -394,7 +394,7 @@ var memberInsertColumns = []string{"id", "unit_id", "surname", "given_name", "pa
 	"discount_card", "activist", "flags", "consents", "consent_channels", "custom", "kind", "created_at", "updated_at"}
 
 // insertMembers writes new cards and their lookup rows.
-func insertMembers(ctx context.Context, c importConn, tx *sql.Tx, cards []*importCard) error {
+func insertMembers(ctx context.Context, c *importConn, tx *sql.Tx, cards []*importCard) error {
 	now := db.Now()
 	var members, contacts, words [][]any
 	for _, card := range cards {

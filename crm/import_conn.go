@@ -27,9 +27,20 @@ import (
 //     middle of every transaction and read them back), and checkpoints
 //     every 64 MB of WAL rather than every 4 MB.
 type importConn struct {
-	d    *db.DB
-	conn *sql.Conn
+	d       *db.DB
+	conn    *sql.Conn
+	tx      *sql.Tx // open across batches until it holds txRows rows
+	pending int     // rows applied in tx
 }
+
+// importTxRows is the number of rows an import commits at once on
+// SQLite. A commit writes every page its rows changed, and a batch of
+// random names changes pages all over the names' indexes: at 254,000
+// members, transactions of 2,000 rows wrote (and checkpointed) most of
+// those indexes again and again, and the import slowed as they grew. The
+// other writers wait for the lock meanwhile (a second or two). PostgreSQL
+// commits each batch.
+const importTxRows = 20000
 
 // importCacheKiB is the SQLite page cache of an import's connection.
 const importCacheKiB = 128 << 10
@@ -41,14 +52,14 @@ const importCheckpointPages = 16000
 
 // openImportConn takes a connection from the pool for an import; close
 // gives it back as it was.
-func openImportConn(ctx context.Context, d *db.DB) (importConn, func(), error) {
+func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) {
 	conn, err := d.Conn(ctx)
 	if err != nil {
-		return importConn{}, nil, fmt.Errorf("crm: import: %w", err)
+		return nil, nil, fmt.Errorf("crm: import: %w", err)
 	}
-	c := importConn{d: d, conn: conn}
+	c := &importConn{d: d, conn: conn}
 	if d.Dialect != db.SQLite {
-		return c, func() { conn.Close() }, nil
+		return c, c.close, nil
 	}
 	var cache, checkpoint int
 	err = conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache)
@@ -63,9 +74,12 @@ func openImportConn(ctx context.Context, d *db.DB) (importConn, func(), error) {
 	}
 	if err != nil {
 		conn.Close()
-		return importConn{}, nil, fmt.Errorf("crm: import: connection settings: %w", err)
+		return nil, nil, fmt.Errorf("crm: import: connection settings: %w", err)
 	}
 	return c, func() {
+		if c.tx != nil {
+			_ = c.tx.Rollback() // an import that failed
+		}
 		// The pool keeps the connection: it must not keep the large cache.
 		_, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
 		if err == nil {
@@ -79,13 +93,51 @@ func openImportConn(ctx context.Context, d *db.DB) (importConn, func(), error) {
 	}, nil
 }
 
-// tx runs fn in a transaction on the import's connection.
-func (c importConn) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.ConnTx(ctx, c.conn, fn)
+func (c *importConn) close() {
+	if c.tx != nil {
+		_ = c.tx.Rollback() // an import that failed
+	}
+	c.conn.Close()
+}
+
+// apply runs fn for a batch of n rows in the import's transaction,
+// which it begins if need be and commits once it holds enough rows. An
+// error rolls back every batch since the last commit.
+func (c *importConn) apply(ctx context.Context, n int, fn func(tx *sql.Tx) error) error {
+	if c.tx == nil {
+		tx, err := c.conn.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("crm: import: begin: %w", err)
+		}
+		c.tx = tx
+	}
+	if err := fn(c.tx); err != nil {
+		_ = c.tx.Rollback()
+		c.tx, c.pending = nil, 0
+		return err
+	}
+	c.pending += n
+	if c.d.Dialect == db.SQLite && c.pending < importTxRows {
+		return nil
+	}
+	return c.commit()
+}
+
+// commit commits the batches applied since the last commit.
+func (c *importConn) commit() error {
+	if c.tx == nil {
+		return nil
+	}
+	err := c.tx.Commit()
+	c.tx, c.pending = nil, 0
+	if err != nil {
+		return fmt.Errorf("crm: import: commit: %w", err)
+	}
+	return nil
 }
 
 // query runs a look-up whose text changes with the size of its key list.
-func (c importConn) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+func (c *importConn) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
 	if c.d.Dialect == db.Postgres {
 		args = append([]any{pgx.QueryExecModeExec}, args...)
 	}
@@ -94,7 +146,7 @@ func (c importConn) query(ctx context.Context, tx *sql.Tx, q string, args ...any
 
 // insert adds rows (values of cols) to table: COPY on PostgreSQL,
 // statements of per rows on SQLite.
-func (c importConn) insert(ctx context.Context, tx *sql.Tx, table string, cols []string, per int, rows [][]any) error {
+func (c *importConn) insert(ctx context.Context, tx *sql.Tx, table string, cols []string, per int, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}

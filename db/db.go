@@ -127,18 +127,8 @@ func openPostgres(url string) (*DB, error) {
 }
 
 // Tx runs fn in a transaction, committing when fn returns nil.
-func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error { return runTx(ctx, d.DB, fn) }
-
-// ConnTx is Tx on a connection taken from the pool (sql.DB.Conn), for work
-// that sets the connection up first (a bulk import).
-func ConnTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error {
-	return runTx(ctx, conn, fn)
-}
-
-func runTx(ctx context.Context, b interface {
-	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
-}, fn func(tx *sql.Tx) error) error {
-	tx, err := b.BeginTx(ctx, nil)
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
