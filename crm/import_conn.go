@@ -22,14 +22,15 @@ import (
 //     connection, and the server keeps the generic plan it made while the
 //     tables were nearly empty: a sequential scan of the phones per batch,
 //     which made a quarter of a million rows take minutes (quadratic).
-//   - SQLite: a page cache large enough for a batch's changed index pages
-//     (with the default 2 MB the pager spilled pages into the WAL in the
-//     middle of every transaction and read them back), and checkpoints
-//     every 64 MB of WAL rather than every 4 MB.
+//   - SQLite: transactions of many batches (importTxRows), a page cache
+//     large enough for their changed index pages (with the default 2 MB
+//     the pager spilled pages into the WAL in the middle of every
+//     transaction and read them back), and checkpoints every 64 MB of WAL
+//     rather than every 4 MB.
 type importConn struct {
 	d       *db.DB
 	conn    *sql.Conn
-	tx      *sql.Tx // open across batches until it holds txRows rows
+	tx      *sql.Tx // open across batches until it holds importTxRows rows (SQLite)
 	pending int     // rows applied in tx
 }
 
@@ -43,7 +44,7 @@ type importConn struct {
 const importTxRows = 20000
 
 // importCacheKiB is the SQLite page cache of an import's connection.
-const importCacheKiB = 128 << 10
+const importCacheKiB = 256 << 10
 
 // importCheckpointPages is the WAL size (pages) at which an import's
 // commit copies the WAL into the database: the hot index pages are copied
@@ -77,9 +78,7 @@ func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) 
 		return nil, nil, fmt.Errorf("crm: import: connection settings: %w", err)
 	}
 	return c, func() {
-		if c.tx != nil {
-			_ = c.tx.Rollback() // an import that failed
-		}
+		c.rollback()
 		// The pool keeps the connection: it must not keep the large cache.
 		_, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
 		if err == nil {
@@ -94,10 +93,16 @@ func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) 
 }
 
 func (c *importConn) close() {
-	if c.tx != nil {
-		_ = c.tx.Rollback() // an import that failed
-	}
+	c.rollback()
 	c.conn.Close()
+}
+
+// rollback ends the transaction of an import that failed, if one is open.
+func (c *importConn) rollback() {
+	if c.tx != nil {
+		_ = c.tx.Rollback()
+		c.tx, c.pending = nil, 0
+	}
 }
 
 // apply runs fn for a batch of n rows in the import's transaction,
@@ -112,8 +117,7 @@ func (c *importConn) apply(ctx context.Context, n int, fn func(tx *sql.Tx) error
 		c.tx = tx
 	}
 	if err := fn(c.tx); err != nil {
-		_ = c.tx.Rollback()
-		c.tx, c.pending = nil, 0
+		c.rollback()
 		return err
 	}
 	c.pending += n
