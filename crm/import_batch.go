@@ -216,7 +216,7 @@ func (b *importBatch) lookup(ctx context.Context, c *importConn, tx *sql.Tx) err
 	lo, hi := b.sc.PathRange()
 	ids := slices.Collect(maps.Keys(found))
 	rows, err := c.query(ctx, tx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
-		numbered(3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
+		inList(c.d, 3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
 	if err != nil {
 		return fmt.Errorf("crm: import: load cards: %w", err)
 	}
