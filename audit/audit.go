@@ -80,47 +80,65 @@ func Record(ctx context.Context, tx db.Execer, sc access.Scope, e Entry) error {
 func RecordMany(ctx context.Context, tx db.Execer, sc access.Scope, entries []Entry) error {
 	// 300 parameters: SQLite's binding is quadratic in their number.
 	const perStatement = 30
-	name := sc.UserName
-	if name == "" {
-		name = "system"
+	rows, err := BulkRows(sc, entries)
+	if err != nil {
+		return err
 	}
-	now := db.Now()
-	for len(entries) > 0 {
-		chunk := entries[:min(perStatement, len(entries))]
-		entries = entries[len(chunk):]
+	for len(rows) > 0 {
+		chunk := rows[:min(perStatement, len(rows))]
+		rows = rows[len(chunk):]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, object_type, object_id, unit_id, details) VALUES `)
-		args := make([]any, 0, len(chunk)*10)
-		for i, e := range chunk {
-			if e.UnitID == "" {
-				e.UnitID = sc.UnitID
-			}
-			if e.UnitID == "" || e.Action == "" || e.ObjectType == "" {
-				return errors.New("audit: entry needs an action, an object type and a unit")
-			}
-			details := []byte("{}")
-			if len(e.Details) > 0 {
-				var err error
-				if details, err = json.Marshal(e.Details); err != nil {
-					return fmt.Errorf("audit: details: %w", err)
-				}
-			}
-			id, err := uuid.NewV7()
-			if err != nil {
-				return fmt.Errorf("audit: id: %w", err)
-			}
+		q.WriteString(`INSERT INTO audit_log (` + strings.Join(BulkColumns, ", ") + `) VALUES `)
+		args := make([]any, 0, len(chunk)*len(BulkColumns))
+		for i, row := range chunk {
 			if i > 0 {
 				q.WriteString(", ")
 			}
 			n := len(args)
 			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
-			args = append(args, id.String(), now, sc.UserID, name, sc.From, e.Action, e.ObjectType, e.ObjectID, e.UnitID, string(details))
+			args = append(args, row...)
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("audit: record %d entries: %w", len(chunk), err)
 		}
 	}
 	return nil
+}
+
+// BulkColumns are the audit_log columns of the rows BulkRows makes.
+var BulkColumns = []string{"id", "at", "actor_id", "actor_name", "ip", "action", "object_type", "object_id", "unit_id", "details"}
+
+// BulkRows turns entries done by sc into audit_log rows (BulkColumns), for
+// a caller that writes them in bulk inside its own transaction (COPY on
+// PostgreSQL); RecordMany is the usual way.
+func BulkRows(sc access.Scope, entries []Entry) ([][]any, error) {
+	name := sc.UserName
+	if name == "" {
+		name = "system"
+	}
+	now := db.Now()
+	rows := make([][]any, 0, len(entries))
+	for _, e := range entries {
+		if e.UnitID == "" {
+			e.UnitID = sc.UnitID
+		}
+		if e.UnitID == "" || e.Action == "" || e.ObjectType == "" {
+			return nil, errors.New("audit: entry needs an action, an object type and a unit")
+		}
+		details := []byte("{}")
+		if len(e.Details) > 0 {
+			var err error
+			if details, err = json.Marshal(e.Details); err != nil {
+				return nil, fmt.Errorf("audit: details: %w", err)
+			}
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, fmt.Errorf("audit: id: %w", err)
+		}
+		rows = append(rows, []any{id.String(), now, sc.UserID, name, sc.From, e.Action, e.ObjectType, e.ObjectID, e.UnitID, string(details)})
+	}
+	return rows, nil
 }
 
 // Filter narrows a listing. Zero fields do not filter.

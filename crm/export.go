@@ -1,7 +1,9 @@
 package crm
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -152,6 +154,16 @@ func (s *Store) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.Scop
 func (s *Store) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.Scope, f MemberFilter) error {
 	x := excelize.NewFile()
 	defer x.Close()
+	// The fastest deflate level: compressing the sheet took as long as
+	// writing its rows at the default level, for a file about a fifth
+	// smaller.
+	x.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	const sheet = "Члены профсоюза"
 	if err := x.SetSheetName(x.GetSheetName(0), sheet); err != nil {
 		return fmt.Errorf("crm: export: %w", err)
@@ -181,6 +193,9 @@ func (s *Store) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.Sco
 		n++
 		for i, c := range exportRow(m) {
 			cells[i] = c
+			if c == "" {
+				cells[i] = nil // the stream writer skips it: no empty inline string
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		return sw.SetRow(cell, cells)

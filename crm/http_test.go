@@ -66,8 +66,14 @@ func TestMembersAPI(t *testing.T) {
 		code, out = f.call(t, f.opA1, "GET", "/api/v1/crm/members?q=%D0%B5%D0%BB%D0%BA&limit=1", "") // "елк"
 		var page crm.MemberPage
 		_ = json.Unmarshal(out, &page)
-		if code != http.StatusOK || page.Total != 2 || len(page.Members) != 1 {
+		if code != http.StatusOK || page.Total != 2 || len(page.Members) != 1 || page.Next == "" {
 			t.Fatalf("search = %d %s", code, out)
+		}
+		code, out = f.call(t, f.opA1, "GET", "/api/v1/crm/members?q=%D0%B5%D0%BB%D0%BA&limit=1&after="+page.Next, "")
+		var next crm.MemberPage
+		_ = json.Unmarshal(out, &next)
+		if code != http.StatusOK || next.Total != 2 || len(next.Members) != 1 || next.Members[0].ID == page.Members[0].ID {
+			t.Fatalf("next page = %d %s", code, out)
 		}
 		for _, c := range []struct {
 			sc   access.Scope
@@ -77,6 +83,7 @@ func TestMembersAPI(t *testing.T) {
 			{f.opA2, "/api/v1/crm/members/" + m.ID, http.StatusNotFound},
 			{f.opA1, "/api/v1/crm/members/" + m.ID, http.StatusOK},
 			{f.opA1, "/api/v1/crm/members?activist=maybe", http.StatusUnprocessableEntity},
+			{f.opA1, "/api/v1/crm/members?after=bogus", http.StatusUnprocessableEntity},
 			{f.opA1, "/api/v1/crm/organisations/" + f.a1.ID, http.StatusOK},
 			{f.opA2, "/api/v1/crm/organisations/" + f.a1.ID, http.StatusNotFound},
 			{f.opA1, "/api/v1/crm/members/export?format=pdf", http.StatusUnprocessableEntity},

@@ -63,23 +63,23 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
 }
 
-func (s *Store) importBatch(ctx context.Context, sc access.Scope, t tableBatch, cols []string, units map[string]string,
-	opt ImportOptions, rep *ImportReport) error {
+func (s *Store) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
+	units map[string]string, opt ImportOptions, rep *ImportReport) error {
 	var items []*importItem
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {
 		b := newImportBatch(sc, units, opt.UnitID)
 		for i, row := range t.rows {
 			b.read(t.lines[i], cols, row)
 		}
 		items = b.items
-		if err := b.lookup(ctx, s.db, tx); err != nil {
+		if err := b.lookup(ctx, c, tx); err != nil {
 			return err
 		}
 		b.resolve()
 		if opt.DryRun {
 			return nil // nothing was written
 		}
-		return b.write(ctx, s.db, tx)
+		return b.write(ctx, c, tx)
 	})
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func anys(vs []string) []any {
 // the caller's scope. The key queries read indexes only (most keys of a
 // new file match nothing); the scope is applied when the few cards found
 // are loaded.
-func (b *importBatch) lookup(ctx context.Context, d *db.DB, tx *sql.Tx) error {
+func (b *importBatch) lookup(ctx context.Context, c *importConn, tx *sql.Tx) error {
 	var cards, phones, names []string
 	for _, it := range b.items {
 		if it.row.Result != "" {
@@ -183,7 +183,7 @@ func (b *importBatch) lookup(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 			return nil
 		}
 		vs = dedupe(vs)
-		rows, err := tx.QueryContext(ctx, strings.Replace(q, "(IN)", "("+inList(d, 1, len(vs))+")", 1), anys(vs)...)
+		rows, err := c.query(ctx, tx, strings.Replace(q, "(IN)", "("+inList(c.d, 1, len(vs))+")", 1), anys(vs)...)
 		if err != nil {
 			return fmt.Errorf("crm: import: look up cards: %w", err)
 		}
@@ -215,8 +215,8 @@ func (b *importBatch) lookup(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 	}
 	lo, hi := b.sc.PathRange()
 	ids := slices.Collect(maps.Keys(found))
-	rows, err := tx.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
-		numbered(3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
+	rows, err := c.query(ctx, tx, `SELECT `+memberColumns+memberFrom+`WHERE u.path >= $1 AND u.path < $2 AND m.id IN (`+
+		inList(c.d, 3, len(ids))+`)`, append([]any{lo, hi}, anys(ids)...)...)
 	if err != nil {
 		return fmt.Errorf("crm: import: load cards: %w", err)
 	}
@@ -344,20 +344,24 @@ func (b *importBatch) resolve() {
 }
 
 // write stores the batch's new cards and changes.
-func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
-	if err := insertMembers(ctx, d, tx, b.created); err != nil {
+func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx) error {
+	if err := insertMembers(ctx, c, tx, b.created); err != nil {
 		return err
 	}
 	entries := make([]audit.Entry, 0, len(b.created))
-	for _, c := range b.created {
-		entries = append(entries, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: c.id, UnitID: c.in.UnitID,
-			Details: map[string]any{"name": fullName(c.in), "import": true}})
+	for _, card := range b.created {
+		entries = append(entries, audit.Entry{Action: "member.create", ObjectType: "member", ObjectID: card.id, UnitID: card.in.UnitID,
+			Details: map[string]any{"name": fullName(card.in), "import": true}})
 	}
-	if err := audit.RecordMany(ctx, d.Cached(tx), b.sc, entries); err != nil {
+	auditRows, err := audit.BulkRows(b.sc, entries)
+	if err != nil {
 		return err
 	}
-	for _, c := range b.cards {
-		if c.old == nil || len(c.rows) == 0 {
+	if err := c.insert(ctx, tx, "audit_log", audit.BulkColumns, 30, auditRows); err != nil {
+		return err
+	}
+	for _, card := range b.cards {
+		if card.old == nil || len(card.rows) == 0 {
 			continue
 		}
 		// A savepoint per changed card: on PostgreSQL a refused statement
@@ -365,13 +369,13 @@ func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_card`); err != nil {
 			return fmt.Errorf("crm: import: %w", err)
 		}
-		_, _, err := updateMember(ctx, tx, b.sc, *c.old, c.in, map[string]any{"import": true})
+		_, _, err := updateMember(ctx, tx, b.sc, *card.old, card.in, map[string]any{"import": true})
 		undo := `RELEASE SAVEPOINT import_card`
 		if err != nil {
 			if _, ok := valid.As(err); !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
-				return fmt.Errorf("crm: import: update %s: %w", c.id, err)
+				return fmt.Errorf("crm: import: update %s: %w", card.id, err)
 			}
-			for _, it := range c.rows {
+			for _, it := range card.rows {
 				it.fail(err)
 			}
 			undo = `ROLLBACK TO SAVEPOINT import_card`
@@ -383,66 +387,33 @@ func (b *importBatch) write(ctx context.Context, d *db.DB, tx *sql.Tx) error {
 	return nil
 }
 
-// insertMembers writes new cards and their lookup rows with multi-row
-// INSERTs.
-func insertMembers(ctx context.Context, d *db.DB, tx *sql.Tx, cards []*importCard) error {
+// memberInsertColumns are the columns of a new card, in the order of
+// memberArgs between the id and the times.
+var memberInsertColumns = []string{"id", "unit_id", "surname", "given_name", "patronymic", "name_folded", "birth_date", "sex",
+	"phones", "emails", "workplace", "position", "industry", "status", "joined_on", "left_on", "left_reason", "card_number",
+	"discount_card", "activist", "flags", "consents", "consent_channels", "custom", "kind", "created_at", "updated_at"}
+
+// insertMembers writes new cards and their lookup rows.
+func insertMembers(ctx context.Context, c *importConn, tx *sql.Tx, cards []*importCard) error {
 	now := db.Now()
 	var members, contacts, words [][]any
-	for _, c := range cards {
-		members = append(members, append(append([]any{c.id}, memberArgs(c.in)...), now, now))
-		for _, p := range c.in.Phones {
-			contacts = append(contacts, []any{"phone", p, c.id})
+	for _, card := range cards {
+		members = append(members, append(append([]any{card.id}, memberArgs(card.in)...), now, now))
+		for _, p := range card.in.Phones {
+			contacts = append(contacts, []any{"phone", p, card.id})
 		}
-		for _, e := range c.in.Emails {
-			contacts = append(contacts, []any{"email", e, c.id})
+		for _, e := range card.in.Emails {
+			contacts = append(contacts, []any{"email", e, card.id})
 		}
-		for _, w := range nameWords(c.in) {
-			words = append(words, []any{w, c.id})
+		for _, w := range nameWords(card.in) {
+			words = append(words, []any{w, card.in.UnitID, card.id})
 		}
 	}
-	if err := insertRows(ctx, d, tx, `INSERT INTO crm_members (id, unit_id, surname, given_name, patronymic, name_folded,
-		birth_date, sex, phones, emails, workplace, position, industry, status, joined_on, left_on, left_reason, card_number,
-		discount_card, activist, flags, consents, consent_channels, custom, kind, created_at, updated_at) VALUES `, 50, members); err != nil {
+	if err := c.insert(ctx, tx, "crm_members", memberInsertColumns, 50, members); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, d, tx, `INSERT INTO crm_member_contacts (kind, value, member_id) VALUES `, 300, contacts); err != nil {
+	if err := c.insert(ctx, tx, "crm_member_contacts", []string{"kind", "value", "member_id"}, 300, contacts); err != nil {
 		return err
 	}
-	return insertRows(ctx, d, tx, `INSERT INTO crm_member_words (word, member_id) VALUES `, 300, words)
-}
-
-// insertRows runs head with rows of values, per rows to a statement (see
-// inList for the placeholders). Full statements go through the statement
-// cache, since their text repeats.
-func insertRows(ctx context.Context, d *db.DB, tx *sql.Tx, head string, per int, rows [][]any) error {
-	q := d.Cached(tx)
-	for len(rows) > 0 {
-		chunk := rows[:min(per, len(rows))]
-		rows = rows[len(chunk):]
-		var text strings.Builder
-		text.WriteString(head)
-		args := make([]any, 0, len(chunk)*len(chunk[0]))
-		for i, vs := range chunk {
-			if i > 0 {
-				text.WriteString(", ")
-			}
-			text.WriteByte('(')
-			text.WriteString(inList(d, len(args)+1, len(vs)))
-			args = append(args, vs...)
-			text.WriteByte(')')
-		}
-		var err error
-		if len(chunk) == per {
-			_, err = q.ExecContext(ctx, text.String(), args...)
-		} else {
-			_, err = tx.ExecContext(ctx, text.String(), args...)
-		}
-		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("crm: import: a card was added meanwhile with the same union card number: %w", db.ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("crm: import: insert: %w", err)
-		}
-	}
-	return nil
+	return c.insert(ctx, tx, "crm_member_words", []string{"word", "unit_id", "member_id"}, 300, words)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/db/dbtest"
@@ -149,7 +150,7 @@ func TestImportAcrossBatches(t *testing.T) {
 		}
 		var b strings.Builder
 		b.WriteString("Фамилия,Имя,Дата рождения,Телефон,№ профбилета\n")
-		for i := range 1200 {
+		for i := range 2100 { // more than a batch (importBatchRows)
 			fmt.Fprintf(&b, "Фамилия%d,Имя,01.02.1980,+7912%07d,C-%d\n", i, i, i)
 		}
 		b.WriteString("Тёзка,Иван,01.01.1970,,T-1\nТёзка,Иван,01.01.1970,,T-2\n") // namesakes
@@ -159,7 +160,7 @@ func TestImportAcrossBatches(t *testing.T) {
 		path := "/api/v1/crm/members/import?format=csv&unit_id=" + f.a1.ID
 		var rep crm.ImportReport
 		code, out := f.call(t, f.opA1, "POST", path+"&dry_run=true", file)
-		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 1202 || !rep.DryRun {
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 2102 || !rep.DryRun {
 			t.Fatalf("dry run = %d %+v", code, rep.Created)
 		}
 		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{}); page.Total != 2 {
@@ -167,23 +168,30 @@ func TestImportAcrossBatches(t *testing.T) {
 		}
 		code, out = f.call(t, f.opA1, "POST", path, file)
 		rep = crm.ImportReport{}
-		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 1202 || rep.Errors != 2 || len(rep.Rows) != 1204 {
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 2102 || rep.Errors != 2 || len(rep.Rows) != 2104 {
 			t.Fatalf("import = %d created %d errors %d rows %d", code, rep.Created, rep.Errors, len(rep.Rows))
 		}
-		if r := rep.Rows[1202]; r.Field != "phones" || r.Result != crm.ImportError {
+		if r := rep.Rows[2102]; r.Field != "phones" || r.Result != crm.ImportError {
 			t.Errorf("ambiguous phone row = %+v", r)
 		}
-		if r := rep.Rows[1203]; r.Field != "card_number" || r.Result != crm.ImportError {
+		if r := rep.Rows[2103]; r.Field != "card_number" || r.Result != crm.ImportError {
 			t.Errorf("another's card row = %+v", r)
+		}
+		// New cards are audited in bulk (COPY on PostgreSQL).
+		for _, r := range []crm.ImportRow{rep.Rows[0], rep.Rows[2101]} {
+			got, err := audit.List(f.ctx, d, f.sys, audit.Filter{ObjectType: "member", ObjectID: r.MemberID})
+			if err != nil || len(got) != 1 || got[0].Action != "member.create" || got[0].Details["import"] != true {
+				t.Errorf("audit of imported row %d = %+v, %v", r.Row, got, err)
+			}
 		}
 		code, out = f.call(t, f.opA1, "POST", path, file)
 		rep = crm.ImportReport{}
-		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Unchanged != 1202 || rep.Created != 0 || rep.Updated != 0 {
+		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Unchanged != 2102 || rep.Created != 0 || rep.Updated != 0 {
 			t.Fatalf("second import = %d unchanged %d created %d updated %d", code, rep.Unchanged, rep.Created, rep.Updated)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "+7 912 000 07 77"})
-		if err != nil || page.Total != 1 || page.Members[0].CardNumber != "C-777" || page.Members[0].BirthDate != "1980-02-01" {
-			t.Errorf("a member of the third batch = %+v, %v", page, err)
+		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "+7 912 000 20 50"})
+		if err != nil || page.Total != 1 || page.Members[0].CardNumber != "C-2050" || page.Members[0].BirthDate != "1980-02-01" {
+			t.Errorf("a member of the second batch = %+v, %v", page, err)
 		}
 		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "тезка"}); page.Total != 2 {
 			t.Errorf("namesakes: %d cards", page.Total)

@@ -17,7 +17,7 @@ import (
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	q := r.URL.Query()
 	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")), Kind: Kind(q.Get("kind")),
-		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort")}
+		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort"), After: q.Get("after")}
 	var err error
 	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
 		return f, err
@@ -49,7 +49,7 @@ func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilte
 	if err != nil {
 		return f, err
 	}
-	saved.Limit, saved.Offset = f.Limit, f.Offset
+	saved.Limit, saved.Offset, saved.After = f.Limit, f.Offset, f.After
 	if f.Sort != "" {
 		saved.Sort = f.Sort
 	}
@@ -115,6 +115,20 @@ func writeMemberError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Store) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
+		return s.CreateMember(r.Context(), p.Scope, in, force)
+	})
+}
+
+func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
+		return s.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force)
+	})
+}
+
+// createMemberWith answers a request to create a card: the body is the
+// card; ?force=true creates it even if it looks like existing ones.
+func createMemberWith(w http.ResponseWriter, r *http.Request, create func(in MemberInput, force bool) (Member, error)) {
 	var in MemberInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
@@ -125,7 +139,7 @@ func (s *Store) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth
 		httpapi.Error(w, r, err)
 		return
 	}
-	m, err := s.CreateMember(r.Context(), p.Scope, in, force != nil && *force)
+	m, err := create(in, force != nil && *force)
 	if err != nil {
 		writeMemberError(w, r, err)
 		return
@@ -138,41 +152,34 @@ func (s *Store) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth
 // key (null removes a custom field), arrays are replaced whole.
 func (s *Store) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("id")
-	cur, err := s.GetMember(r.Context(), p.Scope, id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	in := cur.MemberInput
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	m, err := s.UpdateMember(r.Context(), p.Scope, id, in)
-	if err != nil {
-		writeMemberError(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, m)
+	patchWith(w, r, func() (MemberInput, error) {
+		cur, err := s.GetMember(r.Context(), p.Scope, id)
+		return cur.MemberInput, err
+	}, func(in MemberInput) (Member, error) {
+		return s.UpdateMember(r.Context(), p.Scope, id, in)
+	}, writeMemberError)
 }
 
-func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in MemberInput
+// patchWith answers an update that applies the request's body over what
+// load returns (fields left out keep their values) and stores it with
+// save; fail answers save's errors.
+func patchWith[In, Out any](w http.ResponseWriter, r *http.Request, load func() (In, error), save func(In) (Out, error),
+	fail func(http.ResponseWriter, *http.Request, error)) {
+	in, err := load()
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	force, err := boolQuery(r.URL.Query(), "force")
+	out, err := save(in)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		fail(w, r, err)
 		return
 	}
-	m, err := s.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force != nil && *force)
-	if err != nil {
-		writeMemberError(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, m)
+	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
 // httpConversationMember answers {"member": Member} or {"member": null}
@@ -236,22 +243,12 @@ func (s *Store) httpGetOrganisation(w http.ResponseWriter, r *http.Request, p *a
 // httpUpdateMember.
 func (s *Store) httpUpdateOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	unit := r.PathValue("unit")
-	cur, err := s.GetOrganisation(r.Context(), p.Scope, unit)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	in := cur.OrganisationInput
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	o, err := s.UpdateOrganisation(r.Context(), p.Scope, unit, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, o)
+	patchWith(w, r, func() (OrganisationInput, error) {
+		cur, err := s.GetOrganisation(r.Context(), p.Scope, unit)
+		return cur.OrganisationInput, err
+	}, func(in OrganisationInput) (Organisation, error) {
+		return s.UpdateOrganisation(r.Context(), p.Scope, unit, in)
+	}, httpapi.Error)
 }
 
 // MaxImportBytes is the largest file the import takes (a quarter of a

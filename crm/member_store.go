@@ -180,7 +180,7 @@ func writeIndex(ctx context.Context, tx db.Execer, id string, in MemberInput) er
 		}
 	}
 	for _, w := range nameWords(in) {
-		if err := add(`INSERT INTO crm_member_words (word, member_id) VALUES ($1, $2)`, w, id); err != nil {
+		if err := add(`INSERT INTO crm_member_words (word, unit_id, member_id) VALUES ($1, $2, $3)`, w, in.UnitID, id); err != nil {
 			return err
 		}
 	}

@@ -206,6 +206,8 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			{"phone in another form", crm.MemberFilter{Query: "+7 (912) 345-67-89"}, []string{"Семёнов"}},
 			{"discount card", crm.MemberFilter{Query: "PD-77"}, []string{"Семёнов"}},
 			{"committee subtree", crm.MemberFilter{UnitID: f.a.ID}, []string{"Семёнов", "СЕМЕНОВА"}},
+			{"name in a subtree", crm.MemberFilter{UnitID: f.a2.ID, Query: "семен"}, []string{"СЕМЕНОВА"}},
+			{"name in another subtree", crm.MemberFilter{UnitID: f.b1.ID, Query: "семенова"}, nil},
 			{"industry", crm.MemberFilter{Industry: "образование"}, []string{"Петров", "Семёнов"}},
 			{"status", crm.MemberFilter{Status: crm.StatusSuspended}, []string{"СЕМЕНОВА"}},
 			{"birthday in May", crm.MemberFilter{BirthMonth: 5}, []string{"Петров", "Семёнов"}},
@@ -222,6 +224,20 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			if got := names(c.fl); !equal(got, c.want) {
 				t.Errorf("%s: got %v, want %v", c.name, got, c.want)
 			}
+		}
+		// A search's total is counted from the name words, which follow
+		// their member to another organisation.
+		moved, _ := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "семенова"})
+		in := moved.Members[0].MemberInput
+		in.UnitID = f.b1.ID
+		if _, err := f.s.UpdateMember(f.ctx, f.sys, moved.Members[0].ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(crm.MemberFilter{UnitID: f.b1.ID, Query: "семен"}); !equal(got, []string{"Петров", "СЕМЕНОВА"}) {
+			t.Errorf("after the move: %v", got)
+		}
+		if page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "семен"}); err != nil || page.Total != 1 {
+			t.Errorf("an operator's search counts %d, %v", page.Total, err)
 		}
 		page, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Limit: 2, Offset: 2})
 		if err != nil || page.Total != 3 || len(page.Members) != 1 {

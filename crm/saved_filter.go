@@ -79,11 +79,11 @@ func (s *Store) SaveFilter(ctx context.Context, sc access.Scope, name string, sh
 	if sc.UserID == "" {
 		return SavedFilter{}, valid.Errorf("owner", "owner", "only a user may save filters")
 	}
-	f.Limit, f.Offset = 0, 0
+	f.Limit, f.Offset, f.After = 0, 0, ""
 	if _, _, err := memberWhere(ctx, s.db, sc, f); err != nil {
 		return SavedFilter{}, err
 	}
-	if _, err := memberOrder(f.Sort); err != nil {
+	if _, _, err := memberSort(f.Sort); err != nil {
 		return SavedFilter{}, err
 	}
 	js, _ := json.Marshal(f)

@@ -50,7 +50,9 @@ func runCRM(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer t.stop()
+	var stopOnce sync.Once
+	stop := func() { stopOnce.Do(t.stop) }
+	defer stop()
 	t.client.Timeout = 30 * time.Minute // the import and the export are single long requests
 	r := rand.New(rand.NewPCG(f.seed, 2026))
 
@@ -100,6 +102,7 @@ func runCRM(ctx context.Context, args []string) error {
 	if rows != f.members {
 		return fmt.Errorf("export has %d members of %d", rows, f.members)
 	}
+	stop() // the hub's closing lines ("hub log: …") come before the RESULT line
 	fmt.Printf("RESULT crm members=%d import_s=%.1f filter_p95_ms=%.1f search_p95_ms=%.1f export_s=%.1f export_rss_mb=%.0f\n",
 		rows, importS, filterP95, searchP95, exportS, rssMB)
 	return nil

@@ -1,0 +1,63 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/fold"
+)
+
+// searchWords are the folded words of a name search, at most five.
+func searchWords(text string) []string {
+	words := strings.Fields(fold.String(text))
+	return words[:min(len(words), 5)]
+}
+
+// isNameSearch tells a search by words of the name from one by e-mail,
+// phone or card number (see searchCondition).
+func isNameSearch(text string) bool {
+	return text != "" && !strings.Contains(text, "@") && !strings.ContainsAny(text, "0123456789")
+}
+
+// wordCount counts the members a search by one name word selects, when f
+// has no other condition than the organisation: from the words' index and
+// the units alone (each word row carries its member's unit), without
+// reading a member row. ok is false for any other filter. Counted through
+// the members instead, PostgreSQL joined every member of the scope to the
+// words: 150 ms for a common surname at 254,000 members.
+func wordCount(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter) (n int, ok bool, err error) {
+	text := strings.TrimSpace(f.Query)
+	rest := f
+	rest.Query, rest.UnitID, rest.Sort, rest.Limit, rest.Offset, rest.After = "", "", "", 0, 0, ""
+	// Several words are counted on the lead word's cards (searchCondition):
+	// intersecting each word's rows read every name with a given name that
+	// begins like a two-letter word.
+	if !isNameSearch(text) || len(searchWords(text)) != 1 || rest != (MemberFilter{}) {
+		return 0, false, nil
+	}
+	lo, hi := sc.PathRange()
+	if f.UnitID != "" {
+		var path string
+		err := q.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1 AND path >= $2 AND path < $3`, f.UnitID, lo, hi).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, fmt.Errorf("crm: unit %s: %w", f.UnitID, db.ErrNotFound)
+		}
+		if err != nil {
+			return 0, false, fmt.Errorf("crm: unit: %w", err)
+		}
+		lo, hi = access.SubtreeRange(path)
+	}
+	w := searchWords(text)[0]
+	// DISTINCT: a surname and a patronymic may begin alike.
+	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT w.member_id) FROM crm_member_words w JOIN units u ON u.id = w.unit_id
+		WHERE w.word >= $1 AND w.word < $2 AND u.path >= $3 AND u.path < $4`, w, w+"\uffff", lo, hi).Scan(&n)
+	if err != nil {
+		return 0, false, fmt.Errorf("crm: count members: %w", err)
+	}
+	return n, true, nil
+}
