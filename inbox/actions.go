@@ -202,8 +202,8 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 	}
 	if in.ClientID != "" {
 		var id string
-		if err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
-			return messageTx(ctx, e.db, id)
+		if err := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
+			return messageTx(ctx, e.db.Prepared(), id)
 		}
 	}
 	if dir == DirOut {
@@ -236,13 +236,30 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 		w.add(msgEvent(conv, m))
 		return nil
 	})
+	if err == nil && dir == DirOut {
+		e.storedReply(ctx, r.conv)
+	}
 	if errors.Is(err, errDuplicate) {
 		var id string
-		if qerr := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
-			return messageTx(ctx, e.db, id)
+		if qerr := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
+			return messageTx(ctx, e.db.Prepared(), id)
 		}
 	}
 	return m, err
+}
+
+// storedReply tells a StoredSender's channel of a reply that just
+// committed, ahead of dispatch.
+func (e *Engine) storedReply(ctx context.Context, conv Conversation) {
+	ch, err := e.channelByID(ctx, conv.ChannelID)
+	if err != nil {
+		return // dispatch delivers it
+	}
+	if s, ok := e.sender(ch.Kind); ok {
+		if ss, ok := s.(StoredSender); ok {
+			ss.Stored(context.WithoutCancel(ctx), ch, conv.ID)
+		}
+	}
 }
 
 // Retry sends a failed message again.

@@ -122,6 +122,13 @@ func (w *Widget) Stop() {
 	w.done.Wait()
 }
 
+// Stored wakes the conversation's sockets on every node as soon as an
+// operator's reply commits: the reply is in SQL, which is where the
+// sockets read it.
+func (s sender) Stored(ctx context.Context, _ inbox.Channel, convID string) {
+	s.w.wakeConversation(ctx, convID, 0)
+}
+
 // sender is the widget's inbox.Sender. A reply is already in SQL, where
 // every socket of the visitor reads it by seq (and a visitor who is away
 // reads it on their next visit), so "sending" is done once it is stored:
@@ -129,7 +136,8 @@ func (w *Widget) Stop() {
 type sender struct{ w *Widget }
 
 func (s sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
-	s.w.wakeConversation(ctx, m.ConversationID)
+	s.w.wakeConversation(ctx, m.ConversationID, m.Seq) // usually shown already, by Stored
+
 	if err := s.w.mailIfAway(ctx, ch, m); err != nil {
 		return inbox.SendResult{}, err
 	}

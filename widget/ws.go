@@ -95,8 +95,8 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		}
 	}
 	if conv != c.conv {
+		c.sent.Store(0) // before the registry names the new conversation, so pokeAt cannot skip its messages
 		c.w.local.follow(c, conv)
-		c.sent = 0
 		if err := c.write(ctx, outFrame{Type: "conversation", ConversationID: conv}); err != nil {
 			return err
 		}
@@ -105,14 +105,14 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent, 200)
+		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent.Load(), 200)
 		if err != nil {
 			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
 		}
 		out := make([]outMessage, 0, len(msgs))
 		for _, m := range msgs {
-			c.sent = m.Seq
+			c.sent.Store(m.Seq)
 			if om, ok := c.w.visible(ctx, c.ch, c.v.ID, m); ok {
 				out = append(out, om)
 			}
@@ -218,7 +218,7 @@ func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
 		}
 		return outFrame{Type: "error", Code: code, Message: msg, ClientID: f.ClientID}
 	}
-	c.poke()
+	c.pokeAt(res.Seq)
 	return outFrame{Type: "ack", ClientID: f.ClientID, Seq: res.Seq, ConversationID: res.ConversationID, Duplicate: res.Duplicate}
 }
 
