@@ -53,7 +53,7 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 	}
 	// The Origin was checked against the channel's list just above.
 	// Compression would keep a flate state of tens of kilobytes per socket.
-	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	conn, err := websocket.Accept(smallBuffers{rw}, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		return
 	}
