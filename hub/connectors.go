@@ -30,12 +30,14 @@ func (h *Hub) newConnectors() []connector {
 	h.Mail = mailer
 	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
+	site := widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
+		Mailer: mailer}) // the widget e-mails replies to away visitors through a mail channel
+	mailer.TakeRepliesWith(site) // and their replies to those letters join their chats
 	return []connector{
 		telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB}),
 		vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log}),
 		mailer,
-		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
-			Mailer: mailer}), // the widget e-mails replies to away visitors through a mail channel
+		site,
 		h.Telephony,
 	}
 }
