@@ -191,7 +191,7 @@ func (w *Widget) followEvents(ctx context.Context) {
 			// Only a new message changes what a visitor sees; delivery
 			// statuses and assignments are most of the other events.
 			if ev.ConversationID != "" && ev.Kind == inbox.EvMessage {
-				w.local.pokeConv(ev.ConversationID, 0)
+				w.local.pokeConv(ev.ConversationID, ev.MessageSeq())
 			}
 			cursor = ev.Seq
 		}
