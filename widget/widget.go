@@ -85,6 +85,7 @@ func (w *Widget) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/v1/ws/{channel}", w.httpSocket)
 	mux.HandleFunc("POST /widget/v1/upload/{channel}", w.httpUpload)
 	mux.HandleFunc("GET /widget/v1/file/{channel}/{key}", w.httpFile)
+	mux.HandleFunc("GET "+AvatarPath+"{key}", w.httpAvatar)
 	mux.HandleFunc("POST /widget/v1/offline/{channel}", w.httpOffline)
 	mux.HandleFunc("POST /widget/v1/rating/{channel}", w.httpRating)
 }

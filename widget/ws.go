@@ -63,6 +63,7 @@ type outMessage struct {
 	Text      string    `json:"text,omitempty"`
 	ClientID  string    `json:"client_id,omitempty"`
 	Author    string    `json:"author,omitempty"`
+	Avatar    string    `json:"avatar,omitempty"` // the author's photo, relative to the hub
 	Files     []fileRef `json:"files,omitempty"`
 	Event     string    `json:"event,omitempty"`
 	AskRating bool      `json:"ask_rating,omitempty"`
@@ -144,7 +145,7 @@ func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string
 	case inbox.DirIn:
 		om.ClientID = strings.TrimPrefix(m.ExternalID, visitorID+":")
 	case inbox.DirOut:
-		om.Author = w.operatorName(ctx, m.AuthorID)
+		om.Author, om.Avatar = w.operator(ctx, m.AuthorID)
 	case inbox.DirSystem:
 		var body struct {
 			Event string `json:"event"`

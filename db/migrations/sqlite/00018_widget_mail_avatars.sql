@@ -12,5 +12,12 @@ CREATE TABLE widget_mail_letters (
     created_at      BIGINT NOT NULL
 );
 
+-- Users' photos (package org), shown to site visitors next to the
+-- operator's replies: the blob store key of a PNG, JPEG or WebP image.
+ALTER TABLE users ADD COLUMN avatar_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_avatar ON users(avatar_key) WHERE avatar_key <> '';
+
 -- +goose Down
+DROP INDEX users_avatar;
+ALTER TABLE users DROP COLUMN avatar_key;
 DROP TABLE widget_mail_letters;
