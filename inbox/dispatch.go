@@ -32,6 +32,10 @@ type Sender interface {
 type StoredSender interface {
 	Sender
 	Stored(ctx context.Context, ch Channel, conversationID string)
+	// SentWhenStored reports whether storing is all a reply through ch
+	// needs (no e-mail to an away visitor may follow): the reply is then
+	// stored as sent, in the same transaction, and not dispatched.
+	SentWhenStored(ch Channel) bool
 }
 
 // OutboundMessage is a reply to deliver.

@@ -130,6 +130,12 @@ func (s sender) Stored(ctx context.Context, _ inbox.Channel, convID string) {
 	s.w.wakeConversation(ctx, convID, 0)
 }
 
+// SentWhenStored: a reply needs more than storing only when it may be
+// e-mailed to a visitor who is away.
+func (s sender) SentWhenStored(ch inbox.Channel) bool {
+	return ch.Settings[settingMailChannel] == "" || s.w.mailer == nil
+}
+
 // sender is the widget's inbox.Sender. A reply is already in SQL, where
 // every socket of the visitor reads it by seq (and a visitor who is away
 // reads it on their next visit), so "sending" is done once it is stored:
