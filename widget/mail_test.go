@@ -108,29 +108,38 @@ func (f *fixture) withMailbox(t *testing.T) (inbox.Channel, *letterSink, *imapme
 	return mailCh, sink, user
 }
 
+// answeredByMail leaves the offline form with contact, answers it with
+// reply while the visitor is away, and returns the form's answer, the
+// conversation and the letter that went out.
+func (f *fixture) answeredByMail(t *testing.T, sink *letterSink, contact, reply string) (map[string]any, string, letter) {
+	t.Helper()
+	code, out, _ := f.req(t, "POST", "/widget/v1/offline/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна",
+		"contact": contact, "consent": true, "text": "Как вступить в профсоюз?", "client_id": "q1"})
+	if code != 201 {
+		t.Fatalf("offline form: %d %v", code, out)
+	}
+	conv := out["conversation_id"].(string)
+	f.reply(t, conv, reply)
+	select {
+	case l := <-sink.got:
+		return out, conv, l
+	case <-time.After(20 * time.Second):
+		t.Fatal("no letter to the away visitor")
+	}
+	return nil, "", letter{}
+}
+
 // The offline form answered by e-mail: a visitor who left an address and
 // is not on the site gets the operator's reply as a letter from the
 // union's mailbox; while their chat is open they get it only in the chat.
 func TestAwayVisitorGetsTheReplyByMail(t *testing.T) {
 	f := newFixture(t)
 	_, sink, _ := f.withMailbox(t)
-
-	code, out, _ := f.req(t, "POST", "/widget/v1/offline/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна",
-		"contact": "anna@example.org", "consent": true, "text": "Как вступить в профсоюз?", "client_id": "q1"})
-	if code != 201 {
-		t.Fatalf("offline form: %d %v", code, out)
-	}
-	conv := out["conversation_id"].(string)
-	f.reply(t, conv, "Напишите заявление председателю первичной организации.")
-	select {
-	case l := <-sink.got:
-		subject, _ := new(mime.WordDecoder).DecodeHeader(l.subject)
-		if l.to != "anna@example.org" || !strings.Contains(subject, "Профсоюз") ||
-			!strings.Contains(l.text, "Напишите заявление председателю") || !strings.Contains(l.text, f.op.FullName) {
-			t.Fatalf("letter: %+v (subject %q)", l, subject)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no letter to the away visitor")
+	out, conv, l := f.answeredByMail(t, sink, "anna@example.org", "Напишите заявление председателю первичной организации.")
+	subject, _ := new(mime.WordDecoder).DecodeHeader(l.subject)
+	if l.to != "anna@example.org" || !strings.Contains(subject, "Профсоюз") ||
+		!strings.Contains(l.text, "Напишите заявление председателю") || !strings.Contains(l.text, f.op.FullName) {
+		t.Fatalf("letter: %+v (subject %q)", l, subject)
 	}
 
 	// Back on the site: the next reply comes in the chat only.
@@ -155,19 +164,7 @@ func TestAwayVisitorGetsTheReplyByMail(t *testing.T) {
 func TestMailedAnswersReplyJoinsTheChat(t *testing.T) {
 	f := newFixture(t)
 	mailCh, sink, mailbox := f.withMailbox(t)
-	code, out, _ := f.req(t, "POST", "/widget/v1/offline/"+f.ch.ID, siteOrigin, map[string]any{"name": "Анна",
-		"contact": "Anna@Example.org", "consent": true, "text": "Как вступить в профсоюз?", "client_id": "q1"})
-	if code != 201 {
-		t.Fatalf("offline form: %d %v", code, out)
-	}
-	conv := out["conversation_id"].(string)
-	f.reply(t, conv, "Напишите заявление председателю.")
-	var sent letter
-	select {
-	case sent = <-sink.got:
-	case <-time.After(20 * time.Second):
-		t.Fatal("no letter to the away visitor")
-	}
+	out, conv, sent := f.answeredByMail(t, sink, "Anna@Example.org", "Напишите заявление председателю.")
 	if !strings.HasPrefix(sent.id, "widget.") || !strings.HasSuffix(sent.id, "@union.example") {
 		t.Fatalf("Message-ID of the answer: %q", sent.id)
 	}
