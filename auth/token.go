@@ -138,7 +138,7 @@ func (s *Service) Bearer(ctx context.Context, secret, ip string) (*Principal, er
 	}
 	var id, userID string
 	var expires, lastUsed int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at = 0`,
+	err := s.db.QueryRowCached(ctx, `SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at = 0`,
 		hashToken(secret)).Scan(&id, &userID, &expires, &lastUsed)
 	if err != nil {
 		return nil, ErrNoSession

@@ -100,3 +100,26 @@ func (d *DB) QueryRowCached(ctx context.Context, query string, args ...any) *sql
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// Prepared is the database outside a transaction with every statement
+// going through the cache, for hot paths that take an Execer (an
+// operator's reply and its dispatch read the same few rows each time).
+func (d *DB) Prepared() Execer { return preparedDB{d} }
+
+type preparedDB struct{ d *DB }
+
+func (p preparedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := p.d.prepared(ctx, query)
+	if err != nil {
+		return p.d.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (p preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.d.QueryCached(ctx, query, args...)
+}
+
+func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.d.QueryRowCached(ctx, query, args...)
+}

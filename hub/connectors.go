@@ -37,12 +37,14 @@ func (h *Hub) newConnectors() []connector {
 	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
 	h.CRM.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
 	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
+	site := widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
+		Mailer: mailer}) // the widget e-mails replies to away visitors through a mail channel
+	mailer.TakeRepliesWith(site) // and their replies to those letters join their chats
 	return []connector{
 		tg,
 		vkc,
 		mailer,
-		widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
-			Mailer: mailer}), // the widget e-mails replies to away visitors through a mail channel
+		site,
 		h.Telephony,
 	}
 }

@@ -36,7 +36,7 @@ func (e *Engine) conversationFor(ctx context.Context, sc access.Scope, id string
 		return role{}, err
 	}
 	cond, args := visibleArgs(sc, 2)
-	c, err := scanConversation(e.db.QueryRowContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id
+	c, err := scanConversation(e.db.QueryRowCached(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id
 		WHERE c.id = $1 AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return role{}, fmt.Errorf("inbox: conversation %s: %w", id, db.ErrNotFound)
@@ -57,7 +57,7 @@ func (e *Engine) conversationFor(ctx context.Context, sc access.Scope, id string
 	}
 	if sc.Can(access.SuperviseInbox) {
 		var path string
-		if err := e.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, c.UnitID).Scan(&path); err == nil && sc.Covers(path) {
+		if err := e.db.QueryRowCached(ctx, `SELECT path FROM units WHERE id = $1`, c.UnitID).Scan(&path); err == nil && sc.Covers(path) {
 			r.supervisor = true
 		}
 	}

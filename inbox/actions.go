@@ -202,8 +202,8 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 	}
 	if in.ClientID != "" {
 		var id string
-		if err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
-			return messageTx(ctx, e.db, id)
+		if err := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
+			return messageTx(ctx, e.db.Prepared(), id)
 		}
 	}
 	if dir == DirOut {
@@ -220,29 +220,60 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 		}
 	}
 	var m Message
+	local, sentWhenStored := e.storedSender(ctx, r.conv.ChannelID)
 	err = e.write(ctx, func(tx db.Execer, w *txw) error {
 		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
 			Text: in.Text, Attachments: in.Attachments}
 		if dir == DirOut {
 			m.Status = DeliveryPending
+			if sentWhenStored {
+				m.Status = DeliverySent
+			}
 		}
 		conv := r.conv
 		if err := appendMessage(ctx, tx, &conv, &m); err != nil {
 			return err
 		}
-		if dir == DirOut {
+		if m.Status == DeliveryPending {
 			w.dispatch = append(w.dispatch, m.ID)
 		}
 		w.add(msgEvent(conv, m))
 		return nil
 	})
+	if err == nil && dir == DirOut && local.sender != nil {
+		if sentWhenStored {
+			e.metric.dispatched.WithLabelValues(local.ch.Kind, "sent").Inc()
+		}
+		local.sender.Stored(context.WithoutCancel(ctx), local.ch, r.conv.ID)
+	}
 	if errors.Is(err, errDuplicate) {
 		var id string
-		if qerr := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
-			return messageTx(ctx, e.db, id)
+		if qerr := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
+			return messageTx(ctx, e.db.Prepared(), id)
 		}
 	}
 	return m, err
+}
+
+// localChannel is a channel whose replies are read where they are stored.
+type localChannel struct {
+	ch     Channel
+	sender StoredSender // nil: the channel's replies go through dispatch only
+}
+
+// storedSender finds the StoredSender of a channel, told of a reply as
+// soon as it commits, and whether storing is all the reply needs.
+func (e *Engine) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
+	ch, err := e.channelByID(ctx, channelID)
+	if err != nil {
+		return localChannel{}, false // dispatch delivers it
+	}
+	s, _ := e.sender(ch.Kind)
+	ss, ok := s.(StoredSender)
+	if !ok {
+		return localChannel{}, false
+	}
+	return localChannel{ch: ch, sender: ss}, ss.SentWhenStored(ch)
 }
 
 // Retry sends a failed message again.

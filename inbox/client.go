@@ -97,7 +97,7 @@ func (c *Client) kill() { c.killOnce.Do(func() { close(c.done) }) }
 func (e *Engine) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
 	const maxReplay = 5000
 	var oldest int64
-	if err := e.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {
+	if err := e.db.QueryRowCached(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {
 		return nil, false, err
 	}
 	if oldest > since+1 {

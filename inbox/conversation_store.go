@@ -123,10 +123,14 @@ func appendMessage(ctx context.Context, tx db.Execer, c *Conversation, m *Messag
 	if m.ClientID != "" {
 		client = m.ClientID
 	}
+	var sentAt int64
+	if m.Status == DeliverySent {
+		sentAt, m.SentAt = now, ms(now)
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO inbox_messages (id, conversation_id, seq, direction, channel_id, external_id, client_id,
-		author_id, text, attachments, status, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12) ON CONFLICT DO NOTHING`,
-		m.ID, m.ConversationID, m.Seq, m.Direction, m.ChannelID, ext, client, m.AuthorID, m.Text, string(att), m.Status, now)
+		author_id, text, attachments, status, created_at, updated_at, sent_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13) ON CONFLICT DO NOTHING`,
+		m.ID, m.ConversationID, m.Seq, m.Direction, m.ChannelID, ext, client, m.AuthorID, m.Text, string(att), m.Status, now, sentAt)
 	if err != nil {
 		return fmt.Errorf("inbox: insert message: %w", err)
 	}

@@ -22,12 +22,29 @@ type Sender interface {
 	Send(ctx context.Context, ch Channel, m OutboundMessage) (SendResult, error)
 }
 
+// StoredSender is a Sender whose contact reads replies where they are
+// stored (the site widget's sockets read the conversation from SQL). The
+// engine calls Stored on the node that stored a reply as soon as it
+// commits, so the contact sees it without waiting for the dispatch queue;
+// Send still runs from dispatch for what needs a retry (an e-mail to an
+// away visitor) and to mark the reply sent. Such a sender has no provider
+// whose rate must be kept, so dispatch does not pace it.
+type StoredSender interface {
+	Sender
+	Stored(ctx context.Context, ch Channel, conversationID string)
+	// SentWhenStored reports whether storing is all a reply through ch
+	// needs (no e-mail to an away visitor may follow): the reply is then
+	// stored as sent, in the same transaction, and not dispatched.
+	SentWhenStored(ch Channel) bool
+}
+
 // OutboundMessage is a reply to deliver.
 type OutboundMessage struct {
 	ID             string // idempotency key, stable across retries
 	ConversationID string
 	ExternalChatID string
 	ContactID      string
+	Seq            int64 // the reply's place in its conversation
 	AuthorID       string
 	Text           string
 	Attachments    []Attachment
@@ -180,7 +197,7 @@ func (e *Engine) rescanOutbox(ctx context.Context, work chan<- string) {
 // lease in SQL so that two workers never send it at the same time.
 func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, id string) {
 	now := db.Now()
-	res, err := e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
+	res, err := e.db.Prepared().ExecContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
 		AND lease_until < $3 AND next_attempt_at <= $3`, id, now+leaseTime.Milliseconds(), now)
 	if err != nil {
 		return
@@ -188,11 +205,11 @@ func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, i
 	if n, _ := res.RowsAffected(); n == 0 {
 		return
 	}
-	m, err := messageTx(ctx, e.db, id)
+	m, err := messageTx(ctx, e.db.Prepared(), id)
 	if err != nil {
 		return
 	}
-	conv, err := conversationTx(ctx, e.db, m.ConversationID)
+	conv, err := conversationTx(ctx, e.db.Prepared(), m.ConversationID)
 	if err != nil {
 		return
 	}
@@ -200,22 +217,24 @@ func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, i
 	if err != nil {
 		return
 	}
-	rate := ch.RatePerS
-	if rate <= 0 {
-		rate = defaultRatePerS
-	}
-	if wait := e.awaitRate(ctx, limiter, ch.ID, rate); wait > 0 {
-		e.deferSend(ctx, m.ID, wait, false, "")
-		return
-	}
 	sender, ok := e.sender(ch.Kind)
 	if !ok {
 		e.finishSend(ctx, conv, m, SendResult{}, &SendError{Permanent: true, Reason: "no connector for channel kind " + ch.Kind})
 		return
 	}
+	if _, local := sender.(StoredSender); !local {
+		rate := ch.RatePerS
+		if rate <= 0 {
+			rate = defaultRatePerS
+		}
+		if wait := e.awaitRate(ctx, limiter, ch.ID, rate); wait > 0 {
+			e.deferSend(ctx, m.ID, wait, false, "")
+			return
+		}
+	}
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
+	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, Seq: m.Seq, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
 		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1}
 	result, err := sender.Send(sctx, ch, out)
 	if ctx.Err() != nil {

@@ -171,7 +171,7 @@ func (r *relay) catchUp(ctx context.Context) {
 // eventsAfter reads committed events past seq. What visibility needs comes
 // from columns; the payload stays raw JSON for the sockets.
 func (e *Engine) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
+	rows, err := e.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
 		FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, err

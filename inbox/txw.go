@@ -194,3 +194,25 @@ func (w *txw) mark() txwMark {
 func (w *txw) reset(m txwMark) {
 	w.events, w.enqueue, w.dispatch = w.events[:m.events], w.enqueue[:m.enqueue], w.dispatch[:m.dispatch]
 }
+
+// MessageSeq is the conversation seq of the message an EvMessage event
+// carries, or 0. An event read back from the log has only its stored
+// JSON; a follower that needs no more than this (the widget, to skip
+// sockets that have shown the message) reads just the one field.
+func (ev *Event) MessageSeq() int64 {
+	if ev.Message != nil {
+		return ev.Message.Seq
+	}
+	if ev.Kind != EvMessage || len(ev.raw) == 0 {
+		return 0
+	}
+	var p struct {
+		Message struct {
+			Seq int64 `json:"seq"`
+		} `json:"message"`
+	}
+	if json.Unmarshal(ev.raw, &p) != nil {
+		return 0
+	}
+	return p.Message.Seq
+}

@@ -22,7 +22,7 @@ type AuthRecord struct {
 func (s *Store) authRecord(ctx context.Context, where string, arg string) (AuthRecord, error) {
 	var r AuthRecord
 	var created, updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).Scan(
+	err := s.db.QueryRowCached(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).Scan(
 		&r.ID, &r.Login, &r.FullName, &r.Email, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath,
 		&r.Lang, &r.Disabled, &r.TOTPEnabled, &created, &updated, &r.PasswordHash, &r.TOTPSecret)
 	if errors.Is(err, sql.ErrNoRows) {

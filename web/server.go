@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/kv"
@@ -29,6 +30,7 @@ type Deps struct {
 	KV      *kv.Client
 	Auth    *auth.Service
 	Org     *org.Store
+	Blobs   blob.Store // users' avatars
 	Log     *slog.Logger
 	Metrics *prometheus.Registry
 	Version string

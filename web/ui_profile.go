@@ -21,8 +21,16 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	avatar, err := s.Org.AvatarKey(r.Context(), p.User.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if avatar != "" {
+		avatar = avatarPath + avatar
+	}
 	v := s.newView(r, "title.profile", "settings")
-	v.Data = map[string]any{"Tokens": tokens, "TOTPRequired": required}
+	v.Data = map[string]any{"Tokens": tokens, "TOTPRequired": required, "AvatarURL": avatar}
 	s.render(w, r, http.StatusOK, "profile", v)
 }
 

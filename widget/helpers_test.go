@@ -120,6 +120,7 @@ type frame struct {
 		Text      string `json:"text"`
 		ClientID  string `json:"client_id"`
 		Author    string `json:"author"`
+		Avatar    string `json:"avatar"`
 		Event     string `json:"event"`
 		AskRating bool   `json:"ask_rating"`
 		Files     []struct {
@@ -250,6 +251,7 @@ type frameMsg = struct {
 	Text      string `json:"text"`
 	ClientID  string `json:"client_id"`
 	Author    string `json:"author"`
+	Avatar    string `json:"avatar"`
 	Event     string `json:"event"`
 	AskRating bool   `json:"ask_rating"`
 	Files     []struct {

@@ -356,7 +356,7 @@ func (w *Widget) ingest(ctx context.Context, ch inbox.Channel, v *visitor, clien
 		w.wake(ctx, v.ID)
 	}
 	if !res.Duplicate {
-		w.wakeConversation(ctx, res.ConversationID) // the visitor's other tabs
+		w.wakeConversation(ctx, res.ConversationID, res.Seq) // the visitor's other tabs
 	}
 	return res, nil
 }

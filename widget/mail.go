@@ -20,10 +20,10 @@ import (
 // settingMailChannel names the mail channel whose mailbox sends answers.
 const settingMailChannel = "offline_mail_channel"
 
-// Mailer sends a plain letter through a mail channel's SMTP account;
-// connectors/mail implements it.
+// Mailer sends a plain letter through a mail channel's SMTP account under
+// the Message-ID key@<the mailbox's domain>; connectors/mail implements it.
 type Mailer interface {
-	SendLetter(ctx context.Context, mailChannelID, to, subject, text string) error
+	SendLetterAs(ctx context.Context, mailChannelID, key, to, subject, text string) error
 }
 
 // Presence is two keys for the whole installation, not one per visitor:
@@ -123,7 +123,11 @@ func (w *Widget) mailIfAway(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 	if name := w.operatorName(ctx, m.AuthorID); name != "" {
 		text += "\n\n-- \n" + name + "\n" + title
 	}
-	if err := w.mailer.SendLetter(ctx, mailCh, email, subject, text); err != nil {
+	key := letterKey(m.ID)
+	if err := w.recordLetter(ctx, key, mailCh, ch.ID, v.ID, m.ConversationID); err != nil {
+		return err
+	}
+	if err := w.mailer.SendLetterAs(ctx, mailCh, key, email, subject, text); err != nil {
 		return err
 	}
 	w.log.Info("reply e-mailed to an away visitor", "conversation", m.ConversationID, "message", m.ID)

@@ -30,7 +30,7 @@ type visitorConn struct {
 	conn *websocket.Conn
 	ctx  context.Context // ends when the socket does
 	conv string          // the conversation shown; changed only by the writer, under the registry's lock
-	sent int64           // last seq read from the conversation; writer only
+	sent atomic.Int64    // last seq read from the conversation; written by the writer only
 	ip   string          // the visitor's address and this socket's slot in its count
 	slot string
 
@@ -53,7 +53,7 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 	}
 	// The Origin was checked against the channel's list just above.
 	// Compression would keep a flate state of tens of kilobytes per socket.
-	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	conn, err := websocket.Accept(smallBuffers{rw}, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		return
 	}
@@ -73,10 +73,11 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 	// logger and id but not its cancellation.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &visitorConn{w: w, ch: ch, v: v, conn: conn, ctx: ctx, conv: v.ConversationID}
-	c.sent, _ = strconv.ParseInt(q.Get("since"), 10, 64)
+	since, _ := strconv.ParseInt(q.Get("since"), 10, 64)
 	if qc := q.Get("conversation"); qc != "" && qc != v.ConversationID {
-		c.sent = 0
+		since = 0
 	}
+	c.sent.Store(since)
 	c.ip, c.slot = ip, slot
 	w.sockets.Add(1)
 	w.local.add(c)
@@ -103,6 +104,15 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 func (c *visitorConn) pokeVisitor() {
 	c.recheck.Store(true)
 	c.poke()
+}
+
+// pokeAt asks for a flush if the socket has not sent seq yet: the wake-ups
+// of a reply (when stored, when dispatched, from the event log) then cost
+// one read of the conversation, not three.
+func (c *visitorConn) pokeAt(seq int64) {
+	if seq <= 0 || c.sent.Load() < seq {
+		c.poke()
+	}
 }
 
 // poke asks for a flush; wake-ups that come while one runs make one more.

@@ -90,8 +90,8 @@ type nameCache struct {
 }
 
 type cachedName struct {
-	name string
-	at   time.Time
+	name, avatar string
+	at           time.Time
 }
 
 func newNameCache() *nameCache { return &nameCache{m: map[string]cachedName{}} }
@@ -99,21 +99,35 @@ func newNameCache() *nameCache { return &nameCache{m: map[string]cachedName{}} }
 // operatorName is what the visitor sees as the author of a reply: the
 // operator's name, or nothing for automatic replies.
 func (w *Widget) operatorName(ctx context.Context, userID string) string {
+	name, _ := w.operator(ctx, userID)
+	return name
+}
+
+// operator is the operator's name and the address of their photo ("" if
+// they have none), kept for a minute: a new photo shows within it.
+func (w *Widget) operator(ctx context.Context, userID string) (name, avatar string) {
 	if userID == "" || w.org == nil {
-		return ""
+		return "", ""
 	}
 	w.names.mu.Lock()
 	c, ok := w.names.m[userID]
 	w.names.mu.Unlock()
-	if ok && time.Since(c.at) < 5*time.Minute {
-		return c.name
+	if ok && time.Since(c.at) < time.Minute {
+		return c.name, c.avatar
 	}
 	u, err := w.org.GetUser(ctx, system, userID)
 	if err != nil {
-		return ""
+		return "", ""
+	}
+	key, err := w.org.AvatarKey(ctx, userID)
+	if err != nil {
+		return u.FullName, ""
+	}
+	if key != "" {
+		avatar = AvatarPath + key
 	}
 	w.names.mu.Lock()
-	w.names.m[userID] = cachedName{name: u.FullName, at: time.Now()}
+	w.names.m[userID] = cachedName{name: u.FullName, avatar: avatar, at: time.Now()}
 	w.names.mu.Unlock()
-	return u.FullName
+	return u.FullName, avatar
 }

@@ -62,7 +62,7 @@ func (w *Widget) visitorByToken(ctx context.Context, chID, token string) (visito
 		return visitor{}, errBadToken
 	}
 	var v visitor
-	err := w.db.QueryRowContext(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors
+	err := w.db.QueryRowCached(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors
 		WHERE token_hash = $1 AND channel_id = $2 AND revoked_at = 0`, hashToken(token), chID).
 		Scan(&v.ID, &v.ChannelID, &v.Name, &v.Contact, &v.Topic, &v.ConversationID)
 	if errors.Is(err, sql.ErrNoRows) {

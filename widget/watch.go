@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -79,11 +80,13 @@ func (r *registry) follow(c *visitorConn, conv string) {
 	addTo(r.byConv, conv, c)
 }
 
-func (r *registry) pokeConv(conv string) {
+// pokeConv wakes the sockets of conv that have not sent its message seq
+// (0: every socket of conv).
+func (r *registry) pokeConv(conv string, seq int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for c := range r.byConv[conv] {
-		c.poke()
+		c.pokeAt(seq)
 	}
 }
 
@@ -185,8 +188,10 @@ func (w *Widget) followEvents(ctx context.Context) {
 			continue
 		}
 		for _, ev := range evs {
-			if ev.ConversationID != "" {
-				w.local.pokeConv(ev.ConversationID)
+			// Only a new message changes what a visitor sees; delivery
+			// statuses and assignments are most of the other events.
+			if ev.ConversationID != "" && ev.Kind == inbox.EvMessage {
+				w.local.pokeConv(ev.ConversationID, ev.MessageSeq())
 			}
 			cursor = ev.Seq
 		}
@@ -255,10 +260,11 @@ func (w *Widget) wake(ctx context.Context, visitorID string) {
 	w.publish(ctx, "v:"+visitorID)
 }
 
-// wakeConversation tells every node that a conversation has new messages.
-func (w *Widget) wakeConversation(ctx context.Context, convID string) {
-	w.local.pokeConv(convID)
-	w.publish(ctx, "c:"+convID)
+// wakeConversation tells every node that conversation convID has its
+// message seq (0: has new messages); sockets that sent it already stay asleep.
+func (w *Widget) wakeConversation(ctx context.Context, convID string, seq int64) {
+	w.local.pokeConv(convID, seq)
+	w.publish(ctx, "c:"+convID+" "+strconv.FormatInt(seq, 10))
 }
 
 // publish tells the other nodes; the payload names this node, which has
@@ -284,7 +290,9 @@ func (w *Widget) followWakeups(ctx context.Context) {
 			case strings.HasPrefix(p, "v:"):
 				w.local.pokeVisitor(p[2:])
 			case strings.HasPrefix(p, "c:"):
-				w.local.pokeConv(p[2:])
+				conv, seq, _ := strings.Cut(p[2:], " ")
+				n, _ := strconv.ParseInt(seq, 10, 64)
+				w.local.pokeConv(conv, n)
 			case strings.HasPrefix(p, "s:"):
 				w.signalFromPeer(p[2:])
 			}

@@ -85,6 +85,7 @@ func (w *Widget) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/v1/ws/{channel}", w.httpSocket)
 	mux.HandleFunc("POST /widget/v1/upload/{channel}", w.httpUpload)
 	mux.HandleFunc("GET /widget/v1/file/{channel}/{key}", w.httpFile)
+	mux.HandleFunc("GET "+AvatarPath+"{key}", w.httpAvatar)
 	mux.HandleFunc("POST /widget/v1/offline/{channel}", w.httpOffline)
 	mux.HandleFunc("POST /widget/v1/rating/{channel}", w.httpRating)
 }
@@ -122,6 +123,19 @@ func (w *Widget) Stop() {
 	w.done.Wait()
 }
 
+// Stored wakes the conversation's sockets on every node as soon as an
+// operator's reply commits: the reply is in SQL, which is where the
+// sockets read it.
+func (s sender) Stored(ctx context.Context, _ inbox.Channel, convID string) {
+	s.w.wakeConversation(ctx, convID, 0)
+}
+
+// SentWhenStored: a reply needs more than storing only when it may be
+// e-mailed to a visitor who is away.
+func (s sender) SentWhenStored(ch inbox.Channel) bool {
+	return ch.Settings[settingMailChannel] == "" || s.w.mailer == nil
+}
+
 // sender is the widget's inbox.Sender. A reply is already in SQL, where
 // every socket of the visitor reads it by seq (and a visitor who is away
 // reads it on their next visit), so "sending" is done once it is stored:
@@ -129,7 +143,8 @@ func (w *Widget) Stop() {
 type sender struct{ w *Widget }
 
 func (s sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
-	s.w.wakeConversation(ctx, m.ConversationID)
+	s.w.wakeConversation(ctx, m.ConversationID, m.Seq) // usually shown already, by Stored
+
 	if err := s.w.mailIfAway(ctx, ch, m); err != nil {
 		return inbox.SendResult{}, err
 	}

@@ -63,6 +63,7 @@ type outMessage struct {
 	Text      string    `json:"text,omitempty"`
 	ClientID  string    `json:"client_id,omitempty"`
 	Author    string    `json:"author,omitempty"`
+	Avatar    string    `json:"avatar,omitempty"` // the author's photo, relative to the hub
 	Files     []fileRef `json:"files,omitempty"`
 	Event     string    `json:"event,omitempty"`
 	AskRating bool      `json:"ask_rating,omitempty"`
@@ -95,8 +96,8 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		}
 	}
 	if conv != c.conv {
+		c.sent.Store(0) // before the registry names the new conversation, so pokeAt cannot skip its messages
 		c.w.local.follow(c, conv)
-		c.sent = 0
 		if err := c.write(ctx, outFrame{Type: "conversation", ConversationID: conv}); err != nil {
 			return err
 		}
@@ -105,14 +106,14 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent, 200)
+		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent.Load(), 200)
 		if err != nil {
 			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
 		}
 		out := make([]outMessage, 0, len(msgs))
 		for _, m := range msgs {
-			c.sent = m.Seq
+			c.sent.Store(m.Seq)
 			if om, ok := c.w.visible(ctx, c.ch, c.v.ID, m); ok {
 				out = append(out, om)
 			}
@@ -144,7 +145,7 @@ func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string
 	case inbox.DirIn:
 		om.ClientID = strings.TrimPrefix(m.ExternalID, visitorID+":")
 	case inbox.DirOut:
-		om.Author = w.operatorName(ctx, m.AuthorID)
+		om.Author, om.Avatar = w.operator(ctx, m.AuthorID)
 	case inbox.DirSystem:
 		var body struct {
 			Event string `json:"event"`
@@ -218,7 +219,7 @@ func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
 		}
 		return outFrame{Type: "error", Code: code, Message: msg, ClientID: f.ClientID}
 	}
-	c.poke()
+	c.pokeAt(res.Seq)
 	return outFrame{Type: "ack", ClientID: f.ClientID, Seq: res.Seq, ConversationID: res.ConversationID, Duplicate: res.Duplicate}
 }
 

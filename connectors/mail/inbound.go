@@ -86,6 +86,17 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		}
 		in.Attachments = append(in.Attachments, a)
 	}
+	taken, err := c.offerReply(ctx, ch, l, in.ExternalMessageID, in.Attachments)
+	if err != nil || taken.ConversationID != "" {
+		if err != nil || taken.Duplicate {
+			drop()
+		}
+		if err != nil || taken.Duplicate || l.messageID == "" {
+			return err
+		}
+		return c.recordLetter(ctx, ch.ID, storedLetter{messageID: l.messageID, direction: "in", conversationID: taken.ConversationID,
+			address: l.fromAddr, subject: l.subject})
+	}
 	var notes []string
 	conv, addr, err := c.thread(ctx, ch.ID, l)
 	if err != nil {

@@ -43,6 +43,20 @@ func (c *Connector) SendLetter(ctx context.Context, channelID, to, subject, text
 // workflow sends signed outgoing documents this way); it returns the
 // letter's Message-ID for the sender's records.
 func (c *Connector) SendLetterWithFiles(ctx context.Context, channelID, to, subject, text string, files []LetterFile) (string, error) {
+	return c.sendLetter(ctx, channelID, "letter."+uuid.NewString(), to, subject, text, files)
+}
+
+// SendLetterAs is SendLetter under the Message-ID key@<the mailbox's
+// domain>: a caller that sends again after a failure keeps the id, and
+// one that records key before sending can tell a reply to the letter by
+// its In-Reply-To (the widget's answers to away visitors, see
+// ReplyTaker). key must be a valid Message-ID left-hand side.
+func (c *Connector) SendLetterAs(ctx context.Context, channelID, key, to, subject, text string) error {
+	_, err := c.sendLetter(ctx, channelID, key, to, subject, text, nil)
+	return err
+}
+
+func (c *Connector) sendLetter(ctx context.Context, channelID, key, to, subject, text string, files []LetterFile) (string, error) {
 	ch, err := c.inbox.Channel(ctx, channelID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindMail || ch.Disabled)) {
 		return "", &inbox.SendError{Permanent: true, Reason: "the mailbox for answers by e-mail is not an enabled mail channel"}
@@ -62,7 +76,7 @@ func (c *Connector) SendLetterWithFiles(ctx context.Context, channelID, to, subj
 	}
 	from := ch.Settings[settingFrom]
 	_, domain, _ := strings.Cut(from, "@")
-	messageID := fmt.Sprintf("letter.%s@%s", uuid.NewString(), firstNonEmpty(domain, "profhub.invalid"))
+	messageID := key + "@" + firstNonEmpty(domain, "profhub.invalid")
 	var h gomail.Header
 	h.SetDate(time.Now())
 	h.SetAddressList("From", []*gomail.Address{{Name: ch.Settings[settingFromName], Address: from}})

@@ -70,6 +70,7 @@ type Connector struct {
 	log   *slog.Logger
 
 	bounces BounceRecorder
+	replies ReplyTaker // set once before Start
 
 	scanEvery   time.Duration // how often the watcher manager looks for changed channels
 	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)

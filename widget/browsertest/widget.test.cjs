@@ -36,6 +36,13 @@ function watch(page) {
     await op.fill('input[name=password]', env.PROFHUB_PASSWORD);
     await op.click('button.primary');
     await op.waitForURL(base + '/');
+    // The operator's photo, uploaded on the profile page, is what visitors
+    // will see next to the replies: a 2x2 PNG sent as a file.
+    await op.goto(base + '/profile');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAGElEQVR4nGI6ISf3nwEG5ORO/AcEAAD//yJzBAmXh09FAAAAAElFTkSuQmCC', 'base64');
+    await op.setInputFiles('input[name=avatar]', { name: 'me.png', mimeType: 'image/png', buffer: png });
+    await op.locator('form[action="/profile/avatar"] button').click();
+    await op.locator('#avatar-preview').waitFor({ timeout: 10000 });
     await op.goto(base + '/inbox');
     await op.selectOption('#presence', 'online');
     await op.waitForTimeout(500);
@@ -78,7 +85,8 @@ function watch(page) {
     await op.keyboard.press('Control+Enter');
     await vis.locator('.msg.out', { hasText: 'письменного согласия' }).waitFor({ timeout: 15000 });
     check(await vis.locator('.msg.out .who', { hasText: 'Тест op1' }).count() === 1, 'the reply shows the operator name');
-    check(await vis.locator('.msg.out .who .av').count() === 1, 'the reply shows the operator avatar');
+    check(await vis.locator('.msg.out .who img.av').count() === 1, 'the reply shows the operator photo');
+    check(await vis.locator('.msg.out .who img.av').evaluate(i => i.complete && i.naturalWidth === 2), 'the operator photo loads on the site');
 
     // Read marks: the operator opened the conversation, so the visitor's
     // message is marked read; the visitor has the chat open, so the console

@@ -102,6 +102,7 @@
     'label.c{font-size:12px;display:flex;gap:6px;align-items:flex-start}a{color:inherit}.note{background:#fff7e0;border-radius:8px;padding:8px;margin-bottom:8px}' +
     '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:#666;padding:0 12px 4px;min-height:18px}' +
     '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:#fff;font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
+    'img.av{object-fit:cover}' +
     '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:#ccc}.stars button.on{color:#f5a623}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
 
   function draw() {
@@ -357,9 +358,10 @@
     else d = el('div', m.direction === 'in' ? { class: 'msg in', style: 'background:' + cfg.colour } : { class: 'msg out' });
     d.setAttribute('data-seq', m.seq);
     if (m.direction === 'out') {
-      // The operator's initials stand in for a photo.
-      d.appendChild(el('div', { class: 'who' }, [el('span', { class: 'av', 'aria-hidden': 'true', style: 'background:' + cfg.colour, text: initials(m.author || t.operator) }),
-        document.createTextNode(m.author || t.operator)]));
+      // The operator's photo, or their initials when they have none.
+      var av = m.avatar ? el('img', { class: 'av', src: base + m.avatar, alt: '', 'aria-hidden': 'true' }) :
+        el('span', { class: 'av', 'aria-hidden': 'true', style: 'background:' + cfg.colour, text: initials(m.author || t.operator) });
+      d.appendChild(el('div', { class: 'who' }, [av, document.createTextNode(m.author || t.operator)]));
       if (typingLine) typingLine.textContent = '';
     }
     if (m.text) d.appendChild(document.createTextNode(m.text));

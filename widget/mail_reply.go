@@ -1,0 +1,100 @@
+package widget
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/db"
+)
+
+// An answer e-mailed to an away visitor goes out as <widget.MESSAGE@domain>,
+// recorded before it is sent; the visitor's reply names it in In-Reply-To
+// or References, and the mail connector offers such a letter here first.
+// Only a letter from the visitor's own address is taken, so a stranger who
+// quotes the header lands in an ordinary mail conversation.
+
+var _ mail.ReplyTaker = (*Widget)(nil)
+
+func letterKey(messageID string) string { return "widget." + messageID }
+
+// recordLetter notes the letter about to be sent for reply m.
+func (w *Widget) recordLetter(ctx context.Context, key, mailChannelID, channelID, visitorID, convID string) error {
+	_, err := w.db.ExecContext(ctx, `INSERT INTO widget_mail_letters (letter_key, mail_channel_id, channel_id, visitor_id,
+		conversation_id, created_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`, key, mailChannelID, channelID, visitorID, convID, db.Now())
+	if err != nil {
+		return fmt.Errorf("widget: record letter: %w", err)
+	}
+	return nil
+}
+
+// TakeReply ingests a visitor's reply to an e-mailed answer as their chat
+// message, keyed by the letter so a letter read twice is stored once.
+func (w *Widget) TakeReply(ctx context.Context, mailChannelID string, r mail.LetterReply) (mail.TakenReply, error) {
+	v, chID, found, err := w.letterVisitor(ctx, mailChannelID, r.Refs)
+	if err != nil || !found {
+		return mail.TakenReply{}, err
+	}
+	if _, email, _ := splitContact(v.Contact); email == "" || email != r.From {
+		w.log.Info("a reply to an e-mailed answer from another address stays in the mailbox's conversations",
+			"visitor", v.ID, "from", r.From)
+		return mail.TakenReply{}, nil
+	}
+	ch, err := w.channel(ctx, chID)
+	if errors.Is(err, errNoChannel) {
+		return mail.TakenReply{}, nil // the chat was removed: the letter opens a mail conversation
+	}
+	if err != nil {
+		return mail.TakenReply{}, err
+	}
+	sum := sha256.Sum256([]byte(r.ID))
+	res, err := w.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, w.limitsFor(ch).MaxTextRunes), r.Attachments)
+	if err != nil {
+		return mail.TakenReply{}, err
+	}
+	w.log.Info("a reply by e-mail joined the visitor's chat", "visitor", v.ID, "conversation", res.ConversationID, "duplicate", res.Duplicate)
+	return mail.TakenReply{ConversationID: res.ConversationID, Duplicate: res.Duplicate}, nil
+}
+
+// letterVisitor finds the visitor an e-mailed answer among refs went to,
+// trying the nearest reference first.
+func (w *Widget) letterVisitor(ctx context.Context, mailChannelID string, refs []string) (v visitor, channelID string, found bool, err error) {
+	for i := len(refs) - 1; i >= 0; i-- {
+		key, _, ok := strings.Cut(refs[i], "@")
+		if !ok || !strings.HasPrefix(key, "widget.") {
+			continue
+		}
+		var visitorID string
+		err := w.db.QueryRowContext(ctx, `SELECT visitor_id, channel_id FROM widget_mail_letters WHERE letter_key = $1 AND mail_channel_id = $2`,
+			key, mailChannelID).Scan(&visitorID, &channelID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return v, "", false, fmt.Errorf("widget: letter: %w", err)
+		}
+		if v, err = w.visitorByID(ctx, visitorID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			return v, "", false, err
+		}
+		return v, channelID, true, nil
+	}
+	return v, "", false, nil
+}
+
+// cutRunes keeps the first n characters of s: a letter may be longer than
+// a chat message, and its whole text stays in the attached original.
+func cutRunes(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n-1])) + "…"
+	}
+	return s
+}
