@@ -35,14 +35,18 @@ try {
   await page.selectOption('select[name=segment]', listOption);
   await page.fill('input[name=subject]', 'Приглашение для {{.GivenName}}');
   await page.fill('textarea[name=html]', '<h1>Уважаемый(ая) {{.GivenName}} {{.Patronymic}}!</h1><p>Приглашаем вас на отчётно-выборную конференцию.</p>');
+  check(await page.isHidden('textarea[name=sms]'), 'no SMS text for an e-mail campaign');
+  await page.selectOption('select[name=channels]', 'email,sms');
   await page.fill('textarea[name=sms]', 'Приглашаем на конференцию 12 декабря');
   check((await page.textContent('#sms-info')).includes('1 частей'), 'SMS parts shown');
+  await page.selectOption('select[name=channels]', 'email');
   await page.click('#count');
   await page.waitForFunction(() => document.getElementById('editor-msg').textContent.startsWith('Получателей: 5'));
   await page.click('#preview');
   await page.waitForSelector('#preview-box:not([hidden])');
   check((await page.textContent('#preview-subject')) === 'Приглашение для Мария', 'preview subject with the sample name');
   check((await page.textContent('#preview-text')).includes('Отписаться'), 'text preview has the unsubscribe link');
+  check(!(await page.textContent('#preview-text')).includes('SMS:'), 'no SMS preview once SMS is no longer chosen');
   check((await page.textContent('#preview-html h1')) === 'Уважаемый(ая) Мария Петровна!', 'HTML preview with the sample name');
   await page.waitForTimeout(300);
   await page.screenshot({ path: shots + '/mailing-editor.png', fullPage: true });

@@ -45,7 +45,11 @@
       name: f.name.value, kind: f.kind.value, channels: channels,
       segments: [seg], accounts: f.account.value && channels.indexOf('email') >= 0 ? [f.account.value] : [],
       sms_gateway: channels.indexOf('sms') >= 0 ? f.sms_gateway.value : '', messengers: messengers,
-      content: { subject: f.subject.value, html: f.html.value, text: f.text.value, sms: f.sms.value, message: f.message.value }
+      // A hidden field's text is not part of the campaign: it was typed
+      // for a channel the campaign no longer uses.
+      content: { subject: f.subject.value, html: f.html.value, text: f.text.value,
+        sms: channels.indexOf('sms') >= 0 ? f.sms.value : '',
+        message: channels.indexOf('telegram') >= 0 || channels.indexOf('vk') >= 0 ? f.message.value : '' }
     };
   }
 
