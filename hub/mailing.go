@@ -1,8 +1,6 @@
 package hub
 
 import (
-	"crypto/sha256"
-
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/secretbox"
 )
@@ -19,7 +17,6 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
 		}
 		key = k
 	}
-	sum := sha256.Sum256([]byte("profhub mailing unsubscribe\x00" + key))
 	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: h.Inbox, Box: h.Box, Log: h.Log, Metrics: h.Metrics,
-		NodeID: h.NodeID, BaseURL: h.Config.BaseURL, TokenKey: sum[:], Tune: tune})
+		NodeID: h.NodeID, BaseURL: h.Config.BaseURL, TokenKey: mailing.TokenKeyFrom(key), Tune: tune})
 }

@@ -9,6 +9,14 @@ import (
 	"strings"
 )
 
+// TokenKeyFrom derives the key that signs unsubscribe, open and click
+// tokens from the installation's secret key, so every node (and the
+// command line) accepts every other's links.
+func TokenKeyFrom(secretKey string) []byte {
+	sum := sha256.Sum256([]byte("profhub mailing unsubscribe\x00" + secretKey))
+	return sum[:]
+}
+
 // errBadToken is any unsubscribe, open or click token that does not verify.
 var errBadToken = errors.New("mailing: bad unsubscribe token")
 

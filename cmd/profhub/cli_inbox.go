@@ -73,13 +73,9 @@ func (c *cli) withInbox(name string, args []string, positional int, define func(
 // (nodes rebuild Redis from SQL), and with the key that seals channel
 // secrets, found as the hub finds it.
 func (c *cli) openInbox(ctx context.Context, cfg *config.Config, d *db.DB, level slog.Level) (*inbox.Engine, func(), error) {
-	key := cfg.SecretKey
-	if key == "" {
-		k, _, err := secretbox.LocalKey()
-		if err != nil {
-			return nil, nil, err
-		}
-		key = k
+	key, err := secretKey(cfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	box, err := secretbox.New(key)
 	if err != nil {
@@ -340,4 +336,14 @@ func (x *inboxAdmin) listChannels(ctx context.Context, w io.Writer, lineID strin
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", names[ch.LineID], ch.Kind, ch.Name, state, webhook, ch.ID)
 	}
 	return tw.Flush()
+}
+
+// secretKey is the installation's secret key: PROFHUB_SECRET_KEY, or the
+// local key the hub made on its first start.
+func secretKey(cfg *config.Config) (string, error) {
+	if cfg.SecretKey != "" {
+		return cfg.SecretKey, nil
+	}
+	k, _, err := secretbox.LocalKey()
+	return k, err
 }

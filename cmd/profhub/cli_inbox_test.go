@@ -262,4 +262,10 @@ func checkDemoInbox(t *testing.T, env []string) {
 	if len(convs) < 8 || count[inbox.StatusClosed] != 1 || count[inbox.StatusWaiting] == 0 || count[inbox.StatusActive] == 0 {
 		t.Errorf("demo conversations by status: %v", count)
 	}
+	// The demo command fills the mailings too, not only `serve --demo`.
+	var campaigns, accounts int
+	if err := d.QueryRow(`SELECT (SELECT COUNT(*) FROM mailing_campaigns WHERE status = 'draft'),
+		(SELECT COUNT(*) FROM mailing_smtp_accounts)`).Scan(&campaigns, &accounts); err != nil || campaigns == 0 || accounts == 0 {
+		t.Errorf("demo mailings: %d draft campaigns, %d SMTP accounts, %v", campaigns, accounts, err)
+	}
 }

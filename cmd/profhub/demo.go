@@ -6,17 +6,19 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/kv"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/workflow"
 )
 
-// fillDemo fills the demo; m (nil from the demo command, which runs no
-// mailing service) adds the mailing part.
+// fillDemo fills the demo; m, when set, adds the mailing part.
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
 	c := crm.NewStore(d)
 	c.Conversations = e
@@ -49,6 +51,37 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
-		return fillDemo(ctx, a.db, a.org, e, docs, nil, c.out)
+		m, closeMailing, err := c.openMailing(ctx, cfg, a.db, e)
+		if err != nil {
+			return err
+		}
+		defer closeMailing()
+		return fillDemo(ctx, a.db, a.org, e, docs, m, c.out)
 	})
+}
+
+// openMailing builds a mailing service for commands that prepare
+// campaigns without running them: its runner is never started, so the
+// key-value client it needs sees no traffic (with the embedded default it
+// is a private in-process server).
+func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *inbox.Engine) (*mailing.Service, func(), error) {
+	key, err := secretKey(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	kvc, err := kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.NewStore(d), Inbox: e, Box: box, NodeID: "cli",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: cfg.BaseURL, TokenKey: mailing.TokenKeyFrom(key)})
+	if err != nil {
+		kvc.Close()
+		return nil, nil, err
+	}
+	return m, func() { kvc.Close() }, nil
 }
