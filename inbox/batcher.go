@@ -195,7 +195,7 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*
 			r[0].res = r[1].res
 			r[0].res.Duplicate = true
 		}
-		return w.flush(ctx, tx)
+		return w.flush(ctx, tx, b.e.db.Dialect)
 	})
 	return w, err
 }
