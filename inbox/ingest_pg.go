@@ -14,7 +14,12 @@ import (
 // as array parameters (one fixed text, prepared once per connection) and
 // steps that follow one another are joined in one statement.
 
-const identitiesPG = identitiesSelect + `(SELECT * FROM unnest($1::text[], $2::text[]))`
+// identitiesPG drives the lookup from the keys: written as IN (SELECT
+// unnest …), the planner hashed the keys and scanned every identity.
+const identitiesPG = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, '')
+	FROM unnest($1::text[], $2::text[]) AS k(ns, ext)
+	JOIN inbox_identities i ON i.namespace = k.ns AND i.external_id = k.ext
+	LEFT JOIN inbox_conversations c ON c.contact_id = i.contact_id AND c.status <> 'closed'`
 
 // storeInboundSQLPG bumps the conversations and inserts the messages in one
 // statement: each message's seq is its conversation's new last_seq, minus
