@@ -164,6 +164,9 @@ func (b *batcher) commit(batch []*pendingIngest) {
 		close(p.done)
 	}
 	if len(after) > 0 {
+		// The local relay reads the log at once; Redis (the other nodes)
+		// hears of it from tellRedis.
+		b.e.events.poke()
 		b.after <- after
 	}
 }
