@@ -14,11 +14,14 @@ import (
 // as array parameters (one fixed text, prepared once per connection) and
 // steps that follow one another are joined in one statement.
 
-// identitiesPG drives the lookup from the keys: written as IN (SELECT
-// unnest …), the planner hashed the keys and scanned every identity.
+// identitiesPG looks each key up by the primary key. Written as IN
+// (SELECT unnest …) or a plain join, the planner (estimating ten keys)
+// hashed the keys and scanned every identity; the lateral subquery keeps
+// it to one index probe per key, whatever the table's size.
 const identitiesPG = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, '')
 	FROM unnest($1::text[], $2::text[]) AS k(ns, ext)
-	JOIN inbox_identities i ON i.namespace = k.ns AND i.external_id = k.ext
+	CROSS JOIN LATERAL (SELECT namespace, external_id, contact_id FROM inbox_identities
+		WHERE namespace = k.ns AND external_id = k.ext OFFSET 0) i
 	LEFT JOIN inbox_conversations c ON c.contact_id = i.contact_id AND c.status <> 'closed'`
 
 // storeInboundSQLPG bumps the conversations and inserts the messages in one
