@@ -12,7 +12,8 @@ import (
 // contacts and open conversations, one update bumps every conversation's
 // sequence, one insert stores every message. Only a first message (a new
 // contact or conversation) costs statements of its own. On PostgreSQL,
-// where each statement is a round trip, this is what lets ingest keep up.
+// where each statement is a round trip, this is what lets ingest keep up;
+// there the update and the insert are one statement (ingest_pg.go).
 func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
 	type convKey struct{ contact, line string }
 	lines := map[string]Line{}
