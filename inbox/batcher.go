@@ -21,6 +21,9 @@ type batcher struct {
 	e       *Engine
 	queue   chan *pendingIngest
 	writers int
+	// after carries committed batches' Redis work to one goroutine, so a
+	// writer starts its next transaction instead of waiting on Redis.
+	after chan []*txw
 	// replaysUntil (ms): after a batch met a replay, batches look their
 	// provider ids up first for a while. Otherwise the message insert's
 	// ON CONFLICT finds replays, and one query per batch is saved.
@@ -62,6 +65,16 @@ func (b *batcher) submit(ctx context.Context, it ingestItem) (IngestResult, erro
 }
 
 func (b *batcher) run(ctx context.Context) {
+	b.after = make(chan []*txw, 4*b.writers)
+	afterDone := make(chan struct{})
+	go func() {
+		defer close(afterDone)
+		b.tellRedis()
+	}()
+	defer func() {
+		close(b.after) // the writers have stopped sending
+		<-afterDone
+	}()
 	done := make(chan struct{})
 	for range b.writers {
 		go func() {
@@ -150,8 +163,25 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	for _, p := range batch {
 		close(p.done)
 	}
-	for _, w := range after {
-		b.e.afterCommit(ctx, w)
+	if len(after) > 0 {
+		// The local relay reads the log at once; Redis (the other nodes)
+		// hears of it from tellRedis.
+		b.e.events.poke()
+		b.after <- after
+	}
+}
+
+// tellRedis does the after-commit work of committed batches in the order
+// they come. Nothing in it needs to wait for the next batch's commit: the
+// relay reads events from the SQL log whatever order its wake-ups come in,
+// and queue entries carry their own time.
+func (b *batcher) tellRedis() {
+	for ws := range b.after {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		for _, w := range ws {
+			b.e.afterCommit(ctx, w)
+		}
+		cancel()
 	}
 }
 
@@ -195,7 +225,7 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*
 			r[0].res = r[1].res
 			r[0].res.Duplicate = true
 		}
-		return w.flush(ctx, tx)
+		return w.flush(ctx, tx, b.e.db.Dialect)
 	})
 	return w, err
 }

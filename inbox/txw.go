@@ -72,7 +72,7 @@ func (w *txw) add(ev *Event) { w.events = append(w.events, ev) }
 // commit, which makes events visible in seq order. Payloads are encoded
 // before the lock is taken, with a seq patched in afterwards, so the lock
 // is held for two statements and the commit, never for Go work.
-func (w *txw) flush(ctx context.Context, tx db.Execer) error {
+func (w *txw) flush(ctx context.Context, tx db.Execer, dialect db.Dialect) error {
 	if len(w.events) == 0 {
 		return nil
 	}
@@ -84,6 +84,9 @@ func (w *txw) flush(ctx context.Context, tx db.Execer) error {
 			return fmt.Errorf("inbox: event: %w", err)
 		}
 		payloads[i] = b[len(`{"seq":0`):] // the rest after the seq field, which Seq's position makes first
+	}
+	if dialect == db.Postgres {
+		return w.flushPostgres(ctx, tx, payloads)
 	}
 	var last int64
 	if err := tx.QueryRowContext(ctx, `UPDATE inbox_counter SET seq = seq + $1 WHERE name = 'events' RETURNING seq`, len(w.events)).Scan(&last); err != nil {
@@ -175,7 +178,7 @@ func (e *Engine) write(ctx context.Context, fn func(tx db.Execer, w *txw) error)
 		if err := fn(tx, w); err != nil {
 			return err
 		}
-		return w.flush(ctx, tx)
+		return w.flush(ctx, tx, e.db.Dialect)
 	})
 	if err != nil {
 		return err
