@@ -73,15 +73,7 @@ func (c *cli) withInbox(name string, args []string, positional int, define func(
 // (nodes rebuild Redis from SQL), and with the key that seals channel
 // secrets, found as the hub finds it.
 func (c *cli) openInbox(ctx context.Context, cfg *config.Config, d *db.DB, level slog.Level) (*inbox.Engine, func(), error) {
-	key, err := secretKey(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	box, err := secretbox.New(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	kvc, err := kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	_, box, kvc, err := openSecrets(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -338,12 +330,26 @@ func (x *inboxAdmin) listChannels(ctx context.Context, w io.Writer, lineID strin
 	return tw.Flush()
 }
 
-// secretKey is the installation's secret key: PROFHUB_SECRET_KEY, or the
-// local key the hub made on its first start.
-func secretKey(cfg *config.Config) (string, error) {
-	if cfg.SecretKey != "" {
-		return cfg.SecretKey, nil
+// openSecrets finds the installation's secret key as the hub does
+// (PROFHUB_SECRET_KEY, or the local key made on the first start), the box
+// it seals with, and a key-value client (the nodes' Redis, or a throwaway
+// in-process one), which the caller closes.
+func openSecrets(ctx context.Context, cfg *config.Config) (string, *secretbox.Box, *kv.Client, error) {
+	key := cfg.SecretKey
+	if key == "" {
+		k, _, err := secretbox.LocalKey()
+		if err != nil {
+			return "", nil, nil, err
+		}
+		key = k
 	}
-	k, _, err := secretbox.LocalKey()
-	return k, err
+	box, err := secretbox.New(key)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	kvc, err := kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return key, box, kvc, nil
 }

@@ -11,10 +11,8 @@ import (
 	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/kv"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/secretbox"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -65,15 +63,7 @@ func (c *cli) demo(args []string) error {
 // key-value client it needs sees no traffic (with the embedded default it
 // is a private in-process server).
 func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *inbox.Engine) (*mailing.Service, func(), error) {
-	key, err := secretKey(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	box, err := secretbox.New(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	kvc, err := kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	key, box, kvc, err := openSecrets(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
