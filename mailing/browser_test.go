@@ -36,6 +36,7 @@ func TestMailingsPageInChromium(t *testing.T) {
 	member := e.member("Орлова", "Мария", "", "telegram")
 	e.link(e.tgCh, "1001", member)
 	n.AddUser(t, "secretary", access.Secretary, n.Root.ID, pw)
+	n.AddUser(t, "mailadmin", access.Administrator, n.Root.ID, pw)
 	ctx := t.Context()
 	host, port, _ := net.SplitHostPort(sink.Addr)
 	p, _ := strconv.Atoi(port)
@@ -60,7 +61,8 @@ func TestMailingsPageInChromium(t *testing.T) {
 	shots, _ := filepath.Abs("../web/browsertest/screenshots")
 	cmd := exec.Command("node", "mailings.test.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots)
+	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots,
+		"PROFHUB_ADMIN_LOGIN=mailadmin")
 	timer := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
 	out, err := cmd.CombinedOutput()
 	timer.Stop()
@@ -68,6 +70,9 @@ func TestMailingsPageInChromium(t *testing.T) {
 		t.Fatalf("browser test failed: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+	if on, err := n.Mailing.Tracking(ctx); err != nil || !on {
+		t.Fatalf("tracking after the administrator's switch = %v, %v", on, err)
+	}
 	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 {
 		t.Fatalf("sink %+v", c)
 	}

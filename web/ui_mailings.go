@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/web/i18n"
 )
 
@@ -13,7 +14,8 @@ import (
 // recipient count and preview, live results. The script works through
 // the mailing JSON API (package mailing), which applies scope and roles.
 func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
-	if s.pageUser(w, r) == nil {
+	p := s.pageUser(w, r)
+	if p == nil {
 		return
 	}
 	v := s.newView(r, "nav.mailings", "mailings")
@@ -24,6 +26,7 @@ func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	b, _ := json.Marshal(strs)
-	v.Data = map[string]any{"Strings": template.JS(b)}
+	// Open and click counting is the administrator's switch (mailing.SetTracking).
+	v.Data = map[string]any{"Strings": template.JS(b), "TrackingSwitch": p.Scope.Role == access.Administrator}
 	s.render(w, r, http.StatusOK, "mailings", v)
 }

@@ -29,6 +29,7 @@ try {
   await page.waitForURL(base + '/');
   await page.goto(base + '/mailings');
   await page.waitForSelector('#campaigns tr');
+  check((await page.locator('#tracking').count()) === 0, 'only an administrator sees the tracking switch');
   await page.click('#new-campaign');
   await page.fill('input[name=name]', 'Приглашение на конференцию');
   const listOption = await page.locator('select[name=segment] option', { hasText: 'Список' }).first().getAttribute('value');
@@ -84,6 +85,25 @@ try {
   check((await page.textContent('#results-table tr:nth-child(2) td:nth-child(1)')) === 'telegram', 'results per channel');
   check((await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)')) === '1', 'one sent over Telegram');
   check(errors.length === 0, 'no console errors: ' + errors.join('; '));
+
+  // The administrator turns open and click counting on; it stays on.
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ru-RU' });
+  page = await adminCtx.newPage();
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(base + '/login');
+  await page.fill('input[name=login]', env.PROFHUB_ADMIN_LOGIN);
+  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
+  await page.click('button.primary');
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/mailings');
+  await page.waitForSelector('#campaigns tr');
+  check(!(await page.isChecked('#tracking')), 'tracking is off by default');
+  await page.check('#tracking');
+  await page.waitForFunction(() => document.getElementById('tracking-msg').textContent === 'сохранено');
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('tracking').checked);
+  await page.screenshot({ path: shots + '/mailing-admin.png' });
+  check(errors.length === 0, 'no console errors for the administrator: ' + errors.join('; '));
   console.log('mailings page: ok');
 } catch (e) {
   if (page) await page.screenshot({ path: shots + '/mailing-failure.png', fullPage: true }).catch(() => {});

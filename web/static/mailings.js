@@ -13,6 +13,19 @@
 
   function fail(e) { msg.textContent = e.message; }
 
+  // The administrator's switch for open and click counting (off by default).
+  var tracking = document.getElementById('tracking');
+  if (tracking) {
+    var trackingMsg = document.getElementById('tracking-msg');
+    api('GET', '/api/v1/mailing/settings').then(function (r) { tracking.checked = r.tracking; })
+      .catch(function (e) { trackingMsg.textContent = e.message; });
+    tracking.addEventListener('change', function () {
+      api('PUT', '/api/v1/mailing/settings', { tracking: tracking.checked })
+        .then(function (r) { tracking.checked = r.tracking; trackingMsg.textContent = t('tracking_saved'); })
+        .catch(function (e) { tracking.checked = !tracking.checked; trackingMsg.textContent = e.message; });
+    });
+  }
+
   function loadList() {
     return api('GET', '/api/v1/mailing/campaigns').then(function (r) {
       var tb = document.getElementById('campaigns');
