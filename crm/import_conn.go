@@ -32,6 +32,7 @@ type importConn struct {
 	conn    *sql.Conn
 	tx      *sql.Tx // open across batches until it holds importTxRows rows (SQLite)
 	pending int     // rows applied in tx
+	release func()  // gives back the write turn tx holds (db.WriteTurn)
 }
 
 // importTxRows is the number of rows an import commits at once on
@@ -101,8 +102,16 @@ func (c *importConn) close() {
 func (c *importConn) rollback() {
 	if c.tx != nil {
 		_ = c.tx.Rollback()
-		c.tx, c.pending = nil, 0
+		c.end()
 	}
+}
+
+// end forgets the finished transaction and lets the process's other
+// writers have the lock.
+func (c *importConn) end() {
+	c.tx, c.pending = nil, 0
+	c.release()
+	c.release = nil
 }
 
 // apply runs fn for a batch of n rows in the import's transaction,
@@ -110,11 +119,19 @@ func (c *importConn) rollback() {
 // error rolls back every batch since the last commit.
 func (c *importConn) apply(ctx context.Context, n int, fn func(tx *sql.Tx) error) error {
 	if c.tx == nil {
+		// The import's transaction queues with the process's others for
+		// the SQLite write lock, rather than holding the lock while a
+		// writer that took its turn waits in SQLite's busy handler.
+		release, err := c.d.WriteTurn(ctx)
+		if err != nil {
+			return fmt.Errorf("crm: import: %w", err)
+		}
 		tx, err := c.conn.BeginTx(ctx, nil)
 		if err != nil {
+			release()
 			return fmt.Errorf("crm: import: begin: %w", err)
 		}
-		c.tx = tx
+		c.tx, c.release = tx, release
 	}
 	if err := fn(c.tx); err != nil {
 		c.rollback()
@@ -133,7 +150,7 @@ func (c *importConn) commit() error {
 		return nil
 	}
 	err := c.tx.Commit()
-	c.tx, c.pending = nil, 0
+	c.end()
 	if err != nil {
 		return fmt.Errorf("crm: import: commit: %w", err)
 	}

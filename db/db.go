@@ -141,21 +141,33 @@ func openPostgres(url string) (*DB, error) {
 	return &DB{DB: sqldb, Dialect: Postgres}, nil
 }
 
+// WriteTurn waits for this process's turn at the SQLite write lock (see
+// writeTurn); a transaction begun outside Tx, on a connection of its own,
+// takes it first and calls release once it has committed or rolled back.
+// On PostgreSQL it returns at once.
+func (d *DB) WriteTurn(ctx context.Context) (release func(), err error) {
+	if d.writeTurn == nil {
+		return func() {}, nil
+	}
+	wait := time.NewTimer(sqliteBusy)
+	defer wait.Stop()
+	select {
+	case d.writeTurn <- struct{}{}:
+		return func() { <-d.writeTurn }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("db: begin: %w", ctx.Err())
+	case <-wait.C:
+		return nil, errors.New("db: begin: database is locked (waited for other transactions of this process)")
+	}
+}
+
 // Tx runs fn in a transaction, committing when fn returns nil.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if d.writeTurn != nil {
-		wait := time.NewTimer(sqliteBusy)
-		select {
-		case d.writeTurn <- struct{}{}:
-			wait.Stop()
-			defer func() { <-d.writeTurn }()
-		case <-ctx.Done():
-			wait.Stop()
-			return fmt.Errorf("db: begin: %w", ctx.Err())
-		case <-wait.C:
-			return errors.New("db: begin: database is locked (waited for other transactions of this process)")
-		}
+	release, err := d.WriteTurn(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
