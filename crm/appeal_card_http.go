@@ -3,9 +3,9 @@ package crm
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // The parts of an appeal card beyond its fields: categories, comments,

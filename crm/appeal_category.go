@@ -10,11 +10,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // AppealCategoryInput is what an administrator sets on a category: its
@@ -119,7 +119,7 @@ func appealCategory(ctx context.Context, q db.Execer, id string) (AppealCategory
 // folded), for the command line.
 func (s *Store) FindAppealCategory(ctx context.Context, idOrName string) (AppealCategory, error) {
 	c, err := scanCategory(s.db.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM crm_appeal_categories WHERE id = $1 OR name_folded = $2`,
-		idOrName, fold.String(strings.Join(strings.Fields(idOrName), " "))))
+		idOrName, norm.Fold(strings.Join(strings.Fields(idOrName), " "))))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("crm: appeal category %q: %w", idOrName, db.ErrNotFound)
 	}
@@ -152,10 +152,10 @@ func (s *Store) saveAppealCategory(ctx context.Context, sc access.Scope, id stri
 		if id == "" {
 			id, action = uuid.Must(uuid.NewV7()).String(), "appeal_category.create"
 			res, err = tx.ExecContext(ctx, `INSERT INTO crm_appeal_categories (id, name, name_folded, sla_days, working_days, disabled, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, id, in.Name, fold.String(in.Name), in.SLADays, in.WorkingDays, in.Disabled, now)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, id, in.Name, norm.Fold(in.Name), in.SLADays, in.WorkingDays, in.Disabled, now)
 		} else {
 			res, err = tx.ExecContext(ctx, `UPDATE crm_appeal_categories SET name = $2, name_folded = $3, sla_days = $4, working_days = $5,
-				disabled = $6, updated_at = $7 WHERE id = $1`, id, in.Name, fold.String(in.Name), in.SLADays, in.WorkingDays, in.Disabled, now)
+				disabled = $6, updated_at = $7 WHERE id = $1`, id, in.Name, norm.Fold(in.Name), in.SLADays, in.WorkingDays, in.Disabled, now)
 		}
 		if db.IsUniqueViolation(err) {
 			return fmt.Errorf("%w: a category named %q exists", db.ErrConflict, in.Name)

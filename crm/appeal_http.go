@@ -3,8 +3,8 @@ package crm
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // storeDeps are the services the hub gives the CRM besides the database.

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )

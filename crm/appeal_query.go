@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // AppealFilter narrows the appeal list; zero fields do not filter.
@@ -87,7 +87,7 @@ func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter
 		if len(q) > 200 {
 			return AppealPage{}, valid.Errorf("q", "too_long", "the search text must have at most 200 characters")
 		}
-		for _, w := range strings.Fields(fold.String(q)) {
+		for _, w := range strings.Fields(norm.Fold(q)) {
 			conds = append(conds, `a.search_folded LIKE `+arg("%"+db.EscapeLike(w)+"%")+` ESCAPE '\'`)
 		}
 	}

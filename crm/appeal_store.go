@@ -14,11 +14,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
@@ -115,7 +115,7 @@ func (s *Store) createAppeal(ctx context.Context, sc access.Scope, in AppealInpu
 }
 
 func appealSearch(number string, in AppealInput) string {
-	return fold.String(strings.Join([]string{number, in.Subject, in.Topic, in.Applicant}, " "))
+	return norm.Fold(strings.Join([]string{number, in.Subject, in.Topic, in.Applicant}, " "))
 }
 
 // checkAppealLinks checks the member, the organisation and the responsible

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // CreateMemberFromConversation makes a card for the unknown person writing

@@ -16,12 +16,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/export"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // exportHeader names the columns of a member export, in the order of
@@ -63,7 +63,7 @@ func exportRow(m Member) []string {
 		m.LeftOn, m.LeftReason, m.CardNumber, m.DiscountCard, yes(m.Activist), strings.Join(m.Flags, ", "),
 		strings.TrimSpace(processing), strings.Join(mailings, ", "), kindNames[m.Kind], m.ID}
 	for i, c := range row {
-		row[i] = export.SafeCell(c)
+		row[i] = norm.SafeCell(c)
 	}
 	return row
 }

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // Files on appeal cards and in list records: office documents, PDFs,

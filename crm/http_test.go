@@ -12,12 +12,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 // call runs one API request as sc against the CRM routes.

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // ImportOptions say how to read a file of members.
@@ -213,7 +213,7 @@ func applyCells(in *MemberInput, vals map[string][]string, units map[string]stri
 		case "flags":
 			in.Flags = appendNew(in.Flags, splitList(vals[f])...)
 		case "unit":
-			id, ok := units[fold.String(v)]
+			id, ok := units[norm.Fold(v)]
 			if !ok || id == "" {
 				return valid.Errorf("unit", "unit_unknown", "no single organisation named %q in your scope", v)
 			}
@@ -295,7 +295,7 @@ func parseImportDate(field, s string) (string, error) {
 }
 
 func parseSex(s string) string {
-	switch f := fold.String(s); {
+	switch f := norm.Fold(s); {
 	case f == "м", strings.HasPrefix(f, "муж"), f == "m", f == "male":
 		return "m"
 	case f == "ж", strings.HasPrefix(f, "жен"), f == "f", f == "female":
@@ -305,7 +305,7 @@ func parseSex(s string) string {
 }
 
 func parseStatus(s string) Status {
-	switch f := fold.String(s); {
+	switch f := norm.Fold(s); {
 	case strings.HasPrefix(f, "член"), f == "состоит":
 		return StatusMember
 	case strings.HasPrefix(f, "выбы"):
@@ -322,7 +322,7 @@ func parseStatus(s string) Status {
 }
 
 func parseKind(s string) Kind {
-	switch f := fold.String(s); {
+	switch f := norm.Fold(s); {
 	case strings.HasPrefix(f, "член"):
 		return KindMember
 	case strings.HasPrefix(f, "пресс"), strings.HasPrefix(f, "сми"):
@@ -339,7 +339,7 @@ func parseKind(s string) Kind {
 }
 
 func parseYes(s string) bool {
-	switch fold.String(s) {
+	switch norm.Fold(s) {
 	case "да", "д", "yes", "y", "1", "true", "+", "x", "х", "есть":
 		return true
 	}

@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // An import batch works in three steps, so that a quarter of a million
@@ -127,7 +127,7 @@ func nameBirthKey(in MemberInput) string {
 	if in.BirthDate == "" || in.Surname == "-" {
 		return ""
 	}
-	return fold.String(fullName(in)) + "|" + in.BirthDate
+	return norm.Fold(fullName(in)) + "|" + in.BirthDate
 }
 
 // inList returns the placeholders of n values that follow first-1 others:

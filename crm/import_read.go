@@ -14,8 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
 )
 
 // ImportFields are the card fields a column can be mapped to. A phone or
@@ -214,12 +214,12 @@ func (t *table) columns(mapping map[string]string) ([]string, error) {
 		if f != "" && !slices.Contains(ImportFields, f) {
 			return nil, valid.Errorf("mapping", "mapping_field", "unknown field %q for column %q", f, h)
 		}
-		byHeading[fold.String(h)] = f
+		byHeading[norm.Fold(h)] = f
 	}
 	cols := make([]string, len(t.header))
 	mapped := false
 	for i, h := range t.header {
-		key := fold.String(h)
+		key := norm.Fold(h)
 		if mapping != nil {
 			cols[i] = byHeading[key]
 		} else {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
 )
 
 // A universal list is a register the administrator defines — name and
@@ -164,7 +164,7 @@ func fieldValue(f ListField, v any) (any, error) {
 		return d, nil
 	case FieldChoice:
 		for _, c := range f.Choices {
-			if fold.String(c) == fold.String(s) {
+			if norm.Fold(c) == norm.Fold(s) {
 				return c, nil
 			}
 		}

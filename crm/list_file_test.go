@@ -12,8 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 // TestListFileField: a "file" field of a universal list takes an upload,

@@ -12,13 +12,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/export"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // recordCells is a record as text cells in field order, each made safe
@@ -34,14 +33,14 @@ func recordCells(l List, r Record) []any {
 			cells[i] = x // a number is not a formula
 		case map[string]any: // a file: its name
 			name, _ := x["name"].(string)
-			cells[i] = export.SafeCell(name)
+			cells[i] = norm.SafeCell(name)
 		case string:
 			if lb, ok := r.Labels[f.Key]; ok {
 				x = lb
 			}
-			cells[i] = export.SafeCell(x)
+			cells[i] = norm.SafeCell(x)
 		default:
-			cells[i] = export.SafeCell(fmt.Sprint(x))
+			cells[i] = norm.SafeCell(fmt.Sprint(x))
 		}
 	}
 	return cells
@@ -67,7 +66,7 @@ func (s *Store) WriteRecordsXLSX(ctx context.Context, w io.Writer, sc access.Sco
 	}
 	head := make([]any, len(l.Fields))
 	for i, fl := range l.Fields {
-		head[i] = export.SafeCell(fl.Title)
+		head[i] = norm.SafeCell(fl.Title)
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return fmt.Errorf("crm: list export: %w", err)
@@ -120,7 +119,7 @@ func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID strin
 	cols := make([]*ListField, len(t.header))
 	for i, h := range t.header {
 		for j, f := range l.Fields {
-			if fold.String(h) == fold.String(f.Title) || h == f.Key {
+			if norm.Fold(h) == norm.Fold(f.Title) || h == f.Key {
 				cols[i] = &l.Fields[j]
 			}
 		}
@@ -187,7 +186,7 @@ func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID strin
 // organisation (by name or id) a cell names, in the caller's scope.
 func (s *Store) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f ListField, cell string, units map[string]string) (string, error) {
 	if f.Type == FieldOrganisation {
-		if id := units[fold.String(cell)]; id != "" {
+		if id := units[norm.Fold(cell)]; id != "" {
 			return id, nil
 		}
 		return "", fmt.Errorf("%s: no single organisation named %q in your scope", f.Title, cell)
@@ -195,7 +194,7 @@ func (s *Store) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f 
 	lo, hi := sc.PathRange()
 	rows, err := tx.QueryContext(ctx, `SELECT m.id FROM crm_members m JOIN units u ON u.id = m.unit_id
 		WHERE (m.card_number = $1 AND m.card_number <> '' OR m.name_folded = $2) AND u.path >= $3 AND u.path < $4 LIMIT 2`,
-		cell, fold.String(cell), lo, hi)
+		cell, norm.Fold(cell), lo, hi)
 	if err != nil {
 		return "", err
 	}

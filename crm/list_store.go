@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // listVisible: a list is seen by everyone whose subtree holds its unit and
@@ -187,7 +187,7 @@ func (s *Store) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l
 	if _, err := unitInScope(ctx, q, sc, unitID); err != nil {
 		return nil, "", nil, "", err
 	}
-	return out, unitID, labels, fold.String(strings.Join(search, " ")), nil
+	return out, unitID, labels, norm.Fold(strings.Join(search, " ")), nil
 }
 
 func (l List) hasField(key string) bool {
@@ -271,7 +271,7 @@ func (s *Store) Records(ctx context.Context, sc access.Scope, listID string, f R
 		}
 		conds = append(conds, strings.ReplaceAll(cond, "m.unit_id", "r.unit_id"))
 	}
-	for _, w := range strings.Fields(fold.String(f.Query)) {
+	for _, w := range strings.Fields(norm.Fold(f.Query)) {
 		conds = append(conds, `r.search_folded LIKE `+arg("%"+db.EscapeLike(w)+"%")+` ESCAPE '\'`)
 	}
 	where := ` FROM crm_list_records r JOIN units u ON u.id = r.unit_id WHERE ` + strings.Join(conds, " AND ")

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Status is a person's standing in the union.
@@ -316,7 +316,7 @@ func (c Consents) consentChannels() string {
 // nameWords are the folded words of a name, for the search index.
 func nameWords(in MemberInput) []string {
 	var out []string
-	for _, w := range strings.Fields(fold.String(fullName(in))) {
+	for _, w := range strings.Fields(norm.Fold(fullName(in))) {
 		if !slices.Contains(out, w) {
 			out = append(out, w)
 		}

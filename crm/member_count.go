@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // searchWords are the folded words of a name search, at most five.
 func searchWords(text string) []string {
-	words := strings.Fields(fold.String(text))
+	words := strings.Fields(norm.Fold(text))
 	return words[:min(len(words), 5)]
 }
 

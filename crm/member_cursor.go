@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
 )
 
 // Keyset pages: MemberPage.Next names the last member of a full page by
@@ -31,7 +31,7 @@ func memberCursor(m Member, cols []string) string {
 func sortValue(m Member, col string) string {
 	switch col {
 	case "m.name_folded":
-		return fold.String(fullName(m.MemberInput))
+		return norm.Fold(fullName(m.MemberInput))
 	case "m.birth_date":
 		return m.BirthDate
 	case "m.joined_on":

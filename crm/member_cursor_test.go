@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 // Walking a list with after= visits every member once, in the order the

@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // memberFilterFromQuery reads the standard filters from a list or export URL.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // MembersByPhone returns the ids of the members in sc's scope who have

@@ -12,11 +12,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Store reads and writes organisation and member cards.
@@ -139,7 +139,7 @@ func memberArgs(in MemberInput) []any {
 	if custom == nil {
 		custom = map[string]any{}
 	}
-	return []any{in.UnitID, in.Surname, in.GivenName, in.Patronymic, fold.String(fullName(in)), in.BirthDate, in.Sex,
+	return []any{in.UnitID, in.Surname, in.GivenName, in.Patronymic, norm.Fold(fullName(in)), in.BirthDate, in.Sex,
 		js(nonNil(in.Phones)), js(nonNil(in.Emails)), in.Workplace, in.Position, in.Industry, in.Status, in.JoinedOn, in.LeftOn,
 		in.LeftReason, in.CardNumber, in.DiscountCard, in.Activist, js(nonNil(in.Flags)), js(in.Consents),
 		in.Consents.consentChannels(), js(custom), in.Kind}
@@ -208,7 +208,7 @@ func unitInScope(ctx context.Context, q db.Execer, sc access.Scope, unitID strin
 // in, or its name and birth date; except is left out (the card itself).
 func duplicates(ctx context.Context, q db.Execer, sc access.Scope, in MemberInput, except string) ([]Member, error) {
 	lo, hi := sc.PathRange()
-	args := []any{lo, hi, except, fold.String(fullName(in)), in.BirthDate}
+	args := []any{lo, hi, except, norm.Fold(fullName(in)), in.BirthDate}
 	var contacts []string
 	for _, p := range in.Phones {
 		args = append(args, "phone", p)

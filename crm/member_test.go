@@ -5,13 +5,13 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 )
 
 // fixture: federation → committee A → primaries A1, A2; committee B → B1.

@@ -3,7 +3,7 @@ package crm
 import (
 	"strings"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // NormalizePhone brings a phone number to E.164 (+79123456789). Russian

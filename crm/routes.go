@@ -3,7 +3,7 @@ package crm
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // Routes adds the CRM API to mux (see docs/API.md, "CRM").

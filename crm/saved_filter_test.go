@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 func TestSavedFilters(t *testing.T) {

@@ -9,11 +9,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // TimelineEntry is one event of a member's history: a conversation, an

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // demoMember is a member card of the demo; the first seven wrote the

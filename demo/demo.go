@@ -9,14 +9,14 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/settings"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/settings"
 	"github.com/profhub/profhub/workflow"
 )
 

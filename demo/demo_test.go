@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/workflow"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )

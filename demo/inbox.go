@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
 

@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // fillTelephony adds the federation's phone line: a telephony channel of

@@ -19,10 +19,10 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
 )
 

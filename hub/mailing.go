@@ -1,8 +1,8 @@
 package hub
 
 import (
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/mailing"
-	"github.com/profhub/profhub/secretbox"
 )
 
 // newMailing builds the campaign engine. Its unsubscribe links are signed

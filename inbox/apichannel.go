@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // The generic API channel lets any system feed the inbox: it POSTs a

@@ -10,10 +10,10 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // MaxAttachmentBytes caps one uploaded file (the widget and connectors

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // ReplyProbe is what a ReplyMatcher gets of an inbound message.

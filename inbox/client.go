@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Client is one connected console (an operator's or supervisor's browser

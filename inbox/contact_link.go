@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // MemberFinder looks members up by phone in a scope (the CRM's store).

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Live signals between a conversation's operators and its contact that are

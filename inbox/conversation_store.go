@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 const convColumns = `c.id, c.line_id, c.unit_id, c.channel_id, ch.kind, c.contact_id, ct.name, c.external_chat_id, c.status,

@@ -10,10 +10,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/secretbox"
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // Deps is what the engine needs from the hub.

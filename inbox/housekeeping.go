@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // eventRetention is how long the event log keeps events for reconnecting

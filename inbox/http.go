@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

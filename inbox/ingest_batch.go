@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // ingestBatch stores a batch of new inbound messages in a handful of

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // PostgreSQL forms of the batch ingest statements. Each statement is a

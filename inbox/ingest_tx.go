@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 type ingestItem struct {
@@ -62,7 +62,7 @@ func createContact(ctx context.Context, tx db.Execer, from Identity) (string, er
 	now := db.Now()
 	name := contactName(from)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_contacts (id, name, name_folded, phone, email, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, name, fold.String(name), from.Phone, from.Email, now); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, name, norm.Fold(name), from.Phone, from.Email, now); err != nil {
 		return "", fmt.Errorf("inbox: contact: %w", err)
 	}
 	// The same person's first message arriving on two nodes at once makes
@@ -104,7 +104,7 @@ func (e *Engine) openConversation(ctx context.Context, tx db.Execer, w *txw, lin
 	id := uuid.Must(uuid.NewV7()).String()
 	res, err := tx.ExecContext(ctx, `INSERT INTO inbox_conversations (id, line_id, unit_id, channel_id, contact_id, external_chat_id,
 		status, subject, subject_folded, created_at, updated_at, queued_at) VALUES ($1,$2,$3,$4,$5,$6,'waiting',$7,$8,$9,$9,$9)
-		ON CONFLICT DO NOTHING`, id, line.ID, line.UnitID, ch.ID, contactID, in.ExternalChatID, in.Subject, fold.String(in.Subject), now)
+		ON CONFLICT DO NOTHING`, id, line.ID, line.UnitID, ch.ID, contactID, in.ExternalChatID, in.Subject, norm.Fold(in.Subject), now)
 	if err != nil {
 		return false, fmt.Errorf("inbox: new conversation: %w", err)
 	}

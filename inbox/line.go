@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // Line is an open line: channels attached to it feed its queue, and its

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // ConversationFilter narrows a conversation list; zero fields do not filter.
@@ -66,7 +66,7 @@ func (e *Engine) ListConversations(ctx context.Context, sc access.Scope, f Conve
 	if f.ContactID != "" {
 		add(`c.contact_id = $%d`, f.ContactID)
 	}
-	if q := fold.String(f.Query); q != "" {
+	if q := norm.Fold(f.Query); q != "" {
 		args = append(args, "%"+db.EscapeLike(q)+"%")
 		n := len(args)
 		where = append(where, fmt.Sprintf(`(ct.name_folded LIKE $%d ESCAPE '\' OR c.subject_folded LIKE $%d ESCAPE '\')`, n, n))

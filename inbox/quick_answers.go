@@ -15,13 +15,13 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // QuickAnswer is a canned reply an operator inserts by its shortcut. A
@@ -117,7 +117,7 @@ func (e *Engine) ListQuickAnswers(ctx context.Context, sc access.Scope, lineID s
 	// two engines collate text differently.
 	slices.SortFunc(out, func(a, b QuickAnswer) int {
 		return cmp.Or(cmp.Compare(a.LineName, b.LineName), cmp.Compare(a.LineID, b.LineID),
-			cmp.Compare(fold.String(a.Shortcut), fold.String(b.Shortcut)))
+			cmp.Compare(norm.Fold(a.Shortcut), norm.Fold(b.Shortcut)))
 	})
 	return out, rows.Err()
 }
@@ -272,13 +272,13 @@ func lockAnswers(ctx context.Context, tx *sql.Tx, q QuickAnswer) error {
 		return fmt.Errorf("inbox: quick answers: %w", err)
 	}
 	defer rows.Close()
-	want := fold.String(q.Shortcut)
+	want := norm.Fold(q.Shortcut)
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
 			return fmt.Errorf("inbox: quick answers: %w", err)
 		}
-		if fold.String(s) == want {
+		if norm.Fold(s) == want {
 			return fmt.Errorf("%w: the shortcut %q is already used by %q", db.ErrConflict, q.Shortcut, s)
 		}
 	}

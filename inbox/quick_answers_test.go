@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
 

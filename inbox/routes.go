@@ -3,7 +3,7 @@ package inbox
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // Routes adds the inbox API, the operators' WebSocket and the API

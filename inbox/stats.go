@@ -8,9 +8,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // StatsFilter chooses the conversations counted: created in [From, To), of
@@ -250,14 +250,14 @@ func aggregate(rows []statsRow, f StatsFilter) Stats {
 		st.Operators = append(st.Operators, OperatorStats{OperatorID: id, Name: opNames[id], Figures: acc.figures()})
 	}
 	slices.SortFunc(st.Operators, func(a, b OperatorStats) int {
-		return cmp.Or(cmp.Compare(fold.String(a.Name), fold.String(b.Name)), cmp.Compare(a.OperatorID, b.OperatorID))
+		return cmp.Or(cmp.Compare(norm.Fold(a.Name), norm.Fold(b.Name)), cmp.Compare(a.OperatorID, b.OperatorID))
 	})
 	st.Lines = []LineStats{}
 	for id, acc := range lines {
 		st.Lines = append(st.Lines, LineStats{LineID: id, Name: lineNames[id], Figures: acc.figures()})
 	}
 	slices.SortFunc(st.Lines, func(a, b LineStats) int {
-		return cmp.Or(cmp.Compare(fold.String(a.Name), fold.String(b.Name)), cmp.Compare(a.LineID, b.LineID))
+		return cmp.Or(cmp.Compare(norm.Fold(a.Name), norm.Fold(b.Name)), cmp.Compare(a.LineID, b.LineID))
 	})
 	return st
 }

@@ -13,12 +13,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/export"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // httpStats answers the report as JSON, or as a CSV or XLSX file. Files
@@ -171,13 +171,13 @@ func writeStatsCSV(w *bytes.Buffer, st Stats) error {
 	_ = cw.Write(append([]string{"Раздел", "Дата, оператор или линия"}, statsHeader...))
 	for _, t := range statsTables(st) {
 		for _, row := range t.rows {
-			rec := []string{export.SafeCell(t.sheet)}
+			rec := []string{norm.SafeCell(t.sheet)}
 			for _, v := range row {
 				switch v := v.(type) {
 				case nil:
 					rec = append(rec, "")
 				case string:
-					rec = append(rec, export.SafeCell(v))
+					rec = append(rec, norm.SafeCell(v))
 				case int:
 					rec = append(rec, strconv.Itoa(v))
 				case float64:
@@ -239,7 +239,7 @@ func writeStatsSheet(x *excelize.File, t statsTable, headerStyle int) error {
 		cells := make([]any, len(row))
 		for j, v := range row {
 			if s, ok := v.(string); ok {
-				v = export.SafeCell(s)
+				v = norm.SafeCell(s)
 			}
 			cells[j] = v
 		}

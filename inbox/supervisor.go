@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // LineOverview is the supervisor's picture of one line right now.

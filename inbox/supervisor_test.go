@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 func TestSupervisorOverviewAndTakeOver(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Event is one change clients hear about. Persistent events have a seq

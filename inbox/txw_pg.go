@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // flushEventsPG numbers and stores a transaction's events in one statement:

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // recipient is one person chosen for a campaign on one channel.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 )

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // FilterSpec is a crm.MemberFilter as a campaign stores it (JSON names as

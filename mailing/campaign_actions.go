@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // change moves a campaign from one of the from states, checking scope and

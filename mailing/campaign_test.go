@@ -11,11 +11,11 @@ import (
 
 	gomail "github.com/emersion/go-message/mail"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/mailing"
-	"github.com/profhub/profhub/valid"
 )
 
 // A campaign to a CRM filter reaches each consenting member once, by a

@@ -11,15 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
+	"github.com/profhub/profhub/internal/storage/kv/kvtest"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/secretbox"
 )
 
 // fixture: federation → committee A → primary A1; committee B → B1; a

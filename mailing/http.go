@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // MaxBodyBytes is the largest campaign or list request (attachments go

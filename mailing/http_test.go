@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/mailing/mailingtest"
 	"github.com/profhub/profhub/org"
 )

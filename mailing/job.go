@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // job sends one campaign on this node while it holds the lease.

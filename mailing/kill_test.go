@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/kv"
+	"github.com/profhub/profhub/internal/storage/kv/kvtest"
 	"github.com/profhub/profhub/mailing"
-	"github.com/profhub/profhub/secretbox"
 )
 
 // TestMain doubles as the "hub" process of the kill test: with

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // maxAttempts is how many temporary refusals of one recipient (4xx on

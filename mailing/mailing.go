@@ -18,12 +18,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/secretbox"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // Kind says what the law asks of a campaign: advertising (38-FZ, 126-FZ)

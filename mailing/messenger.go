@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // messengerSender sends a campaign's Telegram or VK messages through one

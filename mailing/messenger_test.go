@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 )

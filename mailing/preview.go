@@ -10,9 +10,9 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Preview renders a campaign for one member of the caller's scope, or

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // runner is a node's part of campaign sending. Every node looks for

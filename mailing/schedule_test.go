@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/mailing"
 )
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/mailing"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // Vars are the member variables a template may use, e.g. {{.GivenName}}.

@@ -10,9 +10,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/settings"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // settingTracking turns open and click counting on ("1"); it is off

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/mailing"
 )
 

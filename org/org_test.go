@@ -5,12 +5,12 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 )
 
 // tree builds federation → {committee A → primary A1, committee B}.

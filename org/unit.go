@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // UnitKind is the level of a unit in the union's structure.

@@ -8,11 +8,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Store reads and writes units and users.
@@ -65,7 +65,7 @@ func (s *Store) CreateUnit(ctx context.Context, sc access.Scope, parentID string
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO units (id, parent_id, path, kind, name, name_folded, created_at, updated_at)
 			VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $7)`,
-			id, parentID, u.Path, kind, name, fold.String(name), now); err != nil {
+			id, parentID, u.Path, kind, name, norm.Fold(name), now); err != nil {
 			return fmt.Errorf("org: create unit: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "unit.create", ObjectType: "unit", ObjectID: id, UnitID: id,
@@ -104,7 +104,7 @@ func (s *Store) ListUnits(ctx context.Context, sc access.Scope, query string) ([
 	lo, hi := sc.PathRange()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+unitColumns+` FROM units
 		WHERE path >= $1 AND path < $2 AND ($3 = '' OR name_folded LIKE '%' || $3 || '%' ESCAPE '\')
-		ORDER BY path`, lo, hi, db.EscapeLike(fold.String(query)))
+		ORDER BY path`, lo, hi, db.EscapeLike(norm.Fold(query)))
 	if err != nil {
 		return nil, fmt.Errorf("org: list units: %w", err)
 	}
@@ -140,7 +140,7 @@ func (s *Store) UpdateUnit(ctx context.Context, sc access.Scope, id string, kind
 		}
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE units SET name = $2, name_folded = $3, kind = $4, updated_at = $5 WHERE id = $1`,
-			id, name, fold.String(name), kind, now); err != nil {
+			id, name, norm.Fold(name), kind, now); err != nil {
 			return fmt.Errorf("org: update unit: %w", err)
 		}
 		u = old
@@ -235,7 +235,7 @@ func (s *Store) EnsureRoot(ctx context.Context, name string) (Unit, error) {
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO units (id, parent_id, path, kind, name, name_folded, created_at, updated_at)
 			VALUES ($1, NULL, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING`,
-			firstRootID, "/"+firstRootID+"/", Federation, name, fold.String(name), now)
+			firstRootID, "/"+firstRootID+"/", Federation, name, norm.Fold(name), now)
 		if err != nil {
 			return fmt.Errorf("org: create root: %w", err)
 		}

@@ -8,11 +8,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 const userColumns = `us.id, us.login, us.full_name, us.email, us.role, us.unit_id, un.name, un.path,
@@ -67,7 +67,7 @@ func (s *Store) CreateUser(ctx context.Context, sc access.Scope, n NewUser) (Use
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO users (id, login, full_name, name_folded, email, role, unit_id, password_hash, lang, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-			id, login, name, fold.String(name+" "+login), email, n.Role, unit.ID, n.PasswordHash, lang, now)
+			id, login, name, norm.Fold(name+" "+login), email, n.Role, unit.ID, n.PasswordHash, lang, now)
 		if db.IsUniqueViolation(err) {
 			return fmt.Errorf("org: login %q: %w", login, db.ErrConflict)
 		}
@@ -134,7 +134,7 @@ func (s *Store) ListUsers(ctx context.Context, sc access.Scope, f UserFilter) ([
 		  AND ($4 = '' OR us.role = $4)
 		  AND ($5 OR NOT us.disabled)
 		ORDER BY us.full_name, us.id
-		LIMIT $6 OFFSET $7`, lo, hi, db.EscapeLike(fold.String(f.Query)), string(f.Role), f.IncludeDisabled, f.Limit, f.Offset)
+		LIMIT $6 OFFSET $7`, lo, hi, db.EscapeLike(norm.Fold(f.Query)), string(f.Role), f.IncludeDisabled, f.Limit, f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("org: list users: %w", err)
 	}
@@ -203,7 +203,7 @@ func (s *Store) UpdateUser(ctx context.Context, sc access.Scope, id string, ch U
 		u.UpdatedAt = db.Time(now)
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE users SET full_name = $2, name_folded = $3, email = $4, role = $5, unit_id = $6, lang = $7, updated_at = $8
-			WHERE id = $1`, id, u.FullName, fold.String(u.FullName+" "+u.Login), u.Email, u.Role, u.UnitID, u.Lang, now); err != nil {
+			WHERE id = $1`, id, u.FullName, norm.Fold(u.FullName+" "+u.Login), u.Email, u.Role, u.UnitID, u.Lang, now); err != nil {
 			return fmt.Errorf("org: update user: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "user.update", ObjectType: "user", ObjectID: id, UnitID: u.UnitID, Details: changed})

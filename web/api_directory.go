@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 )
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

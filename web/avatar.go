@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 )
 
 // A user's avatar: the profile page's form (POST /profile/avatar, file

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // TestConsoleInChromium drives the operators' console in real Chromium

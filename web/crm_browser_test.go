@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/auth"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 // TestCRMPagesInChromium drives the members and appeals pages in real

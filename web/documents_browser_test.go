@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
 

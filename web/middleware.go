@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 const sessionCookie = "profhub_session"

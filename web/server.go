@@ -15,11 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/org"
 )
 

@@ -13,9 +13,9 @@ import (
 
 	"github.com/pquerna/otp"
 
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/web/i18n"
 )
 

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 
 	"github.com/profhub/profhub/web/i18n"
 )

@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/org"
 )
 

@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
 )
 

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 //go:embed static

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // AvatarPath is where operators' photos are served to visitors, by the

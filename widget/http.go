@@ -9,9 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // fail answers with a problem the script shows to the visitor as it is.

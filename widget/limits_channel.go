@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // Per-channel abuse limits are channel settings; an empty one takes the

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/profhub/profhub/connectors/mail"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // An answer e-mailed to an away visitor goes out as <widget.MESSAGE@domain>,

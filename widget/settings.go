@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Channel settings of a widget channel (all optional).

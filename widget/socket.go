@@ -12,8 +12,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // A visitor's socket costs one goroutine while it is idle: the handler

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // system is the widget's own scope for reading the inbox: visitors are

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // uploadTypes are what a visitor may send: pictures and PDFs, recognised

@@ -19,11 +19,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/org"
 )
 

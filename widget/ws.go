@@ -7,8 +7,8 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // The visitor's WebSocket: GET /widget/v1/ws/{channel}?token=…&since=SEQ

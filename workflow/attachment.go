@@ -12,11 +12,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // MaxAttachmentBytes is the largest file a document takes.

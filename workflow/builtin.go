@@ -1,6 +1,6 @@
 package workflow
 
-import "github.com/profhub/profhub/access"
+import "github.com/profhub/profhub/internal/security/access"
 
 // Builtin returns the three processes as the federation runs them
 // (DOMAIN.md, "Document workflow"). They are stored as version 1 of the

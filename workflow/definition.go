@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Definition is a process as data: steps, who acts at each, the decisions

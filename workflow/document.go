@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // Kind is the registry a document belongs to.

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 const docColumns = `d.id, d.unit_id, u.name, d.kind, d.number, d.seq, d.year, d.medium, d.title, d.summary, d.correspondent,
@@ -84,7 +84,7 @@ func (s *Store) getDocument(ctx context.Context, q db.Execer, sc access.Scope, i
 }
 
 func searchText(d Document) string {
-	return fold.String(d.Number + " " + d.Title + " " + d.Summary + " " + d.Correspondent + " " + d.OrigNumber)
+	return norm.Fold(d.Number + " " + d.Title + " " + d.Summary + " " + d.Correspondent + " " + d.OrigNumber)
 }
 
 // Register enters a document into its unit's registry with the next
@@ -136,7 +136,7 @@ func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput)
 			doc.ID, doc.UnitID, reg.ID, doc.Kind, doc.Number, seq, year, doc.Medium, doc.Title, doc.Summary, doc.Correspondent,
 			doc.OrigNumber, doc.OrigDate, doc.DocDate, doc.ReceivedOn, doc.Delivery, doc.Priority, deadlineMillis(doc.Deadline),
 			searchText(doc), def.ID, def.Version, def.Start, StatusActive, doc.MemberID, doc.OrgUnitID, doc.AppealID,
-			doc.RelatedID, sc.UserID, now.UnixMilli(), fold.String(doc.Correspondent))
+			doc.RelatedID, sc.UserID, now.UnixMilli(), norm.Fold(doc.Correspondent))
 		if err != nil {
 			if db.IsUniqueViolation(err) {
 				return fmt.Errorf("%w: number %s is taken (the format gives the same text for two numbers)", db.ErrConflict, doc.Number)
@@ -248,7 +248,7 @@ func (s *Store) UpdateDocument(ctx context.Context, sc access.Scope, id string, 
 			correspondent_folded = $19
 			WHERE id = $18`, in.Medium, in.Title, in.Summary, in.Correspondent, in.OrigNumber, in.OrigDate, in.DocDate,
 			in.ReceivedOn, in.Delivery, in.Priority, deadlineMillis(in.Deadline), searchText(next), in.MemberID, in.OrgUnitID,
-			in.AppealID, in.RelatedID, db.Now(), id, fold.String(in.Correspondent)); err != nil {
+			in.AppealID, in.RelatedID, db.Now(), id, norm.Fold(in.Correspondent)); err != nil {
 			return fmt.Errorf("workflow: update document: %w", err)
 		}
 		if err := addEvent(ctx, tx, sc, id, "edit", cur.Step, "", "", nil); err != nil {

@@ -7,9 +7,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/export"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 )
 
 // MaxExportRows bounds one journal export.
@@ -63,9 +63,9 @@ func (s *Store) ExportJournal(ctx context.Context, sc access.Scope, f JournalFil
 		if d.Overdue {
 			overdue = "да"
 		}
-		row := []any{export.SafeCell(d.Number), d.CreatedAt.In(Moscow).Format("02.01.2006"), kinds[d.Kind], export.SafeCell(d.Title),
-			export.SafeCell(d.Correspondent), export.SafeCell(d.OrigNumber), d.OrigDate, export.SafeCell(d.Delivery),
-			export.SafeCell(d.Summary), d.Priority, d.Deadline, export.SafeCell(d.StepName), statuses[d.Status], overdue}
+		row := []any{norm.SafeCell(d.Number), d.CreatedAt.In(Moscow).Format("02.01.2006"), kinds[d.Kind], norm.SafeCell(d.Title),
+			norm.SafeCell(d.Correspondent), norm.SafeCell(d.OrigNumber), d.OrigDate, norm.SafeCell(d.Delivery),
+			norm.SafeCell(d.Summary), d.Priority, d.Deadline, norm.SafeCell(d.StepName), statuses[d.Status], overdue}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
 			return 0, err

@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )

@@ -12,8 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )

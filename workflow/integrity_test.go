@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 	"github.com/profhub/profhub/workflow"
 )
 

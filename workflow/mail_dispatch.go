@@ -10,13 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
 	"github.com/profhub/profhub/connectors/mail"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/settings"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/settings"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // An outgoing document dispatched "by e-mail" is really sent: a letter

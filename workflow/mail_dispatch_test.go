@@ -17,7 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/internal/settings"
 	"github.com/profhub/profhub/workflow"
 )
 

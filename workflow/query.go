@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/fold"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // JournalFilter narrows a registry journal. Zero fields do not filter.
@@ -66,8 +66,8 @@ func (s *Store) Journal(ctx context.Context, sc access.Scope, f JournalFilter) (
 		overdue = 1
 	}
 	cond, args := visible(sc, 1)
-	args = append(args, string(f.Kind), from, to, "%"+db.EscapeLike(fold.String(f.Correspondent))+"%", f.Executor, string(f.Status),
-		overdue, now, "%"+db.EscapeLike(fold.String(f.Query))+"%", f.MemberID)
+	args = append(args, string(f.Kind), from, to, "%"+db.EscapeLike(norm.Fold(f.Correspondent))+"%", f.Executor, string(f.Status),
+		overdue, now, "%"+db.EscapeLike(norm.Fold(f.Query))+"%", f.MemberID)
 	p := func(i int) string { return "$" + strconv.Itoa(i) }
 	where := ` WHERE ` + cond + `
 		AND (` + p(5) + ` = '' OR d.kind = ` + p(5) + `)

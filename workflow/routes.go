@@ -3,7 +3,7 @@ package workflow
 import (
 	"net/http"
 
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // UploadPrefix is where files are uploaded; the hub gives it a large body

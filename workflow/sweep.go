@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // RemindBefore is how long before a task's deadline its holder is reminded.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/internal/settings"
 )
 
 // A new task is also e-mailed to its holder, when they have an address and

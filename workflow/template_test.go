@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/db/dbtest"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/workflow"
 )
 

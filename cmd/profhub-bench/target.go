@@ -15,9 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/hub"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // target is the hub under load: its address, an administrator's token, and

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
 )
 

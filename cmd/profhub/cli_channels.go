@@ -13,12 +13,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/vk"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // `profhub channel telegram|vk|mail add|update|list` sets up the channel

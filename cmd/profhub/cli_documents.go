@@ -12,10 +12,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/settings"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/workflow"
 )
 

@@ -12,11 +12,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/secretbox"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // The line and channel commands write to the database through the inbox

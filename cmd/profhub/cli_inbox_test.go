@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // mustRun runs a CLI step that must succeed with want in its stdout.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 // testSecretKey seals channel secrets in tests (else the CLI would make a

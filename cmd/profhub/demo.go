@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/profhub/profhub/config"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"

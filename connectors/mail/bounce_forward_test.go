@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 type recordedBounces struct {

@@ -12,7 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // checkChannel is the channel hook: it runs when a mail channel is created

@@ -13,9 +13,9 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // LetterFile is a file attached to a letter of SendLetterWithFiles.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
 

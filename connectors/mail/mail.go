@@ -16,9 +16,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Channel settings and secrets this connector reads.
@@ -48,7 +48,7 @@ const (
 type Deps struct {
 	Inbox *inbox.Engine
 	Blobs blob.Store
-	DB    *db.DB // the connector's own tables (mail_*), see db/migrations
+	DB    *db.DB // the connector's own tables (mail_*), see internal/storage/db/migrations
 	Log   *slog.Logger
 
 	// Bounces, when set, also hears of bounces of mass-mailing letters

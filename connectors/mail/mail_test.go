@@ -20,10 +20,10 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // sink is an SMTP server that keeps what it receives.

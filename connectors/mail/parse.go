@@ -16,7 +16,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 
-	"github.com/profhub/profhub/blob"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // wordDecoder decodes RFC 2047 words in any charset go-message knows.

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // folderState is how far a folder has been read.

@@ -12,7 +12,7 @@ import (
 	"github.com/go-telegram/bot"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // checkChannel is the channel hook: it runs when a Telegram channel is

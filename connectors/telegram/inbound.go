@@ -14,8 +14,8 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // maxDownloadBytes is the largest file getFile lets a bot download from

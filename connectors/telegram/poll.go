@@ -10,7 +10,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // pollKey says whether a channel is polled and what its poller depends

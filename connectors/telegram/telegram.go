@@ -17,10 +17,10 @@ import (
 
 	"github.com/go-telegram/bot"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Channel settings and secrets this connector reads.

@@ -9,9 +9,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // maxUpdateBytes bounds a webhook body: updates are small JSON (files are

@@ -9,11 +9,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // CallbackRequest is an operator's click on a phone number.

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/telephony/pbxsim"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // An answered call with a recording becomes one call record with the

@@ -12,11 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/audit"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/export"
-	"github.com/profhub/profhub/httpapi"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/norm"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 )
 
 var exportHeader = []string{"Начало", "Направление", "Номер", "Член профсоюза", "Линия (номер)", "Добавочный", "Оператор",
@@ -30,8 +30,8 @@ var resultNames = map[string]string{ResAnswered: "отвечен", ResMissed: "�
 // exportRow makes a call's cells; every text a caller or PBX could have
 // chosen goes through export.SafeCell against formula injection.
 func exportRow(r CallRow) []any {
-	return []any{r.StartedAt.In(moscowLoc()).Format("02.01.2006 15:04:05"), dirNames[r.Direction], export.SafeCell(r.Number),
-		export.SafeCell(r.MemberName), export.SafeCell(r.LineNumber), export.SafeCell(r.Extension), export.SafeCell(r.OperatorName),
+	return []any{r.StartedAt.In(moscowLoc()).Format("02.01.2006 15:04:05"), dirNames[r.Direction], norm.SafeCell(r.Number),
+		norm.SafeCell(r.MemberName), norm.SafeCell(r.LineNumber), norm.SafeCell(r.Extension), norm.SafeCell(r.OperatorName),
 		resultNames[r.Result], r.WaitS, r.TalkS, r.Recording}
 }
 

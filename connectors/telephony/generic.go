@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // generic is profhub's own format (docs/CHANNELS.md), for any PBX or

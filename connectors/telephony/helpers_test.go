@@ -13,11 +13,11 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/telephony/pbxsim"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 var providers = []string{"generic", "mango", "zadarma"}

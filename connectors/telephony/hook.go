@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/profhub/profhub/httpapi"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // channelOf finds the telephony channel a webhook is for.

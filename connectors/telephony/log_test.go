@@ -10,8 +10,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/connectors/telephony/pbxsim"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
 

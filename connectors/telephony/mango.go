@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // mango speaks Mango Office VPBX's API: the PBX POSTs form fields

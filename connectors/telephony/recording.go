@@ -14,9 +14,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/profhub/profhub/blob"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Recordings come from addresses the PBX names, so a forged or hostile

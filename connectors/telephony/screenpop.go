@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // EvCallRinging is the console event of the caller card.

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/profhub/profhub/access"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Stats sums up the calls of a period.

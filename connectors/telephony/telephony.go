@@ -20,12 +20,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/crm"
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
-	"github.com/profhub/profhub/valid"
 )
 
 // Channel settings and secrets this connector reads.

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/profhub/profhub/access"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/internal/security/access"
 )
 
 // Timeline puts a member's calls on their CRM card (crm.TimelineSource).

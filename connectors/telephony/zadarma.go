@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // zadarma speaks Zadarma's PBX notifications: form POSTs with an "event"

@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/profhub/profhub/db"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 const maxCallbackBytes = 1 << 20

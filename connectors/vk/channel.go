@@ -10,7 +10,7 @@ import (
 	"github.com/SevereCloud/vksdk/v3/api"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // Channel settings and secrets of the vk kind.

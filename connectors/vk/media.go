@@ -10,8 +10,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // Size caps of downloaded files.

@@ -12,7 +12,7 @@ import (
 	"github.com/SevereCloud/vksdk/v3/api"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // event is one Callback API or Bots Long Poll event: both deliver the

@@ -21,8 +21,8 @@ import (
 
 	"github.com/SevereCloud/vksdk/v3/api"
 
-	"github.com/profhub/profhub/blob"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/blob"
 )
 
 // Timings a test may shorten (through export_test.go).

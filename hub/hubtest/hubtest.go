@@ -19,12 +19,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/config"
-	"github.com/profhub/profhub/db/dbtest"
 	"github.com/profhub/profhub/hub"
-	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/kv/kvtest"
 	"github.com/profhub/profhub/org"
 )
 

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/profhub/profhub/kv"
-	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/internal/storage/kv"
+	"github.com/profhub/profhub/internal/storage/kv/kvtest"
 )
 
 func TestKeysArePrefixedAndExpire(t *testing.T) {

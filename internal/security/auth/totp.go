@@ -11,8 +11,8 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/settings"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/settings"
 )
 
 // SettingTOTPRoles is the settings key listing the roles (comma-separated)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
 )
 

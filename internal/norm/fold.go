@@ -1,16 +1,17 @@
-// Package fold normalises Russian text for search. SQLite's lower() and
-// LIKE fold only ASCII, so searchable columns hold a copy folded in Go and
-// queries fold their input the same way.
-package fold
+// Package norm prepares text that people typed for one use: Fold for search
+// (SQLite's lower() and LIKE fold only ASCII, so searchable columns hold a
+// copy folded in Go and queries fold their input the same way), SafeCell for
+// a spreadsheet cell.
+package norm
 
 import (
 	"strings"
 	"unicode"
 )
 
-// String lower-cases s, turns ё into е and collapses runs of white space, so
+// Fold lower-cases s, turns ё into е and collapses runs of white space, so
 // "Семёнов  Пётр" and "семенов петр" match.
-func String(s string) string {
+func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false

@@ -1,6 +1,8 @@
-// Package export holds what every file export (CSV, XLSX) of personal data
-// must do, so the inbox statistics and the CRM treat cells the same way.
-package export
+package norm
+
+// Every file export (CSV, XLSX) of personal data passes its text cells
+// through SafeCell, so the inbox statistics, the CRM and the workflow treat
+// cells the same way.
 
 // SafeCell neutralises a text cell against formula injection: a value that
 // a spreadsheet would run as a formula or DDE command (starting with =, +,

@@ -11,11 +11,11 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
-	"github.com/profhub/profhub/access"
-	"github.com/profhub/profhub/auth"
-	"github.com/profhub/profhub/db"
-	"github.com/profhub/profhub/db/dbtest"
-	"github.com/profhub/profhub/kv/kvtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/kv/kvtest"
 	"github.com/profhub/profhub/org"
 )
 

@@ -12,7 +12,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/profhub/profhub/db"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // PostgresURL is the test PostgreSQL, or "" when tests run on SQLite only.

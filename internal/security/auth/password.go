@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
-	"github.com/profhub/profhub/valid"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // PasswordParams are the argon2id costs for new hashes. Stored hashes carry

@@ -1,8 +1,8 @@
-package fold
+package norm
 
 import "testing"
 
-func TestString(t *testing.T) {
+func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Семёнов  Пётр", "семенов петр"},
 		{"  ЁЛКИН\tИван ", "елкин иван"},
@@ -10,8 +10,8 @@ func TestString(t *testing.T) {
 		{"", ""},
 	}
 	for _, tc := range tests {
-		if got := String(tc.in); got != tc.want {
-			t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/profhub/profhub/kv"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // URL is the test Redis, or "" for the embedded server.
