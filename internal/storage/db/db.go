@@ -1,7 +1,8 @@
 // Package db opens profhub's system of record: a SQLite file by default or
 // PostgreSQL for several hub nodes. Both engines run the same statement text
 // ($1-style placeholders bind by position on both drivers); the few dialect
-// differences live in this package and in the per-dialect migration folders.
+// differences live in this package and in the Go migrations of the one
+// migration tree (package migrations).
 package db
 
 import (

@@ -2,16 +2,13 @@ package db
 
 import (
 	"context"
-	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-)
 
-//go:embed migrations
-var migrations embed.FS
+	"github.com/profhub/profhub/internal/storage/db/migrations"
+)
 
 // Migrate applies every embedded migration not yet applied. Nodes that start
 // together take turns: on PostgreSQL through a session advisory lock, on a
@@ -52,23 +49,27 @@ func (d *DB) MigrationStatus(ctx context.Context) ([]string, error) {
 }
 
 func (d *DB) migrationProvider(locked bool) (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+string(d.Dialect))
-	if err != nil {
-		return nil, fmt.Errorf("db: migrations: %w", err)
-	}
-	var opts []goose.ProviderOption
 	dialect := goose.DialectSQLite3
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
-		if locked {
-			locker, err := lock.NewPostgresSessionLocker()
-			if err != nil {
-				return nil, fmt.Errorf("db: migration lock: %w", err)
-			}
-			opts = append(opts, goose.WithSessionLocker(locker))
-		}
 	}
-	p, err := goose.NewProvider(dialect, d.DB, sub, opts...)
+	goMigrations, err := migrations.Go(dialect)
+	if err != nil {
+		return nil, fmt.Errorf("db: migrations: %w", err)
+	}
+	// One tree for both engines: the SQL files and the Go migrations that
+	// hold the few statements written per engine. The versions are those
+	// of the two per-engine trees it replaced, so a database they migrated
+	// has nothing to apply.
+	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations...), goose.WithDisableGlobalRegistry(true)}
+	if d.Dialect == Postgres && locked {
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("db: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.DB, migrations.FS, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations: %w", err)
 	}

@@ -1,4 +1,10 @@
--- +goose Up
+package migrations
+
+// The member register (package crm).
+var crm = goMigration{
+	version: 5,
+	up: []step{
+		both(`
 -- The member registry (package crm). Search columns are folded in Go
 -- (fold.String): SQLite's lower() does not fold Cyrillic.
 
@@ -48,6 +54,9 @@ CREATE TABLE crm_members (
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL
 );
+`),
+		collateC("crm_members", "name_folded"),
+		both(`
 CREATE INDEX crm_members_unit_name ON crm_members(unit_id, name_folded);
 CREATE INDEX crm_members_name ON crm_members(name_folded);
 CREATE UNIQUE INDEX crm_members_card ON crm_members(card_number) WHERE card_number <> '';
@@ -70,9 +79,15 @@ CREATE TABLE crm_member_words (
     PRIMARY KEY (word, member_id)
 );
 CREATE INDEX crm_member_words_member ON crm_member_words(member_id);
-
--- +goose Down
+`),
+		collateC("crm_member_words", "word"),
+	},
+	down: []step{
+		both(`
 DROP TABLE crm_member_words;
 DROP TABLE crm_member_contacts;
 DROP TABLE crm_members;
 DROP TABLE crm_organisations;
+`),
+	},
+}

@@ -1,4 +1,10 @@
--- +goose Up
+package migrations
+
+// Document workflow (package workflow).
+var workflow = goMigration{
+	version: 9,
+	up: []step{
+		both(`
 -- Document workflow (package workflow): registries with their number
 -- formats and gap-free counters, documents, versioned attachments,
 -- process definitions (data, versioned), tasks, history, notifications
@@ -76,6 +82,10 @@ CREATE TABLE wf_documents (
     UNIQUE (registry_id, number),
     UNIQUE (registry_id, year, seq)
 );
+`),
+		collateC("wf_documents", "correspondent_folded"),
+		collateC("wf_documents", "search_folded"),
+		both(`
 CREATE INDEX wf_documents_unit ON wf_documents(unit_id, created_at);
 CREATE INDEX wf_documents_status ON wf_documents(status, deadline);
 
@@ -149,8 +159,10 @@ CREATE TABLE wf_templates (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-
--- +goose Down
+`),
+	},
+	down: []step{
+		both(`
 DROP TABLE wf_templates;
 DROP TABLE wf_notifications;
 DROP TABLE wf_events;
@@ -160,3 +172,6 @@ DROP TABLE wf_documents;
 DROP TABLE wf_definitions;
 DROP TABLE wf_counters;
 DROP TABLE wf_registries;
+`),
+	},
+}

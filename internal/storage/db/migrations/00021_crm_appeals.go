@@ -1,4 +1,11 @@
--- +goose Up
+package migrations
+
+// Appeal categories, co-executors, comments, files, history and deadline
+// notices (package crm); files in universal lists.
+var crmAppeals = goMigration{
+	version: 21,
+	up: []step{
+		both(`
 -- Appeal categories with deadlines, co-executors, comments, files, history
 -- and deadline notices (package crm); files in universal lists.
 
@@ -85,7 +92,10 @@ CREATE TABLE crm_list_files (
     uploaded_at  BIGINT NOT NULL
 );
 CREATE INDEX crm_list_files_record ON crm_list_files(record_id) WHERE record_id <> '';
-
+`),
+		perEngine(
+			// SQLite
+			`
 -- Appeal deadline notices travel the workflow's notification list: a
 -- notice is about a document or (document_id NULL) an appeal. SQLite
 -- cannot drop NOT NULL in place, so the table is rebuilt.
@@ -106,9 +116,22 @@ DROP TABLE wf_notifications;
 ALTER TABLE wf_notifications_new RENAME TO wf_notifications;
 CREATE INDEX wf_notifications_user ON wf_notifications(user_id, id);
 CREATE INDEX wf_notifications_mail ON wf_notifications(mail_state) WHERE mail_state = 'pending';
-
--- +goose Down
+`,
+			// PostgreSQL
+			`
+-- Appeal deadline notices travel the workflow's notification list: a
+-- notice is about a document or (document_id NULL) an appeal.
+ALTER TABLE wf_notifications ALTER COLUMN document_id DROP NOT NULL;
+ALTER TABLE wf_notifications ADD COLUMN appeal_id TEXT NOT NULL DEFAULT '';
+`),
+	},
+	down: []step{
+		both(`
 DELETE FROM wf_notifications WHERE document_id IS NULL;
+`),
+		perEngine(
+			// SQLite
+			`
 CREATE TABLE wf_notifications_old (
     id          TEXT PRIMARY KEY,
     user_id     TEXT NOT NULL REFERENCES users(id),
@@ -124,6 +147,13 @@ DROP TABLE wf_notifications;
 ALTER TABLE wf_notifications_old RENAME TO wf_notifications;
 CREATE INDEX wf_notifications_user ON wf_notifications(user_id, id);
 CREATE INDEX wf_notifications_mail ON wf_notifications(mail_state) WHERE mail_state = 'pending';
+`,
+			// PostgreSQL
+			`
+ALTER TABLE wf_notifications DROP COLUMN appeal_id;
+ALTER TABLE wf_notifications ALTER COLUMN document_id SET NOT NULL;
+`),
+		both(`
 DROP TABLE crm_list_files;
 DROP TABLE crm_appeal_events;
 DROP TABLE crm_appeal_files;
@@ -134,3 +164,6 @@ ALTER TABLE crm_appeals DROP COLUMN overdue_for;
 ALTER TABLE crm_appeals DROP COLUMN reminded_for;
 ALTER TABLE crm_appeals DROP COLUMN category_id;
 DROP TABLE crm_appeal_categories;
+`),
+	},
+}

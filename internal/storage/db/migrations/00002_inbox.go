@@ -1,4 +1,10 @@
--- +goose Up
+package migrations
+
+// The inbox: contacts, lines, conversations, messages and their events.
+var inbox = goMigration{
+	version: 2,
+	up: []step{
+		both(`
 -- Open lines: a line groups channels and the operators who answer them.
 CREATE TABLE inbox_lines (
     id                  TEXT PRIMARY KEY,
@@ -98,6 +104,12 @@ CREATE TABLE inbox_conversations (
     closed_at         BIGINT NOT NULL DEFAULT 0,
     closed_by         TEXT NOT NULL DEFAULT ''
 );
+`),
+		postgresOnly(`
+-- Room for HOT updates: a message bumps its conversation row.
+ALTER TABLE inbox_conversations SET (fillfactor = 80);
+`),
+		both(`
 -- One open conversation per contact and line: concurrent first messages of
 -- the same person on two nodes cannot open two.
 CREATE UNIQUE INDEX inbox_conversations_open ON inbox_conversations(contact_id, line_id) WHERE status <> 'closed';
@@ -184,8 +196,10 @@ CREATE TABLE inbox_quick_answers (
 );
 CREATE INDEX inbox_quick_answers_line ON inbox_quick_answers(line_id);
 CREATE INDEX inbox_quick_answers_owner ON inbox_quick_answers(owner_id);
-
--- +goose Down
+`),
+	},
+	down: []step{
+		both(`
 DROP TABLE inbox_quick_answers;
 DROP TABLE inbox_presence;
 DROP TABLE inbox_routing_log;
@@ -198,3 +212,6 @@ DROP TABLE inbox_contacts;
 DROP TABLE inbox_channels;
 DROP TABLE inbox_line_operators;
 DROP TABLE inbox_lines;
+`),
+	},
+}

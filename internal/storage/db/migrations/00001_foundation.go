@@ -1,4 +1,14 @@
--- +goose Up
+package migrations
+
+// Units, users, sessions, API tokens, the audit log and settings.
+//
+// The audit log is append-only: the engine itself refuses edits, with a
+// trigger per event on SQLite and a trigger calling a function on
+// PostgreSQL.
+var foundation = goMigration{
+	version: 1,
+	up: []step{
+		both(`
 -- Times are BIGINT milliseconds since the Unix epoch (see db.Now).
 CREATE TABLE units (
     id          TEXT PRIMARY KEY,
@@ -12,7 +22,9 @@ CREATE TABLE units (
     updated_at  BIGINT NOT NULL
 );
 CREATE INDEX units_parent ON units(parent_id);
-
+`),
+		collateC("units", "path"),
+		both(`
 CREATE TABLE users (
     id             TEXT PRIMARY KEY,
     login          TEXT NOT NULL UNIQUE,
@@ -71,27 +83,44 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_unit_at ON audit_log(unit_id, at);
 CREATE INDEX audit_object ON audit_log(object_type, object_id);
-
--- The audit log is append-only: the engine itself refuses edits.
--- +goose StatementBegin
+`),
+		perEngine(
+			// SQLite
+			`
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
--- +goose StatementEnd
--- +goose StatementBegin
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
--- +goose StatementEnd
-
+`,
+			// PostgreSQL
+			`
+CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'audit_log is append-only'; END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+`),
+		both(`
 CREATE TABLE settings (
     key        TEXT PRIMARY KEY,
     value      TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-
--- +goose Down
+`),
+	},
+	down: []step{
+		both(`
 DROP TABLE settings;
 DROP TABLE audit_log;
+`),
+		postgresOnly(`
+DROP FUNCTION audit_log_append_only;
+`),
+		both(`
 DROP TABLE api_tokens;
 DROP TABLE sessions;
 DROP TABLE users;
 DROP TABLE units;
+`),
+	},
+}

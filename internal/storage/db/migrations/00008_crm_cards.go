@@ -1,4 +1,10 @@
--- +goose Up
+package migrations
+
+// Appeal cards and saved member filters (package crm).
+var crmCards = goMigration{
+	version: 8,
+	up: []step{
+		both(`
 -- Appeal cards and saved member filters (package crm).
 
 -- Cards of people who are not members: press, partners, prospects.
@@ -42,6 +48,9 @@ CREATE TABLE crm_appeals (
     updated_at      BIGINT NOT NULL,
     closed_at       BIGINT NOT NULL DEFAULT 0
 );
+`),
+		collateC("crm_appeals", "due_on"),
+		both(`
 CREATE INDEX crm_appeals_unit ON crm_appeals(unit_id, created_at);
 CREATE INDEX crm_appeals_member ON crm_appeals(member_id, created_at) WHERE member_id <> '';
 CREATE INDEX crm_appeals_conversation ON crm_appeals(conversation_id) WHERE conversation_id <> '';
@@ -88,8 +97,10 @@ CREATE TABLE crm_list_records (
     updated_at    BIGINT NOT NULL
 );
 CREATE INDEX crm_list_records_list ON crm_list_records(list_id, created_at);
-
--- +goose Down
+`),
+	},
+	down: []step{
+		both(`
 DROP TABLE crm_list_records;
 DROP TABLE crm_lists;
 DROP INDEX crm_members_name_id;
@@ -101,3 +112,6 @@ DROP TABLE crm_saved_filters;
 DROP INDEX crm_inbox_contacts_member;
 DROP TABLE crm_appeals;
 DROP TABLE crm_appeal_counters;
+`),
+	},
+}
