@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
+	"github.com/profhub/profhub/internal/storage/db/migrations"
 )
 
 // TestOldTreeDatabaseHasNothingToApply loads a database as the per-engine
@@ -103,4 +106,46 @@ func loadScript(t *testing.T, raw *sql.DB, script string) {
 	if _, err := raw.Exec(script); err != nil {
 		t.Fatalf("load the old database: %v", err)
 	}
+}
+
+// TestWordUnitsMigrationFillsExistingRows: migration 20, now one UPDATE …
+// FROM for both engines (SQLite's tree had a subquery per row), gives each
+// existing name word its member's unit.
+func TestWordUnitsMigrationFillsExistingRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		dialect := goose.DialectSQLite3
+		if d.Dialect == db.Postgres {
+			dialect = goose.DialectPostgres
+		}
+		gm, err := migrations.Go(dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := goose.NewProvider(dialect, d.DB, migrations.FS, goose.WithGoMigrations(gm...), goose.WithDisableGlobalRegistry(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// dbtest migrated to the end: step back to 19, add a member with
+		// name words, and apply 20 again.
+		if _, err := p.DownTo(ctx, 19); err != nil {
+			t.Fatalf("down to 19: %v", err)
+		}
+		for _, q := range []string{
+			`INSERT INTO units (id, path, kind, name, name_folded, created_at, updated_at) VALUES ('u1', '/u1/', 'root', 'U', 'u', 1, 1)`,
+			`INSERT INTO crm_members (id, unit_id, surname, name_folded, status, created_at, updated_at) VALUES ('m1', 'u1', 'Иванов', 'иванов', 'active', 1, 1)`,
+			`INSERT INTO crm_member_words (word, member_id) VALUES ('иванов', 'm1'), ('ив', 'm1')`,
+		} {
+			if _, err := d.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if _, err := p.UpTo(ctx, 20); err != nil {
+			t.Fatalf("up to 20: %v", err)
+		}
+		var n int
+		if err := d.QueryRow(`SELECT COUNT(*) FROM crm_member_words WHERE unit_id = 'u1'`).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("%d words carry their member's unit (%v), want 2", n, err)
+		}
+	})
 }
