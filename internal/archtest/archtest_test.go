@@ -163,13 +163,44 @@ func TestNoForeignStores(t *testing.T) {
 	report(t, bad)
 }
 
+// pending are the breaches the redesign has not removed yet, each with
+// what removes it. A new breach fails; so does an entry here that no
+// longer happens, so the list only shrinks.
+var pending = map[string]string{
+	"internal/security/auth/auth.go: plumbing imports org":    "a principal is an org.User: auth takes a user directory interface",
+	"internal/security/auth/session.go: plumbing imports org": "as above",
+	"internal/security/auth/auth.go: uses org.Store":          "as above",
+	"connectors/telephony/telephony.go: uses crm.Store":       "telephony's caller look-up port (branch phone)",
+	"connectors/telephony/telephony.go: uses org.Store":       "telephony's staff look-up port",
+	"web/server.go: uses org.Store":                           "the directory's routes move to org",
+}
+
 func report(t *testing.T, bad []string) {
 	t.Helper()
 	sort.Strings(bad)
 	bad = compactStrings(bad)
+	seen := map[string]bool{}
 	for _, b := range bad {
+		if _, ok := pending[b]; ok {
+			seen[b] = true
+			continue
+		}
 		t.Error(b)
 	}
+	for b := range pending {
+		if !seen[b] && strings.Contains(t.Name(), kindOf(b)) {
+			t.Errorf("%q no longer happens: remove it from pending", b)
+		}
+	}
+}
+
+// kindOf tells which test reports a breach, so each test checks only its
+// own pending entries.
+func kindOf(breach string) string {
+	if strings.Contains(breach, ": uses ") {
+		return "NoForeignStores"
+	}
+	return "Layering"
 }
 
 func compactStrings(s []string) []string {
