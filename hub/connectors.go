@@ -29,7 +29,7 @@ func (h *Hub) newConnectors() []connector {
 	h.CRM.RegisterTimelineSource("calls", telephony.Timeline{C: h.Telephony})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
 	h.Mail = mailer
-	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
+	h.Docs.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
 	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB})
 	vkc := vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log})
@@ -39,7 +39,7 @@ func (h *Hub) newConnectors() []connector {
 	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
 	site := widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 		Mailer: mailer}) // the widget e-mails replies to away visitors through a mail channel
-	mailer.TakeRepliesWith(site) // and their replies to those letters join their chats
+	mailer.TakeRepliesWith(widgetReplies{site}) // and their replies to those letters join their chats
 	return []connector{
 		tg,
 		vkc,

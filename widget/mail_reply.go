@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -19,7 +19,22 @@ import (
 // Only a letter from the visitor's own address is taken, so a stranger who
 // quotes the header lands in an ordinary mail conversation.
 
-var _ mail.ReplyTaker = (*Widget)(nil)
+// MailReply is a letter the mail connector offers the widget (the hub
+// adapts the connector's own type, so the widget does not import it).
+type MailReply struct {
+	ID          string   // deduplication key of the letter in its mailbox
+	Refs        []string // In-Reply-To and References, the nearest last
+	From        string   // the sender's address, lower case
+	Subject     string
+	Text        string
+	Attachments []inbox.Attachment // already in the blob store: the raw letter first
+}
+
+// TakenMailReply is what the widget did with a letter.
+type TakenMailReply struct {
+	ConversationID string // "" when the letter answers none of the widget's
+	Duplicate      bool   // it was taken before
+}
 
 func letterKey(messageID string) string { return "widget." + messageID }
 
@@ -35,30 +50,30 @@ func (w *Widget) recordLetter(ctx context.Context, key, mailChannelID, channelID
 
 // TakeReply ingests a visitor's reply to an e-mailed answer as their chat
 // message, keyed by the letter so a letter read twice is stored once.
-func (w *Widget) TakeReply(ctx context.Context, mailChannelID string, r mail.LetterReply) (mail.TakenReply, error) {
+func (w *Widget) TakeReply(ctx context.Context, mailChannelID string, r MailReply) (TakenMailReply, error) {
 	v, chID, found, err := w.letterVisitor(ctx, mailChannelID, r.Refs)
 	if err != nil || !found {
-		return mail.TakenReply{}, err
+		return TakenMailReply{}, err
 	}
 	if _, email, _ := splitContact(v.Contact); email == "" || email != r.From {
 		w.log.Info("a reply to an e-mailed answer from another address stays in the mailbox's conversations",
 			"visitor", v.ID, "from", r.From)
-		return mail.TakenReply{}, nil
+		return TakenMailReply{}, nil
 	}
 	ch, err := w.channel(ctx, chID)
 	if errors.Is(err, errNoChannel) {
-		return mail.TakenReply{}, nil // the chat was removed: the letter opens a mail conversation
+		return TakenMailReply{}, nil // the chat was removed: the letter opens a mail conversation
 	}
 	if err != nil {
-		return mail.TakenReply{}, err
+		return TakenMailReply{}, err
 	}
 	sum := sha256.Sum256([]byte(r.ID))
 	res, err := w.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, w.limitsFor(ch).MaxTextRunes), r.Attachments)
 	if err != nil {
-		return mail.TakenReply{}, err
+		return TakenMailReply{}, err
 	}
 	w.log.Info("a reply by e-mail joined the visitor's chat", "visitor", v.ID, "conversation", res.ConversationID, "duplicate", res.Duplicate)
-	return mail.TakenReply{ConversationID: res.ConversationID, Duplicate: res.Duplicate}, nil
+	return TakenMailReply{ConversationID: res.ConversationID, Duplicate: res.Duplicate}, nil
 }
 
 // letterVisitor finds the visitor an e-mailed answer among refs went to,

@@ -21,11 +21,20 @@ import (
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/org"
 )
+
+// Staff is what the widget shows visitors of the operators: their names
+// and photos (org's store satisfies it).
+type Staff interface {
+	GetUser(ctx context.Context, sc access.Scope, id string) (org.User, error)
+	AvatarKey(ctx context.Context, userID string) (string, error)
+	IsAvatar(ctx context.Context, key string) (bool, error)
+}
 
 // Deps is what the widget needs from the hub.
 type Deps struct {
@@ -33,7 +42,7 @@ type Deps struct {
 	DB     *db.DB
 	KV     *kv.Client
 	Blobs  blob.Store
-	Org    *org.Store
+	Org    Staff
 	Config *config.Config
 	Log    *slog.Logger
 	Limits Limits // zero fields take DefaultLimits
@@ -46,7 +55,7 @@ type Widget struct {
 	db     *db.DB
 	kv     *kv.Client
 	blobs  blob.Store
-	org    *org.Store
+	org    Staff
 	cfg    *config.Config
 	log    *slog.Logger
 	limits Limits

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -35,8 +34,20 @@ const SettingMailChannel = "workflow.mail_channel"
 // returns an *inbox.SendError whose Permanent says whether retrying can
 // help.
 type Mailer interface {
-	SendLetterWithFiles(ctx context.Context, mailChannelID, to, subject, text string, files []mail.LetterFile) (string, error)
+	SendLetterWithFiles(ctx context.Context, mailChannelID, to, subject, text string, files []LetterFile) (string, error)
 }
+
+// LetterFile is a file attached to a dispatched document's letter.
+type LetterFile struct {
+	Name        string
+	ContentType string // "" for application/octet-stream
+	Data        []byte
+}
+
+// MaxLetterFiles is the mail connector's cap on a letter's files (the hub
+// checks that the two agree); a file is read at most one byte past it, so
+// an oversized one is refused by the connector without being read whole.
+const MaxLetterFiles = 18 << 20
 
 // Mail e-mail dispatch states.
 const (
@@ -188,7 +199,7 @@ func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d
 // the latest version of each file when none is signed (a document
 // registered with its final file). The text names each file with its
 // version and SHA-256, so the recipient can check what they got.
-func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, []mail.LetterFile, error) {
+func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, []LetterFile, error) {
 	all, err := s.Attachments(ctx, sc, doc.ID)
 	if err != nil {
 		return "", nil, err
@@ -220,17 +231,17 @@ func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dis
 	if d.Note != "" {
 		fmt.Fprintf(&b, "\n%s\n", d.Note)
 	}
-	var files []mail.LetterFile
+	var files []LetterFile
 	for i, a := range chosen {
 		if i == 0 {
 			b.WriteString("\nВложения:\n")
 		}
 		fmt.Fprintf(&b, "— %s (версия %d, SHA-256 %s)\n", a.Name, a.Version, a.SHA256)
-		data, err := s.readBlob(ctx, a.blobKey, mail.MaxLetterFiles+1)
+		data, err := s.readBlob(ctx, a.blobKey, MaxLetterFiles+1)
 		if err != nil {
 			return "", nil, fmt.Errorf("workflow: file %s of %s: %w", a.Name, doc.Number, err)
 		}
-		files = append(files, mail.LetterFile{Name: a.Name, ContentType: a.ContentType, Data: data})
+		files = append(files, LetterFile{Name: a.Name, ContentType: a.ContentType, Data: data})
 	}
 	if doc.SignedBy != "" {
 		fmt.Fprintf(&b, "\nПодписано: %s, %s\n", doc.SignedBy, doc.SignedAt.In(Moscow).Format("02.01.2006"))
