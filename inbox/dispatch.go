@@ -117,7 +117,7 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 	sender, ok := e.sender(ch.Kind)
 	if !ok {
 		e.finishSend(ctx, conv, m, rateLimited, SendResult{}, &SendError{Permanent: true, Reason: "no connector for channel kind " + ch.Kind})
-		return d.successor(conv.ID)
+		return d.successor(conv.ID, 0)
 	}
 	if _, local := sender.(StoredSender); !local {
 		rate := ch.RatePerS
@@ -129,6 +129,7 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 			return ""
 		}
 	}
+	started := db.Now()
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, Seq: m.Seq, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
@@ -142,7 +143,11 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 		d.later(m.ID, due)
 		return ""
 	}
-	return d.successor(conv.ID)
+	var notBefore int64
+	if p, ok := sender.(Paced); ok && err == nil {
+		notBefore = started + p.ChatGap(ch, conv.ExternalChatID).Milliseconds()
+	}
+	return d.successor(conv.ID, notBefore)
 }
 
 // awaitRate takes a turn under the channel's rate, shared by all nodes.

@@ -223,15 +223,30 @@ func (e *Engine) claim(ctx context.Context, id string) (rateLimited int, ok bool
 	return rateLimited, true
 }
 
+// Paced is a Sender whose provider limits how often one chat may get a
+// message (Telegram: one a second). The dispatcher then offers a
+// conversation's next reply that long after the previous one started,
+// rather than at once to be turned back (which would spend a turn of the
+// channel's rate for nothing).
+type Paced interface {
+	ChatGap(ch Channel, externalChatID string) time.Duration
+}
+
 // successor returns the conversation's next pending reply if it is due
-// now; one due later is offered again by a timer.
-func (d *dispatcher) successor(conversationID string) string {
+// now (and not before notBefore, ms); one due later is offered again by
+// a timer, and its due time is stored so that the rescan leaves it too.
+func (d *dispatcher) successor(conversationID string, notBefore int64) string {
 	var id string
 	var due int64
 	err := d.e.db.Prepared().QueryRowContext(d.ctx, `SELECT id, next_attempt_at FROM inbox_messages
 		WHERE conversation_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`, conversationID).Scan(&id, &due)
 	if err != nil {
 		return ""
+	}
+	if notBefore > due {
+		due = notBefore
+		_, _ = d.e.db.Prepared().ExecContext(d.ctx, `UPDATE inbox_messages SET next_attempt_at = $2
+			WHERE id = $1 AND status = 'pending' AND next_attempt_at < $2`, id, due)
 	}
 	if due > db.Now() {
 		d.later(id, due)
