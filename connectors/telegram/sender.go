@@ -80,10 +80,6 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	if ch.Secrets[secretToken] == "" {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "the channel has no bot token"}
 	}
-	if s.c.tokenRefused(ctx, ch) {
-		// Known refused (401): no request, no retry until the token changes.
-		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: reasonTokenRefused}
-	}
 	chatID, err := strconv.ParseInt(m.ExternalChatID, 10, 64)
 	if err != nil {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "not a Telegram chat id: " + m.ExternalChatID}
@@ -97,6 +93,10 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	parts := planParts(m)
 	if len(parts) == 0 {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "nothing to send"}
+	}
+	if s.c.tokenRefused(ctx, ch) {
+		// Known refused (401): no request, no retry until the token changes.
+		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: reasonTokenRefused}
 	}
 	b, err := s.c.newBot(ch)
 	if err != nil {
