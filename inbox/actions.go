@@ -293,7 +293,7 @@ func (e *Engine) Retry(ctx context.Context, sc access.Scope, messageID string) (
 		return Message{}, err
 	}
 	err = e.write(ctx, func(tx db.Execer, w *txw) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = 'pending', status_reason = '', attempts = 0, next_attempt_at = 0,
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = 'pending', status_reason = '', attempts = 0, rate_limited = 0, next_attempt_at = 0,
 			lease_until = 0, updated_at = $2 WHERE id = $1 AND status = 'failed'`, messageID, db.Now()); err != nil {
 			return err
 		}

@@ -122,36 +122,46 @@ func (b *batcher) drain() {
 	}
 }
 
-// commit writes a batch in one transaction. If that fails (a concurrent
-// insert by another node, a replay racing its original, a serialisation
-// error), each message is retried in a transaction of its own, where it
-// meets the winner's row as a duplicate.
+// commit writes a batch in one transaction. A deadlock or serialization
+// failure runs it again (batcher_retry.go). If it still fails (a
+// concurrent insert by another node, a replay racing its original), each
+// message is retried in a transaction of its own, where it meets the
+// winner's row as a duplicate.
 func (b *batcher) commit(batch []*pendingIngest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	b.e.metric.batchSize.Observe(float64(len(batch)))
 	var after []*txw
-	if w, err := b.commitTogether(ctx, batch); err == nil {
+	w, err := b.commitTogether(ctx, batch)
+	for attempt := 0; err != nil && isTransientSQL(err) && attempt < transientRetries; attempt++ {
+		time.Sleep(transientPause(attempt))
+		w, err = b.commitTogether(ctx, batch)
+	}
+	if err == nil {
 		after = append(after, w)
 	} else {
 		if errors.Is(err, errDuplicate) {
 			b.replaysUntil.Store(time.Now().Add(30 * time.Second).UnixMilli())
 		}
-		if !errors.Is(err, errRetry) && !errors.Is(err, errDuplicate) {
+		if !errors.Is(err, errRetry) && !errors.Is(err, errDuplicate) && !isTransientSQL(err) {
 			b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
 		}
 		for _, p := range batch {
 			var lastErr error
-			for attempt := range 4 {
+			for attempt := range 4 + transientRetries {
 				var w *txw
 				if w, lastErr = b.commitTogether(ctx, []*pendingIngest{p}); lastErr == nil {
 					after = append(after, w)
 					break
 				}
-				if !errors.Is(lastErr, errRetry) && !errors.Is(lastErr, errDuplicate) {
+				transient := isTransientSQL(lastErr)
+				if !errors.Is(lastErr, errRetry) && !errors.Is(lastErr, errDuplicate) && !transient {
 					break
 				}
-				time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+				if !transient && attempt >= 3 {
+					break // as many tries as before for a conflict of ours
+				}
+				time.Sleep(max(time.Duration(attempt+1)*10*time.Millisecond, transientPause(attempt)))
 			}
 			if lastErr != nil {
 				p.res, p.err = IngestResult{}, lastErr

@@ -163,6 +163,18 @@ type ChannelStatus struct {
 	LastError    string `json:"last_error,omitempty"`
 	LastErrorAt  int64  `json:"last_error_at,omitempty"`
 	Info         string `json:"info,omitempty"` // e.g. "@union_bot (Профсоюз)"
+	// FailedCode, when set, says the connector stopped the channel until
+	// its settings change (e.g. "token_revoked": the provider refuses the
+	// token); the settings page shows it translated, with the provider's
+	// words (FailedReason). FailedFor names what failed (a fingerprint of
+	// the refused token, never shown), so that a new token is tried.
+	FailedCode   string `json:"failed_code,omitempty"`
+	FailedReason string `json:"failed_reason,omitempty"`
+	FailedAt     int64  `json:"failed_at,omitempty"`
+	FailedFor    string `json:"failed_for,omitempty"`
+	// Recovered clears a failure and the last error (which described
+	// it): the settings were fixed.
+	Recovered bool `json:"-"`
 }
 
 // ReportChannelStatus merges a connector's report into the channel's
@@ -187,6 +199,13 @@ func (e *Engine) ReportChannelStatus(ctx context.Context, id string, s ChannelSt
 	if s.Info != "" {
 		cur.Info = s.Info
 	}
+	if s.Recovered {
+		cur.FailedCode, cur.FailedReason, cur.FailedAt, cur.FailedFor = "", "", 0, ""
+		cur.LastError, cur.LastErrorAt = "", 0
+	}
+	if s.FailedCode != "" {
+		cur.FailedCode, cur.FailedReason, cur.FailedAt, cur.FailedFor = s.FailedCode, s.FailedReason, s.FailedAt, s.FailedFor
+	}
 	b, _ := json.Marshal(cur)
 	_, err = e.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b))
 	return err
@@ -201,6 +220,14 @@ func (e *Engine) GetChannelStatus(ctx context.Context, sc access.Scope, id strin
 	if _, err := getLine(ctx, e.db, sc, c.LineID); err != nil {
 		return ChannelStatus{}, err
 	}
+	s, err := e.ChannelStatusOf(ctx, id)
+	s.FailedFor = ""
+	return s, err
+}
+
+// ChannelStatusOf reads a channel's status, unscoped, for its connector
+// (which checks whether the channel was stopped by another node).
+func (e *Engine) ChannelStatusOf(ctx context.Context, id string) (ChannelStatus, error) {
 	var raw string
 	if err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw); err != nil {
 		return ChannelStatus{}, fmt.Errorf("inbox: channel status: %w", err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -69,6 +68,10 @@ type SendError struct {
 	// Blocked says the person blocked the bot or community: a mass
 	// mailing stops writing to them on this channel.
 	Blocked bool
+	// RateLimited says the provider refused for rate (Telegram's 429, VK's
+	// errors 6, 9 and 29): the message waits RetryAfter, and the try is
+	// counted but does not use up one of its limited attempts.
+	RateLimited bool
 }
 
 func (e *SendError) Error() string { return e.Reason }
@@ -90,158 +93,61 @@ func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) error {
 		Values: map[string]any{"id": messageID}}).Err()
 }
 
-// runDispatcher reads the work stream as a member of the consumer group,
-// claims entries left by dead workers, and rescans SQL for due retries and
-// for anything the stream lost.
-func (e *Engine) runDispatcher(ctx context.Context) {
-	limiter := redis_rate.NewLimiter(e.kv)
-	consumer := e.node
-	work := make(chan string, 64)
-	for range 4 {
-		go func() {
-			for id := range work {
-				e.dispatchOne(ctx, limiter, id)
-			}
-		}()
-	}
-	defer close(work)
-	rescan := time.NewTicker(time.Second)
-	defer rescan.Stop()
-	lastClaim := time.Now()
-	for ctx.Err() == nil {
-		err := e.kv.XGroupCreateMkStream(ctx, e.dispatchStream(), dispatchGroup, "$").Err()
-		if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
-			sleep(ctx, time.Second)
-			e.rescanOutbox(ctx, work)
-			continue
-		}
-		// A deadline of its own: a blocked read must not outlive a shutdown
-		// or a Redis that went away mid-read.
-		rctx, rcancel := context.WithTimeout(ctx, 2*time.Second)
-		streams, err := e.kv.XReadGroup(rctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: consumer,
-			Streams: []string{e.dispatchStream(), ">"}, Count: 64, Block: 500 * time.Millisecond}).Result()
-		rcancel()
-		if err != nil && !isNil(err) {
-			if ctx.Err() != nil {
-				return
-			}
-			sleep(ctx, 500*time.Millisecond)
-		}
-		for _, s := range streams {
-			for _, msg := range s.Messages {
-				if id, ok := msg.Values["id"].(string); ok {
-					select {
-					case work <- id:
-					case <-ctx.Done():
-						return
-					}
-				}
-				e.kv.XAck(ctx, e.dispatchStream(), dispatchGroup, msg.ID)
-			}
-		}
-		if time.Since(lastClaim) > 15*time.Second {
-			lastClaim = time.Now()
-			e.claimAbandoned(ctx, consumer, work)
-		}
-		select {
-		case <-rescan.C:
-			e.rescanOutbox(ctx, work)
-		default:
-		}
-	}
-}
-
-// claimAbandoned takes over stream entries a dead worker read but never
-// acknowledged.
-func (e *Engine) claimAbandoned(ctx context.Context, consumer string, work chan<- string) {
-	msgs, _, err := e.kv.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: e.dispatchStream(), Group: dispatchGroup,
-		Consumer: consumer, MinIdle: 30 * time.Second, Start: "0", Count: 100}).Result()
-	if err != nil {
-		return
-	}
-	for _, msg := range msgs {
-		if id, ok := msg.Values["id"].(string); ok {
-			work <- id
-		}
-		e.kv.XAck(ctx, e.dispatchStream(), dispatchGroup, msg.ID)
-	}
-}
-
-// rescanOutbox finds pending messages that are due and not leased: retries
-// whose backoff has passed, and messages whose stream entry was lost.
-func (e *Engine) rescanOutbox(ctx context.Context, work chan<- string) {
-	now := db.Now()
-	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_messages WHERE status = 'pending' AND next_attempt_at <= $1
-		AND lease_until < $1 AND created_at < $2 ORDER BY next_attempt_at LIMIT 200`, now, now-2000)
-	if err != nil {
-		return
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if rows.Scan(&id) == nil {
-			ids = append(ids, id)
-		}
-	}
-	rows.Close()
-	for _, id := range ids {
-		select {
-		case work <- id:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-// dispatchOne sends one message if it is still pending and due, under a
-// lease in SQL so that two workers never send it at the same time.
-func (e *Engine) dispatchOne(ctx context.Context, limiter *redis_rate.Limiter, id string) {
-	now := db.Now()
-	res, err := e.db.Prepared().ExecContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
-		AND lease_until < $3 AND next_attempt_at <= $3`, id, now+leaseTime.Milliseconds(), now)
-	if err != nil {
-		return
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return
+// dispatchOne sends one reply if it can be claimed (see claim), and
+// returns the conversation's next reply when this one is done (sent or
+// failed for good), for the worker to send next.
+func (d *dispatcher) dispatchOne(id string) (next string) {
+	e, ctx := d.e, d.ctx
+	rateLimited, ok := e.claim(ctx, id)
+	if !ok {
+		return ""
 	}
 	m, err := messageTx(ctx, e.db.Prepared(), id)
 	if err != nil {
-		return
+		return ""
 	}
 	conv, err := conversationTx(ctx, e.db.Prepared(), m.ConversationID)
 	if err != nil {
-		return
+		return ""
 	}
 	ch, err := e.channelByID(ctx, m.ChannelID)
 	if err != nil {
-		return
+		return ""
 	}
 	sender, ok := e.sender(ch.Kind)
 	if !ok {
-		e.finishSend(ctx, conv, m, SendResult{}, &SendError{Permanent: true, Reason: "no connector for channel kind " + ch.Kind})
-		return
+		e.finishSend(ctx, conv, m, rateLimited, SendResult{}, &SendError{Permanent: true, Reason: "no connector for channel kind " + ch.Kind})
+		return d.successor(conv.ID, 0)
 	}
 	if _, local := sender.(StoredSender); !local {
 		rate := ch.RatePerS
 		if rate <= 0 {
 			rate = defaultRatePerS
 		}
-		if wait := e.awaitRate(ctx, limiter, ch.ID, rate); wait > 0 {
-			e.deferSend(ctx, m.ID, wait, false, "")
-			return
+		if wait := e.awaitRate(ctx, d.limiter, ch.ID, rate); wait > 0 {
+			d.later(m.ID, e.deferSend(ctx, m.ID, wait, false, m.StatusReason))
+			return ""
 		}
 	}
+	started := db.Now()
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, Seq: m.Seq, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
 		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1}
 	result, err := sender.Send(sctx, ch, out)
 	if ctx.Err() != nil {
-		e.deferSend(context.WithoutCancel(ctx), m.ID, 0, false, "")
-		return
+		e.deferSend(context.WithoutCancel(ctx), m.ID, 0, false, m.StatusReason)
+		return ""
 	}
-	e.finishSend(ctx, conv, m, result, err)
+	if done, due := e.finishSend(ctx, conv, m, rateLimited, result, err); !done {
+		d.later(m.ID, due)
+		return ""
+	}
+	var notBefore int64
+	if p, ok := sender.(Paced); ok && err == nil {
+		notBefore = started + p.ChatGap(ch, conv.ExternalChatID).Milliseconds()
+	}
+	return d.successor(conv.ID, notBefore)
 }
 
 // awaitRate takes a turn under the channel's rate, shared by all nodes.
@@ -267,15 +173,29 @@ func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, cha
 	}
 }
 
-// deferSend puts a message back to pending, due after wait. counted says
-// whether this was a real attempt.
-func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) {
+// deferSend puts a message back to pending, due after wait, and returns
+// when it is due (ms). counted says whether this was a real attempt.
+func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) int64 {
 	inc := 0
 	if counted {
 		inc = 1
 	}
+	now := db.Now()
+	due := now + wait.Milliseconds()
 	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + $3,
-		status_reason = $4, updated_at = $5 WHERE id = $1`, id, db.Now()+wait.Milliseconds(), inc, reason, db.Now())
+		status_reason = $4, updated_at = $5 WHERE id = $1`, id, due, inc, reason, now)
+	return due
+}
+
+// deferRateLimited puts back a message the provider refused for rate: the
+// try is counted (the operator sees it) and marked as not using up one of
+// the limited attempts.
+func (e *Engine) deferRateLimited(ctx context.Context, id string, wait time.Duration, reason string) int64 {
+	now := db.Now()
+	due := now + wait.Milliseconds()
+	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + 1,
+		rate_limited = rate_limited + 1, status_reason = $3, updated_at = $4 WHERE id = $1`, id, due, reason, now)
+	return due
 }
 
 // backoff is exponential with jitter: 1 s, 2 s, 4 s … up to 5 minutes.
@@ -287,35 +207,49 @@ func backoff(attempt int) time.Duration {
 
 // finishSend records the outcome: sent; retried later (honouring the
 // provider's retry-after); or failed for good, visible to the operator,
-// who can retry it.
-func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, res SendResult, sendErr error) {
+// who can retry it. done says the message no longer holds up its
+// conversation; otherwise due is when it will be tried again (ms).
+// rateLimited is how many earlier tries were refused for rate: they do
+// not count against maxAttempts.
+func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, rateLimited int, res SendResult, sendErr error) (done bool, due int64) {
 	ch, _ := e.channelByID(ctx, m.ChannelID)
 	if sendErr == nil {
 		e.metric.dispatched.WithLabelValues(ch.Kind, "sent").Inc()
 		e.setDelivery(ctx, conv, m, DeliverySent, "", res.ProviderID)
-		return
+		return true, 0
 	}
 	var se *SendError
 	permanent, wait, reason := false, time.Duration(0), sendErr.Error()
+	attempts := m.Attempts + 1
 	if errors.As(sendErr, &se) {
 		permanent, wait = se.Permanent, se.RetryAfter
-		if se.Deferred && !permanent {
-			e.deferSend(ctx, m.ID, wait, false, m.StatusReason)
-			return
+		switch {
+		case se.Deferred && !permanent:
+			return false, e.deferSend(ctx, m.ID, wait, false, m.StatusReason)
+		case se.RateLimited && !permanent:
+			e.metric.dispatched.WithLabelValues(ch.Kind, "rate_limited").Inc()
+			due = e.deferRateLimited(ctx, m.ID, max(wait, time.Second), reason)
+			e.statusChanged(ctx, conv, m, attempts, reason)
+			return false, due
 		}
 	}
-	attempts := m.Attempts + 1
-	if permanent || attempts >= maxAttempts {
+	if counted := attempts - rateLimited; permanent || counted >= maxAttempts {
 		e.metric.dispatched.WithLabelValues(ch.Kind, "failed").Inc()
 		if !permanent {
-			reason = fmt.Sprintf("gave up after %d attempts: %s", attempts, reason)
+			reason = fmt.Sprintf("gave up after %d attempts: %s", counted, reason)
 		}
 		e.log.Warn("send failed for good", "message", m.ID, "channel", m.ChannelID, "reason", reason)
 		e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
-		return
+		return true, 0
 	}
 	e.metric.dispatched.WithLabelValues(ch.Kind, "retry").Inc()
-	e.deferSend(ctx, m.ID, max(wait, backoff(attempts)), true, reason)
+	due = e.deferSend(ctx, m.ID, max(wait, backoff(attempts-rateLimited)), true, reason)
+	e.statusChanged(ctx, conv, m, attempts, reason)
+	return false, due
+}
+
+// statusChanged tells the console that a reply waits for another try.
+func (e *Engine) statusChanged(ctx context.Context, conv Conversation, m Message, attempts int, reason string) {
 	m.Attempts, m.StatusReason = attempts, reason
 	_ = e.write(ctx, func(tx db.Execer, w *txw) error {
 		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})

@@ -29,7 +29,10 @@ func (c *Connector) SendCampaign(ctx context.Context, channelID, chat, html, _ s
 	if err != nil {
 		return "", &inbox.SendError{Permanent: true, Reason: "not a Telegram chat id: " + chat}
 	}
-	if err := c.sender.waitTurn(ctx, ch.ID, chat); err != nil {
+	if c.tokenRefused(ctx, ch) {
+		return "", &inbox.SendError{Permanent: true, Reason: reasonTokenRefused}
+	}
+	if err := c.sender.waitTurn(ctx, ch.ID, chat, false); err != nil {
 		return "", err
 	}
 	b, err := c.newBot(ch)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -48,6 +49,12 @@ type fakeTelegram struct {
 	pauseUntil time.Time
 	violations []string
 	arrived    chan sentCall
+	// jitter delays each send by a random time up to it; refuse answers
+	// sends of these texts with 400 (a reply that fails for good).
+	jitter time.Duration
+	refuse map[string]bool
+	// unauthorized counts the calls refused for a wrong token.
+	unauthorized int
 }
 
 // sentCall is one message the bot sent.
@@ -64,14 +71,17 @@ type sentCall struct {
 
 func newFakeTelegram(t *testing.T) *fakeTelegram {
 	f := &fakeTelegram{token: "123456:TEST-token_abc", nextUpdateID: 500000, files: map[string][]byte{},
-		calls: map[string]int{}, blocked: map[int64]bool{}, newUpdate: make(chan struct{}, 1), arrived: make(chan sentCall, 1000)}
+		calls: map[string]int{}, blocked: map[int64]bool{}, refuse: map[string]bool{}, newUpdate: make(chan struct{}, 1), arrived: make(chan sentCall, 1000)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
 }
 
 func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
-	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+f.token+"/"); ok && r.Method == http.MethodGet {
+	f.mu.Lock()
+	fileToken := f.token
+	f.mu.Unlock()
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+fileToken+"/"); ok && r.Method == http.MethodGet {
 		f.mu.Lock()
 		var data []byte
 		for id, b := range f.files {
@@ -92,7 +102,13 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if tok != f.token {
+	f.mu.Lock()
+	token := f.token
+	f.mu.Unlock()
+	if tok != token {
+		f.mu.Lock()
+		f.unauthorized++
+		f.mu.Unlock()
 		fail(w, 401, "Unauthorized", 0)
 		return
 	}
@@ -154,6 +170,9 @@ func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method strin
 	arrived := time.Now() // Telegram counts a request when it arrives
 	f.mu.Lock()
 	delay, hold := f.delay, f.hold
+	if f.jitter > 0 {
+		delay += time.Duration(rand.Int64N(int64(f.jitter)))
+	}
 	f.mu.Unlock()
 	time.Sleep(delay)
 	if hold != nil {
@@ -195,6 +214,9 @@ func (f *fakeTelegram) send(w http.ResponseWriter, r *http.Request, method strin
 		return
 	case chat == 404:
 		fail(w, 400, "Bad Request: chat not found", 0)
+		return
+	case f.refuse[r.FormValue("text")]:
+		fail(w, 400, "Bad Request: message text is empty", 0)
 		return
 	}
 	c := sentCall{Method: method, ChatID: chat, Text: r.FormValue("text"), Markup: r.FormValue("reply_markup"), At: arrived}

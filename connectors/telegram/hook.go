@@ -66,6 +66,7 @@ func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
 	if err != nil {
 		return valid.Errorf("secrets.bot_token", "unreachable", "could not check the token with the Bot API: %s", redact(err.Error(), *ch))
 	}
+	c.tokenAccepted(ctx, *ch)
 	ch.Settings[settingUsername] = me.Username
 	ch.Settings[settingName] = strings.TrimSpace(me.FirstName + " " + me.LastName)
 

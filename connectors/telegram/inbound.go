@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -180,7 +181,7 @@ func filesOf(m *models.Message) []fileRef {
 				best = p
 			}
 		}
-		out = append(out, fileRef{id: best.FileID, kind: "photo", ctype: "image/jpeg", size: int64(best.FileSize)})
+		out = append(out, fileRef{id: best.FileID, kind: "photo", size: int64(best.FileSize)}) // type sniffed on download
 	}
 	if d := m.Document; d != nil {
 		out = append(out, fileRef{id: d.FileID, kind: "document", name: d.FileName, ctype: d.MimeType, size: d.FileSize})
@@ -209,6 +210,9 @@ func filesOf(m *models.Message) []fileRef {
 	}
 	return out
 }
+
+// imageExt names the image types a photo may really have.
+var imageExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
 
 // download fetches a file through getFile and the Bot API's file URL into
 // the blob store. A file Telegram will not hand to bots (over 20 MB)
@@ -244,7 +248,13 @@ func (c *Connector) download(ctx context.Context, ch inbox.Channel, b *bot.Bot, 
 	if resp.StatusCode != http.StatusOK {
 		return inbox.Attachment{}, "", fmt.Errorf("telegram: download file: status %d", resp.StatusCode)
 	}
-	info, err := c.blobs.Put(ctx, resp.Body, maxDownloadBytes)
+	// The content says what it is: Telegram does not give a photo's type
+	// (usually JPEG, but not always), and a member's document may carry
+	// none.
+	body := bufio.NewReaderSize(resp.Body, 512)
+	head, _ := body.Peek(512)
+	sniffed := http.DetectContentType(head)
+	info, err := c.blobs.Put(ctx, body, maxDownloadBytes)
 	if err != nil {
 		return inbox.Attachment{}, "", fmt.Errorf("telegram: store file: %w", err)
 	}
@@ -253,8 +263,17 @@ func (c *Connector) download(ctx context.Context, ch inbox.Channel, b *bot.Bot, 
 		name = path.Base(file.FilePath)
 	}
 	ctype := f.ctype
+	if f.kind == "photo" {
+		ctype = sniffed
+		if ext, ok := imageExt[ctype]; ok && mime.TypeByExtension(path.Ext(name)) != ctype {
+			name = strings.TrimSuffix(name, path.Ext(name)) + ext // a PNG is not named .jpg
+		}
+	}
 	if ctype == "" {
 		ctype = mime.TypeByExtension(path.Ext(name))
+	}
+	if ctype == "" && sniffed != "application/octet-stream" {
+		ctype = sniffed
 	}
 	if mt, _, err := mime.ParseMediaType(ctype); err == nil {
 		ctype = mt

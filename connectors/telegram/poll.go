@@ -14,9 +14,10 @@ import (
 )
 
 // pollKey says whether a channel is polled and what its poller depends
-// on: a new token or API address restarts it.
-func pollKey(ch inbox.Channel) (string, bool) {
-	if ch.Settings[settingMode] != modePolling || ch.Secrets[secretToken] == "" {
+// on: a new token or API address restarts it. A token Telegram refused
+// is not polled until it is changed.
+func (c *Connector) pollKey(ch inbox.Channel) (string, bool) {
+	if ch.Settings[settingMode] != modePolling || ch.Secrets[secretToken] == "" || c.tokenRefused(c.ctx, ch) {
 		return "", false
 	}
 	return ch.Secrets[secretToken] + "\x00" + apiURL(ch), true
@@ -31,12 +32,21 @@ func pollKey(ch inbox.Channel) (string, bool) {
 func (c *Connector) poll(ctx context.Context, ch inbox.Channel) {
 	c.log.Info("telegram long polling started", "channel", ch.ID, "bot", ch.Settings[settingUsername])
 	defer c.log.Info("telegram long polling stopped", "channel", ch.ID)
+	// A refused token ends this poller at once (the library would retry
+	// every 5 s for ever); pollKey keeps it from starting again.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	b, err := bot.New(ch.Secrets[secretToken], bot.WithServerURL(apiURL(ch)), bot.WithSkipGetMe(),
 		bot.WithHTTPClient(c.pollWait, &http.Client{Timeout: c.pollWait + 15*time.Second}),
 		bot.WithAllowedUpdates(bot.AllowedUpdates{"message", "edited_message"}),
 		bot.WithUpdatesChannelCap(0), bot.WithNotAsyncHandlers(), bot.WithWorkers(1),
 		bot.WithErrorsHandler(func(err error) {
 			if ctx.Err() != nil {
+				return
+			}
+			if errors.Is(err, bot.ErrorUnauthorized) || errors.Is(err, bot.ErrorNotFound) {
+				c.refuseToken(ch, err.Error())
+				stop()
 				return
 			}
 			c.log.Warn("telegram polling error", "channel", ch.ID, "err", redact(err.Error(), ch))

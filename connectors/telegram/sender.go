@@ -22,24 +22,26 @@ const (
 	maxTextUnits   = 4096     // characters (UTF-16 code units) of one message
 	maxUploadBytes = 50 << 20 // a file sent by a bot
 	maxPhotoBytes  = 10 << 20 // a photo; larger images go as documents
-	perChatGap     = time.Second
-	// maxTurnWait is how long Send waits for a chat's turn itself; beyond
-	// it the message is handed back to the dispatcher with RetryAfter,
-	// so a busy chat does not hold a dispatch worker.
-	maxTurnWait = 1500 * time.Millisecond
+	// maxTurnWait is how long Send waits for a chat's turn between the
+	// parts of one reply; firstTurnWait before its first part. Beyond
+	// them the reply is handed back to the dispatcher with RetryAfter,
+	// which offers it again exactly when the turn comes, so a busy chat
+	// does not hold a dispatch worker.
+	maxTurnWait   = 1500 * time.Millisecond
+	firstTurnWait = 50 * time.Millisecond
 )
 
 // sender delivers replies through the Bot API: texts split at Telegram's
-// limit, then each file. Telegram allows about one message per second in
-// a chat (the dispatcher's per-channel rate covers the 30 per second of a
-// bot), and after a 429 nothing more may go to that bot until retry_after
-// has passed.
+// limit, then each file. Telegram allows one message per second in a chat
+// and 20 a minute in a group (pacing.go; the dispatcher's per-channel rate
+// covers the 30 per second of a bot), and after a 429 nothing more may go
+// to that bot until retry_after has passed.
 type sender struct {
 	c *Connector
 
 	mu       sync.Mutex
-	chatNext map[string]time.Time // channel/chat → earliest next send
-	botPause map[string]time.Time // channel → paused until (429)
+	chatNext map[string]time.Time // channel/chat → earliest next send, when Redis does not answer
+	botPause map[string]time.Time // channel → paused until (429), as this node saw it
 	progress map[string]progress  // outbound message → parts already sent
 }
 
@@ -92,13 +94,17 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	if len(parts) == 0 {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "nothing to send"}
 	}
+	if s.c.tokenRefused(ctx, ch) {
+		// Known refused (401): no request, no retry until the token changes.
+		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: reasonTokenRefused}
+	}
 	b, err := s.c.newBot(ch)
 	if err != nil {
 		return inbox.SendResult{}, err
 	}
-	last := 0
-	for i := s.done(m.ID); i < len(parts); i++ {
-		if err := s.waitTurn(ctx, ch.ID, m.ExternalChatID); err != nil {
+	last, start := 0, s.done(m.ID)
+	for i := start; i < len(parts); i++ {
+		if err := s.waitTurn(ctx, ch.ID, m.ExternalChatID, i == start); err != nil {
 			s.setDone(m.ID, i)
 			return inbox.SendResult{}, err
 		}
@@ -162,56 +168,6 @@ func audioKind(ctype, name string) string {
 	return ""
 }
 
-// waitTurn keeps to one message per second per chat and to a bot's pause
-// after a 429: it sleeps for a short wait and hands longer ones back as
-// RetryAfter.
-func (s *sender) waitTurn(ctx context.Context, channelID, chat string) error {
-	key := channelID + "/" + chat
-	s.mu.Lock()
-	now := time.Now()
-	if until := s.botPause[channelID]; now.Before(until) {
-		s.mu.Unlock()
-		return &inbox.SendError{RetryAfter: until.Sub(now), Deferred: true, Reason: "Telegram asked the bot to slow down; waiting"}
-	}
-	at := now
-	if next := s.chatNext[key]; next.After(at) {
-		at = next
-	}
-	wait := at.Sub(now)
-	if wait > maxTurnWait {
-		s.mu.Unlock()
-		return &inbox.SendError{RetryAfter: wait, Deferred: true, Reason: "Telegram allows one message per second in a chat; waiting"}
-	}
-	s.chatNext[key] = at.Add(perChatGap)
-	if len(s.chatNext) > 10000 {
-		for k, t := range s.chatNext {
-			if t.Before(now) {
-				delete(s.chatNext, k)
-			}
-		}
-	}
-	s.mu.Unlock()
-	if wait <= 0 {
-		return nil
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-	}
-	// A 429 may have come for another chat while this one waited its
-	// turn (the broadcast test caught sends 0.5 s into a pause).
-	s.mu.Lock()
-	until := s.botPause[channelID]
-	s.mu.Unlock()
-	if now := time.Now(); now.Before(until) {
-		return &inbox.SendError{RetryAfter: until.Sub(now), Deferred: true, Reason: "Telegram asked the bot to slow down; waiting"}
-	}
-	return nil
-}
-
 func (s *sender) done(id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -246,11 +202,10 @@ func (s *sender) classify(ch inbox.Channel, err error) error {
 	var migrate *bot.MigrateError
 	switch {
 	case errors.As(err, &tooMany):
+		// Waited out exactly, by every node, without using up an attempt.
 		wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
-		s.mu.Lock()
-		s.botPause[ch.ID] = time.Now().Add(wait)
-		s.mu.Unlock()
-		return &inbox.SendError{RetryAfter: wait, Reason: fmt.Sprintf("Telegram rate limit: retry after %d s", max(tooMany.RetryAfter, 1))}
+		s.pause(ch.ID, wait)
+		return &inbox.SendError{RetryAfter: wait, RateLimited: true, Reason: fmt.Sprintf("Telegram rate limit: retry after %d s", max(tooMany.RetryAfter, 1))}
 	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "blocked"):
 		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member blocked the bot"}
 	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "deactivated"):
@@ -264,7 +219,8 @@ func (s *sender) classify(ch inbox.Channel, err error) error {
 	case errors.Is(err, bot.ErrorBadRequest):
 		return &inbox.SendError{Permanent: true, Reason: "Telegram refused the message: " + desc}
 	case errors.Is(err, bot.ErrorUnauthorized), errors.Is(err, bot.ErrorNotFound):
-		return &inbox.SendError{Permanent: true, Reason: "the bot token is no longer valid; paste a new one in the channel settings"}
+		s.c.refuseToken(ch, desc)
+		return &inbox.SendError{Permanent: true, Reason: reasonTokenRefused}
 	}
 	return errors.New(desc)
 }

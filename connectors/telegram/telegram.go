@@ -72,16 +72,20 @@ type Connector struct {
 	pollWait  time.Duration // getUpdates long-poll timeout
 
 	pollers *inbox.ChannelWorkers
-	ctx     context.Context
-	stop    context.CancelFunc
-	done    sync.WaitGroup
+	// refused caches, per channel, whether its token was refused (token.go).
+	refusedMu sync.Mutex
+	refused   map[string]refusal
+
+	ctx  context.Context
+	stop context.CancelFunc
+	done sync.WaitGroup
 }
 
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, db: d.DB,
 		client:    &http.Client{Timeout: 2 * time.Minute},
-		scanEvery: 2 * time.Second, pollWait: 25 * time.Second}
+		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, refused: map[string]refusal{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	c.sender = newSender(c)
 	d.Inbox.RegisterSender(inbox.KindTelegram, c.sender)
@@ -100,7 +104,7 @@ func (c *Connector) Start() {
 	go func() {
 		defer c.done.Done()
 		c.pollers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindTelegram, Every: c.scanEvery, Log: c.log,
-			Key: pollKey, Work: c.poll, Lease: inbox.DefaultChannelLease} // Telegram allows one getUpdates per bot
+			Key: c.pollKey, Work: c.poll, Lease: inbox.DefaultChannelLease} // Telegram allows one getUpdates per bot
 		c.pollers.Run(c.ctx)
 	}()
 	c.done.Add(1)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -47,6 +48,12 @@ type fakeVK struct {
 	sendCount int
 	callTimes []time.Time
 	hold      chan struct{} // messages.send waits until it is closed
+	// jitter delays each messages.send by a random time up to it, before
+	// it is delivered; refuse answers these texts with error 100 (a reply
+	// that fails for good); order lists deliveries as the member saw them.
+	jitter time.Duration
+	refuse map[string]bool
+	order  []sendCall
 }
 
 type sendCall struct {
@@ -170,6 +177,12 @@ func (f *fakeVK) messagesSend(w http.ResponseWriter, r *http.Request) {
 	rid, _ := strconv.Atoi(r.Form.Get("random_id"))
 	call := sendCall{PeerID: peer, RandomID: rid, Text: r.Form.Get("message"), Attachment: r.Form.Get("attachment")}
 	f.mu.Lock()
+	jitter := f.jitter
+	f.mu.Unlock()
+	if jitter > 0 {
+		time.Sleep(time.Duration(rand.Int64N(int64(jitter))))
+	}
+	f.mu.Lock()
 	f.sends = append(f.sends, call)
 	var code int
 	if len(f.sendErrs) > 0 {
@@ -180,6 +193,9 @@ func (f *fakeVK) messagesSend(w http.ResponseWriter, r *http.Request) {
 		if code == 0 && f.sendCount%n == 0 {
 			code = c
 		}
+	}
+	if code == 0 && f.refuse[call.Text] {
+		code = 100
 	}
 	if code != 0 {
 		f.mu.Unlock()
@@ -192,6 +208,7 @@ func (f *fakeVK) messagesSend(w http.ResponseWriter, r *http.Request) {
 		id = f.nextMsgID
 		f.delivered[rid] = call
 		f.deliveredID[rid] = id
+		f.order = append(f.order, call)
 	}
 	reset := f.resetSend > 0
 	if reset {

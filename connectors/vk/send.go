@@ -110,15 +110,17 @@ func classify(err error) error {
 	}
 	code := int(e.Code)
 	reason := fmt.Sprintf("VK error %d: %s", code, e.Message)
+	// VK's answers about rate are its 429: the reply waits, keeps its
+	// place in its conversation, and does not use up one of its attempts.
 	switch code {
 	case errTooMany:
-		return &inbox.SendError{RetryAfter: time.Second, Reason: reason}
+		return &inbox.SendError{RetryAfter: time.Second, RateLimited: true, Reason: reason}
 	case errFlood:
 		// Flood control concerns this peer; the engine defers only this
-		// message, other members' replies go on.
-		return &inbox.SendError{RetryAfter: 30 * time.Second, Reason: reason}
+		// conversation, other members' replies go on.
+		return &inbox.SendError{RetryAfter: 30 * time.Second, RateLimited: true, Reason: reason}
 	case errRateLimit:
-		return &inbox.SendError{RetryAfter: time.Minute, Reason: reason}
+		return &inbox.SendError{RetryAfter: time.Minute, RateLimited: true, Reason: reason}
 	case errUnknown, errInternal:
 		return &inbox.SendError{Reason: reason}
 	case errNotAllowed, errPermission, errAccess:

@@ -47,21 +47,23 @@ func TestClassify(t *testing.T) {
 		permanent bool
 		wait      time.Duration
 		reason    string
+		rate      bool // a rate answer: waits without using up an attempt
 	}{
-		{6, false, time.Second, "error 6"},
-		{9, false, 30 * time.Second, "error 9"},
-		{29, false, time.Minute, "error 29"},
-		{10, false, 0, "error 10"},
-		{901, true, 0, "has not allowed messages from the community"},
-		{7, true, 0, "has not allowed messages from the community"},
-		{15, true, 0, "has not allowed messages from the community"},
-		{900, true, 0, "blocked the community"},
-		{5, true, 0, "token was refused"},
-		{100, true, 0, "error 100"},
+		{6, false, time.Second, "error 6", true},
+		{9, false, 30 * time.Second, "error 9", true},
+		{29, false, time.Minute, "error 29", true},
+		{10, false, 0, "error 10", false},
+		{901, true, 0, "has not allowed messages from the community", false},
+		{7, true, 0, "has not allowed messages from the community", false},
+		{15, true, 0, "has not allowed messages from the community", false},
+		{900, true, 0, "blocked the community", false},
+		{5, true, 0, "token was refused", false},
+		{100, true, 0, "error 100", false},
 	} {
 		err := classify(&api.Error{Code: api.ErrorType(tc.code), Message: "msg"})
 		var se *inbox.SendError
-		if !errors.As(err, &se) || se.Permanent != tc.permanent || se.RetryAfter != tc.wait || !strings.Contains(se.Reason, tc.reason) {
+		if !errors.As(err, &se) || se.Permanent != tc.permanent || se.RetryAfter != tc.wait || !strings.Contains(se.Reason, tc.reason) ||
+			se.RateLimited != tc.rate {
 			t.Errorf("code %d: %#v", tc.code, err)
 		}
 	}

@@ -46,6 +46,9 @@ type Storage struct {
 	DataDir     string
 	RedisURL    string
 	RedisPrefix string
+	// Log, when set, receives the node's log (text, debug level), for
+	// tests that check what an administrator would read.
+	Log io.Writer
 }
 
 // NewStorage picks storage for one test: PostgreSQL and Redis when
@@ -106,6 +109,9 @@ func StartOn(t testing.TB, s Storage) *Node {
 	var logOut io.Writer = io.Discard
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
 		logOut = os.Stderr
+	}
+	if s.Log != nil {
+		logOut = s.Log
 	}
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, err := hub.New(context.Background(), cfg, log, hub.Options{Version: "test", PasswordParams: auth.CheapPasswordParams})

@@ -144,7 +144,9 @@
         tr.appendChild(hook);
         var st = el('td', 'muted');
         api('GET', '/api/v1/inbox/channels/' + c.id + '/status').then(function (s) {
-          st.textContent = (s.info || '') + (s.last_error ? ' ⚠ ' + s.last_error : '') +
+          // A channel its connector stopped (a revoked token) says so first.
+          st.textContent = (s.failed_code ? '⛔ ' + t('channel_failed.' + s.failed_code) + ' ' : '') +
+            (s.info || '') + (s.last_error ? ' ⚠ ' + s.last_error : '') +
             (s.last_update_at ? ' · ' + new Date(s.last_update_at).toLocaleString('ru-RU') : '');
         }).catch(function () {});
         tr.appendChild(st);
