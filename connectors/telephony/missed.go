@@ -42,7 +42,7 @@ func (c *Connector) queueMissedCall(ctx context.Context, ch inbox.Channel, callI
 		// one conversation of the channel.
 		from = inbox.Identity{ExternalID: "hidden-number", Name: "Скрытый номер"}
 	}
-	m := c.memberOf(ctx, memberID)
+	m := c.memberOf(ctx, access.System("telephony"), memberID)
 	if m != nil {
 		from.Name = m.FullName
 	}

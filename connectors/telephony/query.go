@@ -196,7 +196,7 @@ func (c *Connector) fillNames(ctx context.Context, rows []CallRow) {
 		}
 		if id := r.MemberID; id != "" {
 			if _, ok := members[id]; !ok {
-				if m := c.memberOf(ctx, id); m != nil {
+				if m := c.memberOf(ctx, sys, id); m != nil {
 					members[id] = m.FullName
 				}
 			}
