@@ -130,6 +130,17 @@ func (c *Connector) CallsOfMember(ctx context.Context, sc access.Scope, memberID
 	if memberID == "" {
 		return nil, valid.Errorf("member_id", "required", "member_id is required")
 	}
+	if err := sc.Require(access.AnswerInbox); err != nil {
+		return nil, err
+	}
+	// A member outside sc's scope is not found, as every other request
+	// across organisations answers: an empty list would confirm the id.
+	if c.members == nil {
+		return nil, errNoMember
+	}
+	if _, err := c.members.CardMember(ctx, sc, memberID); err != nil {
+		return nil, err
+	}
 	return c.ListCalls(ctx, sc, CallFilter{MemberID: memberID, Limit: limit})
 }
 

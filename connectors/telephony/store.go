@@ -189,4 +189,6 @@ var errNoCall = fmt.Errorf("telephony: call: %w", db.ErrNotFound)
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
+var errNoMember = fmt.Errorf("telephony: member: %w", db.ErrNotFound)
+
 var errNoRecording = fmt.Errorf("telephony: this call has no stored recording: %w", db.ErrNotFound)
