@@ -61,11 +61,13 @@ func scanCall(row interface{ Scan(...any) error }) (CallRow, error) {
 	return r, err
 }
 
+// msTime reads a stored time in UTC: the API shows instants, never the
+// server's zone.
 func msTime(ms int64) time.Time {
 	if ms == 0 {
 		return time.Time{}
 	}
-	return time.UnixMilli(ms)
+	return time.UnixMilli(ms).UTC()
 }
 
 // where builds the scoped condition of a filter.

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // PBX is a fake provider on loopback.
@@ -30,6 +31,9 @@ type PBX struct {
 	// Zadarma's key and secret.
 	Key, Salt, Secret string
 	URL               string // base address of the fake
+	// Zone is where Zadarma's account lives: its call_start times are
+	// local time strings of this zone (nil: Moscow, Zadarma's default).
+	Zone *time.Location
 
 	srv *http.Server
 	ln  net.Listener
