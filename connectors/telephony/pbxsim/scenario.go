@@ -113,6 +113,15 @@ func (p *PBX) GenericNotification(events any, t time.Time) Notification {
 		"X-Profhub-Signature": {SignGeneric(p.Secret, t, b)}}}
 }
 
+// WithBody is n with body in place of its own, signed anew by p now: for
+// posting a body exactly as written (a documentation example).
+func (n Notification) WithBody(p *PBX, body []byte) Notification {
+	n.Body = body
+	n.Header = n.Header.Clone()
+	n.Header.Set("X-Profhub-Signature", SignGeneric(p.Secret, time.Now(), body))
+	return n
+}
+
 func (p *PBX) generic(c Call) []Notification {
 	answer := c.Start.Add(c.Wait)
 	end := answer.Add(c.Talk)
