@@ -18,7 +18,7 @@ func TestTransferCreditedThroughHook(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			e := newEnv(t, p, nil)
 			rnd := rand.New(rand.NewPCG(42, uint64(len(p))))
-			const rounds = 12
+			const rounds = 6
 			for r := 0; r < rounds; r++ {
 				c := call(fmt.Sprintf("tr-%d", r), true)
 				c.TransferTo = "102"

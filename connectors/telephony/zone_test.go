@@ -15,14 +15,14 @@ import (
 )
 
 // The server's time zone plays no part in a call's times: the whole check
-// (zoneChild) runs in a fresh test process under several TZ settings,
-// including zones with odd offsets on either side of Moscow, and must give
+// (TestZoneChild) runs in a fresh test process under TZ settings on either
+// side of Moscow, one with an odd offset (−8:00 and +5:45), and must give
 // the same instants each time.
 func TestTimesIndependentOfServerZone(t *testing.T) {
 	if os.Getenv("PROFHUB_TZ_CHILD") != "" {
 		t.Skip("already the child")
 	}
-	for _, tz := range []string{"UTC", "America/Los_Angeles", "Asia/Kathmandu", "Europe/Moscow"} {
+	for _, tz := range []string{"America/Los_Angeles", "Asia/Kathmandu"} {
 		t.Run(tz, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestZoneChild$", "-test.count=1", "-test.v")
 			cmd.Env = append(os.Environ(), "TZ="+tz, "PROFHUB_TZ_CHILD="+tz)
