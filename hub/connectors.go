@@ -25,8 +25,9 @@ type connector interface {
 // newConnectors builds every channel connector of this node. Add one line
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
-	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org, CRM: h.CRM, Log: h.Log})
-	h.CRM.RegisterTimelineSource("calls", telephony.Timeline{C: h.Telephony})
+	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org,
+		Members: TelephonyMembers(h.CRM), Log: h.Log})
+	h.CRM.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
 	h.Mail = mailer
 	h.Docs.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail

@@ -82,7 +82,7 @@ func (c *Connector) RequestCallback(ctx context.Context, sc access.Scope, in Cal
 		return Callback{}, err
 	}
 	cb := Callback{ID: uuid.Must(uuid.NewV7()).String(), ChannelID: ch.ID, UserID: sc.UserID, Extension: ext, Number: number,
-		ConversationID: in.ConversationID, Status: "requested", RequestedAt: time.UnixMilli(db.Now())}
+		ConversationID: in.ConversationID, Status: "requested", RequestedAt: time.UnixMilli(db.Now()).UTC()}
 	a, _ := adapterOf(ch)
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	perr := a.callback(cctx, c.api, ch, cb.ID, ext, number)

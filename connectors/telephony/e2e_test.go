@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/connectors/telephony/pbxsim"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 )
 
@@ -214,5 +216,19 @@ func TestScreenPop(t *testing.T) {
 				t.Fatalf("card recent calls: %v", card["recent_calls"])
 			}
 		})
+	}
+}
+
+// The connector brings numbers to the form the member registry stores
+// phones in (internal/norm.Phone, a copy of crm.NormalizePhone's rule):
+// the two must not drift apart, or callers stop being recognised.
+func TestPhoneRuleMatchesRegistry(t *testing.T) {
+	for _, s := range []string{"8 (916) 123-45-67", "79161234567", "+7 916 123-45-67", "9161234567", "0049 151 12345678",
+		"+4915112345678", "+7 916", "101", "anonymous", "", "+0123456789", "8-800-200-00-00"} {
+		want, werr := crm.NormalizePhone(s)
+		got, ok := norm.Phone(s)
+		if got != want || ok != (werr == nil) {
+			t.Errorf("%q: norm.Phone %q %v, crm.NormalizePhone %q %v", s, got, ok, want, werr)
+		}
 	}
 }

@@ -35,9 +35,14 @@ type Event struct {
 	CallID string `json:"call_id"` // the provider's id of the whole call
 	// Key identifies the notification itself (its sequence number or id):
 	// a redelivery carries the same key and is stored once.
-	Key       string    `json:"key"`
-	Seq       int64     `json:"seq"` // provider's order within the call, 0 when it has none
+	Key string `json:"key"`
+	Seq int64  `json:"seq"` // provider's order within the call, 0 when it has none
+	// At is when it happened, as the provider says. A provider that gives
+	// an event no time of its own (Zadarma) puts the call's start here and
+	// its structural order in Seq, so the order of arrival changes nothing;
+	// Received then holds the arrival, the best estimate of the time.
 	At        time.Time `json:"at"`
+	Received  time.Time `json:"received,omitzero"`
 	Kind      string    `json:"kind"`
 	Direction string    `json:"direction,omitempty"`
 	Number    string    `json:"number,omitempty"`     // outside party
@@ -48,6 +53,19 @@ type Event struct {
 	Cause     string    `json:"cause,omitempty"`      // provider's hang-up cause, as given
 	Recording string    `json:"recording,omitempty"`  // recording id or URL
 	StartedAt time.Time `json:"started_at,omitzero"`  // call start as the provider reports it on later events
+	// HeldBy, on an ended event, is the extension that held the call when
+	// it ended, where the provider says so: it is credited with the call
+	// whatever order the transfers before it were reported in.
+	HeldBy string `json:"held_by,omitempty"`
+}
+
+// when is the best time known for an event: the provider's own, or its
+// arrival when the provider gave it none.
+func (e Event) when() time.Time {
+	if !e.Received.IsZero() {
+		return e.Received
+	}
+	return e.At
 }
 
 // Call is the state of a call folded from its events.
@@ -69,68 +87,96 @@ type Call struct {
 // call starts before it rings, rings before it is answered, and so on.
 var kindOrder = map[string]int{EvStarted: 0, EvRinging: 1, EvAnswered: 2, EvTransferred: 3, EvEnded: 4, EvRecording: 5}
 
-// Fold computes a call from its events. The events are sorted first (by
-// sequence, then time, then kind), so the result is the same whatever
-// order they arrived in; duplicates are removed by the caller's key.
+// Fold computes a call from its events. The events are sorted first by
+// their own time, then sequence (which orders events of one time), then
+// kind and key, so the result is the same whatever order they arrived in;
+// duplicates are removed by the caller's key. An extension the provider
+// names as holding the call at its end has the last word on who took it.
 func Fold(evs []Event) Call {
 	evs = slices.Clone(evs)
 	slices.SortStableFunc(evs, func(a, b Event) int {
-		return cmp.Or(cmp.Compare(a.Seq, b.Seq), a.At.Compare(b.At), cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
-			strings.Compare(a.Key, b.Key))
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Seq, b.Seq), cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+			a.Received.Compare(b.Received), strings.Compare(a.Key, b.Key))
 	})
 	var c Call
-	first := func(t *time.Time, v time.Time) {
-		if !v.IsZero() && (t.IsZero() || v.Before(*t)) {
-			*t = v
+	var heldBy string
+	answers, guessed := 0, 0 // answered events, and those timed by their arrival only
+	for _, e := range evs {
+		c.apply(e)
+		switch {
+		case e.Kind == EvEnded && e.HeldBy != "":
+			heldBy = e.HeldBy
+		case e.Kind == EvAnswered:
+			answers++
+			if !e.Received.IsZero() {
+				guessed++
+			}
 		}
 	}
-	for _, e := range evs {
-		if c.Direction == "" || (e.Kind == EvStarted && e.Direction != "") {
-			c.Direction = cmp.Or(e.Direction, c.Direction)
-		}
-		c.Number = cmp.Or(c.Number, e.Number)
-		c.Line = cmp.Or(c.Line, e.Line)
-		first(&c.StartedAt, e.StartedAt)
-		switch e.Kind {
-		case EvStarted:
-			first(&c.StartedAt, e.At)
-		case EvRinging:
-			first(&c.StartedAt, e.At)
-			if c.AnsweredAt.IsZero() && e.Extension != "" {
-				c.Extension = e.Extension
-			}
-		case EvAnswered:
-			first(&c.AnsweredAt, e.At)
-			if e.Extension != "" {
-				c.Extension = e.Extension // sorted: whoever answered last (after a transfer) holds the call
-			}
-		case EvTransferred:
-			if e.Extension != "" {
-				c.Extension = e.Extension
-			}
-		case EvEnded:
-			if c.EndedAt.IsZero() || e.At.After(c.EndedAt) {
-				c.EndedAt = e.At
-			}
-			if e.Result != "" {
-				c.Result = e.Result
-			}
-			c.Cause = cmp.Or(e.Cause, c.Cause)
-			if e.Duration > 0 {
-				c.TalkS = e.Duration
-			}
-			if e.Extension != "" && c.Extension == "" {
-				c.Extension = e.Extension
-			}
-		case EvRecording:
-			c.Recording = e.Recording
-		}
-		if e.Kind != EvRecording && e.Recording != "" && c.Recording == "" {
-			c.Recording = e.Recording
-		}
+	if heldBy != "" {
+		c.Extension = heldBy
+	}
+	if answers > 0 && guessed == answers && c.TalkS > 0 && !c.EndedAt.IsZero() {
+		// An answer's arrival is a guess that depends on delivery; the end
+		// less the talk time the provider measured is not.
+		c.AnsweredAt = c.EndedAt.Add(-time.Duration(c.TalkS) * time.Second)
 	}
 	c.finish()
 	return c
+}
+
+// earliest sets *t to v when v is known and earlier.
+func earliest(t *time.Time, v time.Time) {
+	if !v.IsZero() && (t.IsZero() || v.Before(*t)) {
+		*t = v
+	}
+}
+
+// apply folds one event, in order, into the call.
+func (c *Call) apply(e Event) {
+	if c.Direction == "" || (e.Kind == EvStarted && e.Direction != "") {
+		c.Direction = cmp.Or(e.Direction, c.Direction)
+	}
+	c.Number = cmp.Or(c.Number, e.Number)
+	c.Line = cmp.Or(c.Line, e.Line)
+	earliest(&c.StartedAt, e.StartedAt)
+	switch e.Kind {
+	case EvStarted:
+		earliest(&c.StartedAt, e.At)
+	case EvRinging:
+		earliest(&c.StartedAt, e.At)
+		if c.AnsweredAt.IsZero() && e.Extension != "" {
+			c.Extension = e.Extension
+		}
+	case EvAnswered:
+		earliest(&c.AnsweredAt, e.when())
+		if e.Extension != "" {
+			c.Extension = e.Extension // sorted: whoever answered last (after a transfer) holds the call
+		}
+	case EvTransferred:
+		if e.Extension != "" {
+			c.Extension = e.Extension
+		}
+	case EvEnded:
+		if at := e.when(); c.EndedAt.IsZero() || at.After(c.EndedAt) {
+			c.EndedAt = at
+		}
+		if e.Result != "" {
+			c.Result = e.Result
+		}
+		c.Cause = cmp.Or(e.Cause, c.Cause)
+		if e.Duration > 0 {
+			c.TalkS = e.Duration
+		}
+		if e.Extension != "" && c.Extension == "" {
+			c.Extension = e.Extension
+		}
+	case EvRecording:
+		c.Recording = e.Recording
+	}
+	if e.Kind != EvRecording && e.Recording != "" && c.Recording == "" {
+		c.Recording = e.Recording
+	}
 }
 
 func (c *Call) finish() {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -35,12 +36,15 @@ func exportRow(r CallRow) []any {
 		resultNames[r.Result], r.WaitS, r.TalkS, r.Recording}
 }
 
-func moscowLoc() *time.Location {
+// moscowLoc is the zone dates are read and written in where the user
+// names none (Russian unions' default), loaded once; UTC+3 when the
+// system has no zone database (Moscow has had no other offset since 2014).
+var moscowLoc = sync.OnceValue(func() *time.Location {
 	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
 		return l
 	}
-	return moscow
-}
+	return time.FixedZone("MSK", 3*3600)
+})
 
 // WriteCallsXLSX writes the filtered call log as one sheet.
 func (c *Connector) WriteCallsXLSX(ctx context.Context, w io.Writer, sc access.Scope, f CallFilter) (int, error) {
@@ -110,7 +114,7 @@ func (c *Connector) httpExport(w http.ResponseWriter, r *http.Request, p *auth.P
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="calls-`+time.Now().Format("2006-01-02")+`.xlsx"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="calls-`+time.Now().In(moscowLoc()).Format("2006-01-02")+`.xlsx"`)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
 }

@@ -103,9 +103,13 @@ func (g generic) parse(r *http.Request, body []byte, ch inbox.Channel, _ string,
 		default:
 			return nil, valid.Errorf(fmt.Sprintf("events[%d].result", i), "result", "result must be answered, missed, busy, voicemail or failed")
 		}
-		out = append(out, Event{CallID: ge.CallID, Key: ge.ID, Seq: ge.Seq, At: ge.At, Kind: ge.Type, Direction: ge.Direction,
+		e := Event{CallID: ge.CallID, Key: ge.ID, Seq: ge.Seq, At: ge.At, Kind: ge.Type, Direction: ge.Direction,
 			Number: ge.Number, Line: ge.Line, Extension: ge.Extension, Duration: ge.DurationS, Result: ge.Result, Cause: ge.Cause,
-			Recording: ge.RecordingURL})
+			Recording: ge.RecordingURL}
+		if ge.Type == EvEnded {
+			e.HeldBy = ge.Extension // the extension on the call when it ended is credited with it
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

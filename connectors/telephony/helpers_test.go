@@ -37,6 +37,7 @@ type env struct {
 	line   inbox.Line
 	ch     inbox.Channel
 	op     string // operator user id
+	op2    string // the operator on extension 102, to whom calls are transferred
 	opTok  string
 	member crm.Member
 	hook   string
@@ -54,6 +55,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 	e := &env{n: n, pbx: pbx}
 	op := n.AddUser(t, "op1", access.Operator, n.Root.ID, "password-1")
 	e.op = op.ID
+	e.op2 = n.AddUser(t, "op2", access.Operator, n.Root.ID, "password-1").ID
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Телефон", n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
@@ -64,7 +66,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 		t.Fatal(err)
 	}
 	s := pbx.Settings()
-	s["extensions"] = "101=op1"
+	s["extensions"] = "101=op1, 102=op2"
 	for k, v := range settings {
 		s[k] = v
 	}
@@ -205,6 +207,16 @@ func (e *env) dial(t *testing.T) *socket {
 		}
 	}()
 	t.Cleanup(func() { cancel(); conn.Close(websocket.StatusNormalClosure, "") })
+	// The server says hello once it has attached the console: a live
+	// notification sent before that (a screen pop) would not reach it.
+	select {
+	case f := <-s.frames:
+		if f["type"] != "hello" {
+			t.Fatalf("first frame %v, want hello", f)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no hello from the console socket")
+	}
 	return s
 }
 

@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -131,6 +132,14 @@ func (c *Connector) httpRecording(w http.ResponseWriter, r *http.Request, p *aut
 		return
 	}
 	defer f.Close()
+	// The stored type of a recording fetched before types were sniffed
+	// may be wrong (every one was "audio/mpeg"): the content decides.
+	head, err := peekHead(f)
+	if err != nil {
+		httpapi.Error(w, r, fmt.Errorf("telephony: read recording: %w", err))
+		return
+	}
+	ctype = recordingType(head, ctype)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -144,7 +153,7 @@ func (c *Connector) httpRecording(w http.ResponseWriter, r *http.Request, p *aut
 			httpapi.Error(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(moscowLoc()).Format("2006-01-02-150405")+`.mp3"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(moscowLoc()).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
 	}
 	http.ServeContent(w, r, "", row.StartedAt, f)
 }

@@ -128,9 +128,9 @@ func (mango) parse(r *http.Request, body []byte, ch inbox.Channel, sub string, _
 		if m.RecordingState != "" && m.RecordingState != "Completed" {
 			return nil, nil // still recording
 		}
-		at := time.Unix(m.Timestamp, 0)
+		at := time.Unix(m.Timestamp, 0).UTC()
 		if m.Timestamp == 0 {
-			at = time.Now()
+			at = time.Now().UTC()
 		}
 		return []Event{{CallID: m.EntryID, Key: "recording:" + m.RecordingID, At: at, Kind: EvRecording, Recording: m.RecordingID}}, nil
 	}
@@ -141,7 +141,7 @@ func (mango) parse(r *http.Request, body []byte, ch inbox.Channel, sub string, _
 // queue that disconnect end the call: an operator's leg that stops ringing
 // does not (the call goes on to the next one); events/summary ends it.
 func mangoCallEvents(m mangoCall) []Event {
-	e := Event{CallID: m.EntryID, Key: fmt.Sprintf("call:%s:%d:%s", m.CallID, m.Seq, m.CallState), At: time.Unix(m.Timestamp, 0)}
+	e := Event{CallID: m.EntryID, Key: fmt.Sprintf("call:%s:%d:%s", m.CallID, m.Seq, m.CallState), At: time.Unix(m.Timestamp, 0).UTC()}
 	inbound := m.From.Extension == "" && m.From.Number != ""
 	if inbound {
 		e.Direction, e.Number, e.Line, e.Extension = DirIn, m.From.Number, firstNonEmpty(m.To.LineNumber, m.To.Number), m.To.Extension
@@ -168,7 +168,7 @@ func mangoCallEvents(m mangoCall) []Event {
 }
 
 func mangoSummaryEvents(m mangoSummary) []Event {
-	e := Event{CallID: m.EntryID, Key: "summary", Kind: EvEnded, At: time.Unix(m.EndTime, 0), StartedAt: time.Unix(m.CreateTime, 0),
+	e := Event{CallID: m.EntryID, Key: "summary", Kind: EvEnded, At: time.Unix(m.EndTime, 0).UTC(), StartedAt: time.Unix(m.CreateTime, 0).UTC(),
 		Cause: strconv.Itoa(m.DisconnectReason), Line: m.LineNumber}
 	if m.CreateTime == 0 {
 		e.StartedAt = time.Time{}
@@ -190,7 +190,7 @@ func mangoSummaryEvents(m mangoSummary) []Event {
 		if m.EndTime > m.TalkTime {
 			out[0].Duration = int(m.EndTime - m.TalkTime)
 		}
-		out = append(out, Event{CallID: m.EntryID, Key: "summary:answered", Kind: EvAnswered, At: time.Unix(m.TalkTime, 0),
+		out = append(out, Event{CallID: m.EntryID, Key: "summary:answered", Kind: EvAnswered, At: time.Unix(m.TalkTime, 0).UTC(),
 			Extension: e.Extension, Direction: e.Direction, Number: e.Number})
 	}
 	return out

@@ -17,10 +17,8 @@ func missedText(number string, at time.Time, waitS int) string {
 		number = "скрытого номера"
 	}
 	return fmt.Sprintf("Пропущенный звонок с %s, %s (ожидание %d с). Перезвоните.", number,
-		at.In(moscow).Format("02.01.2006 15:04"), waitS)
+		at.In(moscowLoc()).Format("02.01.2006 15:04"), waitS)
 }
-
-var moscow = time.FixedZone("MSK", 3*3600)
 
 // queueMissedCall turns a missed incoming call into a conversation in the
 // line's queue. Ingest is idempotent on the call, so a second try (the
@@ -42,7 +40,7 @@ func (c *Connector) queueMissedCall(ctx context.Context, ch inbox.Channel, callI
 		// one conversation of the channel.
 		from = inbox.Identity{ExternalID: "hidden-number", Name: "Скрытый номер"}
 	}
-	m := c.memberOf(ctx, memberID)
+	m := c.memberOf(ctx, access.System("telephony"), memberID)
 	if m != nil {
 		from.Name = m.FullName
 	}

@@ -61,11 +61,13 @@ func scanCall(row interface{ Scan(...any) error }) (CallRow, error) {
 	return r, err
 }
 
+// msTime reads a stored time in UTC: the API shows instants, never the
+// server's zone.
 func msTime(ms int64) time.Time {
 	if ms == 0 {
 		return time.Time{}
 	}
-	return time.UnixMilli(ms)
+	return time.UnixMilli(ms).UTC()
 }
 
 // where builds the scoped condition of a filter.
@@ -129,6 +131,17 @@ func (c *Connector) ListCalls(ctx context.Context, sc access.Scope, f CallFilter
 func (c *Connector) CallsOfMember(ctx context.Context, sc access.Scope, memberID string, limit int) ([]CallRow, error) {
 	if memberID == "" {
 		return nil, valid.Errorf("member_id", "required", "member_id is required")
+	}
+	if err := sc.Require(access.AnswerInbox); err != nil {
+		return nil, err
+	}
+	// A member outside sc's scope is not found, as every other request
+	// across organisations answers: an empty list would confirm the id.
+	if c.members == nil {
+		return nil, errNoMember
+	}
+	if _, err := c.members.CardMember(ctx, sc, memberID); err != nil {
+		return nil, err
 	}
 	return c.ListCalls(ctx, sc, CallFilter{MemberID: memberID, Limit: limit})
 }
@@ -196,7 +209,7 @@ func (c *Connector) fillNames(ctx context.Context, rows []CallRow) {
 		}
 		if id := r.MemberID; id != "" {
 			if _, ok := members[id]; !ok {
-				if m := c.memberOf(ctx, id); m != nil {
+				if m := c.memberOf(ctx, sys, id); m != nil {
 					members[id] = m.FullName
 				}
 			}

@@ -1,11 +1,11 @@
 package telephony
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -209,16 +209,15 @@ func (c *Connector) download(ctx context.Context, ch inbox.Channel, ref string) 
 	if resp.ContentLength > max {
 		return blob.Info{}, "", &errRefused{fmt.Sprintf("recording of %d bytes is larger than the channel's cap of %d", resp.ContentLength, max)}
 	}
-	info, err := c.blobs.Put(ctx, resp.Body, max)
+	body := bufio.NewReaderSize(resp.Body, sniffLen)
+	head, _ := body.Peek(sniffLen) // a shorter file gives what it has
+	ctype := recordingType(head, resp.Header.Get("Content-Type"))
+	info, err := c.blobs.Put(ctx, body, max)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return blob.Info{}, "", &errRefused{fmt.Sprintf("recording is larger than the channel's cap of %d bytes", max)}
 	}
 	if err != nil {
 		return blob.Info{}, "", err
-	}
-	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if !strings.HasPrefix(ctype, "audio/") {
-		ctype = "audio/mpeg"
 	}
 	return info, ctype, nil
 }

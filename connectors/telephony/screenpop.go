@@ -54,10 +54,7 @@ func (c *Connector) screenPop(ctx context.Context, ch inbox.Channel, res applied
 // callerCard collects the card for a number (and its member, if known).
 func (c *Connector) callerCard(ctx context.Context, sc access.Scope, number, memberID string) CallerCard {
 	card := CallerCard{Number: number, Conversations: []CardConv{}, RecentCalls: []CallRow{}}
-	if m, err := c.crm.GetMember(ctx, sc, memberID); memberID != "" && err == nil {
-		card.Member = &CardMember{ID: m.ID, FullName: m.FullName, Organisation: m.UnitName, Workplace: m.Workplace,
-			Position: m.Position, Status: string(m.Status)}
-	}
+	card.Member = c.memberOf(ctx, sc, memberID)
 	if number == "" {
 		return card
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -43,7 +43,7 @@ func normalNumber(s string) string {
 	} else if len(digits) >= 11 && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") && isDigits(digits) {
 		s = "+" + digits
 	}
-	if p, err := crm.NormalizePhone(s); err == nil {
+	if p, ok := norm.Phone(s); ok {
 		return p
 	}
 	return s
@@ -176,29 +176,6 @@ func callEvents(ctx context.Context, q db.Execer, channelID, callID string) ([]E
 	return out, rows.Err()
 }
 
-// memberByPhone finds the member card with this phone, through the CRM.
-// Two cards with one number (a shared family phone) link neither: the
-// operator chooses.
-func (c *Connector) memberByPhone(ctx context.Context, phone string) string {
-	page, err := c.crm.ListMembers(ctx, access.System("telephony"), crm.MemberFilter{Query: phone, Limit: 2})
-	if err != nil || len(page.Members) != 1 {
-		return ""
-	}
-	return page.Members[0].ID
-}
-
-// memberOf reads a member card for the caller card, or nil.
-func (c *Connector) memberOf(ctx context.Context, id string) *crm.Member {
-	if id == "" {
-		return nil
-	}
-	m, err := c.crm.GetMember(ctx, access.System("telephony"), id)
-	if err != nil {
-		return nil
-	}
-	return &m
-}
-
 // lineUnit is the unit of a channel's line: who may see its calls.
 func (c *Connector) lineUnit(ctx context.Context, ch inbox.Channel) (string, error) {
 	l, err := c.inbox.GetLine(ctx, access.System("telephony"), ch.LineID)
@@ -211,5 +188,7 @@ func (c *Connector) lineUnit(ctx context.Context, ch inbox.Channel) (string, err
 var errNoCall = fmt.Errorf("telephony: call: %w", db.ErrNotFound)
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+var errNoMember = fmt.Errorf("telephony: member: %w", db.ErrNotFound)
 
 var errNoRecording = fmt.Errorf("telephony: this call has no stored recording: %w", db.ErrNotFound)

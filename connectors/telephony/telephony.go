@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/storage/blob"
@@ -55,19 +54,20 @@ type Deps struct {
 	Blobs blob.Store
 	DB    *db.DB
 	Org   *org.Store
-	CRM   *crm.Store
-	Log   *slog.Logger
+	// Members recognises callers; nil leaves calls unlinked to members.
+	Members Members
+	Log     *slog.Logger
 }
 
 // Connector serves every telephony channel of one hub node.
 type Connector struct {
-	inbox *inbox.Engine
-	blobs blob.Store
-	db    *db.DB
-	org   *org.Store
-	crm   *crm.Store
-	log   *slog.Logger
-	api   *http.Client // provider API calls (the address is the administrator's setting)
+	inbox   *inbox.Engine
+	blobs   blob.Store
+	db      *db.DB
+	org     *org.Store
+	members Members
+	log     *slog.Logger
+	api     *http.Client // provider API calls (the address is the administrator's setting)
 
 	// SignatureWindow is how far a generic event's timestamp may be from
 	// now; older ones are refused as replays.
@@ -102,7 +102,7 @@ func HandleEvents(ctx context.Context, d Deps, ch inbox.Channel, evs []Event) er
 }
 
 func newConnector(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, org: d.Org, crm: d.CRM, log: d.Log.With("pkg", "telephony"),
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, org: d.Org, members: d.Members, log: d.Log.With("pkg", "telephony"),
 		api: &http.Client{Timeout: 30 * time.Second}, SignatureWindow: 5 * time.Minute, ScanEvery: 5 * time.Second,
 		wake: make(chan struct{}, 1)}
 	c.ctx, c.stop = context.WithCancel(context.Background())

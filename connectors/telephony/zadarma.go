@@ -1,6 +1,7 @@
 package telephony
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/md5"
@@ -83,23 +84,20 @@ func (zadarma) parse(r *http.Request, body []byte, ch inbox.Channel, _ string, n
 	if id == "" {
 		return nil, valid.Errorf("pbx_call_id", "required", "pbx_call_id is required")
 	}
-	loc := time.FixedZone("MSK", 3*3600)
-	if tz := ch.Settings[settingTimeZone]; tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
-	}
-	start, err := time.ParseInLocation("2006-01-02 15:04:05", f.Get("call_start"), loc)
+	start, err := time.ParseInLocation("2006-01-02 15:04:05", f.Get("call_start"), zadarmaZone(ch))
 	if err != nil && ev != "NOTIFY_RECORD" {
 		return nil, valid.Errorf("call_start", "time", "call_start must read YYYY-MM-DD HH:MM:SS")
 	}
-	// Zadarma sends the start time on every event but no time of the
-	// answer or the end: those are when the notification arrives (stored
-	// with the first delivery, so a redelivery changes nothing).
-	e := Event{CallID: id, At: now, StartedAt: start}
+	// Zadarma gives no event a time or a sequence of its own, only the
+	// call's start: every event is placed at the start and ordered by
+	// its place in a call (zadarmaSeq), so the order in which the
+	// notifications arrive changes nothing. Their arrival (kept from the
+	// first delivery) is the estimate of when they happened.
+	now = now.UTC()
+	e := Event{CallID: id, At: start.UTC(), Seq: zadarmaSeq[ev], Received: now, StartedAt: start.UTC()}
 	switch ev {
 	case "NOTIFY_START":
-		e.Key, e.Kind, e.At, e.Direction, e.Number, e.Line = "start", EvStarted, start, DirIn, f.Get("caller_id"), f.Get("called_did")
+		e.Key, e.Kind, e.Received, e.Direction, e.Number, e.Line = "start", EvStarted, time.Time{}, DirIn, f.Get("caller_id"), f.Get("called_did")
 	case "NOTIFY_INTERNAL":
 		e.Key, e.Kind, e.Direction, e.Number, e.Line, e.Extension = "internal:"+f.Get("internal"), EvRinging, DirIn, f.Get("caller_id"),
 			f.Get("called_did"), f.Get("internal")
@@ -109,14 +107,32 @@ func (zadarma) parse(r *http.Request, body []byte, ch inbox.Channel, _ string, n
 		e.Key, e.Kind, e.Direction, e.Number, e.Line = "end", EvEnded, DirIn, f.Get("caller_id"), f.Get("called_did")
 		zadarmaEnd(&e, f)
 	case "NOTIFY_OUT_START":
-		e.Key, e.Kind, e.At, e.Direction, e.Number, e.Extension = "out_start", EvStarted, start, DirOut, f.Get("destination"), f.Get("internal")
+		e.Key, e.Kind, e.Received, e.Direction, e.Number, e.Extension = "out_start", EvStarted, time.Time{}, DirOut, f.Get("destination"), f.Get("internal")
 	case "NOTIFY_OUT_END":
 		e.Key, e.Kind, e.Direction, e.Number, e.Extension = "out_end", EvEnded, DirOut, f.Get("destination"), f.Get("internal")
 		zadarmaEnd(&e, f)
 	case "NOTIFY_RECORD":
-		e.Key, e.Kind, e.Recording, e.StartedAt = "record:"+f.Get("call_id_with_rec"), EvRecording, f.Get("call_id_with_rec"), time.Time{}
+		// It carries no call_start: placed at its arrival, after the call.
+		e.Key, e.Kind, e.Recording, e.At, e.Received, e.StartedAt = "record:"+f.Get("call_id_with_rec"), EvRecording,
+			f.Get("call_id_with_rec"), now, time.Time{}, time.Time{}
 	}
 	return []Event{e}, nil
+}
+
+// zadarmaSeq is each notification's place in a call.
+var zadarmaSeq = map[string]int64{"NOTIFY_START": 1, "NOTIFY_OUT_START": 1, "NOTIFY_INTERNAL": 2, "NOTIFY_ANSWER": 3,
+	"NOTIFY_END": 4, "NOTIFY_OUT_END": 4, "NOTIFY_RECORD": 5}
+
+// zadarmaZone is the zone of the account's call_start times: the
+// channel's time_zone, by default Moscow (Zadarma's own), never the
+// server's.
+func zadarmaZone(ch inbox.Channel) *time.Location {
+	if tz := ch.Settings[settingTimeZone]; tz != "" {
+		if l, err := time.LoadLocation(tz); err == nil {
+			return l
+		}
+	}
+	return moscowLoc()
 }
 
 func zadarmaEnd(e *Event, f url.Values) {
@@ -132,8 +148,11 @@ func zadarmaEnd(e *Event, f url.Values) {
 		e.Result = ResFailed
 	}
 	fmt.Sscan(f.Get("duration"), &e.Duration)
+	// The extension on the call when it ended decides who took it, after
+	// any transfers: last_internal where Zadarma sends it, else internal.
+	e.HeldBy = cmp.Or(f.Get("last_internal"), f.Get("internal"))
 	if e.Extension == "" {
-		e.Extension = f.Get("last_internal")
+		e.Extension = e.HeldBy
 	}
 	if f.Get("is_recorded") == "1" {
 		e.Recording = f.Get("call_id_with_rec")

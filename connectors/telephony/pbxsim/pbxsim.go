@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // PBX is a fake provider on loopback.
@@ -30,12 +31,16 @@ type PBX struct {
 	// Zadarma's key and secret.
 	Key, Salt, Secret string
 	URL               string // base address of the fake
+	// Zone is where Zadarma's account lives: its call_start times are
+	// local time strings of this zone (nil: Moscow, Zadarma's default).
+	Zone *time.Location
 
 	srv *http.Server
 	ln  net.Listener
 
 	mu         sync.Mutex
 	recordings map[string][]byte
+	types      map[string]string // recording id → the Content-Type it is served with (default audio/wav)
 	failures   map[string]int    // recording id → failures left (503)
 	redirects  map[string]string // recording id → where /files/id redirects
 	callbacks  []Callback
@@ -54,7 +59,7 @@ func Start(provider string) (*PBX, error) {
 		return nil, err
 	}
 	p := &PBX{Provider: provider, Key: "key-" + provider, Salt: "salt-" + provider, Secret: "secret-" + provider,
-		URL: "http://" + ln.Addr().String(), ln: ln, recordings: map[string][]byte{}, failures: map[string]int{}, redirects: map[string]string{}}
+		URL: "http://" + ln.Addr().String(), ln: ln, recordings: map[string][]byte{}, types: map[string]string{}, failures: map[string]int{}, redirects: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /files/{id}", p.file)
 	mux.HandleFunc("POST /callback", p.genericCallback)
@@ -105,6 +110,15 @@ func (p *PBX) AddRecording(id string, data []byte) {
 	p.recordings[id] = data
 }
 
+// LabelRecording serves recording id with this Content-Type, true or not
+// (providers' storage often says application/octet-stream, or audio/mpeg
+// for a WAV file).
+func (p *PBX) LabelRecording(id, ctype string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.types[id] = ctype
+}
+
 // FailRecording makes the next n downloads of id fail with 503.
 func (p *PBX) FailRecording(id string, n int) {
 	p.mu.Lock()
@@ -145,6 +159,7 @@ func (p *PBX) file(w http.ResponseWriter, r *http.Request) {
 		p.failures[id] = fail - 1
 	}
 	target := p.redirects[id]
+	ctype := p.types[id]
 	p.mu.Unlock()
 	switch {
 	case target != "":
@@ -154,7 +169,10 @@ func (p *PBX) file(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		http.NotFound(w, r)
 	default:
-		w.Header().Set("Content-Type", "audio/wav")
+		if ctype == "" {
+			ctype = "audio/wav"
+		}
+		w.Header().Set("Content-Type", ctype)
 		_, _ = w.Write(data)
 	}
 }

@@ -26,6 +26,17 @@ type Call struct {
 	Wait      time.Duration // ringing before the answer (or the hang-up)
 	Talk      time.Duration
 	Recording string // recording id; "" for none
+	// TransferTo, on an answered call, is the extension the operator
+	// hands the call to halfway through the talk; it holds it to the end.
+	TransferTo string
+}
+
+// holder is the extension on the call when it ends.
+func (c Call) holder() string {
+	if c.Answered && c.TransferTo != "" {
+		return c.TransferTo
+	}
+	return c.Extension
 }
 
 // Notification is one HTTP request the PBX sends to the hub.
@@ -102,6 +113,15 @@ func (p *PBX) GenericNotification(events any, t time.Time) Notification {
 		"X-Profhub-Signature": {SignGeneric(p.Secret, t, b)}}}
 }
 
+// WithBody is n with body in place of its own, signed anew by p now: for
+// posting a body exactly as written (a documentation example).
+func (n Notification) WithBody(p *PBX, body []byte) Notification {
+	n.Body = body
+	n.Header = n.Header.Clone()
+	n.Header.Set("X-Profhub-Signature", SignGeneric(p.Secret, time.Now(), body))
+	return n
+}
+
 func (p *PBX) generic(c Call) []Notification {
 	answer := c.Start.Add(c.Wait)
 	end := answer.Add(c.Talk)
@@ -123,12 +143,17 @@ func (p *PBX) generic(c Call) []Notification {
 	}
 	if c.Answered {
 		evs = append(evs, ev(3, "answered", answer, map[string]any{"extension": c.Extension}))
-		evs = append(evs, ev(4, "ended", end, map[string]any{"extension": c.Extension, "result": "answered", "duration_s": int(c.Talk / time.Second)}))
+		if c.TransferTo != "" {
+			moved := answer.Add(c.Talk / 2)
+			evs = append(evs, ev(4, "transferred", moved, map[string]any{"extension": c.TransferTo}))
+			evs = append(evs, ev(5, "answered", moved.Add(time.Second), map[string]any{"extension": c.TransferTo}))
+		}
+		evs = append(evs, ev(6, "ended", end, map[string]any{"extension": c.holder(), "result": "answered", "duration_s": int(c.Talk / time.Second)}))
 	} else {
-		evs = append(evs, ev(4, "ended", end, map[string]any{"result": "missed", "cause": "caller hung up"}))
+		evs = append(evs, ev(6, "ended", end, map[string]any{"result": "missed", "cause": "caller hung up"}))
 	}
 	if c.Recording != "" {
-		evs = append(evs, ev(5, "recording", end.Add(time.Second), map[string]any{"recording_url": p.RecordingURL(c.Recording)}))
+		evs = append(evs, ev(7, "recording", end.Add(time.Second), map[string]any{"recording_url": p.RecordingURL(c.Recording)}))
 	}
 	out := make([]Notification, len(evs))
 	for i, e := range evs {
@@ -179,6 +204,16 @@ func (p *PBX) mango(c Call) []Notification {
 		if c.Answered {
 			out = append(out, call("Connected", "abonent", answer, from, toExt))
 		}
+		if c.Answered && c.TransferTo != "" {
+			// The operator hands the call on: the new leg rings and is
+			// taken, the first leg leaves.
+			moved := answer.Add(c.Talk / 2)
+			toNew := map[string]string{"extension": c.TransferTo, "line_number": c.Line}
+			out = append(out, call("Appeared", "abonent", moved, from, toNew))
+			out = append(out, call("Connected", "abonent", moved.Add(time.Second), from, toNew))
+			out = append(out, call("Disconnected", "abonent", moved.Add(time.Second), from, toExt))
+			toExt = toNew
+		}
 		out = append(out, call("Disconnected", "abonent", end, from, toExt))
 	}
 	talk := int64(0)
@@ -228,7 +263,11 @@ func (p *PBX) ZadarmaNotification(f url.Values) Notification {
 var msk = time.FixedZone("MSK", 3*3600)
 
 func (p *PBX) zadarma(c Call) []Notification {
-	start := c.Start.In(msk).Format("2006-01-02 15:04:05")
+	zone := p.Zone
+	if zone == nil {
+		zone = msk
+	}
+	start := c.Start.In(zone).Format("2006-01-02 15:04:05")
 	number := strings.TrimPrefix(c.Number, "+")
 	base := func(event string) url.Values {
 		return url.Values{"event": {event}, "call_start": {start}, "pbx_call_id": {c.ID}}
@@ -271,17 +310,28 @@ func (p *PBX) zadarma(c Call) []Notification {
 		in.Set("called_did", c.Line)
 		in.Set("internal", c.Extension)
 		out = append(out, p.ZadarmaNotification(in))
-		if c.Answered {
+		answer := func(ext string) {
 			a := base("NOTIFY_ANSWER")
 			a.Set("caller_id", number)
-			a.Set("destination", c.Extension)
-			a.Set("internal", c.Extension)
+			a.Set("destination", ext)
+			a.Set("internal", ext)
 			out = append(out, p.ZadarmaNotification(a))
+		}
+		if c.Answered {
+			answer(c.Extension)
+		}
+		if c.Answered && c.TransferTo != "" {
+			moved := base("NOTIFY_INTERNAL")
+			moved.Set("caller_id", number)
+			moved.Set("called_did", c.Line)
+			moved.Set("internal", c.TransferTo)
+			out = append(out, p.ZadarmaNotification(moved))
+			answer(c.TransferTo)
 		}
 		e := base("NOTIFY_END")
 		e.Set("caller_id", number)
 		e.Set("called_did", c.Line)
-		e.Set("internal", c.Extension)
+		e.Set("internal", c.holder())
 		e.Set("duration", dur)
 		e.Set("disposition", disp)
 		e.Set("status_code", "16")

@@ -37,3 +37,18 @@ func ToneWAV(seconds float64) []byte {
 	b.Write(pcm.Bytes())
 	return b.Bytes()
 }
+
+// SilentMP3 makes an MP3 recording of silence: MPEG-1 Layer III frames
+// (128 kbit/s, 44.1 kHz, mono) with no ID3 tag in front, so only the frame
+// header tells what it is, as with many PBX recordings.
+func SilentMP3(seconds float64) []byte {
+	const frameLen = 144 * 128000 / 44100 // 417 bytes, no padding
+	frames := int(seconds * 44100 / 1152)
+	var b bytes.Buffer
+	for i := 0; i < frames; i++ {
+		frame := make([]byte, frameLen)
+		copy(frame, []byte{0xFF, 0xFB, 0x90, 0xC4}) // sync, MPEG-1 Layer III, 128k, 44.1k, mono; side info all zero: silence
+		b.Write(frame)
+	}
+	return b.Bytes()
+}
