@@ -170,7 +170,6 @@ var pending = map[string]string{
 	"internal/security/auth/auth.go: plumbing imports org":    "a principal is an org.User: auth takes a user directory interface",
 	"internal/security/auth/session.go: plumbing imports org": "as above",
 	"internal/security/auth/auth.go: uses org.Store":          "as above",
-	"connectors/telephony/telephony.go: uses crm.Store":       "telephony's caller look-up port (branch phone)",
 	"connectors/telephony/telephony.go: uses org.Store":       "telephony's staff look-up port",
 	"web/server.go: uses org.Store":                           "the directory's routes move to org",
 }
