@@ -87,7 +87,7 @@ func requireSend(sc access.Scope) error {
 type Deps struct {
 	DB  *db.DB
 	KV  *kv.Client // unsubscribe fan-out between nodes and wake-ups
-	CRM *crm.Store
+	CRM *crm.Services
 	// Inbox finds the members who opened a chat with a campaign's bot or
 	// community; nil: campaigns cannot use Telegram or VK.
 	Inbox   *inbox.Engine

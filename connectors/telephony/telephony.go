@@ -55,7 +55,7 @@ type Deps struct {
 	Blobs blob.Store
 	DB    *db.DB
 	Org   *org.Store
-	CRM   *crm.Store
+	CRM   *crm.Members
 	Log   *slog.Logger
 }
 
@@ -65,7 +65,7 @@ type Connector struct {
 	blobs blob.Store
 	db    *db.DB
 	org   *org.Store
-	crm   *crm.Store
+	crm   *crm.Members
 	log   *slog.Logger
 	api   *http.Client // provider API calls (the address is the administrator's setting)
 
