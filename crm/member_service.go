@@ -12,7 +12,8 @@ import (
 // duplicate control, the list with its filters, search and export cursor
 // (member_query.go, member_count.go, member_cursor.go), merge (merge.go),
 // lookups by phone (member_phone.go) and cards made from conversations
-// (contact.go). The SQL is in member_store.go.
+// (contact.go). The SQL of a card is in member_store.go, of the list in
+// member_query.go.
 type Members struct {
 	db *db.DB
 	// conv is the inbox, for cards made from conversations; nil refuses them.
