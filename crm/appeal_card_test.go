@@ -49,72 +49,72 @@ func TestAppealDueDate(t *testing.T) {
 func TestAppealCategoriesAndSLA(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		pay, err := f.s.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: " Зарплата ", SLADays: 10})
+		pay, err := f.s.AppealCategories.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: " Зарплата ", SLADays: 10})
 		if err != nil || pay.Name != "Зарплата" {
 			t.Fatalf("create category = %+v, %v", pay, err)
 		}
-		law, err := f.s.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: "Правовая консультация", SLADays: 5, WorkingDays: true})
+		law, err := f.s.AppealCategories.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: "Правовая консультация", SLADays: 5, WorkingDays: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: "ЗАРПЛАТА", SLADays: 3}); !errors.Is(err, db.ErrConflict) {
+		if _, err := f.s.AppealCategories.CreateAppealCategory(f.ctx, f.sys, crm.AppealCategoryInput{Name: "ЗАРПЛАТА", SLADays: 3}); !errors.Is(err, db.ErrConflict) {
 			t.Errorf("duplicate name = %v", err)
 		}
 		for _, bad := range []crm.AppealCategoryInput{{Name: "", SLADays: 3}, {Name: "x", SLADays: 0}, {Name: "x", SLADays: 400}} {
-			if _, err := f.s.CreateAppealCategory(f.ctx, f.sys, bad); !isField(err, "name") && !isField(err, "sla_days") {
+			if _, err := f.s.AppealCategories.CreateAppealCategory(f.ctx, f.sys, bad); !isField(err, "name") && !isField(err, "sla_days") {
 				t.Errorf("bad category %+v = %v", bad, err)
 			}
 		}
-		if _, err := f.s.CreateAppealCategory(f.ctx, f.chairA, crm.AppealCategoryInput{Name: "y", SLADays: 3}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.AppealCategories.CreateAppealCategory(f.ctx, f.chairA, crm.AppealCategoryInput{Name: "y", SLADays: 3}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("chairman creates a category = %v", err)
 		}
 
 		// The due date comes from the category; an operator may not move it.
-		a, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Иванов", Subject: "Задержка зарплаты", CategoryID: pay.ID})
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Иванов", Subject: "Задержка зарплаты", CategoryID: pay.ID})
 		if err != nil || a.DueOn != pay.DueDate(time.Now()) || a.CategoryName != "Зарплата" {
 			t.Fatalf("appeal with category = %+v, %v", a, err)
 		}
 		in := a.AppealInput
 		in.DueOn = time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
-		if _, err := f.s.UpdateAppeal(f.ctx, f.opA1, a.ID, in); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, a.ID, in); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("operator moves the due date = %v", err)
 		}
-		if _, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: pay.ID,
+		if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: pay.ID,
 			DueOn: in.DueOn}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("operator files with a due date by hand = %v", err)
 		}
-		moved, err := f.s.UpdateAppeal(f.ctx, f.chairA, a.ID, in)
+		moved, err := f.s.Appeals.UpdateAppeal(f.ctx, f.chairA, a.ID, in)
 		if err != nil || moved.DueOn != in.DueOn {
 			t.Errorf("chairman moves the due date = %+v, %v", moved, err)
 		}
 		// A new category recomputes the deadline from the filing date.
 		in = moved.AppealInput
 		in.CategoryID = law.ID
-		b, err := f.s.UpdateAppeal(f.ctx, f.opA1, a.ID, in)
+		b, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, a.ID, in)
 		if err != nil || b.DueOn != law.DueDate(a.CreatedAt) || b.CategoryName != "Правовая консультация" {
 			t.Errorf("category changed = %+v, %v", b, err)
 		}
 		// A disabled category is kept by its appeals but not offered.
 		law.Disabled = true
-		if _, err := f.s.UpdateAppealCategory(f.ctx, f.sys, law.ID, law.AppealCategoryInput); err != nil {
+		if _, err := f.s.AppealCategories.UpdateAppealCategory(f.ctx, f.sys, law.ID, law.AppealCategoryInput); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: law.ID}); !isField(err, "category_id") {
+		if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: law.ID}); !isField(err, "category_id") {
 			t.Errorf("appeal in a disabled category = %v", err)
 		}
-		if _, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: "nope"}); !isField(err, "category_id") {
+		if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "x", Subject: "x", CategoryID: "nope"}); !isField(err, "category_id") {
 			t.Errorf("unknown category = %v", err)
 		}
-		if cs, _ := f.s.AppealCategories(f.ctx, f.opA1, false); len(cs) != 1 || cs[0].ID != pay.ID {
+		if cs, _ := f.s.AppealCategories.AppealCategories(f.ctx, f.opA1, false); len(cs) != 1 || cs[0].ID != pay.ID {
 			t.Errorf("offered categories = %+v", cs)
 		}
-		if cs, _ := f.s.AppealCategories(f.ctx, f.opA1, true); len(cs) != 2 {
+		if cs, _ := f.s.AppealCategories.AppealCategories(f.ctx, f.opA1, true); len(cs) != 2 {
 			t.Errorf("all categories = %+v", cs)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{CategoryID: law.ID}); page.Total != 1 || page.Appeals[0].ID != a.ID {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{CategoryID: law.ID}); page.Total != 1 || page.Appeals[0].ID != a.ID {
 			t.Errorf("by category = %+v", page)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{CategoryID: pay.ID}); page.Total != 0 {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{CategoryID: pay.ID}); page.Total != 0 {
 			t.Errorf("by the old category = %+v", page)
 		}
 	})
@@ -127,7 +127,7 @@ func TestAppealCoExecutorsScope(t *testing.T) {
 		lawyer := f.user(t, "lawyer", access.Executor, f.a) // the committee's lawyer, above the school
 		idle := f.user(t, "idle", access.Executor, f.a1)
 		opB := f.user(t, "opb", access.Operator, f.b1)
-		a, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Петров", Subject: "Увольнение",
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Петров", Subject: "Увольнение",
 			ResponsibleID: resp.UserID, CoExecutorIDs: []string{lawyer.UserID, lawyer.UserID, resp.UserID}})
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +137,7 @@ func TestAppealCoExecutorsScope(t *testing.T) {
 		}
 		// The co-executor, an executor who sees only what is theirs, sees it
 		// and finds it under "mine"; another executor does not.
-		if _, err := f.s.GetAppeal(f.ctx, lawyer, a.ID); err != nil {
+		if _, err := f.s.Appeals.GetAppeal(f.ctx, lawyer, a.ID); err != nil {
 			t.Errorf("co-executor's get = %v", err)
 		}
 		for _, c := range []struct {
@@ -149,34 +149,34 @@ func TestAppealCoExecutorsScope(t *testing.T) {
 			{idle, crm.AppealFilter{}, 0}, {f.opA1, crm.AppealFilter{Mine: true}, 0}, {f.opA1, crm.AppealFilter{}, 1},
 			{f.opA2, crm.AppealFilter{}, 0}, {opB, crm.AppealFilter{}, 0}, {opB, crm.AppealFilter{Mine: true}, 0},
 		} {
-			if page, err := f.s.ListAppeals(f.ctx, c.sc, c.f); err != nil || page.Total != c.want {
+			if page, err := f.s.Appeals.ListAppeals(f.ctx, c.sc, c.f); err != nil || page.Total != c.want {
 				t.Errorf("%s list %+v = %d, %v; want %d", c.sc.UserName, c.f, page.Total, err, c.want)
 			}
 		}
 		for _, sc := range []access.Scope{idle, f.opA2, opB} {
-			if _, err := f.s.GetAppeal(f.ctx, sc, a.ID); !errors.Is(err, db.ErrNotFound) {
+			if _, err := f.s.Appeals.GetAppeal(f.ctx, sc, a.ID); !errors.Is(err, db.ErrNotFound) {
 				t.Errorf("%s get = %v", sc.UserName, err)
 			}
 		}
 		// Someone of another committee cannot be made a co-executor.
 		in := a.AppealInput
 		in.CoExecutorIDs = append(in.CoExecutorIDs, opB.UserID)
-		if _, err := f.s.UpdateAppeal(f.ctx, f.opA1, a.ID, in); !isField(err, "co_executor_ids") {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, a.ID, in); !isField(err, "co_executor_ids") {
 			t.Errorf("co-executor of another committee = %v", err)
 		}
 		// Taking the lawyer off the appeal takes it out of their sight.
 		in.CoExecutorIDs = []string{idle.UserID}
-		b, err := f.s.UpdateAppeal(f.ctx, f.opA1, a.ID, in)
+		b, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, a.ID, in)
 		if err != nil || len(b.CoExecutors) != 1 || b.CoExecutors[0].ID != idle.UserID {
 			t.Fatalf("co-executors changed = %+v, %v", b.CoExecutors, err)
 		}
-		if _, err := f.s.GetAppeal(f.ctx, lawyer, a.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Appeals.GetAppeal(f.ctx, lawyer, a.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("former co-executor's get = %v", err)
 		}
-		if _, err := f.s.GetAppeal(f.ctx, idle, a.ID); err != nil {
+		if _, err := f.s.Appeals.GetAppeal(f.ctx, idle, a.ID); err != nil {
 			t.Errorf("new co-executor's get = %v", err)
 		}
-		h, err := f.s.AppealHistory(f.ctx, f.opA1, a.ID)
+		h, err := f.s.AppealDetails.AppealHistory(f.ctx, f.opA1, a.ID)
 		if err != nil || len(h) != 2 || h[0].Action != "create" || h[1].Action != "update" ||
 			h[1].Changes["co_executors"] != [2]any{"Сотрудник lawyer", "Сотрудник idle"} {
 			t.Errorf("history = %+v, %v", h, err)

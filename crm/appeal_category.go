@@ -17,6 +17,9 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// AppealCategories keeps the categories of appeals and their deadlines.
+type AppealCategories struct{ db *db.DB }
+
 // AppealCategoryInput is what an administrator sets on a category: its
 // name and its deadline (SLA) in days, counted in working days (Monday to
 // Friday; public holidays are not known) or calendar days.
@@ -82,7 +85,7 @@ func scanCategory(row interface{ Scan(...any) error }) (AppealCategory, error) {
 
 // AppealCategories returns the categories by name; disabled ones only
 // when all is set. Everyone who works appeals reads them.
-func (s *Store) AppealCategories(ctx context.Context, sc access.Scope, all bool) ([]AppealCategory, error) {
+func (s *AppealCategories) AppealCategories(ctx context.Context, sc access.Scope, all bool) ([]AppealCategory, error) {
 	if err := requireAppeals(sc); err != nil {
 		return nil, err
 	}
@@ -115,9 +118,15 @@ func appealCategory(ctx context.Context, q db.Execer, id string) (AppealCategory
 	return c, nil
 }
 
+// appealCategory reads one category by id, for an update that keeps
+// the fields it does not give.
+func (s *AppealCategories) appealCategory(ctx context.Context, id string) (AppealCategory, error) {
+	return appealCategory(ctx, s.db, id)
+}
+
 // FindAppealCategory finds a category by id or by name (case and ё/е
 // folded), for the command line.
-func (s *Store) FindAppealCategory(ctx context.Context, idOrName string) (AppealCategory, error) {
+func (s *AppealCategories) FindAppealCategory(ctx context.Context, idOrName string) (AppealCategory, error) {
 	c, err := scanCategory(s.db.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM crm_appeal_categories WHERE id = $1 OR name_folded = $2`,
 		idOrName, norm.Fold(strings.Join(strings.Fields(idOrName), " "))))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -127,17 +136,17 @@ func (s *Store) FindAppealCategory(ctx context.Context, idOrName string) (Appeal
 }
 
 // CreateAppealCategory adds a category (access.ManageAppeals).
-func (s *Store) CreateAppealCategory(ctx context.Context, sc access.Scope, in AppealCategoryInput) (AppealCategory, error) {
+func (s *AppealCategories) CreateAppealCategory(ctx context.Context, sc access.Scope, in AppealCategoryInput) (AppealCategory, error) {
 	return s.saveAppealCategory(ctx, sc, "", in)
 }
 
 // UpdateAppealCategory changes a category; appeals already filed keep
 // their due dates.
-func (s *Store) UpdateAppealCategory(ctx context.Context, sc access.Scope, id string, in AppealCategoryInput) (AppealCategory, error) {
+func (s *AppealCategories) UpdateAppealCategory(ctx context.Context, sc access.Scope, id string, in AppealCategoryInput) (AppealCategory, error) {
 	return s.saveAppealCategory(ctx, sc, id, in)
 }
 
-func (s *Store) saveAppealCategory(ctx context.Context, sc access.Scope, id string, in AppealCategoryInput) (AppealCategory, error) {
+func (s *AppealCategories) saveAppealCategory(ctx context.Context, sc access.Scope, id string, in AppealCategoryInput) (AppealCategory, error) {
 	if err := sc.Require(access.ManageAppeals); err != nil {
 		return AppealCategory{}, err
 	}

@@ -27,7 +27,7 @@ type AppealComment struct {
 }
 
 // CommentAppeal adds a note to an appeal the caller may see.
-func (s *Store) CommentAppeal(ctx context.Context, sc access.Scope, appealID, text string) (AppealComment, error) {
+func (s *AppealDetails) CommentAppeal(ctx context.Context, sc access.Scope, appealID, text string) (AppealComment, error) {
 	if err := requireAppeals(sc); err != nil {
 		return AppealComment{}, err
 	}
@@ -56,8 +56,8 @@ func (s *Store) CommentAppeal(ctx context.Context, sc access.Scope, appealID, te
 
 // AppealComments returns the notes on an appeal the caller may see,
 // oldest first.
-func (s *Store) AppealComments(ctx context.Context, sc access.Scope, appealID string) ([]AppealComment, error) {
-	if _, err := s.GetAppeal(ctx, sc, appealID); err != nil {
+func (s *AppealDetails) AppealComments(ctx context.Context, sc access.Scope, appealID string) ([]AppealComment, error) {
+	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, author_id, author_name, text, created_at FROM crm_appeal_comments

@@ -15,16 +15,16 @@ import (
 )
 
 // AttachToAppeal keeps a file on an appeal the caller may see (checked
-// as putFile says).
-func (s *Store) AttachToAppeal(ctx context.Context, sc access.Scope, appealID, name, contentType string, r io.Reader) (StoredFile, error) {
+// as fileStore.put says).
+func (s *AppealDetails) AttachToAppeal(ctx context.Context, sc access.Scope, appealID, name, contentType string, r io.Reader) (StoredFile, error) {
 	if err := requireAppeals(sc); err != nil {
 		return StoredFile{}, err
 	}
-	a, err := s.GetAppeal(ctx, sc, appealID)
+	a, err := s.appeals.GetAppeal(ctx, sc, appealID)
 	if err != nil {
 		return StoredFile{}, err
 	}
-	f, err := s.putFile(ctx, name, contentType, r)
+	f, err := s.files.put(ctx, name, contentType, r)
 	if err != nil {
 		return StoredFile{}, err
 	}
@@ -42,7 +42,7 @@ func (s *Store) AttachToAppeal(ctx context.Context, sc access.Scope, appealID, n
 			Details: map[string]any{"number": a.Number, "file": f.Name, "sha256": f.SHA256, "size": f.Size}})
 	})
 	if err != nil {
-		_ = s.Blobs.Delete(context.WithoutCancel(ctx), f.blobKey)
+		s.files.delete(ctx, f)
 		return StoredFile{}, err
 	}
 	return f, nil
@@ -59,8 +59,8 @@ func scanStoredFile(row interface{ Scan(...any) error }) (StoredFile, error) {
 }
 
 // AppealFiles lists the files of an appeal the caller may see.
-func (s *Store) AppealFiles(ctx context.Context, sc access.Scope, appealID string) ([]StoredFile, error) {
-	if _, err := s.GetAppeal(ctx, sc, appealID); err != nil {
+func (s *AppealDetails) AppealFiles(ctx context.Context, sc access.Scope, appealID string) ([]StoredFile, error) {
+	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+storedFileColumns+` FROM crm_appeal_files WHERE appeal_id = $1 ORDER BY id LIMIT 500`, appealID)
@@ -79,9 +79,19 @@ func (s *Store) AppealFiles(ctx context.Context, sc access.Scope, appealID strin
 	return out, rows.Err()
 }
 
-// appealFile returns one file of an appeal the caller may see.
-func (s *Store) appealFile(ctx context.Context, sc access.Scope, appealID, fileID string) (StoredFile, error) {
-	if _, err := s.GetAppeal(ctx, sc, appealID); err != nil {
+// openFile returns one file of an appeal the caller may see, open for
+// serveFile.
+func (s *AppealDetails) openFile(ctx context.Context, sc access.Scope, appealID, fileID string) (StoredFile, io.ReadSeekCloser, error) {
+	f, err := s.appealFile(ctx, sc, appealID, fileID)
+	if err != nil {
+		return f, nil, err
+	}
+	rd, err := s.files.open(ctx, f)
+	return f, rd, err
+}
+
+func (s *AppealDetails) appealFile(ctx context.Context, sc access.Scope, appealID, fileID string) (StoredFile, error) {
+	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return StoredFile{}, err
 	}
 	f, err := scanStoredFile(s.db.QueryRowContext(ctx, `SELECT `+storedFileColumns+` FROM crm_appeal_files WHERE id = $1 AND appeal_id = $2`,

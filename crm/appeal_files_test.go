@@ -40,7 +40,7 @@ func (f *fixture) withBlobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.s.Blobs = blobs
+	f.s = crm.New(crm.Deps{DB: f.d, Blobs: blobs})
 }
 
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
@@ -49,7 +49,7 @@ func TestAppealCommentsFilesHistory(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.withBlobs(t)
-		a, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Кузнецова", Subject: "Материальная помощь"})
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Кузнецова", Subject: "Материальная помощь"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestAppealCommentsFilesHistory(t *testing.T) {
 		}
 		// Over the size limit: refused, and nothing is kept.
 		big := io.MultiReader(bytes.NewReader(pdf), io.LimitReader(zeros{}, crm.MaxFileBytes))
-		if _, err := f.s.AttachToAppeal(f.ctx, f.opA1, a.ID, "big.pdf", "application/pdf", big); !isField(err, "file") {
+		if _, err := f.s.AppealDetails.AttachToAppeal(f.ctx, f.opA1, a.ID, "big.pdf", "application/pdf", big); !isField(err, "file") {
 			t.Errorf("a file over the limit = %v", err)
 		}
 		code, hdr, body := f.raw(t, f.opA1, "GET", "/api/v1/crm/appeals/"+a.ID+"/files/"+file.ID, "", nil)

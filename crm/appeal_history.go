@@ -99,8 +99,8 @@ func nameOf(ctx context.Context, q db.Execer, table, col, id string) string {
 
 // AppealHistory returns the history of an appeal the caller may see,
 // oldest first.
-func (s *Store) AppealHistory(ctx context.Context, sc access.Scope, appealID string) ([]AppealEvent, error) {
-	if _, err := s.GetAppeal(ctx, sc, appealID); err != nil {
+func (s *AppealDetails) AppealHistory(ctx context.Context, sc access.Scope, appealID string) ([]AppealEvent, error) {
+	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, action, details FROM crm_appeal_events

@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// storeDeps are the services the hub gives the CRM besides the database.
-type storeDeps struct {
-	// Blobs keeps the files of appeals and list records; nil refuses them.
-	Blobs blob.Store
-	// Notifier delivers appeal deadline notices; nil leaves SweepAppeals
-	// without anyone to tell.
-	Notifier AppealNotifier
+// AppealNotices sends the deadline notices of appeals (SweepAppeals, run
+// by the hub every minute).
+type AppealNotices struct {
+	db *db.DB
+	// notifier delivers the notices; nil leaves SweepAppeals without
+	// anyone to tell.
+	notifier AppealNotifier
 }
 
 // AppealNotifier is where deadline notices go: the workflow's
@@ -42,8 +41,8 @@ const sweepBatch = 500
 // UPDATE in the transaction that writes the notices, so of several nodes
 // sweeping at once exactly one sends them. It returns how many notices
 // it sent.
-func (s *Store) SweepAppeals(ctx context.Context) (int, error) {
-	if s.Notifier == nil {
+func (s *AppealNotices) SweepAppeals(ctx context.Context) (int, error) {
+	if s.notifier == nil {
 		return 0, nil
 	}
 	now := time.Now()
@@ -140,10 +139,10 @@ func dueAppeals(ctx context.Context, tx *sql.Tx, cond string, arg string) ([]due
 
 // noticeAppeal tells the executors (and the heads, for an overdue appeal)
 // and writes the notice into the card's history.
-func (s *Store) noticeAppeal(ctx context.Context, tx *sql.Tx, a dueAppeal, kind, prefix string, heads bool) (int, error) {
+func (s *AppealNotices) noticeAppeal(ctx context.Context, tx *sql.Tx, a dueAppeal, kind, prefix string, heads bool) (int, error) {
 	to := append([]string{}, a.executors...)
 	if heads {
-		hs, err := s.Notifier.UnitHeads(ctx, tx, a.unitID)
+		hs, err := s.notifier.UnitHeads(ctx, tx, a.unitID)
 		if err != nil {
 			return 0, err
 		}
@@ -156,7 +155,7 @@ func (s *Store) noticeAppeal(ctx context.Context, tx *sql.Tx, a dueAppeal, kind,
 	due, _ := time.Parse(time.DateOnly, a.dueOn)
 	text := prefix + a.number + " · " + a.subject + " (срок " + due.Format("02.01.2006") + ")"
 	for _, u := range to {
-		if err := s.Notifier.NotifyAppeal(ctx, tx, u, a.id, kind, text); err != nil {
+		if err := s.notifier.NotifyAppeal(ctx, tx, u, a.id, kind, text); err != nil {
 			return 0, err
 		}
 	}

@@ -32,7 +32,8 @@ func TestAppealNoticesOnce(t *testing.T) {
 		co := f.user(t, "co", access.Executor, f.a1)
 		head := f.user(t, "head", access.Chairman, f.a)
 		_ = f.user(t, "other-head", access.Chairman, f.b1) // another committee's: not told
-		nodes := make([]*crm.Store, 2)
+		nodes := make([]*crm.Services, 2)
+		notifiers := make([]*workflow.Store, 2)
 		for i := range nodes {
 			blobs, err := blob.NewDir(t.TempDir())
 			if err != nil {
@@ -42,8 +43,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nodes[i] = crm.NewStore(d)
-			nodes[i].Notifier = wf
+			nodes[i], notifiers[i] = crm.New(crm.Deps{DB: d, Notifier: wf}), wf
 		}
 		sweepAll := func() int {
 			var mu sync.Mutex
@@ -54,7 +54,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						sent, err := n.SweepAppeals(f.ctx)
+						sent, err := n.AppealNotices.SweepAppeals(f.ctx)
 						if err != nil {
 							t.Error(err)
 						}
@@ -68,13 +68,13 @@ func TestAppealNoticesOnce(t *testing.T) {
 			return total
 		}
 		tomorrow := time.Now().AddDate(0, 0, 1).Format(time.DateOnly)
-		a, err := f.s.CreateAppeal(f.ctx, head, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Сидорова", Subject: "Охрана труда в цеху",
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, head, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Сидорова", Subject: "Охрана труда в цеху",
 			ResponsibleID: resp.UserID, CoExecutorIDs: []string{co.UserID}, DueOn: tomorrow})
 		if err != nil {
 			t.Fatal(err)
 		}
 		notes := func(sc access.Scope) []workflow.Notification {
-			ns, _, err := nodes[0].Notifier.(*workflow.Store).Notifications(f.ctx, sc, "", 50)
+			ns, _, err := notifiers[0].Notifications(f.ctx, sc, "", 50)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 
 		in := a.AppealInput
 		in.DueOn = time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
-		if _, err := f.s.UpdateAppeal(f.ctx, head, a.ID, in); err != nil {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, head, a.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		if n := sweepAll(); n != 3 {
@@ -119,13 +119,13 @@ func TestAppealNoticesOnce(t *testing.T) {
 		// A closed appeal is not overdue; the card's history shows the notices.
 		in.DueOn = time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
 		in.Status, in.Resolution = crm.AppealResolved, "Разъяснено"
-		if _, err := f.s.UpdateAppeal(f.ctx, head, a.ID, in); err != nil {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, head, a.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		if n := sweepAll(); n != 0 {
 			t.Errorf("closed appeal noticed %d times", n)
 		}
-		h, _ := f.s.AppealHistory(f.ctx, head, a.ID)
+		h, _ := f.s.AppealDetails.AppealHistory(f.ctx, head, a.ID)
 		var kinds []string
 		for _, e := range h {
 			if e.Action == "notice" {
@@ -148,12 +148,12 @@ func TestAppealNoticeReachesTheHead(t *testing.T) {
 	school := n.AddUnit(t, committee.ID, org.Primary, "ППО школы")
 	op := n.AddUser(t, "op", access.Operator, school.ID, "password-op-1")
 	head := n.AddUser(t, "head", access.Chairman, committee.ID, "password-head-1")
-	a, err := n.CRM.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: school.ID, Applicant: "Орлов", Subject: "Увольнение по сокращению",
+	a, err := n.CRM.Appeals.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: school.ID, Applicant: "Орлов", Subject: "Увольнение по сокращению",
 		ResponsibleID: op.ID, DueOn: time.Now().AddDate(0, 0, -1).Format(time.DateOnly)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sent, err := n.CRM.SweepAppeals(ctx); err != nil || sent != 2 {
+	if sent, err := n.CRM.AppealNotices.SweepAppeals(ctx); err != nil || sent != 2 {
 		t.Fatalf("sweep = %d, %v", sent, err)
 	}
 	for _, u := range []org.User{op, head} {

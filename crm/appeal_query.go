@@ -41,7 +41,7 @@ type AppealPage struct {
 
 // ListAppeals returns the appeals the caller may see that pass f, newest
 // first; overdue ones are ordered by deadline, oldest first.
-func (s *Store) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter) (AppealPage, error) {
+func (s *Appeals) ListAppeals(ctx context.Context, sc access.Scope, f AppealFilter) (AppealPage, error) {
 	if err := requireAppeals(sc); err != nil {
 		return AppealPage{}, err
 	}
@@ -135,15 +135,15 @@ type FromConversation struct {
 // member the one given or the one the conversation's contact is linked
 // to. A member given here is also linked to the contact, so the next
 // conversation finds them.
-func (s *Store) CreateAppealFromConversation(ctx context.Context, sc access.Scope, convID string, in FromConversation) (Appeal, error) {
-	if s.Conversations == nil {
-		return Appeal{}, errors.New("crm: appeals from conversations need the inbox (Store.Conversations)")
+func (s *Appeals) CreateAppealFromConversation(ctx context.Context, sc access.Scope, convID string, in FromConversation) (Appeal, error) {
+	if s.conv == nil {
+		return Appeal{}, errors.New("crm: appeals from conversations need the inbox (Deps.Conversations)")
 	}
-	conv, err := s.Conversations.GetConversation(ctx, sc, convID)
+	conv, err := s.conv.GetConversation(ctx, sc, convID)
 	if err != nil {
 		return Appeal{}, err
 	}
-	msgs, err := s.Conversations.Messages(ctx, sc, convID, 0, 500)
+	msgs, err := s.conv.Messages(ctx, sc, convID, 0, 500)
 	if err != nil {
 		return Appeal{}, err
 	}
@@ -182,7 +182,7 @@ func (s *Store) CreateAppealFromConversation(ctx context.Context, sc access.Scop
 		return Appeal{}, err
 	}
 	if in.MemberID != "" {
-		if _, err := s.Conversations.LinkMember(ctx, sc, conv.ID, in.MemberID); err != nil {
+		if _, err := s.conv.LinkMember(ctx, sc, conv.ID, in.MemberID); err != nil {
 			return ap, fmt.Errorf("crm: appeal %s filed, but linking the member to the contact failed: %w", ap.Number, err)
 		}
 	}
@@ -191,7 +191,7 @@ func (s *Store) CreateAppealFromConversation(ctx context.Context, sc access.Scop
 
 // contactMember is the member an inbox contact is linked to, or "". It
 // reads the inbox's contact table: the link is the CRM's own data.
-func (s *Store) contactMember(ctx context.Context, contactID string) string {
+func (s *Appeals) contactMember(ctx context.Context, contactID string) string {
 	var id string
 	_ = s.db.QueryRowContext(ctx, `SELECT member_id FROM inbox_contacts WHERE id = $1`, contactID).Scan(&id)
 	return id

@@ -21,6 +21,16 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Appeals keeps the appeal cards: their creation (also from a
+// conversation, appeal_query.go), changes and the searchable list. What a
+// card shows below its fields is AppealDetails'; categories are
+// AppealCategories'; deadline notices AppealNotices'.
+type Appeals struct {
+	db *db.DB
+	// conv is the inbox, for appeals made from conversations; nil refuses them.
+	conv ConversationReader
+}
+
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
 	a.applicant, a.channel, a.conversation_id, a.message_ids, a.topic, a.subject, a.text, a.status, a.priority, a.responsible_id,
 	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at, a.category_id, COALESCE(c.name, ''), COALESCE(ru.full_name, '')`
@@ -51,14 +61,14 @@ func scanAppeal(row interface{ Scan(...any) error }) (Appeal, error) {
 }
 
 // CreateAppeal files an appeal by hand (a phone call, a letter, a visit).
-func (s *Store) CreateAppeal(ctx context.Context, sc access.Scope, in AppealInput) (Appeal, error) {
+func (s *Appeals) CreateAppeal(ctx context.Context, sc access.Scope, in AppealInput) (Appeal, error) {
 	return s.createAppeal(ctx, sc, in, "", nil)
 }
 
 // createAppeal files an appeal, made from convID's messages msgIDs when
 // convID is set. The unit is the member's organisation unless given; both
 // must lie in the caller's scope.
-func (s *Store) createAppeal(ctx context.Context, sc access.Scope, in AppealInput, convID string, msgIDs []string) (Appeal, error) {
+func (s *Appeals) createAppeal(ctx context.Context, sc access.Scope, in AppealInput, convID string, msgIDs []string) (Appeal, error) {
 	if err := requireAppeals(sc); err != nil {
 		return Appeal{}, err
 	}
@@ -121,7 +131,7 @@ func appealSearch(number string, in AppealInput) string {
 // checkAppealLinks checks the member, the organisation and the responsible
 // person of an appeal against the caller's scope, and takes the unit from
 // the member when none is given.
-func (s *Store) checkAppealLinks(ctx context.Context, tx db.Execer, sc access.Scope, in *AppealInput) error {
+func (s *Appeals) checkAppealLinks(ctx context.Context, tx db.Execer, sc access.Scope, in *AppealInput) error {
 	if in.MemberID != "" {
 		m, err := getMember(ctx, tx, sc, in.MemberID)
 		if err != nil {
@@ -163,7 +173,7 @@ func (s *Store) checkAppealLinks(ctx context.Context, tx db.Execer, sc access.Sc
 }
 
 // GetAppeal returns an appeal the caller may see.
-func (s *Store) GetAppeal(ctx context.Context, sc access.Scope, id string) (Appeal, error) {
+func (s *Appeals) GetAppeal(ctx context.Context, sc access.Scope, id string) (Appeal, error) {
 	if err := requireAppeals(sc); err != nil {
 		return Appeal{}, err
 	}
@@ -188,7 +198,7 @@ func getAppeal(ctx context.Context, q db.Execer, sc access.Scope, id string) (Ap
 
 // UpdateAppeal replaces the editable fields of an appeal. Closing it
 // (resolved, rejected) needs a resolution text.
-func (s *Store) UpdateAppeal(ctx context.Context, sc access.Scope, id string, in AppealInput) (Appeal, error) {
+func (s *Appeals) UpdateAppeal(ctx context.Context, sc access.Scope, id string, in AppealInput) (Appeal, error) {
 	if err := requireAppeals(sc); err != nil {
 		return Appeal{}, err
 	}

@@ -26,7 +26,7 @@ func TestAppealsByHandScopeAndOverdue(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		m := f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Орлова", GivenName: "Анна"})
-		a, err := f.s.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{MemberID: m.ID, Channel: "phone", Subject: " Перерасчёт  зарплаты ",
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{MemberID: m.ID, Channel: "phone", Subject: " Перерасчёт  зарплаты ",
 			Text: "Звонила, просит проверить расчёт"})
 		if err != nil {
 			t.Fatal(err)
@@ -36,57 +36,57 @@ func TestAppealsByHandScopeAndOverdue(t *testing.T) {
 			t.Fatalf("created %+v", a)
 		}
 		// Setting the due date by hand is the chairman's (access.SetAppealDue).
-		b, err := f.s.CreateAppeal(f.ctx, f.chairA, crm.AppealInput{Applicant: "Прохожий", Channel: "visit", Subject: "Вступление",
+		b, err := f.s.Appeals.CreateAppeal(f.ctx, f.chairA, crm.AppealInput{Applicant: "Прохожий", Channel: "visit", Subject: "Вступление",
 			UnitID: f.a1.ID, DueOn: time.Now().AddDate(0, 0, -2).Format(time.DateOnly)})
 		if err != nil || !strings.HasSuffix(b.Number, "-000002") || !b.Overdue {
 			t.Fatalf("second = %+v, %v", b, err)
 		}
 
 		// Another primary organisation's operator sees nothing of these.
-		if _, err := f.s.GetAppeal(f.ctx, f.opA2, a.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Appeals.GetAppeal(f.ctx, f.opA2, a.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("other organisation's get = %v", err)
 		}
-		if page, err := f.s.ListAppeals(f.ctx, f.opA2, crm.AppealFilter{}); err != nil || page.Total != 0 {
+		if page, err := f.s.Appeals.ListAppeals(f.ctx, f.opA2, crm.AppealFilter{}); err != nil || page.Total != 0 {
 			t.Errorf("other organisation's list = %+v, %v", page, err)
 		}
-		if _, err := f.s.CreateAppeal(f.ctx, f.opA2, crm.AppealInput{MemberID: m.ID, Subject: "x"}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA2, crm.AppealInput{MemberID: m.ID, Subject: "x"}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("appeal on another organisation's member = %v", err)
 		}
-		if _, err := f.s.UpdateAppeal(f.ctx, f.opA2, a.ID, a.AppealInput); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA2, a.ID, a.AppealInput); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("other organisation's update = %v", err)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.chairA, crm.AppealFilter{}); page.Total != 2 {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.chairA, crm.AppealFilter{}); page.Total != 2 {
 			t.Errorf("the committee's chairman sees %d appeals", page.Total)
 		}
 
 		// The overdue view and the filters.
-		page, err := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Overdue: true})
+		page, err := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Overdue: true})
 		if err != nil || page.Total != 1 || page.Appeals[0].ID != b.ID {
 			t.Errorf("overdue = %+v, %v", page, err)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{MemberID: m.ID}); page.Total != 1 || page.Appeals[0].ID != a.ID {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{MemberID: m.ID}); page.Total != 1 || page.Appeals[0].ID != a.ID {
 			t.Errorf("by member = %+v", page)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Query: "ПЕРЕРАСЧЕТ"}); page.Total != 1 {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Query: "ПЕРЕРАСЧЕТ"}); page.Total != 1 {
 			t.Errorf("search (ё/е, case) = %+v", page)
 		}
 
 		// Closing needs a resolution; closed appeals are not overdue.
 		in := b.AppealInput
 		in.Status = crm.AppealResolved
-		if _, err := f.s.UpdateAppeal(f.ctx, f.opA1, b.ID, in); !isField(err, "resolution") {
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, b.ID, in); !isField(err, "resolution") {
 			t.Errorf("resolved without a resolution = %v", err)
 		}
 		in.Resolution = "Заявление принято"
-		if b, err = f.s.UpdateAppeal(f.ctx, f.opA1, b.ID, in); err != nil || b.Overdue || b.ClosedAt.IsZero() {
+		if b, err = f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, b.ID, in); err != nil || b.Overdue || b.ClosedAt.IsZero() {
 			t.Errorf("resolved = %+v, %v", b, err)
 		}
-		if page, _ := f.s.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Overdue: true}); page.Total != 0 {
+		if page, _ := f.s.Appeals.ListAppeals(f.ctx, f.opA1, crm.AppealFilter{Overdue: true}); page.Total != 0 {
 			t.Errorf("overdue after resolving = %d", page.Total)
 		}
 		for _, bad := range []crm.AppealInput{{Subject: ""}, {Subject: "x", Channel: "fax"}, {Subject: "x", Status: "lost"},
 			{Subject: "x", DueOn: "31.12.2026"}, {Subject: "x", Priority: 7}} {
-			if _, err := f.s.CreateAppeal(f.ctx, f.opA1, bad); err == nil {
+			if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, bad); err == nil {
 				t.Errorf("bad input %+v accepted", bad)
 			}
 		}
@@ -122,7 +122,7 @@ func TestAppealFromConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	member, err := n.CRM.CreateMember(ctx, n.System, crm.MemberInput{UnitID: school.ID, Surname: "Зайцева", GivenName: "Ольга"}, false)
+	member, err := n.CRM.Members.CreateMember(ctx, n.System, crm.MemberInput{UnitID: school.ID, Surname: "Зайцева", GivenName: "Ольга"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,8 +177,8 @@ func TestAppealFromConversation(t *testing.T) {
 
 	// The member's timeline: the conversation and both appeals, with what
 	// a registered source adds, newest first; a failing source is named.
-	n.CRM.RegisterTimelineSource("calls", fakeCalls{at: time.Now().Add(time.Hour)})
-	n.CRM.RegisterTimelineSource("broken", fakeCalls{err: errors.New("pbx down")})
+	n.CRM.Timelines.RegisterTimelineSource("calls", fakeCalls{at: time.Now().Add(time.Hour)})
+	n.CRM.Timelines.RegisterTimelineSource("broken", fakeCalls{err: errors.New("pbx down")})
 	code, body = httpCall(t, n.Server.URL, opTok, "GET", "/api/v1/crm/members/"+member.ID+"/timeline", nil)
 	var tl crm.Timeline
 	if err := json.Unmarshal(body, &tl); err != nil || code != http.StatusOK {

@@ -19,11 +19,11 @@ import (
 // conversation's line's unless given. Probable duplicates are refused as
 // by CreateMember unless force is set (the console then offers to link the
 // contact to one of them instead).
-func (s *Store) CreateMemberFromConversation(ctx context.Context, sc access.Scope, convID string, in MemberInput, force bool) (Member, error) {
-	if s.Conversations == nil {
-		return Member{}, errors.New("crm: cards from conversations need the inbox (Store.Conversations)")
+func (s *Members) CreateMemberFromConversation(ctx context.Context, sc access.Scope, convID string, in MemberInput, force bool) (Member, error) {
+	if s.conv == nil {
+		return Member{}, errors.New("crm: cards from conversations need the inbox (Deps.Conversations)")
 	}
-	conv, err := s.Conversations.GetConversation(ctx, sc, convID)
+	conv, err := s.conv.GetConversation(ctx, sc, convID)
 	if err != nil {
 		return Member{}, err
 	}
@@ -58,7 +58,7 @@ func (s *Store) CreateMemberFromConversation(ctx context.Context, sc access.Scop
 	if err != nil {
 		return Member{}, err
 	}
-	if _, err := s.Conversations.LinkMember(ctx, sc, conv.ID, m.ID); err != nil {
+	if _, err := s.conv.LinkMember(ctx, sc, conv.ID, m.ID); err != nil {
 		return m, err
 	}
 	return m, nil
@@ -68,11 +68,11 @@ func (s *Store) CreateMemberFromConversation(ctx context.Context, sc access.Scop
 // may see is linked to, for the console's "member card" link; ok is false
 // when the contact is not linked or the card is outside the caller's scope
 // (the console then offers to make one).
-func (s *Store) ConversationMember(ctx context.Context, sc access.Scope, convID string) (m Member, ok bool, err error) {
-	if s.Conversations == nil {
-		return Member{}, false, errors.New("crm: cards from conversations need the inbox (Store.Conversations)")
+func (s *Members) ConversationMember(ctx context.Context, sc access.Scope, convID string) (m Member, ok bool, err error) {
+	if s.conv == nil {
+		return Member{}, false, errors.New("crm: cards from conversations need the inbox (Deps.Conversations)")
 	}
-	conv, err := s.Conversations.GetConversation(ctx, sc, convID)
+	conv, err := s.conv.GetConversation(ctx, sc, convID)
 	if err != nil {
 		return Member{}, false, err
 	}

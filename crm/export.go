@@ -2,27 +2,27 @@ package crm
 
 import (
 	"archive/zip"
-	"bytes"
 	"compress/flate"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/internal/httpapi"
-	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Exporter writes member selections as XLSX or CSV and audits each export.
+type Exporter struct {
+	db      *db.DB
+	members *Members
+}
 
 // exportHeader names the columns of a member export, in the order of
 // exportRow.
@@ -68,57 +68,19 @@ func exportRow(m Member) []string {
 	return row
 }
 
-// httpExportMembers writes the filtered member list as XLSX or CSV. The
-// selection is the same as the list's (and so limited to the caller's
-// scope); the export is audited before the first byte leaves.
-func (s *Store) httpExportMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	format := r.URL.Query().Get("format")
-	if format != "xlsx" && format != "csv" {
-		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be xlsx or csv"))
-		return
-	}
-	f, err := s.filterOfRequest(r, p)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := requireEdit(p.Scope); err != nil {
-		httpapi.Error(w, r, err)
-		return
+// auditExport checks that the caller may export and records the export
+// of the selection f (its size counted now) before the first row is
+// written.
+func (s *Exporter) auditExport(ctx context.Context, sc access.Scope, f MemberFilter, format string) error {
+	if err := requireEdit(sc); err != nil {
+		return err
 	}
 	f.Limit = 1
-	page, err := s.ListMembers(r.Context(), p.Scope, f)
-	if err == nil {
-		err = s.auditExport(r.Context(), p.Scope, f, format, page.Total)
-	}
+	page, err := s.members.ListMembers(ctx, sc, f)
 	if err != nil {
-		httpapi.Error(w, r, err)
-		return
+		return err
 	}
-	name := fmt.Sprintf("members-%s.%s", time.Now().Format("2006-01-02"), format)
-	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		if err := s.WriteMembersCSV(r.Context(), w, p.Scope, f); err != nil {
-			// The status is sent; all we can do is cut the file short.
-			httpapi.Logger(r.Context()).Error("member export failed", "err", err)
-		}
-		return
-	}
-	// The XLSX is assembled by the stream writer in temporary files and
-	// written out at the end, so an error before then is still an answer.
-	var buf bytes.Buffer
-	if err := s.WriteMembersXLSX(r.Context(), &buf, p.Scope, f); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
-}
-
-func (s *Store) auditExport(ctx context.Context, sc access.Scope, f MemberFilter, format string, n int) error {
+	n := page.Total
 	unit := f.UnitID
 	if unit == "" {
 		unit = sc.UnitID
@@ -133,7 +95,7 @@ func (s *Store) auditExport(ctx context.Context, sc access.Scope, f MemberFilter
 
 // WriteMembersCSV writes the selection as UTF-8 CSV with a byte-order
 // mark, which Excel needs to read Cyrillic.
-func (s *Store) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.Scope, f MemberFilter) error {
+func (s *Exporter) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.Scope, f MemberFilter) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
@@ -141,7 +103,7 @@ func (s *Store) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.Scop
 	if err := cw.Write(exportHeader); err != nil {
 		return err
 	}
-	err := s.EachMember(ctx, sc, f, func(m Member) error { return cw.Write(exportRow(m)) })
+	err := s.members.EachMember(ctx, sc, f, func(m Member) error { return cw.Write(exportRow(m)) })
 	cw.Flush()
 	if err != nil {
 		return err
@@ -151,7 +113,7 @@ func (s *Store) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.Scop
 
 // WriteMembersXLSX writes the selection as one sheet with excelize's stream
 // writer, whose memory stays flat for a quarter of a million rows.
-func (s *Store) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.Scope, f MemberFilter) error {
+func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.Scope, f MemberFilter) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	// The fastest deflate level: compressing the sheet took as long as
@@ -189,7 +151,7 @@ func (s *Store) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.Sco
 		return fmt.Errorf("crm: export: %w", err)
 	}
 	n := 1
-	err = s.EachMember(ctx, sc, f, func(m Member) error {
+	err = s.members.EachMember(ctx, sc, f, func(m Member) error {
 		n++
 		for i, c := range exportRow(m) {
 			cells[i] = c

@@ -71,11 +71,17 @@ type StoredFile struct {
 	blobKey     string
 }
 
-// putFile checks a file and stores its bytes; the caller records it and
-// deletes the blob if that fails.
-func (s *Store) putFile(ctx context.Context, name, declared string, r io.Reader) (StoredFile, error) {
-	if s.Blobs == nil {
-		return StoredFile{}, errors.New("crm: files need the blob store (Store.Blobs)")
+// fileStore keeps the bytes of the files of appeals and list records in
+// the blob store; the services record them in their tables.
+type fileStore struct{ blobs blob.Store }
+
+var errNoBlobs = errors.New("crm: files need the blob store (Deps.Blobs)")
+
+// put checks a file and stores its bytes; the caller records it and
+// deletes the blob (delete) if that fails.
+func (s fileStore) put(ctx context.Context, name, declared string, r io.Reader) (StoredFile, error) {
+	if s.blobs == nil {
+		return StoredFile{}, errNoBlobs
 	}
 	name = blob.CleanName(name)
 	kind, ok := fileKinds[strings.ToLower(path.Ext(name))]
@@ -95,7 +101,7 @@ func (s *Store) putFile(ctx context.Context, name, declared string, r io.Reader)
 		!(strings.HasPrefix(d, "text/") && sniffed == "text/plain") {
 		return StoredFile{}, valid.Errorf("file", "file_content", "%q: declared as %s, but the content is %s", name, d, sniffed)
 	}
-	info, err := s.Blobs.Put(ctx, br, MaxFileBytes)
+	info, err := s.blobs.Put(ctx, br, MaxFileBytes)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return StoredFile{}, valid.Errorf("file", "too_large", "a file may have at most %d MB", MaxFileBytes>>20)
 	}
@@ -116,16 +122,26 @@ func sniff(head []byte) string {
 	return t
 }
 
-// serveFile writes a kept file as a download that the browser neither
-// renders in our origin nor second-guesses.
-func (s *Store) serveFile(w http.ResponseWriter, r *http.Request, f StoredFile) error {
-	if s.Blobs == nil {
-		return errors.New("crm: files need the blob store (Store.Blobs)")
+// delete removes the bytes of a file whose record was not written.
+func (s fileStore) delete(ctx context.Context, f StoredFile) {
+	_ = s.blobs.Delete(context.WithoutCancel(ctx), f.blobKey)
+}
+
+// open returns the content of a kept file, for serveFile.
+func (s fileStore) open(ctx context.Context, f StoredFile) (io.ReadSeekCloser, error) {
+	if s.blobs == nil {
+		return nil, errNoBlobs
 	}
-	rd, err := s.Blobs.Open(r.Context(), f.blobKey)
+	rd, err := s.blobs.Open(ctx, f.blobKey)
 	if err != nil {
-		return fmt.Errorf("crm: file %s: %w", f.ID, err)
+		return nil, fmt.Errorf("crm: file %s: %w", f.ID, err)
 	}
+	return rd, nil
+}
+
+// serveFile writes a kept file, opened by fileStore.open, as a download
+// that the browser neither renders in our origin nor second-guesses.
+func serveFile(w http.ResponseWriter, r *http.Request, f StoredFile, rd io.ReadSeekCloser) {
 	defer rd.Close()
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
@@ -137,5 +153,4 @@ func (s *Store) serveFile(w http.ResponseWriter, r *http.Request, f StoredFile) 
 		h.Set("ETag", strconv.Quote(f.SHA256))
 	}
 	http.ServeContent(w, r, "", f.UploadedAt, rd)
-	return nil
 }

@@ -18,6 +18,11 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Importer reads member cards from XLSX and CSV files (import_read.go),
+// matching rows to existing cards (import_batch.go) and writing them in
+// batches on one connection (import_conn.go).
+type Importer struct{ db *db.DB }
+
 // ImportOptions say how to read a file of members.
 type ImportOptions struct {
 	Format  string            // xlsx or csv
@@ -70,11 +75,11 @@ const importBatchRows = 2000
 // on SQLite (see importTxRows); a dry run writes nothing, so it reports exactly what
 // an import would do, except that a later batch does not see the cards an
 // earlier one would have created.
-func (s *Store) Import(ctx context.Context, sc access.Scope, r io.Reader, opt ImportOptions) (ImportReport, error) {
+func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	if err := requireEdit(sc); err != nil {
 		return ImportReport{}, err
 	}
-	units, err := s.unitsByName(ctx, sc)
+	units, err := unitsByName(ctx, s.db, sc)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -163,7 +168,7 @@ const bulkImport = 10000
 // fixed number of rows: about a second at 254,000 cards); only the vacuum
 // runs in the background. Searches made meanwhile were planned on the
 // empty tables' figures and took seconds.
-func (s *Store) refreshStatistics(ctx context.Context) {
+func (s *Importer) refreshStatistics(ctx context.Context) {
 	log := httpapi.Logger(ctx)
 	if _, err := s.db.ExecContext(ctx, `ANALYZE crm_members, crm_member_contacts, crm_member_words, units`); err != nil {
 		log.Warn("crm: statistics after import", "err", err)
@@ -348,9 +353,9 @@ func parseYes(s string) bool {
 
 // unitsByName maps the folded names and the ids of the units in sc's scope
 // to their ids; a name two units share maps to "".
-func (s *Store) unitsByName(ctx context.Context, sc access.Scope) (map[string]string, error) {
+func unitsByName(ctx context.Context, d *db.DB, sc access.Scope) (map[string]string, error) {
 	lo, hi := sc.PathRange()
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name_folded FROM units WHERE path >= $1 AND path < $2`, lo, hi)
+	rows, err := d.QueryContext(ctx, `SELECT id, name_folded FROM units WHERE path >= $1 AND path < $2`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("crm: import: units: %w", err)
 	}

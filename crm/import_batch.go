@@ -63,7 +63,7 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
 }
 
-func (s *Store) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
+func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
 	units map[string]string, opt ImportOptions, rep *ImportReport) error {
 	var items []*importItem
 	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {

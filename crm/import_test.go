@@ -60,14 +60,14 @@ func TestImportXLSX(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		file := messyXLSX(t, f.a1.Name, f.a2.Name, f.b1.Name)
-		dry, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx", DryRun: true})
+		dry, err := f.s.Importer.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx", DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if page, _ := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{}); page.Total != 0 {
+		if page, _ := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{}); page.Total != 0 {
 			t.Fatalf("dry run created %d members", page.Total)
 		}
-		rep, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
+		rep, err := f.s.Importer.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestImportXLSX(t *testing.T) {
 		if rep.Created != 2 || rep.Updated != 1 || rep.Skipped != 1 || rep.Errors != 2 || rep.Rows[4].Field != "birth_date" || rep.Rows[5].Field != "unit" {
 			t.Errorf("report = %+v", rep)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "1001"})
+		page, err := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "1001"})
 		if err != nil || page.Total != 1 {
 			t.Fatalf("by card = %+v, %v", page, err)
 		}
@@ -89,12 +89,12 @@ func TestImportXLSX(t *testing.T) {
 		if m.Surname != "Петров" || m.BirthDate != "1975-05-30" || !m.Activist || m.Sex != "m" || m.CardNumber != "1001" || m.UnitID != f.a1.ID {
 			t.Errorf("card 1001 = %+v", m)
 		}
-		page, _ = f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "89000000002"})
+		page, _ = f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "89000000002"})
 		if page.Total != 1 || page.Members[0].BirthDate != "1990-11-02" || page.Members[0].Sex != "f" || len(page.Members[0].Phones) != 2 {
 			t.Errorf("Иванова = %+v", page)
 		}
 
-		again, err := f.s.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
+		again, err := f.s.Importer.Import(f.ctx, f.chairA, bytes.NewReader(file), crm.ImportOptions{Format: "xlsx"})
 		// Row 2 and row 5 describe one card two ways, so it changes on every
 		// import; Иванова does not.
 		if err != nil || again.Created != 0 || again.Errors != 2 || again.Rows[2].Result != "unchanged" {
@@ -125,7 +125,7 @@ func TestImportCSVWindows1251(t *testing.T) {
 				t.Errorf("report %s lacks %s", out, want)
 			}
 		}
-		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "кузнецова", Consent: "sms"})
+		page, err := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "кузнецова", Consent: "sms"})
 		if err != nil || page.Total != 1 || page.Members[0].DiscountCard != "PD-1" {
 			t.Errorf("imported = %+v, %v", page, err)
 		}
@@ -145,7 +145,7 @@ func TestImportAcrossBatches(t *testing.T) {
 		f := newFixture(t, d)
 		f.add(t, crm.MemberInput{UnitID: f.b1.ID, Surname: "Чужой", CardNumber: "B-1"})
 		f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Первый", Phones: []string{"+79990000001"}})
-		if _, err := f.s.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.a1.ID, Surname: "Второй", Phones: []string{"+79990000001"}}, true); err != nil {
+		if _, err := f.s.Members.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.a1.ID, Surname: "Второй", Phones: []string{"+79990000001"}}, true); err != nil {
 			t.Fatal(err)
 		}
 		var b strings.Builder
@@ -163,7 +163,7 @@ func TestImportAcrossBatches(t *testing.T) {
 		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Created != 2102 || !rep.DryRun {
 			t.Fatalf("dry run = %d %+v", code, rep.Created)
 		}
-		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{}); page.Total != 2 {
+		if page, _ := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{}); page.Total != 2 {
 			t.Fatalf("the dry run wrote: %d cards", page.Total)
 		}
 		code, out = f.call(t, f.opA1, "POST", path, file)
@@ -189,11 +189,11 @@ func TestImportAcrossBatches(t *testing.T) {
 		if err := json.Unmarshal(out, &rep); err != nil || code != http.StatusOK || rep.Unchanged != 2102 || rep.Created != 0 || rep.Updated != 0 {
 			t.Fatalf("second import = %d unchanged %d created %d updated %d", code, rep.Unchanged, rep.Created, rep.Updated)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "+7 912 000 20 50"})
+		page, err := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "+7 912 000 20 50"})
 		if err != nil || page.Total != 1 || page.Members[0].CardNumber != "C-2050" || page.Members[0].BirthDate != "1980-02-01" {
 			t.Errorf("a member of the second batch = %+v, %v", page, err)
 		}
-		if page, _ := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "тезка"}); page.Total != 2 {
+		if page, _ := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "тезка"}); page.Total != 2 {
 			t.Errorf("namesakes: %d cards", page.Total)
 		}
 	})

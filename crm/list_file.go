@@ -7,22 +7,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// ListFiles keeps the files of the "file" fields of list records.
+type ListFiles struct {
+	db    *db.DB
+	lists *Lists
+	files fileStore
+}
+
 // A "file" field of a universal list holds one uploaded file. The file is
-// uploaded first (UploadListFile, checked as putFile says) and the record
+// uploaded first (UploadListFile, checked as fileStore.put says) and the record
 // then names it by id; the stored value is {id, name, size, content_type}.
 // An uploaded file may be named only by the person who uploaded it, in the
 // list and field it was uploaded for, until a record holds it; after that
@@ -98,8 +102,8 @@ const UnclaimedFileAge = 24 * time.Hour
 // into a record (after UnclaimedFileAge) and files a record replaced or
 // dropped. The row goes first, so of several nodes purging at once only
 // one deletes the blob. It returns how many files it removed.
-func (s *Store) PurgeListFiles(ctx context.Context) (int, error) {
-	if s.Blobs == nil {
+func (s *ListFiles) PurgeListFiles(ctx context.Context) (int, error) {
+	if s.files.blobs == nil {
 		return 0, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, blob_key FROM crm_list_files WHERE record_id = '' AND uploaded_at < $1 LIMIT 500`,
@@ -130,7 +134,7 @@ func (s *Store) PurgeListFiles(ctx context.Context) (int, error) {
 		if gone, _ := res.RowsAffected(); gone != 1 {
 			continue // named by a record meanwhile, or purged by another node
 		}
-		if err := s.Blobs.Delete(ctx, f.key); err != nil {
+		if err := s.files.blobs.Delete(ctx, f.key); err != nil {
 			return n, err
 		}
 		n++
@@ -140,11 +144,11 @@ func (s *Store) PurgeListFiles(ctx context.Context) (int, error) {
 
 // UploadListFile keeps a file for a file field of a list the caller may
 // keep records in; a record then names it by the returned id.
-func (s *Store) UploadListFile(ctx context.Context, sc access.Scope, listID, fieldKey, name, contentType string, r io.Reader) (StoredFile, error) {
+func (s *ListFiles) UploadListFile(ctx context.Context, sc access.Scope, listID, fieldKey, name, contentType string, r io.Reader) (StoredFile, error) {
 	if err := requireEdit(sc); err != nil {
 		return StoredFile{}, err
 	}
-	l, err := s.GetList(ctx, sc, listID)
+	l, err := s.lists.GetList(ctx, sc, listID)
 	if err != nil {
 		return StoredFile{}, err
 	}
@@ -157,7 +161,7 @@ func (s *Store) UploadListFile(ctx context.Context, sc access.Scope, listID, fie
 	if field == nil {
 		return StoredFile{}, valid.Errorf("field", "field_unknown", "the list has no file field %q", fieldKey)
 	}
-	f, err := s.putFile(ctx, name, contentType, r)
+	f, err := s.files.put(ctx, name, contentType, r)
 	if err != nil {
 		return StoredFile{}, err
 	}
@@ -172,16 +176,25 @@ func (s *Store) UploadListFile(ctx context.Context, sc access.Scope, listID, fie
 			Details: map[string]any{"list": l.Name, "field": field.Key, "file": f.Name, "sha256": f.SHA256}})
 	})
 	if err != nil {
-		_ = s.Blobs.Delete(context.WithoutCancel(ctx), f.blobKey)
+		s.files.delete(ctx, f)
 		return StoredFile{}, err
 	}
 	return f, nil
 }
 
-// listRecordFile returns the file a record in the caller's scope holds in
-// field fieldKey.
-func (s *Store) listRecordFile(ctx context.Context, sc access.Scope, listID, recordID, fieldKey string) (StoredFile, error) {
-	l, err := s.GetList(ctx, sc, listID)
+// openRecordFile returns the file a record in the caller's scope holds in
+// field fieldKey, open for serveFile.
+func (s *ListFiles) openRecordFile(ctx context.Context, sc access.Scope, listID, recordID, fieldKey string) (StoredFile, io.ReadSeekCloser, error) {
+	f, err := s.recordFile(ctx, sc, listID, recordID, fieldKey)
+	if err != nil {
+		return f, nil, err
+	}
+	rd, err := s.files.open(ctx, f)
+	return f, rd, err
+}
+
+func (s *ListFiles) recordFile(ctx context.Context, sc access.Scope, listID, recordID, fieldKey string) (StoredFile, error) {
+	l, err := s.lists.GetList(ctx, sc, listID)
 	if err != nil {
 		return StoredFile{}, err
 	}
@@ -211,24 +224,4 @@ func (s *Store) listRecordFile(ctx context.Context, sc access.Scope, listID, rec
 		return StoredFile{}, notFound
 	}
 	return f, err
-}
-
-func (s *Store) httpUploadListFile(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := s.UploadListFile(r.Context(), p.Scope, r.PathValue("id"), r.PathValue("field"), r.URL.Query().Get("name"),
-		r.Header.Get("Content-Type"), r.Body)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, f)
-}
-
-func (s *Store) httpListFile(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := s.listRecordFile(r.Context(), p.Scope, r.PathValue("id"), r.PathValue("record"), r.PathValue("field"))
-	if err == nil {
-		err = s.serveFile(w, r, f)
-	}
-	if err != nil {
-		httpapi.Error(w, r, err)
-	}
 }

@@ -26,7 +26,7 @@ func TestListFileField(t *testing.T) {
 		f.withBlobs(t)
 		admin := f.sys
 		admin.UserID = "admin"
-		l, err := f.s.CreateList(f.ctx, admin, crm.ListInput{Name: "Заявления на помощь", Fields: []crm.ListField{
+		l, err := f.s.Lists.CreateList(f.ctx, admin, crm.ListInput{Name: "Заявления на помощь", Fields: []crm.ListField{
 			{Key: "who", Title: "Кто", Type: crm.FieldText, Required: true},
 			{Key: "scan", Title: "Скан заявления", Type: crm.FieldFile},
 		}})
@@ -50,10 +50,10 @@ func TestListFileField(t *testing.T) {
 			t.Fatalf("upload = %d %s", code, body)
 		}
 		// Another operator cannot take the file into a record of theirs.
-		if _, err := f.s.AddRecord(f.ctx, f.opA2, l.ID, "", map[string]any{"who": "x", "scan": file.ID}); !isField(err, "scan") {
+		if _, err := f.s.Lists.AddRecord(f.ctx, f.opA2, l.ID, "", map[string]any{"who": "x", "scan": file.ID}); !isField(err, "scan") {
 			t.Errorf("someone else's upload taken = %v", err)
 		}
-		rec, err := f.s.AddRecord(f.ctx, f.opA1, l.ID, "", map[string]any{"who": "Иванова", "scan": file.ID})
+		rec, err := f.s.Lists.AddRecord(f.ctx, f.opA1, l.ID, "", map[string]any{"who": "Иванова", "scan": file.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestListFileField(t *testing.T) {
 			!strings.Contains(string(body), file.ID) {
 			t.Errorf("record saved as read = %d %s", code, body)
 		}
-		if _, err := f.s.AddRecord(f.ctx, f.opA1, l.ID, "", map[string]any{"who": "x", "scan": file.ID}); !isField(err, "scan") {
+		if _, err := f.s.Lists.AddRecord(f.ctx, f.opA1, l.ID, "", map[string]any{"who": "x", "scan": file.ID}); !isField(err, "scan") {
 			t.Errorf("a file held by a record taken again = %v", err)
 		}
 
@@ -110,14 +110,14 @@ func TestListFileField(t *testing.T) {
 		_, second, _ := upload("scan", "second.pdf", "application/pdf", pdf)
 		_, stale, _ := upload("scan", "stale.pdf", "application/pdf", pdf)
 		_, fresh, _ := upload("scan", "fresh.pdf", "application/pdf", pdf)
-		if _, err := f.s.UpdateRecord(f.ctx, f.opA1, l.ID, rec.ID, "", map[string]any{"who": "Иванова", "scan": second.ID}); err != nil {
+		if _, err := f.s.Lists.UpdateRecord(f.ctx, f.opA1, l.ID, rec.ID, "", map[string]any{"who": "Иванова", "scan": second.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := d.ExecContext(f.ctx, `UPDATE crm_list_files SET uploaded_at = $1 WHERE id = $2`,
 			time.Now().Add(-crm.UnclaimedFileAge-time.Minute).UnixMilli(), stale.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := f.s.PurgeListFiles(f.ctx); err != nil || n != 2 {
+		if n, err := f.s.ListFiles.PurgeListFiles(f.ctx); err != nil || n != 2 {
 			t.Errorf("purged %d, %v; want the replaced and the stale file", n, err)
 		}
 		var left []string

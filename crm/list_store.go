@@ -18,6 +18,10 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Lists keeps the universal lists and their records; their import and
+// export is in list_transfer.go, their files are ListFiles'.
+type Lists struct{ db *db.DB }
+
 // listVisible: a list is seen by everyone whose subtree holds its unit and
 // by everyone below its unit (a federation's list is kept by its
 // committees and primary organisations, each for their own records).
@@ -48,7 +52,7 @@ func scanList(row interface{ Scan(...any) error }) (List, error) {
 func requireListAdmin(sc access.Scope) error { return sc.Require(access.ManageLists) }
 
 // CreateList defines a list in a unit of the caller's scope.
-func (s *Store) CreateList(ctx context.Context, sc access.Scope, in ListInput) (List, error) {
+func (s *Lists) CreateList(ctx context.Context, sc access.Scope, in ListInput) (List, error) {
 	if err := requireListAdmin(sc); err != nil {
 		return List{}, err
 	}
@@ -79,7 +83,7 @@ func (s *Store) CreateList(ctx context.Context, sc access.Scope, in ListInput) (
 }
 
 // GetList returns a list the caller may use.
-func (s *Store) GetList(ctx context.Context, sc access.Scope, id string) (List, error) {
+func (s *Lists) GetList(ctx context.Context, sc access.Scope, id string) (List, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return List{}, err
 	}
@@ -94,7 +98,7 @@ func (s *Store) GetList(ctx context.Context, sc access.Scope, id string) (List, 
 }
 
 // Lists returns the lists the caller may use, by name.
-func (s *Store) Lists(ctx context.Context, sc access.Scope) ([]List, error) {
+func (s *Lists) Lists(ctx context.Context, sc access.Scope) ([]List, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return nil, err
 	}
@@ -130,7 +134,7 @@ type Record struct {
 // and returns the normalised values, the record's unit (the first member
 // field's organisation, else unitID, else the caller's unit), the labels
 // of linked cards and the folded search text.
-func (s *Store) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l List, recordID, unitID string, values map[string]any) (map[string]any, string, map[string]string, string, error) {
+func (s *Lists) checkRecord(ctx context.Context, q db.Execer, sc access.Scope, l List, recordID, unitID string, values map[string]any) (map[string]any, string, map[string]string, string, error) {
 	for k := range values {
 		if !l.hasField(k) {
 			return nil, "", nil, "", valid.Errorf(k, "field_unknown", "the list has no field %q", k)
@@ -201,7 +205,7 @@ func (l List) hasField(key string) bool {
 
 // AddRecord adds a record to a list the caller may use, in a unit of
 // their scope.
-func (s *Store) AddRecord(ctx context.Context, sc access.Scope, listID, unitID string, values map[string]any) (Record, error) {
+func (s *Lists) AddRecord(ctx context.Context, sc access.Scope, listID, unitID string, values map[string]any) (Record, error) {
 	if err := requireEdit(sc); err != nil {
 		return Record{}, err
 	}
@@ -222,7 +226,7 @@ func (s *Store) AddRecord(ctx context.Context, sc access.Scope, listID, unitID s
 	return r, err
 }
 
-func addRecord(ctx context.Context, s *Store, tx db.Execer, sc access.Scope, l List, unitID string, values map[string]any) (Record, error) {
+func addRecord(ctx context.Context, s *Lists, tx db.Execer, sc access.Scope, l List, unitID string, values map[string]any) (Record, error) {
 	id := uuid.Must(uuid.NewV7()).String()
 	vals, unit, labels, search, err := s.checkRecord(ctx, tx, sc, l, id, unitID, values)
 	if err != nil {
@@ -255,7 +259,7 @@ type RecordPage struct {
 }
 
 // Records returns the records of a list in the caller's scope, newest first.
-func (s *Store) Records(ctx context.Context, sc access.Scope, listID string, f RecordFilter) (List, RecordPage, error) {
+func (s *Lists) Records(ctx context.Context, sc access.Scope, listID string, f RecordFilter) (List, RecordPage, error) {
 	l, err := s.GetList(ctx, sc, listID)
 	if err != nil {
 		return List{}, RecordPage{}, err
@@ -314,7 +318,7 @@ func (s *Store) Records(ctx context.Context, sc access.Scope, listID string, f R
 
 // labelRecords fills the names of the members and organisations records
 // link to (those the caller can no longer see stay unnamed).
-func (s *Store) labelRecords(ctx context.Context, sc access.Scope, l List, rs []Record) error {
+func (s *Lists) labelRecords(ctx context.Context, sc access.Scope, l List, rs []Record) error {
 	names := map[string]string{}
 	for i := range rs {
 		for _, f := range l.Fields {

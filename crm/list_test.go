@@ -20,14 +20,14 @@ func TestAwardsList(t *testing.T) {
 		f := newFixture(t, d)
 		admin := f.sys
 		admin.UserID = "admin"
-		if _, err := f.s.CreateList(f.ctx, f.opA1, crm.AwardsList()); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Lists.CreateList(f.ctx, f.opA1, crm.AwardsList()); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("operator defining a list = %v", err)
 		}
 		code, out := f.call(t, admin, "POST", "/api/v1/crm/lists", `{"template":"awards"}`)
 		if code != http.StatusCreated {
 			t.Fatalf("awards list = %d %s", code, out)
 		}
-		lists, err := f.s.Lists(f.ctx, f.opA1)
+		lists, err := f.s.Lists.Lists(f.ctx, f.opA1)
 		if err != nil || len(lists) != 1 || lists[0].Name != "Награды" {
 			t.Fatalf("lists seen below the federation = %+v, %v", lists, err)
 		}
@@ -35,7 +35,7 @@ func TestAwardsList(t *testing.T) {
 		m := f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Ёлкина", GivenName: "Вера", CardNumber: "77-1"})
 		other := f.add(t, crm.MemberInput{UnitID: f.b1.ID, Surname: "Заводской", CardNumber: "77-2"})
 
-		rec, err := f.s.AddRecord(f.ctx, f.opA1, awards.ID, "", map[string]any{"year": "2026", "member": m.ID,
+		rec, err := f.s.Lists.AddRecord(f.ctx, f.opA1, awards.ID, "", map[string]any{"year": "2026", "member": m.ID,
 			"award": "почётная грамота федерации", "gift": "5 000,50", "reason": "=HYPERLINK(\"http://evil\",\"x\")"})
 		if err != nil || rec.UnitID != f.a1.ID || rec.Values["award"] != "Почётная грамота Федерации" || rec.Values["gift"] != 5000.5 ||
 			rec.Labels["member"] != "Ёлкина Вера" {
@@ -49,7 +49,7 @@ func TestAwardsList(t *testing.T) {
 			{"year": "2026", "member": m.ID, "award": "Почётная грамота Федерации", "colour": "зелёный"},  // no such field
 			{"year": "2026", "member": m.ID, "award": "Почётная грамота Федерации", "gift": "пять тысяч"}, // not money
 		} {
-			if _, err := f.s.AddRecord(f.ctx, f.opA1, awards.ID, "", bad); err == nil {
+			if _, err := f.s.Lists.AddRecord(f.ctx, f.opA1, awards.ID, "", bad); err == nil {
 				t.Errorf("bad record %v accepted", bad)
 			}
 		}
@@ -68,15 +68,15 @@ func TestAwardsList(t *testing.T) {
 		if code, out := f.call(t, f.opA1, "PATCH", "/api/v1/crm/lists/"+awards.ID+"/records/"+rec.ID, `{"values":`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out), "malformed JSON") {
 			t.Errorf("malformed edit = %d %s", code, out)
 		}
-		if _, err := f.s.UpdateRecord(f.ctx, f.opA2, awards.ID, rec.ID, "", map[string]any{"year": "2025", "member": m.ID, "award": "Благодарность обкома"}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Lists.UpdateRecord(f.ctx, f.opA2, awards.ID, rec.ID, "", map[string]any{"year": "2025", "member": m.ID, "award": "Благодарность обкома"}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("neighbour's edit = %v", err)
 		}
-		if _, err := f.s.UpdateRecord(f.ctx, f.opA1, awards.ID, "no-such-record", "", map[string]any{}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Lists.UpdateRecord(f.ctx, f.opA1, awards.ID, "no-such-record", "", map[string]any{}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("edit of an unknown record = %v", err)
 		}
 		exec := f.opA1
 		exec.Role = access.Executor
-		if _, err := f.s.UpdateRecord(f.ctx, exec, awards.ID, rec.ID, "", map[string]any{}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Lists.UpdateRecord(f.ctx, exec, awards.ID, rec.ID, "", map[string]any{}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("executor's edit = %v", err)
 		}
 		var details string
@@ -86,10 +86,10 @@ func TestAwardsList(t *testing.T) {
 		}
 
 		// Scope: the neighbouring organisation sees the list but not the record.
-		if _, page, err := f.s.Records(f.ctx, f.opA2, awards.ID, crm.RecordFilter{}); err != nil || page.Total != 0 {
+		if _, page, err := f.s.Lists.Records(f.ctx, f.opA2, awards.ID, crm.RecordFilter{}); err != nil || page.Total != 0 {
 			t.Errorf("neighbour's records = %+v, %v", page, err)
 		}
-		if _, page, _ := f.s.Records(f.ctx, f.chairA, awards.ID, crm.RecordFilter{Query: "ЕЛКИНА"}); page.Total != 1 {
+		if _, page, _ := f.s.Lists.Records(f.ctx, f.chairA, awards.ID, crm.RecordFilter{Query: "ЕЛКИНА"}); page.Total != 1 {
 			t.Errorf("chairman's search = %+v", page)
 		}
 
@@ -111,14 +111,14 @@ func TestAwardsList(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		_ = x.Write(&buf)
-		rep, err := f.s.ImportRecords(f.ctx, f.opA1, awards.ID, &buf, "xlsx")
+		rep, err := f.s.Lists.ImportRecords(f.ctx, f.opA1, awards.ID, &buf, "xlsx")
 		if err != nil || rep.Created != 2 || rep.Skipped != 1 || rep.Errors != 2 {
 			t.Fatalf("import = %+v, %v", rep, err)
 		}
 
 		// The export is the operator's three records, with no formula anywhere.
 		var xb bytes.Buffer
-		if err := f.s.WriteRecordsXLSX(f.ctx, &xb, f.opA1, awards.ID, crm.RecordFilter{}); err != nil {
+		if err := f.s.Lists.WriteRecordsXLSX(f.ctx, &xb, f.opA1, awards.ID, crm.RecordFilter{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := excelize.OpenReader(&xb)

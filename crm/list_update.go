@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -19,7 +16,7 @@ import (
 // as on AddRecord. The record keeps its organisation unless unitID names
 // another or a member field decides it (as when a record is added); the
 // changed keys are audited as list.record_update.
-func (s *Store) UpdateRecord(ctx context.Context, sc access.Scope, listID, recordID, unitID string, values map[string]any) (Record, error) {
+func (s *Lists) UpdateRecord(ctx context.Context, sc access.Scope, listID, recordID, unitID string, values map[string]any) (Record, error) {
 	if err := requireEdit(sc); err != nil {
 		return Record{}, err
 	}
@@ -98,21 +95,4 @@ func changedKeys(old, cur map[string]any) []string {
 		}
 	}
 	return out
-}
-
-func (s *Store) httpUpdateRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in struct {
-		UnitID string         `json:"unit_id"`
-		Values map[string]any `json:"values"`
-	}
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	rec, err := s.UpdateRecord(r.Context(), p.Scope, r.PathValue("id"), r.PathValue("record"), in.UnitID, in.Values)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, rec)
 }

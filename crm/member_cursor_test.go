@@ -31,7 +31,7 @@ func TestMemberKeysetPages(t *testing.T) {
 			for off := 0; off < 20; off += 3 {
 				g := base
 				g.Offset = off
-				page, err := f.s.ListMembers(f.ctx, f.chairA, g)
+				page, err := f.s.Members.ListMembers(f.ctx, f.chairA, g)
 				if err != nil {
 					t.Fatalf("%s offset %d: %v", sort, off, err)
 				}
@@ -41,7 +41,7 @@ func TestMemberKeysetPages(t *testing.T) {
 			}
 			g := base
 			for range 10 {
-				page, err := f.s.ListMembers(f.ctx, f.chairA, g)
+				page, err := f.s.Members.ListMembers(f.ctx, f.chairA, g)
 				if err != nil {
 					t.Fatalf("%s after %q: %v", sort, g.After, err)
 				}
@@ -61,11 +61,11 @@ func TestMemberKeysetPages(t *testing.T) {
 			}
 		}
 		for _, bad := range []crm.MemberFilter{{After: "not a cursor"}, {After: "WyJhIl0"}, {Sort: "created_at", After: "WyJ4IiwieSJd"}} {
-			if _, err := f.s.ListMembers(f.ctx, f.chairA, bad); err == nil {
+			if _, err := f.s.Members.ListMembers(f.ctx, f.chairA, bad); err == nil {
 				t.Errorf("cursor %q with sort %q accepted", bad.After, bad.Sort)
 			}
 		}
-		if _, err := f.s.ListMembers(f.ctx, f.chairA, crm.MemberFilter{After: "WyJhIiwiYiJd", Offset: 3}); err == nil {
+		if _, err := f.s.Members.ListMembers(f.ctx, f.chairA, crm.MemberFilter{After: "WyJhIiwiYiJd", Offset: 3}); err == nil {
 			t.Error("after and offset together accepted")
 		}
 	})

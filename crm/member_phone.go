@@ -11,7 +11,7 @@ import (
 // this phone number (written in any form NormalizePhone reads). Channels
 // use it to recognise a member who shared their number, e.g. through a
 // Telegram bot's "share my phone" button.
-func (s *Store) MembersByPhone(ctx context.Context, sc access.Scope, phone string) ([]string, error) {
+func (s *Members) MembersByPhone(ctx context.Context, sc access.Scope, phone string) ([]string, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ var sortColumns = map[string][]string{
 
 // ListMembers returns a page of the members in sc's scope that pass f, and
 // how many pass it in all.
-func (s *Store) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter) (MemberPage, error) {
+func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter) (MemberPage, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return MemberPage{}, err
 	}
@@ -124,7 +124,7 @@ func (s *Store) ListMembers(ctx context.Context, sc access.Scope, f MemberFilter
 
 // EachMember calls fn for every member in sc's scope that passes f, in
 // f's order, without loading the selection into memory (for exports).
-func (s *Store) EachMember(ctx context.Context, sc access.Scope, f MemberFilter, fn func(Member) error) error {
+func (s *Members) EachMember(ctx context.Context, sc access.Scope, f MemberFilter, fn func(Member) error) error {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return err
 	}

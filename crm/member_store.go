@@ -19,19 +19,6 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Store reads and writes organisation and member cards.
-type Store struct {
-	db *db.DB
-	// Conversations is the inbox, for appeals made from conversations
-	// and the member timeline; nil leaves both without the inbox.
-	Conversations ConversationReader
-	timeline      timelineSources
-	storeDeps     // blob store and notifier: appeal_notice.go
-}
-
-// NewStore returns a Store on d.
-func NewStore(d *db.DB) *Store { return &Store{db: d} }
-
 const memberColumns = `m.id, m.unit_id, u.name, m.surname, m.given_name, m.patronymic, m.birth_date, m.sex,
 	m.phones, m.emails, m.workplace, m.position, m.industry, m.status, m.joined_on, m.left_on, m.left_reason,
 	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at, m.kind`
@@ -59,25 +46,6 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	m.FullName = fullName(m.MemberInput)
 	m.CreatedAt, m.UpdatedAt = db.Time(created), db.Time(updated)
 	return m, nil
-}
-
-// CreateMember adds a member card. Unless force is set, a card that looks
-// like existing ones in the caller's scope (same phone or e-mail, or the
-// same name and birth date) is refused with a *DuplicateError listing them.
-func (s *Store) CreateMember(ctx context.Context, sc access.Scope, in MemberInput, force bool) (Member, error) {
-	if err := requireEdit(sc); err != nil {
-		return Member{}, err
-	}
-	if err := in.normalize(); err != nil {
-		return Member{}, err
-	}
-	var m Member
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = createMember(ctx, tx, sc, in, force, nil)
-		return err
-	})
-	return m, err
 }
 
 // createMember is CreateMember inside tx, for a normalised in; extra goes
@@ -245,14 +213,6 @@ func collectMembers(rows *sql.Rows) ([]Member, error) {
 	return out, rows.Err()
 }
 
-// GetMember returns a card whose organisation lies in sc's subtree.
-func (s *Store) GetMember(ctx context.Context, sc access.Scope, id string) (Member, error) {
-	if err := sc.Require(access.ReadDirectory); err != nil {
-		return Member{}, err
-	}
-	return getMember(ctx, s.db, sc, id)
-}
-
 func getMember(ctx context.Context, q db.Execer, sc access.Scope, id string) (Member, error) {
 	lo, hi := sc.PathRange()
 	m, err := scanMember(q.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
@@ -264,39 +224,6 @@ func getMember(ctx context.Context, q db.Execer, sc access.Scope, id string) (Me
 		return Member{}, fmt.Errorf("crm: get member: %w", err)
 	}
 	return m, nil
-}
-
-// FindDuplicates lists cards in sc's scope that look like in, for the
-// "possible duplicates" panel of a card and for import.
-func (s *Store) FindDuplicates(ctx context.Context, sc access.Scope, in MemberInput, except string) ([]Member, error) {
-	if err := sc.Require(access.ReadDirectory); err != nil {
-		return nil, err
-	}
-	if err := in.normalize(); err != nil {
-		return nil, err
-	}
-	return duplicates(ctx, s.db, sc, in, except)
-}
-
-// UpdateMember replaces the editable fields of a card with in. Moving a
-// member to another organisation needs both in scope.
-func (s *Store) UpdateMember(ctx context.Context, sc access.Scope, id string, in MemberInput) (Member, error) {
-	if err := requireEdit(sc); err != nil {
-		return Member{}, err
-	}
-	if err := in.normalize(); err != nil {
-		return Member{}, err
-	}
-	var m Member
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getMember(ctx, tx, sc, id)
-		if err != nil {
-			return err
-		}
-		m, _, err = updateMember(ctx, tx, sc, old, in, nil)
-		return err
-	})
-	return m, err
 }
 
 // updateMember is UpdateMember inside tx, over the stored card old, for a

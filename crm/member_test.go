@@ -17,7 +17,7 @@ import (
 // fixture: federation → committee A → primaries A1, A2; committee B → B1.
 type fixture struct {
 	d                  *db.DB
-	s                  *crm.Store
+	s                  *crm.Services
 	sys                access.Scope
 	fed, a, a1, a2, b1 org.Unit
 	opA1, opA2, chairA access.Scope
@@ -36,7 +36,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		}
 		return u
 	}
-	f := &fixture{d: d, s: crm.NewStore(d), ctx: ctx}
+	f := &fixture{d: d, s: crm.New(crm.Deps{DB: d}), ctx: ctx}
 	f.fed = must(o.CreateUnit(ctx, sys, "", org.Federation, "Федерация"))
 	sys.UnitID = f.fed.ID
 	f.sys = sys
@@ -54,7 +54,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 
 func (f *fixture) add(t *testing.T, in crm.MemberInput) crm.Member {
 	t.Helper()
-	m, err := f.s.CreateMember(f.ctx, f.sys, in, false)
+	m, err := f.s.Members.CreateMember(f.ctx, f.sys, in, false)
 	if err != nil {
 		t.Fatalf("create %s: %v", in.Surname, err)
 	}
@@ -73,17 +73,17 @@ func TestMemberCreateGetUpdate(t *testing.T) {
 		if m.FullName != "Семёнов Пётр Ильич" || m.Phones[0] != "+79123456789" || m.Emails[0] != "semenov@example.org" || m.Status != crm.StatusMember {
 			t.Fatalf("normalised card = %+v", m)
 		}
-		got, err := f.s.GetMember(f.ctx, f.opA1, m.ID)
+		got, err := f.s.Members.GetMember(f.ctx, f.opA1, m.ID)
 		if err != nil || got.UnitName != "ППО школы № 1" || got.Consents.Mailings["sms"].Date != "2026-01-10" || got.Custom["size"] != "L" {
 			t.Fatalf("get = %+v, %v", got, err)
 		}
 		in := got.MemberInput
 		in.Status, in.LeftOn, in.LeftReason, in.UnitID = crm.StatusLeft, "2026-02-01", "увольнение", f.a2.ID
-		up, err := f.s.UpdateMember(f.ctx, f.chairA, m.ID, in)
+		up, err := f.s.Members.UpdateMember(f.ctx, f.chairA, m.ID, in)
 		if err != nil || up.Status != crm.StatusLeft || up.UnitName != "ППО больницы" {
 			t.Fatalf("update = %+v, %v", up, err)
 		}
-		if _, err := f.s.GetMember(f.ctx, f.opA1, m.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.GetMember(f.ctx, f.opA1, m.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("moved member still visible to A1: %v", err)
 		}
 		rows, err := audit.List(f.ctx, d, f.sys, audit.Filter{ObjectID: m.ID})
@@ -100,19 +100,19 @@ func TestMemberCreateGetUpdate(t *testing.T) {
 			{UnitID: f.a1.ID, Surname: "X", Status: "gone"},
 			{UnitID: f.a1.ID, Surname: "X", Consents: crm.Consents{Mailings: map[string]crm.Consent{"pigeon": {Given: true}}}},
 		} {
-			if _, err := f.s.CreateMember(f.ctx, f.sys, bad, true); !valid.Is(err) {
+			if _, err := f.s.Members.CreateMember(f.ctx, f.sys, bad, true); !valid.Is(err) {
 				t.Errorf("create %+v: %v, want a validation error", bad, err)
 			}
 		}
-		if _, err := f.s.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.b1.ID, Surname: "Другой", CardNumber: "A-100"}, true); !errors.Is(err, db.ErrConflict) {
+		if _, err := f.s.Members.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.b1.ID, Surname: "Другой", CardNumber: "A-100"}, true); !errors.Is(err, db.ErrConflict) {
 			t.Errorf("second card A-100: %v", err)
 		}
-		if _, err := f.s.CreateMember(f.ctx, f.opA1, crm.MemberInput{UnitID: f.b1.ID, Surname: "Чужой"}, true); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.CreateMember(f.ctx, f.opA1, crm.MemberInput{UnitID: f.b1.ID, Surname: "Чужой"}, true); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("A1's operator created a member in B1: %v", err)
 		}
 		exec := f.opA1
 		exec.Role = access.Executor
-		if _, err := f.s.CreateMember(f.ctx, exec, crm.MemberInput{UnitID: f.a1.ID, Surname: "Новый"}, true); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Members.CreateMember(f.ctx, exec, crm.MemberInput{UnitID: f.a1.ID, Surname: "Новый"}, true); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("executor created a member: %v", err)
 		}
 	})
@@ -125,16 +125,16 @@ func TestMemberScope(t *testing.T) {
 		theirs := f.add(t, crm.MemberInput{UnitID: f.a2.ID, Surname: "Иванова", Phones: []string{"+79000000002"}, CardNumber: "222",
 			Emails: []string{"iv@example.org"}})
 
-		if _, err := f.s.GetMember(f.ctx, f.opA1, theirs.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.GetMember(f.ctx, f.opA1, theirs.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("get another organisation's member: %v", err)
 		}
 		in := theirs.MemberInput
 		in.UnitID = f.a1.ID
-		if _, err := f.s.UpdateMember(f.ctx, f.opA1, theirs.ID, in); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.UpdateMember(f.ctx, f.opA1, theirs.ID, in); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("update another organisation's member: %v", err)
 		}
 		for _, q := range []string{"", "иванов", "+79000000002", "222", "iv@example.org"} {
-			page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: q})
+			page, err := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,17 +147,17 @@ func TestMemberScope(t *testing.T) {
 				t.Errorf("own list = %+v", page)
 			}
 		}
-		if _, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{UnitID: f.a2.ID}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{UnitID: f.a2.ID}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("filter by another organisation: %v", err)
 		}
 		var seen []string
-		if err := f.s.EachMember(f.ctx, f.opA1, crm.MemberFilter{}, func(m crm.Member) error { seen = append(seen, m.ID); return nil }); err != nil || len(seen) != 1 {
+		if err := f.s.Members.EachMember(f.ctx, f.opA1, crm.MemberFilter{}, func(m crm.Member) error { seen = append(seen, m.ID); return nil }); err != nil || len(seen) != 1 {
 			t.Errorf("export walk = %v, %v", seen, err)
 		}
-		if _, err := f.s.MergeMembers(f.ctx, f.chairA, mine.ID, theirs.ID); err != nil {
+		if _, err := f.s.Members.MergeMembers(f.ctx, f.chairA, mine.ID, theirs.ID); err != nil {
 			t.Errorf("chairman of A merges in A: %v", err)
 		}
-		if _, err := f.s.GetOrganisation(f.ctx, f.opA1, f.a2.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Organisations.GetOrganisation(f.ctx, f.opA1, f.a2.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("organisation card of another unit: %v", err)
 		}
 	})
@@ -176,7 +176,7 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			Flags: []string{"молодёжный совет"}})
 		names := func(fl crm.MemberFilter) []string {
 			t.Helper()
-			page, err := f.s.ListMembers(f.ctx, f.sys, fl)
+			page, err := f.s.Members.ListMembers(f.ctx, f.sys, fl)
 			if err != nil {
 				t.Fatalf("%+v: %v", fl, err)
 			}
@@ -227,23 +227,23 @@ func TestMemberSearchAndFilters(t *testing.T) {
 		}
 		// A search's total is counted from the name words, which follow
 		// their member to another organisation.
-		moved, _ := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "семенова"})
+		moved, _ := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "семенова"})
 		in := moved.Members[0].MemberInput
 		in.UnitID = f.b1.ID
-		if _, err := f.s.UpdateMember(f.ctx, f.sys, moved.Members[0].ID, in); err != nil {
+		if _, err := f.s.Members.UpdateMember(f.ctx, f.sys, moved.Members[0].ID, in); err != nil {
 			t.Fatal(err)
 		}
 		if got := names(crm.MemberFilter{UnitID: f.b1.ID, Query: "семен"}); !equal(got, []string{"Петров", "СЕМЕНОВА"}) {
 			t.Errorf("after the move: %v", got)
 		}
-		if page, err := f.s.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "семен"}); err != nil || page.Total != 1 {
+		if page, err := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "семен"}); err != nil || page.Total != 1 {
 			t.Errorf("an operator's search counts %d, %v", page.Total, err)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Limit: 2, Offset: 2})
+		page, err := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Limit: 2, Offset: 2})
 		if err != nil || page.Total != 3 || len(page.Members) != 1 {
 			t.Errorf("second page = %d of %d, %v", len(page.Members), page.Total, err)
 		}
-		if _, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Sort: "password"}); !valid.Is(err) {
+		if _, err := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Sort: "password"}); !valid.Is(err) {
 			t.Errorf("unknown sort: %v", err)
 		}
 	})
@@ -271,37 +271,37 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			"same e-mail":           {UnitID: f.a2.ID, Surname: "Иная", Emails: []string{"OLGA@example.org"}},
 			"same name, birth date": {UnitID: f.a2.ID, Surname: "кузнецова", GivenName: "ольга", BirthDate: "1985-03-03"},
 		} {
-			_, err := f.s.CreateMember(f.ctx, f.chairA, in, false)
+			_, err := f.s.Members.CreateMember(f.ctx, f.chairA, in, false)
 			var dup *crm.DuplicateError
 			if !errors.As(err, &dup) || len(dup.Candidates) != 1 || dup.Candidates[0].ID != orig.ID || !errors.Is(err, db.ErrConflict) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
 		// Out of scope, a duplicate is not shown (nor refused).
-		if _, err := f.s.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.b1.ID, Surname: "Кузнецова", GivenName: "Ольга", BirthDate: "1985-03-03"}, false); err == nil {
+		if _, err := f.s.Members.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.b1.ID, Surname: "Кузнецова", GivenName: "Ольга", BirthDate: "1985-03-03"}, false); err == nil {
 			t.Errorf("the system scope sees the duplicate: want refusal")
 		}
 		opB := access.Scope{UserName: "opb", Role: access.Operator, UnitID: f.b1.ID, UnitPath: f.b1.Path}
-		if _, err := f.s.CreateMember(f.ctx, opB, crm.MemberInput{UnitID: f.b1.ID, Surname: "Иная", Phones: []string{"+79001112233"}}, false); err != nil {
+		if _, err := f.s.Members.CreateMember(f.ctx, opB, crm.MemberInput{UnitID: f.b1.ID, Surname: "Иная", Phones: []string{"+79001112233"}}, false); err != nil {
 			t.Errorf("B's operator refused over A's member: %v", err)
 		}
 
-		second, err := f.s.CreateMember(f.ctx, f.chairA, crm.MemberInput{UnitID: f.a2.ID, Surname: "Кузнецова", GivenName: "Ольга",
+		second, err := f.s.Members.CreateMember(f.ctx, f.chairA, crm.MemberInput{UnitID: f.a2.ID, Surname: "Кузнецова", GivenName: "Ольга",
 			Patronymic: "Ивановна", BirthDate: "1985-03-03", Phones: []string{"+79005550000"}, Workplace: "больница", DiscountCard: "PD-9",
 			Consents: crm.Consents{Mailings: map[string]crm.Consent{"telegram": {Given: true}}}}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.MergeMembers(f.ctx, f.opA1, orig.ID, second.ID); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Members.MergeMembers(f.ctx, f.opA1, orig.ID, second.ID); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("operator merged: %v", err)
 		}
-		if _, err := f.s.MergeMembers(f.ctx, f.chairA, orig.ID, orig.ID); !valid.Is(err) {
+		if _, err := f.s.Members.MergeMembers(f.ctx, f.chairA, orig.ID, orig.ID); !valid.Is(err) {
 			t.Errorf("merge with itself: %v", err)
 		}
 		if _, err := d.ExecContext(f.ctx, `INSERT INTO inbox_contacts (id, member_id, created_at, updated_at) VALUES ('c1', $1, 1, 1)`, second.ID); err != nil {
 			t.Fatal(err)
 		}
-		m, err := f.s.MergeMembers(f.ctx, f.chairA, orig.ID, second.ID)
+		m, err := f.s.Members.MergeMembers(f.ctx, f.chairA, orig.ID, second.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,14 +309,14 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			len(m.Phones) != 2 || !m.Consents.Mailings["telegram"].Given || m.UnitID != f.a1.ID {
 			t.Errorf("merged card = %+v", m)
 		}
-		if _, err := f.s.GetMember(f.ctx, f.sys, second.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Members.GetMember(f.ctx, f.sys, second.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("dropped card still there: %v", err)
 		}
 		var linked string
 		if err := d.QueryRowContext(f.ctx, `SELECT member_id FROM inbox_contacts WHERE id = 'c1'`).Scan(&linked); err != nil || linked != orig.ID {
 			t.Errorf("inbox contact linked to %q, %v", linked, err)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "89005550000"})
+		page, err := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{Query: "89005550000"})
 		if err != nil || page.Total != 1 || page.Members[0].ID != orig.ID {
 			t.Errorf("merged phone search = %+v, %v", page, err)
 		}
@@ -333,23 +333,23 @@ func TestOrganisationCard(t *testing.T) {
 		f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Один"})
 		f.add(t, crm.MemberInput{UnitID: f.a2.ID, Surname: "Два"})
 		f.add(t, crm.MemberInput{UnitID: f.a2.ID, Surname: "Вышел", Status: crm.StatusLeft})
-		o, err := f.s.GetOrganisation(f.ctx, f.chairA, f.a.ID)
+		o, err := f.s.Organisations.GetOrganisation(f.ctx, f.chairA, f.a.ID)
 		if err != nil || o.Members != 2 || o.UnitName != "Обком А" || o.FullName != "" {
 			t.Fatalf("empty card = %+v, %v", o, err)
 		}
-		o, err = f.s.UpdateOrganisation(f.ctx, f.chairA, f.a.ID, crm.OrganisationInput{FullName: "Областной комитет  профсоюза",
+		o, err = f.s.Organisations.UpdateOrganisation(f.ctx, f.chairA, f.a.ID, crm.OrganisationInput{FullName: "Областной комитет  профсоюза",
 			Industry: "образование", Email: "OBKOM@example.org", Custom: map[string]any{"inn": "7700000000"}})
 		if err != nil || o.FullName != "Областной комитет профсоюза" || o.Email != "obkom@example.org" {
 			t.Fatalf("update = %+v, %v", o, err)
 		}
-		got, err := f.s.GetOrganisation(f.ctx, f.opA1, f.a1.ID)
+		got, err := f.s.Organisations.GetOrganisation(f.ctx, f.opA1, f.a1.ID)
 		if err != nil || got.Members != 1 {
 			t.Fatalf("A1 card = %+v, %v", got, err)
 		}
-		if got, _ := f.s.GetOrganisation(f.ctx, f.chairA, f.a.ID); got.Custom["inn"] != "7700000000" || got.Industry != "образование" {
+		if got, _ := f.s.Organisations.GetOrganisation(f.ctx, f.chairA, f.a.ID); got.Custom["inn"] != "7700000000" || got.Industry != "образование" {
 			t.Errorf("stored card = %+v", got)
 		}
-		if _, err := f.s.UpdateOrganisation(f.ctx, f.opA1, f.a.ID, crm.OrganisationInput{}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.Organisations.UpdateOrganisation(f.ctx, f.opA1, f.a.ID, crm.OrganisationInput{}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("A1's operator edited the committee's card: %v", err)
 		}
 	})

@@ -17,7 +17,7 @@ import (
 // what keep lacks, phones, e-mails and flags are joined, and the inbox
 // contacts linked to drop are linked to keep. drop is deleted. Both must lie
 // in sc's scope; the merge is audited on both cards.
-func (s *Store) MergeMembers(ctx context.Context, sc access.Scope, keepID, dropID string) (Member, error) {
+func (s *Members) MergeMembers(ctx context.Context, sc access.Scope, keepID, dropID string) (Member, error) {
 	if err := requireMerge(sc); err != nil {
 		return Member{}, err
 	}

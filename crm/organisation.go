@@ -16,6 +16,9 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Organisations keeps the organisation cards of the units of the tree.
+type Organisations struct{ db *db.DB }
+
 // OrganisationInput is what staff edit on a unit's card.
 type OrganisationInput struct {
 	FullName  string         `json:"full_name"`
@@ -80,7 +83,7 @@ func (in *OrganisationInput) normalize() error {
 }
 
 // GetOrganisation returns the card of a unit in sc's scope.
-func (s *Store) GetOrganisation(ctx context.Context, sc access.Scope, unitID string) (Organisation, error) {
+func (s *Organisations) GetOrganisation(ctx context.Context, sc access.Scope, unitID string) (Organisation, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return Organisation{}, err
 	}
@@ -121,7 +124,7 @@ func getOrganisation(ctx context.Context, q db.Execer, sc access.Scope, unitID s
 // UpdateOrganisation replaces the card of a unit in sc's scope. Everyone
 // who edits member cards may edit the card of an organisation in their
 // subtree.
-func (s *Store) UpdateOrganisation(ctx context.Context, sc access.Scope, unitID string, in OrganisationInput) (Organisation, error) {
+func (s *Organisations) UpdateOrganisation(ctx context.Context, sc access.Scope, unitID string, in OrganisationInput) (Organisation, error) {
 	if err := requireEdit(sc); err != nil {
 		return Organisation{}, err
 	}

@@ -6,44 +6,57 @@ import (
 	"github.com/profhub/profhub/internal/httpapi"
 )
 
-// Routes adds the CRM API to mux (see docs/API.md, "CRM").
-func (s *Store) Routes(mux *http.ServeMux) {
+// Routes adds the CRM API to mux (see docs/API.md, "CRM"). The handlers
+// are small types over the services, one per part of the API, in the
+// *_routes.go files.
+func (c *Services) Routes(mux *http.ServeMux) {
 	a := httpapi.Authed
-	mux.HandleFunc("GET /api/v1/crm/members", a(s.httpListMembers))
-	mux.HandleFunc("POST /api/v1/crm/members", a(s.httpCreateMember))
-	mux.HandleFunc("GET /api/v1/crm/members/export", a(s.httpExportMembers))
-	mux.HandleFunc("POST /api/v1/crm/members/duplicates", a(s.httpFindDuplicates))
-	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(s.httpCreateMemberFromConversation))
-	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(s.httpConversationMember))
-	mux.HandleFunc("POST /api/v1/crm/members/import", a(s.httpImport))
-	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(s.httpGetMember))
-	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(s.httpUpdateMember))
-	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(s.httpMemberTimeline))
-	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(s.httpMergeMember))
-	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(s.httpGetOrganisation))
-	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(s.httpUpdateOrganisation))
-	mux.HandleFunc("GET /api/v1/crm/filters", a(s.httpListSavedFilters))
-	mux.HandleFunc("POST /api/v1/crm/filters", a(s.httpSaveFilter))
-	mux.HandleFunc("DELETE /api/v1/crm/filters/{id}", a(s.httpDeleteSavedFilter))
-	mux.HandleFunc("GET /api/v1/crm/lists", a(s.httpLists))
-	mux.HandleFunc("POST /api/v1/crm/lists", a(s.httpCreateList))
-	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records", a(s.httpRecords))
-	mux.HandleFunc("POST /api/v1/crm/lists/{id}/records", a(s.httpAddRecord))
-	mux.HandleFunc("PATCH /api/v1/crm/lists/{id}/records/{record}", a(s.httpUpdateRecord))
-	mux.HandleFunc("GET /api/v1/crm/lists/{id}/export", a(s.httpExportRecords))
-	mux.HandleFunc("POST /api/v1/crm/lists/{id}/import", a(s.httpImportRecords))
-	mux.HandleFunc("GET /api/v1/crm/appeals", a(s.httpListAppeals))
-	mux.HandleFunc("POST /api/v1/crm/appeals", a(s.httpCreateAppeal))
-	mux.HandleFunc("GET /api/v1/crm/appeals/{id}", a(s.httpGetAppeal))
-	mux.HandleFunc("PATCH /api/v1/crm/appeals/{id}", a(s.httpUpdateAppeal))
-	mux.HandleFunc("POST /api/v1/crm/appeals/from-conversation/{id}", a(s.httpCreateAppealFromConversation))
-	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/details", a(s.httpAppealDetails))
-	mux.HandleFunc("POST /api/v1/crm/appeal-comments/{id}", a(s.httpCommentAppeal))
-	mux.HandleFunc("POST "+UploadPrefix+"appeals/{id}", a(s.httpAttachToAppeal))
-	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/files/{file}", a(s.httpAppealFile))
-	mux.HandleFunc("GET /api/v1/crm/appeal-categories", a(s.httpAppealCategories))
-	mux.HandleFunc("POST /api/v1/crm/appeal-categories", a(s.httpCreateAppealCategory))
-	mux.HandleFunc("PATCH /api/v1/crm/appeal-categories/{id}", a(s.httpUpdateAppealCategory))
-	mux.HandleFunc("POST "+UploadPrefix+"lists/{id}/{field}", a(s.httpUploadListFile))
-	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records/{record}/files/{field}", a(s.httpListFile))
+	m := memberHandlers{members: c.Members, filters: c.SavedFilters}
+	o := organisationHandlers{orgs: c.Organisations}
+	im := importHandlers{importer: c.Importer}
+	ex := exportHandlers{exporter: c.Exporter, filters: c.SavedFilters}
+	tl := timelineHandlers{timelines: c.Timelines}
+	sf := savedFilterHandlers{filters: c.SavedFilters}
+	l := listHandlers{lists: c.Lists}
+	lf := listFileHandlers{files: c.ListFiles}
+	ap := appealHandlers{appeals: c.Appeals}
+	ad := appealDetailHandlers{details: c.AppealDetails}
+	ac := appealCategoryHandlers{categories: c.AppealCategories}
+	mux.HandleFunc("GET /api/v1/crm/members", a(m.httpListMembers))
+	mux.HandleFunc("POST /api/v1/crm/members", a(m.httpCreateMember))
+	mux.HandleFunc("GET /api/v1/crm/members/export", a(ex.httpExportMembers))
+	mux.HandleFunc("POST /api/v1/crm/members/duplicates", a(m.httpFindDuplicates))
+	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(m.httpCreateMemberFromConversation))
+	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(m.httpConversationMember))
+	mux.HandleFunc("POST /api/v1/crm/members/import", a(im.httpImport))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(m.httpGetMember))
+	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(tl.httpMemberTimeline))
+	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(m.httpMergeMember))
+	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(o.httpGetOrganisation))
+	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(o.httpUpdateOrganisation))
+	mux.HandleFunc("GET /api/v1/crm/filters", a(sf.httpListSavedFilters))
+	mux.HandleFunc("POST /api/v1/crm/filters", a(sf.httpSaveFilter))
+	mux.HandleFunc("DELETE /api/v1/crm/filters/{id}", a(sf.httpDeleteSavedFilter))
+	mux.HandleFunc("GET /api/v1/crm/lists", a(l.httpLists))
+	mux.HandleFunc("POST /api/v1/crm/lists", a(l.httpCreateList))
+	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records", a(l.httpRecords))
+	mux.HandleFunc("POST /api/v1/crm/lists/{id}/records", a(l.httpAddRecord))
+	mux.HandleFunc("PATCH /api/v1/crm/lists/{id}/records/{record}", a(l.httpUpdateRecord))
+	mux.HandleFunc("GET /api/v1/crm/lists/{id}/export", a(l.httpExportRecords))
+	mux.HandleFunc("POST /api/v1/crm/lists/{id}/import", a(l.httpImportRecords))
+	mux.HandleFunc("GET /api/v1/crm/appeals", a(ap.httpListAppeals))
+	mux.HandleFunc("POST /api/v1/crm/appeals", a(ap.httpCreateAppeal))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}", a(ap.httpGetAppeal))
+	mux.HandleFunc("PATCH /api/v1/crm/appeals/{id}", a(ap.httpUpdateAppeal))
+	mux.HandleFunc("POST /api/v1/crm/appeals/from-conversation/{id}", a(ap.httpCreateAppealFromConversation))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/details", a(ad.httpAppealDetails))
+	mux.HandleFunc("POST /api/v1/crm/appeal-comments/{id}", a(ad.httpCommentAppeal))
+	mux.HandleFunc("POST "+UploadPrefix+"appeals/{id}", a(ad.httpAttachToAppeal))
+	mux.HandleFunc("GET /api/v1/crm/appeals/{id}/files/{file}", a(ad.httpAppealFile))
+	mux.HandleFunc("GET /api/v1/crm/appeal-categories", a(ac.httpAppealCategories))
+	mux.HandleFunc("POST /api/v1/crm/appeal-categories", a(ac.httpCreateAppealCategory))
+	mux.HandleFunc("PATCH /api/v1/crm/appeal-categories/{id}", a(ac.httpUpdateAppealCategory))
+	mux.HandleFunc("POST "+UploadPrefix+"lists/{id}/{field}", a(lf.httpUploadListFile))
+	mux.HandleFunc("GET /api/v1/crm/lists/{id}/records/{record}/files/{field}", a(lf.httpListFile))
 }

@@ -6,24 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// SavedFilters keeps member filters under names.
+type SavedFilters struct{ db *db.DB }
+
 // SavedFilter is a member filter kept under a name: the owner's own, or
 // shared with everyone whose scope covers the unit it was saved in. The
-// mailing helper runs one as a campaign's segment (Store.SavedFilter, then
+// mailing helper runs one as a campaign's segment (SavedFilters.SavedFilter, then
 // EachMember), always with the scope of whoever runs it.
 type SavedFilter struct {
 	ID        string       `json:"id"`
@@ -68,7 +67,7 @@ const savedFilterSelect = `SELECT f.id, f.name, f.shared, f.filter, f.owner_id, 
 
 // SaveFilter stores a filter under a name; it is checked the way the list
 // checks it, so a saved filter always runs. Paging is not kept.
-func (s *Store) SaveFilter(ctx context.Context, sc access.Scope, name string, shared bool, f MemberFilter) (SavedFilter, error) {
+func (s *SavedFilters) SaveFilter(ctx context.Context, sc access.Scope, name string, shared bool, f MemberFilter) (SavedFilter, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return SavedFilter{}, err
 	}
@@ -102,7 +101,7 @@ func (s *Store) SaveFilter(ctx context.Context, sc access.Scope, name string, sh
 }
 
 // SavedFilters lists the filters the caller may use, their own first.
-func (s *Store) SavedFilters(ctx context.Context, sc access.Scope) ([]SavedFilter, error) {
+func (s *SavedFilters) SavedFilters(ctx context.Context, sc access.Scope) ([]SavedFilter, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return nil, err
 	}
@@ -125,12 +124,12 @@ func (s *Store) SavedFilters(ctx context.Context, sc access.Scope) ([]SavedFilte
 
 // SavedFilter returns a filter the caller may use, ready for ListMembers
 // or EachMember (which apply the caller's scope as always).
-func (s *Store) SavedFilter(ctx context.Context, sc access.Scope, id string) (MemberFilter, error) {
+func (s *SavedFilters) SavedFilter(ctx context.Context, sc access.Scope, id string) (MemberFilter, error) {
 	f, err := s.getSavedFilter(ctx, sc, id)
 	return f.Filter, err
 }
 
-func (s *Store) getSavedFilter(ctx context.Context, sc access.Scope, id string) (SavedFilter, error) {
+func (s *SavedFilters) getSavedFilter(ctx context.Context, sc access.Scope, id string) (SavedFilter, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return SavedFilter{}, err
 	}
@@ -147,7 +146,7 @@ func (s *Store) getSavedFilter(ctx context.Context, sc access.Scope, id string) 
 
 // DeleteSavedFilter removes one of the caller's own filters; a shared
 // filter may also be removed by an administrator or chairman above it.
-func (s *Store) DeleteSavedFilter(ctx context.Context, sc access.Scope, id string) error {
+func (s *SavedFilters) DeleteSavedFilter(ctx context.Context, sc access.Scope, id string) error {
 	f, err := s.getSavedFilter(ctx, sc, id)
 	if err != nil {
 		return err
@@ -162,53 +161,4 @@ func (s *Store) DeleteSavedFilter(ctx context.Context, sc access.Scope, id strin
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member_filter.delete", ObjectType: "member_filter", ObjectID: id,
 			UnitID: f.UnitID, Details: map[string]any{"name": f.Name}})
 	})
-}
-
-func (s *Store) httpListSavedFilters(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	fs, err := s.SavedFilters(r.Context(), p.Scope)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"filters": fs})
-}
-
-// httpSaveFilter takes a name, a shared flag and the filter as the query
-// string of the member list (the page's own URL, as the UI has it).
-func (s *Store) httpSaveFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in struct {
-		Name   string `json:"name"`
-		Shared bool   `json:"shared"`
-		Query  string `json:"query"`
-	}
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	q, err := url.ParseQuery(strings.TrimPrefix(in.Query, "?"))
-	if err != nil {
-		httpapi.Error(w, r, valid.Errorf("query", "query", "query must be a URL query string of member filters"))
-		return
-	}
-	fr := r.Clone(r.Context())
-	fr.URL = &url.URL{RawQuery: q.Encode()}
-	f, err := memberFilterFromQuery(fr)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	out, err := s.SaveFilter(r.Context(), p.Scope, in.Name, in.Shared, f)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, out)
-}
-
-func (s *Store) httpDeleteSavedFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	if err := s.DeleteSavedFilter(r.Context(), p.Scope, r.PathValue("id")); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

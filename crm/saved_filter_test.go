@@ -20,45 +20,45 @@ func TestSavedFilters(t *testing.T) {
 		f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Петров"})
 		yes := true
 
-		mine, err := f.s.SaveFilter(f.ctx, f.opA1, " Мои  активисты ", false, crm.MemberFilter{Activist: &yes, Limit: 3})
+		mine, err := f.s.SavedFilters.SaveFilter(f.ctx, f.opA1, " Мои  активисты ", false, crm.MemberFilter{Activist: &yes, Limit: 3})
 		if err != nil || mine.Name != "Мои активисты" || mine.Filter.Limit != 0 {
 			t.Fatalf("save = %+v, %v", mine, err)
 		}
-		shared, err := f.s.SaveFilter(f.ctx, f.chairA, "Ильины обкома", true, crm.MemberFilter{Query: "ильин"})
+		shared, err := f.s.SavedFilters.SaveFilter(f.ctx, f.chairA, "Ильины обкома", true, crm.MemberFilter{Query: "ильин"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.SaveFilter(f.ctx, f.opA1, "x", false, crm.MemberFilter{UnitID: f.b1.ID}); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.SavedFilters.SaveFilter(f.ctx, f.opA1, "x", false, crm.MemberFilter{UnitID: f.b1.ID}); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("a filter on another's organisation = %v", err)
 		}
 
 		// The owner and the primary organisations below a shared filter's
 		// unit see it; another organisation sees neither private filter.
-		list, err := f.s.SavedFilters(f.ctx, f.opA1)
+		list, err := f.s.SavedFilters.SavedFilters(f.ctx, f.opA1)
 		if err != nil || len(list) != 2 || list[0].ID != mine.ID || !list[0].Mine || list[1].ID != shared.ID || list[1].Mine {
 			t.Fatalf("operator's filters = %+v, %v", list, err)
 		}
-		if list, _ := f.s.SavedFilters(f.ctx, f.opA2); len(list) != 1 || list[0].ID != shared.ID {
+		if list, _ := f.s.SavedFilters.SavedFilters(f.ctx, f.opA2); len(list) != 1 || list[0].ID != shared.ID {
 			t.Errorf("neighbour's filters = %+v", list)
 		}
 		opB1 := access.Scope{UserID: "u-b1", Role: access.Operator, UnitID: f.b1.ID, UnitPath: f.b1.Path}
-		if list, _ := f.s.SavedFilters(f.ctx, opB1); len(list) != 0 {
+		if list, _ := f.s.SavedFilters.SavedFilters(f.ctx, opB1); len(list) != 0 {
 			t.Errorf("another committee's filters = %+v", list)
 		}
-		if _, err := f.s.SavedFilter(f.ctx, f.opA2, mine.ID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.s.SavedFilters.SavedFilter(f.ctx, f.opA2, mine.ID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("another's private filter = %v", err)
 		}
 
 		// Another package loads a filter by id and runs it in its caller's scope.
-		mf, err := f.s.SavedFilter(f.ctx, f.opA1, shared.ID)
+		mf, err := f.s.SavedFilters.SavedFilter(f.ctx, f.opA1, shared.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, err := f.s.ListMembers(f.ctx, f.opA1, mf)
+		page, err := f.s.Members.ListMembers(f.ctx, f.opA1, mf)
 		if err != nil || page.Total != 1 || page.Members[0].Surname != "Ильина" {
 			t.Errorf("shared filter run by the operator = %+v, %v", page, err)
 		}
-		if page, _ := f.s.ListMembers(f.ctx, f.chairA, mf); page.Total != 2 {
+		if page, _ := f.s.Members.ListMembers(f.ctx, f.chairA, mf); page.Total != 2 {
 			t.Errorf("shared filter run by the chairman = %d", page.Total)
 		}
 

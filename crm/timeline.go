@@ -4,17 +4,24 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
-	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Timelines assembles a member's history: their conversations and
+// appeals, and what the registered sources (calls, letters, mailings,
+// documents) add.
+type Timelines struct {
+	db      *db.DB
+	members *Members
+	appeals *Appeals
+	sources timelineSources
+}
 
 // TimelineEntry is one event of a member's history: a conversation, an
 // appeal, a call, a letter, a mailing.
@@ -33,7 +40,7 @@ type TimelineEntry struct {
 // telephony package (calls), the mail registry (letters) and the mailing
 // package (mailings sent) implement it and register at start-up:
 //
-//	hub.CRM.RegisterTimelineSource("calls", telephony.Timeline{…})
+//	hub.CRM.Timelines.RegisterTimelineSource("calls", telephony.Timeline{…})
 //
 // MemberTimeline returns the member's entries older than before (all when
 // before is zero), newest first, at most limit, and only what sc may see:
@@ -51,17 +58,17 @@ type timelineSources struct {
 
 // RegisterTimelineSource adds (or with src nil removes) a named source of
 // timeline entries.
-func (s *Store) RegisterTimelineSource(name string, src TimelineSource) {
-	s.timeline.mu.Lock()
-	defer s.timeline.mu.Unlock()
-	if s.timeline.m == nil {
-		s.timeline.m = map[string]TimelineSource{}
+func (s *Timelines) RegisterTimelineSource(name string, src TimelineSource) {
+	s.sources.mu.Lock()
+	defer s.sources.mu.Unlock()
+	if s.sources.m == nil {
+		s.sources.m = map[string]TimelineSource{}
 	}
 	if src == nil {
-		delete(s.timeline.m, name)
+		delete(s.sources.m, name)
 		return
 	}
-	s.timeline.m[name] = src
+	s.sources.m[name] = src
 }
 
 // Timeline is a page of a member's history.
@@ -73,20 +80,20 @@ type Timeline struct {
 // MemberTimeline returns the member's history older than before, newest
 // first: their conversations (on lines of sc's scope), appeals, and what
 // the registered sources add.
-func (s *Store) MemberTimeline(ctx context.Context, sc access.Scope, memberID string, before time.Time, limit int) (Timeline, error) {
-	m, err := s.GetMember(ctx, sc, memberID)
+func (s *Timelines) MemberTimeline(ctx context.Context, sc access.Scope, memberID string, before time.Time, limit int) (Timeline, error) {
+	m, err := s.members.GetMember(ctx, sc, memberID)
 	if err != nil {
 		return Timeline{}, err
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	s.timeline.mu.RLock()
-	sources := map[string]TimelineSource{"conversations": conversationsSource{s}, "appeals": appealsSource{s}}
-	for k, v := range s.timeline.m {
+	s.sources.mu.RLock()
+	sources := map[string]TimelineSource{"conversations": conversationsSource{s.db}, "appeals": appealsSource{s.appeals}}
+	for k, v := range s.sources.m {
 		sources[k] = v
 	}
-	s.timeline.mu.RUnlock()
+	s.sources.mu.RUnlock()
 	tl := Timeline{Entries: []TimelineEntry{}}
 	for name, src := range sources {
 		es, err := src.MemberTimeline(ctx, sc, m, before, limit)
@@ -116,14 +123,14 @@ func beforeMs(t time.Time) int64 {
 
 // conversationsSource reads the inbox's tables: the conversations of the
 // contacts linked to the member, on lines of units in the caller's scope.
-type conversationsSource struct{ s *Store }
+type conversationsSource struct{ db *db.DB }
 
 func (c conversationsSource) MemberTimeline(ctx context.Context, sc access.Scope, m Member, before time.Time, limit int) ([]TimelineEntry, error) {
 	if !sc.Can(access.AnswerInbox) {
 		return nil, nil
 	}
 	lo, hi := sc.PathRange()
-	rows, err := c.s.db.QueryContext(ctx, `SELECT c.id, c.created_at, c.status, c.subject, ch.kind, ch.name
+	rows, err := c.db.QueryContext(ctx, `SELECT c.id, c.created_at, c.status, c.subject, ch.kind, ch.name
 		FROM inbox_contacts ct JOIN inbox_conversations c ON c.contact_id = ct.id
 		JOIN inbox_channels ch ON ch.id = c.channel_id JOIN units u ON u.id = c.unit_id
 		WHERE ct.member_id = $1 AND u.path >= $2 AND u.path < $3 AND c.created_at < $4
@@ -146,13 +153,13 @@ func (c conversationsSource) MemberTimeline(ctx context.Context, sc access.Scope
 	return out, rows.Err()
 }
 
-type appealsSource struct{ s *Store }
+type appealsSource struct{ appeals *Appeals }
 
 func (a appealsSource) MemberTimeline(ctx context.Context, sc access.Scope, m Member, before time.Time, limit int) ([]TimelineEntry, error) {
 	if !sc.Can(access.AnswerInbox) {
 		return nil, nil
 	}
-	page, err := a.s.ListAppeals(ctx, sc, AppealFilter{MemberID: m.ID, CreatedBefore: before, Limit: limit})
+	page, err := a.appeals.ListAppeals(ctx, sc, AppealFilter{MemberID: m.ID, CreatedBefore: before, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
@@ -162,26 +169,4 @@ func (a appealsSource) MemberTimeline(ctx context.Context, sc access.Scope, m Me
 			Summary: ap.Topic, Status: string(ap.Status), Channel: ap.Channel, Link: "/appeals?id=" + ap.ID})
 	}
 	return out, nil
-}
-
-func (s *Store) httpMemberTimeline(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var before time.Time
-	if b := r.URL.Query().Get("before"); b != "" {
-		var err error
-		if before, err = time.Parse(time.RFC3339Nano, b); err != nil {
-			httpapi.Error(w, r, valid.Errorf("before", "time", "before must be an RFC 3339 time"))
-			return
-		}
-	}
-	limit, err := httpapi.IntQuery(r, "limit", 50)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	tl, err := s.MemberTimeline(r.Context(), p.Scope, r.PathValue("id"), before, limit)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, tl)
 }

@@ -71,7 +71,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		if d.email != "" {
 			in.Emails = []string{d.email}
 		}
-		m, err := e.CRM.CreateMember(ctx, sc, in, false)
+		m, err := e.CRM.Members.CreateMember(ctx, sc, in, false)
 		if err != nil {
 			return fmt.Errorf("member %s: %w", d.surname, err)
 		}
@@ -94,7 +94,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		if !ok {
 			return fmt.Errorf("appeal: no demo conversation of %s", a.fullName)
 		}
-		if _, err := e.CRM.CreateAppealFromConversation(ctx, sc, c.ID, crm.FromConversation{AppealInput: crm.AppealInput{
+		if _, err := e.CRM.Appeals.CreateAppealFromConversation(ctx, sc, c.ID, crm.FromConversation{AppealInput: crm.AppealInput{
 			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status, CategoryID: cat[a.category]}}); err != nil {
 			return fmt.Errorf("appeal of %s: %w", a.surname, err)
 		}
@@ -110,14 +110,14 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			Subject: "Как вступить в профсоюз при работе по совместительству"},
 	}
 	for _, in := range byHand {
-		if _, err := e.CRM.CreateAppeal(ctx, sc, in); err != nil {
+		if _, err := e.CRM.Appeals.CreateAppeal(ctx, sc, in); err != nil {
 			return fmt.Errorf("appeal %q: %w", in.Subject, err)
 		}
 	}
 	// The awards list, with this year's awards.
 	admin := sc
 	admin.UserName = "demo"
-	awards, err := e.CRM.CreateList(ctx, admin, crm.AwardsList())
+	awards, err := e.CRM.Lists.CreateList(ctx, admin, crm.AwardsList())
 	if err != nil {
 		return fmt.Errorf("awards list: %w", err)
 	}
@@ -135,7 +135,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		if a.gift > 0 {
 			vals["gift"] = a.gift
 		}
-		if _, err := e.CRM.AddRecord(ctx, admin, awards.ID, "", vals); err != nil {
+		if _, err := e.CRM.Lists.AddRecord(ctx, admin, awards.ID, "", vals); err != nil {
 			return fmt.Errorf("award of %s: %w", a.surname, err)
 		}
 	}
@@ -145,7 +145,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		return err
 	}
 	yes := true
-	_, err = e.CRM.SaveFilter(ctx, chair.User.Scope("demo"), "Активисты федерации", true, crm.MemberFilter{Activist: &yes, Kind: crm.KindMember})
+	_, err = e.CRM.SavedFilters.SaveFilter(ctx, chair.User.Scope("demo"), "Активисты федерации", true, crm.MemberFilter{Activist: &yes, Kind: crm.KindMember})
 	return err
 }
 
@@ -161,7 +161,7 @@ func fillAppealCategories(ctx context.Context, e Env, sc access.Scope) (map[stri
 		{Name: "Материальная помощь", SLADays: 14},
 		{Name: "ProfDISCOUNT", SLADays: 3, WorkingDays: true},
 	} {
-		k, err := e.CRM.CreateAppealCategory(ctx, sc, c)
+		k, err := e.CRM.AppealCategories.CreateAppealCategory(ctx, sc, c)
 		if err != nil {
 			return nil, fmt.Errorf("appeal category %s: %w", c.Name, err)
 		}

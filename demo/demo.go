@@ -34,7 +34,7 @@ type Env struct {
 	DB     *db.DB
 	Org    *org.Store
 	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
-	CRM    *crm.Store      // with Conversations set; nil: no member cards or appeals
+	CRM    *crm.Services   // with Deps.Conversations; nil: no member cards or appeals
 	Docs   *workflow.Store // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams

@@ -71,24 +71,24 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 
 	// The CRM part's ten members and the telephony part's two callers.
-	members, err := n.CRM.ListMembers(ctx, n.System, crm.MemberFilter{Kind: crm.KindMember})
+	members, err := n.CRM.Members.ListMembers(ctx, n.System, crm.MemberFilter{Kind: crm.KindMember})
 	if err != nil || members.Total != 12 {
 		t.Errorf("demo members: %d, %v", members.Total, err)
 	}
-	appeals, err := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{})
+	appeals, err := n.CRM.Appeals.ListAppeals(ctx, n.System, crm.AppealFilter{})
 	if err != nil || appeals.Total != 6 {
 		t.Errorf("demo appeals: %d, %v", appeals.Total, err)
 	}
-	if overdue, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Overdue: true}); overdue.Total != 1 {
+	if overdue, _ := n.CRM.Appeals.ListAppeals(ctx, n.System, crm.AppealFilter{Overdue: true}); overdue.Total != 1 {
 		t.Errorf("demo overdue appeals: %d", overdue.Total)
 	}
-	if fromChat, _ := n.CRM.ListAppeals(ctx, n.System, crm.AppealFilter{Channel: "api"}); fromChat.Total != 3 {
+	if fromChat, _ := n.CRM.Appeals.ListAppeals(ctx, n.System, crm.AppealFilter{Channel: "api"}); fromChat.Total != 3 {
 		t.Errorf("demo appeals from conversations: %d", fromChat.Total)
 	}
 
-	if lists, _ := n.CRM.Lists(ctx, n.System); len(lists) != 1 {
+	if lists, _ := n.CRM.Lists.Lists(ctx, n.System); len(lists) != 1 {
 		t.Errorf("demo lists: %+v", lists)
-	} else if _, recs, err := n.CRM.Records(ctx, n.System, lists[0].ID, crm.RecordFilter{}); err != nil || recs.Total != 3 {
+	} else if _, recs, err := n.CRM.Lists.Records(ctx, n.System, lists[0].ID, crm.RecordFilter{}); err != nil || recs.Total != 3 {
 		t.Errorf("demo awards: %d, %v", recs.Total, err)
 	}
 

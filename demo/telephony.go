@@ -43,7 +43,7 @@ func fillTelephony(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	if err != nil {
 		return fmt.Errorf("telephony channel: %w", err)
 	}
-	store := crm.NewStore(e.DB)
+	store := crm.New(crm.Deps{DB: e.DB}).Members
 	members := []crm.MemberInput{
 		{UnitID: u["edu.school1"].ID, Surname: "Лебедева", GivenName: "Анна", Patronymic: "Сергеевна", Phones: []string{"+79225550101"},
 			Workplace: "МОАУ «СОШ № 1»", Position: "учитель математики", Status: crm.StatusMember},

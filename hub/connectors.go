@@ -26,17 +26,17 @@ type connector interface {
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
 	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org,
-		Members: TelephonyMembers(h.CRM), Log: h.Log})
-	h.CRM.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
+		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
+	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
 	h.Mail = mailer
 	h.Docs.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail
-	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
-	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM, DB: h.DB})
+	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
+	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM.Members, DB: h.DB})
 	vkc := vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log})
 	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
 	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
-	h.CRM.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
+	h.CRM.Timelines.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
 	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
 	site := widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 		Mailer: mailer}) // the widget e-mails replies to away visitors through a mail channel

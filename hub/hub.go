@@ -55,7 +55,7 @@ type Hub struct {
 	Org     *org.Store
 	Auth    *auth.Service
 	Inbox   *inbox.Engine
-	CRM     *crm.Store
+	CRM     *crm.Services
 	Docs    *workflow.Store
 	Mailing *mailing.Service
 	Box     *secretbox.Box
@@ -116,12 +116,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.NewStore(h.DB)
 	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
 		return nil, err
 	}
-	h.CRM.Conversations = h.Inbox
-	h.CRM.Blobs, h.CRM.Notifier = h.Blobs, h.Docs
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs, Conversations: h.Inbox})
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
@@ -161,11 +159,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
-		_, err := h.CRM.SweepAppeals(ctx)
+		_, err := h.CRM.AppealNotices.SweepAppeals(ctx)
 		return err
 	})
 	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {
-		_, err := h.CRM.PurgeListFiles(ctx)
+		_, err := h.CRM.ListFiles.PurgeListFiles(ctx)
 		return err
 	})
 	return h, nil

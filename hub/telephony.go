@@ -11,9 +11,9 @@ import (
 
 // TelephonyMembers lets the telephony connector recognise callers in the
 // member registry through its own small port (telephony.Members).
-func TelephonyMembers(s *crm.Store) telephony.Members { return telephonyMembers{s} }
+func TelephonyMembers(s *crm.Members) telephony.Members { return telephonyMembers{s} }
 
-type telephonyMembers struct{ crm *crm.Store }
+type telephonyMembers struct{ crm *crm.Members }
 
 func (m telephonyMembers) MembersByPhone(ctx context.Context, sc access.Scope, phone string) ([]string, error) {
 	return m.crm.MembersByPhone(ctx, sc, phone)

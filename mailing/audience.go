@@ -74,7 +74,7 @@ func fromMember(m crm.Member) reachable {
 // resolveSavedFilter loads a saved CRM filter under sc, so a filter
 // another unit keeps private stays invisible to this campaign's owner.
 func (s *Service) resolveSavedFilter(ctx context.Context, sc access.Scope, id string) (crm.MemberFilter, error) {
-	f, err := s.d.CRM.SavedFilter(ctx, sc, id)
+	f, err := s.d.CRM.SavedFilters.SavedFilter(ctx, sc, id)
 	if err != nil {
 		return crm.MemberFilter{}, fmt.Errorf("mailing: saved filter %s: %w", id, err)
 	}
@@ -115,7 +115,7 @@ func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in Campaign
 				return 0, err
 			}
 			f.Sort = "created_at"
-			if err := s.d.CRM.EachMember(ctx, sc, f, func(m crm.Member) error { return visit(fromMember(m)) }); err != nil {
+			if err := s.d.CRM.Members.EachMember(ctx, sc, f, func(m crm.Member) error { return visit(fromMember(m)) }); err != nil {
 				return 0, err
 			}
 		case sg.ListID != "":

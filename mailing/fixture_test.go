@@ -29,7 +29,7 @@ type fixture struct {
 	ctx      context.Context
 	d        *db.DB
 	kv       *kv.Client
-	crm      *crm.Store
+	crm      *crm.Services
 	box      *secretbox.Box
 	sys      access.Scope
 	fed, a1  org.Unit
@@ -49,7 +49,7 @@ const testKey = "0123456789abcdef-mailing-test-key"
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, ctx: ctx, d: d, kv: kvtest.Open(t), crm: crm.NewStore(d)}
+	f := &fixture{t: t, ctx: ctx, d: d, kv: kvtest.Open(t), crm: crm.New(crm.Deps{DB: d})}
 	var err error
 	if f.box, err = secretbox.New(testKey); err != nil {
 		t.Fatal(err)
@@ -126,7 +126,7 @@ func (f *fixture) member(unit org.Unit, surname, email string, emailConsent, adv
 	if adv {
 		in.Consents.Advertising = &crm.Consent{Given: true, Date: "2026-01-10", Source: "form"}
 	}
-	m, err := f.crm.CreateMember(f.ctx, f.sys, in, true)
+	m, err := f.crm.Members.CreateMember(f.ctx, f.sys, in, true)
 	if err != nil {
 		f.t.Fatalf("member %s: %v", surname, err)
 	}

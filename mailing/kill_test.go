@@ -49,7 +49,7 @@ func runChild(dir, dsn string) error {
 	}
 	tune := testTune
 	tune.Lease = time.Second
-	s, err := mailing.New(mailing.Deps{DB: d, KV: k, CRM: crm.NewStore(d), Box: box, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	s, err := mailing.New(mailing.Deps{DB: d, KV: k, CRM: crm.New(crm.Deps{DB: d}), Box: box, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		NodeID: fmt.Sprintf("child-%d", os.Getpid()), BaseURL: "https://hub.example.org", TokenKey: []byte(testKey), Tune: tune})
 	if err != nil {
 		return err

@@ -83,14 +83,6 @@ func requireSend(sc access.Scope) error {
 	return nil
 }
 
-// Members is what a campaign reads of the CRM: its segments and cards
-// (the CRM's member service satisfies it).
-type Members interface {
-	SavedFilter(ctx context.Context, sc access.Scope, id string) (crm.MemberFilter, error)
-	EachMember(ctx context.Context, sc access.Scope, f crm.MemberFilter, fn func(crm.Member) error) error
-	GetMember(ctx context.Context, sc access.Scope, id string) (crm.Member, error)
-}
-
 // Chats is what a messenger campaign reads of the inbox: the bots and
 // communities, and which members opened a chat with one.
 type Chats interface {
@@ -103,7 +95,7 @@ type Chats interface {
 type Deps struct {
 	DB  *db.DB
 	KV  *kv.Client // unsubscribe fan-out between nodes and wake-ups
-	CRM Members
+	CRM *crm.Services
 	// Inbox finds the members who opened a chat with a campaign's bot or
 	// community; nil: campaigns cannot use Telegram or VK.
 	Inbox   Chats

@@ -69,7 +69,7 @@ func (e *msgEnv) member(surname, given, phone string, consents ...string) crm.Me
 	for _, ch := range consents {
 		in.Consents.Mailings[ch] = crm.Consent{Given: true, Date: "2026-01-10", Source: "form"}
 	}
-	m, err := e.n.CRM.CreateMember(e.ctx, e.n.System, in, true)
+	m, err := e.n.CRM.Members.CreateMember(e.ctx, e.n.System, in, true)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestMessengerCampaignPriority(t *testing.T) {
 		m              crm.Member
 		channel, state string
 	}{{both, "telegram", "sent"}, {vkOnly, "vk", "sent"}, {smsOnly, "sms", "sent"}, {blocked, "telegram", "failed"}} {
-		tl, err := e.n.CRM.MemberTimeline(e.ctx, e.sec, tc.m.ID, time.Time{}, 20)
+		tl, err := e.n.CRM.Timelines.MemberTimeline(e.ctx, e.sec, tc.m.ID, time.Time{}, 20)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func (s *Service) PreviewContent(ctx context.Context, sc access.Scope, content C
 	}
 	v := sampleVars
 	if memberID != "" {
-		m, err := s.d.CRM.GetMember(ctx, sc, memberID)
+		m, err := s.d.CRM.Members.GetMember(ctx, sc, memberID)
 		if err != nil {
 			return Rendered{}, err
 		}

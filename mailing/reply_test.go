@@ -185,7 +185,7 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range []struct{ surname, email string }{{"Алексеева", "anna@example.org"}, {"Борисов", "boris@example.org"}} {
-		if _, err := e.n.CRM.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: m.surname, GivenName: "Член",
+		if _, err := e.n.CRM.Members.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: m.surname, GivenName: "Член",
 			Emails: []string{m.email}, Consents: crm.Consents{Mailings: map[string]crm.Consent{"email": {Given: true, Date: "2026-01-10"}}}}, true); err != nil {
 			t.Fatal(err)
 		}

@@ -95,7 +95,7 @@ func TestSMSThroughHTTPGateway(t *testing.T) {
 			in.Emails = []string{p.email}
 		}
 		in.CardNumber = "S-" + string(rune('a'+i))
-		if _, err := f.crm.CreateMember(f.ctx, f.sys, in, true); err != nil {
+		if _, err := f.crm.Members.CreateMember(f.ctx, f.sys, in, true); err != nil {
 			t.Fatal(err)
 		}
 	}

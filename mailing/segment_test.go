@@ -23,7 +23,7 @@ func TestSavedFilterSegment(t *testing.T) {
 		f.member(f.a1, "Орлов", "orlov@example.net", true, false)
 		f.member(f.a1, "Орловская", "no-consent@example.net", false, false)
 		f.member(f.a1, "Петрова", "petrova@example.net", true, false)
-		saved, err := f.crm.SaveFilter(f.ctx, f.secA1, "Орловы", false, crm.MemberFilter{Query: "орлов", Limit: 1})
+		saved, err := f.crm.SavedFilters.SaveFilter(f.ctx, f.secA1, "Орловы", false, crm.MemberFilter{Query: "орлов", Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,7 @@ var (
 func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	e := newMsgEnv(t)
 	sink, acc := e.smtpSink()
-	if _, err := e.n.CRM.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: "Алексеева", GivenName: "Анна",
+	if _, err := e.n.CRM.Members.CreateMember(e.ctx, e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: "Алексеева", GivenName: "Анна",
 		Emails: []string{"anna@example.org"}, Consents: crm.Consents{Mailings: map[string]crm.Consent{"email": {Given: true}}}}, true); err != nil {
 		t.Fatal(err)
 	}

@@ -29,11 +29,11 @@ func TestAppealToDocumentInChromium(t *testing.T) {
 	n.AddUser(t, "secretary", access.Secretary, committee.ID, pw)
 	n.AddUser(t, "chairman", access.Chairman, committee.ID, pw)
 	ctx := t.Context()
-	m, err := n.CRM.CreateMember(ctx, n.System, crm.MemberInput{UnitID: committee.ID, Surname: "Сидорова", GivenName: "Анна"}, false)
+	m, err := n.CRM.Members.CreateMember(ctx, n.System, crm.MemberInput{UnitID: committee.ID, Surname: "Сидорова", GivenName: "Анна"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := n.CRM.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: committee.ID, MemberID: m.ID, Channel: "letter",
+	a, err := n.CRM.Appeals.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: committee.ID, MemberID: m.ID, Channel: "letter",
 		Subject: "Незаконное увольнение", Text: "Прошу защитить мои права."})
 	if err != nil {
 		t.Fatal(err)

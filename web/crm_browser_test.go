@@ -34,7 +34,7 @@ func TestCRMPagesInChromium(t *testing.T) {
 	}
 	// A list with a file field (named after the awards list, which the
 	// page shows first).
-	if _, err := n.CRM.CreateList(context.Background(), n.System, crm.ListInput{Name: "Сканы документов", Fields: []crm.ListField{
+	if _, err := n.CRM.Lists.CreateList(context.Background(), n.System, crm.ListInput{Name: "Сканы документов", Fields: []crm.ListField{
 		{Key: "who", Title: "Кто", Type: crm.FieldText, Required: true}, {Key: "scan", Title: "Скан", Type: crm.FieldFile}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,17 +19,17 @@ func TestAPIAppealBecomesIncomingDocument(t *testing.T) {
 	f := newAPIFixture(t)
 	ctx := t.Context()
 	n := f.n
-	member, err := n.CRM.CreateMember(ctx, n.System, crm.MemberInput{UnitID: f.committee.ID, Surname: "Сидорова", GivenName: "Анна"}, false)
+	member, err := n.CRM.Members.CreateMember(ctx, n.System, crm.MemberInput{UnitID: f.committee.ID, Surname: "Сидорова", GivenName: "Анна"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	appeal, err := n.CRM.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: f.committee.ID, MemberID: member.ID, Channel: "letter",
+	appeal, err := n.CRM.Appeals.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: f.committee.ID, MemberID: member.ID, Channel: "letter",
 		Subject: "Незаконное увольнение", Text: "Прошу защитить мои права.", Priority: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	far := n.AddUnit(t, "", org.Committee, "Обком культуры")
-	farAppeal, err := n.CRM.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: far.ID, Applicant: "Кто-то", Channel: "visit",
+	farAppeal, err := n.CRM.Appeals.CreateAppeal(ctx, n.System, crm.AppealInput{UnitID: far.ID, Applicant: "Кто-то", Channel: "visit",
 		Subject: "Чужое обращение"})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestAPIAppealBecomesIncomingDocument(t *testing.T) {
 	// One timeline: the appeal and its document on the member's card.
 	chair := access.Scope{UserID: f.chair.id, UserName: "chairman", Role: access.Chairman, UnitID: f.committee.ID,
 		UnitPath: f.committee.Path, From: "test"}
-	tl, err := n.CRM.MemberTimeline(ctx, chair, member.ID, time.Time{}, 50)
+	tl, err := n.CRM.Timelines.MemberTimeline(ctx, chair, member.ID, time.Time{}, 50)
 	if err != nil {
 		t.Fatal(err)
 	}

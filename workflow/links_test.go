@@ -17,7 +17,7 @@ import (
 func TestLinksFeedAndReminder(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		m, err := crm.NewStore(d).CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.a1.ID, Surname: "Семёнова", GivenName: "Анна"}, false)
+		m, err := crm.New(crm.Deps{DB: d}).Members.CreateMember(f.ctx, f.sys, crm.MemberInput{UnitID: f.a1.ID, Surname: "Семёнова", GivenName: "Анна"}, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,7 @@ func (c *cli) appealCategory(args []string) error {
 		return err
 	}
 	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error {
-		store := crm.NewStore(a.db)
+		store := crm.New(crm.Deps{DB: a.db}).AppealCategories
 		switch act {
 		case "list":
 			cs, err := store.AppealCategories(ctx, a.sc, *all)

@@ -18,8 +18,7 @@ import (
 
 // fillDemo fills the demo; m, when set, adds the mailing part.
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
-	c := crm.NewStore(d)
-	c.Conversations = e
+	c := crm.New(crm.Deps{DB: d, Conversations: e})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
@@ -67,7 +66,7 @@ func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.NewStore(d), Inbox: e, Box: box, NodeID: "cli",
+	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.New(crm.Deps{DB: d}), Inbox: e, Box: box, NodeID: "cli",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: cfg.BaseURL, TokenKey: mailing.TokenKeyFrom(key)})
 	if err != nil {
 		kvc.Close()

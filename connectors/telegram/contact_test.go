@@ -20,7 +20,7 @@ func contactMessage(chat int64, id int, phone string, userID int64) map[string]a
 func TestSharedPhoneLinksMember(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	m, err := e.n.CRM.CreateMember(context.Background(), e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: "Ковалёва",
+	m, err := e.n.CRM.Members.CreateMember(context.Background(), e.n.System, crm.MemberInput{UnitID: e.n.Root.ID, Surname: "Ковалёва",
 		GivenName: "Марина", Phones: []string{"8 (912) 345-67-89"}, Status: crm.StatusMember}, true)
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func TestAnsweredCallWithRecording(t *testing.T) {
 			if err != nil || len(calls) != 1 || calls[0].Recording != "ready" {
 				t.Fatalf("member calls: %v %+v", err, calls)
 			}
-			tl, err := e.n.CRM.MemberTimeline(context.Background(), e.n.System, e.member.ID, time.Time{}, 20)
+			tl, err := e.n.CRM.Timelines.MemberTimeline(context.Background(), e.n.System, e.member.ID, time.Time{}, 20)
 			if err != nil || len(tl.Failed) != 0 {
 				t.Fatalf("member timeline: %v %v", err, tl.Failed)
 			}

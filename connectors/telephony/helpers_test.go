@@ -76,7 +76,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 		t.Fatal(err)
 	}
 	e.hook = n.Server.URL + "/hooks/telephony/" + e.ch.ID
-	e.member, err = n.CRM.CreateMember(ctx, n.System, crm.MemberInput{UnitID: n.Root.ID, Surname: "Смирнова", GivenName: "Ольга",
+	e.member, err = n.CRM.Members.CreateMember(ctx, n.System, crm.MemberInput{UnitID: n.Root.ID, Surname: "Смирнова", GivenName: "Ольга",
 		Patronymic: "Ивановна", Phones: []string{"8 (916) 123-45-67"}, Status: crm.StatusMember}, false)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package crm
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -12,6 +9,13 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/auth"
 )
+
+// memberHandlers answer the member cards' API; a list or an export may
+// name a saved filter (filterOfRequest).
+type memberHandlers struct {
+	members *Members
+	filters *SavedFilters
+}
 
 // memberFilterFromQuery reads the standard filters from a list or export URL.
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
@@ -36,7 +40,7 @@ func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 
 // filterOfRequest is the filter of a list or export URL: a saved filter
 // (filter_id) with the URL's paging and sort, or the URL's own filters.
-func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilter, error) {
+func filterOfRequest(r *http.Request, p *auth.Principal, filters *SavedFilters) (MemberFilter, error) {
 	f, err := memberFilterFromQuery(r)
 	if err != nil {
 		return f, err
@@ -45,7 +49,7 @@ func (s *Store) filterOfRequest(r *http.Request, p *auth.Principal) (MemberFilte
 	if id == "" {
 		return f, nil
 	}
-	saved, err := s.SavedFilter(r.Context(), p.Scope, id)
+	saved, err := filters.SavedFilter(r.Context(), p.Scope, id)
 	if err != nil {
 		return f, err
 	}
@@ -70,13 +74,13 @@ func boolQuery(q url.Values, name string) (*bool, error) {
 	return nil, valid.Errorf(name, "query_bool", "%s must be true or false", name)
 }
 
-func (s *Store) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := s.filterOfRequest(r, p)
+func (h memberHandlers) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f, err := filterOfRequest(r, p, h.filters)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	page, err := s.ListMembers(r.Context(), p.Scope, f)
+	page, err := h.members.ListMembers(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -84,8 +88,8 @@ func (s *Store) httpListMembers(w http.ResponseWriter, r *http.Request, p *auth.
 	httpapi.WriteJSON(w, http.StatusOK, page)
 }
 
-func (s *Store) httpGetMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	m, err := s.GetMember(r.Context(), p.Scope, r.PathValue("id"))
+func (h memberHandlers) httpGetMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, err := h.members.GetMember(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -114,15 +118,15 @@ func writeMemberError(w http.ResponseWriter, r *http.Request, err error) {
 		Candidates: dup.Candidates})
 }
 
-func (s *Store) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h memberHandlers) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
-		return s.CreateMember(r.Context(), p.Scope, in, force)
+		return h.members.CreateMember(r.Context(), p.Scope, in, force)
 	})
 }
 
-func (s *Store) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h memberHandlers) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
-		return s.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force)
+		return h.members.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force)
 	})
 }
 
@@ -150,13 +154,13 @@ func createMemberWith(w http.ResponseWriter, r *http.Request, create func(in Mem
 // httpUpdateMember applies the body over the current card: fields left
 // out keep their values, custom fields and mailing consents merge key by
 // key (null removes a custom field), arrays are replaced whole.
-func (s *Store) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h memberHandlers) httpUpdateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("id")
 	patchWith(w, r, func() (MemberInput, error) {
-		cur, err := s.GetMember(r.Context(), p.Scope, id)
+		cur, err := h.members.GetMember(r.Context(), p.Scope, id)
 		return cur.MemberInput, err
 	}, func(in MemberInput) (Member, error) {
-		return s.UpdateMember(r.Context(), p.Scope, id, in)
+		return h.members.UpdateMember(r.Context(), p.Scope, id, in)
 	}, writeMemberError)
 }
 
@@ -184,8 +188,8 @@ func patchWith[In, Out any](w http.ResponseWriter, r *http.Request, load func() 
 
 // httpConversationMember answers {"member": Member} or {"member": null}
 // when the conversation's contact has no card the caller may see.
-func (s *Store) httpConversationMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	m, ok, err := s.ConversationMember(r.Context(), p.Scope, r.PathValue("id"))
+func (h memberHandlers) httpConversationMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, ok, err := h.members.ConversationMember(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -197,7 +201,7 @@ func (s *Store) httpConversationMember(w http.ResponseWriter, r *http.Request, p
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h memberHandlers) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in MemberInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
@@ -206,7 +210,7 @@ func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *au
 	if in.Surname == "" {
 		in.Surname = "-" // only phones or e-mails given: still a valid question
 	}
-	ms, err := s.FindDuplicates(r.Context(), p.Scope, in, r.URL.Query().Get("except"))
+	ms, err := h.members.FindDuplicates(r.Context(), p.Scope, in, r.URL.Query().Get("except"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -214,7 +218,7 @@ func (s *Store) httpFindDuplicates(w http.ResponseWriter, r *http.Request, p *au
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"members": ms})
 }
 
-func (s *Store) httpMergeMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h memberHandlers) httpMergeMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		DropID string `json:"drop_id"`
 	}
@@ -222,65 +226,10 @@ func (s *Store) httpMergeMember(w http.ResponseWriter, r *http.Request, p *auth.
 		httpapi.Error(w, r, err)
 		return
 	}
-	m, err := s.MergeMembers(r.Context(), p.Scope, r.PathValue("id"), in.DropID)
+	m, err := h.members.MergeMembers(r.Context(), p.Scope, r.PathValue("id"), in.DropID)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, m)
-}
-
-func (s *Store) httpGetOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	o, err := s.GetOrganisation(r.Context(), p.Scope, r.PathValue("unit"))
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, o)
-}
-
-// httpUpdateOrganisation applies the body over the current card, like
-// httpUpdateMember.
-func (s *Store) httpUpdateOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	unit := r.PathValue("unit")
-	patchWith(w, r, func() (OrganisationInput, error) {
-		cur, err := s.GetOrganisation(r.Context(), p.Scope, unit)
-		return cur.OrganisationInput, err
-	}, func(in OrganisationInput) (Organisation, error) {
-		return s.UpdateOrganisation(r.Context(), p.Scope, unit, in)
-	}, httpapi.Error)
-}
-
-// MaxImportBytes is the largest file the import takes (a quarter of a
-// million members is about 25 MB of XLSX).
-const MaxImportBytes = 64 << 20
-
-// httpImport takes the file as the request body; format, dry_run, unit_id
-// and mapping (a JSON object, heading → field) come in the query.
-func (s *Store) httpImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	q := r.URL.Query()
-	opt := ImportOptions{Format: q.Get("format"), UnitID: q.Get("unit_id")}
-	dry, err := boolQuery(q, "dry_run")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	opt.DryRun = dry != nil && *dry
-	if m := q.Get("mapping"); m != "" {
-		if err := json.Unmarshal([]byte(m), &opt.Mapping); err != nil {
-			httpapi.Error(w, r, valid.Errorf("mapping", "mapping_json", "mapping must be a JSON object of column headings to fields"))
-			return
-		}
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	rep, err := s.Import(r.Context(), p.Scope, bytes.NewReader(body), opt)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, rep)
 }

@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// appealHandlers answer the appeal cards' API.
+type appealHandlers struct{ appeals *Appeals }
+
 func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {
 	q := r.URL.Query()
 	f := AppealFilter{UnitID: q.Get("unit_id"), MemberID: q.Get("member_id"), ConversationID: q.Get("conversation_id"),
@@ -36,13 +39,13 @@ func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {
 	return f, nil
 }
 
-func (s *Store) httpListAppeals(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h appealHandlers) httpListAppeals(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	f, err := appealFilterFromQuery(r)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	page, err := s.ListAppeals(r.Context(), p.Scope, f)
+	page, err := h.appeals.ListAppeals(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -50,13 +53,13 @@ func (s *Store) httpListAppeals(w http.ResponseWriter, r *http.Request, p *auth.
 	httpapi.WriteJSON(w, http.StatusOK, page)
 }
 
-func (s *Store) httpCreateAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h appealHandlers) httpCreateAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in AppealInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	a, err := s.CreateAppeal(r.Context(), p.Scope, in)
+	a, err := h.appeals.CreateAppeal(r.Context(), p.Scope, in)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -64,13 +67,13 @@ func (s *Store) httpCreateAppeal(w http.ResponseWriter, r *http.Request, p *auth
 	httpapi.WriteJSON(w, http.StatusCreated, a)
 }
 
-func (s *Store) httpCreateAppealFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h appealHandlers) httpCreateAppealFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in FromConversation
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	a, err := s.CreateAppealFromConversation(r.Context(), p.Scope, r.PathValue("id"), in)
+	a, err := h.appeals.CreateAppealFromConversation(r.Context(), p.Scope, r.PathValue("id"), in)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -78,8 +81,8 @@ func (s *Store) httpCreateAppealFromConversation(w http.ResponseWriter, r *http.
 	httpapi.WriteJSON(w, http.StatusCreated, a)
 }
 
-func (s *Store) httpGetAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	a, err := s.GetAppeal(r.Context(), p.Scope, r.PathValue("id"))
+func (h appealHandlers) httpGetAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, err := h.appeals.GetAppeal(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -89,9 +92,9 @@ func (s *Store) httpGetAppeal(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // httpUpdateAppeal applies the body over the current card: fields left out
 // keep their values.
-func (s *Store) httpUpdateAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h appealHandlers) httpUpdateAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("id")
-	cur, err := s.GetAppeal(r.Context(), p.Scope, id)
+	cur, err := h.appeals.GetAppeal(r.Context(), p.Scope, id)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -101,7 +104,7 @@ func (s *Store) httpUpdateAppeal(w http.ResponseWriter, r *http.Request, p *auth
 		httpapi.Error(w, r, err)
 		return
 	}
-	a, err := s.UpdateAppeal(r.Context(), p.Scope, id, in)
+	a, err := h.appeals.UpdateAppeal(r.Context(), p.Scope, id, in)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

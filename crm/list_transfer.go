@@ -1,23 +1,16 @@
 package crm
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
-	"net/http"
-	"strconv"
-	"time"
 
-	"github.com/xuri/excelize/v2"
-
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/xuri/excelize/v2"
 )
 
 // recordCells is a record as text cells in field order, each made safe
@@ -48,7 +41,7 @@ func recordCells(l List, r Record) []any {
 
 // WriteRecordsXLSX writes the records of a list in the caller's scope that
 // pass f as one sheet, and audits the export.
-func (s *Store) WriteRecordsXLSX(ctx context.Context, w io.Writer, sc access.Scope, listID string, f RecordFilter) error {
+func (s *Lists) WriteRecordsXLSX(ctx context.Context, w io.Writer, sc access.Scope, listID string, f RecordFilter) error {
 	if err := requireEdit(sc); err != nil {
 		return err
 	}
@@ -94,7 +87,7 @@ func (s *Store) WriteRecordsXLSX(ctx context.Context, w io.Writer, sc access.Sco
 // union card number or the full name of a member in the caller's scope;
 // an organisation cell its name or id. Each row is reported as in the
 // member import; a row in error adds nothing.
-func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID string, r io.Reader, format string) (ImportReport, error) {
+func (s *Lists) ImportRecords(ctx context.Context, sc access.Scope, listID string, r io.Reader, format string) (ImportReport, error) {
 	if err := requireEdit(sc); err != nil {
 		return ImportReport{}, err
 	}
@@ -102,7 +95,7 @@ func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID strin
 	if err != nil {
 		return ImportReport{}, err
 	}
-	units, err := s.unitsByName(ctx, sc)
+	units, err := unitsByName(ctx, s.db, sc)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -184,7 +177,7 @@ func (s *Store) ImportRecords(ctx context.Context, sc access.Scope, listID strin
 
 // resolveLink finds the member (by union card number or full name) or the
 // organisation (by name or id) a cell names, in the caller's scope.
-func (s *Store) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f ListField, cell string, units map[string]string) (string, error) {
+func (s *Lists) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f ListField, cell string, units map[string]string) (string, error) {
 	if f.Type == FieldOrganisation {
 		if id := units[norm.Fold(cell)]; id != "" {
 			return id, nil
@@ -211,100 +204,4 @@ func (s *Store) resolveLink(ctx context.Context, tx *sql.Tx, sc access.Scope, f 
 		return "", fmt.Errorf("%s: %q names no single member in your organisations (give the union card number)", f.Title, cell)
 	}
 	return ids[0], rows.Err()
-}
-
-func (s *Store) httpLists(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	ls, err := s.Lists(r.Context(), p.Scope)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"lists": ls})
-}
-
-// httpCreateList takes a list definition, or {"template": "awards"} for
-// the shipped awards list.
-func (s *Store) httpCreateList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in struct {
-		ListInput
-		Template string `json:"template"`
-	}
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	def := in.ListInput
-	switch in.Template {
-	case "":
-	case "awards":
-		unit := def.UnitID
-		def = AwardsList()
-		def.UnitID = unit
-	default:
-		httpapi.Error(w, r, valid.Errorf("template", "template", "the only template is awards"))
-		return
-	}
-	l, err := s.CreateList(r.Context(), p.Scope, def)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, l)
-}
-
-func (s *Store) httpRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f := RecordFilter{UnitID: r.URL.Query().Get("unit_id"), Query: r.URL.Query().Get("q")}
-	var err error
-	if f.Limit, err = httpapi.IntQuery(r, "limit", 50); err == nil {
-		f.Offset, err = httpapi.IntQuery(r, "offset", 0)
-	}
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	l, page, err := s.Records(r.Context(), p.Scope, r.PathValue("id"), f)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"list": l, "records": page.Records, "total": page.Total})
-}
-
-func (s *Store) httpAddRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in struct {
-		UnitID string         `json:"unit_id"`
-		Values map[string]any `json:"values"`
-	}
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	rec, err := s.AddRecord(r.Context(), p.Scope, r.PathValue("id"), in.UnitID, in.Values)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, rec)
-}
-
-func (s *Store) httpExportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var buf bytes.Buffer
-	f := RecordFilter{UnitID: r.URL.Query().Get("unit_id"), Query: r.URL.Query().Get("q")}
-	if err := s.WriteRecordsXLSX(r.Context(), &buf, p.Scope, r.PathValue("id"), f); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="list-`+time.Now().Format("2006-01-02")+`.xlsx"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
-}
-
-func (s *Store) httpImportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	rep, err := s.ImportRecords(r.Context(), p.Scope, r.PathValue("id"), r.Body, r.URL.Query().Get("format"))
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, rep)
 }

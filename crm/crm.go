@@ -1,0 +1,79 @@
+package crm
+
+import (
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+)
+
+// The CRM is a set of services, one per job, so that a feature has one
+// type and one file to change (see docs/ARCHITECTURE.md):
+//
+//	Members           member_service.go  cards, search, duplicates, merge, links to conversations
+//	Organisations     organisation.go    organisation cards
+//	Importer          import.go          member import from XLSX/CSV
+//	Exporter          export.go          member export to XLSX/CSV
+//	SavedFilters      saved_filter.go    named member filters
+//	Appeals           appeal_store.go    appeal cards, their list and search
+//	AppealCategories  appeal_category.go categories and their deadlines
+//	AppealDetails     appeal_details.go  comments, files and history of a card
+//	AppealNotices     appeal_notice.go   deadline reminders and overdue notices
+//	Lists             list_store.go      universal lists and their records
+//	ListFiles         list_file.go       files in list records
+//	Timelines         timeline.go        a member's history from all sources
+//
+// Each holds the database and only the other services it calls; the SQL
+// is in package functions over db.Execer (the *_store.go and *_query.go
+// files), so a service can run several of them in one transaction. The
+// HTTP handlers are small types of their own in the *_routes.go files,
+// over the services; routes.go is the table of contents.
+
+// Deps are what the hub gives the CRM.
+type Deps struct {
+	DB *db.DB
+	// Blobs keeps the files of appeals and list records; nil refuses them.
+	Blobs blob.Store
+	// Notifier delivers appeal deadline notices; nil leaves
+	// AppealNotices.SweepAppeals without anyone to tell.
+	Notifier AppealNotifier
+	// Conversations is the inbox, for cards and appeals made from
+	// conversations and the member timeline; nil leaves them without it.
+	Conversations ConversationReader
+}
+
+// Services are the CRM's services, built together by New.
+type Services struct {
+	Members          *Members
+	Organisations    *Organisations
+	Importer         *Importer
+	Exporter         *Exporter
+	SavedFilters     *SavedFilters
+	Appeals          *Appeals
+	AppealCategories *AppealCategories
+	AppealDetails    *AppealDetails
+	AppealNotices    *AppealNotices
+	Lists            *Lists
+	ListFiles        *ListFiles
+	Timelines        *Timelines
+}
+
+// New builds the CRM's services on d.DB.
+func New(d Deps) *Services {
+	files := fileStore{blobs: d.Blobs}
+	members := &Members{db: d.DB, conv: d.Conversations}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations}
+	lists := &Lists{db: d.DB}
+	return &Services{
+		Members:          members,
+		Organisations:    &Organisations{db: d.DB},
+		Importer:         &Importer{db: d.DB},
+		Exporter:         &Exporter{db: d.DB, members: members},
+		SavedFilters:     &SavedFilters{db: d.DB},
+		Appeals:          appeals,
+		AppealCategories: &AppealCategories{db: d.DB},
+		AppealDetails:    &AppealDetails{db: d.DB, appeals: appeals, files: files},
+		AppealNotices:    &AppealNotices{db: d.DB, notifier: d.Notifier},
+		Lists:            lists,
+		ListFiles:        &ListFiles{db: d.DB, lists: lists, files: files},
+		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals},
+	}
+}
