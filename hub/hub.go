@@ -112,6 +112,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Box, err = openSecretBox(cfg, log); err != nil {
 		return nil, err
 	}
+	h.Auth.SetSecretBox(h.Box)
+	// Plain TOTP secrets of earlier versions are sealed now; one missed
+	// (say, a failed write) is sealed on its first use instead.
+	if n, err := h.Auth.SealTOTPSecrets(ctx); err != nil {
+		log.Warn("could not seal plain TOTP secrets at start; they are sealed on first use", "err", err)
+	} else if n > 0 {
+		log.Info("sealed plain TOTP secrets", "count", n)
+	}
 	h.NodeID = nodeID()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err

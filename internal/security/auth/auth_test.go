@@ -13,6 +13,7 @@ import (
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/internal/storage/kv/kvtest"
@@ -37,6 +38,7 @@ func newFixture(t *testing.T, d *db.DB) fixture {
 	}
 	sys.UnitID = root.ID
 	svc := auth.NewService(d, kvtest.Open(t), users, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.CheapPasswordParams, time.Hour)
+	svc.SetSecretBox(testBox(t, "auth test secret key"))
 	return fixture{svc: svc, users: users, sys: sys, unit: root}
 }
 
@@ -214,4 +216,13 @@ func codeAt(t *testing.T, secret string, at time.Time) string {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func testBox(t *testing.T, key string) *secretbox.Box {
+	t.Helper()
+	b, err := secretbox.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
