@@ -69,6 +69,7 @@ type Hub struct {
 	Mail *mail.Connector
 
 	handler    http.Handler
+	metrics    http.Handler // served alone on PROFHUB_METRICS_LISTEN
 	connectors []connector
 	workers    sync.WaitGroup
 	stop       context.CancelFunc
@@ -153,6 +154,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		c.Routes(mux)
 	}
 	h.handler = w.Handler(mux)
+	h.metrics = w.Handler(metricsMux(w))
+	switch {
+	case cfg.MetricsListen == "" && cfg.MetricsToken == "":
+		log.Info("/metrics is not served: set PROFHUB_METRICS_LISTEN (a private address) or PROFHUB_METRICS_TOKEN")
+	case cfg.MetricsListen == "":
+		log.Info("/metrics is served on the public address to the metrics token only")
+	}
 	h.Inbox.Start()
 	h.Mailing.Run()
 	for _, c := range h.connectors {
@@ -209,6 +217,34 @@ func (h *Hub) stopConnectors() {
 	h.connectors = nil
 }
 
+func metricsMux(w *web.Server) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", w.MetricsHandler())
+	return mux
+}
+
+// serveMetrics answers /metrics alone on PROFHUB_METRICS_LISTEN, if set,
+// and returns the server to close at shutdown (nil without one).
+func (h *Hub) serveMetrics() (*http.Server, error) {
+	addr := h.Config.MetricsListen
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("hub: listen on %s (PROFHUB_METRICS_LISTEN): %w", addr, err)
+	}
+	srv := &http.Server{Handler: h.metrics, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(h.Log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			h.Log.Error("metrics listener stopped", "addr", addr, "err", err)
+		}
+	}()
+	h.Log.Info("serving /metrics", "addr", ln.Addr().String())
+	return srv, nil
+}
+
 // Handler is the node's whole HTTP surface.
 func (h *Hub) Handler() http.Handler { return h.handler }
 
@@ -236,6 +272,13 @@ func (h *Hub) every(d time.Duration, name string, job func(context.Context) erro
 // requests in flight finish (up to the shutdown timeout) and stops the
 // background workers.
 func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
+	msrv, err := h.serveMetrics()
+	if err != nil {
+		return err
+	}
+	if msrv != nil {
+		defer msrv.Close()
+	}
 	srv := &http.Server{
 		Handler:           h.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -254,7 +297,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.Log.Info("shutting down", "timeout", h.Config.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), h.Config.ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx)
 	h.stop()
 	h.workers.Wait()
 	h.stopConnectors()
