@@ -69,6 +69,7 @@ type Hub struct {
 	Mail *mail.Connector
 
 	handler    http.Handler
+	metrics    http.Handler // served alone on PROFHUB_METRICS_LISTEN
 	connectors []connector
 	workers    sync.WaitGroup
 	stop       context.CancelFunc
@@ -112,6 +113,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Box, err = openSecretBox(cfg, log); err != nil {
 		return nil, err
 	}
+	h.Auth.SetSecretBox(h.Box)
+	// Plain TOTP secrets of earlier versions are sealed now; one missed
+	// (say, a failed write) is sealed on its first use instead.
+	if n, err := h.Auth.SealTOTPSecrets(ctx); err != nil {
+		log.Warn("could not seal plain TOTP secrets at start; they are sealed on first use", "err", err)
+	} else if n > 0 {
+		log.Info("sealed plain TOTP secrets", "count", n)
+	}
 	h.NodeID = nodeID()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err
@@ -143,6 +152,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		c.Routes(mux)
 	}
 	h.handler = w.Handler(mux)
+	h.metrics = w.Handler(metricsMux(w))
+	switch {
+	case cfg.MetricsListen == "" && cfg.MetricsToken == "":
+		log.Info("/metrics is not served: set PROFHUB_METRICS_LISTEN (a private address) or PROFHUB_METRICS_TOKEN")
+	case cfg.MetricsListen == "":
+		log.Info("/metrics is served on the public address to the metrics token only")
+	}
 	h.Inbox.Start()
 	h.Mailing.Run()
 	for _, c := range h.connectors {
@@ -199,6 +215,34 @@ func (h *Hub) stopConnectors() {
 	h.connectors = nil
 }
 
+func metricsMux(w *web.Server) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", w.MetricsHandler())
+	return mux
+}
+
+// serveMetrics answers /metrics alone on PROFHUB_METRICS_LISTEN, if set,
+// and returns the server to close at shutdown (nil without one).
+func (h *Hub) serveMetrics() (*http.Server, error) {
+	addr := h.Config.MetricsListen
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("hub: listen on %s (PROFHUB_METRICS_LISTEN): %w", addr, err)
+	}
+	srv := &http.Server{Handler: h.metrics, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(h.Log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			h.Log.Error("metrics listener stopped", "addr", addr, "err", err)
+		}
+	}()
+	h.Log.Info("serving /metrics", "addr", ln.Addr().String())
+	return srv, nil
+}
+
 // Handler is the node's whole HTTP surface.
 func (h *Hub) Handler() http.Handler { return h.handler }
 
@@ -226,6 +270,13 @@ func (h *Hub) every(d time.Duration, name string, job func(context.Context) erro
 // requests in flight finish (up to the shutdown timeout) and stops the
 // background workers.
 func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
+	msrv, err := h.serveMetrics()
+	if err != nil {
+		return err
+	}
+	if msrv != nil {
+		defer msrv.Close()
+	}
 	srv := &http.Server{
 		Handler:           h.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -244,7 +295,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.Log.Info("shutting down", "timeout", h.Config.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), h.Config.ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx)
 	h.stop()
 	h.workers.Wait()
 	h.stopConnectors()

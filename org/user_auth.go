@@ -90,3 +90,36 @@ func (s *Store) UseTOTPStep(ctx context.Context, id string, step int64) (bool, e
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// TOTPSecrets returns the stored TOTP secret of every user who has one, by
+// user id, for the auth package's start-up sealing of plain secrets.
+func (s *Store) TOTPSecrets(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, totp_secret FROM users WHERE totp_secret <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("org: totp secrets: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, secret string
+		if err := rows.Scan(&id, &secret); err != nil {
+			return nil, fmt.Errorf("org: totp secrets: %w", err)
+		}
+		out[id] = secret
+	}
+	return out, rows.Err()
+}
+
+// ReplaceTOTPSecret swaps a user's stored TOTP secret for another form of
+// the same secret (its sealed form), only if it is still old: a node sealing
+// at start and another sealing on first use, or a user re-enrolling at that
+// moment, cannot overwrite each other. It changes no setting of the user's,
+// so it is neither audited nor counted as an update.
+func (s *Store) ReplaceTOTPSecret(ctx context.Context, id, old, replacement string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2`, id, old, replacement)
+	if err != nil {
+		return false, fmt.Errorf("org: replace totp secret: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -212,8 +212,9 @@ func (s *Store) UpdateUser(ctx context.Context, sc access.Scope, id string, ch U
 }
 
 // SetDisabled disables or re-enables a user. Disabling also ends every
-// session of theirs in the same transaction: a disabled user is signed out
-// everywhere at once, not when their session happens to expire.
+// session of theirs and revokes every API token in the same transaction: a
+// disabled user is signed out everywhere at once, and re-enabling them later
+// does not bring old credentials (perhaps copied by someone else) back.
 func (s *Store) SetDisabled(ctx context.Context, sc access.Scope, id string, disabled bool) error {
 	if err := sc.Require(access.ManageUsers); err != nil {
 		return err
@@ -230,13 +231,21 @@ func (s *Store) SetDisabled(ctx context.Context, sc access.Scope, id string, dis
 			return fmt.Errorf("org: disable user: %w", err)
 		}
 		action := "user.enable"
+		var details map[string]any
 		if disabled {
 			action = "user.disable"
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 				return fmt.Errorf("org: end sessions: %w", err)
 			}
+			res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at = 0`, id, db.Now())
+			if err != nil {
+				return fmt.Errorf("org: revoke tokens: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				details = map[string]any{"tokens_revoked": n}
+			}
 		}
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "user", ObjectID: id, UnitID: u.UnitID})
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "user", ObjectID: id, UnitID: u.UnitID, Details: details})
 	})
 }
 

@@ -56,9 +56,19 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-func securityHeaders(next http.Handler) http.Handler {
+// hstsPolicy keeps browsers on https for a year once they have seen the hub
+// there. Subdomains are left alone: the hub often lives beside a union's
+// other sites, which it has no say over.
+const hstsPolicy = "max-age=31536000"
+
+// securityHeaders sets the headers every answer carries; hsts when the
+// public address is https (browsers ignore it on plain http anyway).
+func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsPolicy)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		if !strings.HasPrefix(r.URL.Path, "/widget/") {
@@ -109,9 +119,10 @@ func (s *Server) clientIP(r *http.Request) string {
 // is dropped and the request goes on anonymously (to the login page).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") {
+		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || r.URL.Path == "/metrics" {
 			// Public endpoints authenticate the way their provider defines
-			// (channel tokens, signatures); staff credentials mean nothing there.
+			// (channel tokens, signatures), /metrics by its own token; staff
+			// credentials mean nothing there.
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -7,6 +7,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -79,7 +81,7 @@ func (s *Server) Handler(mux *http.ServeMux) http.Handler {
 	h = s.authenticate(h)
 	h = s.cop.Handler(h)
 	h = s.limitBody(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, s.Config.SecureCookies())
 	h = s.withRequestID(h)
 	return s.recoverPanics(h)
 }
@@ -111,6 +113,33 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ready\n"))
 }
 
-func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+// MetricsHandler serves the Prometheus metrics, to Bearer
+// PROFHUB_METRICS_TOKEN when one is set. The hub serves it alone on
+// PROFHUB_METRICS_LISTEN.
+func (s *Server) MetricsHandler() http.Handler {
+	prom := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	want := s.Config.MetricsToken
+	if want == "" {
+		return prom
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+			httpapi.Logger(r.Context()).Warn("metrics asked for without the metrics token", "ip", s.clientIP(r))
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			httpapi.Error(w, r, auth.ErrNoSession)
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
+}
+
+// publicMetrics is /metrics on the public listener: figures about load and
+// layout are nobody's business, so it exists there only behind the metrics
+// token, and answers 404 when none is configured.
+func (s *Server) publicMetrics() http.Handler {
+	if s.Config.MetricsToken == "" {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { httpapi.Error(w, r, db.ErrNotFound) })
+	}
+	return s.MetricsHandler()
 }

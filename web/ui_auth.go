@@ -8,6 +8,7 @@ import (
 	"errors"
 	"html/template"
 	"image/png"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -68,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			httpapi.Logger(r.Context()).Error("login failed", "err", err)
 		}
-		s.renderLogin(w, r, status, login, errorText(lang, err))
+		s.renderLogin(w, r, status, login, signInErrorText(lang, err))
 		return
 	}
 	s.setSessionCookie(w, res.Token)
@@ -79,8 +80,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
+// httpRetryAfter is the wait in whole seconds, rounded up, as the page says.
 func httpRetryAfter(t *auth.ThrottledError) string {
-	return strconv.Itoa(int(t.RetryAfter.Seconds()) + 1)
+	return strconv.Itoa(waitSeconds(t))
+}
+
+func waitSeconds(t *auth.ThrottledError) int {
+	return max(int(math.Ceil(t.RetryAfter.Seconds())), 1)
+}
+
+// signInErrorText is errorText that tells a throttled person how long to
+// wait: whole seconds rounded up under two minutes, whole minutes above.
+func signInErrorText(lang string, err error) string {
+	var thr *auth.ThrottledError
+	if !errors.As(err, &thr) {
+		return errorText(lang, err)
+	}
+	secs := waitSeconds(thr)
+	if secs < 120 {
+		return i18n.T(lang, "err.throttled_seconds", secs)
+	}
+	return i18n.T(lang, "err.throttled_minutes", (secs+59)/60)
 }
 
 // pendingUser is the caller of the second-factor pages: signed in with a
@@ -121,8 +141,15 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 	if err := s.Auth.VerifyTOTP(r.Context(), p, r.PostFormValue("code"), s.clientIP(r)); err != nil {
 		v := s.newView(r, "totp.title", "")
 		v.User, v.CSRF = nil, p.CSRFToken
-		v.Error = errorText(v.Lang, err)
+		v.Error = signInErrorText(v.Lang, err)
 		status, _, _, _ := httpapi.Classify(err)
+		var thr *auth.ThrottledError
+		if errors.As(err, &thr) {
+			w.Header().Set("Retry-After", httpRetryAfter(thr))
+		}
+		if status >= 500 {
+			httpapi.Logger(r.Context()).Error("second factor failed", "err", err)
+		}
 		s.render(w, r, status, "totp", v)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 )
@@ -301,14 +302,15 @@ func TestBearerTokensNeedNoCSRF(t *testing.T) {
 }
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	n := hubtest.Start(t)
+	// /metrics is public only behind its token (security_test.go).
+	n := hubtest.StartWith(t, hubtest.NewStorage(t), func(c *config.Config) { c.MetricsToken = testMetricsToken })
 	b := n.NewBrowser(t)
 	for _, p := range []string{"/healthz", "/readyz"} {
 		if code, _, _ := get(t, b, p); code != 200 {
 			t.Errorf("%s = %d", p, code)
 		}
 	}
-	if code, body, _ := get(t, b, "/metrics"); code != 200 || !strings.Contains(body, `profhub_http_requests_total{code="200",route="GET /healthz"}`) {
+	if code, body := getMetrics(t, b.Base, testMetricsToken); code != 200 || !strings.Contains(body, `profhub_http_requests_total{code="200",route="GET /healthz"}`) {
 		t.Errorf("metrics (%d) lack the request counter", code)
 	}
 	if err := n.KV.Close(); err != nil {

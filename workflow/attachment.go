@@ -48,13 +48,16 @@ type fileRef struct {
 	ContentType string `json:"content_type"`
 }
 
+// cleanFileName refuses names that are plainly broken, then cleans the
+// rest the one way every stored file name is cleaned (blob.CleanName: no
+// bidirectional controls or other invisible characters).
 func cleanFileName(name string) (string, error) {
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	if name == "" || name == "." || name == "/" || utf8.RuneCountInString(name) > 200 || !utf8.ValidString(name) ||
 		strings.ContainsAny(name, "\x00\r\n\"") {
 		return "", valid.Errorf("name", "file_name", "a file name is 1–200 characters without quotes or line breaks")
 	}
-	return name, nil
+	return blob.CleanName(name), nil
 }
 
 func insertAttachment(ctx context.Context, tx db.Execer, sc access.Scope, docID string, f fileRef, now int64) error {

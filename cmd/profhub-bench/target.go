@@ -72,6 +72,7 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 	cfg.RedisPrefix = fmt.Sprintf("bench:%d:", time.Now().UnixNano())
 	cfg.SecretKey = "profhub-bench secret key"
 	cfg.AdminPassword = "bench-admin-password"
+	cfg.MetricsToken = benchMetricsToken
 	logFile, err := os.Create(filepath.Join(dir, "hub.log"))
 	if err != nil {
 		return nil, err
@@ -150,12 +151,18 @@ func (t *target) call(ctx context.Context, token, method, path string, in, out a
 	return resp.StatusCode, nil
 }
 
+// benchMetricsToken is PROFHUB_METRICS_TOKEN of the hub the bench starts.
+const benchMetricsToken = "profhub-bench-metrics-token"
+
 // metricAverage reads a histogram's sum/count from the hub's /metrics.
 func (t *target) metricAverage(ctx context.Context, name string) (float64, bool) {
 	req, err := http.NewRequestWithContext(ctx, "GET", t.base+"/metrics", nil)
 	if err != nil {
 		return 0, false
 	}
+	// The hub the bench starts serves /metrics to this token; a hub given
+	// by --url serves it only if the administrator set the same one.
+	req.Header.Set("Authorization", "Bearer "+benchMetricsToken)
 	resp, err := t.client.Do(req)
 	if err != nil {
 		return 0, false

@@ -248,7 +248,11 @@ func (c *cli) user(args []string) error {
 			if err := a.org.SetDisabled(ctx, a.sc, u.ID, act == "disable"); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.out, "%sd %s\n", act, u.Login)
+			if act == "disable" {
+				fmt.Fprintf(c.out, "disabled %s; their sessions ended and their API tokens were revoked for good\n", u.Login)
+				return nil
+			}
+			fmt.Fprintf(c.out, "enabled %s\n", u.Login)
 			return nil
 		})
 	case "passwd":

@@ -127,3 +127,28 @@ func TestDemoFillsOnce(t *testing.T) {
 		t.Fatalf("demo on a real installation: %d %q", code, errOut)
 	}
 }
+
+// Disabling a user revokes their API tokens for good: enabling them again
+// does not bring the tokens back.
+func TestUserDisableRevokesTokens(t *testing.T) {
+	env := testEnv(t)
+	steps := []struct {
+		args []string
+		want string // in stdout
+	}{
+		{[]string{"unit", "add", "--name", "Федерация профсоюзов области", "--kind", "federation"}, "created unit"},
+		{[]string{"user", "add", "--login", "integrator", "--name", "Интеграция 1С", "--role", "operator", "--password", "long password"}, "created user integrator"},
+		{[]string{"token", "create", "--login", "integrator", "--name", "1C"}, "phk_"},
+		{[]string{"token", "list", "--login", "integrator"}, "1C"},
+		{[]string{"user", "disable", "integrator"}, "API tokens were revoked"},
+		{[]string{"user", "enable", "integrator"}, "enabled integrator"},
+	}
+	for _, s := range steps {
+		if code, out, errOut := runCLI(t, env, s.args...); code != 0 || !strings.Contains(out, s.want) {
+			t.Fatalf("profhub %s: exit %d, out %q, err %q; want %q", strings.Join(s.args, " "), code, out, errOut, s.want)
+		}
+	}
+	if _, out, _ := runCLI(t, env, "token", "list", "--login", "integrator"); strings.Contains(out, "1C") {
+		t.Fatalf("token back after disable and enable:\n%s", out)
+	}
+}

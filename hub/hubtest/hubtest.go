@@ -96,7 +96,11 @@ func withPrivateRedis(t testing.TB, s Storage) (Storage, *miniredis.Miniredis) {
 func Start(t testing.TB) *Node { return StartOn(t, NewStorage(t)) }
 
 // StartOn runs a node on the given storage.
-func StartOn(t testing.TB, s Storage) *Node {
+func StartOn(t testing.TB, s Storage) *Node { return StartWith(t, s, nil) }
+
+// StartWith runs a node on the given storage after tweak (when not nil) has
+// changed its configuration, for tests of settings such as the base URL.
+func StartWith(t testing.TB, s Storage, tweak func(*config.Config)) *Node {
 	t.Helper()
 	cfg, err := config.Load(nil, nil)
 	if err != nil {
@@ -106,6 +110,9 @@ func StartOn(t testing.TB, s Storage) *Node {
 	cfg.DatabaseURL, cfg.RedisURL, cfg.RedisPrefix = s.DatabaseURL, s.RedisURL, s.RedisPrefix
 	cfg.AdminPassword = AdminPassword
 	cfg.SecretKey = "hubtest secret key, not for production"
+	if tweak != nil {
+		tweak(cfg)
+	}
 	var logOut io.Writer = io.Discard
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
 		logOut = os.Stderr

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,11 @@ type Config struct {
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
 	TrustProxy      bool // honour X-Forwarded-For / X-Forwarded-Proto
+	// /metrics is served on MetricsListen (a private address) and, when
+	// MetricsToken is set, on the public listener to Bearer MetricsToken;
+	// with neither it is not served at all.
+	MetricsListen string
+	MetricsToken  string
 }
 
 // setting describes one variable: its environment name, flag name, help and
@@ -85,6 +91,10 @@ var settings = []setting{
 			c.TrustProxy = b
 			return err
 		}, get: func(c *Config) string { return strconv.FormatBool(c.TrustProxy) }},
+	{env: "PROFHUB_METRICS_LISTEN", flag: "metrics-listen", help: "separate address serving only /metrics, e.g. 127.0.0.1:9090 (default: none)",
+		set: setMetricsListen, get: func(c *Config) string { return c.MetricsListen }},
+	{env: "PROFHUB_METRICS_TOKEN", flag: "metrics-token", secret: true, help: "Bearer token that /metrics demands; also serves it on the public listener (default: /metrics is not public)",
+		set: setMetricsToken, get: func(c *Config) string { return c.MetricsToken }},
 }
 
 // Loader collects settings from the environment and from flags registered
@@ -141,6 +151,9 @@ func (l *Loader) Config() (*Config, error) {
 	}
 	if c.BlobDir == "" {
 		c.BlobDir = filepath.Join(c.DataDir, "blobs")
+	}
+	if c.MetricsListen != "" && c.MetricsListen == c.Listen {
+		return nil, errors.New("config: PROFHUB_METRICS_LISTEN must differ from PROFHUB_LISTEN (leave it empty and set PROFHUB_METRICS_TOKEN to serve /metrics on the public address)")
 	}
 	return c, nil
 }
@@ -246,6 +259,26 @@ func setBaseURL(c *Config, v string) error {
 		v = strings.TrimRight(v, "/")
 	}
 	c.BaseURL = v
+	return nil
+}
+
+func setMetricsListen(c *Config, v string) error {
+	if v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return errors.New("must be host:port, e.g. 127.0.0.1:9090")
+		}
+	}
+	c.MetricsListen = v
+	return nil
+}
+
+// setMetricsToken wants a token long enough not to be guessed: it guards
+// figures that reveal the installation's load and layout.
+func setMetricsToken(c *Config, v string) error {
+	if v != "" && (len(v) < 16 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' })) {
+		return errors.New("must have at least 16 printable ASCII characters without spaces")
+	}
+	c.MetricsToken = v
 	return nil
 }
 

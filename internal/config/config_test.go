@@ -51,6 +51,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"PROFHUB_BASE_URL=hub.example.org", "PROFHUB_BASE_URL"},
 		{"PROFHUB_TRUST_PROXY=perhaps", "PROFHUB_TRUST_PROXY"},
 		{"PROFHUB_DATABSE_URL=postgres://x", "PROFHUB_DATABSE_URL"},
+		{"PROFHUB_METRICS_LISTEN=9090", "PROFHUB_METRICS_LISTEN"},
+		{"PROFHUB_METRICS_LISTEN=:8080", "PROFHUB_METRICS_LISTEN"}, // the public listener's own address
+		{"PROFHUB_METRICS_TOKEN=short", "PROFHUB_METRICS_TOKEN"},
+		{"PROFHUB_METRICS_TOKEN=sixteen chars with spaces", "PROFHUB_METRICS_TOKEN"},
 	}
 	for _, tc := range tests {
 		_, err := Load([]string{tc.env}, nil)
@@ -74,5 +78,19 @@ func TestSecretKeyFile(t *testing.T) {
 	}
 	if _, err := Load([]string{"PROFHUB_SECRET_KEY_FILE=" + f, "PROFHUB_SECRET_KEY=x"}, nil); err == nil {
 		t.Fatal("both key and key file accepted")
+	}
+}
+
+func TestMetricsSettings(t *testing.T) {
+	c, err := Load(nil, nil)
+	if err != nil || c.MetricsListen != "" || c.MetricsToken != "" {
+		t.Fatalf("metrics must be off by default: %+v %v", c, err)
+	}
+	c, err = Load([]string{"PROFHUB_METRICS_LISTEN=127.0.0.1:9090", "PROFHUB_METRICS_TOKEN=scrape-token-0123456789"}, nil)
+	if err != nil || c.MetricsListen != "127.0.0.1:9090" || c.MetricsToken != "scrape-token-0123456789" {
+		t.Fatalf("metrics settings: %+v %v", c, err)
+	}
+	if dump := strings.Join(c.Dump(), "\n"); strings.Contains(dump, "scrape-token") {
+		t.Fatalf("dump shows the metrics token:\n%s", dump)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/org"
@@ -41,7 +42,8 @@ type Service struct {
 	log       *slog.Logger
 	params    PasswordParams
 	ttl       time.Duration
-	dummyHash string // verified against when the login is unknown, so timing says nothing
+	dummyHash string         // verified against when the login is unknown, so timing says nothing
+	box       *secretbox.Box // seals TOTP secrets (totp_seal.go)
 }
 
 // NewService builds the service. sessionTTL is the idle lifetime of a session.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
 	"github.com/profhub/profhub/internal/storage/kv/kvtest"
@@ -37,6 +38,7 @@ func newFixture(t *testing.T, d *db.DB) fixture {
 	}
 	sys.UnitID = root.ID
 	svc := auth.NewService(d, kvtest.Open(t), users, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.CheapPasswordParams, time.Hour)
+	svc.SetSecretBox(testBox(t, "auth test secret key"))
 	return fixture{svc: svc, users: users, sys: sys, unit: root}
 }
 
@@ -214,4 +216,55 @@ func codeAt(t *testing.T, secret string, at time.Time) string {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func testBox(t *testing.T, key string) *secretbox.Box {
+	t.Helper()
+	b, err := secretbox.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Disabling a user revokes their tokens for good; enabling them again does
+// not bring the tokens back, whoever did it (UI, API and CLI all call
+// org.SetDisabled).
+func TestDisableRevokesTokensForGood(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		u := f.addUser(t, "integrator", access.Operator, "correct horse")
+		other := f.addUser(t, "bystander", access.Operator, "correct horse")
+		old, _, err := f.svc.CreateToken(ctx, f.sys, u.ID, "1C", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, _, err := f.svc.CreateToken(ctx, f.sys, other.ID, "1C", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, disabled := range []bool{true, false} {
+			if err := f.users.SetDisabled(ctx, f.sys, u.ID, disabled); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.Bearer(ctx, old, ""); !errors.Is(err, auth.ErrNoSession) {
+				t.Fatalf("old token after disabled=%v: %v", disabled, err)
+			}
+		}
+		if list, err := f.svc.ListTokens(ctx, f.sys, u.ID); err != nil || len(list) != 0 {
+			t.Fatalf("tokens listed after disable and enable: %+v %v", list, err)
+		}
+		if _, err := f.svc.Bearer(ctx, kept, ""); err != nil {
+			t.Fatalf("another user's token revoked: %v", err)
+		}
+		// A token made after re-enabling works.
+		fresh, _, err := f.svc.CreateToken(ctx, f.sys, u.ID, "1C again", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := f.svc.Bearer(ctx, fresh, ""); err != nil || p.User.ID != u.ID {
+			t.Fatalf("new token after re-enabling: %v", err)
+		}
+	})
 }

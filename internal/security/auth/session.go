@@ -23,8 +23,8 @@ type LoginResult struct {
 }
 
 // Login checks a password and opens a session. Failures are throttled per
-// login and per address; the throttle is checked before the password so a
-// locked account cannot be probed.
+// (login, address) with growing waits and per address (throttle.go); the
+// throttle is checked before the password so a waiting pair cannot probe.
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (LoginResult, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
 	if err := s.checkThrottle(ctx, login, ip); err != nil {
@@ -40,11 +40,11 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		return LoginResult{}, err
 	}
 	if !VerifyPassword(password, rec.PasswordHash) || rec.Disabled {
-		s.recordFailure(ctx, login, ip)
-		s.log.Warn("login failed", "login", login, "ip", ip, "disabled", rec.Disabled)
+		wait := s.recordFailure(ctx, login, ip)
+		s.log.Warn("login failed", "login", login, "ip", ip, "disabled", rec.Disabled, "next_attempt_in", wait)
 		return LoginResult{}, ErrBadCredentials
 	}
-	s.clearFailures(ctx, login)
+	s.clearFailures(ctx, login, ip)
 
 	required, err := s.TOTPRequired(ctx, rec.Role)
 	if err != nil {

@@ -62,7 +62,11 @@ func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (*otp.Key, error)
 	if err != nil {
 		return nil, fmt.Errorf("auth: totp: %w", err)
 	}
-	if err := s.users.SetTOTP(ctx, p.Scope, p.User.ID, key.Secret(), false); err != nil {
+	sealed, err := s.sealTOTP(key.Secret())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.users.SetTOTP(ctx, p.Scope, p.User.ID, sealed, false); err != nil {
 		return nil, err
 	}
 	return key, nil
@@ -78,10 +82,18 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) er
 	if rec.TOTPSecret == "" || rec.TOTPEnabled {
 		return ErrBadCode
 	}
-	if err := s.checkCode(ctx, p.User.ID, rec.TOTPSecret, code); err != nil {
+	secret, err := s.openTOTP(ctx, p.User.ID, rec.TOTPSecret)
+	if err != nil {
 		return err
 	}
-	if err := s.users.SetTOTP(ctx, p.Scope, p.User.ID, rec.TOTPSecret, true); err != nil {
+	if err := s.checkCode(ctx, p.User.ID, secret, code); err != nil {
+		return err
+	}
+	sealed, err := s.sealTOTP(secret)
+	if err != nil {
+		return err
+	}
+	if err := s.users.SetTOTP(ctx, p.Scope, p.User.ID, sealed, true); err != nil {
 		return err
 	}
 	if p.MFAPending {
@@ -103,10 +115,15 @@ func (s *Service) VerifyTOTP(ctx context.Context, p *Principal, code, ip string)
 	if !rec.TOTPEnabled {
 		return ErrBadCode
 	}
-	if err := s.checkCode(ctx, p.User.ID, rec.TOTPSecret, code); err != nil {
+	secret, err := s.openTOTP(ctx, p.User.ID, rec.TOTPSecret)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCode(ctx, p.User.ID, secret, code); err != nil {
 		s.recordFailure(ctx, p.User.Login, ip)
 		return err
 	}
+	s.clearFailures(ctx, p.User.Login, ip)
 	return s.completeMFA(ctx, p)
 }
 

@@ -54,6 +54,11 @@ func (b *Box) Seal(plain string) string {
 	return prefix + base64.RawStdEncoding.EncodeToString(b.aead.Seal(nonce, nonce, []byte(plain), nil))
 }
 
+// IsSealed reports whether v has the form Seal gives. Values stored before
+// sealing was introduced (plain TOTP secrets, for one) never start with the
+// prefix, so a column can hold both while they are migrated.
+func IsSealed(v string) bool { return strings.HasPrefix(v, prefix) }
+
 // Open decrypts a sealed value.
 func (b *Box) Open(sealed string) (string, error) {
 	if sealed == "" {
