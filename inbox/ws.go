@@ -101,6 +101,8 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 			return
 		case <-c.Done():
 			// Too slow to keep up: the console reconnects with its last seq.
+			// Logged here only, once per dropped socket.
+			log.Info("console too slow: disconnected, it resumes from its last event", "seq", sent)
 			conn.Close(websocket.StatusTryAgainLater, "reconnect and resume")
 			return
 		case <-refresh.C:

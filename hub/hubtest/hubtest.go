@@ -21,6 +21,7 @@ import (
 
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/logx"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
@@ -107,7 +108,7 @@ func StartOn(t testing.TB, s Storage) *Node {
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
 		logOut = os.Stderr
 	}
-	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(logx.NewSummarizer(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}), logx.Options{}))
 	h, err := hub.New(context.Background(), cfg, log, hub.Options{Version: "test", PasswordParams: auth.CheapPasswordParams})
 	if err != nil {
 		t.Fatalf("hubtest: %v", err)
