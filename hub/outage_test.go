@@ -252,4 +252,39 @@ func TestDatabaseOutageAnswers503AndLosesNothing(t *testing.T) {
 	if len(ids) == 0 || len(lost) > 0 {
 		t.Fatalf("%d of %d accepted messages lost: %v", len(lost), len(ids), lost[:min(len(lost), 10)])
 	}
+
+	// A database made read-only (as a standby, or by an administrator
+	// short of disk) still answers pings: the node turns not ready, and
+	// a message is refused with 503, until writes work again.
+	readOnly := func(on string) {
+		t.Helper()
+		if err := pg.Exec("ALTER SYSTEM SET default_transaction_read_only = " + on); err != nil {
+			t.Fatal(err)
+		}
+		if err := pg.Exec("SELECT pg_reload_conf()"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond) // the reload reaches every backend; readyz's last probe expires
+	}
+	readOnly("on")
+	if code, body := readyz(t, n); code != http.StatusServiceUnavailable {
+		t.Errorf("read-only database: readyz = %d %s", code, body)
+	}
+	var in inbox.APIInbound
+	in.Contact.ID, in.Message.ID, in.Message.Text = "ro", "read-only-1", "текст"
+	b, _ := json.Marshal(in)
+	req, _ := http.NewRequest("POST", n.Server.URL+"/hooks/api/"+ch.ID+"/messages", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+chToken)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("message to a read-only database = %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	readOnly("off")
+	if code, body := readyz(t, n); code != http.StatusOK {
+		t.Errorf("writable again: readyz = %d %s", code, body)
+	}
 }
