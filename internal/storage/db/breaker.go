@@ -54,7 +54,10 @@ func (b *breaker) record(err error) {
 	case IsUnavailable(err):
 		b.down, b.cause = true, err
 		if !wasDown {
-			b.nextTry = time.Now().Add(breakerRetry)
+			// The next dial goes through as the first trial: when one
+			// backend was terminated and the server is fine, the breaker
+			// closes again at once.
+			b.nextTry = time.Now()
 		}
 	default:
 		// An attempt that failed for another reason (a wrong password)

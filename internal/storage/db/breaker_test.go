@@ -69,6 +69,10 @@ func TestBreaker(t *testing.T) {
 	if down := <-flips; !down {
 		t.Fatal("no down notification")
 	}
+	if err := b.admit(); err != nil {
+		t.Fatalf("the first dial after the trip is not let through as a trial: %v", err)
+	}
+	b.record(refused) // the trial failed: still down, no new notification
 	start := time.Now()
 	if err := b.admit(); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("admit while down = %v, want at once ErrUnavailable", err)
