@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -69,5 +70,38 @@ func TestAPIHookChecksTokenBeforeReadingTheBody(t *testing.T) {
 				t.Fatalf("body %s", w.Body)
 			}
 		})
+	}
+}
+
+// A refused message is one line in the log, a warning, whatever refused
+// it: the token check or the disabled channel.
+func TestAPIHookRefusalIsLoggedOnce(t *testing.T) {
+	f := newFixture(t, inbox.Evenly)
+	body := `{"contact":{"id":"a"},"message":{"id":"1","text":"x"}}`
+	post := func(reqID, token string) int {
+		req := httptest.NewRequest("POST", "/hooks/api/"+f.channel.ID+"/messages", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("X-Request-Id", reqID)
+		w := httptest.NewRecorder()
+		f.n.Handler().ServeHTTP(w, req)
+		return w.Code
+	}
+	if code := post("refusal-token", "phc_wrong"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong token = %d", code)
+	}
+	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.channel.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if code := post("refusal-disabled", f.chToken); code != http.StatusForbidden {
+		t.Fatalf("disabled channel = %d", code)
+	}
+	for _, id := range []string{"refusal-token", "refusal-disabled"} {
+		lines := f.n.Logs.Matching("req=" + id)
+		if len(lines) != 1 || !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], "channel=") {
+			t.Errorf("%s: want one warning naming the channel, got %q", id, lines)
+		}
+	}
+	if lines := f.n.Logs.Matching("disabled channel"); len(lines) > 1 {
+		t.Errorf("the disabled channel's refusal is logged %d times: %q", len(lines), lines)
 	}
 }

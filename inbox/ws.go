@@ -131,6 +131,9 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 				sent = max(sent, ev.Seq)
 			}
 			if err := e.writeEvents(ctx, conn, fresh); err != nil {
+				if ctx.Err() == nil { // not the console leaving nor the hub stopping
+					log.Info("console socket dropped: events could not be written", "err", err, "seq", sent)
+				}
 				return
 			}
 		}

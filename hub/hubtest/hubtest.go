@@ -38,6 +38,9 @@ type Node struct {
 	Server *httptest.Server
 	Root   org.Unit
 	System access.Scope
+	// Logs holds the node's log lines of level info and above, for tests
+	// of what an administrator reads.
+	Logs *LogLines
 }
 
 // Storage names where a test hub keeps its data; Start fills it in the
@@ -104,9 +107,10 @@ func StartOn(t testing.TB, s Storage) *Node {
 	cfg.DatabaseURL, cfg.RedisURL, cfg.RedisPrefix = s.DatabaseURL, s.RedisURL, s.RedisPrefix
 	cfg.AdminPassword = AdminPassword
 	cfg.SecretKey = "hubtest secret key, not for production"
-	var logOut io.Writer = io.Discard
+	logs := &LogLines{}
+	var logOut io.Writer = logs
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
-		logOut = os.Stderr
+		logOut = io.MultiWriter(logs, os.Stderr)
 	}
 	log := slog.New(logx.NewSummarizer(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}), logx.Options{}))
 	h, err := hub.New(context.Background(), cfg, log, hub.Options{Version: "test", PasswordParams: auth.CheapPasswordParams})
@@ -127,7 +131,7 @@ func StartOn(t testing.TB, s Storage) *Node {
 	}
 	sys := access.System("test")
 	sys.UnitID = roots[0].ID
-	return &Node{Hub: h, Server: srv, Root: roots[0], System: sys}
+	return &Node{Hub: h, Server: srv, Root: roots[0], System: sys, Logs: logs}
 }
 
 // AddUnit creates a unit under parent (the root when empty).
