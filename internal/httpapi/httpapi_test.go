@@ -176,7 +176,7 @@ func TestDuringOutage(t *testing.T) {
 				ctx = WithDependency(ctx, tc.dep)
 			}
 			r := httptest.NewRequestWithContext(ctx, "GET", "/", nil)
-			if got := StatusDuringOutage(r, tc.err); got != tc.wantStatus {
+			if got, _, _, _ := Classify(DuringOutage(r.Context(), tc.err)); got != tc.wantStatus {
 				t.Fatalf("status %d, want %d", got, tc.wantStatus)
 			}
 			w := httptest.NewRecorder()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -48,11 +47,4 @@ func DuringOutage(ctx context.Context, err error) error {
 		return fmt.Errorf("%w (the answer would have been: %v)", down, err)
 	}
 	return err
-}
-
-// StatusDuringOutage is Classify's status for err after DuringOutage, for
-// code that answers without Error (pages, redirects).
-func StatusDuringOutage(r *http.Request, err error) int {
-	status, _, _, _ := Classify(DuringOutage(r.Context(), err))
-	return status
 }
