@@ -90,6 +90,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	log.Info("database ready", "engine", h.DB.Dialect)
+	// One line when the database goes and one when it returns; the
+	// requests refused in between are summarised by the logger.
+	h.DB.OnAvailability(func(down bool, cause error) {
+		if down {
+			log.Error("database unreachable: requests that need it are answered 503 until it returns", "err", cause)
+		} else {
+			log.Info("database reachable again")
+		}
+	})
 	if h.KV, err = kv.Open(ctx, cfg.RedisURL, cfg.RedisPrefix); err != nil {
 		return nil, err
 	}
@@ -302,8 +311,9 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.Mailing.Stop()
 	h.Inbox.Stop()
 	if err != nil {
-		return fmt.Errorf("hub: shutdown: %w", err)
+		return fmt.Errorf("hub: shutdown: %w", err) // the caller reports it, once
 	}
+	h.Log.Info("stopped")
 	return nil
 }
 

@@ -78,4 +78,10 @@ func TestServeDrainsAndStops(t *testing.T) {
 	if _, err := http.Get(url + "/healthz"); err == nil {
 		t.Fatal("node still answers after shutdown")
 	}
+	// The administrator reads the start and the end of a shutdown once each.
+	for _, msg := range []string{`msg="shutting down"`, "msg=stopped"} {
+		if lines := n.Logs.Matching(msg); len(lines) != 1 {
+			t.Errorf("%s logged %d times: %q", msg, len(lines), lines)
+		}
+	}
 }

@@ -247,8 +247,12 @@ func (e *Engine) channelByToken(ctx context.Context, token string) (Channel, err
 	}
 	var id string
 	err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_channels WHERE token_hash = $1 AND token_hash <> ''`, h).Scan(&id)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return Channel{}, fmt.Errorf("inbox: channel token: %w", db.ErrNotFound)
+	}
+	if err != nil {
+		// Not "unknown token": the caller must retry, not give up.
+		return Channel{}, fmt.Errorf("inbox: channel token: %w", err)
 	}
 	c, err := e.channelByID(ctx, id)
 	if err == nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
@@ -341,28 +340,6 @@ func (e *Engine) httpRetry(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	httpapi.WriteJSON(w, http.StatusOK, m)
 }
 
-// httpAPIChannelInbound is the API channel's webhook. The channel token
-// comes as a Bearer token, and a wrong one stores nothing.
-func (e *Engine) httpAPIChannelInbound(w http.ResponseWriter, r *http.Request) {
-	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	var in APIInbound
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	res, err := e.IngestAPI(r.Context(), r.PathValue("channel"), token, in)
-	if err != nil {
-		httpapi.Logger(r.Context()).Warn("api channel message refused", "channel", r.PathValue("channel"), "err", err)
-		httpapi.Error(w, r, err)
-		return
-	}
-	status := http.StatusCreated
-	if res.Duplicate {
-		status = http.StatusOK
-	}
-	httpapi.WriteJSON(w, status, res)
-}
-
 // httpUpload takes one multipart file field named "file".
 func (e *Engine) httpUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	mr, err := r.MultipartReader()
@@ -395,24 +372,6 @@ func (e *Engine) httpAttachment(w http.ResponseWriter, r *http.Request, p *auth.
 	if err := e.ServeAttachment(w, r, p.Scope, r.PathValue("key")); err != nil {
 		httpapi.Error(w, r, err)
 	}
-}
-
-// httpAPIChannelPull lets an API channel without a webhook collect its
-// replies: GET /hooks/api/{channel}/replies?after=<last id>&limit=100.
-func (e *Engine) httpAPIChannelPull(w http.ResponseWriter, r *http.Request) {
-	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	limit, err := httpapi.IntQuery(r, "limit", 100)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	replies, err := e.PullReplies(r.Context(), r.PathValue("channel"), token, r.URL.Query().Get("after"), limit)
-	if err != nil {
-		httpapi.Logger(r.Context()).Warn("api channel pull refused", "channel", r.PathValue("channel"), "err", err)
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"replies": replies})
 }
 
 func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -105,7 +105,7 @@ func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 		return IngestResult{}, err
 	}
 	if ch.Disabled {
-		e.log.Warn("message to a disabled channel refused", "channel", ch.ID)
+		// Not logged here: the caller answers and logs the refusal once.
 		return IngestResult{}, ErrChannelDisabled
 	}
 	if in.LineID != "" && in.LineID != ch.LineID {

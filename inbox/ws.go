@@ -101,6 +101,8 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 			return
 		case <-c.Done():
 			// Too slow to keep up: the console reconnects with its last seq.
+			// Logged here only, once per dropped socket.
+			log.Info("console too slow: disconnected, it resumes from its last event", "seq", sent)
 			conn.Close(websocket.StatusTryAgainLater, "reconnect and resume")
 			return
 		case <-refresh.C:
@@ -129,6 +131,9 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 				sent = max(sent, ev.Seq)
 			}
 			if err := e.writeEvents(ctx, conn, fresh); err != nil {
+				if ctx.Err() == nil { // not the console leaving nor the hub stopping
+					log.Info("console socket dropped: events could not be written", "err", err, "seq", sent)
+				}
 				return
 			}
 		}

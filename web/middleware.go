@@ -46,7 +46,13 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		log := s.Log.With("req", id)
-		next.ServeHTTP(w, r.WithContext(httpapi.WithRequest(r.Context(), id, log)))
+		ctx := httpapi.WithRequest(r.Context(), id, log)
+		if s.DB != nil {
+			// Error answers ask the database's breaker, so that a lookup
+			// failed by an outage is not answered as "not found".
+			ctx = httpapi.WithDependency(ctx, s.DB)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -137,14 +143,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				p, err = s.Auth.Bearer(r.Context(), strings.TrimSpace(token), ip)
 			}
 			if err != nil {
-				httpapi.Logger(r.Context()).Warn("bad bearer token", "ip", ip)
-				httpapi.Error(w, r, err)
+				// One line: a wrong token as a warning, an outage as an error.
+				httpapi.Refuse(w, r, err, "ip", ip, "reason", "bad bearer token")
 				return
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
 			p, err = s.Auth.Session(r.Context(), c.Value, ip)
-			if err != nil {
+			switch {
+			case errors.Is(err, auth.ErrNoSession):
 				s.clearSessionCookie(w)
+			case err != nil:
+				// The session could not be looked up (the database is
+				// down): the user is not signed out, they must wait.
+				s.authFailed(w, r, err)
+				return
 			}
 		}
 		if p != nil {
@@ -154,6 +166,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// authFailed answers a request whose credentials could not be checked:
+// JSON for the API, the error page for a person.
+func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		httpapi.Error(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
 }
 
 // checkCSRF demands the session's token on every state-changing request

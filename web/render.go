@@ -134,10 +134,12 @@ func errorText(lang string, err error) string {
 
 // pageError renders the error page with the status the error maps to.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	err = httpapi.DuringOutage(r.Context(), err)
 	status, _, _, _ := httpapi.Classify(err)
 	if status >= 500 {
 		httpapi.Logger(r.Context()).Error("page failed", "err", err)
 	}
+	httpapi.SetRetryAfter(w.Header(), err)
 	v := s.newView(r, "title.error", "")
 	v.Error = errorText(v.Lang, err)
 	s.render(w, r, status, "error", v)

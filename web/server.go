@@ -91,13 +91,15 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 only when both the database and Redis answer, so a
-// load balancer stops sending traffic to a node that lost either.
+// readyz answers 200 only when the database takes writes and Redis
+// answers, so a load balancer stops sending traffic to a node that lost
+// either; a database that answers pings but cannot store (disk full,
+// read-only) is not ready either. It turns ready again by itself.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	var problems []string
-	if err := s.DB.PingContext(ctx); err != nil {
+	if err := s.DB.Check(ctx); err != nil {
 		problems = append(problems, "database: "+err.Error())
 	}
 	if err := s.KV.Ping(ctx); err != nil {

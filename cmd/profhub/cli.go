@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/logx"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/org"
@@ -138,10 +139,13 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// A burst of one failure (every request during a database outage)
+	// is written a few times and then counted, not repeated thousands of times.
+	return slog.New(logx.NewSummarizer(h, logx.Options{}))
 }
 
 // signalContext ends on SIGINT or SIGTERM.

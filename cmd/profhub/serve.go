@@ -5,6 +5,7 @@ import (
 	"net"
 
 	"github.com/profhub/profhub/hub"
+	"github.com/profhub/profhub/internal/logx"
 )
 
 func (c *cli) serve(args []string) error {
@@ -15,6 +16,7 @@ func (c *cli) serve(args []string) error {
 		return err
 	}
 	log := newLogger(cfg, c.errOut)
+	defer logx.Flush(log) // the counts of bursts still being summarised
 	ctx, cancel := signalContext()
 	defer cancel()
 

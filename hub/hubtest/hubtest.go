@@ -21,6 +21,7 @@ import (
 
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/logx"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
@@ -37,6 +38,9 @@ type Node struct {
 	Server *httptest.Server
 	Root   org.Unit
 	System access.Scope
+	// Logs holds the node's log lines of level info and above, for tests
+	// of what an administrator reads.
+	Logs *LogLines
 }
 
 // Storage names where a test hub keeps its data; Start fills it in the
@@ -113,14 +117,15 @@ func StartWith(t testing.TB, s Storage, tweak func(*config.Config)) *Node {
 	if tweak != nil {
 		tweak(cfg)
 	}
-	var logOut io.Writer = io.Discard
+	logs := &LogLines{}
+	var logOut io.Writer = logs
 	if os.Getenv("PROFHUB_TEST_VERBOSE") != "" {
-		logOut = os.Stderr
+		logOut = io.MultiWriter(logs, os.Stderr)
 	}
 	if s.Log != nil {
-		logOut = s.Log
+		logOut = io.MultiWriter(logs, s.Log)
 	}
-	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(logx.NewSummarizer(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}), logx.Options{}))
 	h, err := hub.New(context.Background(), cfg, log, hub.Options{Version: "test", PasswordParams: auth.CheapPasswordParams})
 	if err != nil {
 		t.Fatalf("hubtest: %v", err)
@@ -139,7 +144,7 @@ func StartWith(t testing.TB, s Storage, tweak func(*config.Config)) *Node {
 	}
 	sys := access.System("test")
 	sys.UnitID = roots[0].ID
-	return &Node{Hub: h, Server: srv, Root: roots[0], System: sys}
+	return &Node{Hub: h, Server: srv, Root: roots[0], System: sys, Logs: logs}
 }
 
 // AddUnit creates a unit under parent (the root when empty).

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -39,6 +40,10 @@ func Classify(err error) (status int, code, message, field string) {
 	var maxErr *http.MaxBytesError
 	var thr *auth.ThrottledError
 	switch ve, isValid := valid.As(err); {
+	case db.IsUnavailable(err):
+		// Before every other case: a lookup that failed because the
+		// database is down must not read as "not found" or "not signed in".
+		return http.StatusServiceUnavailable, "unavailable", "the service is temporarily unavailable; try again shortly", ""
 	case isValid:
 		return http.StatusUnprocessableEntity, "invalid", ve.Msg, ve.Field
 	case errors.Is(err, db.ErrNotFound), errors.Is(err, blob.ErrNotFound):
@@ -64,18 +69,46 @@ func Classify(err error) (status int, code, message, field string) {
 // Error answers with err as a Problem. A 5xx is logged here, once, with the
 // request id; 4xx are the caller's business and logged at debug level.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
+	answer(w, r, err, slog.LevelDebug)
+}
+
+// Refuse is Error for a refusal an administrator should see (a webhook
+// with a wrong token, a message to a disabled channel): a 4xx is logged at
+// warning level with attrs, here and nowhere else, so one refusal is one
+// line. A 5xx is logged as Error logs it.
+func Refuse(w http.ResponseWriter, r *http.Request, err error, attrs ...any) {
+	answer(w, r, err, slog.LevelWarn, attrs...)
+}
+
+func answer(w http.ResponseWriter, r *http.Request, err error, refusedLevel slog.Level, attrs ...any) {
+	err = DuringOutage(r.Context(), err)
 	status, code, msg, field := Classify(err)
 	log := Logger(r.Context())
+	attrs = append(attrs, "err", err, "status", status)
 	if status >= 500 {
-		log.Error("request failed", "err", err, "status", status)
+		log.Error("request failed", attrs...)
 	} else {
-		log.Debug("request refused", "err", err, "status", status)
+		log.Log(r.Context(), refusedLevel, "request refused", attrs...)
 	}
-	var thr *auth.ThrottledError
-	if errors.As(err, &thr) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(thr.RetryAfter.Seconds())+1))
-	}
+	SetRetryAfter(w.Header(), err)
 	WriteJSON(w, status, Problem{Error: ProblemDetail{Code: code, Message: msg, Field: field, RequestID: RequestID(r.Context())}})
+}
+
+// RetryAfterUnavailable is the wait suggested to callers while the
+// database is out of reach: short, since the hub serves again as soon as
+// it returns, and long enough that a crowd of clients does not hammer it.
+const RetryAfterUnavailable = 5 * time.Second
+
+// SetRetryAfter adds Retry-After to an answer for a temporary refusal
+// (throttling, an unavailable database), so clients know when to retry.
+func SetRetryAfter(h http.Header, err error) {
+	var thr *auth.ThrottledError
+	switch {
+	case errors.As(err, &thr):
+		h.Set("Retry-After", strconv.Itoa(int(thr.RetryAfter.Seconds())+1))
+	case db.IsUnavailable(err):
+		h.Set("Retry-After", strconv.Itoa(int(RetryAfterUnavailable.Seconds())))
+	}
 }
 
 // WriteJSON answers with v.

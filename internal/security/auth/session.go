@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,8 +93,13 @@ func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, er
 	var lastSeen, expires int64
 	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, mfa_pending, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`, h).
 		Scan(&userID, &csrf, &pending, &lastSeen, &expires)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
+	}
+	if err != nil {
+		// An unreachable database is not "signed out": the caller must
+		// hear "try again", and the cookie must be kept.
+		return nil, fmt.Errorf("auth: session: %w", err)
 	}
 	now := time.Now()
 	if now.UnixMilli() >= expires {
@@ -101,6 +107,9 @@ func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, er
 		return nil, ErrNoSession
 	}
 	rec, err := s.users.AuthByID(ctx, userID)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return nil, err
+	}
 	if err != nil || rec.Disabled {
 		return nil, ErrNoSession
 	}

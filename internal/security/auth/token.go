@@ -140,14 +140,20 @@ func (s *Service) Bearer(ctx context.Context, secret, ip string) (*Principal, er
 	var expires, lastUsed int64
 	err := s.db.QueryRowCached(ctx, `SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at = 0`,
 		hashToken(secret)).Scan(&id, &userID, &expires, &lastUsed)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: token: %w", err) // an outage is not a wrong token
 	}
 	now := db.Now()
 	if expires > 0 && now >= expires {
 		return nil, ErrNoSession
 	}
 	rec, err := s.users.AuthByID(ctx, userID)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return nil, err
+	}
 	if err != nil || rec.Disabled {
 		return nil, ErrNoSession
 	}

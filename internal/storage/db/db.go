@@ -16,8 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -51,6 +52,10 @@ type DB struct {
 	// lock again and again: the widget bench's replies waited hundreds of
 	// milliseconds that way. A channel serves its waiters in turn.
 	writeTurn chan struct{}
+	// breaker (PostgreSQL) fails connection attempts at once while the
+	// server is known to be down; see breaker.go.
+	breaker *breaker
+	probe   writeProbe
 }
 
 // sqliteBusy is how long a transaction waits for the write lock, in this
@@ -131,15 +136,42 @@ func openSQLite(path string) (*DB, error) {
 	return &DB{DB: sqldb, Dialect: SQLite, writeTurn: make(chan struct{}, 1)}, nil
 }
 
+// pgConnectTimeout bounds a dial to PostgreSQL when the URL does not set
+// connect_timeout: without it a server that drops packets holds a request
+// for the kernel's TCP timeout (minutes).
+const pgConnectTimeout = 2 * time.Second
+
 func openPostgres(url string) (*DB, error) {
-	sqldb, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: open postgres: %w", err)
 	}
+	if !strings.Contains(url, "connect_timeout") {
+		cfg.ConnectTimeout = pgConnectTimeout
+	}
+	b := &breaker{}
+	// A FATAL error on an open connection (the server shutting down,
+	// the backend terminated) tells of an outage before any new dial does.
+	onPgError := cfg.OnPgError
+	cfg.OnPgError = func(c *pgconn.PgConn, pgErr *pgconn.PgError) bool {
+		if strings.EqualFold(pgErr.Severity, "FATAL") && unavailableSQLState(pgErr.Code) {
+			b.record(pgErr)
+		}
+		return onPgError(c, pgErr)
+	}
+	sqldb := sql.OpenDB(guardedConnector{Connector: stdlib.GetConnector(*cfg), b: b})
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{DB: sqldb, Dialect: Postgres}, nil
+	b.onChange = append(b.onChange, func(down bool, _ error) {
+		if down {
+			// Idle connections are dead too: dropping them now sends the
+			// next queries to the breaker instead of into broken sockets.
+			sqldb.SetMaxIdleConns(0)
+			sqldb.SetMaxIdleConns(16)
+		}
+	})
+	return &DB{DB: sqldb, Dialect: Postgres, breaker: b}, nil
 }
 
 // WriteTurn waits for this process's turn at the SQLite write lock (see
