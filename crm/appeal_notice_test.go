@@ -43,7 +43,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			nodes[i] = crm.NewStore(d)
-			nodes[i].Notifier = wf
+			nodes[i].Notifier = wf.Notices
 		}
 		sweepAll := func() int {
 			var mu sync.Mutex
@@ -74,7 +74,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		notes := func(sc access.Scope) []workflow.Notification {
-			ns, _, err := nodes[0].Notifier.(*workflow.Store).Notifications(f.ctx, sc, "", 50)
+			ns, _, err := nodes[0].Notifier.(*workflow.Notices).Notifications(f.ctx, sc, "", 50)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -35,7 +35,7 @@ type Env struct {
 	Org    *org.Store
 	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
 	CRM    *crm.Store      // with Conversations set; nil: no member cards or appeals
-	Docs   *workflow.Store // nil: no documents
+	Docs   *workflow.Services // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
 

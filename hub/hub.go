@@ -56,7 +56,7 @@ type Hub struct {
 	Auth    *auth.Service
 	Inbox   *inbox.Engine
 	CRM     *crm.Store
-	Docs    *workflow.Store
+	Docs    *workflow.Services
 	Mailing *mailing.Service
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
@@ -121,7 +121,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM.Conversations = h.Inbox
-	h.CRM.Blobs, h.CRM.Notifier = h.Blobs, h.Docs
+	h.CRM.Blobs, h.CRM.Notifier = h.Blobs, h.Docs.Notices
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	})
 	h.every(time.Minute, "document deadlines", func(ctx context.Context) error {
-		_, err := h.Docs.Sweep(ctx)
+		_, err := h.Docs.Deadlines.Sweep(ctx)
 		return err
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
