@@ -33,8 +33,8 @@ var ErrNotEmpty = errors.New("the installation already has data; the demo fills 
 type Env struct {
 	DB     *db.DB
 	Org    *org.Store
-	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
-	CRM    *crm.Store      // with Conversations set; nil: no member cards or appeals
+	Inbox  *inbox.Engine      // started: the demo's members write in through its Ingest
+	CRM    *crm.Store         // with Conversations set; nil: no member cards or appeals
 	Docs   *workflow.Services // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
