@@ -8,12 +8,12 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
-func (h *handlers) httpRegistries(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpRegistries(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	regs, err := h.Numbering.Registries(r.Context(), p.Scope)
 	answer(w, r, http.StatusOK, map[string]any{"registries": regs}, err)
 }
 
-func (h *handlers) httpSetNumberFormat(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpSetNumberFormat(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var f NumberFormat
 	if err := httpapi.Decode(r, &f); err != nil {
 		writeError(w, r, err)
@@ -23,12 +23,12 @@ func (h *handlers) httpSetNumberFormat(w http.ResponseWriter, r *http.Request, p
 	answer(w, r, http.StatusOK, reg, err)
 }
 
-func (h *handlers) httpDefinitions(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpDefinitions(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	defs, err := h.Definitions.Definitions(r.Context())
 	answer(w, r, http.StatusOK, map[string]any{"definitions": defs}, err)
 }
 
-func (h *handlers) httpDefinition(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpDefinition(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v, err := httpapi.IntQuery(r, "version", 0)
 	if err != nil {
 		writeError(w, r, err)
@@ -38,7 +38,7 @@ func (h *handlers) httpDefinition(w http.ResponseWriter, r *http.Request, p *aut
 	answer(w, r, http.StatusOK, def, err)
 }
 
-func (h *handlers) httpSaveDefinition(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpSaveDefinition(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var def Definition
 	if err := httpapi.Decode(r, &def); err != nil {
 		writeError(w, r, err)
@@ -53,7 +53,7 @@ func (h *handlers) httpSaveDefinition(w http.ResponseWriter, r *http.Request, p 
 	answer(w, r, http.StatusOK, saved, err)
 }
 
-func (h *handlers) httpDiagram(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpDiagram(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v, err := httpapi.IntQuery(r, "version", 0)
 	if err != nil {
 		writeError(w, r, err)
@@ -70,17 +70,17 @@ func (h *handlers) httpDiagram(w http.ResponseWriter, r *http.Request, p *auth.P
 	_, _ = w.Write(def.Diagram(r.URL.Query().Get("current")))
 }
 
-func (h *handlers) httpTemplateUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpTemplateUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	t, err := h.Templates.AddTemplateFile(r.Context(), p.Scope, r.PathValue("id"), r.URL.Query().Get("name"), r.Header.Get("Content-Type"), r.Body)
 	answer(w, r, http.StatusCreated, t, err)
 }
 
-func (h *handlers) httpTemplates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpTemplates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ts, err := h.Templates.Templates(r.Context(), p.Scope, Kind(r.URL.Query().Get("kind")))
 	answer(w, r, http.StatusOK, map[string]any{"templates": ts}, err)
 }
 
-func (h *handlers) httpSaveTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *adminHandlers) httpSaveTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var t Template
 	if err := httpapi.Decode(r, &t); err != nil {
 		writeError(w, r, err)

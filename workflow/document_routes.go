@@ -29,7 +29,7 @@ func journalFilter(r *http.Request) (JournalFilter, error) {
 	return f, err
 }
 
-func (h *handlers) httpJournal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpJournal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	f, err := journalFilter(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -39,7 +39,7 @@ func (h *handlers) httpJournal(w http.ResponseWriter, r *http.Request, p *auth.P
 	answer(w, r, http.StatusOK, page, err)
 }
 
-func (h *handlers) httpExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	f, err := journalFilter(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -56,7 +56,7 @@ func (h *handlers) httpExport(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 }
 
-func (h *handlers) httpRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in DocumentInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -81,13 +81,13 @@ type DocumentView struct {
 	Related []Document `json:"related"`
 }
 
-func (h *handlers) httpDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v, err := h.view(r, p)
 	answer(w, r, http.StatusOK, v, err)
 }
 
 // view gathers a document's card for the caller.
-func (h *handlers) view(r *http.Request, p *auth.Principal) (DocumentView, error) {
+func (h *documentHandlers) view(r *http.Request, p *auth.Principal) (DocumentView, error) {
 	ctx, sc, id := r.Context(), p.Scope, r.PathValue("id")
 	var v DocumentView
 	var err error
@@ -120,7 +120,7 @@ func (h *handlers) view(r *http.Request, p *auth.Principal) (DocumentView, error
 	return v, nil
 }
 
-func (h *handlers) httpUpdateDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpUpdateDocument(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	cur, err := h.Documents.GetDocument(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -135,7 +135,7 @@ func (h *handlers) httpUpdateDocument(w http.ResponseWriter, r *http.Request, p 
 	answer(w, r, http.StatusOK, doc, err)
 }
 
-func (h *handlers) httpDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in DecisionInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -147,7 +147,7 @@ func (h *handlers) httpDecide(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // httpRegisterFromAppeal registers an incoming document from an appeal
 // card; the body (optional fields of a document) may be empty.
-func (h *handlers) httpRegisterFromAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpRegisterFromAppeal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in DocumentInput
 	if r.ContentLength != 0 {
 		if err := httpapi.Decode(r, &in); err != nil {
@@ -161,12 +161,12 @@ func (h *handlers) httpRegisterFromAppeal(w http.ResponseWriter, r *http.Request
 
 // httpSendByMail sends again the letter of a document dispatched by e-mail
 // whose last attempt failed.
-func (h *handlers) httpSendByMail(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpSendByMail(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	doc, err := h.Mail.SendByMail(r.Context(), p.Scope, r.PathValue("id"))
 	answer(w, r, http.StatusOK, doc, err)
 }
 
-func (h *handlers) httpComment(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpComment(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Text string `json:"text"`
 	}
@@ -179,14 +179,14 @@ func (h *handlers) httpComment(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // httpUpload takes the file as the body; its name comes in ?name=.
-func (h *handlers) httpUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	a, err := h.Files.AddAttachment(r.Context(), p.Scope, r.PathValue("id"), r.URL.Query().Get("name"), r.Header.Get("Content-Type"), r.Body)
 	answer(w, r, http.StatusCreated, a, err)
 }
 
 // httpDownload serves a file version as a download, never rendered in our
 // origin: a hostile HTML or SVG file cannot run script as the user.
-func (h *handlers) httpDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *documentHandlers) httpDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	a, f, err := h.Files.OpenAttachment(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)

@@ -11,43 +11,49 @@ import (
 // limit.
 const UploadPrefix = "/api/v1/workflow/uploads/"
 
-// handlers are the workflow API's HTTP handlers: each decodes the request,
-// calls one service and writes the answer. Documents, journal and files:
-// document_routes.go; tasks, feed and notifications: task_routes.go;
-// registries, processes and templates: admin_routes.go.
-type handlers struct{ *Services }
+// The workflow API's HTTP handlers sit on three small types beside the
+// services: each handler decodes the request, calls services and writes
+// the answer. Documents, journal and files: documentHandlers
+// (document_routes.go); tasks, feed and notifications: taskHandlers
+// (task_routes.go); registries, processes and templates: adminHandlers
+// (admin_routes.go).
+type (
+	documentHandlers struct{ *Services }
+	taskHandlers     struct{ *Services }
+	adminHandlers    struct{ *Services }
+)
 
 // Routes adds the workflow API to mux (see docs/API.md, "Document workflow").
 func (s *Services) Routes(mux *http.ServeMux) {
-	h := &handlers{s}
+	d, t, ad := &documentHandlers{s}, &taskHandlers{s}, &adminHandlers{s}
 	a := httpapi.Authed
 	const p = "/api/v1/workflow"
-	mux.HandleFunc("GET "+p+"/registries", a(h.httpRegistries))
-	mux.HandleFunc("PUT "+p+"/registries/{unit}/{kind}", a(h.httpSetNumberFormat))
-	mux.HandleFunc("GET "+p+"/definitions", a(h.httpDefinitions))
-	mux.HandleFunc("GET "+p+"/definitions/{id}", a(h.httpDefinition))
-	mux.HandleFunc("PUT "+p+"/definitions/{id}", a(h.httpSaveDefinition))
-	mux.HandleFunc("GET "+p+"/definitions/{id}/diagram.svg", a(h.httpDiagram))
-	mux.HandleFunc("GET "+p+"/documents", a(h.httpJournal))
-	mux.HandleFunc("POST "+p+"/documents", a(h.httpRegister))
-	mux.HandleFunc("GET "+p+"/documents/export.xlsx", a(h.httpExport))
-	mux.HandleFunc("GET "+p+"/documents/{id}", a(h.httpDocument))
-	mux.HandleFunc("PATCH "+p+"/documents/{id}", a(h.httpUpdateDocument))
-	mux.HandleFunc("POST "+p+"/documents/{id}/decisions", a(h.httpDecide))
-	mux.HandleFunc("POST "+p+"/documents/{id}/comments", a(h.httpComment))
-	mux.HandleFunc("POST "+p+"/documents/{id}/mail", a(h.httpSendByMail))
-	mux.HandleFunc("POST "+p+"/appeals/{id}/document", a(h.httpRegisterFromAppeal))
-	mux.HandleFunc("POST "+UploadPrefix+"documents/{id}", a(h.httpUpload))
-	mux.HandleFunc("GET "+p+"/attachments/{id}", a(h.httpDownload))
-	mux.HandleFunc("GET "+p+"/tasks", a(h.httpMyTasks))
-	mux.HandleFunc("GET "+p+"/feed", a(h.httpFeed))
-	mux.HandleFunc("GET "+p+"/notifications", a(h.httpNotifications))
-	mux.HandleFunc("POST "+p+"/notifications/read", a(h.httpMarkRead))
-	mux.HandleFunc("GET "+p+"/reports/control", a(h.httpControlReport))
-	mux.HandleFunc("GET "+p+"/templates", a(h.httpTemplates))
-	mux.HandleFunc("POST "+p+"/templates", a(h.httpSaveTemplate))
-	mux.HandleFunc("PUT "+p+"/templates/{id}", a(h.httpSaveTemplate))
-	mux.HandleFunc("POST "+UploadPrefix+"templates/{id}", a(h.httpTemplateUpload))
+	mux.HandleFunc("GET "+p+"/registries", a(ad.httpRegistries))
+	mux.HandleFunc("PUT "+p+"/registries/{unit}/{kind}", a(ad.httpSetNumberFormat))
+	mux.HandleFunc("GET "+p+"/definitions", a(ad.httpDefinitions))
+	mux.HandleFunc("GET "+p+"/definitions/{id}", a(ad.httpDefinition))
+	mux.HandleFunc("PUT "+p+"/definitions/{id}", a(ad.httpSaveDefinition))
+	mux.HandleFunc("GET "+p+"/definitions/{id}/diagram.svg", a(ad.httpDiagram))
+	mux.HandleFunc("GET "+p+"/documents", a(d.httpJournal))
+	mux.HandleFunc("POST "+p+"/documents", a(d.httpRegister))
+	mux.HandleFunc("GET "+p+"/documents/export.xlsx", a(d.httpExport))
+	mux.HandleFunc("GET "+p+"/documents/{id}", a(d.httpDocument))
+	mux.HandleFunc("PATCH "+p+"/documents/{id}", a(d.httpUpdateDocument))
+	mux.HandleFunc("POST "+p+"/documents/{id}/decisions", a(d.httpDecide))
+	mux.HandleFunc("POST "+p+"/documents/{id}/comments", a(d.httpComment))
+	mux.HandleFunc("POST "+p+"/documents/{id}/mail", a(d.httpSendByMail))
+	mux.HandleFunc("POST "+p+"/appeals/{id}/document", a(d.httpRegisterFromAppeal))
+	mux.HandleFunc("POST "+UploadPrefix+"documents/{id}", a(d.httpUpload))
+	mux.HandleFunc("GET "+p+"/attachments/{id}", a(d.httpDownload))
+	mux.HandleFunc("GET "+p+"/tasks", a(t.httpMyTasks))
+	mux.HandleFunc("GET "+p+"/feed", a(t.httpFeed))
+	mux.HandleFunc("GET "+p+"/notifications", a(t.httpNotifications))
+	mux.HandleFunc("POST "+p+"/notifications/read", a(t.httpMarkRead))
+	mux.HandleFunc("GET "+p+"/reports/control", a(t.httpControlReport))
+	mux.HandleFunc("GET "+p+"/templates", a(ad.httpTemplates))
+	mux.HandleFunc("POST "+p+"/templates", a(ad.httpSaveTemplate))
+	mux.HandleFunc("PUT "+p+"/templates/{id}", a(ad.httpSaveTemplate))
+	mux.HandleFunc("POST "+UploadPrefix+"templates/{id}", a(ad.httpTemplateUpload))
 }
 
 // writeError answers like httpapi.Error, with a lost race on a step as 409

@@ -7,12 +7,12 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
-func (h *handlers) httpMyTasks(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *taskHandlers) httpMyTasks(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ts, err := h.Tasks.MyTasks(r.Context(), p.Scope)
 	answer(w, r, http.StatusOK, map[string]any{"tasks": ts}, err)
 }
 
-func (h *handlers) httpFeed(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *taskHandlers) httpFeed(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	limit, err := httpapi.IntQuery(r, "limit", 50)
 	if err != nil {
 		writeError(w, r, err)
@@ -22,7 +22,7 @@ func (h *handlers) httpFeed(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	answer(w, r, http.StatusOK, map[string]any{"events": items}, err)
 }
 
-func (h *handlers) httpNotifications(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *taskHandlers) httpNotifications(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	limit, err := httpapi.IntQuery(r, "limit", 50)
 	if err != nil {
 		writeError(w, r, err)
@@ -32,7 +32,7 @@ func (h *handlers) httpNotifications(w http.ResponseWriter, r *http.Request, p *
 	answer(w, r, http.StatusOK, map[string]any{"notifications": ns, "unread": unread}, err)
 }
 
-func (h *handlers) httpMarkRead(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *taskHandlers) httpMarkRead(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		ID string `json:"id"`
 	}
@@ -44,7 +44,7 @@ func (h *handlers) httpMarkRead(w http.ResponseWriter, r *http.Request, p *auth.
 	answer(w, r, http.StatusOK, map[string]bool{"ok": true}, err)
 }
 
-func (h *handlers) httpControlReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *taskHandlers) httpControlReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ts, err := h.Tasks.ControlReport(r.Context(), p.Scope)
 	answer(w, r, http.StatusOK, map[string]any{"tasks": ts}, err)
 }
