@@ -33,7 +33,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 		head := f.user(t, "head", access.Chairman, f.a)
 		_ = f.user(t, "other-head", access.Chairman, f.b1) // another committee's: not told
 		nodes := make([]*crm.Services, 2)
-		notifiers := make([]*workflow.Store, 2)
+		notifiers := make([]*workflow.Notices, 2)
 		for i := range nodes {
 			blobs, err := blob.NewDir(t.TempDir())
 			if err != nil {
@@ -43,7 +43,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nodes[i], notifiers[i] = crm.New(crm.Deps{DB: d, Notifier: wf}), wf
+			nodes[i], notifiers[i] = crm.New(crm.Deps{DB: d, Notifier: wf.Notices}), wf.Notices
 		}
 		sweepAll := func() int {
 			var mu sync.Mutex

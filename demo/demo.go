@@ -33,9 +33,9 @@ var ErrNotEmpty = errors.New("the installation already has data; the demo fills 
 type Env struct {
 	DB     *db.DB
 	Org    *org.Store
-	Inbox  *inbox.Engine   // started: the demo's members write in through its Ingest
-	CRM    *crm.Services   // with Deps.Conversations; nil: no member cards or appeals
-	Docs   *workflow.Store // nil: no documents
+	Inbox  *inbox.Engine      // started: the demo's members write in through its Ingest
+	CRM    *crm.Services      // with Deps.Conversations; nil: no member cards or appeals
+	Docs   *workflow.Services // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
 

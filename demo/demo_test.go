@@ -57,7 +57,7 @@ func TestFillOnRunningNode(t *testing.T) {
 		t.Errorf("demo conversations by status: %v", byStatus)
 	}
 
-	docs, err := n.Docs.Journal(ctx, n.System, workflow.JournalFilter{Limit: 100})
+	docs, err := n.Docs.Journal.Journal(ctx, n.System, workflow.JournalFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,9 +31,9 @@ func fillDocuments(ctx context.Context, e Env, sc access.Scope) error {
 	sec, chair, deputy := who["secretary"], who["chairman"], who["deputy"]
 	day := func(days int) string { return time.Now().In(workflow.Moscow).AddDate(0, 0, days).Format(time.DateOnly) }
 	reg := func(in workflow.DocumentInput, file string) (workflow.Document, error) {
-		d, err := e.Docs.Register(ctx, sec, in)
+		d, err := e.Docs.Documents.Register(ctx, sec, in)
 		if err == nil && file != "" {
-			_, err = e.Docs.AddAttachment(ctx, sec, d.ID, file, "text/plain", strings.NewReader("Демонстрационный файл: "+in.Title))
+			_, err = e.Docs.Files.AddAttachment(ctx, sec, d.ID, file, "text/plain", strings.NewReader("Демонстрационный файл: "+in.Title))
 		}
 		return d, err
 	}
@@ -47,7 +47,7 @@ func fillDocuments(ctx context.Context, e Env, sc access.Scope) error {
 			return fmt.Errorf("%s: %w", in.Title, err)
 		}
 		for _, s := range steps {
-			if _, err := e.Docs.Decide(ctx, s.by, d.ID, s.in); err != nil {
+			if _, err := e.Docs.Engine.Decide(ctx, s.by, d.ID, s.in); err != nil {
 				return fmt.Errorf("%s: %s: %w", in.Title, s.in.Decision, err)
 			}
 		}

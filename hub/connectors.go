@@ -30,8 +30,8 @@ func (h *Hub) newConnectors() []connector {
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
 	h.Mail = mailer
-	h.Docs.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail
-	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
+	h.Docs.Mail.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail
+	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs.Journal})
 	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM.Members, DB: h.DB})
 	vkc := vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log})
 	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities

@@ -56,7 +56,7 @@ type Hub struct {
 	Auth    *auth.Service
 	Inbox   *inbox.Engine
 	CRM     *crm.Services
-	Docs    *workflow.Store
+	Docs    *workflow.Services
 	Mailing *mailing.Service
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs, Conversations: h.Inbox})
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: h.Inbox})
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	})
 	h.every(time.Minute, "document deadlines", func(ctx context.Context) error {
-		_, err := h.Docs.Sweep(ctx)
+		_, err := h.Docs.Deadlines.Sweep(ctx)
 		return err
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {

@@ -67,11 +67,11 @@ func TestAPIAppealBecomesIncomingDocument(t *testing.T) {
 	}
 	// The documents source answers only what the caller may see.
 	farSec := access.Scope{UserID: "nobody", UserName: "far", Role: access.Secretary, UnitID: far.ID, UnitPath: far.Path}
-	es, err := workflow.Timeline{S: n.Docs}.MemberTimeline(ctx, farSec, member, time.Time{}, 50)
+	es, err := workflow.Timeline{S: n.Docs.Journal}.MemberTimeline(ctx, farSec, member, time.Time{}, 50)
 	if err != nil || len(es) != 0 {
 		t.Fatalf("another committee sees %+v %v", es, err)
 	}
-	es, err = workflow.Timeline{S: n.Docs}.MemberTimeline(ctx, chair, member, doc.CreatedAt, 50)
+	es, err = workflow.Timeline{S: n.Docs.Journal}.MemberTimeline(ctx, chair, member, doc.CreatedAt, 50)
 	if err != nil || len(es) != 0 {
 		t.Fatalf("before its own time %+v %v", es, err)
 	}

@@ -39,6 +39,9 @@ type Attachment struct {
 	blobKey     string
 }
 
+// Files keeps the documents' attachments and their versions.
+type Files struct{ *core }
+
 // fileRef is stored content to attach (a template's file).
 type fileRef struct {
 	Name        string `json:"name"`
@@ -81,7 +84,7 @@ func insertAttachment(ctx context.Context, tx db.Execer, sc access.Scope, docID 
 // registering secretary and anyone with an open task on the document (an
 // executor's report) may attach. After signature the upload is recorded as
 // a version added after signing; the signed version stays as it was.
-func (s *Store) AddAttachment(ctx context.Context, sc access.Scope, docID, name, contentType string, r io.Reader) (Attachment, error) {
+func (s *Files) AddAttachment(ctx context.Context, sc access.Scope, docID, name, contentType string, r io.Reader) (Attachment, error) {
 	name, err := cleanFileName(name)
 	if err != nil {
 		return Attachment{}, err
@@ -120,7 +123,7 @@ func (s *Store) AddAttachment(ctx context.Context, sc access.Scope, docID, name,
 	return s.attachment(ctx, sc, id)
 }
 
-func (s *Store) mayAttach(ctx context.Context, sc access.Scope, docID string) error {
+func (s *Files) mayAttach(ctx context.Context, sc access.Scope, docID string) error {
 	if sc.Can(access.RegisterDocuments) {
 		return nil
 	}
@@ -146,7 +149,7 @@ func scanAttachment(row interface{ Scan(...any) error }) (Attachment, error) {
 }
 
 // Attachments lists every version of every file of a document.
-func (s *Store) Attachments(ctx context.Context, sc access.Scope, docID string) ([]Attachment, error) {
+func (s *Files) Attachments(ctx context.Context, sc access.Scope, docID string) ([]Attachment, error) {
 	if _, err := s.getDocument(ctx, s.db, sc, docID); err != nil {
 		return nil, err
 	}
@@ -166,7 +169,7 @@ func (s *Store) Attachments(ctx context.Context, sc access.Scope, docID string) 
 	return out, rows.Err()
 }
 
-func (s *Store) attachment(ctx context.Context, sc access.Scope, id string) (Attachment, error) {
+func (s *Files) attachment(ctx context.Context, sc access.Scope, id string) (Attachment, error) {
 	a, err := scanAttachment(s.db.QueryRowContext(ctx, `SELECT `+attachmentColumns+` FROM wf_attachments WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("workflow: attachment %s: %w", id, db.ErrNotFound)
@@ -181,7 +184,7 @@ func (s *Store) attachment(ctx context.Context, sc access.Scope, id string) (Att
 }
 
 // OpenAttachment returns a file version sc may see, for download.
-func (s *Store) OpenAttachment(ctx context.Context, sc access.Scope, id string) (Attachment, io.ReadSeekCloser, error) {
+func (s *Files) OpenAttachment(ctx context.Context, sc access.Scope, id string) (Attachment, io.ReadSeekCloser, error) {
 	a, err := s.attachment(ctx, sc, id)
 	if err != nil {
 		return a, nil, err

@@ -12,6 +12,9 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Definitions keeps the process definitions, each a list of versions.
+type Definitions struct{ *core }
+
 // loadDefinition reads one version of a process; version 0 is the latest.
 func loadDefinition(ctx context.Context, q db.Execer, id string, version int) (*Definition, error) {
 	var body string
@@ -32,12 +35,12 @@ func loadDefinition(ctx context.Context, q db.Execer, id string, version int) (*
 
 // Definition returns a version of a process (0: the latest). Every
 // signed-in user may read definitions: they explain the buttons.
-func (s *Store) Definition(ctx context.Context, id string, version int) (*Definition, error) {
+func (s *Definitions) Definition(ctx context.Context, id string, version int) (*Definition, error) {
 	return loadDefinition(ctx, s.db, id, version)
 }
 
 // Definitions returns the latest version of every process.
-func (s *Store) Definitions(ctx context.Context) ([]*Definition, error) {
+func (s *Definitions) Definitions(ctx context.Context) ([]*Definition, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, MAX(version) FROM wf_definitions GROUP BY id ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: definitions: %w", err)
@@ -69,7 +72,7 @@ func (s *Store) Definitions(ctx context.Context) ([]*Definition, error) {
 
 // SaveDefinition validates d and stores it as the next version of its
 // process. Documents already running keep the version they started with.
-func (s *Store) SaveDefinition(ctx context.Context, sc access.Scope, d Definition) (*Definition, error) {
+func (s *Definitions) SaveDefinition(ctx context.Context, sc access.Scope, d Definition) (*Definition, error) {
 	if err := sc.Require(access.ManageWorkflow); err != nil {
 		return nil, err
 	}

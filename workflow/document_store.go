@@ -15,6 +15,15 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Documents registers documents and edits their registration fields;
+// registering starts the document's process (Engine) and may copy a
+// template (Templates).
+type Documents struct {
+	*core
+	templates *Templates
+	engine    *Engine
+}
+
 const docColumns = `d.id, d.unit_id, u.name, d.kind, d.number, d.seq, d.year, d.medium, d.title, d.summary, d.correspondent,
 	d.orig_number, d.orig_date, d.doc_date, d.received_on, d.delivery, d.priority, d.deadline, d.process_id, d.process_version,
 	d.step, d.status, d.state_version, d.signed_at, d.signed_by, d.rejection_reason, d.resolution, d.dispatch,
@@ -70,10 +79,10 @@ func scanDocument(row interface{ Scan(...any) error }, now int64) (Document, err
 }
 
 // getDocument reads a document sc may see.
-func (s *Store) getDocument(ctx context.Context, q db.Execer, sc access.Scope, id string) (Document, error) {
+func (c *core) getDocument(ctx context.Context, q db.Execer, sc access.Scope, id string) (Document, error) {
 	cond, args := visible(sc, 2)
 	d, err := scanDocument(q.QueryRowContext(ctx, `SELECT `+docColumns+docFrom+` WHERE d.id = $1 AND `+cond,
-		append([]any{id}, args...)...), s.nowMillis())
+		append([]any{id}, args...)...), c.nowMillis())
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("workflow: document %s: %w", id, db.ErrNotFound)
 	}
@@ -89,7 +98,7 @@ func searchText(d Document) string {
 
 // Register enters a document into its unit's registry with the next
 // number and starts its process at the first step.
-func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput) (Document, error) {
+func (s *Documents) Register(ctx context.Context, sc access.Scope, in DocumentInput) (Document, error) {
 	if err := sc.Require(access.RegisterDocuments); err != nil {
 		return Document{}, err
 	}
@@ -98,7 +107,7 @@ func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput)
 	}
 	var doc Document
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		files, err := s.applyTemplate(ctx, tx, sc, &in)
+		files, err := s.templates.applyTemplate(ctx, tx, sc, &in)
 		if err != nil {
 			return err
 		}
@@ -155,7 +164,7 @@ func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput)
 			UnitID: doc.UnitID, Details: map[string]any{"number": doc.Number, "kind": doc.Kind, "title": doc.Title}}); err != nil {
 			return err
 		}
-		return s.enterStep(ctx, tx, sc, &doc, def, def.Start, nil)
+		return s.engine.enterStep(ctx, tx, sc, &doc, def, def.Start, nil)
 	})
 	if err != nil {
 		return Document{}, err
@@ -165,7 +174,7 @@ func (s *Store) Register(ctx context.Context, sc access.Scope, in DocumentInput)
 
 // checkLinks makes sure the linked member, organisation and documents lie
 // in the registering secretary's scope.
-func (s *Store) checkLinks(ctx context.Context, tx db.Execer, sc access.Scope, in DocumentInput) error {
+func (s *Documents) checkLinks(ctx context.Context, tx db.Execer, sc access.Scope, in DocumentInput) error {
 	if _, err := unitPath(ctx, tx, sc, in.UnitID); err != nil {
 		return err
 	}
@@ -199,23 +208,14 @@ func (s *Store) checkLinks(ctx context.Context, tx db.Execer, sc access.Scope, i
 }
 
 // GetDocument returns a document sc may see.
-func (s *Store) GetDocument(ctx context.Context, sc access.Scope, id string) (Document, error) {
-	d, err := s.getDocument(ctx, s.db, sc, id)
-	if err != nil {
-		return d, err
-	}
-	if def, err := loadDefinition(ctx, s.db, d.ProcessID, d.ProcessVersion); err == nil {
-		if st := def.step(d.Step); st != nil {
-			d.StepName = st.Name
-		}
-	}
-	return d, nil
+func (s *Documents) GetDocument(ctx context.Context, sc access.Scope, id string) (Document, error) {
+	return s.document(ctx, sc, id)
 }
 
 // UpdateDocument changes the registration fields of a document that is not
 // signed yet; the kind, unit and number never change. A signed document is
 // changed only through a new attachment version, which is recorded.
-func (s *Store) UpdateDocument(ctx context.Context, sc access.Scope, id string, in DocumentInput) (Document, error) {
+func (s *Documents) UpdateDocument(ctx context.Context, sc access.Scope, id string, in DocumentInput) (Document, error) {
 	if err := sc.Require(access.RegisterDocuments); err != nil {
 		return Document{}, err
 	}

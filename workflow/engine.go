@@ -17,6 +17,14 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Engine runs the processes: a person's decision at a step, the effect it
+// has on the document (signature, resolution, dispatch, rejection) and the
+// tasks of the next step. An e-mail dispatch is sent through Mail.
+type Engine struct {
+	*core
+	mail *Mail
+}
+
 // DecisionInput is a person's decision at the step they hold a task for.
 type DecisionInput struct {
 	Decision   string      `json:"decision"`
@@ -33,7 +41,7 @@ type DecisionInput struct {
 // enterStep moves doc to step to of def: a final step ends the process, any
 // other becomes one task per person its actor names (chosen: the people
 // the decision named), each notified.
-func (s *Store) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, def *Definition, to string, chosen []string) error {
+func (s *Engine) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, def *Definition, to string, chosen []string) error {
 	st := def.step(to)
 	if st == nil {
 		return fmt.Errorf("workflow: %s has no step %q", def.Describe(), to)
@@ -51,7 +59,7 @@ func (s *Store) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, do
 	if _, err := tx.ExecContext(ctx, `UPDATE wf_documents SET step = $1, updated_at = $2 WHERE id = $3`, to, now, doc.ID); err != nil {
 		return fmt.Errorf("workflow: enter step: %w", err)
 	}
-	people, err := s.actorUsers(ctx, tx, st.Actor, doc, chosen)
+	people, err := actorUsers(ctx, tx, st.Actor, doc, chosen)
 	if err != nil {
 		return err
 	}
@@ -76,7 +84,7 @@ func (s *Store) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, do
 
 // actorUsers names the people of a step. A role means the active users of
 // that role in the nearest unit at or above the document's unit.
-func (s *Store) actorUsers(ctx context.Context, tx db.Execer, a Actor, doc *Document, chosen []string) ([]string, error) {
+func actorUsers(ctx context.Context, tx db.Execer, a Actor, doc *Document, chosen []string) ([]string, error) {
 	switch {
 	case a.Chosen:
 		return chosen, nil
@@ -125,7 +133,7 @@ func (s *Store) actorUsers(ctx context.Context, tx db.Execer, a Actor, doc *Docu
 // once: the document row is locked and its state_version bumped first, so
 // one wins and the other gets ErrConflict. At an "all" step each assignee
 // decides for themselves and the last one moves the document on.
-func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in DecisionInput) (Document, error) {
+func (s *Engine) Decide(ctx context.Context, sc access.Scope, docID string, in DecisionInput) (Document, error) {
 	in.Comment = strings.TrimSpace(in.Comment)
 	in.Report = strings.TrimSpace(in.Report)
 	if utf8.RuneCountInString(in.Comment) > 5000 || utf8.RuneCountInString(in.Report) > 20000 {
@@ -212,14 +220,14 @@ func (s *Store) Decide(ctx context.Context, sc access.Scope, docID string, in De
 	if byMail {
 		// The decision stands whatever the mail server says; the letter's
 		// outcome is on the document and a failed one can be sent again.
-		return s.SendByMail(ctx, sc, docID)
+		return s.mail.SendByMail(ctx, sc, docID)
 	}
-	return s.GetDocument(ctx, sc, docID)
+	return s.document(ctx, sc, docID)
 }
 
 // noTask explains why a person without an open task cannot decide: they
 // had one that someone else's decision closed (a conflict), or never had.
-func (s *Store) noTask(ctx context.Context, tx db.Execer, sc access.Scope, docID string) error {
+func (s *Engine) noTask(ctx context.Context, tx db.Execer, sc access.Scope, docID string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM wf_tasks WHERE document_id = $1 AND assignee_id = $2 AND status = 'cancelled'`,
 		docID, sc.UserID).Scan(&n); err != nil {
@@ -233,7 +241,7 @@ func (s *Store) noTask(ctx context.Context, tx db.Execer, sc access.Scope, docID
 
 // checkDecision validates what the decision needs and returns the chosen
 // people, if it chooses.
-func (s *Store) checkDecision(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput) ([]string, error) {
+func (s *Engine) checkDecision(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput) ([]string, error) {
 	if (dec.NeedComment || dec.Effect == EffectReject) && in.Comment == "" {
 		return nil, valid.Errorf("comment", "comment_required", "say why in the comment")
 	}
@@ -270,7 +278,7 @@ func (s *Store) checkDecision(ctx context.Context, tx db.Execer, sc access.Scope
 			return nil, valid.Errorf("dispatch", "too_long", "the address and note are too long")
 		}
 		d.Mail = nil
-		if err := s.checkMailDispatch(ctx, tx, d); err != nil {
+		if err := s.mail.checkMailDispatch(ctx, tx, d); err != nil {
 			return nil, err
 		}
 	}
@@ -303,7 +311,7 @@ func (s *Store) checkDecision(ctx context.Context, tx db.Execer, sc access.Scope
 }
 
 // applyEffect does what the decision does to the document itself.
-func (s *Store) applyEffect(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput, now int64) error {
+func (s *Engine) applyEffect(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput, now int64) error {
 	var err error
 	switch dec.Effect {
 	case EffectSign:
@@ -341,7 +349,7 @@ func (s *Store) applyEffect(ctx context.Context, tx db.Execer, sc access.Scope, 
 
 // recordDecision writes the history event, the audit entry and the
 // notifications the decision asks for.
-func (s *Store) recordDecision(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput, from, to string) error {
+func (s *Engine) recordDecision(ctx context.Context, tx db.Execer, sc access.Scope, doc *Document, dec *Decision, in DecisionInput, from, to string) error {
 	details := map[string]any{"decision": dec.ID, "label": dec.Label}
 	if in.Report != "" {
 		details["report"] = in.Report

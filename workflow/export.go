@@ -21,7 +21,7 @@ var exportHeadings = []string{"Рег. номер", "Дата регистрац
 // ExportJournal writes the journal the filter selects as XLSX. Every text
 // cell goes through export.SafeCell: titles and senders come from outside
 // and may be formulas. The export is audited.
-func (s *Store) ExportJournal(ctx context.Context, sc access.Scope, f JournalFilter, w io.Writer) (int, error) {
+func (s *Journal) ExportJournal(ctx context.Context, sc access.Scope, f JournalFilter, w io.Writer) (int, error) {
 	f.Offset = 0
 	var docs []Document
 	for len(docs) < MaxExportRows {

@@ -19,7 +19,7 @@ import (
 // own secretary.
 type fixture struct {
 	d                  *db.DB
-	s                  *workflow.Store
+	s                  *workflow.Services
 	ctx                context.Context
 	sys                access.Scope
 	fed, a, a1, b      org.Unit
@@ -76,7 +76,7 @@ func (f *fixture) user(t testing.TB, o *org.Store, login string, role access.Rol
 
 func (f *fixture) register(t *testing.T, in workflow.DocumentInput) workflow.Document {
 	t.Helper()
-	doc, err := f.s.Register(f.ctx, f.sec, in)
+	doc, err := f.s.Documents.Register(f.ctx, f.sec, in)
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
@@ -85,7 +85,7 @@ func (f *fixture) register(t *testing.T, in workflow.DocumentInput) workflow.Doc
 
 func (f *fixture) decide(t *testing.T, sc access.Scope, id string, in workflow.DecisionInput) workflow.Document {
 	t.Helper()
-	doc, err := f.s.Decide(f.ctx, sc, id, in)
+	doc, err := f.s.Engine.Decide(f.ctx, sc, id, in)
 	if err != nil {
 		t.Fatalf("%s decides %s: %v", sc.UserName, in.Decision, err)
 	}
@@ -94,7 +94,7 @@ func (f *fixture) decide(t *testing.T, sc access.Scope, id string, in workflow.D
 
 func (f *fixture) openTasks(t *testing.T, sc access.Scope) []workflow.Task {
 	t.Helper()
-	ts, err := f.s.MyTasks(f.ctx, sc)
+	ts, err := f.s.Tasks.MyTasks(f.ctx, sc)
 	if err != nil {
 		t.Fatal(err)
 	}

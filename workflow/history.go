@@ -15,6 +15,10 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Activity is what happened to documents: each one's history, the
+// comments on it and the activity feed.
+type Activity struct{ *core }
+
 // Event is one line of a document's history.
 type Event struct {
 	ID        string         `json:"id"`
@@ -59,7 +63,7 @@ func notify(ctx context.Context, tx db.Execer, userID, docID, kind, text string,
 }
 
 // History returns a document's events, oldest first.
-func (s *Store) History(ctx context.Context, sc access.Scope, docID string) ([]Event, error) {
+func (s *Activity) History(ctx context.Context, sc access.Scope, docID string) ([]Event, error) {
 	if _, err := s.getDocument(ctx, s.db, sc, docID); err != nil {
 		return nil, err
 	}
@@ -88,7 +92,7 @@ func (s *Store) History(ctx context.Context, sc access.Scope, docID string) ([]E
 
 // Comment adds a remark to a document's history; everyone who can see the
 // document may comment (executors discuss the work here).
-func (s *Store) Comment(ctx context.Context, sc access.Scope, docID, text string) error {
+func (s *Activity) Comment(ctx context.Context, sc access.Scope, docID, text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" || utf8.RuneCountInString(text) > 5000 || !utf8.ValidString(text) {
 		return valid.Errorf("text", "comment_required", "a comment is 1–5000 characters")
@@ -134,57 +138,6 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// Notification is one item of a person's notification list.
-type Notification struct {
-	ID         string    `json:"id"`
-	DocumentID string    `json:"document_id,omitempty"`
-	AppealID   string    `json:"appeal_id,omitempty"` // an appeal's deadline notice (see appeal_notice.go)
-	Kind       string    `json:"kind"`
-	Text       string    `json:"text"`
-	At         time.Time `json:"at"`
-	Read       bool      `json:"read"`
-}
-
-// Notifications returns sc's newest notifications (after: only newer than
-// that id, for polling) and how many are unread.
-func (s *Store) Notifications(ctx context.Context, sc access.Scope, after string, limit int) ([]Notification, int, error) {
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(document_id, ''), appeal_id, kind, text, at, read_at FROM wf_notifications
-		WHERE user_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3`, sc.UserID, after, limit)
-	if err != nil {
-		return nil, 0, fmt.Errorf("workflow: notifications: %w", err)
-	}
-	defer rows.Close()
-	out := []Notification{}
-	for rows.Next() {
-		var n Notification
-		var at, read int64
-		if err := rows.Scan(&n.ID, &n.DocumentID, &n.AppealID, &n.Kind, &n.Text, &at, &read); err != nil {
-			return nil, 0, err
-		}
-		n.At, n.Read = db.Time(at), read != 0
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var unread int
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM wf_notifications WHERE user_id = $1 AND read_at = 0`, sc.UserID).Scan(&unread)
-	return out, unread, err
-}
-
-// MarkRead marks sc's notifications read: the one given, or all.
-func (s *Store) MarkRead(ctx context.Context, sc access.Scope, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE wf_notifications SET read_at = $1 WHERE user_id = $2 AND read_at = 0 AND ($3 = '' OR id = $3)`,
-		db.Now(), sc.UserID, id)
-	if err != nil {
-		return fmt.Errorf("workflow: mark read: %w", err)
-	}
-	return nil
-}
-
 // FeedItem is one event of the activity feed, with its document.
 type FeedItem struct {
 	Event
@@ -195,7 +148,7 @@ type FeedItem struct {
 
 // Feed is the activity feed: the newest events of every document sc may
 // see (before: only older than that event id, for paging).
-func (s *Store) Feed(ctx context.Context, sc access.Scope, before string, limit int) ([]FeedItem, error) {
+func (s *Activity) Feed(ctx context.Context, sc access.Scope, before string, limit int) ([]FeedItem, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}

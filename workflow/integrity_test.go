@@ -22,7 +22,7 @@ import (
 func TestConcurrentRegistrationNumbers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		if _, err := f.s.SetNumberFormat(f.ctx, f.admin, f.a.ID, workflow.KindIncoming,
+		if _, err := f.s.Numbering.SetNumberFormat(f.ctx, f.admin, f.a.ID, workflow.KindIncoming,
 			workflow.NumberFormat{Format: "ВХ-{year}/{seq:4}-{medium}", PaperMark: "б", ElectronicMark: "э"}); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestConcurrentRegistrationNumbers(t *testing.T) {
 		errs := make([]error, n)
 		for i := range n {
 			wg.Go(func() {
-				doc, err := f.s.Register(f.ctx, f.sec, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", i)})
+				doc, err := f.s.Documents.Register(f.ctx, f.sec, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", i)})
 				nums[i], seqs[i], errs[i] = doc.Number, doc.Seq, err
 			})
 		}
@@ -59,7 +59,7 @@ func TestConcurrentRegistrationNumbers(t *testing.T) {
 		}
 		// Registries are per committee: B starts at 1.
 		f.user(t, org.NewStore(d), "chairb", access.Chairman, f.b)
-		doc, err := f.s.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Другое"})
+		doc, err := f.s.Documents.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Другое"})
 		if err != nil || doc.Seq != 1 {
 			t.Fatalf("committee B: %+v %v", doc, err)
 		}
@@ -78,7 +78,7 @@ func TestConcurrentDecisionsOnOneStep(t *testing.T) {
 			for i, sc := range []access.Scope{f.chair, chair2} {
 				dec := []string{"sign", "reject"}[i]
 				wg.Go(func() {
-					_, errs[i] = f.s.Decide(f.ctx, sc, doc.ID, workflow.DecisionInput{Decision: dec, Comment: "мнение"})
+					_, errs[i] = f.s.Engine.Decide(f.ctx, sc, doc.ID, workflow.DecisionInput{Decision: dec, Comment: "мнение"})
 				})
 			}
 			wg.Wait()
@@ -96,14 +96,14 @@ func TestConcurrentDecisionsOnOneStep(t *testing.T) {
 			if ok != 1 || conflict != 1 {
 				t.Fatalf("round %d: %d won, %d conflicts", round, ok, conflict)
 			}
-			hist, _ := f.s.History(f.ctx, f.chair, doc.ID)
+			hist, _ := f.s.Activity.History(f.ctx, f.chair, doc.ID)
 			if len(hist) != 2 {
 				t.Fatalf("history has %d events, want register and one decision", len(hist))
 			}
 		}
 		// A stale page: the state version the person saw has moved on.
 		doc := f.register(t, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "Письмо"})
-		if _, err := f.s.Decide(f.ctx, f.sec, doc.ID, workflow.DecisionInput{Decision: "to_chairman", StateVersion: doc.StateVersion + 7}); !errors.Is(err, workflow.ErrConflict) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.sec, doc.ID, workflow.DecisionInput{Decision: "to_chairman", StateVersion: doc.StateVersion + 7}); !errors.Is(err, workflow.ErrConflict) {
 			t.Fatalf("stale state version: %v", err)
 		}
 	})
@@ -121,7 +121,7 @@ func TestConcurrentDoneAtAllStep(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
 			for i, sc := range []access.Scope{f.exec1, f.exec2} {
-				wg.Go(func() { _, errs[i] = f.s.Decide(f.ctx, sc, doc.ID, workflow.DecisionInput{Decision: "done"}) })
+				wg.Go(func() { _, errs[i] = f.s.Engine.Decide(f.ctx, sc, doc.ID, workflow.DecisionInput{Decision: "done"}) })
 			}
 			wg.Wait()
 			for _, err := range errs {
@@ -129,11 +129,11 @@ func TestConcurrentDoneAtAllStep(t *testing.T) {
 					t.Fatalf("round %d: %v", round, err)
 				}
 			}
-			got, err := f.s.GetDocument(f.ctx, f.chair, doc.ID)
+			got, err := f.s.Documents.GetDocument(f.ctx, f.chair, doc.ID)
 			if err != nil || got.Status != workflow.StatusClosed {
 				t.Fatalf("round %d: %+v %v", round, got, err)
 			}
-			hist, _ := f.s.History(f.ctx, f.chair, doc.ID)
+			hist, _ := f.s.Activity.History(f.ctx, f.chair, doc.ID)
 			closes := 0
 			for _, e := range hist {
 				if e.ToStep == "closed" {
@@ -190,16 +190,16 @@ func TestDefinitionVersions(t *testing.T) {
 	def := workflow.Builtin()[2]
 	def.Steps[0].Decisions[0].Label = "На подпись"
 	def.Steps[0].Decisions = append(def.Steps[0].Decisions, workflow.Decision{ID: "withdraw", Label: "Отозвать", To: "rejected", NeedComment: true})
-	if _, err := f.s.SaveDefinition(f.ctx, f.sec, def); !errors.Is(err, access.ErrForbidden) {
+	if _, err := f.s.Definitions.SaveDefinition(f.ctx, f.sec, def); !errors.Is(err, access.ErrForbidden) {
 		t.Fatalf("secretary saves a process: %v", err)
 	}
 	bad := def
 	bad.Steps = slices.Clone(def.Steps)
 	bad.Steps[1].Decisions = nil
-	if _, err := f.s.SaveDefinition(f.ctx, f.admin, bad); !valid.Is(err) {
+	if _, err := f.s.Definitions.SaveDefinition(f.ctx, f.admin, bad); !valid.Is(err) {
 		t.Fatalf("dead end saved: %v", err)
 	}
-	saved, err := f.s.SaveDefinition(f.ctx, f.admin, def)
+	saved, err := f.s.Definitions.SaveDefinition(f.ctx, f.admin, def)
 	if err != nil || saved.Version != 2 {
 		t.Fatalf("save: %+v %v", saved, err)
 	}
@@ -207,7 +207,7 @@ func TestDefinitionVersions(t *testing.T) {
 	if old.ProcessVersion != 1 || neu.ProcessVersion != 2 {
 		t.Fatalf("versions %d %d", old.ProcessVersion, neu.ProcessVersion)
 	}
-	if _, err := f.s.Decide(f.ctx, f.sec, old.ID, workflow.DecisionInput{Decision: "withdraw", Comment: "x"}); !valid.Is(err) {
+	if _, err := f.s.Engine.Decide(f.ctx, f.sec, old.ID, workflow.DecisionInput{Decision: "withdraw", Comment: "x"}); !valid.Is(err) {
 		t.Fatalf("old document got the new decision: %v", err)
 	}
 	d := f.decide(t, f.sec, neu.ID, workflow.DecisionInput{Decision: "withdraw", Comment: "передумали"})
@@ -219,21 +219,21 @@ func TestScope(t *testing.T) {
 		f := newFixture(t, d)
 		doc := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Секретное письмо"})
 		// An executor does not see a document not assigned to them.
-		if _, err := f.s.GetDocument(f.ctx, f.exec1, doc.ID); !isNotFound(err) {
+		if _, err := f.s.Documents.GetDocument(f.ctx, f.exec1, doc.ID); !isNotFound(err) {
 			t.Fatalf("executor opens an unassigned document: %v", err)
 		}
-		page, err := f.s.Journal(f.ctx, f.exec1, workflow.JournalFilter{})
+		page, err := f.s.Journal.Journal(f.ctx, f.exec1, workflow.JournalFilter{})
 		if err != nil || page.Total != 0 {
 			t.Fatalf("executor's journal: %d %v", page.Total, err)
 		}
 		// Another committee's secretary sees neither the document nor the registry.
-		if _, err := f.s.GetDocument(f.ctx, f.secB, doc.ID); !isNotFound(err) {
+		if _, err := f.s.Documents.GetDocument(f.ctx, f.secB, doc.ID); !isNotFound(err) {
 			t.Fatalf("committee B opens A's document: %v", err)
 		}
-		if page, _ := f.s.Journal(f.ctx, f.secB, workflow.JournalFilter{}); page.Total != 0 {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.secB, workflow.JournalFilter{}); page.Total != 0 {
 			t.Fatalf("committee B sees %d of A's documents", page.Total)
 		}
-		regs, err := f.s.Registries(f.ctx, f.secB)
+		regs, err := f.s.Numbering.Registries(f.ctx, f.secB)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,32 +242,32 @@ func TestScope(t *testing.T) {
 				t.Fatalf("committee B sees registry of %s", r.UnitName)
 			}
 		}
-		if _, err := f.s.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "x", UnitID: f.a.ID}); !isNotFound(err) {
+		if _, err := f.s.Documents.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "x", UnitID: f.a.ID}); !isNotFound(err) {
 			t.Fatalf("B registers into A's registry: %v", err)
 		}
-		if _, err := f.s.Register(f.ctx, f.exec1, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "x"}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Documents.Register(f.ctx, f.exec1, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "x"}); !errors.Is(err, access.ErrForbidden) {
 			t.Fatalf("executor registers: %v", err)
 		}
 		// The chairman and the federation's administrator see it.
 		for _, sc := range []access.Scope{f.chair, f.deputy, f.admin} {
-			if _, err := f.s.GetDocument(f.ctx, sc, doc.ID); err != nil {
+			if _, err := f.s.Documents.GetDocument(f.ctx, sc, doc.ID); err != nil {
 				t.Fatalf("%s: %v", sc.UserName, err)
 			}
 		}
 		// Once assigned, the executor sees it and can attach a report.
 		f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
 			Resolution: &workflow.Resolution{Text: "Исполнить", Deadline: "2099-01-01"}, Assignees: []string{f.exec1.UserID}})
-		if page, _ := f.s.Journal(f.ctx, f.exec1, workflow.JournalFilter{}); page.Total != 1 {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.exec1, workflow.JournalFilter{}); page.Total != 1 {
 			t.Fatalf("assigned executor's journal: %d", page.Total)
 		}
-		if _, err := f.s.AddAttachment(f.ctx, f.exec1, doc.ID, "../../etc/отчёт.docx", "", strings.NewReader("отчёт")); err != nil {
+		if _, err := f.s.Files.AddAttachment(f.ctx, f.exec1, doc.ID, "../../etc/отчёт.docx", "", strings.NewReader("отчёт")); err != nil {
 			t.Fatal(err)
 		}
-		atts, _ := f.s.Attachments(f.ctx, f.exec1, doc.ID)
+		atts, _ := f.s.Files.Attachments(f.ctx, f.exec1, doc.ID)
 		if len(atts) != 1 || atts[0].Name != "отчёт.docx" {
 			t.Fatalf("attachment name not cleaned: %+v", atts)
 		}
-		if _, err := f.s.AddAttachment(f.ctx, f.exec2, doc.ID, "x.txt", "", strings.NewReader("x")); !isNotFound(err) {
+		if _, err := f.s.Files.AddAttachment(f.ctx, f.exec2, doc.ID, "x.txt", "", strings.NewReader("x")); !isNotFound(err) {
 			t.Fatalf("unassigned executor attaches: %v", err)
 		}
 	})
@@ -301,39 +301,39 @@ func TestJournalFiltersAndSweep(t *testing.T) {
 		a := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Жалоба на Семёнова", Correspondent: "ООО Ромашка"})
 		b := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Срочный запрос", Priority: workflow.PriorityUrgent})
 		f.register(t, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "Ответ"})
-		page, err := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{Kind: workflow.KindIncoming})
+		page, err := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{Kind: workflow.KindIncoming})
 		if err != nil || page.Total != 2 || page.Documents[0].ID != b.ID {
 			t.Fatalf("urgent first: %+v %v", page, err)
 		}
-		if page, _ := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{Query: "семенов"}); page.Total != 1 || page.Documents[0].ID != a.ID {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{Query: "семенов"}); page.Total != 1 || page.Documents[0].ID != a.ID {
 			t.Fatalf("folded search: %+v", page)
 		}
-		if page, _ := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{Correspondent: "ромашка"}); page.Total != 1 {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{Correspondent: "ромашка"}); page.Total != 1 {
 			t.Fatalf("correspondent: %+v", page)
 		}
 		f.decide(t, f.chair, a.ID, workflow.DecisionInput{Decision: "resolve_executors",
 			Resolution: &workflow.Resolution{Text: "Разобраться", Deadline: "2020-01-01"}, Assignees: []string{f.exec1.UserID}})
-		if page, _ := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{Overdue: true}); page.Total != 1 || !page.Documents[0].Overdue {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{Overdue: true}); page.Total != 1 || !page.Documents[0].Overdue {
 			t.Fatalf("overdue: %+v", page)
 		}
-		if page, _ := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{Executor: f.exec1.UserID}); page.Total != 1 {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{Executor: f.exec1.UserID}); page.Total != 1 {
 			t.Fatalf("executor filter: %+v", page)
 		}
-		if _, err := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{From: "01.01.2026"}); !valid.Is(err) {
+		if _, err := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{From: "01.01.2026"}); !valid.Is(err) {
 			t.Fatalf("bad date: %v", err)
 		}
-		rep, err := f.s.ControlReport(f.ctx, f.chair)
+		rep, err := f.s.Tasks.ControlReport(f.ctx, f.chair)
 		if err != nil || len(rep) != 1 || rep[0].AssigneeID != f.exec1.UserID {
 			t.Fatalf("control report: %+v %v", rep, err)
 		}
-		n, err := f.s.Sweep(f.ctx)
+		n, err := f.s.Deadlines.Sweep(f.ctx)
 		if err != nil || n < 2 { // the executor's notice and the chairman's escalation
 			t.Fatalf("sweep sent %d: %v", n, err)
 		}
-		if n, _ := f.s.Sweep(f.ctx); n != 0 {
+		if n, _ := f.s.Deadlines.Sweep(f.ctx); n != 0 {
 			t.Fatalf("second sweep sent %d again", n)
 		}
-		notes, _, _ := f.s.Notifications(f.ctx, f.chair, "", 50)
+		notes, _, _ := f.s.Notices.Notifications(f.ctx, f.chair, "", 50)
 		found := false
 		for _, x := range notes {
 			found = found || x.Kind == "overdue"
@@ -355,7 +355,7 @@ func BenchmarkRegister(b *testing.B) {
 	f := newFixture(b, d)
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := f.s.Register(f.ctx, f.sec, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", i)}); err != nil {
+		if _, err := f.s.Documents.Register(f.ctx, f.sec, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: fmt.Sprintf("Письмо %d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -51,7 +51,7 @@ func appealFor(ctx context.Context, q db.Execer, sc access.Scope, id string) (li
 // RegisterFromAppeal registers an incoming document from an appeal card:
 // subject, text, applicant, member, channel and priority are taken from
 // the card; in may add or override the rest (medium, deadline, …).
-func (s *Store) RegisterFromAppeal(ctx context.Context, sc access.Scope, appealID string, in DocumentInput) (Document, error) {
+func (s *Documents) RegisterFromAppeal(ctx context.Context, sc access.Scope, appealID string, in DocumentInput) (Document, error) {
 	if err := sc.Require(access.RegisterDocuments); err != nil {
 		return Document{}, err
 	}
@@ -97,7 +97,7 @@ func cut(s string, n int) string {
 
 // Timeline puts the documents linked to a member on the member's CRM
 // timeline; the hub registers it as the "documents" source.
-type Timeline struct{ S *Store }
+type Timeline struct{ S *Journal }
 
 // MemberTimeline lists the member's documents the caller may see, newest
 // first (by registration time).

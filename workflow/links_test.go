@@ -24,26 +24,26 @@ func TestLinksFeedAndReminder(t *testing.T) {
 		in := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Жалоба члена профсоюза", MemberID: m.ID})
 		out := f.register(t, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "Ответ на жалобу", RelatedID: in.ID, MemberID: m.ID})
 		for _, pair := range [][2]workflow.Document{{in, out}, {out, in}} {
-			rel, err := f.s.Related(f.ctx, f.chair, pair[0])
+			rel, err := f.s.Journal.Related(f.ctx, f.chair, pair[0])
 			if err != nil || len(rel) != 1 || rel[0].ID != pair[1].ID {
 				t.Fatalf("related of %s: %+v %v", pair[0].Title, rel, err)
 			}
 		}
-		if page, _ := f.s.Journal(f.ctx, f.chair, workflow.JournalFilter{MemberID: m.ID}); page.Total != 2 {
+		if page, _ := f.s.Journal.Journal(f.ctx, f.chair, workflow.JournalFilter{MemberID: m.ID}); page.Total != 2 {
 			t.Fatalf("member's documents: %d", page.Total)
 		}
 		// Links outside the secretary's scope are refused.
-		if _, err := f.s.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "x", MemberID: m.ID}); !valid.Is(err) {
+		if _, err := f.s.Documents.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "x", MemberID: m.ID}); !valid.Is(err) {
 			t.Fatalf("out-of-scope member link: %v", err)
 		}
-		if _, err := f.s.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "x", RelatedID: in.ID}); !valid.Is(err) {
+		if _, err := f.s.Documents.Register(f.ctx, f.secB, workflow.DocumentInput{Kind: workflow.KindOutgoing, Title: "x", RelatedID: in.ID}); !valid.Is(err) {
 			t.Fatalf("out-of-scope related document: %v", err)
 		}
-		feed, err := f.s.Feed(f.ctx, f.chair, "", 50)
+		feed, err := f.s.Activity.Feed(f.ctx, f.chair, "", 50)
 		if err != nil || len(feed) != 2 || feed[0].DocumentID != out.ID {
 			t.Fatalf("chairman's feed: %+v %v", feed, err)
 		}
-		if feed, _ := f.s.Feed(f.ctx, f.exec1, "", 50); len(feed) != 0 {
+		if feed, _ := f.s.Activity.Feed(f.ctx, f.exec1, "", 50); len(feed) != 0 {
 			t.Fatalf("executor sees %d events of documents not theirs", len(feed))
 		}
 		// A task due within a day gets one reminder: the executor's (due
@@ -51,13 +51,13 @@ func TestLinksFeedAndReminder(t *testing.T) {
 		today := time.Now().In(workflow.Moscow).Format(time.DateOnly)
 		f.decide(t, f.chair, in.ID, workflow.DecisionInput{Decision: "resolve_executors",
 			Resolution: &workflow.Resolution{Text: "Ответить", Deadline: today}, Assignees: []string{f.exec1.UserID}})
-		if n, err := f.s.Sweep(f.ctx); err != nil || n != 2 {
+		if n, err := f.s.Deadlines.Sweep(f.ctx); err != nil || n != 2 {
 			t.Fatalf("sweep sent %d: %v", n, err)
 		}
-		if n, _ := f.s.Sweep(f.ctx); n != 0 {
+		if n, _ := f.s.Deadlines.Sweep(f.ctx); n != 0 {
 			t.Fatalf("second sweep reminded %d again", n)
 		}
-		notes, _, _ := f.s.Notifications(f.ctx, f.exec1, "", 10)
+		notes, _, _ := f.s.Notices.Notifications(f.ctx, f.exec1, "", 10)
 		if len(notes) == 0 || notes[0].Kind != "reminder" {
 			t.Fatalf("executor's notifications: %+v", notes)
 		}

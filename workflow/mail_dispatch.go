@@ -67,15 +67,24 @@ type MailResult struct {
 	At        time.Time `json:"at"`
 }
 
+// Mail sends outgoing documents by e-mail (and task e-mails, task_mail.go)
+// through the Mailer port.
+type Mail struct {
+	*core
+	files   *Files
+	mailer  Mailer // sends outgoing documents and task e-mails
+	baseURL string // public address for links in e-mails
+}
+
 // SetMailer lets outgoing documents leave by e-mail; without it, or
 // without the setting, the e-mail method is refused with a clear error.
 // baseURL (the hub's public address) makes the link in task e-mails.
-func (s *Store) SetMailer(m Mailer, baseURL string) {
+func (s *Mail) SetMailer(m Mailer, baseURL string) {
 	s.mailer, s.baseURL = m, strings.TrimRight(baseURL, "/")
 }
 
 // checkMailDispatch validates the e-mail method inside the decision.
-func (s *Store) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch) error {
+func (s *Mail) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch) error {
 	if d.Method != "email" {
 		return nil
 	}
@@ -97,7 +106,7 @@ func (s *Store) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch
 
 // SendByMail sends (or sends again) the outgoing document's letter. Only
 // one attempt runs at a time and a letter that went is not sent twice.
-func (s *Store) SendByMail(ctx context.Context, sc access.Scope, docID string) (Document, error) {
+func (s *Mail) SendByMail(ctx context.Context, sc access.Scope, docID string) (Document, error) {
 	var doc Document
 	var d Dispatch
 	var channel string
@@ -170,11 +179,11 @@ func (s *Store) SendByMail(ctx context.Context, sc access.Scope, docID string) (
 	if err := s.recordMail(context.WithoutCancel(ctx), sc, doc, d); err != nil {
 		return Document{}, err
 	}
-	return s.GetDocument(ctx, sc, docID)
+	return s.document(ctx, sc, docID)
 }
 
 // recordMail writes the outcome into the dispatch, the history and the audit.
-func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d Dispatch) error {
+func (s *Mail) recordMail(ctx context.Context, sc access.Scope, doc Document, d Dispatch) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		b, _ := json.Marshal(d)
 		if _, err := tx.ExecContext(ctx, `UPDATE wf_documents SET dispatch = $1 WHERE id = $2`, string(b), doc.ID); err != nil {
@@ -199,8 +208,8 @@ func (s *Store) recordMail(ctx context.Context, sc access.Scope, doc Document, d
 // the latest version of each file when none is signed (a document
 // registered with its final file). The text names each file with its
 // version and SHA-256, so the recipient can check what they got.
-func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, []LetterFile, error) {
-	all, err := s.Attachments(ctx, sc, doc.ID)
+func (s *Mail) letter(ctx context.Context, sc access.Scope, doc Document, d Dispatch) (string, []LetterFile, error) {
+	all, err := s.files.Attachments(ctx, sc, doc.ID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -249,7 +258,7 @@ func (s *Store) letter(ctx context.Context, sc access.Scope, doc Document, d Dis
 	return b.String(), files, nil
 }
 
-func (s *Store) readBlob(ctx context.Context, key string, limit int64) ([]byte, error) {
+func (s *Mail) readBlob(ctx context.Context, key string, limit int64) ([]byte, error) {
 	rc, err := s.blobs.Open(ctx, key)
 	if err != nil {
 		return nil, err
@@ -259,4 +268,4 @@ func (s *Store) readBlob(ctx context.Context, key string, limit int64) ([]byte, 
 }
 
 // Mailer returns the mailer set with SetMailer (nil without one).
-func (s *Store) Mailer() Mailer { return s.mailer }
+func (s *Mail) Mailer() Mailer { return s.mailer }

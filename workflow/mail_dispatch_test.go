@@ -245,11 +245,11 @@ func TestAPITaskMail(t *testing.T) {
 	if _, err := f.n.DB.ExecContext(ctx, `UPDATE users SET email = 'chair@union.example' WHERE id = $1`, f.chair.id); err != nil {
 		t.Fatal(err)
 	}
-	f.n.Docs.SetMailer(f.n.Docs.Mailer(), "https://hub.example.org")
+	f.n.Docs.Mail.SetMailer(f.n.Docs.Mail.Mailer(), "https://hub.example.org")
 	var doc workflow.Document
 	f.sec.call(t, "POST", "/api/v1/workflow/documents", `{"kind":"outgoing","title":"Письмо в Минтруд"}`, http.StatusCreated, &doc)
 	f.sec.decide(t, doc.ID, `{"decision":"to_chairman"}`)
-	if _, err := f.n.Docs.Sweep(ctx); err != nil {
+	if _, err := f.n.Docs.Deadlines.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -263,7 +263,7 @@ func TestAPITaskMail(t *testing.T) {
 		t.Fatal("no task letter")
 	}
 	// The secretary's own task (no address) and a second sweep: no letters.
-	if _, err := f.n.Docs.Sweep(ctx); err != nil {
+	if _, err := f.n.Docs.Deadlines.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	select {

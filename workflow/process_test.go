@@ -26,11 +26,11 @@ func TestIncomingThroughDeputy(t *testing.T) {
 			t.Fatalf("chairman's tasks: %+v", ts)
 		}
 		// The executor cannot decide the chairman's step, nor even see the document yet.
-		if _, err := f.s.Decide(f.ctx, f.exec1, doc.ID, workflow.DecisionInput{Decision: "resolve_deputy"}); !isNotFound(err) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.exec1, doc.ID, workflow.DecisionInput{Decision: "resolve_deputy"}); !isNotFound(err) {
 			t.Fatalf("executor decides: %v", err)
 		}
 		// A resolution needs its text and deadline.
-		if _, err := f.s.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_deputy"}); !valid.Is(err) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_deputy"}); !valid.Is(err) {
 			t.Fatalf("empty resolution: %v", err)
 		}
 		doc = f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_deputy",
@@ -41,10 +41,10 @@ func TestIncomingThroughDeputy(t *testing.T) {
 		}
 		doc = f.decide(t, f.deputy, doc.ID, workflow.DecisionInput{Decision: "assign", Assignees: []string{f.exec1.UserID, f.exec2.UserID}})
 		wantStep(t, doc, "execution", workflow.StatusActive)
-		if _, err := f.s.GetDocument(f.ctx, f.exec2, doc.ID); err != nil {
+		if _, err := f.s.Documents.GetDocument(f.ctx, f.exec2, doc.ID); err != nil {
 			t.Fatalf("assigned executor cannot open: %v", err)
 		}
-		if err := f.s.Comment(f.ctx, f.exec2, doc.ID, "Нужны данные бухгалтерии"); err != nil {
+		if err := f.s.Activity.Comment(f.ctx, f.exec2, doc.ID, "Нужны данные бухгалтерии"); err != nil {
 			t.Fatal(err)
 		}
 		if ts := f.openTasks(t, f.exec1); len(ts) != 1 || ts[0].LastComment != "Нужны данные бухгалтерии" {
@@ -52,13 +52,13 @@ func TestIncomingThroughDeputy(t *testing.T) {
 		}
 		doc = f.decide(t, f.exec1, doc.ID, workflow.DecisionInput{Decision: "done", Report: "Ответ подготовлен"})
 		wantStep(t, doc, "execution", workflow.StatusActive) // exec2 still works
-		if _, err := f.s.Decide(f.ctx, f.exec1, doc.ID, workflow.DecisionInput{Decision: "done"}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.exec1, doc.ID, workflow.DecisionInput{Decision: "done"}); !errors.Is(err, access.ErrForbidden) {
 			t.Fatalf("second done by the same executor: %v", err)
 		}
 		doc = f.decide(t, f.exec2, doc.ID, workflow.DecisionInput{Decision: "done"})
 		wantStep(t, doc, "closed", workflow.StatusClosed)
 
-		hist, err := f.s.History(f.ctx, f.chair, doc.ID)
+		hist, err := f.s.Activity.History(f.ctx, f.chair, doc.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestIncomingThroughDeputy(t *testing.T) {
 		if err != nil || len(rows) != 6 {
 			t.Fatalf("audit rows %d, %v", len(rows), err)
 		}
-		n, _, err := f.s.Notifications(f.ctx, f.sec, "", 50)
+		n, _, err := f.s.Notices.Notifications(f.ctx, f.sec, "", 50)
 		if err != nil || len(n) < 2 {
 			t.Fatalf("secretary notifications %d %v", len(n), err)
 		}
@@ -84,12 +84,12 @@ func TestIncomingThroughDeputy(t *testing.T) {
 func TestIncomingDirectToExecutors(t *testing.T) {
 	f := newFixture(t, dbtest.Open(t))
 	doc := f.register(t, workflow.DocumentInput{Kind: workflow.KindIncoming, Title: "Письмо"})
-	if _, err := f.s.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
+	if _, err := f.s.Engine.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
 		Resolution: &workflow.Resolution{Text: "Исполнить", Deadline: "2099-01-01"}}); !valid.Is(err) {
 		t.Fatalf("no executors chosen: %v", err)
 	}
 	// Another committee's secretary is not someone this chairman may assign.
-	if _, err := f.s.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
+	if _, err := f.s.Engine.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "resolve_executors",
 		Resolution: &workflow.Resolution{Text: "Исполнить", Deadline: "2099-01-01"}, Assignees: []string{f.secB.UserID}}); !valid.Is(err) {
 		t.Fatalf("out-of-scope executor: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestInternalBranches(t *testing.T) {
 		f := newFixture(t, d)
 		// Signed, then acknowledged by the chosen employees.
 		doc := f.register(t, workflow.DocumentInput{Kind: workflow.KindInternal, Title: "Приказ об отпусках"})
-		if _, err := f.s.AddAttachment(f.ctx, f.sec, doc.ID, "приказ.pdf", "application/pdf", strings.NewReader("v1")); err != nil {
+		if _, err := f.s.Files.AddAttachment(f.ctx, f.sec, doc.ID, "приказ.pdf", "application/pdf", strings.NewReader("v1")); err != nil {
 			t.Fatal(err)
 		}
 		doc = f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "sign"})
@@ -116,13 +116,13 @@ func TestInternalBranches(t *testing.T) {
 		if doc.SignedAt.IsZero() {
 			t.Fatal("not signed")
 		}
-		if _, err := f.s.UpdateDocument(f.ctx, f.sec, doc.ID, doc.DocumentInput); !valid.Is(err) {
+		if _, err := f.s.Documents.UpdateDocument(f.ctx, f.sec, doc.ID, doc.DocumentInput); !valid.Is(err) {
 			t.Fatalf("edit after signature: %v", err)
 		}
-		if _, err := f.s.AddAttachment(f.ctx, f.sec, doc.ID, "приказ.pdf", "application/pdf", strings.NewReader("v2")); err != nil {
+		if _, err := f.s.Files.AddAttachment(f.ctx, f.sec, doc.ID, "приказ.pdf", "application/pdf", strings.NewReader("v2")); err != nil {
 			t.Fatal(err)
 		}
-		atts, err := f.s.Attachments(f.ctx, f.sec, doc.ID)
+		atts, err := f.s.Files.Attachments(f.ctx, f.sec, doc.ID)
 		if err != nil || len(atts) != 2 || !atts[0].Signed || atts[1].Signed || atts[1].Version != 2 {
 			t.Fatalf("attachments after signature: %+v %v", atts, err)
 		}
@@ -140,7 +140,7 @@ func TestInternalBranches(t *testing.T) {
 
 		// Rejected: the reason is required and recorded.
 		doc = f.register(t, workflow.DocumentInput{Kind: workflow.KindInternal, Title: "Смета"})
-		if _, err := f.s.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "reject"}); !valid.Is(err) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.chair, doc.ID, workflow.DecisionInput{Decision: "reject"}); !valid.Is(err) {
 			t.Fatalf("reject without a reason: %v", err)
 		}
 		doc = f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "reject", Comment: "Нет расчётов"})
@@ -164,7 +164,7 @@ func TestOutgoingWithReturnAndDispatch(t *testing.T) {
 		doc = f.decide(t, f.sec, doc.ID, workflow.DecisionInput{Decision: "to_chairman"})
 		doc = f.decide(t, f.chair, doc.ID, workflow.DecisionInput{Decision: "approve"})
 		wantStep(t, doc, "dispatch", workflow.StatusActive)
-		if _, err := f.s.Decide(f.ctx, f.sec, doc.ID, workflow.DecisionInput{Decision: "dispatch", Dispatch: &workflow.Dispatch{Method: "pigeon"}}); !valid.Is(err) {
+		if _, err := f.s.Engine.Decide(f.ctx, f.sec, doc.ID, workflow.DecisionInput{Decision: "dispatch", Dispatch: &workflow.Dispatch{Method: "pigeon"}}); !valid.Is(err) {
 			t.Fatalf("unknown method: %v", err)
 		}
 		doc = f.decide(t, f.sec, doc.ID, workflow.DecisionInput{Decision: "dispatch", Dispatch: &workflow.Dispatch{Method: "post", Address: "г. Томск"}})

@@ -12,12 +12,19 @@ import (
 // RemindBefore is how long before a task's deadline its holder is reminded.
 const RemindBefore = 24 * time.Hour
 
+// Deadlines watches task deadlines: reminders, overdue notices and
+// escalation, then the pending task e-mails (Mail).
+type Deadlines struct {
+	*core
+	mail *Mail
+}
+
 // Sweep reminds the holders of tasks due within RemindBefore and, for tasks
 // past their deadline, tells the holder and escalates to the chairman of the
 // document's unit. Each task is reminded and escalated once; the marks are
 // set in the same transaction as the notifications, so several nodes
 // sweeping at once notify once. It returns how many notices it sent.
-func (s *Store) Sweep(ctx context.Context) (int, error) {
+func (s *Deadlines) Sweep(ctx context.Context) (int, error) {
 	now := s.nowMillis()
 	type due struct{ id, docID, assignee, number, title, unitID string }
 	sent := 0
@@ -73,7 +80,7 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 			}
 			sent++
 			doc := Document{DocumentInput: DocumentInput{UnitID: d.unitID}}
-			chairs, err := s.actorUsers(ctx, tx, Actor{Role: access.Chairman}, &doc, nil)
+			chairs, err := actorUsers(ctx, tx, Actor{Role: access.Chairman}, &doc, nil)
 			if err != nil {
 				continue // no chairman above: the holder's notice is all there is
 			}
@@ -92,7 +99,7 @@ func (s *Store) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("workflow: sweep: %w", err)
 	}
-	if err := s.mailTasks(ctx); err != nil {
+	if err := s.mail.mailTasks(ctx); err != nil {
 		s.log.Warn("task e-mails not sent", "err", err)
 	}
 	return sent, nil

@@ -15,7 +15,7 @@ import (
 // turning the setting on later does not mail a backlog).
 
 // mailTasks sends the pending task e-mails, at most a batch per sweep.
-func (s *Store) mailTasks(ctx context.Context) error {
+func (s *Mail) mailTasks(ctx context.Context) error {
 	channel, err := settings.Get(ctx, s.db, SettingMailChannel, "")
 	if err != nil {
 		return err

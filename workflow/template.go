@@ -29,9 +29,12 @@ type Template struct {
 	files  []fileRef
 }
 
+// Templates keeps the registration templates.
+type Templates struct{ *core }
+
 // SaveTemplate creates a template (id empty) or replaces one's name and
 // fields; its files stay.
-func (s *Store) SaveTemplate(ctx context.Context, sc access.Scope, t Template) (Template, error) {
+func (s *Templates) SaveTemplate(ctx context.Context, sc access.Scope, t Template) (Template, error) {
 	if err := sc.Require(access.RegisterDocuments); err != nil {
 		return t, err
 	}
@@ -82,7 +85,7 @@ func (s *Store) SaveTemplate(ctx context.Context, sc access.Scope, t Template) (
 }
 
 // AddTemplateFile attaches a file to a template.
-func (s *Store) AddTemplateFile(ctx context.Context, sc access.Scope, id, name, contentType string, r io.Reader) (Template, error) {
+func (s *Templates) AddTemplateFile(ctx context.Context, sc access.Scope, id, name, contentType string, r io.Reader) (Template, error) {
 	if err := sc.Require(access.RegisterDocuments); err != nil {
 		return Template{}, err
 	}
@@ -120,7 +123,7 @@ func (s *Store) AddTemplateFile(ctx context.Context, sc access.Scope, id, name, 
 	return s.template(ctx, s.db, sc, id)
 }
 
-func (s *Store) template(ctx context.Context, q db.Execer, sc access.Scope, id string) (Template, error) {
+func (s *Templates) template(ctx context.Context, q db.Execer, sc access.Scope, id string) (Template, error) {
 	lo, hi := sc.PathRange()
 	var t Template
 	var fields, files string
@@ -146,7 +149,7 @@ func (s *Store) template(ctx context.Context, q db.Execer, sc access.Scope, id s
 }
 
 // Templates lists the templates of sc's scope, of one kind or all.
-func (s *Store) Templates(ctx context.Context, sc access.Scope, k Kind) ([]Template, error) {
+func (s *Templates) Templates(ctx context.Context, sc access.Scope, k Kind) ([]Template, error) {
 	lo, hi := sc.PathRange()
 	rows, err := s.db.QueryContext(ctx, `SELECT t.id FROM wf_templates t JOIN units u ON u.id = t.unit_id
 		WHERE u.path >= $1 AND u.path < $2 AND ($3 = '' OR t.kind = $3) ORDER BY t.name`, lo, hi, string(k))
@@ -176,7 +179,7 @@ func (s *Store) Templates(ctx context.Context, sc access.Scope, k Kind) ([]Templ
 
 // applyTemplate fills the fields in left empty from the template named in
 // in.TemplateID and returns its files to attach.
-func (s *Store) applyTemplate(ctx context.Context, tx db.Execer, sc access.Scope, in *DocumentInput) ([]fileRef, error) {
+func (s *Templates) applyTemplate(ctx context.Context, tx db.Execer, sc access.Scope, in *DocumentInput) ([]fileRef, error) {
 	if in.TemplateID == "" {
 		return nil, nil
 	}

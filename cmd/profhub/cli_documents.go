@@ -21,7 +21,7 @@ import (
 
 // openDocs opens the document workflow store on d for commands that run
 // without a hub.
-func (c *cli) openDocs(ctx context.Context, cfg *config.Config, d *db.DB) (*workflow.Store, error) {
+func (c *cli) openDocs(ctx context.Context, cfg *config.Config, d *db.DB) (*workflow.Services, error) {
 	blobs, err := blob.NewDir(cfg.BlobDir)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func (c *cli) documents(args []string) error {
 			if err != nil {
 				return err
 			}
-			regs, err := docs.Registries(ctx, a.sc)
+			regs, err := docs.Numbering.Registries(ctx, a.sc)
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func (c *cli) documents(args []string) error {
 				return err
 			}
 			f := workflow.NumberFormat{Format: *format, PaperMark: *paper, ElectronicMark: *electronic}
-			r, err := docs.SetNumberFormat(ctx, a.sc, unitID, workflow.Kind(*kind), f)
+			r, err := docs.Numbering.SetNumberFormat(ctx, a.sc, unitID, workflow.Kind(*kind), f)
 			if err != nil {
 				return err
 			}

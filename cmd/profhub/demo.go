@@ -17,7 +17,7 @@ import (
 )
 
 // fillDemo fills the demo; m, when set, adds the mailing part.
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Services, m *mailing.Service, out io.Writer) error {
 	c := crm.New(crm.Deps{DB: d, Conversations: e})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.

@@ -3,53 +3,19 @@ package workflow
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
-	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Store is the document workflow: registries, documents, definitions,
-// tasks and notifications.
-type Store struct {
-	db    *db.DB
-	blobs blob.Store
-	log   *slog.Logger
-	now   func() time.Time // tests move the clock for deadlines
-
-	mailer  Mailer // sends outgoing documents and task e-mails (mail_dispatch.go)
-	baseURL string // public address for links in e-mails
-}
-
-// New returns a Store and stores the built-in process definitions the first
-// time (version 1 of each; later versions are the administrator's).
-func New(ctx context.Context, d *db.DB, blobs blob.Store, log *slog.Logger) (*Store, error) {
-	s := &Store{db: d, blobs: blobs, log: log, now: time.Now}
-	for _, def := range Builtin() {
-		def.Version = 1
-		body, _ := json.Marshal(def)
-		_, err := d.ExecContext(ctx, `INSERT INTO wf_definitions (id, version, body, created_by, created_at)
-			VALUES ($1, 1, $2, 'system', $3) ON CONFLICT (id, version) DO NOTHING`, def.ID, string(body), db.Now())
-		if err != nil {
-			return nil, fmt.Errorf("workflow: store built-in definition %s: %w", def.ID, err)
-		}
-	}
-	return s, nil
-}
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
+// Numbering keeps the registries: one per unit and kind, each with its
+// number format and yearly counter.
+type Numbering struct{ *core }
 
 // Registry is one of a unit's three registries with its number format.
 type Registry struct {
@@ -98,7 +64,7 @@ func nextSeq(ctx context.Context, tx db.Execer, registryID string, year int) (in
 
 // Registries lists the registries of the units in sc's scope that exist,
 // and the three of sc's home unit in any case.
-func (s *Store) Registries(ctx context.Context, sc access.Scope) ([]Registry, error) {
+func (s *Numbering) Registries(ctx context.Context, sc access.Scope) ([]Registry, error) {
 	if err := sc.Require(access.ReadRegistry); err != nil {
 		return nil, err
 	}
@@ -133,7 +99,7 @@ func (s *Store) Registries(ctx context.Context, sc access.Scope) ([]Registry, er
 
 // SetNumberFormat sets how a unit's registry of kind k writes numbers.
 // Numbers already given keep their text; the sequence continues.
-func (s *Store) SetNumberFormat(ctx context.Context, sc access.Scope, unitID string, k Kind, f NumberFormat) (Registry, error) {
+func (s *Numbering) SetNumberFormat(ctx context.Context, sc access.Scope, unitID string, k Kind, f NumberFormat) (Registry, error) {
 	if err := sc.Require(access.ManageWorkflow); err != nil {
 		return Registry{}, err
 	}
