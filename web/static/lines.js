@@ -119,7 +119,7 @@
     p.then(function (l) {
       $('line-msg').textContent = t('saved');
       return load().then(function () { edit(lines.find(function (x) { return x.id === l.id; })); $('line-msg').textContent = t('saved'); });
-    }).catch(function (err) { $('line-msg').textContent = err.message; });
+    }).catch(ui.fail($('line-msg')));
   });
 
   // --- channels of the line ------------------------------------------------
@@ -145,7 +145,7 @@
         var st = el('td', 'muted');
         api('GET', '/api/v1/inbox/channels/' + c.id + '/status').then(function (s) {
           st.textContent = (s.info || '') + (s.last_error ? ' ⚠ ' + s.last_error : '') +
-            (s.last_update_at ? ' · ' + new Date(s.last_update_at).toLocaleString('ru-RU') : '');
+            (s.last_update_at ? ' · ' + ui.dateTime(s.last_update_at) : '');
         }).catch(function () {});
         tr.appendChild(st);
         var td = el('td');
@@ -180,7 +180,7 @@
     api('PATCH', '/api/v1/inbox/channels/' + wlChannel.id, { settings: settings }).then(function () {
       $('wl-dialog').close();
       loadChannels();
-    }).catch(function (err) { $('wl-msg').textContent = err.message; });
+    }).catch(ui.fail($('wl-msg')));
   });
 
   chForm.addEventListener('submit', function (e) {
@@ -219,7 +219,7 @@
         });
       } else box.hidden = true;
       loadChannels();
-    }).catch(function (err) { $('ch-msg').textContent = err.message; });
+    }).catch(ui.fail($('ch-msg')));
   });
 
   function load() {
