@@ -49,6 +49,14 @@ window.profhub = (function () {
       return e;
     },
 
+    // asset is the versioned address of a static file the page names in a
+    // <link> (layout.html names each by its content's hash), for documents
+    // the page builds itself such as a letter's frame.
+    asset: function (name) {
+      var l = document.querySelector('link[href^="/static/' + name + '?"]');
+      return l ? l.getAttribute('href') : '/static/' + name;
+    },
+
     // --- dates and durations ------------------------------------------------
     // date: the day of an instant ("04.12.2026"), '' when there is none.
     date: function (v) { var d = instant(v); return d ? dayFmt.format(d) : ''; },
