@@ -22,9 +22,9 @@ async function operator(browser, login, path = '/inbox') {
   return page;
 }
 
-await run('console', async (browser, at) => {
+await run('console', async (browser, current) => {
   // Two operators in two browser contexts; the line routes evenly, first to op1.
-  const op1 = at.page = await operator(browser, 'op1');
+  const op1 = current.page = await operator(browser, 'op1');
   const op2 = await operator(browser, 'op2');
   const chair = await operator(browser, 'chair', '/inbox/supervisor');
   await chair.waitForSelector('.line-card .stat b');

@@ -79,19 +79,19 @@ export async function shoot(target, name, opts = {}) {
   }
 }
 
-// run launches the browser and runs body(browser, at); body sets at.page
-// to the page a failure should photograph. A failure prints the reason and
+// run launches the browser and runs body(browser, current); body sets
+// current.page to the page a failure should photograph. A failure prints the reason and
 // that page's errors, saves name-failure.png and sets a non-zero exit.
 export async function run(name, body) {
   const browser = await chromium.launch(launchOptions);
-  const at = { page: null };
+  const current = { page: null };
   try {
-    await body(browser, at);
+    await body(browser, current);
   } catch (e) {
     console.error(e.stack || String(e));
-    if (at.page) {
-      console.error('page errors:', JSON.stringify(at.page.errors || []));
-      await at.page.screenshot({ path: `${shots}/${name}-failure.png`, fullPage: true }).catch(() => {});
+    if (current.page) {
+      console.error('page errors:', JSON.stringify(current.page.errors || []));
+      await current.page.screenshot({ path: `${shots}/${name}-failure.png`, fullPage: true }).catch(() => {});
     }
     process.exitCode = 1;
   } finally {
