@@ -47,7 +47,9 @@ await run('telephony', async (browser, current) => {
 
   // The missed-call conversation has its own call-back button.
   await page.click('[data-filter=queue]');
-  await page.click('#conversations li');
+  // The queue loads after the click: wait for a conversation, not the
+  // "nothing here" line of the previous tab.
+  await page.click('#conversations li.conv');
   await page.waitForSelector('#act-callback:not([hidden])');
   check(await page.isChecked('#reply-note') && await page.isDisabled('#reply-note'), 'a telephony conversation takes notes only');
   await page.click('#act-callback');
