@@ -53,8 +53,9 @@ func newAssets(files fs.FS) *assets {
 }
 
 // url is the versioned address of a static file. A name that is not
-// embedded panics while the page renders, so a typo in a template fails
-// every test that renders it rather than shipping a broken link.
+// embedded panics; inside a template that becomes the render's error, so a
+// typo fails every test that renders the page instead of shipping a broken
+// link.
 func (a *assets) url(name string) string {
 	h, ok := a.hashes[name]
 	if !ok {
