@@ -2,29 +2,20 @@ package mailing_test
 
 import (
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
+	"github.com/profhub/profhub/web/browsertest"
 )
 
 // TestMailingsPageInChromium drives the secretaries' page in real
 // Chromium (web/browsertest/mailings.test.mjs) against a whole hub and a
 // local SMTP sink. It runs when PROFHUB_TEST_BROWSER=1.
 func TestMailingsPageInChromium(t *testing.T) {
-	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
-		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")
-	}
-	dir := "../web/browsertest"
-	if _, err := os.Stat(dir + "/node_modules/playwright-core"); err != nil {
-		t.Fatal("run `npm install` in web/browsertest first")
-	}
+	browsertest.Require(t)
 	sink, err := mailingtest.Start("")
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +26,8 @@ func TestMailingsPageInChromium(t *testing.T) {
 	const pw = "secretary-password"
 	member := e.member("Орлова", "Мария", "", "telegram")
 	e.link(e.tgCh, "1001", member)
-	n.AddUser(t, "secretary", access.Secretary, n.Root.ID, pw)
-	n.AddUser(t, "mailadmin", access.Administrator, n.Root.ID, pw)
+	browsertest.Users(t, n, n.Root.ID, pw, browsertest.User{Login: "secretary", Role: access.Secretary},
+		browsertest.User{Login: "mailadmin", Role: access.Administrator})
 	ctx := t.Context()
 	host, port, _ := net.SplitHostPort(sink.Addr)
 	p, _ := strconv.Atoi(port)
@@ -56,20 +47,8 @@ func TestMailingsPageInChromium(t *testing.T) {
 	if _, err := n.Mailing.AppendToList(ctx, n.System, l.ID, es); err != nil {
 		t.Fatal(err)
 	}
-	// Screenshots go where the web tests put theirs (not tracked); the ones
-	// in docs/screenshots were copied from there after looking at them.
-	shots, _ := filepath.Abs("../web/browsertest/screenshots")
-	cmd := exec.Command("node", "mailings.test.mjs")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots,
-		"PROFHUB_ADMIN_LOGIN=mailadmin")
-	timer := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
-	out, err := cmd.CombinedOutput()
-	timer.Stop()
-	if err != nil {
-		t.Fatalf("browser test failed: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	browsertest.Run(t, browsertest.Script{Name: "mailings.test.mjs", Base: n.Server.URL,
+		Env: []string{"PROFHUB_PASSWORD=" + pw, "PROFHUB_ADMIN_LOGIN=mailadmin"}})
 	if on, err := n.Mailing.Tracking(ctx); err != nil || !on {
 		t.Fatalf("tracking after the administrator's switch = %v, %v", on, err)
 	}

@@ -3,41 +3,31 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/web/browsertest"
 )
 
 // TestConsoleInChromium drives the operators' console in real Chromium
-// (web/browsertest/console.test.mjs). It runs when PROFHUB_TEST_BROWSER=1
-// (CI sets it after installing Debian's chromium and playwright-core) and
-// is skipped otherwise, so `go test ./...` needs no browser.
+// (web/browsertest/console.test.mjs) through the shared harness
+// (web/browsertest): it runs when PROFHUB_TEST_BROWSER=1 and is skipped
+// otherwise, so `go test ./...` needs no browser.
 func TestConsoleInChromium(t *testing.T) {
-	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
-		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")
-	}
-	if _, err := os.Stat("browsertest/node_modules/playwright-core"); err != nil {
-		t.Fatal("run `npm install` in web/browsertest first")
-	}
-	n := hubtest.Start(t)
+	n := browsertest.Start(t)
 	ctx := context.Background()
 	const pw = "operator-password"
-	op1 := n.AddUser(t, "op1", access.Operator, n.Root.ID, pw)
-	op2 := n.AddUser(t, "op2", access.Operator, n.Root.ID, pw)
-	n.AddUser(t, "chair", access.Chairman, n.Root.ID, pw)
+	users := browsertest.Users(t, n, n.Root.ID, pw, browsertest.User{Login: "op1", Role: access.Operator},
+		browsertest.User{Login: "op2", Role: access.Operator}, browsertest.User{Login: "chair", Role: access.Chairman})
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, inbox.Strict
-	l.Operators = []inbox.LineOperator{{UserID: op1.ID}, {UserID: op2.ID}}
+	l.Operators = []inbox.LineOperator{{UserID: users["op1"].ID}, {UserID: users["op2"].ID}}
 	line, err := n.Inbox.CreateLine(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
@@ -57,28 +47,15 @@ func TestConsoleInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots, _ := filepath.Abs("browsertest/screenshots")
-	cmd := exec.Command("node", "console.test.mjs")
-	cmd.Dir = "browsertest"
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+n.Server.URL, "PROFHUB_CHANNEL="+ch.ID, "PROFHUB_CHANNEL_TOKEN="+token,
-		"PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(2 * time.Minute):
-			_ = cmd.Process.Kill()
-		}
-	}()
-	out, err := cmd.CombinedOutput()
-	close(done)
-	if err != nil {
-		mu.Lock()
-		var st string
-		_ = n.DB.QueryRow(`SELECT status || ' ' || status_reason FROM inbox_messages WHERE direction = 'out'`).Scan(&st)
-		t.Fatalf("browser test failed: %v\n%s\nwebhook got %q; reply in SQL: %q", err, out, replies, st)
-	}
-	t.Logf("%s", out)
+	browsertest.Run(t, browsertest.Script{Name: "console.test.mjs", Base: n.Server.URL,
+		Env: []string{"PROFHUB_CHANNEL=" + ch.ID, "PROFHUB_CHANNEL_TOKEN=" + token, "PROFHUB_PASSWORD=" + pw},
+		Explain: func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			var st string
+			_ = n.DB.QueryRow(`SELECT status || ' ' || status_reason FROM inbox_messages WHERE direction = 'out'`).Scan(&st)
+			return fmt.Sprintf("webhook got %q; reply in SQL: %q", replies, st)
+		}})
 	mu.Lock()
 	defer mu.Unlock()
 	if !strings.Contains(strings.Join(replies, "\n"), "Здравствуйте! Чем помочь?") {

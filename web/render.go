@@ -31,6 +31,10 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
+// moscow is the installation's time zone: the server formats dates in it
+// and the pages' scripts get it on <html data-tz> (web/static/common.js).
+// Users have no time zone of their own yet; when they do, newView sends
+// theirs instead.
 var moscow = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Moscow")
 	if err != nil {
@@ -48,6 +52,7 @@ var funcs = template.FuncMap{
 		return t.In(moscow).Format("02.01.2006 15:04")
 	},
 	"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0\u00a0\u00a0", depth) },
+	"asset":  func(name string) string { return staticAssets.url(name) },
 }
 
 func loadPages() (*pages, error) {
@@ -77,6 +82,7 @@ func loadPages() (*pages, error) {
 // view is what every page template receives.
 type view struct {
 	Lang     string
+	TimeZone string // IANA name, for the scripts' dates and times
 	Title    string
 	Nav      string
 	User     *org.User
@@ -89,7 +95,7 @@ type view struct {
 }
 
 func (s *Server) newView(r *http.Request, title, nav string) *view {
-	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), Title: title, Nav: nav}
+	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), TimeZone: moscow.String(), Title: title, Nav: nav}
 	if p := auth.FromContext(r.Context()); p != nil {
 		u := p.User
 		v.User, v.Lang, v.CSRF = &u, u.Lang, p.CSRFToken

@@ -7,6 +7,7 @@ import (
 
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/web"
 )
 
 // TestCRMShellPages: the organisation card and the lists page are signed-in
@@ -28,11 +29,11 @@ func TestCRMShellPages(t *testing.T) {
 		t.Fatalf("login = %d", resp.StatusCode)
 	}
 	for _, c := range []struct{ path, want string }{
-		{"/lists", `src="/static/crm_lists.js"`},
+		{"/lists", `src="` + web.AssetPath("crm_lists.js") + `"`},
 		{"/lists", `href="/lists" class="on"`},
-		{"/organisations/" + u.ID, `src="/static/crm_org.js"`},
+		{"/organisations/" + u.ID, `src="` + web.AssetPath("crm_org.js") + `"`},
 		{"/admin/units", `href="/organisations/` + u.ID + `"`},
-		{"/inbox", `src="/static/inbox_crm.js"`},
+		{"/inbox", `src="` + web.AssetPath("inbox_crm.js") + `"`},
 		{"/inbox", `id="act-appeal"`},
 		{"/appeals", `id="a-new-form"`},
 	} {

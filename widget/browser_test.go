@@ -5,37 +5,27 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/web/browsertest"
 )
 
 // TestWidgetInChromium drives the widget in real Chromium
-// (widget/browsertest/widget.test.cjs): a site on another origin embeds
+// (widget/browsertest/widget.test.mjs): a site on another origin embeds
 // it, the visitor fills the pre-chat form and writes, an operator answers
 // from the console in another browser context; the visitor's connection
 // drops, the operator writes twice, and both replies appear once when it
-// returns. It runs when PROFHUB_TEST_BROWSER=1, with playwright-core from
-// web/browsertest/node_modules (CI installs it there).
+// returns. It runs when PROFHUB_TEST_BROWSER=1, through the shared harness
+// in web/browsertest (the script imports its harness.mjs).
 func TestWidgetInChromium(t *testing.T) {
-	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
-		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")
-	}
-	modules, _ := filepath.Abs("../web/browsertest/node_modules")
-	if _, err := os.Stat(filepath.Join(modules, "playwright-core")); err != nil {
-		t.Fatal("run `npm install` in web/browsertest first")
-	}
-	n := hubtest.Start(t)
+	n := browsertest.Start(t)
 	ctx := context.Background()
 	const pw = "operator-password"
-	op := n.AddUser(t, "op1", access.Operator, n.Root.ID, pw)
-	n.AddUser(t, "adm1", access.Administrator, n.Root.ID, pw)
+	op := browsertest.Users(t, n, n.Root.ID, pw, browsertest.User{Login: "op1", Role: access.Operator},
+		browsertest.User{Login: "adm1", Role: access.Administrator})["op1"]
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode, l.AskRating = "Горячая линия", n.Root.ID, inbox.Strict, true
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
@@ -62,25 +52,9 @@ func TestWidgetInChromium(t *testing.T) {
 	other := httptest.NewServer(site.Config.Handler) // same page on an origin the channel does not allow
 	defer other.Close()
 
-	shots, _ := filepath.Abs("browsertest/screenshots")
-	cmd := exec.Command("node", "widget.test.cjs")
-	cmd.Dir = "browsertest"
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "PROFHUB_BASE="+n.Server.URL, "SITE_URL="+site.URL,
-		"OTHER_SITE_URL="+other.URL, "PROFHUB_PASSWORD="+pw, "PROFHUB_SHOTS="+shots)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(2 * time.Minute):
-			_ = cmd.Process.Kill()
-		}
-	}()
-	out, err := cmd.CombinedOutput()
-	close(done)
-	if err != nil {
-		t.Fatalf("browser test failed: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	script, _ := filepath.Abs("browsertest/widget.test.mjs")
+	browsertest.Run(t, browsertest.Script{Name: script, Base: n.Server.URL,
+		Env: []string{"SITE_URL=" + site.URL, "OTHER_SITE_URL=" + other.URL, "PROFHUB_PASSWORD=" + pw}})
 	var in, outN int
 	_ = n.DB.QueryRow(`SELECT COUNT(*) FROM inbox_messages WHERE direction = 'in' AND channel_id = $1`, ch.ID).Scan(&in)
 	_ = n.DB.QueryRow(`SELECT COUNT(*) FROM inbox_messages WHERE direction = 'out' AND channel_id = $1`, ch.ID).Scan(&outN)

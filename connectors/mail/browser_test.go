@@ -2,25 +2,16 @@ package mail_test
 
 import (
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/web/browsertest"
 )
 
 // TestLetterImagesInChromium opens a letter with remote images in the
 // console (web/browsertest/mailletter.test.mjs) when PROFHUB_TEST_BROWSER=1.
 func TestLetterImagesInChromium(t *testing.T) {
-	if os.Getenv("PROFHUB_TEST_BROWSER") != "1" {
-		t.Skip("set PROFHUB_TEST_BROWSER=1 (needs /usr/bin/chromium, node and web/browsertest/node_modules)")
-	}
-	dir, _ := filepath.Abs("../../web/browsertest")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules/playwright-core")); err != nil {
-		t.Fatal("run `npm install` in web/browsertest first")
-	}
+	browsertest.Require(t)
 	e := newEnv(t)
 	e.channel(t)
 	srv := mail.ImageServer(t)
@@ -31,22 +22,5 @@ func TestLetterImagesInChromium(t *testing.T) {
 			`<p>Подробности — в приложении.</p><img src="`+srv.URL+`/page" alt="" width="1" height="1">`))
 	e.waitInbound(t, 1)
 
-	shots, _ := filepath.Abs("../../docs/screenshots")
-	cmd := exec.Command("node", "mailletter.test.mjs")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PROFHUB_BASE="+e.n.Server.URL, "PROFHUB_PASSWORD=password-1", "PROFHUB_SHOTS="+shots)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(2 * time.Minute):
-			_ = cmd.Process.Kill()
-		}
-	}()
-	out, err := cmd.CombinedOutput()
-	close(done)
-	if err != nil {
-		t.Fatalf("browser test failed: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	browsertest.Run(t, browsertest.Script{Name: "mailletter.test.mjs", Base: e.n.Server.URL, Env: []string{"PROFHUB_PASSWORD=password-1"}})
 }

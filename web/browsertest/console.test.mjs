@@ -1,17 +1,7 @@
 // End-to-end test of the operators' console in real Chromium. Started by
 // web/browser_test.go, which runs the hub and passes what it set up in the
 // environment; exits non-zero with a reason on the first failed check.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-
-function check(cond, msg) {
-  if (!cond) throw new Error('check failed: ' + msg);
-}
+import { base, check, env, run, shoot, signIn } from './harness.mjs';
 
 async function post(contact, id, text) {
   const r = await fetch(`${base}/hooks/api/${env.PROFHUB_CHANNEL}/messages`, {
@@ -23,19 +13,8 @@ async function post(contact, id, text) {
   return r.json();
 }
 
-async function signIn(browser, login, password, path = '/inbox') {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('console', m => { if (m.type() === 'error') page.errors.push(m.text()); });
-  page.on('pageerror', e => page.errors.push(String(e)));
-  page.on('dialog', d => { page.errors.push('dialog: ' + d.message()); d.dismiss(); });
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', password);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
-  await page.goto(base + path);
+async function operator(browser, login, path = '/inbox') {
+  const page = await signIn(browser, login, { dialogs: true, path });
   if (path === '/inbox') {
     await page.waitForSelector('#conversations li');
     await page.selectOption('#presence', 'online');
@@ -43,17 +22,11 @@ async function signIn(browser, login, password, path = '/inbox') {
   return page;
 }
 
-let current; // the page to photograph if a check fails
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-try {
+await run('console', async (browser, current) => {
   // Two operators in two browser contexts; the line routes evenly, first to op1.
-  const op1 = current = await signIn(browser, 'op1', env.PROFHUB_PASSWORD);
-  const op2 = await signIn(browser, 'op2', env.PROFHUB_PASSWORD);
-  const chair = await signIn(browser, 'chair', env.PROFHUB_PASSWORD, '/inbox/supervisor');
+  const op1 = current.page = await operator(browser, 'op1');
+  const op2 = await operator(browser, 'op2');
+  const chair = await operator(browser, 'chair', '/inbox/supervisor');
   await chair.waitForSelector('.line-card .stat b');
   const received = async () => Number(await chair.locator('.line-card .stat b').nth(3).textContent());
   const before = await received();
@@ -64,7 +37,7 @@ try {
 
   const offer = op1.locator('.offer', { hasText: 'Петрова' });
   await offer.waitFor({ timeout: 15000 });
-  await op1.screenshot({ path: `${shots}/inbox-offer.png` });
+  await shoot(op1, 'inbox-offer');
   check(await op2.locator('.offer').count() === 0, 'the other operator got no offer');
   await offer.locator('button.primary').click();
 
@@ -76,11 +49,11 @@ try {
   await op1.fill('#reply-text', 'Здравствуйте! Чем помочь?');
   await op1.keyboard.press('Control+Enter');
   await op1.waitForSelector('.msg-out .st-sent', { timeout: 15000 });
-  await op1.screenshot({ path: `${shots}/inbox-conversation.png` });
+  await shoot(op1, 'inbox-conversation');
 
   // The supervisor's counts moved without a reload.
   await chair.waitForFunction(n => Number(document.querySelectorAll('.line-card .stat b')[3].textContent) > n, before, { timeout: 15000 });
-  await chair.screenshot({ path: `${shots}/supervisor.png` });
+  await shoot(chair, 'supervisor');
 
   // A follow-up from the member arrives live, without a reload.
   await post('Петрова Анна', 'b-2', 'Спасибо, жду.');
@@ -95,10 +68,4 @@ try {
     check(errs.length === 0, 'no console errors or dialogs: ' + JSON.stringify(errs));
   }
   console.log('console e2e passed; conversation', res.conversation_id);
-} catch (e) {
-  if (current) await current.screenshot({ path: `${shots}/failure.png` }).catch(() => {});
-  if (current) console.error('page errors:', JSON.stringify(current.errors));
-  throw e;
-} finally {
-  await browser.close();
-}
+});

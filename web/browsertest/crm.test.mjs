@@ -1,35 +1,14 @@
 // End-to-end test of the member registry and the appeals pages in real
 // Chromium, on the demo federation. Started by web/crm_browser_test.go;
 // exits non-zero with a reason on the first failed check.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, check, env, newPage, run, shoot, signInOn } from './harness.mjs';
 
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-
-function check(cond, msg) {
-  if (!cond) throw new Error('check failed: ' + msg);
-}
-
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let page;
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'ru-RU' });
-  page = await ctx.newPage();
+await run('crm', async (browser, current) => {
+  let page = current.page = await newPage(browser, { viewport: { width: 1400, height: 860 } });
   const errors = [];
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', e => errors.push(String(e)));
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', 'operator1');
-  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
+  await signInOn(page, 'operator1');
 
   // The registry: every demo card, then a search that ignores ё and case.
   await page.goto(base + '/members');
@@ -60,7 +39,7 @@ try {
   await page.waitForSelector('#m-card button.crm-phone:not([hidden])');
   check((await page.getAttribute('#m-card button.crm-phone', 'data-number')) === '+79123451840', 'the call button carries her number');
   check((await page.getAttribute('#m-card dd a[href^="/organisations/"]', 'href')).length > 15, 'the organisation links to its card');
-  await page.screenshot({ path: shots + '/crm-members.png' });
+  await shoot(page, 'crm-members');
 
   // Her organisation's card: the members of its subtree, an edit, and the
   // link back to the registry filtered by it.
@@ -75,7 +54,7 @@ try {
   await page.click('#org-form button.primary');
   await page.waitForFunction(() => document.querySelector('#org-fields').textContent.includes('Семёнова Анна Ильинична'));
   check((await page.locator('#org-fields').textContent()).includes('<script>x</script>'), 'hostile text stays text');
-  await page.screenshot({ path: shots + '/crm-organisation.png' });
+  await shoot(page, 'crm-organisation');
   await page.click('#org-members');
   await page.waitForFunction(() => document.querySelectorAll('#m-table tr.pick').length === 4);
 
@@ -109,7 +88,7 @@ try {
   const rep = await page.locator('#l-report').textContent();
   check(rep.includes('1') && rep.includes('3'), 'the report counts one created and names row 3: ' + rep);
   await page.waitForFunction(() => document.querySelectorAll('#l-table tr.pick').length === 5);
-  await page.screenshot({ path: shots + '/crm-lists.png' });
+  await shoot(page, 'crm-lists');
   // A list with a file field: the scan uploads into the record and
   // downloads from the table.
   const scans = await page.evaluate(() => [...document.querySelectorAll('#l-filters select[name=list] option')].find(o => o.text.startsWith('Сканы')).value);
@@ -142,7 +121,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 4);
   await page.click('#a-table tr.pick >> nth=0');
   await page.waitForSelector('#a-card form');
-  await page.screenshot({ path: shots + '/crm-appeals.png' });
+  await shoot(page, 'crm-appeals');
   // An appeal filed by hand (a letter): the member is found by a word of
   // the surname; without a member or an applicant the form refuses.
   await page.click('#a-new');
@@ -162,7 +141,7 @@ try {
   await page.fill('#a-new-form input[name=topic]', 'охрана труда');
   await page.fill('#a-new-form input[name=subject]', 'Нет спецодежды в цехе');
   await page.fill('#a-new-form textarea[name=text]', 'Письмо от <b>электромонтёра</b>: спецодежду не выдают с весны.');
-  await page.screenshot({ path: shots + '/crm-appeal-new.png' });
+  await shoot(page, 'crm-appeal-new');
   await page.click('#a-new-form button.primary');
   await page.waitForFunction(() => /Нет спецодежды/.test(document.querySelector('#a-card h2')?.textContent || ''));
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 5);
@@ -194,7 +173,7 @@ try {
   check(dl.startsWith('200 attachment;') && dl.endsWith('nosniff'), 'the file downloads as an attachment: ' + dl);
   const hist = await page.locator('#a-card ol.a-history').textContent();
   check((await page.locator('#a-card ol.a-history > li').count()) === 4 && hist.includes('Волков Сергей Петрович'), 'the history: ' + hist);
-  await page.locator('#a-card').screenshot({ path: shots + '/crm-appeal-card.png' });
+  await shoot(page.locator('#a-card'), 'crm-appeal-card');
 
   // The console: a member's conversation links to her card; "Create appeal"
   // files one from the conversation, listed in the contact pane.
@@ -217,7 +196,7 @@ try {
   check((await page.locator('#crm-appeals').textContent()).includes('Проверить расчёт отпускных'), 'the new appeal is listed');
   const fromConv = await page.evaluate(() => fetch('/api/v1/crm/appeals?q=' + encodeURIComponent('Проверить расчёт отпускных')).then(r => r.json()));
   check(fromConv.appeals.length === 1 && fromConv.appeals[0].category_name === 'Зарплата', 'the appeal from the conversation has its category');
-  await page.screenshot({ path: shots + '/crm-console-appeal.png' });
+  await shoot(page, 'crm-console-appeal');
   // An unknown sender whose phone is on a card: "Make a card" offers that
   // card, and linking to it shows the link.
   await page.click('.tabs button[data-filter=all]');
@@ -229,7 +208,7 @@ try {
   await page.click('#card-create');
   await page.waitForSelector('#card-dups:not([hidden]) li');
   check((await page.locator('#card-dup-list').textContent()).includes('Ермакова Светлана Олеговна'), 'the card with her phone is offered');
-  await page.screenshot({ path: shots + '/crm-console-card.png' });
+  await shoot(page, 'crm-console-card');
   await page.click('#card-dup-list button');
   await page.waitForSelector('#crm-member:not([hidden])');
   check(!(await page.locator('#card-dialog').getAttribute('open')), 'the dialog closes');
@@ -253,14 +232,9 @@ try {
   check((await page.locator('#m-card h2').textContent()) === 'Ермакова Светлана Олеговна', 'the link opens her card');
 
   // The administrator keeps the categories and their deadlines on /appeals.
-  const adminCtx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  const admin = await adminCtx.newPage();
+  const admin = await newPage(browser, { viewport: { width: 1400, height: 900 } });
   admin.on('pageerror', e => errors.push(String(e)));
-  await admin.goto(base + '/login');
-  await admin.fill('input[name=login]', 'admin');
-  await admin.fill('input[name=password]', env.PROFHUB_ADMIN_PASSWORD);
-  await admin.click('button.primary');
-  await admin.waitForURL(base + '/');
+  await signInOn(admin, 'admin', env.PROFHUB_ADMIN_PASSWORD);
   await admin.goto(base + '/appeals');
   await admin.waitForSelector('#a-categories:not([hidden]) table tr input');
   check((await admin.locator('#a-categories table tr:has(input)').count()) === 6, 'the demo has six categories');
@@ -278,18 +252,12 @@ try {
   await admin.waitForFunction(() => !document.getElementById('a-new-due').hidden);
   check(!(await admin.locator('#a-new-form select[name=category_id]').textContent()).includes('ProfDISCOUNT'), 'a disabled category is not offered');
   await admin.click('#a-new-cancel');
-  await admin.locator('#a-categories').screenshot({ path: shots + '/crm-appeal-categories.png' });
-  await adminCtx.close();
+  await shoot(admin.locator('#a-categories'), 'crm-appeal-categories');
+  await admin.context().close();
 
   // The refused save (no resolution) is one failed request Chromium logs.
   // So is the probable duplicate (409) that "Make a card" turns into an offer.
   const unexpected = errors.filter(e => !e.includes('422') && !e.includes('409'));
   check(unexpected.length === 0, 'no script errors: ' + unexpected.join('; '));
   console.log('crm pages: ok');
-} catch (e) {
-  if (page) await page.screenshot({ path: shots + '/crm-failure.png' }).catch(() => {});
-  console.error(e.stack || String(e));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

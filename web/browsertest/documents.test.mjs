@@ -5,31 +5,10 @@
 // from the closed letter, checks the reply, the chairman approves, the
 // secretary records the dispatch. Internal: signature and acquaintance.
 // Started by web/documents_browser_test.go.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-const pw = env.PROFHUB_PASSWORD;
-
-function check(cond, msg) {
-  if (!cond) throw new Error('check failed: ' + msg);
-}
+import { base, check, run, shoot, signIn as harnessSignIn } from './harness.mjs';
 
 async function signIn(browser, login) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('console', m => { if (m.type() === 'error') page.errors.push(m.text()); });
-  page.on('pageerror', e => page.errors.push(String(e)));
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', pw);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
-  await page.goto(base + '/documents#tasks');
+  const page = await harnessSignIn(browser, login, { viewport: { width: 1366, height: 900 }, path: '/documents#tasks' });
   await page.waitForSelector('#docs-view h1');
   return page;
 }
@@ -49,15 +28,9 @@ async function decide(page, decision, fill) {
   await page.waitForFunction(d => !document.querySelector(`#decide button[data-decision=${d}]`), decision);
 }
 
-let current;
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-try {
+await run('documents', async (browser, current) => {
   const title = 'Запрос о численности <img src=x onerror="window.__xss=1">';
-  const sec = current = await signIn(browser, 'secretary');
+  const sec = current.page = await signIn(browser, 'secretary');
   await sec.click('nav.tabs a[href="#new"]');
   await sec.waitForSelector('#register-form');
   await sec.selectOption('#register-form select[name=kind]', 'incoming');
@@ -70,7 +43,7 @@ try {
   await sec.selectOption('#register-form select[name=delivery]', 'почта');
   await sec.fill('#register-form textarea[name=summary]', 'Просят сообщить численность членов профсоюза по состоянию на 1 ноября.');
   await sec.setInputFiles('#register-form input[name=files]', { name: 'запрос.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') });
-  await sec.screenshot({ path: `${shots}/documents-register.png` });
+  await shoot(sec, 'documents-register');
   await sec.click('#register-form button.primary');
   await sec.waitForSelector('#doc-card');
   const number = await sec.locator('.doc-number').textContent();
@@ -79,20 +52,20 @@ try {
   check(await sec.evaluate(() => window.__xss) === undefined, 'no script ran');
   await sec.waitForSelector('text=запрос.pdf');
 
-  const chair = current = await signIn(browser, 'chairman');
+  const chair = current.page = await signIn(browser, 'chairman');
   await chair.waitForSelector('#docs-notes a', { timeout: 20000 });
   check(Number(await chair.locator('#docs-unread').textContent()) >= 1, 'the chairman has an unread notification');
-  await chair.screenshot({ path: `${shots}/documents-tasks.png` });
+  await shoot(chair, 'documents-tasks');
   await openFromTasks(chair, 'Запрос о численности');
   await decide(chair, 'resolve_deputy', async p => {
     await p.fill('#decide textarea[name=res_text]', 'Подготовить сведения, ответ за моей подписью.');
     await p.fill('#decide input[name=res_deadline]', '2099-12-05');
     await p.selectOption('#decide select[name=res_priority]', '2');
-    await p.screenshot({ path: `${shots}/documents-resolution.png` });
+    await shoot(p, 'documents-resolution');
   });
   await chair.waitForSelector('.resolution >> text=Подготовить сведения');
 
-  const deputy = current = await signIn(browser, 'deputy');
+  const deputy = current.page = await signIn(browser, 'deputy');
   await openFromTasks(deputy, 'Запрос о численности');
   await decide(deputy, 'assign', async p => {
     await p.locator('#decide fieldset.people label', { hasText: 'Тест ivanova' }).locator('input').check();
@@ -100,7 +73,7 @@ try {
   });
 
   for (const login of ['ivanova', 'petrov']) {
-    const ex = current = await signIn(browser, login);
+    const ex = current.page = await signIn(browser, login);
     await openFromTasks(ex, 'Запрос о численности');
     await ex.fill('#comment-form textarea', 'Данные по ' + login + ' собраны');
     await ex.click('#comment-form button');
@@ -109,26 +82,26 @@ try {
     check(ex.errors.length === 0, login + ' page errors: ' + ex.errors.join('; '));
   }
 
-  current = chair;
+  current.page = chair;
   await chair.goto(base + '/documents#journal');
   await chair.waitForSelector('#docs-view tr.link');
   await chair.locator('#docs-view tr.link', { hasText: 'Запрос о численности' }).click();
   await chair.waitForSelector('#doc-card .badge.status-closed');
   await chair.waitForSelector('img.diagram');
   await chair.waitForFunction(() => { const i = document.querySelector('img.diagram'); return i && i.complete && i.naturalWidth > 0; });
-  await chair.screenshot({ path: `${shots}/documents-card.png`, fullPage: true });
+  await shoot(chair, 'documents-card', { fullPage: true });
   // The printable registration card: the card without navigation and forms.
   await chair.emulateMedia({ media: 'print' });
   check(!(await chair.isVisible('header.top')) && !(await chair.isVisible('#comment-form')) && await chair.isVisible('#doc-card dl.fields'),
     'print view shows the card only');
-  await chair.screenshot({ path: `${shots}/documents-print.png`, fullPage: true });
+  await shoot(chair, 'documents-print', { fullPage: true });
   await chair.emulateMedia({ media: 'screen' });
   await chair.goto(base + '/documents#processes');
   await chair.waitForFunction(() => document.querySelectorAll('img.diagram').length === 3 &&
     Array.from(document.querySelectorAll('img.diagram')).every(i => i.complete && i.naturalWidth > 0));
-  await chair.screenshot({ path: `${shots}/documents-processes.png`, fullPage: true });
+  await shoot(chair, 'documents-processes', { fullPage: true });
   // The secretary answers with an outgoing letter linked to the incoming one.
-  current = sec;
+  current.page = sec;
   await sec.goto(base + '/documents#journal');
   await sec.locator('#docs-view tr.link', { hasText: 'Запрос о численности' }).click();
   await sec.waitForSelector('#doc-card .badge.status-closed');
@@ -174,23 +147,17 @@ try {
   await decide(sec, 'acquaint', async p => {
     await p.locator('#decide fieldset.people label', { hasText: 'Тест ivanova' }).locator('input').check();
   });
-  const iv = current = await signIn(browser, 'ivanova');
+  const iv = current.page = await signIn(browser, 'ivanova');
   await openFromTasks(iv, 'Приказ о дежурствах');
   await decide(iv, 'acknowledge');
   await iv.waitForSelector('#doc-card .badge.status-closed');
-  await iv.screenshot({ path: `${shots}/documents-acknowledged.png`, fullPage: true });
-  current = sec;
+  await shoot(iv, 'documents-acknowledged', { fullPage: true });
+  current.page = sec;
 
   await sec.goto(base + '/documents#feed');
   await sec.waitForSelector('#feed li');
   check(await sec.locator('#feed li').count() >= 14, 'the activity feed lists the events');
-  await sec.screenshot({ path: `${shots}/documents-feed.png` });
+  await shoot(sec, 'documents-feed');
   for (const p of [sec, chair, deputy]) check(p.errors.length === 0, 'page errors: ' + p.errors.join('; '));
   console.log('three routes walked in Chromium: ' + number + ', ' + reply + ' and an internal order');
-} catch (e) {
-  if (current) await current.screenshot({ path: `${shots}/documents-failure.png`, fullPage: true }).catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

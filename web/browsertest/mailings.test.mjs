@@ -1,32 +1,15 @@
 // End-to-end test of the mailings page in real Chromium, started by
 // mailing/browser_test.go: a secretary writes a campaign, counts its
 // recipients, previews it, saves, starts it and watches it finish.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, check, env, newPage, run, shoot, signInOn } from './harness.mjs';
 
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-function check(cond, msg) { if (!cond) throw new Error('check failed: ' + msg); }
-
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let page;
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ru-RU' });
-  page = await ctx.newPage();
+await run('mailing', async (browser, current) => {
+  const viewport = { width: 1280, height: 1000 };
+  let page = current.page = await newPage(browser, { viewport });
   const errors = [];
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', e => errors.push(String(e)));
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', 'secretary');
-  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
+  await signInOn(page, 'secretary');
   await page.goto(base + '/mailings');
   await page.waitForSelector('#campaigns tr');
   check((await page.locator('#tracking').count()) === 0, 'only an administrator sees the tracking switch');
@@ -50,7 +33,7 @@ try {
   check(!(await page.textContent('#preview-text')).includes('SMS:'), 'no SMS preview once SMS is no longer chosen');
   check((await page.textContent('#preview-html h1')) === 'Уважаемый(ая) Мария Петровна!', 'HTML preview with the sample name');
   await page.waitForTimeout(300);
-  await page.screenshot({ path: shots + '/mailing-editor.png', fullPage: true });
+  await shoot(page, 'mailing-editor', { fullPage: true });
   await page.click('#editor button.primary');
   await page.waitForSelector('#results:not([hidden]) #results-actions button');
   await page.click('#results-actions button.primary'); // start
@@ -58,7 +41,7 @@ try {
   await page.waitForTimeout(600); // the progress bar's transition
   const sent = await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)');
   check(sent === '5', 'five sent in the results table, got ' + sent);
-  await page.screenshot({ path: shots + '/mailing-results.png', fullPage: true });
+  await shoot(page, 'mailing-results', { fullPage: true });
 
   // A Telegram campaign: the bot is chosen in the editor, the message
   // previewed as the member will read it, the result counted per channel.
@@ -76,7 +59,7 @@ try {
   check((await page.textContent('#preview-message')).includes('Здравствуйте, Мария! Собрание в пятницу.'), 'message preview');
   await page.click('#count');
   await page.waitForFunction(() => document.getElementById('editor-msg').textContent.startsWith('Получателей: 1 (telegram: 1)'));
-  await page.screenshot({ path: shots + '/mailing-telegram.png', fullPage: true });
+  await shoot(page, 'mailing-telegram', { fullPage: true });
   await page.click('#editor button.primary');
   await page.waitForSelector('#results:not([hidden]) #results-actions button');
   check((await page.textContent('#results-name')) === 'Собрание в Telegram', 'the new campaign is shown');
@@ -87,14 +70,9 @@ try {
   check(errors.length === 0, 'no console errors: ' + errors.join('; '));
 
   // The administrator turns open and click counting on; it stays on.
-  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ru-RU' });
-  page = await adminCtx.newPage();
+  page = current.page = await newPage(browser, { viewport });
   page.on('pageerror', e => errors.push(String(e)));
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', env.PROFHUB_ADMIN_LOGIN);
-  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
+  await signInOn(page, env.PROFHUB_ADMIN_LOGIN);
   await page.goto(base + '/mailings');
   await page.waitForSelector('#campaigns tr');
   check(!(await page.isChecked('#tracking')), 'tracking is off by default');
@@ -102,13 +80,7 @@ try {
   await page.waitForFunction(() => document.getElementById('tracking-msg').textContent === 'сохранено');
   await page.reload();
   await page.waitForFunction(() => document.getElementById('tracking').checked);
-  await page.screenshot({ path: shots + '/mailing-admin.png' });
+  await shoot(page, 'mailing-admin');
   check(errors.length === 0, 'no console errors for the administrator: ' + errors.join('; '));
   console.log('mailings page: ok');
-} catch (e) {
-  if (page) await page.screenshot({ path: shots + '/mailing-failure.png', fullPage: true }).catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

@@ -2,24 +2,10 @@
 // connectors/mail/browser_test.go: the console shows it with placeholders
 // and no request leaves for the image host; "show" re-renders it with the
 // images fetched by the hub's proxy (same origin).
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, check, newPage, run, shoot, signInOn } from './harness.mjs';
 
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-function check(cond, msg) { if (!cond) throw new Error('check failed: ' + msg); }
-
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let page;
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
-  page = await ctx.newPage();
+await run('mail', async (browser, current) => {
+  let page = current.page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
   const errors = [], foreign = [], proxied = [];
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', e => errors.push(String(e)));
@@ -27,11 +13,7 @@ try {
     if (!r.url().startsWith(base + '/') && !r.url().startsWith('about:') && !r.url().startsWith('data:')) foreign.push(r.url());
     if (r.url().includes('/images/')) proxied.push(r.url());
   });
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', 'op1');
-  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
+  await signInOn(page, 'op1');
   await page.goto(base + '/inbox');
   await page.click('.tabs button[data-filter=all]');
   await page.click('#conversations li.conv');
@@ -44,7 +26,7 @@ try {
   check(placeholders.join('|').includes('Схема профсоюза'), 'placeholder keeps the alt text: ' + placeholders);
   check(await frame.locator('img').count() === 0, 'no <img> while images are blocked');
   await page.waitForTimeout(300);
-  await page.screenshot({ path: shots + '/mail-images-blocked.png', fullPage: true });
+  await shoot(page, 'mail-images-blocked', { fullPage: true });
   check(proxied.length === 0, 'no image requested before "show": ' + proxied);
 
   await page.click('.mail-images-show');
@@ -57,16 +39,11 @@ try {
   const src = await frame.locator('img').first().getAttribute('src');
   check(src.startsWith('/api/v1/mail/letters/'), 'image comes through the hub: ' + src);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: shots + '/mail-images-shown.png', fullPage: true });
+  await shoot(page, 'mail-images-shown', { fullPage: true });
   check(proxied.length === 2, 'both images asked of the proxy: ' + proxied);
   check(foreign.length === 0, 'no request left for another origin: ' + foreign);
   // The second image is HTML under an image URL: the proxy refuses it (502), which Chromium logs.
   const unexpected = errors.filter(e => !/502/.test(e));
   check(unexpected.length === 0, 'no console errors: ' + unexpected.join('; '));
   console.log('mail letter images: ok');
-} catch (e) {
-  if (page) await page.screenshot({ path: shots + '/mail-failure.png', fullPage: true }).catch(() => {});
-  throw e;
-} finally {
-  await browser.close();
-}
+});

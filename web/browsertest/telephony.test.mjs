@@ -3,18 +3,8 @@
 // a click on the number asks the PBX to call back, and the call log lists
 // the calls with a playable recording. Started by
 // connectors/telephony/browser_test.go, which runs the hub and a fake PBX.
-import { chromium } from 'playwright-core';
+import { base, check, env, newPage, run, shoot, signInOn } from './harness.mjs';
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-
-const env = process.env;
-const base = env.PROFHUB_BASE;
-const shots = env.PROFHUB_SHOTS || 'screenshots';
-mkdirSync(shots, { recursive: true });
-
-function check(cond, msg) {
-  if (!cond) throw new Error('check failed: ' + msg);
-}
 
 // pbx posts a generic-format event, signed as the channel expects.
 async function pbx(ev) {
@@ -26,23 +16,12 @@ async function pbx(ev) {
   check(r.status === 200, 'PBX event accepted, got ' + r.status);
 }
 
-let current;
-const browser = await chromium.launch({
-  executablePath: env.PROFHUB_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-try {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'ru-RU' });
-  const page = current = await ctx.newPage();
+await run('telephony', async (browser, current) => {
+  const page = current.page = await newPage(browser);
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   page.on('console', m => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  await page.goto(base + '/login');
-  await page.fill('input[name=login]', 'op1');
-  await page.fill('input[name=password]', env.PROFHUB_PASSWORD);
-  await page.click('button.primary');
-  await page.waitForURL(base + '/');
+  await signInOn(page, 'op1');
   await page.goto(base + '/inbox');
   await page.waitForSelector('#conversations li');
   await page.selectOption('#presence', 'online');
@@ -58,7 +37,7 @@ try {
   const org = await page.textContent('#caller-card .caller-org');
   check(org && org.length > 0, 'caller card shows the organisation');
   check(await page.locator('#caller-card .caller-list li').count() >= 2, 'caller card lists conversations and recent calls');
-  await page.screenshot({ path: `${shots}/caller-card.png` });
+  await shoot(page, 'caller-card');
 
   // One click on the number: the PBX is asked to call back.
   await page.click('#caller-card .caller-number button');
@@ -68,7 +47,9 @@ try {
 
   // The missed-call conversation has its own call-back button.
   await page.click('[data-filter=queue]');
-  await page.click('#conversations li');
+  // The queue loads after the click: wait for a conversation, not the
+  // "nothing here" line of the previous tab.
+  await page.click('#conversations li.conv');
   await page.waitForSelector('#act-callback:not([hidden])');
   check(await page.isChecked('#reply-note') && await page.isDisabled('#reply-note'), 'a telephony conversation takes notes only');
   await page.click('#act-callback');
@@ -94,7 +75,7 @@ try {
     return a.duration;
   });
   check(playable > 1, 'the browser decodes the recording, duration ' + playable);
-  await page.screenshot({ path: `${shots}/calls.png`, fullPage: true });
+  await shoot(page, 'calls', { fullPage: true });
   check(/export\.xlsx\?/.test(await page.getAttribute('#export-xlsx', 'href')), 'export link');
   await page.selectOption('select[name=result]', 'missed');
   await page.click('#calls-form button.primary');
@@ -104,10 +85,4 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#calls tr').length >= 4);
   check(errors.length === 0, 'no script errors: ' + errors.join('; '));
   console.log('telephony UI ok');
-} catch (e) {
-  if (current) await current.screenshot({ path: `${shots}/telephony-failure.png` }).catch(() => {});
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

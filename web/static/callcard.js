@@ -8,25 +8,14 @@
   var ui = window.profhub, t = ui.t, el = ui.el;
   var hideTimer = null;
 
-  function toast(text) {
-    var d = el('div', 'toast', text);
-    document.body.appendChild(d);
-    setTimeout(function () { d.remove(); }, 5000);
-  }
-  function csrf() { return ui.csrf ? Promise.resolve() : ui.me(); }
 
   // callBack asks the PBX to ring the operator's extension, then the number.
   window.profhubCallBack = function (req) {
-    return csrf().then(function () { return ui.api('POST', '/api/v1/telephony/callback', req); })
-      .then(function () { toast(t('callback_started')); })
-      .catch(function (e) { toast(t('callback_failed') + ': ' + e.message); });
+    return ui.ready().then(function () { return ui.api('POST', '/api/v1/telephony/callback', req); })
+      .then(function () { ui.toast(t('callback_started')); })
+      .catch(function (e) { ui.toast(t('callback_failed') + ': ' + e.message); });
   };
 
-  function secs(s) { return s < 90 ? s + ' ' + t('sec') : Math.round(s / 60) + ' ' + t('min'); }
-  function when(iso) {
-    var d = new Date(iso);
-    return d.toLocaleDateString('ru-RU') + ' ' + d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
-  }
 
   window.profhubCallerCard = function (card) {
     var box = document.getElementById('caller-card');
@@ -74,8 +63,8 @@
       var ol = el('ul', 'caller-list');
       card.recent_calls.forEach(function (r) {
         if (r.id === card.call_id) return;
-        var txt = when(r.started_at) + ' · ' + t('dir_' + r.direction) + ' · ' + t('res_' + (r.result || ''));
-        if (r.talk_s) txt += ' · ' + secs(r.talk_s);
+        var txt = ui.dateTime(r.started_at) + ' · ' + t('dir_' + r.direction) + ' · ' + t('res_' + (r.result || ''));
+        if (r.talk_s) txt += ' · ' + ui.duration(r.talk_s);
         if (r.operator_name) txt += ' · ' + r.operator_name;
         ol.appendChild(el('li', '', txt));
       });

@@ -19,17 +19,12 @@
     });
     return q.join('&');
   }
-  function secs(s) { return s ? (s < 90 ? s + ' ' + t('sec') : Math.floor(s / 60) + ' ' + t('min') + ' ' + (s % 60) + ' ' + t('sec')) : '—'; }
-  function when(iso) {
-    var d = new Date(iso);
-    return d.toLocaleDateString('ru-RU') + ' ' + d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
-  }
   function totals(st) {
     var box = document.getElementById('call-totals');
     box.textContent = '';
     [[t('calls_total'), st.total.calls], [t('res_answered'), st.total.answered], [t('res_missed'), st.total.missed],
-      [t('wait_time'), secs(Math.round(st.total.avg_wait_s))], [t('talk'), secs(Math.round(st.total.avg_talk_s))],
-      [t('called_back'), st.called_back + ' / ' + st.missed], [t('callback_delay'), secs(Math.round(st.callback_avg_s))]
+      [t('wait_time'), ui.duration(st.total.avg_wait_s, true)], [t('talk'), ui.duration(st.total.avg_talk_s, true)],
+      [t('called_back'), st.called_back + ' / ' + st.missed], [t('callback_delay'), ui.duration(st.callback_avg_s, true)]
     ].forEach(function (p) {
       var d = el('div', 'stat');
       d.appendChild(el('b', '', p[1]));
@@ -40,7 +35,7 @@
   var arrows = { 'in': '↘', out: '↗', internal: '↔' };
   function row(c) {
     var tr = el('tr');
-    var start = el('td', '', (arrows[c.direction] || '') + ' ' + when(c.started_at));
+    var start = el('td', '', (arrows[c.direction] || '') + ' ' + ui.dateTime(c.started_at));
     start.title = t('dir_' + c.direction);
     tr.appendChild(start);
     var num = el('td');
@@ -56,8 +51,8 @@
     tr.appendChild(el('td', '', c.member_name || ''));
     tr.appendChild(el('td', '', [c.operator_name, c.extension && (t('extension') + ' ' + c.extension)].filter(Boolean).join(' · ')));
     tr.appendChild(el('td', 'res-' + (c.result || 'none'), t('res_' + (c.result || ''))));
-    tr.appendChild(el('td', '', secs(c.wait_s)));
-    tr.appendChild(el('td', '', secs(c.talk_s)));
+    tr.appendChild(el('td', '', ui.duration(c.wait_s, true)));
+    tr.appendChild(el('td', '', ui.duration(c.talk_s, true)));
     var rec = el('td');
     if (c.recording === 'ready') {
       var src = '/api/v1/telephony/calls/' + encodeURIComponent(c.id) + '/recording';

@@ -16,8 +16,6 @@
     });
     return d;
   }
-  function day(s) { return s ? s.split('-').reverse().join('.') : ''; }
-  function when(s) { var d = new Date(s); return isNaN(d) ? '' : d.toLocaleString(); }
   function head(table, cols) {
     table.textContent = '';
     var tr = el('tr');
@@ -91,7 +89,7 @@
           tr.appendChild(el('td', 'muted', m.unit_name));
           tr.appendChild(el('td', '', m.phones.join(', ')));
           tr.appendChild(el('td', '', m.card_number));
-          tr.appendChild(el('td', '', day(m.birth_date)));
+          tr.appendChild(el('td', '', ui.day(m.birth_date)));
           tr.addEventListener('click', function () {
             Array.prototype.forEach.call(tb.querySelectorAll('tr.on'), function (x) { x.classList.remove('on'); });
             tr.classList.add('on');
@@ -99,7 +97,7 @@
           });
           tb.appendChild(tr);
         });
-      }).catch(function (e) { document.getElementById('m-total').textContent = e.message; });
+      }).catch(ui.fail(document.getElementById('m-total')));
     };
     var showMember = function (id) {
       var card = document.getElementById('m-card');
@@ -110,9 +108,9 @@
         card.appendChild(el('h2', '', m.full_name));
         var org = el('a', '', m.unit_name);
         org.href = '/organisations/' + encodeURIComponent(m.unit_id);
-        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), org], [t('crm_birth'), day(m.birth_date)],
+        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), org], [t('crm_birth'), ui.day(m.birth_date)],
           [t('crm_phones'), phoneList(m.phones)], [t('crm_emails'), m.emails], [t('crm_workplace'), [m.workplace, m.position].filter(Boolean)],
-          [t('crm_card_no'), m.card_number], [t('crm_discount'), m.discount_card], [t('crm_joined'), day(m.joined_on)],
+          [t('crm_card_no'), m.card_number], [t('crm_discount'), m.discount_card], [t('crm_joined'), ui.day(m.joined_on)],
           [t('crm_status'), t('crm_status_' + m.status)], [t('crm_activists'), m.activist ? '✓ ' + m.flags.join(', ') : '']]));
         card.appendChild(el('h3', '', t('crm_timeline')));
         var ol = el('ol', 'timeline');
@@ -122,7 +120,7 @@
           var a = el('a', '', e.title);
           a.href = e.link || '#';
           var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
-          li.appendChild(el('div', 'muted', when(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
+          li.appendChild(el('div', 'muted', ui.dateTime(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
           li.appendChild(a);
           ol.appendChild(li);
         });
@@ -168,24 +166,24 @@
           tr.appendChild(el('td', '', a.member_name || a.applicant));
           tr.appendChild(el('td', '', a.category_name || ''));
           tr.appendChild(el('td', '', t('crm_appeal_' + a.status)));
-          var due = el('td', '', day(a.due_on));
+          var due = el('td', '', ui.day(a.due_on));
           if (a.overdue) due.appendChild(el('span', 'badge overdue', ' ' + t('crm_overdue_badge')));
           tr.appendChild(due);
           tr.addEventListener('click', function () { showAppeal(a); });
           tb.appendChild(tr);
         });
-      }).catch(function (e) { document.getElementById('a-total').textContent = e.message; });
+      }).catch(ui.fail(document.getElementById('a-total')));
     };
     var showAppeal = function (a) {
       var card = document.getElementById('a-card');
       card.hidden = false;
       card.textContent = '';
       card.appendChild(el('h2', '', a.number + ' · ' + a.subject));
-      var due = el('span', a.overdue ? 'overdue' : '', day(a.due_on));
+      var due = el('span', a.overdue ? 'overdue' : '', ui.day(a.due_on));
       if (a.overdue) due.appendChild(el('span', 'badge overdue', ' ' + t('crm_overdue_badge')));
       card.appendChild(dl([[t('crm_applicant'), a.member_name || a.applicant], [t('crm_unit'), a.unit_name],
         [t('crm_channel'), t('crm_ch_' + a.channel)], [t('crm_category'), a.category_name], [t('crm_topic'), a.topic],
-        [t('crm_created'), when(a.created_at)], [t('crm_due'), due], [t('crm_responsible'), a.responsible_name],
+        [t('crm_created'), ui.dateTime(a.created_at)], [t('crm_due'), due], [t('crm_responsible'), a.responsible_name],
         [t('crm_co_executors'), (a.co_executors || []).map(function (p) { return p.name; })]]));
       if (a.conversation_id) {
         var link = el('a', '', t('crm_conversation'));
@@ -209,7 +207,7 @@
         body.status = st.value; body.resolution = res.value;
         api('PATCH', '/api/v1/crm/appeals/' + a.id, body).then(function (u) {
           msg.textContent = t('crm_saved'); loadAppeals(); showAppeal(u);
-        }).catch(function (err) { msg.textContent = err.message; });
+        }).catch(ui.fail(msg));
       });
       card.appendChild(f);
       // A secretary registers the appeal as an incoming document (it stays

@@ -17,8 +17,6 @@
     if (!staff) staff = api('GET', '/api/v1/users?limit=500').then(function (r) { return r.users; }).catch(function () { return []; });
     return staff;
   }
-  function when(s) { var d = new Date(s); return isNaN(d) ? '' : d.toLocaleString(); }
-  function day(s) { return s ? s.split('-').reverse().join('.') : ''; }
   function section(card, title) {
     var s = el('section', 'a-extra');
     s.appendChild(el('h3', '', title));
@@ -79,7 +77,7 @@
       var ul = el('ul', 'a-comments');
       d.comments.forEach(function (c) {
         var li = el('li');
-        li.appendChild(el('span', 'muted', when(c.created_at) + ' · ' + c.author_name));
+        li.appendChild(el('span', 'muted', ui.dateTime(c.created_at) + ' · ' + c.author_name));
         li.appendChild(el('p', 'text', c.text));
         ul.appendChild(li);
       });
@@ -90,7 +88,7 @@
       cf.addEventListener('submit', function (e) {
         e.preventDefault();
         api('POST', '/api/v1/crm/appeal-comments/' + encodeURIComponent(a.id), { text: ta.value })
-          .then(function () { box.remove(); ui.appealCard(card, a); }).catch(function (err) { cm.textContent = err.message; });
+          .then(function () { box.remove(); ui.appealCard(card, a); }).catch(ui.fail(cm));
       });
       com.appendChild(cf);
 
@@ -109,12 +107,8 @@
       inp.addEventListener('change', function () {
         var file = inp.files[0];
         if (!file) return;
-        fetch('/api/v1/crm/uploads/appeals/' + encodeURIComponent(a.id) + '?name=' + encodeURIComponent(file.name), {
-          method: 'POST', body: file, credentials: 'same-origin',
-          headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': file.type || 'application/octet-stream' }
-        }).then(function (r) {
-          return r.json().then(function (j) { if (!r.ok) throw new Error(j.error ? j.error.message : r.statusText); });
-        }).then(function () { box.remove(); ui.appealCard(card, a); }).catch(function (err) { fm.textContent = err.message; });
+        ui.upload('/api/v1/crm/uploads/appeals/' + encodeURIComponent(a.id) + '?name=' + encodeURIComponent(file.name), file)
+          .then(function () { box.remove(); ui.appealCard(card, a); }).catch(ui.fail(fm));
       });
       fs.appendChild(inp); fs.appendChild(fm);
 
@@ -122,7 +116,7 @@
       var hl = el('ol', 'a-history');
       d.history.slice().reverse().forEach(function (e) {
         var li = el('li');
-        li.appendChild(el('span', 'muted', when(e.at) + ' · ' + e.actor_name + ' · '));
+        li.appendChild(el('span', 'muted', ui.dateTime(e.at) + ' · ' + e.actor_name + ' · '));
         var what = t('crm_ev_' + e.action);
         if (e.note) what += ': ' + (e.action === 'notice' ? t('crm_notice_' + e.note) : e.note);
         li.appendChild(el('b', '', what));
@@ -131,7 +125,7 @@
           if (k === 'status') { from = from && t('crm_appeal_' + from); to = t('crm_appeal_' + to); }
           if (k === 'channel') { from = from && t('crm_ch_' + from); to = t('crm_ch_' + to); }
           if (k === 'priority') { from = t('prio' + from); to = t('prio' + to); }
-          if (k === 'due_on') { from = day(from); to = day(to); }
+          if (k === 'due_on') { from = ui.day(from); to = ui.day(to); }
           var txt = t('crm_f_' + k);
           if (from === null && to === null) { /* a text: only that it changed */ } else if (e.action === 'create') txt += ': ' + to;
           else txt += ': ' + (from === '' ? '—' : from) + ' → ' + (to === '' ? '—' : to);
@@ -163,7 +157,7 @@
           save.type = 'button';
           save.addEventListener('click', function () {
             api('PATCH', '/api/v1/crm/appeal-categories/' + encodeURIComponent(c.id), { name: name.value, sla_days: Number(days.value),
-              working_days: wd.checked, disabled: off.checked }).then(reload).catch(function (e) { msg.textContent = e.message; });
+              working_days: wd.checked, disabled: off.checked }).then(reload).catch(ui.fail(msg));
           });
           [name, days, wd, off, save].forEach(function (e) { var td = el('td'); td.appendChild(e); tr.appendChild(td); });
           table.appendChild(tr);
@@ -174,7 +168,7 @@
         e.preventDefault();
         api('POST', '/api/v1/crm/appeal-categories', { name: form.elements.name.value, sla_days: Number(form.elements.sla_days.value),
           working_days: form.elements.working_days.checked }).then(function () { form.reset(); reload(); })
-          .catch(function (err) { msg.textContent = err.message; });
+          .catch(ui.fail(msg));
       });
       draw(r.categories);
     }).catch(function () {});

@@ -41,7 +41,7 @@
         li.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); li.click(); } });
         found.appendChild(li);
       });
-    }).catch(function (e) { err.textContent = e.message; });
+    }).catch(ui.fail(err));
   }
   f.elements.member_q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(search, 250); });
   f.elements.member_q.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); search(); } });
@@ -55,7 +55,7 @@
       ui.appealCategories().then(function (r) {
         r.categories.forEach(function (c) { if (!c.disabled) f.elements.category_id.add(new Option(c.name, c.id)); });
         document.getElementById('a-new-due').hidden = !r.can_set_due;
-      }).catch(function (e) { err.textContent = e.message; });
+      }).catch(ui.fail(err));
       api('GET', '/api/v1/units').then(function (r) {
         r.units.forEach(function (u) { f.elements.unit_id.add(new Option(u.name, u.id)); });
       }).catch(function (e) { unitsLoaded = false; err.textContent = e.message; });
@@ -77,6 +77,6 @@
       f.reset(); pick(null); f.hidden = true;
       // The list and its card (crm.js) reload through the page's address.
       document.dispatchEvent(new CustomEvent('profhub:appeal', { detail: a }));
-    }).catch(function (e2) { err.textContent = e2.message; });
+    }).catch(ui.fail(err));
   });
 })();

@@ -9,14 +9,14 @@
   var filters = document.getElementById('l-filters'), form = document.getElementById('l-form');
   var lists = {}, list = null, offset = 0, total = 0, editing = null, units = null;
   function $(id) { return document.getElementById(id); }
-  function fail(e) { $('l-error').textContent = e.message || String(e); }
+  var fail = ui.fail($('l-error'));
 
   function shown(f, rec) {
     var v = rec.values[f.key];
     if (v === undefined || v === null) return '';
     if (f.type === 'member' || f.type === 'organisation') return (rec.labels && rec.labels[f.key]) || '—';
-    if (f.type === 'date') return String(v).split('-').reverse().join('.');
-    if (f.type === 'money') return Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    if (f.type === 'date') return ui.day(String(v));
+    if (f.type === 'money') return ui.number(v, 2);
     return String(v);
   }
   function load() {
@@ -88,11 +88,7 @@
       var fl = file.files[0];
       if (!fl) return;
       msg.textContent = '';
-      fetch('/api/v1/crm/uploads/lists/' + encodeURIComponent(list.id) + '/' + encodeURIComponent(f.key) + '?name=' + encodeURIComponent(fl.name), {
-        method: 'POST', body: fl, credentials: 'same-origin', headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': fl.type || 'application/octet-stream' }
-      }).then(function (r) {
-        return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
-      }).then(function (up) { hidden.value = up.id; name.textContent = up.name; })
+      ui.upload('/api/v1/crm/uploads/lists/' + encodeURIComponent(list.id) + '/' + encodeURIComponent(f.key) + '?name=' + encodeURIComponent(fl.name), fl).then(function (up) { hidden.value = up.id; name.textContent = up.name; })
         .catch(function (e) { msg.textContent = e.message; file.value = ''; });
     });
     [name, file, hidden, msg].forEach(function (e) { box.appendChild(e); });
@@ -151,7 +147,7 @@
       : api('POST', '/api/v1/crm/lists/' + encodeURIComponent(list.id) + '/records', { values: values });
     var added = !editing;
     req.then(function () { form.hidden = true; editing = null; if (added) offset = 0; load(); })
-      .catch(function (err) { $('l-form-error').textContent = err.message; });
+      .catch(ui.fail($('l-form-error')));
   });
   $('l-cancel').addEventListener('click', function () { form.hidden = true; editing = null; });
   $('l-add').addEventListener('click', function () { if (list) openForm(null); });
@@ -163,11 +159,7 @@
     if (!file || !list) return;
     var format = /\.csv$/i.test(file.name) ? 'csv' : 'xlsx';
     $('l-error').textContent = '';
-    fetch('/api/v1/crm/lists/' + encodeURIComponent(list.id) + '/import?format=' + format, {
-      method: 'POST', body: file, credentials: 'same-origin', headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': 'application/octet-stream' }
-    }).then(function (r) {
-      return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || r.statusText); return j; });
-    }).then(function (rep) {
+    ui.upload('/api/v1/crm/lists/' + encodeURIComponent(list.id) + '/import?format=' + format, file, 'application/octet-stream').then(function (rep) {
       var box = $('l-report');
       box.hidden = false;
       box.textContent = '';

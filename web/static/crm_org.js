@@ -31,11 +31,11 @@
     msg.textContent = '';
     api('PATCH', '/api/v1/crm/organisations/' + encodeURIComponent(id), body).then(function (o) {
       show(o); msg.textContent = t('crm_saved');
-    }).catch(function (err) { msg.textContent = err.message; });
+    }).catch(ui.fail(msg));
   });
   ui.me().then(function (me) {
     // Executors only read; the server refuses their edits anyway.
     if (me.user && me.user.role === 'executor') document.getElementById('org-edit').hidden = true;
     return api('GET', '/api/v1/crm/organisations/' + encodeURIComponent(id));
-  }).then(show).catch(function (err) { document.getElementById('org-error').textContent = err.message; });
+  }).then(show).catch(ui.fail(document.getElementById('org-error')));
 })();

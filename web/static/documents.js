@@ -14,14 +14,6 @@
 
   function canRegister() { return me && (me.role === 'secretary' || me.role === 'administrator'); }
   function canRead() { return me && ['secretary', 'chairman', 'deputy', 'administrator'].indexOf(me.role) >= 0; }
-  function fmtDate(s) {
-    if (!s) return '—';
-    var d = new Date(s);
-    if (isNaN(d)) return s;
-    return d.toLocaleDateString('ru-RU', { timeZone: 'Europe/Moscow' }) + ' ' +
-      d.toLocaleTimeString('ru-RU', { timeZone: 'Europe/Moscow', hour: '2-digit', minute: '2-digit' });
-  }
-  function fmtDay(s) { if (!s) return '—'; var p = s.split('-'); return p.length === 3 ? p[2] + '.' + p[1] + '.' + p[0] : s; }
   function prio(p) { p = p || 0; return el('span', 'badge prio-' + p, t('prio_' + p)); }
   function clear() { view.textContent = ''; }
   function msg(text, cls) { var p = el('p', cls || 'error', text); p.setAttribute('role', 'alert'); return p; }
@@ -59,7 +51,7 @@
       if (!r.tasks.length) { view.appendChild(el('p', 'muted', t('no_tasks'))); return; }
       var tb = table([t('number'), t('title'), t('step'), t('priority'), t('deadline'), t('last_comment')]);
       r.tasks.forEach(function (x) {
-        var tr = row([x.number, x.title, x.step_name, prio(x.priority), x.deadline ? fmtDate(x.deadline) : '—', x.last_comment || ''],
+        var tr = row([x.number, x.title, x.step_name, prio(x.priority), x.deadline ? ui.dateTime(x.deadline, '—') : '—', x.last_comment || ''],
           '#doc/' + x.document_id);
         if (x.overdue) tr.classList.add('overdue');
         tb.appendChild(tr);
@@ -100,7 +92,7 @@
         var tb = table([t('number'), t('registered'), t('title'), t('correspondent'), t('step'), t('priority'), t('deadline')]);
         r.documents.forEach(function (d) {
           var st = d.status === 'active' ? d.step_name : t('status_' + d.status);
-          var tr = row([d.number, fmtDate(d.created_at).split(' ')[0], d.title, d.correspondent || '—', st, prio(d.priority), fmtDay(d.deadline)], '#doc/' + d.id);
+          var tr = row([d.number, ui.date(d.created_at), d.title, d.correspondent || '—', st, prio(d.priority), ui.day(d.deadline, '—')], '#doc/' + d.id);
           if (d.overdue) tr.classList.add('overdue');
           tb.appendChild(tr);
         });
@@ -162,8 +154,7 @@
         var p = Promise.resolve();
         Array.prototype.forEach.call(files.files || [], function (file) {
           p = p.then(function () {
-            return fetch(W + '/uploads/templates/' + tp.id + '?name=' + encodeURIComponent(file.name), { method: 'POST', body: file,
-              credentials: 'same-origin', headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': file.type || 'application/octet-stream' } });
+            return ui.upload(W + '/uploads/templates/' + tp.id + '?name=' + encodeURIComponent(file.name), file);
           });
         });
         return p;
@@ -184,10 +175,7 @@
   }
 
   function upload(docID, file) {
-    return fetch(W + '/uploads/documents/' + docID + '?name=' + encodeURIComponent(file.name), {
-      method: 'POST', body: file, credentials: 'same-origin',
-      headers: { 'X-CSRF-Token': ui.csrf, 'Content-Type': file.type || 'application/octet-stream' }
-    }).then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error ? j.error.message : r.statusText); return j; }); });
+    return ui.upload(W + '/uploads/documents/' + docID + '?name=' + encodeURIComponent(file.name), file);
   }
   function uploadAll(docID, list) {
     var p = Promise.resolve();
@@ -210,14 +198,14 @@
     badges.appendChild(el('span', 'badge status-' + d.status, d.status === 'active' ? d.step_name : t('status_' + d.status)));
     badges.appendChild(prio(d.priority));
     if (d.overdue) badges.appendChild(el('span', 'badge off', t('overdue')));
-    if (d.signed_at) badges.appendChild(el('span', 'badge ok', t('signed') + ' ' + fmtDate(d.signed_at) + ' · ' + d.signed_by));
+    if (d.signed_at) badges.appendChild(el('span', 'badge ok', t('signed') + ' ' + ui.dateTime(d.signed_at, '—') + ' · ' + d.signed_by));
     var pr = el('button', 'no-print', t('print')); pr.type = 'button'; pr.addEventListener('click', function () { window.print(); });
     badges.appendChild(pr);
     card.appendChild(badges);
     var dl = el('dl', 'fields');
-    [['kind', t('kind_' + d.kind)], ['unit', d.unit_name], ['medium', t('medium_' + d.medium)], ['registered', fmtDate(d.created_at)],
-      ['correspondent', d.correspondent], ['orig_number', d.orig_number], ['orig_date', fmtDay(d.orig_date)], ['received_on', fmtDay(d.received_on)],
-      ['delivery', d.delivery], ['deadline', fmtDay(d.deadline)], ['summary', d.summary]].forEach(function (p) {
+    [['kind', t('kind_' + d.kind)], ['unit', d.unit_name], ['medium', t('medium_' + d.medium)], ['registered', ui.dateTime(d.created_at, '—')],
+      ['correspondent', d.correspondent], ['orig_number', d.orig_number], ['orig_date', ui.day(d.orig_date, '—')], ['received_on', ui.day(d.received_on, '—')],
+      ['delivery', d.delivery], ['deadline', ui.day(d.deadline, '—')], ['summary', d.summary]].forEach(function (p) {
       if (!p[1] || p[1] === '—') return;
       dl.appendChild(el('dt', '', t(p[0]))); dl.appendChild(el('dd', '', p[1]));
     });
@@ -225,11 +213,11 @@
     if (d.resolution) {
       var rs = el('div', 'card resolution'); rs.appendChild(el('h2', '', t('resolution')));
       rs.appendChild(el('p', 'text', d.resolution.text));
-      rs.appendChild(el('p', 'muted', t('date') + ': ' + fmtDay(d.resolution.date) + ' · ' + t('deadline') + ': ' + fmtDay(d.resolution.deadline)));
+      rs.appendChild(el('p', 'muted', t('date') + ': ' + ui.day(d.resolution.date, '—') + ' · ' + t('deadline') + ': ' + ui.day(d.resolution.deadline, '—')));
       card.appendChild(rs);
     }
     if (d.rejection_reason) card.appendChild(msg(t('rejected_because') + ': ' + d.rejection_reason, 'notice'));
-    if (d.dispatch) card.appendChild(el('p', 'notice', t('dispatched') + ': ' + t('via_' + d.dispatch.method) + ', ' + fmtDay(d.dispatch.sent_on) +
+    if (d.dispatch) card.appendChild(el('p', 'notice', t('dispatched') + ': ' + t('via_' + d.dispatch.method) + ', ' + ui.day(d.dispatch.sent_on, '—') +
       (d.dispatch.address ? ' · ' + d.dispatch.address : '') + (d.dispatch.note ? ' · ' + d.dispatch.note : '')));
     if (v.related && v.related.length) {
       var rl = el('p', 'related'); rl.appendChild(el('span', 'muted', t('related') + ': '));
@@ -255,7 +243,7 @@
     var at = table([t('file'), t('version'), t('uploaded'), '']);
     v.attachments.forEach(function (a) {
       var link = el('a', '', a.name); link.href = W + '/attachments/' + a.id;
-      at.appendChild(row([link, 'v' + a.version, a.uploaded_by + ', ' + fmtDate(a.uploaded_at), a.signed ? el('span', 'badge ok', t('signed_version')) : '']));
+      at.appendChild(row([link, 'v' + a.version, a.uploaded_by + ', ' + ui.dateTime(a.uploaded_at, '—'), a.signed ? el('span', 'badge ok', t('signed_version')) : '']));
     });
     right.appendChild(at);
     var up = input('file', 'file'); up.className = 'no-print';
@@ -269,7 +257,7 @@
     var tt = table([t('step'), t('who'), t('deadline'), t('result')]);
     v.tasks.forEach(function (x) {
       var res = x.status === 'open' ? t('in_work') : x.status === 'cancelled' ? t('cancelled') : x.decision_label + (x.report ? ': ' + x.report : '');
-      var tr = row([x.step_name, x.assignee_name, x.deadline ? fmtDate(x.deadline) : '—', res]);
+      var tr = row([x.step_name, x.assignee_name, x.deadline ? ui.dateTime(x.deadline, '—') : '—', res]);
       if (x.overdue) tr.classList.add('overdue');
       tt.appendChild(tr);
     });
@@ -280,7 +268,7 @@
     var hl = el('ol', 'history'); hl.id = 'history';
     v.history.forEach(function (e) {
       var li = el('li');
-      li.appendChild(el('span', 'muted', fmtDate(e.at) + ' · ' + e.actor_name + ' · '));
+      li.appendChild(el('span', 'muted', ui.dateTime(e.at, '—') + ' · ' + e.actor_name + ' · '));
       var what = t('ev_' + e.action);
       if (e.action === 'decision' && e.details) what = e.details.label;
       if (e.action === 'attachment' && e.details) what += ': ' + e.details.name + ' v' + e.details.version;
@@ -373,7 +361,7 @@
       var ol = el('ol', 'history feed'); ol.id = 'feed';
       r.events.forEach(function (e) {
         var li = el('li');
-        li.appendChild(el('span', 'muted', fmtDate(e.at) + ' · ' + e.actor_name + ' · '));
+        li.appendChild(el('span', 'muted', ui.dateTime(e.at, '—') + ' · ' + e.actor_name + ' · '));
         var what = e.action === 'decision' && e.details ? e.details.label : t('ev_' + e.action);
         li.appendChild(el('b', '', what + ' '));
         var a = el('a', '', e.number + ' · ' + e.title); a.href = '#doc/' + e.document_id; li.appendChild(a);
@@ -393,7 +381,7 @@
       var tb = table([t('number'), t('title'), t('step'), t('who'), t('deadline'), t('days_late')]);
       r.tasks.forEach(function (x) {
         var late = Math.floor((Date.now() - new Date(x.deadline)) / 86400000);
-        var tr = row([x.number, x.title, x.step_name, x.assignee_name, fmtDate(x.deadline), String(late)], '#doc/' + x.document_id);
+        var tr = row([x.number, x.title, x.step_name, x.assignee_name, ui.dateTime(x.deadline, '—'), String(late)], '#doc/' + x.document_id);
         tr.classList.add('overdue'); tb.appendChild(tr);
       });
       view.appendChild(tb);
@@ -452,7 +440,7 @@
         var tr = row([g.unit_name, t('kind_' + g.kind), fmt, pm, em, String(g.last_seq), b]);
         b.addEventListener('click', function () {
           api('PUT', W + '/registries/' + g.unit_id + '/' + g.kind, { format: fmt.value, paper_mark: pm.value, electronic_mark: em.value })
-            .then(function () { b.textContent = t('saved'); }).catch(function (err) { b.textContent = err.message; });
+            .then(function () { b.textContent = t('saved'); }).catch(ui.fail(b));
         });
         tb.appendChild(tr);
       });
@@ -472,7 +460,7 @@
         var li = el('li', n.read ? 'read' : 'unread');
         var a = el('a', '', n.text);
         a.href = n.appeal_id ? '/appeals?id=' + encodeURIComponent(n.appeal_id) : '#doc/' + n.document_id;
-        li.appendChild(el('span', 'muted', fmtDate(n.at) + ' · ' + t('note_' + n.kind)));
+        li.appendChild(el('span', 'muted', ui.dateTime(n.at, '—') + ' · ' + t('note_' + n.kind)));
         li.appendChild(a);
         notes.appendChild(li);
       });

@@ -10,32 +10,13 @@
 
   var state = {
     me: root.dataset.user, lines: {}, users: {}, convs: {}, current: null,
-    filter: 'mine', seq: 0, ws: null, retry: 0, offers: {}, messages: {}, msgData: {},
+    filter: 'mine', live: null, offers: {}, messages: {}, msgData: {},
     contactRead: {}, typedAt: 0, readAt: 0
   };
 
-  function fail(e) { toast(e.message || String(e)); }
-  function toast(text) {
-    var d = el('div', 'toast', text);
-    document.body.appendChild(d);
-    setTimeout(function () { d.remove(); }, 5000);
-  }
+  var fail = ui.fail(), time = ui.recent;
 
   // --- formatting ----------------------------------------------------------
-  function time(iso) {
-    if (!iso) return '';
-    var d = new Date(iso), now = new Date();
-    var hm = d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
-    if (d.toDateString() === now.toDateString()) return hm;
-    return d.toLocaleDateString('ru-RU') + ' ' + hm;
-  }
-  function waited(iso) {
-    if (!iso) return '';
-    var s = Math.max(0, Math.round((Date.now() - new Date(iso)) / 1000));
-    if (s < 60) return s + ' ' + t('sec');
-    if (s < 3600) return Math.round(s / 60) + ' ' + t('min');
-    return Math.round(s / 3600) + ' ' + t('hours');
-  }
   var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт' };
 
   // --- conversation list ---------------------------------------------------
@@ -84,7 +65,7 @@
       var sub = el('div', 'conv-sub muted');
       var line = state.lines[c.line_id];
       sub.textContent = (line ? line.name + ' · ' : '') +
-        (c.status === 'waiting' ? t('waiting') + ' ' + waited(c.queued_at) : time(c.last_message_at || c.updated_at))
+        (c.status === 'waiting' ? t('waiting') + ' ' + ui.since(c.queued_at) : time(c.last_message_at || c.updated_at))
       if (c.campaign_name) sub.textContent += ' · ' + mailingLabel(c);
       li.appendChild(sub);
       ul.appendChild(li);
@@ -385,7 +366,6 @@
 
   // --- live events ---------------------------------------------------------
   function apply(ev) {
-    if (ev.seq && ev.seq > state.seq) state.seq = ev.seq;
     switch (ev.kind) {
       case 'message':
       case 'status':
@@ -401,7 +381,7 @@
       case 'conversation':
       case 'alert':
         if (ev.conversation) mergeConv(ev.conversation);
-        if (ev.kind === 'alert') toast(t('alert') + ': ' + ev.conversation.contact_name);
+        if (ev.kind === 'alert') ui.toast(t('alert') + ': ' + ev.conversation.contact_name);
         break;
       case 'typing': // the contact types (widget chats)
         if (ev.conversation_id === state.current) showContactTyping(ev.conversation_id);
@@ -443,9 +423,9 @@
   }
   // The operator's typing goes to the contact, at most every two seconds.
   $('reply-text').addEventListener('input', function () {
-    if (!state.current || !state.ws || state.ws.readyState !== 1 || Date.now() - state.typedAt < 2000) return;
+    if (!state.current || !state.live || !state.live.open() || Date.now() - state.typedAt < 2000) return;
     state.typedAt = Date.now();
-    state.ws.send(JSON.stringify({ type: 'typing', conversation_id: state.current }));
+    state.live.send({ type: 'typing', conversation_id: state.current });
   });
   function mergeConv(c) {
     var old = state.convs[c.id];
@@ -456,29 +436,18 @@
     if (c.id === state.current) renderHead(state.convs[c.id]);
     renderList();
   }
+  // The socket resumes after the last event seen (common.js); when the
+  // server cannot replay the gap, the list and the open conversation reload.
   function connect() {
-    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var ws = new WebSocket(proto + location.host + '/api/v1/inbox/ws?since=' + state.seq);
-    state.ws = ws;
-    var ping;
-    ws.onopen = function () {
-      $('offline-banner').hidden = true; state.retry = 0;
-      ping = setInterval(function () { if (ws.readyState === 1) ws.send('{"type":"ping"}'); }, 10000);
-      api('GET', '/api/v1/inbox/offers').then(function (r) { r.offers.forEach(function (o) { showOffer(o.conversation_id, o.deadline); }); }).catch(function () {});
-    };
-    ws.onmessage = function (m) {
-      var f = JSON.parse(m.data);
-      if (f.type === 'hello') { if (!state.seq) state.seq = f.seq; }
-      else if (f.type === 'event') apply(f.event);
-      else if (f.type === 'events') f.events.forEach(apply);
-      else if (f.type === 'resync') { state.seq = f.seq; loadList(); if (state.current) open(state.current); }
-    };
-    ws.onclose = function () {
-      clearInterval(ping);
-      $('offline-banner').hidden = false;
-      state.retry = Math.min(state.retry + 1, 6);
-      setTimeout(connect, 500 * Math.pow(2, state.retry - 1));
-    };
+    state.live = ui.live('/api/v1/inbox/ws', {
+      onOpen: function () {
+        $('offline-banner').hidden = true;
+        api('GET', '/api/v1/inbox/offers').then(function (r) { r.offers.forEach(function (o) { showOffer(o.conversation_id, o.deadline); }); }).catch(function () {});
+      },
+      onEvent: apply,
+      onResync: function () { loadList(); if (state.current) open(state.current); },
+      onDown: function () { $('offline-banner').hidden = false; }
+    });
   }
 
   // --- presence ------------------------------------------------------------

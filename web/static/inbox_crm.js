@@ -93,7 +93,7 @@
     api('POST', '/api/v1/inbox/conversations/' + encodeURIComponent(c.id) + '/member', { member_id: m.id }).then(function () {
       $('card-dialog').close('done');
       refresh(c);
-    }).catch(function (e) { $('card-error').textContent = e.message; });
+    }).catch(ui.fail($('card-error')));
   }
   function create(force) {
     var c = conv;
@@ -110,7 +110,7 @@
         var li = el('li'), b = el('button', '', t('crm_link_this'));
         b.type = 'button';
         b.addEventListener('click', function () { linkTo(m); });
-        li.appendChild(el('span', '', [m.full_name, m.unit_name, day(m.birth_date), (m.phones || []).join(', ')].filter(Boolean).join(' · ') + ' '));
+        li.appendChild(el('span', '', [m.full_name, m.unit_name, ui.day(m.birth_date), (m.phones || []).join(', ')].filter(Boolean).join(' · ') + ' '));
         li.appendChild(b);
         ul.appendChild(li);
       });
@@ -118,7 +118,6 @@
       $('card-force').hidden = false;
     });
   }
-  function day(s) { return s ? s.split('-').reverse().join('.') : ''; }
   $('act-card').addEventListener('click', function () {
     if (!conv) return;
     cf.reset();

@@ -119,7 +119,7 @@
     p.then(function (l) {
       $('line-msg').textContent = t('saved');
       return load().then(function () { edit(lines.find(function (x) { return x.id === l.id; })); $('line-msg').textContent = t('saved'); });
-    }).catch(function (err) { $('line-msg').textContent = err.message; });
+    }).catch(ui.fail($('line-msg')));
   });
 
   // --- channels of the line ------------------------------------------------
@@ -147,7 +147,7 @@
           // A channel its connector stopped (a revoked token) says so first.
           st.textContent = (s.failed_code ? '⛔ ' + t('channel_failed.' + s.failed_code) + ' ' : '') +
             (s.info || '') + (s.last_error ? ' ⚠ ' + s.last_error : '') +
-            (s.last_update_at ? ' · ' + new Date(s.last_update_at).toLocaleString('ru-RU') : '');
+            (s.last_update_at ? ' · ' + ui.dateTime(s.last_update_at) : '');
         }).catch(function () {});
         tr.appendChild(st);
         var td = el('td');
@@ -182,7 +182,7 @@
     api('PATCH', '/api/v1/inbox/channels/' + wlChannel.id, { settings: settings }).then(function () {
       $('wl-dialog').close();
       loadChannels();
-    }).catch(function (err) { $('wl-msg').textContent = err.message; });
+    }).catch(ui.fail($('wl-msg')));
   });
 
   chForm.addEventListener('submit', function (e) {
@@ -221,7 +221,7 @@
         });
       } else box.hidden = true;
       loadChannels();
-    }).catch(function (err) { $('ch-msg').textContent = err.message; });
+    }).catch(ui.fail($('ch-msg')));
   });
 
   function load() {

@@ -11,14 +11,14 @@
   var msg = document.getElementById('editor-msg');
   var current = null, timer = null;
 
-  function fail(e) { msg.textContent = e.message; }
+  var fail = ui.fail(msg);
 
   // The administrator's switch for open and click counting (off by default).
   var tracking = document.getElementById('tracking');
   if (tracking) {
     var trackingMsg = document.getElementById('tracking-msg');
     api('GET', '/api/v1/mailing/settings').then(function (r) { tracking.checked = r.tracking; })
-      .catch(function (e) { trackingMsg.textContent = e.message; });
+      .catch(ui.fail(trackingMsg));
     tracking.addEventListener('change', function () {
       api('PUT', '/api/v1/mailing/settings', { tracking: tracking.checked })
         .then(function (r) { tracking.checked = r.tracking; trackingMsg.textContent = t('tracking_saved'); })
@@ -45,7 +45,7 @@
         tr.appendChild(el('td', '', t(c.kind)));
         tr.appendChild(el('td', 'status-' + c.status, t('status_' + c.status) + (c.alert ? ' — ' + c.alert : '')));
         tr.appendChild(el('td', '', c.total || '—'));
-        tr.appendChild(el('td', 'muted', new Date(c.created_at).toLocaleString()));
+        tr.appendChild(el('td', 'muted', ui.dateTime(c.created_at)));
         tb.appendChild(tr);
       });
     });
@@ -116,7 +116,7 @@
   function action(id, name) {
     return function () {
       api('POST', '/api/v1/mailing/campaigns/' + id + '/' + name).then(function () { showResults(id); loadList(); })
-        .catch(function (e) { document.getElementById('results-status').textContent = e.message; });
+        .catch(ui.fail(document.getElementById('results-status')));
     };
   }
 

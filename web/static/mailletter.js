@@ -16,7 +16,7 @@
     f.setAttribute('referrerpolicy', 'no-referrer');
     f.title = t('mail_letter');
     f.srcdoc = '<!doctype html><meta charset="utf-8"><base target="_blank">' +
-      '<link rel="stylesheet" href="/static/mailletter.css"><body>' + html + '</body>';
+      '<link rel="stylesheet" href="' + ui.asset('colors.css') + '"><link rel="stylesheet" href="' + ui.asset('mailletter.css') + '"><body>' + html + '</body>';
     // Same origin without scripts: the console measures the letter so it
     // reads without a second scrollbar.
     f.addEventListener('load', function () {

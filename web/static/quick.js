@@ -22,7 +22,7 @@
         var td = el('td'), b = el('button', 'danger', '×');
         b.title = t('delete');
         b.addEventListener('click', function () {
-          api('DELETE', '/api/v1/inbox/quick-answers/' + q.id).then(load).catch(function (e) { document.getElementById('qa-msg').textContent = e.message; });
+          api('DELETE', '/api/v1/inbox/quick-answers/' + q.id).then(load).catch(ui.fail(document.getElementById('qa-msg')));
         });
         td.appendChild(b); tr.appendChild(td);
         tb.appendChild(tr);
@@ -35,7 +35,7 @@
     var f = form.elements;
     api('POST', '/api/v1/inbox/quick-answers', { shortcut: f.shortcut.value.trim(), line_id: f.line_id.value, text: f.text.value })
       .then(function () { form.reset(); document.getElementById('qa-msg').textContent = t('saved'); load(); })
-      .catch(function (err) { document.getElementById('qa-msg').textContent = err.message; });
+      .catch(ui.fail(document.getElementById('qa-msg')));
   });
   ui.me().then(function (r) {
     return api('GET', '/api/v1/inbox/lines');

@@ -16,12 +16,11 @@
     if (form.elements.line_id.value) q += '&line_id=' + encodeURIComponent(form.elements.line_id.value);
     return q;
   }
-  function secs(s) { return s ? (s < 90 ? Math.round(s) + ' ' + t('sec') : Math.round(s / 60) + ' ' + t('min')) : '—'; }
   var columns = [['received', t('received')], ['answered', t('answered')], ['missed', t('missed')], ['closed', t('closed_n')],
     ['first_response', t('first_response')], ['wait', t('wait_time')], ['handling', t('handling')], ['rating_avg', t('rating')]];
   function cell(f, key) {
     var v = f[key];
-    if (v && typeof v === 'object') return secs(v.avg_s);
+    if (v && typeof v === 'object') return ui.duration(v.avg_s);
     if (key === 'rating_avg') return f.rated ? v.toFixed(1) : '—';
     return v;
   }
@@ -87,7 +86,7 @@
       var tot = document.getElementById('totals');
       tot.textContent = '';
       [[s.total.received, t('received')], [s.total.answered, t('answered')], [s.total.missed, t('missed')],
-       [secs(s.total.first_response.avg_s), t('first_response')], [secs(s.total.wait.avg_s), t('wait_time')]].forEach(function (p) {
+       [ui.duration(s.total.first_response.avg_s), t('first_response')], [ui.duration(s.total.wait.avg_s), t('wait_time')]].forEach(function (p) {
         var d = el('div', 'stat'); d.appendChild(el('b', '', p[0])); d.appendChild(el('span', 'muted', p[1])); tot.appendChild(d);
       });
       chart(s.days || []);

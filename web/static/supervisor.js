@@ -60,7 +60,7 @@
       ol.textContent = '';
       r.entries.forEach(function (e) {
         var reason = e.reason ? JSON.stringify(e.reason) : '';
-        ol.appendChild(el('li', '', new Date(e.at).toLocaleTimeString('ru-RU') + ' — ' + e.decision + (e.operator_id ? ' → ' + e.operator_id : '') + ' ' + reason));
+        ol.appendChild(el('li', '', ui.time(e.at, true) + ' — ' + e.decision + (e.operator_id ? ' → ' + e.operator_id : '') + ' ' + reason));
       });
       document.getElementById('log-dialog').showModal();
     });
@@ -74,11 +74,7 @@
   }
   var pending;
   function soon() { clearTimeout(pending); pending = setTimeout(refresh, 300); }
-  function connect() {
-    var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/inbox/ws');
-    ws.onmessage = soon;
-    ws.onclose = function () { setTimeout(connect, 2000); };
-  }
-  ui.me().then(function () { refresh(); connect(); });
+  // Any event or gap means the figures moved: redraw them once it settles.
+  ui.me().then(function () { refresh(); ui.live('/api/v1/inbox/ws', { onEvent: soon, onResync: soon }); });
   setInterval(refresh, 5000);
 })();

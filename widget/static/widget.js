@@ -66,7 +66,7 @@
     svg.setAttribute('viewBox', '0 0 24 24'); svg.setAttribute('width', '26'); svg.setAttribute('height', '26');
     p.setAttribute('d', d);
     p.setAttribute('fill', stroke ? 'none' : 'currentColor');
-    if (stroke) { p.setAttribute('stroke', '#555'); p.setAttribute('stroke-width', '2'); p.setAttribute('stroke-linecap', 'round'); }
+    if (stroke) { p.style.stroke = 'var(--pw-icon)'; p.setAttribute('stroke-width', '2'); p.setAttribute('stroke-linecap', 'round'); }
     svg.appendChild(p);
     return svg;
   }
@@ -88,22 +88,25 @@
     return r.json();
   }).then(function (c) { cfg = c; t = T[c.lang] || T.ru; draw(); }).catch(function (e) { console.warn(String(e)); });
 
-  var css = ':host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
-    '.btn{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;color:#fff;cursor:pointer;box-shadow:0 2px 12px rgba(0,0,0,.3);z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
-    '.panel{position:fixed;bottom:88px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#222;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);display:none;flex-direction:column;overflow:hidden;z-index:2147483647}' +
-    '.panel.on{display:flex}.head{color:#fff;padding:12px 14px;display:flex;align-items:center;justify-content:space-between;font-weight:600}' +
-    '.head button{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}.body{flex:1;overflow:auto;padding:12px;background:#f6f7f9}' +
-    '.status{font-size:12px;color:#a15c00;padding:2px 12px}.status:empty{display:none}.msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
-    '.in{margin-left:auto;color:#fff}.out{background:#fff;border:1px solid #e2e4e8}.sys{text-align:center;color:#666;font-size:12px;margin:8px 0}' +
-    '.who{font-size:11px;opacity:.75;margin-bottom:2px}.pending{opacity:.6}.failed{outline:2px solid #d33}' +
-    '.foot{display:flex;gap:6px;padding:8px;border-top:1px solid #e2e4e8;align-items:flex-end}textarea{flex:1;resize:none;height:40px;border:1px solid #ccd;border-radius:8px;padding:8px}' +
-    '.send,.go{border:0;border-radius:8px;color:#fff;padding:9px 12px;cursor:pointer}.clip{background:none;border:0;font-size:20px;cursor:pointer}' +
-    'form{display:flex;flex-direction:column;gap:8px}input[type=text]{border:1px solid #ccd;border-radius:8px;padding:8px;width:100%}' +
-    'label.c{font-size:12px;display:flex;gap:6px;align-items:flex-start}a{color:inherit}.note{background:#fff7e0;border-radius:8px;padding:8px;margin-bottom:8px}' +
-    '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:#666;padding:0 12px 4px;min-height:18px}' +
-    '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:#fff;font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
+  // The widget's colours, set on its two top elements inside the shadow
+  // root (not on :host, where the embedding site's style sheet would win);
+  // the brand colour comes from the channel's settings (cfg.colour).
+  var css = ':host{all:initial}.btn,.panel{--pw-text:#222;--pw-muted:#666;--pw-surface:#fff;--pw-body:#f6f7f9;--pw-on-brand:#fff;--pw-border:#e2e4e8;--pw-input-border:#ccd;--pw-icon:#555;--pw-warn:#a15c00;--pw-failed:#d33;--pw-note:#fff7e0;--pw-star:#ccc;--pw-star-on:#f5a623;--pw-shadow-button:rgba(0,0,0,.3);--pw-shadow-panel:rgba(0,0,0,.25)}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
+    '.btn{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;color:var(--pw-on-brand);cursor:pointer;box-shadow:0 2px 12px var(--pw-shadow-button);z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
+    '.panel{position:fixed;bottom:88px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);background:var(--pw-surface);color:var(--pw-text);border-radius:12px;box-shadow:0 4px 24px var(--pw-shadow-panel);display:none;flex-direction:column;overflow:hidden;z-index:2147483647}' +
+    '.panel.on{display:flex}.head{color:var(--pw-on-brand);padding:12px 14px;display:flex;align-items:center;justify-content:space-between;font-weight:600}' +
+    '.head button{background:none;border:0;color:var(--pw-on-brand);font-size:20px;cursor:pointer}.body{flex:1;overflow:auto;padding:12px;background:var(--pw-body)}' +
+    '.status{font-size:12px;color:var(--pw-warn);padding:2px 12px}.status:empty{display:none}.msg{margin:6px 0;max-width:85%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
+    '.in{margin-left:auto;color:var(--pw-on-brand)}.out{background:var(--pw-surface);border:1px solid var(--pw-border)}.sys{text-align:center;color:var(--pw-muted);font-size:12px;margin:8px 0}' +
+    '.who{font-size:11px;opacity:.75;margin-bottom:2px}.pending{opacity:.6}.failed{outline:2px solid var(--pw-failed)}' +
+    '.foot{display:flex;gap:6px;padding:8px;border-top:1px solid var(--pw-border);align-items:flex-end}textarea{flex:1;resize:none;height:40px;border:1px solid var(--pw-input-border);border-radius:8px;padding:8px}' +
+    '.send,.go{border:0;border-radius:8px;color:var(--pw-on-brand);padding:9px 12px;cursor:pointer}.clip{background:none;border:0;font-size:20px;cursor:pointer}' +
+    'form{display:flex;flex-direction:column;gap:8px}input[type=text]{border:1px solid var(--pw-input-border);border-radius:8px;padding:8px;width:100%}' +
+    'label.c{font-size:12px;display:flex;gap:6px;align-items:flex-start}a{color:inherit}.note{background:var(--pw-note);border-radius:8px;padding:8px;margin-bottom:8px}' +
+    '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:var(--pw-muted);padding:0 12px 4px;min-height:18px}' +
+    '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:var(--pw-on-brand);font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
     'img.av{object-fit:cover}' +
-    '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:#ccc}.stars button.on{color:#f5a623}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
+    '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:var(--pw-star)}.stars button.on{color:var(--pw-star-on)}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
 
   function draw() {
     var host = el('div', { id: 'profhub-widget' });

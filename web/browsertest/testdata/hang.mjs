@@ -1,0 +1,2 @@
+// Fixture of harness_test.go: never ends by itself.
+setInterval(() => {}, 1000);
