@@ -69,6 +69,9 @@ type item struct {
 	address  string
 	vars     Vars
 	attempts int
+	// again: the row was marked in flight by an earlier run that did not
+	// record the outcome, so this letter may already have gone once.
+	again bool
 }
 
 // outcome is what happened to an item.
@@ -84,6 +87,9 @@ type outcome struct {
 	// this outcome is written (the member blocked the bot or community).
 	blocked       *item
 	blockedUnitID string
+	// again: a confirmed send of a row that may have gone before (see
+	// item.again); counted as sent again after a restart.
+	again bool
 }
 
 func (j *job) run() {
@@ -166,11 +172,12 @@ func (j *job) keepLease() {
 func (j *job) send(c Campaign, senders *senderSet) {
 	s := j.s
 	out := make(chan outcome, 4*s.tune.Batch)
+	marks := make(chan mark, 64)
 	recDone := make(chan struct{})
-	go func() { defer close(recDone); j.record(out) }()
+	go func() { defer close(recDone); j.record(out, marks) }()
 	work := make(chan item, s.tune.Batch)
 	var wg sync.WaitGroup
-	senders.start(j, c, work, out, &wg)
+	senders.start(j, c, work, out, marks, &wg)
 
 	var cursor int64
 	retryPass := false
@@ -234,7 +241,7 @@ func (j *job) sleep(d time.Duration) {
 // claim reads the next batch of pending rows after cursor. Rows whose
 // address is on the suppression list come back as skipped outcomes.
 func (j *job) claim(cursor int64) ([]item, []outcome, error) {
-	rows, err := j.s.d.DB.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, COALESCE(s.reason, '')
+	rows, err := j.s.d.DB.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, r.inflight, COALESCE(s.reason, '')
 		FROM mailing_recipients r LEFT JOIN mailing_suppressions s ON s.channel = r.channel AND s.address = r.address
 		WHERE r.campaign_id = $1 AND r.status = 'pending' AND r.seq > $2 ORDER BY r.seq LIMIT $3`, j.id, cursor, j.s.tune.Batch)
 	if err != nil {
@@ -246,7 +253,7 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 	for rows.Next() {
 		var it item
 		var vars, suppressed string
-		if err := rows.Scan(&it.seq, &it.channel, &it.address, &vars, &it.attempts, &suppressed); err != nil {
+		if err := rows.Scan(&it.seq, &it.channel, &it.address, &vars, &it.attempts, &it.again, &suppressed); err != nil {
 			return nil, nil, err
 		}
 		if suppressed != "" {

@@ -15,26 +15,42 @@ import (
 // RCPT or DATA) a campaign tolerates before it marks the row failed.
 const maxAttempts = 5
 
-// record writes outcomes to the ledger in small transactions: confirmed
-// sends are batched for up to FlushEvery (or a few hundred rows), which is
-// the most a crash can make the runner send again.
-func (j *job) record(out <-chan outcome) {
+// mark asks the ledger to record, durably, that seq's letter is about to
+// go on a connection, together with that connection's previous outcome
+// (nil: none). The letter is sent only after done says the commit
+// succeeded: so after a kill -9 at most the one letter per connection that
+// was between its mark and its outcome may have gone unrecorded, and a
+// restart knows which (its row is still marked) and sends it again with
+// the same Message-ID.
+type mark struct {
+	seq  int64
+	prev *outcome
+	done chan error
+}
+
+// record writes outcomes to the ledger in small transactions. Outcomes
+// alone are batched for up to FlushEvery (or 256 rows); a mark is
+// written at once, with everything else that is waiting, so the
+// connections share one commit (a group commit) instead of one each.
+func (j *job) record(out <-chan outcome, marks <-chan mark) {
 	var batch []outcome
+	var waiting []mark
 	t := time.NewTicker(j.s.tune.FlushEvery)
 	defer t.Stop()
 	flush := func() {
-		if len(batch) == 0 {
+		if len(batch) == 0 && len(waiting) == 0 {
 			return
 		}
 		// The job's context may have ended (pause, shutdown): what was
 		// sent must still be written, or it would be sent again.
 		ctx := context.WithoutCancel(j.ctx)
+		var err error
 		for attempt := 0; ; attempt++ {
-			err := j.s.writeOutcomes(ctx, j.id, batch)
+			err = j.s.writeOutcomes(ctx, j.id, batch, waiting)
 			if err == nil {
 				break
 			}
-			j.s.log.Error("campaign outcomes not written; retrying", "campaign", j.id, "rows", len(batch), "err", err)
+			j.s.log.Error("campaign outcomes not written; retrying", "campaign", j.id, "rows", len(batch), "marks", len(waiting), "err", err)
 			if attempt >= 20 {
 				// The database is gone; these rows stay pending and will be
 				// resent with the same Message-ID after a restart.
@@ -42,10 +58,19 @@ func (j *job) record(out <-chan outcome) {
 			}
 			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 		}
+		for _, m := range waiting {
+			m.done <- err
+		}
 		j.suppressBlocked(ctx, batch)
 		j.s.metrics.count(batch)
 		j.inflight.Add(-int64(len(batch)))
-		batch = batch[:0]
+		batch, waiting = batch[:0], waiting[:0]
+	}
+	take := func(m mark) {
+		waiting = append(waiting, m)
+		if m.prev != nil {
+			batch = append(batch, *m.prev)
+		}
 	}
 	for {
 		select {
@@ -58,65 +83,123 @@ func (j *job) record(out <-chan outcome) {
 			if len(batch) >= 256 {
 				flush()
 			}
+		case m := <-marks:
+			take(m)
+			// Whatever else is already waiting goes into the same commit.
+		drain:
+			for {
+				select {
+				case m := <-marks:
+					take(m)
+				case o, ok := <-out:
+					if !ok {
+						flush()
+						return
+					}
+					batch = append(batch, o)
+				default:
+					break drain
+				}
+			}
+			flush()
 		case <-t.C:
 			flush()
 		}
 	}
 }
 
-var sentUpdate = func() string {
-	ph := make([]string, 32)
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", i+3)
-	}
-	return `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $2
-		WHERE campaign_id = $1 AND status IN ('pending', 'skipped') AND seq IN (` + strings.Join(ph, ",") + `)`
-}()
+// Fixed-size IN lists (padded with seq 0, which no row has) keep the
+// statement text constant, so it is prepared once: SQLite spends more on
+// parsing 256 fresh parameters than on the update.
+const seqChunk = 32
 
-// writeOutcomes applies a batch of outcomes in one transaction. Only
-// pending rows change: an unsubscribe that skipped a row meanwhile, or a
-// row already written, stays as it is.
-func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []outcome) error {
+func seqIn(first int) string {
+	ph := make([]string, seqChunk)
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", i+first)
+	}
+	return "seq IN (" + strings.Join(ph, ",") + ")"
+}
+
+var (
+	sentUpdate = `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $2, inflight = FALSE
+		WHERE campaign_id = $1 AND status IN ('pending', 'skipped') AND ` + seqIn(3)
+	markUpdate = `UPDATE mailing_recipients SET inflight = TRUE WHERE campaign_id = $1 AND status = 'pending' AND ` + seqIn(2)
+)
+
+// execChunked runs stmt (with the fixed leading arguments lead) over seqs,
+// seqChunk at a time.
+func execChunked(ctx context.Context, q db.Execer, stmt string, lead []any, seqs []any) error {
+	for len(seqs) > 0 {
+		n := min(len(seqs), seqChunk)
+		args := make([]any, 0, seqChunk+len(lead))
+		args = append(append(args, lead...), seqs[:n]...)
+		for len(args) < seqChunk+len(lead) {
+			args = append(args, int64(0))
+		}
+		if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
+			return fmt.Errorf("mailing: ledger: %w", err)
+		}
+		seqs = seqs[n:]
+	}
+	return nil
+}
+
+// writeOutcomes applies a batch of outcomes and marks in one
+// transaction. Only pending rows change: an unsubscribe that skipped a
+// row meanwhile, or a row already written, stays as it is. A confirmed
+// resend (again) is written alone, so the campaign's resent count grows
+// only by rows that really changed.
+func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []outcome, marks []mark) error {
 	now := db.Now()
 	return s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var sent []any
+		resent := 0
 		for _, o := range batch {
+			var res sql.Result
 			var err error
 			switch {
-			case o.status == RecipientSent && o.providerID == "":
+			case o.status == RecipientSent && o.providerID == "" && !o.again:
 				sent = append(sent, o.seq)
 				continue
 			case o.status == RecipientSent:
-				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $3,
-					provider_id = $4 WHERE campaign_id = $1 AND seq = $2 AND status IN ('pending', 'skipped')`, campaignID, o.seq, now, o.providerID)
+				res, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $3,
+					provider_id = $4, inflight = FALSE WHERE campaign_id = $1 AND seq = $2 AND status IN ('pending', 'skipped')`,
+					campaignID, o.seq, now, o.providerID)
 			case o.status == "":
 				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET attempts = attempts + 1, reason = $3, updated_at = $4,
-					status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END
+					status = CASE WHEN attempts + 1 >= $5 THEN 'failed' ELSE 'pending' END, inflight = FALSE
 					WHERE campaign_id = $1 AND seq = $2 AND status = 'pending'`, campaignID, o.seq, o.reason, now, maxAttempts)
 			default:
-				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = $3, reason = $4, attempts = attempts + 1, updated_at = $5
-					WHERE campaign_id = $1 AND seq = $2 AND status = 'pending'`, campaignID, o.seq, o.status, o.reason, now)
+				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET status = $3, reason = $4, attempts = attempts + 1, updated_at = $5,
+					inflight = FALSE WHERE campaign_id = $1 AND seq = $2 AND status = 'pending'`, campaignID, o.seq, o.status, o.reason, now)
 			}
 			if err != nil {
 				return fmt.Errorf("mailing: ledger: %w", err)
 			}
-		}
-		// Fixed-size IN lists (padded with seq 0, which no row has) keep
-		// the statement text constant, so it is prepared once: SQLite
-		// spends more on parsing 256 fresh parameters than on the update.
-		const chunk = 32
-		q := s.d.DB.Cached(tx)
-		for len(sent) > 0 {
-			n := min(len(sent), chunk)
-			args := make([]any, 0, chunk+2)
-			args = append(append(args, campaignID, now), sent[:n]...)
-			for len(args) < chunk+2 {
-				args = append(args, int64(0))
+			if o.again && res != nil {
+				if n, _ := res.RowsAffected(); n == 1 {
+					resent++
+				}
 			}
-			if _, err := q.ExecContext(ctx, sentUpdate, args...); err != nil {
+		}
+		q := s.d.DB.Cached(tx)
+		if err := execChunked(ctx, q, sentUpdate, []any{campaignID, now}, sent); err != nil {
+			return err
+		}
+		if len(marks) > 0 {
+			seqs := make([]any, len(marks))
+			for i, m := range marks {
+				seqs[i] = m.seq
+			}
+			if err := execChunked(ctx, q, markUpdate, []any{campaignID}, seqs); err != nil {
+				return err
+			}
+		}
+		if resent > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE mailing_campaigns SET resent = resent + $2 WHERE id = $1`, campaignID, resent); err != nil {
 				return fmt.Errorf("mailing: ledger: %w", err)
 			}
-			sent = sent[n:]
 		}
 		return nil
 	})

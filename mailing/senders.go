@@ -74,7 +74,7 @@ func (set *senderSet) close() {}
 
 // start runs the workers: every connection of every account, and the SMS
 // gateway's, take items from one queue, so a slow server sends less.
-func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, wg *sync.WaitGroup) {
+func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, marks chan<- mark, wg *sync.WaitGroup) {
 	var emailQ, smsQ chan item
 	if len(set.accounts) > 0 {
 		emailQ = make(chan item, 64)
@@ -86,7 +86,7 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 	for _, a := range set.accounts {
 		for range a.acc.Connections {
 			workers.Add(1)
-			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out) }()
+			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out, marks) }()
 		}
 	}
 	if smsQ != nil {
@@ -167,11 +167,36 @@ func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, b
 	return r, true
 }
 
-func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
+// emailWorker is one SMTP connection. Before each letter it has the
+// ledger mark the row in flight, in the same commit as the outcome of its
+// previous letter (see mark), so at most one letter per connection is
+// ever sent without the ledger knowing. While the queue is empty it hands
+// its last outcome to the ledger's ordinary batches instead.
+func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome, marks chan<- mark) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
 	buf := new(bytes.Buffer)
-	for it := range q {
+	done := make(chan error, 1)
+	var held *outcome
+	release := func() {
+		if held != nil {
+			out <- *held
+			held = nil
+		}
+	}
+	defer release()
+	for {
+		var it item
+		var ok bool
+		select {
+		case it, ok = <-q:
+		default:
+			release() // idle: the end of a pass waits for every outcome
+			it, ok = <-q
+		}
+		if !ok {
+			return
+		}
 		r, ok := set.prepare(j, &it, out)
 		if !ok {
 			continue
@@ -181,45 +206,52 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
-		set.deliver(j, it, out, func() error {
+		marks <- mark{seq: it.seq, prev: held, done: done}
+		held = nil // written with the mark, or lost with it (then resent with the same Message-ID)
+		if err := <-done; err != nil {
+			j.inflight.Add(-1) // not sent: the row stays pending
+			j.failing(err)
+			continue
+		}
+		if o, ok := set.deliver(j, it, func() error {
 			if err := a.pace.wait(j.ctx); err != nil {
 				return err
 			}
 			return conn.send(j.ctx, a.acc.FromAddress, it.address, buf.Bytes())
-		})
+		}); ok {
+			held = &o
+		}
 	}
 }
 
 // deliver tries one item until the server takes it, refuses it, or the
 // job stops; failures of the server itself are retried with backoff and
-// count towards the campaign's outage budget.
-func (set *senderSet) deliver(j *job, it item, out chan<- outcome, send func() error) {
+// count towards the campaign's outage budget. false: no outcome (the job
+// stopped; the row stays pending).
+func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool) {
 	backoff := j.s.tune.RetryBackoff
 	for {
 		if !j.mayStillSend() {
 			j.inflight.Add(-1)
-			return
+			return outcome{}, false
 		}
 		err := send()
 		if err == nil {
 			j.working()
-			out <- outcome{seq: it.seq, status: RecipientSent}
-			return
+			return outcome{seq: it.seq, status: RecipientSent, again: it.again}, true
 		}
 		if j.ctx.Err() != nil {
 			j.inflight.Add(-1) // it may or may not have gone; resent with the same id
-			return
+			return outcome{}, false
 		}
 		permanent, temporary, reason := sendFailure(err)
 		switch {
 		case permanent:
 			j.working()
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: reason}
-			return
+			return outcome{seq: it.seq, status: RecipientFailed, reason: reason}, true
 		case temporary:
 			j.working()
-			out <- outcome{seq: it.seq, reason: reason}
-			return
+			return outcome{seq: it.seq, reason: reason}, true
 		}
 		j.s.log.Warn("campaign send failed; retrying", "campaign", j.id, "err", err, "in", backoff)
 		j.failing(fmt.Errorf("%s", reason))
