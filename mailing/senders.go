@@ -201,13 +201,14 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		if !ok {
 			continue
 		}
+		marks <- mark{seq: it.seq, prev: held, done: done}
+		held = nil // written with the mark, or lost with it (then resent with the same Message-ID)
+		// The letter is put together while the ledger commits.
 		if set.tracking && r.HTML != "" {
 			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
-		marks <- mark{seq: it.seq, prev: held, done: done}
-		held = nil // written with the mark, or lost with it (then resent with the same Message-ID)
 		if err := <-done; err != nil {
 			j.inflight.Add(-1) // not sent: the row stays pending
 			j.failing(err)
