@@ -27,7 +27,7 @@ type connector interface {
 func (h *Hub) newConnectors() []connector {
 	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org, CRM: h.CRM, Log: h.Log})
 	h.CRM.RegisterTimelineSource("calls", telephony.Timeline{C: h.Telephony})
-	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
+	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing})
 	h.Mail = mailer
 	h.Docs.SetMailer(mailer, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs})
