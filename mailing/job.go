@@ -90,6 +90,9 @@ type outcome struct {
 	// again: a confirmed send of a row that may have gone before (see
 	// item.again); counted as sent again after a restart.
 	again bool
+	// unmark: the row was marked in flight but its letter was never
+	// handed to the server (the job stopped first); it stays pending.
+	unmark bool
 }
 
 func (j *job) run() {

@@ -153,12 +153,27 @@ func execChunked(ctx context.Context, q db.Execer, stmt string, lead []any, seqs
 func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []outcome, marks []mark) error {
 	now := db.Now()
 	return s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if len(marks) > 0 && s.d.DB.Dialect == db.Postgres {
+			// Every connection waits for this commit before its next letter,
+			// so it must not wait for the WAL flush (milliseconds, far more
+			// on a busy disk). The guard is against the hub being killed, not
+			// PostgreSQL: the server keeps an unflushed commit when a client
+			// dies, as SQLite's WAL with synchronous=NORMAL keeps it in the
+			// page cache. Only a crash of the database server itself could
+			// lose the last marks; then those letters go again, as before.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+				return fmt.Errorf("mailing: ledger: %w", err)
+			}
+		}
 		var sent []any
 		resent := 0
 		for _, o := range batch {
 			var res sql.Result
 			var err error
 			switch {
+			case o.unmark:
+				_, err = tx.ExecContext(ctx, `UPDATE mailing_recipients SET inflight = FALSE WHERE campaign_id = $1 AND seq = $2
+					AND status = 'pending'`, campaignID, o.seq)
 			case o.status == RecipientSent && o.providerID == "" && !o.again:
 				sent = append(sent, o.seq)
 				continue

@@ -214,13 +214,24 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 			j.failing(err)
 			continue
 		}
-		if o, ok := set.deliver(j, it, func() error {
+		tried := false
+		o, ok := set.deliver(j, it, func() error {
 			if err := a.pace.wait(j.ctx); err != nil {
 				return err
 			}
+			tried = true
 			return conn.send(j.ctx, a.acc.FromAddress, it.address, buf.Bytes())
-		}); ok {
+		})
+		switch {
+		case ok:
 			held = &o
+		case !tried && !it.again:
+			// Marked but never handed to the server: clear the mark, so a
+			// later run does not count it as sent again. (A row an earlier
+			// run marked keeps it: that letter may still have gone.)
+			out <- outcome{seq: it.seq, unmark: true}
+		default:
+			j.inflight.Add(-1) // it may or may not have gone: the mark stays, resent with the same id
 		}
 	}
 }
@@ -228,12 +239,12 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 // deliver tries one item until the server takes it, refuses it, or the
 // job stops; failures of the server itself are retried with backoff and
 // count towards the campaign's outage budget. false: no outcome (the job
-// stopped; the row stays pending).
+// stopped; the row stays pending, and the caller gives up its count in
+// j.inflight).
 func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool) {
 	backoff := j.s.tune.RetryBackoff
 	for {
 		if !j.mayStillSend() {
-			j.inflight.Add(-1)
 			return outcome{}, false
 		}
 		err := send()
@@ -242,8 +253,7 @@ func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool
 			return outcome{seq: it.seq, status: RecipientSent, again: it.again}, true
 		}
 		if j.ctx.Err() != nil {
-			j.inflight.Add(-1) // it may or may not have gone; resent with the same id
-			return outcome{}, false
+			return outcome{}, false // it may or may not have gone; resent with the same id
 		}
 		permanent, temporary, reason := sendFailure(err)
 		switch {

@@ -238,6 +238,8 @@ func (set *senderSet) smsWorker(j *job, q <-chan item, out chan<- outcome) {
 		id := fmt.Sprintf("%s.%d", j.id, it.seq)
 		if o, ok := set.deliver(j, it, func() error { return set.sms.Send(j.ctx, set.smsFrom, it.address, r.SMS, id) }); ok {
 			out <- o
+		} else {
+			j.inflight.Add(-1)
 		}
 	}
 }
