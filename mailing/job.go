@@ -29,6 +29,10 @@ type job struct {
 	// safety margin): no send starts after it, so a node cut off from the
 	// database cannot keep sending once another may have taken over.
 	leaseUntil atomic.Int64
+	// flight is the campaign's flight log on SQLite (nil: the marks go
+	// to the ledger).
+	flight *flightLog
+
 	// inflight counts rows handed out and not yet written back: a new pass
 	// over the ledger waits for it to reach zero, or it would claim a row
 	// whose confirmed send is still on its way to the ledger.
@@ -129,7 +133,35 @@ func (j *job) run() {
 		return
 	}
 	defer senders.close()
+	if err := j.openFlightLog(); err != nil {
+		if j.ctx.Err() == nil {
+			log.Error("campaign flight log", "err", err)
+			j.selfPause("flight_log", err.Error())
+		}
+		return
+	}
+	if j.flight != nil {
+		defer j.flight.close()
+	}
 	j.send(c, senders)
+}
+
+// openFlightLog applies what a previous run left in the campaign's flight
+// log (SQLite) and opens it for this run.
+func (j *job) openFlightLog() error {
+	path, err := j.s.flightLogPath(j.ctx, j.id)
+	if err != nil || path == "" {
+		return err
+	}
+	sent, inFlight, err := j.s.applyFlightLog(j.ctx, j.id, path)
+	if err != nil {
+		return err
+	}
+	if sent+inFlight > 0 {
+		j.s.log.Info("campaign flight log applied", "campaign", j.id, "sent", sent, "in_flight", inFlight)
+	}
+	j.flight, err = openFlightLog(path)
+	return err
 }
 
 func (j *job) built() bool {
@@ -284,6 +316,7 @@ func (j *job) finish() {
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		j.s.log.Info("campaign finished", "campaign", j.id)
+		j.s.removeFlightLog(j.ctx, j.id)
 	}
 }
 

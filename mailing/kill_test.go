@@ -120,12 +120,19 @@ func TestKillNineThreeTimes(t *testing.T) {
 				}
 				_ = cmd.Wait()
 				time.Sleep(200 * time.Millisecond) // what the dead process wrote reaches the sink
+				// What the restart will know: the ledger and, on SQLite, the
+				// flight log the dead process kept beside it.
+				fromLog, _, err := f.svc.ApplyFlightLogForTest(f.ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				sent, marked := count(`status = 'sent'`), count(`status = 'pending' AND inflight`)
 				got := f.sink.Counts()
 				// Taken by the server but not in the ledger as sent: only
 				// these can be sent again, and each must be marked in flight.
 				unrecorded := got.Recipients - sent
-				t.Logf("kill %d: sink %d recipients, ledger %d sent, %d unrecorded, %d marked in flight", k, got.Recipients, sent, unrecorded, marked)
+				t.Logf("kill %d: sink %d recipients, ledger %d sent (the flight log names %d), %d unrecorded, %d marked in flight",
+					k, got.Recipients, sent, fromLog, unrecorded, marked)
 				if unrecorded > conns || marked > conns || unrecorded > marked {
 					t.Fatalf("kill %d: %d letters sent but unrecorded, %d rows marked in flight; want at most %d (one per connection), all marked",
 						k, unrecorded, marked, conns)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -85,7 +86,10 @@ func (j *job) record(out <-chan outcome, marks <-chan mark) {
 			}
 		case m := <-marks:
 			take(m)
-			// Whatever else is already waiting goes into the same commit.
+			// Whatever else is already waiting goes into the same commit;
+			// a yield first lets the connections that are just reading
+			// their server's answer add their marks (fewer, larger commits).
+			runtime.Gosched()
 		drain:
 			for {
 				select {
@@ -108,36 +112,54 @@ func (j *job) record(out <-chan outcome, marks <-chan mark) {
 	}
 }
 
-// Fixed-size IN lists (padded with seq 0, which no row has) keep the
-// statement text constant, so it is prepared once: SQLite spends more on
-// parsing 256 fresh parameters than on the update.
-const seqChunk = 32
+// IN lists of a few fixed sizes (padded with seq 0, which no row has)
+// keep the statement texts few, so each is prepared once: SQLite spends
+// more on parsing 256 fresh parameters than on the update, and binding
+// costs per parameter, so a group commit of three marks uses the list of
+// four, not of thirty-two.
+var seqListSizes = []int{1, 4, 8, 32}
 
-func seqIn(first int) string {
-	ph := make([]string, seqChunk)
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", i+first)
+// seqStmt is a statement over "seq IN (…)" with room for n seqs after
+// the lead parameters.
+type seqStmt struct{ texts map[int]string }
+
+func newSeqStmt(head string, lead int) seqStmt {
+	st := seqStmt{texts: map[int]string{}}
+	for _, n := range seqListSizes {
+		ph := make([]string, n)
+		for i := range ph {
+			ph[i] = fmt.Sprintf("$%d", lead+1+i)
+		}
+		st.texts[n] = head + " AND seq IN (" + strings.Join(ph, ",") + ")"
 	}
-	return "seq IN (" + strings.Join(ph, ",") + ")"
+	return st
 }
 
 var (
-	sentUpdate = `UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $2, inflight = FALSE
-		WHERE campaign_id = $1 AND status IN ('pending', 'skipped') AND ` + seqIn(3)
-	markUpdate = `UPDATE mailing_recipients SET inflight = TRUE WHERE campaign_id = $1 AND status = 'pending' AND ` + seqIn(2)
+	sentUpdate = newSeqStmt(`UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $2, inflight = FALSE
+		WHERE campaign_id = $1 AND status IN ('pending', 'skipped')`, 2)
+	markUpdate = newSeqStmt(`UPDATE mailing_recipients SET inflight = TRUE WHERE campaign_id = $1 AND status = 'pending'`, 1)
 )
 
-// execChunked runs stmt (with the fixed leading arguments lead) over seqs,
-// seqChunk at a time.
-func execChunked(ctx context.Context, q db.Execer, stmt string, lead []any, seqs []any) error {
+// exec runs the statement over seqs with the leading arguments lead, in
+// lists of the smallest size that holds what is left (at most the
+// largest).
+func (st seqStmt) exec(ctx context.Context, q db.Execer, lead []any, seqs []any) error {
 	for len(seqs) > 0 {
-		n := min(len(seqs), seqChunk)
-		args := make([]any, 0, seqChunk+len(lead))
+		size := seqListSizes[len(seqListSizes)-1]
+		for _, n := range seqListSizes {
+			if n >= len(seqs) {
+				size = n
+				break
+			}
+		}
+		n := min(len(seqs), size)
+		args := make([]any, 0, size+len(lead))
 		args = append(append(args, lead...), seqs[:n]...)
-		for len(args) < seqChunk+len(lead) {
+		for len(args) < size+len(lead) {
 			args = append(args, int64(0))
 		}
-		if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
+		if _, err := q.ExecContext(ctx, st.texts[size], args...); err != nil {
 			return fmt.Errorf("mailing: ledger: %w", err)
 		}
 		seqs = seqs[n:]
@@ -199,7 +221,7 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 			}
 		}
 		q := s.d.DB.Cached(tx)
-		if err := execChunked(ctx, q, sentUpdate, []any{campaignID, now}, sent); err != nil {
+		if err := sentUpdate.exec(ctx, q, []any{campaignID, now}, sent); err != nil {
 			return err
 		}
 		if len(marks) > 0 {
@@ -207,7 +229,7 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 			for i, m := range marks {
 				seqs[i] = m.seq
 			}
-			if err := execChunked(ctx, q, markUpdate, []any{campaignID}, seqs); err != nil {
+			if err := markUpdate.exec(ctx, q, []any{campaignID}, seqs); err != nil {
 				return err
 			}
 		}

@@ -167,31 +167,22 @@ func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, b
 	return r, true
 }
 
-// emailWorker is one SMTP connection. Before each letter it has the
-// ledger mark the row in flight, in the same commit as the outcome of its
-// previous letter (see mark), so at most one letter per connection is
-// ever sent without the ledger knowing. While the queue is empty it hands
-// its last outcome to the ledger's ordinary batches instead.
+// emailWorker is one SMTP connection. Before each letter it has its
+// flight recorder note the letter in flight, durably, so at most one
+// letter per connection is ever sent without the ledger knowing.
 func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome, marks chan<- mark) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
+	rec := set.recorder(j, out, marks)
+	defer rec.idle()
 	buf := new(bytes.Buffer)
-	done := make(chan error, 1)
-	var held *outcome
-	release := func() {
-		if held != nil {
-			out <- *held
-			held = nil
-		}
-	}
-	defer release()
 	for {
 		var it item
 		var ok bool
 		select {
 		case it, ok = <-q:
 		default:
-			release() // idle: the end of a pass waits for every outcome
+			rec.idle()
 			it, ok = <-q
 		}
 		if !ok {
@@ -201,15 +192,14 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		if !ok {
 			continue
 		}
-		marks <- mark{seq: it.seq, prev: held, done: done}
-		held = nil // written with the mark, or lost with it (then resent with the same Message-ID)
-		// The letter is put together while the ledger commits.
+		wait := rec.begin(it)
+		// The letter is put together while the record is being made.
 		if set.tracking && r.HTML != "" {
 			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
-		if err := <-done; err != nil {
+		if err := wait(); err != nil {
 			j.inflight.Add(-1) // not sent: the row stays pending
 			j.failing(err)
 			continue
@@ -222,16 +212,10 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 			tried = true
 			return conn.send(j.ctx, a.acc.FromAddress, it.address, buf.Bytes())
 		})
-		switch {
-		case ok:
-			held = &o
-		case !tried && !it.again:
-			// Marked but never handed to the server: clear the mark, so a
-			// later run does not count it as sent again. (A row an earlier
-			// run marked keeps it: that letter may still have gone.)
-			out <- outcome{seq: it.seq, unmark: true}
-		default:
-			j.inflight.Add(-1) // it may or may not have gone: the mark stays, resent with the same id
+		if ok {
+			rec.settle(o)
+		} else {
+			rec.abandon(it, tried)
 		}
 	}
 }
