@@ -2,13 +2,16 @@ package mailing
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,29 +88,9 @@ func (s *Service) applyFlightLog(ctx context.Context, campaignID, path string) (
 		return 0, 0, fmt.Errorf("mailing: flight log: %w", err)
 	}
 	defer f.Close()
-	last := map[int64]byte{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		ev, num, ok := strings.Cut(sc.Text(), " ")
-		seq, perr := strconv.ParseInt(num, 10, 64)
-		if !ok || len(ev) != 1 || perr != nil {
-			continue // a line cut short by the crash
-		}
-		if ev[0] == 's' || last[seq] != 's' { // a sent letter stays sent
-			last[seq] = ev[0]
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return 0, 0, fmt.Errorf("mailing: flight log: %w", err)
-	}
-	var sentSeqs, markedSeqs []any
-	for seq, ev := range last {
-		switch ev {
-		case 's':
-			sentSeqs = append(sentSeqs, seq)
-		case 'm':
-			markedSeqs = append(markedSeqs, seq)
-		}
+	sentSeqs, markedSeqs, err := readFlightLog(f)
+	if err != nil {
+		return 0, 0, err
 	}
 	now := db.Now()
 	err = s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -124,6 +107,38 @@ func (s *Service) applyFlightLog(ctx context.Context, campaignID, path string) (
 		return 0, 0, fmt.Errorf("mailing: flight log: %w", err)
 	}
 	return len(sentSeqs), len(markedSeqs), nil
+}
+
+// readFlightLog reads a flight log: the letters the server took, and
+// those marked and never settled (they may have gone). A line cut short
+// by the crash is skipped.
+func readFlightLog(r io.Reader) (sent, marked []any, err error) {
+	last := map[int64]byte{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		ev, num, ok := strings.Cut(sc.Text(), " ")
+		seq, perr := strconv.ParseInt(num, 10, 64)
+		if !ok || len(ev) != 1 || !strings.Contains("msd", ev) || perr != nil || seq <= 0 {
+			continue
+		}
+		if ev[0] == 's' || last[seq] != 's' { // a sent letter stays sent
+			last[seq] = ev[0]
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("mailing: flight log: %w", err)
+	}
+	for seq, ev := range last {
+		switch ev {
+		case 's':
+			sent = append(sent, seq)
+		case 'm':
+			marked = append(marked, seq)
+		}
+	}
+	slices.SortFunc(sent, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+	slices.SortFunc(marked, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+	return sent, marked, nil
 }
 
 // removeFlightLog deletes a finished campaign's flight log.
