@@ -174,6 +174,9 @@ func (st seqStmt) exec(ctx context.Context, q db.Execer, lead []any, seqs []any)
 // only by rows that really changed.
 func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []outcome, marks []mark) error {
 	now := db.Now()
+	if len(marks) > 0 && s.d.DB.Dialect == db.Postgres && plainSends(batch) {
+		return s.writeMarksPostgres(ctx, campaignID, now, batch, marks)
+	}
 	return s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if len(marks) > 0 && s.d.DB.Dialect == db.Postgres {
 			// Every connection waits for this commit before its next letter,
@@ -240,6 +243,43 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 		}
 		return nil
 	})
+}
+
+// plainSends reports whether every outcome is an ordinary confirmed send.
+func plainSends(batch []outcome) bool {
+	for _, o := range batch {
+		if o.status != RecipientSent || o.providerID != "" || o.again || o.unmark {
+			return false
+		}
+	}
+	return true
+}
+
+// markStmtPostgres writes confirmed sends and new marks in one statement,
+// one round trip instead of five (BEGIN, SET, two UPDATEs, COMMIT): every
+// SMTP connection waits for it before its next letter. set_config(…,
+// true) makes this statement's own transaction commit without waiting
+// for the WAL flush (see the comment in writeOutcomes).
+const markStmtPostgres = `WITH sent AS (
+	UPDATE mailing_recipients SET status = 'sent', attempts = attempts + 1, updated_at = $2, inflight = FALSE
+	WHERE campaign_id = $1 AND status IN ('pending', 'skipped') AND seq = ANY($3)),
+marked AS (
+	UPDATE mailing_recipients SET inflight = TRUE WHERE campaign_id = $1 AND status = 'pending' AND seq = ANY($4))
+SELECT set_config('synchronous_commit', 'off', true)`
+
+func (s *Service) writeMarksPostgres(ctx context.Context, campaignID string, now int64, batch []outcome, marks []mark) error {
+	sent := make([]int64, 0, len(batch))
+	for _, o := range batch {
+		sent = append(sent, o.seq)
+	}
+	seqs := make([]int64, 0, len(marks))
+	for _, m := range marks {
+		seqs = append(seqs, m.seq)
+	}
+	if _, err := s.d.DB.ExecContext(ctx, markStmtPostgres, campaignID, now, sent, seqs); err != nil {
+		return fmt.Errorf("mailing: ledger: %w", err)
+	}
+	return nil
 }
 
 // suppressBlocked suppresses the members who blocked a campaign's bot or
