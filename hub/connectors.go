@@ -28,7 +28,7 @@ func (h *Hub) newConnectors() []connector {
 	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org,
 		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
-	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing})
+	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing})
 	h.Mail = mailer
 	h.Docs.Mail.SetMailer(documentMailer{mailer}, h.Config.BaseURL) // outgoing documents dispatched by e-mail
 	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs.Journal})

@@ -155,3 +155,24 @@ func (s *Service) getAccount(ctx context.Context, q db.Execer, sc access.Scope, 
 	}
 	return a, nil
 }
+
+// SenderAddresses lists the From addresses of every SMTP account, in all
+// units: the mail connector never answers a letter from one of them
+// automatically (a campaign letter delivered to a mailbox of the hub
+// would otherwise get the line's welcome reply).
+func (s *Service) SenderAddresses(ctx context.Context) ([]string, error) {
+	rows, err := s.d.DB.QueryContext(ctx, `SELECT DISTINCT from_address FROM mailing_smtp_accounts`)
+	if err != nil {
+		return nil, fmt.Errorf("mailing: sender addresses: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("mailing: sender addresses: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -43,8 +43,13 @@ func TestMailingsPageInChromium(t *testing.T) {
 	for i := range 5 {
 		es = append(es, mailing.ListEntry{Name: "Орлова Мария Ивановна", Email: "delegate" + strconv.Itoa(i) + "@example.net", Consents: []string{"email"}})
 	}
-	es = append(es, mailing.ListEntry{Name: "Без Согласия", Email: "no@example.net"})
+	es = append(es, mailing.ListEntry{Name: "Без Согласия", Email: "no@example.net"},
+		mailing.ListEntry{Name: "Отписалась Ранее", Email: "unsubscribed@example.net", Consents: []string{"email"}})
 	if _, err := n.Mailing.AppendToList(ctx, n.System, l.ID, es); err != nil {
+		t.Fatal(err)
+	}
+	// The page's count leaves her out, as the send does.
+	if err := n.Mailing.Suppress(ctx, n.System, "email", "unsubscribed@example.net", mailing.ReasonUnsubscribe); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Run(t, browsertest.Script{Name: "mailings.test.mjs", Base: n.Server.URL,
@@ -52,7 +57,7 @@ func TestMailingsPageInChromium(t *testing.T) {
 	if on, err := n.Mailing.Tracking(ctx); err != nil || !on {
 		t.Fatalf("tracking after the administrator's switch = %v, %v", on, err)
 	}
-	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 {
+	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 || sink.Got("unsubscribed@example.net") != 0 {
 		t.Fatalf("sink %+v", c)
 	}
 	if got := e.tg.messages(); len(got) != 1 || got[0].Chat != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {

@@ -113,6 +113,11 @@ type Stats struct {
 	// one of its links (only while tracking is on).
 	Opened  int `json:"opened"`
 	Clicked int `json:"clicked"`
+	// Resent counts letters sent a second time after the runner was
+	// killed or lost its database between a send and its record: each
+	// copy carries the first one's Message-ID. At most one per SMTP
+	// connection per crash.
+	Resent int `json:"resent"`
 }
 
 // CampaignStats reads the ledger of a campaign in sc's subtree.
@@ -147,5 +152,9 @@ func (s *Service) CampaignStats(ctx context.Context, sc access.Scope, id string)
 	}
 	err = s.d.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN opened_at > 0 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN clicks > 0 THEN 1 ELSE 0 END), 0) FROM mailing_recipients WHERE campaign_id = $1`, id).Scan(&st.Opened, &st.Clicked)
+	if err != nil {
+		return Stats{}, err
+	}
+	err = s.d.DB.QueryRowContext(ctx, `SELECT resent FROM mailing_campaigns WHERE id = $1`, id).Scan(&st.Resent)
 	return st, err
 }

@@ -1,5 +1,7 @@
 package mailing
 
+import "context"
+
 // Test hooks: tokens of a given ledger row, and whether this node is
 // sending a campaign right now.
 
@@ -17,3 +19,14 @@ func (s *Service) ActiveForTest(campaignID string) bool {
 var SMSSegmentsForTest = SMSSegments
 
 var MessengerTextsForTest = messengerTexts
+
+// ApplyFlightLogForTest does what the next run of a campaign does first:
+// writes its flight log (SQLite) to the ledger, so a test sees after a
+// kill what the restart will know.
+func (s *Service) ApplyFlightLogForTest(ctx context.Context, campaignID string) (sent, inFlight int, err error) {
+	path, err := s.flightLogPath(ctx, campaignID)
+	if err != nil || path == "" {
+		return 0, 0, err
+	}
+	return s.applyFlightLog(ctx, campaignID, path)
+}

@@ -29,6 +29,10 @@ type job struct {
 	// safety margin): no send starts after it, so a node cut off from the
 	// database cannot keep sending once another may have taken over.
 	leaseUntil atomic.Int64
+	// flight is the campaign's flight log on SQLite (nil: the marks go
+	// to the ledger).
+	flight *flightLog
+
 	// inflight counts rows handed out and not yet written back: a new pass
 	// over the ledger waits for it to reach zero, or it would claim a row
 	// whose confirmed send is still on its way to the ledger.
@@ -69,6 +73,9 @@ type item struct {
 	address  string
 	vars     Vars
 	attempts int
+	// again: the row was marked in flight by an earlier run that did not
+	// record the outcome, so this letter may already have gone once.
+	again bool
 }
 
 // outcome is what happened to an item.
@@ -84,6 +91,12 @@ type outcome struct {
 	// this outcome is written (the member blocked the bot or community).
 	blocked       *item
 	blockedUnitID string
+	// again: a confirmed send of a row that may have gone before (see
+	// item.again); counted as sent again after a restart.
+	again bool
+	// unmark: the row was marked in flight but its letter was never
+	// handed to the server (the job stopped first); it stays pending.
+	unmark bool
 }
 
 func (j *job) run() {
@@ -120,7 +133,35 @@ func (j *job) run() {
 		return
 	}
 	defer senders.close()
+	if err := j.openFlightLog(); err != nil {
+		if j.ctx.Err() == nil {
+			log.Error("campaign flight log", "err", err)
+			j.selfPause("flight_log", err.Error())
+		}
+		return
+	}
+	if j.flight != nil {
+		defer j.flight.close()
+	}
 	j.send(c, senders)
+}
+
+// openFlightLog applies what a previous run left in the campaign's flight
+// log (SQLite) and opens it for this run.
+func (j *job) openFlightLog() error {
+	path, err := j.s.flightLogPath(j.ctx, j.id)
+	if err != nil || path == "" {
+		return err
+	}
+	sent, inFlight, err := j.s.applyFlightLog(j.ctx, j.id, path)
+	if err != nil {
+		return err
+	}
+	if sent+inFlight > 0 {
+		j.s.log.Info("campaign flight log applied", "campaign", j.id, "sent", sent, "in_flight", inFlight)
+	}
+	j.flight, err = openFlightLog(path)
+	return err
 }
 
 func (j *job) built() bool {
@@ -166,11 +207,12 @@ func (j *job) keepLease() {
 func (j *job) send(c Campaign, senders *senderSet) {
 	s := j.s
 	out := make(chan outcome, 4*s.tune.Batch)
+	marks := make(chan mark, 64)
 	recDone := make(chan struct{})
-	go func() { defer close(recDone); j.record(out) }()
+	go func() { defer close(recDone); j.record(out, marks) }()
 	work := make(chan item, s.tune.Batch)
 	var wg sync.WaitGroup
-	senders.start(j, c, work, out, &wg)
+	senders.start(j, c, work, out, marks, &wg)
 
 	var cursor int64
 	retryPass := false
@@ -234,7 +276,7 @@ func (j *job) sleep(d time.Duration) {
 // claim reads the next batch of pending rows after cursor. Rows whose
 // address is on the suppression list come back as skipped outcomes.
 func (j *job) claim(cursor int64) ([]item, []outcome, error) {
-	rows, err := j.s.d.DB.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, COALESCE(s.reason, '')
+	rows, err := j.s.d.DB.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, r.inflight, COALESCE(s.reason, '')
 		FROM mailing_recipients r LEFT JOIN mailing_suppressions s ON s.channel = r.channel AND s.address = r.address
 		WHERE r.campaign_id = $1 AND r.status = 'pending' AND r.seq > $2 ORDER BY r.seq LIMIT $3`, j.id, cursor, j.s.tune.Batch)
 	if err != nil {
@@ -246,7 +288,7 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 	for rows.Next() {
 		var it item
 		var vars, suppressed string
-		if err := rows.Scan(&it.seq, &it.channel, &it.address, &vars, &it.attempts, &suppressed); err != nil {
+		if err := rows.Scan(&it.seq, &it.channel, &it.address, &vars, &it.attempts, &it.again, &suppressed); err != nil {
 			return nil, nil, err
 		}
 		if suppressed != "" {
@@ -274,6 +316,7 @@ func (j *job) finish() {
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		j.s.log.Info("campaign finished", "campaign", j.id)
+		j.s.removeFlightLog(j.ctx, j.id)
 	}
 }
 

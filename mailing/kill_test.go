@@ -49,7 +49,11 @@ func runChild(dir, dsn string) error {
 	}
 	tune := testTune
 	tune.Lease = time.Second
-	s, err := mailing.New(mailing.Deps{DB: d, KV: k, CRM: crm.New(crm.Deps{DB: d}), Box: box, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("MAILING_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	s, err := mailing.New(mailing.Deps{DB: d, KV: k, CRM: crm.New(crm.Deps{DB: d}), Box: box, Log: log,
 		NodeID: fmt.Sprintf("child-%d", os.Getpid()), BaseURL: "https://hub.example.org", TokenKey: []byte(testKey), Tune: tune})
 	if err != nil {
 		return err
@@ -58,10 +62,12 @@ func runChild(dir, dsn string) error {
 	select {} // until kill -9
 }
 
-// kill -9 the sending process three times during a campaign and start it
-// again: every recipient gets the campaign, extra copies are at most the
-// sends in flight at the kills, each with the same Message-ID as the
-// first, and the campaign finishes.
+// kill -9 the sending process three times during a 50,000-recipient
+// campaign and start it again: every recipient gets the campaign; at each
+// kill at most one letter per SMTP connection was sent without the ledger
+// knowing (and that one is marked in flight), so the extra copies are at
+// most connections × kills, each with the same Message-ID as the first;
+// the campaign counts them as resent, and it finishes.
 func TestKillNineThreeTimes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -85,8 +91,9 @@ func TestKillNineThreeTimes(t *testing.T) {
 			t.Cleanup(func() { d.Close() })
 			f := newFixture(t, d)
 			f.sink.KeepRaw = false
-			n := 25000 / raceScale
-			c := f.listCampaign(n, 0, 4)
+			const conns, kills = 4, 3
+			n := 50000 / raceScale
+			c := f.listCampaign(n, 0, conns)
 
 			start := func() *exec.Cmd {
 				cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -97,8 +104,15 @@ func TestKillNineThreeTimes(t *testing.T) {
 				}
 				return cmd
 			}
-			inFlight := 0
-			for k := 1; k <= 3; k++ {
+			count := func(where string) int {
+				var k int
+				if err := d.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM mailing_recipients WHERE campaign_id = $1 AND `+where,
+					c.ID).Scan(&k); err != nil {
+					t.Fatal(err)
+				}
+				return k
+			}
+			for k := 1; k <= kills; k++ {
 				cmd := start()
 				f.waitSink(int64(k*n/5), 60*time.Second)
 				if err := cmd.Process.Kill(); err != nil { // SIGKILL
@@ -106,25 +120,43 @@ func TestKillNineThreeTimes(t *testing.T) {
 				}
 				_ = cmd.Wait()
 				time.Sleep(200 * time.Millisecond) // what the dead process wrote reaches the sink
-				var sent int
-				if err := d.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM mailing_recipients WHERE campaign_id = $1 AND status = 'sent'`,
-					c.ID).Scan(&sent); err != nil {
+				// What the restart will know: the ledger and, on SQLite, the
+				// flight log the dead process kept beside it.
+				fromLog, _, err := f.svc.ApplyFlightLogForTest(f.ctx, c.ID)
+				if err != nil {
 					t.Fatal(err)
 				}
+				sent, marked := count(`status = 'sent'`), count(`status = 'pending' AND inflight`)
 				got := f.sink.Counts()
-				// Taken by the server but not yet in the ledger: these are
-				// the sends in flight at the kill, the only ones sent again.
-				flying := got.Recipients - sent
-				t.Logf("kill %d: sink %d recipients, ledger %d sent, %d in flight", k, got.Recipients, sent, flying)
-				inFlight += flying
+				// Taken by the server but not in the ledger as sent: only
+				// these can be sent again, and each must be marked in flight.
+				unrecorded := got.Recipients - sent
+				t.Logf("kill %d: sink %d recipients, ledger %d sent (the flight log names %d), %d unrecorded, %d marked in flight",
+					k, got.Recipients, sent, fromLog, unrecorded, marked)
+				if unrecorded > conns || marked > conns || unrecorded > marked {
+					t.Fatalf("kill %d: %d letters sent but unrecorded, %d rows marked in flight; want at most %d (one per connection), all marked",
+						k, unrecorded, marked, conns)
+				}
 			}
 			cmd := start()
 			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-			f.wait(c.ID, mailing.StatusFinished, 120*time.Second)
+			f.wait(c.ID, mailing.StatusFinished, 180*time.Second)
 			got := f.sink.Counts()
-			t.Logf("sink %+v; %d in flight at the kills", got, inFlight)
-			if got.Recipients != n || got.Mismatched != 0 || got.Duplicates > inFlight {
-				t.Fatalf("sink %+v, want %d recipients, at most %d extra copies, all with the first copy's Message-ID", got, n, inFlight)
+			st, err := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("sink %+v; repeats %d after %d kills with %d connections; the campaign counts %d resent", got, got.Duplicates, kills, conns, st.Resent)
+			if got.Recipients != n || got.Mismatched != 0 || got.Duplicates > conns*kills {
+				t.Fatalf("sink %+v, want %d recipients, at most %d extra copies, all with the first copy's Message-ID", got, n, conns*kills)
+			}
+			// Every repeat is counted; a counted one may also be a letter
+			// the server never took before the kill.
+			if st.Resent < got.Duplicates || st.Resent > conns*kills {
+				t.Fatalf("resent %d, want between the %d repeats and %d", st.Resent, got.Duplicates, conns*kills)
+			}
+			if left := count(`inflight`); left != 0 {
+				t.Fatalf("%d rows still marked in flight after the campaign finished", left)
 			}
 		})
 	}

@@ -25,6 +25,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) count(batch []outcome) {
 	n := map[string]int{}
 	for _, o := range batch {
+		if o.unmark {
+			continue // not an outcome: the row is simply still pending
+		}
 		s := o.status
 		if s == "" {
 			s = "retry"

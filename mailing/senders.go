@@ -74,7 +74,7 @@ func (set *senderSet) close() {}
 
 // start runs the workers: every connection of every account, and the SMS
 // gateway's, take items from one queue, so a slow server sends less.
-func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, wg *sync.WaitGroup) {
+func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, marks chan<- mark, wg *sync.WaitGroup) {
 	var emailQ, smsQ chan item
 	if len(set.accounts) > 0 {
 		emailQ = make(chan item, 64)
@@ -86,7 +86,7 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 	for _, a := range set.accounts {
 		for range a.acc.Connections {
 			workers.Add(1)
-			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out) }()
+			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out, marks) }()
 		}
 	}
 	if smsQ != nil {
@@ -167,59 +167,86 @@ func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, b
 	return r, true
 }
 
-func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
+// emailWorker is one SMTP connection. Before each letter it has its
+// flight recorder note the letter in flight, durably, so at most one
+// letter per connection is ever sent without the ledger knowing.
+func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome, marks chan<- mark) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
+	rec := set.recorder(j, out, marks)
+	defer rec.idle()
 	buf := new(bytes.Buffer)
-	for it := range q {
+	for {
+		var it item
+		var ok bool
+		select {
+		case it, ok = <-q:
+		default:
+			rec.idle()
+			it, ok = <-q
+		}
+		if !ok {
+			return
+		}
 		r, ok := set.prepare(j, &it, out)
 		if !ok {
 			continue
 		}
+		wait := rec.begin(it)
+		// The letter is put together while the record is being made.
 		if set.tracking && r.HTML != "" {
 			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
-		set.deliver(j, it, out, func() error {
+		if err := wait(); err != nil {
+			j.inflight.Add(-1) // not sent: the row stays pending
+			j.failing(err)
+			continue
+		}
+		tried := false
+		o, ok := set.deliver(j, it, func() error {
 			if err := a.pace.wait(j.ctx); err != nil {
 				return err
 			}
+			tried = true
 			return conn.send(j.ctx, a.acc.FromAddress, it.address, buf.Bytes())
 		})
+		if ok {
+			rec.settle(o)
+		} else {
+			rec.abandon(it, tried)
+		}
 	}
 }
 
 // deliver tries one item until the server takes it, refuses it, or the
 // job stops; failures of the server itself are retried with backoff and
-// count towards the campaign's outage budget.
-func (set *senderSet) deliver(j *job, it item, out chan<- outcome, send func() error) {
+// count towards the campaign's outage budget. false: no outcome (the job
+// stopped; the row stays pending, and the caller gives up its count in
+// j.inflight).
+func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool) {
 	backoff := j.s.tune.RetryBackoff
 	for {
 		if !j.mayStillSend() {
-			j.inflight.Add(-1)
-			return
+			return outcome{}, false
 		}
 		err := send()
 		if err == nil {
 			j.working()
-			out <- outcome{seq: it.seq, status: RecipientSent}
-			return
+			return outcome{seq: it.seq, status: RecipientSent, again: it.again}, true
 		}
 		if j.ctx.Err() != nil {
-			j.inflight.Add(-1) // it may or may not have gone; resent with the same id
-			return
+			return outcome{}, false // it may or may not have gone; resent with the same id
 		}
 		permanent, temporary, reason := sendFailure(err)
 		switch {
 		case permanent:
 			j.working()
-			out <- outcome{seq: it.seq, status: RecipientFailed, reason: reason}
-			return
+			return outcome{seq: it.seq, status: RecipientFailed, reason: reason}, true
 		case temporary:
 			j.working()
-			out <- outcome{seq: it.seq, reason: reason}
-			return
+			return outcome{seq: it.seq, reason: reason}, true
 		}
 		j.s.log.Warn("campaign send failed; retrying", "campaign", j.id, "err", err, "in", backoff)
 		j.failing(fmt.Errorf("%s", reason))

@@ -236,6 +236,10 @@ func (set *senderSet) smsWorker(j *job, q <-chan item, out chan<- outcome) {
 			continue
 		}
 		id := fmt.Sprintf("%s.%d", j.id, it.seq)
-		set.deliver(j, it, out, func() error { return set.sms.Send(j.ctx, set.smsFrom, it.address, r.SMS, id) })
+		if o, ok := set.deliver(j, it, func() error { return set.sms.Send(j.ctx, set.smsFrom, it.address, r.SMS, id) }); ok {
+			out <- o
+		} else {
+			j.inflight.Add(-1)
+		}
 	}
 }

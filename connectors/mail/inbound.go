@@ -36,6 +36,23 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		c.log.Info("automatic letter from a stranger not opened as a conversation", "channel", ch.ID, "from", l.fromAddr, "why", l.auto)
 		return nil
 	}
+	if l.messageID != "" {
+		// One of our own letters come back (a copy to ourselves, a watched
+		// Sent folder): it is already in its conversation as a reply.
+		if ours, err := c.sentBefore(ctx, ch.ID, l.messageID); err != nil {
+			return err
+		} else if ours {
+			c.log.Info("our own letter arrived back; not opened as a conversation", "channel", ch.ID, "message_id", l.messageID)
+			return nil
+		}
+	}
+	noAnswer, err := c.autoAnswerCheck(ctx, ch, l)
+	if err != nil {
+		return err
+	}
+	if noAnswer != "" && l.auto == "" {
+		c.log.Info("letter will not be answered automatically", "channel", ch.ID, "from", l.fromAddr, "why", noAnswer)
+	}
 
 	var stored []string
 	drop := func() {
@@ -56,7 +73,7 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		return err
 	}
 	in := inbox.Inbound{ChannelID: ch.ID, ExternalChatID: l.fromAddr, Subject: cleanSubject(l.subject), SentAt: l.date,
-		From: inbox.Identity{Namespace: "email", ExternalID: l.fromAddr, Name: l.fromName}, NoAutoReply: l.auto != ""}
+		From: inbox.Identity{Namespace: "email", ExternalID: l.fromAddr, Name: l.fromName}, NoAutoReply: noAnswer != ""}
 	// Only a sender whose domain vouched for the letter gets the address on
 	// their contact card, where it could link them to a member.
 	if l.auth.authenticated() {
@@ -94,8 +111,7 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		if err != nil || taken.Duplicate || l.messageID == "" {
 			return err
 		}
-		return c.recordLetter(ctx, ch.ID, storedLetter{messageID: l.messageID, direction: "in", conversationID: taken.ConversationID,
-			address: l.fromAddr, subject: l.subject})
+		return c.recordLetter(ctx, ch.ID, inboundRecord(l, taken.ConversationID))
 	}
 	var notes []string
 	conv, addr, err := c.thread(ctx, ch.ID, l)
@@ -116,10 +132,16 @@ func (c *Connector) ingestLetter(ctx context.Context, ch inbox.Channel, raw []by
 		return err
 	}
 	if l.messageID != "" && !res.Duplicate {
-		return c.recordLetter(ctx, ch.ID, storedLetter{messageID: l.messageID, direction: "in", conversationID: res.ConversationID,
-			address: l.fromAddr, subject: l.subject})
+		return c.recordLetter(ctx, ch.ID, inboundRecord(l, res.ConversationID))
 	}
 	return nil
+}
+
+// inboundRecord is what the mailbox keeps of an arriving letter: enough
+// to thread the answers to it and to reply to it (RFC 5322 References).
+func inboundRecord(l *letter, conversationID string) storedLetter {
+	return storedLetter{messageID: l.messageID, direction: "in", conversationID: conversationID, address: l.fromAddr,
+		subject: l.subject, refs: replyReferences(l.references, l.inReplyTo, ""), auto: l.auto != ""}
 }
 
 // externalID is the deduplication key of a letter in its mailbox: the

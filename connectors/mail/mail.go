@@ -55,6 +55,10 @@ type Deps struct {
 	// (Message-IDs "m.<seq>.<campaign>@…"), so a campaign marks the
 	// recipient and suppresses the address.
 	Bounces BounceRecorder
+
+	// Senders, when set, names the hub's other sending addresses (the
+	// mass-mailing accounts): letters from them are never auto-answered.
+	Senders SenderAddresses
 }
 
 // BounceRecorder takes the bounce of a letter this connector did not send.
@@ -71,6 +75,8 @@ type Connector struct {
 
 	bounces BounceRecorder
 	replies ReplyTaker // set once before Start
+	senders SenderAddresses
+	own     ownAddresses
 
 	scanEvery   time.Duration // how often the watcher manager looks for changed channels
 	pollEvery   time.Duration // polling interval for servers without IDLE (and IDLE's safety net)
@@ -86,7 +92,7 @@ type Connector struct {
 
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces,
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces, senders: d.Senders,
 		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
 		images: newImageProxy(publicAddr, nil)}
 	c.ctx, c.stop = context.WithCancel(context.Background())

@@ -49,6 +49,8 @@ type letter struct {
 	auth authResults
 
 	auto       string // why the letter is an automatic reply, "" if it is not
+	listID     string // List-Id: the letter came through a mailing list
+	nullSender bool   // Return-Path: <> (RFC 3834: never answer it)
 	bounce     bool   // a delivery status notification or mailer-daemon letter
 	bounceOf   []string
 	bounceWhy  string
@@ -112,7 +114,8 @@ func parseLetter(raw []byte, lim limits, authServID string) *letter {
 	w := walker{l: l, lim: lim}
 	if err := w.walk(e, 0, false); err != nil {
 		*l = letter{messageID: l.messageID, inReplyTo: l.inReplyTo, references: l.references, subject: l.subject,
-			fromName: l.fromName, fromAddr: l.fromAddr, date: l.date, auth: l.auth, auto: l.auto, bounce: l.bounce}
+			fromName: l.fromName, fromAddr: l.fromAddr, date: l.date, auth: l.auth, auto: l.auto, bounce: l.bounce,
+			listID: l.listID, nullSender: l.nullSender}
 		l.quarantine = err.Error()
 		return l
 	}
@@ -155,6 +158,8 @@ func (l *letter) readHeader(h gomail.Header, authServID string) {
 	}
 	l.auth = parseAuthResults(h.Values("Authentication-Results"), authServID)
 	l.auto = autoReason(h)
+	l.listID = oneLine(strings.TrimSpace(h.Get("List-Id")))
+	l.nullSender = h.Has("Return-Path") && strings.Trim(strings.TrimSpace(h.Get("Return-Path")), "<>") == ""
 	local, _, _ := strings.Cut(l.fromAddr, "@")
 	ctype, params, _ := h.ContentType()
 	if local == "mailer-daemon" || local == "postmaster" ||

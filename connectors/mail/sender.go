@@ -53,6 +53,17 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	if !strings.Contains(to, "@") {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "not an e-mail address: " + to}
 	}
+	if m.AuthorID == "" {
+		// An automatic reply (the line's welcome or off-hours text) never
+		// goes to one of our own addresses: that is a loop.
+		own, err := c.ownAddresses(ctx)
+		if err != nil {
+			return inbox.SendResult{}, err
+		}
+		if own[strings.ToLower(to)] {
+			return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "an automatic reply to the hub's own address " + to + " is not sent (mail loop)"}
+		}
+	}
 	last, _, err := c.lastInbound(ctx, ch.ID, m.ConversationID)
 	if err != nil {
 		return inbox.SendResult{}, err
@@ -73,8 +84,8 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	} else {
 		rawKey = info.Key
 	}
-	if err := c.recordLetter(rctx, ch.ID, storedLetter{messageID: id, direction: "out",
-		conversationID: m.ConversationID, address: strings.ToLower(to), subject: last.subject, rawKey: rawKey}); err != nil {
+	if err := c.recordLetter(rctx, ch.ID, storedLetter{messageID: id, direction: "out", conversationID: m.ConversationID,
+		address: strings.ToLower(to), subject: last.subject, rawKey: rawKey, refs: replyReferences(last.refs, nil, last.messageID)}); err != nil {
 		c.log.Error("sent letter not recorded", "channel", ch.ID, "message", m.ID, "err", err)
 	}
 	if folder := ch.Settings[settingSentFolder]; folder != "" {
@@ -97,7 +108,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 	h.SetSubject(subject)
 	if last.messageID != "" {
 		h.SetMsgIDList("In-Reply-To", []string{last.messageID})
-		h.SetMsgIDList("References", []string{last.messageID})
+		h.SetMsgIDList("References", replyReferences(last.refs, nil, last.messageID))
 	}
 	if m.AuthorID == "" {
 		// The line's welcome and off-hours replies: tell the member's

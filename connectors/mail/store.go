@@ -45,12 +45,16 @@ func (c *Connector) saveFolder(ctx context.Context, channelID, folder string, s 
 type storedLetter struct {
 	messageID, direction, conversationID, address, subject string
 	rawKey                                                 string // sent letters: the raw copy in the blob store
+	// refs is the letter's own References (or its single In-Reply-To),
+	// which a reply to it carries on.
+	refs []string
+	auto bool // an automatic reply: never the letter a reply answers
 }
 
 func (c *Connector) recordLetter(ctx context.Context, channelID string, l storedLetter) error {
 	_, err := c.db.ExecContext(ctx, `INSERT INTO mail_letters (channel_id, message_id, direction, conversation_id, address, subject,
-		raw_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-		channelID, l.messageID, l.direction, l.conversationID, l.address, l.subject, l.rawKey, db.Now())
+		raw_key, created_at, refs, auto) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+		channelID, l.messageID, l.direction, l.conversationID, l.address, l.subject, l.rawKey, db.Now(), strings.Join(trimRefs(l.refs), " "), l.auto)
 	if err != nil {
 		return fmt.Errorf("mail: record letter: %w", err)
 	}
@@ -58,16 +62,24 @@ func (c *Connector) recordLetter(ctx context.Context, channelID string, l stored
 }
 
 // lastInbound is the member's latest letter in a conversation, which a
-// reply answers.
+// reply answers. A member's automatic reply (a vacation notice) is never
+// that letter: the reply answers the latest one the member wrote; when
+// there is none, it keeps the auto-reply's subject but answers no id.
 func (c *Connector) lastInbound(ctx context.Context, channelID, convID string) (storedLetter, bool, error) {
 	l := storedLetter{direction: "in", conversationID: convID}
-	err := c.db.QueryRowContext(ctx, `SELECT message_id, address, subject FROM mail_letters WHERE channel_id = $1 AND conversation_id = $2
-		AND direction = 'in' ORDER BY created_at DESC LIMIT 1`, channelID, convID).Scan(&l.messageID, &l.address, &l.subject)
+	var refs string
+	err := c.db.QueryRowContext(ctx, `SELECT message_id, address, subject, refs, auto FROM mail_letters WHERE channel_id = $1
+		AND conversation_id = $2 AND direction = 'in' ORDER BY auto, created_at DESC LIMIT 1`, channelID, convID).Scan(
+		&l.messageID, &l.address, &l.subject, &refs, &l.auto)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, false, nil
 	}
 	if err != nil {
 		return l, false, fmt.Errorf("mail: last letter: %w", err)
+	}
+	l.refs = strings.Fields(refs)
+	if l.auto {
+		l.messageID, l.refs = "", nil
 	}
 	return l, true, nil
 }

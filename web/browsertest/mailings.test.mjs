@@ -26,6 +26,8 @@ await run('mailing', async (browser, current) => {
   await page.selectOption('select[name=channels]', 'email');
   await page.click('#count');
   await page.waitForFunction(() => document.getElementById('editor-msg').textContent.startsWith('Получателей: 5'));
+  check((await page.textContent('#editor-msg')).includes('в списке исключений (отписались, недоставка, жалоба): 1'),
+    'the count names the unsubscribed: ' + await page.textContent('#editor-msg'));
   await page.click('#preview');
   await page.waitForSelector('#preview-box:not([hidden])');
   check((await page.textContent('#preview-subject')) === 'Приглашение для Мария', 'preview subject with the sample name');

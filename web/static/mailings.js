@@ -83,7 +83,7 @@
     api('POST', '/api/v1/mailing/audience', input()).then(function (r) {
       var parts = Object.keys(r.by_channel).map(function (ch) { return ch + ': ' + r.by_channel[ch]; });
       msg.textContent = t('recipients') + ': ' + r.total + (parts.length ? ' (' + parts.join(', ') + ')' : '') +
-        '; ' + t('excluded') + ': ' + r.excluded;
+        '; ' + t('excluded') + ': ' + r.excluded + (r.suppressed ? '; ' + t('suppressed') + ': ' + r.suppressed : '');
     }).catch(fail);
   });
   document.getElementById('preview').addEventListener('click', function () {
@@ -134,6 +134,9 @@
         (c.pause_reason ? ' — ' + c.pause_reason : '') + (c.alert ? ' — ' + c.alert : '') + (c.needs_confirm ? ' — ' + t('needs_confirm') : '');
       if (st.opened || st.clicked) { // counted only when an administrator turned tracking on
         document.getElementById('results-status').textContent += ' · ' + t('opened') + ': ' + st.opened + ', ' + t('clicked') + ': ' + st.clicked;
+      }
+      if (st.resent) { // letters that went a second time after the runner was killed
+        document.getElementById('results-status').textContent += ' · ' + t('resent') + ': ' + st.resent;
       }
       var done = st.total - st.pending;
       document.getElementById('results-bar').style.width = (st.total ? Math.round(100 * done / st.total) : 0) + '%';

@@ -1,0 +1,40 @@
+package mailing
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// What a restart makes of a flight log: sent letters are sent, a mark
+// never settled may have gone, a settled one is nothing, and a line the
+// crash cut short is skipped.
+func TestReadFlightLog(t *testing.T) {
+	for _, tc := range []struct {
+		name, log    string
+		sent, marked string
+	}{
+		{"empty", "", "[]", "[]"},
+		{"one in flight", "m 1\n", "[]", "[1]"},
+		{"sent", "m 1\ns 1\n", "[1]", "[]"},
+		{"refused", "m 1\nd 1\n", "[]", "[]"},
+		{"two connections", "m 1\nm 2\ns 1\nm 3\ns 2\nm 4\n", "[1 2]", "[3 4]"},
+		{"sent stays sent", "m 5\ns 5\nm 5\n", "[5]", "[]"},
+		{"marked again after a refusal", "m 6\nd 6\nm 6\n", "[]", "[6]"},
+		{"a line cut short", "m 7\ns 7\nm 8\ns", "[7]", "[8]"},
+		{"garbage", "x 9\nm\nm -3\nm abc\nmm 4\n", "[]", "[]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sent, marked, err := readFlightLog(strings.NewReader(tc.log))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(sent); got != tc.sent {
+				t.Errorf("sent %s, want %s", got, tc.sent)
+			}
+			if got := fmt.Sprint(marked); got != tc.marked {
+				t.Errorf("marked %s, want %s", got, tc.marked)
+			}
+		})
+	}
+}
