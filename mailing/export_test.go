@@ -21,12 +21,13 @@ var SMSSegmentsForTest = SMSSegments
 var MessengerTextsForTest = messengerTexts
 
 // ApplyFlightLogForTest does what the next run of a campaign does first:
-// writes its flight log (SQLite) to the ledger, so a test sees after a
-// kill what the restart will know.
+// writes its flight log to the ledger, so a test sees after a kill what
+// the restart will know.
 func (s *Service) ApplyFlightLogForTest(ctx context.Context, campaignID string) (sent, inFlight int, err error) {
-	path, err := s.flightLogPath(ctx, campaignID)
-	if err != nil || path == "" {
+	l, err := s.flightLogFor(ctx, campaignID)
+	if err != nil {
 		return 0, 0, err
 	}
-	return s.applyFlightLog(ctx, campaignID, path)
+	defer l.close()
+	return s.applyFlightLog(ctx, campaignID, l)
 }

@@ -2,6 +2,7 @@ package mailing
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -16,25 +17,48 @@ import (
 	"strings"
 
 	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
-// flightLog is the embedded (SQLite) mode's record of letters in flight:
-// a file beside the database, one line per event, appended by each SMTP
-// connection itself — "m <seq>" before a letter's transaction, "s <seq>"
-// once the server took it, "d <seq>" once it is settled otherwise. A
-// small write costs a few microseconds where a SQLite commit per letter
-// cost the campaign a fifth of its speed, and it survives a kill -9 as
-// the database's WAL does (the page cache keeps both). PostgreSQL, where
-// several nodes share the work and a file would be one node's, keeps the
-// marks in the ledger instead (see mark). On the next start the job
-// applies the file to the ledger (applyFlightLog) and empties it.
+// flightLog is the record of letters in flight, one line per event,
+// appended by each SMTP connection itself — "m <seq>" before a letter's
+// transaction, "s <seq>" once the server took it, "d <seq>" once it is
+// settled otherwise. On SQLite it is a file beside the database; with
+// PostgreSQL, where several nodes share the work and a file would be one
+// node's, it is a Redis list that whichever node runs the campaign next
+// reads. Either costs a few microseconds (a ledger commit per letter cost
+// the campaign a fifth of its speed on SQLite and four fifths on
+// PostgreSQL) and survives a kill -9 of the hub: the page cache keeps the
+// file as it keeps the database's WAL, and Redis is another process. A
+// lost Redis loses only the marks: those letters then go again with the
+// same Message-ID, as before marks existed; nothing is lost. On the next
+// start the job applies the log to the ledger (applyFlightLog) and
+// empties it.
 type flightLog struct {
-	f    *os.File
+	f    *os.File // SQLite: the file
 	path string
+	kv   *kv.Client // PostgreSQL: the list
+	key  string
 }
 
-// flightLogPath is where a campaign's flight log lives, or "" when the
-// database is not a SQLite file.
+// flightLogFor opens a campaign's flight log.
+func (s *Service) flightLogFor(ctx context.Context, campaignID string) (*flightLog, error) {
+	path, err := s.flightLogPath(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return &flightLog{kv: s.d.KV, key: s.d.KV.Key("mailing", "flight", "{"+campaignID+"}")}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("mailing: flight log: %w", err)
+	}
+	return &flightLog{f: f, path: path}, nil
+}
+
+// flightLogPath is where a campaign's flight log file lives, or "" when
+// the database is not a SQLite file (the log is then kept in Redis).
 func (s *Service) flightLogPath(ctx context.Context, campaignID string) (string, error) {
 	if s.d.DB.Dialect != db.SQLite {
 		return "", nil
@@ -43,18 +67,7 @@ func (s *Service) flightLogPath(ctx context.Context, campaignID string) (string,
 	if err := s.d.DB.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
 		return "", fmt.Errorf("mailing: database file: %w", err)
 	}
-	if file == "" {
-		return "", nil // in memory: nothing would survive a crash anyway
-	}
 	return filepath.Join(filepath.Dir(file), "mailing-"+campaignID+".flight"), nil
-}
-
-func openFlightLog(path string) (*flightLog, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("mailing: flight log: %w", err)
-	}
-	return &flightLog{f: f, path: path}, nil
 }
 
 // note appends one event to b, as a line of the log.
@@ -65,30 +78,67 @@ func note(b []byte, event byte, seq int64) []byte {
 }
 
 // write appends lines. They are short and written with one call on an
-// O_APPEND file, so connections writing at once do not interleave.
-func (l *flightLog) write(lines []byte) error {
-	if _, err := l.f.Write(lines); err != nil {
+// O_APPEND file (or one RPUSH), so connections writing at once do not
+// interleave.
+func (l *flightLog) write(ctx context.Context, lines []byte) error {
+	var err error
+	if l.f != nil {
+		_, err = l.f.Write(lines)
+	} else {
+		err = l.kv.RPush(ctx, l.key, lines).Err()
+	}
+	if err != nil {
 		return fmt.Errorf("mailing: flight log: %w", err)
 	}
 	return nil
 }
 
-func (l *flightLog) close() { _ = l.f.Close() }
+// contents is what earlier runs left in the log.
+func (l *flightLog) contents(ctx context.Context) (io.Reader, error) {
+	if l.f != nil {
+		b, err := os.ReadFile(l.path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("mailing: flight log: %w", err)
+		}
+		return bytes.NewReader(b), nil
+	}
+	parts, err := l.kv.LRange(ctx, l.key, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("mailing: flight log: %w", err)
+	}
+	return strings.NewReader(strings.Join(parts, "")), nil
+}
+
+// empty removes what contents returned, once the ledger holds it.
+func (l *flightLog) empty(ctx context.Context) error {
+	var err error
+	if l.f != nil {
+		err = l.f.Truncate(0)
+	} else {
+		err = l.kv.Del(ctx, l.key).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("mailing: flight log: %w", err)
+	}
+	return nil
+}
+
+func (l *flightLog) close() {
+	if l.f != nil {
+		_ = l.f.Close()
+	}
+}
 
 // applyFlightLog writes what a previous run of the campaign left in its
 // flight log to the ledger: letters the server took are sent; a letter
 // marked and never settled may have gone, so its row is marked in flight
 // and its resend counts as sent again. Then the log is emptied.
-func (s *Service) applyFlightLog(ctx context.Context, campaignID, path string) (sent, inFlight int, err error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, 0, nil
-	}
+func (s *Service) applyFlightLog(ctx context.Context, campaignID string, l *flightLog) (sent, inFlight int, err error) {
+	r, err := l.contents(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("mailing: flight log: %w", err)
+		return 0, 0, err
 	}
-	defer f.Close()
-	sentSeqs, markedSeqs, err := readFlightLog(f)
+	sentSeqs, markedSeqs, err := readFlightLog(r)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -103,8 +153,8 @@ func (s *Service) applyFlightLog(ctx context.Context, campaignID, path string) (
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := os.Truncate(path, 0); err != nil {
-		return 0, 0, fmt.Errorf("mailing: flight log: %w", err)
+	if err := l.empty(ctx); err != nil {
+		return 0, 0, err
 	}
 	return len(sentSeqs), len(markedSeqs), nil
 }
@@ -144,10 +194,15 @@ func readFlightLog(r io.Reader) (sent, marked []any, err error) {
 // removeFlightLog deletes a finished campaign's flight log.
 func (s *Service) removeFlightLog(ctx context.Context, campaignID string) {
 	path, err := s.flightLogPath(ctx, campaignID)
-	if err != nil || path == "" {
+	if err != nil {
 		return
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if path == "" {
+		err = s.d.KV.Del(ctx, s.d.KV.Key("mailing", "flight", "{"+campaignID+"}")).Err()
+	} else {
+		err = os.Remove(path)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.log.Warn("campaign flight log not removed", "campaign", campaignID, "err", err)
 	}
 }

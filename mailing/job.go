@@ -29,8 +29,7 @@ type job struct {
 	// safety margin): no send starts after it, so a node cut off from the
 	// database cannot keep sending once another may have taken over.
 	leaseUntil atomic.Int64
-	// flight is the campaign's flight log on SQLite (nil: the marks go
-	// to the ledger).
+	// flight is the campaign's record of letters in flight (flightLog).
 	flight *flightLog
 
 	// inflight counts rows handed out and not yet written back: a new pass
@@ -140,28 +139,27 @@ func (j *job) run() {
 		}
 		return
 	}
-	if j.flight != nil {
-		defer j.flight.close()
-	}
+	defer j.flight.close()
 	j.send(c, senders)
 }
 
 // openFlightLog applies what a previous run left in the campaign's flight
-// log (SQLite) and opens it for this run.
+// log and keeps it open for this run.
 func (j *job) openFlightLog() error {
-	path, err := j.s.flightLogPath(j.ctx, j.id)
-	if err != nil || path == "" {
+	l, err := j.s.flightLogFor(j.ctx, j.id)
+	if err != nil {
 		return err
 	}
-	sent, inFlight, err := j.s.applyFlightLog(j.ctx, j.id, path)
+	sent, inFlight, err := j.s.applyFlightLog(j.ctx, j.id, l)
 	if err != nil {
+		l.close()
 		return err
 	}
 	if sent+inFlight > 0 {
 		j.s.log.Info("campaign flight log applied", "campaign", j.id, "sent", sent, "in_flight", inFlight)
 	}
-	j.flight, err = openFlightLog(path)
-	return err
+	j.flight = l
+	return nil
 }
 
 func (j *job) built() bool {
@@ -207,12 +205,11 @@ func (j *job) keepLease() {
 func (j *job) send(c Campaign, senders *senderSet) {
 	s := j.s
 	out := make(chan outcome, 4*s.tune.Batch)
-	marks := make(chan mark, 64)
 	recDone := make(chan struct{})
-	go func() { defer close(recDone); j.record(out, marks) }()
+	go func() { defer close(recDone); j.record(out) }()
 	work := make(chan item, s.tune.Batch)
 	var wg sync.WaitGroup
-	senders.start(j, c, work, out, marks, &wg)
+	senders.start(j, c, work, out, &wg)
 
 	var cursor int64
 	retryPass := false

@@ -74,7 +74,7 @@ func (set *senderSet) close() {}
 
 // start runs the workers: every connection of every account, and the SMS
 // gateway's, take items from one queue, so a slow server sends less.
-func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, marks chan<- mark, wg *sync.WaitGroup) {
+func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- outcome, wg *sync.WaitGroup) {
 	var emailQ, smsQ chan item
 	if len(set.accounts) > 0 {
 		emailQ = make(chan item, 64)
@@ -86,7 +86,7 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 	for _, a := range set.accounts {
 		for range a.acc.Connections {
 			workers.Add(1)
-			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out, marks) }()
+			go func() { defer workers.Done(); set.emailWorker(j, a, emailQ, out) }()
 		}
 	}
 	if smsQ != nil {
@@ -170,10 +170,10 @@ func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, b
 // emailWorker is one SMTP connection. Before each letter it has its
 // flight recorder note the letter in flight, durably, so at most one
 // letter per connection is ever sent without the ledger knowing.
-func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome, marks chan<- mark) {
+func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
-	rec := set.recorder(j, out, marks)
+	rec := &flightRecorder{j: j, out: out}
 	defer rec.idle()
 	buf := new(bytes.Buffer)
 	for {
