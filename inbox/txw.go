@@ -187,17 +187,6 @@ func (e *Engine) write(ctx context.Context, fn func(tx db.Execer, w *txw) error)
 	return nil
 }
 
-// txwMark is a position in a txw, to undo what a rolled-back savepoint added.
-type txwMark struct{ events, enqueue, dispatch int }
-
-func (w *txw) mark() txwMark {
-	return txwMark{len(w.events), len(w.enqueue), len(w.dispatch)}
-}
-
-func (w *txw) reset(m txwMark) {
-	w.events, w.enqueue, w.dispatch = w.events[:m.events], w.enqueue[:m.enqueue], w.dispatch[:m.dispatch]
-}
-
 // MessageSeq is the conversation seq of the message an EvMessage event
 // carries, or 0. An event read back from the log has only its stored
 // JSON; a follower that needs no more than this (the widget, to skip

@@ -25,20 +25,19 @@ import (
 // fixture: federation → committee A → primary A1; committee B → B1; a
 // running sink and a mailing service (not yet running) on one database.
 type fixture struct {
-	t        *testing.T
-	ctx      context.Context
-	d        *db.DB
-	kv       *kv.Client
-	crm      *crm.Services
-	box      *secretbox.Box
-	sys      access.Scope
-	fed, a1  org.Unit
-	b1       org.Unit
-	secA1    access.Scope // a secretary of A1
-	secB1    access.Scope
-	sink     *mailingtest.Sink
-	svc      *mailing.Service
-	accounts []string
+	t       *testing.T
+	ctx     context.Context
+	d       *db.DB
+	kv      *kv.Client
+	crm     *crm.Services
+	box     *secretbox.Box
+	sys     access.Scope
+	fed, a1 org.Unit
+	b1      org.Unit
+	secA1   access.Scope // a secretary of A1
+	secB1   access.Scope
+	sink    *mailingtest.Sink
+	svc     *mailing.Service
 }
 
 var testTune = mailing.Tuning{Lease: 2 * time.Second, Poll: 50 * time.Millisecond, Batch: 200,

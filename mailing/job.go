@@ -82,7 +82,6 @@ type outcome struct {
 	seq       int64
 	status    string // sent, failed, skipped; "" for a temporary failure
 	reason    string
-	permanent bool
 	// providerID is the provider's id of a sent Telegram or VK message: a
 	// member's answer to it is matched to the campaign.
 	providerID string

@@ -20,7 +20,6 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) 
 }
 
 var (
-	errOrigin        = errors.New("widget: origin not allowed")
 	errUnknownUpload = valid.Errorf("attachments", "attachment", "unknown file: upload it first")
 )
 

@@ -137,16 +137,6 @@ func (r *registry) each(f func(*visitorConn)) {
 	}
 }
 
-func (r *registry) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, cs := range r.byVisitor {
-		n += len(cs)
-	}
-	return n
-}
-
 // followEvents reads the inbox's event log as a system client, a few
 // times a second, and wakes the sockets of every conversation an event
 // names; the sockets read the new messages from SQL themselves. Replies

@@ -160,7 +160,7 @@ func TestAPIIncomingRoute(t *testing.T) {
 	f.sec.call(t, "POST", "/api/v1/workflow/notifications/read", `{}`, http.StatusOK, nil)
 
 	// The journal exports to XLSX without formulas.
-	code, hdr, body = f.chair.raw(t, "GET", "/api/v1/workflow/documents/export.xlsx?kind=incoming", "", nil)
+	code, _, body = f.chair.raw(t, "GET", "/api/v1/workflow/documents/export.xlsx?kind=incoming", "", nil)
 	if code != http.StatusOK {
 		t.Fatalf("export %d %s", code, body)
 	}

@@ -136,7 +136,6 @@ func runIngest(ctx context.Context, args []string) error {
 type setup struct {
 	channelID, chToken string
 	opTokens           []string
-	body               sync.Pool
 }
 
 func setupLine(ctx context.Context, t *target, operators int) (*setup, error) {

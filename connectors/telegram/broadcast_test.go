@@ -34,7 +34,7 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 	}
 	e.tg.set(func(f *fakeTelegram) { f.every429, f.retryAfter = 50, 1 })
 	start := time.Now()
-	sendStart := time.Now()
+	var sendStart time.Time
 	// Round robin, as a broadcast goes out: each member's replies are
 	// spread through the run.
 	// Telegram stalls while the replies are stored, so that they go out

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -351,5 +350,3 @@ func (f *fakeVK) callback(typ, secret string, groupID int, object any) string {
 		"secret": secret, "object": object})
 	return string(b)
 }
-
-func trimmed(s string) string { return strings.TrimSpace(s) }
