@@ -79,9 +79,9 @@ type item struct {
 
 // outcome is what happened to an item.
 type outcome struct {
-	seq       int64
-	status    string // sent, failed, skipped; "" for a temporary failure
-	reason    string
+	seq    int64
+	status string // sent, failed, skipped; "" for a temporary failure
+	reason string
 	// providerID is the provider's id of a sent Telegram or VK message: a
 	// member's answer to it is matched to the campaign.
 	providerID string
