@@ -114,7 +114,7 @@ func TestAppealFromConversation(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Линия школы", school.ID
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
-	lines, err := n.Inbox.ListLines(ctx, n.System)
+	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, chann
 		d.users[login] = rec.User
 		l.Operators = append(l.Operators, inbox.LineOperator{UserID: rec.ID})
 	}
-	created, err := d.e.Inbox.CreateLine(ctx, d.sc, l)
+	created, err := d.e.Inbox.Lines.Create(ctx, d.sc, l)
 	if err != nil {
 		return fmt.Errorf("line %q: %w", l.Name, err)
 	}

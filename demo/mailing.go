@@ -57,7 +57,7 @@ type TelegramBot struct{ Token, APIURL string }
 // draft invitation that goes by Telegram to members who wrote to the bot
 // and by e-mail to the others.
 func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account string) error {
-	lines, err := e.Inbox.ListLines(ctx, sc)
+	lines, err := e.Inbox.Lines.List(ctx, sc)
 	if err != nil || len(lines) == 0 {
 		return fmt.Errorf("no line for the bot: %w", err)
 	}

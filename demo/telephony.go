@@ -30,7 +30,7 @@ func fillTelephony(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		}
 		line.Operators = append(line.Operators, inbox.LineOperator{UserID: rec.ID})
 	}
-	l, err := e.Inbox.CreateLine(ctx, sc, line)
+	l, err := e.Inbox.Lines.Create(ctx, sc, line)
 	if err != nil {
 		return fmt.Errorf("line %q: %w", line.Name, err)
 	}

@@ -176,7 +176,7 @@ func (e *Engine) SetChannelDisabled(ctx context.Context, sc access.Scope, channe
 
 // ListChannels returns the channels of the lines sc can see.
 func (e *Engine) ListChannels(ctx context.Context, sc access.Scope) ([]Channel, error) {
-	lines, err := e.ListLines(ctx, sc)
+	lines, err := e.Lines.List(ctx, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func TestChannelWorkerRunsOnOneNode(t *testing.T) {
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Опрос", a.Root.ID
-	line, err := a.Inbox.CreateLine(ctx, a.System, l)
+	line, err := a.Inbox.Lines.Create(ctx, a.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func newFixtureOn(t *testing.T, n *hubtest.Node, mode inbox.RoutingMode, sink *w
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, mode
 	l.Operators = []inbox.LineOperator{{UserID: f.op1.ID}, {UserID: f.op2.ID}}
 	var err error
-	if f.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if f.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if f.sink == nil {

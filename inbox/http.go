@@ -14,7 +14,7 @@ import (
 )
 
 func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	lines, err := e.ListLines(r.Context(), p.Scope)
+	lines, err := e.Lines.List(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -26,7 +26,7 @@ func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func (e *Engine) httpGetLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	l, err := e.Lines.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -40,7 +40,7 @@ func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.
 		httpapi.Error(w, r, err)
 		return
 	}
-	l, err := e.CreateLine(r.Context(), p.Scope, l)
+	l, err := e.Lines.Create(r.Context(), p.Scope, l)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -52,7 +52,7 @@ func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.
 // "hours", when given, replace the old ones whole (decoding into the old
 // values would mix old and new entries).
 func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	l, err := e.Lines.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.
 		return
 	}
 	l.ID = r.PathValue("id")
-	if l, err = e.UpdateLine(r.Context(), p.Scope, l); err != nil {
+	if l, err = e.Lines.Update(r.Context(), p.Scope, l); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

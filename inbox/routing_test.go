@@ -32,7 +32,7 @@ func newRouteFixture(t *testing.T, mode inbox.RoutingMode, maxActive int) *route
 	l.MaxActive, l.OfferTimeoutS = maxActive, 5
 	l.Operators = []inbox.LineOperator{{UserID: r.ops[0].ID}, {UserID: r.ops[1].ID}, {UserID: r.ops[2].ID}}
 	var err error
-	if r.line, err = f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+	if r.line, err = f.n.Inbox.Lines.Update(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -247,7 +247,7 @@ func TestQueueAlert(t *testing.T) {
 	ctx := context.Background()
 	l := f.line
 	l.QueueAlertS = 1
-	if _, err := f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+	if _, err := f.n.Inbox.Lines.Update(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	chair := f.n.AddUser(t, "chair", access.Chairman, f.n.Root.ID, "password-c")

@@ -112,7 +112,7 @@ func (e *Engine) Stats(ctx context.Context, sc access.Scope, f StatsFilter) (Sta
 		return Stats{}, valid.Errorf("to", "range", "a report covers at most %d days", MaxStatsDays)
 	}
 	if f.LineID != "" {
-		if _, err := e.GetLine(ctx, sc, f.LineID); err != nil {
+		if _, err := e.Lines.Get(ctx, sc, f.LineID); err != nil {
 			return Stats{}, err
 		}
 	}

@@ -34,7 +34,7 @@ type OperatorOverview struct {
 // subtree for chairmen, deputies and administrators; the lines where they
 // are a supervisor otherwise.
 func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Location) ([]LineOverview, error) {
-	lines, err := e.ListLines(ctx, sc)
+	lines, err := e.Lines.List(ctx, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func newMsgEnv(t *testing.T) *msgEnv {
 	e.sec = access.Scope{UserID: "sec", UserName: "Секретарь", Role: access.Secretary, UnitID: e.n.Root.ID, UnitPath: e.n.Root.Path, From: "test"}
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Обращения", e.n.Root.ID
-	line, err := e.n.Inbox.CreateLine(e.ctx, e.n.System, l)
+	line, err := e.n.Inbox.Lines.Create(e.ctx, e.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

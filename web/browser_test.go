@@ -38,7 +38,7 @@ func TestConsoleInChromium(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, inbox.Strict
 	l.Operators = []inbox.LineOperator{{UserID: op1.ID}, {UserID: op2.ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestWidgetInChromium(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode, l.AskRating = "Горячая линия", n.Root.ID, inbox.Strict, true
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

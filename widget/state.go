@@ -73,7 +73,7 @@ func (w *Widget) line(ctx context.Context, id string) (inbox.Line, error) {
 	if ok && time.Since(c.at) < s.ttl {
 		return c.l, nil
 	}
-	l, err := w.inbox.GetLine(ctx, system, id)
+	l, err := w.inbox.Lines.Get(ctx, system, id)
 	if err != nil {
 		return inbox.Line{}, err
 	}

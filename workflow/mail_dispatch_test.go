@@ -210,7 +210,7 @@ func (f *apiFixture) mailChannel(t *testing.T) *letterSink {
 	_, imapPort, _ := net.SplitHostPort(imapAddr)
 	line := inbox.DefaultLine()
 	line.Name, line.UnitID = "Канцелярия", f.committee.ID
-	ln, err := f.n.Inbox.CreateLine(ctx, f.n.System, line)
+	ln, err := f.n.Inbox.Lines.Create(ctx, f.n.System, line)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestAutoReplies(t *testing.T) {
 	e := newEnv(t)
 	l := e.line
 	l.WelcomeReply = "Здравствуйте! Мы ответим в течение дня."
-	if _, err := e.n.Inbox.UpdateLine(context.Background(), e.n.System, l); err != nil {
+	if _, err := e.n.Inbox.Lines.Update(context.Background(), e.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	e.channel(t)

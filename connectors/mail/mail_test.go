@@ -110,7 +110,7 @@ func newEnv(t *testing.T) *env {
 	l.Name, l.UnitID, l.Mode = "Почта", n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
 	var err error
-	if e.line, err = n.Inbox.CreateLine(context.Background(), n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(context.Background(), n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(context.Background(), n.System, op.ID, "test", 0); err != nil {

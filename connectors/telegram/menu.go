@@ -86,7 +86,7 @@ func (c *Connector) checkMenu(ctx context.Context, ch *inbox.Channel) error {
 		return err
 	}
 	for _, t := range m.topics {
-		if t.lineID != "" && !c.inbox.LineExists(ctx, t.lineID) {
+		if t.lineID != "" && !c.inbox.Lines.Exists(ctx, t.lineID) {
 			return valid.Errorf("settings.menu_topics", "line", "topic %q names line %s, which does not exist", t.title, t.lineID)
 		}
 	}

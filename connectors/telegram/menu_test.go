@@ -17,7 +17,7 @@ func TestBotMenuRoutesByTopic(t *testing.T) {
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Материальная помощь", e.n.Root.ID
-	help, err := e.n.Inbox.CreateLine(ctx, e.n.System, l)
+	help, err := e.n.Inbox.Lines.Create(ctx, e.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
 	ctx := context.Background()
 	var err error
-	if e.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(ctx, n.System, op.ID, "test", 0); err != nil {

@@ -123,7 +123,7 @@ func (c *Connector) channelForCallback(ctx context.Context, sc access.Scope, id 
 		if err != nil || ch.Kind != inbox.KindTelephony {
 			return inbox.Channel{}, valid.Errorf("channel_id", "channel", "no telephony channel %s", id)
 		}
-		if _, err := c.inbox.GetLine(ctx, sc, ch.LineID); err != nil {
+		if _, err := c.inbox.Lines.Get(ctx, sc, ch.LineID); err != nil {
 			return inbox.Channel{}, err
 		}
 		return ch, nil

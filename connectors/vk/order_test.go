@@ -27,7 +27,7 @@ func newFixtureNodes(t *testing.T, nodes int) []*fixture {
 	l.Name, l.UnitID, l.Mode = "ВКонтакте", f.n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: f.op.ID}}
 	var err error
-	if f.line, err = f.n.Inbox.CreateLine(ctx, f.n.System, l); err != nil {
+	if f.line, err = f.n.Inbox.Lines.Create(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	f.ch, _, err = f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
