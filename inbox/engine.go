@@ -53,6 +53,8 @@ type Engine struct {
 
 	Lines        *Lines        // open lines and their operators
 	QuickAnswers *QuickAnswers // canned replies of operators and lines
+	Stats        *Statistics   // figures per operator and line for a period
+	Supervisor   *Supervisor   // the supervisors' live overview of their lines
 
 	senders map[string]Sender      // by channel kind
 	hooks   map[string]ChannelHook // by channel kind
@@ -84,6 +86,8 @@ func New(d Deps) (*Engine, error) {
 	// router, which are the engine's jobs; the Lines service only reports.
 	e.Lines = &Lines{core: c, changed: e.lineChanged}
 	e.QuickAnswers = &QuickAnswers{core: c, lines: e.Lines}
+	e.Stats = &Statistics{core: c, lines: e.Lines}
+	e.Supervisor = &Supervisor{core: c, lines: e.Lines}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.metric = newMetrics(d.Metrics)
 	e.batch = newBatcher(e)

@@ -456,7 +456,7 @@ func (e *Engine) httpTakeOver(w http.ResponseWriter, r *http.Request, p *auth.Pr
 }
 
 func (e *Engine) httpOverview(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	lines, err := e.Overview(r.Context(), p.Scope, nil)
+	lines, err := e.Supervisor.Overview(r.Context(), p.Scope, nil)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -17,7 +17,7 @@ import (
 // heartbeat; the console sends one every 10 s over its WebSocket.
 const aliveTTL = 35 * time.Second
 
-func (e *Engine) aliveKey(userID string) string { return e.kv.Key("inbox", "alive", userID) }
+func (c *core) aliveKey(userID string) string { return c.kv.Key("inbox", "alive", userID) }
 
 // SetPresence records an operator's chosen state (online, break, offline)
 // and applies it to routing on every line they answer.
@@ -76,8 +76,8 @@ func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, err
 
 // livePresence is the state routing uses: the chosen one while heartbeats
 // arrive, offline otherwise.
-func (e *Engine) livePresence(ctx context.Context, userID string) (string, error) {
-	v, err := e.kv.Get(ctx, e.aliveKey(userID)).Result()
+func (c *core) livePresence(ctx context.Context, userID string) (string, error) {
+	v, err := c.kv.Get(ctx, c.aliveKey(userID)).Result()
 	if isNil(err) {
 		return Offline, nil
 	}
