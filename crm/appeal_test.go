@@ -118,7 +118,7 @@ func TestAppealFromConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, chToken, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
+	ch, chToken, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, chann
 	if err != nil {
 		return fmt.Errorf("line %q: %w", l.Name, err)
 	}
-	ch, _, err := d.e.Inbox.CreateChannel(ctx, d.sc, inbox.NewChannel{LineID: created.ID, Kind: inbox.KindAPI, Name: channel})
+	ch, _, err := d.e.Inbox.Channels.Create(ctx, d.sc, inbox.NewChannel{LineID: created.ID, Kind: inbox.KindAPI, Name: channel})
 	if err != nil {
 		return fmt.Errorf("channel %q: %w", channel, err)
 	}

@@ -25,7 +25,7 @@ func TestChannelWorkerRunsOnOneNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, _, err := a.Inbox.CreateChannel(ctx, a.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "poller"})
+	ch, _, err := a.Inbox.Channels.Create(ctx, a.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "poller"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ type core struct {
 
 // Engine is the inbox of one hub node. Several engines on several nodes
 // share SQL and Redis and cooperate through them. Its jobs that stand alone
-// are services in named fields (Lines, QuickAnswers, Stats, Supervisor);
+// are services in named fields (Lines, QuickAnswers, Stats, Supervisor, Channels);
 // what is left on Engine is the message flow: ingest, routing, dispatch,
 // conversations and live events.
 type Engine struct {
@@ -55,6 +55,7 @@ type Engine struct {
 	QuickAnswers *QuickAnswers // canned replies of operators and lines
 	Stats        *Statistics   // figures per operator and line for a period
 	Supervisor   *Supervisor   // the supervisors' live overview of their lines
+	Channels     *Channels     // the channels registry and connectors' hooks
 
 	senders map[string]Sender      // by channel kind
 	hooks   map[string]ChannelHook // by channel kind
@@ -81,13 +82,14 @@ func New(d Deps) (*Engine, error) {
 	if c.node == "" {
 		c.node = "node"
 	}
-	e := &Engine{core: c, senders: map[string]Sender{}, hooks: map[string]ChannelHook{}}
+	e := &Engine{core: c, senders: map[string]Sender{}}
 	// A changed line re-mirrors its operators to Redis and wakes the
 	// router, which are the engine's jobs; the Lines service only reports.
 	e.Lines = &Lines{core: c, changed: e.lineChanged}
 	e.QuickAnswers = &QuickAnswers{core: c, lines: e.Lines}
 	e.Stats = &Statistics{core: c, lines: e.Lines}
 	e.Supervisor = &Supervisor{core: c, lines: e.Lines}
+	e.Channels = &Channels{core: c, lines: e.Lines, hooks: map[string]ChannelHook{}}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.metric = newMetrics(d.Metrics)
 	e.batch = newBatcher(e)

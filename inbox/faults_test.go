@@ -115,7 +115,7 @@ func TestFailedSendIsVisibleAndRetryable(t *testing.T) {
 	}
 	good := f.sink.URL
 	f.sink.URL = ""
-	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.channel.ID, false); err != nil {
+	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.channel.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	// Point the channel at an address that refuses with 410 Gone.

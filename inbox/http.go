@@ -85,7 +85,7 @@ func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.
 }
 
 func (e *Engine) httpListChannels(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	chs, err := e.ListChannels(r.Context(), p.Scope)
+	chs, err := e.Channels.List(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (e *Engine) httpCreateChannel(w http.ResponseWriter, r *http.Request, p *au
 		httpapi.Error(w, r, err)
 		return
 	}
-	ch, token, err := e.CreateChannel(r.Context(), p.Scope, n)
+	ch, token, err := e.Channels.Create(r.Context(), p.Scope, n)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -115,7 +115,7 @@ func (e *Engine) httpCreateChannel(w http.ResponseWriter, r *http.Request, p *au
 
 func (e *Engine) httpSetChannelDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *auth.Principal) {
 	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-		if err := e.SetChannelDisabled(r.Context(), p.Scope, r.PathValue("id"), disabled); err != nil {
+		if err := e.Channels.SetDisabled(r.Context(), p.Scope, r.PathValue("id"), disabled); err != nil {
 			httpapi.Error(w, r, err)
 			return
 		}
@@ -124,7 +124,7 @@ func (e *Engine) httpSetChannelDisabled(disabled bool) func(http.ResponseWriter,
 }
 
 func (e *Engine) httpWebhookSecret(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	s, err := e.WebhookSecret(r.Context(), p.Scope, r.PathValue("id"))
+	s, err := e.Channels.WebhookSecret(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -421,7 +421,7 @@ func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *au
 		httpapi.Error(w, r, err)
 		return
 	}
-	ch, err := e.UpdateChannel(r.Context(), p.Scope, r.PathValue("id"), in)
+	ch, err := e.Channels.Update(r.Context(), p.Scope, r.PathValue("id"), in)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -430,7 +430,7 @@ func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *au
 }
 
 func (e *Engine) httpChannelStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	s, err := e.GetChannelStatus(r.Context(), p.Scope, r.PathValue("id"))
+	s, err := e.Channels.Status(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -80,7 +80,7 @@ func (w *twoUnits) addLine(t *testing.T, name, unitID string, ops ...inbox.LineO
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, tok, err := w.n.Inbox.CreateChannel(ctx, w.n.System, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindAPI, Name: "Сайт " + name,
+	ch, tok, err := w.n.Inbox.Channels.Create(ctx, w.n.System, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindAPI, Name: "Сайт " + name,
 		Settings: map[string]string{"webhook_url": "http://127.0.0.1:1/unused"}})
 	if err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func TestConsoleInChromium(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer sink.Close()
-	ch, token, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт",
+	ch, token, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт",
 		Settings: map[string]string{"webhook_url": sink.URL}})
 	if err != nil {
 		t.Fatal(err)

@@ -45,7 +45,7 @@ func TestWidgetInChromium(t *testing.T) {
 	}
 	site := httptest.NewServer(nil)
 	defer site.Close()
-	ch, _, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
+	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования",
 			"greeting": "Здравствуйте! Задайте вопрос юристу профсоюза.", "policy_url": site.URL + "/policy"}})
 	if err != nil {
@@ -87,7 +87,7 @@ func TestWidgetInChromium(t *testing.T) {
 	if in != 1 || outN != 3 {
 		t.Errorf("stored %d visitor messages and %d replies, want 1 and 3", in, outN)
 	}
-	saved, err := n.Inbox.Channel(ctx, ch.ID)
+	saved, err := n.Inbox.Channels.Get(ctx, ch.ID)
 	if err != nil || saved.Settings["limit_sockets_per_ip"] != "500" || saved.Settings["limit_messages_per_second"] != "1.5" {
 		t.Errorf("limits set on the lines page: %v %v", saved.Settings, err)
 	}

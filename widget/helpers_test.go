@@ -51,7 +51,7 @@ func newFixtureOn(t *testing.T, n *hubtest.Node) *fixture {
 	if f.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
-	f.ch, _, err = n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindWidget, Name: "Сайт",
+	f.ch, _, err = n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": siteOrigin + ", https://www.union.example", "title": "Профсоюз"}})
 	if err != nil {
 		t.Fatal(err)

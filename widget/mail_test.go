@@ -94,14 +94,14 @@ func (f *fixture) withMailbox(t *testing.T) (inbox.Channel, *letterSink, *imapme
 	host, port, _ := net.SplitHostPort(addr)
 	imapAddr, user := startMailbox(t)
 	_, imapPort, _ := net.SplitHostPort(imapAddr)
-	mailCh, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindMail, Name: "hotline@",
+	mailCh, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindMail, Name: "hotline@",
 		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
 			"smtp_tls": "none", "username": "hotline", "from_address": "hotline@union.example", "from_name": "Профсоюз"},
 		Secrets: map[string]string{"password": "mailbox-password"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.n.Inbox.UpdateChannel(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
+	if _, err := f.n.Inbox.Channels.Update(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
 		"offline_mail_channel": mailCh.ID}}); err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func TestConfigChecksOrigin(t *testing.T) {
 	}
 	// Settings the script cannot use are refused when saved.
 	bad := "red"
-	if _, err := f.n.Inbox.UpdateChannel(context.Background(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{"colour": bad}}); err == nil {
+	if _, err := f.n.Inbox.Channels.Update(context.Background(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{"colour": bad}}); err == nil {
 		t.Error("bad colour accepted")
 	}
 }

@@ -214,7 +214,7 @@ func (f *apiFixture) mailChannel(t *testing.T) *letterSink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
+	ch, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
 		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
 			"smtp_tls": "none", "username": "docs", "from_address": "docs@union.example", "from_name": "Обком"},
 		Secrets: map[string]string{"password": "mailbox-password"}})

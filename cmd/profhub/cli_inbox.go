@@ -250,7 +250,7 @@ func (c *cli) channel(args []string) error {
 			if *webhook != "" {
 				settings["webhook_url"] = *webhook
 			}
-			ch, token, err := x.inbox.CreateChannel(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: *kind, Name: *name,
+			ch, token, err := x.inbox.Channels.Create(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: *kind, Name: *name,
 				Settings: settings, RatePerS: *rate})
 			if err != nil {
 				return err
@@ -278,7 +278,7 @@ func (c *cli) channel(args []string) error {
 		})
 	case "webhook-secret":
 		return c.withInbox("channel webhook-secret", args, 1, nil, func(ctx context.Context, x *inboxAdmin, _ map[string]bool, pos []string) error {
-			s, err := x.inbox.WebhookSecret(ctx, x.sc, pos[0])
+			s, err := x.inbox.Channels.WebhookSecret(ctx, x.sc, pos[0])
 			if err != nil {
 				return err
 			}
@@ -287,7 +287,7 @@ func (c *cli) channel(args []string) error {
 		})
 	default: // disable, enable
 		return c.withInbox("channel "+act, args, 1, nil, func(ctx context.Context, x *inboxAdmin, _ map[string]bool, pos []string) error {
-			if err := x.inbox.SetChannelDisabled(ctx, x.sc, pos[0], act == "disable"); err != nil {
+			if err := x.inbox.Channels.SetDisabled(ctx, x.sc, pos[0], act == "disable"); err != nil {
 				if errors.Is(err, db.ErrNotFound) {
 					return fmt.Errorf("no channel %q (give its id; `profhub channel list`)", pos[0])
 				}
@@ -308,7 +308,7 @@ func (x *inboxAdmin) listChannels(ctx context.Context, w io.Writer, lineID strin
 	for _, l := range lines {
 		names[l.ID] = l.Name
 	}
-	chs, err := x.inbox.ListChannels(ctx, x.sc)
+	chs, err := x.inbox.Channels.List(ctx, x.sc)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
+	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -67,7 +68,7 @@ func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.NewStore(d), Inbox: e, Box: box, NodeID: "cli",
+	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.NewStore(d), Inbox: hub.MailingChats(e), Box: box, NodeID: "cli",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: cfg.BaseURL, TokenKey: mailing.TokenKeyFrom(key)})
 	if err != nil {
 		kvc.Close()

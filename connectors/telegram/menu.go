@@ -206,7 +206,7 @@ func (c *Connector) sweepMenus(ctx context.Context) {
 	}
 	rows.Close()
 	for _, k := range due {
-		ch, err := c.inbox.Channel(ctx, k.ch)
+		ch, err := c.inbox.Channels.Get(ctx, k.ch)
 		if err != nil {
 			continue
 		}

@@ -119,7 +119,7 @@ func (c *Connector) RequestCallback(ctx context.Context, sc access.Scope, in Cal
 // telephony channel the caller can see.
 func (c *Connector) channelForCallback(ctx context.Context, sc access.Scope, id string) (inbox.Channel, error) {
 	if id != "" {
-		ch, err := c.inbox.Channel(ctx, id)
+		ch, err := c.inbox.Channels.Get(ctx, id)
 		if err != nil || ch.Kind != inbox.KindTelephony {
 			return inbox.Channel{}, valid.Errorf("channel_id", "channel", "no telephony channel %s", id)
 		}
@@ -129,7 +129,7 @@ func (c *Connector) channelForCallback(ctx context.Context, sc access.Scope, id 
 		return ch, nil
 	}
 	var found []inbox.Channel
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindTelephony)
+	chans, err := c.inbox.Channels.OfKind(ctx, inbox.KindTelephony)
 	if err != nil {
 		return inbox.Channel{}, err
 	}

@@ -68,7 +68,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 	for k, v := range settings {
 		s[k] = v
 	}
-	e.ch, _, err = n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelephony, Name: "АТС",
+	e.ch, _, err = n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelephony, Name: "АТС",
 		Settings: s, Secrets: pbx.Secrets()})
 	if err != nil {
 		t.Fatal(err)

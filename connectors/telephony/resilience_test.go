@@ -51,7 +51,7 @@ func TestConcurrentEventsOneRecord(t *testing.T) {
 func TestMissedCallQueuedLater(t *testing.T) {
 	e := newEnv(t, "generic", nil)
 	ctx := context.Background()
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	deps := telephony.Deps{Inbox: e.n.Inbox, Blobs: e.n.Blobs, DB: e.n.DB, Org: e.n.Org, CRM: e.n.CRM, Log: e.n.Log}
@@ -66,7 +66,7 @@ func TestMissedCallQueuedLater(t *testing.T) {
 	if r := e.oneCall(t); r["result"] != "missed" || r["conversation_id"] != nil {
 		t.Fatalf("call before: %v", r)
 	}
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the worker to queue the missed call", func() bool {

@@ -30,7 +30,7 @@ func newFixtureNodes(t *testing.T, nodes int) []*fixture {
 	if f.line, err = f.n.Inbox.Lines.Create(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
-	f.ch, _, err = f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
+	f.ch, _, err = f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"mode": "callback", "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
 		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
 	if err != nil {
