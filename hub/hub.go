@@ -120,7 +120,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
 		return nil, err
 	}
-	h.CRM.Conversations = h.Inbox
+	h.CRM.Conversations = CRMConversations(h.Inbox)
 	h.CRM.Blobs, h.CRM.Notifier = h.Blobs, h.Docs
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err

@@ -324,3 +324,16 @@ func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (
 	}
 	return e.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
 }
+
+// MarkRead clears the unread count when an operator opens a conversation.
+func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return err
+	}
+	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
+		return err
+	}
+	e.operatorRead(ctx, r, sc)
+	return nil
+}

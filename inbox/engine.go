@@ -44,10 +44,10 @@ type core struct {
 }
 
 // Engine is the inbox of one hub node. Several engines on several nodes
-// share SQL and Redis and cooperate through them. Its jobs that stand alone
-// are services in named fields (Lines, QuickAnswers, Stats, Supervisor, Channels);
-// what is left on Engine is the message flow: ingest, routing, dispatch,
-// conversations and live events.
+// share SQL and Redis and cooperate through them. The jobs that stand alone
+// are services in named fields (Lines, Channels, Conversations,
+// QuickAnswers, Stats, Supervisor); what is left on Engine is the message
+// flow: ingest, routing, conversation actions, dispatch and live events.
 type Engine struct {
 	*core
 
@@ -56,9 +56,10 @@ type Engine struct {
 	Stats        *Statistics   // figures per operator and line for a period
 	Supervisor   *Supervisor   // the supervisors' live overview of their lines
 	Channels     *Channels     // the channels registry and connectors' hooks
+	// Conversations reads conversations, their messages and routing log.
+	Conversations *Conversations
 
-	senders map[string]Sender      // by channel kind
-	hooks   map[string]ChannelHook // by channel kind
+	senders map[string]Sender // by channel kind
 	sendMu  sync.RWMutex
 	replies replyMatcher // mass mailings a message may answer
 
@@ -89,6 +90,7 @@ func New(d Deps) (*Engine, error) {
 	e.QuickAnswers = &QuickAnswers{core: c, lines: e.Lines}
 	e.Stats = &Statistics{core: c, lines: e.Lines}
 	e.Supervisor = &Supervisor{core: c, lines: e.Lines}
+	e.Conversations = &Conversations{core: c}
 	e.Channels = &Channels{core: c, lines: e.Lines, hooks: map[string]ChannelHook{}}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.metric = newMetrics(d.Metrics)

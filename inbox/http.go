@@ -168,7 +168,7 @@ func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p
 		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
 		return
 	}
-	convs, err := e.ListConversations(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+	convs, err := e.Conversations.List(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
 		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
 		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before})
 	if err != nil {
@@ -179,7 +179,7 @@ func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p
 }
 
 func (e *Engine) httpGetConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	c, err := e.GetConversation(r.Context(), p.Scope, r.PathValue("id"))
+	c, err := e.Conversations.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -194,7 +194,7 @@ func (e *Engine) httpMessages(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		httpapi.Error(w, r, err)
 		return
 	}
-	msgs, err := e.Messages(r.Context(), p.Scope, r.PathValue("id"), after, limit)
+	msgs, err := e.Conversations.Messages(r.Context(), p.Scope, r.PathValue("id"), after, limit)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -203,7 +203,7 @@ func (e *Engine) httpMessages(w http.ResponseWriter, r *http.Request, p *auth.Pr
 }
 
 func (e *Engine) httpRoutingLog(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	log, err := e.RoutingLog(r.Context(), p.Scope, r.PathValue("id"))
+	log, err := e.Conversations.RoutingLog(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -167,7 +167,7 @@ func TestRoutingModes(t *testing.T) {
 			t.Fatalf("second conversation offered to %v, want c", got)
 		}
 		// The routing log says why b was skipped.
-		log, err := r.fixture.n.Inbox.RoutingLog(context.Background(), r.fixture.n.System, c0)
+		log, err := r.fixture.n.Inbox.Conversations.RoutingLog(context.Background(), r.fixture.n.System, c0)
 		if err != nil || len(log) == 0 || fmt.Sprint(log[0].Reason["skipped"]) == "map[]" {
 			t.Fatalf("routing log %+v %v", log, err)
 		}
@@ -207,7 +207,7 @@ func TestRoutingModes(t *testing.T) {
 		r.presence(t, 1, inbox.Online)
 		// a lets the 5-second offer lapse; it goes to b.
 		eventually(t, "offer moved to b", func() bool { return same(r.offeredTo(t, conv), 1) })
-		log, _ := r.fixture.n.Inbox.RoutingLog(context.Background(), r.fixture.n.System, conv)
+		log, _ := r.fixture.n.Inbox.Conversations.RoutingLog(context.Background(), r.fixture.n.System, conv)
 		var decisions []string
 		for _, e := range log {
 			decisions = append(decisions, e.Decision)

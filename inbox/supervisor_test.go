@@ -45,7 +45,7 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	if _, err := f.n.Inbox.Reply(ctx, chair.Scope(""), a.ConversationID, inbox.ReplyInput{Text: "Здравствуйте, это председатель."}); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := f.n.Inbox.RoutingLog(ctx, chair.Scope(""), a.ConversationID)
+	log, _ := f.n.Inbox.Conversations.RoutingLog(ctx, chair.Scope(""), a.ConversationID)
 	if got := log[len(log)-1]; got.Decision != "taken_over" || got.OperatorID != chair.ID {
 		t.Fatalf("last routing entry %+v", got)
 	}

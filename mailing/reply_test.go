@@ -61,7 +61,7 @@ func (e *msgEnv) conversation(ch inbox.Channel, chat string) inbox.Conversation 
 		ORDER BY created_at DESC LIMIT 1`, ch.ID, chat).Scan(&id); err != nil {
 		e.t.Fatal(err)
 	}
-	c, err := e.n.Inbox.GetConversation(e.ctx, e.n.System, id)
+	c, err := e.n.Inbox.Conversations.Get(e.ctx, e.n.System, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}

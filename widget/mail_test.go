@@ -180,7 +180,7 @@ func TestMailedAnswersReplyJoinsTheChat(t *testing.T) {
 	deliver("Anna <anna@example.org>", "reply-1@example.org", "Спасибо! А где взять бланк?")
 	var got inbox.Message
 	for deadline := time.Now().Add(45 * time.Second); got.ID == ""; {
-		msgs, err := f.n.Inbox.MessagesAfter(t.Context(), conv, 0, 100)
+		msgs, err := f.n.Inbox.Conversations.MessagesAfter(t.Context(), conv, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

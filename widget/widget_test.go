@@ -244,7 +244,7 @@ func TestOfflineFormQueuesConversation(t *testing.T) {
 	if code != http.StatusCreated || out["token"] == "" {
 		t.Fatalf("offline: %d %v", code, out)
 	}
-	conv, err := f.n.Inbox.GetConversation(context.Background(), f.n.System, out["conversation_id"].(string))
+	conv, err := f.n.Inbox.Conversations.Get(context.Background(), f.n.System, out["conversation_id"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // fillDemo fills the demo; m, when set, adds the mailing part.
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Store, m *mailing.Service, out io.Writer) error {
 	c := crm.NewStore(d)
-	c.Conversations = e
+	c.Conversations = hub.CRMConversations(e)
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}

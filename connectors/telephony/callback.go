@@ -56,7 +56,7 @@ func (c *Connector) RequestCallback(ctx context.Context, sc access.Scope, in Cal
 		in.ConversationID = firstNonEmpty(in.ConversationID, call.ConversationID)
 	}
 	if in.ConversationID != "" {
-		conv, err := c.inbox.GetConversation(ctx, sc, in.ConversationID)
+		conv, err := c.inbox.Conversations.Get(ctx, sc, in.ConversationID)
 		if err != nil {
 			return Callback{}, err
 		}

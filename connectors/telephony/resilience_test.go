@@ -73,7 +73,7 @@ func TestMissedCallQueuedLater(t *testing.T) {
 		_ = e.n.Telephony.QueueMissed(ctx)
 		return e.oneCall(t)["conversation_id"] != nil
 	})
-	convs, _ := e.n.Inbox.ListConversations(ctx, e.n.System, inbox.ConversationFilter{Status: inbox.StatusWaiting})
+	convs, _ := e.n.Inbox.Conversations.List(ctx, e.n.System, inbox.ConversationFilter{Status: inbox.StatusWaiting})
 	if len(convs) != 1 || convs[0].ExternalChatID != strangerPhone {
 		t.Fatalf("queue: %+v", convs)
 	}

@@ -71,7 +71,7 @@ func (f *fixture) post(t *testing.T, body string) (int, string) {
 
 func (f *fixture) conversations(t *testing.T) []inbox.Conversation {
 	t.Helper()
-	cs, err := f.n.Inbox.ListConversations(context.Background(), f.n.System, inbox.ConversationFilter{})
+	cs, err := f.n.Inbox.Conversations.List(context.Background(), f.n.System, inbox.ConversationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func (f *fixture) conversations(t *testing.T) []inbox.Conversation {
 
 func (f *fixture) messages(t *testing.T, convID string) []inbox.Message {
 	t.Helper()
-	ms, err := f.n.Inbox.Messages(context.Background(), f.n.System, convID, 0, 100)
+	ms, err := f.n.Inbox.Conversations.Messages(context.Background(), f.n.System, convID, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

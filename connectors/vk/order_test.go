@@ -74,7 +74,7 @@ func TestRepliesToOnePeerArriveInOrder(t *testing.T) {
 				_ = f.n.DB.QueryRow(`SELECT count(*) FROM inbox_messages WHERE conversation_id = $1 AND status = 'pending'`, conv).Scan(&left)
 				return left == 0
 			})
-			ms, err := f.n.Inbox.Messages(context.Background(), f.n.System, conv, 0, 200)
+			ms, err := f.n.Inbox.Conversations.Messages(context.Background(), f.n.System, conv, 0, 200)
 			if err != nil {
 				t.Fatal(err)
 			}
