@@ -114,11 +114,11 @@ func TestAppealFromConversation(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Линия школы", school.ID
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, chToken, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
+	ch, chToken, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestAppealFromConversation(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(string(body), a.ID) {
 		t.Fatalf("appeals of the conversation = %d %s", code, body)
 	}
-	msgs, err := n.Inbox.Messages(ctx, n.System, res.ConversationID, 0, 50)
+	msgs, err := n.Inbox.Conversations.Messages(ctx, n.System, res.ConversationID, 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestAppealFromConversation(t *testing.T) {
 		len(card.Phones) != 1 || card.Phones[0] != "+79170001122" || len(card.Emails) != 1 || card.Emails[0] != "belov@example.org" {
 		t.Errorf("card = %+v", card)
 	}
-	if msgs, _ := n.Inbox.Messages(ctx, n.System, res2.ConversationID, 0, 50); !strings.Contains(mustJSON(msgs), card.ID) {
+	if msgs, _ := n.Inbox.Conversations.Messages(ctx, n.System, res2.ConversationID, 0, 50); !strings.Contains(mustJSON(msgs), card.ID) {
 		t.Errorf("contact not linked to the new card")
 	}
 	if code, body = httpCall(t, n.Server.URL, opTok, "POST", "/api/v1/crm/conversations/"+res2.ConversationID+"/card",

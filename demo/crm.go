@@ -49,7 +49,7 @@ var demoMembers = []demoMember{
 // their conversations), appeals made from conversations and by hand — one
 // of them overdue, one resolved — and a shared saved filter.
 func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
-	convs, err := e.Inbox.ListConversations(ctx, sc, inbox.ConversationFilter{Limit: 100})
+	convs, err := e.Inbox.Conversations.List(ctx, sc, inbox.ConversationFilter{Limit: 100})
 	if err != nil {
 		return err
 	}

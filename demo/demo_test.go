@@ -31,7 +31,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
-	lines, err := n.Inbox.ListLines(ctx, n.System)
+	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	if modes["Горячая линия федерации"] != inbox.Evenly || modes["Правовая консультация"] != inbox.LeastBusy {
 		t.Errorf("demo lines: %v", modes)
 	}
-	convs, err := n.Inbox.ListConversations(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI})
+	convs, err := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	if err := demo.Fill(ctx, env); err != nil || !strings.Contains(out.String(), "already present") {
 		t.Fatalf("second fill: %v %q", err, out.String())
 	}
-	if again, _ := n.Inbox.ListConversations(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI}); len(again) != len(convs) {
+	if again, _ := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI}); len(again) != len(convs) {
 		t.Errorf("second fill: %d conversations, had %d", len(again), len(convs))
 	}
 }

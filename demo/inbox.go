@@ -86,11 +86,11 @@ func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, chann
 		d.users[login] = rec.User
 		l.Operators = append(l.Operators, inbox.LineOperator{UserID: rec.ID})
 	}
-	created, err := d.e.Inbox.CreateLine(ctx, d.sc, l)
+	created, err := d.e.Inbox.Lines.Create(ctx, d.sc, l)
 	if err != nil {
 		return fmt.Errorf("line %q: %w", l.Name, err)
 	}
-	ch, _, err := d.e.Inbox.CreateChannel(ctx, d.sc, inbox.NewChannel{LineID: created.ID, Kind: inbox.KindAPI, Name: channel})
+	ch, _, err := d.e.Inbox.Channels.Create(ctx, d.sc, inbox.NewChannel{LineID: created.ID, Kind: inbox.KindAPI, Name: channel})
 	if err != nil {
 		return fmt.Errorf("channel %q: %w", channel, err)
 	}

@@ -57,7 +57,7 @@ type TelegramBot struct{ Token, APIURL string }
 // draft invitation that goes by Telegram to members who wrote to the bot
 // and by e-mail to the others.
 func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account string) error {
-	lines, err := e.Inbox.ListLines(ctx, sc)
+	lines, err := e.Inbox.Lines.List(ctx, sc)
 	if err != nil || len(lines) == 0 {
 		return fmt.Errorf("no line for the bot: %w", err)
 	}
@@ -65,7 +65,7 @@ func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account s
 	if e.Telegram.APIURL != "" {
 		settings["api_url"] = e.Telegram.APIURL
 	}
-	ch, _, err := e.Inbox.CreateChannel(ctx, sc, inbox.NewChannel{LineID: lines[0].ID, Kind: inbox.KindTelegram, Name: "Бот федерации",
+	ch, _, err := e.Inbox.Channels.Create(ctx, sc, inbox.NewChannel{LineID: lines[0].ID, Kind: inbox.KindTelegram, Name: "Бот федерации",
 		Settings: settings, Secrets: map[string]string{"bot_token": e.Telegram.Token}})
 	if err != nil {
 		return fmt.Errorf("telegram bot: %w", err)

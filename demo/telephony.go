@@ -31,13 +31,13 @@ func fillTelephony(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		}
 		line.Operators = append(line.Operators, inbox.LineOperator{UserID: rec.ID})
 	}
-	l, err := e.Inbox.CreateLine(ctx, sc, line)
+	l, err := e.Inbox.Lines.Create(ctx, sc, line)
 	if err != nil {
 		return fmt.Errorf("line %q: %w", line.Name, err)
 	}
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
-	ch, _, err := e.Inbox.CreateChannel(ctx, sc, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindTelephony, Name: "АТС федерации (+7 3532 77-00-00)",
+	ch, _, err := e.Inbox.Channels.Create(ctx, sc, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindTelephony, Name: "АТС федерации (+7 3532 77-00-00)",
 		Settings: map[string]string{"provider": telephony.ProviderGeneric, "extensions": "101=operator1, 102=operator2", "retention_days": "365"},
 		Secrets:  map[string]string{"webhook_secret": base64.RawURLEncoding.EncodeToString(b)}})
 	if err != nil {

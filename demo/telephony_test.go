@@ -29,7 +29,7 @@ func checkTelephony(t *testing.T, n *hubtest.Node) {
 	if len(calls) != 7 || res["in answered"] != 2 || res["in missed"] != 3 || res["out busy"] != 1 || res["out answered"] != 1 || linked != 5 {
 		t.Errorf("demo calls: %d %v, %d linked to members", len(calls), res, linked)
 	}
-	convs, err := n.Inbox.ListConversations(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindTelephony})
+	convs, err := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindTelephony})
 	if err != nil || len(convs) != 2 {
 		t.Fatalf("missed-call conversations: %v %d", err, len(convs))
 	}

@@ -1,6 +1,9 @@
 package hub
 
 import (
+	"context"
+
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/mailing"
 )
@@ -17,6 +20,24 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
 		}
 		key = k
 	}
-	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: h.Inbox, Box: h.Box, Log: h.Log, Metrics: h.Metrics,
+	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: MailingChats(h.Inbox), Box: h.Box, Log: h.Log, Metrics: h.Metrics,
 		NodeID: h.NodeID, BaseURL: h.Config.BaseURL, TokenKey: mailing.TokenKeyFrom(key), Tune: tune})
+}
+
+// MailingChats is mailing's view of the inbox (mailing.Chats): the channel
+// registry for the bots, the engine for who opened a chat with one.
+func MailingChats(e *inbox.Engine) mailing.Chats { return inboxChats{e} }
+
+type inboxChats struct{ e *inbox.Engine }
+
+func (c inboxChats) Channel(ctx context.Context, id string) (inbox.Channel, error) {
+	return c.e.Channels.Get(ctx, id)
+}
+
+func (c inboxChats) ChannelsOfKind(ctx context.Context, kind string) ([]inbox.Channel, error) {
+	return c.e.Channels.OfKind(ctx, kind)
+}
+
+func (c inboxChats) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
+	return c.e.LinkedChats(ctx, channelID)
 }

@@ -77,11 +77,11 @@ func TestDatabaseOutageAnswers503AndLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Линия", n.Root.ID
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, chToken, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
+	ch, chToken, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт"})
 	if err != nil {
 		t.Fatal(err)
 	}

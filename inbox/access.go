@@ -31,12 +31,12 @@ type role struct {
 
 // conversationFor loads a conversation the caller may see, with their
 // role in it; others get db.ErrNotFound.
-func (e *Engine) conversationFor(ctx context.Context, sc access.Scope, id string) (role, error) {
+func (k *core) conversationFor(ctx context.Context, sc access.Scope, id string) (role, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return role{}, err
 	}
 	cond, args := visibleArgs(sc, 2)
-	c, err := scanConversation(e.db.QueryRowCached(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id
+	c, err := scanConversation(k.db.QueryRowCached(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id
 		WHERE c.id = $1 AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return role{}, fmt.Errorf("inbox: conversation %s: %w", id, db.ErrNotFound)
@@ -44,7 +44,7 @@ func (e *Engine) conversationFor(ctx context.Context, sc access.Scope, id string
 	if err != nil {
 		return role{}, fmt.Errorf("inbox: conversation: %w", err)
 	}
-	line, err := e.lineByID(ctx, c.LineID)
+	line, err := k.lineByID(ctx, c.LineID)
 	if err != nil {
 		return role{}, err
 	}
@@ -57,7 +57,7 @@ func (e *Engine) conversationFor(ctx context.Context, sc access.Scope, id string
 	}
 	if sc.Can(access.SuperviseInbox) {
 		var path string
-		if err := e.db.QueryRowCached(ctx, `SELECT path FROM units WHERE id = $1`, c.UnitID).Scan(&path); err == nil && sc.Covers(path) {
+		if err := k.db.QueryRowCached(ctx, `SELECT path FROM units WHERE id = $1`, c.UnitID).Scan(&path); err == nil && sc.Covers(path) {
 			r.supervisor = true
 		}
 	}

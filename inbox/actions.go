@@ -304,3 +304,36 @@ func (e *Engine) Retry(ctx context.Context, sc access.Scope, messageID string) (
 	})
 	return m, err
 }
+
+// TakeOver gives a conversation to the supervisor themself, whoever had it:
+// for a conversation going badly or an operator who left.
+func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if !r.supervisor {
+		return Conversation{}, fmt.Errorf("%w: only a supervisor can take a conversation over", access.ErrForbidden)
+	}
+	if r.conv.Status == StatusClosed {
+		return Conversation{}, ErrClosed
+	}
+	decision := "taken_over"
+	if r.conv.Status == StatusWaiting {
+		decision = "taken"
+	}
+	return e.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
+}
+
+// MarkRead clears the unread count when an operator opens a conversation.
+func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
+	r, err := e.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return err
+	}
+	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
+		return err
+	}
+	e.operatorRead(ctx, r, sc)
+	return nil
+}

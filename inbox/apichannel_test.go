@@ -89,7 +89,7 @@ func TestAPIHookRefusalIsLoggedOnce(t *testing.T) {
 	if code := post("refusal-token", "phc_wrong"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token = %d", code)
 	}
-	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.channel.ID, true); err != nil {
+	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.channel.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if code := post("refusal-disabled", f.chToken); code != http.StatusForbidden {

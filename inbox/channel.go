@@ -22,7 +22,7 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Channel kinds.
+// Get kinds.
 const (
 	KindAPI       = "api"
 	KindTelegram  = "telegram"
@@ -35,7 +35,7 @@ const (
 // ChannelKinds lists the kinds a channel may have.
 var ChannelKinds = []string{KindAPI, KindTelegram, KindVK, KindMail, KindTelephony, KindWidget}
 
-// Channel is one way into a line.
+// Get is one way into a line.
 type Channel struct {
 	ID        string            `json:"id"`
 	LineID    string            `json:"line_id"`
@@ -66,9 +66,9 @@ func hashChannelToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateChannel attaches a new channel to a line. For the API kind it
+// Create attaches a new channel to a line. For the API kind it
 // returns the inbound token, shown once.
-func (e *Engine) CreateChannel(ctx context.Context, sc access.Scope, n NewChannel) (Channel, string, error) {
+func (cs *Channels) Create(ctx context.Context, sc access.Scope, n NewChannel) (Channel, string, error) {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return Channel{}, "", err
 	}
@@ -102,7 +102,7 @@ func (e *Engine) CreateChannel(ctx context.Context, sc access.Scope, n NewChanne
 	}
 	c := Channel{ID: uuid.Must(uuid.NewV7()).String(), LineID: n.LineID, Kind: n.Kind, Name: n.Name, Settings: n.Settings,
 		Secrets: n.Secrets, RatePerS: n.RatePerS}
-	if h := e.channelHook(c.Kind); h != nil {
+	if h := cs.hook(c.Kind); h != nil {
 		if c.Secrets == nil {
 			c.Secrets = map[string]string{}
 		}
@@ -112,13 +112,13 @@ func (e *Engine) CreateChannel(ctx context.Context, sc access.Scope, n NewChanne
 	}
 	now := db.Now()
 	c.CreatedAt, c.UpdatedAt = ms(now), ms(now)
-	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := cs.db.Tx(ctx, func(tx *sql.Tx) error {
 		line, err := getLine(ctx, tx, sc, n.LineID)
 		if err != nil {
 			return err
 		}
 		settings, _ := json.Marshal(c.Settings)
-		secrets, err := e.sealSecrets(c.Secrets)
+		secrets, err := cs.sealSecrets(c.Secrets)
 		if err != nil {
 			return err
 		}
@@ -135,31 +135,31 @@ func (e *Engine) CreateChannel(ctx context.Context, sc access.Scope, n NewChanne
 
 // WebhookSecret returns the key that signs an API channel's outbound
 // webhooks, for the administrator to give to the receiving system.
-func (e *Engine) WebhookSecret(ctx context.Context, sc access.Scope, channelID string) (string, error) {
+func (cs *Channels) WebhookSecret(ctx context.Context, sc access.Scope, channelID string) (string, error) {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return "", err
 	}
-	c, err := e.channelByID(ctx, channelID)
+	c, err := cs.channelByID(ctx, channelID)
 	if err != nil {
 		return "", err
 	}
-	if _, err := getLine(ctx, e.db, sc, c.LineID); err != nil {
+	if _, err := getLine(ctx, cs.db, sc, c.LineID); err != nil {
 		return "", err
 	}
 	return c.Secrets["webhook_secret"], nil
 }
 
-// SetChannelDisabled switches a channel off (ingest refuses its messages)
+// SetDisabled switches a channel off (ingest refuses its messages)
 // or on.
-func (e *Engine) SetChannelDisabled(ctx context.Context, sc access.Scope, channelID string, disabled bool) error {
+func (cs *Channels) SetDisabled(ctx context.Context, sc access.Scope, channelID string, disabled bool) error {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return err
 	}
-	c, err := e.channelByID(ctx, channelID)
+	c, err := cs.channelByID(ctx, channelID)
 	if err != nil {
 		return err
 	}
-	err = e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = cs.db.Tx(ctx, func(tx *sql.Tx) error {
 		line, err := getLine(ctx, tx, sc, c.LineID)
 		if err != nil {
 			return err
@@ -170,19 +170,19 @@ func (e *Engine) SetChannelDisabled(ctx context.Context, sc access.Scope, channe
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "channel.disable", ObjectType: "channel", ObjectID: channelID, UnitID: line.UnitID,
 			Details: map[string]any{"disabled": disabled}})
 	})
-	e.channels.drop(channelID)
+	cs.channels.drop(channelID)
 	return err
 }
 
-// ListChannels returns the channels of the lines sc can see.
-func (e *Engine) ListChannels(ctx context.Context, sc access.Scope) ([]Channel, error) {
-	lines, err := e.ListLines(ctx, sc)
+// List returns the channels of the lines sc can see.
+func (cs *Channels) List(ctx context.Context, sc access.Scope) ([]Channel, error) {
+	lines, err := cs.lines.List(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
 	out := []Channel{}
 	for _, l := range lines {
-		rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_channels WHERE line_id = $1 ORDER BY name`, l.ID)
+		rows, err := cs.db.QueryContext(ctx, `SELECT id FROM inbox_channels WHERE line_id = $1 ORDER BY name`, l.ID)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: channels: %w", err)
 		}
@@ -195,7 +195,7 @@ func (e *Engine) ListChannels(ctx context.Context, sc access.Scope) ([]Channel, 
 		}
 		rows.Close()
 		for _, id := range ids {
-			c, err := e.channelByID(ctx, id)
+			c, err := cs.channelByID(ctx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -207,7 +207,7 @@ func (e *Engine) ListChannels(ctx context.Context, sc access.Scope) ([]Channel, 
 
 const channelColumns = `id, line_id, kind, name, settings, secrets, rate_per_s, disabled, created_at, updated_at`
 
-func (e *Engine) scanChannel(row interface{ Scan(...any) error }) (Channel, error) {
+func (k *core) scanChannel(row interface{ Scan(...any) error }) (Channel, error) {
 	var c Channel
 	var settings, secrets string
 	var cr, up int64
@@ -217,36 +217,36 @@ func (e *Engine) scanChannel(row interface{ Scan(...any) error }) (Channel, erro
 	c.CreatedAt, c.UpdatedAt = ms(cr), ms(up)
 	_ = json.Unmarshal([]byte(settings), &c.Settings)
 	var err error
-	c.Secrets, err = e.openSecrets(secrets)
+	c.Secrets, err = k.openSecrets(secrets)
 	return c, err
 }
 
 // channelByID reads a channel (cached briefly: every ingest needs it).
-func (e *Engine) channelByID(ctx context.Context, id string) (Channel, error) {
-	if c, ok := e.channels.get(id); ok {
+func (k *core) channelByID(ctx context.Context, id string) (Channel, error) {
+	if c, ok := k.channels.get(id); ok {
 		return c, nil
 	}
-	c, err := e.scanChannel(e.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM inbox_channels WHERE id = $1`, id))
+	c, err := k.scanChannel(k.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM inbox_channels WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Channel{}, fmt.Errorf("inbox: channel %s: %w", id, db.ErrNotFound)
 	}
 	if err != nil {
 		return Channel{}, fmt.Errorf("inbox: channel: %w", err)
 	}
-	e.channels.put(id, c)
+	k.channels.put(id, c)
 	return c, nil
 }
 
 // channelByToken finds an API channel by its inbound token.
 // Known tokens are cached briefly by their hash; unknown ones always go to
 // SQL, so a guessing caller gains nothing from the cache.
-func (e *Engine) channelByToken(ctx context.Context, token string) (Channel, error) {
+func (k *core) channelByToken(ctx context.Context, token string) (Channel, error) {
 	h := hashChannelToken(token)
-	if c, ok := e.channels.get("token:" + h); ok {
-		return e.channelByID(ctx, c.ID)
+	if c, ok := k.channels.get("token:" + h); ok {
+		return k.channelByID(ctx, c.ID)
 	}
 	var id string
-	err := e.db.QueryRowContext(ctx, `SELECT id FROM inbox_channels WHERE token_hash = $1 AND token_hash <> ''`, h).Scan(&id)
+	err := k.db.QueryRowContext(ctx, `SELECT id FROM inbox_channels WHERE token_hash = $1 AND token_hash <> ''`, h).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Channel{}, fmt.Errorf("inbox: channel token: %w", db.ErrNotFound)
 	}
@@ -254,27 +254,27 @@ func (e *Engine) channelByToken(ctx context.Context, token string) (Channel, err
 		// Not "unknown token": the caller must retry, not give up.
 		return Channel{}, fmt.Errorf("inbox: channel token: %w", err)
 	}
-	c, err := e.channelByID(ctx, id)
+	c, err := k.channelByID(ctx, id)
 	if err == nil {
-		e.channels.put("token:"+h, c)
+		k.channels.put("token:"+h, c)
 	}
 	return c, err
 }
 
-func (e *Engine) sealSecrets(m map[string]string) (string, error) {
+func (k *core) sealSecrets(m map[string]string) (string, error) {
 	if len(m) == 0 {
 		return "", nil
 	}
 	b, _ := json.Marshal(m)
-	return e.box.Seal(string(b)), nil
+	return k.box.Seal(string(b)), nil
 }
 
-func (e *Engine) openSecrets(s string) (map[string]string, error) {
+func (k *core) openSecrets(s string) (map[string]string, error) {
 	out := map[string]string{}
 	if s == "" {
 		return out, nil
 	}
-	plain, err := e.box.Open(s)
+	plain, err := k.box.Open(s)
 	if err != nil {
 		return nil, err
 	}

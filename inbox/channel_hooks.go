@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -21,17 +22,28 @@ import (
 // change; return a valid.Error for what the administrator must fix.
 type ChannelHook func(ctx context.Context, ch *Channel) error
 
-// RegisterChannelHook installs the hook for a channel kind.
-func (e *Engine) RegisterChannelHook(kind string, h ChannelHook) {
-	e.sendMu.Lock()
-	defer e.sendMu.Unlock()
-	e.hooks[kind] = h
+// Channels is the registry of channels: what each is, its settings and
+// sealed secrets, the status its connector reports, and the connectors'
+// hooks that check a channel before it is saved.
+type Channels struct {
+	*core
+	lines *Lines // a channel feeds a line the caller must see
+
+	mu    sync.RWMutex
+	hooks map[string]ChannelHook // by channel kind
 }
 
-func (e *Engine) channelHook(kind string) ChannelHook {
-	e.sendMu.RLock()
-	defer e.sendMu.RUnlock()
-	return e.hooks[kind]
+// RegisterHook installs the hook for a channel kind.
+func (cs *Channels) RegisterHook(kind string, h ChannelHook) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.hooks[kind] = h
+}
+
+func (cs *Channels) hook(kind string) ChannelHook {
+	cs.mu.RLock()
+	defer cs.mu.RUnlock()
+	return cs.hooks[kind]
 }
 
 // ChannelChanges edits a channel; nil fields stay. Settings and Secrets are
@@ -43,16 +55,16 @@ type ChannelChanges struct {
 	RatePerS *int              `json:"rate_per_s"`
 }
 
-// UpdateChannel changes a channel's name, settings, secrets or rate.
-func (e *Engine) UpdateChannel(ctx context.Context, sc access.Scope, id string, ch ChannelChanges) (Channel, error) {
+// Update changes a channel's name, settings, secrets or rate.
+func (cs *Channels) Update(ctx context.Context, sc access.Scope, id string, ch ChannelChanges) (Channel, error) {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return Channel{}, err
 	}
-	c, err := e.channelByIDFresh(ctx, id)
+	c, err := cs.channelByIDFresh(ctx, id)
 	if err != nil {
 		return Channel{}, err
 	}
-	line, err := getLine(ctx, e.db, sc, c.LineID)
+	line, err := getLine(ctx, cs.db, sc, c.LineID)
 	if err != nil {
 		return Channel{}, err
 	}
@@ -89,13 +101,13 @@ func (e *Engine) UpdateChannel(ctx context.Context, sc access.Scope, id string, 
 			return Channel{}, err
 		}
 	}
-	if h := e.channelHook(c.Kind); h != nil {
+	if h := cs.hook(c.Kind); h != nil {
 		if err := h(ctx, &c); err != nil {
 			return Channel{}, err
 		}
 	}
 	settings, _ := json.Marshal(c.Settings)
-	secrets, err := e.sealSecrets(c.Secrets)
+	secrets, err := cs.sealSecrets(c.Secrets)
 	if err != nil {
 		return Channel{}, err
 	}
@@ -106,7 +118,7 @@ func (e *Engine) UpdateChannel(ctx context.Context, sc access.Scope, id string, 
 	for k := range ch.Secrets {
 		changed = append(changed, "secrets."+k) // names only, never values
 	}
-	err = e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = cs.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_channels SET name = $2, settings = $3, secrets = $4, rate_per_s = $5, updated_at = $6
 			WHERE id = $1`, id, c.Name, string(settings), secrets, c.RatePerS, db.Now()); err != nil {
 			return fmt.Errorf("inbox: update channel: %w", err)
@@ -114,21 +126,21 @@ func (e *Engine) UpdateChannel(ctx context.Context, sc access.Scope, id string, 
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "channel.update", ObjectType: "channel", ObjectID: id, UnitID: line.UnitID,
 			Details: map[string]any{"changed": changed}})
 	})
-	e.channels.drop(id)
+	cs.channels.drop(id)
 	return c, err
 }
 
 // channelByIDFresh reads a channel past the cache.
-func (e *Engine) channelByIDFresh(ctx context.Context, id string) (Channel, error) {
-	e.channels.drop(id)
-	return e.channelByID(ctx, id)
+func (cs *Channels) channelByIDFresh(ctx context.Context, id string) (Channel, error) {
+	cs.channels.drop(id)
+	return cs.channelByID(ctx, id)
 }
 
-// ChannelsOfKind lists every enabled channel of a kind, for connectors'
+// OfKind lists every enabled channel of a kind, for connectors'
 // workers (long polling, mailbox watchers). Unscoped: the caller is the
 // system.
-func (e *Engine) ChannelsOfKind(ctx context.Context, kind string) ([]Channel, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_channels WHERE kind = $1 AND NOT disabled ORDER BY id`, kind)
+func (cs *Channels) OfKind(ctx context.Context, kind string) ([]Channel, error) {
+	rows, err := cs.db.QueryContext(ctx, `SELECT id FROM inbox_channels WHERE kind = $1 AND NOT disabled ORDER BY id`, kind)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: channels: %w", err)
 	}
@@ -142,7 +154,7 @@ func (e *Engine) ChannelsOfKind(ctx context.Context, kind string) ([]Channel, er
 	rows.Close()
 	out := make([]Channel, 0, len(ids))
 	for _, id := range ids {
-		c, err := e.channelByID(ctx, id)
+		c, err := cs.channelByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -151,10 +163,10 @@ func (e *Engine) ChannelsOfKind(ctx context.Context, kind string) ([]Channel, er
 	return out, nil
 }
 
-// Channel returns one channel, unscoped, for connectors handling its
+// Get returns one channel, unscoped, for connectors handling its
 // webhook (they authenticate the call themselves).
-func (e *Engine) Channel(ctx context.Context, id string) (Channel, error) {
-	return e.channelByID(ctx, id)
+func (cs *Channels) Get(ctx context.Context, id string) (Channel, error) {
+	return cs.channelByID(ctx, id)
 }
 
 // ChannelStatus is what a connector reports about its channel.
@@ -177,11 +189,11 @@ type ChannelStatus struct {
 	Recovered bool `json:"-"`
 }
 
-// ReportChannelStatus merges a connector's report into the channel's
+// ReportStatus merges a connector's report into the channel's
 // status, shown in its settings.
-func (e *Engine) ReportChannelStatus(ctx context.Context, id string, s ChannelStatus) error {
+func (cs *Channels) ReportStatus(ctx context.Context, id string, s ChannelStatus) error {
 	var raw string
-	err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw)
+	err := cs.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("inbox: channel %s: %w", id, db.ErrNotFound)
 	}
@@ -207,29 +219,29 @@ func (e *Engine) ReportChannelStatus(ctx context.Context, id string, s ChannelSt
 		cur.FailedCode, cur.FailedReason, cur.FailedAt, cur.FailedFor = s.FailedCode, s.FailedReason, s.FailedAt, s.FailedFor
 	}
 	b, _ := json.Marshal(cur)
-	_, err = e.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b))
+	_, err = cs.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b))
 	return err
 }
 
-// GetChannelStatus reads a channel's status for the caller's settings page.
-func (e *Engine) GetChannelStatus(ctx context.Context, sc access.Scope, id string) (ChannelStatus, error) {
-	c, err := e.channelByID(ctx, id)
+// Status reads a channel's status for the caller's settings page.
+func (cs *Channels) Status(ctx context.Context, sc access.Scope, id string) (ChannelStatus, error) {
+	c, err := cs.channelByID(ctx, id)
 	if err != nil {
 		return ChannelStatus{}, err
 	}
-	if _, err := getLine(ctx, e.db, sc, c.LineID); err != nil {
+	if _, err := getLine(ctx, cs.db, sc, c.LineID); err != nil {
 		return ChannelStatus{}, err
 	}
-	s, err := e.ChannelStatusOf(ctx, id)
+	s, err := cs.StatusOf(ctx, id)
 	s.FailedFor = ""
 	return s, err
 }
 
-// ChannelStatusOf reads a channel's status, unscoped, for its connector
+// StatusOf reads a channel's status, unscoped, for its connector
 // (which checks whether the channel was stopped by another node).
-func (e *Engine) ChannelStatusOf(ctx context.Context, id string) (ChannelStatus, error) {
+func (cs *Channels) StatusOf(ctx context.Context, id string) (ChannelStatus, error) {
 	var raw string
-	if err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw); err != nil {
+	if err := cs.db.QueryRowContext(ctx, `SELECT status FROM inbox_channels WHERE id = $1`, id).Scan(&raw); err != nil {
 		return ChannelStatus{}, fmt.Errorf("inbox: channel status: %w", err)
 	}
 	var s ChannelStatus

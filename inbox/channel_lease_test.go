@@ -21,11 +21,11 @@ func TestChannelWorkerRunsOnOneNode(t *testing.T) {
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Опрос", a.Root.ID
-	line, err := a.Inbox.CreateLine(ctx, a.System, l)
+	line, err := a.Inbox.Lines.Create(ctx, a.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, _, err := a.Inbox.CreateChannel(ctx, a.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "poller"})
+	ch, _, err := a.Inbox.Channels.Create(ctx, a.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "poller"})
 	if err != nil {
 		t.Fatal(err)
 	}

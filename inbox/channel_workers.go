@@ -62,7 +62,7 @@ func (w *ChannelWorkers) Run(ctx context.Context) {
 }
 
 func (w *ChannelWorkers) sync(ctx context.Context) {
-	chans, err := w.Engine.ChannelsOfKind(ctx, w.Kind)
+	chans, err := w.Engine.Channels.OfKind(ctx, w.Kind)
 	if err != nil {
 		if ctx.Err() == nil && w.Log != nil {
 			w.Log.Warn("listing channels failed", "kind", w.Kind, "err", err)

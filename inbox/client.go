@@ -34,7 +34,7 @@ func (e *Engine) NewClient(ctx context.Context, sc access.Scope) (*Client, error
 // RefreshClient recomputes which lines the client follows: the lines it
 // operates in, and for supervisors every line of their subtree.
 func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
-	lines, err := e.ListLines(ctx, c.scope)
+	lines, err := e.Lines.List(ctx, c.scope)
 	if err != nil {
 		return err
 	}

@@ -81,10 +81,3 @@ func (e *Engine) OpenConversationLine(ctx context.Context, channelID, externalCh
 	}
 	return line, true, nil
 }
-
-// LineExists reports whether a line exists (for checking settings that
-// name lines).
-func (e *Engine) LineExists(ctx context.Context, id string) bool {
-	_, err := e.lineByID(ctx, id)
-	return err == nil
-}

@@ -87,18 +87,18 @@ func newFixtureOn(t *testing.T, n *hubtest.Node, mode inbox.RoutingMode, sink *w
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, mode
 	l.Operators = []inbox.LineOperator{{UserID: f.op1.ID}, {UserID: f.op2.ID}}
 	var err error
-	if f.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if f.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if f.sink == nil {
 		f.sink = newSink(t)
 	}
-	f.channel, f.chToken, err = n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindAPI,
+	f.channel, f.chToken, err = n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindAPI,
 		Name: "Сайт", Settings: map[string]string{"webhook_url": f.sink.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.sink.secret, err = n.Inbox.WebhookSecret(ctx, n.System, f.channel.ID); err != nil {
+	if f.sink.secret, err = n.Inbox.Channels.WebhookSecret(ctx, n.System, f.channel.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.tok1 = f.token(t, f.op1)
@@ -368,7 +368,7 @@ func TestBadInboundIsRefused(t *testing.T) {
 			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
 		}
 	}
-	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.channel.ID, true); err != nil {
+	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.channel.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := f.post(t, base, "a", "1", "x"); code != http.StatusForbidden {
@@ -387,7 +387,7 @@ func TestAPIChannelWithoutWebhookIsPulled(t *testing.T) {
 	f := newFixture(t, inbox.Manual)
 	ctx := context.Background()
 	base := f.n.Server.URL
-	ch, token, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindAPI, Name: "1С"})
+	ch, token, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindAPI, Name: "1С"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,9 +27,11 @@ type Deps struct {
 	NodeID  string // names this node's stream consumer
 }
 
-// Engine is the inbox of one hub node. Several engines on several nodes
-// share SQL and Redis and cooperate through them.
-type Engine struct {
+// core is the state every inbox service shares: the stores, the log and
+// the caches of rows that every message needs. Its methods are unscoped
+// reads for the engine's own work; they are promoted to Engine and to each
+// service that embeds core.
+type core struct {
 	db    *db.DB
 	kv    *kv.Client
 	blobs blob.Store
@@ -39,10 +41,27 @@ type Engine struct {
 
 	lines    *ttlCache[Line]
 	channels *ttlCache[Channel]
-	senders  map[string]Sender      // by channel kind
-	hooks    map[string]ChannelHook // by channel kind
-	sendMu   sync.RWMutex
-	replies  replyMatcher // mass mailings a message may answer
+}
+
+// Engine is the inbox of one hub node. Several engines on several nodes
+// share SQL and Redis and cooperate through them. The jobs that stand alone
+// are services in named fields (Lines, Channels, Conversations,
+// QuickAnswers, Stats, Supervisor); what is left on Engine is the message
+// flow: ingest, routing, conversation actions, dispatch and live events.
+type Engine struct {
+	*core
+
+	Lines        *Lines        // open lines and their operators
+	QuickAnswers *QuickAnswers // canned replies of operators and lines
+	Stats        *Statistics   // figures per operator and line for a period
+	Supervisor   *Supervisor   // the supervisors' live overview of their lines
+	Channels     *Channels     // the channels registry and connectors' hooks
+	// Conversations reads conversations, their messages and routing log.
+	Conversations *Conversations
+
+	senders map[string]Sender // by channel kind
+	sendMu  sync.RWMutex
+	replies replyMatcher // mass mailings a message may answer
 
 	batch  *batcher
 	events *relay
@@ -59,12 +78,20 @@ type Engine struct {
 
 // New builds the engine; Start runs its workers.
 func New(d Deps) (*Engine, error) {
-	e := &Engine{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID,
-		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
-		senders: map[string]Sender{}, hooks: map[string]ChannelHook{}}
-	if e.node == "" {
-		e.node = "node"
+	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID,
+		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second)}
+	if c.node == "" {
+		c.node = "node"
 	}
+	e := &Engine{core: c, senders: map[string]Sender{}}
+	// A changed line re-mirrors its operators to Redis and wakes the
+	// router, which are the engine's jobs; the Lines service only reports.
+	e.Lines = &Lines{core: c, changed: e.lineChanged}
+	e.QuickAnswers = &QuickAnswers{core: c, lines: e.Lines}
+	e.Stats = &Statistics{core: c, lines: e.Lines}
+	e.Supervisor = &Supervisor{core: c, lines: e.Lines}
+	e.Conversations = &Conversations{core: c}
+	e.Channels = &Channels{core: c, lines: e.Lines, hooks: map[string]ChannelHook{}}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.metric = newMetrics(d.Metrics)
 	e.batch = newBatcher(e)

@@ -115,7 +115,7 @@ func TestFailedSendIsVisibleAndRetryable(t *testing.T) {
 	}
 	good := f.sink.URL
 	f.sink.URL = ""
-	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.channel.ID, false); err != nil {
+	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.channel.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	// Point the channel at an address that refuses with 410 Gone.
@@ -191,7 +191,7 @@ func TestTwoNodesNeverDoubleAssign(t *testing.T) {
 	op3 := a.AddUser(t, "op3", "operator", a.Root.ID, "password-3")
 	op4 := a.AddUser(t, "op4", "operator", a.Root.ID, "password-4")
 	l.Operators = append(l.Operators, inbox.LineOperator{UserID: op3.ID}, inbox.LineOperator{UserID: op4.ID})
-	if _, err := a.Inbox.UpdateLine(ctx, a.System, l); err != nil {
+	if _, err := a.Inbox.Lines.Update(ctx, a.System, l); err != nil {
 		t.Fatal(err)
 	}
 	tokens := []string{f.tok1, f.tok2, f.token(t, op3), f.token(t, op4)}
@@ -279,7 +279,7 @@ func TestAbsentOperatorsConversationsReturnToQueue(t *testing.T) {
 	ctx := context.Background()
 	l := f.line
 	l.ReturnAfterMin = 1
-	if _, err := f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+	if _, err := f.n.Inbox.Lines.Update(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	base := f.n.Server.URL

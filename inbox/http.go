@@ -13,7 +13,7 @@ import (
 )
 
 func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	lines, err := e.ListLines(r.Context(), p.Scope)
+	lines, err := e.Lines.List(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -25,7 +25,7 @@ func (e *Engine) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func (e *Engine) httpGetLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	l, err := e.Lines.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -39,7 +39,7 @@ func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.
 		httpapi.Error(w, r, err)
 		return
 	}
-	l, err := e.CreateLine(r.Context(), p.Scope, l)
+	l, err := e.Lines.Create(r.Context(), p.Scope, l)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -51,7 +51,7 @@ func (e *Engine) httpCreateLine(w http.ResponseWriter, r *http.Request, p *auth.
 // "hours", when given, replace the old ones whole (decoding into the old
 // values would mix old and new entries).
 func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	l, err := e.GetLine(r.Context(), p.Scope, r.PathValue("id"))
+	l, err := e.Lines.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -76,7 +76,7 @@ func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.
 		return
 	}
 	l.ID = r.PathValue("id")
-	if l, err = e.UpdateLine(r.Context(), p.Scope, l); err != nil {
+	if l, err = e.Lines.Update(r.Context(), p.Scope, l); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
@@ -84,7 +84,7 @@ func (e *Engine) httpUpdateLine(w http.ResponseWriter, r *http.Request, p *auth.
 }
 
 func (e *Engine) httpListChannels(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	chs, err := e.ListChannels(r.Context(), p.Scope)
+	chs, err := e.Channels.List(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -98,7 +98,7 @@ func (e *Engine) httpCreateChannel(w http.ResponseWriter, r *http.Request, p *au
 		httpapi.Error(w, r, err)
 		return
 	}
-	ch, token, err := e.CreateChannel(r.Context(), p.Scope, n)
+	ch, token, err := e.Channels.Create(r.Context(), p.Scope, n)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -114,7 +114,7 @@ func (e *Engine) httpCreateChannel(w http.ResponseWriter, r *http.Request, p *au
 
 func (e *Engine) httpSetChannelDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *auth.Principal) {
 	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-		if err := e.SetChannelDisabled(r.Context(), p.Scope, r.PathValue("id"), disabled); err != nil {
+		if err := e.Channels.SetDisabled(r.Context(), p.Scope, r.PathValue("id"), disabled); err != nil {
 			httpapi.Error(w, r, err)
 			return
 		}
@@ -123,7 +123,7 @@ func (e *Engine) httpSetChannelDisabled(disabled bool) func(http.ResponseWriter,
 }
 
 func (e *Engine) httpWebhookSecret(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	s, err := e.WebhookSecret(r.Context(), p.Scope, r.PathValue("id"))
+	s, err := e.Channels.WebhookSecret(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -167,7 +167,7 @@ func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p
 		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
 		return
 	}
-	convs, err := e.ListConversations(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+	convs, err := e.Conversations.List(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
 		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
 		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before})
 	if err != nil {
@@ -178,7 +178,7 @@ func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p
 }
 
 func (e *Engine) httpGetConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	c, err := e.GetConversation(r.Context(), p.Scope, r.PathValue("id"))
+	c, err := e.Conversations.Get(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -193,7 +193,7 @@ func (e *Engine) httpMessages(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		httpapi.Error(w, r, err)
 		return
 	}
-	msgs, err := e.Messages(r.Context(), p.Scope, r.PathValue("id"), after, limit)
+	msgs, err := e.Conversations.Messages(r.Context(), p.Scope, r.PathValue("id"), after, limit)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -202,7 +202,7 @@ func (e *Engine) httpMessages(w http.ResponseWriter, r *http.Request, p *auth.Pr
 }
 
 func (e *Engine) httpRoutingLog(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	log, err := e.RoutingLog(r.Context(), p.Scope, r.PathValue("id"))
+	log, err := e.Conversations.RoutingLog(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -380,7 +380,7 @@ func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *au
 		httpapi.Error(w, r, err)
 		return
 	}
-	ch, err := e.UpdateChannel(r.Context(), p.Scope, r.PathValue("id"), in)
+	ch, err := e.Channels.Update(r.Context(), p.Scope, r.PathValue("id"), in)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -389,7 +389,7 @@ func (e *Engine) httpUpdateChannel(w http.ResponseWriter, r *http.Request, p *au
 }
 
 func (e *Engine) httpChannelStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	s, err := e.GetChannelStatus(r.Context(), p.Scope, r.PathValue("id"))
+	s, err := e.Channels.Status(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -415,7 +415,7 @@ func (e *Engine) httpTakeOver(w http.ResponseWriter, r *http.Request, p *auth.Pr
 }
 
 func (e *Engine) httpOverview(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	lines, err := e.Overview(r.Context(), p.Scope, nil)
+	lines, err := e.Supervisor.Overview(r.Context(), p.Scope, nil)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -51,7 +51,7 @@ func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, i
 		}
 		return e.assignTo(ctx, sc, r, in.OperatorID, true, decision, data)
 	}
-	target, err := e.GetLine(ctx, sc, in.LineID)
+	target, err := e.Lines.Get(ctx, sc, in.LineID)
 	if err != nil {
 		return Conversation{}, err
 	}

@@ -19,6 +19,12 @@ const lineColumns = `l.id, l.unit_id, l.name, l.routing_mode, l.max_active, l.of
 	l.reopen_window_h, l.auto_close_h, l.return_after_min, l.ask_rating, l.welcome_reply, l.off_hours_reply, l.hours,
 	l.created_at, l.updated_at`
 
+// Lines keeps the open lines and their operator lists.
+type Lines struct {
+	*core
+	changed func(ctx context.Context, lineID string) // after a line is written
+}
+
 func scanLine(row interface{ Scan(...any) error }) (Line, error) {
 	var l Line
 	var hours string
@@ -33,8 +39,8 @@ func scanLine(row interface{ Scan(...any) error }) (Line, error) {
 	return l, nil
 }
 
-// CreateLine adds a line to a unit of sc's subtree.
-func (e *Engine) CreateLine(ctx context.Context, sc access.Scope, l Line) (Line, error) {
+// Create adds a line to a unit of sc's subtree.
+func (ls *Lines) Create(ctx context.Context, sc access.Scope, l Line) (Line, error) {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return Line{}, err
 	}
@@ -44,8 +50,8 @@ func (e *Engine) CreateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 	l.ID = uuid.Must(uuid.NewV7()).String()
 	now := db.Now()
 	l.CreatedAt, l.UpdatedAt = ms(now), ms(now)
-	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := e.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
+	err := ls.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := ls.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
 			return err
 		}
 		hours, _ := json.Marshal(l.Hours)
@@ -56,7 +62,7 @@ func (e *Engine) CreateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), now); err != nil {
 			return fmt.Errorf("inbox: create line: %w", err)
 		}
-		if err := e.writeOperators(ctx, tx, sc, l); err != nil {
+		if err := ls.writeOperators(ctx, tx, sc, l); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "line.create", ObjectType: "line", ObjectID: l.ID, UnitID: l.UnitID,
@@ -65,19 +71,19 @@ func (e *Engine) CreateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 	if err != nil {
 		return Line{}, err
 	}
-	e.lineChanged(ctx, l.ID)
-	return e.GetLine(ctx, sc, l.ID)
+	ls.changed(ctx, l.ID)
+	return ls.Get(ctx, sc, l.ID)
 }
 
-// UpdateLine replaces a line's settings and operators.
-func (e *Engine) UpdateLine(ctx context.Context, sc access.Scope, l Line) (Line, error) {
+// Update replaces a line's settings and operators.
+func (ls *Lines) Update(ctx context.Context, sc access.Scope, l Line) (Line, error) {
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return Line{}, err
 	}
 	if err := l.validate(); err != nil {
 		return Line{}, err
 	}
-	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := ls.db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := getLine(ctx, tx, sc, l.ID)
 		if err != nil {
 			return err
@@ -85,7 +91,7 @@ func (e *Engine) UpdateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 		if l.UnitID == "" {
 			l.UnitID = old.UnitID
 		}
-		if err := e.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
+		if err := ls.checkUnit(ctx, tx, sc, l.UnitID); err != nil {
 			return err
 		}
 		hours, _ := json.Marshal(l.Hours)
@@ -99,7 +105,7 @@ func (e *Engine) UpdateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET unit_id = $2 WHERE line_id = $1`, l.ID, l.UnitID); err != nil {
 			return fmt.Errorf("inbox: update line: %w", err)
 		}
-		if err := e.writeOperators(ctx, tx, sc, l); err != nil {
+		if err := ls.writeOperators(ctx, tx, sc, l); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "line.update", ObjectType: "line", ObjectID: l.ID, UnitID: l.UnitID,
@@ -108,11 +114,11 @@ func (e *Engine) UpdateLine(ctx context.Context, sc access.Scope, l Line) (Line,
 	if err != nil {
 		return Line{}, err
 	}
-	e.lineChanged(ctx, l.ID)
-	return e.GetLine(ctx, sc, l.ID)
+	ls.changed(ctx, l.ID)
+	return ls.Get(ctx, sc, l.ID)
 }
 
-func (e *Engine) checkUnit(ctx context.Context, q db.Execer, sc access.Scope, unitID string) error {
+func (ls *Lines) checkUnit(ctx context.Context, q db.Execer, sc access.Scope, unitID string) error {
 	if unitID == "" {
 		return valid.Errorf("unit_id", "required", "unit_id is required")
 	}
@@ -129,7 +135,7 @@ func (e *Engine) checkUnit(ctx context.Context, q db.Execer, sc access.Scope, un
 
 // writeOperators replaces the line's operator list. Every operator must be
 // a user the caller can see.
-func (e *Engine) writeOperators(ctx context.Context, tx *sql.Tx, sc access.Scope, l Line) error {
+func (ls *Lines) writeOperators(ctx context.Context, tx *sql.Tx, sc access.Scope, l Line) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM inbox_line_operators WHERE line_id = $1`, l.ID); err != nil {
 		return fmt.Errorf("inbox: operators: %w", err)
 	}
@@ -151,9 +157,9 @@ func (e *Engine) writeOperators(ctx context.Context, tx *sql.Tx, sc access.Scope
 	return nil
 }
 
-// GetLine returns a line of sc's subtree, or one sc operates in.
-func (e *Engine) GetLine(ctx context.Context, sc access.Scope, id string) (Line, error) {
-	return getLine(ctx, e.db, sc, id)
+// Get returns a line of sc's subtree, or one sc operates in.
+func (ls *Lines) Get(ctx context.Context, sc access.Scope, id string) (Line, error) {
+	return getLine(ctx, ls.db, sc, id)
 }
 
 func getLine(ctx context.Context, q db.Execer, sc access.Scope, id string) (Line, error) {
@@ -189,10 +195,10 @@ func lineOperators(ctx context.Context, q db.Execer, lineID string) ([]LineOpera
 	return out, rows.Err()
 }
 
-// ListLines returns the lines of sc's subtree and the lines sc operates in.
-func (e *Engine) ListLines(ctx context.Context, sc access.Scope) ([]Line, error) {
+// List returns the lines of sc's subtree and the lines sc operates in.
+func (ls *Lines) List(ctx context.Context, sc access.Scope) ([]Line, error) {
 	lo, hi := sc.PathRange()
-	rows, err := e.db.QueryContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l JOIN units u ON u.id = l.unit_id
+	rows, err := ls.db.QueryContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l JOIN units u ON u.id = l.unit_id
 		WHERE (u.path >= $1 AND u.path < $2)
 		   OR EXISTS (SELECT 1 FROM inbox_line_operators o WHERE o.line_id = l.id AND o.user_id = $3)
 		ORDER BY l.name`, lo, hi, sc.UserID)
@@ -210,23 +216,30 @@ func (e *Engine) ListLines(ctx context.Context, sc access.Scope) ([]Line, error)
 	}
 	rows.Close()
 	for i := range out {
-		if out[i].Operators, err = lineOperators(ctx, e.db, out[i].ID); err != nil {
+		if out[i].Operators, err = lineOperators(ctx, ls.db, out[i].ID); err != nil {
 			return nil, err
 		}
 	}
 	return out, rows.Err()
 }
 
+// Exists reports whether a line exists (for checking settings that name
+// lines), whoever can see it.
+func (ls *Lines) Exists(ctx context.Context, id string) bool {
+	_, err := ls.lineByID(ctx, id)
+	return err == nil
+}
+
 // lineByID reads a line without a scope, for the engine itself.
-func (e *Engine) lineByID(ctx context.Context, id string) (Line, error) {
-	return e.lineByIDIn(ctx, e.db, id)
+func (c *core) lineByID(ctx context.Context, id string) (Line, error) {
+	return c.lineByIDIn(ctx, c.db, id)
 }
 
 // lineByIDIn is lineByID inside a transaction: a transaction holding
 // SQLite's write lock must not wait for another connection from the pool,
 // whose connections may all be waiting for that lock.
-func (e *Engine) lineByIDIn(ctx context.Context, q db.Execer, id string) (Line, error) {
-	if l, ok := e.lines.get(id); ok {
+func (c *core) lineByIDIn(ctx context.Context, q db.Execer, id string) (Line, error) {
+	if l, ok := c.lines.get(id); ok {
 		return l, nil
 	}
 	l, err := scanLine(q.QueryRowContext(ctx, `SELECT `+lineColumns+` FROM inbox_lines l WHERE l.id = $1`, id))
@@ -239,13 +252,13 @@ func (e *Engine) lineByIDIn(ctx context.Context, q db.Execer, id string) (Line, 
 	if l.Operators, err = lineOperators(ctx, q, id); err != nil {
 		return Line{}, err
 	}
-	e.lines.put(id, l)
+	c.lines.put(id, l)
 	return l, nil
 }
 
 // allLineIDs lists every line, for the sweeper and rebuilds.
-func (e *Engine) allLineIDs(ctx context.Context) ([]string, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_lines ORDER BY id`)
+func (c *core) allLineIDs(ctx context.Context) ([]string, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id FROM inbox_lines ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: lines: %w", err)
 	}
@@ -262,8 +275,8 @@ func (e *Engine) allLineIDs(ctx context.Context) ([]string, error) {
 }
 
 // lineVersions maps every line to its updated_at.
-func (e *Engine) lineVersions(ctx context.Context) (map[string]int64, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT id, updated_at FROM inbox_lines`)
+func (c *core) lineVersions(ctx context.Context) (map[string]int64, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, updated_at FROM inbox_lines`)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: lines: %w", err)
 	}

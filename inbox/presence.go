@@ -17,7 +17,7 @@ import (
 // heartbeat; the console sends one every 10 s over its WebSocket.
 const aliveTTL = 35 * time.Second
 
-func (e *Engine) aliveKey(userID string) string { return e.kv.Key("inbox", "alive", userID) }
+func (c *core) aliveKey(userID string) string { return c.kv.Key("inbox", "alive", userID) }
 
 // SetPresence records an operator's chosen state (online, break, offline)
 // and applies it to routing on every line they answer.
@@ -76,8 +76,8 @@ func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, err
 
 // livePresence is the state routing uses: the chosen one while heartbeats
 // arrive, offline otherwise.
-func (e *Engine) livePresence(ctx context.Context, userID string) (string, error) {
-	v, err := e.kv.Get(ctx, e.aliveKey(userID)).Result()
+func (c *core) livePresence(ctx context.Context, userID string) (string, error) {
+	v, err := c.kv.Get(ctx, c.aliveKey(userID)).Result()
 	if isNil(err) {
 		return Offline, nil
 	}
@@ -157,4 +157,44 @@ func (e *Engine) checkPresence(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// Offer is a conversation currently offered to the caller.
+type Offer struct {
+	ConversationID string `json:"conversation_id"`
+	LineID         string `json:"line_id"`
+	Deadline       int64  `json:"deadline"`
+}
+
+// MyOffers lists the caller's pending offers (a console that reconnects
+// reads them; offer events are not replayed).
+func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			lines = append(lines, id)
+		}
+	}
+	rows.Close()
+	out := []Offer{}
+	for _, lineID := range lines {
+		ks := e.router.keys(lineID)
+		offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
+		if err != nil {
+			return nil, err
+		}
+		for conv, csv := range offers {
+			if !strings.Contains(","+csv+",", ","+sc.UserID+",") {
+				continue
+			}
+			dl, _ := e.kv.ZScore(ctx, ks[1], conv).Result()
+			out = append(out, Offer{ConversationID: conv, LineID: lineID, Deadline: int64(dl)})
+		}
+	}
+	return out, nil
 }

@@ -24,9 +24,15 @@ type ConversationFilter struct {
 	Before      int64 // updated_at of the last row of the previous page (ms)
 }
 
-// ListConversations returns conversations the caller may see, most
+// Conversations reads conversations, their messages and routing log for
+// the people who may see them; changing a conversation is the engine's.
+type Conversations struct {
+	*core
+}
+
+// List returns conversations the caller may see, most
 // recently updated first.
-func (e *Engine) ListConversations(ctx context.Context, sc access.Scope, f ConversationFilter) ([]Conversation, error) {
+func (cv *Conversations) List(ctx context.Context, sc access.Scope, f ConversationFilter) ([]Conversation, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return nil, err
 	}
@@ -75,7 +81,7 @@ func (e *Engine) ListConversations(ctx context.Context, sc access.Scope, f Conve
 		add(`c.updated_at < $%d`, f.Before)
 	}
 	args = append(args, f.Limit)
-	rows, err := e.db.QueryContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id WHERE `+
+	rows, err := cv.db.QueryContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id WHERE `+
 		strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY c.updated_at DESC, c.id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: list conversations: %w", err)
@@ -92,21 +98,21 @@ func (e *Engine) ListConversations(ctx context.Context, sc access.Scope, f Conve
 	return out, rows.Err()
 }
 
-// GetConversation returns one conversation the caller may see.
-func (e *Engine) GetConversation(ctx context.Context, sc access.Scope, id string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, id)
+// Get returns one conversation the caller may see.
+func (cv *Conversations) Get(ctx context.Context, sc access.Scope, id string) (Conversation, error) {
+	r, err := cv.conversationFor(ctx, sc, id)
 	return r.conv, err
 }
 
 // Messages returns a conversation's messages after seq, oldest first.
-func (e *Engine) Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]Message, error) {
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+func (cv *Conversations) Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]Message, error) {
+	if _, err := cv.conversationFor(ctx, sc, convID); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
+	rows, err := cv.db.QueryContext(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
 		ORDER BY seq LIMIT $3`, convID, afterSeq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: messages: %w", err)
@@ -127,8 +133,8 @@ func (e *Engine) Messages(ctx context.Context, sc access.Scope, convID string, a
 // reader itself (a widget visitor reads their own conversation): no scope
 // to check, and a prepared statement, since it runs on every wake-up of
 // every visitor socket.
-func (e *Engine) MessagesAfter(ctx context.Context, convID string, afterSeq int64, limit int) ([]Message, error) {
-	rows, err := e.db.QueryCached(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
+func (cv *Conversations) MessagesAfter(ctx context.Context, convID string, afterSeq int64, limit int) ([]Message, error) {
+	rows, err := cv.db.QueryCached(ctx, `SELECT `+msgColumns+` FROM inbox_messages WHERE conversation_id = $1 AND seq > $2
 		ORDER BY seq LIMIT $3`, convID, afterSeq, min(max(limit, 1), 1000))
 	if err != nil {
 		return nil, fmt.Errorf("inbox: messages: %w", err)
@@ -145,19 +151,6 @@ func (e *Engine) MessagesAfter(ctx context.Context, convID string, afterSeq int6
 	return out, rows.Err()
 }
 
-// MarkRead clears the unread count when an operator opens a conversation.
-func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
-	r, err := e.conversationFor(ctx, sc, convID)
-	if err != nil {
-		return err
-	}
-	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
-		return err
-	}
-	e.operatorRead(ctx, r, sc)
-	return nil
-}
-
 // RoutingEntry is one line of a conversation's routing log.
 type RoutingEntry struct {
 	At         int64          `json:"at"`
@@ -167,15 +160,15 @@ type RoutingEntry struct {
 }
 
 // RoutingLog explains why a conversation went where it went.
-func (e *Engine) RoutingLog(ctx context.Context, sc access.Scope, convID string) ([]RoutingEntry, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (cv *Conversations) RoutingLog(ctx context.Context, sc access.Scope, convID string) ([]RoutingEntry, error) {
+	r, err := cv.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return nil, err
 	}
 	if !r.supervisor && r.conv.AssigneeID != sc.UserID {
 		return nil, fmt.Errorf("%w: the routing log is for supervisors", access.ErrForbidden)
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT at, decision, operator_id, reason FROM inbox_routing_log WHERE conversation_id = $1 ORDER BY at, id`, convID)
+	rows, err := cv.db.QueryContext(ctx, `SELECT at, decision, operator_id, reason FROM inbox_routing_log WHERE conversation_id = $1 ORDER BY at, id`, convID)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: routing log: %w", err)
 	}
@@ -191,44 +184,4 @@ func (e *Engine) RoutingLog(ctx context.Context, sc access.Scope, convID string)
 		out = append(out, re)
 	}
 	return out, rows.Err()
-}
-
-// Offer is a conversation currently offered to the caller.
-type Offer struct {
-	ConversationID string `json:"conversation_id"`
-	LineID         string `json:"line_id"`
-	Deadline       int64  `json:"deadline"`
-}
-
-// MyOffers lists the caller's pending offers (a console that reconnects
-// reads them; offer events are not replayed).
-func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for rows.Next() {
-		var id string
-		if rows.Scan(&id) == nil {
-			lines = append(lines, id)
-		}
-	}
-	rows.Close()
-	out := []Offer{}
-	for _, lineID := range lines {
-		ks := e.router.keys(lineID)
-		offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
-		if err != nil {
-			return nil, err
-		}
-		for conv, csv := range offers {
-			if !strings.Contains(","+csv+",", ","+sc.UserID+",") {
-				continue
-			}
-			dl, _ := e.kv.ZScore(ctx, ks[1], conv).Result()
-			out = append(out, Offer{ConversationID: conv, LineID: lineID, Deadline: int64(dl)})
-		}
-	}
-	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -15,12 +14,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -36,6 +33,12 @@ type QuickAnswer struct {
 	Text      string    `json:"text"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// QuickAnswers keeps the canned replies of lines and of operators.
+type QuickAnswers struct {
+	*core
+	lines *Lines // a line's answers follow who may see and supervise the line
 }
 
 // Limits of quick answers.
@@ -86,20 +89,20 @@ func scanQuickAnswer(row interface{ Scan(...any) error }) (QuickAnswer, error) {
 	return q, err
 }
 
-// ListQuickAnswers returns the caller's personal answers and the answers of
+// List returns the caller's personal answers and the answers of
 // the lines they can see; with lineID, that line's answers and the personal
 // ones (what the console offers in a conversation of the line).
-func (e *Engine) ListQuickAnswers(ctx context.Context, sc access.Scope, lineID string) ([]QuickAnswer, error) {
+func (qa *QuickAnswers) List(ctx context.Context, sc access.Scope, lineID string) ([]QuickAnswer, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return nil, err
 	}
 	if lineID != "" {
-		if _, err := e.GetLine(ctx, sc, lineID); err != nil {
+		if _, err := qa.lines.Get(ctx, sc, lineID); err != nil {
 			return nil, err
 		}
 	}
 	cond, args := qaVisibleArgs(sc, 2)
-	rows, err := e.db.QueryContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q LEFT JOIN inbox_lines l ON l.id = q.line_id
+	rows, err := qa.db.QueryContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q LEFT JOIN inbox_lines l ON l.id = q.line_id
 		WHERE ($1 = '' OR q.line_id = '' OR q.line_id = $1) AND `+cond, append([]any{lineID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: quick answers: %w", err)
@@ -122,9 +125,9 @@ func (e *Engine) ListQuickAnswers(ctx context.Context, sc access.Scope, lineID s
 	return out, rows.Err()
 }
 
-// CreateQuickAnswer adds a personal answer (no LineID) or, for a manager or
+// Create adds a personal answer (no LineID) or, for a manager or
 // a supervisor of the line, a line's answer.
-func (e *Engine) CreateQuickAnswer(ctx context.Context, sc access.Scope, q QuickAnswer) (QuickAnswer, error) {
+func (qa *QuickAnswers) Create(ctx context.Context, sc access.Scope, q QuickAnswer) (QuickAnswer, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return QuickAnswer{}, err
 	}
@@ -136,13 +139,13 @@ func (e *Engine) CreateQuickAnswer(ctx context.Context, sc access.Scope, q Quick
 	if q.LineID == "" {
 		q.OwnerID = sc.UserID
 	} else {
-		line, err := e.mayManageAnswers(ctx, sc, q.LineID)
+		line, err := qa.mayManageAnswers(ctx, sc, q.LineID)
 		if err != nil {
 			return QuickAnswer{}, err
 		}
 		unitID = line.UnitID
 	}
-	err := e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := qa.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := lockAnswers(ctx, tx, q); err != nil {
 			return err
 		}
@@ -156,21 +159,21 @@ func (e *Engine) CreateQuickAnswer(ctx context.Context, sc access.Scope, q Quick
 	if err != nil {
 		return QuickAnswer{}, err
 	}
-	return e.quickAnswer(ctx, sc, q.ID)
+	return qa.quickAnswer(ctx, sc, q.ID)
 }
 
-// UpdateQuickAnswer changes an answer's shortcut and text; its line or
+// Update changes an answer's shortcut and text; its line or
 // owner stay. The rights are those of creating it.
-func (e *Engine) UpdateQuickAnswer(ctx context.Context, sc access.Scope, q QuickAnswer) (QuickAnswer, error) {
+func (qa *QuickAnswers) Update(ctx context.Context, sc access.Scope, q QuickAnswer) (QuickAnswer, error) {
 	if err := q.validate(); err != nil {
 		return QuickAnswer{}, err
 	}
-	old, unitID, err := e.answerToChange(ctx, sc, q.ID)
+	old, unitID, err := qa.answerToChange(ctx, sc, q.ID)
 	if err != nil {
 		return QuickAnswer{}, err
 	}
 	q.LineID, q.OwnerID = old.LineID, old.OwnerID
-	err = e.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = qa.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := lockAnswers(ctx, tx, q); err != nil {
 			return err
 		}
@@ -183,16 +186,16 @@ func (e *Engine) UpdateQuickAnswer(ctx context.Context, sc access.Scope, q Quick
 	if err != nil {
 		return QuickAnswer{}, err
 	}
-	return e.quickAnswer(ctx, sc, q.ID)
+	return qa.quickAnswer(ctx, sc, q.ID)
 }
 
-// DeleteQuickAnswer removes an answer, with the rights of creating it.
-func (e *Engine) DeleteQuickAnswer(ctx context.Context, sc access.Scope, id string) error {
-	old, unitID, err := e.answerToChange(ctx, sc, id)
+// Delete removes an answer, with the rights of creating it.
+func (qa *QuickAnswers) Delete(ctx context.Context, sc access.Scope, id string) error {
+	old, unitID, err := qa.answerToChange(ctx, sc, id)
 	if err != nil {
 		return err
 	}
-	return e.db.Tx(ctx, func(tx *sql.Tx) error {
+	return qa.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM inbox_quick_answers WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("inbox: delete quick answer: %w", err)
 		}
@@ -201,9 +204,9 @@ func (e *Engine) DeleteQuickAnswer(ctx context.Context, sc access.Scope, id stri
 }
 
 // quickAnswer reads one answer the caller can see.
-func (e *Engine) quickAnswer(ctx context.Context, sc access.Scope, id string) (QuickAnswer, error) {
+func (qa *QuickAnswers) quickAnswer(ctx context.Context, sc access.Scope, id string) (QuickAnswer, error) {
 	cond, args := qaVisibleArgs(sc, 2)
-	q, err := scanQuickAnswer(e.db.QueryRowContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q
+	q, err := scanQuickAnswer(qa.db.QueryRowContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q
 		LEFT JOIN inbox_lines l ON l.id = q.line_id WHERE q.id = $1 AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return QuickAnswer{}, fmt.Errorf("inbox: quick answer %s: %w", id, db.ErrNotFound)
@@ -216,22 +219,22 @@ func (e *Engine) quickAnswer(ctx context.Context, sc access.Scope, id string) (Q
 
 // answerToChange loads an answer the caller may change, and the unit of
 // its line (empty for a personal one).
-func (e *Engine) answerToChange(ctx context.Context, sc access.Scope, id string) (QuickAnswer, string, error) {
+func (qa *QuickAnswers) answerToChange(ctx context.Context, sc access.Scope, id string) (QuickAnswer, string, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return QuickAnswer{}, "", err
 	}
-	q, err := e.quickAnswer(ctx, sc, id)
+	q, err := qa.quickAnswer(ctx, sc, id)
 	if err != nil || q.LineID == "" {
 		return q, "", err
 	}
-	line, err := e.mayManageAnswers(ctx, sc, q.LineID)
+	line, err := qa.mayManageAnswers(ctx, sc, q.LineID)
 	return q, line.UnitID, err
 }
 
 // mayManageAnswers allows a line's answers to inbox managers of the line's
 // subtree and to the line's supervisors.
-func (e *Engine) mayManageAnswers(ctx context.Context, sc access.Scope, lineID string) (Line, error) {
-	line, err := e.GetLine(ctx, sc, lineID)
+func (qa *QuickAnswers) mayManageAnswers(ctx context.Context, sc access.Scope, lineID string) (Line, error) {
+	line, err := qa.lines.Get(ctx, sc, lineID)
 	if err != nil {
 		return Line{}, err
 	}
@@ -240,7 +243,7 @@ func (e *Engine) mayManageAnswers(ctx context.Context, sc access.Scope, lineID s
 		lo, hi = sc.PathRange()
 	}
 	var n int
-	if err := e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_lines l JOIN units u ON u.id = l.unit_id
+	if err := qa.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_lines l JOIN units u ON u.id = l.unit_id
 		WHERE l.id = $1 AND ((u.path >= $2 AND u.path < $3)
 		   OR EXISTS (SELECT 1 FROM inbox_line_operators o WHERE o.line_id = l.id AND o.user_id = $4 AND o.supervisor = TRUE))`,
 		lineID, lo, hi, sc.UserID).Scan(&n); err != nil {
@@ -293,59 +296,4 @@ func auditAnswer(ctx context.Context, tx *sql.Tx, sc access.Scope, action string
 	}
 	return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "quick_answer", ObjectID: q.ID, UnitID: unitID,
 		Details: map[string]any{"line_id": q.LineID, "shortcut": q.Shortcut}})
-}
-
-// quickAnswerInput is the body of create and update calls.
-type quickAnswerInput struct {
-	LineID   string `json:"line_id"`
-	Shortcut string `json:"shortcut"`
-	Text     string `json:"text"`
-}
-
-func (e *Engine) httpListQuickAnswers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	qs, err := e.ListQuickAnswers(r.Context(), p.Scope, r.URL.Query().Get("line_id"))
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"quick_answers": qs})
-}
-
-func (e *Engine) httpCreateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in quickAnswerInput
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	q, err := e.CreateQuickAnswer(r.Context(), p.Scope, QuickAnswer{LineID: in.LineID, Shortcut: in.Shortcut, Text: in.Text})
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusCreated, q)
-}
-
-func (e *Engine) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	var in struct {
-		Shortcut string `json:"shortcut"`
-		Text     string `json:"text"`
-	}
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	q, err := e.UpdateQuickAnswer(r.Context(), p.Scope, QuickAnswer{ID: r.PathValue("id"), Shortcut: in.Shortcut, Text: in.Text})
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, q)
-}
-
-func (e *Engine) httpDeleteQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	if err := e.DeleteQuickAnswer(r.Context(), p.Scope, r.PathValue("id")); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

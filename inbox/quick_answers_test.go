@@ -76,11 +76,11 @@ func (w *twoUnits) addLine(t *testing.T, name, unitID string, ops ...inbox.LineO
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode, l.Operators = name, unitID, inbox.Manual, ops
-	l, err := w.n.Inbox.CreateLine(ctx, w.n.System, l)
+	l, err := w.n.Inbox.Lines.Create(ctx, w.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, tok, err := w.n.Inbox.CreateChannel(ctx, w.n.System, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindAPI, Name: "Сайт " + name,
+	ch, tok, err := w.n.Inbox.Channels.Create(ctx, w.n.System, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindAPI, Name: "Сайт " + name,
 		Settings: map[string]string{"webhook_url": "http://127.0.0.1:1/unused"}})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestQuickAnswersRights(t *testing.T) {
 			t.Fatalf("%s %s %v: %d, want %d", tc.who, tc.method, tc.body, code, tc.want)
 		}
 	}
-	q, err := w.n.Inbox.ListQuickAnswers(context.Background(), w.n.System, w.lineA.ID)
+	q, err := w.n.Inbox.QuickAnswers.List(context.Background(), w.n.System, w.lineA.ID)
 	if err != nil || shortcuts(q) != "отпуск_2026" || q[0].LineName != "Линия А" {
 		t.Fatalf("line A keeps %v (%v)", q, err)
 	}
@@ -231,7 +231,7 @@ func TestQuickAnswerValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := w.n.Inbox.CreateQuickAnswer(context.Background(), sc, inbox.QuickAnswer{Shortcut: tc.shortcut, Text: tc.text})
+			q, err := w.n.Inbox.QuickAnswers.Create(context.Background(), sc, inbox.QuickAnswer{Shortcut: tc.shortcut, Text: tc.text})
 			if tc.ok && (err != nil || q.ID == "" || q.OwnerID != sc.UserID || q.Shortcut != strings.TrimSpace(tc.shortcut)) {
 				t.Fatalf("got %+v, %v", q, err)
 			}

@@ -32,7 +32,7 @@ func newRouteFixture(t *testing.T, mode inbox.RoutingMode, maxActive int) *route
 	l.MaxActive, l.OfferTimeoutS = maxActive, 5
 	l.Operators = []inbox.LineOperator{{UserID: r.ops[0].ID}, {UserID: r.ops[1].ID}, {UserID: r.ops[2].ID}}
 	var err error
-	if r.line, err = f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+	if r.line, err = f.n.Inbox.Lines.Update(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -167,7 +167,7 @@ func TestRoutingModes(t *testing.T) {
 			t.Fatalf("second conversation offered to %v, want c", got)
 		}
 		// The routing log says why b was skipped.
-		log, err := r.fixture.n.Inbox.RoutingLog(context.Background(), r.fixture.n.System, c0)
+		log, err := r.fixture.n.Inbox.Conversations.RoutingLog(context.Background(), r.fixture.n.System, c0)
 		if err != nil || len(log) == 0 || fmt.Sprint(log[0].Reason["skipped"]) == "map[]" {
 			t.Fatalf("routing log %+v %v", log, err)
 		}
@@ -207,7 +207,7 @@ func TestRoutingModes(t *testing.T) {
 		r.presence(t, 1, inbox.Online)
 		// a lets the 5-second offer lapse; it goes to b.
 		eventually(t, "offer moved to b", func() bool { return same(r.offeredTo(t, conv), 1) })
-		log, _ := r.fixture.n.Inbox.RoutingLog(context.Background(), r.fixture.n.System, conv)
+		log, _ := r.fixture.n.Inbox.Conversations.RoutingLog(context.Background(), r.fixture.n.System, conv)
 		var decisions []string
 		for _, e := range log {
 			decisions = append(decisions, e.Decision)
@@ -247,7 +247,7 @@ func TestQueueAlert(t *testing.T) {
 	ctx := context.Background()
 	l := f.line
 	l.QueueAlertS = 1
-	if _, err := f.n.Inbox.UpdateLine(ctx, f.n.System, l); err != nil {
+	if _, err := f.n.Inbox.Lines.Update(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	chair := f.n.AddUser(t, "chair", access.Chairman, f.n.Root.ID, "password-c")

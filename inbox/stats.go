@@ -3,6 +3,7 @@ package inbox
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 )
 
 // StatsFilter chooses the conversations counted: created in [From, To), of
@@ -25,6 +27,13 @@ type StatsFilter struct {
 // MaxStatsDays bounds one report, so that a request cannot make the hub
 // load years of conversations at once.
 const MaxStatsDays = 366
+
+// Statistics computes the inbox report of a period; its handlers are in
+// stats_http.go.
+type Statistics struct {
+	*core
+	lines *Lines // a filter on a line needs the line to be visible
+}
 
 // Stats is the inbox report of a period. Every table groups the same
 // conversations: by the day they were created, by their operator (the last
@@ -98,7 +107,7 @@ type statsRow struct {
 // Stats computes the inbox report of f for the caller. Holders of
 // SuperviseInbox see every conversation of their subtree's lines, line
 // supervisors those of their lines, and everyone their own conversations.
-func (e *Engine) Stats(ctx context.Context, sc access.Scope, f StatsFilter) (Stats, error) {
+func (ss *Statistics) Report(ctx context.Context, sc access.Scope, f StatsFilter) (Stats, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return Stats{}, err
 	}
@@ -112,15 +121,15 @@ func (e *Engine) Stats(ctx context.Context, sc access.Scope, f StatsFilter) (Sta
 		return Stats{}, valid.Errorf("to", "range", "a report covers at most %d days", MaxStatsDays)
 	}
 	if f.LineID != "" {
-		if _, err := e.GetLine(ctx, sc, f.LineID); err != nil {
+		if _, err := ss.lines.Get(ctx, sc, f.LineID); err != nil {
 			return Stats{}, err
 		}
 	}
-	rows, err := e.statsRows(ctx, sc, f)
+	rows, err := ss.rows(ctx, sc, f)
 	if err != nil {
 		return Stats{}, err
 	}
-	supervises, err := e.supervisesAnything(ctx, sc)
+	supervises, err := ss.supervisesAnything(ctx, sc)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -129,12 +138,12 @@ func (e *Engine) Stats(ctx context.Context, sc access.Scope, f StatsFilter) (Sta
 	return st, nil
 }
 
-func (e *Engine) supervisesAnything(ctx context.Context, sc access.Scope) (bool, error) {
+func (ss *Statistics) supervisesAnything(ctx context.Context, sc access.Scope) (bool, error) {
 	if sc.Can(access.SuperviseInbox) {
 		return true, nil
 	}
 	var n int
-	err := e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_line_operators WHERE user_id = $1 AND supervisor = TRUE`, sc.UserID).Scan(&n)
+	err := ss.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_line_operators WHERE user_id = $1 AND supervisor = TRUE`, sc.UserID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("inbox: stats: %w", err)
 	}
@@ -160,9 +169,9 @@ func statsWhere(sc access.Scope, f StatsFilter) (string, []any) {
 		n-1, n, user), args
 }
 
-func (e *Engine) statsRows(ctx context.Context, sc access.Scope, f StatsFilter) ([]statsRow, error) {
+func (ss *Statistics) rows(ctx context.Context, sc access.Scope, f StatsFilter) ([]statsRow, error) {
 	where, args := statsWhere(sc, f)
-	rows, err := e.db.QueryContext(ctx, `SELECT c.id, c.line_id, l.name, c.assignee_id, COALESCE(us.full_name, ''), c.status, c.spam,
+	rows, err := ss.db.QueryContext(ctx, `SELECT c.id, c.line_id, l.name, c.assignee_id, COALESCE(us.full_name, ''), c.status, c.spam,
 		c.rating, c.created_at, c.queued_at, c.assigned_at, c.first_response_at, c.closed_at
 		FROM inbox_conversations c JOIN units u ON u.id = c.unit_id JOIN inbox_lines l ON l.id = c.line_id
 		LEFT JOIN users us ON us.id = c.assignee_id WHERE `+where, args...)
@@ -187,7 +196,7 @@ func (e *Engine) statsRows(ctx context.Context, sc access.Scope, f StatsFilter) 
 	}
 	// Message counts of the same conversations: inbound, and replies of
 	// operators (auto-replies have no author).
-	rows, err = e.db.QueryContext(ctx, `SELECT m.conversation_id, m.direction, COUNT(*)
+	rows, err = ss.db.QueryContext(ctx, `SELECT m.conversation_id, m.direction, COUNT(*)
 		FROM inbox_messages m JOIN inbox_conversations c ON c.id = m.conversation_id JOIN units u ON u.id = c.unit_id
 		WHERE (m.direction = 'in' OR (m.direction = 'out' AND m.author_id <> '')) AND `+where+`
 		GROUP BY m.conversation_id, m.direction`, args...)
@@ -337,3 +346,13 @@ func timing(samples []int64) Timing {
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// auditExport records that the caller took the figures away in a file.
+func (ss *Statistics) auditExport(ctx context.Context, sc access.Scope, f StatsFilter, format string, st Stats) error {
+	from, to := statsDays(f)
+	return ss.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "inbox.stats_export", ObjectType: "inbox_stats", ObjectID: f.LineID,
+			UnitID: sc.UnitID, Details: map[string]any{"from": from, "to": to, "line_id": f.LineID, "format": format,
+				"conversations": st.Total.Received, "operators": len(st.Operators)}})
+	})
+}

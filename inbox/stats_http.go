@@ -2,8 +2,6 @@ package inbox
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -16,8 +14,6 @@ import (
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
-	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
@@ -37,7 +33,7 @@ func (e *Engine) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be json, csv or xlsx"))
 		return
 	}
-	st, err := e.Stats(r.Context(), p.Scope, f)
+	st, err := e.Stats.Report(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -55,7 +51,7 @@ func (e *Engine) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		err = writeStatsXLSX(&body, st)
 	}
 	if err == nil {
-		err = e.auditStatsExport(r.Context(), p.Scope, f, format, st)
+		err = e.Stats.auditExport(r.Context(), p.Scope, f, format, st)
 	}
 	if err != nil {
 		httpapi.Error(w, r, err)
@@ -105,15 +101,6 @@ func statsFilterFromQuery(q url.Values, now time.Time) (StatsFilter, error) {
 // statsDays are the first and last day of f, for file names.
 func statsDays(f StatsFilter) (string, string) {
 	return f.From.In(f.Loc).Format(time.DateOnly), f.To.In(f.Loc).AddDate(0, 0, -1).Format(time.DateOnly)
-}
-
-func (e *Engine) auditStatsExport(ctx context.Context, sc access.Scope, f StatsFilter, format string, st Stats) error {
-	from, to := statsDays(f)
-	return e.db.Tx(ctx, func(tx *sql.Tx) error {
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: "inbox.stats_export", ObjectType: "inbox_stats", ObjectID: f.LineID,
-			UnitID: sc.UnitID, Details: map[string]any{"from": from, "to": to, "line_id": f.LineID, "format": format,
-				"conversations": st.Total.Received, "operators": len(st.Operators)}})
-	})
 }
 
 // statsHeader names the figure columns, in the order of figureCells.

@@ -8,6 +8,12 @@ import (
 	"github.com/profhub/profhub/internal/security/access"
 )
 
+// Supervisor shows supervisors their lines as they are now.
+type Supervisor struct {
+	*core
+	lines *Lines
+}
+
 // LineOverview is the supervisor's picture of one line right now.
 type LineOverview struct {
 	LineID        string             `json:"line_id"`
@@ -33,8 +39,8 @@ type OperatorOverview struct {
 // Overview returns the lines the caller supervises: every line of their
 // subtree for chairmen, deputies and administrators; the lines where they
 // are a supervisor otherwise.
-func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Location) ([]LineOverview, error) {
-	lines, err := e.ListLines(ctx, sc)
+func (sv *Supervisor) Overview(ctx context.Context, sc access.Scope, loc *time.Location) ([]LineOverview, error) {
+	lines, err := sv.lines.List(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -46,12 +52,12 @@ func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Locati
 	dayStart := time.Date(y, m, d, 0, 0, 0, 0, loc).UnixMilli()
 	out := []LineOverview{}
 	for _, l := range lines {
-		if !e.supervises(sc, l) {
+		if !sv.supervises(sc, l) {
 			continue
 		}
 		o := LineOverview{LineID: l.ID, Name: l.Name, Mode: l.Mode, Operators: []OperatorOverview{}}
 		var oldest int64
-		err := e.db.QueryRowContext(ctx, `SELECT
+		err := sv.db.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0),
 			COALESCE(MIN(CASE WHEN status = 'waiting' THEN queued_at END), 0),
 			COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0)
@@ -62,7 +68,7 @@ func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Locati
 		if oldest > 0 {
 			o.LongestWaitS = (now.UnixMilli() - oldest) / 1000
 		}
-		if err := e.db.QueryRowContext(ctx, `SELECT
+		if err := sv.db.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN closed_at >= $2 THEN 1 ELSE 0 END), 0)
 			FROM inbox_conversations WHERE line_id = $1 AND (created_at >= $2 OR closed_at >= $2)`, l.ID, dayStart).
@@ -70,7 +76,7 @@ func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Locati
 			return nil, fmt.Errorf("inbox: overview: %w", err)
 		}
 		active := map[string]int{}
-		rows, err := e.db.QueryContext(ctx, `SELECT assignee_id, COUNT(*) FROM inbox_conversations WHERE line_id = $1 AND status = 'active' GROUP BY assignee_id`, l.ID)
+		rows, err := sv.db.QueryContext(ctx, `SELECT assignee_id, COUNT(*) FROM inbox_conversations WHERE line_id = $1 AND status = 'active' GROUP BY assignee_id`, l.ID)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: overview: %w", err)
 		}
@@ -83,7 +89,7 @@ func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Locati
 		}
 		rows.Close()
 		for _, op := range l.Operators {
-			p, err := e.livePresence(ctx, op.UserID)
+			p, err := sv.livePresence(ctx, op.UserID)
 			if err != nil {
 				p = Offline
 			}
@@ -95,7 +101,7 @@ func (e *Engine) Overview(ctx context.Context, sc access.Scope, loc *time.Locati
 	return out, nil
 }
 
-func (e *Engine) supervises(sc access.Scope, l Line) bool {
+func (sv *Supervisor) supervises(sc access.Scope, l Line) bool {
 	if sc.Can(access.SuperviseInbox) {
 		return true
 	}
@@ -105,24 +111,4 @@ func (e *Engine) supervises(sc access.Scope, l Line) bool {
 		}
 	}
 	return false
-}
-
-// TakeOver gives a conversation to the supervisor themself, whoever had it:
-// for a conversation going badly or an operator who left.
-func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
-	if err != nil {
-		return Conversation{}, err
-	}
-	if !r.supervisor {
-		return Conversation{}, fmt.Errorf("%w: only a supervisor can take a conversation over", access.ErrForbidden)
-	}
-	if r.conv.Status == StatusClosed {
-		return Conversation{}, ErrClosed
-	}
-	decision := "taken_over"
-	if r.conv.Status == StatusWaiting {
-		decision = "taken"
-	}
-	return e.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
 }

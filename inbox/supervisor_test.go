@@ -20,7 +20,7 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	if _, err := f.n.Inbox.Take(ctx, f.op1.Scope(""), a.ConversationID); err != nil {
 		t.Fatal(err)
 	}
-	ov, err := f.n.Inbox.Overview(ctx, chair.Scope(""), nil)
+	ov, err := f.n.Inbox.Supervisor.Overview(ctx, chair.Scope(""), nil)
 	if err != nil || len(ov) != 1 {
 		t.Fatalf("overview %+v %v", ov, err)
 	}
@@ -32,7 +32,7 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 		t.Fatalf("operators %+v", l.Operators)
 	}
 	// Operators supervise nothing; the chairman takes the conversation over.
-	if ov, _ := f.n.Inbox.Overview(ctx, f.op2.Scope(""), nil); len(ov) != 0 {
+	if ov, _ := f.n.Inbox.Supervisor.Overview(ctx, f.op2.Scope(""), nil); len(ov) != 0 {
 		t.Fatalf("an operator sees the supervisor view: %+v", ov)
 	}
 	if _, err := f.n.Inbox.TakeOver(ctx, f.op2.Scope(""), a.ConversationID); !errors.Is(err, access.ErrForbidden) {
@@ -45,7 +45,7 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	if _, err := f.n.Inbox.Reply(ctx, chair.Scope(""), a.ConversationID, inbox.ReplyInput{Text: "Здравствуйте, это председатель."}); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := f.n.Inbox.RoutingLog(ctx, chair.Scope(""), a.ConversationID)
+	log, _ := f.n.Inbox.Conversations.RoutingLog(ctx, chair.Scope(""), a.ConversationID)
 	if got := log[len(log)-1]; got.Decision != "taken_over" || got.OperatorID != chair.ID {
 		t.Fatalf("last routing entry %+v", got)
 	}

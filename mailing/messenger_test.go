@@ -38,15 +38,15 @@ func newMsgEnv(t *testing.T) *msgEnv {
 	e.sec = access.Scope{UserID: "sec", UserName: "Секретарь", Role: access.Secretary, UnitID: e.n.Root.ID, UnitPath: e.n.Root.Path, From: "test"}
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Обращения", e.n.Root.ID
-	line, err := e.n.Inbox.CreateLine(e.ctx, e.n.System, l)
+	line, err := e.n.Inbox.Lines.Create(e.ctx, e.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.tgCh, _, err = e.n.Inbox.CreateChannel(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindTelegram, Name: "Бот",
+	if e.tgCh, _, err = e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindTelegram, Name: "Бот",
 		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.token}}); err != nil {
 		t.Fatal(err)
 	}
-	if e.vkCh, _, err = e.n.Inbox.CreateChannel(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindVK, Name: "Сообщество",
+	if e.vkCh, _, err = e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"api_url": e.vk.URL + "/method/", "confirmation": "c0nf"},
 		Secrets:  map[string]string{"access_token": "vk-community-token", "secret": "vk-secret"}}); err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func (e *msgEnv) conversation(ch inbox.Channel, chat string) inbox.Conversation 
 		ORDER BY created_at DESC LIMIT 1`, ch.ID, chat).Scan(&id); err != nil {
 		e.t.Fatal(err)
 	}
-	c, err := e.n.Inbox.GetConversation(e.ctx, e.n.System, id)
+	c, err := e.n.Inbox.Conversations.Get(e.ctx, e.n.System, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 	sinkHost, sinkPort, _ := net.SplitHostPort(sink.Addr)
 	imapAddr, deliver := startMailbox(t)
 	imapHost, imapPort, _ := net.SplitHostPort(imapAddr)
-	mailCh, _, err := e.n.Inbox.CreateChannel(e.ctx, e.n.System, inbox.NewChannel{LineID: e.tgCh.LineID, Kind: inbox.KindMail, Name: "news@",
+	mailCh, _, err := e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: e.tgCh.LineID, Kind: inbox.KindMail, Name: "news@",
 		Settings: map[string]string{"imap_host": imapHost, "imap_port": imapPort, "imap_tls": "none", "smtp_host": sinkHost, "smtp_port": sinkPort,
 			"smtp_tls": "none", "username": "news", "from_address": "news@union.example.org", "from_name": "Профсоюз"},
 		Secrets: map[string]string{"password": "mailbox-password"}})

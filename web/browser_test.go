@@ -28,7 +28,7 @@ func TestConsoleInChromium(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Горячая линия", n.Root.ID, inbox.Strict
 	l.Operators = []inbox.LineOperator{{UserID: users["op1"].ID}, {UserID: users["op2"].ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestConsoleInChromium(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer sink.Close()
-	ch, token, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт",
+	ch, token, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Сайт",
 		Settings: map[string]string{"webhook_url": sink.URL}})
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,7 @@ func (w *Widget) httpScript(rw http.ResponseWriter, r *http.Request) {
 // httpDemo is a page embedding the first widget channel, for trying the
 // chat out (or saying how to create one).
 func (w *Widget) httpDemo(rw http.ResponseWriter, r *http.Request) {
-	chans, err := w.inbox.ChannelsOfKind(r.Context(), inbox.KindWidget)
+	chans, err := w.inbox.Channels.OfKind(r.Context(), inbox.KindWidget)
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return

@@ -29,13 +29,13 @@ func TestWidgetInChromium(t *testing.T) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode, l.AskRating = "Горячая линия", n.Root.ID, inbox.Strict, true
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	line, err := n.Inbox.CreateLine(ctx, n.System, l)
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
 	site := httptest.NewServer(nil)
 	defer site.Close()
-	ch, _, err := n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
+	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования",
 			"greeting": "Здравствуйте! Задайте вопрос юристу профсоюза.", "policy_url": site.URL + "/policy"}})
 	if err != nil {
@@ -61,7 +61,7 @@ func TestWidgetInChromium(t *testing.T) {
 	if in != 1 || outN != 3 {
 		t.Errorf("stored %d visitor messages and %d replies, want 1 and 3", in, outN)
 	}
-	saved, err := n.Inbox.Channel(ctx, ch.ID)
+	saved, err := n.Inbox.Channels.Get(ctx, ch.ID)
 	if err != nil || saved.Settings["limit_sockets_per_ip"] != "500" || saved.Settings["limit_messages_per_second"] != "1.5" {
 		t.Errorf("limits set on the lines page: %v %v", saved.Settings, err)
 	}

@@ -48,10 +48,10 @@ func newFixtureOn(t *testing.T, n *hubtest.Node) *fixture {
 	l.Name, l.UnitID, l.Mode, l.AskRating, l.ReopenWindowH = "Горячая линия", n.Root.ID, inbox.Manual, true, 0
 	l.Operators = []inbox.LineOperator{{UserID: f.op.ID, Supervisor: true}}
 	var err error
-	if f.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if f.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
-	f.ch, _, err = n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindWidget, Name: "Сайт",
+	f.ch, _, err = n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": siteOrigin + ", https://www.union.example", "title": "Профсоюз"}})
 	if err != nil {
 		t.Fatal(err)

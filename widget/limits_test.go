@@ -99,7 +99,7 @@ func TestFrameAndMessageSizeAreLimited(t *testing.T) {
 func TestChannelLimitsOverrideTheNodes(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	_, err := f.n.Inbox.UpdateChannel(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
+	_, err := f.n.Inbox.Channels.Update(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
 		"limit_sessions_per_ip_hour": "1", "limit_message_burst": "2", "limit_messages_per_second": "0.1", "limit_max_text": "10"}})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestChannelLimitsAreChecked(t *testing.T) {
 		{"limit_sockets_per_ip": "0"}, {"limit_sockets_per_ip": "many"}, {"limit_message_burst": "2.5"},
 		{"limit_messages_per_second": "1e9"}, {"limit_max_text": "-1"},
 	} {
-		if _, err := f.n.Inbox.UpdateChannel(t.Context(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: bad}); err == nil {
+		if _, err := f.n.Inbox.Channels.Update(t.Context(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: bad}); err == nil {
 			t.Errorf("settings %v accepted", bad)
 		}
 	}

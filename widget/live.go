@@ -93,7 +93,7 @@ func (c *visitorConn) visitorSignal(ctx context.Context, f inFrame, allowance *b
 // sendReadState tells a socket that starts showing a conversation how far
 // the operator has read it.
 func (c *visitorConn) sendReadState(ctx context.Context, conv string) error {
-	cv, err := c.w.inbox.GetConversation(ctx, system, conv)
+	cv, err := c.w.inbox.Conversations.Get(ctx, system, conv)
 	if err != nil || cv.AssigneeID == "" || cv.Unread > 0 {
 		return nil
 	}

@@ -94,14 +94,14 @@ func (f *fixture) withMailbox(t *testing.T) (inbox.Channel, *letterSink, *imapme
 	host, port, _ := net.SplitHostPort(addr)
 	imapAddr, user := startMailbox(t)
 	_, imapPort, _ := net.SplitHostPort(imapAddr)
-	mailCh, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindMail, Name: "hotline@",
+	mailCh, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindMail, Name: "hotline@",
 		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
 			"smtp_tls": "none", "username": "hotline", "from_address": "hotline@union.example", "from_name": "Профсоюз"},
 		Secrets: map[string]string{"password": "mailbox-password"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.n.Inbox.UpdateChannel(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
+	if _, err := f.n.Inbox.Channels.Update(ctx, f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{
 		"offline_mail_channel": mailCh.ID}}); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestMailedAnswersReplyJoinsTheChat(t *testing.T) {
 	deliver("Anna <anna@example.org>", "reply-1@example.org", "Спасибо! А где взять бланк?")
 	var got inbox.Message
 	for deadline := time.Now().Add(45 * time.Second); got.ID == ""; {
-		msgs, err := f.n.Inbox.MessagesAfter(t.Context(), conv, 0, 100)
+		msgs, err := f.n.Inbox.Conversations.MessagesAfter(t.Context(), conv, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

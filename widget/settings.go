@@ -138,7 +138,7 @@ var errNoChannel = errors.New("widget: no such widget channel")
 
 // channel finds the enabled widget channel of a request.
 func (w *Widget) channel(ctx context.Context, id string) (inbox.Channel, error) {
-	ch, err := w.inbox.Channel(ctx, id)
+	ch, err := w.inbox.Channels.Get(ctx, id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindWidget || ch.Disabled)) {
 		return inbox.Channel{}, errNoChannel
 	}

@@ -49,7 +49,7 @@ func (w *Widget) lineState(ctx context.Context, lineID string) (lineState, error
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.online == nil || time.Since(s.onlineAt) > s.ttl {
-		ov, err := w.inbox.Overview(ctx, system, nil)
+		ov, err := w.inbox.Supervisor.Overview(ctx, system, nil)
 		if err != nil {
 			return lineState{}, err
 		}
@@ -73,7 +73,7 @@ func (w *Widget) line(ctx context.Context, id string) (inbox.Line, error) {
 	if ok && time.Since(c.at) < s.ttl {
 		return c.l, nil
 	}
-	l, err := w.inbox.GetLine(ctx, system, id)
+	l, err := w.inbox.Lines.Get(ctx, system, id)
 	if err != nil {
 		return inbox.Line{}, err
 	}

@@ -96,7 +96,7 @@ func (w *Widget) httpFile(rw http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
 	found := false
 	if v.ConversationID != "" {
-		msgs, err := w.inbox.Messages(ctx, system, v.ConversationID, 0, 1000)
+		msgs, err := w.inbox.Conversations.Messages(ctx, system, v.ConversationID, 0, 1000)
 		if err != nil {
 			httpapi.Error(rw, r, err)
 			return

@@ -193,7 +193,7 @@ func (w *Widget) followEvents(ctx context.Context) {
 
 // followedLines is the set of lines the system client sees.
 func (w *Widget) followedLines(ctx context.Context) map[string]bool {
-	lines, err := w.inbox.ListLines(ctx, system)
+	lines, err := w.inbox.Lines.List(ctx, system)
 	m := map[string]bool{}
 	if err == nil {
 		for _, l := range lines {

@@ -79,7 +79,7 @@ func New(d Deps) *Widget {
 		node: uuid.NewString(), local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
-	d.Inbox.RegisterChannelHook(inbox.KindWidget, checkChannel)
+	d.Inbox.Channels.RegisterHook(inbox.KindWidget, checkChannel)
 	return w
 }
 

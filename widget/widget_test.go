@@ -76,7 +76,7 @@ func TestConfigChecksOrigin(t *testing.T) {
 	}
 	// Settings the script cannot use are refused when saved.
 	bad := "red"
-	if _, err := f.n.Inbox.UpdateChannel(context.Background(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{"colour": bad}}); err == nil {
+	if _, err := f.n.Inbox.Channels.Update(context.Background(), f.n.System, f.ch.ID, inbox.ChannelChanges{Settings: map[string]string{"colour": bad}}); err == nil {
 		t.Error("bad colour accepted")
 	}
 }
@@ -244,7 +244,7 @@ func TestOfflineFormQueuesConversation(t *testing.T) {
 	if code != http.StatusCreated || out["token"] == "" {
 		t.Fatalf("offline: %d %v", code, out)
 	}
-	conv, err := f.n.Inbox.GetConversation(context.Background(), f.n.System, out["conversation_id"].(string))
+	conv, err := f.n.Inbox.Conversations.Get(context.Background(), f.n.System, out["conversation_id"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,7 +106,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.MessagesAfter(ctx, conv, c.sent.Load(), 200)
+		msgs, err := c.w.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
 		if err != nil {
 			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil

@@ -210,11 +210,11 @@ func (f *apiFixture) mailChannel(t *testing.T) *letterSink {
 	_, imapPort, _ := net.SplitHostPort(imapAddr)
 	line := inbox.DefaultLine()
 	line.Name, line.UnitID = "Канцелярия", f.committee.ID
-	ln, err := f.n.Inbox.CreateLine(ctx, f.n.System, line)
+	ln, err := f.n.Inbox.Lines.Create(ctx, f.n.System, line)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
+	ch, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: ln.ID, Kind: inbox.KindMail, Name: "docs@",
 		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,
 			"smtp_tls": "none", "username": "docs", "from_address": "docs@union.example", "from_name": "Обком"},
 		Secrets: map[string]string{"password": "mailbox-password"}})

@@ -126,13 +126,13 @@ func (c *cli) connectorChannel(kind string, args []string) error {
 			if err != nil {
 				return err
 			}
-			if ch, _, err = x.inbox.CreateChannel(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: kind, Name: *chName,
+			if ch, _, err = x.inbox.Channels.Create(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: kind, Name: *chName,
 				Settings: settings, Secrets: secrets, RatePerS: *rate}); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.out, "created %s channel %q on line %q\n", kind, ch.Name, l.Name)
 		} else {
-			cur, err := x.inbox.Channel(ctx, pos[0])
+			cur, err := x.inbox.Channels.Get(ctx, pos[0])
 			if errors.Is(err, db.ErrNotFound) || (err == nil && cur.Kind != kind) {
 				return fmt.Errorf("no %s channel %q (give its id; `profhub channel %s list`)", kind, pos[0], kind)
 			} else if err != nil {
@@ -145,7 +145,7 @@ func (c *cli) connectorChannel(kind string, args []string) error {
 			if given["rate"] {
 				changes.RatePerS = rate
 			}
-			if ch, err = x.inbox.UpdateChannel(ctx, x.sc, pos[0], changes); err != nil {
+			if ch, err = x.inbox.Channels.Update(ctx, x.sc, pos[0], changes); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.out, "updated %s channel %q\n", kind, ch.Name)
@@ -188,7 +188,7 @@ func readSecret(path string, in io.Reader) (string, error) {
 }
 
 func (x *inboxAdmin) showChannel(ctx context.Context, w io.Writer, ch inbox.Channel) error {
-	st, err := x.inbox.GetChannelStatus(ctx, x.sc, ch.ID)
+	st, err := x.inbox.Channels.Status(ctx, x.sc, ch.ID)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func statusRows(st inbox.ChannelStatus) [][2]string {
 }
 
 func (x *inboxAdmin) listKind(ctx context.Context, w io.Writer, kind string) error {
-	chs, err := x.inbox.ListChannels(ctx, x.sc)
+	chs, err := x.inbox.Channels.List(ctx, x.sc)
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (x *inboxAdmin) listKind(ctx context.Context, w io.Writer, kind string) err
 		if ch.Kind != kind {
 			continue
 		}
-		st, err := x.inbox.GetChannelStatus(ctx, x.sc, ch.ID)
+		st, err := x.inbox.Channels.Status(ctx, x.sc, ch.ID)
 		if err != nil {
 			return err
 		}

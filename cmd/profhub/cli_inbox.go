@@ -113,9 +113,9 @@ func (c *cli) line(args []string) error {
 				if l.UnitID == "" {
 					return errors.New("there are no units yet; create one with `profhub unit add`")
 				}
-				l, err = x.inbox.CreateLine(ctx, x.sc, l)
+				l, err = x.inbox.Lines.Create(ctx, x.sc, l)
 			} else {
-				l, err = x.inbox.UpdateLine(ctx, x.sc, l)
+				l, err = x.inbox.Lines.Update(ctx, x.sc, l)
 			}
 			if err != nil {
 				return err
@@ -128,7 +128,7 @@ func (c *cli) line(args []string) error {
 		})
 	case "list":
 		return c.withInbox("line list", args, 0, nil, func(ctx context.Context, x *inboxAdmin, _ map[string]bool, _ []string) error {
-			lines, err := x.inbox.ListLines(ctx, x.sc)
+			lines, err := x.inbox.Lines.List(ctx, x.sc)
 			if err != nil {
 				return err
 			}
@@ -154,10 +154,10 @@ func (c *cli) line(args []string) error {
 
 // resolveLine accepts a line id or its exact name.
 func (x *inboxAdmin) resolveLine(ctx context.Context, ref string) (inbox.Line, error) {
-	if l, err := x.inbox.GetLine(ctx, x.sc, ref); err == nil {
+	if l, err := x.inbox.Lines.Get(ctx, x.sc, ref); err == nil {
 		return l, nil
 	}
-	lines, err := x.inbox.ListLines(ctx, x.sc)
+	lines, err := x.inbox.Lines.List(ctx, x.sc)
 	if err != nil {
 		return inbox.Line{}, err
 	}
@@ -171,7 +171,7 @@ func (x *inboxAdmin) resolveLine(ctx context.Context, ref string) (inbox.Line, e
 	case 0:
 		return inbox.Line{}, fmt.Errorf("no line %q (give its id or exact name; `profhub line list`)", ref)
 	case 1:
-		return x.inbox.GetLine(ctx, x.sc, match[0].ID)
+		return x.inbox.Lines.Get(ctx, x.sc, match[0].ID)
 	}
 	return inbox.Line{}, fmt.Errorf("%d lines are named %q; give the id", len(match), ref)
 }
@@ -250,7 +250,7 @@ func (c *cli) channel(args []string) error {
 			if *webhook != "" {
 				settings["webhook_url"] = *webhook
 			}
-			ch, token, err := x.inbox.CreateChannel(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: *kind, Name: *name,
+			ch, token, err := x.inbox.Channels.Create(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: *kind, Name: *name,
 				Settings: settings, RatePerS: *rate})
 			if err != nil {
 				return err
@@ -278,7 +278,7 @@ func (c *cli) channel(args []string) error {
 		})
 	case "webhook-secret":
 		return c.withInbox("channel webhook-secret", args, 1, nil, func(ctx context.Context, x *inboxAdmin, _ map[string]bool, pos []string) error {
-			s, err := x.inbox.WebhookSecret(ctx, x.sc, pos[0])
+			s, err := x.inbox.Channels.WebhookSecret(ctx, x.sc, pos[0])
 			if err != nil {
 				return err
 			}
@@ -287,7 +287,7 @@ func (c *cli) channel(args []string) error {
 		})
 	default: // disable, enable
 		return c.withInbox("channel "+act, args, 1, nil, func(ctx context.Context, x *inboxAdmin, _ map[string]bool, pos []string) error {
-			if err := x.inbox.SetChannelDisabled(ctx, x.sc, pos[0], act == "disable"); err != nil {
+			if err := x.inbox.Channels.SetDisabled(ctx, x.sc, pos[0], act == "disable"); err != nil {
 				if errors.Is(err, db.ErrNotFound) {
 					return fmt.Errorf("no channel %q (give its id; `profhub channel list`)", pos[0])
 				}
@@ -300,7 +300,7 @@ func (c *cli) channel(args []string) error {
 }
 
 func (x *inboxAdmin) listChannels(ctx context.Context, w io.Writer, lineID string) error {
-	lines, err := x.inbox.ListLines(ctx, x.sc)
+	lines, err := x.inbox.Lines.List(ctx, x.sc)
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func (x *inboxAdmin) listChannels(ctx context.Context, w io.Writer, lineID strin
 	for _, l := range lines {
 		names[l.ID] = l.Name
 	}
-	chs, err := x.inbox.ListChannels(ctx, x.sc)
+	chs, err := x.inbox.Channels.List(ctx, x.sc)
 	if err != nil {
 		return err
 	}

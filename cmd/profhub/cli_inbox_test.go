@@ -233,7 +233,7 @@ func checkDemoInbox(t *testing.T, env []string) {
 	}
 	defer closeKV()
 	sys := access.System("test")
-	convs, err := e.ListConversations(ctx, sys, inbox.ConversationFilter{})
+	convs, err := e.Conversations.List(ctx, sys, inbox.ConversationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func checkDemoInbox(t *testing.T, env []string) {
 	count := map[string]int{}
 	for _, conv := range convs {
 		count[conv.Status]++
-		msgs, err := e.Messages(ctx, sys, conv.ID, 0, 0)
+		msgs, err := e.Conversations.Messages(ctx, sys, conv.ID, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,7 +54,7 @@ func (c *cli) widget(args []string) error {
 	return c.withInbox("widget "+act, args, positional, define, func(ctx context.Context, x *inboxAdmin, given map[string]bool, pos []string) error {
 		// The nodes check widget settings with this hook; the command
 		// checks them the same way before they are stored.
-		x.inbox.RegisterChannelHook(inbox.KindWidget, widget.ValidateChannel)
+		x.inbox.Channels.RegisterHook(inbox.KindWidget, widget.ValidateChannel)
 		settings := map[string]string{}
 		for f, k := range widgetFlags() {
 			if given[f] {
@@ -75,7 +75,7 @@ func (c *cli) widget(args []string) error {
 					delete(settings, k)
 				}
 			}
-			ch, _, err := x.inbox.CreateChannel(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindWidget, Name: *name, Settings: settings})
+			ch, _, err := x.inbox.Channels.Create(ctx, x.sc, inbox.NewChannel{LineID: l.ID, Kind: inbox.KindWidget, Name: *name, Settings: settings})
 			if err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ func (c *cli) widget(args []string) error {
 			if len(settings) == 0 {
 				return errors.New("nothing to change: give a setting flag (profhub widget set -h)")
 			}
-			if _, err := x.inbox.UpdateChannel(ctx, x.sc, ch.ID, inbox.ChannelChanges{Settings: settings}); err != nil {
+			if _, err := x.inbox.Channels.Update(ctx, x.sc, ch.ID, inbox.ChannelChanges{Settings: settings}); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.out, "updated widget channel %q id=%s\n", ch.Name, ch.ID)
@@ -109,7 +109,7 @@ func (c *cli) widget(args []string) error {
 // widgetChannel finds a widget channel the administrator sees, by id or
 // exact name.
 func (x *inboxAdmin) widgetChannel(ctx context.Context, ref string) (inbox.Channel, error) {
-	chs, err := x.inbox.ListChannels(ctx, x.sc)
+	chs, err := x.inbox.Channels.List(ctx, x.sc)
 	if err != nil {
 		return inbox.Channel{}, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
+	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -18,7 +19,7 @@ import (
 
 // fillDemo fills the demo; m, when set, adds the mailing part.
 func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Engine, docs *workflow.Services, m *mailing.Service, out io.Writer) error {
-	c := crm.New(crm.Deps{DB: d, Conversations: e})
+	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e)})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
@@ -66,7 +67,7 @@ func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.New(crm.Deps{DB: d}), Inbox: e, Box: box, NodeID: "cli",
+	m, err := mailing.New(mailing.Deps{DB: d, KV: kvc, CRM: crm.New(crm.Deps{DB: d}), Inbox: hub.MailingChats(e), Box: box, NodeID: "cli",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: cfg.BaseURL, TokenKey: mailing.TokenKeyFrom(key)})
 	if err != nil {
 		kvc.Close()

@@ -68,14 +68,14 @@ func TestHostileLettersOverIMAP(t *testing.T) {
 	// A restart after the server renumbered the folder reads it again and
 	// duplicates nothing.
 	ctx := context.Background()
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * time.Second)
 	if _, err := e.n.DB.Exec(`UPDATE mail_folders SET uid_validity = 1, last_uid = 0 WHERE channel_id = $1`, e.ch.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	e.dc.appendLetter(t, "INBOX", letter("late@example.ru", "late@example.ru", "после", "", "новое письмо"))
@@ -156,7 +156,7 @@ func TestWatcherReconnects(t *testing.T) {
 	e.dc.start(t)
 	e.dc.appendLetter(t, "INBOX", letter("a@example.ru", "r2@example.ru", "два", "", "второе"))
 	e.waitInbound(t, 2)
-	st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+	st, err := e.n.Inbox.Channels.Status(context.Background(), e.n.System, e.ch.ID)
 	if err != nil || st.LastError == "" || st.LastUpdateAt < st.LastErrorAt {
 		t.Errorf("status after the outage: %+v %v", st, err)
 	}
@@ -170,7 +170,7 @@ func TestAutoReplies(t *testing.T) {
 	e := newEnv(t)
 	l := e.line
 	l.WelcomeReply = "Здравствуйте! Мы ответим в течение дня."
-	if _, err := e.n.Inbox.UpdateLine(context.Background(), e.n.System, l); err != nil {
+	if _, err := e.n.Inbox.Lines.Update(context.Background(), e.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	e.channel(t)

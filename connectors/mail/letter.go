@@ -57,7 +57,7 @@ func (c *Connector) SendLetterAs(ctx context.Context, channelID, key, to, subjec
 }
 
 func (c *Connector) sendLetter(ctx context.Context, channelID, key, to, subject, text string, files []LetterFile) (string, error) {
-	ch, err := c.inbox.Channel(ctx, channelID)
+	ch, err := c.inbox.Channels.Get(ctx, channelID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindMail || ch.Disabled)) {
 		return "", &inbox.SendError{Permanent: true, Reason: "the mailbox for answers by e-mail is not an enabled mail channel"}
 	}

@@ -70,7 +70,7 @@ func (c *Connector) ownAddresses(ctx context.Context) (map[string]bool, error) {
 			set[a] = true
 		}
 	}
-	chs, err := c.inbox.ChannelsOfKind(ctx, inbox.KindMail)
+	chs, err := c.inbox.Channels.OfKind(ctx, inbox.KindMail)
 	if err != nil {
 		return nil, fmt.Errorf("mail: our own addresses: %w", err)
 	}

@@ -23,7 +23,7 @@ func TestMailLoops(t *testing.T) {
 	l := e.line
 	l.WelcomeReply = "Здравствуйте! Мы ответим в течение дня."
 	l.ReopenWindowH = 0 // a letter after a close opens a new conversation
-	if _, err := e.n.Inbox.UpdateLine(ctx, e.n.System, l); err != nil {
+	if _, err := e.n.Inbox.Lines.Update(ctx, e.n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	e.channel(t)

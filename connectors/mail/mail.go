@@ -97,7 +97,7 @@ func New(d Deps) *Connector {
 		images: newImageProxy(publicAddr, nil)}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
-	d.Inbox.RegisterChannelHook(inbox.KindMail, c.checkChannel)
+	d.Inbox.Channels.RegisterHook(inbox.KindMail, c.checkChannel)
 	return c
 }
 
@@ -129,7 +129,7 @@ func (c *Connector) report(ch inbox.Channel, err error) {
 	} else {
 		s.LastUpdateAt = time.Now().UnixMilli()
 	}
-	if rerr := c.inbox.ReportChannelStatus(ctx, ch.ID, s); rerr != nil {
+	if rerr := c.inbox.Channels.ReportStatus(ctx, ch.ID, s); rerr != nil {
 		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", rerr)
 	}
 }

@@ -110,7 +110,7 @@ func newEnv(t *testing.T) *env {
 	l.Name, l.UnitID, l.Mode = "Почта", n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
 	var err error
-	if e.line, err = n.Inbox.CreateLine(context.Background(), n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(context.Background(), n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(context.Background(), n.System, op.ID, "test", 0); err != nil {
@@ -128,7 +128,7 @@ func (e *env) settings() map[string]string {
 
 func (e *env) channel(t *testing.T) inbox.Channel {
 	t.Helper()
-	ch, _, err := e.n.Inbox.CreateChannel(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
+	ch, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
 		Name: "Горячая линия", Settings: e.settings(), Secrets: map[string]string{"password": e.dc.pass}})
 	if err != nil {
 		t.Fatal(err)
@@ -215,13 +215,13 @@ func letter(from, id, subject, extra, body string) string {
 func TestChannelHookChecksLogin(t *testing.T) {
 	e := newEnv(t)
 	s := e.settings()
-	_, _, err := e.n.Inbox.CreateChannel(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
+	_, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
 		Name: "x", Settings: s, Secrets: map[string]string{"password": "wrong"}})
 	if err == nil || !strings.Contains(err.Error(), "could not sign in") || strings.Contains(err.Error(), "wrong") {
 		t.Fatalf("a wrong password was accepted or echoed: %v", err)
 	}
 	s["folders"] = "INBOX, Nonexistent"
-	_, _, err = e.n.Inbox.CreateChannel(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
+	_, _, err = e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindMail,
 		Name: "x", Settings: s, Secrets: map[string]string{"password": e.dc.pass}})
 	if err == nil || !strings.Contains(err.Error(), "Nonexistent") {
 		t.Fatalf("a missing folder was accepted: %v", err)
@@ -341,7 +341,7 @@ func TestLetterReplyAndAnswer(t *testing.T) {
 	// The status is reported just after the bounce is recorded.
 	var st inbox.ChannelStatus
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		st, err = e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, e.ch.ID)
+		st, err = e.n.Inbox.Channels.Status(context.Background(), e.n.System, e.ch.ID)
 		if (err == nil && strings.Contains(st.LastError, "bounced")) || time.Now().After(deadline) {
 			break
 		}

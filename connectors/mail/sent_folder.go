@@ -54,6 +54,6 @@ func (c *Connector) appendSent(ctx context.Context, ch inbox.Channel, folder str
 		c.log.Warn("sent folder", "channel", ch.ID, "err", err)
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer rcancel()
-		_ = c.inbox.ReportChannelStatus(rctx, ch.ID, inbox.ChannelStatus{LastError: err.Error(), LastErrorAt: time.Now().UnixMilli()})
+		_ = c.inbox.Channels.ReportStatus(rctx, ch.ID, inbox.ChannelStatus{LastError: err.Error(), LastErrorAt: time.Now().UnixMilli()})
 	}
 }

@@ -18,7 +18,7 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 	}
 	e := newEnv(t)
 	e.line.MaxActive = 200 // one operator answers every member
-	if _, err := e.n.Inbox.UpdateLine(context.Background(), e.n.System, e.line); err != nil {
+	if _, err := e.n.Inbox.Lines.Update(context.Background(), e.n.System, e.line); err != nil {
 		t.Fatal(err)
 	}
 	ch := e.channel(t, "webhook")

@@ -18,7 +18,7 @@ import (
 // said why (RetryAfter for 429, Permanent and Blocked for a blocked bot).
 // Telegram has no idempotency key: a resend after a crash can arrive twice.
 func (c *Connector) SendCampaign(ctx context.Context, channelID, chat, html, _ string) (string, error) {
-	ch, err := c.inbox.Channel(ctx, channelID)
+	ch, err := c.inbox.Channels.Get(ctx, channelID)
 	if err != nil {
 		return "", err
 	}

@@ -86,7 +86,7 @@ func (c *Connector) checkMenu(ctx context.Context, ch *inbox.Channel) error {
 		return err
 	}
 	for _, t := range m.topics {
-		if t.lineID != "" && !c.inbox.LineExists(ctx, t.lineID) {
+		if t.lineID != "" && !c.inbox.Lines.Exists(ctx, t.lineID) {
 			return valid.Errorf("settings.menu_topics", "line", "topic %q names line %s, which does not exist", t.title, t.lineID)
 		}
 	}
@@ -206,7 +206,7 @@ func (c *Connector) sweepMenus(ctx context.Context) {
 	}
 	rows.Close()
 	for _, k := range due {
-		ch, err := c.inbox.Channel(ctx, k.ch)
+		ch, err := c.inbox.Channels.Get(ctx, k.ch)
 		if err != nil {
 			continue
 		}

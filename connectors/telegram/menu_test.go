@@ -17,17 +17,17 @@ func TestBotMenuRoutesByTopic(t *testing.T) {
 	ctx := context.Background()
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID = "Материальная помощь", e.n.Root.ID
-	help, err := e.n.Inbox.CreateLine(ctx, e.n.System, l)
+	help, err := e.n.Inbox.Lines.Create(ctx, e.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.n.Inbox.CreateChannel(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
+	_, _, err = e.n.Inbox.Channels.Create(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
 		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL, "menu_topics": "Помощь | no-such-line"},
 		Secrets:  map[string]string{"bot_token": e.tg.token}})
 	if err == nil || !strings.Contains(err.Error(), "no-such-line") {
 		t.Fatalf("a topic naming a missing line: %v", err)
 	}
-	ch, _, err := e.n.Inbox.CreateChannel(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
+	ch, _, err := e.n.Inbox.Channels.Create(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
 		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL, "menu_greeting": "Профсоюз на связи. О чём вопрос?",
 			"menu_topics": "Материальная помощь | " + help.ID + "\nДругое", "menu_phone": "1"},
 		Secrets: map[string]string{"bot_token": e.tg.token}})

@@ -31,7 +31,7 @@ func newEnvNodes(t *testing.T, nodes int) (*env, []*env) {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Телеграм", e.n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	line, err := e.n.Inbox.CreateLine(context.Background(), e.n.System, l)
+	line, err := e.n.Inbox.Lines.Create(context.Background(), e.n.System, l)
 	if err != nil {
 		t.Fatal(err)
 	}

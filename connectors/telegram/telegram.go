@@ -89,7 +89,7 @@ func New(d Deps) *Connector {
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	c.sender = newSender(c)
 	d.Inbox.RegisterSender(inbox.KindTelegram, c.sender)
-	d.Inbox.RegisterChannelHook(inbox.KindTelegram, c.checkChannel)
+	d.Inbox.Channels.RegisterHook(inbox.KindTelegram, c.checkChannel)
 	return c
 }
 
@@ -154,7 +154,7 @@ func (c *Connector) report(ch inbox.Channel, err error) {
 	} else {
 		s.LastUpdateAt = time.Now().UnixMilli()
 	}
-	if rerr := c.inbox.ReportChannelStatus(ctx, ch.ID, s); rerr != nil {
+	if rerr := c.inbox.Channels.ReportStatus(ctx, ch.ID, s); rerr != nil {
 		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", rerr)
 	}
 }

@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	l.Name, l.UnitID, l.Mode = "Телеграм", n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
 	var err error
-	if e.line, err = n.Inbox.CreateLine(context.Background(), n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(context.Background(), n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(context.Background(), n.System, op.ID, "test", 0); err != nil {
@@ -50,7 +50,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) channel(t *testing.T, mode string) inbox.Channel {
 	t.Helper()
-	ch, _, err := e.n.Inbox.CreateChannel(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
+	ch, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
 		Name: "Бот", Settings: map[string]string{"mode": mode, "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.token}})
 	if err != nil {
 		t.Fatal(err)
@@ -185,13 +185,13 @@ func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
 			t.Errorf("webhook registered as %q with secret %q", f.webhookURL, f.webhookSecret)
 		}
 	})
-	_, _, err := e.n.Inbox.CreateChannel(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
+	_, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
 		Name: "Чужой", Settings: map[string]string{"api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": "999:wrong"}})
 	if err == nil || !strings.Contains(err.Error(), "does not accept this bot token") {
 		t.Fatalf("a bad token was accepted: %v", err)
 	}
 	// Switching to polling removes the webhook.
-	if _, err := e.n.Inbox.UpdateChannel(context.Background(), e.n.System, ch.ID, inbox.ChannelChanges{Settings: map[string]string{"mode": "polling"}}); err != nil {
+	if _, err := e.n.Inbox.Channels.Update(context.Background(), e.n.System, ch.ID, inbox.ChannelChanges{Settings: map[string]string{"mode": "polling"}}); err != nil {
 		t.Fatal(err)
 	}
 	e.tg.set(func(f *fakeTelegram) {
@@ -231,7 +231,7 @@ func TestWebhookRoundTrip(t *testing.T) {
 	if n := len(e.tg.sentCalls()); n != 1 {
 		t.Fatalf("%d sends for one reply", n)
 	}
-	st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, ch.ID)
+	st, err := e.n.Inbox.Channels.Status(context.Background(), e.n.System, ch.ID)
 	if err != nil || st.LastUpdateAt == 0 || !strings.Contains(st.Info, "@union_test_bot") {
 		t.Fatalf("status = %+v %v", st, err)
 	}
@@ -484,7 +484,7 @@ func TestPollingErrorIsReported(t *testing.T) {
 	ch := e.channel(t, "polling")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		st, err := e.n.Inbox.GetChannelStatus(context.Background(), e.n.System, ch.ID)
+		st, err := e.n.Inbox.Channels.Status(context.Background(), e.n.System, ch.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,7 @@ func (c *Connector) tokenRefused(ctx context.Context, ch inbox.Channel) bool {
 	if ok && r.token == fp && (r.refused || time.Since(r.at) < refusedCheckEvery) {
 		return r.refused
 	}
-	st, err := c.inbox.ChannelStatusOf(ctx, ch.ID)
+	st, err := c.inbox.Channels.StatusOf(ctx, ch.ID)
 	if err != nil {
 		return false // the send itself will tell
 	}
@@ -69,7 +69,7 @@ func (c *Connector) refuseToken(ch inbox.Channel, desc string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
 	defer cancel()
 	fp := tokenFingerprint(ch.Secrets[secretToken])
-	if st, err := c.inbox.ChannelStatusOf(ctx, ch.ID); err == nil && st.FailedCode == failedTokenRevoked && st.FailedFor == fp {
+	if st, err := c.inbox.Channels.StatusOf(ctx, ch.ID); err == nil && st.FailedCode == failedTokenRevoked && st.FailedFor == fp {
 		c.remember(ch.ID, refusal{token: fp, refused: true, at: time.Now()}) // another node saw it first
 		return
 	}
@@ -77,7 +77,7 @@ func (c *Connector) refuseToken(ch inbox.Channel, desc string) {
 	c.log.Warn("telegram refuses the bot token: the channel is stopped until the token is changed in its settings",
 		"channel", ch.ID, "telegram_said", redact(desc, ch))
 	now := time.Now().UnixMilli()
-	err := c.inbox.ReportChannelStatus(ctx, ch.ID, inbox.ChannelStatus{FailedCode: failedTokenRevoked, FailedReason: redact(desc, ch),
+	err := c.inbox.Channels.ReportStatus(ctx, ch.ID, inbox.ChannelStatus{FailedCode: failedTokenRevoked, FailedReason: redact(desc, ch),
 		FailedAt: now, FailedFor: fp, LastError: redact(desc, ch), LastErrorAt: now})
 	if err != nil {
 		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", err)
@@ -92,11 +92,11 @@ func (c *Connector) tokenAccepted(ctx context.Context, ch inbox.Channel) {
 	if ch.ID == "" {
 		return // a new channel: nothing recorded yet
 	}
-	st, err := c.inbox.ChannelStatusOf(ctx, ch.ID)
+	st, err := c.inbox.Channels.StatusOf(ctx, ch.ID)
 	if err != nil || st.FailedCode == "" {
 		return
 	}
-	if err := c.inbox.ReportChannelStatus(ctx, ch.ID, inbox.ChannelStatus{Recovered: true}); err != nil {
+	if err := c.inbox.Channels.ReportStatus(ctx, ch.ID, inbox.ChannelStatus{Recovered: true}); err != nil {
 		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", err)
 	}
 }

@@ -49,7 +49,7 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
 	ctx := context.Background()
 	var err error
-	if e.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(ctx, n.System, op.ID, "test", 0); err != nil {
@@ -65,7 +65,7 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	tg.queue(textMessage(778300, 2, "ещё")) // ends the long poll in flight; the next one meets the 401
 	var st inbox.ChannelStatus
 	waitUntil(t, 15*time.Second, "the channel marked failed", func() bool {
-		st, err = n.Inbox.GetChannelStatus(ctx, n.System, ch.ID)
+		st, err = n.Inbox.Channels.Status(ctx, n.System, ch.ID)
 		return err == nil && st.FailedCode == "token_revoked"
 	})
 	if !strings.Contains(st.FailedReason, "Unauthorized") || st.FailedAt == 0 || st.FailedFor != "" {
@@ -96,10 +96,10 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	}
 
 	// The administrator pastes the new token: the channel works again.
-	if _, err := n.Inbox.UpdateChannel(ctx, n.System, ch.ID, inbox.ChannelChanges{Secrets: map[string]string{"bot_token": "123456:NEW-token_xyz"}}); err != nil {
+	if _, err := n.Inbox.Channels.Update(ctx, n.System, ch.ID, inbox.ChannelChanges{Secrets: map[string]string{"bot_token": "123456:NEW-token_xyz"}}); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = n.Inbox.GetChannelStatus(ctx, n.System, ch.ID)
+	st, _ = n.Inbox.Channels.Status(ctx, n.System, ch.ID)
 	if st.FailedCode != "" || st.LastError != "" {
 		t.Fatalf("status after the new token: %+v", st)
 	}

@@ -28,7 +28,7 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // which ingest deduplicates.
 func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
 	log := httpapi.Logger(r.Context())
-	ch, err := c.inbox.Channel(r.Context(), r.PathValue("channel"))
+	ch, err := c.inbox.Channels.Get(r.Context(), r.PathValue("channel"))
 	if err != nil || ch.Kind != inbox.KindTelegram || ch.Settings[settingMode] != modeWebhook {
 		log.Warn("telegram webhook for an unknown channel refused", "channel", r.PathValue("channel"))
 		http.Error(w, "forbidden", http.StatusForbidden)

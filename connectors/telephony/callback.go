@@ -56,7 +56,7 @@ func (c *Connector) RequestCallback(ctx context.Context, sc access.Scope, in Cal
 		in.ConversationID = firstNonEmpty(in.ConversationID, call.ConversationID)
 	}
 	if in.ConversationID != "" {
-		conv, err := c.inbox.GetConversation(ctx, sc, in.ConversationID)
+		conv, err := c.inbox.Conversations.Get(ctx, sc, in.ConversationID)
 		if err != nil {
 			return Callback{}, err
 		}
@@ -119,17 +119,17 @@ func (c *Connector) RequestCallback(ctx context.Context, sc access.Scope, in Cal
 // telephony channel the caller can see.
 func (c *Connector) channelForCallback(ctx context.Context, sc access.Scope, id string) (inbox.Channel, error) {
 	if id != "" {
-		ch, err := c.inbox.Channel(ctx, id)
+		ch, err := c.inbox.Channels.Get(ctx, id)
 		if err != nil || ch.Kind != inbox.KindTelephony {
 			return inbox.Channel{}, valid.Errorf("channel_id", "channel", "no telephony channel %s", id)
 		}
-		if _, err := c.inbox.GetLine(ctx, sc, ch.LineID); err != nil {
+		if _, err := c.inbox.Lines.Get(ctx, sc, ch.LineID); err != nil {
 			return inbox.Channel{}, err
 		}
 		return ch, nil
 	}
 	var found []inbox.Channel
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindTelephony)
+	chans, err := c.inbox.Channels.OfKind(ctx, inbox.KindTelephony)
 	if err != nil {
 		return inbox.Channel{}, err
 	}

@@ -75,7 +75,7 @@ func TestAnsweredCallWithRecording(t *testing.T) {
 				t.Fatalf("the call is on the member's timeline %d times: %+v", onCard, tl.Entries)
 			}
 			// Nothing of an answered call goes to the queue.
-			if convs, _ := e.n.Inbox.ListConversations(context.Background(), e.n.System, inbox.ConversationFilter{}); len(convs) != 0 {
+			if convs, _ := e.n.Inbox.Conversations.List(context.Background(), e.n.System, inbox.ConversationFilter{}); len(convs) != 0 {
 				t.Fatalf("answered call made conversations: %+v", convs)
 			}
 		})
@@ -92,7 +92,7 @@ func TestMissedCallToCallback(t *testing.T) {
 			ctx := context.Background()
 			e.play(t, call("missed-1", false))
 			e.play(t, call("missed-2", false))
-			convs, err := e.n.Inbox.ListConversations(ctx, e.n.System, inbox.ConversationFilter{Status: "open"})
+			convs, err := e.n.Inbox.Conversations.List(ctx, e.n.System, inbox.ConversationFilter{Status: "open"})
 			if err != nil || len(convs) != 1 {
 				t.Fatalf("want one open conversation, have %d (%v)", len(convs), err)
 			}
@@ -100,7 +100,7 @@ func TestMissedCallToCallback(t *testing.T) {
 			if conv.Status != inbox.StatusWaiting || conv.ChannelKind != inbox.KindTelephony || conv.ContactName != "Смирнова Ольга Ивановна" {
 				t.Fatalf("conversation %+v", conv)
 			}
-			msgs, _ := e.n.Inbox.Messages(ctx, e.n.System, conv.ID, 0, 50)
+			msgs, _ := e.n.Inbox.Conversations.Messages(ctx, e.n.System, conv.ID, 0, 50)
 			missed := 0
 			for _, m := range msgs {
 				if m.Direction == inbox.DirIn && strings.Contains(m.Text, "Пропущенный звонок с "+memberPhone) {
@@ -133,7 +133,7 @@ func TestMissedCallToCallback(t *testing.T) {
 				_ = e.n.DB.QueryRowContext(ctx, `SELECT status FROM tel_callbacks`).Scan(&st)
 				return st == "connected"
 			})
-			msgs, _ = e.n.Inbox.Messages(ctx, e.n.System, conv.ID, 0, 50)
+			msgs, _ = e.n.Inbox.Conversations.Messages(ctx, e.n.System, conv.ID, 0, 50)
 			var notes []string
 			for _, m := range msgs {
 				if m.Direction == inbox.DirNote {

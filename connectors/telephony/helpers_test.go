@@ -59,7 +59,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "Телефон", n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
-	if e.line, err = n.Inbox.CreateLine(ctx, n.System, l); err != nil {
+	if e.line, err = n.Inbox.Lines.Create(ctx, n.System, l); err != nil {
 		t.Fatal(err)
 	}
 	if e.opTok, _, err = n.Auth.CreateToken(ctx, n.System, op.ID, "test", 0); err != nil {
@@ -70,7 +70,7 @@ func newEnv(t *testing.T, provider string, settings map[string]string) *env {
 	for k, v := range settings {
 		s[k] = v
 	}
-	e.ch, _, err = n.Inbox.CreateChannel(ctx, n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelephony, Name: "АТС",
+	e.ch, _, err = n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelephony, Name: "АТС",
 		Settings: s, Secrets: pbx.Secrets()})
 	if err != nil {
 		t.Fatal(err)

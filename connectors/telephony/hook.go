@@ -14,7 +14,7 @@ import (
 
 // channelOf finds the telephony channel a webhook is for.
 func (c *Connector) channelOf(r *http.Request) (inbox.Channel, adapter, bool) {
-	ch, err := c.inbox.Channel(r.Context(), r.PathValue("channel"))
+	ch, err := c.inbox.Channels.Get(r.Context(), r.PathValue("channel"))
 	if err != nil || ch.Kind != inbox.KindTelephony {
 		return inbox.Channel{}, nil, false
 	}

@@ -142,7 +142,7 @@ func TestChannelSettingsChecked(t *testing.T) {
 		{"provider": "generic", "retention_days": "-1"},
 	}
 	for _, s := range bad {
-		if _, _, err := e.n.Inbox.CreateChannel(ctx, e.n.System, newChannel(e, s)); err == nil {
+		if _, _, err := e.n.Inbox.Channels.Create(ctx, e.n.System, newChannel(e, s)); err == nil {
 			t.Errorf("settings %v accepted", s)
 		}
 	}

@@ -78,7 +78,7 @@ func (c *Connector) QueueMissed(ctx context.Context) error {
 	rows.Close()
 	var firstErr error
 	for _, j := range jobs {
-		ch, err := c.inbox.Channel(ctx, j.ch)
+		ch, err := c.inbox.Channels.Get(ctx, j.ch)
 		if err != nil || ch.Disabled {
 			continue // waits until the channel is switched back on
 		}

@@ -137,7 +137,7 @@ func (c *Connector) FetchRecordings(ctx context.Context, now time.Time) (int, er
 }
 
 func (c *Connector) fetchOne(ctx context.Context, j recJob, now time.Time) bool {
-	ch, err := c.inbox.Channel(ctx, j.channelID)
+	ch, err := c.inbox.Channels.Get(ctx, j.channelID)
 	if err != nil {
 		c.recordingFailed(ctx, j, &errRefused{"the channel is gone"}, now)
 		return false
@@ -234,7 +234,7 @@ func unwrapRefusal(err error) error {
 // PurgeRecordings deletes recordings older than their channel's
 // retention_days, auditing each deletion, and returns how many it deleted.
 func (c *Connector) PurgeRecordings(ctx context.Context, now time.Time) (int, error) {
-	chans, err := c.inbox.ChannelsOfKind(ctx, inbox.KindTelephony)
+	chans, err := c.inbox.Channels.OfKind(ctx, inbox.KindTelephony)
 	if err != nil {
 		return 0, err
 	}

@@ -52,7 +52,7 @@ func TestConcurrentEventsOneRecord(t *testing.T) {
 func TestMissedCallQueuedLater(t *testing.T) {
 	e := newEnv(t, "generic", nil)
 	ctx := context.Background()
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	deps := telephony.Deps{Inbox: e.n.Inbox, Blobs: e.n.Blobs, DB: e.n.DB, Org: e.n.Org, Members: hub.TelephonyMembers(e.n.CRM.Members), Log: e.n.Log}
@@ -67,14 +67,14 @@ func TestMissedCallQueuedLater(t *testing.T) {
 	if r := e.oneCall(t); r["result"] != "missed" || r["conversation_id"] != nil {
 		t.Fatalf("call before: %v", r)
 	}
-	if err := e.n.Inbox.SetChannelDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
+	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the worker to queue the missed call", func() bool {
 		_ = e.n.Telephony.QueueMissed(ctx)
 		return e.oneCall(t)["conversation_id"] != nil
 	})
-	convs, _ := e.n.Inbox.ListConversations(ctx, e.n.System, inbox.ConversationFilter{Status: inbox.StatusWaiting})
+	convs, _ := e.n.Inbox.Conversations.List(ctx, e.n.System, inbox.ConversationFilter{Status: inbox.StatusWaiting})
 	if len(convs) != 1 || convs[0].ExternalChatID != strangerPhone {
 		t.Fatalf("queue: %+v", convs)
 	}

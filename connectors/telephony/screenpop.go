@@ -69,7 +69,7 @@ func (c *Connector) callerCard(ctx context.Context, sc access.Scope, number, mem
 			continue
 		}
 		seen[r.ConversationID] = true
-		if conv, err := c.inbox.GetConversation(ctx, sc, r.ConversationID); err == nil {
+		if conv, err := c.inbox.Conversations.Get(ctx, sc, r.ConversationID); err == nil {
 			card.Conversations = append(card.Conversations, CardConv{ID: conv.ID, Status: conv.Status, Subject: conv.Subject,
 				Channel: conv.ChannelKind, UpdatedAt: conv.UpdatedAt})
 		}

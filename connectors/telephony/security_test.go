@@ -127,11 +127,11 @@ func TestReorderedDuplicatedEventsConverge(t *testing.T) {
 					t.Errorf("operator: %v vs %v", got["operator_id"], want["operator_id"])
 				}
 				if !answered {
-					convs, _ := e.n.Inbox.ListConversations(context.Background(), e.n.System, inbox.ConversationFilter{})
+					convs, _ := e.n.Inbox.Conversations.List(context.Background(), e.n.System, inbox.ConversationFilter{})
 					if len(convs) != 1 {
 						t.Fatalf("%d conversations", len(convs))
 					}
-					msgs, _ := e.n.Inbox.Messages(context.Background(), e.n.System, convs[0].ID, 0, 50)
+					msgs, _ := e.n.Inbox.Conversations.Messages(context.Background(), e.n.System, convs[0].ID, 0, 50)
 					in := 0
 					for _, m := range msgs {
 						if m.Direction == inbox.DirIn {

@@ -178,7 +178,7 @@ func callEvents(ctx context.Context, q db.Execer, channelID, callID string) ([]E
 
 // lineUnit is the unit of a channel's line: who may see its calls.
 func (c *Connector) lineUnit(ctx context.Context, ch inbox.Channel) (string, error) {
-	l, err := c.inbox.GetLine(ctx, access.System("telephony"), ch.LineID)
+	l, err := c.inbox.Lines.Get(ctx, access.System("telephony"), ch.LineID)
 	if err != nil {
 		return "", err
 	}

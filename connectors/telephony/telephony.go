@@ -86,7 +86,7 @@ type Connector struct {
 // no Sender: operators answer a call on the phone, not by message.
 func New(d Deps) *Connector {
 	c := newConnector(d)
-	d.Inbox.RegisterChannelHook(inbox.KindTelephony, c.checkChannel)
+	d.Inbox.Channels.RegisterHook(inbox.KindTelephony, c.checkChannel)
 	d.Inbox.RegisterSender(inbox.KindTelephony, noSender{})
 	return c
 }
@@ -267,7 +267,7 @@ func (c *Connector) report(ch inbox.Channel, err error) {
 	} else {
 		s.LastUpdateAt = time.Now().UnixMilli()
 	}
-	if rerr := c.inbox.ReportChannelStatus(ctx, ch.ID, s); rerr != nil {
+	if rerr := c.inbox.Channels.ReportStatus(ctx, ch.ID, s); rerr != nil {
 		c.log.Debug("channel status not recorded", "channel", ch.ID, "err", rerr)
 	}
 }

@@ -93,11 +93,11 @@ func TestZoneChild(t *testing.T) {
 		if rows, _ := x.GetRows("Звонки"); len(rows) != 2 || rows[1][0] != "02.11.2026 10:15:00" {
 			t.Errorf("%s: export shows %v, want 02.11.2026 10:15:00", c.provider, rows)
 		}
-		convs, _ := e.n.Inbox.ListConversations(context.Background(), e.n.System, inbox.ConversationFilter{})
+		convs, _ := e.n.Inbox.Conversations.List(context.Background(), e.n.System, inbox.ConversationFilter{})
 		if len(convs) != 1 {
 			t.Fatalf("%s: %d conversations for the missed call", c.provider, len(convs))
 		}
-		msgs, _ := e.n.Inbox.Messages(context.Background(), e.n.System, convs[0].ID, 0, 5)
+		msgs, _ := e.n.Inbox.Conversations.Messages(context.Background(), e.n.System, convs[0].ID, 0, 5)
 		if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "02.11.2026 10:15") {
 			t.Errorf("%s: missed-call note %v, want the Moscow time 02.11.2026 10:15", c.provider, msgs)
 		}

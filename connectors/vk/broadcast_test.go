@@ -19,7 +19,7 @@ func TestBroadcastUnderVKErrors(t *testing.T) {
 	f := newFixture(t, "callback")
 	ctx := context.Background()
 	f.line.MaxActive = 200
-	if _, err := f.n.Inbox.UpdateLine(ctx, f.n.System, f.line); err != nil {
+	if _, err := f.n.Inbox.Lines.Update(ctx, f.n.System, f.line); err != nil {
 		t.Fatal(err)
 	}
 	const members, each = 100, 5

@@ -21,7 +21,7 @@ const maxCallbackBytes = 1 << 20
 // retries cover a crash; the same event again changes nothing.
 func (c *Connector) handleCallback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ch, err := c.inbox.Channel(ctx, r.PathValue("channel"))
+	ch, err := c.inbox.Channels.Get(ctx, r.PathValue("channel"))
 	if err != nil || ch.Kind != inbox.KindVK {
 		http.NotFound(w, r)
 		return

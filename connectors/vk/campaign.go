@@ -16,7 +16,7 @@ import (
 // where VK said why (RetryAfter for its rate limits, Permanent and
 // Blocked when the member blocked the community).
 func (c *Connector) SendCampaign(ctx context.Context, channelID, peer, text, key string) (string, error) {
-	ch, err := c.inbox.Channel(ctx, channelID)
+	ch, err := c.inbox.Channels.Get(ctx, channelID)
 	if err != nil {
 		return "", err
 	}

@@ -42,10 +42,10 @@ func newFixture(t *testing.T, mode string) *fixture {
 	l.Name, l.UnitID, l.Mode = "ВКонтакте", f.n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: f.op.ID}}
 	var err error
-	if f.line, err = f.n.Inbox.CreateLine(ctx, f.n.System, l); err != nil {
+	if f.line, err = f.n.Inbox.Lines.Create(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
-	f.ch, _, err = f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
+	f.ch, _, err = f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"mode": mode, "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
 		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
 	if err != nil {
@@ -71,7 +71,7 @@ func (f *fixture) post(t *testing.T, body string) (int, string) {
 
 func (f *fixture) conversations(t *testing.T) []inbox.Conversation {
 	t.Helper()
-	cs, err := f.n.Inbox.ListConversations(context.Background(), f.n.System, inbox.ConversationFilter{})
+	cs, err := f.n.Inbox.Conversations.List(context.Background(), f.n.System, inbox.ConversationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func (f *fixture) conversations(t *testing.T) []inbox.Conversation {
 
 func (f *fixture) messages(t *testing.T, convID string) []inbox.Message {
 	t.Helper()
-	ms, err := f.n.Inbox.Messages(context.Background(), f.n.System, convID, 0, 100)
+	ms, err := f.n.Inbox.Conversations.Messages(context.Background(), f.n.System, convID, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestForgedCallbacksRefused(t *testing.T) {
 	if code, _ := f.post(t, "{not json"); code != http.StatusBadRequest {
 		t.Fatalf("garbage: %d", code)
 	}
-	if err := f.n.Inbox.SetChannelDisabled(context.Background(), f.n.System, f.ch.ID, true); err != nil {
+	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, msg)); code != http.StatusForbidden {
@@ -332,7 +332,7 @@ func TestLongPoll(t *testing.T) {
 	if n := f.vk.count("groups.setLongPollSettings"); n < 2 {
 		t.Fatalf("setLongPollSettings called %d times, want a retry after the refusal", n)
 	}
-	st, err := f.n.Inbox.GetChannelStatus(context.Background(), f.n.System, f.ch.ID)
+	st, err := f.n.Inbox.Channels.Status(context.Background(), f.n.System, f.ch.ID)
 	if err != nil || !strings.Contains(st.LastError, "15") {
 		t.Fatalf("status %+v %v: want the refusal reported", st, err)
 	}
@@ -353,7 +353,7 @@ func TestLongPoll(t *testing.T) {
 	if ms := f.messages(t, c.ID); len(ms) != 1 || ms[0].Text != "Через long poll" {
 		t.Fatalf("messages %+v", ms)
 	}
-	st, _ = f.n.Inbox.GetChannelStatus(context.Background(), f.n.System, f.ch.ID)
+	st, _ = f.n.Inbox.Channels.Status(context.Background(), f.n.System, f.ch.ID)
 	if st.LastUpdateAt == 0 {
 		t.Fatalf("status %+v: no last update", st)
 	}
@@ -487,14 +487,14 @@ func TestChannelCheck(t *testing.T) {
 	}
 	for _, tc := range bad {
 		tc.settings["api_url"] = f.vk.APIURL()
-		_, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "x",
+		_, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "x",
 			Settings: tc.settings, Secrets: tc.secrets})
 		if err == nil || !strings.Contains(fmt.Sprintf("%#v", err), tc.field) {
 			t.Errorf("%s: %v, want an error on %s", tc.name, err, tc.field)
 		}
 	}
 	// A long-poll channel needs neither secret nor confirmation.
-	lp, _, err := f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "lp",
+	lp, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "lp",
 		Settings: map[string]string{"mode": "longpoll", "api_url": strings.TrimSuffix(f.vk.APIURL(), "/")},
 		Secrets:  map[string]string{"access_token": fakeToken}, RatePerS: 5})
 	if err != nil || lp.RatePerS != 5 || lp.Settings["api_url"] != f.vk.APIURL() {

@@ -27,10 +27,10 @@ func newFixtureNodes(t *testing.T, nodes int) []*fixture {
 	l.Name, l.UnitID, l.Mode = "ВКонтакте", f.n.Root.ID, inbox.Manual
 	l.Operators = []inbox.LineOperator{{UserID: f.op.ID}}
 	var err error
-	if f.line, err = f.n.Inbox.CreateLine(ctx, f.n.System, l); err != nil {
+	if f.line, err = f.n.Inbox.Lines.Create(ctx, f.n.System, l); err != nil {
 		t.Fatal(err)
 	}
-	f.ch, _, err = f.n.Inbox.CreateChannel(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
+	f.ch, _, err = f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"mode": "callback", "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
 		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
 	if err != nil {
@@ -74,7 +74,7 @@ func TestRepliesToOnePeerArriveInOrder(t *testing.T) {
 				_ = f.n.DB.QueryRow(`SELECT count(*) FROM inbox_messages WHERE conversation_id = $1 AND status = 'pending'`, conv).Scan(&left)
 				return left == 0
 			})
-			ms, err := f.n.Inbox.Messages(context.Background(), f.n.System, conv, 0, 200)
+			ms, err := f.n.Inbox.Conversations.Messages(context.Background(), f.n.System, conv, 0, 200)
 			if err != nil {
 				t.Fatal(err)
 			}

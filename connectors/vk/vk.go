@@ -76,7 +76,7 @@ type Deps struct {
 func New(d Deps) *Connector {
 	c := newConnector(d, defaultTimings)
 	d.Inbox.RegisterSender(inbox.KindVK, c)
-	d.Inbox.RegisterChannelHook(inbox.KindVK, c.checkChannel)
+	d.Inbox.Channels.RegisterHook(inbox.KindVK, c.checkChannel)
 	return c
 }
 
@@ -202,9 +202,9 @@ func (c *Connector) touch(ctx context.Context, channelID string) {
 	}
 	c.touched[channelID] = now
 	c.mu.Unlock()
-	_ = c.inbox.ReportChannelStatus(ctx, channelID, inbox.ChannelStatus{LastUpdateAt: now.UnixMilli()})
+	_ = c.inbox.Channels.ReportStatus(ctx, channelID, inbox.ChannelStatus{LastUpdateAt: now.UnixMilli()})
 }
 
 func (c *Connector) reportError(ctx context.Context, channelID string, err error) {
-	_ = c.inbox.ReportChannelStatus(ctx, channelID, inbox.ChannelStatus{LastError: err.Error(), LastErrorAt: time.Now().UnixMilli()})
+	_ = c.inbox.Channels.ReportStatus(ctx, channelID, inbox.ChannelStatus{LastError: err.Error(), LastErrorAt: time.Now().UnixMilli()})
 }

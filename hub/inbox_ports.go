@@ -1,0 +1,28 @@
+package hub
+
+import (
+	"context"
+
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
+)
+
+// CRMConversations is what appeals read of the inbox (crm.ConversationReader):
+// conversations and messages from the Conversations service, the member
+// link from the engine, which announces it to the operators.
+func CRMConversations(e *inbox.Engine) crm.ConversationReader { return crmConversations{e} }
+
+type crmConversations struct{ e *inbox.Engine }
+
+func (c crmConversations) GetConversation(ctx context.Context, sc access.Scope, id string) (inbox.Conversation, error) {
+	return c.e.Conversations.Get(ctx, sc, id)
+}
+
+func (c crmConversations) Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]inbox.Message, error) {
+	return c.e.Conversations.Messages(ctx, sc, convID, afterSeq, limit)
+}
+
+func (c crmConversations) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (inbox.Conversation, error) {
+	return c.e.LinkMember(ctx, sc, convID, memberID)
+}

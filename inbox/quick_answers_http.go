@@ -1,0 +1,63 @@
+package inbox
+
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
+)
+
+// quickAnswerInput is the body of create and update calls.
+type quickAnswerInput struct {
+	LineID   string `json:"line_id"`
+	Shortcut string `json:"shortcut"`
+	Text     string `json:"text"`
+}
+
+func (e *Engine) httpListQuickAnswers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	qs, err := e.QuickAnswers.List(r.Context(), p.Scope, r.URL.Query().Get("line_id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"quick_answers": qs})
+}
+
+func (e *Engine) httpCreateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in quickAnswerInput
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	q, err := e.QuickAnswers.Create(r.Context(), p.Scope, QuickAnswer{LineID: in.LineID, Shortcut: in.Shortcut, Text: in.Text})
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, q)
+}
+
+func (e *Engine) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		Shortcut string `json:"shortcut"`
+		Text     string `json:"text"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	q, err := e.QuickAnswers.Update(r.Context(), p.Scope, QuickAnswer{ID: r.PathValue("id"), Shortcut: in.Shortcut, Text: in.Text})
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, q)
+}
+
+func (e *Engine) httpDeleteQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := e.QuickAnswers.Delete(r.Context(), p.Scope, r.PathValue("id")); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
