@@ -50,7 +50,7 @@ func TestScriptedSetup(t *testing.T) {
 		{[]string{"token", "list", "--login", "chair"}, "1C"},
 		{[]string{"settings", "totp-roles", "chairman,administrator"}, "[administrator chairman]"},
 		{[]string{"settings", "totp-roles", "none"}, "[]"},
-		{[]string{"migrate", "--status"}, "00001_foundation.sql"},
+		{[]string{"migrate", "--status"}, "applied  00001_foundation.go"},
 		{[]string{"version"}, "dev"},
 	}
 	for _, s := range steps {
