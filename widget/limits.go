@@ -58,14 +58,12 @@ func (l Limits) withDefaults() Limits {
 	return d
 }
 
-// maxUpload is the file size the script is told: the widget's limit or
-// what the hub lets through as a request body, whichever is smaller.
+// maxUpload is the largest file a visitor may send, as documented
+// (docs/API.md, docs/CHANNELS.md). The hub exempts the upload path from
+// PROFHUB_MAX_BODY_BYTES with room for this limit, so the ordinary body
+// limit does not shrink it.
 func (w *Widget) maxUpload() int64 {
-	n := w.limits.MaxUploadBytes
-	if w.cfg != nil && w.cfg.MaxBodyBytes > 0 {
-		n = min(n, w.cfg.MaxBodyBytes-16<<10) // room for the multipart envelope
-	}
-	return n
+	return w.limits.MaxUploadBytes
 }
 
 // clientIP is the peer's address, or the last hop a trusted reverse proxy

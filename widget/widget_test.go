@@ -330,3 +330,17 @@ func TestRevokeClosesSockets(t *testing.T) {
 		t.Fatalf("revoked token resumed: %d", code)
 	}
 }
+
+// The script is told the documented 10 MiB, not the hub's 1 MiB limit for
+// ordinary bodies, and the upload path really takes such a file.
+func TestUploadLimitIsTheDocumentedOne(t *testing.T) {
+	f := newFixture(t)
+	code, cfg, _ := f.req(t, "GET", "/widget/v1/config/"+f.ch.ID, siteOrigin, nil)
+	if code != http.StatusOK || cfg["max_upload_bytes"] != float64(10<<20) {
+		t.Fatalf("config: %d max_upload_bytes=%v, want %d", code, cfg["max_upload_bytes"], 10<<20)
+	}
+	token := f.session(t)
+	png := func(n int) []byte { return append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, n-8)...) }
+	upload(t, f, token, "scan.png", png(9<<20), http.StatusCreated)
+	upload(t, f, token, "huge.png", png(10<<20+1), http.StatusRequestEntityTooLarge)
+}
