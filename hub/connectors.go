@@ -25,7 +25,7 @@ type connector interface {
 // newConnectors builds every channel connector of this node. Add one line
 // per channel kind.
 func (h *Hub) newConnectors() []connector {
-	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Org: h.Org,
+	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Staff: TelephonyStaff(h.Org),
 		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	mailer := mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing})

@@ -112,17 +112,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if params == (auth.PasswordParams{}) {
 		params = auth.DefaultPasswordParams
 	}
+	if h.Box, err = openSecretBox(cfg, log); err != nil {
+		return nil, err
+	}
 	h.Org = org.NewStore(h.DB)
-	h.Auth = auth.NewService(h.DB, h.KV, h.Org, log, params, cfg.SessionTTL)
+	h.Auth = auth.NewService(auth.Deps{DB: h.DB, KV: h.KV, Users: h.Org, Log: log, Params: params, SessionTTL: cfg.SessionTTL, Box: h.Box})
 	h.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	if err := h.bootstrap(ctx); err != nil {
 		return nil, err
 	}
-	if h.Box, err = openSecretBox(cfg, log); err != nil {
-		return nil, err
-	}
-	h.Auth.SetSecretBox(h.Box)
 	// Plain TOTP secrets of earlier versions are sealed now; one missed
 	// (say, a failed write) is sealed on its first use instead.
 	if n, err := h.Auth.SealTOTPSecrets(ctx); err != nil {
