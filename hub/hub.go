@@ -67,6 +67,9 @@ type Hub struct {
 	Telephony *telephony.Connector
 	// Mail is the mail connector (tests reach its image proxy).
 	Mail *mail.Connector
+	// mailLate is the mail connector as the workflow and the widget reach
+	// it, bound once the connector is built (see lateMail).
+	mailLate *lateMail
 
 	handler    http.Handler
 	metrics    http.Handler // served alone on PROFHUB_METRICS_LISTEN
@@ -133,7 +136,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err
 	}
-	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
+	h.mailLate = &lateMail{}
+	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL}); err != nil {
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox)})
