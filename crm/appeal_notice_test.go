@@ -39,7 +39,7 @@ func TestAppealNoticesOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wf, err := workflow.New(f.ctx, d, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			wf, err := workflow.New(f.ctx, workflow.Deps{DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -133,7 +133,7 @@ func TestKilledNodeLeavesNothingBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(d, nil, users, nil, auth.CheapPasswordParams, time.Hour)
+	svc := auth.NewService(auth.Deps{DB: d, Users: users, Params: auth.CheapPasswordParams, SessionTTL: time.Hour})
 	sys := access.System("test")
 	sys.UnitID = rec.UnitID
 	admin, _, err := svc.CreateToken(ctx, sys, rec.ID, "cluster test", time.Hour)

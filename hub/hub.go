@@ -67,6 +67,9 @@ type Hub struct {
 	Telephony *telephony.Connector
 	// Mail is the mail connector (tests reach its image proxy).
 	Mail *mail.Connector
+	// mailLate is the mail connector as the workflow and the widget reach
+	// it, bound once the connector is built (see lateMail).
+	mailLate *lateMail
 
 	handler    http.Handler
 	metrics    http.Handler // served alone on PROFHUB_METRICS_LISTEN
@@ -112,17 +115,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if params == (auth.PasswordParams{}) {
 		params = auth.DefaultPasswordParams
 	}
+	if h.Box, err = openSecretBox(cfg, log); err != nil {
+		return nil, err
+	}
 	h.Org = org.NewStore(h.DB)
-	h.Auth = auth.NewService(h.DB, h.KV, h.Org, log, params, cfg.SessionTTL)
+	h.Auth = auth.NewService(auth.Deps{DB: h.DB, KV: h.KV, Users: h.Org, Log: log, Params: params, SessionTTL: cfg.SessionTTL, Box: h.Box})
 	h.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	if err := h.bootstrap(ctx); err != nil {
 		return nil, err
 	}
-	if h.Box, err = openSecretBox(cfg, log); err != nil {
-		return nil, err
-	}
-	h.Auth.SetSecretBox(h.Box)
 	// Plain TOTP secrets of earlier versions are sealed now; one missed
 	// (say, a failed write) is sealed on its first use instead.
 	if n, err := h.Auth.SealTOTPSecrets(ctx); err != nil {
@@ -134,7 +136,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
 		return nil, err
 	}
-	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
+	h.mailLate = &lateMail{}
+	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL}); err != nil {
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox)})

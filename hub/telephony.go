@@ -7,6 +7,7 @@ import (
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/org"
 )
 
 // TelephonyMembers lets the telephony connector recognise callers in the
@@ -35,4 +36,20 @@ func (c callTimeline) MemberTimeline(ctx context.Context, sc access.Scope, m crm
 		out[i] = crm.TimelineEntry(e)
 	}
 	return out, err
+}
+
+// TelephonyStaff lets the telephony connector map extensions to operators
+// and name them through its own small port (telephony.Staff).
+func TelephonyStaff(o *org.Store) telephony.Staff { return telephonyStaff{o} }
+
+type telephonyStaff struct{ org *org.Store }
+
+func (s telephonyStaff) UserIDByLogin(ctx context.Context, login string) (string, error) {
+	rec, err := s.org.AuthByLogin(ctx, login)
+	return rec.ID, err
+}
+
+func (s telephonyStaff) FullName(ctx context.Context, sc access.Scope, id string) (string, error) {
+	u, err := s.org.GetUser(ctx, sc, id)
+	return u.FullName, err
 }

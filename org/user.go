@@ -5,34 +5,17 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// User is a member of staff who signs in to the hub.
-type User struct {
-	ID          string      `json:"id"`
-	Login       string      `json:"login"`
-	FullName    string      `json:"full_name"`
-	Email       string      `json:"email,omitempty"`
-	Role        access.Role `json:"role"`
-	UnitID      string      `json:"unit_id"`
-	UnitName    string      `json:"unit_name"`
-	UnitPath    string      `json:"-"`
-	Lang        string      `json:"lang"`
-	Disabled    bool        `json:"disabled"`
-	TOTPEnabled bool        `json:"totp_enabled"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-}
-
-// Scope is what the user may see, for a request coming from addr.
-func (u User) Scope(addr string) access.Scope {
-	return access.Scope{UserID: u.ID, UserName: u.Login, Role: u.Role, UnitID: u.UnitID, UnitPath: u.UnitPath, From: addr}
-}
+// User is a member of staff who signs in to the hub. The type is auth's,
+// so that a signed-in Principal holds it without auth importing the
+// directory.
+type User = auth.User
 
 // NewUser is what creating a user needs. PasswordHash comes from the auth
 // package, which owns password hashing.

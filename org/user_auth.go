@@ -8,16 +8,16 @@ import (
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // AuthRecord is a user with the secrets that signing in checks. Only the
-// auth package asks for it, before any scope exists.
-type AuthRecord struct {
-	User
-	PasswordHash string
-	TOTPSecret   string
-}
+// auth package asks for it, before any scope exists; the Store satisfies
+// auth.Users.
+type AuthRecord = auth.Credentials
+
+var _ auth.Users = (*Store)(nil)
 
 func (s *Store) authRecord(ctx context.Context, where string, arg string) (AuthRecord, error) {
 	var r AuthRecord

@@ -59,7 +59,7 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.s, err = workflow.New(ctx, d, bl, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if f.s, err = workflow.New(ctx, workflow.Deps{DB: d, Blobs: bl, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	return f

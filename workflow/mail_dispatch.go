@@ -76,13 +76,6 @@ type Mail struct {
 	baseURL string // public address for links in e-mails
 }
 
-// SetMailer lets outgoing documents leave by e-mail; without it, or
-// without the setting, the e-mail method is refused with a clear error.
-// baseURL (the hub's public address) makes the link in task e-mails.
-func (s *Mail) SetMailer(m Mailer, baseURL string) {
-	s.mailer, s.baseURL = m, strings.TrimRight(baseURL, "/")
-}
-
 // checkMailDispatch validates the e-mail method inside the decision.
 func (s *Mail) checkMailDispatch(ctx context.Context, tx db.Execer, d *Dispatch) error {
 	if d.Method != "email" {
@@ -266,6 +259,3 @@ func (s *Mail) readBlob(ctx context.Context, key string, limit int64) ([]byte, e
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, limit))
 }
-
-// Mailer returns the mailer set with SetMailer (nil without one).
-func (s *Mail) Mailer() Mailer { return s.mailer }

@@ -245,7 +245,7 @@ func TestAPITaskMail(t *testing.T) {
 	if _, err := f.n.DB.ExecContext(ctx, `UPDATE users SET email = 'chair@union.example' WHERE id = $1`, f.chair.id); err != nil {
 		t.Fatal(err)
 	}
-	f.n.Docs.Mail.SetMailer(f.n.Docs.Mail.Mailer(), "https://hub.example.org")
+	f.n.Docs.Mail.SetBaseURL("https://hub.example.org")
 	var doc workflow.Document
 	f.sec.call(t, "POST", "/api/v1/workflow/documents", `{"kind":"outgoing","title":"Письмо в Минтруд"}`, http.StatusCreated, &doc)
 	f.sec.decide(t, doc.ID, `{"decision":"to_chairman"}`)

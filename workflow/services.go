@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,10 +56,24 @@ type core struct {
 	now   func() time.Time // tests move the clock for deadlines
 }
 
+// Deps is what the workflow needs from the hub.
+type Deps struct {
+	DB    *db.DB
+	Blobs blob.Store
+	Log   *slog.Logger
+	// Mailer lets outgoing documents and task e-mails leave by e-mail;
+	// without it (or without the setting SettingMailChannel) the e-mail
+	// method is refused with a clear error.
+	Mailer Mailer
+	// BaseURL is the hub's public address, for the link in task e-mails.
+	BaseURL string
+}
+
 // New builds the workflow services and stores the built-in process
 // definitions the first time (version 1 of each; later versions are the
 // administrator's).
-func New(ctx context.Context, d *db.DB, blobs blob.Store, log *slog.Logger) (*Services, error) {
+func New(ctx context.Context, deps Deps) (*Services, error) {
+	d := deps.DB
 	for _, def := range Builtin() {
 		def.Version = 1
 		body, _ := json.Marshal(def)
@@ -68,9 +83,9 @@ func New(ctx context.Context, d *db.DB, blobs blob.Store, log *slog.Logger) (*Se
 			return nil, fmt.Errorf("workflow: store built-in definition %s: %w", def.ID, err)
 		}
 	}
-	c := &core{db: d, blobs: blobs, log: log, now: time.Now}
+	c := &core{db: d, blobs: deps.Blobs, log: deps.Log, now: time.Now}
 	files := &Files{c}
-	mail := &Mail{core: c, files: files}
+	mail := &Mail{core: c, files: files, mailer: deps.Mailer, baseURL: strings.TrimRight(deps.BaseURL, "/")}
 	engine := &Engine{core: c, mail: mail}
 	templates := &Templates{c}
 	return &Services{

@@ -382,7 +382,7 @@ func (c *cli) token(args []string) error {
 		return err
 	}
 	svc := func(a *admin) *auth.Service {
-		return auth.NewService(a.db, nil, a.org, slog.New(slog.DiscardHandler), auth.DefaultPasswordParams, time.Hour)
+		return auth.NewService(auth.Deps{DB: a.db, Users: a.org, Log: slog.New(slog.DiscardHandler), Params: auth.DefaultPasswordParams, SessionTTL: time.Hour})
 	}
 	switch act {
 	case "create":
@@ -450,7 +450,7 @@ func (c *cli) settings(args []string) (err error) {
 		return err
 	}
 	return c.runAdmin(cfg, func(ctx context.Context, a *admin) error {
-		svc := auth.NewService(a.db, nil, a.org, slog.New(slog.DiscardHandler), auth.DefaultPasswordParams, time.Hour)
+		svc := auth.NewService(auth.Deps{DB: a.db, Users: a.org, Log: slog.New(slog.DiscardHandler), Params: auth.DefaultPasswordParams, SessionTTL: time.Hour})
 		if len(pos) == 1 {
 			var roles []access.Role
 			if pos[0] != "none" {

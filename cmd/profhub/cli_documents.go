@@ -26,7 +26,7 @@ func (c *cli) openDocs(ctx context.Context, cfg *config.Config, d *db.DB) (*work
 	if err != nil {
 		return nil, err
 	}
-	return workflow.New(ctx, d, blobs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return workflow.New(ctx, workflow.Deps{DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // documents manages the registries: number formats, the administrator's

@@ -59,6 +59,10 @@ type Deps struct {
 	// Senders, when set, names the hub's other sending addresses (the
 	// mass-mailing accounts): letters from them are never auto-answered.
 	Senders SenderAddresses
+
+	// Replies, when set, is offered every letter that answers something,
+	// before it becomes a mail conversation (reply_taker.go).
+	Replies ReplyTaker
 }
 
 // BounceRecorder takes the bounce of a letter this connector did not send.
@@ -74,7 +78,7 @@ type Connector struct {
 	log   *slog.Logger
 
 	bounces BounceRecorder
-	replies ReplyTaker // set once before Start
+	replies ReplyTaker
 	senders SenderAddresses
 	own     ownAddresses
 
@@ -92,7 +96,7 @@ type Connector struct {
 
 // New builds the connector and registers its sender and channel hook.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces, senders: d.Senders,
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces, senders: d.Senders, replies: d.Replies,
 		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
 		images: newImageProxy(publicAddr, nil)}
 	c.ctx, c.stop = context.WithCancel(context.Background())

@@ -32,10 +32,6 @@ type TakenReply struct {
 	Duplicate      bool   // it was taken before
 }
 
-// TakeRepliesWith sets the ReplyTaker. The hub calls it once while wiring,
-// before the watchers start.
-func (c *Connector) TakeRepliesWith(t ReplyTaker) { c.replies = t }
-
 // offerReply hands the letter to the ReplyTaker, if there is one and the
 // letter answers something. Automatic replies (vacation notices) are left
 // to the mail conversation, where an operator sees them without them

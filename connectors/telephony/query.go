@@ -201,8 +201,8 @@ func (c *Connector) fillNames(ctx context.Context, rows []CallRow) {
 		r := &rows[i]
 		if id := r.OperatorID; id != "" {
 			if _, ok := users[id]; !ok {
-				if u, err := c.org.GetUser(ctx, sys, id); err == nil {
-					users[id] = u.FullName
+				if name, err := c.staff.FullName(ctx, sys, id); err == nil {
+					users[id] = name
 				}
 			}
 			r.OperatorName = users[id]

@@ -134,8 +134,8 @@ func (c *Connector) CallStats(ctx context.Context, sc access.Scope, from, to tim
 	sys := access.System("telephony")
 	for id, r := range ops {
 		r.finish()
-		if u, err := c.org.GetUser(ctx, sys, id); err == nil {
-			r.Name = u.FullName
+		if name, err := c.staff.FullName(ctx, sys, id); err == nil {
+			r.Name = name
 		}
 		st.ByOperator = append(st.ByOperator, *r)
 	}

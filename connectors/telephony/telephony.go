@@ -24,7 +24,6 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
-	"github.com/profhub/profhub/org"
 )
 
 // Channel settings and secrets this connector reads.
@@ -53,7 +52,8 @@ type Deps struct {
 	Inbox *inbox.Engine
 	Blobs blob.Store
 	DB    *db.DB
-	Org   *org.Store
+	// Staff maps the PBX's extensions to operators and names them.
+	Staff Staff
 	// Members recognises callers; nil leaves calls unlinked to members.
 	Members Members
 	Log     *slog.Logger
@@ -64,7 +64,7 @@ type Connector struct {
 	inbox   *inbox.Engine
 	blobs   blob.Store
 	db      *db.DB
-	org     *org.Store
+	staff   Staff
 	members Members
 	log     *slog.Logger
 	api     *http.Client // provider API calls (the address is the administrator's setting)
@@ -102,7 +102,7 @@ func HandleEvents(ctx context.Context, d Deps, ch inbox.Channel, evs []Event) er
 }
 
 func newConnector(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, org: d.Org, members: d.Members, log: d.Log.With("pkg", "telephony"),
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, staff: d.Staff, members: d.Members, log: d.Log.With("pkg", "telephony"),
 		api: &http.Client{Timeout: 30 * time.Second}, SignatureWindow: 5 * time.Minute, ScanEvery: 5 * time.Second,
 		wake: make(chan struct{}, 1)}
 	c.ctx, c.stop = context.WithCancel(context.Background())
@@ -194,7 +194,7 @@ func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
 		return err
 	}
 	for _, l := range parseExtensionsLax(ch.Settings[settingExtensions]) {
-		if _, err := c.org.AuthByLogin(ctx, l); err != nil {
+		if _, err := c.staff.UserIDByLogin(ctx, l); err != nil {
 			return valid.Errorf("settings.extensions", "login", "extensions: no user with login %q", l)
 		}
 	}
@@ -231,18 +231,18 @@ func (c *Connector) userOfExtension(ctx context.Context, ch inbox.Channel, ext s
 	if login == "" {
 		return ""
 	}
-	u, err := c.org.AuthByLogin(ctx, login)
+	id, err := c.staff.UserIDByLogin(ctx, login)
 	if err != nil {
 		return ""
 	}
-	return u.ID
+	return id
 }
 
 // extensionOfUser is the reverse: the extension click-to-call rings first.
 func (c *Connector) extensionOfUser(ctx context.Context, ch inbox.Channel, userID string) string {
 	m, _ := parseExtensions(ch.Settings[settingExtensions])
 	for ext, login := range m {
-		if u, err := c.org.AuthByLogin(ctx, login); err == nil && u.ID == userID {
+		if id, err := c.staff.UserIDByLogin(ctx, login); err == nil && id == userID {
 			return ext
 		}
 	}

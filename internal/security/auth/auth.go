@@ -16,7 +16,6 @@ import (
 	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
-	"github.com/profhub/profhub/org"
 )
 
 // Errors of signing in. ErrBadCredentials deliberately does not say whether
@@ -34,11 +33,26 @@ type ThrottledError struct{ RetryAfter time.Duration }
 func (e *ThrottledError) Error() string { return ErrThrottled.Error() }
 func (e *ThrottledError) Unwrap() error { return ErrThrottled }
 
+// Deps is what the service needs from the hub.
+type Deps struct {
+	DB    *db.DB     // sessions and API tokens
+	KV    *kv.Client // login throttling; nil for command-line tools that do not sign in
+	Users Users      // the staff directory (org's store)
+	Log   *slog.Logger
+	// Params are the argon2id costs of new hashes.
+	Params PasswordParams
+	// SessionTTL is the idle lifetime of a session.
+	SessionTTL time.Duration
+	// Box seals TOTP secrets (totp_seal.go). Without one, enrolment is
+	// refused and only plain secrets can be checked.
+	Box *secretbox.Box
+}
+
 // Service holds what signing in needs.
 type Service struct {
 	db        *db.DB
 	kv        *kv.Client
-	users     *org.Store
+	users     Users
 	log       *slog.Logger
 	params    PasswordParams
 	ttl       time.Duration
@@ -46,10 +60,10 @@ type Service struct {
 	box       *secretbox.Box // seals TOTP secrets (totp_seal.go)
 }
 
-// NewService builds the service. sessionTTL is the idle lifetime of a session.
-func NewService(d *db.DB, k *kv.Client, users *org.Store, log *slog.Logger, params PasswordParams, sessionTTL time.Duration) *Service {
-	dummy, _ := HashPassword(RandomPassword(), params)
-	return &Service{db: d, kv: k, users: users, log: log, params: params, ttl: sessionTTL, dummyHash: dummy}
+// NewService builds the service.
+func NewService(d Deps) *Service {
+	dummy, _ := HashPassword(RandomPassword(), d.Params)
+	return &Service{db: d.DB, kv: d.KV, users: d.Users, log: d.Log, params: d.Params, ttl: d.SessionTTL, dummyHash: dummy, box: d.Box}
 }
 
 // HashPassword hashes with the service's parameters after a strength check.
@@ -62,7 +76,7 @@ func (s *Service) HashPassword(pw string) (string, error) {
 
 // Principal is the authenticated caller of a request.
 type Principal struct {
-	User        org.User
+	User        User
 	Scope       access.Scope
 	SessionHash string // empty for API tokens
 	CSRFToken   string

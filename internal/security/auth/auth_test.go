@@ -37,8 +37,8 @@ func newFixture(t *testing.T, d *db.DB) fixture {
 		t.Fatal(err)
 	}
 	sys.UnitID = root.ID
-	svc := auth.NewService(d, kvtest.Open(t), users, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.CheapPasswordParams, time.Hour)
-	svc.SetSecretBox(testBox(t, "auth test secret key"))
+	svc := auth.NewService(auth.Deps{DB: d, KV: kvtest.Open(t), Users: users, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Params: auth.CheapPasswordParams, SessionTTL: time.Hour, Box: testBox(t, "auth test secret key")})
 	return fixture{svc: svc, users: users, sys: sys, unit: root}
 }
 

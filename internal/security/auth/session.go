@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/internal/storage/db"
-	"github.com/profhub/profhub/org"
 )
 
 // pendingTTL bounds the window between the password and the TOTP code.
@@ -20,7 +19,7 @@ const pendingTTL = 10 * time.Minute
 type LoginResult struct {
 	Token      string
 	MFAPending bool
-	User       org.User
+	User       User
 }
 
 // Login checks a password and opens a session. Failures are throttled per

@@ -17,11 +17,6 @@ import (
 
 var errNoBox = errors.New("auth: TOTP secrets need the secret key (PROFHUB_SECRET_KEY); none was given to the auth service")
 
-// SetSecretBox gives the service the box that seals TOTP secrets. The hub
-// calls it at start, before serving. Without a box, enrolment is refused
-// and only plain secrets can be checked.
-func (s *Service) SetSecretBox(b *secretbox.Box) { s.box = b }
-
 // sealTOTP turns a new secret into its stored form.
 func (s *Service) sealTOTP(plain string) (string, error) {
 	if s.box == nil {

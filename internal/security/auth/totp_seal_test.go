@@ -71,8 +71,8 @@ func TestTOTPSecretSealedAtRest(t *testing.T) {
 		}
 
 		// Another key cannot open it: the sign-in fails loudly, not as a wrong code.
-		other := auth.NewService(d, kvtest.Open(t), f.users, slog.New(slog.DiscardHandler), auth.CheapPasswordParams, time.Hour)
-		other.SetSecretBox(testBox(t, "a different secret key"))
+		other := auth.NewService(auth.Deps{DB: d, KV: kvtest.Open(t), Users: f.users, Log: slog.New(slog.DiscardHandler),
+			Params: auth.CheapPasswordParams, SessionTTL: time.Hour, Box: testBox(t, "a different secret key")})
 		if err := other.VerifyTOTP(ctx, &auth.Principal{User: u, MFAPending: true}, "123456", ""); !errors.Is(err, secretbox.ErrUndecryptable) {
 			t.Fatalf("secret opened with the wrong key: %v", err)
 		}

@@ -1,0 +1,67 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/profhub/profhub/internal/security/access"
+)
+
+// User is a member of staff who signs in to the hub. The staff directory
+// (org) keeps users and names this type org.User; it is defined here so
+// that a Principal can hold it without signing in, which is plumbing,
+// importing the directory, which is a domain.
+type User struct {
+	ID          string      `json:"id"`
+	Login       string      `json:"login"`
+	FullName    string      `json:"full_name"`
+	Email       string      `json:"email,omitempty"`
+	Role        access.Role `json:"role"`
+	UnitID      string      `json:"unit_id"`
+	UnitName    string      `json:"unit_name"`
+	UnitPath    string      `json:"-"`
+	Lang        string      `json:"lang"`
+	Disabled    bool        `json:"disabled"`
+	TOTPEnabled bool        `json:"totp_enabled"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+}
+
+// Scope is what the user may see, for a request coming from addr.
+func (u User) Scope(addr string) access.Scope {
+	return access.Scope{UserID: u.ID, UserName: u.Login, Role: u.Role, UnitID: u.UnitID, UnitPath: u.UnitPath, From: addr}
+}
+
+// Credentials is a user with the secrets that signing in checks. Only
+// this package asks for them, before any scope exists (org.AuthRecord).
+type Credentials struct {
+	User
+	PasswordHash string
+	TOTPSecret   string
+}
+
+// Users is the staff directory as signing in needs it; org's store
+// satisfies it. Look-ups of an unknown user return an error wrapping
+// db.ErrNotFound. The writes take the caller's scope and leave an audit
+// entry, as the directory's other writes do.
+type Users interface {
+	// AuthByLogin and AuthByID find a user with their secrets, disabled
+	// ones included (the caller refuses them).
+	AuthByLogin(ctx context.Context, login string) (Credentials, error)
+	AuthByID(ctx context.Context, id string) (Credentials, error)
+	// GetUser returns a user sc may see.
+	GetUser(ctx context.Context, sc access.Scope, id string) (User, error)
+	// SetPasswordHash stores a new hash and ends every session of the user
+	// but keepSessionHash.
+	SetPasswordHash(ctx context.Context, sc access.Scope, id, hash, keepSessionHash string) error
+	// SetTOTP stores a TOTP secret (sealed) and whether it is in force.
+	SetTOTP(ctx context.Context, sc access.Scope, id, secret string, enabled bool) error
+	// UseTOTPStep records a used time step; false when it (or a later
+	// one) was used before.
+	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+	// TOTPSecrets returns every stored TOTP secret by user id.
+	TOTPSecrets(ctx context.Context) (map[string]string, error)
+	// ReplaceTOTPSecret swaps a stored secret for its sealed form, only if
+	// it is still old.
+	ReplaceTOTPSecret(ctx context.Context, id, old, replacement string) (bool, error)
+}
