@@ -32,6 +32,7 @@ import (
 	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/org/orgapi"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
@@ -145,7 +146,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 
-	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Blobs: h.Blobs, Log: log, Metrics: h.Metrics, Version: opts.Version,
+	avatars := org.NewAvatars(h.Org, h.Blobs, log)
+	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Directory: h.Org, Avatars: avatars, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
@@ -155,6 +157,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	mux := http.NewServeMux()
 	w.Routes(mux)
+	orgapi.Routes(mux, orgapi.Deps{Store: h.Org, Avatars: avatars, Passwords: h.Auth})
 	h.Inbox.Routes(mux)
 	h.CRM.Routes(mux)
 	h.Docs.Routes(mux)

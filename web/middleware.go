@@ -2,24 +2,81 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
-const sessionCookie = "profhub_session"
+// chain is the middleware every request passes, outermost first: panics,
+// request id, security headers, body limit, cross-origin protection,
+// sign-in, CSRF, and the log line and metrics of the route.
+type chain struct {
+	cfg         *config.Config
+	db          *db.DB
+	log         *slog.Logger
+	auth        credentials
+	sessions    *sessions
+	ui          *pages // the error page for a person whose sign-in could not be checked
+	largeBodies map[string]int64
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	cop         *http.CrossOriginProtection
+}
 
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
+// credentials turns a Bearer token or a session cookie into a principal.
+type credentials interface {
+	Bearer(ctx context.Context, secret, ip string) (*auth.Principal, error)
+	Session(ctx context.Context, token, ip string) (*auth.Principal, error)
+}
+
+func newChain(d Deps, ui *pages, sess *sessions) *chain {
+	c := &chain{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, sessions: sess, ui: ui, largeBodies: d.LargeBodies}
+	c.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "profhub_http_requests_total", Help: "HTTP requests by route pattern and status code.",
+	}, []string{"route", "code"})
+	c.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "profhub_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route"})
+	d.Metrics.MustRegister(c.requests, c.latency)
+	c.cop = http.NewCrossOriginProtection()
+	// Webhooks come from providers' servers and the widget from other
+	// sites by design; both authenticate in their own way, never by cookie.
+	c.cop.AddInsecureBypassPattern("/hooks/")
+	c.cop.AddInsecureBypassPattern("/widget/")
+	return c
+}
+
+// wrap puts mux inside the chain. The innermost layer observes the route
+// pattern the mux chose, so it must see the request the mux sees.
+func (ch *chain) wrap(mux *http.ServeMux) http.Handler {
+	var h http.Handler = ch.observe(mux)
+	h = ch.checkCSRF(h)
+	h = ch.authenticate(h)
+	h = ch.cop.Handler(h)
+	h = ch.limitBody(h)
+	h = securityHeaders(h, ch.cfg.SecureCookies())
+	h = ch.withRequestID(h)
+	return ch.recoverPanics(h)
+}
+
+func (ch *chain) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -36,7 +93,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // withRequestID takes the proxy's X-Request-Id when it is sane, or makes one,
 // and echoes it so a user's report can be matched with the log.
-func (s *Server) withRequestID(next http.Handler) http.Handler {
+func (ch *chain) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
@@ -45,12 +102,12 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		log := s.Log.With("req", id)
+		log := ch.log.With("req", id)
 		ctx := httpapi.WithRequest(r.Context(), id, log)
-		if s.DB != nil {
+		if ch.db != nil {
 			// Error answers ask the database's breaker, so that a lookup
 			// failed by an outage is not answered as "not found".
-			ctx = httpapi.WithDependency(ctx, s.DB)
+			ctx = httpapi.WithDependency(ctx, ch.db)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -85,10 +142,10 @@ func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	})
 }
 
-func (s *Server) limitBody(next http.Handler) http.Handler {
+func (ch *chain) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := s.Config.MaxBodyBytes
-		for prefix, n := range s.LargeBodies {
+		limit := ch.cfg.MaxBodyBytes
+		for prefix, n := range ch.largeBodies {
 			if strings.HasPrefix(r.URL.Path, prefix) {
 				limit = n
 			}
@@ -102,28 +159,10 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the peer's address, or the last hop a trusted reverse proxy
-// appended to X-Forwarded-For (earlier hops are the client's own claims).
-func (s *Server) clientIP(r *http.Request) string {
-	if s.Config.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // authenticate resolves a Bearer token or the session cookie into the
 // request's principal. A bad Bearer token is refused outright; a bad cookie
 // is dropped and the request goes on anonymously (to the login page).
-func (s *Server) authenticate(next http.Handler) http.Handler {
+func (ch *chain) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || r.URL.Path == "/metrics" {
 			// Public endpoints authenticate the way their provider defines
@@ -132,7 +171,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ip := s.clientIP(r)
+		ip := ch.sessions.clientIP(r)
 		var p *auth.Principal
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, token, _ := strings.Cut(h, " ")
@@ -140,7 +179,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if !strings.EqualFold(scheme, "Bearer") {
 				err = auth.ErrNoSession
 			} else {
-				p, err = s.Auth.Bearer(r.Context(), strings.TrimSpace(token), ip)
+				p, err = ch.auth.Bearer(r.Context(), strings.TrimSpace(token), ip)
 			}
 			if err != nil {
 				// One line: a wrong token as a warning, an outage as an error.
@@ -148,14 +187,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
-			p, err = s.Auth.Session(r.Context(), c.Value, ip)
+			p, err = ch.auth.Session(r.Context(), c.Value, ip)
 			switch {
 			case errors.Is(err, auth.ErrNoSession):
-				s.clearSessionCookie(w)
+				ch.sessions.clearCookie(w)
 			case err != nil:
 				// The session could not be looked up (the database is
 				// down): the user is not signed out, they must wait.
-				s.authFailed(w, r, err)
+				ch.authFailed(w, r, err)
 				return
 			}
 		}
@@ -170,18 +209,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 // authFailed answers a request whose credentials could not be checked:
 // JSON for the API, the error page for a person.
-func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+func (ch *chain) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		httpapi.Error(w, r, err)
 		return
 	}
-	s.pageError(w, r, err)
+	ch.ui.fail(w, r, err)
 }
 
 // checkCSRF demands the session's token on every state-changing request
 // made with a session cookie. Token-authenticated API calls carry no
 // ambient credentials and need none.
-func (s *Server) checkCSRF(next http.Handler) http.Handler {
+func (ch *chain) checkCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := auth.FromContext(r.Context())
 		switch r.Method {
@@ -209,7 +248,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 
 // observe logs each request once and counts it by route pattern (not by
 // path, which would explode the metric with ids).
-func (s *Server) observe(next http.Handler) http.Handler {
+func (ch *chain) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -219,8 +258,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			route = "unmatched"
 		}
 		d := time.Since(start)
-		s.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
-		s.latency.WithLabelValues(route).Observe(d.Seconds())
+		ch.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
+		ch.latency.WithLabelValues(route).Observe(d.Seconds())
 		httpapi.Logger(r.Context()).Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", d)
 	})
 }
@@ -258,14 +297,4 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return h.Hijack()
 	}
 	return nil, nil, errors.New("web: connection cannot be hijacked")
-}
-
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.Config.SecureCookies(), SameSite: http.SameSiteLaxMode})
-}
-
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.Config.SecureCookies(), SameSite: http.SameSiteLaxMode})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -25,15 +26,17 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// pages holds one template set per page: the layout plus that page's
-// "content" block.
+// pages renders the UI: one template set per page (the layout plus that
+// page's "content" block), the view every page gets, the error page, and
+// the checks that send a visitor to sign in first. Every page type holds
+// one.
 type pages struct {
 	byName map[string]*template.Template
 }
 
 // moscow is the installation's time zone: the server formats dates in it
 // and the pages' scripts get it on <html data-tz> (web/static/common.js).
-// Users have no time zone of their own yet; when they do, newView sends
+// Users have no time zone of their own yet; when they do, view sends
 // theirs instead.
 var moscow = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Moscow")
@@ -94,7 +97,7 @@ type view struct {
 	Data     any
 }
 
-func (s *Server) newView(r *http.Request, title, nav string) *view {
+func (ui *pages) view(r *http.Request, title, nav string) *view {
 	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), TimeZone: moscow.String(), Title: title, Nav: nav}
 	if p := auth.FromContext(r.Context()); p != nil {
 		u := p.User
@@ -108,8 +111,8 @@ func (s *Server) newView(r *http.Request, title, nav string) *view {
 	return v
 }
 
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
-	t, ok := s.pages.byName[page]
+func (ui *pages) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := ui.byName[page]
 	if !ok {
 		httpapi.Error(w, r, fmt.Errorf("web: no template %q", page))
 		return
@@ -138,22 +141,22 @@ func errorText(lang string, err error) string {
 	return i18n.T(lang, "err."+code)
 }
 
-// pageError renders the error page with the status the error maps to.
-func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+// fail renders the error page with the status the error maps to.
+func (ui *pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 	err = httpapi.DuringOutage(r.Context(), err)
 	status, _, _, _ := httpapi.Classify(err)
 	if status >= 500 {
 		httpapi.Logger(r.Context()).Error("page failed", "err", err)
 	}
 	httpapi.SetRetryAfter(w.Header(), err)
-	v := s.newView(r, "title.error", "")
+	v := ui.view(r, "title.error", "")
 	v.Error = errorText(v.Lang, err)
-	s.render(w, r, status, "error", v)
+	ui.render(w, r, status, "error", v)
 }
 
-// pageUser returns the signed-in user, or redirects to sign-in (or to the
+// user returns the signed-in user, or redirects to sign-in (or to the
 // second-factor step) and returns nil.
-func (s *Server) pageUser(w http.ResponseWriter, r *http.Request) *auth.Principal {
+func (ui *pages) user(w http.ResponseWriter, r *http.Request) *auth.Principal {
 	p := auth.FromContext(r.Context())
 	switch {
 	case p == nil:
@@ -164,6 +167,58 @@ func (s *Server) pageUser(w http.ResponseWriter, r *http.Request) *auth.Principa
 		return nil
 	}
 	return p
+}
+
+// admin is user for the administration pages: other roles get 403.
+func (ui *pages) admin(w http.ResponseWriter, r *http.Request, perm access.Permission) *auth.Principal {
+	p := ui.user(w, r)
+	if p == nil {
+		return nil
+	}
+	if err := p.Scope.Require(perm); err != nil {
+		ui.fail(w, r, err)
+		return nil
+	}
+	return p
+}
+
+// secret shows a secret once (a new password, an API token) with a note
+// and the way back.
+func (ui *pages) secret(w http.ResponseWriter, r *http.Request, heading, note, secret, back string) {
+	v := ui.view(r, heading, "settings")
+	v.Data = map[string]string{"Heading": heading, "Note": note, "Secret": secret, "Back": back}
+	ui.render(w, r, http.StatusOK, "secret", v)
+}
+
+// script renders a page that a script fills from the JSON API, with the
+// console's strings.
+func (ui *pages) script(w http.ResponseWriter, r *http.Request, page, title, nav string) {
+	if ui.user(w, r) == nil {
+		return
+	}
+	v := ui.view(r, title, nav)
+	// Every "console.*" key of the catalogue, and the roles' and kinds' names.
+	v.Data = map[string]any{"Strings": scriptStrings(v.Lang, func(k string) (string, bool) {
+		if strings.HasPrefix(k, "console.") || strings.HasPrefix(k, "role.") || strings.HasPrefix(k, "kind.") {
+			return strings.TrimPrefix(k, "console."), true
+		}
+		return "", false
+	})}
+	ui.render(w, r, http.StatusOK, page, v)
+}
+
+// scriptStrings is the part of the catalogue a page's script reads, as a
+// JSON data block (not executed, so the CSP allows it): name gives a key's
+// name in the block, or false to leave the key out.
+func scriptStrings(lang string, name func(key string) (string, bool)) template.JS {
+	strs := map[string]string{}
+	for _, k := range i18n.Keys(lang) {
+		if n, ok := name(k); ok {
+			strs[n] = i18n.T(lang, k)
+		}
+	}
+	b, _ := json.Marshal(strs)
+	return template.JS(b)
 }
 
 // safeNext keeps only local paths, so the login form cannot be turned into

@@ -1,147 +1,108 @@
 // Package web is the hub's HTTP front: the middleware every request passes
 // (request ids, logging, metrics, limits, security headers, sign-in, CSRF),
-// the health endpoints, the staff UI shell (sign-in, navigation, users and
-// units administration, audit, profile) and the JSON API for the directory.
-// Domain packages add their own routes to the same mux.
+// the health endpoints, and the staff UI shell (sign-in, navigation, users
+// and units administration, audit, profile, the pages the domains' scripts
+// fill). Domain packages add their own routes to the same mux; the staff
+// directory's API is org/orgapi.
+//
+// Where things are: routes.go is the table of contents; the chain is
+// middleware.go (sessions.go for the cookie), rendering render.go (with
+// assets.go and i18n), health and metrics health.go; each page area is a
+// small type in its ui_*.go file, the account API api_account.go.
 package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"log/slog"
-	"net/http"
-	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/profhub/profhub/internal/config"
-	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/security/auth"
-	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
-	"github.com/profhub/profhub/org"
 )
 
 // Deps is what the web layer needs from the hub.
 type Deps struct {
-	Config  *config.Config
-	DB      *db.DB
-	KV      *kv.Client
-	Auth    *auth.Service
-	Org     *org.Store
-	Blobs   blob.Store // users' avatars
-	Log     *slog.Logger
-	Metrics *prometheus.Registry
-	Version string
+	Config    *config.Config
+	DB        *db.DB
+	KV        *kv.Client
+	Auth      *auth.Service
+	Directory Directory // org's units and users (org.Store)
+	Avatars   Avatars   // users' photos (org.Avatars)
+	Log       *slog.Logger
+	Metrics   *prometheus.Registry
+	Version   string
 	// LargeBodies raises the body limit for path prefixes that take uploads
 	// or provider webhooks with files.
 	LargeBodies map[string]int64
 }
 
-// Server renders pages and answers API calls.
-type Server struct {
-	Deps
-	pages    *pages
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	cop      *http.CrossOriginProtection
+// Directory is what the administration and profile pages need of org's
+// directory; org.Store satisfies it.
+type Directory interface {
+	unitTree
+	userDirectory
 }
 
-// New prepares templates and metrics.
+// Server holds the middleware chain and the handlers of every page area;
+// Routes (routes.go) mounts them.
+type Server struct {
+	cfg     *config.Config
+	metrics *prometheus.Registry
+	chain   *chain
+	probes  probes
+
+	signIn   signInPages
+	shell    shellPages
+	profile  profilePages
+	users    userPages
+	units    unitPages
+	admin    adminPages
+	inbox    inboxPages
+	crm      crmPages
+	docs     documentsPages
+	mailings mailingsPages
+	account  accountAPI
+}
+
+// New prepares templates and metrics and builds each area's handlers over
+// only the services it uses.
 func New(d Deps) (*Server, error) {
-	p, err := loadPages()
+	ui, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: p}
-	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "profhub_http_requests_total", Help: "HTTP requests by route pattern and status code.",
-	}, []string{"route", "code"})
-	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "profhub_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
-		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
-	}, []string{"route"})
-	d.Metrics.MustRegister(s.requests, s.latency)
-	s.cop = http.NewCrossOriginProtection()
-	// Webhooks come from providers' servers and the widget from other
-	// sites by design; both authenticate in their own way, never by cookie.
-	s.cop.AddInsecureBypassPattern("/hooks/")
-	s.cop.AddInsecureBypassPattern("/widget/")
-	return s, nil
+	sess := &sessions{cfg: d.Config}
+	trail := auditTrail{db: d.DB}
+	return &Server{
+		cfg: d.Config, metrics: d.Metrics, chain: newChain(d, ui, sess),
+		probes:   probes{db: d.DB, kv: d.KV, log: d.Log},
+		signIn:   signInPages{ui: ui, auth: d.Auth, sessions: sess},
+		shell:    shellPages{ui: ui},
+		profile:  profilePages{ui: ui, auth: d.Auth, users: d.Directory, avatars: d.Avatars},
+		users:    userPages{ui: ui, users: d.Directory, auth: d.Auth},
+		units:    unitPages{ui: ui, units: d.Directory},
+		admin:    adminPages{ui: ui, trail: trail, auth: d.Auth},
+		inbox:    inboxPages{ui: ui},
+		crm:      crmPages{ui: ui},
+		docs:     documentsPages{ui: ui},
+		mailings: mailingsPages{ui: ui},
+		account:  accountAPI{tokens: d.Auth, trail: trail},
+	}, nil
 }
 
-// Handler wraps mux in the middleware chain. The innermost layer observes
-// the route pattern the mux chose, so it must see the request the mux sees.
-func (s *Server) Handler(mux *http.ServeMux) http.Handler {
-	var h http.Handler = s.observe(mux)
-	h = s.checkCSRF(h)
-	h = s.authenticate(h)
-	h = s.cop.Handler(h)
-	h = s.limitBody(h)
-	h = securityHeaders(h, s.Config.SecureCookies())
-	h = s.withRequestID(h)
-	return s.recoverPanics(h)
+// auditLog reads the audit trail in the caller's scope.
+type auditLog interface {
+	List(ctx context.Context, sc access.Scope, f audit.Filter) ([]audit.Row, error)
 }
 
-func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("ok\n"))
-}
+// auditTrail is the audit trail in the hub's database.
+type auditTrail struct{ db *db.DB }
 
-// readyz answers 200 only when the database takes writes and Redis
-// answers, so a load balancer stops sending traffic to a node that lost
-// either; a database that answers pings but cannot store (disk full,
-// read-only) is not ready either. It turns ready again by itself.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	var problems []string
-	if err := s.DB.Check(ctx); err != nil {
-		problems = append(problems, "database: "+err.Error())
-	}
-	if err := s.KV.Ping(ctx); err != nil {
-		problems = append(problems, "redis: "+err.Error())
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if len(problems) > 0 {
-		s.Log.Warn("not ready", "problems", problems)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte(strings.Join(problems, "\n") + "\n"))
-		return
-	}
-	_, _ = w.Write([]byte("ready\n"))
-}
-
-// MetricsHandler serves the Prometheus metrics, to Bearer
-// PROFHUB_METRICS_TOKEN when one is set. The hub serves it alone on
-// PROFHUB_METRICS_LISTEN.
-func (s *Server) MetricsHandler() http.Handler {
-	prom := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
-	want := s.Config.MetricsToken
-	if want == "" {
-		return prom
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
-			httpapi.Logger(r.Context()).Warn("metrics asked for without the metrics token", "ip", s.clientIP(r))
-			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
-			httpapi.Error(w, r, auth.ErrNoSession)
-			return
-		}
-		prom.ServeHTTP(w, r)
-	})
-}
-
-// publicMetrics is /metrics on the public listener: figures about load and
-// layout are nobody's business, so it exists there only behind the metrics
-// token, and answers 404 when none is configured.
-func (s *Server) publicMetrics() http.Handler {
-	if s.Config.MetricsToken == "" {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { httpapi.Error(w, r, db.ErrNotFound) })
-	}
-	return s.MetricsHandler()
+func (a auditTrail) List(ctx context.Context, sc access.Scope, f audit.Filter) ([]audit.Row, error) {
+	return audit.List(ctx, a.db, sc, f)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
-	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/web/i18n"
 )
 
@@ -24,15 +24,32 @@ import (
 // session exists: the form must echo the cookie's random value.
 const loginCSRFCookie = "profhub_login_csrf"
 
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+// signInPages are sign-in with a password, the second factor (and its
+// enrolment, also reached from the profile) and signing out.
+type signInPages struct {
+	ui       *pages
+	auth     signInAuth
+	sessions *sessions
+}
+
+// signInAuth is what signing in asks of auth.Service.
+type signInAuth interface {
+	Login(ctx context.Context, login, password, ip, userAgent string) (auth.LoginResult, error)
+	VerifyTOTP(ctx context.Context, p *auth.Principal, code, ip string) error
+	BeginTOTP(ctx context.Context, p *auth.Principal) (*otp.Key, error)
+	ConfirmTOTP(ctx context.Context, p *auth.Principal, code string) error
+	Logout(ctx context.Context, p *auth.Principal) error
+}
+
+func (h signInPages) loginForm(w http.ResponseWriter, r *http.Request) {
 	if p := auth.FromContext(r.Context()); p != nil && !p.MFAPending {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.renderLogin(w, r, http.StatusOK, "", "")
+	h.renderLogin(w, r, http.StatusOK, "", "")
 }
 
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, login, errText string) {
+func (h signInPages) renderLogin(w http.ResponseWriter, r *http.Request, status int, login, errText string) {
 	token := ""
 	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) >= 32 {
 		token = c.Value
@@ -41,25 +58,25 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 		_, _ = rand.Read(b)
 		token = base64.RawURLEncoding.EncodeToString(b)
 		http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login", HttpOnly: true,
-			Secure: s.Config.SecureCookies(), SameSite: http.SameSiteStrictMode})
+			Secure: h.sessions.secureCookies(), SameSite: http.SameSiteStrictMode})
 	}
-	v := s.newView(r, "title.login", "")
+	v := h.ui.view(r, "title.login", "")
 	v.User = nil
 	v.Error = errText
 	v.Data = map[string]string{"CSRF": token, "Next": safeNext(r.FormValue("next")), "Login": login}
-	s.render(w, r, status, "login", v)
+	h.ui.render(w, r, status, "login", v)
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	lang := s.newView(r, "", "").Lang
+func (h signInPages) login(w http.ResponseWriter, r *http.Request) {
+	lang := h.ui.view(r, "", "").Lang
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf_token"))) != 1 {
 		httpapi.Logger(r.Context()).Warn("login form without its csrf token")
-		s.renderLogin(w, r, http.StatusForbidden, "", i18n.T(lang, "err.csrf"))
+		h.renderLogin(w, r, http.StatusForbidden, "", i18n.T(lang, "err.csrf"))
 		return
 	}
 	login := r.PostFormValue("login")
-	res, err := s.Auth.Login(r.Context(), login, r.PostFormValue("password"), s.clientIP(r), r.UserAgent())
+	res, err := h.auth.Login(r.Context(), login, r.PostFormValue("password"), h.sessions.clientIP(r), r.UserAgent())
 	if err != nil {
 		status, _, _, _ := httpapi.Classify(err)
 		var thr *auth.ThrottledError
@@ -69,10 +86,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			httpapi.Logger(r.Context()).Error("login failed", "err", err)
 		}
-		s.renderLogin(w, r, status, login, signInErrorText(lang, err))
+		h.renderLogin(w, r, status, login, signInErrorText(lang, err))
 		return
 	}
-	s.setSessionCookie(w, res.Token)
+	h.sessions.setCookie(w, res.Token)
 	if res.MFAPending {
 		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 		return
@@ -105,7 +122,7 @@ func signInErrorText(lang string, err error) string {
 
 // pendingUser is the caller of the second-factor pages: signed in with a
 // password, code still due.
-func (s *Server) pendingUser(w http.ResponseWriter, r *http.Request) *auth.Principal {
+func (h signInPages) pendingUser(w http.ResponseWriter, r *http.Request) *auth.Principal {
 	p := auth.FromContext(r.Context())
 	if p == nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -118,8 +135,8 @@ func (s *Server) pendingUser(w http.ResponseWriter, r *http.Request) *auth.Princ
 	return p
 }
 
-func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
-	p := s.pendingUser(w, r)
+func (h signInPages) totpForm(w http.ResponseWriter, r *http.Request) {
+	p := h.pendingUser(w, r)
 	if p == nil {
 		return
 	}
@@ -127,19 +144,19 @@ func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login/totp/enrol", http.StatusSeeOther)
 		return
 	}
-	v := s.newView(r, "totp.title", "")
+	v := h.ui.view(r, "totp.title", "")
 	v.User = nil
 	v.CSRF = p.CSRFToken
-	s.render(w, r, http.StatusOK, "totp", v)
+	h.ui.render(w, r, http.StatusOK, "totp", v)
 }
 
-func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
-	p := s.pendingUser(w, r)
+func (h signInPages) totpVerify(w http.ResponseWriter, r *http.Request) {
+	p := h.pendingUser(w, r)
 	if p == nil {
 		return
 	}
-	if err := s.Auth.VerifyTOTP(r.Context(), p, r.PostFormValue("code"), s.clientIP(r)); err != nil {
-		v := s.newView(r, "totp.title", "")
+	if err := h.auth.VerifyTOTP(r.Context(), p, r.PostFormValue("code"), h.sessions.clientIP(r)); err != nil {
+		v := h.ui.view(r, "totp.title", "")
 		v.User, v.CSRF = nil, p.CSRFToken
 		v.Error = signInErrorText(v.Lang, err)
 		status, _, _, _ := httpapi.Classify(err)
@@ -150,7 +167,7 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			httpapi.Logger(r.Context()).Error("second factor failed", "err", err)
 		}
-		s.render(w, r, status, "totp", v)
+		h.ui.render(w, r, status, "totp", v)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -158,7 +175,7 @@ func (s *Server) totpVerify(w http.ResponseWriter, r *http.Request) {
 
 // enrolForm starts TOTP enrolment: during a pending sign-in (policy demands
 // it) or from the profile page.
-func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
+func (h signInPages) enrolForm(w http.ResponseWriter, r *http.Request) {
 	p := auth.FromContext(r.Context())
 	if p == nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -172,15 +189,15 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 		}
 		action = "/login/totp/enrol"
 	}
-	key, err := s.Auth.BeginTOTP(r.Context(), p)
+	key, err := h.auth.BeginTOTP(r.Context(), p)
 	if err != nil {
-		s.pageError(w, r, err)
+		h.ui.fail(w, r, err)
 		return
 	}
-	s.renderEnrol(w, r, p, key, action, "")
+	h.renderEnrol(w, r, p, key, action, "")
 }
 
-func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, p *auth.Principal, key *otp.Key, action, errText string) {
+func (h signInPages) renderEnrol(w http.ResponseWriter, r *http.Request, p *auth.Principal, key *otp.Key, action, errText string) {
 	img, err := key.Image(200, 200)
 	// template.URL: html/template would otherwise neutralise the data: URL.
 	// It is safe here because we made every byte of it.
@@ -191,22 +208,22 @@ func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			qr = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))
 		}
 	}
-	v := s.newView(r, "enrol.title", "settings")
+	v := h.ui.view(r, "enrol.title", "settings")
 	v.CSRF, v.Error = p.CSRFToken, errText
 	if p.MFAPending {
 		v.User = nil
 	}
 	v.Data = map[string]any{"QR": qr, "Secret": key.Secret(), "Action": action, "Required": p.MFAPending}
-	s.render(w, r, http.StatusOK, "enrol", v)
+	h.ui.render(w, r, http.StatusOK, "enrol", v)
 }
 
-func (s *Server) enrolConfirm(w http.ResponseWriter, r *http.Request) {
+func (h signInPages) enrolConfirm(w http.ResponseWriter, r *http.Request) {
 	p := auth.FromContext(r.Context())
 	if p == nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	if err := s.Auth.ConfirmTOTP(r.Context(), p, r.PostFormValue("code")); err != nil {
+	if err := h.auth.ConfirmTOTP(r.Context(), p, r.PostFormValue("code")); err != nil {
 		// A wrong code restarts enrolment with a fresh secret: keeping the
 		// old one would mean carrying it in the page.
 		redirectTo := "/profile/totp"
@@ -220,28 +237,10 @@ func (s *Server) enrolConfirm(w http.ResponseWriter, r *http.Request) {
 	redirectFlash(w, r, "/profile", "totp_on")
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if err := s.Auth.Logout(r.Context(), auth.FromContext(r.Context())); err != nil {
+func (h signInPages) logout(w http.ResponseWriter, r *http.Request) {
+	if err := h.auth.Logout(r.Context(), auth.FromContext(r.Context())); err != nil {
 		httpapi.Logger(r.Context()).Error("logout", "err", err)
 	}
-	s.clearSessionCookie(w)
+	h.sessions.clearCookie(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		s.pageError(w, r, db.ErrNotFound)
-		return
-	}
-	if s.pageUser(w, r) == nil {
-		return
-	}
-	s.render(w, r, http.StatusOK, "home", s.newView(r, "title.home", ""))
-}
-
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	if s.pageUser(w, r) == nil {
-		return
-	}
-	s.render(w, r, http.StatusOK, "settings", s.newView(r, "nav.settings", "settings"))
 }

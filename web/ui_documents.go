@@ -1,32 +1,29 @@
 package web
 
 import (
-	"encoding/json"
-	"html/template"
 	"net/http"
 	"strings"
-
-	"github.com/profhub/profhub/web/i18n"
 )
 
-// documentsPage is the document workflow: a shell that documents.js fills
-// from the workflow API (tasks, journal, registration, document cards,
-// control report, process diagrams, notifications).
-func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) {
-	if s.pageUser(w, r) == nil {
+// documentsPages are the document workflow's pages.
+type documentsPages struct{ ui *pages }
+
+// documents is the document workflow: a shell that documents.js fills from
+// the workflow API (tasks, journal, registration, document cards, control
+// report, process diagrams, notifications).
+func (h documentsPages) documents(w http.ResponseWriter, r *http.Request) {
+	if h.ui.user(w, r) == nil {
 		return
 	}
-	v := s.newView(r, "nav.documents", "documents")
-	strs := map[string]string{}
-	for _, k := range i18n.Keys(v.Lang) {
+	v := h.ui.view(r, "nav.documents", "documents")
+	v.Data = map[string]any{"Strings": scriptStrings(v.Lang, func(k string) (string, bool) {
 		switch {
 		case strings.HasPrefix(k, "docs."):
-			strs[strings.TrimPrefix(k, "docs.")] = i18n.T(v.Lang, k)
+			return strings.TrimPrefix(k, "docs."), true
 		case strings.HasPrefix(k, "role."):
-			strs[strings.ReplaceAll(k, ".", "_")] = i18n.T(v.Lang, k)
+			return strings.ReplaceAll(k, ".", "_"), true
 		}
-	}
-	b, _ := json.Marshal(strs)
-	v.Data = map[string]any{"Strings": template.JS(b)}
-	s.render(w, r, http.StatusOK, "documents", v)
+		return "", false
+	})}
+	h.ui.render(w, r, http.StatusOK, "documents", v)
 }

@@ -1,73 +1,51 @@
 package web
 
 import (
-	"encoding/json"
-
-	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/profhub/profhub/internal/security/access"
-
-	"github.com/profhub/profhub/web/i18n"
 )
 
-// inboxPage is the operators' console: a shell the script fills from the
-// inbox API and keeps live over the WebSocket.
-func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
-	s.consolePage(w, r, "inbox")
+// inboxPages are the operators' console and the pages beside it; each is a
+// shell its script fills from the inbox API and keeps live over the
+// WebSocket.
+type inboxPages struct{ ui *pages }
+
+// inbox is the operators' console.
+func (h inboxPages) inbox(w http.ResponseWriter, r *http.Request) {
+	h.console(w, r, "inbox")
 }
 
-// supervisorPage shows every line the caller supervises, live.
-func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request) {
-	s.consolePage(w, r, "supervisor")
+// supervisor shows every line the caller supervises, live.
+func (h inboxPages) supervisor(w http.ResponseWriter, r *http.Request) {
+	h.console(w, r, "supervisor")
 }
 
-// statsPage shows the inbox statistics with charts and exports.
-func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
-	s.consolePage(w, r, "stats")
+// stats shows the inbox statistics with charts and exports.
+func (h inboxPages) stats(w http.ResponseWriter, r *http.Request) {
+	h.console(w, r, "stats")
 }
 
-// quickAnswersPage manages personal and line quick answers.
-func (s *Server) quickAnswersPage(w http.ResponseWriter, r *http.Request) {
-	s.consolePage(w, r, "quick")
+// quickAnswers manages personal and line quick answers.
+func (h inboxPages) quickAnswers(w http.ResponseWriter, r *http.Request) {
+	h.console(w, r, "quick")
 }
 
-// callsPage is the telephony call log: filters, recordings, call back,
-// XLSX export (the telephony connector's API).
-func (s *Server) callsPage(w http.ResponseWriter, r *http.Request) {
-	s.consolePage(w, r, "calls")
+// calls is the telephony call log: filters, recordings, call back, XLSX
+// export (the telephony connector's API).
+func (h inboxPages) calls(w http.ResponseWriter, r *http.Request) {
+	h.console(w, r, "calls")
 }
 
-// linesPage edits lines and their channels (administrators).
-func (s *Server) linesPage(w http.ResponseWriter, r *http.Request) {
-	p := s.adminUser(w, r, access.ManageInbox)
+// lines edits lines and their channels (administrators).
+func (h inboxPages) lines(w http.ResponseWriter, r *http.Request) {
+	p := h.ui.admin(w, r, access.ManageInbox)
 	if p == nil {
 		return
 	}
-	s.consolePage(w, r, "lines")
+	h.console(w, r, "lines")
 }
 
-func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, page string) {
-	s.scriptPage(w, r, page, "nav.inbox", "inbox")
-}
-
-// scriptPage renders a page that a script fills from the JSON API, with
-// the console's strings.
-func (s *Server) scriptPage(w http.ResponseWriter, r *http.Request, page, title, nav string) {
-	if s.pageUser(w, r) == nil {
-		return
-	}
-	v := s.newView(r, title, nav)
-	// The script's strings, as a JSON data block (not executed, so the CSP
-	// allows it): every "console.*" key of the catalogue.
-	strs := map[string]string{}
-	for _, k := range i18n.Keys(v.Lang) {
-		if strings.HasPrefix(k, "console.") || strings.HasPrefix(k, "role.") || strings.HasPrefix(k, "kind.") {
-			strs[strings.TrimPrefix(k, "console.")] = i18n.T(v.Lang, k)
-		}
-	}
-	b, _ := json.Marshal(strs)
-	v.Data = map[string]any{"Strings": template.JS(b)}
-	s.render(w, r, http.StatusOK, page, v)
+func (h inboxPages) console(w http.ResponseWriter, r *http.Request, page string) {
+	h.ui.script(w, r, page, "nav.inbox", "inbox")
 }

@@ -1,32 +1,31 @@
 package web
 
 import (
-	"encoding/json"
-	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/web/i18n"
 )
 
-// mailingsPage is the secretaries' campaign page: list, editor with
-// recipient count and preview, live results. The script works through
-// the mailing JSON API (package mailing), which applies scope and roles.
-func (s *Server) mailingsPage(w http.ResponseWriter, r *http.Request) {
-	p := s.pageUser(w, r)
+// mailingsPages are the secretaries' campaign pages.
+type mailingsPages struct{ ui *pages }
+
+// mailings is the campaign page: list, editor with recipient count and
+// preview, live results. The script works through the mailing JSON API
+// (package mailing), which applies scope and roles.
+func (h mailingsPages) mailings(w http.ResponseWriter, r *http.Request) {
+	p := h.ui.user(w, r)
 	if p == nil {
 		return
 	}
-	v := s.newView(r, "nav.mailings", "mailings")
-	strs := map[string]string{}
-	for _, k := range i18n.Keys(v.Lang) {
+	v := h.ui.view(r, "nav.mailings", "mailings")
+	strs := scriptStrings(v.Lang, func(k string) (string, bool) {
 		if strings.HasPrefix(k, "mailing.") {
-			strs[strings.TrimPrefix(k, "mailing.")] = i18n.T(v.Lang, k)
+			return strings.TrimPrefix(k, "mailing."), true
 		}
-	}
-	b, _ := json.Marshal(strs)
+		return "", false
+	})
 	// Open and click counting is the administrator's switch (mailing.SetTracking).
-	v.Data = map[string]any{"Strings": template.JS(b), "TrackingSwitch": p.Scope.Role == access.Administrator}
-	s.render(w, r, http.StatusOK, "mailings", v)
+	v.Data = map[string]any{"Strings": strs, "TrackingSwitch": p.Scope.Role == access.Administrator}
+	h.ui.render(w, r, http.StatusOK, "mailings", v)
 }

@@ -203,6 +203,5 @@ var handlersOnStores = map[string]string{
 var bigTypes = map[string]string{
 	"inbox.Engine":    "the inbox's split into ingest, routing, dispatch, conversations, channels and events services (141 methods)",
 	"mailing.Service": "mailing's split into campaigns, sending, tracking, lists and accounts services (91)",
-	"web.Server":      "web's split: the directory's routes move to org, the pages to handler types (89)",
 	"widget.Widget":   "the widget's split into visitor sessions, sockets, uploads and e-mailed replies (62)",
 }
