@@ -14,7 +14,7 @@ import (
 )
 
 // Accept takes a conversation the caller was offered.
-func (e *Engine) Accept(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Routing) Accept(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -34,7 +34,7 @@ func (e *Engine) Accept(ctx context.Context, sc access.Scope, convID string) (Co
 }
 
 // Decline refuses an offer; the conversation goes to someone else.
-func (e *Engine) Decline(ctx context.Context, sc access.Scope, convID string) error {
+func (e *Routing) Decline(ctx context.Context, sc access.Scope, convID string) error {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (e *Engine) Decline(ctx context.Context, sc access.Scope, convID string) er
 
 // Take picks a waiting conversation from the queue (manual mode, or an
 // operator who does not wait for an offer).
-func (e *Engine) Take(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Routing) Take(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -68,7 +68,7 @@ func (e *Engine) Take(ctx context.Context, sc access.Scope, convID string) (Conv
 }
 
 // assignTo gives the conversation to op in Redis, then in SQL.
-func (e *Engine) assignTo(ctx context.Context, sc access.Scope, r role, op string, force bool, decision string, data map[string]any) (Conversation, error) {
+func (e *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op string, force bool, decision string, data map[string]any) (Conversation, error) {
 	f := "0"
 	if force {
 		f = "1"
@@ -87,7 +87,7 @@ func (e *Engine) assignTo(ctx context.Context, sc access.Scope, r role, op strin
 // assignInSQL records an assignment Redis granted. The SQL update is
 // conditional, so two grants (e.g. across a Redis rebuild) cannot both win;
 // a loser undoes its Redis side.
-func (e *Engine) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
+func (e *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
 	var conv Conversation
 	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
@@ -137,7 +137,7 @@ func (e *Engine) assignInSQL(ctx context.Context, sc access.Scope, r role, op, d
 
 // resyncQueueEntry puts a conversation's Redis state back in line with SQL
 // after a refused assignment.
-func (e *Engine) resyncQueueEntry(ctx context.Context, convID string) {
+func (e *Routing) resyncQueueEntry(ctx context.Context, convID string) {
 	c, err := conversationTx(ctx, e.db, convID)
 	if err != nil {
 		return
@@ -180,16 +180,16 @@ func (in *ReplyInput) validate() error {
 
 // Reply stores an operator's answer as pending and hands it to dispatch.
 // Replying to a waiting conversation takes it first.
-func (e *Engine) Reply(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+func (e *Dispatch) Reply(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
 	return e.post(ctx, sc, convID, in, DirOut)
 }
 
 // Note adds an internal note, which the contact never sees.
-func (e *Engine) Note(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+func (e *Dispatch) Note(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
 	return e.post(ctx, sc, convID, in, DirNote)
 }
 
-func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in ReplyInput, dir string) (Message, error) {
+func (e *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in ReplyInput, dir string) (Message, error) {
 	if err := in.validate(); err != nil {
 		return Message{}, err
 	}
@@ -197,7 +197,7 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 	if err != nil {
 		return Message{}, err
 	}
-	if in.Attachments, err = e.resolveAttachments(ctx, convID, in.Attachments); err != nil {
+	if in.Attachments, err = e.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
 		return Message{}, err
 	}
 	if in.ClientID != "" {
@@ -214,7 +214,7 @@ func (e *Engine) post(ctx context.Context, sc access.Scope, convID string, in Re
 			return Message{}, err
 		}
 		if r.conv.Status == StatusWaiting {
-			if r.conv, err = e.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
+			if r.conv, err = e.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
 				return Message{}, err
 			}
 		}
@@ -263,7 +263,7 @@ type localChannel struct {
 
 // storedSender finds the StoredSender of a channel, told of a reply as
 // soon as it commits, and whether storing is all the reply needs.
-func (e *Engine) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
+func (e *Dispatch) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
 	ch, err := e.channelByID(ctx, channelID)
 	if err != nil {
 		return localChannel{}, false // dispatch delivers it
@@ -277,7 +277,7 @@ func (e *Engine) storedSender(ctx context.Context, channelID string) (localChann
 }
 
 // Retry sends a failed message again.
-func (e *Engine) Retry(ctx context.Context, sc access.Scope, messageID string) (Message, error) {
+func (e *Dispatch) Retry(ctx context.Context, sc access.Scope, messageID string) (Message, error) {
 	m, err := messageTx(ctx, e.db, messageID)
 	if err != nil {
 		return Message{}, err
@@ -307,7 +307,7 @@ func (e *Engine) Retry(ctx context.Context, sc access.Scope, messageID string) (
 
 // TakeOver gives a conversation to the supervisor themself, whoever had it:
 // for a conversation going badly or an operator who left.
-func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Routing) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -326,7 +326,7 @@ func (e *Engine) TakeOver(ctx context.Context, sc access.Scope, convID string) (
 }
 
 // MarkRead clears the unread count when an operator opens a conversation.
-func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
+func (e *Actions) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
@@ -334,6 +334,6 @@ func (e *Engine) MarkRead(ctx context.Context, sc access.Scope, convID string) e
 	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
 		return err
 	}
-	e.operatorRead(ctx, r, sc)
+	e.events.operatorRead(ctx, r, sc)
 	return nil
 }

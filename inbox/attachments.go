@@ -31,7 +31,7 @@ var inlineTypes = map[string]bool{
 // Upload stores a file for a conversation the caller may see, for a reply
 // or note to refer to. The type is sniffed from the content; the client's
 // claim is not trusted.
-func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
+func (e *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
 	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
 		return Attachment{}, err
 	}
@@ -60,7 +60,7 @@ func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name strin
 
 // resolveAttachments replaces what a reply claims about its files with
 // what was stored, and refuses files of other conversations.
-func (e *Engine) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
+func (e *Attachments) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
 	out := make([]Attachment, 0, len(in))
 	for _, a := range in {
 		var got Attachment
@@ -92,7 +92,7 @@ func recordAttachments(ctx context.Context, tx db.Execer, convID string, atts []
 // ServeAttachment writes a file the caller may see, with range support
 // (audio players seek in call recordings). Only known media types are
 // shown inline; everything else downloads, and nothing is sniffed.
-func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
+func (e *Attachments) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
 	var a Attachment
 	var convID string
 	var created int64
@@ -132,7 +132,7 @@ func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc acce
 // ReadAttachment returns a file the caller may see, up to max bytes, with
 // the conversation it belongs to; connectors use it to render what they
 // stored (mail shows a letter's HTML with or without remote images).
-func (e *Engine) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
+func (e *Attachments) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
 	var a Attachment
 	var convID string
 	err := e.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,

@@ -18,7 +18,7 @@ const maxBatch = 256
 // go past the engines' single-row commit rates. Each message runs in its
 // own savepoint, so a duplicate or a failure affects only that message.
 type batcher struct {
-	e       *Engine
+	e       *Ingestion
 	queue   chan *pendingIngest
 	writers int
 	// after carries committed batches' Redis work to one goroutine, so a
@@ -37,7 +37,7 @@ type pendingIngest struct {
 	done chan struct{}
 }
 
-func newBatcher(e *Engine) *batcher {
+func newBatcher(e *Ingestion) *batcher {
 	writers := 1 // SQLite has one writer anyway
 	if e.db.Dialect == db.Postgres {
 		writers = 2

@@ -40,7 +40,7 @@ type replyMatcher struct {
 }
 
 // SetReplyMatcher makes inbound messages be checked against mass mailings.
-func (e *Engine) SetReplyMatcher(m ReplyMatcher) {
+func (e *Ingestion) SetReplyMatcher(m ReplyMatcher) {
 	e.replies.mu.Lock()
 	defer e.replies.mu.Unlock()
 	e.replies.m = m
@@ -49,7 +49,7 @@ func (e *Engine) SetReplyMatcher(m ReplyMatcher) {
 // matchReply asks the matcher about messages of the channel kinds a
 // campaign can be sent on; a failure only loses the link, never the
 // message.
-func (e *Engine) matchReply(ctx context.Context, ch Channel, in Inbound) CampaignLink {
+func (e *Ingestion) matchReply(ctx context.Context, ch Channel, in Inbound) CampaignLink {
 	e.replies.mu.RLock()
 	m := e.replies.m
 	e.replies.mu.RUnlock()

@@ -25,7 +25,7 @@ type Client struct {
 }
 
 // NewClient prepares a client for sc; Attach connects it to the relay.
-func (e *Engine) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
+func (e *Events) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
 	c := &Client{UserID: sc.UserID, scope: sc, supervisor: sc.Can(access.SuperviseInbox),
 		out: make(chan *Event, 1024), done: make(chan struct{})}
 	return c, e.RefreshClient(ctx, c)
@@ -33,8 +33,8 @@ func (e *Engine) NewClient(ctx context.Context, sc access.Scope) (*Client, error
 
 // RefreshClient recomputes which lines the client follows: the lines it
 // operates in, and for supervisors every line of their subtree.
-func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
-	lines, err := e.Lines.List(ctx, c.scope)
+func (e *Events) RefreshClient(ctx context.Context, c *Client) error {
+	lines, err := e.lines.List(ctx, c.scope)
 	if err != nil {
 		return err
 	}
@@ -53,10 +53,10 @@ func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
 // Attach starts delivery to c and returns the relay's current cursor: the
 // caller replays the SQL log after since up to it, and the client drops
 // live events at or below what it already sent.
-func (e *Engine) Attach(c *Client) int64 { return e.events.add(c) }
+func (e *Events) Attach(c *Client) int64 { return e.events.add(c) }
 
 // Detach stops delivery.
-func (e *Engine) Detach(c *Client) { e.events.remove(c); c.kill() }
+func (e *Events) Detach(c *Client) { e.events.remove(c); c.kill() }
 
 // Events is the client's outgoing stream; Done closes when it must go.
 func (c *Client) Events() <-chan *Event { return c.out }
@@ -94,7 +94,7 @@ func (c *Client) kill() { c.killOnce.Do(func() { close(c.done) }) }
 
 // Backlog returns the events after since that c may see, or resync=true
 // when the gap is larger than the log keeps or than is sensible to replay.
-func (e *Engine) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
+func (e *Events) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
 	const maxReplay = 5000
 	var oldest int64
 	if err := e.db.QueryRowCached(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {

@@ -22,7 +22,7 @@ type MemberFinder interface {
 // organisation subtree has it, the contact is linked to that member,
 // with a system message saying so. Several matches link nothing: an
 // operator chooses. It returns the member linked, or "".
-func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, members MemberFinder) (string, error) {
+func (e *Actions) LinkContactByPhone(ctx context.Context, convID, phone string, members MemberFinder) (string, error) {
 	conv, err := conversationTx(ctx, e.db, convID)
 	if err != nil {
 		return "", err
@@ -69,7 +69,7 @@ func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, m
 // OpenConversationLine returns the line of the chat's conversation on a
 // channel that is not closed, if there is one: a connector that routes
 // by a menu sends follow-ups to the line the member chose.
-func (e *Engine) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
+func (e *Actions) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
 	var line string
 	err := e.db.QueryRowContext(ctx, `SELECT line_id FROM inbox_conversations WHERE channel_id = $1 AND external_chat_id = $2
 		AND status <> 'closed' ORDER BY updated_at DESC LIMIT 1`, channelID, externalChatID).Scan(&line)

@@ -26,8 +26,8 @@ type ContactNotifier interface {
 	OperatorRead(ctx context.Context, convID string, seq int64)
 }
 
-func (e *Engine) notifier(kind string) (ContactNotifier, bool) {
-	s, ok := e.sender(kind)
+func (e *Events) notifier(kind string) (ContactNotifier, bool) {
+	s, ok := e.dispatch.sender(kind)
 	if !ok {
 		return nil, false
 	}
@@ -37,17 +37,17 @@ func (e *Engine) notifier(kind string) (ContactNotifier, bool) {
 
 // ContactTyping tells the consoles that the contact of a conversation is
 // typing. The caller (a connector) has authenticated the contact.
-func (e *Engine) ContactTyping(ctx context.Context, convID string) error {
+func (e *Events) ContactTyping(ctx context.Context, convID string) error {
 	return e.contactSignal(ctx, convID, EvTyping, map[string]any{"who": "contact"})
 }
 
 // ContactRead tells the consoles that the contact has seen the
 // conversation up to seq.
-func (e *Engine) ContactRead(ctx context.Context, convID string, seq int64) error {
+func (e *Events) ContactRead(ctx context.Context, convID string, seq int64) error {
 	return e.contactSignal(ctx, convID, EvContactRead, map[string]any{"seq": seq})
 }
 
-func (e *Engine) contactSignal(ctx context.Context, convID, kind string, data map[string]any) error {
+func (e *Events) contactSignal(ctx context.Context, convID, kind string, data map[string]any) error {
 	c, err := conversationTx(ctx, e.db, convID)
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (e *Engine) contactSignal(ctx context.Context, convID, kind string, data ma
 
 // OperatorTyping passes an operator's typing on to the contact, if the
 // conversation's channel can show it and the operator may answer.
-func (e *Engine) OperatorTyping(ctx context.Context, sc access.Scope, convID string) error {
+func (e *Events) OperatorTyping(ctx context.Context, sc access.Scope, convID string) error {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func (e *Engine) OperatorTyping(ctx context.Context, sc access.Scope, convID str
 
 // operatorRead tells the contact's channel that the assignee has read the
 // conversation (MarkRead).
-func (e *Engine) operatorRead(ctx context.Context, r role, sc access.Scope) {
+func (e *Events) operatorRead(ctx context.Context, r role, sc access.Scope) {
 	if r.conv.AssigneeID != sc.UserID {
 		return
 	}

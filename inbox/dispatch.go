@@ -82,13 +82,13 @@ const (
 	defaultRatePerS = 20
 )
 
-func (e *Engine) dispatchStream() string { return e.kv.Key("inbox", "dispatch") }
+func (e *core) dispatchStream() string { return e.kv.Key("inbox", "dispatch") }
 
 const dispatchGroup = "senders"
 
 // enqueueDispatch adds a pending message to the work stream. If Redis is
 // down the SQL rescan finds it.
-func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) error {
+func (e *core) enqueueDispatch(ctx context.Context, messageID string) error {
 	return e.kv.XAdd(ctx, &redis.XAddArgs{Stream: e.dispatchStream(), MaxLen: 100000, Approx: true,
 		Values: map[string]any{"id": messageID}}).Err()
 }
@@ -156,7 +156,7 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 // due soon is waited for here — handing it back to the once-a-second
 // rescan would cut a busy channel's throughput to a few messages a
 // second; a longer wait is returned for the message to be deferred.
-func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, channelID string, rate int) time.Duration {
+func (e *Dispatch) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, channelID string, rate int) time.Duration {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		r, err := limiter.Allow(ctx, e.kv.Key("out", channelID), redis_rate.Limit{Rate: rate, Burst: 1, Period: time.Second})
@@ -175,7 +175,7 @@ func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, cha
 
 // deferSend puts a message back to pending, due after wait, and returns
 // when it is due (ms). counted says whether this was a real attempt.
-func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) int64 {
+func (e *Dispatch) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) int64 {
 	inc := 0
 	if counted {
 		inc = 1
@@ -190,7 +190,7 @@ func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, c
 // deferRateLimited puts back a message the provider refused for rate: the
 // try is counted (the operator sees it) and marked as not using up one of
 // the limited attempts.
-func (e *Engine) deferRateLimited(ctx context.Context, id string, wait time.Duration, reason string) int64 {
+func (e *Dispatch) deferRateLimited(ctx context.Context, id string, wait time.Duration, reason string) int64 {
 	now := db.Now()
 	due := now + wait.Milliseconds()
 	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + 1,
@@ -211,7 +211,7 @@ func backoff(attempt int) time.Duration {
 // conversation; otherwise due is when it will be tried again (ms).
 // rateLimited is how many earlier tries were refused for rate: they do
 // not count against maxAttempts.
-func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, rateLimited int, res SendResult, sendErr error) (done bool, due int64) {
+func (e *Dispatch) finishSend(ctx context.Context, conv Conversation, m Message, rateLimited int, res SendResult, sendErr error) (done bool, due int64) {
 	ch, _ := e.channelByID(ctx, m.ChannelID)
 	if sendErr == nil {
 		e.metric.dispatched.WithLabelValues(ch.Kind, "sent").Inc()
@@ -249,7 +249,7 @@ func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, r
 }
 
 // statusChanged tells the console that a reply waits for another try.
-func (e *Engine) statusChanged(ctx context.Context, conv Conversation, m Message, attempts int, reason string) {
+func (e *Dispatch) statusChanged(ctx context.Context, conv Conversation, m Message, attempts int, reason string) {
 	m.Attempts, m.StatusReason = attempts, reason
 	_ = e.write(ctx, func(tx db.Execer, w *txw) error {
 		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
@@ -257,7 +257,7 @@ func (e *Engine) statusChanged(ctx context.Context, conv Conversation, m Message
 	})
 }
 
-func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
+func (e *Dispatch) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
 	now := db.Now()
 	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		sentAt := int64(0)
@@ -284,7 +284,7 @@ func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, 
 // ReportDeliveryFailure marks a reply that was sent as failed after the
 // fact: a mail bounce, a provider's delivery report. The operator sees it
 // failed with the reason and can retry.
-func (e *Engine) ReportDeliveryFailure(ctx context.Context, channelID, messageID, reason string) error {
+func (e *Dispatch) ReportDeliveryFailure(ctx context.Context, channelID, messageID, reason string) error {
 	m, err := messageTx(ctx, e.db, messageID)
 	if err != nil {
 		return err
@@ -298,4 +298,19 @@ func (e *Engine) ReportDeliveryFailure(ctx context.Context, channelID, messageID
 	}
 	e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
 	return nil
+}
+
+// RegisterSender makes s send the replies of channels of kind; the hub
+// registers each connector's.
+func (e *Dispatch) RegisterSender(kind string, s Sender) {
+	e.sendMu.Lock()
+	defer e.sendMu.Unlock()
+	e.senders[kind] = s
+}
+
+func (e *Dispatch) sender(kind string) (Sender, bool) {
+	e.sendMu.RLock()
+	defer e.sendMu.RUnlock()
+	s, ok := e.senders[kind]
+	return s, ok
 }

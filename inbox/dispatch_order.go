@@ -38,7 +38,7 @@ const (
 
 // dispatcher is one node's share of outbound dispatch.
 type dispatcher struct {
-	e       *Engine
+	e       *Dispatch
 	ctx     context.Context
 	limiter *redis_rate.Limiter
 	work    chan string
@@ -50,7 +50,7 @@ type dispatcher struct {
 // runDispatcher reads the work stream as a member of the consumer group,
 // claims entries left by dead workers, and rescans SQL for due retries and
 // for anything the stream lost.
-func (e *Engine) runDispatcher(ctx context.Context) {
+func (e *Dispatch) runDispatcher(ctx context.Context) {
 	d := &dispatcher{e: e, ctx: ctx, limiter: redis_rate.NewLimiter(e.kv), work: make(chan string, 64), timers: map[string]*time.Timer{}}
 	var wg sync.WaitGroup
 	for range dispatchWorkers {
@@ -208,7 +208,7 @@ func (d *dispatcher) rescan() {
 // claim leases a reply for sending if it is pending, due, not leased and
 // first among its conversation's pending replies. It returns how many of
 // its tries were refused for rate (they do not count against the limit).
-func (e *Engine) claim(ctx context.Context, id string) (rateLimited int, ok bool) {
+func (e *Dispatch) claim(ctx context.Context, id string) (rateLimited int, ok bool) {
 	now := db.Now()
 	err := e.db.Prepared().QueryRowContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
 		AND lease_until < $3 AND next_attempt_at <= $3 AND NOT EXISTS (SELECT 1 FROM inbox_messages p

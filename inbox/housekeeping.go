@@ -13,7 +13,7 @@ const eventRetention = 72 * time.Hour
 
 // runHousekeeping raises queue alerts, closes silent conversations and
 // trims the event log. Every node runs it; each step is idempotent.
-func (e *Engine) runHousekeeping(ctx context.Context) {
+func (e *housekeeper) run(ctx context.Context) {
 	alerts := time.NewTicker(5 * time.Second)
 	defer alerts.Stop()
 	hourly := time.NewTicker(time.Minute)
@@ -37,7 +37,7 @@ func (e *Engine) runHousekeeping(ctx context.Context) {
 // raiseQueueAlerts tells supervisors about conversations nobody has taken
 // within their line's limit. The conversation stays queued: it is never
 // dropped.
-func (e *Engine) raiseQueueAlerts(ctx context.Context) {
+func (e *housekeeper) raiseQueueAlerts(ctx context.Context) {
 	ids, err := e.allLineIDs(ctx)
 	if err != nil {
 		return
@@ -87,7 +87,7 @@ func (e *Engine) raiseQueueAlerts(ctx context.Context) {
 }
 
 // autoClose closes conversations silent for longer than their line allows.
-func (e *Engine) autoClose(ctx context.Context) {
+func (e *housekeeper) autoClose(ctx context.Context) {
 	ids, err := e.allLineIDs(ctx)
 	if err != nil {
 		return
@@ -115,7 +115,7 @@ func (e *Engine) autoClose(ctx context.Context) {
 			if err != nil {
 				continue
 			}
-			_, _ = e.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
+			_, _ = e.actions.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
 		}
 	}
 }
@@ -124,7 +124,7 @@ func (e *Engine) autoClose(ctx context.Context) {
 // been away (vanished or offline) longer than their line's
 // return_after_min back into the queue, so members are not left waiting
 // on someone who went home.
-func (e *Engine) returnFromAbsent(ctx context.Context) {
+func (e *housekeeper) returnFromAbsent(ctx context.Context) {
 	ids, err := e.allLineIDs(ctx)
 	if err != nil {
 		return
@@ -148,7 +148,7 @@ func (e *Engine) returnFromAbsent(ctx context.Context) {
 		}
 		rows.Close()
 		for op, convs := range byOp {
-			since, err := e.kv.Get(ctx, e.goneKey(op)).Int64()
+			since, err := e.kv.Get(ctx, e.presence.goneKey(op)).Int64()
 			if err != nil || now-since < int64(line.ReturnAfterMin)*60_000 {
 				continue
 			}
@@ -162,7 +162,7 @@ func (e *Engine) returnFromAbsent(ctx context.Context) {
 }
 
 // returnToQueue takes a conversation from its operator and queues it again.
-func (e *Engine) returnToQueue(ctx context.Context, line Line, convID, op, reason string) error {
+func (e *housekeeper) returnToQueue(ctx context.Context, line Line, convID, op, reason string) error {
 	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $3, assigned_at = 0,

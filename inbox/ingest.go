@@ -96,7 +96,7 @@ func (in *Inbound) validate() error {
 // It returns once the message is committed to SQL; queueing, routing and
 // events follow the commit. Concurrent calls are committed together in
 // one transaction (group commit).
-func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
+func (e *Ingestion) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 	if err := in.validate(); err != nil {
 		return IngestResult{}, err
 	}

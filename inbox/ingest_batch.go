@@ -14,7 +14,7 @@ import (
 // contact or conversation) costs statements of its own. On PostgreSQL,
 // where each statement is a round trip, this is what lets ingest keep up;
 // there the update and the insert are one statement (ingest_pg.go).
-func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
+func (e *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
 	type convKey struct{ contact, line string }
 	lines := map[string]Line{}
 	for _, p := range items {

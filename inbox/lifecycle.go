@@ -19,7 +19,7 @@ type TransferInput struct {
 
 // Transfer hands a conversation to another operator of its line, or puts
 // it into another line's queue, with a comment for whoever gets it.
-func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, in TransferInput) (Conversation, error) {
+func (e *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, in TransferInput) (Conversation, error) {
 	if (in.OperatorID == "") == (in.LineID == "") {
 		return Conversation{}, valid.Errorf("", "transfer_target", "give operator_id or line_id")
 	}
@@ -51,7 +51,7 @@ func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, i
 		}
 		return e.assignTo(ctx, sc, r, in.OperatorID, true, decision, data)
 	}
-	target, err := e.Lines.Get(ctx, sc, in.LineID)
+	target, err := e.lineSvc.Get(ctx, sc, in.LineID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -92,7 +92,7 @@ func (e *Engine) Transfer(ctx context.Context, sc access.Scope, convID string, i
 }
 
 // Close ends a conversation and frees its operator.
-func (e *Engine) Close(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -106,7 +106,7 @@ func (e *Engine) Close(ctx context.Context, sc access.Scope, convID string) (Con
 	return e.closeConversation(ctx, r, sc.UserID, "closed", false)
 }
 
-func (e *Engine) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
+func (e *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
 	err := e.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
@@ -137,7 +137,7 @@ func (e *Engine) closeConversation(ctx context.Context, r role, by, code string,
 }
 
 // Reopen puts a closed conversation back into its line's queue.
-func (e *Engine) Reopen(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -174,7 +174,7 @@ func (e *Engine) Reopen(ctx context.Context, sc access.Scope, convID string) (Co
 
 // SetPriority changes a conversation's priority (0 normal, 1 high, 2
 // urgent); a waiting one moves in the queue accordingly.
-func (e *Engine) SetPriority(ctx context.Context, sc access.Scope, convID string, priority int) (Conversation, error) {
+func (e *Actions) SetPriority(ctx context.Context, sc access.Scope, convID string, priority int) (Conversation, error) {
 	if priority < 0 || priority > 2 {
 		return Conversation{}, valid.Errorf("priority", "range", "priority must be 0, 1 or 2")
 	}
@@ -201,7 +201,7 @@ func (e *Engine) SetPriority(ctx context.Context, sc access.Scope, convID string
 
 // MarkSpam closes a conversation as spam; a spam conversation is never
 // reopened automatically.
-func (e *Engine) MarkSpam(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+func (e *Actions) MarkSpam(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
 	r, err := e.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
@@ -213,7 +213,7 @@ func (e *Engine) MarkSpam(ctx context.Context, sc access.Scope, convID string) (
 }
 
 // LinkMember links the conversation's contact to a member card of the CRM.
-func (e *Engine) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (Conversation, error) {
+func (e *Actions) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (Conversation, error) {
 	if len(memberID) > 100 {
 		return Conversation{}, valid.Errorf("member_id", "too_long", "member_id is too long")
 	}

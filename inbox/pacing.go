@@ -20,7 +20,7 @@ import (
 // never more). It returns 0 when the turn is taken, or how long to wait
 // before asking again. An error means Redis did not answer; the caller
 // falls back to its own pacing.
-func (e *Engine) TakeTurn(ctx context.Context, key string, n int, per time.Duration) (time.Duration, error) {
+func (e *Pacing) TakeTurn(ctx context.Context, key string, n int, per time.Duration) (time.Duration, error) {
 	if n <= 0 || per <= 0 {
 		return 0, fmt.Errorf("inbox: turn %s: bad limit %d per %s", key, n, per)
 	}
@@ -36,7 +36,7 @@ func (e *Engine) TakeTurn(ctx context.Context, key string, n int, per time.Durat
 
 // Pause records that the provider asked key (a bot) to wait d: every node
 // sees it through Paused. A longer pause already running is kept.
-func (e *Engine) Pause(ctx context.Context, key string, d time.Duration) error {
+func (e *Pacing) Pause(ctx context.Context, key string, d time.Duration) error {
 	k := e.kv.Key("pause", key)
 	if left, err := e.kv.PTTL(ctx, k).Result(); err == nil && left >= d {
 		return nil
@@ -48,7 +48,7 @@ func (e *Engine) Pause(ctx context.Context, key string, d time.Duration) error {
 }
 
 // Paused returns how much of key's pause is left (0: none).
-func (e *Engine) Paused(ctx context.Context, key string) (time.Duration, error) {
+func (e *Pacing) Paused(ctx context.Context, key string) (time.Duration, error) {
 	left, err := e.kv.PTTL(ctx, e.kv.Key("pause", key)).Result()
 	if err != nil {
 		return 0, fmt.Errorf("inbox: pause %s: %w", key, err)

@@ -21,7 +21,7 @@ func (c *core) aliveKey(userID string) string { return c.kv.Key("inbox", "alive"
 
 // SetPresence records an operator's chosen state (online, break, offline)
 // and applies it to routing on every line they answer.
-func (e *Engine) SetPresence(ctx context.Context, sc access.Scope, status string) error {
+func (e *Presence) SetPresence(ctx context.Context, sc access.Scope, status string) error {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (e *Engine) SetPresence(ctx context.Context, sc access.Scope, status string
 
 // Heartbeat keeps an operator present. A heartbeat after the operator had
 // vanished puts their chosen state back into routing.
-func (e *Engine) Heartbeat(ctx context.Context, userID string) error {
+func (e *Presence) Heartbeat(ctx context.Context, userID string) error {
 	status, err := e.chosenPresence(ctx, userID)
 	if err != nil || status == Offline {
 		return err
@@ -63,9 +63,9 @@ func (e *Engine) Heartbeat(ctx context.Context, userID string) error {
 
 // goneKey holds when an operator went away (vanished or signed off), for
 // returning their conversations after the line's return_after_min.
-func (e *Engine) goneKey(userID string) string { return e.kv.Key("inbox", "gone", userID) }
+func (e *Presence) goneKey(userID string) string { return e.kv.Key("inbox", "gone", userID) }
 
-func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, error) {
+func (e *Presence) chosenPresence(ctx context.Context, userID string) (string, error) {
 	var status string
 	err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_presence WHERE user_id = $1`, userID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -87,7 +87,7 @@ func (c *core) livePresence(ctx context.Context, userID string) (string, error) 
 // applyPresence mirrors a state into each of the operator's lines. Going
 // away (break, offline, vanished) withdraws their pending offers, which go
 // to someone else; their active conversations stay theirs.
-func (e *Engine) applyPresence(ctx context.Context, userID, status, why string) error {
+func (e *Presence) applyPresence(ctx context.Context, userID, status, why string) error {
 	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, userID)
 	if err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
@@ -114,7 +114,7 @@ func (e *Engine) applyPresence(ctx context.Context, userID, status, why string) 
 	return nil
 }
 
-func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string) {
+func (e *Presence) withdrawOffers(ctx context.Context, lineID, userID, why string) {
 	line, err := e.lineByID(ctx, lineID)
 	if err != nil {
 		return
@@ -139,7 +139,7 @@ func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string)
 
 // checkPresence finds operators whose heartbeats stopped (closed laptop,
 // lost network, crashed browser) and takes them out of routing.
-func (e *Engine) checkPresence(ctx context.Context) {
+func (e *Presence) checkPresence(ctx context.Context) {
 	for _, lineID := range e.router.lineIDs {
 		ks := e.router.keys(lineID)
 		states, err := e.kv.HGetAll(ctx, ks[3]).Result()
@@ -168,7 +168,7 @@ type Offer struct {
 
 // MyOffers lists the caller's pending offers (a console that reconnects
 // reads them; offer events are not replayed).
-func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
+func (e *Presence) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
 	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ var ErrNotClosed = fmt.Errorf("%w: the conversation is not closed yet", db.ErrCo
 // closed conversation; a second rating replaces the first. It is unscoped:
 // the channel (the site widget) has authenticated the contact, and must
 // only pass conversations of that contact.
-func (e *Engine) RateConversation(ctx context.Context, convID string, rating int, comment string) (Conversation, error) {
+func (e *Actions) RateConversation(ctx context.Context, convID string, rating int, comment string) (Conversation, error) {
 	comment = strings.TrimSpace(comment)
 	switch {
 	case rating < 1 || rating > 5:

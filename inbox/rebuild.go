@@ -13,7 +13,7 @@ func redisZ(score float64, member string) redis.Z { return redis.Z{Score: score,
 // ensureBuilt rebuilds the routing state from SQL when Redis has none: on
 // the first start, after a restart without persistence or a FLUSHALL. The
 // marker key says it is there; a lock keeps nodes from rebuilding at once.
-func (e *Engine) ensureBuilt(ctx context.Context) error {
+func (e *Routing) ensureBuilt(ctx context.Context) error {
 	marker := e.kv.Key("inbox", "built")
 	n, err := e.kv.Exists(ctx, marker).Result()
 	if err != nil || n == 1 {
@@ -48,7 +48,7 @@ func (e *Engine) ensureBuilt(ctx context.Context) error {
 // of waiting conversations, who has which active one, the operators with
 // their order, capacity and (live) presence. Pending offers are dropped;
 // routing makes them again.
-func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
+func (e *Routing) rebuildLine(ctx context.Context, lineID string) error {
 	e.lines.drop(lineID)
 	line, err := e.lineByID(ctx, lineID)
 	if err != nil {
@@ -100,7 +100,7 @@ func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
 
 // mirrorOperators writes a line's operators, capacities and live presence
 // into its Redis keys (inside the caller's pipeline).
-func (e *Engine) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
+func (e *Routing) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
 	ks := e.router.keys(line.ID)
 	pipe.Del(ctx, ks[5], ks[6], ks[3])
 	for _, o := range line.Operators {
@@ -116,7 +116,7 @@ func (e *Engine) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line
 }
 
 // lineChanged is called after a line's settings or operators change.
-func (e *Engine) lineChanged(ctx context.Context, lineID string) {
+func (e *Routing) lineChanged(ctx context.Context, lineID string) {
 	e.lines.drop(lineID)
 	line, err := e.lineByID(ctx, lineID)
 	if err == nil {

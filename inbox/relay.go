@@ -17,14 +17,14 @@ import (
 // client sees each event once and in order whichever node wrote it.
 // Ephemeral events (offers, presence) travel in the pub/sub message itself.
 type relay struct {
-	e       *Engine
+	e       *Events
 	mu      sync.Mutex
 	clients map[*Client]struct{}
 	cursor  int64
 	wake    chan struct{}
 }
 
-func newRelay(e *Engine) *relay {
+func newRelay(e *Events) *relay {
 	return &relay{e: e, clients: map[*Client]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
@@ -133,7 +133,7 @@ func (r *relay) resendOffers(ctx context.Context) {
 	r.mu.Unlock()
 	now := time.Now()
 	for _, c := range clients {
-		offers, err := r.e.MyOffers(ctx, c.scope)
+		offers, err := r.e.presence.MyOffers(ctx, c.scope)
 		if err != nil {
 			r.e.log.Warn("event relay: re-reading offers failed", "user", c.UserID, "err", err)
 			return
@@ -170,7 +170,7 @@ func (r *relay) catchUp(ctx context.Context) {
 
 // eventsAfter reads committed events past seq. What visibility needs comes
 // from columns; the payload stays raw JSON for the sockets.
-func (e *Engine) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
+func (e *Events) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
 	rows, err := e.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
 		FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
@@ -236,7 +236,7 @@ func (r *relay) closeAll() {
 }
 
 // ClientCount is the number of connected clients on this node.
-func (e *Engine) ClientCount() int {
+func (e *Events) ClientCount() int {
 	e.events.mu.Lock()
 	defer e.events.mu.Unlock()
 	return len(e.events.clients)

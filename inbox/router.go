@@ -18,7 +18,7 @@ import (
 // coming online) and sweeps expired offers. Every node runs one; the
 // scripts make concurrent routing on several nodes safe.
 type router struct {
-	e        *Engine
+	e        *Routing
 	mu       sync.Mutex
 	dirty    map[string]bool
 	wake     chan struct{}
@@ -27,7 +27,7 @@ type router struct {
 	listed   time.Time
 }
 
-func newRouter(e *Engine) *router {
+func newRouter(e *Routing) *router {
 	return &router{e: e, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
 }
 
@@ -127,7 +127,7 @@ func (r *router) sweep(ctx context.Context) {
 		}
 		r.versions, r.listed = versions, time.Now()
 	}
-	r.e.checkPresence(ctx)
+	r.e.presence.checkPresence(ctx)
 	for _, id := range r.lineIDs {
 		line, err := r.e.lineByID(ctx, id)
 		if err != nil {
@@ -186,7 +186,7 @@ func (r *router) route(ctx context.Context, lineID string) error {
 
 // logRouting records a routing decision and why it was made: the
 // explainable routing log supervisors read.
-func (e *Engine) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
+func (e *core) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
 	b, _ := json.Marshal(reason)
 	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, uuid.Must(uuid.NewV7()).String(), convID, lineID, db.Now(), decision, operatorID, string(b)); err != nil {

@@ -120,7 +120,7 @@ func (w *txw) flush(ctx context.Context, tx db.Execer, dialect db.Dialect) error
 // queues are rebuilt from SQL, dispatch is rescanned from SQL and the relay
 // polls the event log. While Redis is unreachable the Redis work is skipped
 // (so ingest keeps its pace) and a rebuild is requested for when it is back.
-func (e *Engine) afterCommit(ctx context.Context, w *txw) {
+func (e *core) afterCommit(ctx context.Context, w *txw) {
 	if len(w.events) > 0 {
 		e.events.poke()
 	}
@@ -160,9 +160,9 @@ func (e *Engine) afterCommit(ctx context.Context, w *txw) {
 
 // redisUsable is false for a moment after a Redis call failed, so that a
 // Redis outage costs ingest one timeout, not one per message.
-func (e *Engine) redisUsable() bool { return time.Now().UnixMilli() >= e.redisDownUntil.Load() }
+func (e *core) redisUsable() bool { return time.Now().UnixMilli() >= e.redisDownUntil.Load() }
 
-func (e *Engine) redisFailed(err error) {
+func (e *core) redisFailed(err error) {
 	if e.redisUsable() {
 		e.log.Warn("redis unreachable: messages are committed to SQL; routing resumes when it is back", "err", err)
 	}
@@ -171,7 +171,7 @@ func (e *Engine) redisFailed(err error) {
 }
 
 // write runs fn in a transaction with a txw, then does the after-commit work.
-func (e *Engine) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
+func (e *core) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
 	w := newTxw()
 	err := e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := e.db.Cached(sqlTx)

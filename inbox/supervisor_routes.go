@@ -1,0 +1,17 @@
+package inbox
+
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
+)
+
+func (h *supervisorHandlers) httpOverview(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	lines, err := h.Supervisor.Overview(r.Context(), p.Scope, nil)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"lines": lines})
+}
