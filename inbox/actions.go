@@ -10,8 +10,8 @@ import (
 )
 
 // Close ends a conversation and frees its operator.
-func (e *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (a *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := a.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -21,12 +21,12 @@ func (e *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Co
 	if err := r.mayAnswer(sc); err != nil {
 		return Conversation{}, err
 	}
-	return e.closeConversation(ctx, r, sc.UserID, "closed", false)
+	return a.closeConversation(ctx, r, sc.UserID, "closed", false)
 }
 
-func (e *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
+func (a *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+	err := a.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed', closed_at = $2, closed_by = $3, spam = $4,
 			unread = 0, updated_at = $2 WHERE id = $1 AND status <> 'closed'`, r.conv.ID, now, by, spam)
@@ -55,8 +55,8 @@ func (e *Actions) closeConversation(ctx context.Context, r role, by, code string
 }
 
 // Reopen puts a closed conversation back into its line's queue.
-func (e *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (a *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := a.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -67,7 +67,7 @@ func (e *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 		return Conversation{}, fmt.Errorf("%w: you do not answer this line", access.ErrForbidden)
 	}
 	var conv Conversation
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	err = a.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $2, closed_at = 0,
 			closed_by = '', spam = FALSE, alerted_at = 0, updated_at = $2 WHERE id = $1 AND status = 'closed'`, convID, now); err != nil {
@@ -92,15 +92,15 @@ func (e *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 
 // SetPriority changes a conversation's priority (0 normal, 1 high, 2
 // urgent); a waiting one moves in the queue accordingly.
-func (e *Actions) SetPriority(ctx context.Context, sc access.Scope, convID string, priority int) (Conversation, error) {
+func (a *Actions) SetPriority(ctx context.Context, sc access.Scope, convID string, priority int) (Conversation, error) {
 	if priority < 0 || priority > 2 {
 		return Conversation{}, valid.Errorf("priority", "range", "priority must be 0, 1 or 2")
 	}
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+	if _, err := a.conversationFor(ctx, sc, convID); err != nil {
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+	err := a.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET priority = $2, updated_at = $3 WHERE id = $1`, convID, priority, db.Now()); err != nil {
 			return fmt.Errorf("inbox: priority: %w", err)
 		}
@@ -119,28 +119,28 @@ func (e *Actions) SetPriority(ctx context.Context, sc access.Scope, convID strin
 
 // MarkSpam closes a conversation as spam; a spam conversation is never
 // reopened automatically.
-func (e *Actions) MarkSpam(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (a *Actions) MarkSpam(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := a.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
 	if err := r.mayAnswer(sc); err != nil {
 		return Conversation{}, err
 	}
-	return e.closeConversation(ctx, r, sc.UserID, "spam", true)
+	return a.closeConversation(ctx, r, sc.UserID, "spam", true)
 }
 
 // LinkMember links the conversation's contact to a member card of the CRM.
-func (e *Actions) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (Conversation, error) {
+func (a *Actions) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (Conversation, error) {
 	if len(memberID) > 100 {
 		return Conversation{}, valid.Errorf("member_id", "too_long", "member_id is too long")
 	}
-	r, err := e.conversationFor(ctx, sc, convID)
+	r, err := a.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	err = a.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $2, updated_at = $3 WHERE id = $1`, r.conv.ContactID, memberID, db.Now()); err != nil {
 			return fmt.Errorf("inbox: link member: %w", err)
 		}
@@ -151,14 +151,14 @@ func (e *Actions) LinkMember(ctx context.Context, sc access.Scope, convID, membe
 }
 
 // MarkRead clears the unread count when an operator opens a conversation.
-func (e *Actions) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (a *Actions) MarkRead(ctx context.Context, sc access.Scope, convID string) error {
+	r, err := a.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
 	}
-	if _, err = e.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
+	if _, err = a.db.ExecContext(ctx, `UPDATE inbox_conversations SET unread = 0 WHERE id = $1 AND assignee_id = $2`, convID, sc.UserID); err != nil {
 		return err
 	}
-	e.events.operatorRead(ctx, r, sc)
+	a.events.operatorRead(ctx, r, sc)
 	return nil
 }

@@ -31,8 +31,8 @@ var inlineTypes = map[string]bool{
 // Upload stores a file for a conversation the caller may see, for a reply
 // or note to refer to. The type is sniffed from the content; the client's
 // claim is not trusted.
-func (e *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+func (at *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
+	if _, err := at.conversationFor(ctx, sc, convID); err != nil {
 		return Attachment{}, err
 	}
 	br := bufio.NewReaderSize(r, 512)
@@ -41,18 +41,18 @@ func (e *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name 
 	if mt, _, err := mime.ParseMediaType(ctype); err == nil {
 		ctype = mt
 	}
-	info, err := e.blobs.Put(ctx, br, MaxAttachmentBytes)
+	info, err := at.blobs.Put(ctx, br, MaxAttachmentBytes)
 	if err != nil {
 		return Attachment{}, err
 	}
 	if info.Size == 0 {
-		_ = e.blobs.Delete(ctx, info.Key)
+		_ = at.blobs.Delete(ctx, info.Key)
 		return Attachment{}, valid.Errorf("file", "empty", "the file is empty")
 	}
 	a := Attachment{BlobKey: info.Key, Name: blob.CleanName(name), ContentType: ctype, Size: info.Size}
-	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, uploaded_by, created_at)
+	if _, err := at.db.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, uploaded_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.BlobKey, convID, a.Name, a.ContentType, a.Size, info.SHA256, sc.UserID, db.Now()); err != nil {
-		_ = e.blobs.Delete(ctx, info.Key)
+		_ = at.blobs.Delete(ctx, info.Key)
 		return Attachment{}, fmt.Errorf("inbox: attachment: %w", err)
 	}
 	return a, nil
@@ -60,11 +60,11 @@ func (e *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name 
 
 // resolveAttachments replaces what a reply claims about its files with
 // what was stored, and refuses files of other conversations.
-func (e *Attachments) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
+func (at *Attachments) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
 	out := make([]Attachment, 0, len(in))
 	for _, a := range in {
 		var got Attachment
-		err := e.db.QueryRowContext(ctx, `SELECT blob_key, name, content_type, size FROM inbox_attachments WHERE blob_key = $1 AND conversation_id = $2`,
+		err := at.db.QueryRowContext(ctx, `SELECT blob_key, name, content_type, size FROM inbox_attachments WHERE blob_key = $1 AND conversation_id = $2`,
 			a.BlobKey, convID).Scan(&got.BlobKey, &got.Name, &got.ContentType, &got.Size)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, valid.Errorf("attachments", "attachment", "unknown attachment %q: upload it to this conversation first", a.BlobKey)
@@ -92,11 +92,11 @@ func recordAttachments(ctx context.Context, tx db.Execer, convID string, atts []
 // ServeAttachment writes a file the caller may see, with range support
 // (audio players seek in call recordings). Only known media types are
 // shown inline; everything else downloads, and nothing is sniffed.
-func (e *Attachments) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
+func (at *Attachments) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
 	var a Attachment
 	var convID string
 	var created int64
-	err := e.db.QueryRowContext(r.Context(), `SELECT blob_key, conversation_id, name, content_type, size, created_at FROM inbox_attachments WHERE blob_key = $1`,
+	err := at.db.QueryRowContext(r.Context(), `SELECT blob_key, conversation_id, name, content_type, size, created_at FROM inbox_attachments WHERE blob_key = $1`,
 		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
@@ -104,10 +104,10 @@ func (e *Attachments) ServeAttachment(w http.ResponseWriter, r *http.Request, sc
 	if err != nil {
 		return fmt.Errorf("inbox: attachment: %w", err)
 	}
-	if _, err := e.conversationFor(r.Context(), sc, convID); err != nil {
+	if _, err := at.conversationFor(r.Context(), sc, convID); err != nil {
 		return err
 	}
-	f, err := e.blobs.Open(r.Context(), key)
+	f, err := at.blobs.Open(r.Context(), key)
 	if err != nil {
 		return err
 	}
@@ -132,10 +132,10 @@ func (e *Attachments) ServeAttachment(w http.ResponseWriter, r *http.Request, sc
 // ReadAttachment returns a file the caller may see, up to max bytes, with
 // the conversation it belongs to; connectors use it to render what they
 // stored (mail shows a letter's HTML with or without remote images).
-func (e *Attachments) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
+func (at *Attachments) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
 	var a Attachment
 	var convID string
-	err := e.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,
+	err := at.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,
 		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
@@ -143,11 +143,11 @@ func (e *Attachments) ReadAttachment(ctx context.Context, sc access.Scope, key s
 	if err != nil {
 		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment: %w", err)
 	}
-	r, err := e.conversationFor(ctx, sc, convID)
+	r, err := at.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return a, Conversation{}, nil, err
 	}
-	f, err := e.blobs.Open(ctx, key)
+	f, err := at.blobs.Open(ctx, key)
 	if err != nil {
 		return a, Conversation{}, nil, err
 	}

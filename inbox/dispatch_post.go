@@ -38,30 +38,30 @@ func (in *ReplyInput) validate() error {
 
 // Reply stores an operator's answer as pending and hands it to dispatch.
 // Replying to a waiting conversation takes it first.
-func (e *Dispatch) Reply(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
-	return e.post(ctx, sc, convID, in, DirOut)
+func (d *Dispatch) Reply(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+	return d.post(ctx, sc, convID, in, DirOut)
 }
 
 // Note adds an internal note, which the contact never sees.
-func (e *Dispatch) Note(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
-	return e.post(ctx, sc, convID, in, DirNote)
+func (d *Dispatch) Note(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+	return d.post(ctx, sc, convID, in, DirNote)
 }
 
-func (e *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in ReplyInput, dir string) (Message, error) {
+func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in ReplyInput, dir string) (Message, error) {
 	if err := in.validate(); err != nil {
 		return Message{}, err
 	}
-	r, err := e.conversationFor(ctx, sc, convID)
+	r, err := d.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Message{}, err
 	}
-	if in.Attachments, err = e.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
+	if in.Attachments, err = d.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
 		return Message{}, err
 	}
 	if in.ClientID != "" {
 		var id string
-		if err := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
-			return messageTx(ctx, e.db.Prepared(), id)
+		if err := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
+			return messageTx(ctx, d.db.Prepared(), id)
 		}
 	}
 	if dir == DirOut {
@@ -72,14 +72,14 @@ func (e *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 			return Message{}, err
 		}
 		if r.conv.Status == StatusWaiting {
-			if r.conv, err = e.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
+			if r.conv, err = d.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
 				return Message{}, err
 			}
 		}
 	}
 	var m Message
-	local, sentWhenStored := e.storedSender(ctx, r.conv.ChannelID)
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	local, sentWhenStored := d.storedSender(ctx, r.conv.ChannelID)
+	err = d.write(ctx, func(tx db.Execer, w *txw) error {
 		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
 			Text: in.Text, Attachments: in.Attachments}
 		if dir == DirOut {
@@ -100,14 +100,14 @@ func (e *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	})
 	if err == nil && dir == DirOut && local.sender != nil {
 		if sentWhenStored {
-			e.metric.dispatched.WithLabelValues(local.ch.Kind, "sent").Inc()
+			d.metric.dispatched.WithLabelValues(local.ch.Kind, "sent").Inc()
 		}
 		local.sender.Stored(context.WithoutCancel(ctx), local.ch, r.conv.ID)
 	}
 	if errors.Is(err, errDuplicate) {
 		var id string
-		if qerr := e.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
-			return messageTx(ctx, e.db.Prepared(), id)
+		if qerr := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
+			return messageTx(ctx, d.db.Prepared(), id)
 		}
 	}
 	return m, err
@@ -121,12 +121,12 @@ type localChannel struct {
 
 // storedSender finds the StoredSender of a channel, told of a reply as
 // soon as it commits, and whether storing is all the reply needs.
-func (e *Dispatch) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
-	ch, err := e.channelByID(ctx, channelID)
+func (d *Dispatch) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
+	ch, err := d.channelByID(ctx, channelID)
 	if err != nil {
 		return localChannel{}, false // dispatch delivers it
 	}
-	s, _ := e.sender(ch.Kind)
+	s, _ := d.sender(ch.Kind)
 	ss, ok := s.(StoredSender)
 	if !ok {
 		return localChannel{}, false
@@ -135,22 +135,22 @@ func (e *Dispatch) storedSender(ctx context.Context, channelID string) (localCha
 }
 
 // Retry sends a failed message again.
-func (e *Dispatch) Retry(ctx context.Context, sc access.Scope, messageID string) (Message, error) {
-	m, err := messageTx(ctx, e.db, messageID)
+func (d *Dispatch) Retry(ctx context.Context, sc access.Scope, messageID string) (Message, error) {
+	m, err := messageTx(ctx, d.db, messageID)
 	if err != nil {
 		return Message{}, err
 	}
-	if _, err := e.conversationFor(ctx, sc, m.ConversationID); err != nil {
+	if _, err := d.conversationFor(ctx, sc, m.ConversationID); err != nil {
 		return Message{}, err
 	}
 	if m.Status != DeliveryFailed {
 		return Message{}, valid.Errorf("", "not_failed", "only a failed message can be retried")
 	}
-	conv, err := conversationTx(ctx, e.db, m.ConversationID)
+	conv, err := conversationTx(ctx, d.db, m.ConversationID)
 	if err != nil {
 		return Message{}, err
 	}
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	err = d.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = 'pending', status_reason = '', attempts = 0, rate_limited = 0, next_attempt_at = 0,
 			lease_until = 0, updated_at = $2 WHERE id = $1 AND status = 'failed'`, messageID, db.Now()); err != nil {
 			return err

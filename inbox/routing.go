@@ -12,12 +12,12 @@ import (
 )
 
 // Accept takes a conversation the caller was offered.
-func (e *Routing) Accept(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (rt *Routing) Accept(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := rt.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
-	res, err := acceptScript.Run(ctx, e.kv, e.router.keys(r.line.ID), convID, sc.UserID, string(r.line.Mode)).Text()
+	res, err := acceptScript.Run(ctx, rt.kv, rt.router.keys(r.line.ID), convID, sc.UserID, string(r.line.Mode)).Text()
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: accept: %w", err)
 	}
@@ -27,32 +27,32 @@ func (e *Routing) Accept(ctx context.Context, sc access.Scope, convID string) (C
 	case "capacity":
 		return Conversation{}, ErrAtCapacity
 	}
-	e.metric.routed.WithLabelValues("accepted").Inc()
-	return e.assignInSQL(ctx, sc, r, sc.UserID, "accepted", nil)
+	rt.metric.routed.WithLabelValues("accepted").Inc()
+	return rt.assignInSQL(ctx, sc, r, sc.UserID, "accepted", nil)
 }
 
 // Decline refuses an offer; the conversation goes to someone else.
-func (e *Routing) Decline(ctx context.Context, sc access.Scope, convID string) error {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (rt *Routing) Decline(ctx context.Context, sc access.Scope, convID string) error {
+	r, err := rt.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
 	}
-	n, err := declineScript.Run(ctx, e.kv, e.router.keys(r.line.ID), convID, sc.UserID, string(r.line.Mode), "1").Int()
+	n, err := declineScript.Run(ctx, rt.kv, rt.router.keys(r.line.ID), convID, sc.UserID, string(r.line.Mode), "1").Int()
 	if err != nil {
 		return fmt.Errorf("inbox: decline: %w", err)
 	}
 	if n == 0 {
 		return ErrNoOffer
 	}
-	e.logRouting(ctx, convID, r.line.ID, "declined", sc.UserID, nil)
-	e.router.kickLine(r.line.ID)
+	rt.logRouting(ctx, convID, r.line.ID, "declined", sc.UserID, nil)
+	rt.router.kickLine(r.line.ID)
 	return nil
 }
 
 // Take picks a waiting conversation from the queue (manual mode, or an
 // operator who does not wait for an offer).
-func (e *Routing) Take(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (rt *Routing) Take(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := rt.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -62,32 +62,32 @@ func (e *Routing) Take(ctx context.Context, sc access.Scope, convID string) (Con
 	if r.conv.Status != StatusWaiting {
 		return Conversation{}, ErrNotWaiting
 	}
-	return e.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil)
+	return rt.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil)
 }
 
 // assignTo gives the conversation to op in Redis, then in SQL.
-func (e *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op string, force bool, decision string, data map[string]any) (Conversation, error) {
+func (rt *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op string, force bool, decision string, data map[string]any) (Conversation, error) {
 	f := "0"
 	if force {
 		f = "1"
 	}
-	res, err := assignScript.Run(ctx, e.kv, e.router.keys(r.line.ID), r.conv.ID, op, f, string(r.line.Mode)).Text()
+	res, err := assignScript.Run(ctx, rt.kv, rt.router.keys(r.line.ID), r.conv.ID, op, f, string(r.line.Mode)).Text()
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: assign: %w", err)
 	}
 	if res == "capacity" {
 		return Conversation{}, ErrAtCapacity
 	}
-	e.metric.routed.WithLabelValues(decision).Inc()
-	return e.assignInSQL(ctx, sc, r, op, decision, data)
+	rt.metric.routed.WithLabelValues(decision).Inc()
+	return rt.assignInSQL(ctx, sc, r, op, decision, data)
 }
 
 // assignInSQL records an assignment Redis granted. The SQL update is
 // conditional, so two grants (e.g. across a Redis rebuild) cannot both win;
 // a loser undoes its Redis side.
-func (e *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
+func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
 	var conv Conversation
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+	err := rt.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
 		if decision == "transferred" || decision == "taken_over" {
@@ -124,38 +124,38 @@ func (e *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, 
 		return nil
 	})
 	if err != nil {
-		if rerr := e.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
-			e.resyncQueueEntry(context.WithoutCancel(ctx), r.conv.ID)
+		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
+			rt.resyncQueueEntry(context.WithoutCancel(ctx), r.conv.ID)
 		}
 		return Conversation{}, err
 	}
-	e.logRouting(ctx, r.conv.ID, r.line.ID, decision, op, data)
+	rt.logRouting(ctx, r.conv.ID, r.line.ID, decision, op, data)
 	return conv, nil
 }
 
 // resyncQueueEntry puts a conversation's Redis state back in line with SQL
 // after a refused assignment.
-func (e *Routing) resyncQueueEntry(ctx context.Context, convID string) {
-	c, err := conversationTx(ctx, e.db, convID)
+func (rt *Routing) resyncQueueEntry(ctx context.Context, convID string) {
+	c, err := conversationTx(ctx, rt.db, convID)
 	if err != nil {
 		return
 	}
 	switch c.Status {
 	case StatusWaiting:
-		_ = e.router.enqueue(ctx, queueEntry{lineID: c.LineID, convID: c.ID, priority: c.Priority, queuedAt: c.QueuedAt.UnixMilli()})
-		e.router.kickLine(c.LineID)
+		_ = rt.router.enqueue(ctx, queueEntry{lineID: c.LineID, convID: c.ID, priority: c.Priority, queuedAt: c.QueuedAt.UnixMilli()})
+		rt.router.kickLine(c.LineID)
 	case StatusActive:
-		line, err := e.lineByID(ctx, c.LineID)
+		line, err := rt.lineByID(ctx, c.LineID)
 		if err == nil {
-			_ = assignScript.Run(ctx, e.kv, e.router.keys(c.LineID), c.ID, c.AssigneeID, "1", string(line.Mode)).Err()
+			_ = assignScript.Run(ctx, rt.kv, rt.router.keys(c.LineID), c.ID, c.AssigneeID, "1", string(line.Mode)).Err()
 		}
 	}
 }
 
 // TakeOver gives a conversation to the supervisor themself, whoever had it:
 // for a conversation going badly or an operator who left.
-func (e *Routing) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (rt *Routing) TakeOver(ctx context.Context, sc access.Scope, convID string) (Conversation, error) {
+	r, err := rt.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -169,7 +169,7 @@ func (e *Routing) TakeOver(ctx context.Context, sc access.Scope, convID string) 
 	if r.conv.Status == StatusWaiting {
 		decision = "taken"
 	}
-	return e.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
+	return rt.assignTo(ctx, sc, r, sc.UserID, true, decision, map[string]any{"from": r.conv.AssigneeID})
 }
 
 // TransferInput moves a conversation to an operator or to another line.
@@ -181,14 +181,14 @@ type TransferInput struct {
 
 // Transfer hands a conversation to another operator of its line, or puts
 // it into another line's queue, with a comment for whoever gets it.
-func (e *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, in TransferInput) (Conversation, error) {
+func (rt *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, in TransferInput) (Conversation, error) {
 	if (in.OperatorID == "") == (in.LineID == "") {
 		return Conversation{}, valid.Errorf("", "transfer_target", "give operator_id or line_id")
 	}
 	if len(in.Comment) > 4000 {
 		return Conversation{}, valid.Errorf("comment", "too_long", "comment is limited to 4000 bytes")
 	}
-	r, err := e.conversationFor(ctx, sc, convID)
+	r, err := rt.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -211,9 +211,9 @@ func (e *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, 
 		if r.conv.Status == StatusWaiting {
 			decision = "taken"
 		}
-		return e.assignTo(ctx, sc, r, in.OperatorID, true, decision, data)
+		return rt.assignTo(ctx, sc, r, in.OperatorID, true, decision, data)
 	}
-	target, err := e.lineSvc.Get(ctx, sc, in.LineID)
+	target, err := rt.lineSvc.Get(ctx, sc, in.LineID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -222,7 +222,7 @@ func (e *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, 
 	}
 	data["from_line"], data["to_line"] = r.line.ID, target.ID
 	var conv Conversation
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	err = rt.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET line_id = $2, unit_id = $3, status = 'waiting', assignee_id = '',
 			queued_at = $4, assigned_at = 0, alerted_at = 0, updated_at = $4 WHERE id = $1`, convID, target.ID, target.UnitID, now); err != nil {
@@ -248,7 +248,7 @@ func (e *Routing) Transfer(ctx context.Context, sc access.Scope, convID string, 
 		return nil
 	})
 	if err == nil {
-		e.logRouting(ctx, convID, target.ID, "transferred_line", "", data)
+		rt.logRouting(ctx, convID, target.ID, "transferred_line", "", data)
 	}
 	return conv, err
 }
