@@ -32,7 +32,7 @@ after such a change. Run channel commands as the OS user the nodes run as,
 or with the nodes' PROFHUB_SECRET_KEY: channel secrets are sealed with it.
 `
 
-// inboxAdmin is an administrative command's database plus the inbox engine.
+// inboxAdmin is an administrative command's database plus the inbox's services.
 type inboxAdmin struct {
 	*admin
 	cfg   *config.Config
@@ -68,7 +68,7 @@ func (c *cli) withInbox(name string, args []string, positional int, define func(
 	})
 }
 
-// openInbox builds an inbox engine on d for a command: with the nodes'
+// openInbox builds the inbox's services on d for a command: with the nodes'
 // Redis when PROFHUB_REDIS_URL is set, else a throwaway in-process one
 // (nodes rebuild Redis from SQL), and with the key that seals channel
 // secrets, found as the hub finds it.
