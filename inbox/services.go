@@ -74,7 +74,7 @@ func New(d Deps) (*Services, error) {
 	// router, which are routing's jobs; the Lines service only reports.
 	lines := &Lines{core: c, changed: routing.lineChanged}
 	routing.lineSvc = lines
-	presence := &Presence{core: c, lines: lines}
+	presence := &Presence{core: c}
 	routing.presence = presence
 	channels := &Channels{core: c, lines: lines, hooks: map[string]ChannelHook{}}
 	dispatch := &Dispatch{core: c, senders: map[string]Sender{}}
@@ -82,8 +82,8 @@ func New(d Deps) (*Services, error) {
 	attachments := &Attachments{core: c}
 	dispatch.attachments = attachments
 	dispatch.routing = routing
-	actions := &Actions{core: c, routing: routing, events: events}
-	ingestion := &Ingestion{core: c, dispatch: dispatch}
+	actions := &Actions{core: c, events: events}
+	ingestion := &Ingestion{core: c}
 
 	s.Lines = lines
 	s.Channels = channels
@@ -104,7 +104,7 @@ func New(d Deps) (*Services, error) {
 	c.router = newRouter(routing)
 	s.batch = newBatcher(ingestion)
 	ingestion.batch = s.batch
-	s.house = &housekeeper{core: c, routing: routing, presence: presence, actions: actions}
+	s.house = &housekeeper{core: c, presence: presence, actions: actions}
 	dispatch.RegisterSender(KindAPI, &webhookSender{})
 	return s, nil
 }
@@ -150,9 +150,8 @@ func (s *Services) Stop() {
 // group commits (batcher.go).
 type Ingestion struct {
 	*core
-	batch    *batcher
-	dispatch *Dispatch // auto-replies go out as replies
-	replies  replyMatcher
+	batch   *batcher
+	replies replyMatcher
 }
 
 // Routing hands conversations to operators: the Redis queues and offers,
@@ -160,24 +159,21 @@ type Ingestion struct {
 // queues from SQL.
 type Routing struct {
 	*core
-	lineSvc  *Lines
-	presence *Presence
+	lineSvc  *Lines    // a transfer checks the caller may see the target line
+	presence *Presence // the router's sweep checks who is still present
 }
 
 // Presence keeps operators' presence (online, away, absent) and the
 // offers waiting for them.
-type Presence struct {
-	*core
-	lines *Lines
-}
+type Presence struct{ *core }
 
 // Dispatch sends replies and notes: it stores them as pending and its
 // worker hands each to its channel kind's Sender, with retries and
 // pacing.
 type Dispatch struct {
 	*core
-	attachments *Attachments
-	routing     *Routing // a reply to a waiting conversation takes it
+	attachments *Attachments // a reply's files were uploaded first
+	routing     *Routing     // a reply to a waiting conversation takes it
 
 	senders map[string]Sender // by channel kind
 	sendMu  sync.RWMutex
@@ -191,15 +187,14 @@ type Pacing struct{ *core }
 // member link, read marks and ratings.
 type Actions struct {
 	*core
-	routing *Routing
-	events  *Events
+	events *Events // read marks reach the contact
 }
 
 // Events carries live events to consoles (clients of the relay) and
 // signals (typing, read) to contacts.
 type Events struct {
 	*core
-	lines    *Lines
+	lines    *Lines    // a console follows the lines it works in
 	dispatch *Dispatch // its senders may be ContactNotifiers
 	presence *Presence // a reconnecting console re-reads its offers
 }
@@ -211,7 +206,6 @@ type Attachments struct{ *core }
 // return of absent operators' conversations.
 type housekeeper struct {
 	*core
-	routing  *Routing
-	presence *Presence
-	actions  *Actions
+	presence *Presence // absent operators' conversations return to the queue
+	actions  *Actions  // idle conversations are closed
 }
