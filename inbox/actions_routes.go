@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// actionHandlers change a conversation's state.
+type actionHandlers struct{ Actions *Actions }
+
 // convAction adapts the operator actions that return the conversation.
 func convAction(fn func(r *http.Request, p *auth.Principal, id string) (Conversation, error)) func(http.ResponseWriter, *http.Request, *auth.Principal) {
 	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -6,6 +6,12 @@ import (
 	"github.com/profhub/profhub/internal/httpapi"
 )
 
+// apiChannelHandlers serve the API channel's webhook and its replies' pull.
+type apiChannelHandlers struct {
+	Ingestion *Ingestion
+	Dispatch  *Dispatch // replies collected by pull
+}
+
 // httpAPIChannelInbound is the API channel's webhook. The channel token
 // comes as a Bearer token and is checked before the body is read: a
 // caller without a good token cannot make the hub parse megabytes of JSON

@@ -8,6 +8,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// attachmentHandlers upload and serve files of messages.
+type attachmentHandlers struct{ Attachments *Attachments }
+
 // httpUpload takes one multipart file field named "file".
 func (h *attachmentHandlers) httpUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	mr, err := r.MultipartReader()

@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// channelHandlers serve the channels registry.
+type channelHandlers struct{ Channels *Channels }
+
 func (h *channelHandlers) httpListChannels(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	chs, err := h.Channels.List(r.Context(), p.Scope)
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// conversationHandlers serve conversations, their messages and routing log.
+type conversationHandlers struct{ Conversations *Conversations }
+
 func (h *conversationHandlers) httpListConversations(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
 	limit, err := httpapi.IntQuery(r, "limit", 100)

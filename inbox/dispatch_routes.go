@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// dispatchHandlers post replies and notes and retry failed ones.
+type dispatchHandlers struct{ Dispatch *Dispatch }
+
 func (h *dispatchHandlers) httpPost(dir string) func(http.ResponseWriter, *http.Request, *auth.Principal) {
 	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 		var in ReplyInput

@@ -10,6 +10,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// lineHandlers serve the open lines and their operators.
+type lineHandlers struct{ Lines *Lines }
+
 func (h *lineHandlers) httpListLines(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	lines, err := h.Lines.List(r.Context(), p.Scope)
 	if err != nil {

@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// presenceHandlers serve operators' presence and offers.
+type presenceHandlers struct{ Presence *Presence }
+
 func (h *presenceHandlers) httpSetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Status string `json:"status"`

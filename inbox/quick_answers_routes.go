@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// quickAnswerHandlers serve canned replies.
+type quickAnswerHandlers struct{ QuickAnswers *QuickAnswers }
+
 // quickAnswerInput is the body of create and update calls.
 type quickAnswerInput struct {
 	LineID   string `json:"line_id"`

@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// routingHandlers take, accept, decline and transfer conversations.
+type routingHandlers struct{ Routing *Routing }
+
 func (h *routingHandlers) httpAccept(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
 		return h.Routing.Accept(r.Context(), p.Scope, id)

@@ -17,6 +17,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// statsHandlers serve the statistics report and its export.
+type statsHandlers struct{ Stats *Statistics }
+
 // httpStats answers the report as JSON, or as a CSV or XLSX file. Files
 // carry personal data (operators' names) out of the hub, so each is audited.
 func (h *statsHandlers) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -14,6 +14,12 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// eventHandlers serve the console's WebSocket.
+type eventHandlers struct {
+	Events   *Events
+	Presence *Presence // the console's pings keep its operator present
+}
+
 // The console's WebSocket: GET /api/v1/inbox/ws?since=SEQ. The server sends
 // {"type":"event","event":{…}} frames, or {"type":"events","events":[…]}
 // when several are ready at once; first the events after since (from
