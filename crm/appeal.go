@@ -80,8 +80,8 @@ type Appeal struct {
 }
 
 // ConversationReader is what appeals need of the inbox: a conversation the
-// caller may see and its messages. *inbox.Engine implements it; the hub
-// gives it in Deps.Conversations.
+// caller may see and its messages. The hub adapts the inbox's services to
+// it (hub.CRMConversations) and gives it in Deps.Conversations.
 type ConversationReader interface {
 	GetConversation(ctx context.Context, sc access.Scope, id string) (inbox.Conversation, error)
 	Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]inbox.Message, error)

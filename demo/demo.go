@@ -33,7 +33,7 @@ var ErrNotEmpty = errors.New("the installation already has data; the demo fills 
 type Env struct {
 	DB     *db.DB
 	Org    *org.Store
-	Inbox  *inbox.Engine      // started: the demo's members write in through its Ingest
+	Inbox  *inbox.Services    // started: the demo's members write in through its Ingest
 	CRM    *crm.Services      // with Deps.Conversations; nil: no member cards or appeals
 	Docs   *workflow.Services // nil: no documents
 	Out    io.Writer

@@ -101,7 +101,7 @@ func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, chann
 // ingest delivers a member's message as their app or the site would.
 func (d *demoInbox) ingest(ctx context.Context, c demoConversation, text string) (inbox.IngestResult, error) {
 	d.seq++
-	res, err := d.e.Inbox.Ingest(ctx, inbox.Inbound{ChannelID: d.channels[c.line], ExternalMessageID: fmt.Sprintf("demo-%04d", d.seq),
+	res, err := d.e.Inbox.Ingestion.Ingest(ctx, inbox.Inbound{ChannelID: d.channels[c.line], ExternalMessageID: fmt.Sprintf("demo-%04d", d.seq),
 		From: inbox.Identity{ExternalID: c.contactID, Name: c.name, Phone: c.phone}, Subject: c.subject, Text: text})
 	if err != nil {
 		return res, fmt.Errorf("message of %s: %w", c.name, err)
@@ -112,7 +112,7 @@ func (d *demoInbox) ingest(ctx context.Context, c demoConversation, text string)
 // answer plays an operator's part in a conversation.
 func (d *demoInbox) answer(ctx context.Context, c demoConversation, convID string) error {
 	if c.priority > 0 {
-		if _, err := d.e.Inbox.SetPriority(ctx, d.sc, convID, c.priority); err != nil {
+		if _, err := d.e.Inbox.Actions.SetPriority(ctx, d.sc, convID, c.priority); err != nil {
 			return fmt.Errorf("priority of %s: %w", c.name, err)
 		}
 	}
@@ -120,14 +120,14 @@ func (d *demoInbox) answer(ctx context.Context, c demoConversation, convID strin
 		return nil
 	}
 	op := d.users[c.operator].Scope("demo")
-	if _, err := d.e.Inbox.Take(ctx, op, convID); err != nil {
+	if _, err := d.e.Inbox.Routing.Take(ctx, op, convID); err != nil {
 		return fmt.Errorf("%s takes the conversation with %s: %w", c.operator, c.name, err)
 	}
-	if _, err := d.e.Inbox.Reply(ctx, op, convID, inbox.ReplyInput{Text: c.reply}); err != nil {
+	if _, err := d.e.Inbox.Dispatch.Reply(ctx, op, convID, inbox.ReplyInput{Text: c.reply}); err != nil {
 		return fmt.Errorf("reply to %s: %w", c.name, err)
 	}
 	if c.note != "" {
-		if _, err := d.e.Inbox.Note(ctx, op, convID, inbox.ReplyInput{Text: c.note}); err != nil {
+		if _, err := d.e.Inbox.Dispatch.Note(ctx, op, convID, inbox.ReplyInput{Text: c.note}); err != nil {
 			return fmt.Errorf("note on %s: %w", c.name, err)
 		}
 	}
@@ -137,7 +137,7 @@ func (d *demoInbox) answer(ctx context.Context, c demoConversation, convID strin
 		}
 	}
 	if c.closeAfter {
-		if _, err := d.e.Inbox.Close(ctx, op, convID); err != nil {
+		if _, err := d.e.Inbox.Actions.Close(ctx, op, convID); err != nil {
 			return fmt.Errorf("close the conversation with %s: %w", c.name, err)
 		}
 	}

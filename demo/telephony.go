@@ -55,7 +55,7 @@ func fillTelephony(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			return fmt.Errorf("member %s: %w", m.Surname, err)
 		}
 	}
-	deps := telephony.Deps{Inbox: e.Inbox, DB: e.DB, Staff: hub.TelephonyStaff(e.Org), Members: hub.TelephonyMembers(store), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	deps := telephony.Deps{Inbox: hub.TelephonyInbox(e.Inbox), DB: e.DB, Staff: hub.TelephonyStaff(e.Org), Members: hub.TelephonyMembers(store), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return telephony.HandleEvents(ctx, deps, ch, demoCalls(time.Now().Add(-26*time.Hour).Truncate(time.Minute)))
 }
 

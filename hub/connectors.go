@@ -7,15 +7,16 @@ import (
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
 )
 
-// connector is a channel kind's adapter. Its constructor registers the
-// kind's Sender and ChannelHook with the inbox engine; Routes mounts its
-// webhooks (under /hooks/{kind}/…); Start runs its workers (long polling,
-// mailbox watchers) and Stop ends them.
+// connector is a channel kind's adapter. newConnectors registers the
+// kind's Sender and ChannelHook with the inbox; Routes mounts its webhooks
+// (under /hooks/{kind}/…); Start runs its workers (long polling, mailbox
+// watchers) and Stop ends them.
 type connector interface {
 	Routes(mux *http.ServeMux)
 	Start()
@@ -34,20 +35,26 @@ type connector interface {
 // reads the inbox. Mailing's messengers could be a mailing.Deps field
 // (the bots do not need mailing); they wait for mailing's split.
 func (h *Hub) newConnectors() []connector {
-	h.Telephony = telephony.New(telephony.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Staff: TelephonyStaff(h.Org),
+	in := h.Inbox
+	h.Telephony = telephony.New(telephony.Deps{Inbox: TelephonyInbox(in), Blobs: h.Blobs, DB: h.DB, Staff: TelephonyStaff(h.Org),
 		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
+	h.registerChannelKind(inbox.KindTelephony, h.Telephony.Sender(), h.Telephony.CheckChannel)
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs.Journal})
-	tg := telegram.New(telegram.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM.Members, DB: h.DB})
-	vkc := vk.New(vk.Deps{Inbox: h.Inbox, Blobs: h.Blobs, Log: h.Log})
+	tg := telegram.New(telegram.Deps{Inbox: TelegramInbox(in), Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM.Members, DB: h.DB})
+	h.registerChannelKind(inbox.KindTelegram, tg.Sender(), tg.CheckChannel)
+	vkc := vk.New(vk.Deps{Inbox: VKInbox(in), Blobs: h.Blobs, Log: h.Log})
+	h.registerChannelKind(inbox.KindVK, vkc, vkc.CheckChannel)
 	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
 	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
 	h.CRM.Timelines.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
-	h.Inbox.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
-	site := widget.New(widget.Deps{Inbox: h.Inbox, DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
+	h.Inbox.Ingestion.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
+	site := widget.New(widget.Deps{Inbox: WidgetInbox(in), DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 		Mailer: h.mailLate}) // the widget e-mails replies to away visitors through a mail channel
-	h.Mail = mail.New(mail.Deps{Inbox: h.Inbox, Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing,
+	h.registerChannelKind(inbox.KindWidget, site.Sender(), widget.ValidateChannel)
+	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing,
 		Replies: widgetReplies{site}}) // and their replies to those letters join their chats
+	h.registerChannelKind(inbox.KindMail, h.Mail.Sender(), h.Mail.CheckChannel)
 	h.mailLate.bind(h.Mail)
 	return []connector{
 		tg,
@@ -56,4 +63,40 @@ func (h *Hub) newConnectors() []connector {
 		site,
 		h.Telephony,
 	}
+}
+
+// registerChannelKind makes s send the replies of channels of kind and
+// hook check them when they are created or changed.
+func (h *Hub) registerChannelKind(kind string, s inbox.Sender, hook inbox.ChannelHook) {
+	h.Inbox.Dispatch.RegisterSender(kind, s)
+	h.Inbox.Channels.RegisterHook(kind, hook)
+}
+
+// The connectors' views of the inbox: each gets the few services it uses.
+
+// TelegramInbox is what the Telegram connector uses of the inbox.
+func TelegramInbox(in *inbox.Services) telegram.Inbox {
+	return telegram.Inbox{Ingester: in.Ingestion, Pacer: in.Pacing, ContactLinker: in.Actions, Lines: in.Lines, Channels: in.Channels}
+}
+
+// VKInbox is what the VK connector uses of the inbox.
+func VKInbox(in *inbox.Services) vk.Inbox {
+	return vk.Inbox{Ingester: in.Ingestion, Channels: in.Channels}
+}
+
+// MailInbox is what the mail connector uses of the inbox.
+func MailInbox(in *inbox.Services) mail.Inbox {
+	return mail.Inbox{Ingester: in.Ingestion, AttachmentReader: in.Attachments, DeliveryReporter: in.Dispatch, Channels: in.Channels}
+}
+
+// TelephonyInbox is what the telephony connector uses of the inbox.
+func TelephonyInbox(in *inbox.Services) telephony.Inbox {
+	return telephony.Inbox{Ingester: in.Ingestion, MemberLinker: in.Actions, NoteWriter: in.Dispatch, Notifier: in.Events,
+		Lines: in.Lines, Channels: in.Channels, Conversations: in.Conversations}
+}
+
+// WidgetInbox is what the website widget uses of the inbox.
+func WidgetInbox(in *inbox.Services) widget.Inbox {
+	return widget.Inbox{Ingester: in.Ingestion, EventReader: in.Events, ContactSignals: in.Events, Rater: in.Actions,
+		AttachmentServer: in.Attachments, Lines: in.Lines, Channels: in.Channels, Conversations: in.Conversations, Supervisor: in.Supervisor}
 }

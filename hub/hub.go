@@ -55,7 +55,7 @@ type Hub struct {
 	Blobs   blob.Store
 	Org     *org.Store
 	Auth    *auth.Service
-	Inbox   *inbox.Engine
+	Inbox   *inbox.Services
 	CRM     *crm.Services
 	Docs    *workflow.Services
 	Mailing *mailing.Service

@@ -11,9 +11,9 @@ import (
 // CRMConversations is what appeals read of the inbox (crm.ConversationReader):
 // conversations and messages from the Conversations service, the member
 // link from the engine, which announces it to the operators.
-func CRMConversations(e *inbox.Engine) crm.ConversationReader { return crmConversations{e} }
+func CRMConversations(e *inbox.Services) crm.ConversationReader { return crmConversations{e} }
 
-type crmConversations struct{ e *inbox.Engine }
+type crmConversations struct{ e *inbox.Services }
 
 func (c crmConversations) GetConversation(ctx context.Context, sc access.Scope, id string) (inbox.Conversation, error) {
 	return c.e.Conversations.Get(ctx, sc, id)
@@ -24,5 +24,5 @@ func (c crmConversations) Messages(ctx context.Context, sc access.Scope, convID 
 }
 
 func (c crmConversations) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (inbox.Conversation, error) {
-	return c.e.LinkMember(ctx, sc, convID, memberID)
+	return c.e.Actions.LinkMember(ctx, sc, convID, memberID)
 }

@@ -26,9 +26,9 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
 
 // MailingChats is mailing's view of the inbox (mailing.Chats): the channel
 // registry for the bots, the engine for who opened a chat with one.
-func MailingChats(e *inbox.Engine) mailing.Chats { return inboxChats{e} }
+func MailingChats(e *inbox.Services) mailing.Chats { return inboxChats{e} }
 
-type inboxChats struct{ e *inbox.Engine }
+type inboxChats struct{ e *inbox.Services }
 
 func (c inboxChats) Channel(ctx context.Context, id string) (inbox.Channel, error) {
 	return c.e.Channels.Get(ctx, id)
@@ -39,5 +39,5 @@ func (c inboxChats) ChannelsOfKind(ctx context.Context, kind string) ([]inbox.Ch
 }
 
 func (c inboxChats) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
-	return c.e.LinkedChats(ctx, channelID)
+	return c.e.Conversations.LinkedChats(ctx, channelID)
 }

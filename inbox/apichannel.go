@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -104,7 +103,6 @@ func validateWebhookURL(raw string) error {
 
 // webhookSender delivers API channel replies to the channel's webhook.
 type webhookSender struct {
-	e      *Engine
 	client *http.Client
 }
 
@@ -151,8 +149,8 @@ func (s *webhookSender) Send(ctx context.Context, ch Channel, m OutboundMessage)
 // really unknown (or belongs elsewhere) is refused as such; a lookup that
 // failed (the database is down) returns its error, which callers answer
 // with 503: a client told "unknown token" stops sending for good.
-func (e *Engine) apiChannel(ctx context.Context, channelID, token string) (Channel, error) {
-	ch, err := e.channelByToken(ctx, token)
+func (c *core) apiChannel(ctx context.Context, channelID, token string) (Channel, error) {
+	ch, err := c.channelByToken(ctx, token)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.ID != channelID || ch.Kind != KindAPI)) {
 		return Channel{}, ErrBadChannelToken
 	}
@@ -160,16 +158,16 @@ func (e *Engine) apiChannel(ctx context.Context, channelID, token string) (Chann
 }
 
 // IngestAPI authenticates an API channel call and ingests its message.
-func (e *Engine) IngestAPI(ctx context.Context, channelID, token string, in APIInbound) (IngestResult, error) {
-	ch, err := e.apiChannel(ctx, channelID, token)
+func (ing *Ingestion) IngestAPI(ctx context.Context, channelID, token string, in APIInbound) (IngestResult, error) {
+	ch, err := ing.apiChannel(ctx, channelID, token)
 	if err != nil {
 		return IngestResult{}, err
 	}
-	return e.ingestAPI(ctx, ch, in)
+	return ing.ingestAPI(ctx, ch, in)
 }
 
-func (e *Engine) ingestAPI(ctx context.Context, ch Channel, in APIInbound) (IngestResult, error) {
-	return e.Ingest(ctx, Inbound{ChannelID: ch.ID, ExternalChatID: in.ChatID, ExternalMessageID: in.Message.ID,
+func (ing *Ingestion) ingestAPI(ctx context.Context, ch Channel, in APIInbound) (IngestResult, error) {
+	return ing.Ingest(ctx, Inbound{ChannelID: ch.ID, ExternalChatID: in.ChatID, ExternalMessageID: in.Message.ID,
 		From: Identity{ExternalID: in.Contact.ID, Name: in.Contact.Name, Phone: in.Contact.Phone, Email: in.Contact.Email},
 		Text: in.Message.Text, Subject: in.Message.Subject, SentAt: in.Message.SentAt})
 }
@@ -187,15 +185,15 @@ type APIReply struct {
 // PullReplies returns an API channel's replies after the id cursor (ids
 // sort by time) and marks them delivered: the way a system without a
 // public address (a 1C server behind NAT) collects the operators' answers.
-func (e *Engine) PullReplies(ctx context.Context, channelID, token, after string, limit int) ([]APIReply, error) {
-	ch, err := e.apiChannel(ctx, channelID, token)
+func (d *Dispatch) PullReplies(ctx context.Context, channelID, token, after string, limit int) ([]APIReply, error) {
+	ch, err := d.apiChannel(ctx, channelID, token)
 	if err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.external_chat_id, m.text, m.attachments, m.created_at
+	rows, err := d.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.external_chat_id, m.text, m.attachments, m.created_at
 		FROM inbox_messages m JOIN inbox_conversations c ON c.id = m.conversation_id
 		WHERE m.channel_id = $1 AND m.direction = 'out' AND m.provider_id = $2 AND m.id > $3 ORDER BY m.id LIMIT $4`,
 		ch.ID, pullProvider, after, limit)
@@ -215,59 +213,16 @@ func (e *Engine) PullReplies(ctx context.Context, channelID, token, after string
 	}
 	rows.Close()
 	for _, r := range out {
-		m, err := messageTx(ctx, e.db, r.ID)
+		m, err := messageTx(ctx, d.db, r.ID)
 		if err != nil || m.Status != DeliverySent {
 			continue
 		}
-		conv, err := conversationTx(ctx, e.db, r.ConversationID)
+		conv, err := conversationTx(ctx, d.db, r.ConversationID)
 		if err == nil {
-			e.setDelivery(ctx, conv, m, DeliveryDelivered, "", pullProvider)
+			d.setDelivery(ctx, conv, m, DeliveryDelivered, "", pullProvider)
 		}
 	}
 	return out, rows.Err()
-}
-
-// httpAPIChannelInbound is the API channel's webhook. The channel token
-// comes as a Bearer token and is checked before the body is read: a
-// caller without a good token cannot make the hub parse megabytes of JSON
-// (the hooks' body limit is large, for providers that send files).
-func (e *Engine) httpAPIChannelInbound(w http.ResponseWriter, r *http.Request) {
-	ch, err := e.apiChannel(r.Context(), r.PathValue("channel"), bearerToken(r))
-	if err != nil {
-		httpapi.Refuse(w, r, err, "channel", r.PathValue("channel"))
-		return
-	}
-	var in APIInbound
-	if err := httpapi.Decode(r, &in); err != nil {
-		httpapi.Refuse(w, r, err, "channel", ch.ID)
-		return
-	}
-	res, err := e.ingestAPI(r.Context(), ch, in)
-	if err != nil {
-		httpapi.Refuse(w, r, err, "channel", ch.ID)
-		return
-	}
-	status := http.StatusCreated
-	if res.Duplicate {
-		status = http.StatusOK
-	}
-	httpapi.WriteJSON(w, status, res)
-}
-
-// httpAPIChannelPull lets an API channel without a webhook collect its
-// replies: GET /hooks/api/{channel}/replies?after=<last id>&limit=100.
-func (e *Engine) httpAPIChannelPull(w http.ResponseWriter, r *http.Request) {
-	limit, err := httpapi.IntQuery(r, "limit", 100)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	replies, err := e.PullReplies(r.Context(), r.PathValue("channel"), bearerToken(r), r.URL.Query().Get("after"), limit)
-	if err != nil {
-		httpapi.Refuse(w, r, err, "channel", r.PathValue("channel"))
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"replies": replies})
 }
 
 func bearerToken(r *http.Request) string {

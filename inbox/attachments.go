@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -31,8 +32,8 @@ var inlineTypes = map[string]bool{
 // Upload stores a file for a conversation the caller may see, for a reply
 // or note to refer to. The type is sniffed from the content; the client's
 // claim is not trusted.
-func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
-	if _, err := e.conversationFor(ctx, sc, convID); err != nil {
+func (at *Attachments) Upload(ctx context.Context, sc access.Scope, convID, name string, r io.Reader) (Attachment, error) {
+	if _, err := at.conversationFor(ctx, sc, convID); err != nil {
 		return Attachment{}, err
 	}
 	br := bufio.NewReaderSize(r, 512)
@@ -41,18 +42,18 @@ func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name strin
 	if mt, _, err := mime.ParseMediaType(ctype); err == nil {
 		ctype = mt
 	}
-	info, err := e.blobs.Put(ctx, br, MaxAttachmentBytes)
+	info, err := at.blobs.Put(ctx, br, MaxAttachmentBytes)
 	if err != nil {
 		return Attachment{}, err
 	}
 	if info.Size == 0 {
-		_ = e.blobs.Delete(ctx, info.Key)
+		_ = at.blobs.Delete(ctx, info.Key)
 		return Attachment{}, valid.Errorf("file", "empty", "the file is empty")
 	}
 	a := Attachment{BlobKey: info.Key, Name: blob.CleanName(name), ContentType: ctype, Size: info.Size}
-	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, uploaded_by, created_at)
+	if _, err := at.db.ExecContext(ctx, `INSERT INTO inbox_attachments (blob_key, conversation_id, name, content_type, size, sha256, uploaded_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.BlobKey, convID, a.Name, a.ContentType, a.Size, info.SHA256, sc.UserID, db.Now()); err != nil {
-		_ = e.blobs.Delete(ctx, info.Key)
+		_ = at.blobs.Delete(ctx, info.Key)
 		return Attachment{}, fmt.Errorf("inbox: attachment: %w", err)
 	}
 	return a, nil
@@ -60,11 +61,11 @@ func (e *Engine) Upload(ctx context.Context, sc access.Scope, convID, name strin
 
 // resolveAttachments replaces what a reply claims about its files with
 // what was stored, and refuses files of other conversations.
-func (e *Engine) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
+func (at *Attachments) resolveAttachments(ctx context.Context, convID string, in []Attachment) ([]Attachment, error) {
 	out := make([]Attachment, 0, len(in))
 	for _, a := range in {
 		var got Attachment
-		err := e.db.QueryRowContext(ctx, `SELECT blob_key, name, content_type, size FROM inbox_attachments WHERE blob_key = $1 AND conversation_id = $2`,
+		err := at.db.QueryRowContext(ctx, `SELECT blob_key, name, content_type, size FROM inbox_attachments WHERE blob_key = $1 AND conversation_id = $2`,
 			a.BlobKey, convID).Scan(&got.BlobKey, &got.Name, &got.ContentType, &got.Size)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, valid.Errorf("attachments", "attachment", "unknown attachment %q: upload it to this conversation first", a.BlobKey)
@@ -89,29 +90,42 @@ func recordAttachments(ctx context.Context, tx db.Execer, convID string, atts []
 	return nil
 }
 
-// ServeAttachment writes a file the caller may see, with range support
-// (audio players seek in call recordings). Only known media types are
-// shown inline; everything else downloads, and nothing is sniffed.
-func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc access.Scope, key string) error {
+// OpenedAttachment is a file the caller may see, open for reading; the
+// caller closes File.
+type OpenedAttachment struct {
+	Attachment
+	Created time.Time
+	File    io.ReadSeekCloser
+}
+
+// OpenAttachment opens a file the caller may see.
+func (at *Attachments) OpenAttachment(ctx context.Context, sc access.Scope, key string) (OpenedAttachment, error) {
 	var a Attachment
 	var convID string
 	var created int64
-	err := e.db.QueryRowContext(r.Context(), `SELECT blob_key, conversation_id, name, content_type, size, created_at FROM inbox_attachments WHERE blob_key = $1`,
+	err := at.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size, created_at FROM inbox_attachments WHERE blob_key = $1`,
 		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
+		return OpenedAttachment{}, fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
 	}
 	if err != nil {
-		return fmt.Errorf("inbox: attachment: %w", err)
+		return OpenedAttachment{}, fmt.Errorf("inbox: attachment: %w", err)
 	}
-	if _, err := e.conversationFor(r.Context(), sc, convID); err != nil {
-		return err
+	if _, err := at.conversationFor(ctx, sc, convID); err != nil {
+		return OpenedAttachment{}, err
 	}
-	f, err := e.blobs.Open(r.Context(), key)
+	f, err := at.blobs.Open(ctx, key)
 	if err != nil {
-		return err
+		return OpenedAttachment{}, err
 	}
-	defer f.Close()
+	return OpenedAttachment{Attachment: a, Created: ms(created), File: f}, nil
+}
+
+// ServeAttachment writes an opened file, with range support (audio
+// players seek in call recordings), and closes it. Only known media types
+// are shown inline; everything else downloads, and nothing is sniffed.
+func ServeAttachment(w http.ResponseWriter, r *http.Request, a OpenedAttachment) {
+	defer a.File.Close()
 	disposition := "attachment"
 	ctype := a.ContentType
 	if inlineTypes[ctype] {
@@ -125,17 +139,16 @@ func (e *Engine) ServeAttachment(w http.ResponseWriter, r *http.Request, sc acce
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, max-age=3600")
-	http.ServeContent(w, r, "", ms(created), f)
-	return nil
+	http.ServeContent(w, r, "", a.Created, a.File)
 }
 
 // ReadAttachment returns a file the caller may see, up to max bytes, with
 // the conversation it belongs to; connectors use it to render what they
 // stored (mail shows a letter's HTML with or without remote images).
-func (e *Engine) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
+func (at *Attachments) ReadAttachment(ctx context.Context, sc access.Scope, key string, max int64) (Attachment, Conversation, []byte, error) {
 	var a Attachment
 	var convID string
-	err := e.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,
+	err := at.db.QueryRowContext(ctx, `SELECT blob_key, conversation_id, name, content_type, size FROM inbox_attachments WHERE blob_key = $1`,
 		key).Scan(&a.BlobKey, &convID, &a.Name, &a.ContentType, &a.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment %s: %w", key, db.ErrNotFound)
@@ -143,11 +156,11 @@ func (e *Engine) ReadAttachment(ctx context.Context, sc access.Scope, key string
 	if err != nil {
 		return a, Conversation{}, nil, fmt.Errorf("inbox: attachment: %w", err)
 	}
-	r, err := e.conversationFor(ctx, sc, convID)
+	r, err := at.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return a, Conversation{}, nil, err
 	}
-	f, err := e.blobs.Open(ctx, key)
+	f, err := at.blobs.Open(ctx, key)
 	if err != nil {
 		return a, Conversation{}, nil, err
 	}

@@ -18,9 +18,9 @@ const maxBatch = 256
 // go past the engines' single-row commit rates. Each message runs in its
 // own savepoint, so a duplicate or a failure affects only that message.
 type batcher struct {
-	e       *Engine
-	queue   chan *pendingIngest
-	writers int
+	ingestion *Ingestion
+	queue     chan *pendingIngest
+	writers   int
 	// after carries committed batches' Redis work to one goroutine, so a
 	// writer starts its next transaction instead of waiting on Redis.
 	after chan []*txw
@@ -37,12 +37,12 @@ type pendingIngest struct {
 	done chan struct{}
 }
 
-func newBatcher(e *Engine) *batcher {
+func newBatcher(ing *Ingestion) *batcher {
 	writers := 1 // SQLite has one writer anyway
-	if e.db.Dialect == db.Postgres {
+	if ing.db.Dialect == db.Postgres {
 		writers = 2
 	}
-	return &batcher{e: e, queue: make(chan *pendingIngest, 4*maxBatch), writers: writers}
+	return &batcher{ingestion: ing, queue: make(chan *pendingIngest, 4*maxBatch), writers: writers}
 }
 
 func (b *batcher) submit(ctx context.Context, it ingestItem) (IngestResult, error) {
@@ -51,7 +51,7 @@ func (b *batcher) submit(ctx context.Context, it ingestItem) (IngestResult, erro
 	case b.queue <- p:
 	case <-ctx.Done():
 		return IngestResult{}, ctx.Err()
-	case <-b.e.ctx.Done():
+	case <-b.ingestion.ctx.Done():
 		return IngestResult{}, errors.New("inbox: shutting down")
 	}
 	// Once queued the message will be committed even if the caller gives
@@ -130,7 +130,7 @@ func (b *batcher) drain() {
 func (b *batcher) commit(batch []*pendingIngest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b.e.metric.batchSize.Observe(float64(len(batch)))
+	b.ingestion.metric.batchSize.Observe(float64(len(batch)))
 	var after []*txw
 	w, err := b.commitTogether(ctx, batch)
 	for attempt := 0; err != nil && isTransientSQL(err) && attempt < transientRetries; attempt++ {
@@ -144,7 +144,7 @@ func (b *batcher) commit(batch []*pendingIngest) {
 			b.replaysUntil.Store(time.Now().Add(30 * time.Second).UnixMilli())
 		}
 		if !errors.Is(err, errRetry) && !errors.Is(err, errDuplicate) && !isTransientSQL(err) {
-			b.e.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
+			b.ingestion.log.Warn("group commit failed; committing one by one", "size", len(batch), "err", err)
 		}
 		for _, p := range batch {
 			var lastErr error
@@ -176,7 +176,7 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	if len(after) > 0 {
 		// The local relay reads the log at once; Redis (the other nodes)
 		// hears of it from tellRedis.
-		b.e.events.poke()
+		b.ingestion.events.poke()
 		b.after <- after
 	}
 }
@@ -189,7 +189,7 @@ func (b *batcher) tellRedis() {
 	for ws := range b.after {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		for _, w := range ws {
-			b.e.afterCommit(ctx, w)
+			b.ingestion.afterCommit(ctx, w)
 		}
 		cancel()
 	}
@@ -200,8 +200,8 @@ func (b *batcher) tellRedis() {
 // without writing.
 func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*txw, error) {
 	w := newTxw()
-	err := b.e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
-		tx := b.e.db.Cached(sqlTx)
+	err := b.ingestion.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := b.ingestion.db.Cached(sqlTx)
 		known := map[[2]string]IngestResult{}
 		if len(batch) == 1 || time.Now().UnixMilli() < b.replaysUntil.Load() {
 			var err error
@@ -227,7 +227,7 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*
 			fresh = append(fresh, p)
 		}
 		if len(fresh) > 0 {
-			if err := b.e.ingestBatch(ctx, tx, w, fresh); err != nil {
+			if err := b.ingestion.ingestBatch(ctx, tx, w, fresh); err != nil {
 				return err // retried one by one
 			}
 		}
@@ -235,7 +235,7 @@ func (b *batcher) commitTogether(ctx context.Context, batch []*pendingIngest) (*
 			r[0].res = r[1].res
 			r[0].res.Duplicate = true
 		}
-		return w.flush(ctx, tx, b.e.db.Dialect)
+		return w.flush(ctx, tx, b.ingestion.db.Dialect)
 	})
 	return w, err
 }

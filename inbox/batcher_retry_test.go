@@ -71,7 +71,7 @@ func TestIngestRetriesDeadlocksQuietly(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := n.Inbox.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: fmt.Sprintf("dl-%d", i),
+					_, err := n.Inbox.Ingestion.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: fmt.Sprintf("dl-%d", i),
 						From: inbox.Identity{ExternalID: fmt.Sprintf("dl-contact-%d", i%4)}, Text: "текст"})
 					errs <- err
 				}()

@@ -40,19 +40,19 @@ type replyMatcher struct {
 }
 
 // SetReplyMatcher makes inbound messages be checked against mass mailings.
-func (e *Engine) SetReplyMatcher(m ReplyMatcher) {
-	e.replies.mu.Lock()
-	defer e.replies.mu.Unlock()
-	e.replies.m = m
+func (ing *Ingestion) SetReplyMatcher(m ReplyMatcher) {
+	ing.replies.mu.Lock()
+	defer ing.replies.mu.Unlock()
+	ing.replies.m = m
 }
 
 // matchReply asks the matcher about messages of the channel kinds a
 // campaign can be sent on; a failure only loses the link, never the
 // message.
-func (e *Engine) matchReply(ctx context.Context, ch Channel, in Inbound) CampaignLink {
-	e.replies.mu.RLock()
-	m := e.replies.m
-	e.replies.mu.RUnlock()
+func (ing *Ingestion) matchReply(ctx context.Context, ch Channel, in Inbound) CampaignLink {
+	ing.replies.mu.RLock()
+	m := ing.replies.m
+	ing.replies.mu.RUnlock()
 	if m == nil || (ch.Kind != KindTelegram && ch.Kind != KindVK && (ch.Kind != KindMail || len(in.ReplyTo) == 0)) {
 		return CampaignLink{}
 	}
@@ -63,7 +63,7 @@ func (e *Engine) matchReply(ctx context.Context, ch Channel, in Inbound) Campaig
 	l, ok, err := m.MatchReply(ctx, ReplyProbe{ChannelID: ch.ID, ChannelKind: ch.Kind, ExternalChatID: in.ExternalChatID,
 		From: in.From, ReplyTo: in.ReplyTo, At: at})
 	if err != nil {
-		e.log.Warn("reply to a mailing not matched", "channel", ch.ID, "err", err)
+		ing.log.Warn("reply to a mailing not matched", "channel", ch.ID, "err", err)
 		return CampaignLink{}
 	}
 	if !ok {

@@ -261,20 +261,20 @@ func (k *core) channelByToken(ctx context.Context, token string) (Channel, error
 	return c, err
 }
 
-func (k *core) sealSecrets(m map[string]string) (string, error) {
+func (c *core) sealSecrets(m map[string]string) (string, error) {
 	if len(m) == 0 {
 		return "", nil
 	}
 	b, _ := json.Marshal(m)
-	return k.box.Seal(string(b)), nil
+	return c.box.Seal(string(b)), nil
 }
 
-func (k *core) openSecrets(s string) (map[string]string, error) {
+func (c *core) openSecrets(s string) (map[string]string, error) {
 	out := map[string]string{}
 	if s == "" {
 		return out, nil
 	}
-	plain, err := k.box.Open(s)
+	plain, err := c.box.Open(s)
 	if err != nil {
 		return nil, err
 	}

@@ -33,14 +33,14 @@ end
 return 0`)
 
 func (w *ChannelWorkers) leaseKey(channelID string) string {
-	return w.Engine.kv.Key("lease", w.Kind, channelID)
+	return w.Channels.kv.Key("lease", w.Kind, channelID)
 }
 
 // acquire takes the channel's lease for this node, or reports that
 // another node holds it. A Redis error counts as not acquired: better no
 // poller for a moment than two.
 func (w *ChannelWorkers) acquire(ctx context.Context, channelID string) bool {
-	ok, err := w.Engine.kv.SetNX(ctx, w.leaseKey(channelID), w.Engine.node, w.Lease).Result()
+	ok, err := w.Channels.kv.SetNX(ctx, w.leaseKey(channelID), w.Channels.node, w.Lease).Result()
 	if err != nil {
 		if w.Log != nil && ctx.Err() == nil {
 			w.Log.Warn("channel lease not taken", "kind", w.Kind, "channel", channelID, "err", err)
@@ -49,7 +49,7 @@ func (w *ChannelWorkers) acquire(ctx context.Context, channelID string) bool {
 	}
 	if !ok {
 		// A node restarted with the same id may already hold it.
-		n, err := renewLease.Run(ctx, w.Engine.kv, []string{w.leaseKey(channelID)}, w.Engine.node, w.Lease.Milliseconds()).Int()
+		n, err := renewLease.Run(ctx, w.Channels.kv, []string{w.leaseKey(channelID)}, w.Channels.node, w.Lease.Milliseconds()).Int()
 		return err == nil && n == 1
 	}
 	return true
@@ -62,7 +62,7 @@ func (w *ChannelWorkers) hold(ctx context.Context, channelID string, stop contex
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
-		_ = releaseLease.Run(rctx, w.Engine.kv, []string{w.leaseKey(channelID)}, w.Engine.node).Err()
+		_ = releaseLease.Run(rctx, w.Channels.kv, []string{w.leaseKey(channelID)}, w.Channels.node).Err()
 	}()
 	t := time.NewTicker(w.Lease / 3)
 	defer t.Stop()
@@ -74,7 +74,7 @@ func (w *ChannelWorkers) hold(ctx context.Context, channelID string, stop contex
 		case <-t.C:
 		}
 		rctx, cancel := context.WithTimeout(ctx, w.Lease/3)
-		n, err := renewLease.Run(rctx, w.Engine.kv, []string{w.leaseKey(channelID)}, w.Engine.node, w.Lease.Milliseconds()).Int()
+		n, err := renewLease.Run(rctx, w.Channels.kv, []string{w.leaseKey(channelID)}, w.Channels.node, w.Lease.Milliseconds()).Int()
 		cancel()
 		switch {
 		case err == nil && n == 1:

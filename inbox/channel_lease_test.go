@@ -33,8 +33,8 @@ func TestChannelWorkerRunsOnOneNode(t *testing.T) {
 	var mu sync.Mutex
 	running, peak := map[string]bool{}, 0
 	starts := map[string]*atomic.Int32{"a": {}, "b": {}}
-	workers := func(node string, e *inbox.Engine) *inbox.ChannelWorkers {
-		return &inbox.ChannelWorkers{Engine: e, Kind: inbox.KindAPI, Every: 100 * time.Millisecond, Lease: ttl,
+	workers := func(node string, e *inbox.Services) *inbox.ChannelWorkers {
+		return &inbox.ChannelWorkers{Channels: e.Channels, Kind: inbox.KindAPI, Every: 100 * time.Millisecond, Lease: ttl,
 			Key: func(c inbox.Channel) (string, bool) { return "k", c.ID == ch.ID },
 			Work: func(ctx context.Context, _ inbox.Channel) {
 				starts[node].Add(1)

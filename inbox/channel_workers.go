@@ -13,10 +13,10 @@ import (
 // channels disabled, removed or switched to another mode. Connectors
 // share it instead of each keeping its own map of goroutines.
 type ChannelWorkers struct {
-	Engine *Engine
-	Kind   string
-	Every  time.Duration // how often the channel list is read again
-	Log    *slog.Logger
+	Channels *Channels
+	Kind     string
+	Every    time.Duration // how often the channel list is read again
+	Log      *slog.Logger
 	// Key tells whether ch needs a worker and what the worker depends on;
 	// a different key restarts it.
 	Key  func(ch Channel) (key string, ok bool)
@@ -62,7 +62,7 @@ func (w *ChannelWorkers) Run(ctx context.Context) {
 }
 
 func (w *ChannelWorkers) sync(ctx context.Context) {
-	chans, err := w.Engine.Channels.OfKind(ctx, w.Kind)
+	chans, err := w.Channels.OfKind(ctx, w.Kind)
 	if err != nil {
 		if ctx.Err() == nil && w.Log != nil {
 			w.Log.Warn("listing channels failed", "kind", w.Kind, "err", err)

@@ -25,16 +25,16 @@ type Client struct {
 }
 
 // NewClient prepares a client for sc; Attach connects it to the relay.
-func (e *Engine) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
+func (es *Events) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
 	c := &Client{UserID: sc.UserID, scope: sc, supervisor: sc.Can(access.SuperviseInbox),
 		out: make(chan *Event, 1024), done: make(chan struct{})}
-	return c, e.RefreshClient(ctx, c)
+	return c, es.RefreshClient(ctx, c)
 }
 
 // RefreshClient recomputes which lines the client follows: the lines it
 // operates in, and for supervisors every line of their subtree.
-func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
-	lines, err := e.Lines.List(ctx, c.scope)
+func (es *Events) RefreshClient(ctx context.Context, c *Client) error {
+	lines, err := es.lines.List(ctx, c.scope)
 	if err != nil {
 		return err
 	}
@@ -53,10 +53,10 @@ func (e *Engine) RefreshClient(ctx context.Context, c *Client) error {
 // Attach starts delivery to c and returns the relay's current cursor: the
 // caller replays the SQL log after since up to it, and the client drops
 // live events at or below what it already sent.
-func (e *Engine) Attach(c *Client) int64 { return e.events.add(c) }
+func (es *Events) Attach(c *Client) int64 { return es.events.add(c) }
 
 // Detach stops delivery.
-func (e *Engine) Detach(c *Client) { e.events.remove(c); c.kill() }
+func (es *Events) Detach(c *Client) { es.events.remove(c); c.kill() }
 
 // Events is the client's outgoing stream; Done closes when it must go.
 func (c *Client) Events() <-chan *Event { return c.out }
@@ -94,17 +94,17 @@ func (c *Client) kill() { c.killOnce.Do(func() { close(c.done) }) }
 
 // Backlog returns the events after since that c may see, or resync=true
 // when the gap is larger than the log keeps or than is sensible to replay.
-func (e *Engine) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
+func (es *Events) Backlog(ctx context.Context, c *Client, since, upTo int64) (evs []*Event, resync bool, err error) {
 	const maxReplay = 5000
 	var oldest int64
-	if err := e.db.QueryRowCached(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {
+	if err := es.db.QueryRowCached(ctx, `SELECT COALESCE(MIN(seq), 0) FROM inbox_events`).Scan(&oldest); err != nil {
 		return nil, false, err
 	}
 	if oldest > since+1 {
 		return nil, true, nil
 	}
 	for cursor := since; cursor < upTo; {
-		batch, err := e.eventsAfter(ctx, cursor, 1000)
+		batch, err := es.eventsAfter(ctx, cursor, 1000)
 		if err != nil {
 			return nil, false, err
 		}

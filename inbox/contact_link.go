@@ -22,20 +22,20 @@ type MemberFinder interface {
 // organisation subtree has it, the contact is linked to that member,
 // with a system message saying so. Several matches link nothing: an
 // operator chooses. It returns the member linked, or "".
-func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, members MemberFinder) (string, error) {
-	conv, err := conversationTx(ctx, e.db, convID)
+func (a *Actions) LinkContactByPhone(ctx context.Context, convID, phone string, members MemberFinder) (string, error) {
+	conv, err := conversationTx(ctx, a.db, convID)
 	if err != nil {
 		return "", err
 	}
-	line, err := e.lineByID(ctx, conv.LineID)
+	line, err := a.lineByID(ctx, conv.LineID)
 	if err != nil {
 		return "", err
 	}
 	var path, linked string
-	if err := e.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, line.UnitID).Scan(&path); err != nil {
+	if err := a.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, line.UnitID).Scan(&path); err != nil {
 		return "", fmt.Errorf("inbox: line unit: %w", err)
 	}
-	if err := e.db.QueryRowContext(ctx, `SELECT member_id FROM inbox_contacts WHERE id = $1`, conv.ContactID).Scan(&linked); err != nil {
+	if err := a.db.QueryRowContext(ctx, `SELECT member_id FROM inbox_contacts WHERE id = $1`, conv.ContactID).Scan(&linked); err != nil {
 		return "", fmt.Errorf("inbox: contact: %w", err)
 	}
 	sc := access.Scope{UserName: "channel " + conv.ChannelID, Role: access.Administrator, UnitID: line.UnitID, UnitPath: path, From: "channel"}
@@ -47,7 +47,7 @@ func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, m
 	if len(ids) == 1 && ids[0] != linked {
 		memberID = ids[0]
 	}
-	err = e.write(ctx, func(tx db.Execer, w *txw) error {
+	err = a.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET phone = $2, member_id = CASE WHEN $3 = '' THEN member_id ELSE $3 END,
 			updated_at = $4 WHERE id = $1`, conv.ContactID, phone, memberID, db.Now()); err != nil {
 			return fmt.Errorf("inbox: link by phone: %w", err)
@@ -61,7 +61,7 @@ func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, m
 		return "", err
 	}
 	if memberID != "" {
-		e.log.Info("contact linked to a member by the phone they shared", "conversation", convID, "member", memberID)
+		a.log.Info("contact linked to a member by the phone they shared", "conversation", convID, "member", memberID)
 	}
 	return memberID, nil
 }
@@ -69,9 +69,9 @@ func (e *Engine) LinkContactByPhone(ctx context.Context, convID, phone string, m
 // OpenConversationLine returns the line of the chat's conversation on a
 // channel that is not closed, if there is one: a connector that routes
 // by a menu sends follow-ups to the line the member chose.
-func (e *Engine) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
+func (a *Actions) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
 	var line string
-	err := e.db.QueryRowContext(ctx, `SELECT line_id FROM inbox_conversations WHERE channel_id = $1 AND external_chat_id = $2
+	err := a.db.QueryRowContext(ctx, `SELECT line_id FROM inbox_conversations WHERE channel_id = $1 AND external_chat_id = $2
 		AND status <> 'closed' ORDER BY updated_at DESC LIMIT 1`, channelID, externalChatID).Scan(&line)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil

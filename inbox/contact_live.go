@@ -26,8 +26,8 @@ type ContactNotifier interface {
 	OperatorRead(ctx context.Context, convID string, seq int64)
 }
 
-func (e *Engine) notifier(kind string) (ContactNotifier, bool) {
-	s, ok := e.sender(kind)
+func (es *Events) notifier(kind string) (ContactNotifier, bool) {
+	s, ok := es.dispatch.sender(kind)
 	if !ok {
 		return nil, false
 	}
@@ -37,36 +37,36 @@ func (e *Engine) notifier(kind string) (ContactNotifier, bool) {
 
 // ContactTyping tells the consoles that the contact of a conversation is
 // typing. The caller (a connector) has authenticated the contact.
-func (e *Engine) ContactTyping(ctx context.Context, convID string) error {
-	return e.contactSignal(ctx, convID, EvTyping, map[string]any{"who": "contact"})
+func (es *Events) ContactTyping(ctx context.Context, convID string) error {
+	return es.contactSignal(ctx, convID, EvTyping, map[string]any{"who": "contact"})
 }
 
 // ContactRead tells the consoles that the contact has seen the
 // conversation up to seq.
-func (e *Engine) ContactRead(ctx context.Context, convID string, seq int64) error {
-	return e.contactSignal(ctx, convID, EvContactRead, map[string]any{"seq": seq})
+func (es *Events) ContactRead(ctx context.Context, convID string, seq int64) error {
+	return es.contactSignal(ctx, convID, EvContactRead, map[string]any{"seq": seq})
 }
 
-func (e *Engine) contactSignal(ctx context.Context, convID, kind string, data map[string]any) error {
-	c, err := conversationTx(ctx, e.db, convID)
+func (es *Events) contactSignal(ctx context.Context, convID, kind string, data map[string]any) error {
+	c, err := conversationTx(ctx, es.db, convID)
 	if err != nil {
 		return err
 	}
-	e.events.ephemeral(ctx, &Event{Kind: kind, LineID: c.LineID, ConversationID: c.ID, AssigneeID: c.AssigneeID, At: time.Now(), Data: data})
+	es.events.ephemeral(ctx, &Event{Kind: kind, LineID: c.LineID, ConversationID: c.ID, AssigneeID: c.AssigneeID, At: time.Now(), Data: data})
 	return nil
 }
 
 // OperatorTyping passes an operator's typing on to the contact, if the
 // conversation's channel can show it and the operator may answer.
-func (e *Engine) OperatorTyping(ctx context.Context, sc access.Scope, convID string) error {
-	r, err := e.conversationFor(ctx, sc, convID)
+func (es *Events) OperatorTyping(ctx context.Context, sc access.Scope, convID string) error {
+	r, err := es.conversationFor(ctx, sc, convID)
 	if err != nil {
 		return err
 	}
 	if err := r.mayAnswer(sc); err != nil {
 		return err
 	}
-	if n, ok := e.notifier(r.conv.ChannelKind); ok && r.conv.Status != StatusClosed {
+	if n, ok := es.notifier(r.conv.ChannelKind); ok && r.conv.Status != StatusClosed {
 		n.OperatorTyping(ctx, convID, sc.UserID)
 	}
 	return nil
@@ -74,11 +74,11 @@ func (e *Engine) OperatorTyping(ctx context.Context, sc access.Scope, convID str
 
 // operatorRead tells the contact's channel that the assignee has read the
 // conversation (MarkRead).
-func (e *Engine) operatorRead(ctx context.Context, r role, sc access.Scope) {
+func (es *Events) operatorRead(ctx context.Context, r role, sc access.Scope) {
 	if r.conv.AssigneeID != sc.UserID {
 		return
 	}
-	if n, ok := e.notifier(r.conv.ChannelKind); ok {
+	if n, ok := es.notifier(r.conv.ChannelKind); ok {
 		n.OperatorRead(ctx, r.conv.ID, r.conv.LastSeq)
 	}
 }

@@ -82,14 +82,14 @@ const (
 	defaultRatePerS = 20
 )
 
-func (e *Engine) dispatchStream() string { return e.kv.Key("inbox", "dispatch") }
+func (c *core) dispatchStream() string { return c.kv.Key("inbox", "dispatch") }
 
 const dispatchGroup = "senders"
 
 // enqueueDispatch adds a pending message to the work stream. If Redis is
 // down the SQL rescan finds it.
-func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) error {
-	return e.kv.XAdd(ctx, &redis.XAddArgs{Stream: e.dispatchStream(), MaxLen: 100000, Approx: true,
+func (c *core) enqueueDispatch(ctx context.Context, messageID string) error {
+	return c.kv.XAdd(ctx, &redis.XAddArgs{Stream: c.dispatchStream(), MaxLen: 100000, Approx: true,
 		Values: map[string]any{"id": messageID}}).Err()
 }
 
@@ -97,7 +97,7 @@ func (e *Engine) enqueueDispatch(ctx context.Context, messageID string) error {
 // returns the conversation's next reply when this one is done (sent or
 // failed for good), for the worker to send next.
 func (d *dispatcher) dispatchOne(id string) (next string) {
-	e, ctx := d.e, d.ctx
+	e, ctx := d.dispatch, d.ctx
 	rateLimited, ok := e.claim(ctx, id)
 	if !ok {
 		return ""
@@ -156,10 +156,10 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 // due soon is waited for here — handing it back to the once-a-second
 // rescan would cut a busy channel's throughput to a few messages a
 // second; a longer wait is returned for the message to be deferred.
-func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, channelID string, rate int) time.Duration {
+func (d *Dispatch) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, channelID string, rate int) time.Duration {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		r, err := limiter.Allow(ctx, e.kv.Key("out", channelID), redis_rate.Limit{Rate: rate, Burst: 1, Period: time.Second})
+		r, err := limiter.Allow(ctx, d.kv.Key("out", channelID), redis_rate.Limit{Rate: rate, Burst: 1, Period: time.Second})
 		if err != nil || r.Allowed > 0 {
 			return 0 // without Redis the provider's own limit answers
 		}
@@ -175,14 +175,14 @@ func (e *Engine) awaitRate(ctx context.Context, limiter *redis_rate.Limiter, cha
 
 // deferSend puts a message back to pending, due after wait, and returns
 // when it is due (ms). counted says whether this was a real attempt.
-func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) int64 {
+func (d *Dispatch) deferSend(ctx context.Context, id string, wait time.Duration, counted bool, reason string) int64 {
 	inc := 0
 	if counted {
 		inc = 1
 	}
 	now := db.Now()
 	due := now + wait.Milliseconds()
-	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + $3,
+	_, _ = d.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + $3,
 		status_reason = $4, updated_at = $5 WHERE id = $1`, id, due, inc, reason, now)
 	return due
 }
@@ -190,10 +190,10 @@ func (e *Engine) deferSend(ctx context.Context, id string, wait time.Duration, c
 // deferRateLimited puts back a message the provider refused for rate: the
 // try is counted (the operator sees it) and marked as not using up one of
 // the limited attempts.
-func (e *Engine) deferRateLimited(ctx context.Context, id string, wait time.Duration, reason string) int64 {
+func (d *Dispatch) deferRateLimited(ctx context.Context, id string, wait time.Duration, reason string) int64 {
 	now := db.Now()
 	due := now + wait.Milliseconds()
-	_, _ = e.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + 1,
+	_, _ = d.db.ExecContext(ctx, `UPDATE inbox_messages SET lease_until = 0, next_attempt_at = $2, attempts = attempts + 1,
 		rate_limited = rate_limited + 1, status_reason = $3, updated_at = $4 WHERE id = $1`, id, due, reason, now)
 	return due
 }
@@ -211,11 +211,11 @@ func backoff(attempt int) time.Duration {
 // conversation; otherwise due is when it will be tried again (ms).
 // rateLimited is how many earlier tries were refused for rate: they do
 // not count against maxAttempts.
-func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, rateLimited int, res SendResult, sendErr error) (done bool, due int64) {
-	ch, _ := e.channelByID(ctx, m.ChannelID)
+func (d *Dispatch) finishSend(ctx context.Context, conv Conversation, m Message, rateLimited int, res SendResult, sendErr error) (done bool, due int64) {
+	ch, _ := d.channelByID(ctx, m.ChannelID)
 	if sendErr == nil {
-		e.metric.dispatched.WithLabelValues(ch.Kind, "sent").Inc()
-		e.setDelivery(ctx, conv, m, DeliverySent, "", res.ProviderID)
+		d.metric.dispatched.WithLabelValues(ch.Kind, "sent").Inc()
+		d.setDelivery(ctx, conv, m, DeliverySent, "", res.ProviderID)
 		return true, 0
 	}
 	var se *SendError
@@ -225,41 +225,41 @@ func (e *Engine) finishSend(ctx context.Context, conv Conversation, m Message, r
 		permanent, wait = se.Permanent, se.RetryAfter
 		switch {
 		case se.Deferred && !permanent:
-			return false, e.deferSend(ctx, m.ID, wait, false, m.StatusReason)
+			return false, d.deferSend(ctx, m.ID, wait, false, m.StatusReason)
 		case se.RateLimited && !permanent:
-			e.metric.dispatched.WithLabelValues(ch.Kind, "rate_limited").Inc()
-			due = e.deferRateLimited(ctx, m.ID, max(wait, time.Second), reason)
-			e.statusChanged(ctx, conv, m, attempts, reason)
+			d.metric.dispatched.WithLabelValues(ch.Kind, "rate_limited").Inc()
+			due = d.deferRateLimited(ctx, m.ID, max(wait, time.Second), reason)
+			d.statusChanged(ctx, conv, m, attempts, reason)
 			return false, due
 		}
 	}
 	if counted := attempts - rateLimited; permanent || counted >= maxAttempts {
-		e.metric.dispatched.WithLabelValues(ch.Kind, "failed").Inc()
+		d.metric.dispatched.WithLabelValues(ch.Kind, "failed").Inc()
 		if !permanent {
 			reason = fmt.Sprintf("gave up after %d attempts: %s", counted, reason)
 		}
-		e.log.Warn("send failed for good", "message", m.ID, "channel", m.ChannelID, "reason", reason)
-		e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
+		d.log.Warn("send failed for good", "message", m.ID, "channel", m.ChannelID, "reason", reason)
+		d.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
 		return true, 0
 	}
-	e.metric.dispatched.WithLabelValues(ch.Kind, "retry").Inc()
-	due = e.deferSend(ctx, m.ID, max(wait, backoff(attempts-rateLimited)), true, reason)
-	e.statusChanged(ctx, conv, m, attempts, reason)
+	d.metric.dispatched.WithLabelValues(ch.Kind, "retry").Inc()
+	due = d.deferSend(ctx, m.ID, max(wait, backoff(attempts-rateLimited)), true, reason)
+	d.statusChanged(ctx, conv, m, attempts, reason)
 	return false, due
 }
 
 // statusChanged tells the console that a reply waits for another try.
-func (e *Engine) statusChanged(ctx context.Context, conv Conversation, m Message, attempts int, reason string) {
+func (d *Dispatch) statusChanged(ctx context.Context, conv Conversation, m Message, attempts int, reason string) {
 	m.Attempts, m.StatusReason = attempts, reason
-	_ = e.write(ctx, func(tx db.Execer, w *txw) error {
+	_ = d.write(ctx, func(tx db.Execer, w *txw) error {
 		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
 		return nil
 	})
 }
 
-func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
+func (d *Dispatch) setDelivery(ctx context.Context, conv Conversation, m Message, status, reason, providerID string) {
 	now := db.Now()
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+	err := d.write(ctx, func(tx db.Execer, w *txw) error {
 		sentAt := int64(0)
 		if status == DeliverySent {
 			sentAt = now
@@ -277,25 +277,40 @@ func (e *Engine) setDelivery(ctx context.Context, conv Conversation, m Message, 
 		return nil
 	})
 	if err != nil {
-		e.log.Error("recording delivery status failed", "message", m.ID, "err", err)
+		d.log.Error("recording delivery status failed", "message", m.ID, "err", err)
 	}
 }
 
 // ReportDeliveryFailure marks a reply that was sent as failed after the
 // fact: a mail bounce, a provider's delivery report. The operator sees it
 // failed with the reason and can retry.
-func (e *Engine) ReportDeliveryFailure(ctx context.Context, channelID, messageID, reason string) error {
-	m, err := messageTx(ctx, e.db, messageID)
+func (d *Dispatch) ReportDeliveryFailure(ctx context.Context, channelID, messageID, reason string) error {
+	m, err := messageTx(ctx, d.db, messageID)
 	if err != nil {
 		return err
 	}
 	if m.ChannelID != channelID || m.Direction != DirOut {
 		return fmt.Errorf("inbox: message %s: %w", messageID, db.ErrNotFound)
 	}
-	conv, err := conversationTx(ctx, e.db, m.ConversationID)
+	conv, err := conversationTx(ctx, d.db, m.ConversationID)
 	if err != nil {
 		return err
 	}
-	e.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
+	d.setDelivery(ctx, conv, m, DeliveryFailed, reason, "")
 	return nil
+}
+
+// RegisterSender makes s send the replies of channels of kind; the hub
+// registers each connector's.
+func (d *Dispatch) RegisterSender(kind string, s Sender) {
+	d.sendMu.Lock()
+	defer d.sendMu.Unlock()
+	d.senders[kind] = s
+}
+
+func (d *Dispatch) sender(kind string) (Sender, bool) {
+	d.sendMu.RLock()
+	defer d.sendMu.RUnlock()
+	s, ok := d.senders[kind]
+	return s, ok
 }

@@ -38,10 +38,10 @@ const (
 
 // dispatcher is one node's share of outbound dispatch.
 type dispatcher struct {
-	e       *Engine
-	ctx     context.Context
-	limiter *redis_rate.Limiter
-	work    chan string
+	dispatch *Dispatch
+	ctx      context.Context
+	limiter  *redis_rate.Limiter
+	work     chan string
 
 	mu     sync.Mutex
 	timers map[string]*time.Timer // reply id → its wake-up
@@ -50,35 +50,35 @@ type dispatcher struct {
 // runDispatcher reads the work stream as a member of the consumer group,
 // claims entries left by dead workers, and rescans SQL for due retries and
 // for anything the stream lost.
-func (e *Engine) runDispatcher(ctx context.Context) {
-	d := &dispatcher{e: e, ctx: ctx, limiter: redis_rate.NewLimiter(e.kv), work: make(chan string, 64), timers: map[string]*time.Timer{}}
+func (d *Dispatch) runDispatcher(ctx context.Context) {
+	dp := &dispatcher{dispatch: d, ctx: ctx, limiter: redis_rate.NewLimiter(d.kv), work: make(chan string, 64), timers: map[string]*time.Timer{}}
 	var wg sync.WaitGroup
 	for range dispatchWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d.worker()
+			dp.worker()
 		}()
 	}
 	defer func() {
 		wg.Wait()
-		d.stopTimers()
+		dp.stopTimers()
 	}()
 	rescan := time.NewTicker(time.Second)
 	defer rescan.Stop()
 	lastClaim := time.Now()
 	for ctx.Err() == nil {
-		err := e.kv.XGroupCreateMkStream(ctx, e.dispatchStream(), dispatchGroup, "$").Err()
+		err := d.kv.XGroupCreateMkStream(ctx, d.dispatchStream(), dispatchGroup, "$").Err()
 		if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
 			sleep(ctx, time.Second)
-			d.rescan()
+			dp.rescan()
 			continue
 		}
 		// A deadline of its own: a blocked read must not outlive a shutdown
 		// or a Redis that went away mid-read.
 		rctx, rcancel := context.WithTimeout(ctx, 2*time.Second)
-		streams, err := e.kv.XReadGroup(rctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: e.node,
-			Streams: []string{e.dispatchStream(), ">"}, Count: 64, Block: 500 * time.Millisecond}).Result()
+		streams, err := d.kv.XReadGroup(rctx, &redis.XReadGroupArgs{Group: dispatchGroup, Consumer: d.node,
+			Streams: []string{d.dispatchStream(), ">"}, Count: 64, Block: 500 * time.Millisecond}).Result()
 		rcancel()
 		if err != nil && !isNil(err) {
 			if ctx.Err() != nil {
@@ -88,19 +88,19 @@ func (e *Engine) runDispatcher(ctx context.Context) {
 		}
 		for _, s := range streams {
 			for _, msg := range s.Messages {
-				if id, ok := msg.Values["id"].(string); ok && !d.offer(id) {
+				if id, ok := msg.Values["id"].(string); ok && !dp.offer(id) {
 					return
 				}
-				e.kv.XAck(ctx, e.dispatchStream(), dispatchGroup, msg.ID)
+				d.kv.XAck(ctx, d.dispatchStream(), dispatchGroup, msg.ID)
 			}
 		}
 		if time.Since(lastClaim) > 15*time.Second {
 			lastClaim = time.Now()
-			d.claimAbandoned()
+			dp.claimAbandoned()
 		}
 		select {
 		case <-rescan.C:
-			d.rescan()
+			dp.rescan()
 		default:
 		}
 	}
@@ -163,7 +163,7 @@ func (d *dispatcher) stopTimers() {
 // claimAbandoned takes over stream entries a dead worker read but never
 // acknowledged.
 func (d *dispatcher) claimAbandoned() {
-	e := d.e
+	e := d.dispatch
 	msgs, _, err := e.kv.XAutoClaim(d.ctx, &redis.XAutoClaimArgs{Stream: e.dispatchStream(), Group: dispatchGroup,
 		Consumer: e.node, MinIdle: 30 * time.Second, Start: "0", Count: 100}).Result()
 	if err != nil {
@@ -183,7 +183,7 @@ func (d *dispatcher) claimAbandoned() {
 // behind another in their conversation are left to the one before them.
 func (d *dispatcher) rescan() {
 	now := db.Now()
-	rows, err := d.e.db.QueryContext(d.ctx, `SELECT m.id FROM inbox_messages m WHERE m.status = 'pending' AND m.next_attempt_at <= $1
+	rows, err := d.dispatch.db.QueryContext(d.ctx, `SELECT m.id FROM inbox_messages m WHERE m.status = 'pending' AND m.next_attempt_at <= $1
 		AND m.lease_until < $1 AND m.created_at < $2 AND NOT EXISTS (SELECT 1 FROM inbox_messages p
 		WHERE p.conversation_id = m.conversation_id AND p.status = 'pending' AND p.seq < m.seq)
 		ORDER BY m.next_attempt_at LIMIT 200`, now, now-2000)
@@ -208,15 +208,15 @@ func (d *dispatcher) rescan() {
 // claim leases a reply for sending if it is pending, due, not leased and
 // first among its conversation's pending replies. It returns how many of
 // its tries were refused for rate (they do not count against the limit).
-func (e *Engine) claim(ctx context.Context, id string) (rateLimited int, ok bool) {
+func (d *Dispatch) claim(ctx context.Context, id string) (rateLimited int, ok bool) {
 	now := db.Now()
-	err := e.db.Prepared().QueryRowContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
+	err := d.db.Prepared().QueryRowContext(ctx, `UPDATE inbox_messages SET lease_until = $2 WHERE id = $1 AND status = 'pending'
 		AND lease_until < $3 AND next_attempt_at <= $3 AND NOT EXISTS (SELECT 1 FROM inbox_messages p
 		WHERE p.conversation_id = inbox_messages.conversation_id AND p.status = 'pending' AND p.seq < inbox_messages.seq)
 		RETURNING rate_limited`, id, now+leaseTime.Milliseconds(), now).Scan(&rateLimited)
 	if err != nil {
 		if !errors.Is(err, sql.ErrNoRows) && ctx.Err() == nil {
-			e.log.Debug("claiming a reply failed", "message", id, "err", err)
+			d.log.Debug("claiming a reply failed", "message", id, "err", err)
 		}
 		return 0, false
 	}
@@ -238,14 +238,14 @@ type Paced interface {
 func (d *dispatcher) successor(conversationID string, notBefore int64) string {
 	var id string
 	var due int64
-	err := d.e.db.Prepared().QueryRowContext(d.ctx, `SELECT id, next_attempt_at FROM inbox_messages
+	err := d.dispatch.db.Prepared().QueryRowContext(d.ctx, `SELECT id, next_attempt_at FROM inbox_messages
 		WHERE conversation_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`, conversationID).Scan(&id, &due)
 	if err != nil {
 		return ""
 	}
 	if notBefore > due {
 		due = notBefore
-		_, _ = d.e.db.Prepared().ExecContext(d.ctx, `UPDATE inbox_messages SET next_attempt_at = $2
+		_, _ = d.dispatch.db.Prepared().ExecContext(d.ctx, `UPDATE inbox_messages SET next_attempt_at = $2
 			WHERE id = $1 AND status = 'pending' AND next_attempt_at < $2`, id, due)
 	}
 	if due > db.Now() {

@@ -12,20 +12,20 @@ import (
 func TestLoggedEventNamesItsMessageSeq(t *testing.T) {
 	f := newFixture(t, inbox.Manual)
 	ctx := context.Background()
-	c, err := f.n.Inbox.NewClient(ctx, f.n.System)
+	c, err := f.n.Inbox.Events.NewClient(ctx, f.n.System)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var seqs []int64
 	for _, id := range []string{"m1", "m2"} {
-		res, err := f.n.Inbox.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: id,
+		res, err := f.n.Inbox.Ingestion.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: id,
 			From: inbox.Identity{ExternalID: "visitor-1"}, Text: "text " + id})
 		if err != nil {
 			t.Fatal(err)
 		}
 		seqs = append(seqs, res.Seq)
 	}
-	evs, resync, err := f.n.Inbox.Backlog(ctx, c, 0, 1<<40)
+	evs, resync, err := f.n.Inbox.Events.Backlog(ctx, c, 0, 1<<40)
 	if err != nil || resync {
 		t.Fatalf("backlog: %v, resync %v", err, resync)
 	}

@@ -13,7 +13,7 @@ const eventRetention = 72 * time.Hour
 
 // runHousekeeping raises queue alerts, closes silent conversations and
 // trims the event log. Every node runs it; each step is idempotent.
-func (e *Engine) runHousekeeping(ctx context.Context) {
+func (hk *housekeeper) run(ctx context.Context) {
 	alerts := time.NewTicker(5 * time.Second)
 	defer alerts.Stop()
 	hourly := time.NewTicker(time.Minute)
@@ -23,12 +23,12 @@ func (e *Engine) runHousekeeping(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-alerts.C:
-			e.raiseQueueAlerts(ctx)
-			e.returnFromAbsent(ctx)
+			hk.raiseQueueAlerts(ctx)
+			hk.returnFromAbsent(ctx)
 		case <-hourly.C:
-			e.autoClose(ctx)
-			if _, err := e.db.ExecContext(ctx, `DELETE FROM inbox_events WHERE at < $1`, db.Now()-eventRetention.Milliseconds()); err != nil && !isCanceled(err) {
-				e.log.Warn("event log trim failed", "err", err)
+			hk.autoClose(ctx)
+			if _, err := hk.db.ExecContext(ctx, `DELETE FROM inbox_events WHERE at < $1`, db.Now()-eventRetention.Milliseconds()); err != nil && !isCanceled(err) {
+				hk.log.Warn("event log trim failed", "err", err)
 			}
 		}
 	}
@@ -37,18 +37,18 @@ func (e *Engine) runHousekeeping(ctx context.Context) {
 // raiseQueueAlerts tells supervisors about conversations nobody has taken
 // within their line's limit. The conversation stays queued: it is never
 // dropped.
-func (e *Engine) raiseQueueAlerts(ctx context.Context) {
-	ids, err := e.allLineIDs(ctx)
+func (hk *housekeeper) raiseQueueAlerts(ctx context.Context) {
+	ids, err := hk.allLineIDs(ctx)
 	if err != nil {
 		return
 	}
 	now := db.Now()
 	for _, lineID := range ids {
-		line, err := e.lineByID(ctx, lineID)
+		line, err := hk.lineByID(ctx, lineID)
 		if err != nil || line.QueueAlertS <= 0 {
 			continue
 		}
-		rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'waiting'
+		rows, err := hk.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'waiting'
 			AND alerted_at = 0 AND queued_at < $2 LIMIT 100`, lineID, now-int64(line.QueueAlertS)*1000)
 		if err != nil {
 			continue
@@ -62,7 +62,7 @@ func (e *Engine) raiseQueueAlerts(ctx context.Context) {
 		}
 		rows.Close()
 		for _, id := range convs {
-			err := e.write(ctx, func(tx db.Execer, w *txw) error {
+			err := hk.write(ctx, func(tx db.Execer, w *txw) error {
 				res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET alerted_at = $2 WHERE id = $1 AND alerted_at = 0 AND status = 'waiting'`, id, now)
 				if err != nil {
 					return err
@@ -80,24 +80,24 @@ func (e *Engine) raiseQueueAlerts(ctx context.Context) {
 				return nil
 			})
 			if err == nil {
-				e.logRouting(ctx, id, lineID, "alert", "", map[string]any{"limit_s": line.QueueAlertS})
+				hk.logRouting(ctx, id, lineID, "alert", "", map[string]any{"limit_s": line.QueueAlertS})
 			}
 		}
 	}
 }
 
 // autoClose closes conversations silent for longer than their line allows.
-func (e *Engine) autoClose(ctx context.Context) {
-	ids, err := e.allLineIDs(ctx)
+func (hk *housekeeper) autoClose(ctx context.Context) {
+	ids, err := hk.allLineIDs(ctx)
 	if err != nil {
 		return
 	}
 	for _, lineID := range ids {
-		line, err := e.lineByID(ctx, lineID)
+		line, err := hk.lineByID(ctx, lineID)
 		if err != nil || line.AutoCloseH <= 0 {
 			continue
 		}
-		rows, err := e.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'
+		rows, err := hk.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'
 			AND last_message_at < $2 LIMIT 500`, lineID, db.Now()-int64(line.AutoCloseH)*3600*1000)
 		if err != nil {
 			continue
@@ -111,11 +111,11 @@ func (e *Engine) autoClose(ctx context.Context) {
 		}
 		rows.Close()
 		for _, id := range convs {
-			c, err := conversationTx(ctx, e.db, id)
+			c, err := conversationTx(ctx, hk.db, id)
 			if err != nil {
 				continue
 			}
-			_, _ = e.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
+			_, _ = hk.actions.closeConversation(ctx, role{conv: c, line: line}, "", "auto_closed", false)
 		}
 	}
 }
@@ -124,18 +124,18 @@ func (e *Engine) autoClose(ctx context.Context) {
 // been away (vanished or offline) longer than their line's
 // return_after_min back into the queue, so members are not left waiting
 // on someone who went home.
-func (e *Engine) returnFromAbsent(ctx context.Context) {
-	ids, err := e.allLineIDs(ctx)
+func (hk *housekeeper) returnFromAbsent(ctx context.Context) {
+	ids, err := hk.allLineIDs(ctx)
 	if err != nil {
 		return
 	}
 	now := time.Now().UnixMilli()
 	for _, lineID := range ids {
-		line, err := e.lineByID(ctx, lineID)
+		line, err := hk.lineByID(ctx, lineID)
 		if err != nil || line.ReturnAfterMin <= 0 {
 			continue
 		}
-		rows, err := e.db.QueryContext(ctx, `SELECT id, assignee_id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'`, lineID)
+		rows, err := hk.db.QueryContext(ctx, `SELECT id, assignee_id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'`, lineID)
 		if err != nil {
 			continue
 		}
@@ -148,13 +148,13 @@ func (e *Engine) returnFromAbsent(ctx context.Context) {
 		}
 		rows.Close()
 		for op, convs := range byOp {
-			since, err := e.kv.Get(ctx, e.goneKey(op)).Int64()
+			since, err := hk.kv.Get(ctx, hk.presence.goneKey(op)).Int64()
 			if err != nil || now-since < int64(line.ReturnAfterMin)*60_000 {
 				continue
 			}
 			for _, id := range convs {
-				if err := e.returnToQueue(ctx, line, id, op, "operator_absent"); err != nil && !isCanceled(err) {
-					e.log.Warn("returning a conversation failed", "conversation", id, "err", err)
+				if err := hk.returnToQueue(ctx, line, id, op, "operator_absent"); err != nil && !isCanceled(err) {
+					hk.log.Warn("returning a conversation failed", "conversation", id, "err", err)
 				}
 			}
 		}
@@ -162,8 +162,8 @@ func (e *Engine) returnFromAbsent(ctx context.Context) {
 }
 
 // returnToQueue takes a conversation from its operator and queues it again.
-func (e *Engine) returnToQueue(ctx context.Context, line Line, convID, op, reason string) error {
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+func (hk *housekeeper) returnToQueue(ctx context.Context, line Line, convID, op, reason string) error {
+	err := hk.write(ctx, func(tx db.Execer, w *txw) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $3, assigned_at = 0,
 			alerted_at = 0, updated_at = $3 WHERE id = $1 AND status = 'active' AND assignee_id = $2`, convID, op, now)
@@ -189,7 +189,7 @@ func (e *Engine) returnToQueue(ctx context.Context, line Line, convID, op, reaso
 		return nil
 	})
 	if err == nil {
-		e.logRouting(ctx, convID, line.ID, "returned", op, map[string]any{"reason": reason, "after_min": line.ReturnAfterMin})
+		hk.logRouting(ctx, convID, line.ID, "returned", op, map[string]any{"reason": reason, "after_min": line.ReturnAfterMin})
 	}
 	return err
 }

@@ -96,11 +96,11 @@ func (in *Inbound) validate() error {
 // It returns once the message is committed to SQL; queueing, routing and
 // events follow the commit. Concurrent calls are committed together in
 // one transaction (group commit).
-func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
+func (ing *Ingestion) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 	if err := in.validate(); err != nil {
 		return IngestResult{}, err
 	}
-	ch, err := e.channelByID(ctx, in.ChannelID)
+	ch, err := ing.channelByID(ctx, in.ChannelID)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -109,7 +109,7 @@ func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 		return IngestResult{}, ErrChannelDisabled
 	}
 	if in.LineID != "" && in.LineID != ch.LineID {
-		if _, err := e.lineByID(ctx, in.LineID); err != nil {
+		if _, err := ing.lineByID(ctx, in.LineID); err != nil {
 			return IngestResult{}, valid.Errorf("line_id", "line", "line %s: %v", in.LineID, err)
 		}
 		ch.LineID = in.LineID
@@ -118,15 +118,15 @@ func (e *Engine) Ingest(ctx context.Context, in Inbound) (IngestResult, error) {
 		in.From.Namespace = "channel:" + ch.ID
 	}
 	item := ingestItem{in: in, ch: ch}
-	item.campaign = e.matchReply(ctx, ch, in)
-	res, err := e.batch.submit(ctx, item)
+	item.campaign = ing.matchReply(ctx, ch, in)
+	res, err := ing.batch.submit(ctx, item)
 	switch {
 	case err != nil:
-		e.metric.ingested.WithLabelValues("error").Inc()
+		ing.metric.ingested.WithLabelValues("error").Inc()
 	case res.Duplicate:
-		e.metric.ingested.WithLabelValues("duplicate").Inc()
+		ing.metric.ingested.WithLabelValues("duplicate").Inc()
 	default:
-		e.metric.ingested.WithLabelValues("new").Inc()
+		ing.metric.ingested.WithLabelValues("new").Inc()
 	}
 	return res, err
 }

@@ -14,14 +14,14 @@ import (
 // contact or conversation) costs statements of its own. On PostgreSQL,
 // where each statement is a round trip, this is what lets ingest keep up;
 // there the update and the insert are one statement (ingest_pg.go).
-func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
+func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
 	type convKey struct{ contact, line string }
 	lines := map[string]Line{}
 	for _, p := range items {
 		if _, ok := lines[p.item.ch.LineID]; ok {
 			continue
 		}
-		l, err := e.lineByIDIn(ctx, tx, p.item.ch.LineID)
+		l, err := ing.lineByIDIn(ctx, tx, p.item.ch.LineID)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 			pairs = append(pairs, k)
 		}
 	}
-	rows, err := e.identities(ctx, tx, pairs)
+	rows, err := ing.identities(ctx, tx, pairs)
 	if err != nil {
 		return fmt.Errorf("inbox: identities: %w", err)
 	}
@@ -76,7 +76,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		id, ok := open[ck]
 		if !ok {
 			c := &Conversation{ChannelKind: ch.Kind, ContactName: contactName(in.From)}
-			if _, err := e.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
+			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
 				return err
 			}
 			open[ck], convs[c.ID] = c.ID, c
@@ -98,7 +98,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		return err
 	}
 	store := storeInbound
-	if e.db.Dialect == db.Postgres {
+	if ing.db.Dialect == db.Postgres {
 		store = storeInboundPG
 	}
 	if err := store(ctx, tx, convs, msgs, now); err != nil {
@@ -114,7 +114,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 		w.add(convEvent(EvConversation, snap))
 		line := lines[c.LineID]
 		w.enqueue = append(w.enqueue, queueEntry{lineID: c.LineID, convID: c.ID, priority: c.Priority,
-			queuedAt: c.QueuedAt.UnixMilli(), preferred: e.stickyOperator(ctx, tx, line, c.ContactID)})
+			queuedAt: c.QueuedAt.UnixMilli(), preferred: ing.stickyOperator(ctx, tx, line, c.ContactID)})
 	}
 	for i := range items {
 		snap := *convOf[i]
@@ -123,7 +123,7 @@ func (e *Engine) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []
 	}
 	for _, c := range opened {
 		if !noAutoReply(items, c.ID, convOf) {
-			if err := e.autoReply(ctx, tx, w, lines[c.LineID], c); err != nil {
+			if err := ing.autoReply(ctx, tx, w, lines[c.LineID], c); err != nil {
 				return err
 			}
 		}

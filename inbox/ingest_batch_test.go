@@ -26,7 +26,7 @@ func TestConcurrentIngestNumbersMessagesAndEvents(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := f.n.Inbox.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: fmt.Sprintf("c%d-m%d", c, m),
+					_, err := f.n.Inbox.Ingestion.Ingest(ctx, inbox.Inbound{ChannelID: f.channel.ID, ExternalMessageID: fmt.Sprintf("c%d-m%d", c, m),
 						From: inbox.Identity{ExternalID: fmt.Sprintf("batch-contact-%d", c)}, Text: "текст"})
 					errs <- err
 				}()

@@ -16,8 +16,8 @@ import (
 type identityKey struct{ ns, ext string }
 
 // identities finds the senders' contacts and their open conversations.
-func (e *Engine) identities(ctx context.Context, tx db.Execer, keys []identityKey) (*sql.Rows, error) {
-	if e.db.Dialect == db.Postgres {
+func (ing *Ingestion) identities(ctx context.Context, tx db.Execer, keys []identityKey) (*sql.Rows, error) {
+	if ing.db.Dialect == db.Postgres {
 		ns, ext := make([]string, len(keys)), make([]string, len(keys))
 		for i, k := range keys {
 			ns[i], ext[i] = k.ns, k.ext

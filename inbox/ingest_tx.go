@@ -83,7 +83,7 @@ var errRetry = errors.New("inbox: concurrent change, retry")
 // openConversation reopens the contact's last conversation on the line if
 // it closed within the reopen window, or opens a new one, filling c. It
 // reports whether the conversation entered the queue.
-func (e *Engine) openConversation(ctx context.Context, tx db.Execer, w *txw, line Line, ch Channel, contactID string, in Inbound, c *Conversation) (bool, error) {
+func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw, line Line, ch Channel, contactID string, in Inbound, c *Conversation) (bool, error) {
 	now := db.Now()
 	if line.ReopenWindowH > 0 {
 		since := now - int64(time.Duration(line.ReopenWindowH)*time.Hour/time.Millisecond)
@@ -118,7 +118,7 @@ func (e *Engine) openConversation(ctx context.Context, tx db.Execer, w *txw, lin
 }
 
 // stickyOperator is the operator a returning contact should go back to.
-func (e *Engine) stickyOperator(ctx context.Context, tx db.Execer, line Line, contactID string) string {
+func (ing *Ingestion) stickyOperator(ctx context.Context, tx db.Execer, line Line, contactID string) string {
 	if !line.Sticky {
 		return ""
 	}
@@ -129,7 +129,7 @@ func (e *Engine) stickyOperator(ctx context.Context, tx db.Execer, line Line, co
 
 // autoReply sends the line's welcome or, outside working hours, its
 // off-hours reply to a conversation that just entered the queue.
-func (e *Engine) autoReply(ctx context.Context, tx db.Execer, w *txw, line Line, conv *Conversation) error {
+func (ing *Ingestion) autoReply(ctx context.Context, tx db.Execer, w *txw, line Line, conv *Conversation) error {
 	text := line.WelcomeReply
 	if !line.Hours.Open(time.Now()) && line.OffHoursReply != "" {
 		text = line.OffHoursReply

@@ -10,8 +10,8 @@ import (
 // chat when there are several). A campaign over a Telegram bot or a VK
 // community can only reach people who opened a chat with it, and only the
 // contacts linked to a CRM member are known to be that member.
-func (e *Engine) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT k.member_id, c.external_chat_id FROM inbox_conversations c
+func (cv *Conversations) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
+	rows, err := cv.db.QueryContext(ctx, `SELECT k.member_id, c.external_chat_id FROM inbox_conversations c
 		JOIN inbox_contacts k ON k.id = c.contact_id
 		WHERE c.channel_id = $1 AND k.member_id <> '' ORDER BY c.created_at, c.id`, channelID)
 	if err != nil {

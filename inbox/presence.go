@@ -21,53 +21,53 @@ func (c *core) aliveKey(userID string) string { return c.kv.Key("inbox", "alive"
 
 // SetPresence records an operator's chosen state (online, break, offline)
 // and applies it to routing on every line they answer.
-func (e *Engine) SetPresence(ctx context.Context, sc access.Scope, status string) error {
+func (pr *Presence) SetPresence(ctx context.Context, sc access.Scope, status string) error {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return err
 	}
 	if status != Online && status != Break && status != Offline {
 		return valid.Errorf("status", "presence", "status must be online, break or offline")
 	}
-	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_presence (user_id, status, updated_at) VALUES ($1, $2, $3)
+	if _, err := pr.db.ExecContext(ctx, `INSERT INTO inbox_presence (user_id, status, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`, sc.UserID, status, db.Now()); err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
 	}
 	if status == Offline {
-		_ = e.kv.Del(ctx, e.aliveKey(sc.UserID)).Err()
-		_ = e.kv.SetNX(ctx, e.goneKey(sc.UserID), time.Now().UnixMilli(), 7*24*time.Hour).Err()
-	} else if err := e.kv.Del(ctx, e.goneKey(sc.UserID)).Err(); err != nil {
+		_ = pr.kv.Del(ctx, pr.aliveKey(sc.UserID)).Err()
+		_ = pr.kv.SetNX(ctx, pr.goneKey(sc.UserID), time.Now().UnixMilli(), 7*24*time.Hour).Err()
+	} else if err := pr.kv.Del(ctx, pr.goneKey(sc.UserID)).Err(); err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
-	} else if err := e.kv.Set(ctx, e.aliveKey(sc.UserID), status, aliveTTL).Err(); err != nil {
+	} else if err := pr.kv.Set(ctx, pr.aliveKey(sc.UserID), status, aliveTTL).Err(); err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
 	}
-	return e.applyPresence(ctx, sc.UserID, status, "status "+status)
+	return pr.applyPresence(ctx, sc.UserID, status, "status "+status)
 }
 
 // Heartbeat keeps an operator present. A heartbeat after the operator had
 // vanished puts their chosen state back into routing.
-func (e *Engine) Heartbeat(ctx context.Context, userID string) error {
-	status, err := e.chosenPresence(ctx, userID)
+func (pr *Presence) Heartbeat(ctx context.Context, userID string) error {
+	status, err := pr.chosenPresence(ctx, userID)
 	if err != nil || status == Offline {
 		return err
 	}
-	was, err := e.kv.SetArgs(ctx, e.aliveKey(userID), status, redisSetGet(aliveTTL)).Result()
+	was, err := pr.kv.SetArgs(ctx, pr.aliveKey(userID), status, redisSetGet(aliveTTL)).Result()
 	if err != nil && !isNil(err) {
 		return err
 	}
 	if was == "" {
-		_ = e.kv.Del(ctx, e.goneKey(userID)).Err()
-		return e.applyPresence(ctx, userID, status, "back")
+		_ = pr.kv.Del(ctx, pr.goneKey(userID)).Err()
+		return pr.applyPresence(ctx, userID, status, "back")
 	}
 	return nil
 }
 
 // goneKey holds when an operator went away (vanished or signed off), for
 // returning their conversations after the line's return_after_min.
-func (e *Engine) goneKey(userID string) string { return e.kv.Key("inbox", "gone", userID) }
+func (pr *Presence) goneKey(userID string) string { return pr.kv.Key("inbox", "gone", userID) }
 
-func (e *Engine) chosenPresence(ctx context.Context, userID string) (string, error) {
+func (pr *Presence) chosenPresence(ctx context.Context, userID string) (string, error) {
 	var status string
-	err := e.db.QueryRowContext(ctx, `SELECT status FROM inbox_presence WHERE user_id = $1`, userID).Scan(&status)
+	err := pr.db.QueryRowContext(ctx, `SELECT status FROM inbox_presence WHERE user_id = $1`, userID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Offline, nil
 	}
@@ -87,8 +87,8 @@ func (c *core) livePresence(ctx context.Context, userID string) (string, error) 
 // applyPresence mirrors a state into each of the operator's lines. Going
 // away (break, offline, vanished) withdraws their pending offers, which go
 // to someone else; their active conversations stay theirs.
-func (e *Engine) applyPresence(ctx context.Context, userID, status, why string) error {
-	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, userID)
+func (pr *Presence) applyPresence(ctx context.Context, userID, status, why string) error {
+	rows, err := pr.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, userID)
 	if err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
 	}
@@ -101,26 +101,26 @@ func (e *Engine) applyPresence(ctx context.Context, userID, status, why string) 
 	}
 	rows.Close()
 	for _, lineID := range lines {
-		ks := e.router.keys(lineID)
-		if err := e.kv.HSet(ctx, ks[3], userID, status).Err(); err != nil {
+		ks := pr.router.keys(lineID)
+		if err := pr.kv.HSet(ctx, ks[3], userID, status).Err(); err != nil {
 			return fmt.Errorf("inbox: presence: %w", err)
 		}
 		if status != Online {
-			e.withdrawOffers(ctx, lineID, userID, why)
+			pr.withdrawOffers(ctx, lineID, userID, why)
 		}
-		e.router.kickLine(lineID)
+		pr.router.kickLine(lineID)
 	}
-	e.events.ephemeral(ctx, &Event{Kind: EvPresence, At: time.Now(), Data: map[string]any{"user_id": userID, "status": status}})
+	pr.events.ephemeral(ctx, &Event{Kind: EvPresence, At: time.Now(), Data: map[string]any{"user_id": userID, "status": status}})
 	return nil
 }
 
-func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string) {
-	line, err := e.lineByID(ctx, lineID)
+func (pr *Presence) withdrawOffers(ctx context.Context, lineID, userID, why string) {
+	line, err := pr.lineByID(ctx, lineID)
 	if err != nil {
 		return
 	}
-	ks := e.router.keys(lineID)
-	offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
+	ks := pr.router.keys(lineID)
+	offers, err := pr.kv.HGetAll(ctx, ks[2]).Result()
 	if err != nil {
 		return
 	}
@@ -128,10 +128,10 @@ func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string)
 		if !strings.Contains(","+csv+",", ","+userID+",") {
 			continue
 		}
-		n, err := declineScript.Run(ctx, e.kv, ks, conv, userID, string(line.Mode), "0").Int()
+		n, err := declineScript.Run(ctx, pr.kv, ks, conv, userID, string(line.Mode), "0").Int()
 		if err == nil && n == 1 {
-			e.logRouting(ctx, conv, lineID, "withdrawn", userID, map[string]any{"reason": why})
-			e.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: lineID, ConversationID: conv, At: time.Now(), To: []string{userID},
+			pr.logRouting(ctx, conv, lineID, "withdrawn", userID, map[string]any{"reason": why})
+			pr.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: lineID, ConversationID: conv, At: time.Now(), To: []string{userID},
 				Data: map[string]any{"reason": why}})
 		}
 	}
@@ -139,10 +139,10 @@ func (e *Engine) withdrawOffers(ctx context.Context, lineID, userID, why string)
 
 // checkPresence finds operators whose heartbeats stopped (closed laptop,
 // lost network, crashed browser) and takes them out of routing.
-func (e *Engine) checkPresence(ctx context.Context) {
-	for _, lineID := range e.router.lineIDs {
-		ks := e.router.keys(lineID)
-		states, err := e.kv.HGetAll(ctx, ks[3]).Result()
+func (pr *Presence) checkPresence(ctx context.Context) {
+	for _, lineID := range pr.router.lineIDs {
+		ks := pr.router.keys(lineID)
+		states, err := pr.kv.HGetAll(ctx, ks[3]).Result()
 		if err != nil {
 			return
 		}
@@ -150,10 +150,10 @@ func (e *Engine) checkPresence(ctx context.Context) {
 			if st == Offline {
 				continue
 			}
-			if n, err := e.kv.Exists(ctx, e.aliveKey(op)).Result(); err == nil && n == 0 {
-				e.log.Info("operator vanished; offers return to the queue", "user", op)
-				_ = e.kv.SetNX(ctx, e.goneKey(op), time.Now().UnixMilli(), 7*24*time.Hour).Err()
-				_ = e.applyPresence(ctx, op, Offline, "vanished")
+			if n, err := pr.kv.Exists(ctx, pr.aliveKey(op)).Result(); err == nil && n == 0 {
+				pr.log.Info("operator vanished; offers return to the queue", "user", op)
+				_ = pr.kv.SetNX(ctx, pr.goneKey(op), time.Now().UnixMilli(), 7*24*time.Hour).Err()
+				_ = pr.applyPresence(ctx, op, Offline, "vanished")
 			}
 		}
 	}
@@ -168,8 +168,8 @@ type Offer struct {
 
 // MyOffers lists the caller's pending offers (a console that reconnects
 // reads them; offer events are not replayed).
-func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
+func (pr *Presence) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error) {
+	rows, err := pr.db.QueryContext(ctx, `SELECT line_id FROM inbox_line_operators WHERE user_id = $1`, sc.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +183,8 @@ func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error)
 	rows.Close()
 	out := []Offer{}
 	for _, lineID := range lines {
-		ks := e.router.keys(lineID)
-		offers, err := e.kv.HGetAll(ctx, ks[2]).Result()
+		ks := pr.router.keys(lineID)
+		offers, err := pr.kv.HGetAll(ctx, ks[2]).Result()
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (e *Engine) MyOffers(ctx context.Context, sc access.Scope) ([]Offer, error)
 			if !strings.Contains(","+csv+",", ","+sc.UserID+",") {
 				continue
 			}
-			dl, _ := e.kv.ZScore(ctx, ks[1], conv).Result()
+			dl, _ := pr.kv.ZScore(ctx, ks[1], conv).Result()
 			out = append(out, Offer{ConversationID: conv, LineID: lineID, Deadline: int64(dl)})
 		}
 	}

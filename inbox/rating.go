@@ -17,7 +17,7 @@ var ErrNotClosed = fmt.Errorf("%w: the conversation is not closed yet", db.ErrCo
 // closed conversation; a second rating replaces the first. It is unscoped:
 // the channel (the site widget) has authenticated the contact, and must
 // only pass conversations of that contact.
-func (e *Engine) RateConversation(ctx context.Context, convID string, rating int, comment string) (Conversation, error) {
+func (a *Actions) RateConversation(ctx context.Context, convID string, rating int, comment string) (Conversation, error) {
 	comment = strings.TrimSpace(comment)
 	switch {
 	case rating < 1 || rating > 5:
@@ -28,7 +28,7 @@ func (e *Engine) RateConversation(ctx context.Context, convID string, rating int
 		return Conversation{}, valid.Errorf("comment", "too_long", "comment is limited to 2000 characters")
 	}
 	var conv Conversation
-	err := e.write(ctx, func(tx db.Execer, w *txw) error {
+	err := a.write(ctx, func(tx db.Execer, w *txw) error {
 		var err error
 		if conv, err = conversationTx(ctx, tx, convID); err != nil {
 			return err

@@ -13,33 +13,33 @@ func redisZ(score float64, member string) redis.Z { return redis.Z{Score: score,
 // ensureBuilt rebuilds the routing state from SQL when Redis has none: on
 // the first start, after a restart without persistence or a FLUSHALL. The
 // marker key says it is there; a lock keeps nodes from rebuilding at once.
-func (e *Engine) ensureBuilt(ctx context.Context) error {
-	marker := e.kv.Key("inbox", "built")
-	n, err := e.kv.Exists(ctx, marker).Result()
+func (rt *Routing) ensureBuilt(ctx context.Context) error {
+	marker := rt.kv.Key("inbox", "built")
+	n, err := rt.kv.Exists(ctx, marker).Result()
 	if err != nil || n == 1 {
 		return err
 	}
-	lock := e.kv.Key("inbox", "rebuild-lock")
-	ok, err := e.kv.SetNX(ctx, lock, e.node, 30*time.Second).Result()
+	lock := rt.kv.Key("inbox", "rebuild-lock")
+	ok, err := rt.kv.SetNX(ctx, lock, rt.node, 30*time.Second).Result()
 	if err != nil || !ok {
 		return err
 	}
-	defer e.kv.Del(context.WithoutCancel(ctx), lock)
-	ids, err := e.allLineIDs(ctx)
+	defer rt.kv.Del(context.WithoutCancel(ctx), lock)
+	ids, err := rt.allLineIDs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if err := e.rebuildLine(ctx, id); err != nil {
+		if err := rt.rebuildLine(ctx, id); err != nil {
 			return err
 		}
 	}
-	if err := e.kv.Set(ctx, marker, time.Now().UnixMilli(), 0).Err(); err != nil {
+	if err := rt.kv.Set(ctx, marker, time.Now().UnixMilli(), 0).Err(); err != nil {
 		return err
 	}
-	e.log.Info("routing state rebuilt from SQL", "lines", len(ids))
+	rt.log.Info("routing state rebuilt from SQL", "lines", len(ids))
 	for _, id := range ids {
-		e.router.kickLine(id)
+		rt.router.kickLine(id)
 	}
 	return nil
 }
@@ -48,17 +48,17 @@ func (e *Engine) ensureBuilt(ctx context.Context) error {
 // of waiting conversations, who has which active one, the operators with
 // their order, capacity and (live) presence. Pending offers are dropped;
 // routing makes them again.
-func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
-	e.lines.drop(lineID)
-	line, err := e.lineByID(ctx, lineID)
+func (rt *Routing) rebuildLine(ctx context.Context, lineID string) error {
+	rt.lines.drop(lineID)
+	line, err := rt.lineByID(ctx, lineID)
 	if err != nil {
 		return err
 	}
-	ks := e.router.keys(lineID)
-	pipe := e.kv.TxPipeline()
+	ks := rt.router.keys(lineID)
+	pipe := rt.kv.TxPipeline()
 	pipe.Del(ctx, ks...)
 
-	rows, err := e.db.QueryContext(ctx, `SELECT c.id, c.status, c.assignee_id, c.priority, c.queued_at, ct.last_operator_id
+	rows, err := rt.db.QueryContext(ctx, `SELECT c.id, c.status, c.assignee_id, c.priority, c.queued_at, ct.last_operator_id
 		FROM inbox_conversations c JOIN inbox_contacts ct ON ct.id = c.contact_id
 		WHERE c.line_id = $1 AND c.status <> 'closed'`, lineID)
 	if err != nil {
@@ -91,7 +91,7 @@ func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
 	for op, n := range load {
 		pipe.HSet(ctx, ks[4], op, n)
 	}
-	if err := e.mirrorOperators(ctx, pipe, line); err != nil {
+	if err := rt.mirrorOperators(ctx, pipe, line); err != nil {
 		return err
 	}
 	_, err = pipe.Exec(ctx)
@@ -100,13 +100,13 @@ func (e *Engine) rebuildLine(ctx context.Context, lineID string) error {
 
 // mirrorOperators writes a line's operators, capacities and live presence
 // into its Redis keys (inside the caller's pipeline).
-func (e *Engine) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
-	ks := e.router.keys(line.ID)
+func (rt *Routing) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
+	ks := rt.router.keys(line.ID)
 	pipe.Del(ctx, ks[5], ks[6], ks[3])
 	for _, o := range line.Operators {
 		pipe.ZAdd(ctx, ks[6], redisZ(float64(o.Position), o.UserID))
 		pipe.HSet(ctx, ks[5], o.UserID, o.CapacityIn(line))
-		status, err := e.livePresence(ctx, o.UserID)
+		status, err := rt.livePresence(ctx, o.UserID)
 		if err != nil {
 			return err
 		}
@@ -116,19 +116,19 @@ func (e *Engine) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line
 }
 
 // lineChanged is called after a line's settings or operators change.
-func (e *Engine) lineChanged(ctx context.Context, lineID string) {
-	e.lines.drop(lineID)
-	line, err := e.lineByID(ctx, lineID)
+func (rt *Routing) lineChanged(ctx context.Context, lineID string) {
+	rt.lines.drop(lineID)
+	line, err := rt.lineByID(ctx, lineID)
 	if err == nil {
-		pipe := e.kv.TxPipeline()
-		if err = e.mirrorOperators(ctx, pipe, line); err == nil {
+		pipe := rt.kv.TxPipeline()
+		if err = rt.mirrorOperators(ctx, pipe, line); err == nil {
 			_, err = pipe.Exec(ctx)
 		}
 	}
 	if err != nil {
-		e.log.Warn("redis: line mirror failed; the sweeper rebuilds it", "line", lineID, "err", err)
-		_ = e.kv.Del(ctx, e.kv.Key("inbox", "built")).Err()
+		rt.log.Warn("redis: line mirror failed; the sweeper rebuilds it", "line", lineID, "err", err)
+		_ = rt.kv.Del(ctx, rt.kv.Key("inbox", "built")).Err()
 	}
-	e.router.kickLine(lineID)
-	e.events.ephemeral(ctx, &Event{Kind: EvLinesChanged, LineID: lineID, At: time.Now()})
+	rt.router.kickLine(lineID)
+	rt.events.ephemeral(ctx, &Event{Kind: EvLinesChanged, LineID: lineID, At: time.Now()})
 }

@@ -17,22 +17,22 @@ import (
 // client sees each event once and in order whichever node wrote it.
 // Ephemeral events (offers, presence) travel in the pub/sub message itself.
 type relay struct {
-	e       *Engine
+	events  *Events
 	mu      sync.Mutex
 	clients map[*Client]struct{}
 	cursor  int64
 	wake    chan struct{}
 }
 
-func newRelay(e *Engine) *relay {
-	return &relay{e: e, clients: map[*Client]struct{}{}, wake: make(chan struct{}, 1)}
+func newRelay(es *Events) *relay {
+	return &relay{events: es, clients: map[*Client]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
-func (r *relay) channel() string { return r.e.kv.Key("inbox", "events") }
+func (r *relay) channel() string { return r.events.kv.Key("inbox", "events") }
 
 // committed announces to the other nodes that events up to seq are in SQL.
 func (r *relay) committed(ctx context.Context, seq int64) error {
-	return r.e.kv.Publish(ctx, r.channel(), "w:"+strconv.FormatInt(seq, 10)).Err()
+	return r.events.kv.Publish(ctx, r.channel(), "w:"+strconv.FormatInt(seq, 10)).Err()
 }
 
 // ephemeral sends an event that is not kept: to this node's clients
@@ -42,7 +42,7 @@ func (r *relay) ephemeral(ctx context.Context, ev *Event) {
 		*Event
 		To []string `json:"to,omitempty"`
 	}{ev, ev.To})
-	if err := r.e.kv.Publish(ctx, r.channel(), "e:"+string(b)).Err(); err != nil {
+	if err := r.events.kv.Publish(ctx, r.channel(), "e:"+string(b)).Err(); err != nil {
 		r.deliver(ev)
 	}
 }
@@ -57,7 +57,7 @@ func (r *relay) poke() {
 func (r *relay) run(ctx context.Context) {
 	for {
 		var start int64
-		if err := r.e.db.QueryRowContext(ctx, `SELECT seq FROM inbox_counter WHERE name = 'events'`).Scan(&start); err == nil {
+		if err := r.events.db.QueryRowContext(ctx, `SELECT seq FROM inbox_counter WHERE name = 'events'`).Scan(&start); err == nil {
 			r.mu.Lock()
 			r.cursor = start
 			r.mu.Unlock()
@@ -85,7 +85,7 @@ func (r *relay) run(ctx context.Context) {
 func (r *relay) listen(ctx context.Context) {
 	subscribed := false
 	for ctx.Err() == nil {
-		sub := r.e.kv.Subscribe(ctx, r.channel())
+		sub := r.events.kv.Subscribe(ctx, r.channel())
 		for msg := range sub.ChannelWithSubscriptions(redisChannelSize(4096)) {
 			switch m := msg.(type) {
 			case *redis.Subscription:
@@ -133,9 +133,9 @@ func (r *relay) resendOffers(ctx context.Context) {
 	r.mu.Unlock()
 	now := time.Now()
 	for _, c := range clients {
-		offers, err := r.e.MyOffers(ctx, c.scope)
+		offers, err := r.events.presence.MyOffers(ctx, c.scope)
 		if err != nil {
-			r.e.log.Warn("event relay: re-reading offers failed", "user", c.UserID, "err", err)
+			r.events.log.Warn("event relay: re-reading offers failed", "user", c.UserID, "err", err)
 			return
 		}
 		for _, o := range offers {
@@ -152,10 +152,10 @@ func (r *relay) catchUp(ctx context.Context) {
 		r.mu.Lock()
 		cursor := r.cursor
 		r.mu.Unlock()
-		evs, err := r.e.eventsAfter(ctx, cursor, 1000)
+		evs, err := r.events.eventsAfter(ctx, cursor, 1000)
 		if err != nil {
 			if !isCanceled(err) {
-				r.e.log.Warn("event relay: read failed", "err", err)
+				r.events.log.Warn("event relay: read failed", "err", err)
 			}
 			return
 		}
@@ -170,8 +170,8 @@ func (r *relay) catchUp(ctx context.Context) {
 
 // eventsAfter reads committed events past seq. What visibility needs comes
 // from columns; the payload stays raw JSON for the sockets.
-func (e *Engine) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
-	rows, err := e.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
+func (es *Events) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
+	rows, err := es.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
 		FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, err
@@ -236,8 +236,8 @@ func (r *relay) closeAll() {
 }
 
 // ClientCount is the number of connected clients on this node.
-func (e *Engine) ClientCount() int {
-	e.events.mu.Lock()
-	defer e.events.mu.Unlock()
-	return len(e.events.clients)
+func (es *Events) ClientCount() int {
+	es.events.mu.Lock()
+	defer es.events.mu.Unlock()
+	return len(es.events.clients)
 }

@@ -18,7 +18,7 @@ import (
 // coming online) and sweeps expired offers. Every node runs one; the
 // scripts make concurrent routing on several nodes safe.
 type router struct {
-	e        *Engine
+	routing  *Routing
 	mu       sync.Mutex
 	dirty    map[string]bool
 	wake     chan struct{}
@@ -27,14 +27,14 @@ type router struct {
 	listed   time.Time
 }
 
-func newRouter(e *Engine) *router {
-	return &router{e: e, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
+func newRouter(rt *Routing) *router {
+	return &router{routing: rt, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
 }
 
 func (r *router) keys(lineID string) []string {
 	ks := make([]string, lineKeyCount)
 	for i, n := range lineKeyNames {
-		ks[i] = r.e.kv.Key("line", "{"+lineID+"}", n)
+		ks[i] = r.routing.kv.Key("line", "{"+lineID+"}", n)
 	}
 	return ks
 }
@@ -56,15 +56,15 @@ func queueScore(priority int, queuedAt int64) float64 {
 }
 
 func (r *router) enqueue(ctx context.Context, q queueEntry) error {
-	return enqueueScript.Run(ctx, r.e.kv, r.keys(q.lineID), q.convID, queueScore(q.priority, q.queuedAt), q.preferred).Err()
+	return enqueueScript.Run(ctx, r.routing.kv, r.keys(q.lineID), q.convID, queueScore(q.priority, q.queuedAt), q.preferred).Err()
 }
 
 func (r *router) release(ctx context.Context, lineID, convID string) error {
-	line, err := r.e.lineByID(ctx, lineID)
+	line, err := r.routing.lineByID(ctx, lineID)
 	if err != nil {
 		return err
 	}
-	return releaseScript.Run(ctx, r.e.kv, r.keys(lineID), convID, string(line.Mode)).Err()
+	return releaseScript.Run(ctx, r.routing.kv, r.keys(lineID), convID, string(line.Mode)).Err()
 }
 
 func (r *router) run(ctx context.Context) {
@@ -84,7 +84,7 @@ func (r *router) run(ctx context.Context) {
 		r.mu.Unlock()
 		for lineID := range dirty {
 			if err := r.route(ctx, lineID); err != nil && !isCanceled(err) {
-				r.e.log.Warn("routing failed; retrying on the next sweep", "line", lineID, "err", err)
+				r.routing.log.Warn("routing failed; retrying on the next sweep", "line", lineID, "err", err)
 			}
 		}
 	}
@@ -93,26 +93,26 @@ func (r *router) run(ctx context.Context) {
 // sweep expires offers on every line and marks lines with expired offers
 // (or a rebuilt state) for routing.
 func (r *router) sweep(ctx context.Context) {
-	if !r.e.redisUsable() || r.e.needRebuild.Load() {
+	if !r.routing.redisUsable() || r.routing.needRebuild.Load() {
 		// While Redis is away only a ping is tried; once it answers after
 		// missing changes, its state is rebuilt from SQL.
-		if err := r.e.kv.Ping(ctx); err != nil {
-			r.e.redisFailed(err)
+		if err := r.routing.kv.Ping(ctx); err != nil {
+			r.routing.redisFailed(err)
 			return
 		}
-		if r.e.needRebuild.Load() && r.e.kv.Del(ctx, r.e.kv.Key("inbox", "built")).Err() == nil {
-			r.e.needRebuild.Store(false)
+		if r.routing.needRebuild.Load() && r.routing.kv.Del(ctx, r.routing.kv.Key("inbox", "built")).Err() == nil {
+			r.routing.needRebuild.Store(false)
 		}
-		r.e.redisDownUntil.Store(0)
+		r.routing.redisDownUntil.Store(0)
 	}
-	if err := r.e.ensureBuilt(ctx); err != nil {
+	if err := r.routing.ensureBuilt(ctx); err != nil {
 		if !isCanceled(err) {
-			r.e.redisFailed(err)
+			r.routing.redisFailed(err)
 		}
 		return
 	}
 	if time.Since(r.listed) > 5*time.Second {
-		versions, err := r.e.lineVersions(ctx)
+		versions, err := r.routing.lineVersions(ctx)
 		if err != nil {
 			return
 		}
@@ -122,25 +122,25 @@ func (r *router) sweep(ctx context.Context) {
 			// A line changed elsewhere (another node, the command line):
 			// mirror its operators and capacities again.
 			if old, seen := r.versions[id]; (!seen && r.versions != nil) || (seen && old != v) {
-				r.e.lineChanged(ctx, id)
+				r.routing.lineChanged(ctx, id)
 			}
 		}
 		r.versions, r.listed = versions, time.Now()
 	}
-	r.e.checkPresence(ctx)
+	r.routing.presence.checkPresence(ctx)
 	for _, id := range r.lineIDs {
-		line, err := r.e.lineByID(ctx, id)
+		line, err := r.routing.lineByID(ctx, id)
 		if err != nil {
 			continue
 		}
-		res, err := expireScript.Run(ctx, r.e.kv, r.keys(id), time.Now().UnixMilli(), string(line.Mode)).StringSlice()
+		res, err := expireScript.Run(ctx, r.routing.kv, r.keys(id), time.Now().UnixMilli(), string(line.Mode)).StringSlice()
 		if err != nil {
 			continue
 		}
 		for i := 0; i+1 < len(res); i += 2 {
 			for _, op := range strings.Split(res[i+1], ",") {
-				r.e.logRouting(ctx, res[i], id, "timeout", op, map[string]any{"timeout_s": line.OfferTimeoutS})
-				r.e.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: id, ConversationID: res[i], At: time.Now(), To: []string{op},
+				r.routing.logRouting(ctx, res[i], id, "timeout", op, map[string]any{"timeout_s": line.OfferTimeoutS})
+				r.routing.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: id, ConversationID: res[i], At: time.Now(), To: []string{op},
 					Data: map[string]any{"reason": "timeout"}})
 			}
 		}
@@ -152,7 +152,7 @@ func (r *router) sweep(ctx context.Context) {
 
 // route runs the route script for a line and tells the chosen operators.
 func (r *router) route(ctx context.Context, lineID string) error {
-	line, err := r.e.lineByID(ctx, lineID)
+	line, err := r.routing.lineByID(ctx, lineID)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (r *router) route(ctx context.Context, lineID string) error {
 	}
 	now := time.Now()
 	deadline := now.Add(time.Duration(line.OfferTimeoutS) * time.Second)
-	res, err := routeScript.Run(ctx, r.e.kv, r.keys(lineID), now.UnixMilli(), deadline.UnixMilli(), string(line.Mode), 200).StringSlice()
+	res, err := routeScript.Run(ctx, r.routing.kv, r.keys(lineID), now.UnixMilli(), deadline.UnixMilli(), string(line.Mode), 200).StringSlice()
 	if err != nil {
 		return fmt.Errorf("inbox: route: %w", err)
 	}
@@ -175,10 +175,10 @@ func (r *router) route(ctx context.Context, lineID string) error {
 			}
 		}
 		ops := strings.Split(csv, ",")
-		r.e.metric.routed.WithLabelValues("offered").Inc()
-		r.e.logRouting(ctx, conv, lineID, "offered", csv, map[string]any{"mode": line.Mode, "rule": why, "skipped": skipped,
+		r.routing.metric.routed.WithLabelValues("offered").Inc()
+		r.routing.logRouting(ctx, conv, lineID, "offered", csv, map[string]any{"mode": line.Mode, "rule": why, "skipped": skipped,
 			"deadline": deadline.UnixMilli()})
-		r.e.events.ephemeral(ctx, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: ops,
+		r.routing.events.ephemeral(ctx, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: ops,
 			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
 	}
 	return nil
@@ -186,10 +186,10 @@ func (r *router) route(ctx context.Context, lineID string) error {
 
 // logRouting records a routing decision and why it was made: the
 // explainable routing log supervisors read.
-func (e *Engine) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
+func (c *core) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
 	b, _ := json.Marshal(reason)
-	if _, err := e.db.ExecContext(ctx, `INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason)
+	if _, err := c.db.ExecContext(ctx, `INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, uuid.Must(uuid.NewV7()).String(), convID, lineID, db.Now(), decision, operatorID, string(b)); err != nil {
-		e.log.Warn("routing log write failed", "err", err)
+		c.log.Warn("routing log write failed", "err", err)
 	}
 }

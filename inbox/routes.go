@@ -8,52 +8,66 @@ import (
 
 // Routes adds the inbox API, the operators' WebSocket and the API
 // channel's webhook to mux (see docs/API.md).
-func (e *Engine) Routes(mux *http.ServeMux) {
+func (s *Services) Routes(mux *http.ServeMux) {
 	a := httpapi.Authed
-	mux.HandleFunc("GET /api/v1/inbox/lines", a(e.httpListLines))
-	mux.HandleFunc("POST /api/v1/inbox/lines", a(e.httpCreateLine))
-	mux.HandleFunc("GET /api/v1/inbox/lines/{id}", a(e.httpGetLine))
-	mux.HandleFunc("PUT /api/v1/inbox/lines/{id}", a(e.httpUpdateLine))
-	mux.HandleFunc("GET /api/v1/inbox/channels", a(e.httpListChannels))
-	mux.HandleFunc("POST /api/v1/inbox/channels", a(e.httpCreateChannel))
-	mux.HandleFunc("PATCH /api/v1/inbox/channels/{id}", a(e.httpUpdateChannel))
-	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/status", a(e.httpChannelStatus))
-	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/disable", a(e.httpSetChannelDisabled(true)))
-	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/enable", a(e.httpSetChannelDisabled(false)))
-	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/webhook-secret", a(e.httpWebhookSecret))
+	lines := &lineHandlers{Lines: s.Lines}
+	channels := &channelHandlers{Channels: s.Channels}
+	presence := &presenceHandlers{Presence: s.Presence}
+	convs := &conversationHandlers{Conversations: s.Conversations}
+	supervisor := &supervisorHandlers{Supervisor: s.Supervisor}
+	routing := &routingHandlers{Routing: s.Routing}
+	actions := &actionHandlers{Actions: s.Actions}
+	dispatch := &dispatchHandlers{Dispatch: s.Dispatch}
+	attachments := &attachmentHandlers{Attachments: s.Attachments}
+	events := &eventHandlers{Events: s.Events, Presence: s.Presence}
+	api := &apiChannelHandlers{Ingestion: s.Ingestion, Dispatch: s.Dispatch}
+	quick := &quickAnswerHandlers{QuickAnswers: s.QuickAnswers}
+	stats := &statsHandlers{Stats: s.Stats}
 
-	mux.HandleFunc("POST /api/v1/inbox/presence", a(e.httpSetPresence))
-	mux.HandleFunc("GET /api/v1/inbox/presence", a(e.httpGetPresence))
-	mux.HandleFunc("GET /api/v1/inbox/offers", a(e.httpMyOffers))
-	mux.HandleFunc("GET /api/v1/inbox/conversations", a(e.httpListConversations))
-	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}", a(e.httpGetConversation))
-	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/messages", a(e.httpMessages))
-	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/routing", a(e.httpRoutingLog))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/accept", a(e.httpAccept))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/decline", a(e.httpDecline))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/take", a(e.httpTake))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/takeover", a(e.httpTakeOver))
-	mux.HandleFunc("GET /api/v1/inbox/overview", a(e.httpOverview))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/messages", a(e.httpReply))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/notes", a(e.httpNote))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/transfer", a(e.httpTransfer))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/close", a(e.httpClose))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/reopen", a(e.httpReopen))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/priority", a(e.httpPriority))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/spam", a(e.httpSpam))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/member", a(e.httpLinkMember))
-	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/read", a(e.httpMarkRead))
-	mux.HandleFunc("POST /api/v1/inbox/messages/{id}/retry", a(e.httpRetry))
-	mux.HandleFunc("GET /api/v1/inbox/ws", a(e.httpWebSocket))
-	mux.HandleFunc("POST /api/v1/inbox/uploads/{conversation}", a(e.httpUpload))
-	mux.HandleFunc("GET /api/v1/inbox/attachments/{key}", a(e.httpAttachment))
+	mux.HandleFunc("GET /api/v1/inbox/lines", a(lines.httpListLines))
+	mux.HandleFunc("POST /api/v1/inbox/lines", a(lines.httpCreateLine))
+	mux.HandleFunc("GET /api/v1/inbox/lines/{id}", a(lines.httpGetLine))
+	mux.HandleFunc("PUT /api/v1/inbox/lines/{id}", a(lines.httpUpdateLine))
+	mux.HandleFunc("GET /api/v1/inbox/channels", a(channels.httpListChannels))
+	mux.HandleFunc("POST /api/v1/inbox/channels", a(channels.httpCreateChannel))
+	mux.HandleFunc("PATCH /api/v1/inbox/channels/{id}", a(channels.httpUpdateChannel))
+	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/status", a(channels.httpChannelStatus))
+	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/disable", a(channels.httpSetChannelDisabled(true)))
+	mux.HandleFunc("POST /api/v1/inbox/channels/{id}/enable", a(channels.httpSetChannelDisabled(false)))
+	mux.HandleFunc("GET /api/v1/inbox/channels/{id}/webhook-secret", a(channels.httpWebhookSecret))
 
-	mux.HandleFunc("POST /hooks/api/{channel}/messages", e.httpAPIChannelInbound)
-	mux.HandleFunc("GET /hooks/api/{channel}/replies", e.httpAPIChannelPull)
+	mux.HandleFunc("POST /api/v1/inbox/presence", a(presence.httpSetPresence))
+	mux.HandleFunc("GET /api/v1/inbox/presence", a(presence.httpGetPresence))
+	mux.HandleFunc("GET /api/v1/inbox/offers", a(presence.httpMyOffers))
+	mux.HandleFunc("GET /api/v1/inbox/conversations", a(convs.httpListConversations))
+	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}", a(convs.httpGetConversation))
+	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/messages", a(convs.httpMessages))
+	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/routing", a(convs.httpRoutingLog))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/accept", a(routing.httpAccept))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/decline", a(routing.httpDecline))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/take", a(routing.httpTake))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/takeover", a(routing.httpTakeOver))
+	mux.HandleFunc("GET /api/v1/inbox/overview", a(supervisor.httpOverview))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/messages", a(dispatch.httpReply))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/notes", a(dispatch.httpNote))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/transfer", a(routing.httpTransfer))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/close", a(actions.httpClose))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/reopen", a(actions.httpReopen))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/priority", a(actions.httpPriority))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/spam", a(actions.httpSpam))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/member", a(actions.httpLinkMember))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/read", a(actions.httpMarkRead))
+	mux.HandleFunc("POST /api/v1/inbox/messages/{id}/retry", a(dispatch.httpRetry))
+	mux.HandleFunc("GET /api/v1/inbox/ws", a(events.httpWebSocket))
+	mux.HandleFunc("POST /api/v1/inbox/uploads/{conversation}", a(attachments.httpUpload))
+	mux.HandleFunc("GET /api/v1/inbox/attachments/{key}", a(attachments.httpAttachment))
 
-	mux.HandleFunc("GET /api/v1/inbox/quick-answers", a(e.httpListQuickAnswers))
-	mux.HandleFunc("POST /api/v1/inbox/quick-answers", a(e.httpCreateQuickAnswer))
-	mux.HandleFunc("PUT /api/v1/inbox/quick-answers/{id}", a(e.httpUpdateQuickAnswer))
-	mux.HandleFunc("DELETE /api/v1/inbox/quick-answers/{id}", a(e.httpDeleteQuickAnswer))
-	mux.HandleFunc("GET /api/v1/inbox/stats", a(e.httpStats))
+	mux.HandleFunc("POST /hooks/api/{channel}/messages", api.httpAPIChannelInbound)
+	mux.HandleFunc("GET /hooks/api/{channel}/replies", api.httpAPIChannelPull)
+
+	mux.HandleFunc("GET /api/v1/inbox/quick-answers", a(quick.httpListQuickAnswers))
+	mux.HandleFunc("POST /api/v1/inbox/quick-answers", a(quick.httpCreateQuickAnswer))
+	mux.HandleFunc("PUT /api/v1/inbox/quick-answers/{id}", a(quick.httpUpdateQuickAnswer))
+	mux.HandleFunc("DELETE /api/v1/inbox/quick-answers/{id}", a(quick.httpDeleteQuickAnswer))
+	mux.HandleFunc("GET /api/v1/inbox/stats", a(stats.httpStats))
 }

@@ -40,7 +40,7 @@ func newRouteFixture(t *testing.T, mode inbox.RoutingMode, maxActive int) *route
 
 func (r *routeFixture) presence(t *testing.T, op int, status string) {
 	t.Helper()
-	if err := r.fixture.n.Inbox.SetPresence(context.Background(), r.ops[op].Scope("test"), status); err != nil {
+	if err := r.fixture.n.Inbox.Presence.SetPresence(context.Background(), r.ops[op].Scope("test"), status); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -61,7 +61,7 @@ func (r *routeFixture) offeredTo(t *testing.T, conv string) []int {
 	eventually(t, "offer of "+conv, func() bool {
 		got = got[:0]
 		for i, op := range r.ops {
-			offers, err := r.fixture.n.Inbox.MyOffers(context.Background(), op.Scope("test"))
+			offers, err := r.fixture.n.Inbox.Presence.MyOffers(context.Background(), op.Scope("test"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func (r *routeFixture) offeredTo(t *testing.T, conv string) []int {
 }
 
 func (r *routeFixture) accept(t *testing.T, op int, conv string) error {
-	_, err := r.fixture.n.Inbox.Accept(context.Background(), r.ops[op].Scope("test"), conv)
+	_, err := r.fixture.n.Inbox.Routing.Accept(context.Background(), r.ops[op].Scope("test"), conv)
 	return err
 }
 
@@ -159,7 +159,7 @@ func TestRoutingModes(t *testing.T) {
 		// a is now full (the offer reserves its only place): nobody else is free.
 		c1 := r.newConv(t, "c1")
 		time.Sleep(700 * time.Millisecond)
-		if offers, _ := r.fixture.n.Inbox.MyOffers(context.Background(), r.ops[0].Scope("")); len(offers) != 1 {
+		if offers, _ := r.fixture.n.Inbox.Presence.MyOffers(context.Background(), r.ops[0].Scope("")); len(offers) != 1 {
 			t.Fatalf("a full operator got %d offers", len(offers))
 		}
 		r.presence(t, 2, inbox.Online)
@@ -183,7 +183,7 @@ func TestRoutingModes(t *testing.T) {
 		if err := r.accept(t, 1, conv); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.fixture.n.Inbox.Close(context.Background(), r.ops[1].Scope(""), conv); err != nil {
+		if _, err := r.fixture.n.Inbox.Actions.Close(context.Background(), r.ops[1].Scope(""), conv); err != nil {
 			t.Fatal(err)
 		}
 		r.presence(t, 0, inbox.Online)
@@ -218,14 +218,14 @@ func TestRoutingModes(t *testing.T) {
 		// Both busy now; two wait, and the urgent one is offered first.
 		normal := r.newConv(t, "c1")
 		urgent := r.newConv(t, "c2")
-		if _, err := r.fixture.n.Inbox.SetPriority(context.Background(), r.fixture.n.System, urgent, 2); err != nil {
+		if _, err := r.fixture.n.Inbox.Actions.SetPriority(context.Background(), r.fixture.n.System, urgent, 2); err != nil {
 			t.Fatal(err)
 		}
 		r.presence(t, 2, inbox.Online)
 		if got := r.offeredTo(t, urgent); !same(got, 2) {
 			t.Fatalf("urgent offered to %v", got)
 		}
-		if offers, _ := r.fixture.n.Inbox.MyOffers(context.Background(), r.ops[2].Scope("")); len(offers) != 1 || offers[0].ConversationID != urgent {
+		if offers, _ := r.fixture.n.Inbox.Presence.MyOffers(context.Background(), r.ops[2].Scope("")); len(offers) != 1 || offers[0].ConversationID != urgent {
 			t.Fatalf("c's offers %+v, want only the urgent one (normal %s)", offers, normal)
 		}
 	})

@@ -17,7 +17,7 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	f.online(t, f.tok1)
 	_, a := f.post(t, base, "m1", "1", "раз")
 	f.post(t, base, "m2", "2", "два")
-	if _, err := f.n.Inbox.Take(ctx, f.op1.Scope(""), a.ConversationID); err != nil {
+	if _, err := f.n.Inbox.Routing.Take(ctx, f.op1.Scope(""), a.ConversationID); err != nil {
 		t.Fatal(err)
 	}
 	ov, err := f.n.Inbox.Supervisor.Overview(ctx, chair.Scope(""), nil)
@@ -35,14 +35,14 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	if ov, _ := f.n.Inbox.Supervisor.Overview(ctx, f.op2.Scope(""), nil); len(ov) != 0 {
 		t.Fatalf("an operator sees the supervisor view: %+v", ov)
 	}
-	if _, err := f.n.Inbox.TakeOver(ctx, f.op2.Scope(""), a.ConversationID); !errors.Is(err, access.ErrForbidden) {
+	if _, err := f.n.Inbox.Routing.TakeOver(ctx, f.op2.Scope(""), a.ConversationID); !errors.Is(err, access.ErrForbidden) {
 		t.Fatalf("operator took over: %v", err)
 	}
-	c, err := f.n.Inbox.TakeOver(ctx, chair.Scope(""), a.ConversationID)
+	c, err := f.n.Inbox.Routing.TakeOver(ctx, chair.Scope(""), a.ConversationID)
 	if err != nil || c.AssigneeID != chair.ID {
 		t.Fatalf("take over: %+v %v", c, err)
 	}
-	if _, err := f.n.Inbox.Reply(ctx, chair.Scope(""), a.ConversationID, inbox.ReplyInput{Text: "Здравствуйте, это председатель."}); err != nil {
+	if _, err := f.n.Inbox.Dispatch.Reply(ctx, chair.Scope(""), a.ConversationID, inbox.ReplyInput{Text: "Здравствуйте, это председатель."}); err != nil {
 		t.Fatal(err)
 	}
 	log, _ := f.n.Inbox.Conversations.RoutingLog(ctx, chair.Scope(""), a.ConversationID)

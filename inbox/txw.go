@@ -120,70 +120,70 @@ func (w *txw) flush(ctx context.Context, tx db.Execer, dialect db.Dialect) error
 // queues are rebuilt from SQL, dispatch is rescanned from SQL and the relay
 // polls the event log. While Redis is unreachable the Redis work is skipped
 // (so ingest keeps its pace) and a rebuild is requested for when it is back.
-func (e *Engine) afterCommit(ctx context.Context, w *txw) {
+func (c *core) afterCommit(ctx context.Context, w *txw) {
 	if len(w.events) > 0 {
-		e.events.poke()
+		c.events.poke()
 	}
-	if !e.redisUsable() {
-		e.needRebuild.Store(true)
+	if !c.redisUsable() {
+		c.needRebuild.Store(true)
 		return
 	}
 	err := func() error {
 		for _, r := range w.release {
-			if err := e.router.release(ctx, r.lineID, r.convID); err != nil {
+			if err := c.router.release(ctx, r.lineID, r.convID); err != nil {
 				return err
 			}
 		}
 		for _, q := range w.enqueue {
-			if err := e.router.enqueue(ctx, q); err != nil {
+			if err := c.router.enqueue(ctx, q); err != nil {
 				return err
 			}
 			w.kick[q.lineID] = true
 		}
 		for _, id := range w.dispatch {
-			if err := e.enqueueDispatch(ctx, id); err != nil {
+			if err := c.enqueueDispatch(ctx, id); err != nil {
 				return err
 			}
 		}
 		if len(w.events) > 0 {
-			return e.events.committed(ctx, w.events[len(w.events)-1].Seq)
+			return c.events.committed(ctx, w.events[len(w.events)-1].Seq)
 		}
 		return nil
 	}()
 	if err != nil {
-		e.redisFailed(err)
+		c.redisFailed(err)
 	}
 	for line := range w.kick {
-		e.router.kickLine(line)
+		c.router.kickLine(line)
 	}
 }
 
 // redisUsable is false for a moment after a Redis call failed, so that a
 // Redis outage costs ingest one timeout, not one per message.
-func (e *Engine) redisUsable() bool { return time.Now().UnixMilli() >= e.redisDownUntil.Load() }
+func (c *core) redisUsable() bool { return time.Now().UnixMilli() >= c.redisDownUntil.Load() }
 
-func (e *Engine) redisFailed(err error) {
-	if e.redisUsable() {
-		e.log.Warn("redis unreachable: messages are committed to SQL; routing resumes when it is back", "err", err)
+func (c *core) redisFailed(err error) {
+	if c.redisUsable() {
+		c.log.Warn("redis unreachable: messages are committed to SQL; routing resumes when it is back", "err", err)
 	}
-	e.redisDownUntil.Store(time.Now().Add(2 * time.Second).UnixMilli())
-	e.needRebuild.Store(true)
+	c.redisDownUntil.Store(time.Now().Add(2 * time.Second).UnixMilli())
+	c.needRebuild.Store(true)
 }
 
 // write runs fn in a transaction with a txw, then does the after-commit work.
-func (e *Engine) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
+func (c *core) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
 	w := newTxw()
-	err := e.db.Tx(ctx, func(sqlTx *sql.Tx) error {
-		tx := e.db.Cached(sqlTx)
+	err := c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := c.db.Cached(sqlTx)
 		if err := fn(tx, w); err != nil {
 			return err
 		}
-		return w.flush(ctx, tx, e.db.Dialect)
+		return w.flush(ctx, tx, c.db.Dialect)
 	})
 	if err != nil {
 		return err
 	}
-	e.afterCommit(context.WithoutCancel(ctx), w)
+	c.afterCommit(context.WithoutCancel(ctx), w)
 	return nil
 }
 

@@ -80,12 +80,12 @@ func (e *msgEnv) member(surname, given, phone string, consents ...string) crm.Me
 // operator does in the console; it returns the conversation.
 func (e *msgEnv) link(ch inbox.Channel, chat string, m crm.Member) string {
 	e.t.Helper()
-	res, err := e.n.Inbox.Ingest(e.ctx, inbox.Inbound{ChannelID: ch.ID, ExternalChatID: chat, ExternalMessageID: "hello-" + chat,
+	res, err := e.n.Inbox.Ingestion.Ingest(e.ctx, inbox.Inbound{ChannelID: ch.ID, ExternalChatID: chat, ExternalMessageID: "hello-" + chat,
 		From: inbox.Identity{Namespace: ch.Kind, ExternalID: chat, Name: m.FullName}, Text: "Здравствуйте"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.n.Inbox.LinkMember(e.ctx, e.n.System, res.ConversationID, m.ID); err != nil {
+	if _, err := e.n.Inbox.Actions.LinkMember(e.ctx, e.n.System, res.ConversationID, m.ID); err != nil {
 		e.t.Fatal(err)
 	}
 	return res.ConversationID

@@ -83,7 +83,7 @@ func TestMessengerRepliesAreLinkedToTheCampaign(t *testing.T) {
 	e.link(e.tgCh, "1003", talking)
 	vkMember := e.member("Григорьева", "Галина", "", "vk")
 	e.link(e.vkCh, "2004", vkMember)
-	if _, err := e.n.Inbox.Close(e.ctx, e.n.System, closed); err != nil {
+	if _, err := e.n.Inbox.Actions.Close(e.ctx, e.n.System, closed); err != nil {
 		t.Fatal(err)
 	}
 	c := e.start("Собрание в пятницу", "telegram", "vk")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -64,7 +65,9 @@ func newFixtureOn(t *testing.T, n *hubtest.Node) *fixture {
 func (f *fixture) withLimits(t *testing.T, l widget.Limits) {
 	t.Helper()
 	n := f.n
-	w := widget.New(widget.Deps{Inbox: n.Inbox, DB: n.DB, KV: n.KV, Blobs: n.Blobs, Org: n.Org, Config: n.Config, Log: n.Log, Limits: l})
+	w := widget.New(widget.Deps{Inbox: hub.WidgetInbox(n.Inbox), DB: n.DB, KV: n.KV, Blobs: n.Blobs, Org: n.Org, Config: n.Config, Log: n.Log, Limits: l})
+	n.Inbox.Dispatch.RegisterSender(inbox.KindWidget, w.Sender())
+	n.Inbox.Channels.RegisterHook(inbox.KindWidget, widget.ValidateChannel)
 	mux := http.NewServeMux()
 	w.Routes(mux)
 	w.Start()
@@ -277,7 +280,7 @@ func (s *visitorSocket) quiet(d time.Duration) {
 
 func (f *fixture) reply(t *testing.T, convID, text string) {
 	t.Helper()
-	if _, err := f.n.Inbox.Reply(context.Background(), f.opScope, convID, inbox.ReplyInput{Text: text}); err != nil {
+	if _, err := f.n.Inbox.Dispatch.Reply(context.Background(), f.opScope, convID, inbox.ReplyInput{Text: text}); err != nil {
 		t.Fatal(err)
 	}
 }

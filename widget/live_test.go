@@ -15,12 +15,12 @@ import (
 func TestTypingAndReadMarks(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	console, err := f.n.Inbox.NewClient(ctx, f.opScope)
+	console, err := f.n.Inbox.Events.NewClient(ctx, f.opScope)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.n.Inbox.Attach(console)
-	t.Cleanup(func() { f.n.Inbox.Detach(console) })
+	f.n.Inbox.Events.Attach(console)
+	t.Cleanup(func() { f.n.Inbox.Events.Detach(console) })
 
 	token := f.session(t)
 	s := f.mustDial(t, token, "")
@@ -36,7 +36,7 @@ func TestTypingAndReadMarks(t *testing.T) {
 	// The operator takes the conversation and types: the visitor sees who.
 	f.reply(t, conv, "Добрый день")
 	s.msgs(1)
-	if err := f.n.Inbox.OperatorTyping(ctx, f.opScope, conv); err != nil {
+	if err := f.n.Inbox.Events.OperatorTyping(ctx, f.opScope, conv); err != nil {
 		t.Fatal(err)
 	}
 	if fr := s.next(isType("typing")); fr.Author != f.op.FullName {
@@ -45,7 +45,7 @@ func TestTypingAndReadMarks(t *testing.T) {
 
 	// The visitor writes again; the operator opens the conversation.
 	ack2, _ := s.exchange("c2", "Вопрос про отпуск")
-	if err := f.n.Inbox.MarkRead(ctx, f.opScope, conv); err != nil {
+	if err := f.n.Inbox.Actions.MarkRead(ctx, f.opScope, conv); err != nil {
 		t.Fatal(err)
 	}
 	if fr := s.next(isType("read")); fr.Seq < ack2.Seq {
@@ -67,7 +67,7 @@ func TestTypingAndReadMarks(t *testing.T) {
 	other := f.n.AddUser(t, "op2", access.Operator, f.n.Root.ID, "password-2")
 	sc := f.opScope
 	sc.UserID, sc.UserName = other.ID, other.Login
-	if err := f.n.Inbox.OperatorTyping(ctx, sc, conv); err == nil {
+	if err := f.n.Inbox.Events.OperatorTyping(ctx, sc, conv); err == nil {
 		t.Fatal("an operator outside the line typed into the conversation")
 	}
 }

@@ -111,7 +111,10 @@ func (w *Widget) httpFile(rw http.ResponseWriter, r *http.Request) {
 		fail(rw, r, http.StatusNotFound, "not_found", "no such file")
 		return
 	}
-	if err := w.inbox.ServeAttachment(rw, r, system, key); err != nil {
+	a, err := w.inbox.OpenAttachment(ctx, system, key)
+	if err != nil {
 		httpapi.Error(rw, r, err)
+		return
 	}
+	inbox.ServeAttachment(rw, r, a)
 }

@@ -36,9 +36,23 @@ type Staff interface {
 	IsAvatar(ctx context.Context, key string) (bool, error)
 }
 
+// Inbox is what the widget uses of the inbox: the hub fills it from the
+// inbox's services.
+type Inbox struct {
+	inbox.Ingester         // visitors' messages in
+	inbox.EventReader      // the event log, followed for visitors' sockets
+	inbox.ContactSignals   // visitors' typing and read marks
+	inbox.Rater            // visitors' ratings
+	inbox.AttachmentServer // files of a visitor's chat
+	Lines                  *inbox.Lines
+	Channels               *inbox.Channels
+	Conversations          *inbox.Conversations
+	Supervisor             *inbox.Supervisor // who is online, for the away state
+}
+
 // Deps is what the widget needs from the hub.
 type Deps struct {
-	Inbox  *inbox.Engine
+	Inbox  Inbox
 	DB     *db.DB
 	KV     *kv.Client
 	Blobs  blob.Store
@@ -51,7 +65,7 @@ type Deps struct {
 
 // Widget serves every widget channel of one hub node.
 type Widget struct {
-	inbox  *inbox.Engine
+	inbox  Inbox
 	db     *db.DB
 	kv     *kv.Client
 	blobs  blob.Store
@@ -72,16 +86,18 @@ type Widget struct {
 	sockets sync.WaitGroup
 }
 
-// New builds the widget and registers its sender and channel hook.
+// New builds the widget; the hub registers its Sender and ValidateChannel
+// with the inbox.
 func New(d Deps) *Widget {
 	w := &Widget{inbox: d.Inbox, db: d.DB, kv: d.KV, blobs: d.Blobs, org: d.Org, cfg: d.Config,
 		log: d.Log.With("pkg", "widget"), limits: d.Limits.withDefaults(), mailer: d.Mailer,
 		node: uuid.NewString(), local: newRegistry(), state: newStateCache(10 * time.Second), names: newNameCache()}
 	w.ctx, w.stop = context.WithCancel(context.Background())
-	d.Inbox.RegisterSender(inbox.KindWidget, sender{w: w})
-	d.Inbox.Channels.RegisterHook(inbox.KindWidget, checkChannel)
 	return w
 }
+
+// Sender delivers operators' replies to visitors' sockets.
+func (w *Widget) Sender() inbox.Sender { return sender{w: w} }
 
 // Routes mounts the script, the demo page and the visitor endpoints.
 func (w *Widget) Routes(mux *http.ServeMux) {

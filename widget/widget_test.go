@@ -149,7 +149,7 @@ func TestChatResumeAndDedup(t *testing.T) {
 		t.Fatalf("%d inbound messages, want 1", n)
 	}
 	// Notes stay inside the union.
-	if _, err := f.n.Inbox.Note(context.Background(), f.opScope, conv, inbox.ReplyInput{Text: "внутренняя заметка"}); err != nil {
+	if _, err := f.n.Inbox.Dispatch.Note(context.Background(), f.opScope, conv, inbox.ReplyInput{Text: "внутренняя заметка"}); err != nil {
 		t.Fatal(err)
 	}
 	s2.quiet(500 * time.Millisecond)
@@ -198,7 +198,7 @@ func TestCloseAsksRatingAndRatingIsStored(t *testing.T) {
 	if code, _, _ := f.req(t, "POST", "/widget/v1/rating/"+f.ch.ID+"?token="+token, siteOrigin, map[string]any{"rating": 5}); code != http.StatusConflict {
 		t.Errorf("rating an open conversation: %d", code)
 	}
-	if _, err := f.n.Inbox.Close(context.Background(), f.opScope, conv); err != nil {
+	if _, err := f.n.Inbox.Actions.Close(context.Background(), f.opScope, conv); err != nil {
 		t.Fatal(err)
 	}
 	closed := s.msgs(1)[0]

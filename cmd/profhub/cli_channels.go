@@ -16,6 +16,7 @@ import (
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/vk"
+	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -162,9 +163,11 @@ func (x *inboxAdmin) registerConnectors() {
 	if err != nil {
 		blobs = nil // only sending and receiving use it, never the checks
 	}
-	telegram.New(telegram.Deps{Inbox: x.inbox, Blobs: blobs, Config: x.cfg, Log: log, DB: x.db})
-	vk.New(vk.Deps{Inbox: x.inbox, Blobs: blobs, Log: log})
-	mail.New(mail.Deps{Inbox: x.inbox, Blobs: blobs, DB: x.db, Log: log})
+	in := x.inbox
+	x.inbox.Channels.RegisterHook(inbox.KindTelegram,
+		telegram.New(telegram.Deps{Inbox: hub.TelegramInbox(in), Blobs: blobs, Config: x.cfg, Log: log, DB: x.db}).CheckChannel)
+	x.inbox.Channels.RegisterHook(inbox.KindVK, vk.New(vk.Deps{Inbox: hub.VKInbox(in), Blobs: blobs, Log: log}).CheckChannel)
+	x.inbox.Channels.RegisterHook(inbox.KindMail, mail.New(mail.Deps{Inbox: hub.MailInbox(in), Blobs: blobs, DB: x.db, Log: log}).CheckChannel)
 }
 
 // readSecret reads a secret from a file, or from in for "-", so that it

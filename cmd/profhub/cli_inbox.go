@@ -32,11 +32,11 @@ after such a change. Run channel commands as the OS user the nodes run as,
 or with the nodes' PROFHUB_SECRET_KEY: channel secrets are sealed with it.
 `
 
-// inboxAdmin is an administrative command's database plus the inbox engine.
+// inboxAdmin is an administrative command's database plus the inbox's services.
 type inboxAdmin struct {
 	*admin
 	cfg   *config.Config
-	inbox *inbox.Engine
+	inbox *inbox.Services
 }
 
 // withInbox parses flags like withAdmin, opens the database and the inbox
@@ -68,11 +68,11 @@ func (c *cli) withInbox(name string, args []string, positional int, define func(
 	})
 }
 
-// openInbox builds an inbox engine on d for a command: with the nodes'
+// openInbox builds the inbox's services on d for a command: with the nodes'
 // Redis when PROFHUB_REDIS_URL is set, else a throwaway in-process one
 // (nodes rebuild Redis from SQL), and with the key that seals channel
 // secrets, found as the hub finds it.
-func (c *cli) openInbox(ctx context.Context, cfg *config.Config, d *db.DB, level slog.Level) (*inbox.Engine, func(), error) {
+func (c *cli) openInbox(ctx context.Context, cfg *config.Config, d *db.DB, level slog.Level) (*inbox.Services, func(), error) {
 	_, box, kvc, err := openSecrets(ctx, cfg)
 	if err != nil {
 		return nil, nil, err

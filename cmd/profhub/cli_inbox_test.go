@@ -176,7 +176,7 @@ func TestInboxCLIReachesRunningNode(t *testing.T) {
 	if code, again := post(token, "site-1"); code != http.StatusOK || !again.Duplicate || again.MessageID != res.MessageID {
 		t.Errorf("replay: %d %+v", code, again)
 	}
-	if _, err := n.Inbox.Take(context.Background(), op.Scope("test"), res.ConversationID); err != nil {
+	if _, err := n.Inbox.Routing.Take(context.Background(), op.Scope("test"), res.ConversationID); err != nil {
 		t.Errorf("the operator cannot take a conversation of the CLI's line: %v", err)
 	}
 

@@ -124,7 +124,7 @@ func TestReplyWithAttachment(t *testing.T) {
 	e.channel(t)
 	e.dc.appendLetter(t, "INBOX", letter("member@example.ru", "att@example.ru", "справка", "", "пришлите справку"))
 	m := e.waitInbound(t, 1)[0]
-	a, err := e.n.Inbox.Upload(context.Background(), e.n.System, m.ConversationID, "Справка.pdf", strings.NewReader("%PDF-1.4 test"))
+	a, err := e.n.Inbox.Attachments.Upload(context.Background(), e.n.System, m.ConversationID, "Справка.pdf", strings.NewReader("%PDF-1.4 test"))
 	if err != nil {
 		t.Fatal(err)
 	}

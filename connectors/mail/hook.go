@@ -15,11 +15,11 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
-// checkChannel is the channel hook: it runs when a mail channel is created
+// CheckChannel is the channel hook: it runs when a mail channel is created
 // or changed, before it is stored. It fills in defaults, checks the
 // settings and logs in to the IMAP server, so a wrong host or password is
 // refused at once instead of failing silently in the watcher.
-func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
+func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	s := ch.Settings
 	for _, k := range []string{settingIMAPHost, settingSMTPHost, settingUsername, settingFrom, settingFolders} {
 		s[k] = strings.TrimSpace(s[k])

@@ -52,7 +52,7 @@ func TestMailLoops(t *testing.T) {
 		t.Fatalf("welcome to %s:\n%s", w.to, w.data)
 	}
 	first := e.waitInbound(t, 1)[0]
-	if _, err := e.n.Inbox.Close(ctx, e.n.System, first.ConversationID); err != nil {
+	if _, err := e.n.Inbox.Actions.Close(ctx, e.n.System, first.ConversationID); err != nil {
 		t.Fatal(err)
 	}
 	// Letters no machine may answer, and the member again within the hour.

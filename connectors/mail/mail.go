@@ -44,9 +44,18 @@ const (
 	defaultFolder = "INBOX"
 )
 
+// Inbox is what the connector uses of the inbox: the hub fills it from
+// the inbox's services.
+type Inbox struct {
+	inbox.Ingester         // letters in
+	inbox.AttachmentReader // a letter's HTML shown to operators
+	inbox.DeliveryReporter // bounces of replies
+	Channels               *inbox.Channels
+}
+
 // Deps is what the connector needs from the hub.
 type Deps struct {
-	Inbox *inbox.Engine
+	Inbox Inbox
 	Blobs blob.Store
 	DB    *db.DB // the connector's own tables (mail_*), see internal/storage/db/migrations
 	Log   *slog.Logger
@@ -72,7 +81,7 @@ type BounceRecorder interface {
 
 // Connector serves every mail channel of one hub node.
 type Connector struct {
-	inbox *inbox.Engine
+	inbox Inbox
 	blobs blob.Store
 	db    *db.DB
 	log   *slog.Logger
@@ -94,23 +103,25 @@ type Connector struct {
 	done     sync.WaitGroup
 }
 
-// New builds the connector and registers its sender and channel hook.
+// New builds the connector; the hub registers its Sender and CheckChannel
+// with the inbox.
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, log: d.Log.With("pkg", "mail"), bounces: d.Bounces, senders: d.Senders, replies: d.Replies,
 		scanEvery: 2 * time.Second, pollEvery: 30 * time.Second, dialTimeout: 15 * time.Second,
 		images: newImageProxy(publicAddr, nil)}
 	c.ctx, c.stop = context.WithCancel(context.Background())
-	d.Inbox.RegisterSender(inbox.KindMail, &sender{c: c})
-	d.Inbox.Channels.RegisterHook(inbox.KindMail, c.checkChannel)
 	return c
 }
+
+// Sender sends operators' replies as letters.
+func (c *Connector) Sender() inbox.Sender { return &sender{c: c} }
 
 // Start runs the mailbox watchers.
 func (c *Connector) Start() {
 	c.done.Add(1)
 	go func() {
 		defer c.done.Done()
-		c.watchers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindMail, Every: c.scanEvery, Log: c.log,
+		c.watchers = &inbox.ChannelWorkers{Channels: c.inbox.Channels, Kind: inbox.KindMail, Every: c.scanEvery, Log: c.log,
 			Key: func(ch inbox.Channel) (string, bool) { return watchKey(ch), true }, Work: c.watch,
 			Lease: inbox.DefaultChannelLease} // one watcher per mailbox in a cluster
 		c.watchers.Run(c.ctx)

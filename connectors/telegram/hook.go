@@ -15,11 +15,11 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
-// checkChannel is the channel hook: it runs when a Telegram channel is
+// CheckChannel is the channel hook: it runs when a Telegram channel is
 // created or changed, before it is stored. It verifies the token with
 // getMe, records the bot's name, and registers or removes the webhook so
 // that Telegram delivers updates the way the channel's mode says.
-func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
+func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	token := strings.TrimSpace(ch.Secrets[secretToken])
 	if token == "" {
 		return valid.Errorf("secrets.bot_token", "required", "paste the bot token that @BotFather gave you")

@@ -12,7 +12,7 @@ import (
 // one chat, no more than 20 a minute to one group, about 30 a second in
 // all (the last is the channel's dispatch rate, see defaultRatePerS). The
 // first two are kept here for every hub node together, in Redis through
-// the inbox (Engine.TakeTurn); without Redis, this node's own clock keeps
+// the inbox (inbox.Pacer, TakeTurn); without Redis, this node's own clock keeps
 // them. Spacing is even (a burst of one), so no window of a second or of
 // a minute ever holds more than the limit, and no turn is wasted either:
 // the next reply to a chat goes exactly a second after the one before.

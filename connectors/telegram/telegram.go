@@ -43,9 +43,19 @@ const (
 	defaultRatePerS = 25
 )
 
+// Inbox is what the connector uses of the inbox: the hub fills it from
+// the inbox's services.
+type Inbox struct {
+	inbox.Ingester      // members' messages in
+	inbox.Pacer         // Telegram's limits, shared by the nodes sending for a bot
+	inbox.ContactLinker // shared phones and the bot menu's open conversations
+	Lines               *inbox.Lines
+	Channels            *inbox.Channels
+}
+
 // Deps is what the connector needs from the hub.
 type Deps struct {
-	Inbox  *inbox.Engine
+	Inbox  Inbox
 	Blobs  blob.Store
 	Config *config.Config // BaseURL decides the webhook address
 	Log    *slog.Logger
@@ -57,7 +67,7 @@ type Deps struct {
 
 // Connector serves every Telegram channel of one hub node.
 type Connector struct {
-	inbox   *inbox.Engine
+	inbox   Inbox
 	blobs   blob.Store
 	cfg     *config.Config
 	log     *slog.Logger
@@ -81,17 +91,19 @@ type Connector struct {
 	done sync.WaitGroup
 }
 
-// New builds the connector and registers its sender and channel hook.
+// New builds the connector; the hub registers its Sender and CheckChannel
+// with the inbox.
 func New(d Deps) *Connector {
 	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, db: d.DB,
 		client:    &http.Client{Timeout: 2 * time.Minute},
 		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, refused: map[string]refusal{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	c.sender = newSender(c)
-	d.Inbox.RegisterSender(inbox.KindTelegram, c.sender)
-	d.Inbox.Channels.RegisterHook(inbox.KindTelegram, c.checkChannel)
 	return c
 }
+
+// Sender sends operators' replies through the Bot API.
+func (c *Connector) Sender() inbox.Sender { return c.sender }
 
 // Routes mounts the webhook.
 func (c *Connector) Routes(mux *http.ServeMux) {
@@ -103,7 +115,7 @@ func (c *Connector) Start() {
 	c.done.Add(1)
 	go func() {
 		defer c.done.Done()
-		c.pollers = &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindTelegram, Every: c.scanEvery, Log: c.log,
+		c.pollers = &inbox.ChannelWorkers{Channels: c.inbox.Channels, Kind: inbox.KindTelegram, Every: c.scanEvery, Log: c.log,
 			Key: c.pollKey, Work: c.poll, Lease: inbox.DefaultChannelLease} // Telegram allows one getUpdates per bot
 		c.pollers.Run(c.ctx)
 	}()

@@ -115,7 +115,7 @@ func TestMissedCallToCallback(t *testing.T) {
 					t.Fatalf("missed call row %v", r)
 				}
 			}
-			if _, err := e.n.Inbox.Take(ctx, scopeOf(e), conv.ID); err != nil {
+			if _, err := e.n.Inbox.Routing.Take(ctx, scopeOf(e), conv.ID); err != nil {
 				t.Fatal(err)
 			}
 			code, b := e.api(t, "POST", "/api/v1/telephony/callback", map[string]any{"conversation_id": conv.ID})

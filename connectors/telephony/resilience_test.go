@@ -55,7 +55,7 @@ func TestMissedCallQueuedLater(t *testing.T) {
 	if err := e.n.Inbox.Channels.SetDisabled(ctx, e.n.System, e.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	deps := telephony.Deps{Inbox: e.n.Inbox, Blobs: e.n.Blobs, DB: e.n.DB, Staff: hub.TelephonyStaff(e.n.Org), Members: hub.TelephonyMembers(e.n.CRM.Members), Log: e.n.Log}
+	deps := telephony.Deps{Inbox: hub.TelephonyInbox(e.n.Inbox), Blobs: e.n.Blobs, DB: e.n.DB, Staff: hub.TelephonyStaff(e.n.Org), Members: hub.TelephonyMembers(e.n.CRM.Members), Log: e.n.Log}
 	t0 := time.Now().Add(-time.Minute)
 	err := telephony.HandleEvents(ctx, deps, e.ch, []telephony.Event{
 		{CallID: "late", Key: "1", At: t0, Kind: telephony.EvStarted, Direction: "in", Number: "89035550011"},

@@ -47,9 +47,21 @@ const (
 	maxBodyBytes          = 256 << 10
 )
 
+// Inbox is what the connector uses of the inbox: the hub fills it from
+// the inbox's services.
+type Inbox struct {
+	inbox.Ingester     // missed calls in
+	inbox.MemberLinker // a recognised caller
+	inbox.NoteWriter   // call notes
+	inbox.Notifier     // the ringing caller's card
+	Lines              *inbox.Lines
+	Channels           *inbox.Channels
+	Conversations      *inbox.Conversations
+}
+
 // Deps is what the connector needs from the hub.
 type Deps struct {
-	Inbox *inbox.Engine
+	Inbox Inbox
 	Blobs blob.Store
 	DB    *db.DB
 	// Staff maps the PBX's extensions to operators and names them.
@@ -61,7 +73,7 @@ type Deps struct {
 
 // Connector serves every telephony channel of one hub node.
 type Connector struct {
-	inbox   *inbox.Engine
+	inbox   Inbox
 	blobs   blob.Store
 	db      *db.DB
 	staff   Staff
@@ -82,14 +94,15 @@ type Connector struct {
 	wake chan struct{}
 }
 
-// New builds the connector and registers its channel hook. Telephony has
-// no Sender: operators answer a call on the phone, not by message.
+// New builds the connector; the hub registers its Sender and
+// CheckChannel with the inbox.
 func New(d Deps) *Connector {
-	c := newConnector(d)
-	d.Inbox.Channels.RegisterHook(inbox.KindTelephony, c.checkChannel)
-	d.Inbox.RegisterSender(inbox.KindTelephony, noSender{})
-	return c
+	return newConnector(d)
 }
+
+// Sender refuses replies: operators answer a call on the phone, not by
+// message.
+func (c *Connector) Sender() inbox.Sender { return noSender{} }
 
 // HandleEvents stores events of a channel as if its PBX had sent them,
 // without a running connector: the demo and imports of call history use
@@ -165,9 +178,9 @@ func (noSender) Send(context.Context, inbox.Channel, inbox.OutboundMessage) (inb
 	return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "a phone line cannot carry a text reply; call the member back"}
 }
 
-// checkChannel validates a telephony channel's settings when it is created
+// CheckChannel validates a telephony channel's settings when it is created
 // or changed, and generates the generic adapter's signing secret.
-func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
+func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	a, err := adapterOf(*ch)
 	if err != nil {
 		return err

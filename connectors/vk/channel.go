@@ -62,10 +62,10 @@ func (c *Connector) channelClient(ch inbox.Channel) *api.VK {
 	return c.client(ch.Secrets[secretToken], apiURL(ch))
 }
 
-// checkChannel runs when a vk channel is created or changed: it checks the
+// CheckChannel runs when a vk channel is created or changed: it checks the
 // settings, asks VK whose token this is (groups.getById) and keeps the
 // community's id and name.
-func (c *Connector) checkChannel(ctx context.Context, ch *inbox.Channel) error {
+func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	if ch.Settings == nil {
 		ch.Settings = map[string]string{}
 	}

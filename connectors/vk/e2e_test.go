@@ -437,11 +437,11 @@ func TestReplyWithFiles(t *testing.T) {
 	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5108, 1, "Пришлите бланк")))
 	c := f.conversations(t)[0]
 	ctx := context.Background()
-	photo, err := f.n.Inbox.Upload(ctx, f.n.System, c.ID, "бланк.jpg", bytes.NewReader(jpeg))
+	photo, err := f.n.Inbox.Attachments.Upload(ctx, f.n.System, c.ID, "бланк.jpg", bytes.NewReader(jpeg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := f.n.Inbox.Upload(ctx, f.n.System, c.ID, "заявление.pdf", strings.NewReader("%PDF-1.4\n% test\n"))
+	doc, err := f.n.Inbox.Attachments.Upload(ctx, f.n.System, c.ID, "заявление.pdf", strings.NewReader("%PDF-1.4\n% test\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 // superviseLongPoll keeps a worker per long-poll channel, picking up
 // channels created, changed, disabled or deleted on any node.
 func (c *Connector) superviseLongPoll(ctx context.Context) {
-	w := &inbox.ChannelWorkers{Engine: c.inbox, Kind: inbox.KindVK, Every: c.t.rescanEvery, Log: c.log,
+	w := &inbox.ChannelWorkers{Channels: c.inbox.Channels, Kind: inbox.KindVK, Every: c.t.rescanEvery, Log: c.log,
 		Key: longPollKey, Work: c.pollChannel, Lease: inbox.DefaultChannelLease} // one long poll per community
 	w.Run(ctx)
 }

@@ -48,7 +48,7 @@ var defaultTimings = timings{
 
 // Connector is the VK channel kind's adapter.
 type Connector struct {
-	inbox *inbox.Engine
+	inbox Inbox
 	blobs blob.Store
 	log   *slog.Logger
 	t     timings
@@ -65,19 +65,24 @@ type Connector struct {
 	done   chan struct{}
 }
 
+// Inbox is what the connector uses of the inbox: the hub fills it from
+// the inbox's services.
+type Inbox struct {
+	inbox.Ingester // members' messages in
+	Channels       *inbox.Channels
+}
+
 // Deps are what the connector needs from the hub.
 type Deps struct {
-	Inbox *inbox.Engine
+	Inbox Inbox
 	Blobs blob.Store
 	Log   *slog.Logger
 }
 
-// New builds the connector and registers its Sender and ChannelHook.
+// New builds the connector; the hub registers it as the vk kind's Sender
+// and its CheckChannel as the channel hook.
 func New(d Deps) *Connector {
-	c := newConnector(d, defaultTimings)
-	d.Inbox.RegisterSender(inbox.KindVK, c)
-	d.Inbox.Channels.RegisterHook(inbox.KindVK, c.checkChannel)
-	return c
+	return newConnector(d, defaultTimings)
 }
 
 func newConnector(d Deps, t timings) *Connector {

@@ -7,6 +7,9 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// quickAnswerHandlers serve canned replies.
+type quickAnswerHandlers struct{ QuickAnswers *QuickAnswers }
+
 // quickAnswerInput is the body of create and update calls.
 type quickAnswerInput struct {
 	LineID   string `json:"line_id"`
@@ -14,8 +17,8 @@ type quickAnswerInput struct {
 	Text     string `json:"text"`
 }
 
-func (e *Engine) httpListQuickAnswers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	qs, err := e.QuickAnswers.List(r.Context(), p.Scope, r.URL.Query().Get("line_id"))
+func (h *quickAnswerHandlers) httpListQuickAnswers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	qs, err := h.QuickAnswers.List(r.Context(), p.Scope, r.URL.Query().Get("line_id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -23,13 +26,13 @@ func (e *Engine) httpListQuickAnswers(w http.ResponseWriter, r *http.Request, p 
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"quick_answers": qs})
 }
 
-func (e *Engine) httpCreateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *quickAnswerHandlers) httpCreateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in quickAnswerInput
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	q, err := e.QuickAnswers.Create(r.Context(), p.Scope, QuickAnswer{LineID: in.LineID, Shortcut: in.Shortcut, Text: in.Text})
+	q, err := h.QuickAnswers.Create(r.Context(), p.Scope, QuickAnswer{LineID: in.LineID, Shortcut: in.Shortcut, Text: in.Text})
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -37,7 +40,7 @@ func (e *Engine) httpCreateQuickAnswer(w http.ResponseWriter, r *http.Request, p
 	httpapi.WriteJSON(w, http.StatusCreated, q)
 }
 
-func (e *Engine) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *quickAnswerHandlers) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Shortcut string `json:"shortcut"`
 		Text     string `json:"text"`
@@ -46,7 +49,7 @@ func (e *Engine) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p
 		httpapi.Error(w, r, err)
 		return
 	}
-	q, err := e.QuickAnswers.Update(r.Context(), p.Scope, QuickAnswer{ID: r.PathValue("id"), Shortcut: in.Shortcut, Text: in.Text})
+	q, err := h.QuickAnswers.Update(r.Context(), p.Scope, QuickAnswer{ID: r.PathValue("id"), Shortcut: in.Shortcut, Text: in.Text})
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -54,8 +57,8 @@ func (e *Engine) httpUpdateQuickAnswer(w http.ResponseWriter, r *http.Request, p
 	httpapi.WriteJSON(w, http.StatusOK, q)
 }
 
-func (e *Engine) httpDeleteQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	if err := e.QuickAnswers.Delete(r.Context(), p.Scope, r.PathValue("id")); err != nil {
+func (h *quickAnswerHandlers) httpDeleteQuickAnswer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := h.QuickAnswers.Delete(r.Context(), p.Scope, r.PathValue("id")); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

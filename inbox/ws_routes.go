@@ -14,6 +14,12 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// eventHandlers serve the console's WebSocket.
+type eventHandlers struct {
+	Events   *Events
+	Presence *Presence // the console's pings keep its operator present
+}
+
 // The console's WebSocket: GET /api/v1/inbox/ws?since=SEQ. The server sends
 // {"type":"event","event":{…}} frames, or {"type":"events","events":[…]}
 // when several are ready at once; first the events after since (from
@@ -29,7 +35,7 @@ type wsFrame struct {
 	ConversationID string `json:"conversation_id,omitempty"` // of a console's typing frame
 }
 
-func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *eventHandlers) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	conn, err := websocket.Accept(w, r, nil) // same-origin only: the default Origin check
 	if err != nil {
@@ -40,14 +46,14 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 	defer cancel()
 	log := httpapi.Logger(ctx)
 
-	c, err := e.NewClient(ctx, p.Scope)
+	c, err := h.Events.NewClient(ctx, p.Scope)
 	if err != nil {
 		conn.Close(websocket.StatusInternalError, "cannot load your lines")
 		return
 	}
-	upTo := e.Attach(c)
-	defer e.Detach(c)
-	_ = e.Heartbeat(ctx, p.User.ID)
+	upTo := h.Events.Attach(c)
+	defer h.Events.Detach(c)
+	_ = h.Presence.Heartbeat(ctx, p.User.ID)
 
 	go func() {
 		defer cancel()
@@ -58,38 +64,38 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 			}
 			if in.Type == "typing" {
 				// The operator types a reply: the contact may see it.
-				if err := e.OperatorTyping(ctx, p.Scope, in.ConversationID); err != nil {
+				if err := h.Events.OperatorTyping(ctx, p.Scope, in.ConversationID); err != nil {
 					log.Debug("typing not passed on", "err", err)
 				}
 				continue
 			}
 			if in.Type == "ping" {
-				if err := e.Heartbeat(ctx, p.User.ID); err != nil {
+				if err := h.Presence.Heartbeat(ctx, p.User.ID); err != nil {
 					log.Debug("heartbeat failed", "err", err)
 				}
-				_ = e.writeFrame(ctx, conn, wsFrame{Type: "pong"})
+				_ = h.writeFrame(ctx, conn, wsFrame{Type: "pong"})
 			}
 		}
 	}()
 
 	var sent int64
 	if since > 0 {
-		backlog, resync, err := e.Backlog(ctx, c, since, upTo)
+		backlog, resync, err := h.Events.Backlog(ctx, c, since, upTo)
 		if err != nil {
 			conn.Close(websocket.StatusInternalError, "cannot read the event log")
 			return
 		}
 		if resync {
-			_ = e.writeFrame(ctx, conn, wsFrame{Type: "resync", Seq: upTo})
+			_ = h.writeFrame(ctx, conn, wsFrame{Type: "resync", Seq: upTo})
 		}
 		for _, ev := range backlog {
-			if e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: ev}) != nil {
+			if h.writeFrame(ctx, conn, wsFrame{Type: "event", Event: ev}) != nil {
 				return
 			}
 		}
 		sent = upTo
 	} else {
-		_ = e.writeFrame(ctx, conn, wsFrame{Type: "hello", Seq: upTo})
+		_ = h.writeFrame(ctx, conn, wsFrame{Type: "hello", Seq: upTo})
 		sent = upTo
 	}
 	refresh := time.NewTicker(30 * time.Second)
@@ -106,7 +112,7 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 			conn.Close(websocket.StatusTryAgainLater, "reconnect and resume")
 			return
 		case <-refresh.C:
-			_ = e.RefreshClient(ctx, c)
+			_ = h.Events.RefreshClient(ctx, c)
 		case ev := <-c.Events():
 			// Under load several events wait: they go out in one frame.
 			batch := []*Event{ev}
@@ -125,12 +131,12 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 					continue
 				}
 				if ev.Kind == EvLinesChanged {
-					_ = e.RefreshClient(ctx, c)
+					_ = h.Events.RefreshClient(ctx, c)
 				}
 				fresh = append(fresh, ev)
 				sent = max(sent, ev.Seq)
 			}
-			if err := e.writeEvents(ctx, conn, fresh); err != nil {
+			if err := h.writeEvents(ctx, conn, fresh); err != nil {
 				if ctx.Err() == nil { // not the console leaving nor the hub stopping
 					log.Info("console socket dropped: events could not be written", "err", err, "seq", sent)
 				}
@@ -142,12 +148,12 @@ func (e *Engine) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.P
 
 // writeEvents sends one event as an "event" frame, several as one
 // {"type":"events","events":[…]} frame.
-func (e *Engine) writeEvents(ctx context.Context, conn *websocket.Conn, evs []*Event) error {
+func (h *eventHandlers) writeEvents(ctx context.Context, conn *websocket.Conn, evs []*Event) error {
 	switch len(evs) {
 	case 0:
 		return nil
 	case 1:
-		return e.writeFrame(ctx, conn, wsFrame{Type: "event", Event: evs[0]})
+		return h.writeFrame(ctx, conn, wsFrame{Type: "event", Event: evs[0]})
 	}
 	b := []byte(`{"type":"events","events":[`)
 	for i, ev := range evs {
@@ -169,7 +175,7 @@ func (e *Engine) writeEvents(ctx context.Context, conn *websocket.Conn, evs []*E
 	return conn.Write(wctx, websocket.MessageText, b)
 }
 
-func (e *Engine) writeFrame(ctx context.Context, conn *websocket.Conn, f wsFrame) error {
+func (h *eventHandlers) writeFrame(ctx context.Context, conn *websocket.Conn, f wsFrame) error {
 	var b []byte
 	if f.Type == "event" && f.Event.raw != nil {
 		b = make([]byte, 0, len(f.Event.raw)+26)

@@ -17,9 +17,12 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
+// statsHandlers serve the statistics report and its export.
+type statsHandlers struct{ Stats *Statistics }
+
 // httpStats answers the report as JSON, or as a CSV or XLSX file. Files
 // carry personal data (operators' names) out of the hub, so each is audited.
-func (e *Engine) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *statsHandlers) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
 	f, err := statsFilterFromQuery(q, time.Now())
 	if err != nil {
@@ -33,7 +36,7 @@ func (e *Engine) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be json, csv or xlsx"))
 		return
 	}
-	st, err := e.Stats.Report(r.Context(), p.Scope, f)
+	st, err := h.Stats.Report(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -51,7 +54,7 @@ func (e *Engine) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		err = writeStatsXLSX(&body, st)
 	}
 	if err == nil {
-		err = e.Stats.auditExport(r.Context(), p.Scope, f, format, st)
+		err = h.Stats.auditExport(r.Context(), p.Scope, f, format, st)
 	}
 	if err != nil {
 		httpapi.Error(w, r, err)

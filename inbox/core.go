@@ -1,0 +1,112 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/internal/storage/kv"
+)
+
+// Deps is what the engine needs from the hub.
+type Deps struct {
+	DB      *db.DB
+	KV      *kv.Client
+	Blobs   blob.Store
+	Box     *secretbox.Box
+	Log     *slog.Logger
+	Metrics prometheus.Registerer
+	NodeID  string // names this node's stream consumer
+}
+
+// core is the state every inbox service shares: the stores, the log, the
+// caches of rows that every message needs, and the machinery that runs
+// after a writing transaction commits (txw.go): the event relay, the
+// router's queues and the dispatch stream. Its methods are the unscoped
+// reads and the write path every service uses; they are promoted to each
+// service that embeds core.
+type core struct {
+	db    *db.DB
+	kv    *kv.Client
+	blobs blob.Store
+	box   *secretbox.Box
+	log   *slog.Logger
+	node  string
+
+	lines    *ttlCache[Line]
+	channels *ttlCache[Channel]
+
+	events *relay
+	router *router
+	metric metrics
+
+	redisDownUntil atomic.Int64 // ms; Redis work is skipped until then
+	needRebuild    atomic.Bool  // Redis missed changes: rebuild when it answers
+
+	// ctx ends when the inbox stops; the workers run under it.
+	ctx context.Context
+}
+
+// sleep waits d or until ctx ends; false means stop.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// ttlCache keeps rarely changing rows (lines, channels) that every message
+// needs, for a few seconds.
+type ttlCache[T any] struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[string]cacheEntry[T]
+}
+
+type cacheEntry[T any] struct {
+	v  T
+	at time.Time
+}
+
+func newTTLCache[T any](ttl time.Duration) *ttlCache[T] {
+	return &ttlCache[T]{ttl: ttl, m: map[string]cacheEntry[T]{}}
+}
+
+func (c *ttlCache[T]) get(k string) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || time.Since(e.at) > c.ttl {
+		var zero T
+		return zero, false
+	}
+	return e.v, true
+}
+
+func (c *ttlCache[T]) put(k string, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[k] = cacheEntry[T]{v: v, at: time.Now()}
+}
+
+func (c *ttlCache[T]) drop(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}

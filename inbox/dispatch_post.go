@@ -1,0 +1,164 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
+)
+
+// ReplyInput is an operator's message.
+type ReplyInput struct {
+	Text        string       `json:"text"`
+	ClientID    string       `json:"client_id"` // the console's id: a resubmitted reply is stored once
+	Attachments []Attachment `json:"attachments"`
+}
+
+func (in *ReplyInput) validate() error {
+	in.Text = strings.TrimRight(in.Text, " \t\r\n")
+	switch {
+	case len(in.Text) > MaxTextBytes:
+		return valid.Errorf("text", "too_long", "text is limited to %d bytes", MaxTextBytes)
+	case !utf8.ValidString(in.Text):
+		return valid.Errorf("text", "utf8", "text must be valid UTF-8")
+	case in.Text == "" && len(in.Attachments) == 0:
+		return valid.Errorf("text", "empty", "a message needs text or an attachment")
+	case len(in.Attachments) > MaxAttachments:
+		return valid.Errorf("attachments", "too_many", "at most %d attachments", MaxAttachments)
+	case len(in.ClientID) > 100:
+		return valid.Errorf("client_id", "too_long", "client_id is limited to 100 bytes")
+	}
+	return nil
+}
+
+// Reply stores an operator's answer as pending and hands it to dispatch.
+// Replying to a waiting conversation takes it first.
+func (d *Dispatch) Reply(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+	return d.post(ctx, sc, convID, in, DirOut)
+}
+
+// Note adds an internal note, which the contact never sees.
+func (d *Dispatch) Note(ctx context.Context, sc access.Scope, convID string, in ReplyInput) (Message, error) {
+	return d.post(ctx, sc, convID, in, DirNote)
+}
+
+func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in ReplyInput, dir string) (Message, error) {
+	if err := in.validate(); err != nil {
+		return Message{}, err
+	}
+	r, err := d.conversationFor(ctx, sc, convID)
+	if err != nil {
+		return Message{}, err
+	}
+	if in.Attachments, err = d.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
+		return Message{}, err
+	}
+	if in.ClientID != "" {
+		var id string
+		if err := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
+			return messageTx(ctx, d.db.Prepared(), id)
+		}
+	}
+	if dir == DirOut {
+		if r.conv.Status == StatusClosed {
+			return Message{}, ErrClosed
+		}
+		if err := r.mayAnswer(sc); err != nil {
+			return Message{}, err
+		}
+		if r.conv.Status == StatusWaiting {
+			if r.conv, err = d.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
+				return Message{}, err
+			}
+		}
+	}
+	var m Message
+	local, sentWhenStored := d.storedSender(ctx, r.conv.ChannelID)
+	err = d.write(ctx, func(tx db.Execer, w *txw) error {
+		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
+			Text: in.Text, Attachments: in.Attachments}
+		if dir == DirOut {
+			m.Status = DeliveryPending
+			if sentWhenStored {
+				m.Status = DeliverySent
+			}
+		}
+		conv := r.conv
+		if err := appendMessage(ctx, tx, &conv, &m); err != nil {
+			return err
+		}
+		if m.Status == DeliveryPending {
+			w.dispatch = append(w.dispatch, m.ID)
+		}
+		w.add(msgEvent(conv, m))
+		return nil
+	})
+	if err == nil && dir == DirOut && local.sender != nil {
+		if sentWhenStored {
+			d.metric.dispatched.WithLabelValues(local.ch.Kind, "sent").Inc()
+		}
+		local.sender.Stored(context.WithoutCancel(ctx), local.ch, r.conv.ID)
+	}
+	if errors.Is(err, errDuplicate) {
+		var id string
+		if qerr := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
+			return messageTx(ctx, d.db.Prepared(), id)
+		}
+	}
+	return m, err
+}
+
+// localChannel is a channel whose replies are read where they are stored.
+type localChannel struct {
+	ch     Channel
+	sender StoredSender // nil: the channel's replies go through dispatch only
+}
+
+// storedSender finds the StoredSender of a channel, told of a reply as
+// soon as it commits, and whether storing is all the reply needs.
+func (d *Dispatch) storedSender(ctx context.Context, channelID string) (localChannel, bool) {
+	ch, err := d.channelByID(ctx, channelID)
+	if err != nil {
+		return localChannel{}, false // dispatch delivers it
+	}
+	s, _ := d.sender(ch.Kind)
+	ss, ok := s.(StoredSender)
+	if !ok {
+		return localChannel{}, false
+	}
+	return localChannel{ch: ch, sender: ss}, ss.SentWhenStored(ch)
+}
+
+// Retry sends a failed message again.
+func (d *Dispatch) Retry(ctx context.Context, sc access.Scope, messageID string) (Message, error) {
+	m, err := messageTx(ctx, d.db, messageID)
+	if err != nil {
+		return Message{}, err
+	}
+	if _, err := d.conversationFor(ctx, sc, m.ConversationID); err != nil {
+		return Message{}, err
+	}
+	if m.Status != DeliveryFailed {
+		return Message{}, valid.Errorf("", "not_failed", "only a failed message can be retried")
+	}
+	conv, err := conversationTx(ctx, d.db, m.ConversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	err = d.write(ctx, func(tx db.Execer, w *txw) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_messages SET status = 'pending', status_reason = '', attempts = 0, rate_limited = 0, next_attempt_at = 0,
+			lease_until = 0, updated_at = $2 WHERE id = $1 AND status = 'failed'`, messageID, db.Now()); err != nil {
+			return err
+		}
+		m.Status, m.StatusReason, m.Attempts = DeliveryPending, "", 0
+		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
+		w.dispatch = append(w.dispatch, messageID)
+		return nil
+	})
+	return m, err
+}

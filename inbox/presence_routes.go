@@ -1,0 +1,46 @@
+package inbox
+
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/security/auth"
+)
+
+// presenceHandlers serve operators' presence and offers.
+type presenceHandlers struct{ Presence *Presence }
+
+func (h *presenceHandlers) httpSetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if err := h.Presence.SetPresence(r.Context(), p.Scope, in.Status); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, in)
+}
+
+func (h *presenceHandlers) httpMyOffers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	offers, err := h.Presence.MyOffers(r.Context(), p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"offers": offers})
+}
+
+// httpGetPresence returns the caller's chosen state, for a console that
+// (re)loads.
+func (h *presenceHandlers) httpGetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	status, err := h.Presence.chosenPresence(r.Context(), p.User.ID)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
+}
