@@ -123,7 +123,7 @@ func fakeBotAPI(t *testing.T) string {
 // that goes by Telegram, else by e-mail.
 func checkTelegramCampaign(t *testing.T, n *hubtest.Node) {
 	t.Helper()
-	cs, err := n.Mailing.ListCampaigns(context.Background(), n.System, 10, 0)
+	cs, err := n.Mailing.Campaigns.ListCampaigns(context.Background(), n.System, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ type Hub struct {
 	Inbox   *inbox.Engine
 	CRM     *crm.Services
 	Docs    *workflow.Services
-	Mailing *mailing.Service
+	Mailing *mailing.Services
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string

@@ -51,7 +51,7 @@ func newMsgEnv(t *testing.T) *msgEnv {
 		Secrets:  map[string]string{"access_token": "vk-community-token", "secret": "vk-secret"}}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := e.n.Mailing.CreateSMSGateway(e.ctx, e.n.System, mailing.SMSGatewayConfig{Name: "шлюз", Kind: "http", URL: e.sms.URL})
+	g, err := e.n.Mailing.SMSGateways.CreateSMSGateway(e.ctx, e.n.System, mailing.SMSGatewayConfig{Name: "шлюз", Kind: "http", URL: e.sms.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +95,14 @@ const meetingMessage = "<b>Здравствуйте, {{.GivenName}}!</b>\nСоб
 
 func (e *msgEnv) start(name string, channels ...string) mailing.Campaign {
 	e.t.Helper()
-	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: channels,
+	c, err := e.n.Mailing.Campaigns.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: channels,
 		Segments:   []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}},
 		Messengers: map[string]string{"telegram": e.tgCh.ID, "vk": e.vkCh.ID}, SMSGate: e.gate,
 		Content: mailing.Content{Message: meetingMessage, SMS: "Собрание в пятницу"}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if c, err = e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+	if c, err = e.n.Mailing.Actions.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
 		e.t.Fatal(err)
 	}
 	return c
@@ -120,7 +120,7 @@ func (e *msgEnv) smtpSink() (*mailingtest.Sink, string) {
 	e.t.Cleanup(sink.Close)
 	host, port, _ := net.SplitHostPort(sink.Addr)
 	p, _ := strconv.Atoi(port)
-	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
+	acc, err := e.n.Mailing.Accounts.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
 		FromAddress: "news@union.example.org", FromName: "Профсоюз"})
 	if err != nil {
 		e.t.Fatal(err)
@@ -132,7 +132,7 @@ func (e *msgEnv) waitFinished(id string, within time.Duration) {
 	e.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		c, err := e.n.Mailing.GetCampaign(e.ctx, e.sec, id)
+		c, err := e.n.Mailing.Campaigns.GetCampaign(e.ctx, e.sec, id)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func (e *msgEnv) waitFinished(id string, within time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			st, _ := e.n.Mailing.CampaignStats(e.ctx, e.sec, id)
+			st, _ := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, id)
 			e.t.Fatalf("campaign is %s (%s), not finished; ledger %+v", c.Status, c.Alert, st)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -216,7 +216,7 @@ func TestMessengerCampaignPriority(t *testing.T) {
 		t.Errorf("SMS got %v, want one to %s", smsGot, smsOnly.Phones[0])
 	}
 
-	st, err := e.n.Mailing.CampaignStats(e.ctx, e.sec, c.ID)
+	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestVKCampaignResendAfterAbortHasNoDuplicates(t *testing.T) {
 	if e.vk.calls <= n {
 		t.Errorf("%d messages.send calls for %d members: nothing was resent, the test proved nothing", e.vk.calls, n)
 	}
-	st, err := e.n.Mailing.CampaignStats(e.ctx, e.sec, c.ID)
+	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil || st.ByChannel["vk"]["sent"] != n {
 		t.Errorf("ledger %+v %v", st, err)
 	}

@@ -190,13 +190,13 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
+	c, err := e.n.Mailing.Campaigns.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
 		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc},
 		Content: mailing.Content{Subject: "Новости", Text: "Здравствуйте, {{.GivenName}}!"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+	if _, err := e.n.Mailing.Actions.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	e.waitFinished(c.ID, 30*time.Second)
