@@ -60,7 +60,7 @@ func TestMailingsPageInChromium(t *testing.T) {
 	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 || sink.Got("unsubscribed@example.net") != 0 {
 		t.Fatalf("sink %+v", c)
 	}
-	if got := e.tg.messages(); len(got) != 1 || got[0].Chat != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {
+	if got := e.tg.SentCalls(); len(got) != 1 || got[0].ChatID != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {
 		t.Fatalf("Telegram got %+v", got)
 	}
 }
