@@ -40,7 +40,7 @@ type Env struct {
 	Params auth.PasswordParams
 
 	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
-	Mailing *mailing.Service
+	Mailing *mailing.Services
 	// Telegram, when it has a token, is a bot added to the hotline with a
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).

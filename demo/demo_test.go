@@ -3,18 +3,15 @@ package demo_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -101,29 +98,21 @@ func TestFillOnRunningNode(t *testing.T) {
 	}
 }
 
-// fakeBotAPI answers what saving and polling a bot asks of the Bot API.
+// fakeBotAPI answers what saving and polling the demo's bot asks of the
+// Bot API.
 func fakeBotAPI(t *testing.T) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/getMe"):
-			_, _ = io.WriteString(w, `{"ok":true,"result":{"id":123,"is_bot":true,"first_name":"Федерация","username":"fed_demo_bot"}}`)
-		case strings.HasSuffix(r.URL.Path, "/getUpdates"):
-			time.Sleep(50 * time.Millisecond)
-			_, _ = io.WriteString(w, `{"ok":true,"result":[]}`)
-		default:
-			_, _ = io.WriteString(w, `{"ok":true,"result":true}`)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	api := tgtest.New(t)
+	api.Set(func(f *tgtest.Server) {
+		f.Token, f.Bot = "123:demo", tgtest.Bot{ID: 123, FirstName: "Федерация", Username: "fed_demo_bot"}
+	})
+	return api.URL
 }
 
 // checkTelegramCampaign: with a bot, the demo has a draft invitation
 // that goes by Telegram, else by e-mail.
 func checkTelegramCampaign(t *testing.T, n *hubtest.Node) {
 	t.Helper()
-	cs, err := n.Mailing.ListCampaigns(context.Background(), n.System, 10, 0)
+	cs, err := n.Mailing.Campaigns.ListCampaigns(context.Background(), n.System, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,13 @@ import (
 // mailings page shows how a campaign is put together. Nothing is sent.
 func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
 	m := e.Mailing
-	acc, err := m.CreateAccount(ctx, sc, mailing.SMTPAccount{Name: "Почтовый сервер федерации", Host: "localhost", Port: 25,
+	acc, err := m.Accounts.CreateAccount(ctx, sc, mailing.SMTPAccount{Name: "Почтовый сервер федерации", Host: "localhost", Port: 25,
 		TLS: "none", FromAddress: "news@fnpr-oren.example.org", FromName: "Федерация профсоюзов Оренбургской области",
 		RatePerSec: 50, Connections: 2})
 	if err != nil {
 		return err
 	}
-	l, err := m.CreateList(ctx, sc, "Пресса и партнёры")
+	l, err := m.Lists.CreateList(ctx, sc, "Пресса и партнёры")
 	if err != nil {
 		return err
 	}
@@ -33,10 +33,10 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
 		es = append(es, mailing.ListEntry{Name: p.name, Email: fmt.Sprintf("partner%d@example.org", i+1), Organisation: p.org,
 			Consents: []string{"email"}, Advertising: i >= 3})
 	}
-	if _, err := m.AppendToList(ctx, sc, l.ID, es); err != nil {
+	if _, err := m.Lists.AppendToList(ctx, sc, l.ID, es); err != nil {
 		return err
 	}
-	if _, err = m.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Новости федерации: декабрь", Kind: mailing.Informational,
+	if _, err = m.Campaigns.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Новости федерации: декабрь", Kind: mailing.Informational,
 		Channels: []string{mailing.ChannelEmail}, Segments: []mailing.Segment{{ListID: l.ID}}, Accounts: []string{acc.ID},
 		Content: mailing.Content{Subject: "Новости федерации для {{.GivenName}} {{.Patronymic}}",
 			HTML: "<h1>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</h1><p>Подписано региональное соглашение на 2027 год: " +
@@ -71,7 +71,7 @@ func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account s
 		return fmt.Errorf("telegram bot: %w", err)
 	}
 	yes := true
-	_, err = e.Mailing.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Приглашение на собрание профактива", Kind: mailing.Informational,
+	_, err = e.Mailing.Campaigns.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Приглашение на собрание профактива", Kind: mailing.Informational,
 		Channels: []string{mailing.ChannelTelegram, mailing.ChannelEmail}, Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{Activist: &yes}}},
 		Accounts: []string{account}, Messengers: map[string]string{mailing.ChannelTelegram: ch.ID},
 		Content: mailing.Content{Subject: "Собрание профактива 18 декабря",

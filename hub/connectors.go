@@ -45,14 +45,14 @@ func (h *Hub) newConnectors() []connector {
 	h.registerChannelKind(inbox.KindTelegram, tg.Sender(), tg.CheckChannel)
 	vkc := vk.New(vk.Deps{Inbox: VKInbox(in), Blobs: h.Blobs, Log: h.Log})
 	h.registerChannelKind(inbox.KindVK, vkc, vkc.CheckChannel)
-	h.Mailing.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
-	h.Mailing.RegisterMessenger(mailing.ChannelVK, vkc)
-	h.CRM.Timelines.RegisterTimelineSource("mailings", mailing.Timeline{S: h.Mailing})
-	h.Inbox.Ingestion.SetReplyMatcher(h.Mailing) // a member's answer to a campaign is linked to it
+	h.Mailing.Messengers.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
+	h.Mailing.Messengers.RegisterMessenger(mailing.ChannelVK, vkc)
+	h.CRM.Timelines.RegisterTimelineSource("mailings", h.Mailing.Timeline)
+	h.Inbox.Ingestion.SetReplyMatcher(h.Mailing.Replies) // a member's answer to a campaign is linked to it
 	site := widget.New(widget.Deps{Inbox: WidgetInbox(in), DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 		Mailer: h.mailLate}) // the widget e-mails replies to away visitors through a mail channel
 	h.registerChannelKind(inbox.KindWidget, site.Sender(), widget.ValidateChannel)
-	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing, Senders: h.Mailing,
+	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing.Suppressions, Senders: h.Mailing.Accounts,
 		Replies: widgetReplies{site}}) // and their replies to those letters join their chats
 	h.registerChannelKind(inbox.KindMail, h.Mail.Sender(), h.Mail.CheckChannel)
 	h.mailLate.bind(h.Mail)

@@ -58,7 +58,7 @@ type Hub struct {
 	Inbox   *inbox.Services
 	CRM     *crm.Services
 	Docs    *workflow.Services
-	Mailing *mailing.Service
+	Mailing *mailing.Services
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string

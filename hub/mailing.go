@@ -8,10 +8,10 @@ import (
 	"github.com/profhub/profhub/mailing"
 )
 
-// newMailing builds the campaign engine. Its unsubscribe links are signed
+// newMailing builds the mailing services. Its unsubscribe links are signed
 // with a key derived from the hub's secret key, so every node of an
 // installation accepts every other node's links.
-func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Service, error) {
+func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Services, error) {
 	key := h.Config.SecretKey
 	if key == "" {
 		k, _, err := secretbox.LocalKey()

@@ -14,8 +14,16 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Accounts keep the SMTP servers campaigns send e-mail through, with
+// their passwords sealed by the hub's key.
+type Accounts struct {
+	db  *db.DB
+	box *secretbox.Box
+}
 
 // SMTPAccount is a server a campaign sends e-mail through, with the
 // sender identity (e.g. a regional office) and its own limits.
@@ -71,7 +79,7 @@ func (a *SMTPAccount) normalize() error {
 
 // CreateAccount stores an SMTP account in the caller's home unit; the
 // password is sealed with the hub's key.
-func (s *Service) CreateAccount(ctx context.Context, sc access.Scope, a SMTPAccount) (SMTPAccount, error) {
+func (s *Accounts) CreateAccount(ctx context.Context, sc access.Scope, a SMTPAccount) (SMTPAccount, error) {
 	if err := requireSend(sc); err != nil || sc.Role == access.Secretary {
 		return SMTPAccount{}, fmt.Errorf("%w: only administrators, chairmen and deputies manage SMTP accounts", access.ErrForbidden)
 	}
@@ -81,9 +89,9 @@ func (s *Service) CreateAccount(ctx context.Context, sc access.Scope, a SMTPAcco
 	a.ID, a.UnitID = uuid.Must(uuid.NewV7()).String(), sc.UnitID
 	sealed := ""
 	if a.Password != "" {
-		sealed = s.d.Box.Seal(a.Password)
+		sealed = s.box.Seal(a.Password)
 	}
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_smtp_accounts (id, unit_id, name, host, port, tls, username, password,
 			from_address, from_name, rate_per_sec, connections, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13)`,
@@ -108,12 +116,12 @@ func scanAccount(row interface{ Scan(...any) error }) (SMTPAccount, error) {
 }
 
 // ListAccounts returns the SMTP accounts of sc's subtree, without passwords.
-func (s *Service) ListAccounts(ctx context.Context, sc access.Scope) ([]SMTPAccount, error) {
+func (s *Accounts) ListAccounts(ctx context.Context, sc access.Scope) ([]SMTPAccount, error) {
 	if err := requireSend(sc); err != nil {
 		return nil, err
 	}
 	lo, hi := sc.PathRange()
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT `+accountColumns+` FROM mailing_smtp_accounts a JOIN units u ON u.id = a.unit_id
+	rows, err := s.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM mailing_smtp_accounts a JOIN units u ON u.id = a.unit_id
 		WHERE `+usableFrom+` ORDER BY a.name`, lo, hi, sc.UnitPath)
 	if err != nil {
 		return nil, fmt.Errorf("mailing: accounts: %w", err)
@@ -138,7 +146,7 @@ func (s *Service) ListAccounts(ctx context.Context, sc access.Scope) ([]SMTPAcco
 const usableFrom = `((u.path >= $1 AND u.path < $2) OR substr($3, 1, length(u.path)) = u.path)`
 
 // getAccount returns an account in scope with its password opened.
-func (s *Service) getAccount(ctx context.Context, q db.Execer, sc access.Scope, id string) (SMTPAccount, error) {
+func (s *Accounts) getAccount(ctx context.Context, q db.Execer, sc access.Scope, id string) (SMTPAccount, error) {
 	lo, hi := sc.PathRange()
 	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM mailing_smtp_accounts a JOIN units u ON u.id = a.unit_id
 		WHERE a.id = $4 AND `+usableFrom, lo, hi, sc.UnitPath, id))
@@ -149,7 +157,7 @@ func (s *Service) getAccount(ctx context.Context, q db.Execer, sc access.Scope, 
 		return SMTPAccount{}, fmt.Errorf("mailing: SMTP account: %w", err)
 	}
 	if a.Password != "" {
-		if a.Password, err = s.d.Box.Open(a.Password); err != nil {
+		if a.Password, err = s.box.Open(a.Password); err != nil {
 			return SMTPAccount{}, fmt.Errorf("mailing: SMTP account %s: password: %w", id, err)
 		}
 	}
@@ -160,8 +168,8 @@ func (s *Service) getAccount(ctx context.Context, q db.Execer, sc access.Scope, 
 // units: the mail connector never answers a letter from one of them
 // automatically (a campaign letter delivered to a mailbox of the hub
 // would otherwise get the line's welcome reply).
-func (s *Service) SenderAddresses(ctx context.Context) ([]string, error) {
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT DISTINCT from_address FROM mailing_smtp_accounts`)
+func (s *Accounts) SenderAddresses(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT from_address FROM mailing_smtp_accounts`)
 	if err != nil {
 		return nil, fmt.Errorf("mailing: sender addresses: %w", err)
 	}

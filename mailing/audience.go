@@ -13,6 +13,17 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Audience is who a campaign reaches: its segments (CRM filters, saved
+// filters, imported lists) read under the owner's scope, each person on
+// the first channel of the campaign's priority with an address and the
+// consent its kind needs. It counts them for the editor and writes them
+// into the ledger when the campaign starts, the same way both times.
+type Audience struct {
+	db    *db.DB
+	crm   *crm.Services
+	chats Chats // nil: no Telegram or VK recipients
+}
+
 // recipient is one person chosen for a campaign on one channel.
 type recipient struct {
 	memberID string
@@ -73,8 +84,8 @@ func fromMember(m crm.Member) reachable {
 
 // resolveSavedFilter loads a saved CRM filter under sc, so a filter
 // another unit keeps private stays invisible to this campaign's owner.
-func (s *Service) resolveSavedFilter(ctx context.Context, sc access.Scope, id string) (crm.MemberFilter, error) {
-	f, err := s.d.CRM.SavedFilters.SavedFilter(ctx, sc, id)
+func (s *Audience) resolveSavedFilter(ctx context.Context, sc access.Scope, id string) (crm.MemberFilter, error) {
+	f, err := s.crm.SavedFilters.SavedFilter(ctx, sc, id)
 	if err != nil {
 		return crm.MemberFilter{}, fmt.Errorf("mailing: saved filter %s: %w", id, err)
 	}
@@ -84,7 +95,7 @@ func (s *Service) resolveSavedFilter(ctx context.Context, sc access.Scope, id st
 // walkAudience calls fn for each person of the audience that can get the
 // campaign, in a stable order (so a rebuilt ledger numbers them alike),
 // and returns how many people it left out for want of address or consent.
-func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in CampaignInput, fn func(recipient) error) (excluded int, err error) {
+func (s *Audience) walkAudience(ctx context.Context, sc access.Scope, in CampaignInput, fn func(recipient) error) (excluded int, err error) {
 	linked, err := s.linkedChats(ctx, in)
 	if err != nil {
 		return 0, err
@@ -115,11 +126,11 @@ func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in Campaign
 				return 0, err
 			}
 			f.Sort = "created_at"
-			if err := s.d.CRM.Members.EachMember(ctx, sc, f, func(m crm.Member) error { return visit(fromMember(m)) }); err != nil {
+			if err := s.crm.Members.EachMember(ctx, sc, f, func(m crm.Member) error { return visit(fromMember(m)) }); err != nil {
 				return 0, err
 			}
 		case sg.ListID != "":
-			if _, err := getList(ctx, s.d.DB, sc, sg.ListID); err != nil {
+			if _, err := getList(ctx, s.db, sc, sg.ListID); err != nil {
 				return 0, err
 			}
 			if err := s.eachListEntry(ctx, sg.ListID, visit); err != nil {
@@ -134,17 +145,17 @@ func (s *Service) walkAudience(ctx context.Context, sc access.Scope, in Campaign
 // its bot or community has with members (member id → chat id). Only
 // linked members are in it: a few per cent of a union at most, so it is
 // read once rather than asked per member.
-func (s *Service) linkedChats(ctx context.Context, in CampaignInput) (map[string]map[string]string, error) {
+func (s *Audience) linkedChats(ctx context.Context, in CampaignInput) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for _, ch := range in.Channels {
 		id := in.Messengers[ch]
 		if !slices.Contains(messengerChannels, ch) || id == "" {
 			continue
 		}
-		if s.d.Inbox == nil {
+		if s.chats == nil {
 			return nil, fmt.Errorf("mailing: %s needs the inbox", ch)
 		}
-		chats, err := s.d.Inbox.LinkedChats(ctx, id)
+		chats, err := s.chats.LinkedChats(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -153,8 +164,8 @@ func (s *Service) linkedChats(ctx context.Context, in CampaignInput) (map[string
 	return out, nil
 }
 
-func (s *Service) eachListEntry(ctx context.Context, listID string, fn func(reachable) error) error {
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT email, phone, vars, consents, advertising FROM mailing_list_entries
+func (s *Audience) eachListEntry(ctx context.Context, listID string, fn func(reachable) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT email, phone, vars, consents, advertising FROM mailing_list_entries
 		WHERE list_id = $1 ORDER BY seq`, listID)
 	if err != nil {
 		return fmt.Errorf("mailing: list entries: %w", err)
@@ -200,7 +211,7 @@ type AudienceCount struct {
 // by priority, address and consent (walkAudience, as the ledger build);
 // one row per channel and address (the ledger's unique index); then the
 // suppression list, which the runner checks as it claims each row.
-func (s *Service) CountAudience(ctx context.Context, sc access.Scope, in CampaignInput) (AudienceCount, error) {
+func (s *Audience) CountAudience(ctx context.Context, sc access.Scope, in CampaignInput) (AudienceCount, error) {
 	if err := requireSend(sc); err != nil {
 		return AudienceCount{}, err
 	}
@@ -236,10 +247,10 @@ func (s *Service) CountAudience(ctx context.Context, sc access.Scope, in Campaig
 // "channel address" keys. It is one row per person who ever unsubscribed
 // or bounced: small next to an audience, so one read beats a query per
 // person.
-func (s *Service) suppressedSet(ctx context.Context, channels []string) (map[string]struct{}, error) {
+func (s *Audience) suppressedSet(ctx context.Context, channels []string) (map[string]struct{}, error) {
 	out := map[string]struct{}{}
 	for _, ch := range channels {
-		rows, err := s.d.DB.QueryContext(ctx, `SELECT address FROM mailing_suppressions WHERE channel = $1`, ch)
+		rows, err := s.db.QueryContext(ctx, `SELECT address FROM mailing_suppressions WHERE channel = $1`, ch)
 		if err != nil {
 			return nil, fmt.Errorf("mailing: suppressions: %w", err)
 		}
@@ -277,13 +288,13 @@ func ownerScope(ctx context.Context, q db.Execer, campaignID string) (access.Sco
 // writer is never held for long. It is idempotent: a build cut short by
 // a crash is simply run again, and rows already written are kept (the
 // unique index on channel and address refuses the repeats).
-func (s *Service) buildLedger(ctx context.Context, c Campaign) (int, error) {
-	sc, err := ownerScope(ctx, s.d.DB, c.ID)
+func (s *Audience) buildLedger(ctx context.Context, c Campaign) (int, error) {
+	sc, err := ownerScope(ctx, s.db, c.ID)
 	if err != nil {
 		return 0, err
 	}
 	var seq int64
-	if err := s.d.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM mailing_recipients WHERE campaign_id = $1`, c.ID).Scan(&seq); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM mailing_recipients WHERE campaign_id = $1`, c.ID).Scan(&seq); err != nil {
 		return 0, err
 	}
 	var chunk []recipient
@@ -291,8 +302,8 @@ func (s *Service) buildLedger(ctx context.Context, c Campaign) (int, error) {
 		if len(chunk) == 0 {
 			return nil
 		}
-		err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-			ins := newBulkInsert(s.d.DB.Cached(tx), s.bulkRows(), `INSERT INTO mailing_recipients (campaign_id, seq, member_id, channel, address, vars, status, updated_at) VALUES `,
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			ins := newBulkInsert(s.db.Cached(tx), bulkRows(s.db), `INSERT INTO mailing_recipients (campaign_id, seq, member_id, channel, address, vars, status, updated_at) VALUES `,
 				8, ` ON CONFLICT DO NOTHING`)
 			now := db.Now()
 			for _, r := range chunk {
@@ -319,7 +330,7 @@ func (s *Service) buildLedger(ctx context.Context, c Campaign) (int, error) {
 		return 0, fmt.Errorf("mailing: build ledger of %s: %w", c.ID, err)
 	}
 	var total int
-	err = s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mailing_recipients WHERE campaign_id = $1`, c.ID).Scan(&total); err != nil {
 			return err
 		}

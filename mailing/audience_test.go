@@ -27,7 +27,7 @@ func TestAudienceCountIsWhatIsSent(t *testing.T) {
 			{"p2@example.net", mailing.ReasonBounce},
 			{"sidorova@example.net", mailing.ReasonComplaint},
 		} {
-			if err := f.svc.Suppress(f.ctx, f.sys, "email", s.addr, s.reason); err != nil {
+			if err := f.svc.Suppressions.Suppress(f.ctx, f.sys, "email", s.addr, s.reason); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -46,7 +46,7 @@ func TestAudienceCountIsWhatIsSent(t *testing.T) {
 		} {
 			in := mailing.CampaignInput{Name: "x", Kind: tc.kind, Channels: []string{"email"}, Segments: segs, Accounts: []string{acc},
 				Content: mailing.Content{Subject: "s", Text: "t"}}
-			got, err := f.svc.CountAudience(f.ctx, f.sys, in)
+			got, err := f.svc.Audience.CountAudience(f.ctx, f.sys, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,11 +56,11 @@ func TestAudienceCountIsWhatIsSent(t *testing.T) {
 			}
 			before := f.sink.Counts().Messages
 			c := f.emailCampaign(f.sys, tc.kind, segs, acc)
-			if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+			if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			f.wait(c.ID, mailing.StatusFinished, 20*time.Second)
-			st, err := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+			st, err := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

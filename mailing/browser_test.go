@@ -31,11 +31,11 @@ func TestMailingsPageInChromium(t *testing.T) {
 	ctx := t.Context()
 	host, port, _ := net.SplitHostPort(sink.Addr)
 	p, _ := strconv.Atoi(port)
-	if _, err := n.Mailing.CreateAccount(ctx, n.System, mailing.SMTPAccount{Name: "Федерация", Host: host, Port: p, TLS: "none",
+	if _, err := n.Mailing.Accounts.CreateAccount(ctx, n.System, mailing.SMTPAccount{Name: "Федерация", Host: host, Port: p, TLS: "none",
 		FromAddress: "news@union.example.org", FromName: "Федерация профсоюзов"}); err != nil {
 		t.Fatal(err)
 	}
-	l, err := n.Mailing.CreateList(ctx, n.System, "Делегаты конференции")
+	l, err := n.Mailing.Lists.CreateList(ctx, n.System, "Делегаты конференции")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,22 +45,22 @@ func TestMailingsPageInChromium(t *testing.T) {
 	}
 	es = append(es, mailing.ListEntry{Name: "Без Согласия", Email: "no@example.net"},
 		mailing.ListEntry{Name: "Отписалась Ранее", Email: "unsubscribed@example.net", Consents: []string{"email"}})
-	if _, err := n.Mailing.AppendToList(ctx, n.System, l.ID, es); err != nil {
+	if _, err := n.Mailing.Lists.AppendToList(ctx, n.System, l.ID, es); err != nil {
 		t.Fatal(err)
 	}
 	// The page's count leaves her out, as the send does.
-	if err := n.Mailing.Suppress(ctx, n.System, "email", "unsubscribed@example.net", mailing.ReasonUnsubscribe); err != nil {
+	if err := n.Mailing.Suppressions.Suppress(ctx, n.System, "email", "unsubscribed@example.net", mailing.ReasonUnsubscribe); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Run(t, browsertest.Script{Name: "mailings.test.mjs", Base: n.Server.URL,
 		Env: []string{"PROFHUB_PASSWORD=" + pw, "PROFHUB_ADMIN_LOGIN=mailadmin"}})
-	if on, err := n.Mailing.Tracking(ctx); err != nil || !on {
+	if on, err := n.Mailing.Tracking.Tracking(ctx); err != nil || !on {
 		t.Fatalf("tracking after the administrator's switch = %v, %v", on, err)
 	}
 	if c := sink.Counts(); c.Recipients != 5 || c.Duplicates != 0 || sink.Got("no@example.net") != 0 || sink.Got("unsubscribed@example.net") != 0 {
 		t.Fatalf("sink %+v", c)
 	}
-	if got := e.tg.messages(); len(got) != 1 || got[0].Chat != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {
+	if got := e.tg.SentCalls(); len(got) != 1 || got[0].ChatID != 1001 || got[0].Text != "Здравствуйте, Мария! <b>Собрание</b> в пятницу." {
 		t.Fatalf("Telegram got %+v", got)
 	}
 }

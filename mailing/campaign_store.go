@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -18,6 +17,15 @@ import (
 
 const campaignColumns = `c.id, c.unit_id, c.owner_id, c.name, c.kind, c.status, c.channels, c.segment, c.content, c.accounts, c.sms_gateway, c.messengers,
 	c.scheduled_at, c.needs_confirm, c.pause_reason, c.alert, c.total, c.created_at, c.updated_at, c.started_at, c.finished_at`
+
+// Campaigns keep the campaigns: drafts made and edited, read and listed
+// under the caller's scope, and the figures of their ledgers. What moves
+// a campaign between states is CampaignActions'.
+type Campaigns struct {
+	db         *db.DB
+	accounts   *Accounts
+	messengers *Messengers
+}
 
 // campaignFrom joins the unit so a scope becomes a path range.
 const campaignFrom = ` FROM mailing_campaigns c JOIN units u ON u.id = c.unit_id`
@@ -61,7 +69,7 @@ func mustJSON(v any) string {
 }
 
 // CreateCampaign stores a draft in the caller's home unit.
-func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in CampaignInput) (Campaign, error) {
+func (s *Campaigns) CreateCampaign(ctx context.Context, sc access.Scope, in CampaignInput) (Campaign, error) {
 	if err := requireSend(sc); err != nil {
 		return Campaign{}, err
 	}
@@ -69,7 +77,7 @@ func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in Campai
 		return Campaign{}, err
 	}
 	id := uuid.Must(uuid.NewV7()).String()
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.checkRefs(ctx, tx, sc, in); err != nil {
 			return err
 		}
@@ -91,7 +99,7 @@ func (s *Service) CreateCampaign(ctx context.Context, sc access.Scope, in Campai
 
 // checkRefs makes sure the lists and SMTP accounts a campaign names are
 // visible to the caller.
-func (s *Service) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, in CampaignInput) error {
+func (s *Campaigns) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, in CampaignInput) error {
 	lo, hi := sc.PathRange()
 	for _, sg := range in.Segments {
 		if sg.ListID == "" {
@@ -107,37 +115,24 @@ func (s *Service) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, i
 		}
 	}
 	for _, id := range in.Accounts {
-		if _, err := s.getAccount(ctx, q, sc, id); err != nil {
+		if _, err := s.accounts.getAccount(ctx, q, sc, id); err != nil {
 			return err
 		}
 	}
 	for kind, id := range in.Messengers {
-		if err := s.checkMessengerChannel(ctx, kind, id); err != nil {
+		if err := s.messengers.check(ctx, kind, id); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkMessengerChannel makes sure a campaign's bot or community is an
-// inbox channel of the right kind that this node can send through.
-func (s *Service) checkMessengerChannel(ctx context.Context, kind, id string) error {
-	if s.d.Inbox == nil || s.messenger(kind) == nil {
-		return valid.Errorf("messengers."+kind, "unavailable", "this hub does not send campaigns over %s", kind)
-	}
-	ch, err := s.d.Inbox.Channel(ctx, id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != kind || ch.Disabled)) {
-		return valid.Errorf("messengers."+kind, "channel", "%s is not an enabled %s channel", id, kind)
-	}
-	return err
-}
-
 // GetCampaign returns a campaign in sc's subtree.
-func (s *Service) GetCampaign(ctx context.Context, sc access.Scope, id string) (Campaign, error) {
+func (s *Campaigns) GetCampaign(ctx context.Context, sc access.Scope, id string) (Campaign, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return Campaign{}, err
 	}
-	return getCampaign(ctx, s.d.DB, sc, id)
+	return getCampaign(ctx, s.db, sc, id)
 }
 
 func getCampaign(ctx context.Context, q db.Execer, sc access.Scope, id string) (Campaign, error) {
@@ -154,7 +149,7 @@ func getCampaign(ctx context.Context, q db.Execer, sc access.Scope, id string) (
 }
 
 // ListCampaigns returns the campaigns of sc's subtree, newest first.
-func (s *Service) ListCampaigns(ctx context.Context, sc access.Scope, limit, offset int) ([]Campaign, error) {
+func (s *Campaigns) ListCampaigns(ctx context.Context, sc access.Scope, limit, offset int) ([]Campaign, error) {
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return nil, err
 	}
@@ -162,7 +157,7 @@ func (s *Service) ListCampaigns(ctx context.Context, sc access.Scope, limit, off
 		limit = 50
 	}
 	lo, hi := sc.PathRange()
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT `+campaignColumns+campaignFrom+
+	rows, err := s.db.QueryContext(ctx, `SELECT `+campaignColumns+campaignFrom+
 		` WHERE u.path >= $1 AND u.path < $2 ORDER BY c.created_at DESC, c.id DESC LIMIT $3 OFFSET $4`, lo, hi, limit, max(offset, 0))
 	if err != nil {
 		return nil, fmt.Errorf("mailing: campaigns: %w", err)
@@ -181,14 +176,14 @@ func (s *Service) ListCampaigns(ctx context.Context, sc access.Scope, limit, off
 
 // UpdateCampaign replaces a draft's settings and content; a campaign
 // that has started keeps its audience and content.
-func (s *Service) UpdateCampaign(ctx context.Context, sc access.Scope, id string, in CampaignInput) (Campaign, error) {
+func (s *Campaigns) UpdateCampaign(ctx context.Context, sc access.Scope, id string, in CampaignInput) (Campaign, error) {
 	if err := requireSend(sc); err != nil {
 		return Campaign{}, err
 	}
 	if err := in.normalize(); err != nil {
 		return Campaign{}, err
 	}
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := getCampaign(ctx, tx, sc, id)
 		if err != nil {
 			return err
@@ -213,3 +208,58 @@ func (s *Service) UpdateCampaign(ctx context.Context, sc access.Scope, id string
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// Stats counts a campaign's ledger by channel and state.
+type Stats struct {
+	Total     int                       `json:"total"`
+	Pending   int                       `json:"pending"`
+	ByChannel map[string]map[string]int `json:"by_channel"` // channel → state → count
+	// Opened and Clicked count recipients who opened an e-mail or clicked
+	// one of its links (only while tracking is on).
+	Opened  int `json:"opened"`
+	Clicked int `json:"clicked"`
+	// Resent counts letters sent a second time after the runner was
+	// killed or lost its database between a send and its record: each
+	// copy carries the first one's Message-ID. At most one per SMTP
+	// connection per crash.
+	Resent int `json:"resent"`
+}
+
+// CampaignStats reads the ledger of a campaign in sc's subtree.
+func (s *Campaigns) CampaignStats(ctx context.Context, sc access.Scope, id string) (Stats, error) {
+	if _, err := s.GetCampaign(ctx, sc, id); err != nil {
+		return Stats{}, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT channel, status, COUNT(*) FROM mailing_recipients WHERE campaign_id = $1
+		GROUP BY channel, status`, id)
+	if err != nil {
+		return Stats{}, fmt.Errorf("mailing: stats: %w", err)
+	}
+	defer rows.Close()
+	st := Stats{ByChannel: map[string]map[string]int{}}
+	for rows.Next() {
+		var ch, status string
+		var n int
+		if err := rows.Scan(&ch, &status, &n); err != nil {
+			return Stats{}, err
+		}
+		if st.ByChannel[ch] == nil {
+			st.ByChannel[ch] = map[string]int{}
+		}
+		st.ByChannel[ch][status] = n
+		st.Total += n
+		if status == RecipientPending {
+			st.Pending += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN opened_at > 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN clicks > 0 THEN 1 ELSE 0 END), 0) FROM mailing_recipients WHERE campaign_id = $1`, id).Scan(&st.Opened, &st.Clicked)
+	if err != nil {
+		return Stats{}, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT resent FROM mailing_campaigns WHERE id = $1`, id).Scan(&st.Resent)
+	return st, err
+}

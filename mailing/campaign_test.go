@@ -42,7 +42,7 @@ func TestCampaignReachesEveryConsentingMemberOnce(t *testing.T) {
 		segs := []mailing.Segment{{Filter: &mailing.FilterSpec{}}, {Filter: &mailing.FilterSpec{UnitID: f.a1.ID}}}
 		in := mailing.CampaignInput{Name: "x", Channels: []string{"email"}, Segments: segs, Accounts: []string{acc},
 			Content: mailing.Content{Subject: "s", Text: "t"}}
-		count, err := f.svc.CountAudience(f.ctx, f.secA1, in)
+		count, err := f.svc.Audience.CountAudience(f.ctx, f.secA1, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestCampaignReachesEveryConsentingMemberOnce(t *testing.T) {
 			t.Fatalf("audience %+v, want %d (excluded 20, duplicates %d)", count, len(want), len(want))
 		}
 		c := f.emailCampaign(f.secA1, mailing.Informational, segs, acc)
-		if _, err := f.svc.Start(f.ctx, f.secA1, c.ID, time.Time{}); err != nil {
+		if _, err := f.svc.Actions.Start(f.ctx, f.secA1, c.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		f.run(f.svc)
@@ -70,7 +70,7 @@ func TestCampaignReachesEveryConsentingMemberOnce(t *testing.T) {
 		if f.sink.Got("other@example.net") != 0 || f.sink.Got("m0@example.net") != 0 {
 			t.Fatal("a message went outside the scope or without consent")
 		}
-		st, err := f.svc.CampaignStats(f.ctx, f.secA1, c.ID)
+		st, err := f.svc.Campaigns.CampaignStats(f.ctx, f.secA1, c.ID)
 		if err != nil || st.Pending != 0 || st.ByChannel["email"]["sent"] != len(want) {
 			t.Fatalf("stats %+v %v", st, err)
 		}
@@ -126,7 +126,7 @@ func TestAdvertisingOnlyWithAdvertisingConsent(t *testing.T) {
 			f.member(f.a1, fmt.Sprintf("Иванов%d", i), fmt.Sprintf("a%d@example.net", i), true, i%3 == 0)
 		}
 		c := f.emailCampaign(f.sys, mailing.Advertising, []mailing.Segment{{Filter: &mailing.FilterSpec{}}}, acc)
-		if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+		if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		f.run(f.svc)
@@ -157,23 +157,23 @@ func TestCampaignValidationAndScope(t *testing.T) {
 		"two kinds":     {Name: "x", Channels: []string{"email"}, Segments: []mailing.Segment{{ListID: "l", SavedFilterID: "f"}}, Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}},
 		"bad kind":      {Name: "x", Kind: "spam", Channels: []string{"email"}, Segments: seg, Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}},
 	} {
-		if _, err := f.svc.CreateCampaign(f.ctx, f.sys, in); !valid.Is(err) {
+		if _, err := f.svc.Campaigns.CreateCampaign(f.ctx, f.sys, in); !valid.Is(err) {
 			t.Errorf("%s: got %v, want a validation error", name, err)
 		}
 	}
 	c := f.emailCampaign(f.secA1, mailing.Informational, seg, acc)
-	if _, err := f.svc.GetCampaign(f.ctx, f.secB1, c.ID); !errors.Is(err, db.ErrNotFound) {
+	if _, err := f.svc.Campaigns.GetCampaign(f.ctx, f.secB1, c.ID); !errors.Is(err, db.ErrNotFound) {
 		t.Fatalf("other unit sees the campaign: %v", err)
 	}
 	op := f.secA1
 	op.Role = access.Operator
-	if _, err := f.svc.Start(f.ctx, op, c.ID, time.Time{}); !errors.Is(err, access.ErrForbidden) {
+	if _, err := f.svc.Actions.Start(f.ctx, op, c.ID, time.Time{}); !errors.Is(err, access.ErrForbidden) {
 		t.Fatalf("operator started a campaign: %v", err)
 	}
-	if _, err := f.svc.Resume(f.ctx, f.secA1, c.ID); !errors.Is(err, db.ErrConflict) {
+	if _, err := f.svc.Actions.Resume(f.ctx, f.secA1, c.ID); !errors.Is(err, db.ErrConflict) {
 		t.Fatalf("resume of a draft: %v", err)
 	}
-	if _, err := f.svc.CreateCampaign(f.ctx, f.secA1, mailing.CampaignInput{Name: "x", Channels: []string{"email"},
+	if _, err := f.svc.Campaigns.CreateCampaign(f.ctx, f.secA1, mailing.CampaignInput{Name: "x", Channels: []string{"email"},
 		Segments: []mailing.Segment{{SavedFilterID: "f"}}, Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}}); err != nil {
 		t.Fatal(err)
 	}

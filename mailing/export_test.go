@@ -5,14 +5,14 @@ import "context"
 // Test hooks: tokens of a given ledger row, and whether this node is
 // sending a campaign right now.
 
-func (s *Service) UnsubscribeTokenForTest(campaignID string, seq int64) string {
-	return s.unsubscribeToken(campaignID, seq)
+func (s *Services) UnsubscribeTokenForTest(campaignID string, seq int64) string {
+	return s.Suppressions.tokens.unsubscribeToken(campaignID, seq)
 }
 
-func (s *Service) ActiveForTest(campaignID string) bool {
-	s.runner.mu.Lock()
-	defer s.runner.mu.Unlock()
-	_, ok := s.runner.jobs[campaignID]
+func (s *Services) ActiveForTest(campaignID string) bool {
+	s.Runner.mu.Lock()
+	defer s.Runner.mu.Unlock()
+	_, ok := s.Runner.jobs[campaignID]
 	return ok
 }
 
@@ -23,11 +23,11 @@ var MessengerTextsForTest = messengerTexts
 // ApplyFlightLogForTest does what the next run of a campaign does first:
 // writes its flight log to the ledger, so a test sees after a kill what
 // the restart will know.
-func (s *Service) ApplyFlightLogForTest(ctx context.Context, campaignID string) (sent, inFlight int, err error) {
-	l, err := s.flightLogFor(ctx, campaignID)
+func (s *Services) ApplyFlightLogForTest(ctx context.Context, campaignID string) (sent, inFlight int, err error) {
+	l, err := s.Runner.flight.open(ctx, campaignID)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer l.close()
-	return s.applyFlightLog(ctx, campaignID, l)
+	return s.Runner.flight.apply(ctx, campaignID, l)
 }

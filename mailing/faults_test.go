@@ -18,7 +18,7 @@ func (f *fixture) listCampaign(n, rate, conns int) mailing.Campaign {
 	f.t.Helper()
 	l := f.list(n)
 	c := f.emailCampaign(f.sys, mailing.Informational, []mailing.Segment{{ListID: l.ID}}, f.account(rate, conns))
-	if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+	if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
 		f.t.Fatal(err)
 	}
 	return c
@@ -42,7 +42,7 @@ func TestPauseResumeFiveTimes(t *testing.T) {
 		f.run(f.svc)
 		for i := range 5 {
 			f.waitSink(int64(n/10*(i+1)), 20*time.Second)
-			if _, err := f.svc.Pause(f.ctx, f.sys, c.ID); err != nil {
+			if _, err := f.svc.Actions.Pause(f.ctx, f.sys, c.ID); err != nil {
 				t.Fatal(err)
 			}
 			for f.svc.ActiveForTest(c.ID) {
@@ -53,7 +53,7 @@ func TestPauseResumeFiveTimes(t *testing.T) {
 			if after := f.sink.Accepted(); after != before {
 				t.Fatalf("pause %d: %d messages sent while paused", i, after-before)
 			}
-			if _, err := f.svc.Resume(f.ctx, f.sys, c.ID); err != nil {
+			if _, err := f.svc.Actions.Resume(f.ctx, f.sys, c.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -90,12 +90,12 @@ func TestOutagePausesCampaign(t *testing.T) {
 		if paused.PauseReason != "smtp_outage" || !strings.Contains(paused.Alert, "SMTP") {
 			t.Fatalf("paused with %q / %q", paused.PauseReason, paused.Alert)
 		}
-		st, _ := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+		st, _ := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, c.ID)
 		if st.Pending == 0 || st.ByChannel["email"]["failed"] != 0 {
 			t.Fatalf("after the outage: %+v", st)
 		}
 		f.sink.SetDown(false)
-		if _, err := f.svc.Resume(f.ctx, f.sys, c.ID); err != nil {
+		if _, err := f.svc.Actions.Resume(f.ctx, f.sys, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		f.wait(c.ID, mailing.StatusFinished, 30*time.Second)
@@ -190,13 +190,13 @@ func TestUnsubscribeMidCampaign(t *testing.T) {
 		if f.sink.Got(addr(later)) != 1 || f.sink.Got(addr(late+1)) != 1 {
 			t.Fatal("the GET page or a forged token unsubscribed someone")
 		}
-		st, _ := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+		st, _ := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, c.ID)
 		if st.ByChannel["email"]["skipped"] != 1 || st.ByChannel["email"]["sent"] != n-1 {
 			t.Fatalf("ledger %+v", st)
 		}
 		// The next campaign to the same person skips them too.
 		c2 := f.emailCampaign(f.sys, mailing.Informational, c.Segments, c.Accounts...)
-		if _, err := f.svc.Start(f.ctx, f.sys, c2.ID, time.Time{}); err != nil {
+		if _, err := f.svc.Actions.Start(f.ctx, f.sys, c2.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		f.wait(c2.ID, mailing.StatusFinished, 30*time.Second)

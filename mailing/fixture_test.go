@@ -37,7 +37,7 @@ type fixture struct {
 	secA1   access.Scope // a secretary of A1
 	secB1   access.Scope
 	sink    *mailingtest.Sink
-	svc     *mailing.Service
+	svc     *mailing.Services
 }
 
 var testTune = mailing.Tuning{Lease: 2 * time.Second, Poll: 50 * time.Millisecond, Batch: 200,
@@ -82,7 +82,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
-func (f *fixture) newService(node string, tune mailing.Tuning) *mailing.Service {
+func (f *fixture) newService(node string, tune mailing.Tuning) *mailing.Services {
 	f.t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("MAILING_TEST_LOG") != "" {
@@ -96,7 +96,7 @@ func (f *fixture) newService(node string, tune mailing.Tuning) *mailing.Service 
 	return s
 }
 
-func (f *fixture) run(s *mailing.Service) {
+func (f *fixture) run(s *mailing.Services) {
 	s.Run()
 	f.t.Cleanup(s.Stop)
 }
@@ -106,7 +106,7 @@ func (f *fixture) account(rate, conns int) string {
 	f.t.Helper()
 	host, port, _ := net.SplitHostPort(f.sink.Addr)
 	p, _ := strconv.Atoi(port)
-	a, err := f.svc.CreateAccount(f.ctx, f.sys, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
+	a, err := f.svc.Accounts.CreateAccount(f.ctx, f.sys, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
 		FromAddress: "news@union.example.org", FromName: "Федерация профсоюзов", RatePerSec: rate, Connections: conns})
 	if err != nil {
 		f.t.Fatal(err)
@@ -135,7 +135,7 @@ func (f *fixture) member(unit org.Unit, surname, email string, emailConsent, adv
 // list makes a static list of n people, all consenting to e-mail.
 func (f *fixture) list(n int) mailing.List {
 	f.t.Helper()
-	l, err := f.svc.CreateList(f.ctx, f.sys, fmt.Sprintf("list of %d", n))
+	l, err := f.svc.Lists.CreateList(f.ctx, f.sys, fmt.Sprintf("list of %d", n))
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func (f *fixture) list(n int) mailing.List {
 			es = append(es, mailing.ListEntry{Name: fmt.Sprintf("Петров Пётр %d", i), Email: fmt.Sprintf("p%d@example.net", i),
 				Consents: []string{"email"}})
 		}
-		if l, err = f.svc.AppendToList(f.ctx, f.sys, l.ID, es); err != nil {
+		if l, err = f.svc.Lists.AppendToList(f.ctx, f.sys, l.ID, es); err != nil {
 			f.t.Fatal(err)
 		}
 	}
@@ -154,7 +154,7 @@ func (f *fixture) list(n int) mailing.List {
 
 func (f *fixture) emailCampaign(sc access.Scope, kind mailing.Kind, segs []mailing.Segment, accounts ...string) mailing.Campaign {
 	f.t.Helper()
-	c, err := f.svc.CreateCampaign(f.ctx, sc, mailing.CampaignInput{Name: "Новости", Kind: kind, Channels: []string{"email"},
+	c, err := f.svc.Campaigns.CreateCampaign(f.ctx, sc, mailing.CampaignInput{Name: "Новости", Kind: kind, Channels: []string{"email"},
 		Segments: segs, Accounts: accounts, Content: mailing.Content{Subject: "Новости для {{.GivenName}}",
 			HTML: "<html><body><p>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</p><p>Билет {{.CardNumber}}</p></body></html>"}})
 	if err != nil {
@@ -168,7 +168,7 @@ func (f *fixture) wait(id string, status mailing.Status, within time.Duration) m
 	f.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		c, err := f.svc.GetCampaign(f.ctx, f.sys, id)
+		c, err := f.svc.Campaigns.GetCampaign(f.ctx, f.sys, id)
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func (f *fixture) wait(id string, status mailing.Status, within time.Duration) m
 			return c
 		}
 		if time.Now().After(deadline) {
-			st, _ := f.svc.CampaignStats(f.ctx, f.sys, id)
+			st, _ := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, id)
 			f.t.Fatalf("campaign %s is %s (%s %s), not %s, after %s; ledger %+v", id, c.Status, c.PauseReason, c.Alert, status, within, st)
 		}
 		time.Sleep(20 * time.Millisecond)

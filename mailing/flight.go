@@ -48,7 +48,7 @@ func (r *flightRecorder) idle() {
 		return
 	}
 	if err := r.j.flight.write(r.j.ctx, r.pending); err != nil {
-		r.j.s.log.Error("campaign flight log not written", "campaign", r.j.id, "err", err)
+		r.j.r.log.Error("campaign flight log not written", "campaign", r.j.id, "err", err)
 	}
 	r.pending = r.pending[:0]
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ import (
 // file as it keeps the database's WAL, and Redis is another process. A
 // lost Redis loses only the marks: those letters then go again with the
 // same Message-ID, as before marks existed; nothing is lost. On the next
-// start the job applies the log to the ledger (applyFlightLog) and
+// start the job applies the log to the ledger (flightLogs.apply) and
 // empties it.
 type flightLog struct {
 	f    *os.File // SQLite: the file
@@ -41,14 +42,21 @@ type flightLog struct {
 	key  string
 }
 
-// flightLogFor opens a campaign's flight log.
-func (s *Service) flightLogFor(ctx context.Context, campaignID string) (*flightLog, error) {
-	path, err := s.flightLogPath(ctx, campaignID)
+// flightLogs open, apply and remove the campaigns' flight logs.
+type flightLogs struct {
+	db  *db.DB
+	kv  *kv.Client
+	log *slog.Logger
+}
+
+// open opens a campaign's flight log.
+func (s *flightLogs) open(ctx context.Context, campaignID string) (*flightLog, error) {
+	path, err := s.path(ctx, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	if path == "" {
-		return &flightLog{kv: s.d.KV, key: s.d.KV.Key("mailing", "flight", "{"+campaignID+"}")}, nil
+		return &flightLog{kv: s.kv, key: s.kv.Key("mailing", "flight", "{"+campaignID+"}")}, nil
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -57,14 +65,14 @@ func (s *Service) flightLogFor(ctx context.Context, campaignID string) (*flightL
 	return &flightLog{f: f, path: path}, nil
 }
 
-// flightLogPath is where a campaign's flight log file lives, or "" when
+// path is where a campaign's flight log file lives, or "" when
 // the database is not a SQLite file (the log is then kept in Redis).
-func (s *Service) flightLogPath(ctx context.Context, campaignID string) (string, error) {
-	if s.d.DB.Dialect != db.SQLite {
+func (s *flightLogs) path(ctx context.Context, campaignID string) (string, error) {
+	if s.db.Dialect != db.SQLite {
 		return "", nil
 	}
 	var file string
-	if err := s.d.DB.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
 		return "", fmt.Errorf("mailing: database file: %w", err)
 	}
 	return filepath.Join(filepath.Dir(file), "mailing-"+campaignID+".flight"), nil
@@ -129,11 +137,11 @@ func (l *flightLog) close() {
 	}
 }
 
-// applyFlightLog writes what a previous run of the campaign left in its
+// apply writes what a previous run of the campaign left in its
 // flight log to the ledger: letters the server took are sent; a letter
 // marked and never settled may have gone, so its row is marked in flight
 // and its resend counts as sent again. Then the log is emptied.
-func (s *Service) applyFlightLog(ctx context.Context, campaignID string, l *flightLog) (sent, inFlight int, err error) {
+func (s *flightLogs) apply(ctx context.Context, campaignID string, l *flightLog) (sent, inFlight int, err error) {
 	r, err := l.contents(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -143,8 +151,8 @@ func (s *Service) applyFlightLog(ctx context.Context, campaignID string, l *flig
 		return 0, 0, err
 	}
 	now := db.Now()
-	err = s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		q := s.d.DB.Cached(tx)
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		q := s.db.Cached(tx)
 		if err := sentUpdate.exec(ctx, q, []any{campaignID, now}, sentSeqs); err != nil {
 			return err
 		}
@@ -191,14 +199,14 @@ func readFlightLog(r io.Reader) (sent, marked []any, err error) {
 	return sent, marked, nil
 }
 
-// removeFlightLog deletes a finished campaign's flight log.
-func (s *Service) removeFlightLog(ctx context.Context, campaignID string) {
-	path, err := s.flightLogPath(ctx, campaignID)
+// remove deletes a finished campaign's flight log.
+func (s *flightLogs) remove(ctx context.Context, campaignID string) {
+	path, err := s.path(ctx, campaignID)
 	if err != nil {
 		return
 	}
 	if path == "" {
-		err = s.d.KV.Del(ctx, s.d.KV.Key("mailing", "flight", "{"+campaignID+"}")).Err()
+		err = s.kv.Del(ctx, s.kv.Key("mailing", "flight", "{"+campaignID+"}")).Err()
 	} else {
 		err = os.Remove(path)
 	}

@@ -16,8 +16,7 @@ import (
 
 // job sends one campaign on this node while it holds the lease.
 type job struct {
-	r    *runner
-	s    *Service
+	r    *Runner
 	id   string
 	done chan struct{}
 
@@ -37,17 +36,27 @@ type job struct {
 	// whose confirmed send is still on its way to the ledger.
 	inflight atomic.Int64
 
-	outage struct {
-		sync.Mutex
-		since   time.Time
-		lastErr error
-	}
+	outage outage
 }
 
-func newJob(r *runner, id string) *job {
-	j := &job{r: r, s: r.s, id: id, done: make(chan struct{}), pokeCh: make(chan struct{}, 1)}
+// outage is when the servers began to fail with no success since.
+type outage struct {
+	sync.Mutex
+	since   time.Time
+	lastErr error
+}
+
+// reset: a server took or refused a message itself, so it works.
+func (o *outage) reset() {
+	o.Lock()
+	o.since = time.Time{}
+	o.Unlock()
+}
+
+func newJob(r *Runner, id string) *job {
+	j := &job{r: r, id: id, done: make(chan struct{}), pokeCh: make(chan struct{}, 1)}
 	j.ctx, j.cancel = context.WithCancel(r.ctx)
-	j.leaseUntil.Store(db.Now() + r.s.tune.Lease.Milliseconds()*2/3)
+	j.leaseUntil.Store(db.Now() + r.tune.Lease.Milliseconds()*2/3)
 	return j
 }
 
@@ -99,22 +108,22 @@ type outcome struct {
 
 func (j *job) run() {
 	defer close(j.done)
-	s := j.s
-	log := s.log.With("campaign", j.id)
-	defer s.releaseLease(context.WithoutCancel(j.ctx), j.id)
+	r := j.r
+	log := r.log.With("campaign", j.id)
+	defer r.releaseLease(context.WithoutCancel(j.ctx), j.id)
 
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); j.keepLease() }()
 	defer func() { j.cancel(); wg.Wait() }()
 
-	c, err := getCampaign(j.ctx, s.d.DB, access.System("mailing"), j.id)
+	c, err := getCampaign(j.ctx, r.db, access.System("mailing"), j.id)
 	if err != nil {
 		log.Error("campaign unreadable", "err", err)
 		return
 	}
 	if !j.built() {
-		n, err := s.buildLedger(j.ctx, c)
+		n, err := r.audience.buildLedger(j.ctx, c)
 		if err != nil {
 			if j.ctx.Err() == nil {
 				log.Error("campaign audience not built", "err", err)
@@ -124,7 +133,7 @@ func (j *job) run() {
 		}
 		log.Info("campaign ledger built", "recipients", n)
 	}
-	senders, err := s.openSenders(j.ctx, c)
+	senders, err := r.openSenders(j.ctx, c)
 	if err != nil {
 		log.Error("campaign senders", "err", err)
 		j.selfPause("configuration", err.Error())
@@ -145,17 +154,17 @@ func (j *job) run() {
 // openFlightLog applies what a previous run left in the campaign's flight
 // log and keeps it open for this run.
 func (j *job) openFlightLog() error {
-	l, err := j.s.flightLogFor(j.ctx, j.id)
+	l, err := j.r.flight.open(j.ctx, j.id)
 	if err != nil {
 		return err
 	}
-	sent, inFlight, err := j.s.applyFlightLog(j.ctx, j.id, l)
+	sent, inFlight, err := j.r.flight.apply(j.ctx, j.id, l)
 	if err != nil {
 		l.close()
 		return err
 	}
 	if sent+inFlight > 0 {
-		j.s.log.Info("campaign flight log applied", "campaign", j.id, "sent", sent, "in_flight", inFlight)
+		j.r.log.Info("campaign flight log applied", "campaign", j.id, "sent", sent, "in_flight", inFlight)
 	}
 	j.flight = l
 	return nil
@@ -163,7 +172,7 @@ func (j *job) openFlightLog() error {
 
 func (j *job) built() bool {
 	var b bool
-	if err := j.s.d.DB.QueryRowContext(j.ctx, `SELECT built FROM mailing_campaigns WHERE id = $1`, j.id).Scan(&b); err != nil {
+	if err := j.r.db.QueryRowContext(j.ctx, `SELECT built FROM mailing_campaigns WHERE id = $1`, j.id).Scan(&b); err != nil {
 		return false
 	}
 	return b
@@ -172,7 +181,7 @@ func (j *job) built() bool {
 // keepLease renews the lease a few times per lease period and ends the job
 // when the campaign is paused, cancelled or taken over.
 func (j *job) keepLease() {
-	t := time.NewTicker(j.s.tune.Lease / 4)
+	t := time.NewTicker(j.r.tune.Lease / 4)
 	defer t.Stop()
 	for {
 		select {
@@ -182,17 +191,17 @@ func (j *job) keepLease() {
 		case <-j.pokeCh:
 		}
 		start := db.Now()
-		ok, err := j.s.renewLease(j.ctx, j.id)
+		ok, err := j.r.renewLease(j.ctx, j.id)
 		switch {
 		case err != nil:
 			if j.ctx.Err() == nil {
-				j.s.log.Warn("campaign lease not renewed", "campaign", j.id, "err", err)
+				j.r.log.Warn("campaign lease not renewed", "campaign", j.id, "err", err)
 			}
 		case !ok:
 			j.cancel()
 			return
 		default:
-			j.leaseUntil.Store(start + j.s.tune.Lease.Milliseconds()*2/3)
+			j.leaseUntil.Store(start + j.r.tune.Lease.Milliseconds()*2/3)
 		}
 	}
 }
@@ -202,11 +211,11 @@ func (j *job) keepLease() {
 // from the beginning for rows that failed temporarily, and finishes the
 // campaign when no row is pending.
 func (j *job) send(c Campaign, senders *senderSet) {
-	s := j.s
-	out := make(chan outcome, 4*s.tune.Batch)
+	r := j.r
+	out := make(chan outcome, 4*r.tune.Batch)
 	recDone := make(chan struct{})
 	go func() { defer close(recDone); j.record(out) }()
-	work := make(chan item, s.tune.Batch)
+	work := make(chan item, r.tune.Batch)
 	var wg sync.WaitGroup
 	senders.start(j, c, work, out, &wg)
 
@@ -216,7 +225,7 @@ func (j *job) send(c Campaign, senders *senderSet) {
 		items, suppressed, err := j.claim(cursor)
 		if err != nil {
 			if j.ctx.Err() == nil {
-				s.log.Error("campaign batch not claimed", "campaign", j.id, "err", err)
+				r.log.Error("campaign batch not claimed", "campaign", j.id, "err", err)
 				j.sleep(time.Second)
 			}
 			continue
@@ -238,7 +247,7 @@ func (j *job) send(c Campaign, senders *senderSet) {
 			continue
 		}
 		if retryPass && cursor == 0 {
-			j.sleep(s.tune.RetryBackoff) // rows that failed for now: give the server a moment
+			j.sleep(r.tune.RetryBackoff) // rows that failed for now: give the server a moment
 		}
 		for _, it := range items {
 			j.inflight.Add(1)
@@ -272,9 +281,9 @@ func (j *job) sleep(d time.Duration) {
 // claim reads the next batch of pending rows after cursor. Rows whose
 // address is on the suppression list come back as skipped outcomes.
 func (j *job) claim(cursor int64) ([]item, []outcome, error) {
-	rows, err := j.s.d.DB.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, r.inflight, COALESCE(s.reason, '')
+	rows, err := j.r.db.QueryContext(j.ctx, `SELECT r.seq, r.channel, r.address, r.vars, r.attempts, r.inflight, COALESCE(s.reason, '')
 		FROM mailing_recipients r LEFT JOIN mailing_suppressions s ON s.channel = r.channel AND s.address = r.address
-		WHERE r.campaign_id = $1 AND r.status = 'pending' AND r.seq > $2 ORDER BY r.seq LIMIT $3`, j.id, cursor, j.s.tune.Batch)
+		WHERE r.campaign_id = $1 AND r.status = 'pending' AND r.seq > $2 ORDER BY r.seq LIMIT $3`, j.id, cursor, j.r.tune.Batch)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -303,16 +312,16 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 // finish marks the campaign finished if, and only if, no row is pending.
 func (j *job) finish() {
 	now := db.Now()
-	res, err := j.s.d.DB.ExecContext(j.ctx, `UPDATE mailing_campaigns SET status = 'finished', finished_at = $2, updated_at = $2
+	res, err := j.r.db.ExecContext(j.ctx, `UPDATE mailing_campaigns SET status = 'finished', finished_at = $2, updated_at = $2
 		WHERE id = $1 AND status = 'running' AND NOT EXISTS
 		(SELECT 1 FROM mailing_recipients WHERE campaign_id = $1 AND status = 'pending')`, j.id, now)
 	if err != nil {
-		j.s.log.Error("campaign not finished", "campaign", j.id, "err", err)
+		j.r.log.Error("campaign not finished", "campaign", j.id, "err", err)
 		return
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		j.s.log.Info("campaign finished", "campaign", j.id)
-		j.s.removeFlightLog(j.ctx, j.id)
+		j.r.log.Info("campaign finished", "campaign", j.id)
+		j.r.flight.remove(j.ctx, j.id)
 	}
 }
 
@@ -322,7 +331,7 @@ func (j *job) finish() {
 // rows still pending.
 func (j *job) selfPause(reason, alert string) {
 	ctx := context.WithoutCancel(j.ctx)
-	err := j.s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := j.r.db.Tx(ctx, func(tx *sql.Tx) error {
 		var unit string
 		if err := tx.QueryRowContext(ctx, `SELECT unit_id FROM mailing_campaigns WHERE id = $1`, j.id).Scan(&unit); err != nil {
 			return err
@@ -339,10 +348,10 @@ func (j *job) selfPause(reason, alert string) {
 			ObjectType: "campaign", ObjectID: j.id, UnitID: unit, Details: map[string]any{"reason": reason, "alert": alert}})
 	})
 	if err != nil {
-		j.s.log.Error("campaign not paused", "campaign", j.id, "err", err)
+		j.r.log.Error("campaign not paused", "campaign", j.id, "err", err)
 	}
-	j.s.log.Error("campaign paused itself", "campaign", j.id, "reason", reason, "alert", alert)
-	j.s.metrics.alerts.Inc()
+	j.r.log.Error("campaign paused itself", "campaign", j.id, "reason", reason, "alert", alert)
+	j.r.metrics.alerts.Inc()
 	j.cancel()
 }
 
@@ -355,17 +364,11 @@ func (j *job) failing(err error) {
 		j.outage.since = time.Now()
 	}
 	j.outage.lastErr = err
-	over := time.Since(j.outage.since) > j.s.tune.RetryBudget
+	over := time.Since(j.outage.since) > j.r.tune.RetryBudget
 	since := j.outage.since
 	j.outage.Unlock()
 	if over {
 		j.selfPause("smtp_outage", fmt.Sprintf("the SMTP servers (or the SMS gateway, Telegram, VK) have been failing since %s: %v",
 			since.UTC().Format(time.RFC3339), err))
 	}
-}
-
-func (j *job) working() {
-	j.outage.Lock()
-	j.outage.since = time.Time{}
-	j.outage.Unlock()
 }

@@ -148,7 +148,7 @@ func TestKillNineThreeTimes(t *testing.T) {
 			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 			f.wait(c.ID, mailing.StatusFinished, 180*time.Second)
 			got := f.sink.Counts()
-			st, err := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+			st, err := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

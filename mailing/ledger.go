@@ -21,7 +21,7 @@ const maxAttempts = 5
 // before each letter.
 func (j *job) record(out <-chan outcome) {
 	var batch []outcome
-	t := time.NewTicker(j.s.tune.FlushEvery)
+	t := time.NewTicker(j.r.tune.FlushEvery)
 	defer t.Stop()
 	flush := func() {
 		if len(batch) == 0 {
@@ -31,11 +31,11 @@ func (j *job) record(out <-chan outcome) {
 		// sent must still be written, or it would be sent again.
 		ctx := context.WithoutCancel(j.ctx)
 		for attempt := 0; ; attempt++ {
-			err := j.s.writeOutcomes(ctx, j.id, batch)
+			err := writeOutcomes(ctx, j.r.db, j.id, batch)
 			if err == nil {
 				break
 			}
-			j.s.log.Error("campaign outcomes not written; retrying", "campaign", j.id, "rows", len(batch), "err", err)
+			j.r.log.Error("campaign outcomes not written; retrying", "campaign", j.id, "rows", len(batch), "err", err)
 			if attempt >= 20 {
 				// The database is gone; these rows stay pending and will be
 				// resent with the same Message-ID after a restart.
@@ -44,7 +44,7 @@ func (j *job) record(out <-chan outcome) {
 			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 		}
 		j.suppressBlocked(ctx, batch)
-		j.s.metrics.count(batch)
+		j.r.metrics.count(batch)
 		j.inflight.Add(-int64(len(batch)))
 		batch = batch[:0]
 	}
@@ -124,9 +124,9 @@ func (st seqStmt) exec(ctx context.Context, q db.Execer, lead []any, seqs []any)
 // row meanwhile, or a row already written, stays as it is. A confirmed
 // resend (again) is written alone, so the campaign's resent count grows
 // only by rows that really changed.
-func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []outcome) error {
+func writeOutcomes(ctx context.Context, d *db.DB, campaignID string, batch []outcome) error {
 	now := db.Now()
-	return s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
 		var sent []any
 		resent := 0
 		for _, o := range batch {
@@ -160,7 +160,7 @@ func (s *Service) writeOutcomes(ctx context.Context, campaignID string, batch []
 				}
 			}
 		}
-		q := s.d.DB.Cached(tx)
+		q := d.Cached(tx)
 		if err := sentUpdate.exec(ctx, q, []any{campaignID, now}, sent); err != nil {
 			return err
 		}
@@ -181,8 +181,8 @@ func (j *job) suppressBlocked(ctx context.Context, batch []outcome) {
 		if o.blocked == nil {
 			continue
 		}
-		if err := j.s.suppress(ctx, access.System("mailing runner"), o.blocked.channel, o.blocked.address, "blocked", j.id, o.blockedUnitID); err != nil {
-			j.s.log.Error("blocked recipient not suppressed", "campaign", j.id, "channel", o.blocked.channel, "err", err)
+		if err := j.r.suppressions.suppress(ctx, access.System("mailing runner"), o.blocked.channel, o.blocked.address, "blocked", j.id, o.blockedUnitID); err != nil {
+			j.r.log.Error("blocked recipient not suppressed", "campaign", j.id, "channel", o.blocked.channel, "err", err)
 		}
 	}
 }

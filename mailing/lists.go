@@ -17,6 +17,10 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// Lists keep the imported recipient lists a campaign can send to
+// beside, or instead of, CRM segments.
+type Lists struct{ db *db.DB }
+
 // List is a static, imported recipient list (press, partners, people who
 // are not in the registry).
 type List struct {
@@ -41,7 +45,7 @@ type ListEntry struct {
 const MaxListAppend = 20000
 
 // CreateList makes an empty list in the caller's home unit.
-func (s *Service) CreateList(ctx context.Context, sc access.Scope, name string) (List, error) {
+func (s *Lists) CreateList(ctx context.Context, sc access.Scope, name string) (List, error) {
 	if err := requireSend(sc); err != nil {
 		return List{}, err
 	}
@@ -50,7 +54,7 @@ func (s *Service) CreateList(ctx context.Context, sc access.Scope, name string) 
 		return List{}, valid.Errorf("name", "required", "name is required, at most 200 characters")
 	}
 	l := List{ID: uuid.Must(uuid.NewV7()).String(), UnitID: sc.UnitID, Name: name}
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_lists (id, unit_id, name, created_at) VALUES ($1,$2,$3,$4)`,
 			l.ID, l.UnitID, l.Name, db.Now()); err != nil {
 			return fmt.Errorf("mailing: create list: %w", err)
@@ -92,7 +96,7 @@ func (e *ListEntry) normalize(row int) error {
 }
 
 // AppendToList adds entries to a list in sc's subtree, all or none.
-func (s *Service) AppendToList(ctx context.Context, sc access.Scope, listID string, entries []ListEntry) (List, error) {
+func (s *Lists) AppendToList(ctx context.Context, sc access.Scope, listID string, entries []ListEntry) (List, error) {
 	if err := requireSend(sc); err != nil {
 		return List{}, err
 	}
@@ -105,12 +109,12 @@ func (s *Service) AppendToList(ctx context.Context, sc access.Scope, listID stri
 		}
 	}
 	var l List
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if l, err = getList(ctx, tx, sc, listID); err != nil {
 			return err
 		}
-		ins := newBulkInsert(s.d.DB.Cached(tx), s.bulkRows(), `INSERT INTO mailing_list_entries (list_id, seq, name, email, phone, vars, consents, advertising) VALUES `, 8, "")
+		ins := newBulkInsert(s.db.Cached(tx), bulkRows(s.db), `INSERT INTO mailing_list_entries (list_id, seq, name, email, phone, vars, consents, advertising) VALUES `, 8, "")
 		for i, e := range entries {
 			v := Vars{Name: e.Name, Organisation: e.Organisation, CardNumber: e.CardNumber}
 			v.Surname, v.GivenName, v.Patronymic = splitName(e.Name)
@@ -158,12 +162,12 @@ func getList(ctx context.Context, q db.Execer, sc access.Scope, id string) (List
 }
 
 // ListLists returns the lists of sc's subtree.
-func (s *Service) ListLists(ctx context.Context, sc access.Scope) ([]List, error) {
+func (s *Lists) ListLists(ctx context.Context, sc access.Scope) ([]List, error) {
 	if err := requireSend(sc); err != nil {
 		return nil, err
 	}
 	lo, hi := sc.PathRange()
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT l.id, l.unit_id, l.name, l.size FROM mailing_lists l JOIN units u ON u.id = l.unit_id
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.unit_id, l.name, l.size FROM mailing_lists l JOIN units u ON u.id = l.unit_id
 		WHERE u.path >= $1 AND u.path < $2 ORDER BY l.name`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("mailing: lists: %w", err)
@@ -233,15 +237,4 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 	_, err := b.q.ExecContext(ctx, sb.String(), b.args...)
 	b.args, b.rows = b.args[:0], 0
 	return err
-}
-
-// bulkRows is the rows per multi-row INSERT: on PostgreSQL each statement
-// is a round trip, so wide ones pay; SQLite (modernc) looks bound
-// parameters up by a linear scan, so there very wide statements cost more
-// per row than they save, and 16 rows was the best measured.
-func (s *Service) bulkRows() int {
-	if s.d.DB.Dialect == db.Postgres {
-		return 250
-	}
-	return 16
 }

@@ -9,11 +9,9 @@ package mailing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,7 +89,7 @@ type Chats interface {
 	LinkedChats(ctx context.Context, channelID string) (map[string]string, error)
 }
 
-// Deps are what the service needs from the node.
+// Deps are what the mailing services need from the node.
 type Deps struct {
 	DB  *db.DB
 	KV  *kv.Client // unsubscribe fan-out between nodes and wake-ups
@@ -151,18 +149,6 @@ func (t Tuning) withDefaults() Tuning {
 	return t
 }
 
-// Service is the mailing engine of one node: stores, HTTP API and runner.
-type Service struct {
-	d       Deps
-	tune    Tuning
-	log     *slog.Logger
-	runner  *runner
-	metrics *metrics
-
-	msgMu      sync.RWMutex
-	messengers map[string]Messenger // by channel: telegram, vk
-}
-
 // Messenger sends one campaign message through a bot or community of the
 // inbox (connectors/telegram and connectors/vk implement it). key is the
 // same on every try for one ledger row, for providers that deduplicate by
@@ -171,40 +157,3 @@ type Service struct {
 type Messenger interface {
 	SendCampaign(ctx context.Context, channelID, chat, text, key string) (providerID string, err error)
 }
-
-// RegisterMessenger makes m send a campaign's messages on channel
-// (telegram or vk); the hub registers the connectors at start-up.
-func (s *Service) RegisterMessenger(channel string, m Messenger) {
-	s.msgMu.Lock()
-	defer s.msgMu.Unlock()
-	s.messengers[channel] = m
-}
-
-func (s *Service) messenger(channel string) Messenger {
-	s.msgMu.RLock()
-	defer s.msgMu.RUnlock()
-	return s.messengers[channel]
-}
-
-// New builds the service; Run begins looking for campaigns to run.
-func New(d Deps) (*Service, error) {
-	if d.DB == nil || d.KV == nil || d.CRM == nil || d.Box == nil || d.Log == nil {
-		return nil, errors.New("mailing: missing dependency")
-	}
-	if len(d.TokenKey) < 16 {
-		return nil, errors.New("mailing: the token key must have at least 16 bytes")
-	}
-	s := &Service{d: d, tune: d.Tune.withDefaults(), log: d.Log.With("component", "mailing"), messengers: map[string]Messenger{}}
-	if d.BaseURL == "" {
-		s.log.Warn("PROFHUB_BASE_URL is not set: unsubscribe links in campaign e-mails will have no host")
-	}
-	s.metrics = newMetrics(d.Metrics)
-	s.runner = newRunner(s)
-	return s, nil
-}
-
-// Run starts the node's part of the campaign runner; Stop ends it.
-func (s *Service) Run() { s.runner.start() }
-
-// Stop ends the runner; sends in flight finish and are recorded first.
-func (s *Service) Stop() { s.runner.stop() }

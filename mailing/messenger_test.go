@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 )
@@ -22,7 +23,7 @@ type msgEnv struct {
 	t          *testing.T
 	ctx        context.Context
 	n          *hubtest.Node
-	tg         *fakeTelegram
+	tg         *tgtest.Server
 	vk         *fakeVK
 	sms        *fakeSMS
 	sec        access.Scope
@@ -30,9 +31,18 @@ type msgEnv struct {
 	gate       string
 }
 
+// newTelegram is the Bot API for the campaign's bot. A send anywhere in
+// a pause Telegram asked for counts as a violation (no grace): a campaign
+// has no replies in flight that may have been on their way already.
+func newTelegram(t *testing.T) *tgtest.Server {
+	f := tgtest.New(t)
+	f.PauseGrace = 0
+	return f
+}
+
 func newMsgEnv(t *testing.T) *msgEnv {
 	t.Helper()
-	e := &msgEnv{t: t, ctx: context.Background(), tg: newFakeTelegram(t), vk: newFakeVK(t), sms: newFakeSMS(t)}
+	e := &msgEnv{t: t, ctx: context.Background(), tg: newTelegram(t), vk: newFakeVK(t), sms: newFakeSMS(t)}
 	e.n = hubtest.Start(t)
 	e.n.Config.BaseURL = e.n.Server.URL
 	e.sec = access.Scope{UserID: "sec", UserName: "Секретарь", Role: access.Secretary, UnitID: e.n.Root.ID, UnitPath: e.n.Root.Path, From: "test"}
@@ -43,7 +53,7 @@ func newMsgEnv(t *testing.T) *msgEnv {
 		t.Fatal(err)
 	}
 	if e.tgCh, _, err = e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindTelegram, Name: "Бот",
-		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.token}}); err != nil {
+		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.Token}}); err != nil {
 		t.Fatal(err)
 	}
 	if e.vkCh, _, err = e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindVK, Name: "Сообщество",
@@ -51,7 +61,7 @@ func newMsgEnv(t *testing.T) *msgEnv {
 		Secrets:  map[string]string{"access_token": "vk-community-token", "secret": "vk-secret"}}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := e.n.Mailing.CreateSMSGateway(e.ctx, e.n.System, mailing.SMSGatewayConfig{Name: "шлюз", Kind: "http", URL: e.sms.URL})
+	g, err := e.n.Mailing.SMSGateways.CreateSMSGateway(e.ctx, e.n.System, mailing.SMSGatewayConfig{Name: "шлюз", Kind: "http", URL: e.sms.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +105,14 @@ const meetingMessage = "<b>Здравствуйте, {{.GivenName}}!</b>\nСоб
 
 func (e *msgEnv) start(name string, channels ...string) mailing.Campaign {
 	e.t.Helper()
-	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: channels,
+	c, err := e.n.Mailing.Campaigns.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: channels,
 		Segments:   []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}},
 		Messengers: map[string]string{"telegram": e.tgCh.ID, "vk": e.vkCh.ID}, SMSGate: e.gate,
 		Content: mailing.Content{Message: meetingMessage, SMS: "Собрание в пятницу"}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if c, err = e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+	if c, err = e.n.Mailing.Actions.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
 		e.t.Fatal(err)
 	}
 	return c
@@ -120,7 +130,7 @@ func (e *msgEnv) smtpSink() (*mailingtest.Sink, string) {
 	e.t.Cleanup(sink.Close)
 	host, port, _ := net.SplitHostPort(sink.Addr)
 	p, _ := strconv.Atoi(port)
-	acc, err := e.n.Mailing.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
+	acc, err := e.n.Mailing.Accounts.CreateAccount(e.ctx, e.n.System, mailing.SMTPAccount{Name: "sink", Host: host, Port: p, TLS: "none",
 		FromAddress: "news@union.example.org", FromName: "Профсоюз"})
 	if err != nil {
 		e.t.Fatal(err)
@@ -132,7 +142,7 @@ func (e *msgEnv) waitFinished(id string, within time.Duration) {
 	e.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		c, err := e.n.Mailing.GetCampaign(e.ctx, e.sec, id)
+		c, err := e.n.Mailing.Campaigns.GetCampaign(e.ctx, e.sec, id)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -140,7 +150,7 @@ func (e *msgEnv) waitFinished(id string, within time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			st, _ := e.n.Mailing.CampaignStats(e.ctx, e.sec, id)
+			st, _ := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, id)
 			e.t.Fatalf("campaign is %s (%s), not finished; ledger %+v", c.Status, c.Alert, st)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -170,17 +180,17 @@ func TestMessengerCampaignPriority(t *testing.T) {
 	e.link(e.tgCh, "1006", evil)
 	e.member("Жуков", "Жан", "+79000000007") // no consent: not sent to
 
-	e.tg.mu.Lock()
-	e.tg.fail429, e.tg.retryAfter = 1, 1
-	e.tg.blocked[1005] = true
-	e.tg.mu.Unlock()
+	e.tg.Set(func(f *tgtest.Server) {
+		f.Fail429, f.RetryAfter = 1, 1
+		f.Blocked[1005] = true
+	})
 	e.vk.set(func(f *fakeVK) { f.errs = []int{6} }) // VK's "too many requests per second" once
 	c := e.start("Собрание в пятницу", all...)
 	e.waitFinished(c.ID, 30*time.Second)
 
-	tgGot := map[int64][]tgSent{}
-	for _, m := range e.tg.messages() {
-		tgGot[m.Chat] = append(tgGot[m.Chat], m)
+	tgGot := map[int64][]tgtest.Sent{}
+	for _, m := range e.tg.SentCalls() {
+		tgGot[m.ChatID] = append(tgGot[m.ChatID], m)
 	}
 	if len(tgGot) != 2 || len(tgGot[1001]) != 1 || len(tgGot[1006]) != 1 {
 		t.Fatalf("Telegram got %v, want one message each in chats 1001 and 1006", tgGot)
@@ -192,11 +202,11 @@ func TestMessengerCampaignPriority(t *testing.T) {
 	if m := tgGot[1006][0].Text; strings.Contains(m, "<script>") || !strings.Contains(m, "Евгений &lt;script&gt;&amp;") {
 		t.Errorf("a member's name was not escaped: %q", m)
 	}
-	e.tg.mu.Lock()
-	violations := e.tg.violations
-	e.tg.mu.Unlock()
-	if violations > 0 {
-		t.Errorf("%d messages sent inside the pause Telegram asked for", violations)
+	e.tg.Mu.Lock()
+	violations := e.tg.Violations
+	e.tg.Mu.Unlock()
+	if len(violations) > 0 {
+		t.Errorf("%d messages sent inside the pause Telegram asked for: %v", len(violations), violations)
 	}
 
 	e.vk.mu.Lock()
@@ -216,7 +226,7 @@ func TestMessengerCampaignPriority(t *testing.T) {
 		t.Errorf("SMS got %v, want one to %s", smsGot, smsOnly.Phones[0])
 	}
 
-	st, err := e.n.Mailing.CampaignStats(e.ctx, e.sec, c.ID)
+	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +297,7 @@ func TestVKCampaignResendAfterAbortHasNoDuplicates(t *testing.T) {
 	if e.vk.calls <= n {
 		t.Errorf("%d messages.send calls for %d members: nothing was resent, the test proved nothing", e.vk.calls, n)
 	}
-	st, err := e.n.Mailing.CampaignStats(e.ctx, e.sec, c.ID)
+	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil || st.ByChannel["vk"]["sent"] != n {
 		t.Errorf("ledger %+v %v", st, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -13,12 +14,23 @@ import (
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Previews show a campaign as a member will get it: rendered in the
+// editor, or e-mailed to a few test addresses.
+type Previews struct {
+	db        *db.DB
+	log       *slog.Logger
+	crm       *crm.Services
+	campaigns *Campaigns
+	accounts  *Accounts
+}
 
 // Preview renders a campaign for one member of the caller's scope, or
 // with sample values when memberID is empty.
-func (s *Service) Preview(ctx context.Context, sc access.Scope, id, memberID string) (Rendered, error) {
-	c, err := s.GetCampaign(ctx, sc, id)
+func (s *Previews) Preview(ctx context.Context, sc access.Scope, id, memberID string) (Rendered, error) {
+	c, err := s.campaigns.GetCampaign(ctx, sc, id)
 	if err != nil {
 		return Rendered{}, err
 	}
@@ -26,7 +38,7 @@ func (s *Service) Preview(ctx context.Context, sc access.Scope, id, memberID str
 }
 
 // PreviewContent renders content that is not saved yet (the editor).
-func (s *Service) PreviewContent(ctx context.Context, sc access.Scope, content Content, memberID string) (Rendered, error) {
+func (s *Previews) PreviewContent(ctx context.Context, sc access.Scope, content Content, memberID string) (Rendered, error) {
 	if err := requireSend(sc); err != nil {
 		return Rendered{}, err
 	}
@@ -36,7 +48,7 @@ func (s *Service) PreviewContent(ctx context.Context, sc access.Scope, content C
 	}
 	v := sampleVars
 	if memberID != "" {
-		m, err := s.d.CRM.Members.GetMember(ctx, sc, memberID)
+		m, err := s.crm.Members.GetMember(ctx, sc, memberID)
 		if err != nil {
 			return Rendered{}, err
 		}
@@ -57,8 +69,8 @@ var previewPolicy = bluemonday.UGCPolicy()
 // TestSend e-mails a campaign to a few chosen addresses through its first
 // SMTP account, with a member's values (or sample ones), marked as a test
 // in the subject. Nothing is written to the ledger.
-func (s *Service) TestSend(ctx context.Context, sc access.Scope, id string, to []string, memberID string) error {
-	c, err := s.GetCampaign(ctx, sc, id)
+func (s *Previews) TestSend(ctx context.Context, sc access.Scope, id string, to []string, memberID string) error {
+	c, err := s.campaigns.GetCampaign(ctx, sc, id)
 	if err != nil {
 		return err
 	}
@@ -78,7 +90,7 @@ func (s *Service) TestSend(ctx context.Context, sc access.Scope, id string, to [
 		return err
 	}
 	r.Subject = "[ТЕСТ] " + r.Subject
-	acc, err := s.getAccount(ctx, s.d.DB, sc, c.Accounts[0])
+	acc, err := s.accounts.getAccount(ctx, s.db, sc, c.Accounts[0])
 	if err != nil {
 		return err
 	}

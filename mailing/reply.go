@@ -11,7 +11,12 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Replies link a member's answer to the campaign it answers: the hub
+// hands them to the inbox as its inbox.ReplyMatcher.
+type Replies struct{ db *db.DB }
 
 // ReplyWindow is how long after a Telegram or VK campaign message the
 // first word from that chat counts as an answer to it, when it does not
@@ -27,7 +32,7 @@ var campaignMessageID = regexp.MustCompile(`^m\.([0-9]+)\.([0-9a-f-]{36})@`)
 // Telegram or VK message by the campaign message it quotes, or else by
 // being the first word from a chat the campaign wrote to within
 // ReplyWindow.
-func (s *Service) MatchReply(ctx context.Context, p inbox.ReplyProbe) (inbox.CampaignLink, bool, error) {
+func (s *Replies) MatchReply(ctx context.Context, p inbox.ReplyProbe) (inbox.CampaignLink, bool, error) {
 	switch p.ChannelKind {
 	case inbox.KindMail:
 		for i := len(p.ReplyTo) - 1; i >= 0; i-- {
@@ -37,7 +42,7 @@ func (s *Service) MatchReply(ctx context.Context, p inbox.ReplyProbe) (inbox.Cam
 			}
 			seq, _ := strconv.ParseInt(m[1], 10, 64)
 			var name string
-			err := s.d.DB.QueryRowContext(ctx, `SELECT c.name FROM mailing_recipients r JOIN mailing_campaigns c ON c.id = r.campaign_id
+			err := s.db.QueryRowContext(ctx, `SELECT c.name FROM mailing_recipients r JOIN mailing_campaigns c ON c.id = r.campaign_id
 				WHERE r.campaign_id = $1 AND r.seq = $2 AND r.channel = 'email'`, m[2], seq).Scan(&name)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // a look-alike id, or a campaign deleted since
@@ -62,12 +67,12 @@ func (s *Service) MatchReply(ctx context.Context, p inbox.ReplyProbe) (inbox.Cam
 // matchChat finds the newest campaign message sent through p's bot or
 // community to p's chat within ReplyWindow (with providerID, that very
 // message).
-func (s *Service) matchChat(ctx context.Context, p inbox.ReplyProbe, providerID string) (inbox.CampaignLink, bool, error) {
+func (s *Replies) matchChat(ctx context.Context, p inbox.ReplyProbe, providerID string) (inbox.CampaignLink, bool, error) {
 	since := p.At.Add(-ReplyWindow).UnixMilli()
 	if providerID != "" {
 		since = 0 // a quoted message is an answer however old
 	}
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT c.id, c.name, c.messengers FROM mailing_recipients r JOIN mailing_campaigns c ON c.id = r.campaign_id
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.messengers FROM mailing_recipients r JOIN mailing_campaigns c ON c.id = r.campaign_id
 		WHERE r.address = $1 AND r.channel = $2 AND r.status = 'sent' AND r.updated_at >= $3 AND ($4 = '' OR r.provider_id = $4)
 		ORDER BY r.updated_at DESC LIMIT 20`, p.ExternalChatID, p.ChannelKind, since, providerID)
 	if err != nil {

@@ -9,13 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/testkit/imaptest"
 	"github.com/profhub/profhub/mailing"
 )
 
@@ -46,9 +42,9 @@ func (e *msgEnv) telegramUpdate(id int, chat int64, text string, replyTo int) {
 		msg["reply_to_message"] = map[string]any{"message_id": replyTo, "date": time.Now().Unix(), "text": "Собрание в пятницу",
 			"chat": map[string]any{"id": chat, "type": "private"}}
 	}
-	e.tg.mu.Lock()
-	secret := e.tg.secret
-	e.tg.mu.Unlock()
+	e.tg.Mu.Lock()
+	secret := e.tg.WebhookSecret
+	e.tg.Mu.Unlock()
 	e.post("/hooks/telegram/"+e.tgCh.ID, map[string]any{"update_id": id, "message": msg}, map[string]string{"X-Telegram-Bot-Api-Secret-Token": secret})
 }
 
@@ -89,8 +85,8 @@ func TestMessengerRepliesAreLinkedToTheCampaign(t *testing.T) {
 	c := e.start("Собрание в пятницу", "telegram", "vk")
 	e.waitFinished(c.ID, 30*time.Second)
 	sentTo := map[int64]int{}
-	for i, m := range e.tg.messages() {
-		sentTo[m.Chat] = 101 + i // the fake numbers messages from 101
+	for _, m := range e.tg.SentCalls() {
+		sentTo[m.ChatID] = m.MessageID
 	}
 	if len(sentTo) != 3 {
 		t.Fatalf("Telegram got %v", sentTo)
@@ -123,50 +119,6 @@ func TestMessengerRepliesAreLinkedToTheCampaign(t *testing.T) {
 	}
 }
 
-// startMailbox serves an in-memory IMAP mailbox the hub's mail channel
-// watches; it returns its address and a function that delivers a letter.
-func startMailbox(t *testing.T) (string, func(raw string)) {
-	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("news", "mailbox-password")
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{InsecureAuth: true, Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		}})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	deliver := func(raw string) {
-		t.Helper()
-		c, err := imapclient.DialInsecure(l.Addr().String(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		if err := c.Login("news", "mailbox-password").Wait(); err != nil {
-			t.Fatal(err)
-		}
-		cmd := c.Append("INBOX", int64(len(raw)), nil)
-		if _, err := cmd.Write([]byte(raw)); err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := cmd.Wait(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return l.Addr().String(), deliver
-}
-
 // An e-mail answer to a campaign letter (In-Reply-To its per-recipient
 // Message-ID) arrives through the campaign's mailbox as the member's own
 // conversation, linked to the campaign; a letter from another member
@@ -175,7 +127,8 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 	e := newMsgEnv(t)
 	sink, acc := e.smtpSink()
 	sinkHost, sinkPort, _ := net.SplitHostPort(sink.Addr)
-	imapAddr, deliver := startMailbox(t)
+	mbox := imaptest.Start(t, "news", imaptest.Options{})
+	imapAddr, deliver := mbox.Addr, func(raw string) { t.Helper(); mbox.Deliver(t, raw) }
 	imapHost, imapPort, _ := net.SplitHostPort(imapAddr)
 	mailCh, _, err := e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: e.tgCh.LineID, Kind: inbox.KindMail, Name: "news@",
 		Settings: map[string]string{"imap_host": imapHost, "imap_port": imapPort, "imap_tls": "none", "smtp_host": sinkHost, "smtp_port": sinkPort,
@@ -190,13 +143,13 @@ func TestEmailReplyIsLinkedToTheCampaign(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
+	c, err := e.n.Mailing.Campaigns.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: "Новости профсоюза", Channels: []string{"email"},
 		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc},
 		Content: mailing.Content{Subject: "Новости", Text: "Здравствуйте, {{.GivenName}}!"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+	if _, err := e.n.Mailing.Actions.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	e.waitFinished(c.ID, 30*time.Second)

@@ -3,6 +3,7 @@ package mailing
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -10,38 +11,48 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// runner is a node's part of campaign sending. Every node looks for
+// Runner is a node's part of campaign sending. Every node looks for
 // running campaigns; the one whose conditional UPDATE takes a campaign's
-// lease sends it, renews the lease while it works, and releases it only
-// after its last confirmed sends are in the ledger. A node that dies stops
-// renewing, and another takes the campaign over when the lease runs out.
-type runner struct {
-	s      *Service
+// lease sends it (a job, job.go), renews the lease while it works, and
+// releases it only after its last confirmed sends are in the ledger. A
+// node that dies stops renewing, and another takes the campaign over when
+// the lease runs out.
+type Runner struct {
+	db      *db.DB
+	log     *slog.Logger
+	tune    Tuning
+	nodeID  string
+	metrics *metrics
+	events  *events
+	flight  *flightLogs
+
+	// What a job builds its audience with and sends through.
+	audience     *Audience
+	accounts     *Accounts
+	gateways     *SMSGateways
+	messengers   *Messengers
+	tracking     *Tracking
+	suppressions *Suppressions
+	tokens       tokens
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	wakeCh chan struct{}
 
 	mu   sync.Mutex
 	jobs map[string]*job // campaigns this node is sending
-
-	unsub recentSet // unsubscribes heard while batches are in memory
 }
 
-func newRunner(s *Service) *runner {
-	r := &runner{s: s, wakeCh: make(chan struct{}, 1), jobs: map[string]*job{}}
-	r.unsub.m = map[string]time.Time{}
-	return r
-}
-
-func (r *runner) start() {
+// Run starts looking for campaigns to send; Stop ends it.
+func (r *Runner) Run() {
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.wg.Add(2)
 	go func() { defer r.wg.Done(); r.loop() }()
 	go func() { defer r.wg.Done(); r.listen() }()
 }
 
-func (r *runner) stop() {
+// Stop ends the runner; sends in flight finish and are recorded first.
+func (r *Runner) Stop() {
 	if r.cancel == nil {
 		return
 	}
@@ -49,21 +60,12 @@ func (r *runner) stop() {
 	r.wg.Wait()
 }
 
-// wake makes this node look for work now; events() tells the others.
-func (r *runner) wake() {
-	select {
-	case r.wakeCh <- struct{}{}:
-	default:
-	}
-	r.s.publish(context.Background(), "wake")
-}
-
-func (r *runner) loop() {
-	t := time.NewTicker(r.s.tune.Poll)
+func (r *Runner) loop() {
+	t := time.NewTicker(r.tune.Poll)
 	defer t.Stop()
 	for {
 		if err := r.tick(r.ctx); err != nil && !errors.Is(err, context.Canceled) {
-			r.s.log.Error("campaign runner", "err", err)
+			r.log.Error("campaign runner", "err", err)
 		}
 		select {
 		case <-r.ctx.Done():
@@ -79,17 +81,17 @@ func (r *runner) loop() {
 			}
 			return
 		case <-t.C:
-		case <-r.wakeCh:
+		case <-r.events.wakeCh:
 		}
 	}
 }
 
 // tick starts due scheduled campaigns and takes the lease of running
 // campaigns nobody holds.
-func (r *runner) tick(ctx context.Context) error {
+func (r *Runner) tick(ctx context.Context) error {
 	now := db.Now()
-	stale := now - r.s.tune.StaleAfter.Milliseconds()
-	d := r.s.d.DB
+	stale := now - r.tune.StaleAfter.Milliseconds()
+	d := r.db
 	// Writes only when a schedule is due: every node polls every second,
 	// and on SQLite each write takes the one write lock.
 	var due int
@@ -110,7 +112,7 @@ func (r *runner) tick(ctx context.Context) error {
 		}
 	}
 	rows, err := d.QueryContext(ctx, `SELECT id FROM mailing_campaigns WHERE status = 'running' AND (lease_until < $1 OR lease_node = $2)`,
-		now, r.s.d.NodeID)
+		now, r.nodeID)
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func (r *runner) tick(ctx context.Context) error {
 		if busy {
 			continue
 		}
-		ok, err := r.s.takeLease(ctx, id)
+		ok, err := r.takeLease(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -142,7 +144,7 @@ func (r *runner) tick(ctx context.Context) error {
 		r.mu.Lock()
 		r.jobs[id] = j
 		r.mu.Unlock()
-		r.s.log.Info("campaign taken", "campaign", id, "node", r.s.d.NodeID)
+		r.log.Info("campaign taken", "campaign", id, "node", r.nodeID)
 		go func() {
 			j.run()
 			r.mu.Lock()
@@ -155,11 +157,11 @@ func (r *runner) tick(ctx context.Context) error {
 
 // takeLease is the only way a node becomes a campaign's runner: the
 // UPDATE succeeds for one node at a time.
-func (s *Service) takeLease(ctx context.Context, id string) (bool, error) {
+func (r *Runner) takeLease(ctx context.Context, id string) (bool, error) {
 	now := db.Now()
-	res, err := s.d.DB.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_node = $2, lease_until = $3
+	res, err := r.db.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_node = $2, lease_until = $3
 		WHERE id = $1 AND status = 'running' AND (lease_node = $2 OR lease_until < $4)`,
-		id, s.d.NodeID, now+s.tune.Lease.Milliseconds(), now)
+		id, r.nodeID, now+r.tune.Lease.Milliseconds(), now)
 	if err != nil {
 		return false, err
 	}
@@ -169,9 +171,9 @@ func (s *Service) takeLease(ctx context.Context, id string) (bool, error) {
 
 // renewLease extends the lease while the campaign still runs on this node;
 // false means stop (paused, cancelled, or taken over).
-func (s *Service) renewLease(ctx context.Context, id string) (bool, error) {
-	res, err := s.d.DB.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_until = $3
-		WHERE id = $1 AND status = 'running' AND lease_node = $2`, id, s.d.NodeID, db.Now()+s.tune.Lease.Milliseconds())
+func (r *Runner) renewLease(ctx context.Context, id string) (bool, error) {
+	res, err := r.db.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_until = $3
+		WHERE id = $1 AND status = 'running' AND lease_node = $2`, id, r.nodeID, db.Now()+r.tune.Lease.Milliseconds())
 	if err != nil {
 		return false, err
 	}
@@ -179,17 +181,17 @@ func (s *Service) renewLease(ctx context.Context, id string) (bool, error) {
 	return n == 1, err
 }
 
-func (s *Service) releaseLease(ctx context.Context, id string) {
-	if _, err := s.d.DB.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_node = '', lease_until = 0
-		WHERE id = $1 AND lease_node = $2`, id, s.d.NodeID); err != nil {
-		s.log.Warn("campaign lease not released (it will expire)", "campaign", id, "err", err)
+func (r *Runner) releaseLease(ctx context.Context, id string) {
+	if _, err := r.db.ExecContext(ctx, `UPDATE mailing_campaigns SET lease_node = '', lease_until = 0
+		WHERE id = $1 AND lease_node = $2`, id, r.nodeID); err != nil {
+		r.log.Warn("campaign lease not released (it will expire)", "campaign", id, "err", err)
 	}
 }
 
 // listen hears the other nodes: wake-ups and unsubscribes.
-func (r *runner) listen() {
+func (r *Runner) listen() {
 	for r.ctx.Err() == nil {
-		sub := r.s.d.KV.Subscribe(r.ctx, r.s.eventsChannel())
+		sub := r.events.kv.Subscribe(r.ctx, r.events.channel())
 		ch := sub.Channel()
 	recv:
 		for {
@@ -201,12 +203,9 @@ func (r *runner) listen() {
 					break recv
 				}
 				if rest, ok := strings.CutPrefix(m.Payload, "unsub "); ok {
-					r.unsub.add(rest)
+					r.events.unsub.add(rest)
 				}
-				select {
-				case r.wakeCh <- struct{}{}:
-				default:
-				}
+				r.events.wakeLocal()
 				r.mu.Lock()
 				for _, j := range r.jobs {
 					j.poke()
@@ -220,41 +219,4 @@ func (r *runner) listen() {
 		case <-time.After(time.Second):
 		}
 	}
-}
-
-func (s *Service) eventsChannel() string { return s.d.KV.Key("mailing", "events") }
-
-func (s *Service) publish(ctx context.Context, msg string) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := s.d.KV.Publish(ctx, s.eventsChannel(), msg).Err(); err != nil {
-		s.log.Warn("mailing event not published", "err", err)
-	}
-}
-
-// recentSet remembers "channel address" keys for an hour: long enough to
-// outlive any batch claimed before the unsubscribe, after which the claim
-// query's join with the suppression list takes over.
-type recentSet struct {
-	mu sync.Mutex
-	m  map[string]time.Time
-}
-
-func (s *recentSet) add(k string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	s.m[k] = now
-	for k, t := range s.m {
-		if now.Sub(t) > time.Hour {
-			delete(s.m, k)
-		}
-	}
-}
-
-func (s *recentSet) has(k string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.m[k]
-	return ok
 }

@@ -18,7 +18,7 @@ import (
 func TestStaleScheduleWaitsForConfirmation(t *testing.T) {
 	f := newFixture(t, dbtest.Open(t))
 	c := f.emailCampaign(f.sys, mailing.Informational, []mailing.Segment{{ListID: f.list(20).ID}}, f.account(0, 1))
-	if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Now().Add(time.Hour)); err != nil {
+	if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	// As if the backup was taken two days before the planned time passed.
@@ -29,7 +29,7 @@ func TestStaleScheduleWaitsForConfirmation(t *testing.T) {
 	f.run(f.svc)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		got, _ := f.svc.GetCampaign(f.ctx, f.sys, c.ID)
+		got, _ := f.svc.Campaigns.GetCampaign(f.ctx, f.sys, c.ID)
 		if got.NeedsConfirm && got.Status == mailing.StatusScheduled {
 			break
 		}
@@ -42,7 +42,7 @@ func TestStaleScheduleWaitsForConfirmation(t *testing.T) {
 	if f.sink.Accepted() != 0 {
 		t.Fatal("a stale schedule sent without confirmation")
 	}
-	if _, err := f.svc.Confirm(f.ctx, f.sys, c.ID); err != nil {
+	if _, err := f.svc.Actions.Confirm(f.ctx, f.sys, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.wait(c.ID, mailing.StatusFinished, 20*time.Second)
@@ -50,13 +50,13 @@ func TestStaleScheduleWaitsForConfirmation(t *testing.T) {
 
 	// Cancel a paused campaign: its pending rows are skipped for good.
 	c2 := f.emailCampaign(f.sys, mailing.Informational, c.Segments, c.Accounts...)
-	if _, err := f.svc.Start(f.ctx, f.sys, c2.ID, time.Now().Add(time.Hour)); err != nil {
+	if _, err := f.svc.Actions.Start(f.ctx, f.sys, c2.ID, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Cancel(f.ctx, f.sys, c2.ID); err != nil {
+	if _, err := f.svc.Actions.Cancel(f.ctx, f.sys, c2.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Resume(f.ctx, f.sys, c2.ID); err == nil {
+	if _, err := f.svc.Actions.Resume(f.ctx, f.sys, c2.ID); err == nil {
 		t.Fatal("a cancelled campaign resumed")
 	}
 }
@@ -84,7 +84,7 @@ func TestSMSThroughHTTPGateway(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer gw.Close()
-	g, err := f.svc.CreateSMSGateway(f.ctx, f.sys, mailing.SMSGatewayConfig{Name: "gw", Kind: "http", URL: gw.URL, APIKey: "gw-key", Sender: "PROFSOYUZ"})
+	g, err := f.svc.SMSGateways.CreateSMSGateway(f.ctx, f.sys, mailing.SMSGatewayConfig{Name: "gw", Kind: "http", URL: gw.URL, APIKey: "gw-key", Sender: "PROFSOYUZ"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +99,13 @@ func TestSMSThroughHTTPGateway(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := f.svc.CreateCampaign(f.ctx, f.sys, mailing.CampaignInput{Name: "SMS", Channels: []string{"email", "sms"},
+	c, err := f.svc.Campaigns.CreateCampaign(f.ctx, f.sys, mailing.CampaignInput{Name: "SMS", Channels: []string{"email", "sms"},
 		Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{}}}, Accounts: []string{f.account(0, 1)}, SMSGate: g.ID,
 		Content: mailing.Content{Subject: "s", Text: "t", SMS: "{{.GivenName}}, собрание в пятницу"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+	if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	f.run(f.svc)
@@ -116,7 +116,7 @@ func TestSMSThroughHTTPGateway(t *testing.T) {
 		got["+79990000003"][0] != "Иван, собрание в пятницу" {
 		t.Fatalf("sms %v, e-mail %d", got, f.sink.Got("e1@example.net"))
 	}
-	st, _ := f.svc.CampaignStats(f.ctx, f.sys, c.ID)
+	st, _ := f.svc.Campaigns.CampaignStats(f.ctx, f.sys, c.ID)
 	if st.ByChannel["sms"]["failed"] != 1 || st.ByChannel["sms"]["sent"] != 1 || st.ByChannel["email"]["sent"] != 1 {
 		t.Fatalf("ledger %+v", st)
 	}

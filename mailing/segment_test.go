@@ -29,7 +29,7 @@ func TestSavedFilterSegment(t *testing.T) {
 		}
 		in := mailing.CampaignInput{Name: "x", Channels: []string{"email"}, Segments: []mailing.Segment{{SavedFilterID: saved.ID}},
 			Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}}
-		count, err := f.svc.CountAudience(f.ctx, f.secA1, in)
+		count, err := f.svc.Audience.CountAudience(f.ctx, f.secA1, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestSavedFilterSegment(t *testing.T) {
 		if count.Total != 2 || count.Excluded != 1 {
 			t.Fatalf("audience %+v, want 2 and 1 excluded", count)
 		}
-		if _, err := f.svc.CountAudience(f.ctx, f.secB1, in); !errors.Is(err, db.ErrNotFound) {
+		if _, err := f.svc.Audience.CountAudience(f.ctx, f.secB1, in); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("another unit's private filter: %v", err)
 		}
 	})
@@ -54,7 +54,7 @@ func TestBounceSuppressesAddress(t *testing.T) {
 		send := func() {
 			t.Helper()
 			c := f.emailCampaign(f.sys, mailing.Informational, []mailing.Segment{{ListID: l.ID}}, acc)
-			if _, err := f.svc.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
+			if _, err := f.svc.Actions.Start(f.ctx, f.sys, c.ID, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			f.wait(c.ID, mailing.StatusFinished, 20*time.Second)
@@ -70,10 +70,10 @@ func TestBounceSuppressesAddress(t *testing.T) {
 		}
 		id := raw[i+len("Message-Id: <"):]
 		id = id[:strings.Index(id, ">")]
-		if err := f.svc.RecordBounce(f.ctx, "<"+id+">", "550 5.1.1 user unknown"); err != nil {
+		if err := f.svc.Suppressions.RecordBounce(f.ctx, "<"+id+">", "550 5.1.1 user unknown"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RecordBounce(f.ctx, "m.1.nosuchcampaign@x", "550"); !errors.Is(err, db.ErrNotFound) {
+		if err := f.svc.Suppressions.RecordBounce(f.ctx, "m.1.nosuchcampaign@x", "550"); !errors.Is(err, db.ErrNotFound) {
 			t.Fatalf("unknown campaign letter: %v", err)
 		}
 		send()

@@ -29,13 +29,13 @@ type accountSender struct {
 	pace   *pacer
 }
 
-func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, error) {
+func (r *Runner) openSenders(ctx context.Context, c Campaign) (*senderSet, error) {
 	t, err := parseTemplates(c.Content)
 	if err != nil {
 		return nil, err
 	}
 	set := &senderSet{tmpl: t, smsFrom: c.Content.SMSSender, msgs: map[string]*messengerSender{}}
-	sc, err := ownerScope(ctx, s.d.DB, c.ID)
+	sc, err := ownerScope(ctx, r.db, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 		switch ch {
 		case ChannelEmail:
 			for _, id := range c.Accounts {
-				a, err := s.getAccount(ctx, s.d.DB, sc, id)
+				a, err := r.accounts.getAccount(ctx, r.db, sc, id)
 				if err != nil {
 					return nil, err
 				}
@@ -53,16 +53,16 @@ func (s *Service) openSenders(ctx context.Context, c Campaign) (*senderSet, erro
 			if len(set.accounts) == 0 {
 				return nil, errors.New("e-mail campaign without SMTP accounts")
 			}
-			if set.tracking, err = s.Tracking(ctx); err != nil {
+			if set.tracking, err = r.tracking.Tracking(ctx); err != nil {
 				return nil, err
 			}
 			set.source = c.Content.HTML
 		case ChannelSMS:
-			if set.sms, err = s.smsGateway(ctx, sc, c.SMSGate); err != nil {
+			if set.sms, err = r.gateways.smsGateway(ctx, sc, c.SMSGate); err != nil {
 				return nil, err
 			}
 		case ChannelTelegram, ChannelVK:
-			if set.msgs[ch], err = s.openMessenger(ctx, c, ch); err != nil {
+			if set.msgs[ch], err = r.openMessenger(ctx, c, ch); err != nil {
 				return nil, err
 			}
 		}
@@ -138,12 +138,12 @@ func (set *senderSet) start(j *job, c Campaign, work <-chan item, out chan<- out
 
 // skip reports whether it must not be sent now: the job is stopping (the
 // row stays pending) or the person unsubscribed since the batch was read.
-func (j *job) skip(it item, out chan<- outcome) bool {
+func (set *senderSet) skip(j *job, it item, out chan<- outcome) bool {
 	if !j.mayStillSend() {
 		j.inflight.Add(-1)
 		return true
 	}
-	if j.r.unsub.has(it.channel + " " + it.address) {
+	if j.r.events.unsub.has(it.channel + " " + it.address) {
 		out <- outcome{seq: it.seq, status: RecipientSkipped, reason: "unsubscribed"}
 		return true
 	}
@@ -153,11 +153,11 @@ func (j *job) skip(it item, out chan<- outcome) bool {
 // prepare renders an item about to be sent; false: it is not to be sent
 // (skipped, or failed on its template), and its outcome is taken care of.
 func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, bool) {
-	if j.skip(*it, out) {
+	if set.skip(j, *it, out) {
 		return Rendered{}, false
 	}
 	if it.channel == ChannelEmail {
-		it.vars.UnsubscribeURL = j.s.unsubscribeURL(j.id, it.seq)
+		it.vars.UnsubscribeURL = j.r.tokens.unsubscribeURL(j.id, it.seq)
 	}
 	r, err := set.tmpl.render(it.vars)
 	if err != nil {
@@ -195,7 +195,7 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		wait := rec.begin(it)
 		// The letter is put together while the record is being made.
 		if set.tracking && r.HTML != "" {
-			r.HTML = j.s.track(r.HTML, set.source, j.id, it.seq)
+			r.HTML = j.r.tracking.track(r.HTML, set.source, j.id, it.seq)
 		}
 		buf.Reset()
 		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
@@ -226,14 +226,14 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 // stopped; the row stays pending, and the caller gives up its count in
 // j.inflight).
 func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool) {
-	backoff := j.s.tune.RetryBackoff
+	backoff := j.r.tune.RetryBackoff
 	for {
 		if !j.mayStillSend() {
 			return outcome{}, false
 		}
 		err := send()
 		if err == nil {
-			j.working()
+			j.outage.reset()
 			return outcome{seq: it.seq, status: RecipientSent, again: it.again}, true
 		}
 		if j.ctx.Err() != nil {
@@ -242,13 +242,13 @@ func (set *senderSet) deliver(j *job, it item, send func() error) (outcome, bool
 		permanent, temporary, reason := sendFailure(err)
 		switch {
 		case permanent:
-			j.working()
+			j.outage.reset()
 			return outcome{seq: it.seq, status: RecipientFailed, reason: reason}, true
 		case temporary:
-			j.working()
+			j.outage.reset()
 			return outcome{seq: it.seq, reason: reason}, true
 		}
-		j.s.log.Warn("campaign send failed; retrying", "campaign", j.id, "err", err, "in", backoff)
+		j.r.log.Warn("campaign send failed; retrying", "campaign", j.id, "err", err, "in", backoff)
 		j.failing(fmt.Errorf("%s", reason))
 		j.sleep(backoff)
 		backoff = min(backoff*2, 10*time.Second)

@@ -19,6 +19,7 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -36,6 +37,13 @@ type SMSError struct {
 
 func (e *SMSError) Error() string { return "sms: " + e.Reason }
 
+// SMSGateways keep the SMS gateways campaigns send through, with their
+// keys sealed by the hub's key.
+type SMSGateways struct {
+	db  *db.DB
+	box *secretbox.Box
+}
+
 // SMSGatewayConfig is a stored gateway.
 type SMSGatewayConfig struct {
 	ID         string `json:"id"`
@@ -49,7 +57,7 @@ type SMSGatewayConfig struct {
 }
 
 // CreateSMSGateway stores a gateway; the key is sealed.
-func (s *Service) CreateSMSGateway(ctx context.Context, sc access.Scope, g SMSGatewayConfig) (SMSGatewayConfig, error) {
+func (s *SMSGateways) CreateSMSGateway(ctx context.Context, sc access.Scope, g SMSGatewayConfig) (SMSGatewayConfig, error) {
 	if err := requireSend(sc); err != nil || sc.Role == access.Secretary {
 		return SMSGatewayConfig{}, fmt.Errorf("%w: only administrators, chairmen and deputies manage SMS gateways", access.ErrForbidden)
 	}
@@ -69,9 +77,9 @@ func (s *Service) CreateSMSGateway(ctx context.Context, sc access.Scope, g SMSGa
 		return g, valid.Errorf("rate_per_sec", "range", "rate_per_sec must be 0–10000")
 	}
 	g.ID, g.UnitID = uuid.Must(uuid.NewV7()).String(), sc.UnitID
-	err := s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mailing_sms_gateways (id, unit_id, name, kind, url, api_key, sender, rate_per_sec, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, g.ID, g.UnitID, g.Name, g.Kind, g.URL, s.d.Box.Seal(g.APIKey), g.Sender, g.RatePerSec, db.Now()); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, g.ID, g.UnitID, g.Name, g.Kind, g.URL, s.box.Seal(g.APIKey), g.Sender, g.RatePerSec, db.Now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "mailing.sms_gateway.create", ObjectType: "sms_gateway", ObjectID: g.ID,
@@ -83,12 +91,12 @@ func (s *Service) CreateSMSGateway(ctx context.Context, sc access.Scope, g SMSGa
 
 // ListSMSGateways lists the gateways sc's campaigns may use (its own
 // subtree's and its parents'), without their keys.
-func (s *Service) ListSMSGateways(ctx context.Context, sc access.Scope) ([]SMSGatewayConfig, error) {
+func (s *SMSGateways) ListSMSGateways(ctx context.Context, sc access.Scope) ([]SMSGatewayConfig, error) {
 	if err := requireSend(sc); err != nil {
 		return nil, err
 	}
 	lo, hi := sc.PathRange()
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT g.id, g.unit_id, g.name, g.kind, g.url, g.sender, g.rate_per_sec
+	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.unit_id, g.name, g.kind, g.url, g.sender, g.rate_per_sec
 		FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id WHERE `+usableFrom+` ORDER BY g.name`, lo, hi, sc.UnitPath)
 	if err != nil {
 		return nil, fmt.Errorf("mailing: SMS gateways: %w", err)
@@ -105,13 +113,13 @@ func (s *Service) ListSMSGateways(ctx context.Context, sc access.Scope) ([]SMSGa
 	return out, rows.Err()
 }
 
-func (s *Service) smsGateway(ctx context.Context, sc access.Scope, id string) (SMSGateway, error) {
+func (s *SMSGateways) smsGateway(ctx context.Context, sc access.Scope, id string) (SMSGateway, error) {
 	if id == "" {
 		return nil, errors.New("an SMS campaign needs an SMS gateway")
 	}
 	lo, hi := sc.PathRange()
 	var g SMSGatewayConfig
-	err := s.d.DB.QueryRowContext(ctx, `SELECT g.kind, g.url, g.api_key, g.sender FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id
+	err := s.db.QueryRowContext(ctx, `SELECT g.kind, g.url, g.api_key, g.sender FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id
 		WHERE g.id = $4 AND `+usableFrom, lo, hi, sc.UnitPath, id).Scan(&g.Kind, &g.URL, &g.APIKey, &g.Sender)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("mailing: SMS gateway %s: %w", id, db.ErrNotFound)
@@ -119,7 +127,7 @@ func (s *Service) smsGateway(ctx context.Context, sc access.Scope, id string) (S
 	if err != nil {
 		return nil, err
 	}
-	if g.APIKey, err = s.d.Box.Open(g.APIKey); err != nil {
+	if g.APIKey, err = s.box.Open(g.APIKey); err != nil {
 		return nil, err
 	}
 	client := &http.Client{Timeout: 20 * time.Second}

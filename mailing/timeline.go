@@ -13,13 +13,13 @@ import (
 
 // Timeline puts the campaigns a member was sent on their CRM card, from
 // the ledger (crm.TimelineSource; the hub registers it as "mailings").
-type Timeline struct{ S *Service }
+type Timeline struct{ db *db.DB }
 
 // MemberTimeline lists the member's ledger rows last changed before
 // before, newest first. A campaign shows when the caller's unit sent it
 // or is below the unit that did (a federation's campaign is part of a
 // primary organisation member's history), as SMTP accounts are shared.
-func (t Timeline) MemberTimeline(ctx context.Context, sc access.Scope, m crm.Member, before time.Time, limit int) ([]crm.TimelineEntry, error) {
+func (t *Timeline) MemberTimeline(ctx context.Context, sc access.Scope, m crm.Member, before time.Time, limit int) ([]crm.TimelineEntry, error) {
 	if !sc.Can(access.ReadDirectory) {
 		return nil, nil
 	}
@@ -28,7 +28,7 @@ func (t Timeline) MemberTimeline(ctx context.Context, sc access.Scope, m crm.Mem
 		b = before.UnixMilli()
 	}
 	lo, hi := sc.PathRange()
-	rows, err := t.S.d.DB.QueryContext(ctx, `SELECT c.id, c.name, r.seq, r.channel, r.status, r.reason, r.updated_at
+	rows, err := t.db.QueryContext(ctx, `SELECT c.id, c.name, r.seq, r.channel, r.status, r.reason, r.updated_at
 		FROM mailing_recipients r JOIN mailing_campaigns c ON c.id = r.campaign_id JOIN units u ON u.id = c.unit_id
 		WHERE r.member_id = $4 AND r.updated_at < $5 AND `+usableFrom+`
 		ORDER BY r.updated_at DESC, r.campaign_id DESC LIMIT $6`, lo, hi, sc.UnitPath, m.ID, b, limit)

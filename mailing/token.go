@@ -17,30 +17,37 @@ func TokenKeyFrom(secretKey string) []byte {
 	return sum[:]
 }
 
+// tokens sign and check the links in campaign letters (unsubscribe, open,
+// click) with the installation's key, and make their addresses.
+type tokens struct {
+	key     []byte
+	baseURL string // the hub's public address
+}
+
 // errBadToken is any unsubscribe, open or click token that does not verify.
 var errBadToken = errors.New("mailing: bad unsubscribe token")
 
 // unsubscribeToken signs (campaign, ledger row): the link needs no
 // database lookup to verify, names nobody, and cannot be made for another
 // recipient without the hub's key.
-func (s *Service) unsubscribeToken(campaignID string, seq int64) string {
+func (s tokens) unsubscribeToken(campaignID string, seq int64) string {
 	return s.rowToken("unsubscribe", campaignID, seq, "")
 }
 
-func (s *Service) parseToken(tok string) (campaignID string, seq int64, err error) {
+func (s tokens) parseToken(tok string) (campaignID string, seq int64, err error) {
 	return s.parseRowToken("unsubscribe", tok, "")
 }
 
 // rowToken signs a ledger row for one purpose (unsubscribe, open, click);
 // extra (a click's target address) is covered by the signature without
 // being part of the token.
-func (s *Service) rowToken(purpose, campaignID string, seq int64, extra string) string {
+func (s tokens) rowToken(purpose, campaignID string, seq int64, extra string) string {
 	payload := campaignID + "." + strconv.FormatInt(seq, 36)
 	return payload + "." + base64.RawURLEncoding.EncodeToString(s.tokenMAC(purpose, payload, extra))
 }
 
-func (s *Service) tokenMAC(purpose, payload, extra string) []byte {
-	mac := hmac.New(sha256.New, s.d.TokenKey)
+func (s tokens) tokenMAC(purpose, payload, extra string) []byte {
+	mac := hmac.New(sha256.New, s.key)
 	mac.Write([]byte(purpose + ":" + payload))
 	if extra != "" {
 		mac.Write([]byte("\x00" + extra))
@@ -48,7 +55,7 @@ func (s *Service) tokenMAC(purpose, payload, extra string) []byte {
 	return mac.Sum(nil)[:16]
 }
 
-func (s *Service) parseRowToken(purpose, tok, extra string) (campaignID string, seq int64, err error) {
+func (s tokens) parseRowToken(purpose, tok, extra string) (campaignID string, seq int64, err error) {
 	if len(tok) > 200 {
 		return "", 0, errBadToken
 	}
@@ -71,6 +78,6 @@ func (s *Service) parseRowToken(purpose, tok, extra string) (campaignID string, 
 	return campaignID, seq, nil
 }
 
-func (s *Service) unsubscribeURL(campaignID string, seq int64) string {
-	return strings.TrimSuffix(s.d.BaseURL, "/") + "/hooks/mailing/unsubscribe/" + s.unsubscribeToken(campaignID, seq)
+func (s tokens) unsubscribeURL(campaignID string, seq int64) string {
+	return strings.TrimSuffix(s.baseURL, "/") + "/hooks/mailing/unsubscribe/" + s.unsubscribeToken(campaignID, seq)
 }

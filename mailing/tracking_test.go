@@ -36,13 +36,13 @@ func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	const target = "https://union.example.org/meet?a=1&b=2"
 	send := func(name string) (mailing.Campaign, string) {
 		t.Helper()
-		c, err := e.n.Mailing.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: []string{"email"},
+		c, err := e.n.Mailing.Campaigns.CreateCampaign(e.ctx, e.sec, mailing.CampaignInput{Name: name, Channels: []string{"email"},
 			Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.n.Root.ID}}}, Accounts: []string{acc},
 			Content: mailing.Content{Subject: "Новости", HTML: `<html><body><p>Здравствуйте, {{.GivenName}}! <a href="https://union.example.org/meet?a=1&amp;b=2">Подробнее</a></p></body></html>`}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.n.Mailing.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
+		if _, err := e.n.Mailing.Actions.Start(e.ctx, e.sec, c.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		e.waitFinished(c.ID, 30*time.Second)
@@ -54,12 +54,12 @@ func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	if pixelLink.MatchString(body) || clickLink.MatchString(body) || !strings.Contains(body, `href="https://union.example.org/meet?a=1&amp;b=2"`) {
 		t.Fatalf("tracking is on by default:\n%s", body)
 	}
-	if err := e.n.Mailing.SetTracking(e.ctx, e.sec, true); err == nil {
+	if err := e.n.Mailing.Tracking.SetTracking(e.ctx, e.sec, true); err == nil {
 		t.Fatal("a secretary turned tracking on")
 	}
 	admin := e.sec
 	admin.Role = access.Administrator
-	if err := e.n.Mailing.SetTracking(e.ctx, admin, true); err != nil {
+	if err := e.n.Mailing.Tracking.SetTracking(e.ctx, admin, true); err != nil {
 		t.Fatal(err)
 	}
 	c, body := send("С подсчётом")
@@ -93,7 +93,7 @@ func TestTrackingOffByDefaultThenCounted(t *testing.T) {
 	if resp := get("/hooks/mailing/c/forged.1.AAAA?u=" + url.QueryEscape(target)); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a forged click token: %d", resp.StatusCode)
 	}
-	st, err := e.n.Mailing.CampaignStats(e.ctx, e.sec, c.ID)
+	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil || st.Opened != 1 || st.Clicked != 1 {
 		t.Errorf("stats %+v %v, want one opened and one clicked", st, err)
 	}

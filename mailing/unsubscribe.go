@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"html/template"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -15,6 +13,15 @@ import (
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Suppressions keep the suppression list: the addresses, per channel,
+// that get no campaign any more (unsubscribed, bounced, complained, or
+// blocked the bot). Every node's runner hears of a new one at once.
+type Suppressions struct {
+	db     *db.DB
+	events *events
+	tokens tokens
+}
 
 // Suppression reasons.
 const (
@@ -27,13 +34,13 @@ const (
 // the suppression list for that channel, its pending rows in every
 // campaign are skipped, and every node's runner hears of it before this
 // returns, so no further message goes to that person.
-func (s *Service) Unsubscribe(ctx context.Context, token, from string) error {
-	campaignID, seq, err := s.parseToken(token)
+func (s *Suppressions) Unsubscribe(ctx context.Context, token, from string) error {
+	campaignID, seq, err := s.tokens.parseToken(token)
 	if err != nil {
 		return err
 	}
 	var channel, address, unit string
-	err = s.d.DB.QueryRowContext(ctx, `SELECT r.channel, r.address, c.unit_id FROM mailing_recipients r
+	err = s.db.QueryRowContext(ctx, `SELECT r.channel, r.address, c.unit_id FROM mailing_recipients r
 		JOIN mailing_campaigns c ON c.id = r.campaign_id WHERE r.campaign_id = $1 AND r.seq = $2`, campaignID, seq).Scan(&channel, &address, &unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("mailing: unsubscribe: %w", db.ErrNotFound)
@@ -48,7 +55,7 @@ func (s *Service) Unsubscribe(ctx context.Context, token, from string) error {
 
 // Suppress puts an address on a channel's suppression list (a hard bounce
 // from the mail connector, a complaint, an unsubscribe by another route).
-func (s *Service) Suppress(ctx context.Context, sc access.Scope, channel, address, reason string) error {
+func (s *Suppressions) Suppress(ctx context.Context, sc access.Scope, channel, address, reason string) error {
 	if err := requireSend(sc); err != nil {
 		return err
 	}
@@ -64,13 +71,11 @@ func (s *Service) Suppress(ctx context.Context, sc access.Scope, channel, addres
 	return s.suppress(ctx, sc, channel, address, reason, "", sc.UnitID)
 }
 
-func (s *Service) suppress(ctx context.Context, sc access.Scope, channel, address, reason, campaignID, unit string) error {
+func (s *Suppressions) suppress(ctx context.Context, sc access.Scope, channel, address, reason, campaignID, unit string) error {
 	// Runners learn of it first: a send they are about to make checks
 	// this set, while the ledger update below covers batches not yet read.
-	key := channel + " " + address
-	s.runner.unsub.add(key)
-	s.publish(ctx, "unsub "+key)
-	return s.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	s.events.unsubscribed(ctx, channel+" "+address)
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO mailing_suppressions (channel, address, reason, campaign_id, created_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, channel, address, reason, campaignID, now)
@@ -92,7 +97,7 @@ func (s *Service) suppress(ctx context.Context, sc access.Scope, channel, addres
 // RecordBounce marks the ledger row a bounce refers to (by the Message-ID
 // the campaign gave it) and suppresses the address: the mail connector's
 // bounce handling calls it for campaign letters.
-func (s *Service) RecordBounce(ctx context.Context, messageID, reason string) error {
+func (s *Suppressions) RecordBounce(ctx context.Context, messageID, reason string) error {
 	local, _, _ := strings.Cut(strings.Trim(messageID, "<>"), "@")
 	rest, ok := strings.CutPrefix(local, "m.")
 	seqStr, campaignID, ok2 := strings.Cut(rest, ".")
@@ -101,54 +106,23 @@ func (s *Service) RecordBounce(ctx context.Context, messageID, reason string) er
 		return fmt.Errorf("mailing: %q is not a campaign Message-ID: %w", messageID, db.ErrNotFound)
 	}
 	var channel, address, unit string
-	if err := s.d.DB.QueryRowContext(ctx, `SELECT r.channel, r.address, c.unit_id FROM mailing_recipients r
+	if err := s.db.QueryRowContext(ctx, `SELECT r.channel, r.address, c.unit_id FROM mailing_recipients r
 		JOIN mailing_campaigns c ON c.id = r.campaign_id WHERE r.campaign_id = $1 AND r.seq = $2`, campaignID, seq).Scan(&channel, &address, &unit); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("mailing: bounce for %s: %w", messageID, db.ErrNotFound)
 		}
 		return err
 	}
-	if _, err := s.d.DB.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'bounced', reason = $3, updated_at = $4
+	if _, err := s.db.ExecContext(ctx, `UPDATE mailing_recipients SET status = 'bounced', reason = $3, updated_at = $4
 		WHERE campaign_id = $1 AND seq = $2`, campaignID, seq, reason, db.Now()); err != nil {
 		return err
 	}
 	return s.suppress(ctx, access.System("bounce"), channel, address, ReasonBounce, campaignID, unit)
 }
 
-var unsubscribePage = template.Must(template.New("u").Parse(`<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Отписка от рассылки</title></head><body>
-{{if .Done}}<h1>Вы отписаны</h1><p>Больше писем этой рассылки вы не получите.</p>
-{{else if .Bad}}<h1>Ссылка недействительна</h1><p>Проверьте, что ссылка скопирована полностью.</p>
-{{else}}<h1>Отписаться от рассылки?</h1>
-<form method="post"><button type="submit">Отписаться</button></form>{{end}}
-</body></html>`))
-
-// httpUnsubscribe answers the visible link (GET shows a button, so mail
-// scanners that follow links unsubscribe nobody) and the RFC 8058 one-click
-// POST that mail programs send.
-func (s *Service) httpUnsubscribe(w http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	data := struct{ Done, Bad bool }{}
-	if r.Method == http.MethodPost {
-		err := s.Unsubscribe(r.Context(), token, r.RemoteAddr)
-		switch {
-		case err == nil:
-			data.Done = true
-		case errors.Is(err, errBadToken) || errors.Is(err, db.ErrNotFound):
-			s.log.Warn("unsubscribe with a bad token", "ip", r.RemoteAddr)
-			w.WriteHeader(http.StatusNotFound)
-			data.Bad = true
-		default:
-			s.log.Error("unsubscribe failed", "err", err)
-			http.Error(w, "temporary failure, try again", http.StatusServiceUnavailable)
-			return
-		}
-	} else if _, _, err := s.parseToken(token); err != nil {
-		w.WriteHeader(http.StatusNotFound)
-		data.Bad = true
-	}
-	_ = unsubscribePage.Execute(w, data)
+// ValidToken says whether an unsubscribe link's token verifies, before
+// anyone asks to use it.
+func (s *Suppressions) ValidToken(token string) bool {
+	_, _, err := s.tokens.parseToken(token)
+	return err == nil
 }

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/testkit/imaptest"
 )
 
 // letterSink is an SMTP server that hands over the letters it receives.
@@ -62,29 +62,6 @@ func startLetterSink(t *testing.T) (*letterSink, string) {
 	return s, l.Addr().String()
 }
 
-// startMailbox serves an empty in-memory IMAP mailbox: the mail channel
-// signs in when it is saved and then watches it (IDLE tells it of a
-// letter the test puts in the user's INBOX).
-func startMailbox(t *testing.T) (string, *imapmemserver.User) {
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("hotline", "mailbox-password")
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{InsecureAuth: true, Caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIdle: {}},
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		}})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return l.Addr().String(), u
-}
-
 // withMailbox makes a mail channel on a fake SMTP server and IMAP mailbox
 // and names it the widget channel's mailbox for answers by e-mail.
 func (f *fixture) withMailbox(t *testing.T) (inbox.Channel, *letterSink, *imapmemserver.User) {
@@ -92,7 +69,10 @@ func (f *fixture) withMailbox(t *testing.T) (inbox.Channel, *letterSink, *imapme
 	ctx := t.Context()
 	sink, addr := startLetterSink(t)
 	host, port, _ := net.SplitHostPort(addr)
-	imapAddr, user := startMailbox(t)
+	// The mail channel signs in when it is saved and then watches the
+	// mailbox (IDLE tells it of a letter the test puts in the INBOX).
+	mbox := imaptest.Start(t, "hotline", imaptest.Options{Idle: true})
+	imapAddr, user := mbox.Addr, mbox.User
 	_, imapPort, _ := net.SplitHostPort(imapAddr)
 	mailCh, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindMail, Name: "hotline@",
 		Settings: map[string]string{"imap_host": host, "imap_port": imapPort, "imap_tls": "none", "smtp_host": host, "smtp_port": port,

@@ -10,14 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/settings"
+	"github.com/profhub/profhub/internal/testkit/imaptest"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -88,23 +86,8 @@ func startServers(t *testing.T) (*letterSink, string, string) {
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	// The mail channel signs in to its IMAP mailbox when it is saved.
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("docs", "mailbox-password")
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(u)
-	isrv := imapserver.New(&imapserver.Options{InsecureAuth: true, Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		}})
-	il, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go isrv.Serve(il)
-	t.Cleanup(func() { isrv.Close() })
-	return s, l.Addr().String(), il.Addr().String()
+	mbox := imaptest.Start(t, "docs", imaptest.Options{})
+	return s, l.Addr().String(), mbox.Addr
 }
 
 // An outgoing document dispatched by e-mail leaves through the mail channel

@@ -1,44 +1,24 @@
 package main
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
-// A Bot API that knows one token, for the token check of `channel
-// telegram add`.
-func fakeBotAPI(t *testing.T, token string) (*httptest.Server, func() map[string]int) {
-	var mu sync.Mutex
-	calls := map[string]int{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, method, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
-		mu.Lock()
-		calls[method]++
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if tok != token {
-			w.WriteHeader(401)
-			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
-			return
-		}
-		switch method {
-		case "getMe":
-			json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{"id": 1, "is_bot": true, "first_name": "Профбот", "username": "prof_cli_bot"}})
-		default:
-			json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": true})
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() map[string]int {
-		mu.Lock()
-		defer mu.Unlock()
-		return map[string]int{"getMe": calls["getMe"], "deleteWebhook": calls["deleteWebhook"]}
+// fakeBotAPI is a Bot API that knows one token, for the token check of
+// `channel telegram add`; calls counts the getMe and deleteWebhook calls
+// with any token.
+func fakeBotAPI(t *testing.T, token string) (*tgtest.Server, func() map[string]int) {
+	api := tgtest.New(t)
+	api.Set(func(f *tgtest.Server) {
+		f.Token, f.Bot = token, tgtest.Bot{ID: 1, FirstName: "Профбот", Username: "prof_cli_bot"}
+	})
+	return api, func() map[string]int {
+		return map[string]int{"getMe": api.Requests("getMe"), "deleteWebhook": api.Requests("deleteWebhook")}
 	}
 }
 

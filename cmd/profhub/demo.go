@@ -18,7 +18,7 @@ import (
 )
 
 // fillDemo fills the demo; m, when set, adds the mailing part.
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Service, out io.Writer) error {
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, out io.Writer) error {
 	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e)})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
@@ -62,7 +62,7 @@ func (c *cli) demo(args []string) error {
 // campaigns without running them: its runner is never started, so the
 // key-value client it needs sees no traffic (with the embedded default it
 // is a private in-process server).
-func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *inbox.Services) (*mailing.Service, func(), error) {
+func (c *cli) openMailing(ctx context.Context, cfg *config.Config, d *db.DB, e *inbox.Services) (*mailing.Services, func(), error) {
 	key, box, kvc, err := openSecrets(ctx, cfg)
 	if err != nil {
 		return nil, nil, err

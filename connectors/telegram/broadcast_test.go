@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // A broadcast of 500 replies (100 members, 5 replies each) under
@@ -25,14 +27,14 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 	const members, each = 100, 5
 	convs := make([]string, members)
 	for i := range members {
-		e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(int64(900000+i), 1, "вопрос")))
+		e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(int64(900000+i), 1, "вопрос")))
 	}
 	for _, m := range e.inbound(t, ch) {
 		var chat int
 		fmt.Sscan(m.ExternalID[len("msg:"):len("msg:")+6], &chat)
 		convs[chat-900000] = m.ConversationID
 	}
-	e.tg.set(func(f *fakeTelegram) { f.every429, f.retryAfter = 50, 1 })
+	e.tg.Set(func(f *tgtest.Server) { f.Every429, f.RetryAfter = 50, 1 })
 	start := time.Now()
 	var sendStart time.Time
 	// Round robin, as a broadcast goes out: each member's replies are
@@ -40,13 +42,13 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 	// Telegram stalls while the replies are stored, so that they go out
 	// as one backlog at full speed rather than at the pace they are typed.
 	hold := make(chan struct{})
-	e.tg.set(func(f *fakeTelegram) { f.hold = hold })
+	e.tg.Set(func(f *tgtest.Server) { f.Hold = hold })
 	for r := range each {
 		for i, conv := range convs {
 			e.reply(t, conv, fmt.Sprintf("рассылка %d для %d", r, i))
 		}
 	}
-	e.tg.set(func(f *fakeTelegram) { f.hold = nil })
+	e.tg.Set(func(f *tgtest.Server) { f.Hold = nil })
 	close(hold)
 	t.Logf("replies stored after %s", time.Since(start).Round(time.Millisecond))
 	sendStart = time.Now()
@@ -65,7 +67,7 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	took := time.Since(sendStart)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	seen := map[string]int{}
 	byChat := map[int64][]time.Time{}
 	var all []time.Time
@@ -102,9 +104,9 @@ func TestBroadcastKeepsLimitsAndLosesNothing(t *testing.T) {
 			}
 		}
 	}
-	e.tg.mu.Lock()
-	violations, calls := e.tg.violations, e.tg.sendCount
-	e.tg.mu.Unlock()
+	e.tg.Mu.Lock()
+	violations, calls := e.tg.Violations, e.tg.SendCount
+	e.tg.Mu.Unlock()
 	if len(violations) > 0 {
 		t.Errorf("sent into 429 pauses: %v", violations)
 	}

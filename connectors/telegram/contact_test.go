@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 func contactMessage(chat int64, id int, phone string, userID int64) map[string]any {
-	m := textMessage(chat, id, "")
+	m := tgtest.TextMessage(chat, id, "")
 	delete(m, "text")
 	m["contact"] = map[string]any{"phone_number": phone, "first_name": "Марина", "user_id": userID}
 	return m
@@ -34,17 +35,17 @@ func TestSharedPhoneLinksMember(t *testing.T) {
 		return member, phone
 	}
 	// Someone else's card, forwarded: not the sender's number.
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(contactMessage(777030, 1, "+79123456789", 555)))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(contactMessage(777030, 1, "+79123456789", 555)))
 	if member, _ := memberOf("777030"); member != "" {
 		t.Fatalf("a forwarded card linked member %s", member)
 	}
 	// Their own number, as Telegram sends it without "+".
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(contactMessage(777030, 2, "79123456789", 777030)))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(contactMessage(777030, 2, "79123456789", 777030)))
 	if member, phone := memberOf("777030"); member != m.ID || phone != "79123456789" {
 		t.Fatalf("member %q phone %q, want %s", member, phone, m.ID)
 	}
 	// A number no member has.
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(contactMessage(777031, 1, "+79990001122", 777031)))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(contactMessage(777031, 1, "+79990001122", 777031)))
 	if member, phone := memberOf("777031"); member != "" || phone != "+79990001122" {
 		t.Fatalf("member %q phone %q for an unknown number", member, phone)
 	}

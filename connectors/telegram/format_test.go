@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // The operator's markup goes out as entities with UTF-16 offsets; HTML
@@ -15,11 +16,11 @@ import (
 func TestReplyFormattingBecomesEntities(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777020, 1, "вопрос")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777020, 1, "вопрос")))
 	conv := e.inbound(t, ch)[0].ConversationID
 	r := e.reply(t, conv, "😀 **Важно**: <b>не</b> & [устав](https://profhub.example/ustav?a=1&b=2)")
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 10*time.Second)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != 1 {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -39,7 +40,7 @@ func TestReplyFormattingBecomesEntities(t *testing.T) {
 func TestVoiceAndAudioReplies(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777021, 1, "пришлите запись")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777021, 1, "пришлите запись")))
 	conv := e.inbound(t, ch)[0].ConversationID
 	ogg := append([]byte("OggS\x00\x02"), bytes.Repeat([]byte{7}, 200)...)
 	mp3 := append([]byte("ID3\x03\x00\x00\x00"), bytes.Repeat([]byte{9}, 200)...)
@@ -52,7 +53,7 @@ func TestVoiceAndAudioReplies(t *testing.T) {
 	var r inbox.Message
 	_ = json.Unmarshal(body, &r)
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 15*time.Second)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != 2 || sent[0].Method != "sendVoice" || sent[1].Method != "sendAudio" {
 		t.Fatalf("sent %+v", sent)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // The bot menu: a new member's messages wait (out of the queue) while the
@@ -23,33 +24,33 @@ func TestBotMenuRoutesByTopic(t *testing.T) {
 	}
 	_, _, err = e.n.Inbox.Channels.Create(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
 		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL, "menu_topics": "Помощь | no-such-line"},
-		Secrets:  map[string]string{"bot_token": e.tg.token}})
+		Secrets:  map[string]string{"bot_token": e.tg.Token}})
 	if err == nil || !strings.Contains(err.Error(), "no-such-line") {
 		t.Fatalf("a topic naming a missing line: %v", err)
 	}
 	ch, _, err := e.n.Inbox.Channels.Create(ctx, e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram, Name: "Бот",
 		Settings: map[string]string{"mode": "webhook", "api_url": e.tg.URL, "menu_greeting": "Профсоюз на связи. О чём вопрос?",
 			"menu_topics": "Материальная помощь | " + help.ID + "\nДругое", "menu_phone": "1"},
-		Secrets: map[string]string{"bot_token": e.tg.token}})
+		Secrets: map[string]string{"bot_token": e.tg.Token}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := e.tg.update(textMessage(777040, 1, "Здравствуйте"))
-	for _, u := range []map[string]any{first, e.tg.update(textMessage(777040, 2, "Нужна помощь после пожара")), first} {
-		if code := e.hook(t, ch, e.tg.webhookSecret, u); code != 200 {
+	first := e.tg.Update(tgtest.TextMessage(777040, 1, "Здравствуйте"))
+	for _, u := range []map[string]any{first, e.tg.Update(tgtest.TextMessage(777040, 2, "Нужна помощь после пожара")), first} {
+		if code := e.hook(t, ch, e.tg.WebhookSecret, u); code != 200 {
 			t.Fatalf("webhook: %d", code)
 		}
 	}
 	if got := e.inbound(t, ch); len(got) != 0 {
 		t.Fatalf("%d messages in the inbox before a topic was chosen", len(got))
 	}
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != 1 || sent[0].Text != "Профсоюз на связи. О чём вопрос?" || !strings.Contains(sent[0].Markup, `"text":"Материальная помощь"`) ||
 		!strings.Contains(sent[0].Markup, `"request_contact":true`) {
 		t.Fatalf("menu sent: %+v", sent)
 	}
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777040, 3, "Материальная помощь")))
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777040, 4, "Спасибо")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777040, 3, "Материальная помощь")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777040, 4, "Спасибо")))
 	in := e.inbound(t, ch)
 	if len(in) != 4 {
 		t.Fatalf("%d messages, want 4: %+v", len(in), in)

@@ -11,13 +11,14 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // newEnvNodes is newEnv on nodes hub nodes sharing one database and Redis;
 // replies are typed on them in turn.
 func newEnvNodes(t *testing.T, nodes int) (*env, []*env) {
 	t.Helper()
-	tg := newFakeTelegram(t)
+	tg := tgtest.New(t)
 	s, _ := hubtest.NewSharedStorage(t)
 	var all []*env
 	for i := range nodes {
@@ -57,14 +58,14 @@ func TestRepliesToOneChatArriveInOrder(t *testing.T) {
 			e, all := newEnvNodes(t, nodes)
 			ch := e.channel(t, "webhook")
 			const chat = 778100
-			if code := e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(chat, 1, "вопрос"))); code != http.StatusOK {
+			if code := e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(chat, 1, "вопрос"))); code != http.StatusOK {
 				t.Fatalf("webhook = %d", code)
 			}
 			conv := e.inbound(t, ch)[0].ConversationID
 			const n, refused = 100, 37
-			e.tg.set(func(f *fakeTelegram) {
-				f.jitter, f.every429, f.retryAfter = 40*time.Millisecond, 17, 1
-				f.refuse[fmt.Sprintf("ответ %03d", refused)] = true
+			e.tg.Set(func(f *tgtest.Server) {
+				f.Jitter, f.Every429, f.RetryAfter = 40*time.Millisecond, 17, 1
+				f.Refuse[fmt.Sprintf("ответ %03d", refused)] = true
 			})
 			ids := make([]string, n)
 			for i := range n {
@@ -76,7 +77,7 @@ func TestRepliesToOneChatArriveInOrder(t *testing.T) {
 			}
 			e.waitStatus(t, conv, ids[n-1], inbox.DeliverySent, 3*time.Minute)
 			var got []string
-			for _, c := range e.tg.sentCalls() {
+			for _, c := range e.tg.SentCalls() {
 				if c.ChatID == chat {
 					got = append(got, c.Text)
 				}
@@ -95,9 +96,9 @@ func TestRepliesToOneChatArriveInOrder(t *testing.T) {
 				WHERE conversation_id = $1 AND status = 'sent' AND attempts = 1 + rate_limited`, conv).Scan(&limited, &sent); err != nil {
 				t.Fatal(err)
 			}
-			e.tg.mu.Lock()
-			violations, calls := e.tg.violations, e.tg.sendCount
-			e.tg.mu.Unlock()
+			e.tg.Mu.Lock()
+			violations, calls := e.tg.Violations, e.tg.SendCount
+			e.tg.Mu.Unlock()
 			if len(violations) > 0 {
 				t.Errorf("sent into 429 pauses: %v", violations)
 			}
@@ -114,7 +115,7 @@ func TestRepliesToOneChatArriveInOrder(t *testing.T) {
 func TestOneChatPace(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(778200, 1, "вопрос")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(778200, 1, "вопрос")))
 	conv := e.inbound(t, ch)[0].ConversationID
 	const n = 12
 	var last inbox.Message
@@ -122,7 +123,7 @@ func TestOneChatPace(t *testing.T) {
 		last = e.reply(t, conv, fmt.Sprintf("ответ %d", i))
 	}
 	e.waitStatus(t, conv, last.ID, inbox.DeliverySent, time.Minute)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != n {
 		t.Fatalf("%d messages sent, want %d", len(sent), n)
 	}

@@ -15,12 +15,13 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // env is a hub with a line, its operator, and a fake Telegram.
 type env struct {
 	n     *hubtest.Node
-	tg    *fakeTelegram
+	tg    *tgtest.Server
 	line  inbox.Line
 	opTok string
 }
@@ -29,7 +30,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	// The fake first: cleanups run last-in first-out, so the hub (and its
 	// pollers) stop before the fake closes.
-	tg := newFakeTelegram(t)
+	tg := tgtest.New(t)
 	n := hubtest.Start(t)
 	// The webhook address Telegram is told to call: the test server.
 	n.Config.BaseURL = n.Server.URL
@@ -51,7 +52,7 @@ func newEnv(t *testing.T) *env {
 func (e *env) channel(t *testing.T, mode string) inbox.Channel {
 	t.Helper()
 	ch, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
-		Name: "Бот", Settings: map[string]string{"mode": mode, "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.token}})
+		Name: "Бот", Settings: map[string]string{"mode": mode, "api_url": e.tg.URL}, Secrets: map[string]string{"bot_token": e.tg.Token}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,15 +164,15 @@ func (e *env) waitStatus(t *testing.T, conv, id, status string, within time.Dura
 	}
 }
 
-func (e *env) waitSent(t *testing.T, within time.Duration) sentCall {
+func (e *env) waitSent(t *testing.T, within time.Duration) tgtest.Sent {
 	t.Helper()
 	select {
-	case c := <-e.tg.arrived:
+	case c := <-e.tg.Arrived:
 		return c
 	case <-time.After(within):
 		t.Fatalf("nothing sent to Telegram within %s", within)
 	}
-	return sentCall{}
+	return tgtest.Sent{}
 }
 
 func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
@@ -180,9 +181,9 @@ func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
 	if ch.Settings["bot_username"] != "union_test_bot" || ch.Settings["bot_name"] != "Профсоюз бот" || ch.RatePerS != 25 {
 		t.Fatalf("channel after setup: %+v rate %d", ch.Settings, ch.RatePerS)
 	}
-	e.tg.set(func(f *fakeTelegram) {
-		if f.webhookURL != e.n.Server.URL+"/hooks/telegram/"+ch.ID || len(f.webhookSecret) < 32 {
-			t.Errorf("webhook registered as %q with secret %q", f.webhookURL, f.webhookSecret)
+	e.tg.Set(func(f *tgtest.Server) {
+		if f.WebhookURL != e.n.Server.URL+"/hooks/telegram/"+ch.ID || len(f.WebhookSecret) < 32 {
+			t.Errorf("webhook registered as %q with secret %q", f.WebhookURL, f.WebhookSecret)
 		}
 	})
 	_, _, err := e.n.Inbox.Channels.Create(context.Background(), e.n.System, inbox.NewChannel{LineID: e.line.ID, Kind: inbox.KindTelegram,
@@ -194,8 +195,8 @@ func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
 	if _, err := e.n.Inbox.Channels.Update(context.Background(), e.n.System, ch.ID, inbox.ChannelChanges{Settings: map[string]string{"mode": "polling"}}); err != nil {
 		t.Fatal(err)
 	}
-	e.tg.set(func(f *fakeTelegram) {
-		if f.webhookURL != "" {
+	e.tg.Set(func(f *tgtest.Server) {
+		if f.WebhookURL != "" {
 			t.Errorf("webhook still set after switching to polling")
 		}
 	})
@@ -206,8 +207,8 @@ func TestSetupChecksTokenAndRegistersWebhook(t *testing.T) {
 func TestWebhookRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	secret := e.tg.webhookSecret
-	if code := e.hook(t, ch, secret, e.tg.update(textMessage(777001, 1, "Здравствуйте! Вопрос по отпуску."))); code != 200 {
+	secret := e.tg.WebhookSecret
+	if code := e.hook(t, ch, secret, e.tg.Update(tgtest.TextMessage(777001, 1, "Здравствуйте! Вопрос по отпуску."))); code != 200 {
 		t.Fatalf("webhook = %d", code)
 	}
 	in := e.inbound(t, ch)
@@ -228,7 +229,7 @@ func TestWebhookRoundTrip(t *testing.T) {
 	}
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 5*time.Second)
 	time.Sleep(1500 * time.Millisecond)
-	if n := len(e.tg.sentCalls()); n != 1 {
+	if n := len(e.tg.SentCalls()); n != 1 {
 		t.Fatalf("%d sends for one reply", n)
 	}
 	st, err := e.n.Inbox.Channels.Status(context.Background(), e.n.System, ch.ID)
@@ -241,8 +242,8 @@ func TestWebhookRoundTrip(t *testing.T) {
 func TestWebhookRefusesWrongSecret(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	upd := e.tg.update(textMessage(777002, 1, "подделка"))
-	for _, secret := range []string{"", "wrong", e.tg.webhookSecret + "x"} {
+	upd := e.tg.Update(tgtest.TextMessage(777002, 1, "подделка"))
+	for _, secret := range []string{"", "wrong", e.tg.WebhookSecret + "x"} {
 		if code := e.hook(t, ch, secret, upd); code != http.StatusForbidden {
 			t.Errorf("secret %q: %d, want 403", secret, code)
 		}
@@ -258,13 +259,13 @@ func TestWebhookRefusesWrongSecret(t *testing.T) {
 func TestWebhookReplayIsOneMessage(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	upd := e.tg.update(textMessage(777003, 42, "раз"))
+	upd := e.tg.Update(tgtest.TextMessage(777003, 42, "раз"))
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if code := e.hook(t, ch, e.tg.webhookSecret, upd); code != 200 {
+			if code := e.hook(t, ch, e.tg.WebhookSecret, upd); code != 200 {
 				t.Errorf("webhook = %d", code)
 			}
 		}()
@@ -274,9 +275,9 @@ func TestWebhookReplayIsOneMessage(t *testing.T) {
 		t.Fatalf("%d messages from one update", len(in))
 	}
 	// An edit is a new entry, marked as edited.
-	edit := textMessage(777003, 42, "раз, два")
+	edit := tgtest.TextMessage(777003, 42, "раз, два")
 	edit["edit_date"] = time.Now().Unix() + 5
-	if code := e.hook(t, ch, e.tg.webhookSecret, map[string]any{"update_id": 9, "edited_message": edit}); code != 200 {
+	if code := e.hook(t, ch, e.tg.WebhookSecret, map[string]any{"update_id": 9, "edited_message": edit}); code != 200 {
 		t.Fatalf("edit = %d", code)
 	}
 	in := e.inbound(t, ch)
@@ -290,16 +291,16 @@ func TestWebhookPhotoIsStored(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
 	small, big := []byte("\xff\xd8\xff small jpeg"), append([]byte("\xff\xd8\xff"), bytes.Repeat([]byte("big"), 3000)...)
-	e.tg.addFile("ph-small", small)
-	e.tg.addFile("ph-big", big)
-	msg := textMessage(777004, 7, "")
+	e.tg.AddFile("ph-small", small)
+	e.tg.AddFile("ph-big", big)
+	msg := tgtest.TextMessage(777004, 7, "")
 	delete(msg, "text")
 	msg["caption"] = "Справка с работы"
 	msg["photo"] = []map[string]any{
 		{"file_id": "ph-small", "file_unique_id": "s", "width": 90, "height": 60, "file_size": len(small)},
 		{"file_id": "ph-big", "file_unique_id": "b", "width": 1280, "height": 960, "file_size": len(big)},
 	}
-	if code := e.hook(t, ch, e.tg.webhookSecret, e.tg.update(msg)); code != 200 {
+	if code := e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(msg)); code != 200 {
 		t.Fatalf("webhook = %d", code)
 	}
 	in := e.inbound(t, ch)
@@ -319,10 +320,10 @@ func TestWebhookPhotoIsStored(t *testing.T) {
 		t.Fatalf("stored %d bytes, want the largest photo", len(got))
 	}
 	// A file over the download limit arrives as a note, not an error.
-	doc := textMessage(777004, 8, "")
+	doc := tgtest.TextMessage(777004, 8, "")
 	delete(doc, "text")
 	doc["document"] = map[string]any{"file_id": "huge", "file_unique_id": "h", "file_name": "скан.pdf", "file_size": 30 << 20}
-	if code := e.hook(t, ch, e.tg.webhookSecret, e.tg.update(doc)); code != 200 {
+	if code := e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(doc)); code != 200 {
 		t.Fatalf("webhook = %d", code)
 	}
 	in = e.inbound(t, ch)
@@ -336,8 +337,8 @@ func TestWebhookPhotoIsStored(t *testing.T) {
 func TestLongPolling(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "polling")
-	e.tg.queue(textMessage(777005, 1, "первое"))
-	e.tg.queue(textMessage(777005, 2, "второе"))
+	e.tg.Queue(tgtest.TextMessage(777005, 1, "первое"))
+	e.tg.Queue(tgtest.TextMessage(777005, 2, "второе"))
 	deadline := time.Now().Add(15 * time.Second)
 	for len(e.inbound(t, ch)) < 2 {
 		if time.Now().After(deadline) {
@@ -350,7 +351,7 @@ func TestLongPolling(t *testing.T) {
 		t.Fatalf("order: %+v", in)
 	}
 	// One arriving while the poll waits.
-	e.tg.queue(textMessage(777005, 3, "третье"))
+	e.tg.Queue(tgtest.TextMessage(777005, 3, "третье"))
 	for len(e.inbound(t, ch)) < 3 {
 		if time.Now().After(deadline) {
 			t.Fatal("third update not polled")
@@ -364,9 +365,9 @@ func TestLongPolling(t *testing.T) {
 func TestRateLimitAndBlocked(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777006, 1, "вопрос")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777006, 1, "вопрос")))
 	conv := e.inbound(t, ch)[0].ConversationID
-	e.tg.set(func(f *fakeTelegram) { f.fail429, f.retryAfter = 1, 3 })
+	e.tg.Set(func(f *tgtest.Server) { f.Fail429, f.RetryAfter = 1, 3 })
 	start := time.Now()
 	r := e.reply(t, conv, "ответ")
 	got := e.waitSent(t, 15*time.Second)
@@ -375,7 +376,7 @@ func TestRateLimitAndBlocked(t *testing.T) {
 	}
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 5*time.Second)
 
-	e.tg.set(func(f *fakeTelegram) { f.blocked[777006] = true })
+	e.tg.Set(func(f *tgtest.Server) { f.Blocked[777006] = true })
 	r = e.reply(t, conv, "ещё ответ")
 	m := e.waitStatus(t, conv, r.ID, inbox.DeliveryFailed, 10*time.Second)
 	if m.StatusReason != "the member blocked the bot" {
@@ -387,13 +388,13 @@ func TestRateLimitAndBlocked(t *testing.T) {
 func TestLongTextIsSplit(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777007, 1, "вопрос")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777007, 1, "вопрос")))
 	conv := e.inbound(t, ch)[0].ConversationID
 	para := strings.Repeat("Пункт устава. ", 200) // 2800 characters
 	text := para + "\n\n" + para + "\n\n" + para
 	r := e.reply(t, conv, text)
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 15*time.Second)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != 3 {
 		t.Fatalf("%d messages for a text of %d characters", len(sent), len([]rune(text)))
 	}
@@ -441,7 +442,7 @@ func (e *env) upload(t *testing.T, conv, name string, data []byte) inbox.Attachm
 func TestRepliesWithFiles(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(777008, 1, "пришлите бланк")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(777008, 1, "пришлите бланк")))
 	conv := e.inbound(t, ch)[0].ConversationID
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
 	pdf := []byte("%PDF-1.4 заявление")
@@ -454,7 +455,7 @@ func TestRepliesWithFiles(t *testing.T) {
 	var r inbox.Message
 	_ = json.Unmarshal(body, &r)
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 15*time.Second)
-	sent := e.tg.sentCalls()
+	sent := e.tg.SentCalls()
 	if len(sent) != 3 || sent[0].Method != "sendMessage" || sent[1].Method != "sendPhoto" || sent[2].Method != "sendDocument" {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -463,7 +464,7 @@ func TestRepliesWithFiles(t *testing.T) {
 	}
 
 	// A conversation whose chat Telegram does not know.
-	e.hook(t, ch, e.tg.webhookSecret, e.tg.update(textMessage(404, 1, "привет")))
+	e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(tgtest.TextMessage(404, 1, "привет")))
 	var lost string
 	for _, m := range e.inbound(t, ch) {
 		if m.ConversationID != conv {
@@ -480,7 +481,7 @@ func TestRepliesWithFiles(t *testing.T) {
 // Polling errors show in the channel's status.
 func TestPollingErrorIsReported(t *testing.T) {
 	e := newEnv(t)
-	e.tg.set(func(f *fakeTelegram) { f.pollError = true })
+	e.tg.Set(func(f *tgtest.Server) { f.PollError = true })
 	ch := e.channel(t, "polling")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -489,7 +490,7 @@ func TestPollingErrorIsReported(t *testing.T) {
 			t.Fatal(err)
 		}
 		if strings.Contains(st.LastError, "Conflict") {
-			if strings.Contains(st.LastError, e.tg.token) {
+			if strings.Contains(st.LastError, e.tg.Token) {
 				t.Fatalf("the token leaked into the status: %s", st.LastError)
 			}
 			break
@@ -500,8 +501,8 @@ func TestPollingErrorIsReported(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	// Once Telegram answers again, messages flow.
-	e.tg.set(func(f *fakeTelegram) { f.pollError = false })
-	e.tg.queue(textMessage(777009, 1, "снова работает"))
+	e.tg.Set(func(f *tgtest.Server) { f.PollError = false })
+	e.tg.Queue(tgtest.TextMessage(777009, 1, "снова работает"))
 	for len(e.inbound(t, ch)) == 0 {
 		if time.Now().After(deadline.Add(10 * time.Second)) {
 			t.Fatal("no message after the error cleared")

@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/tgtest"
 )
 
 // syncBuffer is a log sink a test can read while the hub writes.
@@ -37,7 +38,7 @@ func (s *syncBuffer) String() string {
 // seconds, no warning every few seconds); replies fail at once without a
 // request; a new token brings the channel back.
 func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
-	tg := newFakeTelegram(t)
+	tg := tgtest.New(t)
 	s := hubtest.NewStorage(t)
 	logs := &syncBuffer{}
 	s.Log = logs
@@ -56,13 +57,13 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := e.channel(t, "polling")
-	tg.queue(textMessage(778300, 1, "вопрос"))
+	tg.Queue(tgtest.TextMessage(778300, 1, "вопрос"))
 	waitUntil(t, 15*time.Second, "the first message polled", func() bool { return len(e.inbound(t, ch)) == 1 })
 	conv := e.inbound(t, ch)[0].ConversationID
 
 	// The token is revoked: Telegram answers 401 to the old one.
-	tg.set(func(f *fakeTelegram) { f.token = "123456:NEW-token_xyz" })
-	tg.queue(textMessage(778300, 2, "ещё")) // ends the long poll in flight; the next one meets the 401
+	tg.Set(func(f *tgtest.Server) { f.Token = "123456:NEW-token_xyz" })
+	tg.Queue(tgtest.TextMessage(778300, 2, "ещё")) // ends the long poll in flight; the next one meets the 401
 	var st inbox.ChannelStatus
 	waitUntil(t, 15*time.Second, "the channel marked failed", func() bool {
 		st, err = n.Inbox.Channels.Status(ctx, n.System, ch.ID)
@@ -74,17 +75,17 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	if strings.Contains(st.FailedReason+st.LastError, "TEST-token") {
 		t.Fatalf("the token leaked into the status: %+v", st)
 	}
-	refused := tg.refused401()
+	refused := tg.Refused()
 	r := e.reply(t, conv, "ответ при отозванном токене")
 	m := e.waitStatus(t, conv, r.ID, inbox.DeliveryFailed, 10*time.Second)
 	if !strings.Contains(m.StatusReason, "no longer valid") || m.Attempts != 1 {
 		t.Fatalf("reply with a revoked token: %q after %d attempts", m.StatusReason, m.Attempts)
 	}
 	time.Sleep(6 * time.Second) // the library retried every 5 s at most
-	if more := tg.refused401() - refused; more > 0 {
+	if more := tg.Refused() - refused; more > 0 {
 		t.Fatalf("%d calls with the refused token after the channel was marked failed", more)
 	}
-	if got := tg.calls1("sendMessage"); got != 0 {
+	if got := tg.Calls("sendMessage"); got != 0 {
 		t.Fatalf("%d sendMessage with a refused token", got)
 	}
 	out := logs.String()
@@ -103,7 +104,7 @@ func TestRevokedTokenStopsTheChannelUntilChanged(t *testing.T) {
 	if st.FailedCode != "" || st.LastError != "" {
 		t.Fatalf("status after the new token: %+v", st)
 	}
-	tg.queue(textMessage(778300, 3, "снова"))
+	tg.Queue(tgtest.TextMessage(778300, 3, "снова"))
 	waitUntil(t, 15*time.Second, "polling again", func() bool { return len(e.inbound(t, ch)) == 3 })
 	r = e.reply(t, conv, "ответ с новым токеном")
 	e.waitStatus(t, conv, r.ID, inbox.DeliverySent, 10*time.Second)
@@ -115,11 +116,11 @@ func TestPhotoKeepsItsRealType(t *testing.T) {
 	e := newEnv(t)
 	ch := e.channel(t, "webhook")
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 200)...)
-	e.tg.addFile("ph-png", png)
-	msg := textMessage(778400, 1, "")
+	e.tg.AddFile("ph-png", png)
+	msg := tgtest.TextMessage(778400, 1, "")
 	delete(msg, "text")
 	msg["photo"] = []map[string]any{{"file_id": "ph-png", "file_unique_id": "p", "width": 800, "height": 600, "file_size": len(png)}}
-	if code := e.hook(t, ch, e.tg.webhookSecret, e.tg.update(msg)); code != 200 {
+	if code := e.hook(t, ch, e.tg.WebhookSecret, e.tg.Update(msg)); code != 200 {
 		t.Fatalf("webhook = %d", code)
 	}
 	in := e.inbound(t, ch)
@@ -138,18 +139,6 @@ func TestPhotoKeepsItsRealType(t *testing.T) {
 	if got, _ := io.ReadAll(f); !bytes.Equal(got, png) {
 		t.Fatal("the stored photo differs")
 	}
-}
-
-func (f *fakeTelegram) refused401() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.unauthorized
-}
-
-func (f *fakeTelegram) calls1(method string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[method]
 }
 
 func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
