@@ -131,6 +131,7 @@ func (e *Engine) Start() {
 	e.goWorker("router", e.router.run)
 	e.goWorker("dispatcher", e.runDispatcher)
 	e.goWorker("housekeeping", e.runHousekeeping)
+	e.goWorker("search indexer", e.runSearchIndexer)
 }
 
 func (e *Engine) goWorker(name string, fn func(ctx context.Context)) {

@@ -167,9 +167,14 @@ func (e *Engine) httpListConversations(w http.ResponseWriter, r *http.Request, p
 		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
 		return
 	}
-	convs, err := e.Conversations.List(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
 		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
-		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before})
+		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before}
+	if err := searchQuery(q, &f); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	convs, err := e.Conversations.List(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
