@@ -68,6 +68,7 @@ type Engine struct {
 	router *router
 	metric metrics
 
+	searchMu       sync.Mutex   // one search indexing step at a time in this process
 	redisDownUntil atomic.Int64 // ms; Redis work is skipped until then
 	needRebuild    atomic.Bool  // Redis missed changes: rebuild when it answers
 

@@ -81,6 +81,8 @@ func (e *Engine) IndexSearch(ctx context.Context) error {
 // of older messages is not done, one batch of it; it returns how many
 // rows it read.
 func (e *Engine) indexSearchStep(ctx context.Context) (int, error) {
+	e.searchMu.Lock()
+	defer e.searchMu.Unlock()
 	st, err := e.searchState(ctx)
 	if err != nil {
 		return 0, err
