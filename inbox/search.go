@@ -19,6 +19,11 @@ const (
 // maxSearchText bounds what is read of a query.
 const maxSearchText = 500
 
+// rankedMatches is how many of the newest matches a relevance search
+// ranks: ranking every match of a word that half the messages hold takes
+// seconds, and the best of the latest thousands is what a person looks for.
+const rankedMatches = 2000
+
 // searchHit is a matching message, found in the index.
 type searchHit struct {
 	id             int64
@@ -44,11 +49,15 @@ func (cv *Conversations) search(ctx context.Context, sc access.Scope, f Conversa
 	if len(stems) == 0 {
 		return []Conversation{}, nil // only stop words or punctuation: nothing to look for
 	}
-	where, args, err := listConditions(sc, f, "d.created_at")
+	// The dates bound the index's ids (see searchDoc), so the index itself
+	// starts at the end of the period instead of walking back to it.
+	lo, hi := f.From*docIDsPerMs, f.To*docIDsPerMs
+	f.From, f.To = 0, 0
+	where, args, err := listConditions(sc, f, "")
 	if err != nil {
 		return nil, err
 	}
-	hits, err := cv.searchHits(ctx, stems, text, f, where, args)
+	hits, err := cv.searchHits(ctx, stems, text, f, where, args, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -60,13 +69,12 @@ func (cv *Conversations) search(ctx context.Context, sc access.Scope, f Conversa
 // is the index's own row order, which is the messages' time order (see
 // searchDoc), so the database stops after the rows it needs instead of
 // sorting every match; a relevance search ranks every match, in one page.
-func (cv *Conversations) searchHits(ctx context.Context, stems []string, text string, f ConversationFilter, where []string, args []any) ([]searchHit, error) {
+func (cv *Conversations) searchHits(ctx context.Context, stems []string, text string, f ConversationFilter, where []string, args []any, lo, hi int64) ([]searchHit, error) {
 	page := min(f.Limit*4, 1000)
 	seen := map[string]bool{}
 	var hits []searchHit
-	var after int64
 	for {
-		q, qargs := cv.searchSQL(stems, text, f.Sort, where, args, after, page)
+		q, qargs := cv.searchSQL(stems, text, f.Sort, where, args, lo, hi, page)
 		rows, err := cv.db.QueryContext(ctx, q, qargs...)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: search: %w", err)
@@ -78,7 +86,7 @@ func (cv *Conversations) searchHits(ctx context.Context, stems []string, text st
 				rows.Close()
 				return nil, fmt.Errorf("inbox: search: %w", err)
 			}
-			n, after = n+1, h.id
+			n, hi = n+1, h.id
 			if !seen[h.conversationID] && len(hits) < f.Limit {
 				seen[h.conversationID] = true
 				hits = append(hits, h)
@@ -94,39 +102,43 @@ func (cv *Conversations) searchHits(ctx context.Context, stems []string, text st
 	}
 }
 
-// searchSQL is the query of one page of hits on this engine: the
-// index's match, the list's conditions and the hits' order.
-func (cv *Conversations) searchSQL(stems []string, text, sort string, where []string, args []any, after int64, page int) (string, []any) {
+// searchSQL is the query of one page of hits with ids in [lo, hi) (0: no
+// bound) on this engine: the index's match, the list's conditions and
+// the hits' order. A relevance search ranks the newest rankedMatches.
+func (cv *Conversations) searchSQL(stems []string, text, sort string, where []string, args []any, lo, hi int64, page int) (string, []any) {
 	args = append([]any{}, args...)
-	var from, match, rank, id string
+	var match, id, rank string
 	if cv.db.Dialect == db.Postgres {
 		args = append(args, foldYo.Replace(text))
-		from = ` FROM inbox_search_docs d`
-		match = fmt.Sprintf(`d.terms @@ plainto_tsquery('russian', $%d)`, len(args))
-		rank = fmt.Sprintf(`ts_rank(d.terms, plainto_tsquery('russian', $%d)) DESC, d.id DESC`, len(args))
-		id = `d.id`
+		match = fmt.Sprintf(`SELECT id, ts_rank(terms, plainto_tsquery('russian', $%d)) AS rank FROM inbox_search_docs WHERE terms @@ plainto_tsquery('russian', $%d)`, len(args), len(args))
+		id, rank = `id`, `m.rank DESC`
 	} else {
 		args = append(args, ftsQuery(stems))
-		from = ` FROM inbox_search s JOIN inbox_search_docs d ON d.id = s.rowid`
-		match = fmt.Sprintf(`inbox_search MATCH $%d`, len(args))
-		rank = `s.rank, s.rowid DESC`
-		id = `s.rowid` // FTS5 itself walks its rows backwards from a bound
+		match = fmt.Sprintf(`SELECT rowid AS id, rank FROM inbox_search WHERE inbox_search MATCH $%d`, len(args))
+		id, rank = `rowid`, `m.rank` // FTS5's rank is smaller for better matches; rowid bounds are FTS5's own
 	}
-	conds := append([]string{match}, where...)
-	order := id + ` DESC`
+	if lo > 0 {
+		args = append(args, lo)
+		match += fmt.Sprintf(` AND %s >= $%d`, id, len(args))
+	}
+	if hi > 0 {
+		args = append(args, hi)
+		match += fmt.Sprintf(` AND %s < $%d`, id, len(args))
+	}
+	order := `m.id DESC`
 	if sort == SortRelevance {
-		order = rank
-	} else if after > 0 {
-		args = append(args, after)
-		conds = append(conds, fmt.Sprintf(`%s < $%d`, id, len(args)))
+		args = append(args, rankedMatches)
+		match += fmt.Sprintf(` ORDER BY %s DESC LIMIT $%d`, id, len(args))
+		order = rank + `, m.id DESC`
 	}
 	args = append(args, page)
-	return `SELECT d.id, d.conversation_id, d.message_id` + from + `
+	return `SELECT m.id, d.conversation_id, d.message_id FROM (` + match + `) m
+		JOIN inbox_search_docs d ON d.id = m.id
 		JOIN inbox_conversations c ON c.id = d.conversation_id
 		JOIN inbox_channels ch ON ch.id = c.channel_id
 		JOIN inbox_contacts ct ON ct.id = c.contact_id
 		JOIN units u ON u.id = c.unit_id
-		WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + order + fmt.Sprintf(` LIMIT $%d`, len(args)), args
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + fmt.Sprintf(` LIMIT $%d`, len(args)), args
 }
 
 // searchResults reads the hits' conversations and messages, in the hits'

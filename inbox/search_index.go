@@ -21,15 +21,22 @@ import (
 // before this index existed, or trimmed while the indexer was stopped)
 // are found by a walk of inbox_messages in id order.
 
-// searchBatch is how many events or messages one indexing transaction
+// searchBatch is how many events one indexing transaction
 // takes: large enough to amortise the commit, small enough that SQLite's
 // one writer is not held from ingest for long.
 const searchBatch = 500
+
+// backfillBatch is the walk's batch: a one-time catch-up, where fewer
+// commits (and FTS5 flushes) matter more than a short hold of the writer.
+const backfillBatch = 2000
 
 // A document's id is its message's time in ms times a million plus its
 // number within the millisecond: the index's row order is then time
 // order, which a search for the newest matches reads without sorting,
 // whichever path (events or the walk of old messages) indexed a message.
+
+// docIDsPerMs is how many documents one millisecond has room for.
+const docIDsPerMs = 1_000_000
 
 // searchDoc is one message to index.
 type searchDoc struct {
@@ -169,7 +176,7 @@ func (e *Engine) indexEvents(ctx context.Context, st searchState) (int, error) {
 // indexBackfill indexes the next messages past backfill_after by id.
 func (e *Engine) indexBackfill(ctx context.Context, st searchState) (int, error) {
 	rows, err := e.db.QueryContext(ctx, `SELECT id, conversation_id, direction, text, created_at FROM inbox_messages
-		WHERE id > $1 ORDER BY id LIMIT $2`, st.backfillAfter, searchBatch)
+		WHERE id > $1 ORDER BY id LIMIT $2`, st.backfillAfter, backfillBatch)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: search backfill: %w", err)
 	}
@@ -192,7 +199,7 @@ func (e *Engine) indexBackfill(ctx context.Context, st searchState) (int, error)
 		return 0, fmt.Errorf("inbox: search backfill: %w", err)
 	}
 	rows.Close()
-	to.backfilled = n < searchBatch
+	to.backfilled = n < backfillBatch
 	return n, e.writeSearchDocs(ctx, st, to, docs)
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,7 +72,7 @@ func runSearch(ctx context.Context, args []string) error {
 	fmt.Fprintf(os.Stderr, "index: %.1f s (%.0f messages/s)\n", indexS, float64(f.messages)/indexS)
 
 	for range 20 { // warm the caches as a running hub has them
-		if _, _, err := d.query(ctx, t, r, "recent"); err != nil {
+		if _, _, _, err := d.query(ctx, t, r, "recent"); err != nil {
 			return err
 		}
 	}
@@ -266,22 +267,31 @@ func (b *bulk) statement(n int) string {
 
 // query runs one search as the console would and returns its time and
 // the number of conversations found.
-func (d *searchSetup) query(ctx context.Context, t *target, r *rand.Rand, sortBy string) (time.Duration, int, error) {
+func (d *searchSetup) query(ctx context.Context, t *target, r *rand.Rand, sortBy string) (time.Duration, int, string, error) {
 	q := url.Values{"text": {searchWord(r)}, "limit": {"50"}, "sort": {sortBy}}
+	kind := "none"
 	switch n := r.IntN(10); {
 	case n < 3: // no filter
 	case n < 5:
+		kind = "line"
 		q.Set("line_id", d.lineIDs[r.IntN(len(d.lineIDs))])
 	case n < 6:
+		kind = "status"
 		q.Set("status", []string{"open", "closed", "active", "waiting"}[r.IntN(4)])
 	case n < 8:
+		kind = "operator"
 		q.Set("operator_id", d.operatorIDs[r.IntN(len(d.operatorIDs))])
 	case n < 9:
+		kind = "channel"
 		q.Set("channel", d.channels[r.IntN(len(d.channels))][1])
 	default:
+		kind = "month"
 		from := time.UnixMilli(d.from + r.Int64N(d.to-d.from-31*24*3600*1000))
 		q.Set("from", from.Format(time.DateOnly))
 		q.Set("to", from.AddDate(0, 1, 0).Format(time.DateOnly))
+	}
+	if strings.Contains(q.Get("text"), " ") {
+		kind += "+2words"
 	}
 	token := d.adminToken
 	if r.IntN(10) < 3 {
@@ -292,22 +302,34 @@ func (d *searchSetup) query(ctx context.Context, t *target, r *rand.Rand, sortBy
 	}
 	start := time.Now()
 	if _, err := t.call(ctx, token, "GET", "/api/v1/inbox/conversations?"+q.Encode(), nil, &out); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
-	return time.Since(start), len(out.Conversations), nil
+	return time.Since(start), len(out.Conversations), kind, nil
 }
 
 // measure runs n searches one after another; it returns their times in
-// ms and the average number of conversations found.
+// ms and the average number of conversations found, and prints the p95
+// of each kind of filter.
 func (d *searchSetup) measure(ctx context.Context, t *target, r *rand.Rand, n int, sortBy string) ([]float64, float64, error) {
 	times := make([]float64, 0, n)
+	byKind := map[string][]float64{}
 	found := 0
 	for range n {
-		took, k, err := d.query(ctx, t, r, sortBy)
+		took, k, kind, err := d.query(ctx, t, r, sortBy)
 		if err != nil {
 			return nil, 0, err
 		}
-		times, found = append(times, float64(took.Microseconds())/1000), found+k
+		ms := float64(took.Microseconds()) / 1000
+		times, found = append(times, ms), found+k
+		byKind[kind] = append(byKind[kind], ms)
+	}
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(os.Stderr, "%s %-18s n=%-4d p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", sortBy, k, len(byKind[k]), pct(byKind[k], 50), pct(byKind[k], 95), pct(byKind[k], 100))
 	}
 	return times, float64(found) / float64(n), nil
 }
