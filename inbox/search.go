@@ -110,12 +110,14 @@ func (cv *Conversations) searchSQL(stems []string, text, sort string, where []st
 	var match, id, rank string
 	if cv.db.Dialect == db.Postgres {
 		args = append(args, foldYo.Replace(text))
-		match = fmt.Sprintf(`SELECT id, ts_rank(terms, plainto_tsquery('russian', $%d)) AS rank FROM inbox_search_docs WHERE terms @@ plainto_tsquery('russian', $%d)`, len(args), len(args))
+		match = fmt.Sprintf(`SELECT id, conversation_id, message_id, ts_rank(terms, plainto_tsquery('russian', $%d)) AS rank
+			FROM inbox_search_docs WHERE terms @@ plainto_tsquery('russian', $%d)`, len(args), len(args))
 		id, rank = `id`, `m.rank DESC`
 	} else {
 		args = append(args, ftsQuery(stems))
-		match = fmt.Sprintf(`SELECT rowid AS id, rank FROM inbox_search WHERE inbox_search MATCH $%d`, len(args))
-		id, rank = `rowid`, `m.rank` // FTS5's rank is smaller for better matches; rowid bounds are FTS5's own
+		match = fmt.Sprintf(`SELECT s.rowid AS id, d.conversation_id, d.message_id, s.rank
+			FROM inbox_search s JOIN inbox_search_docs d ON d.id = s.rowid WHERE inbox_search MATCH $%d`, len(args))
+		id, rank = `s.rowid`, `m.rank` // FTS5's rank is smaller for better matches; rowid bounds are FTS5's own
 	}
 	if lo > 0 {
 		args = append(args, lo)
@@ -132,9 +134,8 @@ func (cv *Conversations) searchSQL(stems []string, text, sort string, where []st
 		order = rank + `, m.id DESC`
 	}
 	args = append(args, page)
-	return `SELECT m.id, d.conversation_id, d.message_id FROM (` + match + `) m
-		JOIN inbox_search_docs d ON d.id = m.id
-		JOIN inbox_conversations c ON c.id = d.conversation_id
+	return `SELECT m.id, m.conversation_id, m.message_id FROM (` + match + `) m
+		JOIN inbox_conversations c ON c.id = m.conversation_id
 		JOIN inbox_channels ch ON ch.id = c.channel_id
 		JOIN inbox_contacts ct ON ct.id = c.contact_id
 		JOIN units u ON u.id = c.unit_id
