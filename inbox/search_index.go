@@ -24,7 +24,7 @@ import (
 // searchBatch is how many events one indexing transaction
 // takes: large enough to amortise the commit, small enough that SQLite's
 // one writer is not held from ingest for long.
-const searchBatch = 500
+const searchBatch = 100
 
 // backfillBatch is the walk's batch: a one-time catch-up, where fewer
 // commits (and FTS5 flushes) matter more than a short hold of the writer.
@@ -59,16 +59,25 @@ func searchable(direction, text string) bool {
 	return direction != DirSystem && strings.TrimSpace(text) != ""
 }
 
+// searchDuty is the share of time the worker indexes while it has a
+// backlog: on SQLite its transactions take the one writer from ingest, and
+// on both it takes CPU, so a backlog (after a burst, or the first walk of
+// a large database) is worked off in the gaps, and ingest keeps its pace.
+const searchDuty = 4 // one part indexing, three parts rest
+
 func (e *Engine) runSearchIndexer(ctx context.Context) {
 	for {
+		start := time.Now()
 		n, err := e.indexSearchStep(ctx)
 		if err != nil && !isCanceled(err) {
 			e.log.Warn("search indexer: step failed; retrying", "err", err)
 		}
+		rest := time.Since(start) * (searchDuty - 1)
 		if n < searchBatch || err != nil {
-			if !sleep(ctx, time.Second) {
-				return
-			}
+			rest = time.Second
+		}
+		if !sleep(ctx, rest) {
+			return
 		}
 	}
 }
