@@ -24,9 +24,14 @@ func (h *conversationHandlers) httpListConversations(w http.ResponseWriter, r *h
 		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
 		return
 	}
-	convs, err := h.Conversations.List(r.Context(), p.Scope, ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
 		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
-		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before})
+		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before}
+	if err := searchQuery(q, &f); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	convs, err := h.Conversations.List(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

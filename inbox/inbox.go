@@ -139,6 +139,8 @@ type Conversation struct {
 	// "reply to mailing «name»".
 	CampaignID   string `json:"campaign_id,omitempty"`
 	CampaignName string `json:"campaign_name,omitempty"`
+	// Match is the message a search found the conversation by (search.go).
+	Match *Snippet `json:"match,omitempty"`
 }
 
 func ms(t int64) time.Time {

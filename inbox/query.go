@@ -22,6 +22,13 @@ type ConversationFilter struct {
 	ContactID   string
 	Limit       int
 	Before      int64 // updated_at of the last row of the previous page (ms)
+	// Text searches the words of the messages (search.go); From and To
+	// (ms, To excluded) then bound the matching message's time, else the
+	// conversation's start.
+	Text       string
+	OperatorID string // assigned to this operator
+	From, To   int64
+	Sort       string // with Text: SortRecent (the default) or SortRelevance
 }
 
 // Conversations reads conversations, their messages and routing log for
@@ -39,10 +46,46 @@ func (cv *Conversations) List(ctx context.Context, sc access.Scope, f Conversati
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
+	if f.Text != "" {
+		return cv.search(ctx, sc, f)
+	}
+	where, args, err := listConditions(sc, f, "c.created_at")
+	if err != nil {
+		return nil, err
+	}
+	add := func(clause string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(clause, len(args)))
+	}
+	if f.Before > 0 {
+		add(`c.updated_at < $%d`, f.Before)
+	}
+	args = append(args, f.Limit)
+	rows, err := cv.db.QueryContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id WHERE `+
+		strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY c.updated_at DESC, c.id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []Conversation{}
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: list conversations: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// listConditions is the WHERE of a conversation list: the caller's scope
+// and the filters of f, over c (conversation), ch (channel), ct (contact)
+// and u (unit); dates bound the column timeCol.
+func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]string, []any, error) {
 	switch f.Status {
 	case "", "open", StatusWaiting, StatusActive, StatusClosed:
 	default:
-		return nil, valid.Errorf("status", "status", "status must be open, waiting, active or closed")
+		return nil, nil, valid.Errorf("status", "status", "status must be open, waiting, active or closed")
 	}
 	cond, args := visibleArgs(sc, 1)
 	where := []string{cond}
@@ -77,25 +120,16 @@ func (cv *Conversations) List(ctx context.Context, sc access.Scope, f Conversati
 		n := len(args)
 		where = append(where, fmt.Sprintf(`(ct.name_folded LIKE $%d ESCAPE '\' OR c.subject_folded LIKE $%d ESCAPE '\')`, n, n))
 	}
-	if f.Before > 0 {
-		add(`c.updated_at < $%d`, f.Before)
+	if f.OperatorID != "" {
+		add(`c.assignee_id = $%d`, f.OperatorID)
 	}
-	args = append(args, f.Limit)
-	rows, err := cv.db.QueryContext(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id WHERE `+
-		strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY c.updated_at DESC, c.id LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: list conversations: %w", err)
+	if f.From > 0 {
+		add(timeCol+` >= $%d`, f.From)
 	}
-	defer rows.Close()
-	out := []Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("inbox: list conversations: %w", err)
-		}
-		out = append(out, c)
+	if f.To > 0 {
+		add(timeCol+` < $%d`, f.To)
 	}
-	return out, rows.Err()
+	return where, args, nil
 }
 
 // Get returns one conversation the caller may see.

@@ -20,6 +20,7 @@ import (
 //	Actions        actions.go, rating.go, contact_link.go  a conversation's state: close, reopen, priority, member
 //	Events         relay.go, client.go, contact_live.go    live events to consoles, typing and read marks
 //	Attachments    attachments.go                          files of messages
+//	Search         search_index.go, search.go              the words of messages indexed for search
 //	QuickAnswers   quick_answers.go                        canned replies of operators and lines
 //	Stats          stats.go                                figures per operator and line for a period
 //	Supervisor     supervisor.go                           the supervisors' live overview of their lines
@@ -45,6 +46,7 @@ type Services struct {
 	Actions       *Actions
 	Events        *Events
 	Attachments   *Attachments
+	Search        *SearchIndex
 	QuickAnswers  *QuickAnswers
 	Stats         *Statistics
 	Supervisor    *Supervisor
@@ -96,6 +98,7 @@ func New(d Deps) (*Services, error) {
 	s.Actions = actions
 	s.Events = events
 	s.Attachments = attachments
+	s.Search = &SearchIndex{core: c}
 	s.QuickAnswers = &QuickAnswers{core: c, lines: lines}
 	s.Stats = &Statistics{core: c, lines: lines}
 	s.Supervisor = &Supervisor{core: c, lines: lines}
@@ -124,6 +127,7 @@ func (s *Services) Start() {
 	s.goWorker("router", s.core.router.run)
 	s.goWorker("dispatcher", s.Dispatch.runDispatcher)
 	s.goWorker("housekeeping", s.house.run)
+	s.goWorker("search indexer", s.Search.runSearchIndexer)
 }
 
 func (s *Services) goWorker(name string, fn func(ctx context.Context)) {

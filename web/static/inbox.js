@@ -10,7 +10,7 @@
 
   var state = {
     me: root.dataset.user, lines: {}, users: {}, convs: {}, current: null,
-    filter: 'mine', live: null, offers: {}, messages: {}, msgData: {},
+    filter: 'mine', live: null, offers: {}, messages: {}, msgData: {}, found: null,
     contactRead: {}, typedAt: 0, readAt: 0
   };
 
@@ -20,20 +20,46 @@
   var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт' };
 
   // --- conversation list ---------------------------------------------------
+  // A search by the words of the messages replaces the tabs: it looks in
+  // every conversation the user may see, narrowed by its own filters, and
+  // shows them in the server's order, each with the matching message.
+  function searchText() { return $('text-search').value.trim(); }
   function listQuery() {
     var q = { mine: 'status=open&mine=true', queue: 'status=waiting', all: 'status=open', closed: 'status=closed' }[state.filter];
+    var words = searchText();
+    if (words) {
+      q = 'text=' + encodeURIComponent(words) + '&sort=' + $('sort-filter').value;
+      [['status', 'status-filter'], ['operator_id', 'operator-filter'], ['from', 'from-filter'], ['to', 'to-filter']].forEach(function (p) {
+        if ($(p[1]).value) q += '&' + p[0] + '=' + encodeURIComponent($(p[1]).value);
+      });
+    }
     var s = $('search').value.trim(), line = $('line-filter').value, kind = $('channel-filter').value;
     if (s) q += '&q=' + encodeURIComponent(s);
     if (line) q += '&line_id=' + encodeURIComponent(line);
     if (kind) q += '&channel=' + encodeURIComponent(kind);
-    return '/api/v1/inbox/conversations?limit=200&' + q;
+    return '/api/v1/inbox/conversations?limit=' + (words ? 50 : 200) + '&' + q;
   }
   function loadList() {
+    var words = searchText();
+    root.classList.toggle('searching', !!words);
     return api('GET', listQuery()).then(function (r) {
+      if (words !== searchText()) return; // an older answer than what is typed now
       state.convs = {};
-      r.conversations.forEach(function (c) { state.convs[c.id] = c; });
+      state.found = words ? [] : null;
+      r.conversations.forEach(function (c) {
+        state.convs[c.id] = c;
+        if (state.found) state.found.push(c.id);
+      });
       renderList();
     }).catch(fail);
+  }
+  // matchLine is a found message: who wrote it and its words around the
+  // match, the matching ones marked (text nodes only, never HTML).
+  function matchLine(m) {
+    var p = el('p', 'conv-match');
+    p.appendChild(el('span', 'muted', t('match_' + m.direction) + ': '));
+    m.parts.forEach(function (part, i) { p.appendChild(i % 2 ? el('mark', '', part) : document.createTextNode(part)); });
+    return p;
   }
   function inFilter(c) {
     switch (state.filter) {
@@ -46,7 +72,7 @@
   function renderList() {
     var ul = $('conversations');
     ul.textContent = '';
-    var list = Object.keys(state.convs).map(function (k) { return state.convs[k]; })
+    var list = state.found ? state.found.map(function (id) { return state.convs[id]; }) : Object.keys(state.convs).map(function (k) { return state.convs[k]; })
       .filter(function (c) {
         return inFilter(c) && (!$('line-filter').value || c.line_id === $('line-filter').value) &&
           (!$('channel-filter').value || c.channel_kind === $('channel-filter').value);
@@ -68,6 +94,7 @@
         (c.status === 'waiting' ? t('waiting') + ' ' + ui.since(c.queued_at) : time(c.last_message_at || c.updated_at))
       if (c.campaign_name) sub.textContent += ' · ' + mailingLabel(c);
       li.appendChild(sub);
+      if (state.found && c.match) li.appendChild(matchLine(c.match));
       ul.appendChild(li);
     });
   }
@@ -91,6 +118,10 @@
   $('search').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
   $('line-filter').addEventListener('change', loadList);
   $('channel-filter').addEventListener('change', loadList);
+  $('text-search').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
+  ['status-filter', 'operator-filter', 'from-filter', 'to-filter', 'sort-filter'].forEach(function (id) {
+    $(id).addEventListener('change', function () { if (searchText()) loadList(); });
+  });
 
   // --- one conversation ----------------------------------------------------
   function open(id) {
@@ -468,7 +499,18 @@
         (l.operators || []).forEach(function (o) { state.users[o.user_id] = o.name; });
       });
       sel.value = keep;
+      fillOperators();
     });
+  }
+
+  // The operator filter offers the people of the lines the user sees.
+  function fillOperators() {
+    var sel = $('operator-filter'), keep = sel.value;
+    sel.length = 1;
+    Object.keys(state.users).map(function (id) { return [id, state.users[id]]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1], 'ru'); })
+      .forEach(function (u) { sel.add(new Option(u[1], u[0])); });
+    sel.value = keep;
   }
 
   ui.me().then(function (r) {

@@ -60,6 +60,10 @@ func (s *schema) detailed() []string {
 //     wf_notifications has it in the middle;
 //   - NOT NULL on primary-key columns, which PostgreSQL implies and
 //     SQLite does not (profhub never stores a NULL id).
+//   - the words of the inbox search (migration 00025): an FTS5 table
+//     (inbox_search and its shadow tables) on SQLite, a tsvector column
+//     with a GIN index on PostgreSQL; inbox_search_docs.id is SQLite's
+//     64-bit rowid, a BIGINT on PostgreSQL.
 func (s *schema) portable() []string {
 	s.normalise()
 	pkCols := map[string]string{} // table → its first primary-key column, for REFERENCES t
@@ -68,17 +72,27 @@ func (s *schema) portable() []string {
 		out = append(out, fmt.Sprintf("version %d", v))
 	}
 	for _, tb := range s.tables {
+		if searchEngineOwn(tb.name, "") {
+			continue
+		}
 		out = append(out, "table "+tb.name)
 		for _, c := range tb.columns {
 			if c.pk == 1 {
 				pkCols[tb.name] = c.name
 			}
+			if searchEngineOwn(tb.name, c.name) {
+				continue
+			}
+			typ := typeClass(c.typ)
+			if tb.name == "inbox_search_docs" && c.name == "id" {
+				typ = "bigint"
+			}
 			out = append(out, fmt.Sprintf("column %s.%s %s notnull=%t default=%s pk=%d",
-				tb.name, c.name, typeClass(c.typ), c.notNull || c.pk > 0, portableDefault(c), c.pk))
+				tb.name, c.name, typ, c.notNull || c.pk > 0, portableDefault(c), c.pk))
 		}
 	}
 	for _, ix := range s.indexes {
-		if ix.origin == "pk" {
+		if ix.origin == "pk" || (ix.table == "inbox_search_docs" && ix.name == "inbox_search_docs_terms") {
 			continue
 		}
 		name := ix.name
@@ -106,6 +120,18 @@ func (s *schema) portable() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// searchEngineOwn reports whether a table (column "") or a column belongs
+// to one engine's own full-text index of the inbox search.
+func searchEngineOwn(table, column string) bool {
+	switch table {
+	case "inbox_search", "inbox_search_config", "inbox_search_data", "inbox_search_docsize", "inbox_search_idx", "inbox_search_content":
+		return true
+	case "inbox_search_docs":
+		return column == "terms"
+	}
+	return false
 }
 
 // typeClass names a column type the same way on both engines.

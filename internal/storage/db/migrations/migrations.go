@@ -29,6 +29,7 @@ var goMigrations = []goMigration{
 	crmCards,
 	workflow,
 	crmAppeals,
+	inboxSearch,
 }
 
 // goMigration is a migration whose statements are run in one transaction,
