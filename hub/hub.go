@@ -33,6 +33,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/web"
+	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
 )
@@ -137,14 +138,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Docs, err = workflow.New(ctx, h.DB, h.Blobs, log); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox)})
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox),
+		Translate: i18n.T})
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
 
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Org: h.Org, Blobs: h.Blobs, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
-			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
+			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
 			crm.UploadPrefix: crm.MaxFileBytes + 1<<20}})
 	if err != nil {
