@@ -36,6 +36,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /inbox/calls", s.callsPage)
 	mux.HandleFunc("GET /documents", s.documentsPage)
 	mux.HandleFunc("GET /members", s.membersPage)
+	mux.HandleFunc("GET /members/import", s.importPage)
 	mux.HandleFunc("GET /appeals", s.appealsPage)
 	mux.HandleFunc("GET /mailings", s.mailingsPage)
 	mux.HandleFunc("GET /organisations/{id}", s.organisationPage)
