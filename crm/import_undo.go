@@ -71,11 +71,6 @@ func (s *ImportBatches) begin(ctx context.Context, sc access.Scope, fileName str
 	return id, nil
 }
 
-func (s *ImportBatches) progress(ctx context.Context, id string, done int) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE crm_import_batches SET done = $2 WHERE id = $1`, id, done)
-	return err
-}
-
 func (s *ImportBatches) finish(ctx context.Context, id string, rep ImportReport, runErr error) error {
 	status, msg := BatchDone, ""
 	if runErr != nil {
