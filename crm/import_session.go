@@ -181,8 +181,7 @@ type ImportProblem struct {
 
 // DryRunReport is a dry run's counts and every row's problem.
 type DryRunReport struct {
-	ImportReport
-	Rows     []ImportRow     `json:"-"`
+	ImportReport // without its rows: the problems say what matters
 	Header   []string        `json:"header"`
 	Problems []ImportProblem `json:"problems"`
 }
@@ -217,7 +216,7 @@ func (s *ImportSessions) DryRun(ctx context.Context, sc access.Scope, id string,
 			out.Problems = append(out.Problems, ImportProblem{ImportRow: r, Cells: cells[r.Row]})
 		}
 	}
-	out.ImportReport.Rows = nil
+	out.ImportReport.Rows = []ImportRow{}
 	s.mu.Lock()
 	ss.dry = &out
 	s.mu.Unlock()
