@@ -181,9 +181,9 @@ type ImportProblem struct {
 
 // DryRunReport is a dry run's counts and every row's problem.
 type DryRunReport struct {
-	ImportReport // without its rows: the problems say what matters
-	Header   []string        `json:"header"`
-	Problems []ImportProblem `json:"problems"`
+	ImportReport                 // without its rows: the problems say what matters
+	Header       []string        `json:"header"`
+	Problems     []ImportProblem `json:"problems"`
 }
 
 // DryRun checks the uploaded file with plan and changes nothing.
