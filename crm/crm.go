@@ -1,6 +1,8 @@
 package crm
 
 import (
+	"sync/atomic"
+
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -11,6 +13,8 @@ import (
 //	Members           member_service.go  cards, search, duplicates, merge, links to conversations
 //	Organisations     organisation.go    organisation cards
 //	Importer          import.go          member import from XLSX/CSV
+//	ImportSessions    import_session.go  the import wizard: upload, analysis, dry run, run
+//	ImportBatches     import_undo.go     the wizard's import batches and their undo
 //	Exporter          export.go          member export to XLSX/CSV
 //	SavedFilters      saved_filter.go    named member filters
 //	Appeals           appeal_store.go    appeal cards, their list and search
@@ -38,6 +42,9 @@ type Deps struct {
 	// Conversations is the inbox, for cards and appeals made from
 	// conversations and the member timeline; nil leaves them without it.
 	Conversations ConversationReader
+	// Translate gives the texts of files written for people (the import's
+	// problems); nil leaves them in English.
+	Translate Translator
 }
 
 // Services are the CRM's services, built together by New.
@@ -45,6 +52,8 @@ type Services struct {
 	Members          *Members
 	Organisations    *Organisations
 	Importer         *Importer
+	ImportSessions   *ImportSessions
+	ImportBatches    *ImportBatches
 	Exporter         *Exporter
 	SavedFilters     *SavedFilters
 	Appeals          *Appeals
@@ -62,10 +71,15 @@ func New(d Deps) *Services {
 	members := &Members{db: d.DB, conv: d.Conversations}
 	appeals := &Appeals{db: d.DB, conv: d.Conversations}
 	lists := &Lists{db: d.DB}
+	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
+	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
+		sessions: map[string]*importSession{}, running: map[string]*atomic.Int64{}}
 	return &Services{
 		Members:          members,
 		Organisations:    &Organisations{db: d.DB},
-		Importer:         &Importer{db: d.DB},
+		Importer:         importer,
+		ImportSessions:   sessions,
+		ImportBatches:    batches,
 		Exporter:         &Exporter{db: d.DB, members: members},
 		SavedFilters:     &SavedFilters{db: d.DB},
 		Appeals:          appeals,

@@ -38,9 +38,14 @@ var statusNames = map[Status]string{StatusMember: "член профсоюза",
 var kindNames = map[Kind]string{KindMember: "член профсоюза", KindPress: "пресса", KindPartner: "партнёр",
 	KindProspect: "потенциальный член", KindOther: "другое"}
 
+// exportPhones is the column of the phones in exportRow.
+const exportPhones = 5
+
 // exportRow is a member as text cells, each made safe against formula
 // injection: names, workplaces and notes come from people and files we do
-// not control.
+// not control. The phones are left as they are (+79991234567): the CSV and
+// XLSX writers keep them text in their own ways (csvPhones, textStyle),
+// so that Excel shows them as typed, without an apostrophe.
 func exportRow(m Member) []string {
 	yes := func(b bool) string {
 		if b {
@@ -63,9 +68,45 @@ func exportRow(m Member) []string {
 		m.LeftOn, m.LeftReason, m.CardNumber, m.DiscountCard, yes(m.Activist), strings.Join(m.Flags, ", "),
 		strings.TrimSpace(processing), strings.Join(mailings, ", "), kindNames[m.Kind], m.ID}
 	for i, c := range row {
-		row[i] = norm.SafeCell(c)
+		if i != exportPhones {
+			row[i] = norm.SafeCell(c)
+		}
 	}
 	return row
+}
+
+// csvPhones is the phones cell of a CSV export: ="+79991234567", the form
+// Excel opens as the text between the quotes (a bare +7… is read as a
+// number or a formula, and an apostrophe would show). Only a value made
+// of phone characters is wrapped, so nothing but text can come of it;
+// anything else gets SafeCell. The importer reads the form back
+// (unwrapTextFormula).
+func csvPhones(c string) string {
+	if c == "" {
+		return c
+	}
+	if strings.Trim(c, "+0123456789 ,()-") == "" {
+		return `="` + c + `"`
+	}
+	return norm.SafeCell(c)
+}
+
+// textStyle adds to x the style of a text cell whose value starts like a
+// formula (a phone +7…): number format "@" with Excel's quote prefix, so
+// the cell shows the value as typed, without an apostrophe, and stays text
+// when edited. excelize's Style has no field for the quote prefix; its
+// cell format record has.
+func textStyle(x *excelize.File) (int, error) {
+	id, err := x.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return 0, fmt.Errorf("crm: export: %w", err)
+	}
+	if x.Styles == nil || x.Styles.CellXfs == nil || id >= len(x.Styles.CellXfs.Xf) {
+		return 0, fmt.Errorf("crm: export: style %d not found", id)
+	}
+	yes := true
+	x.Styles.CellXfs.Xf[id].QuotePrefix = &yes
+	return id, nil
 }
 
 // auditExport checks that the caller may export and records the export
@@ -103,7 +144,11 @@ func (s *Exporter) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.S
 	if err := cw.Write(exportHeader); err != nil {
 		return err
 	}
-	err := s.members.EachMember(ctx, sc, f, func(m Member) error { return cw.Write(exportRow(m)) })
+	err := s.members.EachMember(ctx, sc, f, func(m Member) error {
+		row := exportRow(m)
+		row[exportPhones] = csvPhones(row[exportPhones])
+		return cw.Write(row)
+	})
 	cw.Flush()
 	if err != nil {
 		return err
@@ -134,6 +179,10 @@ func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.
 	if err != nil {
 		return fmt.Errorf("crm: export: %w", err)
 	}
+	text, err := textStyle(x)
+	if err != nil {
+		return err
+	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("crm: export: %w", err)
@@ -155,8 +204,11 @@ func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.
 		n++
 		for i, c := range exportRow(m) {
 			cells[i] = c
-			if c == "" {
+			switch {
+			case c == "":
 				cells[i] = nil // the stream writer skips it: no empty inline string
+			case i == exportPhones:
+				cells[i] = excelize.Cell{StyleID: text, Value: c}
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n)

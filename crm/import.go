@@ -29,6 +29,13 @@ type ImportOptions struct {
 	Mapping map[string]string // column heading → field (see ImportFields); nil: guess from the headings
 	UnitID  string            // organisation of rows whose unit column is empty or absent
 	DryRun  bool              // check and report, change nothing
+	// BatchID, when set, records each card the import creates or changes
+	// under that import batch (crm_import_batches), so the batch can be
+	// undone (ImportBatches.Undo).
+	BatchID string
+	// Progress, when set, is told the number of rows applied after each
+	// batch of rows.
+	Progress func(rows int)
 }
 
 // Results of an import row.
@@ -46,6 +53,7 @@ type ImportRow struct {
 	Result   string `json:"result"`
 	MemberID string `json:"member_id,omitempty"`
 	Field    string `json:"field,omitempty"`
+	Code     string `json:"code,omitempty"` // of the problem, for translation (valid.Error's)
 	Message  string `json:"message,omitempty"`
 }
 
@@ -98,14 +106,18 @@ func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt
 	t, batches, readErr := readTableBatches(rctx, r, opt.Format)
 	rep := ImportReport{DryRun: opt.DryRun, Rows: []ImportRow{}}
 	var cols []string
+	log := newUndoLog(opt.BatchID)
 	for b := range batches {
 		if cols == nil {
 			if cols, err = t.columns(opt.Mapping); err != nil {
 				return ImportReport{}, err
 			}
 		}
-		if err := s.importBatch(ctx, c, sc, b, cols, units, opt, &rep); err != nil {
+		if err := s.importBatch(ctx, c, sc, b, cols, units, opt, log, &rep); err != nil {
 			return rep, err
+		}
+		if opt.Progress != nil {
+			opt.Progress(len(rep.Rows))
 		}
 	}
 	if err := c.commit(); err != nil {
@@ -146,7 +158,7 @@ func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.import", ObjectType: "member_import", UnitID: sc.UnitID,
-			Details: map[string]any{"format": opt.Format, "rows": len(rep.Rows), "created": rep.Created, "updated": rep.Updated,
+			Details: map[string]any{"format": opt.Format, "batch": opt.BatchID, "rows": len(rep.Rows), "created": rep.Created, "updated": rep.Updated,
 				"unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rep.Errors}})
 	})
 	return rep, err

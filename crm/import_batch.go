@@ -64,7 +64,7 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 }
 
 func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
-	units map[string]string, opt ImportOptions, rep *ImportReport) error {
+	units map[string]string, opt ImportOptions, log *undoLog, rep *ImportReport) error {
 	var items []*importItem
 	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {
 		b := newImportBatch(sc, units, opt.UnitID)
@@ -79,7 +79,7 @@ func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Sco
 		if opt.DryRun {
 			return nil // nothing was written
 		}
-		return b.write(ctx, c, tx)
+		return b.write(ctx, c, tx, log)
 	})
 	if err != nil {
 		return err
@@ -93,7 +93,9 @@ func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Sco
 func (it *importItem) fail(err error) {
 	it.row.Result, it.row.Message, it.row.Field = ImportError, err.Error(), ""
 	if ve, ok := valid.As(err); ok {
-		it.row.Field, it.row.Message = ve.Field, ve.Msg
+		it.row.Field, it.row.Code, it.row.Message = ve.Field, ve.Code, ve.Msg
+	} else if errors.Is(err, db.ErrConflict) {
+		it.row.Code = "conflict"
 	}
 }
 
@@ -343,10 +345,16 @@ func (b *importBatch) resolve() {
 	}
 }
 
-// write stores the batch's new cards and changes.
-func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx) error {
-	if err := insertMembers(ctx, c, tx, b.created); err != nil {
+// write stores the batch's new cards and changes; with a batch id, it
+// records them under it for undo (see import_undo.go).
+func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx, log *undoLog) error {
+	now := db.Now()
+	if err := insertMembers(ctx, c, tx, b.created, now); err != nil {
 		return err
+	}
+	var undo [][]any // batch_id, member_id, previous, after_at
+	for _, card := range b.created {
+		undo = log.add(undo, card.id, "", now)
 	}
 	entries := make([]audit.Entry, 0, len(b.created))
 	for _, card := range b.created {
@@ -369,8 +377,11 @@ func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx) erro
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_card`); err != nil {
 			return fmt.Errorf("crm: import: %w", err)
 		}
-		_, _, err := updateMember(ctx, tx, b.sc, *card.old, card.in, map[string]any{"import": true})
-		undo := `RELEASE SAVEPOINT import_card`
+		m, _, err := updateMember(ctx, tx, b.sc, *card.old, card.in, map[string]any{"import": true})
+		savepoint := `RELEASE SAVEPOINT import_card`
+		if err == nil {
+			undo = log.add(undo, card.id, previousCard(*card.old), m.UpdatedAt.UnixMilli())
+		}
 		if err != nil {
 			if _, ok := valid.As(err); !ok && !errors.Is(err, db.ErrConflict) && !errors.Is(err, db.ErrNotFound) {
 				return fmt.Errorf("crm: import: update %s: %w", card.id, err)
@@ -378,13 +389,16 @@ func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx) erro
 			for _, it := range card.rows {
 				it.fail(err)
 			}
-			undo = `ROLLBACK TO SAVEPOINT import_card`
+			savepoint = `ROLLBACK TO SAVEPOINT import_card`
 		}
-		if _, err := tx.ExecContext(ctx, undo); err != nil {
+		if _, err := tx.ExecContext(ctx, savepoint); err != nil {
 			return fmt.Errorf("crm: import: %w", err)
 		}
 	}
-	return nil
+	if err := c.insert(ctx, tx, "crm_import_batch_members", []string{"batch_id", "member_id", "previous", "after_at"}, 200, undo); err != nil {
+		return err
+	}
+	return log.commit(ctx, tx, undo)
 }
 
 // memberInsertColumns are the columns of a new card, in the order of
@@ -394,8 +408,7 @@ var memberInsertColumns = []string{"id", "unit_id", "surname", "given_name", "pa
 	"discount_card", "activist", "flags", "consents", "consent_channels", "custom", "kind", "created_at", "updated_at"}
 
 // insertMembers writes new cards and their lookup rows.
-func insertMembers(ctx context.Context, c *importConn, tx *sql.Tx, cards []*importCard) error {
-	now := db.Now()
+func insertMembers(ctx context.Context, c *importConn, tx *sql.Tx, cards []*importCard, now int64) error {
 	var members, contacts, words [][]any
 	for _, card := range cards {
 		members = append(members, append(append([]any{card.id}, memberArgs(card.in)...), now, now))

@@ -9,10 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
@@ -46,9 +44,14 @@ var headerGuesses = map[string]string{
 type table struct {
 	header []string
 	title  []string // the first one-cell row, the header if no wider row comes
-	rows   [][]string
-	lines  []int
-	emit   func(tableBatch) bool // hands on a batch; false: stop reading
+	// What reading found, for the import wizard's analysis.
+	headerLine int    // 1-based line of the header
+	titles     int    // non-empty rows above the header
+	encoding   string // of a CSV file
+	delimiter  rune   // of a CSV file
+	rows       [][]string
+	lines      []int
+	emit       func(tableBatch) bool // hands on a batch; false: stop reading
 }
 
 // tableBatch is up to importBatchRows data rows of a file.
@@ -136,21 +139,13 @@ func readCSV(r io.Reader, t *table) error {
 	if err != nil {
 		return err
 	}
-	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	if !utf8.Valid(b) {
-		if b, err = charmap.Windows1251.NewDecoder().Bytes(b); err != nil {
-			return valid.Errorf("file", "file_encoding", "the file is neither UTF-8 nor Windows-1251")
-		}
+	b, t.encoding, err = decodeCSV(b)
+	if err != nil {
+		return err
 	}
-	first, _, _ := bytes.Cut(b, []byte("\n"))
-	sep := ','
-	for _, c := range []rune{';', '\t'} {
-		if bytes.Count(first, []byte(string(c))) > bytes.Count(first, []byte(string(sep))) {
-			sep = c
-		}
-	}
+	t.delimiter = detectDelimiter(b)
 	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = sep, -1, true
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = t.delimiter, -1, true
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -159,11 +154,23 @@ func readCSV(r io.Reader, t *table) error {
 		if err != nil {
 			return valid.Errorf("file", "file_csv", "the file is not valid CSV: %v", err)
 		}
+		for i, c := range rec {
+			rec[i] = unwrapTextFormula(c)
+		}
 		line, _ := cr.FieldPos(0)
 		if !t.add(rec, line) {
 			return errStopped
 		}
 	}
+}
+
+// unwrapTextFormula reads a cell our CSV export wrote as ="+79991234567"
+// (see csvPhones) back as its text.
+func unwrapTextFormula(c string) string {
+	if len(c) > 3 && strings.HasPrefix(c, `="`) && strings.HasSuffix(c, `"`) && !strings.Contains(c[2:len(c)-1], `"`) {
+		return c[2 : len(c)-1]
+	}
+	return c
 }
 
 // flush hands on the rows read since the last batch.
@@ -186,9 +193,12 @@ func (t *table) add(cells []string, line int) bool {
 		// across the columns): the header is the first row with two cells
 		// or more, or the first non-empty row of a one-column file.
 		if filled >= 2 {
-			t.header = cells
-		} else if filled == 1 && t.title == nil {
-			t.title = cells
+			t.header, t.headerLine = cells, line
+		} else if filled == 1 {
+			if t.title == nil {
+				t.title, t.headerLine = cells, line
+			}
+			t.titles++
 		}
 		return true
 	}
@@ -204,7 +214,7 @@ func (t *table) add(cells []string, line int) bool {
 // headings) to the field of each column, "" for columns not imported.
 func (t *table) columns(mapping map[string]string) ([]string, error) {
 	if t.header == nil {
-		t.header = t.title
+		t.header, t.titles = t.title, 0
 	}
 	if t.header == nil {
 		return nil, valid.Errorf("file", "file_empty", "the file has no rows")
@@ -231,4 +241,42 @@ func (t *table) columns(mapping map[string]string) ([]string, error) {
 		return nil, valid.Errorf("mapping", "mapping_empty", "no column is mapped to a field")
 	}
 	return cols, nil
+}
+
+// guessRules guess the field of a heading not in headerGuesses by what it
+// starts with or contains, in order: "Дата рождения (дд.мм.гггг)",
+// "Телефон мобильный", "Фамилия работника".
+var guessRules = []struct{ part, field string }{
+	{"дата рожд", "birth_date"}, {"дата вступ", "joined_on"}, {"дата выб", "left_on"}, {"причина выб", "left_reason"},
+	{"фамилия имя", "full_name"}, {"ф.и.о", "full_name"}, {"фио", "full_name"}, {"фамилия", "surname"},
+	{"отчество", "patronymic"}, {"имя", "given_name"}, {"телеф", "phone"}, {"моб", "phone"}, {"e-mail", "email"},
+	{"email", "email"}, {"почта", "email"}, {"профбилет", "card_number"}, {"профдисконт", "discount_card"},
+	{"место работы", "workplace"}, {"должн", "position"}, {"отрасл", "industry"}, {"организац", "unit"},
+	{"статус", "status"}, {"активист", "activist"}, {"пол", "sex"},
+}
+
+// guessField is the field a column heading most likely means, "" if none.
+func guessField(heading string) string {
+	h := norm.Fold(heading)
+	if f, ok := headerGuesses[h]; ok {
+		return f
+	}
+	if h == "" {
+		return ""
+	}
+	for _, r := range guessRules {
+		if r.part == "пол" || r.part == "имя" {
+			if !strings.HasPrefix(h, r.part) { // not "полис" or "полное"; "имя" only at the start
+				continue
+			}
+			if r.part == "пол" && h != "пол" && !strings.HasPrefix(h, "пол ") && !strings.HasPrefix(h, "пол(") {
+				continue
+			}
+			return r.field
+		}
+		if strings.Contains(h, r.part) {
+			return r.field
+		}
+	}
+	return ""
 }

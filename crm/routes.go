@@ -14,6 +14,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	m := memberHandlers{members: c.Members, filters: c.SavedFilters}
 	o := organisationHandlers{orgs: c.Organisations}
 	im := importHandlers{importer: c.Importer}
+	iw := importSessionHandlers{sessions: c.ImportSessions, batches: c.ImportBatches}
 	ex := exportHandlers{exporter: c.Exporter, filters: c.SavedFilters}
 	tl := timelineHandlers{timelines: c.Timelines}
 	sf := savedFilterHandlers{filters: c.SavedFilters}
@@ -29,6 +30,12 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(m.httpCreateMemberFromConversation))
 	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(m.httpConversationMember))
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(im.httpImport))
+	mux.HandleFunc("POST "+ImportWizardPrefix, a(iw.httpUpload))
+	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/check", a(iw.httpCheck))
+	mux.HandleFunc("GET "+ImportWizardPrefix+"/{id}/problems.xlsx", a(iw.httpProblems))
+	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/run", a(iw.httpRun))
+	mux.HandleFunc("GET /api/v1/crm/import-batches/{id}", a(iw.httpBatch))
+	mux.HandleFunc("POST /api/v1/crm/import-batches/{id}/undo", a(iw.httpUndo))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(m.httpGetMember))
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(tl.httpMemberTimeline))

@@ -34,6 +34,7 @@ import (
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
 	"github.com/profhub/profhub/web"
+	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
 )
@@ -141,7 +142,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL}); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox)})
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox),
+		Translate: i18n.T})
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
@@ -149,7 +151,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	avatars := org.NewAvatars(h.Org, h.Blobs, log)
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Directory: h.Org, Avatars: avatars, Log: log, Metrics: h.Metrics, Version: opts.Version,
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
-			"/api/v1/crm/members/import": crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
+			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
 			crm.UploadPrefix: crm.MaxFileBytes + 1<<20}})
 	if err != nil {

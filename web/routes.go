@@ -44,6 +44,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Documents, CRM, mailings (ui_documents.go, ui_crm.go, ui_mailings.go).
 	mux.HandleFunc("GET /documents", s.docs.documents)
 	mux.HandleFunc("GET /members", s.crm.members)
+	mux.HandleFunc("GET /members/import", s.crm.importWizard)
 	mux.HandleFunc("GET /appeals", s.crm.appeals)
 	mux.HandleFunc("GET /organisations/{id}", s.crm.organisation)
 	mux.HandleFunc("GET /lists", s.crm.lists)

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/internal/security/access"
+)
 
 // crmPages are the CRM's shells, filled by their scripts over the CRM API.
 type crmPages struct{ ui *pages }
@@ -29,4 +33,16 @@ func (h crmPages) organisation(w http.ResponseWriter, r *http.Request) {
 // export and import (web/static/crm_lists.js).
 func (h crmPages) lists(w http.ResponseWriter, r *http.Request) {
 	h.ui.script(w, r, "lists", "nav.lists", "lists")
+}
+
+// importWizard is the member import wizard: upload, the file as understood
+// with its columns' fields, a dry run listing every row's problems, the
+// import with its progress and the undo of the batch
+// (web/static/crm_import.js over the CRM's import wizard API). Only those
+// who may edit the registry open it.
+func (h crmPages) importWizard(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.EditRegistry) == nil {
+		return
+	}
+	h.ui.script(w, r, "import", "title.import", "members")
 }
