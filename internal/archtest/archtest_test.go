@@ -170,8 +170,7 @@ func TestNoForeignStores(t *testing.T) {
 // pending are the breaches the redesign has not removed yet, each with
 // what removes it. A new breach fails; so does an entry here that no
 // longer happens, so the list only shrinks.
-var pending = map[string]string{
-}
+var pending = map[string]string{}
 
 func report(t *testing.T, bad []string) {
 	t.Helper()
