@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"maps"
 	"sync/atomic"
 
 	"github.com/profhub/profhub/internal/storage/blob"
@@ -45,6 +46,11 @@ type Deps struct {
 	// Translate gives the texts of files written for people (the import's
 	// problems); nil leaves them in English.
 	Translate Translator
+	// TimelineSources add other packages' events to member timelines, by
+	// name (the workflow's "documents"). A source that reads the CRM
+	// itself (calls, mailings) is built after it and registers with
+	// Timelines.RegisterTimelineSource.
+	TimelineSources map[string]TimelineSource
 }
 
 // Services are the CRM's services, built together by New.
@@ -88,6 +94,6 @@ func New(d Deps) *Services {
 		AppealNotices:    &AppealNotices{db: d.DB, notifier: d.Notifier},
 		Lists:            lists,
 		ListFiles:        &ListFiles{db: d.DB, lists: lists, files: files},
-		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals},
+		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals, sources: timelineSources{m: maps.Clone(d.TimelineSources)}},
 	}
 }

@@ -37,8 +37,9 @@ type TimelineEntry struct {
 }
 
 // TimelineSource adds a package's events to member timelines. The
-// telephony package (calls), the mail registry (letters) and the mailing
-// package (mailings sent) implement it and register at start-up:
+// workflow (documents) is given in Deps.TimelineSources; the telephony
+// package (calls) and the mailing package (mailings sent), which read the
+// CRM and so are built after it, register at start-up:
 //
 //	hub.CRM.Timelines.RegisterTimelineSource("calls", telephony.Timeline{…})
 //

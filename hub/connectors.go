@@ -8,9 +8,7 @@ import (
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/widget"
-	"github.com/profhub/profhub/workflow"
 )
 
 // connector is a channel kind's adapter. newConnectors registers the
@@ -32,28 +30,24 @@ type connector interface {
 // services built earlier what is built from them: the CRM's member
 // timeline takes calls and mailings from telephony and mailing, which
 // read the CRM; the inbox's campaign reply matcher is mailing, which
-// reads the inbox. Mailing's messengers could be a mailing.Deps field
-// (the bots do not need mailing); they wait for mailing's split.
+// reads the inbox. The Telegram and VK connectors are built earlier
+// (newMessengers), as mailing's messengers.
 func (h *Hub) newConnectors() []connector {
 	in := h.Inbox
 	h.Telephony = telephony.New(telephony.Deps{Inbox: TelephonyInbox(in), Blobs: h.Blobs, DB: h.DB, Staff: TelephonyStaff(h.Org),
 		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
 	h.registerChannelKind(inbox.KindTelephony, h.Telephony.Sender(), h.Telephony.CheckChannel)
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
-	h.CRM.Timelines.RegisterTimelineSource("documents", workflow.Timeline{S: h.Docs.Journal})
-	tg := telegram.New(telegram.Deps{Inbox: TelegramInbox(in), Blobs: h.Blobs, Config: h.Config, Log: h.Log, Members: h.CRM.Members, DB: h.DB})
+	tg, vkc := h.telegram, h.vk
 	h.registerChannelKind(inbox.KindTelegram, tg.Sender(), tg.CheckChannel)
-	vkc := vk.New(vk.Deps{Inbox: VKInbox(in), Blobs: h.Blobs, Log: h.Log})
 	h.registerChannelKind(inbox.KindVK, vkc, vkc.CheckChannel)
-	h.Mailing.Messengers.RegisterMessenger(mailing.ChannelTelegram, tg) // campaigns over the inbox's bots and communities
-	h.Mailing.Messengers.RegisterMessenger(mailing.ChannelVK, vkc)
 	h.CRM.Timelines.RegisterTimelineSource("mailings", h.Mailing.Timeline)
 	h.Inbox.Ingestion.SetReplyMatcher(h.Mailing.Replies) // a member's answer to a campaign is linked to it
 	site := widget.New(widget.Deps{Inbox: WidgetInbox(in), DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
 		Mailer: h.mailLate}) // the widget e-mails replies to away visitors through a mail channel
 	h.registerChannelKind(inbox.KindWidget, site.Sender(), widget.ValidateChannel)
 	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing.Suppressions, Senders: h.Mailing.Accounts,
-		Replies: widgetReplies{site}}) // and their replies to those letters join their chats
+		Replies: widgetReplies{site.MailReplies}}) // and their replies to those letters join their chats
 	h.registerChannelKind(inbox.KindMail, h.Mail.Sender(), h.Mail.CheckChannel)
 	h.mailLate.bind(h.Mail)
 	return []connector{
@@ -63,6 +57,15 @@ func (h *Hub) newConnectors() []connector {
 		site,
 		h.Telephony,
 	}
+}
+
+// newMessengers builds the Telegram and VK connectors, before mailing:
+// campaigns send through them (mailing.Deps.Messengers), and they need
+// nothing of mailing.
+func (h *Hub) newMessengers() {
+	h.telegram = telegram.New(telegram.Deps{Inbox: TelegramInbox(h.Inbox), Blobs: h.Blobs, Config: h.Config, Log: h.Log,
+		Members: h.CRM.Members, DB: h.DB})
+	h.vk = vk.New(vk.Deps{Inbox: VKInbox(h.Inbox), Blobs: h.Blobs, Log: h.Log})
 }
 
 // registerChannelKind makes s send the replies of channels of kind and

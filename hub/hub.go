@@ -21,7 +21,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
+	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
@@ -69,6 +71,10 @@ type Hub struct {
 	Telephony *telephony.Connector
 	// Mail is the mail connector (tests reach its image proxy).
 	Mail *mail.Connector
+	// telegram and vk are the messengers' connectors, built before mailing,
+	// which sends campaigns through them.
+	telegram *telegram.Connector
+	vk       *vk.Connector
 	// mailLate is the mail connector as the workflow and the widget reach
 	// it, bound once the connector is built (see lateMail).
 	mailLate *lateMail
@@ -143,7 +149,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox),
-		Translate: i18n.T})
+		Translate: i18n.T, TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
+	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func (m *lateMail) SendLetterAs(ctx context.Context, mailChannelID, key, to, sub
 
 // widgetReplies offers the widget the letters that answer its e-mailed
 // replies to away visitors.
-type widgetReplies struct{ w *widget.Widget }
+type widgetReplies struct{ w *widget.MailReplies }
 
 func (t widgetReplies) TakeReply(ctx context.Context, mailChannelID string, r mail.LetterReply) (mail.TakenReply, error) {
 	taken, err := t.w.TakeReply(ctx, mailChannelID, widget.MailReply{ID: r.ID, Refs: r.Refs, From: r.From,

@@ -96,11 +96,15 @@ type Deps struct {
 	CRM *crm.Services
 	// Inbox finds the members who opened a chat with a campaign's bot or
 	// community; nil: campaigns cannot use Telegram or VK.
-	Inbox   Chats
-	Box     *secretbox.Box // seals SMTP passwords
-	Log     *slog.Logger
-	Metrics prometheus.Registerer // may be nil
-	NodeID  string
+	Inbox Chats
+	// Messengers send campaigns through the inbox's bots and communities,
+	// by channel (ChannelTelegram, ChannelVK): the Telegram and VK
+	// connectors. A channel without one cannot carry campaigns.
+	Messengers map[string]Messenger
+	Box        *secretbox.Box // seals SMTP passwords
+	Log        *slog.Logger
+	Metrics    prometheus.Registerer // may be nil
+	NodeID     string
 	// BaseURL is the public address put into unsubscribe links.
 	BaseURL string
 	// TokenKey signs unsubscribe tokens; the hub derives it from its

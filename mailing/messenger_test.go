@@ -13,6 +13,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/testkit/tgtest"
+	"github.com/profhub/profhub/internal/testkit/vktest"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/mailing/mailingtest"
 )
@@ -24,11 +25,18 @@ type msgEnv struct {
 	ctx        context.Context
 	n          *hubtest.Node
 	tg         *tgtest.Server
-	vk         *fakeVK
+	vk         *vktest.Server
 	sms        *fakeSMS
 	sec        access.Scope
 	tgCh, vkCh inbox.Channel
 	gate       string
+}
+
+// newVK is the VK API of the campaign's community (group 77).
+func newVK(t *testing.T) *vktest.Server {
+	f := vktest.New(t)
+	f.GroupID = 77
+	return f
 }
 
 // newTelegram is the Bot API for the campaign's bot. A send anywhere in
@@ -42,7 +50,7 @@ func newTelegram(t *testing.T) *tgtest.Server {
 
 func newMsgEnv(t *testing.T) *msgEnv {
 	t.Helper()
-	e := &msgEnv{t: t, ctx: context.Background(), tg: newTelegram(t), vk: newFakeVK(t), sms: newFakeSMS(t)}
+	e := &msgEnv{t: t, ctx: context.Background(), tg: newTelegram(t), vk: newVK(t), sms: newFakeSMS(t)}
 	e.n = hubtest.Start(t)
 	e.n.Config.BaseURL = e.n.Server.URL
 	e.sec = access.Scope{UserID: "sec", UserName: "Секретарь", Role: access.Secretary, UnitID: e.n.Root.ID, UnitPath: e.n.Root.Path, From: "test"}
@@ -57,8 +65,8 @@ func newMsgEnv(t *testing.T) *msgEnv {
 		t.Fatal(err)
 	}
 	if e.vkCh, _, err = e.n.Inbox.Channels.Create(e.ctx, e.n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindVK, Name: "Сообщество",
-		Settings: map[string]string{"api_url": e.vk.URL + "/method/", "confirmation": "c0nf"},
-		Secrets:  map[string]string{"access_token": "vk-community-token", "secret": "vk-secret"}}); err != nil {
+		Settings: map[string]string{"api_url": e.vk.APIURL(), "confirmation": "c0nf"},
+		Secrets:  map[string]string{"access_token": e.vk.Token, "secret": "vk-secret"}}); err != nil {
 		t.Fatal(err)
 	}
 	g, err := e.n.Mailing.SMSGateways.CreateSMSGateway(e.ctx, e.n.System, mailing.SMSGatewayConfig{Name: "шлюз", Kind: "http", URL: e.sms.URL})
@@ -184,7 +192,7 @@ func TestMessengerCampaignPriority(t *testing.T) {
 		f.Fail429, f.RetryAfter = 1, 1
 		f.Blocked[1005] = true
 	})
-	e.vk.set(func(f *fakeVK) { f.errs = []int{6} }) // VK's "too many requests per second" once
+	e.vk.Set(func(f *vktest.Server) { f.SendErrs = []int{6} }) // VK's "too many requests per second" once
 	c := e.start("Собрание в пятницу", all...)
 	e.waitFinished(c.ID, 30*time.Second)
 
@@ -209,9 +217,9 @@ func TestMessengerCampaignPriority(t *testing.T) {
 		t.Errorf("%d messages sent inside the pause Telegram asked for: %v", len(violations), violations)
 	}
 
-	e.vk.mu.Lock()
-	vkGot := e.vk.delivered
-	e.vk.mu.Unlock()
+	e.vk.Mu.Lock()
+	vkGot := e.vk.DeliveredTo
+	e.vk.Mu.Unlock()
 	if len(vkGot) != 2 || len(vkGot[2002]) != 1 || len(vkGot[2004]) != 1 {
 		t.Fatalf("VK got %v, want one message each for peers 2002 and 2004", vkGot)
 	}
@@ -276,32 +284,33 @@ func TestVKCampaignResendAfterAbortHasNoDuplicates(t *testing.T) {
 		e.link(e.vkCh, strconv.Itoa(3000+i), m)
 	}
 	c := e.start("Новости", "vk")
-	waitFor(t, func() bool { e.vk.mu.Lock(); defer e.vk.mu.Unlock(); return e.vk.calls >= 10 })
-	e.vk.set(func(f *fakeVK) { f.swallow = true })
-	waitFor(t, func() bool { e.vk.mu.Lock(); defer e.vk.mu.Unlock(); return e.vk.calls >= 16 })
+	waitFor(t, func() bool { return e.vk.Count("messages.send") >= 10 })
+	e.vk.Set(func(f *vktest.Server) { f.Swallow = true })
+	waitFor(t, func() bool { return e.vk.Count("messages.send") >= 16 })
 	e.n.Mailing.Stop() // the job ends with sends whose answers never came
-	e.vk.set(func(f *fakeVK) { f.swallow = false })
+	e.vk.Set(func(f *vktest.Server) { f.Swallow = false })
 	e.n.Mailing.Run()
 	e.waitFinished(c.ID, 30*time.Second)
 
-	e.vk.mu.Lock()
-	defer e.vk.mu.Unlock()
-	if len(e.vk.delivered) != n {
-		t.Fatalf("VK delivered to %d peers, want %d", len(e.vk.delivered), n)
+	calls := e.vk.Count("messages.send")
+	e.vk.Mu.Lock()
+	defer e.vk.Mu.Unlock()
+	if len(e.vk.DeliveredTo) != n {
+		t.Fatalf("VK delivered to %d peers, want %d", len(e.vk.DeliveredTo), n)
 	}
-	for peer, ms := range e.vk.delivered {
+	for peer, ms := range e.vk.DeliveredTo {
 		if len(ms) != 1 {
 			t.Errorf("peer %d got %d messages", peer, len(ms))
 		}
 	}
-	if e.vk.calls <= n {
-		t.Errorf("%d messages.send calls for %d members: nothing was resent, the test proved nothing", e.vk.calls, n)
+	if calls <= n {
+		t.Errorf("%d messages.send calls for %d members: nothing was resent, the test proved nothing", calls, n)
 	}
 	st, err := e.n.Mailing.Campaigns.CampaignStats(e.ctx, e.sec, c.ID)
 	if err != nil || st.ByChannel["vk"]["sent"] != n {
 		t.Errorf("ledger %+v %v", st, err)
 	}
-	t.Logf("%d messages.send calls, %d members, each shown once", e.vk.calls, n)
+	t.Logf("%d messages.send calls, %d members, each shown once", calls, n)
 }
 
 func waitFor(t *testing.T, cond func() bool) {

@@ -3,7 +3,6 @@ package mailing
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -11,25 +10,14 @@ import (
 )
 
 // Messengers are the Telegram bots and VK communities of the inbox that
-// campaigns send through, and the connectors that send for them.
+// campaigns send through, and the connectors that send for them (given
+// in Deps.Messengers, fixed from then on).
 type Messengers struct {
-	chats Chats // nil: campaigns cannot use Telegram or VK
-
-	mu sync.RWMutex
-	by map[string]Messenger // by channel: telegram, vk
-}
-
-// RegisterMessenger makes m send a campaign's messages on channel
-// (telegram or vk); the hub registers the connectors at start-up.
-func (s *Messengers) RegisterMessenger(channel string, m Messenger) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.by[channel] = m
+	chats Chats                // nil: campaigns cannot use Telegram or VK
+	by    map[string]Messenger // by channel: telegram, vk
 }
 
 func (s *Messengers) get(channel string) Messenger {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	return s.by[channel]
 }
 

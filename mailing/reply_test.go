@@ -95,9 +95,9 @@ func TestMessengerRepliesAreLinkedToTheCampaign(t *testing.T) {
 	e.telegramUpdate(1, 1001, "Приду!", sentTo[1001])
 	e.telegramUpdate(2, 1002, "А во сколько?", 0)
 	e.telegramUpdate(3, 1003, "Ещё про мой отпуск", 0)
-	e.vk.mu.Lock()
-	vkID := e.vk.ids[2004]
-	e.vk.mu.Unlock()
+	e.vk.Mu.Lock()
+	vkID := e.vk.LastID[2004]
+	e.vk.Mu.Unlock()
 	e.post("/hooks/vk/"+e.vkCh.ID, map[string]any{"type": "message_new", "group_id": 77, "secret": "vk-secret", "event_id": "ev1", "v": "5.199",
 		"object": map[string]any{"message": map[string]any{"id": 555, "date": time.Now().Unix(), "peer_id": 2004, "from_id": 2004,
 			"text": "Спасибо", "reply_message": map[string]any{"id": vkID, "date": time.Now().Unix(), "peer_id": 2004, "from_id": -77, "text": "Собрание"}}}}, nil)

@@ -3,6 +3,7 @@ package mailing
 import (
 	"errors"
 	"log/slog"
+	"maps"
 
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -66,7 +67,7 @@ func New(d Deps) (*Services, error) {
 	ev := newEvents(d.KV, log)
 	accounts := &Accounts{db: d.DB, box: d.Box}
 	gateways := &SMSGateways{db: d.DB, box: d.Box}
-	messengers := &Messengers{chats: d.Inbox, by: map[string]Messenger{}}
+	messengers := &Messengers{chats: d.Inbox, by: maps.Clone(d.Messengers)}
 	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers}
 	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox}
 	tracking := &Tracking{db: d.DB, log: log, tokens: tok}

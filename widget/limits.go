@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // Limits protect the public endpoints: a flood from one address or one
@@ -58,18 +62,18 @@ func (l Limits) withDefaults() Limits {
 	return d
 }
 
-// maxUpload is the largest file a visitor may send, as documented
-// (docs/API.md, docs/CHANNELS.md). The hub exempts the upload path from
-// PROFHUB_MAX_BODY_BYTES with room for this limit, so the ordinary body
-// limit does not shrink it.
-func (w *Widget) maxUpload() int64 {
-	return w.limits.MaxUploadBytes
+// Limiter counts what one address or visitor does, across the nodes in
+// Redis: new chats, uploads and open sockets.
+type Limiter struct {
+	kv  *kv.Client
+	cfg *config.Config
+	log *slog.Logger
 }
 
 // clientIP is the peer's address, or the last hop a trusted reverse proxy
 // appended to X-Forwarded-For (as the web package decides).
-func (w *Widget) clientIP(r *http.Request) string {
-	if w.cfg != nil && w.cfg.TrustProxy {
+func (l *Limiter) clientIP(r *http.Request) string {
+	if l.cfg != nil && l.cfg.TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
@@ -87,16 +91,16 @@ func (w *Widget) clientIP(r *http.Request) string {
 // countWithin counts one more event under key in a fixed window and
 // reports whether it is within max. When Redis is unreachable it lets the
 // visitor through: the chat matters more than the limit.
-func (w *Widget) countWithin(ctx context.Context, key string, window time.Duration, max int) bool {
+func (l *Limiter) countWithin(ctx context.Context, key string, window time.Duration, max int) bool {
 	slot := strconv.FormatInt(time.Now().UnixMilli()/window.Milliseconds(), 10)
-	k := w.kv.Key("widget", key, slot)
-	n, err := w.kv.Incr(ctx, k).Result()
+	k := l.kv.Key("widget", key, slot)
+	n, err := l.kv.Incr(ctx, k).Result()
 	if err != nil {
-		w.log.Warn("limit counter unavailable", "key", key, "err", err)
+		l.log.Warn("limit counter unavailable", "key", key, "err", err)
 		return true
 	}
 	if n == 1 {
-		w.kv.Expire(ctx, k, window+time.Minute)
+		l.kv.Expire(ctx, k, window+time.Minute)
 	}
 	return n <= int64(max)
 }
@@ -113,53 +117,23 @@ return 1`)
 
 const socketSlotTTL = 90 * time.Second
 
-func (w *Widget) socketsKey(ip string) string { return w.kv.Key("widget", "sockets", ip) }
+func (l *Limiter) socketsKey(ip string) string { return l.kv.Key("widget", "sockets", ip) }
 
 // takeSocketSlot reserves a slot for socket id, or reports the address is
 // at its limit.
-func (w *Widget) takeSocketSlot(ctx context.Context, ip, id string, max int) bool {
+func (l *Limiter) takeSocketSlot(ctx context.Context, ip, id string, max int) bool {
 	now := time.Now().UnixMilli()
-	ok, err := socketSlot.Run(ctx, w.kv, []string{w.socketsKey(ip)}, now, now+socketSlotTTL.Milliseconds(),
+	ok, err := socketSlot.Run(ctx, l.kv, []string{l.socketsKey(ip)}, now, now+socketSlotTTL.Milliseconds(),
 		max, id, socketSlotTTL.Milliseconds()).Int()
 	if err != nil {
-		w.log.Warn("socket limit unavailable", "err", err)
+		l.log.Warn("socket limit unavailable", "err", err)
 		return true
 	}
 	return ok == 1
 }
 
-// keepSocketSlots refreshes the slots of this node's sockets in one
-// pipeline every third of their lifetime, rather than a timer per socket.
-func (w *Widget) keepSocketSlots(ctx context.Context) {
-	tick := time.NewTicker(socketSlotTTL / 3)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		until := float64(time.Now().Add(socketSlotTTL).UnixMilli())
-		pipe := w.kv.Pipeline()
-		keys := map[string]bool{}
-		w.local.each(func(c *visitorConn) {
-			k := w.socketsKey(c.ip)
-			pipe.ZAddXX(ctx, k, redis.Z{Score: until, Member: c.slot})
-			keys[k] = true
-			pipe.ZAddXX(ctx, w.liveExpiry(), redis.Z{Score: until, Member: liveMember(c.v.ID, c.slot)})
-		})
-		for k := range keys {
-			pipe.PExpire(ctx, k, socketSlotTTL)
-		}
-		if _, err := pipe.Exec(ctx); err != nil && ctx.Err() == nil {
-			w.log.Warn("socket slots not refreshed", "err", err)
-		}
-		w.sweepLive(ctx)
-	}
-}
-
-func (w *Widget) releaseSocketSlot(ctx context.Context, ip, id string) {
-	w.kv.ZRem(ctx, w.socketsKey(ip), id)
+func (l *Limiter) releaseSocketSlot(ctx context.Context, ip, id string) {
+	l.kv.ZRem(ctx, l.socketsKey(ip), id)
 }
 
 // bucket is a socket's message allowance (one socket lives on one node, so

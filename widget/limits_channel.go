@@ -69,12 +69,20 @@ func checkLimits(s map[string]string) error {
 
 // limitsFor is the node's limits with the channel's own on top. Settings
 // were checked when saved; one that no longer parses keeps the node's.
-func (w *Widget) limitsFor(ch inbox.Channel) Limits {
-	l := w.limits
+func (c *Channels) limitsFor(ch inbox.Channel) Limits {
+	l := c.limits
 	for _, ls := range limitSettings {
 		if v, err := strconv.ParseFloat(ch.Settings[ls.key], 64); err == nil && v >= ls.min && v <= ls.max {
 			ls.set(&l, v)
 		}
 	}
 	return l
+}
+
+// maxUpload is the largest file a visitor may send, as documented
+// (docs/API.md, docs/CHANNELS.md). The hub exempts the upload path from
+// PROFHUB_MAX_BODY_BYTES with room for this limit, so the ordinary body
+// limit does not shrink it.
+func (c *Channels) maxUpload() int64 {
+	return c.limits.MaxUploadBytes
 }

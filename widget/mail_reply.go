@@ -6,11 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // An answer e-mailed to an away visitor goes out as <widget.MESSAGE@domain>,
@@ -36,31 +35,28 @@ type TakenMailReply struct {
 	Duplicate      bool   // it was taken before
 }
 
-func letterKey(messageID string) string { return "widget." + messageID }
-
-// recordLetter notes the letter about to be sent for reply m.
-func (w *Widget) recordLetter(ctx context.Context, key, mailChannelID, channelID, visitorID, convID string) error {
-	_, err := w.db.ExecContext(ctx, `INSERT INTO widget_mail_letters (letter_key, mail_channel_id, channel_id, visitor_id,
-		conversation_id, created_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`, key, mailChannelID, channelID, visitorID, convID, db.Now())
-	if err != nil {
-		return fmt.Errorf("widget: record letter: %w", err)
-	}
-	return nil
+// MailReplies takes visitors' answers to e-mailed replies into their chats.
+type MailReplies struct {
+	letters  *Letters
+	visitors *Visitors
+	channels *Channels
+	messages *Messages
+	log      *slog.Logger
 }
 
 // TakeReply ingests a visitor's reply to an e-mailed answer as their chat
 // message, keyed by the letter so a letter read twice is stored once.
-func (w *Widget) TakeReply(ctx context.Context, mailChannelID string, r MailReply) (TakenMailReply, error) {
-	v, chID, found, err := w.letterVisitor(ctx, mailChannelID, r.Refs)
+func (m *MailReplies) TakeReply(ctx context.Context, mailChannelID string, r MailReply) (TakenMailReply, error) {
+	v, chID, found, err := m.letterVisitor(ctx, mailChannelID, r.Refs)
 	if err != nil || !found {
 		return TakenMailReply{}, err
 	}
 	if _, email, _ := splitContact(v.Contact); email == "" || email != r.From {
-		w.log.Info("a reply to an e-mailed answer from another address stays in the mailbox's conversations",
+		m.log.Info("a reply to an e-mailed answer from another address stays in the mailbox's conversations",
 			"visitor", v.ID, "from", r.From)
 		return TakenMailReply{}, nil
 	}
-	ch, err := w.channel(ctx, chID)
+	ch, err := m.channels.get(ctx, chID)
 	if errors.Is(err, errNoChannel) {
 		return TakenMailReply{}, nil // the chat was removed: the letter opens a mail conversation
 	}
@@ -68,38 +64,36 @@ func (w *Widget) TakeReply(ctx context.Context, mailChannelID string, r MailRepl
 		return TakenMailReply{}, err
 	}
 	sum := sha256.Sum256([]byte(r.ID))
-	res, err := w.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, w.limitsFor(ch).MaxTextRunes), r.Attachments)
+	res, err := m.messages.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, m.channels.limitsFor(ch).MaxTextRunes), r.Attachments)
 	if err != nil {
 		return TakenMailReply{}, err
 	}
-	w.log.Info("a reply by e-mail joined the visitor's chat", "visitor", v.ID, "conversation", res.ConversationID, "duplicate", res.Duplicate)
+	m.log.Info("a reply by e-mail joined the visitor's chat", "visitor", v.ID, "conversation", res.ConversationID, "duplicate", res.Duplicate)
 	return TakenMailReply{ConversationID: res.ConversationID, Duplicate: res.Duplicate}, nil
 }
 
 // letterVisitor finds the visitor an e-mailed answer among refs went to,
 // trying the nearest reference first.
-func (w *Widget) letterVisitor(ctx context.Context, mailChannelID string, refs []string) (v visitor, channelID string, found bool, err error) {
+func (m *MailReplies) letterVisitor(ctx context.Context, mailChannelID string, refs []string) (v visitor, channelID string, found bool, err error) {
 	for i := len(refs) - 1; i >= 0; i-- {
 		key, _, ok := strings.Cut(refs[i], "@")
 		if !ok || !strings.HasPrefix(key, "widget.") {
 			continue
 		}
-		var visitorID string
-		err := w.db.QueryRowContext(ctx, `SELECT visitor_id, channel_id FROM widget_mail_letters WHERE letter_key = $1 AND mail_channel_id = $2`,
-			key, mailChannelID).Scan(&visitorID, &channelID)
-		if errors.Is(err, sql.ErrNoRows) {
+		visitorID, chID, ok, err := m.letters.find(ctx, mailChannelID, key)
+		if err != nil {
+			return v, "", false, err
+		}
+		if !ok {
 			continue
 		}
-		if err != nil {
-			return v, "", false, fmt.Errorf("widget: letter: %w", err)
-		}
-		if v, err = w.visitorByID(ctx, visitorID); err != nil {
+		if v, err = m.visitors.byID(ctx, visitorID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
 			return v, "", false, err
 		}
-		return v, channelID, true, nil
+		return v, chID, true, nil
 	}
 	return v, "", false, nil
 }

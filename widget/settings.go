@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -106,10 +107,18 @@ func normOrigin(s string) string {
 	return strings.ToLower(u.Scheme + "://" + u.Host)
 }
 
+// Channels finds the widget channel a visitor's request names and reads
+// its settings: the origins it allows and its limits (limits_channel.go).
+type Channels struct {
+	channels *inbox.Channels
+	cfg      *config.Config
+	limits   Limits // the node's, under the channel's own
+}
+
 // originAllowed checks a browser's Origin against the channel's list. A
 // request without Origin is not a browser's cross-site request and passes
 // (the limits still apply); the hub's own pages (the demo) always pass.
-func (w *Widget) originAllowed(ch inbox.Channel, r *http.Request) bool {
+func (c *Channels) originAllowed(ch inbox.Channel, r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return true
@@ -121,7 +130,7 @@ func (w *Widget) originAllowed(ch inbox.Channel, r *http.Request) bool {
 	if u, _ := url.Parse(o); u != nil && strings.EqualFold(u.Host, r.Host) {
 		return true
 	}
-	if w.cfg != nil && w.cfg.BaseURL != "" && normOrigin(w.cfg.BaseURL) == o {
+	if c.cfg != nil && c.cfg.BaseURL != "" && normOrigin(c.cfg.BaseURL) == o {
 		return true
 	}
 	for _, a := range splitList(ch.Settings[settingOrigins]) {
@@ -136,9 +145,9 @@ func (w *Widget) originAllowed(ch inbox.Channel, r *http.Request) bool {
 // another kind.
 var errNoChannel = errors.New("widget: no such widget channel")
 
-// channel finds the enabled widget channel of a request.
-func (w *Widget) channel(ctx context.Context, id string) (inbox.Channel, error) {
-	ch, err := w.inbox.Channels.Get(ctx, id)
+// get finds the enabled widget channel of a request.
+func (c *Channels) get(ctx context.Context, id string) (inbox.Channel, error) {
+	ch, err := c.channels.Get(ctx, id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindWidget || ch.Disabled)) {
 		return inbox.Channel{}, errNoChannel
 	}

@@ -3,17 +3,18 @@ package widget
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"strconv"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/storage/kv"
 )
 
 // A visitor's socket costs one goroutine while it is idle: the handler
@@ -22,9 +23,26 @@ import (
 // answers them, and a writer goroutine exists only while a wake-up is being
 // flushed. Ten thousand idle sockets on one node are the benchmark's case.
 
+// Sockets is this node's visitor sockets: opening them, their registry
+// (registry.go), and what a socket does (ws.go, live.go).
+type Sockets struct {
+	node     context.Context // ends when the node stops
+	kv       *kv.Client
+	log      *slog.Logger
+	inbox    Inbox
+	local    *registry
+	channels *Channels
+	visitors *Visitors
+	uploads  *Uploads
+	messages *Messages
+	limiter  *Limiter
+	presence *Presence
+	sockets  sync.WaitGroup
+}
+
 // visitorConn is one open socket of a visitor on this node.
 type visitorConn struct {
-	w    *Widget
+	s    *Sockets
 	ch   inbox.Channel
 	v    visitor
 	conn *websocket.Conn
@@ -40,55 +58,48 @@ type visitorConn struct {
 	endOnce sync.Once
 }
 
-func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
-	ch, err := w.channel(r.Context(), r.PathValue("channel"))
-	if err != nil {
-		fail(rw, r, http.StatusNotFound, "not_found", "no such chat")
-		return
-	}
-	if !w.originAllowed(ch, r) {
-		httpapi.Logger(r.Context()).Info("widget: socket origin refused", "channel", ch.ID, "origin", r.Header.Get("Origin"))
-		fail(rw, r, http.StatusForbidden, "origin", "this site is not allowed to use this chat")
-		return
-	}
-	// The Origin was checked against the channel's list just above.
-	// Compression would keep a flate state of tens of kilobytes per socket.
-	conn, err := websocket.Accept(smallBuffers{rw}, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
-	if err != nil {
-		return
-	}
-	conn.SetReadLimit(w.limits.MaxFrameBytes)
-	q := r.URL.Query()
-	v, err := w.visitorByToken(r.Context(), ch.ID, q.Get("token"))
+// socketRequest is what a visitor's socket request asks for.
+type socketRequest struct {
+	token        string
+	since        int64  // the last seq the script has
+	conversation string // the conversation the script shows, if any
+	ip           string
+}
+
+// open serves a visitor's socket accepted for channel ch: it checks the
+// visitor's token and the address's allowance, then leaves a goroutine
+// reading the visitor's frames.
+func (s *Sockets) open(reqCtx context.Context, conn *websocket.Conn, ch inbox.Channel, req socketRequest) {
+	v, err := s.visitors.byToken(reqCtx, ch.ID, req.token)
 	if err != nil {
 		conn.Close(closeRevoked, "unknown or ended chat session; start a new chat")
 		return
 	}
-	ip, slot := w.clientIP(r), uuid.NewString()
-	if !w.takeSocketSlot(r.Context(), ip, slot, w.limitsFor(ch).SocketsPerIP) {
+	ip, slot := req.ip, uuid.NewString()
+	if !s.limiter.takeSocketSlot(reqCtx, ip, slot, s.channels.limitsFor(ch).SocketsPerIP) {
 		conn.Close(closeLimited, "too many open chats from your address")
 		return
 	}
 	// The socket outlives this request; its context carries the request's
 	// logger and id but not its cancellation.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &visitorConn{w: w, ch: ch, v: v, conn: conn, ctx: ctx, conv: v.ConversationID}
-	since, _ := strconv.ParseInt(q.Get("since"), 10, 64)
-	if qc := q.Get("conversation"); qc != "" && qc != v.ConversationID {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(reqCtx))
+	c := &visitorConn{s: s, ch: ch, v: v, conn: conn, ctx: ctx, conv: v.ConversationID}
+	since := req.since
+	if req.conversation != "" && req.conversation != v.ConversationID {
 		since = 0
 	}
 	c.sent.Store(since)
 	c.ip, c.slot = ip, slot
-	w.sockets.Add(1)
-	w.local.add(c)
-	w.markLive(ctx, v.ID, slot)
+	s.sockets.Add(1)
+	s.local.add(c)
+	s.presence.mark(ctx, v.ID, slot)
 	go func() {
-		defer w.sockets.Done()
-		defer w.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
-		defer w.unmarkLive(context.WithoutCancel(ctx), v.ID, slot)
-		defer w.local.remove(c)
+		defer s.sockets.Done()
+		defer s.limiter.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
+		defer s.presence.unmark(context.WithoutCancel(ctx), v.ID, slot)
+		defer s.local.remove(c)
 		defer cancel()
-		defer context.AfterFunc(w.ctx, cancel)() // the node stops
+		defer context.AfterFunc(s.node, cancel)() // the node stops
 		if c.write(ctx, outFrame{Type: "hello", ConversationID: v.ConversationID}) != nil {
 			conn.CloseNow()
 			return
@@ -97,6 +108,45 @@ func (w *Widget) httpSocket(rw http.ResponseWriter, r *http.Request) {
 		c.readLoop(ctx)
 		conn.CloseNow() // after a Close the handshake is done; otherwise the peer is gone
 	}()
+}
+
+// keepSlots refreshes the slots and presence of this node's sockets in one
+// pipeline every third of their lifetime, rather than a timer per socket.
+func (s *Sockets) keepSlots(ctx context.Context) {
+	tick := time.NewTicker(socketSlotTTL / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		until := float64(time.Now().Add(socketSlotTTL).UnixMilli())
+		pipe := s.kv.Pipeline()
+		keys := map[string]bool{}
+		s.local.each(func(c *visitorConn) {
+			k := s.limiter.socketsKey(c.ip)
+			pipe.ZAddXX(ctx, k, redis.Z{Score: until, Member: c.slot})
+			keys[k] = true
+			pipe.ZAddXX(ctx, s.presence.expiryKey(), redis.Z{Score: until, Member: liveMember(c.v.ID, c.slot)})
+		})
+		for k := range keys {
+			pipe.PExpire(ctx, k, socketSlotTTL)
+		}
+		if _, err := pipe.Exec(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("socket slots not refreshed", "err", err)
+		}
+		s.presence.sweep(ctx)
+	}
+}
+
+// closeAll closes every socket of this node (they reconnect to another
+// node); the channel closes when their goroutines have ended.
+func (s *Sockets) closeAll() <-chan struct{} {
+	s.local.closeAll()
+	closed := make(chan struct{})
+	go func() { s.sockets.Wait(); close(closed) }()
+	return closed
 }
 
 // pokeVisitor wakes the socket to re-read which conversation the visitor

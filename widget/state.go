@@ -6,12 +6,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/inbox"
-	"github.com/profhub/profhub/internal/security/access"
 )
-
-// system is the widget's own scope for reading the inbox: visitors are
-// authenticated by their token, and only their conversation is read.
-var system = access.System("widget")
 
 // lineState is what the widget tells visitors about a line right now.
 type lineState struct {
@@ -21,8 +16,15 @@ type lineState struct {
 	OffHours  string
 }
 
-// stateCache keeps line states for a few seconds: every page view of the
+// LineStates tells visitors whether a line is open and whether someone can
+// answer now, keeping the answers a few seconds: every page view of the
 // site asks for them.
+type LineStates struct {
+	lines      *inbox.Lines
+	supervisor *inbox.Supervisor
+	cache      *stateCache
+}
+
 type stateCache struct {
 	ttl      time.Duration
 	mu       sync.Mutex
@@ -40,16 +42,16 @@ func newStateCache(ttl time.Duration) *stateCache {
 	return &stateCache{ttl: ttl, lines: map[string]cachedLine{}}
 }
 
-func (w *Widget) lineState(ctx context.Context, lineID string) (lineState, error) {
-	l, err := w.line(ctx, lineID)
+func (ls *LineStates) state(ctx context.Context, lineID string) (lineState, error) {
+	l, err := ls.line(ctx, lineID)
 	if err != nil {
 		return lineState{}, err
 	}
-	s := w.state
+	s := ls.cache
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.online == nil || time.Since(s.onlineAt) > s.ttl {
-		ov, err := w.inbox.Supervisor.Overview(ctx, system, nil)
+		ov, err := ls.supervisor.Overview(ctx, system, nil)
 		if err != nil {
 			return lineState{}, err
 		}
@@ -65,15 +67,15 @@ func (w *Widget) lineState(ctx context.Context, lineID string) (lineState, error
 	return lineState{Open: l.Hours.Open(time.Now()), Online: s.online[lineID], AskRating: l.AskRating, OffHours: l.OffHoursReply}, nil
 }
 
-func (w *Widget) line(ctx context.Context, id string) (inbox.Line, error) {
-	s := w.state
+func (ls *LineStates) line(ctx context.Context, id string) (inbox.Line, error) {
+	s := ls.cache
 	s.mu.Lock()
 	c, ok := s.lines[id]
 	s.mu.Unlock()
 	if ok && time.Since(c.at) < s.ttl {
 		return c.l, nil
 	}
-	l, err := w.inbox.Lines.Get(ctx, system, id)
+	l, err := ls.lines.Get(ctx, system, id)
 	if err != nil {
 		return inbox.Line{}, err
 	}
@@ -81,53 +83,4 @@ func (w *Widget) line(ctx context.Context, id string) (inbox.Line, error) {
 	s.lines[id] = cachedLine{l: l, at: time.Now()}
 	s.mu.Unlock()
 	return l, nil
-}
-
-// nameCache keeps operators' display names.
-type nameCache struct {
-	mu sync.Mutex
-	m  map[string]cachedName
-}
-
-type cachedName struct {
-	name, avatar string
-	at           time.Time
-}
-
-func newNameCache() *nameCache { return &nameCache{m: map[string]cachedName{}} }
-
-// operatorName is what the visitor sees as the author of a reply: the
-// operator's name, or nothing for automatic replies.
-func (w *Widget) operatorName(ctx context.Context, userID string) string {
-	name, _ := w.operator(ctx, userID)
-	return name
-}
-
-// operator is the operator's name and the address of their photo ("" if
-// they have none), kept for a minute: a new photo shows within it.
-func (w *Widget) operator(ctx context.Context, userID string) (name, avatar string) {
-	if userID == "" || w.org == nil {
-		return "", ""
-	}
-	w.names.mu.Lock()
-	c, ok := w.names.m[userID]
-	w.names.mu.Unlock()
-	if ok && time.Since(c.at) < time.Minute {
-		return c.name, c.avatar
-	}
-	u, err := w.org.GetUser(ctx, system, userID)
-	if err != nil {
-		return "", ""
-	}
-	key, err := w.org.AvatarKey(ctx, userID)
-	if err != nil {
-		return u.FullName, ""
-	}
-	if key != "" {
-		avatar = AvatarPath + key
-	}
-	w.names.mu.Lock()
-	w.names.m[userID] = cachedName{name: u.FullName, avatar: avatar, at: time.Now()}
-	w.names.mu.Unlock()
-	return u.FullName, avatar
 }

@@ -12,10 +12,15 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
 )
+
+// Visitors is the store of the widget's visitors (widget_visitors): their
+// tokens, pre-chat details and current conversation.
+type Visitors struct {
+	db *db.DB
+}
 
 // visitor is one browser's contact in a widget channel.
 type visitor struct {
@@ -42,13 +47,13 @@ func newToken() string {
 	return "pwv_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// createVisitor stores a new visitor (consent given now) and returns the
+// create stores a new visitor (consent given now) and returns the
 // token, which exists nowhere else afterwards.
-func (w *Widget) createVisitor(ctx context.Context, v *visitor) (string, error) {
+func (s *Visitors) create(ctx context.Context, v *visitor) (string, error) {
 	v.ID = uuid.Must(uuid.NewV7()).String()
 	token := newToken()
 	now := db.Now()
-	_, err := w.db.ExecContext(ctx, `INSERT INTO widget_visitors (id, channel_id, token_hash, name, contact, topic, consent_at, created_at, updated_at)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO widget_visitors (id, channel_id, token_hash, name, contact, topic, consent_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`, v.ID, v.ChannelID, hashToken(token), v.Name, v.Contact, v.Topic, now)
 	if err != nil {
 		return "", fmt.Errorf("widget: create visitor: %w", err)
@@ -56,13 +61,13 @@ func (w *Widget) createVisitor(ctx context.Context, v *visitor) (string, error) 
 	return token, nil
 }
 
-// visitorByToken finds the visitor holding token in channel chID.
-func (w *Widget) visitorByToken(ctx context.Context, chID, token string) (visitor, error) {
+// byToken finds the visitor holding token in channel chID.
+func (s *Visitors) byToken(ctx context.Context, chID, token string) (visitor, error) {
 	if token == "" || len(token) > 100 {
 		return visitor{}, errBadToken
 	}
 	var v visitor
-	err := w.db.QueryRowCached(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors
+	err := s.db.QueryRowCached(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors
 		WHERE token_hash = $1 AND channel_id = $2 AND revoked_at = 0`, hashToken(token), chID).
 		Scan(&v.ID, &v.ChannelID, &v.Name, &v.Contact, &v.Topic, &v.ConversationID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -74,78 +79,48 @@ func (w *Widget) visitorByToken(ctx context.Context, chID, token string) (visito
 	return v, nil
 }
 
-// visitorByID finds a visitor by id (sql.ErrNoRows if there is none).
-func (w *Widget) visitorByID(ctx context.Context, id string) (visitor, error) {
+// byID finds a visitor by id (sql.ErrNoRows if there is none).
+func (s *Visitors) byID(ctx context.Context, id string) (visitor, error) {
 	var v visitor
-	err := w.db.QueryRowContext(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors WHERE id = $1`, id).
+	err := s.db.QueryRowContext(ctx, `SELECT id, channel_id, name, contact, topic, conversation_id FROM widget_visitors WHERE id = $1`, id).
 		Scan(&v.ID, &v.ChannelID, &v.Name, &v.Contact, &v.Topic, &v.ConversationID)
 	return v, err
 }
 
 // currentConversation re-reads a visitor's conversation (another tab, on
 // any node, may have started a new one) and whether they were revoked.
-func (w *Widget) currentConversation(ctx context.Context, visitorID string) (string, bool, error) {
+func (s *Visitors) currentConversation(ctx context.Context, visitorID string) (string, bool, error) {
 	var id string
 	var revoked int64
-	err := w.db.QueryRowCached(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
+	err := s.db.QueryRowCached(ctx, `SELECT conversation_id, revoked_at FROM widget_visitors WHERE id = $1`, visitorID).Scan(&id, &revoked)
 	return id, revoked != 0, err
 }
 
 // rotateToken gives the visitor a new token; the old one stops working.
-func (w *Widget) rotateToken(ctx context.Context, visitorID string) (string, error) {
+func (s *Visitors) rotateToken(ctx context.Context, visitorID string) (string, error) {
 	token := newToken()
-	_, err := w.db.ExecContext(ctx, `UPDATE widget_visitors SET token_hash = $2, updated_at = $3 WHERE id = $1`, visitorID, hashToken(token), db.Now())
+	_, err := s.db.ExecContext(ctx, `UPDATE widget_visitors SET token_hash = $2, updated_at = $3 WHERE id = $1`, visitorID, hashToken(token), db.Now())
 	if err != nil {
 		return "", fmt.Errorf("widget: rotate token: %w", err)
 	}
 	return token, nil
 }
 
-// revokeVisitor ends a visitor's session for good ("forget this browser").
+// revoke ends a visitor's session for good ("forget this browser").
 // The conversation stays in the inbox.
-func (w *Widget) revokeVisitor(ctx context.Context, visitorID string) error {
+func (s *Visitors) revoke(ctx context.Context, visitorID string) error {
 	now := db.Now()
-	_, err := w.db.ExecContext(ctx, `UPDATE widget_visitors SET token_hash = '', revoked_at = $2, updated_at = $2 WHERE id = $1`, visitorID, now)
+	_, err := s.db.ExecContext(ctx, `UPDATE widget_visitors SET token_hash = '', revoked_at = $2, updated_at = $2 WHERE id = $1`, visitorID, now)
 	if err != nil {
 		return fmt.Errorf("widget: revoke: %w", err)
 	}
-	w.local.closeVisitor(visitorID)
-	w.wake(ctx, visitorID)
 	return nil
 }
 
-func (w *Widget) setConversation(ctx context.Context, visitorID, convID string) error {
-	_, err := w.db.ExecContext(ctx, `UPDATE widget_visitors SET conversation_id = $2, updated_at = $3 WHERE id = $1`, visitorID, convID, db.Now())
+func (s *Visitors) setConversation(ctx context.Context, visitorID, convID string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE widget_visitors SET conversation_id = $2, updated_at = $3 WHERE id = $1`, visitorID, convID, db.Now())
 	if err != nil {
 		return fmt.Errorf("widget: visitor conversation: %w", err)
 	}
 	return nil
-}
-
-func (w *Widget) recordUpload(ctx context.Context, visitorID string, a inbox.Attachment) error {
-	_, err := w.db.ExecContext(ctx, `INSERT INTO widget_uploads (blob_key, visitor_id, name, content_type, size, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, a.BlobKey, visitorID, a.Name, a.ContentType, a.Size, db.Now())
-	if err != nil {
-		return fmt.Errorf("widget: upload: %w", err)
-	}
-	return nil
-}
-
-// uploadsOf resolves the blob keys a visitor's message refers to; keys
-// that are not the visitor's own uploads are refused.
-func (w *Widget) uploadsOf(ctx context.Context, visitorID string, keys []string) ([]inbox.Attachment, error) {
-	out := make([]inbox.Attachment, 0, len(keys))
-	for _, k := range keys {
-		a := inbox.Attachment{BlobKey: k}
-		err := w.db.QueryRowContext(ctx, `SELECT name, content_type, size FROM widget_uploads WHERE blob_key = $1 AND visitor_id = $2`,
-			k, visitorID).Scan(&a.Name, &a.ContentType, &a.Size)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, errUnknownUpload
-		}
-		if err != nil {
-			return nil, fmt.Errorf("widget: upload: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, nil
 }

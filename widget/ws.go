@@ -3,7 +3,6 @@ package widget
 import (
 	"context"
 	"encoding/json"
-	"strings"
 
 	"github.com/coder/websocket"
 
@@ -86,7 +85,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	if rechecked {
 		var revoked bool
 		var err error
-		if conv, revoked, err = c.w.currentConversation(ctx, c.v.ID); err != nil {
+		if conv, revoked, err = c.s.visitors.currentConversation(ctx, c.v.ID); err != nil {
 			c.recheck.Store(true)
 			return nil // transient: the next wake-up reads again
 		}
@@ -97,7 +96,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	}
 	if conv != c.conv {
 		c.sent.Store(0) // before the registry names the new conversation, so pokeAt cannot skip its messages
-		c.w.local.follow(c, conv)
+		c.s.local.follow(c, conv)
 		if err := c.write(ctx, outFrame{Type: "conversation", ConversationID: conv}); err != nil {
 			return err
 		}
@@ -106,15 +105,15 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.w.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
+		msgs, err := c.s.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
 		if err != nil {
-			c.w.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
+			c.s.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
 		}
 		out := make([]outMessage, 0, len(msgs))
 		for _, m := range msgs {
 			c.sent.Store(m.Seq)
-			if om, ok := c.w.visible(ctx, c.ch, c.v.ID, m); ok {
+			if om, ok := c.s.messages.visible(ctx, c.ch, c.v.ID, m); ok {
 				out = append(out, om)
 			}
 		}
@@ -133,42 +132,11 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	return nil
 }
 
-// visible turns a stored message into what the visitor may see: notes and
-// routing entries stay inside the union.
-func (w *Widget) visible(ctx context.Context, ch inbox.Channel, visitorID string, m inbox.Message) (outMessage, bool) {
-	om := outMessage{Seq: m.Seq, ID: m.ID, Direction: m.Direction, Text: m.Text, At: m.CreatedAt.UnixMilli()}
-	for _, a := range m.Attachments {
-		om.Files = append(om.Files, fileRef{Name: a.Name, ContentType: a.ContentType, Size: a.Size,
-			URL: "/widget/v1/file/" + ch.ID + "/" + a.BlobKey})
-	}
-	switch m.Direction {
-	case inbox.DirIn:
-		om.ClientID = strings.TrimPrefix(m.ExternalID, visitorID+":")
-	case inbox.DirOut:
-		om.Author, om.Avatar = w.operator(ctx, m.AuthorID)
-	case inbox.DirSystem:
-		var body struct {
-			Event string `json:"event"`
-		}
-		_ = json.Unmarshal([]byte(m.Text), &body)
-		if body.Event != "closed" && body.Event != "auto_closed" {
-			return om, false
-		}
-		om.Text, om.Event = "", "closed"
-		if st, err := w.lineState(ctx, ch.LineID); err == nil {
-			om.AskRating = st.AskRating
-		}
-	default:
-		return om, false
-	}
-	return om, true
-}
-
 // readLoop takes the visitor's frames: messages within the socket's
 // allowance are ingested and acknowledged; the rest get an error frame
 // and stay in the script's queue to be sent again.
 func (c *visitorConn) readLoop(ctx context.Context) {
-	limits := c.w.limitsFor(c.ch)
+	limits := c.s.channels.limitsFor(c.ch)
 	allowance := newBucket(limits.MessagesPerSecond, limits.MessageBurst)
 	signals := newBucket(2, 5) // typing and read marks: a few a second are plenty
 	for {
@@ -205,11 +173,11 @@ func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
 	if len(f.Files) > 5 {
 		err = errUnknownUpload
 	} else if len(f.Files) > 0 {
-		atts, err = c.w.uploadsOf(ctx, c.v.ID, f.Files)
+		atts, err = c.s.uploads.of(ctx, c.v.ID, f.Files)
 	}
 	var res inbox.IngestResult
 	if err == nil {
-		res, err = c.w.ingest(ctx, c.ch, &c.v, f.ClientID, f.Text, atts)
+		res, err = c.s.messages.ingest(ctx, c.ch, &c.v, f.ClientID, f.Text, atts)
 	}
 	if err != nil {
 		_, code, msg, _ := httpapi.Classify(err)

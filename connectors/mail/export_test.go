@@ -19,8 +19,9 @@ var Fixtures = map[string]string{
 
 // TrustImageHosts lets c's image proxy reach any address with tlsConf:
 // end-to-end tests serve images from loopback, which production refuses.
+// The proxy is changed in place: the letter handlers hold it already.
 func TrustImageHosts(c *Connector, tlsConf *tls.Config) {
-	c.images = newImageProxy(func(netip.Addr) bool { return true }, tlsConf)
+	*c.images = *newImageProxy(func(netip.Addr) bool { return true }, tlsConf)
 }
 
 // ImageServer is the test image server of the proxy's unit tests.

@@ -1,13 +1,17 @@
 package mail
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -19,16 +23,28 @@ const maxLetterHTML = 8 << 20
 // Routes mounts the console's view of letters' HTML and the remote image
 // proxy; mail itself arrives over IMAP, not by webhook.
 func (c *Connector) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/mail/letters/{key}", httpapi.Authed(c.httpLetter))
-	mux.HandleFunc("GET /api/v1/mail/letters/{key}/images/{n}", httpapi.Authed(c.httpLetterImage))
+	h := letterHandlers{letters: c.inbox.AttachmentReader, images: c.images, log: c.log,
+		audit: func(ctx context.Context, sc access.Scope, e audit.Entry) error { return audit.Record(ctx, c.db, sc, e) }}
+	mux.HandleFunc("GET /api/v1/mail/letters/{key}", httpapi.Authed(h.letter))
+	mux.HandleFunc("GET /api/v1/mail/letters/{key}/images/{n}", httpapi.Authed(h.letterImage))
 }
 
-// httpLetter returns a letter's sanitised HTML: by default with remote
+// letterHandlers show operators a letter's HTML and proxy its remote
+// images. The letter is read through the inbox, which applies the
+// operator's scope; the handlers hold no database of their own.
+type letterHandlers struct {
+	letters inbox.AttachmentReader
+	images  *imageProxy
+	log     *slog.Logger
+	audit   func(ctx context.Context, sc access.Scope, e audit.Entry) error
+}
+
+// letter returns a letter's sanitised HTML: by default with remote
 // images replaced by placeholders, with ?images=show pointing them at the
 // proxy. Showing is the operator's choice for this one letter, and audited.
-func (c *Connector) httpLetter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h letterHandlers) letter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	key := r.PathValue("key")
-	a, conv, data, err := c.inbox.ReadAttachment(r.Context(), p.Scope, key, maxLetterHTML)
+	a, conv, data, err := h.letters.ReadAttachment(r.Context(), p.Scope, key, maxLetterHTML)
 	if err == nil && a.ContentType != "text/html" {
 		err = fmt.Errorf("mail: %s is not a letter's HTML: %w", a.BlobKey, db.ErrNotFound)
 	}
@@ -43,7 +59,7 @@ func (c *Connector) httpLetter(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	out, n := renderLetter(string(data), imageURL)
 	if show && n > 0 {
-		if err := audit.Record(r.Context(), c.db, p.Scope, audit.Entry{Action: "mail.remote_images_shown", ObjectType: "letter",
+		if err := h.audit(r.Context(), p.Scope, audit.Entry{Action: "mail.remote_images_shown", ObjectType: "letter",
 			ObjectID: key, UnitID: conv.UnitID, Details: map[string]any{"conversation_id": conv.ID, "images": n}}); err != nil {
 			httpapi.Error(w, r, err)
 			return
@@ -53,11 +69,11 @@ func (c *Connector) httpLetter(w http.ResponseWriter, r *http.Request, p *auth.P
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"html": out, "remote_images": n, "images_shown": show && n > 0})
 }
 
-// httpLetterImage proxies the n-th remote image of a letter the caller may
+// letterImage proxies the n-th remote image of a letter the caller may
 // see; only addresses that are in the letter can be fetched, so the proxy
 // is no open relay.
-func (c *Connector) httpLetterImage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	a, _, data, err := c.inbox.ReadAttachment(r.Context(), p.Scope, r.PathValue("key"), maxLetterHTML)
+func (h letterHandlers) letterImage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, _, data, err := h.letters.ReadAttachment(r.Context(), p.Scope, r.PathValue("key"), maxLetterHTML)
 	if err == nil && a.ContentType != "text/html" {
 		err = fmt.Errorf("mail: %s is not a letter's HTML: %w", a.BlobKey, db.ErrNotFound)
 	}
@@ -71,9 +87,9 @@ func (c *Connector) httpLetterImage(w http.ResponseWriter, r *http.Request, p *a
 		httpapi.Error(w, r, valid.Errorf("n", "no_image", "the letter has %d remote images", len(urls)))
 		return
 	}
-	img, ctype, err := c.images.fetch(r.Context(), urls[n])
+	img, ctype, err := h.images.fetch(r.Context(), urls[n])
 	if err != nil {
-		c.log.Warn("remote image refused", "letter", a.BlobKey, "url", urls[n], "err", err)
+		h.log.Warn("remote image refused", "letter", a.BlobKey, "url", urls[n], "err", err)
 		status := http.StatusBadGateway
 		if errors.Is(err, errNotPublic) {
 			status = http.StatusForbidden
@@ -81,10 +97,10 @@ func (c *Connector) httpLetterImage(w http.ResponseWriter, r *http.Request, p *a
 		http.Error(w, "image not available", status)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, max-age=3600")
+	hd := w.Header()
+	hd.Set("Content-Type", ctype)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	hd.Set("Cache-Control", "private, max-age=3600")
 	_, _ = w.Write(img)
 }

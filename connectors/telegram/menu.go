@@ -127,22 +127,20 @@ func (c *Connector) menuGate(ctx context.Context, ch inbox.Channel, b *bot.Bot, 
 	if err != nil {
 		return route{}, false, fmt.Errorf("telegram: hold update: %w", err)
 	}
-	var held int
-	if err := c.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM telegram_menu_pending WHERE channel_id = $1 AND chat_id = $2`,
-		ch.ID, chat).Scan(&held); err != nil {
-		return route{}, false, fmt.Errorf("telegram: pending: %w", err)
+	held, err := c.menus.heldCount(ctx, ch.ID, chat)
+	if err != nil {
+		return route{}, false, err
 	}
 	if held >= maxPendingChat {
 		// A member typing on without choosing: what they write goes to
 		// the channel's line after all, so nothing piles up unseen.
 		return route{}, false, c.flushPending(ctx, ch, b, chat, route{})
 	}
-	res, err := c.db.ExecContext(ctx, `INSERT INTO telegram_menu_pending (channel_id, chat_id, update_id, body, created_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, ch.ID, chat, u.ID, string(body), db.Now())
+	added, err := c.menus.hold(ctx, ch.ID, chat, u.ID, body)
 	if err != nil {
-		return route{}, false, fmt.Errorf("telegram: hold update: %w", err)
+		return route{}, false, err
 	}
-	if n, _ := res.RowsAffected(); n == 1 && held == 0 {
+	if added && held == 0 {
 		// The first held message of a chat is answered with the menu; a
 		// replay (n == 0) is not answered twice.
 		if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: msg.Chat.ID, Text: m.greeting, ReplyMarkup: m.keyboard()}); err != nil {
@@ -155,25 +153,10 @@ func (c *Connector) menuGate(ctx context.Context, ch inbox.Channel, b *bot.Bot, 
 // flushPending ingests a chat's held messages in order along r, then
 // forgets them.
 func (c *Connector) flushPending(ctx context.Context, ch inbox.Channel, b *bot.Bot, chat string, r route) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT update_id, body FROM telegram_menu_pending WHERE channel_id = $1 AND chat_id = $2
-		ORDER BY update_id`, ch.ID, chat)
+	list, err := c.menus.pending(ctx, ch.ID, chat)
 	if err != nil {
-		return fmt.Errorf("telegram: pending: %w", err)
+		return err
 	}
-	type held struct {
-		id   int64
-		body string
-	}
-	var list []held
-	for rows.Next() {
-		var h held
-		if err := rows.Scan(&h.id, &h.body); err != nil {
-			rows.Close()
-			return fmt.Errorf("telegram: pending: %w", err)
-		}
-		list = append(list, h)
-	}
-	rows.Close()
 	for _, h := range list {
 		var u models.Update
 		if err := json.Unmarshal([]byte(h.body), &u); err == nil && u.Message != nil {
@@ -181,8 +164,8 @@ func (c *Connector) flushPending(ctx context.Context, ch inbox.Channel, b *bot.B
 				return err // kept; the next try starts again, deduplicated by ingest
 			}
 		}
-		if _, err := c.db.ExecContext(ctx, `DELETE FROM telegram_menu_pending WHERE channel_id = $1 AND update_id = $2`, ch.ID, h.id); err != nil {
-			return fmt.Errorf("telegram: pending: %w", err)
+		if err := c.menus.forget(ctx, ch.ID, h.id); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -191,20 +174,10 @@ func (c *Connector) flushPending(ctx context.Context, ch inbox.Channel, b *bot.B
 // sweepMenus sends the messages of members who did not choose a topic
 // within menuTimeout to their channel's line.
 func (c *Connector) sweepMenus(ctx context.Context) {
-	rows, err := c.db.QueryContext(ctx, `SELECT DISTINCT channel_id, chat_id FROM telegram_menu_pending WHERE created_at < $1`,
-		db.Now()-menuTimeout.Milliseconds())
+	due, err := c.menus.due(ctx, db.Now()-menuTimeout.Milliseconds())
 	if err != nil {
 		return
 	}
-	type key struct{ ch, chat string }
-	var due []key
-	for rows.Next() {
-		var k key
-		if rows.Scan(&k.ch, &k.chat) == nil {
-			due = append(due, k)
-		}
-	}
-	rows.Close()
 	for _, k := range due {
 		ch, err := c.inbox.Channels.Get(ctx, k.ch)
 		if err != nil {

@@ -74,7 +74,7 @@ type Connector struct {
 	client  *http.Client // Bot API calls and file downloads
 	sender  *sender
 	members inbox.MemberFinder
-	db      *db.DB
+	menus   *menuStore
 
 	// scanEvery is how often the poller manager looks for polling
 	// channels that were added, changed or removed.
@@ -94,7 +94,7 @@ type Connector struct {
 // New builds the connector; the hub registers its Sender and CheckChannel
 // with the inbox.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, db: d.DB,
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, menus: &menuStore{db: d.DB},
 		client:    &http.Client{Timeout: 2 * time.Minute},
 		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, refused: map[string]refusal{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())
@@ -107,7 +107,8 @@ func (c *Connector) Sender() inbox.Sender { return c.sender }
 
 // Routes mounts the webhook.
 func (c *Connector) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /hooks/telegram/{channel}", c.httpWebhook)
+	h := webhookHandlers{channels: c.inbox.Channels, updates: c}
+	mux.HandleFunc("POST /hooks/telegram/{channel}", h.webhook)
 }
 
 // Start runs the long-polling manager.

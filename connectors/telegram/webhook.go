@@ -1,12 +1,14 @@
 package telegram
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 
+	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/profhub/profhub/inbox"
@@ -21,14 +23,28 @@ const maxUpdateBytes = 1 << 20
 // secretHeader carries the secret_token the hub gave setWebhook.
 const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
-// httpWebhook receives updates Telegram pushes to
+// webhookHandlers receive the updates Telegram pushes to bots in webhook
+// mode, and hand the ones that pass the secret check to the connector.
+type webhookHandlers struct {
+	channels *inbox.Channels
+	updates  updateTaker
+}
+
+// updateTaker is what the webhook needs of the connector.
+type updateTaker interface {
+	newBot(ch inbox.Channel) (*bot.Bot, error)
+	handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.Bot, u *models.Update) error
+	report(ch inbox.Channel, err error)
+}
+
+// webhook receives updates Telegram pushes to
 // /hooks/telegram/{channel}. The secret token is checked before the body
 // is read, so a forged request costs nothing and stores nothing. A 2xx
 // tells Telegram the update is done; a 5xx makes it deliver it again,
 // which ingest deduplicates.
-func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
+func (h webhookHandlers) webhook(w http.ResponseWriter, r *http.Request) {
 	log := httpapi.Logger(r.Context())
-	ch, err := c.inbox.Channels.Get(r.Context(), r.PathValue("channel"))
+	ch, err := h.channels.Get(r.Context(), r.PathValue("channel"))
 	if err != nil || ch.Kind != inbox.KindTelegram || ch.Settings[settingMode] != modeWebhook {
 		log.Warn("telegram webhook for an unknown channel refused", "channel", r.PathValue("channel"))
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -51,12 +67,12 @@ func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not a Telegram update", http.StatusBadRequest)
 		return
 	}
-	b, err := c.newBot(ch)
+	b, err := h.updates.newBot(ch)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	err = c.handleUpdate(r.Context(), ch, b, &u)
+	err = h.updates.handleUpdate(r.Context(), ch, b, &u)
 	var ve *valid.Error
 	switch {
 	case errors.Is(err, inbox.ErrChannelDisabled):
@@ -67,11 +83,11 @@ func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
 		log.Warn("telegram update refused", "channel", ch.ID, "update", u.ID, "err", err)
 	case err != nil:
 		log.Error("telegram update not stored; Telegram will redeliver it", "channel", ch.ID, "update", u.ID, "err", err)
-		c.report(ch, err)
+		h.updates.report(ch, err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	default:
-		c.report(ch, nil)
+		h.updates.report(ch, nil)
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -1,23 +1,16 @@
 package telephony
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/internal/security/audit"
-	"github.com/profhub/profhub/internal/security/auth"
 )
 
 var exportHeader = []string{"Начало", "Направление", "Номер", "Член профсоюза", "Линия (номер)", "Добавочный", "Оператор",
@@ -87,34 +80,4 @@ func (c *Connector) WriteCallsXLSX(ctx context.Context, w io.Writer, sc access.S
 		return 0, fmt.Errorf("telephony: export: %w", err)
 	}
 	return n - 1, x.Write(w)
-}
-
-// httpExport answers GET /api/v1/telephony/calls/export.xlsx with the
-// same filters as the list; the export is audited.
-func (c *Connector) httpExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := filterFromQuery(r)
-	if err == nil {
-		err = p.Scope.Require(access.AnswerInbox)
-	}
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var buf bytes.Buffer
-	n, err := c.WriteCallsXLSX(r.Context(), &buf, p.Scope, f)
-	if err == nil {
-		err = c.db.Tx(r.Context(), func(tx *sql.Tx) error {
-			return audit.Record(r.Context(), tx, p.Scope, audit.Entry{Action: "telephony.export", ObjectType: "call_export",
-				Details: map[string]any{"rows": n, "from": f.From, "to": f.To, "direction": f.Direction, "result": f.Result,
-					"operator_id": f.OperatorID, "number": f.Number, "member_id": f.MemberID, "line_id": f.LineID}})
-		})
-	}
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="calls-`+time.Now().In(moscowLoc()).Format("2006-01-02")+`.xlsx"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
 }

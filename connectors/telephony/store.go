@@ -14,6 +14,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -192,3 +193,28 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 var errNoMember = fmt.Errorf("telephony: member: %w", db.ErrNotFound)
 
 var errNoRecording = fmt.Errorf("telephony: this call has no stored recording: %w", db.ErrNotFound)
+
+// recordingOf is the blob key and stored type of a call's recording ("" if
+// it has none).
+func (c *Connector) recordingOf(ctx context.Context, callID string) (key, contentType string, err error) {
+	err = c.db.QueryRowContext(ctx, `SELECT recording_key, recording_type FROM tel_calls WHERE id = $1`, callID).Scan(&key, &contentType)
+	return key, contentType, err
+}
+
+// auditRecordingDownload records that a recording left the system, as an
+// export does.
+func (c *Connector) auditRecordingDownload(ctx context.Context, sc access.Scope, row CallRow) error {
+	return c.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "telephony.recording_download", ObjectType: "call",
+			ObjectID: row.ID, Details: map[string]any{"number": row.Number}})
+	})
+}
+
+// auditExport records an export of the call log with its filters.
+func (c *Connector) auditExport(ctx context.Context, sc access.Scope, f CallFilter, rows int) error {
+	return c.db.Tx(ctx, func(tx *sql.Tx) error {
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "telephony.export", ObjectType: "call_export",
+			Details: map[string]any{"rows": rows, "from": f.From, "to": f.To, "direction": f.Direction, "result": f.Result,
+				"operator_id": f.OperatorID, "number": f.Number, "member_id": f.MemberID, "line_id": f.LineID}})
+	})
+}

@@ -270,6 +270,10 @@ func maxRecordingBytes(ch inbox.Channel) int64 {
 	return int64(mb) << 20
 }
 
+// signatureWindow is read per request: tests change SignatureWindow after
+// the routes are mounted.
+func (c *Connector) signatureWindow() time.Duration { return c.SignatureWindow }
+
 // report records what the connector saw in the channel's status.
 func (c *Connector) report(ch inbox.Channel, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/profhub/profhub/internal/testkit/vktest"
 )
 
 // A broadcast of 500 replies (100 members, 5 each) with VK answering
@@ -24,7 +26,7 @@ func TestBroadcastUnderVKErrors(t *testing.T) {
 	}
 	const members, each = 100, 5
 	for i := range members {
-		if code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(6000+i, 1, "вопрос"))); code != 200 {
+		if code, _ := f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(6000+i, 1, "вопрос"))); code != 200 {
 			t.Fatal("callback refused")
 		}
 	}
@@ -36,18 +38,18 @@ func TestBroadcastUnderVKErrors(t *testing.T) {
 		t.Fatalf("%d conversations", len(convs))
 	}
 	hold := make(chan struct{})
-	f.vk.mu.Lock()
-	f.vk.hold, f.vk.errEvery = hold, map[int]int{6: 37, 9: 53}
-	f.vk.sendErrs = []int{29}
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.Hold, f.vk.ErrEvery = hold, map[int]int{6: 37, 9: 53}
+	f.vk.SendErrs = []int{29}
+	f.vk.Mu.Unlock()
 	for r := range each {
 		for i := range members {
 			f.reply(t, convs[fmt.Sprint(6000+i)], map[string]any{"text": fmt.Sprintf("рассылка %d для %d", r, i)})
 		}
 	}
-	f.vk.mu.Lock()
-	f.vk.hold = nil
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.Hold = nil
+	f.vk.Mu.Unlock()
 	close(hold)
 	start := time.Now()
 	waitFor(t, 4*time.Minute, "every reply sent", func() bool {
@@ -56,13 +58,13 @@ func TestBroadcastUnderVKErrors(t *testing.T) {
 		return n == members*each
 	})
 	took := time.Since(start)
-	f.vk.mu.Lock()
-	delivered, sends, times := len(f.vk.delivered), len(f.vk.sends), append([]time.Time(nil), f.vk.callTimes...)
+	f.vk.Mu.Lock()
+	delivered, sends, times := len(f.vk.Delivered), len(f.vk.Sends), append([]time.Time(nil), f.vk.CallTimes...)
 	texts := map[string]int{}
-	for _, d := range f.vk.delivered {
+	for _, d := range f.vk.Delivered {
 		texts[d.Text]++
 	}
-	f.vk.mu.Unlock()
+	f.vk.Mu.Unlock()
 	if delivered != members*each || len(texts) != members*each {
 		t.Fatalf("members got %d messages (%d distinct), want %d", delivered, len(texts), members*each)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/vktest"
 	"github.com/profhub/profhub/org"
 )
 
@@ -26,7 +27,7 @@ const callbackSecret = "cb-secret-7Hq2"
 // the fake VK.
 type fixture struct {
 	n       *hubtest.Node
-	vk      *fakeVK
+	vk      *vktest.Server
 	line    inbox.Line
 	ch      inbox.Channel
 	op      org.User
@@ -36,7 +37,7 @@ type fixture struct {
 func newFixture(t *testing.T, mode string) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{n: hubtest.Start(t), vk: newFakeVK(t)}
+	f := &fixture{n: hubtest.Start(t), vk: vktest.New(t)}
 	f.op = f.n.AddUser(t, "op1", access.Operator, f.n.Root.ID, "password-1")
 	l := inbox.DefaultLine()
 	l.Name, l.UnitID, l.Mode = "ВКонтакте", f.n.Root.ID, inbox.Manual
@@ -47,7 +48,7 @@ func newFixture(t *testing.T, mode string) *fixture {
 	}
 	f.ch, _, err = f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"mode": mode, "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
-		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
+		Secrets:  map[string]string{"access_token": vktest.DefaultToken, "secret": callbackSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 // injected "too many requests" and a retry.
 func TestMemberWritesOperatorAnswers(t *testing.T) {
 	f := newFixture(t, "callback")
-	if code, body := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5101, 17, "Здравствуйте! Как оформить материальную помощь?"))); code != 200 || body != "ok" {
+	if code, body := f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5101, 17, "Здравствуйте! Как оформить материальную помощь?"))); code != 200 || body != "ok" {
 		t.Fatalf("callback: %d %q", code, body)
 	}
 	cs := f.conversations(t)
@@ -158,12 +159,12 @@ func TestMemberWritesOperatorAnswers(t *testing.T) {
 		t.Fatalf("messages %+v", ms)
 	}
 
-	f.vk.mu.Lock()
-	f.vk.sendErrs = []int{6}
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.SendErrs = []int{6}
+	f.vk.Mu.Unlock()
 	m := f.reply(t, c.ID, map[string]any{"text": "Добрый день! Нужно заявление и справка о доходах."})
 	got := f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
-	sends, delivered := f.vk.snapshot()
+	sends, delivered := f.vk.Snapshot()
 	if len(sends) != 2 {
 		t.Fatalf("messages.send reached VK %d times, want 2 (error 6, then the retry): %+v", len(sends), sends)
 	}
@@ -180,12 +181,12 @@ func TestMemberWritesOperatorAnswers(t *testing.T) {
 	if got.Attempts != 2 || got.SentAt.IsZero() {
 		t.Fatalf("sent message %+v", got)
 	}
-	if n := f.vk.count("users.get"); n != 1 {
+	if n := f.vk.Count("users.get"); n != 1 {
 		t.Fatalf("users.get called %d times", n)
 	}
 	// The same member writes again: the name comes from the cache.
-	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5101, 18, "Спасибо")))
-	if n := f.vk.count("users.get"); n != 1 {
+	f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5101, 18, "Спасибо")))
+	if n := f.vk.Count("users.get"); n != 1 {
 		t.Fatalf("users.get called %d times after a second message", n)
 	}
 }
@@ -194,12 +195,12 @@ func TestMemberWritesOperatorAnswers(t *testing.T) {
 // get the community's string only with the right secret and community.
 func TestForgedCallbacksRefused(t *testing.T) {
 	f := newFixture(t, "callback")
-	msg := messageNew(5102, 1, "поддельное")
+	msg := vktest.MessageNew(5102, 1, "поддельное")
 	for name, body := range map[string]string{
-		"wrong secret":               f.vk.callback("message_new", "guess", f.vk.groupID, msg),
-		"no secret":                  f.vk.callback("message_new", "", f.vk.groupID, msg),
-		"wrong community":            f.vk.callback("message_new", callbackSecret, f.vk.groupID+1, msg),
-		"confirmation, wrong secret": f.vk.callback("confirmation", "guess", f.vk.groupID, nil),
+		"wrong secret":               vktest.Callback("message_new", "guess", f.vk.GroupID, msg),
+		"no secret":                  vktest.Callback("message_new", "", f.vk.GroupID, msg),
+		"wrong community":            vktest.Callback("message_new", callbackSecret, f.vk.GroupID+1, msg),
+		"confirmation, wrong secret": vktest.Callback("confirmation", "guess", f.vk.GroupID, nil),
 	} {
 		if code, out := f.post(t, body); code != http.StatusForbidden {
 			t.Errorf("%s: %d %q, want 403", name, code, out)
@@ -208,7 +209,7 @@ func TestForgedCallbacksRefused(t *testing.T) {
 	if cs := f.conversations(t); len(cs) != 0 {
 		t.Fatalf("forged callbacks stored %d conversations", len(cs))
 	}
-	code, out := f.post(t, f.vk.callback("confirmation", callbackSecret, f.vk.groupID, nil))
+	code, out := f.post(t, vktest.Callback("confirmation", callbackSecret, f.vk.GroupID, nil))
 	if code != 200 || out != "a1b2c3d4" {
 		t.Fatalf("confirmation: %d %q", code, out)
 	}
@@ -218,7 +219,7 @@ func TestForgedCallbacksRefused(t *testing.T) {
 	if err := f.n.Inbox.Channels.SetDisabled(context.Background(), f.n.System, f.ch.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, msg)); code != http.StatusForbidden {
+	if code, _ := f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, msg)); code != http.StatusForbidden {
 		t.Fatalf("disabled channel: %d", code)
 	}
 	if cs := f.conversations(t); len(cs) != 0 {
@@ -238,7 +239,7 @@ func TestForgedCallbacksRefused(t *testing.T) {
 // times at once is one message.
 func TestSameEventConcurrently(t *testing.T) {
 	f := newFixture(t, "callback")
-	body := f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5103, 42, "Повтор"))
+	body := vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5103, 42, "Повтор"))
 	var wg sync.WaitGroup
 	codes := make([]int, 5)
 	for i := range 5 {
@@ -265,7 +266,7 @@ func TestSameEventConcurrently(t *testing.T) {
 	edit := map[string]any{"id": 0, "date": time.Now().Unix(), "update_time": time.Now().Unix(), "peer_id": 5103, "from_id": 5103,
 		"conversation_message_id": 42, "text": "Повтор (исправлено)"}
 	for range 2 {
-		if code, _ := f.post(t, f.vk.callback("message_edit", callbackSecret, f.vk.groupID, edit)); code != 200 {
+		if code, _ := f.post(t, vktest.Callback("message_edit", callbackSecret, f.vk.GroupID, edit)); code != 200 {
 			t.Fatalf("edit: %d", code)
 		}
 	}
@@ -279,17 +280,17 @@ func TestSameEventConcurrently(t *testing.T) {
 // reason the operator can read.
 func TestNotAllowedIsVisible(t *testing.T) {
 	f := newFixture(t, "callback")
-	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5104, 3, "Вопрос")))
+	f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5104, 3, "Вопрос")))
 	c := f.conversations(t)[0]
-	f.vk.mu.Lock()
-	f.vk.sendErrs = []int{901}
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.SendErrs = []int{901}
+	f.vk.Mu.Unlock()
 	m := f.reply(t, c.ID, map[string]any{"text": "Ответ"})
 	got := f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliveryFailed })
 	if !strings.Contains(got.StatusReason, "has not allowed messages from the community") || !strings.Contains(got.StatusReason, "901") {
 		t.Fatalf("reason %q", got.StatusReason)
 	}
-	if sends, _ := f.vk.snapshot(); len(sends) != 1 {
+	if sends, _ := f.vk.Snapshot(); len(sends) != 1 {
 		t.Fatalf("%d sends, want 1 (no retries)", len(sends))
 	}
 }
@@ -299,14 +300,14 @@ func TestNotAllowedIsVisible(t *testing.T) {
 // sees one message.
 func TestLostAnswersDoNotDuplicate(t *testing.T) {
 	f := newFixture(t, "callback")
-	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5105, 9, "Вопрос")))
+	f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5105, 9, "Вопрос")))
 	c := f.conversations(t)[0]
-	f.vk.mu.Lock()
-	f.vk.slowSend, f.vk.sendDelay, f.vk.resetSend = 1, 3*time.Second, 2
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.SlowSend, f.vk.SendDelay, f.vk.ResetSend = 1, 3*time.Second, 2
+	f.vk.Mu.Unlock()
 	m := f.reply(t, c.ID, map[string]any{"text": "Ответ"})
 	f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
-	sends, delivered := f.vk.snapshot()
+	sends, delivered := f.vk.Snapshot()
 	if len(sends) < 3 || len(delivered) != 1 {
 		t.Fatalf("%d sends, %d delivered; want ≥3 and 1", len(sends), len(delivered))
 	}
@@ -321,32 +322,32 @@ func TestLostAnswersDoNotDuplicate(t *testing.T) {
 // settings once, and brings a message in.
 func TestLongPoll(t *testing.T) {
 	f := newFixture(t, "longpoll")
-	f.vk.mu.Lock()
-	f.vk.lpErrs = []int{15}
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.LPErrs = []int{15}
+	f.vk.Mu.Unlock()
 	waitFor(t, 10*time.Second, "long poll to connect", func() bool {
-		f.vk.mu.Lock()
-		defer f.vk.mu.Unlock()
-		return f.vk.lpPolls > 0
+		f.vk.Mu.Lock()
+		defer f.vk.Mu.Unlock()
+		return f.vk.LPPolls > 0
 	})
-	if n := f.vk.count("groups.setLongPollSettings"); n < 2 {
+	if n := f.vk.Count("groups.setLongPollSettings"); n < 2 {
 		t.Fatalf("setLongPollSettings called %d times, want a retry after the refusal", n)
 	}
 	st, err := f.n.Inbox.Channels.Status(context.Background(), f.n.System, f.ch.ID)
 	if err != nil || !strings.Contains(st.LastError, "15") {
 		t.Fatalf("status %+v %v: want the refusal reported", st, err)
 	}
-	f.vk.mu.Lock()
-	f.vk.lpResets = 4 // the connection breaks; Go retries a GET once on a reused connection, so some breaks reach the SDK
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.LPResets = 4 // the connection breaks; Go retries a GET once on a reused connection, so some breaks reach the SDK
+	f.vk.Mu.Unlock()
 	waitFor(t, 10*time.Second, "the breaks", func() bool {
-		f.vk.mu.Lock()
-		defer f.vk.mu.Unlock()
-		return f.vk.lpResets == 0
+		f.vk.Mu.Lock()
+		defer f.vk.Mu.Unlock()
+		return f.vk.LPResets == 0
 	})
-	f.vk.pushEvent("message_new", messageNew(5106, 1, "Через long poll"))
+	f.vk.PushEvent("message_new", vktest.MessageNew(5106, 1, "Через long poll"))
 	waitFor(t, 10*time.Second, "the long-polled message", func() bool { return len(f.conversations(t)) == 1 })
-	if n := f.vk.count("groups.getLongPollServer"); n < 3 {
+	if n := f.vk.Count("groups.getLongPollServer"); n < 3 {
 		t.Fatalf("getLongPollServer called %d times; want a reconnect after each failure", n)
 	}
 	c := f.conversations(t)[0]
@@ -371,15 +372,15 @@ var (
 // not fetched; a wall post becomes a link.
 func TestInboundAttachments(t *testing.T) {
 	f := newFixture(t, "callback")
-	f.vk.mu.Lock()
-	f.vk.files["big.jpg"] = jpeg
-	f.vk.files["st512.png"] = png
-	f.vk.files["v.mp3"] = mp3
-	f.vk.mu.Unlock()
-	foreign := newFakeVK(t) // another server: not the channel's VK
-	foreign.mu.Lock()
-	foreign.files["x.jpg"] = jpeg
-	foreign.mu.Unlock()
+	f.vk.Mu.Lock()
+	f.vk.Files["big.jpg"] = jpeg
+	f.vk.Files["st512.png"] = png
+	f.vk.Files["v.mp3"] = mp3
+	f.vk.Mu.Unlock()
+	foreign := vktest.New(t) // another server: not the channel's VK
+	foreign.Mu.Lock()
+	foreign.Files["x.jpg"] = jpeg
+	foreign.Mu.Unlock()
 	photo := map[string]any{"type": "photo", "photo": map[string]any{"id": 1, "owner_id": 5107, "sizes": []any{
 		map[string]any{"type": "s", "url": f.vk.URL + "/files/small.jpg", "width": 75, "height": 50},
 		map[string]any{"type": "w", "url": f.vk.URL + "/files/big.jpg", "width": 1280, "height": 960},
@@ -391,8 +392,8 @@ func TestInboundAttachments(t *testing.T) {
 		map[string]any{"url": f.vk.URL + "/files/st512.png", "width": 512, "height": 512}}}}
 	voice := map[string]any{"type": "audio_message", "audio_message": map[string]any{"id": 31, "owner_id": 5107, "duration": 3,
 		"link_mp3": f.vk.URL + "/files/v.mp3", "link_ogg": f.vk.URL + "/files/v.ogg"}}
-	wall := map[string]any{"type": "wall", "wall": map[string]any{"id": 77, "owner_id": -f.vk.groupID, "text": "пост"}}
-	code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5107, 1, "Фото справки", photo, elsewhere, sticker, voice, wall)))
+	wall := map[string]any{"type": "wall", "wall": map[string]any{"id": 77, "owner_id": -f.vk.GroupID, "text": "пост"}}
+	code, _ := f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5107, 1, "Фото справки", photo, elsewhere, sticker, voice, wall)))
 	if code != 200 {
 		t.Fatalf("callback: %d", code)
 	}
@@ -418,13 +419,13 @@ func TestInboundAttachments(t *testing.T) {
 	if !bytes.Equal(b, jpeg) {
 		t.Fatal("stored photo differs")
 	}
-	foreign.mu.Lock()
-	hits := foreign.fileHits
-	foreign.mu.Unlock()
+	foreign.Mu.Lock()
+	hits := foreign.FileHits
+	foreign.Mu.Unlock()
 	if hits != 0 {
 		t.Fatal("a file outside VK was fetched")
 	}
-	want := fmt.Sprintf("https://vk.com/wall-%d_77", f.vk.groupID)
+	want := fmt.Sprintf("https://vk.com/wall-%d_77", f.vk.GroupID)
 	if !strings.Contains(ms[0].Text, want) || !strings.Contains(ms[0].Text, "not received") {
 		t.Fatalf("text %q", ms[0].Text)
 	}
@@ -434,7 +435,7 @@ func TestInboundAttachments(t *testing.T) {
 // upload servers and arrive with the message.
 func TestReplyWithFiles(t *testing.T) {
 	f := newFixture(t, "callback")
-	f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(5108, 1, "Пришлите бланк")))
+	f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(5108, 1, "Пришлите бланк")))
 	c := f.conversations(t)[0]
 	ctx := context.Background()
 	photo, err := f.n.Inbox.Attachments.Upload(ctx, f.n.System, c.ID, "бланк.jpg", bytes.NewReader(jpeg))
@@ -448,19 +449,19 @@ func TestReplyWithFiles(t *testing.T) {
 	m := f.reply(t, c.ID, map[string]any{"text": "Бланк и образец", "attachments": []any{
 		map[string]any{"blob_key": photo.BlobKey}, map[string]any{"blob_key": doc.BlobKey}}})
 	f.waitMessage(t, c.ID, m.ID, func(m inbox.Message) bool { return m.Status == inbox.DeliverySent })
-	_, delivered := f.vk.snapshot()
+	_, delivered := f.vk.Snapshot()
 	if len(delivered) != 1 {
 		t.Fatalf("%d delivered", len(delivered))
 	}
 	for _, d := range delivered {
-		want := fmt.Sprintf("photo-%d_457239017_ak1,doc-%d_660001", f.vk.groupID, f.vk.groupID)
+		want := fmt.Sprintf("photo-%d_457239017_ak1,doc-%d_660001", f.vk.GroupID, f.vk.GroupID)
 		if d.Attachment != want || d.Text != "Бланк и образец" {
 			t.Fatalf("delivered %+v, want attachment %s", d, want)
 		}
 	}
-	f.vk.mu.Lock()
-	uploads := append([]string(nil), f.vk.uploads...)
-	f.vk.mu.Unlock()
+	f.vk.Mu.Lock()
+	uploads := append([]string(nil), f.vk.Uploads...)
+	f.vk.Mu.Unlock()
 	if len(uploads) != 2 || !strings.HasPrefix(uploads[0], "photo:") || !strings.HasPrefix(uploads[1], "file:") {
 		t.Fatalf("uploads %v", uploads)
 	}
@@ -469,7 +470,7 @@ func TestReplyWithFiles(t *testing.T) {
 // The channel hook checks the token with VK and fills in the community.
 func TestChannelCheck(t *testing.T) {
 	f := newFixture(t, "callback")
-	if f.ch.Settings["group_id"] != strconv.Itoa(f.vk.groupID) || f.ch.Settings["community_name"] == "" || f.ch.RatePerS != 16 {
+	if f.ch.Settings["group_id"] != strconv.Itoa(f.vk.GroupID) || f.ch.Settings["community_name"] == "" || f.ch.RatePerS != 16 {
 		t.Fatalf("channel %+v", f.ch)
 	}
 	ctx := context.Background()
@@ -481,9 +482,9 @@ func TestChannelCheck(t *testing.T) {
 	}{
 		{"bad token", map[string]string{"confirmation": "x"}, map[string]string{"access_token": "wrong", "secret": "s"}, "secrets.access_token"},
 		{"no token", map[string]string{"confirmation": "x"}, map[string]string{"secret": "s"}, "secrets.access_token"},
-		{"other community", map[string]string{"confirmation": "x", "group_id": "1"}, map[string]string{"access_token": fakeToken, "secret": "s"}, "settings.group_id"},
-		{"no secret", map[string]string{"confirmation": "x"}, map[string]string{"access_token": fakeToken}, "secrets.secret"},
-		{"bad mode", map[string]string{"mode": "push"}, map[string]string{"access_token": fakeToken}, "settings.mode"},
+		{"other community", map[string]string{"confirmation": "x", "group_id": "1"}, map[string]string{"access_token": vktest.DefaultToken, "secret": "s"}, "settings.group_id"},
+		{"no secret", map[string]string{"confirmation": "x"}, map[string]string{"access_token": vktest.DefaultToken}, "secrets.secret"},
+		{"bad mode", map[string]string{"mode": "push"}, map[string]string{"access_token": vktest.DefaultToken}, "settings.mode"},
 	}
 	for _, tc := range bad {
 		tc.settings["api_url"] = f.vk.APIURL()
@@ -496,7 +497,7 @@ func TestChannelCheck(t *testing.T) {
 	// A long-poll channel needs neither secret nor confirmation.
 	lp, _, err := f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "lp",
 		Settings: map[string]string{"mode": "longpoll", "api_url": strings.TrimSuffix(f.vk.APIURL(), "/")},
-		Secrets:  map[string]string{"access_token": fakeToken}, RatePerS: 5})
+		Secrets:  map[string]string{"access_token": vktest.DefaultToken}, RatePerS: 5})
 	if err != nil || lp.RatePerS != 5 || lp.Settings["api_url"] != f.vk.APIURL() {
 		t.Fatalf("long-poll channel %+v %v", lp, err)
 	}

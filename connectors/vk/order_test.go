@@ -9,6 +9,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/testkit/vktest"
 )
 
 // newFixtureNodes is newFixture on nodes hub nodes sharing one database
@@ -17,7 +18,7 @@ func newFixtureNodes(t *testing.T, nodes int) []*fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, _ := hubtest.NewSharedStorage(t)
-	f := &fixture{n: hubtest.StartOn(t, s), vk: newFakeVK(t)}
+	f := &fixture{n: hubtest.StartOn(t, s), vk: vktest.New(t)}
 	all := []*fixture{f}
 	for range nodes - 1 {
 		all = append(all, &fixture{n: hubtest.StartOn(t, s), vk: f.vk})
@@ -32,7 +33,7 @@ func newFixtureNodes(t *testing.T, nodes int) []*fixture {
 	}
 	f.ch, _, err = f.n.Inbox.Channels.Create(ctx, f.n.System, inbox.NewChannel{LineID: f.line.ID, Kind: inbox.KindVK, Name: "Сообщество",
 		Settings: map[string]string{"mode": "callback", "confirmation": "a1b2c3d4", "api_url": f.vk.APIURL()},
-		Secrets:  map[string]string{"access_token": fakeToken, "secret": callbackSecret}})
+		Secrets:  map[string]string{"access_token": vktest.DefaultToken, "secret": callbackSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,15 +57,15 @@ func TestRepliesToOnePeerArriveInOrder(t *testing.T) {
 			all := newFixtureNodes(t, nodes)
 			f := all[0]
 			const peer = 5301
-			if code, _ := f.post(t, f.vk.callback("message_new", callbackSecret, f.vk.groupID, messageNew(peer, 1, "вопрос"))); code != 200 {
+			if code, _ := f.post(t, vktest.Callback("message_new", callbackSecret, f.vk.GroupID, vktest.MessageNew(peer, 1, "вопрос"))); code != 200 {
 				t.Fatal("callback refused")
 			}
 			conv := f.conversations(t)[0].ID
 			const n, refused = 100, 61
-			f.vk.mu.Lock()
-			f.vk.jitter, f.vk.errEvery = 30*time.Millisecond, map[int]int{6: 9}
-			f.vk.refuse = map[string]bool{fmt.Sprintf("ответ %03d", refused): true}
-			f.vk.mu.Unlock()
+			f.vk.Mu.Lock()
+			f.vk.Jitter, f.vk.ErrEvery = 30*time.Millisecond, map[int]int{6: 9}
+			f.vk.Refuse = map[string]bool{fmt.Sprintf("ответ %03d", refused): true}
+			f.vk.Mu.Unlock()
 			ids := make([]string, n)
 			for i := range n {
 				ids[i] = all[i%len(all)].reply(t, conv, map[string]any{"text": fmt.Sprintf("ответ %03d", i)}).ID
@@ -83,9 +84,9 @@ func TestRepliesToOnePeerArriveInOrder(t *testing.T) {
 					t.Fatalf("the refused reply is %q", m.Status)
 				}
 			}
-			f.vk.mu.Lock()
-			order := append([]sendCall(nil), f.vk.order...)
-			f.vk.mu.Unlock()
+			f.vk.Mu.Lock()
+			order := append([]vktest.SendCall(nil), f.vk.Order...)
+			f.vk.Mu.Unlock()
 			var got, want []string
 			for _, c := range order {
 				if c.PeerID == peer {

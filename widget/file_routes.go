@@ -19,20 +19,40 @@ import (
 // from the content, not from the name or the browser's claim.
 var uploadTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
-// httpUpload stores one file (multipart field "file") for the visitor's
+// AvatarPath is where operators' photos are served to visitors, by the
+// photo's blob key: random, and replaced with every new photo, so the
+// address is unguessable and a cache may keep it for good. Only a key
+// that is some user's avatar now is served; every other blob stays
+// behind its own checks.
+const AvatarPath = "/widget/v1/avatar/"
+
+// fileHandlers serve files: a visitor's uploads, the files of their
+// conversation, and operators' photos.
+type fileHandlers struct {
+	channels      *Channels
+	visitors      *Visitors
+	uploads       *Uploads
+	limiter       *Limiter
+	blobs         blob.Store
+	conversations *inbox.Conversations
+	attachments   inbox.AttachmentServer
+	staff         Staff
+}
+
+// upload stores one file (multipart field "file") for the visitor's
 // next message, which refers to it by key.
-func (w *Widget) httpUpload(rw http.ResponseWriter, r *http.Request) {
-	ch, ok := w.open(rw, r)
+func (h fileHandlers) upload(rw http.ResponseWriter, r *http.Request) {
+	ch, ok := open(h.channels, rw, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v, err := w.visitorByToken(ctx, ch.ID, r.URL.Query().Get("token"))
+	v, err := h.visitors.byToken(ctx, ch.ID, r.URL.Query().Get("token"))
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return
 	}
-	if !w.countWithin(ctx, "uploads:"+v.ID, time.Hour, w.limitsFor(ch).UploadsPerVisitorHour) {
+	if !h.limiter.countWithin(ctx, "uploads:"+v.ID, time.Hour, h.channels.limitsFor(ch).UploadsPerVisitorHour) {
 		fail(rw, r, http.StatusTooManyRequests, "rate_limited", "too many files; please try again later")
 		return
 	}
@@ -56,8 +76,8 @@ func (w *Widget) httpUpload(rw http.ResponseWriter, r *http.Request) {
 		fail(rw, r, http.StatusUnsupportedMediaType, "file_type", "only pictures (PNG, JPEG, GIF, WebP) and PDF files can be sent")
 		return
 	}
-	limit := w.maxUpload()
-	info, err := w.blobs.Put(ctx, br, limit)
+	limit := h.channels.maxUpload()
+	info, err := h.blobs.Put(ctx, br, limit)
 	var maxErr *http.MaxBytesError
 	if errors.Is(err, blob.ErrTooLarge) || errors.As(err, &maxErr) {
 		fail(rw, r, http.StatusRequestEntityTooLarge, "too_large", "the file is larger than "+strconv.FormatInt(limit>>20, 10)+" MB")
@@ -71,8 +91,8 @@ func (w *Widget) httpUpload(rw http.ResponseWriter, r *http.Request) {
 	if a.Name == "" {
 		a.Name = "file"
 	}
-	if err := w.recordUpload(ctx, v.ID, a); err != nil {
-		_ = w.blobs.Delete(ctx, info.Key)
+	if err := h.uploads.record(ctx, v.ID, a); err != nil {
+		_ = h.blobs.Delete(ctx, info.Key)
 		httpapi.Error(rw, r, err)
 		return
 	}
@@ -80,15 +100,15 @@ func (w *Widget) httpUpload(rw http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(rw, http.StatusCreated, map[string]any{"key": a.BlobKey, "name": a.Name, "content_type": a.ContentType, "size": a.Size})
 }
 
-// httpFile serves a file of the visitor's current conversation (theirs
+// file serves a file of the visitor's current conversation (theirs
 // or an operator's), with the token in the query as images need.
-func (w *Widget) httpFile(rw http.ResponseWriter, r *http.Request) {
-	ch, ok := w.open(rw, r)
+func (h fileHandlers) file(rw http.ResponseWriter, r *http.Request) {
+	ch, ok := open(h.channels, rw, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	v, err := w.visitorByToken(ctx, ch.ID, r.URL.Query().Get("token"))
+	v, err := h.visitors.byToken(ctx, ch.ID, r.URL.Query().Get("token"))
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return
@@ -96,7 +116,7 @@ func (w *Widget) httpFile(rw http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
 	found := false
 	if v.ConversationID != "" {
-		msgs, err := w.inbox.Conversations.Messages(ctx, system, v.ConversationID, 0, 1000)
+		msgs, err := h.conversations.Messages(ctx, system, v.ConversationID, 0, 1000)
 		if err != nil {
 			httpapi.Error(rw, r, err)
 			return
@@ -111,10 +131,42 @@ func (w *Widget) httpFile(rw http.ResponseWriter, r *http.Request) {
 		fail(rw, r, http.StatusNotFound, "not_found", "no such file")
 		return
 	}
-	a, err := w.inbox.OpenAttachment(ctx, system, key)
+	a, err := h.attachments.OpenAttachment(ctx, system, key)
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return
 	}
 	inbox.ServeAttachment(rw, r, a)
+}
+
+// avatar serves an operator's photo.
+func (h fileHandlers) avatar(rw http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	ok, err := h.staff.IsAvatar(r.Context(), key)
+	if err != nil {
+		httpapi.Error(rw, r, err)
+		return
+	}
+	if !ok {
+		fail(rw, r, http.StatusNotFound, "not_found", "no such photo")
+		return
+	}
+	f, err := h.blobs.Open(r.Context(), key)
+	if err != nil {
+		httpapi.Error(rw, r, err)
+		return
+	}
+	defer f.Close()
+	// The type is sniffed again, as it was when the photo was accepted.
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		httpapi.Error(rw, r, err)
+		return
+	}
+	hd := rw.Header()
+	hd.Set("Content-Type", http.DetectContentType(head[:n]))
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("Cross-Origin-Resource-Policy", "cross-origin") // shown on the union's site
+	http.ServeContent(rw, r, "", time.Time{}, f)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -12,9 +13,24 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
+// hookHandlers receive the PBXs' webhooks and hand the events that pass
+// their provider's checks to the connector.
+type hookHandlers struct {
+	channels *inbox.Channels
+	events   eventTaker
+	log      *slog.Logger
+}
+
+// eventTaker is what the webhooks need of the connector.
+type eventTaker interface {
+	Handle(ctx context.Context, ch inbox.Channel, evs []Event) error
+	report(ch inbox.Channel, err error)
+	signatureWindow() time.Duration
+}
+
 // channelOf finds the telephony channel a webhook is for.
-func (c *Connector) channelOf(r *http.Request) (inbox.Channel, adapter, bool) {
-	ch, err := c.inbox.Channels.Get(r.Context(), r.PathValue("channel"))
+func (h hookHandlers) channelOf(r *http.Request) (inbox.Channel, adapter, bool) {
+	ch, err := h.channels.Get(r.Context(), r.PathValue("channel"))
 	if err != nil || ch.Kind != inbox.KindTelephony {
 		return inbox.Channel{}, nil, false
 	}
@@ -22,11 +38,11 @@ func (c *Connector) channelOf(r *http.Request) (inbox.Channel, adapter, bool) {
 	return ch, a, err == nil
 }
 
-// httpEcho answers Zadarma's address check: GET ?zd_echo=X must return X.
+// echo answers Zadarma's address check: GET ?zd_echo=X must return X.
 // Only Zadarma channels answer, and only with a short token, as plain
 // text, so the endpoint cannot be used to reflect a page.
-func (c *Connector) httpEcho(w http.ResponseWriter, r *http.Request) {
-	ch, a, ok := c.channelOf(r)
+func (h hookHandlers) echo(w http.ResponseWriter, r *http.Request) {
+	ch, a, ok := h.channelOf(r)
 	echo := r.URL.Query().Get("zd_echo")
 	if _, isZ := a.(zadarma); !ok || !isZ || echo == "" || len(echo) > 64 {
 		http.Error(w, "not found", http.StatusNotFound)
@@ -38,17 +54,17 @@ func (c *Connector) httpEcho(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c.log.Info("zadarma address check answered", "channel", ch.ID)
+	h.log.Info("zadarma address check answered", "channel", ch.ID)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, echo)
 }
 
-// httpWebhook receives a PBX notification. It answers 403 and stores
+// webhook receives a PBX notification. It answers 403 and stores
 // nothing when the signature is wrong or the timestamp stale, 400 when the
 // body is malformed, 503 when storing failed (the PBX retries), else 200.
-func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
+func (h hookHandlers) webhook(w http.ResponseWriter, r *http.Request) {
 	log := httpapi.Logger(r.Context())
-	ch, a, ok := c.channelOf(r)
+	ch, a, ok := h.channelOf(r)
 	if !ok {
 		log.Warn("telephony webhook for an unknown channel refused", "channel", r.PathValue("channel"))
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -64,13 +80,13 @@ func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	r = r.WithContext(context.WithValue(r.Context(), windowKey{}, c.SignatureWindow))
+	r = r.WithContext(context.WithValue(r.Context(), windowKey{}, h.events.signatureWindow()))
 	evs, err := a.parse(r, body, ch, r.PathValue("sub"), time.Now())
 	var ve *valid.Error
 	switch {
 	case errors.Is(err, errSignature), errors.Is(err, errStale):
 		log.Warn("telephony webhook refused", "channel", ch.ID, "err", err)
-		c.report(ch, err)
+		h.events.report(ch, err)
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	case errors.As(err, &ve):
@@ -81,13 +97,13 @@ func (c *Connector) httpWebhook(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	if err := c.Handle(r.Context(), ch, evs); err != nil {
+	if err := h.events.Handle(r.Context(), ch, evs); err != nil {
 		log.Error("telephony events not stored; the PBX will redeliver them", "channel", ch.ID, "err", err)
-		c.report(ch, err)
+		h.events.report(ch, err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}
-	c.report(ch, nil)
+	h.events.report(ch, nil)
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"ok":true}`)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi"
 )
 
@@ -23,7 +24,7 @@ type compressedScript struct {
 	etag      string
 }
 
-var script = func() compressedScript {
+var widgetScript = func() compressedScript {
 	var s compressedScript
 	s.plain, _ = static.ReadFile("static/widget.js")
 	var buf bytes.Buffer
@@ -36,34 +37,40 @@ var script = func() compressedScript {
 	return s
 }()
 
+// assetHandlers serve the script and the demo page.
+type assetHandlers struct {
+	channels *inbox.Channels
+	cfg      *config.Config
+}
+
 var demoPage = template.Must(template.ParseFS(static, "static/demo.html"))
 
-// httpScript serves the script. The URL carries the protocol version
+// script serves the script. The URL carries the protocol version
 // (v1), so it may be cached long; a changed script reaches the sites
 // within a day, and revalidation by ETag costs nothing.
-func (w *Widget) httpScript(rw http.ResponseWriter, r *http.Request) {
-	h := rw.Header()
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age=86400, stale-while-revalidate=604800")
-	h.Set("ETag", script.etag)
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	if r.Header.Get("If-None-Match") == script.etag {
+func (h assetHandlers) script(rw http.ResponseWriter, r *http.Request) {
+	hd := rw.Header()
+	hd.Set("Content-Type", "text/javascript; charset=utf-8")
+	hd.Set("Cache-Control", "public, max-age=86400, stale-while-revalidate=604800")
+	hd.Set("ETag", widgetScript.etag)
+	hd.Set("Vary", "Accept-Encoding")
+	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if r.Header.Get("If-None-Match") == widgetScript.etag {
 		rw.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := script.plain
+	body := widgetScript.plain
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
-		body = script.gz
+		hd.Set("Content-Encoding", "gzip")
+		body = widgetScript.gz
 	}
 	_, _ = rw.Write(body)
 }
 
-// httpDemo is a page embedding the first widget channel, for trying the
+// demo is a page embedding the first widget channel, for trying the
 // chat out (or saying how to create one).
-func (w *Widget) httpDemo(rw http.ResponseWriter, r *http.Request) {
-	chans, err := w.inbox.Channels.OfKind(r.Context(), inbox.KindWidget)
+func (h assetHandlers) demo(rw http.ResponseWriter, r *http.Request) {
+	chans, err := h.channels.OfKind(r.Context(), inbox.KindWidget)
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return
@@ -75,8 +82,8 @@ func (w *Widget) httpDemo(rw http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		data.Base = "https://" + r.Host
 	}
-	if w.cfg != nil && w.cfg.BaseURL != "" {
-		data.Base = strings.TrimRight(w.cfg.BaseURL, "/")
+	if h.cfg != nil && h.cfg.BaseURL != "" {
+		data.Base = strings.TrimRight(h.cfg.BaseURL, "/")
 	}
 	if len(chans) > 0 {
 		data.Channel = &chans[0]
