@@ -45,6 +45,8 @@ type Deps struct {
 	// Translate gives the texts of files written for people (the import's
 	// problems); nil leaves them in English.
 	Translate Translator
+	// Alerts tells people of appeals given to them, for the bell; nil: nobody.
+	Alerts Alerter
 }
 
 // Services are the CRM's services, built together by New.
@@ -69,7 +71,7 @@ type Services struct {
 func New(d Deps) *Services {
 	files := fileStore{blobs: d.Blobs}
 	members := &Members{db: d.DB, conv: d.Conversations}
-	appeals := &Appeals{db: d.DB, conv: d.Conversations}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts}
 	lists := &Lists{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
