@@ -32,7 +32,7 @@ func (s *Service) appealsOverdue(ctx context.Context, sc access.Scope) (Section,
 	}
 	sec.Total = pg.Total
 	for _, a := range pg.Appeals {
-		sec.Items = append(sec.Items, Item{Title: a.Number + " · " + a.Subject, Detail: a.UnitName + " · " + a.ResponsibleName,
+		sec.Items = append(sec.Items, Item{Title: a.Number + " · " + a.Subject, Detail: details(a.UnitName, a.ResponsibleName),
 			Link: crm.AppealLink(a.ID), Due: a.DueOn, State: "overdue"})
 	}
 	return sec, nil

@@ -3,7 +3,9 @@ package home
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/profhub/profhub/crm"
@@ -38,22 +40,34 @@ func (s *Service) myConversations(ctx context.Context, sc access.Scope) (Section
 	for _, c := range cs[:min(len(cs), shown)] {
 		it := Item{Title: c.ContactName, Detail: c.Subject, Link: inbox.ConversationLink(c.ID), At: c.LastMessageAt}
 		if c.Unread > 0 {
-			it.State = "waiting"
+			it.State = "unread"
 		}
 		sec.Items = append(sec.Items, it)
 	}
 	return sec, nil
 }
 
-// queue is what waits in the caller's lines, longest waiting first.
+// queue is what waits in the lines the caller answers, longest waiting
+// first.
 func (s *Service) queue(ctx context.Context, sc access.Scope) (Section, error) {
 	sec := Section{ID: "queue", Link: "/inbox"}
-	if s.src.Conversations == nil {
+	if s.src.Conversations == nil || s.src.LineList == nil {
 		return sec, nil
 	}
-	cs, err := s.src.Conversations.List(ctx, sc, inbox.ConversationFilter{Status: "waiting", Limit: 100})
+	lines, err := s.src.LineList.List(ctx, sc)
 	if err != nil {
 		return sec, permitted(err)
+	}
+	var cs []inbox.Conversation
+	for _, l := range lines {
+		if !slices.ContainsFunc(l.Operators, func(o inbox.LineOperator) bool { return o.UserID == sc.UserID }) {
+			continue
+		}
+		waiting, err := s.src.Conversations.List(ctx, sc, inbox.ConversationFilter{Status: "waiting", LineID: l.ID, Limit: 100})
+		if err != nil {
+			return sec, permitted(err)
+		}
+		cs = append(cs, waiting...)
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].QueuedAt.Before(cs[j].QueuedAt) })
 	sec.Total = len(cs)
@@ -114,4 +128,15 @@ func sortKey(t time.Time) string {
 		return "~"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// details joins the parts of an item's detail that are there.
+func details(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · ")
 }

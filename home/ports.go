@@ -26,6 +26,12 @@ type Lines interface {
 	Overview(ctx context.Context, sc access.Scope, loc *time.Location) ([]inbox.LineOverview, error)
 }
 
+// LineList lists the lines in scope with their operators (*inbox.Lines),
+// to find the caller's own.
+type LineList interface {
+	List(ctx context.Context, sc access.Scope) ([]inbox.Line, error)
+}
+
 // Channels lists channels and reads their health (*inbox.Channels).
 type Channels interface {
 	List(ctx context.Context, sc access.Scope) ([]inbox.Channel, error)
@@ -69,6 +75,7 @@ type Units interface {
 type Sources struct {
 	Conversations Conversations
 	Lines         Lines
+	LineList      LineList
 	Channels      Channels
 	Tasks         Tasks
 	Documents     Documents

@@ -172,7 +172,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Docs.Routes(mux)
 	h.Mailing.Routes(mux)
 	h.Notify.Routes(mux)
-	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, Channels: h.Inbox.Channels,
+	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, workflow.Moscow)
 	h.Home.Routes(mux)
