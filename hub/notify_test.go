@@ -192,3 +192,58 @@ func TestInboxAlertsKeepToScope(t *testing.T) {
 		t.Fatalf("a chairman of another committee heard of the conversation: %+v", other.Notifications)
 	}
 }
+
+// A channel its connector stopped rings the administrators' bells, and a
+// mailing that finished its owner's; each once, however often the hub
+// looks, and nobody else's.
+func TestMailingAndChannelStatesRingOnce(t *testing.T) {
+	n := hubtest.Start(t)
+	ctx := context.Background()
+	const pw = "watch-password"
+	committee := n.AddUnit(t, "", org.Committee, "Обком")
+	sec := n.AddUser(t, "sec", access.Secretary, committee.ID, pw)
+	n.AddUser(t, "op", access.Operator, committee.ID, pw)
+	l := inbox.DefaultLine()
+	l.Name, l.UnitID = "Линия", committee.ID
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Бот"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Inbox.Channels.ReportStatus(ctx, ch.ID, inbox.ChannelStatus{FailedCode: "token_revoked", FailedReason: "Unauthorized",
+		FailedAt: time.Now().UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	// A finished campaign, as the runner leaves one (written directly: a
+	// real run needs an SMTP account and recipients).
+	campaignID := "c-finished"
+	if _, err := n.DB.ExecContext(ctx, `INSERT INTO mailing_campaigns (id, unit_id, owner_id, owner_role, name, kind, status,
+		channels, segment, content, accounts, created_at, updated_at, sms_gateway, messengers)
+		VALUES ($1, $2, $3, 'secretary', 'Собрание профактива', 'informational', 'finished', '["email"]', '[]', '{}', '[]', $4, $4, '', '{}')`,
+		campaignID, committee.ID, sec.ID, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := n.WatchNotices(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin, op, secB := n.NewBrowser(t), n.NewBrowser(t), n.NewBrowser(t)
+	admin.Login(t, "admin", hubtest.AdminPassword)
+	op.Login(t, "op", pw)
+	secB.Login(t, "sec", pw)
+	if got := notices(t, admin); len(got.Notifications) != 1 || got.Notifications[0].Kind != notify.ChannelFailing ||
+		!strings.Contains(got.Notifications[0].Text, "Unauthorized") {
+		t.Fatalf("administrator's notices: %+v", got.Notifications)
+	}
+	if got := notices(t, secB); len(got.Notifications) != 1 || got.Notifications[0].Kind != notify.MailingFinished ||
+		got.Notifications[0].Link != "/mailings#"+campaignID {
+		t.Fatalf("the owner's notices: %+v", got.Notifications)
+	}
+	if got := notices(t, op); len(got.Notifications) != 0 {
+		t.Fatalf("an operator heard of them: %+v", got.Notifications)
+	}
+}

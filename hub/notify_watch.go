@@ -11,13 +11,14 @@ import (
 	"github.com/profhub/profhub/org"
 )
 
-// watchNotices turns the states of mailings and channels into notices:
+// WatchNotices turns the states of mailings and channels into notices:
 // a mailing that finished or paused with an alert tells its owner, a
 // channel that a connector stopped tells the administrators. Every node
 // runs it; each notice's key names the state it reports (the campaign and
 // its change, the channel and its failure), so it is recorded once
 // whichever node sees it first, and a restart repeats nothing.
-func (h *Hub) watchNotices(ctx context.Context) error {
+// Every node runs it every 30 s; tests call it to not wait.
+func (h *Hub) WatchNotices(ctx context.Context) error {
 	sys := access.System("notifications")
 	if err := h.watchMailings(ctx, sys); err != nil {
 		return err
