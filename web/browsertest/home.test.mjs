@@ -53,6 +53,10 @@ await run('home', async (browser, current) => {
   check(before > 0, 'the demo rang the chairman\'s bell');
   check(await chair.locator('.bell-count').isVisible(), 'the count is shown');
 
+  // a second tab of the chairman's hears it through the first tab's stream
+  const chair2 = await chair.context().newPage();
+  await chair2.goto(base + '/');
+  await chair2.waitForFunction(n => document.getElementById('bell').getAttribute('data-count') === String(n), before);
   const sec = await signIn(browser, 'secretary');
   const doc = await sec.evaluate(async () => {
     const me = await (await fetch('/api/v1/me')).json();
@@ -62,6 +66,8 @@ await run('home', async (browser, current) => {
   });
   check(doc.id, 'registered: ' + JSON.stringify(doc));
   await chair.waitForFunction(n => Number(document.getElementById('bell').getAttribute('data-count')) === n + 1, before, { timeout: 15000 });
+  await chair2.waitForFunction(n => document.getElementById('bell').getAttribute('data-count') === String(n + 1), before, { timeout: 15000 });
+  await chair2.close();
   // the home page follows the bell: the new letter waits for the resolution
   await chair.waitForSelector(`#home-to_decide a[href="/documents#doc/${doc.id}"]`, { timeout: 15000 });
 

@@ -16,14 +16,16 @@
   if (csrf && !ui.csrf) ui.csrf = csrf.value;
   var count = -1;
 
-  function setCount(n) {
+  // setCount shows n; local: this tab changed it (a read mark), so the
+  // other tabs are told.
+  function setCount(n, local) {
     badge.hidden = !n;
     badge.textContent = n > 99 ? '99+' : String(n);
     root.setAttribute('data-count', String(n));
     btn.setAttribute('aria-label', t('bell.label') + (n ? ': ' + n : ''));
     if (n !== count) {
       count = n;
-      document.dispatchEvent(new CustomEvent('profhub:notify', { detail: { unread: n } }));
+      document.dispatchEvent(new CustomEvent('profhub:notify', { detail: { unread: n, local: !!local } }));
     }
   }
 
@@ -36,7 +38,7 @@
     all.type = 'button';
     all.disabled = !r.unread;
     all.addEventListener('click', function () {
-      ui.api('POST', '/api/v1/notifications/read').then(load).catch(ui.fail());
+      ui.api('POST', '/api/v1/notifications/read').then(function () { setCount(0, true); return load(); }).catch(ui.fail());
     });
     head.appendChild(all);
     menu.appendChild(head);
@@ -59,7 +61,7 @@
         e.preventDefault();
         var go = function () { if (n.link) { location.href = n.link; if (n.link.indexOf('#') >= 0) close(); } };
         if (n.read) { go(); return; }
-        ui.api('POST', '/api/v1/notifications/' + encodeURIComponent(n.id) + '/read').then(function (x) { setCount(x.unread); go(); }, go);
+        ui.api('POST', '/api/v1/notifications/' + encodeURIComponent(n.id) + '/read').then(function (x) { setCount(x.unread, true); go(); }, go);
       });
       li.appendChild(a);
       ul.appendChild(li);
@@ -87,13 +89,28 @@
     setCount(n);
     if (!menu.hidden) load();
   }
-  if (window.EventSource) {
+  // One stream per browser, not per tab (a browser keeps only six
+  // connections to a host over HTTP/1.1): the tab holding the lock streams
+  // and tells the others over a BroadcastChannel; when it closes, the next
+  // tab takes over. Without these APIs every tab streams for itself.
+  function stream(onCount) {
     var es = new EventSource('/api/v1/notifications/stream');
     es.addEventListener('count', function (m) {
-      try { counted(JSON.parse(m.data).unread); } catch (e) { /* a torn message: the next one counts */ }
+      try { onCount(JSON.parse(m.data).unread); } catch (e) { /* a torn message: the next one counts */ }
     });
+  }
+  function poll() { ui.api('GET', '/api/v1/notifications?limit=1').then(function (r) { counted(r.unread); }).catch(function () {}); }
+  if (window.EventSource && navigator.locks && window.BroadcastChannel) {
+    var bc = new BroadcastChannel('profhub-bell');
+    bc.onmessage = function (m) { if (m.data && typeof m.data.unread === 'number') counted(m.data.unread); };
+    document.addEventListener('profhub:notify', function (e) { if (e.detail.local) bc.postMessage({ unread: e.detail.unread }); });
+    poll();
+    navigator.locks.request('profhub-bell', function () {
+      return new Promise(function () { stream(function (n) { counted(n); bc.postMessage({ unread: n }); }); });
+    });
+  } else if (window.EventSource) {
+    stream(counted);
   } else {
-    var poll = function () { ui.api('GET', '/api/v1/notifications?limit=1').then(function (r) { counted(r.unread); }).catch(function () {}); };
     poll();
     setInterval(poll, 30000);
   }
