@@ -29,6 +29,8 @@ type Appeals struct {
 	db *db.DB
 	// conv is the inbox, for appeals made from conversations; nil refuses them.
 	conv ConversationReader
+	// alerts tells people of appeals given to them (appeal_alert.go); nil: nobody.
+	alerts Alerter
 }
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
@@ -113,6 +115,9 @@ func (s *Appeals) createAppeal(ctx context.Context, sc access.Scope, in AppealIn
 			return err
 		}
 		if err := addAppealEvent(ctx, tx, sc, id, "create", appealChanges(ctx, tx, AppealInput{CoExecutorIDs: []string{}}, in)); err != nil {
+			return err
+		}
+		if err := alertAssigned(ctx, tx, s.alerts, sc, id, number, AppealInput{}, in); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.create", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,
@@ -248,6 +253,9 @@ func (s *Appeals) UpdateAppeal(ctx context.Context, sc access.Scope, id string, 
 			}
 		}
 		if err := addAppealEvent(ctx, tx, sc, id, "update", changes); err != nil {
+			return err
+		}
+		if err := alertAssigned(ctx, tx, s.alerts, sc, id, old.Number, old.AppealInput, in); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "appeal.update", ObjectType: "appeal", ObjectID: id, UnitID: in.UnitID,

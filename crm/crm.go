@@ -51,6 +51,8 @@ type Deps struct {
 	// itself (calls, mailings) is built after it and registers with
 	// Timelines.RegisterTimelineSource.
 	TimelineSources map[string]TimelineSource
+	// Alerts tells people of appeals given to them, for the bell; nil: nobody.
+	Alerts Alerter
 }
 
 // Services are the CRM's services, built together by New.
@@ -75,7 +77,7 @@ type Services struct {
 func New(d Deps) *Services {
 	files := fileStore{blobs: d.Blobs}
 	members := &Members{db: d.DB, conv: d.Conversations}
-	appeals := &Appeals{db: d.DB, conv: d.Conversations}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts}
 	lists := &Lists{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,

@@ -291,3 +291,32 @@ func previousCard(m Member) string {
 	b, _ := json.Marshal(m.MemberInput)
 	return string(b)
 }
+
+// Running returns the batches still running that the caller may see
+// (started by them or in their units), newest first: the secretaries'
+// home page shows them.
+func (s *ImportBatches) Running(ctx context.Context, sc access.Scope) ([]ImportBatch, error) {
+	if err := requireEdit(sc); err != nil {
+		return nil, err
+	}
+	lo, hi := sc.PathRange()
+	rows, err := s.db.QueryContext(ctx, `SELECT b.id, b.user_name, b.file_name, b.status, b.total, b.done, b.created_at
+		FROM crm_import_batches b LEFT JOIN units u ON u.id = b.unit_id
+		WHERE b.status = 'running' AND (b.user_id = $1 AND b.user_id <> '' OR u.path >= $2 AND u.path < $3)
+		ORDER BY b.created_at DESC LIMIT 20`, sc.UserID, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("crm: running imports: %w", err)
+	}
+	defer rows.Close()
+	out := []ImportBatch{}
+	for rows.Next() {
+		var b ImportBatch
+		var created int64
+		if err := rows.Scan(&b.ID, &b.UserName, &b.FileName, &b.Status, &b.Total, &b.Done, &created); err != nil {
+			return nil, fmt.Errorf("crm: running imports: %w", err)
+		}
+		b.CreatedAt = db.Time(created)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

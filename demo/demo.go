@@ -16,6 +16,7 @@ import (
 	"github.com/profhub/profhub/internal/settings"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )
@@ -41,6 +42,10 @@ type Env struct {
 
 	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
 	Mailing *mailing.Services
+	// Notify, when set, gets the notices the demo's flows do not ring
+	// by themselves (notices.go); the workflow and the CRM above should
+	// be built with it, so their tasks and appeals notify too.
+	Notify *notify.Service
 	// Telegram, when it has a token, is a bot added to the hotline with a
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
@@ -100,6 +105,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillMailing(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: mailing: %w", err)
 		}
+	}
+	if err := fillNotices(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: notices: %w", err)
 	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/testkit/tgtest"
+	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -21,13 +22,14 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Out: &out, Params: auth.CheapPasswordParams,
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
 	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
+	checkNoticesAndHomes(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -125,4 +127,45 @@ func checkTelegramCampaign(t *testing.T, n *hubtest.Node) {
 		}
 	}
 	t.Errorf("no demo Telegram campaign among %d", len(cs))
+}
+
+// checkNoticesAndHomes: the demo rings bells (the chairman's documents,
+// the operator's mention, the administrators' failing channel) and leaves
+// something on every role's home page.
+func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[string]string{"chairman": notify.DocumentResolution, "secretary": notify.DocumentTask, "operator1": notify.Mention,
+		"operator2": notify.ConversationOffered, "admin": notify.ChannelFailing}
+	for login, kind := range want {
+		rec, err := n.Org.AuthByLogin(ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := rec.User.Scope("test")
+		items, _, err := n.Notify.List(ctx, sc, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, it := range items {
+			kinds[it.Kind] = true
+		}
+		if !kinds[kind] {
+			t.Errorf("%s has no %s notice: %v", login, kind, kinds)
+		}
+		page, err := n.Home.Page(ctx, sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filled := 0
+		for _, s := range page.Sections {
+			if len(s.Items) > 0 {
+				filled++
+			}
+		}
+		if filled < 2 {
+			t.Errorf("%s's home page (%s) has %d sections with items: %+v", login, page.Role, filled, page.Sections)
+		}
+	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/home"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -33,6 +34,7 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
 	"github.com/profhub/profhub/web"
@@ -62,6 +64,8 @@ type Hub struct {
 	CRM     *crm.Services
 	Docs    *workflow.Services
 	Mailing *mailing.Services
+	Notify  *notify.Service
+	Home    *home.Service
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -141,15 +145,19 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		log.Info("sealed plain TOTP secrets", "count", n)
 	}
 	h.NodeID = nodeID()
-	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID}); err != nil {
-		return nil, err
-	}
 	h.mailLate = &lateMail{}
-	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL}); err != nil {
+	h.Notify = h.newNotify()
+	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
+		Alerts: inboxAlerts{h}}); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: h.Docs.Notices, Conversations: CRMConversations(h.Inbox),
-		Translate: i18n.T, TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
+	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL,
+		Alerts: workflowAlerts{h.Notify}}); err != nil {
+		return nil, err
+	}
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox),
+		Translate: i18n.T, Alerts: crmAlerts{h.Notify},
+		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
@@ -171,6 +179,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.CRM.Routes(mux)
 	h.Docs.Routes(mux)
 	h.Mailing.Routes(mux)
+	h.Notify.Routes(mux)
+	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
+		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
+		Campaigns: h.Mailing.Campaigns, Units: h.Org}, workflow.Moscow)
+	h.Home.Routes(mux)
 	h.connectors = h.newConnectors()
 	for _, c := range h.connectors {
 		c.Routes(mux)
@@ -190,6 +203,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	h.workCtx, h.stop = context.WithCancel(context.Background())
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Notify.Run(h.workCtx)
+	}()
+	h.every(30*time.Second, "mailing and channel notices", h.WatchNotices)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
 		return err
@@ -308,6 +327,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(h.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return h.workCtx },
 	}
+	srv.RegisterOnShutdown(h.Notify.Stop) // the bells' streams end, so shutdown does not wait for them
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	h.Log.Info("listening", "addr", ln.Addr().String())
@@ -334,6 +354,9 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases storage. Serve must have returned.
 func (h *Hub) Close() {
+	if h.Notify != nil {
+		h.Notify.Stop()
+	}
 	if h.stop != nil {
 		h.stop()
 		h.workers.Wait()

@@ -25,6 +25,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Metrics prometheus.Registerer
 	NodeID  string // names this node's stream consumer
+	// Alerts hears of offers, transfers and mentions for the bell
+	// (alerts.go); nil: nobody is told beyond the console.
+	Alerts Alerter
 }
 
 // core is the state every inbox service shares: the stores, the log, the
@@ -40,6 +43,9 @@ type core struct {
 	box   *secretbox.Box
 	log   *slog.Logger
 	node  string
+	// alerts is the hub's notification centre (alerts.go); nil: none.
+	alerts Alerter
+	offers chan offerAlert // to the offer-alert worker
 
 	lines    *ttlCache[Line]
 	channels *ttlCache[Channel]

@@ -104,6 +104,9 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 		}
 		local.sender.Stored(context.WithoutCancel(ctx), local.ch, r.conv.ID)
 	}
+	if err == nil && dir == DirNote {
+		d.alertMentions(context.WithoutCancel(ctx), r.conv, m)
+	}
 	if errors.Is(err, errDuplicate) {
 		var id string
 		if qerr := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {

@@ -180,6 +180,7 @@ func (r *router) route(ctx context.Context, lineID string) error {
 			"deadline": deadline.UnixMilli()})
 		r.routing.events.ephemeral(ctx, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: ops,
 			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
+		r.routing.alertOffer(line, conv, ops)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
@@ -115,6 +116,13 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			return err
 		}
 		w.add(convEvent(EvConversation, conv))
+		if op != sc.UserID && rt.alerts != nil {
+			// someone else handed it to op: op hears of it on the bell
+			if err := rt.alerts.Alert(ctx, tx, Alert{Key: "inbox-assign:" + conv.ID + ":" + strconv.FormatInt(now, 10), UserID: op,
+				Kind: AlertTransferred, Text: conv.ContactName + " · " + r.line.Name, Link: ConversationLink(conv.ID)}); err != nil {
+				return err
+			}
+		}
 		if r.conv.AssigneeID != "" && r.conv.AssigneeID != op {
 			// the previous operator hears that it left them
 			ev := convEvent(EvConversation, conv)

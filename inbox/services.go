@@ -60,9 +60,9 @@ type Services struct {
 
 // New builds the inbox's services; Start runs their workers.
 func New(d Deps) (*Services, error) {
-	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID,
+	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID, alerts: d.Alerts,
 		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
-		metric: newMetrics(d.Metrics)}
+		metric: newMetrics(d.Metrics), offers: make(chan offerAlert, 1024)}
 	if c.node == "" {
 		c.node = "node"
 	}
@@ -128,6 +128,9 @@ func (s *Services) Start() {
 	s.goWorker("dispatcher", s.Dispatch.runDispatcher)
 	s.goWorker("housekeeping", s.house.run)
 	s.goWorker("search indexer", s.Search.runSearchIndexer)
+	if s.core.alerts != nil {
+		s.goWorker("offer alerts", s.core.runOfferAlerts)
+	}
 }
 
 func (s *Services) goWorker(name string, fn func(ctx context.Context)) {

@@ -56,6 +56,12 @@ var funcs = template.FuncMap{
 	},
 	"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0\u00a0\u00a0", depth) },
 	"asset":  func(name string) string { return staticAssets.url(name) },
+	// bellStrings are the bell's words (bell.js), on its element.
+	"bellStrings": func(lang string) string {
+		return string(scriptStrings(lang, func(k string) (string, bool) {
+			return k, strings.HasPrefix(k, "bell.") || strings.HasPrefix(k, "notify.")
+		}))
+	},
 }
 
 func loadPages() (*pages, error) {

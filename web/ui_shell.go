@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -18,7 +19,12 @@ func (h shellPages) home(w http.ResponseWriter, r *http.Request) {
 	if h.ui.user(w, r) == nil {
 		return
 	}
-	h.ui.render(w, r, http.StatusOK, "home", h.ui.view(r, "title.home", ""))
+	// The page's script (home.js) fills the person's work from /api/v1/home.
+	v := h.ui.view(r, "title.home", "")
+	v.Data = map[string]any{"Strings": scriptStrings(v.Lang, func(k string) (string, bool) {
+		return k, strings.HasPrefix(k, "home.") || strings.HasPrefix(k, "role.")
+	})}
+	h.ui.render(w, r, http.StatusOK, "home", v)
 }
 
 func (h shellPages) settings(w http.ResponseWriter, r *http.Request) {

@@ -70,12 +70,18 @@ func (s *Engine) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, d
 			deadline = dd // a step never gets longer than the document has
 		}
 	}
+	kind := stepAlertKind(st)
 	for _, uid := range people {
+		taskID := newID()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO wf_tasks (id, document_id, step, assignee_id, status, deadline, created_at)
-			VALUES ($1, $2, $3, $4, 'open', $5, $6)`, newID(), doc.ID, to, uid, deadline, now); err != nil {
+			VALUES ($1, $2, $3, $4, 'open', $5, $6)`, taskID, doc.ID, to, uid, deadline, now); err != nil {
 			return fmt.Errorf("workflow: task: %w", err)
 		}
-		if err := notify(ctx, tx, uid, doc.ID, "task", fmt.Sprintf("%s · %s: %s", doc.Number, st.Name, doc.Title), now); err != nil {
+		if err := s.notify(ctx, tx, uid, doc.ID, "task", fmt.Sprintf("%s · %s: %s", doc.Number, st.Name, doc.Title), now); err != nil {
+			return err
+		}
+		if err := s.alert(ctx, tx, Alert{Key: "wf-task:" + taskID, UserID: uid, Kind: kind,
+			Text: doc.Number + " · " + doc.Title, Link: DocumentLink(doc.ID)}); err != nil {
 			return err
 		}
 	}
@@ -375,7 +381,7 @@ func (s *Engine) recordDecision(ctx context.Context, tx db.Execer, sc access.Sco
 		return err
 	}
 	if slices.Contains(dec.Notify, "creator") && doc.CreatedBy != sc.UserID {
-		return notify(ctx, tx, doc.CreatedBy, doc.ID, "decision",
+		return s.notify(ctx, tx, doc.CreatedBy, doc.ID, "decision",
 			fmt.Sprintf("%s: %s — %s", doc.Number, dec.Label, sc.UserName), s.nowMillis())
 	}
 	return nil

@@ -49,9 +49,9 @@ func addEvent(ctx context.Context, tx db.Execer, sc access.Scope, docID, action,
 	return nil
 }
 
-func notify(ctx context.Context, tx db.Execer, userID, docID, kind, text string, at int64) error {
-	mail := "none" // a new task is also e-mailed by the sweep (task_mail.go)
-	if kind == "task" {
+func (c *core) notify(ctx context.Context, tx db.Execer, userID, docID, kind, text string, at int64) error {
+	mail := "none" // a new task is also e-mailed by the sweep (task_mail.go), unless the notification centre does
+	if kind == "task" && c.alerts == nil {
 		mail = "pending"
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO wf_notifications (id, user_id, document_id, kind, text, at, mail_state) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -122,7 +122,7 @@ func (s *Activity) Comment(ctx context.Context, sc access.Scope, docID, text str
 		}
 		rows.Close()
 		for _, id := range ids {
-			if err := notify(ctx, tx, id, docID, "comment", fmt.Sprintf("%s: %s — %s", doc.Number, sc.UserName, truncate(text, 120)), s.nowMillis()); err != nil {
+			if err := s.notify(ctx, tx, id, docID, "comment", fmt.Sprintf("%s: %s — %s", doc.Number, sc.UserName, truncate(text, 120)), s.nowMillis()); err != nil {
 				return err
 			}
 		}

@@ -74,10 +74,12 @@ func (s *Journal) Journal(ctx context.Context, sc access.Scope, f JournalFilter)
 	args = append(args, string(f.Kind), from, to, "%"+db.EscapeLike(norm.Fold(f.Correspondent))+"%", f.Executor, string(f.Status),
 		overdue, now, "%"+db.EscapeLike(norm.Fold(f.Query))+"%", f.MemberID)
 	p := func(i int) string { return "$" + strconv.Itoa(i) }
+	// The date bounds are compared with a BIGINT zero: PostgreSQL types a
+	// parameter by its first use, and a bare 0 would make it int4.
 	where := ` WHERE ` + cond + `
 		AND (` + p(5) + ` = '' OR d.kind = ` + p(5) + `)
-		AND (` + p(6) + ` = 0 OR d.created_at >= ` + p(6) + `)
-		AND (` + p(7) + ` = 0 OR d.created_at <= ` + p(7) + `)
+		AND (` + p(6) + ` = CAST(0 AS BIGINT) OR d.created_at >= ` + p(6) + `)
+		AND (` + p(7) + ` = CAST(0 AS BIGINT) OR d.created_at <= ` + p(7) + `)
 		AND d.correspondent_folded LIKE ` + p(8) + ` ESCAPE '\'
 		AND (` + p(9) + ` = '' OR EXISTS (SELECT 1 FROM wf_tasks et WHERE et.document_id = d.id AND et.assignee_id = ` + p(9) + `))
 		AND (` + p(10) + ` = '' OR d.status = ` + p(10) + `)

@@ -54,6 +54,8 @@ type core struct {
 	blobs blob.Store
 	log   *slog.Logger
 	now   func() time.Time // tests move the clock for deadlines
+	// alerts is the hub's notification centre (alerts.go); nil: none.
+	alerts Alerter
 }
 
 // Deps is what the workflow needs from the hub.
@@ -67,6 +69,10 @@ type Deps struct {
 	Mailer Mailer
 	// BaseURL is the hub's public address, for the link in task e-mails.
 	BaseURL string
+	// Alerts, when given, hears of tasks and deadlines for the bell and
+	// e-mails them by each person's choice (the task e-mails below are then
+	// its: the workflow sends none of its own).
+	Alerts Alerter
 }
 
 // New builds the workflow services and stores the built-in process
@@ -83,7 +89,7 @@ func New(ctx context.Context, deps Deps) (*Services, error) {
 			return nil, fmt.Errorf("workflow: store built-in definition %s: %w", def.ID, err)
 		}
 	}
-	c := &core{db: d, blobs: deps.Blobs, log: deps.Log, now: time.Now}
+	c := &core{db: d, blobs: deps.Blobs, log: deps.Log, now: time.Now, alerts: deps.Alerts}
 	files := &Files{c}
 	mail := &Mail{core: c, files: files, mailer: deps.Mailer, baseURL: strings.TrimRight(deps.BaseURL, "/")}
 	engine := &Engine{core: c, mail: mail}

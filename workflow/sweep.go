@@ -57,7 +57,11 @@ func (s *Deadlines) Sweep(ctx context.Context) (int, error) {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				if err := notify(ctx, tx, d.assignee, d.docID, "reminder", "Срок истекает: "+d.number+" · "+d.title, now); err != nil {
+				if err := s.notify(ctx, tx, d.assignee, d.docID, "reminder", "Срок истекает: "+d.number+" · "+d.title, now); err != nil {
+					return err
+				}
+				if err := s.alert(ctx, tx, Alert{Key: "wf-tomorrow:" + d.id, UserID: d.assignee, Kind: AlertTomorrow,
+					Text: d.number + " · " + d.title, Link: DocumentLink(d.docID)}); err != nil {
 					return err
 				}
 				sent++
@@ -75,7 +79,11 @@ func (s *Deadlines) Sweep(ctx context.Context) (int, error) {
 			if n, _ := res.RowsAffected(); n != 1 {
 				continue
 			}
-			if err := notify(ctx, tx, d.assignee, d.docID, "overdue", "Просрочено: "+d.number+" · "+d.title, now); err != nil {
+			if err := s.notify(ctx, tx, d.assignee, d.docID, "overdue", "Просрочено: "+d.number+" · "+d.title, now); err != nil {
+				return err
+			}
+			if err := s.alert(ctx, tx, Alert{Key: "wf-overdue:" + d.id, UserID: d.assignee, Kind: AlertOverdue,
+				Text: d.number + " · " + d.title, Link: DocumentLink(d.docID)}); err != nil {
 				return err
 			}
 			sent++
@@ -88,7 +96,11 @@ func (s *Deadlines) Sweep(ctx context.Context) (int, error) {
 				if c == d.assignee {
 					continue
 				}
-				if err := notify(ctx, tx, c, d.docID, "overdue", "Просрочено исполнителем: "+d.number+" · "+d.title, now); err != nil {
+				if err := s.notify(ctx, tx, c, d.docID, "overdue", "Просрочено исполнителем: "+d.number+" · "+d.title, now); err != nil {
+					return err
+				}
+				if err := s.alert(ctx, tx, Alert{Key: "wf-overdue:" + d.id, UserID: c, Kind: AlertOverdue,
+					Text: d.number + " · " + d.title, Link: DocumentLink(d.docID)}); err != nil {
 					return err
 				}
 				sent++

@@ -11,19 +11,22 @@ import (
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )
 
-// fillDemo fills the demo; m, when set, adds the mailing part.
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, out io.Writer) error {
-	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e)})
+// fillDemo fills the demo; m, when set, adds the mailing part; n is the
+// notification centre the documents' workflow was built with.
+func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, n *notify.Service, out io.Writer) error {
+	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e), Alerts: hub.CRMAlerts(n)})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out, Telegram: bot})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot})
 }
 
 func (c *cli) demo(args []string) error {
@@ -45,7 +48,14 @@ func (c *cli) demo(args []string) error {
 		defer closeKV()
 		e.Start()
 		defer e.Stop()
-		docs, err := c.openDocs(ctx, cfg, a.db)
+		// The documents' tasks ring the bells (the hub delivers them when it runs).
+		n := notify.New(notify.Deps{DB: a.db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		blobs, err := blob.NewDir(cfg.BlobDir)
+		if err != nil {
+			return err
+		}
+		docs, err := workflow.New(ctx, workflow.Deps{DB: a.db, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Alerts: hub.WorkflowAlerts(n)})
 		if err != nil {
 			return err
 		}
@@ -54,7 +64,7 @@ func (c *cli) demo(args []string) error {
 			return err
 		}
 		defer closeMailing()
-		return fillDemo(ctx, a.db, a.org, e, docs, m, c.out)
+		return fillDemo(ctx, a.db, a.org, e, docs, m, n, c.out)
 	})
 }
 

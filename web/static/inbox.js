@@ -519,6 +519,10 @@
   }).then(function (r) {
     $('presence').value = r[1].status;
     return loadList();
+  }).then(function () {
+    // ?c=ID opens that conversation (links from the bell and the home page)
+    var c = new URLSearchParams(location.search).get('c');
+    if (c) open(c);
   }).then(connect).catch(fail);
   setInterval(renderList, 30000); // waiting times
 })();
