@@ -220,6 +220,15 @@ func unitPathInScope(ctx context.Context, q db.Execer, sc access.Scope, unitID s
 	return path, nil
 }
 
+// customJSON is the stored form of a card's custom values.
+func customJSON(values map[string]any) string {
+	if values == nil {
+		return "{}"
+	}
+	b, _ := json.Marshal(values)
+	return string(b)
+}
+
 // cardCustom checks the custom values of a card of an entity in the unit
 // unitID (in sc's scope) against the fields that apply there (see
 // checkCustom).

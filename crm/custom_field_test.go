@@ -474,3 +474,45 @@ func TestImportCustomFields(t *testing.T) {
 		}
 	})
 }
+
+// Appeals carry their own custom fields: typed, required on an appeal
+// filed by hand (not on one made from a conversation), in the history.
+func TestAppealCustomFields(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for _, in := range []crm.CustomFieldInput{
+			{Entity: crm.EntityAppeal, Key: "source", Label: "Откуда узнали", Kind: crm.CustomChoice, Choices: []string{"Сайт", "Газета"}, Required: true},
+			{Entity: crm.EntityAppeal, Key: "amount", Label: "Сумма, ₽", Kind: crm.CustomNumber},
+		} {
+			if _, err := f.s.CustomFields.CreateCustomField(f.ctx, f.sys, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := crm.AppealInput{UnitID: f.a1.ID, Applicant: "Заявитель", Subject: "Материальная помощь"}
+		var ce *crm.CustomFieldError
+		if _, err := f.s.Appeals.CreateAppeal(f.ctx, f.sys, in); !errors.As(err, &ce) || ce.Reason != "required" || ce.Key != "source" {
+			t.Fatalf("an appeal without its required field: %v", err)
+		}
+		in.Custom = map[string]any{"source": "газета", "amount": "5 000"}
+		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.sys, in)
+		if err != nil || !reflect.DeepEqual(a.Custom, map[string]any{"source": "Газета", "amount": 5000.0}) {
+			t.Fatalf("create = %v, %v", a.Custom, err)
+		}
+		up := a.AppealInput
+		up.Custom = map[string]any{"source": "Газета", "amount": "пять тысяч"}
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.sys, a.ID, up); !errors.As(err, &ce) || ce.Reason != "number" {
+			t.Fatalf("a wrong amount: %v", err)
+		}
+		up.Custom = map[string]any{"source": "Сайт", "amount": 7500.5}
+		if _, err := f.s.Appeals.UpdateAppeal(f.ctx, f.sys, a.ID, up); err != nil {
+			t.Fatal(err)
+		}
+		hist, err := f.s.AppealDetails.AppealHistory(f.ctx, f.sys, a.ID)
+		if err != nil || len(hist) != 2 {
+			t.Fatalf("history %+v, %v", hist, err)
+		}
+		if got := hist[1].Changes["custom.amount"]; got != [2]any{"5000", "7500,5"} {
+			t.Fatalf("the amount's change: %v (%+v)", got, hist[1].Changes)
+		}
+	})
+}

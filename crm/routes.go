@@ -22,7 +22,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	sf := savedFilterHandlers{filters: c.SavedFilters}
 	l := listHandlers{lists: c.Lists}
 	lf := listFileHandlers{files: c.ListFiles}
-	ap := appealHandlers{appeals: c.Appeals}
+	ap := appealHandlers{appeals: c.Appeals, tr: c.tr}
 	ad := appealDetailHandlers{details: c.AppealDetails}
 	ac := appealCategoryHandlers{categories: c.AppealCategories}
 	mux.HandleFunc("GET /api/v1/crm/members", a(m.httpListMembers))

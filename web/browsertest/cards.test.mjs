@@ -41,6 +41,15 @@ await run('cards', async (browser, current) => {
   await admin.waitForSelector('#cf-table tr[data-key="smena"]');
   check((await admin.locator('#cf-table tr[data-key="smena"]').textContent()).includes('здравоохранения'), 'the field\'s scope is shown');
   await shoot(admin, 'crm-custom-fields', { fullPage: true });
+  // And a number field for appeals.
+  await admin.selectOption('#cf-entity', 'appeal');
+  await admin.waitForSelector('#cf-table td.muted');
+  await admin.click('#cf-add');
+  await admin.fill('#cf-form input[name=label]', 'Сумма помощи, ₽');
+  await admin.fill('#cf-form input[name=key]', 'amount');
+  await admin.selectOption('#cf-form select[name=kind]', 'number');
+  await admin.click('#cf-save');
+  await admin.waitForSelector('#cf-table tr[data-key="amount"]');
 
   // The secretary makes a new card.
   current.page = sec;
@@ -155,6 +164,21 @@ await run('cards', async (browser, current) => {
   check(orgHist.includes('Белова Ирина Алексеевна') && orgHist.includes('председатель'), 'the organisation\'s history: ' + orgHist);
   await sec.evaluate(() => { document.querySelector('#org-edit').open = true; });
   await shoot(sec, 'crm-organisation-card', { fullPage: true });
+
+  // An appeal's card: its custom field typed, in its history.
+  await sec.goto(base + '/appeals');
+  await sec.waitForSelector('#a-table tr.pick');
+  await sec.click('#a-table tr.pick >> nth=0');
+  await sec.waitForSelector('#a-card [name="custom.amount"]');
+  await sec.fill('#a-card [name="custom.amount"]', 'пять тысяч');
+  await sec.click('#a-card form button.primary');
+  await sec.waitForFunction(() => document.querySelector('#a-card [data-field="custom.amount"] .field-error')?.textContent);
+  msg = await sec.locator('#a-card [data-field="custom.amount"] .field-error').textContent();
+  check(msg === '«Сумма помощи, ₽»: нужно число, например 12 или 12,5', 'the appeal\'s wrong amount: ' + msg);
+  await sec.fill('#a-card [name="custom.amount"]', '5000');
+  await sec.click('#a-card form button.primary');
+  await sec.waitForFunction(() => /«Сумма помощи, ₽»: —? ?→? ?5000/.test(document.querySelector('#a-card ol.a-history')?.textContent || ''));
+  await sec.waitForFunction(() => /Сумма помощи, ₽\s*5\s000/.test(document.querySelector('#a-card').textContent));
 
   // The refusals above log their 403 and 422 answers; nothing else may.
   const unexpected = p => p.errors.filter(e => !/the server responded with a status of (403|422)/.test(e));

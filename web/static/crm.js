@@ -198,17 +198,29 @@
         var o = new Option(t('crm_appeal_' + s), s); o.selected = s === a.status; st.add(o);
       });
       var res = el('textarea'); res.name = 'resolution'; res.rows = 3; res.value = a.resolution || ''; res.placeholder = t('crm_resolution');
-      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted a-msg');
+      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted a-msg form-error');
       f.appendChild(st);
       var extra = ui.appealFields(f, a);
-      f.appendChild(res); f.appendChild(btn); f.appendChild(msg);
+      // The appeal's custom fields: their values on the card, inputs in the form.
+      var customBox = el('div', 'crm-grid custom-box a-custom'), readCustom = function () { return {}; };
+      ui.customFields('appeal', a.unit_id).then(function (fields) {
+        var pairs = fields.map(function (cf) { return [cf.label, ui.customText(cf, (a.custom || {})[cf.key])]; });
+        card.insertBefore(dl(pairs), f);
+        readCustom = ui.customInputs(customBox, fields, a.custom);
+      }).catch(function () {});
+      f.appendChild(customBox);
+      // The resolution with its place for the server's message.
+      var resBox = ui.cardField('', 'resolution', true);
+      resBox.insertBefore(res, resBox.lastChild);
+      f.appendChild(resBox); f.appendChild(btn); f.appendChild(msg);
       f.addEventListener('submit', function (e) {
         e.preventDefault();
         var body = extra();
-        body.status = st.value; body.resolution = res.value;
+        body.status = st.value; body.resolution = res.value; body.custom = readCustom();
+        ui.showFieldError(f, null);
         api('PATCH', '/api/v1/crm/appeals/' + a.id, body).then(function (u) {
           msg.textContent = t('crm_saved'); loadAppeals(); showAppeal(u);
-        }).catch(ui.fail(msg));
+        }).catch(function (err) { ui.showFieldError(f, err); });
       });
       card.appendChild(f);
       // A secretary registers the appeal as an incoming document (it stays

@@ -32,7 +32,11 @@ CREATE TABLE crm_member_archive (
 -- An archived organisation card (a primary organisation wound up).
 ALTER TABLE crm_organisations ADD COLUMN archived_at BIGINT NOT NULL DEFAULT 0;
 
+-- Appeals carry custom values as member and organisation cards do.
+ALTER TABLE crm_appeals ADD COLUMN custom TEXT NOT NULL DEFAULT '{}';
+
 -- +goose Down
+ALTER TABLE crm_appeals DROP COLUMN custom;
 ALTER TABLE crm_organisations DROP COLUMN archived_at;
 DROP TABLE crm_member_archive;
 DROP TABLE crm_custom_fields;
