@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,6 +53,9 @@ type AppealInput struct {
 	CategoryID    string       `json:"category_id"`     // its SLA gives the due date
 	DueOn         string       `json:"due_on"`          // YYYY-MM-DD; by hand only with access.SetAppealDue
 	Resolution    string       `json:"resolution"`
+	// Custom are the values of the appeal custom fields (custom_field.go),
+	// checked against the fields that apply to its organisation.
+	Custom map[string]any `json:"custom"`
 }
 
 // AppealPerson is a member of staff named on an appeal.
@@ -127,6 +131,17 @@ func (in *AppealInput) normalize() error {
 	}
 	if in.Priority < 0 || in.Priority > 2 {
 		return valid.Errorf("priority", "priority", "priority must be 0, 1 or 2")
+	}
+	for k, v := range in.Custom {
+		if v == nil {
+			delete(in.Custom, k)
+		}
+	}
+	if in.Custom == nil {
+		in.Custom = map[string]any{}
+	}
+	if b, _ := json.Marshal(in.Custom); len(b) > 16<<10 {
+		return valid.Errorf("custom", "too_long", "custom fields must take at most 16 KiB")
 	}
 	if in.DueOn != "" {
 		if _, err := time.Parse(time.DateOnly, in.DueOn); err != nil {

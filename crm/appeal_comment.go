@@ -60,8 +60,9 @@ func (s *AppealDetails) AppealComments(ctx context.Context, sc access.Scope, app
 	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, author_id, author_name, text, created_at FROM crm_appeal_comments
-		WHERE appeal_id = $1 ORDER BY id LIMIT 1000`, appealID)
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.author_id, COALESCE(us.full_name, c.author_name), c.text, c.created_at
+		FROM crm_appeal_comments c LEFT JOIN users us ON us.id = c.author_id AND c.author_id <> ''
+		WHERE c.appeal_id = $1 ORDER BY c.id LIMIT 1000`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("crm: appeal comments: %w", err)
 	}

@@ -68,6 +68,19 @@ func appealChanges(ctx context.Context, q db.Execer, old, cur AppealInput) map[s
 			out[key] = [2]any{nameOf(ctx, q, table, col, a), nameOf(ctx, q, table, col, b)}
 		}
 	}
+	// Custom fields by key, with their values (like the plain fields).
+	shown := CustomTexts(Member{MemberInput: MemberInput{Custom: old.Custom}})
+	now := CustomTexts(Member{MemberInput: MemberInput{Custom: cur.Custom}})
+	for k, v := range now {
+		if shown[k] != v {
+			out["custom."+k] = [2]any{shown[k], v}
+		}
+	}
+	for k, v := range shown {
+		if _, ok := now[k]; !ok {
+			out["custom."+k] = [2]any{v, ""}
+		}
+	}
 	named("unit", "units", "name", old.UnitID, cur.UnitID)
 	named("category", "crm_appeal_categories", "name", old.CategoryID, cur.CategoryID)
 	named("responsible", "users", "full_name", old.ResponsibleID, cur.ResponsibleID)
@@ -103,8 +116,11 @@ func (s *AppealDetails) AppealHistory(ctx context.Context, sc access.Scope, appe
 	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, action, details FROM crm_appeal_events
-		WHERE appeal_id = $1 ORDER BY id LIMIT 1000`, appealID)
+	// People by their full name, as every history shows them; the
+	// recorded name (a login, "system") when the actor is no user.
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, COALESCE(us.full_name, e.actor_name), e.action, e.details
+		FROM crm_appeal_events e LEFT JOIN users us ON us.id = e.actor_id AND e.actor_id <> ''
+		WHERE e.appeal_id = $1 ORDER BY e.id LIMIT 1000`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("crm: appeal history: %w", err)
 	}

@@ -8,7 +8,10 @@ import (
 )
 
 // appealHandlers answer the appeal cards' API.
-type appealHandlers struct{ appeals *Appeals }
+type appealHandlers struct {
+	appeals *Appeals
+	tr      Translator // validation messages in the user's language
+}
 
 func appealFilterFromQuery(r *http.Request) (AppealFilter, error) {
 	q := r.URL.Query()
@@ -61,7 +64,7 @@ func (h appealHandlers) httpCreateAppeal(w http.ResponseWriter, r *http.Request,
 	}
 	a, err := h.appeals.CreateAppeal(r.Context(), p.Scope, in)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpapi.Error(w, r, h.tr.localize(p.User.Lang, err))
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, a)
@@ -75,7 +78,7 @@ func (h appealHandlers) httpCreateAppealFromConversation(w http.ResponseWriter, 
 	}
 	a, err := h.appeals.CreateAppealFromConversation(r.Context(), p.Scope, r.PathValue("id"), in)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpapi.Error(w, r, h.tr.localize(p.User.Lang, err))
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusCreated, a)
@@ -106,7 +109,7 @@ func (h appealHandlers) httpUpdateAppeal(w http.ResponseWriter, r *http.Request,
 	}
 	a, err := h.appeals.UpdateAppeal(r.Context(), p.Scope, id, in)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		httpapi.Error(w, r, h.tr.localize(p.User.Lang, err))
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, a)

@@ -35,22 +35,25 @@ type Appeals struct {
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
 	a.applicant, a.channel, a.conversation_id, a.message_ids, a.topic, a.subject, a.text, a.status, a.priority, a.responsible_id,
-	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at, a.category_id, COALESCE(c.name, ''), COALESCE(ru.full_name, '')`
+	a.due_on, a.resolution, a.created_by, a.created_at, a.updated_at, a.closed_at, a.category_id, COALESCE(c.name, ''), COALESCE(ru.full_name, ''), a.custom`
 
 const appealFrom = ` FROM crm_appeals a JOIN units u ON u.id = a.unit_id LEFT JOIN crm_members m ON m.id = a.member_id
 	LEFT JOIN crm_appeal_categories c ON c.id = a.category_id LEFT JOIN users ru ON ru.id = a.responsible_id `
 
 func scanAppeal(row interface{ Scan(...any) error }) (Appeal, error) {
 	var a Appeal
-	var msgs string
+	var msgs, custom string
 	var created, updated, closed int64
 	err := row.Scan(&a.ID, &a.Number, &a.UnitID, &a.UnitName, &a.MemberID, &a.MemberName, &a.Applicant, &a.Channel,
 		&a.ConversationID, &msgs, &a.Topic, &a.Subject, &a.Text, &a.Status, &a.Priority, &a.ResponsibleID, &a.DueOn,
-		&a.Resolution, &a.CreatedBy, &created, &updated, &closed, &a.CategoryID, &a.CategoryName, &a.ResponsibleName)
+		&a.Resolution, &a.CreatedBy, &created, &updated, &closed, &a.CategoryID, &a.CategoryName, &a.ResponsibleName, &custom)
 	if err != nil {
 		return a, err
 	}
 	if err := json.Unmarshal([]byte(msgs), &a.MessageIDs); err != nil {
+		return a, fmt.Errorf("crm: appeal %s: stored JSON: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(custom), &a.Custom); err != nil {
 		return a, fmt.Errorf("crm: appeal %s: stored JSON: %w", a.ID, err)
 	}
 	a.MemberName = strings.Join(strings.Fields(a.MemberName), " ")
@@ -85,6 +88,12 @@ func (s *Appeals) createAppeal(ctx context.Context, sc access.Scope, in AppealIn
 		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
 			return err
 		}
+		// An appeal made from a conversation may leave required fields
+		// empty: the console's dialog has none.
+		var err error
+		if in.Custom, err = cardCustom(ctx, tx, sc, EntityAppeal, in.UnitID, in.Custom, convID == ""); err != nil {
+			return err
+		}
 		if err := setDueOn(ctx, tx, sc, &in, nil); err != nil {
 			return err
 		}
@@ -104,11 +113,11 @@ func (s *Appeals) createAppeal(ctx context.Context, sc access.Scope, in AppealIn
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_appeals (id, number, unit_id, member_id, applicant, channel,
 			conversation_id, message_ids, topic, subject, text, status, priority, responsible_id, due_on, resolution,
-			search_folded, created_by, created_at, updated_at, closed_at, category_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)`,
+			search_folded, created_by, created_at, updated_at, closed_at, category_id, custom)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22)`,
 			id, number, in.UnitID, in.MemberID, in.Applicant, in.Channel, convID, string(msgs), in.Topic, in.Subject, in.Text,
 			in.Status, in.Priority, in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(number, in), sc.UserID, now, closed,
-			in.CategoryID); err != nil {
+			in.CategoryID, customJSON(in.Custom)); err != nil {
 			return fmt.Errorf("crm: create appeal: %w", err)
 		}
 		if err := setCoExecutors(ctx, tx, id, in.CoExecutorIDs); err != nil {
@@ -221,6 +230,9 @@ func (s *Appeals) UpdateAppeal(ctx context.Context, sc access.Scope, id string, 
 		if err := s.checkAppealLinks(ctx, tx, sc, &in); err != nil {
 			return err
 		}
+		if in.Custom, err = cardCustom(ctx, tx, sc, EntityAppeal, in.UnitID, in.Custom, true); err != nil {
+			return err
+		}
 		if err := setDueOn(ctx, tx, sc, &in, &old); err != nil {
 			return err
 		}
@@ -239,9 +251,9 @@ func (s *Appeals) UpdateAppeal(ctx context.Context, sc access.Scope, id string, 
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE crm_appeals SET unit_id = $2, member_id = $3, applicant = $4, channel = $5,
 			topic = $6, subject = $7, text = $8, status = $9, priority = $10, responsible_id = $11, due_on = $12, resolution = $13,
-			search_folded = $14, updated_at = $15, closed_at = $16, category_id = $17 WHERE id = $1`,
+			search_folded = $14, updated_at = $15, closed_at = $16, category_id = $17, custom = $18 WHERE id = $1`,
 			id, in.UnitID, in.MemberID, in.Applicant, in.Channel, in.Topic, in.Subject, in.Text, in.Status, in.Priority,
-			in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(old.Number, in), now, closed, in.CategoryID); err != nil {
+			in.ResponsibleID, in.DueOn, in.Resolution, appealSearch(old.Number, in), now, closed, in.CategoryID, customJSON(in.Custom)); err != nil {
 			return fmt.Errorf("crm: update appeal: %w", err)
 		}
 		if _, ok := changes["co_executors"]; ok {

@@ -54,7 +54,7 @@ func (s *Members) CreateMemberFromConversation(ctx context.Context, sc access.Sc
 	if in.UnitID == "" {
 		in.UnitID = conv.UnitID
 	}
-	m, err := s.CreateMember(ctx, sc, in, force)
+	m, err := s.createChecked(ctx, sc, in, force, false)
 	if err != nil {
 		return Member{}, err
 	}

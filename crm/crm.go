@@ -13,6 +13,8 @@ import (
 //
 //	Members           member_service.go  cards, search, duplicates, merge, links to conversations
 //	Organisations     organisation.go    organisation cards
+//	Cards             card.go            audited reads, archive and restore, the cards' history
+//	CustomFields      custom_field*.go   typed custom fields of cards: definitions and checks
 //	Importer          import.go          member import from XLSX/CSV
 //	ImportSessions    import_session.go  the import wizard: upload, analysis, dry run, run
 //	ImportBatches     import_undo.go     the wizard's import batches and their undo
@@ -44,7 +46,8 @@ type Deps struct {
 	// conversations and the member timeline; nil leaves them without it.
 	Conversations ConversationReader
 	// Translate gives the texts of files written for people (the import's
-	// problems); nil leaves them in English.
+	// problems) and the validation messages of the cards' forms; nil
+	// leaves them in English.
 	Translate Translator
 	// TimelineSources add other packages' events to member timelines, by
 	// name (the workflow's "documents"). A source that reads the CRM
@@ -59,6 +62,8 @@ type Deps struct {
 type Services struct {
 	Members          *Members
 	Organisations    *Organisations
+	Cards            *Cards
+	CustomFields     *CustomFields
 	Importer         *Importer
 	ImportSessions   *ImportSessions
 	ImportBatches    *ImportBatches
@@ -71,6 +76,8 @@ type Services struct {
 	Lists            *Lists
 	ListFiles        *ListFiles
 	Timelines        *Timelines
+
+	tr Translator // for the validation messages of the cards' forms
 }
 
 // New builds the CRM's services on d.DB.
@@ -79,12 +86,15 @@ func New(d Deps) *Services {
 	members := &Members{db: d.DB, conv: d.Conversations}
 	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts}
 	lists := &Lists{db: d.DB}
+	orgs := &Organisations{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
 		sessions: map[string]*importSession{}, running: map[string]*atomic.Int64{}}
 	return &Services{
 		Members:          members,
-		Organisations:    &Organisations{db: d.DB},
+		Organisations:    orgs,
+		Cards:            &Cards{db: d.DB, members: members, orgs: orgs},
+		CustomFields:     &CustomFields{db: d.DB},
 		Importer:         importer,
 		ImportSessions:   sessions,
 		ImportBatches:    batches,
@@ -97,5 +107,6 @@ func New(d Deps) *Services {
 		Lists:            lists,
 		ListFiles:        &ListFiles{db: d.DB, lists: lists, files: files},
 		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals, sources: timelineSources{m: maps.Clone(d.TimelineSources)}},
+		tr:               d.Translate,
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -75,6 +77,42 @@ func exportRow(m Member) []string {
 	return row
 }
 
+// exportFields are the active member custom fields, whose columns follow
+// the standard ones (the card's own values; empty where a field does not
+// apply).
+func (s *Exporter) exportFields(ctx context.Context) ([]CustomField, error) {
+	defs, err := loadCustomFields(ctx, s.db, EntityMember)
+	if err != nil {
+		return nil, err
+	}
+	var out []CustomField
+	for _, f := range defs {
+		if !f.Retired {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// customCells are a member's custom values as text cells, in the order of
+// fields: yes/no in words, numbers with a decimal comma as Russian Excel
+// reads them.
+func customCells(m Member, fields []CustomField) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		switch v := m.Custom[f.Key].(type) {
+		case nil:
+		case bool:
+			out[i] = map[bool]string{true: "да", false: "нет"}[v]
+		case float64:
+			out[i] = strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+		default:
+			out[i] = norm.SafeCell(fmt.Sprint(v))
+		}
+	}
+	return out
+}
+
 // csvPhones is the phones cell of a CSV export: ="+79991234567", the form
 // Excel opens as the text between the quotes (a bare +7… is read as a
 // number or a formula, and an apostrophe would show). Only a value made
@@ -140,14 +178,22 @@ func (s *Exporter) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.S
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(exportHeader); err != nil {
+	fields, err := s.exportFields(ctx)
+	if err != nil {
 		return err
 	}
-	err := s.members.EachMember(ctx, sc, f, func(m Member) error {
+	cw := csv.NewWriter(w)
+	header := slices.Clone(exportHeader)
+	for _, cf := range fields {
+		header = append(header, norm.SafeCell(cf.Label))
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	err = s.members.EachMember(ctx, sc, f, func(m Member) error {
 		row := exportRow(m)
 		row[exportPhones] = csvPhones(row[exportPhones])
-		return cw.Write(row)
+		return cw.Write(append(row, customCells(m, fields)...))
 	})
 	cw.Flush()
 	if err != nil {
@@ -192,9 +238,21 @@ func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.
 			return fmt.Errorf("crm: export: %w", err)
 		}
 	}
-	cells := make([]any, len(exportHeader))
+	fields, err := s.exportFields(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range fields {
+		if err := sw.SetColWidth(len(exportWidths)+i+1, len(exportWidths)+i+1, 16); err != nil {
+			return fmt.Errorf("crm: export: %w", err)
+		}
+	}
+	cells := make([]any, len(exportHeader)+len(fields))
 	for i, h := range exportHeader {
 		cells[i] = h
+	}
+	for i, cf := range fields {
+		cells[len(exportHeader)+i] = norm.SafeCell(cf.Label)
 	}
 	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
 		return fmt.Errorf("crm: export: %w", err)
@@ -202,7 +260,7 @@ func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.
 	n := 1
 	err = s.members.EachMember(ctx, sc, f, func(m Member) error {
 		n++
-		for i, c := range exportRow(m) {
+		for i, c := range append(exportRow(m), customCells(m, fields)...) {
 			cells[i] = c
 			switch {
 			case c == "":

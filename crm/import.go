@@ -255,7 +255,14 @@ func applyCells(in *MemberInput, vals map[string][]string, units map[string]stri
 			in.Kind = parseKind(v)
 		case "consent_processing":
 			in.Consents.Processing = &Consent{Given: parseYes(v), Source: "импорт"}
-		default: // consent_<channel>
+		default: // custom.<key> or consent_<channel>
+			if key, ok := strings.CutPrefix(f, "custom."); ok {
+				if in.Custom == nil {
+					in.Custom = map[string]any{}
+				}
+				in.Custom[key] = v
+				continue
+			}
 			if in.Consents.Mailings == nil {
 				in.Consents.Mailings = map[string]Consent{}
 			}

@@ -40,6 +40,12 @@ type importBatch struct {
 	cards   map[string]*importCard // by member id
 	created []*importCard          // in file order
 
+	// custom are the member custom fields, paths the units' paths when a
+	// field is of one subtree (importCustom): a row's custom values are
+	// checked as a card's are.
+	custom []CustomField
+	paths  map[string]string
+
 	byCard      map[string]string   // union card → member id; "" for a card outside the scope
 	byPhone     map[string][]string // E.164 → ids of cards in scope
 	byNameBirth map[string][]string // folded name + "|" + birth date → ids
@@ -68,6 +74,10 @@ func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Sco
 	var items []*importItem
 	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {
 		b := newImportBatch(sc, units, opt.UnitID)
+		var err error
+		if b.custom, b.paths, err = importCustom(ctx, tx, sc, cols); err != nil {
+			return err
+		}
 		for i, row := range t.rows {
 			b.read(t.lines[i], cols, row)
 		}
@@ -92,11 +102,43 @@ func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Sco
 
 func (it *importItem) fail(err error) {
 	it.row.Result, it.row.Message, it.row.Field = ImportError, err.Error(), ""
+	var ce *CustomFieldError
 	if ve, ok := valid.As(err); ok {
 		it.row.Field, it.row.Code, it.row.Message = ve.Field, ve.Code, ve.Msg
+		if errors.As(err, &ce) {
+			it.row.Field = ce.Label // a custom field is named by its label
+		}
 	} else if errors.Is(err, db.ErrConflict) {
 		it.row.Code = "conflict"
 	}
+}
+
+// importCustom loads the member custom fields when a column is mapped to
+// one, and the paths of the units in sc's scope when such a field is of
+// one subtree.
+func importCustom(ctx context.Context, q db.Execer, sc access.Scope, cols []string) ([]CustomField, map[string]string, error) {
+	if !slices.ContainsFunc(cols, isCustomColumn) {
+		return nil, nil, nil
+	}
+	defs, err := loadCustomFields(ctx, q, EntityMember)
+	if err != nil || !slices.ContainsFunc(defs, func(f CustomField) bool { return f.unitPath != "" }) {
+		return defs, nil, err
+	}
+	lo, hi := sc.PathRange()
+	rows, err := q.QueryContext(ctx, `SELECT id, path FROM units WHERE path >= $1 AND path < $2`, lo, hi)
+	if err != nil {
+		return nil, nil, fmt.Errorf("crm: import: units: %w", err)
+	}
+	defer rows.Close()
+	paths := map[string]string{}
+	for rows.Next() {
+		var id, path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return nil, nil, fmt.Errorf("crm: import: units: %w", err)
+		}
+		paths[id] = path
+	}
+	return defs, paths, rows.Err()
 }
 
 // read turns a row's cells into an item; a row that is empty or whose keys
@@ -322,6 +364,14 @@ func (b *importBatch) resolve() {
 		if err := in.normalize(); err != nil {
 			it.fail(err)
 			continue
+		}
+		if len(b.custom) > 0 {
+			custom, err := checkCustom(b.custom, b.paths[in.UnitID], in.Custom, false)
+			if err != nil {
+				it.fail(err)
+				continue
+			}
+			in.Custom = custom
 		}
 		if c == nil {
 			if in.UnitID == "" {

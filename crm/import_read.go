@@ -25,6 +25,13 @@ var ImportFields = []string{"surname", "given_name", "patronymic", "full_name", 
 	"discount_card", "activist", "flags", "consent_processing", "consent_sms", "consent_email", "consent_telegram",
 	"consent_vk", "consent_phone", "consent_post", "kind"}
 
+// isCustomColumn tells a column mapped to a custom field, "custom.<key>"
+// (its value is checked against the field when the row is applied).
+func isCustomColumn(f string) bool {
+	key, ok := strings.CutPrefix(f, "custom.")
+	return ok && fieldKey.MatchString(key)
+}
+
 // headerGuesses map folded column headings seen in real registries to
 // fields, for files imported without a mapping.
 var headerGuesses = map[string]string{
@@ -221,7 +228,7 @@ func (t *table) columns(mapping map[string]string) ([]string, error) {
 	}
 	byHeading := map[string]string{}
 	for h, f := range mapping {
-		if f != "" && !slices.Contains(ImportFields, f) {
+		if f != "" && !slices.Contains(ImportFields, f) && !isCustomColumn(f) {
 			return nil, valid.Errorf("mapping", "mapping_field", "unknown field %q for column %q", f, h)
 		}
 		byHeading[norm.Fold(h)] = f

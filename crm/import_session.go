@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/norm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -74,6 +76,8 @@ type ImportAnalysis struct {
 	Rows      int            `json:"rows"`                // data rows
 	Columns   []ImportColumn `json:"columns"`
 	Fields    []string       `json:"fields"` // what a column may be mapped to
+	// FieldLabels name the custom fields among Fields ("custom.<key>").
+	FieldLabels map[string]string `json:"field_labels"`
 }
 
 // importSamples is the number of rows shown under each column.
@@ -107,12 +111,29 @@ func (s *ImportSessions) Upload(ctx context.Context, sc access.Scope, fileName s
 		return ImportAnalysis{}, err
 	}
 	a := ImportAnalysis{Session: uuid.NewString(), FileName: fileName, Format: format, Encoding: t.encoding,
-		HeaderRow: t.headerLine, TitleRows: t.titles, Rows: rows, Fields: ImportFields}
+		HeaderRow: t.headerLine, TitleRows: t.titles, Rows: rows, Fields: slices.Clone(ImportFields), FieldLabels: map[string]string{}}
+	// The active member custom fields may take a column too; a heading
+	// that is a field's label is guessed to be it.
+	defs, err := loadCustomFields(ctx, s.importer.db, EntityMember)
+	if err != nil {
+		return ImportAnalysis{}, err
+	}
+	byLabel := map[string]string{}
+	for _, f := range defs {
+		if !f.Retired {
+			a.Fields = append(a.Fields, "custom."+f.Key)
+			a.FieldLabels["custom."+f.Key] = f.Label
+			byLabel[norm.Fold(f.Label)] = "custom." + f.Key
+		}
+	}
 	if format == "csv" {
 		a.Delimiter = string(t.delimiter)
 	}
 	for i, h := range t.header {
 		c := ImportColumn{Index: i, Heading: h, Field: guessField(h), Samples: []string{}}
+		if f, ok := byLabel[norm.Fold(h)]; ok {
+			c.Field = f
+		}
 		for _, r := range samples {
 			if i < len(r) {
 				c.Samples = append(c.Samples, r[i])

@@ -98,6 +98,9 @@ type Member struct {
 	UnitName  string    `json:"unit_name"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// ArchivedAt is set while the card is archived (card.go): out of the
+	// list, the exports and the mailings until restored.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
 
 // DuplicateError refuses a new card that looks like existing ones (same

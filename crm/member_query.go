@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,10 +28,15 @@ type MemberFilter struct {
 	Consent    string // a mailing channel the member agreed to
 	JoinedFrom string // YYYY-MM-DD, inclusive
 	JoinedTo   string // YYYY-MM-DD, inclusive
-	Sort       string // name (default), birth_date, joined_on, created_at, card_number, unit; "-" first for descending
-	Limit      int    // 1–500, default 50
-	Offset     int
-	After      string // MemberPage.Next of the previous page: keyset paging, instead of Offset
+	Archived   string // "" the cards in use, "only" the archived ones, "all" both
+	// CustomKey and CustomValue select the cards whose custom field
+	// CustomKey holds CustomValue (read as the field's type).
+	CustomKey   string
+	CustomValue string
+	Sort        string // name (default), birth_date, joined_on, created_at, card_number, unit; "-" first for descending
+	Limit       int    // 1–500, default 50
+	Offset      int
+	After       string // MemberPage.Next of the previous page: keyset paging, instead of Offset
 }
 
 // MemberPage is one page of a list and the size of the whole selection.
@@ -202,6 +208,15 @@ func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter)
 		}
 		conds = append(conds, cond)
 	}
+	switch f.Archived {
+	case "":
+		conds = append(conds, archivedOut)
+	case "only":
+		conds = append(conds, "m.id IN (SELECT member_id FROM crm_member_archive)")
+	case "all":
+	default:
+		return "", nil, valid.Errorf("archived", "archived", "archived must be only, all or empty")
+	}
 	if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
 		return "", nil, err
 	} else if cond != "" {
@@ -240,6 +255,13 @@ func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter)
 		}
 		conds = append(conds, "m.consent_channels LIKE "+arg("%,"+f.Consent+",%"))
 	}
+	if f.CustomKey != "" {
+		cond, err := customCondition(ctx, q, f.CustomKey, f.CustomValue, arg)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, cond)
+	}
 	for _, j := range []struct{ name, v, op string }{{"joined_from", f.JoinedFrom, ">="}, {"joined_to", f.JoinedTo, "<="}} {
 		if j.v == "" {
 			continue
@@ -252,6 +274,39 @@ func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
+
+// customCondition selects the cards whose custom field key holds value,
+// read as the field's type. The stored JSON is Go's (compact, keys
+// sorted), so the pair is looked for as text, as the flags are.
+func customCondition(ctx context.Context, q db.Execer, key, value string, arg func(any) string) (string, error) {
+	defs, err := loadCustomFields(ctx, q, EntityMember)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(defs, func(f CustomField) bool { return f.Key == key })
+	if i < 0 {
+		return "", valid.Errorf("custom."+key, "custom_unknown", "no member field has the key %q", key)
+	}
+	v, err := customValue(defs[i], value)
+	if err != nil {
+		return "", err
+	}
+	if v == nil {
+		return "", valid.Errorf("custom."+key, "required", "give the value to look for")
+	}
+	k, _ := json.Marshal(key)
+	j, _ := json.Marshal(v)
+	pair := db.EscapeLike(string(k) + ":" + string(j))
+	if _, isText := v.(string); isText {
+		return `m.custom LIKE ` + arg("%"+pair+"%") + ` ESCAPE '\'`, nil
+	}
+	// A number or yes/no ends at the next comma or brace: 12 must not find 120.
+	return `(m.custom LIKE ` + arg("%"+pair+",%") + ` ESCAPE '\' OR m.custom LIKE ` + arg("%"+pair+"}%") + ` ESCAPE '\')`, nil
+}
+
+// archivedOut leaves the archived cards out. It reads the card's id
+// alone, which every index of the list carries, so counts stay index-only.
+const archivedOut = "m.id NOT IN (SELECT member_id FROM crm_member_archive)"
 
 // maxUnitList is the largest subtree named unit by unit; a larger one is
 // selected by its path range.

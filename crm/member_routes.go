@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
@@ -15,13 +16,16 @@ import (
 type memberHandlers struct {
 	members *Members
 	filters *SavedFilters
+	cards   *Cards     // the card's audited read
+	tr      Translator // validation messages in the user's language
 }
 
 // memberFilterFromQuery reads the standard filters from a list or export URL.
 func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	q := r.URL.Query()
 	f := MemberFilter{UnitID: q.Get("unit_id"), Query: q.Get("q"), Industry: q.Get("industry"), Status: Status(q.Get("status")), Kind: Kind(q.Get("kind")),
-		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort"), After: q.Get("after")}
+		Flag: q.Get("flag"), Consent: q.Get("consent"), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Sort: q.Get("sort"), After: q.Get("after"),
+		Archived: q.Get("archived")}
 	var err error
 	if f.BirthMonth, err = httpapi.IntQuery(r, "birth_month", 0); err != nil {
 		return f, err
@@ -34,6 +38,15 @@ func memberFilterFromQuery(r *http.Request) (MemberFilter, error) {
 	}
 	if f.Activist, err = boolQuery(q, "activist"); err != nil {
 		return f, err
+	}
+	// One custom field: custom.<key>=value.
+	for k, v := range q {
+		if key, ok := strings.CutPrefix(k, "custom."); ok {
+			if f.CustomKey != "" || len(v) != 1 {
+				return f, valid.Errorf(k, "custom_filter", "filter by one custom field at a time")
+			}
+			f.CustomKey, f.CustomValue = key, v[0]
+		}
 	}
 	return f, nil
 }
@@ -88,8 +101,9 @@ func (h memberHandlers) httpListMembers(w http.ResponseWriter, r *http.Request, 
 	httpapi.WriteJSON(w, http.StatusOK, page)
 }
 
+// httpGetMember answers a card and records the read (Cards.ReadMember).
 func (h memberHandlers) httpGetMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	m, err := h.members.GetMember(r.Context(), p.Scope, r.PathValue("id"))
+	m, err := h.cards.ReadMember(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -120,13 +134,15 @@ func writeMemberError(w http.ResponseWriter, r *http.Request, err error) {
 
 func (h memberHandlers) httpCreateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
-		return h.members.CreateMember(r.Context(), p.Scope, in, force)
+		m, err := h.members.CreateMember(r.Context(), p.Scope, in, force)
+		return m, h.tr.localize(p.User.Lang, err)
 	})
 }
 
 func (h memberHandlers) httpCreateMemberFromConversation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	createMemberWith(w, r, func(in MemberInput, force bool) (Member, error) {
-		return h.members.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force)
+		m, err := h.members.CreateMemberFromConversation(r.Context(), p.Scope, r.PathValue("id"), in, force)
+		return m, h.tr.localize(p.User.Lang, err)
 	})
 }
 
@@ -160,7 +176,8 @@ func (h memberHandlers) httpUpdateMember(w http.ResponseWriter, r *http.Request,
 		cur, err := h.members.GetMember(r.Context(), p.Scope, id)
 		return cur.MemberInput, err
 	}, func(in MemberInput) (Member, error) {
-		return h.members.UpdateMember(r.Context(), p.Scope, id, in)
+		m, err := h.members.UpdateMember(r.Context(), p.Scope, id, in)
+		return m, h.tr.localize(p.User.Lang, err)
 	}, writeMemberError)
 }
 

@@ -23,7 +23,17 @@ type Members struct {
 // CreateMember adds a member card. Unless force is set, a card that looks
 // like existing ones in the caller's scope (same phone or e-mail, or the
 // same name and birth date) is refused with a *DuplicateError listing them.
+//
+// Custom values are checked against the member fields that apply to the
+// card's organisation (custom_field.go); a required one left empty is
+// refused.
 func (s *Members) CreateMember(ctx context.Context, sc access.Scope, in MemberInput, force bool) (Member, error) {
+	return s.createChecked(ctx, sc, in, force, true)
+}
+
+// createChecked is CreateMember; required false lets required custom
+// fields stay empty (a card made from a conversation, whose form has none).
+func (s *Members) createChecked(ctx context.Context, sc access.Scope, in MemberInput, force, required bool) (Member, error) {
 	if err := requireEdit(sc); err != nil {
 		return Member{}, err
 	}
@@ -33,6 +43,11 @@ func (s *Members) CreateMember(ctx context.Context, sc access.Scope, in MemberIn
 	var m Member
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
+		if in.UnitID != "" {
+			if in.Custom, err = cardCustom(ctx, tx, sc, EntityMember, in.UnitID, in.Custom, required); err != nil {
+				return err
+			}
+		}
 		m, err = createMember(ctx, tx, sc, in, force, nil)
 		return err
 	})
@@ -60,7 +75,8 @@ func (s *Members) FindDuplicates(ctx context.Context, sc access.Scope, in Member
 }
 
 // UpdateMember replaces the editable fields of a card with in. Moving a
-// member to another organisation needs both in scope.
+// member to another organisation needs both in scope. Custom values are
+// checked as by CreateMember.
 func (s *Members) UpdateMember(ctx context.Context, sc access.Scope, id string, in MemberInput) (Member, error) {
 	if err := requireEdit(sc); err != nil {
 		return Member{}, err
@@ -73,6 +89,11 @@ func (s *Members) UpdateMember(ctx context.Context, sc access.Scope, id string, 
 		old, err := getMember(ctx, tx, sc, id)
 		if err != nil {
 			return err
+		}
+		if in.UnitID != "" {
+			if in.Custom, err = cardCustom(ctx, tx, sc, EntityMember, in.UnitID, in.Custom, true); err != nil {
+				return err
+			}
 		}
 		m, _, err = updateMember(ctx, tx, sc, old, in, nil)
 		return err

@@ -21,17 +21,18 @@ import (
 
 const memberColumns = `m.id, m.unit_id, u.name, m.surname, m.given_name, m.patronymic, m.birth_date, m.sex,
 	m.phones, m.emails, m.workplace, m.position, m.industry, m.status, m.joined_on, m.left_on, m.left_reason,
-	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at, m.kind`
+	m.card_number, m.discount_card, m.activist, m.flags, m.consents, m.custom, m.created_at, m.updated_at, m.kind,
+	COALESCE((SELECT a.archived_at FROM crm_member_archive a WHERE a.member_id = m.id), 0)`
 
 const memberFrom = ` FROM crm_members m JOIN units u ON u.id = m.unit_id `
 
 func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var m Member
 	var phones, emails, flags, consents, custom string
-	var created, updated int64
+	var created, updated, archived int64
 	err := row.Scan(&m.ID, &m.UnitID, &m.UnitName, &m.Surname, &m.GivenName, &m.Patronymic, &m.BirthDate, &m.Sex,
 		&phones, &emails, &m.Workplace, &m.Position, &m.Industry, &m.Status, &m.JoinedOn, &m.LeftOn, &m.LeftReason,
-		&m.CardNumber, &m.DiscountCard, &m.Activist, &flags, &consents, &custom, &created, &updated, &m.Kind)
+		&m.CardNumber, &m.DiscountCard, &m.Activist, &flags, &consents, &custom, &created, &updated, &m.Kind, &archived)
 	if err != nil {
 		return m, err
 	}
@@ -45,6 +46,10 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	}
 	m.FullName = fullName(m.MemberInput)
 	m.CreatedAt, m.UpdatedAt = db.Time(created), db.Time(updated)
+	if archived != 0 {
+		t := db.Time(archived)
+		m.ArchivedAt = &t
+	}
 	return m, nil
 }
 
@@ -276,6 +281,21 @@ func diff(a, b MemberInput) []string {
 	for k, v := range jb {
 		if string(ja[k]) != string(v) {
 			out = append(out, k)
+		}
+	}
+	// Custom fields are named one by one ("custom.<key>"), for the card's
+	// history.
+	if i := slices.Index(out, "custom"); i >= 0 {
+		out = slices.Delete(out, i, i+1)
+		for k := range b.Custom {
+			if x, ok := a.Custom[k]; !ok || fmt.Sprint(x) != fmt.Sprint(b.Custom[k]) {
+				out = append(out, "custom."+k)
+			}
+		}
+		for k := range a.Custom {
+			if _, ok := b.Custom[k]; !ok {
+				out = append(out, "custom."+k)
+			}
 		}
 	}
 	slices.Sort(out)

@@ -40,8 +40,9 @@ type Organisation struct {
 	UnitName string `json:"unit_name"`
 	Kind     string `json:"kind"`
 	OrganisationInput
-	Members   int       `json:"members"` // cards with status "member" in the unit's subtree
-	UpdatedAt time.Time `json:"updated_at"`
+	Members    int        `json:"members"` // cards with status "member" in the unit's subtree
+	UpdatedAt  time.Time  `json:"updated_at"`
+	ArchivedAt *time.Time `json:"archived_at,omitempty"` // set while the card is archived (card.go)
 }
 
 func (in *OrganisationInput) normalize() error {
@@ -94,15 +95,16 @@ func getOrganisation(ctx context.Context, q db.Execer, sc access.Scope, unitID s
 	lo, hi := sc.PathRange()
 	var o Organisation
 	var path, custom string
-	var updated int64
+	var updated, archived int64
 	err := q.QueryRowContext(ctx, `
 		SELECT u.id, u.name, u.kind, u.path, COALESCE(o.full_name, ''), COALESCE(o.short_name, ''), COALESCE(o.industry, ''),
 			COALESCE(o.employer, ''), COALESCE(o.address, ''), COALESCE(o.chairman, ''), COALESCE(o.phone, ''),
-			COALESCE(o.email, ''), COALESCE(o.notes, ''), COALESCE(o.custom, '{}'), COALESCE(o.updated_at, u.updated_at)
+			COALESCE(o.email, ''), COALESCE(o.notes, ''), COALESCE(o.custom, '{}'), COALESCE(o.updated_at, u.updated_at),
+			COALESCE(o.archived_at, 0)
 		FROM units u LEFT JOIN crm_organisations o ON o.unit_id = u.id
 		WHERE u.id = $1 AND u.path >= $2 AND u.path < $3`, unitID, lo, hi).Scan(
 		&o.UnitID, &o.UnitName, &o.Kind, &path, &o.FullName, &o.ShortName, &o.Industry, &o.Employer, &o.Address,
-		&o.Chairman, &o.Phone, &o.Email, &o.Notes, &custom, &updated)
+		&o.Chairman, &o.Phone, &o.Email, &o.Notes, &custom, &updated, &archived)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Organisation{}, fmt.Errorf("crm: organisation %s: %w", unitID, db.ErrNotFound)
 	}
@@ -113,6 +115,10 @@ func getOrganisation(ctx context.Context, q db.Execer, sc access.Scope, unitID s
 		return Organisation{}, fmt.Errorf("crm: organisation %s: stored JSON: %w", unitID, err)
 	}
 	o.UpdatedAt = db.Time(updated)
+	if archived != 0 {
+		t := db.Time(archived)
+		o.ArchivedAt = &t
+	}
 	plo, phi := access.SubtreeRange(path)
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM crm_members m JOIN units u ON u.id = m.unit_id
 		WHERE u.path >= $1 AND u.path < $2 AND m.status = 'member'`, plo, phi).Scan(&o.Members); err != nil {
@@ -123,7 +129,8 @@ func getOrganisation(ctx context.Context, q db.Execer, sc access.Scope, unitID s
 
 // UpdateOrganisation replaces the card of a unit in sc's scope. Everyone
 // who edits member cards may edit the card of an organisation in their
-// subtree.
+// subtree. Custom values are checked against the organisation fields
+// that apply to the unit (custom_field.go).
 func (s *Organisations) UpdateOrganisation(ctx context.Context, sc access.Scope, unitID string, in OrganisationInput) (Organisation, error) {
 	if err := requireEdit(sc); err != nil {
 		return Organisation{}, err
@@ -135,6 +142,9 @@ func (s *Organisations) UpdateOrganisation(ctx context.Context, sc access.Scope,
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := getOrganisation(ctx, tx, sc, unitID)
 		if err != nil {
+			return err
+		}
+		if in.Custom, err = cardCustom(ctx, tx, sc, EntityOrganisation, unitID, in.Custom, true); err != nil {
 			return err
 		}
 		custom, _ := json.Marshal(in.Custom)

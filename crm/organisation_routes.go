@@ -8,7 +8,10 @@ import (
 )
 
 // organisationHandlers answer the organisation cards' API.
-type organisationHandlers struct{ orgs *Organisations }
+type organisationHandlers struct {
+	orgs *Organisations
+	tr   Translator // validation messages in the user's language
+}
 
 func (h organisationHandlers) httpGetOrganisation(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	o, err := h.orgs.GetOrganisation(r.Context(), p.Scope, r.PathValue("unit"))
@@ -27,6 +30,7 @@ func (h organisationHandlers) httpUpdateOrganisation(w http.ResponseWriter, r *h
 		cur, err := h.orgs.GetOrganisation(r.Context(), p.Scope, unit)
 		return cur.OrganisationInput, err
 	}, func(in OrganisationInput) (Organisation, error) {
-		return h.orgs.UpdateOrganisation(r.Context(), p.Scope, unit, in)
+		o, err := h.orgs.UpdateOrganisation(r.Context(), p.Scope, unit, in)
+		return o, h.tr.localize(p.User.Lang, err)
 	}, httpapi.Error)
 }

@@ -11,8 +11,10 @@ import (
 // *_routes.go files.
 func (c *Services) Routes(mux *http.ServeMux) {
 	a := httpapi.Authed
-	m := memberHandlers{members: c.Members, filters: c.SavedFilters}
-	o := organisationHandlers{orgs: c.Organisations}
+	m := memberHandlers{members: c.Members, filters: c.SavedFilters, cards: c.Cards, tr: c.tr}
+	o := organisationHandlers{orgs: c.Organisations, tr: c.tr}
+	cd := cardHandlers{cards: c.Cards}
+	cf := customFieldHandlers{fields: c.CustomFields, tr: c.tr}
 	im := importHandlers{importer: c.Importer}
 	iw := importSessionHandlers{sessions: c.ImportSessions, batches: c.ImportBatches}
 	ex := exportHandlers{exporter: c.Exporter, filters: c.SavedFilters}
@@ -20,7 +22,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	sf := savedFilterHandlers{filters: c.SavedFilters}
 	l := listHandlers{lists: c.Lists}
 	lf := listFileHandlers{files: c.ListFiles}
-	ap := appealHandlers{appeals: c.Appeals}
+	ap := appealHandlers{appeals: c.Appeals, tr: c.tr}
 	ad := appealDetailHandlers{details: c.AppealDetails}
 	ac := appealCategoryHandlers{categories: c.AppealCategories}
 	mux.HandleFunc("GET /api/v1/crm/members", a(m.httpListMembers))
@@ -40,8 +42,19 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(tl.httpMemberTimeline))
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(m.httpMergeMember))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}/history", a(cd.httpMemberHistory))
+	mux.HandleFunc("POST /api/v1/crm/members/{id}/archive", a(cd.archiveMember(true)))
+	mux.HandleFunc("POST /api/v1/crm/members/{id}/restore", a(cd.archiveMember(false)))
 	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}", a(o.httpGetOrganisation))
 	mux.HandleFunc("PATCH /api/v1/crm/organisations/{unit}", a(o.httpUpdateOrganisation))
+	mux.HandleFunc("GET /api/v1/crm/organisations/{unit}/history", a(cd.httpOrganisationHistory))
+	mux.HandleFunc("POST /api/v1/crm/organisations/{unit}/archive", a(cd.archiveOrganisation(true)))
+	mux.HandleFunc("POST /api/v1/crm/organisations/{unit}/restore", a(cd.archiveOrganisation(false)))
+	mux.HandleFunc("GET /api/v1/crm/custom-fields", a(cf.httpCustomFields))
+	mux.HandleFunc("POST /api/v1/crm/custom-fields", a(cf.httpCreateCustomField))
+	mux.HandleFunc("PATCH /api/v1/crm/custom-fields/{id}", a(cf.httpUpdateCustomField))
+	mux.HandleFunc("POST /api/v1/crm/custom-fields/{id}/retire", a(cf.retire(true)))
+	mux.HandleFunc("POST /api/v1/crm/custom-fields/{id}/restore", a(cf.retire(false)))
 	mux.HandleFunc("GET /api/v1/crm/filters", a(sf.httpListSavedFilters))
 	mux.HandleFunc("POST /api/v1/crm/filters", a(sf.httpSaveFilter))
 	mux.HandleFunc("DELETE /api/v1/crm/filters/{id}", a(sf.httpDeleteSavedFilter))

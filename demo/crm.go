@@ -57,6 +57,9 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	for _, c := range convs {
 		convByContact[c.ContactName] = c
 	}
+	if err := fillCustomFields(ctx, e, sc); err != nil {
+		return err
+	}
 	members := map[string]crm.Member{}
 	for _, d := range demoMembers {
 		in := crm.MemberInput{UnitID: u[d.unit].ID, Surname: d.surname, GivenName: d.name, Patronymic: d.patronymic,
@@ -71,6 +74,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		if d.email != "" {
 			in.Emails = []string{d.email}
 		}
+		in.Custom = demoCustom[d.surname]
 		m, err := e.CRM.Members.CreateMember(ctx, sc, in, false)
 		if err != nil {
 			return fmt.Errorf("member %s: %w", d.surname, err)
@@ -147,6 +151,33 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	yes := true
 	_, err = e.CRM.SavedFilters.SaveFilter(ctx, chair.User.Scope("demo"), "Активисты федерации", true, crm.MemberFilter{Activist: &yes, Kind: crm.KindMember})
 	return err
+}
+
+// demoCustom are the custom field values of some demo members (see
+// fillCustomFields).
+var demoCustom = map[string]map[string]any{
+	"Ковалёва": {"stazh": 18, "youth_council": false, "clothing_size": "M"},
+	"Сафин":    {"stazh": 30, "clothing_size": "XL"},
+	"Лаптева":  {"stazh": 6, "youth_council": true, "clothing_size": "S"},
+	"Фёдорова": {"stazh": 12, "youth_council": true, "clothing_size": "M"},
+	"Петров":   {"stazh": 9, "youth_council": true, "clothing_size": "L"},
+}
+
+// fillCustomFields defines the member card's custom fields a federation
+// typically adds: the years in the union, the youth council, and the
+// clothing size for the uniforms the union orders for its events.
+func fillCustomFields(ctx context.Context, e Env, sc access.Scope) error {
+	for _, f := range []crm.CustomFieldInput{
+		{Entity: crm.EntityMember, Key: "stazh", Label: "Стаж в профсоюзе, лет", Kind: crm.CustomNumber, Order: 1},
+		{Entity: crm.EntityMember, Key: "youth_council", Label: "Член молодёжного совета", Kind: crm.CustomBool, Order: 2},
+		{Entity: crm.EntityMember, Key: "clothing_size", Label: "Размер одежды", Kind: crm.CustomChoice, Order: 3,
+			Choices: []string{"XS", "S", "M", "L", "XL", "XXL"}},
+	} {
+		if _, err := e.CRM.CustomFields.CreateCustomField(ctx, sc, f); err != nil {
+			return fmt.Errorf("custom field %s: %w", f.Label, err)
+		}
+	}
+	return nil
 }
 
 // fillAppealCategories adds the categories a union's appeals fall into,

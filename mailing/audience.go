@@ -79,7 +79,8 @@ func fromMember(m crm.Member) reachable {
 		mailings:    func(ch string) bool { return m.Consents.Mailings[ch].Given },
 		advertising: m.Consents.Advertising != nil && m.Consents.Advertising.Given,
 		vars: Vars{Name: m.FullName, Surname: m.Surname, GivenName: m.GivenName, Patronymic: m.Patronymic,
-			Organisation: m.UnitName, Position: m.Position, CardNumber: m.CardNumber, DiscountCard: m.DiscountCard}}
+			Organisation: m.UnitName, Position: m.Position, CardNumber: m.CardNumber, DiscountCard: m.DiscountCard,
+			Custom: crm.CustomTexts(m)}}
 }
 
 // resolveSavedFilter loads a saved CRM filter under sc, so a filter

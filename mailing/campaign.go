@@ -22,12 +22,16 @@ type FilterSpec struct {
 	Consent    string `json:"consent,omitempty"`
 	JoinedFrom string `json:"joined_from,omitempty"`
 	JoinedTo   string `json:"joined_to,omitempty"`
+	// CustomKey and CustomValue select the members whose custom field
+	// holds the value (crm.MemberFilter).
+	CustomKey   string `json:"custom_key,omitempty"`
+	CustomValue string `json:"custom_value,omitempty"`
 }
 
 func (f FilterSpec) memberFilter() crm.MemberFilter {
 	return crm.MemberFilter{UnitID: f.UnitID, Query: f.Query, Industry: f.Industry, Status: crm.Status(f.Status),
 		BirthMonth: f.BirthMonth, Activist: f.Activist, Flag: f.Flag, Consent: f.Consent,
-		JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo, Sort: "created_at"}
+		JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo, CustomKey: f.CustomKey, CustomValue: f.CustomValue, Sort: "created_at"}
 }
 
 // Segment is one part of an audience: a CRM filter, a saved CRM filter or

@@ -22,6 +22,10 @@ type Vars struct {
 	Position     string `json:"j,omitempty"`
 	CardNumber   string `json:"c,omitempty"`
 	DiscountCard string `json:"d,omitempty"`
+	// Custom are the member's custom field values by key, as text
+	// ({{.Custom.stazh}}; crm.CustomTexts). A key the member has no value
+	// for gives "".
+	Custom map[string]string `json:"x,omitempty"`
 	// UnsubscribeURL is the recipient's own signed link; filled at send time.
 	UnsubscribeURL string `json:"-"`
 }
@@ -52,7 +56,7 @@ func parseTemplates(c Content) (*templates, error) {
 	fail := func(field string, err error) error {
 		return valid.Errorf(field, "template", "template error: %v", err)
 	}
-	if t.subject, err = texttemplate.New("subject").Parse(c.Subject); err != nil {
+	if t.subject, err = texttemplate.New("subject").Option("missingkey=zero").Parse(c.Subject); err != nil {
 		return nil, fail("content.subject", err)
 	}
 	if strings.TrimSpace(c.HTML) != "" {
@@ -62,7 +66,7 @@ func parseTemplates(c Content) (*templates, error) {
 		} else {
 			src += htmlFooter
 		}
-		if t.html, err = htmltemplate.New("html").Parse(src); err != nil {
+		if t.html, err = htmltemplate.New("html").Option("missingkey=zero").Parse(src); err != nil {
 			return nil, fail("content.html", err)
 		}
 	}
@@ -70,13 +74,13 @@ func parseTemplates(c Content) (*templates, error) {
 	if strings.TrimSpace(text) == "" && c.HTML != "" {
 		text = htmlToText(c.HTML)
 	}
-	if t.text, err = texttemplate.New("text").Parse(text + textFooter); err != nil {
+	if t.text, err = texttemplate.New("text").Option("missingkey=zero").Parse(text + textFooter); err != nil {
 		return nil, fail("content.text", err)
 	}
-	if t.sms, err = texttemplate.New("sms").Parse(c.SMS); err != nil {
+	if t.sms, err = texttemplate.New("sms").Option("missingkey=zero").Parse(c.SMS); err != nil {
 		return nil, fail("content.sms", err)
 	}
-	if t.message, err = htmltemplate.New("message").Parse(c.Message); err != nil {
+	if t.message, err = htmltemplate.New("message").Option("missingkey=zero").Parse(c.Message); err != nil {
 		return nil, fail("content.message", err)
 	}
 	// Execute once with sample values: an unknown variable is an error now,

@@ -48,6 +48,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /appeals", s.crm.appeals)
 	mux.HandleFunc("GET /organisations/{id}", s.crm.organisation)
 	mux.HandleFunc("GET /lists", s.crm.lists)
+	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).

@@ -46,3 +46,14 @@ func (h crmPages) importWizard(w http.ResponseWriter, r *http.Request) {
 	}
 	h.ui.script(w, r, "import", "title.import", "members")
 }
+
+// customFields is the administrator's page of typed custom fields: their
+// definitions per entity, added, edited and retired
+// (web/static/crm_fields.js over the CRM's custom fields API). Only those
+// who may define fields (access.ManageLists) open it.
+func (h crmPages) customFields(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.ManageLists) == nil {
+		return
+	}
+	h.ui.script(w, r, "custom_fields", "title.custom_fields", "settings")
+}

@@ -19,7 +19,7 @@ func TestCRMShellPages(t *testing.T) {
 	n := hubtest.Start(t)
 	u := n.AddUnit(t, "", org.Primary, "ППО «Ромашка»")
 	anon := n.NewBrowser(t)
-	for _, p := range []string{"/lists", "/organisations/" + u.ID} {
+	for _, p := range []string{"/lists", "/organisations/" + u.ID, "/admin/custom-fields"} {
 		if code, _, h := get(t, anon, p); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
 			t.Errorf("anonymous %s = %d %s", p, code, h.Get("Location"))
 		}
@@ -36,6 +36,11 @@ func TestCRMShellPages(t *testing.T) {
 		{"/inbox", `src="` + web.AssetPath("inbox_crm.js") + `"`},
 		{"/inbox", `id="act-appeal"`},
 		{"/appeals", `id="a-new-form"`},
+		{"/organisations/" + u.ID, `src="` + web.AssetPath("crm_card.js") + `"`},
+		{"/members", `src="` + web.AssetPath("crm_member.js") + `"`},
+		{"/members", `id="m-new"`},
+		{"/admin/custom-fields", `src="` + web.AssetPath("crm_fields.js") + `"`},
+		{"/settings", `href="/admin/custom-fields"`},
 	} {
 		code, body, _ := get(t, b, c.path)
 		if code != http.StatusOK || !strings.Contains(body, c.want) {
@@ -46,9 +51,22 @@ func TestCRMShellPages(t *testing.T) {
 		}
 	}
 	// The scripts are served.
-	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js"} {
+	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js", "crm_card.js", "crm_member.js", "crm_fields.js"} {
 		if code, body, _ := get(t, b, "/static/"+s); code != http.StatusOK || !strings.Contains(body, "'use strict'") {
 			t.Errorf("/static/%s = %d", s, code)
 		}
+	}
+	// Defining custom fields is the administrator's: an operator is refused
+	// the page and sees no link to it.
+	n.AddUser(t, "op", "operator", u.ID, "operator-password")
+	op := n.NewBrowser(t)
+	if resp := op.Login(t, "op", "operator-password"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("operator login = %d", resp.StatusCode)
+	}
+	if code, _, _ := get(t, op, "/admin/custom-fields"); code != http.StatusForbidden {
+		t.Errorf("the operator opens the custom fields page: %d", code)
+	}
+	if _, body, _ := get(t, op, "/settings"); strings.Contains(body, "/admin/custom-fields") {
+		t.Error("the operator is offered the custom fields page")
 	}
 }

@@ -113,7 +113,7 @@ await run('crm', async (browser, current) => {
   await page.waitForSelector('#a-card form');
   await page.selectOption('#a-card select[name=status]', 'resolved');
   await page.click('#a-card button.primary');
-  await page.waitForFunction(() => /resolution|решени/i.test(document.querySelector('#a-card form span.a-msg').textContent));
+  await page.waitForFunction(() => /Заполните/.test(document.querySelector('#a-card form [data-field=resolution] .field-error').textContent));
   await page.fill('#a-card textarea[name=resolution]', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
   await page.click('#a-card button.primary');
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 0);
@@ -173,6 +173,9 @@ await run('crm', async (browser, current) => {
   check(dl.startsWith('200 attachment;') && dl.endsWith('nosniff'), 'the file downloads as an attachment: ' + dl);
   const hist = await page.locator('#a-card ol.a-history').textContent();
   check((await page.locator('#a-card ol.a-history > li').count()) === 4 && hist.includes('Волков Сергей Петрович'), 'the history: ' + hist);
+  check(hist.includes('Смирнова Ольга Викторовна') && !hist.includes('operator1'), 'the history names people in full: ' + hist);
+  const comments = await page.locator('#a-card ul.a-comments').textContent();
+  check(comments.includes('Смирнова Ольга Викторовна') && !comments.includes('operator1'), 'the comments name their author in full: ' + comments);
   await shoot(page.locator('#a-card'), 'crm-appeal-card');
 
   // The console: a member's conversation links to her card; "Create appeal"
@@ -245,7 +248,9 @@ await run('crm', async (browser, current) => {
   const idx = await admin.evaluate(() => [...document.querySelectorAll('#a-categories table tr')].findIndex(tr => tr.querySelector('input')?.value === 'ProfDISCOUNT'));
   const row = admin.locator('#a-categories table tr').nth(idx);
   await row.locator('input[type=checkbox]').nth(1).check();
-  await row.locator('button').click();
+  // Saved, and the categories read again (the new-appeal form uses that list).
+  await Promise.all([admin.waitForResponse(r => r.url().includes('/api/v1/crm/appeal-categories?') && r.request().method() === 'GET'),
+    row.locator('button').click()]);
   await admin.waitForFunction(() => [...document.querySelectorAll('#a-categories table tr')].some(tr =>
     tr.querySelector('input')?.value === 'ProfDISCOUNT' && tr.querySelectorAll('input[type=checkbox]')[1].checked));
   await admin.click('#a-new');

@@ -69,6 +69,8 @@
       var q = new URLSearchParams();
       Array.prototype.forEach.call(form.elements, function (e) {
         if (!e.name || (e.type === 'checkbox' && !e.checked) || !e.value) return;
+        // A custom field's value: custom.<key>=value (the option is key=value).
+        if (e.name === 'custom') { var i = e.value.indexOf('='); q.set('custom.' + e.value.slice(0, i), e.value.slice(i + 1)); return; }
         q.set(e.name, e.value);
       });
       return q;
@@ -85,7 +87,9 @@
         head(tb, [t('crm_name'), t('crm_unit'), t('crm_phones'), t('crm_card_no'), t('crm_birth')]);
         r.members.forEach(function (m) {
           var tr = el('tr', 'pick');
-          tr.appendChild(el('td', '', m.full_name));
+          var name = el('td', '', m.full_name);
+          if (m.archived_at) name.appendChild(el('span', 'badge archived', t('crm_archived_badge')));
+          tr.appendChild(name);
           tr.appendChild(el('td', 'muted', m.unit_name));
           tr.appendChild(el('td', '', m.phones.join(', ')));
           tr.appendChild(el('td', '', m.card_number));
@@ -99,42 +103,39 @@
         });
       }).catch(ui.fail(document.getElementById('m-total')));
     };
-    var showMember = function (id) {
-      var card = document.getElementById('m-card');
-      Promise.all([api('GET', '/api/v1/crm/members/' + id), api('GET', '/api/v1/crm/members/' + id + '/timeline?limit=30')]).then(function (rs) {
-        var m = rs[0], tl = rs[1];
-        card.hidden = false;
-        card.textContent = '';
-        card.appendChild(el('h2', '', m.full_name));
-        var org = el('a', '', m.unit_name);
-        org.href = '/organisations/' + encodeURIComponent(m.unit_id);
-        card.appendChild(dl([[t('crm_kind'), t('crm_kind_' + m.kind)], [t('crm_unit'), org], [t('crm_birth'), ui.day(m.birth_date)],
-          [t('crm_phones'), phoneList(m.phones)], [t('crm_emails'), m.emails], [t('crm_workplace'), [m.workplace, m.position].filter(Boolean)],
-          [t('crm_card_no'), m.card_number], [t('crm_discount'), m.discount_card], [t('crm_joined'), ui.day(m.joined_on)],
-          [t('crm_status'), t('crm_status_' + m.status)], [t('crm_activists'), m.activist ? '✓ ' + m.flags.join(', ') : '']]));
-        card.appendChild(el('h3', '', t('crm_timeline')));
-        var ol = el('ol', 'timeline');
-        if (!tl.entries.length) ol.appendChild(el('li', 'muted', t('crm_nothing')));
-        tl.entries.forEach(function (e) {
-          var li = el('li', e.kind);
-          var a = el('a', '', e.title);
-          a.href = e.link || '#';
-          var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
-          li.appendChild(el('div', 'muted', ui.dateTime(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
-          li.appendChild(a);
-          ol.appendChild(li);
-        });
-        card.appendChild(ol);
-      }).catch(function (e) { card.hidden = false; card.textContent = e.message; });
-    };
+    // The card beside the list (crm_member.js): shown, edited, made new.
+    var card = document.getElementById('m-card');
+    var ctx = { units: [], canEdit: false, phoneList: phoneList,
+      changed: function (m) { load(); showMember(m.id); } };
+    var showMember = function (id) { ui.memberCard(card, id, ctx); };
+    var newButton = document.getElementById('m-new');
+    if (newButton) newButton.addEventListener('click', function () {
+      Array.prototype.forEach.call(document.querySelectorAll('#m-table tr.on'), function (x) { x.classList.remove('on'); });
+      ctx.unitID = form.elements.unit_id.value;
+      ui.memberForm(card, null, ctx);
+      card.scrollIntoView({ block: 'nearest' });
+    });
     form.addEventListener('submit', function (e) { e.preventDefault(); offset = 0; load(); });
     document.getElementById('m-prev').addEventListener('click', function () { if (offset > 0) { offset = Math.max(0, offset - PAGE); load(); } });
     document.getElementById('m-next').addEventListener('click', function () { if (offset + PAGE < total) { offset += PAGE; load(); } });
-    ui.me().then(function () {
+    ui.me().then(function (me) {
+      // Executors only read the registry; the server refuses their edits anyway.
+      ctx.canEdit = !!(me.user && me.user.role !== 'executor');
       return Promise.all([api('GET', '/api/v1/units'), api('GET', '/api/v1/crm/filters')]);
     }).then(function (rs) {
+      ctx.units = rs[0].units;
       rs[0].units.forEach(function (u) { form.elements.unit_id.add(new Option(u.name, u.id)); });
       rs[1].filters.forEach(function (f) { form.elements.filter_id.add(new Option(f.name + (f.shared ? ' ⇆' : ''), f.id)); });
+      // The custom fields with a few values (lists, yes/no) filter the list.
+      ui.customFields('member').then(function (fields) {
+        var sel = form.elements.custom;
+        fields.forEach(function (f) {
+          if (f.retired || (f.kind !== 'choice' && f.kind !== 'bool')) return;
+          var values = f.kind === 'bool' ? [['true', t('crm_yes')], ['false', t('crm_no')]] : f.choices.map(function (c) { return [c, c]; });
+          values.forEach(function (v) { sel.add(new Option(f.label + ': ' + v[1], f.key + '=' + v[0])); });
+        });
+        sel.hidden = sel.options.length < 2;
+      }).catch(function () {});
       // From an organisation card (?unit_id=) or the console's link (?id=).
       var params = new URLSearchParams(location.search);
       if (params.get('unit_id')) form.elements.unit_id.value = params.get('unit_id');
@@ -197,17 +198,29 @@
         var o = new Option(t('crm_appeal_' + s), s); o.selected = s === a.status; st.add(o);
       });
       var res = el('textarea'); res.name = 'resolution'; res.rows = 3; res.value = a.resolution || ''; res.placeholder = t('crm_resolution');
-      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted a-msg');
+      var btn = el('button', 'primary', t('crm_save')), msg = el('span', 'muted a-msg form-error');
       f.appendChild(st);
       var extra = ui.appealFields(f, a);
-      f.appendChild(res); f.appendChild(btn); f.appendChild(msg);
+      // The appeal's custom fields: their values on the card, inputs in the form.
+      var customBox = el('div', 'crm-grid custom-box a-custom'), readCustom = function () { return {}; };
+      ui.customFields('appeal', a.unit_id).then(function (fields) {
+        var pairs = fields.map(function (cf) { return [cf.label, ui.customText(cf, (a.custom || {})[cf.key])]; });
+        card.insertBefore(dl(pairs), f);
+        readCustom = ui.customInputs(customBox, fields, a.custom);
+      }).catch(function () {});
+      f.appendChild(customBox);
+      // The resolution with its place for the server's message.
+      var resBox = ui.cardField('', 'resolution', true);
+      resBox.insertBefore(res, resBox.lastChild);
+      f.appendChild(resBox); f.appendChild(btn); f.appendChild(msg);
       f.addEventListener('submit', function (e) {
         e.preventDefault();
         var body = extra();
-        body.status = st.value; body.resolution = res.value;
+        body.status = st.value; body.resolution = res.value; body.custom = readCustom();
+        ui.showFieldError(f, null);
         api('PATCH', '/api/v1/crm/appeals/' + a.id, body).then(function (u) {
           msg.textContent = t('crm_saved'); loadAppeals(); showAppeal(u);
-        }).catch(ui.fail(msg));
+        }).catch(function (err) { ui.showFieldError(f, err); });
       });
       card.appendChild(f);
       // A secretary registers the appeal as an incoming document (it stays

@@ -72,7 +72,9 @@
   ui.appealCard = function (card, a) {
     var box = el('div', 'a-extras');
     card.appendChild(box);
-    api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(a.id) + '/details').then(function (d) {
+    var fields = ui.customFields ? ui.customFields('appeal').catch(function () { return []; }) : Promise.resolve([]);
+    Promise.all([api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(a.id) + '/details'), fields]).then(function (rs) {
+      var d = rs[0], defs = rs[1];
       var com = section(box, t('crm_comments'));
       var ul = el('ul', 'a-comments');
       d.comments.forEach(function (c) {
@@ -126,7 +128,7 @@
           if (k === 'channel') { from = from && t('crm_ch_' + from); to = t('crm_ch_' + to); }
           if (k === 'priority') { from = t('prio' + from); to = t('prio' + to); }
           if (k === 'due_on') { from = ui.day(from); to = ui.day(to); }
-          var txt = t('crm_f_' + k);
+          var txt = k.indexOf('custom.') === 0 ? ui.fieldLabel(k, defs) : t('crm_f_' + k);
           if (from === null && to === null) { /* a text: only that it changed */ } else if (e.action === 'create') txt += ': ' + to;
           else txt += ': ' + (from === '' ? '—' : from) + ' → ' + (to === '' ? '—' : to);
           li.appendChild(el('div', 'a-change', txt));

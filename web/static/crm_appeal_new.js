@@ -9,10 +9,24 @@
   if (!f) return;
   var found = document.getElementById('a-new-found'), picked = document.getElementById('a-new-member');
   var err = document.getElementById('a-new-error');
-  var unitsLoaded = false, timer = 0, seq = 0;
+  var unitsLoaded = false, timer = 0, seq = 0, pickedUnit = '';
+
+  // The appeal custom fields of the chosen organisation (or the member's),
+  // read again when it changes; the federation's own before either is known.
+  var customBox = document.getElementById('a-new-custom'), readCustom = function () { return {}; };
+  function loadCustom() {
+    var unit = f.elements.unit_id.value || pickedUnit, kept = readCustom();
+    ui.customFields('appeal', unit).then(function (fields) {
+      if (!unit) fields = fields.filter(function (x) { return !x.retired && !x.unit_id; });
+      customBox.textContent = '';
+      readCustom = ui.customInputs(customBox, fields, kept);
+    }).catch(ui.fail(err));
+  }
+  f.elements.unit_id.addEventListener('change', loadCustom);
 
   function pick(m) {
     f.elements.member_id.value = m ? m.id : '';
+    if (pickedUnit !== (m ? m.unit_id : '')) { pickedUnit = m ? m.unit_id : ''; loadCustom(); }
     found.textContent = '';
     err.textContent = '';
     picked.hidden = !m;
@@ -60,6 +74,7 @@
         r.units.forEach(function (u) { f.elements.unit_id.add(new Option(u.name, u.id)); });
       }).catch(function (e) { unitsLoaded = false; err.textContent = e.message; });
     }
+    loadCustom();
     f.elements.member_q.focus();
   });
   document.getElementById('a-new-cancel').addEventListener('click', function () { f.reset(); pick(null); f.hidden = true; });
@@ -73,10 +88,13 @@
     });
     if (!body.member_id && !body.applicant) { err.textContent = t('crm_need_applicant'); return; }
     if (!body.member_id && !body.unit_id) { err.textContent = t('crm_need_unit'); return; }
+    body.custom = readCustom();
+    ui.showFieldError(f, null);
     api('POST', '/api/v1/crm/appeals', body).then(function (a) {
       f.reset(); pick(null); f.hidden = true;
+      customBox.textContent = ''; readCustom = function () { return {}; };
       // The list and its card (crm.js) reload through the page's address.
       document.dispatchEvent(new CustomEvent('profhub:appeal', { detail: a }));
-    }).catch(ui.fail(err));
+    }).catch(function (e) { ui.showFieldError(f, e); });
   });
 })();

@@ -30,7 +30,9 @@
     $('imp-check-result').hidden = name !== 'check';
     $('imp-progress-box').hidden = name !== 'run';
   }
-  function fieldName(f) { return T('imp_field_' + f) || f; }
+  // A custom field is named by its label (the analysis carries them).
+  var labels = {};
+  function fieldName(f) { return labels[f] || T('imp_field_' + f) || f; }
 
   // Step 1: the file.
   $('imp-upload').addEventListener('submit', function (e) {
@@ -62,6 +64,7 @@
     parts.push(t('imp_header_row') + ': ' + a.header_row + (a.title_rows ? ' (' + t('imp_title_rows') + ': ' + a.title_rows + ')' : ''));
     parts.push(t('imp_rows') + ': ' + a.rows);
     parts.forEach(function (p, i) { if (i) s.appendChild(el('br')); s.appendChild(document.createTextNode(p)); });
+    labels = a.field_labels || {};
     var tb = $('imp-columns');
     tb.textContent = '';
     var head = el('tr');
