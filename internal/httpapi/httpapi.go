@@ -51,6 +51,9 @@ func Classify(err error) (status int, code, message, field string) {
 	case errors.Is(err, access.ErrForbidden):
 		return http.StatusForbidden, "forbidden", "you are not allowed to do this", ""
 	case errors.Is(err, db.ErrConflict):
+		if re, ok := valid.AsRefusal(err); ok {
+			return http.StatusConflict, "conflict", re.Msg, ""
+		}
 		return http.StatusConflict, "conflict", err.Error(), ""
 	case errors.As(err, &thr):
 		return http.StatusTooManyRequests, "throttled", "too many attempts, try again later", ""
@@ -91,6 +94,7 @@ func answer(w http.ResponseWriter, r *http.Request, err error, refusedLevel slog
 		log.Log(r.Context(), refusedLevel, "request refused", attrs...)
 	}
 	SetRetryAfter(w.Header(), err)
+	msg = Message(r.Context(), err, code, msg)
 	WriteJSON(w, status, Problem{Error: ProblemDetail{Code: code, Message: msg, Field: field, RequestID: RequestID(r.Context())}})
 }
 
