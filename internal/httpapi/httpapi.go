@@ -138,7 +138,7 @@ func Decode(r *http.Request, v any) error {
 		return valid.Errorf("", "body_json", "malformed JSON: %v", err)
 	}
 	if dec.More() {
-		return valid.Errorf("", "body_json", "malformed JSON: more than one value")
+		return valid.Errorf("", "body_json", "malformed JSON: %s", "more than one value")
 	}
 	return nil
 }

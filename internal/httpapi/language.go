@@ -42,7 +42,11 @@ func Text(ctx context.Context, key, fallback string, args ...any) string {
 // and everything else by its code — "err.<code>" in the catalogue.
 func Message(ctx context.Context, err error, code, msg string) string {
 	if ve, ok := valid.As(err); ok && code == "invalid" {
-		for _, k := range MessageKeys(ve.Code, ve.Field) {
+		keys := MessageKeys(ve.Code, ve.Field)
+		if ve.Key != "" {
+			keys = append([]string{"err." + ve.Key}, keys...)
+		}
+		for _, k := range keys {
 			if s := Text(ctx, k, "", ve.Args...); s != "" {
 				return s
 			}

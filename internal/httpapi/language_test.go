@@ -43,7 +43,7 @@ func TestMessageInTheCallersLanguage(t *testing.T) {
 		"err.too_large.avatar":   "Фотография не больше %d КБ",
 		"err.unavailable":        "Сервис недоступен",
 		"err.channel_disabled":   "Канал отключён",
-		"err.body_json":          "Неверный JSON",
+		"err.body_json":          "Неверный JSON: «%s»",
 		"err.email_format.email": "Неверный адрес «%s»",
 	})
 	ctx := WithTranslator(context.Background(), ru)

@@ -23,8 +23,9 @@ type errorSite struct {
 	nargs int // -1: passed on with args...
 }
 
-// errorSites finds every valid.Errorf(field, code, …) and
-// valid.Refuse(sentinel, key, …) outside tests, so that a message added
+// errorSites finds every valid.Errorf(field, code, …),
+// valid.Keyed(field, code, key, …) and valid.Refuse(sentinel, key, …)
+// outside tests, so that a message added
 // anywhere without its translation fails TestServerErrorsAreTranslated.
 func errorSites(t *testing.T) []errorSite {
 	t.Helper()
@@ -54,10 +55,24 @@ func errorSites(t *testing.T) []errorSite {
 			if !ok || len(call.Args) < 3 {
 				return true
 			}
-			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "valid" || (sel.Sel.Name != "Errorf" && sel.Sel.Name != "Refuse") {
+			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "valid" || (sel.Sel.Name != "Errorf" && sel.Sel.Name != "Refuse" && sel.Sel.Name != "Keyed") {
 				return true
 			}
 			site := errorSite{pos: fset.Position(call.Pos()).String(), nargs: len(call.Args) - 3}
+			if sel.Sel.Name == "Keyed" {
+				// valid.Keyed(field, code, key, format, …): the key names it.
+				key, ok := stringLit(call.Args[2])
+				if !ok || len(call.Args) < 4 {
+					t.Errorf("%s: valid.Keyed needs a literal key", site.pos)
+					return true
+				}
+				site.keys, site.nargs = []string{"err." + key}, len(call.Args)-4
+				if call.Ellipsis.IsValid() {
+					site.nargs = -1
+				}
+				sites = append(sites, site)
+				return true
+			}
 			if call.Ellipsis.IsValid() {
 				site.nargs = -1
 			}
@@ -211,7 +226,7 @@ func TestVerbsAndFormatting(t *testing.T) {
 	}
 	// A translation may leave out a value the English shows, without
 	// "%!(EXTRA …)" at its end.
-	if got, _ := Lookup("ru", "err.body_json", "unexpected EOF"); got != catalogues["ru"]["err.body_json"] {
+	if got, _ := Lookup("ru", "err.pbx_refused", "timeout", "extra"); got != "АТС не начала звонок: «timeout»" {
 		t.Errorf("extra values spilt into %q", got)
 	}
 	if got, _ := Lookup("ru", "err.vk_group", 42, "Профком", "7"); got != "Ключ принадлежит другому сообществу (42, «Профком»), а не 7" {

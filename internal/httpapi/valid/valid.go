@@ -18,6 +18,10 @@ type Error struct {
 	// message ("err.<Code>.<Field>" or "err.<Code>" in web/i18n) takes
 	// them in the same order.
 	Args []any
+	// Key, when set, is the message's own catalogue key ("err.<Key>"),
+	// for a code that covers many different messages (a process
+	// definition's mistakes).
+	Key string
 }
 
 func (e *Error) Error() string {
@@ -30,6 +34,12 @@ func (e *Error) Error() string {
 // Errorf makes an Error for field with a code and a formatted message.
 func Errorf(field, code, format string, args ...any) error {
 	return &Error{Field: field, Code: code, Msg: fmt.Sprintf(format, args...), Args: args}
+}
+
+// Keyed is Errorf for one of several messages under one code: key names
+// this message in the catalogue.
+func Keyed(field, code, key, format string, args ...any) error {
+	return &Error{Field: field, Code: code, Key: key, Msg: fmt.Sprintf(format, args...), Args: args}
 }
 
 // Refusal is a refusal that is not bad input — a conflict with what is
