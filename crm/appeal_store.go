@@ -29,6 +29,7 @@ type Appeals struct {
 	db *db.DB
 	// conv is the inbox, for appeals made from conversations; nil refuses them.
 	conv ConversationReader
+	zone *time.Location // of the times quoted in texts
 }
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),

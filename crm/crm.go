@@ -2,6 +2,7 @@ package crm
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -45,6 +46,10 @@ type Deps struct {
 	// Translate gives the texts of files written for people (the import's
 	// problems); nil leaves them in English.
 	Translate Translator
+	// Zone is the installation's time zone, for times written into texts
+	// (an appeal made from a conversation quotes its messages with their
+	// times); nil: the server's.
+	Zone *time.Location
 }
 
 // Services are the CRM's services, built together by New.
@@ -69,7 +74,11 @@ type Services struct {
 func New(d Deps) *Services {
 	files := fileStore{blobs: d.Blobs}
 	members := &Members{db: d.DB, conv: d.Conversations}
-	appeals := &Appeals{db: d.DB, conv: d.Conversations}
+	zone := d.Zone
+	if zone == nil {
+		zone = time.Local
+	}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations, zone: zone}
 	lists := &Lists{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,

@@ -67,6 +67,9 @@ type Deps struct {
 	Mailer Mailer
 	// BaseURL is the hub's public address, for the link in task e-mails.
 	BaseURL string
+	// Zone is the installation's time zone (PROFHUB_TIME_ZONE); nil keeps
+	// Orenburg's.
+	Zone *time.Location
 }
 
 // New builds the workflow services and stores the built-in process
@@ -74,6 +77,9 @@ type Deps struct {
 // administrator's).
 func New(ctx context.Context, deps Deps) (*Services, error) {
 	d := deps.DB
+	if deps.Zone != nil {
+		zone.Store(deps.Zone)
+	}
 	for _, def := range Builtin() {
 		def.Version = 1
 		body, _ := json.Marshal(def)

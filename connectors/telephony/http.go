@@ -33,16 +33,17 @@ func (c *Connector) Routes(mux *http.ServeMux) {
 }
 
 // filterFromQuery reads the call log's filters: from and to are dates
-// (YYYY-MM-DD, Moscow time, to inclusive) or RFC 3339 times.
-func filterFromQuery(r *http.Request) (CallFilter, error) {
+// (YYYY-MM-DD in the installation's zone loc, to inclusive) or RFC 3339
+// times.
+func filterFromQuery(r *http.Request, loc *time.Location) (CallFilter, error) {
 	q := r.URL.Query()
 	f := CallFilter{Direction: q.Get("direction"), Result: q.Get("result"), OperatorID: q.Get("operator_id"),
 		MemberID: q.Get("member_id"), Number: q.Get("number"), LineID: q.Get("line_id")}
 	var err error
-	if f.From, err = parseWhen(q.Get("from"), "from", false); err != nil {
+	if f.From, err = parseWhen(q.Get("from"), "from", false, loc); err != nil {
 		return f, err
 	}
-	if f.To, err = parseWhen(q.Get("to"), "to", true); err != nil {
+	if f.To, err = parseWhen(q.Get("to"), "to", true, loc); err != nil {
 		return f, err
 	}
 	if f.Limit, err = httpapi.IntQuery(r, "limit", 100); err != nil {
@@ -56,11 +57,11 @@ func filterFromQuery(r *http.Request) (CallFilter, error) {
 	return f, nil
 }
 
-func parseWhen(s, field string, end bool) (time.Time, error) {
+func parseWhen(s, field string, end bool, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, moscowLoc()); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
 		if end {
 			t = t.AddDate(0, 0, 1)
 		}
@@ -74,7 +75,7 @@ func parseWhen(s, field string, end bool) (time.Time, error) {
 }
 
 func (c *Connector) httpList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := filterFromQuery(r)
+	f, err := filterFromQuery(r, c.zone)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -153,7 +154,7 @@ func (c *Connector) httpRecording(w http.ResponseWriter, r *http.Request, p *aut
 			httpapi.Error(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(moscowLoc()).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(c.zone).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
 	}
 	http.ServeContent(w, r, "", row.StartedAt, f)
 }
@@ -174,7 +175,7 @@ func (c *Connector) httpCallback(w http.ResponseWriter, r *http.Request, p *auth
 
 func (c *Connector) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
-	loc := moscowLoc()
+	loc := c.zone
 	if tz := q.Get("tz"); tz != "" {
 		l, err := time.LoadLocation(tz)
 		if err != nil {
@@ -183,12 +184,12 @@ func (c *Connector) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		}
 		loc = l
 	}
-	from, err := parseWhen(q.Get("from"), "from", false)
+	from, err := parseWhen(q.Get("from"), "from", false, loc)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	to, err := parseWhen(q.Get("to"), "to", true)
+	to, err := parseWhen(q.Get("to"), "to", true, loc)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
