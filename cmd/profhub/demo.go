@@ -18,12 +18,13 @@ import (
 )
 
 // fillDemo fills the demo; m, when set, adds the mailing part.
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, out io.Writer) error {
+func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, out io.Writer) error {
 	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e)})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out, Telegram: bot})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Out: out, Telegram: bot,
+		AdminPassword: cfg.AdminPassword})
 }
 
 func (c *cli) demo(args []string) error {
@@ -54,7 +55,7 @@ func (c *cli) demo(args []string) error {
 			return err
 		}
 		defer closeMailing()
-		return fillDemo(ctx, a.db, a.org, e, docs, m, c.out)
+		return fillDemo(ctx, cfg, a.db, a.org, e, docs, m, c.out)
 	})
 }
 
