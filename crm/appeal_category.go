@@ -167,7 +167,7 @@ func (s *AppealCategories) saveAppealCategory(ctx context.Context, sc access.Sco
 				disabled = $6, updated_at = $7 WHERE id = $1`, id, in.Name, norm.Fold(in.Name), in.SLADays, in.WorkingDays, in.Disabled, now)
 		}
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("%w: a category named %q exists", db.ErrConflict, in.Name)
+			return valid.Refuse(db.ErrConflict, "category_taken", "a category named %q exists", in.Name)
 		}
 		if err != nil {
 			return fmt.Errorf("crm: save appeal category: %w", err)

@@ -154,7 +154,7 @@ func (s *Appeals) CreateAppealFromConversation(ctx context.Context, sc access.Sc
 		}
 		ids = append(ids, m.ID)
 		if t := strings.TrimSpace(m.Text); t != "" {
-			texts = append(texts, m.CreatedAt.Format("02.01.2006 15:04")+": "+t)
+			texts = append(texts, m.CreatedAt.In(s.zone).Format("02.01.2006 15:04")+": "+t)
 		}
 	}
 	if len(in.MessageIDs) > 0 && len(ids) != len(in.MessageIDs) {

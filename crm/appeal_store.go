@@ -31,6 +31,7 @@ type Appeals struct {
 	conv ConversationReader
 	// alerts tells people of appeals given to them (appeal_alert.go); nil: nobody.
 	alerts Alerter
+	zone   *time.Location // of the times quoted in texts
 }
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),

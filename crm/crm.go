@@ -3,6 +3,7 @@ package crm
 import (
 	"maps"
 	"sync/atomic"
+	"time"
 
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -56,6 +57,10 @@ type Deps struct {
 	TimelineSources map[string]TimelineSource
 	// Alerts tells people of appeals given to them, for the bell; nil: nobody.
 	Alerts Alerter
+	// Zone is the installation's time zone, for times written into texts
+	// (an appeal made from a conversation quotes its messages with their
+	// times); nil: the server's.
+	Zone *time.Location
 }
 
 // Services are the CRM's services, built together by New.
@@ -84,7 +89,11 @@ type Services struct {
 func New(d Deps) *Services {
 	files := fileStore{blobs: d.Blobs}
 	members := &Members{db: d.DB, conv: d.Conversations}
-	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts}
+	zone := d.Zone
+	if zone == nil {
+		zone = time.Local
+	}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts, zone: zone}
 	lists := &Lists{db: d.DB}
 	orgs := &Organisations{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}

@@ -102,6 +102,6 @@ func importError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	httpapi.Logger(r.Context()).Debug("request refused", "err", err, "status", http.StatusUnprocessableEntity)
-	httpapi.WriteJSON(w, http.StatusUnprocessableEntity, httpapi.Problem{Error: httpapi.ProblemDetail{Code: ve.Code, Message: ve.Msg,
+	httpapi.WriteJSON(w, http.StatusUnprocessableEntity, httpapi.Problem{Error: httpapi.ProblemDetail{Code: ve.Code, Message: httpapi.Message(r.Context(), err, "invalid", ve.Msg),
 		Field: ve.Field, RequestID: httpapi.RequestID(r.Context())}})
 }

@@ -16,17 +16,20 @@ func (tr Translator) localize(lang string, err error) error {
 	if !ok || tr == nil {
 		return err
 	}
-	msg := ""
+	msg, key, args := "", ve.Key, ve.Args
 	var ce *CustomFieldError
 	if errors.As(err, &ce) {
-		if key := "err.custom." + ce.Reason; tr(lang, key) != key {
-			msg = tr(lang, key, ce.Label)
+		key, args = "custom."+ce.Reason, []any{ce.Label}
+		if k := "err." + key; tr(lang, k) != k {
+			msg = tr(lang, k, ce.Label)
 		}
-	} else {
+	} else if len(ve.Args) == 0 {
 		msg = tr.text(lang, "err."+ve.Code, "")
 	}
 	if msg == "" {
 		return err
 	}
-	return &valid.Error{Field: ve.Field, Code: ve.Code, Msg: msg}
+	// Key and Args stay, so that httpapi's translation, when the web
+	// chain adds one, finds the same text.
+	return &valid.Error{Field: ve.Field, Code: ve.Code, Key: key, Args: args, Msg: msg}
 }

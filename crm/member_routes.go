@@ -127,7 +127,7 @@ func writeMemberError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusConflict, duplicateProblem{
-		Problem: httpapi.Problem{Error: httpapi.ProblemDetail{Code: "duplicate", Message: "this person may already have a card",
+		Problem: httpapi.Problem{Error: httpapi.ProblemDetail{Code: "duplicate", Message: httpapi.Text(r.Context(), "err.duplicate", "this person may already have a card"),
 			RequestID: httpapi.RequestID(r.Context())}},
 		Candidates: dup.Candidates})
 }

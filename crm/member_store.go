@@ -120,7 +120,7 @@ func memberArgs(in MemberInput) []any {
 
 func cardConflict(err error, card string) error {
 	if db.IsUniqueViolation(err) {
-		return fmt.Errorf("crm: union card %q belongs to another member: %w", card, db.ErrConflict)
+		return valid.Refuse(db.ErrConflict, "card_conflict", "union card %s belongs to another member", card)
 	}
 	if err != nil {
 		return fmt.Errorf("crm: save member: %w", err)

@@ -39,6 +39,9 @@ type Env struct {
 	Docs   *workflow.Services // nil: no documents
 	Out    io.Writer
 	Params auth.PasswordParams
+	// AdminPassword is the demo administrator's password
+	// (PROFHUB_ADMIN_PASSWORD); empty: a random one, printed once on Out.
+	AdminPassword string
 
 	// Mailing, when set, gets an SMTP account, a list and a draft campaign.
 	Mailing *mailing.Services
@@ -74,14 +77,23 @@ func Fill(ctx context.Context, e Env) error {
 		}
 		return ErrNotEmpty
 	}
-	if n, err := e.Org.CountUsers(ctx); err != nil || n > 1 {
-		if err != nil {
-			return err
-		}
+	n, err := e.Org.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 1 {
 		return ErrNotEmpty
 	}
 	if e.Params == (auth.PasswordParams{}) {
 		e.Params = auth.DefaultPasswordParams
+	}
+	// The one user of a fresh installation is the administrator that the
+	// hub's first start made; `profhub demo` run before any start makes
+	// its own.
+	if n == 0 {
+		if err := fillAdmin(ctx, e, sc, root); err != nil {
+			return fmt.Errorf("demo: administrator: %w", err)
+		}
 	}
 	units, err := fillOrg(ctx, e, sc, root)
 	if err != nil {

@@ -29,7 +29,7 @@ func fillDocuments(ctx context.Context, e Env, sc access.Scope) error {
 		who[u.Login] = u.Scope("demo")
 	}
 	sec, chair, deputy := who["secretary"], who["chairman"], who["deputy"]
-	day := func(days int) string { return time.Now().In(workflow.Moscow).AddDate(0, 0, days).Format(time.DateOnly) }
+	day := func(days int) string { return time.Now().In(workflow.Zone()).AddDate(0, 0, days).Format(time.DateOnly) }
 	reg := func(in workflow.DocumentInput, file string) (workflow.Document, error) {
 		d, err := e.Docs.Documents.Register(ctx, sec, in)
 		if err == nil && file != "" {

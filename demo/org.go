@@ -61,3 +61,31 @@ func fillOrg(ctx context.Context, e Env, sc access.Scope, root org.Unit) (Units,
 	}
 	return u, nil
 }
+
+// AdminLogin is the demo administrator's login, the same as the first
+// start's.
+const AdminLogin = "admin"
+
+// fillAdmin makes the demo's administrator with e.AdminPassword, or with
+// a random password that it prints once: the demo accounts share a known
+// password, the administrator must not.
+func fillAdmin(ctx context.Context, e Env, sc access.Scope, root org.Unit) error {
+	pw, generated := e.AdminPassword, false
+	if pw == "" {
+		pw, generated = auth.RandomPassword(), true
+	}
+	hash, err := auth.HashPassword(pw, e.Params)
+	if err != nil {
+		return fmt.Errorf("PROFHUB_ADMIN_PASSWORD: %w", err)
+	}
+	if _, err := e.Org.CreateUser(ctx, sc, org.NewUser{Login: AdminLogin, FullName: "Администратор", Role: access.Administrator,
+		UnitID: root.ID, PasswordHash: hash}); err != nil {
+		return err
+	}
+	if generated {
+		fmt.Fprintf(e.Out, "administrator %q created with the password %q; it is shown only now (or set PROFHUB_ADMIN_PASSWORD)\n", AdminLogin, pw)
+	} else {
+		fmt.Fprintf(e.Out, "administrator %q created with PROFHUB_ADMIN_PASSWORD\n", AdminLogin)
+	}
+	return nil
+}

@@ -35,7 +35,7 @@ type connector interface {
 func (h *Hub) newConnectors() []connector {
 	in := h.Inbox
 	h.Telephony = telephony.New(telephony.Deps{Inbox: TelephonyInbox(in), Blobs: h.Blobs, DB: h.DB, Staff: TelephonyStaff(h.Org),
-		Members: TelephonyMembers(h.CRM.Members), Log: h.Log})
+		Members: TelephonyMembers(h.CRM.Members), Log: h.Log, Zone: h.Config.Zone()})
 	h.registerChannelKind(inbox.KindTelephony, h.Telephony.Sender(), h.Telephony.CheckChannel)
 	h.CRM.Timelines.RegisterTimelineSource("calls", callTimeline{telephony.Timeline{C: h.Telephony}})
 	tg, vkc := h.telegram, h.vk

@@ -152,11 +152,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL,
-		Alerts: workflowAlerts{h.Notify}}); err != nil {
+		Alerts: workflowAlerts{h.Notify}, Zone: cfg.Zone()}); err != nil {
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox),
-		Translate: i18n.T, Alerts: crmAlerts{h.Notify},
+		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(),
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
@@ -182,7 +182,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Notify.Routes(mux)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
-		Campaigns: h.Mailing.Campaigns, Units: h.Org}, workflow.Moscow)
+		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
 	h.Home.Routes(mux)
 	h.connectors = h.newConnectors()
 	for _, c := range h.connectors {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -75,11 +76,11 @@ const (
 // Errors callers act on. They wrap the shared categories, so the HTTP
 // layer maps them without knowing this package.
 var (
-	ErrChannelDisabled = fmt.Errorf("%w: the channel is disabled", access.ErrForbidden)
-	ErrNoOffer         = fmt.Errorf("%w: no such offer (taken by someone else, declined or expired)", db.ErrConflict)
-	ErrAtCapacity      = fmt.Errorf("%w: the operator is at capacity", db.ErrConflict)
-	ErrNotWaiting      = fmt.Errorf("%w: the conversation is not waiting in the queue", db.ErrConflict)
-	ErrClosed          = fmt.Errorf("%w: the conversation is closed", db.ErrConflict)
+	ErrChannelDisabled = valid.Refuse(access.ErrForbidden, "channel_disabled", "the channel is disabled")
+	ErrNoOffer         = valid.Refuse(db.ErrConflict, "no_offer", "no such offer (taken by someone else, declined or expired)")
+	ErrAtCapacity      = valid.Refuse(db.ErrConflict, "at_capacity", "the operator is at capacity")
+	ErrNotWaiting      = valid.Refuse(db.ErrConflict, "not_waiting", "the conversation is not waiting in the queue")
+	ErrClosed          = valid.Refuse(db.ErrConflict, "conversation_closed", "the conversation is closed")
 )
 
 // Attachment is a file kept in the blob store.

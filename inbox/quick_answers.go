@@ -282,7 +282,7 @@ func lockAnswers(ctx context.Context, tx *sql.Tx, q QuickAnswer) error {
 			return fmt.Errorf("inbox: quick answers: %w", err)
 		}
 		if norm.Fold(s) == want {
-			return fmt.Errorf("%w: the shortcut %q is already used by %q", db.ErrConflict, q.Shortcut, s)
+			return valid.Refuse(db.ErrConflict, "shortcut_taken", "the shortcut %q is already used by %q", q.Shortcut, s)
 		}
 	}
 	return rows.Err()

@@ -11,7 +11,7 @@ import (
 )
 
 // ErrNotClosed refuses a rating of a conversation that is still open.
-var ErrNotClosed = fmt.Errorf("%w: the conversation is not closed yet", db.ErrConflict)
+var ErrNotClosed = valid.Refuse(db.ErrConflict, "not_closed", "the conversation is not closed yet")
 
 // RateConversation records the contact's rating (1 to 5) and comment of a
 // closed conversation; a second rating replaces the first. It is unscoped:

@@ -8,10 +8,19 @@ import (
 )
 
 // searchQuery reads the search parameters of the conversation list:
-// text, operator_id, sort, and from and to as dates (YYYY-MM-DD, in the
-// server's time zone, to included).
+// text, operator_id, sort, and from and to as dates (YYYY-MM-DD, to
+// included) in the zone tz names — the one the page shows times in — or
+// the server's.
 func searchQuery(q url.Values, f *ConversationFilter) error {
 	f.Text, f.OperatorID, f.Sort = q.Get("text"), q.Get("operator_id"), q.Get("sort")
+	loc := time.Local
+	if tz := q.Get("tz"); tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			return valid.Errorf("tz", "tz", "unknown time zone %q", tz)
+		}
+		loc = l
+	}
 	for _, d := range []struct {
 		name string
 		into *int64
@@ -21,7 +30,7 @@ func searchQuery(q url.Values, f *ConversationFilter) error {
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, time.Local)
+		t, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
 			return valid.Errorf(d.name, "query_date", "%s must be a date YYYY-MM-DD", d.name)
 		}

@@ -9,15 +9,14 @@ package mailing
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -69,16 +68,13 @@ const (
 
 // ErrWrongState refuses an action the campaign's status does not allow
 // (editing a running campaign, resuming a finished one).
-var ErrWrongState = fmt.Errorf("mailing: the campaign's state does not allow this: %w", db.ErrConflict)
+var ErrWrongState = valid.Refuse(db.ErrConflict, "campaign_state", "the campaign's state does not allow this")
 
-// senderRoles may prepare and send campaigns; operators and executors may not.
-var senderRoles = []access.Role{access.Administrator, access.Chairman, access.Deputy, access.Secretary}
-
+// requireSend lets the roles that send campaigns in (access.SendMailings:
+// not operators and executors); the menu asks the same permission, so no
+// one sees "Рассылки" who would be refused here.
 func requireSend(sc access.Scope) error {
-	if sc.UnitPath == "" || !slices.Contains(senderRoles, sc.Role) {
-		return fmt.Errorf("%w: %s may not send mailings", access.ErrForbidden, sc.Role)
-	}
-	return nil
+	return sc.Require(access.SendMailings)
 }
 
 // Chats is what a messenger campaign reads of the inbox: the bots and

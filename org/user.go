@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -36,6 +37,7 @@ type UserChanges struct {
 	Role     *access.Role
 	UnitID   *string
 	Lang     *string
+	TimeZone *string // "" returns to the installation's zone
 }
 
 // Languages the UI speaks.
@@ -72,6 +74,18 @@ func validLang(l string) (string, error) {
 		return l, nil
 	}
 	return "", valid.Errorf("lang", "lang", "language must be ru or en")
+}
+
+// validTimeZone accepts an IANA zone name, or "" for the installation's.
+func validTimeZone(z string) (string, error) {
+	z = strings.TrimSpace(z)
+	if z == "" {
+		return "", nil
+	}
+	if _, err := config.LoadZone(z); err != nil {
+		return "", valid.Errorf("time_zone", "time_zone", "unknown time zone %q", z)
+	}
+	return z, nil
 }
 
 func userNotFound(id string) error { return fmt.Errorf("org: user %s: %w", id, db.ErrNotFound) }

@@ -24,7 +24,7 @@ func (s *Store) authRecord(ctx context.Context, where string, arg string) (AuthR
 	var created, updated int64
 	err := s.db.QueryRowCached(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).Scan(
 		&r.ID, &r.Login, &r.FullName, &r.Email, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath,
-		&r.Lang, &r.Disabled, &r.TOTPEnabled, &created, &updated, &r.PasswordHash, &r.TOTPSecret)
+		&r.Lang, &r.TimeZone, &r.Disabled, &r.TOTPEnabled, &created, &updated, &r.PasswordHash, &r.TOTPSecret)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AuthRecord{}, userNotFound(arg)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 const userColumns = `us.id, us.login, us.full_name, us.email, us.role, us.unit_id, un.name, un.path,
-	us.lang, us.disabled, us.totp_enabled, us.created_at, us.updated_at`
+	us.lang, us.time_zone, us.disabled, us.totp_enabled, us.created_at, us.updated_at`
 
 const userFrom = ` FROM users us JOIN units un ON un.id = us.unit_id `
 
@@ -24,7 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.Login, &u.FullName, &u.Email, &u.Role, &u.UnitID, &u.UnitName, &u.UnitPath,
-		&u.Lang, &u.Disabled, &u.TOTPEnabled, &created, &updated)
+		&u.Lang, &u.TimeZone, &u.Disabled, &u.TOTPEnabled, &created, &updated)
 	u.CreatedAt, u.UpdatedAt = db.Time(created), db.Time(updated)
 	return u, err
 }
@@ -69,7 +69,7 @@ func (s *Store) CreateUser(ctx context.Context, sc access.Scope, n NewUser) (Use
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
 			id, login, name, norm.Fold(name+" "+login), email, n.Role, unit.ID, n.PasswordHash, lang, now)
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("org: login %q: %w", login, db.ErrConflict)
+			return valid.Refuse(db.ErrConflict, "login_taken", "login %q is taken", login)
 		}
 		if err != nil {
 			return fmt.Errorf("org: create user: %w", err)
@@ -184,6 +184,12 @@ func (s *Store) UpdateUser(ctx context.Context, sc access.Scope, id string, ch U
 			}
 			changed["lang"] = []string{old.Lang, u.Lang}
 		}
+		if ch.TimeZone != nil {
+			if u.TimeZone, err = validTimeZone(*ch.TimeZone); err != nil {
+				return err
+			}
+			changed["time_zone"] = []string{old.TimeZone, u.TimeZone}
+		}
 		if ch.Role != nil {
 			if _, err := access.ParseRole(string(*ch.Role)); err != nil {
 				return valid.Errorf("role", "role", "%v", err)
@@ -202,8 +208,9 @@ func (s *Store) UpdateUser(ctx context.Context, sc access.Scope, id string, ch U
 		now := db.Now()
 		u.UpdatedAt = db.Time(now)
 		if _, err := tx.ExecContext(ctx, `
-			UPDATE users SET full_name = $2, name_folded = $3, email = $4, role = $5, unit_id = $6, lang = $7, updated_at = $8
-			WHERE id = $1`, id, u.FullName, norm.Fold(u.FullName+" "+u.Login), u.Email, u.Role, u.UnitID, u.Lang, now); err != nil {
+			UPDATE users SET full_name = $2, name_folded = $3, email = $4, role = $5, unit_id = $6, lang = $7, updated_at = $8,
+				time_zone = $9
+			WHERE id = $1`, id, u.FullName, norm.Fold(u.FullName+" "+u.Login), u.Email, u.Role, u.UnitID, u.Lang, now, u.TimeZone); err != nil {
 			return fmt.Errorf("org: update user: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "user.update", ObjectType: "user", ObjectID: id, UnitID: u.UnitID, Details: changed})

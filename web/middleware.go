@@ -21,6 +21,7 @@ import (
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/storage/db"
+	"github.com/profhub/profhub/web/i18n"
 )
 
 // chain is the middleware every request passes, outermost first: panics,
@@ -104,6 +105,7 @@ func (ch *chain) withRequestID(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		log := ch.log.With("req", id)
 		ctx := httpapi.WithRequest(r.Context(), id, log)
+		ctx = httpapi.WithTranslator(ctx, translator(r.Header.Get("Accept-Language")))
 		if ch.db != nil {
 			// Error answers ask the database's breaker, so that a lookup
 			// failed by an outage is not answered as "not found".
@@ -111,6 +113,20 @@ func (ch *chain) withRequestID(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// translator answers in the signed-in user's language, else in the
+// one the browser asks for (Russian when it names none we have). The
+// user is read when the answer is written, after sign-in has run.
+func translator(acceptLanguage string) httpapi.Translator {
+	browser := i18n.Negotiate(acceptLanguage)
+	return func(ctx context.Context, key string, args ...any) (string, bool) {
+		lang := browser
+		if p := auth.FromContext(ctx); p != nil && p.User.Lang != "" {
+			lang = p.User.Lang
+		}
+		return i18n.Lookup(lang, key, args...)
+	}
 }
 
 // contentSecurityPolicy lets pages load only the hub's own scripts and
@@ -239,7 +255,7 @@ func (ch *chain) checkCSRF(next http.Handler) http.Handler {
 		if subtle.ConstantTimeCompare([]byte(token), []byte(p.CSRFToken)) != 1 {
 			httpapi.Logger(r.Context()).Warn("csrf token missing or wrong", "path", r.URL.Path)
 			httpapi.WriteJSON(w, http.StatusForbidden, httpapi.Problem{Error: httpapi.ProblemDetail{
-				Code: "csrf", Message: "missing or wrong CSRF token; reload the page", RequestID: httpapi.RequestID(r.Context())}})
+				Code: "csrf", Message: httpapi.Text(r.Context(), "err.csrf", "missing or wrong CSRF token; reload the page"), RequestID: httpapi.RequestID(r.Context())}})
 			return
 		}
 		next.ServeHTTP(w, r)

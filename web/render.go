@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -10,10 +11,10 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
-	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
@@ -32,28 +33,19 @@ var staticFiles embed.FS
 // one.
 type pages struct {
 	byName map[string]*template.Template
+	// zone is the installation's time zone (PROFHUB_TIME_ZONE): a page
+	// shows dates and times in the user's own zone when they chose one,
+	// else in this, both on the server ({{$.Date}}) and in the scripts,
+	// which get it on <html data-tz> (web/static/common.js).
+	zone *time.Location
 }
 
-// moscow is the installation's time zone: the server formats dates in it
-// and the pages' scripts get it on <html data-tz> (web/static/common.js).
-// Users have no time zone of their own yet; when they do, view sends
-// theirs instead.
-var moscow = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Moscow")
-	if err != nil {
-		return time.FixedZone("MSK", 3*3600)
-	}
-	return loc
-}()
+// DateFormat is the one way a page writes an instant: "04.12.2026 14:05",
+// as web/static/common.js's dateTime does.
+const DateFormat = "02.01.2006 15:04"
 
 var funcs = template.FuncMap{
-	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return "—"
-		}
-		return t.In(moscow).Format("02.01.2006 15:04")
-	},
+	"t":      func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0\u00a0\u00a0", depth) },
 	"asset":  func(name string) string { return staticAssets.url(name) },
 	// bellStrings are the bell's words (bell.js), on its element.
@@ -64,7 +56,7 @@ var funcs = template.FuncMap{
 	},
 }
 
-func loadPages() (*pages, error) {
+func loadPages(zone *time.Location) (*pages, error) {
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
@@ -73,7 +65,7 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, zone: zone}
 	for _, n := range names {
 		base := path.Base(n)
 		if base == "layout.html" {
@@ -92,30 +84,71 @@ func loadPages() (*pages, error) {
 type view struct {
 	Lang     string
 	TimeZone string // IANA name, for the scripts' dates and times
+	zone     *time.Location
 	Title    string
 	Nav      string
 	User     *org.User
 	CSRF     string
 	IsAdmin  bool
 	CanAudit bool
+	Menu     []menuEntry // the areas the user may open (menu.go)
+	scope    access.Scope
 	Flash    string
 	Error    string
 	Data     any
 }
 
 func (ui *pages) view(r *http.Request, title, nav string) *view {
-	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), TimeZone: moscow.String(), Title: title, Nav: nav}
+	v := &view{Lang: i18n.Negotiate(r.Header.Get("Accept-Language")), zone: ui.zone, Title: title, Nav: nav}
 	if p := auth.FromContext(r.Context()); p != nil {
 		u := p.User
 		v.User, v.Lang, v.CSRF = &u, u.Lang, p.CSRFToken
+		v.zone = userZone(u, ui.zone)
 		v.IsAdmin = p.Scope.Can(access.ManageUsers)
 		v.CanAudit = p.Scope.Can(access.ReadAudit)
+		v.Menu, v.scope = menuFor(p.Scope), p.Scope
 	}
+	v.TimeZone = v.zone.String()
 	if f := r.URL.Query().Get("flash"); f != "" && i18n.Has("flash."+f) {
 		v.Flash = "flash." + f
 	}
 	return v
 }
+
+// userZone is the zone u chose, else the installation's.
+func userZone(u org.User, installation *time.Location) *time.Location {
+	if u.TimeZone == "" {
+		return installation
+	}
+	if l, ok := loadedZones.Load(u.TimeZone); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(u.TimeZone)
+	if err != nil {
+		return installation
+	}
+	loadedZones.Store(u.TimeZone, l)
+	return l
+}
+
+// loadedZones keeps the users' zones once loaded: a page is rendered
+// often, and the zone database is read from disk.
+var loadedZones sync.Map
+
+// Date writes an instant in the user's zone and DateFormat; "—" for none.
+func (v *view) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(v.zone).Format(DateFormat)
+}
+
+// Can reports whether the user's role grants the permission named perm
+// ("mailings.send"), for a template's links and buttons.
+func (v *view) Can(perm string) bool { return v.User != nil && v.scope.Can(access.Permission(perm)) }
+
+// Opens reports whether the user may open the menu's area nav.
+func (v *view) Opens(nav string) bool { return v.User != nil && opens(v.scope, nav) }
 
 func (ui *pages) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
 	t, ok := ui.byName[page]
@@ -134,17 +167,15 @@ func (ui *pages) render(w http.ResponseWriter, r *http.Request, status int, page
 	_, _ = w.Write(buf.Bytes())
 }
 
-// errorText turns an error into a message for a page: validation messages
-// are translated by code when the catalogue has them.
+// errorText turns an error into a message for a page in lang, the way
+// the JSON API words it (httpapi.Message): by the validation error's
+// code and field, the refusal's key, or the error's stable code.
 func errorText(lang string, err error) string {
-	if ve, ok := valid.As(err); ok {
-		if k := "err." + ve.Code; i18n.Has(k) {
-			return i18n.T(lang, k)
-		}
-		return ve.Msg
-	}
-	_, code, _, _ := httpapi.Classify(err)
-	return i18n.T(lang, "err."+code)
+	_, code, msg, _ := httpapi.Classify(err)
+	ctx := httpapi.WithTranslator(context.Background(), func(_ context.Context, key string, args ...any) (string, bool) {
+		return i18n.Lookup(lang, key, args...)
+	})
+	return httpapi.Message(ctx, err, code, msg)
 }
 
 // fail renders the error page with the status the error maps to.
@@ -188,6 +219,20 @@ func (ui *pages) admin(w http.ResponseWriter, r *http.Request, perm access.Permi
 	return p
 }
 
+// area is user for the pages of a menu area: those whose role the menu
+// does not show it to get 403, as its API would answer them.
+func (ui *pages) area(w http.ResponseWriter, r *http.Request, nav string) *auth.Principal {
+	p := ui.user(w, r)
+	if p == nil {
+		return nil
+	}
+	if !opens(p.Scope, nav) {
+		ui.fail(w, r, fmt.Errorf("%w: %s may not open %s", access.ErrForbidden, p.Scope.Role, nav))
+		return nil
+	}
+	return p
+}
+
 // secret shows a secret once (a new password, an API token) with a note
 // and the way back.
 func (ui *pages) secret(w http.ResponseWriter, r *http.Request, heading, note, secret, back string) {
@@ -199,7 +244,7 @@ func (ui *pages) secret(w http.ResponseWriter, r *http.Request, heading, note, s
 // script renders a page that a script fills from the JSON API, with the
 // console's strings.
 func (ui *pages) script(w http.ResponseWriter, r *http.Request, page, title, nav string) {
-	if ui.user(w, r) == nil {
+	if ui.area(w, r, nav) == nil {
 		return
 	}
 	v := ui.view(r, title, nav)

@@ -72,7 +72,7 @@ type Server struct {
 // New prepares templates and metrics and builds each area's handlers over
 // only the services it uses.
 func New(d Deps) (*Server, error) {
-	ui, err := loadPages()
+	ui, err := loadPages(d.Config.Zone())
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ type documentsPages struct{ ui *pages }
 // the workflow API (tasks, journal, registration, document cards, control
 // report, process diagrams, notifications).
 func (h documentsPages) documents(w http.ResponseWriter, r *http.Request) {
-	if h.ui.user(w, r) == nil {
+	if h.ui.area(w, r, "documents") == nil {
 		return
 	}
 	v := h.ui.view(r, "nav.documents", "documents")

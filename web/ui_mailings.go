@@ -14,7 +14,7 @@ type mailingsPages struct{ ui *pages }
 // preview, live results. The script works through the mailing JSON API
 // (package mailing), which applies scope and roles.
 func (h mailingsPages) mailings(w http.ResponseWriter, r *http.Request) {
-	p := h.ui.user(w, r)
+	p := h.ui.area(w, r, "mailings")
 	if p == nil {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/web/i18n"
 )
 
 // profilePages are a user's own profile: name, e-mail and language,
@@ -42,6 +43,20 @@ type Avatars interface {
 	URL(ctx context.Context, userID string) (string, error)
 }
 
+// russianZones are the zones a user may choose in the profile: Russia's,
+// west to east ("tz.<name>" in the catalogue names them).
+var russianZones = []string{"Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+	"Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka"}
+
+// zoneName is a zone's name in lang, or its IANA name when the
+// catalogue has none.
+func zoneName(lang, zone string) string {
+	if s, ok := i18n.Lookup(lang, "tz."+zone); ok {
+		return s
+	}
+	return zone
+}
+
 func (h profilePages) page(w http.ResponseWriter, r *http.Request) {
 	p := h.ui.user(w, r)
 	if p == nil {
@@ -63,7 +78,8 @@ func (h profilePages) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := h.ui.view(r, "title.profile", "settings")
-	v.Data = map[string]any{"Tokens": tokens, "TOTPRequired": required, "AvatarURL": avatar}
+	v.Data = map[string]any{"Tokens": tokens, "TOTPRequired": required, "AvatarURL": avatar,
+		"Zones": russianZones, "InstallationZone": zoneName(v.Lang, h.ui.zone.String())}
 	h.ui.render(w, r, http.StatusOK, "profile", v)
 }
 
@@ -73,7 +89,12 @@ func (h profilePages) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, email, lang := r.PostFormValue("full_name"), r.PostFormValue("email"), r.PostFormValue("lang")
-	if _, err := h.users.UpdateUser(r.Context(), p.Scope, p.User.ID, org.UserChanges{FullName: &name, Email: &email, Lang: &lang}); err != nil {
+	ch := org.UserChanges{FullName: &name, Email: &email, Lang: &lang}
+	if r.PostForm.Has("time_zone") {
+		tz := r.PostFormValue("time_zone")
+		ch.TimeZone = &tz
+	}
+	if _, err := h.users.UpdateUser(r.Context(), p.Scope, p.User.ID, ch); err != nil {
 		h.ui.fail(w, r, err)
 		return
 	}

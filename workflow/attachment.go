@@ -73,7 +73,7 @@ func insertAttachment(ctx context.Context, tx db.Execer, sc access.Scope, docID 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, newID(), docID, f.Name, version, f.BlobKey, f.Size, f.SHA256, f.ContentType, sc.UserName, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return fmt.Errorf("%w: another version of %s was uploaded at the same moment; try again", db.ErrConflict, f.Name)
+			return valid.Refuse(db.ErrConflict, "version_race", "another version of %s was uploaded at the same moment; try again", f.Name)
 		}
 		return fmt.Errorf("workflow: attachment: %w", err)
 	}

@@ -89,27 +89,24 @@ var effects = []Effect{EffectNone, EffectSign, EffectReject, EffectResolution, E
 // targets, steps nobody can reach, steps from which no final step can be
 // reached (dead ends), and chosen-people steps entered without a choice.
 func (d *Definition) Validate() error {
-	bad := func(format string, args ...any) error {
-		return valid.Errorf("definition", "definition_invalid", format, args...)
-	}
 	if !validID(d.ID) {
-		return bad("the process id must be 1–40 lower-case Latin letters, digits, '-' or '_'")
+		return valid.Keyed("definition", "definition_invalid", "def_id", "the process id must be 1–40 lower-case Latin letters, digits, '-' or '_'")
 	}
 	if !slices.Contains(Kinds, d.Kind) {
-		return bad("kind must be internal, incoming or outgoing")
+		return valid.Keyed("definition", "definition_invalid", "def_kind", "kind must be internal, incoming or outgoing")
 	}
 	if d.Name == "" || len(d.Steps) == 0 || len(d.Steps) > 50 {
-		return bad("a process needs a name and 1–50 steps")
+		return valid.Keyed("definition", "definition_invalid", "def_steps", "a process needs a name and 1–50 steps")
 	}
 	seen := map[string]bool{}
 	for _, s := range d.Steps {
 		if !validID(s.ID) || seen[s.ID] {
-			return bad("step id %q is malformed or repeated", s.ID)
+			return valid.Keyed("definition", "definition_invalid", "def_step_id", "step id %q is malformed or repeated", s.ID)
 		}
 		seen[s.ID] = true
 	}
 	if d.step(d.Start) == nil {
-		return bad("the start step %q does not exist", d.Start)
+		return valid.Keyed("definition", "definition_invalid", "def_start", "the start step %q does not exist", d.Start)
 	}
 	for _, s := range d.Steps {
 		if err := d.validateStep(s); err != nil {
@@ -131,7 +128,7 @@ func (d *Definition) Validate() error {
 	}
 	for _, s := range d.Steps {
 		if !reach[s.ID] {
-			return bad("step %q cannot be reached from the start", s.ID)
+			return valid.Keyed("definition", "definition_invalid", "def_unreachable", "step %q cannot be reached from the start", s.ID)
 		}
 	}
 	// From every step some final step reachable (no dead ends, no closed loops).
@@ -149,25 +146,22 @@ func (d *Definition) Validate() error {
 	}
 	for _, s := range d.Steps {
 		if !ends[s.ID] {
-			return bad("step %q is a dead end: no way from it to a final step", s.ID)
+			return valid.Keyed("definition", "definition_invalid", "def_dead_end", "step %q is a dead end: no way from it to a final step", s.ID)
 		}
 	}
 	return nil
 }
 
 func (d *Definition) validateStep(s Step) error {
-	bad := func(format string, args ...any) error {
-		return valid.Errorf("definition", "definition_invalid", "step %q: "+format, append([]any{s.ID}, args...)...)
-	}
 	if s.Name == "" {
-		return bad("needs a name")
+		return valid.Keyed("definition", "definition_invalid", "def_step_name", "step %q: needs a name", s.ID)
 	}
 	if s.Final {
 		if len(s.Decisions) > 0 || s.Actor != (Actor{}) {
-			return bad("a final step has no actor and no decisions")
+			return valid.Keyed("definition", "definition_invalid", "def_final_actor", "step %q: a final step has no actor and no decisions", s.ID)
 		}
 		if s.Status != StatusClosed && s.Status != StatusRejected {
-			return bad("a final step's status must be closed or rejected")
+			return valid.Keyed("definition", "definition_invalid", "def_final_status", "step %q: a final step's status must be closed or rejected", s.ID)
 		}
 		return nil
 	}
@@ -178,44 +172,44 @@ func (d *Definition) validateStep(s Step) error {
 		}
 	}
 	if n != 1 {
-		return bad("needs exactly one actor: a role, the creator or the chosen people")
+		return valid.Keyed("definition", "definition_invalid", "def_actor", "step %q: needs exactly one actor: a role, the creator or the chosen people", s.ID)
 	}
 	if s.Actor.Role != "" {
 		if _, err := access.ParseRole(string(s.Actor.Role)); err != nil {
-			return bad("%v", err)
+			return valid.Keyed("definition", "definition_invalid", "def_actor_invalid", "step %q: %v", s.ID, err)
 		}
 	}
 	if s.All && !s.Actor.Chosen {
-		return bad("\"all\" needs chosen people")
+		return valid.Keyed("definition", "definition_invalid", "def_all_chosen", "step %q: \"all\" needs chosen people", s.ID)
 	}
 	if s.Days < 0 || s.Days > 365 {
-		return bad("days must be 0–365")
+		return valid.Keyed("definition", "definition_invalid", "def_days", "step %q: days must be 0–365", s.ID)
 	}
 	if len(s.Decisions) == 0 {
-		return bad("is a dead end: no decisions")
+		return valid.Keyed("definition", "definition_invalid", "def_no_decisions", "step %q: is a dead end: no decisions", s.ID)
 	}
 	ids := map[string]bool{}
 	for _, dec := range s.Decisions {
 		if !validID(dec.ID) || ids[dec.ID] || dec.Label == "" {
-			return bad("decision %q needs a unique id and a label", dec.ID)
+			return valid.Keyed("definition", "definition_invalid", "def_decision_id", "step %q: decision %q needs a unique id and a label", s.ID, dec.ID)
 		}
 		ids[dec.ID] = true
 		to := d.step(dec.To)
 		if to == nil {
-			return bad("decision %q leads to unknown step %q", dec.ID, dec.To)
+			return valid.Keyed("definition", "definition_invalid", "def_decision_to", "step %q: decision %q leads to unknown step %q", s.ID, dec.ID, dec.To)
 		}
 		if !slices.Contains(effects, dec.Effect) {
-			return bad("decision %q has unknown effect %q", dec.ID, dec.Effect)
+			return valid.Keyed("definition", "definition_invalid", "def_decision_effect", "step %q: decision %q has unknown effect %q", s.ID, dec.ID, dec.Effect)
 		}
 		if to.Actor.Chosen && !dec.Choose {
-			return bad("decision %q leads to a step of chosen people without choosing them", dec.ID)
+			return valid.Keyed("definition", "definition_invalid", "def_decision_unchosen", "step %q: decision %q leads to a step of chosen people without choosing them", s.ID, dec.ID)
 		}
 		if dec.Choose && !to.Actor.Chosen {
-			return bad("decision %q chooses people for step %q, which does not take chosen people", dec.ID, dec.To)
+			return valid.Keyed("definition", "definition_invalid", "def_decision_chooses", "step %q: decision %q chooses people for step %q, which does not take chosen people", s.ID, dec.ID, dec.To)
 		}
 		for _, n := range dec.Notify {
 			if n != "creator" {
-				return bad("decision %q: unknown notify target %q", dec.ID, n)
+				return valid.Keyed("definition", "definition_invalid", "def_notify", "step %q: decision %q: unknown notify target %q", s.ID, dec.ID, n)
 			}
 		}
 	}

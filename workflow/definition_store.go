@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -84,13 +85,13 @@ func (s *Definitions) SaveDefinition(ctx context.Context, sc access.Scope, d Def
 			return fmt.Errorf("workflow: save definition: %w", err)
 		}
 		if prev, err := loadDefinition(ctx, tx, d.ID, 0); err == nil && prev.Kind != d.Kind {
-			return fmt.Errorf("%w: process %s is for %s documents", db.ErrConflict, d.ID, prev.Kind)
+			return valid.Refuse(db.ErrConflict, "process_kind", "process %s is for %s documents", d.ID, prev.Kind)
 		}
 		body, _ := json.Marshal(d)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO wf_definitions (id, version, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			d.ID, d.Version, string(body), sc.UserName, db.Now()); err != nil {
 			if db.IsUniqueViolation(err) {
-				return fmt.Errorf("%w: process %s was saved by someone else at the same moment", db.ErrConflict, d.ID)
+				return valid.Refuse(db.ErrConflict, "process_saved", "process %s was saved by someone else at the same moment", d.ID)
 			}
 			return fmt.Errorf("workflow: save definition: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -69,7 +70,7 @@ type DocumentInput struct {
 	ReceivedOn    string `json:"received_on,omitempty"`
 	Delivery      string `json:"delivery,omitempty"` // how it was received or is to be sent
 	Priority      int    `json:"priority,omitempty"`
-	Deadline      string `json:"deadline,omitempty"` // YYYY-MM-DD, end of that day in Moscow
+	Deadline      string `json:"deadline,omitempty"` // YYYY-MM-DD, end of that day in the installation's zone
 	MemberID      string `json:"member_id,omitempty"`
 	OrgUnitID     string `json:"org_unit_id,omitempty"`
 	AppealID      string `json:"appeal_id,omitempty"`
@@ -178,22 +179,35 @@ func checkDate(v, field string) error {
 	return nil
 }
 
-// Moscow is the federation's time zone: years of numbers and ends of
-// deadline days are counted in it.
-var Moscow = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Moscow")
+// zone is the installation's time zone (Deps.Zone): years of numbers,
+// ends of deadline days, dates in letters and in the journal's export
+// are counted in it. One process is one installation, so the zone is the
+// process's; New sets it, atomically for the tests' many hubs.
+var zone atomic.Pointer[time.Location]
+
+// Zone is the zone the workflow counts days in: Deps.Zone, or Orenburg's
+// (UTC+5) before New has run.
+func Zone() *time.Location {
+	if l := zone.Load(); l != nil {
+		return l
+	}
+	return defaultZone
+}
+
+var defaultZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Yekaterinburg")
 	if err != nil {
-		return time.FixedZone("MSK", 3*3600)
+		return time.FixedZone("UTC+5", 5*3600)
 	}
 	return loc
 }()
 
-// deadlineMillis is the end of the given day in Moscow, or 0 for "".
+// deadlineMillis is the end of the given day in the zone, or 0 for "".
 func deadlineMillis(day string) int64 {
 	if day == "" {
 		return 0
 	}
-	t, err := time.ParseInLocation(time.DateOnly, day, Moscow)
+	t, err := time.ParseInLocation(time.DateOnly, day, Zone())
 	if err != nil {
 		return 0
 	}
@@ -205,5 +219,5 @@ func deadlineDay(ms int64) string {
 	if ms == 0 {
 		return ""
 	}
-	return time.UnixMilli(ms).In(Moscow).Format(time.DateOnly)
+	return time.UnixMilli(ms).In(Zone()).Format(time.DateOnly)
 }

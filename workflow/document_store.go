@@ -126,7 +126,7 @@ func (s *Documents) Register(ctx context.Context, sc access.Scope, in DocumentIn
 			return err
 		}
 		now := s.now()
-		year := now.In(Moscow).Year()
+		year := now.In(Zone()).Year()
 		seq, err := nextSeq(ctx, tx, reg.ID, year)
 		if err != nil {
 			return err
@@ -148,7 +148,7 @@ func (s *Documents) Register(ctx context.Context, sc access.Scope, in DocumentIn
 			doc.RelatedID, sc.UserID, now.UnixMilli(), norm.Fold(doc.Correspondent))
 		if err != nil {
 			if db.IsUniqueViolation(err) {
-				return fmt.Errorf("%w: number %s is taken (the format gives the same text for two numbers)", db.ErrConflict, doc.Number)
+				return valid.Refuse(db.ErrConflict, "number_taken", "number %s is taken (the format gives the same text for two numbers)", doc.Number)
 			}
 			return fmt.Errorf("workflow: register: %w", err)
 		}

@@ -333,7 +333,7 @@ func (s *Engine) applyEffect(ctx context.Context, tx db.Execer, sc access.Scope,
 		r := *in.Resolution
 		r.Text = strings.TrimSpace(r.Text)
 		if r.Date == "" {
-			r.Date = s.now().In(Moscow).Format(time.DateOnly)
+			r.Date = s.now().In(Zone()).Format(time.DateOnly)
 		}
 		b, _ := json.Marshal(r)
 		doc.Deadline, doc.Priority = r.Deadline, r.Priority
@@ -342,7 +342,7 @@ func (s *Engine) applyEffect(ctx context.Context, tx db.Execer, sc access.Scope,
 	case EffectDispatch:
 		d := *in.Dispatch
 		if d.SentOn == "" {
-			d.SentOn = s.now().In(Moscow).Format(time.DateOnly)
+			d.SentOn = s.now().In(Zone()).Format(time.DateOnly)
 		}
 		b, _ := json.Marshal(d)
 		_, err = tx.ExecContext(ctx, `UPDATE wf_documents SET dispatch = $1 WHERE id = $2`, string(b), doc.ID)

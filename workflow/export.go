@@ -63,7 +63,7 @@ func (s *Journal) ExportJournal(ctx context.Context, sc access.Scope, f JournalF
 		if d.Overdue {
 			overdue = "да"
 		}
-		row := []any{norm.SafeCell(d.Number), d.CreatedAt.In(Moscow).Format("02.01.2006"), kinds[d.Kind], norm.SafeCell(d.Title),
+		row := []any{norm.SafeCell(d.Number), d.CreatedAt.In(Zone()).Format("02.01.2006"), kinds[d.Kind], norm.SafeCell(d.Title),
 			norm.SafeCell(d.Correspondent), norm.SafeCell(d.OrigNumber), d.OrigDate, norm.SafeCell(d.Delivery),
 			norm.SafeCell(d.Summary), d.Priority, d.Deadline, norm.SafeCell(d.StepName), statuses[d.Status], overdue}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)

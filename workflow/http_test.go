@@ -234,7 +234,7 @@ func TestAPIConcurrentDecision(t *testing.T) {
 		t.Fatalf("codes %v %v", codes, bodies)
 	}
 	for i, c := range codes {
-		if c == 409 && !strings.Contains(bodies[i], "someone else has already decided") {
+		if c == 409 && !strings.Contains(bodies[i], "уже принял решение кто-то другой") {
 			t.Fatalf("conflict message %s", bodies[i])
 		}
 	}
@@ -260,7 +260,7 @@ func TestAPIDefinitionsAndFormats(t *testing.T) {
 	def.Steps[1].Decisions = nil // a dead end
 	b, _ := json.Marshal(def)
 	body := admin.call(t, "PUT", "/api/v1/workflow/definitions/internal", string(b), http.StatusUnprocessableEntity, nil)
-	if !strings.Contains(body, "dead end") {
+	if !strings.Contains(body, "тупик") || !strings.Contains(body, `"code":"invalid"`) {
 		t.Fatalf("validation message %s", body)
 	}
 	admin.call(t, "GET", "/api/v1/workflow/definitions/internal", "", http.StatusOK, &def)

@@ -71,7 +71,7 @@ func (s *Documents) RegisterFromAppeal(ctx context.Context, sc access.Scope, app
 	or(&in.MemberID, a.MemberID)
 	or(&in.OrigNumber, a.Number)
 	or(&in.Delivery, a.Channel)
-	or(&in.ReceivedOn, time.UnixMilli(a.CreatedAt).In(Moscow).Format(time.DateOnly))
+	or(&in.ReceivedOn, time.UnixMilli(a.CreatedAt).In(Zone()).Format(time.DateOnly))
 	if in.Priority == 0 {
 		in.Priority = a.Priority
 	}

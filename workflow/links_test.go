@@ -48,7 +48,7 @@ func TestLinksFeedAndReminder(t *testing.T) {
 		}
 		// A task due within a day gets one reminder: the executor's (due
 		// today) and the secretary's check of the reply (one day).
-		today := time.Now().In(workflow.Moscow).Format(time.DateOnly)
+		today := time.Now().In(workflow.Zone()).Format(time.DateOnly)
 		f.decide(t, f.chair, in.ID, workflow.DecisionInput{Decision: "resolve_executors",
 			Resolution: &workflow.Resolution{Text: "Ответить", Deadline: today}, Assignees: []string{f.exec1.UserID}})
 		if n, err := f.s.Deadlines.Sweep(f.ctx); err != nil || n != 2 {

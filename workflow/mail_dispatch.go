@@ -246,7 +246,7 @@ func (s *Mail) letter(ctx context.Context, sc access.Scope, doc Document, d Disp
 		files = append(files, LetterFile{Name: a.Name, ContentType: a.ContentType, Data: data})
 	}
 	if doc.SignedBy != "" {
-		fmt.Fprintf(&b, "\nПодписано: %s, %s\n", doc.SignedBy, doc.SignedAt.In(Moscow).Format("02.01.2006"))
+		fmt.Fprintf(&b, "\nПодписано: %s, %s\n", doc.SignedBy, doc.SignedAt.In(Zone()).Format("02.01.2006"))
 	}
 	return b.String(), files, nil
 }

@@ -130,7 +130,7 @@ func TestAPIOutgoingDispatchByMail(t *testing.T) {
 	case l := <-sink.got:
 		subject, _ := new(mime.WordDecoder).DecodeHeader(l.subject)
 		if l.to != "mintrud@example.org" || !strings.Contains(subject, d.Number) || !strings.Contains(l.text, "otvet.pdf (версия 1") ||
-			!strings.Contains(l.text, "Подписано: chairman") {
+			!strings.Contains(l.text, "Подписано: Тест C.") {
 			t.Fatalf("letter %+v (subject %q)", l, subject)
 		}
 		// The signed file itself travels with the letter, and the

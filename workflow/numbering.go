@@ -76,7 +76,7 @@ func (s *Numbering) Registries(ctx context.Context, sc access.Scope) ([]Registry
 		}
 	}
 	lo, hi := sc.PathRange()
-	year := s.now().In(Moscow).Year()
+	year := s.now().In(Zone()).Year()
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT r.id, r.unit_id, u.name, r.kind, r.format, r.paper_mark, r.electronic_mark, COALESCE(c.last_seq, 0)
 		FROM wf_registries r JOIN units u ON u.id = r.unit_id
@@ -124,7 +124,7 @@ func (s *Numbering) SetNumberFormat(ctx context.Context, sc access.Scope, unitID
 		}
 		r.NumberFormat = f
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(last_seq), 0) FROM wf_counters WHERE registry_id = $1 AND year = $2`,
-			r.ID, s.now().In(Moscow).Year()).Scan(&r.LastSeq); err != nil {
+			r.ID, s.now().In(Zone()).Year()).Scan(&r.LastSeq); err != nil {
 			return fmt.Errorf("workflow: set format: %w", err)
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "registry.format", ObjectType: "registry", ObjectID: r.ID, UnitID: unitID,

@@ -37,7 +37,7 @@ type JournalPage struct {
 }
 
 func dayStart(day string) int64 {
-	t, _ := time.ParseInLocation(time.DateOnly, day, Moscow)
+	t, _ := time.ParseInLocation(time.DateOnly, day, Zone())
 	return t.UnixMilli()
 }
 

@@ -62,7 +62,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, ErrConflict) {
 		httpapi.Logger(r.Context()).Debug("decision refused", "err", err)
 		httpapi.WriteJSON(w, http.StatusConflict, httpapi.Problem{Error: httpapi.ProblemDetail{Code: "moved_on",
-			Message: "someone else has already decided at this step; reload the document", RequestID: httpapi.RequestID(r.Context())}})
+			Message: httpapi.Text(r.Context(), "err.moved_on", "someone else has already decided at this step; reload the document"), RequestID: httpapi.RequestID(r.Context())}})
 		return
 	}
 	httpapi.Error(w, r, err)

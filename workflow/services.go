@@ -73,6 +73,9 @@ type Deps struct {
 	// e-mails them by each person's choice (the task e-mails below are then
 	// its: the workflow sends none of its own).
 	Alerts Alerter
+	// Zone is the installation's time zone (PROFHUB_TIME_ZONE); nil keeps
+	// Orenburg's.
+	Zone *time.Location
 }
 
 // New builds the workflow services and stores the built-in process
@@ -80,6 +83,9 @@ type Deps struct {
 // administrator's).
 func New(ctx context.Context, deps Deps) (*Services, error) {
 	d := deps.DB
+	if deps.Zone != nil {
+		zone.Store(deps.Zone)
+	}
 	for _, def := range Builtin() {
 		def.Version = 1
 		body, _ := json.Marshal(def)

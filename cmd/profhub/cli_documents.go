@@ -26,7 +26,7 @@ func (c *cli) openDocs(ctx context.Context, cfg *config.Config, d *db.DB) (*work
 	if err != nil {
 		return nil, err
 	}
-	return workflow.New(ctx, workflow.Deps{DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return workflow.New(ctx, workflow.Deps{DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Zone: cfg.Zone()})
 }
 
 // documents manages the registries: number formats, the administrator's
@@ -86,7 +86,7 @@ func (c *cli) documents(args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.out, "%s registry: %s (next: %s)\n", r.Kind, r.Format, f.Render(time.Now().In(workflow.Moscow).Year(), r.LastSeq+1, workflow.Electronic))
+			fmt.Fprintf(c.out, "%s registry: %s (next: %s)\n", r.Kind, r.Format, f.Render(time.Now().In(workflow.Zone()).Year(), r.LastSeq+1, workflow.Electronic))
 			return nil
 		})
 	}

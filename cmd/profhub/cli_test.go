@@ -107,14 +107,19 @@ func TestConfigDumpMasksSecrets(t *testing.T) {
 
 func TestDemoFillsOnce(t *testing.T) {
 	env := testEnv(t)
-	if code, out, errOut := runCLI(t, env, "demo"); code != 0 || !strings.Contains(out, "demo federation created") {
+	code, out, errOut := runCLI(t, env, "demo")
+	if code != 0 || !strings.Contains(out, "demo federation created") {
 		t.Fatalf("demo: %d %q %q", code, out, errOut)
 	}
-	if code, out, _ := runCLI(t, env, "demo"); code != 0 || !strings.Contains(out, "already present") {
+	// The demo makes its administrator, whose password is shown once.
+	if m := regexp.MustCompile(`administrator "admin" created with the password "([^"]{12,})"`).FindStringSubmatch(out); m == nil {
+		t.Errorf("demo did not print the administrator's password once:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, env, "demo"); code != 0 || !strings.Contains(out, "already present") || strings.Contains(out, "password \"") {
 		t.Fatalf("second demo: %d %q", code, out)
 	}
-	_, out, _ := runCLI(t, env, "user", "list")
-	for _, login := range []string{"chairman", "secretary", "operator1", "operator2", "executor"} {
+	_, out, _ = runCLI(t, env, "user", "list")
+	for _, login := range []string{"admin", "chairman", "secretary", "operator1", "operator2", "executor"} {
 		if !strings.Contains(out, login) {
 			t.Errorf("demo lacks user %s", login)
 		}
@@ -125,6 +130,13 @@ func TestDemoFillsOnce(t *testing.T) {
 	runCLI(t, other, "unit", "add", "--name", "Настоящий обком", "--kind", "committee")
 	if code, _, errOut := runCLI(t, other, "demo"); code == 0 || !strings.Contains(errOut, "already has data") {
 		t.Fatalf("demo on a real installation: %d %q", code, errOut)
+	}
+	// With PROFHUB_ADMIN_PASSWORD the administrator takes it and the
+	// output shows no password.
+	withPW := append(testEnv(t), "PROFHUB_ADMIN_PASSWORD=demo-admin-secret")
+	if code, out, errOut := runCLI(t, withPW, "demo"); code != 0 || !strings.Contains(out, "created with PROFHUB_ADMIN_PASSWORD") ||
+		strings.Contains(out, "demo-admin-secret") {
+		t.Fatalf("demo with PROFHUB_ADMIN_PASSWORD: %d %q %q", code, out, errOut)
 	}
 }
 

@@ -21,12 +21,13 @@ import (
 
 // fillDemo fills the demo; m, when set, adds the mailing part; n is the
 // notification centre the documents' workflow was built with.
-func fillDemo(ctx context.Context, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, n *notify.Service, out io.Writer) error {
-	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e), Alerts: hub.CRMAlerts(n)})
+func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e *inbox.Services, docs *workflow.Services, m *mailing.Services, n *notify.Service, out io.Writer) error {
+	c := crm.New(crm.Deps{DB: d, Conversations: hub.CRMConversations(e), Alerts: hub.CRMAlerts(n), Zone: cfg.Zone()})
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot,
+		AdminPassword: cfg.AdminPassword})
 }
 
 func (c *cli) demo(args []string) error {
@@ -64,7 +65,7 @@ func (c *cli) demo(args []string) error {
 			return err
 		}
 		defer closeMailing()
-		return fillDemo(ctx, a.db, a.org, e, docs, m, n, c.out)
+		return fillDemo(ctx, cfg, a.db, a.org, e, docs, m, n, c.out)
 	})
 }
 

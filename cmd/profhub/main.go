@@ -4,6 +4,9 @@ package main
 
 import (
 	"os"
+	// The zone database is embedded so that PROFHUB_TIME_ZONE and the
+	// users' zones load on hosts without one (scratch images, Windows).
+	_ "time/tzdata"
 )
 
 func main() {

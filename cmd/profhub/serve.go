@@ -26,7 +26,7 @@ func (c *cli) serve(args []string) error {
 	}
 	defer h.Close()
 	if *demo {
-		if err := fillDemo(ctx, h.DB, h.Org, h.Inbox, h.Docs, h.Mailing, h.Notify, c.out); err != nil {
+		if err := fillDemo(ctx, cfg, h.DB, h.Org, h.Inbox, h.Docs, h.Mailing, h.Notify, c.out); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

@@ -26,7 +26,7 @@ func (c *Connector) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /hooks/telephony/{channel}/{sub...}", hooks.webhook)
 	mux.HandleFunc("GET /hooks/telephony/{channel}", hooks.echo)
 
-	calls := callHandlers{calls: c, blobs: c.blobs}
+	calls := callHandlers{calls: c, blobs: c.blobs, zone: c.zone}
 	mux.HandleFunc("GET /api/v1/telephony/calls", a(calls.list))
 	mux.HandleFunc("GET /api/v1/telephony/calls/export.xlsx", a(calls.export))
 	mux.HandleFunc("GET /api/v1/telephony/calls/{id}", a(calls.get))
@@ -59,19 +59,21 @@ type callLog interface {
 type callHandlers struct {
 	calls callLog
 	blobs blob.Store
+	zone  *time.Location // the installation's: days typed and shown
 }
 
 // filterFromQuery reads the call log's filters: from and to are dates
-// (YYYY-MM-DD, Moscow time, to inclusive) or RFC 3339 times.
-func filterFromQuery(r *http.Request) (CallFilter, error) {
+// (YYYY-MM-DD in the installation's zone loc, to inclusive) or RFC 3339
+// times.
+func filterFromQuery(r *http.Request, loc *time.Location) (CallFilter, error) {
 	q := r.URL.Query()
 	f := CallFilter{Direction: q.Get("direction"), Result: q.Get("result"), OperatorID: q.Get("operator_id"),
 		MemberID: q.Get("member_id"), Number: q.Get("number"), LineID: q.Get("line_id")}
 	var err error
-	if f.From, err = parseWhen(q.Get("from"), "from", false); err != nil {
+	if f.From, err = parseWhen(q.Get("from"), "from", false, loc); err != nil {
 		return f, err
 	}
-	if f.To, err = parseWhen(q.Get("to"), "to", true); err != nil {
+	if f.To, err = parseWhen(q.Get("to"), "to", true, loc); err != nil {
 		return f, err
 	}
 	if f.Limit, err = httpapi.IntQuery(r, "limit", 100); err != nil {
@@ -85,11 +87,11 @@ func filterFromQuery(r *http.Request) (CallFilter, error) {
 	return f, nil
 }
 
-func parseWhen(s, field string, end bool) (time.Time, error) {
+func parseWhen(s, field string, end bool, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, moscowLoc()); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
 		if end {
 			t = t.AddDate(0, 0, 1)
 		}
@@ -103,7 +105,7 @@ func parseWhen(s, field string, end bool) (time.Time, error) {
 }
 
 func (h callHandlers) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := filterFromQuery(r)
+	f, err := filterFromQuery(r, h.zone)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -178,7 +180,7 @@ func (h callHandlers) recording(w http.ResponseWriter, r *http.Request, p *auth.
 			httpapi.Error(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(moscowLoc()).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(h.zone).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
 	}
 	http.ServeContent(w, r, "", row.StartedAt, f)
 }
@@ -199,7 +201,7 @@ func (h callHandlers) callback(w http.ResponseWriter, r *http.Request, p *auth.P
 
 func (h callHandlers) stats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
-	loc := moscowLoc()
+	loc := h.zone
 	if tz := q.Get("tz"); tz != "" {
 		l, err := time.LoadLocation(tz)
 		if err != nil {
@@ -208,12 +210,12 @@ func (h callHandlers) stats(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		}
 		loc = l
 	}
-	from, err := parseWhen(q.Get("from"), "from", false)
+	from, err := parseWhen(q.Get("from"), "from", false, loc)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	to, err := parseWhen(q.Get("to"), "to", true)
+	to, err := parseWhen(q.Get("to"), "to", true, loc)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -260,7 +262,7 @@ func (h callHandlers) card(w http.ResponseWriter, r *http.Request, p *auth.Princ
 // export answers GET /api/v1/telephony/calls/export.xlsx with the
 // same filters as the list; the export is audited.
 func (h callHandlers) export(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, err := filterFromQuery(r)
+	f, err := filterFromQuery(r, h.zone)
 	if err == nil {
 		err = p.Scope.Require(access.AnswerInbox)
 	}
@@ -278,7 +280,7 @@ func (h callHandlers) export(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="calls-`+time.Now().In(moscowLoc()).Format("2006-01-02")+`.xlsx"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="calls-`+time.Now().In(h.zone).Format("2006-01-02")+`.xlsx"`)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
 }

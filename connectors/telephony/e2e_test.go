@@ -173,7 +173,7 @@ func TestCallbackRefused(t *testing.T) {
 	e := newEnv(t, "mango", nil)
 	e.pbx.RefuseCallbacks(true)
 	code, b := e.api(t, "POST", "/api/v1/telephony/callback", map[string]any{"number": "8 903 555-00-11"})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "did not start") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "АТС не начала звонок") {
 		t.Fatalf("refused callback: %d %s", code, b)
 	}
 	var st, num string
@@ -181,7 +181,7 @@ func TestCallbackRefused(t *testing.T) {
 		t.Fatalf("stored callback: %v %s %s", err, st, num)
 	}
 	code, b = e.api(t, "POST", "/api/v1/telephony/callback", map[string]any{"number": "not a number"})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "not a phone number") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "не номер телефона") {
 		t.Fatalf("bad number: %d %s", code, b)
 	}
 }

@@ -23,14 +23,14 @@ var resultNames = map[string]string{ResAnswered: "отвечен", ResMissed: "�
 
 // exportRow makes a call's cells; every text a caller or PBX could have
 // chosen goes through export.SafeCell against formula injection.
-func exportRow(r CallRow) []any {
-	return []any{r.StartedAt.In(moscowLoc()).Format("02.01.2006 15:04:05"), dirNames[r.Direction], norm.SafeCell(r.Number),
+func exportRow(r CallRow, loc *time.Location) []any {
+	return []any{r.StartedAt.In(loc).Format("02.01.2006 15:04:05"), dirNames[r.Direction], norm.SafeCell(r.Number),
 		norm.SafeCell(r.MemberName), norm.SafeCell(r.LineNumber), norm.SafeCell(r.Extension), norm.SafeCell(r.OperatorName),
 		resultNames[r.Result], r.WaitS, r.TalkS, r.Recording}
 }
 
-// moscowLoc is the zone dates are read and written in where the user
-// names none (Russian unions' default), loaded once; UTC+3 when the
+// moscowLoc is Zadarma's own zone, and the connector's when the hub
+// names none, loaded once; UTC+3 when the
 // system has no zone database (Moscow has had no other offset since 2014).
 var moscowLoc = sync.OnceValue(func() *time.Location {
 	if l, err := time.LoadLocation("Europe/Moscow"); err == nil {
@@ -71,7 +71,7 @@ func (c *Connector) WriteCallsXLSX(ctx context.Context, w io.Writer, sc access.S
 	err = c.eachCall(ctx, sc, f, func(r CallRow) error {
 		n++
 		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, exportRow(r))
+		return sw.SetRow(cell, exportRow(r, c.zone))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("telephony: export: %w", err)

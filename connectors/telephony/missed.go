@@ -12,12 +12,12 @@ import (
 )
 
 // missedText is the queue entry's text; operators read Russian.
-func missedText(number string, at time.Time, waitS int) string {
+func missedText(number string, at time.Time, waitS int, loc *time.Location) string {
 	if number == "" {
 		number = "скрытого номера"
 	}
 	return fmt.Sprintf("Пропущенный звонок с %s, %s (ожидание %d с). Перезвоните.", number,
-		at.In(moscowLoc()).Format("02.01.2006 15:04"), waitS)
+		at.In(loc).Format("02.01.2006 15:04"), waitS)
 }
 
 // queueMissedCall turns a missed incoming call into a conversation in the
@@ -45,7 +45,7 @@ func (c *Connector) queueMissedCall(ctx context.Context, ch inbox.Channel, callI
 		from.Name = m.FullName
 	}
 	res, err := c.inbox.Ingest(ctx, inbox.Inbound{ChannelID: ch.ID, ExternalChatID: from.ExternalID, ExternalMessageID: "missed:" + callID,
-		From: from, Subject: "Пропущенный звонок", Text: missedText(from.Phone, time.UnixMilli(started), waitS),
+		From: from, Subject: "Пропущенный звонок", Text: missedText(from.Phone, time.UnixMilli(started), waitS, c.zone),
 		SentAt: time.UnixMilli(started), NoAutoReply: true})
 	if err != nil {
 		return err

@@ -69,6 +69,9 @@ type Deps struct {
 	// Members recognises callers; nil leaves calls unlinked to members.
 	Members Members
 	Log     *slog.Logger
+	// Zone is the installation's time zone: the call log's days, its
+	// export and the missed-call notices are in it (nil: Moscow's).
+	Zone *time.Location
 }
 
 // Connector serves every telephony channel of one hub node.
@@ -79,6 +82,7 @@ type Connector struct {
 	staff   Staff
 	members Members
 	log     *slog.Logger
+	zone    *time.Location
 	api     *http.Client // provider API calls (the address is the administrator's setting)
 
 	// SignatureWindow is how far a generic event's timestamp may be from
@@ -115,7 +119,11 @@ func HandleEvents(ctx context.Context, d Deps, ch inbox.Channel, evs []Event) er
 }
 
 func newConnector(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, staff: d.Staff, members: d.Members, log: d.Log.With("pkg", "telephony"),
+	zone := d.Zone
+	if zone == nil {
+		zone = moscowLoc()
+	}
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, db: d.DB, staff: d.Staff, members: d.Members, log: d.Log.With("pkg", "telephony"), zone: zone,
 		api: &http.Client{Timeout: 30 * time.Second}, SignatureWindow: 5 * time.Minute, ScanEvery: 5 * time.Second,
 		wake: make(chan struct{}, 1)}
 	c.ctx, c.stop = context.WithCancel(context.Background())

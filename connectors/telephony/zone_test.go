@@ -75,9 +75,10 @@ func TestZoneChild(t *testing.T) {
 				t.Errorf("%s: %s %q is not in UTC", c.provider, k, v)
 			}
 		}
-		// Dates the user types are Moscow dates, and so are the dates shown.
+		// Dates the user types are in the installation's zone (PROFHUB_TIME_ZONE,
+		// Orenburg's by default), and so are the dates shown.
 		if n := len(e.calls(t, "from=2026-11-02&to=2026-11-02")); n != 1 {
-			t.Errorf("%s: the call is not on 2 November (Moscow): %d calls", c.provider, n)
+			t.Errorf("%s: the call is not on 2 November (Orenburg): %d calls", c.provider, n)
 		}
 		if n := len(e.calls(t, "from=2026-11-03&to=2026-11-03")); n != 0 {
 			t.Errorf("%s: the call is on 3 November: %d calls", c.provider, n)
@@ -90,16 +91,16 @@ func TestZoneChild(t *testing.T) {
 		if code != 200 || err != nil {
 			t.Fatalf("export: %d %v", code, err)
 		}
-		if rows, _ := x.GetRows("Звонки"); len(rows) != 2 || rows[1][0] != "02.11.2026 10:15:00" {
-			t.Errorf("%s: export shows %v, want 02.11.2026 10:15:00", c.provider, rows)
+		if rows, _ := x.GetRows("Звонки"); len(rows) != 2 || rows[1][0] != "02.11.2026 12:15:00" {
+			t.Errorf("%s: export shows %v, want 02.11.2026 12:15:00", c.provider, rows)
 		}
 		convs, _ := e.n.Inbox.Conversations.List(context.Background(), e.n.System, inbox.ConversationFilter{})
 		if len(convs) != 1 {
 			t.Fatalf("%s: %d conversations for the missed call", c.provider, len(convs))
 		}
 		msgs, _ := e.n.Inbox.Conversations.Messages(context.Background(), e.n.System, convs[0].ID, 0, 5)
-		if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "02.11.2026 10:15") {
-			t.Errorf("%s: missed-call note %v, want the Moscow time 02.11.2026 10:15", c.provider, msgs)
+		if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "02.11.2026 12:15") {
+			t.Errorf("%s: missed-call note %v, want Orenburg's time 02.11.2026 12:15", c.provider, msgs)
 		}
 	}
 }

@@ -42,7 +42,14 @@ type Config struct {
 	// with neither it is not served at all.
 	MetricsListen string
 	MetricsToken  string
+	// TimeZone is the installation's zone: pages, exports and letters show
+	// dates and times in it, unless a user chose another in the profile.
+	TimeZone *time.Location
 }
+
+// DefaultTimeZone is Orenburg's zone (UTC+5). The IANA database has no
+// Europe/Orenburg: the region keeps Yekaterinburg's time.
+const DefaultTimeZone = "Asia/Yekaterinburg"
 
 // setting describes one variable: its environment name, flag name, help and
 // where it lands in Config.
@@ -95,6 +102,8 @@ var settings = []setting{
 		set: setMetricsListen, get: func(c *Config) string { return c.MetricsListen }},
 	{env: "PROFHUB_METRICS_TOKEN", flag: "metrics-token", secret: true, help: "Bearer token that /metrics demands; also serves it on the public listener (default: /metrics is not public)",
 		set: setMetricsToken, get: func(c *Config) string { return c.MetricsToken }},
+	{env: "PROFHUB_TIME_ZONE", flag: "time-zone", def: DefaultTimeZone, help: "IANA time zone of the installation's dates and times (Orenburg: Asia/Yekaterinburg, UTC+5); a user may choose another in the profile",
+		set: setTimeZone, get: func(c *Config) string { return c.Zone().String() }},
 }
 
 // Loader collects settings from the environment and from flags registered
@@ -208,6 +217,39 @@ func (c *Config) EmbeddedRedis() bool { return c.RedisURL == "" }
 
 // SecureCookies reports whether cookies must carry the Secure flag.
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Zone is TimeZone, or the default zone when the configuration was built
+// by hand (tests).
+func (c *Config) Zone() *time.Location {
+	if c.TimeZone != nil {
+		return c.TimeZone
+	}
+	l, _ := LoadZone(DefaultTimeZone)
+	return l
+}
+
+// LoadZone loads an IANA zone by name. The binary embeds the zone
+// database (time/tzdata in cmd/profhub), so a host without one works.
+// "Local" and "UTC" are refused: the zone must be a place.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" || name == "UTC" || strings.HasPrefix(name, "/") {
+		return nil, fmt.Errorf("%q is not a time zone like Asia/Yekaterinburg", name)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a time zone like Asia/Yekaterinburg", name)
+	}
+	return l, nil
+}
+
+func setTimeZone(c *Config, v string) error {
+	l, err := LoadZone(v)
+	if err != nil {
+		return err
+	}
+	c.TimeZone = l
+	return nil
+}
 
 func mask(v string) string {
 	u, err := url.Parse(v)

@@ -51,6 +51,9 @@ func Classify(err error) (status int, code, message, field string) {
 	case errors.Is(err, access.ErrForbidden):
 		return http.StatusForbidden, "forbidden", "you are not allowed to do this", ""
 	case errors.Is(err, db.ErrConflict):
+		if re, ok := valid.AsRefusal(err); ok {
+			return http.StatusConflict, "conflict", re.Msg, ""
+		}
 		return http.StatusConflict, "conflict", err.Error(), ""
 	case errors.As(err, &thr):
 		return http.StatusTooManyRequests, "throttled", "too many attempts, try again later", ""
@@ -91,6 +94,7 @@ func answer(w http.ResponseWriter, r *http.Request, err error, refusedLevel slog
 		log.Log(r.Context(), refusedLevel, "request refused", attrs...)
 	}
 	SetRetryAfter(w.Header(), err)
+	msg = Message(r.Context(), err, code, msg)
 	WriteJSON(w, status, Problem{Error: ProblemDetail{Code: code, Message: msg, Field: field, RequestID: RequestID(r.Context())}})
 }
 
@@ -134,7 +138,7 @@ func Decode(r *http.Request, v any) error {
 		return valid.Errorf("", "body_json", "malformed JSON: %v", err)
 	}
 	if dec.More() {
-		return valid.Errorf("", "body_json", "malformed JSON: more than one value")
+		return valid.Errorf("", "body_json", "malformed JSON: %s", "more than one value")
 	}
 	return nil
 }

@@ -164,7 +164,7 @@ await run('crm', async (browser, current) => {
   await page.click('#a-card form.a-comment button');
   await page.waitForSelector('#a-card ul.a-comments li');
   await page.setInputFiles('#a-card input[name=file]', { name: 'фото-цеха.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
-  await page.waitForFunction(() => /не то|not what/.test(document.querySelector('#a-card span.a-file-error')?.textContent || ''));
+  await page.waitForFunction(() => /не соответствует его имени/.test(document.querySelector('#a-card span.a-file-error')?.textContent || ''));
   await page.setInputFiles('#a-card input[name=file]', { name: '../акт проверки.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   await page.waitForSelector('#a-card ul.a-files li a');
   check((await page.locator('#a-card ul.a-files a').textContent()) === 'акт проверки.pdf', 'the file name is cleaned');

@@ -51,10 +51,74 @@ func T(lang, key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+	return format(s, args)
+}
+
+// Lookup is T for a key that may be missing: ok is false when no
+// catalogue has it. Server errors are looked up this way, so a message
+// without a translation keeps its own (English) text.
+func Lookup(lang, key string, args ...any) (text string, ok bool) {
+	if !slices.Contains(Languages, lang) {
+		lang = Default
 	}
-	return s
+	s, ok := catalogues[lang][key]
+	if !ok {
+		s, ok = catalogues[Default][key]
+	}
+	if !ok {
+		return "", false
+	}
+	return format(s, args), true
+}
+
+// format fills s with as many of args as it names: a translation may
+// leave out a value the English message shows (a Go error's text, say),
+// and must not then end in "%!(EXTRA …)".
+func format(s string, args []any) string {
+	if len(args) == 0 {
+		return s
+	}
+	n := Verbs(s)
+	if n == 0 {
+		return strings.ReplaceAll(s, "%%", "%")
+	}
+	if n < len(args) {
+		args = args[:n]
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// Verbs is how many arguments the format s takes: its verbs, or the
+// highest explicit index ("%[2]s") when it is larger.
+func Verbs(s string) int {
+	n, next := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		i++
+		if i < len(s) && s[i] == '%' {
+			continue
+		}
+		// Flags, width and precision, or an explicit index.
+		for i < len(s) && strings.IndexByte("+-# 0123456789.[]", s[i]) >= 0 {
+			if s[i] == '[' {
+				j := strings.IndexByte(s[i:], ']')
+				if j < 0 {
+					break
+				}
+				var idx int
+				if _, err := fmt.Sscanf(s[i+1:i+j], "%d", &idx); err == nil {
+					next = idx - 1
+				}
+				i += j
+			}
+			i++
+		}
+		next++
+		n = max(n, next)
+	}
+	return n
 }
 
 // Has reports whether key exists.

@@ -32,6 +32,8 @@
       [['status', 'status-filter'], ['operator_id', 'operator-filter'], ['from', 'from-filter'], ['to', 'to-filter']].forEach(function (p) {
         if ($(p[1]).value) q += '&' + p[0] + '=' + encodeURIComponent($(p[1]).value);
       });
+      // The dates are days of the zone the page shows times in.
+      if (ui.timeZone) q += '&tz=' + encodeURIComponent(ui.timeZone);
     }
     var s = $('search').value.trim(), line = $('line-filter').value, kind = $('channel-filter').value;
     if (s) q += '&q=' + encodeURIComponent(s);

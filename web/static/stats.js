@@ -14,6 +14,8 @@
   function query() {
     var q = 'from=' + form.elements.from.value + '&to=' + form.elements.to.value;
     if (form.elements.line_id.value) q += '&line_id=' + encodeURIComponent(form.elements.line_id.value);
+    // Days are cut in the user's zone, the one every page shows.
+    if (window.profhub && profhub.timeZone) q += '&tz=' + encodeURIComponent(profhub.timeZone);
     return q;
   }
   var columns = [['received', t('received')], ['answered', t('answered')], ['missed', t('missed')], ['closed', t('closed_n')],

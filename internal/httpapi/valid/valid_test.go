@@ -50,3 +50,24 @@ func TestAsFindsTheErrorThroughWrapping(t *testing.T) {
 		})
 	}
 }
+
+func TestRefusalKeepsItsSentinel(t *testing.T) {
+	sentinel := errors.New("already exists")
+	err := fmt.Errorf("crm: category: %w", Refuse(sentinel, "category_taken", "a category named %q exists", "Зарплата"))
+	if !errors.Is(err, sentinel) {
+		t.Fatal("the sentinel is lost: the status would change")
+	}
+	r, ok := AsRefusal(err)
+	if !ok || r.Key != "category_taken" || len(r.Args) != 1 || r.Msg != `a category named "Зарплата" exists` {
+		t.Fatalf("AsRefusal = %+v, %v", r, ok)
+	}
+	if got := r.Error(); got != `already exists: a category named "Зарплата" exists` {
+		t.Fatalf("Error() = %q", got)
+	}
+	if Is(err) {
+		t.Fatal("a refusal is not a validation error")
+	}
+	if e, _ := As(Errorf("x", "c", "%d and %s", 1, "b")); len(e.Args) != 2 {
+		t.Fatalf("Errorf keeps its values for the translation: %+v", e)
+	}
+}

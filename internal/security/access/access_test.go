@@ -50,6 +50,9 @@ func TestPermissions(t *testing.T) {
 		{Chairman, ManageAppeals, false},
 		{Deputy, SetAppealDue, true},
 		{Operator, SetAppealDue, false},
+		{Secretary, SendMailings, true},
+		{Operator, SendMailings, false},
+		{Executor, SendMailings, false},
 	}
 	for _, tc := range tests {
 		s := Scope{Role: tc.role, UnitPath: "/r/"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/profhub/profhub/internal/names"
 	"github.com/profhub/profhub/internal/security/access"
 )
 
@@ -21,15 +22,27 @@ type User struct {
 	UnitName    string      `json:"unit_name"`
 	UnitPath    string      `json:"-"`
 	Lang        string      `json:"lang"`
+	TimeZone    string      `json:"time_zone,omitempty"` // IANA name; "" is the installation's
 	Disabled    bool        `json:"disabled"`
 	TOTPEnabled bool        `json:"totp_enabled"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
-// Scope is what the user may see, for a request coming from addr.
+// Scope is what the user may see, for a request coming from addr. Its
+// UserName is how histories, comments and the audit log name the user:
+// the short full name ("Иванова М. П."), for logins are for the users page
+// only; the login when no name is known.
 func (u User) Scope(addr string) access.Scope {
-	return access.Scope{UserID: u.ID, UserName: u.Login, Role: u.Role, UnitID: u.UnitID, UnitPath: u.UnitPath, From: addr}
+	return access.Scope{UserID: u.ID, UserName: u.DisplayName(), Role: u.Role, UnitID: u.UnitID, UnitPath: u.UnitPath, From: addr}
+}
+
+// DisplayName is the user as lists and histories show them.
+func (u User) DisplayName() string {
+	if n := names.Short(u.FullName); n != "" {
+		return n
+	}
+	return u.Login
 }
 
 // Credentials is a user with the secrets that signing in checks. Only

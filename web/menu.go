@@ -1,0 +1,52 @@
+package web
+
+import "github.com/profhub/profhub/internal/security/access"
+
+// menuEntry is one entry of the main menu and the page area it opens.
+// Its permission is the one the area's page demands (pages.area) and the
+// area's JSON API asks of the caller's scope, so the menu is derived from
+// the checks themselves: a user sees an entry exactly when it opens for
+// them, and an operator never sees "Рассылки" to be refused there.
+type menuEntry struct {
+	Nav  string            // the area's name, as its pages mark themselves
+	Href string            // where the entry leads
+	Key  string            // catalogue key of its title
+	Perm access.Permission // "" opens for every signed-in user
+}
+
+// menu is the main menu in order.
+var menu = []menuEntry{
+	{Nav: "inbox", Href: "/inbox", Key: "nav.inbox", Perm: access.AnswerInbox},
+	{Nav: "members", Href: "/members", Key: "nav.members", Perm: access.ReadDirectory},
+	{Nav: "appeals", Href: "/appeals", Key: "nav.appeals", Perm: access.AnswerInbox},
+	{Nav: "lists", Href: "/lists", Key: "nav.lists", Perm: access.ReadDirectory},
+	// Everyone has documents: their tasks; the registries are for those
+	// who may read them (documents.js shows those parts by permission).
+	{Nav: "documents", Href: "/documents", Key: "nav.documents"},
+	{Nav: "mailings", Href: "/mailings", Key: "nav.mailings", Perm: access.SendMailings},
+	// One's profile is always there; the administration behind it is
+	// shown by permission on the settings page.
+	{Nav: "settings", Href: "/settings", Key: "nav.settings"},
+}
+
+// menuFor is the part of the menu sc opens.
+func menuFor(sc access.Scope) []menuEntry {
+	var out []menuEntry
+	for _, e := range menu {
+		if opens(sc, e.Nav) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// opens reports whether sc may open the area nav. An area missing from
+// the menu opens for nobody, so a typo fails closed.
+func opens(sc access.Scope, nav string) bool {
+	for _, e := range menu {
+		if e.Nav == nav {
+			return sc.UnitPath != "" && (e.Perm == "" || sc.Can(e.Perm))
+		}
+	}
+	return false
+}

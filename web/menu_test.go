@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/org"
+)
+
+// allAreas are the main menu's pages (web/menu.go), each with an API
+// call of the area that the same permission guards (reading campaigns is
+// everyone's — the member timeline lists them —, sending is not: see
+// the check of a new campaign below).
+var allAreas = []struct{ href, api string }{
+	{"/inbox", "/api/v1/inbox/lines"},
+	{"/members", "/api/v1/crm/members"},
+	{"/appeals", "/api/v1/crm/appeals"},
+	{"/lists", "/api/v1/crm/lists"},
+	{"/documents", ""},
+	{"/mailings", ""},
+	{"/settings", ""},
+}
+
+var mainMenu = regexp.MustCompile(`(?s)<nav class="main"[^>]*>(.*?)</nav>`)
+var menuHref = regexp.MustCompile(`href="([^"]+)"`)
+
+// menuOf is the main menu's links as rendered for b's user.
+func menuOf(t *testing.T, b *hubtest.Browser) []string {
+	t.Helper()
+	code, body, _ := get(t, b, "/")
+	m := mainMenu.FindStringSubmatch(body)
+	if code != http.StatusOK || m == nil {
+		t.Fatalf("home page = %d without a main menu", code)
+	}
+	var out []string
+	for _, h := range menuHref.FindAllStringSubmatch(m[1], -1) {
+		out = append(out, h[1])
+	}
+	return out
+}
+
+// TestMenuShowsWhatEachRoleMayOpen renders the menu for every role and
+// opens every area: what the menu shows opens (page and API), what it
+// hides answers 403 (page and API). An operator has no "Рассылки".
+func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
+	n := hubtest.Start(t)
+	unit := n.AddUnit(t, "", org.Committee, "Обком")
+	want := map[access.Role][]string{
+		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
+		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
+		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
+		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
+		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/settings"},
+		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/settings"},
+	}
+	for _, role := range access.Roles {
+		t.Run(string(role), func(t *testing.T) {
+			login := "menu." + string(role)
+			n.AddUser(t, login, role, unit.ID, "password-menu")
+			b := n.NewBrowser(t)
+			if resp := b.Login(t, login, "password-menu"); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("login = %d", resp.StatusCode)
+			}
+			shown := menuOf(t, b)
+			if !slices.Equal(shown, want[role]) {
+				t.Errorf("menu %v, want %v", shown, want[role])
+			}
+			for _, a := range allAreas {
+				wantStatus := http.StatusForbidden
+				if slices.Contains(shown, a.href) {
+					wantStatus = http.StatusOK
+				}
+				if code, body, _ := get(t, b, a.href); code != wantStatus {
+					t.Errorf("%s = %d, want %d", a.href, code, wantStatus)
+				} else if code == http.StatusForbidden && !strings.Contains(body, "Недостаточно прав") {
+					t.Errorf("%s refused without saying why in Russian", a.href)
+				}
+				if a.api == "" {
+					continue
+				}
+				if code, body, _ := get(t, b, a.api); code != wantStatus {
+					t.Errorf("%s = %d, want %d: %s", a.api, code, wantStatus, body)
+				}
+			}
+			code, body := b.Do(t, "POST", "/api/v1/mailing/campaigns", `{"name":"Проверка"}`)
+			if refused := code == http.StatusForbidden; refused == slices.Contains(shown, "/mailings") {
+				t.Errorf("a new campaign = %d with the menu %v: %s", code, shown, body)
+			}
+		})
+	}
+}
