@@ -129,6 +129,14 @@
     }).catch(function () { box.hidden = true; });
   }
 
+  // timelineStatus is a timeline entry's state in words: a conversation's,
+  // a call's result, a letter's or a mailing's delivery.
+  function timelineStatus(kind, status) {
+    if (!status) return '';
+    var k = 'crm_tl_st_' + kind + '_' + status, s = t(k);
+    return s === k ? status : s;
+  }
+
   function timeline(box, id) {
     box.appendChild(el('h3', '', t('crm_timeline')));
     var ol = el('ol', 'timeline');
@@ -139,7 +147,7 @@
         var li = el('li', e.kind);
         var a = el('a', '', e.title);
         a.href = e.link || '#';
-        var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
+        var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : timelineStatus(e.kind, e.status);
         li.appendChild(el('div', 'muted', ui.dateTime(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
         li.appendChild(a);
         ol.appendChild(li);
