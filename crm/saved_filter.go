@@ -27,18 +27,18 @@ type SavedFilters struct{ db *db.DB }
 // mailing helper runs one as a campaign's segment (SavedFilters.SavedFilter, then
 // EachMember), always with the scope of whoever runs it.
 type SavedFilter struct {
-	ID        string       `json:"id"`
-	Name      string       `json:"name"`
-	Shared    bool         `json:"shared"`
-	Filter    MemberFilter `json:"filter"`
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	Shared bool         `json:"shared"`
+	Filter MemberFilter `json:"filter"`
 	// Query is Filter as the member list's query string, the form the
 	// members page fills its fields from.
-	Query     string       `json:"query"`
-	OwnerID   string       `json:"owner_id"`
-	UnitID    string       `json:"unit_id"`
-	Mine      bool         `json:"mine"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Query     string    `json:"query"`
+	OwnerID   string    `json:"owner_id"`
+	UnitID    string    `json:"unit_id"`
+	Mine      bool      `json:"mine"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // savedFilterVisible: the caller's own filters, and shared ones saved in a
