@@ -94,6 +94,8 @@ await run('savedfilters', async (browser, current) => {
   check(await segment.count() === 1, 'the saved filter is a segment');
   await page.fill('input[name=name]', 'Собрание в школе № 1');
   await page.selectOption('select[name=segment]', await segment.getAttribute('value'));
+  await page.fill('input[name=subject]', 'Собрание профсоюзной организации');
+  await page.fill('textarea[name=html]', '<p>Собрание в пятницу в 15:00.</p>');
   await page.click('#count');
   await page.waitForFunction(() => /^Получателей: \d/.test(document.getElementById('editor-msg').textContent));
   console.log('count by the saved filter:', await page.textContent('#editor-msg'));
