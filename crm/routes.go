@@ -60,6 +60,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/custom-fields/{id}/restore", a(cf.retire(false)))
 	mux.HandleFunc("GET /api/v1/crm/filters", a(sf.httpListSavedFilters))
 	mux.HandleFunc("POST /api/v1/crm/filters", a(sf.httpSaveFilter))
+	mux.HandleFunc("PATCH /api/v1/crm/filters/{id}", a(sf.httpUpdateSavedFilter))
 	mux.HandleFunc("DELETE /api/v1/crm/filters/{id}", a(sf.httpDeleteSavedFilter))
 	mux.HandleFunc("GET /api/v1/crm/lists", a(l.httpLists))
 	mux.HandleFunc("POST /api/v1/crm/lists", a(l.httpCreateList))
