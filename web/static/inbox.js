@@ -41,11 +41,15 @@
     if (kind) q += '&channel=' + encodeURIComponent(kind);
     return '/api/v1/inbox/conversations?limit=' + (words ? 50 : 200) + '&' + q;
   }
+  // listSeq numbers the list's requests: filters changed in quick
+  // succession (a date range typed as two dates) send several, and an
+  // older answer arriving last must not replace the newest.
+  var listSeq = 0;
   function loadList() {
-    var words = searchText();
+    var words = searchText(), seq = ++listSeq;
     root.classList.toggle('searching', !!words);
     return api('GET', listQuery()).then(function (r) {
-      if (words !== searchText()) return; // an older answer than what is typed now
+      if (seq !== listSeq) return; // an older answer than the newest request
       state.convs = {};
       state.found = words ? [] : null;
       r.conversations.forEach(function (c) {
