@@ -46,6 +46,9 @@ type Deps struct {
 	// Conversations is the inbox, for cards and appeals made from
 	// conversations and the member timeline; nil leaves them without it.
 	Conversations ConversationReader
+	// Outreach is the inbox's start of conversations, for an operator
+	// writing first to a member from the card; nil offers no channel.
+	Outreach ConversationStarter
 	// Translate gives the texts of files written for people (the import's
 	// problems) and the validation messages of the cards' forms; nil
 	// leaves them in English.
@@ -81,6 +84,7 @@ type Services struct {
 	Lists            *Lists
 	ListFiles        *ListFiles
 	Timelines        *Timelines
+	Outreach         *Outreach
 
 	tr Translator // for the validation messages of the cards' forms
 }
@@ -116,6 +120,7 @@ func New(d Deps) *Services {
 		Lists:            lists,
 		ListFiles:        &ListFiles{db: d.DB, lists: lists, files: files},
 		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals, sources: timelineSources{m: maps.Clone(d.TimelineSources)}},
+		Outreach:         &Outreach{members: members, inbox: d.Outreach},
 		tr:               d.Translate,
 	}
 }

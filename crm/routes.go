@@ -25,6 +25,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	ap := appealHandlers{appeals: c.Appeals, tr: c.tr}
 	ad := appealDetailHandlers{details: c.AppealDetails}
 	ac := appealCategoryHandlers{categories: c.AppealCategories}
+	ot := outreachHandlers{outreach: c.Outreach}
 	mux.HandleFunc("GET /api/v1/crm/members", a(m.httpListMembers))
 	mux.HandleFunc("POST /api/v1/crm/members", a(m.httpCreateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/export", a(ex.httpExportMembers))
@@ -43,6 +44,8 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}/timeline", a(tl.httpMemberTimeline))
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/merge", a(m.httpMergeMember))
+	mux.HandleFunc("GET /api/v1/crm/members/{id}/channels", a(ot.httpChannels))
+	mux.HandleFunc("POST /api/v1/crm/members/{id}/conversations", a(ot.httpStart))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}/history", a(cd.httpMemberHistory))
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/archive", a(cd.archiveMember(true)))
 	mux.HandleFunc("POST /api/v1/crm/members/{id}/restore", a(cd.archiveMember(false)))
@@ -58,6 +61,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/custom-fields/{id}/restore", a(cf.retire(false)))
 	mux.HandleFunc("GET /api/v1/crm/filters", a(sf.httpListSavedFilters))
 	mux.HandleFunc("POST /api/v1/crm/filters", a(sf.httpSaveFilter))
+	mux.HandleFunc("PATCH /api/v1/crm/filters/{id}", a(sf.httpUpdateSavedFilter))
 	mux.HandleFunc("DELETE /api/v1/crm/filters/{id}", a(sf.httpDeleteSavedFilter))
 	mux.HandleFunc("GET /api/v1/crm/lists", a(l.httpLists))
 	mux.HandleFunc("POST /api/v1/crm/lists", a(l.httpCreateList))

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,15 +27,18 @@ type SavedFilters struct{ db *db.DB }
 // mailing helper runs one as a campaign's segment (SavedFilters.SavedFilter, then
 // EachMember), always with the scope of whoever runs it.
 type SavedFilter struct {
-	ID        string       `json:"id"`
-	Name      string       `json:"name"`
-	Shared    bool         `json:"shared"`
-	Filter    MemberFilter `json:"filter"`
-	OwnerID   string       `json:"owner_id"`
-	UnitID    string       `json:"unit_id"`
-	Mine      bool         `json:"mine"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	Shared bool         `json:"shared"`
+	Filter MemberFilter `json:"filter"`
+	// Query is Filter as the member list's query string, the form the
+	// members page fills its fields from.
+	Query     string    `json:"query"`
+	OwnerID   string    `json:"owner_id"`
+	UnitID    string    `json:"unit_id"`
+	Mine      bool      `json:"mine"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // savedFilterVisible: the caller's own filters, and shared ones saved in a
@@ -58,6 +63,7 @@ func scanSavedFilter(row interface{ Scan(...any) error }, sc access.Scope) (Save
 		return f, fmt.Errorf("crm: saved filter %s: stored JSON: %w", f.ID, err)
 	}
 	f.Mine = f.OwnerID == sc.UserID
+	f.Query = f.Filter.listQuery()
 	f.CreatedAt, f.UpdatedAt = db.Time(created), db.Time(updated)
 	return f, nil
 }
@@ -71,9 +77,9 @@ func (s *SavedFilters) SaveFilter(ctx context.Context, sc access.Scope, name str
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return SavedFilter{}, err
 	}
-	name = strings.Join(strings.Fields(name), " ")
-	if name == "" || len([]rune(name)) > 200 {
-		return SavedFilter{}, valid.Errorf("name", "name", "a saved filter needs a name of at most 200 characters")
+	name, err := savedFilterName(name)
+	if err != nil {
+		return SavedFilter{}, err
 	}
 	if sc.UserID == "" {
 		return SavedFilter{}, valid.Errorf("owner", "owner", "only a user may save filters")
@@ -87,9 +93,9 @@ func (s *SavedFilters) SaveFilter(ctx context.Context, sc access.Scope, name str
 	}
 	js, _ := json.Marshal(f)
 	now := db.Now()
-	out := SavedFilter{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Shared: shared, Filter: f, OwnerID: sc.UserID,
-		UnitID: sc.UnitID, Mine: true, CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	out := SavedFilter{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Shared: shared, Filter: f, Query: f.listQuery(),
+		OwnerID: sc.UserID, UnitID: sc.UnitID, Mine: true, CreatedAt: db.Time(now), UpdatedAt: db.Time(now)}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_saved_filters (id, owner_id, unit_id, name, shared, filter, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, out.ID, out.OwnerID, out.UnitID, name, shared, string(js), now); err != nil {
 			return fmt.Errorf("crm: save filter: %w", err)
@@ -152,7 +158,7 @@ func (s *SavedFilters) DeleteSavedFilter(ctx context.Context, sc access.Scope, i
 		return err
 	}
 	if !f.Mine && sc.Role != access.Administrator && sc.Role != access.Chairman {
-		return fmt.Errorf("%w: only the owner removes a saved filter", access.ErrForbidden)
+		return valid.Refuse(access.ErrForbidden, "saved_filter_delete", "only the owner removes a saved filter")
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM crm_saved_filters WHERE id = $1`, id); err != nil {
@@ -161,4 +167,93 @@ func (s *SavedFilters) DeleteSavedFilter(ctx context.Context, sc access.Scope, i
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member_filter.delete", ObjectType: "member_filter", ObjectID: id,
 			UnitID: f.UnitID, Details: map[string]any{"name": f.Name}})
 	})
+}
+
+// savedFilterName folds the spaces of a filter's name and checks it.
+func savedFilterName(name string) (string, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" || len([]rune(name)) > 200 {
+		return "", valid.Keyed("name", "name", "saved_filter_name", "a saved filter needs a name of at most 200 characters")
+	}
+	return name, nil
+}
+
+// SavedFilterChange is what the owner may change of a saved filter: its
+// name and whether it is shared with their unit's subtree (nil: kept).
+type SavedFilterChange struct {
+	Name   *string `json:"name"`
+	Shared *bool   `json:"shared"`
+}
+
+// UpdateSavedFilter renames a filter or shares it (or stops sharing it);
+// only its owner may, and it stays in the unit it was saved in.
+func (s *SavedFilters) UpdateSavedFilter(ctx context.Context, sc access.Scope, id string, ch SavedFilterChange) (SavedFilter, error) {
+	f, err := s.getSavedFilter(ctx, sc, id)
+	if err != nil {
+		return SavedFilter{}, err
+	}
+	if !f.Mine {
+		return SavedFilter{}, valid.Refuse(access.ErrForbidden, "saved_filter_owner", "only the owner renames or shares a saved filter")
+	}
+	details := map[string]any{}
+	if ch.Name != nil {
+		name, err := savedFilterName(*ch.Name)
+		if err != nil {
+			return SavedFilter{}, err
+		}
+		if name != f.Name {
+			details["name"] = []string{f.Name, name}
+			f.Name = name
+		}
+	}
+	if ch.Shared != nil && *ch.Shared != f.Shared {
+		details["shared"] = []bool{f.Shared, *ch.Shared}
+		f.Shared = *ch.Shared
+	}
+	if len(details) == 0 {
+		return f, nil
+	}
+	now := db.Now()
+	f.UpdatedAt = db.Time(now)
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE crm_saved_filters SET name = $1, shared = $2, updated_at = $3 WHERE id = $4`,
+			f.Name, f.Shared, now, id); err != nil {
+			return fmt.Errorf("crm: update saved filter: %w", err)
+		}
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member_filter.update", ObjectType: "member_filter", ObjectID: id,
+			UnitID: f.UnitID, Details: details})
+	})
+	return f, err
+}
+
+// listQuery is the filter as the member list's query string (the inverse
+// of memberFilterFromQuery, paging left out).
+func (f MemberFilter) listQuery() string {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("unit_id", f.UnitID)
+	set("q", f.Query)
+	set("industry", f.Industry)
+	set("status", string(f.Status))
+	set("kind", string(f.Kind))
+	set("flag", f.Flag)
+	set("consent", f.Consent)
+	set("joined_from", f.JoinedFrom)
+	set("joined_to", f.JoinedTo)
+	set("archived", f.Archived)
+	set("sort", f.Sort)
+	if f.BirthMonth != 0 {
+		q.Set("birth_month", strconv.Itoa(f.BirthMonth))
+	}
+	if f.Activist != nil {
+		q.Set("activist", strconv.FormatBool(*f.Activist))
+	}
+	if f.CustomKey != "" {
+		q.Set("custom."+f.CustomKey, f.CustomValue)
+	}
+	return q.Encode()
 }

@@ -23,7 +23,8 @@ func (h savedFilterHandlers) httpListSavedFilters(w http.ResponseWriter, r *http
 }
 
 // httpSaveFilter takes a name, a shared flag and the filter as the query
-// string of the member list (the page's own URL, as the UI has it).
+// string of the member list (the page's own URL, as the UI has it); a
+// filter_id in it saves a copy of that saved filter.
 func (h savedFilterHandlers) httpSaveFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Name   string `json:"name"`
@@ -41,7 +42,7 @@ func (h savedFilterHandlers) httpSaveFilter(w http.ResponseWriter, r *http.Reque
 	}
 	fr := r.Clone(r.Context())
 	fr.URL = &url.URL{RawQuery: q.Encode()}
-	f, err := memberFilterFromQuery(fr)
+	f, err := filterOfRequest(fr, p, h.filters)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -60,4 +61,19 @@ func (h savedFilterHandlers) httpDeleteSavedFilter(w http.ResponseWriter, r *htt
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// httpUpdateSavedFilter renames a saved filter or changes its sharing.
+func (h savedFilterHandlers) httpUpdateSavedFilter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in SavedFilterChange
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out, err := h.filters.UpdateSavedFilter(r.Context(), p.Scope, r.PathValue("id"), in)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, out)
 }

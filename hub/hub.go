@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		Alerts: workflowAlerts{h.Notify}, Zone: cfg.Zone()}); err != nil {
 		return nil, err
 	}
-	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox),
+	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
 		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(),
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.newMessengers()

@@ -24,6 +24,7 @@ import (
 //	QuickAnswers   quick_answers.go                        canned replies of operators and lines
 //	Stats          stats.go                                figures per operator and line for a period
 //	Supervisor     supervisor.go                           the supervisors' live overview of their lines
+//	Outreach       outreach.go                             conversations an operator starts with a member
 //
 // The workers (group commit, relay, router, dispatcher and housekeeping in
 // housekeeping.go) run between Start and Stop. The write path every
@@ -50,6 +51,7 @@ type Services struct {
 	QuickAnswers  *QuickAnswers
 	Stats         *Statistics
 	Supervisor    *Supervisor
+	Outreach      *Outreach
 
 	core    *core
 	batch   *batcher
@@ -102,6 +104,7 @@ func New(d Deps) (*Services, error) {
 	s.QuickAnswers = &QuickAnswers{core: c, lines: lines}
 	s.Stats = &Statistics{core: c, lines: lines}
 	s.Supervisor = &Supervisor{core: c, lines: lines}
+	s.Outreach = &Outreach{core: c, dispatch: dispatch}
 
 	c.events = newRelay(events)
 	c.router = newRouter(routing)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -25,6 +26,14 @@ type Campaigns struct {
 	db         *db.DB
 	accounts   *Accounts
 	messengers *Messengers
+	filters    savedFilters
+}
+
+// savedFilters is what campaigns need of the CRM's saved member filters
+// (crm.SavedFilters): one by id, as the caller may open it, so a segment
+// cannot name another unit's filter.
+type savedFilters interface {
+	SavedFilter(ctx context.Context, sc access.Scope, id string) (crm.MemberFilter, error)
 }
 
 // campaignFrom joins the unit so a scope becomes a path range.
@@ -97,8 +106,8 @@ func (s *Campaigns) CreateCampaign(ctx context.Context, sc access.Scope, in Camp
 	return s.GetCampaign(ctx, sc, id)
 }
 
-// checkRefs makes sure the lists and SMTP accounts a campaign names are
-// visible to the caller.
+// checkRefs makes sure the lists, saved filters and SMTP accounts a
+// campaign names are visible to the caller.
 func (s *Campaigns) checkRefs(ctx context.Context, q db.Execer, sc access.Scope, in CampaignInput) error {
 	lo, hi := sc.PathRange()
 	for _, sg := range in.Segments {
@@ -112,6 +121,14 @@ func (s *Campaigns) checkRefs(ctx context.Context, q db.Execer, sc access.Scope,
 		}
 		if n == 0 {
 			return fmt.Errorf("mailing: list %s: %w", sg.ListID, db.ErrNotFound)
+		}
+	}
+	for _, sg := range in.Segments {
+		if sg.SavedFilterID == "" {
+			continue
+		}
+		if _, err := s.filters.SavedFilter(ctx, sc, sg.SavedFilterID); err != nil {
+			return fmt.Errorf("mailing: saved filter %s: %w", sg.SavedFilterID, err)
 		}
 	}
 	for _, id := range in.Accounts {

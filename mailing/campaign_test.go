@@ -173,9 +173,10 @@ func TestCampaignValidationAndScope(t *testing.T) {
 	if _, err := f.svc.Actions.Resume(f.ctx, f.secA1, c.ID); !errors.Is(err, db.ErrConflict) {
 		t.Fatalf("resume of a draft: %v", err)
 	}
+	// A segment naming a saved filter the caller cannot open is refused.
 	if _, err := f.svc.Campaigns.CreateCampaign(f.ctx, f.secA1, mailing.CampaignInput{Name: "x", Channels: []string{"email"},
-		Segments: []mailing.Segment{{SavedFilterID: "f"}}, Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}}); err != nil {
-		t.Fatal(err)
+		Segments: []mailing.Segment{{SavedFilterID: "f"}}, Accounts: []string{acc}, Content: mailing.Content{Subject: "s", Text: "t"}}); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("a segment by an unknown saved filter: %v", err)
 	}
 }
 

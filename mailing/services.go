@@ -68,7 +68,7 @@ func New(d Deps) (*Services, error) {
 	accounts := &Accounts{db: d.DB, box: d.Box}
 	gateways := &SMSGateways{db: d.DB, box: d.Box}
 	messengers := &Messengers{chats: d.Inbox, by: maps.Clone(d.Messengers)}
-	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers}
+	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers, filters: d.CRM.SavedFilters}
 	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox}
 	tracking := &Tracking{db: d.DB, log: log, tokens: tok}
 	suppressions := &Suppressions{db: d.DB, events: ev, tokens: tok}

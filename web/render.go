@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
+	"github.com/profhub/profhub/internal/names"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
@@ -48,6 +49,16 @@ var funcs = template.FuncMap{
 	"t":      func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0\u00a0\u00a0", depth) },
 	"asset":  func(name string) string { return staticAssets.url(name) },
+	// address is how a greeting names a person in Russian: by given name
+	// and patronymic ("Татьяна Михайловна"), by the full name when it
+	// has no given name.
+	"address": func(full string) string {
+		p := names.Split(full)
+		if p.Given == "" {
+			return full
+		}
+		return strings.TrimSpace(p.Given + " " + p.Patronymic)
+	},
 	// bellStrings are the bell's words (bell.js), on its element.
 	"bellStrings": func(lang string) string {
 		return string(scriptStrings(lang, func(k string) (string, bool) {

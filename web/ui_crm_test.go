@@ -39,6 +39,8 @@ func TestCRMShellPages(t *testing.T) {
 		{"/organisations/" + u.ID, `src="` + web.AssetPath("crm_card.js") + `"`},
 		{"/members", `src="` + web.AssetPath("crm_member.js") + `"`},
 		{"/members", `id="m-new"`},
+		{"/members", `src="` + web.AssetPath("crm_saved.js") + `"`},
+		{"/members", `id="sf-form"`},
 		{"/admin/custom-fields", `src="` + web.AssetPath("crm_fields.js") + `"`},
 		{"/settings", `href="/admin/custom-fields"`},
 		{"/members", `href="/members/duplicates"`},
@@ -55,7 +57,7 @@ func TestCRMShellPages(t *testing.T) {
 		}
 	}
 	// The scripts are served.
-	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js", "crm_card.js", "crm_member.js", "crm_fields.js", "crm_dups.js"} {
+	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js", "crm_card.js", "crm_member.js", "crm_fields.js", "crm_dups.js", "crm_saved.js"} {
 		if code, body, _ := get(t, b, "/static/"+s); code != http.StatusOK || !strings.Contains(body, "'use strict'") {
 			t.Errorf("/static/%s = %d", s, code)
 		}

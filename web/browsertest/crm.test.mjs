@@ -113,7 +113,7 @@ await run('crm', async (browser, current) => {
   await page.waitForSelector('#a-card form');
   await page.selectOption('#a-card select[name=status]', 'resolved');
   await page.click('#a-card button.primary');
-  await page.waitForFunction(() => /Заполните/.test(document.querySelector('#a-card form [data-field=resolution] .field-error').textContent));
+  await page.waitForFunction(() => /текст решения/.test(document.querySelector('#a-card form [data-field=resolution] .field-error').textContent));
   await page.fill('#a-card textarea[name=resolution]', 'Разъяснён порядок переноса отпуска (ст. 124 ТК РФ).');
   await page.click('#a-card button.primary');
   await page.waitForFunction(() => document.querySelectorAll('#a-table tr.pick').length === 0);

@@ -121,11 +121,11 @@
     ui.me().then(function (me) {
       // Executors only read the registry; the server refuses their edits anyway.
       ctx.canEdit = !!(me.user && me.user.role !== 'executor');
-      return Promise.all([api('GET', '/api/v1/units'), api('GET', '/api/v1/crm/filters')]);
+      // Saved filters (crm_saved.js): picked, saved, renamed, shared, deleted.
+      return Promise.all([api('GET', '/api/v1/units'), ui.savedFilters(form, function () { offset = 0; load(); }, query)]);
     }).then(function (rs) {
       ctx.units = rs[0].units;
       rs[0].units.forEach(function (u) { form.elements.unit_id.add(new Option(u.name, u.id)); });
-      rs[1].filters.forEach(function (f) { form.elements.filter_id.add(new Option(f.name + (f.shared ? ' ⇆' : ''), f.id)); });
       // The custom fields with a few values (lists, yes/no) filter the list.
       ui.customFields('member').then(function (fields) {
         var sel = form.elements.custom;

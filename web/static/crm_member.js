@@ -69,6 +69,10 @@
       row.appendChild(edit); row.appendChild(arch); row.appendChild(msg);
       card.appendChild(row);
     }
+    var write = el('section', 'card-write');
+    write.id = 'm-write';
+    card.appendChild(write);
+    writeBox(write, m);
     var hist = el('section', 'card-changes');
     hist.id = 'm-history';
     card.appendChild(hist);
@@ -76,6 +80,61 @@
     var tl = el('section');
     card.appendChild(tl);
     timeline(tl, m.id);
+  }
+
+  // writeBox lets the caller write first to the member on a channel the
+  // member can be reached on; the server refuses a channel without the
+  // member's consent. Sent, the console opens on the new conversation.
+  function writeBox(box, m) {
+    api('GET', '/api/v1/crm/members/' + encodeURIComponent(m.id) + '/channels').then(function (r) {
+      box.appendChild(el('h3', '', t('crm_write')));
+      if (!r.channels.length) { box.appendChild(el('p', 'muted', t('crm_write_none'))); return; }
+      var form = el('form', 'crm-grid crm-write');
+      form.id = 'm-write-form';
+      form.noValidate = true;
+      var chl = ui.cardField(t('crm_write_channel'), 'channel_id');
+      var sel = el('select');
+      sel.name = 'channel_id';
+      r.channels.forEach(function (c, i) {
+        var label = t('crm_write_kind_' + c.kind) + ' · ' + c.channel_name + (c.kind === 'mail' ? ' · ' + c.address : '') +
+          (c.consent ? '' : ' (' + t('crm_write_no_consent') + ')');
+        sel.add(new Option(label, String(i)));
+      });
+      chl.insertBefore(sel, chl.lastChild);
+      form.appendChild(chl);
+      var txl = ui.cardField(t('crm_write_text'), 'text', true);
+      var text = el('textarea');
+      text.name = 'text'; text.rows = 3; text.required = true;
+      txl.insertBefore(text, txl.lastChild);
+      text.addEventListener('input', function () { ui.showFieldError(form, null); });
+      form.appendChild(txl);
+      var row = el('div', 'row wide');
+      var send = el('button', 'primary', t('crm_write_send'));
+      send.id = 'm-write-send';
+      var msg = el('span', 'error form-error');
+      msg.setAttribute('role', 'alert');
+      row.appendChild(send); row.appendChild(msg);
+      form.appendChild(row);
+      box.appendChild(form);
+      form.addEventListener('submit', function (e) {
+        e.preventDefault();
+        msg.textContent = '';
+        var c = r.channels[Number(sel.value)];
+        send.disabled = true;
+        api('POST', '/api/v1/crm/members/' + encodeURIComponent(m.id) + '/conversations',
+          { channel_id: c.channel_id, address: c.address, text: text.value }).then(function (conv) {
+          window.location.href = '/inbox?c=' + encodeURIComponent(conv.id);
+        }).catch(function (err) { send.disabled = false; ui.showFieldError(form, err); });
+      });
+    }).catch(function () { box.hidden = true; });
+  }
+
+  // timelineStatus is a timeline entry's state in words: a conversation's,
+  // a call's result, a letter's or a mailing's delivery.
+  function timelineStatus(kind, status) {
+    if (!status) return '';
+    var k = 'crm_tl_st_' + kind + '_' + status, s = t(k);
+    return s === k ? status : s;
   }
 
   function timeline(box, id) {
@@ -88,7 +147,7 @@
         var li = el('li', e.kind);
         var a = el('a', '', e.title);
         a.href = e.link || '#';
-        var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : e.status;
+        var st = e.kind === 'appeal' ? t('crm_appeal_' + e.status) : timelineStatus(e.kind, e.status);
         li.appendChild(el('div', 'muted', ui.dateTime(e.at) + ' · ' + t('crm_tl_' + e.kind) + (st ? ' · ' + st : '')));
         li.appendChild(a);
         ol.appendChild(li);

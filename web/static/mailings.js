@@ -167,12 +167,15 @@
 
   ui.me().then(function () {
     return Promise.all([api('GET', '/api/v1/mailing/lists'), api('GET', '/api/v1/mailing/accounts'),
-      api('GET', '/api/v1/mailing/sms-gateways'), api('GET', '/api/v1/mailing/messengers')]);
+      api('GET', '/api/v1/mailing/sms-gateways'), api('GET', '/api/v1/mailing/messengers'),
+      // The member list's saved filters (own and shared) are segments too.
+      api('GET', '/api/v1/crm/filters').catch(function () { return { filters: [] }; })]);
   }).then(function (r) {
     var seg = form.elements.segment;
     seg.add(new Option(t('all_members'), JSON.stringify({ filter: {} })));
     seg.add(new Option(t('activists'), JSON.stringify({ filter: { activist: true } })));
     r[0].lists.forEach(function (l) { seg.add(new Option(t('list') + ': ' + l.name + ' (' + l.size + ')', JSON.stringify({ list_id: l.id }))); });
+    r[4].filters.forEach(function (f) { seg.add(new Option(t('saved_filter') + ': ' + f.name, JSON.stringify({ saved_filter_id: f.id }))); });
     form.elements.account.add(new Option('—', ''));
     r[1].accounts.forEach(function (a) { form.elements.account.add(new Option(a.name + ' <' + a.from_address + '>', a.id)); });
     if (r[1].accounts.length) form.elements.account.selectedIndex = 1;
