@@ -1,9 +1,11 @@
 package crm
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +36,10 @@ type CardEvent struct {
 	// "custom.<key>"); values are not kept in the log.
 	Changed []string `json:"changed,omitempty"`
 	Note    string   `json:"note,omitempty"` // the name of a card merged into this one
+	// From is the name of the card merged into this one whose event this
+	// was; empty for the card's own events.
+	From    string `json:"from,omitempty"`
+	dropped string // a merge's dropped card
 }
 
 // ReadMember returns a card as GetMember does and records the read in the
@@ -122,7 +128,47 @@ func (s *Cards) MemberHistory(ctx context.Context, sc access.Scope, id string) (
 	if _, err := s.members.GetMember(ctx, sc, id); err != nil {
 		return nil, err
 	}
-	return history(ctx, s.db, "member", id)
+	events, err := history(ctx, s.db, "member", id)
+	if err != nil {
+		return nil, err
+	}
+	// The cards merged into this one brought their history: it is kept
+	// under their ids in the audit log and shown here, marked with their
+	// names (From), as far as 20 merges back.
+	var merged []CardEvent
+	queue := mergedInto(events)
+	for seen := 0; len(queue) > 0 && seen < 20; seen++ {
+		c := queue[0]
+		queue = queue[1:]
+		more, err := history(ctx, s.db, "member", c.id)
+		if err != nil {
+			return nil, err
+		}
+		for i := range more {
+			more[i].From = c.name
+		}
+		merged = append(merged, more...)
+		queue = append(queue, mergedInto(more)...)
+	}
+	if len(merged) == 0 {
+		return events, nil
+	}
+	events = append(events, merged...)
+	slices.SortStableFunc(events, func(a, b CardEvent) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	return events, nil
+}
+
+type mergedCard struct{ id, name string }
+
+// mergedInto lists the cards whose merges into this one events record.
+func mergedInto(events []CardEvent) []mergedCard {
+	var out []mergedCard
+	for _, e := range events {
+		if e.Action == "merge" && e.dropped != "" {
+			out = append(out, mergedCard{e.dropped, e.Note})
+		}
+	}
+	return out
 }
 
 // OrganisationHistory is MemberHistory for an organisation's card.
@@ -152,6 +198,7 @@ func history(ctx context.Context, q db.Execer, objectType, id string) ([]CardEve
 		}
 		if e.Action == "merge" {
 			e.Note, _ = r.Details["dropped_name"].(string)
+			e.dropped, _ = r.Details["dropped"].(string)
 		}
 		out = append(out, e)
 	}

@@ -328,7 +328,8 @@ func nameWords(in MemberInput) []string {
 }
 
 // Everyone but executors keeps the registry; merging (which deletes a
-// card) is for the heads. The grants are in package access.
+// card) is for the heads and the secretary.
+// The grants are in package access.
 func requireEdit(sc access.Scope) error { return sc.Require(access.EditRegistry) }
 
 func requireMerge(sc access.Scope) error { return sc.Require(access.MergeMembers) }

@@ -235,15 +235,34 @@ func (h memberHandlers) httpFindDuplicates(w http.ResponseWriter, r *http.Reques
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"members": ms})
 }
 
+// httpListDuplicates answers the likely duplicates of the caller's scope
+// (Members.ListDuplicates); ?limit= pairs, 100 by default.
+func (h memberHandlers) httpListDuplicates(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	limit, err := httpapi.IntQuery(r, "limit", 100)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	d, err := h.members.ListDuplicates(r.Context(), p.Scope, limit)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, d)
+}
+
+// httpMergeMember merges drop_id into the card {id}, taking the fields
+// named in choose from the card they name (MergeMembersChoosing).
 func (h memberHandlers) httpMergeMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
-		DropID string `json:"drop_id"`
+		DropID string       `json:"drop_id"`
+		Choose MergeChoices `json:"choose"`
 	}
 	if err := httpapi.Decode(r, &in); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	m, err := h.members.MergeMembers(r.Context(), p.Scope, r.PathValue("id"), in.DropID)
+	m, err := h.members.MergeMembersChoosing(r.Context(), p.Scope, r.PathValue("id"), in.DropID, in.Choose)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -3,9 +3,11 @@ package crm
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -13,11 +15,41 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
+// MergeChoices names, per field, which card's value the survivor keeps:
+// "keep" or "drop"; for phones, e-mails and flags also "both" (the
+// default). A field not named keeps keep's value, filled from drop when
+// keep's is empty. Custom fields are named "custom.<key>".
+type MergeChoices map[string]string
+
+// mergeScalars are the fields a choice may name besides the lists and the
+// custom fields, with where they live in a card.
+var mergeScalars = map[string]func(in *MemberInput) *string{
+	"unit_id": func(in *MemberInput) *string { return &in.UnitID }, "surname": func(in *MemberInput) *string { return &in.Surname },
+	"given_name": func(in *MemberInput) *string { return &in.GivenName }, "patronymic": func(in *MemberInput) *string { return &in.Patronymic },
+	"birth_date": func(in *MemberInput) *string { return &in.BirthDate }, "sex": func(in *MemberInput) *string { return &in.Sex },
+	"workplace": func(in *MemberInput) *string { return &in.Workplace }, "position": func(in *MemberInput) *string { return &in.Position },
+	"industry": func(in *MemberInput) *string { return &in.Industry }, "joined_on": func(in *MemberInput) *string { return &in.JoinedOn },
+	"left_on": func(in *MemberInput) *string { return &in.LeftOn }, "left_reason": func(in *MemberInput) *string { return &in.LeftReason },
+	"card_number": func(in *MemberInput) *string { return &in.CardNumber }, "discount_card": func(in *MemberInput) *string { return &in.DiscountCard },
+	"status": func(in *MemberInput) *string { return (*string)(&in.Status) }, "kind": func(in *MemberInput) *string { return (*string)(&in.Kind) },
+}
+
 // MergeMembers folds the card drop into keep: keep's values win, drop fills
-// what keep lacks, phones, e-mails and flags are joined, and the inbox
-// contacts linked to drop are linked to keep. drop is deleted. Both must lie
-// in sc's scope; the merge is audited on both cards.
+// what keep lacks, phones, e-mails and flags are joined; see
+// MergeMembersChoosing.
 func (s *Members) MergeMembers(ctx context.Context, sc access.Scope, keepID, dropID string) (Member, error) {
+	return s.MergeMembersChoosing(ctx, sc, keepID, dropID, nil)
+}
+
+// MergeMembersChoosing folds the card drop into keep, taking each field
+// named in choose from the card it names (the others as MergeMembers
+// does). Everything that pointed at drop moves to keep in the same
+// transaction — appeals, the inbox contacts (and so the conversations),
+// calls, documents and mailing recipients; consents are joined, and
+// keep's history shows drop's (Cards.MemberHistory). drop is deleted.
+// Both must lie in sc's scope: otherwise nothing changes and the refusal
+// says so. The merge is audited on both cards.
+func (s *Members) MergeMembersChoosing(ctx context.Context, sc access.Scope, keepID, dropID string, choose MergeChoices) (Member, error) {
 	if err := requireMerge(sc); err != nil {
 		return Member{}, err
 	}
@@ -26,45 +58,160 @@ func (s *Members) MergeMembers(ctx context.Context, sc access.Scope, keepID, dro
 	}
 	var m Member
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		keep, err := getMember(ctx, tx, sc, keepID)
+		keep, err := mergeCard(ctx, tx, sc, keepID)
 		if err != nil {
 			return err
 		}
-		drop, err := getMember(ctx, tx, sc, dropID)
+		drop, err := mergeCard(ctx, tx, sc, dropID)
 		if err != nil {
 			return err
 		}
-		in, taken := mergeInput(keep.MemberInput, drop.MemberInput)
+		in, taken, err := mergeChosen(keep.MemberInput, drop.MemberInput, choose)
+		if err != nil {
+			return err
+		}
 		if err := in.normalize(); err != nil {
 			return err
 		}
-		// The inbox keeps its link to a member on its contacts; merging
-		// moves the conversations of drop's contacts to keep in this
-		// transaction, so no conversation is left pointing at a deleted card.
-		res, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $1, updated_at = $3 WHERE member_id = $2`, keepID, dropID, db.Now())
-		if err != nil {
-			return fmt.Errorf("crm: merge: relink inbox contacts: %w", err)
+		unitName := keep.UnitName
+		if in.UnitID != keep.UnitID {
+			unitName = drop.UnitName
 		}
-		relinked, _ := res.RowsAffected()
+		moved, err := relinkMember(ctx, tx, keepID, dropID)
+		if err != nil {
+			return err
+		}
 		for _, q := range []string{`DELETE FROM crm_member_contacts WHERE member_id = $1`, `DELETE FROM crm_member_words WHERE member_id = $1`,
-			`DELETE FROM crm_members WHERE id = $1`} {
+			`DELETE FROM crm_member_archive WHERE member_id = $1`, `DELETE FROM crm_members WHERE id = $1`} {
 			if _, err := tx.ExecContext(ctx, q, dropID); err != nil {
 				return fmt.Errorf("crm: merge: delete %s: %w", dropID, err)
 			}
 		}
 		now := db.Now()
-		m = Member{ID: keepID, MemberInput: in, FullName: fullName(in), UnitName: keep.UnitName, CreatedAt: keep.CreatedAt, UpdatedAt: db.Time(now)}
+		m = Member{ID: keepID, MemberInput: in, FullName: fullName(in), UnitName: unitName, CreatedAt: keep.CreatedAt, UpdatedAt: db.Time(now),
+			ArchivedAt: keep.ArchivedAt}
 		if err := saveMember(ctx, tx, m, now); err != nil {
 			return err
 		}
 		details := map[string]any{"kept": keepID, "dropped": dropID, "dropped_name": drop.FullName, "dropped_unit": drop.UnitID,
-			"dropped_card": drop.CardNumber, "fields_taken": taken, "inbox_contacts_relinked": relinked}
-		if err := audit.Record(ctx, tx, sc, audit.Entry{Action: "member.merge", ObjectType: "member", ObjectID: keepID, UnitID: keep.UnitID, Details: details}); err != nil {
+			"dropped_card": drop.CardNumber, "fields_taken": taken, "moved": moved, "inbox_contacts_relinked": moved["inbox_contacts"]}
+		if err := audit.Record(ctx, tx, sc, audit.Entry{Action: "member.merge", ObjectType: "member", ObjectID: keepID, UnitID: in.UnitID, Details: details}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, sc, audit.Entry{Action: "member.merged_away", ObjectType: "member", ObjectID: dropID, UnitID: drop.UnitID, Details: details})
 	})
 	return m, err
+}
+
+// mergeCard is getMember for a merge: a card the caller cannot see is
+// refused with a message that says why nothing was merged.
+func mergeCard(ctx context.Context, tx db.Execer, sc access.Scope, id string) (Member, error) {
+	m, err := getMember(ctx, tx, sc, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return Member{}, valid.Refuse(db.ErrNotFound, "merge_out_of_scope", "card %s is not among the cards of your organisations: nothing was merged", id)
+	}
+	return m, err
+}
+
+// relinkMember moves to keep what pointed at drop, table by table, and
+// counts the rows moved. The inbox, telephony, workflow and mailing keep
+// their link to a member as a member_id column; the merge updates them
+// here, in its transaction, so that nothing is left pointing at a deleted
+// card (as import undo reads them, import_undo.go).
+func relinkMember(ctx context.Context, tx db.Execer, keepID, dropID string) (map[string]int64, error) {
+	moved := map[string]int64{}
+	for _, t := range []struct{ name, q string }{
+		{"appeals", `UPDATE crm_appeals SET member_id = $1 WHERE member_id = $2`},
+		{"inbox_contacts", `UPDATE inbox_contacts SET member_id = $1, updated_at = $3 WHERE member_id = $2`},
+		{"calls", `UPDATE tel_calls SET member_id = $1 WHERE member_id = $2`},
+		{"documents", `UPDATE wf_documents SET member_id = $1 WHERE member_id = $2`},
+		{"mailing_recipients", `UPDATE mailing_recipients SET member_id = $1 WHERE member_id = $2`},
+	} {
+		args := []any{keepID, dropID}
+		if strings.Contains(t.q, "$3") {
+			args = append(args, db.Now())
+		}
+		res, err := tx.ExecContext(ctx, t.q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("crm: merge: relink %s: %w", t.name, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			moved[t.name] = n
+		}
+	}
+	return moved, nil
+}
+
+// mergeChosen is mergeInput with the choices applied over it: a field
+// named "drop" takes drop's value, "keep" keeps keep's even when empty,
+// and a list named "both" (or not named) is joined.
+func mergeChosen(keep, drop MemberInput, choose MergeChoices) (MemberInput, []string, error) {
+	in, taken := mergeInput(keep, drop)
+	take := func(name string) {
+		if !slices.Contains(taken, name) {
+			taken = append(taken, name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(choose)) {
+		c := choose[name]
+		if c != "keep" && c != "drop" && c != "both" {
+			return in, nil, valid.Errorf("choose", "merge_choice", "choose %s: keep, drop or both", name)
+		}
+		switch {
+		case name == "phones" || name == "emails" || name == "flags":
+			switch c {
+			case "keep":
+				*listField(&in, name) = slices.Clone(*listField(&keep, name))
+				taken = slices.DeleteFunc(taken, func(s string) bool { return s == name })
+			case "drop":
+				*listField(&in, name) = slices.Clone(*listField(&drop, name))
+				take(name)
+			}
+		case mergeScalars[name] != nil:
+			field := mergeScalars[name]
+			switch c {
+			case "keep":
+				*field(&in) = *field(&keep)
+				taken = slices.DeleteFunc(taken, func(s string) bool { return s == name })
+			case "drop":
+				*field(&in) = *field(&drop)
+				take(name)
+			case "both":
+				return in, nil, valid.Errorf("choose", "merge_choice", "choose %s: keep, drop or both", name)
+			}
+		case name == "activist":
+			if c != "both" {
+				in.Activist = keep.Activist
+				if c == "drop" {
+					in.Activist = drop.Activist
+				}
+			}
+		case strings.HasPrefix(name, "custom."):
+			key, from := strings.TrimPrefix(name, "custom."), keep.Custom
+			if c == "drop" {
+				from = drop.Custom
+			}
+			if v, ok := from[key]; ok && c != "both" {
+				in.Custom[key] = v
+			} else if c != "both" {
+				delete(in.Custom, key)
+			}
+		default:
+			return in, nil, valid.Errorf("choose", "merge_field", "a merge cannot choose %s", name)
+		}
+	}
+	return in, taken, nil
+}
+
+// listField is the list of a card that a choice may name.
+func listField(in *MemberInput, name string) *[]string {
+	switch name {
+	case "phones":
+		return &in.Phones
+	case "emails":
+		return &in.Emails
+	}
+	return &in.Flags
 }
 
 // mergeInput is keep with the gaps filled from drop, and the names of the

@@ -30,6 +30,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/crm/members", a(m.httpCreateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/export", a(ex.httpExportMembers))
 	mux.HandleFunc("POST /api/v1/crm/members/duplicates", a(m.httpFindDuplicates))
+	mux.HandleFunc("GET /api/v1/crm/members/duplicates", a(m.httpListDuplicates))
 	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(m.httpCreateMemberFromConversation))
 	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(m.httpConversationMember))
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(im.httpImport))

@@ -45,6 +45,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /documents", s.docs.documents)
 	mux.HandleFunc("GET /members", s.crm.members)
 	mux.HandleFunc("GET /members/import", s.crm.importWizard)
+	mux.HandleFunc("GET /members/duplicates", s.crm.duplicates)
+	mux.HandleFunc("GET /members/merge", s.crm.merge)
 	mux.HandleFunc("GET /appeals", s.crm.appeals)
 	mux.HandleFunc("GET /organisations/{id}", s.crm.organisation)
 	mux.HandleFunc("GET /lists", s.crm.lists)

@@ -57,3 +57,24 @@ func (h crmPages) customFields(w http.ResponseWriter, r *http.Request) {
 	}
 	h.ui.script(w, r, "custom_fields", "title.custom_fields", "settings")
 }
+
+// duplicates lists the likely duplicates of the user's scope (the same
+// phone, e-mail, or name and birth date), each pair with a link to the
+// merge page (web/static/crm_dups.js over the CRM API). Only those who may
+// merge cards (access.MergeMembers) open it.
+func (h crmPages) duplicates(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.MergeMembers) == nil {
+		return
+	}
+	h.ui.script(w, r, "duplicates", "title.duplicates", "members")
+}
+
+// merge shows two cards (?a=&b=) side by side, a choice for each field
+// they differ in, and merges them into the card chosen to stay
+// (web/static/crm_dups.js).
+func (h crmPages) merge(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.MergeMembers) == nil {
+		return
+	}
+	h.ui.script(w, r, "merge", "title.merge", "members")
+}

@@ -19,7 +19,7 @@ func TestCRMShellPages(t *testing.T) {
 	n := hubtest.Start(t)
 	u := n.AddUnit(t, "", org.Primary, "ППО «Ромашка»")
 	anon := n.NewBrowser(t)
-	for _, p := range []string{"/lists", "/organisations/" + u.ID, "/admin/custom-fields"} {
+	for _, p := range []string{"/lists", "/organisations/" + u.ID, "/admin/custom-fields", "/members/duplicates", "/members/merge"} {
 		if code, _, h := get(t, anon, p); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
 			t.Errorf("anonymous %s = %d %s", p, code, h.Get("Location"))
 		}
@@ -43,6 +43,10 @@ func TestCRMShellPages(t *testing.T) {
 		{"/members", `id="sf-form"`},
 		{"/admin/custom-fields", `src="` + web.AssetPath("crm_fields.js") + `"`},
 		{"/settings", `href="/admin/custom-fields"`},
+		{"/members", `href="/members/duplicates"`},
+		{"/members/duplicates", `src="` + web.AssetPath("crm_dups.js") + `"`},
+		{"/members/merge?a=1&b=2", `src="` + web.AssetPath("crm_dups.js") + `"`},
+		{"/members/merge?a=1&b=2", `id="mg-form"`},
 	} {
 		code, body, _ := get(t, b, c.path)
 		if code != http.StatusOK || !strings.Contains(body, c.want) {
@@ -53,7 +57,7 @@ func TestCRMShellPages(t *testing.T) {
 		}
 	}
 	// The scripts are served.
-	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js", "crm_card.js", "crm_member.js", "crm_fields.js", "crm_saved.js"} {
+	for _, s := range []string{"inbox_crm.js", "crm_appeal_new.js", "crm_org.js", "crm_lists.js", "crm_card.js", "crm_member.js", "crm_fields.js", "crm_dups.js", "crm_saved.js"} {
 		if code, body, _ := get(t, b, "/static/"+s); code != http.StatusOK || !strings.Contains(body, "'use strict'") {
 			t.Errorf("/static/%s = %d", s, code)
 		}
@@ -70,5 +74,14 @@ func TestCRMShellPages(t *testing.T) {
 	}
 	if _, body, _ := get(t, op, "/settings"); strings.Contains(body, "/admin/custom-fields") {
 		t.Error("the operator is offered the custom fields page")
+	}
+	// Merging is for those who may delete a card: not the operator.
+	for _, p := range []string{"/members/duplicates", "/members/merge"} {
+		if code, _, _ := get(t, op, p); code != http.StatusForbidden {
+			t.Errorf("the operator opens %s: %d", p, code)
+		}
+	}
+	if _, body, _ := get(t, op, "/members"); strings.Contains(body, "/members/duplicates") {
+		t.Error("the operator is offered the duplicates page")
 	}
 }

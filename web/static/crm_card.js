@@ -130,6 +130,8 @@
         });
         if (names.length) what += ': ' + names.join(', ');
         if (e.note) what += ' (' + e.note + ')';
+        if (e.from) li.classList.add('merged-from');
+        if (e.from) what += ' · ' + t('crm_hist_from') + ' ' + e.from;
         li.appendChild(el('div', '', what));
         ol.appendChild(li);
       });

@@ -72,7 +72,7 @@ var grants = map[Role][]Permission{
 		SendMailings},
 	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
 	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
-	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, SetAppealDue, SendMailings},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
 	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},
 }
