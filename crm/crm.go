@@ -85,6 +85,9 @@ type Services struct {
 	ListFiles        *ListFiles
 	Timelines        *Timelines
 	Outreach         *Outreach
+	// MemberLinks: packages built after the CRM register their references
+	// to member cards here, for merges and import undo.
+	MemberLinks *MemberLinks
 
 	tr Translator // for the validation messages of the cards' forms
 }
@@ -92,7 +95,9 @@ type Services struct {
 // New builds the CRM's services on d.DB.
 func New(d Deps) *Services {
 	files := fileStore{blobs: d.Blobs}
-	members := &Members{db: d.DB, conv: d.Conversations}
+	links := &MemberLinks{}
+	links.RegisterMemberReferrer("appeals", db.RefColumn{Table: "crm_appeals", Column: "member_id"})
+	members := &Members{db: d.DB, conv: d.Conversations, links: links}
 	zone := d.Zone
 	if zone == nil {
 		zone = time.Local
@@ -100,11 +105,12 @@ func New(d Deps) *Services {
 	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts, zone: zone}
 	lists := &Lists{db: d.DB}
 	orgs := &Organisations{db: d.DB}
-	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB}
+	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB, links: links}
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
 		sessions: map[string]*importSession{}, running: map[string]*atomic.Int64{}}
 	return &Services{
 		Members:          members,
+		MemberLinks:      links,
 		Organisations:    orgs,
 		Cards:            &Cards{db: d.DB, members: members, orgs: orgs},
 		CustomFields:     &CustomFields{db: d.DB},

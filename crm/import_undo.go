@@ -27,7 +27,11 @@ import (
 // import. Removed cards are deleted, not archived: they existed only
 // because of the file, and a deleted card frees its union card number for
 // the corrected file. Both the run and the undo are audited.
-type ImportBatches struct{ db *db.DB }
+type ImportBatches struct {
+	db *db.DB
+	// links say whether a card is referred to elsewhere (then undo keeps it).
+	links *MemberLinks
+}
 
 // Batch states.
 const (
@@ -161,7 +165,7 @@ func (s *ImportBatches) Undo(ctx context.Context, sc access.Scope, id string) (U
 		entries = entries[len(chunk):]
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 			for _, e := range chunk {
-				done, err := undoCard(ctx, tx, sc, id, e.member, e.previous, e.afterAt)
+				done, err := undoCard(ctx, tx, s.links, sc, id, e.member, e.previous, e.afterAt)
 				if err != nil {
 					return err
 				}
@@ -191,7 +195,7 @@ func (s *ImportBatches) Undo(ctx context.Context, sc access.Scope, id string) (U
 }
 
 // undoCard takes one card back; false: it was kept (see ImportBatches).
-func undoCard(ctx context.Context, tx *sql.Tx, sc access.Scope, batch, id, previous string, afterAt int64) (bool, error) {
+func undoCard(ctx context.Context, tx *sql.Tx, links *MemberLinks, sc access.Scope, batch, id, previous string, afterAt int64) (bool, error) {
 	m, err := getMember(ctx, tx, sc, id)
 	if errors.Is(err, db.ErrNotFound) {
 		return false, nil
@@ -221,11 +225,7 @@ func undoCard(ctx context.Context, tx *sql.Tx, sc access.Scope, batch, id, previ
 		_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT undo_card`)
 		return err == nil, err
 	}
-	var used int
-	err = tx.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM inbox_contacts WHERE member_id = $1) + (SELECT COUNT(*) FROM crm_appeals WHERE member_id = $1) +
-		(SELECT COUNT(*) FROM tel_calls WHERE member_id = $1) + (SELECT COUNT(*) FROM mailing_recipients WHERE member_id = $1)`, id).Scan(&used)
-	if err != nil || used > 0 {
+	if used, err := links.linked(ctx, tx, id); err != nil || used {
 		return false, err
 	}
 	for _, q := range []string{`DELETE FROM crm_member_contacts WHERE member_id = $1`, `DELETE FROM crm_member_words WHERE member_id = $1`,

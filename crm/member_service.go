@@ -18,6 +18,8 @@ type Members struct {
 	db *db.DB
 	// conv is the inbox, for cards made from conversations; nil refuses them.
 	conv ConversationReader
+	// links are the other packages' references to cards, moved by a merge.
+	links *MemberLinks
 }
 
 // CreateMember adds a member card. Unless force is set, a card that looks

@@ -44,8 +44,9 @@ func (s *Members) MergeMembers(ctx context.Context, sc access.Scope, keepID, dro
 // MergeMembersChoosing folds the card drop into keep, taking each field
 // named in choose from the card it names (the others as MergeMembers
 // does). Everything that pointed at drop moves to keep in the same
-// transaction — appeals, the inbox contacts (and so the conversations),
-// calls, documents and mailing recipients; consents are joined, and
+// transaction — appeals and what the registered referrers keep (the inbox
+// contacts and so the conversations, calls, documents, mailing
+// recipients: MemberLinks); consents are joined, and
 // keep's history shows drop's (Cards.MemberHistory). drop is deleted.
 // Both must lie in sc's scope: otherwise nothing changes and the refusal
 // says so. The merge is audited on both cards.
@@ -77,8 +78,8 @@ func (s *Members) MergeMembersChoosing(ctx context.Context, sc access.Scope, kee
 		if in.UnitID != keep.UnitID {
 			unitName = drop.UnitName
 		}
-		moved, err := relinkMember(ctx, tx, keepID, dropID)
-		if err != nil {
+		moved := map[string]int64{}
+		if err := s.links.move(ctx, tx, keepID, dropID, moved); err != nil {
 			return err
 		}
 		for _, q := range []string{`DELETE FROM crm_member_contacts WHERE member_id = $1`, `DELETE FROM crm_member_words WHERE member_id = $1`,
@@ -111,35 +112,6 @@ func mergeCard(ctx context.Context, tx db.Execer, sc access.Scope, id string) (M
 		return Member{}, valid.Refuse(db.ErrNotFound, "merge_out_of_scope", "card %s is not among the cards of your organisations: nothing was merged", id)
 	}
 	return m, err
-}
-
-// relinkMember moves to keep what pointed at drop, table by table, and
-// counts the rows moved. The inbox, telephony, workflow and mailing keep
-// their link to a member as a member_id column; the merge updates them
-// here, in its transaction, so that nothing is left pointing at a deleted
-// card (as import undo reads them, import_undo.go).
-func relinkMember(ctx context.Context, tx db.Execer, keepID, dropID string) (map[string]int64, error) {
-	moved := map[string]int64{}
-	for _, t := range []struct{ name, q string }{
-		{"appeals", `UPDATE crm_appeals SET member_id = $1 WHERE member_id = $2`},
-		{"inbox_contacts", `UPDATE inbox_contacts SET member_id = $1, updated_at = $3 WHERE member_id = $2`},
-		{"calls", `UPDATE tel_calls SET member_id = $1 WHERE member_id = $2`},
-		{"documents", `UPDATE wf_documents SET member_id = $1 WHERE member_id = $2`},
-		{"mailing_recipients", `UPDATE mailing_recipients SET member_id = $1 WHERE member_id = $2`},
-	} {
-		args := []any{keepID, dropID}
-		if strings.Contains(t.q, "$3") {
-			args = append(args, db.Now())
-		}
-		res, err := tx.ExecContext(ctx, t.q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("crm: merge: relink %s: %w", t.name, err)
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			moved[t.name] = n
-		}
-	}
-	return moved, nil
 }
 
 // mergeChosen is mergeInput with the choices applied over it: a field

@@ -158,6 +158,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
 		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(),
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
+	// A merge moves, and an import undo respects, every other table's links to cards.
+	for name, r := range map[string]crm.MemberReferrer{"inbox_contacts": inbox.MemberLinks, "calls": telephony.MemberLinks,
+		"documents": workflow.MemberLinks, "mailing_recipients": mailing.MemberLinks} {
+		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
+	}
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
