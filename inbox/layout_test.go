@@ -1,102 +1,19 @@
 package inbox_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"strings"
 	"testing"
-)
 
-// maxMethods is "one screen": an inbox type with more methods than this
-// has grown more than one job and should be split again.
-const maxMethods = 25
+	"github.com/profhub/profhub/internal/testkit/layouttest"
+)
 
 // TestLayout keeps the inbox's shape: HTTP handlers are methods only of
 // the small *Handlers types in the *_routes.go files, those files reach
-// the database only through the services (no SQL, no db field), and no
-// type collects more than maxMethods methods.
+// the stores only through the services (no SQL, no db or kv field), and
+// no type collects more than 25 methods.
 func TestLayout(t *testing.T) {
-	fset := token.NewFileSet()
-	entries, err := os.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	methods := map[string]int{}
-	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		routes := strings.HasSuffix(name, "_routes.go") || name == "routes.go"
-		for _, d := range f.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv == nil {
-				continue
-			}
-			recv := receiverName(fn.Recv.List[0].Type)
-			methods[recv]++
-			if isHandler(fn) && (!routes || !strings.HasSuffix(recv, "Handlers")) {
-				t.Errorf("%s: handler %s.%s: handlers belong to a *Handlers type in a *_routes.go file", name, recv, fn.Name.Name)
-			}
-		}
-		if !routes {
-			continue
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch x := n.(type) {
-			case *ast.BasicLit:
-				if x.Kind == token.STRING && sqlLike(x.Value) {
-					t.Errorf("%s: SQL in a routes file: %.40s", fset.Position(x.Pos()), x.Value)
-				}
-			case *ast.SelectorExpr:
-				if x.Sel.Name == "db" || x.Sel.Name == "kv" {
-					t.Errorf("%s: a handler reaches a store; call a service", fset.Position(x.Pos()))
-				}
-			}
-			return true
-		})
-	}
-	for recv, n := range methods {
-		if n > maxMethods {
-			t.Errorf("%s has %d methods, more than one screen (%d): split it along its jobs", recv, n, maxMethods)
-		}
-	}
-	for _, svc := range []string{"Ingestion", "Routing", "Presence", "Dispatch", "Actions", "Events", "Attachments", "Pacing"} {
-		if methods[svc] == 0 {
-			t.Errorf("no methods on the service %s: is the test reading the inbox package?", svc)
-		}
-	}
-}
-
-func receiverName(e ast.Expr) string {
-	if s, ok := e.(*ast.StarExpr); ok {
-		e = s.X
-	}
-	if id, ok := e.(*ast.Ident); ok {
-		return id.Name
-	}
-	return "?"
-}
-
-// isHandler tells an HTTP handler, (w, r) or (w, r, principal) returning
-// nothing.
-func isHandler(fn *ast.FuncDecl) bool {
-	ps := fn.Type.Params.List
-	if len(ps) == 0 || fn.Type.Results != nil {
-		return false
-	}
-	sel, ok := ps[0].Type.(*ast.SelectorExpr)
-	return ok && sel.Sel.Name == "ResponseWriter"
-}
-
-func sqlLike(lit string) bool {
-	u := strings.ToUpper(lit)
-	return strings.Contains(u, "SELECT ") || strings.Contains(u, "INSERT INTO") || strings.Contains(u, "DELETE FROM") ||
-		strings.Contains(u, "UPDATE ") && strings.Contains(u, " SET ")
+	layouttest.CheckRules(t, "inbox", layouttest.Rules{
+		MaxMethods:    25,
+		StoreSelector: func(sel string) bool { return sel == "db" || sel == "kv" },
+		Services:      []string{"Ingestion", "Routing", "Presence", "Dispatch", "Actions", "Events", "Attachments", "Pacing"},
+	})
 }

@@ -14,10 +14,39 @@ import (
 	"testing"
 )
 
+// Rules say where a package keeps its handlers. The zero value of each
+// field is the domain packages' rule.
+type Rules struct {
+	// MaxMethods is "one screen": a type with more has grown more than one job.
+	MaxMethods int
+	// HandlerFile says whether a file may hold handlers (and so must not
+	// reach a store); default: *_routes.go and routes.go.
+	HandlerFile func(name string) bool
+	// SharedFile says whether a file may write answers on any type without
+	// being a handler file (the web's rendering and middleware); default: none.
+	SharedFile func(name string) bool
+	// HandlerType says whether a type may have handlers in a handler file;
+	// default: its name ends in "Handlers".
+	HandlerType func(recv string) bool
+	// StoreSelector says whether a selector in a handler file reaches a
+	// store; default: "db".
+	StoreSelector func(sel string) bool
+	// Services must each have methods: a check that the test reads the
+	// package it means to. Without them, at least ten types must.
+	Services []string
+}
+
 // Check reads the Go files of the current directory (the package under
-// test) and fails t where the package breaks the shape.
+// test) and fails t where the package breaks the domain packages' shape.
 func Check(t *testing.T, pkg string, maxMethods int) {
 	t.Helper()
+	CheckRules(t, pkg, Rules{MaxMethods: maxMethods})
+}
+
+// CheckRules is Check with a package's own rules.
+func CheckRules(t *testing.T, pkg string, r Rules) {
+	t.Helper()
+	r.defaults()
 	fset := token.NewFileSet()
 	entries, err := os.ReadDir(".")
 	if err != nil {
@@ -33,7 +62,7 @@ func Check(t *testing.T, pkg string, maxMethods int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		routes := strings.HasSuffix(name, "_routes.go") || name == "routes.go"
+		handlers := r.HandlerFile(name)
 		for _, d := range f.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok || fn.Recv == nil {
@@ -41,34 +70,60 @@ func Check(t *testing.T, pkg string, maxMethods int) {
 			}
 			recv := receiverName(fn.Recv.List[0].Type)
 			methods[recv]++
-			if takesResponseWriter(fn) && (!routes || !strings.HasSuffix(recv, "Handlers")) {
-				t.Errorf("%s: handler %s.%s: handlers belong to a *Handlers type in a *_routes.go file", name, recv, fn.Name.Name)
+			if !takesResponseWriter(fn) {
+				continue
+			}
+			switch {
+			case !r.HandlerType(recv):
+				t.Errorf("%s: handler %s.%s: %s may not have handlers", name, recv, fn.Name.Name, recv)
+			case !handlers && !r.SharedFile(name):
+				t.Errorf("%s: handler %s.%s: handlers belong in the package's handler files", name, recv, fn.Name.Name)
 			}
 		}
-		if !routes {
+		if !handlers {
 			continue
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch x := n.(type) {
 			case *ast.BasicLit:
 				if x.Kind == token.STRING && sqlLike(x.Value) {
-					t.Errorf("%s: SQL in a routes file: %.40s", fset.Position(x.Pos()), x.Value)
+					t.Errorf("%s: SQL in a handler file: %.40s", fset.Position(x.Pos()), x.Value)
 				}
 			case *ast.SelectorExpr:
-				if x.Sel.Name == "db" {
-					t.Errorf("%s: a handler reaches the database; call a service", fset.Position(x.Pos()))
+				if r.StoreSelector(x.Sel.Name) {
+					t.Errorf("%s: a handler reaches %s; call a service", fset.Position(x.Pos()), x.Sel.Name)
 				}
 			}
 			return true
 		})
 	}
 	for recv, n := range methods {
-		if n > maxMethods {
-			t.Errorf("%s has %d methods, more than one screen (%d): split it along its jobs", recv, n, maxMethods)
+		if n > r.MaxMethods {
+			t.Errorf("%s has %d methods, more than one screen (%d): split it along its jobs", recv, n, r.MaxMethods)
 		}
 	}
-	if len(methods) < 10 {
+	for _, svc := range r.Services {
+		if methods[svc] == 0 {
+			t.Errorf("no methods on the service %s: is the test reading the %s package?", svc, pkg)
+		}
+	}
+	if len(r.Services) == 0 && len(methods) < 10 {
 		t.Fatalf("found methods on only %d types: is the test reading the %s package?", len(methods), pkg)
+	}
+}
+
+func (r *Rules) defaults() {
+	if r.HandlerFile == nil {
+		r.HandlerFile = func(name string) bool { return strings.HasSuffix(name, "_routes.go") || name == "routes.go" }
+	}
+	if r.SharedFile == nil {
+		r.SharedFile = func(string) bool { return false }
+	}
+	if r.HandlerType == nil {
+		r.HandlerType = func(recv string) bool { return strings.HasSuffix(recv, "Handlers") }
+	}
+	if r.StoreSelector == nil {
+		r.StoreSelector = func(sel string) bool { return sel == "db" }
 	}
 }
 
