@@ -226,7 +226,7 @@ func Decrypt(body []byte, ua *ecdh.PrivateKey, authSecret []byte) ([]byte, error
 func checkVAPID(header, origin string) (string, map[string]any, error) {
 	rest, ok := strings.CutPrefix(header, "vapid ")
 	if !ok {
-		return "", nil, fmt.Errorf("Authorization %q is not vapid", header)
+		return "", nil, fmt.Errorf("the Authorization header %q is not vapid", header)
 	}
 	var tok, key string
 	for _, part := range strings.Split(rest, ",") {
@@ -274,7 +274,7 @@ func checkVAPID(header, origin string) (string, map[string]any, error) {
 		return "", nil, fmt.Errorf("exp %v is not within the next 24 hours", exp)
 	}
 	if sub, _ := claims["sub"].(string); !strings.HasPrefix(sub, "mailto:") && !strings.HasPrefix(sub, "https:") {
-		return "", nil, fmt.Errorf("sub %q is neither mailto: nor https:", sub)
+		return "", nil, fmt.Errorf("sub %q is neither a mailto: nor an https: address", sub)
 	}
 	return key, claims, nil
 }
