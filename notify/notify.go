@@ -136,14 +136,15 @@ type Service struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	mu       sync.Mutex
-	subs     map[string]map[chan struct{}]struct{} // user → this node's bell streams
-	seen     map[string]int64                      // items already announced → when seen (ms)
-	wake     chan struct{}
-	pushWake chan struct{}
-	done     chan struct{} // closed by Stop: the bells' streams end
-	once     sync.Once
-	base     atomic.Pointer[string] // the hub's public address, for e-mails' links
+	mu   sync.Mutex
+	subs map[string]map[chan struct{}]struct{} // user → this node's bell streams
+	seen map[string]int64                      // items already announced → when seen (ms)
+	wake chan struct{}
+	done chan struct{} // closed by Stop: the bells' streams end
+	once sync.Once
+	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+
+	pushWake chan struct{} // the push loop's wake (push.go)
 }
 
 // New builds the service; Run starts its worker.
@@ -197,6 +198,7 @@ func (s *Service) Record(ctx context.Context, tx db.Execer, n Notice) (bool, err
 	if err != nil {
 		return false, err
 	}
+	d.Push = d.Push && s.deps.Push != nil // no push on this node: no backlog pushed when it comes back
 	created, err := insertItem(ctx, tx, n, d, s.now().UnixMilli())
 	if err != nil {
 		return false, err

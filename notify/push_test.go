@@ -220,5 +220,16 @@ func TestSubscriptions(t *testing.T) {
 		if subs, _ := s.Subscriptions(ctx, b); len(subs) != 0 {
 			t.Fatalf("bob's browser stayed subscribed: %+v", subs)
 		}
+		// A node without push (its keys unreadable) queues no push copies,
+		// so none is pushed as a backlog when push comes back.
+		if _, err := s.SetPrefs(ctx, a, []notify.Pref{{Kind: notify.DocumentResolution, Delivery: notify.Delivery{Hub: true, Push: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Record(ctx, nil, notice("alice", "no-push")); err != nil {
+			t.Fatal(err)
+		}
+		if st := pushState(t, d, "alice", "no-push"); st != "none" {
+			t.Fatalf("push_state %q on a node without push, want none", st)
+		}
 	})
 }
