@@ -121,6 +121,9 @@ func Fill(ctx context.Context, e Env) error {
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)
 	}
+	if err := fillPushChoices(ctx, e); err != nil {
+		return fmt.Errorf("demo: push choices: %w", err)
+	}
 	if err := settings.Set(ctx, e.DB, sc, filledKey, "1"); err != nil {
 		return err
 	}

@@ -168,4 +168,18 @@ func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
 			t.Errorf("%s's home page (%s) has %d sections with items: %+v", login, page.Role, filled, page.Sections)
 		}
 	}
+	// The chairman chose push to the phone for documents waiting for him.
+	rec, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefs, err := n.Notify.Prefs(ctx, rec.User.Scope("test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range prefs {
+		if p.Kind == notify.DocumentResolution && !p.Push {
+			t.Errorf("the demo chairman does not push resolutions to his phone: %+v", p)
+		}
+	}
 }

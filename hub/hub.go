@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	h.NodeID = nodeID()
 	h.mailLate = &lateMail{}
-	h.Notify = h.newNotify()
+	h.Notify = h.newNotify(ctx)
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
 		Alerts: inboxAlerts{h}}); err != nil {
 		return nil, err

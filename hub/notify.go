@@ -19,8 +19,8 @@ import (
 // mails through the same late-bound mail connector and mail channel as
 // the workflow's outgoing documents.
 
-func (h *Hub) newNotify() *notify.Service {
-	return notify.New(notify.Deps{DB: h.DB, Log: h.Log, Mailer: notifyMail{h.mailLate},
+func (h *Hub) newNotify(ctx context.Context) *notify.Service {
+	return notify.New(notify.Deps{DB: h.DB, Log: h.Log, Mailer: notifyMail{h.mailLate}, Push: h.newPusher(ctx),
 		MailChannel: func(ctx context.Context) (string, error) {
 			return settings.Get(ctx, h.DB, workflow.SettingMailChannel, "")
 		},

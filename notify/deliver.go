@@ -20,6 +20,9 @@ const announceWindow = 20 * time.Second
 
 // Run works until ctx ends.
 func (s *Service) Run(ctx context.Context) {
+	if s.deps.Push != nil {
+		go s.runPush(ctx) // its own loop: a slow push service does not hold up the bells and e-mails
+	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {

@@ -3,8 +3,8 @@
 // deadline, a mention, a mailing that stopped, a failing channel. Each
 // notice is stored once per person and event (the source names the event
 // with a key), shown by the bell of every page and, as the person chose
-// for its kind, e-mailed; Telegram and push are stored choices that later
-// deliverers fill.
+// for its kind, e-mailed and pushed to the browsers and phones they
+// subscribed (Web Push); Telegram is a stored choice a later deliverer fills.
 //
 // The sources do not import this package: each domain declares its own
 // small port (workflow.Alerter, inbox.Alerter, crm.Alerter) and the hub
@@ -14,7 +14,8 @@
 //
 //	Service   record, list, read, preferences      notify.go, store.go, prefs.go
 //	worker    the e-mail copies and the live wake   deliver.go, stream.go
-//	handlers  the JSON API and the bell's stream    routes.go
+//	push      Web Push subscriptions and copies     push.go, push_store.go
+//	handlers  the JSON API and the bell's stream    routes.go, push_routes.go
 package notify
 
 import (
@@ -124,6 +125,8 @@ type Deps struct {
 	Translate func(lang, key string, args ...any) string
 	// BaseURL makes the e-mail's link absolute.
 	BaseURL string
+	// Push sends the Web Push copies (push.go); nil: none are sent.
+	Push Pusher
 }
 
 // Service records and reads notices, and keeps the bells live.
@@ -140,6 +143,8 @@ type Service struct {
 	done chan struct{} // closed by Stop: the bells' streams end
 	once sync.Once
 	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+
+	pushWake chan struct{} // the push loop's wake (push.go)
 }
 
 // New builds the service; Run starts its worker.
@@ -152,7 +157,7 @@ func New(deps Deps) *Service {
 	}
 	s := &Service{deps: deps, db: deps.DB, log: deps.Log.With("pkg", "notify"), now: time.Now,
 		subs: map[string]map[chan struct{}]struct{}{}, seen: map[string]int64{}, wake: make(chan struct{}, 1),
-		done: make(chan struct{})}
+		pushWake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.SetBaseURL(deps.BaseURL)
 	return s
 }
@@ -193,6 +198,7 @@ func (s *Service) Record(ctx context.Context, tx db.Execer, n Notice) (bool, err
 	if err != nil {
 		return false, err
 	}
+	d.Push = d.Push && s.deps.Push != nil // no push on this node: no backlog pushed when it comes back
 	created, err := insertItem(ctx, tx, n, d, s.now().UnixMilli())
 	if err != nil {
 		return false, err
@@ -205,8 +211,10 @@ func (s *Service) Record(ctx context.Context, tx db.Execer, n Notice) (bool, err
 
 // poke makes this node's worker look for new notices now.
 func (s *Service) poke() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	for _, ch := range []chan struct{}{s.wake, s.pushWake} {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
 	}
 }

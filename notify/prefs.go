@@ -12,8 +12,9 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Delivery is where one kind reaches a person. Hub and Email are delivered
-// now; Telegram and Push are kept for the deliverers to come.
+// Delivery is where one kind reaches a person. Hub, Email and Push (to the
+// browsers the person subscribed, push.go) are delivered now; Telegram is
+// kept for the deliverer to come.
 type Delivery struct {
 	Hub      bool `json:"hub"`
 	Email    bool `json:"email"`

@@ -25,6 +25,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+p+"/{id}/read", a(h.read))
 	mux.HandleFunc("GET "+p+"/preferences", a(h.prefs))
 	mux.HandleFunc("PUT "+p+"/preferences", a(h.setPrefs))
+	s.pushRoutes(mux)
 }
 
 func (h handlers) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -56,7 +57,7 @@ func (h handlers) readAll(w http.ResponseWriter, r *http.Request, p *auth.Princi
 
 func (h handlers) prefs(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	prefs, err := h.s.Prefs(r.Context(), p.Scope)
-	answer(w, r, map[string]any{"preferences": prefs, "delivered": []string{"hub", "email"}}, err)
+	answer(w, r, map[string]any{"preferences": prefs, "delivered": h.s.delivered()}, err)
 }
 
 func (h handlers) setPrefs(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -68,7 +69,7 @@ func (h handlers) setPrefs(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	prefs, err := h.s.SetPrefs(r.Context(), p.Scope, in.Preferences)
-	answer(w, r, map[string]any{"preferences": prefs, "delivered": []string{"hub", "email"}}, err)
+	answer(w, r, map[string]any{"preferences": prefs, "delivered": h.s.delivered()}, err)
 }
 
 // stream is the bell's live count as server-sent events: one "count" event
@@ -111,6 +112,16 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		case <-tick.C:
 		}
 	}
+}
+
+// delivered are the ways this installation delivers now (the others are
+// kept as chosen, for later).
+func (s *Service) delivered() []string {
+	out := []string{"hub", "email"}
+	if s.deps.Push != nil {
+		out = append(out, "push")
+	}
+	return out
 }
 
 func answer(w http.ResponseWriter, r *http.Request, v any, err error) {

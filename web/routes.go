@@ -19,6 +19,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", staticAssets.handler())
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 
+	// Installable on a phone: manifest, service worker, offline page (ui_pwa.go).
+	mux.HandleFunc("GET /manifest.webmanifest", s.pwa.manifest)
+	mux.HandleFunc("GET /sw.js", s.pwa.serviceWorker)
+	mux.HandleFunc("GET /offline", s.pwa.offline)
+
 	// Sign-in (ui_auth.go).
 	in := s.signIn
 	mux.HandleFunc("GET /login", in.loginForm)

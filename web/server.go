@@ -67,6 +67,7 @@ type Server struct {
 	docs     documentsPages
 	mailings mailingsPages
 	account  accountAPI
+	pwa      pwaPages
 }
 
 // New prepares templates and metrics and builds each area's handlers over
@@ -83,6 +84,7 @@ func New(d Deps) (*Server, error) {
 		probes:   probes{db: d.DB, kv: d.KV, log: d.Log},
 		signIn:   signInPages{ui: ui, auth: d.Auth, sessions: sess},
 		shell:    shellPages{ui: ui},
+		pwa:      pwaPages{ui: ui},
 		profile:  profilePages{ui: ui, auth: d.Auth, users: d.Directory, avatars: d.Avatars},
 		users:    userPages{ui: ui, users: d.Directory, auth: d.Auth},
 		units:    unitPages{ui: ui, units: d.Directory},
