@@ -79,3 +79,42 @@ func TestSidePanelInChromium(t *testing.T) {
 		t.Fatalf("dismissals = %d %v", dismissed, err)
 	}
 }
+
+// TestWidgetDemoInChromium: the administrator's home page links the site
+// chat's demo page (web/browsertest/widgetdemo.test.mjs), a union website
+// with the widget embedded; a visitor leaves a question there with a
+// member's phone written their way, and the operator is offered that
+// member's card.
+func TestWidgetDemoInChromium(t *testing.T) {
+	n := browsertest.Start(t)
+	ctx := context.Background()
+	plant := n.AddUnit(t, n.Root.ID, org.Primary, "ППО АО «Уральская Сталь»")
+	n.AddUser(t, "chief", access.Administrator, n.Root.ID, "admin-password")
+	op := n.AddUser(t, "operator", access.Operator, n.Root.ID, "admin-password")
+	l := inbox.DefaultLine()
+	l.Name, l.UnitID = "Горячая линия", n.Root.ID
+	l.Operators = []inbox.LineOperator{{UserID: op.ID}}
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Чат на сайте федерации",
+		Settings: map[string]string{"prechat": "name,contact,topic", "colour": "#b3202c"}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := n.CRM.Members.CreateMember(ctx, n.System, crm.MemberInput{UnitID: plant.ID, Surname: "Петров", GivenName: "Дмитрий",
+		Patronymic: "Александрович", Phones: []string{"+79871150377"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, browsertest.Script{Name: "widgetdemo.test.mjs", Base: n.Server.URL, Env: []string{"PROFHUB_PASSWORD=admin-password"}})
+
+	convs, err := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindWidget})
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("widget conversations: %d %v", len(convs), err)
+	}
+	c, err := n.CRM.ConversationPanel.Contact(ctx, op.Scope("test"), convs[0].ID)
+	if err != nil || !c.FromForm || c.Name != "Дмитрий" || c.Phone != "+79871150377" || len(c.Proposals) != 1 || c.Proposals[0].MemberID != m.ID {
+		t.Fatalf("the visitor in the side panel: %+v %v", c, err)
+	}
+}
