@@ -49,3 +49,30 @@ func (h panelHandlers) httpDismissLink(w http.ResponseWriter, r *http.Request, p
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// httpFields answers the conversation's custom fields and values.
+func (h panelHandlers) httpFields(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f, err := h.panel.Fields(r.Context(), p.Scope, r.PathValue("id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, f)
+}
+
+// httpSetFields changes values: {"values": {"key": value|null}}.
+func (h panelHandlers) httpSetFields(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in struct {
+		Values map[string]any `json:"values"`
+	}
+	if err := httpapi.Decode(r, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	f, err := h.panel.SetFields(r.Context(), p.Scope, r.PathValue("id"), in.Values)
+	if err != nil {
+		httpapi.Error(w, r, h.tr.localize(p.User.Lang, err))
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, f)
+}

@@ -148,3 +148,76 @@ func TestLinkProposals(t *testing.T) {
 		t.Errorf("unmatched proposals = %+v", c.Proposals)
 	}
 }
+
+// TestConversationFields: the custom fields of the entity "conversation"
+// that apply to the conversation's organisation are shown with their
+// values and edited like a card's: typed, normalised, a required field
+// enforced on edit, each refusal naming the field in Russian; another
+// organisation's operator reaches none of it.
+func TestConversationFields(t *testing.T) {
+	p := newPanelNode(t)
+	ctx := context.Background()
+	for _, in := range []crm.CustomFieldInput{
+		{Entity: crm.EntityConversation, Key: "tema", Label: "Тема обращения", Kind: crm.CustomChoice, Required: true,
+			Choices: []string{"Зарплата", "Отпуск", "Охрана труда"}, Order: 1},
+		{Entity: crm.EntityConversation, Key: "summa", Label: "Сумма, ₽", Kind: crm.CustomNumber, Order: 2},
+		{Entity: crm.EntityConversation, Key: "perezvonit", Label: "Перезвонить", Kind: crm.CustomDate, Order: 3},
+		{Entity: crm.EntityConversation, Key: "zavod", Label: "Цех", Kind: crm.CustomText, UnitID: p.other.ID}, // another subtree
+		{Entity: crm.EntityMember, Key: "stazh", Label: "Стаж", Kind: crm.CustomNumber},                       // another entity
+	} {
+		if _, err := p.n.CRM.CustomFields.CreateCustomField(ctx, p.n.System, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conv := p.write(t, "c-1", "Ольга", "", "")
+	path := "/api/v1/crm/conversations/" + conv + "/fields"
+	code, body := httpCall(t, p.n.Server.URL, p.opTok, "GET", path, nil)
+	var got crm.ConversationFields
+	if json.Unmarshal(body, &got) != nil || code != http.StatusOK || len(got.Fields) != 3 || got.Fields[0].Key != "tema" || len(got.Values) != 0 {
+		t.Fatalf("fields = %d %s", code, body)
+	}
+	refused := []struct {
+		values map[string]any
+		field  string
+		msg    string
+	}{
+		{map[string]any{"summa": "12,5"}, "custom.tema", "«Тема обращения»"},
+		{map[string]any{"tema": "Зарплата", "summa": "много"}, "custom.summa", "«Сумма, ₽»: нужно число"},
+		{map[string]any{"tema": "Пенсия"}, "custom.tema", "«Тема обращения»: выберите"},
+		{map[string]any{"tema": "Отпуск", "perezvonit": "завтра"}, "custom.perezvonit", "«Перезвонить»: нужна дата"},
+	}
+	for _, tc := range refused {
+		code, body := httpCall(t, p.n.Server.URL, p.opTok, "PUT", path, map[string]any{"values": tc.values})
+		var e struct {
+			Error struct{ Field, Message string }
+		}
+		_ = json.Unmarshal(body, &e)
+		if code != http.StatusUnprocessableEntity || e.Error.Field != tc.field || !strings.Contains(e.Error.Message, tc.msg) {
+			t.Errorf("%v: %d %s", tc.values, code, body)
+		}
+	}
+	code, body = httpCall(t, p.n.Server.URL, p.opTok, "PUT", path, map[string]any{"values": map[string]any{"tema": "отпуск", "summa": "12 500,5", "perezvonit": "20.12.2026"}})
+	if json.Unmarshal(body, &got) != nil || code != http.StatusOK || got.Values["tema"] != "Отпуск" || got.Values["summa"] != 12500.5 ||
+		got.Values["perezvonit"] != "2026-12-20" {
+		t.Fatalf("set = %d %s", code, body)
+	}
+	// Clearing an optional field keeps the others; clearing the required one is refused.
+	code, body = httpCall(t, p.n.Server.URL, p.opTok, "PUT", path, map[string]any{"values": map[string]any{"summa": nil}})
+	got = crm.ConversationFields{}
+	if json.Unmarshal(body, &got) != nil || code != http.StatusOK || got.Values["summa"] != nil || got.Values["tema"] != "Отпуск" {
+		t.Fatalf("clear = %d %s", code, body)
+	}
+	if code, body := httpCall(t, p.n.Server.URL, p.opTok, "PUT", path, map[string]any{"values": map[string]any{"tema": ""}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("clear the required field = %d %s", code, body)
+	}
+	code, body = httpCall(t, p.n.Server.URL, p.opTok, "GET", path, nil)
+	got = crm.ConversationFields{}
+	if json.Unmarshal(body, &got) != nil || code != http.StatusOK || got.Values["tema"] != "Отпуск" || got.Values["perezvonit"] != "2026-12-20" {
+		t.Fatalf("stored = %d %s", code, body)
+	}
+	for _, m := range []string{"GET", "PUT"} {
+		if code, _ := httpCall(t, p.n.Server.URL, p.strangeTok, m, path, map[string]any{"values": map[string]any{"tema": "Отпуск"}}); code != http.StatusNotFound {
+			t.Errorf("stranger's %s = %d", m, code)
+		}
+	}
+}

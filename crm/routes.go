@@ -37,6 +37,8 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/contact", a(pn.httpContact))
 	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/contact/link", a(pn.httpConfirmLink))
 	mux.HandleFunc("DELETE /api/v1/crm/conversations/{id}/contact/proposals/{member}", a(pn.httpDismissLink))
+	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/fields", a(pn.httpFields))
+	mux.HandleFunc("PUT /api/v1/crm/conversations/{id}/fields", a(pn.httpSetFields))
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(im.httpImport))
 	mux.HandleFunc("POST "+ImportWizardPrefix, a(iw.httpUpload))
 	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/check", a(iw.httpCheck))

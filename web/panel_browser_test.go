@@ -18,7 +18,8 @@ import (
 // (web/browsertest/panel.test.mjs): a site visitor's pre-chat form (name,
 // phone) shown to the operator, the card with that phone proposed (not
 // the card of another organisation with the same phone) and linked with
-// one click; a second visitor's proposal dismissed.
+// one click; a second visitor's proposal dismissed; the conversation's
+// custom fields filled, refused in Russian beside the field, saved.
 func TestSidePanelInChromium(t *testing.T) {
 	n := browsertest.Start(t)
 	ctx := context.Background()
@@ -65,6 +66,16 @@ func TestSidePanelInChromium(t *testing.T) {
 		}
 		return out.ConversationID
 	}
+	for _, in := range []crm.CustomFieldInput{
+		{Entity: crm.EntityConversation, Key: "tema", Label: "Тема обращения", Kind: crm.CustomChoice, Required: true,
+			Choices: []string{"Зарплата", "Отпуск", "Материальная помощь", "Охрана труда"}, Order: 1},
+		{Entity: crm.EntityConversation, Key: "summa", Label: "Сумма помощи, ₽", Kind: crm.CustomNumber, Order: 2},
+		{Entity: crm.EntityConversation, Key: "perezvonit", Label: "Перезвонить", Kind: crm.CustomDate, Order: 3},
+	} {
+		if _, err := n.CRM.CustomFields.CreateCustomField(ctx, n.System, in); err != nil {
+			t.Fatal(err)
+		}
+	}
 	first := visitor("Ирина Соколова", "8 (922) 555-01-01", "Здравствуйте! Когда выплатят материальную помощь к отпуску?")
 	second := visitor("Андрей", "8 922 555-02-02", "Добрый день, как вступить в профсоюз?")
 	browsertest.Run(t, browsertest.Script{Name: "panel.test.mjs", Base: n.Server.URL,
@@ -73,6 +84,11 @@ func TestSidePanelInChromium(t *testing.T) {
 	var linked string
 	if err := n.DB.QueryRow(`SELECT c.member_id FROM inbox_conversations v JOIN inbox_contacts c ON c.id = v.contact_id WHERE v.id = $1`, first).Scan(&linked); err != nil || linked == "" {
 		t.Fatalf("the first visitor is not linked: %q %v", linked, err)
+	}
+	var custom string
+	if err := n.DB.QueryRow(`SELECT custom FROM crm_conversation_custom WHERE conversation_id = $1`, first).Scan(&custom); err != nil ||
+		custom != `{"perezvonit":"2026-12-21","summa":15000,"tema":"Материальная помощь"}` {
+		t.Fatalf("the conversation's fields: %s %v", custom, err)
 	}
 	var dismissed int
 	if err := n.DB.QueryRow(`SELECT COUNT(*) FROM crm_link_dismissals`).Scan(&dismissed); err != nil || dismissed != 1 {

@@ -7,6 +7,7 @@ import { base, check, env, phoneWidth, run, shots, signIn } from './harness.mjs'
 async function openConversation(page, id) {
   await page.goto(base + '/inbox?c=' + encodeURIComponent(id));
   await page.waitForSelector('#crm-visitor:not([hidden])');
+  await page.waitForSelector('#conv-fields:not([hidden])');
 }
 
 await run('panel', async (browser, current) => {
@@ -29,6 +30,31 @@ await run('panel', async (browser, current) => {
   check(card.includes('Соколова Ирина Павловна'), 'linked to: ' + card);
   check(await page.locator('#crm-proposals').isHidden(), 'no proposal once linked');
   await page.screenshot({ path: `${shots}/console-visitor-linked.png` });
+
+  // The conversation's custom fields: typed inputs, the required one
+  // enforced, each refusal in Russian beside its field.
+  const ff = page.locator('#conv-fields');
+  await ff.waitFor();
+  check(await ff.locator('label').count() === 3, 'three conversation fields');
+  await page.fill('#conv-fields input[name="custom.summa"]', 'пятнадцать тысяч');
+  await page.click('#conv-fields-save');
+  const tema = ff.locator('[data-field="custom.tema"] .field-error');
+  await page.waitForFunction(() => document.querySelector('#conv-fields [data-field="custom.tema"] .field-error')?.textContent);
+  check(await tema.textContent() === 'Заполните поле «Тема обращения»', 'the required field: ' + await tema.textContent());
+  await page.selectOption('#conv-fields select[name="custom.tema"]', 'Материальная помощь');
+  await page.click('#conv-fields-save');
+  await page.waitForFunction(() => document.querySelector('#conv-fields [data-field="custom.summa"] .field-error')?.textContent);
+  const summa = await ff.locator('[data-field="custom.summa"] .field-error').textContent();
+  check(summa.startsWith('«Сумма помощи, ₽»: нужно число'), 'the number refused: ' + summa);
+  await page.fill('#conv-fields input[name="custom.summa"]', '15 000');
+  await page.fill('#conv-fields input[name="custom.perezvonit"]', '2026-12-21');
+  await page.locator('#contact').screenshot({ path: `${shots}/console-conversation-fields.png` });
+  await page.click('#conv-fields-save');
+  await page.waitForSelector('.toast >> text=Поля разговора сохранены');
+  await openConversation(page, env.CONV_LINK);
+  await page.waitForFunction(() => document.querySelector('#conv-fields input[name="custom.summa"]')?.value === '15000');
+  check(await page.inputValue('#conv-fields select[name="custom.tema"]') === 'Материальная помощь', 'the choice kept');
+  check(await page.inputValue('#conv-fields input[name="custom.perezvonit"]') === '2026-12-21', 'the date kept');
 
   // The second visitor: "not them" removes the proposal for good.
   await openConversation(page, env.CONV_DISMISS);

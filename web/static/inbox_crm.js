@@ -78,8 +78,40 @@
     $('crm-proposals').hidden = !ul.children.length;
     box.hidden = !dl.children.length && !ul.children.length;
   }
+  // The conversation's custom fields (the entity "conversation"), typed
+  // inputs as on the cards; the server checks them and names the field
+  // it refuses, which is shown beside it.
+  var ff = $('conv-fields'), readFields = null;
+  function loadFields(c) {
+    return api('GET', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/fields').then(function (r) {
+      if (!conv || conv.id !== c.id) return;
+      showFields(r);
+    });
+  }
+  function showFields(r) {
+    var box = $('conv-fields-inputs');
+    box.textContent = '';
+    ui.showFieldError(ff, null);
+    ff.querySelector('.form-error').textContent = '';
+    readFields = r.fields.length && ui.customInputs ? ui.customInputs(box, r.fields, r.values) : null;
+    ff.hidden = !readFields;
+  }
+  ff.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!conv || !readFields) return;
+    var c = conv;
+    ff.querySelector('.form-error').textContent = '';
+    $('conv-fields-save').disabled = true;
+    api('PUT', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/fields', { values: readFields() }).then(function (r) {
+      if (!conv || conv.id !== c.id) return;
+      showFields(r);
+      ui.toast(t('conv_fields_saved'));
+    }).catch(function (err) { ui.showFieldError(ff, err); }).finally(function () { $('conv-fields-save').disabled = false; });
+  });
+
   function refresh(c) {
     conv = c;
+    ff.hidden = true;
     $('crm-visitor').hidden = true;
     $('crm-member').hidden = true;
     $('act-card').hidden = true;
@@ -91,6 +123,7 @@
       if (conv && conv.id === c.id) showContact(c, r);
     }).catch(function () {});
     loadAppeals(c).catch(function () {});
+    loadFields(c).catch(function () {});
   }
   document.addEventListener('profhub:conversation', function (e) { refresh(e.detail); });
 
