@@ -110,7 +110,7 @@
           var tr = el('tr', 'imp-problem');
           tr.appendChild(el('td', 'num', String(p.row)));
           tr.appendChild(el('td', '', p.field ? fieldName(p.field) : ''));
-          tr.appendChild(el('td', '', T('imp_err_' + p.code) || p.message));
+          tr.appendChild(el('td', '', (T('imp_err_' + p.code) || p.message).replace('%s', p.field || '')));
           tr.appendChild(el('td', 'cells', (p.cells || []).filter(Boolean).join(' · ')));
           tb.appendChild(tr);
         });
