@@ -45,6 +45,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+ImportWizardPrefix+"/{id}/problems.xlsx", a(iw.httpProblems))
 	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/run", a(iw.httpRun))
 	mux.HandleFunc("GET /api/v1/crm/import-batches/{id}", a(iw.httpBatch))
+	mux.HandleFunc("GET /api/v1/crm/import-batches/{id}/events", a(iw.httpBatchEvents))
 	mux.HandleFunc("POST /api/v1/crm/import-batches/{id}/undo", a(iw.httpUndo))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(m.httpGetMember))
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))
