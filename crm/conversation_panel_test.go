@@ -163,7 +163,7 @@ func TestConversationFields(t *testing.T) {
 		{Entity: crm.EntityConversation, Key: "summa", Label: "Сумма, ₽", Kind: crm.CustomNumber, Order: 2},
 		{Entity: crm.EntityConversation, Key: "perezvonit", Label: "Перезвонить", Kind: crm.CustomDate, Order: 3},
 		{Entity: crm.EntityConversation, Key: "zavod", Label: "Цех", Kind: crm.CustomText, UnitID: p.other.ID}, // another subtree
-		{Entity: crm.EntityMember, Key: "stazh", Label: "Стаж", Kind: crm.CustomNumber},                       // another entity
+		{Entity: crm.EntityMember, Key: "stazh", Label: "Стаж", Kind: crm.CustomNumber},                        // another entity
 	} {
 		if _, err := p.n.CRM.CustomFields.CreateCustomField(ctx, p.n.System, in); err != nil {
 			t.Fatal(err)
