@@ -26,6 +26,10 @@ await run('widgetdemo', async (browser, current) => {
   await page.locator('button.go').click();
   await page.locator('.list .note').last().waitFor();
   check(page.errors.length === 0, 'no page errors: ' + JSON.stringify(page.errors));
+  // A file over the documented 10 MiB is refused in Russian, naming the limit.
+  await page.locator('input[type=file]').setInputFiles({ name: 'скан.png', mimeType: 'image/png', buffer: Buffer.alloc((10 << 20) + 1) });
+  await page.waitForFunction(() => [...document.querySelectorAll('*')].some(e => e.shadowRoot &&
+    [...e.shadowRoot.querySelectorAll('*')].some(x => x.textContent === 'Файл больше 10 МБ')));
 
   const other = await signIn(browser, 'operator');
   check(await other.locator('#tile-widget-demo').count() === 1, 'operators see the demo link too');
