@@ -88,6 +88,9 @@ type Services struct {
 	// MemberLinks: packages built after the CRM register their references
 	// to member cards here, for merges and import undo.
 	MemberLinks *MemberLinks
+	// ConversationPanel is the console's side panel: the contact's details,
+	// the cards proposed for it, the conversation's custom fields.
+	ConversationPanel *ConversationPanel
 
 	tr Translator // for the validation messages of the cards' forms
 }
@@ -109,24 +112,25 @@ func New(d Deps) *Services {
 	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
 		sessions: map[string]*importSession{}, running: map[string]*atomic.Int64{}}
 	return &Services{
-		Members:          members,
-		MemberLinks:      links,
-		Organisations:    orgs,
-		Cards:            &Cards{db: d.DB, members: members, orgs: orgs},
-		CustomFields:     &CustomFields{db: d.DB},
-		Importer:         importer,
-		ImportSessions:   sessions,
-		ImportBatches:    batches,
-		Exporter:         &Exporter{db: d.DB, members: members},
-		SavedFilters:     &SavedFilters{db: d.DB},
-		Appeals:          appeals,
-		AppealCategories: &AppealCategories{db: d.DB},
-		AppealDetails:    &AppealDetails{db: d.DB, appeals: appeals, files: files},
-		AppealNotices:    &AppealNotices{db: d.DB, notifier: d.Notifier},
-		Lists:            lists,
-		ListFiles:        &ListFiles{db: d.DB, lists: lists, files: files},
-		Timelines:        &Timelines{db: d.DB, members: members, appeals: appeals, sources: timelineSources{m: maps.Clone(d.TimelineSources)}},
-		Outreach:         &Outreach{members: members, inbox: d.Outreach},
-		tr:               d.Translate,
+		Members:           members,
+		MemberLinks:       links,
+		Organisations:     orgs,
+		Cards:             &Cards{db: d.DB, members: members, orgs: orgs},
+		CustomFields:      &CustomFields{db: d.DB},
+		Importer:          importer,
+		ImportSessions:    sessions,
+		ImportBatches:     batches,
+		Exporter:          &Exporter{db: d.DB, members: members},
+		SavedFilters:      &SavedFilters{db: d.DB},
+		Appeals:           appeals,
+		AppealCategories:  &AppealCategories{db: d.DB},
+		AppealDetails:     &AppealDetails{db: d.DB, appeals: appeals, files: files},
+		AppealNotices:     &AppealNotices{db: d.DB, notifier: d.Notifier},
+		Lists:             lists,
+		ListFiles:         &ListFiles{db: d.DB, lists: lists, files: files},
+		Timelines:         &Timelines{db: d.DB, members: members, appeals: appeals, sources: timelineSources{m: maps.Clone(d.TimelineSources)}},
+		Outreach:          &Outreach{members: members, inbox: d.Outreach},
+		ConversationPanel: &ConversationPanel{db: d.DB, conv: d.Conversations, members: members},
+		tr:                d.Translate,
 	}
 }

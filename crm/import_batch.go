@@ -114,15 +114,20 @@ func (it *importItem) fail(err error) {
 }
 
 // importCustom loads the member custom fields when a column is mapped to
-// one, and the paths of the units in sc's scope when such a field is of
-// one subtree.
+// one or a field is required (a new card must have it, whatever the file
+// maps), and the paths of the units in sc's scope when such a field is
+// of one subtree.
 func importCustom(ctx context.Context, q db.Execer, sc access.Scope, cols []string) ([]CustomField, map[string]string, error) {
-	if !slices.ContainsFunc(cols, isCustomColumn) {
+	defs, err := loadCustomFields(ctx, q, EntityMember)
+	if err != nil {
+		return nil, nil, err
+	}
+	required := slices.ContainsFunc(defs, func(f CustomField) bool { return f.Required && !f.Retired })
+	if !required && !slices.ContainsFunc(cols, isCustomColumn) {
 		return nil, nil, nil
 	}
-	defs, err := loadCustomFields(ctx, q, EntityMember)
-	if err != nil || !slices.ContainsFunc(defs, func(f CustomField) bool { return f.unitPath != "" }) {
-		return defs, nil, err
+	if !slices.ContainsFunc(defs, func(f CustomField) bool { return f.unitPath != "" }) {
+		return defs, nil, nil
 	}
 	lo, hi := sc.PathRange()
 	rows, err := q.QueryContext(ctx, `SELECT id, path FROM units WHERE path >= $1 AND path < $2`, lo, hi)
@@ -366,7 +371,10 @@ func (b *importBatch) resolve() {
 			continue
 		}
 		if len(b.custom) > 0 {
-			custom, err := checkCustom(b.custom, b.paths[in.UnitID], in.Custom, false)
+			// A row that makes a card must give its required fields, as the
+			// card's form must; a row that changes a stored card is checked
+			// for what it brings (the card's own edit asks for the rest).
+			custom, err := checkCustom(b.custom, b.paths[in.UnitID], in.Custom, c == nil)
 			if err != nil {
 				it.fail(err)
 				continue

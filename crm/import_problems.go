@@ -27,6 +27,9 @@ func (tr Translator) problemText(lang string, p ImportRow) string {
 	if p.Code != "" {
 		key := "console.imp_err_" + p.Code
 		if s := tr(lang, key); s != key {
+			if p.Code == "custom_required" { // the text names the field: "… «%s»"
+				return tr(lang, key, p.Field)
+			}
 			return s
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/db/dbtest"
+	"github.com/profhub/profhub/web/i18n"
 )
 
 func cp1251(t *testing.T, s string) []byte {
@@ -223,6 +224,67 @@ func TestImportWizardRefusesBadFiles(t *testing.T) {
 		}
 		if page, _ := f.s.Members.ListMembers(f.ctx, f.sys, crm.MemberFilter{}); page.Total != 0 {
 			t.Errorf("bad files wrote %d cards", page.Total)
+		}
+	})
+}
+
+// TestImportRequiredCustomField: a required member field the file does
+// not give (no column, or an empty cell) makes each new card's row an
+// error of the dry run that names the field in Russian, on the screen
+// and in the problems sheet; a row that changes a stored card is not
+// held to it; with the column filled, the import goes through.
+func TestImportRequiredCustomField(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		s := crm.New(crm.Deps{DB: d, Translate: i18n.T})
+		if _, err := s.CustomFields.CreateCustomField(f.ctx, f.sys, crm.CustomFieldInput{Entity: crm.EntityMember, Key: "stazh",
+			Label: "Стаж в профсоюзе, лет", Kind: crm.CustomNumber, Required: true}); err != nil {
+			t.Fatal(err)
+		}
+		f.add(t, crm.MemberInput{UnitID: f.a1.ID, Surname: "Прежний", GivenName: "Старый", CardNumber: "K-0",
+			Custom: map[string]any{"stazh": 3}})
+		var session string
+		dry := func(csv string) crm.DryRunReport {
+			t.Helper()
+			a, err := s.ImportSessions.Upload(f.ctx, f.opA1, "реестр.csv", []byte(csv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := crm.ImportPlan{UnitID: f.a1.ID, Mapping: map[string]string{}}
+			for _, c := range a.Columns {
+				plan.Mapping[c.Heading] = c.Field
+			}
+			out, err := s.ImportSessions.DryRun(f.ctx, f.opA1, a.Session, plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			session = a.Session
+			return out
+		}
+		// No column for the field: the new card's row is refused, the
+		// stored card's is not.
+		out := dry("Фамилия;Имя;№ профбилета\nКузнецова;Ольга;K-1\nПрежний;Новый;K-0\n")
+		if len(out.Problems) != 1 || out.Problems[0].Row != 2 || out.Problems[0].Field != "Стаж в профсоюзе, лет" ||
+			out.Problems[0].Code != "custom_required" || out.Updated != 1 || out.Created != 0 {
+			t.Fatalf("dry run without the column = %+v", out)
+		}
+		// The column mapped, one cell empty: that row alone.
+		out = dry("Фамилия;Имя;№ профбилета;Стаж в профсоюзе, лет\nКузнецова;Ольга;K-1;12\nОрлов;Иван;K-2;\n")
+		if len(out.Problems) != 1 || out.Problems[0].Row != 3 || out.Problems[0].Code != "custom_required" || out.Created != 1 {
+			t.Fatalf("dry run with an empty cell = %+v", out)
+		}
+		var xb bytes.Buffer
+		if err := s.ImportSessions.WriteProblemsXLSX(f.ctx, &xb, f.opA1, session, "ru"); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&xb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, _ := x.GetRows(x.GetSheetName(0))
+		if len(rows) != 2 || rows[1][1] != "Стаж в профсоюзе, лет" || rows[1][2] != "Не заполнено обязательное поле «Стаж в профсоюзе, лет»" {
+			t.Errorf("problems sheet = %q", rows)
 		}
 	})
 }

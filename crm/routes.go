@@ -26,6 +26,7 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	ad := appealDetailHandlers{details: c.AppealDetails}
 	ac := appealCategoryHandlers{categories: c.AppealCategories}
 	ot := outreachHandlers{outreach: c.Outreach}
+	pn := panelHandlers{panel: c.ConversationPanel, tr: c.tr}
 	mux.HandleFunc("GET /api/v1/crm/members", a(m.httpListMembers))
 	mux.HandleFunc("POST /api/v1/crm/members", a(m.httpCreateMember))
 	mux.HandleFunc("GET /api/v1/crm/members/export", a(ex.httpExportMembers))
@@ -33,12 +34,18 @@ func (c *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/crm/members/duplicates", a(m.httpListDuplicates))
 	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/card", a(m.httpCreateMemberFromConversation))
 	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/member", a(m.httpConversationMember))
+	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/contact", a(pn.httpContact))
+	mux.HandleFunc("POST /api/v1/crm/conversations/{id}/contact/link", a(pn.httpConfirmLink))
+	mux.HandleFunc("DELETE /api/v1/crm/conversations/{id}/contact/proposals/{member}", a(pn.httpDismissLink))
+	mux.HandleFunc("GET /api/v1/crm/conversations/{id}/fields", a(pn.httpFields))
+	mux.HandleFunc("PUT /api/v1/crm/conversations/{id}/fields", a(pn.httpSetFields))
 	mux.HandleFunc("POST /api/v1/crm/members/import", a(im.httpImport))
 	mux.HandleFunc("POST "+ImportWizardPrefix, a(iw.httpUpload))
 	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/check", a(iw.httpCheck))
 	mux.HandleFunc("GET "+ImportWizardPrefix+"/{id}/problems.xlsx", a(iw.httpProblems))
 	mux.HandleFunc("POST "+ImportWizardPrefix+"/{id}/run", a(iw.httpRun))
 	mux.HandleFunc("GET /api/v1/crm/import-batches/{id}", a(iw.httpBatch))
+	mux.HandleFunc("GET /api/v1/crm/import-batches/{id}/events", a(iw.httpBatchEvents))
 	mux.HandleFunc("POST /api/v1/crm/import-batches/{id}/undo", a(iw.httpUndo))
 	mux.HandleFunc("GET /api/v1/crm/members/{id}", a(m.httpGetMember))
 	mux.HandleFunc("PATCH /api/v1/crm/members/{id}", a(m.httpUpdateMember))

@@ -19,13 +19,13 @@ type demoMember struct {
 }
 
 var demoMembers = []demoMember{
-	{unit: "edu.school1", surname: "Ковалёва", name: "Марина", patronymic: "Сергеевна", birth: "1984-03-12", phone: "+7 912 345-18-40",
+	{unit: "edu.school1", surname: "Ковалёва", name: "Марина", patronymic: "Сергеевна", birth: "1984-03-12", phone: "+7 912 345-18-40", email: "kovaleva.ms@mail.example",
 		position: "учитель начальных классов", card: "56-000101", activist: true},
 	{unit: "edu.school1", surname: "Гусев", name: "Алексей", patronymic: "Викторович", birth: "1979-11-02",
 		position: "учитель физики", card: "56-000102"},
 	{unit: "health.gkb1", surname: "Ермакова", name: "Светлана", patronymic: "Олеговна", birth: "1990-07-25", phone: "+7 922 801-44-09",
 		position: "медицинская сестра", card: "56-000201"},
-	{unit: "metal.steel", surname: "Сафин", name: "Ринат", patronymic: "Маратович", birth: "1975-01-30",
+	{unit: "metal.steel", surname: "Сафин", name: "Ринат", patronymic: "Маратович", birth: "1975-01-30", phone: "+7 987 204-61-15",
 		position: "сталевар", card: "56-000301", activist: true},
 	{unit: "edu.college", surname: "Лаптева", name: "Юлия", patronymic: "Андреевна", birth: "1995-09-14",
 		position: "преподаватель", card: "56-000103"},
@@ -35,9 +35,9 @@ var demoMembers = []demoMember{
 		position: "врач-терапевт", card: "56-000202"},
 	{unit: "health.gkb1", surname: "Фёдорова", name: "Елена", patronymic: "Николаевна", birth: "1987-04-03", phone: "8 (903) 361-22-10",
 		email: "fedorova.en@mail.example", position: "старшая медицинская сестра", card: "56-000203", activist: true},
-	{unit: "metal.steel", surname: "Петров", name: "Дмитрий", patronymic: "Александрович", birth: "1991-08-21", phone: "+7 987 115-03-77",
+	{unit: "metal.steel", surname: "Петров", name: "Дмитрий", patronymic: "Александрович", birth: "1991-08-21", phone: "+7 987 115-03-77", email: "petrov.da@uralsteel.example",
 		position: "электромонтёр", card: "56-000302"},
-	{unit: "edu.school1", surname: "Семёнова", name: "Анна", patronymic: "Ильинична", birth: "1972-02-11",
+	{unit: "edu.school1", surname: "Семёнова", name: "Анна", patronymic: "Ильинична", birth: "1972-02-11", email: "semenova.ai@school1.example",
 		position: "заместитель директора", card: "56-000104", activist: true},
 	{unit: "root", surname: "Орлов", name: "Константин", kind: crm.KindPress, phone: "+7 3532 77-10-10", email: "orlov@orenpress.example",
 		position: "корреспондент «Оренбургской недели»"},
@@ -68,11 +68,19 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 		if d.kind != "" && d.kind != crm.KindMember {
 			in.JoinedOn = ""
 		}
+		// Mailings reach a member by the channels they agreed to (a line in
+		// the application form): e-mail and SMS where they gave an address.
+		consent := crm.Consent{Given: true, Date: "2024-01-15", Source: "заявление о вступлении"}
 		if d.phone != "" {
 			in.Phones = []string{d.phone}
+			in.Consents.Mailings = map[string]crm.Consent{"sms": consent}
 		}
 		if d.email != "" {
 			in.Emails = []string{d.email}
+			if in.Consents.Mailings == nil {
+				in.Consents.Mailings = map[string]crm.Consent{}
+			}
+			in.Consents.Mailings["email"] = consent
 		}
 		in.Custom = demoCustom[d.surname]
 		m, err := e.CRM.Members.CreateMember(ctx, sc, in, false)

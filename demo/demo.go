@@ -114,7 +114,7 @@ func Fill(ctx context.Context, e Env) error {
 		}
 	}
 	if e.Mailing != nil {
-		if err := fillMailing(ctx, e, sc); err != nil {
+		if err := fillMailing(ctx, e, sc, units); err != nil {
 			return fmt.Errorf("demo: mailing: %w", err)
 		}
 	}

@@ -28,6 +28,8 @@ func TestFillOnRunningNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTelegramCampaign(t, n)
+	checkCampaignsReach(t, n)
+	checkWidget(t, n)
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
@@ -181,5 +183,48 @@ func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
 		if p.Kind == notify.DocumentResolution && !p.Push {
 			t.Errorf("the demo chairman does not push resolutions to his phone: %+v", p)
 		}
+	}
+}
+
+// checkCampaignsReach: every demo campaign reaches someone — the member
+// segments match demo members who have an address and the consent.
+func checkCampaignsReach(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := n.Mailing.Campaigns.ListCampaigns(ctx, n.System, 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) < 4 {
+		t.Errorf("demo campaigns: %d", len(cs))
+	}
+	for _, c := range cs {
+		ac, err := n.Mailing.Audience.CountAudience(ctx, n.System, c.CampaignInput)
+		if err != nil || ac.Total == 0 {
+			t.Errorf("demo campaign %q reaches %+v, %v", c.Name, ac, err)
+		}
+	}
+}
+
+// checkWidget: the site chat channel that /widget/demo embeds, and its
+// visitor, whose phone proposes a member card to the hotline's operator.
+func checkWidget(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	chans, err := n.Inbox.Channels.OfKind(ctx, inbox.KindWidget)
+	if err != nil || len(chans) != 1 {
+		t.Fatalf("demo widget channels: %+v, %v", chans, err)
+	}
+	convs, err := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindWidget})
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("demo widget conversations: %d, %v", len(convs), err)
+	}
+	rec, err := n.Org.AuthByLogin(ctx, "operator1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := n.CRM.ConversationPanel.Contact(ctx, rec.User.Scope("test"), convs[0].ID)
+	if err != nil || !c.FromForm || len(c.Proposals) != 1 || c.Proposals[0].FullName != "Петров Дмитрий Александрович" {
+		t.Errorf("the demo visitor's panel: %+v, %v", c, err)
 	}
 }

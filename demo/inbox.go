@@ -74,7 +74,7 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			return err
 		}
 	}
-	return nil
+	return d.fillWidget(ctx)
 }
 
 func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, channel string, operators ...string) error {

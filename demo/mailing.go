@@ -12,7 +12,7 @@ import (
 // fillMailing adds the federation's SMTP server (a local relay the demo
 // never reaches), a press-and-partners list and a draft newsletter, so the
 // mailings page shows how a campaign is put together. Nothing is sent.
-func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
+func fillMailing(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	m := e.Mailing
 	acc, err := m.Accounts.CreateAccount(ctx, sc, mailing.SMTPAccount{Name: "Почтовый сервер федерации", Host: "localhost", Port: 25,
 		TLS: "none", FromAddress: "news@fnpr-oren.example.org", FromName: "Федерация профсоюзов Оренбургской области",
@@ -41,6 +41,9 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
 		Content: mailing.Content{Subject: "Новости федерации для {{.GivenName}} {{.Patronymic}}",
 			HTML: "<h1>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</h1><p>Подписано региональное соглашение на 2027 год: " +
 				"заработная плата в отрасли растёт на 8 % с января.</p><p>{{.Organisation}} — спасибо за сотрудничество.</p>"}}); err != nil {
+		return err
+	}
+	if err := fillMemberCampaigns(ctx, e, sc, u, acc.ID); err != nil {
 		return err
 	}
 	if e.Telegram.Token == "" {
@@ -78,4 +81,46 @@ func fillTelegramCampaign(ctx context.Context, e Env, sc access.Scope, account s
 			HTML:    "<p>{{.GivenName}} {{.Patronymic}}, приглашаем на собрание профактива 18 декабря в 15:00.</p>",
 			Message: "<b>{{.GivenName}} {{.Patronymic}}</b>, приглашаем на собрание профактива <b>18 декабря в 15:00</b>. Ответьте на это сообщение, если придёте."}})
 	return err
+}
+
+// fillMemberCampaigns adds drafts whose segments are member cards, so the
+// mailing page counts real recipients before sending: the chairman's
+// shared filter "Активисты федерации" by e-mail or SMS, and the medical
+// workers' organisations by e-mail.
+func fillMemberCampaigns(ctx context.Context, e Env, sc access.Scope, u Units, account string) error {
+	if e.CRM == nil {
+		return nil
+	}
+	filters, err := e.CRM.SavedFilters.SavedFilters(ctx, sc)
+	if err != nil {
+		return err
+	}
+	activists := ""
+	for _, f := range filters {
+		if f.Name == "Активисты федерации" {
+			activists = f.ID
+		}
+	}
+	if activists == "" {
+		return fmt.Errorf("mailing: no saved filter of activists")
+	}
+	health := u["health"].ID
+	for _, in := range []mailing.CampaignInput{
+		{Name: "Собрание профактива 18 декабря", Kind: mailing.Informational, Channels: []string{mailing.ChannelEmail, mailing.ChannelSMS},
+			Segments: []mailing.Segment{{SavedFilterID: activists}}, Accounts: []string{account},
+			Content: mailing.Content{Subject: "Собрание профактива 18 декабря",
+				HTML: "<p>{{.GivenName}} {{.Patronymic}}, приглашаем на собрание профактива 18 декабря в 15:00, " +
+					"Дом союзов, ул. Володарского, 39, зал заседаний.</p>",
+				SMS: "{{.GivenName}} {{.Patronymic}}, собрание профактива 18.12 в 15:00, Дом союзов."}},
+		{Name: "Медикам: новая редакция отраслевого соглашения", Kind: mailing.Informational, Channels: []string{mailing.ChannelEmail},
+			Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: health}}}, Accounts: []string{account},
+			Content: mailing.Content{Subject: "Отраслевое соглашение в здравоохранении на 2027 год",
+				HTML: "<p>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</p><p>Обком подписал отраслевое соглашение на 2027 год: " +
+					"надбавки за стаж сохранены, минимальный оклад среднего медицинского персонала вырос на 9 %.</p>"}},
+	} {
+		if _, err := e.Mailing.Campaigns.CreateCampaign(ctx, sc, in); err != nil {
+			return fmt.Errorf("campaign %q: %w", in.Name, err)
+		}
+	}
+	return nil
 }

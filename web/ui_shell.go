@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -16,14 +17,18 @@ func (h shellPages) home(w http.ResponseWriter, r *http.Request) {
 		h.ui.fail(w, r, db.ErrNotFound)
 		return
 	}
-	if h.ui.user(w, r) == nil {
+	p := h.ui.user(w, r)
+	if p == nil {
 		return
 	}
 	// The page's script (home.js) fills the person's work from /api/v1/home.
 	v := h.ui.view(r, "title.home", "")
 	v.Data = map[string]any{"Strings": scriptStrings(v.Lang, func(k string) (string, bool) {
 		return k, strings.HasPrefix(k, "home.") || strings.HasPrefix(k, "role.")
-	})}
+	}),
+		// The site chat's demo page, for those who set channels up and
+		// those who answer them.
+		"WidgetDemo": p.Scope.Role == access.Administrator || p.Scope.Role == access.Operator}
 	h.ui.render(w, r, http.StatusOK, "home", v)
 }
 

@@ -80,7 +80,7 @@ func (h fileHandlers) upload(rw http.ResponseWriter, r *http.Request) {
 	info, err := h.blobs.Put(ctx, br, limit)
 	var maxErr *http.MaxBytesError
 	if errors.Is(err, blob.ErrTooLarge) || errors.As(err, &maxErr) {
-		fail(rw, r, http.StatusRequestEntityTooLarge, "too_large", "the file is larger than "+strconv.FormatInt(limit>>20, 10)+" MB")
+		fail(rw, r, http.StatusRequestEntityTooLarge, "too_large", "the file is larger than "+strconv.FormatInt(limit>>20, 10)+" MiB")
 		return
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/norm"
 )
 
 // Sessions starts, resumes and ends visitors' sessions: the pre-chat form
@@ -108,6 +109,13 @@ func splitContact(s string) (phone, email string, ok bool) {
 			return "", "", false
 		}
 		return "", strings.ToLower(a.Address), true
+	}
+	// A number the member registry would read is stored as it stores it
+	// (+7 and ten digits for "8 912 …" or "912 …"), so that the console
+	// can propose the member card with that phone; other numbers of 6 to
+	// 15 digits (a city line without its code) are kept as digits.
+	if p, ok := norm.Phone(s); ok {
+		return p, "", true
 	}
 	digits := strings.Map(func(r rune) rune {
 		switch {

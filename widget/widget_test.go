@@ -342,5 +342,6 @@ func TestUploadLimitIsTheDocumentedOne(t *testing.T) {
 	token := f.session(t)
 	png := func(n int) []byte { return append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, n-8)...) }
 	upload(t, f, token, "scan.png", png(9<<20), http.StatusCreated)
+	upload(t, f, token, "exact.png", png(10<<20), http.StatusCreated) // "files of 10 MiB" (docs/API.md)
 	upload(t, f, token, "huge.png", png(10<<20+1), http.StatusRequestEntityTooLarge)
 }

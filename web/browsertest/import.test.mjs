@@ -87,6 +87,8 @@ await run('import', async (browser, current) => {
     new MutationObserver(() => window.seen.push(document.querySelector('#imp-progress-text').textContent))
       .observe(document.querySelector('#imp-progress-text'), { childList: true, characterData: true, subtree: true });
   });
+  const batchRequests = [];
+  sec.on('request', r => { if (r.url().includes('/api/v1/crm/import-batches/')) batchRequests.push(r.url()); });
   await sec.click('#imp-run');
   await sec.waitForSelector('#imp-progress-box:not([hidden])');
   await sec.waitForFunction(() => document.querySelector('#imp-progress-text').textContent.startsWith('Загрузка завершена'), null, { timeout: 60000 });
@@ -94,6 +96,9 @@ await run('import', async (browser, current) => {
   check(bar[0] === rows && bar[1] === rows, 'the bar at the end: ' + bar);
   const seen = await sec.evaluate(() => window.seen);
   check(seen.some(s => s.startsWith('Загружено строк')), 'the progress was shown: ' + seen.join(' | '));
+  // The progress came over the server's event stream, not by asking.
+  check(batchRequests.some(u => u.endsWith('/events')) && !batchRequests.some(u => !u.endsWith('/events')),
+    'the progress requests: ' + batchRequests.join(' | '));
   check((await sec.locator('#imp-progress-text').textContent()).includes('создано: ' + rows), 'the result: ' + await sec.locator('#imp-progress-text').textContent());
   check(await count(sec, 'Импорт') === before + 4, 'the cards are in the registry');
   await shoot(sec, 'crm-import-done');

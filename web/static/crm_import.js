@@ -110,7 +110,7 @@
           var tr = el('tr', 'imp-problem');
           tr.appendChild(el('td', 'num', String(p.row)));
           tr.appendChild(el('td', '', p.field ? fieldName(p.field) : ''));
-          tr.appendChild(el('td', '', T('imp_err_' + p.code) || p.message));
+          tr.appendChild(el('td', '', (T('imp_err_' + p.code) || p.message).replace('%s', p.field || '')));
           tr.appendChild(el('td', 'cells', (p.cells || []).filter(Boolean).join(' · ')));
           tb.appendChild(tr);
         });
@@ -134,17 +134,45 @@
       progress(b);
     }).catch(showError).finally(function () { $('imp-run').disabled = false; });
   });
+  // The progress arrives live from the server (server-sent events: the
+  // bar moves as the rows are applied); a browser without EventSource, or
+  // a stream that fails for good, asks every 400 ms instead.
+  var stream = null;
   function progress(b) {
+    show(b);
+    if (b.status !== 'running') return;
+    if (window.EventSource) listen(b); else poll(b);
+  }
+  function poll(b) {
+    clearTimeout(polling);
+    polling = setTimeout(function () {
+      api('GET', '/api/v1/crm/import-batches/' + encodeURIComponent(b.id)).then(function (x) {
+        show(x);
+        if (x.status === 'running') poll(x);
+      }).catch(showError);
+    }, 400);
+  }
+  function listen(b) {
+    if (stream) stream.close();
+    var s = stream = new EventSource('/api/v1/crm/import-batches/' + encodeURIComponent(b.id) + '/events');
+    s.addEventListener('progress', function (e) {
+      var x = JSON.parse(e.data);
+      show(x);
+      if (x.status !== 'running') { s.close(); if (stream === s) stream = null; }
+    });
+    // The server ends each stream after a while and the browser
+    // reconnects; only a stream closed for good falls back to asking.
+    s.onerror = function () {
+      if (s.readyState === EventSource.CLOSED && stream === s) { stream = null; poll(batch); }
+    };
+  }
+  function show(b) {
     batch = b;
     var bar = $('imp-progress');
     bar.max = Math.max(b.total, 1);
     bar.value = b.status === 'running' ? b.done : bar.max;
     if (b.status === 'running') {
       $('imp-progress-text').textContent = t('imp_progress') + ': ' + b.done + ' / ' + b.total;
-      clearTimeout(polling);
-      polling = setTimeout(function () {
-        api('GET', '/api/v1/crm/import-batches/' + encodeURIComponent(b.id)).then(progress).catch(showError);
-      }, 400);
       return;
     }
     if (b.status === 'failed') {

@@ -33,15 +33,97 @@
       });
     });
   }
+  // The contact's own details (a widget visitor's pre-chat form) and the
+  // cards of the operator's scope with the same phone or e-mail, to link
+  // with one click or dismiss; the server proposes nothing outside it.
+  function showContact(c, r) {
+    var box = $('crm-visitor'), dl = $('crm-visitor-fields'), ul = $('crm-proposal-list');
+    dl.textContent = '';
+    ul.textContent = '';
+    [['crm_visitor_name', r.from_form && r.name], ['crm_visitor_phone', r.phone], ['crm_visitor_email', r.email],
+      ['crm_visitor_topic', r.topic]].forEach(function (f) {
+      if (!f[1]) return;
+      dl.appendChild(el('dt', '', t(f[0])));
+      dl.appendChild(el('dd', '', f[1]));
+    });
+    $('crm-visitor-title').textContent = t(r.from_form ? 'crm_visitor_form' : 'crm_visitor_contact');
+    (r.proposals || []).forEach(function (p) {
+      var li = el('li', 'crm-proposal'), a = el('a', '', p.full_name);
+      a.href = '/members?id=' + encodeURIComponent(p.member_id);
+      li.appendChild(a);
+      li.appendChild(el('span', 'muted', [p.unit_name, ui.day(p.birth_date), t('crm_proposal_by_' + p.matched_by)].filter(Boolean).join(' · ')));
+      var row = el('div', 'row'), yes = el('button', 'primary', t('crm_proposal_link')), no = el('button', '', t('crm_proposal_dismiss'));
+      yes.type = no.type = 'button';
+      yes.addEventListener('click', function () {
+        yes.disabled = no.disabled = true;
+        api('POST', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/contact/link', { member_id: p.member_id }).then(function (x) {
+          if (!conv || conv.id !== c.id) return;
+          $('crm-proposals').hidden = true;
+          showMember(x.member);
+          ui.toast(t('crm_proposal_linked'));
+        }).catch(function (e) { yes.disabled = no.disabled = false; ui.toast(e.message); });
+      });
+      no.addEventListener('click', function () {
+        yes.disabled = no.disabled = true;
+        api('DELETE', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/contact/proposals/' + encodeURIComponent(p.member_id)).then(function () {
+          li.remove();
+          $('crm-proposals').hidden = !ul.children.length;
+        }).catch(function (e) { yes.disabled = no.disabled = false; ui.toast(e.message); });
+      });
+      row.appendChild(yes);
+      row.appendChild(no);
+      li.appendChild(row);
+      ul.appendChild(li);
+    });
+    $('crm-proposals').hidden = !ul.children.length;
+    box.hidden = !dl.children.length && !ul.children.length;
+  }
+  // The conversation's custom fields (the entity "conversation"), typed
+  // inputs as on the cards; the server checks them and names the field
+  // it refuses, which is shown beside it.
+  var ff = $('conv-fields'), readFields = null;
+  function loadFields(c) {
+    return api('GET', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/fields').then(function (r) {
+      if (!conv || conv.id !== c.id) return;
+      showFields(r);
+    });
+  }
+  function showFields(r) {
+    var box = $('conv-fields-inputs');
+    box.textContent = '';
+    ui.showFieldError(ff, null);
+    ff.querySelector('.form-error').textContent = '';
+    readFields = r.fields.length && ui.customInputs ? ui.customInputs(box, r.fields, r.values) : null;
+    ff.hidden = !readFields;
+  }
+  ff.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!conv || !readFields) return;
+    var c = conv;
+    ff.querySelector('.form-error').textContent = '';
+    $('conv-fields-save').disabled = true;
+    api('PUT', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/fields', { values: readFields() }).then(function (r) {
+      if (!conv || conv.id !== c.id) return;
+      showFields(r);
+      ui.toast(t('conv_fields_saved'));
+    }).catch(function (err) { ui.showFieldError(ff, err); }).finally(function () { $('conv-fields-save').disabled = false; });
+  });
+
   function refresh(c) {
     conv = c;
+    ff.hidden = true;
+    $('crm-visitor').hidden = true;
     $('crm-member').hidden = true;
     $('act-card').hidden = true;
     $('crm-appeals').textContent = '';
     api('GET', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/member').then(function (r) {
       if (conv && conv.id === c.id) showMember(r.member);
     }).catch(function () {});
+    api('GET', '/api/v1/crm/conversations/' + encodeURIComponent(c.id) + '/contact').then(function (r) {
+      if (conv && conv.id === c.id) showContact(c, r);
+    }).catch(function () {});
     loadAppeals(c).catch(function () {});
+    loadFields(c).catch(function () {});
   }
   document.addEventListener('profhub:conversation', function (e) { refresh(e.detail); });
 

@@ -24,7 +24,7 @@
       rate: 'Оцените, пожалуйста, ответ', comment: 'Комментарий (необязательно)', thanks: 'Спасибо за оценку!',
       limited: 'Слишком много подключений с вашего адреса. Попробуйте позже.', tooBig: 'Сообщение слишком большое',
       ended: 'Сессия чата завершена. Начните новый чат.', you: 'Вы', operator: 'Оператор', newChat: 'Новый чат',
-      fileTooBig: 'Файл слишком большой', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено',
+      fileTooBig: 'Файл больше %s МБ', fileType: 'Можно отправить картинку (PNG, JPEG, GIF, WebP) или PDF', fileLimit: 'Слишком много файлов. Попробуйте позже.', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено',
       typing: 'печатает…', delivered: 'доставлено', read: 'прочитано'
     },
     en: {
@@ -36,7 +36,7 @@
       rate: 'Please rate the answer', comment: 'Comment (optional)', thanks: 'Thank you for your rating!',
       limited: 'Too many connections from your address. Please try later.', tooBig: 'The message is too large',
       ended: 'The chat session has ended. Start a new chat.', you: 'You', operator: 'Operator', newChat: 'New chat',
-      fileTooBig: 'The file is too large', sending: 'sending', close: 'Close', failed: 'not sent',
+      fileTooBig: 'The file is larger than %s MB', fileType: 'Only pictures (PNG, JPEG, GIF, WebP) and PDF files can be sent', fileLimit: 'Too many files. Please try later.', sending: 'sending', close: 'Close', failed: 'not sent',
       typing: 'is typing…', delivered: 'delivered', read: 'read'
     }
   };
@@ -266,12 +266,17 @@
     var f = input.files[0];
     input.value = '';
     if (!f) return;
-    if (f.size > cfg.max_upload_bytes) { status(t.fileTooBig); return; }
+    // The limit is the hub's (max_upload_bytes, 10 MiB as documented),
+    // said in the visitor's language; so are the hub's refusals.
+    var tooBig = t.fileTooBig.replace('%s', String(Math.round(cfg.max_upload_bytes / 1048576)));
+    if (f.size > cfg.max_upload_bytes) { status(tooBig); return; }
     var fd = new FormData();
     fd.append('file', f, f.name);
     post('upload', fd, '?token=' + encodeURIComponent(st.token)).then(function (r) {
       queue({ client_id: uid(), text: '', files: [r.key], name: r.name });
-    }, function (e) { status(e.message); });
+    }, function (e) {
+      status({ too_large: tooBig, file_type: t.fileType, rate_limited: t.fileLimit }[e.code] || e.message);
+    });
   }
   function drawPending(m) {
     if (!list || root.querySelector('[data-cid="' + m.client_id + '"]')) return;
