@@ -23,7 +23,13 @@ func (s *Audience) SampleRecipients(ctx context.Context, sc access.Scope, in Cam
 	if err := requireSend(sc); err != nil {
 		return nil, err
 	}
-	if err := in.normalize(); err != nil {
+	// Only who and how: the letter may still be half written.
+	if in.Kind == "" {
+		in.Kind = Informational
+	}
+	probe := CampaignInput{Name: "-", Kind: in.Kind, Channels: in.Channels, Segments: in.Segments, Accounts: []string{"-"},
+		Messengers: in.Messengers, Content: Content{Subject: "-", Text: "-", SMS: "-", Message: "-"}}
+	if err := probe.normalize(); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 50 {
