@@ -43,6 +43,9 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
 				"заработная плата в отрасли растёт на 8 % с января.</p><p>{{.Organisation}} — спасибо за сотрудничество.</p>"}}); err != nil {
 		return err
 	}
+	if err := fillBlockLetter(ctx, e, sc, acc.ID); err != nil {
+		return err
+	}
 	if e.Telegram.Token == "" {
 		return nil
 	}
