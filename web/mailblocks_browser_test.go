@@ -25,7 +25,7 @@ import (
 // Chromium (web/browsertest/mailblocks.test.mjs): a filter saved on the
 // members page, a letter built from blocks with variables, a picture and
 // a button, previewed as one of the filter's members, a test letter to
-// herself, saved as a template, started; then checks what reached the
+// herself, saved as a template, opened again and saved over, started; then checks what reached the
 // SMTP sink: one letter per member with their name, absolute links and
 // picture, and the test letter outside the campaign's ledger.
 func TestMailingBlockEditorInChromium(t *testing.T) {
@@ -80,7 +80,7 @@ func TestMailingBlockEditorInChromium(t *testing.T) {
 		t.Errorf("the test letter's subject %q", subj)
 	}
 	letter := decodeQP(string(sink.Raw("petrova@example.net")))
-	for _, want := range []string{"Анна Сергеевна", `width="600"`, `href="https://union.example.org/subbotnik"`,
+	for _, want := range []string{"Анна Сергеевна", "Приглашаем на субботник!", `width="600"`, `href="https://union.example.org/subbotnik"`,
 		"Записаться: https://union.example.org/subbotnik", "List-Unsubscribe: <" + n.Server.URL + "/hooks/mailing/unsubscribe/"} {
 		if !strings.Contains(letter, want) {
 			t.Errorf("Petrova's letter lacks %s:\n%s", want, letter)

@@ -4,7 +4,8 @@
 // segment (variables from the list, bold text, an uploaded picture, a
 // button, a divider, two columns; blocks moved and deleted), previews
 // it as one of the segment's members, sends herself a test letter,
-// saves it as a template, starts the campaign and watches it finish;
+// saves it as a template, opens the draft again and saves it over,
+// starts the campaign and watches it finish;
 // then starts a new letter from the template and deletes the template.
 import { crc32, deflateSync } from 'node:zlib';
 import { base, check, newPage, phoneWidth, run, shoot, signInOn } from './harness.mjs';
@@ -141,6 +142,15 @@ await run('mailblocks', async (browser, current) => {
   await page.click('#editor button.primary');
   await page.waitForSelector('#results:not([hidden]) #results-actions button');
   check((await page.textContent('#results-name')) === 'Субботник в школе № 7', 'the campaign is shown');
+  // The draft opens again in the editor as it was saved, and is saved over.
+  await page.click('#results-actions .act-edit');
+  await page.waitForSelector('#editor:not([hidden])');
+  check(await page.locator('.block').count() === 6, 'the draft comes back with its blocks');
+  check(await page.inputValue('input[name=subject]') === 'Субботник, {{Имя}}', 'and its subject');
+  check(await page.inputValue('select[name=segment]') === seg, 'and its segment');
+  await page.fill('.heading-input', 'Приглашаем на субботник!');
+  await page.click('#editor button.primary');
+  await page.waitForSelector('#results:not([hidden]) #results-actions button.primary');
   await page.click('#results-actions button.primary');
   await page.waitForFunction(() => document.getElementById('results-status').textContent.startsWith('завершена'), null, { timeout: 30000 });
   const sent = await page.textContent('#results-table tr:nth-child(2) td:nth-child(3)');

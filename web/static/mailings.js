@@ -110,6 +110,29 @@
     showChannelFields();
   }
 
+  // openDraft puts a saved draft back into the editor; saving updates it.
+  function openDraft(c) {
+    var f = form.elements, ct = c.content || {};
+    resetForm();
+    draftId = c.id;
+    f.name.value = c.name; f.kind.value = c.kind;
+    var chans = c.channels.join(',');
+    if (Array.from(f.channels.options).some(function (o) { return o.value === chans; })) f.channels.value = chans;
+    var seg = JSON.stringify((c.segments || [])[0] || {});
+    if (Array.from(f.segment.options).some(function (o) { return o.value === seg; })) f.segment.value = seg;
+    if (c.accounts && c.accounts.length) f.account.value = c.accounts[0];
+    if (c.sms_gateway) f.sms_gateway.value = c.sms_gateway;
+    ['telegram', 'vk'].forEach(function (ch) { if (c.messengers && c.messengers[ch]) f[ch].value = c.messengers[ch]; });
+    f.subject.value = ct.subject || ''; f.html.value = ct.html || ''; f.text.value = ct.text || '';
+    f.sms.value = ct.sms || ''; f.message.value = ct.message || '';
+    var blockLetter = (ct.blocks || []).length > 0 || !(ct.html || ct.text);
+    form.querySelector('input[name=mode][value=' + (blockLetter ? 'blocks' : 'html') + ']').checked = true;
+    blocks.set(ct.blocks || []);
+    showChannelFields(); loadRecipients();
+    document.getElementById('results').hidden = true; document.getElementById('preview-box').hidden = true;
+    form.hidden = false; f.name.focus();
+  }
+
   // saveDraft creates the campaign or updates the draft being edited.
   function saveDraft() {
     var req = draftId ? api('PUT', '/api/v1/mailing/campaigns/' + draftId, input()) : api('POST', '/api/v1/mailing/campaigns', input());
@@ -254,6 +277,11 @@
         btn.addEventListener('click', action(id, b));
         acts.appendChild(btn);
       });
+      if (c.status === 'draft') {
+        var edit = el('button', 'act-edit', t('act_edit'));
+        edit.addEventListener('click', function () { openDraft(c); });
+        acts.insertBefore(edit, acts.firstChild);
+      }
       if (c.status === 'running' || c.status === 'scheduled') timer = setTimeout(function () { showResults(id); }, 2000);
       else loadList(); // the list's state column catches up
     }).catch(function (e) { box.hidden = false; document.getElementById('results-status').textContent = e.message; });
