@@ -30,6 +30,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkTelegramCampaign(t, n)
 	checkCampaignsReach(t, n)
 	checkWidget(t, n)
+	checkBlockLetter(t, n)
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
@@ -129,6 +130,31 @@ func checkTelegramCampaign(t *testing.T, n *hubtest.Node) {
 		}
 	}
 	t.Errorf("no demo Telegram campaign among %d", len(cs))
+}
+
+// checkBlockLetter: the demo has a block editor template and a draft
+// built from it that previews with a member's name.
+func checkBlockLetter(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	ts, err := n.Mailing.Templates.Templates(ctx, n.System)
+	if err != nil || len(ts) != 1 || len(ts[0].Blocks) != 6 {
+		t.Fatalf("demo templates %+v, %v", ts, err)
+	}
+	cs, err := n.Mailing.Campaigns.ListCampaigns(ctx, n.System, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Content.IsBlocks() {
+			r, err := n.Mailing.Previews.Preview(ctx, n.System, c.ID, "")
+			if err != nil || r.Subject != "Мария, приглашаем на отчётно-выборную конференцию" || !strings.Contains(r.HTML, "Подтвердить участие") {
+				t.Errorf("demo block letter: %q, %v", r.Subject, err)
+			}
+			return
+		}
+	}
+	t.Errorf("no demo block letter among %d campaigns", len(cs))
 }
 
 // checkNoticesAndHomes: the demo rings bells (the chairman's documents,

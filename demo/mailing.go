@@ -46,6 +46,9 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	if err := fillMemberCampaigns(ctx, e, sc, u, acc.ID); err != nil {
 		return err
 	}
+	if err := fillBlockLetter(ctx, e, sc, acc.ID); err != nil {
+		return err
+	}
 	if e.Telegram.Token == "" {
 		return nil
 	}

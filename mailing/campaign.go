@@ -66,7 +66,18 @@ type Content struct {
 	// as plain text, links written out.
 	Message     string       `json:"message,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Blocks, when there are any, are the letter made in the block
+	// editor: the server renders them into the HTML and text parts (HTML
+	// and Text are then ignored), and variables in them and in Subject
+	// are written {{Имя}} (Variable), never in Go template syntax.
+	Blocks []Block `json:"blocks,omitempty"`
+	// VarFields are the custom fields of members a block letter may name,
+	// label → key, as the server found them when the content was saved.
+	VarFields map[string]string `json:"var_fields,omitempty"`
 }
+
+// IsBlocks says whether the letter was made in the block editor.
+func (c Content) IsBlocks() bool { return len(c.Blocks) > 0 }
 
 // CampaignInput is what staff edit.
 type CampaignInput struct {
@@ -169,7 +180,7 @@ func (c *Content) check(channels map[string]bool) error {
 		if strings.TrimSpace(c.Subject) == "" || len(c.Subject) > 500 {
 			return valid.Errorf("content.subject", "required", "an e-mail needs a subject, at most 500 characters")
 		}
-		if strings.TrimSpace(c.HTML) == "" && strings.TrimSpace(c.Text) == "" {
+		if !c.IsBlocks() && strings.TrimSpace(c.HTML) == "" && strings.TrimSpace(c.Text) == "" {
 			return valid.Errorf("content.html", "required", "an e-mail needs HTML or text")
 		}
 	}
@@ -192,6 +203,10 @@ func (c *Content) check(channels map[string]bool) error {
 			return valid.Errorf("content.message", "too_long", "the message text is too long")
 		}
 	}
+	sanitizeBlocks(c.Blocks)
+	if err := checkBlocks(c.Blocks); err != nil {
+		return err
+	}
 	total := 0
 	for _, a := range c.Attachments {
 		a.Name = strings.TrimSpace(a.Name)
@@ -203,7 +218,7 @@ func (c *Content) check(channels map[string]bool) error {
 	if total > MaxAttachmentBytes {
 		return valid.Errorf("content.attachments", "too_large", "attachments may take at most 5 MiB together")
 	}
-	t, err := parseTemplates(*c)
+	t, err := parseTemplates(*c, "")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -18,7 +19,14 @@ type CampaignActions struct {
 	db        *db.DB
 	campaigns *Campaigns
 	events    *events
+	tokens    tokens // the public address campaign links need
 }
+
+// ErrNoBaseURL refuses to start a campaign while the hub does not know
+// its public address: the letters' unsubscribe links, pictures and
+// tracked links would have no host.
+var ErrNoBaseURL = valid.Refuse(db.ErrConflict, "base_url_missing",
+	"the hub's public address is not set: set PROFHUB_BASE_URL (or --base-url), e.g. https://hub.example.org, and restart profhub")
 
 // change moves a campaign from one of the from states, checking scope and
 // state in the same transaction as the update and its audit row.
@@ -51,6 +59,9 @@ func (s *CampaignActions) change(ctx context.Context, sc access.Scope, id, actio
 // Start sends a draft now (at is zero or past) or schedules it for at.
 func (s *CampaignActions) Start(ctx context.Context, sc access.Scope, id string, at time.Time) (Campaign, error) {
 	return s.change(ctx, sc, id, "start", []Status{StatusDraft}, func(tx *sql.Tx, c Campaign, now int64) error {
+		if s.tokens.baseURL() == "" {
+			return ErrNoBaseURL
+		}
 		if err := c.CampaignInput.normalize(); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package mailing
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 
@@ -75,6 +76,27 @@ func (h campaignHandlers) httpPreview(w http.ResponseWriter, r *http.Request, p 
 	reply(w, r, http.StatusOK, out, err)
 }
 
+// httpLetter answers the letter itself, as a member will see it, for the
+// editor's preview frame: a document of its own whose policy lets the
+// letter's inline styles apply and nothing run (the hub's pages allow no
+// inline styles, so the letter could not show styled inside them).
+func (h campaignHandlers) httpLetter(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	out, err := h.previews.Preview(r.Context(), p.Scope, r.PathValue("id"), r.URL.Query().Get("member_id"))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	body := out.HTML
+	if body == "" {
+		body = "<pre style=\"white-space:pre-wrap;font-family:sans-serif\">" + template.HTMLEscapeString(out.Text) + "</pre>"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'self'; sandbox")
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	_, _ = w.Write([]byte(body))
+}
+
 func (h campaignHandlers) httpPreviewContent(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		Content  Content `json:"content"`
@@ -90,13 +112,21 @@ func (h campaignHandlers) httpPreviewContent(w http.ResponseWriter, r *http.Requ
 func (h campaignHandlers) httpTestSend(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		To       []string `json:"to"`
+		ToMe     bool     `json:"to_me"` // to the signed-in person's own address
 		MemberID string   `json:"member_id"`
 	}
 	if !decode(w, r, &in) {
 		return
 	}
+	if in.ToMe {
+		if p.User.Email == "" {
+			httpapi.Error(w, r, valid.Errorf("to", "own_email", "your account has no e-mail address: ask an administrator to add it"))
+			return
+		}
+		in.To = []string{p.User.Email}
+	}
 	err := h.previews.TestSend(r.Context(), p.Scope, r.PathValue("id"), in.To, in.MemberID)
-	reply(w, r, http.StatusOK, map[string]bool{"sent": true}, err)
+	reply(w, r, http.StatusOK, map[string]any{"sent": true, "to": in.To}, err)
 }
 
 func (h campaignHandlers) httpAction(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

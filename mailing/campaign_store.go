@@ -27,6 +27,7 @@ type Campaigns struct {
 	accounts   *Accounts
 	messengers *Messengers
 	filters    savedFilters
+	vars       *EditorVars
 }
 
 // savedFilters is what campaigns need of the CRM's saved member filters
@@ -80,6 +81,9 @@ func mustJSON(v any) string {
 // CreateCampaign stores a draft in the caller's home unit.
 func (s *Campaigns) CreateCampaign(ctx context.Context, sc access.Scope, in CampaignInput) (Campaign, error) {
 	if err := requireSend(sc); err != nil {
+		return Campaign{}, err
+	}
+	if err := s.vars.resolve(ctx, sc, &in.Content); err != nil {
 		return Campaign{}, err
 	}
 	if err := in.normalize(); err != nil {
@@ -195,6 +199,9 @@ func (s *Campaigns) ListCampaigns(ctx context.Context, sc access.Scope, limit, o
 // that has started keeps its audience and content.
 func (s *Campaigns) UpdateCampaign(ctx context.Context, sc access.Scope, id string, in CampaignInput) (Campaign, error) {
 	if err := requireSend(sc); err != nil {
+		return Campaign{}, err
+	}
+	if err := s.vars.resolve(ctx, sc, &in.Content); err != nil {
 		return Campaign{}, err
 	}
 	if err := in.normalize(); err != nil {

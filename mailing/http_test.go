@@ -93,6 +93,16 @@ func TestMailingAPIOverHTTP(t *testing.T) {
 	if sink.Got("me@union.example.org") != 1 {
 		t.Fatal("the test send did not arrive")
 	}
+	// Without the hub's public address the links would have no host: the
+	// start is refused, in Russian, naming the setting.
+	code, out := secA.Do(t, "POST", "/api/v1/mailing/campaigns/"+id+"/start", "")
+	if code != 409 || !strings.Contains(out, "PROFHUB_BASE_URL") || !strings.Contains(out, "публичный адрес") {
+		t.Fatalf("start without a base URL: %d %s", code, out)
+	}
+	if got := must(secA, "GET", "/api/v1/mailing/campaigns/"+id, "", 200)["status"]; got != "draft" {
+		t.Fatalf("a refused start left the campaign %v", got)
+	}
+	n.Config.BaseURL = n.Server.URL
 	must(secA, "POST", "/api/v1/mailing/campaigns/"+id+"/start", "", 200)
 	deadline := time.Now().Add(20 * time.Second)
 	for must(secA, "GET", "/api/v1/mailing/campaigns/"+id, "", 200)["status"] != "finished" {

@@ -103,6 +103,9 @@ type Deps struct {
 	NodeID     string
 	// BaseURL is the public address put into unsubscribe links.
 	BaseURL string
+	// PublicBase, when set, is read instead of BaseURL at each use: the
+	// hub's configuration, which tests change after start.
+	PublicBase func() string
 	// TokenKey signs unsubscribe tokens; the hub derives it from its
 	// secret key, so every node accepts every other node's links.
 	TokenKey []byte

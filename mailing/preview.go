@@ -42,7 +42,13 @@ func (s *Previews) PreviewContent(ctx context.Context, sc access.Scope, content 
 	if err := requireSend(sc); err != nil {
 		return Rendered{}, err
 	}
-	t, err := parseTemplates(content)
+	if err := s.campaigns.vars.resolve(ctx, sc, &content); err != nil {
+		return Rendered{}, err
+	}
+	if err := checkBlocks(content.Blocks); err != nil {
+		return Rendered{}, err
+	}
+	t, err := parseTemplates(content, "")
 	if err != nil {
 		return Rendered{}, err
 	}

@@ -21,6 +21,7 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	l := listHandlers{lists: s.Lists, suppressions: s.Suppressions}
 	tr := trackingHandlers{tracking: s.Tracking, log: s.log}
 	u := unsubscribeHandlers{suppressions: s.Suppressions, log: s.log}
+	ed := editorHandlers{vars: s.EditorVars, templates: s.Templates, images: s.Images, audience: s.Audience, log: s.log}
 	mux.HandleFunc("GET /api/v1/mailing/campaigns", a(c.httpListCampaigns))
 	mux.HandleFunc("POST /api/v1/mailing/campaigns", a(c.httpCreateCampaign))
 	mux.HandleFunc("POST /api/v1/mailing/audience", a(c.httpCountAudience))
@@ -29,8 +30,17 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/mailing/campaigns/{id}", a(c.httpUpdateCampaign))
 	mux.HandleFunc("GET /api/v1/mailing/campaigns/{id}/stats", a(c.httpStats))
 	mux.HandleFunc("GET /api/v1/mailing/campaigns/{id}/preview", a(c.httpPreview))
+	mux.HandleFunc("GET /api/v1/mailing/campaigns/{id}/letter", a(c.httpLetter))
 	mux.HandleFunc("POST /api/v1/mailing/campaigns/{id}/test", a(c.httpTestSend))
 	mux.HandleFunc("POST /api/v1/mailing/campaigns/{id}/{action}", a(c.httpAction))
+	mux.HandleFunc("GET /api/v1/mailing/variables", a(ed.httpVariables))
+	mux.HandleFunc("POST /api/v1/mailing/recipients", a(ed.httpSampleRecipients))
+	mux.HandleFunc("GET /api/v1/mailing/templates", a(ed.httpListTemplates))
+	mux.HandleFunc("POST /api/v1/mailing/templates", a(ed.httpCreateTemplate))
+	mux.HandleFunc("GET /api/v1/mailing/templates/{id}", a(ed.httpGetTemplate))
+	mux.HandleFunc("DELETE /api/v1/mailing/templates/{id}", a(ed.httpDeleteTemplate))
+	mux.HandleFunc("POST /api/v1/mailing/images", a(ed.httpUploadImage))
+	mux.HandleFunc("GET "+ImagePath+"{id}", ed.httpImage)
 	mux.HandleFunc("GET /api/v1/mailing/accounts", a(snd.httpListAccounts))
 	mux.HandleFunc("POST /api/v1/mailing/accounts", a(snd.httpCreateAccount))
 	mux.HandleFunc("POST /api/v1/mailing/sms-gateways", a(snd.httpCreateGateway))

@@ -30,7 +30,7 @@ type accountSender struct {
 }
 
 func (r *Runner) openSenders(ctx context.Context, c Campaign) (*senderSet, error) {
-	t, err := parseTemplates(c.Content)
+	t, err := parseTemplates(c.Content, r.tokens.baseURL())
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +57,9 @@ func (r *Runner) openSenders(ctx context.Context, c Campaign) (*senderSet, error
 				return nil, err
 			}
 			set.source = c.Content.HTML
+			if c.Content.IsBlocks() {
+				set.source = blocksHTML(withImageBase(c.Content.Blocks, r.tokens.baseURL()), newVarSet(c.Content.VarFields))
+			}
 		case ChannelSMS:
 			if set.sms, err = r.gateways.smsGateway(ctx, sc, c.SMSGate); err != nil {
 				return nil, err

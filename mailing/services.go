@@ -21,6 +21,9 @@ import (
 //	SMSGateways   sms.go               SMS gateways
 //	Messengers    messengers.go        the bots and communities campaigns send through
 //	Previews      preview.go           previews and test letters
+//	EditorVars    editor.go            the block editor's variables (blocks.go renders)
+//	Templates     letter_templates.go  the block editor's saved letters
+//	Images        images.go            pictures uploaded into letters
 //	Replies       reply.go             answers to campaigns (inbox.ReplyMatcher)
 //	Timeline      timeline.go          campaigns on a member's CRM card
 //	Runner        runner.go            sending: leases, jobs (job.go), senders
@@ -43,6 +46,9 @@ type Services struct {
 	SMSGateways  *SMSGateways
 	Messengers   *Messengers
 	Previews     *Previews
+	EditorVars   *EditorVars
+	Templates    *LetterTemplates
+	Images       *Images
 	Replies      *Replies
 	Timeline     *Timeline
 	Runner       *Runner
@@ -59,16 +65,21 @@ func New(d Deps) (*Services, error) {
 		return nil, errors.New("mailing: the token key must have at least 16 bytes")
 	}
 	log := d.Log.With("component", "mailing")
-	if d.BaseURL == "" {
-		log.Warn("PROFHUB_BASE_URL is not set: unsubscribe links in campaign e-mails will have no host")
+	base := d.PublicBase
+	if base == nil {
+		base = func() string { return d.BaseURL }
+	}
+	if base() == "" {
+		log.Warn("PROFHUB_BASE_URL is not set: campaigns will not start until it is (their links must be absolute)")
 	}
 	tune := d.Tune.withDefaults()
-	tok := tokens{key: d.TokenKey, baseURL: d.BaseURL}
+	tok := tokens{key: d.TokenKey, base: base}
 	ev := newEvents(d.KV, log)
 	accounts := &Accounts{db: d.DB, box: d.Box}
 	gateways := &SMSGateways{db: d.DB, box: d.Box}
 	messengers := &Messengers{chats: d.Inbox, by: maps.Clone(d.Messengers)}
-	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers, filters: d.CRM.SavedFilters}
+	vars := &EditorVars{fields: d.CRM.CustomFields}
+	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers, filters: d.CRM.SavedFilters, vars: vars}
 	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox}
 	tracking := &Tracking{db: d.DB, log: log, tokens: tok}
 	suppressions := &Suppressions{db: d.DB, events: ev, tokens: tok}
@@ -77,7 +88,7 @@ func New(d Deps) (*Services, error) {
 		messengers: messengers, tracking: tracking, suppressions: suppressions, tokens: tok, jobs: map[string]*job{}}
 	return &Services{
 		Campaigns:    campaigns,
-		Actions:      &CampaignActions{db: d.DB, campaigns: campaigns, events: ev},
+		Actions:      &CampaignActions{db: d.DB, campaigns: campaigns, events: ev, tokens: tok},
 		Audience:     audience,
 		Lists:        &Lists{db: d.DB},
 		Suppressions: suppressions,
@@ -86,6 +97,9 @@ func New(d Deps) (*Services, error) {
 		SMSGateways:  gateways,
 		Messengers:   messengers,
 		Previews:     &Previews{db: d.DB, log: log, crm: d.CRM, campaigns: campaigns, accounts: accounts},
+		EditorVars:   vars,
+		Templates:    &LetterTemplates{db: d.DB},
+		Images:       &Images{db: d.DB, tokens: tok},
 		Replies:      &Replies{db: d.DB},
 		Timeline:     &Timeline{db: d.DB},
 		Runner:       runner,

@@ -50,16 +50,30 @@ const (
 	textFooter = "\n\n--\nОтписаться от рассылки: {{.UnsubscribeURL}}\n"
 )
 
-func parseTemplates(c Content) (*templates, error) {
+// parseTemplates parses a campaign's content; base is the hub's public
+// address, which makes a block letter's uploaded pictures absolute ("":
+// left as paths, for previews inside the hub).
+func parseTemplates(c Content, base string) (*templates, error) {
 	t := &templates{}
 	var err error
 	fail := func(field string, err error) error {
 		return valid.Errorf(field, "template", "template error: %v", err)
 	}
-	if t.subject, err = texttemplate.New("subject").Option("missingkey=zero").Parse(c.Subject); err != nil {
+	subject := c.Subject
+	if c.IsBlocks() {
+		vs := newVarSet(c.VarFields)
+		subject = vs.textTemplate(c.Subject)
+		c.HTML, c.Text = blocksHTML(withImageBase(c.Blocks, base), vs), blocksText(c.Blocks, vs)
+	}
+	if t.subject, err = texttemplate.New("subject").Option("missingkey=zero").Parse(subject); err != nil {
 		return nil, fail("content.subject", err)
 	}
-	if strings.TrimSpace(c.HTML) != "" {
+	if c.IsBlocks() {
+		// The block letter carries its own footer, inside its layout.
+		if t.html, err = htmltemplate.New("html").Option("missingkey=zero").Parse(c.HTML); err != nil {
+			return nil, fail("content.blocks", err)
+		}
+	} else if strings.TrimSpace(c.HTML) != "" {
 		src := c.HTML
 		if i := strings.LastIndex(strings.ToLower(src), "</body>"); i >= 0 {
 			src = src[:i] + htmlFooter + src[i:]
@@ -71,7 +85,7 @@ func parseTemplates(c Content) (*templates, error) {
 		}
 	}
 	text := c.Text
-	if strings.TrimSpace(text) == "" && c.HTML != "" {
+	if strings.TrimSpace(text) == "" && c.HTML != "" && !c.IsBlocks() {
 		text = htmlToText(c.HTML)
 	}
 	if t.text, err = texttemplate.New("text").Option("missingkey=zero").Parse(text + textFooter); err != nil {

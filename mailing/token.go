@@ -20,8 +20,17 @@ func TokenKeyFrom(secretKey string) []byte {
 // tokens sign and check the links in campaign letters (unsubscribe, open,
 // click) with the installation's key, and make their addresses.
 type tokens struct {
-	key     []byte
-	baseURL string // the hub's public address
+	key  []byte
+	base func() string // the hub's public address, read at each use
+}
+
+// baseURL is the hub's public address without a trailing slash; "" when
+// none is configured.
+func (s tokens) baseURL() string {
+	if s.base == nil {
+		return ""
+	}
+	return strings.TrimSuffix(s.base(), "/")
 }
 
 // errBadToken is any unsubscribe, open or click token that does not verify.
@@ -79,5 +88,5 @@ func (s tokens) parseRowToken(purpose, tok, extra string) (campaignID string, se
 }
 
 func (s tokens) unsubscribeURL(campaignID string, seq int64) string {
-	return strings.TrimSuffix(s.baseURL, "/") + "/hooks/mailing/unsubscribe/" + s.unsubscribeToken(campaignID, seq)
+	return s.baseURL() + "/hooks/mailing/unsubscribe/" + s.unsubscribeToken(campaignID, seq)
 }

@@ -71,7 +71,7 @@ var hrefAttr = regexp.MustCompile(`(?i)href="(https?://[^"]+)"`)
 // click link is signed with its address, and the hub checks the address
 // against the campaign again: it redirects nowhere else.
 func (s *Tracking) track(body, source, campaignID string, seq int64) string {
-	base := strings.TrimSuffix(s.tokens.baseURL, "/")
+	base := s.tokens.baseURL()
 	body = hrefAttr.ReplaceAllStringFunc(body, func(m string) string {
 		raw := hrefAttr.FindStringSubmatch(m)[1]
 		target := html.UnescapeString(raw)

@@ -9,7 +9,7 @@ import (
 // Мария" is not Russian.
 func TestTemplatesDeclineNames(t *testing.T) {
 	tpl, err := parseTemplates(Content{Subject: "Приглашение для {{.GivenNameGenitive}}",
-		Text: "{{.Dear}} {{.GivenAndPatronymic}}! Вручаем {{.NameDative}} приглашение."})
+		Text: "{{.Dear}} {{.GivenAndPatronymic}}! Вручаем {{.NameDative}} приглашение."}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,9 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 	cfg.SecretKey = "profhub-bench secret key"
 	cfg.AdminPassword = "bench-admin-password"
 	cfg.MetricsToken = benchMetricsToken
+	// Campaigns start only with a public address for their links; the
+	// letters go to the sink, nobody follows them.
+	cfg.BaseURL = "http://profhub-bench.invalid"
 	logFile, err := os.Create(filepath.Join(dir, "hub.log"))
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ await run('mailing', async (browser, current) => {
   check((await page.locator('#tracking').count()) === 0, 'only an administrator sees the tracking switch');
   await page.click('#new-campaign');
   await page.fill('input[name=name]', 'Приглашение на конференцию');
+  await page.check('input[name=mode][value=html]'); // a letter in HTML code, as before the block editor
   const listOption = await page.locator('select[name=segment] option', { hasText: 'Список' }).first().getAttribute('value');
   await page.selectOption('select[name=segment]', listOption);
   await page.fill('input[name=subject]', 'Приглашение для {{.GivenName}}');

@@ -1,7 +1,11 @@
 // Campaigns: the list, an editor with the recipient count and a preview
 // per recipient, and live results with pause, resume and cancel. All
 // through the mailing API; text is set with textContent, and the only HTML
-// shown is the preview the server sanitised (bluemonday's UGC policy).
+// shown is the preview the server sanitised (bluemonday's UGC policy) or,
+// for a block letter, the letter itself in a sandboxed frame the server
+// answers with a policy that runs nothing. The block editor is
+// mailings_blocks.js; a letter previewed or tested is saved as a draft
+// first, and saving again updates that draft.
 (function () {
   'use strict';
   var root = document.getElementById('mailings-page');
@@ -9,7 +13,14 @@
   var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
   var form = document.getElementById('editor');
   var msg = document.getElementById('editor-msg');
-  var current = null, timer = null;
+  var current = null, timer = null, draftId = null;
+  var blocks = window.profhubBlocks(document.getElementById('blocks'), document.getElementById('add-blocks'), { vars: [] });
+  var subjectVar = document.getElementById('subject-var');
+  subjectVar.addEventListener('change', function () {
+    if (subjectVar.value) blocks.insertText(form.elements.subject, '{{' + subjectVar.value + '}}');
+    subjectVar.value = '';
+  });
+  function mode() { return form.querySelector('input[name=mode]:checked').value; }
 
   var fail = ui.fail(msg);
 
@@ -60,22 +71,119 @@
       sms_gateway: channels.indexOf('sms') >= 0 ? f.sms_gateway.value : '', messengers: messengers,
       // A hidden field's text is not part of the campaign: it was typed
       // for a channel the campaign no longer uses.
-      content: { subject: f.subject.value, html: f.html.value, text: f.text.value,
+      content: { subject: f.subject.value, html: mode() === 'html' ? f.html.value : '', text: mode() === 'html' ? f.text.value : '',
+        blocks: mode() === 'blocks' && channels.indexOf('email') >= 0 ? blocks.get() : [],
         sms: channels.indexOf('sms') >= 0 ? f.sms.value : '',
         message: channels.indexOf('telegram') >= 0 || channels.indexOf('vk') >= 0 ? f.message.value : '' }
     };
   }
 
   // Only the settings of the chosen channels are shown.
+  // and of the chosen way of writing the letter (blocks or HTML).
   function showChannelFields() {
-    var channels = form.elements.channels.value.split(',');
-    form.querySelectorAll('[data-for]').forEach(function (l) {
-      l.hidden = !l.dataset.for.split(' ').some(function (ch) { return channels.indexOf(ch) >= 0; });
+    var channels = form.elements.channels.value.split(','), m = mode();
+    form.querySelectorAll('[data-for], [data-mode]').forEach(function (l) {
+      l.hidden = (l.dataset.for && !l.dataset.for.split(' ').some(function (ch) { return channels.indexOf(ch) >= 0; })) ||
+        (l.dataset.mode && l.dataset.mode !== m);
     });
   }
-  form.elements.channels.addEventListener('change', showChannelFields);
+  form.elements.channels.addEventListener('change', function () { showChannelFields(); loadRecipients(); });
+  form.elements.segment.addEventListener('change', loadRecipients);
+  form.querySelectorAll('input[name=mode]').forEach(function (r) { r.addEventListener('change', showChannelFields); });
+
+  // The preview's recipients: members of the chosen segment.
+  var memberPick = document.getElementById('preview-member');
+  function loadRecipients() {
+    return api('POST', '/api/v1/mailing/recipients', input()).then(function (r) {
+      var keep = memberPick.value;
+      while (memberPick.options.length > 1) memberPick.remove(1);
+      r.recipients.forEach(function (m) { memberPick.add(new Option(m.name, m.member_id)); });
+      memberPick.value = keep;
+      if (memberPick.selectedIndex < 0) memberPick.selectedIndex = 0;
+    }).catch(function () { /* the segment is not chosen fully yet */ });
+  }
+
+  // resetForm empties the editor; the first SMTP account stays chosen.
+  function resetForm() {
+    form.reset();
+    if (form.elements.account.options.length > 1) form.elements.account.selectedIndex = 1;
+    showChannelFields();
+  }
+
+  // openDraft puts a saved draft back into the editor; saving updates it.
+  function openDraft(c) {
+    var f = form.elements, ct = c.content || {};
+    resetForm();
+    draftId = c.id;
+    f.name.value = c.name; f.kind.value = c.kind;
+    var chans = c.channels.join(',');
+    if (Array.from(f.channels.options).some(function (o) { return o.value === chans; })) f.channels.value = chans;
+    var seg = JSON.stringify((c.segments || [])[0] || {});
+    if (Array.from(f.segment.options).some(function (o) { return o.value === seg; })) f.segment.value = seg;
+    if (c.accounts && c.accounts.length) f.account.value = c.accounts[0];
+    if (c.sms_gateway) f.sms_gateway.value = c.sms_gateway;
+    ['telegram', 'vk'].forEach(function (ch) { if (c.messengers && c.messengers[ch]) f[ch].value = c.messengers[ch]; });
+    f.subject.value = ct.subject || ''; f.html.value = ct.html || ''; f.text.value = ct.text || '';
+    f.sms.value = ct.sms || ''; f.message.value = ct.message || '';
+    var blockLetter = (ct.blocks || []).length > 0 || !(ct.html || ct.text);
+    form.querySelector('input[name=mode][value=' + (blockLetter ? 'blocks' : 'html') + ']').checked = true;
+    blocks.set(ct.blocks || []);
+    showChannelFields(); loadRecipients();
+    document.getElementById('results').hidden = true; document.getElementById('preview-box').hidden = true;
+    form.hidden = false; f.name.focus();
+  }
+
+  // saveDraft creates the campaign or updates the draft being edited.
+  function saveDraft() {
+    var req = draftId ? api('PUT', '/api/v1/mailing/campaigns/' + draftId, input()) : api('POST', '/api/v1/mailing/campaigns', input());
+    return req.then(function (c) { draftId = c.id; return c; });
+  }
+
+  // Templates of block letters: start from one, save the letter as one.
+  var tplPick = document.getElementById('tpl-pick'), tplMsg = document.getElementById('tpl-msg');
+  function loadTemplates() {
+    return api('GET', '/api/v1/mailing/templates').then(function (r) {
+      while (tplPick.options.length > 1) tplPick.remove(1);
+      r.templates.forEach(function (x) { tplPick.add(new Option(x.name, x.id)); });
+      document.getElementById('tpl-delete').hidden = !tplPick.value;
+    });
+  }
+  tplPick.addEventListener('change', function () { document.getElementById('tpl-delete').hidden = !tplPick.value; });
+  document.getElementById('tpl-apply').addEventListener('click', function () {
+    if (!tplPick.value) return;
+    api('GET', '/api/v1/mailing/templates/' + tplPick.value).then(function (x) {
+      blocks.set(x.blocks);
+      if (x.subject) form.elements.subject.value = x.subject;
+      tplMsg.textContent = t('template_applied');
+    }).catch(ui.fail(tplMsg));
+  });
+  document.getElementById('tpl-save').addEventListener('click', function () {
+    var name = document.getElementById('tpl-name');
+    api('POST', '/api/v1/mailing/templates', { name: name.value, subject: form.elements.subject.value, blocks: blocks.get() }).then(function (x) {
+      name.value = '';
+      tplMsg.textContent = t('template_saved');
+      return loadTemplates().then(function () { tplPick.value = x.id; document.getElementById('tpl-delete').hidden = false; });
+    }).catch(ui.fail(tplMsg));
+  });
+  document.getElementById('tpl-delete').addEventListener('click', function () {
+    if (!tplPick.value || !window.confirm(t('template_delete_confirm'))) return;
+    api('DELETE', '/api/v1/mailing/templates/' + tplPick.value).then(loadTemplates).then(function () {
+      tplMsg.textContent = t('template_deleted');
+    }).catch(ui.fail(tplMsg));
+  });
+
+  document.getElementById('test-me').addEventListener('click', function () {
+    saveDraft().then(function (c) {
+      return api('POST', '/api/v1/mailing/campaigns/' + c.id + '/test', { to_me: true, member_id: memberPick.value });
+    }).then(function (r) {
+      msg.removeAttribute('role');
+      msg.textContent = t('test_sent').replace('%s', r.to.join(', '));
+    }).catch(fail);
+  });
 
   document.getElementById('new-campaign').addEventListener('click', function () {
+    draftId = null; blocks.set([]); resetForm();
+    document.getElementById('preview-box').hidden = true; msg.textContent = '';
     form.hidden = false; document.getElementById('results').hidden = true; form.elements.name.focus();
   });
   document.getElementById('count').addEventListener('click', function () {
@@ -87,7 +195,15 @@
     }).catch(fail);
   });
   document.getElementById('preview').addEventListener('click', function () {
-    api('POST', '/api/v1/mailing/preview', { content: input().content }).then(function (r) {
+    var member = memberPick.value, frame = document.getElementById('preview-frame');
+    // A block letter is shown as it will arrive, styles and all: saved
+    // first, then loaded from the server into the sandboxed frame.
+    var blockLetter = mode() === 'blocks' && input().channels.indexOf('email') >= 0;
+    var req = blockLetter ? saveDraft().then(function (c) {
+      frame.src = '/api/v1/mailing/campaigns/' + c.id + '/letter?member_id=' + encodeURIComponent(member) + '&v=' + Date.now();
+      return api('GET', '/api/v1/mailing/campaigns/' + c.id + '/preview?member_id=' + encodeURIComponent(member));
+    }) : api('POST', '/api/v1/mailing/preview', { content: input().content, member_id: member });
+    req.then(function (r) {
       document.getElementById('preview-box').hidden = false;
       document.getElementById('preview-subject').textContent = r.subject;
       document.getElementById('preview-html').innerHTML = r.preview_html || '';
@@ -106,8 +222,9 @@
   });
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    api('POST', '/api/v1/mailing/campaigns', input()).then(function (c) {
-      form.hidden = true; form.reset(); showChannelFields();
+    saveDraft().then(function (c) {
+      draftId = null; blocks.set([]);
+      form.hidden = true; resetForm();
       document.getElementById('sms-info').textContent = '';
       return loadList().then(function () { showResults(c.id); });
     }).catch(fail);
@@ -160,6 +277,11 @@
         btn.addEventListener('click', action(id, b));
         acts.appendChild(btn);
       });
+      if (c.status === 'draft') {
+        var edit = el('button', 'act-edit', t('act_edit'));
+        edit.addEventListener('click', function () { openDraft(c); });
+        acts.insertBefore(edit, acts.firstChild);
+      }
       if (c.status === 'running' || c.status === 'scheduled') timer = setTimeout(function () { showResults(id); }, 2000);
       else loadList(); // the list's state column catches up
     }).catch(function (e) { box.hidden = false; document.getElementById('results-status').textContent = e.message; });
@@ -169,7 +291,8 @@
     return Promise.all([api('GET', '/api/v1/mailing/lists'), api('GET', '/api/v1/mailing/accounts'),
       api('GET', '/api/v1/mailing/sms-gateways'), api('GET', '/api/v1/mailing/messengers'),
       // The member list's saved filters (own and shared) are segments too.
-      api('GET', '/api/v1/crm/filters').catch(function () { return { filters: [] }; })]);
+      api('GET', '/api/v1/crm/filters').catch(function () { return { filters: [] }; }),
+      api('GET', '/api/v1/mailing/variables'), loadTemplates()]);
   }).then(function (r) {
     var seg = form.elements.segment;
     seg.add(new Option(t('all_members'), JSON.stringify({ filter: {} })));
@@ -181,7 +304,10 @@
     if (r[1].accounts.length) form.elements.account.selectedIndex = 1;
     r[2].sms_gateways.forEach(function (g) { form.elements.sms_gateway.add(new Option(g.name, g.id)); });
     r[3].channels.forEach(function (c) { form.elements[c.channel].add(new Option(c.name, c.id)); });
+    blocks.setVars(r[5].variables);
+    blocks.fillVars(subjectVar, r[5].variables);
     showChannelFields();
+    loadRecipients();
     return loadList();
   }).then(function () {
     if (location.hash.length > 1) showResults(location.hash.slice(1));
