@@ -2,10 +2,12 @@ package hub
 
 import (
 	"context"
+	"errors"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // CRMConversations is what appeals read of the inbox (crm.ConversationReader):
@@ -25,4 +27,16 @@ func (c crmConversations) Messages(ctx context.Context, sc access.Scope, convID 
 
 func (c crmConversations) LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (inbox.Conversation, error) {
 	return c.e.Actions.LinkMember(ctx, sc, convID, memberID)
+}
+
+// inboxMemberScope is the CRM's answer to whether a member card lies in
+// a caller's scope, for the inbox's link of a conversation to a card.
+type inboxMemberScope struct{ m *crm.Members }
+
+func (s inboxMemberScope) MemberInScope(ctx context.Context, sc access.Scope, memberID string) (bool, error) {
+	_, err := s.m.GetMember(ctx, sc, memberID)
+	if errors.Is(err, db.ErrNotFound) || errors.Is(err, access.ErrForbidden) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -208,3 +208,24 @@ func TestOutreachRefusals(t *testing.T) {
 		t.Fatalf("%d messages sent by refused starts", n-sent)
 	}
 }
+
+// The inbox's own link of a conversation to a card checks the card's
+// scope: an operator cannot attach (and so read through the console) a
+// card of an organisation outside theirs.
+func TestLinkMemberKeepsToScope(t *testing.T) {
+	e := newOutreachEnv(t)
+	mine := e.member(t, e.home, "Ковалёва", 777011, "telegram")
+	outside := e.member(t, e.other, "Сидорова", 777012, "telegram")
+	conv := e.write(t, 777013, 1, "Здравствуйте, вопрос о взносах")
+	code, body := e.call(t, "POST", "/api/v1/inbox/conversations/"+conv+"/member", map[string]string{"member_id": outside.ID})
+	if code != http.StatusForbidden || !strings.Contains(string(body), "разговор не привязан") {
+		t.Fatalf("link outside the scope = %d %s", code, body)
+	}
+	var linked string
+	if err := e.n.DB.QueryRow(`SELECT COALESCE(ct.member_id, '') FROM inbox_conversations c JOIN inbox_contacts ct ON ct.id = c.contact_id WHERE c.id = $1`, conv).Scan(&linked); err != nil || linked != "" {
+		t.Fatalf("contact linked to %q after a refusal (%v)", linked, err)
+	}
+	if code, body = e.call(t, "POST", "/api/v1/inbox/conversations/"+conv+"/member", map[string]string{"member_id": mine.ID}); code != http.StatusOK {
+		t.Fatalf("link in the scope = %d %s", code, body)
+	}
+}

@@ -139,6 +139,9 @@ func (a *Actions) LinkMember(ctx context.Context, sc access.Scope, convID, membe
 	if err != nil {
 		return Conversation{}, err
 	}
+	if err := a.checkMemberScope(ctx, sc, memberID); err != nil {
+		return Conversation{}, err
+	}
 	var conv Conversation
 	err = a.write(ctx, func(tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $2, updated_at = $3 WHERE id = $1`, r.conv.ContactID, memberID, db.Now()); err != nil {

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -197,7 +198,8 @@ type Pacing struct{ *core }
 // member link, read marks and ratings.
 type Actions struct {
 	*core
-	events *Events // read marks reach the contact
+	events *Events                        // read marks reach the contact
+	cards  atomic.Pointer[memberScopeBox] // the CRM's scope check of linked cards
 }
 
 // Events carries live events to consoles (clients of the relay) and
