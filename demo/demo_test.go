@@ -164,8 +164,9 @@ func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
 				filled++
 			}
 		}
-		if filled < 2 {
-			t.Errorf("%s's home page (%s) has %d sections with items: %+v", login, page.Role, filled, page.Sections)
+		// The four roles' pages shown in docs/screenshots have something in every section.
+		if want := map[bool]int{true: len(page.Sections), false: 2}[login != "operator2"]; filled < want {
+			t.Errorf("%s's home page (%s) has %d sections with items of %d: %+v", login, page.Role, filled, len(page.Sections), page.Sections)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -42,6 +43,20 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope) error {
 			HTML: "<h1>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</h1><p>Подписано региональное соглашение на 2027 год: " +
 				"заработная плата в отрасли растёт на 8 % с января.</p><p>{{.Organisation}} — спасибо за сотрудничество.</p>"}}); err != nil {
 		return err
+	}
+	// A greeting scheduled two weeks ahead: the secretary's home page
+	// shows it among the mailings under way until it goes.
+	greeting, err := m.Campaigns.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Поздравление партнёров с Новым годом", Kind: mailing.Informational,
+		Channels: []string{mailing.ChannelEmail}, Segments: []mailing.Segment{{ListID: l.ID}}, Accounts: []string{acc.ID},
+		Content: mailing.Content{Subject: "С наступающим Новым годом, {{.GivenName}} {{.Patronymic}}!",
+			HTML: "<p>{{.GivenName}} {{.Patronymic}}, Федерация профсоюзов Оренбургской области поздравляет вас и коллектив " +
+				"{{.Organisation}} с наступающим Новым годом! Спасибо за совместную работу в уходящем году.</p>"}})
+	if err != nil {
+		return err
+	}
+	at := time.Now().AddDate(0, 0, 14).Truncate(time.Hour)
+	if _, err := m.Actions.Start(ctx, sc, greeting.ID, at); err != nil {
+		return fmt.Errorf("schedule the greeting: %w", err)
 	}
 	if e.Telegram.Token == "" {
 		return nil
