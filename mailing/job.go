@@ -322,14 +322,15 @@ func (j *job) finish() {
 	if n, _ := res.RowsAffected(); n == 1 {
 		j.r.log.Info("campaign finished", "campaign", j.id)
 		j.r.flight.remove(j.ctx, j.id)
-		j.tellEnded()
+		j.r.tellEnded(j.ctx, j.id)
 	}
 }
 
-// tellEnded passes a campaign's end to Deps.Ended.
-func (j *job) tellEnded() {
-	if j.r.ended != nil {
-		j.r.ended(context.WithoutCancel(j.ctx), j.id)
+// tellEnded passes a campaign's end to Deps.Ended; the job's context
+// may be ending with it.
+func (r *Runner) tellEnded(ctx context.Context, id string) {
+	if r.ended != nil {
+		r.ended(context.WithoutCancel(ctx), id)
 	}
 }
 
@@ -361,7 +362,7 @@ func (j *job) selfPause(reason, alert string) {
 	if err != nil {
 		j.r.log.Error("campaign not paused", "campaign", j.id, "err", err)
 	} else if paused {
-		j.tellEnded()
+		j.r.tellEnded(j.ctx, j.id)
 	}
 	j.r.log.Error("campaign paused itself", "campaign", j.id, "reason", reason, "alert", alert)
 	j.r.metrics.alerts.Inc()

@@ -16,6 +16,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/auth"
+	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/web/browsertest"
 	"github.com/profhub/profhub/workflow"
 )
@@ -76,7 +77,7 @@ func TestMobileConsoleInChromium(t *testing.T) {
 	defer mu.Unlock()
 	var reply *inbox.APIWebhook
 	for i := range got {
-		if strings.Contains(got[i].Text, "путёвки в санатории") || strings.Contains(got[i].Text, "Путёвки в санатории") {
+		if strings.HasPrefix(got[i].Text, "Путёвки в санатории") { // the quick answer /путёвки
 			reply = &got[i]
 		}
 	}
@@ -97,32 +98,28 @@ func TestMobileDocumentsInChromium(t *testing.T) {
 	ctx := context.Background()
 	// The secretary sends the signed regulation to the chairman and the
 	// deputy for acquaintance, as she would from her own page.
-	who := map[string]string{}
+	who := map[string]org.AuthRecord{}
 	for _, login := range []string{"secretary", "chairman", "deputy"} {
 		rec, err := n.Org.AuthByLogin(ctx, login)
 		if err != nil {
 			t.Fatal(err)
 		}
-		who[login] = rec.ID
+		who[login] = rec
 	}
-	sec, err := n.Org.AuthByLogin(ctx, "secretary")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := sec.User.Scope("test")
+	sc := who["secretary"].User.Scope("test")
 	page, err := n.Docs.Journal.Journal(ctx, sc, workflow.JournalFilter{Query: "Положение о премировании", Limit: 1})
 	if err != nil || len(page.Documents) != 1 {
 		t.Fatalf("the demo's regulation: %v, %+v", err, page)
 	}
 	if _, err := n.Docs.Engine.Decide(ctx, sc, page.Documents[0].ID, workflow.DecisionInput{Decision: "acquaint",
-		Assignees: []string{who["chairman"], who["deputy"]}}); err != nil {
+		Assignees: []string{who["chairman"].ID, who["deputy"].ID}}); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Run(t, browsertest.Script{Name: "mobile-documents.test.mjs", Base: n.Server.URL, Timeout: 3 * time.Minute,
 		Env: []string{"PROFHUB_PASSWORD=" + demo.Password}})
 	var acks int
 	if err := n.DB.QueryRow(`SELECT COUNT(*) FROM wf_tasks WHERE document_id = $1 AND assignee_id = $2 AND status = 'done' AND decision = 'acknowledge'`,
-		page.Documents[0].ID, who["chairman"]).Scan(&acks); err != nil {
+		page.Documents[0].ID, who["chairman"].ID).Scan(&acks); err != nil {
 		t.Fatal(err)
 	}
 	if acks != 1 {
