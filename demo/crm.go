@@ -93,13 +93,20 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	if err != nil {
 		return err
 	}
+	// The operator who answered keeps the appeals she filed: her home
+	// page lists them among her tasks, with their deadlines.
+	op1, err := e.Org.AuthByLogin(ctx, "operator1")
+	if err != nil {
+		return err
+	}
 	fromConversation := []struct {
 		surname, fullName, topic, category string
 		status                             crm.AppealStatus
+		responsible                        string
 	}{
-		{"Ковалёва", "Ковалёва Марина Сергеевна", "оплата труда", "Зарплата", crm.AppealInProgress},
-		{"Сафин", "Сафин Ринат Маратович", "охрана труда", "Охрана труда", crm.AppealNew},
-		{"Тарасова", "Тарасова Наталья Ивановна", "правовая помощь", "Правовая консультация", crm.AppealWaiting},
+		{"Ковалёва", "Ковалёва Марина Сергеевна", "оплата труда", "Зарплата", crm.AppealInProgress, op1.ID},
+		{"Сафин", "Сафин Ринат Маратович", "охрана труда", "Охрана труда", crm.AppealNew, op1.ID},
+		{"Тарасова", "Тарасова Наталья Ивановна", "правовая помощь", "Правовая консультация", crm.AppealWaiting, ""},
 	}
 	for _, a := range fromConversation {
 		c, ok := convByContact[a.fullName]
@@ -107,7 +114,7 @@ func fillCRM(ctx context.Context, e Env, sc access.Scope, u Units) error {
 			return fmt.Errorf("appeal: no demo conversation of %s", a.fullName)
 		}
 		if _, err := e.CRM.Appeals.CreateAppealFromConversation(ctx, sc, c.ID, crm.FromConversation{AppealInput: crm.AppealInput{
-			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status, CategoryID: cat[a.category]}}); err != nil {
+			MemberID: members[a.surname].ID, Topic: a.topic, Status: a.status, CategoryID: cat[a.category], ResponsibleID: a.responsible}}); err != nil {
 			return fmt.Errorf("appeal of %s: %w", a.surname, err)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 // inbox engine runs, and a second fill changes nothing.
 func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
+	n.Config.BaseURL = n.Server.URL // campaigns are scheduled only with links that work
 	ctx := context.Background()
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Out: &out, Params: auth.CheapPasswordParams,
@@ -192,8 +193,9 @@ func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
 				filled++
 			}
 		}
-		if filled < 2 {
-			t.Errorf("%s's home page (%s) has %d sections with items: %+v", login, page.Role, filled, page.Sections)
+		// The four roles' pages shown in docs/screenshots have something in every section.
+		if want := map[bool]int{true: len(page.Sections), false: 2}[login != "operator2"]; filled < want {
+			t.Errorf("%s's home page (%s) has %d sections with items of %d: %+v", login, page.Role, filled, len(page.Sections), page.Sections)
 		}
 	}
 	// The chairman chose push to the phone for documents waiting for him.

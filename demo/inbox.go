@@ -31,6 +31,7 @@ type demoInbox struct {
 	e        Env
 	sc       access.Scope
 	channels map[string]string
+	lines    map[string]string // line ids by key
 	users    map[string]org.User
 	seq      int
 }
@@ -39,7 +40,7 @@ type demoInbox struct {
 // federation's site and its members' app), and leaves conversations in
 // every state an operator meets: waiting, answered, closed.
 func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
-	d := &demoInbox{e: e, sc: sc, channels: map[string]string{}, users: map[string]org.User{}}
+	d := &demoInbox{e: e, sc: sc, channels: map[string]string{}, lines: map[string]string{}, users: map[string]org.User{}}
 	hot := inbox.DefaultLine()
 	hot.Name, hot.UnitID, hot.Mode = "Горячая линия федерации", u["root"].ID, inbox.Evenly
 	hot.WelcomeReply = "Здравствуйте! Вы написали на горячую линию Федерации профсоюзов. Оператор ответит в течение рабочего дня."
@@ -55,6 +56,9 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	legal.OffHoursReply = "Здравствуйте! Юристы федерации отвечают по будням с 9:00 до 18:00 по московскому времени. " +
 		"Ваш вопрос сохранён, мы ответим в первый рабочий час."
 	if err := d.addLine(ctx, "legal", legal, "Приложение «Мой профсоюз»", "operator2", "executor"); err != nil {
+		return err
+	}
+	if err := d.addQuickAnswers(ctx); err != nil {
 		return err
 	}
 	// Every member writes first; operators answer afterwards, as in a
@@ -95,6 +99,26 @@ func (d *demoInbox) addLine(ctx context.Context, key string, l inbox.Line, chann
 		return fmt.Errorf("channel %q: %w", channel, err)
 	}
 	d.channels[key] = ch.ID
+	d.lines[key] = created.ID
+	return nil
+}
+
+// addQuickAnswers gives each line the canned replies its operators type
+// most ("/" and the shortcut in the console's reply box).
+func (d *demoInbox) addQuickAnswers(ctx context.Context) error {
+	for _, q := range []struct{ line, shortcut, text string }{
+		{"hot", "привет", "Здравствуйте! Вы написали на горячую линию Федерации профсоюзов Оренбургской области. Чем можем помочь?"},
+		{"hot", "взносы", "Членские взносы удерживает бухгалтерия работодателя по вашему заявлению о безналичном перечислении (ст. 377 ТК РФ); " +
+			"бланк заявления есть в профкоме вашей организации."},
+		{"hot", "путёвки", "Путёвки в санатории-профилактории со скидкой 20–30 % для членов профсоюза и их детей распределяет профком. " +
+			"Заявление подаётся председателю первичной организации до 1 апреля."},
+		{"hot", "спасибо", "Спасибо за обращение! Если появятся вопросы — пишите, мы на связи в рабочие дни с 9:00 до 18:00."},
+		{"legal", "документы", "Пришлите, пожалуйста, копии трудового договора, приказа и уведомления — юрист проверит сроки и порядок."},
+	} {
+		if _, err := d.e.Inbox.QuickAnswers.Create(ctx, d.sc, inbox.QuickAnswer{LineID: d.lines[q.line], Shortcut: q.shortcut, Text: q.text}); err != nil {
+			return fmt.Errorf("quick answer /%s: %w", q.shortcut, err)
+		}
+	}
 	return nil
 }
 

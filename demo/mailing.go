@@ -2,7 +2,9 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -48,6 +50,24 @@ func fillMailing(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	}
 	if err := fillBlockLetter(ctx, e, sc, acc.ID); err != nil {
 		return err
+	}
+	// A greeting scheduled two weeks ahead: the secretary's home page
+	// shows it among the mailings under way until it goes.
+	greeting, err := m.Campaigns.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Поздравление партнёров с Новым годом", Kind: mailing.Informational,
+		Channels: []string{mailing.ChannelEmail}, Segments: []mailing.Segment{{ListID: l.ID}}, Accounts: []string{acc.ID},
+		Content: mailing.Content{Subject: "С наступающим Новым годом, {{.GivenName}} {{.Patronymic}}!",
+			HTML: "<p>{{.GivenName}} {{.Patronymic}}, Федерация профсоюзов Оренбургской области поздравляет вас и коллектив " +
+				"{{.Organisation}} с наступающим Новым годом! Спасибо за совместную работу в уходящем году.</p>"}})
+	if err != nil {
+		return err
+	}
+	// Scheduling needs the hub's public address (the letters' links are
+	// absolute); without one the greeting stays a draft and says why.
+	at := time.Now().AddDate(0, 0, 14).Truncate(time.Hour)
+	if _, err := m.Actions.Start(ctx, sc, greeting.ID, at); errors.Is(err, mailing.ErrNoBaseURL) {
+		fmt.Fprintln(e.Out, "the New Year greeting is left a draft: set PROFHUB_BASE_URL to schedule mailings")
+	} else if err != nil {
+		return fmt.Errorf("schedule the greeting: %w", err)
 	}
 	if e.Telegram.Token == "" {
 		return nil

@@ -214,7 +214,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		defer h.workers.Done()
 		h.Notify.Run(h.workCtx)
 	}()
-	h.every(30*time.Second, "mailing and channel notices", h.WatchNotices)
+	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
 		return err

@@ -74,6 +74,11 @@ func (a inboxAlerts) Alert(ctx context.Context, tx db.Execer, al inbox.Alert) er
 	return err
 }
 
+// ChannelFailed tells the administrators that a connector stopped a channel.
+func (a inboxAlerts) ChannelFailed(ctx context.Context, channelID string) error {
+	return a.h.channelFailed(ctx, channelID)
+}
+
 // Mentioned notifies the people named in a note who may see its
 // conversation: a login outside the conversation's lines and units hears
 // nothing, so a mention never shows a conversation to someone who could

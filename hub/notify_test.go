@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 )
@@ -245,5 +246,71 @@ func TestMailingAndChannelStatesRingOnce(t *testing.T) {
 	}
 	if got := notices(t, op); len(got.Notifications) != 0 {
 		t.Fatalf("an operator heard of them: %+v", got.Notifications)
+	}
+}
+
+// The same states ring at once, told by the inbox and the mailing runner
+// as they happen, without the sweep (WatchNotices) ever running: the
+// administrators hear of a stopped channel, the owner of a mailing that
+// the runner finished.
+func TestMailingAndChannelEventsRingAtOnce(t *testing.T) {
+	n := hubtest.Start(t)
+	ctx := context.Background()
+	const pw = "events-password"
+	committee := n.AddUnit(t, "", org.Committee, "Обком")
+	sec := n.AddUser(t, "sec", access.Secretary, committee.ID, pw)
+	l := inbox.DefaultLine()
+	l.Name, l.UnitID = "Линия", committee.ID
+	line, err := n.Inbox.Lines.Create(ctx, n.System, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindAPI, Name: "Бот"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Inbox.Channels.ReportStatus(ctx, ch.ID, inbox.ChannelStatus{FailedCode: "token_revoked", FailedReason: "Unauthorized",
+		FailedAt: time.Now().UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	admin := n.NewBrowser(t)
+	admin.Login(t, "admin", hubtest.AdminPassword)
+	if got := notices(t, admin); len(got.Notifications) != 1 || got.Notifications[0].Kind != notify.ChannelFailing {
+		t.Fatalf("administrator's notices right after the failure: %+v", got.Notifications)
+	}
+
+	// A campaign to an empty list: the runner finishes it at once.
+	sc := sec.Scope("test")
+	acc, err := n.Mailing.Accounts.CreateAccount(ctx, n.System, mailing.SMTPAccount{Name: "Почта", Host: "127.0.0.1", Port: 1, TLS: "none",
+		FromAddress: "news@example.org", FromName: "Обком"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := n.Mailing.Lists.CreateList(ctx, sc, "Пустой список")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := n.Mailing.Campaigns.CreateCampaign(ctx, sc, mailing.CampaignInput{Name: "Собрание профактива", Kind: mailing.Informational,
+		Channels: []string{mailing.ChannelEmail}, Segments: []mailing.Segment{{ListID: list.ID}}, Accounts: []string{acc.ID},
+		Content: mailing.Content{Subject: "Собрание", HTML: "<p>Собрание 18 декабря.</p>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Mailing.Actions.Start(ctx, sc, c.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	secB := n.NewBrowser(t)
+	secB.Login(t, "sec", pw)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := notices(t, secB)
+		if len(got.Notifications) == 1 && got.Notifications[0].Kind == notify.MailingFinished && got.Notifications[0].Link == "/mailings#"+c.ID {
+			break
+		}
+		if time.Now().After(deadline) {
+			cur, _ := n.Mailing.Campaigns.GetCampaign(ctx, sc, c.ID)
+			t.Fatalf("the owner was not told the mailing finished (status %s): %+v", cur.Status, got.Notifications)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

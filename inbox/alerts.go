@@ -28,9 +28,13 @@ const (
 // Alerter hears the inbox's alerts; the hub satisfies it with the
 // notification service. Mentioned is told of the @logins named in an
 // operators' note: the hub notifies those who may see the conversation.
+// ChannelFailed is told, after the status is stored, that a connector
+// stopped a channel (ChannelStatus.FailedCode): the hub tells the
+// administrators.
 type Alerter interface {
 	Alert(ctx context.Context, tx db.Execer, a Alert) error
 	Mentioned(ctx context.Context, conv Conversation, noteID, authorID string, logins []string) error
+	ChannelFailed(ctx context.Context, channelID string) error
 }
 
 // ConversationLink is where a conversation is answered in the console.

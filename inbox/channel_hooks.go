@@ -219,8 +219,17 @@ func (cs *Channels) ReportStatus(ctx context.Context, id string, s ChannelStatus
 		cur.FailedCode, cur.FailedReason, cur.FailedAt, cur.FailedFor = s.FailedCode, s.FailedReason, s.FailedAt, s.FailedFor
 	}
 	b, _ := json.Marshal(cur)
-	_, err = cs.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b))
-	return err
+	if _, err = cs.db.ExecContext(ctx, `UPDATE inbox_channels SET status = $2 WHERE id = $1`, id, string(b)); err != nil {
+		return err
+	}
+	// The administrators hear of a stopped channel now; a notice lost
+	// here is found by the hub's periodic sweep.
+	if s.FailedCode != "" && cs.alerts != nil {
+		if err := cs.alerts.ChannelFailed(ctx, id); err != nil {
+			cs.log.Warn("channel failure not notified", "channel", id, "err", err)
+		}
+	}
+	return nil
 }
 
 // Status reads a channel's status for the caller's settings page.

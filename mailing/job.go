@@ -322,6 +322,15 @@ func (j *job) finish() {
 	if n, _ := res.RowsAffected(); n == 1 {
 		j.r.log.Info("campaign finished", "campaign", j.id)
 		j.r.flight.remove(j.ctx, j.id)
+		j.r.tellEnded(j.ctx, j.id)
+	}
+}
+
+// tellEnded passes a campaign's end to Deps.Ended; the job's context
+// may be ending with it.
+func (r *Runner) tellEnded(ctx context.Context, id string) {
+	if r.ended != nil {
+		r.ended(context.WithoutCancel(ctx), id)
 	}
 }
 
@@ -331,7 +340,9 @@ func (j *job) finish() {
 // rows still pending.
 func (j *job) selfPause(reason, alert string) {
 	ctx := context.WithoutCancel(j.ctx)
+	paused := false
 	err := j.r.db.Tx(ctx, func(tx *sql.Tx) error {
+		paused = false // a retried transaction starts again
 		var unit string
 		if err := tx.QueryRowContext(ctx, `SELECT unit_id FROM mailing_campaigns WHERE id = $1`, j.id).Scan(&unit); err != nil {
 			return err
@@ -344,11 +355,14 @@ func (j *job) selfPause(reason, alert string) {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		paused = true
 		return audit.Record(ctx, tx, access.System("mailing runner"), audit.Entry{Action: "mailing.campaign.self_pause",
 			ObjectType: "campaign", ObjectID: j.id, UnitID: unit, Details: map[string]any{"reason": reason, "alert": alert}})
 	})
 	if err != nil {
 		j.r.log.Error("campaign not paused", "campaign", j.id, "err", err)
+	} else if paused {
+		j.r.tellEnded(j.ctx, j.id)
 	}
 	j.r.log.Error("campaign paused itself", "campaign", j.id, "reason", reason, "alert", alert)
 	j.r.metrics.alerts.Inc()

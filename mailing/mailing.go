@@ -112,6 +112,10 @@ type Deps struct {
 	// Tune overrides the runner's timings (tests, benchmark); zero fields
 	// keep the defaults.
 	Tune Tuning
+	// Ended, when set, is told on the node that ran a campaign, after the
+	// change is stored, that it finished or paused itself with an alert
+	// (the hub rings its owner's bell). It must not block for long.
+	Ended func(ctx context.Context, campaignID string)
 }
 
 // Tuning are the runner's knobs.

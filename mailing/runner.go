@@ -34,6 +34,7 @@ type Runner struct {
 	tracking     *Tracking
 	suppressions *Suppressions
 	tokens       tokens
+	ended        func(ctx context.Context, campaignID string) // Deps.Ended; may be nil
 
 	ctx    context.Context
 	cancel context.CancelFunc

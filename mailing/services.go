@@ -85,7 +85,7 @@ func New(d Deps) (*Services, error) {
 	suppressions := &Suppressions{db: d.DB, events: ev, tokens: tok}
 	runner := &Runner{db: d.DB, log: log, tune: tune, nodeID: d.NodeID, metrics: newMetrics(d.Metrics), events: ev,
 		flight: &flightLogs{db: d.DB, kv: d.KV, log: log}, audience: audience, accounts: accounts, gateways: gateways,
-		messengers: messengers, tracking: tracking, suppressions: suppressions, tokens: tok, jobs: map[string]*job{}}
+		messengers: messengers, tracking: tracking, suppressions: suppressions, tokens: tok, jobs: map[string]*job{}, ended: d.Ended}
 	return &Services{
 		Campaigns:    campaigns,
 		Actions:      &CampaignActions{db: d.DB, campaigns: campaigns, events: ev, tokens: tok},

@@ -107,7 +107,12 @@
     var card = document.getElementById('m-card');
     var ctx = { units: [], canEdit: false, phoneList: phoneList,
       changed: function (m) { load(); showMember(m.id); } };
-    var showMember = function (id) { ui.memberCard(card, id, ctx); };
+    // On a phone the card stands above the list (mobile.css): bring it into view.
+    var showMember = function (id) {
+      ui.memberCard(card, id, ctx).then(function () {
+        if (window.matchMedia('(max-width: 640px)').matches) card.scrollIntoView({ block: 'start' });
+      });
+    };
     var newButton = document.getElementById('m-new');
     if (newButton) newButton.addEventListener('click', function () {
       Array.prototype.forEach.call(document.querySelectorAll('#m-table tr.on'), function (x) { x.classList.remove('on'); });

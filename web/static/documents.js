@@ -184,9 +184,15 @@
   }
 
   // ---- document card
-  function showDoc(id) {
+  // showDoc renders a document; top brings its head back into view when
+  // the page was scrolled past it (after a decision taken further down,
+  // which on a phone leaves the reader among the files).
+  function showDoc(id, top) {
     clear();
-    api('GET', W + '/documents/' + id).then(function (v) { renderDoc(v); }).catch(function (e) { view.appendChild(msg(e.message)); });
+    api('GET', W + '/documents/' + id).then(function (v) {
+      renderDoc(v);
+      if (top && view.getBoundingClientRect().top < 0) view.scrollIntoView({ block: 'start' });
+    }).catch(function (e) { view.appendChild(msg(e.message)); });
   }
 
   function renderDoc(v) {
@@ -346,7 +352,7 @@
       if (chosen.choose) body.assignees = Array.prototype.filter.call(box.querySelectorAll('input[name=assignee]'), function (c) { return c.checked; })
         .map(function (c) { return c.value; });
       if (f.report) body.report = f.report.value;
-      api('POST', W + '/documents/' + d.id + '/decisions', body).then(function () { showDoc(d.id); refreshNotes(); })
+      api('POST', W + '/documents/' + d.id + '/decisions', body).then(function () { showDoc(d.id, true); refreshNotes(); })
         .catch(function (err) { note.hidden = false; note.textContent = err.message; });
     });
     return box;
@@ -490,7 +496,8 @@
     root.querySelectorAll('[data-need=read]').forEach(function (n) { n.hidden = !canRead(); });
     return api('GET', '/api/v1/users?limit=500').then(function (u) { users = u.users.filter(function (x) { return !x.disabled; }); }).catch(function () {});
   }).then(function () {
-    window.addEventListener('hashchange', route);
+    // Each view starts at its top, as a new page would.
+    window.addEventListener('hashchange', function () { route(); window.scrollTo(0, 0); });
     route();
     setInterval(refreshNotes, 15000);
   });

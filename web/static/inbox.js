@@ -129,8 +129,31 @@
     $(id).addEventListener('change', function () { if (searchText()) loadList(); });
   });
 
+  // --- panes on a phone -----------------------------------------------------
+  // Below 900 px the console shows one pane at a time (mobile.css): the
+  // list, a conversation, or its contact. Opening a conversation adds a
+  // history entry, so the phone's own back gesture returns to the list as
+  // the back button does.
+  var narrow = window.matchMedia('(max-width: 900px)');
+  function showPane(p) {
+    root.classList.toggle('reading', p !== 'list');
+    root.classList.toggle('contact-view', p === 'contact');
+    if (p === 'list') renderList();
+  }
+  $('chat-back').addEventListener('click', function () {
+    if (history.state && history.state.conversation) history.back();
+    else showPane('list');
+  });
+  $('chat-contact').addEventListener('click', function () { showPane('contact'); });
+  $('contact-back').addEventListener('click', function () { showPane('chat'); });
+  window.addEventListener('popstate', function (e) {
+    showPane(e.state && e.state.conversation ? 'chat' : 'list');
+  });
+
   // --- one conversation ----------------------------------------------------
   function open(id) {
+    if (narrow.matches && !(history.state && history.state.conversation)) history.pushState({ conversation: id }, '');
+    showPane('chat');
     state.current = id;
     state.messages = {};
     state.msgData = {};
