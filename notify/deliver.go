@@ -29,6 +29,9 @@ func (s *Service) Run(ctx context.Context) {
 		if err := s.mailPending(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notice e-mails not sent", "err", err)
 		}
+		if err := s.telegramPending(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("notice Telegram copies not sent", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -101,6 +101,7 @@ type Mailer interface {
 
 // Recipient is what an e-mail copy needs of a person.
 type Recipient struct {
+	Name     string // full name, for the Telegram link's greeting
 	Email    string
 	Lang     string
 	Disabled bool
@@ -140,6 +141,7 @@ type Service struct {
 	done chan struct{} // closed by Stop: the bells' streams end
 	once sync.Once
 	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+	tg   atomic.Pointer[TelegramDeps] // staff in Telegram (telegram.go); nil: not wired
 }
 
 // New builds the service; Run starts its worker.

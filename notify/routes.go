@@ -25,6 +25,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+p+"/{id}/read", a(h.read))
 	mux.HandleFunc("GET "+p+"/preferences", a(h.prefs))
 	mux.HandleFunc("PUT "+p+"/preferences", a(h.setPrefs))
+	s.telegramRoutes(mux)
 }
 
 func (h handlers) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -56,7 +57,7 @@ func (h handlers) readAll(w http.ResponseWriter, r *http.Request, p *auth.Princi
 
 func (h handlers) prefs(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	prefs, err := h.s.Prefs(r.Context(), p.Scope)
-	answer(w, r, map[string]any{"preferences": prefs, "delivered": []string{"hub", "email"}}, err)
+	answer(w, r, map[string]any{"preferences": prefs, "delivered": delivered}, err)
 }
 
 func (h handlers) setPrefs(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -68,7 +69,7 @@ func (h handlers) setPrefs(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	prefs, err := h.s.SetPrefs(r.Context(), p.Scope, in.Preferences)
-	answer(w, r, map[string]any{"preferences": prefs, "delivered": []string{"hub", "email"}}, err)
+	answer(w, r, map[string]any{"preferences": prefs, "delivered": delivered}, err)
 }
 
 // stream is the bell's live count as server-sent events: one "count" event
@@ -112,6 +113,9 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		}
 	}
 }
+
+// delivered are the ways notices reach people now.
+var delivered = []string{"hub", "email", "telegram"}
 
 func answer(w http.ResponseWriter, r *http.Request, v any, err error) {
 	if err != nil {

@@ -14,13 +14,16 @@ import (
 
 // insertItem stores a notice once per (person, event key).
 func insertItem(ctx context.Context, tx db.Execer, n Notice, d Delivery, at int64) (bool, error) {
-	mail := "none"
+	mail, tg := "none", "none"
 	if d.Email {
 		mail = "pending"
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO notify_items (id, user_id, event_key, kind, text, link, at, in_hub, mail_state)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, event_key) DO NOTHING`,
-		uuid.Must(uuid.NewV7()).String(), n.UserID, n.Key, n.Kind, truncate(n.Text, 300), n.Link, at, d.Hub, mail)
+	if d.Telegram {
+		tg = "pending" // skipped by the deliverer when the person has no linked account
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO notify_items (id, user_id, event_key, kind, text, link, at, in_hub, mail_state, tg_state)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, event_key) DO NOTHING`,
+		uuid.Must(uuid.NewV7()).String(), n.UserID, n.Key, n.Kind, truncate(n.Text, 300), n.Link, at, d.Hub, mail, tg)
 	if err != nil {
 		return false, fmt.Errorf("notify: record %s: %w", n.Kind, err)
 	}
