@@ -3,8 +3,9 @@
 // deadline, a mention, a mailing that stopped, a failing channel. Each
 // notice is stored once per person and event (the source names the event
 // with a key), shown by the bell of every page and, as the person chose
-// for its kind, e-mailed; Telegram and push are stored choices that later
-// deliverers fill.
+// for its kind, e-mailed and sent to their linked Telegram account with
+// buttons where one action fits (telegram*.go); push is a stored choice a
+// later deliverer fills.
 //
 // The sources do not import this package: each domain declares its own
 // small port (workflow.Alerter, inbox.Alerter, crm.Alerter) and the hub
@@ -14,7 +15,8 @@
 //
 //	Service   record, list, read, preferences      notify.go, store.go, prefs.go
 //	worker    the e-mail copies and the live wake   deliver.go, stream.go
-//	handlers  the JSON API and the bell's stream    routes.go
+//	Telegram  link codes, copies, the bot's buttons telegram.go, telegram_link.go, telegram_bot.go
+//	handlers  the JSON API and the bell's stream    routes.go, telegram_routes.go
 package notify
 
 import (
@@ -140,7 +142,7 @@ type Service struct {
 	wake chan struct{}
 	done chan struct{} // closed by Stop: the bells' streams end
 	once sync.Once
-	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+	base atomic.Pointer[string]       // the hub's public address, for e-mails' links
 	tg   atomic.Pointer[TelegramDeps] // staff in Telegram (telegram.go); nil: not wired
 }
 

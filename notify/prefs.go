@@ -12,8 +12,8 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Delivery is where one kind reaches a person. Hub and Email are delivered
-// now; Telegram and Push are kept for the deliverers to come.
+// Delivery is where one kind reaches a person. Hub, Email and Telegram
+// (to a linked account) are delivered now; Push is kept for its deliverer.
 type Delivery struct {
 	Hub      bool `json:"hub"`
 	Email    bool `json:"email"`

@@ -171,7 +171,11 @@ func parsePress(data string) (itemID, action string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	return strings.Cut(rest, ":")
+	itemID, action, ok = strings.Cut(rest, ":")
+	if !ok || itemID == "" || action == "" {
+		return "", "", false
+	}
+	return itemID, action, true
 }
 
 func (s *Service) markTG(ctx context.Context, id, from, to string) (bool, error) {
