@@ -19,12 +19,15 @@ import (
 
 // BotReply is what the bot does in answer: a message to the chat (with a
 // request for an answer), a short answer to a pressed button (Toast), and
-// a message whose buttons go (Clear, a message id).
+// a message whose buttons go: the notice's (Clear, a message id) or, for
+// a press, the pressed one (ClearPressed: the press may come before this
+// node stored the notice's message id).
 type BotReply struct {
-	Text       string
-	ForceReply bool
-	Toast      string
-	Clear      int
+	Text         string
+	ForceReply   bool
+	Toast        string
+	Clear        int
+	ClearPressed bool
 }
 
 // awaitTTL is how long a button that asked for a comment waits for it.
@@ -103,14 +106,14 @@ func (s *Service) BotPress(ctx context.Context, channelID string, from int64, da
 		return BotReply{Toast: s.deps.Translate(lang, "tgbot.unknown_button")}, nil
 	}
 	if it.done != "" {
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message}, nil
+		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
 	}
 	a, ok, err := s.offered(ctx, l.userID, it, action)
 	if err != nil {
 		return BotReply{}, err
 	}
 	if !ok {
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message}, nil
+		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
 	}
 	if a.NeedComment {
 		if err := s.setAwait(ctx, l.userID, itemID, action); err != nil {
@@ -167,19 +170,19 @@ func (s *Service) act(ctx context.Context, l tgLink, lang, itemID, action, comme
 		return BotReply{}, err
 	}
 	if !ok || it.done != "" {
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message}, nil
+		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE notify_items SET tg_done = $1 WHERE id = $2 AND user_id = $3 AND tg_done = ''`, action, itemID, l.userID)
 	if err != nil {
 		return BotReply{}, fmt.Errorf("notify: claim a button: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message}, nil
+		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
 	}
 	err = s.tg.Load().Actions.Do(ctx, l.userID, it.kind, it.key, action, comment)
 	switch {
 	case errors.Is(err, ErrActionGone):
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message}, nil
+		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
 	case err != nil:
 		// Not done: the button may be pressed again.
 		if _, rerr := s.db.ExecContext(ctx, `UPDATE notify_items SET tg_done = '' WHERE id = $1`, itemID); rerr != nil {
@@ -188,7 +191,7 @@ func (s *Service) act(ctx context.Context, l tgLink, lang, itemID, action, comme
 		s.log.Warn("a Telegram button's action failed", "notice", itemID, "action", action, "err", err)
 		return BotReply{Toast: s.deps.Translate(lang, "tgbot.failed", s.errText(ctx, lang, err))}, nil
 	}
-	return BotReply{Toast: s.deps.Translate(lang, "tgbot.done", s.actionLabel(lang, a)), Clear: it.message}, nil
+	return BotReply{Toast: s.deps.Translate(lang, "tgbot.done", s.actionLabel(lang, a)), Clear: it.message, ClearPressed: true}, nil
 }
 
 // errText is an action's error as the person reads it, as the web would

@@ -30,12 +30,13 @@ type Staff interface {
 
 // StaffReply is what the bot does in answer: Text to the chat (asking for
 // an answer when ForceReply), Toast as the pressed button's answer, and
-// Clear, a message whose buttons go.
+// Clear, a message whose buttons go (ClearPressed: the pressed one).
 type StaffReply struct {
-	Text       string
-	ForceReply bool
-	Toast      string
-	Clear      int
+	Text         string
+	ForceReply   bool
+	Toast        string
+	Clear        int
+	ClearPressed bool
 }
 
 // StaffButton is one inline button of a staff notice.
@@ -75,10 +76,14 @@ func (c *Connector) staffPress(ctx context.Context, ch inbox.Channel, b *bot.Bot
 		return err
 	}
 	var chat int64
+	var pressed int
 	if m := q.Message.Message; m != nil {
-		chat = m.Chat.ID
+		chat, pressed = m.Chat.ID, m.ID
 	} else if m := q.Message.InaccessibleMessage; m != nil {
-		chat = m.Chat.ID
+		chat, pressed = m.Chat.ID, m.MessageID
+	}
+	if r.ClearPressed {
+		r.Clear = pressed
 	}
 	if chat != 0 {
 		c.answerStaff(ctx, ch, b, chat, r)
