@@ -65,6 +65,10 @@ func (t telegramStaff) StaffPress(ctx context.Context, channelID string, from in
 	return telegram.StaffReply(r), err
 }
 
+func (t telegramStaff) IsStaff(ctx context.Context, channelID string, from int64) (bool, error) {
+	return t.h.Notify.BotLinked(ctx, channelID, from)
+}
+
 // staffActions are the buttons' actions: a document's quick decisions
 // (approve, return, "acquainted") and taking an offered conversation.
 type staffActions struct{ h *Hub }

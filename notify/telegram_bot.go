@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -86,6 +85,16 @@ func (s *Service) BotMessage(ctx context.Context, channelID string, from, chat i
 	return rep, true, err
 }
 
+// BotLinked says whether Telegram user from is linked to a person on bot
+// channelID.
+func (s *Service) BotLinked(ctx context.Context, channelID string, from int64) (bool, error) {
+	_, err := s.linkByAccount(ctx, channelID, from)
+	if errors.Is(err, errNotLinked) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // BotPress takes a pressed button of a notice. Only the account linked to
 // the notice's person may press it, and a press acts once.
 func (s *Service) BotPress(ctx context.Context, channelID string, from int64, data string) (BotReply, error) {
@@ -110,7 +119,7 @@ func (s *Service) BotPress(ctx context.Context, channelID string, from int64, da
 	}
 	a, ok, err := s.offered(ctx, l.userID, it, action)
 	if err != nil {
-		return BotReply{}, err
+		return s.failed(lang, itemID, action, err), nil
 	}
 	if !ok {
 		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
@@ -167,7 +176,7 @@ func (s *Service) act(ctx context.Context, l tgLink, lang, itemID, action, comme
 	}
 	a, ok, err := s.offered(ctx, l.userID, it, action)
 	if err != nil {
-		return BotReply{}, err
+		return s.failed(lang, itemID, action, err), nil
 	}
 	if !ok || it.done != "" {
 		return BotReply{Toast: s.deps.Translate(lang, "tgbot.already_done"), Clear: it.message, ClearPressed: true}, nil
@@ -188,10 +197,17 @@ func (s *Service) act(ctx context.Context, l tgLink, lang, itemID, action, comme
 		if _, rerr := s.db.ExecContext(ctx, `UPDATE notify_items SET tg_done = '' WHERE id = $1`, itemID); rerr != nil {
 			s.log.Warn("a button's claim not released", "notice", itemID, "err", rerr)
 		}
-		s.log.Warn("a Telegram button's action failed", "notice", itemID, "action", action, "err", err)
-		return BotReply{Toast: s.deps.Translate(lang, "tgbot.failed", s.errText(ctx, lang, err))}, nil
+		return s.failed(lang, itemID, action, err), nil
 	}
 	return BotReply{Toast: s.deps.Translate(lang, "tgbot.done", s.actionLabel(lang, a)), Clear: it.message, ClearPressed: true}, nil
+}
+
+// failed answers a press whose action could not be done, with the reason
+// as the web would give it. It is not an error of the update: Telegram
+// redelivering the press would not make it work.
+func (s *Service) failed(lang, itemID, action string, err error) BotReply {
+	s.log.Warn("a Telegram button's action failed", "notice", itemID, "action", action, "err", err)
+	return BotReply{Toast: s.deps.Translate(lang, "tgbot.failed", s.errText(context.Background(), lang, err))}
 }
 
 // errText is an action's error as the person reads it, as the web would
@@ -208,7 +224,7 @@ func (s *Service) errText(ctx context.Context, lang string, err error) string {
 func (s *Service) setAwait(ctx context.Context, userID, itemID, action string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE notify_tg_links SET await_item = $1, await_action = $2, await_at = $3 WHERE user_id = $4`,
 		itemID, action, s.now().UnixMilli(), userID)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil {
 		return fmt.Errorf("notify: await a comment: %w", err)
 	}
 	return nil

@@ -46,8 +46,8 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 	if msg == nil {
 		return nil
 	}
-	if !edited && msg.Chat.Type == models.ChatTypePrivate {
-		if handled, err := c.staffMessage(ctx, ch, b, msg); handled || err != nil {
+	if msg.Chat.Type == models.ChatTypePrivate {
+		if handled, err := c.staffMessage(ctx, ch, b, msg, edited); handled || err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,9 @@ type Staff interface {
 	StaffMessage(ctx context.Context, channelID string, from, chat int64, name, text string) (StaffReply, bool, error)
 	// StaffPress takes a pressed inline button's data.
 	StaffPress(ctx context.Context, channelID string, from int64, data string) (StaffReply, error)
+	// IsStaff says whether a Telegram user is a staff member linked to
+	// the bot: their edited messages are dropped.
+	IsStaff(ctx context.Context, channelID string, from int64) (bool, error)
 }
 
 // StaffReply is what the bot does in answer: Text to the chat (asking for
@@ -44,15 +47,20 @@ type StaffButton struct{ Text, Data string }
 
 // staffMessage hands a private message to Staff and sends its answer;
 // handled false leaves it for the inbox.
-func (c *Connector) staffMessage(ctx context.Context, ch inbox.Channel, b *bot.Bot, msg *models.Message) (bool, error) {
-	if c.staff == nil || msg.From == nil || msg.Text == "" {
+// A linked staff member's file or sticker is answered as any other
+// message of theirs (the text is empty), and an edit is dropped.
+func (c *Connector) staffMessage(ctx context.Context, ch inbox.Channel, b *bot.Bot, msg *models.Message, edited bool) (bool, error) {
+	if c.staff == nil || msg.From == nil {
 		return false, nil
+	}
+	if edited {
+		return c.staff.IsStaff(ctx, ch.ID, msg.From.ID)
 	}
 	name := strings.TrimSpace(msg.From.FirstName + " " + msg.From.LastName)
 	if msg.From.Username != "" {
 		name = strings.TrimSpace(name + " @" + msg.From.Username)
 	}
-	r, handled, err := c.staff.StaffMessage(ctx, ch.ID, msg.From.ID, msg.Chat.ID, name, msg.Text)
+	r, handled, err := c.staff.StaffMessage(ctx, ch.ID, msg.From.ID, msg.Chat.ID, name, firstNonEmpty(msg.Text, msg.Caption))
 	if err != nil || !handled {
 		return handled, err
 	}

@@ -136,6 +136,11 @@ func TestStaffLinksTelegramWithOneTimeCode(t *testing.T) {
 	// What a linked staff member writes is answered by the bot, not queued.
 	s.say(t, chairTG, "Здравствуйте")
 	s.answer(t, chairTG, "бот уведомлений")
+	edit := tgtest.TextMessage(chairTG, 77, "Здравствуйте!")
+	edit["edit_date"] = time.Now().Unix()
+	if code := s.hook(t, s.ch, s.secret, map[string]any{"update_id": 990001, "edited_message": edit}); code != http.StatusOK {
+		t.Fatalf("edited message: %d", code)
+	}
 	if in := s.inbound(t, s.ch); len(in) != 0 {
 		t.Fatalf("staff messages reached the inbox: %+v", in)
 	}
@@ -275,6 +280,14 @@ func TestChairmanApprovesDocumentWithTelegramButton(t *testing.T) {
 	s.press(t, 7777, "cb-3", m.MessageID, approve.CallbackData)
 	if got := lastAnswer(t, s, "cb-3"); !strings.Contains(got, "не привязан") {
 		t.Fatalf("a stranger's press answered %q", got)
+	}
+	// Nor does a colleague's linked account: the notice is not theirs.
+	c := s.code(t, s.sec)
+	s.say(t, 7002, "/start "+c.Code)
+	s.answer(t, 7002, "привязан к сотруднику Тест sec")
+	s.press(t, 7002, "cb-4", m.MessageID, approve.CallbackData)
+	if got := lastAnswer(t, s, "cb-4"); got != "Эта кнопка больше не действует." {
+		t.Fatalf("a colleague's press answered %q", got)
 	}
 }
 
