@@ -23,7 +23,7 @@ import (
 // wireStaffTelegram gives the notification centre its Telegram ports,
 // once the connector and the domains exist.
 func (h *Hub) wireStaffTelegram() {
-	h.Notify.SetTelegram(notify.TelegramDeps{Sender: staffSender{h}, Actions: staffActions{h}, Bots: h.staffBots})
+	h.Notify.Telegram().Wire(notify.TelegramDeps{Sender: staffSender{h}, Actions: staffActions{h}, Bots: h.staffBots})
 }
 
 // staffBots are the enabled Telegram channels whose bot name is known.
@@ -56,17 +56,17 @@ func (s staffSender) SendStaff(ctx context.Context, channelID string, chat int64
 type telegramStaff struct{ h *Hub }
 
 func (t telegramStaff) StaffMessage(ctx context.Context, channelID string, from, chat int64, name, text string) (telegram.StaffReply, bool, error) {
-	r, handled, err := t.h.Notify.BotMessage(ctx, channelID, from, chat, name, text)
+	r, handled, err := t.h.Notify.Telegram().BotMessage(ctx, channelID, from, chat, name, text)
 	return telegram.StaffReply(r), handled, err
 }
 
 func (t telegramStaff) StaffPress(ctx context.Context, channelID string, from int64, data string) (telegram.StaffReply, error) {
-	r, err := t.h.Notify.BotPress(ctx, channelID, from, data)
+	r, err := t.h.Notify.Telegram().BotPress(ctx, channelID, from, data)
 	return telegram.StaffReply(r), err
 }
 
 func (t telegramStaff) IsStaff(ctx context.Context, channelID string, from int64) (bool, error) {
-	return t.h.Notify.BotLinked(ctx, channelID, from)
+	return t.h.Notify.Telegram().BotLinked(ctx, channelID, from)
 }
 
 // staffActions are the buttons' actions: a document's quick decisions

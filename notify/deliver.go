@@ -29,7 +29,7 @@ func (s *Service) Run(ctx context.Context) {
 		if err := s.mailPending(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notice e-mails not sent", "err", err)
 		}
-		if err := s.telegramPending(ctx); err != nil && ctx.Err() == nil {
+		if err := s.tg.sendPending(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notice Telegram copies not sent", "err", err)
 		}
 		select {

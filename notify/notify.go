@@ -142,8 +142,8 @@ type Service struct {
 	wake chan struct{}
 	done chan struct{} // closed by Stop: the bells' streams end
 	once sync.Once
-	base atomic.Pointer[string]       // the hub's public address, for e-mails' links
-	tg   atomic.Pointer[TelegramDeps] // staff in Telegram (telegram.go); nil: not wired
+	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+	tg   *Telegram              // staff in Telegram (telegram.go)
 }
 
 // New builds the service; Run starts its worker.
@@ -158,6 +158,7 @@ func New(deps Deps) *Service {
 		subs: map[string]map[chan struct{}]struct{}{}, seen: map[string]int64{}, wake: make(chan struct{}, 1),
 		done: make(chan struct{})}
 	s.SetBaseURL(deps.BaseURL)
+	s.tg = newTelegram(s)
 	return s
 }
 

@@ -25,7 +25,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+p+"/{id}/read", a(h.read))
 	mux.HandleFunc("GET "+p+"/preferences", a(h.prefs))
 	mux.HandleFunc("PUT "+p+"/preferences", a(h.setPrefs))
-	s.telegramRoutes(mux)
+	s.tg.routes(mux)
 }
 
 func (h handlers) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Staff in Telegram: a person links their own Telegram account to one of
@@ -66,16 +71,37 @@ type TelegramDeps struct {
 	Bots func(ctx context.Context) ([]Bot, error)
 }
 
-// SetTelegram wires staff in Telegram; until then the Telegram copies of
-// notices are skipped.
-func (s *Service) SetTelegram(d TelegramDeps) { s.tg.Store(&d) }
+// Telegram is staff in Telegram, a part of the notification service
+// (Service.Telegram): link codes, the Telegram copies of notices and the
+// bot's answers to staff members.
+type Telegram struct {
+	svc       *Service
+	db        *db.DB
+	log       *slog.Logger
+	now       func() time.Time
+	translate func(lang, key string, args ...any) string
+	directory Directory
+	deps      atomic.Pointer[TelegramDeps]
+}
+
+func newTelegram(s *Service) *Telegram {
+	return &Telegram{svc: s, db: s.db, log: s.log, now: func() time.Time { return s.now() },
+		translate: s.deps.Translate, directory: s.deps.Directory}
+}
+
+// Telegram is the service's Telegram part.
+func (s *Service) Telegram() *Telegram { return s.tg }
+
+// Wire gives staff in Telegram its ports; until then the Telegram copies
+// of notices are skipped.
+func (s *Telegram) Wire(d TelegramDeps) { s.deps.Store(&d) }
 
 type pendingTG struct{ id, userID, kind, key, text, link string }
 
-// telegramPending sends up to a batch of pending Telegram copies. Like an
+// sendPending sends up to a batch of pending Telegram copies. Like an
 // e-mail, a copy is claimed ('pending' → 'sending') by one node before it
 // is sent, so none is sent twice; without a linked account it is skipped.
-func (s *Service) telegramPending(ctx context.Context) error {
+func (s *Telegram) sendPending(ctx context.Context) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, user_id, kind, event_key, text, link FROM notify_items WHERE tg_state = 'pending' ORDER BY id LIMIT 50`)
 	if err != nil {
 		return err
@@ -93,7 +119,7 @@ func (s *Service) telegramPending(ctx context.Context) error {
 	if err := rows.Err(); err != nil || len(list) == 0 {
 		return err
 	}
-	tg := s.tg.Load()
+	tg := s.deps.Load()
 	for _, p := range list {
 		var l tgLink
 		err := errNotLinked
@@ -125,15 +151,15 @@ func (s *Service) telegramPending(ctx context.Context) error {
 }
 
 // sendTG sends one notice to its person's chat and says how it went.
-func (s *Service) sendTG(ctx context.Context, tg *TelegramDeps, l tgLink, p pendingTG) (string, int) {
-	r, err := s.deps.Directory.Recipient(ctx, p.userID)
+func (s *Telegram) sendTG(ctx context.Context, tg *TelegramDeps, l tgLink, p pendingTG) (string, int) {
+	r, err := s.directory.Recipient(ctx, p.userID)
 	if err != nil || r.Disabled {
 		return "skipped", 0
 	}
-	t := s.deps.Translate
+	t := s.translate
 	var text strings.Builder
 	text.WriteString("🔔 " + t(r.Lang, "notify.kind."+p.kind) + "\n" + p.text)
-	if base := *s.base.Load(); base != "" && p.link != "" {
+	if base := *s.svc.base.Load(); base != "" && p.link != "" {
 		text.WriteString("\n\n" + base + p.link)
 	}
 	var buttons []Button
@@ -156,11 +182,11 @@ func (s *Service) sendTG(ctx context.Context, tg *TelegramDeps, l tgLink, p pend
 	return "sent", id
 }
 
-func (s *Service) actionLabel(lang string, a Action) string {
+func (s *Telegram) actionLabel(lang string, a Action) string {
 	if a.Label != "" {
 		return a.Label
 	}
-	return s.deps.Translate(lang, "tgbot.action."+a.ID)
+	return s.translate(lang, "tgbot.action."+a.ID)
 }
 
 // pressData is a button's callback data: the notice and the action.
@@ -178,7 +204,7 @@ func parsePress(data string) (itemID, action string, ok bool) {
 	return itemID, action, true
 }
 
-func (s *Service) markTG(ctx context.Context, id, from, to string) (bool, error) {
+func (s *Telegram) markTG(ctx context.Context, id, from, to string) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE notify_items SET tg_state = $1 WHERE id = $2 AND tg_state = $3`, to, id, from)
 	if err != nil {
 		return false, fmt.Errorf("notify: Telegram state: %w", err)

@@ -81,12 +81,12 @@ func scanLink(row *sql.Row) (tgLink, error) {
 	return l, nil
 }
 
-func (s *Service) linkOf(ctx context.Context, userID string) (tgLink, error) {
+func (s *Telegram) linkOf(ctx context.Context, userID string) (tgLink, error) {
 	return scanLink(s.db.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM notify_tg_links WHERE user_id = $1`, userID))
 }
 
 // linkByAccount finds the person a bot's Telegram user is linked to.
-func (s *Service) linkByAccount(ctx context.Context, channelID string, tgUser int64) (tgLink, error) {
+func (s *Telegram) linkByAccount(ctx context.Context, channelID string, tgUser int64) (tgLink, error) {
 	return scanLink(s.db.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM notify_tg_links WHERE channel_id = $1 AND tg_user = $2`,
 		channelID, tgUser))
 }
@@ -110,7 +110,7 @@ func looksLikeCode(text string) bool {
 }
 
 // CreateTelegramCode makes a one-time link code for the caller.
-func (s *Service) CreateTelegramCode(ctx context.Context, sc access.Scope) (TelegramCode, error) {
+func (s *Telegram) CreateTelegramCode(ctx context.Context, sc access.Scope) (TelegramCode, error) {
 	if sc.UserID == "" {
 		return TelegramCode{}, fmt.Errorf("%w: only a person links a Telegram account", access.ErrForbidden)
 	}
@@ -144,8 +144,8 @@ func (s *Service) CreateTelegramCode(ctx context.Context, sc access.Scope) (Tele
 	return out, err
 }
 
-func (s *Service) bots(ctx context.Context) ([]Bot, error) {
-	tg := s.tg.Load()
+func (s *Telegram) bots(ctx context.Context) ([]Bot, error) {
+	tg := s.deps.Load()
 	if tg == nil || tg.Bots == nil {
 		return []Bot{}, nil
 	}
@@ -153,7 +153,7 @@ func (s *Service) bots(ctx context.Context) ([]Bot, error) {
 }
 
 // TelegramAccount describes the caller's linked account and the bots.
-func (s *Service) TelegramAccount(ctx context.Context, sc access.Scope) (TelegramAccount, error) {
+func (s *Telegram) TelegramAccount(ctx context.Context, sc access.Scope) (TelegramAccount, error) {
 	bots, err := s.bots(ctx)
 	if err != nil {
 		return TelegramAccount{}, err
@@ -177,7 +177,7 @@ func (s *Service) TelegramAccount(ctx context.Context, sc access.Scope) (Telegra
 
 // UnlinkTelegram forgets the caller's account: nothing more is sent
 // there, and its buttons stop working.
-func (s *Service) UnlinkTelegram(ctx context.Context, sc access.Scope) error {
+func (s *Telegram) UnlinkTelegram(ctx context.Context, sc access.Scope) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM notify_tg_links WHERE user_id = $1`, sc.UserID); err != nil {
 		return fmt.Errorf("notify: unlink Telegram: %w", err)
 	}
@@ -198,7 +198,7 @@ func (c codeRefusal) Error() string { return string(c) }
 // redeem links the Telegram account that sent code to the code's person,
 // and returns that person. A Telegram account is linked to one person per
 // bot, and a person to one account: a new link replaces both.
-func (s *Service) redeem(ctx context.Context, code, channelID string, tgUser, chat int64, name string) (string, error) {
+func (s *Telegram) redeem(ctx context.Context, code, channelID string, tgUser, chat int64, name string) (string, error) {
 	var userID string
 	now := s.now().UnixMilli()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -7,10 +7,10 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
-// telegramRoutes are the profile's Telegram link (docs/API.md,
+// routes are the profile's Telegram link (docs/API.md,
 // "Notifications"): one's own account only.
-func (s *Service) telegramRoutes(mux *http.ServeMux) {
-	h := handlers{s}
+func (s *Telegram) routes(mux *http.ServeMux) {
+	h := handlers{s.svc}
 	a := httpapi.Authed
 	const p = "/api/v1/notifications/telegram"
 	mux.HandleFunc("GET "+p, a(h.telegram))
@@ -19,12 +19,12 @@ func (s *Service) telegramRoutes(mux *http.ServeMux) {
 }
 
 func (h handlers) telegram(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	acc, err := h.s.TelegramAccount(r.Context(), p.Scope)
+	acc, err := h.s.tg.TelegramAccount(r.Context(), p.Scope)
 	answer(w, r, acc, err)
 }
 
 func (h handlers) telegramCode(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	code, err := h.s.CreateTelegramCode(r.Context(), p.Scope)
+	code, err := h.s.tg.CreateTelegramCode(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (h handlers) telegramCode(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func (h handlers) telegramUnlink(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	if err := h.s.UnlinkTelegram(r.Context(), p.Scope); err != nil {
+	if err := h.s.tg.UnlinkTelegram(r.Context(), p.Scope); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

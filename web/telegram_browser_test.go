@@ -36,11 +36,11 @@ func TestTelegramLinkInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := n.Notify.CreateTelegramCode(ctx, sec.User.Scope("test"))
+	code, err := n.Notify.Telegram().CreateTelegramCode(ctx, sec.User.Scope("test"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, handled, err := n.Notify.BotMessage(ctx, ch.ID, 8001, 8001, "Ирина Петрова @petrova", "/start "+code.Code); err != nil || !handled {
+	if _, handled, err := n.Notify.Telegram().BotMessage(ctx, ch.ID, 8001, 8001, "Ирина Петрова @petrova", "/start "+code.Code); err != nil || !handled {
 		t.Fatalf("linking the secretary: %v %v", handled, err)
 	}
 	browsertest.Run(t, browsertest.Script{Name: "telegram.test.mjs", Base: n.Server.URL, Env: []string{"PROFHUB_PASSWORD=" + pw}})
