@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
 	h.Home.Routes(mux)
 	h.connectors = h.newConnectors()
+	h.wireStaffTelegram()
 	for _, c := range h.connectors {
 		c.Routes(mux)
 	}

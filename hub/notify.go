@@ -41,7 +41,7 @@ func (d notifyDirectory) Recipient(ctx context.Context, userID string) (notify.R
 	if err != nil {
 		return notify.Recipient{}, err
 	}
-	return notify.Recipient{Email: u.Email, Lang: u.Lang, Disabled: u.Disabled}, nil
+	return notify.Recipient{Name: u.FullName, Email: u.Email, Lang: u.Lang, Disabled: u.Disabled}, nil
 }
 
 // WorkflowAlerts is the notification centre as the workflow hears it

@@ -32,6 +32,9 @@ func (s *Service) Run(ctx context.Context) {
 		if err := s.mailPending(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notice e-mails not sent", "err", err)
 		}
+		if err := s.tg.sendPending(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("notice Telegram copies not sent", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -3,8 +3,9 @@
 // deadline, a mention, a mailing that stopped, a failing channel. Each
 // notice is stored once per person and event (the source names the event
 // with a key), shown by the bell of every page and, as the person chose
-// for its kind, e-mailed and pushed to the browsers and phones they
-// subscribed (Web Push); Telegram is a stored choice a later deliverer fills.
+// for its kind, e-mailed, pushed to the browsers and phones they
+// subscribed (Web Push), and sent to their linked Telegram account with
+// buttons where one action fits (telegram*.go).
 //
 // The sources do not import this package: each domain declares its own
 // small port (workflow.Alerter, inbox.Alerter, crm.Alerter) and the hub
@@ -15,7 +16,8 @@
 //	Service   record, list, read, preferences      notify.go, store.go, prefs.go
 //	worker    the e-mail copies and the live wake   deliver.go, stream.go
 //	push      Web Push subscriptions and copies     push.go, push_store.go
-//	handlers  the JSON API and the bell's stream    routes.go, push_routes.go
+//	Telegram  link codes, copies, the bot's buttons telegram.go, telegram_link.go, telegram_bot.go
+//	handlers  the JSON API and the bell's stream    routes.go, push_routes.go, telegram_routes.go
 package notify
 
 import (
@@ -102,6 +104,7 @@ type Mailer interface {
 
 // Recipient is what an e-mail copy needs of a person.
 type Recipient struct {
+	Name     string // full name, for the Telegram link's greeting
 	Email    string
 	Lang     string
 	Disabled bool
@@ -143,6 +146,7 @@ type Service struct {
 	done chan struct{} // closed by Stop: the bells' streams end
 	once sync.Once
 	base atomic.Pointer[string] // the hub's public address, for e-mails' links
+	tg   *Telegram              // staff in Telegram (telegram.go)
 
 	pushWake chan struct{} // the push loop's wake (push.go)
 }
@@ -159,6 +163,7 @@ func New(deps Deps) *Service {
 		subs: map[string]map[chan struct{}]struct{}{}, seen: map[string]int64{}, wake: make(chan struct{}, 1),
 		pushWake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.SetBaseURL(deps.BaseURL)
+	s.tg = newTelegram(s)
 	return s
 }
 

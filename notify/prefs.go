@@ -12,9 +12,9 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// Delivery is where one kind reaches a person. Hub, Email and Push (to the
-// browsers the person subscribed, push.go) are delivered now; Telegram is
-// kept for the deliverer to come.
+// Delivery is where one kind reaches a person: the bell, e-mail, the
+// browsers the person subscribed (push.go) and their linked Telegram
+// account (telegram.go).
 type Delivery struct {
 	Hub      bool `json:"hub"`
 	Email    bool `json:"email"`

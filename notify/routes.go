@@ -26,6 +26,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/preferences", a(h.prefs))
 	mux.HandleFunc("PUT "+p+"/preferences", a(h.setPrefs))
 	s.pushRoutes(mux)
+	s.tg.routes(mux)
 }
 
 func (h handlers) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -114,10 +115,9 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	}
 }
 
-// delivered are the ways this installation delivers now (the others are
-// kept as chosen, for later).
+// delivered are the ways this node delivers notices now.
 func (s *Service) delivered() []string {
-	out := []string{"hub", "email"}
+	out := []string{"hub", "email", "telegram"}
 	if s.deps.Push != nil {
 		out = append(out, "push")
 	}

@@ -14,16 +14,19 @@ import (
 
 // insertItem stores a notice once per (person, event key).
 func insertItem(ctx context.Context, tx db.Execer, n Notice, d Delivery, at int64) (bool, error) {
-	mail, push := "none", "none"
+	mail, push, tg := "none", "none", "none"
 	if d.Email {
 		mail = "pending"
 	}
 	if d.Push {
 		push = "pending"
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO notify_items (id, user_id, event_key, kind, text, link, at, in_hub, mail_state, push_state)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, event_key) DO NOTHING`,
-		uuid.Must(uuid.NewV7()).String(), n.UserID, n.Key, n.Kind, truncate(n.Text, 300), n.Link, at, d.Hub, mail, push)
+	if d.Telegram {
+		tg = "pending" // skipped by the deliverer when the person has no linked account
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO notify_items (id, user_id, event_key, kind, text, link, at, in_hub, mail_state, push_state, tg_state)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (user_id, event_key) DO NOTHING`,
+		uuid.Must(uuid.NewV7()).String(), n.UserID, n.Key, n.Kind, truncate(n.Text, 300), n.Link, at, d.Hub, mail, push, tg)
 	if err != nil {
 		return false, fmt.Errorf("notify: record %s: %w", n.Kind, err)
 	}

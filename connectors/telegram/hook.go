@@ -85,7 +85,7 @@ func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	}
 	hook := strings.TrimRight(c.cfg.BaseURL, "/") + "/hooks/telegram/" + ch.ID
 	if _, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: hook, SecretToken: ch.Secrets[secretWebhook],
-		AllowedUpdates: []string{"message", "edited_message"}}); err != nil {
+		AllowedUpdates: []string{"message", "edited_message", "callback_query"}}); err != nil {
 		return valid.Errorf("settings.mode", "webhook", "Telegram refused the webhook %s: %s", hook, redact(err.Error(), *ch))
 	}
 	return nil

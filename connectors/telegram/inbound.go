@@ -30,17 +30,26 @@ type fileRef struct {
 }
 
 // handleUpdate turns one update into an inbound message and ingests it.
-// Updates other than new and edited messages are ignored. It returns an
+// A pressed button and a staff member's message go to Staff (staff.go);
+// updates other than these and new and edited messages are ignored. It returns an
 // error only when trying again could help (the database is down, a file
 // download failed); the caller then reports it and, for webhooks, lets
 // Telegram redeliver.
 func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.Bot, u *models.Update) error {
+	if u.CallbackQuery != nil {
+		return c.staffPress(ctx, ch, b, u.CallbackQuery)
+	}
 	msg, edited := u.Message, false
 	if msg == nil && u.EditedMessage != nil {
 		msg, edited = u.EditedMessage, true
 	}
 	if msg == nil {
 		return nil
+	}
+	if msg.Chat.Type == models.ChatTypePrivate {
+		if handled, err := c.staffMessage(ctx, ch, b, msg, edited); handled || err != nil {
+			return err
+		}
 	}
 	var r route
 	if m, _ := parseMenu(ch); m != nil && !edited && msg.Chat.Type == models.ChatTypePrivate {

@@ -38,7 +38,7 @@ func (c *Connector) poll(ctx context.Context, ch inbox.Channel) {
 	defer stop()
 	b, err := bot.New(ch.Secrets[secretToken], bot.WithServerURL(apiURL(ch)), bot.WithSkipGetMe(),
 		bot.WithHTTPClient(c.pollWait, &http.Client{Timeout: c.pollWait + 15*time.Second}),
-		bot.WithAllowedUpdates(bot.AllowedUpdates{"message", "edited_message"}),
+		bot.WithAllowedUpdates(bot.AllowedUpdates{"message", "edited_message", "callback_query"}),
 		bot.WithUpdatesChannelCap(0), bot.WithNotAsyncHandlers(), bot.WithWorkers(1),
 		bot.WithErrorsHandler(func(err error) {
 			if ctx.Err() != nil {

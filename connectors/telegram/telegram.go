@@ -63,6 +63,9 @@ type Deps struct {
 	// Members, when set, recognises members who share their phone
 	// through the bot's request_contact button (the CRM's store).
 	Members inbox.MemberFinder
+	// Staff, when set, takes staff members' link codes, comments and
+	// button presses (staff.go) before the inbox sees a message.
+	Staff Staff
 }
 
 // Connector serves every Telegram channel of one hub node.
@@ -75,6 +78,7 @@ type Connector struct {
 	sender  *sender
 	members inbox.MemberFinder
 	menus   *menuStore
+	staff   Staff
 
 	// scanEvery is how often the poller manager looks for polling
 	// channels that were added, changed or removed.
@@ -94,7 +98,7 @@ type Connector struct {
 // New builds the connector; the hub registers its Sender and CheckChannel
 // with the inbox.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, menus: &menuStore{db: d.DB},
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, menus: &menuStore{db: d.DB}, staff: d.Staff,
 		client:    &http.Client{Timeout: 2 * time.Minute},
 		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, refused: map[string]refusal{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())

@@ -1,6 +1,7 @@
 // The notification preferences on the profile page: for each kind the
 // person's role receives, where it reaches them. The bell and e-mail are
-// delivered now; Telegram and push are kept as chosen for when they are.
+// delivered now, and Telegram to a linked account (notify_telegram.js);
+// push is kept as chosen for when it is.
 (function () {
   'use strict';
   var root = document.getElementById('notify-prefs');

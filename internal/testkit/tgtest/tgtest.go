@@ -69,6 +69,20 @@ type Server struct {
 	// refused for a wrong token.
 	Arrived      chan Sent
 	Unauthorized int
+	// Answers are the callback queries answered; Edits the messages whose
+	// inline buttons were changed (editMessageReplyMarkup).
+	Answers []CallbackAnswer
+	Edits   []Edit
+}
+
+// CallbackAnswer is one answerCallbackQuery.
+type CallbackAnswer struct{ ID, Text string }
+
+// Edit is one editMessageReplyMarkup.
+type Edit struct {
+	ChatID    int64
+	MessageID int
+	Markup    string
 }
 
 // Bot is the bot's own user, as getMe describes it.
@@ -194,6 +208,18 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		ok200(w, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": len(data), "file_path": filePath(id)})
 	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio":
 		f.send(w, r, method)
+	case "answerCallbackQuery":
+		f.Mu.Lock()
+		f.Answers = append(f.Answers, CallbackAnswer{ID: r.FormValue("callback_query_id"), Text: r.FormValue("text")})
+		f.Mu.Unlock()
+		ok200(w, true)
+	case "editMessageReplyMarkup":
+		chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+		id, _ := strconv.Atoi(r.FormValue("message_id"))
+		f.Mu.Lock()
+		f.Edits = append(f.Edits, Edit{ChatID: chat, MessageID: id, Markup: r.FormValue("reply_markup")})
+		f.Mu.Unlock()
+		ok200(w, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": "private"}})
 	default:
 		fail(w, 404, "Not Found: method not found", 0)
 	}
@@ -385,6 +411,27 @@ func fail(w http.ResponseWriter, code int, desc string, retryAfter int) {
 	}
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(body)
+}
+
+// Callback is the update of a pressed inline button: user from pressed
+// the button with data under the bot's message msgID in their private
+// chat (Telegram numbers callback queries; the test names them by id).
+func (f *Server) Callback(id string, from int64, msgID int, data string) map[string]any {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	f.nextUpdateID++
+	return map[string]any{"update_id": f.nextUpdateID, "callback_query": map[string]any{
+		"id": id, "chat_instance": "ci" + strconv.FormatInt(from, 10), "data": data,
+		"from": map[string]any{"id": from, "is_bot": false, "first_name": "Ирина"},
+		"message": map[string]any{"message_id": msgID, "date": time.Now().Unix(), "text": "…",
+			"chat": map[string]any{"id": from, "type": "private"}}}}
+}
+
+// CallbackAnswers returns the answered callback queries.
+func (f *Server) CallbackAnswers() []CallbackAnswer {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	return append([]CallbackAnswer(nil), f.Answers...)
 }
 
 // TextMessage is a private message from a member.
