@@ -72,9 +72,9 @@ type Hub struct {
 	// Absences the staff's absences.
 	WorkCal  *workcal.Service
 	Absences *absence.Service
-	Box     *secretbox.Box
-	Metrics *prometheus.Registry
-	NodeID  string
+	Box      *secretbox.Box
+	Metrics  *prometheus.Registry
+	NodeID   string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.

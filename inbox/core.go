@@ -53,7 +53,7 @@ type core struct {
 	alerts Alerter
 	// absences names operators away on an approved absence; nil: none.
 	absences Absences
-	offers chan offerAlert // to the offer-alert worker
+	offers   chan offerAlert // to the offer-alert worker
 
 	lines    *ttlCache[Line]
 	channels *ttlCache[Channel]
