@@ -28,11 +28,11 @@
       tr.appendChild(el('td', '', y.origin === 'uploaded' ? t('wc_uploaded') + ': ' + y.uploaded_by + ', ' + ui.dateTime(y.uploaded_at) : t('wc_shipped')));
       tr.appendChild(el('td', 'src', y.source));
       var acts = el('td');
-      var show = el('button', 'link', t('wc_show'));
+      var show = el('button', '', t('wc_show'));
       show.type = 'button';
       show.addEventListener('click', function () { shown = y.year; drawMonths(); });
       acts.appendChild(show);
-      var dl = el('a', 'button', t('wc_download'));
+      var dl = el('a', 'wc-dl', t('wc_download'));
       dl.href = '/api/v1/workcal/years/' + y.year; dl.download = y.year + '.json';
       acts.appendChild(dl);
       if (y.origin === 'uploaded') {
