@@ -23,13 +23,14 @@ func TestFillOnRunningNode(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Out: &out, Params: auth.CheapPasswordParams,
-		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}}
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
 	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
+	checkAbsences(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -167,5 +168,26 @@ func checkNoticesAndHomes(t *testing.T, n *hubtest.Node) {
 		if filled < 2 {
 			t.Errorf("%s's home page (%s) has %d sections with items: %+v", login, page.Role, filled, page.Sections)
 		}
+	}
+}
+
+// checkAbsences: the executor is on sick leave today, and the chairman has
+// two requests to decide.
+func checkAbsences(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	ex, err := n.Org.AuthByLogin(ctx, "executor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind, _, err := n.Absences.AbsentNow(ctx, ex.ID); err != nil || kind != "sick_leave" {
+		t.Errorf("the executor's absence today: %q, %v", kind, err)
+	}
+	ch, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reqs, err := n.Absences.Requests(ctx, ch.Scope("test")); err != nil || len(reqs) != 2 {
+		t.Errorf("the chairman's requests: %d, %v", len(reqs), err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 func (h *Hub) newAbsences() *absence.Service {
 	return absence.New(absence.Deps{DB: h.DB, Log: h.Log, Zone: h.Config.Zone(),
-		Watcher: absenceWatcher{h}, Work: absenceWork{h}, Alerts: absenceAlerts{h}})
+		Watcher: absenceWatcher{h}, Work: absenceWork{h}, Alerts: AbsenceAlerts(h.Notify)})
 }
 
 // absenceWatcher applies a changed absence to routing at once. The inbox
@@ -50,9 +50,13 @@ func (w absenceWork) OpenWorkOf(ctx context.Context, userID string) ([]absence.W
 	return out, nil
 }
 
-type absenceAlerts struct{ h *Hub }
+// AbsenceAlerts is the notification centre as the absences tell people
+// (requests to heads, decisions, absent executors), for the demo too.
+func AbsenceAlerts(n *notify.Service) absence.Alerter { return absenceAlerts{n} }
+
+type absenceAlerts struct{ n *notify.Service }
 
 func (a absenceAlerts) Alert(ctx context.Context, tx db.Execer, al absence.Alert) error {
-	_, err := a.h.Notify.Record(ctx, tx, notify.Notice{Key: al.Key, UserID: al.UserID, Kind: al.Kind, Text: al.Text, Link: al.Link})
+	_, err := a.n.Record(ctx, tx, notify.Notice{Key: al.Key, UserID: al.UserID, Kind: al.Kind, Text: al.Text, Link: al.Link})
 	return err
 }
