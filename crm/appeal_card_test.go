@@ -40,7 +40,7 @@ func TestAppealDueDate(t *testing.T) {
 		{"2026-12-31", 1, false, "2027-01-01"},
 	} {
 		c := crm.AppealCategory{AppealCategoryInput: crm.AppealCategoryInput{SLADays: tc.days, WorkingDays: tc.working}}
-		if got := c.DueDate(day(tc.from)); got != tc.want {
+		if got := c.DueDate(day(tc.from), nil); got != tc.want {
 			t.Errorf("%s + %d (working %v) = %s, want %s", tc.from, tc.days, tc.working, got, tc.want)
 		}
 	}
@@ -71,7 +71,7 @@ func TestAppealCategoriesAndSLA(t *testing.T) {
 
 		// The due date comes from the category; an operator may not move it.
 		a, err := f.s.Appeals.CreateAppeal(f.ctx, f.opA1, crm.AppealInput{UnitID: f.a1.ID, Applicant: "Иванов", Subject: "Задержка зарплаты", CategoryID: pay.ID})
-		if err != nil || a.DueOn != pay.DueDate(time.Now()) || a.CategoryName != "Зарплата" {
+		if err != nil || a.DueOn != pay.DueDate(time.Now(), nil) || a.CategoryName != "Зарплата" {
 			t.Fatalf("appeal with category = %+v, %v", a, err)
 		}
 		in := a.AppealInput
@@ -91,7 +91,7 @@ func TestAppealCategoriesAndSLA(t *testing.T) {
 		in = moved.AppealInput
 		in.CategoryID = law.ID
 		b, err := f.s.Appeals.UpdateAppeal(f.ctx, f.opA1, a.ID, in)
-		if err != nil || b.DueOn != law.DueDate(a.CreatedAt) || b.CategoryName != "Правовая консультация" {
+		if err != nil || b.DueOn != law.DueDate(a.CreatedAt, nil) || b.CategoryName != "Правовая консультация" {
 			t.Errorf("category changed = %+v, %v", b, err)
 		}
 		// A disabled category is kept by its appeals but not offered.

@@ -21,8 +21,8 @@ import (
 type AppealCategories struct{ db *db.DB }
 
 // AppealCategoryInput is what an administrator sets on a category: its
-// name and its deadline (SLA) in days, counted in working days (Monday to
-// Friday; public holidays are not known) or calendar days.
+// name and its deadline (SLA) in days, counted in working days (of the production
+// calendar) or calendar days.
 type AppealCategoryInput struct {
 	Name        string `json:"name"`
 	SLADays     int    `json:"sla_days"`
@@ -52,16 +52,26 @@ func (in *AppealCategoryInput) normalize() error {
 	return nil
 }
 
-// DueDate is the deadline of an appeal filed at from under a category:
-// days calendar days later, or days working days later (Saturdays and
-// Sundays skipped).
-func (c AppealCategory) DueDate(from time.Time) string {
-	return addDays(from, c.SLADays, c.WorkingDays).Format(time.DateOnly)
+// WorkingDays is the production calendar as the CRM counts deadlines with
+// it (*workcal.Calendar, passed by the hub).
+type WorkingDays interface {
+	AddWorkingDays(from time.Time, n int) time.Time
 }
 
-func addDays(from time.Time, days int, working bool) time.Time {
+// DueDate is the deadline of an appeal filed at from under a category:
+// days calendar days later, or days working days later by cal (the
+// production calendar: weekends, public holidays and transfers skipped;
+// nil skips Saturdays and Sundays only).
+func (c AppealCategory) DueDate(from time.Time, cal WorkingDays) string {
+	return addDays(from, c.SLADays, c.WorkingDays, cal).Format(time.DateOnly)
+}
+
+func addDays(from time.Time, days int, working bool, cal WorkingDays) time.Time {
 	if !working {
 		return from.AddDate(0, 0, days)
+	}
+	if cal != nil {
+		return cal.AddWorkingDays(from, days)
 	}
 	d := from
 	for days > 0 {

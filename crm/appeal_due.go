@@ -15,7 +15,7 @@ import (
 // category recomputes it from the filing date unless the caller moved it
 // too. A date set by hand that differs from the computed one needs
 // access.SetAppealDue. old is nil for a new appeal.
-func setDueOn(ctx context.Context, q db.Execer, sc access.Scope, in *AppealInput, old *Appeal) error {
+func setDueOn(ctx context.Context, q db.Execer, sc access.Scope, in *AppealInput, old *Appeal, cal WorkingDays) error {
 	filed, oldCategory, oldDue := time.Now(), "", ""
 	if old != nil {
 		filed, oldCategory, oldDue = old.CreatedAt, old.CategoryID, old.DueOn
@@ -33,7 +33,7 @@ func setDueOn(ctx context.Context, q db.Execer, sc access.Scope, in *AppealInput
 			if c.Disabled {
 				return valid.Errorf("category_id", "category", "the category %q is no longer used", c.Name)
 			}
-			computed = c.DueDate(filed)
+			computed = c.DueDate(filed, cal)
 		}
 	}
 	if in.DueOn == "" || in.DueOn == oldDue {

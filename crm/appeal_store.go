@@ -32,6 +32,8 @@ type Appeals struct {
 	// alerts tells people of appeals given to them (appeal_alert.go); nil: nobody.
 	alerts Alerter
 	zone   *time.Location // of the times quoted in texts
+	// calendar counts working-day deadlines; nil: Monday to Friday.
+	calendar WorkingDays
 }
 
 const appealColumns = `a.id, a.number, a.unit_id, u.name, a.member_id, COALESCE(m.surname || ' ' || m.given_name || ' ' || m.patronymic, ''),
@@ -95,7 +97,7 @@ func (s *Appeals) createAppeal(ctx context.Context, sc access.Scope, in AppealIn
 		if in.Custom, err = cardCustom(ctx, tx, sc, EntityAppeal, in.UnitID, in.Custom, convID == ""); err != nil {
 			return err
 		}
-		if err := setDueOn(ctx, tx, sc, &in, nil); err != nil {
+		if err := setDueOn(ctx, tx, sc, &in, nil, s.calendar); err != nil {
 			return err
 		}
 		now := db.Now()
@@ -234,7 +236,7 @@ func (s *Appeals) UpdateAppeal(ctx context.Context, sc access.Scope, id string, 
 		if in.Custom, err = cardCustom(ctx, tx, sc, EntityAppeal, in.UnitID, in.Custom, true); err != nil {
 			return err
 		}
-		if err := setDueOn(ctx, tx, sc, &in, &old); err != nil {
+		if err := setDueOn(ctx, tx, sc, &in, &old, s.calendar); err != nil {
 			return err
 		}
 		changes := appealChanges(ctx, tx, old.AppealInput, in)

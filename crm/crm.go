@@ -64,6 +64,9 @@ type Deps struct {
 	// (an appeal made from a conversation quotes its messages with their
 	// times); nil: the server's.
 	Zone *time.Location
+	// Calendar is the production calendar for deadlines in working days;
+	// nil counts Monday to Friday.
+	Calendar WorkingDays
 }
 
 // Services are the CRM's services, built together by New.
@@ -105,7 +108,7 @@ func New(d Deps) *Services {
 	if zone == nil {
 		zone = time.Local
 	}
-	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts, zone: zone}
+	appeals := &Appeals{db: d.DB, conv: d.Conversations, alerts: d.Alerts, zone: zone, calendar: d.Calendar}
 	lists := &Lists{db: d.DB}
 	orgs := &Organisations{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB, links: links}

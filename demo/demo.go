@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -49,6 +51,10 @@ type Env struct {
 	// by themselves (notices.go); the workflow and the CRM above should
 	// be built with it, so their tasks and appeals notify too.
 	Notify *notify.Service
+	// Absences, when set, gets a month of staff absences (absences.go);
+	// Zone is the installation's, for "today" there.
+	Absences *absence.Service
+	Zone     *time.Location
 	// Telegram, when it has a token, is a bot added to the hotline with a
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
@@ -117,6 +123,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillMailing(ctx, e, sc, units); err != nil {
 			return fmt.Errorf("demo: mailing: %w", err)
 		}
+	}
+	if err := fillAbsences(ctx, e); err != nil {
+		return fmt.Errorf("demo: absences: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

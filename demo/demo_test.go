@@ -24,7 +24,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Out: &out, Params: auth.CheapPasswordParams,
-		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}}
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +34,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkBlockLetter(t, n)
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
+	checkAbsences(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -254,5 +255,26 @@ func checkWidget(t *testing.T, n *hubtest.Node) {
 	c, err := n.CRM.ConversationPanel.Contact(ctx, rec.User.Scope("test"), convs[0].ID)
 	if err != nil || !c.FromForm || len(c.Proposals) != 1 || c.Proposals[0].FullName != "Петров Дмитрий Александрович" {
 		t.Errorf("the demo visitor's panel: %+v, %v", c, err)
+	}
+}
+
+// checkAbsences: the executor is on sick leave today, and the chairman has
+// two requests to decide.
+func checkAbsences(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	ex, err := n.Org.AuthByLogin(ctx, "executor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind, _, err := n.Absences.AbsentNow(ctx, ex.ID); err != nil || kind != "sick_leave" {
+		t.Errorf("the executor's absence today: %q, %v", kind, err)
+	}
+	ch, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reqs, err := n.Absences.Requests(ctx, ch.Scope("test")); err != nil || len(reqs) != 2 {
+		t.Errorf("the chairman's requests: %d, %v", len(reqs), err)
 	}
 }

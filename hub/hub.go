@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
@@ -40,6 +41,7 @@ import (
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
+	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -66,9 +68,13 @@ type Hub struct {
 	Mailing *mailing.Services
 	Notify  *notify.Service
 	Home    *home.Service
-	Box     *secretbox.Box
-	Metrics *prometheus.Registry
-	NodeID  string
+	// WorkCal is the production calendar (shipped and uploaded years);
+	// Absences the staff's absences.
+	WorkCal  *workcal.Service
+	Absences *absence.Service
+	Box      *secretbox.Box
+	Metrics  *prometheus.Registry
+	NodeID   string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
@@ -147,16 +153,21 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.NodeID = nodeID()
 	h.mailLate = &lateMail{}
 	h.Notify = h.newNotify(ctx)
+	if h.WorkCal, err = workcal.NewService(ctx, h.DB, log); err != nil {
+		return nil, err
+	}
+	cal := h.WorkCal.Calendar()
+	h.Absences = h.newAbsences()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
-		Alerts: inboxAlerts{h}}); err != nil {
+		Alerts: inboxAlerts{h}, Calendar: cal, Absences: h.Absences}); err != nil {
 		return nil, err
 	}
 	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL,
-		Alerts: workflowAlerts{h.Notify}, Zone: cfg.Zone()}); err != nil {
+		Alerts: workflowAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal}); err != nil {
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
-		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(),
+		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal,
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.Inbox.Actions.SetMemberScope(inboxMemberScope{h.CRM.Members})
 	// A merge moves, and an import undo respects, every other table's links to cards.
@@ -186,6 +197,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Docs.Routes(mux)
 	h.Mailing.Routes(mux)
 	h.Notify.Routes(mux)
+	h.WorkCal.Routes(mux)
+	h.Absences.Routes(mux)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
@@ -214,6 +227,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	go func() {
 		defer h.workers.Done()
 		h.Notify.Run(h.workCtx)
+	}()
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.WorkCal.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {

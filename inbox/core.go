@@ -28,6 +28,12 @@ type Deps struct {
 	// Alerts hears of offers, transfers and mentions for the bell
 	// (alerts.go); nil: nobody is told beyond the console.
 	Alerts Alerter
+	// Calendar is the production calendar lines' working hours follow
+	// (calendar.go); nil: the plain week.
+	Calendar Calendar
+	// Absences takes absent operators out of routing (calendar.go); nil:
+	// nobody is ever absent.
+	Absences Absences
 }
 
 // core is the state every inbox service shares: the stores, the log, the
@@ -45,7 +51,9 @@ type core struct {
 	node  string
 	// alerts is the hub's notification centre (alerts.go); nil: none.
 	alerts Alerter
-	offers chan offerAlert // to the offer-alert worker
+	// absences names operators away on an approved absence; nil: none.
+	absences Absences
+	offers   chan offerAlert // to the offer-alert worker
 
 	lines    *ttlCache[Line]
 	channels *ttlCache[Channel]

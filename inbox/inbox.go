@@ -64,6 +64,9 @@ const (
 	Online  = "online"
 	Break   = "break"
 	Offline = "offline"
+	// Absent is the state routing sees for an operator who chose online
+	// during an approved absence: present, offered nothing.
+	Absent = "absent"
 )
 
 // Limits of ingest and replies.

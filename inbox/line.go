@@ -88,11 +88,17 @@ func (l *Line) validate() error {
 	return nil
 }
 
-// WorkingHours say when operators answer. Empty Week means always.
+// WorkingHours say when operators answer. Empty Week means always. With
+// a Week, the production calendar (Deps.Calendar) applies too: a public
+// holiday or a transferred day off is closed all day, and a Saturday or
+// Sunday made working has the hours of the first weekday that has some,
+// unless OpenOnHolidays keeps the plain week (a line that never closes for
+// holidays).
 type WorkingHours struct {
-	TZ       string              `json:"tz,omitempty"`       // IANA zone, default Europe/Moscow
-	Week     map[string][]Period `json:"week,omitempty"`     // "mon" … "sun"
-	Holidays []string            `json:"holidays,omitempty"` // "2026-01-01", closed all day
+	TZ             string              `json:"tz,omitempty"`       // IANA zone, default Europe/Moscow
+	Week           map[string][]Period `json:"week,omitempty"`     // "mon" … "sun"
+	Holidays       []string            `json:"holidays,omitempty"` // "2026-01-01", closed all day
+	OpenOnHolidays bool                `json:"open_on_holidays,omitempty"`
 }
 
 // Period is a span of one day, "09:00"–"18:00".
@@ -141,6 +147,27 @@ func (h WorkingHours) validate() error {
 	return nil
 }
 
+// periods are the spans of local's day: the week's, corrected by the
+// production calendar.
+func (h WorkingHours) periods(local time.Time) []Period {
+	day := h.Week[weekdays[local.Weekday()]]
+	cal := productionCalendar()
+	if cal == nil || h.OpenOnHolidays {
+		return day
+	}
+	if cal.IsHoliday(local) {
+		return nil
+	}
+	if wd := local.Weekday(); (wd == time.Saturday || wd == time.Sunday) && cal.IsWorkingDay(local) {
+		for _, name := range []string{"mon", "tue", "wed", "thu", "fri"} {
+			if ps := h.Week[name]; len(ps) > 0 {
+				return ps
+			}
+		}
+	}
+	return day
+}
+
 // Open reports whether t falls in working hours.
 func (h WorkingHours) Open(t time.Time) bool {
 	if len(h.Week) == 0 && len(h.Holidays) == 0 {
@@ -154,7 +181,7 @@ func (h WorkingHours) Open(t time.Time) bool {
 		return true
 	}
 	now := fmt.Sprintf("%02d:%02d", local.Hour(), local.Minute())
-	for _, p := range h.Week[weekdays[local.Weekday()]] {
+	for _, p := range h.periods(local) {
 		if now >= p.From && now < p.To {
 			return true
 		}

@@ -32,6 +32,7 @@ func (pr *Presence) SetPresence(ctx context.Context, sc access.Scope, status str
 		ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`, sc.UserID, status, db.Now()); err != nil {
 		return fmt.Errorf("inbox: presence: %w", err)
 	}
+	status = pr.effective(ctx, sc.UserID, status)
 	if status == Offline {
 		_ = pr.kv.Del(ctx, pr.aliveKey(sc.UserID)).Err()
 		_ = pr.kv.SetNX(ctx, pr.goneKey(sc.UserID), time.Now().UnixMilli(), 7*24*time.Hour).Err()
@@ -50,15 +51,55 @@ func (pr *Presence) Heartbeat(ctx context.Context, userID string) error {
 	if err != nil || status == Offline {
 		return err
 	}
+	status = pr.effective(ctx, userID, status)
 	was, err := pr.kv.SetArgs(ctx, pr.aliveKey(userID), status, redisSetGet(aliveTTL)).Result()
 	if err != nil && !isNil(err) {
 		return err
 	}
-	if was == "" {
+	switch {
+	case was == "":
 		_ = pr.kv.Del(ctx, pr.goneKey(userID)).Err()
 		return pr.applyPresence(ctx, userID, status, "back")
+	case was != status:
+		// an absence began or ended while the console was open
+		return pr.applyPresence(ctx, userID, status, "absence")
 	}
 	return nil
+}
+
+// effective is the state routing uses for a chosen one: online becomes
+// absent during an approved absence.
+func (pr *Presence) effective(ctx context.Context, userID, chosen string) string {
+	if chosen != Online {
+		return chosen
+	}
+	if kind, _ := pr.absentNow(ctx, userID); kind != "" {
+		return Absent
+	}
+	return chosen
+}
+
+// RecheckAbsence applies a person's absence to routing at once (the hub
+// calls it when an absence is approved, cancelled or entered): a present
+// operator whose absence has begun is offered nothing more, and their
+// pending offers go to others.
+func (pr *Presence) RecheckAbsence(ctx context.Context, userID string) error {
+	cur, err := pr.livePresence(ctx, userID)
+	if err != nil || cur == Offline {
+		return err
+	}
+	chosen, err := pr.chosenPresence(ctx, userID)
+	if err != nil || chosen == Offline {
+		return err
+	}
+	status := pr.effective(ctx, userID, chosen)
+	if status == cur {
+		return nil
+	}
+	if err := pr.kv.Set(ctx, pr.aliveKey(userID), status, aliveTTL).Err(); err != nil {
+		return fmt.Errorf("inbox: presence: %w", err)
+	}
+	return pr.applyPresence(ctx, userID, status, "absence")
 }
 
 // goneKey holds when an operator went away (vanished or signed off), for

@@ -63,11 +63,14 @@ type Services struct {
 
 // New builds the inbox's services; Start runs their workers.
 func New(d Deps) (*Services, error) {
-	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID, alerts: d.Alerts,
+	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID, alerts: d.Alerts, absences: d.Absences,
 		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
 		metric: newMetrics(d.Metrics), offers: make(chan offerAlert, 1024)}
 	if c.node == "" {
 		c.node = "node"
+	}
+	if d.Calendar != nil {
+		workingCalendar.Store(&calendarBox{d.Calendar})
 	}
 	s := &Services{core: c}
 	var ctx context.Context

@@ -31,9 +31,14 @@ type LineOverview struct {
 type OperatorOverview struct {
 	UserID   string `json:"user_id"`
 	Name     string `json:"name"`
-	Presence string `json:"presence"` // live: online, break or offline
+	Presence string `json:"presence"` // live: online, break, offline or absent
 	Active   int    `json:"active"`   // conversations they have in this line
 	Capacity int    `json:"capacity"`
+	// Absence is the kind of their approved absence today (vacation,
+	// sick_leave, …) and AbsentUntil its last day: their open
+	// conversations wait for the supervisor to hand them on.
+	Absence     string `json:"absence,omitempty"`
+	AbsentUntil string `json:"absent_until,omitempty"`
 }
 
 // Overview returns the lines the caller supervises: every line of their
@@ -93,8 +98,9 @@ func (sv *Supervisor) Overview(ctx context.Context, sc access.Scope, loc *time.L
 			if err != nil {
 				p = Offline
 			}
+			kind, until := sv.absentNow(ctx, op.UserID)
 			o.Operators = append(o.Operators, OperatorOverview{UserID: op.UserID, Name: op.Name, Presence: p,
-				Active: active[op.UserID], Capacity: op.CapacityIn(l)})
+				Active: active[op.UserID], Capacity: op.CapacityIn(l), Absence: kind, AbsentUntil: until})
 		}
 		out = append(out, o)
 	}

@@ -50,12 +50,16 @@ const (
 	MailingFinished         = "mailing_finished"
 	MailingPaused           = "mailing_paused"
 	ChannelFailing          = "channel_failing"
+	AbsenceRequested        = "absence_requested" // to the heads: a request awaits their decision
+	AbsenceDecided          = "absence_decided"   // to the person: their request was approved or rejected
+	AbsentExecutor          = "absent_executor"   // to who gave work to a person now away
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 var Kinds = []string{ConversationOffered, ConversationTransferred, Mention, AppealAssigned,
 	DocumentResolution, DocumentApproval, DocumentAcquaintance, DocumentTask,
-	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing}
+	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing,
+	AbsenceRequested, AbsenceDecided, AbsentExecutor}
 
 // KindsFor are the kinds a role can receive, for its preferences page:
 // the rest never reach it (a channel's failure is the administrators').
@@ -64,6 +68,7 @@ func KindsFor(role access.Role) []string {
 	for _, k := range Kinds {
 		switch {
 		case k == ChannelFailing && role != access.Administrator:
+		case k == AbsenceRequested && !(access.Scope{Role: role}).Can(access.ApproveAbsences):
 		case (k == MailingFinished || k == MailingPaused) && role == access.Executor:
 		case (k == ConversationOffered || k == ConversationTransferred) && role == access.Executor:
 		default:

@@ -24,6 +24,8 @@ var menu = []menuEntry{
 	// who may read them (documents.js shows those parts by permission).
 	{Nav: "documents", Href: "/documents", Key: "nav.documents"},
 	{Nav: "mailings", Href: "/mailings", Key: "nav.mailings", Perm: access.SendMailings},
+	// Everyone requests their own absences and sees their unit's chart.
+	{Nav: "absences", Href: "/absences", Key: "nav.absences", Perm: access.ReadDirectory},
 	// One's profile is always there; the administration behind it is
 	// shown by permission on the settings page.
 	{Nav: "settings", Href: "/settings", Key: "nav.settings"},

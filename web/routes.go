@@ -58,6 +58,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
 
+	// Staff: absences and the production calendar (ui_staff.go).
+	mux.HandleFunc("GET /absences", s.staff.absences)
+	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
+
 	// One's own profile (ui_profile.go; enrolment is sign-in's).
 	pr := s.profile
 	mux.HandleFunc("GET /profile", pr.page)

@@ -66,6 +66,7 @@ type Server struct {
 	crm      crmPages
 	docs     documentsPages
 	mailings mailingsPages
+	staff    staffPages
 	account  accountAPI
 	pwa      pwaPages
 }
@@ -93,6 +94,7 @@ func New(d Deps) (*Server, error) {
 		crm:      crmPages{ui: ui},
 		docs:     documentsPages{ui: ui},
 		mailings: mailingsPages{ui: ui},
+		staff:    staffPages{ui: ui},
 		account:  accountAPI{tokens: d.Auth, trail: trail},
 	}, nil
 }

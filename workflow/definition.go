@@ -28,7 +28,7 @@ type Step struct {
 	Name      string     `json:"name"`
 	Actor     Actor      `json:"actor,omitzero"`
 	All       bool       `json:"all,omitempty"`  // every assignee decides; the step moves on when the last one has
-	Days      int        `json:"days,omitempty"` // task deadline in days; 0: the document's deadline
+	Days      int        `json:"days,omitempty"` // task deadline in working days (whole days without a calendar); 0: the document's deadline
 	Final     bool       `json:"final,omitempty"`
 	Status    Status     `json:"status,omitempty"` // of a final step: closed or rejected
 	Decisions []Decision `json:"decisions,omitempty"`

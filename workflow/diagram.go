@@ -173,7 +173,7 @@ func actorText(s *Step) string {
 		who = "выбранные сотрудники"
 	}
 	if s.Days > 0 {
-		who += fmt.Sprintf(" · %d дн.", s.Days)
+		who += fmt.Sprintf(" · %d раб. дн.", s.Days)
 	}
 	return strings.TrimSpace(who)
 }

@@ -65,7 +65,7 @@ func (s *Engine) enterStep(ctx context.Context, tx db.Execer, sc access.Scope, d
 	}
 	deadline := deadlineMillis(doc.Deadline)
 	if st.Days > 0 {
-		deadline = s.now().Add(time.Duration(st.Days) * 24 * time.Hour).UnixMilli()
+		deadline = s.stepDeadline(st.Days)
 		if dd := deadlineMillis(doc.Deadline); dd != 0 && dd < deadline {
 			deadline = dd // a step never gets longer than the document has
 		}

@@ -56,6 +56,8 @@ type core struct {
 	now   func() time.Time // tests move the clock for deadlines
 	// alerts is the hub's notification centre (alerts.go); nil: none.
 	alerts Alerter
+	// calendar counts steps' deadlines in working days (calendar.go).
+	calendar WorkingDays
 }
 
 // Deps is what the workflow needs from the hub.
@@ -76,6 +78,9 @@ type Deps struct {
 	// Zone is the installation's time zone (PROFHUB_TIME_ZONE); nil keeps
 	// Orenburg's.
 	Zone *time.Location
+	// Calendar, when given, makes Step.Days working days of the
+	// production calendar; without it they are whole days.
+	Calendar WorkingDays
 }
 
 // New builds the workflow services and stores the built-in process
@@ -95,7 +100,7 @@ func New(ctx context.Context, deps Deps) (*Services, error) {
 			return nil, fmt.Errorf("workflow: store built-in definition %s: %w", def.ID, err)
 		}
 	}
-	c := &core{db: d, blobs: deps.Blobs, log: deps.Log, now: time.Now, alerts: deps.Alerts}
+	c := &core{db: d, blobs: deps.Blobs, log: deps.Log, now: time.Now, alerts: deps.Alerts, calendar: deps.Calendar}
 	files := &Files{c}
 	mail := &Mail{core: c, files: files, mailer: deps.Mailer, baseURL: strings.TrimRight(deps.BaseURL, "/")}
 	engine := &Engine{core: c, mail: mail}

@@ -31,7 +31,7 @@ func (c *cli) appealCategory(args []string) error {
 	fs, load := c.flags("appeals category " + act)
 	name := fs.String("name", "", "the category's name, e.g. \"Охрана труда\"")
 	days := fs.Int("days", 0, "deadline (SLA) in days")
-	working := fs.Bool("working-days", false, "count the deadline in working days (Monday to Friday)")
+	working := fs.Bool("working-days", false, "count the deadline in working days (of the production calendar)")
 	disabled := fs.Bool("disabled", false, "no longer offered for new appeals")
 	all := fs.Bool("all", false, "list: disabled categories too")
 	cfg, pos, err := c.parse(fs, load, args, positional)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub"
@@ -26,8 +27,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
+	abs := absence.New(absence.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.AbsenceAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Zone: cfg.Zone()})
 }
 
 func (c *cli) demo(args []string) error {

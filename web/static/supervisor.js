@@ -1,6 +1,8 @@
 // The supervisor's view: every supervised line with its queue and
 // operators, refreshed on every inbox event and every few seconds; open
-// conversations can be taken over, and their routing explained.
+// conversations can be taken over, and their routing explained. An
+// operator on an approved absence is flagged, and so are their open
+// conversations, which the supervisor hands on.
 (function () {
   'use strict';
   var root = document.getElementById('supervisor');
@@ -28,19 +30,28 @@
       var head = el('tr');
       [t('operator'), t('presence'), t('load')].forEach(function (h) { head.appendChild(el('th', '', h)); });
       ops.appendChild(head);
+      var away = {};
       l.operators.forEach(function (o) {
-        var tr = el('tr');
+        var tr = el('tr', o.absence ? 'absent' : '');
         tr.appendChild(el('td', '', o.name));
-        tr.appendChild(el('td', 'pres pres-' + o.presence, t(o.presence)));
+        var pres = el('td', 'pres pres-' + o.presence, t(o.presence));
+        if (o.absence) {
+          // an approved absence today: their open conversations wait for a hand-over
+          away[o.user_id] = o;
+          pres.appendChild(el('span', 'badge overdue absent-flag', t('abs_kind_' + o.absence) + ' ' + t('abs_until') + ' ' + ui.day(o.absent_until)));
+        }
+        tr.appendChild(pres);
         tr.appendChild(el('td', '', o.active + ' / ' + o.capacity));
         ops.appendChild(tr);
       });
       card.appendChild(ops);
       var list = el('ul', 'sup-convs');
       (convs[l.line_id] || []).forEach(function (c) {
-        var li = el('li');
+        var gone = c.assignee_id && away[c.assignee_id];
+        var li = el('li', gone ? 'absent' : '');
         li.appendChild(el('b', '', c.contact_name));
         li.appendChild(el('span', 'muted', ' · ' + t('status_' + c.status)));
+        if (gone) li.appendChild(el('span', 'badge overdue absent-flag', t('abs_operator_away') + ': ' + gone.name));
         var take = el('button', '', t('take_over'));
         take.addEventListener('click', function () {
           api('POST', '/api/v1/inbox/conversations/' + c.id + '/takeover').then(function () { location.href = '/inbox'; }).catch(function (e) { alert(e.message); });

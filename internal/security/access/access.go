@@ -64,14 +64,16 @@ const (
 	SetAppealDue  Permission = "appeals.due"    // set an appeal's due date by hand, over its category's
 
 	SendMailings Permission = "mailings.send" // prepare, send and watch campaigns
+
+	ApproveAbsences Permission = "absences.approve" // approve, reject and enter the absences of the subtree's staff
 )
 
 var grants = map[Role][]Permission{
 	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
 		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists, ManageAppeals, SetAppealDue,
-		SendMailings},
-	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
-	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
+		SendMailings, ApproveAbsences},
+	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences},
+	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences},
 	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
 	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},

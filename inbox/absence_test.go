@@ -1,0 +1,51 @@
+package inbox_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/inbox"
+)
+
+// TestAbsentOperatorIsNotOffered: an operator online on a line whose
+// absence is approved today is offered nothing; the others are, the
+// supervisor sees the absence, and after the absence is cancelled the
+// operator is offered again.
+func TestAbsentOperatorIsNotOffered(t *testing.T) {
+	ctx := context.Background()
+	r := newRouteFixture(t, inbox.OfferAll, 5)
+	r.presence(t, 0, inbox.Online)
+	r.presence(t, 1, inbox.Online)
+	today := time.Now().In(r.n.Config.Zone()).Format(time.DateOnly)
+	a, err := r.n.Absences.Create(ctx, r.n.System, absence.Input{UserID: r.ops[0].ID, Kind: absence.Vacation, StartsOn: today, EndsOn: today})
+	if err != nil || a.Status != absence.Approved {
+		t.Fatalf("entered absence = %+v, %v", a, err)
+	}
+	conv := r.newConv(t, "absent-1")
+	if got := r.offeredTo(t, conv); !slices.Equal(got, []int{1}) {
+		t.Fatalf("offered to %v, want only the present operator [1]", got)
+	}
+	ov, err := r.n.Inbox.Supervisor.Overview(ctx, r.n.System, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen bool
+	for _, o := range ov[0].Operators {
+		if o.UserID == r.ops[0].ID {
+			seen = o.Absence == absence.Vacation && o.AbsentUntil == today && o.Presence == inbox.Absent
+		}
+	}
+	if !seen {
+		t.Errorf("the supervisor does not see the absence: %+v", ov[0].Operators)
+	}
+	if _, err := r.n.Absences.Cancel(ctx, r.n.System, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	conv2 := r.newConv(t, "absent-2")
+	if got := r.offeredTo(t, conv2); !slices.Contains(got, 0) {
+		t.Fatalf("after the absence, offered to %v; want operator 0 among them", got)
+	}
+}

@@ -1,0 +1,29 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/profhub/profhub/internal/security/access"
+)
+
+// staffPages are the staff's own pages: absences and, for the
+// administrator, the production calendar; their scripts fill them over
+// the absences' and the calendar's APIs.
+type staffPages struct{ ui *pages }
+
+// absences is the chart of the unit's absences by month, one's own
+// requests and, for heads, the requests awaiting them
+// (web/static/absences.js).
+func (h staffPages) absences(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "absences", "nav.absences", "absences")
+}
+
+// calendar is the production calendar's years with their totals, the
+// upload of a year's file and the return to the shipped one
+// (web/static/workcal.js). Only those who manage settings open it.
+func (h staffPages) calendar(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.ManageSettings) == nil {
+		return
+	}
+	h.ui.script(w, r, "workcal", "title.workcal", "settings")
+}
