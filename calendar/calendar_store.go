@@ -88,7 +88,8 @@ func (s *Service) Calendars(ctx context.Context, c Caller) ([]Calendar, error) {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+calendarColumns+` FROM calendars
-		WHERE (kind = 'personal' AND owner_id = $1) OR kind <> 'personal' ORDER BY kind DESC, unit_path`, c.Scope.UserID)
+		WHERE (kind = 'personal' AND owner_id = $1) OR kind <> 'personal'
+		ORDER BY CASE kind WHEN 'personal' THEN 0 WHEN 'unit' THEN 1 ELSE 2 END, unit_path`, c.Scope.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("calendar: list: %w", err)
 	}

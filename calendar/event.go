@@ -57,6 +57,7 @@ type Input struct {
 	RRule       string     `json:"rrule"`
 	RemindMin   *int       `json:"remind_minutes"`
 	Invitees    []PersonID `json:"invitees"`
+	uid, href   string     // a CalDAV client's names for a new event
 }
 
 // PersonID names an invitee: kind "user" or "member", and the id.
@@ -123,7 +124,7 @@ func parseWhen(field, s string, zone *time.Location, allDay bool) (time.Time, er
 
 // toEvent checks an input and makes the event's fields (not its ids).
 func (in Input) toEvent(zone *time.Location) (Event, error) {
-	e := Event{Kind: in.Kind, Title: clean(in.Title, maxTitle, false), Place: clean(in.Place, maxPlace, false),
+	e := Event{UID: in.uid, Href: in.href, Kind: in.Kind, Title: clean(in.Title, maxTitle, false), Place: clean(in.Place, maxPlace, false),
 		Description: clean(in.Description, maxDescription, true), AllDay: in.AllDay, RemindMin: -1}
 	if e.Kind == "" {
 		e.Kind = "meeting"

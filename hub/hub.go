@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
@@ -66,6 +67,9 @@ type Hub struct {
 	Mailing *mailing.Services
 	Notify  *notify.Service
 	Home    *home.Service
+	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
+	Calendar     *calendar.Service
+	CalendarKeys *calendar.Secrets
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -185,6 +189,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Docs.Routes(mux)
 	h.Mailing.Routes(mux)
 	h.Notify.Routes(mux)
+	h.Calendar, h.CalendarKeys = h.newCalendar()
+	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
@@ -224,6 +230,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
 		_, err := h.CRM.AppealNotices.SweepAppeals(ctx)
+		return err
+	})
+	h.every(time.Minute, "calendar reminders", func(ctx context.Context) error {
+		_, err := h.Calendar.Remind(ctx)
 		return err
 	})
 	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {

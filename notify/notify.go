@@ -47,12 +47,14 @@ const (
 	MailingFinished         = "mailing_finished"
 	MailingPaused           = "mailing_paused"
 	ChannelFailing          = "channel_failing"
+	CalendarInvitation      = "calendar_invitation" // the calendar's names (calendar.NoticeInvitation)
+	CalendarReminder        = "calendar_reminder"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 var Kinds = []string{ConversationOffered, ConversationTransferred, Mention, AppealAssigned,
 	DocumentResolution, DocumentApproval, DocumentAcquaintance, DocumentTask,
-	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing}
+	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing, CalendarInvitation, CalendarReminder}
 
 // KindsFor are the kinds a role can receive, for its preferences page:
 // the rest never reach it (a channel's failure is the administrators').
