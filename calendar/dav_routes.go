@@ -96,4 +96,3 @@ func (s *Service) Feed(ctx context.Context, c Caller) ([]byte, error) {
 	}
 	return encode(out)
 }
-

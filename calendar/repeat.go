@@ -14,10 +14,10 @@ import (
 // expands it only inside the asked window, at most MaxPerWindow times: a
 // rule can never produce millions of dates.
 const (
-	MaxCount     = 5000                  // COUNT above this is refused
-	MaxPerWindow = 500                   // occurrences of one event in one answer
+	MaxCount     = 5000                 // COUNT above this is refused
+	MaxPerWindow = 500                  // occurrences of one event in one answer
 	MaxWindow    = 400 * 24 * time.Hour // the widest window a query may ask
-	maxWalk      = 100000                // steps spent finding a bounded rule's end
+	maxWalk      = 100000               // steps spent finding a bounded rule's end
 )
 
 // parseRule checks an RRULE (with or without the "RRULE:" prefix) and

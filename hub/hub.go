@@ -70,9 +70,9 @@ type Hub struct {
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
-	Box     *secretbox.Box
-	Metrics *prometheus.Registry
-	NodeID  string
+	Box          *secretbox.Box
+	Metrics      *prometheus.Registry
+	NodeID       string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
