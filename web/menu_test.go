@@ -23,6 +23,7 @@ var allAreas = []struct{ href, api string }{
 	{"/lists", "/api/v1/crm/lists"},
 	{"/documents", ""},
 	{"/mailings", ""},
+	{"/calendar", "/api/v1/calendar/calendars"},
 	{"/settings", ""},
 }
 
@@ -51,12 +52,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
-		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
-		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
-		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/settings"},
-		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/settings"},
-		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/settings"},
+		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/settings"},
+		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/settings"},
+		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/settings"},
+		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/settings"},
+		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/settings"},
+		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

@@ -52,6 +52,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /lists", s.crm.lists)
 	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
+	mux.HandleFunc("GET /calendar", s.calendar.calendar) // ui_calendar.go
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).
 	pr := s.profile

@@ -66,6 +66,7 @@ type Server struct {
 	crm      crmPages
 	docs     documentsPages
 	mailings mailingsPages
+	calendar calendarPages
 	account  accountAPI
 }
 
@@ -91,6 +92,7 @@ func New(d Deps) (*Server, error) {
 		crm:      crmPages{ui: ui},
 		docs:     documentsPages{ui: ui},
 		mailings: mailingsPages{ui: ui},
+		calendar: calendarPages{ui: ui},
 		account:  accountAPI{tokens: d.Auth, trail: trail},
 	}, nil
 }
