@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -53,6 +54,9 @@ type Env struct {
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
 	Telegram TelegramBot
+	// Calendar, when set, gets a plenum, a training, a reception and
+	// staff birthdays (calendar.go).
+	Calendar *calendar.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -116,6 +120,11 @@ func Fill(ctx context.Context, e Env) error {
 	if e.Mailing != nil {
 		if err := fillMailing(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: mailing: %w", err)
+		}
+	}
+	if e.Calendar != nil {
+		if err := fillCalendar(ctx, e, sc); err != nil {
+			return fmt.Errorf("demo: calendar: %w", err)
 		}
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {

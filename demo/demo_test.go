@@ -22,7 +22,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n := hubtest.Start(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Out: &out, Params: auth.CheapPasswordParams,
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
@@ -30,6 +30,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkTelegramCampaign(t, n)
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
+	checkCalendar(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)

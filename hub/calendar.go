@@ -21,7 +21,7 @@ import (
 func (h *Hub) newCalendar() (*calendar.Service, *calendar.Secrets) {
 	staff := CalendarStaff(h.Org)
 	s := calendar.New(calendar.Deps{DB: h.DB, Log: h.Log, Zone: h.Config.Zone(), Staff: staff,
-		Members: calendarMembers{h.CRM.Members}, Alerts: calendarAlerts{h.Notify},
+		Members: CalendarMembers(h.CRM.Members), Alerts: CalendarAlerts(h.Notify),
 		Mailer: calendarMail{h}, Translate: i18n.T, BaseURL: h.Config.BaseURL})
 	return s, calendar.NewSecrets(h.DB, staff)
 }
@@ -52,6 +52,12 @@ func (c calendarStaff) ByID(ctx context.Context, id string) (auth.User, error) {
 	r, err := c.o.AuthByID(ctx, id)
 	return r.User, err
 }
+
+// CalendarMembers is the CRM as the calendar reads it (the demo uses it too).
+func CalendarMembers(m *crm.Members) calendar.Members { return calendarMembers{m} }
+
+// CalendarAlerts is the notification centre as the calendar hears it.
+func CalendarAlerts(n *notify.Service) calendar.Alerter { return calendarAlerts{n} }
 
 // calendarMembers: a reception's invitees are members the caller may see.
 type calendarMembers struct{ m *crm.Members }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub"
@@ -26,7 +27,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	// A real bot token (and, for a local Bot API server, its address)
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot,
+	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
+		Alerts: hub.CalendarAlerts(n)})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
 		AdminPassword: cfg.AdminPassword})
 }
 
