@@ -57,7 +57,7 @@ func fillCalendar(ctx context.Context, e Env, sc access.Scope) error {
 		{sec, calendar.Input{CalendarID: federation, Kind: "plenum", Title: "Пленум Федерации профсоюзов: итоги года и колдоговорная кампания",
 			Place: "Дом профсоюзов, большой зал (ул. Советская, 32)", Start: at(7, 10, 0), End: at(7, 13, 0), RemindMin: remind(1440),
 			Description: "Повестка: 1. Итоги работы за год. 2. Ход колдоговорной кампании. 3. План на первое полугодие.",
-			Invitees: []calendar.PersonID{id("chairman"), id("deputy"), id("steel.chair"), id("executor")}}},
+			Invitees:    []calendar.PersonID{id("chairman"), id("deputy"), id("steel.chair"), id("executor")}}},
 		{sec, calendar.Input{CalendarID: federation, Kind: "training", Title: "Школа профактива: охрана труда",
 			Place: "Учебный центр, ауд. 214", Start: at(2, 15, 0), End: at(2, 17, 0), RRule: "FREQ=WEEKLY;COUNT=6", RemindMin: remind(60),
 			Invitees: []calendar.PersonID{id("operator1"), id("operator2")}}},
