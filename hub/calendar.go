@@ -2,8 +2,11 @@ package hub
 
 import (
 	"context"
+	"io"
+	"strings"
 
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -93,4 +96,44 @@ func (m calendarMail) SendInvitation(ctx context.Context, to, subject, text stri
 	_, err = m.h.mailLate.SendLetterWithFiles(ctx, ch, to, subject, text,
 		[]workflow.LetterFile{{Name: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Data: ics}})
 	return err
+}
+
+// calendarReplies reads the iCalendar parts of a letter that answers
+// something (a mail program's accept/decline is a METHOD:REPLY answering
+// the invitation letter) and records the answer in the calendar; then the
+// letter goes on to the widget's taker and, if not its, to the inbox, so
+// operators still see what was written.
+type calendarReplies struct {
+	h    *Hub
+	next mail.ReplyTaker
+}
+
+// maxReplyPart bounds what is read of one iCalendar part.
+const maxReplyPart = 256 << 10
+
+func (c calendarReplies) TakeReply(ctx context.Context, mailChannelID string, r mail.LetterReply) (mail.TakenReply, error) {
+	for _, a := range r.Attachments {
+		ct := strings.ToLower(a.ContentType)
+		if !strings.HasPrefix(ct, "text/calendar") && !strings.HasPrefix(ct, "application/ics") && !strings.HasSuffix(strings.ToLower(a.Name), ".ics") {
+			continue
+		}
+		if a.Size > maxReplyPart {
+			continue
+		}
+		f, err := c.h.Blobs.Open(ctx, a.BlobKey)
+		if err != nil {
+			return mail.TakenReply{}, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxReplyPart))
+		f.Close()
+		if err != nil {
+			return mail.TakenReply{}, err
+		}
+		if ok, err := c.h.Calendar.TakeReply(ctx, r.From, data); err != nil {
+			return mail.TakenReply{}, err
+		} else if ok {
+			c.h.Log.Info("calendar answer taken from a letter", "from", r.From)
+		}
+	}
+	return c.next.TakeReply(ctx, mailChannelID, r)
 }
