@@ -225,3 +225,41 @@ func TestRepeatsBounded(t *testing.T) {
 		t.Fatalf("five years at once: %v", err)
 	}
 }
+
+// Reminders come once their time has come and before the start, to the
+// owner and the invited employees who did not decline, keyed by the
+// occurrence (notify records a key once).
+func TestReminders(t *testing.T) {
+	d := dbtest.OpenSQLite(t)
+	ctx := context.Background()
+	s, _, al := service(t, d)
+	now := time.Date(2026, 12, 10, 4, 0, 0, 0, time.UTC) // 09:00 in Yekaterinburg
+	s.SetNow(func() time.Time { return now })
+	sec := caller(s, "sec")
+	soon, err := s.Create(ctx, sec, calendar.Input{Title: "Совещание", Start: "2026-12-10T09:30", End: "2026-12-10T10:00", RemindMin: intp(60),
+		Invitees: []calendar.PersonID{{Kind: "user", ID: "ivan"}, {Kind: "user", ID: "other"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Answer(ctx, caller(s, "other"), soon.ID, "declined"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(ctx, sec, calendar.Input{Title: "Позже", Start: "2026-12-10T09:30", End: "2026-12-10T10:00", RemindMin: intp(15)}); err != nil {
+		t.Fatal(err)
+	}
+	al.got = nil
+	n, err := s.Remind(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("reminders: %d %v", n, err)
+	}
+	users := map[string]bool{}
+	for _, a := range al.got {
+		users[a.UserID] = true
+		if a.Kind != calendar.NoticeReminder || !strings.HasPrefix(a.Key, "calendar-remind:"+soon.ID+":") {
+			t.Errorf("reminder %+v", a)
+		}
+	}
+	if !users["sec"] || !users["ivan"] || users["other"] {
+		t.Fatalf("reminded %v", users)
+	}
+}
