@@ -9,12 +9,12 @@
 // channel and the notification centre through the small ports below; the
 // hub wires them. It never imports another domain's store.
 //
-//	Service    calendars, events, access       calendar.go, calendar_store.go, event*.go
+//	Service    calendars, events, access       calendar.go, calendar_store.go, event*.go, events.go
 //	repeats    RRULE checks and expansion      repeat.go
-//	iCalendar  encode and decode, sanitising   ical.go
-//	invitations, answers, reminders            invite.go, remind.go
+//	iCalendar  encode and decode, sanitising   ical.go, feed.go
+//	invitations, answers, reminders, birthdays invite.go, remind.go, birthdays.go
 //	secrets    app passwords and feed tokens   secrets.go
-//	handlers   JSON API, CalDAV, feed          routes.go, dav_routes.go, dav_backend.go
+//	handlers   JSON API, CalDAV, feed          routes.go, dav_routes.go, dav_backend.go, dav_write.go
 package calendar
 
 import (
