@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -59,6 +60,9 @@ type Env struct {
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
 	Telegram TelegramBot
+	// Calendar, when set, gets a plenum, a training, a reception and
+	// staff birthdays (calendar.go).
+	Calendar *calendar.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -126,6 +130,11 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillAbsences(ctx, e); err != nil {
 		return fmt.Errorf("demo: absences: %w", err)
+	}
+	if e.Calendar != nil {
+		if err := fillCalendar(ctx, e, sc); err != nil {
+			return fmt.Errorf("demo: calendar: %w", err)
+		}
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

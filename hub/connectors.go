@@ -47,7 +47,7 @@ func (h *Hub) newConnectors() []connector {
 		Mailer: h.mailLate}) // the widget e-mails replies to away visitors through a mail channel
 	h.registerChannelKind(inbox.KindWidget, site.Sender(), widget.ValidateChannel)
 	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing.Suppressions, Senders: h.Mailing.Accounts,
-		Replies: widgetReplies{site.MailReplies}}) // and their replies to those letters join their chats
+		Replies: calendarReplies{h, widgetReplies{site.MailReplies}}}) // and their replies to those letters join their chats
 	h.registerChannelKind(inbox.KindMail, h.Mail.Sender(), h.Mail.CheckChannel)
 	h.mailLate.bind(h.Mail)
 	return []connector{

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
@@ -72,9 +73,12 @@ type Hub struct {
 	// Absences the staff's absences.
 	WorkCal  *workcal.Service
 	Absences *absence.Service
-	Box      *secretbox.Box
-	Metrics  *prometheus.Registry
-	NodeID   string
+	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
+	Calendar     *calendar.Service
+	CalendarKeys *calendar.Secrets
+	Box          *secretbox.Box
+	Metrics      *prometheus.Registry
+	NodeID       string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
@@ -199,6 +203,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Notify.Routes(mux)
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
+	h.Calendar, h.CalendarKeys = h.newCalendar()
+	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
@@ -244,6 +250,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
 		_, err := h.CRM.AppealNotices.SweepAppeals(ctx)
+		return err
+	})
+	h.every(time.Minute, "calendar reminders", func(ctx context.Context) error {
+		_, err := h.Calendar.Remind(ctx)
 		return err
 	})
 	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {

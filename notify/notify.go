@@ -50,16 +50,18 @@ const (
 	MailingFinished         = "mailing_finished"
 	MailingPaused           = "mailing_paused"
 	ChannelFailing          = "channel_failing"
-	AbsenceRequested        = "absence_requested" // to the heads: a request awaits their decision
-	AbsenceDecided          = "absence_decided"   // to the person: their request was approved or rejected
-	AbsentExecutor          = "absent_executor"   // to who gave work to a person now away
+	AbsenceRequested        = "absence_requested"   // to the heads: a request awaits their decision
+	AbsenceDecided          = "absence_decided"     // to the person: their request was approved or rejected
+	AbsentExecutor          = "absent_executor"     // to who gave work to a person now away
+	CalendarInvitation      = "calendar_invitation" // the calendar's names (calendar.NoticeInvitation)
+	CalendarReminder        = "calendar_reminder"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 var Kinds = []string{ConversationOffered, ConversationTransferred, Mention, AppealAssigned,
 	DocumentResolution, DocumentApproval, DocumentAcquaintance, DocumentTask,
 	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing,
-	AbsenceRequested, AbsenceDecided, AbsentExecutor}
+	AbsenceRequested, AbsenceDecided, AbsentExecutor, CalendarInvitation, CalendarReminder}
 
 // KindsFor are the kinds a role can receive, for its preferences page:
 // the rest never reach it (a channel's failure is the administrators').

@@ -24,6 +24,9 @@ var menu = []menuEntry{
 	// who may read them (documents.js shows those parts by permission).
 	{Nav: "documents", Href: "/documents", Key: "nav.documents"},
 	{Nav: "mailings", Href: "/mailings", Key: "nav.mailings", Perm: access.SendMailings},
+	// Every employee has a calendar; what each may read or write is the
+	// calendar API's business.
+	{Nav: "calendar", Href: "/calendar", Key: "nav.calendar", Perm: access.ReadDirectory},
 	// Everyone requests their own absences and sees their unit's chart.
 	{Nav: "absences", Href: "/absences", Key: "nav.absences", Perm: access.ReadDirectory},
 	// One's profile is always there; the administration behind it is

@@ -61,6 +61,10 @@ func newChain(d Deps, ui *pages, sess *sessions) *chain {
 	// sites by design; both authenticate in their own way, never by cookie.
 	c.cop.AddInsecureBypassPattern("/hooks/")
 	c.cop.AddInsecureBypassPattern("/widget/")
+	// CalDAV clients and calendar feeds sign in with an app password or a
+	// secret address (package calendar), never with a cookie.
+	c.cop.AddInsecureBypassPattern("/dav")
+	c.cop.AddInsecureBypassPattern("/dav/")
 	return c
 }
 
@@ -180,10 +184,12 @@ func (ch *chain) limitBody(next http.Handler) http.Handler {
 // is dropped and the request goes on anonymously (to the login page).
 func (ch *chain) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || r.URL.Path == "/metrics" {
+		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || r.URL.Path == "/metrics" ||
+			r.URL.Path == "/dav" || strings.HasPrefix(r.URL.Path, "/dav/") || strings.HasPrefix(r.URL.Path, "/ical/") || r.URL.Path == "/.well-known/caldav" {
 			// Public endpoints authenticate the way their provider defines
 			// (channel tokens, signatures), /metrics by its own token; staff
-			// credentials mean nothing there.
+			// credentials mean nothing there. CalDAV and the calendar feeds
+			// check app passwords and secret addresses themselves.
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -57,6 +57,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /lists", s.crm.lists)
 	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
+	mux.HandleFunc("GET /calendar", s.calendar.calendar) // ui_calendar.go
 
 	// Staff: absences and the production calendar (ui_staff.go).
 	mux.HandleFunc("GET /absences", s.staff.absences)

@@ -67,6 +67,7 @@ type Server struct {
 	docs     documentsPages
 	mailings mailingsPages
 	staff    staffPages
+	calendar calendarPages
 	account  accountAPI
 	pwa      pwaPages
 }
@@ -95,6 +96,7 @@ func New(d Deps) (*Server, error) {
 		docs:     documentsPages{ui: ui},
 		mailings: mailingsPages{ui: ui},
 		staff:    staffPages{ui: ui},
+		calendar: calendarPages{ui: ui},
 		account:  accountAPI{tokens: d.Auth, trail: trail},
 	}, nil
 }

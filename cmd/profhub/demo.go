@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub"
@@ -28,7 +29,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	// adds the bot to the demo and a draft campaign over Telegram.
 	bot := demo.TelegramBot{Token: os.Getenv("PROFHUB_DEMO_TELEGRAM_TOKEN"), APIURL: os.Getenv("PROFHUB_DEMO_TELEGRAM_API_URL")}
 	abs := absence.New(absence.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.AbsenceAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Out: out, Telegram: bot,
+	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
+		Alerts: hub.CalendarAlerts(n)})
+	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
 		AdminPassword: cfg.AdminPassword, Absences: abs, Zone: cfg.Zone()})
 }
 

@@ -1,0 +1,138 @@
+package calendar
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/emersion/go-ical"
+
+	"github.com/profhub/profhub/internal/httpapi/valid"
+	"github.com/profhub/profhub/internal/storage/db"
+)
+
+// EventLink is where an event opens in the UI.
+func EventLink(id string) string { return "/calendar#event/" + id }
+
+// alertInvited tells the invited employees (not the one who invites) in
+// the bell, inside the transaction that invites them.
+func (s *Service) alertInvited(ctx context.Context, tx db.Execer, c Caller, e Event, added []Invitee) error {
+	if s.deps.Alerts == nil {
+		return nil
+	}
+	for _, v := range added {
+		if v.Kind != "user" || v.ID == c.Scope.UserID {
+			continue
+		}
+		text := e.Title + " · " + e.Start.In(c.Zone).Format("02.01.2006 15:04")
+		if e.AllDay {
+			text = e.Title + " · " + e.Start.Format("02.01.2006")
+		}
+		err := s.deps.Alerts.Alert(ctx, tx, Alert{Key: "calendar-invite:" + e.ID, UserID: v.ID, Kind: NoticeInvitation,
+			Text: text, Link: EventLink(e.ID)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mailInvitations sends each new invitee with an address a letter with the
+// event as iCalendar METHOD:REQUEST, which mail programs show with
+// accept/decline buttons; their METHOD:REPLY comes back to TakeReply. A
+// failed letter is logged: the invitation stands in the calendar.
+func (s *Service) mailInvitations(ctx context.Context, c Caller, e Event, added []Invitee) {
+	if s.deps.Mailer == nil {
+		return
+	}
+	full, err := s.eventWhere(ctx, `id = $1`, e.ID)
+	if err != nil {
+		s.log.Warn("calendar: invitation letters not sent", "event", e.ID, "err", err)
+		return
+	}
+	org := Person{Name: c.Name}
+	if s.deps.Staff != nil {
+		if p, err := s.deps.Staff.Person(ctx, c.Scope.UserID); err == nil {
+			org = p
+		}
+	}
+	cal := newCalendar("REQUEST")
+	cal.Children = append(cal.Children, vevent(full, org))
+	ics, err := encode(cal)
+	if err != nil {
+		s.log.Warn("calendar: invitation not encoded", "event", e.ID, "err", err)
+		return
+	}
+	when := full.Start.In(c.Zone).Format("02.01.2006 15:04")
+	if full.AllDay {
+		when = full.Start.Format("02.01.2006")
+	}
+	for _, v := range added {
+		if v.Email == "" {
+			continue
+		}
+		subject := s.deps.Translate(c.Lang, "calendar.mail.subject", full.Title, when)
+		text := s.deps.Translate(c.Lang, "calendar.mail.text", org.Name, full.Title, when, full.Place)
+		if err := s.deps.Mailer.SendInvitation(ctx, v.Email, subject, text, ics); err != nil {
+			s.log.Warn("calendar: invitation letter failed", "event", e.ID, "to", v.Email, "err", err)
+		}
+	}
+}
+
+// Answer records the caller's answer to an invitation from the UI.
+func (s *Service) Answer(ctx context.Context, c Caller, eventID, status string) (Event, error) {
+	if !slices.Contains(Answers, status) {
+		return Event{}, valid.Errorf("status", "calendar_answer", "answer accepted, declined or tentative")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE calendar_invitees SET status = $1 WHERE event_id = $2 AND kind = 'user' AND ref_id = $3`,
+		status, eventID, c.Scope.UserID)
+	if err != nil {
+		return Event{}, fmt.Errorf("calendar: answer: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Event{}, valid.Errorf("status", "calendar_not_invited", "you are not invited to this event")
+	}
+	return s.Event(ctx, c, eventID)
+}
+
+// TakeReply reads a mailed iCalendar METHOD:REPLY and records each
+// attendee's answer on the invitation with that UID and address. It
+// reports whether the letter was a reply it matched; anything else (a
+// request, a forged or unknown UID, an address not invited) changes
+// nothing.
+func (s *Service) TakeReply(ctx context.Context, from string, data []byte) (bool, error) {
+	if len(data) > 256<<10 {
+		return false, nil
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
+	if err != nil {
+		return false, nil
+	}
+	if m, _ := cal.Props.Text(ical.PropMethod); !strings.EqualFold(m, "REPLY") {
+		return false, nil
+	}
+	from = strings.ToLower(strings.TrimSpace(from))
+	matched := false
+	for _, ev := range cal.Events() {
+		uid, _ := ev.Props.Text(ical.PropUID)
+		for _, a := range ev.Props.Values(ical.PropAttendee) {
+			addr := mailto(a.Value)
+			status := strings.ToLower(a.Params.Get(ical.ParamParticipationStatus))
+			// The answer must come from the attendee's own address.
+			if addr == "" || (from != "" && addr != from) || !slices.Contains(Answers, status) {
+				continue
+			}
+			res, err := s.db.ExecContext(ctx, `UPDATE calendar_invitees SET status = $1
+				WHERE lower(email) = $2 AND event_id IN (SELECT id FROM calendar_events WHERE uid = $3)`, status, addr, uid)
+			if err != nil {
+				return matched, fmt.Errorf("calendar: reply: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				matched = true
+			}
+		}
+	}
+	return matched, nil
+}
