@@ -148,7 +148,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.mailLate = &lateMail{}
 	h.Notify = h.newNotify()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
-		Alerts: inboxAlerts{h}}); err != nil {
+		Alerts: inboxAlerts{h}, Zone: cfg.Zone()}); err != nil {
 		return nil, err
 	}
 	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL,

@@ -28,6 +28,10 @@ type Deps struct {
 	// Alerts hears of offers, transfers and mentions for the bell
 	// (alerts.go); nil: nobody is told beyond the console.
 	Alerts Alerter
+	// Zone is the installation's (PROFHUB_TIME_ZONE): working hours
+	// without a zone of their own, and the statistics' days, are counted
+	// in it. Nil: Orenburg's (UTC+5).
+	Zone *time.Location
 }
 
 // core is the state every inbox service shares: the stores, the log, the

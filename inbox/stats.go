@@ -112,7 +112,7 @@ func (ss *Statistics) Report(ctx context.Context, sc access.Scope, f StatsFilter
 		return Stats{}, err
 	}
 	if f.Loc == nil {
-		f.Loc = WorkingHours{}.location()
+		f.Loc = Zone()
 	}
 	if !f.From.Before(f.To) {
 		return Stats{}, valid.Errorf("to", "range", "the period must end after it starts")
