@@ -98,18 +98,18 @@ type view struct {
 	// InstallationZone is PROFHUB_TIME_ZONE's name: what a setting
 	// without a zone of its own (a line's working hours) is counted in.
 	InstallationZone string
-	zone     *time.Location
-	Title    string
-	Nav      string
-	User     *org.User
-	CSRF     string
-	IsAdmin  bool
-	CanAudit bool
-	Menu     []menuEntry // the areas the user may open (menu.go)
-	scope    access.Scope
-	Flash    string
-	Error    string
-	Data     any
+	zone             *time.Location
+	Title            string
+	Nav              string
+	User             *org.User
+	CSRF             string
+	IsAdmin          bool
+	CanAudit         bool
+	Menu             []menuEntry // the areas the user may open (menu.go)
+	scope            access.Scope
+	Flash            string
+	Error            string
+	Data             any
 }
 
 func (ui *pages) view(r *http.Request, title, nav string) *view {
