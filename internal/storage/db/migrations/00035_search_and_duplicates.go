@@ -1,6 +1,7 @@
 package migrations
 
-// The search's filters kept in the index (PostgreSQL; inbox/search_pg.go).
+// Issue 19's speed: the likely duplicates' index (both engines), and the
+// search's filters kept in the index (PostgreSQL; inbox/search_pg.go).
 // A GIN index returns matches in no order, and the newest matches in time
 // order come from walking the primary key, which tests every row and, for
 // a filter on the conversation (an operator, a status, a line), joined
@@ -16,6 +17,10 @@ package migrations
 var inboxSearchFilters = goMigration{
 	version: 35,
 	up: []step{
+		// The likely duplicates by name and birth date (crm/duplicates.go)
+		// group the cards by both; with this index the grouping is one
+		// ordered pass and a group's cards one lookup.
+		both(`CREATE INDEX crm_members_name_birth ON crm_members(name_folded, birth_date);`),
 		postgresOnly(`
 ALTER TABLE inbox_search_docs ADD COLUMN line_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE inbox_search_docs ADD COLUMN assignee_id TEXT NOT NULL DEFAULT '';
@@ -26,6 +31,7 @@ UPDATE inbox_search_state SET backfill_after = '', backfilled = FALSE WHERE name
 `),
 	},
 	down: []step{
+		both(`DROP INDEX crm_members_name_birth;`),
 		postgresOnly(`
 DROP INDEX inbox_search_docs_conversation;
 ALTER TABLE inbox_search_docs DROP COLUMN line_id;
