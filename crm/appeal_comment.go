@@ -60,8 +60,8 @@ func (s *AppealDetails) AppealComments(ctx context.Context, sc access.Scope, app
 	if _, err := s.appeals.GetAppeal(ctx, sc, appealID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.author_id, COALESCE(us.full_name, c.author_name), c.text, c.created_at
-		FROM crm_appeal_comments c LEFT JOIN users us ON us.id = c.author_id AND c.author_id <> ''
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.author_id, `+audit.ActorSQL("c.author_id", "c.author_name")+`, c.text, c.created_at
+		FROM crm_appeal_comments c
 		WHERE c.appeal_id = $1 ORDER BY c.id LIMIT 1000`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("crm: appeal comments: %w", err)
@@ -71,10 +71,11 @@ func (s *AppealDetails) AppealComments(ctx context.Context, sc access.Scope, app
 	for rows.Next() {
 		var c AppealComment
 		var at int64
-		if err := rows.Scan(&c.ID, &c.AuthorID, &c.AuthorName, &c.Text, &at); err != nil {
+		var full string
+		if err := rows.Scan(&c.ID, &c.AuthorID, &full, &c.AuthorName, &c.Text, &at); err != nil {
 			return nil, fmt.Errorf("crm: appeal comments: %w", err)
 		}
-		c.CreatedAt = db.Time(at)
+		c.CreatedAt, c.AuthorName = db.Time(at), audit.Actor(full, c.AuthorName)
 		out = append(out, c)
 	}
 	return out, rows.Err()

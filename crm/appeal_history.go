@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -118,8 +119,8 @@ func (s *AppealDetails) AppealHistory(ctx context.Context, sc access.Scope, appe
 	}
 	// People by their full name, as every history shows them; the
 	// recorded name (a login, "system") when the actor is no user.
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, COALESCE(us.full_name, e.actor_name), e.action, e.details
-		FROM crm_appeal_events e LEFT JOIN users us ON us.id = e.actor_id AND e.actor_id <> ''
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, `+audit.ActorSQL("e.actor_id", "e.actor_name")+`, e.action, e.details
+		FROM crm_appeal_events e
 		WHERE e.appeal_id = $1 ORDER BY e.id LIMIT 1000`, appealID)
 	if err != nil {
 		return nil, fmt.Errorf("crm: appeal history: %w", err)
@@ -129,11 +130,11 @@ func (s *AppealDetails) AppealHistory(ctx context.Context, sc access.Scope, appe
 	for rows.Next() {
 		var e AppealEvent
 		var at int64
-		var details string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &details); err != nil {
+		var details, full string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &full, &e.ActorName, &e.Action, &details); err != nil {
 			return nil, fmt.Errorf("crm: appeal history: %w", err)
 		}
-		e.At = db.Time(at)
+		e.At, e.ActorName = db.Time(at), audit.Actor(full, e.ActorName)
 		var d struct {
 			Changes map[string][2]any `json:"changes"`
 			Note    string            `json:"note"`

@@ -40,22 +40,31 @@ func (s *Members) ListDuplicates(ctx context.Context, sc access.Scope, limit int
 		limit = 100
 	}
 	lo, hi := sc.PathRange()
-	// Each branch keeps a < b, so a pair comes once per reason; the
-	// scope is applied in each branch, on both cards.
+	// The values that more than one card holds are found first, by one
+	// pass over an index each (crm_member_contacts' primary key,
+	// crm_members_name_birth): joining every card to every other card
+	// with its name or value took seconds (a common full name is held by
+	// hundreds). Only the few cards of those groups are then paired. Each
+	// branch keeps a < b, so a pair comes once per reason; the scope is
+	// applied in each branch, on both cards.
 	rows, err := s.db.QueryContext(ctx, `
+		WITH dc AS (SELECT kind, value FROM crm_member_contacts GROUP BY kind, value HAVING COUNT(*) > 1),
+		dn AS (SELECT name_folded, birth_date FROM crm_members WHERE birth_date <> '' GROUP BY name_folded, birth_date HAVING COUNT(*) > 1)
 		SELECT p.a, p.b, p.reason FROM (
 			SELECT c1.member_id AS a, c2.member_id AS b, c1.kind AS reason
-			FROM crm_member_contacts c1
-			JOIN crm_member_contacts c2 ON c2.kind = c1.kind AND c2.value = c1.value AND c2.member_id > c1.member_id
+			FROM dc
+			JOIN crm_member_contacts c1 ON c1.kind = dc.kind AND c1.value = dc.value
+			JOIN crm_member_contacts c2 ON c2.kind = dc.kind AND c2.value = dc.value AND c2.member_id > c1.member_id
 			JOIN crm_members m1 ON m1.id = c1.member_id JOIN units u1 ON u1.id = m1.unit_id
 			JOIN crm_members m2 ON m2.id = c2.member_id JOIN units u2 ON u2.id = m2.unit_id
 			WHERE u1.path >= $1 AND u1.path < $2 AND u2.path >= $1 AND u2.path < $2
 			UNION
 			SELECT m1.id, m2.id, 'name_birth'
-			FROM crm_members m1
-			JOIN crm_members m2 ON m2.name_folded = m1.name_folded AND m2.birth_date = m1.birth_date AND m2.id > m1.id
+			FROM dn
+			JOIN crm_members m1 ON m1.name_folded = dn.name_folded AND m1.birth_date = dn.birth_date
+			JOIN crm_members m2 ON m2.name_folded = dn.name_folded AND m2.birth_date = dn.birth_date AND m2.id > m1.id
 			JOIN units u1 ON u1.id = m1.unit_id JOIN units u2 ON u2.id = m2.unit_id
-			WHERE m1.birth_date <> '' AND u1.path >= $1 AND u1.path < $2 AND u2.path >= $1 AND u2.path < $2
+			WHERE u1.path >= $1 AND u1.path < $2 AND u2.path >= $1 AND u2.path < $2
 		) p JOIN crm_members m ON m.id = p.a
 		ORDER BY m.name_folded, p.a, p.b, p.reason
 		LIMIT $3`, lo, hi, limit*3+1)

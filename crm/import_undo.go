@@ -96,12 +96,14 @@ func (s *ImportBatches) Get(ctx context.Context, sc access.Scope, id string) (Im
 	lo, hi := sc.PathRange()
 	var b ImportBatch
 	var created, finished, undone int64
-	err := s.db.QueryRowContext(ctx, `SELECT b.id, b.user_name, b.file_name, b.status, b.total, b.done, b.created, b.updated, b.errors,
+	var full string
+	err := s.db.QueryRowContext(ctx, `SELECT b.id, `+audit.ActorSQL("b.user_id", "b.user_name")+`, b.file_name, b.status, b.total, b.done, b.created, b.updated, b.errors,
 			b.message, b.created_at, b.finished_at, b.undone_at
 		FROM crm_import_batches b LEFT JOIN units u ON u.id = b.unit_id
 		WHERE b.id = $1 AND (b.user_id = $2 AND b.user_id <> '' OR u.path >= $3 AND u.path < $4)`, id, sc.UserID, lo, hi).Scan(
-		&b.ID, &b.UserName, &b.FileName, &b.Status, &b.Total, &b.Done, &b.Created, &b.Updated, &b.Errors, &b.Message,
+		&b.ID, &full, &b.UserName, &b.FileName, &b.Status, &b.Total, &b.Done, &b.Created, &b.Updated, &b.Errors, &b.Message,
 		&created, &finished, &undone)
+	b.UserName = audit.Actor(full, b.UserName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ImportBatch{}, fmt.Errorf("crm: import batch %s: %w", id, db.ErrNotFound)
 	}
@@ -300,7 +302,7 @@ func (s *ImportBatches) Running(ctx context.Context, sc access.Scope) ([]ImportB
 		return nil, err
 	}
 	lo, hi := sc.PathRange()
-	rows, err := s.db.QueryContext(ctx, `SELECT b.id, b.user_name, b.file_name, b.status, b.total, b.done, b.created_at
+	rows, err := s.db.QueryContext(ctx, `SELECT b.id, `+audit.ActorSQL("b.user_id", "b.user_name")+`, b.file_name, b.status, b.total, b.done, b.created_at
 		FROM crm_import_batches b LEFT JOIN units u ON u.id = b.unit_id
 		WHERE b.status = 'running' AND (b.user_id = $1 AND b.user_id <> '' OR u.path >= $2 AND u.path < $3)
 		ORDER BY b.created_at DESC LIMIT 20`, sc.UserID, lo, hi)
@@ -312,9 +314,11 @@ func (s *ImportBatches) Running(ctx context.Context, sc access.Scope) ([]ImportB
 	for rows.Next() {
 		var b ImportBatch
 		var created int64
-		if err := rows.Scan(&b.ID, &b.UserName, &b.FileName, &b.Status, &b.Total, &b.Done, &created); err != nil {
+		var full string
+		if err := rows.Scan(&b.ID, &full, &b.UserName, &b.FileName, &b.Status, &b.Total, &b.Done, &created); err != nil {
 			return nil, fmt.Errorf("crm: running imports: %w", err)
 		}
+		b.UserName = audit.Actor(full, b.UserName)
 		b.CreatedAt = db.Time(created)
 		out = append(out, b)
 	}

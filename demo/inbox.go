@@ -49,7 +49,7 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	}
 	legal := inbox.DefaultLine()
 	legal.Name, legal.UnitID, legal.Mode = "Правовая консультация", u["root"].ID, inbox.LeastBusy
-	legal.Hours = inbox.WorkingHours{TZ: "Europe/Moscow", Week: map[string][]inbox.Period{}}
+	legal.Hours = inbox.WorkingHours{Week: map[string][]inbox.Period{}}
 	for _, day := range []string{"mon", "tue", "wed", "thu", "fri"} {
 		legal.Hours.Week[day] = []inbox.Period{{From: "09:00", To: "18:00"}}
 	}

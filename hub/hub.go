@@ -163,7 +163,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	cal := h.WorkCal.Calendar()
 	h.Absences = h.newAbsences()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
-		Alerts: inboxAlerts{h}, Calendar: cal, Absences: h.Absences}); err != nil {
+		Alerts: inboxAlerts{h}, Calendar: cal, Absences: h.Absences, Zone: cfg.Zone()}); err != nil {
 		return nil, err
 	}
 	if h.Docs, err = workflow.New(ctx, workflow.Deps{DB: h.DB, Blobs: h.Blobs, Log: log, Mailer: h.mailLate, BaseURL: cfg.BaseURL,

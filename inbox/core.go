@@ -34,6 +34,10 @@ type Deps struct {
 	// Absences takes absent operators out of routing (calendar.go); nil:
 	// nobody is ever absent.
 	Absences Absences
+	// Zone is the installation's (PROFHUB_TIME_ZONE): working hours
+	// without a zone of their own, and the statistics' days, are counted
+	// in it. Nil: Orenburg's (UTC+5).
+	Zone *time.Location
 }
 
 // core is the state every inbox service shares: the stores, the log, the

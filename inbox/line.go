@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
@@ -95,7 +96,7 @@ func (l *Line) validate() error {
 // unless OpenOnHolidays keeps the plain week (a line that never closes for
 // holidays).
 type WorkingHours struct {
-	TZ             string              `json:"tz,omitempty"`       // IANA zone, default Europe/Moscow
+	TZ             string              `json:"tz,omitempty"`       // IANA zone; "" is the installation's (Zone)
 	Week           map[string][]Period `json:"week,omitempty"`     // "mon" … "sun"
 	Holidays       []string            `json:"holidays,omitempty"` // "2026-01-01", closed all day
 	OpenOnHolidays bool                `json:"open_on_holidays,omitempty"`
@@ -110,16 +111,37 @@ type Period struct {
 var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 func (h WorkingHours) location() *time.Location {
-	tz := h.TZ
-	if tz == "" {
-		tz = "Europe/Moscow"
+	if h.TZ == "" {
+		return Zone()
 	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := time.LoadLocation(h.TZ)
 	if err != nil {
-		return time.FixedZone("MSK", 3*3600)
+		return Zone() // validate refused it; a zone database that lost it falls back
 	}
 	return loc
 }
+
+// zone is the installation's time zone, Deps.Zone; New sets it,
+// atomically for the tests' many hubs (one process has one installation).
+var zone atomic.Pointer[time.Location]
+
+// Zone is the installation's time zone: Deps.Zone, or Orenburg's (UTC+5)
+// before New has run. The IANA database has no Orenburg of its own;
+// Yekaterinburg's zone has the same offset and history since 2014.
+func Zone() *time.Location {
+	if l := zone.Load(); l != nil {
+		return l
+	}
+	return defaultZone
+}
+
+var defaultZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Yekaterinburg")
+	if err != nil {
+		return time.FixedZone("UTC+5", 5*3600)
+	}
+	return loc
+}()
 
 func (h WorkingHours) validate() error {
 	if h.TZ != "" {

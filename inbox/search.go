@@ -57,7 +57,7 @@ func (cv *Conversations) search(ctx context.Context, sc access.Scope, f Conversa
 	if err != nil {
 		return nil, err
 	}
-	hits, err := cv.searchHits(ctx, stems, text, f, where, args, lo, hi)
+	hits, err := cv.searchHits(ctx, sc, stems, text, f, where, args, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -65,16 +65,30 @@ func (cv *Conversations) search(ctx context.Context, sc access.Scope, f Conversa
 }
 
 // searchHits reads matching messages page by page, keeping the first of
-// each conversation, until f.Limit conversations are found. Recent order
-// is the index's own row order, which is the messages' time order (see
-// searchDoc), so the database stops after the rows it needs instead of
-// sorting every match; a relevance search ranks every match, in one page.
-func (cv *Conversations) searchHits(ctx context.Context, stems []string, text string, f ConversationFilter, where []string, args []any, lo, hi int64) ([]searchHit, error) {
+// each conversation that passes the list's conditions, until f.Limit
+// conversations are found. Recent order is the index's own row order,
+// which is the messages' time order (see searchDoc), so the database
+// stops after the rows it needs instead of sorting every match; a
+// relevance search ranks the newest matches, in one page.
+func (cv *Conversations) searchHits(ctx context.Context, sc access.Scope, stems []string, text string, f ConversationFilter, where []string, args []any, lo, hi int64) ([]searchHit, error) {
+	// PostgreSQL's pages are of the index's matches, before the
+	// conversation's check, and a walk of the primary key reads rows in
+	// proportion to the page: start with what an uncommon word needs
+	// (most conversations have one match) and grow if it was not enough.
 	page := min(f.Limit*4, 1000)
+	if cv.db.Dialect == db.Postgres {
+		page = min(f.Limit*3/2+1, 1000)
+	}
 	seen := map[string]bool{}
 	var hits []searchHit
 	for {
-		q, qargs := cv.searchSQL(stems, text, f.Sort, where, args, lo, hi, page)
+		var q string
+		var qargs []any
+		if cv.db.Dialect == db.Postgres {
+			q, qargs = searchSQLPG(sc, f, text, where, append([]any{}, args...), lo, hi, page)
+		} else {
+			q, qargs = searchSQLite(stems, f.Sort, where, args, lo, hi, page)
+		}
 		rows, err := cv.db.QueryContext(ctx, q, qargs...)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: search: %w", err)
@@ -82,12 +96,13 @@ func (cv *Conversations) searchHits(ctx context.Context, stems []string, text st
 		n := 0
 		for rows.Next() {
 			var h searchHit
-			if err := rows.Scan(&h.id, &h.conversationID, &h.messageID); err != nil {
+			var ok bool
+			if err := rows.Scan(&h.id, &h.conversationID, &h.messageID, &ok); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("inbox: search: %w", err)
 			}
 			n, hi = n+1, h.id
-			if !seen[h.conversationID] && len(hits) < f.Limit {
+			if ok && !seen[h.conversationID] && len(hits) < f.Limit {
 				seen[h.conversationID] = true
 				hits = append(hits, h)
 			}
@@ -99,42 +114,36 @@ func (cv *Conversations) searchHits(ctx context.Context, stems []string, text st
 		if n < page || len(hits) >= f.Limit || f.Sort == SortRelevance {
 			return hits, nil
 		}
+		page = min(page*2, 1000)
 	}
 }
 
-// searchSQL is the query of one page of hits with ids in [lo, hi) (0: no
-// bound) on this engine: the index's match, the list's conditions and
-// the hits' order. A relevance search ranks the newest rankedMatches.
-func (cv *Conversations) searchSQL(stems []string, text, sort string, where []string, args []any, lo, hi int64, page int) (string, []any) {
+// searchSQLite is the query of one page of hits with ids in [lo, hi) (0:
+// no bound) on SQLite: FTS5's match, the list's conditions and the hits'
+// order (FTS5 walks its doclist in rowid order and stops at the page, so
+// it needs no filters kept beside the words). A relevance search ranks
+// the newest rankedMatches. Every row it returns passes the conditions.
+func searchSQLite(stems []string, sort string, where []string, args []any, lo, hi int64, page int) (string, []any) {
 	args = append([]any{}, args...)
-	var match, id, rank string
-	if cv.db.Dialect == db.Postgres {
-		args = append(args, foldYo.Replace(text))
-		match = fmt.Sprintf(`SELECT id, conversation_id, message_id, ts_rank(terms, plainto_tsquery('russian', $%d)) AS rank
-			FROM inbox_search_docs WHERE terms @@ plainto_tsquery('russian', $%d)`, len(args), len(args))
-		id, rank = `id`, `m.rank DESC`
-	} else {
-		args = append(args, ftsQuery(stems))
-		match = fmt.Sprintf(`SELECT s.rowid AS id, d.conversation_id, d.message_id, s.rank
-			FROM inbox_search s JOIN inbox_search_docs d ON d.id = s.rowid WHERE inbox_search MATCH $%d`, len(args))
-		id, rank = `s.rowid`, `m.rank` // FTS5's rank is smaller for better matches; rowid bounds are FTS5's own
-	}
+	args = append(args, ftsQuery(stems))
+	match := fmt.Sprintf(`SELECT s.rowid AS id, d.conversation_id, d.message_id, s.rank
+		FROM inbox_search s JOIN inbox_search_docs d ON d.id = s.rowid WHERE inbox_search MATCH $%d`, len(args))
 	if lo > 0 {
 		args = append(args, lo)
-		match += fmt.Sprintf(` AND %s >= $%d`, id, len(args))
+		match += fmt.Sprintf(` AND s.rowid >= $%d`, len(args)) // rowid bounds are FTS5's own
 	}
 	if hi > 0 {
 		args = append(args, hi)
-		match += fmt.Sprintf(` AND %s < $%d`, id, len(args))
+		match += fmt.Sprintf(` AND s.rowid < $%d`, len(args))
 	}
 	order := `m.id DESC`
 	if sort == SortRelevance {
 		args = append(args, rankedMatches)
-		match += fmt.Sprintf(` ORDER BY %s DESC LIMIT $%d`, id, len(args))
-		order = rank + `, m.id DESC`
+		match += fmt.Sprintf(` ORDER BY s.rowid DESC LIMIT $%d`, len(args))
+		order = `m.rank, m.id DESC` // FTS5's rank is smaller for better matches
 	}
 	args = append(args, page)
-	return `SELECT m.id, m.conversation_id, m.message_id FROM (` + match + `) m
+	return `SELECT m.id, m.conversation_id, m.message_id, 1 FROM (` + match + `) m
 		JOIN inbox_conversations c ON c.id = m.conversation_id
 		JOIN inbox_channels ch ON ch.id = c.channel_id
 		JOIN inbox_contacts ct ON ct.id = c.contact_id

@@ -144,6 +144,7 @@ func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, err
 	}
 	defer rows.Close()
 	var docs []searchDoc
+	var changed []string // conversations whose state events passed: their filter lexemes may be stale
 	next, n, gap := st.eventSeq, 0, false
 	for rows.Next() {
 		var seq int64
@@ -156,6 +157,14 @@ func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, err
 			gap = true
 		}
 		n, next = n+1, seq
+		if kind == EvConversation {
+			var p struct {
+				ConversationID string `json:"conversation_id"`
+			}
+			if json.Unmarshal(payload, &p) == nil && p.ConversationID != "" {
+				changed = append(changed, p.ConversationID)
+			}
+		}
 		if kind != EvMessage {
 			continue
 		}
@@ -187,7 +196,7 @@ func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, err
 		e.log.Warn("search indexer: the event log was trimmed past its position; re-reading all messages", "position", st.eventSeq)
 		to.backfillAfter, to.backfilled = "", false
 	}
-	return n, e.writeSearchDocs(ctx, st, to, docs)
+	return n, e.writeSearchDocs(ctx, st, to, docs, changed)
 }
 
 // indexBackfill indexes the next messages past backfill_after by id.
@@ -217,7 +226,7 @@ func (e *SearchIndex) indexBackfill(ctx context.Context, st searchState) (int, e
 	}
 	rows.Close()
 	to.backfilled = n < backfillBatch
-	return n, e.writeSearchDocs(ctx, st, to, docs)
+	return n, e.writeSearchDocs(ctx, st, to, docs, nil)
 }
 
 // errSearchMoved means another node moved the indexer meanwhile; its
@@ -225,9 +234,11 @@ func (e *SearchIndex) indexBackfill(ctx context.Context, st searchState) (int, e
 var errSearchMoved = errors.New("inbox: search index moved by another node")
 
 // writeSearchDocs stores docs and moves the state from `from` to `to` in
-// one transaction, if the state is still `from`. The stems are made
-// before the transaction, so SQLite's writer is held only for the inserts.
-func (e *SearchIndex) writeSearchDocs(ctx context.Context, from, to searchState, docs []searchDoc) error {
+// one transaction, if the state is still `from`, and on PostgreSQL brings
+// the filter lexemes of the changed conversations' documents up to date.
+// The stems are made before the transaction, so SQLite's writer is held
+// only for the inserts.
+func (e *SearchIndex) writeSearchDocs(ctx context.Context, from, to searchState, docs []searchDoc, changed []string) error {
 	texts := make([]string, len(docs))
 	for i, d := range docs {
 		if e.db.Dialect == db.Postgres {
@@ -246,11 +257,14 @@ func (e *SearchIndex) writeSearchDocs(ctx context.Context, from, to searchState,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errSearchMoved
 		}
+		if e.db.Dialect == db.Postgres {
+			if err := insertSearchDocsPG(ctx, tx, docs, texts); err != nil {
+				return err
+			}
+			return refreshSearchFiltersPG(ctx, tx, changed)
+		}
 		if len(docs) == 0 {
 			return nil
-		}
-		if e.db.Dialect == db.Postgres {
-			return insertSearchDocsPG(ctx, tx, docs, texts)
 		}
 		return insertSearchDocsSQLite(ctx, tx, docs, texts)
 	})
@@ -262,23 +276,6 @@ func (e *SearchIndex) writeSearchDocs(ctx context.Context, from, to searchState,
 
 // foldYo writes ё as е, as the stems are made: "ещё" finds "еще".
 var foldYo = strings.NewReplacer("ё", "е", "Ё", "Е")
-
-func insertSearchDocsPG(ctx context.Context, tx *sql.Tx, docs []searchDoc, texts []string) error {
-	mid, conv, at := make([]string, len(docs)), make([]string, len(docs)), make([]int64, len(docs))
-	for i, d := range docs {
-		mid[i], conv[i], at[i] = d.messageID, d.conversationID, d.createdAt
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO inbox_search_docs (id, message_id, conversation_id, created_at, terms)
-		SELECT d.t * 1000000 + row_number() OVER (PARTITION BY d.t ORDER BY d.o) - 1 + COALESCE((SELECT MAX(x.id) + 1 - d.t * 1000000
-			FROM inbox_search_docs x WHERE x.id >= d.t * 1000000 AND x.id < (d.t + 1) * 1000000), 0),
-			d.m, d.c, d.t, to_tsvector('russian', d.x)
-		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS d(m, c, t, x, o)
-		ON CONFLICT (message_id) DO NOTHING`, mid, conv, at, texts)
-	if err != nil {
-		return fmt.Errorf("inbox: search index: %w", err)
-	}
-	return nil
-}
 
 func insertSearchDocsSQLite(ctx context.Context, tx *sql.Tx, docs []searchDoc, terms []string) error {
 	doc, err := tx.PrepareContext(ctx, `INSERT INTO inbox_search_docs (id, message_id, conversation_id, created_at)

@@ -152,3 +152,69 @@ func TestSearchIndexerCatchesUp(t *testing.T) {
 		t.Fatalf("%d index rows for 3 messages", docs)
 	}
 }
+
+// TestSearchFiltersFollowTheConversation: the filters a search applies
+// (kept in PostgreSQL's index beside the words) follow the conversation
+// as it is taken and closed, and a stale index never shows a wrong hit.
+func TestSearchFiltersFollowTheConversation(t *testing.T) {
+	w := newTwoUnits(t)
+	ctx := context.Background()
+	conv := w.ingest(t, w.chA, w.chTokA, "c1", "m1", "Вопрос про взносы за ноябрь")
+	index := func() {
+		t.Helper()
+		if err := w.n.Inbox.Search.IndexSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	find := func(params url.Values) string {
+		t.Helper()
+		params.Set("text", "взносов")
+		return convIDs(w.search(t, "boss", params))
+	}
+	index()
+	op1 := w.users["op1"].ID
+	for _, c := range []struct {
+		params url.Values
+		want   string
+	}{
+		{url.Values{"status": {"waiting"}}, conv},
+		{url.Values{"status": {"open"}}, conv},
+		{url.Values{"status": {"closed"}}, ""},
+		{url.Values{"operator_id": {op1}}, ""},
+		{url.Values{"line_id": {w.lineA.ID}, "channel": {"api"}}, conv},
+		{url.Values{"line_id": {w.lineB.ID}}, ""},
+	} {
+		if got := find(c.params); got != c.want {
+			t.Errorf("waiting, %v: %q, want %q", c.params, got, c.want)
+		}
+	}
+	if code := w.as(t, "op1", "POST", "/api/v1/inbox/conversations/"+conv+"/take", nil, nil); code != 200 {
+		t.Fatalf("take: %d", code)
+	}
+	// Before the indexer has seen the change: never a conversation that
+	// no longer passes the filter.
+	if got := find(url.Values{"status": {"waiting"}}); got != "" {
+		t.Errorf("taken, not yet indexed, status waiting: %q", got)
+	}
+	index()
+	if got := find(url.Values{"operator_id": {op1}, "status": {"active"}}); got != conv {
+		t.Errorf("taken by op1, active: %q", got)
+	}
+	if code := w.as(t, "op1", "POST", "/api/v1/inbox/conversations/"+conv+"/close", nil, nil); code != 200 {
+		t.Fatalf("close: %d", code)
+	}
+	index()
+	for _, c := range []struct {
+		params url.Values
+		want   string
+	}{
+		{url.Values{"status": {"closed"}, "operator_id": {op1}}, conv},
+		{url.Values{"status": {"open"}}, ""},
+		{url.Values{"status": {"active"}, "sort": {"relevance"}}, ""},
+		{url.Values{"status": {"closed"}, "sort": {"relevance"}}, conv},
+	} {
+		if got := find(c.params); got != c.want {
+			t.Errorf("closed, %v: %q, want %q", c.params, got, c.want)
+		}
+	}
+}

@@ -63,6 +63,9 @@ type Services struct {
 
 // New builds the inbox's services; Start runs their workers.
 func New(d Deps) (*Services, error) {
+	if d.Zone != nil {
+		zone.Store(d.Zone)
+	}
 	c := &core{db: d.DB, kv: d.KV, blobs: d.Blobs, box: d.Box, log: d.Log.With("pkg", "inbox"), node: d.NodeID, alerts: d.Alerts, absences: d.Absences,
 		lines: newTTLCache[Line](3 * time.Second), channels: newTTLCache[Channel](3 * time.Second),
 		metric: newMetrics(d.Metrics), offers: make(chan offerAlert, 1024)}

@@ -17,7 +17,7 @@ import (
 
 // StatsFilter chooses the conversations counted: created in [From, To), of
 // one line or of every line the caller may watch. Days are cut in Loc
-// (Europe/Moscow when nil).
+// (the installation's zone when nil).
 type StatsFilter struct {
 	From, To time.Time
 	LineID   string
@@ -112,7 +112,7 @@ func (ss *Statistics) Report(ctx context.Context, sc access.Scope, f StatsFilter
 		return Stats{}, err
 	}
 	if f.Loc == nil {
-		f.Loc = WorkingHours{}.location()
+		f.Loc = Zone()
 	}
 	if !f.From.Before(f.To) {
 		return Stats{}, valid.Errorf("to", "range", "the period must end after it starts")

@@ -24,7 +24,7 @@ type statsHandlers struct{ Stats *Statistics }
 // carry personal data (operators' names) out of the hub, so each is audited.
 func (h *statsHandlers) httpStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
-	f, err := statsFilterFromQuery(q, time.Now())
+	f, err := statsFilterFromQuery(q, time.Now(), userZone(p))
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -67,10 +67,22 @@ func (h *statsHandlers) httpStats(w http.ResponseWriter, r *http.Request, p *aut
 	_, _ = body.WriteTo(w)
 }
 
+// userZone is the zone the user sees times in: their own, or the
+// installation's.
+func userZone(p *auth.Principal) *time.Location {
+	if p.User.TimeZone != "" {
+		if l, err := time.LoadLocation(p.User.TimeZone); err == nil {
+			return l
+		}
+	}
+	return Zone()
+}
+
 // statsFilterFromQuery reads from and to (inclusive days, YYYY-MM-DD),
-// line_id and tz. Without dates the report covers the 30 days up to today.
-func statsFilterFromQuery(q url.Values, now time.Time) (StatsFilter, error) {
-	f := StatsFilter{LineID: q.Get("line_id"), Loc: WorkingHours{}.location()}
+// line_id and tz (def, the user's zone, without it). Without dates the
+// report covers the 30 days up to today.
+func statsFilterFromQuery(q url.Values, now time.Time, def *time.Location) (StatsFilter, error) {
+	f := StatsFilter{LineID: q.Get("line_id"), Loc: def}
 	if tz := q.Get("tz"); tz != "" {
 		loc, err := time.LoadLocation(tz)
 		if err != nil {

@@ -16,7 +16,8 @@ import (
 	"github.com/profhub/profhub/inbox"
 )
 
-var msk = time.FixedZone("MSK", 3*3600)
+// installation is the hub's zone in tests: PROFHUB_TIME_ZONE's default, Orenburg's UTC+5.
+var installation = time.FixedZone("UTC+5", 5*3600)
 
 // statsConv is one conversation of the stats fixture: how it is played
 // through the API, then the times (offsets from created, in seconds; -1
@@ -34,15 +35,15 @@ type statsConv struct {
 }
 
 var statsConvs = []statsConv{
-	{line: "A", operator: "op1", reply: true, end: "close", created: time.Date(2026, 11, 1, 10, 0, 0, 0, msk), assigned: 60, first: 120, closed: 600, rating: 5},
-	{line: "A", operator: "op2", reply: true, created: time.Date(2026, 11, 1, 23, 30, 0, 0, msk), assigned: 30, first: 90, closed: -1},
-	// Still 1 November in UTC, already the 2nd in Moscow.
-	{line: "A", created: time.Date(2026, 11, 2, 0, 30, 0, 0, msk), assigned: -1, first: -1, closed: -1},
-	{line: "A", operator: "op1", end: "close", created: time.Date(2026, 11, 2, 12, 0, 0, 0, msk), assigned: 10, first: -1, closed: 100, rating: 2},
-	{line: "A", end: "spam", created: time.Date(2026, 11, 2, 13, 0, 0, 0, msk), assigned: -1, first: -1, closed: 5},
-	{line: "B", operator: "opb", reply: true, created: time.Date(2026, 11, 1, 12, 0, 0, 0, msk), assigned: 5, first: 20, closed: -1, rating: 4},
+	{line: "A", operator: "op1", reply: true, end: "close", created: time.Date(2026, 11, 1, 10, 0, 0, 0, installation), assigned: 60, first: 120, closed: 600, rating: 5},
+	{line: "A", operator: "op2", reply: true, created: time.Date(2026, 11, 1, 23, 30, 0, 0, installation), assigned: 30, first: 90, closed: -1},
+	// Still 1 November in UTC, already the 2nd in Orenburg.
+	{line: "A", created: time.Date(2026, 11, 2, 0, 30, 0, 0, installation), assigned: -1, first: -1, closed: -1},
+	{line: "A", operator: "op1", end: "close", created: time.Date(2026, 11, 2, 12, 0, 0, 0, installation), assigned: 10, first: -1, closed: 100, rating: 2},
+	{line: "A", end: "spam", created: time.Date(2026, 11, 2, 13, 0, 0, 0, installation), assigned: -1, first: -1, closed: 5},
+	{line: "B", operator: "opb", reply: true, created: time.Date(2026, 11, 1, 12, 0, 0, 0, installation), assigned: 5, first: 20, closed: -1, rating: 4},
 	// Outside the period: never counted.
-	{line: "A", operator: "op1", reply: true, created: time.Date(2026, 10, 31, 23, 59, 0, 0, msk), assigned: 1, first: 2, closed: -1},
+	{line: "A", operator: "op1", reply: true, created: time.Date(2026, 10, 31, 23, 59, 0, 0, installation), assigned: 1, first: 2, closed: -1},
 }
 
 // newStatsWorld plays statsConvs through the real engine and pins their times.
@@ -129,8 +130,8 @@ func TestStatsFigures(t *testing.T) {
 	if st.Total != want {
 		t.Errorf("total\n got %+v\nwant %+v", st.Total, want)
 	}
-	if st.OwnOnly || st.TZ != "Europe/Moscow" && st.TZ != "MSK" || !st.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, msk)) ||
-		!st.To.Equal(time.Date(2026, 11, 3, 0, 0, 0, 0, msk)) {
+	if st.OwnOnly || st.TZ != "Asia/Yekaterinburg" || !st.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, installation)) ||
+		!st.To.Equal(time.Date(2026, 11, 3, 0, 0, 0, 0, installation)) {
 		t.Errorf("period %s–%s in %s, own only %v", st.From, st.To, st.TZ, st.OwnOnly)
 	}
 	days := []inbox.DayStats{
@@ -365,5 +366,23 @@ func TestStatsCSV(t *testing.T) {
 	if err := w.n.DB.QueryRow(`SELECT details FROM audit_log WHERE action = 'inbox.stats_export' AND actor_id = $1 AND unit_id = $2`,
 		w.users["chaira"].ID, w.unitA.ID).Scan(&details); err != nil || !strings.Contains(details, `"format":"csv"`) {
 		t.Errorf("audit of the export: %q %v", details, err)
+	}
+}
+
+// Working hours without a zone of their own are the installation's
+// (PROFHUB_TIME_ZONE, Orenburg's UTC+5 by default), not Moscow's.
+func TestWorkingHoursInTheInstallationsZone(t *testing.T) {
+	h := inbox.WorkingHours{Week: map[string][]inbox.Period{"mon": {{From: "09:00", To: "18:00"}}}}
+	// Monday 7 December 2026, 09:30 in Orenburg: 07:30 in Moscow.
+	at := time.Date(2026, 12, 7, 9, 30, 0, 0, installation)
+	if !h.Open(at) {
+		t.Errorf("09:30 in the installation's zone is closed")
+	}
+	if h.Open(at.Add(9 * time.Hour)) {
+		t.Errorf("18:30 in the installation's zone is open")
+	}
+	h.TZ = "Europe/Moscow"
+	if h.Open(at) {
+		t.Errorf("07:30 in Moscow, with the line's own zone, is open")
 	}
 }

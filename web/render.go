@@ -95,18 +95,21 @@ func loadPages(zone *time.Location) (*pages, error) {
 type view struct {
 	Lang     string
 	TimeZone string // IANA name, for the scripts' dates and times
-	zone     *time.Location
-	Title    string
-	Nav      string
-	User     *org.User
-	CSRF     string
-	IsAdmin  bool
-	CanAudit bool
-	Menu     []menuEntry // the areas the user may open (menu.go)
-	scope    access.Scope
-	Flash    string
-	Error    string
-	Data     any
+	// InstallationZone is PROFHUB_TIME_ZONE's name: what a setting
+	// without a zone of its own (a line's working hours) is counted in.
+	InstallationZone string
+	zone             *time.Location
+	Title            string
+	Nav              string
+	User             *org.User
+	CSRF             string
+	IsAdmin          bool
+	CanAudit         bool
+	Menu             []menuEntry // the areas the user may open (menu.go)
+	scope            access.Scope
+	Flash            string
+	Error            string
+	Data             any
 }
 
 func (ui *pages) view(r *http.Request, title, nav string) *view {
@@ -119,7 +122,7 @@ func (ui *pages) view(r *http.Request, title, nav string) *view {
 		v.CanAudit = p.Scope.Can(access.ReadAudit)
 		v.Menu, v.scope = menuFor(p.Scope), p.Scope
 	}
-	v.TimeZone = v.zone.String()
+	v.TimeZone, v.InstallationZone = v.zone.String(), ui.zone.String()
 	if f := r.URL.Query().Get("flash"); f != "" && i18n.Has("flash."+f) {
 		v.Flash = "flash." + f
 	}

@@ -67,8 +67,8 @@ func (s *Activity) History(ctx context.Context, sc access.Scope, docID string) (
 	if _, err := s.getDocument(ctx, s.db, sc, docID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, action, step, to_step, comment, details
-		FROM wf_events WHERE document_id = $1 ORDER BY id`, docID)
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, `+audit.ActorSQL("e.actor_id", "e.actor_name")+`, e.action, e.step, e.to_step, e.comment, e.details
+		FROM wf_events e WHERE e.document_id = $1 ORDER BY e.id`, docID)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: history: %w", err)
 	}
@@ -77,11 +77,11 @@ func (s *Activity) History(ctx context.Context, sc access.Scope, docID string) (
 	for rows.Next() {
 		var e Event
 		var at int64
-		var details string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Step, &e.ToStep, &e.Comment, &details); err != nil {
+		var details, full string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &full, &e.ActorName, &e.Action, &e.Step, &e.ToStep, &e.Comment, &details); err != nil {
 			return nil, err
 		}
-		e.At = db.Time(at)
+		e.At, e.ActorName = db.Time(at), audit.Actor(full, e.ActorName)
 		if details != "{}" {
 			_ = json.Unmarshal([]byte(details), &e.Details)
 		}
@@ -153,7 +153,7 @@ func (s *Activity) Feed(ctx context.Context, sc access.Scope, before string, lim
 		limit = 50
 	}
 	cond, args := visible(sc, 1)
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, e.actor_name, e.action, e.step, e.to_step, e.comment, e.details,
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.actor_id, `+audit.ActorSQL("e.actor_id", "e.actor_name")+`, e.action, e.step, e.to_step, e.comment, e.details,
 		d.id, d.number, d.title
 		FROM wf_events e JOIN wf_documents d ON d.id = e.document_id JOIN units u ON u.id = d.unit_id
 		WHERE `+cond+` AND ($5 = '' OR e.id < $5) ORDER BY e.id DESC LIMIT $6`, append(args, before, limit)...)
@@ -165,12 +165,12 @@ func (s *Activity) Feed(ctx context.Context, sc access.Scope, before string, lim
 	for rows.Next() {
 		var f FeedItem
 		var at int64
-		var details string
-		if err := rows.Scan(&f.ID, &at, &f.ActorID, &f.ActorName, &f.Action, &f.Step, &f.ToStep, &f.Comment, &details,
+		var details, full string
+		if err := rows.Scan(&f.ID, &at, &f.ActorID, &full, &f.ActorName, &f.Action, &f.Step, &f.ToStep, &f.Comment, &details,
 			&f.DocumentID, &f.Number, &f.Title); err != nil {
 			return nil, err
 		}
-		f.At = db.Time(at)
+		f.At, f.ActorName = db.Time(at), audit.Actor(full, f.ActorName)
 		if details != "{}" {
 			_ = json.Unmarshal([]byte(details), &f.Details)
 		}

@@ -95,6 +95,11 @@ func runCRM(ctx context.Context, args []string) error {
 		return err
 	}
 
+	dupP95, err := timeDuplicates(ctx, t, max(3, f.queries/10))
+	if err != nil {
+		return err
+	}
+
 	exportS, rssMB, rows, err := exportAll(ctx, t, dir)
 	if err != nil {
 		return err
@@ -103,8 +108,8 @@ func runCRM(ctx context.Context, args []string) error {
 		return fmt.Errorf("export has %d members of %d", rows, f.members)
 	}
 	stop() // the hub's closing lines ("hub log: …") come before the RESULT line
-	fmt.Printf("RESULT crm members=%d import_s=%.1f filter_p95_ms=%.1f search_p95_ms=%.1f export_s=%.1f export_rss_mb=%.0f\n",
-		rows, importS, filterP95, searchP95, exportS, rssMB)
+	fmt.Printf("RESULT crm members=%d import_s=%.1f filter_p95_ms=%.1f search_p95_ms=%.1f export_s=%.1f export_rss_mb=%.0f duplicates_p95_ms=%.1f\n",
+		rows, importS, filterP95, searchP95, exportS, rssMB, dupP95)
 	return nil
 }
 
@@ -196,6 +201,29 @@ func importFile(ctx context.Context, t *target, path string) (importSummary, err
 		}
 	}
 	return rep, nil
+}
+
+// timeDuplicates times the page of likely duplicates (the whole
+// federation's, as its administrator sees it): each request pairs every
+// card by phone, e-mail, and name with birth date. It returns the 95th
+// percentile in milliseconds.
+func timeDuplicates(ctx context.Context, t *target, n int) (float64, error) {
+	var ms []float64
+	pairs := 0
+	for range n {
+		var page struct {
+			Pairs []struct{} `json:"pairs"`
+		}
+		start := time.Now()
+		if _, err := t.call(ctx, t.token, "GET", "/api/v1/crm/members/duplicates?limit=100", nil, &page); err != nil {
+			return 0, fmt.Errorf("duplicates: %w", err)
+		}
+		ms = append(ms, float64(time.Since(start).Microseconds())/1000)
+		pairs = len(page.Pairs)
+	}
+	fmt.Fprintf(os.Stderr, "query %-16s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%d pairs on the page)\n",
+		"duplicates", pct(ms, 50), pct(ms, 95), pct(ms, 100), pairs)
+	return pct(ms, 95), nil
 }
 
 // runQueries times the list endpoint: filters (a whole committee, one

@@ -188,7 +188,7 @@ func (x *inboxAdmin) showLine(ctx context.Context, w io.Writer, l inbox.Line) {
 	hours := formatWeek(l.Hours.Week)
 	tz := l.Hours.TZ
 	if tz == "" {
-		tz = "Europe/Moscow"
+		tz = "(the installation's, PROFHUB_TIME_ZONE)"
 	}
 	rows := [][2]string{
 		{"id", l.ID},

@@ -36,7 +36,7 @@ func (f *lineFlags) define(fs *flag.FlagSet) {
 	f.welcome = fs.String("welcome", "", "auto-reply to a new conversation; empty: none")
 	f.offHours = fs.String("off-hours", "", "auto-reply outside working hours; empty: the welcome reply")
 	f.hours = fs.String("hours", "", `working hours, e.g. "mon-fri 09:00-18:00; sat 10:00-14:00"; "always" or empty: always open`)
-	f.tz = fs.String("tz", "", "time zone of the working hours (default Europe/Moscow)")
+	f.tz = fs.String("tz", "", "time zone of the working hours (default: the installation's, PROFHUB_TIME_ZONE)")
 	f.holidays = fs.String("holidays", "", "days closed all day, comma-separated: 2026-01-01,2026-01-02; empty: none")
 	f.operators = fs.String("operators", "", "operators in queue order, comma-separated; each LOGIN[:CAPACITY][:supervisor] (replaces the list)")
 }

@@ -161,7 +161,7 @@ func List(ctx context.Context, d *db.DB, sc access.Scope, f Filter) ([]Row, erro
 	}
 	lo, hi := sc.PathRange()
 	rows, err := d.QueryContext(ctx, `
-		SELECT a.id, a.at, a.actor_id, a.actor_name, a.ip, a.action, a.object_type, a.object_id, a.unit_id, a.details
+		SELECT a.id, a.at, a.actor_id, `+ActorSQL("a.actor_id", "a.actor_name")+`, a.ip, a.action, a.object_type, a.object_id, a.unit_id, a.details
 		FROM audit_log a JOIN units u ON u.id = a.unit_id
 		WHERE u.path >= $1 AND u.path < $2
 		  AND ($3 = '' OR a.object_type = $3)
@@ -178,11 +178,11 @@ func List(ctx context.Context, d *db.DB, sc access.Scope, f Filter) ([]Row, erro
 	for rows.Next() {
 		var r Row
 		var at int64
-		var details string
-		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.ActorName, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.UnitID, &details); err != nil {
+		var details, full string
+		if err := rows.Scan(&r.ID, &at, &r.ActorID, &full, &r.ActorName, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.UnitID, &details); err != nil {
 			return nil, fmt.Errorf("audit: list: %w", err)
 		}
-		r.At = db.Time(at)
+		r.At, r.ActorName = db.Time(at), Actor(full, r.ActorName)
 		if details != "{}" {
 			_ = json.Unmarshal([]byte(details), &r.Details)
 		}
@@ -194,15 +194,16 @@ func List(ctx context.Context, d *db.DB, sc access.Scope, f Filter) ([]Row, erro
 // History returns the changes recorded on one object, oldest first, at
 // most limit (the newest ones when there are more): the history a card
 // shows. Reads (actions ending in ".read") are left out. ActorName is the
-// person's full name where the actor is a user, else the recorded name.
+// person's full name where the actor is a user (by id, or by the login
+// that older rows recorded), else the recorded name.
 // The caller has checked that the object is one its user may see.
 func History(ctx context.Context, q db.Execer, objectType, objectID string, limit int) ([]Row, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
 	rows, err := q.QueryContext(ctx, `
-		SELECT a.id, a.at, a.actor_id, COALESCE(us.full_name, a.actor_name), a.ip, a.action, a.object_type, a.object_id, a.unit_id, a.details
-		FROM audit_log a LEFT JOIN users us ON us.id = a.actor_id AND a.actor_id <> ''
+		SELECT a.id, a.at, a.actor_id, `+ActorSQL("a.actor_id", "a.actor_name")+`, a.ip, a.action, a.object_type, a.object_id, a.unit_id, a.details
+		FROM audit_log a
 		WHERE a.object_type = $1 AND a.object_id = $2 AND a.action NOT LIKE '%.read'
 		ORDER BY a.id DESC
 		LIMIT $3`, objectType, objectID, limit)
@@ -214,11 +215,11 @@ func History(ctx context.Context, q db.Execer, objectType, objectID string, limi
 	for rows.Next() {
 		var r Row
 		var at int64
-		var details string
-		if err := rows.Scan(&r.ID, &at, &r.ActorID, &r.ActorName, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.UnitID, &details); err != nil {
+		var details, full string
+		if err := rows.Scan(&r.ID, &at, &r.ActorID, &full, &r.ActorName, &r.IP, &r.Action, &r.ObjectType, &r.ObjectID, &r.UnitID, &details); err != nil {
 			return nil, fmt.Errorf("audit: history: %w", err)
 		}
-		r.At = db.Time(at)
+		r.At, r.ActorName = db.Time(at), Actor(full, r.ActorName)
 		if details != "{}" {
 			_ = json.Unmarshal([]byte(details), &r.Details)
 		}

@@ -3,6 +3,8 @@ package audit_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/profhub/profhub/internal/security/access"
@@ -39,6 +41,48 @@ func TestFailedAuditWriteFailsTheAction(t *testing.T) {
 		}
 		if err := audit.Record(ctx, d, access.Scope{}, audit.Entry{Action: "x", ObjectType: "y"}); err == nil {
 			t.Fatal("an entry without a unit was accepted")
+		}
+	})
+}
+
+// Histories show people by name: a row written before the person-name
+// change recorded the login (with or without the user's id), and is shown
+// by the user's full name; a name that is no user's stays.
+func TestHistoryShowsNamesNotLogins(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := org.NewStore(d)
+		root, err := st.EnsureRoot(ctx, "Федерация")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := access.System("test")
+		sys.UnitID = root.ID
+		u, err := st.CreateUser(ctx, sys, org.NewUser{Login: "mivanova", FullName: "Иванова Мария Петровна", Role: access.Secretary,
+			UnitID: root.ID, PasswordHash: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, actor := range [][2]string{{u.ID, "mivanova"}, {"", "mivanova"}, {"", "system"}, {u.ID, "Иванова М. П."}} {
+			if _, err := d.Exec(`INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, object_type, object_id, unit_id, details)
+				VALUES ($1, $2, $3, $4, '', 'member.update', 'member', 'm1', $5, '{}')`, fmt.Sprintf("a%d", i), i, actor[0], actor[1], root.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := audit.History(ctx, d, "member", "m1", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.ActorName)
+		}
+		if want := "Иванова Мария Петровна|Иванова Мария Петровна|system|Иванова Мария Петровна"; strings.Join(got, "|") != want {
+			t.Fatalf("history names %q, want %q", strings.Join(got, "|"), want)
+		}
+		list, err := audit.List(ctx, d, sys, audit.Filter{ObjectType: "member"})
+		if err != nil || len(list) != 4 || list[2].ActorName != "Иванова Мария Петровна" {
+			t.Fatalf("audit list: %+v, %v", list, err)
 		}
 	})
 }

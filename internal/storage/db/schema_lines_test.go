@@ -63,7 +63,9 @@ func (s *schema) detailed() []string {
 //   - the words of the inbox search (migration 00025): an FTS5 table
 //     (inbox_search and its shadow tables) on SQLite, a tsvector column
 //     with a GIN index on PostgreSQL; inbox_search_docs.id is SQLite's
-//     64-bit rowid, a BIGINT on PostgreSQL.
+//     64-bit rowid, a BIGINT on PostgreSQL; PostgreSQL's documents also
+//     keep the conversation's line, assignee and status, with an index by
+//     conversation to update them (migration 00035).
 func (s *schema) portable() []string {
 	s.normalise()
 	pkCols := map[string]string{} // table → its first primary-key column, for REFERENCES t
@@ -92,7 +94,7 @@ func (s *schema) portable() []string {
 		}
 	}
 	for _, ix := range s.indexes {
-		if ix.origin == "pk" || (ix.table == "inbox_search_docs" && ix.name == "inbox_search_docs_terms") {
+		if ix.origin == "pk" || (ix.table == "inbox_search_docs" && (ix.name == "inbox_search_docs_terms" || ix.name == "inbox_search_docs_conversation")) {
 			continue
 		}
 		name := ix.name
@@ -129,7 +131,8 @@ func searchEngineOwn(table, column string) bool {
 	case "inbox_search", "inbox_search_config", "inbox_search_data", "inbox_search_docsize", "inbox_search_idx", "inbox_search_content":
 		return true
 	case "inbox_search_docs":
-		return column == "terms"
+		// PostgreSQL keeps the search's filters beside the words (00035).
+		return column == "terms" || column == "line_id" || column == "assignee_id" || column == "status"
 	}
 	return false
 }

@@ -39,7 +39,7 @@ func Open(t *testing.T) *db.DB {
 }
 
 // OpenSQLite opens a migrated SQLite database in a temporary directory.
-func OpenSQLite(t *testing.T) *db.DB {
+func OpenSQLite(t testing.TB) *db.DB {
 	t.Helper()
 	d, err := db.Open(context.Background(), "", t.TempDir())
 	if err != nil {
@@ -51,7 +51,7 @@ func OpenSQLite(t *testing.T) *db.DB {
 
 // OpenPostgres creates a private schema, opens it and migrates it; the
 // schema is dropped when the test ends.
-func OpenPostgres(t *testing.T) *db.DB {
+func OpenPostgres(t testing.TB) *db.DB {
 	t.Helper()
 	dsn, _ := NewPostgresSchema(t)
 	d, err := db.Open(context.Background(), dsn, "")

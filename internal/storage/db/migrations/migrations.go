@@ -30,6 +30,7 @@ var goMigrations = []goMigration{
 	workflow,
 	crmAppeals,
 	inboxSearch,
+	inboxSearchFilters,
 }
 
 // goMigration is a migration whose statements are run in one transaction,
