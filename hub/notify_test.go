@@ -255,6 +255,7 @@ func TestMailingAndChannelStatesRingOnce(t *testing.T) {
 // the runner finished.
 func TestMailingAndChannelEventsRingAtOnce(t *testing.T) {
 	n := hubtest.Start(t)
+	n.Config.BaseURL = n.Server.URL // a campaign starts only with absolute links
 	ctx := context.Background()
 	const pw = "events-password"
 	committee := n.AddUnit(t, "", org.Committee, "Обком")

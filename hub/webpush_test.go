@@ -52,7 +52,7 @@ func TestWebPushAPI(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, phone.Endpoint) {
 		t.Fatalf("subscriptions: %d %s", code, body)
 	}
-	if code, body := b2.Do(t, "GET", "/api/v1/notifications/preferences", ""); code != http.StatusOK || !strings.Contains(body, `"delivered":["hub","email","push"]`) {
+	if code, body := b2.Do(t, "GET", "/api/v1/notifications/preferences", ""); code != http.StatusOK || !strings.Contains(body, `"delivered":["hub","email","telegram","push"]`) {
 		t.Fatalf("preferences: %d %s", code, body)
 	}
 	if code, body := b2.Do(t, "DELETE", "/api/v1/notifications/push/subscriptions", `{"endpoint":"`+phone.Endpoint+`"}`); code != http.StatusNoContent {

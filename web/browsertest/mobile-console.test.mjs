@@ -33,6 +33,13 @@ await run('mobile-console', async (browser, current) => {
   await op.waitForSelector('#conversations li');
   await step(op, 'mobile-console-list');
   await op.selectOption('#presence', 'online');
+  // The demo's queue is offered at once, up to the line's limit of offers:
+  // she leaves those to her colleague, so that the member's is offered next.
+  await op.waitForSelector('.offer', { timeout: 10000 }).catch(() => {});
+  for (let i = 0; i < 30 && await op.locator('.offer').count(); i++) {
+    await op.locator('.offer button:not(.primary)').first().click().catch(() => {});
+    await op.waitForTimeout(150);
+  }
 
   // A member writes; the line offers the conversation to operator1.
   const res = await post('m-1', 'Здравствуйте! Хочу летом отправить сына (10 лет) в санаторий. Есть ли путёвки со скидкой от профсоюза?');

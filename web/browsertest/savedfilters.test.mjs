@@ -95,6 +95,7 @@ await run('savedfilters', async (browser, current) => {
   await page.fill('input[name=name]', 'Собрание в школе № 1');
   await page.selectOption('select[name=segment]', await segment.getAttribute('value'));
   await page.fill('input[name=subject]', 'Собрание профсоюзной организации');
+  await page.check('input[name=mode][value=html]'); // the letter as HTML code, not in the block editor
   await page.fill('textarea[name=html]', '<p>Собрание в пятницу в 15:00.</p>');
   await page.click('#count');
   await page.waitForFunction(() => /^Получателей: \d/.test(document.getElementById('editor-msg').textContent));

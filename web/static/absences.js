@@ -9,7 +9,7 @@
   var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
   if (!document.getElementById('absences-page')) return;
   var kinds = ['vacation', 'sick_leave', 'business_trip', 'day_off'];
-  var me = null, month = new Date().toISOString().slice(0, 7), chart = null;
+  var me = null, month = ui.isoDay(new Date()).slice(0, 7), chart = null; // this month in the user's zone
   var form = document.getElementById('abs-form'), errBox = document.getElementById('abs-error');
   var userSel = document.getElementById('abs-user');
 

@@ -8,7 +8,7 @@
   if (!root) return;
   var ui = window.profhub, t = ui.t, el = ui.el;
   var form = document.getElementById('calls-form');
-  function iso(d) { return d.toISOString().slice(0, 10); }
+  var iso = ui.isoDay; // days in the user's zone, as the server reads them
   form.elements.from.value = iso(new Date(Date.now() - 6 * 864e5));
   form.elements.to.value = iso(new Date());
   function query() {

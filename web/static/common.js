@@ -28,6 +28,9 @@ window.profhub = (function () {
   // Calendar days (YYYY-MM-DD) are not instants: format them in UTC so
   // no time zone moves them to the day before.
   var calFmt = new Intl.DateTimeFormat(lang, { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' });
+  // The calendar day of an instant in the user's zone, as YYYY-MM-DD
+  // (en-CA writes that form), for date fields the server reads in it.
+  var isoDayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
 
   // instant turns an ISO string, milliseconds or a Date into a Date, or
   // null when there is nothing valid to show.
@@ -58,6 +61,10 @@ window.profhub = (function () {
     },
 
     // --- dates and durations ------------------------------------------------
+    // isoDay: the day of an instant in the user's zone as YYYY-MM-DD, for
+    // a date field's value (toISOString's day is UTC's: in Orenburg it is
+    // yesterday's until 05:00).
+    isoDay: function (v) { var d = instant(v); return d ? isoDayFmt.format(d) : ''; },
     // date: the day of an instant ("04.12.2026"), '' when there is none.
     date: function (v) { var d = instant(v); return d ? dayFmt.format(d) : ''; },
     // time: the clock time of an instant ("14:05", with seconds if asked).

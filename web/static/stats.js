@@ -7,7 +7,7 @@
   if (!root) return;
   var ui = window.profhub, t = ui.t, el = ui.el;
   var form = document.getElementById('stats-form');
-  function iso(d) { return d.toISOString().slice(0, 10); }
+  var iso = ui.isoDay; // days in the user's zone, as the server reads them
   var today = new Date(), monthAgo = new Date(Date.now() - 29 * 864e5);
   form.elements.from.value = iso(monthAgo);
   form.elements.to.value = iso(today);
