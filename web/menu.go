@@ -29,6 +29,8 @@ var menu = []menuEntry{
 	{Nav: "calendar", Href: "/calendar", Key: "nav.calendar", Perm: access.ReadDirectory},
 	// Everyone requests their own absences and sees their unit's chart.
 	{Nav: "absences", Href: "/absences", Key: "nav.absences", Perm: access.ReadDirectory},
+	// Everyone sees their unit's time sheet; heads correct it (worktime).
+	{Nav: "worktime", Href: "/worktime", Key: "nav.worktime", Perm: access.ReadDirectory},
 	// One's profile is always there; the administration behind it is
 	// shown by permission on the settings page.
 	{Nav: "settings", Href: "/settings", Key: "nav.settings"},
