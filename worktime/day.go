@@ -3,7 +3,10 @@ package worktime
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -128,4 +131,20 @@ func refuse(action, state string) error {
 	default: // resume while working
 		return valid.Refuse(db.ErrConflict, "worktime_running", "the working day is running, not paused")
 	}
+}
+
+// AddInterval records a finished interval of a person's day as it was
+// (the demo's past weeks); it is not checked against the day's state.
+func (s *Service) AddInterval(ctx context.Context, userID string, start, end time.Time) error {
+	zone, err := s.zoneOf(ctx, s.db, userID)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO worktime_intervals (id, user_id, day, started_at, ended_at, closed_by)
+		VALUES ($1, $2, $3, $4, $5, 'end')`, uuid.Must(uuid.NewV7()).String(), userID, start.In(zone).Format(time.DateOnly),
+		start.UnixMilli(), end.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("worktime: add: %w", err)
+	}
+	return nil
 }
