@@ -25,7 +25,6 @@ var allAreas = []struct{ href, api string }{
 	{"/mailings", ""},
 	{"/calendar", "/api/v1/calendar/calendars"},
 	{"/absences", "/api/v1/absences"},
-	{"/worktime", "/api/v1/worktime/sheet"},
 	{"/settings", ""},
 }
 
@@ -54,12 +53,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/worktime", "/settings"},
-		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/worktime", "/settings"},
-		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/worktime", "/settings"},
-		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/worktime", "/settings"},
-		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/worktime", "/settings"},
-		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/worktime", "/settings"},
+		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {
