@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,7 +197,11 @@ func TestSheetAndCorrections(t *testing.T) {
 	if err := tm.n.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'worktime.correct'`).Scan(&audited); err != nil || audited != 1 {
 		t.Fatalf("audited %d, %v", audited, err)
 	}
-	// the file: names as text, the reason neutralised, hours as numbers
+	// the file: names as text (a name like a formula too), hours as numbers
+	if _, err := tm.n.DB.ExecContext(context.Background(), `UPDATE users SET full_name = $1 WHERE id = $2`,
+		`=HYPERLINK("http://evil","Жми")`, tm.ch.ID); err != nil {
+		t.Fatal(err)
+	}
 	code, body := tm.chW.Do(t, "GET", "/api/v1/worktime/sheet.xlsx?month=2026-12", "")
 	if code != 200 {
 		t.Fatalf("xlsx = %d", code)
@@ -216,13 +221,20 @@ func TestSheetAndCorrections(t *testing.T) {
 	if len(opRow) < 34 || opRow[1] != "8.5" || opRow[14] != "О" || opRow[32] != "8.5" {
 		t.Fatalf("operator's row in the file = %q", opRow)
 	}
+	var names []string
+	for _, row := range rows[2:] {
+		names = append(names, row[0])
+	}
+	if !slices.Contains(names, `'=HYPERLINK("http://evil","Жми")`) {
+		t.Fatalf("the formula-like name was not neutralised: %q", names)
+	}
 	comments, _ := x.GetComments(name)
 	if len(comments) != 1 || len(comments[0].Paragraph) != 1 || !strings.Contains(comments[0].Paragraph[0].Text, "приём граждан") {
 		t.Fatalf("comments = %+v", comments)
 	}
-	for _, row := range rows {
+	for r, row := range rows {
 		for i := range row {
-			if f, _ := x.GetCellFormula(name, cellName(i+1, 1)); f != "" {
+			if f, _ := x.GetCellFormula(name, cellName(i+1, r+1)); f != "" {
 				t.Fatalf("a formula in the file: %q", f)
 			}
 		}

@@ -8,7 +8,7 @@
   'use strict';
   var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
   if (!document.getElementById('worktime-page')) return;
-  var month = new Date().toISOString().slice(0, 7), unit = '', sheet = null, target = null;
+  var month = '', unit = '', sheet = null, target = null;
   var errBox = document.getElementById('wt-error'), form = document.getElementById('wt-form');
   var unitSel = document.getElementById('wt-unit');
 
@@ -26,6 +26,7 @@
 
   function draw(sh) {
     sheet = sh;
+    month = sh.month; // the server's month: this one in the installation's zone at first
     document.getElementById('wt-title').textContent = monthName(sh.month);
     document.getElementById('wt-norm').textContent = sh.unit_name + ' · ' + fill(t('wt_norm_of'), sh.norm_hours);
     document.getElementById('wt-export').href = '/api/v1/worktime/sheet.xlsx?month=' + sh.month + (unit ? '&unit=' + encodeURIComponent(unit) : '');
@@ -112,7 +113,7 @@
       return api('GET', '/api/v1/worktime/sheet?month=' + month + (unit ? '&unit=' + encodeURIComponent(unit) : ''));
     }).then(draw).catch(ui.fail(errBox));
   }
-  document.getElementById('wt-prev').addEventListener('click', function () { month = shift(month, -1); load(); });
-  document.getElementById('wt-next').addEventListener('click', function () { month = shift(month, 1); load(); });
+  document.getElementById('wt-prev').addEventListener('click', function () { if (month) { month = shift(month, -1); load(); } });
+  document.getElementById('wt-next').addEventListener('click', function () { if (month) { month = shift(month, 1); load(); } });
   load().then(function () { if (sheet) return units(); });
 })();
