@@ -103,3 +103,16 @@ func (s *Service) Mine(ctx context.Context, sc access.Scope) ([]Absence, error) 
 	}
 	return out, rows.Err()
 }
+
+// ApprovedIn lists the approved absences of the people of the subtree at
+// path sharing a day with from..to (the time sheet's letters).
+func (s *Service) ApprovedIn(ctx context.Context, path, from, to string) ([]Absence, error) {
+	list, _, err := s.inRange(ctx, path, from, to)
+	out := list[:0]
+	for _, a := range list {
+		if a.Status == Approved {
+			out = append(out, a)
+		}
+	}
+	return out, err
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
+	"github.com/profhub/profhub/worktime"
 )
 
 // Password is the password of every demo account; the demo is for trying
@@ -60,6 +61,9 @@ type Env struct {
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
 	Telegram TelegramBot
+	// Worktime, when set, gets three weeks of the staff's working time
+	// and a correction (worktime.go).
+	Worktime *worktime.Service
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
@@ -130,6 +134,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillAbsences(ctx, e); err != nil {
 		return fmt.Errorf("demo: absences: %w", err)
+	}
+	if err := fillWorktime(ctx, e); err != nil {
+		return fmt.Errorf("demo: working time: %w", err)
 	}
 	if e.Calendar != nil {
 		if err := fillCalendar(ctx, e, sc); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
@@ -23,7 +24,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n.Config.BaseURL = n.Server.URL // campaigns are scheduled only with links that work
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Out: &out, Params: auth.CheapPasswordParams,
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkTelephony(t, n)
 	checkNoticesAndHomes(t, n)
 	checkAbsences(t, n)
+	checkWorktime(t, n)
 	checkCalendar(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
@@ -277,5 +279,34 @@ func checkAbsences(t *testing.T, n *hubtest.Node) {
 	}
 	if reqs, err := n.Absences.Requests(ctx, ch.Scope("test")); err != nil || len(reqs) != 2 {
 		t.Errorf("the chairman's requests: %d, %v", len(reqs), err)
+	}
+}
+
+// checkWorktime: the chairman's time sheet has the staff's hours and one
+// corrected cell (this month's or, early in a month, the last one's).
+func checkWorktime(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	ch, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	minutes, fixed := 0, 0
+	for _, month := range []string{time.Now().AddDate(0, 0, -21).Format("2006-01"), time.Now().Format("2006-01")} {
+		sh, err := n.Worktime.Month(ctx, ch.Scope("test"), "", month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range sh.Rows {
+			minutes += r.Minutes
+			for _, c := range r.Cells {
+				if c.Correction != nil {
+					fixed++
+				}
+			}
+		}
+	}
+	if minutes < 60*60 || fixed == 0 {
+		t.Errorf("the demo's time sheet: %d minutes, %d corrected", minutes, fixed)
 	}
 }

@@ -44,6 +44,7 @@ import (
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
+	"github.com/profhub/profhub/worktime"
 )
 
 // Options are settings that are not part of the administrator's
@@ -73,6 +74,8 @@ type Hub struct {
 	// Absences the staff's absences.
 	WorkCal  *workcal.Service
 	Absences *absence.Service
+	// Worktime is the staff's working time and the units' time sheets.
+	Worktime *worktime.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -162,6 +165,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	cal := h.WorkCal.Calendar()
 	h.Absences = h.newAbsences()
+	h.Worktime = h.newWorktime()
 	if h.Inbox, err = inbox.New(inbox.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Box: h.Box, Log: log, Metrics: h.Metrics, NodeID: h.NodeID,
 		Alerts: inboxAlerts{h}, Calendar: cal, Absences: h.Absences, Zone: cfg.Zone()}); err != nil {
 		return nil, err
@@ -203,6 +207,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Notify.Routes(mux)
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
+	h.Worktime.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,

@@ -27,7 +27,10 @@ var menu = []menuEntry{
 	// Every employee has a calendar; what each may read or write is the
 	// calendar API's business.
 	{Nav: "calendar", Href: "/calendar", Key: "nav.calendar", Perm: access.ReadDirectory},
-	// Everyone requests their own absences and sees their unit's chart.
+	// Everyone requests their own absences and sees their unit's chart;
+	// the unit's time sheet (/worktime, which heads correct) is a tab of
+	// the same area: the menu already wraps on a 1366 px screen for a
+	// chairman, and the sheet shows the absences by their letters.
 	{Nav: "absences", Href: "/absences", Key: "nav.absences", Perm: access.ReadDirectory},
 	// One's profile is always there; the administration behind it is
 	// shown by permission on the settings page.

@@ -59,6 +59,12 @@ var funcs = template.FuncMap{
 		}
 		return strings.TrimSpace(p.Given + " " + p.Patronymic)
 	},
+	// clockStrings are the working day control's words (clock.js).
+	"clockStrings": func(lang string) string {
+		return string(scriptStrings(lang, func(k string) (string, bool) {
+			return k, strings.HasPrefix(k, "clock.")
+		}))
+	},
 	// bellStrings are the bell's words (bell.js), on its element.
 	"bellStrings": func(lang string) string {
 		return string(scriptStrings(lang, func(k string) (string, bool) {

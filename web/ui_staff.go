@@ -18,6 +18,13 @@ func (h staffPages) absences(w http.ResponseWriter, r *http.Request) {
 	h.ui.script(w, r, "absences", "nav.absences", "absences")
 }
 
+// worktime is the unit's time sheet by month: hours by day, absences by
+// letter, the norm, the head's corrections and the XLSX
+// (web/static/worktime.js). It is a tab of the absences' area.
+func (h staffPages) worktime(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "worktime", "nav.worktime", "absences")
+}
+
 // calendar is the production calendar's years with their totals, the
 // upload of a year's file and the return to the shipped one
 // (web/static/workcal.js). Only those who manage settings open it.

@@ -19,6 +19,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
+	"github.com/profhub/profhub/worktime"
 )
 
 // fillDemo fills the demo; m, when set, adds the mailing part; n is the
@@ -31,8 +32,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	abs := absence.New(absence.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.AbsenceAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
 		Alerts: hub.CalendarAlerts(n)})
+	wt := worktime.New(worktime.Deps{DB: d, Zone: cfg.Zone(), Absences: hub.WorktimeAbsences(abs), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Zone: cfg.Zone()})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone()})
 }
 
 func (c *cli) demo(args []string) error {
