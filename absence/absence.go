@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -139,7 +140,7 @@ func New(d Deps) *Service {
 	}
 	zone := d.Zone
 	if zone == nil {
-		zone = time.FixedZone("UTC+5", 5*3600)
+		zone = config.DefaultZone()
 	}
 	return &Service{db: d.DB, log: d.Log.With("pkg", "absence"), zone: zone, deps: d, now: time.Now}
 }

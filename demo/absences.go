@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/internal/config"
 )
 
 // fillAbsences gives the staff a month of absences around today, so the
@@ -19,7 +20,7 @@ func fillAbsences(ctx context.Context, e Env) error {
 	}
 	zone := e.Zone
 	if zone == nil {
-		zone = time.FixedZone("UTC+5", 5*3600)
+		zone = config.DefaultZone()
 	}
 	today := time.Now().In(zone)
 	day := func(d int) string { return today.AddDate(0, 0, d).Format(time.DateOnly) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/worktime"
 )
 
@@ -20,7 +21,7 @@ func fillWorktime(ctx context.Context, e Env) error {
 	}
 	zone := e.Zone
 	if zone == nil {
-		zone = time.FixedZone("UTC+5", 5*3600)
+		zone = config.DefaultZone()
 	}
 	now := time.Now().In(zone)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
@@ -135,13 +136,7 @@ func Zone() *time.Location {
 	return defaultZone
 }
 
-var defaultZone = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Yekaterinburg")
-	if err != nil {
-		return time.FixedZone("UTC+5", 5*3600)
-	}
-	return loc
-}()
+var defaultZone = config.DefaultZone()
 
 func (h WorkingHours) validate() error {
 	if h.TZ != "" {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
@@ -194,13 +195,7 @@ func Zone() *time.Location {
 	return defaultZone
 }
 
-var defaultZone = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Yekaterinburg")
-	if err != nil {
-		return time.FixedZone("UTC+5", 5*3600)
-	}
-	return loc
-}()
+var defaultZone = config.DefaultZone()
 
 // deadlineMillis is the end of the given day in the zone, or 0 for "".
 func deadlineMillis(day string) int64 {

@@ -224,9 +224,20 @@ func (c *Config) Zone() *time.Location {
 	if c.TimeZone != nil {
 		return c.TimeZone
 	}
-	l, _ := LoadZone(DefaultTimeZone)
-	return l
+	return DefaultZone()
 }
+
+// DefaultZone is DefaultTimeZone, or a fixed UTC+5 where the zone database
+// lacks it: the zone of services built without one (tests, the demo).
+func DefaultZone() *time.Location { return defaultZone }
+
+var defaultZone = func() *time.Location {
+	l, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		return time.FixedZone("UTC+5", 5*3600)
+	}
+	return l
+}()
 
 // LoadZone loads an IANA zone by name. The binary embeds the zone
 // database (time/tzdata in cmd/profhub), so a host without one works.
