@@ -80,7 +80,9 @@ func TestConcurrentRepliesShareGroupsAndKeepOrder(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for k := range replies {
-				send := func() answer { return reply(tokens[i], ids[i], fmt.Sprintf("Ответ %d", k), fmt.Sprintf("c-%d-%d", i, k)) }
+				send := func() answer {
+					return reply(tokens[i], ids[i], fmt.Sprintf("Ответ %d", k), fmt.Sprintf("c-%d-%d", i, k))
+				}
 				if k != 5 {
 					got[i] = append(got[i], send())
 				} else {
