@@ -81,10 +81,10 @@ type Hub struct {
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
 	// Feed is the staff feed of posts (hub/feed.go).
-	Feed *feed.Service
-	Box          *secretbox.Box
-	Metrics      *prometheus.Registry
-	NodeID       string
+	Feed    *feed.Service
+	Box     *secretbox.Box
+	Metrics *prometheus.Registry
+	NodeID  string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
