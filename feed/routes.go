@@ -48,10 +48,6 @@ func (h handlers) page(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	answer(w, r, pg, err)
 }
 
-func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	h.s.stream(w, r, p.Scope)
-}
-
 func (h handlers) create(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in Input
 	if err := httpapi.Decode(r, &in); err != nil {

@@ -19,6 +19,8 @@ var (
 	blockEnd    = regexp.MustCompile(`(?i)<\s*(br\s*/?|/p|/div|/li|/blockquote)\s*>`)
 	spaces      = regexp.MustCompile(`[ \t]+`)
 	blankLines  = regexp.MustCompile(`\n\s*\n+`)
+	divOpen     = regexp.MustCompile(`(?i)<div\b[^>]*>`)
+	divClose    = regexp.MustCompile(`(?i)</div\s*>`)
 )
 
 func newBodyPolicy() *bluemonday.Policy {
@@ -36,7 +38,7 @@ func newBodyPolicy() *bluemonday.Policy {
 // Sanitize is the stored form of a post's HTML.
 func Sanitize(in string) string {
 	// A div is a line in contenteditable: keep it as a paragraph.
-	in = strings.NewReplacer("<div>", "<p>", "</div>", "</p>", "<DIV>", "<p>", "</DIV>", "</p>").Replace(in)
+	in = divClose.ReplaceAllString(divOpen.ReplaceAllString(in, "<p>"), "</p>")
 	return strings.TrimSpace(bodyPolicy.Sanitize(in))
 }
 

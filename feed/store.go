@@ -74,10 +74,10 @@ func (s *Service) get(ctx context.Context, q db.Execer, sc access.Scope, id stri
 // list reads the posts the caller may see: pinned ones (pinned true), or
 // the others created before the instant (ms), newest first.
 func (s *Service) list(ctx context.Context, sc access.Scope, pinned bool, before int64, limit int) ([]Post, []pollHead, error) {
-	cond, args := visibleSQL(sc, 1)
+	cond, args := visibleSQL(sc, 2)
 	where := ` WHERE p.pinned_at = 0 AND p.created_at < $1 AND ` + cond + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ` + strconv.Itoa(limit)
 	if pinned {
-		where = ` WHERE p.pinned_at > 0 AND $1 > 0 AND ` + cond + ` ORDER BY p.pinned_at DESC LIMIT 20`
+		where = ` WHERE p.pinned_at > 0 AND CAST($1 AS BIGINT) > 0 AND ` + cond + ` ORDER BY p.pinned_at DESC LIMIT 20`
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+postColumns+postFrom+where, append([]any{before}, args...)...)
 	if err != nil {

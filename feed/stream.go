@@ -2,9 +2,7 @@ package feed
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/profhub/profhub/internal/security/access"
@@ -99,55 +97,4 @@ func (s *Service) newSince(ctx context.Context, sc access.Scope, id string) ([]P
 		id = out[i].ID
 	}
 	return out, id, rows.Err()
-}
-
-// stream serves one page's live stream: an "post" event per new post.
-func (s *Service) stream(w http.ResponseWriter, r *http.Request, sc access.Scope) {
-	rc := http.NewResponseController(w)
-	wake, stop := s.subscribe()
-	defer stop()
-	last := r.URL.Query().Get("after")
-	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		last = id // the browser reconnects from the last post it got
-	}
-	if len(last) > 64 {
-		last = ""
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, "retry: 3000\n\n"); err != nil {
-		return
-	}
-	tick := time.NewTicker(30 * time.Second)
-	defer tick.Stop()
-	for {
-		posts, next, err := s.newSince(r.Context(), sc, last)
-		if err == nil {
-			last = next
-		}
-		for _, p := range posts {
-			b, _ := json.Marshal(p)
-			if _, err := fmt.Fprintf(w, "id: %s\nevent: post\ndata: %s\n\n", p.ID, b); err != nil {
-				return
-			}
-		}
-		if len(posts) == 0 {
-			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
-				return
-			}
-		}
-		if rc.Flush() != nil {
-			return
-		}
-		select {
-		case <-r.Context().Done():
-			return
-		case <-s.done:
-			return
-		case <-wake:
-		case <-tick.C:
-		}
-	}
 }
