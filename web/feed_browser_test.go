@@ -1,0 +1,44 @@
+package web_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/web/browsertest"
+)
+
+// TestFeedInChromium: three browser contexts. The chairman publishes an
+// important post to the committee; it reaches the readers' open feed
+// pages without a reload; reader A confirms "Ознакомлен"; the chairman
+// opens the confirmation list and sees A among those who confirmed and B
+// among those who have not, by full name (web/browsertest/feed.test.mjs).
+func TestFeedInChromium(t *testing.T) {
+	n := browsertest.Start(t)
+	ctx := context.Background()
+	const pw = "feed-password"
+	unit, err := n.Org.CreateUnit(ctx, n.System, n.Root.ID, org.Committee, "Обком работников образования")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []struct {
+		login, name string
+		role        access.Role
+	}{
+		{"chair", "Кузнецова Ольга Петровна", access.Chairman},
+		{"reader.a", "Смирнов Андрей Викторович", access.Operator},
+		{"reader.b", "Волкова Елена Игоревна", access.Executor},
+	} {
+		hash, err := n.Auth.HashPassword(pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.Org.CreateUser(ctx, n.System, org.NewUser{Login: u.login, FullName: u.name, Role: u.role, UnitID: unit.ID, PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browsertest.Run(t, browsertest.Script{Name: "feed.test.mjs", Base: n.Server.URL, Timeout: 3 * time.Minute,
+		Env: []string{"PROFHUB_PASSWORD=" + pw}})
+}
