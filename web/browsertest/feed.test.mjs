@@ -13,7 +13,7 @@ await run('feed', async (browser, current) => {
   await chair.waitForSelector('#feed-chips .feed-chip', wait); // her own committee is the audience already
   const a = await signIn(browser, 'reader.a', { path: '/feed' });
   const b = await signIn(browser, 'reader.b', { path: '/feed', viewport: { width: phoneWidth, height: 844 } });
-  await a.waitForSelector('#feed-empty:not([hidden])', wait);
+  await a.locator('article.feed-post', { hasText: 'новогоднего вечера' }).waitFor(wait);
   check(await a.locator('#feed-form').count() === 0, 'an operator has no composer');
 
   // An empty post is refused in Russian.
@@ -29,10 +29,27 @@ await run('feed', async (browser, current) => {
   await chair.click('[data-cmd=bold]');
   await chair.keyboard.type('. Прошу ознакомиться до пятницы.');
   await chair.check('#feed-important');
+  // A picture drawn in the page, uploaded as the composer does.
+  const dataURL = await chair.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 480; c.height = 160;
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, 480, 160);
+    grad.addColorStop(0, '#b0182b'); grad.addColorStop(1, '#1a4f9c');
+    g.fillStyle = grad; g.fillRect(0, 0, 480, 160);
+    g.fillStyle = '#fff'; g.font = 'bold 28px sans-serif';
+    g.fillText('Положение о премировании', 24, 70);
+    g.font = '20px sans-serif'; g.fillText('с 1 января 2027 года', 24, 110);
+    return c.toDataURL('image/png');
+  });
+  await chair.setInputFiles('#feed-files', { name: 'положение.png', mimeType: 'image/png', buffer: Buffer.from(dataURL.split(',')[1], 'base64') });
+  await chair.locator('#feed-file-list li', { hasText: '🖼' }).waitFor(wait);
   await chair.click('#feed-submit');
   const mine = chair.locator('article.feed-post', { hasText: 'положение о премировании' });
   await mine.waitFor(wait);
   check(await mine.locator('.feed-body b').count() === 1, 'the bold words stay bold');
+  await mine.locator('.feed-images img').waitFor(wait);
+  check(await mine.locator('.feed-images img').evaluate((img) => img.complete && img.naturalWidth === 480), 'the picture is shown');
 
   // Live: the readers' pages, opened before, show it without a reload.
   const postA = a.locator('article.feed-post', { hasText: 'положение о премировании' });

@@ -324,6 +324,8 @@
       function (r) { return r.units; }, function (u) { return u.name; });
     picker(document.getElementById('feed-person'), document.getElementById('feed-person-list'), 'user', '/api/v1/users?limit=30&q=',
       function (r) { return r.users; }, function (u) { return u.full_name; });
+    var picker2 = form.querySelector('.feed-file');
+    picker2.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); document.getElementById('feed-files').click(); } });
     document.getElementById('feed-files').addEventListener('change', function (e) {
       Array.prototype.forEach.call(e.target.files, function (file) {
         var li = el('li', 'muted', file.name + ' · ' + t('uploading'));
@@ -365,8 +367,15 @@
     return load();
   }).then(function () {
     live();
-    var h = location.hash.match(/^#post-(.+)$/);
-    var target = h && document.getElementById('post-' + h[1]);
-    if (target) target.scrollIntoView();
+    // A notice links #post-<id>: show it even when it is not on the first page.
+    var h = location.hash.match(/^#post-([\w-]+)$/);
+    if (!h) return;
+    var target = document.getElementById('post-' + h[1]);
+    if (target) { target.scrollIntoView(); return; }
+    api('GET', postURL(h[1])).then(function (r) {
+      var c = card(r.post);
+      list.insertBefore(c, list.firstChild);
+      c.scrollIntoView();
+    }).catch(ui.fail());
   });
 })();
