@@ -165,12 +165,19 @@ func (s *Service) remind(ctx context.Context, postID, by string) (int, bool, err
 // reminderAge is how long after posting the daily sweep keeps reminding.
 const reminderAge = 30 * 24 * time.Hour
 
-// SweepReminders reminds, once a day, the readers of every recent
-// important post who have not confirmed it; a post is not reminded on
-// the day it was published (its readers were told then). Several nodes
-// may sweep: each post's day is taken once.
+// remindHour is when the working day has begun: the sweep reminds from
+// then on, so nobody's phone rings at midnight.
+const remindHour = 9
+
+// SweepReminders reminds, once a day from remindHour on, the readers of
+// every recent important post who have not confirmed it; a post is not
+// reminded on the day it was published (its readers were told then).
+// Several nodes may sweep: each post's day is taken once.
 func (s *Service) SweepReminders(ctx context.Context) (int, error) {
 	now := s.now().In(s.zone)
+	if now.Hour() < remindHour {
+		return 0, nil
+	}
 	y, m, d := now.Date()
 	dayStart := time.Date(y, m, d, 0, 0, 0, 0, s.zone).UnixMilli()
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM feed_posts WHERE important AND created_at < $1 AND created_at > $2 AND reminded_on <> $3

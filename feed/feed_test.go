@@ -216,7 +216,11 @@ func TestImportantConfirmAndRemind(t *testing.T) {
 	if n, err := w.n.Feed.SweepReminders(ctx); err != nil || n != 0 {
 		t.Errorf("the sweep on the day of the button = %d %v", n, err)
 	}
-	w.n.Feed.SetClock(func() time.Time { return day.Add(20 * time.Hour) }) // 06:00 the next day
+	w.n.Feed.SetClock(func() time.Time { return day.Add(20 * time.Hour) }) // 06:00 the next day: too early
+	if n, err := w.n.Feed.SweepReminders(ctx); err != nil || n != 0 {
+		t.Errorf("the sweep before the working day = %d %v", n, err)
+	}
+	w.n.Feed.SetClock(func() time.Time { return day.Add(24 * time.Hour) }) // 10:00 the next day
 	if n, err := w.n.Feed.SweepReminders(ctx); err != nil || n != 2 {
 		t.Errorf("the next day's sweep = %d %v", n, err)
 	}
@@ -338,6 +342,18 @@ func TestCommentsReactionsPinsFiles(t *testing.T) {
 	}
 	if _, err := w.n.Feed.Upload(context.Background(), w.chA.Scope("test"), "x.png", strings.NewReader("<script>alert(1)</script>")); err == nil {
 		t.Errorf("a script named as a picture was kept")
+	}
+	// An upload no post took is purged after a day; the post's file stays.
+	if _, err := w.n.Feed.Upload(context.Background(), w.chA.Scope("test"), "left.png", bytes.NewReader(png)); err != nil {
+		t.Fatal(err)
+	}
+	w.n.Feed.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
+	if n, err := w.n.Feed.PurgeLoose(context.Background()); err != nil || n != 1 {
+		t.Errorf("loose uploads purged: %d %v", n, err)
+	}
+	w.n.Feed.SetClock(time.Now)
+	if code, _ := w.opA1W.Do(t, "GET", "/api/v1/feed/posts/"+id+"/files/"+fileID, ""); code != 200 {
+		t.Errorf("the post's picture after the purge = %d", code)
 	}
 
 	if code, body := w.opA1W.Do(t, "POST", "/api/v1/feed/posts/"+id+"/comments", `{"text":"Отличные фото!"}`); code != 201 {

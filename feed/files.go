@@ -154,3 +154,39 @@ func serveFile(w http.ResponseWriter, r *http.Request, f File, rd io.ReadSeekClo
 	h.Set("Cache-Control", "private, max-age=3600")
 	http.ServeContent(w, r, "", f.at, rd)
 }
+
+// looseAge is how long an upload waits for the post that takes it.
+const looseAge = 24 * time.Hour
+
+// PurgeLoose deletes the uploads no post took within a day (a composer
+// closed before publishing), with their bytes.
+func (s *Service) PurgeLoose(ctx context.Context) (int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, blob_key FROM feed_files WHERE post_id = '' AND created_at < $1 LIMIT 500`,
+		s.now().Add(-looseAge).UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("feed: loose files: %w", err)
+	}
+	type loose struct{ id, key string }
+	var list []loose
+	for rows.Next() {
+		var l loose
+		if err := rows.Scan(&l.id, &l.key); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, l)
+	}
+	rows.Close()
+	n := 0
+	for _, l := range list {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM feed_files WHERE id = $1 AND post_id = ''`, l.id)
+		if err != nil {
+			return n, fmt.Errorf("feed: loose files: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k == 1 && s.deps.Blobs != nil {
+			_ = s.deps.Blobs.Delete(ctx, l.key)
+			n++
+		}
+	}
+	return n, nil
+}

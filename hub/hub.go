@@ -259,6 +259,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		_, err := h.Feed.SweepReminders(ctx)
 		return err
 	})
+	h.every(time.Hour, "loose feed uploads", func(ctx context.Context) error {
+		_, err := h.Feed.PurgeLoose(ctx)
+		return err
+	})
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
 		return err
