@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/internal/security/access"
@@ -404,6 +405,18 @@ func TestDocumentEventsMerged(t *testing.T) {
 	}
 	if _, body := w.chBW.Do(t, "GET", "/api/v1/feed", ""); strings.Contains(body, "О графике отпусков") {
 		t.Errorf("another committee sees the document: %s", body)
+	}
+	// A new appeal of the primary organisation: its committee sees it, B does not.
+	ap, err := w.n.CRM.Appeals.CreateAppeal(ctx, w.chA.Scope("test"), crm.AppealInput{UnitID: w.a1.ID, Applicant: "Петров Иван Сергеевич",
+		Channel: "phone", Subject: "Перерасчёт отпускных", Text: "Прошу проверить расчёт"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body := w.opA1W.Do(t, "GET", "/api/v1/feed", ""); !strings.Contains(body, `"kind":"appeal"`) || !strings.Contains(body, crm.AppealLink(ap.ID)) {
+		t.Errorf("the primary's operator does not see the appeal: %s", body)
+	}
+	if _, body := w.opBW.Do(t, "GET", "/api/v1/feed", ""); strings.Contains(body, "Перерасчёт отпускных") {
+		t.Errorf("another committee sees the appeal: %s", body)
 	}
 }
 
