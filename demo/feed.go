@@ -8,8 +8,8 @@ import (
 	"github.com/profhub/profhub/internal/security/access"
 )
 
-// fillFeed publishes the staff feed's first posts, a few hours and days
-// back: the chairman's important regulation to the whole federation
+// fillFeed publishes the staff feed's first posts, minutes apart (after
+// the documents and appeals, so the posts lead the feed): the chairman's important regulation to the whole federation
 // (confirmed by some, not yet by others, with comments), the secretary's
 // poll on the New Year evening with votes, and the deputy's pinned notice
 // to the education committee and the executor by name, with reactions.
@@ -29,7 +29,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 	at := func(back time.Duration) { e.Feed.SetClock(func() time.Time { return now.Add(-back) }) }
 	defer e.Feed.SetClock(time.Now)
 
-	at(50 * time.Hour)
+	at(40 * time.Minute)
 	seminar, err := e.Feed.Create(ctx, scopes["deputy"], feed.Input{
 		HTML: `<p>Коллеги, 15 декабря в 10:00 в Доме профсоюзов — <b>семинар для председателей первичных организаций</b> ` +
 			`«Коллективный договор 2027: что изменилось». Регистрация у секретаря до 12 декабря.</p>`,
@@ -44,7 +44,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 		return err
 	}
 
-	at(26 * time.Hour)
+	at(25 * time.Minute)
 	poll, err := e.Feed.Create(ctx, scopes["secretary"], feed.Input{
 		HTML:  `<p>Готовим новогодний вечер аппарата федерации. Выберите, пожалуйста, удобную дату.</p>`,
 		Units: []string{units["root"].ID},
@@ -58,7 +58,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 		}
 	}
 
-	at(3 * time.Hour)
+	at(10 * time.Minute)
 	reg, err := e.Feed.Create(ctx, scopes["chairman"], feed.Input{
 		HTML: `<p>Уважаемые коллеги! С 1 января 2027 года действует новое <b>Положение о премировании работников аппарата</b>. ` +
 			`Главное:</p><ul><li>квартальная премия — по итогам работы с обращениями;</li><li>сроки ответа на обращения учитываются в рабочих днях.</li></ul>` +
@@ -67,7 +67,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 	if err != nil {
 		return err
 	}
-	at(2 * time.Hour)
+	at(8 * time.Minute)
 	for _, login := range []string{"deputy", "operator1"} {
 		if _, err := e.Feed.Confirm(ctx, scopes[login], reg.ID); err != nil {
 			return err
@@ -76,7 +76,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 	if _, err := e.Feed.AddComment(ctx, scopes["deputy"], reg.ID, "Ознакомлен. Предлагаю обсудить на планёрке в понедельник."); err != nil {
 		return err
 	}
-	at(time.Hour)
+	at(5 * time.Minute)
 	if _, err := e.Feed.AddComment(ctx, scopes["operator1"], reg.ID, "А премия за декабрь считается уже по новому положению?"); err != nil {
 		return err
 	}

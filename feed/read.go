@@ -104,7 +104,12 @@ func (s *Service) events(ctx context.Context, sc access.Scope, before time.Time)
 		if err != nil && !errors.Is(err, access.ErrForbidden) {
 			return nil, fmt.Errorf("feed: document events: %w", err)
 		}
+		seen := map[string]bool{}
 		for _, e := range evs {
+			if seen[e.DocumentID] {
+				continue // one line per document on a page: its newest event (the steps are on its card)
+			}
+			seen[e.DocumentID] = true
 			out = append(out, Item{Kind: "document", At: e.At, Title: e.Number + " · " + e.Title, Action: e.Action,
 				Actor: e.ActorName, Detail: e.Comment, Link: workflow.DocumentLink(e.DocumentID)})
 		}
