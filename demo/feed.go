@@ -2,17 +2,17 @@ package demo
 
 import (
 	"context"
-	"time"
 
 	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/internal/security/access"
 )
 
-// fillFeed publishes the staff feed's first posts, minutes apart (after
-// the documents and appeals, so the posts lead the feed): the chairman's important regulation to the whole federation
-// (confirmed by some, not yet by others, with comments), the secretary's
-// poll on the New Year evening with votes, and the deputy's pinned notice
-// to the education committee and the executor by name, with reactions.
+// fillFeed publishes the staff feed's first posts after the documents and
+// appeals, so the posts lead the feed: the deputy's pinned notice to the
+// education committee and the executor by name, with a reaction; the
+// secretary's poll on the New Year evening with votes; the chairman's
+// important regulation to the whole federation, confirmed by some and not
+// yet by others, with comments and reactions.
 func fillFeed(ctx context.Context, e Env, units Units) error {
 	if e.Feed == nil {
 		return nil
@@ -25,11 +25,7 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 		}
 		scopes[login] = u.Scope("demo")
 	}
-	now := time.Now()
-	at := func(back time.Duration) { e.Feed.SetClock(func() time.Time { return now.Add(-back) }) }
-	defer e.Feed.SetClock(time.Now)
 
-	at(40 * time.Minute)
 	seminar, err := e.Feed.Create(ctx, scopes["deputy"], feed.Input{
 		HTML: `<p>Коллеги, 15 декабря в 10:00 в Доме профсоюзов — <b>семинар для председателей первичных организаций</b> ` +
 			`«Коллективный договор 2027: что изменилось». Регистрация у секретаря до 12 декабря.</p>`,
@@ -44,7 +40,6 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 		return err
 	}
 
-	at(25 * time.Minute)
 	poll, err := e.Feed.Create(ctx, scopes["secretary"], feed.Input{
 		HTML:  `<p>Готовим новогодний вечер аппарата федерации. Выберите, пожалуйста, удобную дату.</p>`,
 		Units: []string{units["root"].ID},
@@ -58,7 +53,6 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 		}
 	}
 
-	at(10 * time.Minute)
 	reg, err := e.Feed.Create(ctx, scopes["chairman"], feed.Input{
 		HTML: `<p>Уважаемые коллеги! С 1 января 2027 года действует новое <b>Положение о премировании работников аппарата</b>. ` +
 			`Главное:</p><ul><li>квартальная премия — по итогам работы с обращениями;</li><li>сроки ответа на обращения учитываются в рабочих днях.</li></ul>` +
@@ -67,7 +61,6 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 	if err != nil {
 		return err
 	}
-	at(8 * time.Minute)
 	for _, login := range []string{"deputy", "operator1"} {
 		if _, err := e.Feed.Confirm(ctx, scopes[login], reg.ID); err != nil {
 			return err
@@ -76,7 +69,6 @@ func fillFeed(ctx context.Context, e Env, units Units) error {
 	if _, err := e.Feed.AddComment(ctx, scopes["deputy"], reg.ID, "Ознакомлен. Предлагаю обсудить на планёрке в понедельник."); err != nil {
 		return err
 	}
-	at(5 * time.Minute)
 	if _, err := e.Feed.AddComment(ctx, scopes["operator1"], reg.ID, "А премия за декабрь считается уже по новому положению?"); err != nil {
 		return err
 	}
