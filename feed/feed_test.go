@@ -1,11 +1,15 @@
 package feed_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -336,6 +340,24 @@ func TestCommentsReactionsPinsFiles(t *testing.T) {
 	if code, body := w.secAW.Do(t, "POST", "/api/v1/feed/posts", postBody(t, map[string]any{"html": "x", "units": []string{w.a.ID}, "files": []string{fileID}})); code != 422 {
 		t.Errorf("a file used twice = %d %s", code, body)
 	}
+	// Over the limit over HTTP: refused in Russian, and far over it (a
+	// 1 GB upload declared) before a byte is read.
+	size := int64(len(png)) + feed.MaxFileBytes + 512<<10
+	req, _ = http.NewRequest("POST", w.chAW.Base+feed.UploadPrefix+"?name=big.png", io.MultiReader(bytes.NewReader(png), io.LimitReader(zeros{}, size-int64(len(png)))))
+	req.ContentLength = size
+	req.Header.Set("X-CSRF-Token", w.chAW.CSRF)
+	if resp, err := w.chAW.Client.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 422 || !strings.Contains(string(b), "не больше 20 МБ") {
+			t.Errorf("a 20.5 MB upload = %d %s", resp.StatusCode, b)
+		}
+	}
+	if status := declaredGigabyte(t, w.chAW); !strings.HasPrefix(status, "HTTP/1.1 413") {
+		t.Errorf("a 1 GB upload = %q", status)
+	}
 	// A file over the limit and a script named as a picture.
 	if _, err := w.n.Feed.Upload(context.Background(), w.chA.Scope("test"), "big.png",
 		io.MultiReader(bytes.NewReader(png), io.LimitReader(zeros{}, feed.MaxFileBytes))); err == nil || !strings.Contains(err.Error(), "at most") {
@@ -418,6 +440,27 @@ func TestDocumentEventsMerged(t *testing.T) {
 	if _, body := w.opBW.Do(t, "GET", "/api/v1/feed", ""); strings.Contains(body, "Перерасчёт отпускных") {
 		t.Errorf("another committee sees the appeal: %s", body)
 	}
+}
+
+// declaredGigabyte sends the headers of a 1 GB upload and no body, and
+// returns the status line the hub answers with.
+func declaredGigabyte(t *testing.T, b *hubtest.Browser) string {
+	t.Helper()
+	u, _ := url.Parse(b.Base)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cookies []string
+	for _, c := range b.Jar.Cookies(u) {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	fmt.Fprintf(conn, "POST %s?name=huge.png HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nContent-Type: image/png\r\nContent-Length: %d\r\n\r\n",
+		feed.UploadPrefix, u.Host, strings.Join(cookies, "; "), b.CSRF, 1<<30)
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	line, _ := bufio.NewReader(conn).ReadString('\n')
+	return line
 }
 
 type zeros struct{}
