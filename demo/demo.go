@@ -13,6 +13,7 @@ import (
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -67,6 +68,9 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Feed, when set, gets an important post, a poll and a pinned notice
+	// with confirmations, votes, comments and reactions (feed.go).
+	Feed *feed.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +146,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillFeed(ctx, e, units); err != nil {
+		return fmt.Errorf("demo: feed: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -17,6 +17,7 @@ type menuEntry struct {
 // menu is the main menu in order.
 var menu = []menuEntry{
 	{Nav: "inbox", Href: "/inbox", Key: "nav.inbox", Perm: access.AnswerInbox},
+	{Nav: "feed", Href: "/feed", Key: "nav.feed", Perm: access.ReadDirectory}, // everyone reads posts for them; PostFeed writes
 	{Nav: "members", Href: "/members", Key: "nav.members", Perm: access.ReadDirectory},
 	{Nav: "appeals", Href: "/appeals", Key: "nav.appeals", Perm: access.AnswerInbox},
 	{Nav: "lists", Href: "/lists", Key: "nav.lists", Perm: access.ReadDirectory},

@@ -18,6 +18,7 @@ import (
 // the check of a new campaign below).
 var allAreas = []struct{ href, api string }{
 	{"/inbox", "/api/v1/inbox/lines"},
+	{"/feed", "/api/v1/feed"},
 	{"/members", "/api/v1/crm/members"},
 	{"/appeals", "/api/v1/crm/appeals"},
 	{"/lists", "/api/v1/crm/lists"},
@@ -53,12 +54,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
-		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Administrator: {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

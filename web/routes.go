@@ -58,6 +58,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
 	mux.HandleFunc("GET /calendar", s.calendar.calendar) // ui_calendar.go
+	mux.HandleFunc("GET /feed", s.feed.feed)             // ui_feed.go
 
 	// Staff: absences and the production calendar (ui_staff.go).
 	mux.HandleFunc("GET /absences", s.staff.absences)
