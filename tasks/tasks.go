@@ -154,10 +154,10 @@ type Task struct {
 	Role         string    `json:"role"`    // the caller's
 	Actions      []string  `json:"actions"` // what the caller may do now
 	Absent       *Absent   `json:"absent,omitempty"`
-	Checklist    []Item    `json:"checklist,omitempty"`
-	Comments     []Comment `json:"comments,omitempty"`
-	Files        []File    `json:"files,omitempty"`
-	History      []Change  `json:"history,omitempty"`
+	Checklist    []Item    `json:"checklist,omitzero"`
+	Comments     []Comment `json:"comments,omitzero"`
+	Files        []File    `json:"files,omitzero"`
+	History      []Change  `json:"history,omitzero"`
 	sourceKindID string
 }
 
