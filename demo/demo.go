@@ -21,6 +21,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -67,6 +68,9 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Tasks, when set, gets a handful of staff tasks in every state
+	// (tasks.go).
+	Tasks *tasks.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +146,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillTasks(ctx, e); err != nil {
+		return fmt.Errorf("demo: tasks: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -2,13 +2,16 @@ package hub
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/tasks"
+	"github.com/profhub/profhub/workflow"
 )
 
 // The tasks read what they come from (documents, appeals, conversations,
@@ -18,49 +21,61 @@ import (
 
 func (h *Hub) newTasks() *tasks.Service {
 	return tasks.New(tasks.Deps{DB: h.DB, Log: h.Log, Zone: h.Config.Zone(), Blobs: h.Blobs, Calendar: h.WorkCal.Calendar(),
-		Sources: taskSources{h}, Absences: h.Absences, Alerts: TaskAlerts(h.Notify)})
+		Sources: TaskSources(h.Docs, h.CRM, h.Inbox, h.Calendar, h.Config.Zone()), Absences: h.Absences, Alerts: TaskAlerts(h.Notify)})
 }
 
-// taskSources reads a task's source in the caller's scope: a thing the
-// caller may not see is not found.
-type taskSources struct{ h *Hub }
+// TaskSources reads a task's source in the caller's scope (a thing the
+// caller may not see is not found), for the demo too; any of the domains
+// may be nil, and then its things are not found.
+func TaskSources(docs *workflow.Services, c *crm.Services, in *inbox.Services, cal *calendar.Service, zone *time.Location) tasks.Sources {
+	return taskSources{docs: docs, crm: c, inbox: in, cal: cal, zone: zone}
+}
 
-var errNoSource = errors.New("hub: task source not wired")
+type taskSources struct {
+	docs  *workflow.Services
+	crm   *crm.Services
+	inbox *inbox.Services
+	cal   *calendar.Service
+	zone  *time.Location
+}
+
+// errNoSource: a kind whose domain this node (or the demo) has not built.
+var errNoSource = db.ErrNotFound
 
 func (s taskSources) Source(ctx context.Context, sc access.Scope, kind, id string) (string, string, error) {
 	switch kind {
 	case tasks.FromDocument:
-		if s.h.Docs == nil {
+		if s.docs == nil {
 			return "", "", errNoSource
 		}
-		d, err := s.h.Docs.Documents.GetDocument(ctx, sc, id)
+		d, err := s.docs.Documents.GetDocument(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
 		return joinTitle(d.Number, d.Title), "", nil
 	case tasks.FromAppeal:
-		if s.h.CRM == nil {
+		if s.crm == nil {
 			return "", "", errNoSource
 		}
-		a, err := s.h.CRM.Appeals.GetAppeal(ctx, sc, id)
+		a, err := s.crm.Appeals.GetAppeal(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
 		return joinTitle(a.Number, a.Subject), "", nil
 	case tasks.FromConversation:
-		if s.h.Inbox == nil {
+		if s.inbox == nil {
 			return "", "", errNoSource
 		}
-		c, err := s.h.Inbox.Conversations.Get(ctx, sc, id)
+		c, err := s.inbox.Conversations.Get(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
 		return c.ContactName, "", nil
 	case tasks.FromEvent:
-		if s.h.Calendar == nil {
+		if s.cal == nil {
 			return "", "", errNoSource
 		}
-		e, err := s.h.Calendar.Event(ctx, calendar.Caller{Scope: sc, Zone: s.h.Config.Zone()}, id)
+		e, err := s.cal.Event(ctx, calendar.Caller{Scope: sc, Zone: s.zone}, id)
 		if err != nil {
 			return "", "", err
 		}
