@@ -21,6 +21,7 @@ await run('tasks', async (browser, current) => {
   check(refusal.includes('Выберите исполнителя'), 'no assignee is refused in Russian: ' + refusal);
   await chair.selectOption('#task-form select[name=assignee_id]', { label: 'Тест exec' });
   await chair.fill('#task-form textarea[name=checklist]', 'Собрать предложения комитетов\nСогласовать регламент с юристом');
+  await shoot(chair, 'tasks-form');
   await chair.click('#task-create');
   await chair.waitForSelector('#task-card', T);
   check((await chair.locator('#task-status').textContent()) === 'Новая', 'a new task');
@@ -46,6 +47,7 @@ await run('tasks', async (browser, current) => {
   const mine = chair.locator('#task-list li', { hasText: title });
   await mine.waitFor(T);
   check((await mine.textContent()).includes('На проверке'), 'the list shows it awaiting check');
+  await shoot(chair, 'tasks-list');
   await mine.locator('a.task-title').click();
   await chair.click('#task-card button[data-act=accept]', T);
   await chair.waitForSelector('#task-status:text("Выполнена")', T);
