@@ -48,8 +48,7 @@ func (s *Service) Attach(ctx context.Context, sc access.Scope, id, name string, 
 		return File{}, err
 	}
 	ct, _, _ := mime.ParseMediaType(http.DetectContentType(head))
-	f := File{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Size: info.Size, ContentType: ct, UploadedBy: sc.UserName,
-		UploadedAt: db.Time(db.Now()), sha256: info.SHA256, blobKey: info.Key}
+	f := File{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Size: info.Size, ContentType: ct, UploadedAt: db.Time(db.Now()), sha256: info.SHA256, blobKey: info.Key}
 	_, err = s.change(ctx, sc, id, ActAttach, func(tx *sql.Tx, t Task) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO task_files (id, task_id, name, blob_key, size, sha256, content_type, uploaded_by, uploaded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, f.ID, id, f.Name, f.blobKey, f.Size, f.sha256, f.ContentType, sc.UserID,
@@ -62,7 +61,9 @@ func (s *Service) Attach(ctx context.Context, sc access.Scope, id, name string, 
 		_ = s.deps.Blobs.Delete(context.WithoutCancel(ctx), f.blobKey)
 		return File{}, err
 	}
-	return f, nil
+	// read back, so the answer names the uploader in full as the card does
+	return scanFile(s.db.QueryRowContext(ctx, `SELECT `+fileColumns+` FROM task_files f LEFT JOIN users us ON us.id = f.uploaded_by
+		WHERE f.id = $1`, f.ID))
 }
 
 const fileColumns = `f.id, f.name, f.size, f.content_type, COALESCE(us.full_name, ''), f.uploaded_at, f.sha256, f.blob_key`

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -96,24 +97,34 @@ func (s *Service) load(ctx context.Context, q db.Execer, sc access.Scope, id str
 	return t, nil
 }
 
-// fillPeople reads the co-executors and observers of the tasks.
+// fillPeople reads the co-executors and observers of the tasks, a
+// hundred tasks a query.
 func (s *Service) fillPeople(ctx context.Context, q db.Execer, list []*Task) error {
+	byID := make(map[string]*Task, len(list))
 	for _, t := range list {
-		rows, err := q.QueryContext(ctx, `SELECT p.user_id, COALESCE(us.full_name, ''), p.role FROM task_people p
-			LEFT JOIN users us ON us.id = p.user_id WHERE p.task_id = $1 ORDER BY us.full_name, p.user_id`, t.ID)
+		byID[t.ID] = t
+	}
+	for start := 0; start < len(list); start += 100 {
+		chunk := list[start:min(start+100, len(list))]
+		marks, args := make([]string, len(chunk)), make([]any, len(chunk))
+		for i, t := range chunk {
+			marks[i], args[i] = fmt.Sprintf("$%d", i+1), t.ID
+		}
+		rows, err := q.QueryContext(ctx, `SELECT p.task_id, p.user_id, COALESCE(us.full_name, ''), p.role FROM task_people p
+			LEFT JOIN users us ON us.id = p.user_id WHERE p.task_id IN (`+strings.Join(marks, ", ")+`) ORDER BY us.full_name, p.user_id`, args...)
 		if err != nil {
 			return fmt.Errorf("tasks: people: %w", err)
 		}
 		for rows.Next() {
 			var p Person
-			var role string
-			if err := rows.Scan(&p.ID, &p.Name, &role); err != nil {
+			var taskID, role string
+			if err := rows.Scan(&taskID, &p.ID, &p.Name, &role); err != nil {
 				rows.Close()
 				return err
 			}
-			if role == RoleCo {
+			if t := byID[taskID]; t != nil && role == RoleCo {
 				t.CoExecutors = append(t.CoExecutors, p)
-			} else {
+			} else if t != nil {
 				t.Observers = append(t.Observers, p)
 			}
 		}

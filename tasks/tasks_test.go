@@ -277,3 +277,14 @@ func TestAbsentAssigneeIsFlagged(t *testing.T) {
 	must(t, p.chW, "GET", "/api/v1/tasks?view=assigned", "", 200, `"absent":{"kind":"sick_leave"`)
 	must(t, p.chW, "GET", "/api/v1/notifications", "", 200, `"kind":"absent_executor"`, "Сверить взносы")
 }
+
+// TestTaskFromEvent: a task set from a calendar event links back to it;
+// someone who cannot see the event cannot set a task from it.
+func TestTaskFromEvent(t *testing.T) {
+	p := setup(t)
+	resp := must(t, p.chW, "POST", "/api/v1/calendar/events", `{"kind":"meeting","title":"Планёрка аппарата","start":"2030-01-10T10:00","end":"2030-01-10T11:00"}`, 201)
+	ev := between(resp, `"id":"`, `"`)
+	body := `{"title":"Разослать итоги планёрки","assignee_id":"` + p.ex.ID + `","due_days":2,"source_kind":"event","source_id":"` + ev + `"}`
+	must(t, p.chW, "POST", "/api/v1/tasks", body, 201, `"title":"Планёрка аппарата"`, `"link":"/calendar#event/`+ev+`"`)
+	must(t, p.opW, "POST", "/api/v1/tasks", `{"title":"Чужое","assignee_id":"`+p.op.ID+`","due_days":2,"source_kind":"event","source_id":"`+ev+`"}`, 404, "не найдено")
+}

@@ -27,7 +27,7 @@
     if (kind) {
       var src = el('p', 'wide task-source-line'); src.appendChild(el('span', 'muted', t('task_source') + ': '));
       var a = el('a', '', t('task_source_' + kind) + ' ' + (params.get('source_title') || ''));
-      a.href = kind === 'document' ? '/documents#doc/' + sid : kind === 'appeal' ? '/appeals?id=' + sid : '#';
+      a.href = ({ document: '/documents#doc/', appeal: '/appeals?id=', conversation: '/inbox?c=', event: '/calendar#event/' }[kind] || '#') + encodeURIComponent(sid);
       src.appendChild(a); f.appendChild(src);
     }
     var title = el('input'); title.name = 'title'; title.maxLength = 300; title.required = true;
