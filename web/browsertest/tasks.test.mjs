@@ -34,9 +34,10 @@ await run('tasks', async (browser, current) => {
   await item.locator('a.task-title').click();
   await ex.click('#task-card button[data-act=start]', T);
   await ex.waitForSelector('#task-status:text("В работе")', T);
+  // each tick redraws the card from the server's answer: wait for it
   for (let i = 0; i < 2; i++) {
-    await ex.locator('.task-checklist input[type=checkbox]:not(:checked)').first().check();
-    await ex.waitForSelector(`.task-checklist input:checked >> nth=${i}`, T);
+    await ex.locator('.task-checklist li').nth(i).locator('input[type=checkbox]').click();
+    await ex.waitForSelector(`#task-view-checklist h2:text("Чек-лист · ${i + 1} из 2")`, T);
   }
   await ex.click('#task-card button[data-act=submit]', T);
   await ex.waitForSelector('#task-status:text("На проверке")', T);

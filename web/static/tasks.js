@@ -136,6 +136,7 @@
 
   function checklist(x) {
     var s = section(t('task_checklist') + (x.items_total ? ' · ' + fmt(t('task_progress'), x.items_done, x.items_total) : ''));
+    s.id = 'task-view-checklist';
     var ul = el('ul', 'task-checklist'), err;
     x.checklist.forEach(function (it) {
       var li = el('li'), lab = el('label', 'check'), cb = el('input');
