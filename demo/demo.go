@@ -22,6 +22,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -71,6 +72,9 @@ type Env struct {
 	// Feed, when set, gets an important post, a poll and a pinned notice
 	// with confirmations, votes, comments and reactions (feed.go).
 	Feed *feed.Service
+	// Tasks, when set, gets a handful of staff tasks in every state
+	// (tasks.go).
+	Tasks *tasks.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -149,6 +153,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillFeed(ctx, e, units); err != nil {
 		return fmt.Errorf("demo: feed: %w", err)
+	}
+	if err := fillTasks(ctx, e); err != nil {
+		return fmt.Errorf("demo: tasks: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -40,6 +40,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
@@ -77,6 +78,8 @@ type Hub struct {
 	Absences *absence.Service
 	// Worktime is the staff's working time and the units' time sheets.
 	Worktime *worktime.Service
+	// Tasks are the staff's tasks.
+	Tasks *tasks.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -196,7 +199,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
-			crm.UploadPrefix: crm.MaxFileBytes + 1<<20, feed.UploadPrefix: feed.MaxFileBytes + 1<<20}})
+			crm.UploadPrefix: crm.MaxFileBytes + 1<<20, feed.UploadPrefix: feed.MaxFileBytes + 1<<20,
+			tasks.UploadPrefix: tasks.MaxFileBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +217,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Worktime.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
+	h.Tasks = h.newTasks()
+	h.Tasks.Routes(mux)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
@@ -277,6 +283,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "calendar reminders", func(ctx context.Context) error {
 		_, err := h.Calendar.Remind(ctx)
+		return err
+	})
+	h.every(time.Minute, "task deadlines", func(ctx context.Context) error {
+		_, err := h.Tasks.Sweep(ctx)
 		return err
 	})
 	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {

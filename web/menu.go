@@ -33,6 +33,7 @@ var menu = []menuEntry{
 	// the same area: the menu already wraps on a 1366 px screen for a
 	// chairman, and the sheet shows the absences by their letters.
 	{Nav: "absences", Href: "/absences", Key: "nav.absences", Perm: access.ReadDirectory},
+	{Nav: "tasks", Href: "/tasks", Key: "nav.tasks", Perm: access.ReadDirectory},
 	// One's profile is always there; the administration behind it is
 	// shown by permission on the settings page.
 	{Nav: "settings", Href: "/settings", Key: "nav.settings"},
