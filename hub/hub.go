@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
@@ -76,6 +77,8 @@ type Hub struct {
 	Absences *absence.Service
 	// Worktime is the staff's working time and the units' time sheets.
 	Worktime *worktime.Service
+	// Chat is the staff's internal chat.
+	Chat *chat.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -193,7 +196,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
-			crm.UploadPrefix: crm.MaxFileBytes + 1<<20}})
+			crm.UploadPrefix: crm.MaxFileBytes + 1<<20, chat.UploadPrefix: chat.MaxFileBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +211,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
 	h.Worktime.Routes(mux)
+	h.Chat = h.newChat()
+	h.Chat.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
@@ -243,6 +248,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	go func() {
 		defer h.workers.Done()
 		h.WorkCal.Run(h.workCtx)
+	}()
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Chat.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
