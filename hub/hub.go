@@ -21,8 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/absence"
-	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
