@@ -19,7 +19,7 @@
 //	store     SQL                                   store.go
 //	files     uploads to the blob store             files.go
 //	search    history search by word forms          search.go
-//	live      event log, relay, the page's stream   events.go, stream.go
+//	live      event log, relay, the page's socket   events.go, stream.go
 //	handlers  the JSON API                          routes.go
 package chat
 

@@ -1,7 +1,6 @@
 package chat_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,50 +13,45 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
 	"github.com/profhub/profhub/hub/hubtest"
 )
 
-// sse is one event of the chat stream.
+// sse is one event of the chat socket.
 type sse struct {
-	ID    int64
-	Event string
-	Data  struct {
+	Type  string
+	Seq   int64
+	Event struct {
 		Seq     int64       `json:"seq"`
+		Kind    string      `json:"kind"`
 		ChatID  string      `json:"chat_id"`
 		Message messageJSON `json:"message"`
 	}
 }
 
-// openStream reads the chat stream of b from since until the test ends or
+// openStream reads the chat socket of b from since until the test ends or
 // stop is called.
 func openStream(t *testing.T, b *hubtest.Browser, since int64) (<-chan sse, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", b.Base+"/api/v1/chat/stream?since="+strconv.FormatInt(since, 10), nil)
-	resp, err := b.Client.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
+	u := strings.Replace(b.Base, "http", "ws", 1) + "/api/v1/chat/ws?since=" + strconv.FormatInt(since, 10)
+	conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: b.Client})
+	if err != nil {
 		cancel()
-		t.Fatalf("stream: %v %v", err, resp)
+		t.Fatalf("chat socket: %v", err)
 	}
 	out := make(chan sse, 100)
 	go func() {
-		defer resp.Body.Close()
 		defer close(out)
-		sc := bufio.NewScanner(resp.Body)
-		var ev sse
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "id: "):
-				ev.ID, _ = strconv.ParseInt(line[4:], 10, 64)
-			case strings.HasPrefix(line, "event: "):
-				ev.Event = line[7:]
-			case strings.HasPrefix(line, "data: "):
-				_ = json.Unmarshal([]byte(line[6:]), &ev.Data)
-			case line == "" && ev.Event != "":
-				out <- ev
-				ev = sse{}
+		defer conn.CloseNow()
+		for {
+			var f sse
+			if err := wsjson.Read(ctx, conn, &f); err != nil {
+				return
 			}
+			out <- f
 		}
 	}()
 	t.Cleanup(cancel)
@@ -72,7 +66,7 @@ func next(t *testing.T, ch <-chan sse, kind string) sse {
 			if !ok {
 				t.Fatal("stream ended")
 			}
-			if ev.Event == kind {
+			if ev.Type == kind || ev.Event.Kind == kind {
 				return ev
 			}
 		case <-time.After(30 * time.Second):
@@ -95,27 +89,27 @@ func TestChatStreamResumesWithoutLossOrRepeat(t *testing.T) {
 
 	send(t, s.ivW, g.ID, `{"text":"Первое"}`, http.StatusCreated)
 	live := next(t, pe, "message")
-	if live.Data.Message.Text != "Первое" || live.ID <= hello.ID {
-		t.Fatalf("live: %+v (hello %d)", live, hello.ID)
+	if live.Event.Message.Text != "Первое" || live.Event.Seq <= hello.Seq {
+		t.Fatalf("live: %+v (hello %d)", live, hello.Seq)
 	}
 	stop()
 	for _, text := range []string{"Второе", "Третье"} {
 		send(t, s.ivW, g.ID, `{"text":"`+text+`"}`, http.StatusCreated)
 	}
-	pe, stop = openStream(t, s.peW, live.ID)
+	pe, stop = openStream(t, s.peW, live.Event.Seq)
 	defer stop()
 	for _, want := range []string{"Второе", "Третье"} {
-		if ev := next(t, pe, "message"); ev.Data.Message.Text != want {
-			t.Fatalf("resumed %q, want %q", ev.Data.Message.Text, want)
+		if ev := next(t, pe, "message"); ev.Event.Message.Text != want {
+			t.Fatalf("resumed %q, want %q", ev.Event.Message.Text, want)
 		}
 	}
 	send(t, s.ivW, g.ID, `{"text":"Четвёртое"}`, http.StatusCreated)
-	if ev := next(t, pe, "message"); ev.Data.Message.Text != "Четвёртое" {
-		t.Fatalf("after resume: %q (a repeat?)", ev.Data.Message.Text)
+	if ev := next(t, pe, "message"); ev.Event.Message.Text != "Четвёртое" {
+		t.Fatalf("after resume: %q (a repeat?)", ev.Event.Message.Text)
 	}
 	select {
 	case ev := <-si:
-		if ev.Event != "" && ev.Data.ChatID == g.ID {
+		if ev.Event.ChatID == g.ID {
 			t.Fatalf("a non-member heard %+v", ev)
 		}
 	default:
