@@ -24,6 +24,7 @@ var allAreas = []struct{ href, api string }{
 	{"/documents", ""},
 	{"/mailings", ""},
 	{"/calendar", "/api/v1/calendar/calendars"},
+	{"/chat", "/api/v1/chat/chats"},
 	{"/absences", "/api/v1/absences"},
 	{"/settings", ""},
 }
@@ -53,12 +54,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
-		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

@@ -62,6 +62,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Staff: absences and the production calendar (ui_staff.go).
 	mux.HandleFunc("GET /absences", s.staff.absences)
 	mux.HandleFunc("GET /worktime", s.staff.worktime)
+	mux.HandleFunc("GET /chat", s.staff.chat)
 	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).
