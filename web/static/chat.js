@@ -22,7 +22,8 @@
     return ui.api('GET', '/api/v1/chat/chats').then(function (r) { chats = r.chats; drawList(); });
   }
   var listTimer;
-  function reloadSoon() { clearTimeout(listTimer); listTimer = setTimeout(loadChats, 150); }
+  // A failed reload (the network gone) waits for the next event or resync.
+  function reloadSoon() { clearTimeout(listTimer); listTimer = setTimeout(function () { loadChats().catch(function () {}); }, 150); }
 
   function preview(s) {
     if (s === '\u0000deleted') return t('chat_deleted');
