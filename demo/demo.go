@@ -12,6 +12,7 @@ import (
 
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -67,6 +68,10 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Chat, when set, gets a unit chat, a group and a direct chat with
+	// messages (chat.go); built with the links and alerts of the
+	// services above, its mentions ring and its document card shows.
+	Chat *chat.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +147,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillChat(ctx, e); err != nil {
+		return fmt.Errorf("demo: chat: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -24,7 +24,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n.Config.BaseURL = n.Server.URL // campaigns are scheduled only with links that work
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Out: &out, Params: auth.CheapPasswordParams,
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Chat: n.Chat, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
@@ -38,6 +38,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkAbsences(t, n)
 	checkWorktime(t, n)
 	checkCalendar(t, n)
+	checkChat(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)

@@ -18,19 +18,25 @@ import (
 // through its own ports, satisfied here.
 
 func (h *Hub) newChat() *chat.Service {
-	return chat.New(chat.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Log: h.Log, Links: ChatLinks(h), Alerts: ChatAlerts(h.Notify)})
+	return chat.New(chat.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Log: h.Log, Links: ChatLinks(h.Inbox, h.CRM, h.Docs), Alerts: ChatAlerts(h.Notify)})
 }
 
 // ChatLinks names shared conversations, appeals, documents and tasks to a
 // reader through the services that apply the reader's scope; for the demo too.
-func ChatLinks(h *Hub) chat.Linker { return chatLinks{h} }
+func ChatLinks(in *inbox.Services, c *crm.Services, docs *workflow.Services) chat.Linker {
+	return chatLinks{in, c, docs}
+}
 
-type chatLinks struct{ h *Hub }
+type chatLinks struct {
+	inbox *inbox.Services
+	crm   *crm.Services
+	docs  *workflow.Services
+}
 
 func (l chatLinks) LinkTitle(ctx context.Context, sc access.Scope, kind, id string) (string, string, error) {
 	switch kind {
 	case chat.LinkConversation:
-		c, err := l.h.Inbox.Conversations.Get(ctx, sc, id)
+		c, err := l.inbox.Conversations.Get(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
@@ -40,19 +46,19 @@ func (l chatLinks) LinkTitle(ctx context.Context, sc access.Scope, kind, id stri
 		}
 		return t, inbox.ConversationLink(id), nil
 	case chat.LinkAppeal:
-		a, err := l.h.CRM.Appeals.GetAppeal(ctx, sc, id)
+		a, err := l.crm.Appeals.GetAppeal(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
 		return "№ " + a.Number + " · " + a.Subject, crm.AppealLink(id), nil
 	case chat.LinkDocument:
-		d, err := l.h.Docs.Documents.GetDocument(ctx, sc, id)
+		d, err := l.docs.Documents.GetDocument(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}
 		return d.Number + " · " + d.Title, workflow.DocumentLink(id), nil
 	case chat.LinkTask:
-		t, err := l.h.Docs.Tasks.Task(ctx, sc, id)
+		t, err := l.docs.Tasks.Task(ctx, sc, id)
 		if err != nil {
 			return "", "", err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub"
@@ -33,8 +34,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
 		Alerts: hub.CalendarAlerts(n)})
 	wt := worktime.New(worktime.Deps{DB: d, Zone: cfg.Zone(), Absences: hub.WorktimeAbsences(abs), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone()})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone(), Chat: talk})
 }
 
 func (c *cli) demo(args []string) error {

@@ -1,0 +1,48 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/profhub/profhub/hub/hubtest"
+)
+
+// checkChat: the chairman has her unit's chat, the campaign's group and
+// the direct chat with her deputy; the secretary's message carries the
+// vacation order as a card she may open; the deputy heard of his mention.
+func checkChat(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := n.Chat.Chats(ctx, u.Scope("test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]int{}
+	for _, c := range list {
+		titles[c.Title] = c.Unread
+	}
+	if len(list) != 3 || titles["Колдоговорная кампания 2027"] != 4 {
+		t.Fatalf("the chairman's chats: %+v", titles)
+	}
+	for _, c := range list {
+		if c.Kind != "unit" {
+			continue
+		}
+		msgs, err := n.Chat.Messages(ctx, u.Scope("test"), c.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 5 || msgs[2].Link == nil || !msgs[2].Link.Visible || msgs[2].Link.Title == "" || msgs[4].ReplyTo == nil {
+			t.Fatalf("unit chat: %+v", msgs)
+		}
+	}
+	var mentions int
+	_ = n.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_items WHERE kind = 'mention' AND event_key LIKE 'chat-mention:%'`).Scan(&mentions)
+	if mentions != 2 {
+		t.Fatalf("%d mention notices", mentions)
+	}
+}
