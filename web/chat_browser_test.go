@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/profhub/profhub/chat"
+	"github.com/profhub/profhub/demo"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/web/browsertest"
@@ -48,4 +51,20 @@ func TestChatInChromium(t *testing.T) {
 	}
 	browsertest.Run(t, browsertest.Script{Name: "chat.test.mjs", Base: n.Server.URL, Timeout: 4 * time.Minute,
 		Env: []string{"PROFHUB_PASSWORD=" + pw, "PROFHUB_CHAT=" + g.ID}})
+}
+
+// TestChatDemoInChromium opens the demo's chats: the chairman reads the
+// vacation order's card by its title and the operator, who may not open
+// the order, sees only that it is not available to her; on a phone the
+// list and the chat are two screens (web/browsertest/chat-demo.test.mjs;
+// screenshots chat-demo.png and chat-demo-phone.png).
+func TestChatDemoInChromium(t *testing.T) {
+	n := browsertest.Start(t)
+	ctx := context.Background()
+	if err := demo.Fill(ctx, demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Notify: n.Notify, Chat: n.Chat,
+		Out: io.Discard, Params: auth.CheapPasswordParams}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, browsertest.Script{Name: "chat-demo.test.mjs", Base: n.Server.URL, Timeout: 3 * time.Minute,
+		Env: []string{"PROFHUB_PASSWORD=" + demo.Password}})
 }
