@@ -4,7 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
 // checkChat: the chairman has her unit's chat, the campaign's group and
@@ -39,6 +41,17 @@ func checkChat(t *testing.T, n *hubtest.Node) {
 		if len(msgs) != 5 || msgs[2].Link == nil || !msgs[2].Link.Visible || msgs[2].Link.Title == "" || msgs[4].ReplyTo == nil {
 			t.Fatalf("unit chat: %+v", msgs)
 		}
+	}
+	// The operator may not open the vacation order: she cannot share it.
+	op, err := n.Org.AuthByLogin(ctx, "operator1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docID, unitChat string
+	_ = n.DB.QueryRowContext(ctx, `SELECT link_id, chat_id FROM chat_messages WHERE link_kind = 'document'`).Scan(&docID, &unitChat)
+	_, err = n.Chat.Send(ctx, op.Scope("test"), unitChat, chat.Post{Text: "смотрите", Link: &chat.LinkRef{Kind: chat.LinkDocument, ID: docID}})
+	if !valid.Is(err) {
+		t.Fatalf("an operator shares a document she may not open: %v", err)
 	}
 	var mentions int
 	_ = n.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_items WHERE kind = 'mention' AND event_key LIKE 'chat-mention:%'`).Scan(&mentions)

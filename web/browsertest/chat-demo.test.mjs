@@ -21,13 +21,25 @@ await run('chat-demo', async (browser, current) => {
   await chair.type('#chat-text', 'Ирина Алексеевна, @Бел');
   await chair.locator('#chat-mentions li', { hasText: 'Белова Ирина Алексеевна' }).waitFor(wait);
   await chair.screenshot({ path: shots + '/chat-demo.png' });
+
+  // A task of hers, shared from the list of her tasks, goes as a card.
+  await chair.fill('#chat-text', 'Прошу всех посмотреть проект до пленума.');
+  await chair.click('#chat-share');
+  const task = chair.locator('#chat-tasks button').first();
+  await task.waitFor(wait);
+  await task.click();
+  await chair.locator('#chat-attached .chat-chip', { hasText: 'Поручение' }).waitFor(wait);
+  await chair.click('#chat-send');
+  const taskCard = chair.locator('#chat-messages .chat-msg', { hasText: 'посмотреть проект до пленума' }).locator('a.chat-card');
+  await taskCard.waitFor(wait);
+  check((await taskCard.textContent()).includes('Поручение'), 'the task card: ' + await taskCard.textContent());
   await group.click();
   await chair.locator('#chat-messages .chat-msg', { hasText: 'протокол разногласий' }).waitFor(wait);
   await chair.waitForFunction(() => !document.querySelector('.chat-item.on .chat-unread'), null, wait);
 
   const op = current.page = await signIn(browser, 'operator1', { path: '/chat' });
   await op.locator('.chat-item', { hasText: 'Федерация профсоюзов' }).click();
-  const hidden = op.locator('#chat-messages .chat-card.hidden-card');
+  const hidden = op.locator('#chat-messages .chat-card.hidden-card').first();
   await hidden.waitFor(wait);
   const text = await hidden.textContent();
   check(text.includes('Нет доступа') && !text.includes('Приказ'), 'the operator sees no title: ' + text);

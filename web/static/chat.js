@@ -14,7 +14,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var items = $('chat-items'), pane = $('chat-messages'), form = $('chat-composer'), text = $('chat-text');
   var menu = $('chat-mentions'), bar = $('chat-bar'), attached = $('chat-attached'), errBox = $('chat-error');
-  var me = '', chats = [], current = null, members = [], files = [], mentioned = {}, replyTo = null, editing = null;
+  var me = '', chats = [], current = null, members = [], files = [], mentioned = {}, replyTo = null, editing = null, shared = null;
   var linkKinds = { conversation: 'chat_link_conversation', appeal: 'chat_link_appeal', document: 'chat_link_document', task: 'chat_link_task' };
 
   // --- the list -------------------------------------------------------------
@@ -207,8 +207,8 @@
 
   // --- the composer ---------------------------------------------------------
   function resetComposer() {
-    text.value = ''; files = []; mentioned = {}; replyTo = null; editing = null;
-    attached.textContent = ''; bar.hidden = true; menu.hidden = true; errBox.hidden = true;
+    text.value = ''; files = []; mentioned = {}; replyTo = null; editing = null; shared = null;
+    attached.textContent = ''; bar.hidden = true; menu.hidden = true; errBox.hidden = true; shareBox.hidden = true;
   }
   function showBar(label) { bar.firstChild.textContent = label; bar.hidden = false; text.focus(); }
   function startReply(m) { replyTo = m; editing = null; showBar(t('chat_replying') + ' ' + m.from + ': ' + (m.text || '').slice(0, 80)); }
@@ -238,7 +238,7 @@
       var ids = Object.keys(mentioned).filter(function (id) { return body.indexOf('@' + mentioned[id]) >= 0; });
       var msg = { text: body, files: files.map(function (f) { return f.key; }), mentions: ids };
       if (replyTo) msg.reply_to = replyTo.id;
-      var l = linkIn(body);
+      var l = shared || linkIn(body);
       if (l) msg.link = l;
       req = ui.api('POST', '/api/v1/chat/chats/' + current.id + '/messages', msg);
     }
@@ -304,6 +304,34 @@
       }, function (err) { chip.remove(); ui.showError(errBox, err); });
     });
     e.target.value = '';
+  });
+
+  // Sharing: a link pasted in the text becomes a card; one's own tasks,
+  // which have no address of their own, are picked from a list.
+  var shareBox = $('chat-share-box');
+  $('chat-share').addEventListener('click', function () {
+    shareBox.hidden = !shareBox.hidden;
+    $('chat-share').setAttribute('aria-expanded', String(!shareBox.hidden));
+    if (shareBox.hidden) return;
+    ui.api('GET', '/api/v1/workflow/tasks').then(function (r) {
+      var ul = $('chat-tasks');
+      ul.textContent = '';
+      (r.tasks || []).slice(0, 20).forEach(function (tk) {
+        var li = el('li'), b = action(tk.number + ' · ' + tk.title + ' · ' + tk.step_name, function () {
+          shared = { kind: 'task', id: tk.id };
+          var chip = el('span', 'chat-chip', '🔗 ' + t('chat_link_task') + ': ' + tk.number + ' · ' + tk.title + ' ');
+          var x = action('×', function () { shared = null; chip.remove(); });
+          x.setAttribute('aria-label', t('chat_cancel'));
+          chip.appendChild(x);
+          attached.appendChild(chip);
+          shareBox.hidden = true;
+          text.focus();
+        });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      if (!ul.firstChild) ul.appendChild(el('li', 'muted', t('chat_no_tasks')));
+    }, ui.fail(errBox));
   });
 
   // --- live -----------------------------------------------------------------
