@@ -8,8 +8,8 @@ import (
 
 	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/demo"
-	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/web/browsertest"
 )
