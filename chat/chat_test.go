@@ -37,15 +37,17 @@ func setup(t *testing.T) staff {
 			t.Fatal(err)
 		}
 	}
-	login := func(l string) *hubtest.Browser {
-		br := n.NewBrowser(t)
-		if resp := br.Login(t, l, "password-chat"); resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("login %s = %d", l, resp.StatusCode)
-		}
-		return br
-	}
-	s.ivW, s.peW, s.siW, s.boW = login("chat.iv"), login("chat.pe"), login("chat.si"), login("chat.bo")
+	s.ivW, s.peW, s.siW, s.boW = login(t, n, "chat.iv"), login(t, n, "chat.pe"), login(t, n, "chat.si"), login(t, n, "chat.bo")
 	return s
+}
+
+func login(t *testing.T, n *hubtest.Node, l string) *hubtest.Browser {
+	t.Helper()
+	br := n.NewBrowser(t)
+	if resp := br.Login(t, l, "password-chat"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s = %d", l, resp.StatusCode)
+	}
+	return br
 }
 
 // do sends a request and decodes the answer into out (when not nil).
@@ -166,6 +168,21 @@ func TestChatMembershipAndScope(t *testing.T) {
 	}
 	if n := s.lastNum(t, g.ID); n != 1 {
 		t.Fatalf("last_num %d after refusals", n)
+	}
+
+	// Сидоров moves to Обком Б: its unit chat is his, Обком А's is gone.
+	if _, err := s.n.DB.Exec(`UPDATE users SET unit_id = $1 WHERE id = $2`, s.bo.UnitID, s.si.ID); err != nil {
+		t.Fatal(err)
+	}
+	moved := login(t, s.n, "chat.si")
+	do(t, moved, "GET", "/api/v1/chat/chats", "", http.StatusOK, &list)
+	if len(list.Chats) != 1 || list.Chats[0].Title != "Обком Б" {
+		t.Fatalf("after the move: %+v", list.Chats)
+	}
+	do(t, moved, "GET", "/api/v1/chat/chats/"+unit.Chat.ID+"/messages", "", http.StatusNotFound, nil)
+	do(t, s.ivW, "GET", "/api/v1/chat/chats/"+unit.Chat.ID, "", http.StatusOK, &unit)
+	if len(unit.Chat.Members) != 2 {
+		t.Fatalf("Обком А's chat after the move: %+v", unit.Chat.Members)
 	}
 }
 

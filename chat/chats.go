@@ -26,6 +26,11 @@ type NewChat struct {
 // up to date with the unit's staff) on the way.
 func (s *Service) Chats(ctx context.Context, sc access.Scope) ([]Chat, error) {
 	if sc.UnitID != "" && sc.UserID != "" {
+		// One who moved leaves the old unit's chat.
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM chat_members WHERE user_id = $1
+			AND chat_id IN (SELECT id FROM chats WHERE kind = 'unit' AND unit_id <> $2)`, sc.UserID, sc.UnitID); err != nil {
+			return nil, fmt.Errorf("chat: leave unit chats: %w", err)
+		}
 		if _, err := s.EnsureUnitChat(ctx, sc.UnitID); err != nil {
 			return nil, err
 		}

@@ -58,6 +58,13 @@ func (s *Service) open(ctx context.Context, sc access.Scope, id string) (chatRow
 	if err != nil {
 		return c, err
 	}
+	if ok && c.Kind == Unit && sc.UnitID != c.UnitID {
+		// Moved to another unit: the old unit's chat is no longer theirs.
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2`, c.ID, sc.UserID); err != nil {
+			return c, fmt.Errorf("chat: leave unit chat: %w", err)
+		}
+		ok = false
+	}
 	if !ok && c.Kind == Unit && sc.UnitID == c.UnitID && sc.UserID != "" {
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO chat_members (chat_id, user_id, read_num, joined_at)
 			VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING`, c.ID, sc.UserID, db.Now()); err != nil {
