@@ -90,6 +90,14 @@ await run('chat', async (browser, current) => {
   // The list shows the chats with what is unread.
   await iv.fill('#chat-text', 'Сергей Иванович, @Петров жду ваших правок до 17:00');
   await shoot(iv, 'chat');
+  // A new direct chat from the dialog opens at once.
+  await iv.click('#chat-new');
+  await iv.fill('#chat-people-q', 'Сид');
+  await iv.locator('#chat-pick label', { hasText: 'Сидоров Олег Ильич' }).locator('input').check();
+  await iv.click('#chat-new-form button.primary');
+  await iv.waitForFunction(() => document.getElementById('chat-title').textContent === 'Сидоров Олег Ильич', null, wait);
+  await iv.locator('.chat-item.on', { hasText: 'Сидоров Олег Ильич' }).waitFor(wait);
+
   // The refused mention's 422 and what failed while offline are expected.
   const unexpected = iv.errors.filter(e => !e.includes('422')).concat(pe.errors.filter(e => !e.includes('ERR_INTERNET_DISCONNECTED')));
   check(unexpected.length === 0, 'no script errors: ' + JSON.stringify(unexpected));
