@@ -53,6 +53,13 @@ func checkChat(t *testing.T, n *hubtest.Node) {
 	if !valid.Is(err) {
 		t.Fatalf("an operator shares a document she may not open: %v", err)
 	}
+	msgs, err := n.Chat.Messages(ctx, op.Scope("test"), unitChat, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := msgs[2].Link; l == nil || l.Visible || l.Title != "" || l.Href != "" {
+		t.Fatalf("the operator reads the card as %+v", l)
+	}
 	var mentions int
 	_ = n.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_items WHERE kind = 'mention' AND event_key LIKE 'chat-mention:%'`).Scan(&mentions)
 	if mentions != 2 {
