@@ -73,11 +73,13 @@ func TestChatAcrossNodes(t *testing.T) {
 	defer wsB.CloseNow()
 
 	const n = 15
-	go func() {
-		for i := 1; i <= n; i++ {
-			onA.Do(t, "POST", "/api/v1/chat/chats/"+c.Chat.ID+"/messages", fmt.Sprintf(`{"text":"с узла A №%d"}`, i))
+	// Sent one after another (the sockets buffer them): each posting
+	// node publishes, the other's relay reads the log in order.
+	for i := 1; i <= n; i++ {
+		if code, body := onA.Do(t, "POST", "/api/v1/chat/chats/"+c.Chat.ID+"/messages", fmt.Sprintf(`{"text":"с узла A №%d"}`, i)); code != http.StatusCreated {
+			t.Fatalf("send %d: %d %s", i, code, body)
 		}
-	}()
+	}
 	expect := func(conn *websocket.Conn, from string, first int64) {
 		t.Helper()
 		for i := 1; i <= n; {
@@ -96,11 +98,13 @@ func TestChatAcrossNodes(t *testing.T) {
 		}
 	}
 	expect(wsB, "A", 0)
-	go func() {
-		for i := 1; i <= n; i++ {
-			onB.Do(t, "POST", "/api/v1/chat/chats/"+c.Chat.ID+"/messages", fmt.Sprintf(`{"text":"с узла B №%d"}`, i))
+	// Sent one after another (the sockets buffer them): each posting
+	// node publishes, the other's relay reads the log in order.
+	for i := 1; i <= n; i++ {
+		if code, body := onB.Do(t, "POST", "/api/v1/chat/chats/"+c.Chat.ID+"/messages", fmt.Sprintf(`{"text":"с узла B №%d"}`, i)); code != http.StatusCreated {
+			t.Fatalf("send %d: %d %s", i, code, body)
 		}
-	}()
+	}
 	// A hears its own messages too (every tab of the sender): skip them.
 	for i := 0; i < n; {
 		var f chatFrame
