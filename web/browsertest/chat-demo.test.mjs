@@ -37,6 +37,16 @@ await run('chat-demo', async (browser, current) => {
   await chair.locator('#chat-messages .chat-msg', { hasText: 'протокол разногласий' }).waitFor(wait);
   await chair.waitForFunction(() => !document.querySelector('.chat-item.on .chat-unread'), null, wait);
 
+  // History search finds another form of the words and shows the message.
+  await chair.fill('#chat-search input', 'протоколы разногласия');
+  await chair.press('#chat-search input', 'Enter');
+  const hit = chair.locator('#chat-hits a.chat-hit', { hasText: 'протокол разногласий' });
+  await hit.waitFor(wait);
+  await chair.locator('.chat-item', { hasText: 'Федерация профсоюзов' }).click();
+  await chair.locator('#chat-messages a.chat-card').first().waitFor(wait);
+  await hit.click();
+  await chair.locator('#chat-messages .chat-msg.found', { hasText: 'протокол разногласий' }).waitFor(wait);
+
   const op = current.page = await signIn(browser, 'operator1', { path: '/chat' });
   await op.locator('.chat-item', { hasText: 'Федерация профсоюзов' }).click();
   const hidden = op.locator('#chat-messages .chat-card.hidden-card').first();

@@ -14,7 +14,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var items = $('chat-items'), pane = $('chat-messages'), form = $('chat-composer'), text = $('chat-text');
   var menu = $('chat-mentions'), bar = $('chat-bar'), attached = $('chat-attached'), errBox = $('chat-error');
-  var me = '', chats = [], current = null, members = [], files = [], mentioned = {}, replyTo = null, editing = null, shared = null;
+  var me = '', pendingFind = '', chats = [], current = null, members = [], files = [], mentioned = {}, replyTo = null, editing = null, shared = null;
   var linkKinds = { conversation: 'chat_link_conversation', appeal: 'chat_link_appeal', document: 'chat_link_document', task: 'chat_link_task' };
 
   // --- the list -------------------------------------------------------------
@@ -75,6 +75,9 @@
       if (r.messages.length === 50) pane.appendChild(olderButton(r.messages[0].num));
       r.messages.forEach(put);
       pane.scrollTop = pane.scrollHeight;
+      var found = pendingFind && $('m-' + pendingFind);
+      pendingFind = '';
+      if (found) { found.classList.add('found'); found.scrollIntoView({ block: 'center' }); }
       markRead();
     }).catch(function (e) {
       current = null;
@@ -358,6 +361,10 @@
       r.messages.forEach(function (h) {
         var a = el('a', 'chat-hit');
         a.href = '#' + h.chat_id;
+        a.addEventListener('click', function (e) {
+          pendingFind = h.id;
+          if (current && current.id === h.chat_id) { e.preventDefault(); open(h.chat_id); }
+        });
         a.appendChild(el('b', '', h.chat_title + ' · ' + h.from));
         a.appendChild(el('span', '', h.text));
         a.appendChild(el('time', 'muted', ui.recent(h.at)));
