@@ -12,6 +12,7 @@ import (
 
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/inbox"
@@ -75,6 +76,10 @@ type Env struct {
 	// Tasks, when set, gets a handful of staff tasks in every state
 	// (tasks.go).
 	Tasks *tasks.Service
+	// Chat, when set, gets a unit chat, a group and a direct chat with
+	// messages (chat.go); built with the links and alerts of the
+	// services above, its mentions ring and its document card shows.
+	Chat *chat.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -156,6 +161,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillTasks(ctx, e); err != nil {
 		return fmt.Errorf("demo: tasks: %w", err)
+	}
+	if err := fillChat(ctx, e); err != nil {
+		return fmt.Errorf("demo: chat: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

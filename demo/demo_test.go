@@ -25,7 +25,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	n.Config.BaseURL = n.Server.URL // campaigns are scheduled only with links that work
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Out: &out, Params: auth.CheapPasswordParams,
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Chat: n.Chat, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
@@ -41,6 +41,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkCalendar(t, n)
 	checkFeed(t, n)
 	checkTasks(t, n)
+	checkChat(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)

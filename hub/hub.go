@@ -22,6 +22,7 @@ import (
 
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
@@ -80,6 +81,8 @@ type Hub struct {
 	Worktime *worktime.Service
 	// Tasks are the staff's tasks.
 	Tasks *tasks.Service
+	// Chat is the staff's internal chat.
+	Chat *chat.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -200,7 +203,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
 			crm.UploadPrefix: crm.MaxFileBytes + 1<<20, feed.UploadPrefix: feed.MaxFileBytes + 1<<20,
-			tasks.UploadPrefix: tasks.MaxFileBytes + 1<<20}})
+			tasks.UploadPrefix: tasks.MaxFileBytes + 1<<20, chat.UploadPrefix: chat.MaxFileBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +218,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
 	h.Worktime.Routes(mux)
+	h.Chat = h.newChat()
+	h.Chat.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Tasks = h.newTasks()
@@ -254,6 +259,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	go func() {
 		defer h.workers.Done()
 		h.WorkCal.Run(h.workCtx)
+	}()
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Chat.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.workers.Add(1)

@@ -28,6 +28,7 @@ var menu = []menuEntry{
 	// Every employee has a calendar; what each may read or write is the
 	// calendar API's business.
 	{Nav: "calendar", Href: "/calendar", Key: "nav.calendar", Perm: access.ReadDirectory},
+	{Nav: "chat", Href: "/chat", Key: "nav.chat"},
 	// Everyone requests their own absences and sees their unit's chart;
 	// the unit's time sheet (/worktime, which heads correct) is a tab of
 	// the same area: the menu already wraps on a 1366 px screen for a

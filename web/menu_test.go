@@ -25,6 +25,7 @@ var allAreas = []struct{ href, api string }{
 	{"/documents", ""},
 	{"/mailings", ""},
 	{"/calendar", "/api/v1/calendar/calendars"},
+	{"/chat", "/api/v1/chat/chats"},
 	{"/absences", "/api/v1/absences"},
 	{"/tasks", "/api/v1/tasks"},
 	{"/settings", ""},
@@ -55,12 +56,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/tasks", "/settings"},
-		access.Chairman:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/tasks", "/settings"},
-		access.Deputy:        {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/tasks", "/settings"},
-		access.Secretary:     {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/tasks", "/settings"},
-		access.Operator:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/tasks", "/settings"},
-		access.Executor:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/tasks", "/settings"},
+		access.Administrator: {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Chairman:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Deputy:        {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Secretary:     {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Operator:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Executor:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

@@ -64,6 +64,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /absences", s.staff.absences)
 	mux.HandleFunc("GET /worktime", s.staff.worktime)
 	mux.HandleFunc("GET /tasks", s.staff.tasks)
+	mux.HandleFunc("GET /chat", s.staff.chat)
 	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).

@@ -31,6 +31,13 @@ func (h staffPages) tasks(w http.ResponseWriter, r *http.Request) {
 	h.ui.script(w, r, "tasks", "nav.tasks", "tasks")
 }
 
+// chat is the staff's chats: the list with unread counts, the open
+// chat's messages and the composer (web/static/chat.js, over the chat
+// API and its socket).
+func (h staffPages) chat(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "chat", "nav.chat", "chat")
+}
+
 // calendar is the production calendar's years with their totals, the
 // upload of a year's file and the return to the shipped one
 // (web/static/workcal.js). Only those who manage settings open it.

@@ -125,3 +125,21 @@ func (s *Tasks) ControlReport(ctx context.Context, sc access.Scope) ([]Task, err
 		WHERE u.path >= $1 AND u.path < $2 AND t.status = 'open' AND t.deadline > 0 AND t.deadline < $3
 		ORDER BY t.deadline, d.priority DESC`, lo, hi, s.nowMillis())
 }
+
+// Task is one task the caller may see: their own, or any of a document
+// they may see (a task shared into a chat shows its title only then).
+func (s *Tasks) Task(ctx context.Context, sc access.Scope, id string) (Task, error) {
+	list, err := s.tasks(ctx, taskSelect+`WHERE t.id = $1`, id)
+	if err != nil {
+		return Task{}, err
+	}
+	if len(list) == 0 {
+		return Task{}, fmt.Errorf("workflow: task %s: %w", id, db.ErrNotFound)
+	}
+	if t := list[0]; t.AssigneeID != sc.UserID {
+		if _, err := s.getDocument(ctx, s.db, sc, t.DocumentID); err != nil {
+			return Task{}, err
+		}
+	}
+	return list[0], nil
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
+	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/feed"
@@ -43,8 +44,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	tk := tasks.New(tasks.Deps{DB: d, Zone: cfg.Zone(), Calendar: workcal.New(years...), Absences: abs, Alerts: hub.TaskAlerts(n),
 		Sources: hub.TaskSources(docs, c, e, cal, cfg.Zone()), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	fd := feed.New(feed.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.FeedAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk})
 }
 
 func (c *cli) demo(args []string) error {
