@@ -39,6 +39,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
@@ -79,6 +80,9 @@ type Hub struct {
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
+	// Privacy is the personal data duties: access log, subject report,
+	// erasure, consent register, retention.
+	Privacy *privacy.Service
 	Box          *secretbox.Box
 	Metrics      *prometheus.Registry
 	NodeID       string
@@ -183,6 +187,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		"documents": workflow.MemberLinks, "mailing_recipients": mailing.MemberLinks} {
 		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
 	}
+	h.Privacy = h.newPrivacy()
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
@@ -208,6 +213,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
 	h.Worktime.Routes(mux)
+	h.Privacy.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
@@ -243,6 +249,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	go func() {
 		defer h.workers.Done()
 		h.WorkCal.Run(h.workCtx)
+	}()
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Privacy.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
