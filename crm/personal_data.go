@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/profhub/profhub/internal/pdata"
+	"github.com/profhub/profhub/internal/security/audit"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -113,7 +114,6 @@ func (PersonalData) Erase(ctx context.Context, tx db.Execer, e *pdata.Erasure) e
 			activist = FALSE, flags = '[]', consents = '{}', consent_channels = ',', custom = '{}', updated_at = $4 WHERE id = $1`},
 		{"contacts", `DELETE FROM crm_member_contacts WHERE member_id = $1`},
 		{"words", `DELETE FROM crm_member_words WHERE member_id = $1`},
-		{"archive", `INSERT INTO crm_member_archive (member_id, archived_at) VALUES ($1, $4) ON CONFLICT (member_id) DO NOTHING`},
 		{"dismissals", `DELETE FROM crm_link_dismissals WHERE member_id = $1`},
 		{"import_undo", `DELETE FROM crm_import_batch_members WHERE member_id = $1`},
 		{"appeal_comments", `UPDATE crm_appeal_comments SET text = '[удалено]' WHERE appeal_id IN (SELECT id FROM crm_appeals WHERE member_id = $1)`},
@@ -129,6 +129,16 @@ func (PersonalData) Erase(ctx context.Context, tx db.Execer, e *pdata.Erasure) e
 		return fmt.Errorf("crm: erase files of %s: %w", e.MemberID, err)
 	}
 	e.Count("appeal_files", int64(len(keys)))
+	// The card's history names the person: the names go, who did what stays.
+	n, err := audit.Redact(ctx, tx, "member", e.MemberID, []string{"name", "note"}, e.Pseudonym)
+	if err != nil {
+		return fmt.Errorf("crm: erase history of %s: %w", e.MemberID, err)
+	}
+	e.Count("history", n)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO crm_member_archive (member_id, archived_at) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING`,
+		e.MemberID, now); err != nil {
+		return fmt.Errorf("crm: erase %s: archive: %w", e.MemberID, err)
+	}
 	for _, s := range steps {
 		n, err := pdata.Exec(ctx, tx, s.q, e.MemberID, e.Pseudonym, strings.ToLower(e.Pseudonym), now)
 		if err != nil {

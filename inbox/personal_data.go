@@ -92,6 +92,10 @@ func (p PersonalData) Erase(ctx context.Context, tx db.Execer, e *pdata.Erasure)
 	}
 	now := db.Now()
 	steps := []struct{ name, q string }{
+		// Open ones close: nobody is to answer an erased person, and the
+		// queue rebuilt from SQL must not take them back.
+		{"conversations_closed", `UPDATE inbox_conversations SET external_chat_id = '', status = CASE WHEN status = 'closed' THEN status ELSE 'closed' END,
+			closed_at = CASE WHEN closed_at = 0 THEN $3 ELSE closed_at END, updated_at = $3 WHERE $2 <> '' AND id IN (` + memberConversations + `)`},
 		{"identities", `DELETE FROM inbox_identities WHERE contact_id IN (SELECT id FROM inbox_contacts WHERE member_id = $1)`},
 		{"contacts", `UPDATE inbox_contacts SET name = $2, name_folded = '', phone = '', email = '', updated_at = $3 WHERE member_id = $1`},
 	}

@@ -151,7 +151,7 @@ func (s *Service) dayStart(field, day string, add int) (int64, error) {
 	}
 	d, err := time.ParseInLocation("2006-01-02", day, s.zone)
 	if err != nil {
-		return 0, valid.Keyed(field, "date", "privacy_date", "%s must be a date YYYY-MM-DD", field)
+		return 0, valid.Keyed(field, "date", "privacy_date", "the date must be YYYY-MM-DD")
 	}
 	return d.AddDate(0, 0, add).UnixMilli(), nil
 }

@@ -78,7 +78,7 @@ func (s *Service) SetConsentText(ctx context.Context, sc access.Scope, kind, tex
 	}
 	text = strings.TrimSpace(text)
 	if !slices.Contains(ConsentKinds, kind) {
-		return ConsentText{}, valid.Keyed("kind", "kind", "privacy_kind", "unknown consent kind %q", kind)
+		return ConsentText{}, valid.Keyed("kind", "kind", "privacy_kind", "unknown kind of consent")
 	}
 	if text == "" || len([]rune(text)) > 20000 {
 		return ConsentText{}, valid.Keyed("text", "text", "privacy_text", "a consent text must have 1 to 20000 characters")
@@ -180,13 +180,13 @@ func checkConsent(in *ConsentInput) error {
 	in.Address = strings.TrimSpace(in.Address)
 	switch {
 	case !slices.Contains(ConsentKinds, in.Kind):
-		return valid.Keyed("kind", "kind", "privacy_kind", "unknown consent kind %q", in.Kind)
+		return valid.Keyed("kind", "kind", "privacy_kind", "unknown kind of consent")
 	case in.Kind == "mailing" && !slices.Contains(mailingTopics, in.Topic):
 		return valid.Keyed("topic", "topic", "privacy_topic", "a mailing consent names its channel (sms, email, telegram, vk, phone, post)")
 	case in.Kind != "mailing" && in.Topic != "":
 		return valid.Keyed("topic", "topic", "privacy_topic_extra", "only a mailing consent names a channel")
 	case !slices.Contains(ConsentChannels, in.Channel):
-		return valid.Keyed("channel", "channel", "privacy_channel", "unknown way of consent %q", in.Channel)
+		return valid.Keyed("channel", "channel", "privacy_channel", "unknown way of consent")
 	case len([]rune(in.Address)) > 300:
 		return valid.Keyed("address", "too_long", "privacy_address", "the address must have at most 300 characters")
 	}

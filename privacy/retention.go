@@ -72,7 +72,7 @@ func (s *Service) SetRetention(ctx context.Context, sc access.Scope, kind string
 		return Retention{}, err
 	}
 	if !slices.Contains(RetentionKinds, kind) {
-		return Retention{}, valid.Keyed("kind", "kind", "privacy_retention_kind", "unknown kind of data %q", kind)
+		return Retention{}, valid.Keyed("kind", "kind", "privacy_retention_kind", "unknown kind of data")
 	}
 	if days != 0 && days < MinDays[kind] {
 		return Retention{}, valid.Keyed("days", "too_short", "privacy_retention_short", "%d days is shorter than the legal minimum of %d days", days, MinDays[kind])

@@ -86,11 +86,22 @@ DROP TRIGGER audit_log_no_delete;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 WHEN OLD.at > (CAST(strftime('%s', 'now') AS INTEGER) - 365 * 86400) * 1000
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NOT (NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor_id = OLD.actor_id AND NEW.actor_name = OLD.actor_name
+    AND NEW.ip = OLD.ip AND NEW.action = OLD.action AND NEW.object_type = OLD.object_type AND NEW.object_id = OLD.object_id
+    AND NEW.unit_id = OLD.unit_id AND NEW.details LIKE '{"redacted":%')
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `, `
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND OLD.at < (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT - 365::BIGINT * 86400000 THEN
         RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor_id = OLD.actor_id AND NEW.actor_name = OLD.actor_name
+        AND NEW.ip = OLD.ip AND NEW.action = OLD.action AND NEW.object_type = OLD.object_type AND NEW.object_id = OLD.object_id
+        AND NEW.unit_id = OLD.unit_id AND NEW.details LIKE '{"redacted":%' THEN
+        RETURN NEW;
     END IF;
     RAISE EXCEPTION 'audit_log is append-only';
 END;
@@ -101,6 +112,9 @@ $$ LANGUAGE plpgsql;
 		perEngine(`
 DROP TRIGGER audit_log_no_delete;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `, `
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
