@@ -83,9 +83,9 @@ type Hub struct {
 	// Privacy is the personal data duties: access log, subject report,
 	// erasure, consent register, retention.
 	Privacy *privacy.Service
-	Box          *secretbox.Box
-	Metrics      *prometheus.Registry
-	NodeID       string
+	Box     *secretbox.Box
+	Metrics *prometheus.Registry
+	NodeID  string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.

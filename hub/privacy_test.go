@@ -264,7 +264,7 @@ func (e *subjectEnv) mailing(t *testing.T, name string, want int) {
 	}
 	body, _ := json.Marshal(map[string]any{"name": name, "kind": "informational", "channels": []string{"email"}, "accounts": []string{e.account},
 		"segments": []map[string]any{{"filter": map[string]any{"unit_id": e.unit.ID}}},
-		"content": map[string]any{"subject": name, "html": "<p>Здравствуйте!</p>"}})
+		"content":  map[string]any{"subject": name, "html": "<p>Здравствуйте!</p>"}})
 	code, resp := e.admin.Do(t, "POST", "/api/v1/mailing/campaigns", string(body))
 	if code >= 300 {
 		t.Fatalf("campaign: %d %s", code, resp)

@@ -109,4 +109,6 @@ func actionName(a string) string {
 	return a
 }
 
-func (r Report) String() string { return fmt.Sprintf("report on %s: %d parts", r.Subject.ID, len(r.Sheets)) }
+func (r Report) String() string {
+	return fmt.Sprintf("report on %s: %d parts", r.Subject.ID, len(r.Sheets))
+}

@@ -18,7 +18,9 @@ const visitorsOf = `SELECT v.id FROM widget_visitors v JOIN inbox_conversations 
 	JOIN inbox_contacts c ON c.id = cv.contact_id WHERE c.member_id = $1`
 
 // Tables are the widget's tables with a member's rows.
-func (PersonalData) Tables() []string { return []string{"widget_visitors", "widget_uploads", "widget_mail_letters"} }
+func (PersonalData) Tables() []string {
+	return []string{"widget_visitors", "widget_uploads", "widget_mail_letters"}
+}
 
 // Collect lists the widget visits.
 func (PersonalData) Collect(ctx context.Context, q db.Execer, memberID string) ([]pdata.Sheet, error) {
