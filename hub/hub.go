@@ -80,12 +80,13 @@ type Hub struct {
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
+	Box          *secretbox.Box
+	Metrics      *prometheus.Registry
+	NodeID       string
+
 	// Privacy is the personal data duties: access log, subject report,
 	// erasure, consent register, retention.
 	Privacy *privacy.Service
-	Box     *secretbox.Box
-	Metrics *prometheus.Registry
-	NodeID  string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
