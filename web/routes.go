@@ -63,6 +63,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /absences", s.staff.absences)
 	mux.HandleFunc("GET /worktime", s.staff.worktime)
 	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
+	mux.HandleFunc("GET /admin/privacy", s.staff.privacy)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).
 	pr := s.profile
