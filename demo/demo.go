@@ -21,6 +21,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -67,6 +68,9 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Privacy, when set, gets consent texts, the consent register and
+	// retention periods (privacy.go).
+	Privacy *privacy.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +146,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillPrivacy(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: personal data: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/pdata"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/widget"
@@ -21,7 +22,7 @@ import (
 // TestEveryMemberTableHasPersonalData.
 func (h *Hub) newPrivacy() *privacy.Service {
 	p := privacy.New(privacy.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Log: h.Log, Zone: h.Config.Zone(), NodeID: h.NodeID,
-		Subjects: privacySubjects{h.CRM.Members, h}})
+		Subjects: PrivacySubjects(h.CRM.Members, h.DB)})
 	for _, x := range []struct {
 		name string
 		h    pdata.Holder
@@ -38,10 +39,15 @@ func (h *Hub) newPrivacy() *privacy.Service {
 	return p
 }
 
-// privacySubjects is the CRM as the privacy package sees members.
+// PrivacySubjects is the CRM as the privacy package sees members (the
+// demo builds its privacy service with it too).
+func PrivacySubjects(members *crm.Members, d *db.DB) privacy.Subjects {
+	return privacySubjects{members, d}
+}
+
 type privacySubjects struct {
 	members *crm.Members
-	h       *Hub
+	db      *db.DB
 }
 
 func (s privacySubjects) Subject(ctx context.Context, sc access.Scope, id string) (privacy.Subject, error) {
@@ -53,9 +59,9 @@ func (s privacySubjects) Subject(ctx context.Context, sc access.Scope, id string
 }
 
 func (s privacySubjects) OpenAppeals(ctx context.Context, id string) (int, error) {
-	return crm.PersonalData{}.OpenAppeals(ctx, s.h.DB, id)
+	return crm.PersonalData{}.OpenAppeals(ctx, s.db, id)
 }
 
 func (s privacySubjects) Names(ctx context.Context, ids []string) (map[string]string, error) {
-	return crm.PersonalData{}.Names(ctx, s.h.DB, ids)
+	return crm.PersonalData{}.Names(ctx, s.db, ids)
 }

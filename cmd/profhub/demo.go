@@ -18,6 +18,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -33,8 +34,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
 		Alerts: hub.CalendarAlerts(n)})
 	wt := worktime.New(worktime.Deps{DB: d, Zone: cfg.Zone(), Absences: hub.WorktimeAbsences(abs), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	pd := privacy.New(privacy.Deps{DB: d, Zone: cfg.Zone(), Subjects: hub.PrivacySubjects(c.Members, d), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone()})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone(), Privacy: pd})
 }
 
 func (c *cli) demo(args []string) error {

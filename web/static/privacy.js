@@ -94,11 +94,11 @@
     document.getElementById('pd-consent-export').href = '/api/v1/privacy/consents.xlsx?' + p;
     cErr.hidden = true;
     api('GET', '/api/v1/privacy/consents?' + p).then(function (r) {
-      head(cTable, [t('pd_when'), t('pd_member'), t('pd_text_kind'), t('pd_given'), t('pd_version'), t('pd_way'), t('pd_address'), t('pd_recorded_by')]);
+      head(cTable, [t('pd_when'), t('pd_member'), t('pd_text_kind'), t('pd_state'), t('pd_version'), t('pd_way'), t('pd_address'), t('pd_recorded_by')]);
       r.consents.forEach(function (c) {
         var kind = t('pd_kind_' + c.kind) + (c.topic ? ' · ' + c.topic : '');
         var ver = String(c.text_version) + (c.ask_again ? ' — ' + t('pd_ask_again') : '');
-        row(cTable, [ui.dateTime(c.at), c.member_name, kind, c.given ? t('pd_given') : t('pd_withdrawn'), ver, c.channel, c.address || '', c.recorded_by], 'when');
+        row(cTable, [ui.dateTime(c.at), c.member_name, kind, c.given ? t('pd_given') : t('pd_withdrawn'), ver, t('pd_way_' + c.channel), c.address || '', c.recorded_by], 'when');
       });
       if (!r.consents.length) row(cTable, [t('pd_none'), '', '', '', '', '', '', '']);
     }).catch(ui.fail(cErr));
