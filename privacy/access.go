@@ -81,7 +81,7 @@ func (s *Service) AccessLog(ctx context.Context, sc access.Scope, f AccessFilter
 	q := `SELECT a.id, a.at, a.actor_id, ` + audit.ActorSQL("a.actor_id", "a.actor_name") + `, a.ip, a.action, a.object_type, a.object_id, a.details
 		FROM audit_log a JOIN units u ON u.id = a.unit_id
 		WHERE u.path >= $1 AND u.path < $2
-		  AND ($3 = '' OR (a.object_type = 'member' AND a.object_id = $3) OR a.details LIKE $4)
+		  AND ($3 = '' OR (a.object_type = 'member' AND a.object_id = $3) OR (a.object_type IN ('call', 'call_export') AND a.details LIKE $4))
 		  AND ($5 = '' OR a.actor_id = $5)
 		  AND ($6 = 0 OR a.at >= $6) AND ($7 = 0 OR a.at < $7)
 		  AND ($8 = '' OR a.id < $8)`
@@ -91,6 +91,8 @@ func (s *Service) AccessLog(ctx context.Context, sc access.Scope, f AccessFilter
 	q += ` ORDER BY a.id DESC LIMIT $9`
 	like := "-"
 	if f.MemberID != "" {
+		// Rows about calls name the member in their details; only those
+		// are scanned by LIKE, the rest come by the object index.
 		like = `%"member_id":"` + db.EscapeLike(f.MemberID) + `"%`
 	}
 	rows, err := s.db.QueryContext(ctx, q, lo, hi, f.MemberID, like, f.UserID, from, to, f.Before, f.Limit)

@@ -108,10 +108,12 @@ func (s *Service) expireAll(ctx context.Context, now time.Time, periods map[stri
 		}); err != nil {
 			return fmt.Errorf("%s: %w", kind, err)
 		}
+		seen := map[string]bool{}
 		for _, k := range x.Blobs {
-			if k == "" {
+			if k == "" || seen[k] {
 				continue
 			}
+			seen[k] = true
 			if err := s.blobs.Delete(ctx, k); err != nil && !errors.Is(err, blob.ErrNotFound) {
 				return fmt.Errorf("%s: delete file: %w", kind, err)
 			}
