@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"maps"
 
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telephony"
@@ -64,4 +65,27 @@ func (s privacySubjects) OpenAppeals(ctx context.Context, id string) (int, error
 
 func (s privacySubjects) Names(ctx context.Context, ids []string) (map[string]string, error) {
 	return crm.PersonalData{}.Names(ctx, s.db, ids)
+}
+
+func (s privacySubjects) ApplyConsent(ctx context.Context, sc access.Scope, id, kind, topic string, given bool, day, source string) error {
+	m, err := s.members.GetMember(ctx, sc, id)
+	if err != nil {
+		return err
+	}
+	in := m.MemberInput
+	c := crm.Consent{Given: given, Date: day, Source: source}
+	switch kind {
+	case "processing":
+		in.Consents.Processing = &c
+	case "advertising":
+		in.Consents.Advertising = &c
+	case "mailing":
+		in.Consents.Mailings = maps.Clone(in.Consents.Mailings)
+		if in.Consents.Mailings == nil {
+			in.Consents.Mailings = map[string]crm.Consent{}
+		}
+		in.Consents.Mailings[topic] = c
+	}
+	_, err = s.members.UpdateMember(ctx, sc, id, in)
+	return err
 }

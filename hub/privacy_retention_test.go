@@ -90,3 +90,37 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// A consent withdrawn in the register reaches the card, whose consents
+// decide the mailings; a consent under a changed text is to be asked again.
+func TestConsentRegisterFollowsTheCard(t *testing.T) {
+	e := newSubjectEnv(t)
+	n, ctx := e.n, context.Background()
+	if _, err := n.Privacy.SetConsentText(ctx, n.System, "mailing", "Согласен получать новости профсоюза"); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.admin.Do(t, "POST", "/api/v1/privacy/consents", `{"member_id":"`+e.other.ID+`","kind":"mailing","topic":"email","given":false,"channel":"email"}`)
+	if code != 200 {
+		t.Fatalf("withdrawal: %d %s", code, body)
+	}
+	m, err := n.CRM.Members.GetMember(ctx, n.System, e.other.ID)
+	if err != nil || m.Consents.Mailings["email"].Given {
+		t.Fatalf("the card still consents to e-mail: %v %+v", err, m.Consents)
+	}
+	e.mailing(t, "Новости после отзыва", 1) // the member erased nobody yet: only Смирнова now
+	code, body = e.admin.Do(t, "POST", "/api/v1/privacy/consents", `{"member_id":"`+e.other.ID+`","kind":"mailing","topic":"fax","given":true,"channel":"email"}`)
+	if code != 422 || !strings.Contains(body, "укажите канал") {
+		t.Fatalf("bad topic: %d %s", code, body)
+	}
+	if _, err := n.Privacy.SetConsentText(ctx, n.System, "processing", "Редакция 2: согласие на обработку, в том числе записей звонков"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := n.Privacy.Consents(ctx, n.System, privacy.ConsentFilter{AskAgain: true})
+	if err != nil || len(again) != 1 || again[0].MemberID != e.member.ID {
+		t.Fatalf("to ask again: %v %+v", err, again)
+	}
+	code, body = e.admin.Do(t, "GET", "/api/v1/privacy/consents.xlsx", "")
+	if code != 200 || !strings.HasPrefix(body, "PK") {
+		t.Fatalf("export: %d", code)
+	}
+}

@@ -173,6 +173,11 @@ func (s *Service) RecordConsent(ctx context.Context, sc access.Scope, in Consent
 	if err != nil {
 		return ConsentEntry{}, wrap("record consent", err)
 	}
+	// The card follows the register: a withdrawn mailing consent stops
+	// the mailings on that channel.
+	if err := s.subjects.ApplyConsent(ctx, sc, sub.ID, e.Kind, e.Topic, e.Given, e.At.In(s.zone).Format("2006-01-02"), channelName(e.Channel)); err != nil {
+		return ConsentEntry{}, err
+	}
 	return e, nil
 }
 

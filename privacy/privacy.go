@@ -48,6 +48,10 @@ type Subjects interface {
 	OpenAppeals(ctx context.Context, memberID string) (int, error)
 	// Names are the full names of the members by id (missing ids left out).
 	Names(ctx context.Context, ids []string) (map[string]string, error)
+	// ApplyConsent puts a consent given or withdrawn on the member's card,
+	// whose consents decide what the mailings send (topic: the channel of
+	// a mailing consent; day YYYY-MM-DD; source how it came).
+	ApplyConsent(ctx context.Context, sc access.Scope, memberID, kind, topic string, given bool, day, source string) error
 }
 
 // Deps is what the service needs from the hub.
