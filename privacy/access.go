@@ -17,7 +17,7 @@ import (
 // calls exported, a recording listened to or downloaded, a subject
 // report downloaded.
 var AccessActions = []string{"member.read", "member.export", "telephony.recording_listen", "telephony.recording_download",
-	"telephony.export", "list.export", "privacy.report", "privacy.consents_export"}
+	"telephony.export", "list.export", "document.export", "worktime.export", "privacy.report", "privacy.consents_export"}
 
 // AccessFilter narrows the access log. Zero fields do not filter.
 type AccessFilter struct {
