@@ -72,6 +72,11 @@ CREATE TABLE privacy_holds (
     PRIMARY KEY (object_type, object_id)
 );
 
+-- The subject report and the erasure find a member's documents and
+-- widget visits by these, not by scanning every row.
+CREATE INDEX wf_documents_member ON wf_documents(member_id) WHERE member_id <> '';
+CREATE INDEX widget_visitors_conversation ON widget_visitors(conversation_id) WHERE conversation_id <> '';
+
 -- The daily retention runs and what each did.
 CREATE TABLE privacy_runs (
     day         TEXT PRIMARY KEY,              -- YYYY-MM-DD in the installation's zone: one run a day
@@ -122,6 +127,8 @@ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END;
 $$ LANGUAGE plpgsql;
 `),
 		both(`
+DROP INDEX widget_visitors_conversation;
+DROP INDEX wf_documents_member;
 DROP TABLE privacy_runs;
 DROP TABLE privacy_holds;
 DROP TABLE privacy_retention;
