@@ -247,6 +247,11 @@ func TestSubjectReportAndErasure(t *testing.T) {
 		t.Fatalf("kept records: %q %q, want %q", applicant, correspondent, out.Erasure.Pseudonym)
 	}
 
+	// An erased card merges with no other.
+	if _, err := n.CRM.Members.MergeMembers(ctx, n.System, e.other.ID, e.member.ID); !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("merge of an erased card: %v", err)
+	}
+
 	// A mailing afterwards reaches the other member only.
 	got := e.sinkGot(subjEmail)
 	e.mailing(t, "Новости января", 1)

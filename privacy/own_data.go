@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/pdata"
 	"github.com/profhub/profhub/internal/storage/db"
 )
@@ -53,5 +54,24 @@ func (ownData) Erase(ctx context.Context, tx db.Execer, e *pdata.Erasure) error 
 // cards, for the CRM's merge and import undo (registered by the hub).
 var (
 	ConsentLinks = db.RefColumn{Table: "privacy_consents", Column: "member_id"}
-	ErasureLinks = db.RefColumn{Table: "privacy_erasures", Column: "member_id"}
+	ErasureLinks = erasureLinks{db.RefColumn{Table: "privacy_erasures", Column: "member_id"}}
 )
+
+// erasureLinks refuses a merge with an erased card: its record must not
+// move to a card whose data was not erased, nor live data join it.
+type erasureLinks struct{ col db.RefColumn }
+
+func (l erasureLinks) RefTable() string { return l.col.Table }
+
+func (l erasureLinks) MoveLinks(ctx context.Context, tx db.Execer, to, from string) (int64, error) {
+	for _, id := range []string{to, from} {
+		if erased, err := isErased(ctx, tx, id); err != nil || erased {
+			return 0, cmpErr(err, valid.Refuse(db.ErrConflict, "privacy_merge_erased", "an erased card cannot be merged"))
+		}
+	}
+	return 0, nil
+}
+
+func (l erasureLinks) Linked(ctx context.Context, tx db.Execer, id string) (bool, error) {
+	return l.col.Linked(ctx, tx, id)
+}
