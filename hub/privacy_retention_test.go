@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func TestRetentionRun(t *testing.T) {
 		t.Fatalf("hold: %d %s", code, body)
 	}
 	for kind, days := range map[string]int{"closed_conversations": 365, "recordings": 30, "audit_rows": 365} {
-		if code, body := e.admin.Do(t, "PUT", "/api/v1/privacy/retention/"+kind, `{"days":`+itoa(days)+`}`); code != 200 {
+		if code, body := e.admin.Do(t, "PUT", "/api/v1/privacy/retention/"+kind, `{"days":`+strconv.Itoa(days)+`}`); code != 200 {
 			t.Fatalf("retention %s: %d %s", kind, code, body)
 		}
 	}
@@ -80,15 +81,6 @@ func TestRetentionRun(t *testing.T) {
 	if _, err := n.DB.ExecContext(ctx, `UPDATE audit_log SET action = 'x' WHERE action = 'member.read'`); err == nil {
 		t.Fatal("the engine let an audit row be changed")
 	}
-}
-
-func itoa(n int) string {
-	s := ""
-	for n > 0 {
-		s = string(rune('0'+n%10)) + s
-		n /= 10
-	}
-	return s
 }
 
 // A consent withdrawn in the register reaches the card, whose consents

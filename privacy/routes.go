@@ -80,7 +80,7 @@ func (h handlers) report(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	default:
 		err = rep.WriteXLSX(&buf, h.s.day)
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", attachment(name+".xlsx"))
+		w.Header().Set("Content-Disposition", attachment("subject-report.xlsx", name+".xlsx"))
 	}
 	if err != nil {
 		httpapi.Error(w, r, err)
@@ -90,8 +90,10 @@ func (h handlers) report(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	_, _ = w.Write(buf.Bytes())
 }
 
-func attachment(name string) string {
-	return fmt.Sprintf(`attachment; filename="report.xlsx"; filename*=UTF-8''%s`, url.PathEscape(name))
+// attachment names a download: ascii for old clients, the Russian name
+// for the rest.
+func attachment(ascii, name string) string {
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
 
 func (h handlers) erase(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -123,7 +125,7 @@ func (h handlers) consentsXLSX(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	name := "Реестр согласий " + time.Now().In(h.s.zone).Format("2006-01-02") + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", attachment(name))
+	w.Header().Set("Content-Disposition", attachment("consents.xlsx", name))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 }
