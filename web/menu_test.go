@@ -53,12 +53,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Chairman:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Deputy:        {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Secretary:     {"/inbox", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Operator:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
-		access.Executor:      {"/inbox", "/members", "/appeals", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Administrator: {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/calendar", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {
