@@ -84,9 +84,10 @@ type Alerter interface {
 	Alert(ctx context.Context, tx db.Execer, a Alert) error
 }
 
-// Mailer sends an invitation letter with its iCalendar part.
+// Mailer sends a letter about an event with its iCalendar part, whose
+// METHOD is method: REQUEST (an invitation, or its update) or CANCEL.
 type Mailer interface {
-	SendInvitation(ctx context.Context, to, subject, text string, ics []byte) error
+	SendInvitation(ctx context.Context, method, to, subject, text string, ics []byte) error
 }
 
 // Notice kinds this package records (notify's catalogue names them).

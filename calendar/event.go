@@ -31,6 +31,9 @@ type Event struct {
 	Invitees    []Invitee `json:"invitees"`
 	CanWrite    bool      `json:"can_write"`
 	MyAnswer    string    `json:"my_answer,omitempty"` // the caller's answer when invited
+	// Sequence is the iCalendar SEQUENCE, raised by a change of time,
+	// place or repeat (moved).
+	Sequence int `json:"-"`
 	lastEnd     int64
 }
 

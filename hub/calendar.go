@@ -88,13 +88,13 @@ func (a calendarAlerts) Alert(ctx context.Context, tx db.Execer, al calendar.Ale
 // event attached as text/calendar with METHOD:REQUEST.
 type calendarMail struct{ h *Hub }
 
-func (m calendarMail) SendInvitation(ctx context.Context, to, subject, text string, ics []byte) error {
+func (m calendarMail) SendInvitation(ctx context.Context, method, to, subject, text string, ics []byte) error {
 	ch, err := settings.Get(ctx, m.h.DB, workflow.SettingMailChannel, "")
 	if err != nil || ch == "" {
 		return err
 	}
 	_, err = m.h.mailLate.SendLetterWithFiles(ctx, ch, to, subject, text,
-		[]workflow.LetterFile{{Name: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Data: ics}})
+		[]workflow.LetterFile{{Name: "invite.ics", ContentType: "text/calendar; method=" + method + "; charset=UTF-8", Data: ics}})
 	return err
 }
 
