@@ -34,7 +34,7 @@ type Event struct {
 	// Sequence is the iCalendar SEQUENCE, raised by a change of time,
 	// place or repeat (moved).
 	Sequence int `json:"-"`
-	lastEnd     int64
+	lastEnd  int64
 }
 
 // Invitee is one person invited to an event and their answer.
