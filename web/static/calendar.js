@@ -1,5 +1,6 @@
-// The staff calendar: month, week and day views and a list (the phone's
-// view), an event form with invitees, an event card with answers, and the
+// The staff calendar: month, week and day views (the week and the day as
+// an hourly grid, calendar_hours.js; on a phone as day blocks) and a list
+// (the phone's view), an event form with invitees, an event card with answers, and the
 // phone sync panel (CalDAV address, app passwords, feed). Everything goes
 // through the calendar API; text is set with textContent only.
 (function () {
@@ -59,7 +60,9 @@
       res.birthdays.forEach(function (b) { (byDay[b.date] = byDay[b.date] || []).push({ birthday: b }); });
       view.textContent = '';
       view.className = 'cal-view cal-' + state.view;
-      if (state.view === 'month') month(r, byDay); else days(r, byDay);
+      if (state.view === 'month') month(r, byDay);
+      else if (state.view !== 'list' && !phone.matches) window.profhubCalendarHours(view, r, byDay, hourHelpers);
+      else days(r, byDay);
     }).catch(ui.fail());
   }
 
@@ -106,6 +109,10 @@
     }
     if (!any) view.appendChild(el('p', 'muted', t('nothing_month')));
   }
+
+  // What the hourly grid (calendar_hours.js) borrows from this page.
+  var hourHelpers = { ymd: ymd, addDays: addDays, today: today, local: local, chip: chip,
+    openDay: function (d) { state.day = d; state.view = 'day'; load(); } };
 
   // --- the event card -----------------------------------------------------
   function openEvent(id) {
