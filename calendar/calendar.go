@@ -72,6 +72,9 @@ type Staff interface {
 // Members finds CRM members the caller may see, for receptions.
 type Members interface {
 	Member(ctx context.Context, sc access.Scope, id string) (Person, error)
+	// BornIn lists the current members of sc's units born in month
+	// (1–12), at most limit.
+	BornIn(ctx context.Context, sc access.Scope, month, limit int) ([]MemberBirth, error)
 }
 
 // Alert is a notice for the notification centre (notify.Notice's fields).

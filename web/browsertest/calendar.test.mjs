@@ -54,6 +54,17 @@ await run('calendar', async (browser, current) => {
   check(await sec.locator('.cal-hcol[data-day="' + day + '"] .cal-hevent', { hasText: 'Пленум обкома' }).count() === 1, 'the day view shows the plenum');
   await sec.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-day.png' });
 
+  // The members' birthdays, asked for: a member of the secretary's scope
+  // born on the 15th, whose chip opens the card.
+  await sec.check('#cal-members-bd');
+  const bd = sec.locator('.cal-hallday a.cal-member-bd', { hasText: 'Жукова Ольга' });
+  await bd.waitFor({ timeout: 30000 });
+  check((await bd.getAttribute('href')).startsWith('/members?id='), 'the birthday leads to the member\'s card');
+  await sec.evaluate(() => window.scrollTo(0, 0));
+  await sec.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-day-birthdays.png' });
+  await sec.uncheck('#cal-members-bd');
+  await sec.waitForSelector('a.cal-member-bd', { state: 'detached' });
+
   // The employee sees the plenum and accepts it.
   const iv = await signIn(browser, 'ivanov', { path: '/calendar' });
   current.page = iv;
