@@ -13,9 +13,9 @@ import (
 type Birthday struct {
 	UserID   string `json:"user_id,omitempty"`
 	MemberID string `json:"member_id,omitempty"`
-	Name   string `json:"name"`
-	Date   string `json:"date"` // YYYY-MM-DD in the window
-	Age    int    `json:"age,omitempty"`
+	Name     string `json:"name"`
+	Date     string `json:"date"` // YYYY-MM-DD in the window
+	Age      int    `json:"age,omitempty"`
 }
 
 // SetBirthday keeps the caller's own birthday ("" removes it). Users have
