@@ -55,6 +55,11 @@
     if (folded()) return;
     groups().forEach(function (g) { if (g.open && !g.contains(e.target)) g.open = false; });
   });
+  // Escape anywhere closes an open group (inside one, its own handler
+  // also puts the focus back on its title).
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && !folded()) groups().forEach(function (g) { g.open = false; });
+  });
   // Tabbing out of an open group closes it.
   document.addEventListener('focusin', function (e) {
     if (folded()) return;
