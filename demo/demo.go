@@ -13,6 +13,7 @@ import (
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -21,6 +22,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -67,6 +69,12 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Feed, when set, gets an important post, a poll and a pinned notice
+	// with confirmations, votes, comments and reactions (feed.go).
+	Feed *feed.Service
+	// Tasks, when set, gets a handful of staff tasks in every state
+	// (tasks.go).
+	Tasks *tasks.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +150,12 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillFeed(ctx, e, units); err != nil {
+		return fmt.Errorf("demo: feed: %w", err)
+	}
+	if err := fillTasks(ctx, e); err != nil {
+		return fmt.Errorf("demo: tasks: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/testkit/tgtest"
 	"github.com/profhub/profhub/notify"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -24,8 +25,8 @@ func TestFillOnRunningNode(t *testing.T) {
 	n.Config.BaseURL = n.Server.URL // campaigns are scheduled only with links that work
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Out: &out, Params: auth.CheapPasswordParams,
-		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
+	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Out: &out, Params: auth.CheapPasswordParams,
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +39,8 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkAbsences(t, n)
 	checkWorktime(t, n)
 	checkCalendar(t, n)
+	checkFeed(t, n)
+	checkTasks(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -308,5 +311,43 @@ func checkWorktime(t *testing.T, n *hubtest.Node) {
 	}
 	if minutes < 60*60 || fixed == 0 {
 		t.Errorf("the demo's time sheet: %d minutes, %d corrected", minutes, fixed)
+	}
+}
+
+// checkTasks: the chairman's "assigned by me" has tasks in every state,
+// the one from a document links back to it, the sick executor is flagged
+// and the secretary's task is overdue.
+func checkTasks(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	ctx := context.Background()
+	ch, err := n.Org.AuthByLogin(ctx, "chairman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := n.Tasks.List(ctx, ch.Scope("test"), tasks.Filter{View: tasks.ViewAssigned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, tk := range list {
+		seen[tk.Status] = true
+		if tk.Source != nil && tk.Source.Kind == tasks.FromDocument && !strings.Contains(tk.Source.Title, "Смета расходов на спартакиаду") {
+			t.Errorf("the document's task links to %+v", tk.Source)
+		}
+		if tk.Assignee.Name == "Николаев Павел Игоревич" && (tk.Absent == nil || tk.Absent.Kind != "sick_leave") {
+			t.Errorf("the sick executor is not flagged: %+v", tk.Absent)
+		}
+	}
+	for _, s := range []string{tasks.StatusNew, tasks.InProgress, tasks.Returned, tasks.Done} {
+		if !seen[s] {
+			t.Errorf("no %s task among the chairman's %d", s, len(list))
+		}
+	}
+	sec, err := n.Org.AuthByLogin(ctx, "secretary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if late, err := n.Tasks.List(ctx, sec.Scope("test"), tasks.Filter{View: tasks.ViewAssigned, Overdue: true}); err != nil || len(late) != 1 {
+		t.Errorf("the secretary's overdue tasks: %d %v", len(late), err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/profhub/profhub/absence"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/notify"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -32,20 +33,32 @@ func (w absenceWatcher) AbsenceChanged(ctx context.Context, userID string) {
 	}
 }
 
-// absenceWork is the workflow's open tasks of an absent person.
+// absenceWork is the open work of an absent person: the workflow's
+// document tasks and the staff tasks.
 type absenceWork struct{ h *Hub }
 
 func (w absenceWork) OpenWorkOf(ctx context.Context, userID string) ([]absence.Work, error) {
 	if w.h.Docs == nil {
 		return nil, nil
 	}
-	tasks, err := w.h.Docs.Tasks.OpenWorkOf(ctx, userID)
+	docTasks, err := w.h.Docs.Tasks.OpenWorkOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]absence.Work, len(tasks))
-	for i, t := range tasks {
+	out := make([]absence.Work, len(docTasks))
+	for i, t := range docTasks {
 		out[i] = absence.Work{Key: t.TaskID, Text: t.Text, Link: workflow.DocumentLink(t.DocumentID), AssignedBy: t.AssignedBy}
+	}
+	if w.h.Tasks == nil {
+		return out, nil
+	}
+	// and the staff tasks they carry out (built after the absences)
+	own, err := w.h.Tasks.OpenWorkOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range own {
+		out = append(out, absence.Work{Key: "task:" + t.TaskID, Text: t.Title, Link: tasks.Link(t.TaskID), AssignedBy: t.AssignedBy})
 	}
 	return out, nil
 }

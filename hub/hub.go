@@ -27,6 +27,7 @@ import (
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/home"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
@@ -39,6 +40,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
+	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
 	"github.com/profhub/profhub/widget"
@@ -76,12 +78,16 @@ type Hub struct {
 	Absences *absence.Service
 	// Worktime is the staff's working time and the units' time sheets.
 	Worktime *worktime.Service
+	// Tasks are the staff's tasks.
+	Tasks *tasks.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
-	Box          *secretbox.Box
-	Metrics      *prometheus.Registry
-	NodeID       string
+	// Feed is the staff feed of posts (hub/feed.go).
+	Feed    *feed.Service
+	Box     *secretbox.Box
+	Metrics *prometheus.Registry
+	NodeID  string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
@@ -193,7 +199,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		LargeBodies: map[string]int64{"/hooks/": 32 << 20, "/api/v1/inbox/uploads/": inbox.MaxAttachmentBytes + 1<<20,
 			"/api/v1/crm/members/import": crm.MaxImportBytes, crm.ImportWizardPrefix: crm.MaxImportBytes, "/widget/v1/upload/": widget.DefaultLimits.MaxUploadBytes + 1<<20,
 			workflow.UploadPrefix: workflow.MaxAttachmentBytes + 1<<20, "/api/v1/mailing/": mailing.MaxBodyBytes,
-			crm.UploadPrefix: crm.MaxFileBytes + 1<<20}})
+			crm.UploadPrefix: crm.MaxFileBytes + 1<<20, feed.UploadPrefix: feed.MaxFileBytes + 1<<20,
+			tasks.UploadPrefix: tasks.MaxFileBytes + 1<<20}})
 	if err != nil {
 		return nil, err
 	}
@@ -210,10 +217,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Worktime.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
+	h.Tasks = h.newTasks()
+	h.Tasks.Routes(mux)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
 		Tasks: h.Docs.Tasks, Documents: h.Docs.Journal, Appeals: h.CRM.Appeals, Imports: h.CRM.ImportBatches,
 		Campaigns: h.Mailing.Campaigns, Units: h.Org}, cfg.Zone())
 	h.Home.Routes(mux)
+	h.Feed = h.newFeed()
+	h.Feed.Routes(mux)
 	h.connectors = h.newConnectors()
 	h.wireStaffTelegram()
 	for _, c := range h.connectors {
@@ -245,6 +256,19 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		h.WorkCal.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Feed.Run(h.workCtx)
+	}()
+	h.every(10*time.Minute, "feed reminders", func(ctx context.Context) error {
+		_, err := h.Feed.SweepReminders(ctx)
+		return err
+	})
+	h.every(time.Hour, "loose feed uploads", func(ctx context.Context) error {
+		_, err := h.Feed.PurgeLoose(ctx)
+		return err
+	})
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
 		return err
@@ -259,6 +283,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "calendar reminders", func(ctx context.Context) error {
 		_, err := h.Calendar.Remind(ctx)
+		return err
+	})
+	h.every(time.Minute, "task deadlines", func(ctx context.Context) error {
+		_, err := h.Tasks.Sweep(ctx)
 		return err
 	})
 	h.every(time.Hour, "unclaimed list files", func(ctx context.Context) error {
@@ -368,6 +396,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return h.workCtx },
 	}
 	srv.RegisterOnShutdown(h.Notify.Stop) // the bells' streams end, so shutdown does not wait for them
+	srv.RegisterOnShutdown(h.Feed.Stop)   // and the feed's
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	h.Log.Info("listening", "addr", ln.Addr().String())
@@ -396,6 +425,9 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 func (h *Hub) Close() {
 	if h.Notify != nil {
 		h.Notify.Stop()
+	}
+	if h.Feed != nil {
+		h.Feed.Stop()
 	}
 	if h.stop != nil {
 		h.stop()

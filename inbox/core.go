@@ -64,6 +64,7 @@ type core struct {
 
 	events *relay
 	router *router
+	group  *groupWriter // operators' writes, committed together once started
 	metric metrics
 
 	redisDownUntil atomic.Int64 // ms; Redis work is skipped until then

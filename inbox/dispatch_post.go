@@ -79,7 +79,7 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	}
 	var m Message
 	local, sentWhenStored := d.storedSender(ctx, r.conv.ChannelID)
-	err = d.write(ctx, func(tx db.Execer, w *txw) error {
+	err = d.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
 			Text: in.Text, Attachments: in.Attachments}
 		if dir == DirOut {

@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 type metrics struct {
 	ingested   *prometheus.CounterVec
 	batchSize  prometheus.Histogram
+	groupSize  prometheus.Histogram
 	routed     *prometheus.CounterVec
 	dispatched *prometheus.CounterVec
 }
@@ -15,13 +16,15 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Inbound messages by result (new, duplicate, error)."}, []string{"result"}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "profhub_inbox_commit_batch_size",
 			Help: "Inbound messages committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		groupSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "profhub_inbox_write_group_size",
+			Help: "Operators' replies and notes committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
 		routed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_routing_decisions_total",
 			Help: "Routing decisions by kind."}, []string{"decision"}),
 		dispatched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_dispatch_total",
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.routed, m.dispatched)
 	}
 	return m
 }

@@ -79,6 +79,19 @@ func (cv *Conversations) searchHits(ctx context.Context, sc access.Scope, stems 
 	if cv.db.Dialect == db.Postgres {
 		page = min(f.Limit*3/2+1, 1000)
 	}
+	var within []string // SQLite: the few conversations a rare filter leaves (search_within.go)
+	if cv.db.Dialect != db.Postgres && selective(f) {
+		ids, few, err := cv.conversationsWithin(ctx, where, args)
+		if err != nil {
+			return nil, err
+		}
+		if few && len(ids) == 0 {
+			return nil, nil
+		}
+		if few {
+			within = ids
+		}
+	}
 	seen := map[string]bool{}
 	var hits []searchHit
 	for {
@@ -86,6 +99,8 @@ func (cv *Conversations) searchHits(ctx context.Context, sc access.Scope, stems 
 		var qargs []any
 		if cv.db.Dialect == db.Postgres {
 			q, qargs = searchSQLPG(sc, f, text, where, append([]any{}, args...), lo, hi, page)
+		} else if within != nil {
+			q, qargs = searchSQLiteWithin(within, stems, f.Sort, lo, hi, page)
 		} else {
 			q, qargs = searchSQLite(stems, f.Sort, where, args, lo, hi, page)
 		}

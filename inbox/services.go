@@ -133,6 +133,8 @@ func (s *Services) Start() {
 	}
 	cancel()
 	s.goWorker("ingest batcher", s.batch.run)
+	s.core.group = newGroupWriter(s.core)
+	s.goWorker("write group", s.core.group.run)
 	s.goWorker("event relay", s.core.events.run)
 	s.goWorker("router", s.core.router.run)
 	s.goWorker("dispatcher", s.Dispatch.runDispatcher)

@@ -55,13 +55,19 @@ const (
 	AbsentExecutor          = "absent_executor"     // to who gave work to a person now away
 	CalendarInvitation      = "calendar_invitation" // the calendar's names (calendar.NoticeInvitation)
 	CalendarReminder        = "calendar_reminder"
+	FeedImportant           = "feed_important" // an important post asks the reader to confirm it (feed.NoticeImportant)
+	FeedReminder            = "feed_reminder"  // a reminder to confirm one
+	TaskAssigned            = "task_assigned"  // the tasks' names (tasks.AlertAssigned…)
+	TaskChanged             = "task_changed"
+	TaskOverdue             = "task_overdue"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
 var Kinds = []string{ConversationOffered, ConversationTransferred, Mention, AppealAssigned,
 	DocumentResolution, DocumentApproval, DocumentAcquaintance, DocumentTask,
 	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing,
-	AbsenceRequested, AbsenceDecided, AbsentExecutor, CalendarInvitation, CalendarReminder}
+	AbsenceRequested, AbsenceDecided, AbsentExecutor, CalendarInvitation, CalendarReminder, FeedImportant, FeedReminder,
+	TaskAssigned, TaskChanged, TaskOverdue}
 
 // KindsFor are the kinds a role can receive, for its preferences page:
 // the rest never reach it (a channel's failure is the administrators').

@@ -43,6 +43,9 @@ var menu = []menuEntry{
 	// who may read them (documents.js shows those parts by permission).
 	{Nav: "documents", Href: "/documents", Key: "nav.documents", Group: groupDocuments},
 	{Nav: "mailings", Href: "/mailings", Key: "nav.mailings", Perm: access.SendMailings, Group: groupMailings},
+	// everyone reads posts for them; PostFeed writes
+	{Nav: "feed", Href: "/feed", Key: "nav.feed", Perm: access.ReadDirectory, Group: groupStaff},
+	{Nav: "tasks", Href: "/tasks", Key: "nav.tasks", Perm: access.ReadDirectory, Group: groupStaff},
 	// Every employee has a calendar; what each may read or write is the
 	// calendar API's business.
 	{Nav: "calendar", Href: "/calendar", Key: "nav.calendar", Perm: access.ReadDirectory, Group: groupStaff},

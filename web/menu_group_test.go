@@ -32,7 +32,7 @@ func TestMenuGroups(t *testing.T) {
 	if want := []string{groupAppeals, groupMembers, groupDocuments, groupStaff, groupMe}; !slices.Equal(names, want) {
 		t.Errorf("operator's groups %v, want %v (no mailings)", names, want)
 	}
-	if got := titles(gs)[groupStaff]; !slices.Equal(got, []string{"calendar", "absences"}) {
+	if got := titles(gs)[groupStaff]; !slices.Equal(got, []string{"feed", "tasks", "calendar", "absences"}) {
 		t.Errorf("staff group %v", got)
 	}
 	if g := gs[0]; g.Single() || g.Key != "nav.group.appeals" || !g.Holds("appeals") || g.Holds("members") {
@@ -53,13 +53,13 @@ func TestMenuNewSectionIsOneLine(t *testing.T) {
 	saved := menu
 	t.Cleanup(func() { menu = saved })
 	menu = append(slices.Clone(saved),
-		menuEntry{Nav: "tasks", Href: "/tasks", Key: "nav.tasks", Group: groupStaff},
+		menuEntry{Nav: "chat", Href: "/chat", Key: "nav.chat", Group: groupStaff},
 		menuEntry{Nav: "wiki", Href: "/wiki", Key: "nav.wiki", Group: "knowledge"},
 		menuEntry{Nav: "lone", Href: "/lone", Key: "nav.lone", Perm: access.ManageUsers})
 	sec := access.Scope{Role: access.Secretary, UnitPath: "/1/"}
 	gs := menuFor(sec)
 	got := titles(gs)
-	if !slices.Equal(got[groupStaff], []string{"calendar", "absences", "tasks"}) {
+	if !slices.Equal(got[groupStaff], []string{"feed", "tasks", "calendar", "absences", "chat"}) {
 		t.Errorf("staff group %v", got[groupStaff])
 	}
 	last := gs[len(gs)-1]
@@ -73,7 +73,7 @@ func TestMenuNewSectionIsOneLine(t *testing.T) {
 	if _, ok := got["nav:lone"]; ok {
 		t.Error("the secretary sees an entry that needs managing users")
 	}
-	if !opens(sec, "tasks") || opens(sec, "lone") {
+	if !opens(sec, "chat") || opens(sec, "lone") {
 		t.Error("opens disagrees with the menu")
 	}
 }

@@ -18,6 +18,7 @@ import (
 // the check of a new campaign below).
 var allAreas = []struct{ href, api string }{
 	{"/inbox", "/api/v1/inbox/lines"},
+	{"/feed", "/api/v1/feed"},
 	{"/members", "/api/v1/crm/members"},
 	{"/appeals", "/api/v1/crm/appeals"},
 	{"/lists", "/api/v1/crm/lists"},
@@ -25,6 +26,7 @@ var allAreas = []struct{ href, api string }{
 	{"/mailings", ""},
 	{"/calendar", "/api/v1/calendar/calendars"},
 	{"/absences", "/api/v1/absences"},
+	{"/tasks", "/api/v1/tasks"},
 	{"/settings", ""},
 }
 
@@ -53,12 +55,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Chairman:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Deputy:        {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Secretary:     {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/calendar", "/absences", "/settings"},
-		access.Operator:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/calendar", "/absences", "/settings"},
-		access.Executor:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/calendar", "/absences", "/settings"},
+		access.Administrator: {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/calendar", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

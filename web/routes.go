@@ -58,10 +58,12 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/custom-fields", s.crm.customFields)
 	mux.HandleFunc("GET /mailings", s.mailings.mailings)
 	mux.HandleFunc("GET /calendar", s.calendar.calendar) // ui_calendar.go
+	mux.HandleFunc("GET /feed", s.feed.feed)             // ui_feed.go
 
 	// Staff: absences and the production calendar (ui_staff.go).
 	mux.HandleFunc("GET /absences", s.staff.absences)
 	mux.HandleFunc("GET /worktime", s.staff.worktime)
+	mux.HandleFunc("GET /tasks", s.staff.tasks)
 	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).

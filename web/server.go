@@ -68,6 +68,7 @@ type Server struct {
 	mailings mailingsPages
 	staff    staffPages
 	calendar calendarPages
+	feed     feedPages
 	account  accountAPI
 	pwa      pwaPages
 }
@@ -97,6 +98,7 @@ func New(d Deps) (*Server, error) {
 		mailings: mailingsPages{ui: ui},
 		staff:    staffPages{ui: ui},
 		calendar: calendarPages{ui: ui},
+		feed:     feedPages{ui: ui},
 		account:  accountAPI{tokens: d.Auth, trail: trail},
 	}, nil
 }

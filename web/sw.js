@@ -71,3 +71,46 @@ self.addEventListener('notificationclick', function (e) {
     return self.clients.openWindow(target.href);
   }));
 });
+
+// The push service replaced this browser's subscription (it expired or was
+// rotated): subscribe again with the hub's key and tell the hub, so that
+// notices keep coming without the person opening the hub first. The worker
+// asks for the session's CSRF token the way pages do; with no session
+// (signed out), nothing is sent, and the profile page registers the
+// browser again at the next sign-in.
+var PUSH_API = '/api/v1/notifications/push';
+
+function hubCall(method, path, body, csrf) {
+  var opts = { method: method, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf || '' } };
+  if (body) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
+  return fetch(path, opts).then(function (r) {
+    if (!r.ok) throw new Error(method + ' ' + path + ': ' + r.status);
+    return r.status === 204 ? null : r.json();
+  });
+}
+
+function resubscribe(old, fresh) {
+  var csrf = '';
+  return hubCall('GET', '/api/v1/me').then(function (me) {
+    csrf = me.csrf_token;
+    if (fresh) return fresh;
+    return hubCall('GET', PUSH_API + '/key').then(function (k) {
+      if (!k.enabled) throw new Error('push is off on this hub');
+      // A base64url string is a valid applicationServerKey.
+      return self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: k.public_key });
+    });
+  }).then(function (sub) {
+    return hubCall('POST', PUSH_API + '/subscriptions', sub.toJSON(), csrf).then(function () { return sub; });
+  }).then(function (sub) {
+    if (old && old.endpoint && old.endpoint !== sub.endpoint) {
+      return hubCall('DELETE', PUSH_API + '/subscriptions', { endpoint: old.endpoint }, csrf);
+    }
+    return null;
+  });
+}
+
+self.addEventListener('pushsubscriptionchange', function (e) {
+  e.waitUntil(resubscribe(e.oldSubscription || null, e.newSubscription || null).catch(function (err) {
+    console.warn('push subscription not renewed:', err && err.message);
+  }));
+});

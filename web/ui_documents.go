@@ -22,6 +22,8 @@ func (h documentsPages) documents(w http.ResponseWriter, r *http.Request) {
 			return strings.TrimPrefix(k, "docs."), true
 		case strings.HasPrefix(k, "role."):
 			return strings.ReplaceAll(k, ".", "_"), true
+		case strings.HasPrefix(k, "console.task_"): // the tasks block (task_block.js)
+			return strings.TrimPrefix(k, "console."), true
 		}
 		return "", false
 	})}

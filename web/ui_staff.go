@@ -25,6 +25,12 @@ func (h staffPages) worktime(w http.ResponseWriter, r *http.Request) {
 	h.ui.script(w, r, "worktime", "nav.worktime", "absences")
 }
 
+// tasks are the caller's tasks: the lists, a task's card and the form
+// that sets one (web/static/tasks.js over the tasks' API).
+func (h staffPages) tasks(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "tasks", "nav.tasks", "tasks")
+}
+
 // calendar is the production calendar's years with their totals, the
 // upload of a year's file and the return to the shipped one
 // (web/static/workcal.js). Only those who manage settings open it.

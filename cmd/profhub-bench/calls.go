@@ -140,9 +140,9 @@ func runCalls(ctx context.Context, args []string) error {
 		}
 		time.Sleep(time.Second)
 	}
-	fmt.Printf("RESULT calls provider=%s calls=%d notifications=%d rate=%.0f/s p50_ms=%.1f p99_ms=%.1f failed=%d records=%d missed=%d/%d recordings=%d/%d\n",
+	fmt.Printf("RESULT calls provider=%s calls=%d notifications=%d rate=%.0f/s p50_ms=%.1f p99_ms=%.1f failed=%d records=%d missed=%d/%d recordings=%d/%d %s\n",
 		f.provider, f.calls, sent.Load(), float64(sent.Load())/elapsed.Seconds(), pct(0.5), pct(0.99), failed.Load(),
-		st.Total.Calls, st.Total.Missed, missed.Load(), ready, recorded.Load())
+		st.Total.Calls, st.Total.Missed, missed.Load(), ready, recorded.Load(), t.usageFields())
 	if st.Total.Calls != f.calls || int64(st.Total.Missed) != missed.Load() || int64(ready) != recorded.Load() {
 		return fmt.Errorf("calls lost: %d records of %d, %d missed of %d, %d recordings of %d", st.Total.Calls, f.calls,
 			st.Total.Missed, missed.Load(), ready, recorded.Load())

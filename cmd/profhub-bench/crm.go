@@ -108,8 +108,8 @@ func runCRM(ctx context.Context, args []string) error {
 		return fmt.Errorf("export has %d members of %d", rows, f.members)
 	}
 	stop() // the hub's closing lines ("hub log: …") come before the RESULT line
-	fmt.Printf("RESULT crm members=%d import_s=%.1f filter_p95_ms=%.1f search_p95_ms=%.1f export_s=%.1f export_rss_mb=%.0f duplicates_p95_ms=%.1f\n",
-		rows, importS, filterP95, searchP95, exportS, rssMB, dupP95)
+	fmt.Printf("RESULT crm members=%d import_s=%.1f filter_p95_ms=%.1f search_p95_ms=%.1f export_s=%.1f export_rss_mb=%.0f duplicates_p95_ms=%.1f %s\n",
+		rows, importS, filterP95, searchP95, exportS, rssMB, dupP95, t.usageFields())
 	return nil
 }
 
@@ -299,11 +299,10 @@ func pct(xs []float64, p float64) float64 {
 	return s[max(0, min(i, len(s)-1))]
 }
 
-// exportAll downloads the XLSX of every member, samples this process's
-// resident memory meanwhile (the hub runs in it unless --url is given),
-// and counts the rows of the file.
+// exportAll downloads the XLSX of every member, samples the hub's
+// resident memory meanwhile, and counts the rows of the file.
 func exportAll(ctx context.Context, t *target, dir string) (secs, rssGrowthMB float64, rows int, err error) {
-	base := rssBytes()
+	base := rssBytes(t.hubPID)
 	var peak atomic.Int64
 	peak.Store(base)
 	done := make(chan struct{})
@@ -315,7 +314,7 @@ func exportAll(ctx context.Context, t *target, dir string) (secs, rssGrowthMB fl
 			case <-done:
 				return
 			case <-tick.C:
-				if v := rssBytes(); v > peak.Load() {
+				if v := rssBytes(t.hubPID); v > peak.Load() {
 					peak.Store(v)
 				}
 			}
@@ -329,8 +328,8 @@ func exportAll(ctx context.Context, t *target, dir string) (secs, rssGrowthMB fl
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	if t.hub == nil {
-		fmt.Fprintln(os.Stderr, "export: the hub runs elsewhere; its memory is not measured")
+	if t.hubPID == 0 {
+		fmt.Fprintln(os.Stderr, "export: the hub runs elsewhere (no --hub-pid); its memory is not measured")
 	}
 	rssGrowthMB = float64(peak.Load()-base) / (1 << 20)
 	st, _ := os.Stat(path)
@@ -358,9 +357,9 @@ func countRows(path string) (int, error) {
 	return n, rs.Error()
 }
 
-// rssBytes is this process's resident set size, from /proc (0 elsewhere).
-func rssBytes() int64 {
-	fh, err := os.Open("/proc/self/status")
+// rssBytes is a process's resident set size, from /proc (0 elsewhere).
+func rssBytes(pid int) int64 {
+	fh, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}

@@ -28,7 +28,7 @@ func runHub(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	t, err := f.open(ctx, 64)
+	t, err := f.startInProcess(ctx, 64)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func runHub(ctx context.Context, args []string) error {
 	if addr := os.Getenv("PROFHUB_BENCH_PPROF"); addr != "" {
 		go func() { fmt.Fprintln(os.Stderr, "pprof:", http.ListenAndServe(addr, nil)) }()
 	}
-	fmt.Printf("HUB %s %s\n", t.base, t.token)
+	fmt.Printf("HUB %s %s %s\n", t.base, t.token, t.dataDir)
 	gone := make(chan struct{})
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); close(gone) }()
 	select {
@@ -53,10 +53,10 @@ type hubProcess struct {
 }
 
 // startHubProcess runs `profhub-bench hub` and waits for its address.
-func startHubProcess(ctx context.Context, f targetFlags) (*target, *hubProcess, error) {
+func startHubProcess(ctx context.Context, f targetFlags, conns int) (*target, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	args := []string{"hub"}
 	if f.databaseURL != "" {
@@ -69,14 +69,14 @@ func startHubProcess(ctx context.Context, f targetFlags) (*target, *hubProcess, 
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p := &hubProcess{cmd: cmd, stdin: stdin}
 	line := make(chan string, 1)
@@ -91,13 +91,35 @@ func startHubProcess(ctx context.Context, f targetFlags) (*target, *hubProcess, 
 	select {
 	case l := <-line:
 		parts := strings.Fields(l)
-		t := &target{base: parts[1], token: parts[2], client: newClient(64), stop: p.stop}
-		return t, p, nil
+		t := &target{base: parts[1], token: parts[2], client: newClient(conns), mode: modeProcess, hubPID: cmd.Process.Pid,
+			databaseURL: f.databaseURL, dataDir: parts[3]}
+		t.stop = func() {
+			if t.checkDB != nil {
+				t.checkDB.Close()
+			}
+			p.stop()
+			t.finalHub = p.usage()
+		}
+		return t, nil
 	case <-time.After(2 * time.Minute):
 	case <-ctx.Done():
 	}
 	p.stop()
-	return nil, nil, fmt.Errorf("the hub process did not start")
+	return nil, fmt.Errorf("the hub process did not start")
+}
+
+// usage is the exited hub's own account from the kernel: all its CPU
+// and its peak resident memory, shutdown included.
+func (p *hubProcess) usage() usage {
+	st := p.cmd.ProcessState
+	if st == nil {
+		return usage{}
+	}
+	ru, ok := st.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return usage{}
+	}
+	return usage{cpuS: (st.UserTime() + st.SystemTime()).Seconds(), peakRSSMB: float64(ru.Maxrss) / 1024, known: true}
 }
 
 // stop asks the hub to finish (closing its stdin) and waits for it.

@@ -127,8 +127,8 @@ func runIngest(ctx context.Context, args []string) error {
 	p50, p99 := rec.percentiles()
 	fmt.Fprintf(os.Stderr, "sent %d, failed %d; socket lost %d dup %d; sql lost %d dup %d\n",
 		rec.sentCount(), failed.Load(), lost, dup, sqlLost, sqlDup)
-	fmt.Printf("RESULT ingest msgs=%d rate=%.0f p50_ms=%.1f p99_ms=%.1f lost=%d dup=%d\n",
-		rec.sentCount(), maxRate, p50, p99, lost+sqlLost+failed.Load(), dup+sqlDup)
+	fmt.Printf("RESULT ingest msgs=%d rate=%.0f p50_ms=%.1f p99_ms=%.1f lost=%d dup=%d %s\n",
+		rec.sentCount(), maxRate, p50, p99, lost+sqlLost+failed.Load(), dup+sqlDup, t.usageFields())
 	return nil
 }
 
@@ -190,10 +190,11 @@ func (s *setup) send(ctx context.Context, t *target, rec *recorder, id string, c
 // verifySQL checks, when the bench runs the hub, that SQL holds each sent
 // message exactly once.
 func (s *setup) verifySQL(ctx context.Context, t *target, rec *recorder) (lost, dup int64, err error) {
-	if t.hub == nil {
-		return 0, 0, nil
+	d, err := t.storedDB(ctx)
+	if err != nil || d == nil {
+		return 0, 0, err
 	}
-	rows, err := t.hub.DB.QueryContext(ctx, `SELECT external_id, COUNT(*) FROM inbox_messages WHERE channel_id = $1 GROUP BY external_id`, s.channelID)
+	rows, err := d.QueryContext(ctx, `SELECT external_id, COUNT(*) FROM inbox_messages WHERE channel_id = $1 GROUP BY external_id`, s.channelID)
 	if err != nil {
 		return 0, 0, err
 	}

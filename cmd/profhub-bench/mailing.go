@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -117,30 +116,12 @@ func runMailing(ctx context.Context, args []string) error {
 	total := time.Since(start)
 	got := sink.Counts()
 	missing := f.recipients - got.Recipients
-	fmt.Printf("RESULT mailing recipients=%d rate=%.0f total_s=%.1f rss_mb=%.0f missing=%d dup=%d\n",
-		got.Recipients, float64(got.Recipients)/total.Seconds(), total.Seconds(), peakRSSMB(), missing, got.Duplicates)
+	fmt.Printf("RESULT mailing recipients=%d rate=%.0f total_s=%.1f rss_mb=%.0f missing=%d dup=%d %s\n",
+		got.Recipients, float64(got.Recipients)/total.Seconds(), total.Seconds(), t.hubUsage().peakRSSMB, missing, got.Duplicates, t.usageFields())
 	if got.Mismatched > 0 {
 		fmt.Fprintf(os.Stderr, "%d copies with a different Message-ID\n", got.Mismatched)
 	}
 	return nil
-}
-
-// peakRSSMB is this process's peak resident set (the hub, the sink and the
-// client together: the hub alone is less).
-func peakRSSMB() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return float64(kb) / 1024
-		}
-	}
-	return 0
 }
 
 // benchHTML is a newsletter of about 6 KB with member variables.

@@ -10,6 +10,7 @@
 //	profhub-bench widget [flags]
 //	profhub-bench mailing [flags]
 //	profhub-bench search [flags]
+//	profhub-bench routing [flags]
 package main
 
 import (
@@ -23,7 +24,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget|mailing|search [flags]   (profhub-bench SCENARIO -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget|mailing|search|routing [flags]   (profhub-bench SCENARIO -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -51,6 +52,8 @@ func main() {
 		err = runMailing(ctx, os.Args[2:])
 	case "search":
 		err = runSearch(ctx, os.Args[2:])
+	case "routing":
+		err = runRouting(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,29 +19,42 @@ import (
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// target is the hub under load: its address, an administrator's token, and
-// (when the bench started it) the hub itself.
+// target is the hub under load: its address, an administrator's token,
+// where it runs (mode, hubPID), and the hub itself when it runs inside
+// the bench.
 type target struct {
 	base   string
 	token  string
 	hub    *hub.Hub
 	client *http.Client
 	stop   func()
+
+	mode     string
+	hubPID   int
+	finalHub usage // the hub process's own account, once it has exited
+
+	// Where the hub keeps its data, for the scenarios that check what it
+	// stored (lost and doubled messages) by reading the database directly.
+	databaseURL, dataDir string
+	checkDB              *db.DB
 }
 
 type targetFlags struct {
 	url, token, databaseURL, redisURL string
+	inProcess                         bool
+	hubPID                            int
 }
 
-func (f *targetFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-}) {
+func (f *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.url, "url", "", "address of a running hub (default: start one in a temporary directory)")
 	fs.StringVar(&f.token, "token", "", "an administrator's API token for --url")
 	fs.StringVar(&f.databaseURL, "database-url", "", "start the hub on this PostgreSQL (default: SQLite)")
 	fs.StringVar(&f.redisURL, "redis-url", "", "start the hub on this Redis (default: in-process)")
+	fs.BoolVar(&f.inProcess, "in-process", false, "run the hub inside the bench instead of as its own process (its CPU and memory then include the clients')")
+	fs.IntVar(&f.hubPID, "hub-pid", 0, "with --url: the hub's process id, to read its CPU and memory")
 }
 
 func newClient(conns int) *http.Client {
@@ -50,15 +64,30 @@ func newClient(conns int) *http.Client {
 	}}
 }
 
+// open gives the scenario its hub: the one at --url, one inside the bench
+// with --in-process, or by default a hub of its own in a child process, so
+// that what the hub spends is measured apart from the load.
 func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
-	t := &target{client: newClient(conns), stop: func() {}}
-	if f.url != "" {
+	switch {
+	case f.url != "":
 		if f.token == "" {
 			return nil, fmt.Errorf("--url needs --token (an administrator's API token)")
 		}
-		t.base, t.token = f.url, f.token
-		return t, nil
+		return &target{base: f.url, token: f.token, client: newClient(conns), stop: func() {}, mode: modeRemote, hubPID: f.hubPID}, nil
+	case f.inProcess:
+		t, err := f.startInProcess(ctx, conns)
+		if err == nil {
+			t.mode, t.hubPID = modeInProcess, os.Getpid()
+		}
+		return t, err
 	}
+	return startHubProcess(ctx, f, conns)
+}
+
+// startInProcess starts a hub inside this process on a temporary
+// directory (or the given PostgreSQL and Redis).
+func (f targetFlags) startInProcess(ctx context.Context, conns int) (*target, error) {
+	t := &target{client: newClient(conns), stop: func() {}}
 	dir, err := os.MkdirTemp("", "profhub-bench-")
 	if err != nil {
 		return nil, err
@@ -107,6 +136,7 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 	done := make(chan struct{})
 	go func() { _ = h.Serve(sctx, ln); close(done) }()
 	t.base, t.token, t.hub = "http://"+ln.Addr().String(), tok, h
+	t.databaseURL, t.dataDir, t.checkDB = f.databaseURL, dir, h.DB
 	t.stop = func() {
 		cancel()
 		<-done
@@ -121,6 +151,22 @@ func (f targetFlags) open(ctx context.Context, conns int) (*target, error) {
 		}
 	}
 	return t, nil
+}
+
+// storedDB is the hub's database for checks of what it stored: its own
+// handle in process, else a connection of the bench's to the same
+// database (SQLite's WAL lets a second process read while the hub
+// writes). Nil for a hub at --url.
+func (t *target) storedDB(ctx context.Context) (*db.DB, error) {
+	if t.checkDB != nil || t.mode == modeRemote {
+		return t.checkDB, nil
+	}
+	d, err := db.Open(ctx, t.databaseURL, t.dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open the hub's database to check it: %w", err)
+	}
+	t.checkDB = d
+	return d, nil
 }
 
 // call sends a JSON request with token and decodes the answer into out.

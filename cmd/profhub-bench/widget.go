@@ -22,8 +22,6 @@ import (
 type widgetFlags struct {
 	targetFlags
 	visitors, messages, rate, openRate, operators, sources, dialers int
-	inProcess                                                       bool
-	hubPID                                                          int
 }
 
 func runWidget(ctx context.Context, args []string) error {
@@ -37,30 +35,15 @@ func runWidget(ctx context.Context, args []string) error {
 	fs.IntVar(&f.operators, "operators", 2, "operators echoing on console sockets")
 	fs.IntVar(&f.sources, "sources", 20, "source addresses 127.0.0.1… the visitors' sockets come from")
 	fs.IntVar(&f.dialers, "dialers", 64, "sockets opened at once while connecting")
-	fs.BoolVar(&f.inProcess, "in-process", false, "run the hub inside the bench (memory then counts the clients too)")
-	fs.IntVar(&f.hubPID, "hub-pid", 0, "with --url: the hub's process id, to read its memory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "open files allowed: %d\n", raiseFileLimit())
-	var t *target
-	var err error
-	pid := f.hubPID
-	switch {
-	case f.url != "" || f.inProcess:
-		t, err = f.open(ctx, 64)
-		if f.inProcess {
-			pid = os.Getpid()
-		}
-	default:
-		var p *hubProcess
-		if t, p, err = startHubProcess(ctx, f.targetFlags); err == nil {
-			pid = p.cmd.Process.Pid
-		}
-	}
+	t, err := f.open(ctx, 64)
 	if err != nil {
 		return err
 	}
+	pid := t.hubPID
 	defer t.stop()
 
 	s, err := setupWidget(ctx, t, f.operators)
@@ -115,8 +98,8 @@ func runWidget(ctx context.Context, args []string) error {
 		st.oneWay[0], st.oneWay[1], st.round[0], st.round[1])
 	fmt.Fprintf(os.Stderr, "hub RSS: %.0f MB before sockets, %.0f MB idle with them, %.0f MB after messages, %.0f MB peak; sockets held %d\n",
 		base, idle, end, peak.max(), held)
-	fmt.Printf("RESULT widget conns=%d rss_mb=%.0f p50_ms=%.1f p99_ms=%.1f lost=%d dup=%d\n",
-		held, peak.max(), st.oneWay[0], st.oneWay[1], lost+failed+int64(f.visitors-held), dup)
+	fmt.Printf("RESULT widget conns=%d rss_mb=%.0f p50_ms=%.1f p99_ms=%.1f lost=%d dup=%d %s\n",
+		held, peak.max(), st.oneWay[0], st.oneWay[1], lost+failed+int64(f.visitors-held), dup, t.usageFields())
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
+	"github.com/profhub/profhub/feed"
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
@@ -18,6 +19,8 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/tasks"
+	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
 )
@@ -33,8 +36,15 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
 		Alerts: hub.CalendarAlerts(n)})
 	wt := worktime.New(worktime.Deps{DB: d, Zone: cfg.Zone(), Absences: hub.WorktimeAbsences(abs), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	years, err := workcal.Shipped()
+	if err != nil {
+		return err
+	}
+	tk := tasks.New(tasks.Deps{DB: d, Zone: cfg.Zone(), Calendar: workcal.New(years...), Absences: abs, Alerts: hub.TaskAlerts(n),
+		Sources: hub.TaskSources(docs, c, e, cal, cfg.Zone()), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	fd := feed.New(feed.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.FeedAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone()})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd})
 }
 
 func (c *cli) demo(args []string) error {

@@ -5,7 +5,7 @@
 // conversation they hold flagged. The
 // administrator's production calendar page shows the years and refuses a
 // broken file in Russian.
-import { base, check, env, run, shoot, signIn } from './harness.mjs';
+import { base, check, env, goOnline, run, shoot, signIn } from './harness.mjs';
 
 async function post(contact, id, text) {
   const r = await fetch(`${base}/hooks/api/${env.PROFHUB_CHANNEL}/messages`, {
@@ -20,7 +20,7 @@ async function post(contact, id, text) {
 async function online(page) {
   await page.goto(base + '/inbox');
   await page.waitForSelector('#presence');
-  await page.selectOption('#presence', 'online');
+  await goOnline(page);
 }
 
 await run('absences', async (browser, current) => {
@@ -51,7 +51,7 @@ await run('absences', async (browser, current) => {
   // takes a conversation, which stays theirs.
   await post('Петров Иван', 'abs-0', 'Добрый день, нужна справка');
   const first = op1.locator('.offer', { hasText: 'Петров' });
-  await first.waitFor({ timeout: 15000 });
+  await first.waitFor({ timeout: 30000 });
   await first.locator('button.primary').click();
   await op1.waitForSelector('.msg-in .text >> text=нужна справка');
 
@@ -73,7 +73,7 @@ await run('absences', async (browser, current) => {
   // A member writes: op1 is absent, so the strict order skips them.
   await post('Сидорова Мария', 'abs-1', 'Здравствуйте, вопрос по отпускным');
   const offer = op2.locator('.offer', { hasText: 'Сидорова' });
-  await offer.waitFor({ timeout: 15000 });
+  await offer.waitFor({ timeout: 30000 });
   await op1.waitForTimeout(2500);
   check(await op1.locator('.offer').count() === 0, 'the absent operator got an offer');
   await offer.locator('button.primary').click();

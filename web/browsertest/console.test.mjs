@@ -1,7 +1,7 @@
 // End-to-end test of the operators' console in real Chromium. Started by
 // web/browser_test.go, which runs the hub and passes what it set up in the
 // environment; exits non-zero with a reason on the first failed check.
-import { base, check, env, run, shoot, signIn } from './harness.mjs';
+import { base, check, env, run, shoot, signIn, goOnline } from './harness.mjs';
 
 async function post(contact, id, text) {
   const r = await fetch(`${base}/hooks/api/${env.PROFHUB_CHANNEL}/messages`, {
@@ -17,7 +17,7 @@ async function operator(browser, login, path = '/inbox') {
   const page = await signIn(browser, login, { dialogs: true, path });
   if (path === '/inbox') {
     await page.waitForSelector('#conversations li');
-    await page.selectOption('#presence', 'online');
+    await goOnline(page);
   }
   return page;
 }

@@ -98,3 +98,13 @@ export async function run(name, body) {
     await browser.close();
   }
 }
+
+// goOnline puts the console's operator on line and waits until the hub has
+// recorded it: routing offers only to operators the hub knows are online,
+// so a message sent before the POST lands would go to someone else.
+export async function goOnline(page) {
+  await Promise.all([
+    page.waitForResponse(r => r.url().endsWith('/api/v1/inbox/presence') && r.request().method() === 'POST' && r.ok()),
+    page.selectOption('#presence', 'online'),
+  ]);
+}

@@ -4,7 +4,7 @@
 // console, accepts the offer, answers with a quick answer and a file,
 // goes back to the list, and opens the member's card from the
 // conversation. On every step the page must not scroll sideways.
-import { base, check, env, run, signIn } from './harness.mjs';
+import { base, check, env, run, signIn, goOnline } from './harness.mjs';
 import { phone, step } from './mobile.mjs';
 
 async function post(id, text) {
@@ -32,7 +32,7 @@ await run('mobile-console', async (browser, current) => {
   await op.waitForURL(base + '/inbox');
   await op.waitForSelector('#conversations li');
   await step(op, 'mobile-console-list');
-  await op.selectOption('#presence', 'online');
+  await goOnline(op);
   // The demo's queue is offered at once, up to the line's limit of offers:
   // she leaves those to her colleague, so that the member's is offered next.
   await op.waitForSelector('.offer', { timeout: 10000 }).catch(() => {});

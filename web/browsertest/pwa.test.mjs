@@ -109,5 +109,27 @@ await run('pwa', async (browser, current) => {
   await box.check();
   await page.waitForFunction(() => document.querySelector('#push-switch .status').textContent.includes('Включено'));
   await shoot(page, 'pwa-profile', { fullPage: true });
+
+  // The push service rotates the subscription: the worker subscribes again
+  // by itself and the hub swaps the old endpoint for the new one. Chromium
+  // fires the event only from a real push service, so it is dispatched in
+  // the worker, with pushManager answering as one would.
+  const [worker] = ctx.serviceWorkers();
+  check(!!worker, 'the service worker is running');
+  const renewed = sub.endpoint + '-renewed';
+  await worker.evaluate(s => {
+    self.registration.pushManager.subscribe = () => Promise.resolve({
+      endpoint: s.endpoint, toJSON() { return { endpoint: s.endpoint, expirationTime: null, keys: { p256dh: s.p256dh, auth: s.auth } }; },
+    });
+    const e = new ExtendableEvent('pushsubscriptionchange');
+    e.oldSubscription = { endpoint: s.old };
+    self.dispatchEvent(e);
+  }, { endpoint: renewed, p256dh: sub.p256dh, auth: sub.auth, old: sub.endpoint });
+  for (let i = 0; i < 100; i++) {
+    subs = (await api(page, '/api/v1/notifications/push/subscriptions')).subscriptions;
+    if (subs.length === 1 && subs[0].endpoint === renewed) break;
+    await page.waitForTimeout(200);
+  }
+  check(subs.length === 1 && subs[0].endpoint === renewed, 'the hub has the renewed subscription only: ' + JSON.stringify(subs));
   check(page.errors.length === 0, 'page errors: ' + JSON.stringify(page.errors));
 });

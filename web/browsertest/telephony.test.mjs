@@ -3,7 +3,7 @@
 // a click on the number asks the PBX to call back, and the call log lists
 // the calls with a playable recording. Started by
 // connectors/telephony/browser_test.go, which runs the hub and a fake PBX.
-import { base, check, env, newPage, run, shoot, signInOn } from './harness.mjs';
+import { base, check, env, newPage, run, shoot, signInOn, goOnline } from './harness.mjs';
 import { createHmac } from 'node:crypto';
 
 // pbx posts a generic-format event, signed as the channel expects.
@@ -24,7 +24,7 @@ await run('telephony', async (browser, current) => {
   await signInOn(page, 'op1');
   await page.goto(base + '/inbox');
   await page.waitForSelector('#conversations li');
-  await page.selectOption('#presence', 'online');
+  await goOnline(page);
   await page.waitForTimeout(700); // the socket is open once presence is sent
 
   // The phone rings at extension 101: the card shows the member first.

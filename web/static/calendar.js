@@ -165,6 +165,9 @@
       });
       row.appendChild(ed); row.appendChild(del);
     }
+    var task = el('a', 'button', t('set_task')); // the tasks page's form, linked back to the event
+    task.href = '/tasks#new?' + new URLSearchParams({ source_kind: 'event', source_id: e.id, source_title: e.title }).toString();
+    row.appendChild(task);
     var close = el('button', '', t('close')); close.type = 'button';
     close.addEventListener('click', function () { card.hidden = true; });
     row.appendChild(close); row.appendChild(msg);

@@ -72,6 +72,7 @@
   ui.appealCard = function (card, a) {
     var box = el('div', 'a-extras');
     card.appendChild(box);
+    if (window.profhubTaskBlock) box.appendChild(window.profhubTaskBlock('appeal', a.id, a.number + (a.subject ? ' · ' + a.subject : ''))); // task_block.js
     var fields = ui.customFields ? ui.customFields('appeal').catch(function () { return []; }) : Promise.resolve([]);
     Promise.all([api('GET', '/api/v1/crm/appeals/' + encodeURIComponent(a.id) + '/details'), fields]).then(function (rs) {
       var d = rs[0], defs = rs[1];

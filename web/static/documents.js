@@ -238,6 +238,7 @@
       badges.appendChild(reply);
     }
     view.appendChild(card);
+    if (window.profhubTaskBlock) view.appendChild(window.profhubTaskBlock('document', d.id, d.number + ' · ' + d.title)); // task_block.js
     if (v.decisions.length) view.appendChild(decisionForm(v));
     var cols = el('div', 'doc-cols');
     var left = el('div'), right = el('div');

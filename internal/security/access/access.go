@@ -66,15 +66,17 @@ const (
 	SendMailings Permission = "mailings.send" // prepare, send and watch campaigns
 
 	ApproveAbsences Permission = "absences.approve" // approve, reject and enter the absences of the subtree's staff
+
+	PostFeed Permission = "feed.post" // publish posts to the staff feed of the subtree's units and people
 )
 
 var grants = map[Role][]Permission{
 	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
 		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists, ManageAppeals, SetAppealDue,
-		SendMailings, ApproveAbsences},
-	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences},
-	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences},
-	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings},
+		SendMailings, ApproveAbsences, PostFeed},
+	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences, PostFeed},
+	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences, PostFeed},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, PostFeed},
 	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},
 }

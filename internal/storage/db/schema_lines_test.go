@@ -94,7 +94,7 @@ func (s *schema) portable() []string {
 		}
 	}
 	for _, ix := range s.indexes {
-		if ix.origin == "pk" || (ix.table == "inbox_search_docs" && (ix.name == "inbox_search_docs_terms" || ix.name == "inbox_search_docs_conversation")) {
+		if ix.origin == "pk" || (ix.table == "inbox_search_docs" && ix.name == "inbox_search_docs_terms") {
 			continue
 		}
 		name := ix.name

@@ -31,6 +31,7 @@ var goMigrations = []goMigration{
 	crmAppeals,
 	inboxSearch,
 	inboxSearchFilters,
+	searchDocsByConversation,
 }
 
 // goMigration is a migration whose statements are run in one transaction,

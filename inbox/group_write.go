@@ -1,0 +1,187 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/profhub/profhub/internal/storage/db"
+)
+
+// groupWriter commits operators' concurrent writes (replies and notes)
+// together, as the batcher does for inbound messages: with ten thousand
+// widget chats open, each reply in a transaction of its own made replies
+// queue behind one another's fsync. Every write keeps the guarantees it
+// had alone:
+//
+//   - it runs in its own savepoint, so a failing write (a duplicate
+//     client id, a closed conversation) undoes only itself;
+//   - its events are flushed inside its savepoint, in submission order, so
+//     the log holds them in the order the writes were made, and a
+//     conversation's seq is taken under its row lock as before: no gaps;
+//   - its caller hears of it only after the commit, and the after-commit
+//     work (Redis, wake-ups) follows in the same order.
+type groupWriter struct {
+	c       *core
+	queue   chan *pendingWrite
+	writers int
+}
+
+// maxGroup bounds the writes of one transaction.
+const maxGroup = 128
+
+type pendingWrite struct {
+	fn   func(ctx context.Context, tx db.Execer, w *txw) error
+	w    *txw
+	err  error
+	done chan struct{}
+}
+
+func newGroupWriter(c *core) *groupWriter {
+	writers := 1 // SQLite has one writer anyway
+	if c.db.Dialect == db.Postgres {
+		writers = 2
+	}
+	return &groupWriter{c: c, queue: make(chan *pendingWrite, 4*maxGroup), writers: writers}
+}
+
+// writeGrouped runs fn in a shared transaction, then the after-commit
+// work, like write. fn gets the transaction's context (a caller giving up
+// does not break its neighbours' transaction) and may run more than once
+// when the transaction is retried: it must set its results afresh.
+func (c *core) writeGrouped(ctx context.Context, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
+	if c.group == nil {
+		return c.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
+	}
+	p := &pendingWrite{fn: fn, done: make(chan struct{})}
+	select {
+	case c.group.queue <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.ctx.Done():
+		return errors.New("inbox: shutting down")
+	}
+	// Once queued it is committed even if the caller stops waiting, as an
+	// inbound message is; the caller's retry with the same client id then
+	// finds it.
+	select {
+	case <-p.done:
+		return p.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *groupWriter) run(ctx context.Context) {
+	done := make(chan struct{})
+	for range g.writers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			g.writer(ctx)
+		}()
+	}
+	for range g.writers {
+		<-done
+	}
+}
+
+func (g *groupWriter) writer(ctx context.Context) {
+	for {
+		var first *pendingWrite
+		select {
+		case first = <-g.queue:
+		case <-ctx.Done():
+			for { // answer what is still queued
+				select {
+				case p := <-g.queue:
+					g.commit([]*pendingWrite{p})
+				default:
+					return
+				}
+			}
+		}
+		group := []*pendingWrite{first}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case p := <-g.queue:
+				group = append(group, p)
+			default:
+				break fill
+			}
+		}
+		g.commit(group)
+	}
+}
+
+// commit writes a group in one transaction, retried after a deadlock or a
+// serialization failure; a group that still fails is written one by one.
+func (g *groupWriter) commit(group []*pendingWrite) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	g.c.metric.groupSize.Observe(float64(len(group)))
+	err := g.together(ctx, group)
+	for attempt := 0; err != nil && isTransientSQL(err) && attempt < transientRetries; attempt++ {
+		time.Sleep(transientPause(attempt))
+		err = g.together(ctx, group)
+	}
+	if err != nil && len(group) > 1 {
+		g.c.log.Warn("group write failed; writing one by one", "size", len(group), "err", err)
+		for _, p := range group {
+			var one error
+			for attempt := 0; attempt <= transientRetries; attempt++ {
+				if one = g.together(ctx, []*pendingWrite{p}); one == nil || !isTransientSQL(one) {
+					break
+				}
+				time.Sleep(transientPause(attempt))
+			}
+			if one != nil {
+				p.w, p.err = nil, one
+			}
+		}
+	} else if err != nil {
+		group[0].w, group[0].err = nil, err
+	}
+	for _, p := range group {
+		if p.w != nil {
+			g.c.afterCommit(ctx, p.w)
+		}
+		close(p.done)
+	}
+}
+
+// together runs the group's writes in one transaction, each in its own
+// savepoint. A write's own error is its answer; an error of the
+// transaction (its commit, a savepoint that cannot be rolled back) is
+// returned for the whole group.
+func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error {
+	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := g.c.db.Cached(sqlTx)
+		for i, p := range group {
+			p.w, p.err = newTxw(), nil
+			sp := fmt.Sprintf("w%d", i)
+			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+				return err
+			}
+			err := p.fn(ctx, tx, p.w)
+			if err == nil {
+				err = p.w.flush(ctx, tx, g.c.db.Dialect)
+			}
+			if err != nil {
+				if isTransientSQL(err) {
+					return err // the whole group is retried
+				}
+				if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+					return fmt.Errorf("inbox: group write: %w (undoing: %w)", err, rerr)
+				}
+				p.w, p.err = nil, err
+			}
+			if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
