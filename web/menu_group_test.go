@@ -32,7 +32,7 @@ func TestMenuGroups(t *testing.T) {
 	if want := []string{groupAppeals, groupMembers, groupDocuments, groupStaff, groupMe}; !slices.Equal(names, want) {
 		t.Errorf("operator's groups %v, want %v (no mailings)", names, want)
 	}
-	if got := titles(gs)[groupStaff]; !slices.Equal(got, []string{"feed", "tasks", "calendar", "absences"}) {
+	if got := titles(gs)[groupStaff]; !slices.Equal(got, []string{"feed", "tasks", "chat", "calendar", "absences"}) {
 		t.Errorf("staff group %v", got)
 	}
 	if g := gs[0]; g.Single() || g.Key != "nav.group.appeals" || !g.Holds("appeals") || g.Holds("members") {
@@ -53,13 +53,13 @@ func TestMenuNewSectionIsOneLine(t *testing.T) {
 	saved := menu
 	t.Cleanup(func() { menu = saved })
 	menu = append(slices.Clone(saved),
-		menuEntry{Nav: "chat", Href: "/chat", Key: "nav.chat", Group: groupStaff},
+		menuEntry{Nav: "calls", Href: "/calls", Key: "nav.calls", Group: groupStaff},
 		menuEntry{Nav: "wiki", Href: "/wiki", Key: "nav.wiki", Group: "knowledge"},
 		menuEntry{Nav: "lone", Href: "/lone", Key: "nav.lone", Perm: access.ManageUsers})
 	sec := access.Scope{Role: access.Secretary, UnitPath: "/1/"}
 	gs := menuFor(sec)
 	got := titles(gs)
-	if !slices.Equal(got[groupStaff], []string{"feed", "tasks", "calendar", "absences", "chat"}) {
+	if !slices.Equal(got[groupStaff], []string{"feed", "tasks", "chat", "calendar", "absences", "calls"}) {
 		t.Errorf("staff group %v", got[groupStaff])
 	}
 	last := gs[len(gs)-1]
