@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/automation"
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/connectors/mail"
 	"github.com/profhub/profhub/connectors/telegram"
@@ -76,6 +77,9 @@ type Hub struct {
 	Absences *absence.Service
 	// Worktime is the staff's working time and the units' time sheets.
 	Worktime *worktime.Service
+	// Automation runs the rules on the inbox's events, the macros and the
+	// bulk actions of the console.
+	Automation *automation.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -183,6 +187,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		"documents": workflow.MemberLinks, "mailing_recipients": mailing.MemberLinks} {
 		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
 	}
+	h.Automation = h.newAutomation()
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
@@ -208,6 +213,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.WorkCal.Routes(mux)
 	h.Absences.Routes(mux)
 	h.Worktime.Routes(mux)
+	h.Automation.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Home = home.New(home.Sources{Conversations: h.Inbox.Conversations, Lines: h.Inbox.Supervisor, LineList: h.Inbox.Lines, Channels: h.Inbox.Channels,
@@ -228,6 +234,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		log.Info("/metrics is served on the public address to the metrics token only")
 	}
 	h.Inbox.Start()
+	h.Automation.Start()
 	h.Mailing.Run()
 	for _, c := range h.connectors {
 		c.Start()
@@ -384,6 +391,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.workers.Wait()
 	h.stopConnectors()
 	h.Mailing.Stop()
+	h.Automation.Stop()
 	h.Inbox.Stop()
 	if err != nil {
 		return fmt.Errorf("hub: shutdown: %w", err) // the caller reports it, once
@@ -404,6 +412,9 @@ func (h *Hub) Close() {
 	h.stopConnectors()
 	if h.Mailing != nil {
 		h.Mailing.Stop()
+	}
+	if h.Automation != nil {
+		h.Automation.Stop()
 	}
 	if h.Inbox != nil {
 		h.Inbox.Stop()
