@@ -88,3 +88,11 @@ func (s *Service) Stop() {
 		s.wg.Wait()
 	}
 }
+
+// Detached is a copy of the service with its own clock and loop guard and
+// no worker, for tests of the no-answer sweep and the loop guard.
+func (s *Service) Detached(now func() time.Time, maxRuns int) *Service {
+	d := s.d
+	d.Now, d.MaxRuns = now, maxRuns
+	return New(d)
+}

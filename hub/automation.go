@@ -18,7 +18,7 @@ import (
 
 func (h *Hub) newAutomation() *automation.Service {
 	return automation.New(automation.Deps{DB: h.DB, Log: h.Log, Inbox: h.Inbox.Automation,
-		Operator: automationOperator{h.Inbox}, CRM: automationCRM{h.CRM}, Notifier: automationNotices{h.Notify}})
+		Operator: automationOperator{h.Inbox}, CRM: automationCRM{h.CRM, h.Inbox}, Notifier: automationNotices{h.Notify}})
 }
 
 type automationOperator struct{ s *inbox.Services }
@@ -55,7 +55,10 @@ func (o automationOperator) Label(ctx context.Context, id string) (inbox.Label, 
 	return o.s.Labels.Label(ctx, id)
 }
 
-type automationCRM struct{ c *crm.Services }
+type automationCRM struct {
+	c *crm.Services
+	i *inbox.Services
+}
 
 // Organisation reads the linked member's organisation with the whole
 // tree's scope: the rule acts for the installation.
@@ -67,8 +70,18 @@ func (a automationCRM) Organisation(ctx context.Context, convID string) (string,
 	return m.UnitID, nil
 }
 
+// CreateAppeal files an appeal from the conversation; for a contact
+// without a card it belongs to the unit of the conversation's line.
 func (a automationCRM) CreateAppeal(ctx context.Context, sc access.Scope, convID, subject string) error {
-	_, err := a.c.Appeals.CreateAppealFromConversation(ctx, sc, convID, crm.FromConversation{AppealInput: crm.AppealInput{Subject: strings.TrimSpace(subject)}})
+	in := crm.AppealInput{Subject: strings.TrimSpace(subject)}
+	if _, ok, err := a.c.Members.ConversationMember(ctx, sc, convID); err == nil && !ok {
+		c, err := a.i.Conversations.Get(ctx, sc, convID)
+		if err != nil {
+			return err
+		}
+		in.UnitID = c.UnitID
+	}
+	_, err := a.c.Appeals.CreateAppealFromConversation(ctx, sc, convID, crm.FromConversation{AppealInput: in})
 	return err
 }
 

@@ -54,6 +54,7 @@ CREATE TABLE automation_cursor (
     name TEXT PRIMARY KEY,
     seq  BIGINT NOT NULL
 );
+INSERT INTO automation_cursor (name, seq) SELECT 'events', seq FROM inbox_counter WHERE name = 'events';
 -- Macros: saved sequences of actions an operator runs with one click.
 CREATE TABLE automation_macros (
     id         TEXT PRIMARY KEY,
