@@ -51,7 +51,7 @@ func (s *Service) Bulk(ctx context.Context, sc access.Scope, in BulkInput) (Bulk
 	switch in.Action {
 	case "assign":
 		if in.OperatorID == "" {
-			return BulkResult{}, valid.Errorf("operator_id", "required", "choose an operator")
+			return BulkResult{}, valid.Errorf("operator_id", "bulk_target", "choose an operator")
 		}
 		one = func(id string) error {
 			_, err := s.d.Operator.Transfer(ctx, sc, id, inbox.TransferInput{OperatorID: in.OperatorID})
@@ -59,7 +59,7 @@ func (s *Service) Bulk(ctx context.Context, sc access.Scope, in BulkInput) (Bulk
 		}
 	case "transfer":
 		if _, err := s.d.Operator.LineFor(ctx, sc, in.LineID); err != nil {
-			return BulkResult{}, valid.Errorf("line_id", "required", "choose a line")
+			return BulkResult{}, valid.Errorf("line_id", "bulk_target", "choose a line")
 		}
 		one = func(id string) error {
 			_, err := s.do(ctx, sc, id, Action{Kind: DoRouteLine, Value: in.LineID}, false)
@@ -67,7 +67,7 @@ func (s *Service) Bulk(ctx context.Context, sc access.Scope, in BulkInput) (Bulk
 		}
 	case "label":
 		if _, err := s.d.Operator.Label(ctx, in.LabelID); err != nil {
-			return BulkResult{}, valid.Errorf("label_id", "required", "choose a label")
+			return BulkResult{}, valid.Errorf("label_id", "bulk_target", "choose a label")
 		}
 		one = func(id string) error {
 			_, err := s.d.Operator.SetLabel(ctx, sc, id, in.LabelID, true)
