@@ -92,7 +92,7 @@
   // --- rules ----------------------------------------------------------------
   function summary(r) {
     var s = t('on_' + r.on) + (r.on === 'no_answer' ? ' (' + r.idle_min + ' ' + t('min') + ')' : '');
-    if (r.conditions.length) s += ' · ' + r.conditions.map(function (c) { return (c.negate ? t('auto_not') + ' ' : '') + t('if_' + c.kind); }).join(', ');
+    if (r.conditions.length) s += ' · ' + r.conditions.map(function (c) { return (c.negate ? t('auto_not') + ' ' : '') + t('if_' + c.kind) + (c.kind === 'words' ? ' «' + c.value + '»' : ''); }).join(', ');
     return s + ' → ' + r.actions.map(function (a) { return t('act_' + a.kind); }).join(', ');
   }
   function renderRules() {
