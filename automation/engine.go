@@ -20,7 +20,8 @@ type trigger struct {
 	on   string
 	key  string // unique per event: the fired log's key
 	conv inbox.Conversation
-	text string // the contact's message, for the words condition
+	text string    // the contact's message, for the words condition
+	at   time.Time // when it happened
 }
 
 // triggersOf turns a logged event into what rules run on. Only message
@@ -33,9 +34,9 @@ func triggersOf(ev *inbox.Event) []trigger {
 	m, c := ev.Message, *ev.Conversation
 	key := "ev:" + strconv.FormatInt(ev.Seq, 10)
 	if m.Direction == inbox.DirIn {
-		out := []trigger{{on: OnMessage, key: key, conv: c, text: m.Text}}
+		out := []trigger{{on: OnMessage, key: key, conv: c, text: m.Text, at: ev.At}}
 		if m.Seq == 1 {
-			out = append(out, trigger{on: OnOpened, key: key, conv: c, text: m.Text})
+			out = append(out, trigger{on: OnOpened, key: key, conv: c, text: m.Text, at: ev.At})
 		}
 		return out
 	}
@@ -46,12 +47,12 @@ func triggersOf(ev *inbox.Event) []trigger {
 	switch code {
 	case "reopened":
 		if data["by"] == nil { // by the contact writing again
-			return []trigger{{on: OnOpened, key: key, conv: c}}
+			return []trigger{{on: OnOpened, key: key, conv: c, at: ev.At}}
 		}
 	case "accepted", "taken", "transferred", "taken_over":
-		return []trigger{{on: OnAssigned, key: key, conv: c}}
+		return []trigger{{on: OnAssigned, key: key, conv: c, at: ev.At}}
 	case "closed", "spam", "auto_closed":
-		return []trigger{{on: OnClosed, key: key, conv: c}}
+		return []trigger{{on: OnClosed, key: key, conv: c, at: ev.At}}
 	}
 	return nil
 }
@@ -120,7 +121,7 @@ func (s *Service) RunNoAnswer(ctx context.Context) error {
 			if err != nil {
 				continue
 			}
-			s.runRules(ctx, []Rule{r}, trigger{on: OnNoAnswer, key: key, conv: conv})
+			s.runRules(ctx, []Rule{r}, trigger{on: OnNoAnswer, key: key, conv: conv, at: now})
 		}
 	}
 	return nil
@@ -144,7 +145,7 @@ func workingMinutes(h inbox.WorkingHours, from, to time.Time, enough int) int {
 // runRules runs, in order, the rules of the trigger whose conditions hold.
 func (s *Service) runRules(ctx context.Context, rules []Rule, tr trigger) {
 	for _, r := range rules {
-		if !r.Enabled || r.On != tr.on {
+		if !r.Enabled || r.On != tr.on || (tr.on != OnNoAnswer && tr.at.UnixMilli() < r.created) {
 			continue
 		}
 		// The conversation as it is now: an earlier rule may have moved it.

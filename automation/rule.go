@@ -66,6 +66,9 @@ type Rule struct {
 	IdleMin    int         `json:"idle_min,omitempty"`
 	Conditions []Condition `json:"conditions"`
 	Actions    []Action    `json:"actions"`
+	// created (ms): a rule runs on events from then on, not on the
+	// history before it.
+	created int64
 }
 
 // Limits of rules and macros.

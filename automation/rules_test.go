@@ -245,3 +245,23 @@ func TestBadRulesAreRefused(t *testing.T) {
 }
 
 
+
+// A new rule runs on what happens from then on, not on the events logged
+// before it (such as the demo's, or a night's queue).
+func TestRuleDoesNotRunOnEarlierEvents(t *testing.T) {
+	r := newRig(t)
+	r.n.Automation.Stop() // nothing runs the rules until the test does
+	id := r.write(t, "a", "про взносы")
+	time.Sleep(5 * time.Millisecond) // the rule is created after the message
+	r.rule(t, automation.Rule{Name: "Взносы", On: automation.OnMessage,
+		Conditions: []automation.Condition{{Kind: automation.IfWords, Value: "взнос"}},
+		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: r.label.ID}}})
+	later := r.write(t, "b", "и снова о взносах")
+	r.run(t)
+	if c := r.conv(t, id); len(c.Labels) != 0 {
+		t.Fatal("the rule ran on a message from before it")
+	}
+	if c := r.conv(t, later); !has(c.Labels, r.label.ID) {
+		t.Fatal("the rule did not run on a later message")
+	}
+}

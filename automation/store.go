@@ -13,12 +13,12 @@ import (
 // store is the SQL of rules, macros, the fired log and the cursor.
 type store struct{ db *db.DB }
 
-const ruleColumns = `id, name, position, enabled, on_event, idle_min, conditions, actions`
+const ruleColumns = `id, name, position, enabled, on_event, idle_min, conditions, actions, created_at`
 
 func scanRule(row interface{ Scan(...any) error }) (Rule, error) {
 	var r Rule
 	var conds, acts string
-	if err := row.Scan(&r.ID, &r.Name, &r.Position, &r.Enabled, &r.On, &r.IdleMin, &conds, &acts); err != nil {
+	if err := row.Scan(&r.ID, &r.Name, &r.Position, &r.Enabled, &r.On, &r.IdleMin, &conds, &acts, &r.created); err != nil {
 		return r, err
 	}
 	_ = json.Unmarshal([]byte(conds), &r.Conditions)

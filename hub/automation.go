@@ -2,12 +2,14 @@ package hub
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"github.com/profhub/profhub/automation"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/notify"
 )
 
@@ -17,8 +19,14 @@ import (
 // the bell.
 
 func (h *Hub) newAutomation() *automation.Service {
-	return automation.New(automation.Deps{DB: h.DB, Log: h.Log, Inbox: h.Inbox.Automation,
-		Operator: automationOperator{h.Inbox}, CRM: automationCRM{h.CRM, h.Inbox}, Notifier: automationNotices{h.Notify}})
+	return NewAutomation(h.DB, h.Log, h.Inbox, h.CRM, h.Notify)
+}
+
+// NewAutomation builds the automation over the inbox, the CRM and the
+// bell, for the demo too.
+func NewAutomation(d *db.DB, log *slog.Logger, i *inbox.Services, c *crm.Services, n *notify.Service) *automation.Service {
+	return automation.New(automation.Deps{DB: d, Log: log, Inbox: i.Automation,
+		Operator: automationOperator{i}, CRM: automationCRM{c, i}, Notifier: automationNotices{n}})
 }
 
 type automationOperator struct{ s *inbox.Services }

@@ -33,8 +33,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	cal := calendar.New(calendar.Deps{DB: d, Zone: cfg.Zone(), Staff: hub.CalendarStaff(o), Members: hub.CalendarMembers(c.Members),
 		Alerts: hub.CalendarAlerts(n)})
 	wt := worktime.New(worktime.Deps{DB: d, Zone: cfg.Zone(), Absences: hub.WorktimeAbsences(abs), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	auto := hub.NewAutomation(d, slog.New(slog.NewTextHandler(io.Discard, nil)), e, c, n)
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone()})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Zone: cfg.Zone(), Automation: auto})
 }
 
 func (c *cli) demo(args []string) error {
