@@ -20,7 +20,7 @@ func TestRuleLabelsAndRoutesDuesMessages(t *testing.T) {
 	r := newRig(t)
 	r.rule(t, automation.Rule{Name: "Взносы — на линию взносов", On: automation.OnMessage,
 		Conditions: []automation.Condition{{Kind: automation.IfWords, Value: "взнос"}},
-		Actions: []automation.Action{{Kind: automation.DoLabel, Value: r.label.ID}, {Kind: automation.DoRouteLine, Value: r.dues.ID}}})
+		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: r.label.ID}, {Kind: automation.DoRouteLine, Value: r.dues.ID}}})
 	dues := r.write(t, "a", "Подскажите, до какого числа платить ВЗНОСЫ за декабрь?")
 	other := r.write(t, "b", "Здравствуйте, вопрос об отпуске")
 	r.run(t)
@@ -243,8 +243,6 @@ func TestBadRulesAreRefused(t *testing.T) {
 		t.Fatalf("an operator reads the rules: %v", err)
 	}
 }
-
-
 
 // A new rule runs on what happens from then on, not on the events logged
 // before it (such as the demo's, or a night's queue).

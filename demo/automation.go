@@ -38,12 +38,12 @@ func fillAutomation(ctx context.Context, e Env, sc access.Scope, u Units) error 
 	}
 	if _, err := e.Automation.SaveRule(ctx, sc, automation.Rule{Name: "Вопросы о взносах — на линию «Взносы»", Enabled: true, On: automation.OnMessage,
 		Conditions: []automation.Condition{{Kind: automation.IfWords, Value: "взнос, взносы, членский"}},
-		Actions: []automation.Action{{Kind: automation.DoLabel, Value: labels["Взносы"]}, {Kind: automation.DoRouteLine, Value: line.ID}}}); err != nil {
+		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: labels["Взносы"]}, {Kind: automation.DoRouteLine, Value: line.ID}}}); err != nil {
 		return fmt.Errorf("dues rule: %w", err)
 	}
 	if _, err := e.Automation.SaveRule(ctx, sc, automation.Rule{Name: "Срочно: увольнение и сокращение", Enabled: true, On: automation.OnMessage,
 		Conditions: []automation.Condition{{Kind: automation.IfWords, Value: "увольнение, сокращение, уволили"}},
-		Actions: []automation.Action{{Kind: automation.DoLabel, Value: labels["Срочно"]}, {Kind: automation.DoPriority, Value: "2"}}}); err != nil {
+		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: labels["Срочно"]}, {Kind: automation.DoPriority, Value: "2"}}}); err != nil {
 		return fmt.Errorf("urgent rule: %w", err)
 	}
 	legal := ""
