@@ -28,10 +28,11 @@ type rig struct {
 	seq      atomic.Int64
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigOn(t, hubtest.Start(t)) }
+
+func newRigOn(t *testing.T, n *hubtest.Node) *rig {
 	t.Helper()
 	ctx := context.Background()
-	n := hubtest.Start(t)
 	r := &rig{n: n}
 	r.op1 = n.AddUser(t, "op1", access.Operator, n.Root.ID, "password-1")
 	r.op2 = n.AddUser(t, "op2", access.Operator, n.Root.ID, "password-2")
