@@ -65,6 +65,10 @@ await run('automation', async (browser, current) => {
   const sub = await anna.locator('.conv-sub').textContent();
   check(sub.startsWith('Взносы ·'), 'Анна is on the dues line: ' + sub);
   check(!(await op2.locator('#conversations li.conv', { hasText: 'Иван Смирнов' }).locator('.label-chip').count()), 'Иван is not labelled');
+  await anna.locator('.bulk-check').check(); // the list with its bulk bar, on a phone too
+  await op2.waitForSelector('#bulk-bar:not([hidden])');
+  await shoot(op2, 'console-labels');
+  await anna.locator('.bulk-check').uncheck();
   await anna.click();
   await op2.waitForSelector('#messages li:has-text("Правило «Взносы — на линию взносов»")');
 
