@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/profhub/profhub/inbox"
@@ -47,6 +48,13 @@ func (s *Service) test(ctx context.Context, c Condition, tr trigger) bool {
 		}
 		org, err := s.d.CRM.Organisation(ctx, tr.conv.ID)
 		return err == nil && org == c.Value
+	case IfAttribute:
+		if s.d.CRM == nil {
+			return false
+		}
+		k, want, _ := strings.Cut(c.Value, "=")
+		got, err := s.d.CRM.Attribute(ctx, tr.conv.ID, strings.TrimSpace(k))
+		return err == nil && strings.EqualFold(strings.TrimSpace(got), strings.TrimSpace(want))
 	case IfWorkingHours:
 		line, err := s.d.Inbox.Line(ctx, tr.conv.LineID)
 		return err == nil && line.Hours.Open(s.d.Now()) == (c.Value == "open")

@@ -40,6 +40,9 @@ type CRM interface {
 	// conversation's contact is linked to, or "".
 	Organisation(ctx context.Context, convID string) (string, error)
 	CreateAppeal(ctx context.Context, sc access.Scope, convID, subject string) error
+	// Attribute is the value of the conversation's custom field key, as
+	// text ("" when it has none).
+	Attribute(ctx context.Context, convID, key string) (string, error)
 }
 
 // Notifier tells a person on the bell that a rule wants their attention;

@@ -29,6 +29,7 @@ const (
 	IfLabel        = "label"         // Value: label id the conversation has
 	IfOrganisation = "organisation"  // Value: unit id of the member's organisation
 	IfWorkingHours = "working_hours" // Value: "open" or "closed": the line's working hours now
+	IfAttribute    = "attribute"     // Value: "key=value": the conversation's custom field (CRM) has that value
 )
 
 // Actions: what a rule or a macro does.
@@ -115,6 +116,10 @@ func (r *Rule) validate() error {
 		case IfWords:
 			if len(wordStems(c.Value)) == 0 {
 				return valid.Errorf("conditions", "rule_words", "give the words to look for")
+			}
+		case IfAttribute:
+			if k, _, ok := strings.Cut(c.Value, "="); !ok || strings.TrimSpace(k) == "" {
+				return valid.Errorf("conditions", "rule_attribute", "give the field and its value as field=value")
 			}
 		case IfWorkingHours:
 			if c.Value != "open" && c.Value != "closed" {

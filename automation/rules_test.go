@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/automation"
+	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -261,5 +262,48 @@ func TestRuleDoesNotRunOnEarlierEvents(t *testing.T) {
 	}
 	if c := r.conv(t, later); !has(c.Labels, r.label.ID) {
 		t.Fatal("the rule did not run on a later message")
+	}
+}
+
+// The attribute condition reads the conversation's custom field, and the
+// label condition the labels an earlier rule put on.
+func TestAttributeAndLabelConditions(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	if _, err := r.n.CRM.CustomFields.CreateCustomField(ctx, r.n.System, crm.CustomFieldInput{Entity: crm.EntityConversation, Key: "tema",
+		Label: "Тема", Kind: crm.CustomChoice, Choices: []string{"Зарплата", "Отпуск"}}); err != nil {
+		t.Fatal(err)
+	}
+	urgent, err := r.n.Inbox.Labels.Save(ctx, r.n.System, inbox.Label{Name: "Срочно", Color: "#c62828"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.rule(t, automation.Rule{Name: "Зарплата — срочно", On: automation.OnMessage,
+		Conditions: []automation.Condition{{Kind: automation.IfAttribute, Value: "tema = зарплата"}},
+		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: urgent.ID}}})
+	r.rule(t, automation.Rule{Name: "Срочно — приоритет", On: automation.OnMessage,
+		Conditions: []automation.Condition{{Kind: automation.IfLabel, Value: urgent.ID}},
+		Actions:    []automation.Action{{Kind: automation.DoPriority, Value: "2"}}})
+	a := r.write(t, "a", "первое")
+	b := r.write(t, "b", "первое")
+	r.run(t)
+	if _, err := r.n.CRM.ConversationPanel.SetFields(ctx, r.n.System, a, map[string]any{"tema": "Зарплата"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.n.CRM.ConversationPanel.SetFields(ctx, r.n.System, b, map[string]any{"tema": "Отпуск"}); err != nil {
+		t.Fatal(err)
+	}
+	r.write(t, "a", "второе")
+	r.write(t, "b", "второе")
+	r.run(t)
+	if c := r.conv(t, a); !has(c.Labels, urgent.ID) || c.Priority != 2 {
+		t.Fatalf("salary conversation: labels %v priority %d", c.Labels, c.Priority)
+	}
+	if c := r.conv(t, b); len(c.Labels) != 0 || c.Priority != 0 {
+		t.Fatalf("vacation conversation: labels %v priority %d", c.Labels, c.Priority)
+	}
+	if _, err := r.n.Automation.SaveRule(ctx, r.n.System, automation.Rule{Name: "x", On: automation.OnMessage,
+		Conditions: []automation.Condition{{Kind: automation.IfAttribute, Value: "tema"}}, Actions: []automation.Action{{Kind: automation.DoClose}}}); err == nil {
+		t.Fatal("an attribute condition without a value was saved")
 	}
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 
@@ -91,6 +92,20 @@ func (a automationCRM) CreateAppeal(ctx context.Context, sc access.Scope, convID
 	}
 	_, err := a.c.Appeals.CreateAppealFromConversation(ctx, sc, convID, crm.FromConversation{AppealInput: in})
 	return err
+}
+
+// Attribute reads a conversation's custom field from the CRM's side
+// panel, with the whole tree's scope.
+func (a automationCRM) Attribute(ctx context.Context, convID, key string) (string, error) {
+	f, err := a.c.ConversationPanel.Fields(ctx, access.System("rules"), convID)
+	if err != nil {
+		return "", err
+	}
+	v, ok := f.Values[key]
+	if !ok || v == nil {
+		return "", nil
+	}
+	return fmt.Sprint(v), nil
 }
 
 type automationNotices struct{ n *notify.Service }

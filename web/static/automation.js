@@ -25,7 +25,7 @@
   function labelOpts() { return data.labels.map(function (l) { return [l.id, l.name]; }); }
   function userOpts() { return data.users.map(function (u) { return [u.id, u.full_name]; }); }
   function unitOpts() { return data.units.map(function (u) { return [u.id, u.name]; }); }
-  var conditionKinds = ['words', 'channel', 'line', 'label', 'organisation', 'working_hours'];
+  var conditionKinds = ['words', 'channel', 'line', 'label', 'organisation', 'attribute', 'working_hours'];
   var ruleActions = ['label', 'route_line', 'route_operator', 'priority', 'reply', 'close', 'appeal', 'notify'];
   var macroActions = ['label', 'route_line', 'route_operator', 'priority', 'reply', 'close'];
   // valueField is the input for a step's value, by its kind.
@@ -42,7 +42,7 @@
     else if (kind === 'close') return null;
     else {
       f = el('input'); f.type = 'text'; f.maxLength = 4000;
-      f.placeholder = kind === 'words' ? t('auto_words_hint') : t('auto_appeal_subject');
+      f.placeholder = { words: t('auto_words_hint'), attribute: t('auto_attribute_hint') }[kind] || t('auto_appeal_subject');
     }
     f.className = 'step-value';
     f.setAttribute('aria-label', t('auto_value'));
