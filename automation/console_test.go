@@ -100,3 +100,17 @@ func TestSnoozeUntilTimeWakes(t *testing.T) {
 		t.Fatalf("woken: assignee %s status %s", c.AssigneeID, c.Status)
 	}
 }
+
+// "Until tomorrow" is 9:00 of the installation's next day, whatever the
+// hour: Orenburg's day turns at 19:00 UTC.
+func TestNextMorningIsTheInstallationsTomorrow(t *testing.T) {
+	zone := inbox.Zone()
+	for _, tc := range []struct{ now, want time.Time }{
+		{time.Date(2026, 12, 4, 18, 30, 0, 0, time.UTC), time.Date(2026, 12, 5, 9, 0, 0, 0, zone)}, // 23:30 on the 4th there
+		{time.Date(2026, 12, 4, 19, 30, 0, 0, time.UTC), time.Date(2026, 12, 6, 9, 0, 0, 0, zone)}, // 00:30 on the 5th there
+	} {
+		if got := inbox.NextMorning(tc.now); got != tc.want.UnixMilli() {
+			t.Errorf("at %s: %s, want %s", tc.now, time.UnixMilli(got).In(zone), tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -55,15 +56,19 @@ func (h *labelHandlers) httpSetLabel(on bool) func(http.ResponseWriter, *http.Re
 	}
 }
 
-// httpSnooze snoozes until "until" (ms), or until the contact writes when
-// it is 0 or absent.
+// httpSnooze snoozes until "until" (ms), until 9:00 tomorrow with
+// "tomorrow", or until the contact writes when neither is given.
 func (h *labelHandlers) httpSnooze(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	convAction(func(r *http.Request, p *auth.Principal, id string) (Conversation, error) {
 		var in struct {
-			Until int64 `json:"until"`
+			Until    int64 `json:"until"`
+			Tomorrow bool  `json:"tomorrow"`
 		}
 		if err := httpapi.Decode(r, &in); err != nil {
 			return Conversation{}, err
+		}
+		if in.Tomorrow {
+			in.Until = NextMorning(time.Now())
 		}
 		return h.Actions.Snooze(r.Context(), p.Scope, id, in.Until)
 	})(w, r, p)

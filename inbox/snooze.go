@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
@@ -42,6 +43,14 @@ func (a *Actions) Snooze(ctx context.Context, sc access.Scope, convID string, un
 		data["until"] = until
 	}
 	return a.setSnooze(ctx, convID, until, "snoozed", data)
+}
+
+// NextMorning is 9:00 of the day after now in the installation's zone:
+// "until tomorrow" means the installation's tomorrow, whatever zone the
+// operator's browser is in.
+func NextMorning(now time.Time) int64 {
+	d := now.In(Zone()).AddDate(0, 0, 1)
+	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, Zone()).UnixMilli()
 }
 
 // Unsnooze brings a snoozed conversation back at once.
@@ -93,7 +102,7 @@ func (a *Actions) setSnooze(ctx context.Context, convID string, until int64, cod
 // each node runs it, and the conditional update lets one of them do each.
 func (hk *housekeeper) wakeSnoozed(ctx context.Context) {
 	now := db.Now()
-	rows, err := hk.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE snoozed_until > 0 AND snoozed_until <= $1 LIMIT 200`, now)
+	rows, err := hk.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE snoozed_until <> 0 AND snoozed_until <= $1 LIMIT 200`, now)
 	if err != nil {
 		return
 	}

@@ -88,12 +88,12 @@
     }).catch(fail);
   });
   $('act-snooze').addEventListener('change', function () {
-    var v = $('act-snooze').value, until = 0;
+    var v = $('act-snooze').value;
     $('act-snooze').value = '';
     if (!v) return;
-    if (v === '1h') until = Date.now() + 3600 * 1000;
-    if (v === 'tomorrow') { var d = new Date(); d.setDate(d.getDate() + 1); d.setHours(9, 0, 0, 0); until = d.getTime(); }
-    con.act('/snooze', { until: until }).then(function () { con.reload(); });
+    // "tomorrow" is the installation's tomorrow at 9:00, reckoned by the server
+    var body = { '1h': { until: Date.now() + 3600 * 1000 }, tomorrow: { tomorrow: true }, reply: {} }[v];
+    con.act('/snooze', body).then(function () { con.reload(); });
   });
   $('act-unsnooze').addEventListener('click', function () { con.act('/unsnooze').then(function () { con.reload(); }); });
 

@@ -21,6 +21,9 @@ CREATE INDEX inbox_conversation_labels_label ON inbox_conversation_labels(label_
 -- future value); 0 when the conversation is not snoozed. It keeps its
 -- operator meanwhile, so it comes back to them.
 ALTER TABLE inbox_conversations ADD COLUMN snoozed_until BIGINT NOT NULL DEFAULT 0;
+-- every node looks for snoozes that ended every few seconds: only the
+-- snoozed few are indexed
+CREATE INDEX inbox_conversations_snoozed ON inbox_conversations(snoozed_until) WHERE snoozed_until <> 0;
 
 -- Automation rules (package automation), run in position order.
 -- conditions and actions are JSON lists.
@@ -69,6 +72,7 @@ DROP TABLE automation_macros;
 DROP TABLE automation_cursor;
 DROP TABLE automation_fired;
 DROP TABLE automation_rules;
+DROP INDEX inbox_conversations_snoozed;
 ALTER TABLE inbox_conversations DROP COLUMN snoozed_until;
 DROP TABLE inbox_conversation_labels;
 DROP TABLE inbox_labels;
