@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/profhub/profhub/automation"
 	"io"
 	"time"
 
@@ -65,6 +66,9 @@ type Env struct {
 	// draft campaign over it (the bot must be real: saving the channel
 	// asks Telegram whose token it is).
 	Telegram TelegramBot
+	// Automation, when set, gets labels, the dues line with its rule and
+	// two macros (automation.go).
+	Automation *automation.Service
 	// Worktime, when set, gets three weeks of the staff's working time
 	// and a correction (worktime.go).
 	Worktime *worktime.Service
@@ -151,6 +155,11 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillAbsences(ctx, e); err != nil {
 		return fmt.Errorf("demo: absences: %w", err)
+	}
+	if e.Automation != nil {
+		if err := fillAutomation(ctx, e, sc, units); err != nil {
+			return fmt.Errorf("demo: automation: %w", err)
+		}
 	}
 	if err := fillWorktime(ctx, e); err != nil {
 		return fmt.Errorf("demo: working time: %w", err)

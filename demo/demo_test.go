@@ -28,6 +28,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Chat: n.Chat, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
 	env.Privacy = n.Privacy
+	env.Automation = n.Automation
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +113,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	if again, _ := n.Inbox.Conversations.List(ctx, n.System, inbox.ConversationFilter{ChannelKind: inbox.KindAPI}); len(again) != len(convs) {
 		t.Errorf("second fill: %d conversations, had %d", len(again), len(convs))
 	}
+	checkAutomation(t, n)
 }
 
 // fakeBotAPI answers what saving and polling the demo's bot asks of the

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/profhub/profhub/absence"
+	"github.com/profhub/profhub/automation"
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/connectors/mail"
@@ -84,6 +85,9 @@ type Hub struct {
 	Tasks *tasks.Service
 	// Chat is the staff's internal chat.
 	Chat *chat.Service
+	// Automation runs the rules on the inbox's events, the macros and the
+	// bulk actions of the console.
+	Automation *automation.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -198,6 +202,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
 	}
 	h.Privacy = h.newPrivacy()
+	h.Automation = h.newAutomation()
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
@@ -227,6 +232,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Chat = h.newChat()
 	h.Chat.Routes(mux)
 	h.Privacy.Routes(mux)
+	h.Automation.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Tasks = h.newTasks()
@@ -251,6 +257,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		log.Info("/metrics is served on the public address to the metrics token only")
 	}
 	h.Inbox.Start()
+	h.Automation.Start()
 	h.Mailing.Run()
 	for _, c := range h.connectors {
 		c.Start()
@@ -435,6 +442,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.workers.Wait()
 	h.stopConnectors()
 	h.Mailing.Stop()
+	h.Automation.Stop()
 	h.Inbox.Stop()
 	if err != nil {
 		return fmt.Errorf("hub: shutdown: %w", err) // the caller reports it, once
@@ -458,6 +466,9 @@ func (h *Hub) Close() {
 	h.stopConnectors()
 	if h.Mailing != nil {
 		h.Mailing.Stop()
+	}
+	if h.Automation != nil {
+		h.Automation.Stop()
 	}
 	if h.Inbox != nil {
 		h.Inbox.Stop()

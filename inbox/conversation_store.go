@@ -15,7 +15,7 @@ import (
 
 const convColumns = `c.id, c.line_id, c.unit_id, c.channel_id, ch.kind, c.contact_id, ct.name, c.external_chat_id, c.status,
 	c.assignee_id, c.priority, c.spam, c.subject, c.last_seq, c.unread, c.rating, c.created_at, c.updated_at, c.queued_at,
-	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name`
+	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name, c.snoozed_until`
 
 const convFrom = ` FROM inbox_conversations c JOIN inbox_channels ch ON ch.id = c.channel_id JOIN inbox_contacts ct ON ct.id = c.contact_id `
 
@@ -24,7 +24,7 @@ func scanConversation(row interface{ Scan(...any) error }) (Conversation, error)
 	var cr, up, q, as, fr, lm, cl int64
 	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.ContactName, &c.ExternalChatID,
 		&c.Status, &c.AssigneeID, &c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl,
-		&c.CampaignID, &c.CampaignName)
+		&c.CampaignID, &c.CampaignName, &c.SnoozedUntil)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
 	return c, err
@@ -100,7 +100,7 @@ func appendMessage(ctx context.Context, tx db.Execer, c *Conversation, m *Messag
 	set := `last_seq = last_seq + 1, last_message_at = $2, updated_at = $2`
 	switch m.Direction {
 	case DirIn:
-		set += `, unread = unread + 1, last_inbound_at = $2`
+		set += `, unread = unread + 1, last_inbound_at = $2, snoozed_until = 0`
 	case DirOut:
 		set += `, unread = 0, first_response_at = CASE WHEN first_response_at = 0 AND $3 <> '' THEN $2 ELSE first_response_at END`
 	}

@@ -26,7 +26,7 @@ func (h *conversationHandlers) httpListConversations(w http.ResponseWriter, r *h
 	}
 	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
 		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
-		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before}
+		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before, LabelID: q.Get("label_id")}
 	if err := searchQuery(q, &f); err != nil {
 		httpapi.Error(w, r, err)
 		return

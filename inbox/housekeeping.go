@@ -25,6 +25,7 @@ func (hk *housekeeper) run(ctx context.Context) {
 		case <-alerts.C:
 			hk.raiseQueueAlerts(ctx)
 			hk.returnFromAbsent(ctx)
+			hk.wakeSnoozed(ctx)
 		case <-hourly.C:
 			hk.autoClose(ctx)
 			if _, err := hk.db.ExecContext(ctx, `DELETE FROM inbox_events WHERE at < $1`, db.Now()-eventRetention.Milliseconds()); err != nil && !isCanceled(err) {
@@ -98,7 +99,7 @@ func (hk *housekeeper) autoClose(ctx context.Context) {
 			continue
 		}
 		rows, err := hk.db.QueryContext(ctx, `SELECT id FROM inbox_conversations WHERE line_id = $1 AND status = 'active'
-			AND last_message_at < $2 LIMIT 500`, lineID, db.Now()-int64(line.AutoCloseH)*3600*1000)
+			AND snoozed_until = 0 AND last_message_at < $2 LIMIT 500`, lineID, db.Now()-int64(line.AutoCloseH)*3600*1000)
 		if err != nil {
 			continue
 		}

@@ -143,6 +143,12 @@ type Conversation struct {
 	// "reply to mailing «name»".
 	CampaignID   string `json:"campaign_id,omitempty"`
 	CampaignName string `json:"campaign_name,omitempty"`
+	// SnoozedUntil (ms) hides an operator's conversation from the active
+	// list until then, or until the contact writes (SnoozeUntilReply);
+	// 0 when it is not snoozed (snooze.go).
+	SnoozedUntil int64 `json:"snoozed_until,omitempty"`
+	// Labels are the ids of its labels (labels.go); nil when not read.
+	Labels []string `json:"labels"`
 	// Match is the message a search found the conversation by (search.go).
 	Match *Snippet `json:"match,omitempty"`
 }

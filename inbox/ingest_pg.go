@@ -31,7 +31,7 @@ const identitiesPG = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(
 // means a replay raced its original.
 const storeInboundSQLPG = `WITH b AS (
 		UPDATE inbox_conversations SET last_seq = last_seq + v.n, unread = unread + v.n,
-			last_message_at = $1, last_inbound_at = $1, updated_at = $1
+			last_message_at = $1, last_inbound_at = $1, updated_at = $1, snoozed_until = 0
 		FROM unnest($2::text[], $3::bigint[]) AS v(cid, n) WHERE inbox_conversations.id = v.cid
 		RETURNING ` + bumpColumns + `, v.n AS bumped_by
 	), m AS (

@@ -89,7 +89,7 @@ func storeInbound(ctx context.Context, tx db.Execer, convs map[string]*Conversat
 		args = append(args, id, counts[id])
 	}
 	rows, err := tx.QueryContext(ctx, `UPDATE inbox_conversations SET last_seq = last_seq + v.column2, unread = unread + v.column2,
-		last_message_at = $1, last_inbound_at = $1, updated_at = $1
+		last_message_at = $1, last_inbound_at = $1, updated_at = $1, snoozed_until = 0
 		FROM (VALUES `+strings.Join(marks, ", ")+`) AS v WHERE inbox_conversations.id = v.column1
 		RETURNING `+bumpColumns, args...)
 	if err != nil {

@@ -29,6 +29,8 @@ type ConversationFilter struct {
 	OperatorID string // assigned to this operator
 	From, To   int64
 	Sort       string // with Text: SortRecent (the default) or SortRelevance
+	// LabelID keeps the conversations with that label (labels.go).
+	LabelID string
 }
 
 // Conversations reads conversations, their messages and routing log for
@@ -75,7 +77,10 @@ func (cv *Conversations) List(ctx context.Context, sc access.Scope, f Conversati
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, withLabels(ctx, cv.db, out)
 }
 
 // listConditions is the WHERE of a conversation list: the caller's scope
@@ -83,9 +88,9 @@ func (cv *Conversations) List(ctx context.Context, sc access.Scope, f Conversati
 // and u (unit); dates bound the column timeCol.
 func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]string, []any, error) {
 	switch f.Status {
-	case "", "open", StatusWaiting, StatusActive, StatusClosed:
+	case "", "open", StatusWaiting, StatusActive, StatusClosed, "snoozed":
 	default:
-		return nil, nil, valid.Errorf("status", "status", "status must be open, waiting, active or closed")
+		return nil, nil, valid.Errorf("status", "status", "status must be open, waiting, active, snoozed or closed")
 	}
 	cond, args := visibleArgs(sc, 1)
 	where := []string{cond}
@@ -95,7 +100,12 @@ func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]st
 	}
 	switch f.Status {
 	case "open":
-		where = append(where, `c.status <> 'closed'`)
+		// a snoozed conversation leaves the active lists until it wakes
+		where = append(where, `c.status <> 'closed'`, `c.snoozed_until = 0`)
+	case "snoozed":
+		where = append(where, `c.status <> 'closed'`, `c.snoozed_until <> 0`)
+	case StatusActive:
+		where = append(where, `c.status = 'active'`, `c.snoozed_until = 0`)
 	case "":
 	default:
 		add(`c.status = $%d`, f.Status)
@@ -123,6 +133,9 @@ func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]st
 	if f.OperatorID != "" {
 		add(`c.assignee_id = $%d`, f.OperatorID)
 	}
+	if f.LabelID != "" {
+		add(`EXISTS (SELECT 1 FROM inbox_conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = $%d)`, f.LabelID)
+	}
 	if f.From > 0 {
 		add(timeCol+` >= $%d`, f.From)
 	}
@@ -135,6 +148,10 @@ func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]st
 // Get returns one conversation the caller may see.
 func (cv *Conversations) Get(ctx context.Context, sc access.Scope, id string) (Conversation, error) {
 	r, err := cv.conversationFor(ctx, sc, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	r.conv.Labels, err = labelsOf(ctx, cv.db, id)
 	return r.conv, err
 }
 

@@ -23,6 +23,7 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	api := &apiChannelHandlers{Ingestion: s.Ingestion, Dispatch: s.Dispatch}
 	quick := &quickAnswerHandlers{QuickAnswers: s.QuickAnswers}
 	stats := &statsHandlers{Stats: s.Stats}
+	labels := &labelHandlers{Labels: s.Labels, Actions: s.Actions}
 
 	mux.HandleFunc("GET /api/v1/inbox/lines", a(lines.httpListLines))
 	mux.HandleFunc("POST /api/v1/inbox/lines", a(lines.httpCreateLine))
@@ -70,4 +71,13 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/inbox/quick-answers/{id}", a(quick.httpUpdateQuickAnswer))
 	mux.HandleFunc("DELETE /api/v1/inbox/quick-answers/{id}", a(quick.httpDeleteQuickAnswer))
 	mux.HandleFunc("GET /api/v1/inbox/stats", a(stats.httpStats))
+
+	mux.HandleFunc("GET /api/v1/inbox/labels", a(labels.httpListLabels))
+	mux.HandleFunc("POST /api/v1/inbox/labels", a(labels.httpSaveLabel))
+	mux.HandleFunc("PUT /api/v1/inbox/labels/{id}", a(labels.httpSaveLabel))
+	mux.HandleFunc("DELETE /api/v1/inbox/labels/{id}", a(labels.httpDeleteLabel))
+	mux.HandleFunc("PUT /api/v1/inbox/conversations/{id}/labels/{label}", a(labels.httpSetLabel(true)))
+	mux.HandleFunc("DELETE /api/v1/inbox/conversations/{id}/labels/{label}", a(labels.httpSetLabel(false)))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/snooze", a(labels.httpSnooze))
+	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/unsnooze", a(labels.httpUnsnooze))
 }

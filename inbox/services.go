@@ -26,6 +26,8 @@ import (
 //	Stats          stats.go                                figures per operator and line for a period
 //	Supervisor     supervisor.go                           the supervisors' live overview of their lines
 //	Outreach       outreach.go                             conversations an operator starts with a member
+//	Labels         labels.go                               coloured labels and the labels of conversations
+//	Automation     automation.go                           what the automation package reads and writes
 //
 // The workers (group commit, relay, router, dispatcher and housekeeping in
 // housekeeping.go) run between Start and Stop. The write path every
@@ -53,6 +55,8 @@ type Services struct {
 	Stats         *Statistics
 	Supervisor    *Supervisor
 	Outreach      *Outreach
+	Labels        *Labels
+	Automation    *Automation
 
 	core    *core
 	batch   *batcher
@@ -112,6 +116,8 @@ func New(d Deps) (*Services, error) {
 	s.Stats = &Statistics{core: c, lines: lines}
 	s.Supervisor = &Supervisor{core: c, lines: lines}
 	s.Outreach = &Outreach{core: c, dispatch: dispatch}
+	s.Labels = &Labels{core: c}
+	s.Automation = &Automation{core: c, events: events}
 
 	c.events = newRelay(events)
 	c.router = newRouter(routing)

@@ -42,6 +42,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /inbox", s.inbox.inbox)
 	mux.HandleFunc("GET /inbox/supervisor", s.inbox.supervisor)
 	mux.HandleFunc("GET /settings/lines", s.inbox.lines)
+	mux.HandleFunc("GET /settings/automation", s.inbox.automation)
 	mux.HandleFunc("GET /inbox/stats", s.inbox.stats)
 	mux.HandleFunc("GET /inbox/quick-answers", s.inbox.quickAnswers)
 	mux.HandleFunc("GET /inbox/calls", s.inbox.calls)

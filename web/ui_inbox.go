@@ -46,6 +46,14 @@ func (h inboxPages) lines(w http.ResponseWriter, r *http.Request) {
 	h.console(w, r, "lines")
 }
 
+// automation edits the rules, labels and macros (administrators).
+func (h inboxPages) automation(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.ManageInbox) == nil {
+		return
+	}
+	h.console(w, r, "automation")
+}
+
 func (h inboxPages) console(w http.ResponseWriter, r *http.Request, page string) {
 	h.ui.script(w, r, page, "nav.inbox", "inbox")
 }

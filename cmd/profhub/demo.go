@@ -47,8 +47,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	fd := feed.New(feed.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.FeedAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	pd := privacy.New(privacy.Deps{DB: d, Zone: cfg.Zone(), Subjects: hub.PrivacySubjects(c.Members, d), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	auto := hub.NewAutomation(d, slog.New(slog.NewTextHandler(io.Discard, nil)), e, c, n)
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd, Automation: auto})
 }
 
 func (c *cli) demo(args []string) error {

@@ -15,6 +15,11 @@
   };
 
   var fail = ui.fail(), time = ui.recent;
+  // hooks lets inbox_tools.js (labels, macros, snooze, bulk actions) add
+  // to the list's items, the conversation's head and the history's words.
+  var hooks = {};
+  ui.console = { state: state, hooks: hooks, reload: function () { return loadList(); }, act: function (p, b) { return act(p, b); },
+    open: function (id) { open(id); }, render: function () { renderList(); if (state.current && state.convs[state.current]) renderHead(state.convs[state.current]); } };
 
   // --- formatting ----------------------------------------------------------
   var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт' };
@@ -25,7 +30,8 @@
   // shows them in the server's order, each with the matching message.
   function searchText() { return $('text-search').value.trim(); }
   function listQuery() {
-    var q = { mine: 'status=open&mine=true', queue: 'status=waiting', all: 'status=open', closed: 'status=closed' }[state.filter];
+    var q = { mine: 'status=open&mine=true', queue: 'status=waiting', all: 'status=open', closed: 'status=closed',
+      snoozed: 'status=snoozed&mine=true' }[state.filter];
     var words = searchText();
     if (words) {
       q = 'text=' + encodeURIComponent(words) + '&sort=' + $('sort-filter').value;
@@ -39,6 +45,7 @@
     if (s) q += '&q=' + encodeURIComponent(s);
     if (line) q += '&line_id=' + encodeURIComponent(line);
     if (kind) q += '&channel=' + encodeURIComponent(kind);
+    if ($('label-filter') && $('label-filter').value) q += '&label_id=' + encodeURIComponent($('label-filter').value);
     return '/api/v1/inbox/conversations?limit=' + (words ? 50 : 200) + '&' + q;
   }
   // listSeq numbers the list's requests: filters changed in quick
@@ -68,8 +75,13 @@
     return p;
   }
   function inFilter(c) {
+    var label = $('label-filter') && $('label-filter').value;
+    if (label && (c.labels || []).indexOf(label) < 0) return false;
+    // a snoozed conversation is only in its own tab until it wakes
+    if ((state.filter === 'snoozed') !== !!(c.snoozed_until && c.status !== 'closed') && state.filter !== 'closed') return false;
     switch (state.filter) {
       case 'mine': return c.status !== 'closed' && c.assignee_id === state.me;
+      case 'snoozed': return c.assignee_id === state.me;
       case 'queue': return c.status === 'waiting';
       case 'all': return c.status !== 'closed';
       default: return c.status === 'closed';
@@ -101,6 +113,7 @@
       if (c.campaign_name) sub.textContent += ' · ' + mailingLabel(c);
       li.appendChild(sub);
       if (state.found && c.match) li.appendChild(matchLine(c.match));
+      if (hooks.item) hooks.item(li, c); // labels and the bulk checkbox (inbox_tools.js)
       ul.appendChild(li);
     });
   }
@@ -195,6 +208,7 @@
     $('act-spam').hidden = c.status === 'closed';
     $('act-priority').value = String(c.priority || 0);
     $('reply').hidden = c.status === 'closed';
+    if (hooks.head) hooks.head(c);
   }
   function loadContact(c) {
     $('contact-name').textContent = c.contact_name;
@@ -217,6 +231,7 @@
   function systemText(m) {
     var d = {};
     try { d = JSON.parse(m.text); } catch (e) { return m.text; }
+    if (hooks.system && hooks.system(d)) return hooks.system(d);
     var who = d.operator_id ? (state.users[d.operator_id] || t('operator')) : '';
     var s = t('sys_' + d.event) + (who ? ': ' + who : '');
     if (d.comment) s += ' — «' + d.comment + '»';
@@ -495,6 +510,8 @@
     if (old && !c.contact_name) c.contact_name = old.contact_name;
     if (old && !c.campaign_name) c.campaign_name = old.campaign_name;
     if (old && !c.channel_kind) c.channel_kind = old.channel_kind;
+    if (old && !c.labels) c.labels = old.labels; // events carry labels only when they change
+    c.snoozed_until = c.snoozed_until || 0;
     state.convs[c.id] = Object.assign(old || {}, c);
     if (c.id === state.current) renderHead(state.convs[c.id]);
     renderList();
