@@ -83,8 +83,8 @@ type Hub struct {
 	Box          *secretbox.Box
 	// MemberBot is the member's office in the bots (menu, linking, card).
 	MemberBot *memberbot.Service
-	Metrics      *prometheus.Registry
-	NodeID       string
+	Metrics   *prometheus.Registry
+	NodeID    string
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.

@@ -188,7 +188,9 @@ func (s *Service) LinksOf(ctx context.Context, memberID string) ([]Link, error) 
 }
 
 // Link returns one link (db.ErrNotFound).
-func (s *Service) Link(ctx context.Context, id string) (Link, error) { return s.store.linkByID(ctx, id) }
+func (s *Service) Link(ctx context.Context, id string) (Link, error) {
+	return s.store.linkByID(ctx, id)
+}
 
 // Unlink removes a link (from the card; the member unlinks from the bot).
 func (s *Service) Unlink(ctx context.Context, id string) error { return s.store.unlink(ctx, id) }

@@ -48,7 +48,7 @@ func (h handlers) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := struct {
-		Valid                                  bool
+		Valid                                       bool
 		Verdict, Why, Initials, Organisation, Until string
 	}{Valid: v.Valid(), Verdict: v.Verdict, Why: verdictWhy[v.Verdict]}
 	if v.Valid() {
