@@ -96,6 +96,7 @@ type Sent struct {
 	Method    string
 	ChatID    int64
 	Text      string
+	Caption   string // a photo's or file's
 	Entities  []map[string]any
 	Markup    string // reply_markup as sent
 	ParseMode string
@@ -281,7 +282,7 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 		fail(w, 400, "Bad Request: message text is empty", 0)
 		return
 	}
-	c := Sent{Method: method, ChatID: chat, Text: r.FormValue("text"), Markup: r.FormValue("reply_markup"), ParseMode: r.FormValue("parse_mode"),
+	c := Sent{Method: method, ChatID: chat, Text: r.FormValue("text"), Caption: r.FormValue("caption"), Markup: r.FormValue("reply_markup"), ParseMode: r.FormValue("parse_mode"),
 		At: arrived, MessageID: len(f.sent) + 1}
 	if e := r.FormValue("entities"); e != "" {
 		if err := json.Unmarshal([]byte(e), &c.Entities); err != nil {
