@@ -19,6 +19,7 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/testkit/tgtest"
+	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/org"
 )
@@ -407,4 +408,70 @@ func TestMemberOfficeAppealsAndOrganisation(t *testing.T) {
 		t.Fatalf("stats = %d %s", code, body)
 	}
 	_ = access.Administrator
+}
+
+// Subscriptions: the member turns Telegram mailings off in the bot; the
+// card's consent changes (dated, with the bot as source) and the next
+// informational campaign over the bot skips them, where the one before
+// reached their chat (linked through the office only, no conversation).
+func TestMemberOfficeSubscriptionStopsNextCampaign(t *testing.T) {
+	e := newOfficeEnv(t)
+	ctx := context.Background()
+	const chat = 777500
+	e.link(t, chat)
+	campaign := func(name string) mailing.Campaign {
+		t.Helper()
+		c, err := e.n.Mailing.Campaigns.CreateCampaign(ctx, e.n.System, mailing.CampaignInput{Name: name, Kind: mailing.Informational,
+			Channels: []string{mailing.ChannelTelegram}, Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: e.unit.ID}}},
+			Messengers: map[string]string{"telegram": e.ch.ID}, Content: mailing.Content{Message: name + ": собрание в пятницу"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = e.n.Mailing.Actions.Start(ctx, e.n.System, c.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for c.Status != mailing.StatusFinished {
+			if time.Now().After(deadline) {
+				t.Fatalf("campaign %s is %s", name, c.Status)
+			}
+			time.Sleep(50 * time.Millisecond)
+			c, _ = e.n.Mailing.Campaigns.GetCampaign(ctx, e.n.System, c.ID)
+		}
+		return c
+	}
+	reached := func(name string) bool {
+		for _, s := range e.tg.SentCalls() {
+			if s.ChatID == chat && strings.Contains(s.Text, name) {
+				return true
+			}
+		}
+		return false
+	}
+	campaign("Первая")
+	if !reached("Первая") {
+		t.Fatal("the first campaign did not reach the linked chat")
+	}
+	r := e.say(t, chat, memberbot.BtnSubs)
+	if !strings.Contains(r.Markup, "✅ Telegram") || !strings.Contains(r.Markup, "⬜ E-mail") {
+		t.Fatalf("subscriptions: %s", r.Markup)
+	}
+	if r = e.say(t, chat, "✅ Telegram"); !strings.Contains(r.Markup, "⬜ Telegram") {
+		t.Fatalf("after turning Telegram off: %s", r.Markup)
+	}
+	m, err := e.n.CRM.Members.GetMember(ctx, e.n.System, e.m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := m.Consents.Mailings["telegram"]; c.Given || c.Source != "бот Telegram" || c.Date == "" {
+		t.Fatalf("consent after the switch: %+v", c)
+	}
+	campaign("Вторая")
+	if reached("Вторая") {
+		t.Fatal("a turned-off kind still reached the member")
+	}
+	// On again: the consent is given again from the bot.
+	if r = e.say(t, chat, "⬜ Telegram"); !strings.Contains(r.Markup, "✅ Telegram") {
+		t.Fatalf("after turning Telegram on: %s", r.Markup)
+	}
 }

@@ -29,7 +29,8 @@ var Menu = [][]string{{BtnAsk, BtnAppeals}, {BtnCard, BtnOrg}, {BtnSubs, BtnOper
 
 // Commands are Telegram's commands for the menu's actions.
 var Commands = map[string]string{"/ask": BtnAsk, "/appeals": BtnAppeals, "/card": BtnCard, "/org": BtnOrg,
-	"/subs": BtnSubs, "/operator": BtnOperator, "/menu": BtnMenu, "/start": BtnMenu, "/unlink": BtnUnlink}
+	"/subs": BtnSubs, "/operator": BtnOperator, "/menu": BtnMenu, "/start": BtnMenu, "/unlink": BtnUnlink,
+	"начать": BtnMenu, "меню": BtnMenu} // VK's own start button says "Начать"
 
 // Actions counted in the statistics.
 const (
@@ -76,6 +77,9 @@ var ErrNotMember = errors.New("memberbot: not a member in good standing")
 func (s *Service) Handle(ctx context.Context, m Message) (Reply, bool, error) {
 	text := strings.TrimSpace(m.Text)
 	cmd, _, _ := strings.Cut(text, " ")
+	if !strings.HasPrefix(cmd, "/") {
+		cmd = text // a word command ("Начать") only alone, never a sentence's first word
+	}
 	btn := text
 	if b, ok := Commands[strings.ToLower(cmd)]; ok {
 		btn = b
