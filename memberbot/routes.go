@@ -10,13 +10,13 @@ import (
 	"github.com/profhub/profhub/internal/security/auth"
 )
 
-// handlers are the office's staff API (docs/API.md, "Member's office")
+// officeHandlers are the office's staff API (docs/API.md, "Member's office")
 // and the public verify page.
-type handlers struct{ s *Service }
+type officeHandlers struct{ s *Service }
 
 // Routes adds the verify page and the staff API to mux.
 func (s *Service) Routes(mux *http.ServeMux) {
-	h := handlers{s}
+	h := officeHandlers{s}
 	a := httpapi.Authed
 	mux.HandleFunc("GET /v/{token}", h.verify)
 	mux.HandleFunc("GET /v/style.css", h.style)
@@ -28,7 +28,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/stats", a(h.stats))
 }
 
-func (h handlers) links(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h officeHandlers) links(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	list, err := h.s.MemberLinks(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
@@ -37,7 +37,7 @@ func (h handlers) links(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"links": list})
 }
 
-func (h handlers) link(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h officeHandlers) link(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	var in struct {
 		ConversationID string `json:"conversation_id"`
 		MemberID       string `json:"member_id"`
@@ -54,7 +54,7 @@ func (h handlers) link(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	httpapi.WriteJSON(w, http.StatusCreated, map[string]any{"link": l})
 }
 
-func (h handlers) unlink(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h officeHandlers) unlink(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	if err := h.s.StaffUnlink(r.Context(), p.Scope, r.PathValue("id")); err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (h handlers) unlink(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h handlers) cardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h officeHandlers) cardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	img, err := h.s.StaffCardImage(r.Context(), p.Scope, r.PathValue("id"))
 	if err != nil {
 		httpapi.Error(w, r, err)
@@ -77,7 +77,7 @@ func (h handlers) cardPNG(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 // stats is ?from=&to= (YYYY-MM-DD, to exclusive; default the last 30 days).
-func (h handlers) stats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h officeHandlers) stats(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	if err := p.Scope.Require(access.SuperviseInbox); err != nil {
 		httpapi.Error(w, r, err)
 		return

@@ -37,7 +37,7 @@ var verdictWhy = map[string]string{
 	VerdictRevoked: "Билет отозван: его владелец больше не состоит в профсоюзе или билет заменён новым.",
 }
 
-func (h handlers) verify(w http.ResponseWriter, r *http.Request) {
+func (h officeHandlers) verify(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
@@ -59,7 +59,7 @@ func (h handlers) verify(w http.ResponseWriter, r *http.Request) {
 	_ = verifyPage.Execute(w, data)
 }
 
-func (h handlers) style(w http.ResponseWriter, r *http.Request) {
+func (h officeHandlers) style(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	_, _ = w.Write(verifyCSS)
