@@ -407,7 +407,6 @@ func TestMemberOfficeAppealsAndOrganisation(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"kind":"telegram","action":"appeals","count":1`) || !strings.Contains(body, `"action":"org","count":1`) {
 		t.Fatalf("stats = %d %s", code, body)
 	}
-	_ = access.Administrator
 }
 
 // Subscriptions: the member turns Telegram mailings off in the bot; the
@@ -473,5 +472,68 @@ func TestMemberOfficeSubscriptionStopsNextCampaign(t *testing.T) {
 	// On again: the consent is given again from the bot.
 	if r = e.say(t, chat, "⬜ Telegram"); !strings.Contains(r.Markup, "✅ Telegram") {
 		t.Fatalf("after turning Telegram on: %s", r.Markup)
+	}
+}
+
+// An operator links a member's Telegram conversation to their card by
+// hand; the chat shows on the card and is unlinked from it; cards and
+// conversations outside the operator's scope answer 404 and change
+// nothing; a card's PNG is refused for a person who left.
+func TestMemberOfficeStaffLinks(t *testing.T) {
+	e := newOfficeEnv(t)
+	ctx := context.Background()
+	other := e.n.AddUnit(t, e.n.Root.ID, org.Primary, "ППО школы № 5")
+	outsider, err := e.n.CRM.Members.CreateMember(ctx, e.n.System, crm.MemberInput{UnitID: other.ID, Surname: "Сидорова", GivenName: "Анна",
+		Status: crm.StatusMember}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A chairman of the plant's organisation: edits its cards and answers its line.
+	e.n.AddUser(t, "chair", access.Chairman, e.unit.ID, "password-1")
+	b := e.n.NewBrowser(t)
+	b.Login(t, "chair", "password-1")
+	e.msgID++
+	e.post(t, tgtest.TextMessage(777600, e.msgID, "Здравствуйте, хочу узнать про путёвки"))
+	var conv string
+	if err := e.n.DB.QueryRow(`SELECT id FROM inbox_conversations WHERE external_chat_id = '777600'`).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := b.Do(t, "POST", "/api/v1/memberbot/links", `{"conversation_id":"`+conv+`","member_id":"`+outsider.ID+`"}`); code != 404 {
+		t.Fatalf("linking a card outside the scope = %d %s", code, body)
+	}
+	for _, p := range []string{"/links", "/card.png"} {
+		if code, body := b.Do(t, "GET", "/api/v1/memberbot/members/"+outsider.ID+p, ""); code != 404 || strings.Contains(body, "Сидорова") {
+			t.Fatalf("%s outside the scope = %d %s", p, code, body)
+		}
+	}
+	code, body := b.Do(t, "POST", "/api/v1/memberbot/links", `{"conversation_id":"`+conv+`","member_id":"`+e.m.ID+`"}`)
+	if code != 201 {
+		t.Fatalf("link = %d %s", code, body)
+	}
+	if r := e.say(t, 777600, memberbot.BtnCard); r.Method != "sendPhoto" {
+		t.Fatalf("after the operator's link the card is %+v", r)
+	}
+	code, body = b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/links", "")
+	var got struct{ Links []memberbot.Link }
+	_ = json.Unmarshal([]byte(body), &got)
+	if code != 200 || len(got.Links) != 1 || got.Links[0].LinkedBy == "code" {
+		t.Fatalf("links = %d %s", code, body)
+	}
+	if code, _ := b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/card.png", ""); code != 200 {
+		t.Fatalf("card.png = %d", code)
+	}
+	if code, body := b.Do(t, "DELETE", "/api/v1/memberbot/links/"+got.Links[0].ID, ""); code != 204 {
+		t.Fatalf("unlink = %d %s", code, body)
+	}
+	if r := e.say(t, 777600, memberbot.BtnCard); !strings.Contains(r.Markup, "request_contact") {
+		t.Fatalf("after unlinking from the card: %+v", r)
+	}
+	in := e.m.MemberInput
+	in.Status, in.LeftOn = crm.StatusLeft, "2026-12-01"
+	if _, err := e.n.CRM.Members.UpdateMember(ctx, e.n.System, e.m.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/card.png", ""); code != 409 || !strings.Contains(body, "не состоит") {
+		t.Fatalf("card.png of a person who left = %d %s", code, body)
 	}
 }
