@@ -19,6 +19,7 @@ import (
 	"github.com/profhub/profhub/internal/settings"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
@@ -67,6 +68,9 @@ type Env struct {
 	// Calendar, when set, gets a plenum, a training, a reception and
 	// staff birthdays (calendar.go).
 	Calendar *calendar.Service
+	// Office, when set, is the member's office: a member with an
+	// electronic card and weeks of bot statistics (office.go).
+	Office *memberbot.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -142,6 +146,9 @@ func Fill(ctx context.Context, e Env) error {
 		if err := fillCalendar(ctx, e, sc); err != nil {
 			return fmt.Errorf("demo: calendar: %w", err)
 		}
+	}
+	if err := fillOffice(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: member's office: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

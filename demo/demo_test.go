@@ -25,7 +25,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Out: &out, Params: auth.CheapPasswordParams,
-		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone()}
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Office: n.MemberBot}
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkAbsences(t, n)
 	checkWorktime(t, n)
 	checkCalendar(t, n)
+	checkOffice(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -308,5 +309,33 @@ func checkWorktime(t *testing.T, n *hubtest.Node) {
 	}
 	if minutes < 60*60 || fixed == 0 {
 		t.Errorf("the demo's time sheet: %d minutes, %d corrected", minutes, fixed)
+	}
+}
+
+// checkOffice: Ковалёва holds a card whose verify page says valid, her
+// Telegram chat with the demo bot is linked to her card, and the bot's
+// statistics have four weeks.
+func checkOffice(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	var member, token string
+	if err := n.DB.QueryRow(`SELECT m.id FROM crm_members m JOIN memberbot_cards c ON c.member_id = m.id WHERE m.surname = 'Ковалёва'`).Scan(&member); err != nil {
+		t.Fatalf("no demo card: %v", err)
+	}
+	links, err := n.MemberBot.LinksOf(context.Background(), member)
+	if err != nil || len(links) != 1 || links[0].Kind != "telegram" {
+		t.Fatalf("demo links %+v %v", links, err)
+	}
+	m, _ := n.MemberBot.Member(context.Background(), member)
+	c, err := n.MemberBot.IssueCard(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token = c.Token
+	if v, err := n.MemberBot.Verify(context.Background(), token); err != nil || !v.Valid() {
+		t.Fatalf("demo card: %+v %v", v, err)
+	}
+	var days int
+	if err := n.DB.QueryRow(`SELECT COUNT(DISTINCT day) FROM memberbot_actions`).Scan(&days); err != nil || days != 28 {
+		t.Fatalf("bot statistics over %d days (%v)", days, err)
 	}
 }

@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/settings"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/memberbot"
+	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/workflow"
 )
 
@@ -23,22 +27,33 @@ import (
 // messages through theirs (memberOfficeTG, memberOfficeVK).
 
 func (h *Hub) newMemberBot(ctx context.Context) (*memberbot.Service, error) {
-	return memberbot.New(ctx, memberbot.Deps{DB: h.DB, KV: h.KV, Box: h.Box, Config: h.Config, Log: h.Log,
-		Members: mbMembers{h}, Appeals: mbAppeals{h}, Orgs: mbOrgs{h}, Codes: mbCodes{h}, Send: mbSend{h}, Staff: mbStaff{h},
+	d := OfficeDeps(h.DB, h.Box, h.Config, h.Log, h.CRM, h.Org)
+	d.KV, d.Codes, d.Send, d.Staff = h.KV, mbCodes{h}, mbSend{h}, mbStaff{h}
+	return memberbot.New(ctx, d)
+}
+
+// OfficeDeps are the member's office's reads of the CRM and the tree, for
+// the hub and the command line's demo (which sends nothing).
+func OfficeDeps(d *db.DB, box *secretbox.Box, cfg *config.Config, log *slog.Logger, c *crm.Services, o *org.Store) memberbot.Deps {
+	return memberbot.Deps{DB: d, Box: box, Config: cfg, Log: log,
+		Members: mbMembers{c, cfg.Zone()}, Appeals: mbAppeals{c}, Orgs: mbOrgs{o, c},
 		Federation: func(ctx context.Context) string {
-			if roots, err := h.Org.Roots(ctx); err == nil && len(roots) > 0 {
+			if roots, err := o.Roots(ctx); err == nil && len(roots) > 0 {
 				return roots[0].Name
 			}
 			return ""
-		}})
+		}}
 }
 
 var officeScope = access.System("member's office")
 
-type mbMembers struct{ h *Hub }
+type mbMembers struct {
+	c    *crm.Services
+	zone *time.Location
+}
 
 func (a mbMembers) Member(ctx context.Context, id string) (memberbot.Member, error) {
-	m, err := a.h.CRM.Members.GetMember(ctx, officeScope, id)
+	m, err := a.c.Members.GetMember(ctx, officeScope, id)
 	if err != nil {
 		return memberbot.Member{}, err
 	}
@@ -53,15 +68,15 @@ func (a mbMembers) Member(ctx context.Context, id string) (memberbot.Member, err
 }
 
 func (a mbMembers) ByPhone(ctx context.Context, phone string) ([]string, error) {
-	return a.h.CRM.Members.MembersByPhone(ctx, officeScope, phone)
+	return a.c.Members.MembersByPhone(ctx, officeScope, phone)
 }
 
 func (a mbMembers) SetConsent(ctx context.Context, memberID, channel string, on bool, source string) error {
-	m, err := a.h.CRM.Members.GetMember(ctx, officeScope, memberID)
+	m, err := a.c.Members.GetMember(ctx, officeScope, memberID)
 	if err != nil {
 		return err
 	}
-	c := crm.Consent{Given: on, Date: time.Now().In(a.h.Config.Zone()).Format("2006-01-02"), Source: source}
+	c := crm.Consent{Given: on, Date: time.Now().In(a.zone).Format("2006-01-02"), Source: source}
 	in := m.MemberInput
 	if channel == "advertising" {
 		in.Consents.Advertising = &c
@@ -73,11 +88,11 @@ func (a mbMembers) SetConsent(ctx context.Context, memberID, channel string, on 
 		mailings[channel] = c
 		in.Consents.Mailings = mailings
 	}
-	_, err = a.h.CRM.Members.UpdateMember(ctx, officeScope, memberID, in)
+	_, err = a.c.Members.UpdateMember(ctx, officeScope, memberID, in)
 	return err
 }
 
-type mbAppeals struct{ h *Hub }
+type mbAppeals struct{ c *crm.Services }
 
 func toOfficeAppeal(a crm.Appeal) memberbot.Appeal {
 	return memberbot.Appeal{ID: a.ID, MemberID: a.MemberID, Number: a.Number, Subject: a.Subject, Status: string(a.Status),
@@ -85,7 +100,7 @@ func toOfficeAppeal(a crm.Appeal) memberbot.Appeal {
 }
 
 func (a mbAppeals) OfMember(ctx context.Context, memberID string, limit int) ([]memberbot.Appeal, error) {
-	page, err := a.h.CRM.Appeals.ListAppeals(ctx, officeScope, crm.AppealFilter{MemberID: memberID, Limit: limit})
+	page, err := a.c.Appeals.ListAppeals(ctx, officeScope, crm.AppealFilter{MemberID: memberID, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +112,7 @@ func (a mbAppeals) OfMember(ctx context.Context, memberID string, limit int) ([]
 }
 
 func (a mbAppeals) ChangedSince(ctx context.Context, since int64, limit int) ([]memberbot.Appeal, error) {
-	list, err := a.h.CRM.Appeals.AppealsChangedSince(ctx, since, limit)
+	list, err := a.c.Appeals.AppealsChangedSince(ctx, since, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -108,21 +123,24 @@ func (a mbAppeals) ChangedSince(ctx context.Context, since int64, limit int) ([]
 	return out, nil
 }
 
-type mbOrgs struct{ h *Hub }
+type mbOrgs struct {
+	o *org.Store
+	c *crm.Services
+}
 
 // Contacts are the primary organisation's card and the committees' above
 // it, up to (not including) the federation's root.
 func (o mbOrgs) Contacts(ctx context.Context, unitID string) ([]memberbot.OrgContact, error) {
 	var out []memberbot.OrgContact
 	for id, depth := unitID, 0; id != "" && depth < 3; depth++ {
-		u, err := o.h.Org.GetUnit(ctx, officeScope, id)
+		u, err := o.o.GetUnit(ctx, officeScope, id)
 		if err != nil {
 			return nil, err
 		}
 		if u.ParentID == "" && len(out) > 0 {
 			break // the federation itself: its contacts are on the site
 		}
-		card, err := o.h.CRM.Organisations.GetOrganisation(ctx, officeScope, u.ID)
+		card, err := o.c.Organisations.GetOrganisation(ctx, officeScope, u.ID)
 		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return nil, err
 		}

@@ -200,3 +200,6 @@ func (s *Service) Unlink(ctx context.Context, id string) error { return s.store.
 func (s *Service) ChatsOfChannel(ctx context.Context, channelID string) (map[string]string, error) {
 	return s.store.chatsOf(ctx, channelID)
 }
+
+// Member reads a card as the office sees it.
+func (s *Service) Member(ctx context.Context, id string) (Member, error) { return s.d.Members.Member(ctx, id) }

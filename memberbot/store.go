@@ -254,3 +254,10 @@ func (s store) chatsOf(ctx context.Context, channelID string) (map[string]string
 	}
 	return out, rows.Err()
 }
+
+// addCount adds n to a day's counter (the demo's history).
+func (s store) addCount(ctx context.Context, day, kind, action string, n int) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO memberbot_actions (day, kind, action, n) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (day, kind, action) DO UPDATE SET n = memberbot_actions.n + $4`, day, kind, action, n)
+	return err
+}
