@@ -202,4 +202,6 @@ func (s *Service) ChatsOfChannel(ctx context.Context, channelID string) (map[str
 }
 
 // Member reads a card as the office sees it.
-func (s *Service) Member(ctx context.Context, id string) (Member, error) { return s.d.Members.Member(ctx, id) }
+func (s *Service) Member(ctx context.Context, id string) (Member, error) {
+	return s.d.Members.Member(ctx, id)
+}
