@@ -90,7 +90,10 @@ func (s *Service) Handle(ctx context.Context, m Message) (Reply, bool, error) {
 	}
 	waiting := perr == nil && p.expiresAt > s.now().UnixMilli()
 	switch {
-	case m.Phone != "" || m.ForeignContact:
+	case (m.Phone != "" || m.ForeignContact) && waiting:
+		// Only while a linking waits for it: a contact shared otherwise
+		// is a message for the operator (the inbox links a shared phone
+		// to the conversation's contact by itself).
 		if r, ok := s.allow(ctx, m); !ok {
 			return r, true, nil
 		}
