@@ -151,6 +151,27 @@ func (o mbOrgs) Contacts(ctx context.Context, unitID string) ([]memberbot.OrgCon
 	return out, nil
 }
 
+// Search finds primary organisations and committees by a part of their name.
+func (o mbOrgs) Search(ctx context.Context, query string, limit int) ([]memberbot.OrgContact, error) {
+	units, err := o.o.ListUnits(ctx, officeScope, query)
+	if err != nil {
+		return nil, err
+	}
+	var out []memberbot.OrgContact
+	for _, u := range units {
+		if u.ParentID == "" || len(out) == limit {
+			continue
+		}
+		card, err := o.c.Organisations.GetOrganisation(ctx, officeScope, u.ID)
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+		out = append(out, memberbot.OrgContact{Name: firstOf(card.ShortName, card.FullName, u.Name), Chairman: card.Chairman,
+			Phone: card.Phone, Email: card.Email, Address: card.Address})
+	}
+	return out, nil
+}
+
 func firstOf(s ...string) string {
 	for _, v := range s {
 		if v != "" {

@@ -319,9 +319,22 @@ func TestMemberOfficeLinkRefusals(t *testing.T) {
 	if r := e.say(t, 777200, used); !strings.Contains(r.Text, "Код неверный") && used != e.codes.last(e.m.ID) {
 		t.Fatalf("a used code: %q", r.Text)
 	}
-	// Until linked, appeals and subscriptions ask for the phone.
+	// Until linked, appeals and subscriptions ask for the phone; the
+	// organisation search works.
 	if r := e.say(t, 777202, memberbot.BtnAppeals); !strings.Contains(r.Markup, "request_contact") {
 		t.Fatalf("appeals unlinked: %+v", r)
+	}
+	if r := e.say(t, 777202, memberbot.BtnOrg); !strings.Contains(r.Markup, "request_contact") || !strings.Contains(r.Text, "без привязки") {
+		t.Fatalf("my organisation unlinked: %+v", r)
+	}
+	if r := e.say(t, 777202, "Организация стройдеталь"); !strings.Contains(r.Text, "Иванов Пётр Сергеевич") || !strings.Contains(r.Text, "Заводская") {
+		t.Fatalf("organisation search: %q", r.Text)
+	}
+	if r := e.say(t, 777202, "организация шк"); !strings.Contains(r.Text, "три буквы") {
+		t.Fatalf("a short search: %q", r.Text)
+	}
+	if r := e.say(t, 777202, "Организация космодром"); !strings.Contains(r.Text, "не найдена") {
+		t.Fatalf("nothing found: %q", r.Text)
 	}
 }
 

@@ -48,6 +48,15 @@ func (s *Service) orgReply(ctx context.Context, m Member) (Reply, bool, error) {
 	if err != nil {
 		return Reply{}, true, err
 	}
+	text := contactsText(list)
+	if text == "" {
+		text = "Контакты вашей организации пока не заполнены. Нажмите «Связаться с оператором»."
+	}
+	return s.menuReply(text), true, nil
+}
+
+// contactsText lists organisations with the contacts they have.
+func contactsText(list []OrgContact) string {
 	var b strings.Builder
 	for i, o := range list {
 		if i > 0 {
@@ -60,10 +69,7 @@ func (s *Service) orgReply(ctx context.Context, m Member) (Reply, bool, error) {
 			}
 		}
 	}
-	if b.Len() == 0 {
-		b.WriteString("Контакты вашей организации пока не заполнены. Нажмите «Связаться с оператором».")
-	}
-	return s.menuReply(b.String()), true, nil
+	return b.String()
 }
 
 // settingAppealsMark is how far the status sweep has read (ms).
@@ -147,4 +153,31 @@ func (s *Service) noticeAppeal(ctx context.Context, a Appeal) (bool, error) {
 		return false, err
 	}
 	return true, s.store.setSeen(ctx, a.ID, a.Status)
+}
+
+// orgQuery reads "Организация …" or "/org …": a search by name.
+func orgQuery(text string) (string, bool) {
+	low := strings.ToLower(text)
+	for _, p := range []string{"организация ", "/org "} {
+		if strings.HasPrefix(low, p) {
+			return strings.TrimSpace(text[len(p):]), true
+		}
+	}
+	return "", false
+}
+
+// orgSearch answers a search of organisations by name: their contacts,
+// which the union publishes anyway, so it works before linking.
+func (s *Service) orgSearch(ctx context.Context, q string) (Reply, bool, error) {
+	if len([]rune(q)) < 3 {
+		return s.menuReply("Напишите после слова «Организация» хотя бы три буквы названия."), true, nil
+	}
+	list, err := s.d.Orgs.Search(ctx, q, 5)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if len(list) == 0 {
+		return s.menuReply("Организация «" + q + "» не найдена. Попробуйте другое слово из названия или нажмите «Связаться с оператором»."), true, nil
+	}
+	return s.menuReply(contactsText(list)), true, nil
 }

@@ -103,6 +103,13 @@ func (s *Service) Handle(ctx context.Context, m Message) (Reply, bool, error) {
 	case waiting && p.step == "code" && looksLikeCode(text):
 		return s.codeTyped(ctx, m, p, text)
 	}
+	if q, ok := orgQuery(text); ok {
+		if r, ok := s.allow(ctx, m); !ok {
+			return r, true, nil
+		}
+		s.count(ctx, m.Kind, ActOrg)
+		return s.orgSearch(ctx, q)
+	}
 	if subs, ok := s.subsToggle(btn); ok {
 		if r, ok := s.allow(ctx, m); !ok {
 			return r, true, nil
@@ -131,7 +138,11 @@ func (s *Service) Handle(ctx context.Context, m Message) (Reply, bool, error) {
 		if act == ActUnlink {
 			return s.menuReply("Этот чат не привязан к карточке."), true, nil
 		}
-		return s.askPhone(ctx, m)
+		r, handled, err := s.askPhone(ctx, m)
+		if act == ActOrg {
+			r.Text += "\n\nНайти организацию можно и без привязки: напишите «Организация» и часть названия, например «Организация школа № 5»."
+		}
+		return r, handled, err
 	}
 	if err != nil {
 		return Reply{}, true, err

@@ -93,6 +93,9 @@ type OrgContact struct {
 // Orgs reads the organisation cards.
 type Orgs interface {
 	Contacts(ctx context.Context, unitID string) ([]OrgContact, error)
+	// Search finds organisations whose name holds the words (anyone may
+	// ask: organisation contacts are public).
+	Search(ctx context.Context, query string, limit int) ([]OrgContact, error)
 }
 
 // CodeSender sends a linking code to a member by SMS to a phone of the
