@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
@@ -29,6 +31,8 @@ import (
 func (h *Hub) newMemberBot(ctx context.Context) (*memberbot.Service, error) {
 	d := OfficeDeps(h.DB, h.Box, h.Config, h.Log, h.CRM, h.Org)
 	d.KV, d.Codes, d.Send, d.Staff = h.KV, mbCodes{h}, mbSend{h}, mbStaff{h}
+	// Reception hours come from the units' calendars, built after the office.
+	d.Orgs = mbOrgs{o: h.Org, c: h.CRM, cal: func() *calendar.Service { return h.Calendar }, zone: h.Config.Zone()}
 	return memberbot.New(ctx, d)
 }
 
@@ -36,7 +40,7 @@ func (h *Hub) newMemberBot(ctx context.Context) (*memberbot.Service, error) {
 // the hub and the command line's demo (which sends nothing).
 func OfficeDeps(d *db.DB, box *secretbox.Box, cfg *config.Config, log *slog.Logger, c *crm.Services, o *org.Store) memberbot.Deps {
 	return memberbot.Deps{DB: d, Box: box, Config: cfg, Log: log,
-		Members: mbMembers{c, cfg.Zone()}, Appeals: mbAppeals{c}, Orgs: mbOrgs{o, c},
+		Members: mbMembers{c, cfg.Zone()}, Appeals: mbAppeals{c}, Orgs: mbOrgs{o: o, c: c, zone: cfg.Zone()},
 		Federation: func(ctx context.Context) string {
 			if roots, err := o.Roots(ctx); err == nil && len(roots) > 0 {
 				return roots[0].Name
@@ -124,8 +128,10 @@ func (a mbAppeals) ChangedSince(ctx context.Context, since int64, limit int) ([]
 }
 
 type mbOrgs struct {
-	o *org.Store
-	c *crm.Services
+	o    *org.Store
+	c    *crm.Services
+	cal  func() *calendar.Service // nil or returning nil: no reception hours
+	zone *time.Location
 }
 
 // Contacts are the primary organisation's card and the committees' above
@@ -145,10 +151,53 @@ func (o mbOrgs) Contacts(ctx context.Context, unitID string) ([]memberbot.OrgCon
 			return nil, err
 		}
 		name := firstOf(card.ShortName, card.FullName, u.Name)
-		out = append(out, memberbot.OrgContact{Name: name, Chairman: card.Chairman, Phone: card.Phone, Email: card.Email, Address: card.Address})
+		out = append(out, memberbot.OrgContact{Name: name, Chairman: card.Chairman, Phone: card.Phone, Email: card.Email, Address: card.Address,
+			Hours: o.receptions(ctx, u)})
 		id = u.ParentID
 	}
 	return out, nil
+}
+
+// receptions are the unit's next receptions of members in its calendar
+// (the next 30 days, at most three), "" when there are none.
+func (o mbOrgs) receptions(ctx context.Context, u org.Unit) string {
+	if o.cal == nil || o.cal() == nil {
+		return ""
+	}
+	cs := o.cal()
+	sc := officeScope
+	sc.UnitID, sc.UnitPath = u.ID, u.Path
+	caller := calendar.Caller{Scope: sc, Zone: o.zone}
+	cals, err := cs.Calendars(ctx, caller)
+	if err != nil {
+		return ""
+	}
+	var ids []string
+	for _, c := range cals {
+		if c.Kind == calendar.Unit && c.UnitID == u.ID {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	now := time.Now()
+	occ, err := cs.Occurrences(ctx, caller, now, now.AddDate(0, 0, 30), ids)
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, x := range occ {
+		if x.Kind != "reception" || len(parts) == 3 {
+			continue
+		}
+		p := x.Start.In(o.zone).Format("02.01 15:04") + "–" + x.End.In(o.zone).Format("15:04")
+		if x.Place != "" {
+			p += ", " + x.Place
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Search finds primary organisations and committees by a part of their name.

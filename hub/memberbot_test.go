@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
@@ -408,8 +409,29 @@ func TestMemberOfficeAppealsAndOrganisation(t *testing.T) {
 	if len(sent) != 2 || sent[1].ChatID != chat || !strings.Contains(sent[1].Text, a.Number) || !strings.Contains(sent[1].Text, "в работе") {
 		t.Fatalf("notices %+v", sent)
 	}
+	// A reception of members in the organisation's calendar, two days on.
+	zone := e.n.Config.Zone()
+	sc := e.n.System
+	sc.UnitID, sc.UnitPath = e.unit.ID, e.unit.Path
+	caller := calendar.Caller{Scope: sc, Zone: zone}
+	cals, err := e.n.Calendar.Calendars(ctx, caller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calID := ""
+	for _, c := range cals {
+		if c.Kind == calendar.Unit && c.UnitID == e.unit.ID {
+			calID = c.ID
+		}
+	}
+	day := time.Now().In(zone).AddDate(0, 0, 2)
+	if _, err := e.n.Calendar.Create(ctx, caller, calendar.Input{CalendarID: calID, Kind: "reception", Title: "Приём членов профсоюза",
+		Place: "каб. 12", Start: day.Format("2006-01-02") + "T15:00", End: day.Format("2006-01-02") + "T17:00"}); err != nil {
+		t.Fatal(err)
+	}
 	r = e.say(t, chat, memberbot.BtnOrg)
-	for _, s := range []string{"ППО завода «Стройдеталь»", "Иванов Пётр Сергеевич", "+7 3532 11-22-33", "Оренбургский обком"} {
+	for _, s := range []string{"ППО завода «Стройдеталь»", "Иванов Пётр Сергеевич", "+7 3532 11-22-33", "Оренбургский обком",
+		"Приём: " + day.Format("02.01") + " 15:00–17:00, каб. 12"} {
 		if !strings.Contains(r.Text, s) {
 			t.Fatalf("my organisation lacks %q: %q", s, r.Text)
 		}
