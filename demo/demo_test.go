@@ -326,12 +326,12 @@ func checkOffice(t *testing.T, n *hubtest.Node) {
 		t.Fatalf("demo links %+v %v", links, err)
 	}
 	m, _ := n.MemberBot.Member(context.Background(), member)
-	c, err := n.MemberBot.IssueCard(context.Background(), m)
+	c, err := n.MemberBot.Cards.IssueCard(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	token = c.Token
-	if v, err := n.MemberBot.Verify(context.Background(), token); err != nil || !v.Valid() {
+	if v, err := n.MemberBot.Cards.Verify(context.Background(), token); err != nil || !v.Valid() {
 		t.Fatalf("demo card: %+v %v", v, err)
 	}
 	var days int

@@ -29,11 +29,11 @@ func fillOffice(ctx context.Context, e Env, sc access.Scope) error {
 	if err != nil {
 		return err
 	}
-	card, err := e.Office.IssueCard(ctx, m)
+	card, err := e.Office.Cards.IssueCard(ctx, m)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Out, "electronic membership card of %s: %s\n", m.FullName(), e.Office.VerifyURL(card.Token))
+	fmt.Fprintf(e.Out, "electronic membership card of %s: %s\n", m.FullName(), e.Office.Cards.VerifyURL(card.Token))
 	bots, err := e.Inbox.Channels.OfKind(ctx, inbox.KindTelegram)
 	if err != nil {
 		return err

@@ -215,16 +215,16 @@ func (s *Service) cardReply(ctx context.Context, m Member) (Reply, bool, error) 
 		return s.menuReply("По данным профсоюза вы сейчас не состоите в профсоюзе, поэтому электронный профбилет не выдаётся. " +
 			"Если это ошибка, нажмите «Связаться с оператором»."), true, nil
 	}
-	c, err := s.IssueCard(ctx, m)
+	c, err := s.Cards.IssueCard(ctx, m)
 	if err != nil {
 		return Reply{}, true, err
 	}
-	img, err := s.CardImage(ctx, m, c)
+	img, err := s.Cards.CardImage(ctx, m, c)
 	if err != nil {
 		return Reply{}, true, err
 	}
 	return Reply{Image: img, Keyboard: Menu, Text: fmt.Sprintf("Ваш электронный профбилет № %s, действителен до %s.\nПроверка: %s",
-		cardNumber(m, c), c.ExpiresAt.In(s.zone).Format("02.01.2006"), s.VerifyURL(c.Token))}, true, nil
+		cardNumber(m, c), c.ExpiresAt.In(s.zone).Format("02.01.2006"), s.Cards.VerifyURL(c.Token))}, true, nil
 }
 
 func cardNumber(m Member, c Card) string {

@@ -63,7 +63,7 @@ type Card struct {
 // loadKey reads the signing key, making and storing one on first use.
 // Nodes starting together may each make one: the first row wins and
 // every node reads that one back.
-func (s *Service) loadKey(ctx context.Context) error {
+func (s *Cards) loadKey(ctx context.Context) error {
 	raw, err := settings.Get(ctx, s.d.DB, settingKey, "")
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (s *Service) loadKey(ctx context.Context) error {
 }
 
 // sign makes a card's token.
-func (s *Service) sign(cardID string, expires time.Time) (string, error) {
+func (s *Cards) sign(cardID string, expires time.Time) (string, error) {
 	id, err := uuid.Parse(cardID)
 	if err != nil {
 		return "", err
@@ -114,7 +114,7 @@ func (s *Service) sign(cardID string, expires time.Time) (string, error) {
 }
 
 // parse checks a token's form and signature; ok false: forged.
-func (s *Service) parse(token string) (cardID string, expires time.Time, ok bool) {
+func (s *Cards) parse(token string) (cardID string, expires time.Time, ok bool) {
 	if len(token) > 200 || strings.ContainsAny(token, "=+/") {
 		return "", time.Time{}, false
 	}
@@ -132,7 +132,7 @@ func (s *Service) parse(token string) (cardID string, expires time.Time, ok bool
 // Verify answers the verify page: the token's signature, the card's row
 // (revoked?), its expiry and, read live, whether its holder is still a
 // member, so a card is void the moment the member leaves or is excluded.
-func (s *Service) Verify(ctx context.Context, token string) (Verdict, error) {
+func (s *Cards) Verify(ctx context.Context, token string) (Verdict, error) {
 	cardID, exp, ok := s.parse(token)
 	if !ok {
 		return Verdict{Verdict: VerdictForged}, nil
@@ -170,14 +170,14 @@ func (s *Service) Verify(ctx context.Context, token string) (Verdict, error) {
 
 // IssueCard returns the member's current card, or issues one. A member who
 // is not in good standing gets none (ErrNotMember).
-func (s *Service) IssueCard(ctx context.Context, m Member) (Card, error) {
+func (s *Cards) IssueCard(ctx context.Context, m Member) (Card, error) {
 	if !m.Active() {
 		return Card{}, ErrNotMember
 	}
 	now := s.now()
 	c, err := s.store.currentCard(ctx, m.ID, now.UnixMilli())
 	if errors.Is(err, db.ErrNotFound) {
-		c = cardRow{id: uuid.Must(uuid.NewV7()).String(), memberID: m.ID, issuedAt: now.UnixMilli(), expiresAt: now.Add(s.limits.cardLife).Truncate(time.Second).UnixMilli()}
+		c = cardRow{id: uuid.Must(uuid.NewV7()).String(), memberID: m.ID, issuedAt: now.UnixMilli(), expiresAt: now.Add(s.life).Truncate(time.Second).UnixMilli()}
 		err = s.store.addCard(ctx, c)
 	}
 	if err != nil {
@@ -193,12 +193,12 @@ func (s *Service) IssueCard(ctx context.Context, m Member) (Card, error) {
 
 // RevokeCards voids the member's cards (the hub calls it when a card's
 // status leaves "member"; Verify checks the status live as well).
-func (s *Service) RevokeCards(ctx context.Context, memberID, reason string) error {
+func (s *Cards) RevokeCards(ctx context.Context, memberID, reason string) error {
 	return s.store.revokeCards(ctx, memberID, reason)
 }
 
 // VerifyURL is the link the QR code holds.
-func (s *Service) VerifyURL(token string) string {
+func (s *Cards) VerifyURL(token string) string {
 	base := ""
 	if s.d.Config != nil {
 		base = strings.TrimRight(s.d.Config.BaseURL, "/")

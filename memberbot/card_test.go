@@ -10,13 +10,13 @@ import (
 	"github.com/google/uuid"
 )
 
-func testService(t *testing.T) *Service {
+func testService(t *testing.T) *Cards {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Service{priv: priv, pub: pub}
+	return &Cards{priv: priv, pub: pub}
 }
 
 // A token verifies under its own key only, and any change to it, its
@@ -68,11 +68,11 @@ func TestInitialsAndInputs(t *testing.T) {
 			t.Errorf("looksLikePhone(%q) = %v", s, !want)
 		}
 	}
-	s := &Service{}
-	if ch, ok := s.subsToggle("✅ ВКонтакте"); !ok || ch != "vk" {
+	sv := &Service{}
+	if ch, ok := sv.subsToggle("✅ ВКонтакте"); !ok || ch != "vk" {
 		t.Errorf("subsToggle = %q %v", ch, ok)
 	}
-	if _, ok := s.subsToggle("ВКонтакте"); ok {
+	if _, ok := sv.subsToggle("ВКонтакте"); ok {
 		t.Error("a bare word is not a switch")
 	}
 }

@@ -65,7 +65,7 @@ var (
 )
 
 // CardImage draws the member's card as a PNG.
-func (s *Service) CardImage(ctx context.Context, m Member, c Card) ([]byte, error) {
+func (s *Cards) CardImage(ctx context.Context, m Member, c Card) ([]byte, error) {
 	f, err := loadFonts()
 	if err != nil {
 		return nil, err

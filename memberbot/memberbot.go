@@ -138,10 +138,25 @@ type Service struct {
 	zone  *time.Location
 	now   func() time.Time
 
-	priv   ed25519.PrivateKey
-	pub    ed25519.PublicKey
-	hmacK  []byte // the codes' HMAC key, derived from the signing key
+	// Cards issues and checks the electronic membership cards.
+	Cards  *Cards
+	hmacK  []byte // the codes' HMAC key, derived from the card signing key
 	limits limits
+}
+
+// Cards issues the electronic membership cards, draws them and checks
+// their tokens (card.go, cardimage.go).
+type Cards struct {
+	d     *Deps
+	store store
+	log   *slog.Logger
+	zone  *time.Location
+	now   func() time.Time
+	life  time.Duration // a card's validity
+
+	priv  ed25519.PrivateKey
+	pub   ed25519.PublicKey
+	hmacK []byte
 }
 
 // limits a test may change (export_test.go).
@@ -167,9 +182,11 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	if d.Config != nil {
 		s.zone = d.Config.Zone()
 	}
-	if err := s.loadKey(ctx); err != nil {
+	s.Cards = &Cards{d: &s.d, store: s.store, log: s.log, zone: s.zone, now: func() time.Time { return s.now() }, life: s.limits.cardLife}
+	if err := s.Cards.loadKey(ctx); err != nil {
 		return nil, err
 	}
+	s.hmacK = s.Cards.hmacK
 	return s, nil
 }
 

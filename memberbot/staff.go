@@ -91,14 +91,14 @@ func (s *Service) StaffCardImage(ctx context.Context, sc access.Scope, memberID 
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.IssueCard(ctx, m)
+	c, err := s.Cards.IssueCard(ctx, m)
 	if errors.Is(err, ErrNotMember) {
 		return nil, valid.Refuse(db.ErrConflict, "memberbot_not_member", "the person is not a member in good standing: no card is issued")
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.CardImage(ctx, m, c)
+	return s.Cards.CardImage(ctx, m, c)
 }
 
 func (s *Service) audit(ctx context.Context, sc access.Scope, action string, l Link) error {

@@ -41,7 +41,7 @@ func (h officeHandlers) verify(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	v, err := h.s.Verify(r.Context(), r.PathValue("token"))
+	v, err := h.s.Cards.Verify(r.Context(), r.PathValue("token"))
 	if err != nil {
 		h.s.log.Error("card check failed", "err", err)
 		http.Error(w, "Проверка временно недоступна, попробуйте через минуту.", http.StatusServiceUnavailable)

@@ -31,7 +31,7 @@ func TestMemberOfficeInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := n.MemberBot.IssueCard(ctx, om)
+	card, err := n.MemberBot.Cards.IssueCard(ctx, om)
 	if err != nil {
 		t.Fatal(err)
 	}
