@@ -318,3 +318,7 @@ func (o memberOfficeVK) OfficeMessage(ctx context.Context, m vk.OfficeMessage) (
 		ChatID: m.ChatID, Text: m.Text})
 	return vk.OfficeReply{Text: r.Text, Keyboard: r.Keyboard, Image: r.Image}, handled, err
 }
+
+// OfficeCodes is how the hub sends linking codes (SMS, else e-mail); tests
+// that replaced it put it back.
+func OfficeCodes(h *Hub) memberbot.CodeSender { return mbCodes{h} }

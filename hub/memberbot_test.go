@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/profhub/profhub/calendar"
 	"github.com/profhub/profhub/crm"
+	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -570,5 +572,44 @@ func TestMemberOfficeStaffLinks(t *testing.T) {
 	}
 	if code, body := b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/card.png", ""); code != 409 || !strings.Contains(body, "не состоит") {
 		t.Fatalf("card.png of a person who left = %d %s", code, body)
+	}
+}
+
+// The code leaves through the federation's SMS gateway (a fake gateway
+// on loopback speaking the generic HTTP protocol), to the card's own
+// phone, and the member links with it.
+func TestMemberOfficeCodeBySMSGateway(t *testing.T) {
+	type sms struct{ To, From, Text string }
+	got := make(chan sms, 4)
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m sms
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		if r.Header.Get("Authorization") != "Bearer gw-key" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		got <- m
+	}))
+	defer gw.Close()
+	e := newOfficeEnv(t)
+	e.n.MemberBot.SetCodeSender(hub.OfficeCodes(e.n.Hub))
+	if _, err := e.n.Mailing.SMSGateways.CreateSMSGateway(context.Background(), e.n.System, mailing.SMSGatewayConfig{Name: "Шлюз",
+		Kind: "http", URL: gw.URL, APIKey: "gw-key", Sender: "PROFSOYUZ"}); err != nil {
+		t.Fatal(err)
+	}
+	e.say(t, 777700, memberbot.BtnCard)
+	e.shareContact(t, 777700, "79123456789", 777700)
+	var m sms
+	select {
+	case m = <-got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no SMS")
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(m.Text)
+	if m.To != "+79123456789" || m.From != "PROFSOYUZ" || code == "" {
+		t.Fatalf("sms %+v", m)
+	}
+	if r := e.say(t, 777700, code); !strings.Contains(r.Text, "привязан") {
+		t.Fatalf("the SMS code: %q", r.Text)
 	}
 }
