@@ -3,6 +3,7 @@ module github.com/profhub/profhub
 go 1.26.8
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/SevereCloud/vksdk/v3 v3.3.1
 	github.com/SherClockHolmes/webpush-go v1.4.0
 	github.com/alicebob/miniredis/v2 v2.40.0

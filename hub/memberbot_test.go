@@ -559,6 +559,9 @@ func TestMemberOfficeStaffLinks(t *testing.T) {
 	if code, _ := b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/card.png", ""); code != 200 {
 		t.Fatalf("card.png = %d", code)
 	}
+	if code, body := b.Do(t, "GET", "/api/v1/memberbot/members/"+e.m.ID+"/card.pdf", ""); code != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("card.pdf = %d %.20q", code, body)
+	}
 	if code, body := b.Do(t, "DELETE", "/api/v1/memberbot/links/"+got.Links[0].ID, ""); code != 204 {
 		t.Fatalf("unlink = %d %s", code, body)
 	}

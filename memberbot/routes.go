@@ -22,7 +22,8 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v/style.css", h.style)
 	const p = "/api/v1/memberbot"
 	mux.HandleFunc("GET "+p+"/members/{id}/links", a(h.links))
-	mux.HandleFunc("GET "+p+"/members/{id}/card.png", a(h.cardPNG))
+	mux.HandleFunc("GET "+p+"/members/{id}/card.png", a(h.cardFile(false)))
+	mux.HandleFunc("GET "+p+"/members/{id}/card.pdf", a(h.cardFile(true)))
 	mux.HandleFunc("POST "+p+"/links", a(h.link))
 	mux.HandleFunc("DELETE "+p+"/links/{id}", a(h.unlink))
 	mux.HandleFunc("GET "+p+"/stats", a(h.stats))
@@ -62,18 +63,25 @@ func (h officeHandlers) unlink(w http.ResponseWriter, r *http.Request, p *auth.P
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h officeHandlers) cardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	img, err := h.s.StaffCardImage(r.Context(), p.Scope, r.PathValue("id"))
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
+// cardFile answers the card as a PNG or a PDF.
+func (h officeHandlers) cardFile(pdf bool) func(http.ResponseWriter, *http.Request, *auth.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+		body, err := h.s.StaffCardImage(r.Context(), p.Scope, r.PathValue("id"), pdf)
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		ctype, name := "image/png", "profbilet.png"
+		if pdf {
+			ctype, name = "application/pdf", "profbilet.pdf"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Cache-Control", "no-store")
+		if pdf || r.URL.Query().Get("download") == "1" {
+			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		}
+		_, _ = w.Write(body)
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	if r.URL.Query().Get("download") == "1" {
-		w.Header().Set("Content-Disposition", `attachment; filename="profbilet.png"`)
-	}
-	_, _ = w.Write(img)
 }
 
 // stats is ?from=&to= (YYYY-MM-DD, to exclusive; default the last 30 days).

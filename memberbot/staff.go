@@ -82,8 +82,9 @@ func (s *Service) StaffLink(ctx context.Context, sc access.Scope, convID, member
 }
 
 // StaffCardImage is the member's card image for staff (printed or sent
-// from the card); a person who is not a member gets none.
-func (s *Service) StaffCardImage(ctx context.Context, sc access.Scope, memberID string) ([]byte, error) {
+// from the card), as a PNG or, with pdf, an A4 PDF to print; a person who
+// is not a member gets none.
+func (s *Service) StaffCardImage(ctx context.Context, sc access.Scope, memberID string, pdf bool) ([]byte, error) {
 	if err := s.d.Staff.MemberInScope(ctx, sc, memberID, false); err != nil {
 		return nil, err
 	}
@@ -97,6 +98,9 @@ func (s *Service) StaffCardImage(ctx context.Context, sc access.Scope, memberID 
 	}
 	if err != nil {
 		return nil, err
+	}
+	if pdf {
+		return s.Cards.CardPDF(ctx, m, c)
 	}
 	return s.Cards.CardImage(ctx, m, c)
 }

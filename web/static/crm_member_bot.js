@@ -15,7 +15,13 @@
         var a = el('a', 'button', t('bot_card'));
         a.id = 'm-bot-card';
         a.href = base + '/card.png?download=1';
-        box.appendChild(el('p')).appendChild(a);
+        var pdf = el('a', 'button', 'PDF');
+        pdf.id = 'm-bot-card-pdf';
+        pdf.href = base + '/card.pdf';
+        var p = el('p', 'row');
+        p.appendChild(a);
+        p.appendChild(pdf);
+        box.appendChild(p);
       }
       if (!r.links.length) { box.appendChild(el('p', 'muted', t('bot_none'))); return; }
       var ul = el('ul', 'bot-links');
