@@ -15,9 +15,9 @@ import (
 type store struct{ db *db.DB }
 
 // MemberLinks are the office's references to member cards (links of
-// chats and cards issued), moved by a CRM merge like the others'.
+// chats, cards issued, codes under way), moved by a CRM merge like the others'.
 var MemberLinks = map[string]db.RefColumn{"bot_links": {Table: "memberbot_links", Column: "member_id"},
-	"bot_cards": {Table: "memberbot_cards", Column: "member_id"}}
+	"bot_cards": {Table: "memberbot_cards", Column: "member_id"}, "bot_codes": {Table: "memberbot_codes", Column: "member_id"}}
 
 // Link is a member's chat with a bot or community.
 type Link struct {
