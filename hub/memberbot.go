@@ -307,6 +307,14 @@ func (o memberOfficeTG) OfficeMessage(ctx context.Context, m telegram.OfficeMess
 	return telegram.OfficeReply{Text: r.Text, Keyboard: r.Keyboard, AskPhone: r.AskPhone, Image: r.Image}, handled, err
 }
 
+func (o memberOfficeTG) OfficeCommands() []telegram.OfficeCommand {
+	out := make([]telegram.OfficeCommand, len(memberbot.CommandMenu))
+	for i, c := range memberbot.CommandMenu {
+		out[i] = telegram.OfficeCommand{Command: c[0], Description: c[1]}
+	}
+	return out
+}
+
 // memberOfficeVK is the office as the VK connector hears members.
 type memberOfficeVK struct{ h *Hub }
 

@@ -173,6 +173,12 @@ var verifyLink = regexp.MustCompile(`/v/([A-Za-z0-9_-]+)`)
 func TestMemberOfficeTelegramCardJourney(t *testing.T) {
 	e := newOfficeEnv(t)
 	const chat = 777100
+	e.tg.Mu.Lock()
+	commands := e.tg.Commands
+	e.tg.Mu.Unlock()
+	if !strings.Contains(commands, `"command":"card"`) || !strings.Contains(commands, "Электронный профбилет") {
+		t.Fatalf("the bot's command menu: %s", commands)
+	}
 	r := e.say(t, chat, "/start")
 	for _, b := range []string{memberbot.BtnAsk, memberbot.BtnAppeals, memberbot.BtnCard, memberbot.BtnOrg, memberbot.BtnSubs, memberbot.BtnOperator} {
 		if !strings.Contains(r.Markup, b) {

@@ -32,6 +32,11 @@ var Commands = map[string]string{"/ask": BtnAsk, "/appeals": BtnAppeals, "/card"
 	"/subs": BtnSubs, "/operator": BtnOperator, "/menu": BtnMenu, "/start": BtnMenu, "/unlink": BtnUnlink,
 	"начать": BtnMenu, "меню": BtnMenu} // VK's own start button says "Начать"
 
+// CommandMenu is Telegram's command menu of the office, in order.
+var CommandMenu = [][2]string{{"menu", "Меню бота"}, {"ask", "Задать вопрос"}, {"appeals", "Мои обращения"},
+	{"card", "Электронный профбилет"}, {"org", "Моя организация"}, {"subs", "Подписки на рассылки"},
+	{"operator", "Связаться с оператором"}, {"unlink", "Отвязать карточку от этого чата"}}
+
 // Actions counted in the statistics.
 const (
 	ActMenu     = "menu"

@@ -20,6 +20,26 @@ import (
 // Office is the member's office as the bot hears it.
 type Office interface {
 	OfficeMessage(ctx context.Context, m OfficeMessage) (OfficeReply, bool, error)
+	// OfficeCommands are the bot's command menu (setMyCommands).
+	OfficeCommands() []OfficeCommand
+}
+
+// OfficeCommand is one command of the bot's menu: "card" and what it does.
+type OfficeCommand struct{ Command, Description string }
+
+// setCommands gives the bot the office's command menu when its channel
+// is saved. Best effort: a bot without the menu still answers them.
+func (c *Connector) setCommands(ctx context.Context, ch inbox.Channel, b *bot.Bot) {
+	if c.office == nil || ch.Settings[settingOffice] == "0" {
+		return
+	}
+	var cmds []models.BotCommand
+	for _, oc := range c.office.OfficeCommands() {
+		cmds = append(cmds, models.BotCommand{Command: oc.Command, Description: oc.Description})
+	}
+	if _, err := b.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cmds}); err != nil {
+		c.log.Info("telegram command menu not set", "channel", ch.ID, "err", redact(err.Error(), ch))
+	}
 }
 
 // OfficeMessage is a member's private message. Phone is a number Telegram

@@ -73,6 +73,8 @@ type Server struct {
 	// inline buttons were changed (editMessageReplyMarkup).
 	Answers []CallbackAnswer
 	Edits   []Edit
+	// Commands is the command menu of the last setMyCommands (JSON).
+	Commands string
 }
 
 // CallbackAnswer is one answerCallbackQuery.
@@ -209,6 +211,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		ok200(w, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": len(data), "file_path": filePath(id)})
 	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio":
 		f.send(w, r, method)
+	case "setMyCommands":
+		f.Mu.Lock()
+		f.Commands = r.FormValue("commands")
+		f.Mu.Unlock()
+		ok200(w, true)
 	case "answerCallbackQuery":
 		f.Mu.Lock()
 		f.Answers = append(f.Answers, CallbackAnswer{ID: r.FormValue("callback_query_id"), Text: r.FormValue("text")})
