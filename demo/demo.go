@@ -22,6 +22,7 @@ import (
 	"github.com/profhub/profhub/internal/settings"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/privacy"
@@ -88,6 +89,9 @@ type Env struct {
 	// Privacy, when set, gets consent texts, the consent register and
 	// retention periods (privacy.go).
 	Privacy *privacy.Service
+	// Office, when set, is the member's office: a member with an
+	// electronic card and weeks of bot statistics (office.go).
+	Office *memberbot.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -180,6 +184,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillPrivacy(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: personal data: %w", err)
+	}
+	if err := fillOffice(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: member's office: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

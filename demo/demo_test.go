@@ -29,6 +29,7 @@ func TestFillOnRunningNode(t *testing.T) {
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
 	env.Privacy = n.Privacy
 	env.Automation = n.Automation
+	env.Office = n.MemberBot
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +46,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	checkFeed(t, n)
 	checkTasks(t, n)
 	checkChat(t, n)
+	checkOffice(t, n)
 	lines, err := n.Inbox.Lines.List(ctx, n.System)
 	if err != nil {
 		t.Fatal(err)
@@ -354,5 +356,33 @@ func checkTasks(t *testing.T, n *hubtest.Node) {
 	}
 	if late, err := n.Tasks.List(ctx, sec.Scope("test"), tasks.Filter{View: tasks.ViewAssigned, Overdue: true}); err != nil || len(late) != 1 {
 		t.Errorf("the secretary's overdue tasks: %d %v", len(late), err)
+	}
+}
+
+// checkOffice: Ковалёва holds a card whose verify page says valid, her
+// Telegram chat with the demo bot is linked to her card, and the bot's
+// statistics have four weeks.
+func checkOffice(t *testing.T, n *hubtest.Node) {
+	t.Helper()
+	var member, token string
+	if err := n.DB.QueryRow(`SELECT m.id FROM crm_members m JOIN memberbot_cards c ON c.member_id = m.id WHERE m.surname = 'Ковалёва'`).Scan(&member); err != nil {
+		t.Fatalf("no demo card: %v", err)
+	}
+	links, err := n.MemberBot.LinksOf(context.Background(), member)
+	if err != nil || len(links) != 1 || links[0].Kind != "telegram" {
+		t.Fatalf("demo links %+v %v", links, err)
+	}
+	m, _ := n.MemberBot.Member(context.Background(), member)
+	c, err := n.MemberBot.Cards.IssueCard(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token = c.Token
+	if v, err := n.MemberBot.Cards.Verify(context.Background(), token); err != nil || !v.Valid() {
+		t.Fatalf("demo card: %+v %v", v, err)
+	}
+	var days int
+	if err := n.DB.QueryRow(`SELECT COUNT(DISTINCT day) FROM memberbot_actions`).Scan(&days); err != nil || days != 28 {
+		t.Fatalf("bot statistics over %d days (%v)", days, err)
 	}
 }

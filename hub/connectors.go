@@ -64,8 +64,9 @@ func (h *Hub) newConnectors() []connector {
 // nothing of mailing.
 func (h *Hub) newMessengers() {
 	h.telegram = telegram.New(telegram.Deps{Inbox: TelegramInbox(h.Inbox), Blobs: h.Blobs, Config: h.Config, Log: h.Log,
-		Members: h.CRM.Members, DB: h.DB, Staff: telegramStaff{h}})
+		Members: h.CRM.Members, DB: h.DB, Staff: telegramStaff{h}, Office: memberOfficeTG{h}})
 	h.vk = vk.New(vk.Deps{Inbox: VKInbox(h.Inbox), Blobs: h.Blobs, Log: h.Log})
+	h.vk.SetOffice(memberOfficeVK{h})
 }
 
 // registerChannelKind makes s send the replies of channels of kind and

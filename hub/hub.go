@@ -39,6 +39,7 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
@@ -100,6 +101,8 @@ type Hub struct {
 	// Privacy is the personal data duties: access log, subject report,
 	// erasure, consent register, retention.
 	Privacy *privacy.Service
+	// MemberBot is the member's office in the bots (menu, linking, card).
+	MemberBot *memberbot.Service
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
@@ -207,6 +210,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
 	}
+	if h.MemberBot, err = h.newMemberBot(ctx); err != nil {
+		return nil, err
+	}
+	for name, r := range memberbot.MemberLinks {
+		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
+	}
 
 	avatars := org.NewAvatars(h.Org, h.Blobs, log)
 	w, err := web.New(web.Deps{Config: cfg, DB: h.DB, KV: h.KV, Auth: h.Auth, Directory: h.Org, Avatars: avatars, Log: log, Metrics: h.Metrics, Version: opts.Version,
@@ -233,6 +242,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Chat.Routes(mux)
 	h.Privacy.Routes(mux)
 	h.Automation.Routes(mux)
+	h.MemberBot.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Tasks = h.newTasks()
@@ -308,6 +318,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	})
 	h.every(time.Minute, "appeal deadlines", func(ctx context.Context) error {
 		_, err := h.CRM.AppealNotices.SweepAppeals(ctx)
+		return err
+	})
+	h.every(time.Minute, "appeal status notices to members", func(ctx context.Context) error {
+		_, err := h.MemberBot.SweepAppeals(ctx)
 		return err
 	})
 	h.every(time.Minute, "calendar reminders", func(ctx context.Context) error {

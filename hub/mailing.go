@@ -22,7 +22,7 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Services, error) {
 	}
 	// Campaigns go over the inbox's bots and communities too.
 	messengers := map[string]mailing.Messenger{mailing.ChannelTelegram: h.telegram, mailing.ChannelVK: h.vk}
-	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: MailingChats(h.Inbox), Messengers: messengers, Box: h.Box,
+	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: officeChats{inboxChats{h.Inbox}, h}, Messengers: messengers, Box: h.Box,
 		Log: h.Log, Metrics: h.Metrics, NodeID: h.NodeID, PublicBase: func() string { return h.Config.BaseURL }, TokenKey: mailing.TokenKeyFrom(key), Tune: tune,
 		Ended: h.campaignEnded})
 }
@@ -43,4 +43,30 @@ func (c inboxChats) ChannelsOfKind(ctx context.Context, kind string) ([]inbox.Ch
 
 func (c inboxChats) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
 	return c.e.Conversations.LinkedChats(ctx, channelID)
+}
+
+// officeChats adds the chats members linked to their cards through the
+// member's office (a member who linked by code but never wrote a
+// question has no conversation yet) to those the inbox knows.
+type officeChats struct {
+	inboxChats
+	h *Hub
+}
+
+func (c officeChats) LinkedChats(ctx context.Context, channelID string) (map[string]string, error) {
+	chats, err := c.inboxChats.LinkedChats(ctx, channelID)
+	if err != nil || c.h.MemberBot == nil {
+		return chats, err
+	}
+	linked, err := c.h.MemberBot.ChatsOfChannel(ctx, channelID)
+	if err != nil {
+		return nil, err
+	}
+	if chats == nil {
+		chats = map[string]string{}
+	}
+	for member, chat := range linked {
+		chats[member] = chat // the member's own confirmed link wins
+	}
+	return chats, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workflow"
@@ -30,7 +31,7 @@ func (h *Hub) newPrivacy() *privacy.Service {
 	}{
 		{"crm", crm.PersonalData{}}, {"inbox", inbox.PersonalData{Dialect: h.DB.Dialect}}, {"mail", mail.PersonalData{}},
 		{"widget", widget.PersonalData{}}, {"telephony", telephony.PersonalData{}}, {"mailing", mailing.PersonalData{}},
-		{"workflow", workflow.PersonalData{}},
+		{"workflow", workflow.PersonalData{}}, {"memberbot", memberbot.PersonalData{}},
 	} {
 		p.Register(x.name, x.h)
 	}

@@ -15,9 +15,11 @@ import (
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/security/secretbox"
 	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/mailing"
+	"github.com/profhub/profhub/memberbot"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/privacy"
@@ -48,8 +50,30 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	pd := privacy.New(privacy.Deps{DB: d, Zone: cfg.Zone(), Subjects: hub.PrivacySubjects(c.Members, d), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	auto := hub.NewAutomation(d, slog.New(slog.NewTextHandler(io.Discard, nil)), e, c, n)
+	office, err := demoOffice(ctx, cfg, d, c, o)
+	if err != nil {
+		return err
+	}
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd, Automation: auto})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd, Automation: auto, Office: office})
+}
+
+// demoOffice is the member's office for the demo: it issues a card and
+// counts presses; it sends nothing.
+func demoOffice(ctx context.Context, cfg *config.Config, d *db.DB, c *crm.Services, o *org.Store) (*memberbot.Service, error) {
+	key := cfg.SecretKey
+	if key == "" {
+		k, _, err := secretbox.LocalKey()
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, err
+	}
+	return memberbot.New(ctx, hub.OfficeDeps(d, box, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), c, o))
 }
 
 func (c *cli) demo(args []string) error {

@@ -69,6 +69,7 @@ func (c *Connector) CheckChannel(ctx context.Context, ch *inbox.Channel) error {
 	c.tokenAccepted(ctx, *ch)
 	ch.Settings[settingUsername] = me.Username
 	ch.Settings[settingName] = strings.TrimSpace(me.FirstName + " " + me.LastName)
+	c.setCommands(ctx, *ch, b)
 
 	if mode == modePolling {
 		// getUpdates is refused while a webhook is set.

@@ -50,6 +50,11 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 		if handled, err := c.staffMessage(ctx, ch, b, msg, edited); handled || err != nil {
 			return err
 		}
+		if !edited {
+			if handled, err := c.officeMessage(ctx, ch, b, msg); handled || err != nil {
+				return err
+			}
+		}
 	}
 	var r route
 	if m, _ := parseMenu(ch); m != nil && !edited && msg.Chat.Type == models.ChatTypePrivate {

@@ -29,6 +29,7 @@ const (
 	settingAPIURL   = "api_url"      // Bot API base URL; empty: Telegram's
 	settingUsername = "bot_username" // filled in from getMe
 	settingName     = "bot_name"
+	settingOffice   = "member_office" // "0": no member's office menu in this bot
 	secretToken     = "bot_token"
 	secretWebhook   = "webhook_secret"
 
@@ -66,6 +67,9 @@ type Deps struct {
 	// Staff, when set, takes staff members' link codes, comments and
 	// button presses (staff.go) before the inbox sees a message.
 	Staff Staff
+	// Office, when set, is the member's office (office.go): menu presses,
+	// linking and the card, before the menu and the inbox.
+	Office Office
 }
 
 // Connector serves every Telegram channel of one hub node.
@@ -79,6 +83,7 @@ type Connector struct {
 	members inbox.MemberFinder
 	menus   *menuStore
 	staff   Staff
+	office  Office
 
 	// scanEvery is how often the poller manager looks for polling
 	// channels that were added, changed or removed.
@@ -98,7 +103,7 @@ type Connector struct {
 // New builds the connector; the hub registers its Sender and CheckChannel
 // with the inbox.
 func New(d Deps) *Connector {
-	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, menus: &menuStore{db: d.DB}, staff: d.Staff,
+	c := &Connector{inbox: d.Inbox, blobs: d.Blobs, cfg: d.Config, log: d.Log.With("pkg", "telegram"), members: d.Members, menus: &menuStore{db: d.DB}, staff: d.Staff, office: d.Office,
 		client:    &http.Client{Timeout: 2 * time.Minute},
 		scanEvery: 2 * time.Second, pollWait: 25 * time.Second, refused: map[string]refusal{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())

@@ -124,6 +124,9 @@ func (c *Connector) handleEvent(ctx context.Context, ch inbox.Channel, ev event,
 			return valid.Errorf("object", "json", "message_new object: %v", err)
 		}
 		m = obj.Message
+		if handled, err := c.officeMessage(ctx, ch, m, ev.EventID); handled || err != nil {
+			return err
+		}
 	case "message_edit":
 		if err := json.Unmarshal(ev.Object, &m); err != nil {
 			return valid.Errorf("object", "json", "message_edit object: %v", err)

@@ -60,6 +60,7 @@ type Connector struct {
 	pacers  map[string]*pacer  // by token: VK's limit is per community token
 	names   map[int]string     // VK user id → name, from users.get
 	touched map[string]time.Time
+	office  Office // the member's office (office.go); nil: none
 
 	cancel context.CancelFunc
 	done   chan struct{}

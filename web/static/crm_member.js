@@ -74,6 +74,12 @@
     write.id = 'm-write';
     card.appendChild(write);
     writeBox(write, m);
+    if (ui.memberBotBox) {
+      var bot = el('section', 'card-bot');
+      bot.id = 'm-bot';
+      card.appendChild(bot);
+      ui.memberBotBox(bot, m, ctx.canEdit);
+    }
     var hist = el('section', 'card-changes');
     hist.id = 'm-history';
     card.appendChild(hist);

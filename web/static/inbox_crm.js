@@ -19,6 +19,26 @@
       $('crm-member-link').textContent = m.full_name + (m.unit_name ? ' · ' + m.unit_name : '');
       $('crm-member-link').href = '/members?id=' + encodeURIComponent(m.id);
     }
+    officeButton(m);
+  }
+  // The member's office: an operator who knows the member links the
+  // Telegram or VK chat to the card by hand, as the member's code would.
+  function officeButton(m) {
+    var old = $('crm-member-office');
+    if (old) old.remove();
+    if (!m || !conv || (conv.channel_kind !== 'telegram' && conv.channel_kind !== 'vk')) return;
+    var b = el('button', '', t('office_link'));
+    b.type = 'button';
+    b.id = 'crm-member-office';
+    var c = conv;
+    b.addEventListener('click', function () {
+      b.disabled = true;
+      api('POST', '/api/v1/memberbot/links', { conversation_id: c.id, member_id: m.id }).then(function () {
+        ui.toast(t('office_linked'));
+        b.remove();
+      }).catch(function (e) { b.disabled = false; ui.toast(e.message); });
+    });
+    $('crm-member').appendChild(b);
   }
   function loadAppeals(c) {
     return api('GET', '/api/v1/crm/appeals?limit=20&conversation_id=' + encodeURIComponent(c.id)).then(function (r) {

@@ -73,6 +73,8 @@ type Server struct {
 	// inline buttons were changed (editMessageReplyMarkup).
 	Answers []CallbackAnswer
 	Edits   []Edit
+	// Commands is the command menu of the last setMyCommands (JSON).
+	Commands string
 }
 
 // CallbackAnswer is one answerCallbackQuery.
@@ -96,6 +98,7 @@ type Sent struct {
 	Method    string
 	ChatID    int64
 	Text      string
+	Caption   string // a photo's or file's
 	Entities  []map[string]any
 	Markup    string // reply_markup as sent
 	ParseMode string
@@ -208,6 +211,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		ok200(w, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": len(data), "file_path": filePath(id)})
 	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio":
 		f.send(w, r, method)
+	case "setMyCommands":
+		f.Mu.Lock()
+		f.Commands = r.FormValue("commands")
+		f.Mu.Unlock()
+		ok200(w, true)
 	case "answerCallbackQuery":
 		f.Mu.Lock()
 		f.Answers = append(f.Answers, CallbackAnswer{ID: r.FormValue("callback_query_id"), Text: r.FormValue("text")})
@@ -281,7 +289,7 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 		fail(w, 400, "Bad Request: message text is empty", 0)
 		return
 	}
-	c := Sent{Method: method, ChatID: chat, Text: r.FormValue("text"), Markup: r.FormValue("reply_markup"), ParseMode: r.FormValue("parse_mode"),
+	c := Sent{Method: method, ChatID: chat, Text: r.FormValue("text"), Caption: r.FormValue("caption"), Markup: r.FormValue("reply_markup"), ParseMode: r.FormValue("parse_mode"),
 		At: arrived, MessageID: len(f.sent) + 1}
 	if e := r.FormValue("entities"); e != "" {
 		if err := json.Unmarshal([]byte(e), &c.Entities); err != nil {

@@ -75,6 +75,7 @@ type SendCall struct {
 	RandomID   int
 	Text       string
 	Attachment string
+	Keyboard   string // the keyboard's JSON, as sent
 }
 
 // New starts a server that the test closes when it ends.
@@ -208,7 +209,8 @@ func (f *Server) method(w http.ResponseWriter, r *http.Request) {
 func (f *Server) messagesSend(w http.ResponseWriter, r *http.Request) {
 	peer, _ := strconv.Atoi(r.Form.Get("peer_id"))
 	rid, _ := strconv.Atoi(r.Form.Get("random_id"))
-	call := SendCall{PeerID: peer, RandomID: rid, Text: r.Form.Get("message"), Attachment: r.Form.Get("attachment")}
+	call := SendCall{PeerID: peer, RandomID: rid, Text: r.Form.Get("message"), Attachment: r.Form.Get("attachment"),
+		Keyboard: r.Form.Get("keyboard")}
 	f.Mu.Lock()
 	jitter := f.Jitter
 	f.Mu.Unlock()
