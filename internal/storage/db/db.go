@@ -111,6 +111,14 @@ func (d *DB) ping(ctx context.Context) error {
 	}
 }
 
+// sqliteURIPath escapes what a file: URI would read as its own syntax: a
+// data directory named "…#1" (as Go names a subtest's temporary
+// directory) otherwise opened the file named by the part before the "#",
+// one shared by every such run.
+func sqliteURIPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(path)
+}
+
 func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("db: data directory: %w", err)
@@ -122,7 +130,7 @@ func openSQLite(path string) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	sqldb, err := sql.Open("sqlite", "file:"+sqliteURIPath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}

@@ -203,3 +203,20 @@ func TestTimeRoundTrip(t *testing.T) {
 		t.Fatalf("Time(%d) = %d", now, got)
 	}
 }
+
+// A data directory whose name holds URI syntax ("#", "?", "%") keeps its
+// database inside it, not in a file named by the part before the "#".
+func TestSQLiteInDirectoryWithURISyntax(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run#1?x=%41")
+	d, err := db.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if _, err := os.Stat(filepath.Join(dir, "profhub.db")); err != nil {
+		t.Fatalf("the database is not in its directory: %v", err)
+	}
+	if _, err := os.Stat(strings.SplitN(dir, "#", 2)[0]); err == nil {
+		t.Fatal("a file was made where the directory's name is cut at '#'")
+	}
+}
