@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/profhub/profhub/internal/storage/blob"
+	"github.com/profhub/profhub/internal/storage/db/dbtest"
 )
 
 // smallInstallation is a unit and two blobs, on SQLite.
@@ -154,4 +157,49 @@ func TestRestoreRefusesNonEmptyInstallation(t *testing.T) {
 		t.Error("a refused restore wrote the database")
 	}
 	_ = dataDir
+}
+
+// On PostgreSQL with a search_path schema (as the tests' installations
+// are), pg_dump takes that schema; a restore goes only into an empty
+// database under the same schema name.
+func TestRestoreRefusesOnPostgres(t *testing.T) {
+	env := testEnv(t)
+	if envValue(env, "PROFHUB_DATABASE_URL") == "" {
+		t.Skip("PROFHUB_TEST_DATABASE_URL not set")
+	}
+	if code, _, errOut := runCLI(t, env, "unit", "add", "--name", "Федерация профсоюзов области", "--kind", "federation"); code != 0 {
+		t.Fatal(errOut)
+	}
+	from := filepath.Join(t.TempDir(), "b")
+	if code, out, errOut := runCLI(t, env, "backup", "--to", from); code != 0 || !strings.Contains(out, "postgres database") {
+		t.Fatalf("backup: %q %q", out, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "restore", from); code == 0 || !strings.Contains(errOut, "restore refused: the target database already has") {
+		t.Fatalf("restore over data: %d %q", code, errOut)
+	}
+	other := testEnv(t)
+	if code, _, errOut := runCLI(t, other, "restore", from); code == 0 || !strings.Contains(errOut, "the backup holds schema") {
+		t.Fatalf("restore into another schema: %d %q", code, errOut)
+	}
+	sqliteTarget, dataDir, _ := backupEnv(t, false)
+	if code, _, errOut := runCLI(t, sqliteTarget, "restore", from); code == 0 || !strings.Contains(errOut, "holds a postgres database and this installation uses sqlite") {
+		t.Fatalf("restore into SQLite: %d %q", code, errOut)
+	}
+	assertEmpty(t, dataDir)
+	// The schema is lost (and with it the units), then restored under its name.
+	schema := regexp.MustCompile(`search_path=([a-z0-9_]+)`).FindStringSubmatch(envValue(env, "PROFHUB_DATABASE_URL"))[1]
+	admin, err := sql.Open("pgx", dbtest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, env, "restore", from); code != 0 {
+		t.Fatalf("restore into the emptied schema: %q %q", out, errOut)
+	}
+	if _, out, _ := runCLI(t, env, "unit", "list"); !strings.Contains(out, "Федерация профсоюзов области") {
+		t.Errorf("unit list after restore: %q", out)
+	}
 }
