@@ -64,6 +64,8 @@ func commands() []command {
 		{"widget", "add | set | show (site chat channels: look, origins, pre-chat form, limits; prints the tag to embed)", (*cli).widget},
 		{"appeals", "category add | list | update (appeal categories and their deadlines)", (*cli).appeals},
 		{"settings", "totp-roles [ROLE,…] (installation policies)", (*cli).settings},
+		{"backup", "write a snapshot: database, blobs, checksums (--to DIR | FILE.tar.gz)", (*cli).backup},
+		{"restore", "restore FROM (a backup directory or .tar.gz) into an empty installation", (*cli).restore},
 		{"demo", "fill an empty installation with a small demo federation", (*cli).demo},
 		{"version", "print the version", func(c *cli, _ []string) error { fmt.Fprintln(c.out, buildVersion()); return nil }},
 	}
