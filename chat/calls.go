@@ -88,8 +88,8 @@ type callEnvelope struct {
 	Msg CallMsg `json:"msg"`
 }
 
-func (s *Service) callKey(id string) string { return s.deps.KV.Key("chat", "call", id) }
-func (s *Service) callChannel() string      { return s.deps.KV.Key("chat", "calls") }
+func (s calls) callKey(id string) string { return s.deps.KV.Key("chat", "call", id) }
+func (s calls) callChannel() string      { return s.deps.KV.Key("chat", "calls") }
 
 // call is a call's state as read from its hash.
 type call struct {
@@ -98,7 +98,7 @@ type call struct {
 	People                    map[string]string // userID → state
 }
 
-func (s *Service) loadCall(ctx context.Context, id string) (call, error) {
+func (s calls) loadCall(ctx context.Context, id string) (call, error) {
 	c := call{ID: id, People: map[string]string{}}
 	if s.deps.KV == nil || id == "" {
 		return c, ErrCallRefused
@@ -134,6 +134,13 @@ func (c call) count(state string) int {
 // sender is not a participant of (in the state the operation needs) is
 // refused and goes nowhere.
 func (s *Service) Signal(ctx context.Context, sc access.Scope, m CallMsg) error {
+	return calls{s}.signal(ctx, sc, m)
+}
+
+// calls is the service's call desk: its own methods, the service's state.
+type calls struct{ *Service }
+
+func (s calls) signal(ctx context.Context, sc access.Scope, m CallMsg) error {
 	if s.deps.KV == nil {
 		return ErrCallRefused
 	}
@@ -206,7 +213,7 @@ func (s *Service) Signal(ctx context.Context, sc access.Scope, m CallMsg) error 
 
 // invite starts a call in a chat of at most MaxCallSize members that the
 // caller is one of, and rings the others for RingFor.
-func (s *Service) invite(ctx context.Context, sc access.Scope, m CallMsg) error {
+func (s calls) invite(ctx context.Context, sc access.Scope, m CallMsg) error {
 	ch, err := s.open(ctx, sc, m.ChatID)
 	if err != nil {
 		return ErrCallRefused // not found and forbidden alike: nothing about the chat leaks
@@ -257,7 +264,7 @@ func (s *Service) invite(ctx context.Context, sc access.Scope, m CallMsg) error 
 }
 
 // ringOut ends a call nobody took within RingFor as missed.
-func (s *Service) ringOut(id string) {
+func (s calls) ringOut(id string) {
 	ring := s.deps.RingFor
 	if ring <= 0 {
 		ring = 45 * time.Second
@@ -274,7 +281,7 @@ func (s *Service) ringOut(id string) {
 
 // endCall ends a call once (whichever node gets there first) and, when
 // nobody took it, leaves MissedCallText in the chat from the caller.
-func (s *Service) endCall(ctx context.Context, c call, missed bool) {
+func (s calls) endCall(ctx context.Context, c call, missed bool) {
 	ok, err := s.deps.KV.HSetNX(ctx, s.callKey(c.ID), "over", "1").Result()
 	if err != nil || !ok {
 		return
@@ -292,7 +299,7 @@ func (s *Service) endCall(ctx context.Context, c call, missed bool) {
 }
 
 // tell sends m to every participant of c but skip.
-func (s *Service) tell(ctx context.Context, c call, skip string, m CallMsg) {
+func (s calls) tell(ctx context.Context, c call, skip string, m CallMsg) {
 	for u := range c.People {
 		if u != skip {
 			s.sendCall(ctx, u, m)
@@ -301,7 +308,7 @@ func (s *Service) tell(ctx context.Context, c call, skip string, m CallMsg) {
 }
 
 // sendCall hands m to every socket of userID, on every node.
-func (s *Service) sendCall(ctx context.Context, userID string, m CallMsg) {
+func (s calls) sendCall(ctx context.Context, userID string, m CallMsg) {
 	b, _ := json.Marshal(callEnvelope{To: userID, Msg: m})
 	if err := s.deps.KV.Publish(context.WithoutCancel(ctx), s.callChannel(), string(b)).Err(); err != nil {
 		s.log.Warn("call frame not published", "op", m.Op, "err", err)
@@ -310,7 +317,7 @@ func (s *Service) sendCall(ctx context.Context, userID string, m CallMsg) {
 
 // listenCalls hands the call frames published by any node to this node's
 // sockets until ctx ends.
-func (s *Service) listenCalls(ctx context.Context) {
+func (s calls) listenCalls(ctx context.Context) {
 	for ctx.Err() == nil {
 		sub := s.deps.KV.Subscribe(ctx, s.callChannel())
 		if _, err := sub.Receive(ctx); err == nil {

@@ -185,7 +185,7 @@ func New(d Deps) *Service {
 // Run delivers committed events to this node's streams until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	if s.deps.KV != nil {
-		go s.listenCalls(ctx)
+		go calls{s}.listenCalls(ctx)
 	} else {
 		s.callsOnce.Do(func() { close(s.callsReady) })
 	}
