@@ -269,8 +269,16 @@ func (s calls) ringOut(id string) {
 	if ring <= 0 {
 		ring = 45 * time.Second
 	}
-	time.Sleep(ring)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	stop := s.runCtx
+	if stop == nil {
+		stop = context.Background()
+	}
+	select {
+	case <-time.After(ring):
+	case <-stop.Done():
+		return // the node stops; the call's hash expires on its own
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(stop), 30*time.Second)
 	defer cancel()
 	c, err := s.loadCall(ctx, id)
 	if err != nil || c.Over || c.Answered {

@@ -169,6 +169,7 @@ type Service struct {
 	// opens before it could get them.
 	callsReady chan struct{}
 	callsOnce  sync.Once
+	runCtx     context.Context // Run's: a ringing call's timer stops with the node
 }
 
 // New builds the service; Run starts its live relay.
@@ -184,6 +185,7 @@ func New(d Deps) *Service {
 
 // Run delivers committed events to this node's streams until ctx ends.
 func (s *Service) Run(ctx context.Context) {
+	s.runCtx = ctx // before callsReady: no call starts earlier
 	if s.deps.KV != nil {
 		go calls{s}.listenCalls(ctx)
 	} else {
