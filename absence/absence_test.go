@@ -2,6 +2,7 @@ package absence_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -162,4 +163,46 @@ func between(s, from, to string) string {
 	_, rest, _ := strings.Cut(s, from)
 	v, _, _ := strings.Cut(rest, to)
 	return v
+}
+
+// TestOverlappingRequestsAtOnce: requests and a head's entries for one
+// person, all sharing a day and sent at the same moment, leave exactly
+// one absence; every other is refused as overlapping (on PostgreSQL the
+// person's row is locked for the check, on SQLite the write lock is).
+func TestOverlappingRequestsAtOnce(t *testing.T) {
+	p := setup(t)
+	ctx := context.Background()
+	for round := 0; round < 3; round++ {
+		const n = 8
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			sc := p.op.Scope("test")
+			if i%2 == 1 {
+				sc = p.ch.Scope("test") // the head enters it, approved at once
+			}
+			in := absence.Input{UserID: p.op.ID, Kind: absence.DayOff,
+				StartsOn: fmt.Sprintf("2028-0%d-%02d", round+3, 10+i), EndsOn: fmt.Sprintf("2028-0%d-20", round+3)}
+			go func() {
+				<-start
+				_, err := p.n.Absences.Create(ctx, sc, in)
+				errs <- err
+			}()
+		}
+		close(start)
+		var created int
+		for i := 0; i < n; i++ {
+			if err := <-errs; err == nil {
+				created++
+			} else if !strings.Contains(err.Error(), "overlaps another absence") {
+				t.Errorf("round %d: refused with %v, want an overlap", round, err)
+			}
+		}
+		if created != 1 {
+			t.Errorf("round %d: %d overlapping absences created at once, want 1", round, created)
+		}
+	}
+	if got := p.count(t, p.op.ID); got != 3 {
+		t.Errorf("%d absences stored, want 3 (one a round)", got)
+	}
 }

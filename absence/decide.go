@@ -87,6 +87,9 @@ func (s *Service) Create(ctx context.Context, sc access.Scope, in Input) (Absenc
 		if p.Disabled {
 			return valid.Refuse(db.ErrConflict, "absence_disabled", "%s is disabled", p.Name)
 		}
+		if err := s.lockPerson(ctx, tx, p.ID); err != nil {
+			return err
+		}
 		if other, ok, err := s.overlapping(ctx, tx, p.ID, in.StartsOn, in.EndsOn, ""); err != nil {
 			return err
 		} else if ok {
@@ -170,6 +173,9 @@ func (s *Service) Decide(ctx context.Context, sc access.Scope, id string, approv
 		}
 		if approve {
 			// another absence may have been approved over these days since
+			if err := s.lockPerson(ctx, tx, p.ID); err != nil {
+				return err
+			}
 			if other, ok, err := s.overlapping(ctx, tx, p.ID, a.StartsOn, a.EndsOn, a.ID); err != nil {
 				return err
 			} else if ok && other.Status == Approved {

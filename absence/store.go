@@ -64,6 +64,23 @@ func (s *Service) get(ctx context.Context, q db.Execer, id string) (Absence, str
 	return a, path, nil
 }
 
+// lockPerson serialises the writers of one person's absences until tx
+// ends, so that two overlapping requests sent at once cannot both pass
+// the overlap check. SQLite needs nothing: a transaction holds the
+// database's one write lock from BEGIN (db.openSQLite). On PostgreSQL
+// the person's row is locked FOR NO KEY UPDATE, which waits for another
+// such lock but not for the key-share locks that rows referring to the
+// person take.
+func (s *Service) lockPerson(ctx context.Context, tx db.Execer, userID string) error {
+	if s.db.Dialect != db.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID); err != nil {
+		return fmt.Errorf("absence: lock %s: %w", userID, err)
+	}
+	return nil
+}
+
 // overlapping finds a live (requested or approved) absence of the person
 // sharing a day with from..to, other than except.
 func (s *Service) overlapping(ctx context.Context, q db.Execer, userID, from, to, except string) (Absence, bool, error) {

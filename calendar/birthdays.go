@@ -8,12 +8,14 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
-// Birthday is an employee's birthday in a window, for congratulations.
+// Birthday is an employee's or, asked for, a union member's birthday in
+// a window, for congratulations.
 type Birthday struct {
-	UserID string `json:"user_id"`
-	Name   string `json:"name"`
-	Date   string `json:"date"` // YYYY-MM-DD in the window
-	Age    int    `json:"age,omitempty"`
+	UserID   string `json:"user_id,omitempty"`
+	MemberID string `json:"member_id,omitempty"`
+	Name     string `json:"name"`
+	Date     string `json:"date"` // YYYY-MM-DD in the window
+	Age      int    `json:"age,omitempty"`
 }
 
 // SetBirthday keeps the caller's own birthday ("" removes it). Users have
@@ -72,4 +74,57 @@ func (s *Service) Birthdays(ctx context.Context, lo, hi time.Time) ([]Birthday, 
 		}
 	}
 	return out, nil
+}
+
+// MemberBirth is a union member's birth date as the CRM gives it.
+type MemberBirth struct {
+	ID, Name  string
+	BirthDate string // YYYY-MM-DD
+}
+
+// MaxMemberBirthdays bounds the members' birthdays of one month that a
+// calendar shows: a federation's whole scope has thousands a month, a
+// primary organisation's chairman a few dozen.
+const MaxMemberBirthdays = 300
+
+// MemberBirthdays lists the birthdays of the union members in the
+// caller's scope (current members, cards in use) falling in [lo, hi), for
+// congratulations; more is true when some month had more than
+// MaxMemberBirthdays and the list is cut. Without the CRM port, none.
+func (s *Service) MemberBirthdays(ctx context.Context, c Caller, lo, hi time.Time) (out []Birthday, more bool, err error) {
+	out = []Birthday{}
+	if s.deps.Members == nil || !hi.After(lo) {
+		return out, false, nil
+	}
+	if hi.Sub(lo) > MaxWindow {
+		return nil, false, valid.Errorf("from", "calendar_window", "ask for at most 400 days at once")
+	}
+	seen := map[int]bool{}
+	for d := lo; d.Before(hi); d = d.AddDate(0, 0, 1) {
+		if seen[int(d.Month())] {
+			continue
+		}
+		seen[int(d.Month())] = true
+		born, err := s.deps.Members.BornIn(ctx, c.Scope, int(d.Month()), MaxMemberBirthdays+1)
+		if err != nil {
+			return nil, false, fmt.Errorf("calendar: members' birthdays: %w", err)
+		}
+		if len(born) > MaxMemberBirthdays {
+			born, more = born[:MaxMemberBirthdays], true
+		}
+		for _, m := range born {
+			b, err := time.Parse("2006-01-02", m.BirthDate)
+			if err != nil {
+				continue
+			}
+			for y := lo.Year(); y <= hi.Year(); y++ {
+				day := time.Date(y, b.Month(), b.Day(), 0, 0, 0, 0, lo.Location())
+				if day.Month() != b.Month() || day.Before(lo) || !day.Before(hi) {
+					continue
+				}
+				out = append(out, Birthday{MemberID: m.ID, Name: m.Name, Date: day.Format("2006-01-02"), Age: y - b.Year()})
+			}
+		}
+	}
+	return out, more, nil
 }

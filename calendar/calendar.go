@@ -72,6 +72,9 @@ type Staff interface {
 // Members finds CRM members the caller may see, for receptions.
 type Members interface {
 	Member(ctx context.Context, sc access.Scope, id string) (Person, error)
+	// BornIn lists the current members of sc's units born in month
+	// (1–12), at most limit.
+	BornIn(ctx context.Context, sc access.Scope, month, limit int) ([]MemberBirth, error)
 }
 
 // Alert is a notice for the notification centre (notify.Notice's fields).
@@ -84,9 +87,10 @@ type Alerter interface {
 	Alert(ctx context.Context, tx db.Execer, a Alert) error
 }
 
-// Mailer sends an invitation letter with its iCalendar part.
+// Mailer sends a letter about an event with its iCalendar part, whose
+// METHOD is method: REQUEST (an invitation, or its update) or CANCEL.
 type Mailer interface {
-	SendInvitation(ctx context.Context, to, subject, text string, ics []byte) error
+	SendInvitation(ctx context.Context, method, to, subject, text string, ics []byte) error
 }
 
 // Notice kinds this package records (notify's catalogue names them).

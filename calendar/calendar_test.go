@@ -48,11 +48,11 @@ var people = staff{
 	"other": {ID: "other", Login: "sidorov", FullName: "Сидоров Пётр", Email: "sidorov@example.org", Role: access.Operator, UnitID: "ob2", UnitPath: "/fed/ob2/", Lang: "ru"},
 }
 
-type sentMail struct{ to, subject, ics string }
+type sentMail struct{ method, to, subject, ics string }
 type mailer struct{ sent []sentMail }
 
-func (m *mailer) SendInvitation(_ context.Context, to, subject, _ string, ics []byte) error {
-	m.sent = append(m.sent, sentMail{to, subject, string(ics)})
+func (m *mailer) SendInvitation(_ context.Context, method, to, subject, _ string, ics []byte) error {
+	m.sent = append(m.sent, sentMail{method, to, subject, string(ics)})
 	return nil
 }
 

@@ -31,7 +31,10 @@ type Event struct {
 	Invitees    []Invitee `json:"invitees"`
 	CanWrite    bool      `json:"can_write"`
 	MyAnswer    string    `json:"my_answer,omitempty"` // the caller's answer when invited
-	lastEnd     int64
+	// Sequence is the iCalendar SEQUENCE, raised by a change of time,
+	// place or repeat (moved).
+	Sequence int `json:"-"`
+	lastEnd  int64
 }
 
 // Invitee is one person invited to an event and their answer.

@@ -17,13 +17,13 @@ import (
 )
 
 const eventColumns = `id, calendar_id, uid, href, kind, title, place, description, starts_at, ends_at, all_day, tz, rrule,
-	last_end, remind_min, created_by, etag, updated_at`
+	last_end, remind_min, created_by, etag, updated_at, sequence`
 
 func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 	var e Event
 	var start, end, updated int64
 	err := row.Scan(&e.ID, &e.CalendarID, &e.UID, &e.Href, &e.Kind, &e.Title, &e.Place, &e.Description, &start, &end,
-		&e.AllDay, &e.TZ, &e.RRule, &e.lastEnd, &e.RemindMin, &e.CreatedBy, &e.ETag, &updated)
+		&e.AllDay, &e.TZ, &e.RRule, &e.lastEnd, &e.RemindMin, &e.CreatedBy, &e.ETag, &updated, &e.Sequence)
 	e.Start, e.End, e.Updated = db.Time(start).UTC(), db.Time(end).UTC(), db.Time(updated).UTC()
 	return e, err
 }
@@ -54,9 +54,10 @@ func updateEvent(ctx context.Context, tx db.Execer, e *Event) error {
 	now := db.Now()
 	e.ETag, e.Updated = newETag(), db.Time(now).UTC()
 	_, err := tx.ExecContext(ctx, `UPDATE calendar_events SET calendar_id = $2, kind = $3, title = $4, place = $5, description = $6,
-		starts_at = $7, ends_at = $8, all_day = $9, tz = $10, rrule = $11, last_end = $12, remind_min = $13, etag = $14, updated_at = $15
+		starts_at = $7, ends_at = $8, all_day = $9, tz = $10, rrule = $11, last_end = $12, remind_min = $13, etag = $14, updated_at = $15,
+		sequence = $16
 		WHERE id = $1`, e.ID, e.CalendarID, e.Kind, e.Title, e.Place, e.Description, e.Start.UnixMilli(), e.End.UnixMilli(),
-		e.AllDay, e.TZ, e.RRule, e.lastEnd, e.RemindMin, e.ETag, now)
+		e.AllDay, e.TZ, e.RRule, e.lastEnd, e.RemindMin, e.ETag, now, e.Sequence)
 	return err
 }
 

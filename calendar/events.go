@@ -122,6 +122,10 @@ func (s *Service) Update(ctx context.Context, c Caller, id string, in Input) (Ev
 	if err != nil {
 		return e, err
 	}
+	e.Sequence = old.Sequence
+	if moved(old, e) {
+		e.Sequence++
+	}
 	var added []Invitee
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := updateEvent(ctx, tx, &e); err != nil {
@@ -136,7 +140,37 @@ func (s *Service) Update(ctx context.Context, c Caller, id string, in Input) (Ev
 		return e, err
 	}
 	s.mailInvitations(ctx, c, e, added)
+	s.mailChanges(ctx, c, old, e.ID)
 	return s.Event(ctx, c, e.ID)
+}
+
+// mailChanges tells by mail those still invited that the event moved,
+// and those no longer invited that it is cancelled for them.
+func (s *Service) mailChanges(ctx context.Context, c Caller, old Event, id string) {
+	if s.deps.Mailer == nil {
+		return
+	}
+	e, err := s.eventWhere(ctx, `id = $1`, id)
+	if err != nil {
+		s.log.Warn("calendar: update letters not sent", "event", id, "err", err)
+		return
+	}
+	var kept, gone []Invitee
+	for _, o := range old.Invitees {
+		if slices.ContainsFunc(e.Invitees, func(v Invitee) bool { return v.Kind == o.Kind && v.ID == o.ID }) {
+			kept = append(kept, o)
+		} else {
+			gone = append(gone, o)
+		}
+	}
+	if e.Sequence > old.Sequence {
+		s.mailEvent(ctx, c, e, "REQUEST", letterUpdate, kept)
+	}
+	if len(gone) > 0 {
+		cancelled := e
+		cancelled.Invitees, cancelled.Sequence = gone, e.Sequence+1
+		s.mailEvent(ctx, c, cancelled, "CANCEL", letterCancel, gone)
+	}
 }
 
 // Delete removes an event the caller may write.
@@ -148,7 +182,14 @@ func (s *Service) Delete(ctx context.Context, c Caller, id string) error {
 	if !e.CanWrite {
 		return valid.Refuse(access.ErrForbidden, "calendar.readonly", "you may not change this calendar")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error { return deleteEvent(ctx, tx, id) })
+	if err := s.db.Tx(ctx, func(tx *sql.Tx) error { return deleteEvent(ctx, tx, id) }); err != nil {
+		return err
+	}
+	// Those invited hear that it is cancelled: their mail programs take
+	// it out of their calendars.
+	e.Sequence++
+	s.mailEvent(ctx, c, e, "CANCEL", letterCancel, e.Invitees)
+	return nil
 }
 
 // Event returns an event of a calendar the caller may read, or one they

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ func vevent(e Event, organizer Person) *ical.Component {
 		ev.Props.SetDateTime(ical.PropDateTimeStart, e.Start.UTC())
 		ev.Props.SetDateTime(ical.PropDateTimeEnd, e.End.UTC())
 	}
+	seq := ical.NewProp(ical.PropSequence)
+	seq.Value = strconv.Itoa(e.Sequence)
+	ev.Props.Set(seq)
 	ev.Props.SetText(ical.PropSummary, e.Title)
 	if e.Place != "" {
 		ev.Props.SetText(ical.PropLocation, e.Place)

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -44,7 +45,7 @@ func (s *Service) alertInvited(ctx context.Context, tx db.Execer, c Caller, e Ev
 // accept/decline buttons; their METHOD:REPLY comes back to TakeReply. A
 // failed letter is logged: the invitation stands in the calendar.
 func (s *Service) mailInvitations(ctx context.Context, c Caller, e Event, added []Invitee) {
-	if s.deps.Mailer == nil {
+	if s.deps.Mailer == nil || !anyEmail(added) {
 		return
 	}
 	full, err := s.eventWhere(ctx, `id = $1`, e.ID)
@@ -52,33 +53,78 @@ func (s *Service) mailInvitations(ctx context.Context, c Caller, e Event, added 
 		s.log.Warn("calendar: invitation letters not sent", "event", e.ID, "err", err)
 		return
 	}
+	s.mailEvent(ctx, c, full, "REQUEST", letterInvite, added)
+}
+
+// Letters about an event: its invitation, its update (a new time, place
+// or repeat, with a higher SEQUENCE, so the invitee's mail program
+// replaces the event it holds) and its cancellation (METHOD:CANCEL, which
+// removes it there). Each goes to the invitees given who have an address.
+const (
+	letterInvite = "calendar.mail."
+	letterUpdate = "calendar.mail.update_"
+	letterCancel = "calendar.mail.cancel_"
+)
+
+// mailEvent sends e as iCalendar method to the invitees to, worded by
+// the catalogue's keys under prefix (subject, text). The organiser is the
+// event's author, as in the invitation, whoever changes it.
+func (s *Service) mailEvent(ctx context.Context, c Caller, e Event, method, prefix string, to []Invitee) {
+	if s.deps.Mailer == nil || !anyEmail(to) {
+		return
+	}
 	org := Person{Name: c.Name}
 	if s.deps.Staff != nil {
-		if p, err := s.deps.Staff.Person(ctx, c.Scope.UserID); err == nil {
+		author := cmp.Or(e.CreatedBy, c.Scope.UserID)
+		if p, err := s.deps.Staff.Person(ctx, author); err == nil {
 			org = p
 		}
 	}
-	cal := newCalendar("REQUEST")
-	cal.Children = append(cal.Children, vevent(full, org))
+	cal := newCalendar(method)
+	ev := vevent(e, org)
+	if method == "CANCEL" {
+		ev.Props.SetText(ical.PropStatus, "CANCELLED")
+	}
+	cal.Children = append(cal.Children, ev)
 	ics, err := encode(cal)
 	if err != nil {
-		s.log.Warn("calendar: invitation not encoded", "event", e.ID, "err", err)
+		s.log.Warn("calendar: letter not encoded", "event", e.ID, "method", method, "err", err)
 		return
 	}
-	when := full.Start.In(c.Zone).Format("02.01.2006 15:04")
-	if full.AllDay {
-		when = full.Start.Format("02.01.2006")
+	when := e.Start.In(c.Zone).Format("02.01.2006 15:04")
+	if e.AllDay {
+		when = e.Start.Format("02.01.2006")
 	}
-	for _, v := range added {
+	author := c.Name
+	if method == "REQUEST" && prefix == letterInvite {
+		author = org.Name
+	}
+	for _, v := range to {
 		if v.Email == "" {
 			continue
 		}
-		subject := s.deps.Translate(c.Lang, "calendar.mail.subject", full.Title, when)
-		text := s.deps.Translate(c.Lang, "calendar.mail.text", org.Name, full.Title, when, full.Place)
-		if err := s.deps.Mailer.SendInvitation(ctx, v.Email, subject, text, ics); err != nil {
-			s.log.Warn("calendar: invitation letter failed", "event", e.ID, "to", v.Email, "err", err)
+		subject := s.deps.Translate(c.Lang, prefix+"subject", e.Title, when)
+		text := s.deps.Translate(c.Lang, prefix+"text", author, e.Title, when, e.Place)
+		if err := s.deps.Mailer.SendInvitation(ctx, method, v.Email, subject, text, ics); err != nil {
+			s.log.Warn("calendar: letter failed", "event", e.ID, "method", method, "to", v.Email, "err", err)
 		}
 	}
+}
+
+func anyEmail(vs []Invitee) bool {
+	for _, v := range vs {
+		if v.Email != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// moved reports whether a change matters to those invited: the time,
+// the place or the repeat. It raises the SEQUENCE and sends them the update.
+func moved(old, e Event) bool {
+	return !old.Start.Equal(e.Start) || !old.End.Equal(e.End) || old.AllDay != e.AllDay || old.RRule != e.RRule ||
+		old.Place != e.Place
 }
 
 // Answer records the caller's answer to an invitation from the UI.

@@ -65,7 +65,21 @@ func (h handlers) occurrences(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return
 	}
 	bd, err := h.s.Birthdays(r.Context(), lo, hi)
-	answer(w, r, map[string]any{"occurrences": occ, "birthdays": bd, "zone": c.Zone.String()}, err)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	out := map[string]any{"occurrences": occ, "birthdays": bd, "zone": c.Zone.String()}
+	// &members=1: the union members' birthdays in the caller's scope too
+	if q.Get("members") == "1" {
+		mb, more, err := h.s.MemberBirthdays(r.Context(), c, lo, hi)
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		out["member_birthdays"], out["member_birthdays_more"] = mb, more
+	}
+	answer(w, r, out, nil)
 }
 
 func (h handlers) create(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -90,13 +90,16 @@ func (l *MemberLinks) linked(ctx context.Context, tx db.Execer, memberID string)
 }
 
 // Tables names the tables of the registered referrers that are columns
-// (db.RefColumn), for the hub's check that none is missing.
+// (db.RefColumn, or say their table with RefTable), for the hub's check
+// that none is missing.
 func (l *MemberLinks) Tables() []string {
 	_, refs := l.sorted()
 	var out []string
 	for _, r := range refs {
 		if c, ok := r.(db.RefColumn); ok {
 			out = append(out, c.Table)
+		} else if t, ok := r.(interface{ RefTable() string }); ok {
+			out = append(out, t.RefTable())
 		}
 	}
 	return out

@@ -23,6 +23,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workflow"
 	"github.com/profhub/profhub/worktime"
@@ -80,6 +81,9 @@ type Env struct {
 	// messages (chat.go); built with the links and alerts of the
 	// services above, its mentions ring and its document card shows.
 	Chat *chat.Service
+	// Privacy, when set, gets consent texts, the consent register and
+	// retention periods (privacy.go).
+	Privacy *privacy.Service
 }
 
 // Fill adds the demo federation once. A second call does nothing.
@@ -164,6 +168,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillChat(ctx, e); err != nil {
 		return fmt.Errorf("demo: chat: %w", err)
+	}
+	if err := fillPrivacy(ctx, e, sc); err != nil {
+		return fmt.Errorf("demo: personal data: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

@@ -27,9 +27,11 @@ func TestFillOnRunningNode(t *testing.T) {
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Chat: n.Chat, Out: &out, Params: auth.CheapPasswordParams,
 		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
+	env.Privacy = n.Privacy
 	if err := demo.Fill(ctx, env); err != nil {
 		t.Fatal(err)
 	}
+	checkPrivacy(t, n)
 	checkTelegramCampaign(t, n)
 	checkCampaignsReach(t, n)
 	checkWidget(t, n)

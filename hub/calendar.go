@@ -77,6 +77,27 @@ func (c calendarMembers) Member(ctx context.Context, sc access.Scope, id string)
 	return p, nil
 }
 
+// BornIn reads the member list's own filter by birth month, in the
+// caller's scope: current members, cards in use.
+func (c calendarMembers) BornIn(ctx context.Context, sc access.Scope, month, limit int) ([]calendar.MemberBirth, error) {
+	var out []calendar.MemberBirth
+	f := crm.MemberFilter{BirthMonth: month, Status: crm.StatusMember, Sort: "birth_date", Limit: min(limit, 500)}
+	for len(out) < limit {
+		page, err := c.m.ListMembers(ctx, sc, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Members {
+			out = append(out, calendar.MemberBirth{ID: m.ID, Name: m.FullName, BirthDate: m.BirthDate})
+		}
+		if page.Next == "" || len(page.Members) == 0 {
+			break
+		}
+		f.After = page.Next
+	}
+	return out, nil
+}
+
 type calendarAlerts struct{ n *notify.Service }
 
 func (a calendarAlerts) Alert(ctx context.Context, tx db.Execer, al calendar.Alert) error {
@@ -88,13 +109,13 @@ func (a calendarAlerts) Alert(ctx context.Context, tx db.Execer, al calendar.Ale
 // event attached as text/calendar with METHOD:REQUEST.
 type calendarMail struct{ h *Hub }
 
-func (m calendarMail) SendInvitation(ctx context.Context, to, subject, text string, ics []byte) error {
+func (m calendarMail) SendInvitation(ctx context.Context, method, to, subject, text string, ics []byte) error {
 	ch, err := settings.Get(ctx, m.h.DB, workflow.SettingMailChannel, "")
 	if err != nil || ch == "" {
 		return err
 	}
 	_, err = m.h.mailLate.SendLetterWithFiles(ctx, ch, to, subject, text,
-		[]workflow.LetterFile{{Name: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Data: ics}})
+		[]workflow.LetterFile{{Name: "invite.ics", ContentType: "text/calendar; method=" + method + "; charset=UTF-8", Data: ics}})
 	return err
 }
 

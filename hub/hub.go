@@ -41,6 +41,7 @@ import (
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/org/orgapi"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
@@ -91,6 +92,10 @@ type Hub struct {
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
+
+	// Privacy is the personal data duties: access log, subject report,
+	// erasure, consent register, retention.
+	Privacy *privacy.Service
 
 	// Telephony is the telephony connector: the CRM timeline reads a
 	// member's calls through it (CallsOfMember), tests drive its worker.
@@ -192,6 +197,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		"documents": workflow.MemberLinks, "mailing_recipients": mailing.MemberLinks} {
 		h.CRM.MemberLinks.RegisterMemberReferrer(name, r)
 	}
+	h.Privacy = h.newPrivacy()
 	h.newMessengers()
 	if h.Mailing, err = newMailing(h, opts.Mailing); err != nil {
 		return nil, err
@@ -220,6 +226,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Worktime.Routes(mux)
 	h.Chat = h.newChat()
 	h.Chat.Routes(mux)
+	h.Privacy.Routes(mux)
 	h.Calendar, h.CalendarKeys = h.newCalendar()
 	h.Calendar.Routes(mux, h.CalendarKeys)
 	h.Tasks = h.newTasks()
@@ -264,6 +271,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	go func() {
 		defer h.workers.Done()
 		h.Chat.Run(h.workCtx)
+	}()
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Privacy.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
 	h.workers.Add(1)

@@ -2,6 +2,8 @@ package inbox_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -32,6 +34,19 @@ func TestAbsentOperatorIsNotOffered(t *testing.T) {
 	if got := r.offeredTo(t, conv); !slices.Equal(got, []int{1}) {
 		t.Fatalf("offered to %v, want only the present operator [1]", got)
 	}
+	// The console shows the absence, not "online" (GET and POST alike).
+	b := r.n.NewBrowser(t)
+	if resp := b.Login(t, "route-a", "password-a"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	want := inbox.MyPresence{Status: inbox.Online, Effective: inbox.Absent, Absence: absence.Vacation, AbsentUntil: today}
+	for _, call := range [][2]string{{"GET", ""}, {"POST", `{"status":"online"}`}} {
+		code, body := b.Do(t, call[0], "/api/v1/inbox/presence", call[1])
+		var got inbox.MyPresence
+		if err := json.Unmarshal([]byte(body), &got); code != http.StatusOK || err != nil || got != want {
+			t.Errorf("%s presence = %d %s, want %+v", call[0], code, body, want)
+		}
+	}
 	ov, err := r.n.Inbox.Supervisor.Overview(ctx, r.n.System, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +62,9 @@ func TestAbsentOperatorIsNotOffered(t *testing.T) {
 	}
 	if _, err := r.n.Absences.Cancel(ctx, r.n.System, a.ID); err != nil {
 		t.Fatal(err)
+	}
+	if mine, err := r.n.Inbox.Presence.Mine(ctx, r.ops[0].Scope("test")); err != nil || mine != (inbox.MyPresence{Status: inbox.Online, Effective: inbox.Online}) {
+		t.Errorf("after the absence, presence = %+v, %v", mine, err)
 	}
 	// An offer to all is written operator by operator: the first seen
 	// may be the other's, so wait for operator 0's.

@@ -70,7 +70,9 @@ func (c *Client) visible(ev *Event) bool {
 	}
 	switch ev.Kind {
 	case EvPresence:
-		return c.supervisor
+		// supervisors watch everyone's; an operator sees their own, so
+		// the console shows an absence that begins while it is open
+		return c.supervisor || ev.Data["user_id"] == c.UserID
 	case EvLinesChanged:
 		return true
 	}

@@ -79,6 +79,30 @@ func (pr *Presence) effective(ctx context.Context, userID, chosen string) string
 	return chosen
 }
 
+// MyPresence is an operator's state as their console shows it: the one
+// they chose, the one routing uses (absent instead of online during an
+// approved absence), and that absence's kind and last day.
+type MyPresence struct {
+	Status      string `json:"status"`
+	Effective   string `json:"effective"`
+	Absence     string `json:"absence,omitempty"`
+	AbsentUntil string `json:"absent_until,omitempty"`
+}
+
+// Mine is the caller's presence.
+func (pr *Presence) Mine(ctx context.Context, sc access.Scope) (MyPresence, error) {
+	chosen, err := pr.chosenPresence(ctx, sc.UserID)
+	if err != nil {
+		return MyPresence{}, fmt.Errorf("inbox: presence: %w", err)
+	}
+	out := MyPresence{Status: chosen, Effective: chosen}
+	out.Absence, out.AbsentUntil = pr.absentNow(ctx, sc.UserID)
+	if chosen == Online && out.Absence != "" {
+		out.Effective = Absent
+	}
+	return out, nil
+}
+
 // RecheckAbsence applies a person's absence to routing at once (the hub
 // calls it when an absence is approved, cancelled or entered): a present
 // operator whose absence has begun is offered nothing more, and their

@@ -22,7 +22,7 @@ func (h *presenceHandlers) httpSetPresence(w http.ResponseWriter, r *http.Reques
 		httpapi.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, in)
+	h.httpGetPresence(w, r, p)
 }
 
 func (h *presenceHandlers) httpMyOffers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -34,13 +34,14 @@ func (h *presenceHandlers) httpMyOffers(w http.ResponseWriter, r *http.Request, 
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"offers": offers})
 }
 
-// httpGetPresence returns the caller's chosen state, for a console that
-// (re)loads.
+// httpGetPresence returns the caller's chosen state and the one routing
+// uses (absent during an approved absence), for a console that (re)loads
+// or has just changed it.
 func (h *presenceHandlers) httpGetPresence(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	status, err := h.Presence.chosenPresence(r.Context(), p.User.ID)
+	mine, err := h.Presence.Mine(r.Context(), p.Scope)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
+	httpapi.WriteJSON(w, http.StatusOK, mine)
 }

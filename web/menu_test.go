@@ -56,12 +56,12 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
-		access.Chairman:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
-		access.Deputy:        {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
-		access.Secretary:     {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/mailings", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
-		access.Operator:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
-		access.Executor:      {"/inbox", "/feed", "/members", "/appeals", "/lists", "/documents", "/calendar", "/chat", "/absences", "/tasks", "/settings"},
+		access.Administrator: {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Chairman:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Deputy:        {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Operator:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Executor:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 	}
 	for _, role := range access.Roles {
 		t.Run(string(role), func(t *testing.T) {

@@ -59,6 +59,9 @@ var funcs = template.FuncMap{
 		}
 		return strings.TrimSpace(p.Given + " " + p.Patronymic)
 	},
+	// short is a person's short full name ("Кузнецова Т. М."), for the
+	// header, where the full one pushed the menu onto a second line.
+	"short": names.Short,
 	// clockStrings are the working day control's words (clock.js).
 	"clockStrings": func(lang string) string {
 		return string(scriptStrings(lang, func(k string) (string, bool) {
@@ -111,7 +114,7 @@ type view struct {
 	CSRF             string
 	IsAdmin          bool
 	CanAudit         bool
-	Menu             []menuEntry // the areas the user may open (menu.go)
+	Menu             []menuGroup // the areas the user may open, grouped (menu.go)
 	scope            access.Scope
 	Flash            string
 	Error            string

@@ -66,6 +66,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tasks", s.staff.tasks)
 	mux.HandleFunc("GET /chat", s.staff.chat)
 	mux.HandleFunc("GET /admin/calendar", s.staff.calendar)
+	mux.HandleFunc("GET /admin/privacy", s.staff.privacy)
 
 	// One's own profile (ui_profile.go; enrolment is sign-in's).
 	pr := s.profile

@@ -47,3 +47,14 @@ func (h staffPages) calendar(w http.ResponseWriter, r *http.Request) {
 	}
 	h.ui.script(w, r, "workcal", "title.workcal", "settings")
 }
+
+// privacy is the personal data duties' page: the access log, the consent
+// register with the consent texts and, for who manages settings, the
+// retention periods (web/static/privacy.js over /api/v1/privacy). Those
+// who read the audit log open it.
+func (h staffPages) privacy(w http.ResponseWriter, r *http.Request) {
+	if h.ui.admin(w, r, access.ReadAudit) == nil {
+		return
+	}
+	h.ui.script(w, r, "privacy", "title.privacy", "settings")
+}

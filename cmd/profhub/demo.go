@@ -20,6 +20,7 @@ import (
 	"github.com/profhub/profhub/mailing"
 	"github.com/profhub/profhub/notify"
 	"github.com/profhub/profhub/org"
+	"github.com/profhub/profhub/privacy"
 	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
@@ -45,8 +46,9 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 		Sources: hub.TaskSources(docs, c, e, cal, cfg.Zone()), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	fd := feed.New(feed.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.FeedAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	pd := privacy.New(privacy.Deps{DB: d, Zone: cfg.Zone(), Subjects: hub.PrivacySubjects(c.Members, d), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd})
 }
 
 func (c *cli) demo(args []string) error {

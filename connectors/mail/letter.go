@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strings"
 	"time"
 
@@ -123,7 +124,7 @@ func writeLetter(w io.Writer, h gomail.Header, text string, files []LetterFile) 
 	}
 	for _, f := range files {
 		var ah gomail.AttachmentHeader
-		ah.SetContentType(cmp.Or(f.ContentType, "application/octet-stream"), nil)
+		setFileType(&ah, f.ContentType)
 		ah.SetFilename(blob.CleanName(f.Name))
 		ah.Set("Content-Transfer-Encoding", "base64")
 		aw, err := mw.CreateAttachment(ah)
@@ -138,4 +139,16 @@ func writeLetter(w io.Writer, h gomail.Header, text string, files []LetterFile) 
 		}
 	}
 	return mw.Close()
+}
+
+// setFileType sets a file part's Content-Type. A type with parameters
+// ("text/calendar; method=REQUEST") is split first: given whole,
+// go-message writes an empty Content-Type, and a mail program shows an
+// invitation as a nameless file instead of offering to answer it.
+func setFileType(h *gomail.AttachmentHeader, ctype string) {
+	t, params, err := mime.ParseMediaType(cmp.Or(ctype, "application/octet-stream"))
+	if err != nil {
+		t, params = "application/octet-stream", nil
+	}
+	h.SetContentType(t, params)
 }

@@ -150,7 +150,7 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 			return nil, &inbox.SendError{Permanent: true, Reason: "the file " + a.Name + " is missing from storage"}
 		}
 		var ah gomail.AttachmentHeader
-		ah.SetContentType(firstNonEmpty(a.ContentType, "application/octet-stream"), nil)
+		setFileType(&ah, a.ContentType)
 		ah.SetFilename(a.Name)
 		ah.Set("Content-Transfer-Encoding", "base64")
 		aw, err := w.CreateAttachment(ah)

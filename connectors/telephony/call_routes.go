@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
@@ -50,7 +51,7 @@ type callLog interface {
 	memberByPhone(ctx context.Context, phone string) string
 	callerCard(ctx context.Context, sc access.Scope, number, memberID string) CallerCard
 	recordingOf(ctx context.Context, callID string) (key, contentType string, err error)
-	auditRecordingDownload(ctx context.Context, sc access.Scope, row CallRow) error
+	auditRecording(ctx context.Context, sc access.Scope, row CallRow, action string) error
 	auditExport(ctx context.Context, sc access.Scope, f CallFilter, rows int) error
 }
 
@@ -176,11 +177,18 @@ func (h callHandlers) recording(w http.ResponseWriter, r *http.Request, p *auth.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.URL.Query().Get("download") == "1" {
 		// A downloaded recording leaves the system: audited like an export.
-		if err := h.calls.auditRecordingDownload(r.Context(), p.Scope, row); err != nil {
+		if err := h.calls.auditRecording(r.Context(), p.Scope, row, "telephony.recording_download"); err != nil {
 			httpapi.Error(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Disposition", `attachment; filename="call-`+row.StartedAt.In(h.zone).Format("2006-01-02-150405")+audioExt(ctype)+`"`)
+	} else if rng := r.Header.Get("Range"); rng == "" || strings.HasPrefix(rng, "bytes=0-") {
+		// Listening is an access to personal data (152-FZ): recorded when
+		// the player starts from the beginning, not on every seek.
+		if err := h.calls.auditRecording(r.Context(), p.Scope, row, "telephony.recording_listen"); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
 	}
 	http.ServeContent(w, r, "", row.StartedAt, f)
 }

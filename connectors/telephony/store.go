@@ -201,12 +201,13 @@ func (c *Connector) recordingOf(ctx context.Context, callID string) (key, conten
 	return key, contentType, err
 }
 
-// auditRecordingDownload records that a recording left the system, as an
-// export does.
-func (c *Connector) auditRecordingDownload(ctx context.Context, sc access.Scope, row CallRow) error {
+// auditRecording records that a recording was listened to or left the
+// system (action), naming the member, whose access log shows it; the
+// number is not written: the audit log outlives an erasure.
+func (c *Connector) auditRecording(ctx context.Context, sc access.Scope, row CallRow, action string) error {
 	return c.db.Tx(ctx, func(tx *sql.Tx) error {
-		return audit.Record(ctx, tx, sc, audit.Entry{Action: "telephony.recording_download", ObjectType: "call",
-			ObjectID: row.ID, Details: map[string]any{"number": row.Number}})
+		return audit.Record(ctx, tx, sc, audit.Entry{Action: action, ObjectType: "call",
+			ObjectID: row.ID, Details: map[string]any{"member_id": row.MemberID}})
 	})
 }
 

@@ -65,6 +65,11 @@ await run('absences', async (browser, current) => {
   check(!(await chair.locator('#abs-chart td.a-vacation.requested').count()), 'the approved days are not drawn as a request');
   await shoot(chair, 'absences', { fullPage: true });
 
+  // op1's open console says so at once: not "На линии" but the absence.
+  await op1.waitForFunction(() => document.getElementById('presence').value === 'absent', null, { timeout: 30000 });
+  const shown = await op1.locator('#presence option:checked').textContent();
+  check(shown.startsWith('Отсутствует: отпуск до '), 'the console shows the absence: ' + shown);
+
   // A member writes: op1 is absent, so the strict order skips them.
   await post('Сидорова Мария', 'abs-1', 'Здравствуйте, вопрос по отпускным');
   const offer = op2.locator('.offer', { hasText: 'Сидорова' });

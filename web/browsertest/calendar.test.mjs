@@ -1,7 +1,8 @@
 // The staff calendar in real Chromium: a secretary schedules a plenum in
 // the federation's calendar and invites an employee; the plenum shows in
-// the month view; the employee opens it and answers "Приду"; on a phone
-// the calendar opens as a list. Started by web/calendar_browser_test.go.
+// the month view and in the week's and the day's hourly grid at its hours;
+// the employee opens it and answers "Приду"; on a phone the calendar
+// opens as a list, and the week as day blocks. Started by web/calendar_browser_test.go.
 import { check, run, shoot, signIn, phoneWidth } from './harness.mjs';
 
 await run('calendar', async (browser, current) => {
@@ -34,6 +35,36 @@ await run('calendar', async (browser, current) => {
   await sec.evaluate(() => window.scrollTo(0, 0));
   await shoot(sec, 'calendar-month');
 
+  // The week and the day as an hourly grid: the plenum stands from 10:00
+  // to 13:00 (48 px an hour), in the week of the 15th.
+  await sec.click('.cal-views button[data-view="week"]');
+  await sec.waitForSelector('.cal-hours .cal-hcol');
+  const monday = d => { const x = new Date(d.getFullYear(), d.getMonth(), d.getDate()); x.setDate(x.getDate() - (x.getDay() + 6) % 7); return x; };
+  const weeks = Math.round((monday(new Date(day + 'T12:00:00')) - monday(new Date())) / (7 * 864e5));
+  for (let i = 0; i < Math.abs(weeks); i++) await sec.click(weeks > 0 ? '#cal-next' : '#cal-prev');
+  const ev = sec.locator('.cal-hcol[data-day="' + day + '"] .cal-hevent', { hasText: 'Пленум обкома' });
+  await ev.waitFor({ timeout: 30000 });
+  const box = await ev.evaluate(e => ({ top: e.offsetTop, height: e.offsetHeight }));
+  check(box.top === 480 && box.height >= 140 && box.height <= 144, 'the plenum is placed 10:00–13:00: ' + JSON.stringify(box));
+  check(await sec.locator('.cal-hcol').count() === 7, 'a week has seven columns');
+  await sec.evaluate(() => window.scrollTo(0, 0));
+  await sec.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-week.png' });
+  await sec.click('.cal-hday button >> text=' + day.slice(8, 10) + '.' + day.slice(5, 7));
+  await sec.waitForFunction(() => document.querySelectorAll('.cal-hcol').length === 1);
+  check(await sec.locator('.cal-hcol[data-day="' + day + '"] .cal-hevent', { hasText: 'Пленум обкома' }).count() === 1, 'the day view shows the plenum');
+  await sec.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-day.png' });
+
+  // The members' birthdays, asked for: a member of the secretary's scope
+  // born on the 15th, whose chip opens the card.
+  await sec.check('#cal-members-bd');
+  const bd = sec.locator('.cal-hallday a.cal-member-bd', { hasText: 'Жукова Ольга' });
+  await bd.waitFor({ timeout: 30000 });
+  check((await bd.getAttribute('href')).startsWith('/members?id='), 'the birthday leads to the member\'s card');
+  await sec.evaluate(() => window.scrollTo(0, 0));
+  await sec.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-day-birthdays.png' });
+  await sec.uncheck('#cal-members-bd');
+  await sec.waitForSelector('a.cal-member-bd', { state: 'detached' });
+
   // The employee sees the plenum and accepts it.
   const iv = await signIn(browser, 'ivanov', { path: '/calendar' });
   current.page = iv;
@@ -50,6 +81,12 @@ await run('calendar', async (browser, current) => {
   await phone.click('#cal-today');
   await phone.waitForSelector('.cal-list .cal-daybox');
   await phone.screenshot({ path: (process.env.PROFHUB_SHOTS || 'screenshots') + '/calendar-phone-list.png', fullPage: true });
+  // The week on a phone is day blocks, not the hourly grid.
+  await phone.click('.cal-views button[data-view="week"]');
+  await phone.waitForSelector('.cal-week .cal-daybox');
+  check(await phone.locator('.cal-hours').count() === 0, 'no hourly grid at 390 px');
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 390, 'the week fits the phone: ' + wide);
 
   for (const p of [sec, iv, phone]) {
     // The refused form (end before start) is the one expected 422.

@@ -1,5 +1,6 @@
-// The staff calendar: month, week and day views and a list (the phone's
-// view), an event form with invitees, an event card with answers, and the
+// The staff calendar: month, week and day views (the week and the day as
+// an hourly grid, calendar_hours.js; on a phone as day blocks) and a list
+// (the phone's view), an event form with invitees, an event card with answers, and the
 // phone sync panel (CalDAV address, app passwords, feed). Everything goes
 // through the calendar API; text is set with textContent only.
 (function () {
@@ -45,7 +46,8 @@
   function load() {
     title();
     var r = range();
-    return api('GET', '/api/v1/calendar/occurrences?from=' + ymd(r.from) + '&to=' + ymd(r.to)).then(function (res) {
+    var members = document.getElementById('cal-members-bd');
+    return api('GET', '/api/v1/calendar/occurrences?from=' + ymd(r.from) + '&to=' + ymd(r.to) + (members.checked ? '&members=1' : '')).then(function (res) {
       var byDay = {};
       res.occurrences.forEach(function (o) {
         var s = local(o.start), e = local(o.end), d = s.date;
@@ -56,16 +58,24 @@
           var n = new Date(d + 'T00:00:00'); d = ymd(addDays(n, 1));
         }
       });
-      res.birthdays.forEach(function (b) { (byDay[b.date] = byDay[b.date] || []).push({ birthday: b }); });
+      res.birthdays.concat(res.member_birthdays || []).forEach(function (b) { (byDay[b.date] = byDay[b.date] || []).push({ birthday: b }); });
       view.textContent = '';
       view.className = 'cal-view cal-' + state.view;
-      if (state.view === 'month') month(r, byDay); else days(r, byDay);
+      if (res.member_birthdays_more) view.appendChild(el('p', 'muted', t('members_bd_more')));
+      if (state.view === 'month') month(r, byDay);
+      else if (state.view !== 'list' && !phone.matches) window.profhubCalendarHours(view, r, byDay, hourHelpers);
+      else days(r, byDay);
     }).catch(ui.fail());
   }
 
   function chip(o) {
     if (o.birthday) {
-      return el('div', 'cal-chip cal-birthday', '🎂 ' + o.birthday.name + (o.birthday.age ? ' (' + o.birthday.age + ')' : ''));
+      var text = '🎂 ' + o.birthday.name + (o.birthday.age ? ' (' + o.birthday.age + ')' : '');
+      if (!o.birthday.member_id) return el('div', 'cal-chip cal-birthday', text);
+      // a union member's: their card, to congratulate them from it
+      var a = el('a', 'cal-chip cal-birthday cal-member-bd', text);
+      a.href = '/members?id=' + encodeURIComponent(o.birthday.member_id);
+      return a;
     }
     var c = el('button', 'cal-chip cal-k-' + o.kind);
     c.type = 'button';
@@ -106,6 +116,10 @@
     }
     if (!any) view.appendChild(el('p', 'muted', t('nothing_month')));
   }
+
+  // What the hourly grid (calendar_hours.js) borrows from this page.
+  var hourHelpers = { ymd: ymd, addDays: addDays, today: today, local: local, chip: chip,
+    openDay: function (d) { state.day = d; state.view = 'day'; load(); } };
 
   // --- the event card -----------------------------------------------------
   function openEvent(id) {
@@ -177,6 +191,13 @@
   document.getElementById('cal-next').addEventListener('click', function () { step(1); });
   document.getElementById('cal-today').addEventListener('click', function () { state.day = today(); load(); });
   document.getElementById('cal-new').addEventListener('click', function () { window.profhubCalendarForm.open(null); });
+  // The members' birthdays are asked for, and the choice kept on this device.
+  var membersBd = document.getElementById('cal-members-bd');
+  try { membersBd.checked = localStorage.getItem('profhub.calendar.members_bd') === '1'; } catch (e) { /* private mode */ }
+  membersBd.addEventListener('change', function () {
+    try { localStorage.setItem('profhub.calendar.members_bd', membersBd.checked ? '1' : ''); } catch (e) { /* private mode */ }
+    load();
+  });
 
   ui.me().then(function () {
     return api('GET', '/api/v1/calendar/calendars');

@@ -51,6 +51,7 @@
       [t('crm_left_reason'), m.left_reason], [t('crm_activists'), m.activist ? '✓ ' + m.flags.join(', ') : ''], [t('crm_consents'), consents]];
     fields.forEach(function (f) { pairs.push([f.label, ui.customText(f, m.custom[f.key])]); });
     card.appendChild(dl(pairs));
+    if (ui.privacyActions) ui.privacyActions(card, m, ctx.changed); // privacy_card.js
     if (ctx.canEdit) {
       var row = el('div', 'row card-actions');
       var edit = button(t('crm_edit'), 'primary');

@@ -461,6 +461,9 @@
       case 'lines_changed':
         loadLines();
         break;
+      case 'presence': // one's own: an absence began or ended
+        if (ev.data && ev.data.user_id === root.dataset.user) loadPresence().catch(function () {});
+        break;
       case 'call_ringing':
         if (window.profhubCallerCard && ev.data) window.profhubCallerCard(ev.data.card);
         break;
@@ -511,9 +514,27 @@
   }
 
   // --- presence ------------------------------------------------------------
+  // showPresence puts the state into the selector. During an approved
+  // absence routing takes "online" as absent, and so does the selector:
+  // it shows the absence, which the operator cannot choose.
+  function showPresence(p) {
+    var sel = $('presence'), abs = sel.querySelector('option[value="absent"]');
+    var absent = p.effective === 'absent';
+    if (absent) {
+      if (!abs) { abs = new Option('', 'absent'); abs.disabled = true; sel.insertBefore(abs, sel.firstChild); }
+      abs.textContent = t('absent') + ': ' + t('abs_kind_' + p.absence).toLowerCase() + ' ' + t('abs_until') + ' ' + ui.day(p.absent_until);
+    } else if (abs) {
+      abs.remove();
+    }
+    sel.value = absent ? 'absent' : p.status;
+    sel.classList.toggle('absent', absent);
+  }
+  function loadPresence() { return api('GET', '/api/v1/inbox/presence').then(showPresence); }
   $('presence').addEventListener('change', function () {
-    api('POST', '/api/v1/inbox/presence', { status: $('presence').value }).then(function () {
-      if ($('presence').value === 'online' && window.Notification && Notification.permission === 'default') Notification.requestPermission();
+    var chosen = $('presence').value;
+    api('POST', '/api/v1/inbox/presence', { status: chosen }).then(function (p) {
+      showPresence(p);
+      if (p.effective === 'online' && window.Notification && Notification.permission === 'default') Notification.requestPermission();
     }).catch(fail);
   });
 
@@ -544,9 +565,8 @@
 
   ui.me().then(function (r) {
     state.users[r.user.id] = r.user.full_name;
-    return Promise.all([loadLines(), api('GET', '/api/v1/inbox/presence')]);
-  }).then(function (r) {
-    $('presence').value = r[1].status;
+    return Promise.all([loadLines(), loadPresence()]);
+  }).then(function () {
     return loadList();
   }).then(function () {
     // ?c=ID opens that conversation (links from the bell and the home page)

@@ -31,6 +31,7 @@ var goMigrations = []goMigration{
 	crmAppeals,
 	inboxSearch,
 	inboxSearchFilters,
+	privacy,
 	searchDocsByConversation,
 }
 
