@@ -77,5 +77,6 @@ await run('call', async (browser, current) => {
   await pe.click('#call-decline');
   await iv.locator('#call-view').waitFor({ state: 'hidden', timeout: 30000 });
   await pe.locator('#chat-messages .chat-msg', { hasText: 'Пропущенный звонок' }).waitFor(wait);
+  await shoot(pe, 'call-missed');
   for (const p of [iv, pe]) check(p.errors.length === 0, 'no script errors: ' + p.errors.join('; '));
 });
