@@ -26,6 +26,7 @@ package chat
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/profhub/profhub/internal/security/access"
@@ -151,6 +152,10 @@ type Deps struct {
 	Log    *slog.Logger
 	Links  Linker
 	Alerts Alerter
+	// ICE is what the browsers need to reach each other in a call;
+	// RingFor how long a call rings before it is missed (0: 45 s).
+	ICE     ICE
+	RingFor time.Duration
 }
 
 // Service is the chat's one service.
@@ -160,6 +165,11 @@ type Service struct {
 	log   *slog.Logger
 	deps  Deps
 	relay *relay
+	// callsReady is closed once this node hears call frames, so no socket
+	// opens before it could get them.
+	callsReady chan struct{}
+	callsOnce  sync.Once
+	runCtx     context.Context // Run's: a ringing call's timer stops with the node
 }
 
 // New builds the service; Run starts its live relay.
@@ -169,11 +179,20 @@ func New(d Deps) *Service {
 	}
 	s := &Service{db: d.DB, blobs: d.Blobs, log: d.Log.With("pkg", "chat"), deps: d}
 	s.relay = newRelay(s)
+	s.callsReady = make(chan struct{})
 	return s
 }
 
 // Run delivers committed events to this node's streams until ctx ends.
-func (s *Service) Run(ctx context.Context) { s.relay.run(ctx) }
+func (s *Service) Run(ctx context.Context) {
+	s.runCtx = ctx // before callsReady: no call starts earlier
+	if s.deps.KV != nil {
+		go calls{s}.listenCalls(ctx)
+	} else {
+		s.callsOnce.Do(func() { close(s.callsReady) })
+	}
+	s.relay.run(ctx)
+}
 
 // ChatLink is where a chat opens on the web.
 func ChatLink(id string) string { return "/chat#" + id }

@@ -32,6 +32,7 @@ type relay struct {
 type sub struct {
 	userID string
 	events chan Event
+	calls  chan CallMsg
 	done   chan struct{} // closed when the stream fell behind: it reconnects and resumes
 	once   sync.Once
 }
@@ -157,6 +158,21 @@ func (r *relay) deliver(ev Event, members map[string]bool) {
 	r.cursor = ev.Seq
 }
 
+// deliverCall hands a call frame to every stream of userID on this node;
+// a stream too slow for it misses it (a call is live or not at all).
+func (r *relay) deliverCall(userID string, m CallMsg) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for c := range r.subs {
+		if c.userID == userID {
+			select {
+			case c.calls <- m:
+			default:
+			}
+		}
+	}
+}
+
 func (r *relay) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -171,7 +187,12 @@ func (r *relay) attach(ctx context.Context, userID string) (*sub, int64, error) 
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
 	}
-	c := &sub{userID: userID, events: make(chan Event, 256), done: make(chan struct{})}
+	select {
+	case <-r.s.callsReady:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	c := &sub{userID: userID, events: make(chan Event, 256), calls: make(chan CallMsg, 256), done: make(chan struct{})}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.subs[c] = struct{}{}

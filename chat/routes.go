@@ -34,6 +34,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/search", a(h.search))
 	mux.HandleFunc("GET "+p+"/people", a(h.people))
 	mux.HandleFunc("GET "+p+"/ws", a(h.stream))
+	mux.HandleFunc("GET "+p+"/ice", a(h.ice))
 }
 
 func answer(w http.ResponseWriter, r *http.Request, v any, err error) {

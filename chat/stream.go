@@ -27,10 +27,12 @@ const backlogMax = 1000
 //
 //	{"type":"event","event":{"seq","kind":"message|edited|deleted","chat_id","message"}}
 //	{"type":"event","event":{"seq","kind":"read","chat_id","read_num"}}
+//	{"type":"call","call":{"op",…}}   both ways: calls.go
 type frame struct {
 	Type  string         `json:"type"`
 	Seq   int64          `json:"seq,omitempty"`
 	Event map[string]any `json:"event,omitempty"`
+	Call  *CallMsg       `json:"call,omitempty"`
 }
 
 func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -39,7 +41,7 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if err != nil {
 		return
 	}
-	conn.SetReadLimit(4 << 10)
+	conn.SetReadLimit(64 << 10) // a call's SDP offer runs to several kilobytes
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	c, upTo, err := h.s.relay.attach(ctx, p.User.ID)
@@ -55,8 +57,17 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 			if err := wsjson.Read(ctx, conn, &in); err != nil {
 				return
 			}
-			if in.Type == "ping" {
+			switch {
+			case in.Type == "ping":
 				_ = write(ctx, conn, frame{Type: "pong"})
+			case in.Type == "call" && in.Call != nil:
+				in.Call.From, in.Call.Name, in.Call.Peers = "", "", nil
+				if err := h.s.Signal(ctx, p.Scope, *in.Call); err != nil {
+					if _, refused := err.(errCall); !refused {
+						httpapi.Logger(ctx).Warn("call frame failed", "op", in.Call.Op, "err", err)
+					}
+					_ = write(ctx, conn, frame{Type: "call", Call: &CallMsg{Op: OpError, CallID: in.Call.CallID, ChatID: in.Call.ChatID, Error: callError(err)}})
+				}
 			}
 		}
 	}()
@@ -92,6 +103,10 @@ func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Princip
 			// Fell behind, or the node stops: the page resumes from its last seq.
 			conn.Close(websocket.StatusTryAgainLater, "reconnect and resume")
 			return
+		case m := <-c.calls:
+			if write(ctx, conn, frame{Type: "call", Call: &m}) != nil {
+				return
+			}
 		case ev := <-c.events:
 			if ev.Seq <= sent {
 				continue

@@ -12,7 +12,7 @@ import (
 // apparatus's unit chat (with a document shared as a card and a mention),
 // a group on the collective-bargaining campaign across organisations, and
 // a direct chat of the chairman and her deputy with an edited and a
-// deleted message.
+// deleted message and a call of his she missed.
 func fillChat(ctx context.Context, e Env) error {
 	if e.Chat == nil {
 		return nil
@@ -69,6 +69,7 @@ func fillChat(ctx context.Context, e Env) error {
 			{from: "chairman", text: "Сергей Петрович, зайдите после обеда, обсудим выступление на пленуме."},
 			{from: "deputy", text: "Буду в 14:00.", edit: "Буду в 14:30, задерживаюсь в министерстве."},
 			{from: "deputy", text: "Черновик доклада в почте.", remove: true},
+			{from: "deputy", text: chat.MissedCallText}, // as a call nobody took leaves it (chat/calls.go)
 			{from: "chairman", text: "Хорошо, жду."},
 		}},
 	}

@@ -18,7 +18,8 @@ import (
 // through its own ports, satisfied here.
 
 func (h *Hub) newChat() *chat.Service {
-	return chat.New(chat.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Log: h.Log, Links: ChatLinks(h.Inbox, h.CRM, h.Docs), Alerts: ChatAlerts(h.Notify)})
+	return chat.New(chat.Deps{DB: h.DB, KV: h.KV, Blobs: h.Blobs, Log: h.Log, Links: ChatLinks(h.Inbox, h.CRM, h.Docs), Alerts: ChatAlerts(h.Notify),
+		ICE: chat.ICE{STUN: h.Config.ICEServers, TURN: h.Config.TURNURLs, Secret: h.Config.TURNSecret}})
 }
 
 // ChatLinks names shared conversations, appeals, documents and tasks to a

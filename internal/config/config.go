@@ -45,6 +45,12 @@ type Config struct {
 	// TimeZone is the installation's zone: pages, exports and letters show
 	// dates and times in it, unless a user chose another in the profile.
 	TimeZone *time.Location
+	// Calls in the chat: STUN/TURN URLs handed to the browsers, and the
+	// secret shared with coturn (use-auth-secret) from which the hub makes
+	// short-lived TURN credentials.
+	ICEServers []string
+	TURNURLs   []string
+	TURNSecret string
 }
 
 // DefaultTimeZone is Orenburg's zone (UTC+5). The IANA database has no
@@ -104,6 +110,23 @@ var settings = []setting{
 		set: setMetricsToken, get: func(c *Config) string { return c.MetricsToken }},
 	{env: "PROFHUB_TIME_ZONE", flag: "time-zone", def: DefaultTimeZone, help: "IANA time zone of the installation's dates and times (Orenburg: Asia/Yekaterinburg, UTC+5); a user may choose another in the profile",
 		set: setTimeZone, get: func(c *Config) string { return c.Zone().String() }},
+	{env: "PROFHUB_ICE_SERVERS", flag: "ice-servers", help: "comma-separated STUN URLs for calls in the chat, e.g. stun:turn.example.org:3478 (default: none, calls work on one network)",
+		set: func(c *Config, v string) error { c.ICEServers = splitList(v); return nil }, get: func(c *Config) string { return strings.Join(c.ICEServers, ",") }},
+	{env: "PROFHUB_TURN_URLS", flag: "turn-urls", help: "comma-separated TURN URLs for calls, e.g. turn:turn.example.org:3478?transport=udp (needs PROFHUB_TURN_SECRET)",
+		set: func(c *Config, v string) error { c.TURNURLs = splitList(v); return nil }, get: func(c *Config) string { return strings.Join(c.TURNURLs, ",") }},
+	{env: "PROFHUB_TURN_SECRET", flag: "turn-secret", secret: true, help: "coturn's static-auth-secret: the hub hands out short-lived TURN credentials made with it",
+		set: func(c *Config, v string) error { c.TURNSecret = v; return nil }, get: func(c *Config) string { return c.TURNSecret }},
+}
+
+// splitList reads a comma-separated list, blanks dropped.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Loader collects settings from the environment and from flags registered

@@ -63,6 +63,7 @@
       current = r.chat;
       members = r.chat.members;
       $('chat-title').textContent = current.title;
+      $('call-buttons').hidden = members.length < 2 || members.length > 4; // calls.go: MaxCallSize
       $('chat-people').textContent = members.length + ' · ' + members.map(function (m) { return m.surname; }).join(', ');
       page.classList.add('chat-open');
       form.hidden = false;
@@ -383,7 +384,10 @@
 
   ui.me().then(function (r) {
     me = r.user.id;
-    var conn = ui.live('/api/v1/chat/ws', { onEvent: onEvent, onResync: onResync });
+    var conn = ui.live('/api/v1/chat/ws', { onEvent: onEvent, onResync: onResync, onFrame: function (f) {
+      if (f.type === 'call' && window.profhubCall) window.profhubCall.frame(f);
+    } });
+    if (window.profhubCall) window.profhubCall.init(conn, me, function () { return current; });
     // Going offline closes the socket at once; profhub.live then resumes
     // from the last event it saw when the network returns.
     window.addEventListener('offline', function () { if (conn.ws) conn.ws.close(); });

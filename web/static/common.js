@@ -186,6 +186,7 @@ window.profhub = (function () {
           else if (f.type === 'event') event(f.event);
           else if (f.type === 'events') f.events.forEach(event);
           else if (f.type === 'resync') { conn.seq = f.seq; if (h.onResync) h.onResync(); }
+          else if (h.onFrame) h.onFrame(f); // other frames (the chat's calls) to the page
         };
         ws.onclose = function () {
           clearInterval(ping);
