@@ -44,6 +44,7 @@ import (
 	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
+	"github.com/profhub/profhub/webhooks"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
@@ -83,6 +84,8 @@ type Hub struct {
 	Tasks *tasks.Service
 	// Chat is the staff's internal chat.
 	Chat *chat.Service
+	// Webhooks sends events to the integrations' endpoints.
+	Webhooks *webhooks.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -230,6 +233,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Home.Routes(mux)
 	h.Feed = h.newFeed()
 	h.Feed.Routes(mux)
+	h.Webhooks = h.newWebhooks()
+	h.Webhooks.Routes(mux)
 	h.connectors = h.newConnectors()
 	h.wireStaffTelegram()
 	for _, c := range h.connectors {
@@ -266,6 +271,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		h.Chat.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Webhooks.Run(h.workCtx)
+	}()
+	h.every(10*time.Second, "campaign states for webhooks", h.watchCampaigns)
 	h.workers.Add(1)
 	go func() {
 		defer h.workers.Done()

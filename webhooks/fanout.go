@@ -31,6 +31,11 @@ type envelope struct {
 	Data      json.RawMessage `json:"data"`
 }
 
+func newEnvelope(id, eventType string, at time.Time, data any) (envelope, error) {
+	raw, err := json.Marshal(data)
+	return envelope{ID: id, Type: eventType, CreatedAt: at.UTC(), Data: raw}, err
+}
+
 type subscriber struct {
 	id     string
 	events []string
@@ -99,11 +104,10 @@ func (s *Service) fanOut(ctx context.Context) (int, error) {
 // mailings) for every endpoint subscribed to it. It is called after the
 // source's commit: a crash in between loses the event.
 func (s *Service) Publish(ctx context.Context, eventType string, data any) error {
-	raw, err := json.Marshal(data)
+	env, err := newEnvelope(uuid.Must(uuid.NewV7()).String(), eventType, s.now(), data)
 	if err != nil {
 		return fmt.Errorf("webhooks: publish %s: %w", eventType, err)
 	}
-	env := envelope{ID: uuid.Must(uuid.NewV7()).String(), Type: eventType, CreatedAt: s.now().UTC(), Data: raw}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		subs, err := subscribers(ctx, tx)
 		if err != nil {

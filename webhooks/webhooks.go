@@ -93,6 +93,9 @@ type Deps struct {
 	DB     *db.DB
 	Log    *slog.Logger
 	Events EventLog // nil: no inbox events
+	// Feeds are other sources with an ordered log, by the name of
+	// their cursor's row (the appeals' history).
+	Feeds  map[string]Feed
 	Box    Sealer
 	NodeID string
 	// AllowPrivate lets endpoints reach loopback and private addresses
@@ -110,6 +113,7 @@ type Service struct {
 	db           *db.DB
 	log          *slog.Logger
 	events       EventLog
+	feeds        map[string]Feed
 	box          Sealer
 	node         string
 	allowPrivate bool
@@ -121,7 +125,7 @@ type Service struct {
 
 // New builds the service.
 func New(d Deps) *Service {
-	s := &Service{db: d.DB, log: d.Log, events: d.Events, box: d.Box, node: d.NodeID,
+	s := &Service{db: d.DB, log: d.Log, events: d.Events, feeds: d.Feeds, box: d.Box, node: d.NodeID,
 		allowPrivate: d.AllowPrivate, now: d.Now, client: d.Client, timeout: d.Timeout}
 	if s.timeout <= 0 {
 		s.timeout = Timeout
@@ -164,6 +168,13 @@ func (s *Service) Step(ctx context.Context) (int, error) {
 	n, err := s.fanOut(ctx)
 	if err != nil {
 		return n, err
+	}
+	for name, f := range s.feeds {
+		k, err := s.followFeed(ctx, name, f)
+		if err != nil {
+			return n, err
+		}
+		n += k
 	}
 	m, err := s.sendDue(ctx)
 	return n + m, err

@@ -35,14 +35,26 @@ CREATE INDEX webhook_deliveries_log ON webhook_deliveries(endpoint_id, seq);
 
 -- Cursors and counters: 'inbox' is the last inbox event fanned out (moved
 -- in the same transaction as the deliveries it made), 'seq' the last
--- delivery number given.
+-- delivery number given; a feed's row (appeals) keeps its text cursor,
+-- value -1 until it is first placed at the feed's end.
 CREATE TABLE webhook_state (
-    name  TEXT PRIMARY KEY,
-    value BIGINT NOT NULL
+    name   TEXT PRIMARY KEY,
+    value  BIGINT NOT NULL,
+    cursor TEXT NOT NULL DEFAULT ''
+);
+
+-- The last state seen of a watched item without a log (a mailing
+-- campaign's status): a change is queued in the transaction that notes it.
+CREATE TABLE webhook_seen (
+    source  TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    PRIMARY KEY (source, item_id)
 );
 INSERT INTO webhook_state (name, value) VALUES ('inbox', -1), ('seq', 0);
 
 -- +goose Down
+DROP TABLE webhook_seen;
 DROP TABLE webhook_state;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_endpoints;
