@@ -50,7 +50,7 @@ func TestBadEndpoints(t *testing.T) {
 	}
 	for _, sc := range []access.Scope{
 		{UserID: "op", Role: access.Operator, UnitPath: "/"},
-		{UserID: "sub", Role: access.Administrator, UnitPath: "/u1/"},
+		{UserID: "sub", Role: access.Administrator, UnitPath: "/root/u1/"},
 	} {
 		if _, err := s.Create(ctx, sc, Input{URL: "https://crm.example.org/hook", Events: Types}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("%s created: %v", sc.UserID, err)

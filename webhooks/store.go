@@ -57,7 +57,8 @@ func allowed(sc access.Scope) error {
 	if err := sc.Require(access.ManageSettings); err != nil {
 		return err
 	}
-	if sc.UnitPath != "/" {
+	// The root unit's path is "/<id>/"; the system's scope is "/".
+	if strings.Count(sc.UnitPath, "/") > 2 {
 		return fmt.Errorf("%w: webhooks are managed at the root unit", access.ErrForbidden)
 	}
 	return nil
