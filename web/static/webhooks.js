@@ -74,7 +74,7 @@
         cell('wh_status', st, d.status === 'sent' ? 'sent' : failing ? 'failing' : '');
         cell('wh_attempts', String(d.attempts));
         cell('wh_code', d.attempts ? (d.last_code ? String(d.last_code) : t('wh_no_answer')) : '—').title = d.last_error || '';
-        cell('wh_next', d.next_at ? ui.dateTime(d.next_at) : '—');
+        cell('wh_next', !d.next_at ? '—' : d.attempts ? ui.dateTime(d.next_at) : t('wh_after_previous'));
         var b = el('button', '', t('wh_resend'));
         b.type = 'button';
         b.addEventListener('click', function () {
