@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"os"
 
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/internal/security/access"
@@ -11,14 +10,14 @@ import (
 
 // The webhooks follow the inbox's event log and the appeals' history
 // through ports satisfied here, and watch the mailing campaigns' status.
-// PROFHUB_WEBHOOKS_ALLOW_PRIVATE=1 lets endpoints reach loopback and
+// PROFHUB_WEBHOOKS_ALLOW_PRIVATE lets endpoints reach loopback and
 // private addresses (an integration inside the union's own network).
 
 func (h *Hub) newWebhooks() *webhooks.Service {
 	return webhooks.New(webhooks.Deps{DB: h.DB, Log: h.Log, Box: h.Box, NodeID: h.NodeID,
 		Events:       inboxEventLog{h},
 		Feeds:        map[string]webhooks.Feed{"appeals": appealFeed{h.CRM.Appeals}},
-		AllowPrivate: os.Getenv("PROFHUB_WEBHOOKS_ALLOW_PRIVATE") == "1"})
+		AllowPrivate: h.Config.WebhooksAllowPrivate})
 }
 
 type inboxEventLog struct{ h *Hub }

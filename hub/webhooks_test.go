@@ -16,6 +16,7 @@ import (
 
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/org"
 	"github.com/profhub/profhub/webhooks"
@@ -26,8 +27,7 @@ import (
 // webhooks), and a message that reaches the inbox is delivered to it,
 // signed, by the hub's own worker.
 func TestWebhooksThroughTheHub(t *testing.T) {
-	t.Setenv("PROFHUB_WEBHOOKS_ALLOW_PRIVATE", "1")
-	n := hubtest.Start(t)
+	n := hubtest.StartWith(t, hubtest.NewStorage(t), func(c *config.Config) { c.WebhooksAllowPrivate = true })
 	ctx := context.Background()
 	var mu sync.Mutex
 	var got []map[string]any

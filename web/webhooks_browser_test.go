@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/web/browsertest"
 	"github.com/profhub/profhub/webhooks"
 )
@@ -19,8 +20,8 @@ import (
 // delivery again, and the endpoint is disabled
 // (web/browsertest/webhooks.test.mjs; screenshots webhooks.png, -390).
 func TestWebhooksInChromium(t *testing.T) {
-	t.Setenv("PROFHUB_WEBHOOKS_ALLOW_PRIVATE", "1")
-	n := browsertest.Start(t)
+	browsertest.Require(t)
+	n := hubtest.StartWith(t, hubtest.NewStorage(t), func(c *config.Config) { c.WebhooksAllowPrivate = true })
 	ctx := context.Background()
 	ok := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer ok.Close()
