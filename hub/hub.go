@@ -277,6 +277,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		h.Webhooks.Run(h.workCtx)
 	}()
 	h.every(10*time.Second, "campaign states for webhooks", h.watchCampaigns)
+	h.every(time.Hour, "old webhook deliveries", func(ctx context.Context) error {
+		_, err := h.Webhooks.Purge(ctx)
+		return err
+	})
 	h.workers.Add(1)
 	go func() {
 		defer h.workers.Done()

@@ -91,4 +91,8 @@ func TestFeedAndObserve(t *testing.T) {
 	if got := strings.Join(r.ids(), " "); !strings.HasPrefix(got, "appeal-a1 appeal-a2 appeal-a3 mailing-m1-running-") || len(r.ids()) != 5 {
 		t.Fatalf("received %s", got)
 	}
+	c.add(Keep + time.Hour)
+	if n, err := s.Purge(ctx); err != nil || n != 5 {
+		t.Fatalf("purged %d (%v)", n, err)
+	}
 }

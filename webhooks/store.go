@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -214,4 +215,17 @@ func (s *Service) Resend(ctx context.Context, sc access.Scope, deliveryID string
 	}
 	s.log.Info("webhook delivery queued again", "delivery", deliveryID, "by", sc.UserID)
 	return nil
+}
+
+// Keep is how long a delivered event stays in the log.
+const Keep = 30 * 24 * time.Hour
+
+// Purge drops the deliveries taken more than Keep ago; waiting ones stay
+// however old they are.
+func (s *Service) Purge(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status = 'sent' AND sent_at < $1`, s.now().Add(-Keep).UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("webhooks: purge: %w", err)
+	}
+	return res.RowsAffected()
 }
