@@ -47,6 +47,7 @@ import (
 	"github.com/profhub/profhub/tasks"
 	"github.com/profhub/profhub/web"
 	"github.com/profhub/profhub/web/i18n"
+	"github.com/profhub/profhub/webhooks"
 	"github.com/profhub/profhub/widget"
 	"github.com/profhub/profhub/workcal"
 	"github.com/profhub/profhub/workflow"
@@ -89,6 +90,8 @@ type Hub struct {
 	// Automation runs the rules on the inbox's events, the macros and the
 	// bulk actions of the console.
 	Automation *automation.Service
+	// Webhooks sends events to the integrations' endpoints.
+	Webhooks *webhooks.Service
 	// Calendar is the staff calendar; CalendarKeys its app passwords and feeds.
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
@@ -253,6 +256,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Home.Routes(mux)
 	h.Feed = h.newFeed()
 	h.Feed.Routes(mux)
+	h.Webhooks = h.newWebhooks()
+	h.Webhooks.Routes(mux)
 	h.connectors = h.newConnectors()
 	h.wireStaffTelegram()
 	for _, c := range h.connectors {
@@ -295,6 +300,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		h.Privacy.Run(h.workCtx)
 	}()
 	h.every(noticeSweep, "mailing and channel notices", h.WatchNotices)
+	h.workers.Add(1)
+	go func() {
+		defer h.workers.Done()
+		h.Webhooks.Run(h.workCtx)
+	}()
+	h.every(10*time.Second, "campaign states for webhooks", h.watchCampaigns)
+	h.every(time.Hour, "old webhook deliveries", func(ctx context.Context) error {
+		_, err := h.Webhooks.Purge(ctx)
+		return err
+	})
 	h.workers.Add(1)
 	go func() {
 		defer h.workers.Done()

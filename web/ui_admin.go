@@ -84,3 +84,10 @@ func (h adminPages) setTOTPPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	redirectFlash(w, r, "/admin/security", "saved")
 }
+
+// webhooks are the integrations' endpoints and each one's delivery log
+// (web/static/webhooks.js over the webhooks' API, which admits an
+// administrator of the root unit only).
+func (h adminPages) webhooks(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "webhooks", "title.webhooks", "settings")
+}

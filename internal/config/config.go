@@ -37,6 +37,9 @@ type Config struct {
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
 	TrustProxy      bool // honour X-Forwarded-For / X-Forwarded-Proto
+	// WebhooksAllowPrivate lets webhook endpoints be loopback or private
+	// addresses (an integration inside the union's own network).
+	WebhooksAllowPrivate bool
 	// /metrics is served on MetricsListen (a private address) and, when
 	// MetricsToken is set, on the public listener to Bearer MetricsToken;
 	// with neither it is not served at all.
@@ -104,6 +107,12 @@ var settings = []setting{
 			c.TrustProxy = b
 			return err
 		}, get: func(c *Config) string { return strconv.FormatBool(c.TrustProxy) }},
+	{env: "PROFHUB_WEBHOOKS_ALLOW_PRIVATE", flag: "webhooks-allow-private", def: "false", help: "let webhook endpoints be loopback or private addresses",
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			c.WebhooksAllowPrivate = b
+			return err
+		}, get: func(c *Config) string { return strconv.FormatBool(c.WebhooksAllowPrivate) }},
 	{env: "PROFHUB_METRICS_LISTEN", flag: "metrics-listen", help: "separate address serving only /metrics, e.g. 127.0.0.1:9090 (default: none)",
 		set: setMetricsListen, get: func(c *Config) string { return c.MetricsListen }},
 	{env: "PROFHUB_METRICS_TOKEN", flag: "metrics-token", secret: true, help: "Bearer token that /metrics demands; also serves it on the public listener (default: /metrics is not public)",
