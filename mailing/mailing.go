@@ -100,10 +100,10 @@ type Deps struct {
 	Messengers map[string]Messenger
 	Box        *secretbox.Box // seals SMTP passwords
 	// Blobs keeps the block editor's pictures; nil keeps them in SQL.
-	Blobs blob.Store
-	Log        *slog.Logger
-	Metrics    prometheus.Registerer // may be nil
-	NodeID     string
+	Blobs   blob.Store
+	Log     *slog.Logger
+	Metrics prometheus.Registerer // may be nil
+	NodeID  string
 	// BaseURL is the public address put into unsubscribe links.
 	BaseURL string
 	// PublicBase, when set, is read instead of BaseURL at each use: the

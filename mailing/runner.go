@@ -34,7 +34,7 @@ type Runner struct {
 	tracking     *Tracking
 	suppressions *Suppressions
 	tokens       tokens
-	images       *Images // swept of pictures no letter names
+	images       *Images                                      // swept of pictures no letter names
 	ended        func(ctx context.Context, campaignID string) // Deps.Ended; may be nil
 
 	ctx    context.Context
