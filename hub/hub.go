@@ -175,7 +175,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
-		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal,
+		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal, ImportBoard: importBoard{h.KV},
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.Inbox.Actions.SetMemberScope(inboxMemberScope{h.CRM.Members})
 	// A merge moves, and an import undo respects, every other table's links to cards.
