@@ -172,6 +172,10 @@ func TestOutreachSMSRoundTrip(t *testing.T) {
 	if code != 200 || !strings.Contains(string(body), "Когда забрать?") || !strings.Contains(string(body), "санаторий") {
 		t.Fatalf("messages = %d %s", code, body)
 	}
+	code, body = e.call(t, "GET", "/api/v1/inbox/conversations/"+conv.ID, nil)
+	if code != 200 || !strings.Contains(string(body), `"contact_name":"Егорова Анна"`) {
+		t.Fatalf("the conversation after the answer = %d %s", code, body)
+	}
 
 	// Without consent to SMS: refused, nothing stored, nothing sent.
 	convs := e.conversations(t)

@@ -216,7 +216,11 @@
       document.getElementById('preview-box').hidden = false;
       document.getElementById('preview-subject').textContent = r.subject;
       document.getElementById('preview-html').innerHTML = r.preview_html || '';
-      document.getElementById('preview-text').textContent = r.text + (r.sms ? '\n\nSMS: ' + r.sms : '');
+      document.getElementById('preview-text').textContent = r.text;
+      // The SMS shows whatever the other channels are (an SMS-only campaign has no letter).
+      var ps = document.getElementById('preview-sms');
+      ps.textContent = r.sms ? 'SMS: ' + r.sms : '';
+      ps.hidden = !r.sms;
       var pm = document.getElementById('preview-message');
       pm.textContent = r.message_text ? 'Telegram / VK:\n' + r.message_text : '';
       pm.hidden = !r.message_text;
