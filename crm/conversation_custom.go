@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
@@ -142,4 +143,65 @@ func applying(defs []CustomField, path string) []CustomField {
 		}
 	}
 	return out
+}
+
+// CustomCondition is the inbox's filter of conversations by a
+// conversation field (inbox.ConversationCustom): the SQL condition over
+// the conversation c.id.
+func (s *ConversationPanel) CustomCondition(ctx context.Context, key, value string, arg func(any) string) (string, error) {
+	cond, err := customMatch(ctx, s.db, EntityConversation, "cc.custom", key, value, arg)
+	if err != nil {
+		return "", err
+	}
+	return `c.id IN (SELECT cc.conversation_id FROM crm_conversation_custom cc WHERE ` + cond + `)`, nil
+}
+
+// CustomColumns are the conversation fields (not retired) as export
+// columns and the values of the conversations ids as text cells, as the
+// member export writes them.
+func (s *ConversationPanel) CustomColumns(ctx context.Context, ids []string) ([]string, map[string][]string, error) {
+	defs, err := loadCustomFields(ctx, s.db, EntityConversation)
+	if err != nil {
+		return nil, nil, err
+	}
+	var fields []CustomField
+	var headers []string
+	for _, f := range defs {
+		if !f.Retired {
+			fields = append(fields, f)
+			headers = append(headers, f.Label)
+		}
+	}
+	cells := map[string][]string{}
+	if len(fields) == 0 {
+		return headers, cells, nil
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT conversation_id, custom FROM crm_conversation_custom WHERE conversation_id IN (`+
+			strings.Join(marks, ",")+`)`, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("crm: conversation fields: %w", err)
+		}
+		for rows.Next() {
+			var id, raw string
+			if err := rows.Scan(&id, &raw); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("crm: conversation fields: %w", err)
+			}
+			values := map[string]any{}
+			_ = json.Unmarshal([]byte(raw), &values)
+			cells[id] = customCells(values, fields)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return headers, cells, nil
 }

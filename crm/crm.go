@@ -67,6 +67,9 @@ type Deps struct {
 	// Calendar is the production calendar for deadlines in working days;
 	// nil counts Monday to Friday.
 	Calendar WorkingDays
+	// ImportBoard shares running imports' progress between nodes; nil
+	// shows it on the running node only.
+	ImportBoard ImportProgressBoard
 }
 
 // Services are the CRM's services, built together by New.
@@ -112,7 +115,7 @@ func New(d Deps) *Services {
 	lists := &Lists{db: d.DB}
 	orgs := &Organisations{db: d.DB}
 	importer, batches := &Importer{db: d.DB}, &ImportBatches{db: d.DB, links: links}
-	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate,
+	sessions := &ImportSessions{importer: importer, batches: batches, tr: d.Translate, board: d.ImportBoard,
 		sessions: map[string]*importSession{}, running: map[string]*atomic.Int64{}}
 	return &Services{
 		Members:           members,

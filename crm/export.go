@@ -94,13 +94,13 @@ func (s *Exporter) exportFields(ctx context.Context) ([]CustomField, error) {
 	return out, nil
 }
 
-// customCells are a member's custom values as text cells, in the order of
-// fields: yes/no in words, numbers with a decimal comma as Russian Excel
-// reads them.
-func customCells(m Member, fields []CustomField) []string {
+// customCells are a card's (or a conversation's) custom values as text
+// cells, in the order of fields: yes/no in words, numbers with a decimal
+// comma as Russian Excel reads them.
+func customCells(values map[string]any, fields []CustomField) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
-		switch v := m.Custom[f.Key].(type) {
+		switch v := values[f.Key].(type) {
 		case nil:
 		case bool:
 			out[i] = map[bool]string{true: "да", false: "нет"}[v]
@@ -193,7 +193,7 @@ func (s *Exporter) WriteMembersCSV(ctx context.Context, w io.Writer, sc access.S
 	err = s.members.EachMember(ctx, sc, f, func(m Member) error {
 		row := exportRow(m)
 		row[exportPhones] = csvPhones(row[exportPhones])
-		return cw.Write(append(row, customCells(m, fields)...))
+		return cw.Write(append(row, customCells(m.Custom, fields)...))
 	})
 	cw.Flush()
 	if err != nil {
@@ -260,7 +260,7 @@ func (s *Exporter) WriteMembersXLSX(ctx context.Context, w io.Writer, sc access.
 	n := 1
 	err = s.members.EachMember(ctx, sc, f, func(m Member) error {
 		n++
-		for i, c := range append(exportRow(m), customCells(m, fields)...) {
+		for i, c := range append(exportRow(m), customCells(m.Custom, fields)...) {
 			cells[i] = c
 			switch {
 			case c == "":

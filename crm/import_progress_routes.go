@@ -21,9 +21,9 @@ const (
 // httpBatchEvents is an import batch's live progress as server-sent
 // events, as the bell's count is (notify): an event "progress" with the
 // ImportBatch at once and whenever its count or status changes, the last
-// one when it is no longer running; then the stream ends. The count moves
-// on the node that runs the import; elsewhere the batch shows as running
-// until it is finished.
+// one when it is no longer running; then the stream ends. The count is
+// the running node's, read on any other node from the progress board
+// (Redis).
 func (h importSessionHandlers) httpBatchEvents(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ctx, id := r.Context(), r.PathValue("id")
 	b, err := h.sessions.Batch(ctx, p.Scope, id)

@@ -28,12 +28,13 @@ import (
 // a session lost to a restart costs an upload again. The progress of a
 // running batch is kept here too, since an SQLite import holds the write
 // lock for up to importTxRows rows: the batch row is written when the run
-// starts and when it ends, and another node sees a running batch without
-// its row count.
+// starts and when it ends, and the count in between is posted to the
+// board (Redis), where another node's progress stream reads it.
 type ImportSessions struct {
 	importer *Importer
 	batches  *ImportBatches
 	tr       Translator
+	board    ImportProgressBoard // nil: the count is seen on this node only
 
 	mu       sync.Mutex
 	sessions map[string]*importSession
@@ -284,9 +285,11 @@ func (s *ImportSessions) Run(ctx context.Context, sc access.Scope, id string, pl
 	// The run outlives the request; the request's values (its logger,
 	// its audit origin) stay.
 	bctx := context.WithoutCancel(ctx)
+	poster := &progressPoster{ctx: bctx, board: s.board, batch: batch, done: done}
 	go func() {
 		rep, err := s.importer.Import(bctx, sc, bytes.NewReader(ss.data), ImportOptions{Format: ss.analysis.Format,
-			Mapping: plan.Mapping, UnitID: plan.UnitID, BatchID: batch, Progress: func(n int) { done.Store(int64(n)) }})
+			Mapping: plan.Mapping, UnitID: plan.UnitID, BatchID: batch, Progress: poster.progress})
+		poster.post()
 		if ferr := s.batches.finish(bctx, batch, rep, err); ferr != nil {
 			httpapi.Logger(bctx).Error("crm: import batch", "batch", batch, "err", ferr)
 		}
@@ -297,7 +300,8 @@ func (s *ImportSessions) Run(ctx context.Context, sc access.Scope, id string, pl
 	return s.Batch(ctx, sc, batch)
 }
 
-// Batch returns a batch with the progress of its run if it runs here.
+// Batch returns a batch with the progress of its run: this node's count
+// if it runs here, else the count its node posted to the board.
 func (s *ImportSessions) Batch(ctx context.Context, sc access.Scope, id string) (ImportBatch, error) {
 	b, err := s.batches.Get(ctx, sc, id)
 	if err != nil {
@@ -306,8 +310,13 @@ func (s *ImportSessions) Batch(ctx context.Context, sc access.Scope, id string) 
 	s.mu.Lock()
 	done := s.running[id]
 	s.mu.Unlock()
-	if done != nil && b.Status == BatchRunning {
+	if b.Status != BatchRunning {
+		return b, nil
+	}
+	if done != nil {
 		b.Done = int(done.Load())
+	} else if n, ok := s.boardProgress(ctx, id); ok {
+		b.Done = n
 	}
 	return b, nil
 }

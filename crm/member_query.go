@@ -279,15 +279,27 @@ func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter)
 // read as the field's type. The stored JSON is Go's (compact, keys
 // sorted), so the pair is looked for as text, as the flags are.
 func customCondition(ctx context.Context, q db.Execer, key, value string, arg func(any) string) (string, error) {
-	defs, err := loadCustomFields(ctx, q, EntityMember)
+	return customMatch(ctx, q, EntityMember, "m.custom", key, value, arg)
+}
+
+// customMatch is the condition on column (an entity's custom JSON) of
+// the field key of entity holding value.
+func customMatch(ctx context.Context, q db.Execer, entity, column, key, value string, arg func(any) string) (string, error) {
+	defs, err := loadCustomFields(ctx, q, entity)
 	if err != nil {
 		return "", err
 	}
 	i := slices.IndexFunc(defs, func(f CustomField) bool { return f.Key == key })
 	if i < 0 {
-		return "", valid.Errorf("custom."+key, "custom_unknown", "no member field has the key %q", key)
+		return "", valid.Errorf("custom."+key, "custom_unknown", "no %s field has the key %q", entity, key)
 	}
 	v, err := customValue(defs[i], value)
+	var ce *CustomFieldError
+	if errors.As(err, &ce) {
+		// Named by the field's label, in the caller's language, wherever
+		// the filter came from (the member list, the inbox console).
+		return "", &valid.Error{Field: "custom." + key, Code: "custom_" + ce.Reason, Key: "custom." + ce.Reason, Args: []any{ce.Label}, Msg: err.Error()}
+	}
 	if err != nil {
 		return "", err
 	}
@@ -298,10 +310,10 @@ func customCondition(ctx context.Context, q db.Execer, key, value string, arg fu
 	j, _ := json.Marshal(v)
 	pair := db.EscapeLike(string(k) + ":" + string(j))
 	if _, isText := v.(string); isText {
-		return `m.custom LIKE ` + arg("%"+pair+"%") + ` ESCAPE '\'`, nil
+		return column + ` LIKE ` + arg("%"+pair+"%") + ` ESCAPE '\'`, nil
 	}
 	// A number or yes/no ends at the next comma or brace: 12 must not find 120.
-	return `(m.custom LIKE ` + arg("%"+pair+",%") + ` ESCAPE '\' OR m.custom LIKE ` + arg("%"+pair+"}%") + ` ESCAPE '\')`, nil
+	return `(` + column + ` LIKE ` + arg("%"+pair+",%") + ` ESCAPE '\' OR ` + column + ` LIKE ` + arg("%"+pair+"}%") + ` ESCAPE '\')`, nil
 }
 
 // archivedOut leaves the archived cards out. It reads the card's id

@@ -13,7 +13,7 @@ import (
 // start of a conversation there. The hub gives the inbox's Outreach
 // service (hub.CRMOutreach) in Deps.Outreach.
 type ConversationStarter interface {
-	MemberReach(ctx context.Context, sc access.Scope, memberID string, emails []string) ([]inbox.Reach, error)
+	MemberReach(ctx context.Context, sc access.Scope, memberID string, addr inbox.MemberAddresses) ([]inbox.Reach, error)
 	Start(ctx context.Context, sc access.Scope, in inbox.StartInput) (inbox.Conversation, error)
 }
 
@@ -38,7 +38,7 @@ type OutreachInput struct {
 // Outreach lets an operator start a conversation with a member from the
 // card: the member must be in the caller's scope, and their mailing
 // consent for the channel's kind given (the same consent a mailing
-// needs: "telegram", "vk", "email").
+// needs: "telegram", "vk", "email", "sms").
 type Outreach struct {
 	members *Members
 	inbox   ConversationStarter // nil: the installation has no inbox
@@ -62,7 +62,7 @@ func (o *Outreach) Channels(ctx context.Context, sc access.Scope, memberID strin
 	if o.inbox == nil {
 		return out, nil
 	}
-	reach, err := o.inbox.MemberReach(ctx, sc, m.ID, m.Emails)
+	reach, err := o.inbox.MemberReach(ctx, sc, m.ID, inbox.MemberAddresses{Emails: m.Emails, Phones: m.Phones})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (o *Outreach) Start(ctx context.Context, sc access.Scope, memberID string, 
 	if o.inbox == nil {
 		return inbox.Conversation{}, inbox.ErrNotReachable
 	}
-	reach, err := o.inbox.MemberReach(ctx, sc, m.ID, m.Emails)
+	reach, err := o.inbox.MemberReach(ctx, sc, m.ID, inbox.MemberAddresses{Emails: m.Emails, Phones: m.Phones})
 	if err != nil {
 		return inbox.Conversation{}, err
 	}
@@ -100,6 +100,6 @@ func (o *Outreach) Start(ctx context.Context, sc access.Scope, memberID string, 
 	if !found {
 		return inbox.Conversation{}, inbox.ErrNotReachable
 	}
-	return o.inbox.Start(ctx, sc, inbox.StartInput{MemberID: m.ID, MemberName: m.FullName, Emails: m.Emails,
+	return o.inbox.Start(ctx, sc, inbox.StartInput{MemberID: m.ID, MemberName: m.FullName, Emails: m.Emails, Phones: m.Phones,
 		ChannelID: in.ChannelID, Address: in.Address, Text: in.Text})
 }

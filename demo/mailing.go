@@ -128,13 +128,17 @@ func fillMemberCampaigns(ctx context.Context, e Env, sc access.Scope, u Units, a
 		return fmt.Errorf("mailing: no saved filter of activists")
 	}
 	health := u["health"].ID
+	gateway, err := fillSMS(ctx, e, sc)
+	if err != nil {
+		return err
+	}
 	for _, in := range []mailing.CampaignInput{
 		{Name: "Собрание профактива 18 декабря", Kind: mailing.Informational, Channels: []string{mailing.ChannelEmail, mailing.ChannelSMS},
-			Segments: []mailing.Segment{{SavedFilterID: activists}}, Accounts: []string{account},
+			Segments: []mailing.Segment{{SavedFilterID: activists}}, Accounts: []string{account}, SMSGate: gateway,
 			Content: mailing.Content{Subject: "Собрание профактива 18 декабря",
-				HTML: "<p>{{.GivenName}} {{.Patronymic}}, приглашаем на собрание профактива 18 декабря в 15:00, " +
+				HTML: "<p>{{Имя и отчество}}, приглашаем на собрание профактива 18 декабря в 15:00, " +
 					"Дом союзов, ул. Володарского, 39, зал заседаний.</p>",
-				SMS: "{{.GivenName}} {{.Patronymic}}, собрание профактива 18.12 в 15:00, Дом союзов."}},
+				SMS: "{{Имя и отчество}}, собрание профактива 18.12 в 15:00, Дом союзов."}},
 		{Name: "Медикам: новая редакция отраслевого соглашения", Kind: mailing.Informational, Channels: []string{mailing.ChannelEmail},
 			Segments: []mailing.Segment{{Filter: &mailing.FilterSpec{UnitID: health}}}, Accounts: []string{account},
 			Content: mailing.Content{Subject: "Отраслевое соглашение в здравоохранении на 2027 год",

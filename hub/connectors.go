@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/profhub/profhub/connectors/mail"
+	"github.com/profhub/profhub/connectors/sms"
 	"github.com/profhub/profhub/connectors/telegram"
 	"github.com/profhub/profhub/connectors/telephony"
 	"github.com/profhub/profhub/connectors/vk"
@@ -50,12 +51,15 @@ func (h *Hub) newConnectors() []connector {
 		Replies: calendarReplies{h, widgetReplies{site.MailReplies}}}) // and their replies to those letters join their chats
 	h.registerChannelKind(inbox.KindMail, h.Mail.Sender(), h.Mail.CheckChannel)
 	h.mailLate.bind(h.Mail)
+	text := sms.New(sms.Deps{Inbox: SMSInbox(in), Gateways: smsGateways{h.Mailing.SMSGateways}, Log: h.Log})
+	h.registerChannelKind(inbox.KindSMS, text.Sender(), text.CheckChannel)
 	return []connector{
 		tg,
 		vkc,
 		h.Mail,
 		site,
 		h.Telephony,
+		text,
 	}
 }
 

@@ -199,9 +199,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
-		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal,
+		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal, ImportBoard: importBoard{h.KV},
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
 	h.Inbox.Actions.SetMemberScope(inboxMemberScope{h.CRM.Members})
+	h.Inbox.Conversations.SetCustom(h.CRM.ConversationPanel) // the console filters and exports by conversation fields
 	// A merge moves, and an import undo respects, every other table's links to cards.
 	for name, r := range map[string]crm.MemberReferrer{"inbox_contacts": inbox.MemberLinks, "calls": telephony.MemberLinks,
 		"documents": workflow.MemberLinks, "mailing_recipients": mailing.MemberLinks} {

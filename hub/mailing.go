@@ -22,7 +22,7 @@ func newMailing(h *Hub, tune mailing.Tuning) (*mailing.Services, error) {
 	}
 	// Campaigns go over the inbox's bots and communities too.
 	messengers := map[string]mailing.Messenger{mailing.ChannelTelegram: h.telegram, mailing.ChannelVK: h.vk}
-	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: officeChats{inboxChats{h.Inbox}, h}, Messengers: messengers, Box: h.Box,
+	return mailing.New(mailing.Deps{DB: h.DB, KV: h.KV, CRM: h.CRM, Inbox: officeChats{inboxChats{h.Inbox}, h}, Messengers: messengers, Box: h.Box, Blobs: h.Blobs,
 		Log: h.Log, Metrics: h.Metrics, NodeID: h.NodeID, PublicBase: func() string { return h.Config.BaseURL }, TokenKey: mailing.TokenKeyFrom(key), Tune: tune,
 		Ended: h.campaignEnded})
 }

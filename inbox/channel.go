@@ -30,10 +30,11 @@ const (
 	KindMail      = "mail"
 	KindTelephony = "telephony"
 	KindWidget    = "widget"
+	KindSMS       = "sms"
 )
 
 // ChannelKinds lists the kinds a channel may have.
-var ChannelKinds = []string{KindAPI, KindTelegram, KindVK, KindMail, KindTelephony, KindWidget}
+var ChannelKinds = []string{KindAPI, KindTelegram, KindVK, KindMail, KindTelephony, KindWidget, KindSMS}
 
 // Get is one way into a line.
 type Channel struct {

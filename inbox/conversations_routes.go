@@ -31,6 +31,10 @@ func (h *conversationHandlers) httpListConversations(w http.ResponseWriter, r *h
 		httpapi.Error(w, r, err)
 		return
 	}
+	if err := customQuery(q, &f); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
 	convs, err := h.Conversations.List(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)

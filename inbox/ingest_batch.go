@@ -30,6 +30,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 
 	// Contacts and their open conversations, by identity.
 	contacts := map[identityKey]string{}
+	names := map[string]string{} // a known contact's stored name (an operator's outreach names it after the member)
 	open := map[convKey]string{}
 	var pairs []identityKey
 	for _, p := range items {
@@ -45,12 +46,12 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 	}
 	for rows.Next() {
 		var k identityKey
-		var contact, conv, line string
-		if err := rows.Scan(&k.ns, &k.ext, &contact, &conv, &line); err != nil {
+		var contact, conv, line, name string
+		if err := rows.Scan(&k.ns, &k.ext, &contact, &conv, &line, &name); err != nil {
 			rows.Close()
 			return fmt.Errorf("inbox: identities: %w", err)
 		}
-		contacts[k] = contact
+		contacts[k], names[contact] = contact, name
 		if conv != "" {
 			open[convKey{contact, line}] = conv
 		}
@@ -74,8 +75,12 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		}
 		ck := convKey{contacts[k], ch.LineID}
 		id, ok := open[ck]
+		name := names[contacts[k]]
+		if name == "" {
+			name = contactName(in.From)
+		}
 		if !ok {
-			c := &Conversation{ChannelKind: ch.Kind, ContactName: contactName(in.From)}
+			c := &Conversation{ChannelKind: ch.Kind, ContactName: name}
 			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
 				return err
 			}
@@ -84,7 +89,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 			id = c.ID
 		}
 		if convs[id] == nil {
-			convs[id] = &Conversation{ID: id, ChannelKind: ch.Kind, ContactName: contactName(in.From)}
+			convs[id] = &Conversation{ID: id, ChannelKind: ch.Kind, ContactName: name}
 		}
 		convOf[i] = convs[id]
 	}

@@ -46,26 +46,34 @@ type StartInput struct {
 	MemberID   string
 	MemberName string
 	Emails     []string // the member's addresses, for mail channels
+	Phones     []string // the member's numbers (E.164), for SMS channels
 	ChannelID  string
 	Address    string
 	Text       string
 }
 
+// MemberAddresses are the member card's ways to be written to directly.
+type MemberAddresses struct {
+	Emails []string
+	Phones []string // E.164
+}
+
 // MemberReach lists the channels the caller may write to the member on:
 // Telegram and VK where the member's contact has a chat with the bot or
-// community, mail at each of the member's addresses. Only enabled
-// channels of lines the caller answers (or supervises) count.
-func (o *Outreach) MemberReach(ctx context.Context, sc access.Scope, memberID string, emails []string) ([]Reach, error) {
+// community, mail at each of the member's addresses, SMS at each of
+// their numbers. Only enabled channels of lines the caller answers (or
+// supervises) count.
+func (o *Outreach) MemberReach(ctx context.Context, sc access.Scope, memberID string, addr MemberAddresses) ([]Reach, error) {
 	if err := sc.Require(access.AnswerInbox); err != nil {
 		return nil, err
 	}
 	lo, hi := sc.PathRange()
 	rows, err := o.db.QueryContext(ctx, `SELECT ch.id, ch.name, ch.kind FROM inbox_channels ch
 		JOIN inbox_lines l ON l.id = ch.line_id JOIN units u ON u.id = l.unit_id
-		WHERE NOT ch.disabled AND ch.kind IN ($1, $2, $3)
+		WHERE NOT ch.disabled AND ch.kind IN ($1, $2, $3, $8)
 		AND (EXISTS (SELECT 1 FROM inbox_line_operators lo WHERE lo.line_id = l.id AND lo.user_id = $4)
 		     OR ($5 AND u.path >= $6 AND u.path < $7))
-		ORDER BY ch.name, ch.id`, KindTelegram, KindVK, KindMail, sc.UserID, sc.Can(access.SuperviseInbox), lo, hi)
+		ORDER BY ch.name, ch.id`, KindTelegram, KindVK, KindMail, sc.UserID, sc.Can(access.SuperviseInbox), lo, hi, KindSMS)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: outreach channels: %w", err)
 	}
@@ -85,8 +93,15 @@ func (o *Outreach) MemberReach(ctx context.Context, sc access.Scope, memberID st
 	out := []Reach{}
 	for _, r := range chans {
 		if r.Kind == KindMail {
-			for _, e := range emails {
+			for _, e := range addr.Emails {
 				r.Address = strings.ToLower(strings.TrimSpace(e))
+				out = append(out, r)
+			}
+			continue
+		}
+		if r.Kind == KindSMS {
+			for _, p := range addr.Phones {
+				r.Address = strings.TrimSpace(p)
 				out = append(out, r)
 			}
 			continue
@@ -115,7 +130,7 @@ func (o *Outreach) Start(ctx context.Context, sc access.Scope, in StartInput) (C
 	if err := reply.validate(); err != nil {
 		return Conversation{}, err
 	}
-	reaches, err := o.MemberReach(ctx, sc, in.MemberID, in.Emails)
+	reaches, err := o.MemberReach(ctx, sc, in.MemberID, MemberAddresses{Emails: in.Emails, Phones: in.Phones})
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -138,7 +153,7 @@ func (o *Outreach) Start(ctx context.Context, sc access.Scope, in StartInput) (C
 		return Conversation{}, err
 	}
 	if reach.contactID == "" {
-		if reach.contactID, err = o.mailContact(ctx, reach.Address, in); err != nil {
+		if reach.contactID, err = o.addressContact(ctx, reach, in); err != nil {
 			return Conversation{}, err
 		}
 	}
@@ -203,32 +218,37 @@ func (o *Outreach) open(ctx context.Context, sc access.Scope, line Line, ch Chan
 	return conv, err
 }
 
-// mailContact finds the contact of an e-mail address, as the mail
-// connector's letters make it (namespace "email"), or makes one linked to
-// the member.
-func (o *Outreach) mailContact(ctx context.Context, addr string, in StartInput) (string, error) {
+// addressContact finds the contact of an e-mail address or a phone
+// number, as the mail and SMS connectors' inbound messages make it
+// (namespace "email" or "phone"), or makes one linked to the member.
+func (o *Outreach) addressContact(ctx context.Context, reach Reach, in StartInput) (string, error) {
+	ns, addr := "email", reach.Address
+	email, phone := addr, ""
+	if reach.Kind == KindSMS {
+		ns, email, phone = "phone", "", addr
+	}
 	var id string
-	err := o.db.QueryRowContext(ctx, `SELECT contact_id FROM inbox_identities WHERE namespace = 'email' AND external_id = $1`, addr).Scan(&id)
+	err := o.db.QueryRowContext(ctx, `SELECT contact_id FROM inbox_identities WHERE namespace = $1 AND external_id = $2`, ns, addr).Scan(&id)
 	if err == nil {
 		_, err = o.db.ExecContext(ctx, `UPDATE inbox_contacts SET member_id = $2, updated_at = $3 WHERE id = $1 AND member_id = ''`, id, in.MemberID, db.Now())
 		return id, err
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("inbox: mail contact: %w", err)
+		return "", fmt.Errorf("inbox: %s contact: %w", ns, err)
 	}
 	err = o.db.Tx(ctx, func(tx *sql.Tx) error {
 		id = uuid.Must(uuid.NewV7()).String()
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_contacts (id, name, name_folded, email, member_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6)`, id, in.MemberName, norm.Fold(in.MemberName), addr, in.MemberID, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_contacts (id, name, name_folded, email, phone, member_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, id, in.MemberName, norm.Fold(in.MemberName), email, phone, in.MemberID, now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO inbox_identities (namespace, external_id, contact_id, display, created_at)
-			VALUES ('email', $1, $2, $3, $4)`, addr, id, in.MemberName, now)
+			VALUES ($1, $2, $3, $4, $5)`, ns, addr, id, in.MemberName, now)
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("inbox: mail contact: %w", err)
+		return "", fmt.Errorf("inbox: %s contact: %w", ns, err)
 	}
 	return id, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/norm"
@@ -31,12 +32,16 @@ type ConversationFilter struct {
 	Sort       string // with Text: SortRecent (the default) or SortRelevance
 	// LabelID keeps the conversations with that label (labels.go).
 	LabelID string
+	// CustomKey and CustomValue keep the conversations whose custom field
+	// (the CRM's, ConversationCustom) holds the value.
+	CustomKey, CustomValue string
 }
 
 // Conversations reads conversations, their messages and routing log for
 // the people who may see them; changing a conversation is the engine's.
 type Conversations struct {
 	*core
+	custom atomic.Pointer[customBox] // the CRM's conversation fields; nil: none
 }
 
 // List returns conversations the caller may see, most
@@ -53,6 +58,9 @@ func (cv *Conversations) List(ctx context.Context, sc access.Scope, f Conversati
 	}
 	where, args, err := listConditions(sc, f, "c.created_at")
 	if err != nil {
+		return nil, err
+	}
+	if where, args, err = cv.customCondition(ctx, f, where, args); err != nil {
 		return nil, err
 	}
 	add := func(clause string, v any) {

@@ -41,6 +41,7 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/inbox/presence", a(presence.httpGetPresence))
 	mux.HandleFunc("GET /api/v1/inbox/offers", a(presence.httpMyOffers))
 	mux.HandleFunc("GET /api/v1/inbox/conversations", a(convs.httpListConversations))
+	mux.HandleFunc("GET /api/v1/inbox/conversations/export", a(convs.httpExportConversations))
 	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}", a(convs.httpGetConversation))
 	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/messages", a(convs.httpMessages))
 	mux.HandleFunc("GET /api/v1/inbox/conversations/{id}/routing", a(convs.httpRoutingLog))

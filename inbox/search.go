@@ -57,6 +57,9 @@ func (cv *Conversations) search(ctx context.Context, sc access.Scope, f Conversa
 	if err != nil {
 		return nil, err
 	}
+	if where, args, err = cv.customCondition(ctx, f, where, args); err != nil {
+		return nil, err
+	}
 	hits, err := cv.searchHits(ctx, sc, stems, text, f, where, args, lo, hi)
 	if err != nil {
 		return nil, err

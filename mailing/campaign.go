@@ -71,7 +71,7 @@ type Content struct {
 	// and Text are then ignored), and variables in them and in Subject
 	// are written {{Имя}} (Variable), never in Go template syntax.
 	Blocks []Block `json:"blocks,omitempty"`
-	// VarFields are the custom fields of members a block letter may name,
+	// VarFields are the custom fields of members the content may name,
 	// label → key, as the server found them when the content was saved.
 	VarFields map[string]string `json:"var_fields,omitempty"`
 }

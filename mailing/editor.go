@@ -62,13 +62,11 @@ func (s *EditorVars) custom(ctx context.Context, sc access.Scope) ([]crm.CustomF
 	return out, nil
 }
 
-// resolve fills a block letter's VarFields from the custom fields the
-// caller sees now; whatever the browser sent there is replaced.
+// resolve fills a content's VarFields from the custom fields the caller
+// sees now; whatever the browser sent there is replaced. Block letters,
+// SMS, messenger texts and raw-HTML letters all name them as {{label}}.
 func (s *EditorVars) resolve(ctx context.Context, sc access.Scope, c *Content) error {
 	c.VarFields = nil
-	if !c.IsBlocks() {
-		return nil
-	}
 	fs, err := s.custom(ctx, sc)
 	if err != nil {
 		return err

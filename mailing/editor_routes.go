@@ -5,7 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -75,7 +75,7 @@ func (h editorHandlers) httpUploadImage(w http.ResponseWriter, r *http.Request, 
 // recipients' mail programs. Only the sniffed picture types were stored,
 // and the answer may not be read as anything else.
 func (h editorHandlers) httpImage(w http.ResponseWriter, r *http.Request) {
-	data, ct, err := h.images.image(r.Context(), r.PathValue("id"))
+	f, ct, err := h.images.image(r.Context(), r.PathValue("id"))
 	if errors.Is(err, db.ErrNotFound) {
 		http.NotFound(w, r)
 		return
@@ -85,10 +85,10 @@ func (h editorHandlers) httpImage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "temporary failure", http.StatusServiceUnavailable)
 		return
 	}
+	defer f.Close()
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	_, _ = w.Write(data)
+	http.ServeContent(w, r, "", time.Time{}, f)
 }

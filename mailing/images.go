@@ -1,11 +1,13 @@
 package mailing
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -25,9 +28,13 @@ const MaxImageBytes = 2 << 20
 var imageTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 // Images keep the pictures uploaded in the block editor and serve them
-// to mail programs at a public, unguessable address.
+// to mail programs at a public, unguessable address. The bytes live in
+// the blob store (blobs; nil keeps them in SQL as base64, as pictures
+// uploaded before the blob store did), the row keeps the key and type;
+// Sweep removes what no letter names any more.
 type Images struct {
 	db     *db.DB
+	blobs  blob.Store
 	tokens tokens
 }
 
@@ -54,8 +61,21 @@ func (s *Images) Upload(ctx context.Context, sc access.Scope, data []byte) (Uplo
 		return UploadedImage{}, valid.Errorf("image", "image_type", "only PNG, JPEG, GIF and WebP pictures can go into a letter")
 	}
 	id := uuid.Must(uuid.NewV7()).String()
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO mailing_images (id, unit_id, content_type, data, created_at) VALUES ($1,$2,$3,$4,$5)`,
-		id, sc.UnitID, ct, base64.StdEncoding.EncodeToString(data), db.Now()); err != nil {
+	inline, key := "", ""
+	if s.blobs == nil {
+		inline = base64.StdEncoding.EncodeToString(data)
+	} else {
+		info, err := s.blobs.Put(ctx, bytes.NewReader(data), MaxImageBytes)
+		if err != nil {
+			return UploadedImage{}, fmt.Errorf("mailing: store image: %w", err)
+		}
+		key = info.Key
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO mailing_images (id, unit_id, content_type, data, blob_key, size, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, id, sc.UnitID, ct, inline, key, len(data), db.Now()); err != nil {
+		if key != "" {
+			_ = s.blobs.Delete(ctx, key)
+		}
 		return UploadedImage{}, fmt.Errorf("mailing: store image: %w", err)
 	}
 	img := UploadedImage{ID: id, Src: ImagePath + id}
@@ -65,16 +85,27 @@ func (s *Images) Upload(ctx context.Context, sc access.Scope, data []byte) (Uplo
 	return img, nil
 }
 
-// image returns a stored picture and its type.
-func (s *Images) image(ctx context.Context, id string) ([]byte, string, error) {
-	var ct, data string
-	err := s.db.QueryRowContext(ctx, `SELECT content_type, data FROM mailing_images WHERE id = $1`, id).Scan(&ct, &data)
+// image opens a stored picture and returns its type.
+func (s *Images) image(ctx context.Context, id string) (io.ReadSeekCloser, string, error) {
+	var ct, data, key string
+	err := s.db.QueryRowContext(ctx, `SELECT content_type, data, blob_key FROM mailing_images WHERE id = $1`, id).Scan(&ct, &data, &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", db.ErrNotFound
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	b, err := base64.StdEncoding.DecodeString(data)
-	return b, ct, err
+	if key == "" || s.blobs == nil {
+		b, err := base64.StdEncoding.DecodeString(data)
+		return nopCloser{bytes.NewReader(b)}, ct, err
+	}
+	f, err := s.blobs.Open(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, "", db.ErrNotFound
+	}
+	return f, ct, err
 }
+
+type nopCloser struct{ io.ReadSeeker }
+
+func (nopCloser) Close() error { return nil }

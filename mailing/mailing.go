@@ -19,6 +19,7 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/secretbox"
+	"github.com/profhub/profhub/internal/storage/blob"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
 )
@@ -98,9 +99,11 @@ type Deps struct {
 	// connectors. A channel without one cannot carry campaigns.
 	Messengers map[string]Messenger
 	Box        *secretbox.Box // seals SMTP passwords
-	Log        *slog.Logger
-	Metrics    prometheus.Registerer // may be nil
-	NodeID     string
+	// Blobs keeps the block editor's pictures; nil keeps them in SQL.
+	Blobs   blob.Store
+	Log     *slog.Logger
+	Metrics prometheus.Registerer // may be nil
+	NodeID  string
 	// BaseURL is the public address put into unsubscribe links.
 	BaseURL string
 	// PublicBase, when set, is read instead of BaseURL at each use: the
@@ -127,11 +130,12 @@ type Tuning struct {
 	RetryBudget  time.Duration // how long SMTP may fail before the campaign pauses itself
 	RetryBackoff time.Duration // first wait after a failed connection
 	StaleAfter   time.Duration // a schedule older than this waits for a person to confirm
+	ImageSweep   time.Duration // how often pictures no letter names are looked for
 }
 
 func (t Tuning) withDefaults() Tuning {
 	def := Tuning{Lease: 15 * time.Second, Poll: time.Second, Batch: 1000, FlushEvery: 50 * time.Millisecond,
-		RetryBudget: 2 * time.Minute, RetryBackoff: time.Second, StaleAfter: 24 * time.Hour}
+		RetryBudget: 2 * time.Minute, RetryBackoff: time.Second, StaleAfter: 24 * time.Hour, ImageSweep: time.Hour}
 	if t.Lease <= 0 {
 		t.Lease = def.Lease
 	}
@@ -152,6 +156,9 @@ func (t Tuning) withDefaults() Tuning {
 	}
 	if t.StaleAfter <= 0 {
 		t.StaleAfter = def.StaleAfter
+	}
+	if t.ImageSweep <= 0 {
+		t.ImageSweep = def.ImageSweep
 	}
 	return t
 }

@@ -34,6 +34,7 @@ type Runner struct {
 	tracking     *Tracking
 	suppressions *Suppressions
 	tokens       tokens
+	images       *Images                                      // swept of pictures no letter names
 	ended        func(ctx context.Context, campaignID string) // Deps.Ended; may be nil
 
 	ctx    context.Context
@@ -47,9 +48,19 @@ type Runner struct {
 // Run starts looking for campaigns to send; Stop ends it.
 func (r *Runner) Run() {
 	r.ctx, r.cancel = context.WithCancel(context.Background())
-	r.wg.Add(2)
+	r.wg.Add(3)
 	go func() { defer r.wg.Done(); r.loop() }()
 	go func() { defer r.wg.Done(); r.listen() }()
+	go func() {
+		defer r.wg.Done()
+		r.images.sweepImages(r.ctx, r.tune.ImageSweep, func(n int, err error) {
+			if err != nil {
+				r.log.Error("mailing image sweep", "err", err)
+			} else if n > 0 {
+				r.log.Info("mailing pictures no letter names deleted", "count", n)
+			}
+		})
+	}()
 }
 
 // Stop ends the runner; sends in flight finish and are recorded first.

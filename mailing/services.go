@@ -83,7 +83,8 @@ func New(d Deps) (*Services, error) {
 	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox}
 	tracking := &Tracking{db: d.DB, log: log, tokens: tok}
 	suppressions := &Suppressions{db: d.DB, events: ev, tokens: tok}
-	runner := &Runner{db: d.DB, log: log, tune: tune, nodeID: d.NodeID, metrics: newMetrics(d.Metrics), events: ev,
+	images := &Images{db: d.DB, blobs: d.Blobs, tokens: tok}
+	runner := &Runner{images: images, db: d.DB, log: log, tune: tune, nodeID: d.NodeID, metrics: newMetrics(d.Metrics), events: ev,
 		flight: &flightLogs{db: d.DB, kv: d.KV, log: log}, audience: audience, accounts: accounts, gateways: gateways,
 		messengers: messengers, tracking: tracking, suppressions: suppressions, tokens: tok, jobs: map[string]*job{}, ended: d.Ended}
 	return &Services{
@@ -99,7 +100,7 @@ func New(d Deps) (*Services, error) {
 		Previews:     &Previews{db: d.DB, log: log, crm: d.CRM, campaigns: campaigns, accounts: accounts},
 		EditorVars:   vars,
 		Templates:    &LetterTemplates{db: d.DB},
-		Images:       &Images{db: d.DB, tokens: tok},
+		Images:       images,
 		Replies:      &Replies{db: d.DB},
 		Timeline:     &Timeline{db: d.DB},
 		Runner:       runner,

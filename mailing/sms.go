@@ -118,9 +118,20 @@ func (s *SMSGateways) smsGateway(ctx context.Context, sc access.Scope, id string
 		return nil, errors.New("an SMS campaign needs an SMS gateway")
 	}
 	lo, hi := sc.PathRange()
+	return s.openGateway(ctx, id, s.db.QueryRowContext(ctx, `SELECT g.kind, g.url, g.api_key, g.sender FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id
+		WHERE g.id = $4 AND `+usableFrom, lo, hi, sc.UnitPath, id))
+}
+
+// Gateway opens a stored gateway by id, unscoped: the inbox's SMS
+// channels send operators' messages through the gateway the channel's
+// administrator chose (connectors/sms), with the campaigns' client.
+func (s *SMSGateways) Gateway(ctx context.Context, id string) (SMSGateway, error) {
+	return s.openGateway(ctx, id, s.db.QueryRowContext(ctx, `SELECT kind, url, api_key, sender FROM mailing_sms_gateways WHERE id = $1`, id))
+}
+
+func (s *SMSGateways) openGateway(ctx context.Context, id string, row *sql.Row) (SMSGateway, error) {
 	var g SMSGatewayConfig
-	err := s.db.QueryRowContext(ctx, `SELECT g.kind, g.url, g.api_key, g.sender FROM mailing_sms_gateways g JOIN units u ON u.id = g.unit_id
-		WHERE g.id = $4 AND `+usableFrom, lo, hi, sc.UnitPath, id).Scan(&g.Kind, &g.URL, &g.APIKey, &g.Sender)
+	err := row.Scan(&g.Kind, &g.URL, &g.APIKey, &g.Sender)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("mailing: SMS gateway %s: %w", id, db.ErrNotFound)
 	}

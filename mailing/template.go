@@ -64,6 +64,17 @@ func parseTemplates(c Content, base string) (*templates, error) {
 		vs := newVarSet(c.VarFields)
 		subject = vs.textTemplate(c.Subject)
 		c.HTML, c.Text = blocksHTML(withImageBase(c.Blocks, base), vs), blocksText(c.Blocks, vs)
+		if c.SMS, err = vs.strictTemplate("content.sms", c.SMS, false); err != nil {
+			return nil, err
+		}
+		if c.Message, err = vs.strictTemplate("content.message", c.Message, true); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := strictContent(&c); err != nil {
+			return nil, err
+		}
+		subject = c.Subject
 	}
 	if t.subject, err = texttemplate.New("subject").Option("missingkey=zero").Parse(subject); err != nil {
 		return nil, fail("content.subject", err)

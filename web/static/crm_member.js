@@ -103,7 +103,7 @@
       var sel = el('select');
       sel.name = 'channel_id';
       r.channels.forEach(function (c, i) {
-        var label = t('crm_write_kind_' + c.kind) + ' · ' + c.channel_name + (c.kind === 'mail' ? ' · ' + c.address : '') +
+        var label = t('crm_write_kind_' + c.kind) + ' · ' + c.channel_name + (c.kind === 'mail' || c.kind === 'sms' ? ' · ' + c.address : '') +
           (c.consent ? '' : ' (' + t('crm_write_no_consent') + ')');
         sel.add(new Option(label, String(i)));
       });

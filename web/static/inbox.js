@@ -22,7 +22,7 @@
     open: function (id) { open(id); }, render: function () { renderList(); if (state.current && state.convs[state.current]) renderHead(state.convs[state.current]); } };
 
   // --- formatting ----------------------------------------------------------
-  var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт' };
+  var channelNames = { api: 'API', telegram: 'Telegram', vk: 'VK', mail: 'E-mail', telephony: 'Телефон', widget: 'Сайт', sms: 'SMS' };
 
   // --- conversation list ---------------------------------------------------
   // A search by the words of the messages replaces the tabs: it looks in
@@ -46,6 +46,11 @@
     if (line) q += '&line_id=' + encodeURIComponent(line);
     if (kind) q += '&channel=' + encodeURIComponent(kind);
     if ($('label-filter') && $('label-filter').value) q += '&label_id=' + encodeURIComponent($('label-filter').value);
+    // A conversation field's value narrows the list in every mode.
+    var field = $('field-filter').value, value = $('field-value').value.trim();
+    if (field && value) q += '&custom.' + encodeURIComponent(field) + '=' + encodeURIComponent(value);
+    // The export takes the same filters, every page of them.
+    $('export-list').href = '/api/v1/inbox/conversations/export?format=xlsx&' + q;
     return '/api/v1/inbox/conversations?limit=' + (words ? 50 : 200) + '&' + q;
   }
   // listSeq numbers the list's requests: filters changed in quick
@@ -138,6 +143,14 @@
   $('line-filter').addEventListener('change', loadList);
   $('channel-filter').addEventListener('change', loadList);
   $('text-search').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
+  $('field-filter').addEventListener('change', function () { if ($('field-value').value.trim()) loadList(); });
+  $('field-value').addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 300); });
+  // The conversation fields of the CRM, when there are any.
+  api('GET', '/api/v1/crm/custom-fields?entity=conversation').then(function (r) {
+    var sel = $('field-filter');
+    (r.fields || []).filter(function (f) { return !f.retired; }).forEach(function (f) { sel.add(new Option(f.label, f.key)); });
+    sel.hidden = $('field-value').hidden = sel.options.length < 2;
+  }).catch(function () {});
   ['status-filter', 'operator-filter', 'from-filter', 'to-filter', 'sort-filter'].forEach(function (id) {
     $(id).addEventListener('change', function () { if (searchText()) loadList(); });
   });

@@ -197,6 +197,10 @@
       body.secrets.secret = f.secret.value.trim();
       body.settings.confirmation = f.confirmation.value.trim();
     }
+    if (kind === 'sms') {
+      body.settings.gateway_id = f.gateway_id.value;
+      if (f.sender.value.trim()) body.settings.sender = f.sender.value.trim();
+    }
     if (kind === 'telephony') {
       var prov = f.provider.value;
       body.settings.provider = prov;
@@ -213,7 +217,7 @@
       if (r.token) {
         box.textContent = t('channel_token_once') + '\n' + r.token + '\nwebhook secret: ' + r.webhook_secret;
         box.hidden = false;
-      } else if (kind === 'telephony' && body.settings.provider === 'generic') {
+      } else if (kind === 'sms' || kind === 'telephony' && body.settings.provider === 'generic') {
         // The PBX signs its events with this key: show it once, like a token.
         api('GET', '/api/v1/inbox/channels/' + r.channel.id + '/webhook-secret').then(function (s) {
           box.textContent = 'webhook secret: ' + s.webhook_secret;
@@ -235,5 +239,9 @@
     users.forEach(function (u) { $('op-add').add(new Option(u.full_name + ' (' + t('role.' + u.role) + ')', u.id)); });
     showKindFields();
     if (lines.length) edit(lines[0]);
+    // An SMS channel sends through one of the mailings' SMS gateways.
+    api('GET', '/api/v1/mailing/sms-gateways').then(function (g) {
+      g.sms_gateways.forEach(function (x) { chForm.elements.gateway_id.add(new Option(x.name + (x.sender ? ' (' + x.sender + ')' : ''), x.id)); });
+    }).catch(function () {});
   });
 })();

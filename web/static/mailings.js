@@ -20,6 +20,15 @@
     if (subjectVar.value) blocks.insertText(form.elements.subject, '{{' + subjectVar.value + '}}');
     subjectVar.value = '';
   });
+  // The same Russian variables go into the SMS, the messenger text and a
+  // raw-HTML letter, picked from a list beside each.
+  var textVars = Array.prototype.slice.call(form.querySelectorAll('select[data-var-for]'));
+  textVars.forEach(function (s) {
+    s.addEventListener('change', function () {
+      if (s.value) blocks.insertText(form.elements[s.dataset.varFor], '{{' + s.value + '}}');
+      s.value = '';
+    });
+  });
   function mode() { return form.querySelector('input[name=mode]:checked').value; }
 
   var fail = ui.fail(msg);
@@ -207,7 +216,11 @@
       document.getElementById('preview-box').hidden = false;
       document.getElementById('preview-subject').textContent = r.subject;
       document.getElementById('preview-html').innerHTML = r.preview_html || '';
-      document.getElementById('preview-text').textContent = r.text + (r.sms ? '\n\nSMS: ' + r.sms : '');
+      document.getElementById('preview-text').textContent = r.text;
+      // The SMS shows whatever the other channels are (an SMS-only campaign has no letter).
+      var ps = document.getElementById('preview-sms');
+      ps.textContent = r.sms ? 'SMS: ' + r.sms : '';
+      ps.hidden = !r.sms;
       var pm = document.getElementById('preview-message');
       pm.textContent = r.message_text ? 'Telegram / VK:\n' + r.message_text : '';
       pm.hidden = !r.message_text;
@@ -306,6 +319,7 @@
     r[3].channels.forEach(function (c) { form.elements[c.channel].add(new Option(c.name, c.id)); });
     blocks.setVars(r[5].variables);
     blocks.fillVars(subjectVar, r[5].variables);
+    textVars.forEach(function (s) { blocks.fillVars(s, r[5].variables); });
     showChannelFields();
     loadRecipients();
     return loadList();
