@@ -59,7 +59,7 @@ func parseTemplates(c Content, base string) (*templates, error) {
 	fail := func(field string, err error) error {
 		return valid.Errorf(field, "template", "template error: %v", err)
 	}
-	subject := c.Subject
+	var subject string
 	if c.IsBlocks() {
 		vs := newVarSet(c.VarFields)
 		subject = vs.textTemplate(c.Subject)

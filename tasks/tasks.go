@@ -134,31 +134,30 @@ type Absent struct {
 
 // Task is a task as one of its parties reads it.
 type Task struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description"`
-	Status       string    `json:"status"`
-	CreatedBy    Person    `json:"created_by"`
-	Assignee     Person    `json:"assignee"`
-	DueOn        string    `json:"due_on"` // YYYY-MM-DD in the installation's zone
-	DueDays      int       `json:"due_days,omitempty"`
-	Overdue      bool      `json:"overdue"`
-	Source       *Source   `json:"source,omitempty"`
-	CoExecutors  []Person  `json:"co_executors"`
-	Observers    []Person  `json:"observers"`
-	ItemsDone    int       `json:"items_done"`
-	ItemsTotal   int       `json:"items_total"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
-	DoneAt       time.Time `json:"done_at,omitzero"`
-	Role         string    `json:"role"`    // the caller's
-	Actions      []string  `json:"actions"` // what the caller may do now
-	Absent       *Absent   `json:"absent,omitempty"`
-	Checklist    []Item    `json:"checklist,omitzero"`
-	Comments     []Comment `json:"comments,omitzero"`
-	Files        []File    `json:"files,omitzero"`
-	History      []Change  `json:"history,omitzero"`
-	sourceKindID string
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Status      string    `json:"status"`
+	CreatedBy   Person    `json:"created_by"`
+	Assignee    Person    `json:"assignee"`
+	DueOn       string    `json:"due_on"` // YYYY-MM-DD in the installation's zone
+	DueDays     int       `json:"due_days,omitempty"`
+	Overdue     bool      `json:"overdue"`
+	Source      *Source   `json:"source,omitempty"`
+	CoExecutors []Person  `json:"co_executors"`
+	Observers   []Person  `json:"observers"`
+	ItemsDone   int       `json:"items_done"`
+	ItemsTotal  int       `json:"items_total"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	DoneAt      time.Time `json:"done_at,omitzero"`
+	Role        string    `json:"role"`    // the caller's
+	Actions     []string  `json:"actions"` // what the caller may do now
+	Absent      *Absent   `json:"absent,omitempty"`
+	Checklist   []Item    `json:"checklist,omitzero"`
+	Comments    []Comment `json:"comments,omitzero"`
+	Files       []File    `json:"files,omitzero"`
+	History     []Change  `json:"history,omitzero"`
 }
 
 // Sources reads what a task comes from, in the caller's scope: its title
