@@ -11,6 +11,7 @@
 //	profhub-bench mailing [flags]
 //	profhub-bench search [flags]
 //	profhub-bench routing [flags]
+//	profhub-bench privacy [flags]
 package main
 
 import (
@@ -24,7 +25,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget|mailing|search|routing [flags]   (profhub-bench SCENARIO -h for flags)")
+		fmt.Fprintln(os.Stderr, "usage: profhub-bench ingest|calls|crm|widget|mailing|search|routing|privacy [flags]   (profhub-bench SCENARIO -h for flags)")
 		os.Exit(2)
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -54,6 +55,8 @@ func main() {
 		err = runSearch(ctx, os.Args[2:])
 	case "routing":
 		err = runRouting(ctx, os.Args[2:])
+	case "privacy":
+		err = runPrivacy(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}
