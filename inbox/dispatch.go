@@ -272,8 +272,10 @@ func (d *Dispatch) setDelivery(ctx context.Context, conv Conversation, m Message
 			lease_until = 0, attempts = attempts + $7, updated_at = $6 WHERE id = $1`, m.ID, status, reason, providerID, sentAt, now, attempt); err != nil {
 			return err
 		}
-		m.Status, m.StatusReason, m.SentAt, m.Attempts = status, reason, ms(sentAt), m.Attempts+attempt
-		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &m})
+		// A copy: the transaction may run again after a deadlock.
+		sent := m
+		sent.Status, sent.StatusReason, sent.SentAt, sent.Attempts = status, reason, ms(sentAt), m.Attempts+attempt
+		w.add(&Event{Kind: EvStatus, LineID: conv.LineID, ConversationID: conv.ID, AssigneeID: conv.AssigneeID, At: time.Now(), Message: &sent})
 		return nil
 	})
 	if err != nil {

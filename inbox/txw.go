@@ -170,16 +170,29 @@ func (c *core) redisFailed(err error) {
 	c.needRebuild.Store(true)
 }
 
-// write runs fn in a transaction with a txw, then does the after-commit work.
+// write runs fn in a transaction with a txw, then does the after-commit
+// work. A deadlock or serialization failure (PostgreSQL ends the whole
+// transaction, so nothing of it stays) runs fn again in a new one: the
+// group writer's longer transactions meet other writers' (a delivery
+// status, a close) on the event counter and the conversation's row. fn
+// must set its results afresh on every run.
 func (c *core) write(ctx context.Context, fn func(tx db.Execer, w *txw) error) error {
-	w := newTxw()
-	err := c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
-		tx := c.db.Cached(sqlTx)
-		if err := fn(tx, w); err != nil {
-			return err
+	var w *txw
+	var err error
+	for attempt := 0; ; attempt++ {
+		w = newTxw()
+		err = c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
+			tx := c.db.Cached(sqlTx)
+			if err := fn(tx, w); err != nil {
+				return err
+			}
+			return w.flush(ctx, tx, c.db.Dialect)
+		})
+		if err == nil || !isTransientSQL(err) || attempt >= transientRetries {
+			break
 		}
-		return w.flush(ctx, tx, c.db.Dialect)
-	})
+		time.Sleep(transientPause(attempt))
+	}
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,8 @@ func (s *schema) portable() []string {
 		}
 		var cols []string
 		for _, c := range strings.Split(ix.columns, ",") {
-			cols = append(cols, strings.SplitN(c, "/", 2)[0])
+			// PostgreSQL quotes a column named by a keyword ("position").
+			cols = append(cols, strings.Trim(strings.SplitN(c, "/", 2)[0], `"`))
 		}
 		out = append(out, fmt.Sprintf("index %s %s (%s) unique=%t where=%q",
 			ix.table, name, strings.Join(cols, ","), ix.unique, portableExpr(ix.where)))
