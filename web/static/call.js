@@ -205,4 +205,5 @@
 
   // chat.js calls init with its socket, the user's id and the open chat.
   window.profhubCall = { init: function (c, id, current) { conn = c; me = id; chatOf = current; }, frame: frame };
+  if (window.chatCallInit) window.profhubCall.init.apply(null, window.chatCallInit);
 })();

@@ -387,7 +387,10 @@
     var conn = ui.live('/api/v1/chat/ws', { onEvent: onEvent, onResync: onResync, onFrame: function (f) {
       if (f.type === 'call' && window.profhubCall) window.profhubCall.frame(f);
     } });
-    if (window.profhubCall) window.profhubCall.init(conn, me, function () { return current; });
+    // call.js may load after this resolves (the scripts are deferred, and a
+    // slow one is still downloading): it then picks the socket up itself.
+    window.chatCallInit = [conn, me, function () { return current; }];
+    if (window.profhubCall) window.profhubCall.init.apply(null, window.chatCallInit);
     // Going offline closes the socket at once; profhub.live then resumes
     // from the last event it saw when the network returns.
     window.addEventListener('offline', function () { if (conn.ws) conn.ws.close(); });
