@@ -87,6 +87,31 @@ func startProcess(t *testing.T, bin string, s hubtest.Storage) *node {
 	}
 }
 
+// adminOf opens the nodes' shared database and makes the administrator's
+// API token in it directly, for tests that drive node processes.
+func adminOf(t *testing.T, s hubtest.Storage) (*db.DB, org.AuthRecord, string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, s.DatabaseURL, s.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	users := org.NewStore(d)
+	rec, err := users.AuthByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := auth.NewService(auth.Deps{DB: d, Users: users, Params: auth.CheapPasswordParams, SessionTTL: time.Hour})
+	sys := access.System("test")
+	sys.UnitID = rec.UnitID
+	admin, _, err := svc.CreateToken(ctx, sys, rec.ID, "node test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, rec, admin
+}
+
 func api(t *testing.T, base, token, method, path string, in, out any) int {
 	t.Helper()
 	var body io.Reader
@@ -121,25 +146,8 @@ func TestKilledNodeLeavesNothingBehind(t *testing.T) {
 	a := startProcess(t, bin, s)
 	b := startProcess(t, bin, s)
 
-	// An administrator's token, made directly in the shared database.
 	ctx := context.Background()
-	d, err := db.Open(ctx, s.DatabaseURL, s.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	users := org.NewStore(d)
-	rec, err := users.AuthByLogin(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := auth.NewService(auth.Deps{DB: d, Users: users, Params: auth.CheapPasswordParams, SessionTTL: time.Hour})
-	sys := access.System("test")
-	sys.UnitID = rec.UnitID
-	admin, _, err := svc.CreateToken(ctx, sys, rec.ID, "cluster test", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, rec, admin := adminOf(t, s)
 
 	var delivered sync.Map
 	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

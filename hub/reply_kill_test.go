@@ -11,10 +11,6 @@ import (
 	"time"
 
 	"github.com/profhub/profhub/hub/hubtest"
-	"github.com/profhub/profhub/internal/security/access"
-	"github.com/profhub/profhub/internal/security/auth"
-	"github.com/profhub/profhub/internal/storage/db"
-	"github.com/profhub/profhub/org"
 )
 
 // Operators' replies are committed in groups (inbox/group_write.go). A
@@ -32,23 +28,7 @@ func TestKilledNodeKeepsAcknowledgedReplies(t *testing.T) {
 	a := startProcess(t, bin, s)
 
 	ctx := context.Background()
-	d, err := db.Open(ctx, s.DatabaseURL, s.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	users := org.NewStore(d)
-	rec, err := users.AuthByLogin(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := auth.NewService(auth.Deps{DB: d, Users: users, Params: auth.CheapPasswordParams, SessionTTL: time.Hour})
-	sys := access.System("test")
-	sys.UnitID = rec.UnitID
-	admin, _, err := svc.CreateToken(ctx, sys, rec.ID, "kill test", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, rec, admin := adminOf(t, s)
 	var op struct{ ID string }
 	if code := api(t, a.base, admin, "POST", "/api/v1/users", map[string]any{"login": "op1", "full_name": "Оператор Ответов", "role": "operator",
 		"unit_id": rec.UnitID, "password": "operator-password"}, &op); code != 201 {
