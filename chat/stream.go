@@ -37,19 +37,21 @@ type frame struct {
 
 func (h handlers) stream(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	// Attached before the upgrade is answered, so an event committed just
+	// after the handshake is above the hello seq and reaches this socket.
+	c, upTo, err := h.s.relay.attach(ctx, p.User.ID)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	defer h.s.relay.detach(c)
 	conn, err := websocket.Accept(w, r, nil) // same-origin only: the default Origin check
 	if err != nil {
 		return
 	}
 	conn.SetReadLimit(64 << 10) // a call's SDP offer runs to several kilobytes
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	c, upTo, err := h.s.relay.attach(ctx, p.User.ID)
-	if err != nil {
-		conn.Close(websocket.StatusTryAgainLater, "not ready")
-		return
-	}
-	defer h.s.relay.detach(c)
 	go func() {
 		defer cancel()
 		for {

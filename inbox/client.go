@@ -52,8 +52,11 @@ func (es *Events) RefreshClient(ctx context.Context, c *Client) error {
 
 // Attach starts delivery to c and returns the relay's current cursor: the
 // caller replays the SQL log after since up to it, and the client drops
-// live events at or below what it already sent.
-func (es *Events) Attach(c *Client) int64 { return es.events.add(c) }
+// live events at or below what it already sent. While the hub starts it
+// waits until the relay knows where the log stands.
+func (es *Events) Attach(ctx context.Context, c *Client) (int64, error) {
+	return es.events.add(ctx, c)
+}
 
 // Detach stops delivery.
 func (es *Events) Detach(c *Client) { es.events.remove(c); c.kill() }

@@ -22,10 +22,14 @@ type relay struct {
 	clients map[*Client]struct{}
 	cursor  int64
 	wake    chan struct{}
+	// ready closes once cursor holds where the log stood at start: a client
+	// added before that would get cursor 0 as its hello and miss nothing
+	// only by luck.
+	ready chan struct{}
 }
 
 func newRelay(es *Events) *relay {
-	return &relay{events: es, clients: map[*Client]struct{}{}, wake: make(chan struct{}, 1)}
+	return &relay{events: es, clients: map[*Client]struct{}{}, wake: make(chan struct{}, 1), ready: make(chan struct{})}
 }
 
 func (r *relay) channel() string { return r.events.kv.Key("inbox", "events") }
@@ -61,6 +65,7 @@ func (r *relay) run(ctx context.Context) {
 			r.mu.Lock()
 			r.cursor = start
 			r.mu.Unlock()
+			close(r.ready)
 			break
 		}
 		if !sleep(ctx, time.Second) {
@@ -214,11 +219,16 @@ func (r *relay) deliver(ev *Event) {
 	}
 }
 
-func (r *relay) add(c *Client) int64 {
+func (r *relay) add(ctx context.Context, c *Client) (int64, error) {
+	select {
+	case <-r.ready:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.clients[c] = struct{}{}
-	return r.cursor
+	return r.cursor, nil
 }
 
 func (r *relay) remove(c *Client) {

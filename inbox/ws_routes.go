@@ -37,22 +37,31 @@ type wsFrame struct {
 
 func (h *eventHandlers) httpWebSocket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	log := httpapi.Logger(ctx)
+
+	// The client is attached before the upgrade is answered: the relay's
+	// cursor at attach is the hello seq, so an event committed between a
+	// finished handshake and a later attach would lie below hello and never
+	// reach this socket. A client that acts as soon as its dial returns
+	// (the bench, a quick test, a fast operator) hit exactly that gap.
+	c, err := h.Events.NewClient(ctx, p.Scope)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	upTo, err := h.Events.Attach(ctx, c)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	defer h.Events.Detach(c)
 	conn, err := websocket.Accept(w, r, nil) // same-origin only: the default Origin check
 	if err != nil {
 		return
 	}
 	conn.SetReadLimit(16 << 10)
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	log := httpapi.Logger(ctx)
-
-	c, err := h.Events.NewClient(ctx, p.Scope)
-	if err != nil {
-		conn.Close(websocket.StatusInternalError, "cannot load your lines")
-		return
-	}
-	upTo := h.Events.Attach(c)
-	defer h.Events.Detach(c)
 	_ = h.Presence.Heartbeat(ctx, p.User.ID)
 
 	go func() {

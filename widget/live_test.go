@@ -19,7 +19,9 @@ func TestTypingAndReadMarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.n.Inbox.Events.Attach(console)
+	if _, err := f.n.Inbox.Events.Attach(context.Background(), console); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { f.n.Inbox.Events.Detach(console) })
 
 	token := f.session(t)
