@@ -208,29 +208,68 @@ func offersOf(frame []byte, found func(convID string)) {
 	}
 }
 
-// console is an operator's socket reduced to the offers it brings.
+// console is an operator's socket reduced to the offers it brings. Like the
+// real console it pings every 10 s (without that the hub counts the
+// operator gone after 35 s and takes its offers back: the full-scale run
+// once made no assignment at all), and it redials when the hub drops it.
 func console(ctx context.Context, t *target, token string) (<-chan string, error) {
 	url := "ws" + t.base[len("http"):] + "/api/v1/inbox/ws"
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: map[string][]string{"Authorization": {"Bearer " + token}}})
+	dial := func() (*websocket.Conn, error) {
+		conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: map[string][]string{"Authorization": {"Bearer " + token}}})
+		if err != nil {
+			return nil, err
+		}
+		conn.SetReadLimit(4 << 20)
+		return conn, nil
+	}
+	conn, err := dial()
 	if err != nil {
 		return nil, err
 	}
-	conn.SetReadLimit(4 << 20)
 	offers := make(chan string, 64)
 	go func() {
-		defer conn.CloseNow()
-		for {
-			_, b, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			offersOf(b, func(id string) {
-				select {
-				case offers <- id:
-				default:
+		for ctx.Err() == nil {
+			serveConsole(ctx, conn, offers)
+			for ctx.Err() == nil {
+				if conn, err = dial(); err == nil {
+					break
 				}
-			})
+				time.Sleep(200 * time.Millisecond)
+			}
 		}
 	}()
 	return offers, nil
+}
+
+// serveConsole reads offers from conn and pings it until it drops.
+func serveConsole(ctx context.Context, conn *websocket.Conn, offers chan<- string) {
+	defer conn.CloseNow()
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		tick := time.NewTicker(10 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-cctx.Done():
+				return
+			case <-tick.C:
+				if conn.Write(cctx, websocket.MessageText, []byte(`{"type":"ping"}`)) != nil {
+					return
+				}
+			}
+		}
+	}()
+	for {
+		_, b, err := conn.Read(cctx)
+		if err != nil {
+			return
+		}
+		offersOf(b, func(id string) {
+			select {
+			case offers <- id:
+			default:
+			}
+		})
+	}
 }
