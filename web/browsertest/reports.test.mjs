@@ -2,7 +2,7 @@
 // demo federation. Every check waits for the report of the query it made
 // (#stats-page[data-loaded] carries that query), never for the first
 // thing on the page.
-import { check, run, shoot, signIn } from './harness.mjs';
+import { base, check, run, shoot, signIn } from './harness.mjs';
 
 // loaded waits until the page shows the report of a query containing part.
 async function loaded(page, part = '') {
@@ -53,9 +53,9 @@ await run('reports', async (browser, current) => {
   // The files: CSV of a table and the workbook, of the same query.
   const csvHref = await page.locator('#table-lines a.csv-link').getAttribute('href');
   check(csvHref.includes('table=lines') && csvHref.includes('operator_id=' + op), 'the CSV link: ' + csvHref);
-  const csv = await page.request.get(csvHref);
+  const csv = await page.request.get(base + csvHref);
   check(csv.ok() && (await csv.text()).startsWith('Линия,Поступило'), 'the lines CSV');
-  const xlsx = await page.request.get(await page.locator('#export-xlsx').getAttribute('href'));
+  const xlsx = await page.request.get(base + await page.locator('#export-xlsx').getAttribute('href'));
   const bytes = await xlsx.body();
   check(xlsx.ok() && bytes[0] === 0x50 && bytes[1] === 0x4b, 'the XLSX is a zip');
 
@@ -72,9 +72,9 @@ await run('reports', async (browser, current) => {
   // their own figures on the same page.
   const opPage = current.page = await signIn(browser, 'operator1', { dialogs: true });
   check(await opPage.locator('nav.main a[href="/reports"]').count() === 0, 'no menu entry for an operator');
-  const refused = await opPage.goto(opPage.url().replace(/\/$/, '') + '/reports');
+  const refused = await opPage.goto(base + '/reports');
   check(refused.status() === 403, 'an operator may not open /reports: ' + refused.status());
-  await opPage.goto(opPage.url().replace(/\/reports$/, '') + '/inbox/stats');
+  await opPage.goto(base + '/inbox/stats');
   await loaded(opPage);
   await opPage.locator('#own-only:not([hidden])').waitFor();
   check(opPage.errors.length === 0, 'no script errors: ' + opPage.errors.join('; '));
