@@ -77,5 +77,8 @@ await run('reports', async (browser, current) => {
   await opPage.goto(base + '/inbox/stats');
   await loaded(opPage);
   await opPage.locator('#own-only:not([hidden])').waitFor();
-  check(opPage.errors.length === 0, 'no script errors: ' + opPage.errors.join('; '));
+  // Refusals are expected here: /reports itself, and the bot's figures,
+  // which the page hides from those the server refuses.
+  const errors = opPage.errors.filter(e => !e.includes('status of 403'));
+  check(errors.length === 0, 'no script errors: ' + errors.join('; '));
 });
