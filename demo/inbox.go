@@ -61,6 +61,9 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	if err := d.addQuickAnswers(ctx); err != nil {
 		return err
 	}
+	if err := d.fillHistory(ctx, e.Zone); err != nil {
+		return err
+	}
 	// Every member writes first; operators answer afterwards, as in a
 	// morning's queue.
 	convIDs := make([]string, len(conversations))

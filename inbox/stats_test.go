@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -123,10 +124,11 @@ func TestStatsFigures(t *testing.T) {
 		t.Fatalf("stats: %d", code)
 	}
 	want := inbox.Figures{Received: 6, Answered: 3, Missed: 2, Waiting: 1, Closed: 3, Spam: 1, MessagesIn: 6, MessagesOut: 3,
-		FirstResponse: inbox.Timing{Count: 3, AvgS: 76.67, P90S: 120},
-		Wait:          inbox.Timing{Count: 4, AvgS: 26.25, P90S: 60},
-		Handling:      inbox.Timing{Count: 2, AvgS: 315, P90S: 540},
-		RatingAvg:     3.67, Rated: 3}
+		FirstResponse: inbox.Timing{Count: 3, AvgS: 76.67, MedianS: 90, P90S: 120},
+		Wait:          inbox.Timing{Count: 4, AvgS: 26.25, MedianS: 10, P90S: 60},
+		Handling:      inbox.Timing{Count: 2, AvgS: 315, MedianS: 90, P90S: 540},
+		Resolution:    inbox.Timing{Count: 2, AvgS: 350, MedianS: 100, P90S: 600},
+		RatingAvg:     3.67, Rated: 3, Ratings: [5]int{0, 1, 0, 1, 1}}
 	if st.Total != want {
 		t.Errorf("total\n got %+v\nwant %+v", st.Total, want)
 	}
@@ -136,17 +138,20 @@ func TestStatsFigures(t *testing.T) {
 	}
 	days := []inbox.DayStats{
 		{Day: "2026-11-01", Figures: inbox.Figures{Received: 3, Answered: 3, MessagesIn: 3, MessagesOut: 3, Closed: 1,
-			FirstResponse: inbox.Timing{Count: 3, AvgS: 76.67, P90S: 120}, Wait: inbox.Timing{Count: 3, AvgS: 31.67, P90S: 60},
-			Handling: inbox.Timing{Count: 1, AvgS: 540, P90S: 540}, RatingAvg: 4.5, Rated: 2}},
+			FirstResponse: inbox.Timing{Count: 3, AvgS: 76.67, MedianS: 90, P90S: 120}, Wait: inbox.Timing{Count: 3, AvgS: 31.67, MedianS: 30, P90S: 60},
+			Handling: inbox.Timing{Count: 1, AvgS: 540, MedianS: 540, P90S: 540}, Resolution: inbox.Timing{Count: 1, AvgS: 600, MedianS: 600, P90S: 600},
+			RatingAvg: 4.5, Rated: 2, Ratings: [5]int{0, 0, 0, 1, 1}}},
 		{Day: "2026-11-02", Figures: inbox.Figures{Received: 3, Missed: 2, Waiting: 1, Closed: 2, Spam: 1, MessagesIn: 3,
-			Wait: inbox.Timing{Count: 1, AvgS: 10, P90S: 10}, Handling: inbox.Timing{Count: 1, AvgS: 90, P90S: 90}, RatingAvg: 2, Rated: 1}},
+			Wait: inbox.Timing{Count: 1, AvgS: 10, MedianS: 10, P90S: 10}, Handling: inbox.Timing{Count: 1, AvgS: 90, MedianS: 90, P90S: 90},
+			Resolution: inbox.Timing{Count: 1, AvgS: 100, MedianS: 100, P90S: 100}, RatingAvg: 2, Rated: 1, Ratings: [5]int{0, 1, 0, 0, 0}}},
 	}
 	if !slices.Equal(st.Days, days) {
 		t.Errorf("days\n got %+v\nwant %+v", st.Days, days)
 	}
 	op1 := inbox.OperatorStats{OperatorID: w.users["op1"].ID, Name: "Петров Пётр", Figures: inbox.Figures{Received: 2, Answered: 1,
-		Missed: 1, Closed: 2, MessagesIn: 2, MessagesOut: 1, FirstResponse: inbox.Timing{Count: 1, AvgS: 120, P90S: 120},
-		Wait: inbox.Timing{Count: 2, AvgS: 35, P90S: 60}, Handling: inbox.Timing{Count: 2, AvgS: 315, P90S: 540}, RatingAvg: 3.5, Rated: 2}}
+		Missed: 1, Closed: 2, MessagesIn: 2, MessagesOut: 1, FirstResponse: inbox.Timing{Count: 1, AvgS: 120, MedianS: 120, P90S: 120},
+		Wait: inbox.Timing{Count: 2, AvgS: 35, MedianS: 10, P90S: 60}, Handling: inbox.Timing{Count: 2, AvgS: 315, MedianS: 90, P90S: 540},
+		Resolution: inbox.Timing{Count: 2, AvgS: 350, MedianS: 100, P90S: 600}, RatingAvg: 3.5, Rated: 2, Ratings: [5]int{0, 1, 0, 0, 1}}}
 	if got := names(st); got != hostileName+"|Борисов Борис|Петров Пётр" {
 		t.Errorf("operators %s", got)
 	} else if st.Operators[2] != op1 {
@@ -266,26 +271,36 @@ func TestStatsXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got := x.GetSheetList(); !slices.Equal(got, []string{"По дням", "По операторам", "По линиям"}) {
+	if got := x.GetSheetList(); !slices.Equal(got, []string{"По линиям", "По операторам", "По видам каналов", "По каналам", "По дням"}) {
 		t.Fatalf("sheets %v", got)
 	}
 	cells := []struct{ sheet, cell, want string }{
 		{"По дням", "A1", "Дата"},
 		{"По дням", "B1", "Поступило"},
-		{"По дням", "I1", "Ответов операторов"},
-		{"По дням", "J1", "Первый ответ, ср., с"},
-		{"По дням", "K1", "Первый ответ, 90%, с"},
+		{"По дням", "H1", "Нарушений SLA"},
+		{"По дням", "J1", "Ответов операторов"},
+		{"По дням", "K1", "Первый ответ, среднее, с"},
+		{"По дням", "L1", "Первый ответ, медиана, с"},
+		{"По дням", "M1", "Первый ответ, 90%, с"},
+		{"По дням", "T1", "Решение, среднее, с"},
+		{"По дням", "AC1", "Оценка 5"},
 		{"По дням", "A2", "2026-11-01"},
 		{"По дням", "B2", "3"},
-		{"По дням", "I2", "3"},
-		{"По дням", "J2", "76.67"},
-		{"По дням", "K2", "120"},
+		{"По дням", "J2", "3"},
+		{"По дням", "K2", "76.67"},
+		{"По дням", "L2", "90"},
+		{"По дням", "M2", "120"},
 		{"По дням", "A3", "2026-11-02"},
 		{"По дням", "D3", "2"}, // missed
-		{"По дням", "J3", ""},  // nobody answered: no first-response time
+		{"По дням", "K3", ""},  // nobody answered: no first-response time
 		{"По дням", "A4", "Итого"},
 		{"По дням", "B4", "6"},
-		{"По дням", "P4", "3.67"},
+		{"По дням", "H4", "0"}, // SLA: wired at merge
+		{"По дням", "T4", "350"},
+		{"По дням", "W4", "3.67"},
+		{"По дням", "X4", "3"},
+		{"По дням", "Z4", "1"},  // one rating of 2
+		{"По дням", "AC4", "1"}, // one of 5
 		{"По операторам", "A1", "Оператор"},
 		{"По операторам", "A2", "'" + hostileName},
 		{"По операторам", "A4", "Петров Пётр"},
@@ -295,6 +310,11 @@ func TestStatsXLSX(t *testing.T) {
 		{"По линиям", "A3", "Линия А"},
 		{"По линиям", "B3", "5"},
 		{"По линиям", "G3", "1"}, // spam
+		{"По линиям", "A4", "Итого"},
+		{"По видам каналов", "A2", "API"},
+		{"По видам каналов", "B2", "6"},
+		{"По каналам", "B2", "1"}, // line B's channel sorts first
+		{"По каналам", "B3", "5"},
 	}
 	for _, c := range cells {
 		got, err := x.GetCellValue(c.sheet, c.cell)
@@ -302,7 +322,7 @@ func TestStatsXLSX(t *testing.T) {
 			t.Errorf("%s!%s = %q (%v), want %q", c.sheet, c.cell, got, err, c.want)
 		}
 	}
-	// The hostile name is a text cell, not a formula.
+	// The hostile names are text cells, not formulas.
 	for _, c := range []struct{ sheet, cell string }{{"По операторам", "A2"}, {"По линиям", "A2"}} {
 		if f, err := x.GetCellFormula(c.sheet, c.cell); err != nil || f != "" {
 			t.Errorf("%s!%s holds formula %q (%v)", c.sheet, c.cell, f, err)
@@ -327,45 +347,138 @@ func TestStatsXLSX(t *testing.T) {
 	}
 }
 
-func TestStatsCSV(t *testing.T) {
+// TestStatsTableCSV: one table per file, under the same columns as the
+// page and the workbook; names that a spreadsheet would run as formulas
+// are neutralised; each file is audited with its table.
+func TestStatsTableCSV(t *testing.T) {
 	w := newStatsWorld(t)
-	h, body := download(t, w, "chaira", "&format=csv")
-	if cd := h.Get("Content-Disposition"); cd != `attachment; filename="inbox-stats-2026-11-01-2026-11-02.csv"` {
+	// A channel named as a formula, as a hostile administrator might.
+	if _, err := w.n.DB.Exec(`UPDATE inbox_channels SET name = $2 WHERE id = $1`, w.chA.ID, `=HYPERLINK("http://x","y")`); err != nil {
+		t.Fatal(err)
+	}
+	read := func(login, table string) (http.Header, [][]string) {
+		h, body := download(t, w, login, "&format=csv&table="+table)
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h, recs
+	}
+	h, recs := read("chaira", "operators")
+	if cd := h.Get("Content-Disposition"); cd != `attachment; filename="inbox-stats-operators-2026-11-01-2026-11-02.csv"` {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Errorf("Content-Type %q", ct)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	var st inbox.Stats
+	if code := w.as(t, "chaira", "GET", statsPeriod, nil, &st); code != 200 {
+		t.Fatal(code)
 	}
-	got := map[string][]string{} // "section/name" → figures
-	for _, r := range recs[1:] {
-		got[r[0]+"/"+r[1]] = r[2:]
+	// The CSV's header is the page's columns.
+	want := []string{"Оператор"}
+	for _, c := range st.Columns {
+		want = append(want, c.Title)
 	}
-	if recs[0][0] != "Раздел" || recs[0][2] != "Поступило" || len(recs) != 1+3+2+2 {
-		t.Fatalf("csv:\n%s", body)
+	if !slices.Equal(recs[0], want) || len(recs) != 3 || recs[1][0] != "'"+hostileName || recs[2][0] != "Петров Пётр" || recs[2][1] != "2" {
+		t.Fatalf("operators csv %q", recs)
 	}
-	for key, want := range map[string]string{
-		"По дням/2026-11-01":            "2",
-		"По дням/2026-11-02":            "3",
-		"По дням/Итого":                 "5",
-		"По операторам/'" + hostileName: "1",
-		"По операторам/Петров Пётр":     "2",
-		"По линиям/Линия А":             "5",
-	} {
-		if r, ok := got[key]; !ok || r[0] != want {
-			t.Errorf("%s: %v, want received %s", key, r, want)
+	_, recs = read("chaira", "channels")
+	if len(recs) != 3 || recs[1][0] != `'=HYPERLINK("http://x","y")` || recs[1][1] != "5" || recs[2][0] != "Итого" {
+		t.Errorf("channels csv %q", recs)
+	}
+	for _, r := range recs {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q would run as a formula", c)
+			}
 		}
 	}
-	if bytes.Contains(body, []byte("Линия Б")) || bytes.Contains(body, []byte("Борисов")) {
-		t.Errorf("unit B leaks into unit A's export:\n%s", body)
+	_, recs = read("chaira", "days")
+	if len(recs) != 4 || recs[1][0] != "2026-11-01" || recs[1][1] != "2" || recs[3][0] != "Итого" || recs[3][1] != "5" {
+		t.Errorf("days csv %q", recs)
+	}
+	// Every cell of the page's table is the file's.
+	tbl := st.Tables[slices.IndexFunc(st.Tables, func(t inbox.StatsTable) bool { return t.ID == "days" })]
+	for i, row := range tbl.Rows {
+		for j, v := range row {
+			got := recs[i+1][j]
+			if s := fmt.Sprint(v); v != nil && s != got || v == nil && got != "" {
+				t.Errorf("days[%d][%d]: page %v, csv %q", i, j, v, got)
+			}
+		}
+	}
+	if _, body := download(t, w, "chaira", "&format=csv"); !bytes.HasPrefix(body, []byte("Дата,")) {
+		t.Errorf("a CSV without a table is the days':\n%s", body)
+	}
+	for _, b := range []string{"", "x"} {
+		if code := w.as(t, "chaira", "GET", statsPeriod+"&format=csv&table=audit"+b, nil, nil); code != http.StatusUnprocessableEntity {
+			t.Errorf("unknown table: %d", code)
+		}
+	}
+	bs, _ := json.Marshal(st)
+	if bytes.Contains(bs, []byte("Линия Б")) || bytes.Contains(bs, []byte("Борисов")) {
+		t.Errorf("unit B leaks into unit A's report")
 	}
 	var details string
-	if err := w.n.DB.QueryRow(`SELECT details FROM audit_log WHERE action = 'inbox.stats_export' AND actor_id = $1 AND unit_id = $2`,
-		w.users["chaira"].ID, w.unitA.ID).Scan(&details); err != nil || !strings.Contains(details, `"format":"csv"`) {
+	if err := w.n.DB.QueryRow(`SELECT details FROM audit_log WHERE action = 'inbox.stats_export' AND actor_id = $1 AND unit_id = $2
+		AND details LIKE '%"table":"channels"%'`, w.users["chaira"].ID, w.unitA.ID).Scan(&details); err != nil || !strings.Contains(details, `"format":"csv"`) {
 		t.Errorf("audit of the export: %q %v", details, err)
+	}
+	if n := w.auditCount(t, "inbox.stats_export"); n != 4 {
+		t.Errorf("%d exports audited, want 4", n)
+	}
+}
+
+// TestStatsFilters: operator, kind of channel and channel narrow the
+// report within what the caller may see; bad values are refused.
+func TestStatsFilters(t *testing.T) {
+	w := newStatsWorld(t)
+	tests := []struct {
+		who, query string
+		received   int
+		operators  string
+	}{
+		{"boss", "&operator_id=" + w.users["op1"].ID, 2, "Петров Пётр"},
+		{"boss", "&channel_kind=api", 6, hostileName + "|Борисов Борис|Петров Пётр"},
+		{"boss", "&channel_kind=telegram", 0, ""},
+		{"boss", "&channel_id=" + w.chB.ID, 1, "Борисов Борис"},
+		{"boss", "&channel_id=" + w.chA.ID + "&operator_id=" + w.users["op2"].ID, 1, hostileName},
+		{"boss", "&line_id=" + w.lineA.ID + "&channel_id=" + w.chB.ID, 0, ""},
+		// Filters never widen the scope: unit A's chairman asking for
+		// line B's channel or operator sees nothing of it.
+		{"chaira", "&channel_id=" + w.chB.ID, 0, ""},
+		{"chaira", "&operator_id=" + w.users["opb"].ID, 0, ""},
+		{"op1", "&operator_id=" + w.users["op2"].ID, 0, ""},
+	}
+	for _, tc := range tests {
+		var st inbox.Stats
+		if code := w.as(t, tc.who, "GET", statsPeriod+tc.query, nil, &st); code != 200 {
+			t.Fatalf("%s%s: %d", tc.who, tc.query, code)
+		}
+		if st.Total.Received != tc.received || names(st) != tc.operators {
+			t.Errorf("%s%s: %d received, operators %q", tc.who, tc.query, st.Total.Received, names(st))
+		}
+		hours, heat := 0, 0
+		for h, n := range st.Hours {
+			hours += n
+			for d := range 7 {
+				heat += st.Heat[d][h]
+			}
+		}
+		if hours != tc.received || heat != tc.received {
+			t.Errorf("%s%s: hours add up to %d, heat map to %d", tc.who, tc.query, hours, heat)
+		}
+	}
+	if code := w.as(t, "boss", "GET", statsPeriod+"&channel_kind=pigeon", nil, nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("unknown kind: %d", code)
+	}
+	// 366 days are one report; 367 are not.
+	if code := w.as(t, "boss", "GET", "/api/v1/inbox/stats?from=2025-11-01&to=2026-11-01", nil, nil); code != 200 {
+		t.Errorf("366 days: %d", code)
+	}
+	if code := w.as(t, "boss", "GET", "/api/v1/inbox/stats?from=2025-10-31&to=2026-11-01", nil, nil); code != http.StatusUnprocessableEntity {
+		t.Errorf("367 days: %d", code)
 	}
 }
 

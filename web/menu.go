@@ -37,6 +37,10 @@ const (
 var menu = []menuEntry{
 	{Nav: "inbox", Href: "/inbox", Key: "nav.inbox", Perm: access.AnswerInbox, Group: groupAppeals},
 	{Nav: "appeals", Href: "/appeals", Key: "nav.appeals", Perm: access.AnswerInbox, Group: groupAppeals},
+	// Reports cover every line of the subtree: supervisors and
+	// administrators. Operators and line supervisors see their own
+	// figures on the same page from the console (/inbox/stats).
+	{Nav: "reports", Href: "/reports", Key: "nav.reports", Perm: access.SuperviseInbox, Group: groupAppeals},
 	{Nav: "members", Href: "/members", Key: "nav.members", Perm: access.ReadDirectory, Group: groupMembers},
 	{Nav: "lists", Href: "/lists", Key: "nav.lists", Perm: access.ReadDirectory, Group: groupMembers},
 	// Everyone has documents: their tasks; the registries are for those

@@ -44,6 +44,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/lines", s.inbox.lines)
 	mux.HandleFunc("GET /settings/automation", s.inbox.automation)
 	mux.HandleFunc("GET /inbox/stats", s.inbox.stats)
+	mux.HandleFunc("GET /reports", s.inbox.reports)
 	mux.HandleFunc("GET /inbox/quick-answers", s.inbox.quickAnswers)
 	mux.HandleFunc("GET /inbox/calls", s.inbox.calls)
 

@@ -21,9 +21,16 @@ func (h inboxPages) supervisor(w http.ResponseWriter, r *http.Request) {
 	h.console(w, r, "supervisor")
 }
 
-// stats shows the inbox statistics with charts and exports.
+// stats is the reports page for everyone who answers: their own figures,
+// or their lines' for line supervisors (the API scopes them).
 func (h inboxPages) stats(w http.ResponseWriter, r *http.Request) {
-	h.console(w, r, "stats")
+	h.ui.script(w, r, "reports", "console.stats", "inbox")
+}
+
+// reports is the reports page of the menu, for supervisors and
+// administrators: every line of their subtree.
+func (h inboxPages) reports(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "reports", "nav.reports", "reports")
 }
 
 // quickAnswers manages personal and line quick answers.
