@@ -61,8 +61,7 @@ await run('views', async (browser, current) => {
   await op.locator('#view-pick').selectOption({ label: 'Старый вид (3)' });
   await op.waitForSelector('#view-missing:not([hidden]):has-text("метки «Временная»")');
   await rows(op, ['Анна Петрова', 'Иван Смирнов', 'Ольга Кузнецова']);
-  await op.locator('#conversations li.conv', { hasText: 'Анна Петрова' }).click();
-  await op.waitForSelector('#contact-label-chips .label-chip.contact:has-text("Постоянный")');
+  await op.locator('#conversations li.conv', { hasText: 'Анна Петрова' }).locator('.label-chip.contact:has-text("Постоянный")').waitFor();
   await shoot(op, 'console-views');
 
   check(op.errors.length === 0, 'console errors: ' + op.errors.join('; '));
