@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,13 +36,8 @@ func (s *Service) test(ctx context.Context, c Condition, tr trigger) bool {
 		return tr.conv.LineID == c.Value
 	case IfWords:
 		return tr.text != "" && hasWords(tr.text, wordStems(c.Value))
-	case IfLabel:
-		for _, l := range tr.conv.Labels {
-			if l == c.Value {
-				return true
-			}
-		}
-		return false
+	case IfLabel: // the conversation's label or its contact's
+		return slices.Contains(tr.conv.Labels, c.Value) || slices.Contains(tr.conv.ContactLabels, c.Value)
 	case IfOrganisation:
 		if s.d.CRM == nil {
 			return false

@@ -26,7 +26,7 @@ const (
 	IfChannel      = "channel"       // Value: channel kind (telegram, vk, mail, widget, telephony, api)
 	IfLine         = "line"          // Value: line id
 	IfWords        = "words"         // Value: words, any of which (in any form) the message has
-	IfLabel        = "label"         // Value: label id the conversation has
+	IfLabel        = "label"         // Value: label id the conversation or its contact has
 	IfOrganisation = "organisation"  // Value: unit id of the member's organisation
 	IfWorkingHours = "working_hours" // Value: "open" or "closed": the line's working hours now
 	IfAttribute    = "attribute"     // Value: "key=value": the conversation's custom field (CRM) has that value

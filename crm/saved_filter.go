@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/audit"
+	"github.com/profhub/profhub/internal/security/sharing"
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -41,18 +41,17 @@ type SavedFilter struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// savedFilterVisible: the caller's own filters, and shared ones saved in a
-// unit of their subtree or above it (a committee's shared filter is seen by
-// its primary organisations, whose members it then selects).
-const savedFilterVisible = `(f.owner_id = $1 OR (f.shared AND (
-	(u.path >= $2 AND u.path < $3) OR substr($4, 1, length(u.path)) = u.path)))`
-
-func savedFilterArgs(sc access.Scope) []any {
-	lo, hi := sc.PathRange()
-	return []any{sc.UserID, lo, hi, sc.UnitPath}
+// savedFilterKind is the saved filters' table under the sharing rule
+// (package sharing: the owner's own, and shared ones saved in a unit of
+// the caller's subtree or above it, whose members they then select).
+var savedFilterKind = sharing.Kind[SavedFilter]{
+	Table:   "crm_saved_filters",
+	Columns: "f.id, f.name, f.shared, f.filter, f.owner_id, f.unit_id, f.created_at, f.updated_at",
+	What:    "crm: saved filter",
+	Scan:    scanSavedFilter,
 }
 
-func scanSavedFilter(row interface{ Scan(...any) error }, sc access.Scope) (SavedFilter, error) {
+func scanSavedFilter(row sharing.Row, sc access.Scope) (SavedFilter, error) {
 	var f SavedFilter
 	var js string
 	var created, updated int64
@@ -67,9 +66,6 @@ func scanSavedFilter(row interface{ Scan(...any) error }, sc access.Scope) (Save
 	f.CreatedAt, f.UpdatedAt = db.Time(created), db.Time(updated)
 	return f, nil
 }
-
-const savedFilterSelect = `SELECT f.id, f.name, f.shared, f.filter, f.owner_id, f.unit_id, f.created_at, f.updated_at
-	FROM crm_saved_filters f JOIN units u ON u.id = f.unit_id `
 
 // SaveFilter stores a filter under a name; it is checked the way the list
 // checks it, so a saved filter always runs. Paging is not kept.
@@ -111,21 +107,7 @@ func (s *SavedFilters) SavedFilters(ctx context.Context, sc access.Scope) ([]Sav
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, savedFilterSelect+`WHERE `+savedFilterVisible+`
-		ORDER BY CASE WHEN f.owner_id = $1 THEN 0 ELSE 1 END, f.name, f.id LIMIT 500`, savedFilterArgs(sc)...)
-	if err != nil {
-		return nil, fmt.Errorf("crm: saved filters: %w", err)
-	}
-	defer rows.Close()
-	out := []SavedFilter{}
-	for rows.Next() {
-		f, err := scanSavedFilter(rows, sc)
-		if err != nil {
-			return nil, fmt.Errorf("crm: saved filters: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return savedFilterKind.List(ctx, s.db, sc, "f.name, f.id", 500)
 }
 
 // SavedFilter returns a filter the caller may use, ready for ListMembers
@@ -139,15 +121,7 @@ func (s *SavedFilters) getSavedFilter(ctx context.Context, sc access.Scope, id s
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return SavedFilter{}, err
 	}
-	f, err := scanSavedFilter(s.db.QueryRowContext(ctx, savedFilterSelect+`WHERE f.id = $5 AND `+savedFilterVisible,
-		append(savedFilterArgs(sc), id)...), sc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return SavedFilter{}, fmt.Errorf("crm: saved filter %s: %w", id, db.ErrNotFound)
-	}
-	if err != nil {
-		return SavedFilter{}, fmt.Errorf("crm: saved filter: %w", err)
-	}
-	return f, nil
+	return savedFilterKind.Get(ctx, s.db, sc, id)
 }
 
 // DeleteSavedFilter removes one of the caller's own filters; a shared
@@ -157,7 +131,7 @@ func (s *SavedFilters) DeleteSavedFilter(ctx context.Context, sc access.Scope, i
 	if err != nil {
 		return err
 	}
-	if !f.Mine && sc.Role != access.Administrator && sc.Role != access.Chairman {
+	if !sharing.MayDelete(sc, f.OwnerID) {
 		return valid.Refuse(access.ErrForbidden, "saved_filter_delete", "only the owner removes a saved filter")
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -66,7 +66,7 @@ func (a *Automation) Conversation(ctx context.Context, id string) (Conversation,
 	if err != nil {
 		return c, err
 	}
-	c.Labels, err = labelsOf(ctx, a.db, id)
+	err = fillLabels(ctx, a.db, &c)
 	return c, err
 }
 

@@ -46,13 +46,8 @@ func (h *conversationHandlers) httpExportConversations(w http.ResponseWriter, r 
 		httpapi.Error(w, r, valid.Errorf("format", "format", "format must be csv or xlsx"))
 		return
 	}
-	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"), ChannelKind: q.Get("channel"),
-		Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true", Query: q.Get("q")}
-	if err := searchQuery(q, &f); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := customQuery(q, &f); err != nil {
+	f, err := filterOfQuery(q) // the list's filters, labels included
+	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

@@ -2,12 +2,25 @@ package inbox
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/auth"
 )
+
+// filterOfQuery reads a conversation list's filters from its query
+// string (the console's; a saved view's ViewFilter.Values), paging aside.
+func filterOfQuery(q url.Values) (ConversationFilter, error) {
+	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
+		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
+		Query: q.Get("q"), ContactID: q.Get("contact_id"), LabelID: q.Get("label_id"), ContactLabelID: q.Get("contact_label_id")}
+	if err := searchQuery(q, &f); err != nil {
+		return f, err
+	}
+	return f, customQuery(q, &f)
+}
 
 // conversationHandlers serve conversations, their messages and routing log.
 type conversationHandlers struct{ Conversations *Conversations }
@@ -24,17 +37,12 @@ func (h *conversationHandlers) httpListConversations(w http.ResponseWriter, r *h
 		httpapi.Error(w, r, valid.Errorf("before", "query_int", "before must be a number"))
 		return
 	}
-	f := ConversationFilter{Status: q.Get("status"), LineID: q.Get("line_id"),
-		ChannelKind: q.Get("channel"), Mine: q.Get("mine") == "true", Unassigned: q.Get("unassigned") == "true",
-		Query: q.Get("q"), ContactID: q.Get("contact_id"), Limit: limit, Before: before, LabelID: q.Get("label_id")}
-	if err := searchQuery(q, &f); err != nil {
+	f, err := filterOfQuery(q)
+	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	if err := customQuery(q, &f); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
+	f.Limit, f.Before = limit, before
 	convs, err := h.Conversations.List(r.Context(), p.Scope, f)
 	if err != nil {
 		httpapi.Error(w, r, err)

@@ -149,6 +149,8 @@ type Conversation struct {
 	SnoozedUntil int64 `json:"snoozed_until,omitempty"`
 	// Labels are the ids of its labels (labels.go); nil when not read.
 	Labels []string `json:"labels"`
+	// ContactLabels are the ids of its contact's labels (contact_labels.go).
+	ContactLabels []string `json:"contact_labels"`
 	// Match is the message a search found the conversation by (search.go).
 	Match *Snippet `json:"match,omitempty"`
 }

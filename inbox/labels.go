@@ -118,8 +118,10 @@ func (ls *Labels) Delete(ctx context.Context, sc access.Scope, id string) error 
 	if err := sc.Require(access.ManageInbox); err != nil {
 		return err
 	}
-	if _, err := ls.db.ExecContext(ctx, `DELETE FROM inbox_conversation_labels WHERE label_id = $1`, id); err != nil {
-		return fmt.Errorf("inbox: delete label: %w", err)
+	for _, q := range []string{`DELETE FROM inbox_conversation_labels WHERE label_id = $1`, `DELETE FROM inbox_contact_labels WHERE label_id = $1`} {
+		if _, err := ls.db.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("inbox: delete label: %w", err)
+		}
 	}
 	res, err := ls.db.ExecContext(ctx, `DELETE FROM inbox_labels WHERE id = $1`, id)
 	if err != nil {
@@ -160,7 +162,7 @@ func (ls *Labels) SetLabel(ctx context.Context, sc access.Scope, convID, labelID
 		if conv, err = conversationTx(ctx, tx, convID); err != nil {
 			return err
 		}
-		if conv.Labels, err = labelsOf(ctx, tx, convID); err != nil {
+		if err := fillLabels(ctx, tx, &conv); err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
@@ -193,7 +195,8 @@ func labelsOf(ctx context.Context, q db.Execer, convID string) ([]string, error)
 	return out, rows.Err()
 }
 
-// withLabels fills the labels of a page of conversations in one query.
+// withLabels fills the labels of a page of conversations and of their
+// contacts, a query each.
 func withLabels(ctx context.Context, q db.Execer, convs []Conversation) error {
 	if len(convs) == 0 {
 		return nil
@@ -218,5 +221,21 @@ func withLabels(ctx context.Context, q db.Execer, convs []Conversation) error {
 		}
 		convs[at[c]].Labels = append(convs[at[c]].Labels, l)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	contacts := make([]string, len(convs))
+	for i := range convs {
+		contacts[i] = convs[i].ContactID
+	}
+	byContact, err := contactLabelsOf(ctx, q, contacts)
+	if err != nil {
+		return err
+	}
+	for i := range convs {
+		if convs[i].ContactLabels = byContact[convs[i].ContactID]; convs[i].ContactLabels == nil {
+			convs[i].ContactLabels = []string{}
+		}
+	}
+	return nil
 }

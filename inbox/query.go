@@ -32,6 +32,9 @@ type ConversationFilter struct {
 	Sort       string // with Text: SortRecent (the default) or SortRelevance
 	// LabelID keeps the conversations with that label (labels.go).
 	LabelID string
+	// ContactLabelID keeps the conversations whose contact has that label
+	// (contact_labels.go).
+	ContactLabelID string
 	// CustomKey and CustomValue keep the conversations whose custom field
 	// (the CRM's, ConversationCustom) holds the value.
 	CustomKey, CustomValue string
@@ -144,6 +147,9 @@ func listConditions(sc access.Scope, f ConversationFilter, timeCol string) ([]st
 	if f.LabelID != "" {
 		add(`EXISTS (SELECT 1 FROM inbox_conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = $%d)`, f.LabelID)
 	}
+	if f.ContactLabelID != "" {
+		add(`EXISTS (SELECT 1 FROM inbox_contact_labels kl WHERE kl.contact_id = c.contact_id AND kl.label_id = $%d)`, f.ContactLabelID)
+	}
 	if f.From > 0 {
 		add(timeCol+` >= $%d`, f.From)
 	}
@@ -159,7 +165,7 @@ func (cv *Conversations) Get(ctx context.Context, sc access.Scope, id string) (C
 	if err != nil {
 		return Conversation{}, err
 	}
-	r.conv.Labels, err = labelsOf(ctx, cv.db, id)
+	err = fillLabels(ctx, cv.db, &r.conv)
 	return r.conv, err
 }
 

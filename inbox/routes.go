@@ -24,6 +24,7 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	quick := &quickAnswerHandlers{QuickAnswers: s.QuickAnswers}
 	stats := &statsHandlers{Stats: s.Stats}
 	labels := &labelHandlers{Labels: s.Labels, Actions: s.Actions}
+	views := &viewHandlers{Views: s.Views, Labels: s.Labels, Conversations: s.Conversations}
 
 	mux.HandleFunc("GET /api/v1/inbox/lines", a(lines.httpListLines))
 	mux.HandleFunc("POST /api/v1/inbox/lines", a(lines.httpCreateLine))
@@ -79,6 +80,14 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/inbox/labels/{id}", a(labels.httpDeleteLabel))
 	mux.HandleFunc("PUT /api/v1/inbox/conversations/{id}/labels/{label}", a(labels.httpSetLabel(true)))
 	mux.HandleFunc("DELETE /api/v1/inbox/conversations/{id}/labels/{label}", a(labels.httpSetLabel(false)))
+	mux.HandleFunc("PUT /api/v1/inbox/conversations/{id}/contact-labels/{label}", a(views.httpSetContactLabel(true)))
+	mux.HandleFunc("DELETE /api/v1/inbox/conversations/{id}/contact-labels/{label}", a(views.httpSetContactLabel(false)))
+	mux.HandleFunc("GET /api/v1/inbox/members/{member}/labels", a(views.httpMemberLabels))
+	mux.HandleFunc("GET /api/v1/inbox/views", a(views.httpListViews))
+	mux.HandleFunc("POST /api/v1/inbox/views", a(views.httpSaveView))
+	mux.HandleFunc("GET /api/v1/inbox/views/{id}", a(views.httpGetView))
+	mux.HandleFunc("PATCH /api/v1/inbox/views/{id}", a(views.httpUpdateView))
+	mux.HandleFunc("DELETE /api/v1/inbox/views/{id}", a(views.httpDeleteView))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/snooze", a(labels.httpSnooze))
 	mux.HandleFunc("POST /api/v1/inbox/conversations/{id}/unsnooze", a(labels.httpUnsnooze))
 }

@@ -26,7 +26,8 @@ import (
 //	Stats          stats.go                                figures per operator and line for a period
 //	Supervisor     supervisor.go                           the supervisors' live overview of their lines
 //	Outreach       outreach.go                             conversations an operator starts with a member
-//	Labels         labels.go                               coloured labels and the labels of conversations
+//	Labels         labels.go, contact_labels.go            coloured labels on conversations and contacts
+//	Views          views.go                                saved views of the console's list filter
 //	Automation     automation.go                           what the automation package reads and writes
 //
 // The workers (group commit, relay, router, dispatcher and housekeeping in
@@ -56,6 +57,7 @@ type Services struct {
 	Supervisor    *Supervisor
 	Outreach      *Outreach
 	Labels        *Labels
+	Views         *Views
 	Automation    *Automation
 
 	core    *core
@@ -117,6 +119,7 @@ func New(d Deps) (*Services, error) {
 	s.Supervisor = &Supervisor{core: c, lines: lines}
 	s.Outreach = &Outreach{core: c, dispatch: dispatch}
 	s.Labels = &Labels{core: c}
+	s.Views = &Views{core: c}
 	s.Automation = &Automation{core: c, events: events}
 
 	c.events = newRelay(events)

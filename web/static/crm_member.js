@@ -162,6 +162,23 @@
     }).catch(function (e) { ol.appendChild(el('li', 'error', e.message)); });
   }
 
+  // memberLabels shows, under the card's title, the labels operators put
+  // on the member's inbox contacts (nothing when there are none or the
+  // user does not see the inbox).
+  function memberLabels(card, id) {
+    var row = el('div', 'conv-labels member-labels');
+    row.id = 'member-labels';
+    card.appendChild(row);
+    api('GET', '/api/v1/inbox/members/' + encodeURIComponent(id) + '/labels').then(function (r) {
+      r.labels.forEach(function (l) {
+        var c = el('span', 'label-chip contact', l.name);
+        c.style.setProperty('--label', l.color);
+        c.title = t('contact_label') + ': ' + l.name;
+        row.appendChild(c);
+      });
+    }).catch(function () {});
+  }
+
   // memberForm puts in card the form of a card: m's to edit, or a new one
   // (m null; ctx.unitID is the organisation to start with).
   ui.memberForm = function (card, m, ctx) {
@@ -171,6 +188,7 @@
     card.hidden = false;
     card.textContent = '';
     card.appendChild(el('h2', '', isNew ? t('crm_new_member') : m.full_name));
+    if (!isNew) memberLabels(card, m.id);
     var form = el('form', 'crm-grid member-form');
     form.id = 'm-form';
     form.noValidate = true;

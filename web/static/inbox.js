@@ -46,6 +46,7 @@
     if (line) q += '&line_id=' + encodeURIComponent(line);
     if (kind) q += '&channel=' + encodeURIComponent(kind);
     if ($('label-filter') && $('label-filter').value) q += '&label_id=' + encodeURIComponent($('label-filter').value);
+    if ($('contact-label-filter') && $('contact-label-filter').value) q += '&contact_label_id=' + encodeURIComponent($('contact-label-filter').value);
     // A conversation field's value narrows the list in every mode.
     var field = $('field-filter').value, value = $('field-value').value.trim();
     if (field && value) q += '&custom.' + encodeURIComponent(field) + '=' + encodeURIComponent(value);
@@ -82,6 +83,8 @@
   function inFilter(c) {
     var label = $('label-filter') && $('label-filter').value;
     if (label && (c.labels || []).indexOf(label) < 0) return false;
+    var clabel = $('contact-label-filter') && $('contact-label-filter').value;
+    if (clabel && (c.contact_labels || []).indexOf(clabel) < 0) return false;
     // a snoozed conversation is only in its own tab until it wakes
     if ((state.filter === 'snoozed') !== !!(c.snoozed_until && c.status !== 'closed') && state.filter !== 'closed') return false;
     switch (state.filter) {

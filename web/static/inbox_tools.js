@@ -30,9 +30,16 @@
     });
     li.querySelector('.conv-top').prepend(box);
     var ls = (c.labels || []).filter(function (id) { return labels[id]; });
-    if (ls.length) {
+    var cls = (c.contact_labels || []).filter(function (id) { return labels[id]; });
+    if (ls.length || cls.length) {
       var row = el('div', 'conv-labels');
       ls.forEach(function (id) { row.appendChild(chip(labels[id])); });
+      // the contact's labels, marked apart: they follow the person
+      cls.forEach(function (id) {
+        var ch = chip(labels[id], 'contact');
+        ch.title = t('contact_label') + ': ' + labels[id].name;
+        row.appendChild(ch);
+      });
       li.appendChild(row);
     }
     if (c.snoozed_until && c.status !== 'closed') li.querySelector('.conv-sub').textContent += ' · ' + snoozeText(c);
@@ -61,6 +68,7 @@
     Object.keys(labels).forEach(function (id) {
       if ((c.labels || []).indexOf(id) < 0) sel.add(new Option(labels[id].name, id));
     });
+    contactLabels(c);
     var snoozed = !!c.snoozed_until && c.status !== 'closed';
     $('act-snooze').hidden = snoozed || c.status !== 'active';
     $('act-unsnooze').hidden = !snoozed;
@@ -72,6 +80,42 @@
       con.render();
     }).catch(fail);
   }
+  // the contact's labels, in the contact pane
+  function contactLabels(c) {
+    var chips = $('contact-label-chips');
+    chips.textContent = '';
+    (c.contact_labels || []).forEach(function (id) {
+      if (!labels[id]) return;
+      var ch = chip(labels[id], 'contact');
+      var x = el('button', 'chip-x', '×');
+      x.type = 'button';
+      x.title = t('remove_label') + ' «' + labels[id].name + '»';
+      x.setAttribute('aria-label', x.title);
+      x.addEventListener('click', function () { setContactLabel(c.id, id, false); });
+      ch.appendChild(x);
+      chips.appendChild(ch);
+    });
+    var sel = $('act-contact-label');
+    sel.length = 1;
+    Object.keys(labels).forEach(function (id) {
+      if ((c.contact_labels || []).indexOf(id) < 0) sel.add(new Option(labels[id].name, id));
+    });
+  }
+  function setContactLabel(convID, labelID, on) {
+    api(on ? 'PUT' : 'DELETE', '/api/v1/inbox/conversations/' + convID + '/contact-labels/' + labelID).then(function (c) {
+      // every conversation of the contact in the list carries the change
+      Object.keys(state.convs).forEach(function (k) {
+        if (state.convs[k].contact_id === c.contact_id) state.convs[k].contact_labels = c.contact_labels;
+      });
+      state.convs[c.id] = Object.assign(state.convs[c.id] || {}, c);
+      con.render();
+    }).catch(fail);
+  }
+  $('act-contact-label').addEventListener('change', function () {
+    var id = $('act-contact-label').value;
+    $('act-contact-label').value = '';
+    if (id && state.current) setContactLabel(state.current, id, true);
+  });
   $('act-label').addEventListener('change', function () {
     var id = $('act-label').value;
     $('act-label').value = '';
@@ -100,7 +144,7 @@
   // --- words of the history -------------------------------------------------
   con.hooks.system = function (d) {
     switch (d.event) {
-      case 'labelled': case 'unlabelled':
+      case 'labelled': case 'unlabelled': case 'contact_labelled': case 'contact_unlabelled':
         return t('sys_' + d.event) + ' «' + d.label + '»' + by(d);
       case 'snoozed':
         return (d.until ? t('snoozed_until') + ' ' + ui.dateTime(d.until) : t('snoozed_reply')) + by(d);
@@ -170,8 +214,9 @@
   ui.ready().then(function () {
     return Promise.all([api('GET', '/api/v1/inbox/labels'), api('GET', '/api/v1/automation/macros')]);
   }).then(function (r) {
-    var sel = $('label-filter');
-    r[0].labels.forEach(function (l) { labels[l.id] = l; sel.add(new Option(l.name, l.id)); });
+    var sel = $('label-filter'), csel = $('contact-label-filter');
+    r[0].labels.forEach(function (l) { labels[l.id] = l; sel.add(new Option(l.name, l.id)); csel.add(new Option(l.name, l.id)); });
+    document.dispatchEvent(new CustomEvent('profhub:labels'));
     macros = r[1].macros;
     var m = $('act-macro');
     macros.forEach(function (x) { m.add(new Option(x.name, x.id)); });
@@ -179,4 +224,5 @@
     con.render();
   }).catch(fail);
   $('label-filter').addEventListener('change', function () { con.reload(); });
+  $('contact-label-filter').addEventListener('change', function () { con.reload(); });
 })();
