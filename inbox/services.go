@@ -28,6 +28,7 @@ import (
 //	Outreach       outreach.go                             conversations an operator starts with a member
 //	Labels         labels.go                               coloured labels and the labels of conversations
 //	Automation     automation.go                           what the automation package reads and writes
+//	SLA            sla*.go                                 service levels: due times, the breach sweeper, counts
 //
 // The workers (group commit, relay, router, dispatcher and housekeeping in
 // housekeeping.go) run between Start and Stop. The write path every
@@ -57,6 +58,7 @@ type Services struct {
 	Outreach      *Outreach
 	Labels        *Labels
 	Automation    *Automation
+	SLA           *SLA
 
 	core    *core
 	batch   *batcher
@@ -118,6 +120,7 @@ func New(d Deps) (*Services, error) {
 	s.Outreach = &Outreach{core: c, dispatch: dispatch}
 	s.Labels = &Labels{core: c}
 	s.Automation = &Automation{core: c, events: events}
+	s.SLA = &SLA{core: c, lines: lines, now: time.Now}
 
 	c.events = newRelay(events)
 	c.router = newRouter(routing)
@@ -146,6 +149,7 @@ func (s *Services) Start() {
 	s.goWorker("dispatcher", s.Dispatch.runDispatcher)
 	s.goWorker("housekeeping", s.house.run)
 	s.goWorker("search indexer", s.Search.runSearchIndexer)
+	s.goWorker("service levels", s.SLA.run)
 	if s.core.alerts != nil {
 		s.goWorker("offer alerts", s.core.runOfferAlerts)
 	}
