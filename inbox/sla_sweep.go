@@ -17,9 +17,6 @@ type SLA struct {
 	now   func() time.Time
 }
 
-// SetClock replaces the sweeper's clock (tests and the demo).
-func (s *SLA) SetClock(now func() time.Time) { s.now = now }
-
 // run sweeps every SLASweepEvery until ctx ends. Every node runs it: a
 // breach is marked by whichever node's update finds it unmarked.
 func (s *SLA) run(ctx context.Context) {
