@@ -96,6 +96,9 @@ func (s *SLA) mark(ctx context.Context, tg slaTarget, id string, now int64) (boo
 		if err != nil {
 			return err
 		}
+		// The line as stored now, not as this node cached it: a
+		// supervisor named a moment ago on another node is told too.
+		s.core.lines.drop(c.LineID)
 		line, err := s.lineByIDIn(ctx, tx, c.LineID)
 		if err != nil {
 			return err

@@ -104,7 +104,14 @@ func TestSLABreachIsMarkedAndToldOnce(t *testing.T) {
 		}
 		rows.Close()
 		if len(kinds) != 2 || kinds[0] != inbox.AlertFirstResponseLate || kinds[1] != inbox.AlertResolutionLate {
-			t.Fatalf("notices of %s: %v", u, kinds)
+			rows, _ := f.n.DB.Query(`SELECT user_id, event_key, kind FROM notify_items`)
+			for rows.Next() {
+				var a, b, k string
+				_ = rows.Scan(&a, &b, &k)
+				t.Log(a, b, k)
+			}
+			rows.Close()
+			t.Fatalf("notices of %s (op1 %s): %v", u, f.op1.ID, kinds)
 		}
 	}
 	// The supervisor's view counts them.
