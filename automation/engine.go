@@ -114,7 +114,7 @@ func (s *Service) RunNoAnswer(ctx context.Context) error {
 				continue
 			}
 			line, err := s.d.Inbox.Line(ctx, u.LineID)
-			if err != nil || workingMinutes(line.Hours, time.UnixMilli(u.Since), now, r.IdleMin) < r.IdleMin {
+			if err != nil || line.Hours.WorkingMinutes(time.UnixMilli(u.Since), now) < r.IdleMin {
 				continue
 			}
 			conv, err := s.d.Inbox.Conversation(ctx, u.ConversationID)
@@ -125,21 +125,6 @@ func (s *Service) RunNoAnswer(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// workingMinutes counts the minutes of the line's working hours between
-// from and to, stopping at enough (the count is only compared with it).
-func workingMinutes(h inbox.WorkingHours, from, to time.Time, enough int) int {
-	n := 0
-	for t := from.Truncate(time.Minute).Add(time.Minute); !t.After(to) && n < enough; t = t.Add(time.Minute) {
-		if h.Open(t) {
-			n++
-		}
-		if t.Sub(from) > 21*24*time.Hour {
-			break
-		}
-	}
-	return n
 }
 
 // runRules runs, in order, the rules of the trigger whose conditions hold.

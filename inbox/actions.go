@@ -76,6 +76,9 @@ func (a *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 			}
 			return fmt.Errorf("inbox: reopen: %w", err)
 		}
+		if err := restartSLA(ctx, tx, r.line, convID, now); err != nil {
+			return err
+		}
 		var err error
 		if conv, err = conversationTx(ctx, tx, convID); err != nil {
 			return err

@@ -15,16 +15,18 @@ import (
 
 const convColumns = `c.id, c.line_id, c.unit_id, c.channel_id, ch.kind, c.contact_id, ct.name, c.external_chat_id, c.status,
 	c.assignee_id, c.priority, c.spam, c.subject, c.last_seq, c.unread, c.rating, c.created_at, c.updated_at, c.queued_at,
-	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name, c.snoozed_until`
+	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name, c.snoozed_until, ` + slaConvColumns
 
 const convFrom = ` FROM inbox_conversations c JOIN inbox_channels ch ON ch.id = c.channel_id JOIN inbox_contacts ct ON ct.id = c.contact_id `
 
 func scanConversation(row interface{ Scan(...any) error }) (Conversation, error) {
 	var c Conversation
 	var cr, up, q, as, fr, lm, cl int64
-	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.ContactName, &c.ExternalChatID,
+	var sl slaScan
+	err := row.Scan(append([]any{&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.ContactName, &c.ExternalChatID,
 		&c.Status, &c.AssigneeID, &c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl,
-		&c.CampaignID, &c.CampaignName, &c.SnoozedUntil)
+		&c.CampaignID, &c.CampaignName, &c.SnoozedUntil}, sl.dest()...)...)
+	sl.fill(&c)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
 	return c, err
@@ -75,12 +77,15 @@ func messageTx(ctx context.Context, q db.Execer, id string) (Message, error) {
 // second query. (Channel kind and contact name come from elsewhere.)
 const bumpColumns = `id, line_id, unit_id, channel_id, contact_id, external_chat_id, status, assignee_id, priority, spam, subject,
 	last_seq, unread, rating, created_at, updated_at, queued_at, assigned_at, first_response_at, last_message_at, closed_at,
-	campaign_id, campaign_name`
+	campaign_id, campaign_name, ` + slaBumpColumns
 
 func scanBumped(row interface{ Scan(...any) error }, c *Conversation) error {
 	var cr, up, q, as, fr, lm, cl int64
-	err := row.Scan(&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ContactID, &c.ExternalChatID, &c.Status, &c.AssigneeID,
-		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl, &c.CampaignID, &c.CampaignName)
+	var sl slaScan
+	err := row.Scan(append([]any{&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ContactID, &c.ExternalChatID, &c.Status, &c.AssigneeID,
+		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl, &c.CampaignID, &c.CampaignName},
+		sl.dest()...)...)
+	sl.fill(c)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
 	return err
@@ -102,7 +107,8 @@ func appendMessage(ctx context.Context, tx db.Execer, c *Conversation, m *Messag
 	case DirIn:
 		set += `, unread = unread + 1, last_inbound_at = $2, snoozed_until = 0`
 	case DirOut:
-		set += `, unread = 0, first_response_at = CASE WHEN first_response_at = 0 AND $3 <> '' THEN $2 ELSE first_response_at END`
+		set += `, unread = 0, first_response_at = CASE WHEN first_response_at = 0 AND $3 <> '' THEN $2 ELSE first_response_at END,
+			sla_answered_at = CASE WHEN sla_answered_at = 0 AND $3 <> '' THEN $2 ELSE sla_answered_at END`
 	}
 	args := []any{c.ID, now}
 	if m.Direction == DirOut {

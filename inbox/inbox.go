@@ -147,6 +147,8 @@ type Conversation struct {
 	// list until then, or until the contact writes (SnoozeUntilReply);
 	// 0 when it is not snoozed (snooze.go).
 	SnoozedUntil int64 `json:"snoozed_until,omitempty"`
+	// ServiceLevel is the service levels' clock (sla.go).
+	ServiceLevel
 	// Labels are the ids of its labels (labels.go); nil when not read.
 	Labels []string `json:"labels"`
 	// ContactLabels are the ids of its contact's labels (contact_labels.go).

@@ -94,6 +94,12 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 			RETURNING `+bumpColumns, contactID, line.ID, since, now, ch.ID, in.ExternalChatID), c)
 		switch {
 		case err == nil:
+			if err := restartSLA(ctx, tx, line, c.ID, now); err != nil {
+				return false, err
+			}
+			c.SLAStartedAt, c.SLAAnsweredAt = ms(now), time.Time{}
+			fr, res := slaDue(line, now)
+			c.FirstResponseDueAt, c.ResolutionDueAt, c.FirstResponseBreachedAt, c.ResolutionBreachedAt = ms(fr), ms(res), time.Time{}, time.Time{}
 			return true, systemMessage(ctx, tx, w, c, "reopened", nil)
 		case db.IsUniqueViolation(err):
 			return false, errRetry
@@ -102,9 +108,12 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 		}
 	}
 	id := uuid.Must(uuid.NewV7()).String()
+	frDue, resDue := slaDue(line, now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO inbox_conversations (id, line_id, unit_id, channel_id, contact_id, external_chat_id,
-		status, subject, subject_folded, created_at, updated_at, queued_at) VALUES ($1,$2,$3,$4,$5,$6,'waiting',$7,$8,$9,$9,$9)
-		ON CONFLICT DO NOTHING`, id, line.ID, line.UnitID, ch.ID, contactID, in.ExternalChatID, in.Subject, norm.Fold(in.Subject), now)
+		status, subject, subject_folded, created_at, updated_at, queued_at, sla_started_at, first_response_due_at, resolution_due_at)
+		VALUES ($1,$2,$3,$4,$5,$6,'waiting',$7,$8,$9,$9,$9,$9,$10,$11)
+		ON CONFLICT DO NOTHING`, id, line.ID, line.UnitID, ch.ID, contactID, in.ExternalChatID, in.Subject, norm.Fold(in.Subject), now,
+		frDue, resDue)
 	if err != nil {
 		return false, fmt.Errorf("inbox: new conversation: %w", err)
 	}
@@ -113,7 +122,8 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 	}
 	*c = Conversation{ID: id, LineID: line.ID, UnitID: line.UnitID, ChannelID: ch.ID, ChannelKind: c.ChannelKind, ContactID: contactID,
 		ContactName: c.ContactName, ExternalChatID: in.ExternalChatID, Status: StatusWaiting, Subject: in.Subject,
-		CreatedAt: ms(now), UpdatedAt: ms(now), QueuedAt: ms(now)}
+		CreatedAt: ms(now), UpdatedAt: ms(now), QueuedAt: ms(now),
+		ServiceLevel: ServiceLevel{SLAStartedAt: ms(now), FirstResponseDueAt: ms(frDue), ResolutionDueAt: ms(resDue)}}
 	return true, nil
 }
 

@@ -14,24 +14,28 @@ import (
 // Line is an open line: channels attached to it feed its queue, and its
 // operators answer.
 type Line struct {
-	ID             string         `json:"id"`
-	UnitID         string         `json:"unit_id"`
-	Name           string         `json:"name"`
-	Mode           RoutingMode    `json:"routing_mode"`
-	MaxActive      int            `json:"max_active"`       // per operator, unless the operator has their own capacity
-	OfferTimeoutS  int            `json:"offer_timeout_s"`  // time to accept an offer before it moves on
-	QueueAlertS    int            `json:"queue_alert_s"`    // waiting longer alerts the supervisors
-	Sticky         bool           `json:"sticky"`           // a returning contact goes to their last operator when free
-	ReopenWindowH  int            `json:"reopen_window_h"`  // a closed conversation reopens if the contact writes within this
-	AutoCloseH     int            `json:"auto_close_h"`     // close after this much silence; 0 never
-	ReturnAfterMin int            `json:"return_after_min"` // an absent operator's conversations return to the queue; 0 never
-	AskRating      bool           `json:"ask_rating"`
-	WelcomeReply   string         `json:"welcome_reply"`
-	OffHoursReply  string         `json:"off_hours_reply"`
-	Hours          WorkingHours   `json:"hours"`
-	Operators      []LineOperator `json:"operators"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	ID             string       `json:"id"`
+	UnitID         string       `json:"unit_id"`
+	Name           string       `json:"name"`
+	Mode           RoutingMode  `json:"routing_mode"`
+	MaxActive      int          `json:"max_active"`       // per operator, unless the operator has their own capacity
+	OfferTimeoutS  int          `json:"offer_timeout_s"`  // time to accept an offer before it moves on
+	QueueAlertS    int          `json:"queue_alert_s"`    // waiting longer alerts the supervisors
+	Sticky         bool         `json:"sticky"`           // a returning contact goes to their last operator when free
+	ReopenWindowH  int          `json:"reopen_window_h"`  // a closed conversation reopens if the contact writes within this
+	AutoCloseH     int          `json:"auto_close_h"`     // close after this much silence; 0 never
+	ReturnAfterMin int          `json:"return_after_min"` // an absent operator's conversations return to the queue; 0 never
+	AskRating      bool         `json:"ask_rating"`
+	WelcomeReply   string       `json:"welcome_reply"`
+	OffHoursReply  string       `json:"off_hours_reply"`
+	Hours          WorkingHours `json:"hours"`
+	// The service levels (sla.go): minutes of working time to the first
+	// operator's reply and to the close; 0 sets no target.
+	FirstResponseTargetMin int            `json:"first_response_target_min"`
+	ResolutionTargetMin    int            `json:"resolution_target_min"`
+	Operators              []LineOperator `json:"operators"`
+	CreatedAt              time.Time      `json:"created_at"`
+	UpdatedAt              time.Time      `json:"updated_at"`
 }
 
 // LineOperator is an operator in a line's queue order.
@@ -70,6 +74,8 @@ func (l *Line) validate() error {
 		return valid.Errorf("offer_timeout_s", "range", "offer_timeout_s must be 5 to 3600")
 	case l.QueueAlertS < 0 || l.ReopenWindowH < 0 || l.AutoCloseH < 0 || l.ReturnAfterMin < 0:
 		return valid.Errorf("", "range", "time limits cannot be negative")
+	case l.FirstResponseTargetMin < 0 || l.FirstResponseTargetMin > MaxTargetMin || l.ResolutionTargetMin < 0 || l.ResolutionTargetMin > MaxTargetMin:
+		return valid.Errorf("first_response_target_min", "sla_range", "service level targets must be 0 to %d minutes", MaxTargetMin)
 	case len(l.WelcomeReply) > MaxTextBytes || len(l.OffHoursReply) > MaxTextBytes:
 		return valid.Errorf("welcome_reply", "too_long", "auto-replies are limited to 64 KiB")
 	}

@@ -17,7 +17,7 @@ import (
 
 const lineColumns = `l.id, l.unit_id, l.name, l.routing_mode, l.max_active, l.offer_timeout_s, l.queue_alert_s, l.sticky,
 	l.reopen_window_h, l.auto_close_h, l.return_after_min, l.ask_rating, l.welcome_reply, l.off_hours_reply, l.hours,
-	l.created_at, l.updated_at`
+	l.created_at, l.updated_at, l.first_response_target_min, l.resolution_target_min`
 
 // Lines keeps the open lines and their operator lists.
 type Lines struct {
@@ -30,7 +30,8 @@ func scanLine(row interface{ Scan(...any) error }) (Line, error) {
 	var hours string
 	var c, u int64
 	err := row.Scan(&l.ID, &l.UnitID, &l.Name, &l.Mode, &l.MaxActive, &l.OfferTimeoutS, &l.QueueAlertS, &l.Sticky,
-		&l.ReopenWindowH, &l.AutoCloseH, &l.ReturnAfterMin, &l.AskRating, &l.WelcomeReply, &l.OffHoursReply, &hours, &c, &u)
+		&l.ReopenWindowH, &l.AutoCloseH, &l.ReturnAfterMin, &l.AskRating, &l.WelcomeReply, &l.OffHoursReply, &hours, &c, &u,
+		&l.FirstResponseTargetMin, &l.ResolutionTargetMin)
 	if err != nil {
 		return l, err
 	}
@@ -57,9 +58,9 @@ func (ls *Lines) Create(ctx context.Context, sc access.Scope, l Line) (Line, err
 		hours, _ := json.Marshal(l.Hours)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_lines (id, unit_id, name, routing_mode, max_active, offer_timeout_s,
 			queue_alert_s, sticky, reopen_window_h, auto_close_h, return_after_min, ask_rating, welcome_reply, off_hours_reply, hours,
-			created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)`,
+			created_at, updated_at, first_response_target_min, resolution_target_min) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18)`,
 			l.ID, l.UnitID, l.Name, l.Mode, l.MaxActive, l.OfferTimeoutS, l.QueueAlertS, l.Sticky, l.ReopenWindowH, l.AutoCloseH,
-			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), now); err != nil {
+			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), now, l.FirstResponseTargetMin, l.ResolutionTargetMin); err != nil {
 			return fmt.Errorf("inbox: create line: %w", err)
 		}
 		if err := ls.writeOperators(ctx, tx, sc, l); err != nil {
@@ -97,9 +98,9 @@ func (ls *Lines) Update(ctx context.Context, sc access.Scope, l Line) (Line, err
 		hours, _ := json.Marshal(l.Hours)
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_lines SET unit_id=$2, name=$3, routing_mode=$4, max_active=$5, offer_timeout_s=$6,
 			queue_alert_s=$7, sticky=$8, reopen_window_h=$9, auto_close_h=$10, return_after_min=$11, ask_rating=$12, welcome_reply=$13,
-			off_hours_reply=$14, hours=$15, updated_at=$16 WHERE id=$1`,
+			off_hours_reply=$14, hours=$15, updated_at=$16, first_response_target_min=$17, resolution_target_min=$18 WHERE id=$1`,
 			l.ID, l.UnitID, l.Name, l.Mode, l.MaxActive, l.OfferTimeoutS, l.QueueAlertS, l.Sticky, l.ReopenWindowH, l.AutoCloseH,
-			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), db.Now()); err != nil {
+			l.ReturnAfterMin, l.AskRating, l.WelcomeReply, l.OffHoursReply, string(hours), db.Now(), l.FirstResponseTargetMin, l.ResolutionTargetMin); err != nil {
 			return fmt.Errorf("inbox: update line: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET unit_id = $2 WHERE line_id = $1`, l.ID, l.UnitID); err != nil {

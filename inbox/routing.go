@@ -239,6 +239,9 @@ func (rt *Routing) Transfer(ctx context.Context, sc access.Scope, convID string,
 			}
 			return fmt.Errorf("inbox: transfer: %w", err)
 		}
+		if err := moveSLA(ctx, tx, target, r.conv); err != nil {
+			return err
+		}
 		var err error
 		if conv, err = conversationTx(ctx, tx, convID); err != nil {
 			return err

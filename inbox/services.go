@@ -29,6 +29,7 @@ import (
 //	Labels         labels.go, contact_labels.go            coloured labels on conversations and contacts
 //	Views          views.go                                saved views of the console's list filter
 //	Automation     automation.go                           what the automation package reads and writes
+//	SLA            sla*.go                                 service levels: due times, the breach sweeper, counts
 //
 // The workers (group commit, relay, router, dispatcher and housekeeping in
 // housekeeping.go) run between Start and Stop. The write path every
@@ -59,6 +60,7 @@ type Services struct {
 	Labels        *Labels
 	Views         *Views
 	Automation    *Automation
+	SLA           *SLA
 
 	core    *core
 	batch   *batcher
@@ -121,6 +123,7 @@ func New(d Deps) (*Services, error) {
 	s.Labels = &Labels{core: c}
 	s.Views = &Views{core: c}
 	s.Automation = &Automation{core: c, events: events}
+	s.SLA = &SLA{core: c, lines: lines, now: time.Now}
 
 	c.events = newRelay(events)
 	c.router = newRouter(routing)
@@ -149,6 +152,7 @@ func (s *Services) Start() {
 	s.goWorker("dispatcher", s.Dispatch.runDispatcher)
 	s.goWorker("housekeeping", s.house.run)
 	s.goWorker("search indexer", s.Search.runSearchIndexer)
+	s.goWorker("service levels", s.SLA.run)
 	if s.core.alerts != nil {
 		s.goWorker("offer alerts", s.core.runOfferAlerts)
 	}

@@ -16,15 +16,18 @@ type Supervisor struct {
 
 // LineOverview is the supervisor's picture of one line right now.
 type LineOverview struct {
-	LineID        string             `json:"line_id"`
-	Name          string             `json:"name"`
-	Mode          RoutingMode        `json:"routing_mode"`
-	Waiting       int                `json:"waiting"`
-	LongestWaitS  int64              `json:"longest_wait_s"`
-	Active        int                `json:"active"`
-	ReceivedToday int                `json:"received_today"`
-	ClosedToday   int                `json:"closed_today"`
-	Operators     []OperatorOverview `json:"operators"`
+	LineID                 string             `json:"line_id"`
+	Name                   string             `json:"name"`
+	Mode                   RoutingMode        `json:"routing_mode"`
+	Waiting                int                `json:"waiting"`
+	LongestWaitS           int64              `json:"longest_wait_s"`
+	Active                 int                `json:"active"`
+	ReceivedToday          int                `json:"received_today"`
+	ClosedToday            int                `json:"closed_today"`
+	SLACounts                                 // missed service-level targets (sla_sweep.go)
+	FirstResponseTargetMin int                `json:"first_response_target_min"`
+	ResolutionTargetMin    int                `json:"resolution_target_min"`
+	Operators              []OperatorOverview `json:"operators"`
 }
 
 // OperatorOverview is one operator of a line.
@@ -60,7 +63,8 @@ func (sv *Supervisor) Overview(ctx context.Context, sc access.Scope, loc *time.L
 		if !sv.supervises(sc, l) {
 			continue
 		}
-		o := LineOverview{LineID: l.ID, Name: l.Name, Mode: l.Mode, Operators: []OperatorOverview{}}
+		o := LineOverview{LineID: l.ID, Name: l.Name, Mode: l.Mode, Operators: []OperatorOverview{},
+			FirstResponseTargetMin: l.FirstResponseTargetMin, ResolutionTargetMin: l.ResolutionTargetMin}
 		var oldest int64
 		err := sv.db.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END), 0),
@@ -79,6 +83,9 @@ func (sv *Supervisor) Overview(ctx context.Context, sc access.Scope, loc *time.L
 			FROM inbox_conversations WHERE line_id = $1 AND (created_at >= $2 OR closed_at >= $2)`, l.ID, dayStart).
 			Scan(&o.ReceivedToday, &o.ClosedToday); err != nil {
 			return nil, fmt.Errorf("inbox: overview: %w", err)
+		}
+		if o.SLACounts, err = slaCounts(ctx, sv.db, l.ID, dayStart); err != nil {
+			return nil, err
 		}
 		active := map[string]int{}
 		rows, err := sv.db.QueryContext(ctx, `SELECT assignee_id, COUNT(*) FROM inbox_conversations WHERE line_id = $1 AND status = 'active' GROUP BY assignee_id`, l.ID)

@@ -39,31 +39,34 @@ import (
 const (
 	ConversationOffered     = "conversation_offered"
 	ConversationTransferred = "conversation_transferred"
-	AppealAssigned          = "appeal_assigned"
-	DocumentResolution      = "document_resolution"
-	DocumentApproval        = "document_approval"
-	DocumentAcquaintance    = "document_acquaintance"
-	DocumentTask            = "document_task"
-	DeadlineTomorrow        = "deadline_tomorrow"
-	DeadlineOverdue         = "deadline_overdue"
-	Mention                 = "mention"
-	MailingFinished         = "mailing_finished"
-	MailingPaused           = "mailing_paused"
-	ChannelFailing          = "channel_failing"
-	AbsenceRequested        = "absence_requested"   // to the heads: a request awaits their decision
-	AbsenceDecided          = "absence_decided"     // to the person: their request was approved or rejected
-	AbsentExecutor          = "absent_executor"     // to who gave work to a person now away
-	CalendarInvitation      = "calendar_invitation" // the calendar's names (calendar.NoticeInvitation)
-	CalendarReminder        = "calendar_reminder"
-	FeedImportant           = "feed_important" // an important post asks the reader to confirm it (feed.NoticeImportant)
-	FeedReminder            = "feed_reminder"  // a reminder to confirm one
-	TaskAssigned            = "task_assigned"  // the tasks' names (tasks.AlertAssigned…)
-	TaskChanged             = "task_changed"
-	TaskOverdue             = "task_overdue"
+	// A line's service-level target missed (inbox.AlertFirstResponseLate, AlertResolutionLate).
+	FirstResponseLate    = "conversation_first_response_late"
+	ResolutionLate       = "conversation_resolution_late"
+	AppealAssigned       = "appeal_assigned"
+	DocumentResolution   = "document_resolution"
+	DocumentApproval     = "document_approval"
+	DocumentAcquaintance = "document_acquaintance"
+	DocumentTask         = "document_task"
+	DeadlineTomorrow     = "deadline_tomorrow"
+	DeadlineOverdue      = "deadline_overdue"
+	Mention              = "mention"
+	MailingFinished      = "mailing_finished"
+	MailingPaused        = "mailing_paused"
+	ChannelFailing       = "channel_failing"
+	AbsenceRequested     = "absence_requested"   // to the heads: a request awaits their decision
+	AbsenceDecided       = "absence_decided"     // to the person: their request was approved or rejected
+	AbsentExecutor       = "absent_executor"     // to who gave work to a person now away
+	CalendarInvitation   = "calendar_invitation" // the calendar's names (calendar.NoticeInvitation)
+	CalendarReminder     = "calendar_reminder"
+	FeedImportant        = "feed_important" // an important post asks the reader to confirm it (feed.NoticeImportant)
+	FeedReminder         = "feed_reminder"  // a reminder to confirm one
+	TaskAssigned         = "task_assigned"  // the tasks' names (tasks.AlertAssigned…)
+	TaskChanged          = "task_changed"
+	TaskOverdue          = "task_overdue"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []string{ConversationOffered, ConversationTransferred, Mention, AppealAssigned,
+var Kinds = []string{ConversationOffered, ConversationTransferred, FirstResponseLate, ResolutionLate, Mention, AppealAssigned,
 	DocumentResolution, DocumentApproval, DocumentAcquaintance, DocumentTask,
 	DeadlineTomorrow, DeadlineOverdue, MailingFinished, MailingPaused, ChannelFailing,
 	AbsenceRequested, AbsenceDecided, AbsentExecutor, CalendarInvitation, CalendarReminder, FeedImportant, FeedReminder,
@@ -78,7 +81,7 @@ func KindsFor(role access.Role) []string {
 		case k == ChannelFailing && role != access.Administrator:
 		case k == AbsenceRequested && !(access.Scope{Role: role}).Can(access.ApproveAbsences):
 		case (k == MailingFinished || k == MailingPaused) && role == access.Executor:
-		case (k == ConversationOffered || k == ConversationTransferred) && role == access.Executor:
+		case (k == ConversationOffered || k == ConversationTransferred || k == FirstResponseLate || k == ResolutionLate) && role == access.Executor:
 		default:
 			out = append(out, k)
 		}

@@ -83,8 +83,8 @@
   function edit(l) {
     current = l;
     form.hidden = false;
-    var d = l || { routing_mode: 'evenly', max_active: 5, offer_timeout_s: 60, queue_alert_s: 600, sticky: true, reopen_window_h: 24, auto_close_h: 72, return_after_min: 0, hours: {}, operators: [] };
-    ['name', 'unit_id', 'routing_mode', 'max_active', 'offer_timeout_s', 'queue_alert_s', 'reopen_window_h', 'auto_close_h', 'return_after_min', 'welcome_reply', 'off_hours_reply'].forEach(function (k) {
+    var d = l || { routing_mode: 'evenly', max_active: 5, offer_timeout_s: 60, queue_alert_s: 600, sticky: true, reopen_window_h: 24, auto_close_h: 72, return_after_min: 0, first_response_target_min: 0, resolution_target_min: 0, hours: {}, operators: [] };
+    ['name', 'unit_id', 'routing_mode', 'max_active', 'offer_timeout_s', 'queue_alert_s', 'reopen_window_h', 'auto_close_h', 'return_after_min', 'first_response_target_min', 'resolution_target_min', 'welcome_reply', 'off_hours_reply'].forEach(function (k) {
       if (d[k] !== undefined) field(k).value = d[k];
       else field(k).value = '';
     });
@@ -109,6 +109,7 @@
       max_active: Number(field('max_active').value), offer_timeout_s: Number(field('offer_timeout_s').value),
       queue_alert_s: Number(field('queue_alert_s').value), reopen_window_h: Number(field('reopen_window_h').value),
       auto_close_h: Number(field('auto_close_h').value), return_after_min: Number(field('return_after_min').value),
+      first_response_target_min: Number(field('first_response_target_min').value), resolution_target_min: Number(field('resolution_target_min').value),
       sticky: field('sticky').checked, ask_rating: field('ask_rating').checked,
       welcome_reply: field('welcome_reply').value, off_hours_reply: field('off_hours_reply').value,
       hours: { tz: field('hours_tz').value.trim(), week: parseWeek(field('hours_week').value),

@@ -20,8 +20,9 @@
       card.appendChild(el('h2', '', l.name));
       var stats = el('div', 'stats');
       [[t('queue'), l.waiting], [t('longest_wait'), l.waiting ? mins(l.longest_wait_s) : '—'], [t('status_active'), l.active],
-       [t('received_today'), l.received_today], [t('closed_today'), l.closed_today]].forEach(function (p) {
-        var s = el('div', 'stat' + (p[0] === t('queue') && l.waiting ? ' hot' : ''));
+       [t('received_today'), l.received_today], [t('closed_today'), l.closed_today],
+       [t('sla_breached_open'), l.sla_breached_open, 'sla-open'], [t('sla_breached_today'), l.sla_breached_today, 'sla-today']].forEach(function (p) {
+        var s = el('div', 'stat' + ((p[0] === t('queue') && l.waiting) || (p[2] && p[1]) ? ' hot' : '') + (p[2] ? ' ' + p[2] : ''));
         s.appendChild(el('b', '', p[1])); s.appendChild(el('span', 'muted', p[0]));
         stats.appendChild(s);
       });
@@ -51,6 +52,7 @@
         var li = el('li', gone ? 'absent' : '');
         li.appendChild(el('b', '', c.contact_name));
         li.appendChild(el('span', 'muted', ' · ' + t('status_' + c.status)));
+        if (ui.slaBadge) { var b = ui.slaBadge(c, l); if (!b.hidden) { li.appendChild(document.createTextNode(' ')); li.appendChild(b); } }
         if (gone) li.appendChild(el('span', 'badge overdue absent-flag', t('abs_operator_away') + ': ' + gone.name));
         var take = el('button', '', t('take_over'));
         take.addEventListener('click', function () {
