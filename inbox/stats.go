@@ -106,7 +106,7 @@ type Figures struct {
 	Waiting     int `json:"waiting"`
 	Closed      int `json:"closed"`
 	Spam        int `json:"spam"`
-	SLABreaches int `json:"sla_breaches"` // see slaBreached
+	SLABreaches int `json:"sla_breaches"` // see slaBreaches
 	MessagesIn  int `json:"messages_in"`
 	MessagesOut int `json:"messages_out"` // operators' replies
 	// FirstResponse runs from creation to the first operator's reply,

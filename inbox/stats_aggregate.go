@@ -9,14 +9,10 @@ import (
 	"github.com/profhub/profhub/internal/norm"
 )
 
-// slaBreached reports whether a conversation missed its line's SLA
-// targets (first response or resolution), for the "SLA breaches" column.
-//
-// SLA: TO BE WIRED AT MERGE. The SLA schema (targets per line, the
-// conversation's due and breach times) is another helper's work; at merge
-// rows() reads its breach columns into statsRow and this one function
-// decides. Until then no conversation counts as breached.
-func slaBreached(statsRow) bool { return false }
+// slaBreaches is how many SLA targets (first response or resolution) a
+// conversation missed: the SLA sweeper's running count, which a reopen
+// does not reset (its breached-at columns it does).
+func slaBreaches(r statsRow) int { return r.slaBreaches }
 
 // group is one row of a breakdown table while it is collected.
 type group struct {
@@ -140,9 +136,7 @@ func (a *figuresAcc) add(r statsRow) {
 	case StatusClosed:
 		f.Closed++
 	}
-	if slaBreached(r) {
-		f.SLABreaches++
-	}
+	f.SLABreaches += slaBreaches(r)
 	if answered && r.firstResponse >= r.created {
 		a.firstResponse = append(a.firstResponse, r.firstResponse-r.created)
 	}

@@ -15,8 +15,7 @@ type statsRow struct {
 	rating                                               int
 	created, queued, assigned, firstResponse, closed     int64
 	in, out                                              int
-	// SLA: the SLA helper's columns of inbox_conversations are read here
-	// at merge, for slaBreached (stats_aggregate.go).
+	slaBreaches                                          int // see slaBreaches
 }
 
 // statsWhere selects the report's conversations: visible to the caller
@@ -46,7 +45,7 @@ func (ss *Statistics) rows(ctx context.Context, sc access.Scope, f StatsFilter) 
 	where, args := statsWhere(sc, f)
 	rows, err := ss.db.QueryContext(ctx, `SELECT c.id, c.line_id, l.name, c.assignee_id, COALESCE(us.full_name, ''), c.status, c.spam,
 		c.channel_id, ch.name, ch.kind,
-		c.rating, c.created_at, c.queued_at, c.assigned_at, c.first_response_at, c.closed_at`+statsFrom+`
+		c.rating, c.created_at, c.queued_at, c.assigned_at, c.first_response_at, c.closed_at, c.sla_breaches`+statsFrom+`
 		JOIN inbox_lines l ON l.id = c.line_id LEFT JOIN users us ON us.id = c.assignee_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: stats: %w", err)
@@ -57,7 +56,7 @@ func (ss *Statistics) rows(ctx context.Context, sc access.Scope, f StatsFilter) 
 		var r statsRow
 		if err := rows.Scan(&r.id, &r.lineID, &r.lineName, &r.assignee, &r.assigneeName, &r.status, &r.spam,
 			&r.channelID, &r.channelName, &r.channelKind, &r.rating,
-			&r.created, &r.queued, &r.assigned, &r.firstResponse, &r.closed); err != nil {
+			&r.created, &r.queued, &r.assigned, &r.firstResponse, &r.closed, &r.slaBreaches); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("inbox: stats: %w", err)
 		}

@@ -69,7 +69,6 @@ var statsColumns = func() []statsColumn {
 		countColumn("waiting", "В очереди", func(f Figures) int { return f.Waiting }),
 		countColumn("closed", "Закрыто", func(f Figures) int { return f.Closed }),
 		countColumn("spam", "Спам", func(f Figures) int { return f.Spam }),
-		// SLA: the column stays; slaBreached fills it once SLA is wired.
 		countColumn("sla_breaches", "Нарушений SLA", func(f Figures) int { return f.SLABreaches }),
 		countColumn("messages_in", "Входящих сообщений", func(f Figures) int { return f.MessagesIn }),
 		countColumn("messages_out", "Ответов операторов", func(f Figures) int { return f.MessagesOut }),

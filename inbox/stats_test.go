@@ -295,7 +295,7 @@ func TestStatsXLSX(t *testing.T) {
 		{"По дням", "K3", ""},  // nobody answered: no first-response time
 		{"По дням", "A4", "Итого"},
 		{"По дням", "B4", "6"},
-		{"По дням", "H4", "0"}, // SLA: wired at merge
+		{"По дням", "H4", "0"}, // no conversation here missed a target
 		{"По дням", "T4", "350"},
 		{"По дням", "W4", "3.67"},
 		{"По дням", "X4", "3"},
