@@ -48,7 +48,7 @@ func TestRatingLinksInLetter(t *testing.T) {
 	e.answerAndClose(t, conv)
 	waitFor(t, "the rating letter", func() bool { return strings.Contains(plainText(t, sink.Raw(member)), "/rate/") })
 	body := plainText(t, sink.Raw(member))
-	links := regexp.MustCompile(`(?m)^([1-5]) — (\S+/rate/\S+)$`).FindAllStringSubmatch(body, -1)
+	links := regexp.MustCompile(`(?m)^([1-5]) — (\S+/rate/\S+)\r?$`).FindAllStringSubmatch(body, -1)
 	if len(links) != 5 || !strings.HasPrefix(links[3][2], e.n.Server.URL+"/rate/") || !strings.HasSuffix(links[3][2], "?r=4") {
 		t.Fatalf("links in the letter: %q", body)
 	}

@@ -373,9 +373,18 @@ func TestRatingTwiceAndComment(t *testing.T) {
 	if err := e.n.DB.QueryRow(`SELECT status FROM inbox_conversations WHERE id = $1`, conv).Scan(&status); err != nil || status != "closed" {
 		t.Fatalf("the rated conversation is %q (%v)", status, err)
 	}
+	if f := e.stats(t); f.Rated != 1 || f.RatingAvg != 5 {
+		t.Fatalf("stats: rated=%d avg=%v", f.Rated, f.RatingAvg)
+	}
+	// The next message is a question again: the line's reopen window
+	// puts the conversation back in the queue, the comment stays.
 	e.tgUpdate(t, e.tg.Update(tgtest.TextMessage(chat, 3, "И ещё вопрос про отпуск")))
-	if got := e.conversationOf(t, "И ещё вопрос про отпуск"); got == conv {
-		t.Fatal("a second message after the rating was taken as its comment too")
+	if err := e.n.DB.QueryRow(`SELECT status FROM inbox_conversations WHERE id = $1`, e.conversationOf(t, "И ещё вопрос про отпуск")).
+		Scan(&status); err != nil || status == "closed" {
+		t.Fatalf("a second message after the rating is in a %q conversation (%v)", status, err)
+	}
+	if _, comment := e.rating(t, conv); comment != "Ответили быстро, спасибо" {
+		t.Fatalf("comment after the next message %q", comment)
 	}
 
 	// A day later the rating stands.
@@ -391,8 +400,5 @@ func TestRatingTwiceAndComment(t *testing.T) {
 	want := []string{"rated:3", "rating_changed:5", "rating_same:5", "rating_refused:1"}
 	if got := e.history(t, conv); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("history %v, want %v", got, want)
-	}
-	if f := e.stats(t); f.Rated != 1 || f.RatingAvg != 5 {
-		t.Fatalf("stats: rated=%d avg=%v", f.Rated, f.RatingAvg)
 	}
 }
