@@ -83,7 +83,8 @@ type RatingConfig struct {
 // signed with a fixed key and texts are their catalogue keys.
 func (r *Ratings) SetRatingConfig(cfg RatingConfig) { r.rating.Store(&cfg) }
 
-func (c *core) ratingCfg() *RatingConfig {
+// ratingConfigOf is the configuration the hub set, or the defaults.
+func ratingConfigOf(c *core) *RatingConfig {
 	if cfg := c.rating.Load(); cfg != nil {
 		return cfg
 	}
@@ -91,22 +92,22 @@ func (c *core) ratingCfg() *RatingConfig {
 		BaseURL: func() string { return "" }}
 }
 
-func (c *core) ratingText(key string, args ...any) string {
-	return c.ratingCfg().Translate("ru", key, args...)
+func (cfg *RatingConfig) text(key string, args ...any) string {
+	return cfg.Translate("ru", key, args...)
 }
 
-func (c *core) ratingMAC(purpose, payload string) string {
-	mac := hmac.New(sha256.New, c.ratingCfg().Key)
+func (cfg *RatingConfig) mac(purpose, payload string) string {
+	mac := hmac.New(sha256.New, cfg.Key)
 	mac.Write([]byte("rating " + purpose + ":" + payload))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:10])
 }
 
 // ratingAsk signs a request's tokens.
-func (c *core) ratingAsk(requestID string, created int64) *RatingAsk {
+func (cfg *RatingConfig) ask(requestID string, created int64) *RatingAsk {
 	exp := strconv.FormatInt((created+ratingPageLife.Milliseconds())/1000, 36)
-	ask := &RatingAsk{Token: requestID + "." + c.ratingMAC("button", requestID),
-		PageToken: requestID + "." + exp + "." + c.ratingMAC("page", requestID+"."+exp)}
-	if base := strings.TrimSuffix(c.ratingCfg().BaseURL(), "/"); base != "" {
+	ask := &RatingAsk{Token: requestID + "." + cfg.mac("button", requestID),
+		PageToken: requestID + "." + exp + "." + cfg.mac("page", requestID+"."+exp)}
+	if base := strings.TrimSuffix(cfg.BaseURL(), "/"); base != "" {
 		for n := 1; n <= 5; n++ {
 			ask.Links = append(ask.Links, base+"/rate/"+ask.PageToken+"?r="+strconv.Itoa(n))
 		}
@@ -114,22 +115,22 @@ func (c *core) ratingAsk(requestID string, created int64) *RatingAsk {
 	return ask
 }
 
-// parseRatingToken checks a button's or a page's token and returns its
+// parse checks a button's or a page's token and returns its
 // request id.
-func (c *core) parseRatingToken(tok string) (string, bool) {
+func (cfg *RatingConfig) parse(tok string) (string, bool) {
 	if len(tok) > 100 {
 		return "", false
 	}
 	parts := strings.Split(tok, ".")
 	switch len(parts) {
 	case 2:
-		return parts[0], hmac.Equal([]byte(parts[1]), []byte(c.ratingMAC("button", parts[0])))
+		return parts[0], hmac.Equal([]byte(parts[1]), []byte(cfg.mac("button", parts[0])))
 	case 3:
 		exp, err := strconv.ParseInt(parts[1], 36, 64)
 		if err != nil || time.Now().Unix() > exp {
 			return "", false
 		}
-		return parts[0], hmac.Equal([]byte(parts[2]), []byte(c.ratingMAC("page", parts[0]+"."+parts[1])))
+		return parts[0], hmac.Equal([]byte(parts[2]), []byte(cfg.mac("page", parts[0]+"."+parts[1])))
 	}
 	return "", false
 }
@@ -144,7 +145,7 @@ func askRating(ctx context.Context, c *core, tx db.Execer, w *txw, conv *Convers
 	_, _ = rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)
 	m := Message{Direction: DirOut, ChannelID: conv.ChannelID, ClientID: ratingClientPrefix + id, Status: DeliveryPending,
-		Text: c.ratingText("rating.ask")}
+		Text: ratingConfigOf(c).text("rating.ask")}
 	if err := appendMessage(ctx, tx, conv, &m); err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func askRating(ctx context.Context, c *core, tx db.Execer, w *txw, conv *Convers
 
 // ratingAskOf is the rating request a message to dispatch carries, if
 // any: its client id names it, so no other message costs a query.
-func (c *core) ratingAskOf(ctx context.Context, m Message) *RatingAsk {
+func ratingAskOf(ctx context.Context, c *core, m Message) *RatingAsk {
 	id, ok := strings.CutPrefix(m.ClientID, ratingClientPrefix)
 	if !ok {
 		return nil
@@ -168,7 +169,7 @@ func (c *core) ratingAskOf(ctx context.Context, m Message) *RatingAsk {
 	if err := c.db.QueryRowContext(ctx, `SELECT created_at FROM inbox_rating_requests WHERE id = $1`, id).Scan(&created); err != nil {
 		return nil
 	}
-	return c.ratingAsk(id, created)
+	return ratingConfigOf(c).ask(id, created)
 }
 
 // RateByToken records a contact's answer to a rating request: tok is the
@@ -178,8 +179,9 @@ func (c *core) ratingAskOf(ctx context.Context, m Message) *RatingAsk {
 // a later one is refused, the same one again changes nothing, and each
 // case is written in the conversation's history.
 func (r *Ratings) RateByToken(ctx context.Context, tok, chat string, rating int) (RatingOutcome, error) {
-	invalid := RatingOutcome{Status: RatingInvalid, Text: r.ratingText("rating.invalid")}
-	id, ok := r.parseRatingToken(tok)
+	cfg := ratingConfigOf(r.core)
+	invalid := RatingOutcome{Status: RatingInvalid, Text: cfg.text("rating.invalid")}
+	id, ok := cfg.parse(tok)
 	if chat == "" && strings.Count(tok, ".") != 2 {
 		ok = false // a button's token needs its chat; only a page's stands alone
 	}
@@ -239,9 +241,9 @@ func (r *Ratings) RateByToken(ctx context.Context, tok, chat string, rating int)
 	}
 	switch out.Status {
 	case RatingRefused:
-		out.Text = r.ratingText("rating.already")
+		out.Text = cfg.text("rating.already")
 	case RatingRated, RatingChanged, RatingSame:
-		out.Text = r.ratingText("rating.thanks", out.Rating)
+		out.Text = cfg.text("rating.thanks", out.Rating)
 	}
 	return out, nil
 }
@@ -270,4 +272,19 @@ func takeRatingComment(ctx context.Context, tx db.Execer, contactID, lineID, tex
 		return "", fmt.Errorf("inbox: rating comment: %w", err)
 	}
 	return convID, nil
+}
+
+// pageComment stores the comment written on the page and closes the
+// window in which the next message would be taken as one.
+func (r *Ratings) pageComment(ctx context.Context, convID, text string) error {
+	if len([]rune(text)) > maxCommentRunes {
+		text = string([]rune(text)[:maxCommentRunes])
+	}
+	return r.write(ctx, func(tx db.Execer, w *txw) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE inbox_rating_requests SET comment_until = 0 WHERE conversation_id = $1`, convID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET rating_comment = $2 WHERE id = $1`, convID, strings.ToValidUTF8(text, ""))
+		return err
+	})
 }

@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"context"
 	"html/template"
 	"net"
 	"net/http"
@@ -10,8 +9,6 @@ import (
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
-
-	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // The public rating page, /rate/{token}, where the links of a letter
@@ -40,7 +37,7 @@ func (h *ratingPageHandlers) httpRatingForm(w http.ResponseWriter, r *http.Reque
 		h.render(w, http.StatusTooManyRequests, v)
 		return
 	}
-	if _, ok := h.Ratings.parseRatingToken(v.Token); !ok || strings.Count(v.Token, ".") != 2 {
+	if _, ok := ratingConfigOf(h.Ratings.core).parse(v.Token); !ok || strings.Count(v.Token, ".") != 2 {
 		v.Problem = v.T("rating.page_expired")
 		h.render(w, http.StatusNotFound, v)
 		return
@@ -88,27 +85,12 @@ func (h *ratingPageHandlers) httpRate(w http.ResponseWriter, r *http.Request) {
 	h.render(w, http.StatusOK, v)
 }
 
-// pageComment stores the comment written on the page and closes the
-// window in which the next message would be taken as one.
-func (r *Ratings) pageComment(ctx context.Context, convID, text string) error {
-	if len([]rune(text)) > maxCommentRunes {
-		text = string([]rune(text)[:maxCommentRunes])
-	}
-	return r.write(ctx, func(tx db.Execer, w *txw) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE inbox_rating_requests SET comment_until = 0 WHERE conversation_id = $1`, convID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET rating_comment = $2 WHERE id = $1`, convID, strings.ToValidUTF8(text, ""))
-		return err
-	})
-}
-
 func (h *ratingPageHandlers) view(r *http.Request) ratingView {
 	lang := "ru"
 	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
 		lang = "en"
 	}
-	tr := h.Ratings.ratingCfg().Translate
+	tr := ratingConfigOf(h.Ratings.core).Translate
 	return ratingView{T: func(key string, args ...any) string { return tr(lang, key, args...) }, Token: r.PathValue("token"),
 		Numbers: []int{1, 2, 3, 4, 5}}
 }
@@ -122,7 +104,7 @@ func (h *ratingPageHandlers) allowed(r *http.Request) bool {
 }
 
 func (h *ratingPageHandlers) clientIP(r *http.Request) string {
-	if h.Ratings.ratingCfg().TrustProxy {
+	if ratingConfigOf(h.Ratings.core).TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
