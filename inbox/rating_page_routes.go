@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/go-redis/redis_rate/v10"
 )
 
 // The public rating page, /rate/{token}, where the links of a letter
@@ -95,12 +92,9 @@ func (h *ratingPageHandlers) view(r *http.Request) ratingView {
 		Numbers: []int{1, 2, 3, 4, 5}}
 }
 
-// allowed counts one request of the visitor's address; without Redis the
-// page answers (the token is the protection, the limit only thins floods).
+// allowed counts one request of the visitor's address (Ratings.PageAllowed).
 func (h *ratingPageHandlers) allowed(r *http.Request) bool {
-	res, err := redis_rate.NewLimiter(h.Ratings.kv).Allow(r.Context(), h.Ratings.kv.Key("ratepage", h.clientIP(r)),
-		redis_rate.Limit{Rate: ratingPagePerMinute, Burst: ratingPagePerMinute, Period: time.Minute})
-	return err != nil || res.Allowed > 0
+	return h.Ratings.PageAllowed(r.Context(), h.clientIP(r))
 }
 
 func (h *ratingPageHandlers) clientIP(r *http.Request) string {

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-redis/redis_rate/v10"
+
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
@@ -287,4 +289,13 @@ func (r *Ratings) pageComment(ctx context.Context, convID, text string) error {
 		_, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET rating_comment = $2 WHERE id = $1`, convID, strings.ToValidUTF8(text, ""))
 		return err
 	})
+}
+
+// PageAllowed counts one request of the rating page from addr, across
+// the nodes; without Redis the page answers (the token is the protection,
+// the limit only thins floods).
+func (r *Ratings) PageAllowed(ctx context.Context, addr string) bool {
+	res, err := redis_rate.NewLimiter(r.kv).Allow(ctx, r.kv.Key("ratepage", addr),
+		redis_rate.Limit{Rate: ratingPagePerMinute, Burst: ratingPagePerMinute, Period: time.Minute})
+	return err != nil || res.Allowed > 0
 }
