@@ -201,6 +201,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.CRM = crm.New(crm.Deps{DB: h.DB, Blobs: h.Blobs, Notifier: appealNotices{h.Docs.Notices, h.Notify}, Conversations: CRMConversations(h.Inbox), Outreach: h.Inbox.Outreach,
 		Translate: i18n.T, Alerts: crmAlerts{h.Notify}, Zone: cfg.Zone(), Calendar: cal, ImportBoard: importBoard{h.KV},
 		TimelineSources: map[string]crm.TimelineSource{"documents": workflow.Timeline{S: h.Docs.Journal}}})
+	if err := setRatingConfig(h); err != nil {
+		return nil, err
+	}
 	h.Inbox.Actions.SetMemberScope(inboxMemberScope{h.CRM.Members})
 	h.Inbox.Conversations.SetCustom(h.CRM.ConversationPanel) // the console filters and exports by conversation fields
 	// A merge moves, and an import undo respects, every other table's links to cards.

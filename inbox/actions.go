@@ -47,6 +47,11 @@ func (a *Actions) closeConversation(ctx context.Context, r role, by, code string
 			ev.Data = map[string]any{"ask_rating": true}
 		}
 		w.add(ev)
+		if r.line.AskRating && !spam {
+			if err := askRating(ctx, a.core, tx, w, &conv); err != nil {
+				return err
+			}
+		}
 		w.release = append(w.release, releaseEntry{lineID: r.line.ID, convID: r.conv.ID})
 		w.kick[r.line.ID] = true
 		return nil

@@ -70,6 +70,8 @@ type core struct {
 	redisDownUntil atomic.Int64 // ms; Redis work is skipped until then
 	needRebuild    atomic.Bool  // Redis missed changes: rebuild when it answers
 
+	rating atomic.Pointer[RatingConfig] // signs rating tokens (rating_request.go)
+
 	// ctx ends when the inbox stops; the workers run under it.
 	ctx context.Context
 }

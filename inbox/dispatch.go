@@ -48,6 +48,10 @@ type OutboundMessage struct {
 	Text           string
 	Attachments    []Attachment
 	Attempt        int
+	// Rating, when set, asks the contact to rate the conversation: the
+	// connector shows five answers the way of its channel
+	// (rating_request.go).
+	Rating *RatingAsk
 }
 
 // SendResult is what the provider said.
@@ -133,7 +137,7 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, Seq: m.Seq, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
-		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1}
+		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1, Rating: ratingAskOf(ctx, e.core, m)}
 	result, err := sender.Send(sctx, ch, out)
 	if ctx.Err() != nil {
 		e.deferSend(context.WithoutCancel(ctx), m.ID, 0, false, m.StatusReason)

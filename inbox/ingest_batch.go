@@ -80,6 +80,19 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 			name = contactName(in.From)
 		}
 		if !ok {
+			// The answer to a rating just given is its comment, in the
+			// closed conversation, not a new question.
+			rated, err := takeRatingComment(ctx, tx, contacts[k], ch.LineID, in.Text, db.Now())
+			if err != nil {
+				return err
+			}
+			if rated != "" {
+				if convs[rated] == nil {
+					convs[rated] = &Conversation{ID: rated, ChannelKind: ch.Kind, ContactName: name}
+				}
+				convOf[i] = convs[rated]
+				continue
+			}
 			c := &Conversation{ChannelKind: ch.Kind, ContactName: name}
 			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
 				return err

@@ -73,6 +73,9 @@ func (s *Services) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/inbox/quick-answers/{id}", a(quick.httpUpdateQuickAnswer))
 	mux.HandleFunc("DELETE /api/v1/inbox/quick-answers/{id}", a(quick.httpDeleteQuickAnswer))
 	mux.HandleFunc("GET /api/v1/inbox/stats", a(stats.httpStats))
+	ratingPage := &ratingPageHandlers{Ratings: s.Ratings}
+	mux.HandleFunc("GET /rate/{token}", ratingPage.httpRatingForm) // public: the links of a letter
+	mux.HandleFunc("POST /rate/{token}", ratingPage.httpRate)
 
 	mux.HandleFunc("GET /api/v1/inbox/labels", a(labels.httpListLabels))
 	mux.HandleFunc("POST /api/v1/inbox/labels", a(labels.httpSaveLabel))

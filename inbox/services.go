@@ -19,6 +19,7 @@ import (
 //	Dispatch       dispatch_post.go, dispatch*.go          replies and notes out through the senders, retries
 //	Pacing         pacing.go                               providers' rate limits shared by every node
 //	Actions        actions.go, rating.go, contact_link.go  a conversation's state: close, reopen, priority, member
+//	Ratings        rating_request.go                       the contact's rating asked for on close, answered by token
 //	Events         relay.go, client.go, contact_live.go    live events to consoles, typing and read marks
 //	Attachments    attachments.go                          files of messages
 //	Search         search_index.go, search.go              the words of messages indexed for search
@@ -61,6 +62,7 @@ type Services struct {
 	Views         *Views
 	Automation    *Automation
 	SLA           *SLA
+	Ratings       *Ratings
 
 	core    *core
 	batch   *batcher
@@ -124,6 +126,7 @@ func New(d Deps) (*Services, error) {
 	s.Views = &Views{core: c}
 	s.Automation = &Automation{core: c, events: events}
 	s.SLA = &SLA{core: c, lines: lines, now: time.Now}
+	s.Ratings = &Ratings{core: c}
 
 	c.events = newRelay(events)
 	c.router = newRouter(routing)
@@ -222,6 +225,10 @@ type Actions struct {
 	events *Events                        // read marks reach the contact
 	cards  atomic.Pointer[memberScopeBox] // the CRM's scope check of linked cards
 }
+
+// Ratings takes contacts' answers to the rating requests sent on close
+// (rating_request.go).
+type Ratings struct{ *core }
 
 // Events carries live events to consoles (clients of the relay) and
 // signals (typing, read) to contacts.

@@ -116,6 +116,15 @@ func (c *Connector) compose(ctx context.Context, ch inbox.Channel, m inbox.Outbo
 		h.Set("Auto-Submitted", "auto-replied")
 	}
 	text := c.signed(ctx, ch, m)
+	if m.Rating != nil && len(m.Rating.Links) == 5 {
+		// A rating request: one link per number, to the public page.
+		var sb strings.Builder
+		sb.WriteString(text + "\n")
+		for i, l := range m.Rating.Links {
+			fmt.Fprintf(&sb, "\n%d — %s", i+1, l)
+		}
+		text = sb.String() + "\n"
+	}
 	var buf bytes.Buffer
 	if len(m.Attachments) == 0 {
 		// A plain letter, as people's mail programs write them.

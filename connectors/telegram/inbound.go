@@ -36,6 +36,9 @@ type fileRef struct {
 // download failed); the caller then reports it and, for webhooks, lets
 // Telegram redeliver.
 func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.Bot, u *models.Update) error {
+	if u.CallbackQuery != nil && strings.HasPrefix(u.CallbackQuery.Data, ratingData) {
+		return c.ratingPress(ctx, ch, b, u.CallbackQuery)
+	}
 	if u.CallbackQuery != nil {
 		return c.staffPress(ctx, ch, b, u.CallbackQuery)
 	}

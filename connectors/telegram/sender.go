@@ -108,7 +108,11 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 			s.setDone(m.ID, i)
 			return inbox.SendResult{}, err
 		}
-		id, err := s.sendPart(ctx, b, chatID, parts[i])
+		var ask *inbox.RatingAsk
+		if i == len(parts)-1 {
+			ask = m.Rating // the buttons go under the last part
+		}
+		id, err := s.sendPart(ctx, b, chatID, parts[i], ask)
 		if err != nil {
 			s.setDone(m.ID, i)
 			return inbox.SendResult{}, s.classify(ch, err)
@@ -119,9 +123,13 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	return inbox.SendResult{ProviderID: fmt.Sprintf("%d:%d", chatID, last)}, nil
 }
 
-func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part) (int, error) {
+func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part, ask *inbox.RatingAsk) (int, error) {
 	if p.file == nil {
-		msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: p.text.Text, Entities: entities(p.text)})
+		params := &bot.SendMessageParams{ChatID: chatID, Text: p.text.Text, Entities: entities(p.text)}
+		if ask != nil {
+			params.ReplyMarkup = ratingKeyboard(ask)
+		}
+		msg, err := b.SendMessage(ctx, params)
 		if err != nil {
 			return 0, err
 		}

@@ -50,6 +50,7 @@ type Inbox struct {
 	inbox.Ingester      // members' messages in
 	inbox.Pacer         // Telegram's limits, shared by the nodes sending for a bot
 	inbox.ContactLinker // shared phones and the bot menu's open conversations
+	RatingTaker         // answers to rating requests (rating.go); nil: none taken
 	Lines               *inbox.Lines
 	Channels            *inbox.Channels
 }

@@ -88,6 +88,7 @@ func (c *Connector) pollOnce(ctx context.Context, ch inbox.Channel, ts *string) 
 	// are read whole in FullResponse, with their event ids.
 	lp.MessageNew(func(context.Context, events.MessageNewObject) {})
 	lp.MessageEdit(func(context.Context, events.MessageEditObject) {})
+	lp.MessageEvent(func(context.Context, events.MessageEventObject) {}) // rating buttons (rating.go)
 	var mu sync.Mutex
 	var failed error
 	lp.FullResponse(func(resp longpoll.Response) {

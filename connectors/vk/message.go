@@ -132,6 +132,8 @@ func (c *Connector) handleEvent(ctx context.Context, ch inbox.Channel, ev event,
 			return valid.Errorf("object", "json", "message_edit object: %v", err)
 		}
 		edited = true
+	case "message_event":
+		return c.ratingPress(ctx, ch, ev.Object)
 	default:
 		return nil
 	}

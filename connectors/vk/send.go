@@ -42,6 +42,9 @@ func (c *Connector) Send(ctx context.Context, ch inbox.Channel, m inbox.Outbound
 		if i == len(parts)-1 && len(atts) > 0 {
 			params["attachment"] = strings.Join(atts, ",")
 		}
+		if i == len(parts)-1 && m.Rating != nil {
+			params["keyboard"] = ratingKeyboardJSON(m.Rating)
+		}
 		cctx, cancel := context.WithTimeout(ctx, c.t.callTimeout)
 		id, err := vk.MessagesSend(params.WithContext(cctx))
 		cancel()

@@ -71,6 +71,7 @@ type Connector struct {
 type Inbox struct {
 	inbox.Ingester // members' messages in
 	Channels       *inbox.Channels
+	RatingTaker    // answers to rating requests (rating.go); nil: none taken
 }
 
 // Deps are what the connector needs from the hub.

@@ -251,6 +251,7 @@
     var who = d.operator_id ? (state.users[d.operator_id] || t('operator')) : '';
     var s = t('sys_' + d.event) + (who ? ': ' + who : '');
     if (d.comment) s += ' — «' + d.comment + '»';
+    if (d.rating) s += ': ' + d.rating + ' / 5' + (d.previous ? ' (' + t('sys_rating_before') + ' ' + d.previous + ')' : '');
     return s;
   }
   // Events and API answers can arrive in either order: a delivery state

@@ -64,6 +64,10 @@ type Server struct {
 	LPPolls  int
 	LPResets int // close the connection on this many long-poll requests
 
+	// EventAnswers are the answers to pressed callback buttons
+	// (messages.sendMessageEventAnswer), in order.
+	EventAnswers []EventAnswer
+
 	Files    map[string][]byte // served at /files/<name>
 	FileHits int
 	Uploads  []string // "field:name:size" of files uploaded
@@ -76,6 +80,14 @@ type SendCall struct {
 	Text       string
 	Attachment string
 	Keyboard   string // the keyboard's JSON, as sent
+}
+
+// EventAnswer is one messages.sendMessageEventAnswer: Data is its
+// event_data JSON (a snackbar's {"type":"show_snackbar","text":…}).
+type EventAnswer struct {
+	EventID        string
+	UserID, PeerID int
+	Data           string
 }
 
 // New starts a server that the test closes when it ends.
@@ -165,6 +177,17 @@ func (f *Server) method(w http.ResponseWriter, r *http.Request) {
 		reply(w, []any{map[string]any{"id": id, "first_name": "Марина", "last_name": fmt.Sprintf("Ковалёва-%d", id)}})
 	case "messages.send":
 		f.messagesSend(w, r)
+	case "messages.sendMessageEventAnswer":
+		user, _ := strconv.Atoi(r.Form.Get("user_id"))
+		peer, _ := strconv.Atoi(r.Form.Get("peer_id"))
+		if r.Form.Get("event_id") == "" || peer == 0 {
+			replyErr(w, 100)
+			return
+		}
+		f.Mu.Lock()
+		f.EventAnswers = append(f.EventAnswers, EventAnswer{EventID: r.Form.Get("event_id"), UserID: user, PeerID: peer, Data: r.Form.Get("event_data")})
+		f.Mu.Unlock()
+		reply(w, 1)
 	case "groups.setLongPollSettings":
 		f.Mu.Lock()
 		var code int
@@ -371,6 +394,13 @@ func MessageNew(peer, cmid int, text string, attachments ...any) map[string]any 
 	return map[string]any{"message": map[string]any{"id": 0, "date": time.Now().Unix(), "peer_id": peer, "from_id": peer,
 		"conversation_message_id": cmid, "text": text, "attachments": attachments, "fwd_messages": []any{}, "out": 0},
 		"client_info": map[string]any{"button_actions": []string{"text"}, "keyboard": true}}
+}
+
+// MessageEvent builds a message_event object: peer pressed a callback
+// button with payload (its JSON) under the community's message cmid.
+func MessageEvent(peer, cmid int, eventID, payload string) map[string]any {
+	return map[string]any{"user_id": peer, "peer_id": peer, "event_id": eventID, "payload": json.RawMessage(payload),
+		"conversation_message_id": cmid}
 }
 
 // Callback builds a Callback API request body.
