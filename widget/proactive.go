@@ -64,7 +64,7 @@ func (t *Trigger) check() error {
 	case !utf8.ValidString(t.Text + t.SenderName + t.URLPattern):
 		return valid.Errorf("text", "utf8", "text must be valid UTF-8")
 	case utf8.RuneCountInString(t.Text) > 1000:
-		return valid.Errorf("text", "too_long", "the message is limited to 1000 characters")
+		return valid.Errorf("text", "too_long", "the message is limited to %d characters", 1000)
 	case utf8.RuneCountInString(t.SenderName) > 100:
 		return valid.Errorf("sender_name", "too_long", "the sender's name is limited to 100 characters")
 	case len(t.URLPattern) > 300 || strings.ContainsAny(t.URLPattern, " \t\r\n"):
