@@ -376,7 +376,9 @@
       scroll();
       return;
     }
-    if (m.proactive) { var local = root.querySelector('[data-proactive]'); if (local) local.remove(); }
+    // The stored proactive message takes the place of the one drawn here
+    // before the conversation began (above the visitor's answer).
+    var local = m.proactive && root.querySelector('[data-proactive]');
     var d = m.client_id && root.querySelector('[data-cid="' + m.client_id + '"]');
     if (d) { d.classList.remove('pending'); d.textContent = ''; drop(m.client_id); }
     else d = el('div', m.direction === 'in' ? { class: 'msg in', style: 'background:' + cfg.colour } : { class: 'msg out' });
@@ -394,6 +396,8 @@
       d.appendChild(/^image\//.test(a.content_type) ? el('img', { class: 'att', src: href, alt: a.name }) :
         el('a', { href: href, target: '_blank', rel: 'noopener', text: a.name }));
     });
+    if (local && !d.parentNode) local.replaceWith(d);
+    else if (local) local.remove();
     if (!d.parentNode) list.appendChild(d);
     mark(d);
     scroll();
