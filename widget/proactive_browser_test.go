@@ -40,7 +40,7 @@ func TestProactiveInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title>
+	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Сайт профсоюза</title>
 <style>body{font-family:serif;background:#fdf6e3;margin:2rem}</style></head>
 <body><h1>Профсоюз работников образования</h1><p>Как вступить в профсоюз: заявление, взносы, льготы членам профсоюза.</p>
 <script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID)

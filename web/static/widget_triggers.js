@@ -31,10 +31,10 @@
         row.appendChild(el('td', 'wt-shows', String(tr.shows)));
         row.appendChild(el('td', 'wt-answers', String(tr.answers)));
         var td = el('td');
-        var ed = el('button', 'link', t('wt_edit'));
+        var ed = el('button', '', t('wt_edit'));
         ed.type = 'button';
         ed.addEventListener('click', function () { edit(tr); });
-        var rm = el('button', 'link danger', t('wt_delete'));
+        var rm = el('button', 'danger', t('wt_delete'));
         rm.type = 'button';
         rm.addEventListener('click', function () {
           if (!confirm(t('wt_confirm_delete'))) return;
