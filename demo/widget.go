@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -36,6 +37,16 @@ func (d *demoInbox) fillWidget(ctx context.Context) error {
 		}})
 	if err != nil {
 		return fmt.Errorf("widget channel: %w", err)
+	}
+	// A proactive message on the joining pages (the lines page shows and
+	// edits it; the demo page's address does not match, so it stays quiet
+	// until an administrator widens the pattern).
+	now := time.Now().UnixMilli()
+	if _, err := d.e.DB.ExecContext(ctx, `INSERT INTO widget_triggers (id, channel_id, url_pattern, after_s, visitors, text, sender_name,
+		once_days, enabled, created_at, updated_at) VALUES ($1, $2, '/vstupit*', 15, 'new', $3, 'Ольга, юрист федерации', 7, TRUE, $4, $4)`,
+		uuid.NewSHA1(uuid.NameSpaceURL, []byte("profhub-demo-widget-trigger")).String(), ch.ID,
+		"Здравствуйте! Хотите вступить в профсоюз? Расскажем, какие документы нужны и какие льготы получают члены профсоюза.", now); err != nil {
+		return fmt.Errorf("widget trigger: %w", err)
 	}
 	// A visitor of the site: the widget's visitor id is the chat's id.
 	visitor := uuid.NewSHA1(uuid.NameSpaceURL, []byte("profhub-demo-widget-visitor")).String()

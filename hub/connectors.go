@@ -107,5 +107,6 @@ func TelephonyInbox(in *inbox.Services) telephony.Inbox {
 // WidgetInbox is what the website widget uses of the inbox.
 func WidgetInbox(in *inbox.Services) widget.Inbox {
 	return widget.Inbox{Ingester: in.Ingestion, EventReader: in.Events, ContactSignals: in.Events, Rater: in.Actions,
-		AttachmentServer: in.Attachments, Lines: in.Lines, Channels: in.Channels, Conversations: in.Conversations, Supervisor: in.Supervisor}
+		AttachmentServer: in.Attachments, Lines: in.Lines, Channels: in.Channels, Conversations: in.Conversations, Supervisor: in.Supervisor,
+		Notes: in.Actions}
 }

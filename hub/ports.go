@@ -53,6 +53,13 @@ func (m *lateMail) SendLetterAs(ctx context.Context, mailChannelID, key, to, sub
 	return m.c.SendLetterAs(ctx, mailChannelID, key, to, subject, text)
 }
 
+func (m *lateMail) SendHTMLLetterAs(ctx context.Context, mailChannelID, key, to, subject, text, html string) error {
+	if m.c == nil {
+		return errMailUnbound
+	}
+	return m.c.SendHTMLLetterAs(ctx, mailChannelID, key, to, subject, text, html)
+}
+
 // widgetReplies offers the widget the letters that answer its e-mailed
 // replies to away visitors.
 type widgetReplies struct{ w *widget.MailReplies }

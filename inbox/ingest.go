@@ -44,6 +44,18 @@ type Inbound struct {
 	// quoted message): a member's answer to a mass mailing is linked to
 	// the campaign by them.
 	ReplyTo []string `json:"-"`
+	// Preface is what the channel showed the contact before they wrote
+	// (the site widget's proactive message): when this message opens a
+	// conversation, it is stored first, as sent by nobody.
+	Preface *Preface `json:"-"`
+}
+
+// Preface is an automatic message stored before the contact's first one:
+// from nobody (so it is no first response), already shown (so it is not
+// dispatched), its external id "preface:REF:CONVERSATION".
+type Preface struct {
+	Text string
+	Ref  string // the channel's name for it (a widget trigger's id)
 }
 
 // IngestResult tells the connector what became of a message.
@@ -52,6 +64,7 @@ type IngestResult struct {
 	ConversationID string `json:"conversation_id"`
 	Seq            int64  `json:"seq"`
 	Duplicate      bool   `json:"duplicate"`
+	Prefaced       bool   `json:"-"` // the Preface was stored before the message
 }
 
 func (in *Inbound) validate() error {
@@ -74,6 +87,8 @@ func (in *Inbound) validate() error {
 		return valid.Errorf("message.text", "empty", "a message needs text or an attachment")
 	case len(in.ExternalChatID) > MaxExternalIDBytes:
 		return valid.Errorf("chat_id", "external_id", "chat id must have at most %d bytes", MaxExternalIDBytes)
+	case in.Preface != nil && (in.Preface.Text == "" || len(in.Preface.Text) > MaxTextBytes || len(in.Preface.Ref) > 100):
+		in.Preface = nil // a channel's mistake costs the preface, not the contact's message
 	}
 	if len([]rune(in.From.Name)) > 200 {
 		in.From.Name = string([]rune(in.From.Name)[:200])

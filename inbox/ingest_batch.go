@@ -65,6 +65,8 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 	convs := map[string]*Conversation{}
 	var opened []*Conversation
 	convOf := make([]*Conversation, len(items))
+	var prefaces []Message // stored before the first messages; their events follow the conversations'
+	prefaced := make([]bool, len(items))
 	for i, p := range items {
 		in, ch := p.item.in, p.item.ch
 		k := identityKey{in.From.Namespace, in.From.ExternalID}
@@ -100,6 +102,14 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 			open[ck], convs[c.ID] = c.ID, c
 			opened = append(opened, c)
 			id = c.ID
+			if in.Preface != nil {
+				m := Message{Direction: DirOut, ChannelID: ch.ID, Text: in.Preface.Text, Status: DeliverySent,
+					ExternalID: "preface:" + in.Preface.Ref + ":" + c.ID}
+				if err := appendMessage(ctx, tx, c, &m); err != nil {
+					return err
+				}
+				prefaces, prefaced[i] = append(prefaces, m), true
+			}
 		}
 		if convs[id] == nil {
 			convs[id] = &Conversation{ID: id, ChannelKind: ch.Kind, ContactName: name}
@@ -123,7 +133,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		return err
 	}
 	for i, p := range items {
-		p.res = IngestResult{MessageID: msgs[i].ID, ConversationID: msgs[i].ConversationID, Seq: msgs[i].Seq}
+		p.res = IngestResult{MessageID: msgs[i].ID, ConversationID: msgs[i].ConversationID, Seq: msgs[i].Seq, Prefaced: prefaced[i]}
 	}
 
 	// Events, queueing and auto-replies.
@@ -133,6 +143,11 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		line := lines[c.LineID]
 		w.enqueue = append(w.enqueue, queueEntry{lineID: c.LineID, convID: c.ID, priority: c.Priority,
 			queuedAt: c.QueuedAt.UnixMilli(), preferred: ing.stickyOperator(ctx, tx, line, c.ContactID)})
+	}
+	for _, m := range prefaces {
+		snap := *convs[m.ConversationID]
+		snap.LastSeq = m.Seq
+		w.add(msgEvent(snap, m))
 	}
 	for i := range items {
 		snap := *convOf[i]

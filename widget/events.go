@@ -14,6 +14,9 @@ type EventFollower struct {
 	inbox Inbox
 	log   *slog.Logger
 	local *registry
+	// closed is told of every closing (a system "closed" or "auto_closed"
+	// entry): the transcript on close.
+	closed func(convID string, seq int64)
 }
 
 // follow reads the inbox's event log as a system client, a few
@@ -61,6 +64,9 @@ func (e *EventFollower) follow(ctx context.Context) {
 			// statuses and assignments are most of the other events.
 			if ev.ConversationID != "" && ev.Kind == inbox.EvMessage {
 				e.local.pokeConv(ev.ConversationID, ev.MessageSeq())
+				if code := ev.SystemCode(); e.closed != nil && (code == "closed" || code == "auto_closed") {
+					e.closed(ev.ConversationID, ev.MessageSeq())
+				}
 			}
 			cursor = ev.Seq
 		}

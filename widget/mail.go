@@ -22,6 +22,8 @@ const settingMailChannel = "offline_mail_channel"
 // the Message-ID key@<the mailbox's domain>; connectors/mail implements it.
 type Mailer interface {
 	SendLetterAs(ctx context.Context, mailChannelID, key, to, subject, text string) error
+	// SendHTMLLetterAs adds an HTML version (escaped by the caller).
+	SendHTMLLetterAs(ctx context.Context, mailChannelID, key, to, subject, text, html string) error
 }
 
 // AwayMail e-mails operators' replies to visitors who are not on the site.

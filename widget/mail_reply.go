@@ -64,7 +64,7 @@ func (m *MailReplies) TakeReply(ctx context.Context, mailChannelID string, r Mai
 		return TakenMailReply{}, err
 	}
 	sum := sha256.Sum256([]byte(r.ID))
-	res, err := m.messages.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, m.channels.limitsFor(ch).MaxTextRunes), r.Attachments)
+	res, err := m.messages.ingest(ctx, ch, &v, "mail-"+hex.EncodeToString(sum[:20]), cutRunes(r.Text, m.channels.limitsFor(ch).MaxTextRunes), r.Attachments, "")
 	if err != nil {
 		return TakenMailReply{}, err
 	}

@@ -21,7 +21,7 @@ import (
 // letterSink is an SMTP server that hands over the letters it receives.
 type letterSink struct{ got chan letter }
 
-type letter struct{ to, subject, text, id string }
+type letter struct{ to, subject, text, html, id string }
 
 type sinkSession struct {
 	s  *letterSink
@@ -40,12 +40,25 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	}
 	subject, _ := mr.Header.Subject()
 	id, _ := mr.Header.MessageID()
-	p, err := mr.NextPart()
-	if err != nil {
-		return err
+	l := letter{to: ss.to, subject: subject, id: id}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(p.Body)
+		ctype := p.Header.Get("Content-Type")
+		switch {
+		case strings.HasPrefix(ctype, "text/html"):
+			l.html = string(b)
+		case l.text == "":
+			l.text = string(b)
+		}
 	}
-	b, _ := io.ReadAll(p.Body)
-	ss.s.got <- letter{to: ss.to, subject: subject, text: string(b), id: id}
+	ss.s.got <- l
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/httpapi/valid"
 )
 
@@ -19,12 +20,15 @@ type Messages struct {
 	lines     *LineStates
 	operators *Operators
 	wakeups   *Wakeups
+	triggers  *Triggers
 }
 
 // ingest stores a visitor's message. The client's id, prefixed with the
 // visitor's, is the idempotency key: a message resent after a drop is
-// stored once and answered with the first result.
-func (m *Messages) ingest(ctx context.Context, ch inbox.Channel, v *visitor, clientID, text string, atts []inbox.Attachment) (inbox.IngestResult, error) {
+// stored once and answered with the first result. proactive names the
+// trigger whose message the visitor answers ("" none): a message that
+// opens a conversation starts it with that message.
+func (m *Messages) ingest(ctx context.Context, ch inbox.Channel, v *visitor, clientID, text string, atts []inbox.Attachment, proactive string) (inbox.IngestResult, error) {
 	if !validClientID(clientID) {
 		return inbox.IngestResult{}, valid.Errorf("client_id", "client_id", "client_id must have 1 to 100 letters, digits, - or _")
 	}
@@ -38,9 +42,15 @@ func (m *Messages) ingest(ctx context.Context, ch inbox.Channel, v *visitor, cli
 		name = "Посетитель сайта"
 	}
 	res, err := m.inbox.Ingest(ctx, inbox.Inbound{ChannelID: ch.ID, ExternalMessageID: v.ID + ":" + clientID,
-		From: inbox.Identity{ExternalID: v.ID, Name: name, Phone: phone, Email: email}, Text: text, Subject: v.Topic, Attachments: atts})
+		From: inbox.Identity{ExternalID: v.ID, Name: name, Phone: phone, Email: email}, Text: text, Subject: v.Topic, Attachments: atts,
+		Preface: m.triggers.preface(ctx, ch, proactive)})
 	if err != nil {
 		return res, err
+	}
+	if res.Prefaced {
+		if _, err := m.triggers.count(ctx, ch.ID, proactive, true); err != nil {
+			httpapi.Logger(ctx).Warn("widget: proactive answer not counted", "trigger", proactive, "err", err)
+		}
 	}
 	if !res.Duplicate && res.ConversationID != v.ConversationID {
 		if err := m.visitors.setConversation(ctx, v.ID, res.ConversationID); err != nil {
@@ -79,6 +89,10 @@ func (ms *Messages) visible(ctx context.Context, ch inbox.Channel, visitorID str
 	case inbox.DirIn:
 		om.ClientID = strings.TrimPrefix(m.ExternalID, visitorID+":")
 	case inbox.DirOut:
+		if m.AuthorID == "" && strings.HasPrefix(m.ExternalID, "preface:") {
+			om.Author, om.Proactive = ms.triggers.senderOf(ctx, ch, m.ExternalID)
+			break
+		}
 		om.Author, om.Avatar = ms.operators.operator(ctx, m.AuthorID)
 	case inbox.DirSystem:
 		var body struct {

@@ -29,6 +29,8 @@ import (
 //	Delivery     delivery.go        the inbox.Sender: replies and operators' signals out
 //	AwayMail     mail.go            replies e-mailed to visitors who are away
 //	MailReplies  mail_reply.go      visitors' answers to those letters
+//	Triggers     proactive.go       proactive messages: the triggers, their shows and answers (SQL)
+//	Transcripts  transcript*.go     conversations' transcripts by e-mail, their limits and the letter on close
 //
 // The HTTP handlers are small types of their own in the *_routes.go
 // files, over the services; routes.go is the table of contents.
@@ -49,6 +51,8 @@ type Services struct {
 	Delivery    *Delivery
 	AwayMail    *AwayMail
 	MailReplies *MailReplies
+	Triggers    *Triggers
+	Transcripts *Transcripts
 
 	d    Deps
 	ctx  context.Context
@@ -69,18 +73,27 @@ func New(d Deps) *Services {
 	s.Visitors = &Visitors{db: d.DB}
 	s.Uploads = &Uploads{db: d.DB}
 	s.Letters = &Letters{db: d.DB}
+	s.Triggers = &Triggers{db: d.DB, channels: d.Inbox.Channels}
 	s.Limiter = &Limiter{kv: d.KV, cfg: d.Config, log: d.Log}
 	s.Presence = &Presence{kv: d.KV, log: d.Log}
 	s.Wakeups = &Wakeups{kv: d.KV, log: d.Log, node: uuid.NewString(), local: local}
 	s.Events = &EventFollower{inbox: d.Inbox, log: d.Log, local: local}
 	s.Messages = &Messages{inbox: d.Inbox.Ingester, visitors: s.Visitors, channels: s.Channels, lines: s.Lines,
-		operators: s.Operators, wakeups: s.Wakeups}
+		operators: s.Operators, wakeups: s.Wakeups, triggers: s.Triggers}
 	s.Sessions = &Sessions{visitors: s.Visitors, limiter: s.Limiter, channels: s.Channels, wakeups: s.Wakeups, local: local}
 	s.Sockets = &Sockets{node: s.ctx, kv: d.KV, log: d.Log, inbox: d.Inbox, local: local, channels: s.Channels,
 		visitors: s.Visitors, uploads: s.Uploads, messages: s.Messages, limiter: s.Limiter, presence: s.Presence}
 	s.AwayMail = &AwayMail{mailer: d.Mailer, visitors: s.Visitors, letters: s.Letters, presence: s.Presence,
 		operators: s.Operators, log: d.Log}
 	s.Delivery = &Delivery{wakeups: s.Wakeups, away: s.AwayMail, operators: s.Operators}
+	var zone *time.Location
+	if d.Config != nil {
+		zone = d.Config.Zone()
+	}
+	s.Transcripts = &Transcripts{mailer: d.Mailer, log: &TranscriptLog{db: d.DB}, letters: s.Letters, notes: d.Inbox.Notes, inbox: d.Inbox,
+		visitors: s.Visitors, channels: s.Channels, operators: s.Operators, triggers: s.Triggers, zone: zone, logger: d.Log,
+		closings: make(chan closing, 256)}
+	s.Events.closed = s.Transcripts.closed
 	s.MailReplies = &MailReplies{letters: s.Letters, visitors: s.Visitors, channels: s.Channels, messages: s.Messages, log: d.Log}
 	return s
 }
@@ -91,7 +104,11 @@ func (s *Services) Sender() inbox.Sender { return s.Delivery }
 // Start follows the inbox's events and the visitors' wake-ups from other
 // nodes, for the sockets of this node.
 func (s *Services) Start() {
-	s.done.Add(3)
+	s.done.Add(4)
+	go func() {
+		defer s.done.Done()
+		s.Transcripts.mailClosings(s.ctx)
+	}()
 	go func() {
 		defer s.done.Done()
 		s.Sockets.keepSlots(s.ctx)

@@ -27,13 +27,14 @@ const (
 	settingPolicyURL = "policy_url"      // the personal-data policy the consent box links to
 	settingOffline   = "offline_message" // shown outside working hours; default the line's off-hours reply
 	// settingMailChannel (mail.go): the mail channel that e-mails replies to away visitors
+	// settingTranscriptOnClose (transcript.go): "true" e-mails the transcript on every close
 )
 
 // SettingKeys are the widget's own channel settings (the limits are in
 // LimitSettings), for the command line.
 func SettingKeys() []string {
 	return []string{settingTitle, settingGreeting, settingColour, settingPosition, settingLang, settingOrigins,
-		settingPrechat, settingPolicyURL, settingOffline, settingMailChannel}
+		settingPrechat, settingPolicyURL, settingOffline, settingMailChannel, settingTranscriptOnClose}
 }
 
 // ValidateChannel checks a widget channel's settings as the nodes do, for
@@ -75,6 +76,9 @@ func checkChannel(_ context.Context, ch *inbox.Channel) error {
 	}
 	if len(s[settingMailChannel]) > 100 {
 		return valid.Errorf("settings."+settingMailChannel, "channel", "offline_mail_channel is a mail channel's id")
+	}
+	if v := s[settingTranscriptOnClose]; v != "" && v != "true" && v != "false" {
+		return valid.Errorf("settings."+settingTranscriptOnClose, "boolean", "transcript_on_close is true or false")
 	}
 	if err := checkLimits(s); err != nil {
 		return err

@@ -49,6 +49,9 @@ type visitorHandlers struct {
 	messages *Messages
 	limiter  *Limiter
 	rater    inbox.Rater
+
+	triggers    *Triggers
+	transcripts *Transcripts
 }
 
 // preflight answers CORS preflights of allowed origins. The script
@@ -72,21 +75,23 @@ func (h visitorHandlers) preflight(rw http.ResponseWriter, r *http.Request) {
 
 // publicConfig is what the script needs to draw itself.
 type publicConfig struct {
-	Channel         string   `json:"channel"`
-	Title           string   `json:"title"`
-	Greeting        string   `json:"greeting"`
-	Colour          string   `json:"colour"`
-	Position        string   `json:"position"`
-	Lang            string   `json:"lang"`
-	Prechat         []string `json:"prechat"`
-	PolicyURL       string   `json:"policy_url"`
-	OfflineMessage  string   `json:"offline_message"`
-	Open            bool     `json:"open"`             // within the line's working hours
-	OperatorsOnline bool     `json:"operators_online"` // someone can answer now
-	AskRating       bool     `json:"ask_rating"`
-	MaxUploadBytes  int64    `json:"max_upload_bytes"`
-	UploadTypes     []string `json:"upload_types"`
-	MaxTextRunes    int      `json:"max_text"`
+	Channel         string          `json:"channel"`
+	Title           string          `json:"title"`
+	Greeting        string          `json:"greeting"`
+	Colour          string          `json:"colour"`
+	Position        string          `json:"position"`
+	Lang            string          `json:"lang"`
+	Prechat         []string        `json:"prechat"`
+	PolicyURL       string          `json:"policy_url"`
+	OfflineMessage  string          `json:"offline_message"`
+	Open            bool            `json:"open"`             // within the line's working hours
+	OperatorsOnline bool            `json:"operators_online"` // someone can answer now
+	AskRating       bool            `json:"ask_rating"`
+	MaxUploadBytes  int64           `json:"max_upload_bytes"`
+	UploadTypes     []string        `json:"upload_types"`
+	MaxTextRunes    int             `json:"max_text"`
+	Transcript      bool            `json:"transcript"` // the chat e-mails transcripts
+	Proactive       []publicTrigger `json:"proactive"`  // triggers the script evaluates
 }
 
 func (h visitorHandlers) config(rw http.ResponseWriter, r *http.Request) {
@@ -100,12 +105,18 @@ func (h visitorHandlers) config(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prechat := splitList(setting(ch, settingPrechat, "name,contact"))
+	proactive, err := h.triggers.public(r.Context(), ch.ID)
+	if err != nil {
+		httpapi.Error(rw, r, err)
+		return
+	}
 	rw.Header().Set("Cache-Control", "no-store")
 	httpapi.WriteJSON(rw, http.StatusOK, publicConfig{Channel: ch.ID, Title: setting(ch, settingTitle, ch.Name),
 		Greeting: ch.Settings[settingGreeting], Colour: setting(ch, settingColour, "#1a73e8"), Position: setting(ch, settingPosition, "right"),
 		Lang: setting(ch, settingLang, "ru"), Prechat: prechat, PolicyURL: ch.Settings[settingPolicyURL],
 		OfflineMessage: setting(ch, settingOffline, st.OffHours), Open: st.Open, OperatorsOnline: st.Online, AskRating: st.AskRating,
-		MaxUploadBytes: h.channels.maxUpload(), UploadTypes: uploadTypes, MaxTextRunes: h.channels.limitsFor(ch).MaxTextRunes})
+		MaxUploadBytes: h.channels.maxUpload(), UploadTypes: uploadTypes, MaxTextRunes: h.channels.limitsFor(ch).MaxTextRunes,
+		Transcript: h.transcripts.offered(ch), Proactive: proactive})
 }
 
 // sessionRequest starts a visitor (the pre-chat form) or resumes one.
@@ -211,7 +222,7 @@ func (h visitorHandlers) offline(rw http.ResponseWriter, r *http.Request) {
 	if req.ClientID == "" {
 		req.ClientID = newToken()[4:40]
 	}
-	res, err := h.messages.ingest(ctx, ch, &v, req.ClientID, req.Text, nil)
+	res, err := h.messages.ingest(ctx, ch, &v, req.ClientID, req.Text, nil, "")
 	if err != nil {
 		httpapi.Error(rw, r, err)
 		return

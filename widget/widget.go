@@ -43,6 +43,7 @@ type Inbox struct {
 	Channels               *inbox.Channels
 	Conversations          *inbox.Conversations
 	Supervisor             *inbox.Supervisor // who is online, for the away state
+	Notes                  ChannelNoter      // transcripts sent, in the conversation's history
 }
 
 // Deps is what the widget needs from the hub.

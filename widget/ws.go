@@ -20,7 +20,7 @@ import (
 //	{"type":"error","code":…,"message":…,"client_id":…}
 //	{"type":"pong"}
 //
-// and reads {"type":"message","client_id":…,"text":…,"files":[blob keys]}
+// and reads {"type":"message","client_id":…,"text":…,"files":[blob keys],"proactive":trigger}
 // and {"type":"ping"}. Messages are the conversation's, numbered by its
 // seq; a reconnect with since gets what came after, once. Close codes:
 // 4001 the session is unknown or revoked, 4029 too many sockets from the
@@ -39,6 +39,8 @@ type inFrame struct {
 	ClientID string   `json:"client_id"`
 	Text     string   `json:"text"`
 	Files    []string `json:"files"`
+	// Proactive names the trigger whose message the visitor answers.
+	Proactive string `json:"proactive"`
 }
 
 type outFrame struct {
@@ -66,6 +68,7 @@ type outMessage struct {
 	Files     []fileRef `json:"files,omitempty"`
 	Event     string    `json:"event,omitempty"`
 	AskRating bool      `json:"ask_rating,omitempty"`
+	Proactive string    `json:"proactive,omitempty"` // the trigger of a proactive message
 	At        int64     `json:"at"`
 }
 
@@ -177,7 +180,7 @@ func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
 	}
 	var res inbox.IngestResult
 	if err == nil {
-		res, err = c.s.messages.ingest(ctx, c.ch, &c.v, f.ClientID, f.Text, atts)
+		res, err = c.s.messages.ingest(ctx, c.ch, &c.v, f.ClientID, f.Text, atts, f.Proactive)
 	}
 	if err != nil {
 		_, code, msg, _ := httpapi.Classify(err)

@@ -44,7 +44,7 @@ func (c *Connector) SendLetter(ctx context.Context, channelID, to, subject, text
 // workflow sends signed outgoing documents this way); it returns the
 // letter's Message-ID for the sender's records.
 func (c *Connector) SendLetterWithFiles(ctx context.Context, channelID, to, subject, text string, files []LetterFile) (string, error) {
-	return c.sendLetter(ctx, channelID, "letter."+uuid.NewString(), to, subject, text, files)
+	return c.sendLetter(ctx, channelID, "letter."+uuid.NewString(), to, subject, text, "", files)
 }
 
 // SendLetterAs is SendLetter under the Message-ID key@<the mailbox's
@@ -53,11 +53,19 @@ func (c *Connector) SendLetterWithFiles(ctx context.Context, channelID, to, subj
 // its In-Reply-To (the widget's answers to away visitors, see
 // ReplyTaker). key must be a valid Message-ID left-hand side.
 func (c *Connector) SendLetterAs(ctx context.Context, channelID, key, to, subject, text string) error {
-	_, err := c.sendLetter(ctx, channelID, key, to, subject, text, nil)
+	_, err := c.sendLetter(ctx, channelID, key, to, subject, text, "", nil)
 	return err
 }
 
-func (c *Connector) sendLetter(ctx context.Context, channelID, key, to, subject, text string, files []LetterFile) (string, error) {
+// SendHTMLLetterAs is SendLetterAs with an HTML version of the text
+// (multipart/alternative): the widget's transcripts of conversations.
+// html must be escaped by the caller.
+func (c *Connector) SendHTMLLetterAs(ctx context.Context, channelID, key, to, subject, text, html string) error {
+	_, err := c.sendLetter(ctx, channelID, key, to, subject, text, html, nil)
+	return err
+}
+
+func (c *Connector) sendLetter(ctx context.Context, channelID, key, to, subject, text, html string, files []LetterFile) (string, error) {
 	ch, err := c.inbox.Channels.Get(ctx, channelID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (ch.Kind != inbox.KindMail || ch.Disabled)) {
 		return "", &inbox.SendError{Permanent: true, Reason: "the mailbox for answers by e-mail is not an enabled mail channel"}
@@ -85,7 +93,11 @@ func (c *Connector) sendLetter(ctx context.Context, channelID, key, to, subject,
 	h.SetMessageID(messageID)
 	h.SetSubject(subject)
 	var buf bytes.Buffer
-	if err := writeLetter(&buf, h, text, files); err != nil {
+	write := func() error { return writeLetter(&buf, h, text, files) }
+	if html != "" {
+		write = func() error { return writeAlternative(&buf, h, text, html) }
+	}
+	if err := write(); err != nil {
 		return "", err
 	}
 	if err := c.smtpSend(ctx, ch, from, to, buf.Bytes()); err != nil {
@@ -135,6 +147,28 @@ func writeLetter(w io.Writer, h gomail.Header, text string, files []LetterFile) 
 			return err
 		}
 		if err := aw.Close(); err != nil {
+			return err
+		}
+	}
+	return mw.Close()
+}
+
+// writeAlternative writes a letter with a text and an HTML version.
+func writeAlternative(w io.Writer, h gomail.Header, text, html string) error {
+	mw, err := gomail.CreateInlineWriter(w, h)
+	if err != nil {
+		return err
+	}
+	for _, p := range []struct{ ctype, body string }{{"text/plain", text}, {"text/html", html}} {
+		var ph gomail.InlineHeader
+		ph.SetContentType(p.ctype, map[string]string{"charset": "utf-8"})
+		ph.Set("Content-Transfer-Encoding", "quoted-printable")
+		pw, err := mw.CreatePart(ph)
+		if err != nil {
+			return err
+		}
+		_, _ = io.WriteString(pw, p.body)
+		if err := pw.Close(); err != nil {
 			return err
 		}
 	}

@@ -158,6 +158,7 @@
         });
         td.appendChild(b);
         if (c.kind === 'widget') td.appendChild(limitsButton(c));
+        if (c.kind === 'widget' && ui.widgetTriggers) td.appendChild(ui.widgetTriggers.button(c, loadChannels)); // widget_triggers.js
         tr.appendChild(td);
         tb.appendChild(tr);
       });

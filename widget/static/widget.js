@@ -25,7 +25,9 @@
       limited: 'Слишком много подключений с вашего адреса. Попробуйте позже.', tooBig: 'Сообщение слишком большое',
       ended: 'Сессия чата завершена. Начните новый чат.', you: 'Вы', operator: 'Оператор', newChat: 'Новый чат',
       fileTooBig: 'Файл больше %s МБ', fileType: 'Можно отправить картинку (PNG, JPEG, GIF, WebP) или PDF', fileLimit: 'Слишком много файлов. Попробуйте позже.', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено',
-      typing: 'печатает…', delivered: 'доставлено', read: 'прочитано'
+      typing: 'печатает…', delivered: 'доставлено', read: 'прочитано',
+      transcript: 'Отправить переписку на e-mail', transcriptTo: 'E-mail (пусто — адрес, который вы указали)',
+      transcriptSent: 'Переписка отправлена на %s', noConversation: 'Переписки пока нет: напишите нам'
     },
     en: {
       open: 'Chat with the union', name: 'Your name', contact: 'Phone or e-mail', topic: 'Topic',
@@ -37,7 +39,9 @@
       limited: 'Too many connections from your address. Please try later.', tooBig: 'The message is too large',
       ended: 'The chat session has ended. Start a new chat.', you: 'You', operator: 'Operator', newChat: 'New chat',
       fileTooBig: 'The file is larger than %s MB', fileType: 'Only pictures (PNG, JPEG, GIF, WebP) and PDF files can be sent', fileLimit: 'Too many files. Please try later.', sending: 'sending', close: 'Close', failed: 'not sent',
-      typing: 'is typing…', delivered: 'delivered', read: 'read'
+      typing: 'is typing…', delivered: 'delivered', read: 'read',
+      transcript: 'E-mail me this conversation', transcriptTo: 'E-mail (empty: the address you gave)',
+      transcriptSent: 'The conversation was sent to %s', noConversation: 'There is no conversation yet: write to us'
     }
   };
 
@@ -106,7 +110,9 @@
     '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:var(--pw-muted);padding:0 12px 4px;min-height:18px}' +
     '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:var(--pw-on-brand);font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
     'img.av{object-fit:cover}' +
-    '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:var(--pw-star)}.stars button.on{color:var(--pw-star-on)}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}';
+    '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:var(--pw-star)}.stars button.on{color:var(--pw-star-on)}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}' +
+    '.head .mail{font-size:18px;margin-right:6px}.linkish{background:none;border:0;color:inherit;text-decoration:underline;cursor:pointer;font-size:12px}' +
+    '.proactive{border-left:3px solid var(--pw-star-on)}';
 
   function draw() {
     var host = el('div', { id: 'profhub-widget' });
@@ -119,12 +125,14 @@
     statusLine = el('div', { class: 'status', 'aria-live': 'polite' });
     body = el('div', { class: 'body' });
     panel = el('div', { class: 'panel', role: 'dialog', 'aria-label': cfg.title, style: side }, [
-      el('div', { class: 'head', style: 'background:' + cfg.colour }, [el('span', { text: cfg.title }),
-        el('button', { 'aria-label': t.close, text: '\u00d7', onclick: toggle })]),
+      el('div', { class: 'head', style: 'background:' + cfg.colour }, [el('span', { text: cfg.title }), el('span', {}, [
+        cfg.transcript ? el('button', { class: 'mail', 'aria-label': t.transcript, title: t.transcript, text: '\u2709', onclick: askTranscript }) : null,
+        el('button', { 'aria-label': t.close, text: '\u00d7', onclick: toggle })])]),
       statusLine, body]);
     root.appendChild(btn);
     root.appendChild(panel);
     if (st.token) { showChat(); connect(); }
+    armProactive();
   }
 
   function toggle() {
@@ -174,6 +182,7 @@
     var err = el('div', { class: 'status' });
     f.appendChild(err);
     f.appendChild(el('button', { class: 'go', type: 'submit', style: 'background:' + cfg.colour, text: offline ? t.send : t.start }));
+    if (proactiveMsg && !offline) body.appendChild(proactiveBubble());
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var v = formValues(f);
@@ -195,6 +204,7 @@
     list = el('div', { class: 'list' });
     if (cfg.greeting) list.appendChild(el('div', { class: 'msg out', text: cfg.greeting }));
     if (!cfg.open || !cfg.operators_online) list.appendChild(el('div', { class: 'note', text: cfg.offline_message || t.offlineTitle }));
+    if (proactiveMsg) list.appendChild(proactiveBubble());
     body.appendChild(list);
     input = el('textarea', { placeholder: t.placeholder, 'aria-label': t.placeholder, maxlength: String(cfg.max_text || 4000) });
     input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendText(); } });
@@ -255,12 +265,13 @@
     queue({ client_id: uid(), text: text, files: [] });
   }
   function queue(m) {
+    if (proactiveMsg) m.proactive = proactiveMsg.id; // the first message answers the proactive one
     st.pending.push(m); save();
     drawPending(m);
     transmit(m);
   }
   function transmit(m) {
-    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: 'message', client_id: m.client_id, text: m.text, files: m.files }));
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: 'message', client_id: m.client_id, text: m.text, files: m.files, proactive: m.proactive }));
   }
   function upload(input) {
     var f = input.files[0];
@@ -331,6 +342,8 @@
         break;
       case 'ack':
         drop(f.client_id);
+        proactiveMsg = null;
+        if (st.closed) { st.closed = ''; save(); } // writing again reopens the conversation
         if (f.conversation_id && f.conversation_id !== st.conv) { st.conv = f.conversation_id; save(); }
         break;
       case 'error':
@@ -357,10 +370,15 @@
     seen[m.id] = true;
     if (m.direction === 'system') {
       list.appendChild(el('div', { class: 'sys', text: t.closed }));
+      st.closed = st.conv; save();
+      if (cfg.transcript) list.appendChild(el('div', { class: 'sys' }, [el('button', { class: 'linkish', type: 'button', text: t.transcript, onclick: askTranscript })]));
       if (m.ask_rating && st.rated !== st.conv) askRating();
       scroll();
       return;
     }
+    // The stored proactive message takes the place of the one drawn here
+    // before the conversation began (above the visitor's answer).
+    var local = m.proactive && root.querySelector('[data-proactive]');
     var d = m.client_id && root.querySelector('[data-cid="' + m.client_id + '"]');
     if (d) { d.classList.remove('pending'); d.textContent = ''; drop(m.client_id); }
     else d = el('div', m.direction === 'in' ? { class: 'msg in', style: 'background:' + cfg.colour } : { class: 'msg out' });
@@ -378,9 +396,86 @@
       d.appendChild(/^image\//.test(a.content_type) ? el('img', { class: 'att', src: href, alt: a.name }) :
         el('a', { href: href, target: '_blank', rel: 'noopener', text: a.name }));
     });
+    if (local && !d.parentNode) local.replaceWith(d);
+    else if (local) local.remove();
     if (!d.parentNode) list.appendChild(d);
     mark(d);
     scroll();
+  }
+
+  // --- proactive messages ---------------------------------------------------
+  // The channel's triggers, evaluated here: the page's address, the time
+  // on it, a new or returning browser, at most once in N days. Never while
+  // the chat is open or the visitor's conversation is, nor out of hours or
+  // with nobody online (the config is read again when a trigger is due).
+  var proactiveMsg = null, proactiveFired = false;
+  function stored(key) { try { return JSON.parse(localStorage.getItem(storeKey + key)) || {}; } catch (e) { return {}; } }
+  function keep(key, v) { try { localStorage.setItem(storeKey + key, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  function returningVisitor() {
+    var v = stored(':visit'), now = Date.now();
+    if (!v.first) { v.first = now; keep(':visit', v); }
+    return now - v.first > 30 * 60000 || !!st.token; // an earlier visit, or a chat before
+  }
+  function pageMatches(p) {
+    if (!p) return true;
+    var re = new RegExp('^' + p.split('*').map(function (x) { return x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'); }).join('.*') + '$', 'i');
+    return re.test(/:\/\//.test(p) ? location.href : location.pathname + location.search);
+  }
+  function conversationOpen() { return !!(st.token && st.conv && st.closed !== st.conv) || st.pending.length > 0; }
+  function armProactive() {
+    var returning = returningVisitor(), shown = stored(':shown');
+    (cfg.proactive || []).forEach(function (tr) {
+      if (!pageMatches(tr.url_pattern)) return;
+      if ((tr.visitors === 'new' && returning) || (tr.visitors === 'returning' && !returning)) return;
+      if (tr.once_days > 0 && shown[tr.id] && Date.now() - shown[tr.id] < tr.once_days * 86400000) return;
+      setTimeout(function () { maybeFire(tr); }, tr.after_s * 1000);
+    });
+  }
+  function maybeFire(tr) {
+    if (proactiveFired || panel.classList.contains('on') || conversationOpen()) return;
+    fetch(api + 'config/' + channel).then(function (r) { return r.json(); }).then(function (c) {
+      var still = (c.proactive || []).some(function (x) { return x.id === tr.id; });
+      if (!still || !c.open || !c.operators_online || proactiveFired || panel.classList.contains('on') || conversationOpen()) return;
+      proactiveFired = true;
+      cfg.open = c.open; cfg.operators_online = c.operators_online;
+      proactiveMsg = { id: tr.id, text: tr.text, sender: tr.sender_name || cfg.title };
+      var shown = stored(':shown'); shown[tr.id] = Date.now(); keep(':shown', shown);
+      post('proactive', {}, '?trigger=' + encodeURIComponent(tr.id)).catch(function () {});
+      wantOpen = true;
+      panel.classList.add('on');
+      if (!st.token) showForm();
+      else if (list) list.appendChild(proactiveBubble());
+      else showChat();
+      scroll();
+    }).catch(function () {});
+  }
+  function proactiveBubble() {
+    var d = el('div', { class: 'msg out proactive', 'data-proactive': proactiveMsg.id });
+    d.appendChild(el('div', { class: 'who' }, [el('span', { class: 'av', 'aria-hidden': 'true', style: 'background:' + cfg.colour, text: initials(proactiveMsg.sender) }),
+      document.createTextNode(proactiveMsg.sender)]));
+    d.appendChild(document.createTextNode(proactiveMsg.text));
+    return d;
+  }
+
+  // --- the transcript by e-mail ----------------------------------------------
+  function askTranscript() {
+    if (!panel.classList.contains('on')) toggle();
+    if (!st.token || !st.conv || !list) { status(t.noConversation); return; }
+    var old = root.querySelector('form.transcript');
+    if (old) { old.querySelector('input').focus(); return; }
+    var email = el('input', { type: 'text', name: 'email', placeholder: t.transcriptTo, 'aria-label': t.transcriptTo });
+    var err = el('div', { class: 'status' });
+    var f = el('form', { class: 'note transcript' }, [el('div', { text: t.transcript }), email, err,
+      el('button', { class: 'go', type: 'submit', style: 'background:' + cfg.colour, text: t.send })]);
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('transcript', { email: email.value.trim() }, '?token=' + encodeURIComponent(st.token)).then(function (r) {
+        f.replaceWith(el('div', { class: 'sys sent-transcript', text: t.transcriptSent.replace('%s', r.to) }));
+      }, function (e) { err.textContent = e.message || String(e); });
+    });
+    list.appendChild(f);
+    scroll();
+    email.focus();
   }
 
   function askRating() {
