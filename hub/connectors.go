@@ -89,7 +89,7 @@ func TelegramInbox(in *inbox.Services) telegram.Inbox {
 
 // VKInbox is what the VK connector uses of the inbox.
 func VKInbox(in *inbox.Services) vk.Inbox {
-	return vk.Inbox{Ingester: in.Ingestion, Channels: in.Channels}
+	return vk.Inbox{Ingester: in.Ingestion, Threads: in.Ingestion, Channels: in.Channels}
 }
 
 // MailInbox is what the mail connector uses of the inbox.

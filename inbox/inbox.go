@@ -111,6 +111,13 @@ type Message struct {
 	Attempts       int          `json:"attempts,omitempty"`
 	CreatedAt      time.Time    `json:"created_at"`
 	SentAt         time.Time    `json:"sent_at,omitzero"`
+	// DeletedAt is when the provider reported the message deleted (a VK
+	// comment removed by its author or the community); the console
+	// strikes it through.
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	// Private marks an operator's answer to a comment sent as a private
+	// message rather than in the post's thread (thread.go).
+	Private bool `json:"private,omitempty"`
 }
 
 // Conversation is a contact's thread on a line.
@@ -147,6 +154,11 @@ type Conversation struct {
 	// list until then, or until the contact writes (SnoozeUntilReply);
 	// 0 when it is not snoozed (snooze.go).
 	SnoozedUntil int64 `json:"snoozed_until,omitempty"`
+	// ThreadKey names the post a comment conversation is about (the
+	// commenter's conversation per post); empty for private chats. Thread
+	// is the post, read with the conversation (thread.go).
+	ThreadKey string  `json:"thread_key,omitempty"`
+	Thread    *Thread `json:"thread,omitempty"`
 	// Labels are the ids of its labels (labels.go); nil when not read.
 	Labels []string `json:"labels"`
 	// Match is the message a search found the conversation by (search.go).

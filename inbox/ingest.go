@@ -44,6 +44,9 @@ type Inbound struct {
 	// quoted message): a member's answer to a mass mailing is linked to
 	// the campaign by them.
 	ReplyTo []string `json:"-"`
+	// Thread, for a comment on one of the union's posts, names the post:
+	// the commenter gets a conversation per post (thread.go).
+	Thread *Thread `json:"-"`
 }
 
 // IngestResult tells the connector what became of a message.
@@ -74,6 +77,8 @@ func (in *Inbound) validate() error {
 		return valid.Errorf("message.text", "empty", "a message needs text or an attachment")
 	case len(in.ExternalChatID) > MaxExternalIDBytes:
 		return valid.Errorf("chat_id", "external_id", "chat id must have at most %d bytes", MaxExternalIDBytes)
+	case len(in.threadKey()) > MaxExternalIDBytes:
+		return valid.Errorf("thread", "external_id", "thread key must have at most %d bytes", MaxExternalIDBytes)
 	}
 	if len([]rune(in.From.Name)) > 200 {
 		in.From.Name = string([]rune(in.From.Name)[:200])

@@ -160,6 +160,9 @@ func (cv *Conversations) Get(ctx context.Context, sc access.Scope, id string) (C
 		return Conversation{}, err
 	}
 	r.conv.Labels, err = labelsOf(ctx, cv.db, id)
+	if r.conv.ThreadKey != "" {
+		r.conv.Thread = threadOf(ctx, cv.db, r.conv.ChannelID, r.conv.ThreadKey)
+	}
 	return r.conv, err
 }
 

@@ -133,6 +133,9 @@ func (c *Connector) handleEvent(ctx context.Context, ch inbox.Channel, ev event,
 		}
 		edited = true
 	default:
+		if what, ok := commentEvents[ev.Type]; ok {
+			return c.handleComment(ctx, ch, ev, what, budget)
+		}
 		return nil
 	}
 	in, err := c.inbound(ctx, ch, m, edited, budget)

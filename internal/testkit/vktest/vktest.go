@@ -64,6 +64,8 @@ type Server struct {
 	LPPolls  int
 	LPResets int // close the connection on this many long-poll requests
 
+	comments commentState // comments.go
+
 	Files    map[string][]byte // served at /files/<name>
 	FileHits int
 	Uploads  []string // "field:name:size" of files uploaded
@@ -198,7 +200,9 @@ func (f *Server) method(w http.ResponseWriter, r *http.Request) {
 	case "docs.save":
 		reply(w, map[string]any{"type": "doc", "doc": map[string]any{"id": 660001, "owner_id": -group, "title": r.Form.Get("title")}})
 	default:
-		replyErr(w, 3)
+		if !f.commentMethod(w, r, name) {
+			replyErr(w, 3)
+		}
 	}
 }
 
