@@ -84,7 +84,7 @@ func (h *Hub) registerChannelKind(kind string, s inbox.Sender, hook inbox.Channe
 
 // TelegramInbox is what the Telegram connector uses of the inbox.
 func TelegramInbox(in *inbox.Services) telegram.Inbox {
-	return telegram.Inbox{Ingester: in.Ingestion, Pacer: in.Pacing, ContactLinker: in.Actions, Lines: in.Lines, Channels: in.Channels}
+	return telegram.Inbox{Ingester: in.Ingestion, Pacer: in.Pacing, ContactLinker: in.Actions, Threads: in.Ingestion, Lines: in.Lines, Channels: in.Channels}
 }
 
 // VKInbox is what the VK connector uses of the inbox.

@@ -58,6 +58,10 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	if err != nil {
 		return Message{}, err
 	}
+	if dir == DirOut && r.conv.ThreadKey != "" && !in.Private && len(in.Attachments) > 0 {
+		return Message{}, valid.Keyed("attachments", "thread_files", "comment_thread_files",
+			"an answer in the post's thread cannot carry files: answer privately to send them")
+	}
 	if in.Attachments, err = d.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
 		return Message{}, err
 	}
@@ -73,10 +77,6 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 		}
 		if err := r.mayAnswer(sc); err != nil {
 			return Message{}, err
-		}
-		if r.conv.ThreadKey != "" && !in.Private && len(in.Attachments) > 0 {
-			return Message{}, valid.Keyed("attachments", "thread_files", "comment_thread_files",
-				"an answer in the post's thread cannot carry files: answer privately to send them")
 		}
 		if r.conv.Status == StatusWaiting {
 			if r.conv, err = d.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
