@@ -85,12 +85,12 @@ func (h *Hub) registerChannelKind(kind string, s inbox.Sender, hook inbox.Channe
 // TelegramInbox is what the Telegram connector uses of the inbox.
 func TelegramInbox(in *inbox.Services) telegram.Inbox {
 	return telegram.Inbox{Ingester: in.Ingestion, Pacer: in.Pacing, ContactLinker: in.Actions, RatingTaker: in.Ratings,
-		Lines: in.Lines, Channels: in.Channels}
+		Threads: in.Ingestion, Lines: in.Lines, Channels: in.Channels}
 }
 
 // VKInbox is what the VK connector uses of the inbox.
 func VKInbox(in *inbox.Services) vk.Inbox {
-	return vk.Inbox{Ingester: in.Ingestion, Channels: in.Channels, RatingTaker: in.Ratings}
+	return vk.Inbox{Ingester: in.Ingestion, Threads: in.Ingestion, Channels: in.Channels, RatingTaker: in.Ratings}
 }
 
 // MailInbox is what the mail connector uses of the inbox.

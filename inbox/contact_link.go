@@ -72,7 +72,7 @@ func (a *Actions) LinkContactByPhone(ctx context.Context, convID, phone string, 
 func (a *Actions) OpenConversationLine(ctx context.Context, channelID, externalChatID string) (string, bool, error) {
 	var line string
 	err := a.db.QueryRowContext(ctx, `SELECT line_id FROM inbox_conversations WHERE channel_id = $1 AND external_chat_id = $2
-		AND status <> 'closed' ORDER BY updated_at DESC LIMIT 1`, channelID, externalChatID).Scan(&line)
+		AND status <> 'closed' AND thread_key = '' ORDER BY updated_at DESC LIMIT 1`, channelID, externalChatID).Scan(&line)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

@@ -15,7 +15,7 @@ import (
 
 const convColumns = `c.id, c.line_id, c.unit_id, c.channel_id, ch.kind, c.contact_id, ct.name, c.external_chat_id, c.status,
 	c.assignee_id, c.priority, c.spam, c.subject, c.last_seq, c.unread, c.rating, c.created_at, c.updated_at, c.queued_at,
-	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name, c.snoozed_until, ` + slaConvColumns
+	c.assigned_at, c.first_response_at, c.last_message_at, c.closed_at, c.campaign_id, c.campaign_name, c.snoozed_until, c.thread_key, ` + slaConvColumns
 
 const convFrom = ` FROM inbox_conversations c JOIN inbox_channels ch ON ch.id = c.channel_id JOIN inbox_contacts ct ON ct.id = c.contact_id `
 
@@ -25,7 +25,7 @@ func scanConversation(row interface{ Scan(...any) error }) (Conversation, error)
 	var sl slaScan
 	err := row.Scan(append([]any{&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.ContactName, &c.ExternalChatID,
 		&c.Status, &c.AssigneeID, &c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl,
-		&c.CampaignID, &c.CampaignName, &c.SnoozedUntil}, sl.dest()...)...)
+		&c.CampaignID, &c.CampaignName, &c.SnoozedUntil, &c.ThreadKey}, sl.dest()...)...)
 	sl.fill(&c)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
 	c.FirstResponseAt, c.LastMessageAt, c.ClosedAt = ms(fr), ms(lm), ms(cl)
@@ -45,15 +45,15 @@ func conversationTx(ctx context.Context, q db.Execer, id string) (Conversation, 
 }
 
 const msgColumns = `id, conversation_id, seq, direction, channel_id, COALESCE(external_id, ''), COALESCE(client_id, ''), author_id, text,
-	attachments, status, status_reason, attempts, created_at, sent_at`
+	attachments, status, status_reason, attempts, created_at, sent_at, deleted_at, private`
 
 func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var att string
-	var cr, sent int64
+	var cr, sent, del int64
 	err := row.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Direction, &m.ChannelID, &m.ExternalID, &m.ClientID, &m.AuthorID, &m.Text,
-		&att, &m.Status, &m.StatusReason, &m.Attempts, &cr, &sent)
-	m.CreatedAt, m.SentAt = ms(cr), ms(sent)
+		&att, &m.Status, &m.StatusReason, &m.Attempts, &cr, &sent, &del, &m.Private)
+	m.CreatedAt, m.SentAt, m.DeletedAt = ms(cr), ms(sent), ms(del)
 	_ = json.Unmarshal([]byte(att), &m.Attachments)
 	if m.Attachments == nil {
 		m.Attachments = []Attachment{}
@@ -77,13 +77,13 @@ func messageTx(ctx context.Context, q db.Execer, id string) (Message, error) {
 // second query. (Channel kind and contact name come from elsewhere.)
 const bumpColumns = `id, line_id, unit_id, channel_id, contact_id, external_chat_id, status, assignee_id, priority, spam, subject,
 	last_seq, unread, rating, created_at, updated_at, queued_at, assigned_at, first_response_at, last_message_at, closed_at,
-	campaign_id, campaign_name, ` + slaBumpColumns
+	campaign_id, campaign_name, thread_key, ` + slaBumpColumns
 
 func scanBumped(row interface{ Scan(...any) error }, c *Conversation) error {
 	var cr, up, q, as, fr, lm, cl int64
 	var sl slaScan
 	err := row.Scan(append([]any{&c.ID, &c.LineID, &c.UnitID, &c.ChannelID, &c.ContactID, &c.ExternalChatID, &c.Status, &c.AssigneeID,
-		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl, &c.CampaignID, &c.CampaignName},
+		&c.Priority, &c.Spam, &c.Subject, &c.LastSeq, &c.Unread, &c.Rating, &cr, &up, &q, &as, &fr, &lm, &cl, &c.CampaignID, &c.CampaignName, &c.ThreadKey},
 		sl.dest()...)...)
 	sl.fill(c)
 	c.CreatedAt, c.UpdatedAt, c.QueuedAt, c.AssignedAt = ms(cr), ms(up), ms(q), ms(as)
@@ -134,9 +134,9 @@ func appendMessage(ctx context.Context, tx db.Execer, c *Conversation, m *Messag
 		sentAt, m.SentAt = now, ms(now)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO inbox_messages (id, conversation_id, seq, direction, channel_id, external_id, client_id,
-		author_id, text, attachments, status, created_at, updated_at, sent_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13) ON CONFLICT DO NOTHING`,
-		m.ID, m.ConversationID, m.Seq, m.Direction, m.ChannelID, ext, client, m.AuthorID, m.Text, string(att), m.Status, now, sentAt)
+		author_id, text, attachments, status, created_at, updated_at, sent_at, private)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14) ON CONFLICT DO NOTHING`,
+		m.ID, m.ConversationID, m.Seq, m.Direction, m.ChannelID, ext, client, m.AuthorID, m.Text, string(att), m.Status, now, sentAt, m.Private)
 	if err != nil {
 		return fmt.Errorf("inbox: insert message: %w", err)
 	}

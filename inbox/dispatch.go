@@ -52,6 +52,12 @@ type OutboundMessage struct {
 	// connector shows five answers the way of its channel
 	// (rating_request.go).
 	Rating *RatingAsk
+	// ThreadKey, for an answer to a comment, is the post's key (thread.go);
+	// ReplyToExternalID the provider's id of the member's latest comment,
+	// and Private says the operator chose a private message instead.
+	ThreadKey         string
+	ReplyToExternalID string
+	Private           bool
 }
 
 // SendResult is what the provider said.
@@ -138,6 +144,7 @@ func (d *dispatcher) dispatchOne(id string) (next string) {
 	defer cancel()
 	out := OutboundMessage{ID: m.ID, ConversationID: conv.ID, Seq: m.Seq, ExternalChatID: conv.ExternalChatID, ContactID: conv.ContactID,
 		AuthorID: m.AuthorID, Text: m.Text, Attachments: m.Attachments, Attempt: m.Attempts + 1, Rating: ratingAskOf(ctx, e.core, m)}
+	threadReply(ctx, e.db.Prepared(), conv, m, &out)
 	result, err := sender.Send(sctx, ch, out)
 	if ctx.Err() != nil {
 		e.deferSend(context.WithoutCancel(ctx), m.ID, 0, false, m.StatusReason)

@@ -17,6 +17,9 @@ type ReplyInput struct {
 	Text        string       `json:"text"`
 	ClientID    string       `json:"client_id"` // the console's id: a resubmitted reply is stored once
 	Attachments []Attachment `json:"attachments"`
+	// Private answers a comment by a private message instead of in the
+	// post's thread; ignored elsewhere.
+	Private bool `json:"private"`
 }
 
 func (in *ReplyInput) validate() error {
@@ -55,6 +58,10 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	if err != nil {
 		return Message{}, err
 	}
+	if dir == DirOut && r.conv.ThreadKey != "" && !in.Private && len(in.Attachments) > 0 {
+		return Message{}, valid.Keyed("attachments", "thread_files", "comment_thread_files",
+			"an answer in the post's thread cannot carry files: answer privately to send them")
+	}
 	if in.Attachments, err = d.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
 		return Message{}, err
 	}
@@ -81,7 +88,7 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	local, sentWhenStored := d.storedSender(ctx, r.conv.ChannelID)
 	err = d.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
-			Text: in.Text, Attachments: in.Attachments}
+			Text: in.Text, Attachments: in.Attachments, Private: in.Private && dir == DirOut && r.conv.ThreadKey != ""}
 		if dir == DirOut {
 			m.Status = DeliveryPending
 			if sentWhenStored {

@@ -111,6 +111,13 @@ type Message struct {
 	Attempts       int          `json:"attempts,omitempty"`
 	CreatedAt      time.Time    `json:"created_at"`
 	SentAt         time.Time    `json:"sent_at,omitzero"`
+	// DeletedAt is when the provider reported the message deleted (a VK
+	// comment removed by its author or the community); the console
+	// strikes it through.
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	// Private marks an operator's answer to a comment sent as a private
+	// message rather than in the post's thread (thread.go).
+	Private bool `json:"private,omitempty"`
 }
 
 // Conversation is a contact's thread on a line.
@@ -149,6 +156,11 @@ type Conversation struct {
 	SnoozedUntil int64 `json:"snoozed_until,omitempty"`
 	// ServiceLevel is the service levels' clock (sla.go).
 	ServiceLevel
+	// ThreadKey names the post a comment conversation is about (the
+	// commenter's conversation per post); empty for private chats. Thread
+	// is the post, read with the conversation (thread.go).
+	ThreadKey string  `json:"thread_key,omitempty"`
+	Thread    *Thread `json:"thread,omitempty"`
 	// Labels are the ids of its labels (labels.go); nil when not read.
 	Labels []string `json:"labels"`
 	// ContactLabels are the ids of its contact's labels (contact_labels.go).

@@ -44,6 +44,9 @@ type Inbound struct {
 	// quoted message): a member's answer to a mass mailing is linked to
 	// the campaign by them.
 	ReplyTo []string `json:"-"`
+	// Thread, for a comment on one of the union's posts, names the post:
+	// the commenter gets a conversation per post (thread.go).
+	Thread *Thread `json:"-"`
 	// Preface is what the channel showed the contact before they wrote
 	// (the site widget's proactive message): when this message opens a
 	// conversation, it is stored first, as sent by nobody.
@@ -89,6 +92,8 @@ func (in *Inbound) validate() error {
 		return valid.Errorf("chat_id", "external_id", "chat id must have at most %d bytes", MaxExternalIDBytes)
 	case in.Preface != nil && (in.Preface.Text == "" || len(in.Preface.Text) > MaxTextBytes || len(in.Preface.Ref) > 100):
 		in.Preface = nil // a channel's mistake costs the preface, not the contact's message
+	case len(in.threadKey()) > MaxExternalIDBytes:
+		return valid.Errorf("thread", "external_id", "thread key must have at most %d bytes", MaxExternalIDBytes)
 	}
 	if len([]rune(in.From.Name)) > 200 {
 		in.From.Name = string([]rune(in.From.Name)[:200])

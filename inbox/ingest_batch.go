@@ -15,7 +15,7 @@ import (
 // where each statement is a round trip, this is what lets ingest keep up;
 // there the update and the insert are one statement (ingest_pg.go).
 func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
-	type convKey struct{ contact, line string }
+	type convKey struct{ contact, line, thread string }
 	lines := map[string]Line{}
 	for _, p := range items {
 		if _, ok := lines[p.item.ch.LineID]; ok {
@@ -46,14 +46,14 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 	}
 	for rows.Next() {
 		var k identityKey
-		var contact, conv, line, name string
-		if err := rows.Scan(&k.ns, &k.ext, &contact, &conv, &line, &name); err != nil {
+		var contact, conv, line, name, thread string
+		if err := rows.Scan(&k.ns, &k.ext, &contact, &conv, &line, &name, &thread); err != nil {
 			rows.Close()
 			return fmt.Errorf("inbox: identities: %w", err)
 		}
 		contacts[k], names[contact] = contact, name
 		if conv != "" {
-			open[convKey{contact, line}] = conv
+			open[convKey{contact, line, thread}] = conv
 		}
 	}
 	rows.Close()
@@ -75,7 +75,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 				return err
 			}
 		}
-		ck := convKey{contacts[k], ch.LineID}
+		ck := convKey{contacts[k], ch.LineID, in.threadKey()}
 		id, ok := open[ck]
 		name := names[contacts[k]]
 		if name == "" {
@@ -115,6 +115,9 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 			convs[id] = &Conversation{ID: id, ChannelKind: ch.Kind, ContactName: name}
 		}
 		convOf[i] = convs[id]
+	}
+	if err := saveThreads(ctx, tx, items); err != nil {
+		return err
 	}
 	if err := linkCampaigns(ctx, tx, items, convOf, opened); err != nil {
 		return err

@@ -18,7 +18,8 @@ import (
 // (SELECT unnest …) or a plain join, the planner (estimating ten keys)
 // hashed the keys and scanned every identity; the lateral subquery keeps
 // it to one index probe per key, whatever the table's size.
-const identitiesPG = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, ''), COALESCE(ct.name, '')
+const identitiesPG = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, ''), COALESCE(ct.name, ''),
+	COALESCE(c.thread_key, '')
 	FROM unnest($1::text[], $2::text[]) AS k(ns, ext)
 	CROSS JOIN LATERAL (SELECT namespace, external_id, contact_id FROM inbox_identities
 		WHERE namespace = k.ns AND external_id = k.ext OFFSET 0) i

@@ -33,7 +33,8 @@ func (ing *Ingestion) identities(ctx context.Context, tx db.Execer, keys []ident
 	return tx.QueryContext(ctx, identitiesSelect+`(VALUES `+strings.Join(marks, ", ")+`)`, args...)
 }
 
-const identitiesSelect = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, ''), COALESCE(ct.name, '')
+const identitiesSelect = `SELECT i.namespace, i.external_id, i.contact_id, COALESCE(c.id, ''), COALESCE(c.line_id, ''), COALESCE(ct.name, ''),
+	COALESCE(c.thread_key, '')
 	FROM inbox_identities i LEFT JOIN inbox_contacts ct ON ct.id = i.contact_id
 	LEFT JOIN inbox_conversations c ON c.contact_id = i.contact_id AND c.status <> 'closed'
 	WHERE (i.namespace, i.external_id) IN `

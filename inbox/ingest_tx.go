@@ -89,9 +89,9 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 		since := now - int64(time.Duration(line.ReopenWindowH)*time.Hour/time.Millisecond)
 		err := scanBumped(tx.QueryRowContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $4,
 			assigned_at = 0, closed_at = 0, closed_by = '', alerted_at = 0, channel_id = $5, external_chat_id = $6, updated_at = $4
-			WHERE id = (SELECT id FROM inbox_conversations WHERE contact_id = $1 AND line_id = $2 AND status = 'closed'
+			WHERE id = (SELECT id FROM inbox_conversations WHERE contact_id = $1 AND line_id = $2 AND thread_key = $7 AND status = 'closed'
 			            AND closed_at >= $3 AND NOT spam ORDER BY closed_at DESC LIMIT 1)
-			RETURNING `+bumpColumns, contactID, line.ID, since, now, ch.ID, in.ExternalChatID), c)
+			RETURNING `+bumpColumns, contactID, line.ID, since, now, ch.ID, in.ExternalChatID, in.threadKey()), c)
 		switch {
 		case err == nil:
 			if err := restartSLA(ctx, tx, line, c.ID, now); err != nil {
@@ -110,10 +110,10 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 	id := uuid.Must(uuid.NewV7()).String()
 	frDue, resDue := slaDue(line, now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO inbox_conversations (id, line_id, unit_id, channel_id, contact_id, external_chat_id,
-		status, subject, subject_folded, created_at, updated_at, queued_at, sla_started_at, first_response_due_at, resolution_due_at)
-		VALUES ($1,$2,$3,$4,$5,$6,'waiting',$7,$8,$9,$9,$9,$9,$10,$11)
+		status, subject, subject_folded, created_at, updated_at, queued_at, sla_started_at, first_response_due_at, resolution_due_at, thread_key)
+		VALUES ($1,$2,$3,$4,$5,$6,'waiting',$7,$8,$9,$9,$9,$9,$10,$11,$12)
 		ON CONFLICT DO NOTHING`, id, line.ID, line.UnitID, ch.ID, contactID, in.ExternalChatID, in.Subject, norm.Fold(in.Subject), now,
-		frDue, resDue)
+		frDue, resDue, in.threadKey())
 	if err != nil {
 		return false, fmt.Errorf("inbox: new conversation: %w", err)
 	}
@@ -121,7 +121,7 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 		return false, errRetry // another node opened it a moment ago
 	}
 	*c = Conversation{ID: id, LineID: line.ID, UnitID: line.UnitID, ChannelID: ch.ID, ChannelKind: c.ChannelKind, ContactID: contactID,
-		ContactName: c.ContactName, ExternalChatID: in.ExternalChatID, Status: StatusWaiting, Subject: in.Subject,
+		ContactName: c.ContactName, ExternalChatID: in.ExternalChatID, Status: StatusWaiting, Subject: in.Subject, ThreadKey: in.threadKey(),
 		CreatedAt: ms(now), UpdatedAt: ms(now), QueuedAt: ms(now),
 		ServiceLevel: ServiceLevel{SLAStartedAt: ms(now), FirstResponseDueAt: ms(frDue), ResolutionDueAt: ms(resDue)}}
 	return true, nil

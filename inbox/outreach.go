@@ -158,7 +158,7 @@ func (o *Outreach) Start(ctx context.Context, sc access.Scope, in StartInput) (C
 		}
 	}
 	var open string
-	err = o.db.QueryRowContext(ctx, `SELECT id FROM inbox_conversations WHERE contact_id = $1 AND line_id = $2 AND status <> 'closed'`,
+	err = o.db.QueryRowContext(ctx, `SELECT id FROM inbox_conversations WHERE contact_id = $1 AND line_id = $2 AND status <> 'closed' AND thread_key = ''`,
 		reach.contactID, line.ID).Scan(&open)
 	switch {
 	case err == nil:

@@ -166,6 +166,9 @@ func (cv *Conversations) Get(ctx context.Context, sc access.Scope, id string) (C
 		return Conversation{}, err
 	}
 	err = fillLabels(ctx, cv.db, &r.conv)
+	if r.conv.ThreadKey != "" {
+		r.conv.Thread = threadOf(ctx, cv.db, r.conv.ChannelID, r.conv.ThreadKey)
+	}
 	return r.conv, err
 }
 

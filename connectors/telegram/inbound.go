@@ -59,6 +59,11 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 			}
 		}
 	}
+	if msg.Chat.Type == models.ChatTypeGroup || msg.Chat.Type == models.ChatTypeSupergroup {
+		if handled, err := c.discussionComment(ctx, ch, b, msg, edited); handled || err != nil {
+			return err
+		}
+	}
 	var r route
 	if m, _ := parseMenu(ch); m != nil && !edited && msg.Chat.Type == models.ChatTypePrivate {
 		var held bool
@@ -74,6 +79,10 @@ func (c *Connector) handleUpdate(ctx context.Context, ch inbox.Channel, b *bot.B
 func (c *Connector) ingestMessage(ctx context.Context, ch inbox.Channel, b *bot.Bot, msg *models.Message, edited bool, r route) error {
 	in := convert(ch.ID, msg, edited)
 	in.LineID, in.Subject = r.lineID, r.subject
+	if r.thread != nil && msg.From != nil {
+		// Answered in the thread or, privately, in the member's own chat.
+		in.Thread, in.ExternalChatID, in.NoAutoReply = r.thread, strconv.FormatInt(msg.From.ID, 10), true
+	}
 	var stored []string
 	for _, f := range filesOf(msg) {
 		a, note, err := c.download(ctx, ch, b, f)

@@ -106,7 +106,10 @@ func (m *menu) keyboard() *models.ReplyKeyboardMarkup {
 
 // route is where a message goes: the line (empty: the channel's) and the
 // topic, recorded as the conversation's subject.
-type route struct{ lineID, subject string }
+type route struct {
+	lineID, subject string
+	thread          *inbox.Thread // a comment on a channel post (comment.go)
+}
 
 // menuGate decides what happens to a new message under a menu. It returns
 // the route when the message should be ingested now (a follow-up of an

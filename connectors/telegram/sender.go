@@ -84,6 +84,17 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	if err != nil {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "not a Telegram chat id: " + m.ExternalChatID}
 	}
+	var replyTo int
+	if m.ThreadKey != "" && !m.Private {
+		// In the post's thread: a reply in the discussion group (comment.go).
+		if len(m.Attachments) > 0 {
+			return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: "an answer in the post's thread cannot carry files"}
+		}
+		if chatID, replyTo, err = threadTarget(m); err != nil {
+			return inbox.SendResult{}, err
+		}
+		m.ExternalChatID = strconv.FormatInt(chatID, 10)
+	}
 	for _, a := range m.Attachments {
 		if a.Size > maxUploadBytes {
 			return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: fmt.Sprintf(
@@ -112,7 +123,7 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 		if i == len(parts)-1 {
 			ask = m.Rating // the buttons go under the last part
 		}
-		id, err := s.sendPart(ctx, b, chatID, parts[i], ask)
+		id, err := s.sendPart(ctx, b, chatID, replyTo, parts[i], ask)
 		if err != nil {
 			s.setDone(m.ID, i)
 			return inbox.SendResult{}, s.classify(ch, err)
@@ -123,9 +134,12 @@ func (s *sender) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMes
 	return inbox.SendResult{ProviderID: fmt.Sprintf("%d:%d", chatID, last)}, nil
 }
 
-func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, p part, ask *inbox.RatingAsk) (int, error) {
+func (s *sender) sendPart(ctx context.Context, b *bot.Bot, chatID int64, replyTo int, p part, ask *inbox.RatingAsk) (int, error) {
 	if p.file == nil {
 		params := &bot.SendMessageParams{ChatID: chatID, Text: p.text.Text, Entities: entities(p.text)}
+		if replyTo > 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+		}
 		if ask != nil {
 			params.ReplyMarkup = ratingKeyboard(ask)
 		}
@@ -198,6 +212,11 @@ func (s *sender) setDone(id string, n int) {
 	}
 }
 
+// reasonNotStarted is why a private answer to a member who never wrote to
+// the bot fails (Telegram lets a bot write only to those who started it).
+// Its "code:" prefix lets the console show it in the operator's language.
+const reasonNotStarted = "tg_not_started: the member has not started the bot, so it cannot write to them privately; answer in the thread"
+
 // classify turns the library's typed errors into what the dispatcher acts
 // on: wait and retry, or fail for good with a reason the operator reads.
 func (s *sender) classify(ch inbox.Channel, err error) error {
@@ -218,10 +237,12 @@ func (s *sender) classify(ch inbox.Channel, err error) error {
 		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member blocked the bot"}
 	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "deactivated"):
 		return &inbox.SendError{Permanent: true, Blocked: true, Reason: "the member's Telegram account is deleted"}
+	case errors.Is(err, bot.ErrorForbidden) && strings.Contains(strings.ToLower(desc), "initiate"):
+		return &inbox.SendError{Permanent: true, Reason: reasonNotStarted}
 	case errors.Is(err, bot.ErrorForbidden):
 		return &inbox.SendError{Permanent: true, Reason: "Telegram refused to deliver: " + desc}
 	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(strings.ToLower(desc), "chat not found"):
-		return &inbox.SendError{Permanent: true, Reason: "chat not found: the member has not started the bot or deleted the chat"}
+		return &inbox.SendError{Permanent: true, Reason: "tg_not_started: chat not found: the member has not started the bot or deleted the chat"}
 	case errors.As(err, &migrate):
 		return &inbox.SendError{Permanent: true, Reason: fmt.Sprintf("the group became a supergroup (chat %d)", migrate.MigrateToChatID)}
 	case errors.Is(err, bot.ErrorBadRequest):

@@ -47,10 +47,11 @@ const (
 // Inbox is what the connector uses of the inbox: the hub fills it from
 // the inbox's services.
 type Inbox struct {
-	inbox.Ingester      // members' messages in
-	inbox.Pacer         // Telegram's limits, shared by the nodes sending for a bot
-	inbox.ContactLinker // shared phones and the bot menu's open conversations
-	RatingTaker         // answers to rating requests (rating.go); nil: none taken
+	inbox.Ingester              // members' messages in
+	inbox.Pacer                 // Telegram's limits, shared by the nodes sending for a bot
+	inbox.ContactLinker         // shared phones and the bot menu's open conversations
+	RatingTaker                 // answers to rating requests (rating.go); nil: none taken
+	Threads             Threads // comments' posts (comment.go); nil: only first replies to a post are comments
 	Lines               *inbox.Lines
 	Channels            *inbox.Channels
 }

@@ -89,6 +89,18 @@ func (c *Connector) pollOnce(ctx context.Context, ch inbox.Channel, ts *string) 
 	lp.MessageNew(func(context.Context, events.MessageNewObject) {})
 	lp.MessageEdit(func(context.Context, events.MessageEditObject) {})
 	lp.MessageEvent(func(context.Context, events.MessageEventObject) {}) // rating buttons (rating.go)
+	lp.WallReplyNew(func(context.Context, events.WallReplyNewObject) {})
+	lp.WallReplyEdit(func(context.Context, events.WallReplyEditObject) {})
+	lp.WallReplyDelete(func(context.Context, events.WallReplyDeleteObject) {})
+	lp.WallReplyRestore(func(context.Context, events.WallReplyRestoreObject) {})
+	lp.PhotoCommentNew(func(context.Context, events.PhotoCommentNewObject) {})
+	lp.PhotoCommentEdit(func(context.Context, events.PhotoCommentEditObject) {})
+	lp.PhotoCommentDelete(func(context.Context, events.PhotoCommentDeleteObject) {})
+	lp.PhotoCommentRestore(func(context.Context, events.PhotoCommentRestoreObject) {})
+	lp.BoardPostNew(func(context.Context, events.BoardPostNewObject) {})
+	lp.BoardPostEdit(func(context.Context, events.BoardPostEditObject) {})
+	lp.BoardPostDelete(func(context.Context, events.BoardPostDeleteObject) {})
+	lp.BoardPostRestore(func(context.Context, events.BoardPostRestoreObject) {})
 	var mu sync.Mutex
 	var failed error
 	lp.FullResponse(func(resp longpoll.Response) {

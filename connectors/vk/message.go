@@ -135,6 +135,9 @@ func (c *Connector) handleEvent(ctx context.Context, ch inbox.Channel, ev event,
 	case "message_event":
 		return c.ratingPress(ctx, ch, ev.Object)
 	default:
+		if what, ok := commentEvents[ev.Type]; ok {
+			return c.handleComment(ctx, ch, ev, what, budget)
+		}
 		return nil
 	}
 	in, err := c.inbound(ctx, ch, m, edited, budget)

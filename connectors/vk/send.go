@@ -24,6 +24,9 @@ const maxTextRunes = 4096
 // derived from the reply's id, which the engine keeps across retries, so
 // VK drops a repeated request instead of showing the message twice.
 func (c *Connector) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundMessage) (inbox.SendResult, error) {
+	if m.ThreadKey != "" && !m.Private {
+		return c.sendComment(ctx, ch, m) // comment.go
+	}
 	peer, err := strconv.Atoi(m.ExternalChatID)
 	if err != nil || peer == 0 {
 		return inbox.SendResult{}, &inbox.SendError{Permanent: true, Reason: fmt.Sprintf("VK: %q is not a VK peer id", m.ExternalChatID)}

@@ -69,7 +69,8 @@ type Connector struct {
 // Inbox is what the connector uses of the inbox: the hub fills it from
 // the inbox's services.
 type Inbox struct {
-	inbox.Ingester // members' messages in
+	inbox.Ingester         // members' messages in
+	Threads        Threads // comments' posts and deletions (comment.go); nil: comments are not marked deleted
 	Channels       *inbox.Channels
 	RatingTaker    // answers to rating requests (rating.go); nil: none taken
 }

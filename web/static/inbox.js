@@ -11,7 +11,7 @@
   var state = {
     me: root.dataset.user, lines: {}, users: {}, convs: {}, current: null,
     filter: 'mine', live: null, offers: {}, messages: {}, msgData: {}, found: null,
-    contactRead: {}, typedAt: 0, readAt: 0
+    contactRead: {}, typedAt: 0, readAt: 0, threads: {}
   };
 
   var fail = ui.fail(), time = ui.recent;
@@ -194,6 +194,8 @@
       .then(function (r) {
         var c = r[0];
         state.convs[c.id] = c;
+        if (c.thread) state.threads[c.id] = c.thread;
+        $('reply-thread').checked = true;
         renderHead(c);
         r[1].messages.forEach(addMessage);
         scrollDown();
@@ -224,7 +226,27 @@
     $('act-spam').hidden = c.status === 'closed';
     $('act-priority').value = String(c.priority || 0);
     $('reply').hidden = c.status === 'closed';
+    renderPost(c);
     if (hooks.head) hooks.head(c);
+  }
+  // A comment's conversation quotes its post (the events carry no post:
+  // it is kept from the conversation's first read) and answers in the
+  // thread or privately.
+  function renderPost(c) {
+    var th = c.thread_key ? (c.thread || state.threads[c.id] || { key: c.thread_key }) : null;
+    $('chat-post').hidden = !th; $('reply-where').hidden = !th;
+    if (!th) return;
+    $('chat-post-text').textContent = th.text || '';
+    var link = $('chat-post-link');
+    link.hidden = !/^https:\/\//.test(th.url || '');
+    if (!link.hidden) link.href = th.url;
+  }
+  // A failed reply's reason starts with a code the console may know.
+  function reasonText(r) {
+    var m = /^([a-z_]+): /.exec(r || '');
+    if (!m) return r;
+    var k = 'reason_' + m[1], s = t(k);
+    return s === k ? r : s;
   }
   function loadContact(c) {
     $('contact-name').textContent = c.contact_name;
@@ -275,12 +297,14 @@
       var body = el('div', 'bubble');
       if (m.direction === 'note') body.appendChild(el('div', 'note-mark', t('note_mark')));
       if (m.text) body.appendChild(el('div', 'text', m.text));
+      if (m.deleted_at) { li.classList.add('msg-deleted'); body.appendChild(el('div', 'deleted-mark', t('comment_deleted'))); }
       (m.attachments || []).forEach(function (a) { body.appendChild(attachment(a)); });
       var meta = el('div', 'meta', time(m.created_at));
       if (m.direction === 'out') {
+        if (m.private) meta.appendChild(el('span', 'private-mark', ' · ' + t('comment_private_mark')));
         meta.appendChild(el('span', 'st st-' + m.status, ' · ' + t('st_' + m.status)));
         if (m.status === 'failed') {
-          if (m.status_reason) meta.appendChild(el('span', 'reason', ' — ' + m.status_reason));
+          if (m.status_reason) meta.appendChild(el('span', 'reason', ' — ' + reasonText(m.status_reason)));
           var retry = el('button', 'link retry', t('retry'));
           retry.addEventListener('click', function () { api('POST', '/api/v1/inbox/messages/' + m.id + '/retry').then(addMessage).catch(fail); });
           meta.appendChild(retry);
@@ -368,7 +392,8 @@
     $('reply-send').disabled = true;
     upload.then(function (atts) {
       return api('POST', '/api/v1/inbox/conversations/' + conv + (note ? '/notes' : '/messages'),
-        { text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()), attachments: atts });
+        { text: text, client_id: (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()), attachments: atts,
+          private: !note && !$('reply-where').hidden && $('reply-private').checked });
     }).then(function (m) {
       addMessage(m); scrollDown();
       $('reply-text').value = ''; $('reply-file').value = ''; $('reply-note').checked = $('reply-note').disabled;

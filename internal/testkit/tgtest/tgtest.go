@@ -57,10 +57,13 @@ type Server struct {
 	Violations []string
 	SendCount  int
 
-	Blocked   map[int64]bool // chats that blocked the bot: sends answer 403
-	Delay     time.Duration  // each send waits this long
-	Hold      chan struct{}  // sends wait until it is closed (a stalled Bot API)
-	PollError bool           // getUpdates answers 409 Conflict
+	Blocked map[int64]bool // chats that blocked the bot: sends answer 403
+	// NotStarted are members who never started the bot: a private send
+	// to them answers 403, as Telegram does.
+	NotStarted map[int64]bool
+	Delay      time.Duration // each send waits this long
+	Hold       chan struct{} // sends wait until it is closed (a stalled Bot API)
+	PollError  bool          // getUpdates answers 409 Conflict
 	// Jitter delays each send by a random time up to it; Refuse answers
 	// sends of these texts with 400 (a reply that fails for good).
 	Jitter time.Duration
@@ -108,6 +111,8 @@ type Sent struct {
 	// MessageID is the id the server gave the message: the messages
 	// sent are numbered from 1.
 	MessageID int
+	// ReplyTo is reply_parameters' message_id: the message answered.
+	ReplyTo int
 }
 
 // DefaultToken is the token New's server accepts.
@@ -282,6 +287,9 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 	case f.Blocked[chat]:
 		fail(w, 403, "Forbidden: bot was blocked by the user", 0)
 		return
+	case f.NotStarted[chat]:
+		fail(w, 403, "Forbidden: bot can't initiate conversation with a user", 0)
+		return
 	case chat == 404:
 		fail(w, 400, "Bad Request: chat not found", 0)
 		return
@@ -291,6 +299,16 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 	}
 	c := Sent{Method: method, ChatID: chat, Text: r.FormValue("text"), Caption: r.FormValue("caption"), Markup: r.FormValue("reply_markup"), ParseMode: r.FormValue("parse_mode"),
 		At: arrived, MessageID: len(f.sent) + 1}
+	if rp := r.FormValue("reply_parameters"); rp != "" {
+		var p struct {
+			MessageID int `json:"message_id"`
+		}
+		if err := json.Unmarshal([]byte(rp), &p); err != nil {
+			fail(w, 400, "Bad Request: can't parse reply parameters", 0)
+			return
+		}
+		c.ReplyTo = p.MessageID
+	}
 	if e := r.FormValue("entities"); e != "" {
 		if err := json.Unmarshal([]byte(e), &c.Entities); err != nil {
 			fail(w, 400, "Bad Request: can't parse entities: "+err.Error(), 0)
@@ -447,4 +465,27 @@ func TextMessage(chat int64, id int, text string) map[string]any {
 	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text,
 		"from": map[string]any{"id": chat, "is_bot": false, "first_name": "Марина", "last_name": "Ковалёва"},
 		"chat": map[string]any{"id": chat, "type": "private", "first_name": "Марина"}}
+}
+
+// ChannelPost is the automatic forward of the channel's post into its
+// discussion group, whose replies are the post's comments.
+func ChannelPost(group int64, id int, channel int64, channelUser string, postID int, text string) map[string]any {
+	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text, "is_automatic_forward": true,
+		"from":        map[string]any{"id": 777000, "is_bot": false, "first_name": "Telegram"},
+		"sender_chat": map[string]any{"id": channel, "type": "channel", "title": "Профсоюз", "username": channelUser},
+		"chat":        map[string]any{"id": group, "type": "supergroup", "title": "Профсоюз — обсуждение"},
+		"forward_origin": map[string]any{"type": "channel", "date": time.Now().Unix(), "message_id": postID,
+			"chat": map[string]any{"id": channel, "type": "channel", "title": "Профсоюз", "username": channelUser}}}
+}
+
+// Comment is a member's comment in the discussion group: a reply to the
+// post's forward (reply, when it answers the post itself) in its thread.
+func Comment(group int64, id, thread int, reply map[string]any, from int64, text string) map[string]any {
+	m := map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text, "message_thread_id": thread,
+		"from": map[string]any{"id": from, "is_bot": false, "first_name": "Олег", "last_name": "Смирнов"},
+		"chat": map[string]any{"id": group, "type": "supergroup", "title": "Профсоюз — обсуждение"}}
+	if reply != nil {
+		m["reply_to_message"] = reply
+	}
+	return m
 }

@@ -67,6 +67,7 @@ type Server struct {
 	// EventAnswers are the answers to pressed callback buttons
 	// (messages.sendMessageEventAnswer), in order.
 	EventAnswers []EventAnswer
+	comments     commentState // comments.go
 
 	Files    map[string][]byte // served at /files/<name>
 	FileHits int
@@ -221,7 +222,9 @@ func (f *Server) method(w http.ResponseWriter, r *http.Request) {
 	case "docs.save":
 		reply(w, map[string]any{"type": "doc", "doc": map[string]any{"id": 660001, "owner_id": -group, "title": r.Form.Get("title")}})
 	default:
-		replyErr(w, 3)
+		if !f.commentMethod(w, r, name) {
+			replyErr(w, 3)
+		}
 	}
 }
 
