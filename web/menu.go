@@ -37,6 +37,8 @@ const (
 var menu = []menuEntry{
 	{Nav: "inbox", Href: "/inbox", Key: "nav.inbox", Perm: access.AnswerInbox, Group: groupAppeals},
 	{Nav: "appeals", Href: "/appeals", Key: "nav.appeals", Perm: access.AnswerInbox, Group: groupAppeals},
+	// The public help centre's editing; its pages (/help) open for anyone.
+	{Nav: "help", Href: "/help/admin", Key: "nav.help", Perm: access.EditHelp, Group: groupAppeals},
 	{Nav: "members", Href: "/members", Key: "nav.members", Perm: access.ReadDirectory, Group: groupMembers},
 	{Nav: "lists", Href: "/lists", Key: "nav.lists", Perm: access.ReadDirectory, Group: groupMembers},
 	// Everyone has documents: their tasks; the registries are for those
