@@ -14,11 +14,11 @@ import (
 
 // View counts a browser's view of a published article once in
 // ViewWindow. A browser the hub has just given its id (fresh: it came
-// without the cookie) counts only once per address in the window too, so
-// a client that drops cookies cannot run the count up. It reports whether
+// without the cookie) counts only once per address and user agent in the
+// window too, so a client that drops cookies cannot run the count up. It reports whether
 // the view was counted. When Redis is unreachable nothing is counted:
 // the count is worth less than the page.
-func (s *Service) View(ctx context.Context, id, browser, ip string, fresh bool) (bool, error) {
+func (s *Service) View(ctx context.Context, id, browser, ip, agent string, fresh bool) (bool, error) {
 	if browser == "" {
 		return false, nil
 	}
@@ -31,7 +31,7 @@ func (s *Service) View(ctx context.Context, id, browser, ip string, fresh bool) 
 		return false, nil
 	}
 	if fresh {
-		if ok, err = s.kv.SetNX(ctx, s.kv.Key("help", "view", id, "ip", hashed(ip)), 1, ViewWindow).Result(); err != nil || !ok {
+		if ok, err = s.kv.SetNX(ctx, s.kv.Key("help", "view", id, "ip", hashed(ip+"\n"+agent)), 1, ViewWindow).Result(); err != nil || !ok {
 			return false, nil
 		}
 	}

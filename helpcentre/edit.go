@@ -178,6 +178,10 @@ func (s *Service) SaveArticle(ctx context.Context, sc access.Scope, id string, i
 	}
 	titleTerms, bodyTerms := " "+norm.Terms(in.Title)+" ", " "+norm.Terms(plainText(body))+" "
 	now := s.now().UnixMilli()
+	var publishedAt int64 // the first publication's time is kept
+	if in.Status == Published {
+		publishedAt = now
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var cat string
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM help_categories WHERE id = $1`, in.CategoryID).Scan(&cat); err != nil {
@@ -188,15 +192,15 @@ func (s *Service) SaveArticle(ctx context.Context, sc access.Scope, id string, i
 		}
 		if create {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO help_articles (id, category_id, title, body, status, title_terms, body_terms,
-				author_id, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, CASE WHEN $5 = 'published' THEN $9 ELSE 0 END)`,
-				id, in.CategoryID, in.Title, body, in.Status, titleTerms, bodyTerms, sc.UserID, now); err != nil {
+				author_id, created_at, updated_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
+				id, in.CategoryID, in.Title, body, in.Status, titleTerms, bodyTerms, sc.UserID, now, publishedAt); err != nil {
 				return err
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE help_articles SET category_id = $2, title = $3, body = $4, status = $5, title_terms = $6,
 				body_terms = $7, updated_at = $8,
-				published_at = CASE WHEN $5 <> 'published' THEN 0 WHEN published_at = 0 THEN $8 ELSE published_at END WHERE id = $1`,
-				id, in.CategoryID, in.Title, body, in.Status, titleTerms, bodyTerms, now)
+				published_at = CASE WHEN CAST($9 AS BIGINT) = 0 THEN 0 WHEN published_at = 0 THEN CAST($9 AS BIGINT) ELSE published_at END WHERE id = $1`,
+				id, in.CategoryID, in.Title, body, in.Status, titleTerms, bodyTerms, now, publishedAt)
 			if err != nil {
 				return err
 			}

@@ -129,7 +129,7 @@ func (h handlers) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	browser, fresh := h.browser(w, r)
-	if counted, err := h.s.View(ctx, a.ID, browser, h.s.clientIP(r), fresh); err != nil {
+	if counted, err := h.s.View(ctx, a.ID, browser, h.s.clientIP(r), r.UserAgent(), fresh); err != nil {
 		httpapi.Logger(ctx).Warn("help article view not counted", "article", a.ID, "err", err)
 	} else if counted {
 		a.Views++

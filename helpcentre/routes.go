@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"strconv"
-	"time"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/security/auth"
