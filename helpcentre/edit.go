@@ -152,7 +152,7 @@ func checkInput(in Input) (Input, error) {
 		return in, valid.Errorf("body", "too_long", "the text is longer than %d bytes", MaxBodyBytes)
 	}
 	if in.CategoryID == "" {
-		return in, valid.Errorf("category_id", "required", "category_id is required")
+		return in, valid.Keyed("category_id", "required", "help_no_category", "choose a category")
 	}
 	return in, nil
 }
@@ -170,7 +170,7 @@ func (s *Service) SaveArticle(ctx context.Context, sc access.Scope, id string, i
 	}
 	body, removed := Sanitize(in.Body)
 	if plainText(body) == "" {
-		return Saved{}, valid.Errorf("body", "required", "the article has no text")
+		return Saved{}, valid.Keyed("body", "required", "help_no_text", "the article has no text")
 	}
 	create := id == ""
 	if create {
