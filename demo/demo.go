@@ -16,6 +16,7 @@ import (
 	"github.com/profhub/profhub/chat"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/feed"
+	"github.com/profhub/profhub/helpcentre"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
@@ -89,6 +90,9 @@ type Env struct {
 	// Privacy, when set, gets consent texts, the consent register and
 	// retention periods (privacy.go).
 	Privacy *privacy.Service
+	// Help, when set, gets the public help centre's sections and
+	// articles (help.go).
+	Help *helpcentre.Service
 	// Office, when set, is the member's office: a member with an
 	// electronic card and weeks of bot statistics (office.go).
 	Office *memberbot.Service
@@ -187,6 +191,9 @@ func Fill(ctx context.Context, e Env) error {
 	}
 	if err := fillOffice(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: member's office: %w", err)
+	}
+	if err := fillHelp(ctx, e); err != nil {
+		return fmt.Errorf("demo: help centre: %w", err)
 	}
 	if err := fillNotices(ctx, e, sc); err != nil {
 		return fmt.Errorf("demo: notices: %w", err)

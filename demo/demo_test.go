@@ -11,6 +11,7 @@ import (
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/security/auth"
 	"github.com/profhub/profhub/internal/testkit/tgtest"
 	"github.com/profhub/profhub/notify"
@@ -26,7 +27,7 @@ func TestFillOnRunningNode(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	env := demo.Env{DB: n.DB, Org: n.Org, Inbox: n.Inbox, CRM: n.CRM, Docs: n.Docs, Mailing: n.Mailing, Notify: n.Notify, Calendar: n.Calendar, Worktime: n.Worktime, Tasks: n.Tasks, Chat: n.Chat, Out: &out, Params: auth.CheapPasswordParams,
-		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed}
+		Telegram: demo.TelegramBot{Token: "123:demo", APIURL: fakeBotAPI(t)}, Absences: n.Absences, Zone: n.Config.Zone(), Feed: n.Feed, Help: n.Help}
 	env.Privacy = n.Privacy
 	env.Automation = n.Automation
 	env.Office = n.MemberBot
@@ -393,5 +394,12 @@ func checkOffice(t *testing.T, n *hubtest.Node) {
 	var days int
 	if err := n.DB.QueryRow(`SELECT COUNT(DISTINCT day) FROM memberbot_actions`).Scan(&days); err != nil || days != 28 {
 		t.Fatalf("bot statistics over %d days (%v)", days, err)
+	}
+	// The help centre: three sections, seven published articles and a
+	// draft, found by another form of their words.
+	cats, err := n.Help.Categories(context.Background(), access.Scope{})
+	hits, _ := n.Help.Suggest(context.Background(), "взносов")
+	if err != nil || len(cats) != 3 || len(hits) < 2 || hits[0].Category != "Членские взносы" {
+		t.Errorf("demo help centre: %+v %+v %v", cats, hits, err)
 	}
 }

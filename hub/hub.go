@@ -30,6 +30,7 @@ import (
 	"github.com/profhub/profhub/connectors/vk"
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/feed"
+	"github.com/profhub/profhub/helpcentre"
 	"github.com/profhub/profhub/home"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
@@ -96,7 +97,9 @@ type Hub struct {
 	Calendar     *calendar.Service
 	CalendarKeys *calendar.Secrets
 	// Feed is the staff feed of posts (hub/feed.go).
-	Feed    *feed.Service
+	Feed *feed.Service
+	// Help is the public help centre (hub/helpcentre.go).
+	Help    *helpcentre.Service
 	Box     *secretbox.Box
 	Metrics *prometheus.Registry
 	NodeID  string
@@ -262,6 +265,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	h.Feed.Routes(mux)
 	h.Webhooks = h.newWebhooks()
 	h.Webhooks.Routes(mux)
+	h.Help = h.newHelp()
+	h.Help.Routes(mux)
 	h.connectors = h.newConnectors()
 	h.wireStaffTelegram()
 	for _, c := range h.connectors {

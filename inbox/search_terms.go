@@ -2,109 +2,29 @@ package inbox
 
 import (
 	"strings"
-	"unicode"
 
-	"github.com/kljensen/snowball/english"
-	"github.com/kljensen/snowball/russian"
+	"github.com/profhub/profhub/internal/norm"
 )
 
-// Search terms are word stems, so that "взносы" finds "взносов". SQLite's
-// FTS5 has no Russian stemmer, so the stems are made here, by the same
-// Snowball algorithms that PostgreSQL's 'russian' configuration uses
-// (Russian for Cyrillic words, English for Latin ones, stop words
-// dropped); the highlighter uses them on both engines.
+// Search terms are word stems, so that "взносы" finds "взносов" (made by
+// internal/norm, shared with the help centre); the highlighter uses them
+// on both engines.
 
 // maxSearchTerms bounds a query: a pasted paragraph is not a search.
 const maxSearchTerms = 8
 
-// searchWords splits text into lower-case words (letters and digits), ё
-// folded to е, with the byte offsets of each word in text.
-func searchWords(text string) (words []string, spans [][2]int) {
-	start := -1
-	for i, r := range text {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r)
-		switch {
-		case word && start < 0:
-			start = i
-		case !word && start >= 0:
-			words, spans = appendWord(words, spans, text, start, i)
-			start = -1
-		}
-	}
-	if start >= 0 {
-		words, spans = appendWord(words, spans, text, start, len(text))
-	}
-	return words, spans
-}
-
-func appendWord(words []string, spans [][2]int, text string, from, to int) ([]string, [][2]int) {
-	w := strings.ReplaceAll(strings.ToLower(text[from:to]), "ё", "е")
-	return append(words, w), append(spans, [2]int{from, to})
-}
+// searchWords splits text into lower-case words with their byte offsets.
+func searchWords(text string) (words []string, spans [][2]int) { return norm.Words(text) }
 
 // stem is a word's search term, or "" for a stop word.
-func stem(word string) string {
-	cyrillic := false
-	for _, r := range word {
-		if unicode.Is(unicode.Cyrillic, r) {
-			cyrillic = true
-			break
-		}
-	}
-	switch {
-	case cyrillic:
-		if russian.IsStopWord(word) {
-			return ""
-		}
-		return russian.Stem(word, true)
-	case isASCIIWord(word):
-		if english.IsStopWord(word) {
-			return ""
-		}
-		return english.Stem(word, true)
-	}
-	return word
-}
-
-func isASCIIWord(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
-}
+func stem(word string) string { return norm.Stem(word) }
 
 // searchTerms is the space-separated stems of text, as SQLite indexes
 // them.
-func searchTerms(text string) string {
-	words, _ := searchWords(text)
-	var sb strings.Builder
-	for _, w := range words {
-		if s := stem(w); s != "" {
-			if sb.Len() > 0 {
-				sb.WriteByte(' ')
-			}
-			sb.WriteString(s)
-		}
-	}
-	return sb.String()
-}
+func searchTerms(text string) string { return norm.Terms(text) }
 
 // queryStems is the distinct stems of a query, at most maxSearchTerms.
-func queryStems(q string) []string {
-	words, _ := searchWords(q)
-	var out []string
-	for _, w := range words {
-		if s := stem(w); s != "" && !containsString(out, s) {
-			out = append(out, s)
-		}
-		if len(out) == maxSearchTerms {
-			break
-		}
-	}
-	return out
-}
+func queryStems(q string) []string { return norm.QueryStems(q, maxSearchTerms) }
 
 func containsString(list []string, s string) bool {
 	for _, x := range list {

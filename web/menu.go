@@ -41,6 +41,8 @@ var menu = []menuEntry{
 	// administrators. Operators and line supervisors see their own
 	// figures on the same page from the console (/inbox/stats).
 	{Nav: "reports", Href: "/reports", Key: "nav.reports", Perm: access.SuperviseInbox, Group: groupAppeals},
+	// The public help centre's editing; its pages (/help) open for anyone.
+	{Nav: "help", Href: "/help/admin", Key: "nav.help", Perm: access.EditHelp, Group: groupAppeals},
 	{Nav: "members", Href: "/members", Key: "nav.members", Perm: access.ReadDirectory, Group: groupMembers},
 	{Nav: "lists", Href: "/lists", Key: "nav.lists", Perm: access.ReadDirectory, Group: groupMembers},
 	// Everyone has documents: their tasks; the registries are for those

@@ -30,6 +30,7 @@ var allAreas = []struct{ href, api string }{
 	{"/absences", "/api/v1/absences"},
 	{"/tasks", "/api/v1/tasks"},
 	{"/settings", ""},
+	{"/help/admin", ""}, // reading articles is everyone's (Ctrl+K in the console); editing is help.edit's
 }
 
 var mainMenu = regexp.MustCompile(`(?s)<nav class="main"[^>]*>(.*?)</nav>`)
@@ -57,10 +58,10 @@ func TestMenuShowsWhatEachRoleMayOpen(t *testing.T) {
 	n := hubtest.Start(t)
 	unit := n.AddUnit(t, "", org.Committee, "Обком")
 	want := map[access.Role][]string{
-		access.Administrator: {"/inbox", "/appeals", "/reports", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Administrator: {"/inbox", "/appeals", "/reports", "/help/admin", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 		access.Chairman:      {"/inbox", "/appeals", "/reports", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 		access.Deputy:        {"/inbox", "/appeals", "/reports", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
-		access.Secretary:     {"/inbox", "/appeals", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
+		access.Secretary:     {"/inbox", "/appeals", "/help/admin", "/members", "/lists", "/documents", "/mailings", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 		access.Operator:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 		access.Executor:      {"/inbox", "/appeals", "/members", "/lists", "/documents", "/feed", "/tasks", "/chat", "/calendar", "/absences", "/settings"},
 	}

@@ -184,11 +184,12 @@ func (ch *chain) limitBody(next http.Handler) http.Handler {
 // is dropped and the request goes on anonymously (to the login page).
 func (ch *chain) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || r.URL.Path == "/metrics" ||
+		if strings.HasPrefix(r.URL.Path, "/hooks/") || strings.HasPrefix(r.URL.Path, "/widget/") || strings.HasPrefix(r.URL.Path, "/help/v1/") || r.URL.Path == "/metrics" ||
 			r.URL.Path == "/dav" || strings.HasPrefix(r.URL.Path, "/dav/") || strings.HasPrefix(r.URL.Path, "/ical/") || r.URL.Path == "/.well-known/caldav" {
 			// Public endpoints authenticate the way their provider defines
 			// (channel tokens, signatures), /metrics by its own token; staff
-			// credentials mean nothing there. CalDAV and the calendar feeds
+			// credentials mean nothing there (nor on the help centre's
+			// public API, whose vote a signed-in visitor also sends). CalDAV and the calendar feeds
 			// check app passwords and secret addresses themselves.
 			next.ServeHTTP(w, r)
 			return

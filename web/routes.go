@@ -102,6 +102,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/security", s.admin.security)
 	mux.HandleFunc("POST /admin/security/totp", s.admin.setTOTPPolicy)
 	mux.HandleFunc("GET /admin/webhooks", s.admin.webhooks)
+	mux.HandleFunc("GET /help/admin", s.admin.help)
 
 	// JSON API of one's account and the audit trail (api_account.go,
 	// docs/API.md).

@@ -91,3 +91,10 @@ func (h adminPages) setTOTPPolicy(w http.ResponseWriter, r *http.Request) {
 func (h adminPages) webhooks(w http.ResponseWriter, r *http.Request) {
 	h.ui.script(w, r, "webhooks", "title.webhooks", "settings")
 }
+
+// help edits the public help centre (web/static/help_admin.js over the
+// help centre's API, which admits help.edit); the public pages are the
+// helpcentre package's own.
+func (h adminPages) help(w http.ResponseWriter, r *http.Request) {
+	h.ui.script(w, r, "help_admin", "title.help_admin", "help")
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/profhub/profhub/crm"
 	"github.com/profhub/profhub/demo"
 	"github.com/profhub/profhub/feed"
+	"github.com/profhub/profhub/helpcentre"
 	"github.com/profhub/profhub/hub"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
@@ -55,7 +56,8 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 		return err
 	}
 	return demo.Fill(ctx, demo.Env{DB: d, Org: o, Inbox: e, CRM: c, Docs: docs, Mailing: m, Notify: n, Calendar: cal, Out: out, Telegram: bot,
-		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd, Automation: auto, Office: office})
+		AdminPassword: cfg.AdminPassword, Absences: abs, Worktime: wt, Tasks: tk, Zone: cfg.Zone(), Feed: fd, Chat: talk, Privacy: pd, Automation: auto, Office: office,
+		Help: helpcentre.New(helpcentre.Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})})
 }
 
 // demoOffice is the member's office for the demo: it issues a card and

@@ -21,7 +21,7 @@ const module = "github.com/profhub/profhub"
 
 // domains are the packages the design card names (with their sub-packages);
 // each owns its tables, services and routes.
-var domains = []string{"inbox", "crm", "workflow", "mailing", "widget", "org", "web", "notify", "home", "workcal", "absence", "calendar", "worktime", "feed", "tasks", "chat", "privacy", "automation", "memberbot", "webhooks"}
+var domains = []string{"inbox", "crm", "workflow", "mailing", "widget", "org", "web", "notify", "home", "workcal", "absence", "calendar", "worktime", "feed", "tasks", "chat", "privacy", "automation", "memberbot", "webhooks", "helpcentre"}
 
 // goFile is one parsed non-test Go file of the module.
 type goFile struct {

@@ -27,7 +27,7 @@
       fileTooBig: 'Файл больше %s МБ', fileType: 'Можно отправить картинку (PNG, JPEG, GIF, WebP) или PDF', fileLimit: 'Слишком много файлов. Попробуйте позже.', sending: 'отправляется', close: 'Закрыть', failed: 'не отправлено',
       typing: 'печатает…', delivered: 'доставлено', read: 'прочитано',
       transcript: 'Отправить переписку на e-mail', transcriptTo: 'E-mail (пусто — адрес, который вы указали)',
-      transcriptSent: 'Переписка отправлена на %s', noConversation: 'Переписки пока нет: напишите нам'
+      transcriptSent: 'Переписка отправлена на %s', noConversation: 'Переписки пока нет: напишите нам', suggest: 'Возможно, ответ уже есть в справке:'
     },
     en: {
       open: 'Chat with the union', name: 'Your name', contact: 'Phone or e-mail', topic: 'Topic',
@@ -41,7 +41,7 @@
       fileTooBig: 'The file is larger than %s MB', fileType: 'Only pictures (PNG, JPEG, GIF, WebP) and PDF files can be sent', fileLimit: 'Too many files. Please try later.', sending: 'sending', close: 'Close', failed: 'not sent',
       typing: 'is typing…', delivered: 'delivered', read: 'read',
       transcript: 'E-mail me this conversation', transcriptTo: 'E-mail (empty: the address you gave)',
-      transcriptSent: 'The conversation was sent to %s', noConversation: 'There is no conversation yet: write to us'
+      transcriptSent: 'The conversation was sent to %s', noConversation: 'There is no conversation yet: write to us', suggest: 'The help centre may already answer this:'
     }
   };
 
@@ -110,6 +110,7 @@
     '.mk{font-size:11px;opacity:.8;margin-left:6px;white-space:nowrap}.typing{font-size:12px;color:var(--pw-muted);padding:0 12px 4px;min-height:18px}' +
     '.av{display:inline-flex;width:20px;height:20px;border-radius:50%;color:var(--pw-on-brand);font-size:10px;font-weight:600;align-items:center;justify-content:center;margin-right:5px;vertical-align:middle}' +
     'img.av{object-fit:cover}' +
+    '.sugg{padding:6px 12px;border-top:1px solid var(--pw-border);font-size:13px}.sugg:empty{display:none}.sugg b{display:block;font-size:12px;color:var(--pw-muted);font-weight:400}.sugg a{display:block;margin:3px 0}' +
     '.stars button{font-size:26px;background:none;border:0;cursor:pointer;color:var(--pw-star)}.stars button.on{color:var(--pw-star-on)}img.att{max-width:200px;display:block;margin-top:4px;border-radius:6px}' +
     '.head .mail{font-size:18px;margin-right:6px}.linkish{background:none;border:0;color:inherit;text-decoration:underline;cursor:pointer;font-size:12px}' +
     '.proactive{border-left:3px solid var(--pw-star-on)}';
@@ -178,6 +179,9 @@
       f.appendChild(field(p, t[p], p !== 'topic'));
     });
     if (offline) f.appendChild(el('textarea', { name: 'text', placeholder: t.offlineText, required: '', style: 'height:90px' }));
+    var hints = el('div', { class: 'sugg', 'aria-live': 'polite' });
+    f.appendChild(hints);
+    ['topic', 'text'].forEach(function (n) { if (f.elements[n]) suggestFor(f.elements[n], hints); });
     f.appendChild(consentBox());
     var err = el('div', { class: 'status' });
     f.appendChild(err);
@@ -216,10 +220,38 @@
       clip, file,
       input, el('button', { class: 'send', style: 'background:' + cfg.colour, text: t.send, onclick: sendText })]);
     typingLine = el('div', { class: 'typing', 'aria-live': 'polite' });
+    var hints = el('div', { class: 'sugg', 'aria-live': 'polite' });
+    suggestFor(input, hints);
+    panel.appendChild(hints);
     panel.appendChild(typingLine);
     panel.appendChild(foot);
     seen = {}; seq = 0; readSeq = 0; seenSent = 0;
     st.pending.forEach(drawPending);
+  }
+
+  // suggestFor offers up to three help centre articles for what the
+  // visitor types into field (the hub's /help/v1/suggest), in box; after
+  // a refusal (429) it waits as long as the hub says.
+  var suggestPause = 0;
+  function suggestFor(field, box) {
+    var timer, asked = 0;
+    field.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = field.value.trim(), n = ++asked;
+        if (q.length < 3 || Date.now() < suggestPause) { if (q.length < 3) box.textContent = ''; return; }
+        fetch(base + '/help/v1/suggest?q=' + encodeURIComponent(q.slice(-200))).then(function (r) {
+          if (r.status === 429) { suggestPause = Date.now() + 1000 * (Number(r.headers.get('Retry-After')) || 60); return null; }
+          return r.ok ? r.json() : null;
+        }).then(function (j) {
+          if (!j || n !== asked) return;
+          box.textContent = '';
+          if (!j.articles.length) return;
+          box.appendChild(el('b', { text: t.suggest }));
+          j.articles.forEach(function (a) { box.appendChild(el('a', { href: a.url, target: '_blank', rel: 'noopener', text: a.title })); });
+        }).catch(function () {});
+      }, 300);
+    });
   }
 
   // typing tells the operator, at most every two seconds.

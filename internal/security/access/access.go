@@ -68,15 +68,17 @@ const (
 	ApproveAbsences Permission = "absences.approve" // approve, reject and enter the absences of the subtree's staff
 
 	PostFeed Permission = "feed.post" // publish posts to the staff feed of the subtree's units and people
+
+	EditHelp Permission = "help.edit" // write, publish and delete the public help centre's articles and categories
 )
 
 var grants = map[Role][]Permission{
 	Administrator: {ReadDirectory, ManageUsers, ManageUnits, ReadAudit, ManageSettings, ManageInbox, SuperviseInbox, AnswerInbox,
 		RegisterDocuments, ReadRegistry, ManageWorkflow, EditRegistry, MergeMembers, ManageLists, ManageAppeals, SetAppealDue,
-		SendMailings, ApproveAbsences, PostFeed},
+		SendMailings, ApproveAbsences, PostFeed, EditHelp},
 	Chairman:  {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences, PostFeed},
 	Deputy:    {ReadDirectory, ReadAudit, SuperviseInbox, AnswerInbox, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, ApproveAbsences, PostFeed},
-	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, PostFeed},
+	Secretary: {ReadDirectory, AnswerInbox, RegisterDocuments, ReadRegistry, EditRegistry, MergeMembers, SetAppealDue, SendMailings, PostFeed, EditHelp},
 	Operator:  {ReadDirectory, AnswerInbox, EditRegistry},
 	Executor:  {ReadDirectory, AnswerInbox},
 }
