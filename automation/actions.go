@@ -58,11 +58,18 @@ func (s *Service) test(ctx context.Context, c Condition, tr trigger) bool {
 	return false
 }
 
+// ruleRun is the rule a step runs for and the event it runs on.
+type ruleRun struct {
+	rule Rule
+	tr   trigger
+}
+
 // do runs one action on a conversation in sc, and says what it acted with
-// (a line's or label's name) for the history. asRule: the rules' own
-// reply (from nobody, not taking the conversation) and their extra
-// actions; otherwise an operator's macro, replying as them.
-func (s *Service) do(ctx context.Context, sc access.Scope, convID string, a Action, asRule bool) (string, error) {
+// (a line's or label's name) for the history. run (a rule's step): the
+// rules' own reply (from nobody, not taking the conversation) and their
+// extra actions; nil: an operator's macro, replying as them.
+func (s *Service) do(ctx context.Context, sc access.Scope, convID string, a Action, run *ruleRun) (string, error) {
+	asRule := run != nil
 	switch a.Kind {
 	case DoRouteLine:
 		line, err := s.d.Operator.LineFor(ctx, sc, a.Value)
@@ -116,6 +123,20 @@ func (s *Service) do(ctx context.Context, sc access.Scope, convID string, a Acti
 		}
 		key := "rule:" + convID + ":" + a.Value + ":" + strconv.FormatInt(time.Now().UnixMilli(), 10)
 		return a.Value, s.d.Notifier.RuleNotice(ctx, key, a.Value, sc.UserName+" · "+conv.ContactName, inbox.ConversationLink(convID))
+	case DoWebhook:
+		if run == nil {
+			return "", valid.Errorf("actions", "rule_action", "unknown action")
+		}
+		return s.callWebhook(ctx, a.Value, run)
+	case DoTemplate:
+		if run == nil {
+			return "", valid.Errorf("actions", "rule_action", "unknown action")
+		}
+		q, err := s.d.Inbox.LineQuickAnswer(ctx, a.Value)
+		if err != nil {
+			return "", valid.Refuse(ErrGone, "automation_template_gone", "the quick answer of this step no longer exists")
+		}
+		return q.Shortcut, s.d.Inbox.AutoReply(ctx, convID, q.Text)
 	}
 	return "", valid.Errorf("actions", "rule_action", "unknown action")
 }
@@ -132,6 +153,17 @@ func (s *Service) check(ctx context.Context, sc access.Scope, as []Action) error
 		case DoLabel:
 			if _, err := s.d.Operator.Label(ctx, a.Value); err != nil {
 				return valid.Refuse(ErrGone, "automation_label_gone", "the label of this step no longer exists")
+			}
+		case DoWebhook:
+			if s.d.Webhooks == nil {
+				return valid.Refuse(ErrGone, "automation_webhook_gone", "the webhook of this step does not exist or is disabled")
+			}
+			if _, err := s.d.Webhooks.Webhook(ctx, a.Value); err != nil {
+				return valid.Refuse(ErrGone, "automation_webhook_gone", "the webhook of this step does not exist or is disabled")
+			}
+		case DoTemplate:
+			if _, err := s.d.Inbox.LineQuickAnswer(ctx, a.Value); err != nil {
+				return valid.Refuse(ErrGone, "automation_template_gone", "the quick answer of this step no longer exists")
 			}
 		}
 	}

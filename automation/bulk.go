@@ -62,7 +62,7 @@ func (s *Service) Bulk(ctx context.Context, sc access.Scope, in BulkInput) (Bulk
 			return BulkResult{}, valid.Errorf("line_id", "bulk_target", "choose a line")
 		}
 		one = func(id string) error {
-			_, err := s.do(ctx, sc, id, Action{Kind: DoRouteLine, Value: in.LineID}, false)
+			_, err := s.do(ctx, sc, id, Action{Kind: DoRouteLine, Value: in.LineID}, nil)
 			return err
 		}
 	case "label":

@@ -20,7 +20,7 @@ type trigger struct {
 	on   string
 	key  string // unique per event: the fired log's key
 	conv inbox.Conversation
-	text string    // the contact's message, for the words condition
+	text string    // the contact's message (an appeal's subject), for the words condition
 	at   time.Time // when it happened
 }
 
@@ -45,6 +45,9 @@ func triggersOf(ev *inbox.Event) []trigger {
 		return nil
 	}
 	switch code {
+	case "appeal_created":
+		subject, _ := data["subject"].(string)
+		return []trigger{{on: OnAppeal, key: key, conv: c, text: subject, at: ev.At}}
 	case "reopened":
 		if data["by"] == nil { // by the contact writing again
 			return []trigger{{on: OnOpened, key: key, conv: c, at: ev.At}}
@@ -166,7 +169,7 @@ func (s *Service) act(ctx context.Context, r Rule, tr trigger) string {
 	sc.UserID = ActorID
 	outcome := "ok"
 	for _, a := range r.Actions {
-		detail, err := s.do(ctx, sc, tr.conv.ID, a, true)
+		detail, err := s.do(ctx, sc, tr.conv.ID, a, &ruleRun{rule: r, tr: tr})
 		action := a.Kind
 		if err != nil {
 			s.log.Info("rules: action failed", "rule", r.Name, "action", a.Kind, "conversation", tr.conv.ID, "err", err)

@@ -131,7 +131,7 @@ func (s *Service) RunMacro(ctx context.Context, sc access.Scope, macroID, convID
 		return inbox.Conversation{}, err
 	}
 	for _, a := range m.Actions {
-		detail, err := s.do(ctx, sc, convID, a, false)
+		detail, err := s.do(ctx, sc, convID, a, nil)
 		if err != nil {
 			return inbox.Conversation{}, err
 		}

@@ -17,6 +17,10 @@ type Inbox interface {
 	AutoReply(ctx context.Context, convID, text string) error
 	RuleNote(ctx context.Context, convID, source, name, action, detail string) error
 	Unanswered(ctx context.Context, before int64, limit int) ([]inbox.Unanswered, error)
+	// LineQuickAnswer is a line's quick answer (a personal one is not
+	// found); LineQuickAnswers all of them.
+	LineQuickAnswer(ctx context.Context, id string) (inbox.QuickAnswer, error)
+	LineQuickAnswers(ctx context.Context) ([]inbox.QuickAnswer, error)
 }
 
 // Operator is the operators' actions on a conversation, each checked
@@ -49,4 +53,20 @@ type CRM interface {
 // nil: the notify action fails.
 type Notifier interface {
 	RuleNotice(ctx context.Context, key, userID, text, link string) error
+}
+
+// Webhook is an endpoint a rule may call, as the editor lists it.
+type Webhook struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Webhooks is the webhooks' durable, signed, retried outbox; nil: the
+// webhook action fails. A disabled endpoint is as good as gone.
+type Webhooks interface {
+	// Webhook is an enabled endpoint, or an error.
+	Webhook(ctx context.Context, id string) (Webhook, error)
+	Webhooks(ctx context.Context) ([]Webhook, error)
+	// Deliver queues one event (id, type automation.rule) for the endpoint.
+	Deliver(ctx context.Context, endpointID, eventID string, data any) error
 }

@@ -21,6 +21,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT "+p+"/rules/{id}", a(h.saveRule))
 	mux.HandleFunc("DELETE "+p+"/rules/{id}", a(h.deleteRule))
 	mux.HandleFunc("POST "+p+"/rules/order", a(h.reorder))
+	mux.HandleFunc("GET "+p+"/choices", a(h.choices))
 	mux.HandleFunc("GET "+p+"/macros", a(h.macros))
 	mux.HandleFunc("POST "+p+"/macros", a(h.saveMacro))
 	mux.HandleFunc("PUT "+p+"/macros/{id}", a(h.saveMacro))
@@ -40,6 +41,11 @@ func answer(w http.ResponseWriter, r *http.Request, v any, err error) {
 func (h handlers) rules(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	rs, err := h.s.Rules(r.Context(), p.Scope)
 	answer(w, r, map[string]any{"rules": rs}, err)
+}
+
+func (h handlers) choices(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, err := h.s.Choices(r.Context(), p.Scope)
+	answer(w, r, c, err)
 }
 
 func (h handlers) saveRule(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -19,6 +19,7 @@ const (
 	OnAssigned = "assigned"  // an operator got the conversation
 	OnClosed   = "closed"    // the conversation was closed
 	OnNoAnswer = "no_answer" // the contact waits for an answer IdleMin minutes of the line's working time
+	OnAppeal   = "appeal"    // an appeal was filed from the conversation (not by a rule)
 )
 
 // Conditions: what must hold (all of them) for the rule's actions to run.
@@ -42,6 +43,8 @@ const (
 	DoClose         = "close"          //
 	DoAppeal        = "appeal"         // Value: the appeal's subject (empty: from the conversation)
 	DoNotify        = "notify"         // Value: user id told on the bell
+	DoWebhook       = "webhook"        // Value: webhook endpoint id, sent one signed automation.rule event
+	DoTemplate      = "template"       // Value: id of a line's quick answer, sent as the rule's reply
 )
 
 // Condition is one test of a rule; Negate turns it round.
@@ -93,7 +96,7 @@ func (r *Rule) validate() error {
 		return err
 	}
 	switch r.On {
-	case OnOpened, OnMessage, OnAssigned, OnClosed:
+	case OnOpened, OnMessage, OnAssigned, OnClosed, OnAppeal:
 		r.IdleMin = 0
 	case OnNoAnswer:
 		if r.IdleMin < 1 || r.IdleMin > MaxIdleMin {
@@ -158,11 +161,13 @@ func validActions(as []Action, rule bool) error {
 				return valid.Errorf("actions", "rule_value", "an action needs a value")
 			}
 		case DoClose:
-		case DoAppeal, DoNotify:
+		case DoAppeal, DoNotify, DoWebhook, DoTemplate:
+			// Rules only: a macro is an operator's click, and their
+			// replies and integrations have their own buttons.
 			if !rule {
 				return valid.Errorf("actions", "rule_action", "unknown action")
 			}
-			if a.Kind == DoNotify && a.Value == "" {
+			if a.Kind != DoAppeal && a.Value == "" {
 				return valid.Errorf("actions", "rule_value", "an action needs a value")
 			}
 		default:

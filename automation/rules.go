@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 )
 
@@ -66,4 +67,29 @@ func (s *Service) Reorder(ctx context.Context, sc access.Scope, ids []string) er
 func (s *Service) audit(sc access.Scope, what, id string, v any) {
 	b, _ := json.Marshal(v)
 	s.log.Info("automation: "+what, "id", id, "by", sc.UserID, "value", fmt.Sprintf("%.500s", b))
+}
+
+// Choices are what the rule editor offers for the webhook and template
+// steps: the enabled endpoints and the lines' quick answers.
+type Choices struct {
+	Webhooks     []Webhook           `json:"webhooks"`
+	QuickAnswers []inbox.QuickAnswer `json:"quick_answers"`
+}
+
+// Choices lists them for an administrator of the inbox.
+func (s *Service) Choices(ctx context.Context, sc access.Scope) (Choices, error) {
+	if err := sc.Require(access.ManageInbox); err != nil {
+		return Choices{}, err
+	}
+	out := Choices{Webhooks: []Webhook{}}
+	if s.d.Webhooks != nil {
+		ws, err := s.d.Webhooks.Webhooks(ctx)
+		if err != nil {
+			return Choices{}, err
+		}
+		out.Webhooks = ws
+	}
+	var err error
+	out.QuickAnswers, err = s.d.Inbox.LineQuickAnswers(ctx)
+	return out, err
 }

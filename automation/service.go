@@ -17,6 +17,7 @@ type Deps struct {
 	Operator Operator
 	CRM      CRM      // nil: no organisation condition, no appeal action
 	Notifier Notifier // nil: no notify action
+	Webhooks Webhooks // nil: no webhook action
 	// Now is the clock of the no-answer sweep (tests move it); nil: time.Now.
 	Now func() time.Time
 	// MaxRuns bounds how many times rules may fire on one conversation in

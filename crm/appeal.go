@@ -90,6 +90,9 @@ type ConversationReader interface {
 	GetConversation(ctx context.Context, sc access.Scope, id string) (inbox.Conversation, error)
 	Messages(ctx context.Context, sc access.Scope, convID string, afterSeq int64, limit int) ([]inbox.Message, error)
 	LinkMember(ctx context.Context, sc access.Scope, convID, memberID string) (inbox.Conversation, error)
+	// NoteAppeal writes "appeal_created" into the conversation's history
+	// (which automation rules follow).
+	NoteAppeal(ctx context.Context, sc access.Scope, convID string, n inbox.AppealNote) error
 }
 
 // DefaultAppealDays is the deadline of an appeal filed without one: the

@@ -181,6 +181,9 @@ func (s *Appeals) CreateAppealFromConversation(ctx context.Context, sc access.Sc
 	if err != nil {
 		return Appeal{}, err
 	}
+	if err := s.conv.NoteAppeal(ctx, sc, conv.ID, inbox.AppealNote{ID: ap.ID, Number: ap.Number, Subject: ap.Subject}); err != nil {
+		return ap, fmt.Errorf("crm: appeal %s filed, but the conversation's history was not written: %w", ap.Number, err)
+	}
 	if in.MemberID != "" {
 		if _, err := s.conv.LinkMember(ctx, sc, conv.ID, in.MemberID); err != nil {
 			return ap, fmt.Errorf("crm: appeal %s filed, but linking the member to the contact failed: %w", ap.Number, err)

@@ -10,9 +10,11 @@ import (
 )
 
 // fillAutomation adds the labels operators use, the dues line «Взносы»
-// with the rule that sends every message about dues there, labelled, and
-// two macros. The rule runs on what members write from now on, not on
-// the demo's conversations already in the inbox.
+// with the rule that sends every message about dues there, labelled, the
+// rule that thanks a member with the hot line's quick answer when an
+// appeal is filed from their conversation, and two macros. The rules run
+// on what members write from now on, not on the demo's conversations
+// already in the inbox.
 func fillAutomation(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	labels := map[string]string{}
 	for _, l := range []inbox.Label{{Name: "Взносы", Color: "#2e7d32"}, {Name: "Срочно", Color: "#c62828"},
@@ -46,6 +48,9 @@ func fillAutomation(ctx context.Context, e Env, sc access.Scope, u Units) error 
 		Actions:    []automation.Action{{Kind: automation.DoLabel, Value: labels["Срочно"]}, {Kind: automation.DoPriority, Value: "2"}}}); err != nil {
 		return fmt.Errorf("urgent rule: %w", err)
 	}
+	if err := appealThanks(ctx, e, sc); err != nil {
+		return err
+	}
 	legal := ""
 	all, err := e.Inbox.Lines.List(ctx, sc)
 	if err != nil {
@@ -67,6 +72,26 @@ func fillAutomation(ctx context.Context, e Env, sc access.Scope, u Units) error 
 		if _, err := e.Automation.SaveMacro(ctx, sc, m); err != nil {
 			return fmt.Errorf("macro %q: %w", m.Name, err)
 		}
+	}
+	return nil
+}
+
+// appealThanks is «Обращение заведено — поблагодарить»: an appeal filed
+// from a conversation is answered with the hot line's "спасибо".
+func appealThanks(ctx context.Context, e Env, sc access.Scope) error {
+	qs, err := e.Inbox.QuickAnswers.List(ctx, sc, "")
+	if err != nil {
+		return err
+	}
+	thanks := automation.Action{Kind: automation.DoReply, Value: "Спасибо! Ваше обращение зарегистрировано, о ходе рассмотрения мы сообщим."}
+	for _, q := range qs {
+		if q.LineID != "" && q.Shortcut == "спасибо" {
+			thanks = automation.Action{Kind: automation.DoTemplate, Value: q.ID}
+		}
+	}
+	if _, err := e.Automation.SaveRule(ctx, sc, automation.Rule{Name: "Обращение заведено — поблагодарить", Enabled: true, On: automation.OnAppeal,
+		Actions: []automation.Action{thanks}}); err != nil {
+		return fmt.Errorf("appeal rule: %w", err)
 	}
 	return nil
 }

@@ -5,18 +5,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/profhub/profhub/automation"
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 )
 
 // checkAutomation: the demo's rule sends a new message about dues to the
-// dues line, labelled; the macros are there for operators.
+// dues line, labelled; an appeal is thanked with a quick answer; the
+// macros are there for operators.
 func checkAutomation(t *testing.T, n *hubtest.Node) {
 	t.Helper()
 	ctx := context.Background()
 	rules, err := n.Automation.Rules(ctx, n.System)
-	if err != nil || len(rules) != 2 {
+	if err != nil || len(rules) != 3 {
 		t.Fatalf("demo rules: %d %v", len(rules), err)
+	}
+	if r := rules[2]; r.Name != "Обращение заведено — поблагодарить" || r.On != automation.OnAppeal || r.Actions[0].Kind != automation.DoTemplate {
+		t.Fatalf("the demo's appeal rule: %+v", r)
 	}
 	macros, err := n.Automation.Macros(ctx, n.System)
 	if err != nil || len(macros) != 2 {

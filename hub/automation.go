@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/notify"
+	"github.com/profhub/profhub/webhooks"
 )
 
 // The automation (rules, macros, bulk actions) reaches the inbox through
@@ -20,14 +22,60 @@ import (
 // the bell.
 
 func (h *Hub) newAutomation() *automation.Service {
-	return NewAutomation(h.DB, h.Log, h.Inbox, h.CRM, h.Notify)
+	// The webhooks are built after the automation: the port finds them
+	// when a rule first calls one.
+	return NewAutomation(h.DB, h.Log, h.Inbox, h.CRM, h.Notify, automationWebhooks{h})
 }
 
-// NewAutomation builds the automation over the inbox, the CRM and the
-// bell, for the demo too.
-func NewAutomation(d *db.DB, log *slog.Logger, i *inbox.Services, c *crm.Services, n *notify.Service) *automation.Service {
+// NewAutomation builds the automation over the inbox, the CRM, the bell
+// and the webhooks (nil: none, as in the demo).
+func NewAutomation(d *db.DB, log *slog.Logger, i *inbox.Services, c *crm.Services, n *notify.Service, w automation.Webhooks) *automation.Service {
 	return automation.New(automation.Deps{DB: d, Log: log, Inbox: i.Automation,
-		Operator: automationOperator{i}, CRM: automationCRM{c, i}, Notifier: automationNotices{n}})
+		Operator: automationOperator{i}, CRM: automationCRM{c, i}, Notifier: automationNotices{n}, Webhooks: w})
+}
+
+// automationWebhooks is the webhooks' outbox for the rules' webhook step.
+type automationWebhooks struct{ h *Hub }
+
+func (a automationWebhooks) service() (*webhooks.Service, error) {
+	if a.h.Webhooks == nil {
+		return nil, errors.New("hub: webhooks are not started")
+	}
+	return a.h.Webhooks, nil
+}
+
+func (a automationWebhooks) Webhook(ctx context.Context, id string) (automation.Webhook, error) {
+	s, err := a.service()
+	if err != nil {
+		return automation.Webhook{}, err
+	}
+	t, err := s.Target(ctx, id)
+	return automation.Webhook{ID: t.ID, Name: t.Name}, err
+}
+
+func (a automationWebhooks) Webhooks(ctx context.Context) ([]automation.Webhook, error) {
+	s, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.Targets(ctx)
+	out := make([]automation.Webhook, len(ts))
+	for i, t := range ts {
+		out[i] = automation.Webhook{ID: t.ID, Name: t.Name}
+	}
+	return out, err
+}
+
+func (a automationWebhooks) Deliver(ctx context.Context, endpointID, eventID string, data any) error {
+	s, err := a.service()
+	if err != nil {
+		return err
+	}
+	err = s.Deliver(ctx, endpointID, eventID, webhooks.AutomationRule, data)
+	if errors.Is(err, webhooks.ErrNoEndpoint) {
+		return fmt.Errorf("%w: %w", automation.ErrWebhookGone, err)
+	}
+	return err
 }
 
 type automationOperator struct{ s *inbox.Services }

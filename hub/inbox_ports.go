@@ -29,6 +29,10 @@ func (c crmConversations) LinkMember(ctx context.Context, sc access.Scope, convI
 	return c.e.Actions.LinkMember(ctx, sc, convID, memberID)
 }
 
+func (c crmConversations) NoteAppeal(ctx context.Context, sc access.Scope, convID string, n inbox.AppealNote) error {
+	return c.e.Actions.NoteAppeal(ctx, sc, convID, n)
+}
+
 // inboxMemberScope is the CRM's answer to whether a member card lies in
 // a caller's scope, for the inbox's link of a conversation to a card.
 type inboxMemberScope struct{ m *crm.Members }

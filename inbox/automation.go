@@ -2,7 +2,9 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -138,4 +140,38 @@ func (a *Automation) Unanswered(ctx context.Context, before int64, limit int) ([
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// LineQuickAnswers are the quick answers of every line (not the
+// operators' personal ones), unscoped: what a rule may send.
+func (a *Automation) LineQuickAnswers(ctx context.Context) ([]QuickAnswer, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q JOIN inbox_lines l ON l.id = q.line_id
+		WHERE q.line_id <> '' ORDER BY l.name, q.shortcut`)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: line quick answers: %w", err)
+	}
+	defer rows.Close()
+	out := []QuickAnswer{}
+	for rows.Next() {
+		q, err := scanQuickAnswer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: line quick answers: %w", err)
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// LineQuickAnswer is one line's quick answer, unscoped; a personal one is
+// db.ErrNotFound like a deleted one.
+func (a *Automation) LineQuickAnswer(ctx context.Context, id string) (QuickAnswer, error) {
+	q, err := scanQuickAnswer(a.db.QueryRowContext(ctx, `SELECT `+qaColumns+` FROM inbox_quick_answers q
+		JOIN inbox_lines l ON l.id = q.line_id WHERE q.id = $1 AND q.line_id <> ''`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return QuickAnswer{}, fmt.Errorf("inbox: quick answer %s: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return QuickAnswer{}, fmt.Errorf("inbox: quick answer: %w", err)
+	}
+	return q, nil
 }

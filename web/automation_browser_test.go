@@ -9,14 +9,18 @@ import (
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/web/browsertest"
+	"github.com/profhub/profhub/webhooks"
 )
 
 // TestAutomationInChromium: an administrator builds, in the rules
 // editor, the rule that labels messages with "взнос" and routes them to
 // the dues line; a member's message through the API channel ends up
 // there, labelled; an operator runs a macro on a conversation and closes
-// two others at once from the list (web/browsertest/automation.test.mjs;
-// screenshots rules-editor.png and rules-editor-390.png).
+// two others at once from the list; the administrator also builds the
+// appeal rule «Обращение заведено — поблагодарить» (a quick answer), which
+// answers when the operator files an appeal from the conversation
+// (web/browsertest/automation.test.mjs; screenshots rules-editor*.png,
+// automation-rules*.png).
 func TestAutomationInChromium(t *testing.T) {
 	n := browsertest.Start(t)
 	ctx := context.Background()
@@ -44,6 +48,15 @@ func TestAutomationInChromium(t *testing.T) {
 		if _, err := n.Inbox.Labels.Save(ctx, n.System, lb); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// What the appeal rule's steps pick: a line's quick answer, and an
+	// endpoint (the editor lists it; the test's rule does not call it).
+	if _, err := n.Inbox.QuickAnswers.Create(ctx, n.System, inbox.QuickAnswer{LineID: general.ID, Shortcut: "spasibo",
+		Text: "Спасибо! Ваше обращение зарегистрировано, о ходе рассмотрения мы сообщим."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.Webhooks.Create(ctx, n.System, webhooks.Input{URL: "https://crm.example.org/hooks/profhub", Events: []string{webhooks.AppealChanged}}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := n.Automation.SaveMacro(ctx, n.System, automation.Macro{Name: "Ответить и закрыть", Actions: []automation.Action{
 		{Kind: automation.DoReply, Value: "Спасибо за обращение! Если появятся вопросы — пишите."}, {Kind: automation.DoClose}}}); err != nil {

@@ -50,7 +50,7 @@ func fillDemo(ctx context.Context, cfg *config.Config, d *db.DB, o *org.Store, e
 	fd := feed.New(feed.Deps{DB: d, Zone: cfg.Zone(), Alerts: hub.FeedAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	talk := chat.New(chat.Deps{DB: d, Links: hub.ChatLinks(e, c, docs), Alerts: hub.ChatAlerts(n), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	pd := privacy.New(privacy.Deps{DB: d, Zone: cfg.Zone(), Subjects: hub.PrivacySubjects(c.Members, d), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	auto := hub.NewAutomation(d, slog.New(slog.NewTextHandler(io.Discard, nil)), e, c, n)
+	auto := hub.NewAutomation(d, slog.New(slog.NewTextHandler(io.Discard, nil)), e, c, n, nil)
 	office, err := demoOffice(ctx, cfg, d, c, o)
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@
   var page = document.getElementById('auto-page');
   if (!page) return;
   var ui = window.profhub, t = ui.t, el = ui.el, api = ui.api;
-  var data = { lines: [], labels: [], units: [], users: [], rules: [], macros: [] };
+  var data = { lines: [], labels: [], units: [], users: [], rules: [], macros: [], webhooks: [], answers: [] };
   var editing = { rule: null, macro: null };
   function $(id) { return document.getElementById(id); }
   function opts(list, sel) { list.forEach(function (o) { sel.add(new Option(o[1], o[0])); }); return sel; }
@@ -25,15 +25,23 @@
   function labelOpts() { return data.labels.map(function (l) { return [l.id, l.name]; }); }
   function userOpts() { return data.users.map(function (u) { return [u.id, u.full_name]; }); }
   function unitOpts() { return data.units.map(function (u) { return [u.id, u.name]; }); }
+  // The webhook and template steps pick from what exists; an empty list
+  // says so (and saving is refused with the reason).
+  function webhookOpts() {
+    return data.webhooks.length ? data.webhooks.map(function (w) { return [w.id, w.name]; }) : [['', t('auto_no_webhooks')]];
+  }
+  function answerOpts() {
+    return data.answers.length ? data.answers.map(function (q) { return [q.id, q.line_name + ' · /' + q.shortcut]; }) : [['', t('auto_no_templates')]];
+  }
   var conditionKinds = ['words', 'channel', 'line', 'label', 'organisation', 'attribute', 'working_hours'];
-  var ruleActions = ['label', 'route_line', 'route_operator', 'priority', 'reply', 'close', 'appeal', 'notify'];
+  var ruleActions = ['label', 'route_line', 'route_operator', 'priority', 'reply', 'template', 'close', 'appeal', 'notify', 'webhook'];
   var macroActions = ['label', 'route_line', 'route_operator', 'priority', 'reply', 'close'];
   // valueField is the input for a step's value, by its kind.
   function valueField(kind, value) {
     var f;
     var choices = {
       channel: kinds, line: lineOpts(), route_line: lineOpts(), label: labelOpts(), organisation: unitOpts(),
-      route_operator: userOpts(), notify: userOpts(),
+      route_operator: userOpts(), notify: userOpts(), webhook: webhookOpts(), template: answerOpts(),
       working_hours: [['open', t('auto_hours_open')], ['closed', t('auto_hours_closed')]],
       priority: [['0', t('prio0')], ['1', t('prio1')], ['2', t('prio2')]]
     }[kind];
@@ -236,8 +244,11 @@
   });
 
   ui.ready().then(function () {
-    return Promise.all([api('GET', '/api/v1/inbox/lines'), api('GET', '/api/v1/units'), api('GET', '/api/v1/users?limit=500'), loadLabels()]);
+    return Promise.all([api('GET', '/api/v1/inbox/lines'), api('GET', '/api/v1/units'), api('GET', '/api/v1/users?limit=500'), loadLabels(),
+      api('GET', '/api/v1/automation/choices')]);
   }).then(function (r) {
+    data.webhooks = r[4].webhooks || [];
+    data.answers = r[4].quick_answers || [];
     data.lines = r[0].lines;
     data.units = r[1].units;
     data.users = (r[2].users || []).filter(function (u) { return !u.disabled; });

@@ -150,6 +150,8 @@
         return (d.until ? t('snoozed_until') + ' ' + ui.dateTime(d.until) : t('snoozed_reply')) + by(d);
       case 'unsnoozed':
         return t('sys_unsnoozed');
+      case 'appeal_created':
+        return t('sys_appeal_created') + ' № ' + d.number + (d.subject ? ' «' + d.subject + '»' : '') + by(d);
       case 'automation':
         var failed = /_failed$/.test(d.action), kind = d.action.replace(/_failed$/, ''), what = d.detail;
         if (kind === 'route_operator') what = state.users[d.detail] || '';
