@@ -29,7 +29,6 @@ type ratingEnv struct {
 	tgCh   inbox.Channel
 	vkCh   inbox.Channel
 	opTok  string
-	msgID  int
 	events int
 }
 
