@@ -16,6 +16,8 @@ function message(page, text) {
   return page.locator('#chat-messages .chat-msg', { hasText: text });
 }
 async function send(page, text) {
+  // The button is disabled while the previous message is sending.
+  await page.waitForSelector('#chat-send:not([disabled])', { timeout: 20000 });
   await page.fill('#chat-text', text);
   await page.click('#chat-send');
 }

@@ -249,7 +249,11 @@
     $('chat-send').disabled = true;
     req.then(function (r) {
       put(r.message);
+      // What was typed while this one was sending is the next message:
+      // keep it.
+      var next = text.value === body ? '' : text.value;
       resetComposer();
+      text.value = next;
       pane.scrollTop = pane.scrollHeight;
       markRead();
     }, ui.fail(errBox)).then(function () { $('chat-send').disabled = false; });
