@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -155,19 +154,7 @@ func (h handlers) browser(w http.ResponseWriter, r *http.Request) (id string, fr
 // clientIP is the peer's address, or the last hop a trusted reverse proxy
 // appended to X-Forwarded-For.
 func (s *Service) clientIP(r *http.Request) string {
-	if s.deps.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return httpapi.ClientIP(r, s.deps.TrustProxy)
 }
 
 func (h handlers) categories(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -2,10 +2,11 @@ package inbox
 
 import (
 	"html/template"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 // The public rating page, /rate/{token}, where the links of a letter
@@ -98,19 +99,7 @@ func (h *ratingPageHandlers) allowed(r *http.Request) bool {
 }
 
 func (h *ratingPageHandlers) clientIP(r *http.Request) string {
-	if ratingConfigOf(h.Ratings.core).TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return httpapi.ClientIP(r, ratingConfigOf(h.Ratings.core).TrustProxy)
 }
 
 func (h *ratingPageHandlers) render(w http.ResponseWriter, status int, v ratingView) {

@@ -1,11 +1,10 @@
 package web
 
 import (
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/httpapi"
 )
 
 const sessionCookie = "profhub_session"
@@ -30,17 +29,5 @@ func (s *sessions) secureCookies() bool { return s.cfg.SecureCookies() }
 // clientIP is the peer's address, or the last hop a trusted reverse proxy
 // appended to X-Forwarded-For (earlier hops are the client's own claims).
 func (s *sessions) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return httpapi.ClientIP(r, s.cfg.TrustProxy)
 }

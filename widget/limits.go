@@ -3,15 +3,14 @@ package widget
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/httpapi"
 	"github.com/profhub/profhub/internal/storage/kv"
 )
 
@@ -73,19 +72,7 @@ type Limiter struct {
 // clientIP is the peer's address, or the last hop a trusted reverse proxy
 // appended to X-Forwarded-For (as the web package decides).
 func (l *Limiter) clientIP(r *http.Request) string {
-	if l.cfg != nil && l.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return httpapi.ClientIP(r, l.cfg != nil && l.cfg.TrustProxy)
 }
 
 // countWithin counts one more event under key in a fixed window and
