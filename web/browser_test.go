@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
@@ -47,7 +48,7 @@ func TestConsoleInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browsertest.Run(t, browsertest.Script{Name: "console.test.mjs", Base: n.Server.URL,
+	browsertest.Run(t, browsertest.Script{Name: "console.test.mjs", Base: n.Server.URL, Timeout: 4 * time.Minute,
 		Env: []string{"PROFHUB_CHANNEL=" + ch.ID, "PROFHUB_CHANNEL_TOKEN=" + token, "PROFHUB_PASSWORD=" + pw},
 		Explain: func() string {
 			mu.Lock()

@@ -63,7 +63,32 @@ await run('console', async (browser, current) => {
   await op1.click('#act-close');
   await op1.waitForSelector('#act-reopen:not([hidden])');
 
-  for (const p of [op1, op2, chair]) {
+  // A console opened while members keep writing misses none of them: the
+  // list is read after the socket is attached, and what changes while the
+  // list travels comes as events merged on top of it. The first list
+  // answer is held back while 20 new conversations arrive, after the
+  // server has read it: each of them is only on the socket.
+  const late = await signIn(browser, 'op2', { dialogs: true });
+  const flood = [];
+  let flooded;
+  const floodDone = new Promise(resolve => { flooded = resolve; });
+  await late.route(u => u.pathname === '/api/v1/inbox/conversations', async route => {
+    const answer = await route.fetch();
+    for (let i = 1; i <= 20; i++) flood.push((await post('Поток ' + i, 'flood-' + i, 'Вопрос ' + i)).conversation_id);
+    await route.fulfill({ response: answer });
+    flooded();
+  }, { times: 1 });
+  await late.goto(base + '/inbox');
+  await Promise.race([floodDone, late.waitForTimeout(30000)]);
+  check(flood.length === 20, 'the console asked for its list and 20 conversations arrived meanwhile, got ' + flood.length);
+  await late.waitForFunction(ids => ids.length === 20 && window.profhub && window.profhub.console &&
+    ids.every(id => window.profhub.console.state.convs[id]), flood, { timeout: 15000 })
+    .catch(async () => {
+      const shown = await late.evaluate(ids => ids.filter(id => window.profhub.console.state.convs[id]).length, flood);
+      check(false, `a console opened during ${flood.length} new conversations knows ${shown} of them`);
+    });
+
+  for (const p of [op1, op2, chair, late]) {
     const errs = p.errors.filter(e => !e.includes('favicon'));
     check(errs.length === 0, 'no console errors or dialogs: ' + JSON.stringify(errs));
   }

@@ -58,19 +58,30 @@
   // succession (a date range typed as two dates) send several, and an
   // older answer arriving last must not replace the newest.
   var listSeq = 0;
+  // arrived holds the conversations the socket brought while a list was
+  // being read: the answer may have been read before them, so they are
+  // merged again on top of it, in the order they came.
+  var arrived = null;
   function loadList() {
     var words = searchText(), seq = ++listSeq;
     root.classList.toggle('searching', !!words);
+    arrived = arrived || [];
     return api('GET', listQuery()).then(function (r) {
       if (seq !== listSeq) return; // an older answer than the newest request
+      var since = arrived;
+      arrived = null;
       state.convs = {};
       state.found = words ? [] : null;
       r.conversations.forEach(function (c) {
         state.convs[c.id] = c;
         if (state.found) state.found.push(c.id);
       });
+      since.forEach(function (c) { mergeConv(c, true); });
       renderList();
-    }).catch(fail);
+    }).catch(function (e) {
+      if (seq === listSeq) arrived = null;
+      fail(e);
+    });
   }
   // matchLine is a found message: who wrote it and its words around the
   // match, the matching ones marked (text nodes only, never HTML).
@@ -547,7 +558,8 @@
     state.typedAt = Date.now();
     state.live.send({ type: 'typing', conversation_id: state.current });
   });
-  function mergeConv(c) {
+  function mergeConv(c, quiet) {
+    if (arrived && !quiet) arrived.push(c);
     var old = state.convs[c.id];
     if (old && !c.contact_name) c.contact_name = old.contact_name;
     if (old && !c.campaign_name) c.campaign_name = old.campaign_name;
@@ -556,13 +568,20 @@
     c.snoozed_until = c.snoozed_until || 0;
     state.convs[c.id] = Object.assign(old || {}, c);
     if (c.id === state.current) renderHead(state.convs[c.id]);
-    renderList();
+    if (!quiet) renderList();
   }
   // The socket resumes after the last event seen (common.js); when the
   // server cannot replay the gap, the list and the open conversation reload.
+  // The socket is attached on the server before it opens here, so a list
+  // read after onOpen misses nothing: what changes meanwhile comes as
+  // events and is merged on top of the list (loadList). It resolves after
+  // a few seconds anyway, so a hub without sockets still shows its list.
   function connect() {
+    var opened;
+    var attached = new Promise(function (resolve) { opened = resolve; setTimeout(resolve, 5000); });
     state.live = ui.live('/api/v1/inbox/ws', {
       onOpen: function () {
+        opened();
         $('offline-banner').hidden = true;
         api('GET', '/api/v1/inbox/offers').then(function (r) { r.offers.forEach(function (o) { showOffer(o.conversation_id, o.deadline); }); }).catch(function () {});
       },
@@ -570,6 +589,7 @@
       onResync: function () { loadList(); if (state.current) open(state.current); },
       onDown: function () { $('offline-banner').hidden = false; }
     });
+    return attached;
   }
 
   // --- presence ------------------------------------------------------------
@@ -625,12 +645,12 @@
   ui.me().then(function (r) {
     state.users[r.user.id] = r.user.full_name;
     return Promise.all([loadLines(), loadPresence()]);
-  }).then(function () {
+  }).then(connect).then(function () {
     return loadList();
   }).then(function () {
     // ?c=ID opens that conversation (links from the bell and the home page)
     var c = new URLSearchParams(location.search).get('c');
     if (c) open(c);
-  }).then(connect).catch(fail);
+  }).catch(fail);
   setInterval(renderList, 30000); // waiting times
 })();
