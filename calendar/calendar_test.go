@@ -263,3 +263,52 @@ func TestReminders(t *testing.T) {
 		t.Fatalf("reminded %v", users)
 	}
 }
+
+// TestMovedEventAsksAgain: a new time puts the invitees' answers back to
+// needs-action and tells them again; a new title or room keeps them.
+func TestMovedEventAsksAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _, al := service(t, d)
+		sec, ivan := caller(s, "sec"), caller(s, "ivan")
+		in := calendar.Input{Kind: "meeting", Title: "Совещание", Place: "Зал 1", Start: "2026-12-10T10:00", End: "2026-12-10T11:00",
+			RemindMin: intp(-1), Invitees: []calendar.PersonID{{Kind: "user", ID: "ivan"}}}
+		e, err := s.Create(ctx, sec, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Answer(ctx, ivan, e.ID, "accepted"); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name   string
+			change func(*calendar.Input)
+			answer string
+			alerts int
+		}{
+			{"title", func(in *calendar.Input) { in.Title = "Совещание профкома" }, "accepted", 1},
+			{"room", func(in *calendar.Input) { in.Place = "Зал 2" }, "accepted", 1},
+			{"time", func(in *calendar.Input) { in.Start, in.End = "2026-12-11T15:00", "2026-12-11T16:00" }, "needs-action", 2},
+		}
+		for _, st := range steps {
+			st.change(&in)
+			if _, err := s.Update(ctx, sec, e.ID, in); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			got, err := s.Event(ctx, ivan, e.ID)
+			if err != nil || got.MyAnswer != st.answer {
+				t.Fatalf("after a new %s Ivan's answer is %q (%v), want %q", st.name, got.MyAnswer, err, st.answer)
+			}
+			if len(al.got) != st.alerts {
+				t.Fatalf("after a new %s: %d alerts, want %d: %+v", st.name, len(al.got), st.alerts, al.got)
+			}
+		}
+		if last := al.got[len(al.got)-1]; last.UserID != "ivan" || !strings.Contains(last.Text, "11.12.2026") {
+			t.Fatalf("the new invitation: %+v", last)
+		}
+		// He answers the new time; the secretary who moved it is not asked.
+		if got, err := s.Answer(ctx, ivan, e.ID, "tentative"); err != nil || got.MyAnswer != "tentative" {
+			t.Fatalf("answer to the new time: %v %+v", err, got)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -176,4 +177,15 @@ func saveInvitees(ctx context.Context, tx db.Execer, eventID string, old []Invit
 		}
 	}
 	return added, nil
+}
+
+// stillInvited is those of old who are among people.
+func stillInvited(old []Invitee, people []Person) []Invitee {
+	var kept []Invitee
+	for _, o := range old {
+		if slices.ContainsFunc(people, func(p Person) bool { return p.Kind == o.Kind && p.ID == o.ID }) {
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }

@@ -134,6 +134,11 @@ func (s *Service) Update(ctx context.Context, c Caller, id string, in Input) (Ev
 		if added, err = saveInvitees(ctx, tx, e.ID, old.Invitees, people); err != nil {
 			return err
 		}
+		if rescheduled(old, e) {
+			if err := s.askAgain(ctx, tx, c, e, stillInvited(old.Invitees, people)); err != nil {
+				return err
+			}
+		}
 		return s.alertInvited(ctx, tx, c, e, added)
 	})
 	if err != nil {

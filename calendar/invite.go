@@ -31,7 +31,7 @@ func (s *Service) alertInvited(ctx context.Context, tx db.Execer, c Caller, e Ev
 		if e.AllDay {
 			text = e.Title + " · " + e.Start.Format("02.01.2006")
 		}
-		err := s.deps.Alerts.Alert(ctx, tx, Alert{Key: "calendar-invite:" + e.ID, UserID: v.ID, Kind: NoticeInvitation,
+		err := s.deps.Alerts.Alert(ctx, tx, Alert{Key: fmt.Sprintf("calendar-invite:%s:%d", e.ID, e.Sequence), UserID: v.ID, Kind: NoticeInvitation,
 			Text: text, Link: EventLink(e.ID)})
 		if err != nil {
 			return err
@@ -123,8 +123,24 @@ func anyEmail(vs []Invitee) bool {
 // moved reports whether a change matters to those invited: the time,
 // the place or the repeat. It raises the SEQUENCE and sends them the update.
 func moved(old, e Event) bool {
-	return !old.Start.Equal(e.Start) || !old.End.Equal(e.End) || old.AllDay != e.AllDay || old.RRule != e.RRule ||
-		old.Place != e.Place
+	return rescheduled(old, e) || old.Place != e.Place
+}
+
+// rescheduled reports a new time or repeat: a yes to Tuesday at ten is
+// not a yes to Thursday, so the answers are asked again (RFC 5546 resets
+// PARTSTAT on such a change). A new room keeps them.
+func rescheduled(old, e Event) bool {
+	return !old.Start.Equal(e.Start) || !old.End.Equal(e.End) || old.AllDay != e.AllDay || old.RRule != e.RRule
+}
+
+// askAgain puts the answers of those still invited back to needs-action
+// and tells the employees among them in the bell, as a new invitation.
+func (s *Service) askAgain(ctx context.Context, tx db.Execer, c Caller, e Event, kept []Invitee) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE calendar_invitees SET status = 'needs-action'
+		WHERE event_id = $1 AND status <> 'needs-action'`, e.ID); err != nil {
+		return fmt.Errorf("calendar: ask again: %w", err)
+	}
+	return s.alertInvited(ctx, tx, c, e, kept)
 }
 
 // Answer records the caller's answer to an invitation from the UI.
