@@ -10,17 +10,26 @@ import (
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
-// groupWriter commits operators' concurrent writes (replies and notes)
-// together, as the batcher does for inbound messages: with ten thousand
-// widget chats open, each reply in a transaction of its own made replies
-// queue behind one another's fsync. Every write keeps the guarantees it
-// had alone:
+// groupWriter commits operators' concurrent writes (replies, notes,
+// closes, status changes) together, as the batcher does for inbound
+// messages: with ten thousand widget chats open, each reply in a
+// transaction of its own made replies queue behind one another's fsync.
+// Every write keeps the guarantees it had alone:
 //
 //   - it runs in its own savepoint, so a failing write (a duplicate
 //     client id, a closed conversation) undoes only itself;
-//   - its events are flushed inside its savepoint, in submission order, so
-//     the log holds them in the order the writes were made, and a
-//     conversation's seq is taken under its row lock as before: no gaps;
+//   - a conversation's seq is taken under its row lock, held until
+//     commit, as before: no gaps, and a later write to the conversation
+//     (in this group or another) numbers after it;
+//   - the events of the group's successful writes are numbered and
+//     stored in one flush after the last write, in submission order, so
+//     the log holds them in the order the writes were made. The event
+//     counter's row is thus locked only for that flush and the commit,
+//     as in a lone write: holding it from the group's first write, through
+//     up to maxGroup writes, made ingest batches (which take the counter
+//     too) wait behind the group, and widget visitors queue behind them.
+//     If that flush fails, the group is written again one by one, where a
+//     write whose events cannot be stored fails alone;
 //   - its caller hears of it only after the commit, and the after-commit
 //     work (Redis, wake-ups) follows in the same order.
 type groupWriter struct {
@@ -153,9 +162,10 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 }
 
 // together runs the group's writes in one transaction, each in its own
-// savepoint. A write's own error is its answer; an error of the
-// transaction (its commit, a savepoint that cannot be rolled back) is
-// returned for the whole group.
+// savepoint, then stores the successful writes' events in one flush. A
+// write's own error is its answer; an error of the transaction (the
+// flush, its commit, a savepoint that cannot be rolled back) is returned
+// for the whole group.
 func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
@@ -165,11 +175,7 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error
 			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 				return err
 			}
-			err := p.fn(ctx, tx, p.w)
-			if err == nil {
-				err = p.w.flush(ctx, tx, g.c.db.Dialect)
-			}
-			if err != nil {
+			if err := p.fn(ctx, tx, p.w); err != nil {
 				if isTransientSQL(err) {
 					return err // the whole group is retried
 				}
@@ -182,6 +188,19 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error
 				return err
 			}
 		}
-		return nil
+		return groupEvents(group).flush(ctx, tx, g.c.db.Dialect)
 	})
+}
+
+// groupEvents gathers the events of a group's successful writes in
+// submission order into one txw to flush. The events are the writes' own,
+// so the flush numbers them in place for each write's after-commit work.
+func groupEvents(group []*pendingWrite) *txw {
+	all := &txw{}
+	for _, p := range group {
+		if p.w != nil {
+			all.events = append(all.events, p.w.events...)
+		}
+	}
+	return all
 }

@@ -34,7 +34,11 @@ func (c *visitorConn) visitorSignal(ctx context.Context, f inFrame, allowance *b
 // sendReadState tells a socket that starts showing a conversation how far
 // the operator has read it.
 func (c *visitorConn) sendReadState(ctx context.Context, conv string) error {
+	if !c.s.turns.take(ctx) {
+		return nil // the socket ended
+	}
 	cv, err := c.s.inbox.Conversations.Get(ctx, system, conv)
+	c.s.turns.give()
 	if err != nil || cv.AssigneeID == "" || cv.Unread > 0 {
 		return nil
 	}

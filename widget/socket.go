@@ -37,6 +37,7 @@ type Sockets struct {
 	messages *Messages
 	limiter  *Limiter
 	presence *Presence
+	turns    flushTurns // flush_turns.go
 	sockets  sync.WaitGroup
 }
 

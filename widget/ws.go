@@ -88,7 +88,12 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	if rechecked {
 		var revoked bool
 		var err error
-		if conv, revoked, err = c.s.visitors.currentConversation(ctx, c.v.ID); err != nil {
+		if !c.s.turns.take(ctx) {
+			return nil // the socket ended
+		}
+		conv, revoked, err = c.s.visitors.currentConversation(ctx, c.v.ID)
+		c.s.turns.give()
+		if err != nil {
 			c.recheck.Store(true)
 			return nil // transient: the next wake-up reads again
 		}
@@ -108,17 +113,23 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		msgs, err := c.s.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
-		if err != nil {
-			c.s.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
-			return nil
+		// The turn covers the reads (visible may read a proactive
+		// message's sender), not the write to the visitor.
+		if !c.s.turns.take(ctx) {
+			return nil // the socket ended
 		}
+		msgs, err := c.s.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
 		out := make([]outMessage, 0, len(msgs))
 		for _, m := range msgs {
 			c.sent.Store(m.Seq)
 			if om, ok := c.s.messages.visible(ctx, c.ch, c.v.ID, m); ok {
 				out = append(out, om)
 			}
+		}
+		c.s.turns.give()
+		if err != nil {
+			c.s.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
+			return nil
 		}
 		if len(out) > 0 {
 			if err := c.write(ctx, outFrame{Type: "messages", Messages: out}); err != nil {
