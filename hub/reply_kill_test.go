@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,6 +69,7 @@ func TestKilledNodeKeepsAcknowledgedReplies(t *testing.T) {
 	// waits for each answer); the twenty go at once, so they share
 	// groups. acked[i] lists the seq each acknowledged reply was given.
 	acked := make([][]int64, convs)
+	var ackedAll atomic.Int64
 	client := &http.Client{Timeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -88,10 +90,15 @@ func TestKilledNodeKeepsAcknowledgedReplies(t *testing.T) {
 					return // the node is gone
 				}
 				acked[i] = append(acked[i], m.Seq)
+				ackedAll.Add(1)
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Killed while the replies still flow, once a hundred have been
+	// acknowledged: groups are then being written.
+	for deadline := time.Now().Add(60 * time.Second); ackedAll.Load() < 100 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := a.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +139,7 @@ func TestKilledNodeKeepsAcknowledgedReplies(t *testing.T) {
 			t.Fatal(err)
 		}
 		var last int64
+		evented := map[int64]bool{}
 		for evs.Next() {
 			var payload string
 			if err := evs.Scan(&payload); err != nil {
@@ -146,8 +154,15 @@ func TestKilledNodeKeepsAcknowledgedReplies(t *testing.T) {
 				t.Errorf("conversation %d: message event of seq %d after seq %d", i, seq, last)
 			}
 			last = seq
+			evented[seq] = true
 		}
 		evs.Close()
+		// Nothing acknowledged is missing from the log the consoles follow.
+		for k, seq := range acked[i] {
+			if !evented[seq] {
+				t.Errorf("conversation %d: acknowledged reply r-%d-%d (seq %d) has no message event", i, i, k, seq)
+			}
+		}
 	}
 	if total < convs {
 		t.Fatalf("only %d replies were acknowledged before the kill: nothing was tested", total)
