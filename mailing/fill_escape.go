@@ -25,8 +25,8 @@ var escapingOf = map[string]escaping{
 	"_html_template_attrescaper":   escHTML,
 	"_html_template_rcdataescaper": escHTML,
 	"_html_template_urlfilter _html_template_urlnormalizer _html_template_attrescaper": escURL,
-	"_html_template_urlnormalizer _html_template_attrescaper":                         escURLPart,
-	"_html_template_urlescaper _html_template_attrescaper":                            escURLQuery,
+	"_html_template_urlnormalizer _html_template_attrescaper":                          escURLPart,
+	"_html_template_urlescaper _html_template_attrescaper":                             escURLQuery,
 }
 
 func appendEscaped(dst []byte, s string, esc escaping) []byte {

@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
-	texttemplate "text/template"
 	"testing"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/profhub/profhub/mailing/mailingtest"
