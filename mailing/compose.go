@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"mime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,17 +13,11 @@ import (
 // letter is what a campaign's e-mails share, prepared once per run.
 type letter struct {
 	campaignID string
-	fromName   string
 	fromAddr   string
 	domain     string
+	from       string // the From header's value
 	// attachments, already base64-encoded with their part headers.
 	attachments []byte
-}
-
-// messageID is the recipient's Message-ID: made from the ledger row, so a
-// resend after a crash carries the same one and the copy is identifiable.
-func messageID(campaignID string, seq int64, domain string) string {
-	return fmt.Sprintf("m.%d.%s@%s", seq, campaignID, domain)
 }
 
 func newLetter(campaignID, fromName, fromAddr string, atts []Attachment) *letter {
@@ -30,7 +25,10 @@ func newLetter(campaignID, fromName, fromAddr string, atts []Attachment) *letter
 	if domain == "" {
 		domain = "profhub.invalid"
 	}
-	l := &letter{campaignID: campaignID, fromName: cleanHeader(fromName), fromAddr: fromAddr, domain: domain}
+	l := &letter{campaignID: campaignID, fromAddr: fromAddr, domain: domain, from: "<" + fromAddr + ">"}
+	if name := cleanHeader(fromName); name != "" {
+		l.from = mime.QEncoding.Encode("utf-8", name) + " " + l.from
+	}
 	var b bytes.Buffer
 	for _, a := range atts {
 		ct := a.ContentType
@@ -63,39 +61,67 @@ const (
 // the stable Message-ID, RFC 8058 List-Unsubscribe headers and the text
 // and HTML alternatives in quoted-printable, then the attachments.
 func (l *letter) compose(b *bytes.Buffer, seq int64, to string, r Rendered, unsubscribeURL string, now time.Time) {
-	h := func(k, v string) {
-		b.WriteString(k)
-		b.WriteString(": ")
-		b.WriteString(v)
-		b.WriteString("\r\n")
-	}
-	from := "<" + l.fromAddr + ">"
-	if l.fromName != "" {
-		from = mime.QEncoding.Encode("utf-8", l.fromName) + " " + from
-	}
-	h("From", from)
-	h("To", "<"+to+">")
-	h("Subject", mime.QEncoding.Encode("utf-8", r.Subject))
-	h("Date", now.Format(time.RFC1123Z))
-	h("Message-ID", "<"+messageID(l.campaignID, seq, l.domain)+">")
-	h("MIME-Version", "1.0")
-	h("List-Unsubscribe", "<"+unsubscribeURL+">")
-	h("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
-	h("List-Id", "<"+l.campaignID+".campaigns."+l.domain+">")
-	h("Precedence", "bulk")
-	h("Auto-Submitted", "auto-generated")
+	l.write(b, seq, to, r.Subject, unsubscribeURL, now, r.HTML != "", func(html bool) {
+		body := r.Text
+		if html {
+			body = r.HTML
+		}
+		b.Write(appendQP(b.AvailableBuffer(), []byte(body)))
+	})
+}
+
+// composeFilled writes the same e-mail from a filled letter.
+func (l *letter) composeFilled(b *bytes.Buffer, seq int64, to string, f *filledLetter, unsubscribeURL string, now time.Time) {
+	l.write(b, seq, to, f.subject, unsubscribeURL, now, f.hasHTML, func(html bool) {
+		part := &f.text
+		if html {
+			part = &f.html
+		}
+		b.Write(part.appendQP(b.AvailableBuffer()))
+	})
+}
+
+// write writes the e-mail around its parts; body(html) writes the HTML or
+// the text part's content, encoded.
+func (l *letter) write(b *bytes.Buffer, seq int64, to, subject, unsubscribeURL string, now time.Time, hasHTML bool, body func(html bool)) {
+	b.WriteString("From: ")
+	b.WriteString(l.from)
+	b.WriteString("\r\nTo: <")
+	b.WriteString(to)
+	b.WriteString(">\r\nSubject: ")
+	b.WriteString(mime.QEncoding.Encode("utf-8", subject))
+	b.WriteString("\r\nDate: ")
+	b.Write(now.AppendFormat(b.AvailableBuffer(), time.RFC1123Z))
+	// The Message-ID is made from the ledger row, so a resend after a
+	// crash carries the same one and the copy is identifiable.
+	b.WriteString("\r\nMessage-ID: <m.")
+	b.Write(strconv.AppendInt(b.AvailableBuffer(), seq, 10))
+	b.WriteString(".")
+	b.WriteString(l.campaignID)
+	b.WriteString("@")
+	b.WriteString(l.domain)
+	b.WriteString(">\r\nMIME-Version: 1.0\r\nList-Unsubscribe: <")
+	b.WriteString(unsubscribeURL)
+	b.WriteString(">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nList-Id: <")
+	b.WriteString(l.campaignID)
+	b.WriteString(".campaigns.")
+	b.WriteString(l.domain)
+	b.WriteString(">\r\nPrecedence: bulk\r\nAuto-Submitted: auto-generated\r\n")
 	if len(l.attachments) > 0 {
-		h("Content-Type", `multipart/mixed; boundary="`+mixedBoundary+`"`)
+		b.WriteString("Content-Type: multipart/mixed; boundary=\"" + mixedBoundary + "\"\r\n")
 		b.WriteString("\r\n--" + mixedBoundary + "\r\n")
 	}
-	if r.HTML == "" {
-		l.part(b, "text/plain", r.Text)
+	if !hasHTML {
+		b.WriteString(textPartHeader)
+		body(false)
 	} else {
-		h("Content-Type", `multipart/alternative; boundary="`+altBoundary+`"`)
+		b.WriteString("Content-Type: multipart/alternative; boundary=\"" + altBoundary + "\"\r\n")
 		b.WriteString("\r\n--" + altBoundary + "\r\n")
-		l.part(b, "text/plain", r.Text)
+		b.WriteString(textPartHeader)
+		body(false)
 		b.WriteString("\r\n--" + altBoundary + "\r\n")
-		l.part(b, "text/html", r.HTML)
+		b.WriteString(htmlPartHeader)
+		body(true)
 		b.WriteString("\r\n--" + altBoundary + "--\r\n")
 	}
 	if len(l.attachments) > 0 {
@@ -105,7 +131,7 @@ func (l *letter) compose(b *bytes.Buffer, seq int64, to string, r Rendered, unsu
 	}
 }
 
-func (l *letter) part(b *bytes.Buffer, ct, body string) {
-	b.WriteString("Content-Type: " + ct + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-	b.Write(appendQP(b.AvailableBuffer(), []byte(body)))
-}
+const (
+	textPartHeader = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+	htmlPartHeader = "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+)

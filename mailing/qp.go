@@ -5,8 +5,23 @@ package mailing
 // what mime/quotedprintable's Writer does, an order of magnitude faster:
 // with 254,000 letters of 6 KB the encoder was the hub's biggest cost.
 func appendQP(dst, src []byte) []byte {
+	dst, _ = appendQPAt(dst, src, 0, -1)
+	return dst
+}
+
+// appendQPAt encodes src as appendQP encodes it inside a longer input:
+// starting at column line and followed by the byte next (-1: the input
+// ends there), the only two things an encoded byte depends on beyond
+// itself. It returns the column it ends at, so a letter can be encoded
+// piece by piece (fill_qp.go) exactly as it is encoded whole.
+func appendQPAt(dst, src []byte, line, next int) ([]byte, int) {
 	const hex = "0123456789ABCDEF"
-	line := 0
+	after := func(i int) int { // the byte after src[i]
+		if i+1 < len(src) {
+			return int(src[i+1])
+		}
+		return next
+	}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if qpFast[c] {
@@ -29,11 +44,11 @@ func appendQP(dst, src []byte) []byte {
 			line = 0
 			continue
 		}
-		if c == '\r' && i+1 < len(src) && src[i+1] == '\n' {
+		if c == '\r' && after(i) == '\n' {
 			continue
 		}
 		plain := qpPlain[c]
-		if (c == ' ' || c == '\t') && (i+1 == len(src) || src[i+1] == '\n' || src[i+1] == '\r') {
+		if a := after(i); (c == ' ' || c == '\t') && (a < 0 || a == '\n' || a == '\r') {
 			plain = false // trailing white space would be lost in transit
 		}
 		n := 1
@@ -51,7 +66,7 @@ func appendQP(dst, src []byte) []byte {
 		}
 		line += n
 	}
-	return dst
+	return dst, line
 }
 
 // qpFast are the plain bytes but space and tab (which need a look ahead).

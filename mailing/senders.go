@@ -13,6 +13,7 @@ import (
 // accounts (each with its connections and pace) and its SMS gateway.
 type senderSet struct {
 	tmpl     *templates
+	fill     *letterFill // the e-mail parts, filled for each letter
 	accounts []*accountSender
 	sms      SMSGateway
 	smsFrom  string
@@ -53,6 +54,7 @@ func (r *Runner) openSenders(ctx context.Context, c Campaign) (*senderSet, error
 			if len(set.accounts) == 0 {
 				return nil, errors.New("e-mail campaign without SMTP accounts")
 			}
+			set.fill = newLetterFill(t)
 			if set.tracking, err = r.tracking.Tracking(ctx); err != nil {
 				return nil, err
 			}
@@ -153,14 +155,11 @@ func (set *senderSet) skip(j *job, it item, out chan<- outcome) bool {
 	return false
 }
 
-// prepare renders an item about to be sent; false: it is not to be sent
+// prepare renders an SMS or messenger item about to be sent; false: it is not to be sent
 // (skipped, or failed on its template), and its outcome is taken care of.
 func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, bool) {
 	if set.skip(j, *it, out) {
 		return Rendered{}, false
-	}
-	if it.channel == ChannelEmail {
-		it.vars.UnsubscribeURL = j.r.tokens.unsubscribeURL(j.id, it.seq)
 	}
 	r, err := set.tmpl.render(it.vars)
 	if err != nil {
@@ -168,6 +167,20 @@ func (set *senderSet) prepare(j *job, it *item, out chan<- outcome) (Rendered, b
 		return r, false
 	}
 	return r, true
+}
+
+// prepareEmail fills an e-mail about to be sent, as prepare renders
+// other items.
+func (set *senderSet) prepareEmail(j *job, it *item, fl *filledLetter, out chan<- outcome) bool {
+	if set.skip(j, *it, out) {
+		return false
+	}
+	it.vars.UnsubscribeURL = j.r.tokens.unsubscribeURL(j.id, it.seq)
+	if err := set.fill.fill(fl, &it.vars); err != nil {
+		out <- outcome{seq: it.seq, status: RecipientFailed, reason: "template: " + err.Error()}
+		return false
+	}
+	return true
 }
 
 // emailWorker is one SMTP connection. Before each letter it has its
@@ -179,6 +192,7 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 	rec := &flightRecorder{j: j, out: out}
 	defer rec.idle()
 	buf := new(bytes.Buffer)
+	fl := &filledLetter{}
 	for {
 		var it item
 		var ok bool
@@ -191,17 +205,16 @@ func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out c
 		if !ok {
 			return
 		}
-		r, ok := set.prepare(j, &it, out)
-		if !ok {
+		if !set.prepareEmail(j, &it, fl, out) {
 			continue
 		}
 		wait := rec.begin(it)
 		// The letter is put together while the record is being made.
-		if set.tracking && r.HTML != "" {
-			r.HTML = j.r.tracking.track(r.HTML, set.source, j.id, it.seq)
+		if set.tracking {
+			fl.track(func(html string) string { return j.r.tracking.track(html, set.source, j.id, it.seq) })
 		}
 		buf.Reset()
-		a.letter.compose(buf, it.seq, it.address, r, it.vars.UnsubscribeURL, time.Now())
+		a.letter.composeFilled(buf, it.seq, it.address, fl, it.vars.UnsubscribeURL, time.Now())
 		if err := wait(); err != nil {
 			j.inflight.Add(-1) // not sent: the row stays pending
 			j.failing(err)

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/profhub/profhub/mailing/mailingtest"
@@ -76,11 +75,11 @@ func runMailing(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "list of %d loaded in %s\n", f.recipients, time.Since(loadStart).Round(time.Millisecond))
-	html := benchHTML()
+	html := mailingtest.Newsletter()
 	var c struct{ ID string }
 	if _, err := t.call(ctx, t.token, "POST", "/api/v1/mailing/campaigns", map[string]any{"name": "Бенчмарк", "kind": "informational",
 		"channels": []string{"email"}, "segments": []map[string]string{{"list_id": list.ID}}, "accounts": []string{acc.ID},
-		"content": map[string]string{"subject": "Новости федерации для {{.GivenName}} {{.Patronymic}}", "html": html}}, &c); err != nil {
+		"content": map[string]string{"subject": mailingtest.NewsletterSubject, "html": html}}, &c); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "campaign %s: %d bytes of HTML template, %d SMTP connections\n", c.ID, len(html), f.conns)
@@ -122,18 +121,4 @@ func runMailing(ctx context.Context, args []string) error {
 		fmt.Fprintf(os.Stderr, "%d copies with a different Message-ID\n", got.Mismatched)
 	}
 	return nil
-}
-
-// benchHTML is a newsletter of about 6 KB with member variables.
-func benchHTML() string {
-	var b strings.Builder
-	b.WriteString(`<!doctype html><html><head><meta charset="utf-8"><title>Новости</title></head><body style="font-family:Arial,sans-serif">`)
-	b.WriteString(`<h1>Здравствуйте, {{.GivenName}} {{.Patronymic}}!</h1><p>Ваш профсоюзный билет № {{.CardNumber}}, организация {{.Organisation}}.</p>`)
-	para := `<p>Federation news: the regional agreement for 2027 was signed on Friday; wages in the sector rise by 8 per cent from January, ` +
-		`and the discount programme adds forty partners. <a href="https://union.example.org/news/2027">Read more</a>.</p>`
-	for b.Len() < 5600 {
-		b.WriteString(para)
-	}
-	b.WriteString(`<p>Председатель федерации</p></body></html>`)
-	return b.String()
 }
