@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // TokenUseEvery is how often the hub writes the noted token uses
@@ -71,15 +74,27 @@ func (s *Service) FlushTokenUses(ctx context.Context) error {
 	}
 	slices.Sort(ids)
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND last_used_at < $2`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, id := range ids {
-			if _, err := st.ExecContext(ctx, id, pending[id]); err != nil {
+		if s.db.Dialect == db.SQLite {
+			// In process, a statement per row costs no round trip.
+			st, err := tx.PrepareContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND last_used_at < $2`)
+			if err != nil {
 				return err
 			}
+			defer st.Close()
+			for _, id := range ids {
+				if _, err := st.ExecContext(ctx, id, pending[id]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for len(ids) > 0 {
+			n := min(len(ids), flushChunk)
+			q, args := s.usesUpdate(ids[:n], pending)
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+			ids = ids[n:]
 		}
 		return nil
 	})
@@ -88,4 +103,31 @@ func (s *Service) FlushTokenUses(ctx context.Context) error {
 		return fmt.Errorf("auth: write token uses: %w", err)
 	}
 	return nil
+}
+
+// flushChunk bounds the rows of one UPDATE (two parameters each, well
+// under both engines' limits).
+const flushChunk = 500
+
+// usesUpdate is one PostgreSQL UPDATE for the uses of ids: a statement per
+// token made 1,200 round trips, half a second. Both engines name a
+// VALUES list's columns column1, column2; PostgreSQL needs the first row's
+// types.
+func (s *Service) usesUpdate(ids []string, at map[string]int64) (string, []any) {
+	var b strings.Builder
+	b.WriteString(`UPDATE api_tokens SET last_used_at = v.column2 FROM (VALUES `)
+	args := make([]any, 0, 2*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if i == 0 && s.db.Dialect == db.Postgres {
+			fmt.Fprintf(&b, "($%d::text, $%d::bigint)", 2*i+1, 2*i+2)
+		} else {
+			fmt.Fprintf(&b, "($%d, $%d)", 2*i+1, 2*i+2)
+		}
+		args = append(args, id, at[id])
+	}
+	b.WriteString(`) AS v WHERE api_tokens.id = v.column1 AND api_tokens.last_used_at < v.column2`)
+	return b.String(), args
 }
