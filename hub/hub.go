@@ -332,6 +332,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		_, err := h.Feed.PurgeLoose(ctx)
 		return err
 	})
+	h.every(auth.TokenUseEvery, "API token last uses", h.Auth.FlushTokenUses)
 	h.every(10*time.Minute, "purge expired sessions", func(ctx context.Context) error {
 		_, err := h.Auth.PurgeExpired(ctx)
 		return err
@@ -478,6 +479,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	err = srv.Shutdown(sctx)
 	h.stop()
 	h.workers.Wait()
+	h.flushTokenUses()
 	h.stopConnectors()
 	h.Mailing.Stop()
 	h.Automation.Stop()
@@ -487,6 +489,17 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	h.Log.Info("stopped")
 	return nil
+}
+
+// flushTokenUses writes the API token uses noted since the last periodic
+// flush, at shutdown (Serve, and Close for a node that never served): the
+// work context has ended, so the write gets a time of its own.
+func (h *Hub) flushTokenUses() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.Auth.FlushTokenUses(ctx); err != nil {
+		h.Log.Error("API token last uses not written at shutdown", "err", err)
+	}
 }
 
 // Close releases storage. Serve must have returned.
@@ -510,6 +523,9 @@ func (h *Hub) Close() {
 	}
 	if h.Inbox != nil {
 		h.Inbox.Stop()
+	}
+	if h.Auth != nil && h.DB != nil {
+		h.flushTokenUses()
 	}
 	if h.KV != nil {
 		h.KV.Close()

@@ -58,6 +58,7 @@ type Service struct {
 	ttl       time.Duration
 	dummyHash string         // verified against when the login is unknown, so timing says nothing
 	box       *secretbox.Box // seals TOTP secrets (totp_seal.go)
+	uses      tokenUses      // API token uses not yet written (token_use.go)
 }
 
 // NewService builds the service.

@@ -268,3 +268,94 @@ func TestDisableRevokesTokensForGood(t *testing.T) {
 		}
 	})
 }
+
+// A request notes its token's use; the flush writes it, never moves a
+// later use back, and keeps what it failed to write for the next flush.
+func TestTokenUseIsWrittenByTheFlush(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		u := f.addUser(t, "integrator", access.Operator, "correct horse")
+		secret, tok, err := f.svc.CreateToken(ctx, f.sys, u.ID, "1C", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastUsed := func() int64 {
+			t.Helper()
+			var ms int64
+			if err := d.QueryRowContext(ctx, `SELECT last_used_at FROM api_tokens WHERE id = $1`, tok.ID).Scan(&ms); err != nil {
+				t.Fatal(err)
+			}
+			return ms
+		}
+		setLastUsed := func(ms int64) {
+			t.Helper()
+			if _, err := d.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, tok.ID, ms); err != nil {
+				t.Fatal(err)
+			}
+		}
+		use := func() int64 {
+			t.Helper()
+			before := db.Now()
+			if _, err := f.svc.Bearer(ctx, secret, ""); err != nil {
+				t.Fatal(err)
+			}
+			return before
+		}
+
+		// The request writes nothing; the flush writes the use.
+		before := use()
+		if got := lastUsed(); got != 0 {
+			t.Fatalf("last use written by the request: %d", got)
+		}
+		if err := f.svc.FlushTokenUses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(); got < before || got > db.Now() {
+			t.Fatalf("last use after the flush = %d, want between %d and now", got, before)
+		}
+		toks, err := f.svc.ListTokens(ctx, f.sys, u.ID)
+		if err != nil || len(toks) != 1 || toks[0].LastUsedAt.UnixMilli() != lastUsed() {
+			t.Fatalf("listed: %+v %v", toks, err)
+		}
+
+		// Another node wrote a later use meanwhile: it stands.
+		setLastUsed(1)
+		use()
+		later := db.Now() + time.Hour.Milliseconds()
+		setLastUsed(later)
+		if err := f.svc.FlushTokenUses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(); got != later {
+			t.Fatalf("the flush moved a later use back: %d, want %d", got, later)
+		}
+
+		// A flush the database refuses keeps the use for the next one.
+		setLastUsed(1)
+		before = use()
+		undo := dbtest.RefuseWrites(t, d, "api_tokens")
+		if err := f.svc.FlushTokenUses(ctx); err == nil {
+			t.Fatal("a refused flush reported success")
+		}
+		undo()
+		if got := lastUsed(); got != 1 {
+			t.Fatalf("a refused flush wrote %d", got)
+		}
+		if err := f.svc.FlushTokenUses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(); got < before {
+			t.Fatalf("the use a refused flush kept was not written: %d, want ≥ %d", got, before)
+		}
+
+		// Nothing pending: the flush writes nothing.
+		setLastUsed(1)
+		if err := f.svc.FlushTokenUses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(); got != 1 {
+			t.Fatalf("an empty flush wrote %d", got)
+		}
+	})
+}

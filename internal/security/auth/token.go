@@ -158,7 +158,7 @@ func (s *Service) Bearer(ctx context.Context, secret, ip string) (*Principal, er
 		return nil, ErrNoSession
 	}
 	if now-lastUsed > time.Minute.Milliseconds() {
-		_, _ = s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, id, now)
+		s.uses.note(id, now) // written by FlushTokenUses (token_use.go)
 	}
 	return &Principal{User: rec.User, Scope: rec.Scope(ip), ViaToken: true}, nil
 }
