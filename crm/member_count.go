@@ -56,7 +56,7 @@ func wordCount(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter) (
 	// DISTINCT: a surname and a patronymic may begin alike.
 	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT w.member_id) FROM crm_member_words w JOIN units u ON u.id = w.unit_id
 		WHERE w.word >= $1 AND w.word < $2 AND u.path >= $3 AND u.path < $4
-		  AND w.member_id NOT IN (SELECT member_id FROM crm_member_archive)`, w, w+"\uffff", lo, hi).Scan(&n)
+		  AND w.member_id NOT IN (SELECT member_id FROM crm_member_archive)`, customPlans(q, []any{w, w + "\uffff", lo, hi})...).Scan(&n)
 	if err != nil {
 		return 0, false, fmt.Errorf("crm: count members: %w", err)
 	}

@@ -78,6 +78,11 @@ func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilt
 		return MemberPage{}, valid.Errorf("after", "after_offset", "give either after or offset, not both")
 	}
 	var page MemberPage
+	// A name search is planned for its words each time (customPlans).
+	planned := func(args []any) []any { return args }
+	if isNameSearch(strings.TrimSpace(f.Query)) {
+		planned = func(args []any) []any { return customPlans(s.db, args) }
+	}
 	// The total counts the members alone when no condition is on the
 	// unit (a subtree named by its units): an index-only count instead of
 	// a join with every unit of the scope.
@@ -89,7 +94,7 @@ func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilt
 		return MemberPage{}, err
 	} else if ok {
 		page.Total = n
-	} else if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, args...).Scan(&page.Total); err != nil {
+	} else if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+where, planned(args)...).Scan(&page.Total); err != nil {
 		return MemberPage{}, fmt.Errorf("crm: count members: %w", err)
 	}
 	// The page's ids are chosen first, from the indexes where they cover
@@ -114,8 +119,9 @@ func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilt
 			pageFrom = memberFrom
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE m.id IN (SELECT m.id`+pageFrom+where+order+
-		` LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`)`+order, args...)
+	pageQuery := `SELECT ` + memberColumns + memberFrom + `WHERE m.id IN (SELECT m.id` + pageFrom + where + order +
+		` LIMIT ` + arg(f.Limit) + ` OFFSET ` + arg(f.Offset) + `)` + order
+	rows, err := s.db.QueryContext(ctx, pageQuery, planned(args)...)
 	if err != nil {
 		return MemberPage{}, fmt.Errorf("crm: list members: %w", err)
 	}
@@ -441,7 +447,7 @@ const maxWordMatches = 20000
 func wordMatches(ctx context.Context, q *db.DB, word string, arg func(any) string) (string, error) {
 	// DISTINCT: a surname and a patronymic may begin alike.
 	ids, err := lookupIDs(ctx, q, fmt.Sprintf(`SELECT DISTINCT member_id FROM crm_member_words WHERE word >= $1 AND word < $2 LIMIT %d`,
-		maxWordMatches+1), word, word+"\uffff")
+		maxWordMatches+1), customPlans(q, []any{word, word + "\uffff"})...)
 	switch {
 	case err != nil:
 		return "", err

@@ -33,6 +33,7 @@ var goMigrations = []goMigration{
 	inboxSearchFilters,
 	privacy,
 	searchDocsByConversation,
+	crmMemberIndexes,
 }
 
 // goMigration is a migration whose statements are run in one transaction,
