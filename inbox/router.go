@@ -26,6 +26,10 @@ type router struct {
 	lineIDs  []string
 	versions map[string]int64 // line id → updated_at, to notice changes made elsewhere
 	listed   time.Time
+	// order is held from a script's run until its routing-log rows have
+	// their time and id: the sweep and routing run side by side, and a
+	// conversation's timeout must not sort after the offer that follows it.
+	order sync.Mutex
 	// presenceAt is when the sweep last looked for vanished operators.
 	presenceAt time.Time
 }
@@ -160,8 +164,10 @@ func (r *router) sweep(ctx context.Context) {
 		if err != nil {
 			continue
 		}
+		r.order.Lock()
 		res, err := expireScript.Run(ctx, r.routing.kv, r.keys(id), time.Now().UnixMilli(), string(line.Mode)).StringSlice()
 		if err != nil {
+			r.order.Unlock()
 			continue
 		}
 		for i := 0; i+1 < len(res); i += 2 {
@@ -171,6 +177,7 @@ func (r *router) sweep(ctx context.Context) {
 					Data: map[string]any{"reason": "timeout"}})
 			}
 		}
+		r.order.Unlock()
 		r.mu.Lock()
 		r.dirty[id] = true
 		r.mu.Unlock()
@@ -194,8 +201,10 @@ func (r *router) route(ctx context.Context, lineID string) error {
 	}
 	now := time.Now()
 	deadline := now.Add(time.Duration(line.OfferTimeoutS) * time.Second)
+	r.order.Lock()
 	res, err := routeScript.Run(ctx, r.routing.kv, r.keys(lineID), now.UnixMilli(), deadline.UnixMilli(), string(line.Mode), 200).StringSlice()
 	if err != nil {
+		r.order.Unlock()
 		return fmt.Errorf("inbox: route: %w", err)
 	}
 	logs := make([]routingRow, 0, len(res)/3)
@@ -215,6 +224,7 @@ func (r *router) route(ctx context.Context, lineID string) error {
 		offers = append(offers, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: strings.Split(csv, ","),
 			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
 	}
+	r.order.Unlock()
 	// The operators hear of their offers first, in one round trip, then
 	// the log is written in one statement: the rows carry the moment of
 	// the decision (taken above), so they sort before the accept that an
