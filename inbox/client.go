@@ -19,7 +19,11 @@ type Client struct {
 	mu    sync.RWMutex
 	lines map[string]bool // lines whose events it receives
 
-	out      chan *Event
+	out chan *Event
+	// urgent carries the ephemeral events aimed at this user (offers and
+	// their withdrawal): the socket sends them before whatever waits in
+	// out, so an offer is not stuck behind a burst of list events.
+	urgent   chan *Event
 	done     chan struct{}
 	killOnce sync.Once
 }
@@ -27,7 +31,7 @@ type Client struct {
 // NewClient prepares a client for sc; Attach connects it to the relay.
 func (es *Events) NewClient(ctx context.Context, sc access.Scope) (*Client, error) {
 	c := &Client{UserID: sc.UserID, scope: sc, supervisor: sc.Can(access.SuperviseInbox),
-		out: make(chan *Event, 1024), done: make(chan struct{})}
+		out: make(chan *Event, 1024), urgent: make(chan *Event, 256), done: make(chan struct{})}
 	return c, es.RefreshClient(ctx, c)
 }
 
@@ -64,6 +68,10 @@ func (es *Events) Detach(c *Client) { es.events.remove(c); c.kill() }
 // Events is the client's outgoing stream; Done closes when it must go.
 func (c *Client) Events() <-chan *Event { return c.out }
 
+// Urgent is the stream the socket serves first: ephemeral events aimed at
+// this user.
+func (c *Client) Urgent() <-chan *Event { return c.urgent }
+
 // Done is closed when the client was disconnected by the relay.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
@@ -88,8 +96,14 @@ func (c *Client) visible(ev *Event) bool {
 }
 
 func (c *Client) push(ev *Event) {
+	q := c.out
+	if ev.Seq == 0 && len(ev.To) > 0 {
+		// An offer and its withdrawal share this queue, so they keep
+		// their order; a full one means a console too slow, as below.
+		q = c.urgent
+	}
 	select {
-	case c.out <- ev:
+	case q <- ev:
 	default:
 		c.kill() // too slow: it reconnects and fills the gap from SQL
 	}

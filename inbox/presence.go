@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/profhub/profhub/internal/httpapi/valid"
 	"github.com/profhub/profhub/internal/security/access"
 	"github.com/profhub/profhub/internal/storage/db"
@@ -203,23 +205,48 @@ func (pr *Presence) withdrawOffers(ctx context.Context, lineID, userID, why stri
 }
 
 // checkPresence finds operators whose heartbeats stopped (closed laptop,
-// lost network, crashed browser) and takes them out of routing.
+// lost network, crashed browser) and takes them out of routing. It costs
+// two pipelined round trips however many lines and operators there are:
+// every line's presence mirror, then every present operator's alive key.
 func (pr *Presence) checkPresence(ctx context.Context) {
-	for _, lineID := range pr.router.lineIDs {
-		ks := pr.router.keys(lineID)
-		states, err := pr.kv.HGetAll(ctx, ks[3]).Result()
-		if err != nil {
-			return
+	lines := pr.router.lineIDs
+	if len(lines) == 0 {
+		return
+	}
+	pipe := pr.kv.Pipeline()
+	states := make([]*redis.MapStringStringCmd, len(lines))
+	for i, lineID := range lines {
+		states[i] = pipe.HGetAll(ctx, pr.router.keys(lineID)[3])
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return
+	}
+	var ops []string
+	seen := map[string]bool{}
+	for _, cmd := range states {
+		for op, st := range cmd.Val() {
+			if st != Offline && !seen[op] {
+				seen[op] = true
+				ops = append(ops, op)
+			}
 		}
-		for op, st := range states {
-			if st == Offline {
-				continue
-			}
-			if n, err := pr.kv.Exists(ctx, pr.aliveKey(op)).Result(); err == nil && n == 0 {
-				pr.log.Info("operator vanished; offers return to the queue", "user", op)
-				_ = pr.kv.SetNX(ctx, pr.goneKey(op), time.Now().UnixMilli(), 7*24*time.Hour).Err()
-				_ = pr.applyPresence(ctx, op, Offline, "vanished")
-			}
+	}
+	if len(ops) == 0 {
+		return
+	}
+	pipe = pr.kv.Pipeline()
+	alive := make([]*redis.IntCmd, len(ops))
+	for i, op := range ops {
+		alive[i] = pipe.Exists(ctx, pr.aliveKey(op))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return
+	}
+	for i, op := range ops {
+		if n, err := alive[i].Result(); err == nil && n == 0 {
+			pr.log.Info("operator vanished; offers return to the queue", "user", op)
+			_ = pr.kv.SetNX(ctx, pr.goneKey(op), time.Now().UnixMilli(), 7*24*time.Hour).Err()
+			_ = pr.applyPresence(ctx, op, Offline, "vanished")
 		}
 	}
 }

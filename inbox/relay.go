@@ -42,12 +42,30 @@ func (r *relay) committed(ctx context.Context, seq int64) error {
 // ephemeral sends an event that is not kept: to this node's clients
 // directly when Redis is unreachable, else through pub/sub to every node.
 func (r *relay) ephemeral(ctx context.Context, ev *Event) {
-	b, _ := json.Marshal(struct {
-		*Event
-		To []string `json:"to,omitempty"`
-	}{ev, ev.To})
-	if err := r.events.kv.Publish(ctx, r.channel(), "e:"+string(b)).Err(); err != nil {
-		r.deliver(ev)
+	r.ephemeralAll(ctx, []*Event{ev})
+}
+
+// ephemeralAll sends several ephemeral events in one pipelined round trip
+// (a routing pass may offer hundreds of conversations at once); each one
+// Redis did not take goes to this node's clients directly.
+func (r *relay) ephemeralAll(ctx context.Context, evs []*Event) {
+	if len(evs) == 0 {
+		return
+	}
+	pipe := r.events.kv.Pipeline()
+	cmds := make([]*redis.IntCmd, len(evs))
+	for i, ev := range evs {
+		b, _ := json.Marshal(struct {
+			*Event
+			To []string `json:"to,omitempty"`
+		}{ev, ev.To})
+		cmds[i] = pipe.Publish(ctx, r.channel(), "e:"+string(b))
+	}
+	_, _ = pipe.Exec(ctx)
+	for i, cmd := range cmds {
+		if cmd.Err() != nil {
+			r.deliver(evs[i])
+		}
 	}
 }
 

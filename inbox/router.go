@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,12 @@ type router struct {
 	lineIDs  []string
 	versions map[string]int64 // line id → updated_at, to notice changes made elsewhere
 	listed   time.Time
+	// order is held from a script's run until its routing-log rows have
+	// their time and id: the sweep and routing run side by side, and a
+	// conversation's timeout must not sort after the offer that follows it.
+	order sync.Mutex
+	// presenceAt is when the sweep last looked for vanished operators.
+	presenceAt time.Time
 }
 
 func newRouter(rt *Routing) *router {
@@ -67,16 +74,17 @@ func (r *router) release(ctx context.Context, lineID, convID string) error {
 	return releaseScript.Run(ctx, r.routing.kv, r.keys(lineID), convID, string(line.Mode)).Err()
 }
 
+// run routes the lines that changed. Expiring offers and checking
+// presence run beside it in their own goroutine (sweepLoop): a slow sweep
+// (many lines, a busy Redis, the routing log's writes) must not hold up
+// the offer an operator waits for after a close.
 func (r *router) run(ctx context.Context) {
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
+	go r.sweepLoop(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-r.wake:
-		case <-tick.C:
-			r.sweep(ctx)
 		}
 		r.mu.Lock()
 		dirty := r.dirty
@@ -86,6 +94,24 @@ func (r *router) run(ctx context.Context) {
 			if err := r.route(ctx, lineID); err != nil && !isCanceled(err) {
 				r.routing.log.Warn("routing failed; retrying on the next sweep", "line", lineID, "err", err)
 			}
+		}
+	}
+}
+
+// presenceEvery is how often the sweep looks for operators whose
+// heartbeats stopped: their keys live 35 s, so 2 s more is nothing, and
+// checking every 0.5 s cost a round trip per operator each time.
+const presenceEvery = 2 * time.Second
+
+func (r *router) sweepLoop(ctx context.Context) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			r.sweep(ctx)
 		}
 	}
 }
@@ -127,26 +153,40 @@ func (r *router) sweep(ctx context.Context) {
 		}
 		r.versions, r.listed = versions, time.Now()
 	}
-	r.routing.presence.checkPresence(ctx)
+	if time.Since(r.presenceAt) >= presenceEvery {
+		r.routing.presence.checkPresence(ctx)
+		r.presenceAt = time.Now()
+	}
+	var logs []routingRow
+	var gone []*Event
 	for _, id := range r.lineIDs {
 		line, err := r.routing.lineByID(ctx, id)
 		if err != nil {
 			continue
 		}
+		r.order.Lock()
 		res, err := expireScript.Run(ctx, r.routing.kv, r.keys(id), time.Now().UnixMilli(), string(line.Mode)).StringSlice()
 		if err != nil {
+			r.order.Unlock()
 			continue
 		}
 		for i := 0; i+1 < len(res); i += 2 {
 			for _, op := range strings.Split(res[i+1], ",") {
-				r.routing.logRouting(ctx, res[i], id, "timeout", op, map[string]any{"timeout_s": line.OfferTimeoutS})
-				r.routing.events.ephemeral(ctx, &Event{Kind: EvOfferGone, LineID: id, ConversationID: res[i], At: time.Now(), To: []string{op},
+				logs = append(logs, newRoutingRow(res[i], id, "timeout", op, map[string]any{"timeout_s": line.OfferTimeoutS}))
+				gone = append(gone, &Event{Kind: EvOfferGone, LineID: id, ConversationID: res[i], At: time.Now(), To: []string{op},
 					Data: map[string]any{"reason": "timeout"}})
 			}
 		}
+		r.order.Unlock()
 		r.mu.Lock()
 		r.dirty[id] = true
 		r.mu.Unlock()
+	}
+	r.routing.events.ephemeralAll(ctx, gone)
+	logRoutingRows(ctx, r.routing.db, r.routing.log, logs)
+	select {
+	case r.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -161,10 +201,14 @@ func (r *router) route(ctx context.Context, lineID string) error {
 	}
 	now := time.Now()
 	deadline := now.Add(time.Duration(line.OfferTimeoutS) * time.Second)
+	r.order.Lock()
 	res, err := routeScript.Run(ctx, r.routing.kv, r.keys(lineID), now.UnixMilli(), deadline.UnixMilli(), string(line.Mode), 200).StringSlice()
 	if err != nil {
+		r.order.Unlock()
 		return fmt.Errorf("inbox: route: %w", err)
 	}
+	logs := make([]routingRow, 0, len(res)/3)
+	offers := make([]*Event, 0, len(res)/3)
 	for i := 0; i+2 < len(res); i += 3 {
 		conv, csv, reason := res[i], res[i+1], res[i+2]
 		why, skippedCSV, _ := strings.Cut(reason, ";")
@@ -174,13 +218,21 @@ func (r *router) route(ctx context.Context, lineID string) error {
 				skipped[op] = st
 			}
 		}
-		ops := strings.Split(csv, ",")
 		r.routing.metric.routed.WithLabelValues("offered").Inc()
-		r.routing.logRouting(ctx, conv, lineID, "offered", csv, map[string]any{"mode": line.Mode, "rule": why, "skipped": skipped,
-			"deadline": deadline.UnixMilli()})
-		r.routing.events.ephemeral(ctx, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: ops,
+		logs = append(logs, newRoutingRow(conv, lineID, "offered", csv, map[string]any{"mode": line.Mode, "rule": why, "skipped": skipped,
+			"deadline": deadline.UnixMilli()}))
+		offers = append(offers, &Event{Kind: EvOffer, LineID: lineID, ConversationID: conv, At: now, To: strings.Split(csv, ","),
 			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
-		r.routing.alertOffer(line, conv, ops)
+	}
+	r.order.Unlock()
+	// The operators hear of their offers first, in one round trip, then
+	// the log is written in one statement: the rows carry the moment of
+	// the decision (taken above), so they sort before the accept that an
+	// offer may bring back before they are written.
+	r.routing.events.ephemeralAll(ctx, offers)
+	logRoutingRows(ctx, r.routing.db, r.routing.log, logs)
+	for _, ev := range offers {
+		r.routing.alertOffer(line, ev.ConversationID, ev.To)
 	}
 	return nil
 }
@@ -188,9 +240,46 @@ func (r *router) route(ctx context.Context, lineID string) error {
 // logRouting records a routing decision and why it was made: the
 // explainable routing log supervisors read.
 func (c *core) logRouting(ctx context.Context, convID, lineID, decision, operatorID string, reason map[string]any) {
-	b, _ := json.Marshal(reason)
-	if _, err := c.db.ExecContext(ctx, `INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, uuid.Must(uuid.NewV7()).String(), convID, lineID, db.Now(), decision, operatorID, string(b)); err != nil {
-		c.log.Warn("routing log write failed", "err", err)
+	logRoutingRows(ctx, c.db, c.log, []routingRow{newRoutingRow(convID, lineID, decision, operatorID, reason)})
+}
+
+// routingRow is one row of the routing log, its id and time fixed when
+// the decision is made.
+type routingRow struct {
+	id, convID, lineID, decision, operatorID string
+	at                                       int64
+	reason                                   map[string]any
+}
+
+func newRoutingRow(convID, lineID, decision, operatorID string, reason map[string]any) routingRow {
+	return routingRow{id: uuid.Must(uuid.NewV7()).String(), convID: convID, lineID: lineID, decision: decision,
+		operatorID: operatorID, at: db.Now(), reason: reason}
+}
+
+// routingLogChunk keeps one INSERT's parameters (7 a row) well below
+// both databases' limits.
+const routingLogChunk = 500
+
+// logRoutingRows writes rows in multi-row INSERTs: a routing pass that
+// offers 200 conversations costs one statement, not 200 transactions.
+func logRoutingRows(ctx context.Context, d *db.DB, log *slog.Logger, rows []routingRow) {
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), routingLogChunk)]
+		rows = rows[len(chunk):]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO inbox_routing_log (id, conversation_id, line_id, at, decision, operator_id, reason) VALUES `)
+		args := make([]any, 0, len(chunk)*7)
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			b, _ := json.Marshal(r.reason)
+			args = append(args, r.id, r.convID, r.lineID, r.at, r.decision, r.operatorID, string(b))
+		}
+		if _, err := d.ExecContext(ctx, sb.String(), args...); err != nil {
+			log.Warn("routing log write failed", "rows", len(chunk), "err", err)
+		}
 	}
 }

@@ -263,3 +263,55 @@ func TestQueueAlert(t *testing.T) {
 		t.Fatalf("alerted conversation is %s", status)
 	}
 }
+
+// TestRoutingLogBatch: a routing pass that offers several conversations
+// writes their log rows together, and a sweep that expires several offers
+// likewise; each conversation still has its own rows, with the same
+// decisions and reasons as when they were written one by one.
+func TestRoutingLogBatch(t *testing.T) {
+	r := newRouteFixture(t, inbox.Evenly, 5)
+	ctx := context.Background()
+	var convs []string
+	for i := range 3 {
+		convs = append(convs, r.newConv(t, fmt.Sprintf("batch%d", i)))
+	}
+	eventually(t, "three waiting", func() bool { return queueLen(t, r.fixture.n, r.line.ID) == 3 })
+	// a comes online alone: one pass offers all three to a.
+	r.presence(t, 0, inbox.Online)
+	for _, c := range convs {
+		if got := r.offeredTo(t, c); !same(got, 0) {
+			t.Fatalf("%s offered to %v, want a", c, got)
+		}
+	}
+	logOf := func(conv string) []inbox.RoutingEntry {
+		log, err := r.fixture.n.Inbox.Conversations.RoutingLog(ctx, r.fixture.n.System, conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	a, b, c := r.ops[0].ID, r.ops[1].ID, r.ops[2].ID
+	// Nobody accepts: the 5-second offers lapse together, and nobody else
+	// is there to take them (a let them time out, b and c are offline).
+	for _, conv := range convs {
+		var log []inbox.RoutingEntry
+		eventually(t, "offer and timeout logged for "+conv, func() bool { log = logOf(conv); return len(log) >= 2 })
+		if len(log) != 2 {
+			t.Fatalf("%s: %d rows, want offered and timeout: %+v", conv, len(log), log)
+		}
+		off, out := log[0], log[1]
+		if off.Decision != "offered" || off.OperatorID != a || off.Reason["mode"] != "evenly" || off.Reason["rule"] != "evenly" {
+			t.Fatalf("%s: offer row %+v", conv, off)
+		}
+		skipped, _ := off.Reason["skipped"].(map[string]any)
+		if len(skipped) != 2 || skipped[b] != "offline" || skipped[c] != "offline" {
+			t.Fatalf("%s: skipped %v, want b and c offline", conv, off.Reason["skipped"])
+		}
+		if dl, _ := off.Reason["deadline"].(float64); int64(dl) < off.At+4000 || int64(dl) > off.At+6000 {
+			t.Fatalf("%s: deadline %v for an offer made at %d with a 5 s timeout", conv, off.Reason["deadline"], off.At)
+		}
+		if out.Decision != "timeout" || out.OperatorID != a || out.Reason["timeout_s"] != float64(5) || out.At < off.At {
+			t.Fatalf("%s: timeout row %+v after %+v", conv, out, off)
+		}
+	}
+}

@@ -110,6 +110,17 @@ func (h *eventHandlers) httpWebSocket(w http.ResponseWriter, r *http.Request, p 
 	refresh := time.NewTicker(30 * time.Second)
 	defer refresh.Stop()
 	for {
+		// What is aimed at this operator alone (an offer) goes before the
+		// lists' events already waiting.
+		select {
+		case ev := <-c.Urgent():
+			if err := h.writeBatch(ctx, conn, c, ev, c.Urgent(), &sent); err != nil {
+				return
+			}
+			continue
+		default:
+		}
+		var err error
 		select {
 		case <-ctx.Done():
 			conn.Close(websocket.StatusNormalClosure, "")
@@ -122,37 +133,47 @@ func (h *eventHandlers) httpWebSocket(w http.ResponseWriter, r *http.Request, p 
 			return
 		case <-refresh.C:
 			_ = h.Events.RefreshClient(ctx, c)
+		case ev := <-c.Urgent():
+			err = h.writeBatch(ctx, conn, c, ev, c.Urgent(), &sent)
 		case ev := <-c.Events():
-			// Under load several events wait: they go out in one frame.
-			batch := []*Event{ev}
-		more:
-			for len(batch) < 256 {
-				select {
-				case ev := <-c.Events():
-					batch = append(batch, ev)
-				default:
-					break more
-				}
-			}
-			fresh := batch[:0]
-			for _, ev := range batch {
-				if ev.Seq != 0 && ev.Seq <= sent {
-					continue
-				}
-				if ev.Kind == EvLinesChanged {
-					_ = h.Events.RefreshClient(ctx, c)
-				}
-				fresh = append(fresh, ev)
-				sent = max(sent, ev.Seq)
-			}
-			if err := h.writeEvents(ctx, conn, fresh); err != nil {
-				if ctx.Err() == nil { // not the console leaving nor the hub stopping
-					log.Info("console socket dropped: events could not be written", "err", err, "seq", sent)
-				}
-				return
-			}
+			err = h.writeBatch(ctx, conn, c, ev, c.Events(), &sent)
+		}
+		if err != nil {
+			return
 		}
 	}
+}
+
+// writeBatch sends ev and whatever else waits in from (up to 256) in one
+// frame, skipping committed events the socket already sent.
+func (h *eventHandlers) writeBatch(ctx context.Context, conn *websocket.Conn, c *Client, ev *Event, from <-chan *Event, sent *int64) error {
+	// Under load several events wait: they go out in one frame.
+	batch := []*Event{ev}
+more:
+	for len(batch) < 256 {
+		select {
+		case ev := <-from:
+			batch = append(batch, ev)
+		default:
+			break more
+		}
+	}
+	fresh := batch[:0]
+	for _, ev := range batch {
+		if ev.Seq != 0 && ev.Seq <= *sent {
+			continue
+		}
+		if ev.Kind == EvLinesChanged {
+			_ = h.Events.RefreshClient(ctx, c)
+		}
+		fresh = append(fresh, ev)
+		*sent = max(*sent, ev.Seq)
+	}
+	err := h.writeEvents(ctx, conn, fresh)
+	if err != nil && ctx.Err() == nil { // not the console leaving nor the hub stopping
+		httpapi.Logger(ctx).Info("console socket dropped: events could not be written", "err", err, "seq", *sent)
+	}
+	return err
 }
 
 // writeEvents sends one event as an "event" frame, several as one
