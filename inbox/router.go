@@ -263,6 +263,14 @@ const routingLogChunk = 500
 // logRoutingRows writes rows in multi-row INSERTs: a routing pass that
 // offers 200 conversations costs one statement, not 200 transactions.
 func logRoutingRows(ctx context.Context, d *db.DB, log *slog.Logger, rows []routingRow) {
+	if err := insertRoutingRows(ctx, d, rows); err != nil {
+		log.Warn("routing log write failed", "rows", len(rows), "err", err)
+	}
+}
+
+// insertRoutingRows is logRoutingRows inside a caller's transaction: an
+// assignment and its row commit together or not at all.
+func insertRoutingRows(ctx context.Context, ex db.Execer, rows []routingRow) error {
 	for len(rows) > 0 {
 		chunk := rows[:min(len(rows), routingLogChunk)]
 		rows = rows[len(chunk):]
@@ -278,8 +286,9 @@ func logRoutingRows(ctx context.Context, d *db.DB, log *slog.Logger, rows []rout
 			b, _ := json.Marshal(r.reason)
 			args = append(args, r.id, r.convID, r.lineID, r.at, r.decision, r.operatorID, string(b))
 		}
-		if _, err := d.ExecContext(ctx, sb.String(), args...); err != nil {
-			log.Warn("routing log write failed", "rows", len(chunk), "err", err)
+		if _, err := ex.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("inbox: routing log: %w", err)
 		}
 	}
+	return nil
 }

@@ -88,7 +88,10 @@ func (rt *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op str
 // a loser undoes its Redis side.
 func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
 	var conv Conversation
-	err := rt.write(ctx, func(tx db.Execer, w *txw) error {
+	// Grouped like replies and closes: a crowd taking and handing over at
+	// once shares transactions instead of queueing one commit each, and
+	// the routing log's row commits with the assignment it explains.
+	err := rt.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
 		if decision == "transferred" || decision == "taken_over" {
@@ -129,7 +132,7 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			ev.AssigneeID = r.conv.AssigneeID
 			w.add(ev)
 		}
-		return nil
+		return insertRoutingRows(ctx, tx, []routingRow{newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)})
 	})
 	if err != nil {
 		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
@@ -137,7 +140,6 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 		}
 		return Conversation{}, err
 	}
-	rt.logRouting(ctx, r.conv.ID, r.line.ID, decision, op, data)
 	return conv, nil
 }
 
