@@ -132,7 +132,7 @@ func runCrowd(ctx context.Context, t *target, unitID string, ids, tokens []strin
 		wg.Wait()
 		return time.Since(start).Seconds(), int(fails.Load())
 	}
-	var refused atomic.Int64
+	var refused, toldTwice atomic.Int64
 	res.take, _ = burst(func(i int) bool {
 		// Both operators of pair p try the pair's first conversation first,
 		// then its second: each conversation is contested, each operator
@@ -145,7 +145,7 @@ func runCrowd(ctx context.Context, t *target, unitID string, ids, tokens []strin
 			code, err := t.call(ctx, tokens[i], "POST", "/api/v1/inbox/conversations/"+convs[c]+"/take", nil, nil)
 			if err == nil {
 				if !owner[c].CompareAndSwap(0, int32(i+1)) {
-					res.double++ // two operators were told they hold it
+					toldTwice.Add(1) // two operators were told they hold it
 				}
 				return true
 			}
@@ -157,6 +157,7 @@ func runCrowd(ctx context.Context, t *target, unitID string, ids, tokens []strin
 		}
 		return false
 	})
+	res.double += int(toldTwice.Load())
 	fmt.Fprintf(os.Stderr, "crowd: %d takes (%d refused as taken) in %.2f s\n", n, refused.Load(), res.take)
 	// The holder of conversation c hands it to the other operator of the pair.
 	holder := func(c int) int { return int(owner[c].Load()) - 1 }
