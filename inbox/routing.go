@@ -91,7 +91,17 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	// Grouped like replies and closes: a crowd taking and handing over at
 	// once shares transactions instead of queueing one commit each, and
 	// the routing log's row commits with the assignment it explains.
-	err := rt.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	write := rt.writeGrouped
+	if rt.db.Dialect == db.Postgres && decision != "transferred" && decision != "taken_over" {
+		// A take is contested: on PostgreSQL the loser's UPDATE waits for
+		// the winner's row lock, which a group holds until its last write
+		// commits (a crowd of 1,200 took 11.9 s grouped, 4.7 s alone).
+		// SQLite has one writer, so there is no lock to wait for.
+		write = func(ctx context.Context, fn func(context.Context, db.Execer, *txw) error) error {
+			return rt.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
+		}
+	}
+	err := write(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
 		if decision == "transferred" || decision == "taken_over" {
