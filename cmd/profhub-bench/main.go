@@ -30,8 +30,10 @@ func main() {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
-	if path := os.Getenv("PROFHUB_BENCH_CPUPROFILE"); path != "" {
-		// The hub runs in this process, so the profile shows both sides.
+	if path := os.Getenv("PROFHUB_BENCH_CPUPROFILE"); path != "" && os.Args[1] != "hub" {
+		// The client's profile; with --in-process it shows the hub too.
+		// A hub of its own inherits the variable and must not write the
+		// same file: PROFHUB_BENCH_PPROF profiles it.
 		f, err := os.Create(path)
 		if err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
