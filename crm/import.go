@@ -106,6 +106,7 @@ func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt
 	t, batches, readErr := readTableBatches(rctx, r, opt.Format)
 	rep := ImportReport{DryRun: opt.DryRun, Rows: []ImportRow{}}
 	var cols []string
+	cache := &importCache{units: units}
 	log := newUndoLog(opt.BatchID)
 	for b := range batches {
 		if cols == nil {
@@ -113,7 +114,7 @@ func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt
 				return ImportReport{}, err
 			}
 		}
-		if err := s.importBatch(ctx, c, sc, b, cols, units, opt, log, &rep); err != nil {
+		if err := s.importBatch(ctx, c, sc, b, cols, cache, opt, log, &rep); err != nil {
 			return rep, err
 		}
 		if opt.Progress != nil {

@@ -69,15 +69,31 @@ func newImportBatch(sc access.Scope, units map[string]string, defUnit string) *i
 		byCard: map[string]string{}, byPhone: map[string][]string{}, byNameBirth: map[string][]string{}}
 }
 
+// importCache holds what every batch of an import needs and the import
+// reads once: the scope's units by name, and the member custom fields
+// with their units' paths. Reading the fields (and, for a field of one
+// subtree, every unit's path) per batch of 2,000 rows repeated the same
+// queries 127 times for the reference file.
+type importCache struct {
+	units  map[string]string
+	custom []CustomField
+	paths  map[string]string
+	loaded bool // custom and paths are read
+}
+
 func (s *Importer) importBatch(ctx context.Context, c *importConn, sc access.Scope, t tableBatch, cols []string,
-	units map[string]string, opt ImportOptions, log *undoLog, rep *ImportReport) error {
+	cache *importCache, opt ImportOptions, log *undoLog, rep *ImportReport) error {
 	var items []*importItem
 	err := c.apply(ctx, len(t.rows), func(tx *sql.Tx) error {
-		b := newImportBatch(sc, units, opt.UnitID)
-		var err error
-		if b.custom, b.paths, err = importCustom(ctx, tx, sc, cols); err != nil {
-			return err
+		b := newImportBatch(sc, cache.units, opt.UnitID)
+		if !cache.loaded {
+			var err error
+			if cache.custom, cache.paths, err = importCustom(ctx, tx, sc, cols); err != nil {
+				return err
+			}
+			cache.loaded = true
 		}
+		b.custom, b.paths = cache.custom, cache.paths
 		for i, row := range t.rows {
 			b.read(t.lines[i], cols, row)
 		}

@@ -61,7 +61,16 @@ func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilt
 	if err := sc.Require(access.ReadDirectory); err != nil {
 		return MemberPage{}, err
 	}
-	where, args, err := memberWhere(ctx, s.db, sc, f)
+	// A one-word search on PostgreSQL finds its members' ids once: they
+	// are both the total and the page's candidates (wordIDs).
+	ids, counted, err := wordIDs(ctx, s.db, sc, f)
+	if err != nil {
+		return MemberPage{}, err
+	}
+	if counted && ids == nil {
+		ids = []string{}
+	}
+	where, args, err := memberWhereIDs(ctx, s.db, sc, f, ids)
 	if err != nil {
 		return MemberPage{}, err
 	}
@@ -90,7 +99,9 @@ func (s *Members) ListMembers(ctx context.Context, sc access.Scope, f MemberFilt
 	if !strings.Contains(where, "u.") {
 		countFrom = ` FROM crm_members m `
 	}
-	if n, ok, err := wordCount(ctx, s.db, sc, f); err != nil {
+	if counted {
+		page.Total = len(ids)
+	} else if n, ok, err := wordCount(ctx, s.db, sc, f); err != nil {
 		return MemberPage{}, err
 	} else if ok {
 		page.Total = n
@@ -195,6 +206,12 @@ func orderBy(cols []string, desc bool) string {
 // written, rather than "($n = ” OR …)" for each: with 254,000 members the
 // planners choose their indexes far better on the conditions that remain.
 func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter) (string, []any, error) {
+	return memberWhereIDs(ctx, q, sc, f, nil)
+}
+
+// memberWhereIDs is memberWhere with the ids a one-word search selects,
+// when wordIDs found them (nil: not looked up).
+func memberWhereIDs(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter, ids []string) (string, []any, error) {
 	lo, hi := sc.PathRange()
 	args := []any{lo, hi}
 	conds := []string{"u.path >= $1 AND u.path < $2"}
@@ -223,7 +240,9 @@ func memberWhere(ctx context.Context, q *db.DB, sc access.Scope, f MemberFilter)
 	default:
 		return "", nil, valid.Errorf("archived", "archived", "archived must be only, all or empty")
 	}
-	if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
+	if ids != nil {
+		conds = append(conds, idsArray(ids, arg))
+	} else if cond, err := searchCondition(ctx, q, strings.TrimSpace(f.Query), arg); err != nil {
 		return "", nil, err
 	} else if cond != "" {
 		conds = append(conds, cond)
@@ -456,7 +475,15 @@ func wordMatches(ctx context.Context, q *db.DB, word string, arg func(any) strin
 	case len(ids) == 0:
 		return "1 = 0", nil
 	}
-	return "m.id = ANY(" + arg(ids) + ")", nil
+	return idsArray(ids, arg), nil
+}
+
+// idsArray names members by their ids in one array parameter (PostgreSQL).
+func idsArray(ids []string, arg func(any) string) string {
+	if len(ids) == 0 {
+		return "1 = 0"
+	}
+	return "m.id = ANY(" + arg(ids) + ")"
 }
 
 // maxExactMatches bounds the cards an exact search (phone, e-mail, card

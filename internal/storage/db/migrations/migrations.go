@@ -34,6 +34,7 @@ var goMigrations = []goMigration{
 	privacy,
 	searchDocsByConversation,
 	crmMemberIndexes,
+	crmMemberIDName,
 }
 
 // goMigration is a migration whose statements are run in one transaction,
