@@ -20,19 +20,17 @@ func (ev *Event) SystemCode() string {
 	if ev.Kind != EvMessage || !bytes.Contains(ev.raw, []byte(`"system"`)) {
 		return ""
 	}
-	var p struct {
-		Message struct {
-			Direction string `json:"direction"`
-			Text      string `json:"text"`
-		} `json:"message"`
+	var m struct {
+		Direction string `json:"direction"`
+		Text      string `json:"text"`
 	}
-	if json.Unmarshal(ev.raw, &p) != nil || p.Message.Direction != DirSystem {
+	if storedMessage(ev.raw, &m) != nil || m.Direction != DirSystem {
 		return ""
 	}
 	var body struct {
 		Event string `json:"event"`
 	}
-	_ = json.Unmarshal([]byte(p.Message.Text), &body)
+	_ = json.Unmarshal([]byte(m.Text), &body)
 	return body.Event
 }
 

@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -138,7 +137,7 @@ func (e *SearchIndex) searchState(ctx context.Context) (searchState, error) {
 // later. A gap before the first event means the log was trimmed past the
 // cursor: the walk of inbox_messages starts over to find what was missed.
 func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT seq, kind, payload FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, st.eventSeq, searchBatch)
+	rows, err := e.db.QueryContext(ctx, `SELECT seq, kind, conversation_id, payload FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, st.eventSeq, searchBatch)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: search events: %w", err)
 	}
@@ -148,39 +147,32 @@ func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, err
 	next, n, gap := st.eventSeq, 0, false
 	for rows.Next() {
 		var seq int64
-		var kind string
+		var kind, convID string
 		var payload []byte
-		if err := rows.Scan(&seq, &kind, &payload); err != nil {
+		if err := rows.Scan(&seq, &kind, &convID, &payload); err != nil {
 			return 0, fmt.Errorf("inbox: search events: %w", err)
 		}
 		if n == 0 && seq > st.eventSeq+1 {
 			gap = true
 		}
 		n, next = n+1, seq
-		if kind == EvConversation {
-			var p struct {
-				ConversationID string `json:"conversation_id"`
-			}
-			if json.Unmarshal(payload, &p) == nil && p.ConversationID != "" {
-				changed = append(changed, p.ConversationID)
-			}
+		if kind == EvConversation && convID != "" {
+			changed = append(changed, convID)
 		}
 		if kind != EvMessage {
 			continue
 		}
-		var p struct {
-			Message *struct {
-				ID             string    `json:"id"`
-				ConversationID string    `json:"conversation_id"`
-				Direction      string    `json:"direction"`
-				Text           string    `json:"text"`
-				CreatedAt      time.Time `json:"created_at"`
-			} `json:"message"`
+		// Only the message part of the payload is decoded (event_payload.go).
+		var m struct {
+			ID             string    `json:"id"`
+			ConversationID string    `json:"conversation_id"`
+			Direction      string    `json:"direction"`
+			Text           string    `json:"text"`
+			CreatedAt      time.Time `json:"created_at"`
 		}
-		if json.Unmarshal(payload, &p) != nil || p.Message == nil || !searchable(p.Message.Direction, p.Message.Text) {
+		if storedMessage(payload, &m) != nil || m.ID == "" || !searchable(m.Direction, m.Text) {
 			continue
 		}
-		m := p.Message
 		docs = append(docs, searchDoc{messageID: m.ID, conversationID: m.ConversationID, text: m.Text, createdAt: m.CreatedAt.UnixMilli()})
 	}
 	if err := rows.Err(); err != nil {

@@ -211,6 +211,9 @@ func (ev *Event) MessageSeq() int64 {
 	if ev.Kind != EvMessage || len(ev.raw) == 0 {
 		return 0
 	}
+	if seq, ok := messageHead(ev.raw, ev.ConversationID); ok {
+		return seq
+	}
 	var p struct {
 		Message struct {
 			Seq int64 `json:"seq"`
