@@ -91,26 +91,83 @@ func (rt *Routing) rebuildLine(ctx context.Context, lineID string) error {
 	for op, n := range load {
 		pipe.HSet(ctx, ks[4], op, n)
 	}
-	if err := rt.mirrorOperators(ctx, pipe, line); err != nil {
+	wrote, err := rt.mirrorOperators(ctx, pipe, line)
+	if err != nil {
 		return err
 	}
-	_, err = pipe.Exec(ctx)
-	return err
+	if _, err = pipe.Exec(ctx); err != nil {
+		return err
+	}
+	return recheckMirror(ctx, rt.core, line, wrote)
 }
 
 // mirrorOperators writes a line's operators, capacities and live presence
-// into its Redis keys (inside the caller's pipeline).
-func (rt *Routing) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) error {
+// into its Redis keys (inside the caller's pipeline). It answers the
+// presence it read, for recheckMirror once the pipeline ran.
+func (rt *Routing) mirrorOperators(ctx context.Context, pipe redis.Pipeliner, line Line) (map[string]string, error) {
 	ks := rt.router.keys(line.ID)
+	states, err := livePresences(ctx, rt.core, line.Operators)
+	if err != nil {
+		return nil, err
+	}
 	pipe.Del(ctx, ks[5], ks[6], ks[3])
 	for _, o := range line.Operators {
 		pipe.ZAdd(ctx, ks[6], redisZ(float64(o.Position), o.UserID))
 		pipe.HSet(ctx, ks[5], o.UserID, o.CapacityIn(line))
-		status, err := rt.livePresence(ctx, o.UserID)
-		if err != nil {
-			return err
+		pipe.HSet(ctx, ks[3], o.UserID, states[o.UserID])
+	}
+	return states, nil
+}
+
+// mirrorReadHook, when a test sets it, runs between the mirror's reading
+// of live presence and its write.
+var mirrorReadHook func()
+
+// livePresences reads the operators' live presence in one round trip.
+func livePresences(ctx context.Context, c *core, ops []LineOperator) (map[string]string, error) {
+	pipe := c.kv.Pipeline()
+	cmds := make([]*redis.StringCmd, len(ops))
+	for i, o := range ops {
+		cmds[i] = pipe.Get(ctx, c.aliveKey(o.UserID))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isNil(err) {
+		return nil, err
+	}
+	out := make(map[string]string, len(ops))
+	for i, o := range ops {
+		v, err := cmds[i].Result()
+		switch {
+		case isNil(err):
+			v = Offline
+		case err != nil:
+			return nil, err
 		}
-		pipe.HSet(ctx, ks[3], o.UserID, status)
+		out[o.UserID] = v
+	}
+	if mirrorReadHook != nil {
+		mirrorReadHook()
+	}
+	return out, nil
+}
+
+// recheckMirror repairs what a mirror's write undid: an operator whose
+// presence changed between the mirror's read and its write (the console
+// going online just as the line was first listed) was set back to the
+// state read before, and no kick would ever bring them offers. Reading
+// again after the write and writing what changed closes that window: a
+// later change writes the line's hash itself.
+func recheckMirror(ctx context.Context, c *core, line Line, wrote map[string]string) error {
+	now, err := livePresences(ctx, c, line.Operators)
+	if err != nil {
+		return err
+	}
+	ks := c.router.keys(line.ID)
+	for op, st := range now {
+		if wrote[op] != st {
+			if err := c.kv.HSet(ctx, ks[3], op, st).Err(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -121,8 +178,11 @@ func (rt *Routing) lineChanged(ctx context.Context, lineID string) {
 	line, err := rt.lineByID(ctx, lineID)
 	if err == nil {
 		pipe := rt.kv.TxPipeline()
-		if err = rt.mirrorOperators(ctx, pipe, line); err == nil {
-			_, err = pipe.Exec(ctx)
+		var wrote map[string]string
+		if wrote, err = rt.mirrorOperators(ctx, pipe, line); err == nil {
+			if _, err = pipe.Exec(ctx); err == nil {
+				err = recheckMirror(ctx, rt.core, line, wrote)
+			}
 		}
 	}
 	if err != nil {

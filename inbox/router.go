@@ -32,10 +32,14 @@ type router struct {
 	order sync.Mutex
 	// presenceAt is when the sweep last looked for vanished operators.
 	presenceAt time.Time
+	// logs carries routing passes' log rows to logLoop: written inline,
+	// each pass's INSERT (tens of ms on a busy PostgreSQL) held up the
+	// next pass, and with it every operator freed meanwhile.
+	logs chan []routingRow
 }
 
 func newRouter(rt *Routing) *router {
-	return &router{routing: rt, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
+	return &router{routing: rt, dirty: map[string]bool{}, wake: make(chan struct{}, 1), logs: make(chan []routingRow, 256)}
 }
 
 func (r *router) keys(lineID string) []string {
@@ -80,6 +84,7 @@ func (r *router) release(ctx context.Context, lineID, convID string) error {
 // the offer an operator waits for after a close.
 func (r *router) run(ctx context.Context) {
 	go r.sweepLoop(ctx)
+	go r.logLoop(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,16 +230,58 @@ func (r *router) route(ctx context.Context, lineID string) error {
 			Data: map[string]any{"deadline": deadline.UnixMilli(), "timeout_s": line.OfferTimeoutS}})
 	}
 	r.order.Unlock()
-	// The operators hear of their offers first, in one round trip, then
-	// the log is written in one statement: the rows carry the moment of
-	// the decision (taken above), so they sort before the accept that an
-	// offer may bring back before they are written.
+	// The operators hear of their offers first, in one round trip; the
+	// log is written by logLoop, off the routing path: the rows carry the
+	// moment of the decision (taken above), so they sort before the accept
+	// that an offer may bring back before they are written.
 	r.routing.events.ephemeralAll(ctx, offers)
-	logRoutingRows(ctx, r.routing.db, r.routing.log, logs)
+	r.logLater(ctx, logs)
 	for _, ev := range offers {
 		r.routing.alertOffer(line, ev.ConversationID, ev.To)
 	}
 	return nil
+}
+
+// logLater hands a pass's log rows to logLoop; when it lags far behind
+// they are written here, which slows routing down to the log's pace
+// rather than letting rows pile up in memory.
+func (r *router) logLater(ctx context.Context, rows []routingRow) {
+	if len(rows) == 0 {
+		return
+	}
+	select {
+	case r.logs <- rows:
+	default:
+		logRoutingRows(ctx, r.routing.db, r.routing.log, rows)
+	}
+}
+
+// logLoop writes the routing log for the passes, in their order, joining
+// the rows of passes that queued meanwhile into one INSERT. The rows carry
+// the moment of each decision, so writing them later changes no order; at
+// shutdown what is queued is still written.
+func (r *router) logLoop(ctx context.Context) {
+	wctx := context.WithoutCancel(ctx)
+	for {
+		var rows []routingRow
+		select {
+		case rows = <-r.logs:
+		case <-ctx.Done():
+		}
+	more:
+		for len(rows) < routingLogChunk*4 {
+			select {
+			case more := <-r.logs:
+				rows = append(rows, more...)
+			default:
+				break more
+			}
+		}
+		logRoutingRows(wctx, r.routing.db, r.routing.log, rows)
+		if ctx.Err() != nil && len(r.logs) == 0 {
+			return
+		}
+	}
 }
 
 // logRouting records a routing decision and why it was made: the
