@@ -169,10 +169,15 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
+		// A write's savepoint is released in the same round trip as the
+		// next one is set (both engines take the two statements in one
+		// call without arguments): on PostgreSQL each is a round trip
+		// that the whole group waits for.
+		release := ""
 		for i, p := range group {
 			p.w, p.err = newTxw(), nil
 			sp := fmt.Sprintf("w%d", i)
-			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+			if _, err := sqlTx.ExecContext(ctx, release+"SAVEPOINT "+sp); err != nil {
 				return err
 			}
 			if err := p.fn(ctx, tx, p.w); err != nil {
@@ -184,7 +189,10 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error
 				}
 				p.w, p.err = nil, err
 			}
-			if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+			release = "RELEASE SAVEPOINT " + sp + "; "
+		}
+		if release != "" {
+			if _, err := sqlTx.ExecContext(ctx, release); err != nil {
 				return err
 			}
 		}

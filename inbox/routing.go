@@ -68,6 +68,15 @@ func (rt *Routing) Take(ctx context.Context, sc access.Scope, convID string) (Co
 
 // assignTo gives the conversation to op in Redis, then in SQL.
 func (rt *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op string, force bool, decision string, data map[string]any) (Conversation, error) {
+	if r.conv.Status == StatusWaiting {
+		// a waiting conversation may be contested: decided here, before
+		// Redis's queue and the group writer see a loser
+		release, ok := rt.claimTake(ctx, r.conv.ID)
+		if !ok {
+			return Conversation{}, ErrNotWaiting
+		}
+		defer release()
+	}
 	f := "0"
 	if force {
 		f = "1"
@@ -90,18 +99,11 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	var conv Conversation
 	// Grouped like replies and closes: a crowd taking and handing over at
 	// once shares transactions instead of queueing one commit each, and
-	// the routing log's row commits with the assignment it explains.
-	write := rt.writeGrouped
-	if rt.db.Dialect == db.Postgres && decision != "transferred" && decision != "taken_over" {
-		// A take is contested: on PostgreSQL the loser's UPDATE waits for
-		// the winner's row lock, which a group holds until its last write
-		// commits (a crowd of 1,200 took 11.9 s grouped, 4.7 s alone).
-		// SQLite has one writer, so there is no lock to wait for.
-		write = func(ctx context.Context, fn func(context.Context, db.Execer, *txw) error) error {
-			return rt.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
-		}
-	}
-	err := write(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	// the routing log's row commits with the assignment it explains. A
+	// contested take was decided before (claimTake), so on PostgreSQL no
+	// loser waits here for a winner's row lock, held until its group
+	// commits.
+	err := rt.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		cond := `status = 'waiting'`
 		if decision == "transferred" || decision == "taken_over" {
