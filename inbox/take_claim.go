@@ -23,6 +23,9 @@ const takeClaimTTL = 30 * time.Second
 // cost speed, never a double assignment. ok is false when someone else
 // holds the claim; release must be called once the write is answered.
 func (rt *Routing) claimTake(ctx context.Context, convID string) (release func(), ok bool) {
+	if !rt.redisUsable() {
+		return func() {}, true // Redis is away: SQL decides alone, without a timeout per take
+	}
 	key := rt.kv.Key("take", convID)
 	mine := uuid.NewString() // this request's, so a release frees no other claim
 	won, err := rt.kv.SetNX(ctx, key, mine, takeClaimTTL).Result()
