@@ -161,15 +161,16 @@ func recheckMirror(ctx context.Context, c *core, line Line, wrote map[string]str
 	if err != nil {
 		return err
 	}
-	ks := c.router.keys(line.ID)
+	changed := map[string]any{}
 	for op, st := range now {
 		if wrote[op] != st {
-			if err := c.kv.HSet(ctx, ks[3], op, st).Err(); err != nil {
-				return err
-			}
+			changed[op] = st
 		}
 	}
-	return nil
+	if len(changed) == 0 {
+		return nil
+	}
+	return c.kv.HSet(ctx, c.router.keys(line.ID)[3], changed).Err()
 }
 
 // lineChanged is called after a line's settings or operators change.
