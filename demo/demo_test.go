@@ -67,12 +67,20 @@ func TestFillOnRunningNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Today's conversations; the past weeks' are the reports' (history.go).
-	byStatus, today := map[string]int{}, 0
+	byStatus, today, due := map[string]int{}, 0, 0
 	for _, c := range convs {
 		if time.Since(c.CreatedAt) < 24*time.Hour {
 			byStatus[c.Status]++
 			today++
+			if !c.ResolutionDueAt.IsZero() {
+				due++
+			}
 		}
+	}
+	// Both lines promise service levels, so today's conversations are due
+	// (the legal line's only within its working hours: some may not be).
+	if due == 0 {
+		t.Errorf("no demo conversation has a resolution due time")
 	}
 	if today != 8 || byStatus[inbox.StatusClosed] != 1 || byStatus[inbox.StatusActive] != 4 || byStatus[inbox.StatusWaiting] != 3 {
 		t.Errorf("demo conversations by status: %v", byStatus)

@@ -44,6 +44,10 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	hot := inbox.DefaultLine()
 	hot.Name, hot.UnitID, hot.Mode = "Горячая линия федерации", u["root"].ID, inbox.Evenly
 	hot.WelcomeReply = "Здравствуйте! Вы написали на горячую линию Федерации профсоюзов. Оператор ответит в течение рабочего дня."
+	// Service levels as the federation promises them: an answer within
+	// the hour and the question settled within the working day; lawyers
+	// answer within half a day and settle within a week (40 hours).
+	hot.FirstResponseTargetMin, hot.ResolutionTargetMin = 60, 480
 	if err := d.addLine(ctx, "hot", hot, "Сайт федерации — форма обращений", "operator1", "operator2"); err != nil {
 		return err
 	}
@@ -55,6 +59,7 @@ func fillInbox(ctx context.Context, e Env, sc access.Scope, u Units) error {
 	}
 	legal.OffHoursReply = "Здравствуйте! Юристы федерации отвечают по будням с 9:00 до 18:00 по московскому времени. " +
 		"Ваш вопрос сохранён, мы ответим в первый рабочий час."
+	legal.FirstResponseTargetMin, legal.ResolutionTargetMin = 240, 2400
 	if err := d.addLine(ctx, "legal", legal, "Приложение «Мой профсоюз»", "operator2", "executor"); err != nil {
 		return err
 	}
