@@ -97,11 +97,18 @@ func (h WorkingHours) AddWorkingMinutes(from time.Time, n int) time.Time {
 // WorkingMinutes counts the whole minutes of working time between from
 // and to (0 when to is not after from).
 func (h WorkingHours) WorkingMinutes(from, to time.Time) int {
+	return int(h.WorkingDuration(from, to) / time.Minute)
+}
+
+// WorkingDuration is the working time between from and to (0 when to is
+// not after from): what the reports count a first response and a
+// resolution in, as the service levels do.
+func (h WorkingHours) WorkingDuration(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
 	}
 	if h.alwaysOpen() {
-		return int(to.Sub(from) / time.Minute)
+		return to.Sub(from)
 	}
 	var sum time.Duration
 	h.eachSpan(from, func(s span) bool {
@@ -111,7 +118,7 @@ func (h WorkingHours) WorkingMinutes(from, to time.Time) int {
 		sum += minTime(s.to, to).Sub(s.from)
 		return true
 	})
-	return int(sum / time.Minute)
+	return sum
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -92,3 +92,33 @@ func TestAggregateBreakdowns(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateWorkingTime: a question left on Friday evening and
+// answered on Monday morning waited the line's working minutes, not the
+// weekend; a line without hours counts every minute.
+func TestAggregateWorkingTime(t *testing.T) {
+	week := &WorkingHours{TZ: "UTC", Week: map[string][]Period{}}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+		week.Week[d] = []Period{{From: "09:00", To: "18:00"}}
+	}
+	at := func(day, h, m int) int64 { return time.Date(2026, 11, day, h, m, 0, 0, time.UTC).UnixMilli() }
+	friday := statsRow{id: "f", lineID: "L", status: StatusClosed, hours: week,
+		created: at(13, 17, 0), firstResponse: at(16, 9, 30), closed: at(16, 10, 0)}
+	always := statsRow{id: "a", lineID: "A", status: StatusClosed,
+		created: at(13, 17, 0), firstResponse: at(13, 17, 1), closed: at(13, 17, 2)}
+	for _, c := range []struct {
+		name                  string
+		rows                  []statsRow
+		first, work, resolved float64 // median seconds
+	}{
+		{"hours", []statsRow{friday}, 90 * 60, 120 * 60, (64*60 + 60) * 60},
+		{"no hours", []statsRow{always}, 60, 120, 120},
+	} {
+		st := aggregate(c.rows, StatsFilter{From: time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 17, 0, 0, 0, 0, time.UTC), Loc: time.UTC})
+		tot := st.Total
+		if tot.FirstResponseWork.MedianS != c.first || tot.ResolutionWork.MedianS != c.work || tot.Resolution.MedianS != c.resolved {
+			t.Errorf("%s: first response at work %+v, resolution at work %+v, resolution %+v",
+				c.name, tot.FirstResponseWork, tot.ResolutionWork, tot.Resolution)
+		}
+	}
+}

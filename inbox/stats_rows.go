@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/profhub/profhub/internal/security/access"
@@ -16,6 +17,10 @@ type statsRow struct {
 	created, queued, assigned, firstResponse, closed     int64
 	in, out                                              int
 	slaBreaches                                          int // see slaBreaches
+	// hours are the line's, shared by its rows: the working-time timings
+	// count in them; nil counts every minute.
+	hours                             *WorkingHours
+	firstResponseWork, resolutionWork int64 // ms, set by countWorkingTime
 }
 
 // statsWhere selects the report's conversations: visible to the caller
@@ -45,21 +50,32 @@ func (ss *Statistics) rows(ctx context.Context, sc access.Scope, f StatsFilter) 
 	where, args := statsWhere(sc, f)
 	rows, err := ss.db.QueryContext(ctx, `SELECT c.id, c.line_id, l.name, c.assignee_id, COALESCE(us.full_name, ''), c.status, c.spam,
 		c.channel_id, ch.name, ch.kind,
-		c.rating, c.created_at, c.queued_at, c.assigned_at, c.first_response_at, c.closed_at, c.sla_breaches`+statsFrom+`
+		c.rating, c.created_at, c.queued_at, c.assigned_at, c.first_response_at, c.closed_at, c.sla_breaches, l.hours`+statsFrom+`
 		JOIN inbox_lines l ON l.id = c.line_id LEFT JOIN users us ON us.id = c.assignee_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: stats: %w", err)
 	}
 	var out []statsRow
 	byID := map[string]int{}
+	hoursOf := map[string]*WorkingHours{}
 	for rows.Next() {
 		var r statsRow
+		var hours string
 		if err := rows.Scan(&r.id, &r.lineID, &r.lineName, &r.assignee, &r.assigneeName, &r.status, &r.spam,
 			&r.channelID, &r.channelName, &r.channelKind, &r.rating,
-			&r.created, &r.queued, &r.assigned, &r.firstResponse, &r.closed, &r.slaBreaches); err != nil {
+			&r.created, &r.queued, &r.assigned, &r.firstResponse, &r.closed, &r.slaBreaches, &hours); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("inbox: stats: %w", err)
 		}
+		h, seen := hoursOf[r.lineID]
+		if !seen {
+			h = new(WorkingHours)
+			// Hours the line store wrote; unreadable ones count every
+			// minute, as a line without hours does.
+			_ = json.Unmarshal([]byte(hours), h)
+			hoursOf[r.lineID] = h
+		}
+		r.hours = h
 		byID[r.id] = len(out)
 		out = append(out, r)
 	}

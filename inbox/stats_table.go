@@ -77,6 +77,8 @@ var statsColumns = func() []statsColumn {
 	cols = append(cols, timingColumns("wait", "Ожидание", func(f Figures) Timing { return f.Wait })...)
 	cols = append(cols, timingColumns("handling", "Обработка", func(f Figures) Timing { return f.Handling })...)
 	cols = append(cols, timingColumns("resolution", "Решение", func(f Figures) Timing { return f.Resolution })...)
+	cols = append(cols, timingColumns("first_response_work", "Первый ответ в рабочее время", func(f Figures) Timing { return f.FirstResponseWork })...)
+	cols = append(cols, timingColumns("resolution_work", "Решение в рабочее время", func(f Figures) Timing { return f.ResolutionWork })...)
 	cols = append(cols,
 		statsColumn{"rating_avg", "Средняя оценка", "rating", func(f Figures) any {
 			if f.Rated == 0 {

@@ -117,6 +117,12 @@ func newStatsWorld(t *testing.T) *twoUnits {
 
 const statsPeriod = "/api/v1/inbox/stats?from=2026-11-01&to=2026-11-02"
 
+// sameAtWork gives f's working-time timings for a line without hours,
+// which counts every minute.
+func sameAtWork(f *inbox.Figures) {
+	f.FirstResponseWork, f.ResolutionWork = f.FirstResponse, f.Resolution
+}
+
 func TestStatsFigures(t *testing.T) {
 	w := newStatsWorld(t)
 	var st inbox.Stats
@@ -129,6 +135,7 @@ func TestStatsFigures(t *testing.T) {
 		Handling:      inbox.Timing{Count: 2, AvgS: 315, MedianS: 90, P90S: 540},
 		Resolution:    inbox.Timing{Count: 2, AvgS: 350, MedianS: 100, P90S: 600},
 		RatingAvg:     3.67, Rated: 3, Ratings: [5]int{0, 1, 0, 1, 1}}
+	sameAtWork(&want) // the test's lines have no hours
 	if st.Total != want {
 		t.Errorf("total\n got %+v\nwant %+v", st.Total, want)
 	}
@@ -145,6 +152,9 @@ func TestStatsFigures(t *testing.T) {
 			Wait: inbox.Timing{Count: 1, AvgS: 10, MedianS: 10, P90S: 10}, Handling: inbox.Timing{Count: 1, AvgS: 90, MedianS: 90, P90S: 90},
 			Resolution: inbox.Timing{Count: 1, AvgS: 100, MedianS: 100, P90S: 100}, RatingAvg: 2, Rated: 1, Ratings: [5]int{0, 1, 0, 0, 0}}},
 	}
+	for i := range days {
+		sameAtWork(&days[i].Figures)
+	}
 	if !slices.Equal(st.Days, days) {
 		t.Errorf("days\n got %+v\nwant %+v", st.Days, days)
 	}
@@ -152,6 +162,7 @@ func TestStatsFigures(t *testing.T) {
 		Missed: 1, Closed: 2, MessagesIn: 2, MessagesOut: 1, FirstResponse: inbox.Timing{Count: 1, AvgS: 120, MedianS: 120, P90S: 120},
 		Wait: inbox.Timing{Count: 2, AvgS: 35, MedianS: 10, P90S: 60}, Handling: inbox.Timing{Count: 2, AvgS: 315, MedianS: 90, P90S: 540},
 		Resolution: inbox.Timing{Count: 2, AvgS: 350, MedianS: 100, P90S: 600}, RatingAvg: 3.5, Rated: 2, Ratings: [5]int{0, 1, 0, 0, 1}}}
+	sameAtWork(&op1.Figures)
 	if got := names(st); got != hostileName+"|Борисов Борис|Петров Пётр" {
 		t.Errorf("operators %s", got)
 	} else if st.Operators[2] != op1 {
@@ -283,7 +294,9 @@ func TestStatsXLSX(t *testing.T) {
 		{"По дням", "L1", "Первый ответ, медиана, с"},
 		{"По дням", "M1", "Первый ответ, 90%, с"},
 		{"По дням", "T1", "Решение, среднее, с"},
-		{"По дням", "AC1", "Оценка 5"},
+		{"По дням", "W1", "Первый ответ в рабочее время, среднее, с"},
+		{"По дням", "Z1", "Решение в рабочее время, среднее, с"},
+		{"По дням", "AI1", "Оценка 5"},
 		{"По дням", "A2", "2026-11-01"},
 		{"По дням", "B2", "3"},
 		{"По дням", "J2", "3"},
@@ -297,10 +310,12 @@ func TestStatsXLSX(t *testing.T) {
 		{"По дням", "B4", "6"},
 		{"По дням", "H4", "0"}, // no conversation here missed a target
 		{"По дням", "T4", "350"},
-		{"По дням", "W4", "3.67"},
-		{"По дням", "X4", "3"},
-		{"По дням", "Z4", "1"},  // one rating of 2
-		{"По дням", "AC4", "1"}, // one of 5
+		{"По дням", "W4", "76.67"}, // the lines have no hours: working time is all time
+		{"По дням", "Z4", "350"},
+		{"По дням", "AC4", "3.67"},
+		{"По дням", "AD4", "3"},
+		{"По дням", "AF4", "1"}, // one rating of 2
+		{"По дням", "AI4", "1"}, // one of 5
 		{"По операторам", "A1", "Оператор"},
 		{"По операторам", "A2", "'" + hostileName},
 		{"По операторам", "A4", "Петров Пётр"},

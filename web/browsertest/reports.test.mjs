@@ -29,7 +29,13 @@ await run('reports', async (browser, current) => {
   check(await page.locator('#chart-heat rect.heat-cell').count() === 7 * 24, 'the heat map has 7 × 24 cells');
   check(await page.locator('#chart-hours rect').count() === 24, 'a bar per hour');
   check(await page.locator('#chart-weekdays rect').count() === 7, 'a bar per weekday');
-  check(await page.locator('#timings tr[data-timing]').count() === 4, 'four times: first response, wait, handling, resolution');
+  check(await page.locator('#timings tr[data-timing]').count() === 6,
+    'six times: first response, wait, handling, resolution, and the first and the resolution in working time');
+  // The lawyers' line works weekdays 9 to 18: its conversations waited
+  // fewer working hours than calendar ones, so the medians differ.
+  const median = async (key) => (await page.locator('#timings tr[data-timing=' + key + '] td').nth(2).textContent()).trim();
+  check(await median('resolution_work') !== await median('resolution'),
+    'the resolution in working time differs from the calendar one: ' + await median('resolution_work') + ' / ' + await median('resolution'));
   const avg = await page.locator('#rating-avg').textContent();
   check(/Средняя оценка: \d/.test(avg), 'the average rating: ' + avg);
   for (const id of ['lines', 'operators', 'kinds', 'channels', 'days']) {
@@ -38,7 +44,8 @@ await run('reports', async (browser, current) => {
   check(await page.locator('#table-operators tr').count() === 4, 'three operators answered: ' + await page.locator('#table-operators tr').count());
   check((await page.locator('#table-lines tr.total').textContent()).includes('Итого'), 'the lines table has its total');
   const head = await page.locator('#table-lines th').allTextContents();
-  check(head.includes('Нарушений SLA') && head.includes('Решение, медиана, с'), 'the columns: ' + head.join('|'));
+  check(head.includes('Нарушений SLA') && head.includes('Решение, медиана, с') &&
+    head.includes('Решение в рабочее время, медиана, с'), 'the columns: ' + head.join('|'));
   await shoot(page, 'reports', { fullPage: true });
 
   // A filter by operator narrows the report.

@@ -140,7 +140,8 @@
     var head = el('tr');
     ['', t('rep_mean'), t('rep_median'), t('rep_p90'), t('rep_count')].forEach(function (h, i) { head.appendChild(el('th', i ? 'num' : '', h)); });
     tb.appendChild(head);
-    [['first_response', 'first_response'], ['wait', 'wait_time'], ['handling', 'handling'], ['resolution', 'rep_resolution']].forEach(function (p) {
+    [['first_response', 'first_response'], ['wait', 'wait_time'], ['handling', 'handling'], ['resolution', 'rep_resolution'],
+     ['first_response_work', 'rep_first_work'], ['resolution_work', 'rep_resolution_work']].forEach(function (p) {
       var x = total[p[0]], tr = el('tr');
       tr.setAttribute('data-timing', p[0]);
       tr.appendChild(el('td', '', t(p[1])));
