@@ -11,8 +11,8 @@ import (
 )
 
 // BenchmarkReportYear: the year's report of 100,000 conversations (each
-// with a question and an answer) on two lines, four channels and twenty
-// operators, as the reports page asks for it.
+// with a question and an answer) on two lines, one with working hours,
+// four channels and twenty operators, as the reports page asks for it.
 //
 //	go test ./inbox -run '^$' -bench ReportYear -benchtime 3x
 func BenchmarkReportYear(b *testing.B) {
@@ -23,6 +23,12 @@ func BenchmarkReportYear(b *testing.B) {
 	for i := range 2 {
 		l := inbox.DefaultLine()
 		l.Name, l.UnitID = fmt.Sprintf("Линия %d", i+1), n.System.UnitID
+		if i == 0 { // weekdays 9 to 18: the working-time timings walk its days
+			l.Hours = inbox.WorkingHours{Week: map[string][]inbox.Period{}}
+			for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+				l.Hours.Week[d] = []inbox.Period{{From: "09:00", To: "18:00"}}
+			}
+		}
 		line, err := n.Inbox.Lines.Create(ctx, n.System, l)
 		if err != nil {
 			b.Fatal(err)
