@@ -16,12 +16,12 @@ import (
 	"github.com/profhub/profhub/mailing/mailingtest"
 )
 
-// A member's letter reaches a real Dovecot mailbox, the operator answers
-// and closes, and the rating request leaves through SMTP with five links
-// to the public page: following a link (as a mail scanner does) rates
-// nothing, posting the form rates, a forged link is refused.
-func TestRatingLinksInLetter(t *testing.T) {
-	e := newRatingEnv(t)
+// ratingLetter: a member's letter reaches a real Dovecot mailbox, the
+// operator answers and closes, and the rating request leaves through
+// SMTP; it returns the conversation and the letter's five links as
+// (number, URL) pairs.
+func ratingLetter(t *testing.T, e *ratingEnv) (string, [][]string) {
+	t.Helper()
 	ctx := context.Background()
 	mbox := dovecottest.Start(t, "hotline")
 	sink, err := mailingtest.Start("")
@@ -48,10 +48,24 @@ func TestRatingLinksInLetter(t *testing.T) {
 	e.answerAndClose(t, conv)
 	waitFor(t, "the rating letter", func() bool { return strings.Contains(plainText(t, sink.Raw(member)), "/rate/") })
 	body := plainText(t, sink.Raw(member))
-	links := regexp.MustCompile(`(?m)^([1-5]) — (\S+/rate/\S+)\r?$`).FindAllStringSubmatch(body, -1)
-	if len(links) != 5 || !strings.HasPrefix(links[3][2], e.n.Server.URL+"/rate/") || !strings.HasSuffix(links[3][2], "?r=4") {
+	found := regexp.MustCompile(`(?m)^([1-5]) — (\S+/rate/\S+)\r?$`).FindAllStringSubmatch(body, -1)
+	if len(found) != 5 || !strings.HasPrefix(found[3][2], e.n.Server.URL+"/rate/") || !strings.HasSuffix(found[3][2], "?r=4") {
 		t.Fatalf("links in the letter: %q", body)
 	}
+	links := make([][]string, len(found))
+	for i, f := range found {
+		links[i] = f[1:]
+	}
+	return conv, links
+}
+
+// A member's letter reaches a real Dovecot mailbox, the operator answers
+// and closes, and the rating request leaves through SMTP with five links
+// to the public page: following a link (as a mail scanner does) rates
+// nothing, posting the form rates, a forged link is refused.
+func TestRatingLinksInLetter(t *testing.T) {
+	e := newRatingEnv(t)
+	conv, links := ratingLetter(t, e)
 
 	get := func(u string) (int, string) {
 		resp, err := http.Get(u)
@@ -62,14 +76,14 @@ func TestRatingLinksInLetter(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	code, page := get(links[3][2])
+	code, page := get(links[3][1])
 	if code != 200 || !regexp.MustCompile(`value="4" required checked`).MatchString(page) {
 		t.Fatalf("GET the link = %d %s", code, page)
 	}
 	if r, _ := e.rating(t, conv); r != 0 {
 		t.Fatalf("following the link rated %d", r)
 	}
-	pageURL := strings.TrimSuffix(links[3][2], "?r=4")
+	pageURL := strings.TrimSuffix(links[3][1], "?r=4")
 	tok := strings.TrimPrefix(pageURL, e.n.Server.URL+"/rate/")
 	forged := e.n.Server.URL + "/rate/" + tok[:strings.LastIndexByte(tok, '.')] + ".AAAAAAAAAAAAAA"
 	if code, _ := get(forged); code != http.StatusNotFound {
