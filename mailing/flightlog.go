@@ -40,6 +40,18 @@ type flightLog struct {
 	path string
 	kv   *kv.Client // PostgreSQL: the list
 	key  string
+
+	// reqs carries the connections' lines to one writer (writeLoop), which
+	// joins what several connections ask for at once into one write: one
+	// RPUSH round trip (or one write(2)) serves up to every connection.
+	reqs chan flightReq
+	done chan struct{}
+}
+
+// flightReq is lines to append; done gets the write's result.
+type flightReq struct {
+	lines []byte
+	done  chan error
 }
 
 // flightLogs open, apply and remove the campaigns' flight logs.
@@ -55,14 +67,14 @@ func (s *flightLogs) open(ctx context.Context, campaignID string) (*flightLog, e
 	if err != nil {
 		return nil, err
 	}
+	l := &flightLog{path: path, reqs: make(chan flightReq, 64), done: make(chan struct{})}
 	if path == "" {
-		return &flightLog{kv: s.kv, key: s.kv.Key("mailing", "flight", "{"+campaignID+"}")}, nil
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
+		l.kv, l.key = s.kv, s.kv.Key("mailing", "flight", "{"+campaignID+"}")
+	} else if l.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
 		return nil, fmt.Errorf("mailing: flight log: %w", err)
 	}
-	return &flightLog{f: f, path: path}, nil
+	go l.writeLoop(ctx)
+	return l, nil
 }
 
 // path is where a campaign's flight log file lives, or "" when
@@ -85,9 +97,45 @@ func note(b []byte, event byte, seq int64) []byte {
 	return append(b, '\n')
 }
 
+// send hands lines to the writer; the returned channel gets the result
+// once they are written (or not). lines must not change until then.
+func (l *flightLog) send(lines []byte, done chan error) <-chan error {
+	l.reqs <- flightReq{lines: lines, done: done}
+	return done
+}
+
+// writeLoop writes what the connections send, each time all that is
+// waiting at once, until close. A connection waits for its own lines
+// anyway (its letter may not go before), so joining them delays none.
+func (l *flightLog) writeLoop(ctx context.Context) {
+	defer close(l.done)
+	var buf []byte
+	var waiting []chan error
+	for req := range l.reqs {
+		buf = append(buf[:0], req.lines...)
+		waiting = append(waiting[:0], req.done)
+	more:
+		for {
+			select {
+			case req, ok := <-l.reqs:
+				if !ok {
+					break more
+				}
+				buf = append(buf, req.lines...)
+				waiting = append(waiting, req.done)
+			default:
+				break more
+			}
+		}
+		err := l.write(ctx, buf)
+		for _, d := range waiting {
+			d <- err
+		}
+	}
+}
+
 // write appends lines. They are short and written with one call on an
-// O_APPEND file (or one RPUSH), so connections writing at once do not
-// interleave.
+// O_APPEND file (or one RPUSH), so a crash can cut only the last line.
 func (l *flightLog) write(ctx context.Context, lines []byte) error {
 	var err error
 	if l.f != nil {
@@ -131,7 +179,10 @@ func (l *flightLog) empty(ctx context.Context) error {
 	return nil
 }
 
+// close ends the writer; no connection may send after it.
 func (l *flightLog) close() {
+	close(l.reqs)
+	<-l.done
 	if l.f != nil {
 		_ = l.f.Close()
 	}
