@@ -11,11 +11,6 @@ type flightRecorder struct {
 	j       *job
 	out     chan<- outcome
 	pending []byte
-	done    chan error // the flight log's answers, one at a time
-}
-
-func newFlightRecorder(j *job, out chan<- outcome) *flightRecorder {
-	return &flightRecorder{j: j, out: out, done: make(chan error, 1)}
 }
 
 // begin records that it is about to go; the letter may go once wait
@@ -23,12 +18,9 @@ func newFlightRecorder(j *job, out chan<- outcome) *flightRecorder {
 // happen between the two.
 func (r *flightRecorder) begin(it item) (wait func() error) {
 	r.pending = note(r.pending, 'm', it.seq)
-	done := r.j.flight.send(r.pending, r.done)
-	return func() error {
-		err := <-done
-		r.pending = r.pending[:0]
-		return err
-	}
+	err := r.j.flight.write(r.j.ctx, r.pending)
+	r.pending = r.pending[:0]
+	return func() error { return err }
 }
 
 // settle takes the letter's outcome.
@@ -55,7 +47,7 @@ func (r *flightRecorder) idle() {
 	if len(r.pending) == 0 {
 		return
 	}
-	if err := <-r.j.flight.send(r.pending, r.done); err != nil {
+	if err := r.j.flight.write(r.j.ctx, r.pending); err != nil {
 		r.j.r.log.Error("campaign flight log not written", "campaign", r.j.id, "err", err)
 	}
 	r.pending = r.pending[:0]

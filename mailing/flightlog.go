@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
@@ -41,17 +42,20 @@ type flightLog struct {
 	kv   *kv.Client // PostgreSQL: the list
 	key  string
 
-	// reqs carries the connections' lines to one writer (writeLoop), which
-	// joins what several connections ask for at once into one write: one
-	// RPUSH round trip (or one write(2)) serves up to every connection.
-	reqs chan flightReq
-	done chan struct{}
+	// The connections' lines that arrive while one write is under way
+	// wait for the next, which one of them makes for all: one RPUSH
+	// round trip (or one write(2)) serves every connection waiting.
+	mu      sync.Mutex
+	cond    *sync.Cond // on mu: a write ended
+	writing bool
+	next    *flightBatch
 }
 
-// flightReq is lines to append; done gets the write's result.
-type flightReq struct {
+// flightBatch is the lines of one write and, once made, its result.
+type flightBatch struct {
 	lines []byte
-	done  chan error
+	done  bool
+	err   error
 }
 
 // flightLogs open, apply and remove the campaigns' flight logs.
@@ -67,13 +71,13 @@ func (s *flightLogs) open(ctx context.Context, campaignID string) (*flightLog, e
 	if err != nil {
 		return nil, err
 	}
-	l := &flightLog{path: path, reqs: make(chan flightReq, 64), done: make(chan struct{})}
+	l := &flightLog{path: path}
+	l.cond = sync.NewCond(&l.mu)
 	if path == "" {
 		l.kv, l.key = s.kv, s.kv.Key("mailing", "flight", "{"+campaignID+"}")
 	} else if l.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
 		return nil, fmt.Errorf("mailing: flight log: %w", err)
 	}
-	go l.writeLoop(ctx)
 	return l, nil
 }
 
@@ -97,46 +101,37 @@ func note(b []byte, event byte, seq int64) []byte {
 	return append(b, '\n')
 }
 
-// send hands lines to the writer; the returned channel gets the result
-// once they are written (or not). lines must not change until then.
-func (l *flightLog) send(lines []byte, done chan error) <-chan error {
-	l.reqs <- flightReq{lines: lines, done: done}
-	return done
-}
-
-// writeLoop writes what the connections send, each time all that is
-// waiting at once, until close. A connection waits for its own lines
-// anyway (its letter may not go before), so joining them delays none.
-func (l *flightLog) writeLoop(ctx context.Context) {
-	defer close(l.done)
-	var buf []byte
-	var waiting []chan error
-	for req := range l.reqs {
-		buf = append(buf[:0], req.lines...)
-		waiting = append(waiting[:0], req.done)
-	more:
-		for {
-			select {
-			case req, ok := <-l.reqs:
-				if !ok {
-					break more
-				}
-				buf = append(buf, req.lines...)
-				waiting = append(waiting, req.done)
-			default:
-				break more
-			}
-		}
-		err := l.write(ctx, buf)
-		for _, d := range waiting {
-			d <- err
-		}
-	}
-}
-
-// write appends lines. They are short and written with one call on an
-// O_APPEND file (or one RPUSH), so a crash can cut only the last line.
+// write appends lines and returns once they are written, with those of
+// the other connections that wait meanwhile. A connection waits for its
+// own lines anyway (its letter may not go before), so joining them
+// delays none.
 func (l *flightLog) write(ctx context.Context, lines []byte) error {
+	l.mu.Lock()
+	if l.next == nil {
+		l.next = &flightBatch{}
+	}
+	b := l.next
+	b.lines = append(b.lines, lines...)
+	for l.writing && !b.done {
+		l.cond.Wait()
+	}
+	if b.done {
+		l.mu.Unlock()
+		return b.err
+	}
+	l.writing, l.next = true, nil
+	l.mu.Unlock()
+	err := l.put(ctx, b.lines)
+	l.mu.Lock()
+	b.done, b.err, l.writing = true, err, false
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	return err
+}
+
+// put appends lines with one call on an O_APPEND file (or one RPUSH), so
+// a crash can cut only the last line.
+func (l *flightLog) put(ctx context.Context, lines []byte) error {
 	var err error
 	if l.f != nil {
 		_, err = l.f.Write(lines)
@@ -179,10 +174,7 @@ func (l *flightLog) empty(ctx context.Context) error {
 	return nil
 }
 
-// close ends the writer; no connection may send after it.
 func (l *flightLog) close() {
-	close(l.reqs)
-	<-l.done
 	if l.f != nil {
 		_ = l.f.Close()
 	}

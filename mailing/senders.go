@@ -189,7 +189,7 @@ func (set *senderSet) prepareEmail(j *job, it *item, fl *filledLetter, out chan<
 func (set *senderSet) emailWorker(j *job, a *accountSender, q <-chan item, out chan<- outcome) {
 	conn := &smtpConn{acc: a.acc}
 	defer conn.close()
-	rec := newFlightRecorder(j, out)
+	rec := &flightRecorder{j: j, out: out}
 	defer rec.idle()
 	buf := new(bytes.Buffer)
 	fl := &filledLetter{}
