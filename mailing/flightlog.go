@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/profhub/profhub/internal/storage/db"
 	"github.com/profhub/profhub/internal/storage/kv"
@@ -40,6 +41,21 @@ type flightLog struct {
 	path string
 	kv   *kv.Client // PostgreSQL: the list
 	key  string
+
+	// The connections' lines that arrive while one write is under way
+	// wait for the next, which one of them makes for all: one RPUSH
+	// round trip (or one write(2)) serves every connection waiting.
+	mu      sync.Mutex
+	cond    *sync.Cond // on mu: a write ended
+	writing bool
+	next    *flightBatch
+}
+
+// flightBatch is the lines of one write and, once made, its result.
+type flightBatch struct {
+	lines []byte
+	done  bool
+	err   error
 }
 
 // flightLogs open, apply and remove the campaigns' flight logs.
@@ -55,14 +71,14 @@ func (s *flightLogs) open(ctx context.Context, campaignID string) (*flightLog, e
 	if err != nil {
 		return nil, err
 	}
+	l := &flightLog{path: path}
+	l.cond = sync.NewCond(&l.mu)
 	if path == "" {
-		return &flightLog{kv: s.kv, key: s.kv.Key("mailing", "flight", "{"+campaignID+"}")}, nil
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
+		l.kv, l.key = s.kv, s.kv.Key("mailing", "flight", "{"+campaignID+"}")
+	} else if l.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
 		return nil, fmt.Errorf("mailing: flight log: %w", err)
 	}
-	return &flightLog{f: f, path: path}, nil
+	return l, nil
 }
 
 // path is where a campaign's flight log file lives, or "" when
@@ -85,10 +101,37 @@ func note(b []byte, event byte, seq int64) []byte {
 	return append(b, '\n')
 }
 
-// write appends lines. They are short and written with one call on an
-// O_APPEND file (or one RPUSH), so connections writing at once do not
-// interleave.
+// write appends lines and returns once they are written, with those of
+// the other connections that wait meanwhile. A connection waits for its
+// own lines anyway (its letter may not go before), so joining them
+// delays none.
 func (l *flightLog) write(ctx context.Context, lines []byte) error {
+	l.mu.Lock()
+	if l.next == nil {
+		l.next = &flightBatch{}
+	}
+	b := l.next
+	b.lines = append(b.lines, lines...)
+	for l.writing && !b.done {
+		l.cond.Wait()
+	}
+	if b.done {
+		l.mu.Unlock()
+		return b.err
+	}
+	l.writing, l.next = true, nil
+	l.mu.Unlock()
+	err := l.put(ctx, b.lines)
+	l.mu.Lock()
+	b.done, b.err, l.writing = true, err, false
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	return err
+}
+
+// put appends lines with one call on an O_APPEND file (or one RPUSH), so
+// a crash can cut only the last line.
+func (l *flightLog) put(ctx context.Context, lines []byte) error {
 	var err error
 	if l.f != nil {
 		_, err = l.f.Write(lines)

@@ -1,8 +1,12 @@
 package mailing
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -36,5 +40,46 @@ func TestReadFlightLog(t *testing.T) {
 				t.Errorf("marked %s, want %s", got, tc.marked)
 			}
 		})
+	}
+}
+
+// Connections writing at once have their lines joined into fewer writes;
+// each line is written once and whole, and each write returns only after
+// its own lines are in the file.
+func TestFlightLogJoinsWrites(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "flight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &flightLog{f: f, path: f.Name()}
+	l.cond = sync.NewCond(&l.mu)
+	defer l.close()
+	const conns, letters = 8, 300
+	var wg sync.WaitGroup
+	for c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range letters {
+				seq := int64(c*letters + i + 1)
+				if err := l.write(context.Background(), note(nil, 'm', seq)); err != nil {
+					t.Error(err)
+					return
+				}
+				if b, _ := os.ReadFile(f.Name()); !strings.Contains(string(b), string(note(nil, 'm', seq))) {
+					t.Errorf("write of %d returned before its line was written", seq)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	_, marked, err := readFlightLog(func() io.Reader { b, _ := os.ReadFile(f.Name()); return strings.NewReader(string(b)) }())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(f.Name())
+	if len(marked) != conns*letters || strings.Count(string(b), "\n") != conns*letters {
+		t.Fatalf("%d letters marked in %d lines, want %d", len(marked), strings.Count(string(b), "\n"), conns*letters)
 	}
 }
