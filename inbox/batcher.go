@@ -174,8 +174,11 @@ func (b *batcher) commit(batch []*pendingIngest) {
 		close(p.done)
 	}
 	if len(after) > 0 {
-		// The local relay reads the log at once; Redis (the other nodes)
-		// hears of it from tellRedis.
+		// The local readers take the events at once; Redis (the other
+		// nodes) hears of them from tellRedis.
+		for _, w := range after {
+			b.ingestion.events.tail.committed(w.events)
+		}
 		b.ingestion.events.poke()
 		b.after <- after
 	}

@@ -17,22 +17,15 @@ type LoggedEvent struct {
 
 // LoggedAfter is up to limit committed events past seq, in seq order.
 func (es *Events) LoggedAfter(ctx context.Context, seq int64, limit int) ([]LoggedEvent, error) {
-	rows, err := es.db.QueryContext(ctx, `SELECT seq, kind, at, payload FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
+	evs, err := es.events.logAfter(ctx, seq, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []LoggedEvent
-	for rows.Next() {
-		var ev LoggedEvent
-		var at int64
-		if err := rows.Scan(&ev.Seq, &ev.Kind, &at, &ev.Payload); err != nil {
-			return nil, err
-		}
-		ev.At = time.UnixMilli(at)
-		out = append(out, ev)
+	out := make([]LoggedEvent, len(evs))
+	for i, ev := range evs {
+		out[i] = LoggedEvent{Seq: ev.Seq, Kind: ev.Kind, At: ev.At, Payload: ev.raw}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LastLogged is the newest event's seq, 0 when the log is empty.

@@ -26,6 +26,9 @@ type relay struct {
 	// added before that would get cursor 0 as its hello and miss nothing
 	// only by luck.
 	ready chan struct{}
+	// tail is the newest part of the log, handed over by this node's
+	// writers after commit (event_tail.go).
+	tail eventTail
 }
 
 func newRelay(es *Events) *relay {
@@ -131,6 +134,9 @@ func (r *relay) listen(ctx context.Context) {
 func (r *relay) handle(payload string) {
 	switch {
 	case strings.HasPrefix(payload, "w:"):
+		if seq, err := strconv.ParseInt(payload[2:], 10, 64); err == nil {
+			r.tail.announced(seq)
+		}
 		r.poke()
 	case strings.HasPrefix(payload, "e:"):
 		var ev struct {
@@ -194,7 +200,23 @@ func (r *relay) catchUp(ctx context.Context) {
 // eventsAfter reads committed events past seq. What visibility needs comes
 // from columns; the payload stays raw JSON for the sockets.
 func (es *Events) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
-	rows, err := es.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, payload
+	return es.events.logAfter(ctx, seq, limit)
+}
+
+// logAfter reads from the tail what it holds, else from SQL.
+func (r *relay) logAfter(ctx context.Context, seq int64, limit int) ([]*Event, error) {
+	if evs, ok := r.tail.after(seq, limit); ok {
+		return evs, nil
+	}
+	evs, err := r.events.eventsAfterSQL(ctx, seq, limit)
+	if err == nil {
+		r.tail.read(seq, evs, limit)
+	}
+	return evs, err
+}
+
+func (es *Events) eventsAfterSQL(ctx context.Context, seq int64, limit int) ([]*Event, error) {
+	rows, err := es.db.QueryCached(ctx, `SELECT seq, kind, line_id, conversation_id, assignee_id, at, payload
 		FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, err
@@ -204,10 +226,11 @@ func (es *Events) eventsAfter(ctx context.Context, seq int64, limit int) ([]*Eve
 	for rows.Next() {
 		ev := &Event{}
 		var payload []byte
-		if err := rows.Scan(&ev.Seq, &ev.Kind, &ev.LineID, &ev.ConversationID, &ev.AssigneeID, &payload); err != nil {
+		var at int64
+		if err := rows.Scan(&ev.Seq, &ev.Kind, &ev.LineID, &ev.ConversationID, &ev.AssigneeID, &at, &payload); err != nil {
 			return nil, err
 		}
-		ev.raw = payload
+		ev.At, ev.raw = time.UnixMilli(at), payload
 		out = append(out, ev)
 	}
 	return out, rows.Err()

@@ -75,7 +75,7 @@ type SearchIndex struct {
 func (e *SearchIndex) runSearchIndexer(ctx context.Context) {
 	for {
 		start := time.Now()
-		n, err := e.indexSearchStep(ctx)
+		n, err := e.indexSearchStep(ctx, false)
 		if err != nil && !isCanceled(err) {
 			e.log.Warn("search indexer: step failed; retrying", "err", err)
 		}
@@ -93,7 +93,7 @@ func (e *SearchIndex) runSearchIndexer(ctx context.Context) {
 // same within a second; tests and the benchmark call it to not wait.
 func (e *SearchIndex) IndexSearch(ctx context.Context) error {
 	for {
-		n, err := e.indexSearchStep(ctx)
+		n, err := e.indexSearchStep(ctx, true)
 		if err != nil || n == 0 {
 			return err
 		}
@@ -102,15 +102,16 @@ func (e *SearchIndex) IndexSearch(ctx context.Context) error {
 
 // indexSearchStep indexes one batch of the event log and, while the walk
 // of older messages is not done, one batch of it; it returns how many
-// rows it read.
-func (e *SearchIndex) indexSearchStep(ctx context.Context) (int, error) {
+// rows it read. now reads the log from SQL: a caller that must see what
+// another node committed a moment ago cannot wait for its announcement.
+func (e *SearchIndex) indexSearchStep(ctx context.Context, now bool) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st, err := e.searchState(ctx)
 	if err != nil {
 		return 0, err
 	}
-	n, err := e.indexEvents(ctx, st)
+	n, err := e.indexEvents(ctx, st, now)
 	if err != nil || st.backfilled {
 		return n, err
 	}
@@ -136,30 +137,27 @@ func (e *SearchIndex) searchState(ctx context.Context) (searchState, error) {
 // become visible in seq order, so nothing below the cursor can appear
 // later. A gap before the first event means the log was trimmed past the
 // cursor: the walk of inbox_messages starts over to find what was missed.
-func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT seq, kind, conversation_id, payload FROM inbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, st.eventSeq, searchBatch)
+func (e *SearchIndex) indexEvents(ctx context.Context, st searchState, now bool) (int, error) {
+	read := e.events.logAfter
+	if now {
+		read = e.events.events.eventsAfterSQL
+	}
+	evs, err := read(ctx, st.eventSeq, searchBatch)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: search events: %w", err)
 	}
-	defer rows.Close()
 	var docs []searchDoc
 	var changed []string // conversations whose state events passed: their filter lexemes may be stale
 	next, n, gap := st.eventSeq, 0, false
-	for rows.Next() {
-		var seq int64
-		var kind, convID string
-		var payload []byte
-		if err := rows.Scan(&seq, &kind, &convID, &payload); err != nil {
-			return 0, fmt.Errorf("inbox: search events: %w", err)
-		}
-		if n == 0 && seq > st.eventSeq+1 {
+	for _, ev := range evs {
+		if n == 0 && ev.Seq > st.eventSeq+1 {
 			gap = true
 		}
-		n, next = n+1, seq
-		if kind == EvConversation && convID != "" {
-			changed = append(changed, convID)
+		n, next = n+1, ev.Seq
+		if ev.Kind == EvConversation && ev.ConversationID != "" {
+			changed = append(changed, ev.ConversationID)
 		}
-		if kind != EvMessage {
+		if ev.Kind != EvMessage {
 			continue
 		}
 		// Only the message part of the payload is decoded (event_payload.go).
@@ -170,15 +168,11 @@ func (e *SearchIndex) indexEvents(ctx context.Context, st searchState) (int, err
 			Text           string    `json:"text"`
 			CreatedAt      time.Time `json:"created_at"`
 		}
-		if storedMessage(payload, &m) != nil || m.ID == "" || !searchable(m.Direction, m.Text) {
+		if storedMessage(ev.raw, &m) != nil || m.ID == "" || !searchable(m.Direction, m.Text) {
 			continue
 		}
 		docs = append(docs, searchDoc{messageID: m.ID, conversationID: m.ConversationID, text: m.Text, createdAt: m.CreatedAt.UnixMilli()})
 	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("inbox: search events: %w", err)
-	}
-	rows.Close()
 	if n == 0 {
 		return 0, nil
 	}

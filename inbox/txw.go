@@ -108,6 +108,7 @@ func (w *txw) flush(ctx context.Context, tx db.Execer, dialect db.Dialect) error
 			n := len(args)
 			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
 			args = append(args, ev.Seq, ev.At.UnixMilli(), ev.Kind, ev.LineID, ev.ConversationID, ev.AssigneeID, string(payload))
+			ev.raw = payload
 		}
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("inbox: events: %w", err)
@@ -122,6 +123,7 @@ func (w *txw) flush(ctx context.Context, tx db.Execer, dialect db.Dialect) error
 // (so ingest keeps its pace) and a rebuild is requested for when it is back.
 func (c *core) afterCommit(ctx context.Context, w *txw) {
 	if len(w.events) > 0 {
+		c.events.tail.committed(w.events)
 		c.events.poke()
 	}
 	if !c.redisUsable() {

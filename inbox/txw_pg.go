@@ -40,6 +40,7 @@ func (w *txw) flushPostgres(ctx context.Context, tx db.Execer, payloads [][]byte
 	}
 	for i, ev := range w.events {
 		ev.Seq = last - int64(n) + 1 + int64(i)
+		ev.raw = storedJSON(ev.Seq, payloads[i])
 	}
 	return nil
 }
