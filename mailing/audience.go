@@ -185,7 +185,7 @@ func (s *Audience) eachListEntry(ctx context.Context, listID string, fn func(rea
 			p.phones = []string{phone}
 		}
 		p.mailings = func(ch string) bool { return strings.Contains(consents, ","+ch+",") }
-		if err := decodeVars([]byte(vars), &p.vars); err != nil {
+		if err := jsonUnmarshal(vars, &p.vars); err != nil {
 			return err
 		}
 		if err := fn(p); err != nil {

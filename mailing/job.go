@@ -3,6 +3,7 @@ package mailing
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -291,8 +292,7 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 	var skipped []outcome
 	for rows.Next() {
 		var it item
-		var vars sql.RawBytes // read before the next row, so not copied
-		var suppressed string
+		var vars, suppressed string
 		if err := rows.Scan(&it.seq, &it.channel, &it.address, &vars, &it.attempts, &it.again, &suppressed); err != nil {
 			return nil, nil, err
 		}
@@ -300,7 +300,7 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 			skipped = append(skipped, outcome{seq: it.seq, status: RecipientSkipped, reason: "suppressed: " + suppressed})
 			continue
 		}
-		if err := decodeVars(vars, &it.vars); err != nil {
+		if err := json.Unmarshal([]byte(vars), &it.vars); err != nil {
 			skipped = append(skipped, outcome{seq: it.seq, status: RecipientFailed, reason: "bad ledger row"})
 			continue
 		}
