@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,20 +76,15 @@ func TestHelpCentreInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	site := httptest.NewServer(nil)
-	defer site.Close()
+	site, setPage := browsertest.Site(t)
 	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title></head>
+	setPage(fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title></head>
 <body style="font-family:sans-serif;background:#f4f1ea"><h1>Профсоюз работников образования</h1><p>Новости, документы, контакты.</p>
-<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID)
-	site.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(page))
-	})
+<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID))
 
 	script, _ := filepath.Abs("browsertest/help.test.mjs")
 	browsertest.Run(t, browsertest.Script{Name: script, Base: n.Server.URL,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -156,9 +157,12 @@ func TestFailedSendIsVisibleAndRetryable(t *testing.T) {
 	}
 }
 
+// newGoneServer answers every webhook 410 Gone. Its handler is given at
+// the start: one assigned to a listening server races with the goroutines
+// serving requests.
 func newGoneServer(t *testing.T) string {
-	s := newSink(t)
-	s.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) }))
+	t.Cleanup(s.Close)
 	return s.URL
 }
 

@@ -3,7 +3,6 @@ package widget_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -33,22 +32,17 @@ func TestWidgetInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := httptest.NewServer(nil)
-	defer site.Close()
+	site, setPage := browsertest.Site(t)
 	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт",
 		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования",
 			"greeting": "Здравствуйте! Задайте вопрос юристу профсоюза.", "policy_url": site.URL + "/policy"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title>
+	setPage(fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><title>Сайт профсоюза</title>
 <style>body{font-family:serif;background:#fdf6e3} button{all:unset} div{color:red !important}</style></head>
 <body><h1>Профсоюз работников образования</h1><p>Новости, документы, контакты.</p>
-<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID)
-	site.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(page))
-	})
+<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID))
 	other := httptest.NewServer(site.Config.Handler) // same page on an origin the channel does not allow
 	defer other.Close()
 

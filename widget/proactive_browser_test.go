@@ -3,8 +3,6 @@ package widget_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
@@ -33,21 +31,16 @@ func TestProactiveInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := httptest.NewServer(nil)
-	defer site.Close()
+	site, setPage := browsertest.Site(t)
 	ch, _, err := n.Inbox.Channels.Create(ctx, n.System, inbox.NewChannel{LineID: line.ID, Kind: inbox.KindWidget, Name: "Сайт профсоюза",
 		Settings: map[string]string{"allowed_origins": site.URL, "title": "Профсоюз работников образования"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Сайт профсоюза</title>
+	setPage(fmt.Sprintf(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Сайт профсоюза</title>
 <style>body{font-family:serif;background:#fdf6e3;margin:2rem}</style></head>
 <body><h1>Профсоюз работников образования</h1><p>Как вступить в профсоюз: заявление, взносы, льготы членам профсоюза.</p>
-<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID)
-	site.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(page))
-	})
+<script src="%s/widget/v1/widget.js" data-channel="%s" async></script></body></html>`, n.Server.URL, ch.ID))
 
 	script, _ := filepath.Abs("browsertest/proactive.test.mjs")
 	browsertest.Run(t, browsertest.Script{Name: script, Base: n.Server.URL, Env: []string{"SITE_URL=" + site.URL, "PROFHUB_PASSWORD=" + pw}})
