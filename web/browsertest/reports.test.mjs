@@ -31,11 +31,12 @@ await run('reports', async (browser, current) => {
   check(await page.locator('#chart-weekdays rect').count() === 7, 'a bar per weekday');
   check(await page.locator('#timings tr[data-timing]').count() === 6,
     'six times: first response, wait, handling, resolution, and the first and the resolution in working time');
-  // The lawyers' line works weekdays 9 to 18: its conversations waited
-  // fewer working hours than calendar ones, so the medians differ.
-  const median = async (key) => (await page.locator('#timings tr[data-timing=' + key + '] td').nth(2).textContent()).trim();
-  check(await median('resolution_work') !== await median('resolution'),
-    'the resolution in working time differs from the calendar one: ' + await median('resolution_work') + ' / ' + await median('resolution'));
+  // The lawyers' line works weekdays 9 to 18: its conversations of the
+  // evenings and weekends waited fewer working hours than calendar ones,
+  // so the means differ (a median need not move).
+  const mean = async (key) => (await page.locator('#timings tr[data-timing=' + key + '] td').nth(1).textContent()).trim();
+  check(await mean('resolution_work') !== await mean('resolution'),
+    'the resolution in working time differs from the calendar one: ' + await mean('resolution_work') + ' / ' + await mean('resolution'));
   const avg = await page.locator('#rating-avg').textContent();
   check(/Средняя оценка: \d/.test(avg), 'the average rating: ' + avg);
   for (const id of ['lines', 'operators', 'kinds', 'channels', 'days']) {
