@@ -27,19 +27,12 @@ func (a *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Co
 func (a *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
 	err := a.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
-		now := db.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed', closed_at = $2, closed_by = $3, spam = $4,
-			unread = 0, updated_at = $2 WHERE id = $1 AND status <> 'closed'`, r.conv.ID, now, by, spam)
-		if err != nil {
-			return fmt.Errorf("inbox: close: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrClosed
-		}
-		if conv, err = conversationTx(ctx, tx, r.conv.ID); err != nil {
-			return err
-		}
-		if err := systemMessage(ctx, tx, w, &conv, code, map[string]any{"by": by}); err != nil {
+		var err error
+		if a.db.Dialect == db.Postgres {
+			if conv, err = closeOnePG(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
+				return err
+			}
+		} else if conv, err = closeStatements(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
 			return err
 		}
 		ev := convEvent(EvConversation, conv)
@@ -57,6 +50,24 @@ func (a *Actions) closeConversation(ctx context.Context, r role, by, code string
 		return nil
 	})
 	return conv, err
+}
+
+// closeStatements is a close statement by statement (SQLite, where a
+// statement is a function call, not a round trip).
+func closeStatements(ctx context.Context, tx db.Execer, w *txw, convID, by, code string, spam bool) (Conversation, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed', closed_at = $2, closed_by = $3, spam = $4,
+		unread = 0, updated_at = $2 WHERE id = $1 AND status <> 'closed'`, convID, db.Now(), by, spam)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: close: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Conversation{}, ErrClosed
+	}
+	conv, err := conversationTx(ctx, tx, convID)
+	if err != nil {
+		return conv, err
+	}
+	return conv, systemMessage(ctx, tx, w, &conv, code, map[string]any{"by": by})
 }
 
 // Reopen puts a closed conversation back into its line's queue.

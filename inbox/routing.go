@@ -107,29 +107,21 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	// commits.
 	err := rt.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
-		cond := `status = 'waiting'`
+		from := StatusWaiting
 		if decision == "transferred" || decision == "taken_over" {
-			cond = `status = 'active'`
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'active', assignee_id = $2, assigned_at = $3, updated_at = $3
-			WHERE id = $1 AND `+cond, r.conv.ID, op, now)
-		if err != nil {
-			return fmt.Errorf("inbox: assign: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotWaiting
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET last_operator_id = $2 WHERE id = $1`, r.conv.ContactID, op); err != nil {
-			return fmt.Errorf("inbox: assign: %w", err)
-		}
-		if conv, err = conversationTx(ctx, tx, r.conv.ID); err != nil {
-			return err
+			from = StatusActive
 		}
 		d := map[string]any{"operator_id": op, "by": sc.UserID}
 		for k, v := range data {
 			d[k] = v
 		}
-		if err := systemMessage(ctx, tx, w, &conv, decision, d); err != nil {
+		logRow := newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)
+		if rt.db.Dialect == db.Postgres {
+			var err error
+			if conv, err = assignOnePG(ctx, tx, w, r.conv.ID, string(from), op, decision, d, logRow); err != nil {
+				return err
+			}
+		} else if err := assignStatements(ctx, tx, w, r.conv, string(from), op, decision, d, now, &conv); err != nil {
 			return err
 		}
 		w.add(convEvent(EvConversation, conv))
@@ -146,7 +138,10 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			ev.AssigneeID = r.conv.AssigneeID
 			w.add(ev)
 		}
-		return insertRoutingRows(ctx, tx, []routingRow{newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)})
+		if rt.db.Dialect == db.Postgres {
+			return nil // the routing log's row was written with the assignment
+		}
+		return insertRoutingRows(ctx, tx, []routingRow{logRow})
 	})
 	if err != nil {
 		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
@@ -278,4 +273,25 @@ func (rt *Routing) Transfer(ctx context.Context, sc access.Scope, convID string,
 		rt.logRouting(ctx, convID, target.ID, "transferred_line", "", data)
 	}
 	return conv, err
+}
+
+// assignStatements is an assignment statement by statement (SQLite, where
+// a statement is a function call, not a round trip): the conditional
+// UPDATE, the contact's last operator, the re-read and the system message.
+func assignStatements(ctx context.Context, tx db.Execer, w *txw, old Conversation, from, op, decision string, d map[string]any, now int64, conv *Conversation) error {
+	res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'active', assignee_id = $2, assigned_at = $3, updated_at = $3
+		WHERE id = $1 AND status = $4`, old.ID, op, now, from)
+	if err != nil {
+		return fmt.Errorf("inbox: assign: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotWaiting
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE inbox_contacts SET last_operator_id = $2 WHERE id = $1`, old.ContactID, op); err != nil {
+		return fmt.Errorf("inbox: assign: %w", err)
+	}
+	if *conv, err = conversationTx(ctx, tx, old.ID); err != nil {
+		return err
+	}
+	return systemMessage(ctx, tx, w, conv, decision, d)
 }
