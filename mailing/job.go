@@ -70,8 +70,19 @@ func (j *job) poke() {
 	}
 }
 
+// mayStillSend reports whether a send may start. While the lease's
+// renewal is only late (it waits for the database's writer behind the
+// ledger's build, say) it waits for it rather than giving the letter up:
+// a letter given up stays pending until the next pass, behind rows a
+// killed run left marked in flight, which must go again first.
 func (j *job) mayStillSend() bool {
-	return j.ctx.Err() == nil && db.Now() < j.leaseUntil.Load()
+	for j.ctx.Err() == nil {
+		if db.Now() < j.leaseUntil.Load() {
+			return true
+		}
+		j.sleep(5 * time.Millisecond)
+	}
+	return false
 }
 
 // item is one ledger row on its way to the server.
@@ -122,16 +133,14 @@ func (j *job) run() {
 		log.Error("campaign unreadable", "err", err)
 		return
 	}
+	var build *ledgerBuild
 	if !j.built() {
-		n, err := r.audience.buildLedger(j.ctx, c)
-		if err != nil {
-			if j.ctx.Err() == nil {
-				log.Error("campaign audience not built", "err", err)
-				j.selfPause("audience", err.Error())
-			}
-			return
-		}
-		log.Info("campaign ledger built", "recipients", n)
+		// The build ends before the lease is released (wg), so no other
+		// node numbers rows while this one still writes them.
+		build = startLedgerBuild(j, c, func(f func()) {
+			wg.Add(1)
+			go func() { defer wg.Done(); f() }()
+		})
 	}
 	senders, err := r.openSenders(j.ctx, c)
 	if err != nil {
@@ -148,7 +157,7 @@ func (j *job) run() {
 		return
 	}
 	defer j.flight.close()
-	j.send(c, senders)
+	j.send(c, senders, build)
 }
 
 // openFlightLog applies what a previous run left in the campaign's flight
@@ -207,10 +216,11 @@ func (j *job) keepLease() {
 }
 
 // send claims pending rows in order, hands them to the senders and
-// records the outcomes; when a pass finds nothing left it starts over
-// from the beginning for rows that failed temporarily, and finishes the
+// records the outcomes; when a pass finds nothing left it waits for the
+// ledger's build (when it is still being written), then starts over from
+// the beginning for rows that failed temporarily, and finishes the
 // campaign when no row is pending.
-func (j *job) send(c Campaign, senders *senderSet) {
+func (j *job) send(c Campaign, senders *senderSet, build *ledgerBuild) {
 	r := j.r
 	out := make(chan outcome, 4*r.tune.Batch)
 	recDone := make(chan struct{})
@@ -235,6 +245,10 @@ func (j *job) send(c Campaign, senders *senderSet) {
 			out <- o
 		}
 		if len(items) == 0 && len(suppressed) == 0 {
+			if !build.ended() {
+				build.waitGrowth(j)
+				continue
+			}
 			if cursor == 0 {
 				break // nothing pending at all
 			}
@@ -313,7 +327,7 @@ func (j *job) claim(cursor int64) ([]item, []outcome, error) {
 func (j *job) finish() {
 	now := db.Now()
 	res, err := j.r.db.ExecContext(j.ctx, `UPDATE mailing_campaigns SET status = 'finished', finished_at = $2, updated_at = $2
-		WHERE id = $1 AND status = 'running' AND NOT EXISTS
+		WHERE id = $1 AND status = 'running' AND built = TRUE AND NOT EXISTS
 		(SELECT 1 FROM mailing_recipients WHERE campaign_id = $1 AND status = 'pending')`, j.id, now)
 	if err != nil {
 		j.r.log.Error("campaign not finished", "campaign", j.id, "err", err)

@@ -80,7 +80,7 @@ func New(d Deps) (*Services, error) {
 	messengers := &Messengers{chats: d.Inbox, by: maps.Clone(d.Messengers)}
 	vars := &EditorVars{fields: d.CRM.CustomFields}
 	campaigns := &Campaigns{db: d.DB, accounts: accounts, messengers: messengers, filters: d.CRM.SavedFilters, vars: vars}
-	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox}
+	audience := &Audience{db: d.DB, crm: d.CRM, chats: d.Inbox, log: log}
 	tracking := &Tracking{db: d.DB, log: log, tokens: tok}
 	suppressions := &Suppressions{db: d.DB, events: ev, tokens: tok}
 	images := &Images{db: d.DB, blobs: d.Blobs, tokens: tok}
