@@ -23,7 +23,7 @@ func benchLetterSetup(b *testing.B) (*templates, *letter, Vars) {
 // the old way: the templates executed, the whole parts encoded.
 func BenchmarkLetterExecuted(b *testing.B) {
 	t, l, v := benchLetterSetup(b)
-	tok := tokens{key: TokenKeyFrom("bench"), base: func() string { return "https://hub.example.org" }}
+	tok := newTokens(TokenKeyFrom("bench"), func() string { return "https://hub.example.org" })
 	buf := new(bytes.Buffer)
 	b.ReportAllocs()
 	for i := range b.N {
@@ -42,7 +42,7 @@ func BenchmarkLetterExecuted(b *testing.B) {
 func BenchmarkLetterFilled(b *testing.B) {
 	t, l, v := benchLetterSetup(b)
 	lf := newLetterFill(t)
-	tok := tokens{key: TokenKeyFrom("bench"), base: func() string { return "https://hub.example.org" }}
+	tok := newTokens(TokenKeyFrom("bench"), func() string { return "https://hub.example.org" })
 	buf := new(bytes.Buffer)
 	var fl filledLetter
 	b.ReportAllocs()

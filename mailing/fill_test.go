@@ -236,7 +236,7 @@ func TestFillLetters(t *testing.T) {
 		{Subject: "Только текст", Text: "{{if .Position}}{{.Position}}{{end}} и {{.Organisation}}"},
 		{Subject: "Скрипт", HTML: "<p>{{.Name}}</p><script>var n = {{.Name}};</script>"},
 	}
-	tok := tokens{key: TokenKeyFrom("test"), base: func() string { return "https://hub.example.org" }}
+	tok := newTokens(TokenKeyFrom("test"), func() string { return "https://hub.example.org" })
 	tracker := &Tracking{tokens: tok}
 	r := rand.New(rand.NewPCG(11, 12))
 	now := time.Date(2026, 12, 5, 13, 0, 0, 0, time.UTC)

@@ -73,7 +73,7 @@ func New(d Deps) (*Services, error) {
 		log.Warn("PROFHUB_BASE_URL is not set: campaigns will not start until it is (their links must be absolute)")
 	}
 	tune := d.Tune.withDefaults()
-	tok := tokens{key: d.TokenKey, base: base}
+	tok := newTokens(d.TokenKey, base)
 	ev := newEvents(d.KV, log)
 	accounts := &Accounts{db: d.DB, box: d.Box}
 	gateways := &SMSGateways{db: d.DB, box: d.Box}
