@@ -45,20 +45,10 @@ SELECT ` + convColumns + ` FROM assigned c JOIN inbox_channels ch ON ch.id = c.c
 // from is the status the conversation must still have.
 func assignOnePG(ctx context.Context, tx db.Execer, w *txw, convID, from, op, decision string, msgData map[string]any, log routingRow) (Conversation, error) {
 	now := db.Now()
-	m := Message{ID: uuid.Must(uuid.NewV7()).String(), ConversationID: convID, Direction: DirSystem, Text: systemText(decision, msgData),
-		Attachments: []Attachment{}, CreatedAt: ms(now)}
+	m := newSystemMessagePG(convID, decision, msgData, now)
 	reason, _ := json.Marshal(log.reason)
-	conv, err := scanConversation(tx.QueryRowContext(ctx, assignStatementPG, convID, op, now, from,
-		m.ID, m.Direction, m.Text, log.id, log.lineID, log.at, log.decision, string(reason)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return conv, ErrNotWaiting
-	}
-	if err != nil {
-		return conv, fmt.Errorf("inbox: assign: %w", err)
-	}
-	m.ChannelID, m.Seq = conv.ChannelID, conv.LastSeq
-	w.add(msgEvent(conv, m))
-	return conv, nil
+	return runWithSystemMessagePG(ctx, tx, w, m, ErrNotWaiting, "assign", assignStatementPG, convID, op, now, from,
+		m.ID, m.Direction, m.Text, log.id, log.lineID, log.at, log.decision, string(reason))
 }
 
 // closeStatementPG is a close on PostgreSQL in one round trip, as
@@ -79,14 +69,27 @@ SELECT ` + convColumns + ` FROM closed c JOIN inbox_channels ch ON ch.id = c.cha
 // statement, and adds the system message's event as systemMessage does.
 func closeOnePG(ctx context.Context, tx db.Execer, w *txw, convID, by, code string, spam bool) (Conversation, error) {
 	now := db.Now()
-	m := Message{ID: uuid.Must(uuid.NewV7()).String(), ConversationID: convID, Direction: DirSystem,
-		Text: systemText(code, map[string]any{"by": by}), Attachments: []Attachment{}, CreatedAt: ms(now)}
-	conv, err := scanConversation(tx.QueryRowContext(ctx, closeStatementPG, convID, now, by, spam, m.ID, m.Direction, m.Text))
+	m := newSystemMessagePG(convID, code, map[string]any{"by": by}, now)
+	return runWithSystemMessagePG(ctx, tx, w, m, ErrClosed, "close", closeStatementPG, convID, now, by, spam, m.ID, m.Direction, m.Text)
+}
+
+// newSystemMessagePG is a system message that one statement writes with
+// its conversation's update; the statement gives it its seq.
+func newSystemMessagePG(convID, code string, data map[string]any, now int64) Message {
+	return Message{ID: uuid.Must(uuid.NewV7()).String(), ConversationID: convID, Direction: DirSystem, Text: systemText(code, data),
+		Attachments: []Attachment{}, CreatedAt: ms(now)}
+}
+
+// runWithSystemMessagePG runs such a statement, which returns the
+// conversation or, when its condition failed, no row (notFound), and adds
+// the system message's event as systemMessage does.
+func runWithSystemMessagePG(ctx context.Context, tx db.Execer, w *txw, m Message, notFound error, what, query string, args ...any) (Conversation, error) {
+	conv, err := scanConversation(tx.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return conv, ErrClosed
+		return conv, notFound
 	}
 	if err != nil {
-		return conv, fmt.Errorf("inbox: close: %w", err)
+		return conv, fmt.Errorf("inbox: %s: %w", what, err)
 	}
 	m.ChannelID, m.Seq = conv.ChannelID, conv.LastSeq
 	w.add(msgEvent(conv, m))

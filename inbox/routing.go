@@ -121,7 +121,7 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			if conv, err = assignOnePG(ctx, tx, w, r.conv.ID, string(from), op, decision, d, logRow); err != nil {
 				return err
 			}
-		} else if err := assignStatements(ctx, tx, w, r.conv, string(from), op, decision, d, now, &conv); err != nil {
+		} else if err := assignStatements(ctx, tx, w, r.conv, string(from), op, decision, d, now, logRow, &conv); err != nil {
 			return err
 		}
 		w.add(convEvent(EvConversation, conv))
@@ -138,10 +138,7 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			ev.AssigneeID = r.conv.AssigneeID
 			w.add(ev)
 		}
-		if rt.db.Dialect == db.Postgres {
-			return nil // the routing log's row was written with the assignment
-		}
-		return insertRoutingRows(ctx, tx, []routingRow{logRow})
+		return nil
 	})
 	if err != nil {
 		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
@@ -277,8 +274,10 @@ func (rt *Routing) Transfer(ctx context.Context, sc access.Scope, convID string,
 
 // assignStatements is an assignment statement by statement (SQLite, where
 // a statement is a function call, not a round trip): the conditional
-// UPDATE, the contact's last operator, the re-read and the system message.
-func assignStatements(ctx context.Context, tx db.Execer, w *txw, old Conversation, from, op, decision string, d map[string]any, now int64, conv *Conversation) error {
+// UPDATE, the contact's last operator, the re-read, the system message
+// and the routing log's row.
+func assignStatements(ctx context.Context, tx db.Execer, w *txw, old Conversation, from, op, decision string, d map[string]any, now int64,
+	logRow routingRow, conv *Conversation) error {
 	res, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'active', assignee_id = $2, assigned_at = $3, updated_at = $3
 		WHERE id = $1 AND status = $4`, old.ID, op, now, from)
 	if err != nil {
@@ -293,5 +292,8 @@ func assignStatements(ctx context.Context, tx db.Execer, w *txw, old Conversatio
 	if *conv, err = conversationTx(ctx, tx, old.ID); err != nil {
 		return err
 	}
-	return systemMessage(ctx, tx, w, conv, decision, d)
+	if err := systemMessage(ctx, tx, w, conv, decision, d); err != nil {
+		return err
+	}
+	return insertRoutingRows(ctx, tx, []routingRow{logRow})
 }
