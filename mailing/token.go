@@ -23,15 +23,15 @@ func TokenKeyFrom(secretKey string) []byte {
 // tokens sign and check the links in campaign letters (unsubscribe, open,
 // click) with the installation's key, and make their addresses.
 type tokens struct {
-	key  []byte
 	base func() string // the hub's public address, read at each use
-	// macs are keyed HMACs to reuse: a new one hashes the key's two
-	// blocks first, which each letter's three or more links paid again.
+	// macs are HMACs keyed with the installation's key, to reuse: a new
+	// one hashes the key's two blocks first, which each letter's three or
+	// more links paid again.
 	macs *sync.Pool
 }
 
 func newTokens(key []byte, base func() string) tokens {
-	return tokens{key: key, base: base, macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+	return tokens{base: base, macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
 }
 
 // baseURL is the hub's public address without a trailing slash; "" when
