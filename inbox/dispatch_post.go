@@ -84,26 +84,20 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 			}
 		}
 	}
-	var m Message
 	local, sentWhenStored := d.storedSender(ctx, r.conv.ChannelID)
-	err = d.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
-		m = Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
-			Text: in.Text, Attachments: in.Attachments, Private: in.Private && dir == DirOut && r.conv.ThreadKey != ""}
-		if dir == DirOut {
-			m.Status = DeliveryPending
-			if sentWhenStored {
-				m.Status = DeliverySent
-			}
+	m := Message{Direction: dir, ChannelID: r.conv.ChannelID, ClientID: in.ClientID, AuthorID: sc.UserID,
+		Text: in.Text, Attachments: in.Attachments, Private: in.Private && dir == DirOut && r.conv.ThreadKey != ""}
+	if dir == DirOut {
+		m.Status = DeliveryPending
+		if sentWhenStored {
+			m.Status = DeliverySent
 		}
-		conv := r.conv
-		if err := appendMessage(ctx, tx, &conv, &m); err != nil {
-			return err
-		}
+	}
+	err = d.writePost(ctx, r.conv, &m, func(conv Conversation, m Message, w *txw) {
 		if m.Status == DeliveryPending {
 			w.dispatch = append(w.dispatch, m.ID)
 		}
 		w.add(msgEvent(conv, m))
-		return nil
 	})
 	if err == nil && dir == DirOut && local.sender != nil {
 		if sentWhenStored {

@@ -42,7 +42,10 @@ type groupWriter struct {
 const maxGroup = 128
 
 type pendingWrite struct {
-	fn   func(ctx context.Context, tx db.Execer, w *txw) error
+	fn func(ctx context.Context, tx db.Execer, w *txw) error
+	// post, when set, is what fn does, in a form the group can store with
+	// its other posts in one statement (group_posts_pg.go).
+	post *postWrite
 	w    *txw
 	err  error
 	done chan struct{}
@@ -61,10 +64,14 @@ func newGroupWriter(c *core) *groupWriter {
 // does not break its neighbours' transaction) and may run more than once
 // when the transaction is retried: it must set its results afresh.
 func (c *core) writeGrouped(ctx context.Context, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
+	return c.submitWrite(ctx, &pendingWrite{fn: fn})
+}
+
+func (c *core) submitWrite(ctx context.Context, p *pendingWrite) error {
 	if c.group == nil {
-		return c.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
+		return c.write(ctx, func(tx db.Execer, w *txw) error { return p.fn(ctx, tx, w) })
 	}
-	p := &pendingWrite{fn: fn, done: make(chan struct{})}
+	p.done = make(chan struct{})
 	select {
 	case c.group.queue <- p:
 	case <-ctx.Done():
@@ -131,17 +138,27 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	g.c.metric.groupSize.Observe(float64(len(group)))
-	err := g.together(ctx, group)
-	for attempt := 0; err != nil && isTransientSQL(err) && attempt < transientRetries; attempt++ {
-		time.Sleep(transientPause(attempt))
-		err = g.together(ctx, group)
+	bulk := g.c.db.Dialect == db.Postgres && postsFirst(group) > 1
+	err := g.together(ctx, group, bulk)
+	for attempt := 0; err != nil && attempt < transientRetries; attempt++ {
+		if errors.Is(err, errPostsApart) {
+			bulk = false // a duplicate among the posts: each in its own savepoint finds it
+		} else if !isTransientSQL(err) {
+			break
+		} else {
+			time.Sleep(transientPause(attempt))
+		}
+		err = g.together(ctx, group, bulk)
+	}
+	if err == nil && bulk {
+		g.c.metric.postsOne.Add(float64(postsFirst(group)))
 	}
 	if err != nil && len(group) > 1 {
 		g.c.log.Warn("group write failed; writing one by one", "size", len(group), "err", err)
 		for _, p := range group {
 			var one error
 			for attempt := 0; attempt <= transientRetries; attempt++ {
-				if one = g.together(ctx, []*pendingWrite{p}); one == nil || !isTransientSQL(one) {
+				if one = g.together(ctx, []*pendingWrite{p}, false); one == nil || !isTransientSQL(one) {
 					break
 				}
 				time.Sleep(transientPause(attempt))
@@ -165,16 +182,25 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 // savepoint, then stores the successful writes' events in one flush. A
 // write's own error is its answer; an error of the transaction (the
 // flush, its commit, a savepoint that cannot be rolled back) is returned
-// for the whole group.
-func (g *groupWriter) together(ctx context.Context, group []*pendingWrite) error {
+// for the whole group. With bulk, the group's leading posts (postsFirst
+// put them there) are stored in one statement before the other writes.
+func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk bool) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
+		rest := group
+		if bulk {
+			n, err := storePostsPG(ctx, tx, group)
+			if err != nil {
+				return err
+			}
+			rest = group[n:]
+		}
 		// A write's savepoint is released in the same round trip as the
 		// next one is set (both engines take the two statements in one
 		// call without arguments): on PostgreSQL each is a round trip
 		// that the whole group waits for.
 		release := ""
-		for i, p := range group {
+		for i, p := range rest {
 			p.w, p.err = newTxw(), nil
 			sp := fmt.Sprintf("w%d", i)
 			if _, err := sqlTx.ExecContext(ctx, release+"SAVEPOINT "+sp); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/profhub/profhub/hub/hubtest"
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // Replies to eight conversations go at once, each conversation's one
@@ -161,19 +162,18 @@ func TestConcurrentRepliesShareGroupsAndKeepOrder(t *testing.T) {
 		t.Errorf("replies were never committed together: %v writes in %v transactions", sum, count)
 	}
 	t.Logf("%v replies in %v transactions", sum, count)
+	if n.DB.Dialect == db.Postgres {
+		// PostgreSQL stores a group's replies in one statement (a group
+		// holding the twins falls back to a savepoint each).
+		if together := metricValue(t, base+"/metrics", metricsToken, "profhub_inbox_posts_stored_together_total"); together < 2 {
+			t.Errorf("replies were never stored in one statement: %v", together)
+		}
+	}
 }
 
 // histogram reads a histogram's sum and count from a /metrics page.
 func histogram(t *testing.T, url, token, name string) (sum, count float64) {
-	req, _ := http.NewRequest("GET", url, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for _, l := range strings.Split(string(b), "\n") {
+	for _, l := range strings.Split(metricsPage(t, url, token), "\n") {
 		if v, ok := strings.CutPrefix(l, name+"_sum "); ok {
 			sum, _ = strconv.ParseFloat(v, 64)
 		}
@@ -182,6 +182,29 @@ func histogram(t *testing.T, url, token, name string) (sum, count float64) {
 		}
 	}
 	return sum, count
+}
+
+// metricValue reads an unlabelled counter or gauge from a /metrics page.
+func metricValue(t *testing.T, url, token, name string) float64 {
+	for _, l := range strings.Split(metricsPage(t, url, token), "\n") {
+		if v, ok := strings.CutPrefix(l, name+" "); ok {
+			f, _ := strconv.ParseFloat(v, 64)
+			return f
+		}
+	}
+	return 0
+}
+
+func metricsPage(t *testing.T, url, token string) string {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 // PostgreSQL ends reply groups with a deadlock and a serialization failure

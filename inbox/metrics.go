@@ -6,6 +6,7 @@ type metrics struct {
 	ingested   *prometheus.CounterVec
 	batchSize  prometheus.Histogram
 	groupSize  prometheus.Histogram
+	postsOne   prometheus.Counter
 	routed     *prometheus.CounterVec
 	dispatched *prometheus.CounterVec
 }
@@ -18,13 +19,15 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Inbound messages committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
 		groupSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "profhub_inbox_write_group_size",
 			Help: "Operators' replies and notes committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
+		postsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_posts_stored_together_total",
+			Help: "Replies and notes a group stored in one statement (PostgreSQL)."}),
 		routed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_routing_decisions_total",
 			Help: "Routing decisions by kind."}, []string{"decision"}),
 		dispatched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_dispatch_total",
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.routed, m.dispatched)
 	}
 	return m
 }
