@@ -91,8 +91,8 @@ func runWidget(ctx context.Context, args []string) error {
 
 	lost, dup := rec.verify()
 	st := rec.stats()
-	fmt.Fprintf(os.Stderr, "sent %d, phase 2 at %.0f/s (%d failed); acked %d; operators saw %d, echoed %d (%d failed)\n",
-		rec.sentCount(), achieved, failed, st.acked, st.seenByOperator, st.echoed, st.echoFailed)
+	fmt.Fprintf(os.Stderr, "sent %d, phase 2 at %.0f/s (%d failed); acked %d; operators saw %d, echoed %d (%d failed); operator sockets resumed %d times\n",
+		rec.sentCount(), achieved, failed, st.acked, st.seenByOperator, st.echoed, st.echoFailed, st.resumes)
 	fmt.Fprintf(os.Stderr, "latency ms p50/p99: ack %.1f/%.1f; visitor → operator %.1f/%.1f; operator's reply → visitor %.1f/%.1f; "+
 		"both ways %.1f/%.1f; round trip %.1f/%.1f\n", st.ack[0], st.ack[1], st.toOp[0], st.toOp[1], st.reply[0], st.reply[1],
 		st.oneWay[0], st.oneWay[1], st.round[0], st.round[1])

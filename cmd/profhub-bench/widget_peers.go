@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -240,11 +241,22 @@ type echoJob struct{ conv, clientID string }
 func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, rec *chatRecorder) (*echoOperator, error) {
 	url := strings.Replace(t.base, "http", "ws", 1) + "/api/v1/inbox/ws"
 	token := s.opTokens[me]
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: map[string][]string{"Authorization": {"Bearer " + token}}})
-	if err != nil {
-		return nil, fmt.Errorf("operator socket: %w", err)
+	dial := func(since int64) (*websocket.Conn, error) {
+		u := url
+		if since > 0 {
+			u += "?since=" + strconv.FormatInt(since, 10)
+		}
+		conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: map[string][]string{"Authorization": {"Bearer " + token}}})
+		if err != nil {
+			return nil, fmt.Errorf("operator socket: %w", err)
+		}
+		conn.SetReadLimit(4 << 20)
+		return conn, nil
 	}
-	conn.SetReadLimit(4 << 20)
+	conn, err := dial(0)
+	if err != nil {
+		return nil, err
+	}
 	o := &echoOperator{jobs: make(chan echoJob, 1<<17), seen: map[string]bool{}}
 	for range 32 {
 		go func() {
@@ -263,17 +275,35 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 			}
 		}()
 	}
+	var current atomic.Pointer[websocket.Conn]
+	current.Store(conn)
 	go func() {
+		// A console the hub finds too slow is closed with "reconnect and
+		// resume"; the operator's console then reconnects with the last
+		// seq it has and gets the gap from the event log, and so does this.
+		var last int64
 		for {
 			_, b, err := conn.Read(ctx)
 			if err != nil {
-				if ctx.Err() == nil && !closing.Load() {
-					fmt.Fprintln(os.Stderr, "operator socket closed:", err)
+				if ctx.Err() != nil || closing.Load() {
+					return
 				}
-				return
+				if websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
+					fmt.Fprintln(os.Stderr, "operator socket closed:", err)
+					return
+				}
+				rec.resumed()
+				if conn, err = dial(last); err != nil {
+					fmt.Fprintln(os.Stderr, "operator socket not resumed:", err)
+					return
+				}
+				current.Store(conn)
+				continue
 			}
 			now := time.Now()
-			for _, ev := range operatorEvents(b) {
+			evs, seq := operatorEvents(b)
+			last = max(last, seq)
+			for _, ev := range evs {
 				if ev.Kind != "message" || ev.Message == nil || ev.Message.Direction != "in" || ev.Message.ChannelID != s.channelID {
 					continue
 				}
@@ -301,7 +331,7 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				_ = conn.Write(ctx, websocket.MessageText, []byte(`{"type":"ping"}`))
+				_ = current.Load().Write(ctx, websocket.MessageText, []byte(`{"type":"ping"}`))
 			}
 		}
 	}()
@@ -309,6 +339,7 @@ func startOperator(ctx context.Context, t *target, s *widgetSetup, me, of int, r
 }
 
 type operatorEvent struct {
+	Seq            int64  `json:"seq"`
 	Kind           string `json:"kind"`
 	ConversationID string `json:"conversation_id"`
 	Message        *struct {
@@ -318,16 +349,23 @@ type operatorEvent struct {
 	} `json:"message"`
 }
 
-func operatorEvents(b []byte) []operatorEvent {
+// operatorEvents decodes a console frame: its events and the highest seq
+// it carries (a hello's, or its events').
+func operatorEvents(b []byte) ([]operatorEvent, int64) {
 	var f struct {
+		Seq    int64           `json:"seq"`
 		Event  *operatorEvent  `json:"event"`
 		Events []operatorEvent `json:"events"`
 	}
 	if json.Unmarshal(b, &f) != nil {
-		return nil
+		return nil, 0
 	}
 	if f.Event != nil {
-		return append(f.Events, *f.Event)
+		f.Events = append(f.Events, *f.Event)
 	}
-	return f.Events
+	seq := f.Seq
+	for _, ev := range f.Events {
+		seq = max(seq, ev.Seq)
+	}
+	return f.Events, seq
 }

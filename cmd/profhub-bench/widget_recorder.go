@@ -19,6 +19,7 @@ type chatRecorder struct {
 	opSeen                int
 	echoOK, echoFail      int
 	refusals              int
+	resumes               int // operator sockets the hub closed as too slow, reconnected
 }
 
 func newChatRecorder() *chatRecorder {
@@ -101,6 +102,12 @@ func (r *chatRecorder) echoed(err error) {
 	r.echoOK++
 }
 
+func (r *chatRecorder) resumed() {
+	r.mu.Lock()
+	r.resumes++
+	r.mu.Unlock()
+}
+
 func (r *chatRecorder) echo(id string, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -151,12 +158,13 @@ func (r *chatRecorder) verify() (lost, dup int64) {
 type chatStats struct {
 	acked, seenByOperator, echoed, echoFailed int
 	ack, toOp, reply, round, oneWay           [2]float64 // p50, p99
+	resumes                                   int
 }
 
 func (r *chatRecorder) stats() chatStats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return chatStats{acked: len(r.acks), seenByOperator: r.opSeen, echoed: r.echoOK, echoFailed: r.echoFail,
+	return chatStats{acked: len(r.acks), seenByOperator: r.opSeen, echoed: r.echoOK, echoFailed: r.echoFail, resumes: r.resumes,
 		ack: p50p99(r.ackLat), toOp: p50p99(r.opLat), reply: p50p99(r.replyLat), round: p50p99(r.rtLat),
 		oneWay: p50p99(append(append([]float64(nil), r.opLat...), r.replyLat...))}
 }
