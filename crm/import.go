@@ -121,7 +121,7 @@ func (s *Importer) Import(ctx context.Context, sc access.Scope, r io.Reader, opt
 			opt.Progress(len(rep.Rows))
 		}
 	}
-	if err := c.commit(); err != nil {
+	if err := c.commit(ctx); err != nil {
 		return rep, err
 	}
 	if err := readErr(); err != nil {

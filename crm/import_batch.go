@@ -429,6 +429,10 @@ func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx, log 
 	var undo [][]any // batch_id, member_id, previous, after_at
 	for _, card := range b.created {
 		undo = log.add(undo, card.id, "", now)
+		c.refer(card.in.UnitID)
+	}
+	if log != nil {
+		c.referBatch(log.id)
 	}
 	entries := make([]audit.Entry, 0, len(b.created))
 	for _, card := range b.created {
@@ -451,6 +455,7 @@ func (b *importBatch) write(ctx context.Context, c *importConn, tx *sql.Tx, log 
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT import_card`); err != nil {
 			return fmt.Errorf("crm: import: %w", err)
 		}
+		c.refer(card.in.UnitID)
 		m, _, err := updateMember(ctx, tx, b.sc, *card.old, card.in, map[string]any{"import": true})
 		savepoint := `RELEASE SAVEPOINT import_card`
 		if err == nil {

@@ -26,13 +26,15 @@ import (
 //     large enough for their changed index pages (with the default 2 MB
 //     the pager spilled pages into the WAL in the middle of every
 //     transaction and read them back), and checkpoints every 64 MB of WAL
-//     rather than every 4 MB.
+//     rather than every 4 MB; no foreign keys and no statement journals
+//     (import_fk.go).
 type importConn struct {
 	d       *db.DB
 	conn    *sql.Conn
 	tx      *sql.Tx // open across batches until it holds importTxRows rows (SQLite)
 	pending int     // rows applied in tx
 	release func()  // gives back the write turn tx holds (db.WriteTurn)
+	parents importParents
 }
 
 // importTxRows is the number of rows an import commits at once on
@@ -64,7 +66,10 @@ func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) 
 		return c, c.close, nil
 	}
 	var cache, checkpoint int
-	err = conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache)
+	fk, err := foreignKeysOff(ctx, conn)
+	if err == nil {
+		err = conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache)
+	}
 	if err == nil {
 		err = conn.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&checkpoint)
 	}
@@ -83,6 +88,9 @@ func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) 
 		// The pool keeps the connection: it must not keep the large cache.
 		_, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
 		if err == nil {
+			_, err = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA foreign_keys = %d`, fk))
+		}
+		if err == nil {
 			_, err = conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, checkpoint))
 		}
 		if err != nil {
@@ -100,6 +108,7 @@ func (c *importConn) close() {
 
 // rollback ends the transaction of an import that failed, if one is open.
 func (c *importConn) rollback() {
+	c.parents = importParents{}
 	if c.tx != nil {
 		_ = c.tx.Rollback()
 		c.end()
@@ -141,13 +150,17 @@ func (c *importConn) apply(ctx context.Context, n int, fn func(tx *sql.Tx) error
 	if c.d.Dialect == db.SQLite && c.pending < importTxRows {
 		return nil
 	}
-	return c.commit()
+	return c.commit(ctx)
 }
 
 // commit commits the batches applied since the last commit.
-func (c *importConn) commit() error {
+func (c *importConn) commit(ctx context.Context) error {
 	if c.tx == nil {
 		return nil
+	}
+	if err := c.checkParents(ctx, c.tx); err != nil {
+		c.rollback()
+		return err
 	}
 	err := c.tx.Commit()
 	c.end()
@@ -183,7 +196,8 @@ func (c *importConn) insert(ctx context.Context, tx *sql.Tx, table string, cols 
 			return err
 		})
 	} else {
-		err = insertRows(ctx, c.d, tx, `INSERT INTO `+table+` (`+strings.Join(cols, ", ")+`) VALUES `, per, rows)
+		// OR FAIL: see import_fk.go.
+		err = insertRows(ctx, c.d, tx, `INSERT OR FAIL INTO `+table+` (`+strings.Join(cols, ", ")+`) VALUES `, per, rows)
 	}
 	if db.IsUniqueViolation(err) {
 		return fmt.Errorf("crm: import: a card was added meanwhile with the same union card number: %w", db.ErrConflict)
