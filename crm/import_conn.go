@@ -80,6 +80,9 @@ func openImportConn(ctx context.Context, d *db.DB) (*importConn, func(), error) 
 		_, err = conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, importCheckpointPages))
 	}
 	if err != nil {
+		// Its settings may be half changed (foreign keys off): the pool
+		// must not get it back.
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		conn.Close()
 		return nil, nil, fmt.Errorf("crm: import: connection settings: %w", err)
 	}

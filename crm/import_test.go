@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -196,5 +197,27 @@ func TestImportAcrossBatches(t *testing.T) {
 		if page, _ := f.s.Members.ListMembers(f.ctx, f.opA1, crm.MemberFilter{Query: "тезка"}); page.Total != 2 {
 			t.Errorf("namesakes: %d cards", page.Total)
 		}
+		if d.Dialect == db.SQLite {
+			foreignKeysOnEverywhere(t, d)
+		}
 	})
+}
+
+// foreignKeysOnEverywhere holds every connection of the pool at once and
+// checks each enforces foreign keys: an SQLite import turns them off on
+// its own connection and must give it back with them on.
+func foreignKeysOnEverywhere(t *testing.T, d *db.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for range d.Stats().MaxOpenConnections {
+		conn, err := d.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var on int
+		if err := conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+			t.Errorf("a pooled connection has foreign_keys = %d (%v)", on, err)
+		}
+	}
 }
