@@ -142,7 +142,7 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 	err := g.together(ctx, group, bulk)
 	for attempt := 0; err != nil && attempt < transientRetries; attempt++ {
 		if errors.Is(err, errPostsApart) {
-			bulk = false // a duplicate among the posts: each in its own savepoint finds it
+			bulk = false // a post failed or met its duplicate: in its own savepoint it fails alone
 		} else if !isTransientSQL(err) {
 			break
 		} else {
