@@ -38,7 +38,7 @@ var errPostsApart = errors.New("inbox: a post of the group is a duplicate")
 // the writing transaction (for events and dispatch, which it adds to w);
 // m gets its stored form. done may run more than once when the group is
 // retried, and must build its additions afresh from its arguments.
-func (c *core) writePost(ctx context.Context, conv Conversation, m *Message, done func(conv Conversation, m Message, w *txw)) error {
+func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message, done func(conv Conversation, m Message, w *txw)) error {
 	if m.ID == "" {
 		m.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -51,14 +51,20 @@ func (c *core) writePost(ctx context.Context, conv Conversation, m *Message, don
 		stored = sm
 		done(conv, sm, w)
 	}
-	err := c.submitWrite(ctx, &pendingWrite{post: p, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
+	w := &pendingWrite{post: p, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
 		conv, sm := p.conv, p.msg
 		if err := appendMessage(ctx, tx, &conv, &sm); err != nil {
 			return err
 		}
 		p.done(conv, sm, w)
 		return nil
-	}})
+	}}
+	var err error
+	if d.group == nil {
+		err = d.write(ctx, func(tx db.Execer, tw *txw) error { return w.fn(ctx, tx, tw) })
+	} else {
+		err = d.group.submit(ctx, w)
+	}
 	if err == nil {
 		*m = stored
 	}

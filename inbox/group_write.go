@@ -64,19 +64,20 @@ func newGroupWriter(c *core) *groupWriter {
 // does not break its neighbours' transaction) and may run more than once
 // when the transaction is retried: it must set its results afresh.
 func (c *core) writeGrouped(ctx context.Context, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
-	return c.submitWrite(ctx, &pendingWrite{fn: fn})
+	if c.group == nil {
+		return c.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
+	}
+	return c.group.submit(ctx, &pendingWrite{fn: fn})
 }
 
-func (c *core) submitWrite(ctx context.Context, p *pendingWrite) error {
-	if c.group == nil {
-		return c.write(ctx, func(tx db.Execer, w *txw) error { return p.fn(ctx, tx, w) })
-	}
+// submit queues p and waits for its commit.
+func (g *groupWriter) submit(ctx context.Context, p *pendingWrite) error {
 	p.done = make(chan struct{})
 	select {
-	case c.group.queue <- p:
+	case g.queue <- p:
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.ctx.Done():
+	case <-g.c.ctx.Done():
 		return errors.New("inbox: shutting down")
 	}
 	// Once queued it is committed even if the caller stops waiting, as an
