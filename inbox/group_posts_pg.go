@@ -51,7 +51,7 @@ func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message,
 		stored = sm
 		done(conv, sm, w)
 	}
-	w := &pendingWrite{post: p, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
+	pw := &pendingWrite{post: p, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
 		conv, sm := p.conv, p.msg
 		if err := appendMessage(ctx, tx, &conv, &sm); err != nil {
 			return err
@@ -61,9 +61,9 @@ func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message,
 	}}
 	var err error
 	if d.group == nil {
-		err = d.write(ctx, func(tx db.Execer, tw *txw) error { return w.fn(ctx, tx, tw) })
+		err = d.write(ctx, func(tx db.Execer, w *txw) error { return pw.fn(ctx, tx, w) })
 	} else {
-		err = d.group.submit(ctx, w)
+		err = d.group.submit(ctx, pw)
 	}
 	if err == nil {
 		*m = stored
