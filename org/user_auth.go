@@ -22,9 +22,8 @@ var _ auth.Users = (*Store)(nil)
 func (s *Store) authRecord(ctx context.Context, where string, arg string) (AuthRecord, error) {
 	var r AuthRecord
 	var created, updated int64
-	err := s.db.QueryRowCached(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).Scan(
-		&r.ID, &r.Login, &r.FullName, &r.Email, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath,
-		&r.Lang, &r.TimeZone, &r.Disabled, &r.TOTPEnabled, &created, &updated, &r.PasswordHash, &r.TOTPSecret)
+	err := s.db.QueryRowCached(ctx, `SELECT `+userColumns+`, us.password_hash, us.totp_secret`+userFrom+where, arg).
+		Scan(userTargets(&r.User, &created, &updated, &r.PasswordHash, &r.TOTPSecret)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AuthRecord{}, userNotFound(arg)
 	}
@@ -47,6 +46,28 @@ func (s *Store) AuthByLogin(ctx context.Context, login string) (AuthRecord, erro
 // AuthByID finds a user by id for a session or token.
 func (s *Store) AuthByID(ctx context.Context, id string) (AuthRecord, error) {
 	return s.authRecord(ctx, `WHERE us.id = $1`, id)
+}
+
+// UserByGrant finds a session's or API token's row (auth owns the table,
+// g describes it) and its user in one query: the hot path of every
+// signed-in request.
+func (s *Store) UserByGrant(ctx context.Context, g auth.Grant, key string, into ...any) (User, error) {
+	q := `SELECT ` + userColumns + `, ` + g.Columns + ` FROM ` + g.Table + ` g
+		JOIN users us ON us.id = g.user_id JOIN units un ON un.id = us.unit_id WHERE g.` + g.Key + ` = $1`
+	if g.Where != "" {
+		q += ` AND ` + g.Where
+	}
+	var u User
+	var created, updated int64
+	err := s.db.QueryRowCached(ctx, q, key).Scan(userTargets(&u, &created, &updated, into...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("org: %s: %w", g.Table, db.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("org: %s and its user: %w", g.Table, err)
+	}
+	u.CreatedAt, u.UpdatedAt = db.Time(created), db.Time(updated)
+	return u, nil
 }
 
 // SetTOTP stores a user's TOTP secret and whether it is in force. Users set

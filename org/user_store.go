@@ -20,11 +20,16 @@ const userColumns = `us.id, us.login, us.full_name, us.email, us.role, us.unit_i
 
 const userFrom = ` FROM users us JOIN units un ON un.id = us.unit_id `
 
+// userTargets are the scan targets of userColumns, followed by more.
+func userTargets(u *User, created, updated *int64, more ...any) []any {
+	return append([]any{&u.ID, &u.Login, &u.FullName, &u.Email, &u.Role, &u.UnitID, &u.UnitName, &u.UnitPath,
+		&u.Lang, &u.TimeZone, &u.Disabled, &u.TOTPEnabled, created, updated}, more...)
+}
+
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created, updated int64
-	err := row.Scan(&u.ID, &u.Login, &u.FullName, &u.Email, &u.Role, &u.UnitID, &u.UnitName, &u.UnitPath,
-		&u.Lang, &u.TimeZone, &u.Disabled, &u.TOTPEnabled, &created, &updated)
+	err := row.Scan(userTargets(&u, &created, &updated)...)
 	u.CreatedAt, u.UpdatedAt = db.Time(created), db.Time(updated)
 	return u, err
 }

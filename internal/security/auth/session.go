@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -79,6 +78,10 @@ func (s *Service) createSession(ctx context.Context, userID string, pending bool
 	return token, nil
 }
 
+// sessionGrant is a session with what Session checks, read with its user
+// in one query.
+var sessionGrant = Grant{Table: "sessions", Key: "id_hash", Columns: "g.csrf_token, g.mfa_pending, g.last_seen_at, g.expires_at"}
+
 // Session resolves a session cookie. Expired sessions, sessions of disabled
 // users and unknown tokens all give ErrNoSession. Activity slides the expiry,
 // written at most once a minute to keep reads cheap.
@@ -87,12 +90,11 @@ func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, er
 		return nil, ErrNoSession
 	}
 	h := hashToken(token)
-	var userID, csrf string
+	var csrf string
 	var pending bool
 	var lastSeen, expires int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, mfa_pending, last_seen_at, expires_at FROM sessions WHERE id_hash = $1`, h).
-		Scan(&userID, &csrf, &pending, &lastSeen, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
+	u, err := s.users.UserByGrant(ctx, sessionGrant, h, &csrf, &pending, &lastSeen, &expires)
+	if errors.Is(err, db.ErrNotFound) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
@@ -105,18 +107,14 @@ func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, er
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, h)
 		return nil, ErrNoSession
 	}
-	rec, err := s.users.AuthByID(ctx, userID)
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
-		return nil, err
-	}
-	if err != nil || rec.Disabled {
+	if u.Disabled {
 		return nil, ErrNoSession
 	}
 	if !pending && now.UnixMilli()-lastSeen > time.Minute.Milliseconds() {
 		_, _ = s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1`,
 			h, now.UnixMilli(), now.Add(s.ttl).UnixMilli())
 	}
-	return &Principal{User: rec.User, Scope: rec.Scope(ip), SessionHash: h, CSRFToken: csrf, MFAPending: pending}, nil
+	return &Principal{User: u, Scope: u.Scope(ip), SessionHash: h, CSRFToken: csrf, MFAPending: pending}, nil
 }
 
 // Logout ends one session.

@@ -62,6 +62,12 @@ type Users interface {
 	// ones included (the caller refuses them).
 	AuthByLogin(ctx context.Context, login string) (Credentials, error)
 	AuthByID(ctx context.Context, id string) (Credentials, error)
+	// UserByGrant finds the grant of g whose key column equals key
+	// together with its user, in one query, and scans g's columns into
+	// into. Disabled users are included (the caller refuses them); no
+	// such grant, or none with a user, is an error wrapping
+	// db.ErrNotFound.
+	UserByGrant(ctx context.Context, g Grant, key string, into ...any) (User, error)
 	// GetUser returns a user sc may see.
 	GetUser(ctx context.Context, sc access.Scope, id string) (User, error)
 	// SetPasswordHash stores a new hash and ends every session of the user
@@ -77,4 +83,18 @@ type Users interface {
 	// ReplaceTOTPSecret swaps a stored secret for its sealed form, only if
 	// it is still old.
 	ReplaceTOTPSecret(ctx context.Context, id, old, replacement string) (bool, error)
+}
+
+// Grant is a table of this package's whose rows give a user access (a
+// session, an API token), for UserByGrant. Resolving a request's
+// credentials took two queries, the grant and then its user, before any
+// handler ran; the directory joins its own user columns to the grant so
+// that it takes one, and neither package writes the other's tables.
+// Every field is constant SQL text, never input; the grant's columns and
+// condition name it by the alias g.
+type Grant struct {
+	Table   string // e.g. "api_tokens"; must have a user_id column
+	Key     string // the unique column the key is matched against
+	Columns string // the grant's columns returned, e.g. "g.id, g.expires_at"
+	Where   string // a further condition on the grant, or ""
 }
