@@ -44,7 +44,7 @@ func (h *Hub) newConnectors() []connector {
 	h.registerChannelKind(inbox.KindVK, vkc, vkc.CheckChannel)
 	h.CRM.Timelines.RegisterTimelineSource("mailings", h.Mailing.Timeline)
 	h.Inbox.Ingestion.SetReplyMatcher(h.Mailing.Replies) // a member's answer to a campaign is linked to it
-	site := widget.New(widget.Deps{Inbox: WidgetInbox(in), DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log,
+	site := widget.New(widget.Deps{Inbox: WidgetInbox(in), DB: h.DB, KV: h.KV, Blobs: h.Blobs, Org: h.Org, Config: h.Config, Log: h.Log, Metrics: h.Metrics,
 		Mailer: h.mailLate}) // the widget e-mails replies to away visitors through a mail channel
 	h.registerChannelKind(inbox.KindWidget, site.Sender(), widget.ValidateChannel)
 	h.Mail = mail.New(mail.Deps{Inbox: MailInbox(in), Blobs: h.Blobs, DB: h.DB, Log: h.Log, Bounces: h.Mailing.Suppressions, Senders: h.Mailing.Accounts,

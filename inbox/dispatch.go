@@ -30,7 +30,9 @@ type Sender interface {
 // whose rate must be kept, so dispatch does not pace it.
 type StoredSender interface {
 	Sender
-	Stored(ctx context.Context, ch Channel, conversationID string)
+	// Stored is given the reply as stored, seq included, so a socket that
+	// shows the conversation can send it without reading it back.
+	Stored(ctx context.Context, ch Channel, m Message)
 	// SentWhenStored reports whether storing is all a reply through ch
 	// needs (no e-mail to an away visitor may follow): the reply is then
 	// stored as sent, in the same transaction, and not dispatched.

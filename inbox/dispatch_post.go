@@ -103,7 +103,7 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 		if sentWhenStored {
 			d.metric.dispatched.WithLabelValues(local.ch.Kind, "sent").Inc()
 		}
-		local.sender.Stored(context.WithoutCancel(ctx), local.ch, r.conv.ID)
+		local.sender.Stored(context.WithoutCancel(ctx), local.ch, m)
 	}
 	if err == nil && dir == DirNote {
 		d.alertMentions(context.WithoutCancel(ctx), r.conv, m)

@@ -68,6 +68,13 @@ type IngestResult struct {
 	Seq            int64  `json:"seq"`
 	Duplicate      bool   `json:"duplicate"`
 	Prefaced       bool   `json:"-"` // the Preface was stored before the message
+	// Message is the message as stored (empty for a duplicate), and LastSeq
+	// its conversation's last seq when the batch committed: a welcome reply
+	// stored with a first message comes after it. A live view of the
+	// conversation shows the message from here and reads SQL only for
+	// what follows.
+	Message Message `json:"-"`
+	LastSeq int64   `json:"-"`
 }
 
 func (in *Inbound) validate() error {

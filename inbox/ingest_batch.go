@@ -136,7 +136,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		return err
 	}
 	for i, p := range items {
-		p.res = IngestResult{MessageID: msgs[i].ID, ConversationID: msgs[i].ConversationID, Seq: msgs[i].Seq, Prefaced: prefaced[i]}
+		p.res = IngestResult{MessageID: msgs[i].ID, ConversationID: msgs[i].ConversationID, Seq: msgs[i].Seq, Prefaced: prefaced[i], Message: msgs[i]}
 	}
 
 	// Events, queueing and auto-replies.
@@ -163,6 +163,9 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 				return err
 			}
 		}
+	}
+	for i, p := range items {
+		p.res.LastSeq = convOf[i].LastSeq
 	}
 	return nil
 }

@@ -32,10 +32,10 @@ func (d *Delivery) Send(ctx context.Context, ch inbox.Channel, m inbox.OutboundM
 }
 
 // Stored wakes the conversation's sockets on every node as soon as an
-// operator's reply commits: the reply is in SQL, which is where the
-// sockets read it.
-func (d *Delivery) Stored(ctx context.Context, _ inbox.Channel, convID string) {
-	d.wakeups.wakeConversation(ctx, convID, 0)
+// operator's reply commits: this node's sockets send the reply as stored,
+// the others read it from SQL.
+func (d *Delivery) Stored(ctx context.Context, _ inbox.Channel, m inbox.Message) {
+	d.wakeups.stored(ctx, m, m.Seq)
 }
 
 // SentWhenStored: a reply needs more than storing only when it may be

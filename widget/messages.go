@@ -59,8 +59,12 @@ func (m *Messages) ingest(ctx context.Context, ch inbox.Channel, v *visitor, cli
 		v.ConversationID = res.ConversationID
 		m.wakeups.wake(ctx, v.ID)
 	}
-	if !res.Duplicate {
-		m.wakeups.wakeConversation(ctx, res.ConversationID, res.Seq) // the visitor's other tabs
+	switch {
+	case res.Duplicate:
+	case res.Message.ConversationID == res.ConversationID:
+		m.wakeups.stored(ctx, res.Message, res.LastSeq) // the visitor's own copy, in every tab
+	default:
+		m.wakeups.wakeConversation(ctx, res.ConversationID, res.Seq)
 	}
 	return res, nil
 }

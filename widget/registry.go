@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/profhub/profhub/inbox"
 )
 
 // registry is this node's visitor sockets, by conversation (woken by the
@@ -83,6 +85,16 @@ func (r *registry) pokeConv(conv string, seq int64) {
 	defer r.mu.Unlock()
 	for c := range r.byConv[conv] {
 		c.pokeAt(seq)
+	}
+}
+
+// offerConv gives the sockets of conv a message this node stored in it,
+// the conversation having reached seq upTo (socket_fresh.go).
+func (r *registry) offerConv(m inbox.Message, upTo int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for c := range r.byConv[m.ConversationID] {
+		c.offer(m, upTo)
 	}
 }
 

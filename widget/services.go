@@ -83,7 +83,7 @@ func New(d Deps) *Services {
 	s.Sessions = &Sessions{visitors: s.Visitors, limiter: s.Limiter, channels: s.Channels, wakeups: s.Wakeups, local: local}
 	s.Sockets = &Sockets{node: s.ctx, kv: d.KV, log: d.Log, inbox: d.Inbox, local: local, channels: s.Channels,
 		visitors: s.Visitors, uploads: s.Uploads, messages: s.Messages, limiter: s.Limiter, presence: s.Presence,
-		turns: newFlushTurns(maxOpenConnections(d.DB))}
+		turns: newFlushTurns(maxOpenConnections(d.DB)), shown: newShownCounter(d.Metrics)}
 	s.AwayMail = &AwayMail{mailer: d.Mailer, visitors: s.Visitors, letters: s.Letters, presence: s.Presence,
 		operators: s.Operators, log: d.Log}
 	s.Delivery = &Delivery{wakeups: s.Wakeups, away: s.AwayMail, operators: s.Operators}

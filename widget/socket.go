@@ -38,6 +38,7 @@ type Sockets struct {
 	limiter  *Limiter
 	presence *Presence
 	turns    flushTurns // flush_turns.go
+	shown    shownCounter
 	sockets  sync.WaitGroup
 }
 
@@ -56,6 +57,12 @@ type visitorConn struct {
 	pending atomic.Bool // a wake-up has not been flushed yet
 	writing atomic.Bool // a writer goroutine is running
 	recheck atomic.Bool // the visitor's conversation may have changed: re-read it on the next flush
+
+	// A wake-up that names its seq may be served from fresh; one that does
+	// not (readSQL) makes the next flush read SQL.
+	fresh   freshMessages // socket_fresh.go
+	want    atomic.Int64  // the highest seq a wake-up named
+	readSQL atomic.Bool
 	endOnce sync.Once
 }
 
@@ -161,13 +168,32 @@ func (c *visitorConn) pokeVisitor() {
 // of a reply (when stored, when dispatched, from the event log) then cost
 // one read of the conversation, not three.
 func (c *visitorConn) pokeAt(seq int64) {
-	if seq <= 0 || c.sent.Load() < seq {
+	if seq <= 0 {
 		c.poke()
+		return
+	}
+	if c.sent.Load() < seq {
+		for w := c.want.Load(); w < seq && !c.want.CompareAndSwap(w, seq); w = c.want.Load() {
+		}
+		c.wake()
 	}
 }
 
-// poke asks for a flush; wake-ups that come while one runs make one more.
+// offer gives the socket a message this node stored in its conversation,
+// up to which the conversation has seq upTo.
+func (c *visitorConn) offer(m inbox.Message, upTo int64) {
+	c.fresh.add(m, c.sent.Load())
+	c.pokeAt(max(upTo, m.Seq))
+}
+
+// poke asks for a flush that reads SQL.
 func (c *visitorConn) poke() {
+	c.readSQL.Store(true)
+	c.wake()
+}
+
+// wake asks for a flush; wake-ups that come while one runs make one more.
+func (c *visitorConn) wake() {
 	c.pending.Store(true)
 	if c.writing.CompareAndSwap(false, true) {
 		go c.writer()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/storage/kv"
 )
 
@@ -36,6 +37,13 @@ func (wk *Wakeups) wake(ctx context.Context, visitorID string) {
 func (wk *Wakeups) wakeConversation(ctx context.Context, convID string, seq int64) {
 	wk.local.pokeConv(convID, seq)
 	wk.publish(ctx, "c:"+convID+" "+strconv.FormatInt(seq, 10))
+}
+
+// stored tells every node that this node stored m, its conversation
+// having reached seq upTo; this node's sockets send m without reading it.
+func (wk *Wakeups) stored(ctx context.Context, m inbox.Message, upTo int64) {
+	wk.local.offerConv(m, upTo)
+	wk.publish(ctx, "c:"+m.ConversationID+" "+strconv.FormatInt(max(upTo, m.Seq), 10))
 }
 
 // publish tells the other nodes; the payload names this node, which has

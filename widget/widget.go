@@ -14,6 +14,8 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/config"
 	"github.com/profhub/profhub/internal/security/access"
@@ -57,6 +59,8 @@ type Deps struct {
 	Log    *slog.Logger
 	Limits Limits // zero fields take DefaultLimits
 	Mailer Mailer // answers away visitors by e-mail; nil: never
+	// Metrics takes the widget's counters; nil: not exported.
+	Metrics prometheus.Registerer
 }
 
 // system is the widget's own scope for reading the inbox: visitors are

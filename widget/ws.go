@@ -84,6 +84,7 @@ type fileRef struct {
 // Most wake-ups are new messages in the conversation the socket shows; the
 // visitor's row is read again only when it may have changed.
 func (c *visitorConn) flush(ctx context.Context) error {
+	readSQL := c.readSQL.Swap(false)
 	conv, rechecked := c.conv, c.recheck.Swap(false)
 	if rechecked {
 		var revoked bool
@@ -104,6 +105,8 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	}
 	if conv != c.conv {
 		c.sent.Store(0) // before the registry names the new conversation, so pokeAt cannot skip its messages
+		c.want.Store(0)
+		readSQL = true
 		c.s.local.follow(c, conv)
 		if err := c.write(ctx, outFrame{Type: "conversation", ConversationID: conv}); err != nil {
 			return err
@@ -112,7 +115,10 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	if conv == "" {
 		return nil
 	}
-	for {
+	if err := c.sendFresh(ctx, conv); err != nil {
+		return err
+	}
+	for readSQL || c.sent.Load() < c.want.Load() {
 		// The turn covers the reads (visible may read a proactive
 		// message's sender), not the write to the visitor.
 		if !c.s.turns.take(ctx) {
@@ -132,6 +138,7 @@ func (c *visitorConn) flush(ctx context.Context) error {
 			return nil
 		}
 		if len(out) > 0 {
+			c.s.shown.sql.Add(float64(len(out)))
 			if err := c.write(ctx, outFrame{Type: "messages", Messages: out}); err != nil {
 				return err
 			}
@@ -144,6 +151,31 @@ func (c *visitorConn) flush(ctx context.Context) error {
 		return c.sendReadState(ctx, conv)
 	}
 	return nil
+}
+
+// sendFresh sends the messages this node stored that follow what the
+// socket has sent (socket_fresh.go).
+func (c *visitorConn) sendFresh(ctx context.Context, conv string) error {
+	msgs := c.fresh.take(conv, c.sent.Load())
+	if len(msgs) == 0 {
+		return nil
+	}
+	if !c.s.turns.take(ctx) {
+		return nil // the socket ended
+	}
+	out := make([]outMessage, 0, len(msgs))
+	for _, m := range msgs {
+		c.sent.Store(m.Seq)
+		if om, ok := c.s.messages.visible(ctx, c.ch, c.v.ID, m); ok {
+			out = append(out, om)
+		}
+	}
+	c.s.turns.give()
+	if len(out) == 0 {
+		return nil
+	}
+	c.s.shown.memory.Add(float64(len(out)))
+	return c.write(ctx, outFrame{Type: "messages", Messages: out})
 }
 
 // readLoop takes the visitor's frames: messages within the socket's
