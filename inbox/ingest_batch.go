@@ -61,7 +61,11 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		return fmt.Errorf("inbox: identities: %w", err)
 	}
 
-	// First messages: new contacts and conversations, one by one.
+	// First messages: new contacts and conversations, one by one. A
+	// contact made in this batch has no past on any line (no rating to
+	// comment on, no closed conversation, no last operator): the look-ups
+	// of those are skipped for it.
+	made := map[string]bool{}
 	convs := map[string]*Conversation{}
 	var opened []*Conversation
 	convOf := make([]*Conversation, len(items))
@@ -74,6 +78,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 			if contacts[k], err = createContact(ctx, tx, in.From); err != nil {
 				return err
 			}
+			made[contacts[k]] = true
 		}
 		ck := convKey{contacts[k], ch.LineID, in.threadKey()}
 		id, ok := open[ck]
@@ -84,9 +89,11 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		if !ok {
 			// The answer to a rating just given is its comment, in the
 			// closed conversation, not a new question.
-			rated, err := takeRatingComment(ctx, tx, contacts[k], ch.LineID, in.Text, db.Now())
-			if err != nil {
-				return err
+			var rated string
+			if !made[contacts[k]] {
+				if rated, err = takeRatingComment(ctx, tx, contacts[k], ch.LineID, in.Text, db.Now()); err != nil {
+					return err
+				}
 			}
 			if rated != "" {
 				if convs[rated] == nil {
@@ -96,7 +103,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 				continue
 			}
 			c := &Conversation{ChannelKind: ch.Kind, ContactName: name}
-			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
+			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c, !made[contacts[k]]); err != nil {
 				return err
 			}
 			open[ck], convs[c.ID] = c.ID, c
@@ -145,7 +152,7 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		w.add(convEvent(EvConversation, snap))
 		line := lines[c.LineID]
 		w.enqueue = append(w.enqueue, queueEntry{lineID: c.LineID, convID: c.ID, priority: c.Priority,
-			queuedAt: c.QueuedAt.UnixMilli(), preferred: ing.stickyOperator(ctx, tx, line, c.ContactID)})
+			queuedAt: c.QueuedAt.UnixMilli(), preferred: ing.stickyOperator(ctx, tx, line, c.ContactID, made[c.ContactID])})
 	}
 	for _, m := range prefaces {
 		snap := *convs[m.ConversationID]

@@ -81,11 +81,12 @@ func createContact(ctx context.Context, tx db.Execer, from Identity) (string, er
 var errRetry = errors.New("inbox: concurrent change, retry")
 
 // openConversation reopens the contact's last conversation on the line if
-// it closed within the reopen window, or opens a new one, filling c. It
-// reports whether the conversation entered the queue.
-func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw, line Line, ch Channel, contactID string, in Inbound, c *Conversation) (bool, error) {
+// it closed within the reopen window (and mayReopen: the contact has a
+// past), or opens a new one, filling c. It reports whether the
+// conversation entered the queue.
+func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw, line Line, ch Channel, contactID string, in Inbound, c *Conversation, mayReopen bool) (bool, error) {
 	now := db.Now()
-	if line.ReopenWindowH > 0 {
+	if line.ReopenWindowH > 0 && mayReopen {
 		since := now - int64(time.Duration(line.ReopenWindowH)*time.Hour/time.Millisecond)
 		err := scanBumped(tx.QueryRowContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $4,
 			assigned_at = 0, closed_at = 0, closed_by = '', alerted_at = 0, channel_id = $5, external_chat_id = $6, updated_at = $4
@@ -127,9 +128,10 @@ func (ing *Ingestion) openConversation(ctx context.Context, tx db.Execer, w *txw
 	return true, nil
 }
 
-// stickyOperator is the operator a returning contact should go back to.
-func (ing *Ingestion) stickyOperator(ctx context.Context, tx db.Execer, line Line, contactID string) string {
-	if !line.Sticky {
+// stickyOperator is the operator a returning contact should go back to;
+// a new one has none.
+func (ing *Ingestion) stickyOperator(ctx context.Context, tx db.Execer, line Line, contactID string, isNew bool) string {
+	if !line.Sticky || isNew {
 		return ""
 	}
 	var op string
