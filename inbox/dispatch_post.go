@@ -2,7 +2,9 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,18 +67,22 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 	if in.Attachments, err = d.attachments.resolveAttachments(ctx, convID, in.Attachments); err != nil {
 		return Message{}, err
 	}
-	if in.ClientID != "" {
-		var id string
-		if err := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); err == nil {
-			return messageTx(ctx, d.db.Prepared(), id)
-		}
-	}
+	// A client id already stored is a retry, answered with the message
+	// stored the first time. The write finds it (errDuplicate, below); it
+	// is looked up first only where the reply would be refused or would
+	// take the conversation, which the first time may have changed.
 	if dir == DirOut {
-		if r.conv.Status == StatusClosed {
-			return Message{}, ErrClosed
+		refused := ErrClosed
+		if r.conv.Status != StatusClosed {
+			refused = r.mayAnswer(sc)
 		}
-		if err := r.mayAnswer(sc); err != nil {
-			return Message{}, err
+		if refused != nil || r.conv.Status == StatusWaiting {
+			switch stored, err := d.storedRetry(ctx, convID, in.ClientID); {
+			case err == nil:
+				return stored, nil
+			case refused != nil:
+				return Message{}, refused
+			}
 		}
 		if r.conv.Status == StatusWaiting {
 			if r.conv, err = d.routing.assignTo(ctx, sc, r, sc.UserID, r.supervisor, "taken", nil); err != nil {
@@ -109,12 +115,28 @@ func (d *Dispatch) post(ctx context.Context, sc access.Scope, convID string, in 
 		d.alertMentions(context.WithoutCancel(ctx), r.conv, m)
 	}
 	if errors.Is(err, errDuplicate) {
-		var id string
-		if qerr := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, in.ClientID).Scan(&id); qerr == nil {
-			return messageTx(ctx, d.db.Prepared(), id)
+		if stored, qerr := d.storedRetry(ctx, convID, in.ClientID); qerr == nil {
+			return stored, nil
 		}
 	}
 	return m, err
+}
+
+// storedRetry is the message of conversation convID stored with clientID,
+// or an error wrapping db.ErrNotFound.
+func (d *Dispatch) storedRetry(ctx context.Context, convID, clientID string) (Message, error) {
+	if clientID == "" {
+		return Message{}, fmt.Errorf("inbox: no client id: %w", db.ErrNotFound)
+	}
+	var id string
+	err := d.db.QueryRowCached(ctx, `SELECT id FROM inbox_messages WHERE conversation_id = $1 AND client_id = $2`, convID, clientID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, fmt.Errorf("inbox: client id %q: %w", clientID, db.ErrNotFound)
+	}
+	if err != nil {
+		return Message{}, err
+	}
+	return messageTx(ctx, d.db.Prepared(), id)
 }
 
 // localChannel is a channel whose replies are read where they are stored.
