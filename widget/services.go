@@ -76,7 +76,7 @@ func New(d Deps) *Services {
 	s.Triggers = &Triggers{db: d.DB, channels: d.Inbox.Channels}
 	s.Limiter = &Limiter{kv: d.KV, cfg: d.Config, log: d.Log}
 	s.Presence = &Presence{kv: d.KV, log: d.Log}
-	s.Wakeups = &Wakeups{kv: d.KV, log: d.Log, node: uuid.NewString(), local: local}
+	s.Wakeups = &Wakeups{kv: d.KV, log: d.Log, node: uuid.NewString(), local: local, out: newOutbox()}
 	s.Events = &EventFollower{inbox: d.Inbox, log: d.Log, local: local}
 	s.Messages = &Messages{inbox: d.Inbox.Ingester, visitors: s.Visitors, channels: s.Channels, lines: s.Lines,
 		operators: s.Operators, wakeups: s.Wakeups, triggers: s.Triggers}
@@ -105,7 +105,7 @@ func (s *Services) Sender() inbox.Sender { return s.Delivery }
 // Start follows the inbox's events and the visitors' wake-ups from other
 // nodes, for the sockets of this node.
 func (s *Services) Start() {
-	s.done.Add(4)
+	s.done.Add(5)
 	go func() {
 		defer s.done.Done()
 		s.Transcripts.mailClosings(s.ctx)
@@ -121,6 +121,10 @@ func (s *Services) Start() {
 	go func() {
 		defer s.done.Done()
 		s.Wakeups.follow(s.ctx)
+	}()
+	go func() {
+		defer s.done.Done()
+		s.Wakeups.send(s.ctx)
 	}()
 }
 

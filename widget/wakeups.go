@@ -21,6 +21,7 @@ type Wakeups struct {
 	log   *slog.Logger
 	node  string // names this node's wake-ups, which it does not need back
 	local *registry
+	out   *outbox
 }
 
 func (wk *Wakeups) channelKey() string { return wk.kv.Key("widget", "wake") }
@@ -47,9 +48,18 @@ func (wk *Wakeups) stored(ctx context.Context, m inbox.Message, upTo int64) {
 }
 
 // publish tells the other nodes; the payload names this node, which has
-// woken its own sockets already and skips its own message.
+// woken its own sockets already and skips its own message. It goes
+// through the outbox (wakeups_out.go) unless that is full or not running.
 func (wk *Wakeups) publish(ctx context.Context, payload string) {
-	if err := wk.kv.Publish(ctx, wk.channelKey(), wk.node+" "+payload).Err(); err != nil {
+	m := wk.node + " " + payload
+	if wk.out.running.Load() {
+		select {
+		case wk.out.ch <- m:
+			return
+		default:
+		}
+	}
+	if err := wk.kv.Publish(ctx, wk.channelKey(), m).Err(); err != nil {
 		wk.log.Warn("wake-up not published", "err", err)
 	}
 }
