@@ -139,6 +139,8 @@ func (b *batcher) commit(batch []*pendingIngest) {
 	}
 	if err == nil {
 		after = append(after, w)
+		b.ingestion.metric.firstOne.WithLabelValues("contact").Add(float64(w.firstTogether[0]))
+		b.ingestion.metric.firstOne.WithLabelValues("conversation").Add(float64(w.firstTogether[1]))
 	} else {
 		if errors.Is(err, errDuplicate) {
 			b.replaysUntil.Store(time.Now().Add(30 * time.Second).UnixMilli())

@@ -4,16 +4,21 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/profhub/profhub/internal/storage/db"
 )
 
 // ingestBatch stores a batch of new inbound messages in a handful of
 // statements, however many messages it holds: one query finds the senders'
 // contacts and open conversations, one update bumps every conversation's
-// sequence, one insert stores every message. Only a first message (a new
-// contact or conversation) costs statements of its own. On PostgreSQL,
-// where each statement is a round trip, this is what lets ingest keep up;
-// there the update and the insert are one statement (ingest_pg.go).
+// sequence, one insert stores every message. A first message's new contact
+// and conversation are created with the batch's others, on PostgreSQL in
+// one statement each (ingest_first.go); only a returning contact's new
+// conversation costs look-ups of its own (a rating comment, a reopen).
+// On PostgreSQL, where each statement is a round trip, this is what lets
+// ingest keep up; there the update and the insert are one statement too
+// (ingest_pg.go).
 func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, items []*pendingIngest) error {
 	type convKey struct{ contact, line, thread string }
 	lines := map[string]Line{}
@@ -61,23 +66,23 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 		return fmt.Errorf("inbox: identities: %w", err)
 	}
 
-	// First messages: new contacts and conversations, one by one. A
-	// contact made in this batch has no past on any line (no rating to
-	// comment on, no closed conversation, no last operator): the look-ups
-	// of those are skipped for it.
+	// First messages: decide what each needs, then create the new contacts
+	// and conversations together (ingest_first.go). A contact made in this
+	// batch has no past on any line (no rating to comment on, no closed
+	// conversation, no last operator): the look-ups of those are skipped
+	// for it.
 	made := map[string]bool{}
 	convs := map[string]*Conversation{}
-	var opened []*Conversation
 	convOf := make([]*Conversation, len(items))
-	var prefaces []Message // stored before the first messages; their events follow the conversations'
-	prefaced := make([]bool, len(items))
+	openedBy := make([]*Conversation, len(items)) // the conversation item i opened or reopened
+	var newContacts []newContact
+	var newConvs []newConv
 	for i, p := range items {
-		in, ch := p.item.in, p.item.ch
+		in, ch := &p.item.in, p.item.ch
 		k := identityKey{in.From.Namespace, in.From.ExternalID}
 		if contacts[k] == "" {
-			if contacts[k], err = createContact(ctx, tx, in.From); err != nil {
-				return err
-			}
+			contacts[k] = uuid.Must(uuid.NewV7()).String()
+			newContacts = append(newContacts, newContact{id: contacts[k], from: in.From})
 			made[contacts[k]] = true
 		}
 		ck := convKey{contacts[k], ch.LineID, in.threadKey()}
@@ -103,25 +108,46 @@ func (ing *Ingestion) ingestBatch(ctx context.Context, tx db.Execer, w *txw, ite
 				continue
 			}
 			c := &Conversation{ChannelKind: ch.Kind, ContactName: name}
-			if _, err := ing.openConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c, !made[contacts[k]]); err != nil {
-				return err
-			}
-			open[ck], convs[c.ID] = c.ID, c
-			opened = append(opened, c)
-			id = c.ID
-			if in.Preface != nil {
-				m := Message{Direction: DirOut, ChannelID: ch.ID, Text: in.Preface.Text, Status: DeliverySent,
-					ExternalID: "preface:" + in.Preface.Ref + ":" + c.ID}
-				if err := appendMessage(ctx, tx, c, &m); err != nil {
+			reopened := false
+			if !made[contacts[k]] {
+				if reopened, err = ing.reopenConversation(ctx, tx, w, lines[ch.LineID], ch, contacts[k], in, c); err != nil {
 					return err
 				}
-				prefaces, prefaced[i] = append(prefaces, m), true
 			}
+			if !reopened {
+				c.ID = uuid.Must(uuid.NewV7()).String()
+				newConvs = append(newConvs, newConv{c: c, line: lines[ch.LineID], ch: ch, contactID: contacts[k], in: in})
+			}
+			open[ck], convs[c.ID], openedBy[i] = c.ID, c, c
+			id = c.ID
 		}
 		if convs[id] == nil {
 			convs[id] = &Conversation{ID: id, ChannelKind: ch.Kind, ContactName: name}
 		}
 		convOf[i] = convs[id]
+	}
+	if err := createContacts(ctx, tx, ing.db.Dialect, w, newContacts); err != nil {
+		return err
+	}
+	if err := insertConversations(ctx, tx, ing.db.Dialect, w, newConvs); err != nil {
+		return err
+	}
+	var opened []*Conversation
+	var prefaces []Message // stored before the first messages; their events follow the conversations'
+	prefaced := make([]bool, len(items))
+	for i, c := range openedBy {
+		if c == nil {
+			continue
+		}
+		opened = append(opened, c)
+		if pf := items[i].item.in.Preface; pf != nil {
+			m := Message{Direction: DirOut, ChannelID: items[i].item.ch.ID, Text: pf.Text, Status: DeliverySent,
+				ExternalID: "preface:" + pf.Ref + ":" + c.ID}
+			if err := appendMessage(ctx, tx, c, &m); err != nil {
+				return err
+			}
+			prefaces, prefaced[i] = append(prefaces, m), true
+		}
 	}
 	if err := saveThreads(ctx, tx, items); err != nil {
 		return err

@@ -7,6 +7,7 @@ type metrics struct {
 	batchSize  prometheus.Histogram
 	groupSize  prometheus.Histogram
 	postsOne   prometheus.Counter
+	firstOne   *prometheus.CounterVec
 	routed     *prometheus.CounterVec
 	dispatched *prometheus.CounterVec
 }
@@ -21,13 +22,15 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Operators' replies and notes committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
 		postsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_posts_stored_together_total",
 			Help: "Replies and notes a group stored in one statement (PostgreSQL)."}),
+		firstOne: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_first_created_together_total",
+			Help: "Contacts and conversations of first messages a batch created in one statement (PostgreSQL)."}, []string{"kind"}),
 		routed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_routing_decisions_total",
 			Help: "Routing decisions by kind."}, []string{"decision"}),
 		dispatched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_dispatch_total",
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.firstOne, m.routed, m.dispatched)
 	}
 	return m
 }

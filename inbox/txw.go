@@ -53,6 +53,9 @@ type txw struct {
 	release  []releaseEntry
 	dispatch []string
 	kick     map[string]bool
+	// firstTogether counts the contacts and conversations a batch created
+	// in one statement (ingest_first_pg.go), for the metric once committed.
+	firstTogether [2]int
 }
 
 type queueEntry struct {
