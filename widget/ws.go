@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/httpapi"
@@ -115,33 +116,23 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	if conv == "" {
 		return nil
 	}
-	if err := c.sendFresh(ctx, conv); err != nil {
+	// What this node just stored, then SQL if a wake-up asks for more
+	// (socket_fresh.go).
+	if err := c.send(ctx, c.fresh.take(conv, c.sent.Load()), c.s.shown.memory); err != nil {
 		return err
 	}
 	for readSQL || c.sent.Load() < c.want.Load() {
-		// The turn covers the reads (visible may read a proactive
-		// message's sender), not the write to the visitor.
 		if !c.s.turns.take(ctx) {
 			return nil // the socket ended
 		}
 		msgs, err := c.s.inbox.Conversations.MessagesAfter(ctx, conv, c.sent.Load(), 200)
-		out := make([]outMessage, 0, len(msgs))
-		for _, m := range msgs {
-			c.sent.Store(m.Seq)
-			if om, ok := c.s.messages.visible(ctx, c.ch, c.v.ID, m); ok {
-				out = append(out, om)
-			}
-		}
 		c.s.turns.give()
 		if err != nil {
 			c.s.log.Warn("widget: reading messages failed", "conversation", conv, "err", err)
 			return nil
 		}
-		if len(out) > 0 {
-			c.s.shown.sql.Add(float64(len(out)))
-			if err := c.write(ctx, outFrame{Type: "messages", Messages: out}); err != nil {
-				return err
-			}
+		if err := c.send(ctx, msgs, c.s.shown.sql); err != nil {
+			return err
 		}
 		if len(msgs) < 200 {
 			break
@@ -153,10 +144,10 @@ func (c *visitorConn) flush(ctx context.Context) error {
 	return nil
 }
 
-// sendFresh sends the messages this node stored that follow what the
-// socket has sent (socket_fresh.go).
-func (c *visitorConn) sendFresh(ctx context.Context, conv string) error {
-	msgs := c.fresh.take(conv, c.sent.Load())
+// send marks msgs sent and sends what the visitor may see of them,
+// counted by where they were read. The turn covers visible, which may read
+// a proactive message's sender, not the write to the visitor.
+func (c *visitorConn) send(ctx context.Context, msgs []inbox.Message, read prometheus.Counter) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -174,7 +165,7 @@ func (c *visitorConn) sendFresh(ctx context.Context, conv string) error {
 	if len(out) == 0 {
 		return nil
 	}
-	c.s.shown.memory.Add(float64(len(out)))
+	read.Add(float64(len(out)))
 	return c.write(ctx, outFrame{Type: "messages", Messages: out})
 }
 
