@@ -26,7 +26,9 @@ func (a *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Co
 
 func (a *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
-	err := a.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	// ErrClosed comes only from the close's first statement, which then
+	// wrote nothing: the write needs no savepoint.
+	err := a.writeGrouped(ctx, ErrClosed, func(ctx context.Context, tx db.Execer, w *txw) error {
 		var err error
 		if a.db.Dialect == db.Postgres {
 			if conv, err = closeOnePG(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
@@ -83,7 +85,7 @@ func (a *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 		return Conversation{}, fmt.Errorf("%w: you do not answer this line", access.ErrForbidden)
 	}
 	var conv Conversation
-	err = a.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	err = a.writeGrouped(ctx, nil, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $2, closed_at = 0,
 			closed_by = '', spam = FALSE, alerted_at = 0, updated_at = $2 WHERE id = $1 AND status = 'closed'`, convID, now); err != nil {
@@ -119,7 +121,7 @@ func (a *Actions) SetPriority(ctx context.Context, sc access.Scope, convID strin
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err := a.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	err := a.writeGrouped(ctx, nil, func(ctx context.Context, tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET priority = $2, updated_at = $3 WHERE id = $1`, convID, priority, db.Now()); err != nil {
 			return fmt.Errorf("inbox: priority: %w", err)
 		}

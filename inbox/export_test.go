@@ -1,6 +1,12 @@
 package inbox
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/profhub/profhub/internal/storage/db"
+)
 
 // SetMirrorReadHook runs f between a line mirror's reading of presence
 // and its write; the returned func removes it.
@@ -47,4 +53,42 @@ func SLADue(l Line, since int64) (int64, int64) { return slaDue(l, since) }
 func SetFirstTogetherHook(f func(what string)) func() {
 	firstTogetherHook = f
 	return func() { firstTogetherHook = nil }
+}
+
+// HoldWriteGroups keeps every group writer of a's core busy. The returned
+// func waits until queued writes wait in the queue, then frees one writer,
+// which takes them all as one group, and once it has, the others.
+func HoldWriteGroups(a *Actions) func(queued int) {
+	g := a.group
+	gates := make([]chan struct{}, g.writers)
+	for i := range gates {
+		gates[i] = make(chan struct{})
+		started := make(chan struct{})
+		gate := gates[i]
+		go func() {
+			_ = g.submit(context.Background(), &pendingWrite{fn: func(context.Context, db.Execer, *txw) error {
+				close(started)
+				<-gate
+				return nil
+			}})
+		}()
+		<-started // the next hold goes to another writer
+	}
+	return func(queued int) {
+		waitFor := func(ok func() bool) {
+			deadline := time.Now().Add(10 * time.Second)
+			for !ok() {
+				if time.Now().After(deadline) {
+					panic(fmt.Sprintf("HoldWriteGroups: %d of %d writes queued", len(g.queue), queued))
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		waitFor(func() bool { return len(g.queue) >= queued })
+		close(gates[0])
+		waitFor(func() bool { return len(g.queue) == 0 })
+		for _, gate := range gates[1:] {
+			close(gate)
+		}
+	}
 }

@@ -46,10 +46,24 @@ type pendingWrite struct {
 	// post, when set, is what fn does, in a form the group can store with
 	// its other posts in one statement (group_posts_pg.go).
 	post *postWrite
-	w    *txw
-	err  error
-	done chan struct{}
+	// refusal, when set, lets the group run fn without a savepoint of its
+	// own: fn then either succeeds, or returns refusal having written
+	// nothing (its condition failed: taken, closed), or fails in a way
+	// that may have left the transaction aborted or half-written, and the
+	// group is then written again with a savepoint for every write. On
+	// PostgreSQL a savepoint is a round trip that the whole group waits
+	// for: a crowd's take or close is one statement, and its savepoint
+	// doubled the group's round trips.
+	refusal error
+	w       *txw
+	err     error
+	done    chan struct{}
 }
+
+// errBareFailed: a write running without a savepoint failed with more
+// than its refusal. The group is written again with savepoints, where it
+// fails alone.
+var errBareFailed = errors.New("inbox: a write without a savepoint failed")
 
 func newGroupWriter(c *core) *groupWriter {
 	writers := 1 // SQLite has one writer anyway
@@ -62,12 +76,14 @@ func newGroupWriter(c *core) *groupWriter {
 // writeGrouped runs fn in a shared transaction, then the after-commit
 // work, like write. fn gets the transaction's context (a caller giving up
 // does not break its neighbours' transaction) and may run more than once
-// when the transaction is retried: it must set its results afresh.
-func (c *core) writeGrouped(ctx context.Context, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
+// when the transaction is retried: it must set its results afresh. A
+// non-nil refusal lets fn run without a savepoint (pendingWrite.refusal
+// says when that is allowed).
+func (c *core) writeGrouped(ctx context.Context, refusal error, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
 	if c.group == nil {
 		return c.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
 	}
-	return c.group.submit(ctx, &pendingWrite{fn: fn})
+	return c.group.submit(ctx, &pendingWrite{fn: fn, refusal: refusal})
 }
 
 // submit queues p and waits for its commit.
@@ -140,18 +156,21 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 	defer cancel()
 	g.c.metric.groupSize.Observe(float64(len(group)))
 	bulk := g.c.db.Dialect == db.Postgres && postsFirst(group) > 1
-	err := g.together(ctx, group, bulk)
+	fast := true // bulk posts and writes without savepoints
+	err := g.together(ctx, group, fast && bulk, fast)
 	for attempt := 0; err != nil && attempt < transientRetries; attempt++ {
-		if errors.Is(err, errPostsApart) {
-			bulk = false // a post failed or met its duplicate: in its own savepoint it fails alone
+		if errors.Is(err, errPostsApart) || errors.Is(err, errBareFailed) {
+			// a write failed or met its duplicate: in its own savepoint it fails alone
+			fast = false
+			g.c.metric.groupsRedone.Inc()
 		} else if !isTransientSQL(err) {
 			break
 		} else {
 			time.Sleep(transientPause(attempt))
 		}
-		err = g.together(ctx, group, bulk)
+		err = g.together(ctx, group, fast && bulk, fast)
 	}
-	if err == nil && bulk {
+	if err == nil && fast && bulk {
 		g.c.metric.postsOne.Add(float64(postsFirst(group)))
 	}
 	if err != nil && len(group) > 1 {
@@ -159,7 +178,7 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 		for _, p := range group {
 			var one error
 			for attempt := 0; attempt <= transientRetries; attempt++ {
-				if one = g.together(ctx, []*pendingWrite{p}, false); one == nil || !isTransientSQL(one) {
+				if one = g.together(ctx, []*pendingWrite{p}, false, false); one == nil || !isTransientSQL(one) {
 					break
 				}
 				time.Sleep(transientPause(attempt))
@@ -184,8 +203,9 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 // write's own error is its answer; an error of the transaction (the
 // flush, its commit, a savepoint that cannot be rolled back) is returned
 // for the whole group. With bulk, the group's leading posts (postsFirst
-// put them there) are stored in one statement before the other writes.
-func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk bool) error {
+// put them there) are stored in one statement before the other writes;
+// with bare, the writes that may run without a savepoint do.
+func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk, bare bool) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
 		rest := group
@@ -203,6 +223,12 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk 
 		release := ""
 		for i, p := range rest {
 			p.w, p.err = newTxw(), nil
+			if bare && p.refusal != nil {
+				if err := runBare(ctx, tx, p); err != nil {
+					return err
+				}
+				continue // a savepoint set before it stays open: rolling back to it is never needed after this write
+			}
 			sp := fmt.Sprintf("w%d", i)
 			if _, err := sqlTx.ExecContext(ctx, release+"SAVEPOINT "+sp); err != nil {
 				return err
@@ -238,4 +264,19 @@ func groupEvents(group []*pendingWrite) *txw {
 		}
 	}
 	return all
+}
+
+// runBare runs a write that may go without a savepoint (see refusal).
+func runBare(ctx context.Context, tx db.Execer, p *pendingWrite) error {
+	err := p.fn(ctx, tx, p.w)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, p.refusal):
+		p.w, p.err = nil, err
+		return nil
+	case isTransientSQL(err):
+		return err // the whole group is retried
+	}
+	return fmt.Errorf("%w: %w", errBareFailed, err)
 }

@@ -3,13 +3,17 @@ package inbox
 import "github.com/prometheus/client_golang/prometheus"
 
 type metrics struct {
-	ingested   *prometheus.CounterVec
-	batchSize  prometheus.Histogram
-	groupSize  prometheus.Histogram
-	postsOne   prometheus.Counter
-	firstOne   *prometheus.CounterVec
-	routed     *prometheus.CounterVec
-	dispatched *prometheus.CounterVec
+	ingested  *prometheus.CounterVec
+	batchSize prometheus.Histogram
+	groupSize prometheus.Histogram
+	postsOne  prometheus.Counter
+	// groupsRedone counts groups written again with a savepoint for every
+	// write, after a write failed where it had none (or in the posts'
+	// shared statement).
+	groupsRedone prometheus.Counter
+	firstOne     *prometheus.CounterVec
+	routed       *prometheus.CounterVec
+	dispatched   *prometheus.CounterVec
 }
 
 func newMetrics(r prometheus.Registerer) metrics {
@@ -22,6 +26,8 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Operators' replies and notes committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
 		postsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_posts_stored_together_total",
 			Help: "Replies and notes a group stored in one statement (PostgreSQL)."}),
+		groupsRedone: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_write_groups_redone_total",
+			Help: "Write groups written again with a savepoint for each write, after one write failed."}),
 		firstOne: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_first_created_together_total",
 			Help: "Contacts and conversations of first messages a batch created in one statement (PostgreSQL)."}, []string{"kind"}),
 		routed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_routing_decisions_total",
@@ -30,7 +36,7 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.firstOne, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.groupsRedone, m.firstOne, m.routed, m.dispatched)
 	}
 	return m
 }

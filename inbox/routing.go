@@ -104,8 +104,9 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	// the routing log's row commits with the assignment it explains. A
 	// contested take was decided before (claimTake), so on PostgreSQL no
 	// loser waits here for a winner's row lock, held until its group
-	// commits.
-	err := rt.writeGrouped(ctx, func(ctx context.Context, tx db.Execer, w *txw) error {
+	// commits. ErrNotWaiting comes only from the assignment's first
+	// statement, which then wrote nothing: the write needs no savepoint.
+	err := rt.writeGrouped(ctx, ErrNotWaiting, func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		from := StatusWaiting
 		if decision == "transferred" || decision == "taken_over" {

@@ -1,0 +1,148 @@
+package inbox_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/profhub/profhub/hub/hubtest"
+	"github.com/profhub/profhub/inbox"
+	"github.com/profhub/profhub/internal/config"
+	"github.com/profhub/profhub/internal/storage/db"
+)
+
+// Closes queued at one moment share a group and run without savepoints.
+// One close whose system message the database refuses (a trigger) makes
+// the group run again with a savepoint each: it fails alone, its
+// neighbours are closed once, with one system message and their events
+// each. Two closes of one conversation in the group: one closes it, the
+// other is refused (its condition failed, it wrote nothing), and that
+// needs no second run.
+func TestGroupedClosesGoWithoutSavepoints(t *testing.T) {
+	const metricsToken = "group-bare-metrics"
+	n := hubtest.StartWith(t, hubtest.NewStorage(t), func(c *config.Config) { c.MetricsToken = metricsToken })
+	f := newFixtureOn(t, n, inbox.Manual, nil)
+	ctx := context.Background()
+	base := n.Server.URL
+	open := func(token, name string) string {
+		code, res := f.post(t, base, name, "m-"+name, "Вопрос")
+		if code != http.StatusCreated {
+			t.Fatalf("inbound %s: %d", name, code)
+		}
+		if code, body := call(t, base, token, "POST", "/api/v1/inbox/conversations/"+res.ConversationID+"/take", nil); code != http.StatusOK {
+			t.Fatalf("take %s: %d %s", name, code, body)
+		}
+		return res.ConversationID
+	}
+	counts := func(query string, ids []string) map[string]int {
+		got := map[string]int{}
+		for _, id := range ids {
+			var c int
+			if err := n.DB.QueryRowContext(ctx, query, id).Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			got[id] = c
+		}
+		return got
+	}
+	// closeAll closes ids (a conversation may come twice) in one group.
+	closeAll := func(token string, ids []string) []int {
+		release := inbox.HoldWriteGroups(n.Inbox.Actions)
+		codes := make([]int, len(ids))
+		var wg sync.WaitGroup
+		for i, id := range ids {
+			wg.Go(func() {
+				req, _ := http.NewRequest("POST", base+"/api/v1/inbox/conversations/"+id+"/close", strings.NewReader("{}"))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					codes[i] = resp.StatusCode
+					resp.Body.Close()
+				}
+			})
+		}
+		release(len(ids))
+		wg.Wait()
+		return codes
+	}
+	redone := func() float64 {
+		return metricValue(t, base+"/metrics", metricsToken, "profhub_inbox_write_groups_redone_total")
+	}
+	const systemMessages = `SELECT count(*) FROM inbox_messages WHERE conversation_id = $1 AND direction = 'system'`
+	const events = `SELECT count(*) FROM inbox_events WHERE conversation_id = $1`
+	const gaps = `SELECT c.last_seq - count(m.id) FROM inbox_conversations c JOIN inbox_messages m ON m.conversation_id = c.id WHERE c.id = $1 GROUP BY c.last_seq`
+
+	a, b, c, d := open(f.tok1, "bare-a"), open(f.tok1, "bare-b"), open(f.tok1, "bare-c"), open(f.tok1, "bare-d")
+	fault := []string{
+		`CREATE FUNCTION bare_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.conversation_id = '` + c + `' AND NEW.direction = 'system' THEN RAISE EXCEPTION 'injected'; END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER bare_fault BEFORE INSERT ON inbox_messages FOR EACH ROW EXECUTE FUNCTION bare_fault()`,
+	}
+	if n.DB.Dialect != db.Postgres {
+		fault = []string{`CREATE TRIGGER bare_fault BEFORE INSERT ON inbox_messages
+			WHEN NEW.conversation_id = '` + c + `' AND NEW.direction = 'system' BEGIN SELECT RAISE(ABORT, 'injected'); END`}
+	}
+	for _, q := range fault {
+		if _, err := n.DB.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := []string{a, b, c, d}
+	sys0, ev0 := counts(systemMessages, all), counts(events, all)
+	redone0 := redone()
+
+	codes := closeAll(f.tok1, []string{a, b, b, c, d})
+	if codes[0] != http.StatusOK || codes[4] != http.StatusOK {
+		t.Fatalf("closes of a and d: %v", codes)
+	}
+	if (codes[1] == http.StatusOK) == (codes[2] == http.StatusOK) || codes[1]+codes[2] != http.StatusOK+http.StatusConflict {
+		t.Fatalf("two closes of b: %v, want one 200 and one 409", codes[1:3])
+	}
+	if codes[3] != http.StatusInternalServerError {
+		t.Fatalf("close of c (refused by the database): %d", codes[3])
+	}
+	if got := redone() - redone0; got != 1 {
+		t.Fatalf("groups written again: %v, want 1 (the failed close)", got)
+	}
+	sys1, ev1 := counts(systemMessages, all), counts(events, all)
+	for _, id := range []string{a, b, d} {
+		if sys1[id] != sys0[id]+1 {
+			t.Errorf("conversation %s: %d system messages after its close, want %d", id, sys1[id], sys0[id]+1)
+		}
+		if ev1[id]-ev0[id] != ev1[a]-ev0[a] || ev1[id] == ev0[id] {
+			t.Errorf("conversation %s: %d events from its close, a had %d", id, ev1[id]-ev0[id], ev1[a]-ev0[a])
+		}
+	}
+	if sys1[c] != sys0[c] || ev1[c] != ev0[c] {
+		t.Errorf("the failed close left %d system messages and %d events", sys1[c]-sys0[c], ev1[c]-ev0[c])
+	}
+	for id, gap := range counts(gaps, all) {
+		if gap != 0 {
+			t.Errorf("conversation %s: last_seq is %d past its messages", id, gap)
+		}
+	}
+	var status string
+	for id, want := range map[string]string{a: "closed", b: "closed", c: "active", d: "closed"} {
+		if err := n.DB.QueryRowContext(ctx, `SELECT status FROM inbox_conversations WHERE id = $1`, id).Scan(&status); err != nil || status != want {
+			t.Errorf("conversation %s: %q (%v), want %s", id, status, err, want)
+		}
+	}
+
+	// A refusal alone is no failure: the group is not written again.
+	e, g := open(f.tok2, "bare-e"), open(f.tok2, "bare-g")
+	codes = closeAll(f.tok2, []string{e, g, g})
+	if codes[0] != http.StatusOK || codes[1]+codes[2] != http.StatusOK+http.StatusConflict {
+		t.Fatalf("closes of e, g, g: %v", codes)
+	}
+	if got := redone() - redone0; got != 1 {
+		t.Fatalf("groups written again: %v after a refused close, want still 1", got)
+	}
+	if sys := counts(systemMessages, []string{g}); sys[g] != 2 {
+		t.Errorf("g closed twice? %d system messages, want 2 (taken, closed)", sys[g])
+	}
+}
