@@ -19,9 +19,9 @@ import (
 
 // A visitor's socket costs one goroutine while it is idle: the handler
 // returns after the upgrade (the connection is hijacked, so the HTTP
-// server's deep stack goes), one goroutine reads the visitor's frames and
-// answers them, and a writer goroutine exists only while a wake-up is being
-// flushed. Ten thousand idle sockets on one node are the benchmark's case.
+// server's deep stack goes), one goroutine reads the visitor's frames
+// (socket_reader.go), a goroutine answers each frame, and a writer
+// goroutine exists only while a wake-up is being flushed. Ten thousand idle sockets on one node are the benchmark's case.
 
 // Sockets is this node's visitor sockets: opening them, their registry
 // (registry.go), and what a socket does (ws.go, live.go).
@@ -101,20 +101,28 @@ func (s *Sockets) open(reqCtx context.Context, conn *websocket.Conn, ch inbox.Ch
 	s.sockets.Add(1)
 	s.local.add(c)
 	s.presence.mark(ctx, v.ID, slot)
+	stop := context.AfterFunc(s.node, cancel) // the node stops
+	closed := func() {
+		stop()
+		cancel()
+		s.local.remove(c)
+		s.presence.unmark(context.WithoutCancel(ctx), v.ID, slot)
+		s.limiter.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
+		s.sockets.Done()
+	}
+	// The hello goes out on the request's goroutine, which ends anyway,
+	// so that the socket's reader never grows its stack (socket_reader.go).
+	if c.write(ctx, outFrame{Type: "hello", ConversationID: v.ConversationID}) != nil {
+		conn.CloseNow()
+		closed()
+		return
+	}
+	c.pokeVisitor()
+	r := newFrameReader(ctx, c)
 	go func() {
-		defer s.sockets.Done()
-		defer s.limiter.releaseSocketSlot(context.WithoutCancel(ctx), ip, slot)
-		defer s.presence.unmark(context.WithoutCancel(ctx), v.ID, slot)
-		defer s.local.remove(c)
-		defer cancel()
-		defer context.AfterFunc(s.node, cancel)() // the node stops
-		if c.write(ctx, outFrame{Type: "hello", ConversationID: v.ConversationID}) != nil {
-			conn.CloseNow()
-			return
-		}
-		c.pokeVisitor()
-		c.readLoop(ctx)
+		r.loop()
 		conn.CloseNow() // after a Close the handshake is done; otherwise the peer is gone
+		closed()
 	}()
 }
 

@@ -12,10 +12,12 @@ import (
 // An idle visitor's socket mostly costs the two 4 KB buffers net/http
 // gives a hijacked connection, which the WebSocket library keeps for the
 // connection's life: 80 MB for ten thousand visitors, doubled by the
-// garbage collector's headroom. Visitors' frames are a few hundred bytes,
-// so 1 KB buffers hold them; a bigger frame costs a few more system calls,
-// not a copy.
-const socketBufferBytes = 1024
+// garbage collector's headroom. Visitors' frames and the usual frames to
+// them (an ack, a message or two) are a few hundred bytes, so 512-byte
+// buffers hold them (1 KB ones cost 10 MB more at ten thousand sockets,
+// and their headroom); a bigger frame costs a few more system calls, not
+// a copy: bufio reads and writes one longer than its buffer directly.
+const socketBufferBytes = 512
 
 // smallBuffers hands the WebSocket library a hijacked connection with
 // small buffers in place of net/http's.

@@ -2,7 +2,6 @@ package widget
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
@@ -167,41 +166,6 @@ func (c *visitorConn) send(ctx context.Context, msgs []inbox.Message, read prome
 	}
 	read.Add(float64(len(out)))
 	return c.write(ctx, outFrame{Type: "messages", Messages: out})
-}
-
-// readLoop takes the visitor's frames: messages within the socket's
-// allowance are ingested and acknowledged; the rest get an error frame
-// and stay in the script's queue to be sent again.
-func (c *visitorConn) readLoop(ctx context.Context) {
-	limits := c.s.channels.limitsFor(c.ch)
-	allowance := newBucket(limits.MessagesPerSecond, limits.MessageBurst)
-	signals := newBucket(2, 5) // typing and read marks: a few a second are plenty
-	for {
-		_, data, err := c.conn.Read(ctx)
-		if err != nil {
-			return
-		}
-		var f inFrame
-		if json.Unmarshal(data, &f) != nil {
-			c.reply(ctx, outFrame{Type: "error", Code: "invalid", Message: "malformed frame"})
-			continue
-		}
-		switch f.Type {
-		case "ping":
-			c.reply(ctx, outFrame{Type: "pong"})
-		case "message":
-			if !allowance.allow() {
-				c.reply(ctx, outFrame{Type: "error", Code: "rate_limited", ClientID: f.ClientID,
-					Message: "you are sending messages too fast; the message will be sent in a moment"})
-				continue
-			}
-			c.reply(ctx, c.receive(ctx, f))
-		case "typing", "read":
-			c.visitorSignal(ctx, f, signals)
-		default:
-			c.reply(ctx, outFrame{Type: "error", Code: "invalid", Message: "unknown frame type"})
-		}
-	}
 }
 
 func (c *visitorConn) receive(ctx context.Context, f inFrame) outFrame {
