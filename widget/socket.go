@@ -21,7 +21,8 @@ import (
 // returns after the upgrade (the connection is hijacked, so the HTTP
 // server's deep stack goes), one goroutine reads the visitor's frames
 // (socket_reader.go), a goroutine answers each frame, and a writer
-// goroutine exists only while a wake-up is being flushed. Ten thousand idle sockets on one node are the benchmark's case.
+// goroutine exists only while a wake-up is being flushed. Ten thousand
+// idle sockets on one node are the benchmark's case.
 
 // Sockets is this node's visitor sockets: opening them, their registry
 // (registry.go), and what a socket does (ws.go, live.go).
