@@ -36,8 +36,9 @@ func (k *core) conversationFor(ctx context.Context, sc access.Scope, id string) 
 		return role{}, err
 	}
 	cond, args := visibleArgs(sc, 2)
-	c, err := scanConversation(k.db.QueryRowCached(ctx, `SELECT `+convColumns+convFrom+` JOIN units u ON u.id = c.unit_id
-		WHERE c.id = $1 AND `+cond, append([]any{id}, args...)...))
+	var unitPath string // a supervisor's reach: read with the row, not after it
+	c, err := scanConversation(withExtra{k.db.QueryRowCached(ctx, `SELECT `+convColumns+`, u.path`+convFrom+` JOIN units u ON u.id = c.unit_id
+		WHERE c.id = $1 AND `+cond, append([]any{id}, args...)...), []any{&unitPath}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return role{}, fmt.Errorf("inbox: conversation %s: %w", id, db.ErrNotFound)
 	}
@@ -55,14 +56,20 @@ func (k *core) conversationFor(ctx context.Context, sc access.Scope, id string) 
 			r.supervisor = o.Supervisor
 		}
 	}
-	if sc.Can(access.SuperviseInbox) {
-		var path string
-		if err := k.db.QueryRowCached(ctx, `SELECT path FROM units WHERE id = $1`, c.UnitID).Scan(&path); err == nil && sc.Covers(path) {
-			r.supervisor = true
-		}
+	if sc.Can(access.SuperviseInbox) && sc.Covers(unitPath) {
+		r.supervisor = true
 	}
 	return r, nil
 }
+
+// withExtra scans a row's leading columns into what its caller asks for
+// and the columns after them into extra.
+type withExtra struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 func (r role) mayAnswer(sc access.Scope) error {
 	if r.conv.AssigneeID == sc.UserID || r.supervisor {

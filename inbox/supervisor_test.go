@@ -7,6 +7,7 @@ import (
 
 	"github.com/profhub/profhub/inbox"
 	"github.com/profhub/profhub/internal/security/access"
+	"github.com/profhub/profhub/org"
 )
 
 func TestSupervisorOverviewAndTakeOver(t *testing.T) {
@@ -48,5 +49,30 @@ func TestSupervisorOverviewAndTakeOver(t *testing.T) {
 	log, _ := f.n.Inbox.Conversations.RoutingLog(ctx, chair.Scope(""), a.ConversationID)
 	if got := log[len(log)-1]; got.Decision != "taken_over" || got.OperatorID != chair.ID {
 		t.Fatalf("last routing entry %+v", got)
+	}
+}
+
+// A chairman supervises the lines of their own subtree only: the
+// chairman of another committee who answers in a line is its operator
+// there, not its supervisor.
+func TestChairmanSupervisesOnlyTheirSubtree(t *testing.T) {
+	f := newFixture(t, inbox.Manual)
+	ctx := context.Background()
+	other := f.n.AddUnit(t, "", org.Committee, "Другой обком")
+	chair := f.n.AddUser(t, "chair-other", access.Chairman, other.ID, "password-c")
+	line := f.line
+	line.Operators = append(line.Operators, inbox.LineOperator{UserID: chair.ID})
+	if _, err := f.n.Inbox.Lines.Update(ctx, f.n.System, line); err != nil {
+		t.Fatal(err)
+	}
+	_, a := f.post(t, f.n.Server.URL, "m1", "1", "раз")
+	if _, err := f.n.Inbox.Routing.Take(ctx, f.op1.Scope(""), a.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.n.Inbox.Routing.TakeOver(ctx, chair.Scope(""), a.ConversationID); !errors.Is(err, access.ErrForbidden) {
+		t.Fatalf("the other committee's chairman took over: %v", err)
+	}
+	if _, err := f.n.Inbox.Dispatch.Reply(ctx, chair.Scope(""), a.ConversationID, inbox.ReplyInput{Text: "Я не отсюда."}); !errors.Is(err, access.ErrForbidden) {
+		t.Fatalf("the other committee's chairman answered op1's conversation: %v", err)
 	}
 }
