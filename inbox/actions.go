@@ -28,7 +28,7 @@ func (a *Actions) closeConversation(ctx context.Context, r role, by, code string
 	var conv Conversation
 	// ErrClosed comes only from the close's first statement, which then
 	// wrote nothing: the write needs no savepoint.
-	err := a.writeGrouped(ctx, ErrClosed, func(ctx context.Context, tx db.Execer, w *txw) error {
+	err := a.writeGrouped(ctx, &pendingWrite{refusal: ErrClosed, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
 		var err error
 		if a.db.Dialect == db.Postgres {
 			if conv, err = closeOnePG(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
@@ -50,7 +50,7 @@ func (a *Actions) closeConversation(ctx context.Context, r role, by, code string
 		w.release = append(w.release, releaseEntry{lineID: r.line.ID, convID: r.conv.ID})
 		w.kick[r.line.ID] = true
 		return nil
-	})
+	}})
 	return conv, err
 }
 
@@ -85,7 +85,7 @@ func (a *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 		return Conversation{}, fmt.Errorf("%w: you do not answer this line", access.ErrForbidden)
 	}
 	var conv Conversation
-	err = a.writeGrouped(ctx, nil, func(ctx context.Context, tx db.Execer, w *txw) error {
+	err = a.writeGrouped(ctx, &pendingWrite{fn: func(ctx context.Context, tx db.Execer, w *txw) error {
 		now := db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'waiting', assignee_id = '', queued_at = $2, closed_at = 0,
 			closed_by = '', spam = FALSE, alerted_at = 0, updated_at = $2 WHERE id = $1 AND status = 'closed'`, convID, now); err != nil {
@@ -107,7 +107,7 @@ func (a *Actions) Reopen(ctx context.Context, sc access.Scope, convID string) (C
 		w.add(convEvent(EvConversation, conv))
 		w.enqueue = append(w.enqueue, queueEntry{lineID: conv.LineID, convID: convID, priority: conv.Priority, queuedAt: now})
 		return nil
-	})
+	}})
 	return conv, err
 }
 
@@ -121,7 +121,7 @@ func (a *Actions) SetPriority(ctx context.Context, sc access.Scope, convID strin
 		return Conversation{}, err
 	}
 	var conv Conversation
-	err := a.writeGrouped(ctx, nil, func(ctx context.Context, tx db.Execer, w *txw) error {
+	err := a.writeGrouped(ctx, &pendingWrite{fn: func(ctx context.Context, tx db.Execer, w *txw) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE inbox_conversations SET priority = $2, updated_at = $3 WHERE id = $1`, convID, priority, db.Now()); err != nil {
 			return fmt.Errorf("inbox: priority: %w", err)
 		}
@@ -134,7 +134,7 @@ func (a *Actions) SetPriority(ctx context.Context, sc access.Scope, convID strin
 			w.enqueue = append(w.enqueue, queueEntry{lineID: conv.LineID, convID: convID, priority: priority, queuedAt: conv.QueuedAt.UnixMilli()})
 		}
 		return nil
-	})
+	}})
 	return conv, err
 }
 

@@ -56,9 +56,10 @@ func SetFirstTogetherHook(f func(what string)) func() {
 }
 
 // HoldWriteGroups keeps every group writer of a's core busy. The returned
-// func waits until queued writes wait in the queue, then frees one writer,
-// which takes them all as one group, and once it has, the others.
-func HoldWriteGroups(a *Actions) func(queued int) {
+// func waits until queued writes wait in the queue, runs during (if not
+// nil), then frees one writer, which takes them all as one group, and once
+// it has, the others.
+func HoldWriteGroups(a *Actions) func(queued int, during func()) {
 	g := a.group
 	gates := make([]chan struct{}, g.writers)
 	for i := range gates {
@@ -74,7 +75,7 @@ func HoldWriteGroups(a *Actions) func(queued int) {
 		}()
 		<-started // the next hold goes to another writer
 	}
-	return func(queued int) {
+	return func(queued int, during func()) {
 		waitFor := func(ok func() bool) {
 			deadline := time.Now().Add(10 * time.Second)
 			for !ok() {
@@ -85,6 +86,9 @@ func HoldWriteGroups(a *Actions) func(queued int) {
 			}
 		}
 		waitFor(func() bool { return len(g.queue) >= queued })
+		if during != nil {
+			during()
+		}
 		close(gates[0])
 		waitFor(func() bool { return len(g.queue) == 0 })
 		for _, gate := range gates[1:] {

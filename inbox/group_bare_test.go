@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func TestGroupedClosesGoWithoutSavepoints(t *testing.T) {
 				}
 			})
 		}
-		release(len(ids))
+		release(len(ids), nil)
 		wg.Wait()
 		return codes
 	}
@@ -144,5 +145,133 @@ func TestGroupedClosesGoWithoutSavepoints(t *testing.T) {
 	}
 	if sys := counts(systemMessages, []string{g}); sys[g] != 2 {
 		t.Errorf("g closed twice? %d system messages, want 2 (taken, closed)", sys[g])
+	}
+}
+
+// Takes and transfers queued at one moment share a group, and on
+// PostgreSQL one statement: each conversation gets its operator, one
+// system message, one routing row and its events, seqs without gaps; a
+// take whose conversation another node closed meanwhile is refused and
+// writes nothing, without the group being written again; a transfer
+// alerts its new operator.
+func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
+	const metricsToken = "group-assign-metrics"
+	n := hubtest.StartWith(t, hubtest.NewStorage(t), func(c *config.Config) { c.MetricsToken = metricsToken })
+	f := newFixtureOn(t, n, inbox.Manual, nil)
+	ctx := context.Background()
+	base := n.Server.URL
+	f.online(t, f.tok1, f.tok2)
+	waiting := func(name string) string {
+		code, res := f.post(t, base, name, "m-"+name, "Вопрос")
+		if code != http.StatusCreated {
+			t.Fatalf("inbound %s: %d", name, code)
+		}
+		return res.ConversationID
+	}
+	// together sends the requests (token, path, body) at once and lets
+	// the writers go once all are queued; during runs between.
+	together := func(reqs [][3]string, during func()) []int {
+		release := inbox.HoldWriteGroups(n.Inbox.Actions)
+		codes := make([]int, len(reqs))
+		var wg sync.WaitGroup
+		for i, r := range reqs {
+			wg.Go(func() {
+				req, _ := http.NewRequest("POST", base+r[1], strings.NewReader(r[2]))
+				req.Header.Set("Authorization", "Bearer "+r[0])
+				req.Header.Set("Content-Type", "application/json")
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					codes[i] = resp.StatusCode
+					resp.Body.Close()
+				}
+			})
+		}
+		release(len(reqs), during)
+		wg.Wait()
+		return codes
+	}
+	metric := func(name string) float64 { return metricValue(t, base+"/metrics", metricsToken, name) }
+	redone0, together0 := metric("profhub_inbox_write_groups_redone_total"), metric("profhub_inbox_assignments_stored_together_total")
+	c1, c2, c3, c4, gone := waiting("as-1"), waiting("as-2"), waiting("as-3"), waiting("as-4"), waiting("as-gone")
+	take := func(tok, id string) [3]string {
+		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/take", "{}"}
+	}
+	takes := [][3]string{take(f.tok1, c1), take(f.tok1, c2), take(f.tok2, c3), take(f.tok2, c4)}
+	var closeGone func()
+	if n.DB.Dialect == db.Postgres { // SQLite has one node, and the held writers hold its write lock
+		takes = append(takes, take(f.tok1, gone))
+		closeGone = func() {
+			// another node closes one while its take waits in the queue
+			if _, err := n.DB.ExecContext(ctx, `UPDATE inbox_conversations SET status = 'closed' WHERE id = $1`, gone); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	codes := together(takes, closeGone)
+	if codes[0] != 200 || codes[1] != 200 || codes[2] != 200 || codes[3] != 200 || (len(codes) > 4 && codes[4] != http.StatusConflict) {
+		t.Fatalf("takes: %v, want 200 for the first four and a 409", codes)
+	}
+	transfer := func(tok, id, to string) [3]string {
+		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/transfer", `{"operator_id":"` + to + `","comment":"Передаю"}`}
+	}
+	codes = together([][3]string{transfer(f.tok1, c1, f.op2.ID), transfer(f.tok2, c3, f.op1.ID)}, nil)
+	if codes[0] != 200 || codes[1] != 200 {
+		t.Fatalf("transfers: %v", codes)
+	}
+
+	want := map[string]string{c1: f.op2.ID, c2: f.op1.ID, c3: f.op1.ID, c4: f.op2.ID}
+	for id, op := range want {
+		var assignee, status string
+		var system, routed, gap int
+		if err := n.DB.QueryRowContext(ctx, `SELECT assignee_id, status,
+			(SELECT count(*) FROM inbox_messages WHERE conversation_id = c.id AND direction = 'system'),
+			(SELECT count(*) FROM inbox_routing_log WHERE conversation_id = c.id AND decision IN ('taken', 'transferred')),
+			c.last_seq - (SELECT count(*) FROM inbox_messages WHERE conversation_id = c.id)
+			FROM inbox_conversations c WHERE id = $1`, id).Scan(&assignee, &status, &system, &routed, &gap); err != nil {
+			t.Fatal(err)
+		}
+		moves := 1
+		if id == c1 || id == c3 {
+			moves = 2 // taken, then transferred
+		}
+		if assignee != op || status != "active" || system != moves || routed != moves || gap != 0 {
+			t.Errorf("conversation %s: %s %s, %d system messages, %d routing rows, seq gap %d; want %s active, %d, %d, 0",
+				id, assignee, status, system, routed, gap, op, moves, moves)
+		}
+	}
+	var goneMessages int
+	if err := n.DB.QueryRowContext(ctx, `SELECT count(*) FROM inbox_messages WHERE conversation_id = $1 AND direction = 'system'`, gone).Scan(&goneMessages); err != nil || goneMessages != 0 {
+		t.Errorf("the refused take wrote %d system messages (%v)", goneMessages, err)
+	}
+	if got := metric("profhub_inbox_write_groups_redone_total") - redone0; got != 0 {
+		t.Errorf("groups written again: %v, want 0 (a refusal is no failure)", got)
+	}
+	stored := metric("profhub_inbox_assignments_stored_together_total") - together0
+	if n.DB.Dialect == db.Postgres && stored != 7 {
+		t.Errorf("assignments stored together: %v, want 7 (five takes, two transfers)", stored)
+	} else if n.DB.Dialect != db.Postgres && stored != 0 {
+		t.Errorf("assignments stored together on SQLite: %v", stored)
+	}
+	// Each conversation's events came once, in seq order.
+	rows, err := n.DB.QueryContext(ctx, `SELECT conversation_id, payload FROM inbox_events WHERE kind = 'message' ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	last := map[string]int64{}
+	for rows.Next() {
+		var conv, payload string
+		if err := rows.Scan(&conv, &payload); err != nil {
+			t.Fatal(err)
+		}
+		var ev struct {
+			Message struct{ Seq int64 } `json:"message"`
+		}
+		if err := json.Unmarshal([]byte(payload), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := want[conv]; ok && ev.Message.Seq <= last[conv] {
+			t.Errorf("conversation %s: message event seq %d after %d", conv, ev.Message.Seq, last[conv])
+		}
+		last[conv] = ev.Message.Seq
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -71,30 +72,31 @@ func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message,
 	return err
 }
 
-// postsFirst moves the group's posts before its other writes, keeping
-// each kind's order, and counts them. The writes of one group were all
-// waiting at once, so any order of them is one they could have come in;
-// the events are stored in the order the writes are made.
-func postsFirst(group []*pendingWrite) int {
+// byKind moves the group's posts before its assignments and those before
+// its other writes, keeping each kind's order, and counts the posts. The
+// writes of one group were all waiting at once, so any order of them is
+// one they could have come in; the events are stored in the order the
+// writes are made.
+func byKind(group []*pendingWrite) int {
+	kind := func(p *pendingWrite) int {
+		switch {
+		case p.post != nil:
+			return 0
+		case p.assign != nil:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(group, func(a, b *pendingWrite) int { return kind(a) - kind(b) })
+	return leadingPosts(group)
+}
+
+// leadingPosts counts the posts at the head of group.
+func leadingPosts(group []*pendingWrite) int {
 	n := 0
-	for _, p := range group {
-		if p.post != nil {
-			n++
-		}
+	for n < len(group) && group[n].post != nil {
+		n++
 	}
-	if n == 0 || n == len(group) {
-		return n
-	}
-	posts, others := make([]*pendingWrite, 0, n), make([]*pendingWrite, 0, len(group)-n)
-	for _, p := range group {
-		if p.post != nil {
-			posts = append(posts, p)
-		} else {
-			others = append(others, p)
-		}
-	}
-	copy(group, posts)
-	copy(group[n:], others)
 	return n
 }
 
@@ -132,10 +134,7 @@ const storePostsSQL = `WITH v AS (
 // finishes them (done, with a txw of their own), as their fn would have
 // one by one; it returns how many it stored.
 func storePostsPG(ctx context.Context, tx db.Execer, group []*pendingWrite) (int, error) {
-	n := 0
-	for n < len(group) && group[n].post != nil {
-		n++
-	}
+	n := leadingPosts(group)
 	now := time.Now().UnixMilli()
 	id, conv, dir, ch, ext, client, author, body, att, status := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)

@@ -46,6 +46,9 @@ type pendingWrite struct {
 	// post, when set, is what fn does, in a form the group can store with
 	// its other posts in one statement (group_posts_pg.go).
 	post *postWrite
+	// assign, when set, is what fn does, in a form the group can store
+	// with its other assignments in one statement (group_assign_pg.go).
+	assign *assignWrite
 	// refusal, when set, lets the group run fn without a savepoint of its
 	// own: fn then either succeeds, or returns refusal having written
 	// nothing (its condition failed: taken, closed), or fails in a way
@@ -73,17 +76,15 @@ func newGroupWriter(c *core) *groupWriter {
 	return &groupWriter{c: c, queue: make(chan *pendingWrite, 4*maxGroup), writers: writers}
 }
 
-// writeGrouped runs fn in a shared transaction, then the after-commit
+// writeGrouped runs p.fn in a shared transaction, then the after-commit
 // work, like write. fn gets the transaction's context (a caller giving up
 // does not break its neighbours' transaction) and may run more than once
-// when the transaction is retried: it must set its results afresh. A
-// non-nil refusal lets fn run without a savepoint (pendingWrite.refusal
-// says when that is allowed).
-func (c *core) writeGrouped(ctx context.Context, refusal error, fn func(ctx context.Context, tx db.Execer, w *txw) error) error {
+// when the transaction is retried: it must set its results afresh.
+func (c *core) writeGrouped(ctx context.Context, p *pendingWrite) error {
 	if c.group == nil {
-		return c.write(ctx, func(tx db.Execer, w *txw) error { return fn(ctx, tx, w) })
+		return c.write(ctx, func(tx db.Execer, w *txw) error { return p.fn(ctx, tx, w) })
 	}
-	return c.group.submit(ctx, &pendingWrite{fn: fn, refusal: refusal})
+	return c.group.submit(ctx, p)
 }
 
 // submit queues p and waits for its commit.
@@ -155,9 +156,11 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	g.c.metric.groupSize.Observe(float64(len(group)))
-	bulk := g.c.db.Dialect == db.Postgres && postsFirst(group) > 1
-	fast := true // bulk posts and writes without savepoints
-	err := g.together(ctx, group, fast && bulk, fast)
+	posts := byKind(group)
+	// fast: on PostgreSQL the posts in one statement and the assignments
+	// in another; everywhere no savepoint for a write that needs none.
+	fast := true
+	err := g.together(ctx, group, fast)
 	for attempt := 0; err != nil && attempt < transientRetries; attempt++ {
 		if errors.Is(err, errPostsApart) || errors.Is(err, errBareFailed) {
 			// a write failed or met its duplicate: in its own savepoint it fails alone
@@ -168,17 +171,22 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 		} else {
 			time.Sleep(transientPause(attempt))
 		}
-		err = g.together(ctx, group, fast && bulk, fast)
+		err = g.together(ctx, group, fast)
 	}
-	if err == nil && fast && bulk {
-		g.c.metric.postsOne.Add(float64(postsFirst(group)))
+	if err == nil && fast && g.c.db.Dialect == db.Postgres {
+		if posts > 1 {
+			g.c.metric.postsOne.Add(float64(posts))
+		}
+		if n := leadingAssigns(group[posts:]); n > 1 {
+			g.c.metric.assignsOne.Add(float64(n))
+		}
 	}
 	if err != nil && len(group) > 1 {
 		g.c.log.Warn("group write failed; writing one by one", "size", len(group), "err", err)
 		for _, p := range group {
 			var one error
 			for attempt := 0; attempt <= transientRetries; attempt++ {
-				if one = g.together(ctx, []*pendingWrite{p}, false, false); one == nil || !isTransientSQL(one) {
+				if one = g.together(ctx, []*pendingWrite{p}, false); one == nil || !isTransientSQL(one) {
 					break
 				}
 				time.Sleep(transientPause(attempt))
@@ -202,19 +210,26 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 // savepoint, then stores the successful writes' events in one flush. A
 // write's own error is its answer; an error of the transaction (the
 // flush, its commit, a savepoint that cannot be rolled back) is returned
-// for the whole group. With bulk, the group's leading posts (postsFirst
-// put them there) are stored in one statement before the other writes;
-// with bare, the writes that may run without a savepoint do.
-func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk, bare bool) error {
+// for the whole group. With fast, on PostgreSQL the group's leading posts
+// and then its assignments (byKind put them there) are stored in one
+// statement each, and a write that may go without a savepoint does.
+func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, fast bool) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
 		rest := group
-		if bulk {
-			n, err := storePostsPG(ctx, tx, group)
+		if fast && g.c.db.Dialect == db.Postgres {
+			if leadingPosts(rest) > 1 {
+				n, err := storePostsPG(ctx, tx, rest)
+				if err != nil {
+					return err
+				}
+				rest = rest[n:]
+			}
+			n, err := storeAssignsPG(ctx, tx, rest)
 			if err != nil {
 				return err
 			}
-			rest = group[n:]
+			rest = rest[n:]
 		}
 		// A write's savepoint is released in the same round trip as the
 		// next one is set (both engines take the two statements in one
@@ -223,7 +238,7 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, bulk,
 		release := ""
 		for i, p := range rest {
 			p.w, p.err = newTxw(), nil
-			if bare && p.refusal != nil {
+			if fast && p.refusal != nil {
 				if err := runBare(ctx, tx, p); err != nil {
 					return err
 				}

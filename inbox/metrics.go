@@ -3,10 +3,11 @@ package inbox
 import "github.com/prometheus/client_golang/prometheus"
 
 type metrics struct {
-	ingested  *prometheus.CounterVec
-	batchSize prometheus.Histogram
-	groupSize prometheus.Histogram
-	postsOne  prometheus.Counter
+	ingested   *prometheus.CounterVec
+	batchSize  prometheus.Histogram
+	groupSize  prometheus.Histogram
+	postsOne   prometheus.Counter
+	assignsOne prometheus.Counter
 	// groupsRedone counts groups written again with a savepoint for every
 	// write, after a write failed where it had none (or in the posts'
 	// shared statement).
@@ -26,6 +27,8 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Operators' replies and notes committed per transaction (group commit).", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
 		postsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_posts_stored_together_total",
 			Help: "Replies and notes a group stored in one statement (PostgreSQL)."}),
+		assignsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_assignments_stored_together_total",
+			Help: "Takes and transfers a group wrote in one statement (PostgreSQL), refused ones included."}),
 		groupsRedone: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_write_groups_redone_total",
 			Help: "Write groups written again with a savepoint for each write, after one write failed."}),
 		firstOne: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_first_created_together_total",
@@ -36,7 +39,7 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.groupsRedone, m.firstOne, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.assignsOne, m.groupsRedone, m.firstOne, m.routed, m.dispatched)
 	}
 	return m
 }

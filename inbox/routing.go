@@ -99,36 +99,21 @@ func (rt *Routing) assignTo(ctx context.Context, sc access.Scope, r role, op str
 // a loser undoes its Redis side.
 func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op, decision string, data map[string]any) (Conversation, error) {
 	var conv Conversation
-	// Grouped like replies and closes: a crowd taking and handing over at
-	// once shares transactions instead of queueing one commit each, and
-	// the routing log's row commits with the assignment it explains. A
-	// contested take was decided before (claimTake), so on PostgreSQL no
-	// loser waits here for a winner's row lock, held until its group
-	// commits. ErrNotWaiting comes only from the assignment's first
-	// statement, which then wrote nothing: the write needs no savepoint.
-	err := rt.writeGrouped(ctx, ErrNotWaiting, func(ctx context.Context, tx db.Execer, w *txw) error {
-		now := db.Now()
-		from := StatusWaiting
-		if decision == "transferred" || decision == "taken_over" {
-			from = StatusActive
-		}
-		d := map[string]any{"operator_id": op, "by": sc.UserID}
-		for k, v := range data {
-			d[k] = v
-		}
-		logRow := newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)
-		if rt.db.Dialect == db.Postgres {
-			var err error
-			if conv, err = assignOnePG(ctx, tx, w, r.conv.ID, string(from), op, decision, d, logRow); err != nil {
-				return err
-			}
-		} else if err := assignStatements(ctx, tx, w, r.conv, string(from), op, decision, d, now, logRow, &conv); err != nil {
-			return err
-		}
+	from := StatusWaiting
+	if decision == "transferred" || decision == "taken_over" {
+		from = StatusActive
+	}
+	d := map[string]any{"operator_id": op, "by": sc.UserID}
+	for k, v := range data {
+		d[k] = v
+	}
+	a := &assignWrite{conv: r.conv, from: string(from), op: op, decision: decision, msgData: d}
+	a.finish = func(ctx context.Context, tx db.Execer, w *txw, c Conversation) error {
+		conv = c
 		w.add(convEvent(EvConversation, conv))
 		if op != sc.UserID && rt.alerts != nil {
 			// someone else handed it to op: op hears of it on the bell
-			if err := rt.alerts.Alert(ctx, tx, Alert{Key: "inbox-assign:" + conv.ID + ":" + strconv.FormatInt(now, 10), UserID: op,
+			if err := rt.alerts.Alert(ctx, tx, Alert{Key: "inbox-assign:" + conv.ID + ":" + strconv.FormatInt(a.log.at, 10), UserID: op,
 				Kind: AlertTransferred, Text: conv.ContactName + " · " + r.line.Name, Link: ConversationLink(conv.ID)}); err != nil {
 				return err
 			}
@@ -140,7 +125,28 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 			w.add(ev)
 		}
 		return nil
-	})
+	}
+	// Grouped like replies and closes: a crowd taking and handing over at
+	// once shares transactions instead of queueing one commit each, and
+	// the routing log's row commits with the assignment it explains. A
+	// contested take was decided before (claimTake), so on PostgreSQL no
+	// loser waits here for a winner's row lock, held until its group
+	// commits. ErrNotWaiting comes only from the assignment's first
+	// statement, which then wrote nothing: the write needs no savepoint.
+	p := &pendingWrite{assign: a, refusal: ErrNotWaiting, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
+		var c Conversation
+		if rt.db.Dialect == db.Postgres {
+			var err error
+			if c, err = assignOnePG(ctx, tx, w, r.conv.ID, a.from, op, decision, d, a.log); err != nil {
+				return err
+			}
+		} else if err := assignStatements(ctx, tx, w, r.conv, a.from, op, decision, d, a.log.at, a.log, &c); err != nil {
+			return err
+		}
+		return a.finish(ctx, tx, w, c)
+	}}
+	a.log = newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)
+	err := rt.writeGrouped(ctx, p)
 	if err != nil {
 		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
 			rt.resyncQueueEntry(context.WithoutCancel(ctx), r.conv.ID)
