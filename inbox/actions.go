@@ -26,17 +26,9 @@ func (a *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Co
 
 func (a *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
-	// ErrClosed comes only from the close's first statement, which then
-	// wrote nothing: the write needs no savepoint.
-	err := a.writeGrouped(ctx, &pendingWrite{refusal: ErrClosed, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
-		var err error
-		if a.db.Dialect == db.Postgres {
-			if conv, err = closeOnePG(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
-				return err
-			}
-		} else if conv, err = closeStatements(ctx, tx, w, r.conv.ID, by, code, spam); err != nil {
-			return err
-		}
+	c := &closeWrite{conv: r.conv, by: by, code: code, spam: spam}
+	c.finish = func(ctx context.Context, tx db.Execer, w *txw, closed Conversation) error {
+		conv = closed
 		ev := convEvent(EvConversation, conv)
 		if r.line.AskRating && !spam {
 			ev.Data = map[string]any{"ask_rating": true}
@@ -50,6 +42,21 @@ func (a *Actions) closeConversation(ctx context.Context, r role, by, code string
 		w.release = append(w.release, releaseEntry{lineID: r.line.ID, convID: r.conv.ID})
 		w.kick[r.line.ID] = true
 		return nil
+	}
+	// ErrClosed comes only from the close's first statement, which then
+	// wrote nothing: the write needs no savepoint.
+	err := a.writeGrouped(ctx, &pendingWrite{close: c, refusal: ErrClosed, fn: func(ctx context.Context, tx db.Execer, w *txw) error {
+		var closed Conversation
+		var err error
+		if a.db.Dialect == db.Postgres {
+			closed, err = closeOnePG(ctx, tx, w, r.conv.ID, by, code, spam)
+		} else {
+			closed, err = closeStatements(ctx, tx, w, r.conv.ID, by, code, spam)
+		}
+		if err != nil {
+			return err
+		}
+		return c.finish(ctx, tx, w, closed)
 	}})
 	return conv, err
 }

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -102,24 +103,9 @@ func storeAssignsPG(ctx context.Context, tx db.Execer, group []*pendingWrite) (i
 		logAt[i] = a.log.at
 		msgs[a.conv.ID] = m
 	}
-	rows, err := tx.QueryContext(ctx, storeAssignsSQL, now, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
-		logAt, cols[8], cols[9])
+	stored, err := scanChanged(tx.QueryContext(ctx, storeAssignsSQL, now, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
+		logAt, cols[8], cols[9]))
 	if err != nil {
-		return 0, bulkFailed(err)
-	}
-	stored := make(map[string]Conversation, n)
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			rows.Close()
-			return 0, bulkFailed(err)
-		}
-		stored[c.ID] = c
-	}
-	if err := rows.Close(); err != nil {
-		return 0, bulkFailed(err)
-	}
-	if err := rows.Err(); err != nil {
 		return 0, bulkFailed(err)
 	}
 	for _, p := range group[:n] {
@@ -145,4 +131,25 @@ func bulkFailed(err error) error {
 		return err // the group is run again as it is
 	}
 	return fmt.Errorf("%w: %w", errBareFailed, err)
+}
+
+// scanChanged reads the conversations a statement of the group changed,
+// by id.
+func scanChanged(rows *sql.Rows, err error) (map[string]Conversation, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	changed := map[string]Conversation{}
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, err
+		}
+		changed[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return changed, rows.Close()
 }

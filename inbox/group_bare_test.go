@@ -218,6 +218,34 @@ func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
 		t.Fatalf("transfers: %v", codes)
 	}
 
+	closes0 := metric("profhub_inbox_closes_stored_together_total")
+	closeReq := func(tok, id string) [3]string {
+		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/close", "{}"}
+	}
+	c5, c6 := waiting("as-5"), waiting("as-6")
+	for _, id := range []string{c5, c6} {
+		if code, body := call(t, base, f.tok1, "POST", "/api/v1/inbox/conversations/"+id+"/take", nil); code != http.StatusOK {
+			t.Fatalf("take: %d %s", code, body)
+		}
+	}
+	if codes := together([][3]string{closeReq(f.tok1, c5), closeReq(f.tok1, c6)}, nil); codes[0] != 200 || codes[1] != 200 {
+		t.Fatalf("closes: %v", codes)
+	}
+	for _, id := range []string{c5, c6} {
+		var status string
+		var system, gap int
+		if err := n.DB.QueryRowContext(ctx, `SELECT status, (SELECT count(*) FROM inbox_messages WHERE conversation_id = c.id AND direction = 'system'),
+			c.last_seq - (SELECT count(*) FROM inbox_messages WHERE conversation_id = c.id) FROM inbox_conversations c WHERE id = $1`, id).Scan(&status, &system, &gap); err != nil {
+			t.Fatal(err)
+		}
+		if status != "closed" || system != 2 || gap != 0 {
+			t.Errorf("closed conversation %s: %s, %d system messages, seq gap %d; want closed, 2 (taken, closed), 0", id, status, system, gap)
+		}
+	}
+	if got := metric("profhub_inbox_closes_stored_together_total") - closes0; (n.DB.Dialect == db.Postgres) != (got == 2) {
+		t.Errorf("closes stored together: %v (2 on PostgreSQL, else 0)", got)
+	}
+
 	want := map[string]string{c1: f.op2.ID, c2: f.op1.ID, c3: f.op1.ID, c4: f.op2.ID}
 	for id, op := range want {
 		var assignee, status string

@@ -72,8 +72,8 @@ func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message,
 	return err
 }
 
-// byKind moves the group's posts before its assignments and those before
-// its other writes, keeping each kind's order, and counts the posts. The
+// byKind moves the group's posts before its assignments, those before its
+// closes and those before its other writes, keeping each kind's order, and counts the posts. The
 // writes of one group were all waiting at once, so any order of them is
 // one they could have come in; the events are stored in the order the
 // writes are made.
@@ -84,8 +84,10 @@ func byKind(group []*pendingWrite) int {
 			return 0
 		case p.assign != nil:
 			return 1
+		case p.close != nil:
+			return 2
 		}
-		return 2
+		return 3
 	}
 	slices.SortStableFunc(group, func(a, b *pendingWrite) int { return kind(a) - kind(b) })
 	return leadingPosts(group)

@@ -49,6 +49,7 @@ type pendingWrite struct {
 	// assign, when set, is what fn does, in a form the group can store
 	// with its other assignments in one statement (group_assign_pg.go).
 	assign *assignWrite
+	close  *closeWrite // likewise (group_close_pg.go)
 	// refusal, when set, lets the group run fn without a savepoint of its
 	// own: fn then either succeeds, or returns refusal having written
 	// nothing (its condition failed: taken, closed), or fails in a way
@@ -180,6 +181,9 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 		if n := leadingAssigns(group[posts:]); n > 1 {
 			g.c.metric.assignsOne.Add(float64(n))
 		}
+		if n := leadingCloses(group[posts+leadingAssigns(group[posts:]):]); n > 1 {
+			g.c.metric.closesOne.Add(float64(n))
+		}
 	}
 	if err != nil && len(group) > 1 {
 		g.c.log.Warn("group write failed; writing one by one", "size", len(group), "err", err)
@@ -210,9 +214,12 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 // savepoint, then stores the successful writes' events in one flush. A
 // write's own error is its answer; an error of the transaction (the
 // flush, its commit, a savepoint that cannot be rolled back) is returned
-// for the whole group. With fast, on PostgreSQL the group's leading posts
-// and then its assignments (byKind put them there) are stored in one
-// statement each, and a write that may go without a savepoint does.
+// for the whole group. With fast, on PostgreSQL the group's leading posts,
+// then its assignments, then its closes (byKind put them there) are stored
+// in one statement each, and a write that may go without a savepoint
+// does. A kind goes together only from the head of the writes still to
+// do (a lone post ahead of the assignments sends them one by one): the
+// writes run in the group's order, which is the order of their events.
 func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, fast bool) error {
 	return g.c.db.Tx(ctx, func(sqlTx *sql.Tx) error {
 		tx := g.c.db.Cached(sqlTx)
@@ -225,11 +232,13 @@ func (g *groupWriter) together(ctx context.Context, group []*pendingWrite, fast 
 				}
 				rest = rest[n:]
 			}
-			n, err := storeAssignsPG(ctx, tx, rest)
-			if err != nil {
-				return err
+			for _, store := range []func(context.Context, db.Execer, []*pendingWrite) (int, error){storeAssignsPG, storeClosesPG} {
+				n, err := store(ctx, tx, rest)
+				if err != nil {
+					return err
+				}
+				rest = rest[n:]
 			}
-			rest = rest[n:]
 		}
 		// A write's savepoint is released in the same round trip as the
 		// next one is set (both engines take the two statements in one

@@ -8,6 +8,7 @@ type metrics struct {
 	groupSize  prometheus.Histogram
 	postsOne   prometheus.Counter
 	assignsOne prometheus.Counter
+	closesOne  prometheus.Counter
 	// groupsRedone counts groups written again with a savepoint for every
 	// write, after a write failed where it had none (or in the posts'
 	// shared statement).
@@ -29,6 +30,8 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Replies and notes a group stored in one statement (PostgreSQL)."}),
 		assignsOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_assignments_stored_together_total",
 			Help: "Takes and transfers a group wrote in one statement (PostgreSQL), refused ones included."}),
+		closesOne: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_closes_stored_together_total",
+			Help: "Closes a group wrote in one statement (PostgreSQL), refused ones included."}),
 		groupsRedone: prometheus.NewCounter(prometheus.CounterOpts{Name: "profhub_inbox_write_groups_redone_total",
 			Help: "Write groups written again with a savepoint for each write, after one write failed."}),
 		firstOne: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "profhub_inbox_first_created_together_total",
@@ -39,7 +42,7 @@ func newMetrics(r prometheus.Registerer) metrics {
 			Help: "Outbound send attempts by channel kind and result."}, []string{"kind", "result"}),
 	}
 	if r != nil {
-		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.assignsOne, m.groupsRedone, m.firstOne, m.routed, m.dispatched)
+		r.MustRegister(m.ingested, m.batchSize, m.groupSize, m.postsOne, m.assignsOne, m.closesOne, m.groupsRedone, m.firstOne, m.routed, m.dispatched)
 	}
 	return m
 }
