@@ -26,7 +26,7 @@ func (a *Actions) Close(ctx context.Context, sc access.Scope, convID string) (Co
 
 func (a *Actions) closeConversation(ctx context.Context, r role, by, code string, spam bool) (Conversation, error) {
 	var conv Conversation
-	c := &closeWrite{conv: r.conv, by: by, code: code, spam: spam}
+	c := &closeWrite{rowWrite: rowWrite{conv: r.conv}, by: by, code: code, spam: spam}
 	c.finish = func(ctx context.Context, tx db.Execer, w *txw, closed Conversation) error {
 		conv = closed
 		ev := convEvent(EvConversation, conv)

@@ -16,16 +16,22 @@ import (
 // server's work, while the other callers queued behind it. Here a group's
 // assignments are stored in one statement, as its posts are.
 
-// assignWrite is an assignment: conversation conv (as its caller read
-// it) goes from status from to operator op, with a system message and a
-// routing log row. finish completes it in the writing transaction once
-// the row is updated (its events, an alert), as the write alone would.
+// rowWrite is what the writes a group stores in one statement share: the
+// conversation as their caller read it, and finish, which completes the
+// write in the writing transaction once its row is updated (its events,
+// an alert, a rating request), as the write alone would.
+type rowWrite struct {
+	conv   Conversation
+	finish func(ctx context.Context, tx db.Execer, w *txw, conv Conversation) error
+}
+
+// assignWrite is an assignment: the conversation goes from status from
+// to operator op, with a system message and a routing log row.
 type assignWrite struct {
-	conv               Conversation
+	rowWrite
 	from, op, decision string
 	msgData            map[string]any
 	log                routingRow
-	finish             func(ctx context.Context, tx db.Execer, w *txw, conv Conversation) error
 }
 
 // storeAssignsSQL is assignStatementPG for many conversations, each
@@ -108,22 +114,31 @@ func storeAssignsPG(ctx context.Context, tx db.Execer, group []*pendingWrite) (i
 	if err != nil {
 		return 0, bulkFailed(err)
 	}
-	for _, p := range group[:n] {
-		a := p.assign
+	return finishStored(ctx, tx, group[:n], func(p *pendingWrite) *rowWrite { return &p.assign.rowWrite }, stored, msgs, ErrNotWaiting)
+}
+
+// finishStored finishes writes one statement stored, from the rows it
+// changed (stored) and the system message each wrote (msgs, by
+// conversation): a write whose row did not come back gets refusal, having
+// written nothing; each other adds its message's event and is finished.
+func finishStored(ctx context.Context, tx db.Execer, writes []*pendingWrite, row func(*pendingWrite) *rowWrite,
+	stored map[string]Conversation, msgs map[string]Message, refusal error) (int, error) {
+	for _, p := range writes {
+		r := row(p)
 		p.w, p.err = newTxw(), nil
-		conv, ok := stored[a.conv.ID]
+		conv, ok := stored[r.conv.ID]
 		if !ok {
-			p.w, p.err = nil, ErrNotWaiting
+			p.w, p.err = nil, refusal
 			continue
 		}
 		m := msgs[conv.ID]
 		m.ChannelID, m.Seq = conv.ChannelID, conv.LastSeq
 		p.w.add(msgEvent(conv, m))
-		if err := a.finish(ctx, tx, p.w, conv); err != nil {
+		if err := r.finish(ctx, tx, p.w, conv); err != nil {
 			return 0, bulkFailed(err)
 		}
 	}
-	return n, nil
+	return len(writes), nil
 }
 
 func bulkFailed(err error) error {

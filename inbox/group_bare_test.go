@@ -50,23 +50,11 @@ func TestGroupedClosesGoWithoutSavepoints(t *testing.T) {
 	}
 	// closeAll closes ids (a conversation may come twice) in one group.
 	closeAll := func(token string, ids []string) []int {
-		release := inbox.HoldWriteGroups(n.Inbox.Actions)
-		codes := make([]int, len(ids))
-		var wg sync.WaitGroup
+		reqs := make([]heldRequest, len(ids))
 		for i, id := range ids {
-			wg.Go(func() {
-				req, _ := http.NewRequest("POST", base+"/api/v1/inbox/conversations/"+id+"/close", strings.NewReader("{}"))
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("Content-Type", "application/json")
-				if resp, err := http.DefaultClient.Do(req); err == nil {
-					codes[i] = resp.StatusCode
-					resp.Body.Close()
-				}
-			})
+			reqs[i] = heldRequest{token, "/api/v1/inbox/conversations/" + id + "/close", "{}"}
 		}
-		release(len(ids), nil)
-		wg.Wait()
-		return codes
+		return sendHeld(n, reqs, nil)
 	}
 	redone := func() float64 {
 		return metricValue(t, base+"/metrics", metricsToken, "profhub_inbox_write_groups_redone_total")
@@ -168,34 +156,14 @@ func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
 		}
 		return res.ConversationID
 	}
-	// together sends the requests (token, path, body) at once and lets
-	// the writers go once all are queued; during runs between.
-	together := func(reqs [][3]string, during func()) []int {
-		release := inbox.HoldWriteGroups(n.Inbox.Actions)
-		codes := make([]int, len(reqs))
-		var wg sync.WaitGroup
-		for i, r := range reqs {
-			wg.Go(func() {
-				req, _ := http.NewRequest("POST", base+r[1], strings.NewReader(r[2]))
-				req.Header.Set("Authorization", "Bearer "+r[0])
-				req.Header.Set("Content-Type", "application/json")
-				if resp, err := http.DefaultClient.Do(req); err == nil {
-					codes[i] = resp.StatusCode
-					resp.Body.Close()
-				}
-			})
-		}
-		release(len(reqs), during)
-		wg.Wait()
-		return codes
-	}
+	together := func(reqs []heldRequest, during func()) []int { return sendHeld(n, reqs, during) }
 	metric := func(name string) float64 { return metricValue(t, base+"/metrics", metricsToken, name) }
 	redone0, together0 := metric("profhub_inbox_write_groups_redone_total"), metric("profhub_inbox_assignments_stored_together_total")
 	c1, c2, c3, c4, gone := waiting("as-1"), waiting("as-2"), waiting("as-3"), waiting("as-4"), waiting("as-gone")
-	take := func(tok, id string) [3]string {
-		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/take", "{}"}
+	take := func(tok, id string) heldRequest {
+		return heldRequest{tok, "/api/v1/inbox/conversations/" + id + "/take", "{}"}
 	}
-	takes := [][3]string{take(f.tok1, c1), take(f.tok1, c2), take(f.tok2, c3), take(f.tok2, c4)}
+	takes := []heldRequest{take(f.tok1, c1), take(f.tok1, c2), take(f.tok2, c3), take(f.tok2, c4)}
 	var closeGone func()
 	if n.DB.Dialect == db.Postgres { // SQLite has one node, and the held writers hold its write lock
 		takes = append(takes, take(f.tok1, gone))
@@ -210,17 +178,24 @@ func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
 	if codes[0] != 200 || codes[1] != 200 || codes[2] != 200 || codes[3] != 200 || (len(codes) > 4 && codes[4] != http.StatusConflict) {
 		t.Fatalf("takes: %v, want 200 for the first four and a 409", codes)
 	}
-	transfer := func(tok, id, to string) [3]string {
-		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/transfer", `{"operator_id":"` + to + `","comment":"Передаю"}`}
+	transfer := func(tok, id, to string) heldRequest {
+		return heldRequest{tok, "/api/v1/inbox/conversations/" + id + "/transfer", `{"operator_id":"` + to + `","comment":"Передаю"}`}
 	}
-	codes = together([][3]string{transfer(f.tok1, c1, f.op2.ID), transfer(f.tok2, c3, f.op1.ID)}, nil)
+	codes = together([]heldRequest{transfer(f.tok1, c1, f.op2.ID), transfer(f.tok2, c3, f.op1.ID)}, nil)
 	if codes[0] != 200 || codes[1] != 200 {
 		t.Fatalf("transfers: %v", codes)
 	}
+	for conv, to := range map[string]string{c1: f.op2.ID, c3: f.op1.ID} {
+		var alerts int
+		if err := n.DB.QueryRowContext(ctx, `SELECT count(*) FROM notify_items WHERE user_id = $1 AND event_key LIKE $2`,
+			to, "inbox-assign:"+conv+":%").Scan(&alerts); err != nil || alerts != 1 {
+			t.Errorf("transfer of %s: %d alerts for its new operator (%v), want 1", conv, alerts, err)
+		}
+	}
 
 	closes0 := metric("profhub_inbox_closes_stored_together_total")
-	closeReq := func(tok, id string) [3]string {
-		return [3]string{tok, "/api/v1/inbox/conversations/" + id + "/close", "{}"}
+	closeReq := func(tok, id string) heldRequest {
+		return heldRequest{tok, "/api/v1/inbox/conversations/" + id + "/close", "{}"}
 	}
 	c5, c6 := waiting("as-5"), waiting("as-6")
 	for _, id := range []string{c5, c6} {
@@ -228,7 +203,7 @@ func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
 			t.Fatalf("take: %d %s", code, body)
 		}
 	}
-	if codes := together([][3]string{closeReq(f.tok1, c5), closeReq(f.tok1, c6)}, nil); codes[0] != 200 || codes[1] != 200 {
+	if codes := together([]heldRequest{closeReq(f.tok1, c5), closeReq(f.tok1, c6)}, nil); codes[0] != 200 || codes[1] != 200 {
 		t.Fatalf("closes: %v", codes)
 	}
 	for _, id := range []string{c5, c6} {
@@ -302,4 +277,30 @@ func TestGroupedAssignmentsAreStoredTogether(t *testing.T) {
 		}
 		last[conv] = ev.Message.Seq
 	}
+}
+
+// heldRequest is an operator's POST: token, path, JSON body.
+type heldRequest struct{ token, path, body string }
+
+// sendHeld sends reqs at once while n's group writers are held, lets the
+// writers go once all are queued (running during, if not nil, first), so
+// that the writes share one group, and returns the answers' status codes.
+func sendHeld(n *hubtest.Node, reqs []heldRequest, during func()) []int {
+	release := inbox.HoldWriteGroups(n.Inbox.Actions)
+	codes := make([]int, len(reqs))
+	var wg sync.WaitGroup
+	for i, r := range reqs {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", n.Server.URL+r.path, strings.NewReader(r.body))
+			req.Header.Set("Authorization", "Bearer "+r.token)
+			req.Header.Set("Content-Type", "application/json")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				codes[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		})
+	}
+	release(len(reqs), during)
+	wg.Wait()
+	return codes
 }

@@ -10,14 +10,12 @@ import (
 // (group_assign_pg.go), the group's closes go to one statement on
 // PostgreSQL instead of one round trip each that the group waits for.
 
-// closeWrite is a close of conversation conv by user by (code names the
-// system message), finished in the writing transaction by finish once
-// the row is updated (its events, a rating request), as alone.
+// closeWrite is a close of the conversation by user by (code names the
+// system message).
 type closeWrite struct {
-	conv     Conversation
+	rowWrite
 	by, code string
 	spam     bool
-	finish   func(ctx context.Context, tx db.Execer, w *txw, conv Conversation) error
 }
 
 // storeClosesSQL is closeStatementPG for many conversations, each once.
@@ -73,20 +71,5 @@ func storeClosesPG(ctx context.Context, tx db.Execer, group []*pendingWrite) (in
 	if err != nil {
 		return 0, bulkFailed(err)
 	}
-	for _, p := range group[:n] {
-		c := p.close
-		p.w, p.err = newTxw(), nil
-		closed, ok := stored[c.conv.ID]
-		if !ok {
-			p.w, p.err = nil, ErrClosed
-			continue
-		}
-		m := msgs[closed.ID]
-		m.ChannelID, m.Seq = closed.ChannelID, closed.LastSeq
-		p.w.add(msgEvent(closed, m))
-		if err := c.finish(ctx, tx, p.w, closed); err != nil {
-			return 0, bulkFailed(err)
-		}
-	}
-	return n, nil
+	return finishStored(ctx, tx, group[:n], func(p *pendingWrite) *rowWrite { return &p.close.rowWrite }, stored, msgs, ErrClosed)
 }

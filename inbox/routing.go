@@ -107,7 +107,7 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	for k, v := range data {
 		d[k] = v
 	}
-	a := &assignWrite{conv: r.conv, from: string(from), op: op, decision: decision, msgData: d}
+	a := &assignWrite{rowWrite: rowWrite{conv: r.conv}, from: string(from), op: op, decision: decision, msgData: d}
 	a.finish = func(ctx context.Context, tx db.Execer, w *txw, c Conversation) error {
 		conv = c
 		w.add(convEvent(EvConversation, conv))
