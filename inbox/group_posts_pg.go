@@ -73,10 +73,10 @@ func (d *Dispatch) writePost(ctx context.Context, conv Conversation, m *Message,
 }
 
 // byKind moves the group's posts before its assignments, those before its
-// closes and those before its other writes, keeping each kind's order, and counts the posts. The
-// writes of one group were all waiting at once, so any order of them is
-// one they could have come in; the events are stored in the order the
-// writes are made.
+// closes and those before its other writes, keeping each kind's order,
+// and counts the posts. The writes of one group were all waiting at once,
+// so any order of them is one they could have come in; the events are
+// stored in the order the writes are made.
 func byKind(group []*pendingWrite) int {
 	kind := func(p *pendingWrite) int {
 		switch {

@@ -158,8 +158,8 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 	defer cancel()
 	g.c.metric.groupSize.Observe(float64(len(group)))
 	posts := byKind(group)
-	// fast: on PostgreSQL the posts in one statement and the assignments
-	// in another; everywhere no savepoint for a write that needs none.
+	// fast: on PostgreSQL the posts, the assignments and the closes in one
+	// statement each; everywhere no savepoint for a write that needs none.
 	fast := true
 	err := g.together(ctx, group, fast)
 	for attempt := 0; err != nil && attempt < transientRetries; attempt++ {
@@ -175,15 +175,7 @@ func (g *groupWriter) commit(group []*pendingWrite) {
 		err = g.together(ctx, group, fast)
 	}
 	if err == nil && fast && g.c.db.Dialect == db.Postgres {
-		if posts > 1 {
-			g.c.metric.postsOne.Add(float64(posts))
-		}
-		if n := leadingAssigns(group[posts:]); n > 1 {
-			g.c.metric.assignsOne.Add(float64(n))
-		}
-		if n := leadingCloses(group[posts+leadingAssigns(group[posts:]):]); n > 1 {
-			g.c.metric.closesOne.Add(float64(n))
-		}
+		g.countTogether(group, posts)
 	}
 	if err != nil && len(group) > 1 {
 		g.c.log.Warn("group write failed; writing one by one", "size", len(group), "err", err)
@@ -288,6 +280,24 @@ func groupEvents(group []*pendingWrite) *txw {
 		}
 	}
 	return all
+}
+
+// countTogether counts the writes together stored in one statement
+// each, following the same heads: a kind that was not at the head of the
+// writes still to do went one by one.
+func (g *groupWriter) countTogether(group []*pendingWrite, posts int) {
+	rest := group
+	if posts > 1 {
+		g.c.metric.postsOne.Add(float64(posts))
+		rest = rest[posts:]
+	}
+	if n := leadingAssigns(rest); n > 1 {
+		g.c.metric.assignsOne.Add(float64(n))
+		rest = rest[n:]
+	}
+	if n := leadingCloses(rest); n > 1 {
+		g.c.metric.closesOne.Add(float64(n))
+	}
 }
 
 // runBare runs a write that may go without a savepoint (see refusal).

@@ -107,7 +107,8 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 	for k, v := range data {
 		d[k] = v
 	}
-	a := &assignWrite{rowWrite: rowWrite{conv: r.conv}, from: string(from), op: op, decision: decision, msgData: d}
+	a := &assignWrite{rowWrite: rowWrite{conv: r.conv}, from: string(from), op: op, decision: decision, msgData: d,
+		log: newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)}
 	a.finish = func(ctx context.Context, tx db.Execer, w *txw, c Conversation) error {
 		conv = c
 		w.add(convEvent(EvConversation, conv))
@@ -145,7 +146,6 @@ func (rt *Routing) assignInSQL(ctx context.Context, sc access.Scope, r role, op,
 		}
 		return a.finish(ctx, tx, w, c)
 	}}
-	a.log = newRoutingRow(r.conv.ID, r.line.ID, decision, op, data)
 	err := rt.writeGrouped(ctx, p)
 	if err != nil {
 		if rerr := rt.router.release(context.WithoutCancel(ctx), r.line.ID, r.conv.ID); rerr == nil && errors.Is(err, ErrNotWaiting) {
